@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+/**
+ * Every queue and every job it carries, each with the zod schema of its payload.
+ * Payloads hold internal ids only, never names, ID numbers or phone numbers.
+ */
+export const queueDefinitions = {
+  /** Housekeeping: expired sessions and other clean-ups. */
+  maintenance: {
+    concurrency: 1,
+    jobs: {
+      'purge-sessions': z.object({}).strict(),
+    },
+  },
+} as const satisfies Record<string, { concurrency: number; jobs: Record<string, z.ZodType> }>;
+
+export type QueueDefinitions = typeof queueDefinitions;
+export type QueueName = keyof QueueDefinitions;
+export type JobName<Q extends QueueName> = keyof QueueDefinitions[Q]['jobs'] & string;
+export type JobPayload<Q extends QueueName, J extends JobName<Q>> = z.infer<QueueDefinitions[Q]['jobs'][J]>;
+
+export function payloadSchema<Q extends QueueName, J extends JobName<Q>>(queue: Q, job: J): z.ZodType {
+  const jobs = queueDefinitions[queue].jobs as Record<string, z.ZodType>;
+  const schema = jobs[job];
+  if (!schema) throw new Error(`queue "${queue}" declares no job "${job}"`);
+  return schema;
+}
+
+/** Recurring jobs: one scheduler per entry, upserted on start (so a restart never doubles them). */
+export const schedules: ReadonlyArray<{ id: string; queue: QueueName; job: string; pattern: string; tz: string }> = [
+  { id: 'purge-sessions-hourly', queue: 'maintenance', job: 'purge-sessions', pattern: '17 * * * *', tz: 'Asia/Shanghai' },
+];

@@ -1,0 +1,18 @@
+import type { Job } from 'bullmq';
+import { purgeDeadSessions } from '../src/access/service';
+import type { AppContext } from '../src/context';
+import type { JobName, JobPayload, QueueName } from './definitions';
+
+export type Handler<Q extends QueueName, J extends JobName<Q>> = (payload: JobPayload<Q, J>, ctx: AppContext, job: Job) => Promise<unknown>;
+
+type HandlerMap = { [Q in QueueName]: { [J in JobName<Q>]: Handler<Q, J> } };
+
+/**
+ * Job name → handler. The type makes a missing handler a compile error; `checkHandlers`
+ * repeats the check at start for anything that slips past the types.
+ */
+export const handlers: HandlerMap = {
+  maintenance: {
+    'purge-sessions': async (_payload, ctx) => ({ deleted: await purgeDeadSessions(ctx) }),
+  },
+};

@@ -1,0 +1,70 @@
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { AppContext } from '../src/context';
+import { DomainError } from '../src/shared/errors';
+import { payloadSchema, queueDefinitions, type QueueName } from './definitions';
+import { handlers } from './handlers';
+
+/** Refuses to start when a declared job has no handler, or a handler has no declared job. */
+export function checkHandlers(): void {
+  for (const [queue, def] of Object.entries(queueDefinitions)) {
+    const declared = Object.keys(def.jobs);
+    const handled = Object.keys((handlers as Record<string, Record<string, unknown>>)[queue] ?? {});
+    const missing = declared.filter((j) => !handled.includes(j));
+    const extra = handled.filter((j) => !declared.includes(j));
+    if (missing.length || extra.length) {
+      throw new Error(`queue "${queue}": jobs without a handler [${missing.join(', ')}], handlers without a job [${extra.join(', ')}]`);
+    }
+  }
+}
+
+export interface Workers {
+  workers: Worker[];
+  /** Waits for active jobs to finish, then closes. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export function startWorkers(ctx: AppContext, only?: QueueName[]): Workers {
+  checkHandlers();
+  const names = (Object.keys(queueDefinitions) as QueueName[]).filter((q) => !only || only.includes(q));
+  const workers = names.map((queue) => {
+    const worker = new Worker(
+      queue,
+      async (job: Job) => {
+        const parsed = payloadSchema(queue, job.name as never).safeParse(job.data);
+        // A payload that does not parse will never parse: do not retry it.
+        if (!parsed.success) throw new UnrecoverableError(`invalid payload for ${queue}/${job.name}`);
+        const handler = (handlers as unknown as Record<string, Record<string, (p: unknown, c: AppContext, j: Job) => Promise<unknown>>>)[queue]?.[job.name];
+        if (!handler) throw new UnrecoverableError(`no handler for ${queue}/${job.name}`);
+        try {
+          return await handler(parsed.data, ctx, job);
+        } catch (err) {
+          // Domain errors (not found, invalid, policy) are decisions, not accidents: retrying changes nothing.
+          if (err instanceof DomainError && err.code !== 'unavailable' && err.code !== 'rate_limited') {
+            throw new UnrecoverableError(`${err.code}: ${err.message}`);
+          }
+          throw err;
+        }
+      },
+      { connection: ctx.redis.connect(), prefix: ctx.queues.prefix, concurrency: queueDefinitions[queue].concurrency, autorun: true },
+    );
+    worker.on('failed', (job, err) => ctx.logger.warn({ queue, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: err.message }, 'job failed'));
+    worker.on('error', (err) => ctx.logger.warn({ queue, err: err.message }, 'worker error'));
+    return worker;
+  });
+  let closing: Promise<void> | undefined;
+  return {
+    workers,
+    close: () => {
+      closing ??= (async () => {
+        for (const w of workers) {
+          try {
+            await w.close();
+          } catch (err) {
+            ctx.logger.warn({ err: (err as Error).message }, 'worker close failed');
+          }
+        }
+      })();
+      return closing;
+    },
+  };
+}

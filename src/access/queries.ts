@@ -1,0 +1,60 @@
+import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { accounts, regions, sessions } from '../db/schema';
+
+export async function findAccountByUsername(db: Db, username: string) {
+  const [row] = await db.select().from(accounts).where(eq(accounts.username, username)).limit(1);
+  return row;
+}
+
+export async function findAccountView(db: Db, id: string) {
+  const [row] = await db
+    .select({ account: accounts, regionName: regions.name })
+    .from(accounts)
+    .leftJoin(regions, eq(regions.code, accounts.regionCode))
+    .where(eq(accounts.id, id))
+    .limit(1);
+  return row;
+}
+
+export async function recordFailedLogin(db: Db, id: string, lockAfter: number, lockUntil: Date) {
+  await db
+    .update(accounts)
+    .set({
+      failedLogins: sql`${accounts.failedLogins} + 1`,
+      lockedUntil: sql`case when ${accounts.failedLogins} + 1 >= ${lockAfter} then ${lockUntil.toISOString()}::timestamptz else ${accounts.lockedUntil} end`,
+    })
+    .where(eq(accounts.id, id));
+}
+
+export async function resetFailedLogins(db: Db, id: string) {
+  await db.update(accounts).set({ failedLogins: 0, lockedUntil: null }).where(eq(accounts.id, id));
+}
+
+export async function insertSession(db: Db, accountId: string, tokenHash: string, expiresAt: Date) {
+  await db.insert(sessions).values({ accountId, tokenHash, expiresAt });
+}
+
+export async function findLiveSession(db: Db, tokenHash: string, now: Date) {
+  const [row] = await db
+    .select({ session: sessions, account: accounts })
+    .from(sessions)
+    .innerJoin(accounts, eq(accounts.id, sessions.accountId))
+    .where(and(eq(sessions.tokenHash, tokenHash), isNull(sessions.revokedAt), gt(sessions.expiresAt, now), isNull(accounts.disabledAt)))
+    .limit(1);
+  return row;
+}
+
+export async function revokeSession(db: Db, tokenHash: string, now: Date) {
+  await db.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.tokenHash, tokenHash), isNull(sessions.revokedAt)));
+}
+
+/** Sessions expired or revoked more than a day ago are of no further use. */
+export async function deleteDeadSessions(db: Db, now: Date): Promise<number> {
+  const cutoff = new Date(now.getTime() - 24 * 3600 * 1000);
+  const deleted = await db
+    .delete(sessions)
+    .where(or(lt(sessions.expiresAt, cutoff), lt(sessions.revokedAt, cutoff)))
+    .returning({ id: sessions.id });
+  return deleted.length;
+}

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+export const LoginBody = z
+  .object({
+    username: z.string().trim().min(1).max(64),
+    password: z.string().min(1).max(256),
+  })
+  .strict()
+  .meta({ id: 'LoginBody' });
+export type LoginBody = z.infer<typeof LoginBody>;
+
+export const AccountView = z
+  .object({
+    id: z.uuid(),
+    username: z.string(),
+    displayName: z.string(),
+    role: z.enum(['station', 'county', 'prefecture', 'province', 'system']),
+    regionCode: z.string(),
+    regionName: z.string().nullable(),
+    stationId: z.uuid().nullable(),
+    locale: z.string(),
+  })
+  .meta({ id: 'Account' });
+export type AccountView = z.infer<typeof AccountView>;
+
+export const LoginResult = z
+  .object({
+    token: z.string().meta({ description: 'Send as `Authorization: Bearer <token>`' }),
+    expiresAt: z.iso.datetime(),
+    account: AccountView,
+  })
+  .meta({ id: 'LoginResult' });

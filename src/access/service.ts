@@ -1,0 +1,81 @@
+import type { AppContext } from '../context';
+import { recordAudit } from '../audit/service';
+import { RateLimited, Unauthorized } from '../shared/errors';
+import type { Actor } from './actor';
+import { hashPassword, verifyAgainstNothing, verifyPassword } from './password';
+import * as q from './queries';
+import type { AccountView, LoginBody } from './schemas';
+import { looksLikeToken, newToken, tokenDigest } from './tokens';
+
+export const LOCK_AFTER_FAILURES = 5;
+export const LOCK_MINUTES = 15;
+
+type Ctx = Pick<AppContext, 'db' | 'config' | 'clock'>;
+
+export interface RequestMeta {
+  ip?: string;
+  requestId?: string;
+}
+
+export async function login(ctx: Ctx, body: LoginBody, meta: RequestMeta): Promise<{ token: string; expiresAt: Date; account: AccountView }> {
+  const now = ctx.clock.now();
+  const account = await q.findAccountByUsername(ctx.db, body.username);
+  if (!account || account.disabledAt) {
+    await verifyAgainstNothing(body.password);
+    await recordAudit(ctx.db, { action: 'auth.login_failed', details: { reason: 'unknown_account' }, ...meta });
+    throw new Unauthorized('invalid credentials', [], {});
+  }
+  if (account.lockedUntil && account.lockedUntil > now) {
+    const seconds = Math.ceil((account.lockedUntil.getTime() - now.getTime()) / 1000);
+    await recordAudit(ctx.db, { actorId: account.id, action: 'auth.login_refused', details: { reason: 'locked' }, ...meta });
+    throw new RateLimited('account locked', seconds);
+  }
+  if (!(await verifyPassword(account.passwordHash, body.password))) {
+    await q.recordFailedLogin(ctx.db, account.id, LOCK_AFTER_FAILURES, new Date(now.getTime() + LOCK_MINUTES * 60_000));
+    await recordAudit(ctx.db, { actorId: account.id, action: 'auth.login_failed', details: { reason: 'wrong_password' }, ...meta });
+    throw new Unauthorized('invalid credentials');
+  }
+  await q.resetFailedLogins(ctx.db, account.id);
+  const token = newToken();
+  const expiresAt = new Date(now.getTime() + ctx.config.auth.tokenTtlHours * 3600_000);
+  await q.insertSession(ctx.db, account.id, tokenDigest(ctx.config.secrets.tokenSecret, token), expiresAt);
+  await recordAudit(ctx.db, { actorId: account.id, action: 'auth.login', regionCode: account.regionCode, ...meta });
+  const view = await getAccount(ctx, account.id);
+  return { token, expiresAt, account: view };
+}
+
+export async function logout(ctx: Ctx, token: string, actor: Actor, meta: RequestMeta): Promise<void> {
+  await q.revokeSession(ctx.db, tokenDigest(ctx.config.secrets.tokenSecret, token), ctx.clock.now());
+  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'auth.logout', ...meta });
+}
+
+/** The actor behind a bearer token, or undefined when the token is unknown, expired or revoked. */
+export async function authenticate(ctx: Ctx, token: string): Promise<Actor | undefined> {
+  if (!looksLikeToken(token)) return undefined;
+  const row = await q.findLiveSession(ctx.db, tokenDigest(ctx.config.secrets.tokenSecret, token), ctx.clock.now());
+  if (!row) return undefined;
+  const a = row.account;
+  return { accountId: a.id, username: a.username, role: a.role, regionCode: a.regionCode, stationId: a.stationId };
+}
+
+export async function getAccount(ctx: Pick<AppContext, 'db'>, id: string): Promise<AccountView> {
+  const row = await q.findAccountView(ctx.db, id);
+  if (!row) throw new Unauthorized('account gone');
+  const a = row.account;
+  return {
+    id: a.id,
+    username: a.username,
+    displayName: a.displayName,
+    role: a.role,
+    regionCode: a.regionCode,
+    regionName: row.regionName,
+    stationId: a.stationId,
+    locale: a.locale,
+  };
+}
+
+export async function purgeDeadSessions(ctx: Ctx): Promise<number> {
+  return q.deleteDeadSessions(ctx.db, ctx.clock.now());
+}
+
+export { hashPassword };

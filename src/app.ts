@@ -1,0 +1,52 @@
+import { bodyParser } from '@koa/bodyparser';
+import Koa from 'koa';
+import helmet from 'koa-helmet';
+import { accessRoutes } from './access/routes';
+import * as access from './access/service';
+import type { AppContext } from './context';
+import { healthRouter } from './health/routes';
+import { Api } from './http/api';
+import { docsRouter } from './http/docs';
+import { errorMapper, requestContext } from './http/middleware';
+import { openApiDocument } from './http/openapi';
+import type { RequestState } from './http/state';
+import { regionRoutes } from './regions/routes';
+
+/** Every REST resource, mounted once; the OpenAPI document is built from the same calls. */
+export function buildApi(ctx: AppContext): Api {
+  const api = new Api((token) => access.authenticate(ctx, token));
+  accessRoutes(api, ctx);
+  regionRoutes(api, ctx);
+  return api;
+}
+
+export function buildApp(ctx: AppContext): Koa<RequestState> {
+  const app = new Koa<RequestState>({ proxy: ctx.config.http.trustProxy });
+  const api = buildApi(ctx);
+  const openapi = openApiDocument(api);
+
+  app.use(requestContext(ctx.logger, ctx.config.locale.default));
+  app.use(errorMapper(ctx.logger));
+  app.use(helmet());
+  app.use(
+    bodyParser({
+      enableTypes: ['json'],
+      jsonLimit: `${ctx.config.http.bodyLimitKb}kb`,
+      jsonStrict: true,
+    }),
+  );
+
+  const health = healthRouter(ctx);
+  app.use(health.routes());
+  const docs = docsRouter();
+  app.use(docs.routes());
+  api.router.get('/openapi.json', (koa) => {
+    koa.body = openapi;
+  });
+  app.use(api.router.routes());
+  app.use(api.router.allowedMethods());
+
+  // Errors in a stream after the response has started reach here; they must not crash the process.
+  app.on('error', (err: Error) => ctx.logger.warn({ err: { type: err.name, message: err.message } }, 'http stream error'));
+  return app;
+}

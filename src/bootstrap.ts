@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import { count, eq, inArray } from 'drizzle-orm';
+import { hashPassword } from './access/password';
+import type { Db } from './db/client';
+import { accounts, regions, stations } from './db/schema';
+import { loadRegions } from './regions/load';
+
+/** 元阳县 in Honghe prefecture, Yunnan (seed 002 comes from Honghe), where the demo station sits. */
+export const DEMO_COUNTY = '532528';
+/**
+ * Counties of Honghe flagged as key assistance counties (乡村振兴重点帮扶县) in the demo data.
+ * The authoritative list is kept by the province and edited by administrators.
+ */
+const DEMO_KEY_COUNTIES = ['532523', '532528', '532529', '532530', '532531'];
+
+export interface BootstrapResult {
+  created: boolean;
+  /** Set only when the password was generated here and must be shown once. */
+  generatedPassword?: string;
+}
+
+/**
+ * First start of a deployment: the regions under REGION_ROOT and the `admin` account bound to it;
+ * with demo data, a station in the demo county too. Does nothing once any account exists, so a
+ * restart never resets a password.
+ */
+export async function bootstrap(
+  db: Db,
+  opts: { regionRoot: string; adminPassword: string | undefined; demo: boolean },
+): Promise<BootstrapResult> {
+  const [existing] = await db.select({ n: count() }).from(accounts);
+  if ((existing?.n ?? 0) > 0) return { created: false };
+
+  await loadRegions(db, opts.regionRoot);
+  const [root] = await db.select().from(regions).where(eq(regions.code, opts.regionRoot));
+  if (!root) throw new Error(`REGION_ROOT ${opts.regionRoot} is not a known administrative division code`);
+
+  if (opts.demo) {
+    await db.update(regions).set({ keyAssistanceCounty: true }).where(inArray(regions.code, DEMO_KEY_COUNTIES));
+    const [county] = await db.select().from(regions).where(eq(regions.code, DEMO_COUNTY));
+    if (county) {
+      await db.insert(stations).values({ name: `${county.name}就业服务站`, kind: 'service_station', regionCode: county.code });
+    }
+  }
+
+  const password = opts.adminPassword ?? randomBytes(12).toString('base64url');
+  await db.insert(accounts).values({
+    username: 'admin',
+    passwordHash: await hashPassword(password),
+    displayName: '系统管理员',
+    role: 'system',
+    regionCode: root.code,
+  });
+  return { created: true, generatedPassword: opts.adminPassword ? undefined : password };
+}

@@ -1,0 +1,211 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every environment variable the service reads, validated once at start.
+ * A wrong value stops the process with a message that names the variable and what it expects.
+ */
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
+    .optional()
+    .transform((v) => (v === undefined ? fallback : v === 'true' || v === '1' || v === 'yes'));
+
+const int = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return fallback;
+      if (!/^\d+$/.test(v.trim()) || Number(v) < min || Number(v) > max) {
+        ctx.addIssue({ code: 'custom', message: `expected a whole number from ${min} to ${max}, got "${v}"` });
+        return z.NEVER;
+      }
+      return Number(v);
+    });
+
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return undefined;
+      let parsed: URL;
+      try {
+        parsed = new URL(v);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `expected a URL starting with ${protocols.join(' or ')}` });
+        return z.NEVER;
+      }
+      if (!protocols.includes(parsed.protocol)) {
+        ctx.addIssue({ code: 'custom', message: `expected a URL starting with ${protocols.join(' or ')}` });
+        return z.NEVER;
+      }
+      return v;
+    });
+
+/** 32 bytes, given as 64 hex characters or as base64. */
+const key32 = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v === '') return undefined;
+    const buf = /^[0-9a-fA-F]{64}$/.test(v) ? Buffer.from(v, 'hex') : Buffer.from(v, 'base64');
+    if (buf.length !== 32) {
+      ctx.addIssue({ code: 'custom', message: 'expected 32 bytes as 64 hex characters or base64' });
+      return z.NEVER;
+    }
+    return buf.toString('hex');
+  });
+
+const envSchema = z.object({
+  NODE_ENV: z
+    .enum(['development', 'test', 'production'], { error: 'expected development, test or production' })
+    .default('development'),
+  PORT: int(1, 65535, 3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: url(['postgres:', 'postgresql:']),
+  REDIS_URL: url(['redis:', 'rediss:']),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{1,64}$/, 'expected 1 to 64 letters, digits, colons, underscores or dashes')
+    .default('bangfu'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'expected one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+  PII_KEY: key32,
+  TOKEN_SECRET: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === '' || v.length >= 32, 'expected at least 32 characters'),
+  ADMIN_PASSWORD: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === '' || v.length >= 8, 'expected at least 8 characters'),
+  REGION_ROOT: z
+    .string()
+    .regex(/^(\d{2}|\d{4}|\d{6})$/, 'expected a province (2 digits), prefecture (4) or county (6) code such as 5325')
+    .default('5325'),
+  DEMO_DATA: z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' }).optional(),
+  TOKEN_TTL_HOURS: int(1, 24 * 30, 12),
+  BODY_LIMIT_KB: int(1, 50 * 1024, 1024),
+  UPLOAD_LIMIT_MB: int(1, 200, 20),
+  SHUTDOWN_TIMEOUT_MS: int(1000, 600000, 30000),
+  TRUST_PROXY: bool(false),
+  DEFAULT_LOCALE: z.enum(['zh-CN', 'en'], { error: 'expected zh-CN or en' }).default('zh-CN'),
+  WECHATY_PUPPET: z
+    .string()
+    .regex(/^[@a-z0-9/._-]+$/i, 'expected an npm package name such as wechaty-puppet-service')
+    .default('wechaty-puppet-mock'),
+  WECHATY_PUPPET_SERVICE_TOKEN: z.string().optional(),
+  BOT_NAME: z.string().min(1).max(64).default('bangfu'),
+  REDIS_SERVER_BIN: z.string().min(1).default('redis-server'),
+});
+
+export type Role = 'api' | 'worker' | 'bot' | 'all';
+export const ROLES: readonly Role[] = ['api', 'worker', 'bot', 'all'];
+
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  http: { host: string; port: number; bodyLimitKb: number; uploadLimitMb: number; trustProxy: boolean };
+  dataDir: string;
+  /** Undefined means: use the embedded PGlite under dataDir. */
+  databaseUrl: string | undefined;
+  redis: { url: string | undefined; prefix: string; serverBin: string };
+  log: { level: string };
+  secrets: { piiKey: Buffer; tokenSecret: string };
+  auth: { tokenTtlHours: number; adminPassword: string | undefined };
+  /** The administrative division this deployment serves; its regions are loaded on first start. */
+  regionRoot: string;
+  demoData: boolean;
+  locale: { default: 'zh-CN' | 'en' };
+  shutdownTimeoutMs: number;
+  bot: { puppet: string; puppetToken: string | undefined; name: string };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads the environment into a typed, grouped Config. Pure apart from the development
+ * secrets file: outside production, missing secrets are generated once into DATA_DIR.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? 'environment');
+      const given = env[name];
+      const shown = given === undefined || /KEY|SECRET|PASSWORD|TOKEN/.test(name) ? '' : ` (got "${given}")`;
+      return `${name}: ${issue.message}${shown}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  const dataDir = isAbsolute(e.DATA_DIR) ? e.DATA_DIR : resolve(process.cwd(), e.DATA_DIR);
+
+  let piiKey = e.PII_KEY;
+  let tokenSecret = e.TOKEN_SECRET || undefined;
+  if (e.NODE_ENV === 'production') {
+    const missing = [
+      ...(piiKey ? [] : ['PII_KEY: required in production (32 bytes as 64 hex characters)']),
+      ...(tokenSecret ? [] : ['TOKEN_SECRET: required in production (at least 32 characters)']),
+    ];
+    if (missing.length) throw new ConfigError(missing);
+  } else if (!piiKey || !tokenSecret) {
+    const dev = developmentSecrets(dataDir);
+    piiKey ??= dev.piiKey;
+    tokenSecret ??= dev.tokenSecret;
+  }
+
+  const demo = e.DEMO_DATA === undefined ? e.NODE_ENV !== 'production' : ['true', '1', 'yes'].includes(e.DEMO_DATA);
+  return {
+    env: e.NODE_ENV,
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      bodyLimitKb: e.BODY_LIMIT_KB,
+      uploadLimitMb: e.UPLOAD_LIMIT_MB,
+      trustProxy: e.TRUST_PROXY,
+    },
+    dataDir,
+    databaseUrl: e.DATABASE_URL,
+    redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX, serverBin: e.REDIS_SERVER_BIN },
+    log: { level: e.LOG_LEVEL },
+    secrets: { piiKey: Buffer.from(piiKey!, 'hex'), tokenSecret: tokenSecret! },
+    auth: { tokenTtlHours: e.TOKEN_TTL_HOURS, adminPassword: e.ADMIN_PASSWORD || undefined },
+    regionRoot: e.REGION_ROOT,
+    demoData: demo,
+    locale: { default: e.DEFAULT_LOCALE },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    bot: {
+      puppet: e.WECHATY_PUPPET,
+      puppetToken: e.WECHATY_PUPPET_SERVICE_TOKEN || undefined,
+      name: e.BOT_NAME,
+    },
+  };
+}
+
+/** Secrets for development, generated once and kept in DATA_DIR/secrets.json (mode 0600). */
+function developmentSecrets(dataDir: string): { piiKey: string; tokenSecret: string } {
+  const file = join(dataDir, 'secrets.json');
+  if (existsSync(file)) {
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as { piiKey?: string; tokenSecret?: string };
+    if (stored.piiKey && stored.tokenSecret) return { piiKey: stored.piiKey, tokenSecret: stored.tokenSecret };
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const fresh = { piiKey: randomBytes(32).toString('hex'), tokenSecret: randomBytes(32).toString('base64url') };
+  writeFileSync(file, JSON.stringify(fresh, null, 2), { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return fresh;
+}

@@ -1,0 +1,17 @@
+import type { Config } from './config';
+import type { Database, Db } from './db/client';
+import type { Logger } from './logger';
+import type { RedisHandle } from './redis';
+import type { Clock } from './shared/clock';
+import type { Queues } from '../jobs/queues';
+
+/** Everything a service needs, handed in rather than imported, so tests build their own. */
+export interface AppContext {
+  config: Config;
+  logger: Logger;
+  database: Database;
+  db: Db;
+  redis: RedisHandle;
+  queues: Queues;
+  clock: Clock;
+}

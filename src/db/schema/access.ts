@@ -1,0 +1,66 @@
+import { index, pgEnum, pgTable, text, timestamp, uuid, integer } from 'drizzle-orm/pg-core';
+import { regions } from './regions';
+
+/** 就业服务站 / 零工驿站 / 劳务工作站: the front-line office. */
+export const stationKind = pgEnum('station_kind', ['service_station', 'gig_station', 'labour_station']);
+
+export const stations = pgTable(
+  'stations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    kind: stationKind('kind').notNull().default('service_station'),
+    regionCode: text('region_code')
+      .notNull()
+      .references(() => regions.code),
+    address: text('address'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('stations_region_idx').on(t.regionCode.op('text_pattern_ops'))],
+);
+
+/**
+ * Staff roles. Each account is bound to a region and sees that region's subtree only;
+ * `system` is bound to the root of the deployment.
+ */
+export const staffRole = pgEnum('staff_role', ['station', 'county', 'prefecture', 'province', 'system']);
+
+export const accounts = pgTable(
+  'accounts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    username: text('username').notNull().unique(),
+    passwordHash: text('password_hash').notNull(),
+    displayName: text('display_name').notNull(),
+    role: staffRole('role').notNull(),
+    regionCode: text('region_code')
+      .notNull()
+      .references(() => regions.code),
+    stationId: uuid('station_id').references(() => stations.id),
+    locale: text('locale').notNull().default('zh-CN'),
+    failedLogins: integer('failed_logins').notNull().default(0),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    disabledAt: timestamp('disabled_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('accounts_region_idx').on(t.regionCode.op('text_pattern_ops'))],
+);
+
+/** Bearer sessions. Only a keyed hash of the token is stored, so a copy of the table opens nothing. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    tokenHash: text('token_hash').notNull().unique(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [index('sessions_expires_idx').on(t.expiresAt)],
+);
+
+export type Account = typeof accounts.$inferSelect;
+export type Station = typeof stations.$inferSelect;

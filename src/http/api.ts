@@ -1,0 +1,126 @@
+import Router from '@koa/router';
+import { OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
+import type Koa from 'koa';
+import { z } from 'zod';
+import type { Actor } from '../access/actor';
+import { Unauthorized, ValidationFailed } from '../shared/errors';
+import type { RequestState } from './state';
+import { zodDetails } from './zod-details';
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type AnyObject = z.ZodType<Record<string, unknown>>;
+
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.string().meta({ example: 'validation_failed' }),
+      message: z.string().meta({ example: '请求内容有误' }),
+      details: z.array(z.object({ path: z.string().optional(), message: z.string() }).loose()),
+      requestId: z.string(),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+export interface Handled<B extends AnyObject | undefined, Q extends AnyObject | undefined, P extends AnyObject | undefined> {
+  body: B extends z.ZodType ? z.infer<B> : undefined;
+  query: Q extends z.ZodType ? z.infer<Q> : undefined;
+  params: P extends z.ZodType ? z.infer<P> : undefined;
+  /** The signed-in actor; present whenever the route is not public. */
+  actor: Actor;
+  koa: Koa.ParameterizedContext<RequestState>;
+}
+
+export interface RouteSpec<B extends AnyObject | undefined, Q extends AnyObject | undefined, P extends AnyObject | undefined> {
+  method: Method;
+  /** Koa-style path under /api/v1, e.g. `/workers/:id`. */
+  path: string;
+  summary: string;
+  tags: string[];
+  /** `public` routes need no token; every other route needs a staff token. */
+  auth: 'public' | 'staff';
+  body?: B;
+  query?: Q;
+  params?: P;
+  /** Success status and schema; errors are documented for every route. */
+  status?: number;
+  response?: z.ZodType;
+  responseDescription?: string;
+  handler: (input: Handled<B, Q, P>) => Promise<unknown>;
+}
+
+/**
+ * One place that registers a route on the router and in the OpenAPI document, so the two never
+ * drift: the chain is always authenticate → validate params, query, body → handler → JSON.
+ */
+export class Api {
+  readonly router = new Router<RequestState>({ prefix: '/api/v1' });
+  readonly registry = new OpenAPIRegistry();
+
+  constructor(private readonly authenticate: (token: string) => Promise<Actor | undefined>) {
+    this.registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  }
+
+  route<B extends AnyObject | undefined = undefined, Q extends AnyObject | undefined = undefined, P extends AnyObject | undefined = undefined>(
+    spec: RouteSpec<B, Q, P>,
+  ): void {
+    this.document(spec);
+    const success = spec.status ?? (spec.method === 'post' ? 201 : 200);
+    this.router[spec.method](spec.path, async (ctx) => {
+      const t = ctx.state.t;
+      if (spec.auth !== 'public') {
+        const header = ctx.get('authorization');
+        const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+        const actor = token ? await this.authenticate(token) : undefined;
+        if (!actor) throw new Unauthorized('missing or invalid token');
+        ctx.state.actor = actor;
+      }
+      const parse = (schema: z.ZodType | undefined, value: unknown, where: string) => {
+        if (!schema) return undefined;
+        const result = schema.safeParse(value, { reportInput: true });
+        if (!result.success) throw new ValidationFailed('invalid request', zodDetails(result.error.issues, where, t));
+        return result.data;
+      };
+      const params = parse(spec.params, ctx.params, 'params');
+      const query = parse(spec.query, ctx.query, 'query');
+      const rawBody = (ctx.request as { body?: unknown }).body;
+      const body = parse(spec.body, rawBody === undefined ? {} : rawBody, 'body');
+      const result = await spec.handler({
+        body,
+        query,
+        params,
+        actor: ctx.state.actor as Actor,
+        koa: ctx,
+      } as Handled<B, Q, P>);
+      if (ctx.body === undefined || ctx.body === null) {
+        ctx.status = result === undefined ? 204 : success;
+        if (result !== undefined) ctx.body = result;
+      }
+    });
+  }
+
+  private document(spec: RouteSpec<AnyObject | undefined, AnyObject | undefined, AnyObject | undefined>): void {
+    const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ErrorBody } } });
+    const status = spec.status ?? (spec.method === 'post' ? 201 : 200);
+    const config: RouteConfig = {
+      method: spec.method,
+      path: '/api/v1' + spec.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}'),
+      summary: spec.summary,
+      tags: spec.tags,
+      ...(spec.auth === 'public' ? {} : { security: [{ bearer: [] }] }),
+      request: {
+        ...(spec.params ? { params: spec.params as never } : {}),
+        ...(spec.query ? { query: spec.query as never } : {}),
+        ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } } } } : {}),
+      },
+      responses: {
+        [status]: spec.response
+          ? { description: spec.responseDescription ?? 'OK', content: { 'application/json': { schema: spec.response } } }
+          : { description: spec.responseDescription ?? 'No content' },
+        400: errorResponse('Invalid input; `details` names each field'),
+        ...(spec.auth === 'public' ? {} : { 401: errorResponse('Missing, expired or revoked token') }),
+        500: errorResponse('Unexpected failure'),
+      },
+    };
+    this.registry.registerPath(config);
+  }
+}

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import type Koa from 'koa';
+import type { Logger } from '../logger';
+import { negotiateLocale, translator, type Locale } from '../i18n';
+import { DomainError, RateLimited, type ErrorCode, type ErrorDetail } from '../shared/errors';
+import type { RequestState } from './state';
+
+type Ctx = Koa.ParameterizedContext<RequestState>;
+
+const STATUS: Record<ErrorCode | 'invalid_json' | 'payload_too_large' | 'unsupported_media_type' | 'route_not_found' | 'method_not_allowed' | 'internal', number> = {
+  validation_failed: 400,
+  invalid_json: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  route_not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  policy_violation: 422,
+  rate_limited: 429,
+  internal: 500,
+  unavailable: 503,
+};
+export type HttpErrorCode = keyof typeof STATUS;
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+/** Request id (taken from X-Request-Id when it is sane), locale, and one log line per request. */
+export function requestContext(logger: Logger, defaultLocale: Locale): Koa.Middleware<RequestState> {
+  return async (ctx: Ctx, next) => {
+    const started = process.hrtime.bigint();
+    const given = ctx.get('x-request-id');
+    ctx.state.requestId = REQUEST_ID.test(given) ? given : randomUUID();
+    ctx.set('X-Request-Id', ctx.state.requestId);
+    ctx.state.locale = negotiateLocale(ctx.get('accept-language'), defaultLocale);
+    ctx.state.t = translator(ctx.state.locale);
+    ctx.set('Content-Language', ctx.state.locale);
+    try {
+      await next();
+    } finally {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      // The path only: query strings may carry search terms typed by staff.
+      logger.info(
+        {
+          requestId: ctx.state.requestId,
+          method: ctx.method,
+          path: ctx.path,
+          route: (ctx as unknown as { _matchedRoute?: string })._matchedRoute,
+          status: ctx.status,
+          ms: Math.round(ms * 10) / 10,
+          actor: ctx.state.actor?.accountId,
+        },
+        'request',
+      );
+    }
+  };
+}
+
+function send(ctx: Ctx, code: HttpErrorCode, message: string, details: ErrorDetail[] = []): void {
+  ctx.status = STATUS[code];
+  ctx.body = { error: { code, message, details, requestId: ctx.state.requestId } };
+}
+
+/** Maps every failure to `{ error: { code, message, details } }`, localised; never a stack trace. */
+export function errorMapper(logger: Logger): Koa.Middleware<RequestState> {
+  return async (ctx: Ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) {
+        send(ctx, 'route_not_found', ctx.state.t('errors:route_not_found'));
+      } else if (ctx.status === 405 && ctx.body === undefined) {
+        send(ctx, 'method_not_allowed', ctx.state.t('errors:method_not_allowed'));
+      }
+    } catch (err) {
+      const t = ctx.state.t ?? translator('zh-CN');
+      if (err instanceof DomainError) {
+        if (err instanceof RateLimited) ctx.set('Retry-After', String(err.retryAfterSeconds));
+        const details = err.details.map((d) => ({ ...d, message: t(d.message, { ...d, defaultValue: d.message }) }));
+        send(ctx, err.code, t(`errors:${err.code}`, err.params), details);
+        return;
+      }
+      const e = err as { status?: number; statusCode?: number; type?: string; expose?: boolean; message?: string };
+      const status = e.status ?? e.statusCode;
+      if (status === 413 || e.type === 'entity.too.large') {
+        send(ctx, 'payload_too_large', t('errors:payload_too_large'));
+      } else if (status === 415 || e.type === 'charset.unsupported' || e.type === 'encoding.unsupported') {
+        send(ctx, 'unsupported_media_type', t('errors:unsupported_media_type'));
+      } else if (status === 400) {
+        send(ctx, 'invalid_json', t('errors:invalid_json'));
+      } else if (status === 401) {
+        send(ctx, 'unauthorized', t('errors:unauthorized'));
+      } else if (status === 404) {
+        send(ctx, 'route_not_found', t('errors:route_not_found'));
+      } else if (status === 405) {
+        send(ctx, 'method_not_allowed', t('errors:method_not_allowed'));
+      } else {
+        logger.error({ requestId: ctx.state.requestId, err: { type: (err as Error)?.name, message: (err as Error)?.message, stack: (err as Error)?.stack } }, 'unhandled error');
+        send(ctx, 'internal', t('errors:internal'));
+      }
+    }
+  };
+}

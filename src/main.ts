@@ -1,0 +1,56 @@
+import { ConfigError, loadConfig, ROLES, type Role } from './config';
+import { createLogger } from './logger';
+import { RedisUnavailable } from './redis';
+import { startService } from './runtime';
+
+/**
+ * Entry point: `npm start [-- api|worker|bot|all]` (or ROLE=…). `all`, the default, runs the
+ * HTTP API, the queue workers and the WeChat bot in one process.
+ */
+async function main(): Promise<void> {
+  const arg = process.argv.slice(2).find((a) => !a.startsWith('-')) ?? process.env.ROLE ?? 'all';
+  if (!ROLES.includes(arg as Role)) {
+    process.stderr.write(`ROLE: expected one of ${ROLES.join(', ')} (got "${arg}")\n`);
+    process.exit(2);
+  }
+  const role = arg as Role;
+
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
+    process.exit(2);
+  }
+  const logger = createLogger(config.log.level);
+
+  let service: Awaited<ReturnType<typeof startService>>;
+  try {
+    service = await startService({ role, config, logger });
+  } catch (err) {
+    if (err instanceof RedisUnavailable) {
+      process.stderr.write(`${err.message}\n`);
+    } else {
+      logger.fatal({ err: { type: (err as Error).name, message: (err as Error).message, stack: (err as Error).stack } }, 'start failed');
+    }
+    process.exit(1);
+  }
+  logger.info({ role, url: service.url, database: service.ctx.database.kind, redis: service.ctx.redis.source }, 'bangfu started');
+
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown took too long; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    timer.unref();
+    void service.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: reason instanceof Error ? { type: reason.name, message: reason.message } : String(reason) }, 'unhandled rejection');
+  });
+}
+
+void main();

@@ -1,0 +1,167 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import Redis, { type RedisOptions } from 'ioredis';
+import type { Logger } from './logger';
+
+export interface RedisHandle {
+  /** Connection options for BullMQ and any other client (no key prefix: BullMQ uses its own). */
+  options: RedisOptions;
+  /** Where it came from, for the start-up line. */
+  source: 'url' | 'local' | 'private';
+  /** A general client for key/value use; keys are prefixed with `<prefix>:kv:`. */
+  kv: Redis;
+  /** Opens another connection with the same options (BullMQ workers need their own). */
+  connect(extra?: RedisOptions): Redis;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class RedisUnavailable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RedisUnavailable';
+  }
+}
+
+export interface RedisSettings {
+  url: string | undefined;
+  prefix: string;
+  serverBin: string;
+  dataDir: string;
+}
+
+function optionsFromUrl(url: string): RedisOptions {
+  const u = new URL(url);
+  const db = u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0;
+  return {
+    host: u.hostname || '127.0.0.1',
+    port: u.port ? Number(u.port) : 6379,
+    username: u.username ? decodeURIComponent(u.username) : undefined,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    db: Number.isFinite(db) ? db : 0,
+    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
+  };
+}
+
+async function answers(options: RedisOptions, timeoutMs = 1500): Promise<boolean> {
+  const probe = new Redis({ ...options, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs });
+  probe.on('error', () => undefined);
+  try {
+    await probe.connect();
+    await probe.ping();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    probe.disconnect();
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+/**
+ * Starts a private redis-server that keeps its data (append-only file) under DATA_DIR/redis,
+ * so queued work survives a restart in development. Reuses one left running by a previous start.
+ */
+async function startPrivateServer(settings: RedisSettings, logger: Logger): Promise<{ options: RedisOptions; child?: ChildProcess }> {
+  const dir = join(settings.dataDir, 'redis');
+  mkdirSync(dir, { recursive: true });
+  const portFile = join(dir, 'port');
+  if (existsSync(portFile)) {
+    const port = Number(readFileSync(portFile, 'utf8').trim());
+    if (port > 0 && (await answers({ host: '127.0.0.1', port }, 500))) return { options: { host: '127.0.0.1', port } };
+  }
+  const port = await freePort();
+  const child = spawn(
+    settings.serverBin,
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--protected-mode', 'yes'],
+    { stdio: 'ignore' },
+  );
+  const spawnError = await new Promise<Error | undefined>((resolveSpawn) => {
+    child.once('error', (err) => resolveSpawn(err));
+    child.once('spawn', () => resolveSpawn(undefined));
+  });
+  if (spawnError) {
+    throw new RedisUnavailable(
+      'Redis is not reachable at 127.0.0.1:6379 and no redis-server is installed: install Redis (e.g. `apt-get install redis-server`) or set REDIS_URL=redis://host:port',
+    );
+  }
+  const options = { host: '127.0.0.1', port };
+  for (let i = 0; i < 50; i++) {
+    if (await answers(options, 200)) {
+      writeFileSync(portFile, String(port));
+      logger.info({ port }, 'started a private redis-server');
+      return { options, child };
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill();
+  throw new RedisUnavailable(`a private redis-server was started but did not answer on port ${port}; set REDIS_URL instead`);
+}
+
+export async function openRedis(settings: RedisSettings, logger: Logger): Promise<RedisHandle> {
+  let options: RedisOptions;
+  let source: RedisHandle['source'];
+  let child: ChildProcess | undefined;
+  if (settings.url) {
+    options = optionsFromUrl(settings.url);
+    source = 'url';
+    if (!(await answers(options, 3000))) {
+      throw new RedisUnavailable(`Redis does not answer at REDIS_URL (${options.host}:${options.port}): start it or correct REDIS_URL`);
+    }
+  } else if (await answers({ host: '127.0.0.1', port: 6379 })) {
+    options = { host: '127.0.0.1', port: 6379 };
+    source = 'local';
+  } else {
+    const started = await startPrivateServer(settings, logger);
+    options = started.options;
+    child = started.child;
+    source = 'private';
+  }
+
+  const clients = new Set<Redis>();
+  const connect = (extra: RedisOptions = {}): Redis => {
+    const client = new Redis({ ...options, maxRetriesPerRequest: null, ...extra });
+    // Connection errors are reported by the health check and by the commands that fail;
+    // an unhandled 'error' event must never bring the process down.
+    client.on('error', (err) => logger.debug({ err: err.message }, 'redis connection error'));
+    client.on('end', () => clients.delete(client));
+    clients.add(client);
+    return client;
+  };
+  const kv = connect({ keyPrefix: `${settings.prefix}:kv:`, maxRetriesPerRequest: 3 });
+  let closed = false;
+  return {
+    options,
+    source,
+    kv,
+    connect,
+    ping: async () => {
+      await kv.ping();
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      for (const c of [...clients]) {
+        try {
+          await c.quit();
+        } catch {
+          c.disconnect();
+        }
+      }
+      if (child && child.exitCode === null) child.kill('SIGTERM');
+    },
+  };
+}

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import type { AppContext } from '../context';
+import type { Api } from '../http/api';
+import { RegionChildrenQuery, RegionParams, RegionView } from './schemas';
+import * as service from './service';
+
+export function regionRoutes(api: Api, ctx: AppContext): void {
+  api.route({
+    method: 'get',
+    path: '/regions',
+    summary: "Children of a region in the caller's subtree (without `parent`: the caller's own region)",
+    tags: ['regions'],
+    auth: 'staff',
+    query: RegionChildrenQuery,
+    response: z.object({ items: z.array(RegionView) }),
+    handler: async ({ actor, query }) => ({ items: await service.listRegions(ctx, actor, query.parent) }),
+  });
+  api.route({
+    method: 'get',
+    path: '/regions/:code',
+    summary: 'One region with its flags',
+    tags: ['regions'],
+    auth: 'staff',
+    params: RegionParams,
+    response: RegionView,
+    handler: async ({ actor, params }) => service.getRegion(ctx, actor, params.code),
+  });
+}

@@ -1,0 +1,113 @@
+import type { Server } from 'node:http';
+import { buildApp } from './app';
+import { bootstrap } from './bootstrap';
+import type { Config, Role } from './config';
+import type { AppContext } from './context';
+import { openDatabase } from './db/client';
+import type { Logger } from './logger';
+import { openRedis } from './redis';
+import { systemClock, type Clock } from './shared/clock';
+import { Queues } from '../jobs/queues';
+import { startWorkers, type Workers } from '../jobs/workers';
+import { startBot, type Bot } from '../bots/bot';
+
+export interface Service {
+  ctx: AppContext;
+  server?: Server;
+  workers?: Workers;
+  bot?: Bot;
+  /** The address the API listens on, e.g. http://127.0.0.1:3000 */
+  url?: string;
+  /** Stops taking work, lets active work finish, then closes connections. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  role: Role;
+  config: Config;
+  logger: Logger;
+  clock?: Clock;
+  /** Where to print the one-time admin password (stdout by default). */
+  announce?: (line: string) => void;
+}
+
+export async function startService(opts: StartOptions): Promise<Service> {
+  const { config, logger, role } = opts;
+  const announce = opts.announce ?? ((line: string) => process.stdout.write(line + '\n'));
+  if (!config.databaseUrl && role !== 'all') {
+    throw new Error(`role "${role}" needs DATABASE_URL: the embedded database can only be used by one process (role all)`);
+  }
+  const steps: Array<() => Promise<void>> = [];
+  const closeAll = async () => {
+    for (const step of steps.reverse()) {
+      try {
+        await step();
+      } catch (err) {
+        logger.warn({ err: (err as Error).message }, 'shutdown step failed');
+      }
+    }
+  };
+
+  try {
+    const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+    steps.push(() => database.close());
+    await database.migrate();
+    if (role === 'all' || role === 'api') {
+      const result = await bootstrap(database.db, {
+        regionRoot: config.regionRoot,
+        adminPassword: config.auth.adminPassword,
+        demo: config.demoData,
+      });
+      if (result.generatedPassword) {
+        announce(`管理员账号 admin 的初始密码 / initial password of account admin: ${result.generatedPassword}  (shown once; set ADMIN_PASSWORD on first start to choose it)`);
+      }
+    }
+
+    const redis = await openRedis(
+      { url: config.redis.url, prefix: config.redis.prefix, serverBin: config.redis.serverBin, dataDir: config.dataDir },
+      logger,
+    );
+    steps.push(() => redis.close());
+    const queues = new Queues(redis, config.redis.prefix);
+    steps.push(() => queues.close());
+
+    const ctx: AppContext = { config, logger, database, db: database.db, redis, queues, clock: opts.clock ?? systemClock };
+    const service: Service = { ctx, close: async () => undefined };
+
+    if (role === 'all' || role === 'worker') {
+      await queues.installSchedules();
+      service.workers = startWorkers(ctx);
+      steps.push(() => service.workers!.close());
+    }
+    if (role === 'all' || role === 'bot') {
+      service.bot = await startBot(ctx);
+      steps.push(() => service.bot!.stop());
+    }
+    if (role === 'all' || role === 'api') {
+      const app = buildApp(ctx);
+      const server = await new Promise<Server>((resolve, reject) => {
+        const s = app.listen(config.http.port, config.http.host, () => resolve(s));
+        s.once('error', reject);
+      });
+      server.requestTimeout = 120_000;
+      service.server = server;
+      const addr = server.address();
+      const port = typeof addr === 'object' && addr ? addr.port : config.http.port;
+      service.url = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${port}`;
+      steps.push(
+        () =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeIdleConnections();
+          }),
+      );
+    }
+
+    let closing: Promise<void> | undefined;
+    service.close = () => (closing ??= closeAll());
+    return service;
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
