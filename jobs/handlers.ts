@@ -5,7 +5,7 @@ import type { JobName, JobPayload, QueueName } from './definitions';
 
 export type Handler<Q extends QueueName, J extends JobName<Q>> = (payload: JobPayload<Q, J>, ctx: AppContext, job: Job) => Promise<unknown>;
 
-type HandlerMap = { [Q in QueueName]: { [J in JobName<Q>]: Handler<Q, J> } };
+export type HandlerMap = { [Q in QueueName]: { [J in JobName<Q>]: Handler<Q, J> } };
 
 /**
  * Job name → handler. The type makes a missing handler a compile error; `checkHandlers`

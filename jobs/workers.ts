@@ -2,13 +2,13 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { AppContext } from '../src/context';
 import { DomainError } from '../src/shared/errors';
 import { payloadSchema, queueDefinitions, type QueueName } from './definitions';
-import { handlers } from './handlers';
+import { handlers, type HandlerMap } from './handlers';
 
 /** Refuses to start when a declared job has no handler, or a handler has no declared job. */
-export function checkHandlers(): void {
+export function checkHandlers(map: HandlerMap = handlers): void {
   for (const [queue, def] of Object.entries(queueDefinitions)) {
     const declared = Object.keys(def.jobs);
-    const handled = Object.keys((handlers as Record<string, Record<string, unknown>>)[queue] ?? {});
+    const handled = Object.keys((map as Record<string, Record<string, unknown>>)[queue] ?? {});
     const missing = declared.filter((j) => !handled.includes(j));
     const extra = handled.filter((j) => !declared.includes(j));
     if (missing.length || extra.length) {
@@ -23,8 +23,17 @@ export interface Workers {
   close(): Promise<void>;
 }
 
-export function startWorkers(ctx: AppContext, only?: QueueName[]): Workers {
-  checkHandlers();
+export interface WorkerOptions {
+  /** Only these queues (default: all). */
+  only?: QueueName[];
+  /** The handler map (default: the real one); tests pass a slow or failing one. */
+  handlers?: HandlerMap;
+}
+
+export function startWorkers(ctx: AppContext, opts: WorkerOptions = {}): Workers {
+  const map = opts.handlers ?? handlers;
+  const only = opts.only;
+  checkHandlers(map);
   const names = (Object.keys(queueDefinitions) as QueueName[]).filter((q) => !only || only.includes(q));
   const workers = names.map((queue) => {
     const worker = new Worker(
@@ -33,7 +42,7 @@ export function startWorkers(ctx: AppContext, only?: QueueName[]): Workers {
         const parsed = payloadSchema(queue, job.name as never).safeParse(job.data);
         // A payload that does not parse will never parse: do not retry it.
         if (!parsed.success) throw new UnrecoverableError(`invalid payload for ${queue}/${job.name}`);
-        const handler = (handlers as unknown as Record<string, Record<string, (p: unknown, c: AppContext, j: Job) => Promise<unknown>>>)[queue]?.[job.name];
+        const handler = (map as unknown as Record<string, Record<string, (p: unknown, c: AppContext, j: Job) => Promise<unknown>>>)[queue]?.[job.name];
         if (!handler) throw new UnrecoverableError(`no handler for ${queue}/${job.name}`);
         try {
           return await handler(parsed.data, ctx, job);

@@ -30,6 +30,8 @@ export interface RedisSettings {
   prefix: string;
   serverBin: string;
   dataDir: string;
+  /** Where to look for a Redis before starting a private one (default 127.0.0.1:6379). */
+  local?: { host: string; port: number };
 }
 
 function optionsFromUrl(url: string): RedisOptions {
@@ -95,7 +97,7 @@ async function startPrivateServer(settings: RedisSettings, logger: Logger): Prom
   });
   if (spawnError) {
     throw new RedisUnavailable(
-      'Redis is not reachable at 127.0.0.1:6379 and no redis-server is installed: install Redis (e.g. `apt-get install redis-server`) or set REDIS_URL=redis://host:port',
+      `Redis is not reachable at 127.0.0.1:6379 and no redis-server is installed (${settings.serverBin}): install Redis (e.g. \`apt-get install redis-server\`) or set REDIS_URL=redis://host:port`,
     );
   }
   const options = { host: '127.0.0.1', port };
@@ -121,8 +123,8 @@ export async function openRedis(settings: RedisSettings, logger: Logger): Promis
     if (!(await answers(options, 3000))) {
       throw new RedisUnavailable(`Redis does not answer at REDIS_URL (${options.host}:${options.port}): start it or correct REDIS_URL`);
     }
-  } else if (await answers({ host: '127.0.0.1', port: 6379 })) {
-    options = { host: '127.0.0.1', port: 6379 };
+  } else if (await answers(settings.local ?? { host: '127.0.0.1', port: 6379 })) {
+    options = { ...(settings.local ?? { host: '127.0.0.1', port: 6379 }) };
     source = 'local';
   } else {
     const started = await startPrivateServer(settings, logger);

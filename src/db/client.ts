@@ -78,3 +78,8 @@ async function openPglite(dir: string): Promise<Database> {
     },
   };
 }
+
+/** Rows of a raw `db.execute(sql…)` result; node-postgres and PGlite both answer with `{ rows }`. */
+export function rowsOf<T>(result: unknown): T[] {
+  return (result as { rows: T[] }).rows;
+}

@@ -15,6 +15,8 @@ export function zodDetails(issues: z.core.$ZodIssue[], where: string, t: TFuncti
 }
 
 function describe(issue: z.core.$ZodIssue, t: TFunction): string {
+  // Schemas may carry their own message as a locale key, e.g. `errors:detail.region_code`.
+  if (issue.message.startsWith('errors:')) return t(issue.message);
   switch (issue.code) {
     case 'invalid_type':
       return issue.input === undefined
@@ -38,9 +40,6 @@ function describe(issue: z.core.$ZodIssue, t: TFunction): string {
       return t('errors:field.invalid_format');
     case 'unrecognized_keys':
       return t('errors:field.unrecognized_keys', { keys: issue.keys.join(', ') });
-    case 'custom':
-      // Custom refinements carry a locale key as their message.
-      return t(issue.message, { defaultValue: t('errors:field.invalid') });
     default:
       return t('errors:field.invalid');
   }

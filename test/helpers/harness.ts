@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { sql } from 'drizzle-orm';
+import { Client } from 'pg';
+import { loadConfig, type Config } from '../../src/config';
+import type { AppContext } from '../../src/context';
+import { openDatabase, rowsOf } from '../../src/db/client';
+import { createLogger } from '../../src/logger';
+import { openRedis } from '../../src/redis';
+import { ManualClock, type Clock } from '../../src/shared/clock';
+import { Queues } from '../../jobs/queues';
+import { PG_ADMIN_URL, REDIS_PREFIX_ROOT, TEST_REDIS_URL, databaseUrl, runId, templateDatabase } from './test-env';
+
+export const TEST_PII_KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
+export const TEST_TOKEN_SECRET = 'test-token-secret-that-is-long-enough-0123456789';
+
+/** Every log line of this test file, to check what was (and was not) written. */
+export class LogCapture extends Writable {
+  readonly lines: string[] = [];
+  override _write(chunk: Buffer, _enc: string, done: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    done();
+  }
+  text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+export interface Harness {
+  ctx: AppContext;
+  config: Config;
+  logs: LogCapture;
+  clock: Clock;
+  /** Empties every table (between test files or scenarios). */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The database of this jest worker, copied from the run's migrated template on first use. */
+async function workerDatabase(): Promise<string> {
+  const name = `${templateDatabase().replace(/_template$/, '')}_w${process.env.JEST_WORKER_ID ?? '1'}`;
+  const admin = new Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  try {
+    const exists = await admin.query('select 1 from pg_database where datname = $1', [name]);
+    if (!exists.rowCount) await admin.query(`create database "${name}" template "${templateDatabase()}"`);
+  } finally {
+    await admin.end();
+  }
+  return databaseUrl(name);
+}
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    PII_KEY: TEST_PII_KEY,
+    TOKEN_SECRET: TEST_TOKEN_SECRET,
+    LOG_LEVEL: 'debug',
+    REDIS_URL: TEST_REDIS_URL,
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'bangfu-test-')),
+    ...overrides,
+  });
+}
+
+export async function createHarness(opts: { clock?: Clock } = {}): Promise<Harness> {
+  const url = await workerDatabase();
+  const prefix = `${REDIS_PREFIX_ROOT}:${runId()}:${randomBytes(4).toString('hex')}`;
+  const config = testConfig({ DATABASE_URL: url, REDIS_PREFIX: prefix });
+  const logs = new LogCapture();
+  const logger = createLogger('debug', logs);
+  const database = await openDatabase({ url, dataDir: config.dataDir, poolSize: 5 });
+  const redis = await openRedis({ url: config.redis.url, prefix, serverBin: 'redis-server', dataDir: config.dataDir }, logger);
+  const queues = new Queues(redis, prefix);
+  const clock = opts.clock ?? new ManualClock(new Date());
+  const ctx: AppContext = { config, logger, database, db: database.db, redis, queues, clock };
+  const reset = async () => {
+    const tables = rowsOf<{ tablename: string }>(
+      await database.db.execute(sql`select tablename from pg_tables where schemaname = 'public'`),
+    );
+    const names = tables.map((r) => `"${r.tablename}"`).join(', ');
+    if (names) await database.db.execute(sql.raw(`truncate ${names} restart identity cascade`));
+  };
+  await reset();
+  return {
+    ctx,
+    config,
+    logs,
+    clock,
+    reset,
+    close: async () => {
+      await queues.close();
+      await redis.close();
+      await database.close();
+      rmSync(config.dataDir, { recursive: true, force: true });
+    },
+  };
+}

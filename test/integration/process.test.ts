@@ -1,0 +1,149 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { REDIS_PREFIX_ROOT, TEST_REDIS_URL, runId } from '../helpers/test-env';
+
+const ROOT = resolve(__dirname, '..', '..');
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+
+function freePort(): Promise<number> {
+  return new Promise((res) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      s.close(() => res(typeof addr === 'object' && addr ? addr.port : 0));
+    });
+  });
+}
+
+interface Run {
+  child: ChildProcess;
+  stdout: string[];
+  stderr: string[];
+  exited: Promise<number | null>;
+}
+
+function run(args: string[], env: Record<string, string>): Run {
+  const base = { ...process.env };
+  delete base.DATABASE_URL;
+  delete base.REDIS_URL;
+  const child = spawn(TSX, ['src/main.ts', ...args], { cwd: ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  child.stdout!.on('data', (d: Buffer) => stdout.push(d.toString()));
+  child.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return { child, stdout, stderr, exited };
+}
+
+async function waitReady(url: string, proc: Run, limitMs = 90_000): Promise<number> {
+  const until = Date.now() + limitMs;
+  while (Date.now() < until) {
+    if (proc.child.exitCode !== null) break;
+    try {
+      const res = await fetch(`${url}/readyz`);
+      if (res.status === 200) return 200;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`not ready: ${proc.stderr.join('')}${proc.stdout.join('').slice(-2000)}`);
+}
+
+describe('the service as a process (npm start)', () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it('exits non-zero with a message naming a bad environment value', async () => {
+    const proc = run([], { PORT: 'abc' });
+    expect(await proc.exited).not.toBe(0);
+    expect(proc.stderr.join('')).toContain('PORT: expected a whole number from 1 to 65535, got "abc"');
+  });
+
+  it('refuses an unknown role', async () => {
+    const proc = run(['everything'], {});
+    expect(await proc.exited).not.toBe(0);
+    expect(proc.stderr.join('')).toMatch(/ROLE: expected one of api, worker, bot, all/);
+  });
+
+  it('refuses a separate role on the embedded database, which only one process can open', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'bangfu-proc-'));
+    dirs.push(dataDir);
+    const proc = run(['worker'], { DATA_DIR: dataDir, REDIS_URL: TEST_REDIS_URL, LOG_LEVEL: 'fatal' });
+    expect(await proc.exited).toBe(1);
+    expect(proc.stderr.join('') + proc.stdout.join('')).toContain('needs DATABASE_URL');
+  });
+
+  it('starts on the embedded database, migrates and loads demo data, and keeps the admin password across restarts', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'bangfu-proc-'));
+    dirs.push(dataDir);
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const env = {
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: `${REDIS_PREFIX_ROOT}:${runId()}:proc`,
+      ADMIN_PASSWORD: 'first-admin-password',
+      LOG_LEVEL: 'warn',
+    };
+    const first = run([], env);
+    expect(await waitReady(url, first)).toBe(200);
+    const login = await fetch(`${url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'first-admin-password' }),
+    });
+    expect(login.status).toBe(200);
+    const { token } = (await login.json()) as { token: string };
+    const counties = await fetch(`${url}/api/v1/regions?parent=5325`, { headers: { authorization: `Bearer ${token}` } });
+    const body = (await counties.json()) as { items: Array<{ code: string; name: string; keyAssistanceCounty: boolean }> };
+    expect(body.items.find((c) => c.code === '532528')).toMatchObject({ name: '元阳县', keyAssistanceCounty: true });
+    // The password was chosen, so none is printed.
+    expect(first.stdout.join('')).not.toContain('initial password');
+
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+
+    const second = run([], { ...env, ADMIN_PASSWORD: 'a-different-password' });
+    expect(await waitReady(url, second)).toBe(200);
+    const again = await fetch(`${url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'first-admin-password' }),
+    });
+    expect(again.status).toBe(200);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  }, 240_000);
+
+  it('prints a generated admin password once when none is chosen', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'bangfu-proc-'));
+    dirs.push(dataDir);
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const proc = run([], {
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: `${REDIS_PREFIX_ROOT}:${runId()}:proc2`,
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: '',
+    });
+    await waitReady(url, proc);
+    const printed = /initial password of account admin: (\S+)/.exec(proc.stdout.join(''))?.[1];
+    expect(printed).toBeDefined();
+    const login = await fetch(`${url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: printed }),
+    });
+    expect(login.status).toBe(200);
+    proc.child.kill('SIGTERM');
+    expect(await proc.exited).toBe(0);
+  }, 240_000);
+});

@@ -1,0 +1,78 @@
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from '../../src/config';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'bangfu-config-'));
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig({ DATA_DIR: tmp(), ...env });
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe('configuration', () => {
+  it('has working defaults for development', () => {
+    const config = loadConfig({ DATA_DIR: tmp() });
+    expect(config.http.port).toBe(3000);
+    expect(config.env).toBe('development');
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.demoData).toBe(true);
+    expect(config.locale.default).toBe('zh-CN');
+    expect(config.secrets.piiKey).toHaveLength(32);
+  });
+
+  it('names the variable and what it expects when PORT is not a number', () => {
+    const found = problems({ PORT: 'abc' });
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^PORT: expected a whole number from 1 to 65535, got "abc"/);
+  });
+
+  it('reports every bad variable at once', () => {
+    const found = problems({ PORT: '70000', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', DEMO_DATA: 'maybe' });
+    expect(found.map((p) => p.split(':')[0]).sort()).toEqual(['DATABASE_URL', 'DEMO_DATA', 'LOG_LEVEL', 'PORT']);
+  });
+
+  it('never repeats a secret value in its error message', () => {
+    const found = problems({ PII_KEY: 'short-secret-value' });
+    expect(found[0]).toMatch(/^PII_KEY:/);
+    expect(found.join()).not.toContain('short-secret-value');
+  });
+
+  it('requires PII_KEY and TOKEN_SECRET in production', () => {
+    const found = problems({ NODE_ENV: 'production' });
+    expect(found.map((p) => p.split(':')[0]).sort()).toEqual(['PII_KEY', 'TOKEN_SECRET']);
+  });
+
+  it('accepts production secrets and turns demo data off there by default', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      DATA_DIR: tmp(),
+      PII_KEY: 'ab'.repeat(32),
+      TOKEN_SECRET: 'x'.repeat(40),
+    });
+    expect(config.demoData).toBe(false);
+    expect(config.secrets.piiKey.toString('hex')).toBe('ab'.repeat(32));
+  });
+
+  it('generates development secrets once into DATA_DIR and reuses them', () => {
+    const dir = tmp();
+    const first = loadConfig({ DATA_DIR: dir });
+    const file = join(dir, 'secrets.json');
+    expect(existsSync(file)).toBe(true);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const second = loadConfig({ DATA_DIR: dir });
+    expect(second.secrets.piiKey.equals(first.secrets.piiKey)).toBe(true);
+    expect(second.secrets.tokenSecret).toBe(first.secrets.tokenSecret);
+    expect(JSON.parse(readFileSync(file, 'utf8')).tokenSecret).toBe(first.secrets.tokenSecret);
+  });
+
+  it('keeps region codes as strings of digits', () => {
+    expect(loadConfig({ DATA_DIR: tmp(), REGION_ROOT: '53' }).regionRoot).toBe('53');
+    expect(problems({ REGION_ROOT: '53a' })[0]).toMatch(/^REGION_ROOT:/);
+  });
+});
