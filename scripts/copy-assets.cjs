@@ -1,0 +1,7 @@
+// Copies what the compiled service reads at run time beside dist/: SQL migrations and locales.
+const { cpSync } = require('node:fs');
+const { join } = require('node:path');
+
+const root = join(__dirname, '..');
+cpSync(join(root, 'src/db/migrations'), join(root, 'dist/src/db/migrations'), { recursive: true });
+cpSync(join(root, 'locales'), join(root, 'dist/locales'), { recursive: true });
