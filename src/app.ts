@@ -11,12 +11,14 @@ import { errorMapper, requestContext } from './http/middleware';
 import { openApiDocument } from './http/openapi';
 import type { RequestState } from './http/state';
 import { regionRoutes } from './regions/routes';
+import { registryRoutes } from './registry/routes';
 
 /** Every REST resource, mounted once; the OpenAPI document is built from the same calls. */
 export function buildApi(ctx: AppContext): Api {
   const api = new Api((token) => access.authenticate(ctx, token));
   accessRoutes(api, ctx);
   regionRoutes(api, ctx);
+  registryRoutes(api, ctx);
   return api;
 }
 

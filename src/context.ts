@@ -3,6 +3,7 @@ import type { Database, Db } from './db/client';
 import type { Logger } from './logger';
 import type { RedisHandle } from './redis';
 import type { Clock } from './shared/clock';
+import type { PiiVault } from './pii/vault';
 import type { Queues } from '../jobs/queues';
 
 /** Everything a service needs, handed in rather than imported, so tests build their own. */
@@ -14,4 +15,6 @@ export interface AppContext {
   redis: RedisHandle;
   queues: Queues;
   clock: Clock;
+  /** Encrypts, decrypts and indexes personal data; the only holder of PII_KEY. */
+  pii: PiiVault;
 }

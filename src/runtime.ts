@@ -5,6 +5,7 @@ import type { Config, Role } from './config';
 import type { AppContext } from './context';
 import { openDatabase } from './db/client';
 import type { Logger } from './logger';
+import { PiiVault } from './pii/vault';
 import { openRedis } from './redis';
 import { systemClock, type Clock } from './shared/clock';
 import { Queues } from '../jobs/queues';
@@ -71,7 +72,16 @@ export async function startService(opts: StartOptions): Promise<Service> {
     const queues = new Queues(redis, config.redis.prefix);
     steps.push(() => queues.close());
 
-    const ctx: AppContext = { config, logger, database, db: database.db, redis, queues, clock: opts.clock ?? systemClock };
+    const ctx: AppContext = {
+      config,
+      logger,
+      database,
+      db: database.db,
+      redis,
+      queues,
+      clock: opts.clock ?? systemClock,
+      pii: new PiiVault(config.secrets.piiKey),
+    };
     const service: Service = { ctx, close: async () => undefined };
 
     if (role === 'all' || role === 'worker') {

@@ -10,6 +10,8 @@ export interface Actor {
   /** The root of everything this actor may see: its own region and all below it. */
   regionCode: string;
   stationId: string | null;
+  /** May read ID and phone numbers unmasked; every such read is audited. */
+  canRevealPii: boolean;
 }
 
 /** Region codes nest by prefix, so the subtree of X is every code that starts with X. */

@@ -55,7 +55,7 @@ export async function authenticate(ctx: Ctx, token: string): Promise<Actor | und
   const row = await q.findLiveSession(ctx.db, tokenDigest(ctx.config.secrets.tokenSecret, token), ctx.clock.now());
   if (!row) return undefined;
   const a = row.account;
-  return { accountId: a.id, username: a.username, role: a.role, regionCode: a.regionCode, stationId: a.stationId };
+  return { accountId: a.id, username: a.username, role: a.role, regionCode: a.regionCode, stationId: a.stationId, canRevealPii: a.canRevealPii };
 }
 
 export async function getAccount(ctx: Pick<AppContext, 'db'>, id: string): Promise<AccountView> {

@@ -46,3 +46,36 @@ export async function makeStation(db: Db, regionCode: string = REGIONS.countyA.c
   const [row] = await db.insert(stations).values({ name: '测试就业服务站', regionCode }).returning();
   return row!;
 }
+
+import { checkCharacter } from '../../src/pii/resident-id';
+
+let idSeq = Math.floor(Math.random() * 200) * 2;
+/** A valid resident ID number: issuing region, birth date, a fresh sequence, the right check character. */
+export function validIdNumber(opts: { region?: string; birth?: string; sex?: 'male' | 'female' } = {}): string {
+  const region = opts.region ?? '532528';
+  const birth = (opts.birth ?? '1985-03-07').replaceAll('-', '');
+  // Sequence numbers step by two, so each sex has its own run and no number repeats.
+  idSeq = (idSeq + 2) % 1000;
+  const seq = (opts.sex ?? 'male') === 'male' ? idSeq + 1 : idSeq;
+  const first17 = `${region}${birth}${String(seq).padStart(3, '0')}`;
+  return first17 + checkCharacter(first17);
+}
+
+let phoneSeq = 0;
+export function validPhone(): string {
+  phoneSeq++;
+  return `139${String(10000000 + phoneSeq).padStart(8, '0')}`;
+}
+
+export function workerInput(over: Record<string, unknown> = {}) {
+  return {
+    name: '王小明',
+    idNumber: validIdNumber(),
+    phone: validPhone(),
+    laborCapacity: 'full',
+    category: 'lifted',
+    regionCode: REGIONS.villageA.code,
+    skills: ['保洁'],
+    ...over,
+  };
+}

@@ -9,6 +9,7 @@ import { loadConfig, type Config } from '../../src/config';
 import type { AppContext } from '../../src/context';
 import { openDatabase, rowsOf } from '../../src/db/client';
 import { createLogger } from '../../src/logger';
+import { PiiVault } from '../../src/pii/vault';
 import { openRedis } from '../../src/redis';
 import { ManualClock, type Clock } from '../../src/shared/clock';
 import { Queues } from '../../jobs/queues';
@@ -75,7 +76,7 @@ export async function createHarness(opts: { clock?: Clock } = {}): Promise<Harne
   const redis = await openRedis({ url: config.redis.url, prefix, serverBin: 'redis-server', dataDir: config.dataDir }, logger);
   const queues = new Queues(redis, prefix);
   const clock = opts.clock ?? new ManualClock(new Date());
-  const ctx: AppContext = { config, logger, database, db: database.db, redis, queues, clock };
+  const ctx: AppContext = { config, logger, database, db: database.db, redis, queues, clock, pii: new PiiVault(config.secrets.piiKey) };
   const reset = async () => {
     const tables = rowsOf<{ tablename: string }>(
       await database.db.execute(sql`select tablename from pg_tables where schemaname = 'public'`),

@@ -1,4 +1,4 @@
-import { index, pgEnum, pgTable, text, timestamp, uuid, integer } from 'drizzle-orm/pg-core';
+import { boolean, index, pgEnum, pgTable, text, timestamp, uuid, integer } from 'drizzle-orm/pg-core';
 import { regions } from './regions';
 
 /** 就业服务站 / 零工驿站 / 劳务工作站: the front-line office. */
@@ -38,6 +38,8 @@ export const accounts = pgTable(
       .references(() => regions.code),
     stationId: uuid('station_id').references(() => stations.id),
     locale: text('locale').notNull().default('zh-CN'),
+    /** May see ID and phone numbers unmasked (each such read is audited). */
+    canRevealPii: boolean('can_reveal_pii').notNull().default(false),
     failedLogins: integer('failed_logins').notNull().default(0),
     lockedUntil: timestamp('locked_until', { withTimezone: true }),
     disabledAt: timestamp('disabled_at', { withTimezone: true }),

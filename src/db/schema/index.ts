@@ -1,3 +1,5 @@
 export * from './regions';
 export * from './access';
 export * from './audit';
+export * from './registry';
+export * from './imports';

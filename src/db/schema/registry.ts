@@ -1,0 +1,142 @@
+import { sql } from 'drizzle-orm';
+import { boolean, check, date, doublePrecision, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { accounts } from './access';
+import { regions } from './regions';
+
+/** 脱贫人口 / 防止返贫监测对象 / 农村低收入人口 */
+export const workerCategory = pgEnum('worker_category', ['lifted', 'monitored', 'low_income']);
+/** 脱贫不稳定户 / 边缘易致贫户 / 突发严重困难户 */
+export const monitoringType = pgEnum('monitoring_type', ['unstable', 'marginal', 'sudden_hardship']);
+/** 劳动能力: 普通或技能劳动力 / 半劳动力 / 弱劳动力 / 无劳动能力 */
+export const laborCapacity = pgEnum('labor_capacity', ['full', 'partial', 'weak', 'none']);
+/** 健康状况 as the official form records it. */
+export const healthStatus = pgEnum('health_status', ['healthy', 'chronic_illness', 'serious_illness', 'disabled']);
+export const sexEnum = pgEnum('sex', ['male', 'female']);
+/** 就业意向: 县内 / 县外 */
+export const workIntention = pgEnum('work_intention', ['in_county', 'out_of_county']);
+export const recordSource = pgEnum('record_source', ['import', 'station', 'self_report', 'market']);
+export const workerStatus = pgEnum('worker_status', ['active', 'left']);
+
+/** 户: one household, with the relocation flag the seeds count separately (易地搬迁). */
+export const households = pgTable(
+  'households',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    regionCode: text('region_code')
+      .notNull()
+      .references(() => regions.code),
+    /** The householder's ID number as a keyed hash, to find the household again on import. */
+    headIdHash: text('head_id_hash').unique(),
+    relocated: boolean('relocated').notNull().default(false),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('households_region_idx').on(t.regionCode.op('text_pattern_ops'))],
+);
+
+/** A registered person: every column of 农村贫困劳动力就业信息表 (seed 003) and what the service adds. */
+export const workers = pgTable(
+  'workers',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    householdId: uuid('household_id').references(() => households.id),
+    name: text('name').notNull(),
+    sex: sexEnum('sex').notNull(),
+    birthDate: date('birth_date', { mode: 'string' }).notNull(),
+    /** AES-256-GCM ciphertext; never stored or logged in clear. */
+    idNumberEnc: text('id_number_enc').notNull(),
+    /** Keyed hash for exact lookup and de-duplication. */
+    idNumberHash: text('id_number_hash').notNull(),
+    idNumberMasked: text('id_number_masked').notNull(),
+    phoneEnc: text('phone_enc'),
+    phoneHash: text('phone_hash'),
+    phoneMasked: text('phone_masked'),
+    ethnicity: text('ethnicity'),
+    politicalStatus: text('political_status'),
+    education: text('education'),
+    health: healthStatus('health'),
+    laborCapacity: laborCapacity('labor_capacity').notNull().default('full'),
+    category: workerCategory('category').notNull().default('lifted'),
+    monitoringType: monitoringType('monitoring_type'),
+    /** Kept in step with the employment records in the same transaction. */
+    employed: boolean('employed').notNull().default(false),
+    intention: workIntention('intention'),
+    serviceNeeds: text('service_needs').array().notNull().default(sql`'{}'::text[]`),
+    skills: text('skills').array().notNull().default(sql`'{}'::text[]`),
+    regionCode: text('region_code')
+      .notNull()
+      .references(() => regions.code),
+    homeLat: doublePrecision('home_lat'),
+    homeLng: doublePrecision('home_lng'),
+    preferredLanguage: text('preferred_language').notNull().default('zh-CN'),
+    status: workerStatus('status').notNull().default('active'),
+    /** Hash of the imported fields, so a re-import of the same row is recognised as unchanged. */
+    contentHash: text('content_hash'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    lastActivityAt: timestamp('last_activity_at', { withTimezone: true }).notNull().defaultNow(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    uniqueIndex('workers_id_hash_idx').on(t.idNumberHash),
+    index('workers_phone_hash_idx').on(t.phoneHash),
+    index('workers_region_idx').on(t.regionCode.op('text_pattern_ops')),
+    index('workers_household_idx').on(t.householdId),
+    check('workers_geo_pair', sql`(${t.homeLat} is null) = (${t.homeLng} is null)`),
+    check('workers_geo_range', sql`${t.homeLat} is null or (${t.homeLat} between -90 and 90 and ${t.homeLng} between -180 and 180)`),
+    check('workers_monitoring_type', sql`(${t.category} = 'monitored') = (${t.monitoringType} is not null)`),
+  ],
+);
+
+/**
+ * Employment history: every change is a dated record. A record is only ever closed (end date set
+ * once), never rewritten, so monitoring can recompute any past month.
+ */
+export const employmentRecords = pgTable(
+  'employment_records',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workerId: uuid('worker_id')
+      .notNull()
+      .references(() => workers.id),
+    employerName: text('employer_name'),
+    /** 就业地点 as written on the form, e.g. 云南省红河州元阳县 */
+    place: text('place'),
+    placeRegionCode: text('place_region_code'),
+    startDate: date('start_date', { mode: 'string' }).notNull(),
+    endDate: date('end_date', { mode: 'string' }),
+    monthlyIncomeFen: integer('monthly_income_fen'),
+    source: recordSource('source').notNull(),
+    recordedBy: uuid('recorded_by').references(() => accounts.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('employment_worker_idx').on(t.workerId, t.startDate),
+    check('employment_dates', sql`${t.endDate} is null or ${t.endDate} >= ${t.startDate}`),
+    check('employment_income', sql`${t.monthlyIncomeFen} is null or ${t.monthlyIncomeFen} >= 0`),
+  ],
+);
+
+/** Training history, likewise dated and append-only. */
+export const trainingRecords = pgTable(
+  'training_records',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workerId: uuid('worker_id')
+      .notNull()
+      .references(() => workers.id),
+    title: text('title').notNull(),
+    kind: text('kind'),
+    provider: text('provider'),
+    startDate: date('start_date', { mode: 'string' }).notNull(),
+    endDate: date('end_date', { mode: 'string' }),
+    certificate: text('certificate'),
+    source: recordSource('source').notNull(),
+    recordedBy: uuid('recorded_by').references(() => accounts.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('training_worker_idx').on(t.workerId, t.startDate)],
+);
+
+export type Worker = typeof workers.$inferSelect;
+export type Household = typeof households.$inferSelect;
+export type EmploymentRecord = typeof employmentRecords.$inferSelect;

@@ -1,0 +1,38 @@
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+
+/**
+ * Encryption of personal data at rest: AES-256-GCM with a random 96-bit nonce per value, and a
+ * keyed hash (HMAC-SHA256) beside it for exact lookup and de-duplication. Both keys are derived
+ * from PII_KEY, so one secret is kept and rotated.
+ */
+export class PiiVault {
+  private readonly encKey: Buffer;
+  private readonly indexKey: Buffer;
+
+  constructor(masterKey: Buffer) {
+    if (masterKey.length !== 32) throw new Error('PII key must be 32 bytes');
+    this.encKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'bangfu pii encryption v1', 32));
+    this.indexKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'bangfu pii index v1', 32));
+  }
+
+  /** `v1.` + base64(nonce | tag | ciphertext). */
+  encrypt(plain: string): string {
+    const nonce = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.encKey, nonce);
+    const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+    return 'v1.' + Buffer.concat([nonce, cipher.getAuthTag(), body]).toString('base64');
+  }
+
+  decrypt(stored: string): string {
+    if (!stored.startsWith('v1.')) throw new Error('unknown ciphertext version');
+    const raw = Buffer.from(stored.slice(3), 'base64');
+    const decipher = createDecipheriv('aes-256-gcm', this.encKey, raw.subarray(0, 12));
+    decipher.setAuthTag(raw.subarray(12, 28));
+    return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+  }
+
+  /** The same value of the same kind always gives the same digest; nothing can be read back from it. */
+  index(kind: 'id' | 'phone', normalized: string): string {
+    return createHmac('sha256', this.indexKey).update(`${kind}:${normalized}`).digest('base64url');
+  }
+}

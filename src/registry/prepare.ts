@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import { maskPhone, normalizePhone } from '../pii/phone';
+import { maskResidentId, parseResidentId } from '../pii/resident-id';
+import type { PiiVault } from '../pii/vault';
+import type { workers } from '../db/schema';
+import type { Category, Health, Intention, LaborCapacity, MonitoringType, Sex } from './vocab';
+
+/** The fields of a person as a station types them or as a spreadsheet row gives them. */
+export interface WorkerFields {
+  name: string;
+  idNumber: string;
+  phone?: string | null;
+  sex?: Sex | null;
+  birthDate?: string | null;
+  ethnicity?: string | null;
+  politicalStatus?: string | null;
+  education?: string | null;
+  health?: Health | null;
+  laborCapacity?: LaborCapacity;
+  category?: Category;
+  monitoringType?: MonitoringType | null;
+  intention?: Intention | null;
+  serviceNeeds?: string[];
+  skills?: string[];
+  regionCode: string;
+  homeLat?: number | null;
+  homeLng?: number | null;
+  preferredLanguage?: 'zh-CN' | 'en';
+}
+
+export interface Problem {
+  /** The input field, e.g. `idNumber`. */
+  field: keyof WorkerFields;
+  /** A locale key under errors:detail. */
+  reason: string;
+}
+
+export type PreparedWorker = Omit<typeof workers.$inferInsert, 'id' | 'createdAt' | 'updatedAt' | 'lastActivityAt' | 'version'> & {
+  idNumberHash: string;
+  contentHash: string;
+};
+
+/**
+ * Checks a person's fields against the rules of the register and turns them into a row: the ID
+ * number must pass GB 11643 and agree with the given sex and birth date; ID and phone numbers are
+ * encrypted, indexed and masked here and nowhere else.
+ */
+export function prepareWorker(f: WorkerFields, vault: PiiVault, today: Date): { ok: true; row: PreparedWorker } | { ok: false; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const parsed = parseResidentId(f.idNumber, today);
+  if (!parsed.ok) problems.push({ field: 'idNumber', reason: `errors:detail.id_number.${parsed.reason}` });
+  const phone = f.phone ? normalizePhone(f.phone) : undefined;
+  if (f.phone && !phone) problems.push({ field: 'phone', reason: 'errors:detail.phone' });
+  if (parsed.ok && f.sex && f.sex !== parsed.id.sex) problems.push({ field: 'sex', reason: 'errors:detail.id_number.sex_mismatch' });
+  if (parsed.ok && f.birthDate && f.birthDate !== parsed.id.birthDate) {
+    problems.push({ field: 'birthDate', reason: 'errors:detail.id_number.birth_date_mismatch' });
+  }
+  const category = f.category ?? 'lifted';
+  if (category === 'monitored' && !f.monitoringType) problems.push({ field: 'monitoringType', reason: 'errors:detail.monitoring_type_required' });
+  if (category !== 'monitored' && f.monitoringType) problems.push({ field: 'monitoringType', reason: 'errors:detail.monitoring_type_only_monitored' });
+  if ((f.homeLat == null) !== (f.homeLng == null)) problems.push({ field: 'homeLat', reason: 'errors:detail.location_pair' });
+  if (!f.name.trim()) problems.push({ field: 'name', reason: 'errors:field.required' });
+  if (problems.length || !parsed.ok) return { ok: false, problems };
+
+  const id = parsed.id;
+  const idNumberHash = vault.index('id', id.value);
+  const phoneHash = phone ? vault.index('phone', phone) : null;
+  const fields = {
+    name: f.name.trim(),
+    sex: id.sex,
+    birthDate: id.birthDate,
+    ethnicity: f.ethnicity?.trim() || null,
+    politicalStatus: f.politicalStatus?.trim() || null,
+    education: f.education?.trim() || null,
+    health: f.health ?? null,
+    laborCapacity: f.laborCapacity ?? 'full',
+    category,
+    monitoringType: category === 'monitored' ? (f.monitoringType ?? null) : null,
+    intention: f.intention ?? null,
+    serviceNeeds: [...new Set((f.serviceNeeds ?? []).map((s) => s.trim()).filter(Boolean))],
+    skills: [...new Set((f.skills ?? []).map((s) => s.trim()).filter(Boolean))],
+    regionCode: f.regionCode,
+    homeLat: f.homeLat ?? null,
+    homeLng: f.homeLng ?? null,
+    preferredLanguage: f.preferredLanguage ?? 'zh-CN',
+  };
+  const contentHash = createHash('sha256')
+    .update(JSON.stringify({ ...fields, idNumberHash, phoneHash }))
+    .digest('base64url');
+  return {
+    ok: true,
+    row: {
+      ...fields,
+      idNumberEnc: vault.encrypt(id.value),
+      idNumberHash,
+      idNumberMasked: maskResidentId(id.value),
+      phoneEnc: phone ? vault.encrypt(phone) : null,
+      phoneHash,
+      phoneMasked: phone ? maskPhone(phone) : null,
+      contentHash,
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import type { EmploymentRecord, Worker } from '../db/schema';
+import type { PiiVault } from '../pii/vault';
+import type { WorkerView } from './schemas';
+
+export function presentEmployment(r: EmploymentRecord) {
+  return {
+    id: r.id,
+    employerName: r.employerName,
+    place: r.place,
+    placeRegionCode: r.placeRegionCode,
+    startDate: r.startDate,
+    endDate: r.endDate,
+    monthlyIncomeFen: r.monthlyIncomeFen,
+    source: r.source,
+    createdAt: r.createdAt.toISOString(),
+  };
+}
+
+/** The fields a worker is shown with; ID and phone masked unless `reveal` (which the caller has audited). */
+export function presentWorker(w: Worker, current: EmploymentRecord | undefined, opts: { reveal: boolean; vault: PiiVault }): WorkerView {
+  return {
+    id: w.id,
+    name: w.name,
+    sex: w.sex,
+    birthDate: w.birthDate,
+    idNumber: opts.reveal ? opts.vault.decrypt(w.idNumberEnc) : w.idNumberMasked,
+    phone: opts.reveal && w.phoneEnc ? opts.vault.decrypt(w.phoneEnc) : w.phoneMasked,
+    revealed: opts.reveal,
+    ethnicity: w.ethnicity,
+    politicalStatus: w.politicalStatus,
+    education: w.education,
+    health: w.health,
+    laborCapacity: w.laborCapacity,
+    category: w.category,
+    monitoringType: w.monitoringType,
+    employed: w.employed,
+    currentEmployment: current ? presentEmployment(current) : null,
+    intention: w.intention,
+    serviceNeeds: w.serviceNeeds,
+    skills: w.skills,
+    regionCode: w.regionCode,
+    householdId: w.householdId,
+    homeLat: w.homeLat,
+    homeLng: w.homeLng,
+    preferredLanguage: w.preferredLanguage,
+    status: w.status,
+    version: w.version,
+    createdAt: w.createdAt.toISOString(),
+    updatedAt: w.updatedAt.toISOString(),
+  };
+}

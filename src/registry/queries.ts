@@ -1,0 +1,116 @@
+import { and, asc, count, desc, eq, ilike, inArray, isNull, like, or, sql, type SQL } from 'drizzle-orm';
+import { rowsOf, type Db } from '../db/client';
+import { employmentRecords, households, regions, trainingRecords, workers } from '../db/schema';
+
+/** `region X and everything under it`, on any table with a region_code column. */
+export function inRegion(column: typeof workers.regionCode | typeof households.regionCode, code: string): SQL {
+  return like(column, `${code.replace(/[%_\\]/g, '')}%`);
+}
+
+export async function findWorker(db: Db, id: string) {
+  const [row] = await db.select().from(workers).where(eq(workers.id, id)).limit(1);
+  return row;
+}
+
+export async function findWorkerByIdHash(db: Db, hash: string) {
+  const [row] = await db.select().from(workers).where(eq(workers.idNumberHash, hash)).limit(1);
+  return row;
+}
+
+export async function currentEmployment(db: Db, workerIds: string[]) {
+  if (!workerIds.length) return [];
+  return db
+    .select()
+    .from(employmentRecords)
+    .where(and(inArray(employmentRecords.workerId, workerIds), isNull(employmentRecords.endDate)))
+    .orderBy(desc(employmentRecords.startDate));
+}
+
+export async function listWorkers(
+  db: Db,
+  f: { scope: string; category?: string; laborCapacity?: string; employed?: boolean; householdId?: string; name?: string; idHash?: string; phoneHash?: string },
+  page: { offset: number; limit: number },
+) {
+  const where = and(
+    inRegion(workers.regionCode, f.scope),
+    f.category ? eq(workers.category, f.category as never) : undefined,
+    f.laborCapacity ? eq(workers.laborCapacity, f.laborCapacity as never) : undefined,
+    f.employed === undefined ? undefined : eq(workers.employed, f.employed),
+    f.householdId ? eq(workers.householdId, f.householdId) : undefined,
+    f.name || f.idHash || f.phoneHash
+      ? or(
+          f.name ? ilike(workers.name, `%${f.name.replace(/[%_\\]/g, '')}%`) : undefined,
+          f.idHash ? eq(workers.idNumberHash, f.idHash) : undefined,
+          f.phoneHash ? eq(workers.phoneHash, f.phoneHash) : undefined,
+        )
+      : undefined,
+  );
+  const [total] = await db.select({ n: count() }).from(workers).where(where);
+  const items = await db.select().from(workers).where(where).orderBy(asc(workers.regionCode), asc(workers.name), asc(workers.id)).offset(page.offset).limit(page.limit);
+  return { items, total: total?.n ?? 0 };
+}
+
+export async function employmentHistory(db: Db, workerId: string) {
+  return db.select().from(employmentRecords).where(eq(employmentRecords.workerId, workerId)).orderBy(desc(employmentRecords.startDate), desc(employmentRecords.createdAt));
+}
+
+export async function trainingHistory(db: Db, workerId: string) {
+  return db.select().from(trainingRecords).where(eq(trainingRecords.workerId, workerId)).orderBy(desc(trainingRecords.startDate));
+}
+
+export async function regionExists(db: Db, code: string): Promise<boolean> {
+  const [row] = await db.select({ code: regions.code }).from(regions).where(eq(regions.code, code)).limit(1);
+  return Boolean(row);
+}
+
+const memberStats = {
+  members: sql<number>`count(${workers.id})::int`,
+  capableMembers: sql<number>`(count(${workers.id}) filter (where ${workers.laborCapacity} <> 'none'))::int`,
+  employedMembers: sql<number>`(count(${workers.id}) filter (where ${workers.employed}))::int`,
+};
+
+/** 零就业家庭: at least one active member with labour capacity, and no active member employed. */
+const zeroEmployment = sql`(count(${workers.id}) filter (where ${workers.laborCapacity} <> 'none')) > 0 and (count(${workers.id}) filter (where ${workers.employed})) = 0`;
+
+export async function listHouseholds(
+  db: Db,
+  f: { scope: string; zeroEmployment?: boolean; relocated?: boolean; id?: string },
+  page: { offset: number; limit: number },
+) {
+  const where = and(
+    inRegion(households.regionCode, f.scope),
+    f.relocated === undefined ? undefined : eq(households.relocated, f.relocated),
+    f.id ? eq(households.id, f.id) : undefined,
+  );
+  const having = f.zeroEmployment === undefined ? undefined : f.zeroEmployment ? zeroEmployment : sql`not (${zeroEmployment})`;
+  const base = db
+    .select({ household: households, ...memberStats })
+    .from(households)
+    .leftJoin(workers, and(eq(workers.householdId, households.id), eq(workers.status, 'active')))
+    .where(where)
+    .groupBy(households.id)
+    .having(having)
+    .$dynamic();
+  const totalRows = await db.select({ n: count() }).from(base.as('h'));
+  const items = await base.orderBy(asc(households.regionCode), asc(households.createdAt), asc(households.id)).offset(page.offset).limit(page.limit);
+  return { items, total: totalRows[0]?.n ?? 0 };
+}
+
+/** Zero-employment households counted per child region of `scope` (one level down, or itself at the bottom). */
+export async function zeroEmploymentByRegion(db: Db, scope: string) {
+  const childLen = scope.length === 2 ? 4 : scope.length === 4 ? 6 : scope.length === 6 ? 9 : 12;
+  const result = await db.execute(sql`
+    select substring(z.region_code from 1 for ${childLen}) as "regionCode", max(r.name) as "regionName", count(*)::int as "households"
+    from (
+      select h.region_code
+      from ${households} h
+      join ${workers} w on w.household_id = h.id and w.status = 'active'
+      where h.region_code like ${scope.replace(/[%_\\]/g, '') + '%'}
+      group by h.id
+      having count(*) filter (where w.labor_capacity <> 'none') > 0 and count(*) filter (where w.employed) = 0
+    ) z
+    left join ${regions} r on r.code = substring(z.region_code from 1 for ${childLen})
+    group by 1
+    order by 1`);
+  return rowsOf<{ regionCode: string; regionName: string | null; households: number }>(result);
+}

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import type { AppContext } from '../context';
+import type { Api } from '../http/api';
+import { pageOf } from '../http/pagination';
+import {
+  EmploymentEnd,
+  EmploymentStart,
+  EmploymentView,
+  HouseholdCreate,
+  HouseholdListQuery,
+  HouseholdPatch,
+  HouseholdView,
+  IdParams,
+  RevealQuery,
+  TrainingCreate,
+  TrainingView,
+  WorkerCreate,
+  WorkerListQuery,
+  WorkerPatch,
+  WorkerView,
+  ZeroEmploymentSummaryQuery,
+} from './schemas';
+import * as service from './service';
+
+export function registryRoutes(api: Api, ctx: AppContext): void {
+  const meta = (koa: { state: { requestId: string }; ip: string }) => ({ requestId: koa.state.requestId, ip: koa.ip });
+  const tags = ['registry'];
+
+  api.route({
+    method: 'post', path: '/workers', summary: 'Register a person (实名登记)', tags, auth: 'staff',
+    body: WorkerCreate, response: WorkerView,
+    handler: ({ actor, body, koa }) => service.createWorker(ctx, actor, body, meta(koa)),
+  });
+  api.route({
+    method: 'get', path: '/workers', summary: "Registered people in the caller's region, filtered and paged", tags, auth: 'staff',
+    query: WorkerListQuery, response: pageOf(WorkerView),
+    handler: ({ actor, query }) => service.listWorkers(ctx, actor, query),
+  });
+  api.route({
+    method: 'get', path: '/workers/:id', summary: 'One person; `reveal=true` with a `purpose` shows ID and phone unmasked (permission needed, audited)', tags, auth: 'staff',
+    params: IdParams, query: RevealQuery, response: WorkerView,
+    handler: ({ actor, params, query, koa }) => service.getWorker(ctx, actor, params.id, { reveal: query.reveal, purpose: query.purpose }, meta(koa)),
+  });
+  api.route({
+    method: 'patch', path: '/workers/:id', summary: 'Correct or complete a person’s record (send the version you read)', tags, auth: 'staff',
+    params: IdParams, body: WorkerPatch, response: WorkerView,
+    handler: ({ actor, params, body, koa }) => service.updateWorker(ctx, actor, params.id, body, meta(koa)),
+  });
+  api.route({
+    method: 'get', path: '/workers/:id/employment', summary: 'Employment history, newest first', tags, auth: 'staff',
+    params: IdParams, response: z.object({ items: z.array(EmploymentView) }),
+    handler: async ({ actor, params }) => ({ items: await service.employmentHistory(ctx, actor, params.id) }),
+  });
+  api.route({
+    method: 'post', path: '/workers/:id/employment', summary: 'Record a new job (closes the current one the day before)', tags, auth: 'staff',
+    params: IdParams, body: EmploymentStart, response: EmploymentView,
+    handler: ({ actor, params, body, koa }) => service.startEmployment(ctx, actor, params.id, body, meta(koa)),
+  });
+  api.route({
+    method: 'post', path: '/workers/:id/employment/end', summary: 'Record that the current job ended', tags, auth: 'staff',
+    params: IdParams, body: EmploymentEnd, status: 200, response: z.object({ items: z.array(EmploymentView) }),
+    handler: async ({ actor, params, body, koa }) => ({ items: await service.endEmployment(ctx, actor, params.id, body.endDate, meta(koa)) }),
+  });
+  api.route({
+    method: 'get', path: '/workers/:id/trainings', summary: 'Training history', tags, auth: 'staff',
+    params: IdParams, response: z.object({ items: z.array(TrainingView) }),
+    handler: async ({ actor, params }) => ({ items: await service.trainingHistory(ctx, actor, params.id) }),
+  });
+  api.route({
+    method: 'post', path: '/workers/:id/trainings', summary: 'Record a training taken', tags, auth: 'staff',
+    params: IdParams, body: TrainingCreate, response: TrainingView,
+    handler: ({ actor, params, body, koa }) => service.addTraining(ctx, actor, params.id, body, meta(koa)),
+  });
+
+  api.route({
+    method: 'post', path: '/households', summary: 'Create a household (户), optionally with its members', tags, auth: 'staff',
+    body: HouseholdCreate, response: HouseholdView,
+    handler: ({ actor, body, koa }) => service.createHousehold(ctx, actor, body, meta(koa)),
+  });
+  api.route({
+    method: 'get', path: '/households', summary: 'Households; `zeroEmployment=true` lists 零就业家庭', tags, auth: 'staff',
+    query: HouseholdListQuery, response: pageOf(HouseholdView),
+    handler: ({ actor, query }) => service.listHouseholds(ctx, actor, query),
+  });
+  api.route({
+    method: 'get', path: '/households/zero-employment/summary', summary: 'Zero-employment households counted per region one level down', tags, auth: 'staff',
+    query: ZeroEmploymentSummaryQuery,
+    response: z.object({ regionCode: z.string(), total: z.number().int(), byRegion: z.array(z.object({ regionCode: z.string(), regionName: z.string().nullable(), households: z.number().int() })) }),
+    handler: ({ actor, query }) => service.zeroEmploymentSummary(ctx, actor, query.regionCode),
+  });
+  api.route({
+    method: 'get', path: '/households/:id', summary: 'One household with its member counts', tags, auth: 'staff',
+    params: IdParams, response: HouseholdView,
+    handler: ({ actor, params }) => service.getHousehold(ctx, actor, params.id),
+  });
+  api.route({
+    method: 'patch', path: '/households/:id', summary: 'Change the relocation flag or the members', tags, auth: 'staff',
+    params: IdParams, body: HouseholdPatch, response: HouseholdView,
+    handler: ({ actor, params, body, koa }) => service.updateHousehold(ctx, actor, params.id, body, meta(koa)),
+  });
+}

@@ -1,0 +1,187 @@
+import { z } from 'zod';
+import { PageQuery } from '../http/pagination';
+import { RegionCode } from '../regions/schemas';
+import { CATEGORY, HEALTH, INTENTION, LABOR_CAPACITY, MONITORING_TYPE, SEX } from './vocab';
+
+const text = (max: number) => z.string().trim().max(max);
+const isoDate = z.iso.date();
+const tags = z.array(text(40).min(1)).max(30);
+const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+export const WorkerCreate = z
+  .object({
+    name: text(50).min(1),
+    idNumber: z.string().max(40).meta({ description: '居民身份证号码 (GB 11643); stored encrypted, shown masked', example: '532528198503070512' }),
+    phone: z.string().max(30).nullish(),
+    sex: z.enum(SEX).nullish().meta({ description: 'Checked against the ID number when given' }),
+    birthDate: isoDate.nullish().meta({ description: 'Checked against the ID number when given' }),
+    ethnicity: text(20).nullish(),
+    politicalStatus: text(20).nullish(),
+    education: text(20).nullish(),
+    health: z.enum(HEALTH).nullish(),
+    laborCapacity: z.enum(LABOR_CAPACITY).default('full'),
+    category: z.enum(CATEGORY).default('lifted'),
+    monitoringType: z.enum(MONITORING_TYPE).nullish(),
+    intention: z.enum(INTENTION).nullish(),
+    serviceNeeds: tags.default([]),
+    skills: tags.default([]),
+    regionCode: RegionCode,
+    homeLat: z.number().min(-90).max(90).nullish(),
+    homeLng: z.number().min(-180).max(180).nullish(),
+    preferredLanguage: z.enum(['zh-CN', 'en']).default('zh-CN'),
+    householdId: z.uuid().nullish(),
+  })
+  .strict()
+  .meta({ id: 'WorkerCreate' });
+export type WorkerCreate = z.infer<typeof WorkerCreate>;
+
+export const WorkerPatch = WorkerCreate.partial()
+  .extend({ version: z.number().int().min(1).meta({ description: 'The version you read; a stale one is refused with 409' }) })
+  .strict()
+  .meta({ id: 'WorkerPatch' });
+export type WorkerPatch = z.infer<typeof WorkerPatch>;
+
+export const EmploymentView = z
+  .object({
+    id: z.uuid(),
+    employerName: z.string().nullable(),
+    place: z.string().nullable(),
+    placeRegionCode: z.string().nullable(),
+    startDate: z.string(),
+    endDate: z.string().nullable(),
+    monthlyIncomeFen: z.number().int().nullable(),
+    source: z.enum(['import', 'station', 'self_report', 'market']),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'EmploymentRecord' });
+
+export const WorkerView = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    sex: z.enum(SEX),
+    birthDate: z.string(),
+    idNumber: z.string().meta({ description: 'Masked (532528********0512) unless revealed' }),
+    phone: z.string().nullable(),
+    revealed: z.boolean(),
+    ethnicity: z.string().nullable(),
+    politicalStatus: z.string().nullable(),
+    education: z.string().nullable(),
+    health: z.enum(HEALTH).nullable(),
+    laborCapacity: z.enum(LABOR_CAPACITY),
+    category: z.enum(CATEGORY),
+    monitoringType: z.enum(MONITORING_TYPE).nullable(),
+    employed: z.boolean(),
+    currentEmployment: EmploymentView.nullable(),
+    intention: z.enum(INTENTION).nullable(),
+    serviceNeeds: z.array(z.string()),
+    skills: z.array(z.string()),
+    regionCode: z.string(),
+    householdId: z.uuid().nullable(),
+    homeLat: z.number().nullable(),
+    homeLng: z.number().nullable(),
+    preferredLanguage: z.string(),
+    status: z.enum(['active', 'left']),
+    version: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Worker' });
+export type WorkerView = z.infer<typeof WorkerView>;
+
+export const WorkerListQuery = z
+  .object({
+    regionCode: RegionCode.optional(),
+    q: text(40).optional().meta({ description: 'Part of a name, or a whole ID or phone number' }),
+    category: z.enum(CATEGORY).optional(),
+    laborCapacity: z.enum(LABOR_CAPACITY).optional(),
+    employed: bool.optional(),
+    householdId: z.uuid().optional(),
+    ...PageQuery,
+  })
+  .strict();
+export type WorkerListQuery = z.infer<typeof WorkerListQuery>;
+
+export const RevealQuery = z
+  .object({
+    reveal: bool.optional(),
+    purpose: text(200).min(4).optional().meta({ description: 'Why the unmasked numbers are needed; required with reveal=true, kept in the audit log' }),
+  })
+  .strict();
+
+export const IdParams = z.object({ id: z.uuid() });
+
+const fen = z.number().int().min(0).max(100_000_000).meta({ description: 'Money in fen (分)' });
+
+export const EmploymentStart = z
+  .object({
+    employerName: text(100).min(1),
+    place: text(100).nullish().meta({ description: '就业地点, e.g. 浙江省宁波市' }),
+    placeRegionCode: RegionCode.nullish(),
+    startDate: isoDate,
+    monthlyIncomeFen: fen.nullish(),
+  })
+  .strict()
+  .meta({ id: 'EmploymentStart' });
+export type EmploymentStart = z.infer<typeof EmploymentStart>;
+
+export const EmploymentEnd = z.object({ endDate: isoDate }).strict().meta({ id: 'EmploymentEnd' });
+
+export const TrainingCreate = z
+  .object({
+    title: text(100).min(1),
+    kind: text(30).nullish(),
+    provider: text(100).nullish(),
+    startDate: isoDate,
+    endDate: isoDate.nullish(),
+    certificate: text(100).nullish(),
+  })
+  .strict()
+  .meta({ id: 'TrainingCreate' });
+export type TrainingCreate = z.infer<typeof TrainingCreate>;
+
+export const TrainingView = TrainingCreate.extend({
+  id: z.uuid(),
+  kind: z.string().nullable(),
+  provider: z.string().nullable(),
+  endDate: z.string().nullable(),
+  certificate: z.string().nullable(),
+  source: z.string(),
+  createdAt: z.string(),
+}).meta({ id: 'TrainingRecord' });
+
+export const HouseholdCreate = z
+  .object({
+    regionCode: RegionCode,
+    relocated: z.boolean().default(false),
+    memberIds: z.array(z.uuid()).max(20).default([]),
+  })
+  .strict()
+  .meta({ id: 'HouseholdCreate' });
+export type HouseholdCreate = z.infer<typeof HouseholdCreate>;
+
+export const HouseholdPatch = z
+  .object({ relocated: z.boolean().optional(), addMemberIds: z.array(z.uuid()).max(20).optional(), removeMemberIds: z.array(z.uuid()).max(20).optional() })
+  .strict()
+  .meta({ id: 'HouseholdPatch' });
+export type HouseholdPatch = z.infer<typeof HouseholdPatch>;
+
+export const HouseholdView = z
+  .object({
+    id: z.uuid(),
+    regionCode: z.string(),
+    relocated: z.boolean(),
+    members: z.number().int(),
+    capableMembers: z.number().int(),
+    employedMembers: z.number().int(),
+    zeroEmployment: z.boolean().meta({ description: '零就业家庭: members with labour capacity, none employed' }),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'Household' });
+
+export const HouseholdListQuery = z
+  .object({ regionCode: RegionCode.optional(), zeroEmployment: bool.optional(), relocated: bool.optional(), ...PageQuery })
+  .strict();
+export type HouseholdListQuery = z.infer<typeof HouseholdListQuery>;
+
+export const ZeroEmploymentSummaryQuery = z.object({ regionCode: RegionCode.optional() }).strict();

@@ -1,0 +1,367 @@
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { assertInScope, inScope, type Actor } from '../access/actor';
+import { recordAudit } from '../audit/service';
+import type { AppContext } from '../context';
+import type { Db } from '../db/client';
+import { employmentRecords, households, trainingRecords, workers } from '../db/schema';
+import type { Page } from '../http/pagination';
+import { normalizePhone } from '../pii/phone';
+import { normalizeResidentId, parseResidentId } from '../pii/resident-id';
+import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
+import { dayBefore, shanghaiDate } from '../shared/time';
+import { prepareWorker, type Problem, type WorkerFields } from './prepare';
+import { presentEmployment, presentWorker } from './present';
+import * as q from './queries';
+import type {
+  EmploymentStart,
+  HouseholdCreate,
+  HouseholdListQuery,
+  HouseholdPatch,
+  TrainingCreate,
+  WorkerCreate,
+  WorkerListQuery,
+  WorkerPatch,
+  WorkerView,
+} from './schemas';
+
+export type RegistryCtx = Pick<AppContext, 'db' | 'pii' | 'clock'>;
+export interface Meta {
+  requestId?: string;
+  ip?: string;
+}
+
+function invalid(problems: Problem[], where = 'body'): ValidationFailed {
+  return new ValidationFailed(
+    'invalid worker',
+    problems.map((p) => ({ path: `${where}.${p.field}`, message: p.reason })),
+  );
+}
+
+async function assertRegion(ctx: RegistryCtx, actor: Actor, code: string, path: string): Promise<void> {
+  if (!inScope(actor, code)) throw new Forbidden('region outside scope', [{ path, message: 'errors:detail.region_out_of_scope' }]);
+  if (!(await q.regionExists(ctx.db, code))) throw new ValidationFailed('unknown region', [{ path, message: 'errors:detail.unknown_region' }]);
+}
+
+async function assertHousehold(db: Db, actor: Actor, id: string) {
+  const [h] = await db.select().from(households).where(eq(households.id, id)).limit(1);
+  if (!h || !inScope(actor, h.regionCode)) throw new ValidationFailed('unknown household', [{ path: 'body.householdId', message: 'errors:detail.unknown_household' }]);
+  return h;
+}
+
+/** A worker inside the actor's region, or NotFound (never "forbidden": that would tell it exists). */
+async function scopedWorker(db: Db, actor: Actor, id: string) {
+  const w = await q.findWorker(db, id);
+  if (!w) throw new NotFound('worker', id);
+  assertInScope(actor, w.regionCode, 'worker', id);
+  return w;
+}
+
+async function view(ctx: RegistryCtx, w: typeof workers.$inferSelect, reveal = false): Promise<WorkerView> {
+  const [current] = await q.currentEmployment(ctx.db, [w.id]);
+  return presentWorker(w, current, { reveal, vault: ctx.pii });
+}
+
+export async function createWorker(ctx: RegistryCtx, actor: Actor, input: WorkerCreate, meta: Meta): Promise<WorkerView> {
+  await assertRegion(ctx, actor, input.regionCode, 'body.regionCode');
+  if (input.householdId) await assertHousehold(ctx.db, actor, input.householdId);
+  const prepared = prepareWorker(input, ctx.pii, ctx.clock.now());
+  if (!prepared.ok) throw invalid(prepared.problems);
+  const now = ctx.clock.now();
+  const inserted = await ctx.db
+    .insert(workers)
+    .values({ ...prepared.row, householdId: input.householdId ?? null, createdAt: now, updatedAt: now, lastActivityAt: now })
+    .onConflictDoNothing({ target: workers.idNumberHash })
+    .returning();
+  const w = inserted[0];
+  if (!w) throw new Conflict('duplicate id number', [{ path: 'body.idNumber', message: 'errors:detail.id_number.duplicate' }]);
+  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'worker.create', entity: 'worker', entityId: w.id, regionCode: w.regionCode, ...meta });
+  return view(ctx, w);
+}
+
+export async function getWorker(
+  ctx: RegistryCtx,
+  actor: Actor,
+  id: string,
+  opts: { reveal?: boolean; purpose?: string },
+  meta: Meta,
+): Promise<WorkerView> {
+  const w = await scopedWorker(ctx.db, actor, id);
+  if (opts.reveal) {
+    if (!actor.canRevealPii) throw new Forbidden('may not reveal personal data');
+    if (!opts.purpose) throw new ValidationFailed('purpose required', [{ path: 'query.purpose', message: 'errors:detail.purpose_required' }]);
+    await recordAudit(ctx.db, {
+      actorId: actor.accountId,
+      action: 'worker.reveal',
+      entity: 'worker',
+      entityId: w.id,
+      regionCode: w.regionCode,
+      details: { purpose: opts.purpose, fields: ['idNumber', 'phone'] },
+      ...meta,
+    });
+  }
+  return view(ctx, w, Boolean(opts.reveal));
+}
+
+export async function listWorkers(ctx: RegistryCtx, actor: Actor, query: WorkerListQuery): Promise<Page<WorkerView>> {
+  const scope = query.regionCode ?? actor.regionCode;
+  if (!inScope(actor, scope)) return { items: [], page: query.page, pageSize: query.pageSize, total: 0 };
+  const term = query.q?.trim();
+  const id = term ? parseResidentId(term, ctx.clock.now()) : undefined;
+  const phone = term ? normalizePhone(term) : undefined;
+  const { items, total } = await q.listWorkers(
+    ctx.db,
+    {
+      scope,
+      category: query.category,
+      laborCapacity: query.laborCapacity,
+      employed: query.employed,
+      householdId: query.householdId,
+      name: term && !id?.ok && !phone ? term : undefined,
+      idHash: id?.ok ? ctx.pii.index('id', id.id.value) : undefined,
+      phoneHash: phone ? ctx.pii.index('phone', phone) : undefined,
+    },
+    { offset: (query.page - 1) * query.pageSize, limit: query.pageSize },
+  );
+  const current = await q.currentEmployment(ctx.db, items.map((w) => w.id));
+  const byWorker = new Map(current.map((c) => [c.workerId, c]));
+  return {
+    items: items.map((w) => presentWorker(w, byWorker.get(w.id), { reveal: false, vault: ctx.pii })),
+    page: query.page,
+    pageSize: query.pageSize,
+    total,
+  };
+}
+
+export async function updateWorker(ctx: RegistryCtx, actor: Actor, id: string, patch: WorkerPatch, meta: Meta): Promise<WorkerView> {
+  const w = await scopedWorker(ctx.db, actor, id);
+  if (patch.regionCode) await assertRegion(ctx, actor, patch.regionCode, 'body.regionCode');
+  if (patch.householdId) await assertHousehold(ctx.db, actor, patch.householdId);
+  const { version, householdId, ...changes } = patch;
+  const merged: WorkerFields = {
+    name: w.name,
+    idNumber: ctx.pii.decrypt(w.idNumberEnc),
+    phone: w.phoneEnc ? ctx.pii.decrypt(w.phoneEnc) : null,
+    ethnicity: w.ethnicity,
+    politicalStatus: w.politicalStatus,
+    education: w.education,
+    health: w.health,
+    laborCapacity: w.laborCapacity,
+    category: w.category,
+    monitoringType: w.monitoringType,
+    intention: w.intention,
+    serviceNeeds: w.serviceNeeds,
+    skills: w.skills,
+    regionCode: w.regionCode,
+    homeLat: w.homeLat,
+    homeLng: w.homeLng,
+    preferredLanguage: w.preferredLanguage as 'zh-CN' | 'en',
+    ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)),
+  };
+  if (changes.category && changes.category !== 'monitored' && changes.monitoringType === undefined) merged.monitoringType = null;
+  if (changes.idNumber) merged.idNumber = normalizeResidentId(changes.idNumber);
+  const prepared = prepareWorker(merged, ctx.pii, ctx.clock.now());
+  if (!prepared.ok) throw invalid(prepared.problems);
+  const now = ctx.clock.now();
+  let updated;
+  try {
+    [updated] = await ctx.db
+      .update(workers)
+      .set({
+        ...prepared.row,
+        ...(householdId !== undefined ? { householdId } : {}),
+        updatedAt: now,
+        lastActivityAt: now,
+        version: sql`${workers.version} + 1`,
+      })
+      .where(and(eq(workers.id, id), eq(workers.version, version)))
+      .returning();
+  } catch (err) {
+    if ((err as { code?: string }).code === '23505') {
+      throw new Conflict('duplicate id number', [{ path: 'body.idNumber', message: 'errors:detail.id_number.duplicate' }]);
+    }
+    throw err;
+  }
+  if (!updated) throw new Conflict('stale version', [{ path: 'body.version', message: 'errors:detail.stale_version' }]);
+  await recordAudit(ctx.db, {
+    actorId: actor.accountId,
+    action: 'worker.update',
+    entity: 'worker',
+    entityId: id,
+    regionCode: updated.regionCode,
+    details: { fields: Object.keys(patch).filter((k) => k !== 'version') },
+    ...meta,
+  });
+  return view(ctx, updated);
+}
+
+/**
+ * A new job: the open record (if any) is closed the day before, a new one is added and the worker
+ * is marked employed, all in one transaction so the register never shows two current jobs.
+ */
+export async function startEmployment(ctx: RegistryCtx, actor: Actor, workerId: string, input: EmploymentStart, meta: Meta & { source?: 'station' | 'market' | 'self_report' }) {
+  const today = shanghaiDate(ctx.clock.now());
+  if (input.startDate > today) throw new ValidationFailed('future start', [{ path: 'body.startDate', message: 'errors:detail.date_in_future' }]);
+  return ctx.db.transaction(async (tx) => {
+    const db = tx as unknown as Db;
+    const w = await scopedWorker(db, actor, workerId);
+    await db.execute(sql`select 1 from ${workers} where ${workers.id} = ${w.id} for update`);
+    const open = await db.select().from(employmentRecords).where(and(eq(employmentRecords.workerId, w.id), isNull(employmentRecords.endDate)));
+    for (const r of open) {
+      if (r.startDate > input.startDate) {
+        throw new ValidationFailed('overlaps', [{ path: 'body.startDate', message: 'errors:detail.before_current_job' }]);
+      }
+      const end = r.startDate === input.startDate ? r.startDate : dayBefore(input.startDate);
+      await db.update(employmentRecords).set({ endDate: end }).where(and(eq(employmentRecords.id, r.id), isNull(employmentRecords.endDate)));
+    }
+    const [record] = await db
+      .insert(employmentRecords)
+      .values({
+        workerId: w.id,
+        employerName: input.employerName,
+        place: input.place ?? null,
+        placeRegionCode: input.placeRegionCode ?? null,
+        startDate: input.startDate,
+        monthlyIncomeFen: input.monthlyIncomeFen ?? null,
+        source: meta.source ?? 'station',
+        recordedBy: actor.accountId,
+      })
+      .returning();
+    const now = ctx.clock.now();
+    await db.update(workers).set({ employed: true, updatedAt: now, lastActivityAt: now, version: sql`${workers.version} + 1` }).where(eq(workers.id, w.id));
+    await recordAudit(db, { actorId: actor.accountId, action: 'employment.start', entity: 'worker', entityId: w.id, regionCode: w.regionCode, requestId: meta.requestId, ip: meta.ip });
+    return presentEmployment(record!);
+  });
+}
+
+/** The current job ended (lost, quit, season over): the record is closed and the worker is unemployed. */
+export async function endEmployment(ctx: RegistryCtx, actor: Actor, workerId: string, endDate: string, meta: Meta) {
+  const today = shanghaiDate(ctx.clock.now());
+  if (endDate > today) throw new ValidationFailed('future end', [{ path: 'body.endDate', message: 'errors:detail.date_in_future' }]);
+  return ctx.db.transaction(async (tx) => {
+    const db = tx as unknown as Db;
+    const w = await scopedWorker(db, actor, workerId);
+    await db.execute(sql`select 1 from ${workers} where ${workers.id} = ${w.id} for update`);
+    const open = await db.select().from(employmentRecords).where(and(eq(employmentRecords.workerId, w.id), isNull(employmentRecords.endDate)));
+    if (!open.length) throw new Conflict('no current job', [{ path: 'body.endDate', message: 'errors:detail.no_current_job' }]);
+    const closed = [];
+    for (const r of open) {
+      if (endDate < r.startDate) throw new ValidationFailed('end before start', [{ path: 'body.endDate', message: 'errors:detail.end_before_start' }]);
+      const [c] = await db.update(employmentRecords).set({ endDate }).where(eq(employmentRecords.id, r.id)).returning();
+      closed.push(presentEmployment(c!));
+    }
+    const now = ctx.clock.now();
+    await db.update(workers).set({ employed: false, updatedAt: now, lastActivityAt: now, version: sql`${workers.version} + 1` }).where(eq(workers.id, w.id));
+    await recordAudit(db, { actorId: actor.accountId, action: 'employment.end', entity: 'worker', entityId: w.id, regionCode: w.regionCode, ...meta });
+    return closed;
+  });
+}
+
+export async function employmentHistory(ctx: RegistryCtx, actor: Actor, workerId: string) {
+  await scopedWorker(ctx.db, actor, workerId);
+  return (await q.employmentHistory(ctx.db, workerId)).map(presentEmployment);
+}
+
+export async function addTraining(ctx: RegistryCtx, actor: Actor, workerId: string, input: TrainingCreate, meta: Meta) {
+  const w = await scopedWorker(ctx.db, actor, workerId);
+  if (input.endDate && input.endDate < input.startDate) {
+    throw new ValidationFailed('end before start', [{ path: 'body.endDate', message: 'errors:detail.end_before_start' }]);
+  }
+  const [row] = await ctx.db
+    .insert(trainingRecords)
+    .values({ workerId: w.id, ...input, kind: input.kind ?? null, provider: input.provider ?? null, endDate: input.endDate ?? null, certificate: input.certificate ?? null, source: 'station', recordedBy: actor.accountId })
+    .returning();
+  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'training.add', entity: 'worker', entityId: w.id, regionCode: w.regionCode, ...meta });
+  return presentTraining(row!);
+}
+
+export async function trainingHistory(ctx: RegistryCtx, actor: Actor, workerId: string) {
+  await scopedWorker(ctx.db, actor, workerId);
+  return (await q.trainingHistory(ctx.db, workerId)).map(presentTraining);
+}
+
+function presentTraining(r: typeof trainingRecords.$inferSelect) {
+  return {
+    id: r.id,
+    title: r.title,
+    kind: r.kind,
+    provider: r.provider,
+    startDate: r.startDate,
+    endDate: r.endDate,
+    certificate: r.certificate,
+    source: r.source,
+    createdAt: r.createdAt.toISOString(),
+  };
+}
+
+type HouseholdRow = Awaited<ReturnType<typeof q.listHouseholds>>['items'][number];
+function presentHousehold(r: HouseholdRow) {
+  return {
+    id: r.household.id,
+    regionCode: r.household.regionCode,
+    relocated: r.household.relocated,
+    members: r.members,
+    capableMembers: r.capableMembers,
+    employedMembers: r.employedMembers,
+    zeroEmployment: r.capableMembers > 0 && r.employedMembers === 0,
+    createdAt: r.household.createdAt.toISOString(),
+  };
+}
+
+async function setMembers(db: Db, actor: Actor, householdId: string, add: string[], remove: string[]): Promise<void> {
+  const ids = [...new Set([...add, ...remove])];
+  if (!ids.length) return;
+  const found = await db.select({ id: workers.id, regionCode: workers.regionCode }).from(workers).where(inArray(workers.id, ids));
+  const visible = new Set(found.filter((w) => inScope(actor, w.regionCode)).map((w) => w.id));
+  const missing = ids.filter((id) => !visible.has(id));
+  if (missing.length) throw new ValidationFailed('unknown members', missing.map((id) => ({ path: 'body.memberIds', message: 'errors:detail.unknown_worker', id })));
+  if (add.length) await db.update(workers).set({ householdId }).where(inArray(workers.id, add));
+  if (remove.length) await db.update(workers).set({ householdId: null }).where(and(inArray(workers.id, remove), eq(workers.householdId, householdId)));
+}
+
+export async function createHousehold(ctx: RegistryCtx, actor: Actor, input: HouseholdCreate, meta: Meta) {
+  await assertRegion(ctx, actor, input.regionCode, 'body.regionCode');
+  const id = await ctx.db.transaction(async (tx) => {
+    const db = tx as unknown as Db;
+    const [h] = await db.insert(households).values({ regionCode: input.regionCode, relocated: input.relocated }).returning();
+    await setMembers(db, actor, h!.id, input.memberIds, []);
+    await recordAudit(db, { actorId: actor.accountId, action: 'household.create', entity: 'household', entityId: h!.id, regionCode: h!.regionCode, ...meta });
+    return h!.id;
+  });
+  return getHousehold(ctx, actor, id);
+}
+
+export async function updateHousehold(ctx: RegistryCtx, actor: Actor, id: string, patch: HouseholdPatch, meta: Meta) {
+  const current = await getHousehold(ctx, actor, id);
+  await ctx.db.transaction(async (tx) => {
+    const db = tx as unknown as Db;
+    if (patch.relocated !== undefined) await db.update(households).set({ relocated: patch.relocated }).where(eq(households.id, id));
+    await setMembers(db, actor, id, patch.addMemberIds ?? [], patch.removeMemberIds ?? []);
+    await recordAudit(db, { actorId: actor.accountId, action: 'household.update', entity: 'household', entityId: id, regionCode: current.regionCode, details: { fields: Object.keys(patch) }, ...meta });
+  });
+  return getHousehold(ctx, actor, id);
+}
+
+export async function getHousehold(ctx: RegistryCtx, actor: Actor, id: string) {
+  const { items } = await q.listHouseholds(ctx.db, { scope: actor.regionCode, id }, { offset: 0, limit: 1 });
+  const row = items[0];
+  if (!row) throw new NotFound('household', id);
+  return presentHousehold(row);
+}
+
+export async function listHouseholds(ctx: RegistryCtx, actor: Actor, query: HouseholdListQuery) {
+  const scope = query.regionCode ?? actor.regionCode;
+  if (!inScope(actor, scope)) return { items: [], page: query.page, pageSize: query.pageSize, total: 0 };
+  const { items, total } = await q.listHouseholds(
+    ctx.db,
+    { scope, zeroEmployment: query.zeroEmployment, relocated: query.relocated },
+    { offset: (query.page - 1) * query.pageSize, limit: query.pageSize },
+  );
+  return { items: items.map(presentHousehold), page: query.page, pageSize: query.pageSize, total };
+}
+
+export async function zeroEmploymentSummary(ctx: RegistryCtx, actor: Actor, regionCode: string | undefined) {
+  const scope = regionCode ?? actor.regionCode;
+  assertInScope(actor, scope, 'region', scope);
+  const rows = await q.zeroEmploymentByRegion(ctx.db, scope);
+  return { regionCode: scope, total: rows.reduce((a, r) => a + r.households, 0), byRegion: rows };
+}
