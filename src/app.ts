@@ -1,7 +1,8 @@
 import { bodyParser } from '@koa/bodyparser';
 import Koa from 'koa';
 import helmet from 'koa-helmet';
-import { accessRoutes } from './access/routes';
+import { accessRoutes, accountRoutes } from './access/routes';
+import { auditRoutes } from './audit/routes';
 import * as access from './access/service';
 import type { AppContext } from './context';
 import { healthRouter } from './health/routes';
@@ -17,6 +18,8 @@ import { registryRoutes } from './registry/routes';
 export function buildApi(ctx: AppContext): Api {
   const api = new Api((token) => access.authenticate(ctx, token));
   accessRoutes(api, ctx);
+  accountRoutes(api, ctx);
+  auditRoutes(api, ctx);
   regionRoutes(api, ctx);
   registryRoutes(api, ctx);
   return api;

@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import { pageOf } from '../http/pagination';
+import * as accounts from './accounts';
 import type { AppContext } from '../context';
 import type { Api } from '../http/api';
 import { AccountView, LoginBody, LoginResult } from './schemas';
@@ -41,5 +44,35 @@ export function accessRoutes(api: Api, ctx: AppContext): void {
     auth: 'staff',
     response: AccountView,
     handler: async ({ actor }) => service.getAccount(ctx, actor.accountId),
+  });
+}
+
+export function accountRoutes(api: Api, ctx: AppContext): void {
+  const meta = (koa: { state: { requestId: string }; ip: string }) => ({ requestId: koa.state.requestId, ip: koa.ip });
+  const tags = ['accounts'];
+  api.route({
+    method: 'post', path: '/accounts', summary: 'Create a staff account for a role below your own, in your region', tags, auth: 'staff',
+    body: accounts.AccountCreate, response: accounts.StaffAccountView,
+    handler: ({ actor, body, koa }) => accounts.createAccount(ctx, actor, body, meta(koa)),
+  });
+  api.route({
+    method: 'get', path: '/accounts', summary: 'Staff accounts in your region', tags, auth: 'staff',
+    query: accounts.AccountListQuery, response: pageOf(accounts.StaffAccountView),
+    handler: ({ actor, query }) => accounts.listAccounts(ctx, actor, query),
+  });
+  api.route({
+    method: 'patch', path: '/accounts/:id', summary: 'Rename, reset the password, disable or grant the reveal permission', tags, auth: 'staff',
+    params: z.object({ id: z.uuid() }), body: accounts.AccountPatch, response: accounts.StaffAccountView,
+    handler: ({ actor, params, body, koa }) => accounts.updateAccount(ctx, actor, params.id, body, meta(koa)),
+  });
+  api.route({
+    method: 'post', path: '/stations', summary: 'Register a station (就业服务站, 零工驿站)', tags: ['stations'], auth: 'staff',
+    body: accounts.StationCreate, response: accounts.StationView,
+    handler: ({ actor, body, koa }) => accounts.createStation(ctx, actor, body, meta(koa)),
+  });
+  api.route({
+    method: 'get', path: '/stations', summary: 'Stations in your region', tags: ['stations'], auth: 'staff',
+    response: z.object({ items: z.array(accounts.StationView) }),
+    handler: ({ actor }) => accounts.listStations(ctx, actor),
   });
 }

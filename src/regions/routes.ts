@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AppContext } from '../context';
 import type { Api } from '../http/api';
-import { RegionChildrenQuery, RegionParams, RegionView } from './schemas';
+import { RegionChildrenQuery, RegionFlagsPatch, RegionParams, RegionView } from './schemas';
 import * as service from './service';
 
 export function regionRoutes(api: Api, ctx: AppContext): void {
@@ -24,5 +24,16 @@ export function regionRoutes(api: Api, ctx: AppContext): void {
     params: RegionParams,
     response: RegionView,
     handler: async ({ actor, params }) => service.getRegion(ctx, actor, params.code),
+  });
+  api.route({
+    method: 'patch',
+    path: '/regions/:code',
+    summary: 'Set the policy flags of a region: 乡村振兴重点帮扶县, 易地搬迁安置区, 黄河滩区迁建区',
+    tags: ['regions'],
+    auth: 'staff',
+    params: RegionParams,
+    body: RegionFlagsPatch,
+    response: RegionView,
+    handler: async ({ actor, params, body, koa }) => service.setFlags(ctx, actor, params.code, body, { requestId: koa.state.requestId, ip: koa.ip }),
   });
 }

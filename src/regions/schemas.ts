@@ -19,3 +19,13 @@ export const RegionView = z
 
 export const RegionChildrenQuery = z.object({ parent: RegionCode.optional() }).strict();
 export const RegionParams = z.object({ code: RegionCode });
+
+export const RegionFlagsPatch = z
+  .object({
+    keyAssistanceCounty: z.boolean().optional(),
+    relocationSite: z.boolean().optional(),
+    yellowRiverResettlement: z.boolean().optional(),
+  })
+  .strict()
+  .meta({ id: 'RegionFlagsPatch' });
+export type RegionFlagsPatch = z.infer<typeof RegionFlagsPatch>;

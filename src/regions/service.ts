@@ -1,6 +1,10 @@
 import { assertInScope, inScope, type Actor } from '../access/actor';
 import type { AppContext } from '../context';
-import { NotFound } from '../shared/errors';
+import { eq } from 'drizzle-orm';
+import { recordAudit } from '../audit/service';
+import { regions } from '../db/schema';
+import { Forbidden, NotFound } from '../shared/errors';
+import type { RegionFlagsPatch } from './schemas';
 import * as q from './queries';
 
 type Ctx = Pick<AppContext, 'db'>;
@@ -20,4 +24,15 @@ export async function listRegions(ctx: Ctx, actor: Actor, parent: string | undef
   }
   assertInScope(actor, parent, 'region', parent);
   return q.listChildren(ctx.db, parent);
+}
+
+/** Region flags are policy facts set by prefecture, province or system administrators. */
+export async function setFlags(ctx: Ctx, actor: Actor, code: string, patch: RegionFlagsPatch, meta: { requestId?: string; ip?: string }) {
+  if (!['prefecture', 'province', 'system'].includes(actor.role)) throw new Forbidden('administrators only');
+  const region = await q.findRegion(ctx.db, code);
+  if (!region || !inScope(actor, code)) throw new NotFound('region', code);
+  if (Object.keys(patch).length === 0) return region;
+  const [updated] = await ctx.db.update(regions).set(patch).where(eq(regions.code, code)).returning();
+  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'region.flags', entity: 'region', entityId: code, regionCode: code, details: { ...patch }, ...meta });
+  return updated!;
 }

@@ -1,0 +1,110 @@
+import { buildApi } from '../../src/app';
+import { openApiDocument } from '../../src/http/openapi';
+import { createHarness, type Harness } from '../helpers/harness';
+import { makeStation, REGIONS, seedRegions, workerInput } from '../helpers/factories';
+import { appOf, signIn, type Staff } from '../helpers/api';
+
+type Case = (who: Staff) => Promise<{ status: number; text: string }>;
+
+/**
+ * The region-scope matrix: for every route of the API, staff of county A (a station clerk and the
+ * county administrator) try to read, list or change what belongs to county B. Nothing of B may
+ * come back, and nothing of B may change.
+ */
+describe('a station in county A cannot reach anything in county B', () => {
+  let h: Harness;
+  let stationA: Staff;
+  let countyA: Staff;
+  let countyB: Staff;
+  const b: Record<string, string> = {};
+
+  beforeAll(async () => {
+    h = await createHarness();
+    await seedRegions(h.ctx.db);
+    const app = appOf(h);
+    stationA = await signIn(h, app, { regionCode: REGIONS.countyA.code });
+    countyA = await signIn(h, app, { role: 'county', regionCode: REGIONS.countyA.code, canRevealPii: true });
+    countyB = await signIn(h, app, { role: 'county', regionCode: REGIONS.countyB.code, canRevealPii: true });
+    const w = await countyB.post('/api/v1/workers', workerInput({ name: '县B的人', regionCode: REGIONS.villageB.code }));
+    b.worker = w.body.id;
+    b.workerName = w.body.name;
+    b.household = (await countyB.post('/api/v1/households', { regionCode: REGIONS.villageB.code, memberIds: [b.worker] })).body.id;
+    b.station = (await makeStation(h.ctx.db, REGIONS.countyB.code)).id;
+    b.account = (
+      await countyB.post('/api/v1/accounts', { username: 'station-b', password: 'long enough password', displayName: 'B站', role: 'station', regionCode: REGIONS.countyB.code })
+    ).body.id;
+    await countyB.post(`/api/v1/workers/${b.worker}/employment`, { employerName: '县B企业', startDate: '2026-01-01' });
+  });
+  afterAll(() => h.close());
+
+  const none = (res: { status: number; text: string }) => {
+    expect(res.text).not.toContain(b.worker);
+    expect(res.text).not.toContain(b.workerName);
+    expect(res.text).not.toContain(b.household);
+    expect(res.text).not.toContain(b.account);
+    expect(res.text).not.toContain(b.station);
+  };
+  const notFound = (res: { status: number; text: string }) => {
+    expect([403, 404]).toContain(res.status);
+    none(res);
+  };
+  const refusedOrEmpty = (res: { status: number; text: string }) => {
+    expect([200, 403, 404]).toContain(res.status);
+    none(res);
+  };
+
+  const cases: Record<string, { run: Case; check: (res: { status: number; text: string }) => void }> = {
+    'get /api/v1/workers': { run: (s) => s.get('/api/v1/workers?pageSize=200'), check: refusedOrEmpty },
+    'post /api/v1/workers': { run: (s) => s.post('/api/v1/workers', workerInput({ regionCode: REGIONS.villageB.code })), check: notFound },
+    'get /api/v1/workers/{id}': { run: (s) => s.get(`/api/v1/workers/${b.worker}?reveal=true&purpose=checking`), check: notFound },
+    'patch /api/v1/workers/{id}': { run: (s) => s.patch(`/api/v1/workers/${b.worker}`, { version: 2, skills: ['x'] }), check: notFound },
+    'get /api/v1/workers/{id}/employment': { run: (s) => s.get(`/api/v1/workers/${b.worker}/employment`), check: notFound },
+    'post /api/v1/workers/{id}/employment': { run: (s) => s.post(`/api/v1/workers/${b.worker}/employment`, { employerName: 'x', startDate: '2026-02-01' }), check: notFound },
+    'post /api/v1/workers/{id}/employment/end': { run: (s) => s.post(`/api/v1/workers/${b.worker}/employment/end`, { endDate: '2026-02-01' }), check: notFound },
+    'get /api/v1/workers/{id}/trainings': { run: (s) => s.get(`/api/v1/workers/${b.worker}/trainings`), check: notFound },
+    'post /api/v1/workers/{id}/trainings': { run: (s) => s.post(`/api/v1/workers/${b.worker}/trainings`, { title: 'x', startDate: '2026-02-01' }), check: notFound },
+    'get /api/v1/households': { run: (s) => s.get(`/api/v1/households?regionCode=${REGIONS.countyB.code}`), check: refusedOrEmpty },
+    'post /api/v1/households': { run: (s) => s.post('/api/v1/households', { regionCode: REGIONS.villageA.code, memberIds: [b.worker] }), check: (r) => expect([400, 403, 404]).toContain(r.status) },
+    'get /api/v1/households/zero-employment/summary': { run: (s) => s.get(`/api/v1/households/zero-employment/summary?regionCode=${REGIONS.countyB.code}`), check: notFound },
+    'get /api/v1/households/{id}': { run: (s) => s.get(`/api/v1/households/${b.household}`), check: notFound },
+    'patch /api/v1/households/{id}': { run: (s) => s.patch(`/api/v1/households/${b.household}`, { relocated: true }), check: notFound },
+    'get /api/v1/regions': { run: (s) => s.get(`/api/v1/regions?parent=${REGIONS.countyB.code}`), check: notFound },
+    'get /api/v1/regions/{code}': { run: (s) => s.get(`/api/v1/regions/${REGIONS.townB.code}`), check: notFound },
+    'patch /api/v1/regions/{code}': { run: (s) => s.patch(`/api/v1/regions/${REGIONS.countyB.code}`, { relocationSite: true }), check: notFound },
+    'get /api/v1/accounts': { run: (s) => s.get(`/api/v1/accounts?regionCode=${REGIONS.countyB.code}`), check: refusedOrEmpty },
+    'post /api/v1/accounts': { run: (s) => s.post('/api/v1/accounts', { username: 'intruder', password: 'long enough password', displayName: 'x', role: 'station', regionCode: REGIONS.countyB.code }), check: notFound },
+    'patch /api/v1/accounts/{id}': { run: (s) => s.patch(`/api/v1/accounts/${b.account}`, { disabled: true }), check: notFound },
+    'get /api/v1/stations': { run: (s) => s.get('/api/v1/stations'), check: refusedOrEmpty },
+    'post /api/v1/stations': { run: (s) => s.post('/api/v1/stations', { name: '冒名站', regionCode: REGIONS.countyB.code }), check: notFound },
+    'get /api/v1/audit': { run: (s) => s.get('/api/v1/audit?pageSize=200'), check: refusedOrEmpty },
+    // Routes that hold no regional data: the caller's own session.
+    'post /api/v1/auth/login': { run: async () => ({ status: 200, text: '' }), check: () => undefined },
+    'post /api/v1/auth/logout': { run: async () => ({ status: 204, text: '' }), check: () => undefined },
+    'get /api/v1/auth/me': { run: (s) => s.get('/api/v1/auth/me'), check: none },
+  };
+
+  it('covers every route of the API', () => {
+    const doc = openApiDocument(buildApi(h.ctx)) as { paths: Record<string, Record<string, unknown>> };
+    const routes = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m} ${path}`));
+    expect(routes.filter((r) => !(r in cases)).sort()).toEqual([]);
+  });
+
+  for (const who of ['station clerk', 'county administrator'] as const) {
+    it.each(Object.keys(cases))(`${who}: %s`, async (route) => {
+      const c = cases[route]!;
+      const res = await c.run(who === 'station clerk' ? stationA : countyA);
+      c.check(res);
+    });
+  }
+
+  it("county B's records are unchanged after all of that", async () => {
+    const w = await countyB.get(`/api/v1/workers/${b.worker}`);
+    expect(w.body).toMatchObject({ name: '县B的人', skills: ['保洁'], employed: true, version: 2 });
+    expect((await countyB.get(`/api/v1/workers/${b.worker}/employment`)).body.items).toHaveLength(1);
+    expect((await countyB.get(`/api/v1/households/${b.household}`)).body.relocated).toBe(false);
+    const accts = await countyB.get('/api/v1/accounts');
+    expect(accts.body.items.find((a: { id: string }) => a.id === b.account).disabled).toBe(false);
+    const region = await countyB.get(`/api/v1/regions/${REGIONS.countyB.code}`);
+    expect(region.body.relocationSite).toBe(false);
+  });
+});
