@@ -12,6 +12,13 @@ export const queueDefinitions = {
       'purge-sessions': z.object({}).strict(),
     },
   },
+  /** Spreadsheet imports into the registry; the job id is the import id, so a double enqueue runs once. */
+  imports: {
+    concurrency: 1,
+    jobs: {
+      'run-import': z.object({ importId: z.uuid() }).strict(),
+    },
+  },
 } as const satisfies Record<string, { concurrency: number; jobs: Record<string, z.ZodType> }>;
 
 export type QueueDefinitions = typeof queueDefinitions;

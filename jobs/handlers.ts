@@ -1,5 +1,6 @@
 import type { Job } from 'bullmq';
 import { purgeDeadSessions } from '../src/access/service';
+import { executeImport } from '../src/registry/import/service';
 import type { AppContext } from '../src/context';
 import type { JobName, JobPayload, QueueName } from './definitions';
 
@@ -14,5 +15,8 @@ export type HandlerMap = { [Q in QueueName]: { [J in JobName<Q>]: Handler<Q, J> 
 export const handlers: HandlerMap = {
   maintenance: {
     'purge-sessions': async (_payload, ctx) => ({ deleted: await purgeDeadSessions(ctx) }),
+  },
+  imports: {
+    'run-import': async ({ importId }, ctx, job) => executeImport(ctx, importId, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),
   },
 };

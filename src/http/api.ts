@@ -45,6 +45,10 @@ export interface RouteSpec<B extends AnyObject | undefined, Q extends AnyObject 
   status?: number;
   response?: z.ZodType;
   responseDescription?: string;
+  /** Documents a multipart/form-data body with one file field (the handler reads it). */
+  upload?: { field: string; description: string };
+  /** Documents a binary response, e.g. an XLSX download. */
+  binary?: { contentType: string; description: string };
   handler: (input: Handled<B, Q, P>) => Promise<unknown>;
 }
 
@@ -111,11 +115,24 @@ export class Api {
         ...(spec.params ? { params: spec.params as never } : {}),
         ...(spec.query ? { query: spec.query as never } : {}),
         ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } } } } : {}),
+        ...(spec.upload
+          ? {
+              body: {
+                content: {
+                  'multipart/form-data': {
+                    schema: z.object({ [spec.upload.field]: z.string().meta({ format: 'binary', description: spec.upload.description }) }),
+                  },
+                },
+              },
+            }
+          : {}),
       },
       responses: {
-        [status]: spec.response
-          ? { description: spec.responseDescription ?? 'OK', content: { 'application/json': { schema: spec.response } } }
-          : { description: spec.responseDescription ?? 'No content' },
+        [status]: spec.binary
+          ? { description: spec.binary.description, content: { [spec.binary.contentType]: { schema: z.string().meta({ format: 'binary' }) } } }
+          : spec.response
+            ? { description: spec.responseDescription ?? 'OK', content: { 'application/json': { schema: spec.response } } }
+            : { description: spec.responseDescription ?? 'No content' },
         400: errorResponse('Invalid input; `details` names each field'),
         ...(spec.auth === 'public' ? {} : { 401: errorResponse('Missing, expired or revoked token') }),
         500: errorResponse('Unexpected failure'),

@@ -36,7 +36,7 @@ export async function signIn(
     id: account.id,
     token,
     get: (p) => auth(request(app).get(p)),
-    post: (p, b) => auth(request(app).post(p)).send(b ?? {}),
+    post: (p, b) => (b === undefined ? auth(request(app).post(p)) : auth(request(app).post(p)).send(b)),
     patch: (p, b) => auth(request(app).patch(p)).send(b ?? {}),
     delete: (p) => auth(request(app).delete(p)),
   };

@@ -3,6 +3,7 @@ import { count } from 'drizzle-orm';
 import { sessions } from '../../src/db/schema';
 import { ValidationFailed } from '../../src/shared/errors';
 import { ManualClock } from '../../src/shared/clock';
+import { handlers } from '../../jobs/handlers';
 import { checkHandlers, startWorkers, type Workers } from '../../jobs/workers';
 import { createHarness, type Harness } from '../helpers/harness';
 import { makeAccount, seedRegions } from '../helpers/factories';
@@ -78,6 +79,7 @@ describe('queues', () => {
     const running = new Promise<void>((r) => (started = r));
     workers = startWorkers(h.ctx, {
       handlers: {
+        ...handlers,
         maintenance: {
           'purge-sessions': async () => {
             started();

@@ -1,7 +1,9 @@
 import { buildApi } from '../../src/app';
 import { openApiDocument } from '../../src/http/openapi';
 import { createHarness, type Harness } from '../helpers/harness';
-import { makeStation, REGIONS, seedRegions, workerInput } from '../helpers/factories';
+import request from 'supertest';
+import { makeStation, REGIONS, seedRegions, validIdNumber, workerInput } from '../helpers/factories';
+import { csv, FORM_HEADER } from '../helpers/sheets';
 import { appOf, signIn, type Staff } from '../helpers/api';
 
 type Case = (who: Staff) => Promise<{ status: number; text: string }>;
@@ -34,6 +36,11 @@ describe('a station in county A cannot reach anything in county B', () => {
       await countyB.post('/api/v1/accounts', { username: 'station-b', password: 'long enough password', displayName: 'B站', role: 'station', regionCode: REGIONS.countyB.code })
     ).body.id;
     await countyB.post(`/api/v1/workers/${b.worker}/employment`, { employerName: '县B企业', startDate: '2026-01-01' });
+    const upload = await request(app)
+      .post('/api/v1/imports')
+      .set('Authorization', `Bearer ${countyB.token}`)
+      .attach('file', csv([FORM_HEADER, ['1', '县B导入', '男', validIdNumber({ region: '532529' }), '', '', '', '', '', '', '否', '', '', '', '', '']]), 'b.csv');
+    b.import = upload.body.id;
   });
   afterAll(() => h.close());
 
@@ -43,6 +50,7 @@ describe('a station in county A cannot reach anything in county B', () => {
     expect(res.text).not.toContain(b.household);
     expect(res.text).not.toContain(b.account);
     expect(res.text).not.toContain(b.station);
+    expect(res.text).not.toContain(b.import);
   };
   const notFound = (res: { status: number; text: string }) => {
     expect([403, 404]).toContain(res.status);
@@ -76,6 +84,12 @@ describe('a station in county A cannot reach anything in county B', () => {
     'patch /api/v1/accounts/{id}': { run: (s) => s.patch(`/api/v1/accounts/${b.account}`, { disabled: true }), check: notFound },
     'get /api/v1/stations': { run: (s) => s.get('/api/v1/stations'), check: refusedOrEmpty },
     'post /api/v1/stations': { run: (s) => s.post('/api/v1/stations', { name: '冒名站', regionCode: REGIONS.countyB.code }), check: notFound },
+    'post /api/v1/imports': {
+      run: (s) => s.post(`/api/v1/imports?dryRun=true&regionCode=${REGIONS.countyB.code}`).attach('file', csv([FORM_HEADER]), 'x.csv'),
+      check: notFound,
+    },
+    'get /api/v1/imports/{id}': { run: (s) => s.get(`/api/v1/imports/${b.import}`), check: notFound },
+    'get /api/v1/imports/{id}/report': { run: (s) => s.get(`/api/v1/imports/${b.import}/report`), check: notFound },
     'get /api/v1/audit': { run: (s) => s.get('/api/v1/audit?pageSize=200'), check: refusedOrEmpty },
     // Routes that hold no regional data: the caller's own session.
     'post /api/v1/auth/login': { run: async () => ({ status: 200, text: '' }), check: () => undefined },

@@ -1,0 +1,295 @@
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { inScope, type Actor } from '../../access/actor';
+import type { AppContext } from '../../context';
+import type { Db } from '../../db/client';
+import { employmentRecords, households, importRejections, imports, workers } from '../../db/schema';
+import { ValidationFailed } from '../../shared/errors';
+import { dayBefore, shanghaiDate } from '../../shared/time';
+import { prepareWorker, type PreparedWorker, type WorkerFields } from '../prepare';
+import { findHeader, type ColumnKey, type HeaderLayout } from './columns';
+import { readGrid, type Cell } from './read';
+import { isBlank, parseRow, type ParsedRow } from './rows';
+
+export interface Counts {
+  created: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+}
+export interface Rejection {
+  row: number;
+  column: string | null;
+  /** Locale key under errors:detail (translated when shown). */
+  reason: string;
+}
+export interface Outcome {
+  counts: Counts;
+  rows: Rejection[];
+  totalRows: number;
+}
+
+export const CHUNK = 1000;
+
+type Ctx = Pick<AppContext, 'db' | 'pii' | 'clock'>;
+
+const FIELD_COLUMN: Partial<Record<keyof WorkerFields, ColumnKey>> = {
+  name: 'name',
+  idNumber: 'idNumber',
+  phone: 'phone',
+  sex: 'sex',
+  monitoringType: 'monitoringType',
+  regionCode: 'regionCode',
+};
+
+export interface Sheet {
+  layout: HeaderLayout;
+  /** [spreadsheet row number, cells] of every non-blank data row. */
+  rows: Array<[number, Cell[]]>;
+}
+
+export async function readSheet(fileName: string, data: Buffer): Promise<Sheet> {
+  const grid = await readGrid(fileName, data);
+  const layout = findHeader(grid);
+  if (!layout) throw new ValidationFailed('no header', [{ path: 'file', message: 'errors:detail.import.no_header' }]);
+  const missing = (['name', 'idNumber'] as const).filter((k) => ![...layout.columns.values()].includes(k));
+  if (missing.length) {
+    throw new ValidationFailed('missing columns', [{ path: 'file', message: 'errors:detail.import.missing_column', column: missing.join(', ') }]);
+  }
+  const rows: Array<[number, Cell[]]> = [];
+  for (let i = layout.lastHeaderRow + 1; i < grid.length; i++) {
+    if (!isBlank(grid[i])) rows.push([i + 1, grid[i]!]);
+  }
+  return { layout, rows };
+}
+
+interface Planned {
+  row: number;
+  parsed: ParsedRow;
+  prepared: PreparedWorker;
+  headHash?: string;
+}
+
+/**
+ * Reads every row into created / updated / unchanged / rejected. With `apply`, writes each chunk
+ * in one transaction together with the import's counters, so a crash resumes exactly where the
+ * last committed chunk ended and no row is counted twice or lost.
+ */
+export async function runImport(
+  ctx: Ctx,
+  actor: Actor,
+  sheet: Sheet,
+  opts: { regionCode: string; apply?: { importId: string; startAt: number; counts: Counts } ; onChunk?: (done: number, total: number) => Promise<void> | void },
+): Promise<Outcome> {
+  const counts: Counts = opts.apply ? { ...opts.apply.counts } : { created: 0, updated: 0, unchanged: 0, rejected: 0 };
+  const rejections: Rejection[] = [];
+  const seen = new Map<string, number>();
+  const today = shanghaiDate(ctx.clock.now());
+  const startAt = opts.apply?.startAt ?? 0;
+
+  // Duplicates inside the file are found over the whole file, including rows already applied.
+  for (let i = 0; i < startAt && i < sheet.rows.length; i++) {
+    const [rowNumber, cells] = sheet.rows[i]!;
+    const parsed = parseRow(cells, rowNumber, sheet.layout, opts.regionCode);
+    if (parsed.fields) {
+      const p = prepareWorker(parsed.fields, ctx.pii, ctx.clock.now());
+      if (p.ok && !seen.has(p.row.idNumberHash)) seen.set(p.row.idNumberHash, rowNumber);
+    }
+  }
+
+  for (let start = startAt; start < sheet.rows.length; start += CHUNK) {
+    const chunk = sheet.rows.slice(start, start + CHUNK);
+    const chunkRejections: Rejection[] = [];
+    const planned: Planned[] = [];
+    for (const [rowNumber, cells] of chunk) {
+      const parsed = parseRow(cells, rowNumber, sheet.layout, opts.regionCode);
+      if (!parsed.fields) {
+        chunkRejections.push(...parsed.problems.map((p) => ({ row: rowNumber, column: p.column, reason: p.reason })));
+        continue;
+      }
+      const prepared = prepareWorker(parsed.fields, ctx.pii, ctx.clock.now());
+      if (!prepared.ok) {
+        chunkRejections.push(...prepared.problems.map((p) => ({ row: rowNumber, column: columnHeader(sheet.layout, FIELD_COLUMN[p.field]), reason: p.reason })));
+        continue;
+      }
+      const first = seen.get(prepared.row.idNumberHash);
+      if (first !== undefined) {
+        chunkRejections.push({ row: rowNumber, column: columnHeader(sheet.layout, 'idNumber'), reason: `errors:detail.import.duplicate_in_file|${first}` });
+        continue;
+      }
+      seen.set(prepared.row.idNumberHash, rowNumber);
+      const headHash = parsed.householdHeadId ? ctx.pii.index('id', parsed.householdHeadId) : undefined;
+      planned.push({ row: rowNumber, parsed, prepared: prepared.row, headHash });
+    }
+
+    const apply = async (db: Db) => {
+      const delta: Counts = { created: 0, updated: 0, unchanged: 0, rejected: 0 };
+      const hashes = planned.map((p) => p.prepared.idNumberHash);
+      const existing = hashes.length ? await db.select().from(workers).where(inArray(workers.idNumberHash, hashes)) : [];
+      const byHash = new Map(existing.map((w) => [w.idNumberHash, w]));
+      const open = existing.length
+        ? await db.select().from(employmentRecords).where(and(inArray(employmentRecords.workerId, existing.map((w) => w.id)), isNull(employmentRecords.endDate)))
+        : [];
+      const openByWorker = new Map(open.map((r) => [r.workerId, r]));
+      const householdIds = await resolveHouseholds(db, planned, Boolean(opts.apply));
+
+      const toInsert: Array<{ p: Planned; householdId: string | null }> = [];
+      for (const p of planned) {
+        const w = byHash.get(p.prepared.idNumberHash);
+        const householdId = p.headHash ? (householdIds.get(p.headHash) ?? null) : undefined;
+        if (!w) {
+          toInsert.push({ p, householdId: householdId ?? null });
+          continue;
+        }
+        if (!inScope(actor, w.regionCode)) {
+          chunkRejections.push({ row: p.row, column: columnHeader(sheet.layout, 'idNumber'), reason: 'errors:detail.import.other_region' });
+          continue;
+        }
+        const fieldsChanged = w.contentHash !== p.prepared.contentHash;
+        const householdChanged = householdId !== undefined && householdId !== w.householdId;
+        const job = employmentChange(p.parsed, openByWorker.get(w.id), today);
+        if (!fieldsChanged && !householdChanged && job.kind === 'none') {
+          delta.unchanged++;
+          continue;
+        }
+        delta.updated++;
+        if (!opts.apply) continue;
+        const now = ctx.clock.now();
+        if (fieldsChanged || householdChanged) {
+          await db
+            .update(workers)
+            .set({
+              ...(fieldsChanged ? p.prepared : {}),
+              ...(householdChanged ? { householdId } : {}),
+              updatedAt: now,
+              lastActivityAt: now,
+              version: sql`${workers.version} + 1`,
+            })
+            .where(eq(workers.id, w.id));
+        }
+        await applyEmployment(db, w.id, job, actor.accountId);
+      }
+
+      delta.created += toInsert.length;
+      if (opts.apply && toInsert.length) {
+        const now = ctx.clock.now();
+        const inserted = await db
+          .insert(workers)
+          .values(toInsert.map(({ p, householdId }) => ({ ...p.prepared, householdId, createdAt: now, updatedAt: now, lastActivityAt: now })))
+          .returning({ id: workers.id, idNumberHash: workers.idNumberHash });
+        const idByHash = new Map(inserted.map((r) => [r.idNumberHash, r.id]));
+        const jobs = toInsert
+          .filter(({ p }) => p.parsed.employment?.employed && p.parsed.employment.startDate)
+          .map(({ p }) => ({
+            workerId: idByHash.get(p.prepared.idNumberHash)!,
+            employerName: p.parsed.employment!.employerName,
+            place: p.parsed.employment!.place,
+            startDate: p.parsed.employment!.startDate!,
+            monthlyIncomeFen: p.parsed.employment!.monthlyIncomeFen,
+            source: 'import' as const,
+            recordedBy: actor.accountId,
+          }));
+        if (jobs.length) {
+          await db.insert(employmentRecords).values(jobs);
+          await db.update(workers).set({ employed: true }).where(inArray(workers.id, jobs.map((j) => j.workerId)));
+        }
+      }
+
+      delta.rejected = new Set(chunkRejections.map((r) => r.row)).size;
+      if (opts.apply) {
+        if (chunkRejections.length) {
+          await db.insert(importRejections).values(chunkRejections.map((r) => ({ importId: opts.apply!.importId, ...r })));
+        }
+        await db
+          .update(imports)
+          .set({
+            processedRows: start + chunk.length,
+            created: sql`${imports.created} + ${delta.created}`,
+            updated: sql`${imports.updated} + ${delta.updated}`,
+            unchanged: sql`${imports.unchanged} + ${delta.unchanged}`,
+            rejected: sql`${imports.rejected} + ${delta.rejected}`,
+          })
+          .where(eq(imports.id, opts.apply.importId));
+      }
+      return delta;
+    };
+
+    const delta = opts.apply ? await ctx.db.transaction((tx) => apply(tx as unknown as Db)) : await apply(ctx.db);
+    counts.created += delta.created;
+    counts.updated += delta.updated;
+    counts.unchanged += delta.unchanged;
+    counts.rejected += delta.rejected;
+    rejections.push(...chunkRejections);
+    await opts.onChunk?.(start + chunk.length, sheet.rows.length);
+  }
+  rejections.sort((a, b) => a.row - b.row);
+  return { counts, rows: rejections, totalRows: sheet.rows.length };
+}
+
+function columnHeader(layout: HeaderLayout, key: ColumnKey | undefined): string | null {
+  if (!key) return null;
+  for (const [c, k] of layout.columns) if (k === key) return layout.headers.get(c) ?? null;
+  return null;
+}
+
+type JobChange =
+  | { kind: 'none' }
+  | { kind: 'start'; closeId?: string; closeOn?: string; record: { employerName: string | null; place: string | null; startDate: string; monthlyIncomeFen: number | null } }
+  | { kind: 'end'; closeId: string; endDate: string };
+
+/** What the row's employment columns change against the current record (a snapshot, read as of today). */
+function employmentChange(parsed: ParsedRow, current: typeof employmentRecords.$inferSelect | undefined, today: string): JobChange {
+  const e = parsed.employment;
+  if (!e) return { kind: 'none' };
+  if (!e.employed) {
+    if (!current) return { kind: 'none' };
+    return { kind: 'end', closeId: current.id, endDate: today < current.startDate ? current.startDate : today };
+  }
+  if (!e.startDate) return { kind: 'none' };
+  if (current && (current.startDate > e.startDate || (current.startDate === e.startDate && current.employerName === e.employerName))) {
+    return { kind: 'none' };
+  }
+  return {
+    kind: 'start',
+    closeId: current?.id,
+    closeOn: current ? (current.startDate === e.startDate ? current.startDate : dayBefore(e.startDate)) : undefined,
+    record: { employerName: e.employerName, place: e.place, startDate: e.startDate, monthlyIncomeFen: e.monthlyIncomeFen },
+  };
+}
+
+async function applyEmployment(db: Db, workerId: string, job: JobChange, actorId: string): Promise<void> {
+  if (job.kind === 'none') return;
+  if (job.kind === 'end') {
+    await db.update(employmentRecords).set({ endDate: job.endDate }).where(eq(employmentRecords.id, job.closeId));
+    await db.update(workers).set({ employed: false }).where(eq(workers.id, workerId));
+    return;
+  }
+  if (job.closeId) await db.update(employmentRecords).set({ endDate: job.closeOn }).where(eq(employmentRecords.id, job.closeId));
+  await db.insert(employmentRecords).values({ workerId, ...job.record, source: 'import', recordedBy: actorId });
+  await db.update(workers).set({ employed: true }).where(eq(workers.id, workerId));
+}
+
+/** Households named by their householder's ID number: found again, or created in the row's region. */
+async function resolveHouseholds(db: Db, planned: Planned[], write: boolean): Promise<Map<string, string>> {
+  const wanted = new Map<string, Planned>();
+  for (const p of planned) if (p.headHash && !wanted.has(p.headHash)) wanted.set(p.headHash, p);
+  if (!wanted.size) return new Map();
+  const found = await db.select().from(households).where(inArray(households.headIdHash, [...wanted.keys()]));
+  const ids = new Map(found.map((h) => [h.headIdHash!, h.id]));
+  for (const p of planned) {
+    const hid = p.headHash ? ids.get(p.headHash) : undefined;
+    if (write && hid && p.parsed.relocated !== undefined) await db.update(households).set({ relocated: p.parsed.relocated }).where(eq(households.id, hid));
+  }
+  const missing = [...wanted.entries()].filter(([h]) => !ids.has(h));
+  if (write && missing.length) {
+    const made = await db
+      .insert(households)
+      .values(missing.map(([h, p]) => ({ headIdHash: h, regionCode: p.prepared.regionCode, relocated: p.parsed.relocated ?? false })))
+      .onConflictDoNothing({ target: households.headIdHash })
+      .returning();
+    for (const h of made) ids.set(h.headIdHash!, h.id);
+  } else {
+    // In a dry run a new household gets a placeholder id, so its members count as changed.
+    for (const [h] of missing) ids.set(h, `new:${h}`);
+  }
+  return ids;
+}

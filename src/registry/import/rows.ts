@@ -1,0 +1,182 @@
+import { normalizeResidentId } from '../../pii/resident-id';
+import type { WorkerFields } from '../prepare';
+import { fromWord } from '../vocab';
+import type { ColumnKey, HeaderLayout } from './columns';
+import type { Cell } from './read';
+
+export interface RowProblem {
+  column: string | null;
+  /** A locale key under errors:detail. */
+  reason: string;
+}
+
+export interface ParsedRow {
+  /** The row number a person sees in the spreadsheet (1-based). */
+  row: number;
+  fields?: WorkerFields;
+  employment?: { employed: boolean; employerName: string | null; place: string | null; startDate: string | null; monthlyIncomeFen: number | null };
+  householdHeadId?: string;
+  relocated?: boolean;
+  problems: RowProblem[];
+}
+
+/** Full-width to half-width and trimmed; null for an empty cell. */
+export function text(cell: Cell | undefined): string | null {
+  if (cell === null || cell === undefined) return null;
+  if (cell instanceof Date) return cell.toISOString().slice(0, 10);
+  const s = String(cell)
+    .replace(/[\uFF01-\uFF5E]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0))
+    .replace(/\u3000/g, ' ')
+    .trim();
+  return s === '' ? null : s;
+}
+
+const YES = new Set(['是', '有', 'y', 'yes', '1', 'true', '√', '已就业', '就业']);
+const NO = new Set(['否', '无', 'n', 'no', '0', 'false', '×', '未就业', '失业']);
+
+export function yesNo(cell: Cell | undefined): boolean | null | 'invalid' {
+  const s = text(cell)?.toLowerCase();
+  if (!s) return null;
+  if (YES.has(s)) return true;
+  if (NO.has(s)) return false;
+  return 'invalid';
+}
+
+/** Excel's day 0 is 1899-12-30 (it counts a 29 February 1900 that never was). */
+function fromSerial(n: number): string | null {
+  if (!Number.isFinite(n) || n < 1 || n > 80000) return null;
+  const ms = Date.UTC(1899, 11, 30) + Math.round(n) * 86400_000;
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+function validDate(y: number, m: number, d: number): string | null {
+  const date = new Date(Date.UTC(y, m - 1, d));
+  if (y < 1950 || y > 2100 || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return null;
+  return date.toISOString().slice(0, 10);
+}
+
+/**
+ * Reads the dates people type: 2023-05-01, 2023/5/1, 2023.5.1, 2023年5月1日, 2023年5月, 2023.5,
+ * 202305, 20230501, an Excel serial number or a real date cell. A month alone means its first day.
+ */
+export function parseDate(cell: Cell | undefined): string | null | 'invalid' {
+  if (cell === null || cell === undefined || cell === '') return null;
+  if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? 'invalid' : new Date(cell.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  if (typeof cell === 'number') return (cell > 190000 ? dateFromDigits(String(cell)) : fromSerial(cell)) ?? 'invalid';
+  const s = text(cell);
+  if (!s) return null;
+  if (/^\d{5}(\.\d+)?$/.test(s)) return fromSerial(Number(s)) ?? 'invalid';
+  const digits = dateFromDigits(s);
+  if (digits) return digits;
+  const m = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(\d{1,2})\s*日?|月)?$/.exec(s);
+  if (!m) return 'invalid';
+  return validDate(Number(m[1]), Number(m[2]), m[3] ? Number(m[3]) : 1) ?? 'invalid';
+}
+
+function dateFromDigits(s: string): string | null {
+  if (/^\d{8}$/.test(s)) return validDate(Number(s.slice(0, 4)), Number(s.slice(4, 6)), Number(s.slice(6, 8)));
+  if (/^\d{6}$/.test(s)) return validDate(Number(s.slice(0, 4)), Number(s.slice(4, 6)), 1);
+  return null;
+}
+
+/** Yuan as written (1,500 / 1500元 / 1500.5) to integer fen. */
+export function parseYuan(cell: Cell | undefined): number | null | 'invalid' {
+  const s = text(cell)?.replace(/[,，元\s]/g, '');
+  if (!s) return null;
+  if (!/^\d+(\.\d{1,2})?$/.test(s)) return 'invalid';
+  return Math.round(Number(s) * 100);
+}
+
+function list(cell: Cell | undefined): string[] {
+  return (text(cell) ?? '').split(/[,，、;；/\s]+/).map((x) => x.trim()).filter(Boolean);
+}
+
+/** Turns one spreadsheet row into worker fields, or says for each bad cell what is wrong with it. */
+export function parseRow(cells: Cell[], rowNumber: number, layout: HeaderLayout, defaultRegion: string): ParsedRow {
+  const get = (key: ColumnKey): Cell | undefined => {
+    for (const [c, k] of layout.columns) if (k === key) return cells[c];
+    return undefined;
+  };
+  const header = (key: ColumnKey): string => {
+    for (const [c, k] of layout.columns) if (k === key) return layout.headers.get(c) ?? key;
+    return key;
+  };
+  const problems: RowProblem[] = [];
+  const word = <K extends 'sex' | 'laborCapacity' | 'health' | 'intention' | 'category' | 'monitoringType'>(kind: K, key: ColumnKey) => {
+    const t = text(get(key));
+    if (!t) return undefined;
+    const v = fromWord(kind, t);
+    if (v === undefined) problems.push({ column: header(key), reason: `errors:detail.import.unknown_${kind}` });
+    return v as string | undefined;
+  };
+
+  const name = text(get('name'));
+  if (!name) problems.push({ column: header('name'), reason: 'errors:field.required' });
+  const idRaw = text(get('idNumber'));
+  if (!idRaw) problems.push({ column: header('idNumber'), reason: 'errors:field.required' });
+  const sex = word('sex', 'sex');
+  const laborCapacity = word('laborCapacity', 'laborCapacity');
+  const health = word('health', 'health');
+  const intention = word('intention', 'intention');
+  const category = word('category', 'category');
+  const monitoringType = word('monitoringType', 'monitoringType');
+
+  const regionRaw = text(get('regionCode'));
+  let regionCode = defaultRegion;
+  if (regionRaw) {
+    if (!/^(\d{6}|\d{9}|\d{12})$/.test(regionRaw)) problems.push({ column: header('regionCode'), reason: 'errors:detail.region_code' });
+    else if (!regionRaw.startsWith(defaultRegion)) problems.push({ column: header('regionCode'), reason: 'errors:detail.region_out_of_scope' });
+    else regionCode = regionRaw;
+  }
+
+  const employed = yesNo(get('employed'));
+  if (employed === 'invalid') problems.push({ column: header('employed'), reason: 'errors:detail.import.yes_no' });
+  const startDate = parseDate(get('employmentDate'));
+  if (startDate === 'invalid') problems.push({ column: header('employmentDate'), reason: 'errors:detail.import.date' });
+  const income = parseYuan(get('income'));
+  if (income === 'invalid') problems.push({ column: header('income'), reason: 'errors:detail.import.money' });
+  const employerName = text(get('employer'));
+  const place = text(get('place'));
+  if (employed === true && startDate === null && layout.columns.size > 0) {
+    problems.push({ column: header('employmentDate'), reason: 'errors:detail.import.employment_date_required' });
+  }
+  const relocated = yesNo(get('relocated'));
+  if (relocated === 'invalid') problems.push({ column: header('relocated'), reason: 'errors:detail.import.yes_no' });
+  const headRaw = text(get('householdHeadId'));
+
+  const result: ParsedRow = { row: rowNumber, problems };
+  if (problems.length || !name || !idRaw) return result;
+  result.fields = {
+    name,
+    idNumber: normalizeResidentId(idRaw),
+    phone: text(get('phone')),
+    sex: (sex as WorkerFields['sex']) ?? null,
+    ethnicity: text(get('ethnicity')),
+    politicalStatus: text(get('politicalStatus')),
+    education: text(get('education')),
+    health: (health as WorkerFields['health']) ?? null,
+    laborCapacity: (laborCapacity as WorkerFields['laborCapacity']) ?? 'full',
+    category: (category as WorkerFields['category']) ?? (monitoringType ? 'monitored' : 'lifted'),
+    monitoringType: (monitoringType as WorkerFields['monitoringType']) ?? null,
+    intention: (intention as WorkerFields['intention']) ?? null,
+    serviceNeeds: list(get('serviceNeeds')),
+    skills: list(get('skills')),
+    regionCode,
+  };
+  if (employed !== null && employed !== 'invalid') {
+    result.employment = {
+      employed,
+      employerName,
+      place,
+      startDate: startDate === 'invalid' ? null : startDate,
+      monthlyIncomeFen: income === 'invalid' ? null : income,
+    };
+  }
+  if (headRaw) result.householdHeadId = normalizeResidentId(headRaw);
+  if (relocated === true || relocated === false) result.relocated = relocated;
+  return result;
+}
+
+export function isBlank(cells: Cell[] | undefined): boolean {
+  return !cells || cells.every((c) => text(c) === null);
+}

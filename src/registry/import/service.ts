@@ -1,0 +1,144 @@
+import { asc, eq } from 'drizzle-orm';
+import type { TFunction } from 'i18next';
+import ExcelJS from 'exceljs';
+import { assertInScope, inScope, type Actor } from '../../access/actor';
+import { recordAudit } from '../../audit/service';
+import type { AppContext } from '../../context';
+import { accounts, importRejections, imports } from '../../db/schema';
+import { Forbidden, NotFound, ValidationFailed } from '../../shared/errors';
+import { readSheet, runImport, type Outcome, type Rejection } from './engine';
+
+type Ctx = Pick<AppContext, 'db' | 'pii' | 'clock'>;
+
+/** A stored reason is a locale key, optionally with `|row` of the first occurrence. */
+export function reasonText(t: TFunction, reason: string): string {
+  const [key, first] = reason.split('|');
+  return t(key!, { row: first, defaultValue: key });
+}
+
+export function presentRows(t: TFunction, rows: Rejection[]) {
+  return rows.map((r) => ({ row: r.row, column: r.column, reason: reasonText(t, r.reason) }));
+}
+
+function checkRegion(actor: Actor, regionCode: string | undefined): string {
+  const region = regionCode ?? actor.regionCode;
+  if (!inScope(actor, region)) throw new Forbidden('region outside scope', [{ path: 'query.regionCode', message: 'errors:detail.region_out_of_scope' }]);
+  return region;
+}
+
+/** Reads the file and reports what would happen to every row, writing nothing. */
+export async function dryRun(ctx: Ctx, actor: Actor, file: { fileName: string; data: Buffer }, regionCode: string | undefined): Promise<Outcome> {
+  const region = checkRegion(actor, regionCode);
+  const sheet = await readSheet(file.fileName, file.data);
+  return runImport(ctx, actor, sheet, { regionCode: region });
+}
+
+/** Stores the file and queues the import; the answer comes back at once with the import's id. */
+export async function startImport(
+  ctx: Ctx & Pick<AppContext, 'queues'>,
+  actor: Actor,
+  file: { fileName: string; data: Buffer },
+  regionCode: string | undefined,
+  meta: { requestId?: string; ip?: string },
+): Promise<{ id: string; totalRows: number }> {
+  const region = checkRegion(actor, regionCode);
+  // Read it now, so an unreadable file is refused with a clear message instead of failing later.
+  const sheet = await readSheet(file.fileName, file.data);
+  const [row] = await ctx.db
+    .insert(imports)
+    .values({ fileName: file.fileName.slice(0, 200), file: file.data, regionCode: region, createdBy: actor.accountId, totalRows: sheet.rows.length })
+    .returning({ id: imports.id });
+  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'import.start', entity: 'import', entityId: row!.id, regionCode: region, details: { rows: sheet.rows.length }, ...meta });
+  await ctx.queues.enqueue('imports', 'run-import', { importId: row!.id }, { jobId: row!.id });
+  return { id: row!.id, totalRows: sheet.rows.length };
+}
+
+/** The queue job: runs (or resumes) an import from the first row not yet committed. */
+export async function executeImport(ctx: Ctx, importId: string, lastAttempt: boolean): Promise<{ status: string }> {
+  const [imp] = await ctx.db.select().from(imports).where(eq(imports.id, importId)).limit(1);
+  if (!imp) throw new NotFound('import', importId);
+  if (imp.status === 'done' || imp.status === 'failed') return { status: imp.status };
+  const [owner] = await ctx.db.select().from(accounts).where(eq(accounts.id, imp.createdBy)).limit(1);
+  if (!owner || !imp.file) throw new ValidationFailed('import cannot run: owner or file missing');
+  const actor: Actor = {
+    accountId: owner.id,
+    username: owner.username,
+    role: owner.role,
+    regionCode: owner.regionCode,
+    stationId: owner.stationId,
+    canRevealPii: false,
+  };
+  await ctx.db.update(imports).set({ status: 'running', startedAt: imp.startedAt ?? ctx.clock.now() }).where(eq(imports.id, importId));
+  try {
+    const sheet = await readSheet(imp.fileName, imp.file);
+    await runImport(ctx, actor, sheet, {
+      regionCode: imp.regionCode,
+      apply: {
+        importId,
+        startAt: imp.processedRows,
+        counts: { created: imp.created, updated: imp.updated, unchanged: imp.unchanged, rejected: imp.rejected },
+      },
+    });
+    await ctx.db.update(imports).set({ status: 'done', file: null, finishedAt: ctx.clock.now() }).where(eq(imports.id, importId));
+    return { status: 'done' };
+  } catch (err) {
+    if (lastAttempt) {
+      await ctx.db
+        .update(imports)
+        .set({ status: 'failed', error: (err as Error).name, finishedAt: ctx.clock.now() })
+        .where(eq(imports.id, importId));
+    }
+    throw err;
+  }
+}
+
+export async function getImport(ctx: Ctx, actor: Actor, id: string) {
+  const [imp] = await ctx.db.select().from(imports).where(eq(imports.id, id)).limit(1);
+  if (!imp) throw new NotFound('import', id);
+  assertInScope(actor, imp.regionCode, 'import', id);
+  const rows = await ctx.db
+    .select({ row: importRejections.row, column: importRejections.column, reason: importRejections.reason })
+    .from(importRejections)
+    .where(eq(importRejections.importId, id))
+    .orderBy(asc(importRejections.row));
+  return { imp, rows };
+}
+
+export function presentImport(t: TFunction, imp: typeof imports.$inferSelect, rows: Rejection[]) {
+  return {
+    id: imp.id,
+    status: imp.status,
+    fileName: imp.fileName,
+    regionCode: imp.regionCode,
+    progress: {
+      processed: imp.processedRows,
+      total: imp.totalRows,
+      percent: imp.totalRows ? Math.floor((imp.processedRows / imp.totalRows) * 100) : 100,
+    },
+    counts: { created: imp.created, updated: imp.updated, unchanged: imp.unchanged, rejected: imp.rejected },
+    rows: presentRows(t, rows),
+    error: imp.error,
+    createdAt: imp.createdAt.toISOString(),
+    startedAt: imp.startedAt?.toISOString() ?? null,
+    finishedAt: imp.finishedAt?.toISOString() ?? null,
+  };
+}
+
+/** The rejected rows as a spreadsheet a clerk can open beside the original file. */
+export async function reportXlsx(t: TFunction, rows: Rejection[], counts: Outcome['counts']): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet(t('registry:import.report.sheet'));
+  ws.addRow([t('registry:import.report.title')]);
+  ws.addRow([
+    `${t('registry:import.counts.created')} ${counts.created}`,
+    `${t('registry:import.counts.updated')} ${counts.updated}`,
+    `${t('registry:import.counts.unchanged')} ${counts.unchanged}`,
+    `${t('registry:import.counts.rejected')} ${counts.rejected}`,
+  ]);
+  ws.addRow([t('registry:import.report.row'), t('registry:import.report.column'), t('registry:import.report.reason')]).font = { bold: true };
+  for (const r of rows) ws.addRow([r.row, r.column ?? '', reasonText(t, r.reason)]);
+  ws.columns = [{ width: 10 }, { width: 18 }, { width: 60 }];
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+export { recordAudit };

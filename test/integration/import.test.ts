@@ -1,0 +1,176 @@
+import { eq } from 'drizzle-orm';
+import request from 'supertest';
+import type { App } from 'supertest/types';
+import { employmentRecords, households, workers } from '../../src/db/schema';
+import { ManualClock } from '../../src/shared/clock';
+import { startWorkers, type Workers } from '../../jobs/workers';
+import { createHarness, type Harness } from '../helpers/harness';
+import { REGIONS, seedRegions, validIdNumber } from '../helpers/factories';
+import { appOf, signIn, type Staff } from '../helpers/api';
+import { csv, FORM_HEADER, officialXlsx } from '../helpers/sheets';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function until(fn: () => Promise<any>, ok: (v: any) => boolean, ms = 20_000): Promise<any> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (ok(v) || Date.now() > end) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('importing the official form (农村贫困劳动力就业信息表, seed 003)', () => {
+  let h: Harness;
+  let app: App;
+  let station: Staff;
+  let workersRunning: Workers;
+  const clock = new ManualClock('2026-06-10T03:00:00Z');
+
+  beforeAll(async () => {
+    h = await createHarness({ clock });
+    await seedRegions(h.ctx.db);
+    app = appOf(h);
+    station = await signIn(h, app, { regionCode: REGIONS.countyA.code });
+    workersRunning = startWorkers(h.ctx, { only: ['imports'] });
+  });
+  afterAll(async () => {
+    await workersRunning.close();
+    await h.close();
+  });
+
+  const upload = (file: Buffer, name: string, query = '') =>
+    request(app).post(`/api/v1/imports${query}`).set('Authorization', `Bearer ${station.token}`).attach('file', file, name);
+
+  it('a dry run of a messy CSV in GB18030 reports every row and writes nothing', async () => {
+    const ok1 = validIdNumber({ birth: '1980-02-02', sex: 'male' });
+    const ok2 = validIdNumber({ birth: '1992-12-20', sex: 'female' });
+    const bad = ok1.slice(0, 17) + (ok1[17] === '0' ? '1' : '0');
+    const file = csv(
+      [
+        ['农村贫困劳动力就业信息表', '', '', ''],
+        ['填报单位：元阳县南沙镇', '', '', ''],
+        FORM_HEADER.map((hd) => ` ${hd} `),
+        ['1', '张 三'.replace(' ', ''), '男', ok1, '哈尼族', '群众', '初中', '健康', '普通劳动力', '139 1234 5678', '是', '浙江省宁波市', '宁波某电子厂', '45000', '县外', '职业介绍'],
+        ['', '', '', '', '', '', '', '', '', '', '', '', '', '', '', ''],
+        ['2', '李四妹', '女', ok2.replace(/\d/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0)), '彝族', '群众', '小学', '长期慢性病', '弱劳动力', '', '否', '', '', '', '县内', '技能培训、职业介绍'],
+        ['3', '王五', '男', bad, '汉族', '群众', '高中', '健康', '普通劳动力', '', '是', '云南省红河州', '某公司', '2024年3月', '县内', ''],
+        ['4', '赵六', '男', ok1, '汉族', '群众', '高中', '健康', '普通劳动力', '', '否', '', '', '', '县内', ''],
+        ['5', '钱七', '未知', validIdNumber(), '汉族', '群众', '高中', '很好', '普通劳动力', '', '也许', '', '', '', '县内', ''],
+      ],
+      'gb18030',
+    );
+    const res = await upload(file, '信息表.csv', '?dryRun=true');
+    expect(res.status).toBe(200);
+    expect(res.body.counts).toEqual({ created: 2, updated: 0, unchanged: 0, rejected: 3 });
+    const byRow = (n: number) => res.body.rows.filter((r: { row: number }) => r.row === n);
+    expect(byRow(7)).toEqual([{ row: 7, column: '证件号码', reason: '身份证号码校验位不对，请核对是否抄错' }]);
+    expect(byRow(8)).toEqual([{ row: 8, column: '证件号码', reason: '与第 4 行的证件号码重复' }]);
+    expect(byRow(9).map((r: { column: string }) => r.column).sort()).toEqual(['健康状况', '性别', '是否已就业']);
+    expect(await h.ctx.db.select().from(workers)).toHaveLength(0);
+  });
+
+  it('the dry-run report can be downloaded as a spreadsheet', async () => {
+    const file = csv([FORM_HEADER, ['1', '孙八', '男', '123', '', '', '', '', '', '', '', '', '', '', '', '']]);
+    const res = await upload(file, 'x.csv', '?dryRun=true&format=xlsx').buffer(true).parse((r, cb) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toContain('spreadsheetml');
+    expect((res.body as Buffer).subarray(0, 2).toString()).toBe('PK');
+  });
+
+  it('a real import of an XLSX with a merged two-row header runs in the background and accounts for every row', async () => {
+    const a = validIdNumber({ birth: '1975-05-05', sex: 'male' });
+    const b = validIdNumber({ birth: '1988-08-08', sex: 'female' });
+    const c = validIdNumber({ birth: '1990-01-01', sex: 'male' });
+    const file = await officialXlsx([
+      [1, '普阿妹', '女', b, '哈尼族', '群众', '初中', '健康', '普通劳动力', '13800001111', '是', '广东省东莞市', '东莞某厂', 45292, '县外', '职业介绍'],
+      [2, '李阿四', '男', a, '彝族', '群众', '小学', '健康', '半劳动力', '', '否', null, null, null, '县内', '技能培训'],
+      [null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null],
+      [3, '马小龙', '男', c, '回族', '群众', '高中', '残疾', '弱劳动力', '', '是', '云南省红河州元阳县', '梯田合作社', new Date('2025-11-01T00:00:00Z'), '县内', ''],
+      [4, '错行', '男', 'abc', '', '', '', '', '', '', '', null, null, null, '', ''],
+    ]);
+    const res = await upload(file, '元阳县.xlsx');
+    expect(res.status).toBe(202);
+    expect(res.body.totalRows).toBe(4);
+    const done = await until(
+      async () => (await station.get(`/api/v1/imports/${res.body.id}`)).body,
+      (b: { status: string }) => b.status === 'done',
+    );
+    expect(done).toMatchObject({ status: 'done', progress: { processed: 4, total: 4, percent: 100 }, counts: { created: 3, updated: 0, unchanged: 0, rejected: 1 } });
+    expect(done.rows).toEqual([{ row: 8, column: '证件号码', reason: '身份证号码应为 18 位：17 位数字加最后一位数字或 X' }]);
+    const { created, updated, unchanged, rejected } = done.counts;
+    expect(created + updated + unchanged + rejected).toBe(done.progress.total);
+
+    const [pu] = await h.ctx.db.select().from(workers).where(eq(workers.name, '普阿妹'));
+    expect(pu).toMatchObject({ sex: 'female', employed: true, intention: 'out_of_county', regionCode: '532528' });
+    const jobs = await h.ctx.db.select().from(employmentRecords).where(eq(employmentRecords.workerId, pu!.id));
+    // Excel serial 45292 is 2024-01-01.
+    expect(jobs).toMatchObject([{ employerName: '东莞某厂', place: '广东省东莞市', startDate: '2024-01-01', source: 'import' }]);
+    const [ma] = await h.ctx.db.select().from(workers).where(eq(workers.name, '马小龙'));
+    expect(ma).toMatchObject({ health: 'disabled', laborCapacity: 'weak' });
+
+    // The file itself is dropped once the import has run.
+    const report = await station.get(`/api/v1/imports/${res.body.id}/report`);
+    expect(report.status).toBe(200);
+
+    // The same file again changes nothing; one person changed job since is updated.
+    const again = await officialXlsx([
+      [1, '普阿妹', '女', b, '哈尼族', '群众', '初中', '健康', '普通劳动力', '13800001111', '是', '广东省东莞市', '东莞某厂', 45292, '县外', '职业介绍'],
+      [2, '李阿四', '男', a, '彝族', '群众', '小学', '健康', '半劳动力', '', '是', '云南省红河州元阳县', '公益性岗位', '2026-05', '县内', '技能培训'],
+      [3, '马小龙', '男', c, '回族', '群众', '高中', '残疾', '弱劳动力', '', '是', '云南省红河州元阳县', '梯田合作社', new Date('2025-11-01T00:00:00Z'), '县内', ''],
+    ]);
+    const dry = await upload(again, '元阳县.xlsx', '?dryRun=true');
+    expect(dry.body.counts).toEqual({ created: 0, updated: 1, unchanged: 2, rejected: 0 });
+    const second = await upload(again, '元阳县.xlsx');
+    const secondDone = await until(
+      async () => (await station.get(`/api/v1/imports/${second.body.id}`)).body,
+      (x: { status: string }) => x.status === 'done',
+    );
+    expect(secondDone.counts).toEqual({ created: 0, updated: 1, unchanged: 2, rejected: 0 });
+    const [li] = await h.ctx.db.select().from(workers).where(eq(workers.name, '李阿四'));
+    expect(li?.employed).toBe(true);
+    expect(await h.ctx.db.select().from(employmentRecords).where(eq(employmentRecords.workerId, li!.id))).toMatchObject([{ employerName: '公益性岗位', startDate: '2026-05-01' }]);
+  });
+
+  it('groups people into households by the householder’s ID number', async () => {
+    const head = validIdNumber({ birth: '1960-01-01' });
+    const child = validIdNumber({ birth: '1995-01-01', sex: 'female' });
+    const file = csv([
+      ['姓名', '性别', '证件号码', '劳动能力', '是否已就业', '户主证件号码', '是否易地搬迁', '行政区划代码'],
+      ['户主甲', '男', head, '无劳动力', '否', head, '是', REGIONS.villageA.code],
+      ['女儿乙', '女', child, '普通劳动力', '否', head, '是', REGIONS.villageA.code],
+    ]);
+    const res = await upload(file, 'hh.csv');
+    await until(async () => (await station.get(`/api/v1/imports/${res.body.id}`)).body, (x: { status: string }) => x.status === 'done');
+    const members = await h.ctx.db.select().from(workers).where(eq(workers.regionCode, REGIONS.villageA.code));
+    const ids = new Set(members.filter((m) => ['户主甲', '女儿乙'].includes(m.name)).map((m) => m.householdId));
+    expect(ids.size).toBe(1);
+    const [hh] = await h.ctx.db.select().from(households).where(eq(households.id, [...ids][0]!));
+    expect(hh).toMatchObject({ relocated: true, regionCode: REGIONS.villageA.code });
+    const zero = await station.get('/api/v1/households?zeroEmployment=true');
+    expect(zero.body.items.map((x: { id: string }) => x.id)).toContain(hh!.id);
+  });
+
+  it('refuses files it cannot read, with a clear reason, and stores nothing', async () => {
+    const noHeader = await upload(Buffer.from('a,b,c\n1,2,3\n'), 'x.csv', '?dryRun=true');
+    expect(noHeader.status).toBe(400);
+    expect(noHeader.body.error.details[0].message).toContain('没有找到表头');
+    const xls = await upload(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 1, 2, 3]), 'old.xls');
+    expect(xls.status).toBe(400);
+    const notMultipart = await station.post('/api/v1/imports', { file: 'x' });
+    expect(notMultipart.status).toBe(400);
+    const huge = await request(app)
+      .post('/api/v1/imports')
+      .set('Authorization', `Bearer ${station.token}`)
+      .attach('file', Buffer.alloc(h.config.http.uploadLimitMb * 1024 * 1024 + 10, 'a'), 'big.csv');
+    expect(huge.status).toBe(413);
+  });
+
+  it('a station cannot import into another county', async () => {
+    const res = await upload(csv([FORM_HEADER]), 'x.csv', `?dryRun=true&regionCode=${REGIONS.countyB.code}`);
+    expect(res.status).toBe(403);
+  });
+});
