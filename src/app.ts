@@ -12,7 +12,7 @@ import { errorMapper, requestContext } from './http/middleware';
 import { openApiDocument } from './http/openapi';
 import type { RequestState } from './http/state';
 import { regionRoutes } from './regions/routes';
-import { registryRoutes } from './registry/routes';
+import { exportRoutes, registryRoutes } from './registry/routes';
 import { importRoutes } from './registry/import/routes';
 
 /** Every REST resource, mounted once; the OpenAPI document is built from the same calls. */
@@ -23,6 +23,7 @@ export function buildApi(ctx: AppContext): Api {
   auditRoutes(api, ctx);
   regionRoutes(api, ctx);
   registryRoutes(api, ctx);
+  exportRoutes(api, ctx);
   importRoutes(api, ctx);
   return api;
 }

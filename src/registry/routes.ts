@@ -19,8 +19,10 @@ import {
   WorkerPatch,
   WorkerView,
   ZeroEmploymentSummaryQuery,
+  ExportQuery,
 } from './schemas';
 import * as service from './service';
+import { exportWorkers } from './export';
 
 export function registryRoutes(api: Api, ctx: AppContext): void {
   const meta = (koa: { state: { requestId: string }; ip: string }) => ({ requestId: koa.state.requestId, ip: koa.ip });
@@ -97,5 +99,24 @@ export function registryRoutes(api: Api, ctx: AppContext): void {
     method: 'patch', path: '/households/:id', summary: 'Change the relocation flag or the members', tags, auth: 'staff',
     params: IdParams, body: HouseholdPatch, response: HouseholdView,
     handler: ({ actor, params, body, koa }) => service.updateHousehold(ctx, actor, params.id, body, meta(koa)),
+  });
+}
+
+export function exportRoutes(api: Api, ctx: AppContext): void {
+  api.route({
+    method: 'get',
+    path: '/exports/workers',
+    summary: '农村贫困劳动力就业信息表 as XLSX for a region and filter; masked unless `reveal=true` with a `purpose` (permission needed, audited)',
+    tags: ['registry'],
+    auth: 'staff',
+    query: ExportQuery,
+    binary: { contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', description: 'The form, one row per person' },
+    handler: async ({ actor, query, koa }) => {
+      const stream = await exportWorkers(ctx, actor, query, koa.state.t, { requestId: koa.state.requestId, ip: koa.ip });
+      koa.type = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+      koa.attachment(`workers-${query.regionCode ?? actor.regionCode}.xlsx`);
+      koa.body = stream;
+      return undefined;
+    },
   });
 }

@@ -185,3 +185,14 @@ export const HouseholdListQuery = z
 export type HouseholdListQuery = z.infer<typeof HouseholdListQuery>;
 
 export const ZeroEmploymentSummaryQuery = z.object({ regionCode: RegionCode.optional() }).strict();
+
+export const ExportQuery = z
+  .object({
+    regionCode: RegionCode.optional(),
+    category: z.enum(CATEGORY).optional(),
+    laborCapacity: z.enum(LABOR_CAPACITY).optional(),
+    employed: bool.optional(),
+    reveal: bool.optional(),
+    purpose: text(200).min(4).optional(),
+  })
+  .strict();

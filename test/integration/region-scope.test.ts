@@ -90,6 +90,7 @@ describe('a station in county A cannot reach anything in county B', () => {
     },
     'get /api/v1/imports/{id}': { run: (s) => s.get(`/api/v1/imports/${b.import}`), check: notFound },
     'get /api/v1/imports/{id}/report': { run: (s) => s.get(`/api/v1/imports/${b.import}/report`), check: notFound },
+    'get /api/v1/exports/workers': { run: (s) => s.get(`/api/v1/exports/workers?regionCode=${REGIONS.countyB.code}`), check: notFound },
     'get /api/v1/audit': { run: (s) => s.get('/api/v1/audit?pageSize=200'), check: refusedOrEmpty },
     // Routes that hold no regional data: the caller's own session.
     'post /api/v1/auth/login': { run: async () => ({ status: 200, text: '' }), check: () => undefined },
