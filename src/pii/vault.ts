@@ -15,9 +15,23 @@ export class PiiVault {
     this.indexKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'bangfu pii index v1', 32));
   }
 
+  private pool = Buffer.alloc(0);
+  private poolAt = 0;
+
+  /** Nonces come from a pool of random bytes refilled 4 KiB at a time (one system call, not one per value). */
+  private nonce(): Buffer {
+    if (this.poolAt + 12 > this.pool.length) {
+      this.pool = randomBytes(12 * 341);
+      this.poolAt = 0;
+    }
+    const n = this.pool.subarray(this.poolAt, this.poolAt + 12);
+    this.poolAt += 12;
+    return n;
+  }
+
   /** `v1.` + base64(nonce | tag | ciphertext). */
   encrypt(plain: string): string {
-    const nonce = randomBytes(12);
+    const nonce = this.nonce();
     const cipher = createCipheriv('aes-256-gcm', this.encKey, nonce);
     const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
     return 'v1.' + Buffer.concat([nonce, cipher.getAuthTag(), body]).toString('base64');

@@ -5,6 +5,7 @@ import type { Db } from '../../db/client';
 import { employmentRecords, households, importRejections, imports, workers } from '../../db/schema';
 import { ValidationFailed } from '../../shared/errors';
 import { dayBefore, shanghaiDate } from '../../shared/time';
+import { bulkInsertJobs, bulkInsertWorkers } from '../bulk';
 import { prepareWorker, type PreparedWorker, type WorkerFields } from '../prepare';
 import { findHeader, type ColumnKey, type HeaderLayout } from './columns';
 import { readGrid, type Cell } from './read';
@@ -96,11 +97,14 @@ export async function runImport(
     }
   }
 
-  for (let start = startAt; start < sheet.rows.length; start += CHUNK) {
+  /** Parse, validate and encrypt one chunk; yields now and then so PostgreSQL can work on the previous one meanwhile. */
+  const prepareChunk = async (start: number) => {
     const chunk = sheet.rows.slice(start, start + CHUNK);
     const chunkRejections: Rejection[] = [];
     const planned: Planned[] = [];
+    let n = 0;
     for (const [rowNumber, cells] of chunk) {
+      if (++n % 200 === 0) await new Promise((r) => setImmediate(r));
       const parsed = parseRow(cells, rowNumber, sheet.layout, opts.regionCode);
       if (!parsed.fields) {
         chunkRejections.push(...parsed.problems.map((p) => ({ row: rowNumber, column: p.column, reason: p.reason })));
@@ -120,7 +124,10 @@ export async function runImport(
       const headHash = parsed.householdHeadId ? ctx.pii.index('id', parsed.householdHeadId) : undefined;
       planned.push({ row: rowNumber, parsed, prepared: prepared.row, headHash });
     }
+    return { start, chunk, chunkRejections, planned };
+  };
 
+  const applyChunk = async ({ start, chunk, chunkRejections, planned }: Awaited<ReturnType<typeof prepareChunk>>) => {
     const apply = async (db: Db) => {
       const delta: Counts = { created: 0, updated: 0, unchanged: 0, rejected: 0 };
       const hashes = planned.map((p) => p.prepared.idNumberHash);
@@ -172,10 +179,15 @@ export async function runImport(
       delta.created += toInsert.length;
       if (opts.apply && toInsert.length) {
         const now = ctx.clock.now();
-        const inserted = await db
-          .insert(workers)
-          .values(toInsert.map(({ p, householdId }) => ({ ...p.prepared, householdId, createdAt: now, updatedAt: now, lastActivityAt: now })))
-          .returning({ id: workers.id, idNumberHash: workers.idNumberHash });
+        const inserted = await bulkInsertWorkers(
+          db,
+          toInsert.map(({ p, householdId }) => ({
+            ...p.prepared,
+            householdId,
+            employed: Boolean(p.parsed.employment?.employed && p.parsed.employment.startDate),
+          })),
+          now,
+        );
         const idByHash = new Map(inserted.map((r) => [r.idNumberHash, r.id]));
         const jobs = toInsert
           .filter(({ p }) => p.parsed.employment?.employed && p.parsed.employment.startDate)
@@ -188,10 +200,7 @@ export async function runImport(
             source: 'import' as const,
             recordedBy: actor.accountId,
           }));
-        if (jobs.length) {
-          await db.insert(employmentRecords).values(jobs);
-          await db.update(workers).set({ employed: true }).where(inArray(workers.id, jobs.map((j) => j.workerId)));
-        }
+        await bulkInsertJobs(db, jobs);
       }
 
       delta.rejected = new Set(chunkRejections.map((r) => r.row)).size;
@@ -214,12 +223,25 @@ export async function runImport(
     };
 
     const delta = opts.apply ? await ctx.db.transaction((tx) => apply(tx as unknown as Db)) : await apply(ctx.db);
+    return { delta, chunkRejections, done: start + chunk.length };
+  };
+
+  const total = sheet.rows.length;
+  let next = startAt < total ? prepareChunk(startAt) : undefined;
+  while (next) {
+    const current = await next;
+    const nextStart = current.start + CHUNK;
+    // The next chunk is prepared while this one is written.
+    next = nextStart < total ? prepareChunk(nextStart) : undefined;
+    // If writing this chunk fails, the prepared one is dropped without an unhandled rejection.
+    next?.catch(() => undefined);
+    const { delta, chunkRejections, done } = await applyChunk(current);
     counts.created += delta.created;
     counts.updated += delta.updated;
     counts.unchanged += delta.unchanged;
     counts.rejected += delta.rejected;
     rejections.push(...chunkRejections);
-    await opts.onChunk?.(start + chunk.length, sheet.rows.length);
+    await opts.onChunk?.(done, total);
   }
   rejections.sort((a, b) => a.row - b.row);
   return { counts, rows: rejections, totalRows: sheet.rows.length };

@@ -1,0 +1,40 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { openDatabase, type Database } from '../src/db/client';
+
+/**
+ * A scratch PostgreSQL database for one benchmark run: BENCH_PG_URL's server (default the local
+ * one), a fresh database that is dropped at the end.
+ */
+export async function scratchDatabase(): Promise<{ database: Database; url: string; drop(): Promise<void> }> {
+  const admin = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const name = `bangfu_bench_${Date.now()}_${randomBytes(2).toString('hex')}`;
+  const c = new Client({ connectionString: admin });
+  await c.connect();
+  await c.query(`create database "${name}"`);
+  await c.end();
+  const u = new URL(admin);
+  u.pathname = `/${name}`;
+  const database = await openDatabase({ url: u.toString(), dataDir: '/tmp', poolSize: 4 });
+  await database.migrate();
+  return {
+    database,
+    url: u.toString(),
+    drop: async () => {
+      await database.close();
+      const d = new Client({ connectionString: admin });
+      await d.connect();
+      await d.query(`drop database if exists "${name}" with (force)`);
+      await d.end();
+    },
+  };
+}
+
+export function seconds(startNs: bigint): number {
+  return Number(process.hrtime.bigint() - startNs) / 1e9;
+}
+
+/** The last line of every benchmark: one JSON object, stable for outside tools. */
+export function report(figures: Record<string, unknown>): void {
+  process.stdout.write(JSON.stringify(figures) + '\n');
+}

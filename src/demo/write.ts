@@ -1,0 +1,32 @@
+import type { Db } from '../db/client';
+import { households } from '../db/schema';
+import { bulkInsertJobs, bulkInsertWorkers } from '../registry/bulk';
+import type { PiiVault } from '../pii/vault';
+import { prepareWorker, type PreparedWorker } from '../registry/prepare';
+import type { SyntheticHousehold } from './synthetic';
+
+/** Writes synthetic households with their members and employment histories, in one transaction. */
+export async function writeHouseholds(db: Db, vault: PiiVault, batch: SyntheticHousehold[], today: Date): Promise<{ workers: number; jobs: number }> {
+  return db.transaction(async (tx) => {
+    const t = tx as unknown as Db;
+    const made = await t
+      .insert(households)
+      .values(batch.map((h) => ({ regionCode: h.regionCode, relocated: h.relocated, headIdHash: vault.index('id', h.members[0]!.idNumber) })))
+      .returning({ id: households.id });
+    const rows: Array<PreparedWorker & { householdId: string; employed: boolean }> = [];
+    const people = [];
+    for (let i = 0; i < batch.length; i++) {
+      for (const p of batch[i]!.members) {
+        const prepared = prepareWorker(p, vault, today);
+        if (!prepared.ok) throw new Error(`synthetic person failed validation: ${prepared.problems.map((x) => x.reason).join(', ')}`);
+        rows.push({ ...prepared.row, householdId: made[i]!.id, employed: p.jobs.some((j) => j.endDate === null) });
+        people.push(p);
+      }
+    }
+    const inserted = await bulkInsertWorkers(t, rows, today);
+    const idOf = new Map(inserted.map((r) => [r.idNumberHash, r.id]));
+    const jobs = people.flatMap((p, i) => p.jobs.map((j) => ({ workerId: idOf.get(rows[i]!.idNumberHash)!, ...j, source: 'import' as const })));
+    await bulkInsertJobs(t, jobs);
+    return { workers: inserted.length, jobs: jobs.length };
+  });
+}

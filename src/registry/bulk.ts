@@ -1,0 +1,73 @@
+import { sql } from 'drizzle-orm';
+import { rowsOf, type Db } from '../db/client';
+import type { PreparedWorker } from './prepare';
+
+/** A PostgreSQL array literal of strings, e.g. {"保洁","电焊"}. */
+function pgTextArray(xs: readonly string[] | null | undefined): string {
+  if (!xs || !xs.length) return '{}';
+  return `{${xs.map((x) => `"${x.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
+}
+
+/**
+ * Inserts many workers in one statement whose size does not grow with the row count: one array
+ * parameter per column, expanded by unnest(). Far cheaper than a VALUES list of thousands of rows.
+ */
+export async function bulkInsertWorkers(
+  db: Db,
+  rows: Array<PreparedWorker & { householdId?: string | null; employed?: boolean }>,
+  now: Date,
+): Promise<Array<{ id: string; idNumberHash: string }>> {
+  if (!rows.length) return [];
+  // One bound parameter per column (an array), never one per value.
+  const col = <T>(f: (r: (typeof rows)[number]) => T) => sql.param(rows.map(f));
+  const at = now.toISOString();
+  const result = await db.execute(sql`
+    insert into workers (household_id, name, sex, birth_date, id_number_enc, id_number_hash, id_number_masked,
+      phone_enc, phone_hash, phone_masked, ethnicity, political_status, education, health, labor_capacity, category,
+      monitoring_type, employed, intention, service_needs, skills, region_code, home_lat, home_lng, preferred_language,
+      content_hash, created_at, updated_at, last_activity_at)
+    select household_id, name, sex::sex, birth_date, id_number_enc, id_number_hash, id_number_masked,
+      phone_enc, phone_hash, phone_masked, ethnicity, political_status, education, health::health_status,
+      labor_capacity::labor_capacity, category::worker_category, monitoring_type::monitoring_type, employed,
+      intention::work_intention, service_needs::text[], skills::text[], region_code, home_lat, home_lng,
+      preferred_language, content_hash, ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz
+    from unnest(
+      ${col((r) => r.householdId ?? null)}::uuid[], ${col((r) => r.name)}::text[], ${col((r) => r.sex)}::text[],
+      ${col((r) => r.birthDate)}::date[], ${col((r) => r.idNumberEnc)}::text[], ${col((r) => r.idNumberHash)}::text[],
+      ${col((r) => r.idNumberMasked)}::text[], ${col((r) => r.phoneEnc ?? null)}::text[], ${col((r) => r.phoneHash ?? null)}::text[],
+      ${col((r) => r.phoneMasked ?? null)}::text[], ${col((r) => r.ethnicity ?? null)}::text[], ${col((r) => r.politicalStatus ?? null)}::text[],
+      ${col((r) => r.education ?? null)}::text[], ${col((r) => r.health ?? null)}::text[], ${col((r) => r.laborCapacity ?? 'full')}::text[],
+      ${col((r) => r.category ?? 'lifted')}::text[], ${col((r) => r.monitoringType ?? null)}::text[], ${col((r) => r.employed ?? false)}::boolean[],
+      ${col((r) => r.intention ?? null)}::text[], ${col((r) => pgTextArray(r.serviceNeeds))}::text[], ${col((r) => pgTextArray(r.skills))}::text[],
+      ${col((r) => r.regionCode)}::text[], ${col((r) => r.homeLat ?? null)}::float8[], ${col((r) => r.homeLng ?? null)}::float8[],
+      ${col((r) => r.preferredLanguage ?? 'zh-CN')}::text[], ${col((r) => r.contentHash)}::text[]
+    ) as t(household_id, name, sex, birth_date, id_number_enc, id_number_hash, id_number_masked, phone_enc, phone_hash,
+      phone_masked, ethnicity, political_status, education, health, labor_capacity, category, monitoring_type, employed,
+      intention, service_needs, skills, region_code, home_lat, home_lng, preferred_language, content_hash)
+    returning id, id_number_hash as "idNumberHash"`);
+  return rowsOf<{ id: string; idNumberHash: string }>(result);
+}
+
+export interface JobRow {
+  workerId: string;
+  employerName: string | null;
+  place: string | null;
+  startDate: string;
+  endDate?: string | null;
+  monthlyIncomeFen: number | null;
+  source: 'import' | 'station' | 'self_report' | 'market';
+  recordedBy?: string | null;
+}
+
+/** Employment records in one statement, as above. */
+export async function bulkInsertJobs(db: Db, jobs: JobRow[]): Promise<void> {
+  if (!jobs.length) return;
+  const col = <T>(f: (j: JobRow) => T) => sql.param(jobs.map(f));
+  await db.execute(sql`
+    insert into employment_records (worker_id, employer_name, place, start_date, end_date, monthly_income_fen, source, recorded_by)
+    select worker_id, employer_name, place, start_date, end_date, monthly_income_fen, source::record_source, recorded_by
+    from unnest(${col((j) => j.workerId)}::uuid[], ${col((j) => j.employerName)}::text[], ${col((j) => j.place)}::text[],
+      ${col((j) => j.startDate)}::date[], ${col((j) => j.endDate ?? null)}::date[], ${col((j) => j.monthlyIncomeFen)}::int[],
+      ${col((j) => j.source)}::text[], ${col((j) => j.recordedBy ?? null)}::uuid[])
+      as t(worker_id, employer_name, place, start_date, end_date, monthly_income_fen, source, recorded_by)`);
+}

@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import { openDatabase, type Database } from '../../src/db/client';
+import { employmentRecords, imports, workers } from '../../src/db/schema';
+import { Generator, formRow } from '../../src/demo/synthetic';
+import { writeHouseholds } from '../../src/demo/write';
+import { PiiVault } from '../../src/pii/vault';
+import { readSheet, runImport } from '../../src/registry/import/engine';
+import { executeImport } from '../../src/registry/import/service';
+import { listHouseholds } from '../../src/registry/queries';
+import { systemClock } from '../../src/shared/clock';
+import { makeAccount, REGIONS, seedRegions } from '../helpers/factories';
+import { csv, FORM_HEADER } from '../helpers/sheets';
+
+/** `npm start` without DATABASE_URL runs on the embedded PGlite: the registry must work there too. */
+describe('the registry on the embedded database (PGlite)', () => {
+  let dir: string;
+  let database: Database;
+  const vault = new PiiVault(Buffer.alloc(32, 5));
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'bangfu-pglite-'));
+    database = await openDatabase({ url: undefined, dataDir: dir });
+    await database.migrate();
+    await seedRegions(database.db);
+  });
+  afterAll(async () => {
+    await database.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('imports the official form and writes synthetic households with the same bulk statements', async () => {
+    const account = await makeAccount(database.db, { role: 'county', regionCode: REGIONS.countyA.code });
+    const actor = { accountId: account.id, username: account.username, role: 'county' as const, regionCode: REGIONS.countyA.code, stationId: null, canRevealPii: false };
+    const gen = new Generator([REGIONS.villageA.code], 5, new Date('2026-06-01T00:00:00Z'));
+    const rows = Array.from({ length: 50 }, (_, i) => formRow(gen.person(REGIONS.villageA.code), i + 1));
+    const file = csv([FORM_HEADER, ...rows]);
+    const ctx = { db: database.db, pii: vault, clock: systemClock };
+
+    const dry = await runImport(ctx, actor, await readSheet('x.csv', file), { regionCode: REGIONS.countyA.code });
+    expect(dry.counts).toEqual({ created: 50, updated: 0, unchanged: 0, rejected: 0 });
+
+    const [imp] = await database.db.insert(imports).values({ fileName: 'x.csv', file, regionCode: REGIONS.countyA.code, createdBy: account.id, totalRows: 50 }).returning();
+    await executeImport(ctx, imp!.id, true);
+    const [done] = await database.db.select().from(imports).where(eq(imports.id, imp!.id));
+    expect(done).toMatchObject({ status: 'done', created: 50, rejected: 0 });
+    const employed = rows.filter((r) => r[10] === '是').length;
+    const jobs = await database.db.select().from(employmentRecords).where(eq(employmentRecords.source, 'import'));
+    expect(jobs).toHaveLength(employed);
+
+    const written = await writeHouseholds(database.db, vault, [gen.household(), gen.household()], new Date('2026-06-01T00:00:00Z'));
+    expect(written.workers).toBeGreaterThanOrEqual(2);
+    const hh = await listHouseholds(database.db, { scope: REGIONS.countyA.code }, { offset: 0, limit: 10 });
+    expect(hh.total).toBe(2);
+    const all = await database.db.select().from(workers);
+    expect(all).toHaveLength(50 + written.workers);
+    expect(vault.decrypt(all[0]!.idNumberEnc)).toMatch(/^\d{17}[\dX]$/);
+  });
+});
