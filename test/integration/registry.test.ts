@@ -163,4 +163,15 @@ describe('the real-name register (农村贫困劳动力就业信息表, seed 003
     const cleared = await stationA.get('/api/v1/households?zeroEmployment=true');
     expect(cleared.body.total).toBe(0);
   });
+
+  it('never writes an ID number, a phone number or a token to the logs', async () => {
+    const rows = await h.ctx.db.select().from(workers);
+    const secrets = rows.flatMap((w) => [h.ctx.pii.decrypt(w.idNumberEnc), ...(w.phoneEnc ? [h.ctx.pii.decrypt(w.phoneEnc)] : [])]);
+    expect(secrets.length).toBeGreaterThan(10);
+    const logs = h.logs.text();
+    expect(logs.length).toBeGreaterThan(0);
+    for (const s of secrets) expect(logs).not.toContain(s);
+    expect(logs).not.toContain(stationA.token);
+    expect(logs).not.toMatch(/\b\d{17}[\dXx]\b/);
+  });
 });
