@@ -12,6 +12,14 @@ export const queueDefinitions = {
       'purge-sessions': z.object({}).strict(),
     },
   },
+  /** The odd-job market's clocks: posts past their date, gig pay past due. */
+  market: {
+    concurrency: 1,
+    jobs: {
+      'expire-vacancies': z.object({}).strict(),
+      'wage-overdue': z.object({}).strict(),
+    },
+  },
   /** Spreadsheet imports into the registry; the job id is the import id, so a double enqueue runs once. */
   imports: {
     concurrency: 1,
@@ -36,4 +44,6 @@ export function payloadSchema<Q extends QueueName, J extends JobName<Q>>(queue: 
 /** Recurring jobs: one scheduler per entry, upserted on start (so a restart never doubles them). */
 export const schedules: ReadonlyArray<{ id: string; queue: QueueName; job: string; pattern: string; tz: string }> = [
   { id: 'purge-sessions-hourly', queue: 'maintenance', job: 'purge-sessions', pattern: '17 * * * *', tz: 'Asia/Shanghai' },
+  { id: 'expire-vacancies', queue: 'market', job: 'expire-vacancies', pattern: '*/10 * * * *', tz: 'Asia/Shanghai' },
+  { id: 'wage-overdue', queue: 'market', job: 'wage-overdue', pattern: '5 * * * *', tz: 'Asia/Shanghai' },
 ];

@@ -14,6 +14,7 @@ import type { RequestState } from './http/state';
 import { regionRoutes } from './regions/routes';
 import { exportRoutes, registryRoutes } from './registry/routes';
 import { importRoutes } from './registry/import/routes';
+import { marketRoutes } from './market/routes';
 
 /** Every REST resource, mounted once; the OpenAPI document is built from the same calls. */
 export function buildApi(ctx: AppContext): Api {
@@ -25,6 +26,7 @@ export function buildApi(ctx: AppContext): Api {
   registryRoutes(api, ctx);
   exportRoutes(api, ctx);
   importRoutes(api, ctx);
+  marketRoutes(api, ctx);
   return api;
 }
 

@@ -106,6 +106,18 @@ const envSchema = z.object({
   WECHATY_PUPPET_SERVICE_TOKEN: z.string().optional(),
   BOT_NAME: z.string().min(1).max(64).default('bangfu'),
   REDIS_SERVER_BIN: z.string().min(1).default('redis-server'),
+  MATCH_RADIUS_KM: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return 5;
+      const n = Number(v);
+      if (!Number.isFinite(n) || n < 0.5 || n > 500) {
+        ctx.addIssue({ code: 'custom', message: `expected kilometres from 0.5 to 500, got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    }),
 });
 
 export type Role = 'api' | 'worker' | 'bot' | 'all';
@@ -127,6 +139,8 @@ export interface Config {
   locale: { default: 'zh-CN' | 'en' };
   shutdownTimeoutMs: number;
   bot: { puppet: string; puppetToken: string | undefined; name: string };
+  /** The circle around home for gigs (15分钟就业服务圈), in km. */
+  market: { radiusKm: number };
 }
 
 export class ConfigError extends Error {
@@ -188,6 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoData: demo,
     locale: { default: e.DEFAULT_LOCALE },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    market: { radiusKm: e.MATCH_RADIUS_KM },
     bot: {
       puppet: e.WECHATY_PUPPET,
       puppetToken: e.WECHATY_PUPPET_SERVICE_TOKEN || undefined,

@@ -26,6 +26,7 @@ export interface WorkerFields {
   homeLat?: number | null;
   homeLng?: number | null;
   preferredLanguage?: 'zh-CN' | 'en';
+  payFloorFen?: number | null;
 }
 
 export interface Problem {
@@ -83,6 +84,7 @@ export function prepareWorker(f: WorkerFields, vault: PiiVault, today: Date): { 
     homeLat: f.homeLat ?? null,
     homeLng: f.homeLng ?? null,
     preferredLanguage: f.preferredLanguage ?? 'zh-CN',
+    payFloorFen: f.payFloorFen ?? null,
   };
   const contentHash = createHash('sha256')
     .update(JSON.stringify({ ...fields, idNumberHash, phoneHash }))

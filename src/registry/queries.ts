@@ -1,9 +1,10 @@
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { and, asc, count, desc, eq, ilike, inArray, isNull, like, or, sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Db } from '../db/client';
 import { employmentRecords, households, regions, trainingRecords, workers } from '../db/schema';
 
 /** `region X and everything under it`, on any table with a region_code column. */
-export function inRegion(column: typeof workers.regionCode | typeof households.regionCode, code: string): SQL {
+export function inRegion(column: AnyPgColumn, code: string): SQL {
   return like(column, `${code.replace(/[%_\\]/g, '')}%`);
 }
 

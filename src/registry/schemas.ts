@@ -29,6 +29,7 @@ export const WorkerCreate = z
     homeLat: z.number().min(-90).max(90).nullish(),
     homeLng: z.number().min(-180).max(180).nullish(),
     preferredLanguage: z.enum(['zh-CN', 'en']).default('zh-CN'),
+    payFloorFen: z.number().int().min(0).max(10_000_000).nullish().meta({ description: 'Least monthly pay the person will take, in fen' }),
     householdId: z.uuid().nullish(),
   })
   .strict()
@@ -81,6 +82,7 @@ export const WorkerView = z
     homeLat: z.number().nullable(),
     homeLng: z.number().nullable(),
     preferredLanguage: z.string(),
+    payFloorFen: z.number().int().nullable(),
     status: z.enum(['active', 'left']),
     version: z.number().int(),
     createdAt: z.string(),

@@ -155,6 +155,7 @@ export async function updateWorker(ctx: RegistryCtx, actor: Actor, id: string, p
     homeLat: w.homeLat,
     homeLng: w.homeLng,
     preferredLanguage: w.preferredLanguage as 'zh-CN' | 'en',
+    payFloorFen: w.payFloorFen,
     ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)),
   };
   if (changes.category && changes.category !== 'monitored' && changes.monitoringType === undefined) merged.monitoringType = null;
@@ -199,38 +200,47 @@ export async function updateWorker(ctx: RegistryCtx, actor: Actor, id: string, p
  * is marked employed, all in one transaction so the register never shows two current jobs.
  */
 export async function startEmployment(ctx: RegistryCtx, actor: Actor, workerId: string, input: EmploymentStart, meta: Meta & { source?: 'station' | 'market' | 'self_report' }) {
+  return ctx.db.transaction((tx) => startEmploymentIn(tx as unknown as Db, ctx, actor, workerId, input, meta));
+}
+
+/** The same inside a transaction the caller holds (a hire in the market records the job with it). */
+export async function startEmploymentIn(
+  db: Db,
+  ctx: RegistryCtx,
+  actor: Actor,
+  workerId: string,
+  input: EmploymentStart,
+  meta: Meta & { source?: 'station' | 'market' | 'self_report' },
+) {
   const today = shanghaiDate(ctx.clock.now());
   if (input.startDate > today) throw new ValidationFailed('future start', [{ path: 'body.startDate', message: 'errors:detail.date_in_future' }]);
-  return ctx.db.transaction(async (tx) => {
-    const db = tx as unknown as Db;
-    const w = await scopedWorker(db, actor, workerId);
-    await db.execute(sql`select 1 from ${workers} where ${workers.id} = ${w.id} for update`);
-    const open = await db.select().from(employmentRecords).where(and(eq(employmentRecords.workerId, w.id), isNull(employmentRecords.endDate)));
-    for (const r of open) {
-      if (r.startDate > input.startDate) {
-        throw new ValidationFailed('overlaps', [{ path: 'body.startDate', message: 'errors:detail.before_current_job' }]);
-      }
-      const end = r.startDate === input.startDate ? r.startDate : dayBefore(input.startDate);
-      await db.update(employmentRecords).set({ endDate: end }).where(and(eq(employmentRecords.id, r.id), isNull(employmentRecords.endDate)));
+  const w = await scopedWorker(db, actor, workerId);
+  await db.execute(sql`select 1 from ${workers} where ${workers.id} = ${w.id} for update`);
+  const open = await db.select().from(employmentRecords).where(and(eq(employmentRecords.workerId, w.id), isNull(employmentRecords.endDate)));
+  for (const r of open) {
+    if (r.startDate > input.startDate) {
+      throw new ValidationFailed('overlaps', [{ path: 'body.startDate', message: 'errors:detail.before_current_job' }]);
     }
-    const [record] = await db
-      .insert(employmentRecords)
-      .values({
-        workerId: w.id,
-        employerName: input.employerName,
-        place: input.place ?? null,
-        placeRegionCode: input.placeRegionCode ?? null,
-        startDate: input.startDate,
-        monthlyIncomeFen: input.monthlyIncomeFen ?? null,
-        source: meta.source ?? 'station',
-        recordedBy: actor.accountId,
-      })
-      .returning();
-    const now = ctx.clock.now();
-    await db.update(workers).set({ employed: true, updatedAt: now, lastActivityAt: now, version: sql`${workers.version} + 1` }).where(eq(workers.id, w.id));
-    await recordAudit(db, { actorId: actor.accountId, action: 'employment.start', entity: 'worker', entityId: w.id, regionCode: w.regionCode, requestId: meta.requestId, ip: meta.ip });
-    return presentEmployment(record!);
-  });
+    const end = r.startDate === input.startDate ? r.startDate : dayBefore(input.startDate);
+    await db.update(employmentRecords).set({ endDate: end }).where(and(eq(employmentRecords.id, r.id), isNull(employmentRecords.endDate)));
+  }
+  const [record] = await db
+    .insert(employmentRecords)
+    .values({
+      workerId: w.id,
+      employerName: input.employerName,
+      place: input.place ?? null,
+      placeRegionCode: input.placeRegionCode ?? null,
+      startDate: input.startDate,
+      monthlyIncomeFen: input.monthlyIncomeFen ?? null,
+      source: meta.source ?? 'station',
+      recordedBy: actor.accountId,
+    })
+    .returning();
+  const now = ctx.clock.now();
+  await db.update(workers).set({ employed: true, updatedAt: now, lastActivityAt: now, version: sql`${workers.version} + 1` }).where(eq(workers.id, w.id));
+  await recordAudit(db, { actorId: actor.accountId, action: 'employment.start', entity: 'worker', entityId: w.id, regionCode: w.regionCode, requestId: meta.requestId, ip: meta.ip });
+  return presentEmployment(record!);
 }
 
 /** The current job ended (lost, quit, season over): the record is closed and the worker is unemployed. */

@@ -41,6 +41,22 @@ describe('a station in county A cannot reach anything in county B', () => {
       .set('Authorization', `Bearer ${countyB.token}`)
       .attach('file', csv([FORM_HEADER, ['1', '县B导入', '男', validIdNumber({ region: '532529' }), '', '', '', '', '', '', '否', '', '', '', '', '']]), 'b.csv');
     b.import = upload.body.id;
+    const employer = await countyB.post('/api/v1/employers', { name: '县B企业', kind: 'enterprise', regionCode: REGIONS.countyB.code });
+    b.employer = employer.body.id;
+    await countyB.post(`/api/v1/employers/${b.employer}/verify`);
+    const vacancy = await countyB.post('/api/v1/vacancies', {
+      employerId: b.employer, kind: 'gig', title: '县B零工', regionCode: REGIONS.countyB.code, payMinFen: 15000, payMaxFen: 15000, payUnit: 'day', headcount: 3,
+      details: { date: '2099-01-01', startTime: '08:00', endTime: '12:00' },
+    });
+    b.vacancy = vacancy.body.id;
+    const application = await countyB.post(`/api/v1/vacancies/${b.vacancy}/applications`, { workerId: b.worker });
+    b.application = application.body.id;
+    for (const status of ['accepted', 'checked_in', 'completed']) await countyB.post(`/api/v1/applications/${b.application}/status`, { status });
+    await countyB.post(`/api/v1/applications/${b.application}/payment`, { paid: false });
+    b.wageCase = (await countyB.get('/api/v1/wage-cases')).body.items[0].id;
+    b.training = (
+      await countyB.post('/api/v1/trainings', { kind: 'upskilling', title: '县B培训', provider: '县B职校', regionCode: REGIONS.countyB.code, startDate: '2099-01-01', endDate: '2099-01-05', capacity: 10 })
+    ).body.id;
   });
   afterAll(() => h.close());
 
@@ -50,7 +66,7 @@ describe('a station in county A cannot reach anything in county B', () => {
     expect(res.text).not.toContain(b.household);
     expect(res.text).not.toContain(b.account);
     expect(res.text).not.toContain(b.station);
-    expect(res.text).not.toContain(b.import);
+    for (const k of ['import', 'employer', 'vacancy', 'application', 'wageCase', 'training']) expect(res.text).not.toContain(b[k]);
   };
   const notFound = (res: { status: number; text: string }) => {
     expect([403, 404]).toContain(res.status);
@@ -91,6 +107,28 @@ describe('a station in county A cannot reach anything in county B', () => {
     'get /api/v1/imports/{id}': { run: (s) => s.get(`/api/v1/imports/${b.import}`), check: notFound },
     'get /api/v1/imports/{id}/report': { run: (s) => s.get(`/api/v1/imports/${b.import}/report`), check: notFound },
     'get /api/v1/exports/workers': { run: (s) => s.get(`/api/v1/exports/workers?regionCode=${REGIONS.countyB.code}`), check: notFound },
+    'post /api/v1/employers': { run: (s) => s.post('/api/v1/employers', { name: '冒名企业', kind: 'enterprise', regionCode: REGIONS.countyB.code }), check: notFound },
+    'get /api/v1/employers': { run: (s) => s.get(`/api/v1/employers?regionCode=${REGIONS.countyB.code}`), check: refusedOrEmpty },
+    'get /api/v1/employers/{id}': { run: (s) => s.get(`/api/v1/employers/${b.employer}`), check: notFound },
+    'post /api/v1/employers/{id}/verify': { run: (s) => s.post(`/api/v1/employers/${b.employer}/verify`), check: notFound },
+    'post /api/v1/vacancies': { run: (s) => s.post('/api/v1/vacancies', { employerId: b.employer, kind: 'regular', title: '冒名岗位', regionCode: REGIONS.countyA.code, payMinFen: 1, payMaxFen: 1, payUnit: 'month', headcount: 1 }), check: (r) => expect([400, 403, 404]).toContain(r.status) },
+    'get /api/v1/vacancies': { run: (s) => s.get(`/api/v1/vacancies?regionCode=${REGIONS.countyB.code}`), check: refusedOrEmpty },
+    'get /api/v1/vacancies/{id}': { run: (s) => s.get(`/api/v1/vacancies/${b.vacancy}`), check: notFound },
+    'patch /api/v1/vacancies/{id}': { run: (s) => s.patch(`/api/v1/vacancies/${b.vacancy}`, { status: 'closed' }), check: notFound },
+    'get /api/v1/vacancies/{id}/candidates': { run: (s) => s.get(`/api/v1/vacancies/${b.vacancy}/candidates`), check: notFound },
+    'post /api/v1/vacancies/{id}/applications': { run: (s) => s.post(`/api/v1/vacancies/${b.vacancy}/applications`, { workerId: b.worker }), check: notFound },
+    'get /api/v1/vacancies/{id}/applications': { run: (s) => s.get(`/api/v1/vacancies/${b.vacancy}/applications`), check: notFound },
+    'get /api/v1/applications/{id}': { run: (s) => s.get(`/api/v1/applications/${b.application}`), check: notFound },
+    'post /api/v1/applications/{id}/status': { run: (s) => s.post(`/api/v1/applications/${b.application}/status`, { status: 'withdrawn' }), check: notFound },
+    'post /api/v1/applications/{id}/payment': { run: (s) => s.post(`/api/v1/applications/${b.application}/payment`, { paid: true }), check: notFound },
+    'get /api/v1/wage-cases': { run: (s) => s.get('/api/v1/wage-cases'), check: refusedOrEmpty },
+    'post /api/v1/wage-cases/{id}/resolve': { run: (s) => s.post(`/api/v1/wage-cases/${b.wageCase}/resolve`, { note: '越权关闭' }), check: notFound },
+    'post /api/v1/trainings': { run: (s) => s.post('/api/v1/trainings', { kind: 'upskilling', title: '冒名培训', provider: 'x职校', regionCode: REGIONS.countyB.code, startDate: '2099-01-01', endDate: '2099-01-02', capacity: 1 }), check: notFound },
+    'get /api/v1/trainings': { run: (s) => s.get(`/api/v1/trainings?regionCode=${REGIONS.countyB.code}`), check: refusedOrEmpty },
+    'get /api/v1/trainings/{id}': { run: (s) => s.get(`/api/v1/trainings/${b.training}`), check: notFound },
+    'post /api/v1/trainings/{id}/enrolments': { run: (s) => s.post(`/api/v1/trainings/${b.training}/enrolments`, { workerId: b.worker }), check: notFound },
+    'post /api/v1/trainings/{id}/enrolments/cancel': { run: (s) => s.post(`/api/v1/trainings/${b.training}/enrolments/cancel`, { workerId: b.worker }), check: notFound },
+    'get /api/v1/workers/{id}/matches': { run: (s) => s.get(`/api/v1/workers/${b.worker}/matches`), check: notFound },
     'get /api/v1/audit': { run: (s) => s.get('/api/v1/audit?pageSize=200'), check: refusedOrEmpty },
     // Routes that hold no regional data: the caller's own session.
     'post /api/v1/auth/login': { run: async () => ({ status: 200, text: '' }), check: () => undefined },
@@ -121,5 +159,9 @@ describe('a station in county A cannot reach anything in county B', () => {
     expect(accts.body.items.find((a: { id: string }) => a.id === b.account).disabled).toBe(false);
     const region = await countyB.get(`/api/v1/regions/${REGIONS.countyB.code}`);
     expect(region.body.relocationSite).toBe(false);
+    expect((await countyB.get(`/api/v1/vacancies/${b.vacancy}`)).body).toMatchObject({ status: 'open', filled: 1 });
+    expect((await countyB.get(`/api/v1/applications/${b.application}`)).body).toMatchObject({ status: 'completed', paid: false });
+    expect((await countyB.get('/api/v1/wage-cases')).body.items[0].status).toBe('open');
+    expect((await countyB.get(`/api/v1/employers/${b.employer}`)).body.name).toBe('县B企业');
   });
 });

@@ -3,3 +3,4 @@ export * from './access';
 export * from './audit';
 export * from './registry';
 export * from './imports';
+export * from './market';

@@ -68,6 +68,8 @@ export const workers = pgTable(
     homeLat: doublePrecision('home_lat'),
     homeLng: doublePrecision('home_lng'),
     preferredLanguage: text('preferred_language').notNull().default('zh-CN'),
+    /** The least pay the person will take, per month in fen; matching leaves out what pays less. */
+    payFloorFen: integer('pay_floor_fen'),
     status: workerStatus('status').notNull().default('active'),
     /** Hash of the imported fields, so a re-import of the same row is recognised as unchanged. */
     contentHash: text('content_hash'),

@@ -1,0 +1,232 @@
+import { and, asc, count, eq, isNull, lt, sql } from 'drizzle-orm';
+import type { z } from 'zod';
+import { inScope, type Actor } from '../access/actor';
+import { recordAudit } from '../audit/service';
+import type { AppContext } from '../context';
+import type { Db } from '../db/client';
+import { applications, employers, vacancies, wageCases, workers, type Application, type Vacancy } from '../db/schema';
+import { startEmploymentIn } from '../registry/service';
+import { Conflict, NotFound, ValidationFailed } from '../shared/errors';
+import { shanghaiDate } from '../shared/time';
+import { presentApplication } from './present';
+import type { ApplicationListQuery, ApplicationMove } from './schemas';
+import { scopedVacancy } from './vacancies';
+
+type Ctx = Pick<AppContext, 'db' | 'clock' | 'pii'>;
+type Meta = { requestId?: string; ip?: string };
+type Status = Application['status'];
+
+/** Which moves each kind of post allows; anything else is refused with the allowed ones named. */
+const REGULAR: Partial<Record<Status, Status[]>> = {
+  applied: ['interview', 'hired', 'rejected', 'withdrawn'],
+  interview: ['hired', 'rejected', 'no_show', 'withdrawn'],
+};
+const GIG: Partial<Record<Status, Status[]>> = {
+  applied: ['accepted', 'rejected', 'withdrawn'],
+  accepted: ['checked_in', 'no_show', 'withdrawn'],
+  checked_in: ['completed'],
+};
+/** Moves into these take one of the vacancy's places. */
+const TAKES_PLACE: Status[] = ['hired', 'accepted'];
+
+async function scopedApplication(db: Db, actor: Actor, id: string) {
+  const [row] = await db
+    .select({ application: applications, vacancy: vacancies, workerName: workers.name, workerRegion: workers.regionCode })
+    .from(applications)
+    .innerJoin(vacancies, eq(vacancies.id, applications.vacancyId))
+    .innerJoin(workers, eq(workers.id, applications.workerId))
+    .where(eq(applications.id, id))
+    .limit(1);
+  // Either side in the actor's region is enough: the vacancy's station and the worker's station both follow it.
+  if (!row || !(inScope(actor, row.vacancy.regionCode) || inScope(actor, row.workerRegion))) throw new NotFound('application', id);
+  return row;
+}
+
+export async function apply(ctx: Ctx, actor: Actor, vacancyId: string, workerId: string, source: Application['source'], meta: Meta) {
+  const { vacancy } = await scopedVacancy(ctx.db, actor, vacancyId);
+  const [worker] = await ctx.db.select().from(workers).where(eq(workers.id, workerId)).limit(1);
+  if (!worker || !inScope(actor, worker.regionCode)) throw new ValidationFailed('unknown worker', [{ path: 'body.workerId', message: 'errors:detail.unknown_worker' }]);
+  if (vacancy.status !== 'open') throw new Conflict('vacancy not open', [{ path: 'vacancy', message: 'errors:detail.market.not_open' }]);
+  const now = ctx.clock.now();
+  const [row] = await ctx.db
+    .insert(applications)
+    .values({
+      vacancyId,
+      workerId,
+      source,
+      createdBy: actor.accountId,
+      createdAt: now,
+      updatedAt: now,
+      history: [{ status: 'applied', at: now.toISOString(), by: actor.accountId }],
+    })
+    .onConflictDoNothing({ target: [applications.vacancyId, applications.workerId] })
+    .returning();
+  if (!row) throw new Conflict('already applied', [{ path: 'body.workerId', message: 'errors:detail.market.already_applied' }]);
+  await ctx.db.update(workers).set({ lastActivityAt: now }).where(eq(workers.id, workerId));
+  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'application.create', entity: 'application', entityId: row.id, regionCode: vacancy.regionCode, ...meta });
+  return presentApplication(row, vacancy, worker.name);
+}
+
+/** Takes one place atomically: never more places taken than the headcount, however many try at once. */
+async function takePlace(db: Db, vacancyId: string, now: Date): Promise<boolean> {
+  const taken = await db
+    .update(vacancies)
+    .set({
+      filled: sql`${vacancies.filled} + 1`,
+      status: sql`case when ${vacancies.filled} + 1 >= ${vacancies.headcount} then 'filled'::vacancy_status else ${vacancies.status} end`,
+      updatedAt: now,
+    })
+    .where(and(eq(vacancies.id, vacancyId), eq(vacancies.status, 'open'), lt(vacancies.filled, vacancies.headcount)))
+    .returning({ id: vacancies.id });
+  return taken.length === 1;
+}
+
+async function releasePlace(db: Db, vacancyId: string, now: Date): Promise<void> {
+  await db
+    .update(vacancies)
+    .set({
+      filled: sql`greatest(${vacancies.filled} - 1, 0)`,
+      status: sql`case when ${vacancies.status} = 'filled' and ${vacancies.expiresAt} > ${now.toISOString()}::timestamptz then 'open'::vacancy_status else ${vacancies.status} end`,
+      updatedAt: now,
+    })
+    .where(eq(vacancies.id, vacancyId));
+}
+
+export async function move(ctx: Ctx, actor: Actor, id: string, input: ApplicationMove, meta: Meta) {
+  return ctx.db.transaction(async (tx) => {
+    const db = tx as unknown as Db;
+    const found = await scopedApplication(db, actor, id);
+    // Lock the application so two clerks cannot move it at once.
+    await db.execute(sql`select 1 from ${applications} where ${applications.id} = ${id} for update`);
+    const [a] = await db.select().from(applications).where(eq(applications.id, id));
+    const v: Vacancy = found.vacancy;
+    const allowed = (v.kind === 'gig' ? GIG : REGULAR)[a!.status] ?? [];
+    if (!allowed.includes(input.status)) {
+      throw new Conflict('transition not allowed', [{ path: 'body.status', message: 'errors:detail.market.bad_transition', allowed: allowed.join(', ') }]);
+    }
+    const now = ctx.clock.now();
+    let holdsPlace = a!.holdsPlace;
+    if (TAKES_PLACE.includes(input.status) && !holdsPlace) {
+      if (!(await takePlace(db, v.id, now))) throw new Conflict('no place left', [{ path: 'body.status', message: 'errors:detail.market.full' }]);
+      holdsPlace = true;
+    }
+    if ((input.status === 'withdrawn' || input.status === 'no_show' || input.status === 'rejected') && holdsPlace) {
+      await releasePlace(db, v.id, now);
+      holdsPlace = false;
+    }
+    let wageDueAt = a!.wageDueAt;
+    if (input.status === 'completed') {
+      const days = Number((v.details as { paymentDueDays?: number }).paymentDueDays ?? 3);
+      wageDueAt = new Date(now.getTime() + days * 86400_000);
+    }
+    if (input.status === 'hired') {
+      // The hire is the employment record: nobody types it into the register a second time.
+      const [employer] = await db.select().from(employers).where(eq(employers.id, v.employerId));
+      const monthly = input.monthlyIncomeFen ?? (v.payUnit === 'month' ? Math.round((v.payMinFen + v.payMaxFen) / 2) : undefined);
+      await startEmploymentIn(
+        db,
+        ctx,
+        // The register is written for the worker's own record, wherever the post's station sits.
+        { ...actor, regionCode: inScope(actor, found.workerRegion) ? actor.regionCode : found.workerRegion },
+        a!.workerId,
+        { employerName: employer!.name, place: v.address ?? null, placeRegionCode: v.regionCode, startDate: input.startDate ?? shanghaiDate(now), monthlyIncomeFen: monthly ?? null },
+        { ...meta, source: 'market' },
+      );
+    }
+    const [row] = await db
+      .update(applications)
+      .set({
+        status: input.status,
+        holdsPlace,
+        wageDueAt,
+        updatedAt: now,
+        history: sql`${applications.history} || ${JSON.stringify([{ status: input.status, at: now.toISOString(), by: actor.accountId }])}::jsonb`,
+      })
+      .where(eq(applications.id, id))
+      .returning();
+    await recordAudit(db, { actorId: actor.accountId, action: `application.${input.status}`, entity: 'application', entityId: id, regionCode: v.regionCode, ...meta });
+    return presentApplication(row!, v, found.workerName);
+  });
+}
+
+/** After a completed gig the worker says whether the pay came; "not paid" opens a wage-arrears case. */
+export async function reportPayment(ctx: Ctx, actor: Actor, id: string, paid: boolean, amountFen: number | undefined, meta: Meta) {
+  const found = await scopedApplication(ctx.db, actor, id);
+  if (found.application.status !== 'completed') throw new Conflict('not completed', [{ path: 'body.paid', message: 'errors:detail.market.not_completed' }]);
+  const [row] = await ctx.db.update(applications).set({ paid, updatedAt: ctx.clock.now() }).where(eq(applications.id, id)).returning();
+  if (!paid) await openWageCase(ctx.db, found.application, found.vacancy, 'worker_report', amountFen ?? null, ctx.clock.now());
+  await recordAudit(ctx.db, { actorId: actor.accountId, action: paid ? 'application.paid' : 'application.unpaid', entity: 'application', entityId: id, regionCode: found.vacancy.regionCode, ...meta });
+  return presentApplication(row!, found.vacancy, found.workerName);
+}
+
+async function openWageCase(db: Db, a: Application, v: Vacancy, reason: string, amountFen: number | null, now: Date): Promise<void> {
+  const [w] = await db.select({ regionCode: workers.regionCode }).from(workers).where(eq(workers.id, a.workerId));
+  await db
+    .insert(wageCases)
+    .values({ applicationId: a.id, workerId: a.workerId, employerId: v.employerId, regionCode: w!.regionCode, amountFen, reason, openedAt: now })
+    .onConflictDoNothing({ target: wageCases.applicationId });
+}
+
+/** The scheduled job: completed gigs whose pay is past due and unconfirmed become wage cases. */
+export async function openOverdueWageCases(ctx: Pick<AppContext, 'db' | 'clock'>): Promise<number> {
+  const overdue = await ctx.db
+    .select({ application: applications, vacancy: vacancies })
+    .from(applications)
+    .innerJoin(vacancies, eq(vacancies.id, applications.vacancyId))
+    .where(and(eq(applications.status, 'completed'), isNull(applications.paid), lt(applications.wageDueAt, ctx.clock.now())));
+  for (const o of overdue) await openWageCase(ctx.db, o.application, o.vacancy, 'overdue', null, ctx.clock.now());
+  return overdue.length;
+}
+
+export async function listForVacancy(ctx: Ctx, actor: Actor, vacancyId: string, q: z.infer<typeof ApplicationListQuery>) {
+  const { vacancy } = await scopedVacancy(ctx.db, actor, vacancyId);
+  const where = and(eq(applications.vacancyId, vacancyId), q.status ? eq(applications.status, q.status) : undefined, q.workerId ? eq(applications.workerId, q.workerId) : undefined);
+  const [total] = await ctx.db.select({ n: count() }).from(applications).where(where);
+  const rows = await ctx.db
+    .select({ application: applications, workerName: workers.name })
+    .from(applications)
+    .innerJoin(workers, eq(workers.id, applications.workerId))
+    .where(where)
+    .orderBy(asc(applications.createdAt), asc(applications.id))
+    .offset((q.page - 1) * q.pageSize)
+    .limit(q.pageSize);
+  return { items: rows.map((r) => presentApplication(r.application, vacancy, r.workerName)), page: q.page, pageSize: q.pageSize, total: total?.n ?? 0 };
+}
+
+export async function getApplication(ctx: Ctx, actor: Actor, id: string) {
+  const found = await scopedApplication(ctx.db, actor, id);
+  return presentApplication(found.application, found.vacancy, found.workerName);
+}
+
+export async function listWageCases(ctx: Ctx, actor: Actor, status: 'open' | 'resolved' | undefined) {
+  const rows = await ctx.db
+    .select()
+    .from(wageCases)
+    .where(and(sql`${wageCases.regionCode} like ${actor.regionCode + '%'}`, status ? eq(wageCases.status, status) : undefined))
+    .orderBy(asc(wageCases.openedAt));
+  return { items: rows.map(presentWageCase) };
+}
+
+export async function resolveWageCase(ctx: Ctx, actor: Actor, id: string, note: string, meta: Meta) {
+  const [c] = await ctx.db.select().from(wageCases).where(eq(wageCases.id, id));
+  if (!c || !inScope(actor, c.regionCode)) throw new NotFound('wage case', id);
+  const [row] = await ctx.db.update(wageCases).set({ status: 'resolved', resolvedAt: ctx.clock.now(), note }).where(eq(wageCases.id, id)).returning();
+  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'wage_case.resolve', entity: 'wage_case', entityId: id, regionCode: c.regionCode, ...meta });
+  return presentWageCase(row!);
+}
+
+function presentWageCase(c: typeof wageCases.$inferSelect) {
+  return {
+    id: c.id,
+    applicationId: c.applicationId,
+    workerId: c.workerId,
+    employerId: c.employerId,
+    regionCode: c.regionCode,
+    amountFen: c.amountFen,
+    reason: c.reason,
+    status: c.status,
+    openedAt: c.openedAt.toISOString(),
+    resolvedAt: c.resolvedAt?.toISOString() ?? null,
+    note: c.note,
+  };
+}

@@ -1,0 +1,176 @@
+import { and, count, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import type { z } from 'zod';
+import { assertInScope, inScope, type Actor } from '../access/actor';
+import { recordAudit } from '../audit/service';
+import type { AppContext } from '../context';
+import type { Db } from '../db/client';
+import { employers, vacancies } from '../db/schema';
+import { zodDetails } from '../http/zod-details';
+import { translator } from '../i18n';
+import { inRegion, regionExists } from '../registry/queries';
+import { searchQuery, searchVector } from '../shared/chinese';
+import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
+import { scopedEmployer } from './employers';
+import { checkPublicWelfarePost } from './policy';
+import { presentVacancy } from './present';
+import { DETAIL_SCHEMAS, type VacancyCreate, type VacancyListQuery, type VacancyPatch } from './schemas';
+
+type Ctx = Pick<AppContext, 'db' | 'clock'>;
+type Meta = { requestId?: string; ip?: string };
+
+const DAY = 86400_000;
+
+export async function scopedVacancy(db: Db, actor: Actor, id: string) {
+  const [row] = await db
+    .select({ vacancy: vacancies, employerName: employers.name })
+    .from(vacancies)
+    .innerJoin(employers, eq(employers.id, vacancies.employerId))
+    .where(eq(vacancies.id, id))
+    .limit(1);
+  if (!row) throw new NotFound('vacancy', id);
+  assertInScope(actor, row.vacancy.regionCode, 'vacancy', id);
+  return row;
+}
+
+/** Kind-specific facts, parsed by the kind's own schema so a gig without a date is refused. */
+function parseDetails(kind: VacancyCreate['kind'], details: Record<string, unknown>): Record<string, unknown> {
+  const result = DETAIL_SCHEMAS[kind].safeParse(details);
+  if (!result.success) throw new ValidationFailed('invalid details', zodDetails(result.error.issues, 'body.details', translator('zh-CN')).map((d) => ({ path: d.path, message: 'errors:detail.market.details' })));
+  return result.data as Record<string, unknown>;
+}
+
+export async function createVacancy(ctx: Ctx, actor: Actor, input: VacancyCreate, meta: Meta) {
+  const employer = await scopedEmployer(ctx, actor, input.employerId).catch(() => {
+    throw new ValidationFailed('unknown employer', [{ path: 'body.employerId', message: 'errors:detail.market.unknown_employer' }]);
+  });
+  if (!inScope(actor, input.regionCode)) throw new Forbidden('region outside scope', [{ path: 'body.regionCode', message: 'errors:detail.region_out_of_scope' }]);
+  if (!(await regionExists(ctx.db, input.regionCode))) throw new ValidationFailed('unknown region', [{ path: 'body.regionCode', message: 'errors:detail.unknown_region' }]);
+  if (input.payMaxFen < input.payMinFen) throw new ValidationFailed('pay range', [{ path: 'body.payMaxFen', message: 'errors:detail.market.pay_range' }]);
+  if ((input.lat == null) !== (input.lng == null)) throw new ValidationFailed('location pair', [{ path: 'body.lat', message: 'errors:detail.location_pair' }]);
+  const details = parseDetails(input.kind, input.details);
+  if (input.kind === 'public_welfare') {
+    checkPublicWelfarePost({ title: input.title, description: input.description, requirements: input.requirements, contractMonths: details.contractMonths as number | undefined });
+  }
+  if (input.publish && !employer.verifiedAt) {
+    throw new Conflict('employer not verified', [{ path: 'body.employerId', message: 'errors:detail.market.employer_unverified' }]);
+  }
+  const now = ctx.clock.now();
+  const expiresAt = input.expiresAt
+    ? new Date(input.expiresAt)
+    : input.kind === 'gig'
+      ? new Date(`${details.date as string}T23:59:59+08:00`)
+      : new Date(now.getTime() + 30 * DAY);
+  if (expiresAt <= now) throw new ValidationFailed('already expired', [{ path: 'body.expiresAt', message: 'errors:detail.market.expired' }]);
+  const [row] = await ctx.db
+    .insert(vacancies)
+    .values({
+      employerId: employer.id,
+      kind: input.kind,
+      title: input.title,
+      description: input.description,
+      requirements: input.requirements,
+      regionCode: input.regionCode,
+      address: input.address ?? null,
+      lat: input.lat ?? null,
+      lng: input.lng ?? null,
+      payMinFen: input.payMinFen,
+      payMaxFen: input.payMaxFen,
+      payUnit: input.payUnit,
+      requiredSkills: [...new Set(input.requiredSkills)],
+      hours: input.hours ?? null,
+      headcount: input.headcount,
+      status: input.publish ? 'open' : 'draft',
+      expiresAt,
+      details,
+      search: searchVector(input.title, input.description, input.requiredSkills.join(' '), employer.name),
+      createdBy: actor.accountId,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning();
+  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'vacancy.create', entity: 'vacancy', entityId: row!.id, regionCode: row!.regionCode, ...meta });
+  return presentVacancy(row!, employer.name);
+}
+
+export async function updateVacancy(ctx: Ctx, actor: Actor, id: string, patch: VacancyPatch, meta: Meta) {
+  const { vacancy: v, employerName } = await scopedVacancy(ctx.db, actor, id);
+  const next = { ...v, ...patch };
+  if (next.payMaxFen < next.payMinFen) throw new ValidationFailed('pay range', [{ path: 'body.payMaxFen', message: 'errors:detail.market.pay_range' }]);
+  if (patch.headcount !== undefined && patch.headcount < v.filled) {
+    throw new Conflict('headcount below filled', [{ path: 'body.headcount', message: 'errors:detail.market.headcount_below_filled' }]);
+  }
+  if (v.kind === 'public_welfare') {
+    checkPublicWelfarePost({ title: next.title, description: next.description, requirements: next.requirements, contractMonths: v.details.contractMonths as number | undefined });
+  }
+  let status = v.status;
+  if (patch.status === 'open') {
+    if (!['draft', 'closed'].includes(v.status)) throw new Conflict('cannot open', [{ path: 'body.status', message: 'errors:detail.market.bad_transition' }]);
+    const [e] = await ctx.db.select().from(employers).where(eq(employers.id, v.employerId));
+    if (!e?.verifiedAt) throw new Conflict('employer not verified', [{ path: 'body.status', message: 'errors:detail.market.employer_unverified' }]);
+    status = next.filled >= next.headcount ? 'filled' : 'open';
+  } else if (patch.status === 'closed') {
+    status = 'closed';
+  } else if (patch.headcount !== undefined && (v.status === 'open' || v.status === 'filled')) {
+    status = v.filled >= patch.headcount ? 'filled' : 'open';
+  }
+  const expiresAt = patch.expiresAt ? new Date(patch.expiresAt) : v.expiresAt;
+  if (status === 'open' && expiresAt <= ctx.clock.now()) throw new ValidationFailed('already expired', [{ path: 'body.expiresAt', message: 'errors:detail.market.expired' }]);
+  const [row] = await ctx.db
+    .update(vacancies)
+    .set({
+      title: next.title,
+      description: next.description,
+      requirements: next.requirements,
+      payMinFen: next.payMinFen,
+      payMaxFen: next.payMaxFen,
+      headcount: next.headcount,
+      expiresAt,
+      status,
+      search: searchVector(next.title, next.description, v.requiredSkills.join(' '), employerName),
+      updatedAt: ctx.clock.now(),
+    })
+    .where(and(eq(vacancies.id, id), sql`${vacancies.filled} <= ${next.headcount}`))
+    .returning();
+  if (!row) throw new Conflict('headcount below filled', [{ path: 'body.headcount', message: 'errors:detail.market.headcount_below_filled' }]);
+  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'vacancy.update', entity: 'vacancy', entityId: id, regionCode: v.regionCode, details: { fields: Object.keys(patch) }, ...meta });
+  return presentVacancy(row, employerName);
+}
+
+export async function getVacancy(ctx: Ctx, actor: Actor, id: string) {
+  const { vacancy, employerName } = await scopedVacancy(ctx.db, actor, id);
+  return presentVacancy(vacancy, employerName);
+}
+
+export async function listVacancies(ctx: Ctx, actor: Actor, q: z.infer<typeof VacancyListQuery>) {
+  const scope = q.regionCode ?? actor.regionCode;
+  if (!inScope(actor, scope)) return { items: [], page: q.page, pageSize: q.pageSize, total: 0 };
+  const query = q.q ? searchQuery(q.q) : undefined;
+  if (q.q && !query) return { items: [], page: q.page, pageSize: q.pageSize, total: 0 };
+  const where = and(
+    inRegion(vacancies.regionCode, scope),
+    q.kind ? eq(vacancies.kind, q.kind) : undefined,
+    q.status ? eq(vacancies.status, q.status) : undefined,
+    q.employerId ? eq(vacancies.employerId, q.employerId) : undefined,
+    query ? sql`${vacancies.search} @@ ${query}` : undefined,
+  );
+  const [total] = await ctx.db.select({ n: count() }).from(vacancies).where(where);
+  const rows = await ctx.db
+    .select({ vacancy: vacancies, employerName: employers.name })
+    .from(vacancies)
+    .innerJoin(employers, eq(employers.id, vacancies.employerId))
+    .where(where)
+    .orderBy(...(query ? [desc(sql`ts_rank(${vacancies.search}, ${query})`)] : []), desc(vacancies.createdAt), desc(vacancies.id))
+    .offset((q.page - 1) * q.pageSize)
+    .limit(q.pageSize);
+  return { items: rows.map((r) => presentVacancy(r.vacancy, r.employerName)), page: q.page, pageSize: q.pageSize, total: total?.n ?? 0 };
+}
+
+/** The scheduled job: posts past their date close by themselves. */
+export async function expireVacancies(ctx: Ctx): Promise<number> {
+  const expired = await ctx.db
+    .update(vacancies)
+    .set({ status: 'expired', updatedAt: ctx.clock.now() })
+    .where(and(inArray(vacancies.status, ['open', 'draft']), lt(vacancies.expiresAt, ctx.clock.now())))
+    .returning({ id: vacancies.id });
+  return expired.length;
+}
