@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import Redis, { type RedisOptions } from 'ioredis';
@@ -163,7 +163,13 @@ export async function openRedis(settings: RedisSettings, logger: Logger): Promis
           c.disconnect();
         }
       }
-      if (child && child.exitCode === null) child.kill('SIGTERM');
+      if (child && child.exitCode === null) {
+        // Wait for our private server to write its data and exit, so the next start finds it gone, not dying.
+        const exited = new Promise<void>((resolveExit) => child!.once('exit', () => resolveExit()));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+        rmSync(join(settings.dataDir, 'redis', 'port'), { force: true });
+      }
     },
   };
 }
