@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, gte, like, ne, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, gt, gte, like, ne, sql, type SQL } from 'drizzle-orm';
 import type { TFunction } from 'i18next';
 import { assertInScope, type Actor } from '../access/actor';
 import type { AppContext } from '../context';
@@ -48,8 +48,15 @@ function overlap(a: readonly string[], b: readonly string[]): string[] {
 }
 
 /** Scores a post for a person; undefined when it does not fit at all (too far for a gig, pays under their floor). */
-export function scoreVacancy(w: Pick<Worker, 'homeLat' | 'homeLng' | 'skills' | 'laborCapacity' | 'payFloorFen' | 'intention' | 'regionCode' | 'employed'>, v: Vacancy, radiusKm: number, t: TFunction): Scored | undefined {
+export function scoreVacancy(
+  w: Pick<Worker, 'homeLat' | 'homeLng' | 'skills' | 'laborCapacity' | 'payFloorFen' | 'intention' | 'regionCode' | 'employed'>,
+  v: Vacancy,
+  radiusKm: number,
+  /** Without a translator only the score is computed (reasons are written for the few shown). */
+  tr?: TFunction,
+): Scored | undefined {
   const reasons: string[] = [];
+  const t: TFunction = tr ?? (((key: string) => key) as unknown as TFunction);
   let score = 0;
   let d: number | null = null;
   if (w.homeLat != null && w.homeLng != null && v.lat != null && v.lng != null) {
@@ -129,29 +136,33 @@ export async function matchesFor(ctx: Ctx, w: Worker, opts: MatchOptions, t: TFu
   const radius = opts.radiusKm ?? ctx.config.market.radiusKm;
   const now = ctx.clock.now();
   const county = w.regionCode.slice(0, 6);
-  const results: Array<{ type: 'vacancy' | 'training'; id: string; title: string; kind: string } & Scored> = [];
+  const results: Array<{ type: 'vacancy' | 'training'; id: string; title: string; kind: string; explain?: () => string[] } & Scored> = [];
 
   if (opts.kind !== 'training') {
-    const applied = ctx.db.select({ id: applications.vacancyId }).from(applications).where(eq(applications.workerId, w.id));
-    const where: SQL[] = [eq(vacancies.status, 'open'), gt(vacancies.expiresAt, now), notInArray(vacancies.id, applied)];
-    if (opts.kind) where.push(eq(vacancies.kind, opts.kind));
-    const near =
-      w.homeLat != null && w.homeLng != null
-        ? (() => {
-            const [latB, lngB] = box(w.homeLat, w.homeLng, Math.max(radius, 30));
-            return sql`(${vacancies.lat} ${latB} and ${vacancies.lng} ${lngB})`;
-          })()
-        : undefined;
-    const place = or(like(vacancies.regionCode, `${county}%`), near, w.intention === 'out_of_county' ? ne(vacancies.kind, 'gig') : undefined);
-    const rows = await ctx.db
-      .select()
-      .from(vacancies)
-      .where(and(...where, place))
-      .orderBy(desc(vacancies.createdAt))
-      .limit(1000);
-    for (const v of rows) {
-      const s = scoreVacancy(w, v, radius, t);
-      if (s) results.push({ type: 'vacancy', id: v.id, title: v.title, kind: v.kind, ...s });
+    const appliedRows = await ctx.db.select({ id: applications.vacancyId }).from(applications).where(eq(applications.workerId, w.id));
+    const applied = new Set(appliedRows.map((r) => r.id));
+    const base: SQL[] = [eq(vacancies.status, 'open'), gt(vacancies.expiresAt, now)];
+    if (opts.kind) base.push(eq(vacancies.kind, opts.kind));
+    const { search: _search, ...columns } = getTableColumns(vacancies);
+    const pick = (extra: SQL | undefined, limit: number) => ctx.db.select(columns).from(vacancies).where(and(...base, extra)).limit(limit);
+    // Gathered by index from each angle that can fit: near home, in the home county, and elsewhere for those who will go.
+    const hasHome = w.homeLat != null && w.homeLng != null;
+    // A gig must lie inside the circle when home is known, so the circle alone is searched then.
+    const angles = opts.kind === 'gig' && hasHome ? [] : [pick(like(vacancies.regionCode, `${county}%`), 1000)];
+    if (hasHome) {
+      const [latB, lngB] = box(w.homeLat!, w.homeLng!, opts.kind === 'gig' ? radius : Math.max(radius, 30));
+      angles.push(pick(sql`${vacancies.lat} ${latB} and ${vacancies.lng} ${lngB}`, 1000));
+    }
+    if (w.intention === 'out_of_county' && opts.kind !== 'gig') angles.push(pick(ne(vacancies.kind, 'gig'), 300));
+    const seen = new Set<string>();
+    for (const rows of await Promise.all(angles)) {
+      for (const v of rows) {
+        if (seen.has(v.id) || applied.has(v.id)) continue;
+        seen.add(v.id);
+        const full = { ...v, search: null };
+        const s = scoreVacancy(w, full, radius);
+        if (s) results.push({ type: 'vacancy', id: v.id, title: v.title, kind: v.kind, ...s, explain: () => scoreVacancy(w, full, radius, t)!.reasons });
+      }
     }
   }
   if (!opts.kind || opts.kind === 'training') {
@@ -163,15 +174,39 @@ export async function matchesFor(ctx: Ctx, w: Worker, opts: MatchOptions, t: TFu
     for (const s of rows) results.push({ type: 'training', id: s.id, title: s.title, kind: s.kind, ...scoreTraining(w, s, radius, t) });
   }
   results.sort((a, b) => b.score - a.score || (a.distanceKm ?? 1e9) - (b.distanceKm ?? 1e9) || a.id.localeCompare(b.id));
-  return results.slice(0, opts.limit).map((r) => ({ ...r, summary: r.reasons.join(' · ') }));
+  return results.slice(0, opts.limit).map(({ explain, ...r }) => {
+    const reasons = explain ? explain() : r.reasons;
+    return { ...r, reasons, summary: reasons.join(' · ') };
+  });
 }
 
-/** People station staff should call for a post: unemployed first, skills, distance, and the post's own priorities. */
+type CandidateRow = Pick<Worker, 'id' | 'name' | 'homeLat' | 'homeLng' | 'skills' | 'laborCapacity' | 'payFloorFen' | 'intention' | 'regionCode' | 'employed'>;
+
+/** The columns matching reads about a person (never the encrypted ones). */
+const candidateColumns = {
+  id: workers.id,
+  name: workers.name,
+  homeLat: workers.homeLat,
+  homeLng: workers.homeLng,
+  skills: workers.skills,
+  laborCapacity: workers.laborCapacity,
+  payFloorFen: workers.payFloorFen,
+  intention: workers.intention,
+  regionCode: workers.regionCode,
+  employed: workers.employed,
+};
+
+/**
+ * People station staff should call for a post: unemployed first, skills, distance, and the post's
+ * own priorities. Candidates are gathered by index from a few angles (those with the skills, those
+ * nearby, those without work, and for public-welfare posts weak and partial labour), then scored.
+ */
 export async function candidatesForVacancy(ctx: Ctx, actor: Actor, vacancyId: string, opts: { limit: number; radiusKm?: number }, t: TFunction) {
   const { vacancy: v } = await scopedVacancy(ctx.db, actor, vacancyId);
   const radius = opts.radiusKm ?? ctx.config.market.radiusKm;
   const county = v.regionCode.slice(0, 6);
-  const applied = ctx.db.select({ id: applications.workerId }).from(applications).where(eq(applications.vacancyId, v.id));
+  const base = [eq(workers.status, 'active'), ne(workers.laborCapacity, 'none'), like(workers.regionCode, `${actor.regionCode}%`)];
+  const inCounty = like(workers.regionCode, `${county}%`);
   const near =
     v.lat != null && v.lng != null
       ? (() => {
@@ -179,34 +214,35 @@ export async function candidatesForVacancy(ctx: Ctx, actor: Actor, vacancyId: st
           return sql`(${workers.homeLat} ${latB} and ${workers.homeLng} ${lngB})`;
         })()
       : undefined;
-  const rows = await ctx.db
-    .select()
-    .from(workers)
-    .where(
-      and(
-        eq(workers.status, 'active'),
-        ne(workers.laborCapacity, 'none'),
-        like(workers.regionCode, `${actor.regionCode}%`),
-        v.kind === 'gig' && near ? near : or(like(workers.regionCode, `${county}%`), near),
-        notInArray(workers.id, applied),
-        v.requiredSkills.length && v.kind !== 'public_welfare' ? sql`(${workers.skills} && ${sql.param(v.requiredSkills)}::text[] or not ${workers.employed})` : undefined,
-      ),
-    )
-    .orderBy(workers.employed, desc(workers.lastActivityAt))
-    .limit(3000);
+  const area = v.kind === 'gig' && near ? near : inCounty;
+  const pick = (extra: SQL | undefined, limit: number): Promise<CandidateRow[]> =>
+    ctx.db
+      .select(candidateColumns)
+      .from(workers)
+      .where(and(...base, area, extra))
+      .limit(limit);
+  const angles: Array<Promise<CandidateRow[]>> = [];
+  if (v.requiredSkills.length) angles.push(pick(sql`${workers.skills} && ${sql.param(v.requiredSkills)}::text[]`, 1500));
+  angles.push(pick(eq(workers.employed, false), 1000));
+  if (near && v.kind !== 'gig') angles.push(pick(near, 1000));
+  if (v.kind === 'public_welfare') angles.push(pick(sql`${workers.laborCapacity} in ('weak', 'partial')`, 1000));
+  const appliedRows = await ctx.db.select({ id: applications.workerId }).from(applications).where(eq(applications.vacancyId, v.id));
+  const applied = new Set(appliedRows.map((r) => r.id));
+  const seen = new Set<string>();
   const scored = [];
-  for (const w of rows) {
-    const s = scoreVacancy(w, v, radius, t);
-    if (!s) continue;
-    let score = s.score;
-    const reasons = [...s.reasons];
-    if (!w.employed) {
-      score += 2;
-      reasons.unshift(t('market:reason.unemployed'));
+  for (const rows of await Promise.all(angles)) {
+    for (const w of rows) {
+      if (seen.has(w.id) || applied.has(w.id)) continue;
+      seen.add(w.id);
+      const s = scoreVacancy(w, v, radius);
+      if (!s) continue;
+      const score = s.score + (w.employed ? 0 : 2);
+      scored.push({ w, workerId: w.id, name: w.name, score: Math.round(score * 1000) / 1000, distanceKm: s.distanceKm });
     }
-    scored.push({ workerId: w.id, name: w.name, score: Math.round(score * 1000) / 1000, distanceKm: s.distanceKm, reasons });
   }
   scored.sort((a, b) => b.score - a.score || (a.distanceKm ?? 1e9) - (b.distanceKm ?? 1e9) || a.workerId.localeCompare(b.workerId));
-  return scored.slice(0, opts.limit).map((c) => ({ ...c, summary: c.reasons.join(' · ') }));
+  return scored.slice(0, opts.limit).map(({ w, ...c }) => {
+    const reasons = [...(w.employed ? [] : [t('market:reason.unemployed')]), ...scoreVacancy(w, v, radius, t)!.reasons];
+    return { ...c, reasons, summary: reasons.join(' · ') };
+  });
 }
-

@@ -83,6 +83,8 @@ export const workers = pgTable(
     index('workers_phone_hash_idx').on(t.phoneHash),
     index('workers_region_idx').on(t.regionCode.op('text_pattern_ops')),
     index('workers_household_idx').on(t.householdId),
+    index('workers_home_idx').on(t.homeLat, t.homeLng),
+    index('workers_skills_idx').using('gin', t.skills),
     check('workers_geo_pair', sql`(${t.homeLat} is null) = (${t.homeLng} is null)`),
     check('workers_geo_range', sql`${t.homeLat} is null or (${t.homeLat} between -90 and 90 and ${t.homeLng} between -180 and 180)`),
     check('workers_monitoring_type', sql`(${t.category} = 'monitored') = (${t.monitoringType} is not null)`),
