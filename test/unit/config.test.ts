@@ -75,4 +75,10 @@ describe('configuration', () => {
     expect(loadConfig({ DATA_DIR: tmp(), REGION_ROOT: '53' }).regionRoot).toBe('53');
     expect(problems({ REGION_ROOT: '53a' })[0]).toMatch(/^REGION_ROOT:/);
   });
+
+  it('reads the gig circle radius in kilometres', () => {
+    expect(loadConfig({ DATA_DIR: tmp() }).market.radiusKm).toBe(5);
+    expect(loadConfig({ DATA_DIR: tmp(), MATCH_RADIUS_KM: '2.5' }).market.radiusKm).toBe(2.5);
+    expect(problems({ MATCH_RADIUS_KM: 'far' })[0]).toMatch(/^MATCH_RADIUS_KM: expected kilometres from 0.5 to 500, got "far"/);
+  });
 });
