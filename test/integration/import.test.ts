@@ -8,16 +8,7 @@ import { createHarness, type Harness } from '../helpers/harness';
 import { REGIONS, seedRegions, validIdNumber } from '../helpers/factories';
 import { appOf, signIn, type Staff } from '../helpers/api';
 import { csv, FORM_HEADER, officialXlsx } from '../helpers/sheets';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function until(fn: () => Promise<any>, ok: (v: any) => boolean, ms = 20_000): Promise<any> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > end) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { until } from '../helpers/wait';
 
 describe('importing the official form (农村贫困劳动力就业信息表, seed 003)', () => {
   let h: Harness;
@@ -97,7 +88,7 @@ describe('importing the official form (农村贫困劳动力就业信息表, see
     expect(res.body.totalRows).toBe(4);
     const done = await until(
       async () => (await station.get(`/api/v1/imports/${res.body.id}`)).body,
-      (b: { status: string }) => b.status === 'done',
+      (b) => b.status === 'done',
     );
     expect(done).toMatchObject({ status: 'done', progress: { processed: 4, total: 4, percent: 100 }, counts: { created: 3, updated: 0, unchanged: 0, rejected: 1 } });
     expect(done.rows).toEqual([{ row: 8, column: '证件号码', reason: '身份证号码应为 18 位：17 位数字加最后一位数字或 X' }]);
@@ -127,7 +118,7 @@ describe('importing the official form (农村贫困劳动力就业信息表, see
     const second = await upload(again, '元阳县.xlsx');
     const secondDone = await until(
       async () => (await station.get(`/api/v1/imports/${second.body.id}`)).body,
-      (x: { status: string }) => x.status === 'done',
+      (x) => x.status === 'done',
     );
     expect(secondDone.counts).toEqual({ created: 0, updated: 1, unchanged: 2, rejected: 0 });
     const [li] = await h.ctx.db.select().from(workers).where(eq(workers.name, '李阿四'));
@@ -144,7 +135,7 @@ describe('importing the official form (农村贫困劳动力就业信息表, see
       ['女儿乙', '女', child, '普通劳动力', '否', head, '是', REGIONS.villageA.code],
     ]);
     const res = await upload(file, 'hh.csv');
-    await until(async () => (await station.get(`/api/v1/imports/${res.body.id}`)).body, (x: { status: string }) => x.status === 'done');
+    await until(async () => (await station.get(`/api/v1/imports/${res.body.id}`)).body, (x) => x.status === 'done');
     const members = await h.ctx.db.select().from(workers).where(eq(workers.regionCode, REGIONS.villageA.code));
     const ids = new Set(members.filter((m) => ['户主甲', '女儿乙'].includes(m.name)).map((m) => m.householdId));
     expect(ids.size).toBe(1);

@@ -6,16 +6,8 @@ import { ManualClock } from '../../src/shared/clock';
 import { handlers } from '../../jobs/handlers';
 import { checkHandlers, startWorkers, type Workers } from '../../jobs/workers';
 import { createHarness, type Harness } from '../helpers/harness';
+import { until } from '../helpers/wait';
 import { makeAccount, seedRegions } from '../helpers/factories';
-
-async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > until) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('queues', () => {
   let h: Harness;
@@ -51,7 +43,7 @@ describe('queues', () => {
     ]);
     workers = startWorkers(h.ctx);
     const id = await h.ctx.queues.enqueue('maintenance', 'purge-sessions', {});
-    const job = await waitFor(
+    const job = await until(
       async () => h.ctx.queues.queue('maintenance').getJob(id),
       (j) => j?.finishedOn !== undefined,
     );
@@ -64,7 +56,7 @@ describe('queues', () => {
     workers = startWorkers(h.ctx);
     const raw = new Queue('maintenance', { connection: h.ctx.redis.connect(), prefix: h.ctx.queues.prefix });
     const job = await raw.add('purge-sessions', { injected: 'x' }, { attempts: 5 });
-    const failed = await waitFor(
+    const failed = await until(
       async () => raw.getJob(String(job.id)),
       (j) => Boolean(j?.failedReason),
     );
