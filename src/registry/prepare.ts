@@ -103,3 +103,27 @@ export function prepareWorker(f: WorkerFields, vault: PiiVault, today: Date): { 
     },
   };
 }
+
+/** A registered person's fields as they stand, to merge a correction or an imported row into. */
+export function existingFields(w: typeof workers.$inferSelect, vault: PiiVault): WorkerFields {
+  return {
+    name: w.name,
+    idNumber: vault.decrypt(w.idNumberEnc),
+    phone: w.phoneEnc ? vault.decrypt(w.phoneEnc) : null,
+    ethnicity: w.ethnicity,
+    politicalStatus: w.politicalStatus,
+    education: w.education,
+    health: w.health,
+    laborCapacity: w.laborCapacity,
+    category: w.category,
+    monitoringType: w.monitoringType,
+    intention: w.intention,
+    serviceNeeds: w.serviceNeeds,
+    skills: w.skills,
+    regionCode: w.regionCode,
+    homeLat: w.homeLat,
+    homeLng: w.homeLng,
+    preferredLanguage: w.preferredLanguage as 'zh-CN' | 'en',
+    payFloorFen: w.payFloorFen,
+  };
+}

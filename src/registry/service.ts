@@ -9,7 +9,7 @@ import { normalizePhone } from '../pii/phone';
 import { normalizeResidentId, parseResidentId } from '../pii/resident-id';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
 import { dayBefore, shanghaiDate } from '../shared/time';
-import { prepareWorker, type Problem, type WorkerFields } from './prepare';
+import { existingFields, prepareWorker, type Problem, type WorkerFields } from './prepare';
 import { presentEmployment, presentWorker } from './present';
 import * as q from './queries';
 import type {
@@ -73,7 +73,14 @@ export async function createWorker(ctx: RegistryCtx, actor: Actor, input: Worker
     .onConflictDoNothing({ target: workers.idNumberHash })
     .returning();
   const w = inserted[0];
-  if (!w) throw new Conflict('duplicate id number', [{ path: 'body.idNumber', message: 'errors:detail.id_number.duplicate' }]);
+  if (!w) {
+    // The same answer whichever region holds the person; an attempt on someone registered elsewhere is recorded.
+    const holder = await q.findWorkerByIdHash(ctx.db, prepared.row.idNumberHash);
+    if (holder && !inScope(actor, holder.regionCode)) {
+      await recordAudit(ctx.db, { actorId: actor.accountId, action: 'worker.duplicate_elsewhere', entity: 'worker', entityId: holder.id, regionCode: holder.regionCode, ...meta });
+    }
+    throw new Conflict('duplicate id number', [{ path: 'body.idNumber', message: 'errors:detail.id_number.duplicate' }]);
+  }
   await recordAudit(ctx.db, { actorId: actor.accountId, action: 'worker.create', entity: 'worker', entityId: w.id, regionCode: w.regionCode, ...meta });
   return view(ctx, w);
 }
@@ -138,24 +145,7 @@ export async function updateWorker(ctx: RegistryCtx, actor: Actor, id: string, p
   if (patch.householdId) await assertHousehold(ctx.db, actor, patch.householdId);
   const { version, householdId, ...changes } = patch;
   const merged: WorkerFields = {
-    name: w.name,
-    idNumber: ctx.pii.decrypt(w.idNumberEnc),
-    phone: w.phoneEnc ? ctx.pii.decrypt(w.phoneEnc) : null,
-    ethnicity: w.ethnicity,
-    politicalStatus: w.politicalStatus,
-    education: w.education,
-    health: w.health,
-    laborCapacity: w.laborCapacity,
-    category: w.category,
-    monitoringType: w.monitoringType,
-    intention: w.intention,
-    serviceNeeds: w.serviceNeeds,
-    skills: w.skills,
-    regionCode: w.regionCode,
-    homeLat: w.homeLat,
-    homeLng: w.homeLng,
-    preferredLanguage: w.preferredLanguage as 'zh-CN' | 'en',
-    payFloorFen: w.payFloorFen,
+    ...existingFields(w, ctx.pii),
     ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)),
   };
   if (changes.category && changes.category !== 'monitored' && changes.monitoringType === undefined) merged.monitoringType = null;

@@ -164,4 +164,48 @@ describe('importing the official form (农村贫困劳动力就业信息表, see
     const res = await upload(csv([FORM_HEADER]), 'x.csv', `?dryRun=true&regionCode=${REGIONS.countyB.code}`);
     expect(res.status).toBe(403);
   });
+
+  it('a re-import of the short official form keeps what it does not mention (village, skills, location)', async () => {
+    const idNumber = validIdNumber({ birth: '1983-03-03' });
+    const made = await station.post('/api/v1/workers', { name: '杨阿三', idNumber, regionCode: REGIONS.villageA.code, skills: ['电焊'], homeLat: 23.2, homeLng: 102.8, laborCapacity: 'full' });
+    expect(made.status).toBe(201);
+    const file = csv([FORM_HEADER, ['1', '杨阿三', '男', idNumber, '彝族', '群众', '初中', '健康', '普通劳动力', '', '否', '', '', '', '县外', '']]);
+    const dry = await upload(file, 'short.csv', '?dryRun=true');
+    expect(dry.body.counts).toEqual({ created: 0, updated: 1, unchanged: 0, rejected: 0 });
+    const res = await upload(file, 'short.csv');
+    await until(async () => (await station.get(`/api/v1/imports/${res.body.id}`)).body, (x) => x.status === 'done');
+    const after = (await station.get(`/api/v1/workers/${made.body.id}`)).body;
+    expect(after).toMatchObject({ regionCode: REGIONS.villageA.code, skills: ['电焊'], homeLat: 23.2, homeLng: 102.8, ethnicity: '彝族', intention: 'out_of_county' });
+  });
+
+  it('a householder registered in another county cannot be used to reach that household', async () => {
+    const countyB = await signIn(h, app, { role: 'county', regionCode: REGIONS.countyB.code });
+    const head = validIdNumber({ region: '532529', birth: '1958-08-08' });
+    const bFile = csv([['姓名', '性别', '证件号码', '户主证件号码', '是否易地搬迁', '行政区划代码'], ['县B户主', '男', head, head, '否', REGIONS.villageB.code]]);
+    const bImport = await request(app).post('/api/v1/imports').set('Authorization', `Bearer ${countyB.token}`).attach('file', bFile, 'b.csv');
+    await until(async () => (await countyB.get(`/api/v1/imports/${bImport.body.id}`)).body, (x) => x.status === 'done');
+    const [bHousehold] = await h.ctx.db.select().from(households).where(eq(households.headIdHash, h.ctx.pii.index('id', head)));
+    expect(bHousehold).toMatchObject({ relocated: false, regionCode: REGIONS.villageB.code });
+
+    const aFile = csv([['姓名', '性别', '证件号码', '户主证件号码', '是否易地搬迁'], ['县A家属', '女', validIdNumber({ sex: 'female' }), head, '是']]);
+    const dry = await upload(aFile, 'a.csv', '?dryRun=true');
+    expect(dry.body.counts.rejected).toBe(1);
+    expect(dry.body.rows[0]).toMatchObject({ column: '户主证件号码', reason: '此人无法在本地区登记或修改：可能已在其他地区登记，请联系县级管理员核实' });
+    const real = await upload(aFile, 'a.csv');
+    await until(async () => (await station.get(`/api/v1/imports/${real.body.id}`)).body, (x) => x.status === 'done');
+    const [still] = await h.ctx.db.select().from(households).where(eq(households.id, bHousehold!.id));
+    expect(still!.relocated).toBe(false);
+    const members = await h.ctx.db.select().from(workers).where(eq(workers.householdId, bHousehold!.id));
+    expect(members.map((m) => m.name)).toEqual(['县B户主']);
+  });
+
+  it('refuses a default region above county level, and codes that are not real divisions', async () => {
+    const pref = await signIn(h, app, { role: 'prefecture', regionCode: REGIONS.prefecture.code });
+    const res = await request(app).post('/api/v1/imports?dryRun=true').set('Authorization', `Bearer ${pref.token}`).attach('file', csv([FORM_HEADER]), 'x.csv');
+    expect(res.status).toBe(400);
+    expect(res.body.error.details[0].path).toBe('query.regionCode');
+    const file = csv([['姓名', '性别', '证件号码', '行政区划代码'], ['某人', '男', validIdNumber(), '532528999999']]);
+    const dry = await upload(file, 'x.csv', '?dryRun=true');
+    expect(dry.body.rows[0]).toMatchObject({ column: '行政区划代码', reason: '没有这个行政区划代码' });
+  });
 });

@@ -2,11 +2,11 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { inScope, type Actor } from '../../access/actor';
 import type { AppContext } from '../../context';
 import type { Db } from '../../db/client';
-import { employmentRecords, households, importRejections, imports, workers } from '../../db/schema';
+import { employmentRecords, households, importRejections, imports, regions, workers } from '../../db/schema';
 import { ValidationFailed } from '../../shared/errors';
 import { dayBefore, shanghaiDate } from '../../shared/time';
 import { bulkInsertJobs, bulkInsertWorkers } from '../bulk';
-import { prepareWorker, type PreparedWorker, type WorkerFields } from '../prepare';
+import { existingFields, prepareWorker, type PreparedWorker, type WorkerFields } from '../prepare';
 import { findHeader, type ColumnKey, type HeaderLayout } from './columns';
 import { readGrid, type Cell } from './read';
 import { isBlank, parseRow, type ParsedRow } from './rows';
@@ -137,20 +137,41 @@ export async function runImport(
         ? await db.select().from(employmentRecords).where(and(inArray(employmentRecords.workerId, existing.map((w) => w.id)), isNull(employmentRecords.endDate)))
         : [];
       const openByWorker = new Map(open.map((r) => [r.workerId, r]));
-      const householdIds = await resolveHouseholds(db, planned, Boolean(opts.apply));
+      // Region codes given in the file must be real divisions.
+      const codes = [...new Set(planned.map((p) => p.prepared.regionCode))];
+      const known = new Set(codes.length ? (await db.select({ code: regions.code }).from(regions).where(inArray(regions.code, codes))).map((r) => r.code) : []);
+      const householdIds = await resolveHouseholds(db, actor, planned.filter((p) => known.has(p.prepared.regionCode)), Boolean(opts.apply));
 
       const toInsert: Array<{ p: Planned; householdId: string | null }> = [];
       for (const p of planned) {
         const w = byHash.get(p.prepared.idNumberHash);
-        const householdId = p.headHash ? (householdIds.get(p.headHash) ?? null) : undefined;
+        const household = p.headHash ? householdIds.get(p.headHash) : undefined;
+        if (household === DENIED || (w && !inScope(actor, w.regionCode))) {
+          // The same answer whether the person or the household is held by another region.
+          chunkRejections.push({ row: p.row, column: columnHeader(sheet.layout, household === DENIED ? 'householdHeadId' : 'idNumber'), reason: 'errors:detail.import.cannot_register_here' });
+          continue;
+        }
+        const householdId = p.headHash ? (household ?? null) : undefined;
         if (!w) {
+          if (!known.has(p.prepared.regionCode)) {
+            chunkRejections.push({ row: p.row, column: columnHeader(sheet.layout, 'regionCode'), reason: 'errors:detail.unknown_region' });
+            continue;
+          }
           toInsert.push({ p, householdId: householdId ?? null });
           continue;
         }
-        if (!inScope(actor, w.regionCode)) {
-          chunkRejections.push({ row: p.row, column: columnHeader(sheet.layout, 'idNumber'), reason: 'errors:detail.import.other_region' });
+        // An existing person keeps whatever this row does not give: a short form never wipes a record.
+        const given = Object.fromEntries([...p.parsed.given].map((k) => [k, p.parsed.fields![k]]));
+        const merged = prepareWorker({ ...existingFields(w, ctx.pii), ...given }, ctx.pii, ctx.clock.now());
+        if (!merged.ok) {
+          chunkRejections.push(...merged.problems.map((x) => ({ row: p.row, column: columnHeader(sheet.layout, FIELD_COLUMN[x.field]), reason: x.reason })));
           continue;
         }
+        if (merged.row.regionCode !== w.regionCode && !known.has(merged.row.regionCode)) {
+          chunkRejections.push({ row: p.row, column: columnHeader(sheet.layout, 'regionCode'), reason: 'errors:detail.unknown_region' });
+          continue;
+        }
+        p.prepared = merged.row;
         const fieldsChanged = w.contentHash !== p.prepared.contentHash;
         const householdChanged = householdId !== undefined && householdId !== w.householdId;
         const job = employmentChange(p.parsed, openByWorker.get(w.id), today);
@@ -290,15 +311,21 @@ async function applyEmployment(db: Db, workerId: string, job: JobChange, actorId
   await db.update(workers).set({ employed: true }).where(eq(workers.id, workerId));
 }
 
-/** Households named by their householder's ID number: found again, or created in the row's region. */
-async function resolveHouseholds(db: Db, planned: Planned[], write: boolean): Promise<Map<string, string>> {
+const DENIED = 'denied';
+
+/**
+ * Households named by their householder's ID number: found again, or created in the row's region.
+ * One held by another region is marked DENIED: it is neither shown nor changed.
+ */
+async function resolveHouseholds(db: Db, actor: Actor, planned: Planned[], write: boolean): Promise<Map<string, string>> {
   const wanted = new Map<string, Planned>();
   for (const p of planned) if (p.headHash && !wanted.has(p.headHash)) wanted.set(p.headHash, p);
   if (!wanted.size) return new Map();
   const found = await db.select().from(households).where(inArray(households.headIdHash, [...wanted.keys()]));
-  const ids = new Map(found.map((h) => [h.headIdHash!, h.id]));
+  const ids = new Map(found.map((h) => [h.headIdHash!, inScope(actor, h.regionCode) ? h.id : DENIED]));
   for (const p of planned) {
     const hid = p.headHash ? ids.get(p.headHash) : undefined;
+    if (hid === DENIED) continue;
     if (write && hid && p.parsed.relocated !== undefined) await db.update(households).set({ relocated: p.parsed.relocated }).where(eq(households.id, hid));
   }
   const missing = [...wanted.entries()].filter(([h]) => !ids.has(h));

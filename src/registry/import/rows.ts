@@ -17,6 +17,8 @@ export interface ParsedRow {
   employment?: { employed: boolean; employerName: string | null; place: string | null; startDate: string | null; monthlyIncomeFen: number | null };
   householdHeadId?: string;
   relocated?: boolean;
+  /** The fields this row actually gives (a non-empty cell); an existing person keeps the others. */
+  given: Set<keyof WorkerFields>;
   problems: RowProblem[];
 }
 
@@ -25,6 +27,7 @@ export function text(cell: Cell | undefined): string | null {
   if (cell === null || cell === undefined) return null;
   if (cell instanceof Date) return cell.toISOString().slice(0, 10);
   const s = String(cell)
+    .replace(/\u0000/g, '')
     .replace(/[\uFF01-\uFF5E]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0))
     .replace(/\u3000/g, ' ')
     .trim();
@@ -144,7 +147,7 @@ export function parseRow(cells: Cell[], rowNumber: number, layout: HeaderLayout,
   if (relocated === 'invalid') problems.push({ column: header('relocated'), reason: 'errors:detail.import.yes_no' });
   const headRaw = text(get('householdHeadId'));
 
-  const result: ParsedRow = { row: rowNumber, problems };
+  const result: ParsedRow = { row: rowNumber, problems, given: new Set() };
   if (problems.length || !name || !idRaw) return result;
   result.fields = {
     name,
@@ -174,6 +177,14 @@ export function parseRow(cells: Cell[], rowNumber: number, layout: HeaderLayout,
   }
   if (headRaw) result.householdHeadId = normalizeResidentId(headRaw);
   if (relocated === true || relocated === false) result.relocated = relocated;
+  const cellOf: Partial<Record<keyof WorkerFields, ColumnKey>> = {
+    phone: 'phone', sex: 'sex', ethnicity: 'ethnicity', politicalStatus: 'politicalStatus', education: 'education', health: 'health',
+    laborCapacity: 'laborCapacity', category: 'category', monitoringType: 'monitoringType', intention: 'intention',
+    serviceNeeds: 'serviceNeeds', skills: 'skills', regionCode: 'regionCode',
+  };
+  result.given = new Set(['name', 'idNumber']);
+  for (const [field, column] of Object.entries(cellOf) as Array<[keyof WorkerFields, ColumnKey]>) if (text(get(column)) !== null) result.given.add(field);
+  if (result.given.has('monitoringType')) result.given.add('category');
   return result;
 }
 

@@ -5,7 +5,8 @@ import { assertInScope, inScope, type Actor } from '../../access/actor';
 import { recordAudit } from '../../audit/service';
 import type { AppContext } from '../../context';
 import { accounts, importRejections, imports } from '../../db/schema';
-import { Forbidden, NotFound, ValidationFailed } from '../../shared/errors';
+import { DomainError, Forbidden, NotFound, ValidationFailed } from '../../shared/errors';
+import { regionExists } from '../queries';
 import { readSheet, runImport, type Outcome, type Rejection } from './engine';
 
 type Ctx = Pick<AppContext, 'db' | 'pii' | 'clock'>;
@@ -20,15 +21,18 @@ export function presentRows(t: TFunction, rows: Rejection[]) {
   return rows.map((r) => ({ row: r.row, column: r.column, reason: reasonText(t, r.reason) }));
 }
 
-function checkRegion(actor: Actor, regionCode: string | undefined): string {
+/** People without a region column are placed in this region: it must exist and be a county or below. */
+async function checkRegion(ctx: Pick<AppContext, 'db'>, actor: Actor, regionCode: string | undefined): Promise<string> {
   const region = regionCode ?? actor.regionCode;
   if (!inScope(actor, region)) throw new Forbidden('region outside scope', [{ path: 'query.regionCode', message: 'errors:detail.region_out_of_scope' }]);
+  if (region.length < 6) throw new ValidationFailed('region too high', [{ path: 'query.regionCode', message: 'errors:detail.import_region' }]);
+  if (!(await regionExists(ctx.db, region))) throw new ValidationFailed('unknown region', [{ path: 'query.regionCode', message: 'errors:detail.unknown_region' }]);
   return region;
 }
 
 /** Reads the file and reports what would happen to every row, writing nothing. */
 export async function dryRun(ctx: Ctx, actor: Actor, file: { fileName: string; data: Buffer }, regionCode: string | undefined): Promise<Outcome> {
-  const region = checkRegion(actor, regionCode);
+  const region = await checkRegion(ctx, actor, regionCode);
   const sheet = await readSheet(file.fileName, file.data);
   return runImport(ctx, actor, sheet, { regionCode: region });
 }
@@ -41,7 +45,7 @@ export async function startImport(
   regionCode: string | undefined,
   meta: { requestId?: string; ip?: string },
 ): Promise<{ id: string; totalRows: number }> {
-  const region = checkRegion(actor, regionCode);
+  const region = await checkRegion(ctx, actor, regionCode);
   // Read it now, so an unreadable file is refused with a clear message instead of failing later.
   const sheet = await readSheet(file.fileName, file.data);
   const [row] = await ctx.db
@@ -59,7 +63,10 @@ export async function executeImport(ctx: Ctx, importId: string, lastAttempt: boo
   if (!imp) throw new NotFound('import', importId);
   if (imp.status === 'done' || imp.status === 'failed') return { status: imp.status };
   const [owner] = await ctx.db.select().from(accounts).where(eq(accounts.id, imp.createdBy)).limit(1);
-  if (!owner || !imp.file) throw new ValidationFailed('import cannot run: owner or file missing');
+  if (!owner || !imp.file) {
+    await ctx.db.update(imports).set({ status: 'failed', error: 'missing', file: null, finishedAt: ctx.clock.now() }).where(eq(imports.id, importId));
+    throw new ValidationFailed('import cannot run: owner or file missing');
+  }
   const actor: Actor = {
     accountId: owner.id,
     username: owner.username,
@@ -82,10 +89,11 @@ export async function executeImport(ctx: Ctx, importId: string, lastAttempt: boo
     await ctx.db.update(imports).set({ status: 'done', file: null, finishedAt: ctx.clock.now() }).where(eq(imports.id, importId));
     return { status: 'done' };
   } catch (err) {
-    if (lastAttempt) {
+    // Domain errors are not retried (the worker turns them into unrecoverable failures), so they end it too.
+    if (lastAttempt || err instanceof DomainError) {
       await ctx.db
         .update(imports)
-        .set({ status: 'failed', error: (err as Error).name, finishedAt: ctx.clock.now() })
+        .set({ status: 'failed', error: (err as Error).name, file: null, finishedAt: ctx.clock.now() })
         .where(eq(imports.id, importId));
     }
     throw err;
