@@ -4,6 +4,7 @@
  */
 export function normalizeInput(text: string): string {
   return text
+    .replaceAll('\u0000', '')
     .replace(/[\uFF01-\uFF5E]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0))
     .replace(/\u3000/g, ' ')
     .replace(/\s+/g, ' ')

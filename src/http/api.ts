@@ -80,6 +80,9 @@ export class Api {
       }
       const parse = (schema: z.ZodType | undefined, value: unknown, where: string) => {
         if (!schema) return undefined;
+        // PostgreSQL text cannot hold a NUL character: refuse it here rather than fail later.
+        const nul = nulPath(value, where);
+        if (nul) throw new ValidationFailed('nul character', [{ path: nul, message: 'errors:detail.nul' }]);
         const result = schema.safeParse(value, { reportInput: true });
         if (!result.success) throw new ValidationFailed('invalid request', zodDetails(result.error.issues, where, t));
         return result.data;
@@ -140,4 +143,15 @@ export class Api {
     };
     this.registry.registerPath(config);
   }
+}
+
+/** The path of the first string that contains a NUL character, if any. */
+function nulPath(value: unknown, path: string, depth = 0): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (depth > 20 || value === null || typeof value !== 'object') return undefined;
+  for (const [k, v] of Object.entries(value)) {
+    const found = nulPath(v, `${path}.${k}`, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
 }

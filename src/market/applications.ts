@@ -1,4 +1,4 @@
-import { and, asc, count, eq, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, count, eq, isNull, like, lt, notExists, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { inScope, type Actor } from '../access/actor';
 import { recordAudit } from '../audit/service';
@@ -37,8 +37,8 @@ async function scopedApplication(db: Db, actor: Actor, id: string) {
     .innerJoin(workers, eq(workers.id, applications.workerId))
     .where(eq(applications.id, id))
     .limit(1);
-  // Either side in the actor's region is enough: the vacancy's station and the worker's station both follow it.
-  if (!row || !(inScope(actor, row.vacancy.regionCode) || inScope(actor, row.workerRegion))) throw new NotFound('application', id);
+  // An application shows a person: it is reached only by staff whose region holds that person.
+  if (!row || !inScope(actor, row.workerRegion)) throw new NotFound('application', id);
   return row;
 }
 
@@ -126,8 +126,7 @@ export async function move(ctx: Ctx, actor: Actor, id: string, input: Applicatio
       await startEmploymentIn(
         db,
         ctx,
-        // The register is written for the worker's own record, wherever the post's station sits.
-        { ...actor, regionCode: inScope(actor, found.workerRegion) ? actor.regionCode : found.workerRegion },
+        actor,
         a!.workerId,
         { employerName: employer!.name, place: v.address ?? null, placeRegionCode: v.regionCode, startDate: input.startDate ?? shanghaiDate(now), monthlyIncomeFen: monthly ?? null },
         { ...meta, source: 'market' },
@@ -159,12 +158,14 @@ export async function reportPayment(ctx: Ctx, actor: Actor, id: string, paid: bo
   return presentApplication(row!, found.vacancy, found.workerName);
 }
 
-async function openWageCase(db: Db, a: Application, v: Vacancy, reason: string, amountFen: number | null, now: Date): Promise<void> {
+async function openWageCase(db: Db, a: Application, v: Vacancy, reason: string, amountFen: number | null, now: Date): Promise<boolean> {
   const [w] = await db.select({ regionCode: workers.regionCode }).from(workers).where(eq(workers.id, a.workerId));
-  await db
+  const made = await db
     .insert(wageCases)
     .values({ applicationId: a.id, workerId: a.workerId, employerId: v.employerId, regionCode: w!.regionCode, amountFen, reason, openedAt: now })
-    .onConflictDoNothing({ target: wageCases.applicationId });
+    .onConflictDoNothing({ target: wageCases.applicationId })
+    .returning({ id: wageCases.id });
+  return made.length === 1;
 }
 
 /** The scheduled job: completed gigs whose pay is past due and unconfirmed become wage cases. */
@@ -173,15 +174,29 @@ export async function openOverdueWageCases(ctx: Pick<AppContext, 'db' | 'clock'>
     .select({ application: applications, vacancy: vacancies })
     .from(applications)
     .innerJoin(vacancies, eq(vacancies.id, applications.vacancyId))
-    .where(and(eq(applications.status, 'completed'), isNull(applications.paid), lt(applications.wageDueAt, ctx.clock.now())));
-  for (const o of overdue) await openWageCase(ctx.db, o.application, o.vacancy, 'overdue', null, ctx.clock.now());
-  return overdue.length;
+    .where(
+      and(
+        eq(applications.status, 'completed'),
+        isNull(applications.paid),
+        lt(applications.wageDueAt, ctx.clock.now()),
+        notExists(ctx.db.select({ id: wageCases.id }).from(wageCases).where(eq(wageCases.applicationId, applications.id))),
+      ),
+    );
+  let opened = 0;
+  for (const o of overdue) if (await openWageCase(ctx.db, o.application, o.vacancy, 'overdue', null, ctx.clock.now())) opened++;
+  return opened;
 }
 
 export async function listForVacancy(ctx: Ctx, actor: Actor, vacancyId: string, q: z.infer<typeof ApplicationListQuery>) {
   const { vacancy } = await scopedVacancy(ctx.db, actor, vacancyId);
-  const where = and(eq(applications.vacancyId, vacancyId), q.status ? eq(applications.status, q.status) : undefined, q.workerId ? eq(applications.workerId, q.workerId) : undefined);
-  const [total] = await ctx.db.select({ n: count() }).from(applications).where(where);
+  // Only applicants whose records lie in the caller's region are listed.
+  const where = and(
+    eq(applications.vacancyId, vacancyId),
+    like(workers.regionCode, `${actor.regionCode}%`),
+    q.status ? eq(applications.status, q.status) : undefined,
+    q.workerId ? eq(applications.workerId, q.workerId) : undefined,
+  );
+  const [total] = await ctx.db.select({ n: count() }).from(applications).innerJoin(workers, eq(workers.id, applications.workerId)).where(where);
   const rows = await ctx.db
     .select({ application: applications, workerName: workers.name })
     .from(applications)

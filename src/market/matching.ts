@@ -132,6 +132,11 @@ export async function matchesForWorker(ctx: Ctx, actor: Actor, workerId: string,
   return matchesFor(ctx, w, opts, t);
 }
 
+/**
+ * Open posts are public notices: a person may be matched to posts in any region (促外出 and labour
+ * cooperation between regions depend on it). The caller's region limits whose matches may be asked
+ * for (matchesForWorker), not which posts may be suggested; nothing personal of another region is read.
+ */
 export async function matchesFor(ctx: Ctx, w: Worker, opts: MatchOptions, t: TFunction) {
   const radius = opts.radiusKm ?? ctx.config.market.radiusKm;
   const now = ctx.clock.now();

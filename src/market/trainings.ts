@@ -69,6 +69,8 @@ export async function enrol(ctx: Ctx, actor: Actor, sessionId: string, workerId:
   if (s.status !== 'open') throw new Conflict('closed', [{ path: 'session', message: 'errors:detail.market.not_open' }]);
   return ctx.db.transaction(async (tx) => {
     const db = tx as unknown as Db;
+    // One enrolment at a time per session: the check below and the count stay in step.
+    await db.execute(sql`select 1 from ${trainingSessions} where ${trainingSessions.id} = ${sessionId} for update`);
     const [existing] = await db.select().from(enrolments).where(and(eq(enrolments.sessionId, sessionId), eq(enrolments.workerId, workerId)));
     if (existing?.status === 'enrolled') throw new Conflict('already enrolled', [{ path: 'body.workerId', message: 'errors:detail.market.already_enrolled' }]);
     const taken = await db
@@ -90,6 +92,7 @@ export async function cancelEnrolment(ctx: Ctx, actor: Actor, sessionId: string,
   const s = await scopedSession(ctx.db, actor, sessionId);
   return ctx.db.transaction(async (tx) => {
     const db = tx as unknown as Db;
+    await db.execute(sql`select 1 from ${trainingSessions} where ${trainingSessions.id} = ${sessionId} for update`);
     const [row] = await db
       .update(enrolments)
       .set({ status: 'cancelled', updatedAt: ctx.clock.now() })

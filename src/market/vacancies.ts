@@ -93,7 +93,17 @@ export async function createVacancy(ctx: Ctx, actor: Actor, input: VacancyCreate
 }
 
 export async function updateVacancy(ctx: Ctx, actor: Actor, id: string, patch: VacancyPatch, meta: Meta) {
-  const { vacancy: v, employerName } = await scopedVacancy(ctx.db, actor, id);
+  // Locked for the edit: a hire or withdrawal in between must not be overwritten by a stale status.
+  return ctx.db.transaction(async (tx) => {
+    const db = tx as unknown as Db;
+    await scopedVacancy(db, actor, id);
+    await db.execute(sql`select 1 from ${vacancies} where ${vacancies.id} = ${id} for update`);
+    return editLocked(ctx, db, actor, id, patch, meta);
+  });
+}
+
+async function editLocked(ctx: Ctx, db: Db, actor: Actor, id: string, patch: VacancyPatch, meta: Meta) {
+  const { vacancy: v, employerName } = await scopedVacancy(db, actor, id);
   const next = { ...v, ...patch };
   if (next.payMaxFen < next.payMinFen) throw new ValidationFailed('pay range', [{ path: 'body.payMaxFen', message: 'errors:detail.market.pay_range' }]);
   if (patch.headcount !== undefined && patch.headcount < v.filled) {
@@ -105,7 +115,7 @@ export async function updateVacancy(ctx: Ctx, actor: Actor, id: string, patch: V
   let status = v.status;
   if (patch.status === 'open') {
     if (!['draft', 'closed'].includes(v.status)) throw new Conflict('cannot open', [{ path: 'body.status', message: 'errors:detail.market.bad_transition' }]);
-    const [e] = await ctx.db.select().from(employers).where(eq(employers.id, v.employerId));
+    const [e] = await db.select().from(employers).where(eq(employers.id, v.employerId));
     if (!e?.verifiedAt) throw new Conflict('employer not verified', [{ path: 'body.status', message: 'errors:detail.market.employer_unverified' }]);
     status = next.filled >= next.headcount ? 'filled' : 'open';
   } else if (patch.status === 'closed') {
@@ -115,7 +125,7 @@ export async function updateVacancy(ctx: Ctx, actor: Actor, id: string, patch: V
   }
   const expiresAt = patch.expiresAt ? new Date(patch.expiresAt) : v.expiresAt;
   if (status === 'open' && expiresAt <= ctx.clock.now()) throw new ValidationFailed('already expired', [{ path: 'body.expiresAt', message: 'errors:detail.market.expired' }]);
-  const [row] = await ctx.db
+  const [row] = await db
     .update(vacancies)
     .set({
       title: next.title,
@@ -132,7 +142,7 @@ export async function updateVacancy(ctx: Ctx, actor: Actor, id: string, patch: V
     .where(and(eq(vacancies.id, id), sql`${vacancies.filled} <= ${next.headcount}`))
     .returning();
   if (!row) throw new Conflict('headcount below filled', [{ path: 'body.headcount', message: 'errors:detail.market.headcount_below_filled' }]);
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'vacancy.update', entity: 'vacancy', entityId: id, regionCode: v.regionCode, details: { fields: Object.keys(patch) }, ...meta });
+  await recordAudit(db, { actorId: actor.accountId, action: 'vacancy.update', entity: 'vacancy', entityId: id, regionCode: v.regionCode, details: { fields: Object.keys(patch) }, ...meta });
   return presentVacancy(row, employerName);
 }
 

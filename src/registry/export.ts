@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { and, asc, eq, gt, inArray, isNull } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
@@ -55,6 +56,16 @@ export async function exportWorkers(ctx: Ctx, actor: Actor, f: ExportFilter, t: 
   head.font = { bold: true };
   head.commit();
 
+  // Recorded before the first row leaves, so an export cut short is on record too.
+  await recordAudit(ctx.db, {
+    actorId: actor.accountId,
+    action: 'export.workers',
+    entity: 'worker',
+    regionCode: scope,
+    details: { masked: !f.reveal, ...(f.purpose ? { purpose: f.purpose } : {}), filter: { category: f.category, laborCapacity: f.laborCapacity, employed: f.employed } },
+    ...meta,
+  });
+
   void (async () => {
     let n = 0;
     let after: string | undefined;
@@ -67,6 +78,9 @@ export async function exportWorkers(ctx: Ctx, actor: Actor, f: ExportFilter, t: 
           .orderBy(asc(workers.id))
           .limit(PAGE);
         if (!page.length) break;
+        // Wait while the reader is behind, so a large export never piles up in memory.
+        if (out.writableNeedDrain) await once(out, 'drain');
+        if (out.destroyed) return;
         after = page[page.length - 1]!.id;
         const jobs = await ctx.db
           .select()
@@ -101,14 +115,7 @@ export async function exportWorkers(ctx: Ctx, actor: Actor, f: ExportFilter, t: 
       }
       ws.commit();
       await wb.commit();
-      await recordAudit(ctx.db, {
-        actorId: actor.accountId,
-        action: 'export.workers',
-        entity: 'worker',
-        regionCode: scope,
-        details: { rows: n, masked: !f.reveal, ...(f.purpose ? { purpose: f.purpose } : {}), filter: { category: f.category, laborCapacity: f.laborCapacity, employed: f.employed } },
-        ...meta,
-      });
+      await recordAudit(ctx.db, { actorId: actor.accountId, action: 'export.workers.done', entity: 'worker', regionCode: scope, details: { rows: n, masked: !f.reveal }, ...meta });
     } catch (err) {
       ctx.logger.error({ err: { type: (err as Error).name, message: (err as Error).message } }, 'export failed');
       out.destroy(err as Error);

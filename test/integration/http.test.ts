@@ -49,6 +49,14 @@ describe('the HTTP API', () => {
     expect(byPath.body).toBe('Unknown fields: extra');
   });
 
+  it('refuses a NUL character anywhere in the input with 400, not a database error', async () => {
+    const res = await request(server).post('/api/v1/auth/login').send({ username: 'ad\u0000min', password: 'x' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([{ path: 'body.username', message: '内容中含有不允许的控制字符' }]);
+    const query = await request(server).get('/api/v1/regions?parent=53%00');
+    expect([400, 401]).toContain(query.status);
+  });
+
   it('rejects malformed JSON with 400 and changes nothing', async () => {
     const res = await request(server).post('/api/v1/auth/login').set('Content-Type', 'application/json').send('{"username": "admin", ');
     expect(res.status).toBe(400);

@@ -156,7 +156,7 @@ describe('the digital odd-job market (数字零工市场, seed 002)', () => {
     const first = await openOverdueWageCases(h.ctx);
     const second = await openOverdueWageCases(h.ctx);
     clock.set('2026-06-20T02:00:00Z');
-    expect([first, second]).toEqual([1, 1]);
+    expect([first, second]).toEqual([1, 0]);
     cases = (await station.get('/api/v1/wage-cases?status=open')).body.items;
     expect(cases.map((c: { applicationId: string; reason: string }) => [c.applicationId, c.reason]).sort()).toEqual([[a1.id, 'worker_report'], [a2.id, 'overdue']].sort());
     expect(cases).toHaveLength(2);
@@ -204,6 +204,11 @@ describe('the digital odd-job market (数字零工市场, seed 002)', () => {
     const enrolled = people.filter((_, i) => results[i]!.status === 201);
     await station.post(`/api/v1/trainings/${s.id}/enrolments/cancel`, { workerId: enrolled[0]!.id });
     expect((await station.get(`/api/v1/trainings/${s.id}`)).body.enrolled).toBe(4);
+    // The same person enrolling again ten times at once takes one place, not ten.
+    const again = await Promise.all(Array.from({ length: 10 }, () => station.post(`/api/v1/trainings/${s.id}/enrolments`, { workerId: enrolled[0]!.id })));
+    expect(again.map((r) => r.status).sort()).toEqual([201, ...Array(9).fill(409)]);
+    expect((await station.get(`/api/v1/trainings/${s.id}`)).body.enrolled).toBe(5);
+    await station.post(`/api/v1/trainings/${s.id}/enrolments/cancel`, { workerId: enrolled[0]!.id });
     const m = await station.get(`/api/v1/workers/${people[29]!.id}/matches?kind=training`);
     expect(m.body.items[0]).toMatchObject({ type: 'training', id: s.id });
     expect(m.body.items[0].summary).toContain('培训补贴 1500 元');

@@ -27,7 +27,7 @@ export function text(cell: Cell | undefined): string | null {
   if (cell === null || cell === undefined) return null;
   if (cell instanceof Date) return cell.toISOString().slice(0, 10);
   const s = String(cell)
-    .replace(/\u0000/g, '')
+    .replaceAll('\u0000', '')
     .replace(/[\uFF01-\uFF5E]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0))
     .replace(/\u3000/g, ' ')
     .trim();
