@@ -20,6 +20,20 @@ export const queueDefinitions = {
       'wage-overdue': z.object({}).strict(),
     },
   },
+  /** Broadcasts: the fan-out of one broadcast to its audience (job id fanout-<broadcast id>). */
+  outreach: {
+    concurrency: 1,
+    jobs: {
+      fanout: z.object({ broadcastId: z.uuid() }).strict(),
+    },
+  },
+  /** One job per delivery, its id the delivery id; the channel is chosen when it runs. */
+  deliveries: {
+    concurrency: 8,
+    jobs: {
+      deliver: z.object({ deliveryId: z.uuid() }).strict(),
+    },
+  },
   /** Spreadsheet imports into the registry; the job id is the import id, so a double enqueue runs once. */
   imports: {
     concurrency: 1,

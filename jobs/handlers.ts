@@ -1,4 +1,6 @@
-import type { Job } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
+import { deliver, fanOut, markExhausted } from '../src/outreach/service';
+import { workerChannels } from '../src/outreach/registry';
 import { purgeDeadSessions } from '../src/access/service';
 import { executeImport } from '../src/registry/import/service';
 import { openOverdueWageCases } from '../src/market/applications';
@@ -6,7 +8,7 @@ import { expireVacancies } from '../src/market/vacancies';
 import type { AppContext } from '../src/context';
 import type { JobName, JobPayload, QueueName } from './definitions';
 
-export type Handler<Q extends QueueName, J extends JobName<Q>> = (payload: JobPayload<Q, J>, ctx: AppContext, job: Job) => Promise<unknown>;
+export type Handler<Q extends QueueName, J extends JobName<Q>> = (payload: JobPayload<Q, J>, ctx: AppContext, job: Job, token?: string) => Promise<unknown>;
 
 export type HandlerMap = { [Q in QueueName]: { [J in JobName<Q>]: Handler<Q, J> } };
 
@@ -21,6 +23,19 @@ export const handlers: HandlerMap = {
   market: {
     'expire-vacancies': async (_p, ctx) => ({ expired: await expireVacancies(ctx) }),
     'wage-overdue': async (_p, ctx) => ({ opened: await openOverdueWageCases(ctx) }),
+  },
+  outreach: {
+    fanout: async ({ broadcastId }, ctx) => fanOut(ctx, broadcastId),
+  },
+  deliveries: {
+    deliver: async ({ deliveryId }, ctx, job, token) => {
+      try {
+        return await deliver(ctx, deliveryId, workerChannels(ctx), job, token);
+      } catch (err) {
+        if (!(err instanceof DelayedError) && job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await markExhausted(ctx, deliveryId, (err as Error).name);
+        throw err;
+      }
+    },
   },
   imports: {
     'run-import': async ({ importId }, ctx, job) => executeImport(ctx, importId, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),

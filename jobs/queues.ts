@@ -47,6 +47,21 @@ export class Queues {
     return String(added.id);
   }
 
+  /** Many jobs of one kind at once; each payload is checked like `enqueue`. */
+  async enqueueBulk<Q extends QueueName, J extends JobName<Q>>(
+    queue: Q,
+    job: J,
+    items: Array<{ payload: JobPayload<Q, J>; jobId?: string; delay?: number }>,
+  ): Promise<void> {
+    const schema = payloadSchema(queue, job);
+    const jobs = items.map((item) => {
+      const parsed = schema.safeParse(item.payload);
+      if (!parsed.success) throw new ValidationFailed(`invalid payload for ${queue}/${job}`);
+      return { name: job, data: parsed.data, opts: { ...(item.jobId ? { jobId: item.jobId } : {}), ...(item.delay ? { delay: item.delay } : {}) } };
+    });
+    if (jobs.length) await this.queue(queue).addBulk(jobs);
+  }
+
   async installSchedules(): Promise<void> {
     for (const s of schedules) {
       payloadSchema(s.queue, s.job as never);

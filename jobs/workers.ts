@@ -38,14 +38,14 @@ export function startWorkers(ctx: AppContext, opts: WorkerOptions = {}): Workers
   const workers = names.map((queue) => {
     const worker = new Worker(
       queue,
-      async (job: Job) => {
+      async (job: Job, token?: string) => {
         const parsed = payloadSchema(queue, job.name as never).safeParse(job.data);
         // A payload that does not parse will never parse: do not retry it.
         if (!parsed.success) throw new UnrecoverableError(`invalid payload for ${queue}/${job.name}`);
-        const handler = (map as unknown as Record<string, Record<string, (p: unknown, c: AppContext, j: Job) => Promise<unknown>>>)[queue]?.[job.name];
+        const handler = (map as unknown as Record<string, Record<string, (p: unknown, c: AppContext, j: Job, t?: string) => Promise<unknown>>>)[queue]?.[job.name];
         if (!handler) throw new UnrecoverableError(`no handler for ${queue}/${job.name}`);
         try {
-          return await handler(parsed.data, ctx, job);
+          return await handler(parsed.data, ctx, job, token);
         } catch (err) {
           // Domain errors (not found, invalid, policy) are decisions, not accidents: retrying changes nothing.
           if (err instanceof DomainError && err.code !== 'unavailable' && err.code !== 'rate_limited') {

@@ -15,6 +15,7 @@ import { regionRoutes } from './regions/routes';
 import { exportRoutes, registryRoutes } from './registry/routes';
 import { importRoutes } from './registry/import/routes';
 import { marketRoutes } from './market/routes';
+import { outreachRoutes } from './outreach/routes';
 
 /** Every REST resource, mounted once; the OpenAPI document is built from the same calls. */
 export function buildApi(ctx: AppContext): Api {
@@ -27,6 +28,7 @@ export function buildApi(ctx: AppContext): Api {
   exportRoutes(api, ctx);
   importRoutes(api, ctx);
   marketRoutes(api, ctx);
+  outreachRoutes(api, ctx);
   return api;
 }
 

@@ -14,6 +14,7 @@ export interface Staff {
   get(path: string): request.Test;
   post(path: string, body?: object): request.Test;
   patch(path: string, body?: object): request.Test;
+  put(path: string, body?: object): request.Test;
   delete(path: string): request.Test;
 }
 
@@ -38,6 +39,7 @@ export async function signIn(
     get: (p) => auth(request(app).get(p)),
     post: (p, b) => (b === undefined ? auth(request(app).post(p)) : auth(request(app).post(p)).send(b)),
     patch: (p, b) => auth(request(app).patch(p)).send(b ?? {}),
+    put: (p, b) => auth(request(app).put(p)).send(b ?? {}),
     delete: (p) => auth(request(app).delete(p)),
   };
 }

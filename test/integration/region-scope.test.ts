@@ -54,6 +54,7 @@ describe('a station in county A cannot reach anything in county B', () => {
     for (const status of ['accepted', 'checked_in', 'completed']) await countyB.post(`/api/v1/applications/${b.application}/status`, { status });
     await countyB.post(`/api/v1/applications/${b.application}/payment`, { paid: false });
     b.wageCase = (await countyB.get('/api/v1/wage-cases')).body.items[0].id;
+    b.broadcast = (await countyB.post('/api/v1/broadcasts', { audience: { regionCode: REGIONS.countyB.code }, message: { 'zh-CN': '县B通知' }, sendAt: '2099-01-01T00:00:00Z' })).body.id;
     b.training = (
       await countyB.post('/api/v1/trainings', { kind: 'upskilling', title: '县B培训', provider: '县B职校', regionCode: REGIONS.countyB.code, startDate: '2099-01-01', endDate: '2099-01-05', capacity: 10 })
     ).body.id;
@@ -66,7 +67,7 @@ describe('a station in county A cannot reach anything in county B', () => {
     expect(res.text).not.toContain(b.household);
     expect(res.text).not.toContain(b.account);
     expect(res.text).not.toContain(b.station);
-    for (const k of ['import', 'employer', 'vacancy', 'application', 'wageCase', 'training']) expect(res.text).not.toContain(b[k]);
+    for (const k of ['import', 'employer', 'vacancy', 'application', 'wageCase', 'training', 'broadcast']) expect(res.text).not.toContain(b[k]);
   };
   const notFound = (res: { status: number; text: string }) => {
     expect([403, 404]).toContain(res.status);
@@ -129,6 +130,12 @@ describe('a station in county A cannot reach anything in county B', () => {
     'post /api/v1/trainings/{id}/enrolments': { run: (s) => s.post(`/api/v1/trainings/${b.training}/enrolments`, { workerId: b.worker }), check: notFound },
     'post /api/v1/trainings/{id}/enrolments/cancel': { run: (s) => s.post(`/api/v1/trainings/${b.training}/enrolments/cancel`, { workerId: b.worker }), check: notFound },
     'get /api/v1/workers/{id}/matches': { run: (s) => s.get(`/api/v1/workers/${b.worker}/matches`), check: notFound },
+    'get /api/v1/workers/{id}/subscription': { run: (s) => s.get(`/api/v1/workers/${b.worker}/subscription`), check: notFound },
+    'put /api/v1/workers/{id}/subscription': { run: (s) => s.put(`/api/v1/workers/${b.worker}/subscription`, { unsubscribedAll: true }), check: notFound },
+    'post /api/v1/broadcasts': { run: (s) => s.post('/api/v1/broadcasts', { audience: { regionCode: REGIONS.countyB.code }, message: { 'zh-CN': '越权群发' } }), check: notFound },
+    'get /api/v1/broadcasts': { run: (s) => s.get('/api/v1/broadcasts'), check: refusedOrEmpty },
+    'get /api/v1/broadcasts/{id}': { run: (s) => s.get(`/api/v1/broadcasts/${b.broadcast}`), check: notFound },
+    'post /api/v1/broadcasts/{id}/cancel': { run: (s) => s.post(`/api/v1/broadcasts/${b.broadcast}/cancel`), check: notFound },
     'get /api/v1/audit': { run: (s) => s.get('/api/v1/audit?pageSize=200'), check: refusedOrEmpty },
     // Routes that hold no regional data: the caller's own session.
     'post /api/v1/auth/login': { run: async () => ({ status: 200, text: '' }), check: () => undefined },
@@ -163,5 +170,7 @@ describe('a station in county A cannot reach anything in county B', () => {
     expect((await countyB.get(`/api/v1/applications/${b.application}`)).body).toMatchObject({ status: 'completed', paid: false });
     expect((await countyB.get('/api/v1/wage-cases')).body.items[0].status).toBe('open');
     expect((await countyB.get(`/api/v1/employers/${b.employer}`)).body.name).toBe('县B企业');
+    expect((await countyB.get(`/api/v1/broadcasts/${b.broadcast}`)).body.status).toBe('scheduled');
+    expect((await countyB.get(`/api/v1/workers/${b.worker}/subscription`)).body.unsubscribedAll).toBe(false);
   });
 });

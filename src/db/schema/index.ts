@@ -4,3 +4,4 @@ export * from './audit';
 export * from './registry';
 export * from './imports';
 export * from './market';
+export * from './outreach';

@@ -1,0 +1,80 @@
+import { sql } from 'drizzle-orm';
+import { boolean, index, integer, jsonb, pgEnum, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { accounts } from './access';
+import { workers } from './registry';
+
+export const channelKind = pgEnum('channel_kind', ['chat', 'mini_program', 'log']);
+
+/** What a person wants to be told, when, and how; honoured at send time, not only when queued. */
+export const subscriptions = pgTable('subscriptions', {
+  workerId: uuid('worker_id')
+    .primaryKey()
+    .references(() => workers.id),
+  /** gig, regular, seasonal, public_welfare, work_relief, workshop, training, policy, job_fair */
+  topics: text('topics').array().notNull().default(sql`'{}'::text[]`),
+  /** Regions of interest besides home; empty means the home county. */
+  regionCodes: text('region_codes').array().notNull().default(sql`'{}'::text[]`),
+  radiusKm: integer('radius_km').notNull().default(5),
+  /** Quiet hours in minutes after midnight, Asia/Shanghai (default 21:00–08:00). */
+  quietStart: smallint('quiet_start').notNull().default(21 * 60),
+  quietEnd: smallint('quiet_end').notNull().default(8 * 60),
+  dailyCap: smallint('daily_cap').notNull().default(5),
+  channel: channelKind('channel').notNull().default('chat'),
+  fallbackChannel: channelKind('fallback_channel'),
+  unsubscribedAll: boolean('unsubscribed_all').notNull().default(false),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const broadcastStatus = pgEnum('broadcast_status', ['scheduled', 'fanning_out', 'sending', 'done', 'cancelled']);
+
+/** A message to an audience: written by station staff for their region, or by the system on a new match. */
+export const broadcasts = pgTable(
+  'broadcasts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    regionCode: text('region_code').notNull(),
+    createdBy: uuid('created_by').references(() => accounts.id),
+    /** The topic people must be subscribed to (or none: everyone in the audience who has not unsubscribed). */
+    topic: text('topic'),
+    audience: jsonb('audience').$type<{ regionCode: string; categories?: string[]; laborCapacities?: string[]; employed?: boolean }>().notNull(),
+    /** Text per language with {{variables}}; zh-CN is required. */
+    message: jsonb('message').$type<Record<string, string>>().notNull(),
+    variables: jsonb('variables').$type<Record<string, string | number>>().notNull().default({}),
+    sendAt: timestamp('send_at', { withTimezone: true }).notNull(),
+    status: broadcastStatus('status').notNull().default('scheduled'),
+    /** Fan-out resumes after the last worker id it committed. */
+    cursor: uuid('cursor'),
+    total: integer('total').notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+  },
+  (t) => [index('broadcasts_region_idx').on(t.regionCode.op('text_pattern_ops'))],
+);
+
+export const deliveryStatus = pgEnum('delivery_status', ['queued', 'sending', 'sent', 'deferred', 'failed', 'skipped']);
+
+/** One per recipient and broadcast; its id is the queue job's id, so a re-queued delivery runs once. */
+export const deliveries = pgTable(
+  'deliveries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    broadcastId: uuid('broadcast_id')
+      .notNull()
+      .references(() => broadcasts.id),
+    workerId: uuid('worker_id')
+      .notNull()
+      .references(() => workers.id),
+    channel: channelKind('channel').notNull(),
+    status: deliveryStatus('status').notNull().default('queued'),
+    reason: text('reason'),
+    attempts: integer('attempts').notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('deliveries_once_idx').on(t.broadcastId, t.workerId),
+    index('deliveries_status_idx').on(t.broadcastId, t.status),
+    index('deliveries_worker_sent_idx').on(t.workerId, t.sentAt),
+  ],
+);

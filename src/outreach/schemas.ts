@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { PageQuery } from '../http/pagination';
+import { RegionCode } from '../regions/schemas';
+import { CATEGORY, LABOR_CAPACITY } from '../registry/vocab';
+
+export const TOPICS = ['gig', 'regular', 'seasonal', 'public_welfare', 'work_relief', 'workshop', 'training', 'policy', 'job_fair'] as const;
+export const CHANNELS = ['chat', 'mini_program', 'log'] as const;
+const minutes = z.number().int().min(0).max(24 * 60 - 1);
+
+export const SubscriptionPut = z
+  .object({
+    topics: z.array(z.enum(TOPICS)).max(TOPICS.length).default([]),
+    regionCodes: z.array(RegionCode).max(10).default([]),
+    radiusKm: z.number().int().min(1).max(200).default(5),
+    quietStart: minutes.default(21 * 60).meta({ description: 'Minutes after midnight, Asia/Shanghai (21:00 = 1260)' }),
+    quietEnd: minutes.default(8 * 60),
+    dailyCap: z.number().int().min(1).max(50).default(5),
+    channel: z.enum(CHANNELS).default('chat'),
+    fallbackChannel: z.enum(CHANNELS).nullish(),
+    unsubscribedAll: z.boolean().default(false).meta({ description: '退订: nothing is sent, whatever the topic' }),
+  })
+  .strict()
+  .meta({ id: 'Subscription' });
+export type SubscriptionPut = z.infer<typeof SubscriptionPut>;
+
+export const SubscriptionView = SubscriptionPut.extend({ workerId: z.uuid(), fallbackChannel: z.enum(CHANNELS).nullable(), updatedAt: z.string().nullable() }).meta({ id: 'SubscriptionView' });
+
+export const BroadcastCreate = z
+  .object({
+    topic: z.enum(TOPICS).nullish().meta({ description: 'Only people subscribed to this topic (none: everyone in the audience who has not unsubscribed)' }),
+    audience: z
+      .object({
+        regionCode: RegionCode,
+        categories: z.array(z.enum(CATEGORY)).max(3).optional(),
+        laborCapacities: z.array(z.enum(LABOR_CAPACITY)).max(4).optional(),
+        employed: z.boolean().optional(),
+      })
+      .strict(),
+    message: z
+      .object({ 'zh-CN': z.string().trim().min(1).max(600), en: z.string().trim().min(1).max(600).optional() })
+      .strict()
+      .meta({ description: 'Text per language; {{name}} style variables are filled from `variables`' }),
+    variables: z.record(z.string().regex(/^\w{1,30}$/), z.union([z.string().max(100), z.number()])).default({}),
+    sendAt: z.iso.datetime({ offset: true }).optional().meta({ description: 'Default: now' }),
+  })
+  .strict()
+  .meta({ id: 'BroadcastCreate' });
+export type BroadcastCreate = z.infer<typeof BroadcastCreate>;
+
+export const BroadcastView = z
+  .object({
+    id: z.uuid(),
+    regionCode: z.string(),
+    topic: z.string().nullable(),
+    audience: z.record(z.string(), z.unknown()),
+    message: z.record(z.string(), z.string()),
+    sendAt: z.string(),
+    status: z.enum(['scheduled', 'fanning_out', 'sending', 'done', 'cancelled']),
+    total: z.number().int(),
+    counts: z.object({ queued: z.number().int(), sending: z.number().int(), sent: z.number().int(), deferred: z.number().int(), failed: z.number().int(), skipped: z.number().int() }),
+    skippedByReason: z.record(z.string(), z.number().int()),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'Broadcast' });
+
+export const BroadcastListQuery = z.object({ ...PageQuery }).strict();

@@ -1,0 +1,280 @@
+import { DelayedError, type Job } from 'bullmq';
+import { and, asc, count, desc, eq, gt, inArray, like, sql } from 'drizzle-orm';
+import { assertInScope, inScope, type Actor } from '../access/actor';
+import { recordAudit } from '../audit/service';
+import type { AppContext } from '../context';
+import type { Db } from '../db/client';
+import { broadcasts, deliveries, subscriptions, workers } from '../db/schema';
+import { Conflict, Forbidden, NotFound } from '../shared/errors';
+import type { Channel } from './channels';
+import { nextAllowed, shanghaiDayStart } from './quiet';
+import type { BroadcastCreate, SubscriptionPut } from './schemas';
+
+type Ctx = Pick<AppContext, 'db' | 'clock' | 'queues' | 'logger'>;
+type Meta = { requestId?: string; ip?: string };
+
+export const FANOUT_PAGE = 1000;
+
+const DEFAULT_SUBSCRIPTION = {
+  topics: [] as string[],
+  regionCodes: [] as string[],
+  radiusKm: 5,
+  quietStart: 21 * 60,
+  quietEnd: 8 * 60,
+  dailyCap: 5,
+  channel: 'chat' as const,
+  fallbackChannel: null,
+  unsubscribedAll: false,
+};
+
+async function scopedWorkerId(db: Db, actor: Actor, workerId: string) {
+  const [w] = await db.select({ id: workers.id, regionCode: workers.regionCode }).from(workers).where(eq(workers.id, workerId)).limit(1);
+  if (!w) throw new NotFound('worker', workerId);
+  assertInScope(actor, w.regionCode, 'worker', workerId);
+  return w;
+}
+
+export async function getSubscription(ctx: Pick<AppContext, 'db'>, actor: Actor, workerId: string) {
+  await scopedWorkerId(ctx.db, actor, workerId);
+  const [s] = await ctx.db.select().from(subscriptions).where(eq(subscriptions.workerId, workerId));
+  return s ? { ...s, updatedAt: s.updatedAt.toISOString() } : { workerId, ...DEFAULT_SUBSCRIPTION, updatedAt: null };
+}
+
+export async function putSubscription(ctx: Pick<AppContext, 'db' | 'clock'>, actor: Actor, workerId: string, input: SubscriptionPut, meta: Meta) {
+  const w = await scopedWorkerId(ctx.db, actor, workerId);
+  const values = { ...input, fallbackChannel: input.fallbackChannel ?? null, updatedAt: ctx.clock.now() };
+  await ctx.db.insert(subscriptions).values({ workerId, ...values }).onConflictDoUpdate({ target: subscriptions.workerId, set: values });
+  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'subscription.update', entity: 'worker', entityId: workerId, regionCode: w.regionCode, details: { unsubscribedAll: input.unsubscribedAll, topics: input.topics }, ...meta });
+  return getSubscription(ctx, actor, workerId);
+}
+
+export async function createBroadcast(ctx: Ctx, actor: Actor, input: BroadcastCreate, meta: Meta) {
+  if (!inScope(actor, input.audience.regionCode)) throw new Forbidden('region outside scope', [{ path: 'body.audience.regionCode', message: 'errors:detail.region_out_of_scope' }]);
+  const now = ctx.clock.now();
+  const sendAt = input.sendAt ? new Date(input.sendAt) : now;
+  const [b] = await ctx.db
+    .insert(broadcasts)
+    .values({ regionCode: input.audience.regionCode, createdBy: actor.accountId, topic: input.topic ?? null, audience: input.audience, message: input.message, variables: input.variables, sendAt, createdAt: now })
+    .returning();
+  await ctx.queues.enqueue('outreach', 'fanout', { broadcastId: b!.id }, { jobId: `fanout-${b!.id}`, delay: Math.max(0, sendAt.getTime() - now.getTime()) });
+  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'broadcast.create', entity: 'broadcast', entityId: b!.id, regionCode: b!.regionCode, ...meta });
+  return getBroadcast(ctx, actor, b!.id);
+}
+
+async function scopedBroadcast(db: Db, actor: Actor, id: string) {
+  const [b] = await db.select().from(broadcasts).where(eq(broadcasts.id, id)).limit(1);
+  if (!b) throw new NotFound('broadcast', id);
+  assertInScope(actor, b.regionCode, 'broadcast', id);
+  return b;
+}
+
+export async function getBroadcast(ctx: Pick<AppContext, 'db'>, actor: Actor, id: string) {
+  return presentBroadcast(ctx.db, await scopedBroadcast(ctx.db, actor, id));
+}
+
+export async function listBroadcasts(ctx: Pick<AppContext, 'db'>, actor: Actor, q: { page: number; pageSize: number }) {
+  const where = like(broadcasts.regionCode, `${actor.regionCode}%`);
+  const [total] = await ctx.db.select({ n: count() }).from(broadcasts).where(where);
+  const rows = await ctx.db.select().from(broadcasts).where(where).orderBy(desc(broadcasts.createdAt)).offset((q.page - 1) * q.pageSize).limit(q.pageSize);
+  return { items: await Promise.all(rows.map((b) => presentBroadcast(ctx.db, b))), page: q.page, pageSize: q.pageSize, total: total?.n ?? 0 };
+}
+
+/** Pending deliveries of a cancelled broadcast are skipped when their turn comes. */
+export async function cancelBroadcast(ctx: Pick<AppContext, 'db' | 'clock'>, actor: Actor, id: string, meta: Meta) {
+  const b = await scopedBroadcast(ctx.db, actor, id);
+  const view = await presentBroadcast(ctx.db, b);
+  if (view.status === 'done' || view.status === 'cancelled') throw new Conflict('already finished', [{ path: 'broadcast', message: 'errors:detail.outreach.finished' }]);
+  await ctx.db.update(broadcasts).set({ status: 'cancelled', cancelledAt: ctx.clock.now() }).where(eq(broadcasts.id, id));
+  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'broadcast.cancel', entity: 'broadcast', entityId: id, regionCode: b.regionCode, ...meta });
+  return presentBroadcast(ctx.db, (await ctx.db.select().from(broadcasts).where(eq(broadcasts.id, id)))[0]!);
+}
+
+async function presentBroadcast(db: Db, b: typeof broadcasts.$inferSelect) {
+  const rows = await db
+    .select({ status: deliveries.status, reason: deliveries.reason, n: sql<number>`count(*)::int` })
+    .from(deliveries)
+    .where(eq(deliveries.broadcastId, b.id))
+    .groupBy(deliveries.status, deliveries.reason);
+  const counts = { queued: 0, sending: 0, sent: 0, deferred: 0, failed: 0, skipped: 0 };
+  const skippedByReason: Record<string, number> = {};
+  for (const r of rows) {
+    counts[r.status] += r.n;
+    if (r.status === 'skipped') skippedByReason[r.reason ?? 'unknown'] = (skippedByReason[r.reason ?? 'unknown'] ?? 0) + r.n;
+  }
+  const open = counts.queued + counts.sending + counts.deferred;
+  const status = b.status === 'sending' && open === 0 ? 'done' : b.status;
+  return {
+    id: b.id,
+    regionCode: b.regionCode,
+    topic: b.topic,
+    audience: b.audience,
+    message: b.message,
+    sendAt: b.sendAt.toISOString(),
+    status,
+    total: b.total,
+    counts,
+    skippedByReason,
+    createdAt: b.createdAt.toISOString(),
+  };
+}
+
+/**
+ * The fan-out job: pages the audience in worker-id order and writes one delivery per recipient under
+ * the unique key (broadcast, worker), each page with the cursor in one transaction; then queues every
+ * delivery still queued, with the delivery id as the job id. A crash or a second run resumes from the
+ * cursor and adds nothing twice.
+ */
+export async function fanOut(ctx: Ctx, broadcastId: string): Promise<{ total: number }> {
+  const [b] = await ctx.db.select().from(broadcasts).where(eq(broadcasts.id, broadcastId));
+  if (!b || b.status === 'cancelled') return { total: b?.total ?? 0 };
+  if (b.status === 'scheduled') await ctx.db.update(broadcasts).set({ status: 'fanning_out' }).where(eq(broadcasts.id, broadcastId));
+  const a = b.audience;
+  let cursor = b.cursor;
+  for (;;) {
+    const page = await ctx.db
+      .select({ id: workers.id, channel: sql<string>`coalesce(${subscriptions.channel}, 'chat')` })
+      .from(workers)
+      .leftJoin(subscriptions, eq(subscriptions.workerId, workers.id))
+      .where(
+        and(
+          eq(workers.status, 'active'),
+          like(workers.regionCode, `${a.regionCode}%`),
+          a.categories?.length ? inArray(workers.category, a.categories as never[]) : undefined,
+          a.laborCapacities?.length ? inArray(workers.laborCapacity, a.laborCapacities as never[]) : undefined,
+          a.employed === undefined ? undefined : eq(workers.employed, a.employed),
+          sql`coalesce(${subscriptions.unsubscribedAll}, false) = false`,
+          b.topic ? sql`(${subscriptions.topics} is null or cardinality(${subscriptions.topics}) = 0 or ${b.topic} = any(${subscriptions.topics}))` : undefined,
+          cursor ? gt(workers.id, cursor) : undefined,
+        ),
+      )
+      .orderBy(asc(workers.id))
+      .limit(FANOUT_PAGE);
+    if (!page.length) break;
+    const last = page[page.length - 1]!.id;
+    await ctx.db.transaction(async (tx) => {
+      const db = tx as unknown as Db;
+      const made = await db
+        .insert(deliveries)
+        .values(page.map((w) => ({ broadcastId, workerId: w.id, channel: w.channel as 'chat' | 'mini_program' | 'log' })))
+        .onConflictDoNothing({ target: [deliveries.broadcastId, deliveries.workerId] })
+        .returning({ id: deliveries.id });
+      await db.update(broadcasts).set({ cursor: last, total: sql`${broadcasts.total} + ${made.length}` }).where(eq(broadcasts.id, broadcastId));
+    });
+    cursor = last;
+    await queuePending(ctx, broadcastId, page.map((w) => w.id));
+  }
+  await queuePending(ctx, broadcastId);
+  await ctx.db.update(broadcasts).set({ status: 'sending' }).where(and(eq(broadcasts.id, broadcastId), inArray(broadcasts.status, ['scheduled', 'fanning_out'])));
+  const [after] = await ctx.db.select({ total: broadcasts.total }).from(broadcasts).where(eq(broadcasts.id, broadcastId));
+  return { total: after?.total ?? 0 };
+}
+
+/** Queues the broadcast's queued deliveries (for some workers, or all); a job that already exists is left alone. */
+async function queuePending(ctx: Ctx, broadcastId: string, workerIds?: string[]): Promise<void> {
+  let after: string | undefined;
+  for (;;) {
+    const rows = await ctx.db
+      .select({ id: deliveries.id })
+      .from(deliveries)
+      .where(and(eq(deliveries.broadcastId, broadcastId), eq(deliveries.status, 'queued'), workerIds ? inArray(deliveries.workerId, workerIds) : undefined, after ? gt(deliveries.id, after) : undefined))
+      .orderBy(asc(deliveries.id))
+      .limit(FANOUT_PAGE);
+    if (!rows.length) return;
+    after = rows[rows.length - 1]!.id;
+    await ctx.queues.enqueueBulk('deliveries', 'deliver', rows.map((r) => ({ payload: { deliveryId: r.id }, jobId: r.id })));
+    if (workerIds) return;
+  }
+}
+
+function render(template: string, variables: Record<string, string | number>): string {
+  return template.replace(/\{\{(\w+)\}\}/g, (_, k: string) => String(variables[k] ?? ''));
+}
+
+async function finish(db: Db, id: string, status: 'sent' | 'failed' | 'skipped', reason: string | null, now: Date) {
+  await db.update(deliveries).set({ status, reason, updatedAt: now, ...(status === 'sent' ? { sentAt: now } : {}) }).where(eq(deliveries.id, id));
+}
+
+/**
+ * One delivery. Rules are read at send time (cancelled, unsubscribed, quiet hours, daily cap), so a
+ * change made after queueing is honoured. The row is claimed before sending: a delivery found already
+ * claimed was interrupted mid-send and is closed as sent-unconfirmed, never sent a second time.
+ */
+export async function deliver(ctx: Ctx, deliveryId: string, channels: Map<string, Channel>, job?: Job, token?: string): Promise<string> {
+  const now = ctx.clock.now();
+  const [claimed] = await ctx.db
+    .update(deliveries)
+    .set({ status: 'sending', attempts: sql`${deliveries.attempts} + 1`, updatedAt: now })
+    .where(and(eq(deliveries.id, deliveryId), inArray(deliveries.status, ['queued', 'deferred'])))
+    .returning();
+  if (!claimed) {
+    const [d] = await ctx.db.select().from(deliveries).where(eq(deliveries.id, deliveryId));
+    if (d?.status === 'sending') {
+      await finish(ctx.db, deliveryId, 'sent', 'unconfirmed', now);
+      return 'sent-unconfirmed';
+    }
+    return d?.status ?? 'missing';
+  }
+  const [b] = await ctx.db.select().from(broadcasts).where(eq(broadcasts.id, claimed.broadcastId));
+  const [w] = await ctx.db.select({ id: workers.id, status: workers.status, language: workers.preferredLanguage }).from(workers).where(eq(workers.id, claimed.workerId));
+  const [s] = await ctx.db.select().from(subscriptions).where(eq(subscriptions.workerId, claimed.workerId));
+  const sub = s ?? { ...DEFAULT_SUBSCRIPTION, workerId: claimed.workerId };
+  const skip = async (reason: string) => {
+    await finish(ctx.db, deliveryId, 'skipped', reason, now);
+    return `skipped:${reason}`;
+  };
+  if (!b || b.status === 'cancelled') return skip('cancelled');
+  if (!w || w.status !== 'active') return skip('left');
+  if (sub.unsubscribedAll) return skip('unsubscribed');
+  if (b.topic && sub.topics.length && !sub.topics.includes(b.topic)) return skip('unsubscribed_topic');
+
+  let at = nextAllowed(now, sub.quietStart, sub.quietEnd);
+  if (at.getTime() === now.getTime()) {
+    const [sentToday] = await ctx.db
+      .select({ n: count() })
+      .from(deliveries)
+      .where(and(eq(deliveries.workerId, claimed.workerId), eq(deliveries.status, 'sent'), gt(deliveries.sentAt, shanghaiDayStart(now))));
+    if ((sentToday?.n ?? 0) >= sub.dailyCap) at = nextAllowed(new Date(shanghaiDayStart(now).getTime() + 86400_000), sub.quietStart, sub.quietEnd);
+  }
+  if (at.getTime() > now.getTime()) {
+    // Deferred, never dropped: the same job waits until the allowed time.
+    await ctx.db.update(deliveries).set({ status: 'deferred', updatedAt: now }).where(eq(deliveries.id, deliveryId));
+    if (job && token) {
+      await job.moveToDelayed(at.getTime(), token);
+      throw new DelayedError();
+    }
+    return `deferred:${at.toISOString()}`;
+  }
+
+  const text = render(b.message[w.language] ?? b.message['zh-CN']!, b.variables);
+  const tried: string[] = [];
+  for (const name of [claimed.channel, sub.fallbackChannel].filter((c): c is 'chat' | 'mini_program' | 'log' => Boolean(c))) {
+    const channel = channels.get(name);
+    if (!channel) {
+      tried.push(`${name}:unavailable`);
+      continue;
+    }
+    let result;
+    try {
+      result = await channel.send({ deliveryId, workerId: claimed.workerId, text });
+    } catch (err) {
+      // Transient: give the claim back so the retry can take it.
+      await ctx.db.update(deliveries).set({ status: 'queued', reason: (err as Error).name, updatedAt: now }).where(eq(deliveries.id, deliveryId));
+      throw err;
+    }
+    if (result.ok) {
+      await ctx.db.update(deliveries).set({ status: 'sent', channel: name, reason: null, sentAt: now, updatedAt: now }).where(eq(deliveries.id, deliveryId));
+      return 'sent';
+    }
+    tried.push(`${name}:${result.reason}`);
+  }
+  await finish(ctx.db, deliveryId, 'failed', tried.join(', ').slice(0, 200) || 'no_channel', now);
+  return 'failed';
+}
+
+/** After the last retry of a transient failure, the delivery is closed as failed with the reason. */
+export async function markExhausted(ctx: Pick<AppContext, 'db' | 'clock'>, deliveryId: string, reason: string): Promise<void> {
+  await ctx.db
+    .update(deliveries)
+    .set({ status: 'failed', reason: `retries_exhausted: ${reason}`.slice(0, 200), updatedAt: ctx.clock.now() })
+    .where(and(eq(deliveries.id, deliveryId), inArray(deliveries.status, ['queued', 'sending'])));
+}

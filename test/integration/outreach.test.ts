@@ -1,0 +1,144 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { rowsOf } from '../../src/db/client';
+import { deliveries, subscriptions, workers } from '../../src/db/schema';
+import { Generator } from '../../src/demo/synthetic';
+import { writeHouseholds } from '../../src/demo/write';
+import { logChannel, type OutgoingMessage } from '../../src/outreach/channels';
+import { deliver, fanOut } from '../../src/outreach/service';
+import { ManualClock } from '../../src/shared/clock';
+import { startWorkers, type Workers } from '../../jobs/workers';
+import { createHarness, type Harness } from '../helpers/harness';
+import { REGIONS, seedRegions } from '../helpers/factories';
+import { appOf, signIn, type Staff } from '../helpers/api';
+import { until } from '../helpers/wait';
+
+const NOON = '2026-06-01T04:00:00Z'; // 12:00 in Asia/Shanghai
+
+describe('the push engine: broadcasts delivered once to every recipient', () => {
+  let h: Harness;
+  let station: Staff;
+  let running: Workers | undefined;
+  const clock = new ManualClock(NOON);
+
+  beforeAll(async () => {
+    h = await createHarness({ clock });
+    await seedRegions(h.ctx.db);
+    station = await signIn(h, appOf(h), { regionCode: REGIONS.countyA.code });
+    const gen = new Generator([REGIONS.villageA.code], 21, new Date(NOON));
+    const batch = Array.from({ length: 300 }, () => gen.household());
+    await writeHouseholds(h.ctx.db, h.ctx.pii, batch, new Date(NOON));
+    // Everyone is reached through the log channel here; chat needs a bound WeChat account.
+    await h.ctx.db.execute(sql`insert into ${subscriptions} (worker_id, channel) select id, 'log' from ${workers}`);
+  });
+  afterEach(async () => {
+    await running?.close();
+    running = undefined;
+    clock.set(NOON);
+  });
+  afterAll(() => h.close());
+
+  const broadcast = async (over: Record<string, unknown> = {}) => {
+    const res = await station.post('/api/v1/broadcasts', { audience: { regionCode: REGIONS.countyA.code }, message: { 'zh-CN': '南沙镇明天有招聘会，回复 1 报名', en: 'Job fair tomorrow in Nansha' }, ...over });
+    if (res.status !== 201) throw new Error(JSON.stringify(res.body));
+    return res.body as { id: string };
+  };
+  const sentLines = (id: string) => h.logs.lines.filter((l) => l.includes('message delivered') && l.includes(id)).length;
+
+  it('fans out one delivery per recipient, even when the fan-out runs twice, and sends each exactly once', async () => {
+    const [{ n: audience }] = rowsOf<{ n: number }>(await h.ctx.db.execute(sql`select count(*)::int n from ${workers} where status = 'active'`)) as [{ n: number }];
+    const b = await broadcast();
+    await fanOut(h.ctx, b.id);
+    await fanOut(h.ctx, b.id);
+    const rows = await h.ctx.db.select().from(deliveries).where(eq(deliveries.broadcastId, b.id));
+    expect(rows).toHaveLength(audience);
+    expect(new Set(rows.map((r) => r.workerId)).size).toBe(audience);
+    running = startWorkers(h.ctx, { only: ['outreach', 'deliveries'] });
+    const done = await until(async () => (await station.get(`/api/v1/broadcasts/${b.id}`)).body, (x) => x.status === 'done', 60_000);
+    expect(done).toMatchObject({ status: 'done', total: audience, counts: { sent: audience, queued: 0, failed: 0, skipped: 0 } });
+    for (const r of rows.slice(0, 50)) expect(sentLines(r.id)).toBe(1);
+    // Queue payloads and logs carry ids, never the message or a person's data.
+    expect(h.logs.text()).not.toContain('南沙镇明天有招聘会');
+  });
+
+  it('honours unsubscribing between queueing and sending, and leaves the unsubscribed out of later audiences', async () => {
+    const [someone] = await h.ctx.db.select().from(workers).limit(1);
+    const b = await broadcast();
+    await fanOut(h.ctx, b.id);
+    const put = await station.put(`/api/v1/workers/${someone!.id}/subscription`, { channel: 'log', unsubscribedAll: true });
+    expect(put.status).toBe(200);
+    running = startWorkers(h.ctx, { only: ['deliveries'] });
+    const done = await until(async () => (await station.get(`/api/v1/broadcasts/${b.id}`)).body, (x) => x.status === 'done', 60_000);
+    expect(done.skippedByReason).toEqual({ unsubscribed: 1 });
+    const [d] = await h.ctx.db.select().from(deliveries).where(and(eq(deliveries.broadcastId, b.id), eq(deliveries.workerId, someone!.id)));
+    expect(d).toMatchObject({ status: 'skipped', reason: 'unsubscribed' });
+    const next = await broadcast();
+    await fanOut(h.ctx, next.id);
+    const again = await h.ctx.db.select().from(deliveries).where(and(eq(deliveries.broadcastId, next.id), eq(deliveries.workerId, someone!.id)));
+    expect(again).toHaveLength(0);
+  });
+
+  it('defers a message in quiet hours to the morning instead of dropping it, and respects the daily cap', async () => {
+    const [w] = await h.ctx.db.select().from(workers).where(sql`${workers.id} not in (select worker_id from ${subscriptions} where unsubscribed_all)`).limit(1);
+    await station.put(`/api/v1/workers/${w!.id}/subscription`, { channel: 'log', dailyCap: 1 });
+    const sink: OutgoingMessage[] = [];
+    const channels = new Map([['log', logChannel(h.ctx.logger, sink)]]);
+    const first = await broadcast({ audience: { regionCode: REGIONS.villageA.code } });
+    const second = await broadcast({ audience: { regionCode: REGIONS.villageA.code } });
+    await fanOut(h.ctx, first.id);
+    await fanOut(h.ctx, second.id);
+    const [d1] = await h.ctx.db.select().from(deliveries).where(and(eq(deliveries.broadcastId, first.id), eq(deliveries.workerId, w!.id)));
+    const [d2] = await h.ctx.db.select().from(deliveries).where(and(eq(deliveries.broadcastId, second.id), eq(deliveries.workerId, w!.id)));
+    clock.set('2026-06-01T14:00:00Z'); // 22:00
+    expect(await deliver(h.ctx, d1!.id, channels)).toBe('deferred:2026-06-02T00:00:00.000Z');
+    expect((await h.ctx.db.select().from(deliveries).where(eq(deliveries.id, d1!.id)))[0]!.status).toBe('deferred');
+    clock.set('2026-06-02T00:00:00Z'); // 08:00
+    expect(await deliver(h.ctx, d1!.id, channels)).toBe('sent');
+    // One a day for this person: the second waits for tomorrow morning.
+    expect(await deliver(h.ctx, d2!.id, channels)).toBe('deferred:2026-06-03T00:00:00.000Z');
+    expect(sink.filter((m) => m.workerId === w!.id)).toHaveLength(1);
+  });
+
+  it('a delivery interrupted mid-send is closed as sent, never sent again', async () => {
+    const b = await broadcast();
+    await fanOut(h.ctx, b.id);
+    const [d] = await h.ctx.db.select().from(deliveries).where(eq(deliveries.broadcastId, b.id)).limit(1);
+    await h.ctx.db.update(deliveries).set({ status: 'sending' }).where(eq(deliveries.id, d!.id));
+    const sink: OutgoingMessage[] = [];
+    expect(await deliver(h.ctx, d!.id, new Map([['log', logChannel(h.ctx.logger, sink)]]))).toBe('sent-unconfirmed');
+    expect(sink).toHaveLength(0);
+    const [after] = await h.ctx.db.select().from(deliveries).where(eq(deliveries.id, d!.id));
+    expect(after).toMatchObject({ status: 'sent', reason: 'unconfirmed' });
+  });
+
+  it('a cancelled broadcast sends nothing more, and a channel that cannot be reached falls back or fails with the reason', async () => {
+    const b = await broadcast();
+    await fanOut(h.ctx, b.id);
+    expect((await station.post(`/api/v1/broadcasts/${b.id}/cancel`)).body.status).toBe('cancelled');
+    running = startWorkers(h.ctx, { only: ['deliveries'] });
+    const done = await until(async () => (await station.get(`/api/v1/broadcasts/${b.id}`)).body, (x) => x.counts.queued === 0 && x.counts.sending === 0, 60_000);
+    expect(done.counts.sent).toBe(0);
+    expect(Object.keys(done.skippedByReason)).toEqual(['cancelled']);
+    await running.close();
+    running = undefined;
+
+    const [w] = await h.ctx.db.select().from(workers).where(sql`${workers.id} not in (select worker_id from ${subscriptions} where unsubscribed_all)`).limit(1);
+    await station.put(`/api/v1/workers/${w!.id}/subscription`, { channel: 'chat', fallbackChannel: 'log', dailyCap: 50 });
+    const c = await broadcast();
+    await fanOut(h.ctx, c.id);
+    const [d] = await h.ctx.db.select().from(deliveries).where(and(eq(deliveries.broadcastId, c.id), eq(deliveries.workerId, w!.id)));
+    const channels = new Map([['log', logChannel(h.ctx.logger)]]);
+    expect(await deliver(h.ctx, d!.id, channels)).toBe('sent');
+    expect((await h.ctx.db.select().from(deliveries).where(eq(deliveries.id, d!.id)))[0]).toMatchObject({ channel: 'log', status: 'sent' });
+    await station.put(`/api/v1/workers/${w!.id}/subscription`, { channel: 'chat', dailyCap: 50 });
+    const e = await broadcast();
+    await fanOut(h.ctx, e.id);
+    const [d2] = await h.ctx.db.select().from(deliveries).where(and(eq(deliveries.broadcastId, e.id), eq(deliveries.workerId, w!.id)));
+    expect(await deliver(h.ctx, d2!.id, channels)).toBe('failed');
+    expect((await h.ctx.db.select().from(deliveries).where(eq(deliveries.id, d2!.id)))[0]).toMatchObject({ status: 'failed', reason: 'chat:unavailable' });
+  });
+
+  it('a station cannot broadcast to another county', async () => {
+    const res = await station.post('/api/v1/broadcasts', { audience: { regionCode: REGIONS.countyB.code }, message: { 'zh-CN': '越权' } });
+    expect(res.status).toBe(403);
+  });
+});
