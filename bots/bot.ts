@@ -3,6 +3,8 @@ import type { mock } from 'wechaty-puppet-mock';
 import type { AppContext } from '../src/context';
 import { translator, type Locale } from '../src/i18n';
 import { createEngine, defaultIntents, type Engine, type Incoming } from './conversation';
+import { holdChannel, releaseChannel } from '../src/outreach/registry';
+import { chatChannel } from './chat-channel';
 import { choosePuppet } from './puppet';
 
 export interface Bot {
@@ -33,8 +35,14 @@ export async function startBot(ctx: AppContext): Promise<Bot> {
     // A real account must be logged in by scanning this code with the WeChat app.
     ctx.logger.info({ status, qrcodeUrl: `https://wechaty.js.org/qrcode/${encodeURIComponent(qrcode)}` }, 'bot waiting for scan');
   });
-  wechaty.on('login', (user) => ctx.logger.info({ bot: user.id }, 'bot logged in'));
-  wechaty.on('logout', (user) => ctx.logger.warn({ bot: user.id }, 'bot logged out'));
+  wechaty.on('login', (user) => {
+    holdChannel(chatChannel(ctx, wechaty));
+    ctx.logger.info({ bot: user.id }, 'bot logged in');
+  });
+  wechaty.on('logout', (user) => {
+    releaseChannel('chat');
+    ctx.logger.warn({ bot: user.id }, 'bot logged out');
+  });
   wechaty.on('error', (err) => ctx.logger.warn({ err: (err as Error).message }, 'bot error'));
 
   wechaty.on('message', async (msg: Message) => {
@@ -71,6 +79,7 @@ export async function startBot(ctx: AppContext): Promise<Bot> {
     mocker: choice.mocker,
     self,
     stop: () => {
+      releaseChannel('chat');
       stopping ??= wechaty.stop().catch((err: unknown) => ctx.logger.warn({ err: (err as Error).message }, 'bot stop failed'));
       return stopping;
     },

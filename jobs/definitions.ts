@@ -27,9 +27,20 @@ export const queueDefinitions = {
       fanout: z.object({ broadcastId: z.uuid() }).strict(),
     },
   },
-  /** One job per delivery, its id the delivery id; the channel is chosen when it runs. */
+  /** One job per delivery, its id the delivery id: every channel but WeChat chat. */
   deliveries: {
     concurrency: 8,
+    jobs: {
+      deliver: z.object({ deliveryId: z.uuid() }).strict(),
+    },
+  },
+  /**
+   * WeChat chat deliveries, consumed by the bot process (only it holds the login), one message per
+   * CHAT_SEND_INTERVAL_MS: an account that sends too fast gets blocked.
+   */
+  'deliveries-chat': {
+    concurrency: 1,
+    bot: true,
     jobs: {
       deliver: z.object({ deliveryId: z.uuid() }).strict(),
     },
@@ -41,7 +52,7 @@ export const queueDefinitions = {
       'run-import': z.object({ importId: z.uuid() }).strict(),
     },
   },
-} as const satisfies Record<string, { concurrency: number; jobs: Record<string, z.ZodType> }>;
+} as const satisfies Record<string, { concurrency: number; bot?: boolean; jobs: Record<string, z.ZodType> }>;
 
 export type QueueDefinitions = typeof queueDefinitions;
 export type QueueName = keyof QueueDefinitions;

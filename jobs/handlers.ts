@@ -1,6 +1,6 @@
 import { DelayedError, type Job } from 'bullmq';
 import { deliver, fanOut, markExhausted } from '../src/outreach/service';
-import { workerChannels } from '../src/outreach/registry';
+import { processChannels } from '../src/outreach/registry';
 import { purgeDeadSessions } from '../src/access/service';
 import { executeImport } from '../src/registry/import/service';
 import { openOverdueWageCases } from '../src/market/applications';
@@ -27,17 +27,18 @@ export const handlers: HandlerMap = {
   outreach: {
     fanout: async ({ broadcastId }, ctx) => fanOut(ctx, broadcastId),
   },
-  deliveries: {
-    deliver: async ({ deliveryId }, ctx, job, token) => {
-      try {
-        return await deliver(ctx, deliveryId, workerChannels(ctx), job, token);
-      } catch (err) {
-        if (!(err instanceof DelayedError) && job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await markExhausted(ctx, deliveryId, (err as Error).name);
-        throw err;
-      }
-    },
-  },
+  deliveries: { deliver: deliverJob },
+  'deliveries-chat': { deliver: deliverJob },
   imports: {
     'run-import': async ({ importId }, ctx, job) => executeImport(ctx, importId, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),
   },
 };
+
+async function deliverJob({ deliveryId }: { deliveryId: string }, ctx: AppContext, job: Job, token?: string): Promise<unknown> {
+  try {
+    return await deliver(ctx, deliveryId, processChannels(ctx), job, token);
+  } catch (err) {
+    if (!(err instanceof DelayedError) && job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await markExhausted(ctx, deliveryId, (err as Error).name);
+    throw err;
+  }
+}

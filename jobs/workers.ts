@@ -34,7 +34,8 @@ export function startWorkers(ctx: AppContext, opts: WorkerOptions = {}): Workers
   const map = opts.handlers ?? handlers;
   const only = opts.only;
   checkHandlers(map);
-  const names = (Object.keys(queueDefinitions) as QueueName[]).filter((q) => !only || only.includes(q));
+  // Queues marked for the bot run only where asked for by name (the bot process), never in a plain worker.
+  const names = (Object.keys(queueDefinitions) as QueueName[]).filter((q) => (only ? only.includes(q) : !('bot' in queueDefinitions[q])));
   const workers = names.map((queue) => {
     const worker = new Worker(
       queue,
@@ -54,7 +55,13 @@ export function startWorkers(ctx: AppContext, opts: WorkerOptions = {}): Workers
           throw err;
         }
       },
-      { connection: ctx.redis.connect(), prefix: ctx.queues.prefix, concurrency: queueDefinitions[queue].concurrency, autorun: true },
+      {
+        connection: ctx.redis.connect(),
+        prefix: ctx.queues.prefix,
+        concurrency: queueDefinitions[queue].concurrency,
+        autorun: true,
+        ...('bot' in queueDefinitions[queue] ? { limiter: { max: 1, duration: ctx.config.bot.sendIntervalMs } } : {}),
+      },
     );
     worker.on('failed', (job, err) => ctx.logger.warn({ queue, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: err.message }, 'job failed'));
     worker.on('error', (err) => ctx.logger.warn({ queue, err: err.message }, 'worker error'));

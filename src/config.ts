@@ -106,6 +106,7 @@ const envSchema = z.object({
   WECHATY_PUPPET_SERVICE_TOKEN: z.string().optional(),
   BOT_NAME: z.string().min(1).max(64).default('bangfu'),
   REDIS_SERVER_BIN: z.string().min(1).default('redis-server'),
+  CHAT_SEND_INTERVAL_MS: int(10, 600000, 2000),
   MATCH_RADIUS_KM: z
     .string()
     .optional()
@@ -138,7 +139,7 @@ export interface Config {
   demoData: boolean;
   locale: { default: 'zh-CN' | 'en' };
   shutdownTimeoutMs: number;
-  bot: { puppet: string; puppetToken: string | undefined; name: string };
+  bot: { puppet: string; puppetToken: string | undefined; name: string; sendIntervalMs: number };
   /** The circle around home for gigs (15分钟就业服务圈), in km. */
   market: { radiusKm: number };
 }
@@ -207,6 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       puppet: e.WECHATY_PUPPET,
       puppetToken: e.WECHATY_PUPPET_SERVICE_TOKEN || undefined,
       name: e.BOT_NAME,
+      sendIntervalMs: e.CHAT_SEND_INTERVAL_MS,
     },
   };
 }

@@ -92,6 +92,9 @@ export async function startService(opts: StartOptions): Promise<Service> {
     if (role === 'all' || role === 'bot') {
       service.bot = await startBot(ctx);
       steps.push(() => service.bot!.stop());
+      // WeChat chat deliveries are sent from here, where the login is.
+      const chat = startWorkers(ctx, { only: ['deliveries-chat'] });
+      steps.push(() => chat.close());
     }
     if (role === 'all' || role === 'api') {
       const app = buildApp(ctx);

@@ -174,14 +174,18 @@ async function queuePending(ctx: Ctx, broadcastId: string, workerIds?: string[])
   let after: string | undefined;
   for (;;) {
     const rows = await ctx.db
-      .select({ id: deliveries.id })
+      .select({ id: deliveries.id, channel: deliveries.channel })
       .from(deliveries)
       .where(and(eq(deliveries.broadcastId, broadcastId), eq(deliveries.status, 'queued'), workerIds ? inArray(deliveries.workerId, workerIds) : undefined, after ? gt(deliveries.id, after) : undefined))
       .orderBy(asc(deliveries.id))
       .limit(FANOUT_PAGE);
     if (!rows.length) return;
     after = rows[rows.length - 1]!.id;
-    await ctx.queues.enqueueBulk('deliveries', 'deliver', rows.map((r) => ({ payload: { deliveryId: r.id }, jobId: r.id })));
+    // WeChat chat goes to the bot's own queue; every other channel to the workers'.
+    const chat = rows.filter((r) => r.channel === 'chat');
+    const other = rows.filter((r) => r.channel !== 'chat');
+    await ctx.queues.enqueueBulk('deliveries-chat', 'deliver', chat.map((r) => ({ payload: { deliveryId: r.id }, jobId: r.id })));
+    await ctx.queues.enqueueBulk('deliveries', 'deliver', other.map((r) => ({ payload: { deliveryId: r.id }, jobId: r.id })));
     if (workerIds) return;
   }
 }

@@ -66,10 +66,10 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   });
 }
 
-export async function createHarness(opts: { clock?: Clock } = {}): Promise<Harness> {
+export async function createHarness(opts: { clock?: Clock; env?: Record<string, string> } = {}): Promise<Harness> {
   const url = await workerDatabase();
   const prefix = `${REDIS_PREFIX_ROOT}:${runId()}:${randomBytes(4).toString('hex')}`;
-  const config = testConfig({ DATABASE_URL: url, REDIS_PREFIX: prefix });
+  const config = testConfig({ DATABASE_URL: url, REDIS_PREFIX: prefix, ...opts.env });
   const logs = new LogCapture();
   const logger = createLogger('debug', logs);
   const database = await openDatabase({ url, dataDir: config.dataDir, poolSize: 5 });

@@ -25,6 +25,22 @@ export const subscriptions = pgTable('subscriptions', {
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
+/** How a person is reached on each door: their WeChat contact id, mini-program openid, unionid. */
+export const identityKind = pgEnum('identity_kind', ['wechat_contact', 'mp_openid', 'wechat_unionid']);
+export const identities = pgTable(
+  'identities',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workerId: uuid('worker_id')
+      .notNull()
+      .references(() => workers.id),
+    kind: identityKind('kind').notNull(),
+    value: text('value').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('identities_value_idx').on(t.kind, t.value), index('identities_worker_idx').on(t.workerId, t.kind)],
+);
+
 export const broadcastStatus = pgEnum('broadcast_status', ['scheduled', 'fanning_out', 'sending', 'done', 'cancelled']);
 
 /** A message to an audience: written by station staff for their region, or by the system on a new match. */
