@@ -10,6 +10,7 @@ import { Api } from './http/api';
 import { docsRouter } from './http/docs';
 import { errorMapper, requestContext } from './http/middleware';
 import { openApiDocument } from './http/openapi';
+import { BOARD_PATH, queueBoard } from './http/queue-board';
 import type { RequestState } from './http/state';
 import { regionRoutes } from './regions/routes';
 import { exportRoutes, registryRoutes } from './registry/routes';
@@ -39,7 +40,10 @@ export function buildApp(ctx: AppContext): Koa<RequestState> {
 
   app.use(requestContext(ctx.logger, ctx.config.locale.default));
   app.use(errorMapper(ctx.logger));
-  app.use(helmet());
+  // The queue dashboard's own page needs its inline styles and scripts; everything else keeps the strict policy.
+  const strict = helmet();
+  const board = helmet({ contentSecurityPolicy: false });
+  app.use((koa, next) => (koa.path.startsWith(BOARD_PATH) ? board(koa, next) : strict(koa, next)));
   app.use(
     bodyParser({
       enableTypes: ['json'],
@@ -48,6 +52,7 @@ export function buildApp(ctx: AppContext): Koa<RequestState> {
     }),
   );
 
+  app.use(queueBoard(ctx));
   const health = healthRouter(ctx);
   app.use(health.routes());
   const docs = docsRouter();
