@@ -60,6 +60,8 @@ export function startWorkers(ctx: AppContext, opts: WorkerOptions = {}): Workers
         prefix: ctx.queues.prefix,
         concurrency: queueDefinitions[queue].concurrency,
         autorun: true,
+        lockDuration: ctx.config.queueLockMs,
+        stalledInterval: ctx.config.queueLockMs,
         ...('bot' in queueDefinitions[queue] ? { limiter: { max: 1, duration: ctx.config.bot.sendIntervalMs } } : {}),
       },
     );

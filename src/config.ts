@@ -107,6 +107,7 @@ const envSchema = z.object({
   BOT_NAME: z.string().min(1).max(64).default('bangfu'),
   REDIS_SERVER_BIN: z.string().min(1).default('redis-server'),
   CHAT_SEND_INTERVAL_MS: int(10, 600000, 2000),
+  QUEUE_LOCK_MS: int(1000, 600000, 30000),
   MATCH_RADIUS_KM: z
     .string()
     .optional()
@@ -139,6 +140,8 @@ export interface Config {
   demoData: boolean;
   locale: { default: 'zh-CN' | 'en' };
   shutdownTimeoutMs: number;
+  /** How long a job stays locked to a worker; a worker that died is noticed and its jobs retaken after this. */
+  queueLockMs: number;
   bot: { puppet: string; puppetToken: string | undefined; name: string; sendIntervalMs: number };
   /** The circle around home for gigs (15分钟就业服务圈), in km. */
   market: { radiusKm: number };
@@ -203,6 +206,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoData: demo,
     locale: { default: e.DEFAULT_LOCALE },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    queueLockMs: e.QUEUE_LOCK_MS,
     market: { radiusKm: e.MATCH_RADIUS_KM },
     bot: {
       puppet: e.WECHATY_PUPPET,
