@@ -7,6 +7,8 @@ import type { Db } from '../db/client';
 import { employers, vacancies } from '../db/schema';
 import { zodDetails } from '../http/zod-details';
 import { translator } from '../i18n';
+import { announceVacancy } from '../outreach/service';
+import { payText } from './matching';
 import { inRegion, regionExists } from '../registry/queries';
 import { searchQuery, searchVector } from '../shared/chinese';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
@@ -16,6 +18,7 @@ import { presentVacancy } from './present';
 import { DETAIL_SCHEMAS, type VacancyCreate, type VacancyListQuery, type VacancyPatch } from './schemas';
 
 type Ctx = Pick<AppContext, 'db' | 'clock'>;
+type AnnounceCtx = Pick<AppContext, 'db' | 'clock' | 'queues' | 'logger' | 'config'>;
 type Meta = { requestId?: string; ip?: string };
 
 const DAY = 86400_000;
@@ -39,7 +42,7 @@ function parseDetails(kind: VacancyCreate['kind'], details: Record<string, unkno
   return result.data as Record<string, unknown>;
 }
 
-export async function createVacancy(ctx: Ctx, actor: Actor, input: VacancyCreate, meta: Meta) {
+export async function createVacancy(ctx: AnnounceCtx, actor: Actor, input: VacancyCreate, meta: Meta) {
   const employer = await scopedEmployer(ctx, actor, input.employerId).catch(() => {
     throw new ValidationFailed('unknown employer', [{ path: 'body.employerId', message: 'errors:detail.market.unknown_employer' }]);
   });
@@ -89,20 +92,24 @@ export async function createVacancy(ctx: Ctx, actor: Actor, input: VacancyCreate
     })
     .returning();
   await recordAudit(ctx.db, { actorId: actor.accountId, action: 'vacancy.create', entity: 'vacancy', entityId: row!.id, regionCode: row!.regionCode, ...meta });
+  if (row!.status === 'open') await announce(ctx, row!, employer.name);
   return presentVacancy(row!, employer.name);
 }
 
-export async function updateVacancy(ctx: Ctx, actor: Actor, id: string, patch: VacancyPatch, meta: Meta) {
+export async function updateVacancy(ctx: AnnounceCtx, actor: Actor, id: string, patch: VacancyPatch, meta: Meta) {
   // Locked for the edit: a hire or withdrawal in between must not be overwritten by a stale status.
-  return ctx.db.transaction(async (tx) => {
+  const edited = await ctx.db.transaction(async (tx) => {
     const db = tx as unknown as Db;
     await scopedVacancy(db, actor, id);
     await db.execute(sql`select 1 from ${vacancies} where ${vacancies.id} = ${id} for update`);
     return editLocked(ctx, db, actor, id, patch, meta);
   });
+  // Announced after the commit, so the fan-out job finds the post open.
+  if (edited.opened) await announce(ctx, edited.row, edited.employerName);
+  return presentVacancy(edited.row, edited.employerName);
 }
 
-async function editLocked(ctx: Ctx, db: Db, actor: Actor, id: string, patch: VacancyPatch, meta: Meta) {
+async function editLocked(ctx: AnnounceCtx, db: Db, actor: Actor, id: string, patch: VacancyPatch, meta: Meta) {
   const { vacancy: v, employerName } = await scopedVacancy(db, actor, id);
   const next = { ...v, ...patch };
   if (next.payMaxFen < next.payMinFen) throw new ValidationFailed('pay range', [{ path: 'body.payMaxFen', message: 'errors:detail.market.pay_range' }]);
@@ -143,7 +150,7 @@ async function editLocked(ctx: Ctx, db: Db, actor: Actor, id: string, patch: Vac
     .returning();
   if (!row) throw new Conflict('headcount below filled', [{ path: 'body.headcount', message: 'errors:detail.market.headcount_below_filled' }]);
   await recordAudit(db, { actorId: actor.accountId, action: 'vacancy.update', entity: 'vacancy', entityId: id, regionCode: v.regionCode, details: { fields: Object.keys(patch) }, ...meta });
-  return presentVacancy(row, employerName);
+  return { row, employerName, opened: row.status === 'open' && (v.status === 'draft' || v.status === 'closed') };
 }
 
 export async function getVacancy(ctx: Ctx, actor: Actor, id: string) {
@@ -183,4 +190,14 @@ export async function expireVacancies(ctx: Ctx): Promise<number> {
     .where(and(inArray(vacancies.status, ['open', 'draft']), lt(vacancies.expiresAt, ctx.clock.now())))
     .returning({ id: vacancies.id });
   return expired.length;
+}
+
+/** People subscribed to this kind of post hear of it when it opens (the automatic "new post near you"). */
+async function announce(ctx: AnnounceCtx, v: typeof vacancies.$inferSelect, employerName: string): Promise<void> {
+  const message: Record<string, string> = {};
+  for (const lng of ['zh-CN', 'en'] as const) {
+    const t = translator(lng);
+    message[lng] = t(v.kind === 'gig' ? 'outreach:new_gig' : 'outreach:new_vacancy', { title: v.title, employer: employerName, pay: payText(t, v) });
+  }
+  await announceVacancy(ctx, { ...v, payText: message, employerName }, ctx.config.market.radiusKm);
 }

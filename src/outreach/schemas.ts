@@ -34,6 +34,7 @@ export const BroadcastCreate = z
         categories: z.array(z.enum(CATEGORY)).max(3).optional(),
         laborCapacities: z.array(z.enum(LABOR_CAPACITY)).max(4).optional(),
         employed: z.boolean().optional(),
+        near: z.object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180), radiusKm: z.number().min(0.5).max(200) }).strict().optional(),
       })
       .strict(),
     message: z

@@ -144,6 +144,7 @@ export async function fanOut(ctx: Ctx, broadcastId: string): Promise<{ total: nu
           a.employed === undefined ? undefined : eq(workers.employed, a.employed),
           sql`coalesce(${subscriptions.unsubscribedAll}, false) = false`,
           b.topic ? sql`(${subscriptions.topics} is null or cardinality(${subscriptions.topics}) = 0 or ${b.topic} = any(${subscriptions.topics}))` : undefined,
+          a.near ? nearHome(a.near) : undefined,
           cursor ? gt(workers.id, cursor) : undefined,
         ),
       )
@@ -167,6 +168,43 @@ export async function fanOut(ctx: Ctx, broadcastId: string): Promise<{ total: nu
   await ctx.db.update(broadcasts).set({ status: 'sending' }).where(and(eq(broadcasts.id, broadcastId), inArray(broadcasts.status, ['scheduled', 'fanning_out'])));
   const [after] = await ctx.db.select({ total: broadcasts.total }).from(broadcasts).where(eq(broadcasts.id, broadcastId));
   return { total: after?.total ?? 0 };
+}
+
+/** Home within the circle around a point, and within the person's own radius (default 5 km). */
+function nearHome(near: { lat: number; lng: number; radiusKm: number }) {
+  const dLat = near.radiusKm / 111;
+  const dLng = near.radiusKm / (111 * Math.max(0.1, Math.cos((near.lat * Math.PI) / 180)));
+  const km = sql`(12742 * asin(sqrt(power(sin(radians(${workers.homeLat} - ${near.lat}) / 2), 2) + cos(radians(${near.lat})) * cos(radians(${workers.homeLat})) * power(sin(radians(${workers.homeLng} - ${near.lng}) / 2), 2))))`;
+  return sql`(${workers.homeLat} between ${near.lat - dLat} and ${near.lat + dLat} and ${workers.homeLng} between ${near.lng - dLng} and ${near.lng + dLng} and ${km} <= least(${near.radiusKm}, coalesce(${subscriptions.radiusKm}, 5)))`;
+}
+
+/**
+ * The automatic "new post near you" push: when a post opens, people subscribed to its kind hear of it
+ * (a gig: those whose home is within its circle and their own radius; other posts: the county).
+ */
+export async function announceVacancy(
+  ctx: Ctx,
+  v: { id: string; kind: string; title: string; regionCode: string; lat: number | null; lng: number | null; payText: Record<string, string>; employerName: string },
+  radiusKm: number,
+): Promise<string> {
+  const county = v.regionCode.slice(0, 6);
+  const near = v.kind === 'gig' && v.lat != null && v.lng != null ? { lat: v.lat, lng: v.lng, radiusKm } : undefined;
+  const now = ctx.clock.now();
+  const [b] = await ctx.db
+    .insert(broadcasts)
+    .values({
+      regionCode: county,
+      createdBy: null,
+      topic: v.kind,
+      audience: { regionCode: county, laborCapacities: ['full', 'partial', 'weak'], ...(near ? { near } : {}) },
+      message: v.payText,
+      variables: { title: v.title, employer: v.employerName },
+      sendAt: now,
+      createdAt: now,
+    })
+    .returning();
+  await ctx.queues.enqueue('outreach', 'fanout', { broadcastId: b!.id }, { jobId: `fanout-${b!.id}` });
+  return b!.id;
 }
 
 /** Queues the broadcast's queued deliveries (for some workers, or all); a job that already exists is left alone. */

@@ -8,7 +8,7 @@ import { deliver, fanOut } from '../../src/outreach/service';
 import { ManualClock } from '../../src/shared/clock';
 import { startWorkers, type Workers } from '../../jobs/workers';
 import { createHarness, type Harness } from '../helpers/harness';
-import { REGIONS, seedRegions } from '../helpers/factories';
+import { REGIONS, seedRegions, workerInput } from '../helpers/factories';
 import { appOf, signIn, type Staff } from '../helpers/api';
 import { until } from '../helpers/wait';
 
@@ -140,5 +140,45 @@ describe('the push engine: broadcasts delivered once to every recipient', () => 
   it('a station cannot broadcast to another county', async () => {
     const res = await station.post('/api/v1/broadcasts', { audience: { regionCode: REGIONS.countyB.code }, message: { 'zh-CN': '越权' } });
     expect(res.status).toBe(403);
+  });
+});
+
+describe('the automatic "new gig near you" push', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness({ clock: new ManualClock(NOON) });
+    await seedRegions(h.ctx.db);
+  });
+  afterAll(() => h.close());
+
+  it('tells those subscribed to gigs whose home lies within the circle, and nobody else', async () => {
+    const station = await signIn(h, appOf(h), { regionCode: REGIONS.countyA.code });
+    const home = { lat: 23.2236, lng: 102.8253 };
+    const mk = async (name: string, dLatKm: number, topics: string[]) => {
+      const w = (await station.post('/api/v1/workers', workerInput({ name, homeLat: home.lat + dLatKm / 111, homeLng: home.lng }))).body;
+      await station.put(`/api/v1/workers/${w.id}/subscription`, { topics, channel: 'log' });
+      return w.id as string;
+    };
+    const near = await mk('近处零工迷', 1, ['gig']);
+    const far = await mk('远处的人', 20, ['gig']);
+    const other = await mk('只看培训', 1, ['training']);
+    const all = await mk('什么都看', 2, []);
+    const e = (await station.post('/api/v1/employers', { name: '集市管理处', kind: 'enterprise', regionCode: REGIONS.countyA.code })).body;
+    await station.post(`/api/v1/employers/${e.id}/verify`);
+    const gig = await station.post('/api/v1/vacancies', {
+      employerId: e.id, kind: 'gig', title: '集市保洁', regionCode: REGIONS.townA.code, ...home, payMinFen: 18000, payMaxFen: 18000, payUnit: 'day', headcount: 3,
+      details: { date: '2026-06-03', startTime: '08:00', endTime: '12:00' },
+    });
+    expect(gig.status).toBe(201);
+    const [b] = rowsOf<{ id: string }>(await h.ctx.db.execute(sql`select id from broadcasts where topic = 'gig'`));
+    await fanOut(h.ctx, b!.id);
+    const to = (await h.ctx.db.select().from(deliveries).where(eq(deliveries.broadcastId, b!.id))).map((d) => d.workerId).sort();
+    expect(to).toEqual([near, all].sort());
+    expect(to).not.toContain(far);
+    expect(to).not.toContain(other);
+    const sink: OutgoingMessage[] = [];
+    const [d] = await h.ctx.db.select().from(deliveries).where(and(eq(deliveries.broadcastId, b!.id), eq(deliveries.workerId, near)));
+    await deliver(h.ctx, d!.id, new Map([['log', logChannel(h.ctx.logger, sink)]]));
+    expect(sink[0]!.text).toBe('附近有新零工：集市保洁（集市管理处），日薪 180 元。回复“零工”查看详情');
   });
 });

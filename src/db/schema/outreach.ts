@@ -41,6 +41,15 @@ export const identities = pgTable(
   (t) => [uniqueIndex('identities_value_idx').on(t.kind, t.value), index('identities_worker_idx').on(t.workerId, t.kind)],
 );
 
+/** Who a broadcast is for. `near` keeps those whose home lies within the radius (and within their own radius). */
+export interface Audience {
+  regionCode: string;
+  categories?: string[];
+  laborCapacities?: string[];
+  employed?: boolean;
+  near?: { lat: number; lng: number; radiusKm: number };
+}
+
 export const broadcastStatus = pgEnum('broadcast_status', ['scheduled', 'fanning_out', 'sending', 'done', 'cancelled']);
 
 /** A message to an audience: written by station staff for their region, or by the system on a new match. */
@@ -52,7 +61,7 @@ export const broadcasts = pgTable(
     createdBy: uuid('created_by').references(() => accounts.id),
     /** The topic people must be subscribed to (or none: everyone in the audience who has not unsubscribed). */
     topic: text('topic'),
-    audience: jsonb('audience').$type<{ regionCode: string; categories?: string[]; laborCapacities?: string[]; employed?: boolean }>().notNull(),
+    audience: jsonb('audience').$type<Audience>().notNull(),
     /** Text per language with {{variables}}; zh-CN is required. */
     message: jsonb('message').$type<Record<string, string>>().notNull(),
     variables: jsonb('variables').$type<Record<string, string | number>>().notNull().default({}),
