@@ -25,6 +25,7 @@ export const queueDefinitions = {
     concurrency: 1,
     jobs: {
       fanout: z.object({ broadcastId: z.uuid() }).strict(),
+      'sweep-deliveries': z.object({}).strict(),
     },
   },
   /** One job per delivery, its id the delivery id: every channel but WeChat chat. */
@@ -71,4 +72,5 @@ export const schedules: ReadonlyArray<{ id: string; queue: QueueName; job: strin
   { id: 'purge-sessions-hourly', queue: 'maintenance', job: 'purge-sessions', pattern: '17 * * * *', tz: 'Asia/Shanghai' },
   { id: 'expire-vacancies', queue: 'market', job: 'expire-vacancies', pattern: '*/10 * * * *', tz: 'Asia/Shanghai' },
   { id: 'wage-overdue', queue: 'market', job: 'wage-overdue', pattern: '5 * * * *', tz: 'Asia/Shanghai' },
+  { id: 'sweep-deliveries', queue: 'outreach', job: 'sweep-deliveries', pattern: '* * * * *', tz: 'Asia/Shanghai' },
 ];

@@ -1,5 +1,5 @@
 import { DelayedError, type Job } from 'bullmq';
-import { deliver, fanOut, markExhausted } from '../src/outreach/service';
+import { deliver, fanOut, markExhausted, sweepDeliveries } from '../src/outreach/service';
 import { processChannels } from '../src/outreach/registry';
 import { purgeDeadSessions } from '../src/access/service';
 import { executeImport } from '../src/registry/import/service';
@@ -26,6 +26,7 @@ export const handlers: HandlerMap = {
   },
   outreach: {
     fanout: async ({ broadcastId }, ctx) => fanOut(ctx, broadcastId),
+    'sweep-deliveries': async (_p, ctx) => ({ requeued: await sweepDeliveries(ctx) }),
   },
   deliveries: { deliver: deliverJob },
   'deliveries-chat': { deliver: deliverJob },

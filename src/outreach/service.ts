@@ -320,3 +320,24 @@ export async function markExhausted(ctx: Pick<AppContext, 'db' | 'clock'>, deliv
     .set({ status: 'failed', reason: `retries_exhausted: ${reason}`.slice(0, 200), updatedAt: ctx.clock.now() })
     .where(and(eq(deliveries.id, deliveryId), inArray(deliveries.status, ['queued', 'sending'])));
 }
+
+/**
+ * The sweeper (every minute): a delivery left queued, deferred past its time, or claimed mid-send
+ * longer than the queue's lock is put back on its queue under its own id. A job that still exists is
+ * left alone, so nothing runs twice; one lost with Redis (a crash, a failover) is found here.
+ */
+export async function sweepDeliveries(ctx: Ctx & Pick<AppContext, 'config'>): Promise<number> {
+  const now = ctx.clock.now();
+  const stale = new Date(now.getTime() - Math.max(60_000, 2 * ctx.config.queueLockMs));
+  const rows = await ctx.db
+    .select({ id: deliveries.id, channel: deliveries.channel, status: deliveries.status })
+    .from(deliveries)
+    .innerJoin(broadcasts, eq(broadcasts.id, deliveries.broadcastId))
+    .where(and(inArray(deliveries.status, ['queued', 'deferred', 'sending']), sql`${deliveries.updatedAt} < ${stale.toISOString()}::timestamptz`, sql`${broadcasts.status} <> 'fanning_out'`))
+    .limit(5000);
+  const chat = rows.filter((r) => r.channel === 'chat');
+  const other = rows.filter((r) => r.channel !== 'chat');
+  await ctx.queues.enqueueBulk('deliveries-chat', 'deliver', chat.map((r) => ({ payload: { deliveryId: r.id }, jobId: r.id })));
+  await ctx.queues.enqueueBulk('deliveries', 'deliver', other.map((r) => ({ payload: { deliveryId: r.id }, jobId: r.id })));
+  return rows.length;
+}
