@@ -4,8 +4,8 @@ import { and, eq, like, sql } from 'drizzle-orm';
 import { loadConfig } from '../src/config';
 import { rowsOf } from '../src/db/client';
 import { broadcasts, regions, subscriptions, workers } from '../src/db/schema';
-import { Generator, type SyntheticHousehold } from '../src/demo/synthetic';
-import { writeHouseholds } from '../src/demo/write';
+import { Generator } from '../src/demo/synthetic';
+import { writePeople } from '../src/demo/write';
 import { createLogger } from '../src/logger';
 import { fanOut } from '../src/outreach/service';
 import { PiiVault } from '../src/pii/vault';
@@ -36,18 +36,7 @@ async function main(): Promise<void> {
     const villages = (await db.select({ code: regions.code }).from(regions).where(and(like(regions.code, '5325%'), eq(regions.level, 5)))).map((r) => r.code);
     const gen = new Generator(villages, 4, new Date());
     const vault = new PiiVault(Buffer.alloc(32, 4));
-    for (let made = 0; made < n; ) {
-      const batch: SyntheticHousehold[] = [];
-      for (let k = 0; k < 5000 && made < n; ) {
-        const h = gen.household();
-        h.members = h.members.slice(0, n - made);
-        batch.push(h);
-        k += h.members.length;
-        made += h.members.length;
-      }
-      await writeHouseholds(db, vault, batch, new Date());
-      process.stdout.write(`\rseeding people: ${made}/${n}`);
-    }
+    await writePeople(db, vault, gen, n, new Date(), { batchSize: 5000, onProgress: (made) => process.stdout.write(`\rseeding people: ${made}/${n}`) });
     process.stdout.write('\n');
     await db.execute(sql`insert into ${subscriptions} (worker_id, channel, quiet_start, quiet_end, daily_cap) select id, 'log', 0, 0, 50 from ${workers}`);
     const config = loadConfig({ ...process.env, DATABASE_URL: scratch.url, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent' });

@@ -4,8 +4,8 @@ import type { Actor } from '../src/access/actor';
 import { loadConfig } from '../src/config';
 import { rowsOf } from '../src/db/client';
 import { employers, regions, vacancies, workers } from '../src/db/schema';
-import { Generator, rng, SKILLS, type SyntheticHousehold } from '../src/demo/synthetic';
-import { writeHouseholds } from '../src/demo/write';
+import { Generator, rng, SKILLS } from '../src/demo/synthetic';
+import { writePeople } from '../src/demo/write';
 import { translator } from '../src/i18n';
 import { candidatesForVacancy, matchesFor } from '../src/market/matching';
 import { PiiVault } from '../src/pii/vault';
@@ -43,20 +43,8 @@ async function main(): Promise<void> {
     const today = new Date();
     const gen = new Generator(villages, 1, today);
     const vault = new PiiVault(Buffer.alloc(32, 3));
-    let made = 0;
     const t0 = Date.now();
-    while (made < nWorkers) {
-      const batch: SyntheticHousehold[] = [];
-      let n = 0;
-      while (n < 5000 && made + n < nWorkers) {
-        const h = gen.household();
-        h.members = h.members.slice(0, nWorkers - made - n);
-        batch.push(h);
-        n += h.members.length;
-      }
-      made += (await writeHouseholds(db, vault, batch, today)).workers;
-      process.stdout.write(`\rseeding people: ${made}/${nWorkers}`);
-    }
+    await writePeople(db, vault, gen, nWorkers, today, { batchSize: 5000, onProgress: (made) => process.stdout.write(`\rseeding people: ${made}/${nWorkers}`) });
     process.stdout.write(` (${((Date.now() - t0) / 1000).toFixed(0)} s)\n`);
 
     const [employer] = await db.insert(employers).values({ name: '基准测试企业', kind: 'enterprise', regionCode: '5325', verifiedAt: today }).returning();

@@ -4,8 +4,8 @@ import { bootstrap } from '../src/bootstrap';
 import { ConfigError, loadConfig } from '../src/config';
 import { openDatabase } from '../src/db/client';
 import { regions } from '../src/db/schema';
-import { Generator, type SyntheticHousehold } from '../src/demo/synthetic';
-import { writeHouseholds } from '../src/demo/write';
+import { Generator } from '../src/demo/synthetic';
+import { writePeople } from '../src/demo/write';
 import { PiiVault } from '../src/pii/vault';
 
 /**
@@ -33,26 +33,11 @@ async function main(): Promise<void> {
     const today = new Date();
     const gen = new Generator(villages, Number(values.seed), today);
     const vault = new PiiVault(config.secrets.piiKey);
-    let made = 0;
-    let jobs = 0;
-    let batch: SyntheticHousehold[] = [];
-    let inBatch = 0;
     const started = Date.now();
-    while (made < target) {
-      const h = gen.household();
-      h.members = h.members.slice(0, target - made - inBatch);
-      batch.push(h);
-      inBatch += h.members.length;
-      if (inBatch >= 2000 || made + inBatch >= target) {
-        const w = await writeHouseholds(database.db, vault, batch, today);
-        made += w.workers;
-        jobs += w.jobs;
-        batch = [];
-        inBatch = 0;
-        process.stdout.write(`\r${made}/${target} workers, ${jobs} employment records`);
-      }
-    }
-    process.stdout.write(`\nseeded ${made} workers in ${((Date.now() - started) / 1000).toFixed(1)} s (${database.kind})\n`);
+    const { workers: made, jobs } = await writePeople(database.db, vault, gen, target, today, {
+      onProgress: (n) => process.stdout.write(`\r${n}/${target} workers`),
+    });
+    process.stdout.write(`\nseeded ${made} workers with ${jobs} employment records in ${((Date.now() - started) / 1000).toFixed(1)} s (${database.kind})\n`);
   } finally {
     await database.close();
   }

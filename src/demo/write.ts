@@ -3,7 +3,7 @@ import { households } from '../db/schema';
 import { bulkInsertJobs, bulkInsertWorkers } from '../registry/bulk';
 import type { PiiVault } from '../pii/vault';
 import { prepareWorker, type PreparedWorker } from '../registry/prepare';
-import type { SyntheticHousehold } from './synthetic';
+import type { Generator, SyntheticHousehold } from './synthetic';
 
 /** Writes synthetic households with their members and employment histories, in one transaction. */
 export async function writeHouseholds(db: Db, vault: PiiVault, batch: SyntheticHousehold[], today: Date): Promise<{ workers: number; jobs: number }> {
@@ -29,4 +29,31 @@ export async function writeHouseholds(db: Db, vault: PiiVault, batch: SyntheticH
     await bulkInsertJobs(t, jobs);
     return { workers: inserted.length, jobs: jobs.length };
   });
+}
+
+/** Writes `count` synthetic people (whole households, the last one cut to fit), in batches of about `batchSize`. */
+export async function writePeople(
+  db: Db,
+  vault: PiiVault,
+  gen: Generator,
+  count: number,
+  today: Date,
+  opts: { batchSize?: number; onProgress?: (made: number) => void } = {},
+): Promise<{ workers: number; jobs: number }> {
+  let made = 0;
+  let jobs = 0;
+  while (made < count) {
+    const batch: SyntheticHousehold[] = [];
+    for (let k = 0; k < (opts.batchSize ?? 2000) && made + k < count; ) {
+      const h = gen.household();
+      h.members = h.members.slice(0, count - made - k);
+      batch.push(h);
+      k += h.members.length;
+    }
+    const w = await writeHouseholds(db, vault, batch, today);
+    made += w.workers;
+    jobs += w.jobs;
+    opts.onProgress?.(made);
+  }
+  return { workers: made, jobs };
 }

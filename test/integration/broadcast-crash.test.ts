@@ -4,7 +4,7 @@ import { eq, sql } from 'drizzle-orm';
 import { rowsOf } from '../../src/db/client';
 import { deliveries, subscriptions, workers } from '../../src/db/schema';
 import { Generator } from '../../src/demo/synthetic';
-import { writeHouseholds } from '../../src/demo/write';
+import { writePeople } from '../../src/demo/write';
 import { systemClock } from '../../src/shared/clock';
 import { createHarness, TEST_PII_KEY, TEST_TOKEN_SECRET, type Harness } from '../helpers/harness';
 import { REGIONS, seedRegions } from '../helpers/factories';
@@ -28,18 +28,7 @@ describe('a broadcast survives its worker being killed mid-way', () => {
     h = await createHarness({ clock: systemClock });
     await seedRegions(h.ctx.db);
     const gen = new Generator([REGIONS.villageA.code], 5, new Date());
-    let made = 0;
-    while (made < RECIPIENTS) {
-      const batch = [];
-      for (let n = 0; n < 2000 && made < RECIPIENTS; ) {
-        const hh = gen.household();
-        hh.members = hh.members.slice(0, RECIPIENTS - made);
-        batch.push(hh);
-        n += hh.members.length;
-        made += hh.members.length;
-      }
-      await writeHouseholds(h.ctx.db, h.ctx.pii, batch, new Date());
-    }
+    await writePeople(h.ctx.db, h.ctx.pii, gen, RECIPIENTS, new Date());
     // No quiet hours and a high cap, so the test does not depend on the time of day it runs.
     await h.ctx.db.execute(sql`insert into ${subscriptions} (worker_id, channel, quiet_start, quiet_end, daily_cap) select id, 'log', 0, 0, 50 from ${workers}`);
   });

@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import { rowsOf } from '../../src/db/client';
 import { subscriptions, workers } from '../../src/db/schema';
 import { Generator } from '../../src/demo/synthetic';
-import { writeHouseholds } from '../../src/demo/write';
+import { writePeople } from '../../src/demo/write';
 import { fanOut, sweepDeliveries } from '../../src/outreach/service';
 import { systemClock } from '../../src/shared/clock';
 import { startWorkers, type Workers } from '../../jobs/workers';
@@ -51,15 +51,7 @@ describe('a broadcast survives Redis restarting mid-way', () => {
     h = await createHarness({ clock: systemClock, env: { REDIS_URL: `redis://127.0.0.1:${port}`, QUEUE_LOCK_MS: '2000' } });
     await seedRegions(h.ctx.db);
     const gen = new Generator([REGIONS.villageA.code], 8, new Date());
-    const batch = [];
-    let made = 0;
-    while (made < RECIPIENTS) {
-      const hh = gen.household();
-      hh.members = hh.members.slice(0, RECIPIENTS - made);
-      made += hh.members.length;
-      batch.push(hh);
-    }
-    await writeHouseholds(h.ctx.db, h.ctx.pii, batch, new Date());
+    await writePeople(h.ctx.db, h.ctx.pii, gen, RECIPIENTS, new Date());
     await h.ctx.db.execute(sql`insert into ${subscriptions} (worker_id, channel, quiet_start, quiet_end, daily_cap) select id, 'log', 0, 0, 50 from ${workers}`);
   });
   afterAll(async () => {
