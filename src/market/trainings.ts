@@ -8,10 +8,13 @@ import { enrolments, trainingSessions, vacancies, workers } from '../db/schema';
 import { inRegion, regionExists } from '../registry/queries';
 import { searchQuery, searchVector } from '../shared/chinese';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
+import { translator } from '../i18n';
+import { announce } from '../outreach/service';
 import { presentTraining } from './present';
 import type { TrainingListQuery, TrainingSessionCreate } from './schemas';
 
 type Ctx = Pick<AppContext, 'db' | 'clock'>;
+type AnnounceCtx = Pick<AppContext, 'db' | 'clock' | 'queues' | 'logger'>;
 type Meta = { requestId?: string; ip?: string };
 
 async function scopedSession(db: Db, actor: Actor, id: string) {
@@ -21,7 +24,7 @@ async function scopedSession(db: Db, actor: Actor, id: string) {
   return s;
 }
 
-export async function createSession(ctx: Ctx, actor: Actor, input: TrainingSessionCreate, meta: Meta) {
+export async function createSession(ctx: AnnounceCtx, actor: Actor, input: TrainingSessionCreate, meta: Meta) {
   if (!inScope(actor, input.regionCode)) throw new Forbidden('region outside scope', [{ path: 'body.regionCode', message: 'errors:detail.region_out_of_scope' }]);
   if (!(await regionExists(ctx.db, input.regionCode))) throw new ValidationFailed('unknown region', [{ path: 'body.regionCode', message: 'errors:detail.unknown_region' }]);
   if (input.endDate < input.startDate) throw new ValidationFailed('dates', [{ path: 'body.endDate', message: 'errors:detail.end_before_start' }]);
@@ -43,6 +46,14 @@ export async function createSession(ctx: Ctx, actor: Actor, input: TrainingSessi
     })
     .returning();
   await recordAudit(ctx.db, { actorId: actor.accountId, action: 'training.create', entity: 'training_session', entityId: row!.id, regionCode: row!.regionCode, ...meta });
+  // People subscribed to training in the county hear of it.
+  const message: Record<string, string> = {};
+  for (const lng of ['zh-CN', 'en'] as const) {
+    const t = translator(lng);
+    const subsidy = row!.trainingSubsidyFen > 0 ? t('outreach:subsidy', { amount: row!.trainingSubsidyFen / 100 }) : '';
+    message[lng] = t('outreach:new_training', { title: row!.title, provider: row!.provider, start: row!.startDate, subsidy });
+  }
+  await announce(ctx, { topic: 'training', regionCode: row!.regionCode, message });
   return presentTraining(row!);
 }
 

@@ -199,5 +199,5 @@ async function announce(ctx: AnnounceCtx, v: typeof vacancies.$inferSelect, empl
     const t = translator(lng);
     message[lng] = t(v.kind === 'gig' ? 'outreach:new_gig' : 'outreach:new_vacancy', { title: v.title, employer: employerName, pay: payText(t, v) });
   }
-  await announceVacancy(ctx, { ...v, payText: message, employerName }, ctx.config.market.radiusKm);
+  await announceVacancy(ctx, { ...v, message }, ctx.config.market.radiusKm);
 }

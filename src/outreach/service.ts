@@ -179,32 +179,38 @@ function nearHome(near: { lat: number; lng: number; radiusKm: number }) {
 }
 
 /**
- * The automatic "new post near you" push: when a post opens, people subscribed to its kind hear of it
- * (a gig: those whose home is within its circle and their own radius; other posts: the county).
+ * The system's own broadcasts: when a post or a training opens, people subscribed to its topic in the
+ * county hear of it (for a gig: only those whose home lies within its circle and their own radius).
  */
-export async function announceVacancy(
+export async function announce(
   ctx: Ctx,
-  v: { id: string; kind: string; title: string; regionCode: string; lat: number | null; lng: number | null; payText: Record<string, string>; employerName: string },
-  radiusKm: number,
+  a: { topic: string; regionCode: string; near?: { lat: number; lng: number; radiusKm: number }; message: Record<string, string> },
 ): Promise<string> {
-  const county = v.regionCode.slice(0, 6);
-  const near = v.kind === 'gig' && v.lat != null && v.lng != null ? { lat: v.lat, lng: v.lng, radiusKm } : undefined;
+  const county = a.regionCode.slice(0, 6);
   const now = ctx.clock.now();
   const [b] = await ctx.db
     .insert(broadcasts)
     .values({
       regionCode: county,
       createdBy: null,
-      topic: v.kind,
-      audience: { regionCode: county, laborCapacities: ['full', 'partial', 'weak'], ...(near ? { near } : {}) },
-      message: v.payText,
-      variables: { title: v.title, employer: v.employerName },
+      topic: a.topic,
+      audience: { regionCode: county, laborCapacities: ['full', 'partial', 'weak'], ...(a.near ? { near: a.near } : {}) },
+      message: a.message,
       sendAt: now,
       createdAt: now,
     })
     .returning();
   await ctx.queues.enqueue('outreach', 'fanout', { broadcastId: b!.id }, { jobId: `fanout-${b!.id}` });
   return b!.id;
+}
+
+export async function announceVacancy(
+  ctx: Ctx,
+  v: { kind: string; regionCode: string; lat: number | null; lng: number | null; message: Record<string, string> },
+  radiusKm: number,
+): Promise<string> {
+  const near = v.kind === 'gig' && v.lat != null && v.lng != null ? { lat: v.lat, lng: v.lng, radiusKm } : undefined;
+  return announce(ctx, { topic: v.kind, regionCode: v.regionCode, near, message: v.message });
 }
 
 /** Queues the broadcast's queued deliveries (for some workers, or all); a job that already exists is left alone. */

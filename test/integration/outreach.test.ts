@@ -181,4 +181,23 @@ describe('the automatic "new gig near you" push', () => {
     await deliver(h.ctx, d!.id, new Map([['log', logChannel(h.ctx.logger, sink)]]));
     expect(sink[0]!.text).toBe('附近有新零工：集市保洁（集市管理处），日薪 180 元。回复“零工”查看详情');
   });
+
+  it('tells those subscribed to training in the county of a new training session, with the subsidy', async () => {
+    const station = await signIn(h, appOf(h), { regionCode: REGIONS.countyA.code });
+    const learner = (await station.post('/api/v1/workers', workerInput({ name: '想学手艺' }))).body;
+    await station.put(`/api/v1/workers/${learner.id}/subscription`, { topics: ['training'], channel: 'log' });
+    const gigsOnly = (await station.post('/api/v1/workers', workerInput({ name: '只看零工' }))).body;
+    await station.put(`/api/v1/workers/${gigsOnly.id}/subscription`, { topics: ['gig'], channel: 'log' });
+    const s = await station.post('/api/v1/trainings', { kind: 'upskilling', title: '电工培训', provider: '红河技师学院', regionCode: REGIONS.countyA.code, startDate: '2026-07-01', endDate: '2026-07-15', capacity: 20, trainingSubsidyFen: 120000 });
+    expect(s.status).toBe(201);
+    const [b] = rowsOf<{ id: string }>(await h.ctx.db.execute(sql`select id from broadcasts where topic = 'training'`));
+    await fanOut(h.ctx, b!.id);
+    const to = (await h.ctx.db.select().from(deliveries).where(eq(deliveries.broadcastId, b!.id))).map((d) => d.workerId);
+    expect(to).toContain(learner.id);
+    expect(to).not.toContain(gigsOnly.id);
+    const [d] = await h.ctx.db.select().from(deliveries).where(and(eq(deliveries.broadcastId, b!.id), eq(deliveries.workerId, learner.id)));
+    const sink: OutgoingMessage[] = [];
+    await deliver(h.ctx, d!.id, new Map([['log', logChannel(h.ctx.logger, sink)]]));
+    expect(sink[0]!.text).toBe('新培训：电工培训（红河技师学院），2026-07-01 开班，培训补贴 1200 元。回复“培训”查看详情');
+  });
 });
