@@ -107,6 +107,10 @@ const envSchema = z.object({
   BOT_NAME: z.string().min(1).max(64).default('bangfu'),
   REDIS_SERVER_BIN: z.string().min(1).default('redis-server'),
   CHAT_SEND_INTERVAL_MS: int(10, 600000, 2000),
+  WECHAT_API_BASE: url(['https:', 'http:']),
+  WECHAT_APP_ID: z.string().regex(/^wx[0-9a-zA-Z]{8,32}$/, 'expected a mini-program app id such as wx1234567890abcdef').optional(),
+  WECHAT_APP_SECRET: z.string().min(16).optional(),
+  WECHAT_TEMPLATE_ID: z.string().min(8).max(100).optional(),
   QUEUE_LOCK_MS: int(1000, 600000, 30000),
   MATCH_RADIUS_KM: z
     .string()
@@ -143,6 +147,8 @@ export interface Config {
   /** How long a job stays locked to a worker; a worker that died is noticed and its jobs retaken after this. */
   queueLockMs: number;
   bot: { puppet: string; puppetToken: string | undefined; name: string; sendIntervalMs: number };
+  /** The WeChat mini-program, for subscribe messages (订阅消息); absent when not configured. */
+  wechat: { apiBase: string; appId: string; appSecret: string; templateId: string } | undefined;
   /** The circle around home for gigs (15分钟就业服务圈), in km. */
   market: { radiusKm: number };
 }
@@ -208,6 +214,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     queueLockMs: e.QUEUE_LOCK_MS,
     market: { radiusKm: e.MATCH_RADIUS_KM },
+    wechat:
+      e.WECHAT_APP_ID && e.WECHAT_APP_SECRET && e.WECHAT_TEMPLATE_ID
+        ? { apiBase: e.WECHAT_API_BASE ?? 'https://api.weixin.qq.com', appId: e.WECHAT_APP_ID, appSecret: e.WECHAT_APP_SECRET, templateId: e.WECHAT_TEMPLATE_ID }
+        : undefined,
     bot: {
       puppet: e.WECHATY_PUPPET,
       puppetToken: e.WECHATY_PUPPET_SERVICE_TOKEN || undefined,

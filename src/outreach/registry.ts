@@ -1,5 +1,6 @@
 import type { AppContext } from '../context';
 import { logChannel, type Channel } from './channels';
+import { miniProgramChannel } from './mini-program';
 
 /** Channels this process holds besides the log channel: the bot process adds WeChat chat when it logs in. */
 const held = new Map<string, Channel>();
@@ -12,8 +13,10 @@ export function releaseChannel(name: Channel['name']): void {
   held.delete(name);
 }
 
-/** The channels a delivery job in this process can send through. */
-export function processChannels(ctx: Pick<AppContext, 'logger'>): Map<string, Channel> {
+/** The channels a delivery job in this process can send through (the mini-program when it is configured). */
+export function processChannels(ctx: Pick<AppContext, 'logger' | 'db' | 'redis' | 'config'>): Map<string, Channel> {
   const log = logChannel(ctx.logger);
-  return new Map<string, Channel>([[log.name, log], ...held]);
+  const map = new Map<string, Channel>([[log.name, log], ...held]);
+  if (ctx.config.wechat) map.set('mini_program', miniProgramChannel(ctx));
+  return map;
 }

@@ -1,0 +1,78 @@
+import { and, eq } from 'drizzle-orm';
+import type { AppContext } from '../context';
+import { identities } from '../db/schema';
+import type { Channel } from './channels';
+
+const TOKEN_KEY = 'wechat:access_token';
+
+/** Errors WeChat answers when the access token is no longer good: fetch a new one and retry. */
+const TOKEN_ERRORS = new Set([40001, 40014, 42001]);
+
+class WechatTransient extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WechatTransient';
+  }
+}
+
+/**
+ * The access token, fetched from WeChat and cached in Redis until shortly before it expires, so all
+ * processes share one (WeChat limits how often it may be fetched).
+ */
+export async function accessToken(ctx: Pick<AppContext, 'redis' | 'config'>, fresh = false): Promise<string> {
+  const wx = ctx.config.wechat!;
+  if (!fresh) {
+    const cached = await ctx.redis.kv.get(TOKEN_KEY);
+    if (cached) return cached;
+  }
+  const url = new URL('/cgi-bin/token', wx.apiBase);
+  url.searchParams.set('grant_type', 'client_credential');
+  url.searchParams.set('appid', wx.appId);
+  url.searchParams.set('secret', wx.appSecret);
+  const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  const body = (await res.json().catch(() => ({}))) as { access_token?: string; expires_in?: number; errcode?: number };
+  if (!res.ok || !body.access_token) throw new WechatTransient(`token request failed: ${res.status} ${body.errcode ?? ''}`);
+  await ctx.redis.kv.set(TOKEN_KEY, body.access_token, 'EX', Math.max(60, (body.expires_in ?? 7200) - 300));
+  return body.access_token;
+}
+
+/**
+ * Mini-program subscribe messages (订阅消息) through WeChat's HTTP API, to the person's openid. A person
+ * who has not (or no longer) agreed to the template is a permanent failure, so the fallback is tried.
+ */
+export function miniProgramChannel(ctx: Pick<AppContext, 'db' | 'redis' | 'config'>): Channel {
+  return {
+    name: 'mini_program',
+    async send(msg) {
+      const wx = ctx.config.wechat!;
+      const [bound] = await ctx.db
+        .select({ value: identities.value })
+        .from(identities)
+        .where(and(eq(identities.workerId, msg.workerId), eq(identities.kind, 'mp_openid')))
+        .limit(1);
+      if (!bound) return { ok: false, permanent: true, reason: 'not_bound' };
+      for (const fresh of [false, true]) {
+        const url = new URL('/cgi-bin/message/subscribe/send', wx.apiBase);
+        url.searchParams.set('access_token', await accessToken(ctx, fresh));
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          // A subscribe message's "thing" field holds at most 20 characters; the page shows the rest.
+          body: JSON.stringify({ touser: bound.value, template_id: wx.templateId, page: `pages/messages/index?delivery=${msg.deliveryId}`, data: { thing1: { value: [...msg.text].slice(0, 20).join('') } } }),
+          signal: AbortSignal.timeout(10_000),
+        });
+        if (!res.ok) throw new WechatTransient(`send failed: HTTP ${res.status}`);
+        const body = (await res.json()) as { errcode?: number; errmsg?: string };
+        if (!body.errcode) return { ok: true };
+        if (TOKEN_ERRORS.has(body.errcode)) {
+          await ctx.redis.kv.del(TOKEN_KEY);
+          continue;
+        }
+        if (body.errcode === 43101) return { ok: false, permanent: true, reason: 'no_consent' };
+        if (body.errcode === -1) throw new WechatTransient('wechat busy');
+        return { ok: false, permanent: true, reason: `wechat_${body.errcode}` };
+      }
+      throw new WechatTransient('token refused twice');
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import { createServer, type Server } from 'node:http';
+
+export interface FakeWechat {
+  url: string;
+  tokenRequests: Array<Record<string, string>>;
+  sends: Array<{ token: string; body: { touser: string; template_id: string; page: string; data: Record<string, { value: string }> } }>;
+  /** openid → errcode WeChat answers for it. */
+  refuse: Map<string, number>;
+  /** Answer the next send with "access token expired". */
+  expireNext(): void;
+  close(): Promise<void>;
+}
+
+/** A small local stand-in for WeChat's HTTP API that checks what it receives. */
+export async function fakeWechat(appId: string, secret: string): Promise<FakeWechat> {
+  let issued = 0;
+  let expire = false;
+  const state = { tokenRequests: [] as FakeWechat['tokenRequests'], sends: [] as FakeWechat['sends'], refuse: new Map<string, number>() };
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const reply = (body: object) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(body));
+    };
+    if (url.pathname === '/cgi-bin/token') {
+      const q = Object.fromEntries(url.searchParams);
+      state.tokenRequests.push(q);
+      if (q.grant_type !== 'client_credential' || q.appid !== appId || q.secret !== secret) return reply({ errcode: 40013, errmsg: 'invalid appid' });
+      issued++;
+      return reply({ access_token: `token-${issued}`, expires_in: 7200 });
+    }
+    if (url.pathname === '/cgi-bin/message/subscribe/send' && req.method === 'POST') {
+      let raw = '';
+      req.on('data', (c: Buffer) => (raw += c.toString()));
+      req.on('end', () => {
+        const token = url.searchParams.get('access_token') ?? '';
+        if (expire || token !== `token-${issued}`) {
+          expire = false;
+          return reply({ errcode: 42001, errmsg: 'access_token expired' });
+        }
+        const body = JSON.parse(raw);
+        state.sends.push({ token, body });
+        const refused = state.refuse.get(body.touser);
+        return reply(refused ? { errcode: refused, errmsg: 'refused' } : { errcode: 0, errmsg: 'ok' });
+      });
+      return;
+    }
+    res.statusCode = 404;
+    res.end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    ...state,
+    expireNext: () => {
+      expire = true;
+    },
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}
