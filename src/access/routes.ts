@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { pageOf } from '../http/pagination';
 import * as accounts from './accounts';
 import type { AppContext } from '../context';
-import type { Api } from '../http/api';
+import { requestMeta, type Api } from '../http/api';
 import { AccountView, LoginBody, LoginResult } from './schemas';
 import * as service from './service';
 
@@ -48,7 +48,7 @@ export function accessRoutes(api: Api, ctx: AppContext): void {
 }
 
 export function accountRoutes(api: Api, ctx: AppContext): void {
-  const meta = (koa: { state: { requestId: string }; ip: string }) => ({ requestId: koa.state.requestId, ip: koa.ip });
+  const meta = requestMeta;
   const tags = ['accounts'];
   api.route({
     method: 'post', path: '/accounts', summary: 'Create a staff account for a role below your own, in your region', tags, auth: 'staff',

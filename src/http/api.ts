@@ -155,3 +155,8 @@ function nulPath(value: unknown, path: string, depth = 0): string | undefined {
   }
   return undefined;
 }
+
+/** What the audit log records of the request behind a write. */
+export function requestMeta(koa: { state: { requestId: string }; ip: string }): { requestId: string; ip: string } {
+  return { requestId: koa.state.requestId, ip: koa.ip };
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AppContext } from '../context';
-import type { Api } from '../http/api';
+import { requestMeta, type Api } from '../http/api';
 import { pageOf } from '../http/pagination';
 import * as apps from './applications';
 import * as employers from './employers';
@@ -33,7 +33,7 @@ import * as vacancies from './vacancies';
 const Id = z.object({ id: z.uuid() });
 
 export function marketRoutes(api: Api, ctx: AppContext): void {
-  const meta = (koa: { state: { requestId: string }; ip: string }) => ({ requestId: koa.state.requestId, ip: koa.ip });
+  const meta = requestMeta;
   const tags = ['market'];
 
   api.route({ method: 'post', path: '/employers', summary: 'Register an employer (enterprise, workshop, work-relief contractor, village committee, HR agency, broker, cooperative)', tags, auth: 'staff', body: EmployerCreate, response: EmployerView, handler: ({ actor, body, koa }) => employers.createEmployer(ctx, actor, body, meta(koa)) });

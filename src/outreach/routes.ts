@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AppContext } from '../context';
-import type { Api } from '../http/api';
+import { requestMeta, type Api } from '../http/api';
 import { pageOf } from '../http/pagination';
 import { BroadcastCreate, BroadcastListQuery, BroadcastView, SubscriptionPut, SubscriptionView } from './schemas';
 import * as service from './service';
@@ -8,7 +8,7 @@ import * as service from './service';
 const Id = z.object({ id: z.uuid() });
 
 export function outreachRoutes(api: Api, ctx: AppContext): void {
-  const meta = (koa: { state: { requestId: string }; ip: string }) => ({ requestId: koa.state.requestId, ip: koa.ip });
+  const meta = requestMeta;
   const tags = ['outreach'];
   api.route({ method: 'get', path: '/workers/:id/subscription', summary: 'What a person is told, when and how', tags, auth: 'staff', params: Id, response: SubscriptionView, handler: ({ actor, params }) => service.getSubscription(ctx, actor, params.id) });
   api.route({ method: 'put', path: '/workers/:id/subscription', summary: 'Set topics, regions, radius, quiet hours, daily cap and channel; `unsubscribedAll` stops everything', tags, auth: 'staff', params: Id, body: SubscriptionPut, response: SubscriptionView, handler: ({ actor, params, body, koa }) => service.putSubscription(ctx, actor, params.id, body, meta(koa)) });

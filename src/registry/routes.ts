@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AppContext } from '../context';
-import type { Api } from '../http/api';
+import { requestMeta, type Api } from '../http/api';
 import { pageOf } from '../http/pagination';
 import {
   EmploymentEnd,
@@ -25,7 +25,7 @@ import * as service from './service';
 import { exportWorkers } from './export';
 
 export function registryRoutes(api: Api, ctx: AppContext): void {
-  const meta = (koa: { state: { requestId: string }; ip: string }) => ({ requestId: koa.state.requestId, ip: koa.ip });
+  const meta = requestMeta;
   const tags = ['registry'];
 
   api.route({
