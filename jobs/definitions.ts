@@ -26,11 +26,22 @@ export const queueDefinitions = {
     jobs: {
       fanout: z.object({ broadcastId: z.uuid() }).strict(),
       'sweep-deliveries': z.object({}).strict(),
+      /** One step of a follow-up sequence, delayed until it is due (job id: the step id). */
+      'follow-up-step': z.object({ stepId: z.uuid() }).strict(),
+      'sweep-follow-ups': z.object({}).strict(),
     },
   },
-  /** One job per delivery, its id the delivery id: every channel but WeChat chat. */
+  /** One job per delivery, its id the delivery id: the log channel and any other without a queue of its own. */
   deliveries: {
     concurrency: 8,
+    jobs: {
+      deliver: z.object({ deliveryId: z.uuid() }).strict(),
+    },
+  },
+  /** Mini-program subscribe messages, at most MINI_PROGRAM_SENDS_PER_SECOND. */
+  'deliveries-mp': {
+    concurrency: 8,
+    limiter: 'mini_program',
     jobs: {
       deliver: z.object({ deliveryId: z.uuid() }).strict(),
     },
@@ -42,6 +53,7 @@ export const queueDefinitions = {
   'deliveries-chat': {
     concurrency: 1,
     bot: true,
+    limiter: 'chat',
     jobs: {
       deliver: z.object({ deliveryId: z.uuid() }).strict(),
     },
@@ -53,7 +65,7 @@ export const queueDefinitions = {
       'run-import': z.object({ importId: z.uuid() }).strict(),
     },
   },
-} as const satisfies Record<string, { concurrency: number; bot?: boolean; jobs: Record<string, z.ZodType> }>;
+} as const satisfies Record<string, { concurrency: number; bot?: boolean; limiter?: 'chat' | 'mini_program'; jobs: Record<string, z.ZodType> }>;
 
 export type QueueDefinitions = typeof queueDefinitions;
 export type QueueName = keyof QueueDefinitions;
@@ -73,4 +85,5 @@ export const schedules: ReadonlyArray<{ id: string; queue: QueueName; job: strin
   { id: 'expire-vacancies', queue: 'market', job: 'expire-vacancies', pattern: '*/10 * * * *', tz: 'Asia/Shanghai' },
   { id: 'wage-overdue', queue: 'market', job: 'wage-overdue', pattern: '5 * * * *', tz: 'Asia/Shanghai' },
   { id: 'sweep-deliveries', queue: 'outreach', job: 'sweep-deliveries', pattern: '* * * * *', tz: 'Asia/Shanghai' },
+  { id: 'sweep-follow-ups', queue: 'outreach', job: 'sweep-follow-ups', pattern: '* * * * *', tz: 'Asia/Shanghai' },
 ];

@@ -1,6 +1,7 @@
 import { DelayedError, type Job } from 'bullmq';
 import { deliver, fanOut, markExhausted, sweepDeliveries } from '../src/outreach/service';
 import { processChannels } from '../src/outreach/registry';
+import { fireStep, sweepFollowUps } from '../src/outreach/follow-ups';
 import { purgeDeadSessions } from '../src/access/service';
 import { executeImport } from '../src/registry/import/service';
 import { openOverdueWageCases } from '../src/market/applications';
@@ -27,8 +28,11 @@ export const handlers: HandlerMap = {
   outreach: {
     fanout: async ({ broadcastId }, ctx) => fanOut(ctx, broadcastId),
     'sweep-deliveries': async (_p, ctx) => ({ requeued: await sweepDeliveries(ctx) }),
+    'follow-up-step': async ({ stepId }, ctx) => ({ result: await fireStep(ctx, stepId) }),
+    'sweep-follow-ups': async (_p, ctx) => ({ due: await sweepFollowUps(ctx) }),
   },
   deliveries: { deliver: deliverJob },
+  'deliveries-mp': { deliver: deliverJob },
   'deliveries-chat': { deliver: deliverJob },
   imports: {
     'run-import': async ({ importId }, ctx, job) => executeImport(ctx, importId, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),

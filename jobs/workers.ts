@@ -30,6 +30,14 @@ export interface WorkerOptions {
   handlers?: HandlerMap;
 }
 
+/** Rate limits per channel: one WeChat account sending too fast gets blocked. */
+function limiterOf(ctx: AppContext, queue: QueueName): { limiter?: { max: number; duration: number } } {
+  const def = queueDefinitions[queue] as { limiter?: 'chat' | 'mini_program' };
+  if (def.limiter === 'chat') return { limiter: { max: 1, duration: ctx.config.bot.sendIntervalMs } };
+  if (def.limiter === 'mini_program') return { limiter: { max: ctx.config.miniProgramSendsPerSecond, duration: 1000 } };
+  return {};
+}
+
 export function startWorkers(ctx: AppContext, opts: WorkerOptions = {}): Workers {
   const map = opts.handlers ?? handlers;
   const only = opts.only;
@@ -62,7 +70,7 @@ export function startWorkers(ctx: AppContext, opts: WorkerOptions = {}): Workers
         autorun: true,
         lockDuration: ctx.config.queueLockMs,
         stalledInterval: ctx.config.queueLockMs,
-        ...('bot' in queueDefinitions[queue] ? { limiter: { max: 1, duration: ctx.config.bot.sendIntervalMs } } : {}),
+        ...limiterOf(ctx, queue),
       },
     );
     worker.on('failed', (job, err) => ctx.logger.warn({ queue, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: err.message }, 'job failed'));

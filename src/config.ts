@@ -107,6 +107,7 @@ const envSchema = z.object({
   BOT_NAME: z.string().min(1).max(64).default('bangfu'),
   REDIS_SERVER_BIN: z.string().min(1).default('redis-server'),
   CHAT_SEND_INTERVAL_MS: int(10, 600000, 2000),
+  MINI_PROGRAM_SENDS_PER_SECOND: int(1, 1000, 20),
   WECHAT_API_BASE: url(['https:', 'http:']),
   WECHAT_APP_ID: z.string().regex(/^wx[0-9a-zA-Z]{8,32}$/, 'expected a mini-program app id such as wx1234567890abcdef').optional(),
   WECHAT_APP_SECRET: z.string().min(16).optional(),
@@ -146,6 +147,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** How long a job stays locked to a worker; a worker that died is noticed and its jobs retaken after this. */
   queueLockMs: number;
+  /** Mini-program subscribe messages sent per second at most, across all worker processes. */
+  miniProgramSendsPerSecond: number;
   bot: { puppet: string; puppetToken: string | undefined; name: string; sendIntervalMs: number };
   /** The WeChat mini-program, for subscribe messages (订阅消息); absent when not configured. */
   wechat: { apiBase: string; appId: string; appSecret: string; templateId: string } | undefined;
@@ -213,6 +216,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     locale: { default: e.DEFAULT_LOCALE },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     queueLockMs: e.QUEUE_LOCK_MS,
+    miniProgramSendsPerSecond: e.MINI_PROGRAM_SENDS_PER_SECOND,
     market: { radiusKm: e.MATCH_RADIUS_KM },
     wechat:
       e.WECHAT_APP_ID && e.WECHAT_APP_SECRET && e.WECHAT_TEMPLATE_ID

@@ -5,6 +5,7 @@ import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { applications, employers, vacancies, wageCases, workers, type Application, type Vacancy } from '../db/schema';
+import { scheduleSteps, type PlannedStep } from '../outreach/follow-ups';
 import { startEmploymentIn } from '../registry/service';
 import { Conflict, NotFound, ValidationFailed } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
@@ -92,8 +93,9 @@ async function releasePlace(db: Db, vacancyId: string, now: Date): Promise<void>
     .where(eq(vacancies.id, vacancyId));
 }
 
-export async function move(ctx: Ctx, actor: Actor, id: string, input: ApplicationMove, meta: Meta) {
-  return ctx.db.transaction(async (tx) => {
+export async function move(ctx: Ctx & Pick<AppContext, 'queues'>, actor: Actor, id: string, input: ApplicationMove, meta: Meta) {
+  const steps: PlannedStep[] = [];
+  const moved = await ctx.db.transaction(async (tx) => {
     const db = tx as unknown as Db;
     const found = await scopedApplication(db, actor, id);
     // Lock the application so two clerks cannot move it at once.
@@ -130,6 +132,7 @@ export async function move(ctx: Ctx, actor: Actor, id: string, input: Applicatio
         a!.workerId,
         { employerName: employer!.name, place: v.address ?? null, placeRegionCode: v.regionCode, startDate: input.startDate ?? shanghaiDate(now), monthlyIncomeFen: monthly ?? null },
         { ...meta, source: 'market' },
+        steps,
       );
     }
     const [row] = await db
@@ -146,6 +149,8 @@ export async function move(ctx: Ctx, actor: Actor, id: string, input: Applicatio
     await recordAudit(db, { actorId: actor.accountId, action: `application.${input.status}`, entity: 'application', entityId: id, regionCode: v.regionCode, ...meta });
     return presentApplication(row!, v, found.workerName);
   });
+  await scheduleSteps(ctx, steps);
+  return moved;
 }
 
 /** After a completed gig the worker says whether the pay came; "not paid" opens a wage-arrears case. */

@@ -10,6 +10,7 @@ import { searchQuery, searchVector } from '../shared/chinese';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
 import { translator } from '../i18n';
 import { announce } from '../outreach/service';
+import { scheduleSteps, startFollowUp, stopFollowUps, type PlannedStep } from '../outreach/follow-ups';
 import { presentTraining } from './present';
 import type { TrainingListQuery, TrainingSessionCreate } from './schemas';
 
@@ -72,13 +73,14 @@ export async function listSessions(ctx: Ctx, actor: Actor, q: z.infer<typeof Tra
   return { items: rows.map(presentTraining), page: q.page, pageSize: q.pageSize, total: total?.n ?? 0 };
 }
 
-/** Enrols a person; the session's capacity is never exceeded, however many enrol at once. */
-export async function enrol(ctx: Ctx, actor: Actor, sessionId: string, workerId: string, meta: Meta) {
+/** Enrols a person; the session's capacity is never exceeded, however many enrol at once. Reminders follow. */
+export async function enrol(ctx: Ctx & Pick<AppContext, 'queues'>, actor: Actor, sessionId: string, workerId: string, meta: Meta) {
   const s = await scopedSession(ctx.db, actor, sessionId);
   const [w] = await ctx.db.select().from(workers).where(eq(workers.id, workerId)).limit(1);
   if (!w || !inScope(actor, w.regionCode)) throw new ValidationFailed('unknown worker', [{ path: 'body.workerId', message: 'errors:detail.unknown_worker' }]);
   if (s.status !== 'open') throw new Conflict('closed', [{ path: 'session', message: 'errors:detail.market.not_open' }]);
-  return ctx.db.transaction(async (tx) => {
+  const steps: PlannedStep[] = [];
+  const result = await ctx.db.transaction(async (tx) => {
     const db = tx as unknown as Db;
     // One enrolment at a time per session: the check below and the count stay in step.
     await db.execute(sql`select 1 from ${trainingSessions} where ${trainingSessions.id} = ${sessionId} for update`);
@@ -95,8 +97,20 @@ export async function enrol(ctx: Ctx, actor: Actor, sessionId: string, workerId:
       ? await db.update(enrolments).set({ status: 'enrolled', updatedAt: now }).where(eq(enrolments.id, existing.id)).returning()
       : await db.insert(enrolments).values({ sessionId, workerId, createdAt: now, updatedAt: now }).returning();
     await recordAudit(db, { actorId: actor.accountId, action: 'training.enrol', entity: 'training_session', entityId: sessionId, regionCode: s.regionCode, details: { workerId }, ...meta });
+    const reminder = await startFollowUp(db, now, {
+      sequence: 'training_reminder',
+      workerId,
+      regionCode: w.regionCode,
+      subject: sessionId,
+      anchorDate: s.startDate,
+      variables: { title: s.title, ...(s.place ? { place: s.place } : {}) },
+      createdBy: actor.accountId,
+    });
+    steps.push(...reminder.steps);
     return { id: row!.id, sessionId, workerId, status: row!.status };
   });
+  await scheduleSteps(ctx, steps);
+  return result;
 }
 
 export async function cancelEnrolment(ctx: Ctx, actor: Actor, sessionId: string, workerId: string, meta: Meta) {
@@ -112,6 +126,7 @@ export async function cancelEnrolment(ctx: Ctx, actor: Actor, sessionId: string,
     if (!row) throw new NotFound('enrolment');
     await db.update(trainingSessions).set({ enrolled: sql`greatest(${trainingSessions.enrolled} - 1, 0)` }).where(eq(trainingSessions.id, sessionId));
     await recordAudit(db, { actorId: actor.accountId, action: 'training.cancel', entity: 'training_session', entityId: sessionId, regionCode: s.regionCode, details: { workerId }, ...meta });
+    await stopFollowUps(db, ctx.clock.now(), { workerId, sequence: 'training_reminder', subject: sessionId }, 'enrolment_cancelled');
     return { id: row.id, sessionId, workerId, status: row.status };
   });
 }

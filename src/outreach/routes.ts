@@ -2,7 +2,9 @@ import { z } from 'zod';
 import type { AppContext } from '../context';
 import { requestMeta, type Api } from '../http/api';
 import { pageOf } from '../http/pagination';
-import { BroadcastCreate, BroadcastListQuery, BroadcastView, SubscriptionPut, SubscriptionView } from './schemas';
+import { BroadcastCreate, BroadcastListQuery, BroadcastView, FollowUpStart, FollowUpView, SequenceView, SubscriptionPut, SubscriptionView } from './schemas';
+import * as followUps from './follow-ups';
+import { SEQUENCE_KEYS, SEQUENCES } from './sequences';
 import * as service from './service';
 
 const Id = z.object({ id: z.uuid() });
@@ -16,4 +18,8 @@ export function outreachRoutes(api: Api, ctx: AppContext): void {
   api.route({ method: 'get', path: '/broadcasts', summary: 'Broadcasts of your region with their delivery counts', tags, auth: 'staff', query: BroadcastListQuery, response: pageOf(BroadcastView), handler: ({ actor, query }) => service.listBroadcasts(ctx, actor, query) });
   api.route({ method: 'get', path: '/broadcasts/:id', summary: 'One broadcast: status and counts (queued, sent, deferred, failed, skipped by reason)', tags, auth: 'staff', params: Id, response: BroadcastView, handler: ({ actor, params }) => service.getBroadcast(ctx, actor, params.id) });
   api.route({ method: 'post', path: '/broadcasts/:id/cancel', summary: 'Cancel: what has not been sent yet is skipped', tags, auth: 'staff', params: Id, status: 200, response: BroadcastView, handler: ({ actor, params, koa }) => service.cancelBroadcast(ctx, actor, params.id, meta(koa)) });
+  api.route({ method: 'get', path: '/follow-up-sequences', summary: 'The follow-up sequences the service runs: steps, stop rules, and which a station may start', tags, auth: 'staff', response: z.object({ items: z.array(SequenceView) }), handler: async () => ({ items: SEQUENCE_KEYS.map((k) => SEQUENCES[k]) }) });
+  api.route({ method: 'get', path: '/workers/:id/follow-ups', summary: "A person's follow-ups and the state of each step", tags, auth: 'staff', params: Id, response: z.object({ items: z.array(FollowUpView) }), handler: ({ actor, params }) => followUps.listFollowUps(ctx, actor, params.id) });
+  api.route({ method: 'post', path: '/workers/:id/follow-ups', summary: 'Start a follow-up sequence for a person (稳岗回访, 求职跟进)', tags, auth: 'staff', params: Id, body: FollowUpStart, response: FollowUpView, handler: ({ actor, params, body, koa }) => followUps.startByStaff(ctx, actor, params.id, body, meta(koa)) });
+  api.route({ method: 'post', path: '/follow-ups/:id/stop', summary: 'Stop a follow-up: its pending steps are never sent', tags, auth: 'staff', params: Id, status: 200, response: FollowUpView, handler: ({ actor, params, koa }) => followUps.stopByStaff(ctx, actor, params.id, meta(koa)) });
 }

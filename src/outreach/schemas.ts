@@ -2,9 +2,12 @@ import { z } from 'zod';
 import { PageQuery } from '../http/pagination';
 import { RegionCode } from '../regions/schemas';
 import { CATEGORY, LABOR_CAPACITY } from '../registry/vocab';
+import { SEQUENCE_KEYS, SEQUENCES, type SequenceKey } from './sequences';
 
 export const TOPICS = ['gig', 'regular', 'seasonal', 'public_welfare', 'work_relief', 'workshop', 'training', 'policy', 'job_fair'] as const;
+export type Topic = (typeof TOPICS)[number];
 export const CHANNELS = ['chat', 'mini_program', 'log'] as const;
+export type ChannelName = (typeof CHANNELS)[number];
 const minutes = z.number().int().min(0).max(24 * 60 - 1);
 
 export const SubscriptionPut = z
@@ -65,3 +68,40 @@ export const BroadcastView = z
   .meta({ id: 'Broadcast' });
 
 export const BroadcastListQuery = z.object({ ...PageQuery }).strict();
+
+const MANUAL_SEQUENCES = SEQUENCE_KEYS.filter((k) => SEQUENCES[k].manual) as [SequenceKey, ...SequenceKey[]];
+
+export const FollowUpStart = z
+  .object({
+    sequence: z.enum(MANUAL_SEQUENCES).meta({ description: 'job_retention: 稳岗回访 after a hire; job_search: 求职跟进 after a lost job' }),
+    anchorDate: z.iso.date().optional().meta({ description: 'The date steps count from (Asia/Shanghai); default today' }),
+    variables: z.record(z.string().regex(/^\w{1,30}$/), z.union([z.string().trim().min(1).max(100), z.number()])).default({}),
+  })
+  .strict()
+  .meta({ id: 'FollowUpStart' });
+export type FollowUpStart = z.infer<typeof FollowUpStart>;
+
+export const FollowUpView = z
+  .object({
+    id: z.uuid(),
+    sequence: z.string(),
+    workerId: z.uuid(),
+    subject: z.string().nullable(),
+    anchorDate: z.string(),
+    status: z.enum(['active', 'completed', 'stopped']),
+    stopReason: z.string().nullable(),
+    createdAt: z.string(),
+    steps: z.array(z.object({ step: z.string(), dueAt: z.string(), status: z.enum(['pending', 'fired', 'skipped', 'cancelled']), reason: z.string().nullable(), firedAt: z.string().nullable() })),
+  })
+  .meta({ id: 'FollowUp' });
+
+export const SequenceView = z
+  .object({
+    key: z.string(),
+    topic: z.string().nullable(),
+    stopWhen: z.array(z.string()),
+    manual: z.boolean(),
+    variables: z.array(z.string()),
+    steps: z.array(z.object({ key: z.string(), days: z.number().int().optional(), months: z.number().int().optional(), at: z.string() })),
+  })
+  .meta({ id: 'FollowUpSequence' });

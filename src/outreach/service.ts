@@ -7,8 +7,12 @@ import type { Db } from '../db/client';
 import { broadcasts, deliveries, subscriptions, workers } from '../db/schema';
 import { Conflict, Forbidden, NotFound } from '../shared/errors';
 import type { Channel } from './channels';
+import { rowsOf } from '../db/client';
+import { LOCALES, translator, type Locale } from '../i18n';
+import { enqueueDeliveries } from './queueing';
 import { nextAllowed, shanghaiDayStart } from './quiet';
-import type { BroadcastCreate, SubscriptionPut } from './schemas';
+import type { BroadcastCreate, ChannelName, SubscriptionPut } from './schemas';
+import { sequenceOf } from './sequences';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'queues' | 'logger'>;
 type Meta = { requestId?: string; ip?: string };
@@ -120,19 +124,21 @@ async function presentBroadcast(db: Db, b: typeof broadcasts.$inferSelect) {
 
 /**
  * The fan-out job: pages the audience in worker-id order and writes one delivery per recipient under
- * the unique key (broadcast, worker), each page with the cursor in one transaction; then queues every
- * delivery still queued, with the delivery id as the job id. A crash or a second run resumes from the
- * cursor and adds nothing twice.
+ * the unique key (broadcast, worker), each page and the cursor in one statement; then queues the
+ * page's new deliveries, with the delivery id as the job id. A crash or a second run resumes from
+ * the cursor, queues whatever is still queued, and adds nothing twice.
  */
 export async function fanOut(ctx: Ctx, broadcastId: string): Promise<{ total: number }> {
   const [b] = await ctx.db.select().from(broadcasts).where(eq(broadcasts.id, broadcastId));
   if (!b || b.status === 'cancelled') return { total: b?.total ?? 0 };
   if (b.status === 'scheduled') await ctx.db.update(broadcasts).set({ status: 'fanning_out' }).where(eq(broadcasts.id, broadcastId));
+  // Whatever an interrupted run wrote but did not queue.
+  if (b.cursor) await queuePending(ctx, broadcastId);
   const a = b.audience;
   let cursor = b.cursor;
   for (;;) {
-    const page = await ctx.db
-      .select({ id: workers.id, channel: sql<string>`coalesce(${subscriptions.channel}, 'chat')` })
+    const page = ctx.db
+      .select({ id: workers.id, channel: sql<string>`coalesce(${subscriptions.channel}, 'chat')`.as('channel') })
       .from(workers)
       .leftJoin(subscriptions, eq(subscriptions.workerId, workers.id))
       .where(
@@ -150,21 +156,26 @@ export async function fanOut(ctx: Ctx, broadcastId: string): Promise<{ total: nu
       )
       .orderBy(asc(workers.id))
       .limit(FANOUT_PAGE);
-    if (!page.length) break;
-    const last = page[page.length - 1]!.id;
-    await ctx.db.transaction(async (tx) => {
-      const db = tx as unknown as Db;
-      const made = await db
-        .insert(deliveries)
-        .values(page.map((w) => ({ broadcastId, workerId: w.id, channel: w.channel as 'chat' | 'mini_program' | 'log' })))
-        .onConflictDoNothing({ target: [deliveries.broadcastId, deliveries.workerId] })
-        .returning({ id: deliveries.id });
-      await db.update(broadcasts).set({ cursor: last, total: sql`${broadcasts.total} + ${made.length}` }).where(eq(broadcasts.id, broadcastId));
-    });
-    cursor = last;
-    await queuePending(ctx, broadcastId, page.map((w) => w.id));
+    // One statement: the page, its deliveries and the cursor commit together or not at all.
+    const result = await ctx.db.execute(sql`
+      with page as (${page}),
+      made as (
+        insert into deliveries (broadcast_id, worker_id, channel)
+        select ${broadcastId}::uuid, id, channel::channel_kind from page
+        on conflict (broadcast_id, worker_id) do nothing
+        returning id, channel
+      ),
+      moved as (
+        update broadcasts set cursor = (select id from page order by id desc limit 1), total = total + (select count(*) from made)
+        where id = ${broadcastId} and exists (select 1 from page)
+        returning cursor
+      )
+      select (select cursor from moved) as cursor, coalesce((select json_agg(json_build_object('id', id, 'channel', channel)) from made), '[]'::json) as made`);
+    const [row] = rowsOf<{ cursor: string | null; made: Array<{ id: string; channel: ChannelName }> | string }>(result);
+    if (!row?.cursor) break;
+    cursor = row.cursor;
+    await enqueueDeliveries(ctx.queues, typeof row.made === 'string' ? JSON.parse(row.made) : row.made);
   }
-  await queuePending(ctx, broadcastId);
   await ctx.db.update(broadcasts).set({ status: 'sending' }).where(and(eq(broadcasts.id, broadcastId), inArray(broadcasts.status, ['scheduled', 'fanning_out'])));
   const [after] = await ctx.db.select({ total: broadcasts.total }).from(broadcasts).where(eq(broadcasts.id, broadcastId));
   return { total: after?.total ?? 0 };
@@ -213,24 +224,19 @@ export async function announceVacancy(
   return announce(ctx, { topic: v.kind, regionCode: v.regionCode, near, message: v.message });
 }
 
-/** Queues the broadcast's queued deliveries (for some workers, or all); a job that already exists is left alone. */
-async function queuePending(ctx: Ctx, broadcastId: string, workerIds?: string[]): Promise<void> {
+/** Queues the broadcast's deliveries still queued; a job that already exists is left alone. */
+async function queuePending(ctx: Ctx, broadcastId: string): Promise<void> {
   let after: string | undefined;
   for (;;) {
     const rows = await ctx.db
       .select({ id: deliveries.id, channel: deliveries.channel })
       .from(deliveries)
-      .where(and(eq(deliveries.broadcastId, broadcastId), eq(deliveries.status, 'queued'), workerIds ? inArray(deliveries.workerId, workerIds) : undefined, after ? gt(deliveries.id, after) : undefined))
+      .where(and(eq(deliveries.broadcastId, broadcastId), eq(deliveries.status, 'queued'), after ? gt(deliveries.id, after) : undefined))
       .orderBy(asc(deliveries.id))
       .limit(FANOUT_PAGE);
     if (!rows.length) return;
     after = rows[rows.length - 1]!.id;
-    // WeChat chat goes to the bot's own queue; every other channel to the workers'.
-    const chat = rows.filter((r) => r.channel === 'chat');
-    const other = rows.filter((r) => r.channel !== 'chat');
-    await ctx.queues.enqueueBulk('deliveries-chat', 'deliver', chat.map((r) => ({ payload: { deliveryId: r.id }, jobId: r.id })));
-    await ctx.queues.enqueueBulk('deliveries', 'deliver', other.map((r) => ({ payload: { deliveryId: r.id }, jobId: r.id })));
-    if (workerIds) return;
+    await enqueueDeliveries(ctx.queues, rows);
   }
 }
 
@@ -242,47 +248,104 @@ async function finish(db: Db, id: string, status: 'sent' | 'failed' | 'skipped',
   await db.update(deliveries).set({ status, reason, updatedAt: now, ...(status === 'sent' ? { sentAt: now } : {}) }).where(eq(deliveries.id, id));
 }
 
+/** What a claimed delivery needs to be judged and sent, read with the claim in one statement. */
+interface Claimed {
+  id: string;
+  worker_id: string;
+  channel: ChannelName;
+  worker_status: string | null;
+  language: string | null;
+  unsubscribed_all: boolean | null;
+  topics: string[] | null;
+  quiet_start: number | null;
+  quiet_end: number | null;
+  daily_cap: number | null;
+  fallback_channel: ChannelName | null;
+  sent_today: number;
+  broadcast_id: string | null;
+  broadcast_status: string | null;
+  broadcast_topic: string | null;
+  message: Record<string, string> | null;
+  variables: Record<string, string | number> | null;
+  sequence: string | null;
+  step: string | null;
+  follow_up_status: string | null;
+  follow_up_variables: Record<string, string | number> | null;
+}
+
+async function claim(ctx: Ctx, deliveryId: string, now: Date): Promise<Claimed | undefined> {
+  const result = await ctx.db.execute(sql`
+    with c as (
+      update deliveries set status = 'sending', attempts = attempts + 1, updated_at = ${now.toISOString()}::timestamptz
+      where id = ${deliveryId} and status in ('queued', 'deferred')
+      returning id, worker_id, channel, broadcast_id, step_id
+    )
+    select c.id, c.worker_id, c.channel, w.status as worker_status, w.preferred_language as language,
+      s.unsubscribed_all, s.topics, s.quiet_start, s.quiet_end, s.daily_cap, s.fallback_channel,
+      (select count(*)::int from deliveries d where d.worker_id = c.worker_id and d.status = 'sent' and d.sent_at > ${shanghaiDayStart(now).toISOString()}::timestamptz) as sent_today,
+      c.broadcast_id, b.status as broadcast_status, b.topic as broadcast_topic, b.message, b.variables,
+      f.sequence, st.step, f.status as follow_up_status, f.variables as follow_up_variables
+    from c
+    left join workers w on w.id = c.worker_id
+    left join subscriptions s on s.worker_id = c.worker_id
+    left join broadcasts b on b.id = c.broadcast_id
+    left join follow_up_steps st on st.id = c.step_id
+    left join follow_ups f on f.id = st.follow_up_id`);
+  return rowsOf<Claimed>(result)[0];
+}
+
+/** The topic, the text in the person's language, and whether its source was called off. */
+function contentOf(c: Claimed): { topic: string | null; cancelled: string | null; text: string } {
+  const lang = (LOCALES as readonly string[]).includes(c.language ?? '') ? (c.language as Locale) : 'zh-CN';
+  if (c.broadcast_id) {
+    const message = c.message ?? {};
+    return { topic: c.broadcast_topic, cancelled: !c.broadcast_status || c.broadcast_status === 'cancelled' ? 'cancelled' : null, text: render(message[lang] ?? message['zh-CN'] ?? '', c.variables ?? {}) };
+  }
+  const def = c.sequence ? sequenceOf(c.sequence) : undefined;
+  const t = translator(lang);
+  return {
+    topic: def?.topic ?? null,
+    cancelled: !def ? 'cancelled' : c.follow_up_status === 'stopped' ? 'stopped' : null,
+    text: t(`outreach:sequence.${c.sequence}.${c.step}`, { place: t('outreach:no_place'), ...(c.follow_up_variables ?? {}) }),
+  };
+}
+
 /**
  * One delivery. Rules are read at send time (cancelled, unsubscribed, quiet hours, daily cap), so a
- * change made after queueing is honoured. The row is claimed before sending: a delivery found already
- * claimed was interrupted mid-send and is closed as sent-unconfirmed, never sent a second time.
+ * change made after queueing is honoured. The row is claimed before sending, in the same statement
+ * that reads what the rules need: a delivery found already claimed was interrupted mid-send and is
+ * closed as sent-unconfirmed, never sent a second time.
  */
 export async function deliver(ctx: Ctx, deliveryId: string, channels: Map<string, Channel>, job?: Job, token?: string): Promise<string> {
   const now = ctx.clock.now();
-  const [claimed] = await ctx.db
-    .update(deliveries)
-    .set({ status: 'sending', attempts: sql`${deliveries.attempts} + 1`, updatedAt: now })
-    .where(and(eq(deliveries.id, deliveryId), inArray(deliveries.status, ['queued', 'deferred'])))
-    .returning();
-  if (!claimed) {
-    const [d] = await ctx.db.select().from(deliveries).where(eq(deliveries.id, deliveryId));
+  const c = await claim(ctx, deliveryId, now);
+  if (!c) {
+    const [d] = await ctx.db.select({ status: deliveries.status }).from(deliveries).where(eq(deliveries.id, deliveryId));
     if (d?.status === 'sending') {
       await finish(ctx.db, deliveryId, 'sent', 'unconfirmed', now);
       return 'sent-unconfirmed';
     }
     return d?.status ?? 'missing';
   }
-  const [b] = await ctx.db.select().from(broadcasts).where(eq(broadcasts.id, claimed.broadcastId));
-  const [w] = await ctx.db.select({ id: workers.id, status: workers.status, language: workers.preferredLanguage }).from(workers).where(eq(workers.id, claimed.workerId));
-  const [s] = await ctx.db.select().from(subscriptions).where(eq(subscriptions.workerId, claimed.workerId));
-  const sub = s ?? { ...DEFAULT_SUBSCRIPTION, workerId: claimed.workerId };
   const skip = async (reason: string) => {
     await finish(ctx.db, deliveryId, 'skipped', reason, now);
     return `skipped:${reason}`;
   };
-  if (!b || b.status === 'cancelled') return skip('cancelled');
-  if (!w || w.status !== 'active') return skip('left');
+  const content = contentOf(c);
+  const sub = {
+    unsubscribedAll: c.unsubscribed_all ?? DEFAULT_SUBSCRIPTION.unsubscribedAll,
+    topics: c.topics ?? DEFAULT_SUBSCRIPTION.topics,
+    quietStart: c.quiet_start ?? DEFAULT_SUBSCRIPTION.quietStart,
+    quietEnd: c.quiet_end ?? DEFAULT_SUBSCRIPTION.quietEnd,
+    dailyCap: c.daily_cap ?? DEFAULT_SUBSCRIPTION.dailyCap,
+  };
+  if (content.cancelled) return skip(content.cancelled);
+  if (c.worker_status !== 'active') return skip('left');
   if (sub.unsubscribedAll) return skip('unsubscribed');
-  if (b.topic && sub.topics.length && !sub.topics.includes(b.topic)) return skip('unsubscribed_topic');
+  if (content.topic && sub.topics.length && !sub.topics.includes(content.topic)) return skip('unsubscribed_topic');
 
   let at = nextAllowed(now, sub.quietStart, sub.quietEnd);
-  if (at.getTime() === now.getTime()) {
-    const [sentToday] = await ctx.db
-      .select({ n: count() })
-      .from(deliveries)
-      .where(and(eq(deliveries.workerId, claimed.workerId), eq(deliveries.status, 'sent'), gt(deliveries.sentAt, shanghaiDayStart(now))));
-    if ((sentToday?.n ?? 0) >= sub.dailyCap) at = nextAllowed(new Date(shanghaiDayStart(now).getTime() + 86400_000), sub.quietStart, sub.quietEnd);
-  }
+  if (at.getTime() === now.getTime() && c.sent_today >= sub.dailyCap) at = nextAllowed(new Date(shanghaiDayStart(now).getTime() + 86400_000), sub.quietStart, sub.quietEnd);
   if (at.getTime() > now.getTime()) {
     // Deferred, never dropped: the same job waits until the allowed time.
     await ctx.db.update(deliveries).set({ status: 'deferred', updatedAt: now }).where(eq(deliveries.id, deliveryId));
@@ -293,9 +356,8 @@ export async function deliver(ctx: Ctx, deliveryId: string, channels: Map<string
     return `deferred:${at.toISOString()}`;
   }
 
-  const text = render(b.message[w.language] ?? b.message['zh-CN']!, b.variables);
   const tried: string[] = [];
-  for (const name of [claimed.channel, sub.fallbackChannel].filter((c): c is 'chat' | 'mini_program' | 'log' => Boolean(c))) {
+  for (const name of [c.channel, c.fallback_channel].filter((x): x is ChannelName => Boolean(x))) {
     const channel = channels.get(name);
     if (!channel) {
       tried.push(`${name}:unavailable`);
@@ -303,7 +365,7 @@ export async function deliver(ctx: Ctx, deliveryId: string, channels: Map<string
     }
     let result;
     try {
-      result = await channel.send({ deliveryId, workerId: claimed.workerId, text });
+      result = await channel.send({ deliveryId, workerId: c.worker_id, text: content.text });
     } catch (err) {
       // Transient: give the claim back so the retry can take it.
       await ctx.db.update(deliveries).set({ status: 'queued', reason: (err as Error).name, updatedAt: now }).where(eq(deliveries.id, deliveryId));
@@ -338,12 +400,15 @@ export async function sweepDeliveries(ctx: Ctx & Pick<AppContext, 'config'>): Pr
   const rows = await ctx.db
     .select({ id: deliveries.id, channel: deliveries.channel, status: deliveries.status })
     .from(deliveries)
-    .innerJoin(broadcasts, eq(broadcasts.id, deliveries.broadcastId))
-    .where(and(inArray(deliveries.status, ['queued', 'deferred', 'sending']), sql`${deliveries.updatedAt} < ${stale.toISOString()}::timestamptz`, sql`${broadcasts.status} <> 'fanning_out'`))
+    .leftJoin(broadcasts, eq(broadcasts.id, deliveries.broadcastId))
+    .where(
+      and(
+        inArray(deliveries.status, ['queued', 'deferred', 'sending']),
+        sql`${deliveries.updatedAt} < ${stale.toISOString()}::timestamptz`,
+        sql`${broadcasts.status} is distinct from 'fanning_out'`,
+      ),
+    )
     .limit(5000);
-  const chat = rows.filter((r) => r.channel === 'chat');
-  const other = rows.filter((r) => r.channel !== 'chat');
-  await ctx.queues.enqueueBulk('deliveries-chat', 'deliver', chat.map((r) => ({ payload: { deliveryId: r.id }, jobId: r.id })));
-  await ctx.queues.enqueueBulk('deliveries', 'deliver', other.map((r) => ({ payload: { deliveryId: r.id }, jobId: r.id })));
+  await enqueueDeliveries(ctx.queues, rows);
   return rows.length;
 }

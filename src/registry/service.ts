@@ -9,6 +9,7 @@ import { normalizePhone } from '../pii/phone';
 import { normalizeResidentId, parseResidentId } from '../pii/resident-id';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
 import { dayBefore, shanghaiDate } from '../shared/time';
+import { scheduleSteps, startFollowUp, stopFollowUps, type PlannedStep } from '../outreach/follow-ups';
 import { existingFields, prepareWorker, type Problem, type WorkerFields } from './prepare';
 import { presentEmployment, presentWorker } from './present';
 import * as q from './queries';
@@ -189,11 +190,18 @@ export async function updateWorker(ctx: RegistryCtx, actor: Actor, id: string, p
  * A new job: the open record (if any) is closed the day before, a new one is added and the worker
  * is marked employed, all in one transaction so the register never shows two current jobs.
  */
-export async function startEmployment(ctx: RegistryCtx, actor: Actor, workerId: string, input: EmploymentStart, meta: Meta & { source?: 'station' | 'market' | 'self_report' }) {
-  return ctx.db.transaction((tx) => startEmploymentIn(tx as unknown as Db, ctx, actor, workerId, input, meta));
+export async function startEmployment(ctx: RegistryCtx & Pick<AppContext, 'queues'>, actor: Actor, workerId: string, input: EmploymentStart, meta: Meta & { source?: 'station' | 'market' | 'self_report' }) {
+  const steps: PlannedStep[] = [];
+  const record = await ctx.db.transaction((tx) => startEmploymentIn(tx as unknown as Db, ctx, actor, workerId, input, meta, steps));
+  await scheduleSteps(ctx, steps);
+  return record;
 }
 
-/** The same inside a transaction the caller holds (a hire in the market records the job with it). */
+/**
+ * The same inside a transaction the caller holds (a hire in the market records the job with it).
+ * The new job starts a retention follow-up (稳岗回访); its steps are added to `steps` for the caller
+ * to schedule once the transaction has committed.
+ */
 export async function startEmploymentIn(
   db: Db,
   ctx: RegistryCtx,
@@ -201,6 +209,7 @@ export async function startEmploymentIn(
   workerId: string,
   input: EmploymentStart,
   meta: Meta & { source?: 'station' | 'market' | 'self_report' },
+  steps: PlannedStep[],
 ) {
   const today = shanghaiDate(ctx.clock.now());
   if (input.startDate > today) throw new ValidationFailed('future start', [{ path: 'body.startDate', message: 'errors:detail.date_in_future' }]);
@@ -230,14 +239,21 @@ export async function startEmploymentIn(
   const now = ctx.clock.now();
   await db.update(workers).set({ employed: true, updatedAt: now, lastActivityAt: now, version: sql`${workers.version} + 1` }).where(eq(workers.id, w.id));
   await recordAudit(db, { actorId: actor.accountId, action: 'employment.start', entity: 'worker', entityId: w.id, regionCode: w.regionCode, requestId: meta.requestId, ip: meta.ip });
+  await stopFollowUps(db, now, { workerId: w.id, sequence: 'job_search' }, 'employed');
+  const retention = await startFollowUp(db, now, { sequence: 'job_retention', workerId: w.id, regionCode: w.regionCode, anchorDate: input.startDate, variables: { employer: input.employerName }, createdBy: actor.accountId });
+  steps.push(...retention.steps);
   return presentEmployment(record!);
 }
 
-/** The current job ended (lost, quit, season over): the record is closed and the worker is unemployed. */
-export async function endEmployment(ctx: RegistryCtx, actor: Actor, workerId: string, endDate: string, meta: Meta) {
+/**
+ * The current job ended (lost, quit, season over): the record is closed and the worker is unemployed.
+ * The retention follow-up stops and a job-search one starts, so the person hears where to find work.
+ */
+export async function endEmployment(ctx: RegistryCtx & Pick<AppContext, 'queues'>, actor: Actor, workerId: string, endDate: string, meta: Meta) {
   const today = shanghaiDate(ctx.clock.now());
   if (endDate > today) throw new ValidationFailed('future end', [{ path: 'body.endDate', message: 'errors:detail.date_in_future' }]);
-  return ctx.db.transaction(async (tx) => {
+  const steps: PlannedStep[] = [];
+  const closed = await ctx.db.transaction(async (tx) => {
     const db = tx as unknown as Db;
     const w = await scopedWorker(db, actor, workerId);
     await db.execute(sql`select 1 from ${workers} where ${workers.id} = ${w.id} for update`);
@@ -252,8 +268,13 @@ export async function endEmployment(ctx: RegistryCtx, actor: Actor, workerId: st
     const now = ctx.clock.now();
     await db.update(workers).set({ employed: false, updatedAt: now, lastActivityAt: now, version: sql`${workers.version} + 1` }).where(eq(workers.id, w.id));
     await recordAudit(db, { actorId: actor.accountId, action: 'employment.end', entity: 'worker', entityId: w.id, regionCode: w.regionCode, ...meta });
+    await stopFollowUps(db, now, { workerId: w.id, sequence: 'job_retention' }, 'job_ended');
+    const search = await startFollowUp(db, now, { sequence: 'job_search', workerId: w.id, regionCode: w.regionCode, anchorDate: endDate, createdBy: actor.accountId });
+    steps.push(...search.steps);
     return closed;
   });
+  await scheduleSteps(ctx, steps);
+  return closed;
 }
 
 export async function employmentHistory(ctx: RegistryCtx, actor: Actor, workerId: string) {

@@ -3,6 +3,8 @@ import { deliveries, identities } from '../../src/db/schema';
 import { deliver, fanOut } from '../../src/outreach/service';
 import { processChannels } from '../../src/outreach/registry';
 import { ManualClock } from '../../src/shared/clock';
+import { startWorkers } from '../../jobs/workers';
+import { until } from '../helpers/wait';
 import { createHarness, type Harness } from '../helpers/harness';
 import { REGIONS, seedRegions, workerInput } from '../helpers/factories';
 import { appOf, signIn, type Staff } from '../helpers/api';
@@ -18,7 +20,7 @@ describe('the mini-program subscribe-message channel, against a local stand-in f
 
   beforeAll(async () => {
     wx = await fakeWechat(APP_ID, SECRET);
-    h = await createHarness({ clock: new ManualClock('2026-06-01T04:00:00Z'), env: { WECHAT_API_BASE: wx.url, WECHAT_APP_ID: APP_ID, WECHAT_APP_SECRET: SECRET, WECHAT_TEMPLATE_ID: 'tmpl-job-notice-01' } });
+    h = await createHarness({ clock: new ManualClock('2026-06-01T04:00:00Z'), env: { WECHAT_API_BASE: wx.url, WECHAT_APP_ID: APP_ID, WECHAT_APP_SECRET: SECRET, WECHAT_TEMPLATE_ID: 'tmpl-job-notice-01', MINI_PROGRAM_SENDS_PER_SECOND: '3' } });
     await seedRegions(h.ctx.db);
     station = await signIn(h, appOf(h), { regionCode: REGIONS.countyA.code });
   });
@@ -69,5 +71,23 @@ describe('the mini-program subscribe-message channel, against a local stand-in f
     expect(await deliver(h.ctx, d!.id, processChannels(h.ctx))).toBe('sent');
     expect(wx.tokenRequests).toHaveLength(2);
     expect(wx.sends.length - before).toBe(1);
+  });
+
+  it('travels on its own queue, with its own rate limit, apart from the bot and the log channel', async () => {
+    const d = await personWith('openid-d');
+    const bc = (await station.post('/api/v1/broadcasts', { audience: { regionCode: REGIONS.townA.code }, message: { 'zh-CN': '明天村委会招聘会' } })).body;
+    await fanOut(h.ctx, bc.id);
+    const [row] = await h.ctx.db.select().from(deliveries).where(and(eq(deliveries.broadcastId, bc.id), eq(deliveries.workerId, d)));
+    expect(await h.ctx.queues.queue('deliveries-mp').getJob(row!.id)).toBeDefined();
+    expect(await h.ctx.queues.queue('deliveries').getJob(row!.id)).toBeUndefined();
+    expect(await h.ctx.queues.queue('deliveries-chat').getJob(row!.id)).toBeUndefined();
+    const running = startWorkers(h.ctx, { only: ['deliveries-mp'] });
+    try {
+      expect(running.workers[0]!.opts.limiter).toEqual({ max: 3, duration: 1000 });
+      await until(async () => (await h.ctx.db.select().from(deliveries).where(eq(deliveries.id, row!.id)))[0]!.status, (s) => s === 'sent', 20_000);
+      expect(wx.sends.filter((x) => x.body.touser === 'openid-d')).toHaveLength(1);
+    } finally {
+      await running.close();
+    }
   });
 });

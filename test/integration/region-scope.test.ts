@@ -58,6 +58,7 @@ describe('a station in county A cannot reach anything in county B', () => {
     b.training = (
       await countyB.post('/api/v1/trainings', { kind: 'upskilling', title: '县B培训', provider: '县B职校', regionCode: REGIONS.countyB.code, startDate: '2099-01-01', endDate: '2099-01-05', capacity: 10 })
     ).body.id;
+    b.followUp = (await countyB.post(`/api/v1/workers/${b.worker}/follow-ups`, { sequence: 'job_search' })).body.id;
   });
   afterAll(() => h.close());
 
@@ -67,7 +68,7 @@ describe('a station in county A cannot reach anything in county B', () => {
     expect(res.text).not.toContain(b.household);
     expect(res.text).not.toContain(b.account);
     expect(res.text).not.toContain(b.station);
-    for (const k of ['import', 'employer', 'vacancy', 'application', 'wageCase', 'training', 'broadcast']) expect(res.text).not.toContain(b[k]);
+    for (const k of ['import', 'employer', 'vacancy', 'application', 'wageCase', 'training', 'broadcast', 'followUp']) expect(res.text).not.toContain(b[k]);
   };
   const notFound = (res: { status: number; text: string }) => {
     expect([403, 404]).toContain(res.status);
@@ -136,6 +137,10 @@ describe('a station in county A cannot reach anything in county B', () => {
     'get /api/v1/broadcasts': { run: (s) => s.get('/api/v1/broadcasts'), check: refusedOrEmpty },
     'get /api/v1/broadcasts/{id}': { run: (s) => s.get(`/api/v1/broadcasts/${b.broadcast}`), check: notFound },
     'post /api/v1/broadcasts/{id}/cancel': { run: (s) => s.post(`/api/v1/broadcasts/${b.broadcast}/cancel`), check: notFound },
+    'get /api/v1/follow-up-sequences': { run: (s) => s.get('/api/v1/follow-up-sequences'), check: none },
+    'get /api/v1/workers/{id}/follow-ups': { run: (s) => s.get(`/api/v1/workers/${b.worker}/follow-ups`), check: notFound },
+    'post /api/v1/workers/{id}/follow-ups': { run: (s) => s.post(`/api/v1/workers/${b.worker}/follow-ups`, { sequence: 'job_search' }), check: notFound },
+    'post /api/v1/follow-ups/{id}/stop': { run: (s) => s.post(`/api/v1/follow-ups/${b.followUp}/stop`), check: notFound },
     'get /api/v1/audit': { run: (s) => s.get('/api/v1/audit?pageSize=200'), check: refusedOrEmpty },
     // Routes that hold no regional data: the caller's own session.
     'post /api/v1/auth/login': { run: async () => ({ status: 200, text: '' }), check: () => undefined },
@@ -172,5 +177,9 @@ describe('a station in county A cannot reach anything in county B', () => {
     expect((await countyB.get(`/api/v1/employers/${b.employer}`)).body.name).toBe('县B企业');
     expect((await countyB.get(`/api/v1/broadcasts/${b.broadcast}`)).body.status).toBe('scheduled');
     expect((await countyB.get(`/api/v1/workers/${b.worker}/subscription`)).body.unsubscribedAll).toBe(false);
+    const followUps = (await countyB.get(`/api/v1/workers/${b.worker}/follow-ups`)).body.items;
+    // The retention follow-up from the job recorded above (long past, so completed), and the one B started.
+    expect(followUps).toHaveLength(2);
+    expect(followUps.find((f: { id: string }) => f.id === b.followUp)).toMatchObject({ sequence: 'job_search', status: 'active' });
   });
 });

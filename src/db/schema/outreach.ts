@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgEnum, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, jsonb, pgEnum, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { accounts } from './access';
 import { workers } from './registry';
 
@@ -76,16 +76,76 @@ export const broadcasts = pgTable(
   (t) => [index('broadcasts_region_idx').on(t.regionCode.op('text_pattern_ops'))],
 );
 
+export const followUpStatus = pgEnum('follow_up_status', ['active', 'completed', 'stopped']);
+
+/**
+ * One person followed through one sequence (a training reminder, a check after a hire, a call-back
+ * after a lost job): the source of truth for its steps, whatever happens to the queue.
+ */
+export const followUps = pgTable(
+  'follow_ups',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    sequence: text('sequence').notNull(),
+    workerId: uuid('worker_id')
+      .notNull()
+      .references(() => workers.id),
+    regionCode: text('region_code').notNull(),
+    /** What it is about (a training session, an application); '' when about the person alone. */
+    subject: text('subject').notNull().default(''),
+    /** The date the steps are counted from, as an Asia/Shanghai date. */
+    anchorDate: text('anchor_date').notNull(),
+    variables: jsonb('variables').$type<Record<string, string | number>>().notNull().default({}),
+    status: followUpStatus('status').notNull().default('active'),
+    stopReason: text('stop_reason'),
+    /** The last time the person wrote to us while this ran (the bot notes it). */
+    repliedAt: timestamp('replied_at', { withTimezone: true }),
+    createdBy: uuid('created_by').references(() => accounts.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // One run of a sequence per person and subject at a time; a finished one can be started again.
+    uniqueIndex('follow_ups_active_idx').on(t.sequence, t.workerId, t.subject).where(sql`${t.status} = 'active'`),
+    index('follow_ups_worker_idx').on(t.workerId, t.status),
+  ],
+);
+
+export const stepStatus = pgEnum('follow_up_step_status', ['pending', 'fired', 'skipped', 'cancelled']);
+
+/** One step of a follow-up; its id is the delayed queue job's id. */
+export const followUpSteps = pgTable(
+  'follow_up_steps',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    followUpId: uuid('follow_up_id')
+      .notNull()
+      .references(() => followUps.id),
+    /** The step's key in its sequence (day_before, week_1, month_3 …). */
+    step: text('step').notNull(),
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+    status: stepStatus('status').notNull().default('pending'),
+    reason: text('reason'),
+    firedAt: timestamp('fired_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('follow_up_steps_once_idx').on(t.followUpId, t.step),
+    index('follow_up_steps_due_idx').on(t.dueAt).where(sql`${t.status} = 'pending'`),
+  ],
+);
+
 export const deliveryStatus = pgEnum('delivery_status', ['queued', 'sending', 'sent', 'deferred', 'failed', 'skipped']);
 
-/** One per recipient and broadcast; its id is the queue job's id, so a re-queued delivery runs once. */
+/**
+ * One per recipient and broadcast, or one per follow-up step; its id is the queue job's id, so a
+ * re-queued delivery runs once.
+ */
 export const deliveries = pgTable(
   'deliveries',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    broadcastId: uuid('broadcast_id')
-      .notNull()
-      .references(() => broadcasts.id),
+    broadcastId: uuid('broadcast_id').references(() => broadcasts.id),
+    stepId: uuid('step_id').references(() => followUpSteps.id),
     workerId: uuid('worker_id')
       .notNull()
       .references(() => workers.id),
@@ -99,6 +159,8 @@ export const deliveries = pgTable(
   },
   (t) => [
     uniqueIndex('deliveries_once_idx').on(t.broadcastId, t.workerId),
+    uniqueIndex('deliveries_step_idx').on(t.stepId),
+    check('deliveries_one_source', sql`(${t.broadcastId} is null) <> (${t.stepId} is null)`),
     index('deliveries_status_idx').on(t.broadcastId, t.status),
     index('deliveries_worker_sent_idx').on(t.workerId, t.sentAt),
   ],

@@ -1,0 +1,21 @@
+import type { Queues } from '../../jobs/queues';
+import type { ChannelName } from './schemas';
+
+/**
+ * Each channel has its own delivery queue, so each has its own rate limit: WeChat chat goes to the
+ * bot's queue (only the bot process holds the login), mini-program messages to theirs, the rest to
+ * the plain one.
+ */
+export function deliveryQueue(channel: ChannelName): 'deliveries-chat' | 'deliveries-mp' | 'deliveries' {
+  return channel === 'chat' ? 'deliveries-chat' : channel === 'mini_program' ? 'deliveries-mp' : 'deliveries';
+}
+
+/** Queues deliveries under their own ids: one already on a queue is left alone. */
+export async function enqueueDeliveries(queues: Queues, rows: Array<{ id: string; channel: ChannelName }>): Promise<void> {
+  const by = new Map<ReturnType<typeof deliveryQueue>, string[]>();
+  for (const r of rows) {
+    const q = deliveryQueue(r.channel);
+    by.set(q, [...(by.get(q) ?? []), r.id]);
+  }
+  for (const [queue, ids] of by) await queues.enqueueBulk(queue, 'deliver', ids.map((id) => ({ payload: { deliveryId: id }, jobId: id })));
+}

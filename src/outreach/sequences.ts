@@ -1,0 +1,96 @@
+import type { Topic } from './schemas';
+
+/** Why a follow-up stops before its next step is sent; each is checked when the step fires. */
+export type StopWhen = 'employed' | 'not_employed' | 'replied' | 'unsubscribed';
+
+export interface StepDef {
+  /** Key of the step, also the message key `outreach:sequence.<sequence>.<key>`. */
+  key: string;
+  /** Counted from the anchor date (Asia/Shanghai): days first, then calendar months. */
+  days?: number;
+  months?: number;
+  /** Local time of day, "HH:MM" Asia/Shanghai (quiet hours and the daily cap still apply). */
+  at: string;
+}
+
+export interface SequenceDef {
+  key: string;
+  /** The topic a person must not have left for the steps to go out (none: anyone not unsubscribed from all). */
+  topic: Topic | null;
+  stopWhen: StopWhen[];
+  steps: StepDef[];
+  /** Whether station staff may start it by hand for a person (the others start from events). */
+  manual: boolean;
+  /** Variables its messages use, so a manual start is checked before anything is scheduled. */
+  variables: string[];
+}
+
+/**
+ * Every sequence the service runs. Messages live in the locales; the first three start on their own
+ * (an enrolment, a hire, a lost job), the last two may also be started by a station.
+ */
+export const SEQUENCES = {
+  /** Reminders before a training session starts; stopped when the enrolment is cancelled. */
+  training_reminder: {
+    key: 'training_reminder',
+    topic: 'training',
+    stopWhen: ['unsubscribed'],
+    steps: [
+      { key: 'day_before', days: -1, at: '18:00' },
+      { key: 'on_the_day', days: 0, at: '08:00' },
+    ],
+    manual: false,
+    variables: ['title', 'place'],
+  },
+  /** 稳岗回访: a hire is followed at a week, a month and three months while the job lasts. */
+  job_retention: {
+    key: 'job_retention',
+    topic: null,
+    stopWhen: ['not_employed', 'unsubscribed'],
+    steps: [
+      { key: 'week_1', days: 7, at: '10:00' },
+      { key: 'month_1', months: 1, at: '10:00' },
+      { key: 'month_3', months: 3, at: '10:00' },
+    ],
+    manual: true,
+    variables: ['employer'],
+  },
+  /** After a lost job: reminders of where to look until the person is back in work or answers. */
+  job_search: {
+    key: 'job_search',
+    topic: null,
+    stopWhen: ['employed', 'replied', 'unsubscribed'],
+    steps: [
+      { key: 'day_3', days: 3, at: '10:00' },
+      { key: 'week_2', days: 14, at: '10:00' },
+      { key: 'month_1', months: 1, at: '10:00' },
+      { key: 'month_3', months: 3, at: '10:00' },
+    ],
+    manual: true,
+    variables: [],
+  },
+} as const satisfies Record<string, SequenceDef>;
+
+export type SequenceKey = keyof typeof SEQUENCES;
+export const SEQUENCE_KEYS = Object.keys(SEQUENCES) as SequenceKey[];
+
+export function sequenceOf(key: string): SequenceDef | undefined {
+  return (SEQUENCES as Record<string, SequenceDef>)[key];
+}
+
+/** When a step is due: the anchor date moved by the step's days and months, at its local time (UTC+8). */
+export function dueAt(anchorDate: string, step: StepDef): Date {
+  const [y, m, d] = anchorDate.split('-').map(Number) as [number, number, number];
+  const [hh, mm] = step.at.split(':').map(Number) as [number, number];
+  const base = new Date(Date.UTC(y, m - 1, d));
+  base.setUTCDate(base.getUTCDate() + (step.days ?? 0));
+  if (step.months) {
+    // Calendar months; the 31st of a shorter month becomes its last day.
+    const day = base.getUTCDate();
+    base.setUTCDate(1);
+    base.setUTCMonth(base.getUTCMonth() + step.months);
+    const last = new Date(Date.UTC(base.getUTCFullYear(), base.getUTCMonth() + 1, 0)).getUTCDate();
+    base.setUTCDate(Math.min(day, last));
+  }
+  return new Date(base.getTime() + (hh * 60 + mm - 8 * 60) * 60_000);
+}
