@@ -31,16 +31,19 @@ export const queueDefinitions = {
       'sweep-follow-ups': z.object({}).strict(),
     },
   },
-  /** One job per delivery, its id the delivery id: the log channel and any other without a queue of its own. */
+  /**
+   * One job per delivery, its id the delivery id: the log channel and any other without a queue of its
+   * own. Many run at once so their claims and results are written a batch per statement.
+   */
   deliveries: {
-    concurrency: 8,
+    concurrency: 128,
     jobs: {
       deliver: z.object({ deliveryId: z.uuid() }).strict(),
     },
   },
   /** Mini-program subscribe messages, at most MINI_PROGRAM_SENDS_PER_SECOND. */
   'deliveries-mp': {
-    concurrency: 8,
+    concurrency: 16,
     limiter: 'mini_program',
     jobs: {
       deliver: z.object({ deliveryId: z.uuid() }).strict(),

@@ -52,12 +52,13 @@ export class Queues {
     queue: Q,
     job: J,
     items: Array<{ payload: JobPayload<Q, J>; jobId?: string; delay?: number }>,
+    common: Pick<JobsOptions, 'removeOnComplete'> = {},
   ): Promise<void> {
     const schema = payloadSchema(queue, job);
     const jobs = items.map((item) => {
       const parsed = schema.safeParse(item.payload);
       if (!parsed.success) throw new ValidationFailed(`invalid payload for ${queue}/${job}`);
-      return { name: job, data: parsed.data, opts: { ...(item.jobId ? { jobId: item.jobId } : {}), ...(item.delay ? { delay: item.delay } : {}) } };
+      return { name: job, data: parsed.data, opts: { ...common, ...(item.jobId ? { jobId: item.jobId } : {}), ...(item.delay ? { delay: item.delay } : {}) } };
     });
     if (jobs.length) await this.queue(queue).addBulk(jobs);
   }

@@ -8,6 +8,7 @@ import { broadcasts, deliveries, subscriptions, workers } from '../db/schema';
 import { Conflict, Forbidden, NotFound } from '../shared/errors';
 import type { Channel } from './channels';
 import { rowsOf } from '../db/client';
+import { Batcher } from '../shared/batcher';
 import { LOCALES, translator, type Locale } from '../i18n';
 import { enqueueDeliveries } from './queueing';
 import { nextAllowed, shanghaiDayStart } from './quiet';
@@ -136,6 +137,7 @@ export async function fanOut(ctx: Ctx, broadcastId: string): Promise<{ total: nu
   if (b.cursor) await queuePending(ctx, broadcastId);
   const a = b.audience;
   let cursor = b.cursor;
+  let queueing: Promise<void> = Promise.resolve();
   for (;;) {
     const page = ctx.db
       .select({ id: workers.id, channel: sql<string>`coalesce(${subscriptions.channel}, 'chat')`.as('channel') })
@@ -174,8 +176,13 @@ export async function fanOut(ctx: Ctx, broadcastId: string): Promise<{ total: nu
     const [row] = rowsOf<{ cursor: string | null; made: Array<{ id: string; channel: ChannelName }> | string }>(result);
     if (!row?.cursor) break;
     cursor = row.cursor;
-    await enqueueDeliveries(ctx.queues, typeof row.made === 'string' ? JSON.parse(row.made) : row.made);
+    // The page is queued while the next one is written; at most one page waits, and one that never
+    // reaches Redis (a crash here) is queued by the resumed run or by the sweeper.
+    await queueing;
+    queueing = enqueueDeliveries(ctx.queues, typeof row.made === 'string' ? JSON.parse(row.made) : row.made);
+    queueing.catch(() => undefined); // handled when awaited above or below, not left to crash the process
   }
+  await queueing;
   await ctx.db.update(broadcasts).set({ status: 'sending' }).where(and(eq(broadcasts.id, broadcastId), inArray(broadcasts.status, ['scheduled', 'fanning_out'])));
   const [after] = await ctx.db.select({ total: broadcasts.total }).from(broadcasts).where(eq(broadcasts.id, broadcastId));
   return { total: after?.total ?? 0 };
@@ -244,8 +251,34 @@ function render(template: string, variables: Record<string, string | number>): s
   return template.replace(/\{\{(\w+)\}\}/g, (_, k: string) => String(variables[k] ?? ''));
 }
 
-async function finish(db: Db, id: string, status: 'sent' | 'failed' | 'skipped', reason: string | null, now: Date) {
-  await db.update(deliveries).set({ status, reason, updatedAt: now, ...(status === 'sent' ? { sentAt: now } : {}) }).where(eq(deliveries.id, id));
+type Outcome = { id: string; status: 'sent' | 'failed' | 'skipped'; reason: string | null; channel?: ChannelName; at: Date };
+
+/** Per database: claims and final states of concurrent deliveries, each written as one statement. */
+const batchers = new WeakMap<Db, { claim: Batcher<string, Claimed>; finish: Batcher<Outcome, void> }>();
+
+function batchersOf(ctx: Ctx) {
+  let b = batchers.get(ctx.db);
+  if (!b) {
+    b = {
+      claim: new Batcher((ids) => claimMany(ctx, ids)),
+      finish: new Batcher(async (outcomes) => {
+        await ctx.db.execute(sql`
+          update deliveries d set status = v.status::delivery_status, reason = v.reason,
+            channel = coalesce(v.channel::channel_kind, d.channel), updated_at = v.at,
+            sent_at = case when v.status = 'sent' then v.at else d.sent_at end
+          from unnest(${sql.param(outcomes.map((o) => o.id))}::uuid[], ${sql.param(outcomes.map((o) => o.status))}::text[],
+            ${sql.param(outcomes.map((o) => o.reason))}::text[], ${sql.param(outcomes.map((o) => o.channel ?? null))}::text[],
+            ${sql.param(outcomes.map((o) => o.at.toISOString()))}::timestamptz[]) as v(id, status, reason, channel, at)
+          where d.id = v.id`);
+      }),
+    };
+    batchers.set(ctx.db, b);
+  }
+  return b;
+}
+
+async function finish(ctx: Ctx, id: string, status: Outcome['status'], reason: string | null, now: Date, channel?: ChannelName) {
+  await batchersOf(ctx).finish.add({ id, status, reason, at: now, ...(channel ? { channel } : {}) });
 }
 
 /** What a claimed delivery needs to be judged and sent, read with the claim in one statement. */
@@ -273,11 +306,13 @@ interface Claimed {
   follow_up_variables: Record<string, string | number> | null;
 }
 
-async function claim(ctx: Ctx, deliveryId: string, now: Date): Promise<Claimed | undefined> {
+/** Claims deliveries (those still queued or deferred) and reads what each needs, in one statement. */
+async function claimMany(ctx: Ctx, ids: string[]): Promise<Map<string, Claimed>> {
+  const now = ctx.clock.now();
   const result = await ctx.db.execute(sql`
     with c as (
       update deliveries set status = 'sending', attempts = attempts + 1, updated_at = ${now.toISOString()}::timestamptz
-      where id = ${deliveryId} and status in ('queued', 'deferred')
+      where id = any(${sql.param(ids)}::uuid[]) and status in ('queued', 'deferred')
       returning id, worker_id, channel, broadcast_id, step_id
     )
     select c.id, c.worker_id, c.channel, w.status as worker_status, w.preferred_language as language,
@@ -291,7 +326,7 @@ async function claim(ctx: Ctx, deliveryId: string, now: Date): Promise<Claimed |
     left join broadcasts b on b.id = c.broadcast_id
     left join follow_up_steps st on st.id = c.step_id
     left join follow_ups f on f.id = st.follow_up_id`);
-  return rowsOf<Claimed>(result)[0];
+  return new Map(rowsOf<Claimed>(result).map((r) => [r.id, r]));
 }
 
 /** The topic, the text in the person's language, and whether its source was called off. */
@@ -318,17 +353,17 @@ function contentOf(c: Claimed): { topic: string | null; cancelled: string | null
  */
 export async function deliver(ctx: Ctx, deliveryId: string, channels: Map<string, Channel>, job?: Job, token?: string): Promise<string> {
   const now = ctx.clock.now();
-  const c = await claim(ctx, deliveryId, now);
+  const c = await batchersOf(ctx).claim.add(deliveryId);
   if (!c) {
     const [d] = await ctx.db.select({ status: deliveries.status }).from(deliveries).where(eq(deliveries.id, deliveryId));
     if (d?.status === 'sending') {
-      await finish(ctx.db, deliveryId, 'sent', 'unconfirmed', now);
+      await finish(ctx, deliveryId, 'sent', 'unconfirmed', now);
       return 'sent-unconfirmed';
     }
     return d?.status ?? 'missing';
   }
   const skip = async (reason: string) => {
-    await finish(ctx.db, deliveryId, 'skipped', reason, now);
+    await finish(ctx, deliveryId, 'skipped', reason, now);
     return `skipped:${reason}`;
   };
   const content = contentOf(c);
@@ -372,12 +407,12 @@ export async function deliver(ctx: Ctx, deliveryId: string, channels: Map<string
       throw err;
     }
     if (result.ok) {
-      await ctx.db.update(deliveries).set({ status: 'sent', channel: name, reason: null, sentAt: now, updatedAt: now }).where(eq(deliveries.id, deliveryId));
+      await finish(ctx, deliveryId, 'sent', null, now, name);
       return 'sent';
     }
     tried.push(`${name}:${result.reason}`);
   }
-  await finish(ctx.db, deliveryId, 'failed', tried.join(', ').slice(0, 200) || 'no_channel', now);
+  await finish(ctx, deliveryId, 'failed', tried.join(', ').slice(0, 200) || 'no_channel', now);
   return 'failed';
 }
 
