@@ -15,7 +15,7 @@ export async function scratchDatabase(): Promise<{ database: Database; url: stri
   await c.end();
   const u = new URL(admin);
   u.pathname = `/${name}`;
-  const database = await openDatabase({ url: u.toString(), dataDir: '/tmp', poolSize: Number(process.env.BENCH_POOL ?? 4) });
+  const database = await openDatabase({ url: u.toString(), dataDir: '/tmp', poolSize: 10 });
   await database.migrate();
   return {
     database,

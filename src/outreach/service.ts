@@ -142,7 +142,8 @@ export async function fanOut(ctx: Ctx, broadcastId: string): Promise<{ total: nu
     const page = ctx.db
       .select({ id: workers.id, channel: sql<string>`coalesce(${subscriptions.channel}, 'chat')`.as('channel') })
       .from(workers)
-      .leftJoin(subscriptions, eq(subscriptions.workerId, workers.id))
+      // The cursor on both sides lets the join start where the page starts, instead of at the first row.
+      .leftJoin(subscriptions, and(eq(subscriptions.workerId, workers.id), cursor ? gt(subscriptions.workerId, cursor) : undefined))
       .where(
         and(
           eq(workers.status, 'active'),
