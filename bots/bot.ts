@@ -2,14 +2,14 @@ import { log as wechatyLog, types, WechatyBuilder, type Message, type Wechaty } 
 import type { mock } from 'wechaty-puppet-mock';
 import type { AppContext } from '../src/context';
 import { translator, type Locale } from '../src/i18n';
-import { createEngine, defaultIntents, type Engine, type Incoming } from './conversation';
+import { Conversation, type Incoming } from './conversation';
 import { holdChannel, releaseChannel } from '../src/outreach/registry';
 import { chatChannel } from './chat-channel';
 import { choosePuppet } from './puppet';
 
 export interface Bot {
   wechaty: Wechaty;
-  engine: Engine;
+  conversation: Conversation;
   /** With the mock puppet: the mocker and the bot's own mock account. */
   mocker?: mock.Mocker;
   self?: mock.ContactMock;
@@ -19,17 +19,44 @@ export interface Bot {
 /** Longest text the bot reads; anything longer is answered politely without being processed. */
 export const MAX_INBOUND_CHARS = 500;
 
-function toIncoming(msg: Message): Incoming {
-  const kind = msg.type() === types.Message.Text ? 'text' : 'other';
-  return { kind, text: kind === 'text' ? msg.text() : '', senderId: msg.talker().id };
+async function toIncoming(msg: Message): Promise<Incoming> {
+  const senderId = msg.talker().id;
+  if (msg.type() === types.Message.Text) return { kind: 'text', text: msg.text(), senderId };
+  if (msg.type() === types.Message.Location) {
+    const loc = await msg.toLocation().catch(() => undefined);
+    const lat = loc?.latitude();
+    const lng = loc?.longitude();
+    if (lat !== undefined && lng !== undefined && Number.isFinite(lat) && Number.isFinite(lng) && Math.abs(lat) <= 90 && Math.abs(lng) <= 180) {
+      return { kind: 'location', text: '', senderId, location: { lat, lng } };
+    }
+  }
+  return { kind: 'other', text: '', senderId };
+}
+
+/**
+ * Messages of one chat account are handled one after another, so the conversation's place is never
+ * raced; different accounts run side by side, so a flood from one does not hold up the others.
+ */
+class PerSender {
+  private readonly tails = new Map<string, Promise<void>>();
+  run(sender: string, task: () => Promise<void>): Promise<void> {
+    const next = (this.tails.get(sender) ?? Promise.resolve()).then(task, task);
+    const tail = next.catch(() => undefined);
+    this.tails.set(sender, tail);
+    void tail.then(() => {
+      if (this.tails.get(sender) === tail) this.tails.delete(sender);
+    });
+    return next;
+  }
 }
 
 export async function startBot(ctx: AppContext): Promise<Bot> {
   wechatyLog.level('silent');
   const choice = choosePuppet(ctx.config);
   const wechaty = WechatyBuilder.build(choice.options);
-  const engine = createEngine(defaultIntents());
+  const conversation = new Conversation(ctx);
   const locale: Locale = ctx.config.locale.default;
+  const queue = new PerSender();
 
   wechaty.on('scan', (qrcode, status) => {
     // A real account must be logged in by scanning this code with the WeChat app.
@@ -46,23 +73,24 @@ export async function startBot(ctx: AppContext): Promise<Bot> {
   wechaty.on('error', (err) => ctx.logger.warn({ err: (err as Error).message }, 'bot error'));
 
   wechaty.on('message', async (msg: Message) => {
-    try {
-      if (msg.self()) return;
-      const room = msg.room();
-      if (room && !(await msg.mentionSelf())) return;
-      const t = translator(locale);
-      const incoming = toIncoming(msg);
-      const replies =
-        incoming.kind === 'text' && incoming.text.length > MAX_INBOUND_CHARS
-          ? [t('bot:too_long')]
-          : await engine.respond(incoming, t);
-      for (const reply of replies) {
-        await (room ?? msg.talker()).say(reply);
+    if (msg.self()) return;
+    const room = msg.room();
+    const senderId = msg.talker().id;
+    await queue.run(senderId, async () => {
+      try {
+        if (room && !(await msg.mentionSelf())) return;
+        const incoming = await toIncoming(msg);
+        const replies =
+          incoming.kind === 'text' && incoming.text.length > MAX_INBOUND_CHARS
+            ? [translator(locale)('bot:too_long')]
+            : await conversation.respond({ ...incoming, text: room ? await msg.mentionText() : incoming.text });
+        for (const reply of replies) await (room ?? msg.talker()).say(reply);
+      } catch (err) {
+        // One bad message must never stop the bot for everybody else; the person hears that it failed.
+        ctx.logger.warn({ err: (err as Error).message }, 'bot message handling failed');
+        await (room ?? msg.talker()).say(translator(locale)('bot:error')).catch(() => undefined);
       }
-    } catch (err) {
-      // One bad message must never stop the bot for everybody else.
-      ctx.logger.warn({ err: (err as Error).message }, 'bot message handling failed');
-    }
+    });
   });
 
   await wechaty.start();
@@ -75,7 +103,7 @@ export async function startBot(ctx: AppContext): Promise<Bot> {
   let stopping: Promise<void> | undefined;
   return {
     wechaty,
-    engine,
+    conversation,
     mocker: choice.mocker,
     self,
     stop: () => {

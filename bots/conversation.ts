@@ -1,61 +1,394 @@
+import { createHash } from 'node:crypto';
+import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { TFunction } from 'i18next';
-import { normalizeInput } from './normalize';
+import type { AppContext } from '../src/context';
+import { applications, employers, employmentRecords, subscriptions, trainingSessions, vacancies, workers, type Worker } from '../src/db/schema';
+import { LOCALES, translator, type Locale } from '../src/i18n';
+import { apply } from '../src/market/applications';
+import { matchesFor, payText } from '../src/market/matching';
+import { enrol } from '../src/market/trainings';
+import { noteReply } from '../src/outreach/follow-ups';
+import type { Topic } from '../src/outreach/schemas';
+import { putSubscription } from '../src/outreach/service';
+import { bindContact, BIND_TRIES_PER_HOUR, chatActor, maskNumbers, reportWages, requestHelp, setHome, workerForContact } from '../src/chat/service';
+import { DomainError } from '../src/shared/errors';
+import { MENU, parse, readText, type IntentId, type Parsed } from './parse';
 
 /** What the engine needs to know about an incoming chat message, whatever the door it came through. */
 export interface Incoming {
-  kind: 'text' | 'other';
+  kind: 'text' | 'location' | 'other';
   text: string;
   /** A stable id of the sender on this door (never shown, never logged). */
   senderId: string;
+  location?: { lat: number; lng: number };
 }
 
-/** An intent: the words and menu number that reach it, and what it answers. */
-export interface Intent {
-  id: string;
-  /** Menu number as a string, e.g. '0'. */
-  number: string;
-  /** Exact words (after normalisation) that choose it. */
-  words: string[];
-  /** Locale key of its line in the menu. */
-  menuKey: string;
-  reply(t: TFunction): Promise<string[]> | string[];
+type Item = { type: 'vacancy' | 'training'; id: string; title: string };
+
+/** Where a conversation stands, kept in Redis so a restart of the bot loses nothing. */
+interface Session {
+  state?: 'bind' | 'list' | 'detail' | 'subscribe' | 'wage';
+  items?: Item[];
+  current?: number;
+  /** The last messages, masked, handed to staff with a request for a person. */
+  history: Array<{ at: string; text: string }>;
 }
 
-export function menu(t: TFunction, intents: Intent[]): string {
-  const lines = intents.map((i) => `${i.number} ${t(i.menuKey)}`);
-  return [t('bot:menu.title'), ...lines, t('bot:menu.footer')].join('\n');
+/** A conversation left alone this long starts again from the menu. */
+export const SESSION_MINUTES = 30;
+/** Messages one chat account may send in a minute before the bot stops reading them for a while. */
+export const INBOUND_PER_MINUTE = 30;
+
+const TOPIC_GROUPS: Record<string, Topic[] | 'all'> = {
+  '1': ['gig'],
+  '2': ['regular', 'seasonal', 'workshop', 'public_welfare', 'work_relief'],
+  '3': ['training'],
+  '4': ['policy'],
+  '5': ['job_fair'],
+  '6': 'all',
+};
+const TOPIC_WORDS: Array<[RegExp, string]> = [
+  [/零工|附近|临时|短工|日结/, '1'],
+  [/岗位|工作|上班|全职|招工|打工/, '2'],
+  [/培训|技能/, '3'],
+  [/政策|补贴/, '4'],
+  [/招聘会|带岗|直播/, '5'],
+  [/全部|都要|所有|全都/, '6'],
+];
+
+function topicsIn(text: string): Array<Topic[] | 'all'> {
+  const found = new Set<string>();
+  for (const n of text.match(/\d/g) ?? []) if (TOPIC_GROUPS[n]) found.add(n);
+  for (const [re, n] of TOPIC_WORDS) if (re.test(text)) found.add(n);
+  return [...found].map((n) => TOPIC_GROUPS[n]!);
 }
 
-export function createEngine(intents: Intent[]) {
-  const byWord = new Map<string, Intent>();
-  for (const intent of intents) {
-    byWord.set(intent.number, intent);
-    for (const w of intent.words) byWord.set(normalizeInput(w), intent);
+function maskName(name: string): string {
+  const chars = [...name];
+  return chars.length <= 1 ? name : chars[0] + '*'.repeat(chars.length - 1);
+}
+
+function hours(minutes: number): string {
+  return String(Math.floor(minutes / 60));
+}
+
+export function menu(t: TFunction, bound: boolean): string {
+  const lines = MENU.filter((m) => m.intent !== 'bind' || !bound).map((m) => `${m.number} ${t(`bot:menu.${m.intent}`)}`);
+  return [t('bot:menu.title'), ...(bound ? [] : [t('bot:menu.unbound')]), ...lines, t('bot:menu.footer')].join('\n');
+}
+
+/**
+ * The conversation engine: reads a message tolerantly, keeps the person's place in Redis, and answers
+ * from the locales in the person's language. Everything it does goes through the same services as the
+ * API, as the chat account (`wechat-bot`) acting for the person whose WeChat is bound.
+ */
+export class Conversation {
+  constructor(private readonly ctx: AppContext) {}
+
+  private key(kind: string, senderId: string): string {
+    return `bot:${kind}:${createHash('sha256').update(senderId).digest('base64url')}`;
   }
-  return {
-    intents,
-    async respond(msg: Incoming, t: TFunction): Promise<string[]> {
-      if (msg.kind !== 'text') return [t('bot:non_text'), menu(t, intents)];
-      const text = normalizeInput(msg.text);
-      const intent = byWord.get(text);
-      if (intent) return intent.reply(t);
-      return [t('bot:not_understood'), menu(t, intents)];
-    },
-  };
+
+  private async load(senderId: string): Promise<Session> {
+    const raw = await this.ctx.redis.kv.get(this.key('session', senderId));
+    try {
+      return raw ? (JSON.parse(raw) as Session) : { history: [] };
+    } catch {
+      return { history: [] };
+    }
+  }
+
+  private async save(senderId: string, s: Session): Promise<void> {
+    await this.ctx.redis.kv.set(this.key('session', senderId), JSON.stringify(s), 'EX', SESSION_MINUTES * 60);
+  }
+
+  /** False when this chat account has sent too much this minute; the first message over gets a polite word. */
+  private async admit(senderId: string): Promise<'ok' | 'warn' | 'drop'> {
+    const key = this.key('rate', senderId);
+    const n = await this.ctx.redis.kv.incr(key);
+    if (n === 1) await this.ctx.redis.kv.expire(key, 60);
+    return n <= INBOUND_PER_MINUTE ? 'ok' : n === INBOUND_PER_MINUTE + 1 ? 'warn' : 'drop';
+  }
+
+  async respond(msg: Incoming): Promise<string[]> {
+    const fallback = translator(this.ctx.config.locale.default);
+    const admitted = await this.admit(msg.senderId);
+    if (admitted === 'drop') return [];
+    if (admitted === 'warn') return [fallback('bot:too_fast')];
+    const door = { kind: 'wechat_contact' as const, value: msg.senderId };
+    const worker = await workerForContact(this.ctx, door);
+    const lang = worker && (LOCALES as readonly string[]).includes(worker.preferredLanguage) ? (worker.preferredLanguage as Locale) : this.ctx.config.locale.default;
+    const t = translator(lang);
+    if (worker) await noteReply(this.ctx, worker.id);
+    const session = await this.load(msg.senderId);
+
+    if (msg.kind === 'other') return [t('bot:non_text'), menu(t, Boolean(worker))];
+    if (msg.kind === 'location' && msg.location) {
+      if (!worker) return [t('bot:location.need_bind')];
+      await setHome(this.ctx, worker.id, msg.location.lat, msg.location.lng);
+      return [t('bot:location.saved')];
+    }
+
+    const p = parse(msg.text);
+    // What a person typed is kept (masked) for staff, except what they sent to prove who they are.
+    if (session.state !== 'bind') session.history = [...session.history, { at: this.ctx.clock.now().toISOString(), text: maskNumbers(msg.text).slice(0, 200) }].slice(-8);
+    const replies = await this.step(p, session, worker, msg.senderId, t);
+    await this.save(msg.senderId, session);
+    return replies;
+  }
+
+  private async step(p: Parsed, s: Session, worker: Worker | undefined, senderId: string, t: TFunction): Promise<string[]> {
+    if (p.intent === 'help') {
+      s.state = undefined;
+      return [menu(t, Boolean(worker))];
+    }
+    // Replies that only make sense where the conversation stands.
+    if (s.state === 'bind' && (!p.intent || p.bareNumber)) return this.bind(p, s, senderId, t);
+    if (s.state === 'wage' && worker && !p.intent && !p.bareNumber) {
+      s.state = undefined;
+      await reportWages(this.ctx, worker, p.text);
+      return [t('bot:wage.done')];
+    }
+    if (s.state === 'subscribe' && worker && (p.bareNumber || !p.intent || p.intent === 'subscribe')) return this.subscribe(worker, p.text, s, t);
+    if ((s.state === 'list' || s.state === 'detail') && p.bareNumber && p.n !== undefined && s.items && p.n >= 1 && p.n <= s.items.length) {
+      return this.detail(s, p.n, t);
+    }
+    if (s.state === 'detail' && p.intent === 'apply' && p.n === undefined && worker && s.current !== undefined) return this.apply(worker, s, s.current + 1, t);
+
+    if (!p.intent) return [t('bot:not_understood'), menu(t, Boolean(worker))];
+    if (p.intent === 'bind') {
+      s.state = 'bind';
+      return [worker ? t('bot:bind.already', { name: maskName(worker.name) }) : t('bot:bind.ask')];
+    }
+    if (p.intent === 'policy') return [t('bot:policy.short')];
+    if (p.intent === 'human') {
+      const r = await requestHelp(this.ctx, { workerId: worker?.id ?? null, regionCode: worker?.regionCode ?? null, contact: senderId, context: s.history });
+      return [t(r.existing ? 'bot:human.again' : 'bot:human.done')];
+    }
+    if (!worker) return [t('bot:need_bind')];
+    return this.forWorker(p.intent, p, s, worker, t);
+  }
+
+  private async forWorker(intent: IntentId, p: Parsed, s: Session, worker: Worker, t: TFunction): Promise<string[]> {
+    switch (intent) {
+      case 'jobs':
+      case 'gigs':
+      case 'training':
+        return this.find(intent, s, worker, t);
+      case 'detail':
+        return this.detail(s, p.n ?? 1, t);
+      case 'apply':
+        return this.apply(worker, s, p.n ?? (s.current !== undefined ? s.current + 1 : 1), t);
+      case 'mine':
+        s.state = undefined;
+        return [await this.mine(worker, t)];
+      case 'subscribe':
+        if (!p.rest) {
+          s.state = 'subscribe';
+          return [t('bot:subscribe.ask')];
+        }
+        return this.subscribe(worker, p.rest, s, t);
+      case 'unsubscribe':
+        return this.unsubscribe(worker, p.rest, s, t);
+      case 'wage':
+        s.state = 'wage';
+        return [t('bot:wage.ask')];
+      default:
+        return [t('bot:not_understood'), menu(t, true)];
+    }
+  }
+
+  private async bind(p: Parsed, s: Session, senderId: string, t: TFunction): Promise<string[]> {
+    const text = readText(p.text);
+    const id = /\d{17}[\dx]/i.exec(text)?.[0];
+    const code = /^\d{6}$/.test(text) ? text : undefined;
+    if (!id && !code) return [t('bot:bind.unclear')];
+    const name = id ? text.replace(id, '').replace(/[\s,，:：;；、.。]+/g, '') : '';
+    if (id && !name) return [t('bot:bind.unclear')];
+    const result = await bindContact(this.ctx, { kind: 'wechat_contact', value: senderId }, code ? { code } : { name, idNumber: id!.toUpperCase() });
+    if (result.ok) {
+      s.state = undefined;
+      s.history = [];
+      return [t('bot:bind.done', { name: maskName(result.name), id: result.idMasked })];
+    }
+    if (result.reason === 'locked') {
+      s.state = undefined;
+      return [t('bot:bind.locked')];
+    }
+    const tries = Number((await this.ctx.redis.kv.get(`bind:tries:${this.ctx.pii.index('contact', `wechat_contact:${senderId}`)}`)) ?? 0);
+    return [t(`bot:bind.${result.reason}`, { left: Math.max(0, BIND_TRIES_PER_HOUR - tries) })];
+  }
+
+  private async find(intent: 'jobs' | 'gigs' | 'training', s: Session, worker: Worker, t: TFunction): Promise<string[]> {
+    const kind = intent === 'gigs' ? 'gig' : intent === 'training' ? 'training' : undefined;
+    let found = await matchesFor(this.ctx, worker, { kind, limit: kind ? 5 : 30 }, t);
+    if (intent === 'jobs') found = found.filter((r) => r.type === 'vacancy' && r.kind !== 'gig').slice(0, 5);
+    const hint = intent === 'gigs' && (worker.homeLat == null || worker.homeLng == null) ? [t('bot:find.share_location')] : [];
+    if (!found.length) {
+      s.state = undefined;
+      return [t(`bot:find.none_${intent}`), ...hint];
+    }
+    s.items = found.map((r) => ({ type: r.type, id: r.id, title: r.title }));
+    s.state = 'list';
+    s.current = undefined;
+    const lines = found.map((r, i) => t('bot:find.item', { n: i + 1, title: r.title, summary: r.summary }));
+    return [[t(`bot:find.title_${intent}`), ...lines, t('bot:find.footer')].join('\n'), ...hint];
+  }
+
+  private async detail(s: Session, n: number, t: TFunction): Promise<string[]> {
+    const item = s.items?.[n - 1];
+    if (!item) return [t('bot:detail.pick')];
+    s.state = 'detail';
+    s.current = n - 1;
+    if (item.type === 'vacancy') {
+      const [row] = await this.ctx.db.select({ v: vacancies, employer: employers.name }).from(vacancies).innerJoin(employers, eq(employers.id, vacancies.employerId)).where(eq(vacancies.id, item.id));
+      if (!row) return [t('bot:detail.gone')];
+      const v = row.v;
+      const d = v.details as { date?: string; startTime?: string; endTime?: string };
+      const text = t('bot:detail.vacancy', {
+        title: v.title,
+        employer: row.employer,
+        pay: payText(t, v),
+        place: v.address ?? t('bot:detail.unknown_place'),
+        left: Math.max(0, v.headcount - v.filled),
+        description: v.description ?? '',
+      }).trim();
+      const when = v.kind === 'gig' && d.date ? `\n${t('bot:detail.gig_time', { date: d.date, start: d.startTime ?? '', end: d.endTime ?? '' })}` : '';
+      return [`${text}${when}`, t('bot:detail.footer')];
+    }
+    const [tr] = await this.ctx.db.select().from(trainingSessions).where(eq(trainingSessions.id, item.id));
+    if (!tr) return [t('bot:detail.gone')];
+    const subsidy = tr.trainingSubsidyFen > 0 ? t('bot:detail.subsidy', { amount: tr.trainingSubsidyFen / 100 }) : '';
+    return [
+      t('bot:detail.training', { title: tr.title, provider: tr.provider, start: tr.startDate, end: tr.endDate, place: tr.place ?? t('bot:detail.unknown_place'), left: Math.max(0, tr.capacity - tr.enrolled), subsidy }),
+      t('bot:detail.footer'),
+    ];
+  }
+
+  private async apply(worker: Worker, s: Session, n: number, t: TFunction): Promise<string[]> {
+    const item = s.items?.[n - 1];
+    if (!item) return [t('bot:detail.pick')];
+    const actor = await chatActor(this.ctx);
+    try {
+      if (item.type === 'vacancy') {
+        await apply(this.ctx, actor, item.id, worker.id, 'chat', {});
+        s.state = undefined;
+        return [t('bot:apply.done', { title: item.title })];
+      }
+      await enrol(this.ctx, actor, item.id, worker.id, {});
+      s.state = undefined;
+      return [t('bot:apply.enrolled', { title: item.title })];
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      const said = err.details.map((d) => d.message).join(' ');
+      if (said.includes('already')) return [t('bot:apply.already')];
+      if (err.code === 'conflict' || err.code === 'not_found') return [t('bot:apply.closed')];
+      throw err;
+    }
+  }
+
+  private async mine(worker: Worker, t: TFunction): Promise<string> {
+    const lines = [t('bot:mine.who', { name: maskName(worker.name), id: worker.idNumberMasked, phone: worker.phoneMasked ?? t('bot:mine.no_phone') })];
+    if (worker.employed) {
+      const [job] = await this.ctx.db.select({ employer: employmentRecords.employerName }).from(employmentRecords).where(and(eq(employmentRecords.workerId, worker.id), isNull(employmentRecords.endDate))).limit(1);
+      lines.push(job ? t('bot:mine.employed', { employer: job.employer }) : t('bot:mine.employed_unknown'));
+    } else lines.push(t('bot:mine.unemployed'));
+    const [sub] = await this.ctx.db.select().from(subscriptions).where(eq(subscriptions.workerId, worker.id));
+    lines.push(this.subscriptionLine(sub, t));
+    const apps = await this.ctx.db
+      .select({ title: vacancies.title, status: applications.status })
+      .from(applications)
+      .innerJoin(vacancies, eq(vacancies.id, applications.vacancyId))
+      .where(eq(applications.workerId, worker.id))
+      .orderBy(desc(applications.updatedAt))
+      .limit(5);
+    if (!apps.length) lines.push(t('bot:mine.no_applications'));
+    else lines.push(t('bot:mine.applications'), ...apps.map((a) => t('bot:mine.application', { title: a.title, status: t(`bot:status.${a.status}`) })));
+    return lines.join('\n');
+  }
+
+  private subscriptionLine(sub: typeof subscriptions.$inferSelect | undefined, t: TFunction): string {
+    if (sub?.unsubscribedAll) return t('bot:mine.subs_off');
+    const cap = sub?.dailyCap ?? 5;
+    const quiet = `${hours(sub?.quietStart ?? 21 * 60)}–${hours(sub?.quietEnd ?? 8 * 60)}`;
+    if (!sub || !sub.topics.length) return t('bot:mine.subs_all', { cap, quiet });
+    return t('bot:mine.subs_some', { cap, quiet, topics: sub.topics.map((x) => t(`bot:topics.${x}`)).join('、') });
+  }
+
+  private async current(worker: Worker) {
+    const [sub] = await this.ctx.db.select().from(subscriptions).where(eq(subscriptions.workerId, worker.id));
+    return {
+      topics: (sub?.topics ?? []) as Topic[],
+      regionCodes: sub?.regionCodes ?? [],
+      radiusKm: sub?.radiusKm ?? 5,
+      quietStart: sub?.quietStart ?? 21 * 60,
+      quietEnd: sub?.quietEnd ?? 8 * 60,
+      dailyCap: sub?.dailyCap ?? 5,
+      channel: sub?.channel ?? 'chat',
+      fallbackChannel: sub?.fallbackChannel ?? null,
+      unsubscribedAll: sub?.unsubscribedAll ?? false,
+    };
+  }
+
+  /** 订阅: topics by number or word, and the settings people ask for by chat (县外, 距离 N, 免打扰 H-H). */
+  private async subscribe(worker: Worker, text: string, s: Session, t: TFunction): Promise<string[]> {
+    const now = await this.current(worker);
+    const next = { ...now, unsubscribedAll: false };
+    const notes: string[] = [];
+    const clean = readText(text);
+    const quiet = /免打扰\s*(\d{1,2})\s*[-–~到至]\s*(\d{1,2})/.exec(clean);
+    if (quiet && Number(quiet[1]) < 24 && Number(quiet[2]) < 24) {
+      next.quietStart = Number(quiet[1]) * 60;
+      next.quietEnd = Number(quiet[2]) * 60;
+      notes.push(t('bot:subscribe.quiet', { from: quiet[1], to: quiet[2] }));
+    }
+    const radius = /(?:距离|范围)\s*(\d{1,3})|(\d{1,3})\s*(?:公里|km)/.exec(clean);
+    if (radius) {
+      const km = Math.min(200, Math.max(1, Number(radius[1] ?? radius[2])));
+      next.radiusKm = km;
+      notes.push(t('bot:subscribe.radius', { km }));
+    }
+    if (/县外|外地|外省|省外/.test(clean)) {
+      next.regionCodes = [worker.regionCode.slice(0, 4)];
+      notes.push(t('bot:subscribe.scope_out'));
+    } else if (/县内|本县|本地/.test(clean)) {
+      next.regionCodes = [];
+      notes.push(t('bot:subscribe.scope_in'));
+    }
+    const rest = clean.replace(quiet?.[0] ?? '\u0000', '').replace(radius?.[0] ?? '\u0000', '');
+    const groups = topicsIn(rest);
+    if (groups.length) next.topics = groups.includes('all') ? [] : [...new Set(groups.flatMap((g) => (g === 'all' ? [] : g)))];
+    else if (!notes.length) {
+      if (s.state === 'subscribe') return [t('bot:subscribe.unclear')];
+      // "订阅" alone when already subscribed to some: show the choices.
+      s.state = 'subscribe';
+      return [t('bot:subscribe.ask')];
+    }
+    s.state = undefined;
+    const actor = await chatActor(this.ctx);
+    await putSubscription(this.ctx, actor, worker.id, next, {});
+    if (next.regionCodes.length !== now.regionCodes.length) {
+      await this.ctx.db.update(workers).set({ intention: next.regionCodes.length ? 'out_of_county' : 'in_county' }).where(eq(workers.id, worker.id));
+    }
+    const topics = next.topics.length ? next.topics.map((x) => t(`bot:topics.${x}`)).join('、') : t('bot:subscribe.all');
+    return [t('bot:subscribe.done', { topics, cap: next.dailyCap, quiet: `${hours(next.quietStart)}–${hours(next.quietEnd)}` }), ...notes];
+  }
+
+  /** 退订: everything, or only the topics named ("退订 培训"). */
+  private async unsubscribe(worker: Worker, rest: string, s: Session, t: TFunction): Promise<string[]> {
+    s.state = undefined;
+    const now = await this.current(worker);
+    const groups = topicsIn(readText(rest)).filter((g): g is Topic[] => g !== 'all');
+    const actor = await chatActor(this.ctx);
+    if (!groups.length) {
+      await putSubscription(this.ctx, actor, worker.id, { ...now, unsubscribedAll: true }, {});
+      return [t('bot:unsubscribe.all')];
+    }
+    const drop = new Set(groups.flat());
+    const from = now.topics.length ? now.topics : (['gig', 'regular', 'seasonal', 'public_welfare', 'work_relief', 'workshop', 'training', 'policy', 'job_fair'] as Topic[]);
+    const topics = from.filter((x) => !drop.has(x));
+    await putSubscription(this.ctx, actor, worker.id, { ...now, topics, unsubscribedAll: topics.length === 0 }, {});
+    return [t('bot:unsubscribe.some', { topics: [...drop].map((x) => t(`bot:topics.${x}`)).join('、') })];
+  }
 }
 
-export type Engine = ReturnType<typeof createEngine>;
-
-/** The intents available now; each later module adds its own. */
-export function defaultIntents(): Intent[] {
-  const intents: Intent[] = [];
-  const help: Intent = {
-    id: 'help',
-    number: '0',
-    words: ['帮助', '菜单', 'help', 'menu', '?', '？', '你好', 'hi', 'hello'],
-    menuKey: 'bot:menu.help',
-    reply: (t) => [menu(t, intents)],
-  };
-  intents.push(help);
-  return intents;
-}

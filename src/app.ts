@@ -17,6 +17,7 @@ import { exportRoutes, registryRoutes } from './registry/routes';
 import { importRoutes } from './registry/import/routes';
 import { marketRoutes } from './market/routes';
 import { outreachRoutes } from './outreach/routes';
+import { chatRoutes } from './chat/routes';
 
 /** Every REST resource, mounted once; the OpenAPI document is built from the same calls. */
 export function buildApi(ctx: AppContext): Api {
@@ -30,6 +31,7 @@ export function buildApi(ctx: AppContext): Api {
   importRoutes(api, ctx);
   marketRoutes(api, ctx);
   outreachRoutes(api, ctx);
+  chatRoutes(api, ctx);
   return api;
 }
 

@@ -244,6 +244,7 @@ function presentWageCase(c: typeof wageCases.$inferSelect) {
     regionCode: c.regionCode,
     amountFen: c.amountFen,
     reason: c.reason,
+    description: c.description,
     status: c.status,
     openedAt: c.openedAt.toISOString(),
     resolvedAt: c.resolvedAt?.toISOString() ?? null,

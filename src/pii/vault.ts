@@ -46,7 +46,7 @@ export class PiiVault {
   }
 
   /** The same value of the same kind always gives the same digest; nothing can be read back from it. */
-  index(kind: 'id' | 'phone', normalized: string): string {
+  index(kind: 'id' | 'phone' | 'contact', normalized: string): string {
     return createHmac('sha256', this.indexKey).update(`${kind}:${normalized}`).digest('base64url');
   }
 }

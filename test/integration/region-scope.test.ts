@@ -5,6 +5,7 @@ import request from 'supertest';
 import { makeStation, REGIONS, seedRegions, validIdNumber, workerInput } from '../helpers/factories';
 import { csv, FORM_HEADER } from '../helpers/sheets';
 import { appOf, signIn, type Staff } from '../helpers/api';
+import { requestHelp } from '../../src/chat/service';
 
 type Case = (who: Staff) => Promise<{ status: number; text: string }>;
 
@@ -58,6 +59,7 @@ describe('a station in county A cannot reach anything in county B', () => {
     b.training = (
       await countyB.post('/api/v1/trainings', { kind: 'upskilling', title: '县B培训', provider: '县B职校', regionCode: REGIONS.countyB.code, startDate: '2099-01-01', endDate: '2099-01-05', capacity: 10 })
     ).body.id;
+    b.helpRequest = (await requestHelp(h.ctx, { workerId: b.worker, regionCode: REGIONS.villageB.code, contact: 'wxid-county-b', context: [{ at: '2026-01-01T00:00:00Z', text: '县B求助' }] })).id;
     b.followUp = (await countyB.post(`/api/v1/workers/${b.worker}/follow-ups`, { sequence: 'job_search' })).body.id;
   });
   afterAll(() => h.close());
@@ -68,7 +70,7 @@ describe('a station in county A cannot reach anything in county B', () => {
     expect(res.text).not.toContain(b.household);
     expect(res.text).not.toContain(b.account);
     expect(res.text).not.toContain(b.station);
-    for (const k of ['import', 'employer', 'vacancy', 'application', 'wageCase', 'training', 'broadcast', 'followUp']) expect(res.text).not.toContain(b[k]);
+    for (const k of ['import', 'employer', 'vacancy', 'application', 'wageCase', 'training', 'broadcast', 'followUp', 'helpRequest']) expect(res.text).not.toContain(b[k]);
   };
   const notFound = (res: { status: number; text: string }) => {
     expect([403, 404]).toContain(res.status);
@@ -141,6 +143,9 @@ describe('a station in county A cannot reach anything in county B', () => {
     'get /api/v1/workers/{id}/follow-ups': { run: (s) => s.get(`/api/v1/workers/${b.worker}/follow-ups`), check: notFound },
     'post /api/v1/workers/{id}/follow-ups': { run: (s) => s.post(`/api/v1/workers/${b.worker}/follow-ups`, { sequence: 'job_search' }), check: notFound },
     'post /api/v1/follow-ups/{id}/stop': { run: (s) => s.post(`/api/v1/follow-ups/${b.followUp}/stop`), check: notFound },
+    'post /api/v1/workers/{id}/binding-code': { run: (s) => s.post(`/api/v1/workers/${b.worker}/binding-code`), check: notFound },
+    'get /api/v1/help-requests': { run: (s) => s.get('/api/v1/help-requests'), check: (r) => { refusedOrEmpty(r); expect(r.text).not.toContain('县B求助'); } },
+    'post /api/v1/help-requests/{id}/close': { run: (s) => s.post(`/api/v1/help-requests/${b.helpRequest}/close`, { note: '越权关闭' }), check: notFound },
     'get /api/v1/audit': { run: (s) => s.get('/api/v1/audit?pageSize=200'), check: refusedOrEmpty },
     // Routes that hold no regional data: the caller's own session.
     'post /api/v1/auth/login': { run: async () => ({ status: 200, text: '' }), check: () => undefined },
@@ -177,6 +182,7 @@ describe('a station in county A cannot reach anything in county B', () => {
     expect((await countyB.get(`/api/v1/employers/${b.employer}`)).body.name).toBe('县B企业');
     expect((await countyB.get(`/api/v1/broadcasts/${b.broadcast}`)).body.status).toBe('scheduled');
     expect((await countyB.get(`/api/v1/workers/${b.worker}/subscription`)).body.unsubscribedAll).toBe(false);
+    expect((await countyB.get('/api/v1/help-requests')).body.items.find((r: { id: string }) => r.id === b.helpRequest)).toMatchObject({ status: 'open', note: null });
     const followUps = (await countyB.get(`/api/v1/workers/${b.worker}/follow-ups`)).body.items;
     // The retention follow-up from the job recorded above (long past, so completed), and the one B started.
     expect(followUps).toHaveLength(2);

@@ -5,3 +5,4 @@ export * from './registry';
 export * from './imports';
 export * from './market';
 export * from './outreach';
+export * from './chat';

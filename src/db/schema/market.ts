@@ -207,6 +207,8 @@ export const wageCases = pgTable(
     regionCode: text('region_code').notNull(),
     amountFen: integer('amount_fen'),
     reason: text('reason').notNull(),
+    /** The person's own words when they reported it by chat (ID and phone numbers masked). */
+    description: text('description'),
     status: wageCaseStatus('status').notNull().default('open'),
     openedAt: timestamp('opened_at', { withTimezone: true }).notNull().defaultNow(),
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),

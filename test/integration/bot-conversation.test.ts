@@ -1,0 +1,188 @@
+import { eq } from 'drizzle-orm';
+import { startBot, type Bot } from '../../bots/bot';
+import { Conversation, INBOUND_PER_MINUTE } from '../../bots/conversation';
+import { deliveries, identities, subscriptions, workers } from '../../src/db/schema';
+import { ManualClock } from '../../src/shared/clock';
+import { startWorkers, type Workers } from '../../jobs/workers';
+import { appOf, signIn, type Staff } from '../helpers/api';
+import { MockUser } from '../helpers/chat';
+import { REGIONS, seedRegions, validIdNumber, workerInput } from '../helpers/factories';
+import { createHarness, type Harness } from '../helpers/harness';
+import { gig, HOME, north, verifiedEmployer } from '../helpers/market';
+import { until } from '../helpers/wait';
+
+const NOON = '2026-06-01T04:00:00Z'; // 12:00 in Asia/Shanghai: outside quiet hours
+
+describe('workers use the service by WeChat chat', () => {
+  let h: Harness;
+  let bot: Bot;
+  let running: Workers;
+  let station: Staff;
+  let employer: { id: string };
+  const clock = new ManualClock(NOON);
+
+  beforeAll(async () => {
+    h = await createHarness({ clock, env: { CHAT_SEND_INTERVAL_MS: '20' } });
+    await seedRegions(h.ctx.db);
+    station = await signIn(h, appOf(h), { regionCode: REGIONS.countyA.code });
+    employer = await verifiedEmployer(station);
+    bot = await startBot(h.ctx);
+    // The bot process consumes the chat queue; a worker process fans broadcasts out.
+    running = startWorkers(h.ctx, { only: ['outreach', 'deliveries-chat'] });
+  });
+  afterAll(async () => {
+    await running.close();
+    await bot.stop();
+    await h.close();
+  });
+
+  const person = async (over: Record<string, unknown> = {}) => {
+    const input = workerInput({ name: '李秀英', homeLat: HOME.lat, homeLng: HOME.lng, ...over });
+    const res = await station.post('/api/v1/workers', input);
+    if (res.status !== 201) throw new Error(JSON.stringify(res.body));
+    return { id: res.body.id as string, idNumber: input.idNumber as string, phone: input.phone as string };
+  };
+
+  it('binds with a code from the station, subscribes, hears of a new gig near home, and applies by number', async () => {
+    const p = await person();
+    const code = await station.post(`/api/v1/workers/${p.id}/binding-code`);
+    expect(code.status).toBe(201);
+    const user = new MockUser(bot, '李秀英');
+
+    expect((await user.say('绑定'))[0]).toContain('6位绑定码');
+    const [bound] = await user.say(code.body.code);
+    expect(bound).toContain('绑定成功！李**');
+    expect(bound).not.toContain(p.idNumber);
+    expect(bound).toContain(`${p.idNumber.slice(0, 6)}********${p.idNumber.slice(14)}`);
+
+    expect((await user.say('订阅'))[0]).toContain('1 附近零工');
+    expect((await user.say('1'))[0]).toContain('订阅好了：零工');
+
+    const post = await station.post('/api/v1/vacancies', gig(employer.id, { title: '南沙镇集市保洁', ...north(1) }));
+    expect(post.status).toBe(201);
+    const pushed = await until(async () => user.received.find((m) => m.includes('附近有新零工')), Boolean, 20_000);
+    expect(pushed).toContain('南沙镇集市保洁');
+
+    const [list] = await user.say('零工', { expect: 1 });
+    expect(list).toContain('1. 南沙镇集市保洁');
+    const [applied] = await user.say('报名 1');
+    expect(applied).toBe('已帮您报名“南沙镇集市保洁”，工作站会尽快联系您。回复“我的”查看进度。');
+
+    const apps = await station.get(`/api/v1/vacancies/${post.body.id}/applications`);
+    expect(apps.body.items).toEqual([expect.objectContaining({ workerId: p.id, source: 'chat', status: 'applied' })]);
+    expect((await user.say('我的'))[0]).toContain('· 南沙镇集市保洁：已报名，等待联系');
+  });
+
+  it('binds by name and ID number, and locks a chat account after 5 failed tries in an hour', async () => {
+    const p = await person({ name: '赵大山' });
+    const guesser = new MockUser(bot, '陌生人');
+    await guesser.say('绑定');
+    expect((await guesser.say(`赵小山 ${p.idNumber}`))[0]).toContain('还可以试 4 次');
+    expect((await guesser.say('123456'))[0]).toContain('还可以试 3 次');
+    expect((await guesser.say(`赵大山 ${p.idNumber.slice(0, 17)}0`))[0]).toMatch(/身份证号好像不对|没有找到/);
+    await guesser.say(`钱大山 ${validIdNumber()}`);
+    expect((await guesser.say(`孙大山 ${validIdNumber()}`))[0]).toBe('尝试次数太多了，请一小时后再试，或带上身份证到工作站办理。');
+    await guesser.say('绑定');
+    expect((await guesser.say(`赵大山 ${p.idNumber}`))[0]).toBe('尝试次数太多了，请一小时后再试，或带上身份证到工作站办理。');
+    expect(await h.ctx.db.select().from(identities).where(eq(identities.workerId, p.id))).toHaveLength(0);
+
+    // Another chat account is not held back by the first one's failures; full-width and spaces are read.
+    const owner = new MockUser(bot, '赵大山');
+    await owner.say('９');
+    const [ok] = await owner.say(`赵 大 山，${p.idNumber.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d)))}`);
+    expect(ok).toContain('绑定成功！赵**');
+  });
+
+  it('reads numbers, traditional characters and extra words, and never shows ID or phone numbers in full', async () => {
+    const p = await person({ name: '周明' });
+    const user = new MockUser(bot, '周明');
+    await user.say('绑定');
+    await user.say((await station.post(`/api/v1/workers/${p.id}/binding-code`)).body.code);
+    await station.post('/api/v1/vacancies', gig(employer.id, { title: '梯田除草', ...north(2) }));
+    const [list] = await user.say('我想找附近的零工');
+    expect(list).toContain('梯田除草');
+    const [detail] = await user.say('看看第一个', { expect: 2 });
+    expect(detail).toContain('【');
+    const [applied] = await user.say('報名');
+    expect(applied).toContain('已帮您报名');
+    const [mine] = await user.say('４');
+    expect(mine).toContain('周*');
+    expect(mine).not.toContain(p.idNumber);
+    expect(mine).not.toContain(p.phone);
+    expect(mine).toContain(`${p.phone.slice(0, 3)}****${p.phone.slice(7)}`);
+  });
+
+  it('stops pushes at once on 退订', async () => {
+    const p = await person({ name: '吴芳' });
+    const user = new MockUser(bot, '吴芳');
+    await user.say('绑定');
+    await user.say((await station.post(`/api/v1/workers/${p.id}/binding-code`)).body.code);
+    await user.say('订阅 零工');
+    expect((await user.say('退订'))[0]).toBe('已退订，不会再给您发消息。想恢复请回复“订阅”。');
+    const [sub] = await h.ctx.db.select().from(subscriptions).where(eq(subscriptions.workerId, p.id));
+    expect(sub!.unsubscribedAll).toBe(true);
+    const post = await station.post('/api/v1/vacancies', gig(employer.id, { title: '退订后的零工', ...north(1) }));
+    expect(post.status).toBe(201);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(user.received.some((m) => m.includes('退订后的零工'))).toBe(false);
+    expect(await h.ctx.db.select().from(deliveries).where(eq(deliveries.workerId, p.id))).toHaveLength(0);
+  });
+
+  it('hands 人工 to the station with the conversation, and 工资 opens a wage case', async () => {
+    const p = await person({ name: '郑强' });
+    const user = new MockUser(bot, '郑强');
+    await user.say('绑定');
+    await user.say((await station.post(`/api/v1/workers/${p.id}/binding-code`)).body.code);
+    await user.say('工资');
+    expect((await user.say('在县城工地干了两个月，包工头欠我6000元，电话13912345678'))[0]).toContain('12333');
+    const cases = (await station.get('/api/v1/wage-cases')).body.items.filter((c: { workerId: string }) => c.workerId === p.id);
+    expect(cases).toEqual([expect.objectContaining({ reason: 'reported_by_chat', status: 'open' })]);
+    expect(cases[0].description).toContain('包工头欠我6000元');
+    expect(cases[0].description).not.toContain('13912345678');
+
+    expect((await user.say('转人工'))[0]).toBe('已通知工作人员，他们会尽快通过微信或电话联系您。');
+    expect((await user.say('人工'))[0]).toBe('您之前的请求还在处理中，我已把最新情况转给工作人员。');
+    const open = (await station.get('/api/v1/help-requests?status=open')).body.items.filter((r: { workerId: string }) => r.workerId === p.id);
+    expect(open).toHaveLength(1);
+    expect(open[0]).toMatchObject({ workerName: '郑强', status: 'open' });
+    expect(open[0].context.map((c: { text: string }) => c.text)).toEqual(expect.arrayContaining(['工资', '转人工']));
+    expect(JSON.stringify(open[0].context)).not.toContain('13912345678');
+    const closed = await station.post(`/api/v1/help-requests/${open[0].id}/close`, { note: '已电话联系，协助讨薪' });
+    expect(closed.status).toBe(200);
+    expect((await station.post(`/api/v1/help-requests/${open[0].id}/close`, { note: '再关一次' })).status).toBe(409);
+  });
+
+  it('keeps its place in Redis across a restart of the bot, and saves a shared location as home', async () => {
+    const p = await person({ name: '冯雪', homeLat: null, homeLng: null });
+    await h.ctx.db.insert(identities).values({ workerId: p.id, kind: 'wechat_contact', value: 'wxid-feng' });
+    const before = new Conversation(h.ctx);
+    expect((await before.respond({ kind: 'text', text: '零工', senderId: 'wxid-feng' })).join('\n')).toContain('发送您家的位置');
+    expect(await before.respond({ kind: 'location', text: '', senderId: 'wxid-feng', location: { lat: HOME.lat, lng: HOME.lng } })).toEqual(['记住您家的位置了。回复“零工”看附近的活。']);
+    const [w] = await h.ctx.db.select().from(workers).where(eq(workers.id, p.id));
+    expect([w!.homeLat, w!.homeLng]).toEqual([HOME.lat, HOME.lng]);
+
+    const [list] = await before.respond({ kind: 'text', text: '零工', senderId: 'wxid-feng' });
+    expect(list).toContain('1. ');
+    // A new process: the list is still there, so "1" shows the first item's details, not the menu.
+    const after = new Conversation(h.ctx);
+    const [detail] = await after.respond({ kind: 'text', text: '1', senderId: 'wxid-feng' });
+    expect(detail).toContain('【');
+  });
+
+  it('answers a flood from one chat account once and then ignores it, without holding up others', async () => {
+    const c = new Conversation(h.ctx);
+    const answers: string[][] = [];
+    for (let i = 0; i < INBOUND_PER_MINUTE + 10; i++) answers.push(await c.respond({ kind: 'text', text: '帮助', senderId: 'wxid-flood' }));
+    expect(answers.slice(0, INBOUND_PER_MINUTE).every((a) => a.length === 1)).toBe(true);
+    expect(answers[INBOUND_PER_MINUTE]).toEqual(['您发得太快了，请等一分钟再发。']);
+    expect(answers.slice(INBOUND_PER_MINUTE + 1).every((a) => a.length === 0)).toBe(true);
+    expect((await c.respond({ kind: 'text', text: '帮助', senderId: 'wxid-calm' }))[0]).toContain('帮扶小助手');
+  });
+
+  it('asks an unbound person to bind before anything personal, and still answers 政策 and 人工', async () => {
+    const user = new MockUser(bot, '路人');
+    expect((await user.say('找工作'))[0]).toBe('这个功能需要先绑定身份。请回复“绑定”。');
+    expect((await user.say('政策'))[0]).toContain('一次性交通补助');
+    expect((await user.say('帮助'))[0]).toContain('第一次用？请先回复“绑定”');
+  });
+});
