@@ -59,7 +59,7 @@ describe('a station in county A cannot reach anything in county B', () => {
     b.training = (
       await countyB.post('/api/v1/trainings', { kind: 'upskilling', title: '县B培训', provider: '县B职校', regionCode: REGIONS.countyB.code, startDate: '2099-01-01', endDate: '2099-01-05', capacity: 10 })
     ).body.id;
-    b.helpRequest = (await requestHelp(h.ctx, { workerId: b.worker, regionCode: REGIONS.villageB.code, contact: 'wxid-county-b', context: [{ at: '2026-01-01T00:00:00Z', text: '县B求助' }] })).id;
+    b.helpRequest = (await requestHelp(h.ctx, { workerId: b.worker!, regionCode: REGIONS.villageB.code, contact: 'wxid-county-b', context: [{ at: '2026-01-01T00:00:00Z', text: '县B求助' }] })).id;
     b.followUp = (await countyB.post(`/api/v1/workers/${b.worker}/follow-ups`, { sequence: 'job_search' })).body.id;
   });
   afterAll(() => h.close());
