@@ -11,7 +11,7 @@ import { candidatesForVacancy, matchesFor } from '../src/market/matching';
 import { PiiVault } from '../src/pii/vault';
 import { loadRegions } from '../src/regions/load';
 import { systemClock } from '../src/shared/clock';
-import { report, scratchDatabase } from './support';
+import { percentile as pct, report, scratchDatabase } from './support';
 
 /**
  * `npm run bench:match [-- --workers N --vacancies M]`: with N registered people (default 1,000,000)
@@ -19,11 +19,6 @@ import { report, scratchDatabase } from './support';
  * "best 50 candidates for this post", beside the bare indexed SQL that fetches their raw rows.
  * Targets: p99 ≤ 20 ms and ≤ 100 ms.
  */
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! * 100) / 100;
-}
-
 async function time<T>(fn: () => Promise<T>): Promise<number> {
   const t = process.hrtime.bigint();
   await fn();

@@ -38,3 +38,9 @@ export function seconds(startNs: bigint): number {
 export function report(figures: Record<string, unknown>): void {
   process.stdout.write(JSON.stringify(figures) + '\n');
 }
+
+/** The p-th percentile of a sample, in the sample's unit, to two decimals. */
+export function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! * 100) / 100;
+}
