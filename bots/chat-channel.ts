@@ -23,5 +23,11 @@ export function chatChannel(ctx: Pick<AppContext, 'db'>, wechaty: Wechaty): Chan
       await contact.say(msg.text);
       return { ok: true };
     },
+    async postToGroup(groupName, text) {
+      const room = await wechaty.Room.find({ topic: groupName });
+      if (!room) return { ok: false, permanent: true, reason: 'group_not_found' };
+      await room.say(text);
+      return { ok: true };
+    },
   };
 }

@@ -12,7 +12,7 @@ import type { Topic } from '../src/outreach/schemas';
 import { putSubscription } from '../src/outreach/service';
 import { bindContact, BIND_TRIES_PER_HOUR, chatActor, maskNumbers, reportWages, requestHelp, setHome, workerForContact } from '../src/chat/service';
 import { DomainError } from '../src/shared/errors';
-import { MENU, parse, readText, type IntentId, type Parsed } from './parse';
+import { MENU, parse, readText, WORDS, type IntentId, type Parsed } from './parse';
 
 /** What the engine needs to know about an incoming chat message, whatever the door it came through. */
 export interface Incoming {
@@ -142,14 +142,18 @@ export class Conversation {
       s.state = undefined;
       return [menu(t, Boolean(worker))];
     }
-    // Replies that only make sense where the conversation stands.
-    if (s.state === 'bind' && (!p.intent || p.bareNumber)) return this.bind(p, s, senderId, t);
-    if (s.state === 'wage' && worker && !p.intent && !p.bareNumber) {
+    // Replies that only make sense where the conversation stands. A message that is exactly a command
+    // word ("人工", "退订") is the command; anything else is the answer to the question asked.
+    const command = p.bareNumber || (p.intent !== undefined && p.intent !== 'detail' && p.intent !== 'apply' && WORDS[p.intent].includes(p.text));
+    if (s.state === 'bind' && (/\d{17}[\dx]|^\d{6}$/i.test(p.text) || !p.intent || p.bareNumber)) return this.bind(p, s, senderId, t);
+    if (s.state === 'wage' && worker && !command && p.text.length >= 2) {
       s.state = undefined;
       await reportWages(this.ctx, worker, p.text);
       return [t('bot:wage.done')];
     }
-    if (s.state === 'subscribe' && worker && (p.bareNumber || !p.intent || p.intent === 'subscribe')) return this.subscribe(worker, p.text, s, t);
+    if (s.state === 'subscribe' && worker && p.intent !== 'unsubscribe' && (p.bareNumber || !p.intent || p.intent === 'subscribe' || topicsIn(p.text).length)) {
+      return this.subscribe(worker, p.text, s, t);
+    }
     if ((s.state === 'list' || s.state === 'detail') && p.bareNumber && p.n !== undefined && s.items && p.n >= 1 && p.n <= s.items.length) {
       return this.detail(s, p.n, t);
     }

@@ -59,6 +59,8 @@ export const queueDefinitions = {
     limiter: 'chat',
     jobs: {
       deliver: z.object({ deliveryId: z.uuid() }).strict(),
+      /** A broadcast posted into one WeChat group (job id group-<post id>). */
+      'post-group': z.object({ groupPostId: z.uuid() }).strict(),
     },
   },
   /** Spreadsheet imports into the registry; the job id is the import id, so a double enqueue runs once. */

@@ -1,5 +1,5 @@
 import { DelayedError, type Job } from 'bullmq';
-import { deliver, fanOut, markExhausted, sweepDeliveries } from '../src/outreach/service';
+import { deliver, fanOut, markExhausted, postToGroup, sweepDeliveries } from '../src/outreach/service';
 import { processChannels } from '../src/outreach/registry';
 import { fireStep, sweepFollowUps } from '../src/outreach/follow-ups';
 import { purgeDeadSessions } from '../src/access/service';
@@ -33,7 +33,10 @@ export const handlers: HandlerMap = {
   },
   deliveries: { deliver: deliverJob },
   'deliveries-mp': { deliver: deliverJob },
-  'deliveries-chat': { deliver: deliverJob },
+  'deliveries-chat': {
+    deliver: deliverJob,
+    'post-group': async ({ groupPostId }, ctx) => ({ result: await postToGroup(ctx, groupPostId, processChannels(ctx)) }),
+  },
   imports: {
     'run-import': async ({ importId }, ctx, job) => executeImport(ctx, importId, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),
   },

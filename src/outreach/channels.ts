@@ -13,6 +13,8 @@ export type SendResult = { ok: true } | { ok: false; permanent: true; reason: st
 export interface Channel {
   name: 'chat' | 'mini_program' | 'log';
   send(msg: OutgoingMessage): Promise<SendResult>;
+  /** Posts into a WeChat group by its name (WeChat chat only). */
+  postToGroup?(groupName: string, text: string): Promise<SendResult>;
 }
 
 /** For development and tests: "sends" by writing a line without the text or any personal data. */

@@ -46,6 +46,7 @@ export const BroadcastCreate = z
       .meta({ description: 'Text per language; {{name}} style variables are filled from `variables`' }),
     variables: z.record(z.string().regex(/^\w{1,30}$/), z.union([z.string().max(100), z.number()])).default({}),
     sendAt: z.iso.datetime({ offset: true }).optional().meta({ description: 'Default: now' }),
+    toGroups: z.boolean().default(false).meta({ description: "Also post the zh-CN text into the WeChat groups registered in the audience's region" }),
   })
   .strict()
   .meta({ id: 'BroadcastCreate' });
@@ -63,6 +64,7 @@ export const BroadcastView = z
     total: z.number().int(),
     counts: z.object({ queued: z.number().int(), sending: z.number().int(), sent: z.number().int(), deferred: z.number().int(), failed: z.number().int(), skipped: z.number().int() }),
     skippedByReason: z.record(z.string(), z.number().int()),
+    groups: z.array(z.object({ name: z.string(), status: z.enum(['queued', 'sent', 'failed']), reason: z.string().nullable() })),
     createdAt: z.string(),
   })
   .meta({ id: 'Broadcast' });

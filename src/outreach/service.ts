@@ -1,10 +1,10 @@
 import { DelayedError, type Job } from 'bullmq';
-import { and, asc, count, desc, eq, gt, inArray, like, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, isNull, like, or, sql } from 'drizzle-orm';
 import { assertInScope, inScope, type Actor } from '../access/actor';
 import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
-import { broadcasts, deliveries, subscriptions, workers } from '../db/schema';
+import { broadcasts, chatGroups, deliveries, groupPosts, subscriptions, workers } from '../db/schema';
 import { Conflict, Forbidden, NotFound } from '../shared/errors';
 import type { Channel } from './channels';
 import { rowsOf } from '../db/client';
@@ -59,7 +59,7 @@ export async function createBroadcast(ctx: Ctx, actor: Actor, input: BroadcastCr
   const sendAt = input.sendAt ? new Date(input.sendAt) : now;
   const [b] = await ctx.db
     .insert(broadcasts)
-    .values({ regionCode: input.audience.regionCode, createdBy: actor.accountId, topic: input.topic ?? null, audience: input.audience, message: input.message, variables: input.variables, sendAt, createdAt: now })
+    .values({ regionCode: input.audience.regionCode, createdBy: actor.accountId, topic: input.topic ?? null, audience: input.audience, message: input.message, variables: input.variables, sendAt, toGroups: input.toGroups, createdAt: now })
     .returning();
   await ctx.queues.enqueue('outreach', 'fanout', { broadcastId: b!.id }, { jobId: `fanout-${b!.id}`, delay: Math.max(0, sendAt.getTime() - now.getTime()) });
   await recordAudit(ctx.db, { actorId: actor.accountId, action: 'broadcast.create', entity: 'broadcast', entityId: b!.id, regionCode: b!.regionCode, ...meta });
@@ -108,6 +108,9 @@ async function presentBroadcast(db: Db, b: typeof broadcasts.$inferSelect) {
   }
   const open = counts.queued + counts.sending + counts.deferred;
   const status = b.status === 'sending' && open === 0 ? 'done' : b.status;
+  const groups = b.toGroups
+    ? await db.select({ name: chatGroups.name, status: groupPosts.status, reason: groupPosts.reason }).from(groupPosts).innerJoin(chatGroups, eq(chatGroups.id, groupPosts.groupId)).where(eq(groupPosts.broadcastId, b.id))
+    : [];
   return {
     id: b.id,
     regionCode: b.regionCode,
@@ -119,6 +122,7 @@ async function presentBroadcast(db: Db, b: typeof broadcasts.$inferSelect) {
     total: b.total,
     counts,
     skippedByReason,
+    groups,
     createdAt: b.createdAt.toISOString(),
   };
 }
@@ -147,7 +151,8 @@ export async function fanOut(ctx: Ctx, broadcastId: string): Promise<{ total: nu
       .where(
         and(
           eq(workers.status, 'active'),
-          like(workers.regionCode, `${a.regionCode}%`),
+          // Those living in the region, and, for a topic, those elsewhere who asked for this region (县外).
+          b.topic ? or(like(workers.regionCode, `${a.regionCode}%`), sql`${subscriptions.regionCodes} && ${sql.param(ancestors(a.regionCode))}::text[]`) : like(workers.regionCode, `${a.regionCode}%`),
           a.categories?.length ? inArray(workers.category, a.categories as never[]) : undefined,
           a.laborCapacities?.length ? inArray(workers.laborCapacity, a.laborCapacities as never[]) : undefined,
           a.employed === undefined ? undefined : eq(workers.employed, a.employed),
@@ -184,9 +189,46 @@ export async function fanOut(ctx: Ctx, broadcastId: string): Promise<{ total: nu
     queueing.catch(() => undefined); // handled when awaited above or below, not left to crash the process
   }
   await queueing;
+  if (b.toGroups) await queueGroupPosts(ctx, b);
   await ctx.db.update(broadcasts).set({ status: 'sending' }).where(and(eq(broadcasts.id, broadcastId), inArray(broadcasts.status, ['scheduled', 'fanning_out'])));
   const [after] = await ctx.db.select({ total: broadcasts.total }).from(broadcasts).where(eq(broadcasts.id, broadcastId));
   return { total: after?.total ?? 0 };
+}
+
+/** One post per group of the broadcast's region, written once and queued for the bot under its own id. */
+async function queueGroupPosts(ctx: Ctx, b: typeof broadcasts.$inferSelect): Promise<void> {
+  const groups = await ctx.db.select({ id: chatGroups.id }).from(chatGroups).where(and(like(chatGroups.regionCode, `${b.regionCode}%`), isNull(chatGroups.removedAt)));
+  if (groups.length) await ctx.db.insert(groupPosts).values(groups.map((g) => ({ broadcastId: b.id, groupId: g.id }))).onConflictDoNothing();
+  const queued = await ctx.db.select({ id: groupPosts.id }).from(groupPosts).where(and(eq(groupPosts.broadcastId, b.id), eq(groupPosts.status, 'queued')));
+  await ctx.queues.enqueueBulk('deliveries-chat', 'post-group', queued.map((p) => ({ payload: { groupPostId: p.id }, jobId: `group-${p.id}` })));
+}
+
+/** Posts a broadcast into one WeChat group (the bot process, which holds the login, runs it). */
+export async function postToGroup(ctx: Ctx, groupPostId: string, channels: Map<string, Channel>): Promise<string> {
+  const [row] = await ctx.db
+    .select({ post: groupPosts, group: chatGroups, b: broadcasts })
+    .from(groupPosts)
+    .innerJoin(chatGroups, eq(chatGroups.id, groupPosts.groupId))
+    .innerJoin(broadcasts, eq(broadcasts.id, groupPosts.broadcastId))
+    .where(eq(groupPosts.id, groupPostId));
+  if (!row || row.post.status !== 'queued') return row?.post.status ?? 'missing';
+  const close = async (status: 'sent' | 'failed', reason: string | null) => {
+    await ctx.db.update(groupPosts).set({ status, reason, ...(status === 'sent' ? { sentAt: ctx.clock.now() } : {}) }).where(and(eq(groupPosts.id, groupPostId), eq(groupPosts.status, 'queued')));
+    return status === 'sent' ? 'sent' : `failed:${reason}`;
+  };
+  if (row.b.status === 'cancelled') return close('failed', 'cancelled');
+  if (row.group.removedAt) return close('failed', 'group_removed');
+  const chat = channels.get('chat');
+  // Transient: the bot is not logged in right now; the job retries with backoff.
+  if (!chat?.postToGroup) throw new Error('WeChat chat is not available in this process');
+  const text = render(row.b.message['zh-CN'] ?? '', row.b.variables);
+  const result = await chat.postToGroup(row.group.name, text);
+  return result.ok ? close('sent', null) : close('failed', result.reason);
+}
+
+/** A region code and the codes of the regions it lies in (53 → 5325 → 532528 → …). */
+function ancestors(code: string): string[] {
+  return [2, 4, 6, 9, 12].filter((n) => n <= code.length).map((n) => code.slice(0, n));
 }
 
 /** Home within the circle around a point, and within the person's own radius (default 5 km). */

@@ -117,7 +117,8 @@ describe('workers use the service by WeChat chat', () => {
     const user = new MockUser(bot, '吴芳');
     await user.say('绑定');
     await user.say((await station.post(`/api/v1/workers/${p.id}/binding-code`)).body.code);
-    await user.say('订阅 零工');
+    expect((await user.say('订阅'))[0]).toContain('1 附近零工');
+    expect((await user.say('零工'))[0]).toContain('订阅好了：零工');
     expect((await user.say('退订'))[0]).toBe('已退订，不会再给您发消息。想恢复请回复“订阅”。');
     const [sub] = await h.ctx.db.select().from(subscriptions).where(eq(subscriptions.workerId, p.id));
     expect(sub!.unsubscribedAll).toBe(true);
@@ -134,10 +135,11 @@ describe('workers use the service by WeChat chat', () => {
     await user.say('绑定');
     await user.say((await station.post(`/api/v1/workers/${p.id}/binding-code`)).body.code);
     await user.say('工资');
-    expect((await user.say('在县城工地干了两个月，包工头欠我6000元，电话13912345678'))[0]).toContain('12333');
+    // The description may itself contain the word for wages: it is read as the answer, not as the command again.
+    expect((await user.say('在县城工地干了两个月，老板拖欠工资6000元，电话13912345678'))[0]).toContain('12333');
     const cases = (await station.get('/api/v1/wage-cases')).body.items.filter((c: { workerId: string }) => c.workerId === p.id);
     expect(cases).toEqual([expect.objectContaining({ reason: 'reported_by_chat', status: 'open' })]);
-    expect(cases[0].description).toContain('包工头欠我6000元');
+    expect(cases[0].description).toContain('老板拖欠工资6000元');
     expect(cases[0].description).not.toContain('13912345678');
 
     expect((await user.say('转人工'))[0]).toBe('已通知工作人员，他们会尽快通过微信或电话联系您。');
@@ -184,5 +186,28 @@ describe('workers use the service by WeChat chat', () => {
     expect((await user.say('找工作'))[0]).toBe('这个功能需要先绑定身份。请回复“绑定”。');
     expect((await user.say('政策'))[0]).toContain('一次性交通补助');
     expect((await user.say('帮助'))[0]).toContain('第一次用？请先回复“绑定”');
+  });
+
+  it('posts a broadcast into the WeChat groups a station registered, once each, and says which failed', async () => {
+    const villager = new MockUser(bot, '村民甲');
+    const room = bot.mocker!.createRoom({ topic: '南沙村就业群', memberIdList: [bot.self!.id, villager.contact.id] });
+    const heard: string[] = [];
+    room.on('message', (msg) => {
+      if (msg.payload.talkerId === bot.self!.id) heard.push(msg.payload.text ?? '');
+    });
+    expect((await station.post('/api/v1/chat-groups', { name: '南沙村就业群', regionCode: REGIONS.villageA.code })).status).toBe(201);
+    expect((await station.post('/api/v1/chat-groups', { name: '南沙村就业群', regionCode: REGIONS.villageA.code })).status).toBe(409);
+    // A group the bot is not in: the post fails with the reason, the others go out.
+    expect((await station.post('/api/v1/chat-groups', { name: '没有拉机器人的群', regionCode: REGIONS.townA.code })).status).toBe(201);
+    const b = await station.post('/api/v1/broadcasts', { audience: { regionCode: REGIONS.countyA.code }, message: { 'zh-CN': '明天上午九点村委会招聘会，{{count}}家企业' }, variables: { count: 12 }, toGroups: true });
+    expect(b.status).toBe(201);
+    const done = await until(async () => (await station.get(`/api/v1/broadcasts/${b.body.id}`)).body, (x) => x.groups?.length === 2 && x.groups.every((g: { status: string }) => g.status !== 'queued'), 20_000);
+    expect(done.groups).toEqual(
+      expect.arrayContaining([
+        { name: '南沙村就业群', status: 'sent', reason: null },
+        { name: '没有拉机器人的群', status: 'failed', reason: 'group_not_found' },
+      ]),
+    );
+    expect(heard).toEqual(['明天上午九点村委会招聘会，12家企业']);
   });
 });

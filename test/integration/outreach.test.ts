@@ -200,4 +200,30 @@ describe('the automatic "new gig near you" push', () => {
     await deliver(h.ctx, d!.id, new Map([['log', logChannel(h.ctx.logger, sink)]]));
     expect(sink[0]!.text).toBe('新培训：电工培训（红河技师学院），2026-07-01 开班，培训补贴 1200 元。回复“培训”查看详情');
   });
+
+  it('tells people living elsewhere who asked for this region (县外), and only for topics', async () => {
+    const stationA = await signIn(h, appOf(h), { regionCode: REGIONS.countyA.code });
+    const stationB = await signIn(h, appOf(h), { regionCode: REGIONS.countyB.code });
+    const mk = async (name: string, regionCodes: string[]) => {
+      const w = (await stationB.post('/api/v1/workers', workerInput({ name, regionCode: REGIONS.villageB.code }))).body;
+      expect((await stationB.put(`/api/v1/workers/${w.id}/subscription`, { topics: ['regular'], regionCodes, channel: 'log' })).status).toBe(200);
+      return w.id as string;
+    };
+    const willGo = await mk('愿去外县', [REGIONS.countyA.code.slice(0, 4)]);
+    const staysHome = await mk('只在本县', []);
+    const e = (await stationA.post('/api/v1/employers', { name: '县A工厂', kind: 'enterprise', regionCode: REGIONS.countyA.code })).body;
+    await stationA.post(`/api/v1/employers/${e.id}/verify`);
+    const post = await stationA.post('/api/v1/vacancies', { employerId: e.id, kind: 'regular', title: '装配工', regionCode: REGIONS.countyA.code, payMinFen: 400000, payMaxFen: 500000, payUnit: 'month', headcount: 5 });
+    expect(post.status).toBe(201);
+    const [b] = rowsOf<{ id: string }>(await h.ctx.db.execute(sql`select id from broadcasts where topic = 'regular' order by created_at desc limit 1`));
+    await fanOut(h.ctx, b!.id);
+    const to = (await h.ctx.db.select().from(deliveries).where(eq(deliveries.broadcastId, b!.id))).map((d) => d.workerId);
+    expect(to).toContain(willGo);
+    expect(to).not.toContain(staysHome);
+    // A station's own broadcast (no topic) stays with the people of its region.
+    const own = await stationA.post('/api/v1/broadcasts', { audience: { regionCode: REGIONS.countyA.code }, message: { 'zh-CN': '县A村民大会' } });
+    await fanOut(h.ctx, own.body.id);
+    const ownTo = (await h.ctx.db.select().from(deliveries).where(eq(deliveries.broadcastId, own.body.id))).map((d) => d.workerId);
+    expect(ownTo).not.toContain(willGo);
+  });
 });

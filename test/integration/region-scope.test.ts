@@ -60,6 +60,7 @@ describe('a station in county A cannot reach anything in county B', () => {
       await countyB.post('/api/v1/trainings', { kind: 'upskilling', title: '县B培训', provider: '县B职校', regionCode: REGIONS.countyB.code, startDate: '2099-01-01', endDate: '2099-01-05', capacity: 10 })
     ).body.id;
     b.helpRequest = (await requestHelp(h.ctx, { workerId: b.worker!, regionCode: REGIONS.villageB.code, contact: 'wxid-county-b', context: [{ at: '2026-01-01T00:00:00Z', text: '县B求助' }] })).id;
+    b.chatGroup = (await countyB.post('/api/v1/chat-groups', { name: '县B村民群', regionCode: REGIONS.villageB.code })).body.id;
     b.followUp = (await countyB.post(`/api/v1/workers/${b.worker}/follow-ups`, { sequence: 'job_search' })).body.id;
   });
   afterAll(() => h.close());
@@ -70,7 +71,7 @@ describe('a station in county A cannot reach anything in county B', () => {
     expect(res.text).not.toContain(b.household);
     expect(res.text).not.toContain(b.account);
     expect(res.text).not.toContain(b.station);
-    for (const k of ['import', 'employer', 'vacancy', 'application', 'wageCase', 'training', 'broadcast', 'followUp', 'helpRequest']) expect(res.text).not.toContain(b[k]);
+    for (const k of ['import', 'employer', 'vacancy', 'application', 'wageCase', 'training', 'broadcast', 'followUp', 'helpRequest', 'chatGroup']) expect(res.text).not.toContain(b[k]);
   };
   const notFound = (res: { status: number; text: string }) => {
     expect([403, 404]).toContain(res.status);
@@ -146,6 +147,9 @@ describe('a station in county A cannot reach anything in county B', () => {
     'post /api/v1/workers/{id}/binding-code': { run: (s) => s.post(`/api/v1/workers/${b.worker}/binding-code`), check: notFound },
     'get /api/v1/help-requests': { run: (s) => s.get('/api/v1/help-requests'), check: (r) => { refusedOrEmpty(r); expect(r.text).not.toContain('县B求助'); } },
     'post /api/v1/help-requests/{id}/close': { run: (s) => s.post(`/api/v1/help-requests/${b.helpRequest}/close`, { note: '越权关闭' }), check: notFound },
+    'post /api/v1/chat-groups': { run: (s) => s.post('/api/v1/chat-groups', { name: '冒名群', regionCode: REGIONS.villageB.code }), check: notFound },
+    'get /api/v1/chat-groups': { run: (s) => s.get('/api/v1/chat-groups'), check: (r) => { refusedOrEmpty(r); expect(r.text).not.toContain('县B村民群'); } },
+    'post /api/v1/chat-groups/{id}/remove': { run: (s) => s.post(`/api/v1/chat-groups/${b.chatGroup}/remove`), check: notFound },
     'get /api/v1/audit': { run: (s) => s.get('/api/v1/audit?pageSize=200'), check: refusedOrEmpty },
     // Routes that hold no regional data: the caller's own session.
     'post /api/v1/auth/login': { run: async () => ({ status: 200, text: '' }), check: () => undefined },
@@ -183,6 +187,7 @@ describe('a station in county A cannot reach anything in county B', () => {
     expect((await countyB.get(`/api/v1/broadcasts/${b.broadcast}`)).body.status).toBe('scheduled');
     expect((await countyB.get(`/api/v1/workers/${b.worker}/subscription`)).body.unsubscribedAll).toBe(false);
     expect((await countyB.get('/api/v1/help-requests')).body.items.find((r: { id: string }) => r.id === b.helpRequest)).toMatchObject({ status: 'open', note: null });
+    expect((await countyB.get('/api/v1/chat-groups')).body.items.map((g: { id: string }) => g.id)).toEqual([b.chatGroup]);
     const followUps = (await countyB.get(`/api/v1/workers/${b.worker}/follow-ups`)).body.items;
     // The retention follow-up from the job recorded above (long past, so completed), and the one B started.
     expect(followUps).toHaveLength(2);

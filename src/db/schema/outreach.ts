@@ -70,6 +70,8 @@ export const broadcasts = pgTable(
     /** Fan-out resumes after the last worker id it committed. */
     cursor: uuid('cursor'),
     total: integer('total').notNull().default(0),
+    /** Also post the message into the WeChat groups the region's stations manage. */
+    toGroups: boolean('to_groups').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
   },
