@@ -99,6 +99,8 @@ describe('workers use the service by WeChat chat', () => {
     await user.say('绑定');
     await user.say((await station.post(`/api/v1/workers/${p.id}/binding-code`)).body.code);
     await station.post('/api/v1/vacancies', gig(employer.id, { title: '梯田除草', ...north(2) }));
+    // Without a subscription of their own a person hears of everything: let that push arrive first.
+    await until(async () => user.received.find((m) => m.startsWith('附近有新零工：梯田除草')), Boolean, 20_000);
     const [list] = await user.say('我想找附近的零工');
     expect(list).toContain('梯田除草');
     const [detail] = await user.say('看看第一个', { expect: 2 });
