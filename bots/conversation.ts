@@ -27,6 +27,8 @@ type Item = { type: 'vacancy' | 'training'; id: string; title: string };
 
 /** Where a conversation stands, kept in Redis so a restart of the bot loses nothing. */
 interface Session {
+  /** The language asked for by someone not (yet) bound; a bound person's is kept in the register. */
+  lang?: Locale;
   state?: 'bind' | 'list' | 'detail' | 'subscribe' | 'wage';
   items?: Item[];
   current?: number;
@@ -74,7 +76,7 @@ function hours(minutes: number): string {
 
 export function menu(t: TFunction, bound: boolean): string {
   const lines = MENU.filter((m) => m.intent !== 'bind' || !bound).map((m) => `${m.number} ${t(`bot:menu.${m.intent}`)}`);
-  return [t('bot:menu.title'), ...(bound ? [] : [t('bot:menu.unbound')]), ...lines, t('bot:menu.footer')].join('\n');
+  return [t('bot:menu.title'), ...(bound ? [] : [t('bot:menu.unbound')]), ...lines, t('bot:menu.footer'), t('bot:menu.language')].join('\n');
 }
 
 /**
@@ -117,10 +119,10 @@ export class Conversation {
     if (admitted === 'warn') return [fallback('bot:too_fast')];
     const door = { kind: 'wechat_contact' as const, value: msg.senderId };
     const worker = await workerForContact(this.ctx, door);
-    const lang = worker && (LOCALES as readonly string[]).includes(worker.preferredLanguage) ? (worker.preferredLanguage as Locale) : this.ctx.config.locale.default;
-    const t = translator(lang);
-    if (worker) await noteReply(this.ctx, worker.id);
     const session = await this.load(msg.senderId);
+    const lang = worker && (LOCALES as readonly string[]).includes(worker.preferredLanguage) ? (worker.preferredLanguage as Locale) : (session.lang ?? this.ctx.config.locale.default);
+    let t = translator(lang);
+    if (worker) await noteReply(this.ctx, worker.id);
 
     if (msg.kind === 'other') return [t('bot:non_text'), menu(t, Boolean(worker))];
     if (msg.kind === 'location' && msg.location) {
@@ -130,6 +132,14 @@ export class Conversation {
     }
 
     const p = parse(msg.text);
+    if (p.intent === 'chinese' || p.intent === 'english') {
+      const chosen: Locale = p.intent === 'english' ? 'en' : 'zh-CN';
+      if (worker) await this.ctx.db.update(workers).set({ preferredLanguage: chosen }).where(eq(workers.id, worker.id));
+      else session.lang = chosen;
+      t = translator(chosen);
+      await this.save(msg.senderId, session);
+      return [t('bot:language'), menu(t, Boolean(worker))];
+    }
     // What a person typed is kept (masked) for staff, except what they sent to prove who they are.
     if (session.state !== 'bind') session.history = [...session.history, { at: this.ctx.clock.now().toISOString(), text: maskNumbers(msg.text).slice(0, 200) }].slice(-8);
     const replies = await this.step(p, session, worker, msg.senderId, t);

@@ -188,6 +188,11 @@ describe('workers use the service by WeChat chat', () => {
     expect((await user.say('找工作'))[0]).toBe('这个功能需要先绑定身份。请回复“绑定”。');
     expect((await user.say('政策'))[0]).toContain('一次性交通补助');
     expect((await user.say('帮助'))[0]).toContain('第一次用？请先回复“绑定”');
+    const english = await user.say('English', { expect: 2 });
+    expect(english[0]).toBe('OK, I will write in English from now on.');
+    expect(english[1]).toContain('2 Gigs near home');
+    expect((await user.say('找工作'))[0]).toBe('Please tell me who you are first: reply "绑定" (bind).');
+    expect((await user.say('中文', { expect: 2 }))[0]).toBe('好的，以后用中文和您说。');
   });
 
   it('posts a broadcast into the WeChat groups a station registered, once each, and says which failed', async () => {
