@@ -12,6 +12,7 @@ import type { Topic } from '../src/outreach/schemas';
 import { putSubscription } from '../src/outreach/service';
 import { bindContact, BIND_TRIES_PER_HOUR, chatActor, maskNumbers, reportWages, requestHelp, setHome, workerForContact } from '../src/chat/service';
 import { DomainError } from '../src/shared/errors';
+import { checklistFor } from '../src/policies/service';
 import { MENU, parse, readText, WORDS, type IntentId, type Parsed } from './parse';
 
 /** What the engine needs to know about an incoming chat message, whatever the door it came through. */
@@ -174,7 +175,7 @@ export class Conversation {
       s.state = 'bind';
       return [worker ? t('bot:bind.already', { name: maskName(worker.name) }) : t('bot:bind.ask')];
     }
-    if (p.intent === 'policy') return [t('bot:policy.short')];
+    if (p.intent === 'policy') return worker ? this.policies(worker, t) : [t('bot:policy.short')];
     if (p.intent === 'human') {
       const r = await requestHelp(this.ctx, { workerId: worker?.id ?? null, regionCode: worker?.regionCode ?? null, contact: senderId, context: s.history });
       return [t(r.existing ? 'bot:human.again' : 'bot:human.done')];
@@ -299,6 +300,23 @@ export class Conversation {
       if (err.code === 'conflict' || err.code === 'not_found') return [t('bot:apply.closed')];
       throw err;
     }
+  }
+
+  /** 政策: what this person can claim now and how, and what one step would open; the person is then told. */
+  private async policies(worker: Worker, t: TFunction): Promise<string[]> {
+    const list = await checklistFor(this.ctx, worker, t);
+    if (!list.eligible.length && !list.near.length) return [t('bot:policy.none'), t('bot:policy.short')];
+    const lines: string[] = [];
+    if (list.eligible.length) {
+      lines.push(t('bot:policy.eligible'));
+      list.eligible.slice(0, 6).forEach((i, n) => lines.push(t('bot:policy.item', { n: n + 1, title: i.title, benefit: i.benefit, step: i.steps[0] ?? i.where })));
+    }
+    if (list.near.length) {
+      lines.push(t('bot:policy.near'));
+      for (const i of list.near.slice(0, 3)) lines.push(t('bot:policy.near_item', { title: i.title, missing: i.missing.join('，') }));
+    }
+    lines.push(t('bot:policy.footer'));
+    return [lines.join('\n')];
   }
 
   private async mine(worker: Worker, t: TFunction): Promise<string> {

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { mock } from 'wechaty-puppet-mock';
@@ -22,17 +21,6 @@ terminal, a follow-up) arrive here as they would in WeChat.
   --wait MS       in script mode, how long the bot may stay silent before the next line (default 1500)
   --help          this text
 `;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 3000));
-    });
-  });
-}
 
 async function main(): Promise<number> {
   let args;
@@ -67,8 +55,8 @@ async function main(): Promise<number> {
     return 2;
   }
 
-  // The simulator always talks through the mock puppet; in script mode the API takes any free port.
-  const env = { ...process.env, WECHATY_PUPPET: 'wechaty-puppet-mock', LOG_LEVEL: process.env.LOG_LEVEL ?? 'error', ...(lines && !process.env.PORT ? { PORT: String(await freePort()) } : {}) };
+  // The simulator always talks through the mock puppet.
+  const env = { ...process.env, WECHATY_PUPPET: 'wechaty-puppet-mock', LOG_LEVEL: process.env.LOG_LEVEL ?? 'error' };
   let config;
   try {
     config = loadConfig(env);
@@ -76,7 +64,8 @@ async function main(): Promise<number> {
     process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
     return 2;
   }
-  const service: Service = await startService({ role: 'all', config, logger: createLogger(config.log.level), announce: (l) => process.stderr.write(`${l}\n`) });
+  // A script needs no HTTP port; the interactive chat serves the API so pushes can be sent from elsewhere.
+  const service: Service = await startService({ role: 'all', config, logger: createLogger(config.log.level), announce: (l) => process.stderr.write(`${l}\n`), noHttp: Boolean(lines) });
   try {
     const bot = service.bot!;
     const name = args.name!;

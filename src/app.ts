@@ -18,6 +18,7 @@ import { importRoutes } from './registry/import/routes';
 import { marketRoutes } from './market/routes';
 import { outreachRoutes } from './outreach/routes';
 import { chatRoutes } from './chat/routes';
+import { policyRoutes } from './policies/routes';
 
 /** Every REST resource, mounted once; the OpenAPI document is built from the same calls. */
 export function buildApi(ctx: AppContext): Api {
@@ -32,6 +33,7 @@ export function buildApi(ctx: AppContext): Api {
   marketRoutes(api, ctx);
   outreachRoutes(api, ctx);
   chatRoutes(api, ctx);
+  policyRoutes(api, ctx);
   return api;
 }
 

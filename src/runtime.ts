@@ -4,6 +4,7 @@ import { bootstrap } from './bootstrap';
 import type { Config, Role } from './config';
 import type { AppContext } from './context';
 import { openDatabase } from './db/client';
+import { ensureCatalogue } from './policies/service';
 import type { Logger } from './logger';
 import { PiiVault } from './pii/vault';
 import { openRedis } from './redis';
@@ -30,6 +31,8 @@ export interface StartOptions {
   clock?: Clock;
   /** Where to print the one-time admin password (stdout by default). */
   announce?: (line: string) => void;
+  /** Leave the HTTP API out even in role all (the chat simulator's script mode needs no port). */
+  noHttp?: boolean;
 }
 
 export async function startService(opts: StartOptions): Promise<Service> {
@@ -53,6 +56,7 @@ export async function startService(opts: StartOptions): Promise<Service> {
     const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
     steps.push(() => database.close());
     await database.migrate();
+    await ensureCatalogue(database.db);
     if (role === 'all' || role === 'api') {
       const result = await bootstrap(database.db, {
         regionRoot: config.regionRoot,
@@ -96,7 +100,7 @@ export async function startService(opts: StartOptions): Promise<Service> {
       const chat = startWorkers(ctx, { only: ['deliveries-chat'] });
       steps.push(() => chat.close());
     }
-    if (role === 'all' || role === 'api') {
+    if ((role === 'all' || role === 'api') && !opts.noHttp) {
       const app = buildApp(ctx);
       const server = await new Promise<Server>((resolve, reject) => {
         const s = app.listen(config.http.port, config.http.host, () => resolve(s));

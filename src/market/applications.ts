@@ -7,6 +7,8 @@ import type { Db } from '../db/client';
 import { applications, employers, vacancies, wageCases, workers, type Application, type Vacancy } from '../db/schema';
 import { scheduleSteps, type PlannedStep } from '../outreach/follow-ups';
 import { startEmploymentIn } from '../registry/service';
+import { tellNewlyEligible } from '../policies/service';
+import { translator } from '../i18n';
 import { Conflict, NotFound, ValidationFailed } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
 import { presentApplication } from './present';
@@ -150,6 +152,7 @@ export async function move(ctx: Ctx & Pick<AppContext, 'queues'>, actor: Actor, 
     return presentApplication(row!, v, found.workerName);
   });
   await scheduleSteps(ctx, steps);
+  if (input.status === 'hired') await tellNewlyEligible(ctx, moved.workerId, 'employment', translator('zh-CN'));
   return moved;
 }
 

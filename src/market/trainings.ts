@@ -11,6 +11,7 @@ import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/error
 import { translator } from '../i18n';
 import { announce } from '../outreach/service';
 import { scheduleSteps, startFollowUp, stopFollowUps, type PlannedStep } from '../outreach/follow-ups';
+import { tellNewlyEligible } from '../policies/service';
 import { presentTraining } from './present';
 import type { TrainingListQuery, TrainingSessionCreate } from './schemas';
 
@@ -110,6 +111,8 @@ export async function enrol(ctx: Ctx & Pick<AppContext, 'queues'>, actor: Actor,
     return { id: row!.id, sessionId, workerId, status: row!.status };
   });
   await scheduleSteps(ctx, steps);
+  // An enrolment can open the training subsidy and living allowance: the person hears of them.
+  await tellNewlyEligible(ctx, workerId, 'enrolment', translator('zh-CN'));
   return result;
 }
 

@@ -4,7 +4,7 @@ import { assertInScope, inScope, type Actor } from '../access/actor';
 import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
-import { broadcasts, chatGroups, deliveries, groupPosts, subscriptions, workers } from '../db/schema';
+import { broadcasts, chatGroups, deliveries, groupPosts, subscriptions, workers, type Localized } from '../db/schema';
 import { Conflict, Forbidden, NotFound } from '../shared/errors';
 import type { Channel } from './channels';
 import { rowsOf } from '../db/client';
@@ -347,6 +347,10 @@ interface Claimed {
   step: string | null;
   follow_up_status: string | null;
   follow_up_variables: Record<string, string | number> | null;
+  notice_id: string | null;
+  policy_title: Localized | null;
+  policy_benefit: Localized | null;
+  policy_apply: { steps: Localized[] } | null;
 }
 
 /** Claims deliveries (those still queued or deferred) and reads what each needs, in one statement. */
@@ -356,19 +360,22 @@ async function claimMany(ctx: Ctx, ids: string[]): Promise<Map<string, Claimed>>
     with c as (
       update deliveries set status = 'sending', attempts = attempts + 1, updated_at = ${now.toISOString()}::timestamptz
       where id = any(${sql.param(ids)}::uuid[]) and status in ('queued', 'deferred')
-      returning id, worker_id, channel, broadcast_id, step_id
+      returning id, worker_id, channel, broadcast_id, step_id, notice_id
     )
     select c.id, c.worker_id, c.channel, w.status as worker_status, w.preferred_language as language,
       s.unsubscribed_all, s.topics, s.quiet_start, s.quiet_end, s.daily_cap, s.fallback_channel,
       (select count(*)::int from deliveries d where d.worker_id = c.worker_id and d.status = 'sent' and d.sent_at > ${shanghaiDayStart(now).toISOString()}::timestamptz) as sent_today,
       c.broadcast_id, b.status as broadcast_status, b.topic as broadcast_topic, b.message, b.variables,
-      f.sequence, st.step, f.status as follow_up_status, f.variables as follow_up_variables
+      f.sequence, st.step, f.status as follow_up_status, f.variables as follow_up_variables,
+      c.notice_id, pol.title as policy_title, pol.benefit as policy_benefit, pol.apply as policy_apply
     from c
     left join workers w on w.id = c.worker_id
     left join subscriptions s on s.worker_id = c.worker_id
     left join broadcasts b on b.id = c.broadcast_id
     left join follow_up_steps st on st.id = c.step_id
-    left join follow_ups f on f.id = st.follow_up_id`);
+    left join follow_ups f on f.id = st.follow_up_id
+    left join policy_notices pn on pn.id = c.notice_id
+    left join policies pol on pol.id = pn.policy_id`);
   return new Map(rowsOf<Claimed>(result).map((r) => [r.id, r]));
 }
 
@@ -379,8 +386,13 @@ function contentOf(c: Claimed): { topic: string | null; cancelled: string | null
     const message = c.message ?? {};
     return { topic: c.broadcast_topic, cancelled: !c.broadcast_status || c.broadcast_status === 'cancelled' ? 'cancelled' : null, text: render(message[lang] ?? message['zh-CN'] ?? '', c.variables ?? {}) };
   }
-  const def = c.sequence ? sequenceOf(c.sequence) : undefined;
   const t = translator(lang);
+  if (c.notice_id) {
+    const pick = (l: Localized | null | undefined) => (l ? ((lang === 'en' ? l.en : undefined) ?? l['zh-CN']) : '');
+    const step = pick(c.policy_apply?.steps[0]) || t('policies:no_step');
+    return { topic: 'policy', cancelled: c.policy_title ? null : 'cancelled', text: t('policies:notice', { title: pick(c.policy_title), benefit: pick(c.policy_benefit), step }) };
+  }
+  const def = c.sequence ? sequenceOf(c.sequence) : undefined;
   return {
     topic: def?.topic ?? null,
     cancelled: !def ? 'cancelled' : c.follow_up_status === 'stopped' ? 'stopped' : null,

@@ -10,6 +10,8 @@ import { normalizeResidentId, parseResidentId } from '../pii/resident-id';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
 import { dayBefore, shanghaiDate } from '../shared/time';
 import { scheduleSteps, startFollowUp, stopFollowUps, type PlannedStep } from '../outreach/follow-ups';
+import { tellNewlyEligible } from '../policies/service';
+import { translator } from '../i18n';
 import { existingFields, prepareWorker, type Problem, type WorkerFields } from './prepare';
 import { presentEmployment, presentWorker } from './present';
 import * as q from './queries';
@@ -194,6 +196,8 @@ export async function startEmployment(ctx: RegistryCtx & Pick<AppContext, 'queue
   const steps: PlannedStep[] = [];
   const record = await ctx.db.transaction((tx) => startEmploymentIn(tx as unknown as Db, ctx, actor, workerId, input, meta, steps));
   await scheduleSteps(ctx, steps);
+  // A job (above all one in another province) can open a subsidy: the person hears of it.
+  await tellNewlyEligible(ctx, workerId, 'employment', translator('zh-CN'));
   return record;
 }
 

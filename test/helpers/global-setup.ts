@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import * as schema from '../../src/db/schema';
+import type { Db } from '../../src/db/client';
+import { ensureCatalogue } from '../../src/policies/service';
 import { MIGRATIONS_DIR } from '../../src/db/client';
 import { DB_PREFIX, PG_ADMIN_URL, databaseUrl } from './test-env';
 
@@ -29,6 +32,8 @@ export default async function globalSetup(): Promise<void> {
     await client.connect();
     try {
       await migrate(drizzle(client), { migrationsFolder: MIGRATIONS_DIR });
+      // The policy catalogue, as every start of the service adds it.
+      await ensureCatalogue(drizzle(client, { schema }) as unknown as Db);
     } finally {
       await client.end();
     }

@@ -61,6 +61,12 @@ describe('a station in county A cannot reach anything in county B', () => {
     ).body.id;
     b.helpRequest = (await requestHelp(h.ctx, { workerId: b.worker!, regionCode: REGIONS.villageB.code, contact: 'wxid-county-b', context: [{ at: '2026-01-01T00:00:00Z', text: '县B求助' }] })).id;
     b.chatGroup = (await countyB.post('/api/v1/chat-groups', { name: '县B村民群', regionCode: REGIONS.villageB.code })).body.id;
+    const policy = await countyB.post('/api/v1/policies', {
+      key: 'county_b_bonus', title: { 'zh-CN': '县B务工奖励' }, summary: { 'zh-CN': '县B的奖励' }, audience: 'worker', benefit: { 'zh-CN': '500元', amountFen: 50000, unit: 'once' },
+      rule: { fact: 'category', op: 'eq', value: 'lifted' }, apply: { steps: [{ 'zh-CN': '到县B就业服务站申请' }], where: { 'zh-CN': '县B就业服务站' } },
+      regionCode: REGIONS.countyB.code, source: { document: '县B人社〔2026〕1号', article: '一' },
+    });
+    if (policy.status !== 201) throw new Error(JSON.stringify(policy.body));
     b.followUp = (await countyB.post(`/api/v1/workers/${b.worker}/follow-ups`, { sequence: 'job_search' })).body.id;
   });
   afterAll(() => h.close());
@@ -150,6 +156,21 @@ describe('a station in county A cannot reach anything in county B', () => {
     'post /api/v1/chat-groups': { run: (s) => s.post('/api/v1/chat-groups', { name: '冒名群', regionCode: REGIONS.villageB.code }), check: notFound },
     'get /api/v1/chat-groups': { run: (s) => s.get('/api/v1/chat-groups'), check: (r) => { refusedOrEmpty(r); expect(r.text).not.toContain('县B村民群'); } },
     'post /api/v1/chat-groups/{id}/remove': { run: (s) => s.post(`/api/v1/chat-groups/${b.chatGroup}/remove`), check: notFound },
+    // Policies are published documents: anyone may read one; only their own region's administrators change them.
+    'get /api/v1/policies': { run: (s) => s.get(`/api/v1/policies?regionCode=${REGIONS.countyB.code}`), check: (r) => { notFound(r); expect(r.text).not.toContain('county_b_bonus'); } },
+    'get /api/v1/policies/{key}': { run: (s) => s.get('/api/v1/policies/county_b_bonus'), check: none },
+    'post /api/v1/policies': {
+      run: (s) => s.post('/api/v1/policies', { key: 'intruder_policy', title: { 'zh-CN': '冒名政策' }, summary: { 'zh-CN': 'x' }, audience: 'worker', benefit: { 'zh-CN': 'x' }, rule: { all: [] }, apply: { steps: [{ 'zh-CN': 'x' }], where: { 'zh-CN': 'x' } }, regionCode: REGIONS.countyB.code, source: { document: 'x号', article: '一' } }),
+      check: (r) => expect([403, 404]).toContain(r.status),
+    },
+    'put /api/v1/policies/{key}': {
+      run: (s) => s.put('/api/v1/policies/county_b_bonus', { key: 'county_b_bonus', title: { 'zh-CN': '改掉' }, summary: { 'zh-CN': 'x' }, audience: 'worker', benefit: { 'zh-CN': 'x' }, rule: { all: [] }, apply: { steps: [{ 'zh-CN': 'x' }], where: { 'zh-CN': 'x' } }, regionCode: REGIONS.countyA.code, source: { document: 'x号', article: '一' } }),
+      check: (r) => expect([403, 404]).toContain(r.status),
+    },
+    'get /api/v1/policies/{key}/eligible': { run: (s) => s.get(`/api/v1/policies/county_b_bonus/eligible?regionCode=${REGIONS.countyB.code}`), check: notFound },
+    'post /api/v1/policies/{key}/notify': { run: (s) => s.post('/api/v1/policies/county_b_bonus/notify', { regionCode: REGIONS.countyB.code }), check: notFound },
+    'get /api/v1/workers/{id}/policies': { run: (s) => s.get(`/api/v1/workers/${b.worker}/policies`), check: notFound },
+    'get /api/v1/employers/{id}/policies': { run: (s) => s.get(`/api/v1/employers/${b.employer}/policies`), check: notFound },
     'get /api/v1/audit': { run: (s) => s.get('/api/v1/audit?pageSize=200'), check: refusedOrEmpty },
     // Routes that hold no regional data: the caller's own session.
     'post /api/v1/auth/login': { run: async () => ({ status: 200, text: '' }), check: () => undefined },
@@ -187,6 +208,8 @@ describe('a station in county A cannot reach anything in county B', () => {
     expect((await countyB.get(`/api/v1/broadcasts/${b.broadcast}`)).body.status).toBe('scheduled');
     expect((await countyB.get(`/api/v1/workers/${b.worker}/subscription`)).body.unsubscribedAll).toBe(false);
     expect((await countyB.get('/api/v1/help-requests')).body.items.find((r: { id: string }) => r.id === b.helpRequest)).toMatchObject({ status: 'open', note: null });
+    expect((await countyB.get('/api/v1/policies/county_b_bonus')).body).toMatchObject({ version: 1, title: { 'zh-CN': '县B务工奖励' } });
+    expect((await countyB.get('/api/v1/policies/county_b_bonus/eligible?notTold=false')).body.total).toBe(1);
     expect((await countyB.get('/api/v1/chat-groups')).body.items.map((g: { id: string }) => g.id)).toEqual([b.chatGroup]);
     const followUps = (await countyB.get(`/api/v1/workers/${b.worker}/follow-ups`)).body.items;
     // The retention follow-up from the job recorded above (long past, so completed), and the one B started.

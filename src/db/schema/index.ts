@@ -6,3 +6,4 @@ export * from './imports';
 export * from './market';
 export * from './outreach';
 export * from './chat';
+export * from './policies';

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, jsonb, pgEnum, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, boolean, check, index, integer, jsonb, pgEnum, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { accounts } from './access';
+import { policyNotices } from './policies';
 import { workers } from './registry';
 
 export const channelKind = pgEnum('channel_kind', ['chat', 'mini_program', 'log']);
@@ -148,6 +149,8 @@ export const deliveries = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     broadcastId: uuid('broadcast_id').references(() => broadcasts.id),
     stepId: uuid('step_id').references(() => followUpSteps.id),
+    /** A single message telling one person of a policy they can claim. */
+    noticeId: uuid('notice_id').references((): AnyPgColumn => policyNotices.id),
     workerId: uuid('worker_id')
       .notNull()
       .references(() => workers.id),
@@ -162,7 +165,8 @@ export const deliveries = pgTable(
   (t) => [
     uniqueIndex('deliveries_once_idx').on(t.broadcastId, t.workerId),
     uniqueIndex('deliveries_step_idx').on(t.stepId),
-    check('deliveries_one_source', sql`(${t.broadcastId} is null) <> (${t.stepId} is null)`),
+    uniqueIndex('deliveries_notice_idx').on(t.noticeId),
+    check('deliveries_one_source', sql`num_nonnulls(${t.broadcastId}, ${t.stepId}, ${t.noticeId}) = 1`),
     index('deliveries_status_idx').on(t.broadcastId, t.status),
     index('deliveries_worker_sent_idx').on(t.workerId, t.sentAt),
   ],

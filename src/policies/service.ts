@@ -1,0 +1,273 @@
+import { and, asc, eq, gt, inArray, like, sql } from 'drizzle-orm';
+import type { TFunction } from 'i18next';
+import { assertInScope, inScope, type Actor } from '../access/actor';
+import { recordAudit } from '../audit/service';
+import type { AppContext } from '../context';
+import type { Db } from '../db/client';
+import { deliveries, policies, policyNotices, subscriptions, workers, type Localized } from '../db/schema';
+import { enqueueDeliveries } from '../outreach/queueing';
+import { Conflict, Forbidden, NotFound } from '../shared/errors';
+import { shanghaiDate } from '../shared/time';
+import { CATALOGUE } from './catalogue';
+import { evaluate, loadFacts, type Facts, type Rule } from './rules';
+import type { PolicyInput } from './schemas';
+
+type Ctx = Pick<AppContext, 'db' | 'clock'>;
+type Meta = { requestId?: string; ip?: string };
+type Policy = typeof policies.$inferSelect;
+
+/** The policies the seeds name, added on start when missing (an edited one is never overwritten). */
+export async function ensureCatalogue(db: Db): Promise<number> {
+  const have = new Set((await db.select({ key: policies.key }).from(policies)).map((p) => p.key));
+  const missing = CATALOGUE.filter((p) => !have.has(p.key));
+  if (missing.length) {
+    await db
+      .insert(policies)
+      .values(missing.map((p) => ({ ...p, version: 1, current: true, overrides: p.overrides ?? null, validFrom: p.validFrom ?? null, validTo: p.validTo ?? null })))
+      .onConflictDoNothing();
+  }
+  return missing.length;
+}
+
+function text(l: Localized | undefined, lang: string): string {
+  if (!l) return '';
+  return (lang === 'en' ? l.en : undefined) ?? l['zh-CN'];
+}
+
+function present(p: Policy) {
+  return {
+    key: p.key,
+    version: p.version,
+    title: p.title,
+    summary: p.summary,
+    audience: p.audience,
+    benefit: p.benefit,
+    rule: p.rule,
+    apply: p.apply,
+    mode: p.mode,
+    regionCode: p.regionCode,
+    overrides: p.overrides,
+    validFrom: p.validFrom,
+    validTo: p.validTo,
+    source: p.source,
+    createdAt: p.createdAt.toISOString(),
+  };
+}
+
+/**
+ * The current policies that apply in a region: national ones, and those of the region's province,
+ * prefecture and county; a narrower one that overrides a key replaces it. Expired ones are left out.
+ */
+export async function applicable(db: Db, regionCode: string, today: string, opts: { audience?: Policy['audience']; includeExpired?: boolean } = {}): Promise<Policy[]> {
+  const rows = await db
+    .select()
+    .from(policies)
+    .where(
+      and(
+        eq(policies.current, true),
+        sql`${regionCode} like ${policies.regionCode} || '%'`,
+        opts.audience ? eq(policies.audience, opts.audience) : undefined,
+        opts.includeExpired ? undefined : sql`(${policies.validTo} is null or ${policies.validTo} >= ${today}) and (${policies.validFrom} is null or ${policies.validFrom} <= ${today})`,
+      ),
+    )
+    .orderBy(asc(policies.key));
+  const replaced = new Set(rows.filter((p) => p.overrides).map((p) => p.overrides!));
+  return rows.filter((p) => !replaced.has(p.key));
+}
+
+export async function listPolicies(ctx: Ctx, actor: Actor, q: { audience?: Policy['audience']; regionCode?: string; includeExpired: boolean }) {
+  const region = q.regionCode || actor.regionCode;
+  if (!inScope(actor, region) && !actor.regionCode.startsWith(region)) throw new NotFound('region', region);
+  return { items: (await applicable(ctx.db, region, shanghaiDate(ctx.clock.now()), q)).map(present) };
+}
+
+export async function getPolicy(ctx: Ctx, key: string) {
+  const versions = await ctx.db.select().from(policies).where(eq(policies.key, key)).orderBy(asc(policies.version));
+  const current = versions.find((v) => v.current);
+  if (!current) throw new NotFound('policy', key);
+  return { ...present(current), versions: versions.map((v) => ({ version: v.version, createdAt: v.createdAt.toISOString(), current: v.current })) };
+}
+
+function assertMayEdit(actor: Actor, regionCode: string) {
+  if (actor.role === 'station') throw new Forbidden('stations do not edit policies', [{ path: 'role', message: 'errors:detail.policies.role' }]);
+  // A national policy belongs to no region below the country: only its own catalogue changes it.
+  if (!regionCode.startsWith(actor.regionCode) || regionCode === '') throw new Forbidden('region outside scope', [{ path: 'body.regionCode', message: 'errors:detail.region_out_of_scope' }]);
+}
+
+export async function createPolicy(ctx: Ctx, actor: Actor, input: PolicyInput, meta: Meta) {
+  assertMayEdit(actor, input.regionCode);
+  const [existing] = await ctx.db.select({ id: policies.id }).from(policies).where(eq(policies.key, input.key)).limit(1);
+  if (existing) throw new Conflict('key taken', [{ path: 'body.key', message: 'errors:detail.policies.key_taken' }]);
+  const [row] = await ctx.db.insert(policies).values({ ...input, version: 1, current: true, overrides: input.overrides ?? null, validFrom: input.validFrom ?? null, validTo: input.validTo ?? null, createdBy: actor.accountId, createdAt: ctx.clock.now() }).returning();
+  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'policy.create', entity: 'policy', entityId: row!.id, regionCode: row!.regionCode, details: { key: input.key }, ...meta });
+  return getPolicy(ctx, input.key);
+}
+
+/** A new version; the old one stays for the record, no longer current. */
+export async function updatePolicy(ctx: Ctx, actor: Actor, key: string, input: PolicyInput, meta: Meta) {
+  const [cur] = await ctx.db.select().from(policies).where(and(eq(policies.key, key), eq(policies.current, true)));
+  if (!cur) throw new NotFound('policy', key);
+  assertMayEdit(actor, cur.regionCode);
+  assertMayEdit(actor, input.regionCode);
+  if (input.key !== key) throw new Conflict('key cannot change', [{ path: 'body.key', message: 'errors:detail.policies.key_fixed' }]);
+  const id = await ctx.db.transaction(async (tx) => {
+    const db = tx as unknown as Db;
+    const moved = await db.update(policies).set({ current: false }).where(and(eq(policies.id, cur.id), eq(policies.current, true))).returning({ id: policies.id });
+    if (!moved.length) throw new Conflict('edited meanwhile', [{ path: 'policy', message: 'errors:detail.stale_version' }]);
+    const [row] = await db.insert(policies).values({ ...input, version: cur.version + 1, current: true, overrides: input.overrides ?? null, validFrom: input.validFrom ?? null, validTo: input.validTo ?? null, createdBy: actor.accountId, createdAt: ctx.clock.now() }).returning({ id: policies.id });
+    return row!.id;
+  });
+  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'policy.update', entity: 'policy', entityId: id, regionCode: input.regionCode, details: { key, version: cur.version + 1 }, ...meta });
+  return getPolicy(ctx, key);
+}
+
+type Item = ReturnType<typeof itemOf>;
+
+function itemOf(p: Policy, lang: string, reasons: string[], missing: string[], told: boolean) {
+  return {
+    key: p.key,
+    title: text(p.title, lang),
+    summary: text(p.summary, lang),
+    benefit: text(p.benefit, lang),
+    amountFen: p.benefit.amountFen ?? null,
+    mode: p.mode,
+    reasons,
+    missing,
+    steps: p.apply.steps.map((s) => text(s, lang)),
+    materials: p.apply.materials.map((s) => text(s, lang)),
+    where: text(p.apply.where, lang),
+    source: `${p.source.document} ${p.source.article}`,
+    told,
+  };
+}
+
+/**
+ * What one person can claim now, each with the reasons in plain words and the steps; and what they
+ * could claim after one change within their reach (a training, a job elsewhere).
+ */
+export function checklistOf(list: Policy[], f: Facts, today: string, t: TFunction, lang: string, told: Set<string>): { eligible: Item[]; near: Item[] } {
+  const eligible: Item[] = [];
+  const near: Item[] = [];
+  for (const p of list) {
+    const o = evaluate(p.rule as Rule, f, today, t);
+    if (o.ok) eligible.push(itemOf(p, lang, o.met, [], told.has(p.key)));
+    else if (o.unmet.length === 1 && o.unmet[0]!.actionable) near.push(itemOf(p, lang, o.met, [o.unmet[0]!.text], told.has(p.key)));
+  }
+  return { eligible, near };
+}
+
+export async function checklistFor(ctx: Ctx, worker: { id: string; regionCode: string; preferredLanguage: string }, t: TFunction) {
+  const today = shanghaiDate(ctx.clock.now());
+  const list = await applicable(ctx.db, worker.regionCode, today, { audience: 'worker' });
+  const facts = (await loadFacts(ctx.db, [worker.id], today)).get(worker.id)!;
+  const told = new Set((await ctx.db.select({ key: policyNotices.policyKey }).from(policyNotices).where(eq(policyNotices.workerId, worker.id))).map((n) => n.key));
+  return checklistOf(list, facts, today, t, worker.preferredLanguage, told);
+}
+
+export async function workerChecklist(ctx: Ctx, actor: Actor, workerId: string, t: TFunction, lang: string) {
+  const [w] = await ctx.db.select({ id: workers.id, regionCode: workers.regionCode }).from(workers).where(eq(workers.id, workerId));
+  if (!w) throw new NotFound('worker', workerId);
+  assertInScope(actor, w.regionCode, 'worker', workerId);
+  return checklistFor(ctx, { ...w, preferredLanguage: lang }, t);
+}
+
+/** What hiring lifted workers brings an employer in its region. */
+export async function employerChecklist(ctx: Ctx, actor: Actor, regionCode: string, lang: string) {
+  const today = shanghaiDate(ctx.clock.now());
+  const list = await applicable(ctx.db, regionCode, today, { audience: 'employer' });
+  void actor;
+  return { eligible: list.map((p) => itemOf(p, lang, [], [], false)), near: [] };
+}
+
+/**
+ * The people of a region eligible for a policy (and, by default, not told of it yet), found by
+ * reading the register a thousand at a time.
+ */
+async function scanEligible(ctx: Ctx, policy: Policy, region: string, notTold: boolean, t: TFunction, onBatch: (ids: Array<{ id: string; name: string }>) => Promise<void>) {
+  const today = shanghaiDate(ctx.clock.now());
+  let after: string | undefined;
+  for (;;) {
+    const batch = await ctx.db
+      .select({ id: workers.id, name: workers.name })
+      .from(workers)
+      .where(and(like(workers.regionCode, `${region}%`), eq(workers.status, 'active'), after ? gt(workers.id, after) : undefined))
+      .orderBy(asc(workers.id))
+      .limit(1000);
+    if (!batch.length) return;
+    after = batch[batch.length - 1]!.id;
+    const facts = await loadFacts(ctx.db, batch.map((w) => w.id), today);
+    const told = notTold
+      ? new Set((await ctx.db.select({ id: policyNotices.workerId }).from(policyNotices).where(and(eq(policyNotices.policyKey, policy.key), inArray(policyNotices.workerId, batch.map((w) => w.id))))).map((n) => n.id))
+      : new Set<string>();
+    await onBatch(batch.filter((w) => !told.has(w.id) && evaluate(policy.rule as Rule, facts.get(w.id)!, today, t).ok));
+  }
+}
+
+async function policyInRegion(ctx: Ctx, actor: Actor, key: string, regionCode: string | undefined) {
+  const region = regionCode ?? actor.regionCode;
+  if (!inScope(actor, region)) throw new NotFound('region', region);
+  const [p] = await ctx.db.select().from(policies).where(and(eq(policies.key, key), eq(policies.current, true)));
+  if (!p) throw new NotFound('policy', key);
+  // The policy must reach the region asked for (or a part of it): scan where both hold.
+  const scope = region.startsWith(p.regionCode) ? region : p.regionCode.startsWith(region) ? p.regionCode : null;
+  return { p, scope };
+}
+
+export async function eligibleWorkers(ctx: Ctx, actor: Actor, key: string, q: { regionCode?: string; notTold: boolean; page: number; pageSize: number }, t: TFunction) {
+  const { p, scope } = await policyInRegion(ctx, actor, key, q.regionCode);
+  const found: Array<{ id: string; name: string }> = [];
+  if (scope !== null) await scanEligible(ctx, p, scope, q.notTold, t, async (ids) => void found.push(...ids));
+  const start = (q.page - 1) * q.pageSize;
+  return { items: found.slice(start, start + q.pageSize).map((w) => ({ workerId: w.id, name: w.name })), page: q.page, pageSize: q.pageSize, total: found.length };
+}
+
+/** Tells everyone in the region who is eligible and has not been told yet; each person once. */
+export async function notifyEligible(ctx: Ctx & Pick<AppContext, 'queues'>, actor: Actor, key: string, regionCode: string | undefined, t: TFunction, meta: Meta) {
+  const { p, scope } = await policyInRegion(ctx, actor, key, regionCode);
+  let told = 0;
+  if (scope !== null) {
+    await scanEligible(ctx, p, scope, true, t, async (ids) => {
+      told += await tell(ctx, p, ids.map((w) => w.id), 'staff');
+    });
+  }
+  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'policy.notify', entity: 'policy', entityId: p.id, regionCode: scope ?? actor.regionCode, details: { key, told }, ...meta });
+  return { told };
+}
+
+/** One notice per person and policy, and a message through the push engine for each new one. */
+async function tell(ctx: Ctx & Pick<AppContext, 'queues'>, p: Policy, workerIds: string[], reason: string): Promise<number> {
+  if (!workerIds.length) return 0;
+  const now = ctx.clock.now();
+  const made = await ctx.db.transaction(async (tx) => {
+    const db = tx as unknown as Db;
+    const notices = await db
+      .insert(policyNotices)
+      .values(workerIds.map((workerId) => ({ policyKey: p.key, policyId: p.id, workerId, reason, createdAt: now })))
+      .onConflictDoNothing()
+      .returning({ id: policyNotices.id, workerId: policyNotices.workerId });
+    if (!notices.length) return [];
+    const subs = await db.select({ workerId: subscriptions.workerId, channel: subscriptions.channel }).from(subscriptions).where(inArray(subscriptions.workerId, notices.map((n) => n.workerId)));
+    const channelOf = new Map(subs.map((s) => [s.workerId, s.channel]));
+    return db
+      .insert(deliveries)
+      .values(notices.map((n) => ({ noticeId: n.id, workerId: n.workerId, channel: channelOf.get(n.workerId) ?? ('chat' as const), createdAt: now, updatedAt: now })))
+      .returning({ id: deliveries.id, channel: deliveries.channel });
+  });
+  await enqueueDeliveries(ctx.queues, made);
+  return made.length;
+}
+
+/**
+ * After an event that may open eligibility (a job, in particular one in another province; an
+ * enrolment in training), the person hears of each policy they can now claim and were not told of.
+ */
+export async function tellNewlyEligible(ctx: Ctx & Pick<AppContext, 'queues'>, workerId: string, reason: string, t: TFunction): Promise<string[]> {
+  const [w] = await ctx.db.select({ id: workers.id, regionCode: workers.regionCode, preferredLanguage: workers.preferredLanguage, status: workers.status }).from(workers).where(eq(workers.id, workerId));
+  if (!w || w.status !== 'active') return [];
+  const list = await checklistFor(ctx, w, t);
+  const fresh = list.eligible.filter((i) => !i.told);
+  if (!fresh.length) return [];
+  const rows = await ctx.db.select().from(policies).where(and(eq(policies.current, true), inArray(policies.key, fresh.map((i) => i.key))));
+  for (const p of rows) await tell(ctx, p, [workerId], reason);
+  return rows.map((p) => p.key);
+}
