@@ -112,7 +112,7 @@ export async function enrol(ctx: Ctx & Pick<AppContext, 'queues'>, actor: Actor,
   });
   await scheduleSteps(ctx, steps);
   // An enrolment can open the training subsidy and living allowance: the person hears of them.
-  await tellNewlyEligible(ctx, workerId, 'enrolment', translator('zh-CN'));
+  await tellNewlyEligible(ctx, workerId, 'training', translator('zh-CN'));
   return result;
 }
 

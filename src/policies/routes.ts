@@ -19,10 +19,10 @@ export function policyRoutes(api: Api, ctx: AppContext): void {
   api.route({ method: 'post', path: '/policies/:key/notify', summary: 'Tell everyone eligible in your region who has not been told yet, through the push engine', tags, auth: 'staff', params: Key, body: NotifyBody, status: 200, response: z.object({ told: z.number().int() }), handler: ({ actor, params, body, koa }) => service.notifyEligible(ctx, actor, params.key, body.regionCode, koa.state.t, requestMeta(koa)) });
   api.route({ method: 'get', path: '/workers/:id/policies', summary: "A person's checklist: what they can claim now, with reasons and steps, and what one change would open", tags, auth: 'staff', params: Id, response: ChecklistView, handler: ({ actor, params, koa }) => service.workerChecklist(ctx, actor, params.id, koa.state.t, koa.state.locale) });
   api.route({
-    method: 'get', path: '/employers/:id/policies', summary: 'What hiring lifted workers brings this employer', tags, auth: 'staff', params: Id, response: ChecklistView,
+    method: 'get', path: '/employers/:id/policies', summary: 'What hiring lifted workers brings this employer (for HR agencies, brokers and labour cooperatives, also what organising work brings)', tags, auth: 'staff', params: Id, response: ChecklistView,
     handler: async ({ actor, params, koa }) => {
       const e = await scopedEmployer(ctx, actor, params.id);
-      return service.employerChecklist(ctx, actor, e.regionCode, koa.state.locale);
+      return service.employerChecklist(ctx, e, koa.state.locale);
     },
   });
 }

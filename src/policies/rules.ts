@@ -200,7 +200,7 @@ export function evaluate(rule: Rule, f: Facts, today: string, t: TFunction): Out
       if (!j.placeRegionCode) return false;
       return e.outside === 'province' ? j.placeRegionCode.slice(0, 2) !== home.slice(0, 2) : j.placeRegionCode.slice(0, 6) !== home.slice(0, 6);
     });
-    const text = t(`policies:leaf.employment_${e.outside}${e.withinMonths ? '_within' : ''}`, { months: e.withinMonths ?? 0 });
+    const text = t(`policies:leaf.employment_${e.outside}${e.current ? '_current' : e.withinMonths ? '_within' : ''}`, { months: e.withinMonths ?? 0 });
     return ok ? { ok, met: [text], unmet: [] } : { ok, met: [], unmet: [{ text, actionable: true }] };
   }
   if ('training' in rule) {
@@ -220,6 +220,22 @@ export function evaluate(rule: Rule, f: Facts, today: string, t: TFunction): Out
   const shown = (v: unknown) => (typeof v === 'boolean' ? t(v ? 'policies:yes' : 'policies:no') : typeof v === 'number' ? String(v) : t(`policies:value.${rule.fact}.${String(v)}`));
   const value = Array.isArray(rule.value) ? rule.value.map(shown).join(t('policies:or')) : shown(rule.value);
   const text = t(`policies:op.${rule.op}`, { label, value });
-  // Being employed is the one fact a person can change themselves (the rest is who they are).
-  return ok ? { ok, met: [text], unmet: [] } : { ok, met: [], unmet: [{ text, actionable: rule.fact === 'employed' }] };
+  // Finding a job is the one fact here a person can change themselves (the rest is who they are).
+  const actionable = rule.fact === 'employed' && rule.op === 'eq' && rule.value === true;
+  return ok ? { ok, met: [text], unmet: [] } : { ok, met: [], unmet: [{ text, actionable }] };
+}
+
+/** Which events can make a rule true: a job (employment records, being employed) or a training. */
+export function opensOn(rule: Rule): Set<'employment' | 'training'> {
+  const out = new Set<'employment' | 'training'>();
+  const walk = (r: Rule) => {
+    if ('all' in r) r.all.forEach(walk);
+    else if ('any' in r) r.any.forEach(walk);
+    else if ('not' in r) walk(r.not);
+    else if ('employment' in r) out.add('employment');
+    else if ('training' in r) out.add('training');
+    else if (r.fact === 'employed') out.add('employment');
+  };
+  walk(rule);
+  return out;
 }

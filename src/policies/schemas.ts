@@ -21,7 +21,7 @@ export const PolicyInput = z
     overrides: z.string().regex(/^[a-z][a-z0-9_]{2,59}$/).nullish().meta({ description: 'The key of a broader policy this one replaces in its region' }),
     validFrom: z.iso.date().nullish(),
     validTo: z.iso.date().nullish(),
-    source: z.object({ document: z.string().trim().min(2).max(100), article: z.string().trim().min(1).max(60), seed: z.string().max(10).nullish() }).strict(),
+    source: z.object({ document: z.string().trim().min(2).max(120), article: z.string().trim().min(1).max(60), seed: z.string().max(10).nullish(), quote: z.string().max(200).nullish() }).strict(),
   })
   .strict()
   .refine((p) => !p.validFrom || !p.validTo || p.validFrom <= p.validTo, { path: ['validTo'], message: 'validTo before validFrom' })

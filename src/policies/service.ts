@@ -9,7 +9,7 @@ import { enqueueDeliveries } from '../outreach/queueing';
 import { Conflict, Forbidden, NotFound } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
 import { CATALOGUE } from './catalogue';
-import { evaluate, loadFacts, type Facts, type Rule } from './rules';
+import { evaluate, loadFacts, opensOn, type Facts, type Rule } from './rules';
 import type { PolicyInput } from './schemas';
 
 type Ctx = Pick<AppContext, 'db' | 'clock'>;
@@ -171,11 +171,16 @@ export async function workerChecklist(ctx: Ctx, actor: Actor, workerId: string, 
   return checklistFor(ctx, { ...w, preferredLanguage: lang }, t);
 }
 
-/** What hiring lifted workers brings an employer in its region. */
-export async function employerChecklist(ctx: Ctx, actor: Actor, regionCode: string, lang: string) {
+/** Employers that organise work for others (HR agencies, brokers, labour cooperatives) also see agency policies. */
+const AGENCY_KINDS = new Set(['hr_agency', 'labour_broker', 'labour_cooperative']);
+
+/** What hiring lifted workers brings an employer in its region (and, for an agency, what organising work does). */
+export async function employerChecklist(ctx: Ctx, employer: { regionCode: string; kind: string }, lang: string) {
   const today = shanghaiDate(ctx.clock.now());
-  const list = await applicable(ctx.db, regionCode, today, { audience: 'employer' });
-  void actor;
+  const list = [
+    ...(await applicable(ctx.db, employer.regionCode, today, { audience: 'employer' })),
+    ...(AGENCY_KINDS.has(employer.kind) ? await applicable(ctx.db, employer.regionCode, today, { audience: 'agency' }) : []),
+  ];
   return { eligible: list.map((p) => itemOf(p, lang, [], [], false)), near: [] };
 }
 
@@ -261,13 +266,14 @@ async function tell(ctx: Ctx & Pick<AppContext, 'queues'>, p: Policy, workerIds:
  * After an event that may open eligibility (a job, in particular one in another province; an
  * enrolment in training), the person hears of each policy they can now claim and were not told of.
  */
-export async function tellNewlyEligible(ctx: Ctx & Pick<AppContext, 'queues'>, workerId: string, reason: string, t: TFunction): Promise<string[]> {
+export async function tellNewlyEligible(ctx: Ctx & Pick<AppContext, 'queues'>, workerId: string, event: 'employment' | 'training', t: TFunction): Promise<string[]> {
   const [w] = await ctx.db.select({ id: workers.id, regionCode: workers.regionCode, preferredLanguage: workers.preferredLanguage, status: workers.status }).from(workers).where(eq(workers.id, workerId));
   if (!w || w.status !== 'active') return [];
   const list = await checklistFor(ctx, w, t);
   const fresh = list.eligible.filter((i) => !i.told);
   if (!fresh.length) return [];
-  const rows = await ctx.db.select().from(policies).where(and(eq(policies.current, true), inArray(policies.key, fresh.map((i) => i.key))));
-  for (const p of rows) await tell(ctx, p, [workerId], reason);
+  // Only what this event can have opened: a job tells of job-related policies, a training of training ones.
+  const rows = (await ctx.db.select().from(policies).where(and(eq(policies.current, true), inArray(policies.key, fresh.map((i) => i.key))))).filter((p) => opensOn(p.rule as Rule).has(event));
+  for (const p of rows) await tell(ctx, p, [workerId], event);
   return rows.map((p) => p.key);
 }

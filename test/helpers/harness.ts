@@ -12,6 +12,7 @@ import { createLogger } from '../../src/logger';
 import { PiiVault } from '../../src/pii/vault';
 import { openRedis } from '../../src/redis';
 import { ManualClock, type Clock } from '../../src/shared/clock';
+import { ensureCatalogue } from '../../src/policies/service';
 import { Queues } from '../../jobs/queues';
 import { PG_ADMIN_URL, REDIS_PREFIX_ROOT, TEST_REDIS_URL, databaseUrl, runId, templateDatabase } from './test-env';
 
@@ -83,6 +84,8 @@ export async function createHarness(opts: { clock?: Clock; env?: Record<string, 
     );
     const names = tables.map((r) => `"${r.tablename}"`).join(', ');
     if (names) await database.db.execute(sql.raw(`truncate ${names} restart identity cascade`));
+    // What every start of the service adds: the policy catalogue.
+    await ensureCatalogue(database.db);
   };
   await reset();
   return {

@@ -1,4 +1,5 @@
 import { translator } from '../../src/i18n';
+import { CATALOGUE } from '../../src/policies/catalogue';
 import { evaluate, RuleSchema, type Facts } from '../../src/policies/rules';
 
 const t = translator('zh-CN');
@@ -55,5 +56,48 @@ describe('eligibility rules', () => {
     expect(evaluate({ fact: 'age', op: 'lte', value: 35 }, person(), TODAY, t).ok).toBe(false);
     expect(evaluate({ training: { withinMonths: 12 } }, person({ trainings: ['2025-12-01'] }), TODAY, t).ok).toBe(true);
     expect(evaluate({ training: { withinMonths: 3 } }, person({ trainings: ['2025-12-01'] }), TODAY, t).ok).toBe(false);
+  });
+});
+
+/**
+ * Every seeded worker policy, with a person who qualifies and one who does not (seeds 000, 001, 004:
+ * see each policy's source). Policies without a condition the register can check qualify everyone in
+ * their region while valid; their "does not" is the end of their validity, checked in the API test.
+ */
+describe('the seeded catalogue', () => {
+  const jobIn = (place: string, endDate: string | null = null) => ({ jobs: [{ placeRegionCode: place, startDate: '2026-01-10', endDate }] });
+  const cases: Record<string, { yes: Partial<Facts>; no: Partial<Facts> | null }> = {
+    // 004 二(四): 脱贫人口 working in another province.
+    cross_province_transport_subsidy: { yes: jobIn('350102'), no: jobIn('530102') },
+    // 000 二(四): a safety net for those without work who can do the job; no age or disability limit.
+    rural_public_welfare_post: { yes: { employed: false, age: 63, health: 'disabled', laborCapacity: 'weak' }, no: { employed: false, laborCapacity: 'none' } },
+    // 000 三 (Fujian): weak or partial labour, or back home without work.
+    rural_public_welfare_post_fujian: { yes: { laborCapacity: 'partial' }, no: { laborCapacity: 'full', employed: true } },
+    flexible_employment_social_insurance_subsidy: { yes: {}, no: { category: 'low_income' } },
+    self_employment_tax_relief: { yes: {}, no: { category: 'low_income' } },
+    // 004 四(十四): living allowance during vocational training.
+    training_living_allowance: { yes: { trainings: ['2026-03-01'] }, no: { trainings: [] } },
+    work_relief_jobs: { yes: { category: 'low_income' }, no: null },
+    // 001 二(五) (Shandong): lifted families' young people still without work.
+    youth_public_welfare_fallback_shandong: { yes: { employed: false }, no: { employed: true } },
+    business_guarantee_loan: { yes: {}, no: null },
+    one_time_startup_subsidy: { yes: {}, no: null },
+  };
+
+  it('has a source and a case here for each worker policy', () => {
+    const workerKeys = CATALOGUE.filter((p) => p.audience === 'worker').map((p) => p.key).sort();
+    expect(workerKeys).toEqual(Object.keys(cases).sort());
+    for (const p of CATALOGUE) {
+      expect(p.source.document.length).toBeGreaterThan(4);
+      expect(p.source.article).toMatch(/[一二三四五六七八九十]/);
+      expect(RuleSchema.safeParse(p.rule).success).toBe(true);
+    }
+  });
+
+  it.each(Object.entries(cases))('%s: one who qualifies, one who does not', (key, c) => {
+    const p = CATALOGUE.find((x) => x.key === key)!;
+    expect(evaluate(p.rule, person(c.yes), TODAY, t).ok).toBe(true);
+    if (c.no) expect(evaluate(p.rule, person(c.no), TODAY, t).ok).toBe(false);
+    else expect(p.rule).toEqual(p.key === 'work_relief_jobs' ? { all: [{ fact: 'category', op: 'in', value: ['lifted', 'monitored', 'low_income'] }] } : { all: [] });
   });
 });

@@ -34,7 +34,7 @@ export const policies = pgTable(
     overrides: text('overrides'),
     validFrom: date('valid_from', { mode: 'string' }),
     validTo: date('valid_to', { mode: 'string' }),
-    source: jsonb('source').$type<{ document: string; article: string; seed?: string | null }>().notNull(),
+    source: jsonb('source').$type<{ document: string; article: string; seed?: string | null; quote?: string | null }>().notNull(),
     createdBy: uuid('created_by').references(() => accounts.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
