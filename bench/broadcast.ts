@@ -39,6 +39,8 @@ async function main(): Promise<void> {
     await writePeople(db, vault, gen, n, new Date(), { batchSize: 5000, onProgress: (made) => process.stdout.write(`\rseeding people: ${made}/${n}`) });
     process.stdout.write('\n');
     await db.execute(sql`insert into ${subscriptions} (worker_id, channel, quiet_start, quiet_end, daily_cap) select id, 'log', 0, 0, 50 from ${workers}`);
+    // Statistics as autovacuum keeps them on a running server.
+    await db.execute(sql`analyze`);
     const config = loadConfig({ ...process.env, DATABASE_URL: scratch.url, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent' });
     const ctx = { config, logger, database: scratch.database, db, redis, queues, clock: systemClock, pii: vault };
 

@@ -24,15 +24,18 @@ import { percentile, report, scratchDatabase } from './support';
  */
 const MIX = ['帮助', '零工', '1', '我的', '找工作', '政策', '培训', '订阅 零工', '报名 1', '我想找附近的零工'];
 
-type Sender = { contact: mock.ContactMock; sentAt?: number };
+type Sender = { contact: mock.ContactMock; sentAt?: number; text?: string };
 
-async function drive(mocker: mock.Mocker, self: mock.ContactMock, senders: Sender[], rate: number, seconds: number): Promise<{ latencies: number[]; unanswered: number }> {
+async function drive(mocker: mock.Mocker, self: mock.ContactMock, senders: Sender[], rate: number, seconds: number): Promise<{ latencies: number[]; unanswered: number; byText: Map<string, number[]> }> {
   const latencies: number[] = [];
+  const byText = new Map<string, number[]>();
   for (const s of senders) {
     s.contact.removeAllListeners('message');
     s.contact.on('message', (msg: mock.MessageMock) => {
       if (msg.payload.talkerId !== self.id || s.sentAt === undefined) return;
-      latencies.push(performance.now() - s.sentAt);
+      const ms = performance.now() - s.sentAt;
+      latencies.push(ms);
+      byText.set(s.text!, [...(byText.get(s.text!) ?? []), ms]);
       s.sentAt = undefined;
     });
   }
@@ -48,11 +51,12 @@ async function drive(mocker: mock.Mocker, self: mock.ContactMock, senders: Sende
     const s = senders[i % senders.length]!;
     if (s.sentAt !== undefined) unanswered++;
     s.sentAt = performance.now();
-    s.contact.say(MIX[Math.floor(i / senders.length + i) % MIX.length]!).to(self);
+    s.text = MIX[(i + Math.floor(i / senders.length)) % MIX.length]!;
+    s.contact.say(s.text).to(self);
   }
   await new Promise((r) => setTimeout(r, 2000));
   unanswered += senders.filter((s) => s.sentAt !== undefined).length;
-  return { latencies, unanswered };
+  return { latencies, unanswered, byText };
 }
 
 async function main(): Promise<void> {
@@ -115,6 +119,7 @@ async function main(): Promise<void> {
     const b99 = percentile(base.latencies, 99);
     process.stdout.write(`reply latency: p50 ${p50} ms, p99 ${p99} ms (${ours.latencies.length} replies, ${ours.unanswered} unanswered)\n`);
     process.stdout.write(`bare mock bot: p50 ${b50} ms, p99 ${b99} ms (${base.latencies.length} replies)\n`);
+    for (const [text, xs] of ours.byText) process.stdout.write(`  ${text}: p50 ${percentile(xs, 50)} ms, p99 ${percentile(xs, 99)} ms\n`);
     report({ bench: 'chat', rate, contacts: nContacts, seconds, replies: ours.latencies.length, unanswered: ours.unanswered, p50Ms: p50, p99Ms: p99, baselineP50Ms: b50, baselineP99Ms: b99, target: 'p99Ms<100' });
   } finally {
     await queues.close();

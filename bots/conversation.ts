@@ -10,6 +10,7 @@ import { enrol } from '../src/market/trainings';
 import { noteReply } from '../src/outreach/follow-ups';
 import type { Topic } from '../src/outreach/schemas';
 import { putSubscription } from '../src/outreach/service';
+import { recordConsent } from '../src/registry/consent';
 import { bindContact, BIND_TRIES_PER_HOUR, chatActor, maskNumbers, reportWages, requestHelp, setHome, workerForContact } from '../src/chat/service';
 import { DomainError } from '../src/shared/errors';
 import { checklistFor } from '../src/policies/service';
@@ -30,7 +31,7 @@ type Item = { type: 'vacancy' | 'training'; id: string; title: string };
 interface Session {
   /** The language asked for by someone not (yet) bound; a bound person's is kept in the register. */
   lang?: Locale;
-  state?: 'bind' | 'list' | 'detail' | 'subscribe' | 'wage';
+  state?: 'bind' | 'consent' | 'list' | 'detail' | 'subscribe' | 'wage';
   items?: Item[];
   current?: number;
   /** The last messages, masked, handed to staff with a request for a person. */
@@ -175,12 +176,24 @@ export class Conversation {
       s.state = 'bind';
       return [worker ? t('bot:bind.already', { name: maskName(worker.name) }) : t('bot:bind.ask')];
     }
+    if (p.intent === 'agree' || p.intent === 'withdraw') {
+      if (!worker) return [t('bot:need_bind')];
+      const granted = p.intent === 'agree';
+      await recordConsent(this.ctx.db, { workerId: worker.id, regionCode: worker.regionCode, granted, channel: 'chat', recordedBy: null, at: this.ctx.clock.now() });
+      s.state = undefined;
+      return [t(granted ? 'bot:consent.given' : 'bot:consent.withdrawn')];
+    }
     if (p.intent === 'policy') return worker ? this.policies(worker, t) : [t('bot:policy.short')];
     if (p.intent === 'human') {
       const r = await requestHelp(this.ctx, { workerId: worker?.id ?? null, regionCode: worker?.regionCode ?? null, contact: senderId, context: s.history });
       return [t(r.existing ? 'bot:human.again' : 'bot:human.done')];
     }
     if (!worker) return [t('bot:need_bind')];
+    // Matching and messages use the person's data: they need the person's consent first.
+    if (!worker.consent && ['jobs', 'gigs', 'training', 'detail', 'apply', 'subscribe'].includes(p.intent)) {
+      s.state = 'consent';
+      return [t('bot:consent.notice')];
+    }
     return this.forWorker(p.intent, p, s, worker, t);
   }
 
@@ -224,7 +237,10 @@ export class Conversation {
     if (result.ok) {
       s.state = undefined;
       s.history = [];
-      return [t('bot:bind.done', { name: maskName(result.name), id: result.idMasked })];
+      const done = t('bot:bind.done', { name: maskName(result.name), id: result.idMasked });
+      if (result.consent) return [done];
+      s.state = 'consent';
+      return [done, t('bot:consent.notice')];
     }
     if (result.reason === 'locked') {
       s.state = undefined;
@@ -236,8 +252,7 @@ export class Conversation {
 
   private async find(intent: 'jobs' | 'gigs' | 'training', s: Session, worker: Worker, t: TFunction): Promise<string[]> {
     const kind = intent === 'gigs' ? 'gig' : intent === 'training' ? 'training' : undefined;
-    let found = await matchesFor(this.ctx, worker, { kind, limit: kind ? 5 : 30 }, t);
-    if (intent === 'jobs') found = found.filter((r) => r.type === 'vacancy' && r.kind !== 'gig').slice(0, 5);
+    const found = await matchesFor(this.ctx, worker, { kind, jobsOnly: intent === 'jobs', limit: 5 }, t);
     const hint = intent === 'gigs' && (worker.homeLat == null || worker.homeLng == null) ? [t('bot:find.share_location')] : [];
     if (!found.length) {
       s.state = undefined;

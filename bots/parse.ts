@@ -6,7 +6,7 @@ const opencc = require('opencc-js/t2cn') as { Converter(o: { from: 'tw' | 'hk'; 
 const toSimplified = opencc.Converter({ from: 'tw', to: 'cn' });
 
 /** What a person can ask for; each also has a menu number. */
-export type IntentId = 'help' | 'bind' | 'jobs' | 'gigs' | 'training' | 'mine' | 'subscribe' | 'unsubscribe' | 'policy' | 'wage' | 'human' | 'chinese' | 'english' | 'detail' | 'apply';
+export type IntentId = 'help' | 'bind' | 'jobs' | 'gigs' | 'training' | 'mine' | 'subscribe' | 'unsubscribe' | 'policy' | 'wage' | 'human' | 'chinese' | 'english' | 'agree' | 'withdraw' | 'detail' | 'apply';
 
 /**
  * Words that choose each intent, simplified and lower-case, common typos included. A message that is
@@ -26,6 +26,8 @@ export const WORDS: Record<Exclude<IntentId, 'detail' | 'apply'>, string[]> = {
   wage: ['工资', '欠薪', '拖欠工资', '没发工资', '讨薪', '不给钱', 'wage', 'wages', 'unpaid'],
   human: ['人工', '客服', '转人工', '工作人员', '找人', '人工服务', 'human', 'staff'],
   chinese: ['中文', '汉语', '说中文', 'chinese'],
+  agree: ['同意', '我同意', '同意授权', 'agree'],
+  withdraw: ['不同意', '撤回同意', '取消同意', '取消授权', '撤回授权', 'withdraw'],
   english: ['english', '英文', '英语'],
 };
 

@@ -9,19 +9,40 @@ import { looksLikeToken, newToken, tokenDigest } from './tokens';
 
 export const LOCK_AFTER_FAILURES = 5;
 export const LOCK_MINUTES = 15;
+/** Failed logins from one address, whatever the account, before that address waits LOCK_MINUTES. */
+export const IP_LOCK_AFTER_FAILURES = 20;
 
 type Ctx = Pick<AppContext, 'db' | 'config' | 'clock'>;
+
+/**
+ * Failures per address in Redis: someone trying many accounts from one place is stopped as well
+ * as someone trying many passwords on one account. Without Redis at hand (a test of the bare
+ * service) the per-account lock still holds.
+ */
+async function ipFailures(ctx: Partial<Pick<AppContext, 'redis'>>, ip: string | undefined, add: boolean): Promise<number> {
+  if (!ctx.redis || !ip) return 0;
+  const key = `login:fail:${ip}`;
+  if (!add) return Number((await ctx.redis.kv.get(key)) ?? 0);
+  const n = await ctx.redis.kv.incr(key);
+  if (n === 1) await ctx.redis.kv.expire(key, LOCK_MINUTES * 60);
+  return n;
+}
 
 export interface RequestMeta {
   ip?: string;
   requestId?: string;
 }
 
-export async function login(ctx: Ctx, body: LoginBody, meta: RequestMeta): Promise<{ token: string; expiresAt: Date; account: AccountView }> {
+export async function login(ctx: Ctx & Partial<Pick<AppContext, 'redis'>>, body: LoginBody, meta: RequestMeta): Promise<{ token: string; expiresAt: Date; account: AccountView }> {
   const now = ctx.clock.now();
+  if ((await ipFailures(ctx, meta.ip, false)) >= IP_LOCK_AFTER_FAILURES) {
+    await recordAudit(ctx.db, { action: 'auth.login_refused', details: { reason: 'address_locked' }, ...meta });
+    throw new RateLimited('too many failed logins from this address', LOCK_MINUTES * 60);
+  }
   const account = await q.findAccountByUsername(ctx.db, body.username);
   if (!account || account.disabledAt) {
     await verifyAgainstNothing(body.password);
+    await ipFailures(ctx, meta.ip, true);
     await recordAudit(ctx.db, { action: 'auth.login_failed', details: { reason: 'unknown_account' }, ...meta });
     throw new Unauthorized('invalid credentials', [], {});
   }
@@ -32,6 +53,7 @@ export async function login(ctx: Ctx, body: LoginBody, meta: RequestMeta): Promi
   }
   if (!(await verifyPassword(account.passwordHash, body.password))) {
     await q.recordFailedLogin(ctx.db, account.id, LOCK_AFTER_FAILURES, new Date(now.getTime() + LOCK_MINUTES * 60_000));
+    await ipFailures(ctx, meta.ip, true);
     await recordAudit(ctx.db, { actorId: account.id, action: 'auth.login_failed', details: { reason: 'wrong_password' }, ...meta });
     throw new Unauthorized('invalid credentials');
   }

@@ -25,7 +25,11 @@ export function maskNumbers(text: string): string {
  * sign in (disabled), and the audit log names it. Its scope is everything, since it only ever acts for
  * the person whose WeChat is bound, on public posts.
  */
+const chatAccounts = new WeakMap<object, string>();
+
 export async function chatActor(ctx: Pick<AppContext, 'db' | 'config'>): Promise<Actor> {
+  const known = chatAccounts.get(ctx.db);
+  if (known) return { accountId: known, username: CHAT_ACCOUNT, role: 'system', regionCode: '', stationId: null, canRevealPii: false };
   let [a] = await ctx.db.select().from(accounts).where(eq(accounts.username, CHAT_ACCOUNT));
   if (!a) {
     await ctx.db
@@ -34,6 +38,7 @@ export async function chatActor(ctx: Pick<AppContext, 'db' | 'config'>): Promise
       .onConflictDoNothing();
     [a] = await ctx.db.select().from(accounts).where(eq(accounts.username, CHAT_ACCOUNT));
   }
+  chatAccounts.set(ctx.db, a!.id);
   return { accountId: a!.id, username: CHAT_ACCOUNT, role: 'system', regionCode: '', stationId: null, canRevealPii: false };
 }
 
@@ -53,7 +58,7 @@ export async function issueBindingCode(ctx: Ctx, actor: Actor, workerId: string,
   }
 }
 
-export type BindResult = { ok: true; workerId: string; name: string; idMasked: string } | { ok: false; reason: 'locked' | 'no_match' | 'bad_id' };
+export type BindResult = { ok: true; workerId: string; name: string; idMasked: string; consent: boolean } | { ok: false; reason: 'locked' | 'no_match' | 'bad_id' };
 
 /**
  * Binds a chat account to a person: by a binding code, or by name and ID number (both must match the
@@ -87,7 +92,7 @@ export async function bindContact(ctx: Ctx, door: { kind: 'wechat_contact'; valu
   if ('code' in proof) await ctx.redis.kv.del(`bind:code:${proof.code}`);
   await ctx.redis.kv.del(triesKey);
   await recordAudit(ctx.db, { action: 'chat.bind', entity: 'worker', entityId: w.id, regionCode: w.regionCode, details: { door: door.kind, by: 'code' in proof ? 'code' : 'id_number' } });
-  return { ok: true, workerId: w.id, name: w.name, idMasked: w.idNumberMasked };
+  return { ok: true, workerId: w.id, name: w.name, idMasked: w.idNumberMasked, consent: w.consent };
 }
 
 export async function workerForContact(ctx: Pick<AppContext, 'db'>, door: { kind: 'wechat_contact'; value: string }) {

@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { CONSENT_NOTICE_VERSION } from '../registry/consent';
 import { households } from '../db/schema';
 import { bulkInsertJobs, bulkInsertWorkers } from '../registry/bulk';
 import type { PiiVault } from '../pii/vault';
@@ -24,6 +26,10 @@ export async function writeHouseholds(db: Db, vault: PiiVault, batch: SyntheticH
       }
     }
     const inserted = await bulkInsertWorkers(t, rows, today);
+    // Synthetic people come with a signed station form: consent to matching and messages.
+    const ids = inserted.map((r) => r.id);
+    await t.execute(sql`insert into consents (worker_id, granted, notice_version, channel, at) select id, true, ${CONSENT_NOTICE_VERSION}, 'station_form', ${today.toISOString()}::timestamptz from unnest(${sql.param(ids)}::uuid[]) as id`);
+    await t.execute(sql`update workers set consent = true where id = any(${sql.param(ids)}::uuid[])`);
     const idOf = new Map(inserted.map((r) => [r.idNumberHash, r.id]));
     const jobs = people.flatMap((p, i) => p.jobs.map((j) => ({ workerId: idOf.get(rows[i]!.idNumberHash)!, ...j, source: 'import' as const })));
     await bulkInsertJobs(t, jobs);

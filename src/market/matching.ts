@@ -3,7 +3,7 @@ import type { TFunction } from 'i18next';
 import { assertInScope, type Actor } from '../access/actor';
 import type { AppContext } from '../context';
 import { applications, trainingSessions, vacancies, workers, type TrainingSession, type Vacancy, type Worker } from '../db/schema';
-import { NotFound } from '../shared/errors';
+import { Conflict, NotFound } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
 import { publicWelfarePriority } from './policy';
 import { scopedVacancy } from './vacancies';
@@ -120,6 +120,8 @@ function scoreTraining(w: Pick<Worker, 'homeLat' | 'homeLng' | 'skills' | 'regio
 
 export interface MatchOptions {
   kind?: Vacancy['kind'] | 'training';
+  /** Posts other than gigs only (no gigs, no trainings): "find a job". */
+  jobsOnly?: boolean;
   radiusKm?: number;
   limit: number;
 }
@@ -129,6 +131,7 @@ export async function matchesForWorker(ctx: Ctx, actor: Actor, workerId: string,
   const [w] = await ctx.db.select().from(workers).where(eq(workers.id, workerId)).limit(1);
   if (!w) throw new NotFound('worker', workerId);
   assertInScope(actor, w.regionCode, 'worker', workerId);
+  if (!w.consent) throw new Conflict('no consent', [{ path: 'worker', message: 'errors:detail.consent.needed' }]);
   return matchesFor(ctx, w, opts, t);
 }
 
@@ -148,6 +151,7 @@ export async function matchesFor(ctx: Ctx, w: Worker, opts: MatchOptions, t: TFu
     const applied = new Set(appliedRows.map((r) => r.id));
     const base: SQL[] = [eq(vacancies.status, 'open'), gt(vacancies.expiresAt, now)];
     if (opts.kind) base.push(eq(vacancies.kind, opts.kind));
+    if (opts.jobsOnly) base.push(ne(vacancies.kind, 'gig'));
     const { search: _search, ...columns } = getTableColumns(vacancies);
     const pick = (extra: SQL | undefined, limit: number) => ctx.db.select(columns).from(vacancies).where(and(...base, extra)).limit(limit);
     // Gathered by index from each angle that can fit: near home, in the home county, and elsewhere for those who will go.
@@ -170,7 +174,7 @@ export async function matchesFor(ctx: Ctx, w: Worker, opts: MatchOptions, t: TFu
       }
     }
   }
-  if (!opts.kind || opts.kind === 'training') {
+  if ((!opts.kind && !opts.jobsOnly) || opts.kind === 'training') {
     const rows = await ctx.db
       .select()
       .from(trainingSessions)
@@ -210,7 +214,8 @@ export async function candidatesForVacancy(ctx: Ctx, actor: Actor, vacancyId: st
   const { vacancy: v } = await scopedVacancy(ctx.db, actor, vacancyId);
   const radius = opts.radiusKm ?? ctx.config.market.radiusKm;
   const county = v.regionCode.slice(0, 6);
-  const base = [eq(workers.status, 'active'), ne(workers.laborCapacity, 'none'), like(workers.regionCode, `${actor.regionCode}%`)];
+  // Only people who consented to matching (PIPL Art. 29) are put forward.
+  const base = [eq(workers.status, 'active'), eq(workers.consent, true), ne(workers.laborCapacity, 'none'), like(workers.regionCode, `${actor.regionCode}%`)];
   const inCounty = like(workers.regionCode, `${county}%`);
   const near =
     v.lat != null && v.lng != null

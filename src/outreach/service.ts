@@ -151,6 +151,8 @@ export async function fanOut(ctx: Ctx, broadcastId: string): Promise<{ total: nu
       .where(
         and(
           eq(workers.status, 'active'),
+          // Only those who consented to messages (PIPL Art. 29); the rest hear nothing.
+          eq(workers.consent, true),
           // Those living in the region, and, for a topic, those elsewhere who asked for this region (县外).
           b.topic ? or(like(workers.regionCode, `${a.regionCode}%`), sql`${subscriptions.regionCodes} && ${sql.param(ancestors(a.regionCode))}::text[]`) : like(workers.regionCode, `${a.regionCode}%`),
           a.categories?.length ? inArray(workers.category, a.categories as never[]) : undefined,
@@ -330,6 +332,7 @@ interface Claimed {
   worker_id: string;
   channel: ChannelName;
   worker_status: string | null;
+  consent: boolean | null;
   language: string | null;
   unsubscribed_all: boolean | null;
   topics: string[] | null;
@@ -362,7 +365,7 @@ async function claimMany(ctx: Ctx, ids: string[]): Promise<Map<string, Claimed>>
       where id = any(${sql.param(ids)}::uuid[]) and status in ('queued', 'deferred')
       returning id, worker_id, channel, broadcast_id, step_id, notice_id
     )
-    select c.id, c.worker_id, c.channel, w.status as worker_status, w.preferred_language as language,
+    select c.id, c.worker_id, c.channel, w.status as worker_status, w.consent, w.preferred_language as language,
       s.unsubscribed_all, s.topics, s.quiet_start, s.quiet_end, s.daily_cap, s.fallback_channel,
       (select count(*)::int from deliveries d where d.worker_id = c.worker_id and d.status = 'sent' and d.sent_at > ${shanghaiDayStart(now).toISOString()}::timestamptz) as sent_today,
       c.broadcast_id, b.status as broadcast_status, b.topic as broadcast_topic, b.message, b.variables,
@@ -431,6 +434,7 @@ export async function deliver(ctx: Ctx, deliveryId: string, channels: Map<string
   };
   if (content.cancelled) return skip(content.cancelled);
   if (c.worker_status !== 'active') return skip('left');
+  if (!c.consent) return skip('no_consent');
   if (sub.unsubscribedAll) return skip('unsubscribed');
   if (content.topic && sub.topics.length && !sub.topics.includes(content.topic)) return skip('unsubscribed_topic');
 

@@ -45,6 +45,20 @@ export class PiiVault {
     return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
   }
 
+  /** Whole files (an uploaded spreadsheet waiting to be imported): nonce | tag | ciphertext. */
+  encryptBytes(plain: Buffer): Buffer {
+    const nonce = Buffer.from(this.nonce());
+    const cipher = createCipheriv('aes-256-gcm', this.encKey, nonce);
+    const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+    return Buffer.concat([nonce, cipher.getAuthTag(), body]);
+  }
+
+  decryptBytes(stored: Buffer): Buffer {
+    const decipher = createDecipheriv('aes-256-gcm', this.encKey, stored.subarray(0, 12));
+    decipher.setAuthTag(stored.subarray(12, 28));
+    return Buffer.concat([decipher.update(stored.subarray(28)), decipher.final()]);
+  }
+
   /** The same value of the same kind always gives the same digest; nothing can be read back from it. */
   index(kind: 'id' | 'phone' | 'contact', normalized: string): string {
     return createHmac('sha256', this.indexKey).update(`${kind}:${normalized}`).digest('base64url');

@@ -128,15 +128,18 @@ export async function loadFacts(db: Db, workerIds: string[], today: string): Pro
         .from(regions)
         .where(and(inArray(regions.code, codes), or(eq(regions.keyAssistanceCounty, true), eq(regions.relocationSite, true))))
     : [];
-  const jobs = await db
-    .select({ workerId: employmentRecords.workerId, placeRegionCode: employmentRecords.placeRegionCode, startDate: employmentRecords.startDate, endDate: employmentRecords.endDate })
-    .from(employmentRecords)
-    .where(inArray(employmentRecords.workerId, workerIds));
-  const enrolled = await db
-    .select({ workerId: enrolments.workerId, at: sql<string>`to_char(${enrolments.createdAt} at time zone 'Asia/Shanghai', 'YYYY-MM-DD')` })
-    .from(enrolments)
-    .where(and(inArray(enrolments.workerId, workerIds), inArray(enrolments.status, ['enrolled', 'completed'])));
-  const recorded = await db.select({ workerId: trainingRecords.workerId, at: trainingRecords.startDate }).from(trainingRecords).where(inArray(trainingRecords.workerId, workerIds));
+  // The rest in parallel: they do not depend on each other.
+  const [jobs, enrolled, recorded] = await Promise.all([
+    db
+      .select({ workerId: employmentRecords.workerId, placeRegionCode: employmentRecords.placeRegionCode, startDate: employmentRecords.startDate, endDate: employmentRecords.endDate })
+      .from(employmentRecords)
+      .where(inArray(employmentRecords.workerId, workerIds)),
+    db
+      .select({ workerId: enrolments.workerId, at: sql<string>`to_char(${enrolments.createdAt} at time zone 'Asia/Shanghai', 'YYYY-MM-DD')` })
+      .from(enrolments)
+      .where(and(inArray(enrolments.workerId, workerIds), inArray(enrolments.status, ['enrolled', 'completed']))),
+    db.select({ workerId: trainingRecords.workerId, at: trainingRecords.startDate }).from(trainingRecords).where(inArray(trainingRecords.workerId, workerIds)),
+  ]);
   for (const { w, relocated } of rows) {
     const under = (code: string) => w.regionCode.startsWith(code);
     out.set(w.id, {

@@ -20,13 +20,27 @@ import {
   WorkerView,
   ZeroEmploymentSummaryQuery,
   ExportQuery,
+  ConsentInput,
+  ConsentView,
 } from './schemas';
+import * as consent from './consent';
 import * as service from './service';
 import { exportWorkers } from './export';
 
 export function registryRoutes(api: Api, ctx: AppContext): void {
   const meta = requestMeta;
   const tags = ['registry'];
+
+  api.route({
+    method: 'get', path: '/workers/:id/consent', summary: "A person's consent to matching and messages, with every answer recorded", tags, auth: 'staff',
+    params: IdParams, response: ConsentView,
+    handler: ({ actor, params }) => consent.getConsent(ctx, actor, params.id),
+  });
+  api.route({
+    method: 'post', path: '/workers/:id/consent', summary: 'Record consent given or withdrawn (withdrawing stops every message at once)', tags, auth: 'staff', status: 200,
+    params: IdParams, body: ConsentInput, response: ConsentView,
+    handler: ({ actor, params, body }) => consent.setConsent(ctx, actor, params.id, body),
+  });
 
   api.route({
     method: 'post', path: '/workers', summary: 'Register a person (实名登记)', tags, auth: 'staff',

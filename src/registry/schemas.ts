@@ -31,12 +31,14 @@ export const WorkerCreate = z
     preferredLanguage: z.enum(['zh-CN', 'en']).default('zh-CN'),
     payFloorFen: z.number().int().min(0).max(10_000_000).nullish().meta({ description: 'Least monthly pay the person will take, in fen' }),
     householdId: z.uuid().nullish(),
+    consent: z.boolean().optional().meta({ description: 'The person signed the consent notice on the station form (matching and messages need it)' }),
   })
   .strict()
   .meta({ id: 'WorkerCreate' });
 export type WorkerCreate = z.infer<typeof WorkerCreate>;
 
-export const WorkerPatch = WorkerCreate.partial()
+export const WorkerPatch = WorkerCreate.omit({ consent: true })
+  .partial()
   .extend({ version: z.number().int().min(1).meta({ description: 'The version you read; a stale one is refused with 409' }) })
   .strict()
   .meta({ id: 'WorkerPatch' });
@@ -65,6 +67,7 @@ export const WorkerView = z
     idNumber: z.string().meta({ description: 'Masked (532528********0512) unless revealed' }),
     phone: z.string().nullable(),
     revealed: z.boolean(),
+    consent: z.boolean().meta({ description: 'Consent to matching and messages (see /workers/{id}/consent)' }),
     ethnicity: z.string().nullable(),
     politicalStatus: z.string().nullable(),
     education: z.string().nullable(),
@@ -198,3 +201,20 @@ export const ExportQuery = z
     purpose: text(200).min(4).optional(),
   })
   .strict();
+
+export const ConsentInput = z
+  .object({
+    granted: z.boolean().meta({ description: 'true: consent given; false: withdrawn (stops all messages at once)' }),
+    channel: z.enum(['station_form', 'chat', 'mini_program']).default('station_form'),
+  })
+  .strict()
+  .meta({ id: 'ConsentInput' });
+
+export const ConsentView = z
+  .object({
+    workerId: z.uuid(),
+    granted: z.boolean(),
+    noticeVersion: z.string(),
+    history: z.array(z.object({ granted: z.boolean(), noticeVersion: z.string(), channel: z.string(), at: z.string(), recordedBy: z.uuid().nullable() })),
+  })
+  .meta({ id: 'Consent' });

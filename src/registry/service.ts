@@ -12,6 +12,7 @@ import { dayBefore, shanghaiDate } from '../shared/time';
 import { scheduleSteps, startFollowUp, stopFollowUps, type PlannedStep } from '../outreach/follow-ups';
 import { tellNewlyEligible } from '../policies/service';
 import { translator } from '../i18n';
+import { recordConsent } from './consent';
 import { existingFields, prepareWorker, type Problem, type WorkerFields } from './prepare';
 import { presentEmployment, presentWorker } from './present';
 import * as q from './queries';
@@ -85,6 +86,10 @@ export async function createWorker(ctx: RegistryCtx, actor: Actor, input: Worker
     throw new Conflict('duplicate id number', [{ path: 'body.idNumber', message: 'errors:detail.id_number.duplicate' }]);
   }
   await recordAudit(ctx.db, { actorId: actor.accountId, action: 'worker.create', entity: 'worker', entityId: w.id, regionCode: w.regionCode, ...meta });
+  if (input.consent) {
+    await recordConsent(ctx.db, { workerId: w.id, regionCode: w.regionCode, granted: true, channel: 'station_form', recordedBy: actor.accountId, at: now });
+    return view(ctx, { ...w, consent: true });
+  }
   return view(ctx, w);
 }
 

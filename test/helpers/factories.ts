@@ -76,6 +76,8 @@ export function workerInput(over: Record<string, unknown> = {}) {
     category: 'lifted',
     regionCode: REGIONS.villageA.code,
     skills: ['保洁'],
+    // The station form the person signed: consent to matching and messages.
+    consent: true,
     ...over,
   };
 }

@@ -171,6 +171,8 @@ describe('a station in county A cannot reach anything in county B', () => {
     'post /api/v1/policies/{key}/notify': { run: (s) => s.post('/api/v1/policies/county_b_bonus/notify', { regionCode: REGIONS.countyB.code }), check: notFound },
     'get /api/v1/workers/{id}/policies': { run: (s) => s.get(`/api/v1/workers/${b.worker}/policies`), check: notFound },
     'get /api/v1/employers/{id}/policies': { run: (s) => s.get(`/api/v1/employers/${b.employer}/policies`), check: notFound },
+    'get /api/v1/workers/{id}/consent': { run: (s) => s.get(`/api/v1/workers/${b.worker}/consent`), check: notFound },
+    'post /api/v1/workers/{id}/consent': { run: (s) => s.post(`/api/v1/workers/${b.worker}/consent`, { granted: false }), check: notFound },
     'get /api/v1/audit': { run: (s) => s.get('/api/v1/audit?pageSize=200'), check: refusedOrEmpty },
     // Routes that hold no regional data: the caller's own session.
     'post /api/v1/auth/login': { run: async () => ({ status: 200, text: '' }), check: () => undefined },
@@ -207,6 +209,7 @@ describe('a station in county A cannot reach anything in county B', () => {
     expect((await countyB.get(`/api/v1/employers/${b.employer}`)).body.name).toBe('县B企业');
     expect((await countyB.get(`/api/v1/broadcasts/${b.broadcast}`)).body.status).toBe('scheduled');
     expect((await countyB.get(`/api/v1/workers/${b.worker}/subscription`)).body.unsubscribedAll).toBe(false);
+    expect((await countyB.get(`/api/v1/workers/${b.worker}/consent`)).body).toMatchObject({ granted: true, history: [expect.objectContaining({ granted: true, channel: 'station_form' })] });
     expect((await countyB.get('/api/v1/help-requests')).body.items.find((r: { id: string }) => r.id === b.helpRequest)).toMatchObject({ status: 'open', note: null });
     expect((await countyB.get('/api/v1/policies/county_b_bonus')).body).toMatchObject({ version: 1, title: { 'zh-CN': '县B务工奖励' } });
     expect((await countyB.get('/api/v1/policies/county_b_bonus/eligible?notTold=false')).body.total).toBe(1);

@@ -44,7 +44,7 @@ describe('synthetic data and long imports', () => {
     const rows = Array.from({ length: 2500 }, (_, i) => formRow(gen.person(REGIONS.villageA.code), i + 1));
     rows[1800]![3] = '532528190001010000';
     const file = csv([FORM_HEADER, ...rows]);
-    const [imp] = await h.ctx.db.insert(imports).values({ fileName: 'big.csv', file, regionCode: REGIONS.countyA.code, createdBy: account.id, totalRows: rows.length }).returning();
+    const [imp] = await h.ctx.db.insert(imports).values({ fileName: 'big.csv', file: h.ctx.pii.encryptBytes(file), regionCode: REGIONS.countyA.code, createdBy: account.id, totalRows: rows.length }).returning();
     const actor = { accountId: account.id, username: account.username, role: 'county' as const, regionCode: REGIONS.countyA.code, stationId: null, canRevealPii: false };
 
     // The first run is cut short after its first chunk has been committed.

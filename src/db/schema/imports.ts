@@ -10,8 +10,9 @@ const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
 export const importStatus = pgEnum('import_status', ['queued', 'running', 'done', 'failed']);
 
 /**
- * An uploaded spreadsheet and what became of each row. The file is kept in the database until
- * the import has run, so any worker process can pick it up; then it is dropped.
+ * An uploaded spreadsheet and what became of each row. The file is kept in the database, encrypted
+ * (it holds ID and phone numbers), until the import has run, so any worker process can pick it up;
+ * then it is dropped.
  */
 export const imports = pgTable(
   'imports',

@@ -59,6 +59,8 @@ export const workers = pgTable(
     monitoringType: monitoringType('monitoring_type'),
     /** Kept in step with the employment records in the same transaction. */
     employed: boolean('employed').notNull().default(false),
+    /** Consent to matching and messages, as the latest row of `consents` says. */
+    consent: boolean('consent').notNull().default(false),
     intention: workIntention('intention'),
     serviceNeeds: text('service_needs').array().notNull().default(sql`'{}'::text[]`),
     skills: text('skills').array().notNull().default(sql`'{}'::text[]`),
@@ -144,3 +146,26 @@ export const trainingRecords = pgTable(
 export type Worker = typeof workers.$inferSelect;
 export type Household = typeof households.$inferSelect;
 export type EmploymentRecord = typeof employmentRecords.$inferSelect;
+
+export const consentChannel = pgEnum('consent_channel', ['station_form', 'chat', 'mini_program']);
+
+/**
+ * A person's consent to the use of their sensitive data for matching and messages (PIPL Art. 29: separate
+ * consent), each answer a row: given or withdrawn, which notice, by which door, recorded by whom.
+ * The latest row decides; `workers.consent` mirrors it in the same transaction.
+ */
+export const consents = pgTable(
+  'consents',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workerId: uuid('worker_id')
+      .notNull()
+      .references(() => workers.id),
+    granted: boolean('granted').notNull(),
+    noticeVersion: text('notice_version').notNull(),
+    channel: consentChannel('channel').notNull(),
+    recordedBy: uuid('recorded_by').references(() => accounts.id),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('consents_worker_idx').on(t.workerId, t.at)],
+);

@@ -50,7 +50,7 @@ export async function startImport(
   const sheet = await readSheet(file.fileName, file.data);
   const [row] = await ctx.db
     .insert(imports)
-    .values({ fileName: file.fileName.slice(0, 200), file: file.data, regionCode: region, createdBy: actor.accountId, totalRows: sheet.rows.length })
+    .values({ fileName: file.fileName.slice(0, 200), file: ctx.pii.encryptBytes(file.data), regionCode: region, createdBy: actor.accountId, totalRows: sheet.rows.length })
     .returning({ id: imports.id });
   await recordAudit(ctx.db, { actorId: actor.accountId, action: 'import.start', entity: 'import', entityId: row!.id, regionCode: region, details: { rows: sheet.rows.length }, ...meta });
   await ctx.queues.enqueue('imports', 'run-import', { importId: row!.id }, { jobId: row!.id });
@@ -77,7 +77,7 @@ export async function executeImport(ctx: Ctx, importId: string, lastAttempt: boo
   };
   await ctx.db.update(imports).set({ status: 'running', startedAt: imp.startedAt ?? ctx.clock.now() }).where(eq(imports.id, importId));
   try {
-    const sheet = await readSheet(imp.fileName, imp.file);
+    const sheet = await readSheet(imp.fileName, ctx.pii.decryptBytes(imp.file));
     await runImport(ctx, actor, sheet, {
       regionCode: imp.regionCode,
       apply: {

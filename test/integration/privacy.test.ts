@@ -1,0 +1,161 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { and, eq, sql } from 'drizzle-orm';
+import request from 'supertest';
+import { Conversation } from '../../bots/conversation';
+import { auditLog, consents, deliveries, identities } from '../../src/db/schema';
+import { Generator } from '../../src/demo/synthetic';
+import { writeHouseholds } from '../../src/demo/write';
+import { logChannel } from '../../src/outreach/channels';
+import { deliver, fanOut } from '../../src/outreach/service';
+import { parseResidentId } from '../../src/pii/resident-id';
+import { ManualClock } from '../../src/shared/clock';
+import { startWorkers } from '../../jobs/workers';
+import { appOf, signIn, type Staff } from '../helpers/api';
+import { makeAccount, PASSWORD, REGIONS, seedRegions, validIdNumber, validPhone, workerInput } from '../helpers/factories';
+import { createHarness, type Harness } from '../helpers/harness';
+import { csv, FORM_HEADER } from '../helpers/sheets';
+import { until } from '../helpers/wait';
+
+const NOON = '2026-06-01T04:00:00Z';
+const run = promisify(execFile);
+
+/** 18-character resident ID numbers with a valid check character, and 11-digit mobile numbers. */
+function leaks(text: string, names: string[] = []): string[] {
+  const found: string[] = [];
+  for (const m of text.matchAll(/(?<![\dA-Za-z])\d{17}[\dX](?![\dA-Za-z])/g)) if (parseResidentId(m[0], new Date()).ok) found.push(m[0]);
+  // Bounded by anything but letters and digits, so a run of digits inside a UUID or a ciphertext is not taken for one.
+  for (const m of text.matchAll(/(?<![\dA-Za-z])1[3-9]\d{9}(?![\dA-Za-z])/g)) found.push(m[0]);
+  for (const n of names) if (text.includes(n)) found.push(n);
+  return found;
+}
+
+describe('privacy: consent, least data, nothing in clear, an append-only audit', () => {
+  let h: Harness;
+  let station: Staff;
+  const clock = new ManualClock(NOON);
+
+  beforeAll(async () => {
+    h = await createHarness({ clock, env: { TRUST_PROXY: 'true' } });
+    await seedRegions(h.ctx.db);
+    station = await signIn(h, appOf(h), { regionCode: REGIONS.countyA.code });
+  });
+  afterAll(() => h.close());
+
+  describe('consent (PIPL Art. 29)', () => {
+    it('keeps people without consent out of matching and messages until it is recorded, and a withdrawal stops pending messages at once', async () => {
+      const w = (await station.post('/api/v1/workers', workerInput({ name: '未同意者', consent: false }))).body;
+      expect(w.consent).toBe(false);
+      const matches = await station.get(`/api/v1/workers/${w.id}/matches`);
+      expect(matches.status).toBe(409);
+      expect(matches.body.error.details[0].message).toContain('尚未同意');
+      const b1 = (await station.post('/api/v1/broadcasts', { audience: { regionCode: REGIONS.countyA.code }, message: { 'zh-CN': '通知一' } })).body;
+      await fanOut(h.ctx, b1.id);
+      expect(await h.ctx.db.select().from(deliveries).where(and(eq(deliveries.broadcastId, b1.id), eq(deliveries.workerId, w.id)))).toHaveLength(0);
+
+      const given = await station.post(`/api/v1/workers/${w.id}/consent`, { granted: true });
+      expect(given.status).toBe(200);
+      expect(given.body).toMatchObject({ granted: true, history: [expect.objectContaining({ granted: true, channel: 'station_form', recordedBy: station.id })] });
+      expect((await station.get(`/api/v1/workers/${w.id}/matches`)).status).toBe(200);
+      await station.put(`/api/v1/workers/${w.id}/subscription`, { channel: 'log' });
+      const b2 = (await station.post('/api/v1/broadcasts', { audience: { regionCode: REGIONS.countyA.code }, message: { 'zh-CN': '通知二' } })).body;
+      await fanOut(h.ctx, b2.id);
+      const [d] = await h.ctx.db.select().from(deliveries).where(and(eq(deliveries.broadcastId, b2.id), eq(deliveries.workerId, w.id)));
+      expect(d).toBeDefined();
+
+      // Withdrawn after the message was queued: it is not sent.
+      expect((await station.post(`/api/v1/workers/${w.id}/consent`, { granted: false })).body.granted).toBe(false);
+      expect(await deliver(h.ctx, d!.id, new Map([['log', logChannel(h.ctx.logger)]]))).toBe('skipped:no_consent');
+      const audit = await h.ctx.db.select().from(auditLog).where(and(eq(auditLog.entityId, w.id), sql`${auditLog.action} like 'consent.%'`));
+      expect(audit.map((a) => a.action)).toEqual(['consent.grant', 'consent.withdraw']);
+    });
+
+    it('shows the notice in the bot on binding, records the answer with its channel, and takes a withdrawal by chat', async () => {
+      const w = (await station.post('/api/v1/workers', workerInput({ name: '微信同意者', consent: false }))).body;
+      const code = (await station.post(`/api/v1/workers/${w.id}/binding-code`)).body.code;
+      const c = new Conversation(h.ctx);
+      const say = async (text: string) => (await c.respond({ kind: 'text', text, senderId: 'wxid-consent' })).join('\n');
+      await say('绑定');
+      const bound = await say(code);
+      expect(bound).toContain('【个人信息使用说明】');
+      expect(await say('找工作')).toContain('【个人信息使用说明】');
+      expect(await say('同意')).toContain('谢谢！已记下您同意');
+      expect(await say('找工作')).not.toContain('【个人信息使用说明】');
+      expect(await say('我不同意了')).toContain('不再给您发消息');
+      const rows = await h.ctx.db.select().from(consents).where(eq(consents.workerId, w.id));
+      expect(rows.map((r) => [r.granted, r.channel])).toEqual([
+        [true, 'chat'],
+        [false, 'chat'],
+      ]);
+    });
+  });
+
+  it('keeps the audit log append-only: no update, delete or truncate, whoever asks', async () => {
+    const [row] = await h.ctx.db.select().from(auditLog).limit(1);
+    expect(row).toBeDefined();
+    const refusal = (q: Promise<unknown>) => q.then(() => 'done', (e: Error & { cause?: Error }) => e.cause?.message ?? e.message);
+    expect(await refusal(h.ctx.db.execute(sql`update audit_log set action = 'forged' where id = ${row!.id}`))).toMatch(/append-only \(UPDATE refused\)/);
+    expect(await refusal(h.ctx.db.execute(sql`delete from audit_log where id = ${row!.id}`))).toMatch(/append-only \(DELETE refused\)/);
+    expect(await refusal(h.ctx.db.execute(sql`truncate audit_log`))).toMatch(/append-only \(TRUNCATE refused\)/);
+    const [still] = await h.ctx.db.select().from(auditLog).where(eq(auditLog.id, row!.id));
+    expect(still!.action).toBe(row!.action);
+  });
+
+  it('locks an address that fails too many sign-ins, whatever the accounts, and not the others', async () => {
+    const app = appOf(h);
+    const a = await makeAccount(h.ctx.db, { regionCode: REGIONS.countyA.code });
+    const from = (ip: string, username: string, password: string) => request(app).post('/api/v1/auth/login').set('X-Forwarded-For', ip).send({ username, password });
+    for (let i = 0; i < 20; i++) expect((await from('203.0.113.9', `nobody-${i}`, 'wrong password')).status).toBe(401);
+    const locked = await from('203.0.113.9', a.username, PASSWORD);
+    expect(locked.status).toBe(429);
+    expect((await from('198.51.100.7', a.username, PASSWORD)).status).toBe(200);
+    const refused = await h.ctx.db.select().from(auditLog).where(eq(auditLog.action, 'auth.login_refused'));
+    expect(refused.some((r) => r.ip === '203.0.113.9' && (r.details as { reason: string }).reason === 'address_locked')).toBe(true);
+  });
+
+  it('carries only internal ids in queue payloads during an import and a broadcast', async () => {
+    const names = ['队列检查甲', '队列检查乙'];
+    const ids = [validIdNumber({ region: '532528' }), validIdNumber({ region: '532528' })];
+    const phones = [validPhone(), validPhone()];
+    const file = csv([FORM_HEADER, ...names.map((n, i) => [String(i + 1), n, '男', ids[i]!, '', '', '', '', '', phones[i]!, '否', '', '', '', '', ''])]);
+    const upload = await request(appOf(h)).post(`/api/v1/imports?regionCode=${REGIONS.villageA.code}`).set('Authorization', `Bearer ${station.token}`).attach('file', file, 'form.csv');
+    expect(upload.status).toBe(202);
+    await station.post('/api/v1/broadcasts', { audience: { regionCode: REGIONS.countyA.code }, message: { 'zh-CN': '队列检查' }, sendAt: '2099-01-01T00:00:00Z' });
+    await station.post('/api/v1/broadcasts', { audience: { regionCode: REGIONS.countyA.code }, message: { 'zh-CN': '队列检查现在' } });
+    // Everything now on the queues (waiting, delayed), and what the import job leaves behind when done.
+    const redis = h.ctx.redis.connect();
+    const running = startWorkers(h.ctx, { only: ['imports'] });
+    try {
+      await until(async () => (await station.get(`/api/v1/imports/${upload.body.id}`)).body.status, (s) => s === 'done', 30_000);
+      const keys = await redis.keys(`${h.ctx.queues.prefix}:*`);
+      let payloads = '';
+      for (const k of keys) if ((await redis.type(k)) === 'hash') payloads += JSON.stringify(await redis.hgetall(k));
+      expect(payloads.length).toBeGreaterThan(100);
+      expect(leaks(payloads, [...names, ...ids, ...phones])).toEqual([]);
+    } finally {
+      await running.close();
+      redis.disconnect();
+    }
+  });
+
+  it('leaves no resident ID or mobile number in clear in a dump of the database, nor in the logs', async () => {
+    const gen = new Generator([REGIONS.villageA.code], 77, new Date(NOON));
+    await writeHouseholds(h.ctx.db, h.ctx.pii, Array.from({ length: 50 }, () => gen.household()), new Date(NOON));
+    const someone = workerInput({ name: '日志检查者' });
+    expect((await station.post('/api/v1/workers', someone)).status).toBe(201);
+    const c = new Conversation(h.ctx);
+    await c.respond({ kind: 'text', text: '绑定', senderId: 'wxid-log' });
+    await c.respond({ kind: 'text', text: `日志检查者 ${someone.idNumber as string}`, senderId: 'wxid-log' });
+    expect(await h.ctx.db.select().from(identities).where(eq(identities.value, 'wxid-log'))).toHaveLength(1);
+    // An uploaded file still waiting for its import holds ID and phone numbers: it waits encrypted.
+    const waiting = csv([FORM_HEADER, ['1', '待导入者', '女', validIdNumber({ region: '532528' }), '', '', '', '', '', validPhone(), '否', '', '', '', '', '']]);
+    expect((await request(appOf(h)).post(`/api/v1/imports?regionCode=${REGIONS.villageA.code}`).set('Authorization', `Bearer ${station.token}`).attach('file', waiting, 'waiting.csv')).status).toBe(202);
+
+    const { stdout } = await run('pg_dump', ['--data-only', '--no-owner', h.ctx.config.databaseUrl!], { maxBuffer: 256 * 1024 * 1024 });
+    expect(stdout).toContain('COPY public.workers');
+    // Binary columns (an uploaded file) appear as hex: read them as text too.
+    const readable = stdout.replace(/\\\\x([0-9a-f]+)/g, (_, hex: string) => Buffer.from(hex, 'hex').toString('utf8'));
+    expect(leaks(readable)).toEqual([]);
+    expect(leaks(h.logs.text(), [someone.idNumber as string, someone.phone as string, station.token, PASSWORD])).toEqual([]);
+  });
+});
