@@ -93,6 +93,7 @@ const envSchema = z.object({
     .regex(/^(\d{2}|\d{4}|\d{6})$/, 'expected a province (2 digits), prefecture (4) or county (6) code such as 5325')
     .default('5325'),
   DEMO_DATA: z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' }).optional(),
+  ADMIN_TOTP: z.enum(['required', 'optional'], { error: 'expected required or optional' }).optional(),
   TOKEN_TTL_HOURS: int(1, 24 * 30, 12),
   BODY_LIMIT_KB: int(1, 50 * 1024, 1024),
   UPLOAD_LIMIT_MB: int(1, 200, 20),
@@ -139,7 +140,8 @@ export interface Config {
   redis: { url: string | undefined; prefix: string; serverBin: string };
   log: { level: string };
   secrets: { piiKey: Buffer; tokenSecret: string };
-  auth: { tokenTtlHours: number; adminPassword: string | undefined };
+  /** adminTotp required: administrators (every role but station) must sign in with a second factor. */
+  auth: { tokenTtlHours: number; adminPassword: string | undefined; adminTotp: 'required' | 'optional' };
   /** The administrative division this deployment serves; its regions are loaded on first start. */
   regionRoot: string;
   demoData: boolean;
@@ -210,7 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX, serverBin: e.REDIS_SERVER_BIN },
     log: { level: e.LOG_LEVEL },
     secrets: { piiKey: Buffer.from(piiKey!, 'hex'), tokenSecret: tokenSecret! },
-    auth: { tokenTtlHours: e.TOKEN_TTL_HOURS, adminPassword: e.ADMIN_PASSWORD || undefined },
+    auth: { tokenTtlHours: e.TOKEN_TTL_HOURS, adminPassword: e.ADMIN_PASSWORD || undefined, adminTotp: e.ADMIN_TOTP ?? (e.NODE_ENV === 'production' ? 'required' : 'optional') },
     regionRoot: e.REGION_ROOT,
     demoData: demo,
     locale: { default: e.DEFAULT_LOCALE },

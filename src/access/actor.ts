@@ -12,6 +12,8 @@ export interface Actor {
   stationId: string | null;
   /** May read ID and phone numbers unmasked; every such read is audited. */
   canRevealPii: boolean;
+  /** An administrator who must set up a second factor before doing anything else. */
+  needsSecondFactor?: boolean;
 }
 
 /** Region codes nest by prefix, so the subtree of X is every code that starts with X. */

@@ -28,6 +28,7 @@ export function accessRoutes(api: Api, ctx: AppContext): void {
     summary: 'Revoke the token used for this request',
     tags: ['auth'],
     auth: 'staff',
+    beforeSecondFactor: true,
     status: 204,
     handler: async ({ actor, koa }) => {
       const token = /^Bearer\s+(\S+)$/i.exec(koa.get('authorization'))?.[1] ?? '';
@@ -42,8 +43,20 @@ export function accessRoutes(api: Api, ctx: AppContext): void {
     summary: 'The signed-in account and its region',
     tags: ['auth'],
     auth: 'staff',
+    beforeSecondFactor: true,
     response: AccountView,
     handler: async ({ actor }) => service.getAccount(ctx, actor.accountId),
+  });
+
+  api.route({
+    method: 'post', path: '/auth/totp/setup', summary: 'Start setting up the second factor: a secret and an otpauth:// link for an authenticator app', tags: ['auth'], auth: 'staff', beforeSecondFactor: true, status: 200,
+    response: z.object({ secret: z.string(), otpauthUrl: z.string() }).meta({ id: 'TotpSetup' }),
+    handler: ({ actor }) => service.setupTotp(ctx, actor),
+  });
+  api.route({
+    method: 'post', path: '/auth/totp/enable', summary: 'Turn the second factor on with a code from the app; from then on sign-in needs `code`', tags: ['auth'], auth: 'staff', beforeSecondFactor: true, status: 200,
+    body: z.object({ code: z.string().regex(/^\d{6}$/, 'expected the 6 digits of the authenticator app') }).strict(), response: z.object({ enabled: z.boolean() }),
+    handler: ({ actor, body, koa }) => service.enableTotp(ctx, actor, body.code, { ip: koa.ip, requestId: koa.state.requestId }),
   });
 }
 

@@ -4,6 +4,7 @@ export const LoginBody = z
   .object({
     username: z.string().trim().min(1).max(64),
     password: z.string().min(1).max(256),
+    code: z.string().regex(/^\d{6}$/, 'expected the 6 digits of the authenticator app').optional().meta({ description: 'The second factor (TOTP), for accounts that have one' }),
   })
   .strict()
   .meta({ id: 'LoginBody' });

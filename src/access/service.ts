@@ -1,6 +1,10 @@
 import type { AppContext } from '../context';
 import { recordAudit } from '../audit/service';
-import { RateLimited, Unauthorized } from '../shared/errors';
+import { eq } from 'drizzle-orm';
+import { Secret, TOTP } from 'otpauth';
+import { accounts } from '../db/schema';
+import { PiiVault } from '../pii/vault';
+import { Conflict, RateLimited, Unauthorized, ValidationFailed } from '../shared/errors';
 import type { Actor } from './actor';
 import { hashPassword, verifyAgainstNothing, verifyPassword } from './password';
 import * as q from './queries';
@@ -57,6 +61,18 @@ export async function login(ctx: Ctx & Partial<Pick<AppContext, 'redis'>>, body:
     await recordAudit(ctx.db, { actorId: account.id, action: 'auth.login_failed', details: { reason: 'wrong_password' }, ...meta });
     throw new Unauthorized('invalid credentials');
   }
+  if (account.totpEnabledAt && account.totpSecretEnc) {
+    if (!body.code) throw new Unauthorized('second factor needed', [{ path: 'body.code', message: 'errors:detail.totp.required' }]);
+    const step = totpStep(ctx, account.totpSecretEnc, body.code, now);
+    // A wrong code counts like a wrong password; a code already used is refused.
+    if (step === null || (account.totpLastStep !== null && step <= account.totpLastStep)) {
+      await q.recordFailedLogin(ctx.db, account.id, LOCK_AFTER_FAILURES, new Date(now.getTime() + LOCK_MINUTES * 60_000));
+      await ipFailures(ctx, meta.ip, true);
+      await recordAudit(ctx.db, { actorId: account.id, action: 'auth.login_failed', details: { reason: 'wrong_code' }, ...meta });
+      throw new Unauthorized('invalid second factor', [{ path: 'body.code', message: 'errors:detail.totp.invalid' }]);
+    }
+    await ctx.db.update(accounts).set({ totpLastStep: step }).where(eq(accounts.id, account.id));
+  }
   await q.resetFailedLogins(ctx.db, account.id);
   const token = newToken();
   const expiresAt = new Date(now.getTime() + ctx.config.auth.tokenTtlHours * 3600_000);
@@ -77,7 +93,8 @@ export async function authenticate(ctx: Ctx, token: string): Promise<Actor | und
   const row = await q.findLiveSession(ctx.db, tokenDigest(ctx.config.secrets.tokenSecret, token), ctx.clock.now());
   if (!row) return undefined;
   const a = row.account;
-  return { accountId: a.id, username: a.username, role: a.role, regionCode: a.regionCode, stationId: a.stationId, canRevealPii: a.canRevealPii };
+  const needsSecondFactor = ctx.config.auth.adminTotp === 'required' && a.role !== 'station' && !a.totpEnabledAt;
+  return { accountId: a.id, username: a.username, role: a.role, regionCode: a.regionCode, stationId: a.stationId, canRevealPii: a.canRevealPii, ...(needsSecondFactor ? { needsSecondFactor } : {}) };
 }
 
 export async function getAccount(ctx: Pick<AppContext, 'db'>, id: string): Promise<AccountView> {
@@ -101,3 +118,37 @@ export async function purgeDeadSessions(ctx: Ctx): Promise<number> {
 }
 
 export { hashPassword };
+
+/** The TOTP of an account's secret (30-second steps, 6 digits, SHA-1: what authenticator apps expect). */
+function totpOf(secretBase32: string, label: string): TOTP {
+  return new TOTP({ issuer: 'bangfu', label, secret: Secret.fromBase32(secretBase32), digits: 6, period: 30, algorithm: 'SHA1' });
+}
+
+/** The time step a code matches (one step either side, for clocks a little apart), or null. */
+function totpStep(ctx: Pick<AppContext, 'config'>, secretEnc: string, code: string, now: Date): number | null {
+  const vault = new PiiVault(ctx.config.secrets.piiKey);
+  const delta = totpOf(vault.decrypt(secretEnc), 'x').validate({ token: code, timestamp: now.getTime(), window: 1 });
+  return delta === null ? null : Math.floor(now.getTime() / 30_000) + delta;
+}
+
+/** Starts setting up the second factor: a new secret, kept encrypted, for the authenticator app. */
+export async function setupTotp(ctx: Ctx, actor: Actor) {
+  const [a] = await ctx.db.select().from(accounts).where(eq(accounts.id, actor.accountId));
+  if (a!.totpEnabledAt) throw new Conflict('already set up', [{ path: 'account', message: 'errors:detail.totp.enabled' }]);
+  const secret = new Secret({ size: 20 }).base32;
+  await ctx.db.update(accounts).set({ totpSecretEnc: new PiiVault(ctx.config.secrets.piiKey).encrypt(secret) }).where(eq(accounts.id, a!.id));
+  return { secret, otpauthUrl: totpOf(secret, a!.username).toString() };
+}
+
+/** Turns the second factor on once a code from the app matches. */
+export async function enableTotp(ctx: Ctx, actor: Actor, code: string, meta: RequestMeta) {
+  const [a] = await ctx.db.select().from(accounts).where(eq(accounts.id, actor.accountId));
+  if (a!.totpEnabledAt) throw new Conflict('already set up', [{ path: 'account', message: 'errors:detail.totp.enabled' }]);
+  if (!a!.totpSecretEnc) throw new Conflict('not set up', [{ path: 'account', message: 'errors:detail.totp.not_started' }]);
+  const now = ctx.clock.now();
+  const step = totpStep(ctx, a!.totpSecretEnc, code, now);
+  if (step === null) throw new ValidationFailed('wrong code', [{ path: 'body.code', message: 'errors:detail.totp.invalid' }]);
+  await ctx.db.update(accounts).set({ totpEnabledAt: now, totpLastStep: step }).where(eq(accounts.id, a!.id));
+  await recordAudit(ctx.db, { actorId: a!.id, action: 'auth.totp_enabled', regionCode: a!.regionCode, ...meta });
+  return { enabled: true };
+}

@@ -3,7 +3,7 @@ import { OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openap
 import type Koa from 'koa';
 import { z } from 'zod';
 import type { Actor } from '../access/actor';
-import { Unauthorized, ValidationFailed } from '../shared/errors';
+import { Forbidden, Unauthorized, ValidationFailed } from '../shared/errors';
 import type { RequestState } from './state';
 import { zodDetails } from './zod-details';
 
@@ -38,6 +38,8 @@ export interface RouteSpec<B extends AnyObject | undefined, Q extends AnyObject 
   tags: string[];
   /** `public` routes need no token; every other route needs a staff token. */
   auth: 'public' | 'staff';
+  /** Open to an administrator who has yet to set up the required second factor (setting it up, signing out). */
+  beforeSecondFactor?: boolean;
   body?: B;
   query?: Q;
   params?: P;
@@ -76,6 +78,9 @@ export class Api {
         const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
         const actor = token ? await this.authenticate(token) : undefined;
         if (!actor) throw new Unauthorized('missing or invalid token');
+        if (actor.needsSecondFactor && !spec.beforeSecondFactor) {
+          throw new Forbidden('second factor required', [{ path: 'account', message: 'errors:detail.totp.setup_required' }]);
+        }
         ctx.state.actor = actor;
       }
       const parse = (schema: z.ZodType | undefined, value: unknown, where: string) => {

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { and, eq, sql } from 'drizzle-orm';
 import request from 'supertest';
+import { Secret, TOTP } from 'otpauth';
 import { Conversation } from '../../bots/conversation';
 import { auditLog, consents, deliveries, identities } from '../../src/db/schema';
 import { Generator } from '../../src/demo/synthetic';
@@ -157,5 +158,51 @@ describe('privacy: consent, least data, nothing in clear, an append-only audit',
     const readable = stdout.replace(/\\\\x([0-9a-f]+)/g, (_, hex: string) => Buffer.from(hex, 'hex').toString('utf8'));
     expect(leaks(readable)).toEqual([]);
     expect(leaks(h.logs.text(), [someone.idNumber as string, someone.phone as string, station.token, PASSWORD])).toEqual([]);
+  });
+
+  describe('a second factor for administrators (ADMIN_TOTP=required)', () => {
+    let h2: Harness;
+    const clock2 = new ManualClock(NOON);
+    beforeAll(async () => {
+      h2 = await createHarness({ clock: clock2, env: { ADMIN_TOTP: 'required' } });
+      await seedRegions(h2.ctx.db);
+    });
+    afterAll(() => h2.close());
+
+    it('lets an administrator in only to set it up, then asks for a fresh code at every sign-in', async () => {
+      const app = appOf(h2);
+      const account = await makeAccount(h2.ctx.db, { role: 'county', regionCode: REGIONS.countyA.code });
+      const login = (code?: string) => request(app).post('/api/v1/auth/login').send({ username: account.username, password: PASSWORD, ...(code ? { code } : {}) });
+      const first = await login();
+      expect(first.status).toBe(200);
+      const auth = (t: request.Test) => t.set('Authorization', `Bearer ${first.body.token}`);
+      const blocked = await auth(request(app).get('/api/v1/workers'));
+      expect(blocked.status).toBe(403);
+      expect(blocked.body.error.details[0].message).toContain('两步验证');
+      expect((await auth(request(app).get('/api/v1/auth/me'))).status).toBe(200);
+
+      const setup = await auth(request(app).post('/api/v1/auth/totp/setup'));
+      expect(setup.status).toBe(200);
+      expect(setup.body.otpauthUrl).toMatch(/^otpauth:\/\/totp\/bangfu:/);
+      const totp = new TOTP({ issuer: 'bangfu', label: account.username, secret: Secret.fromBase32(setup.body.secret) });
+      const at = (ms: number) => totp.generate({ timestamp: clock2.now().getTime() + ms });
+      expect((await auth(request(app).post('/api/v1/auth/totp/enable')).send({ code: '123456' === at(0) ? '654321' : '123456' })).status).toBe(400);
+      expect((await auth(request(app).post('/api/v1/auth/totp/enable')).send({ code: at(0) })).body).toEqual({ enabled: true });
+      expect((await auth(request(app).get('/api/v1/workers'))).status).toBe(200);
+
+      const noCode = await login();
+      expect(noCode.status).toBe(401);
+      expect(noCode.body.error.details[0].path).toBe('body.code');
+      clock2.set(new Date(new Date(NOON).getTime() + 60_000));
+      const fresh = at(0);
+      expect((await login(fresh === '000000' ? '111111' : '000000')).status).toBe(401);
+      expect((await login(fresh)).status).toBe(200);
+      // The same code a second time is refused.
+      expect((await login(fresh)).status).toBe(401);
+      // A station account is not asked for one.
+      const clerk = await makeAccount(h2.ctx.db, { regionCode: REGIONS.countyA.code });
+      const signed = await request(app).post('/api/v1/auth/login').send({ username: clerk.username, password: PASSWORD });
+      expect((await request(app).get('/api/v1/workers').set('Authorization', `Bearer ${signed.body.token}`)).status).toBe(200);
+    });
   });
 });

@@ -41,6 +41,11 @@ export const accounts = pgTable(
     /** May see ID and phone numbers unmasked (each such read is audited). */
     canRevealPii: boolean('can_reveal_pii').notNull().default(false),
     failedLogins: integer('failed_logins').notNull().default(0),
+    /** The second factor (TOTP): its secret, encrypted; set up first, enabled once a code has matched. */
+    totpSecretEnc: text('totp_secret_enc'),
+    totpEnabledAt: timestamp('totp_enabled_at', { withTimezone: true }),
+    /** The last time step a code was accepted for, so a code is used once. */
+    totpLastStep: integer('totp_last_step'),
     lockedUntil: timestamp('locked_until', { withTimezone: true }),
     disabledAt: timestamp('disabled_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
