@@ -9,6 +9,7 @@ import type { AppContext } from '../context';
 import { employmentRecords, workers } from '../db/schema';
 import { Forbidden, ValidationFailed } from '../shared/errors';
 import { inRegion } from './queries';
+import { useApproval } from './export-approvals';
 import { toWord } from './vocab';
 
 type Ctx = Pick<AppContext, 'db' | 'pii' | 'clock' | 'logger'>;
@@ -20,6 +21,9 @@ export interface ExportFilter {
   employed?: boolean;
   reveal?: boolean;
   purpose?: string;
+  /** The approval of an unmasked export (see export-approvals.ts). */
+  approval?: string;
+  approvedBy?: string;
 }
 
 /** 农村贫困劳动力就业信息表 (seed 003) columns, then the register's own additions. */
@@ -31,12 +35,15 @@ const PAGE = 2000;
  * states a purpose; either way the export is written to the audit log with its row count.
  */
 export async function exportWorkers(ctx: Ctx, actor: Actor, f: ExportFilter, t: TFunction, meta: { requestId?: string; ip?: string }): Promise<PassThrough> {
-  const scope = f.regionCode ?? actor.regionCode;
-  if (!inScope(actor, scope)) throw new Forbidden('region outside scope', [{ path: 'query.regionCode', message: 'errors:detail.region_out_of_scope' }]);
   if (f.reveal) {
     if (!actor.canRevealPii) throw new Forbidden('may not reveal personal data');
-    if (!f.purpose) throw new ValidationFailed('purpose required', [{ path: 'query.purpose', message: 'errors:detail.purpose_required' }]);
+    // Unmasked in bulk only with a second administrator's approval, used once; it fixes what is exported.
+    if (!f.approval) throw new ValidationFailed('approval required', [{ path: 'query.approval', message: 'errors:detail.export.approval_required' }]);
+    const approved = await useApproval(ctx, actor, f.approval);
+    f = { ...approved.filter, regionCode: approved.regionCode, reveal: true, purpose: approved.purpose, approval: approved.id, approvedBy: approved.decidedBy ?? undefined };
   }
+  const scope = f.regionCode ?? actor.regionCode;
+  if (!inScope(actor, scope)) throw new Forbidden('region outside scope', [{ path: 'query.regionCode', message: 'errors:detail.region_out_of_scope' }]);
   const where = and(
     inRegion(workers.regionCode, scope),
     eq(workers.status, 'active'),
@@ -62,7 +69,7 @@ export async function exportWorkers(ctx: Ctx, actor: Actor, f: ExportFilter, t: 
     action: 'export.workers',
     entity: 'worker',
     regionCode: scope,
-    details: { masked: !f.reveal, ...(f.purpose ? { purpose: f.purpose } : {}), filter: { category: f.category, laborCapacity: f.laborCapacity, employed: f.employed } },
+    details: { masked: !f.reveal, ...(f.purpose ? { purpose: f.purpose } : {}), ...(f.approval ? { approval: f.approval, approvedBy: f.approvedBy } : {}), filter: { category: f.category, laborCapacity: f.laborCapacity, employed: f.employed } },
     ...meta,
   });
 

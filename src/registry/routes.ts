@@ -22,7 +22,10 @@ import {
   ExportQuery,
   ConsentInput,
   ConsentView,
+  ExportRequestInput,
+  ExportRequestView,
 } from './schemas';
+import * as approvals from './export-approvals';
 import * as consent from './consent';
 import * as service from './service';
 import { exportWorkers } from './export';
@@ -31,6 +34,22 @@ export function registryRoutes(api: Api, ctx: AppContext): void {
   const meta = requestMeta;
   const tags = ['registry'];
 
+  api.route({
+    method: 'post', path: '/exports/requests', summary: 'Ask for an unmasked export (permission needed); a second administrator approves it', tags, auth: 'staff',
+    body: ExportRequestInput, response: ExportRequestView,
+    handler: ({ actor, body, koa }) => approvals.requestExport(ctx, actor, body, meta(koa)),
+  });
+  api.route({ method: 'get', path: '/exports/requests', summary: 'Export requests of your region and their state', tags, auth: 'staff', response: z.object({ items: z.array(ExportRequestView) }), handler: ({ actor }) => approvals.listExportRequests(ctx, actor) });
+  api.route({
+    method: 'post', path: '/exports/requests/:id/approve', summary: `Approve another administrator's export request (usable once within ${approvals.APPROVAL_HOURS} hours)`, tags, auth: 'staff', status: 200,
+    params: IdParams, response: ExportRequestView,
+    handler: ({ actor, params, koa }) => approvals.decideExport(ctx, actor, params.id, true, meta(koa)),
+  });
+  api.route({
+    method: 'post', path: '/exports/requests/:id/reject', summary: "Refuse another administrator's export request", tags, auth: 'staff', status: 200,
+    params: IdParams, response: ExportRequestView,
+    handler: ({ actor, params, koa }) => approvals.decideExport(ctx, actor, params.id, false, meta(koa)),
+  });
   api.route({
     method: 'get', path: '/workers/:id/consent', summary: "A person's consent to matching and messages, with every answer recorded", tags, auth: 'staff',
     params: IdParams, response: ConsentView,
@@ -120,7 +139,7 @@ export function exportRoutes(api: Api, ctx: AppContext): void {
   api.route({
     method: 'get',
     path: '/exports/workers',
-    summary: '农村贫困劳动力就业信息表 as XLSX for a region and filter; masked unless `reveal=true` with a `purpose` (permission needed, audited)',
+    summary: '农村贫困劳动力就业信息表 as XLSX for a region and filter; masked unless `reveal=true` with an `approval` a second administrator gave (audited)',
     tags: ['registry'],
     auth: 'staff',
     query: ExportQuery,

@@ -197,10 +197,38 @@ export const ExportQuery = z
     category: z.enum(CATEGORY).optional(),
     laborCapacity: z.enum(LABOR_CAPACITY).optional(),
     employed: bool.optional(),
-    reveal: bool.optional(),
+    reveal: bool.optional().meta({ description: 'Unmasked: needs `approval`, the id of an export request a second administrator approved' }),
     purpose: text(200).min(4).optional(),
+    approval: z.uuid().optional(),
   })
   .strict();
+
+export const ExportRequestInput = z
+  .object({
+    regionCode: RegionCode.optional(),
+    category: z.enum(CATEGORY).optional(),
+    laborCapacity: z.enum(LABOR_CAPACITY).optional(),
+    employed: z.boolean().optional(),
+    purpose: text(200).min(4).meta({ description: 'Why the unmasked data is needed; kept with the export in the audit log' }),
+  })
+  .strict()
+  .meta({ id: 'ExportRequestInput' });
+
+export const ExportRequestView = z
+  .object({
+    id: z.uuid(),
+    requestedBy: z.uuid(),
+    regionCode: z.string(),
+    filter: z.record(z.string(), z.unknown()),
+    purpose: z.string(),
+    status: z.enum(['pending', 'approved', 'rejected', 'used']),
+    decidedBy: z.uuid().nullable(),
+    decidedAt: z.string().nullable(),
+    expiresAt: z.string().nullable(),
+    usedAt: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'ExportRequest' });
 
 export const ConsentInput = z
   .object({

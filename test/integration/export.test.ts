@@ -27,6 +27,7 @@ describe('exporting the official form', () => {
   let app: App;
   let station: Staff;
   let revealer: Staff;
+  let approver: Staff;
   const ids: string[] = [];
 
   beforeAll(async () => {
@@ -34,7 +35,8 @@ describe('exporting the official form', () => {
     await seedRegions(h.ctx.db);
     app = appOf(h);
     station = await signIn(h, app, { regionCode: REGIONS.countyA.code });
-    revealer = await signIn(h, app, { regionCode: REGIONS.countyA.code, canRevealPii: true });
+    revealer = await signIn(h, app, { role: 'county', regionCode: REGIONS.countyA.code, canRevealPii: true });
+    approver = await signIn(h, app, { role: 'county', regionCode: REGIONS.countyA.code, canRevealPii: true });
     for (const [name, laborCapacity] of [['甲', 'full'], ['乙', 'weak'], ['丙', 'none']] as const) {
       const idNumber = validIdNumber();
       ids.push(idNumber);
@@ -70,19 +72,39 @@ describe('exporting the official form', () => {
     expect((await rowsOf(res.body as Buffer)).slice(2).map((r) => r[1])).toEqual(['乙']);
   });
 
-  it('unmasked only with the permission and a purpose, and then it can be imported again unchanged', async () => {
-    expect((await station.get(`/api/v1/exports/workers?reveal=true&purpose=${encodeURIComponent('年度就业核对')}`)).status).toBe(403);
-    expect((await revealer.get('/api/v1/exports/workers?reveal=true')).status).toBe(400);
+  it('unmasked only with a second administrator’s approval, used once, and then it can be imported again unchanged', async () => {
+    expect((await station.post('/api/v1/exports/requests', { purpose: '年度就业核对' })).status).toBe(403);
+    // Without an approval, even with the permission and a purpose.
+    const bare = await revealer.get(`/api/v1/exports/workers?reveal=true&purpose=${encodeURIComponent('年度核对')}`);
+    expect(bare.status).toBe(400);
+    expect(bare.body.error.details[0].path).toBe('query.approval');
+
+    const asked = await revealer.post('/api/v1/exports/requests', { purpose: '年度核对' });
+    expect(asked.status).toBe(201);
+    expect(asked.body.status).toBe('pending');
+    expect((await revealer.get(`/api/v1/exports/workers?reveal=true&approval=${asked.body.id}`)).status).toBe(403);
+    // Nobody approves their own request.
+    expect((await revealer.post(`/api/v1/exports/requests/${asked.body.id}/approve`)).status).toBe(403);
+    const ok = await approver.post(`/api/v1/exports/requests/${asked.body.id}/approve`);
+    expect(ok.body).toMatchObject({ status: 'approved', decidedBy: approver.id });
+    // Only the one who asked may use it.
+    expect((await approver.get(`/api/v1/exports/workers?reveal=true&approval=${asked.body.id}`)).status).toBe(403);
+
     const res = await request(app)
-      .get(`/api/v1/exports/workers?reveal=true&purpose=${encodeURIComponent('年度核对')}`)
+      .get(`/api/v1/exports/workers?reveal=true&approval=${asked.body.id}`)
       .set('Authorization', `Bearer ${revealer.token}`)
       .buffer(true)
       .parse(binary);
+    expect(res.status).toBe(200);
     const rows = await rowsOf(res.body as Buffer);
     expect(rows.slice(2).map((r) => r[3]).sort()).toEqual([...ids].sort());
+    // Used once.
+    expect((await revealer.get(`/api/v1/exports/workers?reveal=true&approval=${asked.body.id}`)).status).toBe(403);
     const again = await request(app).post('/api/v1/imports?dryRun=true').set('Authorization', `Bearer ${station.token}`).attach('file', res.body as Buffer, 'roundtrip.xlsx');
     expect(again.body.counts).toEqual({ created: 0, updated: 0, unchanged: 3, rejected: 0 });
     const audits = await h.ctx.db.select().from(auditLog).where(eq(auditLog.action, 'export.workers'));
-    expect(audits.find((a) => a.details?.masked === false)).toMatchObject({ actorId: revealer.id, details: { purpose: '年度核对' } });
+    expect(audits.find((a) => a.details?.masked === false)).toMatchObject({ actorId: revealer.id, details: { purpose: '年度核对', approval: asked.body.id, approvedBy: approver.id } });
+    const listed = await approver.get('/api/v1/exports/requests');
+    expect(listed.body.items.find((r: { id: string }) => r.id === asked.body.id)).toMatchObject({ status: 'used' });
   });
 });

@@ -60,6 +60,7 @@ describe('a station in county A cannot reach anything in county B', () => {
       await countyB.post('/api/v1/trainings', { kind: 'upskilling', title: '县B培训', provider: '县B职校', regionCode: REGIONS.countyB.code, startDate: '2099-01-01', endDate: '2099-01-05', capacity: 10 })
     ).body.id;
     b.helpRequest = (await requestHelp(h.ctx, { workerId: b.worker!, regionCode: REGIONS.villageB.code, contact: 'wxid-county-b', context: [{ at: '2026-01-01T00:00:00Z', text: '县B求助' }] })).id;
+    b.exportRequest = (await countyB.post('/api/v1/exports/requests', { purpose: '县B年度核对' })).body.id;
     b.chatGroup = (await countyB.post('/api/v1/chat-groups', { name: '县B村民群', regionCode: REGIONS.villageB.code })).body.id;
     const policy = await countyB.post('/api/v1/policies', {
       key: 'county_b_bonus', title: { 'zh-CN': '县B务工奖励' }, summary: { 'zh-CN': '县B的奖励' }, audience: 'worker', benefit: { 'zh-CN': '500元', amountFen: 50000, unit: 'once' },
@@ -171,6 +172,10 @@ describe('a station in county A cannot reach anything in county B', () => {
     'post /api/v1/policies/{key}/notify': { run: (s) => s.post('/api/v1/policies/county_b_bonus/notify', { regionCode: REGIONS.countyB.code }), check: notFound },
     'get /api/v1/workers/{id}/policies': { run: (s) => s.get(`/api/v1/workers/${b.worker}/policies`), check: notFound },
     'get /api/v1/employers/{id}/policies': { run: (s) => s.get(`/api/v1/employers/${b.employer}/policies`), check: notFound },
+    'post /api/v1/exports/requests': { run: (s) => s.post('/api/v1/exports/requests', { regionCode: REGIONS.countyB.code, purpose: '越权导出' }), check: notFound },
+    'get /api/v1/exports/requests': { run: (s) => s.get('/api/v1/exports/requests'), check: (r) => { refusedOrEmpty(r); expect(r.text).not.toContain(b.exportRequest); } },
+    'post /api/v1/exports/requests/{id}/approve': { run: (s) => s.post(`/api/v1/exports/requests/${b.exportRequest}/approve`), check: notFound },
+    'post /api/v1/exports/requests/{id}/reject': { run: (s) => s.post(`/api/v1/exports/requests/${b.exportRequest}/reject`), check: notFound },
     'get /api/v1/workers/{id}/consent': { run: (s) => s.get(`/api/v1/workers/${b.worker}/consent`), check: notFound },
     'post /api/v1/workers/{id}/consent': { run: (s) => s.post(`/api/v1/workers/${b.worker}/consent`, { granted: false }), check: notFound },
     'get /api/v1/audit': { run: (s) => s.get('/api/v1/audit?pageSize=200'), check: refusedOrEmpty },
@@ -215,6 +220,7 @@ describe('a station in county A cannot reach anything in county B', () => {
     expect((await countyB.get('/api/v1/help-requests')).body.items.find((r: { id: string }) => r.id === b.helpRequest)).toMatchObject({ status: 'open', note: null });
     expect((await countyB.get('/api/v1/policies/county_b_bonus')).body).toMatchObject({ version: 1, title: { 'zh-CN': '县B务工奖励' } });
     expect((await countyB.get('/api/v1/policies/county_b_bonus/eligible?notTold=false')).body.total).toBe(1);
+    expect((await countyB.get('/api/v1/exports/requests')).body.items[0]).toMatchObject({ id: b.exportRequest, status: 'pending' });
     expect((await countyB.get('/api/v1/chat-groups')).body.items.map((g: { id: string }) => g.id)).toEqual([b.chatGroup]);
     const followUps = (await countyB.get(`/api/v1/workers/${b.worker}/follow-ups`)).body.items;
     // The retention follow-up from the job recorded above (long past, so completed), and the one B started.
