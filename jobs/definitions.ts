@@ -10,6 +10,8 @@ export const queueDefinitions = {
     concurrency: 1,
     jobs: {
       'purge-sessions': z.object({}).strict(),
+      /** People who left the programme RETENTION_YEARS ago lose what identifies them. */
+      'anonymise-departed': z.object({}).strict(),
     },
   },
   /** The odd-job market's clocks: posts past their date, gig pay past due. */
@@ -87,6 +89,7 @@ export function payloadSchema<Q extends QueueName, J extends JobName<Q>>(queue: 
 /** Recurring jobs: one scheduler per entry, upserted on start (so a restart never doubles them). */
 export const schedules: ReadonlyArray<{ id: string; queue: QueueName; job: string; pattern: string; tz: string }> = [
   { id: 'purge-sessions-hourly', queue: 'maintenance', job: 'purge-sessions', pattern: '17 * * * *', tz: 'Asia/Shanghai' },
+  { id: 'anonymise-departed-daily', queue: 'maintenance', job: 'anonymise-departed', pattern: '30 3 * * *', tz: 'Asia/Shanghai' },
   { id: 'expire-vacancies', queue: 'market', job: 'expire-vacancies', pattern: '*/10 * * * *', tz: 'Asia/Shanghai' },
   { id: 'wage-overdue', queue: 'market', job: 'wage-overdue', pattern: '5 * * * *', tz: 'Asia/Shanghai' },
   { id: 'sweep-deliveries', queue: 'outreach', job: 'sweep-deliveries', pattern: '* * * * *', tz: 'Asia/Shanghai' },

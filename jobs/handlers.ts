@@ -3,6 +3,7 @@ import { deliver, fanOut, markExhausted, postToGroup, sweepDeliveries } from '..
 import { processChannels } from '../src/outreach/registry';
 import { fireStep, sweepFollowUps } from '../src/outreach/follow-ups';
 import { purgeDeadSessions } from '../src/access/service';
+import { anonymiseDeparted } from '../src/registry/retention';
 import { executeImport } from '../src/registry/import/service';
 import { openOverdueWageCases } from '../src/market/applications';
 import { expireVacancies } from '../src/market/vacancies';
@@ -20,6 +21,12 @@ export type HandlerMap = { [Q in QueueName]: { [J in JobName<Q>]: Handler<Q, J> 
 export const handlers: HandlerMap = {
   maintenance: {
     'purge-sessions': async (_payload, ctx) => ({ deleted: await purgeDeadSessions(ctx) }),
+    'anonymise-departed': async (_payload, ctx) => {
+      // In rounds, so a large backlog never holds one long transaction.
+      let total = 0;
+      for (let n = await anonymiseDeparted(ctx); n > 0; n = await anonymiseDeparted(ctx)) total += n;
+      return { anonymised: total };
+    },
   },
   market: {
     'expire-vacancies': async (_p, ctx) => ({ expired: await expireVacancies(ctx) }),

@@ -93,6 +93,7 @@ const envSchema = z.object({
     .regex(/^(\d{2}|\d{4}|\d{6})$/, 'expected a province (2 digits), prefecture (4) or county (6) code such as 5325')
     .default('5325'),
   DEMO_DATA: z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' }).optional(),
+  RETENTION_YEARS: int(1, 50, 3),
   ADMIN_TOTP: z.enum(['required', 'optional'], { error: 'expected required or optional' }).optional(),
   TOKEN_TTL_HOURS: int(1, 24 * 30, 12),
   BODY_LIMIT_KB: int(1, 50 * 1024, 1024),
@@ -151,6 +152,8 @@ export interface Config {
   queueLockMs: number;
   /** Mini-program subscribe messages sent per second at most, across all worker processes. */
   miniProgramSendsPerSecond: number;
+  /** Years after their last activity that people who left the programme are anonymised. */
+  retentionYears: number;
   bot: { puppet: string; puppetToken: string | undefined; name: string; sendIntervalMs: number };
   /** The WeChat mini-program, for subscribe messages (订阅消息); absent when not configured. */
   wechat: { apiBase: string; appId: string; appSecret: string; templateId: string } | undefined;
@@ -219,6 +222,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     queueLockMs: e.QUEUE_LOCK_MS,
     miniProgramSendsPerSecond: e.MINI_PROGRAM_SENDS_PER_SECOND,
+    retentionYears: e.RETENTION_YEARS,
     market: { radiusKm: e.MATCH_RADIUS_KM },
     wechat:
       e.WECHAT_APP_ID && e.WECHAT_APP_SECRET && e.WECHAT_TEMPLATE_ID

@@ -4,12 +4,13 @@ import { and, eq, sql } from 'drizzle-orm';
 import request from 'supertest';
 import { Secret, TOTP } from 'otpauth';
 import { Conversation } from '../../bots/conversation';
-import { auditLog, consents, deliveries, identities } from '../../src/db/schema';
+import { auditLog, consents, deliveries, employmentRecords, identities, workers } from '../../src/db/schema';
 import { Generator } from '../../src/demo/synthetic';
 import { writeHouseholds } from '../../src/demo/write';
 import { logChannel } from '../../src/outreach/channels';
 import { deliver, fanOut } from '../../src/outreach/service';
 import { parseResidentId } from '../../src/pii/resident-id';
+import { anonymiseDeparted } from '../../src/registry/retention';
 import { ManualClock } from '../../src/shared/clock';
 import { startWorkers } from '../../jobs/workers';
 import { appOf, signIn, type Staff } from '../helpers/api';
@@ -158,6 +159,43 @@ describe('privacy: consent, least data, nothing in clear, an append-only audit',
     const readable = stdout.replace(/\\\\x([0-9a-f]+)/g, (_, hex: string) => Buffer.from(hex, 'hex').toString('utf8'));
     expect(leaks(readable)).toEqual([]);
     expect(leaks(h.logs.text(), [someone.idNumber as string, someone.phone as string, station.token, PASSWORD])).toEqual([]);
+  });
+
+  it("gives a person their own data on request, and anonymises those who left the programme three years after they were last heard of", async () => {
+    const revealer = await signIn(h, appOf(h), { role: 'county', regionCode: REGIONS.countyA.code, canRevealPii: true });
+    const input = workerInput({ name: '将离开者', homeLat: 23.2, homeLng: 102.8 });
+    const w = (await station.post('/api/v1/workers', input)).body;
+    await station.post(`/api/v1/workers/${w.id}/employment`, { employerName: '县城超市', placeRegionCode: REGIONS.countyA.code, startDate: '2026-01-01' });
+    await h.ctx.db.insert(identities).values({ workerId: w.id, kind: 'wechat_contact', value: 'wxid-leaving' });
+
+    expect((await station.get(`/api/v1/workers/${w.id}/personal-data?purpose=${encodeURIComponent('本人查询')}`)).status).toBe(403);
+    const mine = await revealer.get(`/api/v1/workers/${w.id}/personal-data?purpose=${encodeURIComponent('本人查询')}`);
+    expect(mine.status).toBe(200);
+    expect(mine.body.person).toMatchObject({ name: '将离开者', idNumber: input.idNumber, phone: input.phone });
+    expect(mine.body.employment).toHaveLength(1);
+    expect(mine.body.consents).toHaveLength(1);
+    const read = await h.ctx.db.select().from(auditLog).where(and(eq(auditLog.action, 'worker.personal_data'), eq(auditLog.entityId, w.id)));
+    expect(read[0]).toMatchObject({ actorId: revealer.id, details: { purpose: '本人查询' } });
+
+    const stays = (await station.post('/api/v1/workers', workerInput({ name: '近期离开者' }))).body;
+    expect((await station.post(`/api/v1/workers/${w.id}/leave`, { reason: '迁往外省' })).status).toBe(200);
+    expect((await station.post(`/api/v1/workers/${w.id}/leave`, { reason: '迁往外省' })).status).toBe(409);
+    clock.set('2028-06-01T04:00:00Z');
+    expect((await signIn(h, appOf(h), { regionCode: REGIONS.countyA.code }).then((s) => s.post(`/api/v1/workers/${stays.id}/leave`, { reason: '不再纳入' }))).status).toBe(200);
+    // Three years after the first one left: only they are anonymised.
+    clock.set('2029-06-02T04:00:00Z');
+    expect(await anonymiseDeparted(h.ctx)).toBe(1);
+    expect(await anonymiseDeparted(h.ctx)).toBe(0);
+    const [gone] = await h.ctx.db.select().from(workers).where(eq(workers.id, w.id));
+    expect(gone).toMatchObject({ name: '已匿名', phoneEnc: null, phoneMasked: null, homeLat: null, idNumberMasked: '******************', status: 'left', regionCode: w.regionCode });
+    expect(gone!.birthDate.slice(4)).toBe('-01-01');
+    expect(await h.ctx.db.select().from(identities).where(eq(identities.workerId, w.id))).toHaveLength(0);
+    // The figures keep their numbers: the job is still counted, without the place.
+    const jobs = await h.ctx.db.select().from(employmentRecords).where(eq(employmentRecords.workerId, w.id));
+    expect(jobs).toHaveLength(1);
+    const [kept] = await h.ctx.db.select().from(workers).where(eq(workers.id, stays.id));
+    expect(kept!.name).toBe('近期离开者');
+    clock.set(NOON);
   });
 
   describe('a second factor for administrators (ADMIN_TOTP=required)', () => {

@@ -73,6 +73,7 @@ describe('queues', () => {
       handlers: {
         ...handlers,
         maintenance: {
+          ...handlers.maintenance,
           'purge-sessions': async () => {
             started();
             await new Promise((r) => setTimeout(r, 300));
@@ -100,6 +101,6 @@ describe('queues', () => {
     await h.ctx.queues.installSchedules();
     await h.ctx.queues.installSchedules();
     const schedulers = await h.ctx.queues.queue('maintenance').getJobSchedulers();
-    expect(schedulers.map((s) => s.key)).toEqual(['purge-sessions-hourly']);
+    expect(schedulers.map((s) => s.key).sort()).toEqual(['anonymise-departed-daily', 'purge-sessions-hourly']);
   });
 });

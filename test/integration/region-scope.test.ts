@@ -176,6 +176,8 @@ describe('a station in county A cannot reach anything in county B', () => {
     'get /api/v1/exports/requests': { run: (s) => s.get('/api/v1/exports/requests'), check: (r) => { refusedOrEmpty(r); expect(r.text).not.toContain(b.exportRequest); } },
     'post /api/v1/exports/requests/{id}/approve': { run: (s) => s.post(`/api/v1/exports/requests/${b.exportRequest}/approve`), check: notFound },
     'post /api/v1/exports/requests/{id}/reject': { run: (s) => s.post(`/api/v1/exports/requests/${b.exportRequest}/reject`), check: notFound },
+    'post /api/v1/workers/{id}/leave': { run: (s) => s.post(`/api/v1/workers/${b.worker}/leave`, { reason: '越权登记' }), check: notFound },
+    'get /api/v1/workers/{id}/personal-data': { run: (s) => s.get(`/api/v1/workers/${b.worker}/personal-data?purpose=${encodeURIComponent('越权查询')}`), check: notFound },
     'get /api/v1/workers/{id}/consent': { run: (s) => s.get(`/api/v1/workers/${b.worker}/consent`), check: notFound },
     'post /api/v1/workers/{id}/consent': { run: (s) => s.post(`/api/v1/workers/${b.worker}/consent`, { granted: false }), check: notFound },
     'get /api/v1/audit': { run: (s) => s.get('/api/v1/audit?pageSize=200'), check: refusedOrEmpty },
@@ -216,6 +218,7 @@ describe('a station in county A cannot reach anything in county B', () => {
     expect((await countyB.get(`/api/v1/employers/${b.employer}`)).body.name).toBe('县B企业');
     expect((await countyB.get(`/api/v1/broadcasts/${b.broadcast}`)).body.status).toBe('scheduled');
     expect((await countyB.get(`/api/v1/workers/${b.worker}/subscription`)).body.unsubscribedAll).toBe(false);
+    expect((await countyB.get(`/api/v1/workers/${b.worker}`)).body.status).toBe('active');
     expect((await countyB.get(`/api/v1/workers/${b.worker}/consent`)).body).toMatchObject({ granted: true, history: [expect.objectContaining({ granted: true, channel: 'station_form' })] });
     expect((await countyB.get('/api/v1/help-requests')).body.items.find((r: { id: string }) => r.id === b.helpRequest)).toMatchObject({ status: 'open', note: null });
     expect((await countyB.get('/api/v1/policies/county_b_bonus')).body).toMatchObject({ version: 1, title: { 'zh-CN': '县B务工奖励' } });

@@ -1,0 +1,110 @@
+import { and, eq, inArray, lt, sql } from 'drizzle-orm';
+import { assertInScope, type Actor } from '../access/actor';
+import { recordAudit } from '../audit/service';
+import type { AppContext } from '../context';
+import type { Db } from '../db/client';
+import {
+  applications,
+  consents,
+  employmentRecords,
+  enrolments,
+  followUps,
+  followUpSteps,
+  helpRequests,
+  identities,
+  subscriptions,
+  trainingRecords,
+  wageCases,
+  workers,
+} from '../db/schema';
+import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
+
+type Meta = { requestId?: string; ip?: string };
+
+async function scoped(db: Db, actor: Actor, id: string) {
+  const [w] = await db.select().from(workers).where(eq(workers.id, id));
+  if (!w) throw new NotFound('worker', id);
+  assertInScope(actor, w.regionCode, 'worker', id);
+  return w;
+}
+
+/** The person has left the programme (moved away, no longer covered): nothing more is sent to them. */
+export async function markLeft(ctx: Pick<AppContext, 'db' | 'clock'>, actor: Actor, id: string, reason: string, meta: Meta) {
+  const w = await scoped(ctx.db, actor, id);
+  if (w.status === 'left') throw new Conflict('already left', [{ path: 'worker', message: 'errors:detail.retention.already_left' }]);
+  const now = ctx.clock.now();
+  await ctx.db.update(workers).set({ status: 'left', updatedAt: now, lastActivityAt: now, version: sql`${workers.version} + 1` }).where(eq(workers.id, id));
+  await ctx.db.update(followUps).set({ status: 'stopped', stopReason: 'left', updatedAt: now }).where(and(eq(followUps.workerId, id), eq(followUps.status, 'active')));
+  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'worker.leave', entity: 'worker', entityId: id, regionCode: w.regionCode, details: { reason }, ...meta });
+  return { id, status: 'left' as const };
+}
+
+/**
+ * PIPL Art. 19: kept no longer than needed. People who left the programme and have not been heard of
+ * for RETENTION_YEARS lose everything that identifies them: name, ID and phone numbers, birth day,
+ * home location, chat bindings, free text. What the figures need stays: region, category, labour
+ * capacity, sex, year of birth, and the employment and training records (counts, dates, places).
+ */
+export async function anonymiseDeparted(ctx: Pick<AppContext, 'db' | 'clock' | 'config'>, limit = 500): Promise<number> {
+  const cutoff = new Date(ctx.clock.now());
+  cutoff.setUTCFullYear(cutoff.getUTCFullYear() - ctx.config.retentionYears);
+  const due = await ctx.db
+    .select({ id: workers.id, regionCode: workers.regionCode })
+    .from(workers)
+    .where(and(eq(workers.status, 'left'), lt(workers.lastActivityAt, cutoff), sql`${workers.name} <> '已匿名'`))
+    .limit(limit);
+  if (!due.length) return 0;
+  const ids = due.map((w) => w.id);
+  await ctx.db.transaction(async (tx) => {
+    await tx.execute(sql`
+      update workers set name = '已匿名', id_number_enc = '', id_number_hash = 'anon:' || id::text, id_number_masked = '******************',
+        phone_enc = null, phone_hash = null, phone_masked = null, ethnicity = null, political_status = null, education = null, health = null,
+        birth_date = date_trunc('year', birth_date)::date, home_lat = null, home_lng = null, skills = '{}', service_needs = '{}', pay_floor_fen = null,
+        content_hash = null, consent = false, updated_at = now(), version = version + 1
+      where id = any(${sql.param(ids)}::uuid[])`);
+    await tx.delete(identities).where(inArray(identities.workerId, ids));
+    await tx.delete(subscriptions).where(inArray(subscriptions.workerId, ids));
+    await tx.update(helpRequests).set({ context: [] }).where(inArray(helpRequests.workerId, ids));
+    await tx.update(wageCases).set({ description: null }).where(inArray(wageCases.workerId, ids));
+    await tx.update(employmentRecords).set({ place: null }).where(inArray(employmentRecords.workerId, ids));
+  });
+  for (const w of due) await recordAudit(ctx.db, { action: 'worker.anonymise', entity: 'worker', entityId: w.id, regionCode: w.regionCode, details: { afterYears: ctx.config.retentionYears } });
+  return due.length;
+}
+
+/**
+ * PIPL Art. 45: what the register holds about a person, for the person, in full (ID and phone numbers
+ * unmasked). Staff with the permission give it out with the stated purpose; the read is audited.
+ */
+export async function personalData(ctx: Pick<AppContext, 'db' | 'pii'>, actor: Actor, id: string, purpose: string, meta: Meta) {
+  if (!actor.canRevealPii) throw new Forbidden('may not reveal personal data', [{ path: 'account', message: 'errors:detail.export.no_permission' }]);
+  if (!purpose) throw new ValidationFailed('purpose required', [{ path: 'query.purpose', message: 'errors:detail.purpose_required' }]);
+  const w = await scoped(ctx.db, actor, id);
+  const [jobs, trainings, enrolled, apps, consentRows, doors, subs] = await Promise.all([
+    ctx.db.select().from(employmentRecords).where(eq(employmentRecords.workerId, id)),
+    ctx.db.select().from(trainingRecords).where(eq(trainingRecords.workerId, id)),
+    ctx.db.select().from(enrolments).where(eq(enrolments.workerId, id)),
+    ctx.db.select().from(applications).where(eq(applications.workerId, id)),
+    ctx.db.select().from(consents).where(eq(consents.workerId, id)),
+    ctx.db.select({ kind: identities.kind, createdAt: identities.createdAt }).from(identities).where(eq(identities.workerId, id)),
+    ctx.db.select().from(subscriptions).where(eq(subscriptions.workerId, id)),
+  ]);
+  const steps = await ctx.db
+    .select({ sequence: followUps.sequence, step: followUpSteps.step, status: followUpSteps.status, dueAt: followUpSteps.dueAt })
+    .from(followUpSteps)
+    .innerJoin(followUps, eq(followUps.id, followUpSteps.followUpId))
+    .where(eq(followUps.workerId, id));
+  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'worker.personal_data', entity: 'worker', entityId: id, regionCode: w.regionCode, details: { purpose }, ...meta });
+  const { idNumberEnc, idNumberHash: _h, phoneEnc, phoneHash: _p, contentHash: _c, ...rest } = w;
+  return {
+    person: { ...rest, idNumber: idNumberEnc ? ctx.pii.decrypt(idNumberEnc) : null, phone: phoneEnc ? ctx.pii.decrypt(phoneEnc) : null },
+    employment: jobs,
+    trainings,
+    enrolments: enrolled,
+    applications: apps.map(({ history: _history, ...a }) => a),
+    consents: consentRows,
+    chatBindings: doors,
+    subscription: subs[0] ?? null,
+    followUps: steps,
+  };
+}
