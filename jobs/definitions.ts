@@ -31,6 +31,8 @@ export const queueDefinitions = {
       /** One step of a follow-up sequence, delayed until it is due (job id: the step id). */
       'follow-up-step': z.object({ stepId: z.uuid() }).strict(),
       'sweep-follow-ups': z.object({}).strict(),
+      /** A new or changed policy for workers, told to those it covers (job id policy-<version id>). */
+      'announce-policy': z.object({ policyId: z.uuid() }).strict(),
     },
   },
   /**

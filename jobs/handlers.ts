@@ -2,6 +2,8 @@ import { DelayedError, type Job } from 'bullmq';
 import { deliver, fanOut, markExhausted, postToGroup, sweepDeliveries } from '../src/outreach/service';
 import { processChannels } from '../src/outreach/registry';
 import { fireStep, sweepFollowUps } from '../src/outreach/follow-ups';
+import { announcePolicyJob } from '../src/policies/service';
+import { translator } from '../src/i18n';
 import { purgeDeadSessions } from '../src/access/service';
 import { anonymiseDeparted } from '../src/registry/retention';
 import { executeImport } from '../src/registry/import/service';
@@ -37,6 +39,7 @@ export const handlers: HandlerMap = {
     'sweep-deliveries': async (_p, ctx) => ({ requeued: await sweepDeliveries(ctx) }),
     'follow-up-step': async ({ stepId }, ctx) => ({ result: await fireStep(ctx, stepId) }),
     'sweep-follow-ups': async (_p, ctx) => ({ due: await sweepFollowUps(ctx) }),
+    'announce-policy': async ({ policyId }, ctx) => ({ told: await announcePolicyJob(ctx, policyId, translator('zh-CN')) }),
   },
   deliveries: { deliver: deliverJob },
   'deliveries-mp': { deliver: deliverJob },

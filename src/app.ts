@@ -9,6 +9,7 @@ import { healthRouter } from './health/routes';
 import { Api } from './http/api';
 import { docsRouter } from './http/docs';
 import { errorMapper, requestContext } from './http/middleware';
+import { recordAudit } from './audit/service';
 import { openApiDocument } from './http/openapi';
 import { BOARD_PATH, queueBoard } from './http/queue-board';
 import type { RequestState } from './http/state';
@@ -43,7 +44,11 @@ export function buildApp(ctx: AppContext): Koa<RequestState> {
   const openapi = openApiDocument(api);
 
   app.use(requestContext(ctx.logger, ctx.config.locale.default));
-  app.use(errorMapper(ctx.logger));
+  app.use(
+    errorMapper(ctx.logger, (k, code) =>
+      recordAudit(ctx.db, { actorId: k.state.actor!.accountId, action: 'request.denied', details: { method: k.method, route: (k as { _matchedRoute?: string })._matchedRoute ?? null, code }, requestId: k.state.requestId, ip: k.ip }),
+    ),
+  );
   // The queue dashboard's own page needs its inline styles and scripts; everything else keeps the strict policy.
   const strict = helmet();
   const board = helmet({ contentSecurityPolicy: false });

@@ -64,7 +64,12 @@ function send(ctx: Ctx, code: HttpErrorCode, message: string, details: ErrorDeta
 }
 
 /** Maps every failure to `{ error: { code, message, details } }`, localised; never a stack trace. */
-export function errorMapper(logger: Logger): Koa.Middleware<RequestState> {
+/**
+ * Maps errors to the one error shape. A request refused to a signed-in member of staff (forbidden,
+ * or not found, which is how a record of another region answers) is handed to `onDenied` for the
+ * audit log.
+ */
+export function errorMapper(logger: Logger, onDenied?: (ctx: Ctx, code: string) => Promise<void>): Koa.Middleware<RequestState> {
   return async (ctx: Ctx, next) => {
     try {
       await next();
@@ -79,6 +84,9 @@ export function errorMapper(logger: Logger): Koa.Middleware<RequestState> {
         if (err instanceof RateLimited) ctx.set('Retry-After', String(err.retryAfterSeconds));
         const details = err.details.map((d) => ({ ...d, message: t(d.message, { ...d, defaultValue: d.message }) }));
         send(ctx, err.code, t(`errors:${err.code}`, err.params), details);
+        if (onDenied && ctx.state.actor && (err.code === 'forbidden' || err.code === 'not_found')) {
+          await onDenied(ctx, err.code).catch((e: unknown) => logger.warn({ err: (e as Error).message }, 'audit of a denied request failed'));
+        }
         return;
       }
       const e = err as { status?: number; statusCode?: number; type?: string; expose?: boolean; message?: string };

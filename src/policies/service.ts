@@ -94,12 +94,32 @@ function assertMayEdit(actor: Actor, regionCode: string) {
   if (!regionCode.startsWith(actor.regionCode) || regionCode === '') throw new Forbidden('region outside scope', [{ path: 'body.regionCode', message: 'errors:detail.region_out_of_scope' }]);
 }
 
+/** A new or changed policy for workers: those it now covers hear of it (a job, so the request returns at once). */
+async function announcePolicy(ctx: Ctx & Partial<Pick<AppContext, 'queues'>>, p: Policy): Promise<void> {
+  if (p.audience !== 'worker' || !ctx.queues) return;
+  await ctx.queues.enqueue('outreach', 'announce-policy', { policyId: p.id }, { jobId: `policy-${p.id}` });
+}
+
+/** The job: everyone in the policy's region who is eligible and was not told yet (each once, consent and subscription honoured). */
+export async function announcePolicyJob(ctx: Ctx & Pick<AppContext, 'queues'>, policyId: string, t: TFunction): Promise<number> {
+  const [p] = await ctx.db.select().from(policies).where(eq(policies.id, policyId));
+  if (!p || !p.current) return 0;
+  const today = shanghaiDate(ctx.clock.now());
+  if ((p.validTo && p.validTo < today) || (p.validFrom && p.validFrom > today)) return 0;
+  let told = 0;
+  await scanEligible(ctx, p, p.regionCode, true, t, async (ids) => {
+    told += await tell(ctx, p, ids.map((w) => w.id), 'new_policy');
+  });
+  return told;
+}
+
 export async function createPolicy(ctx: Ctx, actor: Actor, input: PolicyInput, meta: Meta) {
   assertMayEdit(actor, input.regionCode);
   const [existing] = await ctx.db.select({ id: policies.id }).from(policies).where(eq(policies.key, input.key)).limit(1);
   if (existing) throw new Conflict('key taken', [{ path: 'body.key', message: 'errors:detail.policies.key_taken' }]);
   const [row] = await ctx.db.insert(policies).values({ ...input, version: 1, current: true, overrides: input.overrides ?? null, validFrom: input.validFrom ?? null, validTo: input.validTo ?? null, createdBy: actor.accountId, createdAt: ctx.clock.now() }).returning();
   await recordAudit(ctx.db, { actorId: actor.accountId, action: 'policy.create', entity: 'policy', entityId: row!.id, regionCode: row!.regionCode, details: { key: input.key }, ...meta });
+  await announcePolicy(ctx, row!);
   return getPolicy(ctx, input.key);
 }
 
@@ -118,6 +138,8 @@ export async function updatePolicy(ctx: Ctx, actor: Actor, key: string, input: P
     return row!.id;
   });
   await recordAudit(ctx.db, { actorId: actor.accountId, action: 'policy.update', entity: 'policy', entityId: id, regionCode: input.regionCode, details: { key, version: cur.version + 1 }, ...meta });
+  const [row] = await ctx.db.select().from(policies).where(eq(policies.id, id));
+  await announcePolicy(ctx, row!);
   return getPolicy(ctx, key);
 }
 

@@ -13,6 +13,7 @@ import { PiiVault } from '../../src/pii/vault';
 import { openRedis } from '../../src/redis';
 import { ManualClock, type Clock } from '../../src/shared/clock';
 import { ensureCatalogue } from '../../src/policies/service';
+import { parseResidentId } from '../../src/pii/resident-id';
 import { Queues } from '../../jobs/queues';
 import { PG_ADMIN_URL, REDIS_PREFIX_ROOT, TEST_REDIS_URL, databaseUrl, runId, templateDatabase } from './test-env';
 
@@ -101,10 +102,21 @@ export async function createHarness(opts: { clock?: Clock; env?: Record<string, 
     clock,
     reset,
     close: async () => {
+      // Every test file's logs, checked as it ends: no resident ID or mobile number ever reaches them.
+      const leaked = logLeaks(logs.text());
+      if (leaked.length) throw new Error(`personal data in the logs: ${leaked.map((x) => x.slice(0, 3) + '…').join(', ')}`);
       await queues.close();
       await redis.close();
       await database.close();
       rmSync(config.dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Resident ID numbers (with a valid check character) and mobile numbers, bounded by non-alphanumerics. */
+export function logLeaks(text: string): string[] {
+  const found: string[] = [];
+  for (const m of text.matchAll(/(?<![\dA-Za-z])\d{17}[\dX](?![\dA-Za-z])/g)) if (parseResidentId(m[0], new Date()).ok) found.push(m[0]);
+  for (const m of text.matchAll(/(?<![\dA-Za-z])1[3-9]\d{9}(?![\dA-Za-z])/g)) found.push(m[0]);
+  return found;
 }

@@ -1,6 +1,8 @@
 import { and, eq, isNotNull } from 'drizzle-orm';
 import { Conversation } from '../../bots/conversation';
-import { deliveries, identities, policyNotices, regions } from '../../src/db/schema';
+import { deliveries, identities, policies, policyNotices, regions } from '../../src/db/schema';
+import { announcePolicyJob } from '../../src/policies/service';
+import { translator } from '../../src/i18n';
 import { logChannel, type OutgoingMessage } from '../../src/outreach/channels';
 import { deliver } from '../../src/outreach/service';
 import { ManualClock } from '../../src/shared/clock';
@@ -173,5 +175,22 @@ describe('policy checklists', () => {
     expect(reply).toContain('县A乡村公益性岗位');
     expect(reply).toContain('再做一步就能申请：');
     expect(reply).toContain('跨省就业一次性交通补助（还需要：正在省外务工）');
+  });
+
+  it('tells the people a new policy covers, through a job, once each', async () => {
+    const weak = await person({ name: '新政策对象', laborCapacity: 'weak' });
+    const created = await county.post('/api/v1/policies', {
+      key: 'county_a_weak_labour_bonus', title: { 'zh-CN': '县A弱劳力务工奖补' }, summary: { 'zh-CN': '弱劳力务工有奖补' }, audience: 'worker', benefit: { 'zh-CN': '每月100元', amountFen: 10000, unit: 'month' },
+      rule: { fact: 'laborCapacity', op: 'eq', value: 'weak' }, apply: { steps: [{ 'zh-CN': '到村委会登记' }], where: { 'zh-CN': '村委会' } },
+      regionCode: REGIONS.countyA.code, source: { document: '县A人社〔2025〕9号', article: '三' },
+    });
+    expect(created.status).toBe(201);
+    const [row] = await h.ctx.db.select().from(policies).where(eq(policies.key, 'county_a_weak_labour_bonus'));
+    expect(await h.ctx.queues.queue('outreach').getJob(`policy-${row!.id}`)).toBeDefined();
+    const expected = (await county.get('/api/v1/policies/county_a_weak_labour_bonus/eligible?pageSize=200')).body.total;
+    expect(expected).toBeGreaterThan(0);
+    expect(await announcePolicyJob(h.ctx, row!.id, translator('zh-CN'))).toBe(expected);
+    expect(await announcePolicyJob(h.ctx, row!.id, translator('zh-CN'))).toBe(0);
+    expect(await sendNotice(weak)).toContain('县A弱劳力务工奖补');
   });
 });

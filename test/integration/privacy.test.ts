@@ -92,6 +92,13 @@ describe('privacy: consent, least data, nothing in clear, an append-only audit',
     });
   });
 
+  it('records requests refused to staff in the audit log', async () => {
+    const missing = '00000000-0000-4000-8000-000000000000';
+    expect((await station.get(`/api/v1/workers/${missing}`)).status).toBe(404);
+    const denied = await h.ctx.db.select().from(auditLog).where(eq(auditLog.action, 'request.denied'));
+    expect(denied).toEqual([expect.objectContaining({ actorId: station.id, details: { method: 'GET', route: '/api/v1/workers/:id', code: 'not_found' } })]);
+  });
+
   it('keeps the audit log append-only: no update, delete or truncate, whoever asks', async () => {
     const [row] = await h.ctx.db.select().from(auditLog).limit(1);
     expect(row).toBeDefined();
