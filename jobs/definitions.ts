@@ -40,7 +40,7 @@ export const queueDefinitions = {
    * own. Many run at once so their claims and results are written a batch per statement.
    */
   deliveries: {
-    concurrency: 128,
+    concurrency: 256,
     jobs: {
       deliver: z.object({ deliveryId: z.uuid() }).strict(),
     },
