@@ -17,14 +17,17 @@ export async function findAccountView(db: Db, id: string) {
   return row;
 }
 
-export async function recordFailedLogin(db: Db, id: string, lockAfter: number, lockUntil: Date) {
-  await db
+/** Counts a failure (locking the account at `lockAfter`) and answers how many there have been in a row. */
+export async function recordFailedLogin(db: Db, id: string, lockAfter: number, lockUntil: Date): Promise<number> {
+  const [row] = await db
     .update(accounts)
     .set({
       failedLogins: sql`${accounts.failedLogins} + 1`,
       lockedUntil: sql`case when ${accounts.failedLogins} + 1 >= ${lockAfter} then ${lockUntil.toISOString()}::timestamptz else ${accounts.lockedUntil} end`,
     })
-    .where(eq(accounts.id, id));
+    .where(eq(accounts.id, id))
+    .returning({ failed: accounts.failedLogins });
+  return row?.failed ?? 0;
 }
 
 export async function resetFailedLogins(db: Db, id: string) {
