@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { spawnTs } from '../helpers/spawn';
 import { eq, sql } from 'drizzle-orm';
 import { rowsOf } from '../../src/db/client';
 import { deliveries, subscriptions, workers } from '../../src/db/schema';
@@ -11,7 +11,6 @@ import { REGIONS, seedRegions } from '../helpers/factories';
 import { appOf, signIn } from '../helpers/api';
 import { until } from '../helpers/wait';
 
-const ROOT = resolve(__dirname, '..', '..');
 const RECIPIENTS = 10_000;
 
 /**
@@ -39,7 +38,8 @@ describe('a broadcast survives its worker being killed mid-way', () => {
 
   function startWorker(): ChildProcess {
     const env = { ...process.env, DATABASE_URL: h.config.databaseUrl!, REDIS_URL: h.config.redis.url!, REDIS_PREFIX: h.config.redis.prefix, PII_KEY: TEST_PII_KEY, TOKEN_SECRET: TEST_TOKEN_SECRET, LOG_LEVEL: 'info', QUEUE_LOCK_MS: '3000', DATA_DIR: h.config.dataDir };
-    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['src/main.ts', 'worker'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // One process, so SIGKILL below really kills the worker (a tsx wrapper would leave it running).
+    const child = spawnTs(['src/main.ts', 'worker'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let buffer = '';
     child.stdout!.on('data', (d: Buffer) => {
       buffer += d.toString();

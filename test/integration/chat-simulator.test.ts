@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
+import { spawnTs } from '../helpers/spawn';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { applications } from '../../src/db/schema';
 import { appOf, signIn } from '../helpers/api';
@@ -10,7 +10,6 @@ import { createHarness, type Harness } from '../helpers/harness';
 import { gig, HOME, north, verifiedEmployer } from '../helpers/market';
 import { TEST_REDIS_URL } from '../helpers/test-env';
 
-const ROOT = resolve(__dirname, '..', '..');
 
 describe('npm run chat -- --script FILE', () => {
   let h: Harness;
@@ -37,15 +36,14 @@ describe('npm run chat -- --script FILE', () => {
 
     const base = { ...process.env };
     delete base.NODE_OPTIONS;
-    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/chat.ts', '--script', script, '--bind', person.body.id, '--wait', '600'], {
-      cwd: ROOT,
+    const child = spawnTs(['scripts/chat.ts', '--script', script, '--bind', person.body.id, '--wait', '600'], {
       env: { ...base, DATABASE_URL: h.ctx.config.databaseUrl!, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: h.ctx.config.redis.prefix, PII_KEY: h.ctx.config.secrets.piiKey.toString('hex'), DATA_DIR: dir, DEMO_DATA: 'false' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const out: string[] = [];
     const err: string[] = [];
-    child.stdout.on('data', (d: Buffer) => out.push(d.toString()));
-    child.stderr.on('data', (d: Buffer) => err.push(d.toString()));
+    child.stdout!.on('data', (d: Buffer) => out.push(d.toString()));
+    child.stderr!.on('data', (d: Buffer) => err.push(d.toString()));
     const code = await new Promise<number | null>((r) => child.on('exit', r));
     const text = out.join('');
     expect({ code, err: err.join('') }).toEqual({ code: 0, err: '' });

@@ -1,12 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnTs } from '../helpers/spawn';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { REDIS_PREFIX_ROOT, TEST_REDIS_URL, runId } from '../helpers/test-env';
 
-const ROOT = resolve(__dirname, '..', '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 
 function freePort(): Promise<number> {
   return new Promise((res) => {
@@ -28,7 +27,7 @@ function run(args: string[], env: Record<string, string>): Run {
   const base = { ...process.env };
   delete base.DATABASE_URL;
   delete base.REDIS_URL;
-  const child = spawn(TSX, ['src/main.ts', ...args], { cwd: ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnTs(['src/main.ts', ...args], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const stdout: string[] = [];
   const stderr: string[] = [];
   child.stdout!.on('data', (d: Buffer) => stdout.push(d.toString()));
