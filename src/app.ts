@@ -20,6 +20,7 @@ import { marketRoutes } from './market/routes';
 import { outreachRoutes } from './outreach/routes';
 import { chatRoutes } from './chat/routes';
 import { policyRoutes } from './policies/routes';
+import { rainDewRoutes } from './rain-dew/routes';
 
 /** Every REST resource, mounted once; the OpenAPI document is built from the same calls. */
 export function buildApi(ctx: AppContext): Api {
@@ -35,6 +36,7 @@ export function buildApi(ctx: AppContext): Api {
   outreachRoutes(api, ctx);
   chatRoutes(api, ctx);
   policyRoutes(api, ctx);
+  rainDewRoutes(api, ctx);
   return api;
 }
 

@@ -61,6 +61,8 @@ describe('a station in county A cannot reach anything in county B', () => {
     ).body.id;
     b.helpRequest = (await requestHelp(h.ctx, { workerId: b.worker!, regionCode: REGIONS.villageB.code, contact: 'wxid-county-b', context: [{ at: '2026-01-01T00:00:00Z', text: '县B求助' }] })).id;
     b.exportRequest = (await countyB.post('/api/v1/exports/requests', { purpose: '县B年度核对' })).body.id;
+    const rd = await countyB.post('/api/v1/rain-dew', { workerId: b.worker, school: '县B职校', major: '护理', level: 'secondary_vocational', enrolledOn: '2023-09-01', expectedGraduation: '2026-06-30' });
+    if (rd.status !== 201) throw new Error(JSON.stringify(rd.body));
     b.chatGroup = (await countyB.post('/api/v1/chat-groups', { name: '县B村民群', regionCode: REGIONS.villageB.code })).body.id;
     const policy = await countyB.post('/api/v1/policies', {
       key: 'county_b_bonus', title: { 'zh-CN': '县B务工奖励' }, summary: { 'zh-CN': '县B的奖励' }, audience: 'worker', benefit: { 'zh-CN': '500元', amountFen: 50000, unit: 'once' },
@@ -178,6 +180,12 @@ describe('a station in county A cannot reach anything in county B', () => {
     'post /api/v1/exports/requests/{id}/reject': { run: (s) => s.post(`/api/v1/exports/requests/${b.exportRequest}/reject`), check: notFound },
     'post /api/v1/workers/{id}/leave': { run: (s) => s.post(`/api/v1/workers/${b.worker}/leave`, { reason: '越权登记' }), check: notFound },
     'get /api/v1/workers/{id}/personal-data': { run: (s) => s.get(`/api/v1/workers/${b.worker}/personal-data?purpose=${encodeURIComponent('越权查询')}`), check: notFound },
+    'post /api/v1/rain-dew': { run: (s) => s.post('/api/v1/rain-dew', { workerId: b.worker, school: 'x', major: 'y', level: 'other', enrolledOn: '2023-09-01', expectedGraduation: '2026-06-30' }), check: notFound },
+    'get /api/v1/rain-dew': { run: (s) => s.get(`/api/v1/rain-dew?regionCode=${REGIONS.countyB.code}`), check: (r) => { refusedOrEmpty(r); expect(r.text).not.toContain('县B职校'); } },
+    'get /api/v1/rain-dew/{workerId}': { run: (s) => s.get(`/api/v1/rain-dew/${b.worker}`), check: notFound },
+    'patch /api/v1/rain-dew/{workerId}': { run: (s) => s.patch(`/api/v1/rain-dew/${b.worker}`, { status: 'employed' }), check: notFound },
+    'post /api/v1/rain-dew/{workerId}/contacts': { run: (s) => s.post(`/api/v1/rain-dew/${b.worker}/contacts`, { channel: 'phone', outcome: '越权' }), check: notFound },
+    'post /api/v1/rain-dew/{workerId}/subsidies': { run: (s) => s.post(`/api/v1/rain-dew/${b.worker}/subsidies`, { term: 'x', amountFen: 1, paidOn: '2026-01-01' }), check: notFound },
     'get /api/v1/workers/{id}/consent': { run: (s) => s.get(`/api/v1/workers/${b.worker}/consent`), check: notFound },
     'post /api/v1/workers/{id}/consent': { run: (s) => s.post(`/api/v1/workers/${b.worker}/consent`, { granted: false }), check: notFound },
     'get /api/v1/audit': { run: (s) => s.get('/api/v1/audit?pageSize=200'), check: refusedOrEmpty },
@@ -224,6 +232,8 @@ describe('a station in county A cannot reach anything in county B', () => {
     expect((await countyB.get('/api/v1/policies/county_b_bonus')).body).toMatchObject({ version: 1, title: { 'zh-CN': '县B务工奖励' } });
     expect((await countyB.get('/api/v1/policies/county_b_bonus/eligible?notTold=false')).body.total).toBe(1);
     expect((await countyB.get('/api/v1/exports/requests')).body.items[0]).toMatchObject({ id: b.exportRequest, status: 'pending' });
+    expect((await countyB.get(`/api/v1/rain-dew/${b.worker}`)).body.file).toMatchObject({ status: 'studying', school: '县B职校' });
+    expect((await countyB.get(`/api/v1/rain-dew/${b.worker}`)).body.timeline).toHaveLength(1);
     expect((await countyB.get('/api/v1/chat-groups')).body.items.map((g: { id: string }) => g.id)).toEqual([b.chatGroup]);
     const followUps = (await countyB.get(`/api/v1/workers/${b.worker}/follow-ups`)).body.items;
     // The retention follow-up from the job recorded above (long past, so completed), and the one B started.

@@ -7,3 +7,4 @@ export * from './market';
 export * from './outreach';
 export * from './chat';
 export * from './policies';
+export * from './rain-dew';

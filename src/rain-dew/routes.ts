@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import type { AppContext } from '../context';
+import { requestMeta, type Api } from '../http/api';
+import { ContactInput, FileCreate, FilePatch, SubsidyInput, WorklistQuery } from './schemas';
+import * as service from './service';
+
+const WorkerId = z.object({ workerId: z.uuid() });
+const FileView = z.record(z.string(), z.unknown()).meta({ id: 'RainDewFile', description: 'person (masked), file, timeline, subsidies, employment, trainings, applications, messages' });
+
+export function rainDewRoutes(api: Api, ctx: AppContext): void {
+  const tags = ['rain-dew'];
+  const meta = requestMeta;
+  api.route({ method: 'post', path: '/rain-dew', summary: '一人一档: open the file of a Rain Dew Plan student (a registered person)', tags, auth: 'staff', body: FileCreate, response: FileView, handler: ({ actor, body, koa }) => service.openFile(ctx, actor, body, meta(koa)) });
+  api.route({ method: 'get', path: '/rain-dew', summary: "Case workers' worklist, riskiest first (out of school without work, then longest without contact), with the region's totals", tags, auth: 'staff', query: WorklistQuery, response: z.record(z.string(), z.unknown()), handler: ({ actor, query }) => service.worklist(ctx, actor, query) });
+  api.route({ method: 'get', path: '/rain-dew/:workerId', summary: 'The whole file on one page', tags, auth: 'staff', params: WorkerId, response: FileView, handler: ({ actor, params }) => service.getFile(ctx, actor, params.workerId) });
+  api.route({ method: 'patch', path: '/rain-dew/:workerId', summary: 'Change the school details, the case worker or the status (recorded on the timeline)', tags, auth: 'staff', params: WorkerId, body: FilePatch, response: FileView, handler: ({ actor, params, body, koa }) => service.updateFile(ctx, actor, params.workerId, body, meta(koa)) });
+  api.route({ method: 'post', path: '/rain-dew/:workerId/contacts', summary: 'Record a contact (who, channel, outcome) and the status it found', tags, auth: 'staff', params: WorkerId, body: ContactInput, status: 200, response: FileView, handler: ({ actor, params, body, koa }) => service.recordContact(ctx, actor, params.workerId, body, meta(koa)) });
+  api.route({ method: 'post', path: '/rain-dew/:workerId/subsidies', summary: '雨露计划补助 paid for a term', tags, auth: 'staff', params: WorkerId, body: SubsidyInput, status: 200, response: FileView, handler: ({ actor, params, body, koa }) => service.addSubsidy(ctx, actor, params.workerId, body, meta(koa)) });
+}

@@ -1,0 +1,182 @@
+import { and, asc, desc, eq, like, sql } from 'drizzle-orm';
+import { assertInScope, inScope, type Actor } from '../access/actor';
+import { recordAudit } from '../audit/service';
+import type { AppContext } from '../context';
+import type { Db } from '../db/client';
+import { accounts, applications, deliveries, employmentRecords, enrolments, rainDewEvents, rainDewFiles, rainDewSubsidies, trainingRecords, vacancies, workers } from '../db/schema';
+import { Conflict, NotFound, ValidationFailed } from '../shared/errors';
+import type { ContactInput, FileCreate, FilePatch, SubsidyInput } from './schemas';
+
+type Ctx = Pick<AppContext, 'db' | 'clock'>;
+type Meta = { requestId?: string; ip?: string };
+
+async function scopedWorker(db: Db, actor: Actor, workerId: string) {
+  const [w] = await db.select().from(workers).where(eq(workers.id, workerId));
+  if (!w) throw new NotFound('worker', workerId);
+  assertInScope(actor, w.regionCode, 'worker', workerId);
+  return w;
+}
+
+async function scopedFile(db: Db, actor: Actor, workerId: string) {
+  const [f] = await db.select().from(rainDewFiles).where(eq(rainDewFiles.workerId, workerId));
+  if (!f) throw new NotFound('rain dew file', workerId);
+  assertInScope(actor, f.regionCode, 'rain dew file', workerId);
+  return f;
+}
+
+async function assertCaseWorker(db: Db, actor: Actor, id: string | null | undefined, regionCode: string) {
+  if (!id) return;
+  const [a] = await db.select({ id: accounts.id, regionCode: accounts.regionCode, disabledAt: accounts.disabledAt }).from(accounts).where(eq(accounts.id, id));
+  // The case worker serves the person's home: their region must hold it.
+  if (!a || a.disabledAt || !inScope(actor, a.regionCode) || !regionCode.startsWith(a.regionCode)) {
+    throw new ValidationFailed('unknown case worker', [{ path: 'body.caseWorkerId', message: 'errors:detail.rain_dew.case_worker' }]);
+  }
+}
+
+/** Opens the file of a registered person who is a Rain Dew student. */
+export async function openFile(ctx: Ctx, actor: Actor, input: FileCreate, meta: Meta) {
+  const w = await scopedWorker(ctx.db, actor, input.workerId);
+  if (input.expectedGraduation < input.enrolledOn) throw new ValidationFailed('dates', [{ path: 'body.expectedGraduation', message: 'errors:detail.end_before_start' }]);
+  await assertCaseWorker(ctx.db, actor, input.caseWorkerId, w.regionCode);
+  const now = ctx.clock.now();
+  const made = await ctx.db
+    .insert(rainDewFiles)
+    .values({ ...input, caseWorkerId: input.caseWorkerId ?? null, regionCode: w.regionCode, status: 'studying', createdAt: now, updatedAt: now })
+    .onConflictDoNothing()
+    .returning();
+  if (!made.length) throw new Conflict('file exists', [{ path: 'body.workerId', message: 'errors:detail.rain_dew.exists' }]);
+  await ctx.db.insert(rainDewEvents).values({ workerId: w.id, kind: 'status', toStatus: 'studying', by: actor.accountId, at: now });
+  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'rain_dew.open', entity: 'worker', entityId: w.id, regionCode: w.regionCode, ...meta });
+  return getFile(ctx, actor, w.id);
+}
+
+async function changeStatus(db: Db, workerId: string, from: string, to: string, by: string | null, at: Date, outcome?: string) {
+  if (from === to) return;
+  await db.update(rainDewFiles).set({ status: to as never, updatedAt: at, ...(to === 'graduated' ? { graduatedOn: at.toISOString().slice(0, 10) } : {}) }).where(eq(rainDewFiles.workerId, workerId));
+  await db.insert(rainDewEvents).values({ workerId, kind: 'status', fromStatus: from, toStatus: to, outcome: outcome ?? null, by, at });
+}
+
+export async function updateFile(ctx: Ctx, actor: Actor, workerId: string, patch: FilePatch, meta: Meta) {
+  const f = await scopedFile(ctx.db, actor, workerId);
+  await assertCaseWorker(ctx.db, actor, patch.caseWorkerId, f.regionCode);
+  const now = ctx.clock.now();
+  const { status, ...fields } = patch;
+  await ctx.db.transaction(async (tx) => {
+    const db = tx as unknown as Db;
+    if (Object.keys(fields).length) await db.update(rainDewFiles).set({ ...fields, updatedAt: now }).where(eq(rainDewFiles.workerId, workerId));
+    if (status) await changeStatus(db, workerId, f.status, status, actor.accountId, now);
+  });
+  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'rain_dew.update', entity: 'worker', entityId: workerId, regionCode: f.regionCode, details: { fields: Object.keys(patch) }, ...meta });
+  return getFile(ctx, actor, workerId);
+}
+
+/** A contact with the person (a call, a visit, a chat): on the timeline, and the status if it changed. */
+export async function recordContact(ctx: Ctx, actor: Actor, workerId: string, input: ContactInput, meta: Meta) {
+  const f = await scopedFile(ctx.db, actor, workerId);
+  const now = ctx.clock.now();
+  await ctx.db.transaction(async (tx) => {
+    const db = tx as unknown as Db;
+    await db.insert(rainDewEvents).values({ workerId, kind: 'contact', channel: input.channel, outcome: input.outcome, by: actor.accountId, at: now });
+    await db.update(rainDewFiles).set({ lastContactAt: now, updatedAt: now }).where(eq(rainDewFiles.workerId, workerId));
+    if (input.status) await changeStatus(db, workerId, f.status, input.status, actor.accountId, now, input.outcome);
+  });
+  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'rain_dew.contact', entity: 'worker', entityId: workerId, regionCode: f.regionCode, ...meta });
+  return getFile(ctx, actor, workerId);
+}
+
+export async function addSubsidy(ctx: Ctx, actor: Actor, workerId: string, input: SubsidyInput, meta: Meta) {
+  const f = await scopedFile(ctx.db, actor, workerId);
+  await ctx.db.insert(rainDewSubsidies).values({ workerId, ...input, recordedBy: actor.accountId, createdAt: ctx.clock.now() });
+  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'rain_dew.subsidy', entity: 'worker', entityId: workerId, regionCode: f.regionCode, details: { term: input.term, amountFen: input.amountFen }, ...meta });
+  return getFile(ctx, actor, workerId);
+}
+
+/**
+ * The file on one page: the person (masked), the school, the timeline of contacts and status changes,
+ * subsidies, the register's jobs and trainings, applications, and the messages sent to them.
+ */
+export async function getFile(ctx: Pick<AppContext, 'db'>, actor: Actor, workerId: string) {
+  const f = await scopedFile(ctx.db, actor, workerId);
+  const [w] = await ctx.db.select().from(workers).where(eq(workers.id, workerId));
+  const [events, subsidies, jobs, trainings, enrolled, apps, sent] = await Promise.all([
+    ctx.db.select().from(rainDewEvents).where(eq(rainDewEvents.workerId, workerId)).orderBy(asc(rainDewEvents.at)),
+    ctx.db.select().from(rainDewSubsidies).where(eq(rainDewSubsidies.workerId, workerId)).orderBy(asc(rainDewSubsidies.paidOn)),
+    ctx.db.select().from(employmentRecords).where(eq(employmentRecords.workerId, workerId)).orderBy(asc(employmentRecords.startDate)),
+    ctx.db.select().from(trainingRecords).where(eq(trainingRecords.workerId, workerId)),
+    ctx.db.select().from(enrolments).where(eq(enrolments.workerId, workerId)),
+    ctx.db
+      .select({ id: applications.id, title: vacancies.title, status: applications.status, createdAt: applications.createdAt })
+      .from(applications)
+      .innerJoin(vacancies, eq(vacancies.id, applications.vacancyId))
+      .where(eq(applications.workerId, workerId))
+      .orderBy(desc(applications.createdAt)),
+    ctx.db
+      .select({ id: deliveries.id, status: deliveries.status, channel: deliveries.channel, reason: deliveries.reason, sentAt: deliveries.sentAt, createdAt: deliveries.createdAt })
+      .from(deliveries)
+      .where(eq(deliveries.workerId, workerId))
+      .orderBy(desc(deliveries.createdAt))
+      .limit(50),
+  ]);
+  const iso = (d: Date | null) => d?.toISOString() ?? null;
+  return {
+    person: { id: w!.id, name: w!.name, idNumber: w!.idNumberMasked, phone: w!.phoneMasked, regionCode: w!.regionCode, employed: w!.employed },
+    file: { ...f, lastContactAt: iso(f.lastContactAt), createdAt: f.createdAt.toISOString(), updatedAt: f.updatedAt.toISOString() },
+    timeline: events.map((e) => ({ kind: e.kind, channel: e.channel, outcome: e.outcome, fromStatus: e.fromStatus, toStatus: e.toStatus, by: e.by, at: e.at.toISOString() })),
+    subsidies: subsidies.map((s) => ({ term: s.term, amountFen: s.amountFen, paidOn: s.paidOn })),
+    employment: jobs.map((j) => ({ employerName: j.employerName, placeRegionCode: j.placeRegionCode, startDate: j.startDate, endDate: j.endDate, monthlyIncomeFen: j.monthlyIncomeFen })),
+    trainings: [...trainings.map((t) => ({ title: t.title, startDate: String(t.startDate) })), ...enrolled.map((e) => ({ title: `enrolment ${e.sessionId}`, startDate: e.createdAt.toISOString().slice(0, 10) }))],
+    applications: apps.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() })),
+    messages: sent.map((d) => ({ ...d, sentAt: iso(d.sentAt), createdAt: d.createdAt.toISOString() })),
+  };
+}
+
+/**
+ * The case workers' worklist: those still without work after graduating come first (longest first),
+ * then those not contacted for longest; with the region's totals.
+ */
+export async function worklist(ctx: Ctx, actor: Actor, q: { regionCode?: string; status?: string; caseWorkerId?: string; page: number; pageSize: number }) {
+  const region = q.regionCode ?? actor.regionCode;
+  if (!inScope(actor, region)) return { items: [], page: q.page, pageSize: q.pageSize, total: 0, totals: { files: 0, graduated: 0, employed: 0, contactedThisMonth: 0 } };
+  const where = and(like(rainDewFiles.regionCode, `${region}%`), q.status ? eq(rainDewFiles.status, q.status as never) : undefined, q.caseWorkerId ? eq(rainDewFiles.caseWorkerId, q.caseWorkerId) : undefined);
+  const now = ctx.clock.now();
+  const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+  const [totals] = await ctx.db
+    .select({
+      files: sql<number>`count(*)::int`,
+      graduated: sql<number>`count(*) filter (where ${rainDewFiles.status} <> 'studying')::int`,
+      employed: sql<number>`count(*) filter (where ${rainDewFiles.status} = 'employed')::int`,
+      contactedThisMonth: sql<number>`count(*) filter (where ${rainDewFiles.lastContactAt} >= ${monthStart.toISOString()}::timestamptz)::int`,
+    })
+    .from(rainDewFiles)
+    .where(like(rainDewFiles.regionCode, `${region}%`));
+  // Risk: out of school and without work (the longer, the higher), then the longest without contact.
+  const risk = sql`case when ${rainDewFiles.status} in ('graduated', 'seeking') then 0 when ${rainDewFiles.status} = 'studying' then 1 else 2 end`;
+  const rows = await ctx.db
+    .select({ f: rainDewFiles, name: workers.name })
+    .from(rainDewFiles)
+    .innerJoin(workers, eq(workers.id, rainDewFiles.workerId))
+    .where(where)
+    .orderBy(risk, asc(sql`coalesce(${rainDewFiles.graduatedOn}, ${rainDewFiles.expectedGraduation})`), sql`${rainDewFiles.lastContactAt} asc nulls first`, asc(rainDewFiles.workerId))
+    .offset((q.page - 1) * q.pageSize)
+    .limit(q.pageSize);
+  const [count] = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(rainDewFiles).where(where);
+  const today = now.toISOString().slice(0, 10);
+  return {
+    items: rows.map(({ f, name }) => ({
+      workerId: f.workerId,
+      name,
+      school: f.school,
+      major: f.major,
+      status: f.status,
+      expectedGraduation: f.expectedGraduation,
+      graduatedOn: f.graduatedOn,
+      daysWithoutWork: (f.status === 'graduated' || f.status === 'seeking') && f.graduatedOn ? Math.max(0, Math.round((Date.parse(today) - Date.parse(f.graduatedOn)) / 86400_000)) : null,
+      lastContactAt: f.lastContactAt?.toISOString() ?? null,
+      caseWorkerId: f.caseWorkerId,
+    })),
+    page: q.page,
+    pageSize: q.pageSize,
+    total: count?.n ?? 0,
+    totals: totals ?? { files: 0, graduated: 0, employed: 0, contactedThisMonth: 0 },
+  };
+}

@@ -1,0 +1,77 @@
+import { ManualClock } from '../../src/shared/clock';
+import { appOf, signIn, type Staff } from '../helpers/api';
+import { REGIONS, seedRegions, workerInput } from '../helpers/factories';
+import { createHarness, type Harness } from '../helpers/harness';
+
+const NOON = '2026-07-10T04:00:00Z';
+
+/** 一人一档 for Rain Dew Plan students (seeds 000 §3, 001 §2.5, 002 §2.7). */
+describe('Rain Dew files', () => {
+  let h: Harness;
+  let station: Staff;
+  const clock = new ManualClock(NOON);
+
+  beforeAll(async () => {
+    h = await createHarness({ clock });
+    await seedRegions(h.ctx.db);
+    station = await signIn(h, appOf(h), { regionCode: REGIONS.countyA.code });
+  });
+  afterAll(() => h.close());
+
+  const student = async (name: string, over: Record<string, unknown> = {}) => {
+    const w = (await station.post('/api/v1/workers', workerInput({ name, birthDate: undefined }))).body;
+    const res = await station.post('/api/v1/rain-dew', { workerId: w.id, school: '红河职业技术学院', major: '电子商务', level: 'higher_vocational', enrolledOn: '2023-09-01', expectedGraduation: '2026-06-30', caseWorkerId: station.id, ...over });
+    if (res.status !== 201) throw new Error(JSON.stringify(res.body));
+    return w.id as string;
+  };
+
+  it('keeps one file per person: school, subsidies, every contact and change of status, the register’s jobs, on one page', async () => {
+    const id = await student('雨露学生甲');
+    expect((await station.post('/api/v1/rain-dew', { workerId: id, school: 'x', major: 'y', level: 'other', enrolledOn: '2023-09-01', expectedGraduation: '2026-06-30' })).status).toBe(409);
+    await station.post(`/api/v1/rain-dew/${id}/subsidies`, { term: '2025年秋季学期', amountFen: 150000, paidOn: '2025-10-20' });
+    await station.patch(`/api/v1/rain-dew/${id}`, { status: 'graduated' });
+    await station.post(`/api/v1/rain-dew/${id}/contacts`, { channel: 'phone', outcome: '在昆明找电商客服岗位', status: 'seeking' });
+    await station.post(`/api/v1/workers/${id}/employment`, { employerName: '昆明某电商公司', placeRegionCode: REGIONS.countyA.code, startDate: '2026-07-01', monthlyIncomeFen: 380000 });
+    const done = await station.post(`/api/v1/rain-dew/${id}/contacts`, { channel: 'visit', outcome: '已入职，月薪3800元', status: 'employed' });
+    expect(done.status).toBe(200);
+    const file = (await station.get(`/api/v1/rain-dew/${id}`)).body;
+    expect(file.person.idNumber).toMatch(/\*{8}/);
+    expect(file.file).toMatchObject({ school: '红河职业技术学院', status: 'employed', graduatedOn: '2026-07-10' });
+    expect(file.timeline.map((e: { kind: string; toStatus: string | null; channel: string | null }) => [e.kind, e.toStatus ?? e.channel])).toEqual([
+      ['status', 'studying'],
+      ['status', 'graduated'],
+      ['contact', 'phone'],
+      ['status', 'seeking'],
+      ['contact', 'visit'],
+      ['status', 'employed'],
+    ]);
+    expect(file.subsidies).toEqual([{ term: '2025年秋季学期', amountFen: 150000, paidOn: '2025-10-20' }]);
+    expect(file.employment).toEqual([expect.objectContaining({ employerName: '昆明某电商公司', monthlyIncomeFen: 380000 })]);
+  });
+
+  it('lists graduates without work first, longest first, then those not contacted for longest, with the region’s totals', async () => {
+    const early = await student('早毕业未就业', { expectedGraduation: '2026-01-15' });
+    await station.patch(`/api/v1/rain-dew/${early}`, { status: 'seeking' });
+    const late = await student('晚毕业未就业');
+    await station.patch(`/api/v1/rain-dew/${late}`, { status: 'graduated' });
+    await student('还在上学', { expectedGraduation: '2027-06-30' });
+    const list = (await station.get('/api/v1/rain-dew?pageSize=50')).body;
+    const names = list.items.map((i: { name: string }) => i.name);
+    expect(names.indexOf('早毕业未就业')).toBeLessThan(names.indexOf('还在上学'));
+    expect(names.indexOf('晚毕业未就业')).toBeLessThan(names.indexOf('还在上学'));
+    expect(names[names.length - 1]).toBe('雨露学生甲');
+    expect(list.totals).toMatchObject({ files: 4, employed: 1, graduated: 3, contactedThisMonth: 1 });
+    const seeking = (await station.get('/api/v1/rain-dew?status=seeking')).body.items.map((i: { name: string }) => i.name);
+    expect(seeking).toEqual(['早毕业未就业']);
+  });
+
+  it('refuses a case worker from elsewhere and impossible dates, in plain words', async () => {
+    const other = await signIn(h, appOf(h), { regionCode: REGIONS.countyB.code });
+    const w = (await station.post('/api/v1/workers', workerInput({ name: '日期不对' }))).body;
+    const bad = await station.post('/api/v1/rain-dew', { workerId: w.id, school: 's', major: 'm', level: 'other', enrolledOn: '2026-09-01', expectedGraduation: '2025-06-30' });
+    expect(bad.status).toBe(400);
+    const stranger = await station.post('/api/v1/rain-dew', { workerId: w.id, school: 's', major: 'm', level: 'other', enrolledOn: '2023-09-01', expectedGraduation: '2026-06-30', caseWorkerId: other.id });
+    expect(stranger.status).toBe(400);
+    expect(stranger.body.error.details[0]).toMatchObject({ path: 'body.caseWorkerId' });
+  });
+});
