@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, gte, isNull, ne, sql } from 'drizzle-orm';
 import type { TFunction } from 'i18next';
 import type { AppContext } from '../src/context';
-import { applications, employers, employmentRecords, subscriptions, trainingSessions, vacancies, workers, type Worker } from '../src/db/schema';
+import { applications, employers, employmentRecords, followUps, followUpSteps, rainDewFiles, subscriptions, trainingSessions, vacancies, workers, type Worker } from '../src/db/schema';
+import { startEmployment } from '../src/registry/service';
+import { recordContact } from '../src/rain-dew/service';
+import { shanghaiDate } from '../src/shared/time';
 import { LOCALES, translator, type Locale } from '../src/i18n';
 import { apply } from '../src/market/applications';
 import { matchesFor, payText } from '../src/market/matching';
@@ -31,7 +34,9 @@ type Item = { type: 'vacancy' | 'training'; id: string; title: string };
 interface Session {
   /** The language asked for by someone not (yet) bound; a bound person's is kept in the register. */
   lang?: Locale;
-  state?: 'bind' | 'consent' | 'list' | 'detail' | 'subscribe' | 'wage';
+  state?: 'bind' | 'consent' | 'list' | 'detail' | 'subscribe' | 'wage' | 'rd_employer' | 'rd_income';
+  /** What a Rain Dew graduate has said so far about their new job. */
+  employer?: string;
   items?: Item[];
   current?: number;
   /** The last messages, masked, handed to staff with a request for a person. */
@@ -153,6 +158,34 @@ export class Conversation {
     if (p.intent === 'help') {
       s.state = undefined;
       return [menu(t, Boolean(worker))];
+    }
+    // A Rain Dew graduate answering the follow-up's question (1 working … 4 other), and the two questions after 1.
+    if (worker && s.state === 'rd_employer' && !p.bareNumber) {
+      s.employer = p.text.slice(0, 60);
+      s.state = 'rd_income';
+      return [t('bot:rain_dew.ask_income')];
+    }
+    if (worker && s.state === 'rd_income') {
+      const yuan = Number(/\d{3,6}/.exec(readText(p.text))?.[0]);
+      if (!Number.isFinite(yuan) || yuan < 100) return [t('bot:rain_dew.ask_income')];
+      s.state = undefined;
+      const actor = await chatActor(this.ctx);
+      await startEmployment(this.ctx, actor, worker.id, { employerName: s.employer ?? '', startDate: shanghaiDate(this.ctx.clock.now()), monthlyIncomeFen: yuan * 100 }, { source: 'self_report' });
+      await recordContact(this.ctx, actor, worker.id, { channel: 'chat', outcome: `${s.employer ?? ''} ${yuan}`, status: 'employed' }, {});
+      s.employer = undefined;
+      return [t('bot:rain_dew.recorded_job')];
+    }
+    if (worker && p.bareNumber && p.n !== undefined && p.n >= 1 && p.n <= 4 && (await this.rainDewQuestionOpen(worker.id))) {
+      const actor = await chatActor(this.ctx);
+      const status = (['employed', 'seeking', 'further_study', 'other'] as const)[p.n - 1]!;
+      if (status === 'employed') {
+        s.state = 'rd_employer';
+        await recordContact(this.ctx, actor, worker.id, { channel: 'chat', outcome: 'replied 1' }, {});
+        return [t('bot:rain_dew.ask_employer')];
+      }
+      await recordContact(this.ctx, actor, worker.id, { channel: 'chat', outcome: `replied ${p.n}`, status }, {});
+      if (status === 'seeking') return [t('bot:rain_dew.seeking'), ...(await this.find('jobs', s, worker, t))];
+      return [t('bot:rain_dew.recorded')];
     }
     // Replies that only make sense where the conversation stands. A message that is exactly a command
     // word ("人工", "退订") is the command; anything else is the answer to the question asked.
@@ -315,6 +348,28 @@ export class Conversation {
       if (err.code === 'conflict' || err.code === 'not_found') return [t('bot:apply.closed')];
       throw err;
     }
+  }
+
+  /** A Rain Dew status question sent in the last week that the person has not answered yet. */
+  private async rainDewQuestionOpen(workerId: string): Promise<boolean> {
+    const week = new Date(this.ctx.clock.now().getTime() - 7 * 86400_000);
+    const [open] = await this.ctx.db
+      .select({ at: followUpSteps.firedAt })
+      .from(followUpSteps)
+      .innerJoin(followUps, eq(followUps.id, followUpSteps.followUpId))
+      .innerJoin(rainDewFiles, eq(rainDewFiles.workerId, followUps.workerId))
+      .where(
+        and(
+          eq(followUps.workerId, workerId),
+          eq(followUps.sequence, 'rain_dew'),
+          eq(followUpSteps.status, 'fired'),
+          ne(followUpSteps.step, 'before_90'),
+          gte(followUpSteps.firedAt, week),
+          sql`(${rainDewFiles.lastContactAt} is null or ${rainDewFiles.lastContactAt} < ${followUpSteps.firedAt})`,
+        ),
+      )
+      .limit(1);
+    return Boolean(open);
   }
 
   /** 政策: what this person can claim now and how, and what one step would open; the person is then told. */

@@ -1,9 +1,9 @@
-import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import { assertInScope, type Actor } from '../access/actor';
 import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
-import { deliveries, followUpSteps, followUps, subscriptions, workers } from '../db/schema';
+import { deliveries, employmentRecords, followUpSteps, followUps, helpRequests, subscriptions, workers } from '../db/schema';
 import { shanghaiDate } from '../shared/time';
 import { Conflict, NotFound, ValidationFailed } from '../shared/errors';
 import { enqueueDeliveries } from './queueing';
@@ -117,6 +117,31 @@ function stopReason(
   return null;
 }
 
+/** 稳定就业: in the same job for six months or more. */
+async function steadyWork(db: Db, workerId: string, now: Date): Promise<boolean> {
+  const since = new Date(now);
+  since.setUTCMonth(since.getUTCMonth() - 6);
+  const [job] = await db
+    .select({ id: employmentRecords.id })
+    .from(employmentRecords)
+    .where(and(eq(employmentRecords.workerId, workerId), isNull(employmentRecords.endDate), lte(employmentRecords.startDate, since.toISOString().slice(0, 10))))
+    .limit(1);
+  return Boolean(job);
+}
+
+/** The last two steps sent went unanswered (no reply since the earlier of them). */
+async function unansweredTwice(db: Db, followUpId: string, repliedAt: Date | null): Promise<boolean> {
+  const fired = await db
+    .select({ firedAt: followUpSteps.firedAt })
+    .from(followUpSteps)
+    .where(and(eq(followUpSteps.followUpId, followUpId), eq(followUpSteps.status, 'fired')))
+    .orderBy(sql`${followUpSteps.firedAt} desc`)
+    .limit(2);
+  if (fired.length < 2) return false;
+  const earlier = fired[1]!.firedAt!;
+  return !repliedAt || repliedAt < earlier;
+}
+
 /**
  * A step's time has come. Its conditions are read now, not when it was planned: a person back in
  * work, who has answered, or who has unsubscribed hears nothing more, and the follow-up stops. The
@@ -141,7 +166,13 @@ export async function fireStep(ctx: Ctx, stepId: string): Promise<string> {
     const def = sequenceOf(row.f.sequence);
     const [w] = await db.select({ status: workers.status, employed: workers.employed }).from(workers).where(eq(workers.id, row.f.workerId));
     const [s] = await db.select().from(subscriptions).where(eq(subscriptions.workerId, row.f.workerId));
-    const reason = def ? stopReason(def, row.f, w, s) : 'unknown_sequence';
+    let reason = def ? stopReason(def, row.f, w, s) : 'unknown_sequence';
+    if (!reason && def?.stopWhen.includes('steady_work') && (await steadyWork(db, row.f.workerId, now))) reason = 'steady_work';
+    if (!reason && def?.key === 'rain_dew' && (await unansweredTwice(db, row.f.id, row.f.repliedAt))) {
+      // Two questions without an answer: the case worker calls instead of more messages.
+      await db.insert(helpRequests).values({ workerId: row.f.workerId, regionCode: row.f.regionCode, door: 'follow_up', contact: '', context: [{ at: now.toISOString(), text: 'rain_dew: no reply to two follow-up messages' }], createdAt: now });
+      reason = 'no_reply';
+    }
     if (reason) {
       await stopWhere(db, now, eq(followUps.id, row.f.id), reason);
       return { result: `stopped:${reason}` };

@@ -1,7 +1,7 @@
 import type { Topic } from './schemas';
 
 /** Why a follow-up stops before its next step is sent; each is checked when the step fires. */
-export type StopWhen = 'employed' | 'not_employed' | 'replied' | 'unsubscribed';
+export type StopWhen = 'employed' | 'not_employed' | 'replied' | 'unsubscribed' | 'steady_work';
 
 export interface StepDef {
   /** Key of the step, also the message key `outreach:sequence.<sequence>.<key>`. */
@@ -67,6 +67,26 @@ export const SEQUENCES = {
       { key: 'month_3', months: 3, at: '10:00' },
     ],
     manual: true,
+    variables: [],
+  },
+  /**
+   * 雨露计划 graduates, from three months before graduation until steady work (six months in the same
+   * job, 稳定就业). Their answers update the file; two unanswered questions become a task for the case
+   * worker instead of more messages.
+   */
+  rain_dew: {
+    key: 'rain_dew',
+    topic: null,
+    stopWhen: ['steady_work', 'unsubscribed'],
+    steps: [
+      { key: 'before_90', days: -90, at: '10:00' },
+      { key: 'graduation', days: 0, at: '10:00' },
+      { key: 'month_1', months: 1, at: '10:00' },
+      { key: 'month_3', months: 3, at: '10:00' },
+      { key: 'month_6', months: 6, at: '10:00' },
+      { key: 'month_12', months: 12, at: '10:00' },
+    ],
+    manual: false,
     variables: [],
   },
 } as const satisfies Record<string, SequenceDef>;

@@ -5,9 +5,10 @@ import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { accounts, applications, deliveries, employmentRecords, enrolments, rainDewEvents, rainDewFiles, rainDewSubsidies, trainingRecords, vacancies, workers } from '../db/schema';
 import { Conflict, NotFound, ValidationFailed } from '../shared/errors';
+import { startAndSchedule } from '../outreach/follow-ups';
 import type { ContactInput, FileCreate, FilePatch, SubsidyInput } from './schemas';
 
-type Ctx = Pick<AppContext, 'db' | 'clock'>;
+type Ctx = Pick<AppContext, 'db' | 'clock' | 'queues'>;
 type Meta = { requestId?: string; ip?: string };
 
 async function scopedWorker(db: Db, actor: Actor, workerId: string) {
@@ -47,6 +48,8 @@ export async function openFile(ctx: Ctx, actor: Actor, input: FileCreate, meta: 
   if (!made.length) throw new Conflict('file exists', [{ path: 'body.workerId', message: 'errors:detail.rain_dew.exists' }]);
   await ctx.db.insert(rainDewEvents).values({ workerId: w.id, kind: 'status', toStatus: 'studying', by: actor.accountId, at: now });
   await recordAudit(ctx.db, { actorId: actor.accountId, action: 'rain_dew.open', entity: 'worker', entityId: w.id, regionCode: w.regionCode, ...meta });
+  // Followed by chat from three months before graduation until steady work.
+  await startAndSchedule(ctx, { sequence: 'rain_dew', workerId: w.id, regionCode: w.regionCode, anchorDate: input.expectedGraduation, createdBy: actor.accountId });
   return getFile(ctx, actor, w.id);
 }
 
@@ -66,6 +69,9 @@ export async function updateFile(ctx: Ctx, actor: Actor, workerId: string, patch
     if (Object.keys(fields).length) await db.update(rainDewFiles).set({ ...fields, updatedAt: now }).where(eq(rainDewFiles.workerId, workerId));
     if (status) await changeStatus(db, workerId, f.status, status, actor.accountId, now);
   });
+  if (patch.expectedGraduation && patch.expectedGraduation !== f.expectedGraduation) {
+    await startAndSchedule(ctx, { sequence: 'rain_dew', workerId, regionCode: f.regionCode, anchorDate: patch.expectedGraduation, createdBy: actor.accountId });
+  }
   await recordAudit(ctx.db, { actorId: actor.accountId, action: 'rain_dew.update', entity: 'worker', entityId: workerId, regionCode: f.regionCode, details: { fields: Object.keys(patch) }, ...meta });
   return getFile(ctx, actor, workerId);
 }

@@ -7,13 +7,20 @@ import { join } from 'node:path';
 import { REDIS_PREFIX_ROOT, TEST_REDIS_URL, runId } from '../helpers/test-env';
 
 
-function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      s.close(() => res(typeof addr === 'object' && addr ? addr.port : 0));
+/**
+ * A free port below the ephemeral range (32768 and up on Linux), so no other test's server (supertest
+ * listens on ephemeral ports) can be handed the same port while the service starts.
+ */
+async function freePort(): Promise<number> {
+  for (;;) {
+    const port = 20000 + Math.floor(Math.random() * 10000);
+    const ok = await new Promise<boolean>((res) => {
+      const s = createServer();
+      s.once('error', () => res(false));
+      s.listen(port, '127.0.0.1', () => s.close(() => res(true)));
     });
-  });
+    if (ok) return port;
+  }
 }
 
 interface Run {

@@ -1,3 +1,7 @@
+import { and, eq } from 'drizzle-orm';
+import { Conversation } from '../../bots/conversation';
+import { followUps, followUpSteps, identities } from '../../src/db/schema';
+import { fireStep } from '../../src/outreach/follow-ups';
 import { ManualClock } from '../../src/shared/clock';
 import { appOf, signIn, type Staff } from '../helpers/api';
 import { REGIONS, seedRegions, workerInput } from '../helpers/factories';
@@ -73,5 +77,68 @@ describe('Rain Dew files', () => {
     const stranger = await station.post('/api/v1/rain-dew', { workerId: w.id, school: 's', major: 'm', level: 'other', enrolledOn: '2023-09-01', expectedGraduation: '2026-06-30', caseWorkerId: other.id });
     expect(stranger.status).toBe(400);
     expect(stranger.body.error.details[0]).toMatchObject({ path: 'body.caseWorkerId' });
+  });
+
+  describe('followed by chat until steady work', () => {
+    const stepOf = async (workerId: string, step: string) => {
+      const [row] = await h.ctx.db
+        .select({ id: followUpSteps.id })
+        .from(followUpSteps)
+        .innerJoin(followUps, eq(followUps.id, followUpSteps.followUpId))
+        .where(and(eq(followUps.workerId, workerId), eq(followUps.sequence, 'rain_dew'), eq(followUps.status, 'active'), eq(followUpSteps.step, step)));
+      return row!.id;
+    };
+    afterEach(() => clock.set(NOON));
+
+    it('a reply of 1 records the job in two short questions; 2 brings today’s best matches', async () => {
+      const working = await student('回复一号');
+      const looking = await student('回复二号');
+      await h.ctx.db.insert(identities).values([
+        { workerId: working, kind: 'wechat_contact', value: 'wxid-rd-1' },
+        { workerId: looking, kind: 'wechat_contact', value: 'wxid-rd-2' },
+      ]);
+      // One month after graduation (2026-06-30), 10:00 Beijing time.
+      clock.set('2026-07-30T02:00:00Z');
+      expect(await fireStep(h.ctx, await stepOf(working, 'month_1'))).toBe('fired');
+      expect(await fireStep(h.ctx, await stepOf(looking, 'month_1'))).toBe('fired');
+      const c = new Conversation(h.ctx);
+      const say = async (who: string, text: string) => (await c.respond({ kind: 'text', text, senderId: who })).join('\n');
+      expect(await say('wxid-rd-1', '1')).toContain('在哪个单位工作');
+      expect(await say('wxid-rd-1', '红河某酒店')).toContain('每月大概挣多少钱');
+      expect(await say('wxid-rd-1', '3200元')).toContain('祝工作顺利');
+      expect(await say('wxid-rd-2', '２')).toContain('我们会帮您留意');
+      clock.set(NOON);
+      const file = (await station.get(`/api/v1/rain-dew/${working}`)).body;
+      expect(file.file.status).toBe('employed');
+      expect(file.employment).toEqual([expect.objectContaining({ employerName: '红河某酒店', monthlyIncomeFen: 320000 })]);
+      expect((await station.get(`/api/v1/rain-dew/${looking}`)).body.file.status).toBe('seeking');
+      // Once answered, "1" is the menu's 找工作 again.
+      clock.set('2026-07-30T03:00:00Z');
+      expect(await say('wxid-rd-2', '1')).not.toContain('在哪个单位工作');
+    });
+
+    it('two questions without an answer become a task for the case worker instead of more messages', async () => {
+      const silent = await student('不回复');
+      clock.set('2026-07-30T02:00:00Z');
+      expect(await fireStep(h.ctx, await stepOf(silent, 'month_1'))).toBe('fired');
+      clock.set('2026-09-30T02:00:00Z');
+      expect(await fireStep(h.ctx, await stepOf(silent, 'month_3'))).toBe('fired');
+      clock.set('2026-12-30T02:00:00Z');
+      expect(await fireStep(h.ctx, await stepOf(silent, 'month_6'))).toBe('stopped:no_reply');
+      clock.set(NOON);
+      const tasks = (await station.get('/api/v1/help-requests?status=open')).body.items.filter((r: { workerId: string }) => r.workerId === silent);
+      expect(tasks).toHaveLength(1);
+      expect(tasks[0].door).toBe('follow_up');
+    });
+
+    it('stops when the graduate has held the same job for six months', async () => {
+      const steady = await student('稳定就业');
+      await station.post(`/api/v1/workers/${steady}/employment`, { employerName: '县城工厂', placeRegionCode: REGIONS.countyA.code, startDate: '2026-07-01' });
+      // At six months (end of December) the job is not yet six months old: the question goes out.
+      clock.set('2026-12-30T02:00:00Z');
+      expect(await fireStep(h.ctx, await stepOf(steady, 'month_6'))).toBe('fired');
+      clock.set('2027-06-30T02:00:00Z');
+      expect(await fireStep(h.ctx, await stepOf(steady, 'month_12'))).toBe('stopped:steady_work');
+    });
   });
 });

@@ -236,8 +236,8 @@ describe('a station in county A cannot reach anything in county B', () => {
     expect((await countyB.get(`/api/v1/rain-dew/${b.worker}`)).body.timeline).toHaveLength(1);
     expect((await countyB.get('/api/v1/chat-groups')).body.items.map((g: { id: string }) => g.id)).toEqual([b.chatGroup]);
     const followUps = (await countyB.get(`/api/v1/workers/${b.worker}/follow-ups`)).body.items;
-    // The retention follow-up from the job recorded above (long past, so completed), and the one B started.
-    expect(followUps).toHaveLength(2);
+    // The retention follow-up from the job recorded above (long past, so completed), the Rain Dew one, and the one B started.
+    expect(followUps).toHaveLength(3);
     expect(followUps.find((f: { id: string }) => f.id === b.followUp)).toMatchObject({ sequence: 'job_search', status: 'active' });
   });
 });
