@@ -30,11 +30,15 @@ interface Run {
   exited: Promise<number | null>;
 }
 
+/** Every service a test started, stopped at the end even when the test failed half-way. */
+const started: ChildProcess[] = [];
+
 function run(args: string[], env: Record<string, string>): Run {
   const base = { ...process.env };
   delete base.DATABASE_URL;
   delete base.REDIS_URL;
   const child = spawnTs(['src/main.ts', ...args], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  started.push(child);
   const stdout: string[] = [];
   const stderr: string[] = [];
   child.stdout!.on('data', (d: Buffer) => stdout.push(d.toString()));
@@ -60,7 +64,10 @@ async function waitReady(url: string, proc: Run, limitMs = 90_000): Promise<numb
 
 describe('the service as a process (npm start)', () => {
   const dirs: string[] = [];
-  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  afterAll(() => {
+    for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
+  });
 
   it('exits non-zero with a message naming a bad environment value', async () => {
     const proc = run([], { PORT: 'abc' });
