@@ -94,6 +94,7 @@ const envSchema = z.object({
     .default('5325'),
   DEMO_DATA: z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' }).optional(),
   RETENTION_YEARS: int(1, 50, 3),
+  RAIN_DEW_FALLBACK_MONTHS: int(1, 36, 6),
   ADMIN_TOTP: z.enum(['required', 'optional'], { error: 'expected required or optional' }).optional(),
   TOKEN_TTL_HOURS: int(1, 24 * 30, 12),
   BODY_LIMIT_KB: int(1, 50 * 1024, 1024),
@@ -154,6 +155,8 @@ export interface Config {
   miniProgramSendsPerSecond: number;
   /** Years after their last activity that people who left the programme are anonymised. */
   retentionYears: number;
+  /** Months after graduating without a market job before a public-welfare post is suggested. */
+  rainDewFallbackMonths: number;
   bot: { puppet: string; puppetToken: string | undefined; name: string; sendIntervalMs: number };
   /** The WeChat mini-program, for subscribe messages (订阅消息); absent when not configured. */
   wechat: { apiBase: string; appId: string; appSecret: string; templateId: string } | undefined;
@@ -223,6 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queueLockMs: e.QUEUE_LOCK_MS,
     miniProgramSendsPerSecond: e.MINI_PROGRAM_SENDS_PER_SECOND,
     retentionYears: e.RETENTION_YEARS,
+    rainDewFallbackMonths: e.RAIN_DEW_FALLBACK_MONTHS,
     market: { radiusKm: e.MATCH_RADIUS_KM },
     wechat:
       e.WECHAT_APP_ID && e.WECHAT_APP_SECRET && e.WECHAT_TEMPLATE_ID

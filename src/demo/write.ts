@@ -25,11 +25,10 @@ export async function writeHouseholds(db: Db, vault: PiiVault, batch: SyntheticH
         people.push(p);
       }
     }
-    const inserted = await bulkInsertWorkers(t, rows, today);
-    // Synthetic people come with a signed station form: consent to matching and messages.
+    // Synthetic people come with a signed station form: consent to matching and messages (written with them).
+    const inserted = await bulkInsertWorkers(t, rows, today, { consent: true });
     const ids = inserted.map((r) => r.id);
     await t.execute(sql`insert into consents (worker_id, granted, notice_version, channel, at) select id, true, ${CONSENT_NOTICE_VERSION}, 'station_form', ${today.toISOString()}::timestamptz from unnest(${sql.param(ids)}::uuid[]) as id`);
-    await t.execute(sql`update workers set consent = true where id = any(${sql.param(ids)}::uuid[])`);
     const idOf = new Map(inserted.map((r) => [r.idNumberHash, r.id]));
     const jobs = people.flatMap((p, i) => p.jobs.map((j) => ({ workerId: idOf.get(rows[i]!.idNumberHash)!, ...j, source: 'import' as const })));
     await bulkInsertJobs(t, jobs);

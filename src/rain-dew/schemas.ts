@@ -49,5 +49,22 @@ export const SubsidyInput = z
 export type SubsidyInput = z.infer<typeof SubsidyInput>;
 
 export const WorklistQuery = z
-  .object({ regionCode: RegionCode.optional(), status: z.enum(STATUS).optional(), caseWorkerId: z.uuid().optional(), ...PageQuery })
+  .object({
+    regionCode: RegionCode.optional(),
+    status: z.enum(STATUS).optional(),
+    caseWorkerId: z.uuid().optional(),
+    overdue: z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? undefined : v === 'true')).meta({ description: 'Only files with actions past their due date' }),
+    ...PageQuery,
+  })
   .strict();
+
+export const ActionInput = z
+  .object({
+    kind: z.enum(['guidance', 'referral', 'training', 'public_welfare', 'other']).meta({ description: 'career guidance, a referral to a vacancy, a training, a public-welfare post (last resort), other' }),
+    description: text(300),
+    ownerId: z.uuid().nullish().meta({ description: 'Default: you' }),
+    dueOn: z.iso.date(),
+  })
+  .strict()
+  .meta({ id: 'RainDewAction' });
+export type ActionInput = z.infer<typeof ActionInput>;

@@ -3,10 +3,13 @@ import { assertInScope, inScope, type Actor } from '../access/actor';
 import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
-import { accounts, applications, deliveries, employmentRecords, enrolments, rainDewEvents, rainDewFiles, rainDewSubsidies, trainingRecords, vacancies, workers } from '../db/schema';
+import { accounts, applications, deliveries, employmentRecords, enrolments, rainDewActions, rainDewEvents, rainDewFiles, rainDewPlans, rainDewSubsidies, trainingRecords, vacancies, workers } from '../db/schema';
+import type { TFunction } from 'i18next';
+import { matchesFor } from '../market/matching';
 import { Conflict, NotFound, ValidationFailed } from '../shared/errors';
 import { startAndSchedule } from '../outreach/follow-ups';
-import type { ContactInput, FileCreate, FilePatch, SubsidyInput } from './schemas';
+import { shanghaiDate } from '../shared/time';
+import type { ActionInput, ContactInput, FileCreate, FilePatch, SubsidyInput } from './schemas';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'queues'>;
 type Meta = { requestId?: string; ip?: string };
@@ -101,9 +104,11 @@ export async function addSubsidy(ctx: Ctx, actor: Actor, workerId: string, input
  * The file on one page: the person (masked), the school, the timeline of contacts and status changes,
  * subsidies, the register's jobs and trainings, applications, and the messages sent to them.
  */
-export async function getFile(ctx: Pick<AppContext, 'db'>, actor: Actor, workerId: string) {
+export async function getFile(ctx: Pick<AppContext, 'db' | 'clock'>, actor: Actor, workerId: string) {
   const f = await scopedFile(ctx.db, actor, workerId);
   const [w] = await ctx.db.select().from(workers).where(eq(workers.id, workerId));
+  const [plan] = await ctx.db.select().from(rainDewPlans).where(eq(rainDewPlans.workerId, workerId));
+  const actions = await ctx.db.select().from(rainDewActions).where(eq(rainDewActions.workerId, workerId)).orderBy(asc(rainDewActions.dueOn));
   const [events, subsidies, jobs, trainings, enrolled, apps, sent] = await Promise.all([
     ctx.db.select().from(rainDewEvents).where(eq(rainDewEvents.workerId, workerId)).orderBy(asc(rainDewEvents.at)),
     ctx.db.select().from(rainDewSubsidies).where(eq(rainDewSubsidies.workerId, workerId)).orderBy(asc(rainDewSubsidies.paidOn)),
@@ -124,11 +129,16 @@ export async function getFile(ctx: Pick<AppContext, 'db'>, actor: Actor, workerI
       .limit(50),
   ]);
   const iso = (d: Date | null) => d?.toISOString() ?? null;
+  const today = shanghaiDate(ctx.clock.now());
   return {
     person: { id: w!.id, name: w!.name, idNumber: w!.idNumberMasked, phone: w!.phoneMasked, regionCode: w!.regionCode, employed: w!.employed },
     file: { ...f, lastContactAt: iso(f.lastContactAt), createdAt: f.createdAt.toISOString(), updatedAt: f.updatedAt.toISOString() },
     timeline: events.map((e) => ({ kind: e.kind, channel: e.channel, outcome: e.outcome, fromStatus: e.fromStatus, toStatus: e.toStatus, by: e.by, at: e.at.toISOString() })),
     subsidies: subsidies.map((s) => ({ term: s.term, amountFen: s.amountFen, paidOn: s.paidOn })),
+    plan: {
+      goal: plan?.goal ?? null,
+      actions: actions.map((a) => ({ id: a.id, kind: a.kind, description: a.description, ownerId: a.ownerId, dueOn: a.dueOn, status: a.status, outcome: a.outcome, overdue: a.status === 'open' && a.dueOn < today })),
+    },
     employment: jobs.map((j) => ({ employerName: j.employerName, placeRegionCode: j.placeRegionCode, startDate: j.startDate, endDate: j.endDate, monthlyIncomeFen: j.monthlyIncomeFen })),
     trainings: [...trainings.map((t) => ({ title: t.title, startDate: String(t.startDate) })), ...enrolled.map((e) => ({ title: `enrolment ${e.sessionId}`, startDate: e.createdAt.toISOString().slice(0, 10) }))],
     applications: apps.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() })),
@@ -140,11 +150,18 @@ export async function getFile(ctx: Pick<AppContext, 'db'>, actor: Actor, workerI
  * The case workers' worklist: those still without work after graduating come first (longest first),
  * then those not contacted for longest; with the region's totals.
  */
-export async function worklist(ctx: Ctx, actor: Actor, q: { regionCode?: string; status?: string; caseWorkerId?: string; page: number; pageSize: number }) {
+export async function worklist(ctx: Ctx, actor: Actor, q: { regionCode?: string; status?: string; caseWorkerId?: string; overdue?: boolean; page: number; pageSize: number }) {
   const region = q.regionCode ?? actor.regionCode;
   if (!inScope(actor, region)) return { items: [], page: q.page, pageSize: q.pageSize, total: 0, totals: { files: 0, graduated: 0, employed: 0, contactedThisMonth: 0 } };
-  const where = and(like(rainDewFiles.regionCode, `${region}%`), q.status ? eq(rainDewFiles.status, q.status as never) : undefined, q.caseWorkerId ? eq(rainDewFiles.caseWorkerId, q.caseWorkerId) : undefined);
   const now = ctx.clock.now();
+  const todayStr = shanghaiDate(now);
+  const overdueCount = sql<number>`(select count(*)::int from rain_dew_actions a where a.worker_id = ${rainDewFiles.workerId} and a.status = 'open' and a.due_on < ${todayStr})`;
+  const where = and(
+    like(rainDewFiles.regionCode, `${region}%`),
+    q.status ? eq(rainDewFiles.status, q.status as never) : undefined,
+    q.caseWorkerId ? eq(rainDewFiles.caseWorkerId, q.caseWorkerId) : undefined,
+    q.overdue ? sql`${overdueCount} > 0` : undefined,
+  );
   const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
   const [totals] = await ctx.db
     .select({
@@ -158,7 +175,7 @@ export async function worklist(ctx: Ctx, actor: Actor, q: { regionCode?: string;
   // Risk: out of school and without work (the longer, the higher), then the longest without contact.
   const risk = sql`case when ${rainDewFiles.status} in ('graduated', 'seeking') then 0 when ${rainDewFiles.status} = 'studying' then 1 else 2 end`;
   const rows = await ctx.db
-    .select({ f: rainDewFiles, name: workers.name })
+    .select({ f: rainDewFiles, name: workers.name, overdueActions: overdueCount })
     .from(rainDewFiles)
     .innerJoin(workers, eq(workers.id, rainDewFiles.workerId))
     .where(where)
@@ -168,7 +185,7 @@ export async function worklist(ctx: Ctx, actor: Actor, q: { regionCode?: string;
   const [count] = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(rainDewFiles).where(where);
   const today = now.toISOString().slice(0, 10);
   return {
-    items: rows.map(({ f, name }) => ({
+    items: rows.map(({ f, name, overdueActions }) => ({
       workerId: f.workerId,
       name,
       school: f.school,
@@ -179,10 +196,71 @@ export async function worklist(ctx: Ctx, actor: Actor, q: { regionCode?: string;
       daysWithoutWork: (f.status === 'graduated' || f.status === 'seeking') && f.graduatedOn ? Math.max(0, Math.round((Date.parse(today) - Date.parse(f.graduatedOn)) / 86400_000)) : null,
       lastContactAt: f.lastContactAt?.toISOString() ?? null,
       caseWorkerId: f.caseWorkerId,
+      overdueActions,
     })),
     page: q.page,
     pageSize: q.pageSize,
     total: count?.n ?? 0,
     totals: totals ?? { files: 0, graduated: 0, employed: 0, contactedThisMonth: 0 },
   };
+}
+
+/** 一生一策: the plan's goal, set or changed. */
+export async function setPlan(ctx: Ctx, actor: Actor, workerId: string, goal: string, meta: Meta) {
+  const f = await scopedFile(ctx.db, actor, workerId);
+  const now = ctx.clock.now();
+  await ctx.db.insert(rainDewPlans).values({ workerId, goal, updatedBy: actor.accountId, updatedAt: now }).onConflictDoUpdate({ target: rainDewPlans.workerId, set: { goal, updatedBy: actor.accountId, updatedAt: now } });
+  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'rain_dew.plan', entity: 'worker', entityId: workerId, regionCode: f.regionCode, ...meta });
+  return getFile(ctx, actor, workerId);
+}
+
+export async function addAction(ctx: Ctx, actor: Actor, workerId: string, input: ActionInput, meta: Meta) {
+  const f = await scopedFile(ctx.db, actor, workerId);
+  await assertCaseWorker(ctx.db, actor, input.ownerId, f.regionCode);
+  const [a] = await ctx.db.insert(rainDewActions).values({ workerId, kind: input.kind, description: input.description, ownerId: input.ownerId ?? actor.accountId, dueOn: input.dueOn, createdAt: ctx.clock.now() }).returning();
+  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'rain_dew.action', entity: 'worker', entityId: workerId, regionCode: f.regionCode, details: { kind: input.kind, actionId: a!.id }, ...meta });
+  return getFile(ctx, actor, workerId);
+}
+
+export async function closeAction(ctx: Ctx, actor: Actor, actionId: string, input: { status: 'done' | 'dropped'; outcome: string }, meta: Meta) {
+  const [a] = await ctx.db.select().from(rainDewActions).where(eq(rainDewActions.id, actionId));
+  if (!a) throw new NotFound('plan action', actionId);
+  const f = await scopedFile(ctx.db, actor, a.workerId);
+  const [done] = await ctx.db
+    .update(rainDewActions)
+    .set({ status: input.status, outcome: input.outcome, closedAt: ctx.clock.now() })
+    .where(and(eq(rainDewActions.id, actionId), eq(rainDewActions.status, 'open')))
+    .returning();
+  if (!done) throw new Conflict('already closed', [{ path: 'action', message: 'errors:detail.rain_dew.action_closed' }]);
+  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'rain_dew.action_close', entity: 'worker', entityId: a.workerId, regionCode: f.regionCode, details: { actionId, status: input.status }, ...meta });
+  return getFile(ctx, actor, a.workerId);
+}
+
+/**
+ * What the case worker might do next: the best posts and trainings for the person, with reasons (only
+ * with their consent to matching), and, N months after graduating without a market job, a public-welfare
+ * post in their home area as the last resort (seed 001 §2.5), suggested, never assigned.
+ */
+async function suggestionsFor(ctx: Pick<AppContext, 'db' | 'clock' | 'config'>, f: typeof rainDewFiles.$inferSelect, w: typeof workers.$inferSelect, t: TFunction) {
+  if (!w.consent) return { consent: false, vacancies: [], trainings: [], publicWelfare: null };
+  const out = f.status === 'graduated' || f.status === 'seeking';
+  const [vacs, trains] = out ? await Promise.all([matchesFor(ctx, w, { jobsOnly: true, limit: 5 }, t), matchesFor(ctx, w, { kind: 'training', limit: 3 }, t)]) : [[], []];
+  let publicWelfare: { reason: string } | null = null;
+  if (out && f.graduatedOn) {
+    const since = new Date(`${f.graduatedOn}T00:00:00Z`);
+    since.setUTCMonth(since.getUTCMonth() + ctx.config.rainDewFallbackMonths);
+    if (since <= ctx.clock.now()) publicWelfare = { reason: t('registry:rain_dew.public_welfare', { months: ctx.config.rainDewFallbackMonths }) };
+  }
+  return {
+    consent: true,
+    vacancies: vacs.map((v) => ({ id: v.id, title: v.title, kind: v.kind, reasons: v.reasons })),
+    trainings: trains.map((s) => ({ id: s.id, title: s.title, reasons: s.reasons })),
+    publicWelfare,
+  };
+}
+
+export async function suggestions(ctx: Pick<AppContext, 'db' | 'clock' | 'config'>, actor: Actor, workerId: string, t: TFunction) {
+  const f = await scopedFile(ctx.db, actor, workerId);
+  const [w] = await ctx.db.select().from(workers).where(eq(workers.id, workerId));
+  return suggestionsFor(ctx, f, w!, t);
 }

@@ -16,6 +16,7 @@ export async function bulkInsertWorkers(
   db: Db,
   rows: Array<PreparedWorker & { householdId?: string | null; employed?: boolean }>,
   now: Date,
+  opts: { consent?: boolean } = {},
 ): Promise<Array<{ id: string; idNumberHash: string }>> {
   if (!rows.length) return [];
   // One bound parameter per column (an array), never one per value.
@@ -25,12 +26,12 @@ export async function bulkInsertWorkers(
     insert into workers (household_id, name, sex, birth_date, id_number_enc, id_number_hash, id_number_masked,
       phone_enc, phone_hash, phone_masked, ethnicity, political_status, education, health, labor_capacity, category,
       monitoring_type, employed, intention, service_needs, skills, region_code, home_lat, home_lng, preferred_language,
-      pay_floor_fen, content_hash, created_at, updated_at, last_activity_at)
+      pay_floor_fen, content_hash, consent, created_at, updated_at, last_activity_at)
     select household_id, name, sex::sex, birth_date, id_number_enc, id_number_hash, id_number_masked,
       phone_enc, phone_hash, phone_masked, ethnicity, political_status, education, health::health_status,
       labor_capacity::labor_capacity, category::worker_category, monitoring_type::monitoring_type, employed,
       intention::work_intention, service_needs::text[], skills::text[], region_code, home_lat, home_lng,
-      preferred_language, pay_floor_fen, content_hash, ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz
+      preferred_language, pay_floor_fen, content_hash, ${opts.consent ?? false}::boolean, ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz
     from unnest(
       ${col((r) => r.householdId ?? null)}::uuid[], ${col((r) => r.name)}::text[], ${col((r) => r.sex)}::text[],
       ${col((r) => r.birthDate)}::date[], ${col((r) => r.idNumberEnc)}::text[], ${col((r) => r.idNumberHash)}::text[],

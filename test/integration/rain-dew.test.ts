@@ -79,6 +79,31 @@ describe('Rain Dew files', () => {
     expect(stranger.body.error.details[0]).toMatchObject({ path: 'body.caseWorkerId' });
   });
 
+  it('keeps a plan (一生一策) with actions, shows overdue ones in the worklist, and suggests a public-welfare post only after six months', async () => {
+    const id = await student('有计划的人');
+    await station.patch(`/api/v1/rain-dew/${id}`, { status: 'graduated' });
+    expect((await station.put(`/api/v1/rain-dew/${id}/plan`, { goal: '在省内找到电商相关工作' })).status).toBe(200);
+    const added = await station.post(`/api/v1/rain-dew/${id}/actions`, { kind: 'guidance', description: '职业指导一次', dueOn: '2026-07-05' });
+    expect(added.body.plan).toMatchObject({ goal: '在省内找到电商相关工作', actions: [expect.objectContaining({ kind: 'guidance', status: 'open', overdue: true })] });
+    await station.post(`/api/v1/rain-dew/${id}/actions`, { kind: 'referral', description: '推荐县城电商岗位', dueOn: '2026-08-01' });
+    const overdue = (await station.get('/api/v1/rain-dew?overdue=true')).body.items;
+    expect(overdue.map((i: { name: string; overdueActions: number }) => [i.name, i.overdueActions])).toEqual([['有计划的人', 1]]);
+    const actionId = added.body.plan.actions[0].id;
+    expect((await station.post(`/api/v1/rain-dew/actions/${actionId}/close`, { status: 'done', outcome: '已做职业指导' })).status).toBe(200);
+    expect((await station.post(`/api/v1/rain-dew/actions/${actionId}/close`, { status: 'done', outcome: '再关一次' })).status).toBe(409);
+    expect((await station.get('/api/v1/rain-dew?overdue=true')).body.items).toEqual([]);
+
+    // Graduated today (10 July): no public-welfare suggestion yet; six months on, one is suggested.
+    const now = (await station.get(`/api/v1/rain-dew/${id}/suggestions`)).body;
+    expect(now).toMatchObject({ consent: true, publicWelfare: null });
+    clock.set('2027-01-11T04:00:00Z');
+    const later = await signIn(h, appOf(h), { regionCode: REGIONS.countyA.code });
+    const after = (await later.get(`/api/v1/rain-dew/${id}/suggestions`)).body;
+    expect(after.publicWelfare.reason).toContain('6个月');
+    expect((await later.get(`/api/v1/rain-dew/${id}`)).body.file.status).toBe('graduated');
+    clock.set(NOON);
+  });
+
   describe('followed by chat until steady work', () => {
     const stepOf = async (workerId: string, step: string) => {
       const [row] = await h.ctx.db

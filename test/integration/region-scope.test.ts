@@ -63,6 +63,7 @@ describe('a station in county A cannot reach anything in county B', () => {
     b.exportRequest = (await countyB.post('/api/v1/exports/requests', { purpose: '县B年度核对' })).body.id;
     const rd = await countyB.post('/api/v1/rain-dew', { workerId: b.worker, school: '县B职校', major: '护理', level: 'secondary_vocational', enrolledOn: '2023-09-01', expectedGraduation: '2026-06-30' });
     if (rd.status !== 201) throw new Error(JSON.stringify(rd.body));
+    b.action = (await countyB.post(`/api/v1/rain-dew/${b.worker}/actions`, { kind: 'guidance', description: '县B职业指导', dueOn: '2026-12-31' })).body.plan.actions[0].id;
     b.chatGroup = (await countyB.post('/api/v1/chat-groups', { name: '县B村民群', regionCode: REGIONS.villageB.code })).body.id;
     const policy = await countyB.post('/api/v1/policies', {
       key: 'county_b_bonus', title: { 'zh-CN': '县B务工奖励' }, summary: { 'zh-CN': '县B的奖励' }, audience: 'worker', benefit: { 'zh-CN': '500元', amountFen: 50000, unit: 'once' },
@@ -80,7 +81,7 @@ describe('a station in county A cannot reach anything in county B', () => {
     expect(res.text).not.toContain(b.household);
     expect(res.text).not.toContain(b.account);
     expect(res.text).not.toContain(b.station);
-    for (const k of ['import', 'employer', 'vacancy', 'application', 'wageCase', 'training', 'broadcast', 'followUp', 'helpRequest', 'chatGroup']) expect(res.text).not.toContain(b[k]);
+    for (const k of ['import', 'employer', 'vacancy', 'application', 'wageCase', 'training', 'broadcast', 'followUp', 'helpRequest', 'chatGroup', 'action']) expect(res.text).not.toContain(b[k]);
   };
   const notFound = (res: { status: number; text: string }) => {
     expect([403, 404]).toContain(res.status);
@@ -186,6 +187,10 @@ describe('a station in county A cannot reach anything in county B', () => {
     'patch /api/v1/rain-dew/{workerId}': { run: (s) => s.patch(`/api/v1/rain-dew/${b.worker}`, { status: 'employed' }), check: notFound },
     'post /api/v1/rain-dew/{workerId}/contacts': { run: (s) => s.post(`/api/v1/rain-dew/${b.worker}/contacts`, { channel: 'phone', outcome: '越权' }), check: notFound },
     'post /api/v1/rain-dew/{workerId}/subsidies': { run: (s) => s.post(`/api/v1/rain-dew/${b.worker}/subsidies`, { term: 'x', amountFen: 1, paidOn: '2026-01-01' }), check: notFound },
+    'put /api/v1/rain-dew/{workerId}/plan': { run: (s) => s.put(`/api/v1/rain-dew/${b.worker}/plan`, { goal: '越权计划' }), check: notFound },
+    'post /api/v1/rain-dew/{workerId}/actions': { run: (s) => s.post(`/api/v1/rain-dew/${b.worker}/actions`, { kind: 'other', description: '越权措施', dueOn: '2026-01-01' }), check: notFound },
+    'post /api/v1/rain-dew/actions/{id}/close': { run: (s) => s.post(`/api/v1/rain-dew/actions/${b.action}/close`, { status: 'dropped', outcome: '越权关闭' }), check: notFound },
+    'get /api/v1/rain-dew/{workerId}/suggestions': { run: (s) => s.get(`/api/v1/rain-dew/${b.worker}/suggestions`), check: notFound },
     'get /api/v1/workers/{id}/consent': { run: (s) => s.get(`/api/v1/workers/${b.worker}/consent`), check: notFound },
     'post /api/v1/workers/{id}/consent': { run: (s) => s.post(`/api/v1/workers/${b.worker}/consent`, { granted: false }), check: notFound },
     'get /api/v1/audit': { run: (s) => s.get('/api/v1/audit?pageSize=200'), check: refusedOrEmpty },
@@ -234,6 +239,7 @@ describe('a station in county A cannot reach anything in county B', () => {
     expect((await countyB.get('/api/v1/exports/requests')).body.items[0]).toMatchObject({ id: b.exportRequest, status: 'pending' });
     expect((await countyB.get(`/api/v1/rain-dew/${b.worker}`)).body.file).toMatchObject({ status: 'studying', school: '县B职校' });
     expect((await countyB.get(`/api/v1/rain-dew/${b.worker}`)).body.timeline).toHaveLength(1);
+    expect((await countyB.get(`/api/v1/rain-dew/${b.worker}`)).body.plan.actions).toEqual([expect.objectContaining({ id: b.action, status: 'open' })]);
     expect((await countyB.get('/api/v1/chat-groups')).body.items.map((g: { id: string }) => g.id)).toEqual([b.chatGroup]);
     const followUps = (await countyB.get(`/api/v1/workers/${b.worker}/follow-ups`)).body.items;
     // The retention follow-up from the job recorded above (long past, so completed), the Rain Dew one, and the one B started.

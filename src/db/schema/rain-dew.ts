@@ -68,3 +68,36 @@ export const rainDewEvents = pgTable(
   },
   (t) => [index('rain_dew_events_worker_idx').on(t.workerId, t.at)],
 );
+
+/** 一生一策: one plan per graduate, with its goal. */
+export const rainDewPlans = pgTable('rain_dew_plans', {
+  workerId: uuid('worker_id')
+    .primaryKey()
+    .references(() => rainDewFiles.workerId),
+  goal: text('goal').notNull(),
+  updatedBy: uuid('updated_by').references(() => accounts.id),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const planActionKind = pgEnum('plan_action_kind', ['guidance', 'referral', 'training', 'public_welfare', 'other']);
+export const planActionStatus = pgEnum('plan_action_status', ['open', 'done', 'dropped']);
+
+/** An action of the plan: who does what by when, closed with what came of it. */
+export const rainDewActions = pgTable(
+  'rain_dew_actions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workerId: uuid('worker_id')
+      .notNull()
+      .references(() => rainDewFiles.workerId),
+    kind: planActionKind('kind').notNull(),
+    description: text('description').notNull(),
+    ownerId: uuid('owner_id').references(() => accounts.id),
+    dueOn: date('due_on', { mode: 'string' }).notNull(),
+    status: planActionStatus('status').notNull().default('open'),
+    outcome: text('outcome'),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('rain_dew_actions_worker_idx').on(t.workerId, t.status)],
+);
