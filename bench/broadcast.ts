@@ -6,15 +6,12 @@ import { rowsOf } from '../src/db/client';
 import { broadcasts, regions, subscriptions, workers } from '../src/db/schema';
 import { Generator } from '../src/demo/synthetic';
 import { writePeople } from '../src/demo/write';
-import { createLogger } from '../src/logger';
 import { fanOut } from '../src/outreach/service';
 import { PiiVault } from '../src/pii/vault';
-import { openRedis } from '../src/redis';
 import { loadRegions } from '../src/regions/load';
 import { systemClock } from '../src/shared/clock';
-import { Queues } from '../jobs/queues';
 import { startWorkers } from '../jobs/workers';
-import { report, scratchDatabase, seconds } from './support';
+import { report, scratchDatabase, scratchRedis, seconds } from './support';
 
 /**
  * `npm run bench:broadcast [-- --recipients N]`: a broadcast to N people (default 100,000). Prints the
@@ -26,10 +23,8 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { recipients: { type: 'string', default: '100000' } } });
   const n = Number(values.recipients);
   const scratch = await scratchDatabase();
-  const prefix = `bangfu-bench:${Date.now()}`;
-  const logger = createLogger('silent');
-  const redis = await openRedis({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix, serverBin: 'redis-server', dataDir: '/tmp' }, logger);
-  const queues = new Queues(redis, prefix);
+  const scratchKv = await scratchRedis();
+  const { redis, queues, prefix, logger } = scratchKv;
   try {
     const db = scratch.database.db;
     await loadRegions(db, '5325');
@@ -95,15 +90,7 @@ async function main(): Promise<void> {
       target: 'fanoutRatio<=2 && ratio>=0.5',
     });
   } finally {
-    await queues.close();
-    const cleaner = redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await cleaner.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await cleaner.del(...keys);
-    } while (cursor !== '0');
-    await redis.close();
+    await scratchKv.drop();
     await scratch.drop();
   }
 }

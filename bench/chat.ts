@@ -8,13 +8,10 @@ import { rowsOf } from '../src/db/client';
 import { employers, identities, regions } from '../src/db/schema';
 import { Generator, SKILLS } from '../src/demo/synthetic';
 import { writePeople } from '../src/demo/write';
-import { createLogger } from '../src/logger';
 import { PiiVault } from '../src/pii/vault';
-import { openRedis } from '../src/redis';
 import { loadRegions } from '../src/regions/load';
 import { systemClock } from '../src/shared/clock';
-import { Queues } from '../jobs/queues';
-import { percentile, report, scratchDatabase } from './support';
+import { percentile, report, scratchDatabase, scratchRedis } from './support';
 
 /**
  * `npm run bench:chat [-- --rate 50 --contacts 1000 --seconds 60]`: mock WeChat contacts send the bot
@@ -65,10 +62,8 @@ async function main(): Promise<void> {
   const nContacts = Number(values.contacts);
   const seconds = Number(values.seconds);
   const scratch = await scratchDatabase();
-  const prefix = `bangfu-bench:${Date.now()}`;
-  const logger = createLogger('silent');
-  const redis = await openRedis({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix, serverBin: 'redis-server', dataDir: '/tmp' }, logger);
-  const queues = new Queues(redis, prefix);
+  const scratchKv = await scratchRedis();
+  const { redis, queues, prefix, logger } = scratchKv;
   try {
     const db = scratch.database.db;
     await loadRegions(db, '5325');
@@ -122,16 +117,7 @@ async function main(): Promise<void> {
     for (const [text, xs] of ours.byText) process.stdout.write(`  ${text}: p50 ${percentile(xs, 50)} ms, p99 ${percentile(xs, 99)} ms\n`);
     report({ bench: 'chat', rate, contacts: nContacts, seconds, replies: ours.latencies.length, unanswered: ours.unanswered, p50Ms: p50, p99Ms: p99, baselineP50Ms: b50, baselineP99Ms: b99, target: 'p99Ms<100' });
   } finally {
-    await queues.close();
-    const cleaner = redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await cleaner.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await cleaner.del(...keys);
-    } while (cursor !== '0');
-    cleaner.disconnect();
-    await redis.close();
+    await scratchKv.drop();
     await scratch.drop();
   }
 }

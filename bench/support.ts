@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { openDatabase, type Database } from '../src/db/client';
+import { createLogger, type Logger } from '../src/logger';
+import { openRedis, type RedisHandle } from '../src/redis';
+import { Queues } from '../jobs/queues';
 
 /**
  * A scratch PostgreSQL database for one benchmark run: BENCH_PG_URL's server (default the local
@@ -43,4 +46,30 @@ export function report(figures: Record<string, unknown>): void {
 export function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! * 100) / 100;
+}
+
+/** A Redis key prefix of its own for one benchmark run, with queues on it; `drop` removes every key. */
+export async function scratchRedis(): Promise<{ redis: RedisHandle; queues: Queues; prefix: string; logger: Logger; drop(): Promise<void> }> {
+  const prefix = `bangfu-bench:${Date.now()}`;
+  const logger = createLogger('silent');
+  const redis = await openRedis({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix, serverBin: 'redis-server', dataDir: '/tmp' }, logger);
+  const queues = new Queues(redis, prefix);
+  return {
+    redis,
+    queues,
+    prefix,
+    logger,
+    drop: async () => {
+      await queues.close();
+      const cleaner = redis.connect();
+      let cursor = '0';
+      do {
+        const [next, keys] = await cleaner.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length) await cleaner.del(...keys);
+      } while (cursor !== '0');
+      cleaner.disconnect();
+      await redis.close();
+    },
+  };
 }
