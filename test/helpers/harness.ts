@@ -13,6 +13,7 @@ import { PiiVault } from '../../src/pii/vault';
 import { openRedis } from '../../src/redis';
 import { ManualClock, type Clock } from '../../src/shared/clock';
 import { ensureCatalogue } from '../../src/policies/service';
+import { PASSWORD } from './factories';
 import { parseResidentId } from '../../src/pii/resident-id';
 import { Queues } from '../../jobs/queues';
 import { PG_ADMIN_URL, REDIS_PREFIX_ROOT, TEST_REDIS_URL, databaseUrl, runId, templateDatabase } from './test-env';
@@ -102,7 +103,7 @@ export async function createHarness(opts: { clock?: Clock; env?: Record<string, 
     clock,
     reset,
     close: async () => {
-      // Every test file's logs, checked as it ends: no resident ID or mobile number ever reaches them.
+      // Every test file's logs, checked as it ends: no ID or mobile number, token or password ever reaches them.
       const leaked = logLeaks(logs.text());
       if (leaked.length) throw new Error(`personal data in the logs: ${leaked.map((x) => x.slice(0, 3) + '…').join(', ')}`);
       await queues.close();
@@ -113,10 +114,13 @@ export async function createHarness(opts: { clock?: Clock; env?: Record<string, 
   };
 }
 
-/** Resident ID numbers (with a valid check character) and mobile numbers, bounded by non-alphanumerics. */
+/** Resident ID numbers (with a valid check character), mobile numbers, tokens and the test password. */
 export function logLeaks(text: string): string[] {
   const found: string[] = [];
   for (const m of text.matchAll(/(?<![\dA-Za-z])\d{17}[\dX](?![\dA-Za-z])/g)) if (parseResidentId(m[0], new Date()).ok) found.push(m[0]);
   for (const m of text.matchAll(/(?<![\dA-Za-z])1[3-9]\d{9}(?![\dA-Za-z])/g)) found.push(m[0]);
+  // Sign-in tokens, and the password every test account has.
+  for (const m of text.matchAll(/bf_[A-Za-z0-9_-]{30,}/g)) found.push(m[0]);
+  if (text.includes(PASSWORD)) found.push('the test password');
   return found;
 }
