@@ -83,7 +83,7 @@ describe('a broadcast survives its worker being killed mid-way', () => {
     const unconfirmed = rows.filter((r) => r.reason === 'unconfirmed').length;
     // Every send left a log line, except those whose line was still in the killed process's log
     // buffer: at most the deliveries in flight at once (the queue's concurrency).
+    // (A delivery logged just before the kill and closed as unconfirmed after it counts on both sides.)
     expect(delivered.size + unconfirmed).toBeGreaterThanOrEqual(RECIPIENTS - queueDefinitions.deliveries.concurrency);
-    expect(delivered.size + unconfirmed).toBeLessThanOrEqual(RECIPIENTS);
   }, 420_000);
 });
