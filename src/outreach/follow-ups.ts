@@ -129,17 +129,17 @@ async function steadyWork(db: Db, workerId: string, now: Date): Promise<boolean>
   return Boolean(job);
 }
 
-/** The last two steps sent went unanswered (no reply since the earlier of them). */
-async function unansweredTwice(db: Db, followUpId: string, repliedAt: Date | null): Promise<boolean> {
+/** The last `count` steps sent went unanswered (no reply since the earliest of them). */
+async function unanswered(db: Db, followUpId: string, repliedAt: Date | null, count: number): Promise<boolean> {
   const fired = await db
     .select({ firedAt: followUpSteps.firedAt })
     .from(followUpSteps)
     .where(and(eq(followUpSteps.followUpId, followUpId), eq(followUpSteps.status, 'fired')))
     .orderBy(sql`${followUpSteps.firedAt} desc`)
-    .limit(2);
-  if (fired.length < 2) return false;
-  const earlier = fired[1]!.firedAt!;
-  return !repliedAt || repliedAt < earlier;
+    .limit(count);
+  if (fired.length < count) return false;
+  const earliest = fired[count - 1]!.firedAt!;
+  return !repliedAt || repliedAt < earliest;
 }
 
 /**
@@ -168,9 +168,10 @@ export async function fireStep(ctx: Ctx, stepId: string): Promise<string> {
     const [s] = await db.select().from(subscriptions).where(eq(subscriptions.workerId, row.f.workerId));
     let reason = def ? stopReason(def, row.f, w, s) : 'unknown_sequence';
     if (!reason && def?.stopWhen.includes('steady_work') && (await steadyWork(db, row.f.workerId, now))) reason = 'steady_work';
-    if (!reason && def?.key === 'rain_dew' && (await unansweredTwice(db, row.f.id, row.f.repliedAt))) {
-      // Two questions without an answer: the case worker calls instead of more messages.
-      await db.insert(helpRequests).values({ workerId: row.f.workerId, regionCode: row.f.regionCode, door: 'follow_up', contact: '', context: [{ at: now.toISOString(), text: 'rain_dew: no reply to two follow-up messages' }], createdAt: now });
+    const limit = def?.taskAfterUnanswered;
+    if (!reason && limit && (await unanswered(db, row.f.id, row.f.repliedAt, limit))) {
+      // Questions without an answer: staff call instead of more messages.
+      await db.insert(helpRequests).values({ workerId: row.f.workerId, regionCode: row.f.regionCode, door: 'follow_up', contact: '', context: [{ at: now.toISOString(), text: `${row.f.sequence}: no reply to ${limit} follow-up messages` }], createdAt: now });
       reason = 'no_reply';
     }
     if (reason) {

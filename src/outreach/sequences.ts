@@ -23,6 +23,8 @@ export interface SequenceDef {
   manual: boolean;
   /** Variables its messages use, so a manual start is checked before anything is scheduled. */
   variables: string[];
+  /** After this many steps sent without a reply, a task for staff replaces further messages. */
+  taskAfterUnanswered?: number;
 }
 
 /**
@@ -88,6 +90,7 @@ export const SEQUENCES = {
     ],
     manual: false,
     variables: [],
+    taskAfterUnanswered: 2,
   },
 } as const satisfies Record<string, SequenceDef>;
 
