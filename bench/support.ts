@@ -25,6 +25,11 @@ export async function scratchDatabase(): Promise<{ database: Database; url: stri
     url: u.toString(),
     drop: async () => {
       await database.close();
+      // BENCH_KEEP=1 leaves the scratch database in place for EXPLAIN and friends.
+      if (process.env.BENCH_KEEP === '1') {
+        process.stdout.write(`kept scratch database ${name}\n`);
+        return;
+      }
       const d = new Client({ connectionString: admin });
       await d.connect();
       await d.query(`drop database if exists "${name}" with (force)`);

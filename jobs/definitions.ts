@@ -12,6 +12,8 @@ export const queueDefinitions = {
       'purge-sessions': z.object({}).strict(),
       /** People who left the programme RETENTION_YEARS ago lose what identifies them. */
       'anonymise-departed': z.object({}).strict(),
+      /** Rain Dew students whose expected graduation day has come are recorded as graduated. */
+      'rain-dew-graduations': z.object({}).strict(),
     },
   },
   /** The odd-job market's clocks: posts past their date, gig pay past due. */
@@ -92,6 +94,7 @@ export function payloadSchema<Q extends QueueName, J extends JobName<Q>>(queue: 
 export const schedules: ReadonlyArray<{ id: string; queue: QueueName; job: string; pattern: string; tz: string }> = [
   { id: 'purge-sessions-hourly', queue: 'maintenance', job: 'purge-sessions', pattern: '17 * * * *', tz: 'Asia/Shanghai' },
   { id: 'anonymise-departed-daily', queue: 'maintenance', job: 'anonymise-departed', pattern: '30 3 * * *', tz: 'Asia/Shanghai' },
+  { id: 'rain-dew-graduations-daily', queue: 'maintenance', job: 'rain-dew-graduations', pattern: '20 0 * * *', tz: 'Asia/Shanghai' },
   { id: 'expire-vacancies', queue: 'market', job: 'expire-vacancies', pattern: '*/10 * * * *', tz: 'Asia/Shanghai' },
   { id: 'wage-overdue', queue: 'market', job: 'wage-overdue', pattern: '5 * * * *', tz: 'Asia/Shanghai' },
   { id: 'sweep-deliveries', queue: 'outreach', job: 'sweep-deliveries', pattern: '* * * * *', tz: 'Asia/Shanghai' },

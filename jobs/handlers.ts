@@ -6,6 +6,7 @@ import { announcePolicyJob } from '../src/policies/service';
 import { translator } from '../src/i18n';
 import { purgeDeadSessions } from '../src/access/service';
 import { anonymiseDeparted } from '../src/registry/retention';
+import { graduateDue } from '../src/rain-dew/status';
 import { executeImport } from '../src/registry/import/service';
 import { openOverdueWageCases } from '../src/market/applications';
 import { expireVacancies } from '../src/market/vacancies';
@@ -28,6 +29,11 @@ export const handlers: HandlerMap = {
       let total = 0;
       for (let n = await anonymiseDeparted(ctx); n > 0; n = await anonymiseDeparted(ctx)) total += n;
       return { anonymised: total };
+    },
+    'rain-dew-graduations': async (_payload, ctx) => {
+      let total = 0;
+      for (let n = await graduateDue(ctx.db, ctx.clock.now()); n > 0; n = await graduateDue(ctx.db, ctx.clock.now())) total += n;
+      return { graduated: total };
     },
   },
   market: {

@@ -1,12 +1,13 @@
-import { and, eq, getTableColumns, gt, gte, like, ne, sql, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, gt, gte, inArray, like, ne, sql, type SQL } from 'drizzle-orm';
 import type { TFunction } from 'i18next';
 import { assertInScope, type Actor } from '../access/actor';
 import type { AppContext } from '../context';
-import { applications, trainingSessions, vacancies, workers, type TrainingSession, type Vacancy, type Worker } from '../db/schema';
+import { applications, rainDewFiles, trainingSessions, vacancies, workers, type TrainingSession, type Vacancy, type Worker } from '../db/schema';
 import { Conflict, NotFound } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
 import { publicWelfarePriority } from './policy';
 import { scopedVacancy } from './vacancies';
+import { majorFits } from '../rain-dew/majors';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'config'>;
 
@@ -231,28 +232,42 @@ export async function candidatesForVacancy(ctx: Ctx, actor: Actor, vacancyId: st
       .from(workers)
       .where(and(...base, area, extra))
       .limit(limit);
+  // A few hundred from each angle are enough for the best 50, and keep this quick on a million people (bench:match).
   const angles: Array<Promise<CandidateRow[]>> = [];
-  if (v.requiredSkills.length) angles.push(pick(sql`${workers.skills} && ${sql.param(v.requiredSkills)}::text[]`, 1500));
-  angles.push(pick(eq(workers.employed, false), 1000));
-  if (near && v.kind !== 'gig') angles.push(pick(near, 1000));
-  if (v.kind === 'public_welfare') angles.push(pick(sql`${workers.laborCapacity} in ('weak', 'partial')`, 1000));
-  const appliedRows = await ctx.db.select({ id: applications.workerId }).from(applications).where(eq(applications.vacancyId, v.id));
+  if (v.requiredSkills.length) angles.push(pick(sql`${workers.skills} && ${sql.param(v.requiredSkills)}::text[]`, 600));
+  angles.push(pick(eq(workers.employed, false), 500));
+  if (near && v.kind !== 'gig') angles.push(pick(near, 500));
+  if (v.kind === 'public_welfare') angles.push(pick(sql`${workers.laborCapacity} in ('weak', 'partial')`, 500));
+  // Rain Dew graduates still without work whose major fits the post come first (seed 001 §2.5).
+  const graduates = ctx.db
+    .select({ ...candidateColumns, major: rainDewFiles.major })
+    .from(rainDewFiles)
+    .innerJoin(workers, eq(workers.id, rainDewFiles.workerId))
+    .where(and(inArray(rainDewFiles.status, ['graduated', 'seeking']), like(rainDewFiles.regionCode, `${county}%`), ...base))
+    .limit(500)
+    .then((rows) => rows.filter((r) => majorFits(r.major, v)));
+  const [appliedRows, fitting, gathered] = await Promise.all([ctx.db.select({ id: applications.workerId }).from(applications).where(eq(applications.vacancyId, v.id)), graduates, Promise.all(angles)]);
   const applied = new Set(appliedRows.map((r) => r.id));
+  const majors = new Map(fitting.map((g) => [g.id, g.major]));
   const seen = new Set<string>();
   const scored = [];
-  for (const rows of await Promise.all(angles)) {
+  for (const rows of [fitting, ...gathered]) {
     for (const w of rows) {
       if (seen.has(w.id) || applied.has(w.id)) continue;
       seen.add(w.id);
       const s = scoreVacancy(w, v, radius);
       if (!s) continue;
       const score = s.score + (w.employed ? 0 : 2);
-      scored.push({ w, workerId: w.id, name: w.name, score: Math.round(score * 1000) / 1000, distanceKm: s.distanceKm });
+      scored.push({ w, workerId: w.id, name: w.name, graduate: majors.has(w.id), score: Math.round(score * 1000) / 1000, distanceKm: s.distanceKm });
     }
   }
-  scored.sort((a, b) => b.score - a.score || (a.distanceKm ?? 1e9) - (b.distanceKm ?? 1e9) || a.workerId.localeCompare(b.workerId));
-  return scored.slice(0, opts.limit).map(({ w, ...c }) => {
-    const reasons = [...(w.employed ? [] : [t('market:reason.unemployed')]), ...scoreVacancy(w, v, radius, t)!.reasons];
+  scored.sort((a, b) => Number(b.graduate) - Number(a.graduate) || b.score - a.score || (a.distanceKm ?? 1e9) - (b.distanceKm ?? 1e9) || a.workerId.localeCompare(b.workerId));
+  return scored.slice(0, opts.limit).map(({ w, graduate, ...c }) => {
+    const reasons = [
+      ...(graduate ? [t('market:reason.rain_dew_major', { major: majors.get(w.id) })] : []),
+      ...(w.employed ? [] : [t('market:reason.unemployed')]),
+      ...scoreVacancy(w, v, radius, t)!.reasons,
+    ];
     return { ...c, reasons, summary: reasons.join(' · ') };
   });
 }

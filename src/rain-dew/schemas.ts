@@ -11,7 +11,7 @@ export const FileCreate = z
     school: text(100),
     major: text(60),
     level: z.enum(['secondary_vocational', 'higher_vocational', 'technician', 'other']).meta({ description: '中职, 高职, 技工院校, other' }),
-    enrolledOn: z.iso.date(),
+    enrolledOn: z.iso.date().nullish(),
     expectedGraduation: z.iso.date(),
     caseWorkerId: z.uuid().nullish().meta({ description: 'A member of staff of the person’s home region' }),
   })

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, like, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, like, sql } from 'drizzle-orm';
 import { assertInScope, inScope, type Actor } from '../access/actor';
 import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
@@ -6,6 +6,8 @@ import type { Db } from '../db/client';
 import { accounts, applications, deliveries, employmentRecords, enrolments, rainDewActions, rainDewEvents, rainDewFiles, rainDewPlans, rainDewSubsidies, trainingRecords, vacancies, workers } from '../db/schema';
 import type { TFunction } from 'i18next';
 import { matchesFor } from '../market/matching';
+import { majorFits } from './majors';
+import { changeStatus } from './status';
 import { Conflict, NotFound, ValidationFailed } from '../shared/errors';
 import { startAndSchedule } from '../outreach/follow-ups';
 import { shanghaiDate } from '../shared/time';
@@ -40,26 +42,23 @@ async function assertCaseWorker(db: Db, actor: Actor, id: string | null | undefi
 /** Opens the file of a registered person who is a Rain Dew student. */
 export async function openFile(ctx: Ctx, actor: Actor, input: FileCreate, meta: Meta) {
   const w = await scopedWorker(ctx.db, actor, input.workerId);
-  if (input.expectedGraduation < input.enrolledOn) throw new ValidationFailed('dates', [{ path: 'body.expectedGraduation', message: 'errors:detail.end_before_start' }]);
+  if (input.enrolledOn && input.expectedGraduation < input.enrolledOn) throw new ValidationFailed('dates', [{ path: 'body.expectedGraduation', message: 'errors:detail.end_before_start' }]);
   await assertCaseWorker(ctx.db, actor, input.caseWorkerId, w.regionCode);
   const now = ctx.clock.now();
+  // A file opened after the graduation day starts out of school (in work, if the register says so).
+  const left = input.expectedGraduation <= shanghaiDate(now);
+  const status = !left ? 'studying' : w.employed ? 'employed' : 'graduated';
   const made = await ctx.db
     .insert(rainDewFiles)
-    .values({ ...input, caseWorkerId: input.caseWorkerId ?? null, regionCode: w.regionCode, status: 'studying', createdAt: now, updatedAt: now })
+    .values({ ...input, enrolledOn: input.enrolledOn ?? null, caseWorkerId: input.caseWorkerId ?? null, regionCode: w.regionCode, status, graduatedOn: left ? input.expectedGraduation : null, createdAt: now, updatedAt: now })
     .onConflictDoNothing()
     .returning();
   if (!made.length) throw new Conflict('file exists', [{ path: 'body.workerId', message: 'errors:detail.rain_dew.exists' }]);
-  await ctx.db.insert(rainDewEvents).values({ workerId: w.id, kind: 'status', toStatus: 'studying', by: actor.accountId, at: now });
+  await ctx.db.insert(rainDewEvents).values({ workerId: w.id, kind: 'status', toStatus: status, by: actor.accountId, at: now });
   await recordAudit(ctx.db, { actorId: actor.accountId, action: 'rain_dew.open', entity: 'worker', entityId: w.id, regionCode: w.regionCode, ...meta });
   // Followed by chat from three months before graduation until steady work.
   await startAndSchedule(ctx, { sequence: 'rain_dew', workerId: w.id, regionCode: w.regionCode, anchorDate: input.expectedGraduation, createdBy: actor.accountId });
   return getFile(ctx, actor, w.id);
-}
-
-async function changeStatus(db: Db, workerId: string, from: string, to: string, by: string | null, at: Date, outcome?: string) {
-  if (from === to) return;
-  await db.update(rainDewFiles).set({ status: to as never, updatedAt: at, ...(to === 'graduated' ? { graduatedOn: at.toISOString().slice(0, 10) } : {}) }).where(eq(rainDewFiles.workerId, workerId));
-  await db.insert(rainDewEvents).values({ workerId, kind: 'status', fromStatus: from, toStatus: to, outcome: outcome ?? null, by, at });
 }
 
 export async function updateFile(ctx: Ctx, actor: Actor, workerId: string, patch: FilePatch, meta: Meta) {
@@ -244,7 +243,13 @@ export async function closeAction(ctx: Ctx, actor: Actor, actionId: string, inpu
 async function suggestionsFor(ctx: Pick<AppContext, 'db' | 'clock' | 'config'>, f: typeof rainDewFiles.$inferSelect, w: typeof workers.$inferSelect, t: TFunction) {
   if (!w.consent) return { consent: false, vacancies: [], trainings: [], publicWelfare: null };
   const out = f.status === 'graduated' || f.status === 'seeking';
-  const [vacs, trains] = out ? await Promise.all([matchesFor(ctx, w, { jobsOnly: true, limit: 5 }, t), matchesFor(ctx, w, { kind: 'training', limit: 3 }, t)]) : [[], []];
+  const [found, trains] = out ? await Promise.all([matchesFor(ctx, w, { jobsOnly: true, limit: 30 }, t), matchesFor(ctx, w, { kind: 'training', limit: 3 }, t)]) : [[], []];
+  // Posts of the trade they studied first, with that as the first reason.
+  const texts = found.length
+    ? await ctx.db.select({ id: vacancies.id, title: vacancies.title, description: vacancies.description, requiredSkills: vacancies.requiredSkills }).from(vacancies).where(inArray(vacancies.id, found.map((v) => v.id)))
+    : [];
+  const fits = new Set(texts.filter((v) => majorFits(f.major, v)).map((v) => v.id));
+  const vacs = [...found.filter((v) => fits.has(v.id)).map((v) => ({ ...v, reasons: [t('market:reason.rain_dew_major', { major: f.major }), ...v.reasons] })), ...found.filter((v) => !fits.has(v.id))].slice(0, 5);
   let publicWelfare: { reason: string } | null = null;
   if (out && f.graduatedOn) {
     const since = new Date(`${f.graduatedOn}T00:00:00Z`);

@@ -11,6 +11,7 @@ import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/error
 import { dayBefore, shanghaiDate } from '../shared/time';
 import { scheduleSteps, startFollowUp, stopFollowUps, type PlannedStep } from '../outreach/follow-ups';
 import { tellNewlyEligible } from '../policies/service';
+import { followJob } from '../rain-dew/status';
 import { translator } from '../i18n';
 import { recordConsent } from './consent';
 import { existingFields, prepareWorker, type Problem, type WorkerFields } from './prepare';
@@ -249,6 +250,7 @@ export async function startEmploymentIn(
   await db.update(workers).set({ employed: true, updatedAt: now, lastActivityAt: now, version: sql`${workers.version} + 1` }).where(eq(workers.id, w.id));
   await recordAudit(db, { actorId: actor.accountId, action: 'employment.start', entity: 'worker', entityId: w.id, regionCode: w.regionCode, requestId: meta.requestId, ip: meta.ip });
   await stopFollowUps(db, now, { workerId: w.id, sequence: 'job_search' }, 'employed');
+  await followJob(db, w.id, 'start', actor.accountId, now);
   const retention = await startFollowUp(db, now, { sequence: 'job_retention', workerId: w.id, regionCode: w.regionCode, anchorDate: input.startDate, variables: { employer: input.employerName }, createdBy: actor.accountId });
   steps.push(...retention.steps);
   return presentEmployment(record!);
@@ -278,6 +280,7 @@ export async function endEmployment(ctx: RegistryCtx & Pick<AppContext, 'queues'
     await db.update(workers).set({ employed: false, updatedAt: now, lastActivityAt: now, version: sql`${workers.version} + 1` }).where(eq(workers.id, w.id));
     await recordAudit(db, { actorId: actor.accountId, action: 'employment.end', entity: 'worker', entityId: w.id, regionCode: w.regionCode, ...meta });
     await stopFollowUps(db, now, { workerId: w.id, sequence: 'job_retention' }, 'job_ended');
+    await followJob(db, w.id, 'end', actor.accountId, now);
     const search = await startFollowUp(db, now, { sequence: 'job_search', workerId: w.id, regionCode: w.regionCode, anchorDate: endDate, createdBy: actor.accountId });
     steps.push(...search.steps);
     return closed;

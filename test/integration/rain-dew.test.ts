@@ -1,10 +1,15 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { Conversation } from '../../bots/conversation';
-import { followUps, followUpSteps, identities } from '../../src/db/schema';
+import request from 'supertest';
+import { followUps, followUpSteps, identities, rainDewFiles, workers } from '../../src/db/schema';
+import { startWorkers } from '../../jobs/workers';
 import { fireStep } from '../../src/outreach/follow-ups';
 import { ManualClock } from '../../src/shared/clock';
 import { appOf, signIn, type Staff } from '../helpers/api';
-import { REGIONS, seedRegions, workerInput } from '../helpers/factories';
+import { REGIONS, seedRegions, validIdNumber, workerInput } from '../helpers/factories';
+import { north, verifiedEmployer } from '../helpers/market';
+import { csv } from '../helpers/sheets';
+import { until } from '../helpers/wait';
 import { createHarness, type Harness } from '../helpers/harness';
 
 const NOON = '2026-07-10T04:00:00Z';
@@ -30,8 +35,9 @@ describe('Rain Dew files', () => {
   };
 
   it('keeps one file per person: school, subsidies, every contact and change of status, the register’s jobs, on one page', async () => {
-    const id = await student('雨露学生甲');
-    expect((await station.post('/api/v1/rain-dew', { workerId: id, school: 'x', major: 'y', level: 'other', enrolledOn: '2023-09-01', expectedGraduation: '2026-06-30' })).status).toBe(409);
+    // Left school early (expected at the end of the year), found work by July.
+    const id = await student('雨露学生甲', { expectedGraduation: '2026-12-30' });
+    expect((await station.post('/api/v1/rain-dew', { workerId: id, school: 'x', major: 'y', level: 'other', enrolledOn: '2023-09-01', expectedGraduation: '2026-12-30' })).status).toBe(409);
     await station.post(`/api/v1/rain-dew/${id}/subsidies`, { term: '2025年秋季学期', amountFen: 150000, paidOn: '2025-10-20' });
     await station.patch(`/api/v1/rain-dew/${id}`, { status: 'graduated' });
     await station.post(`/api/v1/rain-dew/${id}/contacts`, { channel: 'phone', outcome: '在昆明找电商客服岗位', status: 'seeking' });
@@ -46,8 +52,9 @@ describe('Rain Dew files', () => {
       ['status', 'graduated'],
       ['contact', 'phone'],
       ['status', 'seeking'],
-      ['contact', 'visit'],
+      // The job recorded in the register moves the file by itself; the visit only confirms it.
       ['status', 'employed'],
+      ['contact', 'visit'],
     ]);
     expect(file.subsidies).toEqual([{ term: '2025年秋季学期', amountFen: 150000, paidOn: '2025-10-20' }]);
     expect(file.employment).toEqual([expect.objectContaining({ employerName: '昆明某电商公司', monthlyIncomeFen: 380000 })]);
@@ -80,7 +87,7 @@ describe('Rain Dew files', () => {
   });
 
   it('keeps a plan (一生一策) with actions, shows overdue ones in the worklist, and suggests a public-welfare post only after six months', async () => {
-    const id = await student('有计划的人');
+    const id = await student('有计划的人', { expectedGraduation: '2026-12-30' });
     await station.patch(`/api/v1/rain-dew/${id}`, { status: 'graduated' });
     expect((await station.put(`/api/v1/rain-dew/${id}/plan`, { goal: '在省内找到电商相关工作' })).status).toBe(200);
     const added = await station.post(`/api/v1/rain-dew/${id}/actions`, { kind: 'guidance', description: '职业指导一次', dueOn: '2026-07-05' });
@@ -102,6 +109,98 @@ describe('Rain Dew files', () => {
     expect(after.publicWelfare.reason).toContain('6个月');
     expect((await later.get(`/api/v1/rain-dew/${id}`)).body.file.status).toBe('graduated');
     clock.set(NOON);
+  });
+
+  it('opens and corrects files from a graduate list through the registry’s import: dry run, row-level reasons, upsert by ID number', async () => {
+    const running = startWorkers(h.ctx, { only: ['imports'] });
+    try {
+      const ids = { zhang: validIdNumber({ birth: '2006-03-01' }), li: validIdNumber({ birth: '2005-05-05' }), wang: validIdNumber({ birth: '2005-08-08' }), bad1: validIdNumber({ birth: '2006-01-01' }), bad2: validIdNumber({ birth: '2006-02-02' }), known: validIdNumber({ birth: '2005-11-11' }) };
+      const known = (await station.post('/api/v1/workers', workerInput({ name: '已登记学生', idNumber: ids.known, birthDate: undefined }))).body.id as string;
+      const header = ['姓名', '证件号码', '就读学校', '所学专业', '学校层次', '入学年份', '毕业时间', '是否已就业', '就业单位名称', '就业时间', '行政区划代码'];
+      const list = (zhangGraduates: string) =>
+        csv([
+          header,
+          ['张同学', ids.zhang, '红河州职业技术学院', '护理', '高职', '2024', zhangGraduates, '否', '', '', REGIONS.villageA.code],
+          ['李同学', ids.li, '元阳县职业高级中学', '数控技术应用', '中职', '2023', '2026年6月', '否', '', '', REGIONS.villageA.code],
+          ['王同学', ids.wang, '云南技师学院', '汽车维修', '技工院校', '2023', '2026-06', '是', '蒙自某汽修厂', '2026-06-15', REGIONS.villageA.code],
+          ['错层次', ids.bad1, '某大学', '会计', '本科', '2022', '2026-06', '', '', '', REGIONS.villageA.code],
+          ['缺毕业', ids.bad2, '某职校', '会计', '中职', '2024', '', '', '', '', REGIONS.villageA.code],
+          ['已登记学生', ids.known, '元阳县职业高级中学', '电子商务', '职高', '2024', '2027-06', '', '', '', REGIONS.villageA.code],
+        ]);
+      const upload = (file: Buffer, query = '') => request(appOf(h)).post(`/api/v1/imports${query}`).set('Authorization', `Bearer ${station.token}`).attach('file', file, '雨露计划毕业生.csv');
+      const finished = async (id: string) => until(async () => (await station.get(`/api/v1/imports/${id}`)).body, (b) => b.status === 'done');
+
+      const dry = await upload(list('2027-06'), '?dryRun=true');
+      expect(dry.status).toBe(200);
+      expect(dry.body.counts).toEqual({ created: 3, updated: 1, unchanged: 0, rejected: 2 });
+      expect(dry.body.rows).toEqual([
+        { row: 5, column: '学校层次', reason: '学校层次应为：中职（中专、职高）、高职（大专）、技工院校、其他之一' },
+        { row: 6, column: '毕业时间', reason: '必填' },
+      ]);
+      expect(await h.ctx.db.select().from(rainDewFiles).where(eq(rainDewFiles.workerId, known))).toEqual([]);
+
+      const run = await upload(list('2027-06'));
+      expect(run.status).toBe(202);
+      expect((await finished(run.body.id)).counts).toEqual({ created: 3, updated: 1, unchanged: 0, rejected: 2 });
+      const files = await h.ctx.db.select({ name: workers.name, f: rainDewFiles }).from(rainDewFiles).innerJoin(workers, eq(workers.id, rainDewFiles.workerId)).where(inArray(workers.name, ['张同学', '李同学', '王同学', '已登记学生']));
+      const byName = Object.fromEntries(files.map((r) => [r.name, r.f]));
+      // 10 July 2026: still at school, graduated in June without work, graduated into a job.
+      expect(byName['张同学']).toMatchObject({ status: 'studying', level: 'higher_vocational', enrolledOn: '2024-09-01', expectedGraduation: '2027-06-01', graduatedOn: null });
+      expect(byName['李同学']).toMatchObject({ status: 'graduated', level: 'secondary_vocational', major: '数控技术应用', graduatedOn: '2026-06-01' });
+      expect(byName['王同学']).toMatchObject({ status: 'employed', level: 'technician' });
+      expect(byName['已登记学生']).toMatchObject({ status: 'studying', school: '元阳县职业高级中学', major: '电子商务' });
+      // Each is followed by chat; the student's first question waits in the queue for its day.
+      const zhang = byName['张同学']!.workerId;
+      const plan = (await station.get(`/api/v1/workers/${zhang}/follow-ups`)).body.items.find((f: { sequence: string; status: string }) => f.sequence === 'rain_dew' && f.status === 'active');
+      expect(plan.steps.map((x: { step: string; dueAt: string }) => [x.step, x.dueAt])).toEqual([
+        ['before_90', '2027-03-03T02:00:00.000Z'],
+        ['graduation', '2027-06-01T02:00:00.000Z'],
+        ['month_1', '2027-07-01T02:00:00.000Z'],
+        ['month_3', '2027-09-01T02:00:00.000Z'],
+        ['month_6', '2027-12-01T02:00:00.000Z'],
+        ['month_12', '2028-06-01T02:00:00.000Z'],
+      ]);
+      const [firstStep] = await h.ctx.db.select({ id: followUpSteps.id }).from(followUpSteps).innerJoin(followUps, eq(followUps.id, followUpSteps.followUpId)).where(and(eq(followUps.workerId, zhang), eq(followUps.status, 'active'), eq(followUpSteps.step, 'before_90')));
+      expect(await (await h.ctx.queues.queue('outreach').getJob(firstStep!.id))?.getState()).toBe('delayed');
+
+      // The same list again changes nothing; a corrected graduation date re-plans the follow-up.
+      const again = await upload(list('2027-06'));
+      expect((await finished(again.body.id)).counts).toEqual({ created: 0, updated: 0, unchanged: 4, rejected: 2 });
+      const corrected = await upload(list('2027年7月'));
+      expect((await finished(corrected.body.id)).counts).toEqual({ created: 0, updated: 1, unchanged: 3, rejected: 2 });
+      const replanned = (await station.get(`/api/v1/workers/${zhang}/follow-ups`)).body.items.find((f: { sequence: string; status: string }) => f.sequence === 'rain_dew' && f.status === 'active');
+      expect(replanned.anchorDate).toBe('2027-07-01');
+      expect((await station.get(`/api/v1/rain-dew/${zhang}`)).body.file.expectedGraduation).toBe('2027-07-01');
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('puts graduates without work first among the candidates for a post that fits their major, and suggests such posts to their case worker', async () => {
+    const employer = await verifiedEmployer(station, { name: '元阳县人民医院' });
+    const post = (
+      await station.post('/api/v1/vacancies', { employerId: employer.id, kind: 'regular', title: '住院部护工', description: '照护住院老人', regionCode: REGIONS.townA.code, ...north(3), payMinFen: 300000, payMaxFen: 360000, payUnit: 'month', requiredSkills: ['养老护理'], headcount: 3 })
+    ).body;
+    const nurse = await student('护理毕业生', { major: '护理', expectedGraduation: '2026-06-30' });
+    const machinist = await student('数控毕业生', { major: '数控技术应用', expectedGraduation: '2026-06-30' });
+    await h.ctx.db.update(workers).set({ skills: [], homeLat: north(4).lat, homeLng: north(4).lng }).where(inArray(workers.id, [nurse, machinist]));
+    const carer = (await station.post('/api/v1/workers', workerInput({ name: '有护理技能', skills: ['养老护理'], homeLat: north(3).lat, homeLng: north(3).lng }))).body.id as string;
+
+    const res = await station.get(`/api/v1/vacancies/${post.id}/candidates`);
+    expect(res.status).toBe(200);
+    const order = res.body.items.map((c: { workerId: string }) => c.workerId);
+    expect(order[0]).toBe(nurse);
+    expect(res.body.items[0].reasons[0]).toBe('雨露计划毕业生，专业对口（护理）');
+    expect(order).toContain(carer);
+    // A graduate of another trade is not put first for it.
+    expect(res.body.items.filter((c: { reasons: string[] }) => c.reasons[0]?.startsWith('雨露计划')).map((c: { workerId: string }) => c.workerId)).toEqual([nurse]);
+    const en = await station.get(`/api/v1/vacancies/${post.id}/candidates`).set('Accept-Language', 'en');
+    expect(en.body.items[0].reasons[0]).toBe('Rain Dew graduate, trained for this (护理)');
+
+    const suggested = (await station.get(`/api/v1/rain-dew/${nurse}/suggestions`)).body;
+    expect(suggested.vacancies[0]).toMatchObject({ id: post.id, reasons: expect.arrayContaining(['雨露计划毕业生，专业对口（护理）']) });
+    const other = (await station.get(`/api/v1/rain-dew/${machinist}/suggestions`)).body;
+    expect(other.vacancies.flatMap((v: { reasons: string[] }) => v.reasons)).not.toContain('雨露计划毕业生，专业对口（数控技术应用）');
   });
 
   describe('followed by chat until steady work', () => {

@@ -20,7 +20,8 @@ export const rainDewFiles = pgTable(
     school: text('school').notNull(),
     major: text('major').notNull(),
     level: schoolLevel('level').notNull(),
-    enrolledOn: date('enrolled_on', { mode: 'string' }).notNull(),
+    /** Unknown for some graduate lists (only the graduation year is given). */
+    enrolledOn: date('enrolled_on', { mode: 'string' }),
     expectedGraduation: date('expected_graduation', { mode: 'string' }).notNull(),
     graduatedOn: date('graduated_on', { mode: 'string' }),
     status: rainDewStatus('status').notNull().default('studying'),

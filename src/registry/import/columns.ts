@@ -27,6 +27,12 @@ export const COLUMNS = {
   skills: ['技能', '技能特长', '专业技能'],
   householdHeadId: ['户主证件号码', '户主身份证号码', '户主身份证号'],
   relocated: ['是否易地搬迁', '易地搬迁户', '是否搬迁户'],
+  // 雨露计划 graduate lists from the education and rural revitalisation offices.
+  school: ['就读学校', '学校名称', '学校', '就读院校', '院校名称', '毕业学校', '毕业院校', '院校'],
+  major: ['专业', '所学专业', '就读专业', '专业名称'],
+  schoolLevel: ['学校层次', '就读层次', '办学层次', '学历层次', '院校类别', '学校类别', '学段'],
+  enrolledOn: ['入学时间', '入学年月', '入学日期', '入学年份'],
+  expectedGraduation: ['预计毕业时间', '毕业时间', '毕业年月', '毕业日期', '预计毕业年月', '毕业年份'],
 } as const;
 
 export type ColumnKey = keyof typeof COLUMNS;

@@ -5,6 +5,9 @@ import type { Db } from '../../db/client';
 import { employmentRecords, households, importRejections, imports, regions, workers } from '../../db/schema';
 import { ValidationFailed } from '../../shared/errors';
 import { dayBefore, shanghaiDate } from '../../shared/time';
+import { applyImportedFiles, fileChanges, filesOf, type ImportedFile } from '../../rain-dew/imported';
+import { followJob } from '../../rain-dew/status';
+import { scheduleSteps } from '../../outreach/follow-ups';
 import { bulkInsertJobs, bulkInsertWorkers } from '../bulk';
 import { existingFields, prepareWorker, type PreparedWorker, type WorkerFields } from '../prepare';
 import { findHeader, type ColumnKey, type HeaderLayout } from './columns';
@@ -31,7 +34,7 @@ export interface Outcome {
 
 export const CHUNK = 1000;
 
-type Ctx = Pick<AppContext, 'db' | 'pii' | 'clock'>;
+type Ctx = Pick<AppContext, 'db' | 'pii' | 'clock'> & Partial<Pick<AppContext, 'queues'>>;
 
 const FIELD_COLUMN: Partial<Record<keyof WorkerFields, ColumnKey>> = {
   name: 'name',
@@ -141,6 +144,9 @@ export async function runImport(
       const codes = [...new Set(planned.map((p) => p.prepared.regionCode))];
       const known = new Set(codes.length ? (await db.select({ code: regions.code }).from(regions).where(inArray(regions.code, codes))).map((r) => r.code) : []);
       const householdIds = await resolveHouseholds(db, actor, planned.filter((p) => known.has(p.prepared.regionCode)), Boolean(opts.apply));
+      // Rain Dew graduate lists: the files of the people already registered.
+      const files = planned.some((p) => p.parsed.rainDew) ? await filesOf(db, existing.map((w) => w.id)) : new Map();
+      const fileItems: ImportedFile[] = [];
 
       const toInsert: Array<{ p: Planned; householdId: string | null }> = [];
       for (const p of planned) {
@@ -175,7 +181,9 @@ export async function runImport(
         const fieldsChanged = w.contentHash !== p.prepared.contentHash;
         const householdChanged = householdId !== undefined && householdId !== w.householdId;
         const job = employmentChange(p.parsed, openByWorker.get(w.id), today);
-        if (!fieldsChanged && !householdChanged && job.kind === 'none') {
+        const school = p.parsed.rainDew;
+        const fileChanged = school !== undefined && fileChanges(files.get(w.id), school);
+        if (!fieldsChanged && !householdChanged && job.kind === 'none' && !fileChanged) {
           delta.unchanged++;
           continue;
         }
@@ -194,7 +202,8 @@ export async function runImport(
             })
             .where(eq(workers.id, w.id));
         }
-        await applyEmployment(db, w.id, job, actor.accountId);
+        await applyEmployment(db, w.id, job, actor.accountId, now);
+        if (fileChanged) fileItems.push({ workerId: w.id, regionCode: p.prepared.regionCode, employed: job.kind === 'start' || (job.kind === 'none' && w.employed), facts: school });
       }
 
       delta.created += toInsert.length;
@@ -222,7 +231,13 @@ export async function runImport(
             recordedBy: actor.accountId,
           }));
         await bulkInsertJobs(db, jobs);
+        for (const { p } of toInsert) {
+          if (!p.parsed.rainDew) continue;
+          const employed = Boolean(p.parsed.employment?.employed && p.parsed.employment.startDate);
+          fileItems.push({ workerId: idByHash.get(p.prepared.idNumberHash)!, regionCode: p.prepared.regionCode, employed, facts: p.parsed.rainDew });
+        }
       }
+      const steps = opts.apply && fileItems.length ? await applyImportedFiles(db, fileItems, files, actor.accountId, ctx.clock.now()) : [];
 
       delta.rejected = new Set(chunkRejections.map((r) => r.row)).size;
       if (opts.apply) {
@@ -240,10 +255,12 @@ export async function runImport(
           })
           .where(eq(imports.id, opts.apply.importId));
       }
-      return delta;
+      return { delta, steps };
     };
 
-    const delta = opts.apply ? await ctx.db.transaction((tx) => apply(tx as unknown as Db)) : await apply(ctx.db);
+    const { delta, steps } = opts.apply ? await ctx.db.transaction((tx) => apply(tx as unknown as Db)) : await apply(ctx.db);
+    // Follow-ups of newly opened Rain Dew files get their delayed jobs once the chunk has committed.
+    if (steps.length && ctx.queues) await scheduleSteps({ queues: ctx.queues, clock: ctx.clock }, steps);
     return { delta, chunkRejections, done: start + chunk.length };
   };
 
@@ -299,16 +316,18 @@ function employmentChange(parsed: ParsedRow, current: typeof employmentRecords.$
   };
 }
 
-async function applyEmployment(db: Db, workerId: string, job: JobChange, actorId: string): Promise<void> {
+async function applyEmployment(db: Db, workerId: string, job: JobChange, actorId: string, now: Date): Promise<void> {
   if (job.kind === 'none') return;
   if (job.kind === 'end') {
     await db.update(employmentRecords).set({ endDate: job.endDate }).where(eq(employmentRecords.id, job.closeId));
     await db.update(workers).set({ employed: false }).where(eq(workers.id, workerId));
+    await followJob(db, workerId, 'end', actorId, now);
     return;
   }
   if (job.closeId) await db.update(employmentRecords).set({ endDate: job.closeOn }).where(eq(employmentRecords.id, job.closeId));
   await db.insert(employmentRecords).values({ workerId, ...job.record, source: 'import', recordedBy: actorId });
   await db.update(workers).set({ employed: true }).where(eq(workers.id, workerId));
+  await followJob(db, workerId, 'start', actorId, now);
 }
 
 const DENIED = 'denied';

@@ -10,6 +10,14 @@ export interface RowProblem {
   reason: string;
 }
 
+export interface SchoolFacts {
+  school: string;
+  major: string;
+  level: 'secondary_vocational' | 'higher_vocational' | 'technician' | 'other';
+  enrolledOn: string | null;
+  expectedGraduation: string;
+}
+
 export interface ParsedRow {
   /** The row number a person sees in the spreadsheet (1-based). */
   row: number;
@@ -17,6 +25,8 @@ export interface ParsedRow {
   employment?: { employed: boolean; employerName: string | null; place: string | null; startDate: string | null; monthlyIncomeFen: number | null };
   householdHeadId?: string;
   relocated?: boolean;
+  /** The school columns of a Rain Dew graduate list, when the row gives them. */
+  rainDew?: SchoolFacts;
   /** The fields this row actually gives (a non-empty cell); an existing person keeps the others. */
   given: Set<keyof WorkerFields>;
   problems: RowProblem[];
@@ -90,6 +100,21 @@ export function parseYuan(cell: Cell | undefined): number | null | 'invalid' {
   return Math.round(Number(s) * 100);
 }
 
+const LEVELS: Array<[RegExp, SchoolFacts['level']]> = [
+  [/技工|技师|技校/, 'technician'],
+  [/高职|大专|专科|高等职业/, 'higher_vocational'],
+  [/中职|中专|职高|职业高中|中等职业/, 'secondary_vocational'],
+  [/其他|其它/, 'other'],
+];
+
+/** A school date: as parseDate, or a year alone (2025), read as the usual day (September for enrolment, July for graduation). */
+function schoolDate(cell: Cell | undefined, monthDay: string): string | null | 'invalid' {
+  const s = text(cell);
+  const year = s ? /^(\d{4})\s*年?$/.exec(s) : null;
+  if (year) return Number(year[1]) >= 1950 && Number(year[1]) <= 2100 ? `${year[1]}-${monthDay}` : 'invalid';
+  return parseDate(cell);
+}
+
 function list(cell: Cell | undefined): string[] {
   return (text(cell) ?? '').split(/[,，、;；/\s]+/).map((x) => x.trim()).filter(Boolean);
 }
@@ -147,6 +172,27 @@ export function parseRow(cells: Cell[], rowNumber: number, layout: HeaderLayout,
   if (relocated === 'invalid') problems.push({ column: header('relocated'), reason: 'errors:detail.import.yes_no' });
   const headRaw = text(get('householdHeadId'));
 
+  // School columns: a row naming a school or a major is a Rain Dew student's and must give both, and the graduation date.
+  let rainDew: SchoolFacts | undefined;
+  const school = text(get('school'));
+  const major = text(get('major'));
+  if (school || major) {
+    if (!school) problems.push({ column: header('school'), reason: 'errors:field.required' });
+    if (!major) problems.push({ column: header('major'), reason: 'errors:field.required' });
+    const levelText = text(get('schoolLevel'));
+    const level = levelText ? LEVELS.find(([re]) => re.test(levelText))?.[1] : 'other';
+    if (!level) problems.push({ column: header('schoolLevel'), reason: 'errors:detail.import.unknown_school_level' });
+    const enrolledOn = schoolDate(get('enrolledOn'), '09-01');
+    if (enrolledOn === 'invalid') problems.push({ column: header('enrolledOn'), reason: 'errors:detail.import.date' });
+    const graduation = schoolDate(get('expectedGraduation'), '07-01');
+    if (graduation === 'invalid') problems.push({ column: header('expectedGraduation'), reason: 'errors:detail.import.date' });
+    else if (graduation === null) problems.push({ column: header('expectedGraduation'), reason: 'errors:field.required' });
+    else if (enrolledOn && enrolledOn !== 'invalid' && graduation < enrolledOn) problems.push({ column: header('expectedGraduation'), reason: 'errors:detail.import.graduation_before_enrolment' });
+    if (school && major && level && enrolledOn !== 'invalid' && graduation && graduation !== 'invalid') {
+      rainDew = { school: school.slice(0, 100), major: major.slice(0, 60), level, enrolledOn, expectedGraduation: graduation };
+    }
+  }
+
   const result: ParsedRow = { row: rowNumber, problems, given: new Set() };
   if (problems.length || !name || !idRaw) return result;
   result.fields = {
@@ -176,6 +222,7 @@ export function parseRow(cells: Cell[], rowNumber: number, layout: HeaderLayout,
     };
   }
   if (headRaw) result.householdHeadId = normalizeResidentId(headRaw);
+  if (rainDew) result.rainDew = rainDew;
   if (relocated === true || relocated === false) result.relocated = relocated;
   const cellOf: Partial<Record<keyof WorkerFields, ColumnKey>> = {
     phone: 'phone', sex: 'sex', ethnicity: 'ethnicity', politicalStatus: 'politicalStatus', education: 'education', health: 'health',

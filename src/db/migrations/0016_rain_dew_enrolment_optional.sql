@@ -1,0 +1,1 @@
+ALTER TABLE "rain_dew_files" ALTER COLUMN "enrolled_on" DROP NOT NULL;
