@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, desc, eq, gte, isNull, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, isNull, sql } from 'drizzle-orm';
 import type { TFunction } from 'i18next';
 import type { AppContext } from '../src/context';
 import { applications, employers, employmentRecords, followUps, followUpSteps, rainDewFiles, subscriptions, trainingSessions, vacancies, workers, type Worker } from '../src/db/schema';
@@ -175,9 +175,22 @@ export class Conversation {
       s.employer = undefined;
       return [t('bot:rain_dew.recorded_job')];
     }
-    if (worker && p.bareNumber && p.n !== undefined && p.n >= 1 && p.n <= 4 && (await this.rainDewQuestionOpen(worker.id))) {
+    // Replies that only make sense where the conversation stands. A message that is exactly a command
+    // word ("人工", "退订") is the command; anything else is the answer to the question asked.
+    const command = p.bareNumber || (p.intent !== undefined && p.intent !== 'detail' && p.intent !== 'apply' && WORDS[p.intent].includes(p.text));
+    const choice = p.bareNumber && p.n !== undefined && p.n >= 1 && p.n <= 4;
+    // Not while another question of ours is waiting for its answer (binding, a wage case, the subscription menu).
+    const free = !s.state || s.state === 'list' || s.state === 'detail';
+    const question = worker && free && (choice || (!command && p.text.length >= 2)) ? await this.rainDewQuestionOpen(worker.id) : undefined;
+    // Before graduation the question is what work they want and where: the answer goes into their file.
+    if (worker && question === 'before_90' && !command) {
       const actor = await chatActor(this.ctx);
-      const status = (['employed', 'seeking', 'further_study', 'other'] as const)[p.n - 1]!;
+      await recordContact(this.ctx, actor, worker.id, { channel: 'chat', outcome: maskNumbers(p.text).slice(0, 200) }, {});
+      return [t('bot:rain_dew.wish_recorded')];
+    }
+    if (worker && question && question !== 'before_90' && choice) {
+      const actor = await chatActor(this.ctx);
+      const status = (['employed', 'seeking', 'further_study', 'other'] as const)[(p.n ?? 1) - 1]!;
       if (status === 'employed') {
         s.state = 'rd_employer';
         await recordContact(this.ctx, actor, worker.id, { channel: 'chat', outcome: 'replied 1' }, {});
@@ -187,9 +200,6 @@ export class Conversation {
       if (status === 'seeking') return [t('bot:rain_dew.seeking'), ...(await this.find('jobs', s, worker, t))];
       return [t('bot:rain_dew.recorded')];
     }
-    // Replies that only make sense where the conversation stands. A message that is exactly a command
-    // word ("人工", "退订") is the command; anything else is the answer to the question asked.
-    const command = p.bareNumber || (p.intent !== undefined && p.intent !== 'detail' && p.intent !== 'apply' && WORDS[p.intent].includes(p.text));
     if (s.state === 'bind' && (/\d{17}[\dx]|^\d{6}$/i.test(p.text) || !p.intent || p.bareNumber)) return this.bind(p, s, senderId, t);
     if (s.state === 'wage' && worker && !command && p.text.length >= 2) {
       s.state = undefined;
@@ -350,11 +360,11 @@ export class Conversation {
     }
   }
 
-  /** A Rain Dew status question sent in the last week that the person has not answered yet. */
-  private async rainDewQuestionOpen(workerId: string): Promise<boolean> {
+  /** The Rain Dew question sent in the last week that the person has not answered yet (its step), if any. */
+  private async rainDewQuestionOpen(workerId: string): Promise<string | undefined> {
     const week = new Date(this.ctx.clock.now().getTime() - 7 * 86400_000);
     const [open] = await this.ctx.db
-      .select({ at: followUpSteps.firedAt })
+      .select({ step: followUpSteps.step })
       .from(followUpSteps)
       .innerJoin(followUps, eq(followUps.id, followUpSteps.followUpId))
       .innerJoin(rainDewFiles, eq(rainDewFiles.workerId, followUps.workerId))
@@ -363,13 +373,13 @@ export class Conversation {
           eq(followUps.workerId, workerId),
           eq(followUps.sequence, 'rain_dew'),
           eq(followUpSteps.status, 'fired'),
-          ne(followUpSteps.step, 'before_90'),
           gte(followUpSteps.firedAt, week),
           sql`(${rainDewFiles.lastContactAt} is null or ${rainDewFiles.lastContactAt} < ${followUpSteps.firedAt})`,
         ),
       )
+      .orderBy(desc(followUpSteps.firedAt))
       .limit(1);
-    return Boolean(open);
+    return open?.step;
   }
 
   /** 政策: what this person can claim now and how, and what one step would open; the person is then told. */
