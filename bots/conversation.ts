@@ -17,6 +17,7 @@ import { recordConsent } from '../src/registry/consent';
 import { bindContact, BIND_TRIES_PER_HOUR, chatActor, maskNumbers, reportWages, requestHelp, setHome, workerForContact } from '../src/chat/service';
 import { DomainError } from '../src/shared/errors';
 import { checklistFor } from '../src/policies/service';
+import { beijingTime, cancelSignup, checkIn, fairByCode, fairPost, fairsForWorker, getFair, liveFairFor, signUp, signupsOf } from '../src/fairs/service';
 import { MENU, parse, readText, WORDS, type IntentId, type Parsed } from './parse';
 
 /** What the engine needs to know about an incoming chat message, whatever the door it came through. */
@@ -28,7 +29,7 @@ export interface Incoming {
   location?: { lat: number; lng: number };
 }
 
-type Item = { type: 'vacancy' | 'training'; id: string; title: string };
+type Item = { type: 'vacancy' | 'training' | 'fair'; id: string; title: string };
 
 /** Where a conversation stands, kept in Redis so a restart of the bot loses nothing. */
 interface Session {
@@ -39,6 +40,8 @@ interface Session {
   employer?: string;
   items?: Item[];
   current?: number;
+  /** When the list in `items` was shown (a live fair's message after it takes precedence for 报名 N). */
+  listedAt?: string;
   /** The last messages, masked, handed to staff with a request for a person. */
   history: Array<{ at: string; text: string }>;
 }
@@ -83,7 +86,7 @@ function hours(minutes: number): string {
 
 export function menu(t: TFunction, bound: boolean): string {
   const lines = MENU.filter((m) => m.intent !== 'bind' || !bound).map((m) => `${m.number} ${t(`bot:menu.${m.intent}`)}`);
-  return [t('bot:menu.title'), ...(bound ? [] : [t('bot:menu.unbound')]), ...lines, t('bot:menu.footer'), t('bot:menu.language')].join('\n');
+  return [t('bot:menu.title'), ...(bound ? [] : [t('bot:menu.unbound')]), ...lines, t('bot:menu.fairs'), t('bot:menu.footer'), t('bot:menu.language')].join('\n');
 }
 
 /**
@@ -209,6 +212,11 @@ export class Conversation {
     if (s.state === 'subscribe' && worker && p.intent !== 'unsubscribe' && (p.bareNumber || !p.intent || p.intent === 'subscribe' || topicsIn(p.text).length)) {
       return this.subscribe(worker, p.text, s, t);
     }
+    // 报名 N after a live fair's "on screen now" message: the post with that number at the fair.
+    if (worker && p.intent === 'apply' && p.n !== undefined && worker.consent) {
+      const live = await liveFairFor(this.ctx.db, worker.id, this.ctx.clock.now());
+      if (live && (!s.listedAt || live.toldAt > new Date(s.listedAt))) return this.applyAtFair(worker, live.fair.id, p.n, t);
+    }
     if ((s.state === 'list' || s.state === 'detail') && p.bareNumber && p.n !== undefined && s.items && p.n >= 1 && p.n <= s.items.length) {
       return this.detail(s, p.n, t);
     }
@@ -246,6 +254,12 @@ export class Conversation {
       case 'gigs':
       case 'training':
         return this.find(intent, s, worker, t);
+      case 'fairs':
+        return this.fairs(s, worker, t);
+      case 'checkin':
+        return this.checkin(worker, p.rest, t);
+      case 'cancel_signup':
+        return this.cancelSignup(worker, p.n, s, t);
       case 'detail':
         return this.detail(s, p.n ?? 1, t);
       case 'apply':
@@ -304,6 +318,7 @@ export class Conversation {
     s.items = found.map((r) => ({ type: r.type, id: r.id, title: r.title }));
     s.state = 'list';
     s.current = undefined;
+    s.listedAt = this.ctx.clock.now().toISOString();
     const lines = found.map((r, i) => t('bot:find.item', { n: i + 1, title: r.title, summary: r.summary }));
     return [[t(`bot:find.title_${intent}`), ...lines, t('bot:find.footer')].join('\n'), ...hint];
   }
@@ -329,6 +344,7 @@ export class Conversation {
       const when = v.kind === 'gig' && d.date ? `\n${t('bot:detail.gig_time', { date: d.date, start: d.startTime ?? '', end: d.endTime ?? '' })}` : '';
       return [`${text}${when}`, t('bot:detail.footer')];
     }
+    if (item.type === 'fair') return this.fairDetail(item.id, t);
     const [tr] = await this.ctx.db.select().from(trainingSessions).where(eq(trainingSessions.id, item.id));
     if (!tr) return [t('bot:detail.gone')];
     const subsidy = tr.trainingSubsidyFen > 0 ? t('bot:detail.subsidy', { amount: tr.trainingSubsidyFen / 100 }) : '';
@@ -343,6 +359,11 @@ export class Conversation {
     if (!item) return [t('bot:detail.pick')];
     const actor = await chatActor(this.ctx);
     try {
+      if (item.type === 'fair') {
+        const signed = await signUp(this.ctx, actor, item.id, worker.id, 'chat', {});
+        s.state = undefined;
+        return [signed.status === 'signed_up' ? t('bot:fair.signed_up', { title: item.title }) : t('bot:fair.waiting', { title: item.title, position: signed.position ?? 1 })];
+      }
       if (item.type === 'vacancy') {
         await apply(this.ctx, actor, item.id, worker.id, 'chat', {});
         s.state = undefined;
@@ -355,6 +376,7 @@ export class Conversation {
       if (!(err instanceof DomainError)) throw err;
       const said = err.details.map((d) => d.message).join(' ');
       if (said.includes('already')) return [t('bot:apply.already')];
+      if (said.includes('errors:detail.fair.')) return [t('bot:fair.closed')];
       if (err.code === 'conflict' || err.code === 'not_found') return [t('bot:apply.closed')];
       throw err;
     }
@@ -399,6 +421,84 @@ export class Conversation {
     return [lines.join('\n')];
   }
 
+  /** 招聘会: the fairs this person may sign up for, numbered; 报名 N signs up, N shows the posts. */
+  private async fairs(s: Session, worker: Worker, t: TFunction): Promise<string[]> {
+    const list = await fairsForWorker(this.ctx.db, worker, this.ctx.clock.now());
+    if (!list.length) {
+      s.state = undefined;
+      return [t('bot:fair.none')];
+    }
+    s.items = list.map((f) => ({ type: 'fair', id: f.id, title: f.title }));
+    s.state = 'list';
+    s.current = undefined;
+    s.listedAt = this.ctx.clock.now().toISOString();
+    const lines = list.map((f, i) => t('bot:fair.item', { n: i + 1, title: f.title, time: beijingTime(f.startsAt), kind: t(`bot:fair.kind.${f.kind}`), place: f.kind === 'on_site' ? (f.address ?? '') : (f.streamUrl ?? '') }));
+    return [[t('bot:fair.title'), ...lines, t('bot:fair.footer')].join('\n')];
+  }
+
+  private async fairDetail(fairId: string, t: TFunction): Promise<string[]> {
+    const f = await getFair(this.ctx, await chatActor(this.ctx), fairId).catch(() => undefined);
+    if (!f) return [t('bot:detail.gone')];
+    const posts = f.vacancies.filter((v) => v.status === 'open').map((v) => t('bot:fair.post', { n: v.seq, employer: v.employer, title: v.title, headcount: v.headcount, pay: v.pay }));
+    const left = f.counts.placesLeft === null ? '' : `\n${t('bot:fair.places', { left: f.counts.placesLeft })}`;
+    const where = f.kind === 'on_site' ? (f.address ?? '') : (f.streamUrl ?? '');
+    return [`${t('bot:fair.detail', { title: f.title, time: beijingTime(new Date(f.startsAt)), place: where })}${left}`, ...(posts.length ? [posts.join('\n')] : []), t('bot:fair.detail_footer')];
+  }
+
+  /** 报名 N in answer to a live fair's message: applies for post N of the fair, counted for it. */
+  private async applyAtFair(worker: Worker, fairId: string, n: number, t: TFunction): Promise<string[]> {
+    const post = await fairPost(this.ctx.db, fairId, n);
+    if (!post) return [t('bot:fair.no_such_post', { n })];
+    try {
+      await apply(this.ctx, await chatActor(this.ctx), post.vacancyId, worker.id, 'chat', {}, { fairId });
+      return [t('bot:apply.done', { title: post.title })];
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      if (err.details.some((d) => d.message.includes('already'))) return [t('bot:apply.already')];
+      return [t('bot:apply.closed')];
+    }
+  }
+
+  /** 签到 + the code on the fair's QR code or poster. */
+  private async checkin(worker: Worker, code: string, t: TFunction): Promise<string[]> {
+    const clean = code.replace(/\s+/g, '');
+    if (!clean) return [t('bot:fair.checkin_ask')];
+    const f = await fairByCode(this.ctx.db, clean);
+    if (!f) return [t('bot:fair.checkin_unknown')];
+    try {
+      await checkIn(this.ctx, await chatActor(this.ctx), f.id, worker.id, 'qr', {});
+      return [t('bot:fair.checked_in', { title: f.title })];
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      const said = err.details.map((d) => d.message).join(' ');
+      if (said.includes('waiting_list')) return [t('bot:fair.checkin_waiting')];
+      if (said.includes('full')) return [t('bot:fair.checkin_full')];
+      return [t('bot:fair.checkin_closed')];
+    }
+  }
+
+  /** 取消报名 (N): cancels a sign-up; with several, asks which. */
+  private async cancelSignup(worker: Worker, n: number | undefined, s: Session, t: TFunction): Promise<string[]> {
+    const mine = await signupsOf(this.ctx.db, worker.id, this.ctx.clock.now());
+    const listed = n !== undefined && s.items?.[n - 1]?.type === 'fair' ? s.items[n - 1]!.id : undefined;
+    const target = listed ? mine.find((m) => m.fair.id === listed) : mine.length === 1 ? mine[0] : undefined;
+    if (!mine.length) return [t('bot:fair.cancel_none')];
+    if (!target) {
+      s.items = mine.map((m) => ({ type: 'fair', id: m.fair.id, title: m.fair.title }));
+      s.state = 'list';
+      s.listedAt = this.ctx.clock.now().toISOString();
+      return [[t('bot:fair.cancel_which'), ...mine.map((m, i) => `${i + 1}. ${m.fair.title}（${beijingTime(m.fair.startsAt)}）`)].join('\n')];
+    }
+    try {
+      await cancelSignup(this.ctx, await chatActor(this.ctx), target.fair.id, worker.id, {});
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      return [t('bot:fair.cancel_none')];
+    }
+    s.state = undefined;
+    return [t('bot:fair.cancelled', { title: target.fair.title })];
+  }
+
   private async mine(worker: Worker, t: TFunction): Promise<string> {
     const lines = [t('bot:mine.who', { name: maskName(worker.name), id: worker.idNumberMasked, phone: worker.phoneMasked ?? t('bot:mine.no_phone') })];
     if (worker.employed) {
@@ -416,6 +516,8 @@ export class Conversation {
       .limit(5);
     if (!apps.length) lines.push(t('bot:mine.no_applications'));
     else lines.push(t('bot:mine.applications'), ...apps.map((a) => t('bot:mine.application', { title: a.title, status: t(`bot:status.${a.status}`) })));
+    const fairs = await signupsOf(this.ctx.db, worker.id, this.ctx.clock.now());
+    if (fairs.length) lines.push(t('bot:mine.fairs'), ...fairs.map((f) => t('bot:mine.fair', { title: f.fair.title, time: beijingTime(f.fair.startsAt), status: t(`bot:fair.status.${f.checkedInAt ? 'checked_in' : f.status}`) })));
     return lines.join('\n');
   }
 

@@ -6,7 +6,27 @@ const opencc = require('opencc-js/t2cn') as { Converter(o: { from: 'tw' | 'hk'; 
 const toSimplified = opencc.Converter({ from: 'tw', to: 'cn' });
 
 /** What a person can ask for; each also has a menu number. */
-export type IntentId = 'help' | 'bind' | 'jobs' | 'gigs' | 'training' | 'mine' | 'subscribe' | 'unsubscribe' | 'policy' | 'wage' | 'human' | 'chinese' | 'english' | 'agree' | 'withdraw' | 'detail' | 'apply';
+export type IntentId =
+  | 'help'
+  | 'bind'
+  | 'jobs'
+  | 'gigs'
+  | 'training'
+  | 'fairs'
+  | 'checkin'
+  | 'cancel_signup'
+  | 'mine'
+  | 'subscribe'
+  | 'unsubscribe'
+  | 'policy'
+  | 'wage'
+  | 'human'
+  | 'chinese'
+  | 'english'
+  | 'agree'
+  | 'withdraw'
+  | 'detail'
+  | 'apply';
 
 /**
  * Words that choose each intent, simplified and lower-case, common typos included. A message that is
@@ -19,6 +39,9 @@ export const WORDS: Record<Exclude<IntentId, 'detail' | 'apply'>, string[]> = {
   jobs: ['找工作', '找工做', '找活', '找活干', '工作', '岗位', '招聘', '上班', '打工', '求职', 'job', 'jobs', 'work'],
   gigs: ['零工', '另工', '附近', '临时工', '短工', '零活', '散工', '日结', 'gig', 'gigs'],
   training: ['培训', '陪训', '学技术', '学手艺', '技能培训', 'training'],
+  fairs: ['招聘会', '招骋会', '招聘活动', '双选会', '直播带岗', '专场招聘', '招聘大会', 'fair', 'fairs'],
+  checkin: ['签到', '签个到', 'checkin'],
+  cancel_signup: ['取消报名', '不去了', '去不了', '取消预约'],
   mine: ['我的', '我的信息', '个人信息', '我的报名', '我的资料', 'me', 'mine'],
   subscribe: ['订阅', '定阅', '订阅推送', '接收消息', 'subscribe'],
   unsubscribe: ['退订', '退定', '取消订阅', '不要再发', '别发了', '不要发了', 'unsubscribe', 'stop', 'td'],
@@ -87,6 +110,9 @@ export function parse(raw: string): Parsed {
     const menu = MENU.find((m) => m.number === text);
     return { intent: menu?.intent, n: bare, rest: '', text, bareNumber: true };
   }
+  // 取消报名 (and its number) before 报名 N is read as signing up.
+  const cancel = /^(取消报名|不去了|去不了|取消预约)\s*第?\s*(\d{1,2}|[零〇一二两三四五六七八九十]{1,3})?/.exec(text);
+  if (cancel) return { intent: 'cancel_signup', n: cancel[2] ? readNumber(cancel[2]) : undefined, rest: '', text, bareNumber: false };
   const item = ITEM.exec(text);
   if (item) {
     const n = readNumber(item[2]!);

@@ -22,6 +22,8 @@ export const queueDefinitions = {
     jobs: {
       'expire-vacancies': z.object({}).strict(),
       'wage-overdue': z.object({}).strict(),
+      /** Job fairs go live at their start and end at their end. */
+      'fairs-clock': z.object({}).strict(),
     },
   },
   /** Broadcasts: the fan-out of one broadcast to its audience (job id fanout-<broadcast id>). */
@@ -96,6 +98,7 @@ export const schedules: ReadonlyArray<{ id: string; queue: QueueName; job: strin
   { id: 'anonymise-departed-daily', queue: 'maintenance', job: 'anonymise-departed', pattern: '30 3 * * *', tz: 'Asia/Shanghai' },
   { id: 'rain-dew-graduations-daily', queue: 'maintenance', job: 'rain-dew-graduations', pattern: '20 0 * * *', tz: 'Asia/Shanghai' },
   { id: 'expire-vacancies', queue: 'market', job: 'expire-vacancies', pattern: '*/10 * * * *', tz: 'Asia/Shanghai' },
+  { id: 'fairs-clock', queue: 'market', job: 'fairs-clock', pattern: '* * * * *', tz: 'Asia/Shanghai' },
   { id: 'wage-overdue', queue: 'market', job: 'wage-overdue', pattern: '5 * * * *', tz: 'Asia/Shanghai' },
   { id: 'sweep-deliveries', queue: 'outreach', job: 'sweep-deliveries', pattern: '* * * * *', tz: 'Asia/Shanghai' },
   { id: 'sweep-follow-ups', queue: 'outreach', job: 'sweep-follow-ups', pattern: '* * * * *', tz: 'Asia/Shanghai' },

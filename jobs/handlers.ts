@@ -10,6 +10,7 @@ import { graduateDue } from '../src/rain-dew/status';
 import { executeImport } from '../src/registry/import/service';
 import { openOverdueWageCases } from '../src/market/applications';
 import { expireVacancies } from '../src/market/vacancies';
+import { fairsClock } from '../src/fairs/service';
 import type { AppContext } from '../src/context';
 import type { JobName, JobPayload, QueueName } from './definitions';
 
@@ -39,6 +40,7 @@ export const handlers: HandlerMap = {
   market: {
     'expire-vacancies': async (_p, ctx) => ({ expired: await expireVacancies(ctx) }),
     'wage-overdue': async (_p, ctx) => ({ opened: await openOverdueWageCases(ctx) }),
+    'fairs-clock': async (_p, ctx) => fairsClock(ctx),
   },
   outreach: {
     fanout: async ({ broadcastId }, ctx) => fanOut(ctx, broadcastId),

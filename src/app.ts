@@ -21,6 +21,7 @@ import { outreachRoutes } from './outreach/routes';
 import { chatRoutes } from './chat/routes';
 import { policyRoutes } from './policies/routes';
 import { rainDewRoutes } from './rain-dew/routes';
+import { checkinPage, fairRoutes } from './fairs/routes';
 
 /** Every REST resource, mounted once; the OpenAPI document is built from the same calls. */
 export function buildApi(ctx: AppContext): Api {
@@ -37,6 +38,7 @@ export function buildApi(ctx: AppContext): Api {
   chatRoutes(api, ctx);
   policyRoutes(api, ctx);
   rainDewRoutes(api, ctx);
+  fairRoutes(api, ctx);
   return api;
 }
 
@@ -68,6 +70,7 @@ export function buildApp(ctx: AppContext): Koa<RequestState> {
   app.use(health.routes());
   const docs = docsRouter();
   app.use(docs.routes());
+  app.use(checkinPage(ctx).routes());
   api.router.get('/openapi.json', (koa) => {
     koa.body = openapi;
   });

@@ -112,6 +112,8 @@ const envSchema = z.object({
   CHAT_SEND_INTERVAL_MS: int(10, 600000, 2000),
   MINI_PROGRAM_SENDS_PER_SECOND: int(1, 1000, 20),
   WECHAT_API_BASE: url(['https:', 'http:']),
+  /** Where people reach this service from outside (printed in job fairs' QR codes). */
+  PUBLIC_URL: url(['https:', 'http:']),
   WECHAT_APP_ID: z.string().regex(/^wx[0-9a-zA-Z]{8,32}$/, 'expected a mini-program app id such as wx1234567890abcdef').optional(),
   WECHAT_APP_SECRET: z.string().min(16).optional(),
   WECHAT_TEMPLATE_ID: z.string().min(8).max(100).optional(),
@@ -135,7 +137,7 @@ export const ROLES: readonly Role[] = ['api', 'worker', 'bot', 'all'];
 
 export interface Config {
   env: 'development' | 'test' | 'production';
-  http: { host: string; port: number; bodyLimitKb: number; uploadLimitMb: number; trustProxy: boolean };
+  http: { host: string; port: number; bodyLimitKb: number; uploadLimitMb: number; trustProxy: boolean; publicUrl: string };
   dataDir: string;
   /** Undefined means: use the embedded PGlite under dataDir. */
   databaseUrl: string | undefined;
@@ -212,6 +214,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       bodyLimitKb: e.BODY_LIMIT_KB,
       uploadLimitMb: e.UPLOAD_LIMIT_MB,
       trustProxy: e.TRUST_PROXY,
+      publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     },
     dataDir,
     databaseUrl: e.DATABASE_URL,

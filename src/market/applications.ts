@@ -4,7 +4,7 @@ import { inScope, type Actor } from '../access/actor';
 import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
-import { applications, employers, vacancies, wageCases, workers, type Application, type Vacancy } from '../db/schema';
+import { applications, employers, fairVacancies, jobFairs, vacancies, wageCases, workers, type Application, type Vacancy } from '../db/schema';
 import { scheduleSteps, type PlannedStep } from '../outreach/follow-ups';
 import { startEmploymentIn } from '../registry/service';
 import { tellNewlyEligible } from '../policies/service';
@@ -45,8 +45,18 @@ async function scopedApplication(db: Db, actor: Actor, id: string) {
   return row;
 }
 
-export async function apply(ctx: Ctx, actor: Actor, vacancyId: string, workerId: string, source: Application['source'], meta: Meta) {
+export async function apply(ctx: Ctx, actor: Actor, vacancyId: string, workerId: string, source: Application['source'], meta: Meta, opts: { fairId?: string } = {}) {
   const { vacancy } = await scopedVacancy(ctx.db, actor, vacancyId);
+  if (opts.fairId) {
+    // Only a post the fair carries, while the fair runs, is counted for it.
+    const [atFair] = await ctx.db
+      .select({ status: jobFairs.status })
+      .from(fairVacancies)
+      .innerJoin(jobFairs, eq(jobFairs.id, fairVacancies.fairId))
+      .where(and(eq(fairVacancies.fairId, opts.fairId), eq(fairVacancies.vacancyId, vacancyId)));
+    if (!atFair) throw new ValidationFailed('not at fair', [{ path: 'body.fairId', message: 'errors:detail.fair.vacancy_not_in_fair' }]);
+    if (atFair.status !== 'announced' && atFair.status !== 'live') throw new Conflict('fair over', [{ path: 'body.fairId', message: 'errors:detail.fair.over' }]);
+  }
   const [worker] = await ctx.db.select().from(workers).where(eq(workers.id, workerId)).limit(1);
   if (!worker || !inScope(actor, worker.regionCode)) throw new ValidationFailed('unknown worker', [{ path: 'body.workerId', message: 'errors:detail.unknown_worker' }]);
   if (vacancy.status !== 'open') throw new Conflict('vacancy not open', [{ path: 'vacancy', message: 'errors:detail.market.not_open' }]);
@@ -57,6 +67,7 @@ export async function apply(ctx: Ctx, actor: Actor, vacancyId: string, workerId:
       vacancyId,
       workerId,
       source,
+      fairId: opts.fairId ?? null,
       createdBy: actor.accountId,
       createdAt: now,
       updatedAt: now,

@@ -78,6 +78,7 @@ export function presentApplication(a: Application, vacancy: Pick<Vacancy, 'title
     workerName,
     status: a.status,
     source: a.source,
+    fairId: a.fairId,
     paid: a.paid,
     wageDueAt: a.wageDueAt?.toISOString() ?? null,
     history: a.history,

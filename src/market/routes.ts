@@ -51,7 +51,7 @@ export function marketRoutes(api: Api, ctx: AppContext): void {
     response: z.object({ items: z.array(Candidate) }),
     handler: async ({ actor, params, query, koa }) => ({ items: await matching.candidatesForVacancy(ctx, actor, params.id, query, koa.state.t) }),
   });
-  api.route({ method: 'post', path: '/vacancies/:id/applications', summary: 'Apply for a person', tags, auth: 'staff', params: Id, body: ApplicationCreate, response: ApplicationView, handler: ({ actor, params, body, koa }) => apps.apply(ctx, actor, params.id, body.workerId, body.source, meta(koa)) });
+  api.route({ method: 'post', path: '/vacancies/:id/applications', summary: 'Apply for a person', tags, auth: 'staff', params: Id, body: ApplicationCreate, response: ApplicationView, handler: ({ actor, params, body, koa }) => apps.apply(ctx, actor, params.id, body.workerId, body.source, meta(koa), { fairId: body.fairId }) });
   api.route({ method: 'get', path: '/vacancies/:id/applications', summary: 'The applicants of a vacancy as a pipeline', tags, auth: 'staff', params: Id, query: ApplicationListQuery, response: pageOf(ApplicationView), handler: ({ actor, params, query }) => apps.listForVacancy(ctx, actor, params.id, query) });
 
   api.route({ method: 'get', path: '/applications/:id', summary: 'One application with its history', tags, auth: 'staff', params: Id, response: ApplicationView, handler: ({ actor, params }) => apps.getApplication(ctx, actor, params.id) });

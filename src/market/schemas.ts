@@ -193,7 +193,11 @@ export const WorkerRef = z.object({ workerId: z.uuid() }).strict().meta({ id: 'W
 export const APPLICATION_STATUSES = ['applied', 'interview', 'hired', 'rejected', 'no_show', 'withdrawn', 'accepted', 'checked_in', 'completed'] as const;
 
 export const ApplicationCreate = z
-  .object({ workerId: z.uuid(), source: z.enum(['station', 'chat', 'mini_program', 'fair']).default('station') })
+  .object({
+    workerId: z.uuid(),
+    source: z.enum(['station', 'chat', 'mini_program', 'fair']).default('station'),
+    fairId: z.uuid().optional().meta({ description: 'The job fair the application is made at (the post must be one of its posts); counted in its outcome' }),
+  })
   .strict()
   .meta({ id: 'ApplicationCreate' });
 
@@ -222,6 +226,7 @@ export const ApplicationView = z
     workerName: z.string(),
     status: z.enum(APPLICATION_STATUSES),
     source: z.enum(['station', 'chat', 'mini_program', 'fair']),
+    fairId: z.uuid().nullable(),
     paid: z.boolean().nullable(),
     wageDueAt: z.string().nullable(),
     history: z.array(z.object({ status: z.string(), at: z.string(), by: z.string().nullable() })),

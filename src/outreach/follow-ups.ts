@@ -3,7 +3,7 @@ import { assertInScope, type Actor } from '../access/actor';
 import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
-import { deliveries, employmentRecords, followUpSteps, followUps, helpRequests, subscriptions, workers } from '../db/schema';
+import { applications, deliveries, employmentRecords, followUpSteps, followUps, helpRequests, subscriptions, workers } from '../db/schema';
 import { shanghaiDate } from '../shared/time';
 import { Conflict, NotFound, ValidationFailed } from '../shared/errors';
 import { enqueueDeliveries } from './queueing';
@@ -21,6 +21,8 @@ export interface StartFollowUp {
   subject?: string;
   /** Asia/Shanghai date the steps count from. */
   anchorDate: string;
+  /** The instant steps counted in minutes start from (a fair's start). */
+  anchorAt?: Date;
   variables?: Record<string, string | number>;
   createdBy?: string | null;
 }
@@ -34,7 +36,7 @@ export async function startFollowUp(db: Db, now: Date, input: StartFollowUp): Pr
   const def = sequenceOf(input.sequence)!;
   const subject = input.subject ?? '';
   await stopWhere(db, now, and(eq(followUps.sequence, input.sequence), eq(followUps.workerId, input.workerId), eq(followUps.subject, subject)), 'replaced');
-  const planned = def.steps.map((s) => ({ key: s.key, dueAt: dueAt(input.anchorDate, s) }));
+  const planned = def.steps.map((s) => ({ key: s.key, dueAt: dueAt(input.anchorDate, s, input.anchorAt) }));
   const allPast = planned.every((s) => s.dueAt < now);
   const [f] = await db
     .insert(followUps)
@@ -129,6 +131,13 @@ async function steadyWork(db: Db, workerId: string, now: Date): Promise<boolean>
   return Boolean(job);
 }
 
+/** The application the follow-up is about has moved on from "applied" (the employer answered), or is gone. */
+async function heardBack(db: Db, applicationId: string): Promise<boolean> {
+  if (!/^[0-9a-f-]{36}$/.test(applicationId)) return false;
+  const [a] = await db.select({ status: applications.status }).from(applications).where(eq(applications.id, applicationId));
+  return !a || a.status !== 'applied';
+}
+
 /** The last `count` steps sent went unanswered (no reply since the earliest of them). */
 async function unanswered(db: Db, followUpId: string, repliedAt: Date | null, count: number): Promise<boolean> {
   const fired = await db
@@ -168,6 +177,7 @@ export async function fireStep(ctx: Ctx, stepId: string): Promise<string> {
     const [s] = await db.select().from(subscriptions).where(eq(subscriptions.workerId, row.f.workerId));
     let reason = def ? stopReason(def, row.f, w, s) : 'unknown_sequence';
     if (!reason && def?.stopWhen.includes('steady_work') && (await steadyWork(db, row.f.workerId, now))) reason = 'steady_work';
+    if (!reason && def?.stopWhen.includes('heard_back') && (await heardBack(db, row.f.subject))) reason = 'heard_back';
     const limit = def?.taskAfterUnanswered;
     if (!reason && limit && (await unanswered(db, row.f.id, row.f.repliedAt, limit))) {
       // Questions without an answer: staff call instead of more messages.

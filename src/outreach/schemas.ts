@@ -104,6 +104,6 @@ export const SequenceView = z
     stopWhen: z.array(z.string()),
     manual: z.boolean(),
     variables: z.array(z.string()),
-    steps: z.array(z.object({ key: z.string(), days: z.number().int().optional(), months: z.number().int().optional(), at: z.string() })),
+    steps: z.array(z.object({ key: z.string(), days: z.number().int().optional(), months: z.number().int().optional(), at: z.string().optional(), minutes: z.number().int().optional() })),
   })
   .meta({ id: 'FollowUpSequence' });

@@ -1,17 +1,27 @@
 import type { Topic } from './schemas';
 
 /** Why a follow-up stops before its next step is sent; each is checked when the step fires. */
-export type StopWhen = 'employed' | 'not_employed' | 'replied' | 'unsubscribed' | 'steady_work';
+export type StopWhen = 'employed' | 'not_employed' | 'replied' | 'unsubscribed' | 'steady_work' | 'heard_back';
 
-export interface StepDef {
-  /** Key of the step, also the message key `outreach:sequence.<sequence>.<key>`. */
-  key: string;
-  /** Counted from the anchor date (Asia/Shanghai): days first, then calendar months. */
-  days?: number;
-  months?: number;
-  /** Local time of day, "HH:MM" Asia/Shanghai (quiet hours and the daily cap still apply). */
-  at: string;
-}
+export type StepDef =
+  | {
+      /** Key of the step, also the message key `outreach:sequence.<sequence>.<key>`. */
+      key: string;
+      /** Counted from the anchor date (Asia/Shanghai): days first, then calendar months. */
+      days?: number;
+      months?: number;
+      /** Local time of day, "HH:MM" Asia/Shanghai (quiet hours and the daily cap still apply). */
+      at: string;
+      minutes?: undefined;
+    }
+  | {
+      key: string;
+      /** Minutes from the anchor instant (a fair's start): −30 is half an hour before. */
+      minutes: number;
+      days?: undefined;
+      months?: undefined;
+      at?: undefined;
+    };
 
 export interface SequenceDef {
   key: string;
@@ -92,6 +102,46 @@ export const SEQUENCES = {
     variables: [],
     taskAfterUnanswered: 2,
   },
+  /** Reminders to those signed up for a job fair: three days, one day and half an hour before it starts. */
+  fair_reminder: {
+    key: 'fair_reminder',
+    topic: null,
+    stopWhen: ['unsubscribed'],
+    steps: [
+      { key: 'days_3', minutes: -3 * 24 * 60 },
+      { key: 'day_before', minutes: -24 * 60 },
+      { key: 'minutes_30', minutes: -30 },
+    ],
+    manual: false,
+    variables: ['title', 'time', 'place'],
+  },
+  /** A place at a fair freed for someone on its waiting list (sent at once). */
+  fair_promoted: {
+    key: 'fair_promoted',
+    topic: null,
+    stopWhen: ['unsubscribed'],
+    steps: [{ key: 'now', minutes: 0 }],
+    manual: false,
+    variables: ['title', 'time'],
+  },
+  /** A fair called off: those signed up or waiting are told at once. */
+  fair_cancelled: {
+    key: 'fair_cancelled',
+    topic: null,
+    stopWhen: ['unsubscribed'],
+    steps: [{ key: 'now', minutes: 0 }],
+    manual: false,
+    variables: ['title', 'time'],
+  },
+  /** Three days after a fair, someone who applied there and has heard nothing is asked how it went. */
+  fair_aftercare: {
+    key: 'fair_aftercare',
+    topic: null,
+    stopWhen: ['heard_back', 'employed', 'unsubscribed'],
+    steps: [{ key: 'day_3', days: 3, at: '10:00' }],
+    manual: false,
+    variables: ['fair', 'employer', 'title'],
+  },
 } as const satisfies Record<string, SequenceDef>;
 
 export type SequenceKey = keyof typeof SEQUENCES;
@@ -101,8 +151,15 @@ export function sequenceOf(key: string): SequenceDef | undefined {
   return (SEQUENCES as Record<string, SequenceDef>)[key];
 }
 
-/** When a step is due: the anchor date moved by the step's days and months, at its local time (UTC+8). */
-export function dueAt(anchorDate: string, step: StepDef): Date {
+/**
+ * When a step is due: the anchor date moved by the step's days and months, at its local time (UTC+8);
+ * or, for a step counted in minutes, the anchor instant moved by them.
+ */
+export function dueAt(anchorDate: string, step: StepDef, anchorAt?: Date): Date {
+  if (step.minutes !== undefined) {
+    if (!anchorAt) throw new Error(`step ${step.key} counts from an instant, and none was given`);
+    return new Date(anchorAt.getTime() + step.minutes * 60_000);
+  }
   const [y, m, d] = anchorDate.split('-').map(Number) as [number, number, number];
   const [hh, mm] = step.at.split(':').map(Number) as [number, number];
   const base = new Date(Date.UTC(y, m - 1, d));

@@ -140,6 +140,19 @@ export async function fanOut(ctx: Ctx, broadcastId: string): Promise<{ total: nu
   // Whatever an interrupted run wrote but did not queue.
   if (b.cursor) await queuePending(ctx, broadcastId);
   const a = b.audience;
+  // Those living in the region, and, for a topic, those elsewhere who asked for this region (县外).
+  const inAudience = and(
+    b.topic ? or(like(workers.regionCode, `${a.regionCode}%`), sql`${subscriptions.regionCodes} && ${sql.param(ancestors(a.regionCode))}::text[]`) : like(workers.regionCode, `${a.regionCode}%`),
+    a.categories?.length ? inArray(workers.category, a.categories as never[]) : undefined,
+    a.laborCapacities?.length ? inArray(workers.laborCapacity, a.laborCapacities as never[]) : undefined,
+    a.employed === undefined ? undefined : eq(workers.employed, a.employed),
+    a.relocatedOnly ? sql`exists (select 1 from households h where h.id = ${workers.householdId} and h.relocated)` : undefined,
+    b.topic ? sql`(${subscriptions.topics} is null or cardinality(${subscriptions.topics}) = 0 or ${b.topic} = any(${subscriptions.topics}))` : undefined,
+    a.near ? nearHome(a.near) : undefined,
+  );
+  const recipients = a.fairId
+    ? or(inAudience, sql`exists (select 1 from fair_signups fs where fs.fair_id = ${a.fairId}::uuid and fs.worker_id = ${workers.id} and fs.status in ('signed_up', 'waiting'))`)
+    : inAudience;
   let cursor = b.cursor;
   let queueing: Promise<void> = Promise.resolve();
   for (;;) {
@@ -153,14 +166,8 @@ export async function fanOut(ctx: Ctx, broadcastId: string): Promise<{ total: nu
           eq(workers.status, 'active'),
           // Only those who consented to messages (PIPL Art. 29); the rest hear nothing.
           eq(workers.consent, true),
-          // Those living in the region, and, for a topic, those elsewhere who asked for this region (县外).
-          b.topic ? or(like(workers.regionCode, `${a.regionCode}%`), sql`${subscriptions.regionCodes} && ${sql.param(ancestors(a.regionCode))}::text[]`) : like(workers.regionCode, `${a.regionCode}%`),
-          a.categories?.length ? inArray(workers.category, a.categories as never[]) : undefined,
-          a.laborCapacities?.length ? inArray(workers.laborCapacity, a.laborCapacities as never[]) : undefined,
-          a.employed === undefined ? undefined : eq(workers.employed, a.employed),
+          recipients,
           sql`coalesce(${subscriptions.unsubscribedAll}, false) = false`,
-          b.topic ? sql`(${subscriptions.topics} is null or cardinality(${subscriptions.topics}) = 0 or ${b.topic} = any(${subscriptions.topics}))` : undefined,
-          a.near ? nearHome(a.near) : undefined,
           cursor ? gt(workers.id, cursor) : undefined,
         ),
       )

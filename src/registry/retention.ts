@@ -12,6 +12,13 @@ import {
   followUpSteps,
   helpRequests,
   identities,
+  fairSignups,
+  jobFairs,
+  rainDewActions,
+  rainDewEvents,
+  rainDewFiles,
+  rainDewPlans,
+  rainDewSubsidies,
   subscriptions,
   trainingRecords,
   wageCases,
@@ -67,6 +74,11 @@ export async function anonymiseDeparted(ctx: Pick<AppContext, 'db' | 'clock' | '
     await tx.update(helpRequests).set({ context: [] }).where(inArray(helpRequests.workerId, ids));
     await tx.update(wageCases).set({ description: null }).where(inArray(wageCases.workerId, ids));
     await tx.update(employmentRecords).set({ place: null }).where(inArray(employmentRecords.workerId, ids));
+    // Rain Dew files keep their figures (major, level, dates, statuses) but no words about the person.
+    await tx.update(rainDewFiles).set({ school: '已匿名' }).where(inArray(rainDewFiles.workerId, ids));
+    await tx.update(rainDewEvents).set({ outcome: null }).where(inArray(rainDewEvents.workerId, ids));
+    await tx.update(rainDewPlans).set({ goal: '已匿名' }).where(inArray(rainDewPlans.workerId, ids));
+    await tx.update(rainDewActions).set({ description: '已匿名', outcome: null }).where(inArray(rainDewActions.workerId, ids));
   });
   for (const w of due) await recordAudit(ctx.db, { action: 'worker.anonymise', entity: 'worker', entityId: w.id, regionCode: w.regionCode, details: { afterYears: ctx.config.retentionYears } });
   return due.length;
@@ -94,6 +106,18 @@ export async function personalData(ctx: Pick<AppContext, 'db' | 'pii'>, actor: A
     .from(followUpSteps)
     .innerJoin(followUps, eq(followUps.id, followUpSteps.followUpId))
     .where(eq(followUps.workerId, id));
+  const [rainDew, rainDewTimeline, rainDewPaid, rainDewPlan, rainDewSteps, fairs] = await Promise.all([
+    ctx.db.select().from(rainDewFiles).where(eq(rainDewFiles.workerId, id)),
+    ctx.db.select().from(rainDewEvents).where(eq(rainDewEvents.workerId, id)),
+    ctx.db.select().from(rainDewSubsidies).where(eq(rainDewSubsidies.workerId, id)),
+    ctx.db.select().from(rainDewPlans).where(eq(rainDewPlans.workerId, id)),
+    ctx.db.select().from(rainDewActions).where(eq(rainDewActions.workerId, id)),
+    ctx.db
+      .select({ fair: jobFairs.title, startsAt: jobFairs.startsAt, status: fairSignups.status, source: fairSignups.source, checkedInAt: fairSignups.checkedInAt, createdAt: fairSignups.createdAt })
+      .from(fairSignups)
+      .innerJoin(jobFairs, eq(jobFairs.id, fairSignups.fairId))
+      .where(eq(fairSignups.workerId, id)),
+  ]);
   await recordAudit(ctx.db, { actorId: actor.accountId, action: 'worker.personal_data', entity: 'worker', entityId: id, regionCode: w.regionCode, details: { purpose }, ...meta });
   const { idNumberEnc, idNumberHash: _h, phoneEnc, phoneHash: _p, contentHash: _c, ...rest } = w;
   return {
@@ -106,5 +130,7 @@ export async function personalData(ctx: Pick<AppContext, 'db' | 'pii'>, actor: A
     chatBindings: doors,
     subscription: subs[0] ?? null,
     followUps: steps,
+    rainDew: rainDew[0] ? { file: rainDew[0], timeline: rainDewTimeline, subsidies: rainDewPaid, plan: rainDewPlan[0] ?? null, actions: rainDewSteps } : null,
+    jobFairs: fairs,
   };
 }

@@ -61,7 +61,7 @@ describe('a station in county A cannot reach anything in county B', () => {
     ).body.id;
     b.helpRequest = (await requestHelp(h.ctx, { workerId: b.worker!, regionCode: REGIONS.villageB.code, contact: 'wxid-county-b', context: [{ at: '2026-01-01T00:00:00Z', text: '县B求助' }] })).id;
     b.exportRequest = (await countyB.post('/api/v1/exports/requests', { purpose: '县B年度核对' })).body.id;
-    const rd = await countyB.post('/api/v1/rain-dew', { workerId: b.worker, school: '县B职校', major: '护理', level: 'secondary_vocational', enrolledOn: '2023-09-01', expectedGraduation: '2026-06-30' });
+    const rd = await countyB.post('/api/v1/rain-dew', { workerId: b.worker, school: '县B职校', major: '护理', level: 'secondary_vocational', enrolledOn: '2024-09-01', expectedGraduation: '2027-06-30' });
     if (rd.status !== 201) throw new Error(JSON.stringify(rd.body));
     b.action = (await countyB.post(`/api/v1/rain-dew/${b.worker}/actions`, { kind: 'guidance', description: '县B职业指导', dueOn: '2026-12-31' })).body.plan.actions[0].id;
     b.chatGroup = (await countyB.post('/api/v1/chat-groups', { name: '县B村民群', regionCode: REGIONS.villageB.code })).body.id;
@@ -72,6 +72,16 @@ describe('a station in county A cannot reach anything in county B', () => {
     });
     if (policy.status !== 201) throw new Error(JSON.stringify(policy.body));
     b.followUp = (await countyB.post(`/api/v1/workers/${b.worker}/follow-ups`, { sequence: 'job_search' })).body.id;
+    const open = await countyB.post('/api/v1/vacancies', { employerId: b.employer, kind: 'regular', title: '县B普工', regionCode: REGIONS.countyB.code, payMinFen: 300000, payMaxFen: 400000, payUnit: 'month', headcount: 5 });
+    b.fairVacancy = open.body.id;
+    const fair = await countyB.post('/api/v1/fairs', {
+      kind: 'on_site', title: '县B春风行动招聘会', startsAt: '2099-03-01T01:00:00Z', endsAt: '2099-03-01T05:00:00Z', address: '县B广场', audience: { regionCode: REGIONS.countyB.code }, capacity: 10, vacancyIds: [b.fairVacancy],
+    });
+    if (fair.status !== 201) throw new Error(JSON.stringify(fair.body));
+    b.fair = fair.body.id;
+    b.fairCode = fair.body.checkinCode;
+    await countyB.post(`/api/v1/fairs/${b.fair}/announce`);
+    await countyB.post(`/api/v1/fairs/${b.fair}/signups`, { workerId: b.worker });
   });
   afterAll(() => h.close());
 
@@ -81,7 +91,7 @@ describe('a station in county A cannot reach anything in county B', () => {
     expect(res.text).not.toContain(b.household);
     expect(res.text).not.toContain(b.account);
     expect(res.text).not.toContain(b.station);
-    for (const k of ['import', 'employer', 'vacancy', 'application', 'wageCase', 'training', 'broadcast', 'followUp', 'helpRequest', 'chatGroup', 'action']) expect(res.text).not.toContain(b[k]);
+    for (const k of ['import', 'employer', 'vacancy', 'application', 'wageCase', 'training', 'broadcast', 'followUp', 'helpRequest', 'chatGroup', 'action', 'fair', 'fairCode']) expect(res.text).not.toContain(b[k]);
   };
   const notFound = (res: { status: number; text: string }) => {
     expect([403, 404]).toContain(res.status);
@@ -191,6 +201,26 @@ describe('a station in county A cannot reach anything in county B', () => {
     'post /api/v1/rain-dew/{workerId}/actions': { run: (s) => s.post(`/api/v1/rain-dew/${b.worker}/actions`, { kind: 'other', description: '越权措施', dueOn: '2026-01-01' }), check: notFound },
     'post /api/v1/rain-dew/actions/{id}/close': { run: (s) => s.post(`/api/v1/rain-dew/actions/${b.action}/close`, { status: 'dropped', outcome: '越权关闭' }), check: notFound },
     'get /api/v1/rain-dew/{workerId}/suggestions': { run: (s) => s.get(`/api/v1/rain-dew/${b.worker}/suggestions`), check: notFound },
+    'post /api/v1/fairs': { run: (s) => s.post('/api/v1/fairs', { kind: 'on_site', title: '越权招聘会', startsAt: '2099-03-01T01:00:00Z', endsAt: '2099-03-01T05:00:00Z', address: 'x', audience: { regionCode: REGIONS.countyB.code } }), check: (r) => { none(r); expect([400, 403, 404]).toContain(r.status); } },
+    'get /api/v1/fairs': { run: (s) => s.get(`/api/v1/fairs?regionCode=${REGIONS.countyB.code}`), check: (r) => { refusedOrEmpty(r); expect(r.text).not.toContain('县B春风行动'); } },
+    'get /api/v1/fairs/{id}': { run: (s) => s.get(`/api/v1/fairs/${b.fair}`), check: notFound },
+    'patch /api/v1/fairs/{id}': { run: (s) => s.patch(`/api/v1/fairs/${b.fair}`, { title: '越权改名' }), check: notFound },
+    'post /api/v1/fairs/{id}/vacancies': { run: (s) => s.post(`/api/v1/fairs/${b.fair}/vacancies`, { vacancyIds: [b.vacancy] }), check: notFound },
+    'post /api/v1/fairs/{id}/announce': { run: (s) => s.post(`/api/v1/fairs/${b.fair}/announce`), check: notFound },
+    'post /api/v1/fairs/{id}/live': { run: (s) => s.post(`/api/v1/fairs/${b.fair}/live`), check: notFound },
+    'post /api/v1/fairs/{id}/on-screen': { run: (s) => s.post(`/api/v1/fairs/${b.fair}/on-screen`, { vacancyId: b.fairVacancy }), check: notFound },
+    'post /api/v1/fairs/{id}/end': { run: (s) => s.post(`/api/v1/fairs/${b.fair}/end`), check: notFound },
+    'post /api/v1/fairs/{id}/report': { run: (s) => s.post(`/api/v1/fairs/${b.fair}/report`), check: notFound },
+    'post /api/v1/fairs/{id}/cancel': { run: (s) => s.post(`/api/v1/fairs/${b.fair}/cancel`), check: notFound },
+    'post /api/v1/fairs/{id}/signups': { run: (s) => s.post(`/api/v1/fairs/${b.fair}/signups`, { workerId: b.worker }), check: notFound },
+    'get /api/v1/fairs/{id}/signups': { run: (s) => s.get(`/api/v1/fairs/${b.fair}/signups`), check: notFound },
+    'delete /api/v1/fairs/{id}/signups/{workerId}': { run: (s) => s.delete(`/api/v1/fairs/${b.fair}/signups/${b.worker}`), check: notFound },
+    'get /api/v1/fairs/{id}/people': { run: (s) => s.get(`/api/v1/fairs/${b.fair}/people?q=${encodeURIComponent('县B')}`), check: notFound },
+    'post /api/v1/fairs/{id}/checkins': { run: (s) => s.post(`/api/v1/fairs/${b.fair}/checkins`, { workerId: b.worker }), check: notFound },
+    'post /api/v1/fairs/{id}/walk-ins': { run: (s) => s.post(`/api/v1/fairs/${b.fair}/walk-ins`, workerInput({ regionCode: REGIONS.villageB.code })), check: notFound },
+    'get /api/v1/fairs/{id}/qr.png': { run: (s) => s.get(`/api/v1/fairs/${b.fair}/qr.png`), check: notFound },
+    'get /api/v1/fairs/{id}/qr.svg': { run: (s) => s.get(`/api/v1/fairs/${b.fair}/qr.svg`), check: notFound },
+    'get /api/v1/fairs/{id}/outcome': { run: (s) => s.get(`/api/v1/fairs/${b.fair}/outcome`), check: notFound },
     'get /api/v1/workers/{id}/consent': { run: (s) => s.get(`/api/v1/workers/${b.worker}/consent`), check: notFound },
     'post /api/v1/workers/{id}/consent': { run: (s) => s.post(`/api/v1/workers/${b.worker}/consent`, { granted: false }), check: notFound },
     'get /api/v1/audit': { run: (s) => s.get('/api/v1/audit?pageSize=200'), check: refusedOrEmpty },
@@ -228,6 +258,7 @@ describe('a station in county A cannot reach anything in county B', () => {
     expect((await countyB.get(`/api/v1/vacancies/${b.vacancy}`)).body).toMatchObject({ status: 'open', filled: 1 });
     expect((await countyB.get(`/api/v1/applications/${b.application}`)).body).toMatchObject({ status: 'completed', paid: false });
     expect((await countyB.get('/api/v1/wage-cases')).body.items[0].status).toBe('open');
+    expect((await countyB.get(`/api/v1/fairs/${b.fair}`)).body).toMatchObject({ title: '县B春风行动招聘会', status: 'announced', counts: { signedUp: 1, checkedIn: 0 } });
     expect((await countyB.get(`/api/v1/employers/${b.employer}`)).body.name).toBe('县B企业');
     expect((await countyB.get(`/api/v1/broadcasts/${b.broadcast}`)).body.status).toBe('scheduled');
     expect((await countyB.get(`/api/v1/workers/${b.worker}/subscription`)).body.unsubscribedAll).toBe(false);
@@ -242,8 +273,8 @@ describe('a station in county A cannot reach anything in county B', () => {
     expect((await countyB.get(`/api/v1/rain-dew/${b.worker}`)).body.plan.actions).toEqual([expect.objectContaining({ id: b.action, status: 'open' })]);
     expect((await countyB.get('/api/v1/chat-groups')).body.items.map((g: { id: string }) => g.id)).toEqual([b.chatGroup]);
     const followUps = (await countyB.get(`/api/v1/workers/${b.worker}/follow-ups`)).body.items;
-    // The retention follow-up from the job recorded above (long past, so completed), the Rain Dew one, and the one B started.
-    expect(followUps).toHaveLength(3);
+    // The retention follow-up from the job recorded above (long past, so completed), the Rain Dew one, the fair's reminders, and the one B started.
+    expect(followUps.map((f: { sequence: string; status: string }) => `${f.sequence}:${f.status}`).sort()).toEqual(['fair_reminder:active', 'job_retention:completed', 'job_search:active', 'rain_dew:active']);
     expect(followUps.find((f: { id: string }) => f.id === b.followUp)).toMatchObject({ sequence: 'job_search', status: 'active' });
   });
 });

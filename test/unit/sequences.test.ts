@@ -16,9 +16,16 @@ describe('when a follow-up step is due', () => {
     expect(dueAt('2026-08-31', { key: 'x', months: 3, at: '10:00' }).toISOString()).toBe('2026-11-30T02:00:00.000Z');
   });
 
+  it('counts a step in minutes from the anchor instant (a fair’s start), and refuses one without it', () => {
+    const start = new Date('2026-12-03T01:00:00Z'); // 09:00 in Beijing
+    expect(dueAt('2026-12-03', { key: 'x', minutes: -30 }, start).toISOString()).toBe('2026-12-03T00:30:00.000Z');
+    expect(dueAt('2026-12-03', { key: 'x', minutes: -3 * 24 * 60 }, start).toISOString()).toBe('2026-11-30T01:00:00.000Z');
+    expect(() => dueAt('2026-12-03', { key: 'x', minutes: -30 })).toThrow(/instant/);
+  });
+
   it('lists every sequence with steps in time order and a stop rule', () => {
     for (const def of Object.values(SEQUENCES)) {
-      const times = def.steps.map((s) => dueAt('2026-06-10', s).getTime());
+      const times = def.steps.map((s) => dueAt('2026-06-10', s, new Date('2026-06-10T01:00:00Z')).getTime());
       expect([...times].sort((a, b) => a - b)).toEqual(times);
       expect(def.stopWhen).toContain('unsubscribed');
     }

@@ -8,3 +8,4 @@ export * from './outreach';
 export * from './chat';
 export * from './policies';
 export * from './rain-dew';
+export * from './fairs';

@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, customType, date, doublePrecision, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, customType, date, doublePrecision, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { accounts } from './access';
 import { regions } from './regions';
 import { workers } from './registry';
+import { jobFairs } from './fairs';
 
 /** A PostgreSQL text-search vector; filled from Chinese words cut by jieba. */
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
@@ -189,8 +190,14 @@ export const applications = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     history: jsonb('history').$type<Array<{ status: string; at: string; by: string | null }>>().notNull().default([]),
+    /** The job fair the application came from (counted in its outcome). */
+    fairId: uuid('fair_id').references((): AnyPgColumn => jobFairs.id),
   },
-  (t) => [uniqueIndex('applications_unique_idx').on(t.vacancyId, t.workerId), index('applications_worker_idx').on(t.workerId)],
+  (t) => [
+    uniqueIndex('applications_unique_idx').on(t.vacancyId, t.workerId),
+    index('applications_worker_idx').on(t.workerId),
+    index('applications_fair_idx').on(t.fairId).where(sql`${t.fairId} is not null`),
+  ],
 );
 
 /** 欠薪 case for the station (seed 000 national §2.5: 劳动仲裁"绿色通道"). */

@@ -49,6 +49,10 @@ export interface Audience {
   laborCapacities?: string[];
   employed?: boolean;
   near?: { lat: number; lng: number; radiusKm: number };
+  /** Only people of relocated households (乐业搬迁). */
+  relocatedOnly?: boolean;
+  /** A job fair's news: also everyone signed up for it (or waiting), wherever they live and whatever they take. */
+  fairId?: string;
 }
 
 export const broadcastStatus = pgEnum('broadcast_status', ['scheduled', 'fanning_out', 'sending', 'done', 'cancelled']);

@@ -1,0 +1,711 @@
+import { randomInt } from 'node:crypto';
+import { and, asc, desc, eq, gt, inArray, like, lte, or, sql } from 'drizzle-orm';
+import type { TFunction } from 'i18next';
+import QRCode from 'qrcode';
+import { inScope, type Actor } from '../access/actor';
+import { recordAudit } from '../audit/service';
+import type { AppContext } from '../context';
+import type { Db } from '../db/client';
+import { applications, broadcasts, employers, fairSignups, fairVacancies, households, jobFairs, vacancies, workers, type FairAudience } from '../db/schema';
+import { translator } from '../i18n';
+import { payText } from '../market/matching';
+import { scheduleSteps, startFollowUp, stopFollowUps, type PlannedStep } from '../outreach/follow-ups';
+import { createWorker } from '../registry/service';
+import type { WorkerCreate } from '../registry/schemas';
+import { Conflict, NotFound, ValidationFailed } from '../shared/errors';
+import { shanghaiDate } from '../shared/time';
+import type { FairCreate, FairPatch } from './schemas';
+
+type Ctx = Pick<AppContext, 'db' | 'clock' | 'queues' | 'config'>;
+type Meta = { requestId?: string; ip?: string };
+type Fair = typeof jobFairs.$inferSelect;
+
+/** Check-in may start this long before the fair opens (people queue early). */
+const CHECKIN_EARLY_MS = 2 * 3600_000;
+/** Letters and digits that cannot be mistaken for one another when read aloud or typed. */
+const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+
+function newCode(): string {
+  let s = '';
+  for (let i = 0; i < 6; i++) s += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
+  return s;
+}
+
+/** "2026-12-03 09:00" in Beijing time, as people read it in a message. */
+export function beijingTime(d: Date): string {
+  return new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/**
+ * A fair is visible to staff of the organiser's region and of any region in its audience (a township
+ * station signs its people up for a county fair); only the organiser's region may run it.
+ */
+function canSee(actor: Actor, f: Pick<Fair, 'regionCode' | 'audience'>): boolean {
+  return inScope(actor, f.regionCode) || inScope(actor, f.audience.regionCode) || actor.regionCode.startsWith(f.audience.regionCode);
+}
+
+async function visibleFair(db: Db, actor: Actor, id: string): Promise<Fair> {
+  const [f] = await db.select().from(jobFairs).where(eq(jobFairs.id, id));
+  if (!f || !canSee(actor, f)) throw new NotFound('job fair', id);
+  return f;
+}
+
+async function runnableFair(db: Db, actor: Actor, id: string): Promise<Fair> {
+  const f = await visibleFair(db, actor, id);
+  if (!inScope(actor, f.regionCode)) throw new NotFound('job fair', id);
+  return f;
+}
+
+function refuse(path: string, key: string): never {
+  throw new Conflict(key, [{ path, message: `errors:detail.fair.${key}` }]);
+}
+
+function checkShape(f: { kind: string; address?: string | null; streamUrl?: string | null; startsAt: Date; endsAt: Date }) {
+  if (f.endsAt <= f.startsAt) throw new ValidationFailed('window', [{ path: 'body.endsAt', message: 'errors:detail.end_before_start' }]);
+  if (f.kind === 'on_site' && !f.address) throw new ValidationFailed('address', [{ path: 'body.address', message: 'errors:detail.fair.address_required' }]);
+  if (f.kind !== 'on_site' && !f.streamUrl) throw new ValidationFailed('stream', [{ path: 'body.streamUrl', message: 'errors:detail.fair.stream_required' }]);
+}
+
+/** Open posts in the actor's region, numbered after those the fair already has. */
+async function attachVacancies(db: Db, actor: Actor, fairId: string, vacancyIds: string[]): Promise<void> {
+  const ids = [...new Set(vacancyIds)];
+  if (!ids.length) return;
+  const found = await db.select({ id: vacancies.id, regionCode: vacancies.regionCode, status: vacancies.status }).from(vacancies).where(inArray(vacancies.id, ids));
+  const usable = new Set(found.filter((v) => inScope(actor, v.regionCode) && v.status === 'open').map((v) => v.id));
+  const bad = ids.findIndex((id) => !usable.has(id));
+  if (bad >= 0) throw new ValidationFailed('vacancy', [{ path: `body.vacancyIds.${bad}`, message: 'errors:detail.fair.vacancy_not_open' }]);
+  const have = await db.select({ vacancyId: fairVacancies.vacancyId, seq: fairVacancies.seq }).from(fairVacancies).where(eq(fairVacancies.fairId, fairId));
+  const already = new Set(have.map((h) => h.vacancyId));
+  let seq = have.reduce((m, h) => Math.max(m, h.seq), 0);
+  const rows = ids.filter((id) => !already.has(id)).map((vacancyId) => ({ fairId, vacancyId, seq: ++seq }));
+  if (rows.length) await db.insert(fairVacancies).values(rows);
+}
+
+export async function createFair(ctx: Ctx, actor: Actor, input: FairCreate, meta: Meta) {
+  if (!inScope(actor, input.audience.regionCode)) {
+    throw new ValidationFailed('audience', [{ path: 'body.audience.regionCode', message: 'errors:detail.region_out_of_scope' }]);
+  }
+  const startsAt = new Date(input.startsAt);
+  const endsAt = new Date(input.endsAt);
+  checkShape({ ...input, startsAt, endsAt });
+  if (endsAt <= ctx.clock.now()) throw new ValidationFailed('past', [{ path: 'body.endsAt', message: 'errors:detail.fair.in_past' }]);
+  const now = ctx.clock.now();
+  const create = () => ctx.db.transaction(async (tx) => {
+    const db = tx as unknown as Db;
+    const [f] = await db
+      .insert(jobFairs)
+      .values({
+        kind: input.kind,
+        title: input.title,
+        regionCode: actor.regionCode,
+        stationId: input.stationId ?? actor.stationId ?? null,
+        startsAt,
+        endsAt,
+        address: input.address ?? null,
+        lat: input.lat ?? null,
+        lng: input.lng ?? null,
+        streamUrl: input.streamUrl ?? null,
+        audience: input.audience,
+        capacity: input.capacity ?? null,
+        campaign: input.campaign ?? null,
+        checkinCode: newCode(),
+        createdBy: actor.accountId,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning({ id: jobFairs.id });
+    await attachVacancies(db, actor, f!.id, input.vacancyIds);
+    await recordAudit(db, { actorId: actor.accountId, action: 'fair.create', entity: 'job_fair', entityId: f!.id, regionCode: actor.regionCode, ...meta });
+    return f!.id;
+  });
+  // Six characters from 31 letters and digits: a clash is rare, and the unique index turns one into another try.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await getFair(ctx, actor, await create());
+    } catch (err) {
+      const clash = (err as { code?: string; constraint?: string; cause?: { code?: string; constraint?: string } });
+      const c = clash.cause ?? clash;
+      if (attempt >= 5 || c.code !== '23505' || c.constraint !== 'job_fairs_checkin_code_idx') throw err;
+    }
+  }
+}
+
+export async function updateFair(ctx: Ctx, actor: Actor, id: string, patch: FairPatch, meta: Meta) {
+  const f = await runnableFair(ctx.db, actor, id);
+  if (f.status !== 'draft' && f.status !== 'announced') refuse('fair', 'not_editable');
+  if (patch.audience && !inScope(actor, patch.audience.regionCode)) {
+    throw new ValidationFailed('audience', [{ path: 'body.audience.regionCode', message: 'errors:detail.region_out_of_scope' }]);
+  }
+  const startsAt = patch.startsAt ? new Date(patch.startsAt) : f.startsAt;
+  const endsAt = patch.endsAt ? new Date(patch.endsAt) : f.endsAt;
+  const merged = { ...f, ...patch, startsAt, endsAt };
+  checkShape(merged);
+  const steps: PlannedStep[] = [];
+  await ctx.db.transaction(async (tx) => {
+    const db = tx as unknown as Db;
+    await db
+      .update(jobFairs)
+      .set({ ...patch, startsAt, endsAt, updatedAt: ctx.clock.now() })
+      .where(eq(jobFairs.id, id));
+    // A new time or place: the reminders of those signed up are planned again with it.
+    if (f.status === 'announced' && (startsAt.getTime() !== f.startsAt.getTime() || patch.address !== undefined || patch.streamUrl !== undefined)) {
+      const signed = await db.select({ workerId: fairSignups.workerId, regionCode: workers.regionCode }).from(fairSignups).innerJoin(workers, eq(workers.id, fairSignups.workerId)).where(and(eq(fairSignups.fairId, id), eq(fairSignups.status, 'signed_up')));
+      const fresh = { ...f, ...merged } as Fair;
+      for (const s of signed) steps.push(...(await planReminders(db, ctx.clock.now(), fresh, s.workerId, s.regionCode, actor.accountId)));
+    }
+    await recordAudit(db, { actorId: actor.accountId, action: 'fair.update', entity: 'job_fair', entityId: id, regionCode: f.regionCode, details: { fields: Object.keys(patch) }, ...meta });
+  });
+  await scheduleSteps(ctx, steps);
+  return getFair(ctx, actor, id);
+}
+
+export async function addVacancies(ctx: Ctx, actor: Actor, id: string, vacancyIds: string[], meta: Meta) {
+  const f = await runnableFair(ctx.db, actor, id);
+  if (f.status === 'ended' || f.status === 'reported' || f.status === 'cancelled') refuse('fair', 'over');
+  await ctx.db.transaction(async (tx) => {
+    const db = tx as unknown as Db;
+    await db.execute(sql`select 1 from ${jobFairs} where ${jobFairs.id} = ${id} for update`);
+    await attachVacancies(db, actor, id, vacancyIds);
+  });
+  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'fair.vacancies', entity: 'job_fair', entityId: id, regionCode: f.regionCode, details: { added: vacancyIds.length }, ...meta });
+  return getFair(ctx, actor, id);
+}
+
+function placeOf(t: TFunction, f: Fair): string {
+  return f.kind === 'on_site' ? (f.address ?? '') : t('outreach:fair.stream', { url: f.streamUrl ?? '' });
+}
+
+/** The fair's details (place or link, window, posts with their numbers, places left), as staff and people see them. */
+export async function getFair(ctx: Pick<AppContext, 'db' | 'config'>, actor: Actor, id: string) {
+  const f = await visibleFair(ctx.db, actor, id);
+  const posts = await ctx.db
+    .select({ seq: fairVacancies.seq, onScreenAt: fairVacancies.onScreenAt, v: vacancies, employer: employers.name })
+    .from(fairVacancies)
+    .innerJoin(vacancies, eq(vacancies.id, fairVacancies.vacancyId))
+    .innerJoin(employers, eq(employers.id, vacancies.employerId))
+    .where(eq(fairVacancies.fairId, id))
+    .orderBy(asc(fairVacancies.seq));
+  const counts = await signupCounts(ctx.db, id);
+  const t = translator('zh-CN');
+  return {
+    id: f.id,
+    kind: f.kind,
+    title: f.title,
+    regionCode: f.regionCode,
+    stationId: f.stationId,
+    startsAt: f.startsAt.toISOString(),
+    endsAt: f.endsAt.toISOString(),
+    address: f.address,
+    lat: f.lat,
+    lng: f.lng,
+    streamUrl: f.streamUrl,
+    audience: f.audience,
+    capacity: f.capacity,
+    campaign: f.campaign,
+    status: f.status,
+    checkinCode: f.checkinCode,
+    checkinUrl: checkinUrl(ctx.config, f),
+    onScreenVacancyId: f.onScreenVacancyId,
+    vacancies: posts.map((p) => ({
+      seq: p.seq,
+      vacancyId: p.v.id,
+      title: p.v.title,
+      employer: p.employer,
+      employerId: p.v.employerId,
+      headcount: p.v.headcount,
+      pay: payText(t, p.v),
+      status: p.v.status,
+      onScreen: f.onScreenVacancyId === p.v.id,
+    })),
+    counts: { ...counts, placesLeft: f.capacity === null ? null : Math.max(0, f.capacity - counts.signedUp) },
+    announcedAt: f.announcedAt?.toISOString() ?? null,
+    liveAt: f.liveAt?.toISOString() ?? null,
+    endedAt: f.endedAt?.toISOString() ?? null,
+    createdAt: f.createdAt.toISOString(),
+  };
+}
+
+async function signupCounts(db: Db, fairId: string) {
+  const [c] = await db
+    .select({
+      signedUp: sql<number>`count(*) filter (where ${fairSignups.status} = 'signed_up')::int`,
+      waiting: sql<number>`count(*) filter (where ${fairSignups.status} = 'waiting')::int`,
+      cancelled: sql<number>`count(*) filter (where ${fairSignups.status} = 'cancelled')::int`,
+      checkedIn: sql<number>`count(*) filter (where ${fairSignups.checkedInAt} is not null)::int`,
+    })
+    .from(fairSignups)
+    .where(eq(fairSignups.fairId, fairId));
+  return c ?? { signedUp: 0, waiting: 0, cancelled: 0, checkedIn: 0 };
+}
+
+export async function listFairs(ctx: Pick<AppContext, 'db' | 'config'>, actor: Actor, q: { regionCode?: string; status?: string; campaign?: string; from?: string; to?: string; page: number; pageSize: number }) {
+  const region = q.regionCode ?? actor.regionCode;
+  const visible = or(
+    like(jobFairs.regionCode, `${actor.regionCode}%`),
+    sql`(${jobFairs.audience} ->> 'regionCode') like ${`${actor.regionCode}%`}`,
+    sql`${actor.regionCode} like (${jobFairs.audience} ->> 'regionCode') || '%'`,
+  );
+  const where = and(
+    visible,
+    q.regionCode ? or(like(jobFairs.regionCode, `${region}%`), sql`(${jobFairs.audience} ->> 'regionCode') like ${`${region}%`}`) : undefined,
+    q.status ? eq(jobFairs.status, q.status as never) : undefined,
+    q.campaign ? eq(jobFairs.campaign, q.campaign) : undefined,
+    q.from ? sql`${jobFairs.startsAt} >= (${q.from}::date - interval '8 hours')` : undefined,
+    q.to ? sql`${jobFairs.startsAt} < (${q.to}::date + interval '16 hours')` : undefined,
+  );
+  const rows = await ctx.db
+    .select()
+    .from(jobFairs)
+    .where(where)
+    .orderBy(desc(jobFairs.startsAt), asc(jobFairs.id))
+    .offset((q.page - 1) * q.pageSize)
+    .limit(q.pageSize);
+  const [n] = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(jobFairs).where(where);
+  return {
+    items: rows.map((f) => ({ id: f.id, kind: f.kind, title: f.title, status: f.status, startsAt: f.startsAt.toISOString(), endsAt: f.endsAt.toISOString(), campaign: f.campaign, regionCode: f.regionCode, capacity: f.capacity })),
+    page: q.page,
+    pageSize: q.pageSize,
+    total: n?.n ?? 0,
+  };
+}
+
+function message(key: string, vars: Record<string, string | number>, f?: Fair): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const lng of ['zh-CN', 'en'] as const) {
+    const t = translator(lng);
+    out[lng] = t(key, { ...vars, ...(f ? { place: placeOf(t, f) } : {}) });
+  }
+  return out;
+}
+
+/** A broadcast about a fair: to its audience who take fair news, and to everyone signed up for it. */
+async function fairBroadcast(ctx: Ctx, f: Fair, msg: Record<string, string>, opts: { toGroups: boolean; createdBy: string | null }): Promise<string> {
+  const now = ctx.clock.now();
+  const audience: FairAudience & { fairId: string } = { ...f.audience, fairId: f.id };
+  const [b] = await ctx.db
+    .insert(broadcasts)
+    .values({ regionCode: f.audience.regionCode, createdBy: opts.createdBy, topic: 'job_fair', audience, message: msg, sendAt: now, toGroups: opts.toGroups, createdAt: now })
+    .returning({ id: broadcasts.id });
+  await ctx.queues.enqueue('outreach', 'fanout', { broadcastId: b!.id }, { jobId: `fanout-${b!.id}` });
+  return b!.id;
+}
+
+/** draft → announced: the audience hears of it (and the station's WeChat groups), and sign-ups open. */
+export async function announceFair(ctx: Ctx, actor: Actor, id: string, meta: Meta) {
+  const f = await runnableFair(ctx.db, actor, id);
+  if (f.status !== 'draft') refuse('fair', 'not_draft');
+  const now = ctx.clock.now();
+  const [moved] = await ctx.db.update(jobFairs).set({ status: 'announced', announcedAt: now, updatedAt: now }).where(and(eq(jobFairs.id, id), eq(jobFairs.status, 'draft'))).returning();
+  if (!moved) refuse('fair', 'not_draft');
+  const broadcastId = await fairBroadcast(ctx, moved, message('outreach:fair.announce', { title: f.title, time: beijingTime(f.startsAt) }, moved), { toGroups: true, createdBy: actor.accountId });
+  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'fair.announce', entity: 'job_fair', entityId: id, regionCode: f.regionCode, details: { broadcastId }, ...meta });
+  return { ...(await getFair(ctx, actor, id)), broadcastId };
+}
+
+async function planReminders(db: Db, now: Date, f: Fair, workerId: string, regionCode: string, by: string | null): Promise<PlannedStep[]> {
+  const t = translator('zh-CN');
+  const run = await startFollowUp(db, now, {
+    sequence: 'fair_reminder',
+    workerId,
+    regionCode,
+    subject: f.id,
+    anchorDate: shanghaiDate(f.startsAt),
+    anchorAt: f.startsAt,
+    variables: { title: f.title, time: beijingTime(f.startsAt), place: placeOf(t, f) },
+    createdBy: by,
+  });
+  return run.steps;
+}
+
+/** A single message to one person now (a place freed on the waiting list, a fair called off), through the follow-up engine. */
+async function tellNow(db: Db, now: Date, sequence: 'fair_promoted' | 'fair_cancelled', f: Fair, workerId: string, regionCode: string, by: string | null): Promise<PlannedStep[]> {
+  const run = await startFollowUp(db, now, { sequence, workerId, regionCode, subject: f.id, anchorDate: shanghaiDate(now), anchorAt: now, variables: { title: f.title, time: beijingTime(f.startsAt) }, createdBy: by });
+  return run.steps;
+}
+
+type SignupSource = 'station' | 'chat' | 'mini_program' | 'walk_in';
+
+/**
+ * Signs a person up: a place while there are places, otherwise the waiting list. The fair's row is
+ * locked for the decision, so however many sign up at once, no more than its capacity get places.
+ */
+export async function signUp(ctx: Ctx, actor: Actor, fairId: string, workerId: string, source: SignupSource, meta: Meta) {
+  const f = await visibleFair(ctx.db, actor, fairId);
+  const [w] = await ctx.db.select({ id: workers.id, regionCode: workers.regionCode, status: workers.status }).from(workers).where(eq(workers.id, workerId));
+  if (!w || !inScope(actor, w.regionCode) || w.status !== 'active') throw new ValidationFailed('unknown worker', [{ path: 'body.workerId', message: 'errors:detail.unknown_worker' }]);
+  const steps: PlannedStep[] = [];
+  const result = await ctx.db.transaction(async (tx) => {
+    const db = tx as unknown as Db;
+    const [locked] = await db.select().from(jobFairs).where(eq(jobFairs.id, fairId)).for('update');
+    const now = ctx.clock.now();
+    if (!locked || (locked.status !== 'announced' && locked.status !== 'live') || locked.endsAt <= now) refuse('fair', 'not_open');
+    const [existing] = await db.select().from(fairSignups).where(and(eq(fairSignups.fairId, fairId), eq(fairSignups.workerId, workerId)));
+    if (existing && existing.status !== 'cancelled') refuse('body.workerId', 'already_signed_up');
+    const [c] = await db.select({ n: sql<number>`count(*)::int` }).from(fairSignups).where(and(eq(fairSignups.fairId, fairId), eq(fairSignups.status, 'signed_up')));
+    const status = locked.capacity === null || (c?.n ?? 0) < locked.capacity ? 'signed_up' : 'waiting';
+    // Someone signing up again joins the end of the queue.
+    const [row] = existing
+      ? await db.update(fairSignups).set({ status, source, queue: sql`nextval(pg_get_serial_sequence('fair_signups', 'queue'))`, createdAt: now, updatedAt: now }).where(eq(fairSignups.id, existing.id)).returning()
+      : await db.insert(fairSignups).values({ fairId, workerId, status, source, createdAt: now, updatedAt: now }).returning();
+    if (status === 'signed_up') steps.push(...(await planReminders(db, now, locked, workerId, w.regionCode, actor.accountId)));
+    await recordAudit(db, { actorId: actor.accountId, action: 'fair.signup', entity: 'job_fair', entityId: fairId, regionCode: f.regionCode, details: { workerId, status }, ...meta });
+    return row!;
+  });
+  await scheduleSteps(ctx, steps);
+  return presentSignup(ctx.db, result);
+}
+
+async function presentSignup(db: Db, s: typeof fairSignups.$inferSelect) {
+  let position: number | null = null;
+  if (s.status === 'waiting') {
+    const [p] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(fairSignups)
+      .where(and(eq(fairSignups.fairId, s.fairId), eq(fairSignups.status, 'waiting'), lte(fairSignups.queue, s.queue)));
+    position = p?.n ?? null;
+  }
+  return { id: s.id, fairId: s.fairId, workerId: s.workerId, status: s.status, position, source: s.source, checkedInAt: s.checkedInAt?.toISOString() ?? null, createdAt: s.createdAt.toISOString() };
+}
+
+/** Cancels a sign-up; a place it frees goes to the first on the waiting list, who is told. */
+export async function cancelSignup(ctx: Ctx, actor: Actor, fairId: string, workerId: string, meta: Meta) {
+  const f = await visibleFair(ctx.db, actor, fairId);
+  const [w] = await ctx.db.select({ regionCode: workers.regionCode }).from(workers).where(eq(workers.id, workerId));
+  if (!w || !inScope(actor, w.regionCode)) throw new NotFound('sign-up', workerId);
+  const steps: PlannedStep[] = [];
+  const promoted = await ctx.db.transaction(async (tx) => {
+    const db = tx as unknown as Db;
+    const [locked] = await db.select().from(jobFairs).where(eq(jobFairs.id, fairId)).for('update');
+    const now = ctx.clock.now();
+    const [s] = await db.select().from(fairSignups).where(and(eq(fairSignups.fairId, fairId), eq(fairSignups.workerId, workerId)));
+    if (!s || s.status === 'cancelled') throw new NotFound('sign-up', workerId);
+    if (s.checkedInAt) refuse('body.workerId', 'already_checked_in');
+    await db.update(fairSignups).set({ status: 'cancelled', updatedAt: now }).where(eq(fairSignups.id, s.id));
+    await stopFollowUps(db, now, { workerId, sequence: 'fair_reminder', subject: fairId }, 'cancelled');
+    await recordAudit(db, { actorId: actor.accountId, action: 'fair.cancel_signup', entity: 'job_fair', entityId: fairId, regionCode: f.regionCode, details: { workerId }, ...meta });
+    if (s.status !== 'signed_up' || !locked || locked.capacity === null || locked.status === 'ended' || locked.status === 'reported' || locked.status === 'cancelled') return null;
+    const [next] = await db
+      .select({ s: fairSignups, regionCode: workers.regionCode })
+      .from(fairSignups)
+      .innerJoin(workers, eq(workers.id, fairSignups.workerId))
+      .where(and(eq(fairSignups.fairId, fairId), eq(fairSignups.status, 'waiting')))
+      .orderBy(asc(fairSignups.queue))
+      .limit(1);
+    if (!next) return null;
+    await db.update(fairSignups).set({ status: 'signed_up', updatedAt: now }).where(eq(fairSignups.id, next.s.id));
+    steps.push(...(await planReminders(db, now, locked, next.s.workerId, next.regionCode, null)));
+    steps.push(...(await tellNow(db, now, 'fair_promoted', locked, next.s.workerId, next.regionCode, null)));
+    return next.s.workerId;
+  });
+  await scheduleSteps(ctx, steps);
+  return { cancelled: true, promotedWorkerId: promoted };
+}
+
+export async function listSignups(ctx: Pick<AppContext, 'db'>, actor: Actor, fairId: string, q: { status?: string; page: number; pageSize: number }) {
+  await visibleFair(ctx.db, actor, fairId);
+  // Staff see the people of their own region only.
+  const where = and(eq(fairSignups.fairId, fairId), like(workers.regionCode, `${actor.regionCode}%`), q.status ? eq(fairSignups.status, q.status as never) : undefined);
+  const rows = await ctx.db
+    .select({ s: fairSignups, name: workers.name, idNumber: workers.idNumberMasked, phone: workers.phoneMasked })
+    .from(fairSignups)
+    .innerJoin(workers, eq(workers.id, fairSignups.workerId))
+    .where(where)
+    .orderBy(asc(fairSignups.queue))
+    .offset((q.page - 1) * q.pageSize)
+    .limit(q.pageSize);
+  const [n] = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(fairSignups).innerJoin(workers, eq(workers.id, fairSignups.workerId)).where(where);
+  return {
+    items: rows.map((r) => ({ workerId: r.s.workerId, name: r.name, idNumber: r.idNumber, phone: r.phone, status: r.s.status, source: r.s.source, checkedInAt: r.s.checkedInAt?.toISOString() ?? null, createdAt: r.s.createdAt.toISOString() })),
+    page: q.page,
+    pageSize: q.pageSize,
+    total: n?.n ?? 0,
+  };
+}
+
+/**
+ * Checks a person in at the fair: one signed up, or someone who just came while places are left
+ * (they are signed up on the spot). Someone on the waiting list is sent to the desk. Twice is once.
+ */
+export async function checkIn(ctx: Ctx, actor: Actor, fairId: string, workerId: string, how: 'desk' | 'qr', meta: Meta) {
+  const f = await visibleFair(ctx.db, actor, fairId);
+  const [w] = await ctx.db.select({ regionCode: workers.regionCode, status: workers.status }).from(workers).where(eq(workers.id, workerId));
+  if (!w || !inScope(actor, w.regionCode) || w.status !== 'active') throw new ValidationFailed('unknown worker', [{ path: 'body.workerId', message: 'errors:detail.unknown_worker' }]);
+  const row = await ctx.db.transaction(async (tx) => {
+    const db = tx as unknown as Db;
+    const [locked] = await db.select().from(jobFairs).where(eq(jobFairs.id, fairId)).for('update');
+    const now = ctx.clock.now();
+    if (!locked || (locked.status !== 'announced' && locked.status !== 'live')) refuse('fair', 'not_open');
+    if (now.getTime() < locked.startsAt.getTime() - CHECKIN_EARLY_MS || now > locked.endsAt) refuse('fair', 'checkin_closed');
+    const [s] = await db.select().from(fairSignups).where(and(eq(fairSignups.fairId, fairId), eq(fairSignups.workerId, workerId)));
+    if (s?.checkedInAt) return s;
+    if (s?.status === 'waiting') refuse('body.workerId', 'waiting_list');
+    if (!s || s.status === 'cancelled') {
+      const [c] = await db.select({ n: sql<number>`count(*)::int` }).from(fairSignups).where(and(eq(fairSignups.fairId, fairId), eq(fairSignups.status, 'signed_up')));
+      if (locked.capacity !== null && (c?.n ?? 0) >= locked.capacity) refuse('fair', 'full');
+      const values = { status: 'signed_up' as const, source: how === 'qr' ? 'chat' : 'walk_in', checkedInAt: now, checkedInBy: actor.accountId, updatedAt: now };
+      const [made] = s
+        ? await db.update(fairSignups).set(values).where(eq(fairSignups.id, s.id)).returning()
+        : await db.insert(fairSignups).values({ fairId, workerId, createdAt: now, ...values }).returning();
+      return made!;
+    }
+    const [done] = await db.update(fairSignups).set({ checkedInAt: now, checkedInBy: actor.accountId, updatedAt: now }).where(eq(fairSignups.id, s.id)).returning();
+    // Once there, the reminders have nothing more to say.
+    await stopFollowUps(db, now, { workerId, sequence: 'fair_reminder', subject: fairId }, 'checked_in');
+    return done!;
+  });
+  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'fair.checkin', entity: 'job_fair', entityId: fairId, regionCode: f.regionCode, details: { workerId, how }, ...meta });
+  return presentSignup(ctx.db, row);
+}
+
+/** The fair a check-in code (from the QR code or typed after 签到) belongs to. */
+export async function fairByCode(db: Db, code: string): Promise<Fair | undefined> {
+  const clean = code.trim().toUpperCase();
+  if (!/^[A-Z0-9]{6}$/.test(clean)) return undefined;
+  const [f] = await db.select().from(jobFairs).where(eq(jobFairs.checkinCode, clean));
+  return f;
+}
+
+export function checkinUrl(config: Pick<AppContext['config'], 'http'>, f: Pick<Fair, 'checkinCode'>): string {
+  return `${config.http.publicUrl}/checkin/${f.checkinCode}`;
+}
+
+/** The QR code printed at the entrance: it opens the check-in page of the fair. */
+export async function qrCode(ctx: Pick<AppContext, 'db' | 'config'>, actor: Actor, id: string, format: 'png' | 'svg'): Promise<Buffer | string> {
+  const f = await visibleFair(ctx.db, actor, id);
+  const url = checkinUrl(ctx.config, f);
+  return format === 'png' ? QRCode.toBuffer(url, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 480 }) : QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+}
+
+/** Registers someone who came without being registered (the register's rules), then checks them in. */
+export async function walkIn(ctx: Ctx & Pick<AppContext, 'pii'>, actor: Actor, fairId: string, input: WorkerCreate, meta: Meta) {
+  const f = await visibleFair(ctx.db, actor, fairId);
+  if (f.status !== 'announced' && f.status !== 'live') refuse('fair', 'not_open');
+  // No one is registered only to be turned away: a full fair says so first.
+  const counts = await signupCounts(ctx.db, fairId);
+  if (f.capacity !== null && counts.signedUp >= f.capacity) refuse('fair', 'full');
+  const w = await createWorker(ctx, actor, input, meta);
+  const signup = await checkIn(ctx, actor, fairId, w.id, 'desk', meta);
+  return { worker: w, signup };
+}
+
+/** The desk's search: registered people of the staff member's region by name or the last four of the ID number. */
+export async function findPeople(ctx: Pick<AppContext, 'db'>, actor: Actor, fairId: string, q: string) {
+  await visibleFair(ctx.db, actor, fairId);
+  const tail = /^[0-9xX]{4}$/.test(q) ? q.toUpperCase() : null;
+  const rows = await ctx.db
+    .select({ id: workers.id, name: workers.name, idNumber: workers.idNumberMasked, regionCode: workers.regionCode, status: fairSignups.status, checkedInAt: fairSignups.checkedInAt })
+    .from(workers)
+    .leftJoin(fairSignups, and(eq(fairSignups.workerId, workers.id), eq(fairSignups.fairId, fairId)))
+    .where(and(like(workers.regionCode, `${actor.regionCode}%`), eq(workers.status, 'active'), tail ? like(workers.idNumberMasked, `%${tail}`) : like(workers.name, `${q.replace(/[%_\\]/g, '')}%`)))
+    .orderBy(asc(workers.name), asc(workers.id))
+    .limit(20);
+  return { items: rows.map((r) => ({ workerId: r.id, name: r.name, idNumber: r.idNumber, regionCode: r.regionCode, signup: r.status ?? null, checkedIn: Boolean(r.checkedInAt) })) };
+}
+
+/** announced → live (by staff, or by the clock at the start). */
+export async function goLive(ctx: Ctx, actor: Actor | null, id: string, meta: Meta) {
+  const f = actor ? await runnableFair(ctx.db, actor, id) : (await ctx.db.select().from(jobFairs).where(eq(jobFairs.id, id)))[0];
+  if (!f) throw new NotFound('job fair', id);
+  if (f.status !== 'announced') refuse('fair', 'not_announced');
+  const now = ctx.clock.now();
+  await ctx.db.update(jobFairs).set({ status: 'live', liveAt: now, updatedAt: now }).where(and(eq(jobFairs.id, id), eq(jobFairs.status, 'announced')));
+  await recordAudit(ctx.db, { actorId: actor?.accountId ?? null, action: 'fair.live', entity: 'job_fair', entityId: id, regionCode: f.regionCode, ...meta });
+  return actor ? getFair(ctx, actor, id) : undefined;
+}
+
+/**
+ * 直播带岗: the post now on screen. Those signed up and those who take fair news hear of it in one
+ * short message with its number; replying 报名 and the number applies, and the application counts for the fair.
+ */
+export async function putOnScreen(ctx: Ctx, actor: Actor, id: string, vacancyId: string, meta: Meta) {
+  const f = await runnableFair(ctx.db, actor, id);
+  if (f.status !== 'live') refuse('fair', 'not_live');
+  const [post] = await ctx.db
+    .select({ seq: fairVacancies.seq, v: vacancies, employer: employers.name })
+    .from(fairVacancies)
+    .innerJoin(vacancies, eq(vacancies.id, fairVacancies.vacancyId))
+    .innerJoin(employers, eq(employers.id, vacancies.employerId))
+    .where(and(eq(fairVacancies.fairId, id), eq(fairVacancies.vacancyId, vacancyId)));
+  if (!post) throw new ValidationFailed('not in fair', [{ path: 'body.vacancyId', message: 'errors:detail.fair.vacancy_not_in_fair' }]);
+  const now = ctx.clock.now();
+  await ctx.db.update(jobFairs).set({ onScreenVacancyId: vacancyId, updatedAt: now }).where(eq(jobFairs.id, id));
+  await ctx.db.update(fairVacancies).set({ onScreenAt: now }).where(and(eq(fairVacancies.fairId, id), eq(fairVacancies.vacancyId, vacancyId)));
+  const msg: Record<string, string> = {};
+  for (const lng of ['zh-CN', 'en'] as const) {
+    const t = translator(lng);
+    msg[lng] = t('outreach:fair.on_screen', { employer: post.employer, title: post.v.title, headcount: post.v.headcount - post.v.filled, pay: payText(t, post.v), n: post.seq });
+  }
+  const broadcastId = await fairBroadcast(ctx, f, msg, { toGroups: false, createdBy: actor.accountId });
+  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'fair.on_screen', entity: 'job_fair', entityId: id, regionCode: f.regionCode, details: { vacancyId, broadcastId }, ...meta });
+  return { ...(await getFair(ctx, actor, id)), broadcastId };
+}
+
+/**
+ * The live fair a person was last told about (an on-screen post, in the last three hours), for a reply
+ * of 报名 and a number. Undefined when there is none.
+ */
+export async function liveFairFor(db: Db, workerId: string, now: Date): Promise<{ fair: Fair; toldAt: Date } | undefined> {
+  const since = new Date(now.getTime() - 3 * 3600_000);
+  const [row] = await db
+    .select({ fairId: sql<string>`${broadcasts.audience} ->> 'fairId'`, at: broadcasts.createdAt })
+    .from(broadcasts)
+    .innerJoin(sql`deliveries d`, sql`d.broadcast_id = ${broadcasts.id} and d.worker_id = ${workerId}`)
+    .where(and(gt(broadcasts.createdAt, since), eq(broadcasts.topic, 'job_fair'), sql`${broadcasts.audience} ? 'fairId'`, eq(broadcasts.toGroups, false)))
+    .orderBy(desc(broadcasts.createdAt))
+    .limit(1);
+  if (!row?.fairId) return undefined;
+  const [fair] = await db.select().from(jobFairs).where(and(eq(jobFairs.id, row.fairId), eq(jobFairs.status, 'live')));
+  return fair ? { fair, toldAt: row.at } : undefined;
+}
+
+/** The post with number `seq` at a fair (open or not). */
+export async function fairPost(db: Db, fairId: string, seq: number) {
+  const [p] = await db.select({ vacancyId: fairVacancies.vacancyId, title: vacancies.title }).from(fairVacancies).innerJoin(vacancies, eq(vacancies.id, fairVacancies.vacancyId)).where(and(eq(fairVacancies.fairId, fairId), eq(fairVacancies.seq, seq)));
+  return p;
+}
+
+/**
+ * live (or announced) → ended. Three days later, whoever applied at the fair and has heard nothing is
+ * asked how it went (稳岗 starts with a hire, so those hired meanwhile are not asked).
+ */
+export async function endFair(ctx: Ctx, actor: Actor | null, id: string, meta: Meta) {
+  const f = actor ? await runnableFair(ctx.db, actor, id) : (await ctx.db.select().from(jobFairs).where(eq(jobFairs.id, id)))[0];
+  if (!f) throw new NotFound('job fair', id);
+  if (f.status !== 'live' && f.status !== 'announced') refuse('fair', 'not_running');
+  const steps: PlannedStep[] = [];
+  await ctx.db.transaction(async (tx) => {
+    const db = tx as unknown as Db;
+    const now = ctx.clock.now();
+    const [moved] = await db.update(jobFairs).set({ status: 'ended', endedAt: now, onScreenVacancyId: null, updatedAt: now }).where(and(eq(jobFairs.id, id), inArray(jobFairs.status, ['live', 'announced']))).returning();
+    if (!moved) refuse('fair', 'not_running');
+    const applied = await db
+      .select({ id: applications.id, workerId: applications.workerId, regionCode: workers.regionCode, title: vacancies.title, employer: employers.name })
+      .from(applications)
+      .innerJoin(workers, eq(workers.id, applications.workerId))
+      .innerJoin(vacancies, eq(vacancies.id, applications.vacancyId))
+      .innerJoin(employers, eq(employers.id, vacancies.employerId))
+      .where(and(eq(applications.fairId, id), eq(applications.status, 'applied')));
+    for (const a of applied) {
+      const run = await startFollowUp(db, now, { sequence: 'fair_aftercare', workerId: a.workerId, regionCode: a.regionCode, subject: a.id, anchorDate: shanghaiDate(now), variables: { fair: f.title, employer: a.employer, title: a.title }, createdBy: actor?.accountId ?? null });
+      steps.push(...run.steps);
+    }
+    await recordAudit(db, { actorId: actor?.accountId ?? null, action: 'fair.end', entity: 'job_fair', entityId: id, regionCode: f.regionCode, details: { followUps: applied.length }, ...meta });
+  });
+  await scheduleSteps(ctx, steps);
+  return actor ? getFair(ctx, actor, id) : undefined;
+}
+
+/** A fair called off before it ends: everyone signed up or waiting is told, and no reminder goes out. */
+export async function cancelFair(ctx: Ctx, actor: Actor, id: string, meta: Meta) {
+  const f = await runnableFair(ctx.db, actor, id);
+  if (f.status !== 'draft' && f.status !== 'announced') refuse('fair', 'not_cancellable');
+  const steps: PlannedStep[] = [];
+  await ctx.db.transaction(async (tx) => {
+    const db = tx as unknown as Db;
+    const now = ctx.clock.now();
+    const [moved] = await db.update(jobFairs).set({ status: 'cancelled', updatedAt: now }).where(and(eq(jobFairs.id, id), inArray(jobFairs.status, ['draft', 'announced']))).returning();
+    if (!moved) refuse('fair', 'not_cancellable');
+    const people = await db
+      .select({ workerId: fairSignups.workerId, regionCode: workers.regionCode })
+      .from(fairSignups)
+      .innerJoin(workers, eq(workers.id, fairSignups.workerId))
+      .where(and(eq(fairSignups.fairId, id), inArray(fairSignups.status, ['signed_up', 'waiting'])));
+    for (const p of people) {
+      await stopFollowUps(db, now, { workerId: p.workerId, sequence: 'fair_reminder', subject: id }, 'fair_cancelled');
+      steps.push(...(await tellNow(db, now, 'fair_cancelled', moved, p.workerId, p.regionCode, actor.accountId)));
+    }
+    await recordAudit(db, { actorId: actor.accountId, action: 'fair.cancel', entity: 'job_fair', entityId: id, regionCode: f.regionCode, details: { told: people.length }, ...meta });
+  });
+  await scheduleSteps(ctx, steps);
+  return getFair(ctx, actor, id);
+}
+
+/**
+ * What came of a fair, per fair and per employer: signed up, checked in, applications, interviews and
+ * hires. Hires are read from the market's applications, never typed twice.
+ */
+export async function outcome(ctx: Pick<AppContext, 'db'>, actor: Actor, id: string) {
+  const f = await visibleFair(ctx.db, actor, id);
+  const counts = await signupCounts(ctx.db, id);
+  const interviewed = sql`(${applications.status} in ('interview', 'hired') or ${applications.history} @> '[{"status":"interview"}]'::jsonb)`;
+  const hired = sql`(${applications.status} = 'hired' or ${applications.history} @> '[{"status":"hired"}]'::jsonb)`;
+  const perEmployer = await ctx.db
+    .select({
+      employerId: employers.id,
+      employer: employers.name,
+      vacancies: sql<number>`count(distinct ${fairVacancies.vacancyId})::int`,
+      applications: sql<number>`count(${applications.id})::int`,
+      interviews: sql<number>`count(${applications.id}) filter (where ${interviewed})::int`,
+      hires: sql<number>`count(${applications.id}) filter (where ${hired})::int`,
+    })
+    .from(fairVacancies)
+    .innerJoin(vacancies, eq(vacancies.id, fairVacancies.vacancyId))
+    .innerJoin(employers, eq(employers.id, vacancies.employerId))
+    .leftJoin(applications, and(eq(applications.vacancyId, fairVacancies.vacancyId), eq(applications.fairId, id)))
+    .where(eq(fairVacancies.fairId, id))
+    .groupBy(employers.id, employers.name)
+    .orderBy(asc(employers.name));
+  const sum = (k: 'applications' | 'interviews' | 'hires') => perEmployer.reduce((n, e) => n + e[k], 0);
+  return {
+    fair: { id: f.id, title: f.title, kind: f.kind, campaign: f.campaign, status: f.status, startsAt: f.startsAt.toISOString(), endsAt: f.endsAt.toISOString() },
+    totals: { signedUp: counts.signedUp, waiting: counts.waiting, cancelled: counts.cancelled, checkedIn: counts.checkedIn, employers: perEmployer.length, applications: sum('applications'), interviews: sum('interviews'), hires: sum('hires') },
+    employers: perEmployer,
+    report: f.report,
+  };
+}
+
+/** ended → reported: the outcome as it stands is kept with the fair; later hires still show in the live outcome. */
+export async function reportFair(ctx: Ctx, actor: Actor, id: string, meta: Meta) {
+  const f = await runnableFair(ctx.db, actor, id);
+  if (f.status !== 'ended') refuse('fair', 'not_ended');
+  const o = await outcome(ctx, actor, id);
+  const now = ctx.clock.now();
+  const [moved] = await ctx.db
+    .update(jobFairs)
+    .set({ status: 'reported', report: { reportedAt: now.toISOString(), totals: o.totals, employers: o.employers }, updatedAt: now })
+    .where(and(eq(jobFairs.id, id), eq(jobFairs.status, 'ended')))
+    .returning({ id: jobFairs.id });
+  if (!moved) refuse('fair', 'not_ended');
+  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'fair.report', entity: 'job_fair', entityId: id, regionCode: f.regionCode, ...meta });
+  return outcome(ctx, actor, id);
+}
+
+/** The fairs' clock (every few minutes): announced fairs go live at their start and end at their end. */
+export async function fairsClock(ctx: Ctx): Promise<{ live: number; ended: number }> {
+  const now = ctx.clock.now();
+  const starting = await ctx.db.select({ id: jobFairs.id }).from(jobFairs).where(and(eq(jobFairs.status, 'announced'), lte(jobFairs.startsAt, now), gt(jobFairs.endsAt, now)));
+  for (const { id } of starting) await goLive(ctx, null, id, {}).catch(ignoreRace);
+  const ending = await ctx.db.select({ id: jobFairs.id }).from(jobFairs).where(and(inArray(jobFairs.status, ['announced', 'live']), lte(jobFairs.endsAt, now)));
+  for (const { id } of ending) await endFair(ctx, null, id, {}).catch(ignoreRace);
+  return { live: starting.length, ended: ending.length };
+}
+
+/** Staff moved the fair on by hand between the clock's read and its write: nothing to do. */
+function ignoreRace(err: unknown): void {
+  if (!(err instanceof Conflict)) throw err;
+}
+
+/** The fairs a person may sign up for now: announced or live, not over, for their region (and category, and relocated household). */
+export async function fairsForWorker(db: Db, w: { regionCode: string; category: string; householdId: string | null }, now: Date, limit = 5) {
+  const relocated = w.householdId ? ((await db.select({ r: households.relocated }).from(households).where(eq(households.id, w.householdId)))[0]?.r ?? false) : false;
+  const rows = await db
+    .select()
+    .from(jobFairs)
+    .where(and(inArray(jobFairs.status, ['announced', 'live']), gt(jobFairs.endsAt, now), sql`${w.regionCode} like (${jobFairs.audience} ->> 'regionCode') || '%'`))
+    .orderBy(asc(jobFairs.startsAt), asc(jobFairs.id))
+    .limit(50);
+  return rows
+    .filter((f) => (!f.audience.categories?.length || f.audience.categories.includes(w.category)) && (!f.audience.relocatedOnly || relocated))
+    .slice(0, limit);
+}
+
+/** A person's own sign-ups to fairs not yet over. */
+export async function signupsOf(db: Db, workerId: string, now: Date) {
+  return db
+    .select({ fair: jobFairs, status: fairSignups.status, checkedInAt: fairSignups.checkedInAt })
+    .from(fairSignups)
+    .innerJoin(jobFairs, eq(jobFairs.id, fairSignups.fairId))
+    .where(and(eq(fairSignups.workerId, workerId), inArray(fairSignups.status, ['signed_up', 'waiting']), gt(jobFairs.endsAt, now), inArray(jobFairs.status, ['announced', 'live'])))
+    .orderBy(asc(jobFairs.startsAt));
+}
+
