@@ -1,0 +1,293 @@
+import { and, eq, sql } from 'drizzle-orm';
+import request from 'supertest';
+import { Conversation } from '../../bots/conversation';
+import { chatGroups, deliveries, fairSignups, followUps, followUpSteps, groupPosts, identities, workers } from '../../src/db/schema';
+import { fairsClock } from '../../src/fairs/service';
+import { logChannel, type OutgoingMessage } from '../../src/outreach/channels';
+import { fanOut, deliver } from '../../src/outreach/service';
+import { fireStep } from '../../src/outreach/follow-ups';
+import { ManualClock } from '../../src/shared/clock';
+import { appOf, signIn, type Staff } from '../helpers/api';
+import { REGIONS, seedRegions, validIdNumber, workerInput } from '../helpers/factories';
+import { createHarness, type Harness } from '../helpers/harness';
+import { north, verifiedEmployer } from '../helpers/market';
+
+const NOW = '2026-12-01T02:00:00Z'; // 10:00 on 1 December in Beijing
+const START = '2026-12-05T01:00:00Z'; // 09:00 on 5 December
+const END = '2026-12-05T04:00:00Z';
+
+/** Seed 002: on-site, video and live-stream job fairs (直播带岗), run by stations from announcement to outcome. */
+describe('job fairs, from draft to reported', () => {
+  let h: Harness;
+  let station: Staff;
+  const clock = new ManualClock(NOW);
+
+  beforeAll(async () => {
+    h = await createHarness({ clock });
+    await seedRegions(h.ctx.db);
+    station = await signIn(h, appOf(h), { regionCode: REGIONS.countyA.code });
+  });
+  afterAll(() => h.close());
+  // Sign-ins last hours; a test that moves the clock by days signs in again afterwards.
+  const later = async (iso: string) => {
+    clock.set(iso);
+    station = await signIn(h, appOf(h), { regionCode: REGIONS.countyA.code });
+  };
+  afterEach(() => later(NOW));
+
+  const person = async (name: string, contact?: string) => {
+    const res = await station.post('/api/v1/workers', workerInput({ name }));
+    if (res.status !== 201) throw new Error(JSON.stringify(res.body));
+    await station.put(`/api/v1/workers/${res.body.id}/subscription`, { channel: 'log', topics: ['job_fair'] });
+    if (contact) await h.ctx.db.insert(identities).values({ workerId: res.body.id, kind: 'wechat_contact', value: contact });
+    return res.body.id as string;
+  };
+  const post = async (employerId: string, title: string, over: Record<string, unknown> = {}) => {
+    const res = await station.post('/api/v1/vacancies', { employerId, kind: 'regular', title, regionCode: REGIONS.townA.code, ...north(2), payMinFen: 500000, payMaxFen: 650000, payUnit: 'month', headcount: 30, ...over });
+    if (res.status !== 201) throw new Error(JSON.stringify(res.body));
+    return res.body.id as string;
+  };
+  const fairBody = (vacancyIds: string[], over: Record<string, unknown> = {}) => ({
+    kind: 'live_stream',
+    title: '春风行动直播带岗专场',
+    startsAt: START,
+    endsAt: END,
+    streamUrl: 'https://channels.weixin.qq.com/live/example',
+    audience: { regionCode: REGIONS.countyA.code },
+    capacity: 4,
+    campaign: '春风行动',
+    vacancyIds,
+    ...over,
+  });
+  /** The text a delivery carries, as the log channel would send it. */
+  const sentText = async (where: ReturnType<typeof and>) => {
+    const [d] = await h.ctx.db.select({ id: deliveries.id }).from(deliveries).where(where);
+    const sink: OutgoingMessage[] = [];
+    await deliver(h.ctx, d!.id, new Map([['log', logChannel(h.ctx.logger, sink)]]));
+    return sink[0]?.text ?? '';
+  };
+  const stepOf = async (workerId: string, sequence: string, step: string) => {
+    const [row] = await h.ctx.db
+      .select({ id: followUpSteps.id, dueAt: followUpSteps.dueAt, status: followUpSteps.status })
+      .from(followUpSteps)
+      .innerJoin(followUps, eq(followUps.id, followUpSteps.followUpId))
+      .where(and(eq(followUps.workerId, workerId), eq(followUps.sequence, sequence), eq(followUpSteps.step, step)))
+      .orderBy(sql`${followUps.createdAt} desc`)
+      .limit(1);
+    return row!;
+  };
+
+  it('refuses a fair that cannot run, in plain words', async () => {
+    const noPlace = await station.post('/api/v1/fairs', fairBody([], { kind: 'on_site', streamUrl: undefined }));
+    expect(noPlace.status).toBe(400);
+    expect(noPlace.body.error.details[0]).toMatchObject({ path: 'body.address', message: '现场招聘会请填写地址' });
+    expect((await station.post('/api/v1/fairs', fairBody([], { endsAt: '2026-12-05T00:00:00Z' }))).status).toBe(400);
+    expect((await station.post('/api/v1/fairs', fairBody([], { capacity: 0 }))).status).toBe(400);
+    expect((await station.post('/api/v1/fairs', fairBody([], { streamUrl: 'javascript:alert(1)' }))).status).toBe(400);
+    const elsewhere = await station.post('/api/v1/fairs', fairBody([], { audience: { regionCode: REGIONS.countyB.code } }));
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.body.error.details[0].path).toBe('body.audience.regionCode');
+    const e = await verifiedEmployer(station, { name: '已关闭岗位的企业' });
+    const closed = await post(e.id, '已关闭的岗位');
+    await station.patch(`/api/v1/vacancies/${closed}`, { status: 'closed' });
+    const withClosed = await station.post('/api/v1/fairs', fairBody([closed]));
+    expect(withClosed.status).toBe(400);
+    expect(withClosed.body.error.details[0]).toMatchObject({ path: 'body.vacancyIds.0', message: '只能加入本辖区正在招聘的岗位' });
+  });
+
+  it('runs a live-stream fair: announce, sign up by chat, waiting list, reminders, on-screen post and apply by reply, check-in, walk-in, outcome, report', async () => {
+    const factory = await verifiedEmployer(station, { name: '蒙自某电子厂' });
+    const hotel = await verifiedEmployer(station, { name: '元阳梯田酒店' });
+    const line = await post(factory.id, '普工');
+    const cook = await post(hotel.id, '帮厨', { headcount: 2, payMinFen: 300000, payMaxFen: 350000 });
+    const created = await station.post('/api/v1/fairs', fairBody([line, cook]));
+    expect(created.status).toBe(201);
+    const fair = created.body;
+    expect(fair).toMatchObject({ status: 'draft', capacity: 4, vacancies: [{ seq: 1, title: '普工', employer: '蒙自某电子厂' }, { seq: 2, title: '帮厨' }] });
+    expect(fair.checkinCode).toMatch(/^[A-Z0-9]{6}$/);
+    await h.ctx.db.insert(chatGroups).values({ name: '南沙村民群', regionCode: REGIONS.villageA.code, createdBy: station.id });
+
+    const ids = {
+      a: await person('报名甲', 'wxid-fair-a'),
+      b: await person('报名乙', 'wxid-fair-b'),
+      c: await person('报名丙'),
+      d: await person('报名丁', 'wxid-fair-d'),
+      e: await person('候补戊', 'wxid-fair-e'),
+    };
+    // Not announced yet: no sign-ups.
+    expect((await station.post(`/api/v1/fairs/${fair.id}/signups`, { workerId: ids.c })).status).toBe(409);
+
+    const announced = await station.post(`/api/v1/fairs/${fair.id}/announce`);
+    expect(announced.body.status).toBe('announced');
+    expect((await station.post(`/api/v1/fairs/${fair.id}/announce`)).status).toBe(409);
+    await fanOut(h.ctx, announced.body.broadcastId);
+    const told = await station.get(`/api/v1/broadcasts/${announced.body.broadcastId}`);
+    expect(told.body.total).toBe(5);
+    expect(told.body.message['zh-CN']).toContain('春风行动直播带岗专场');
+    expect(await h.ctx.db.select().from(groupPosts).where(eq(groupPosts.broadcastId, announced.body.broadcastId))).toHaveLength(1);
+
+    // Sign-ups by chat (the fair's number in the list), by the station, and onto the waiting list when full.
+    const c = new Conversation(h.ctx);
+    const say = async (who: string, text: string) => (await c.respond({ kind: 'text', text, senderId: who })).join('\n');
+    const list = await say('wxid-fair-a', '招聘会');
+    expect(list).toContain('1. 春风行动直播带岗专场');
+    expect(list).toContain('2026-12-05 09:00');
+    expect(await say('wxid-fair-a', '1')).toContain('1. 蒙自某电子厂 招 普工 30 人');
+    expect(await say('wxid-fair-a', '报名')).toContain('已帮您报名“春风行动直播带岗专场”');
+    await say('wxid-fair-b', '招聘会');
+    expect(await say('wxid-fair-b', '报名 1')).toContain('已帮您报名');
+    expect((await station.post(`/api/v1/fairs/${fair.id}/signups`, { workerId: ids.c })).body.status).toBe('signed_up');
+    expect((await station.post(`/api/v1/fairs/${fair.id}/signups`, { workerId: ids.c })).status).toBe(409);
+    expect((await station.post(`/api/v1/fairs/${fair.id}/signups`, { workerId: ids.d })).body.status).toBe('signed_up');
+    await say('wxid-fair-e', '招聘会');
+    expect(await say('wxid-fair-e', '报名 1')).toContain('候补第 1 位');
+    expect(await say('wxid-fair-e', '我的')).toContain('春风行动直播带岗专场（2026-12-05 09:00）：候补中');
+
+    // Reminders three days, one day and half an hour before the start, with the fair's time and link.
+    const remind = async (step: string) => stepOf(ids.a, 'fair_reminder', step);
+    expect((await remind('days_3')).dueAt.toISOString()).toBe('2026-12-02T01:00:00.000Z');
+    expect((await remind('day_before')).dueAt.toISOString()).toBe('2026-12-04T01:00:00.000Z');
+    expect((await remind('minutes_30')).dueAt.toISOString()).toBe('2026-12-05T00:30:00.000Z');
+    clock.set('2026-12-02T01:00:00Z');
+    expect(await fireStep(h.ctx, (await remind('days_3')).id)).toBe('fired');
+    expect(await sentText(eq(deliveries.stepId, (await remind('days_3')).id))).toBe('提醒：“春风行动直播带岗专场”三天后（2026-12-05 09:00）开始，直播链接 https://channels.weixin.qq.com/live/example。去不了请回复“取消报名”。');
+
+    // B cannot go: the first on the waiting list gets the place, is told at once, and gets the reminders.
+    expect(await say('wxid-fair-b', '取消报名')).toContain('已取消“春风行动直播带岗专场”的报名');
+    expect((await stepOf(ids.b, 'fair_reminder', 'day_before')).status).toBe('cancelled');
+    const [promoted] = await h.ctx.db.select().from(fairSignups).where(eq(fairSignups.workerId, ids.e));
+    expect(promoted!.status).toBe('signed_up');
+    const told2 = await stepOf(ids.e, 'fair_promoted', 'now');
+    expect(await fireStep(h.ctx, told2.id)).toBe('fired');
+    expect(await sentText(eq(deliveries.stepId, told2.id))).toContain('您已从候补转为正式报名');
+    expect((await stepOf(ids.e, 'fair_reminder', 'day_before')).status).toBe('pending');
+
+    // The clock takes it live at the start; the post on screen goes to those signed up and fair subscribers.
+    await later(START);
+    expect(await fairsClock(h.ctx)).toEqual({ live: 1, ended: 0 });
+    const onScreen = await station.post(`/api/v1/fairs/${fair.id}/on-screen`, { vacancyId: line });
+    expect(onScreen.status).toBe(200);
+    await fanOut(h.ctx, onScreen.body.broadcastId);
+    const screenText = await sentText(and(eq(deliveries.broadcastId, onScreen.body.broadcastId), eq(deliveries.workerId, ids.a)));
+    expect(screenText).toBe('正在直播：蒙自某电子厂 招 普工 30 人，月薪 5000–6500 元，回复 报名 1');
+    // A replies as told; the application counts for the fair.
+    clock.set('2026-12-05T01:05:00Z');
+    expect(await say('wxid-fair-a', '报名 1')).toContain('已帮您报名“普工”');
+    const apps = (await station.get(`/api/v1/vacancies/${line}/applications`)).body.items;
+    expect(apps).toEqual([expect.objectContaining({ workerId: ids.a, fairId: fair.id, source: 'chat' })]);
+
+    // Check-in: A by the code, C at the desk (found by name), a walk-in registered on the spot once a place is free.
+    expect(await say('wxid-fair-a', `签到 ${fair.checkinCode.toLowerCase()}`)).toContain('签到成功');
+    expect(await say('wxid-fair-a', '签到 ZZZZZZ')).toContain('签到码不对');
+    const found = (await station.get(`/api/v1/fairs/${fair.id}/people?q=${encodeURIComponent('报名丙')}`)).body.items;
+    expect(found).toEqual([expect.objectContaining({ workerId: ids.c, signup: 'signed_up', checkedIn: false })]);
+    expect(found[0].idNumber).toMatch(/\*{8}/);
+    expect((await station.post(`/api/v1/fairs/${fair.id}/checkins`, { workerId: ids.c })).body.checkedInAt).not.toBeNull();
+    const walkInBody = workerInput({ name: '现场来的人', idNumber: validIdNumber({ birth: '1979-09-09' }) });
+    const full = await station.post(`/api/v1/fairs/${fair.id}/walk-ins`, walkInBody);
+    expect(full.status).toBe(409);
+    expect(full.body.error.details[0].message).toBe('名额已满');
+    expect(await h.ctx.db.select().from(workers).where(eq(workers.name, '现场来的人'))).toHaveLength(0);
+    expect((await station.delete(`/api/v1/fairs/${fair.id}/signups/${ids.d}`)).body).toMatchObject({ cancelled: true, promotedWorkerId: null });
+    const walkIn = await station.post(`/api/v1/fairs/${fair.id}/walk-ins`, walkInBody);
+    expect(walkIn.status).toBe(201);
+    expect(walkIn.body.signup).toMatchObject({ status: 'signed_up', source: 'walk_in' });
+    expect(walkIn.body.signup.checkedInAt).not.toBeNull();
+    const walker = walkIn.body.worker.id as string;
+    await station.put(`/api/v1/workers/${walker}/subscription`, { channel: 'log' });
+    // Staff apply for the walk-in at the fair; A is interviewed and hired through the market.
+    expect((await station.post(`/api/v1/vacancies/${cook}/applications`, { workerId: walker, source: 'fair', fairId: fair.id })).status).toBe(201);
+    await station.post(`/api/v1/applications/${apps[0].id}/status`, { status: 'interview' });
+    expect((await station.post(`/api/v1/applications/${apps[0].id}/status`, { status: 'hired', startDate: '2026-12-05', monthlyIncomeFen: 550000 })).status).toBe(200);
+
+    // The clock ends it; three days later only the applicant with no answer is asked how it went.
+    clock.set(END);
+    expect(await fairsClock(h.ctx)).toEqual({ live: 0, ended: 1 });
+    const after = await stepOf(walker, 'fair_aftercare', 'day_3');
+    expect(after.dueAt.toISOString()).toBe('2026-12-08T02:00:00.000Z');
+    expect(await h.ctx.db.select().from(followUps).where(and(eq(followUps.workerId, ids.a), eq(followUps.sequence, 'fair_aftercare')))).toHaveLength(0);
+    await later('2026-12-08T02:00:00Z');
+    expect(await fireStep(h.ctx, after.id)).toBe('fired');
+    expect(await sentText(eq(deliveries.stepId, after.id))).toContain('您投的元阳梯田酒店“帮厨”有回音了吗');
+
+    // The outcome adds up, per fair and per employer; hires come from the market, typed once.
+    const outcome = (await station.get(`/api/v1/fairs/${fair.id}/outcome`)).body;
+    expect(outcome.totals).toEqual({ signedUp: 4, waiting: 0, cancelled: 2, checkedIn: 3, employers: 2, applications: 2, interviews: 1, hires: 1 });
+    expect(outcome.employers).toEqual([
+      expect.objectContaining({ employer: '元阳梯田酒店', vacancies: 1, applications: 1, interviews: 0, hires: 0 }),
+      expect.objectContaining({ employer: '蒙自某电子厂', vacancies: 1, applications: 1, interviews: 1, hires: 1 }),
+    ]);
+    for (const k of ['applications', 'interviews', 'hires'] as const) expect(outcome.employers.reduce((n: number, e: Record<string, number>) => n + e[k]!, 0)).toBe(outcome.totals[k]);
+    const xlsx = await station.get(`/api/v1/fairs/${fair.id}/outcome?format=xlsx`).buffer(true).parse((r, cb) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (x: Buffer) => chunks.push(x));
+      r.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
+    expect(xlsx.headers['content-type']).toContain('spreadsheetml');
+    expect((xlsx.body as Buffer).subarray(0, 2).toString()).toBe('PK');
+
+    const reported = await station.post(`/api/v1/fairs/${fair.id}/report`);
+    expect(reported.status).toBe(200);
+    expect(reported.body.report.totals).toEqual(outcome.totals);
+    expect((await station.get(`/api/v1/fairs/${fair.id}`)).body.status).toBe('reported');
+    expect((await station.post(`/api/v1/fairs/${fair.id}/report`)).status).toBe(409);
+    const listed = (await station.get('/api/v1/fairs?campaign=%E6%98%A5%E9%A3%8E%E8%A1%8C%E5%8A%A8')).body.items.map((f: { id: string }) => f.id);
+    expect(listed).toContain(fair.id);
+  });
+
+  it('gives no more places than the capacity to 200 people signing up at once, and serves the waiting list in order', async () => {
+    const e = await verifiedEmployer(station, { name: '同时报名企业' });
+    const fair = (await station.post('/api/v1/fairs', fairBody([await post(e.id, '装配工')], { kind: 'on_site', streamUrl: null, address: '南沙镇文化广场', capacity: 50, title: '同时报名测试' }))).body;
+    await station.post(`/api/v1/fairs/${fair.id}/announce`);
+    const people: string[] = [];
+    for (let i = 0; i < 200; i++) people.push((await station.post('/api/v1/workers', workerInput({ name: `同时${i}` }))).body.id);
+    const results = await Promise.all(people.map((w) => station.post(`/api/v1/fairs/${fair.id}/signups`, { workerId: w })));
+    expect(results.every((r) => r.status === 201)).toBe(true);
+    const placed = results.filter((r) => r.body.status === 'signed_up');
+    const waiting = results.filter((r) => r.body.status === 'waiting');
+    expect(placed).toHaveLength(50);
+    expect(waiting.map((r) => r.body.position).sort((a, b) => a - b)).toEqual(Array.from({ length: 150 }, (_, i) => i + 1));
+    // Ten cancel at once: the ten at the head of the waiting list get their places.
+    const firstTen = waiting.sort((a, b) => a.body.position - b.body.position).slice(0, 10).map((r) => r.body.workerId);
+    await Promise.all(placed.slice(0, 10).map((r) => station.delete(`/api/v1/fairs/${fair.id}/signups/${r.body.workerId}`)));
+    const now = (await station.get(`/api/v1/fairs/${fair.id}`)).body.counts;
+    expect(now).toMatchObject({ signedUp: 50, waiting: 140, cancelled: 10, placesLeft: 0 });
+    const promoted = await h.ctx.db.select({ workerId: fairSignups.workerId }).from(fairSignups).where(and(eq(fairSignups.fairId, fair.id), eq(fairSignups.status, 'signed_up')));
+    expect(firstTen.every((w) => promoted.some((p) => p.workerId === w))).toBe(true);
+  });
+
+  it('prints a QR code that opens the check-in page, and calling a fair off tells everyone signed up', async () => {
+    const fair = (await station.post('/api/v1/fairs', fairBody([], { kind: 'on_site', streamUrl: null, address: '南沙镇文化广场', title: '取消的招聘会' }))).body;
+    const png = await station.get(`/api/v1/fairs/${fair.id}/qr.png`).buffer(true).parse((r, cb) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (x: Buffer) => chunks.push(x));
+      r.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
+    expect(png.headers['content-type']).toBe('image/png');
+    expect((png.body as Buffer).subarray(1, 4).toString()).toBe('PNG');
+    const svg = await station.get(`/api/v1/fairs/${fair.id}/qr.svg`).buffer(true).parse((r, cb) => {
+      let text = '';
+      r.on('data', (x: Buffer) => (text += x.toString()));
+      r.on('end', () => cb(null, text));
+    });
+    expect(svg.headers['content-type']).toContain('image/svg+xml');
+    expect(String(svg.body)).toContain('<svg');
+    expect(fair.checkinUrl).toBe(`http://localhost:3000/checkin/${fair.checkinCode}`);
+    const page = await request(appOf(h)).get(`/checkin/${fair.checkinCode}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('取消的招聘会');
+    expect(page.text).toContain(`签到 ${fair.checkinCode}`);
+    expect((await request(appOf(h)).get('/checkin/<script>')).status).toBe(404);
+
+    await station.post(`/api/v1/fairs/${fair.id}/announce`);
+    const who = await person('被通知取消');
+    await station.post(`/api/v1/fairs/${fair.id}/signups`, { workerId: who });
+    const cancelled = await station.post(`/api/v1/fairs/${fair.id}/cancel`);
+    expect(cancelled.body.status).toBe('cancelled');
+    expect((await stepOf(who, 'fair_reminder', 'day_before')).status).toBe('cancelled');
+    const notice = await stepOf(who, 'fair_cancelled', 'now');
+    expect(await fireStep(h.ctx, notice.id)).toBe('fired');
+    expect(await sentText(eq(deliveries.stepId, notice.id))).toContain('抱歉，“取消的招聘会”（2026-12-05 09:00）取消了');
+    expect((await station.post(`/api/v1/fairs/${fair.id}/signups`, { workerId: who })).status).toBe(409);
+  });
+});
