@@ -151,7 +151,7 @@ export async function getFile(ctx: Pick<AppContext, 'db' | 'clock'>, actor: Acto
  */
 export async function worklist(ctx: Ctx, actor: Actor, q: { regionCode?: string; status?: string; caseWorkerId?: string; overdue?: boolean; page: number; pageSize: number }) {
   const region = q.regionCode ?? actor.regionCode;
-  if (!inScope(actor, region)) return { items: [], page: q.page, pageSize: q.pageSize, total: 0, totals: { files: 0, graduated: 0, employed: 0, contactedThisMonth: 0 } };
+  if (!inScope(actor, region)) return { items: [], page: q.page, pageSize: q.pageSize, total: 0, totals: { files: 0, graduated: 0, employed: 0, contactedThisMonth: 0, overdue: 0, employedShare: null } };
   const now = ctx.clock.now();
   const todayStr = shanghaiDate(now);
   const overdueCount = sql<number>`(select count(*)::int from rain_dew_actions a where a.worker_id = ${rainDewFiles.workerId} and a.status = 'open' and a.due_on < ${todayStr})`;
@@ -168,6 +168,7 @@ export async function worklist(ctx: Ctx, actor: Actor, q: { regionCode?: string;
       graduated: sql<number>`count(*) filter (where ${rainDewFiles.status} <> 'studying')::int`,
       employed: sql<number>`count(*) filter (where ${rainDewFiles.status} = 'employed')::int`,
       contactedThisMonth: sql<number>`count(*) filter (where ${rainDewFiles.lastContactAt} >= ${monthStart.toISOString()}::timestamptz)::int`,
+      overdue: sql<number>`count(*) filter (where ${overdueCount} > 0)::int`,
     })
     .from(rainDewFiles)
     .where(like(rainDewFiles.regionCode, `${region}%`));
@@ -200,7 +201,8 @@ export async function worklist(ctx: Ctx, actor: Actor, q: { regionCode?: string;
     page: q.page,
     pageSize: q.pageSize,
     total: count?.n ?? 0,
-    totals: totals ?? { files: 0, graduated: 0, employed: 0, contactedThisMonth: 0 },
+    // Employed share: of those out of school, how many are in work (none out of school yet: null).
+    totals: { ...(totals ?? { files: 0, graduated: 0, employed: 0, contactedThisMonth: 0, overdue: 0 }), employedShare: totals?.graduated ? Math.round((totals.employed / totals.graduated) * 1000) / 1000 : null },
   };
 }
 

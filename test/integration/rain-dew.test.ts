@@ -71,7 +71,7 @@ describe('Rain Dew files', () => {
     expect(names.indexOf('早毕业未就业')).toBeLessThan(names.indexOf('还在上学'));
     expect(names.indexOf('晚毕业未就业')).toBeLessThan(names.indexOf('还在上学'));
     expect(names[names.length - 1]).toBe('雨露学生甲');
-    expect(list.totals).toMatchObject({ files: 4, employed: 1, graduated: 3, contactedThisMonth: 1 });
+    expect(list.totals).toMatchObject({ files: 4, employed: 1, graduated: 3, contactedThisMonth: 1, overdue: 0, employedShare: 0.333 });
     const seeking = (await station.get('/api/v1/rain-dew?status=seeking')).body.items.map((i: { name: string }) => i.name);
     expect(seeking).toEqual(['早毕业未就业']);
   });
@@ -95,6 +95,7 @@ describe('Rain Dew files', () => {
     await station.post(`/api/v1/rain-dew/${id}/actions`, { kind: 'referral', description: '推荐县城电商岗位', dueOn: '2026-08-01' });
     const overdue = (await station.get('/api/v1/rain-dew?overdue=true')).body.items;
     expect(overdue.map((i: { name: string; overdueActions: number }) => [i.name, i.overdueActions])).toEqual([['有计划的人', 1]]);
+    expect((await station.get('/api/v1/rain-dew')).body.totals.overdue).toBe(1);
     const actionId = added.body.plan.actions[0].id;
     expect((await station.post(`/api/v1/rain-dew/actions/${actionId}/close`, { status: 'done', outcome: '已做职业指导' })).status).toBe(200);
     expect((await station.post(`/api/v1/rain-dew/actions/${actionId}/close`, { status: 'done', outcome: '再关一次' })).status).toBe(409);
