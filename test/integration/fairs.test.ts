@@ -256,6 +256,23 @@ describe('job fairs, from draft to reported', () => {
     expect(firstTen.every((w) => promoted.some((p) => p.workerId === w))).toBe(true);
   });
 
+  it('lets a township station of the audience see a county fair and sign up its people, but not run it', async () => {
+    const fair = (await station.post('/api/v1/fairs', fairBody([], { kind: 'on_site', streamUrl: null, address: '县城广场', title: '全县招聘会' }))).body;
+    await station.post(`/api/v1/fairs/${fair.id}/announce`);
+    const township = await signIn(h, appOf(h), { regionCode: REGIONS.townA.code });
+    expect((await township.get('/api/v1/fairs')).body.items.map((f: { id: string }) => f.id)).toContain(fair.id);
+    expect((await township.get(`/api/v1/fairs/${fair.id}`)).status).toBe(200);
+    const local = (await township.post('/api/v1/workers', workerInput({ name: '镇上的人' }))).body.id;
+    expect((await township.post(`/api/v1/fairs/${fair.id}/signups`, { workerId: local })).body.status).toBe('signed_up');
+    expect((await township.post(`/api/v1/fairs/${fair.id}/live`)).status).toBe(404);
+    expect((await township.patch(`/api/v1/fairs/${fair.id}`, { title: '改名' })).status).toBe(404);
+    // The township sees its own people among the sign-ups; the county sees everyone.
+    const countyPerson = (await station.post('/api/v1/workers', workerInput({ name: '县里的人', regionCode: REGIONS.countyA.code }))).body.id;
+    await station.post(`/api/v1/fairs/${fair.id}/signups`, { workerId: countyPerson });
+    expect((await township.get(`/api/v1/fairs/${fair.id}/signups`)).body.items.map((s: { name: string }) => s.name)).toEqual(['镇上的人']);
+    expect((await station.get(`/api/v1/fairs/${fair.id}/signups`)).body.items.map((s: { name: string }) => s.name)).toEqual(['镇上的人', '县里的人']);
+  });
+
   it('prints a QR code that opens the check-in page, and calling a fair off tells everyone signed up', async () => {
     const fair = (await station.post('/api/v1/fairs', fairBody([], { kind: 'on_site', streamUrl: null, address: '南沙镇文化广场', title: '取消的招聘会' }))).body;
     const png = await station.get(`/api/v1/fairs/${fair.id}/qr.png`).buffer(true).parse((r, cb) => {
