@@ -22,10 +22,12 @@ import { chatRoutes } from './chat/routes';
 import { policyRoutes } from './policies/routes';
 import { rainDewRoutes } from './rain-dew/routes';
 import { checkinPage, fairRoutes } from './fairs/routes';
+import { workerRealm } from './me/auth';
+import { meRoutes } from './me/routes';
 
 /** Every REST resource, mounted once; the OpenAPI document is built from the same calls. */
 export function buildApi(ctx: AppContext): Api {
-  const api = new Api((token) => access.authenticate(ctx, token));
+  const api = new Api((token) => access.authenticate(ctx, token), workerRealm(ctx));
   accessRoutes(api, ctx);
   accountRoutes(api, ctx);
   auditRoutes(api, ctx);
@@ -39,6 +41,7 @@ export function buildApi(ctx: AppContext): Api {
   policyRoutes(api, ctx);
   rainDewRoutes(api, ctx);
   fairRoutes(api, ctx);
+  meRoutes(api, ctx);
   return api;
 }
 

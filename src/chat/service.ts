@@ -64,7 +64,7 @@ export type BindResult = { ok: true; workerId: string; name: string; idMasked: s
  * Binds a chat account to a person: by a binding code, or by name and ID number (both must match the
  * register). At most BIND_TRIES_PER_HOUR failures an hour per chat account; a success forgets them.
  */
-export async function bindContact(ctx: Ctx, door: { kind: 'wechat_contact'; value: string }, proof: { code: string } | { name: string; idNumber: string }): Promise<BindResult> {
+export async function bindContact(ctx: Ctx, door: { kind: 'wechat_contact' | 'mp_openid'; value: string }, proof: { code: string } | { name: string; idNumber: string }): Promise<BindResult> {
   const triesKey = `bind:tries:${ctx.pii.index('contact', `${door.kind}:${door.value}`)}`;
   const tries = Number((await ctx.redis.kv.get(triesKey)) ?? 0);
   if (tries >= BIND_TRIES_PER_HOUR) return { ok: false, reason: 'locked' };

@@ -8,6 +8,20 @@ import type { RequestState } from './state';
 import { zodDetails } from './zod-details';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** A worker signed in from the mini-program: their session, openid, and the person once bound. */
+export interface WorkerPrincipal {
+  sessionId: string;
+  openid: string;
+  unionid: string | null;
+  workerId: string | null;
+}
+
+export interface WorkerRealm {
+  authenticate(token: string): Promise<WorkerPrincipal | undefined>;
+  /** Throws RateLimited when the address (or, with a session, the token) asks too often. */
+  limit(ip: string, sessionId: string | undefined): Promise<void>;
+}
 type AnyObject = z.ZodType<Record<string, unknown>>;
 
 export const ErrorBody = z
@@ -25,8 +39,10 @@ export interface Handled<B extends AnyObject | undefined, Q extends AnyObject | 
   body: B extends z.ZodType ? z.infer<B> : undefined;
   query: Q extends z.ZodType ? z.infer<Q> : undefined;
   params: P extends z.ZodType ? z.infer<P> : undefined;
-  /** The signed-in actor; present whenever the route is not public. */
+  /** The signed-in member of staff; present on staff routes. */
   actor: Actor;
+  /** The signed-in worker (mini-program); present on worker routes. */
+  me: WorkerPrincipal;
   koa: Koa.ParameterizedContext<RequestState>;
 }
 
@@ -36,8 +52,11 @@ export interface RouteSpec<B extends AnyObject | undefined, Q extends AnyObject 
   path: string;
   summary: string;
   tags: string[];
-  /** `public` routes need no token; every other route needs a staff token. */
-  auth: 'public' | 'staff';
+  /**
+   * `public` routes need no token; `staff` routes a staff token; `worker` routes a worker's token from the
+   * mini-program, bound to a person in the register (`worker_session`: any worker token, bound or not).
+   */
+  auth: 'public' | 'staff' | 'worker' | 'worker_session';
   /** Open to an administrator who has yet to set up the required second factor (setting it up, signing out). */
   beforeSecondFactor?: boolean;
   body?: B;
@@ -62,8 +81,12 @@ export class Api {
   readonly router = new Router<RequestState>({ prefix: '/api/v1' });
   readonly registry = new OpenAPIRegistry();
 
-  constructor(private readonly authenticate: (token: string) => Promise<Actor | undefined>) {
+  constructor(
+    private readonly authenticate: (token: string) => Promise<Actor | undefined>,
+    private readonly worker?: WorkerRealm,
+  ) {
     this.registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+    this.registry.registerComponent('securitySchemes', 'workerBearer', { type: 'http', scheme: 'bearer', description: 'A worker token from POST /api/v1/me/login' });
   }
 
   route<B extends AnyObject | undefined = undefined, Q extends AnyObject | undefined = undefined, P extends AnyObject | undefined = undefined>(
@@ -73,7 +96,16 @@ export class Api {
     const success = spec.status ?? (spec.method === 'post' ? 201 : 200);
     this.router[spec.method](spec.path, async (ctx) => {
       const t = ctx.state.t;
-      if (spec.auth !== 'public') {
+      if (spec.auth === 'worker' || spec.auth === 'worker_session') {
+        if (!this.worker) throw new Unauthorized('no worker realm');
+        await this.worker.limit(ctx.ip, undefined);
+        const token = /^Bearer\s+(\S+)$/i.exec(ctx.get('authorization'))?.[1];
+        const me = token ? await this.worker.authenticate(token) : undefined;
+        if (!me) throw new Unauthorized('missing or invalid worker token');
+        await this.worker.limit(ctx.ip, me.sessionId);
+        if (spec.auth === 'worker' && !me.workerId) throw new Forbidden('not bound', [{ path: 'account', message: 'errors:detail.me.not_bound' }]);
+        ctx.state.me = me;
+      } else if (spec.auth !== 'public') {
         const header = ctx.get('authorization');
         const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
         const actor = token ? await this.authenticate(token) : undefined;
@@ -101,6 +133,7 @@ export class Api {
         query,
         params,
         actor: ctx.state.actor as Actor,
+        me: ctx.state.me as WorkerPrincipal,
         koa: ctx,
       } as Handled<B, Q, P>);
       if (ctx.body === undefined || ctx.body === null) {
@@ -118,7 +151,7 @@ export class Api {
       path: '/api/v1' + spec.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}'),
       summary: spec.summary,
       tags: spec.tags,
-      ...(spec.auth === 'public' ? {} : { security: [{ bearer: [] }] }),
+      ...(spec.auth === 'public' ? {} : { security: [spec.auth === 'staff' ? { bearer: [] } : { workerBearer: [] }] }),
       request: {
         ...(spec.params ? { params: spec.params as never } : {}),
         ...(spec.query ? { query: spec.query as never } : {}),
@@ -143,6 +176,8 @@ export class Api {
             : { description: spec.responseDescription ?? 'No content' },
         400: errorResponse('Invalid input; `details` names each field'),
         ...(spec.auth === 'public' ? {} : { 401: errorResponse('Missing, expired or revoked token') }),
+        ...(spec.auth === 'worker' || spec.auth === 'worker_session' ? { 429: errorResponse('Too many requests from this token or address; see Retry-After') } : {}),
+        ...(spec.auth === 'worker' ? { 403: errorResponse('The WeChat account is not bound to a person yet (POST /api/v1/me/bind)') } : {}),
         500: errorResponse('Unexpected failure'),
       },
     };

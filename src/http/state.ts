@@ -1,6 +1,7 @@
 import type { TFunction } from 'i18next';
 import type { Locale } from '../i18n';
 import type { Actor } from '../access/actor';
+import type { WorkerPrincipal } from './api';
 
 /** What every request carries through the middleware chain. */
 export interface RequestState {
@@ -8,4 +9,5 @@ export interface RequestState {
   locale: Locale;
   t: TFunction;
   actor?: Actor;
+  me?: WorkerPrincipal;
 }

@@ -1,6 +1,6 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, gt, sql } from 'drizzle-orm';
 import type { AppContext } from '../context';
-import { identities } from '../db/schema';
+import { identities, subscribeConsents } from '../db/schema';
 import type { Channel } from './channels';
 
 const TOKEN_KEY = 'wechat:access_token';
@@ -51,28 +51,49 @@ export function miniProgramChannel(ctx: Pick<AppContext, 'db' | 'redis' | 'confi
         .where(and(eq(identities.workerId, msg.workerId), eq(identities.kind, 'mp_openid')))
         .limit(1);
       if (!bound) return { ok: false, permanent: true, reason: 'not_bound' };
-      for (const fresh of [false, true]) {
-        const url = new URL('/cgi-bin/message/subscribe/send', wx.apiBase);
-        url.searchParams.set('access_token', await accessToken(ctx, fresh));
-        const res = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          // A subscribe message's "thing" field holds at most 20 characters; the page shows the rest.
-          body: JSON.stringify({ touser: bound.value, template_id: wx.templateId, page: `pages/messages/index?delivery=${msg.deliveryId}`, data: { thing1: { value: [...msg.text].slice(0, 20).join('') } } }),
-          signal: AbortSignal.timeout(10_000),
-        });
-        if (!res.ok) throw new WechatTransient(`send failed: HTTP ${res.status}`);
-        const body = (await res.json()) as { errcode?: number; errmsg?: string };
-        if (!body.errcode) return { ok: true };
-        if (TOKEN_ERRORS.has(body.errcode)) {
-          await ctx.redis.kv.del(TOKEN_KEY);
-          continue;
-        }
-        if (body.errcode === 43101) return { ok: false, permanent: true, reason: 'no_consent' };
-        if (body.errcode === -1) throw new WechatTransient('wechat busy');
-        return { ok: false, permanent: true, reason: `wechat_${body.errcode}` };
+      // Each message spends one of the person's one-time consents to the template (一次性订阅消息).
+      const [spent] = await ctx.db
+        .update(subscribeConsents)
+        .set({ remaining: sql`${subscribeConsents.remaining} - 1`, updatedAt: new Date() })
+        .where(and(eq(subscribeConsents.workerId, msg.workerId), eq(subscribeConsents.templateId, wx.templateId ?? ''), gt(subscribeConsents.remaining, 0)))
+        .returning({ remaining: subscribeConsents.remaining });
+      if (!spent) return { ok: false, permanent: true, reason: 'no_consent_left' };
+      try {
+        return await sendOnce(msg, bound.value);
+      } catch (err) {
+        // Not sent after all: the consent is given back for the retry.
+        await ctx.db
+          .update(subscribeConsents)
+          .set({ remaining: sql`${subscribeConsents.remaining} + 1` })
+          .where(and(eq(subscribeConsents.workerId, msg.workerId), eq(subscribeConsents.templateId, wx.templateId ?? '')));
+        throw err;
       }
-      throw new WechatTransient('token refused twice');
     },
   };
+
+  async function sendOnce(msg: { deliveryId: string; text: string }, openid: string): Promise<{ ok: true } | { ok: false; permanent: true; reason: string }> {
+    const wx = ctx.config.wechat!;
+    for (const fresh of [false, true]) {
+      const url = new URL('/cgi-bin/message/subscribe/send', wx.apiBase);
+      url.searchParams.set('access_token', await accessToken(ctx, fresh));
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        // A subscribe message's "thing" field holds at most 20 characters; the page shows the rest.
+        body: JSON.stringify({ touser: openid, template_id: wx.templateId, page: `pages/messages/index?delivery=${msg.deliveryId}`, data: { thing1: { value: [...msg.text].slice(0, 20).join('') } } }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      if (!res.ok) throw new WechatTransient(`send failed: HTTP ${res.status}`);
+      const body = (await res.json()) as { errcode?: number; errmsg?: string };
+      if (!body.errcode) return { ok: true };
+      if (TOKEN_ERRORS.has(body.errcode)) {
+        await ctx.redis.kv.del(TOKEN_KEY);
+        continue;
+      }
+      if (body.errcode === 43101) return { ok: false, permanent: true, reason: 'no_consent' };
+      if (body.errcode === -1) throw new WechatTransient('wechat busy');
+      return { ok: false, permanent: true, reason: `wechat_${body.errcode}` };
+    }
+    throw new WechatTransient('token refused twice');
+  }
 }

@@ -458,8 +458,16 @@ export async function deliver(ctx: Ctx, deliveryId: string, channels: Map<string
   }
 
   const tried: string[] = [];
-  for (const name of [c.channel, c.fallback_channel].filter((x): x is ChannelName => Boolean(x))) {
+  // A mini-program message with no consent left comes by chat, whatever the fallback setting says.
+  const order = [...new Set([c.channel, c.fallback_channel ?? (c.channel === 'mini_program' ? 'chat' : null)].filter((x): x is ChannelName => Boolean(x)))];
+  for (const name of order) {
     const channel = channels.get(name);
+    if (!channel && name === 'chat' && name !== c.channel) {
+      // Only the bot process holds the WeChat login: the delivery moves to its queue, still this one delivery.
+      await ctx.db.update(deliveries).set({ channel: 'chat', status: 'queued', reason: `handed_off: ${tried.join(', ')}`.slice(0, 200), updatedAt: now }).where(eq(deliveries.id, deliveryId));
+      await enqueueDeliveries(ctx.queues, [{ id: deliveryId, channel: 'chat' }]);
+      return 'handed_off';
+    }
     if (!channel) {
       tried.push(`${name}:unavailable`);
       continue;

@@ -3,7 +3,7 @@ import { assertInScope, inScope, type Actor } from '../access/actor';
 import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
-import { employmentRecords, households, trainingRecords, workers } from '../db/schema';
+import { workerChanges, employmentRecords, households, trainingRecords, workers } from '../db/schema';
 import type { Page } from '../http/pagination';
 import { normalizePhone } from '../pii/phone';
 import { normalizeResidentId, parseResidentId } from '../pii/resident-id';
@@ -148,7 +148,7 @@ export async function listWorkers(ctx: RegistryCtx, actor: Actor, query: WorkerL
   };
 }
 
-export async function updateWorker(ctx: RegistryCtx, actor: Actor, id: string, patch: WorkerPatch, meta: Meta): Promise<WorkerView> {
+export async function updateWorker(ctx: RegistryCtx, actor: Actor, id: string, patch: WorkerPatch, meta: Meta & { source?: 'station' | 'self_report' }): Promise<WorkerView> {
   const w = await scopedWorker(ctx.db, actor, id);
   if (patch.regionCode) await assertRegion(ctx, actor, patch.regionCode, 'body.regionCode');
   if (patch.householdId) await assertHousehold(ctx.db, actor, patch.householdId);
@@ -182,6 +182,9 @@ export async function updateWorker(ctx: RegistryCtx, actor: Actor, id: string, p
     throw err;
   }
   if (!updated) throw new Conflict('stale version', [{ path: 'body.version', message: 'errors:detail.stale_version' }]);
+  // The record's history: which fields changed, and whose word it was.
+  const source = meta.source ?? 'station';
+  await ctx.db.insert(workerChanges).values({ workerId: id, fields: Object.keys(changes).filter((k) => (changes as Record<string, unknown>)[k] !== undefined), source, by: source === 'station' ? actor.accountId : null, at: now });
   await recordAudit(ctx.db, {
     actorId: actor.accountId,
     action: 'worker.update',

@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { deliveries, identities } from '../../src/db/schema';
+import { deliveries, identities, subscribeConsents } from '../../src/db/schema';
 import { deliver, fanOut } from '../../src/outreach/service';
 import { processChannels } from '../../src/outreach/registry';
 import { ManualClock } from '../../src/shared/clock';
@@ -31,7 +31,11 @@ describe('the mini-program subscribe-message channel, against a local stand-in f
 
   async function personWith(openid: string | null, fallback?: string) {
     const w = (await station.post('/api/v1/workers', workerInput({ regionCode: REGIONS.townA.code }))).body;
-    if (openid) await h.ctx.db.insert(identities).values({ workerId: w.id, kind: 'mp_openid', value: openid });
+    if (openid) {
+      await h.ctx.db.insert(identities).values({ workerId: w.id, kind: 'mp_openid', value: openid });
+      // The person accepted the template often enough for what these tests send.
+      await h.ctx.db.insert(subscribeConsents).values({ workerId: w.id, templateId: 'tmpl-job-notice-01', remaining: 10 });
+    }
     await station.put(`/api/v1/workers/${w.id}/subscription`, { channel: 'mini_program', ...(fallback ? { fallbackChannel: fallback } : {}) });
     return w.id as string;
   }
@@ -57,8 +61,10 @@ describe('the mini-program subscribe-message channel, against a local stand-in f
     // No consent left for the template: the fallback channel takes it.
     expect(await deliver(h.ctx, byWorker.get(refused)!, channels)).toBe('sent');
     expect((await h.ctx.db.select().from(deliveries).where(eq(deliveries.id, byWorker.get(refused)!)))[0]).toMatchObject({ channel: 'log', status: 'sent' });
-    expect(await deliver(h.ctx, byWorker.get(unbound)!, channels)).toBe('failed');
-    expect((await h.ctx.db.select().from(deliveries).where(eq(deliveries.id, byWorker.get(unbound)!)))[0]!.reason).toBe('mini_program:not_bound');
+    // Not in the mini-program at all and no fallback chosen: the message goes to the bot's queue for chat.
+    expect(await deliver(h.ctx, byWorker.get(unbound)!, channels)).toBe('handed_off');
+    expect((await h.ctx.db.select().from(deliveries).where(eq(deliveries.id, byWorker.get(unbound)!)))[0]).toMatchObject({ channel: 'chat', status: 'queued', reason: 'handed_off: mini_program:not_bound' });
+    expect(await (await h.ctx.queues.queue('deliveries-chat').getJob(byWorker.get(unbound)!))?.getState()).toBe('waiting');
   });
 
   it('fetches a new token when WeChat says the old one expired, and sends once', async () => {

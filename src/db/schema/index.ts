@@ -9,3 +9,4 @@ export * from './chat';
 export * from './policies';
 export * from './rain-dew';
 export * from './fairs';
+export * from './me';

@@ -1,0 +1,57 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { accounts } from './access';
+import { workers } from './registry';
+
+/**
+ * A worker's sign-in from the mini-program: a realm apart from staff sessions. It starts with the
+ * person's openid (and unionid, when WeChat gives one) and gains the worker once they are bound.
+ */
+export const workerSessions = pgTable(
+  'worker_sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Keyed digest of the token; the token itself is never stored. */
+    tokenHash: text('token_hash').notNull().unique(),
+    openid: text('openid').notNull(),
+    unionid: text('unionid'),
+    workerId: uuid('worker_id').references(() => workers.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [index('worker_sessions_expires_idx').on(t.expiresAt), index('worker_sessions_openid_idx').on(t.openid)],
+);
+
+/**
+ * One-time subscribe-message consents (一次性订阅) a person gave in the mini-program, per template: each
+ * message sent through the mini-program spends one.
+ */
+export const subscribeConsents = pgTable(
+  'subscribe_consents',
+  {
+    workerId: uuid('worker_id')
+      .notNull()
+      .references(() => workers.id),
+    templateId: text('template_id').notNull(),
+    remaining: integer('remaining').notNull().default(0),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workerId, t.templateId] }), check('subscribe_consents_remaining', sql`${t.remaining} >= 0`)],
+);
+
+/** Every change to a person's record: which fields, from which source (the person's own report, a station, an import). */
+export const workerChanges = pgTable(
+  'worker_changes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workerId: uuid('worker_id')
+      .notNull()
+      .references(() => workers.id),
+    fields: text('fields').array().notNull(),
+    source: text('source').notNull(),
+    by: uuid('by').references(() => accounts.id),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('worker_changes_worker_idx').on(t.workerId, t.at)],
+);
