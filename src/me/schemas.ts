@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { WorkerCreate } from '../registry/schemas';
+import { NO_DEFAULTS, WorkerCreate } from '../registry/schemas';
 
 export const LoginBody = z
   .object({ code: z.string().trim().min(1).max(128).meta({ description: 'The code from wx.login', example: '0a3Xyz000abc' }) })
@@ -22,6 +22,7 @@ export const PhoneBody = z.object({ code: z.string().trim().min(1).max(128).meta
 /** What a person may correct about themselves: contact details, intentions, skills, home. */
 export const ProfilePatch = WorkerCreate.pick({ phone: true, intention: true, skills: true, homeLat: true, homeLng: true, preferredLanguage: true, payFloorFen: true })
   .partial()
+  .extend({ skills: NO_DEFAULTS.skills, preferredLanguage: NO_DEFAULTS.preferredLanguage })
   .strict()
   .meta({ id: 'MeProfilePatch', example: { intention: 'in_county', skills: ['保洁', '种植'], homeLat: 23.2236, homeLng: 102.8253 } });
 export type ProfilePatch = z.infer<typeof ProfilePatch>;

@@ -37,9 +37,18 @@ export const WorkerCreate = z
   .meta({ id: 'WorkerCreate' });
 export type WorkerCreate = z.infer<typeof WorkerCreate>;
 
+/** The fields with a default on creation, without it: a change names only what changes, and the rest is kept. */
+export const NO_DEFAULTS = {
+  laborCapacity: z.enum(LABOR_CAPACITY).optional(),
+  category: z.enum(CATEGORY).optional(),
+  serviceNeeds: tags.optional(),
+  skills: tags.optional(),
+  preferredLanguage: z.enum(['zh-CN', 'en']).optional(),
+};
+
 export const WorkerPatch = WorkerCreate.omit({ consent: true })
   .partial()
-  .extend({ version: z.number().int().min(1).meta({ description: 'The version you read; a stale one is refused with 409' }) })
+  .extend({ ...NO_DEFAULTS, version: z.number().int().min(1).meta({ description: 'The version you read; a stale one is refused with 409' }) })
   .strict()
   .meta({ id: 'WorkerPatch' });
 export type WorkerPatch = z.infer<typeof WorkerPatch>;

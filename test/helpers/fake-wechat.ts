@@ -6,6 +6,11 @@ export interface FakeWechat {
   sends: Array<{ token: string; body: { touser: string; template_id: string; page: string; data: Record<string, { value: string }> } }>;
   /** openid → errcode WeChat answers for it. */
   refuse: Map<string, number>;
+  /** wx.login codes WeChat knows: code → the person behind it (used once each, as WeChat does). */
+  logins: Map<string, { openid: string; unionid?: string }>;
+  /** Codes of the phone-number button → the number. */
+  phones: Map<string, string>;
+  sessionRequests: Array<Record<string, string>>;
   /** Answer the next send with "access token expired". */
   expireNext(): void;
   close(): Promise<void>;
@@ -15,7 +20,14 @@ export interface FakeWechat {
 export async function fakeWechat(appId: string, secret: string): Promise<FakeWechat> {
   let issued = 0;
   let expire = false;
-  const state = { tokenRequests: [] as FakeWechat['tokenRequests'], sends: [] as FakeWechat['sends'], refuse: new Map<string, number>() };
+  const state = {
+    tokenRequests: [] as FakeWechat['tokenRequests'],
+    sends: [] as FakeWechat['sends'],
+    refuse: new Map<string, number>(),
+    logins: new Map<string, { openid: string; unionid?: string }>(),
+    phones: new Map<string, string>(),
+    sessionRequests: [] as Array<Record<string, string>>,
+  };
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://fake');
     const reply = (body: object) => {
@@ -28,6 +40,26 @@ export async function fakeWechat(appId: string, secret: string): Promise<FakeWec
       if (q.grant_type !== 'client_credential' || q.appid !== appId || q.secret !== secret) return reply({ errcode: 40013, errmsg: 'invalid appid' });
       issued++;
       return reply({ access_token: `token-${issued}`, expires_in: 7200 });
+    }
+    if (url.pathname === '/sns/jscode2session') {
+      const q = Object.fromEntries(url.searchParams);
+      state.sessionRequests.push(q);
+      if (q.appid !== appId || q.secret !== secret || q.grant_type !== 'authorization_code') return reply({ errcode: 40013, errmsg: 'invalid appid' });
+      const who = state.logins.get(q.js_code ?? '');
+      if (!who) return reply({ errcode: 40029, errmsg: 'invalid code' });
+      state.logins.delete(q.js_code!);
+      return reply({ openid: who.openid, session_key: 'not-kept', ...(who.unionid ? { unionid: who.unionid } : {}) });
+    }
+    if (url.pathname === '/wxa/business/getuserphonenumber' && req.method === 'POST') {
+      let raw = '';
+      req.on('data', (c: Buffer) => (raw += c.toString()));
+      req.on('end', () => {
+        if (url.searchParams.get('access_token') !== `token-${issued}`) return reply({ errcode: 40001, errmsg: 'invalid credential' });
+        const phone = state.phones.get((JSON.parse(raw) as { code?: string }).code ?? '');
+        if (!phone) return reply({ errcode: 40029, errmsg: 'invalid code' });
+        return reply({ errcode: 0, errmsg: 'ok', phone_info: { phoneNumber: phone, purePhoneNumber: phone, countryCode: '86' } });
+      });
+      return;
     }
     if (url.pathname === '/cgi-bin/message/subscribe/send' && req.method === 'POST') {
       let raw = '';

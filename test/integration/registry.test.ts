@@ -136,6 +136,9 @@ describe('the real-name register (农村贫困劳动力就业信息表, seed 003
     const stale = await stationA.patch(`/api/v1/workers/${w.id}`, { version: 1, skills: ['保洁'] });
     expect(stale.status).toBe(409);
     expect(stale.body.error.details[0].path).toBe('body.version');
+    // A correction names only what changes: skills, labour capacity, category and language stay as they were.
+    const renamed = await stationA.patch(`/api/v1/workers/${w.id}`, { version: 2, name: '改了名字' });
+    expect(renamed.body).toMatchObject({ version: 3, name: '改了名字', skills: ['砌筑', '电焊'], laborCapacity: 'weak', category: 'lifted' });
   });
 
   it('keeps training history', async () => {
