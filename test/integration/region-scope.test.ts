@@ -221,6 +221,25 @@ describe('a station in county A cannot reach anything in county B', () => {
     'get /api/v1/fairs/{id}/qr.png': { run: (s) => s.get(`/api/v1/fairs/${b.fair}/qr.png`), check: notFound },
     'get /api/v1/fairs/{id}/qr.svg': { run: (s) => s.get(`/api/v1/fairs/${b.fair}/qr.svg`), check: notFound },
     'get /api/v1/fairs/{id}/outcome': { run: (s) => s.get(`/api/v1/fairs/${b.fair}/outcome`), check: notFound },
+    // The mini-program's routes belong to workers' own tokens: a staff token opens none of them.
+    ...Object.fromEntries(
+      (
+        [
+          ['get', '/api/v1/me'], ['patch', '/api/v1/me'], ['post', '/api/v1/me/logout'], ['post', '/api/v1/me/bind'], ['post', '/api/v1/me/phone'],
+          ['get', '/api/v1/me/nearby'], ['get', '/api/v1/me/matches'], ['get', '/api/v1/me/vacancies/{id}'], ['post', '/api/v1/me/vacancies/{id}/apply'],
+          ['get', '/api/v1/me/applications'], ['post', '/api/v1/me/applications/{id}/withdraw'], ['post', '/api/v1/me/applications/{id}/check-in'],
+          ['post', '/api/v1/me/applications/{id}/complete'], ['post', '/api/v1/me/applications/{id}/paid'], ['post', '/api/v1/me/trainings/{id}/enrol'],
+          ['delete', '/api/v1/me/trainings/{id}/enrol'], ['get', '/api/v1/me/fairs'], ['post', '/api/v1/me/fairs/{id}/signup'], ['delete', '/api/v1/me/fairs/{id}/signup'],
+          ['post', '/api/v1/me/fairs/checkin'], ['get', '/api/v1/me/policies'], ['get', '/api/v1/me/subscription'], ['put', '/api/v1/me/subscription'],
+          ['get', '/api/v1/me/subscribe-consents'], ['post', '/api/v1/me/subscribe-consents'],
+        ] as const
+      ).map(([method, path]) => {
+        const concrete = path.replace('{id}', '00000000-0000-0000-0000-000000000000');
+        const run: Case = (s) => (method === 'get' ? s.get(concrete) : method === 'delete' ? s.delete(concrete) : method === 'put' ? s.put(concrete, {}) : method === 'patch' ? s.patch(concrete, {}) : s.post(concrete, {}));
+        return [`${method} ${path}`, { run, check: (r: { status: number; text: string }) => { none(r); expect(r.status).toBe(401); } }];
+      }),
+    ),
+    'post /api/v1/me/login': { run: (s) => s.post('/api/v1/me/login', { code: 'x' }), check: (r) => { none(r); expect([400, 503]).toContain(r.status); } },
     'get /api/v1/workers/{id}/consent': { run: (s) => s.get(`/api/v1/workers/${b.worker}/consent`), check: notFound },
     'post /api/v1/workers/{id}/consent': { run: (s) => s.post(`/api/v1/workers/${b.worker}/consent`, { granted: false }), check: notFound },
     'get /api/v1/audit': { run: (s) => s.get('/api/v1/audit?pageSize=200'), check: refusedOrEmpty },
