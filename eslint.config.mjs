@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'data/**', 'node_modules/**', 'coverage/**', 'src/db/migrations/**', 'web/**'] },
+  { ignores: ['dist/**', 'data/**', 'node_modules/**', 'coverage/**', 'src/db/migrations/**', 'web/**', 'clients/api.d.ts', '.scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,7 +1,6 @@
 import { normalizeInput } from './normalize';
 
 // opencc-js publishes a CommonJS build under its "require" condition but declares its types as ESM only.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const opencc = require('opencc-js/t2cn') as { Converter(o: { from: 'tw' | 'hk'; to: 'cn' }): (text: string) => string };
 const toSimplified = opencc.Converter({ from: 'tw', to: 'cn' });
 
