@@ -4,7 +4,7 @@ import { requestMeta, type Api } from '../http/api';
 import { SubscriptionPut, SubscriptionView } from '../outreach/schemas';
 import { RateLimited, ValidationFailed } from '../shared/errors';
 import * as auth from './auth';
-import { BindBody, CheckinBody, ConsentBody, LoginBody, LoginView, NearbyQuery, PaidBody, PhoneBody, ProfilePatch } from './schemas';
+import { BindBody, CheckinBody, ConsentBody, LoginBody, LoginView, NearbyQuery, PaidBody, PhoneBody, ProfilePatch, SearchQuery } from './schemas';
 import * as me from './service';
 
 const Id = z.object({ id: z.uuid() });
@@ -39,6 +39,7 @@ export function meRoutes(api: Api, ctx: AppContext): void {
 
   api.route({ method: 'get', path: '/me/nearby', summary: 'Gigs and posts within a radius of a point (home by default), nearest first, with distance, position, geohash and reasons; or, with cluster, counts per geohash cell', tags, auth: 'worker', query: NearbyQuery, response: Json, handler: ({ me: m, query, koa }) => me.nearby(ctx, who(m), query, koa.state.t) });
   api.route({ method: 'get', path: '/me/matches', summary: 'The best jobs, gigs or trainings for me, with reasons', tags, auth: 'worker', query: z.object({ kind: z.enum(['jobs', 'gigs', 'training']).default('jobs') }).strict(), response: Json, handler: ({ me: m, query, koa }) => me.matches(ctx, who(m), query.kind, koa.state.t) });
+  api.route({ method: 'get', path: '/me/search', summary: 'Search the open posts of my prefecture by words (Chinese is cut into words)', tags, auth: 'worker', query: SearchQuery, response: Json, handler: ({ me: m, query, koa }) => me.search(ctx, who(m), query, koa.state.t) });
   api.route({ method: 'get', path: '/me/vacancies/:id', summary: 'One open post', tags, auth: 'worker', params: Id, response: Json, handler: ({ params, koa }) => me.vacancy(ctx, params.id, koa.state.t) });
   api.route({ method: 'post', path: '/me/vacancies/:id/apply', summary: 'Apply in one tap', tags, auth: 'worker', params: Id, response: Json, handler: ({ me: m, params, koa }) => me.apply(ctx, who(m), params.id, meta(koa)) });
   api.route({ method: 'get', path: '/me/applications', summary: 'My applications and their status', tags, auth: 'worker', response: Json, handler: ({ me: m }) => me.myApplications(ctx, who(m)) });

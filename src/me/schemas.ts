@@ -40,6 +40,15 @@ export const NearbyQuery = z
   .strict();
 export type NearbyQuery = z.infer<typeof NearbyQuery>;
 
+export const SearchQuery = z
+  .object({
+    q: z.string().trim().min(1).max(50).meta({ example: '保洁 日结' }),
+    kind: z.enum(['gig', 'regular', 'seasonal', 'public_welfare', 'workshop', 'work_relief']).optional(),
+    page: z.coerce.number().int().min(1).max(1000).default(1),
+    pageSize: z.coerce.number().int().min(1).max(50).default(20),
+  })
+  .strict();
+
 export const PaidBody = z
   .object({ paid: z.boolean(), amountFen: z.number().int().min(0).max(10_000_000).optional().meta({ description: 'With paid=false: how much is owed' }) })
   .strict()

@@ -8,6 +8,7 @@ import { cancelSignup, checkIn, fairByCode, fairsForWorker, signUp, signupsOf, b
 import * as apps from '../market/applications';
 import { distanceKm, matchesFor, payText, scoreVacancy } from '../market/matching';
 import { cancelEnrolment, enrol } from '../market/trainings';
+import { listVacancies } from '../market/vacancies';
 import { getSubscription, putSubscription } from '../outreach/service';
 import type { SubscriptionPut } from '../outreach/schemas';
 import { checklistFor } from '../policies/service';
@@ -132,6 +133,16 @@ export async function matches(ctx: AppContext, workerId: string, kind: 'jobs' | 
   const w = await person(ctx, workerId);
   const found = await matchesFor(ctx, w, { kind: kind === 'gigs' ? 'gig' : kind === 'training' ? 'training' : undefined, jobsOnly: kind === 'jobs', limit: 20 }, t);
   return { items: found.map((m) => ({ type: m.type, id: m.id, title: m.title, kind: m.kind, score: m.score, distanceKm: m.distanceKm ?? null, reasons: m.reasons })) };
+}
+
+/** Words typed in the search box, over the open posts of the person's prefecture (Chinese cut into words). */
+export async function search(ctx: AppContext, workerId: string, q: { q: string; kind?: 'gig' | 'regular' | 'seasonal' | 'public_welfare' | 'workshop' | 'work_relief'; page: number; pageSize: number }, t: TFunction) {
+  const w = await person(ctx, workerId);
+  const found = await listVacancies(ctx, await chatActor(ctx), { regionCode: w.regionCode.slice(0, 4), status: 'open', q: q.q, kind: q.kind, page: q.page, pageSize: q.pageSize });
+  return {
+    ...found,
+    items: found.items.map((v) => ({ id: v.id, kind: v.kind, title: v.title, employer: v.employerName, pay: payText(t, v), lat: v.lat, lng: v.lng, distanceKm: w.homeLat != null && w.homeLng != null && v.lat != null && v.lng != null ? Math.round(distanceKm(w.homeLat, w.homeLng, v.lat, v.lng) * 10) / 10 : null })),
+  };
 }
 
 /** One open post, as a person may read it. */

@@ -193,11 +193,51 @@ describe('the mini-program API for workers (/api/v1/me)', () => {
       expect(res.text).not.toContain('乙某');
     }
     expect((await a.api.post(`/api/v1/me/applications/${bApp}/paid`, { paid: false })).status).toBe(404);
+    // B's enrolment and B's fair sign-up cannot be cancelled from A's token.
+    const session = (await station.post('/api/v1/trainings', { kind: 'upskilling', title: '隔离测试培训', provider: '县职校', regionCode: REGIONS.countyA.code, startDate: '2026-06-20', endDate: '2026-06-25', capacity: 5 })).body.id;
+    await b.api.post(`/api/v1/me/trainings/${session}/enrol`);
+    expect((await a.api.delete(`/api/v1/me/trainings/${session}/enrol`)).status).toBe(404);
+    const fair = (await station.post('/api/v1/fairs', { kind: 'on_site', title: '隔离测试招聘会', startsAt: '2026-06-20T01:00:00Z', endsAt: '2026-06-20T05:00:00Z', address: '广场', audience: { regionCode: REGIONS.countyA.code } })).body;
+    await station.post(`/api/v1/fairs/${fair.id}/announce`);
+    await b.api.post(`/api/v1/me/fairs/${fair.id}/signup`);
+    expect((await a.api.delete(`/api/v1/me/fairs/${fair.id}/signup`)).status).toBe(404);
+    expect((await station.get(`/api/v1/fairs/${fair.id}`)).body.counts.signedUp).toBe(1);
     expect((await a.api.get('/api/v1/me/applications')).body.items).toEqual([]);
     expect((await a.api.get('/api/v1/me')).body.id).toBe(a.id);
     expect((await b.api.get('/api/v1/me/applications')).body.items).toEqual([expect.objectContaining({ id: bApp, status: 'accepted' })]);
     const [bRow] = await h.ctx.db.select().from(workers).where(eq(workers.id, b.id));
     expect(bRow!.name).toBe('乙某');
+  });
+
+  it('searches by words, enrols in a training, signs up and checks in at a fair, and shows the policy checklist', async () => {
+    const e = await verifiedEmployer(station, { name: '搜索测试雇主' });
+    await station.post('/api/v1/vacancies', { employerId: e.id, kind: 'regular', title: '酒店客房服务员', description: '包吃住', regionCode: REGIONS.countyA.code, ...north(2), payMinFen: 300000, payMaxFen: 350000, payUnit: 'month', headcount: 3 });
+    const { id, api } = await boundWorker('什么都试的人', 'openid-everything');
+    const found = await api.get(`/api/v1/me/search?q=${encodeURIComponent('客房服务员')}`);
+    expect(found.body.items.map((v: { title: string }) => v.title)).toContain('酒店客房服务员');
+    expect(found.body.items[0]).toMatchObject({ employer: '搜索测试雇主', distanceKm: 2 });
+
+    const session = (
+      await station.post('/api/v1/trainings', { kind: 'upskilling', title: '客房服务培训', provider: '县职校', regionCode: REGIONS.countyA.code, startDate: '2026-06-10', endDate: '2026-06-15', capacity: 10 })
+    ).body.id;
+    expect((await api.post(`/api/v1/me/trainings/${session}/enrol`)).status).toBe(201);
+    expect((await api.delete(`/api/v1/me/trainings/${session}/enrol`)).status).toBe(200);
+
+    const fair = (
+      await station.post('/api/v1/fairs', { kind: 'on_site', title: '小程序报名的招聘会', startsAt: '2026-06-01T03:00:00Z', endsAt: '2026-06-01T07:00:00Z', address: '南沙镇文化广场', audience: { regionCode: REGIONS.countyA.code } })
+    ).body;
+    await station.post(`/api/v1/fairs/${fair.id}/announce`);
+    expect((await api.get('/api/v1/me/fairs')).body.items).toEqual([expect.objectContaining({ id: fair.id, mine: null })]);
+    expect((await api.post(`/api/v1/me/fairs/${fair.id}/signup`)).body.status).toBe('signed_up');
+    expect((await api.post('/api/v1/me/fairs/checkin', { code: fair.checkinCode })).body.checkedInAt).not.toBeNull();
+    expect((await api.get('/api/v1/me/fairs')).body.items[0].mine).toBe('checked_in');
+    expect((await api.post('/api/v1/me/fairs/checkin', { code: 'ZZZZZZ' })).status).toBe(404);
+
+    const checklist = await api.get('/api/v1/me/policies');
+    expect(checklist.status).toBe(200);
+    expect(Array.isArray(checklist.body.eligible)).toBe(true);
+    const [w] = await h.ctx.db.select().from(workers).where(eq(workers.id, id));
+    expect(w!.name).toBe('什么都试的人');
   });
 
   it('limits requests per token with Retry-After', async () => {

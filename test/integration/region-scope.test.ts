@@ -226,7 +226,7 @@ describe('a station in county A cannot reach anything in county B', () => {
       (
         [
           ['get', '/api/v1/me'], ['patch', '/api/v1/me'], ['post', '/api/v1/me/logout'], ['post', '/api/v1/me/bind'], ['post', '/api/v1/me/phone'],
-          ['get', '/api/v1/me/nearby'], ['get', '/api/v1/me/matches'], ['get', '/api/v1/me/vacancies/{id}'], ['post', '/api/v1/me/vacancies/{id}/apply'],
+          ['get', '/api/v1/me/nearby'], ['get', '/api/v1/me/search'], ['get', '/api/v1/me/matches'], ['get', '/api/v1/me/vacancies/{id}'], ['post', '/api/v1/me/vacancies/{id}/apply'],
           ['get', '/api/v1/me/applications'], ['post', '/api/v1/me/applications/{id}/withdraw'], ['post', '/api/v1/me/applications/{id}/check-in'],
           ['post', '/api/v1/me/applications/{id}/complete'], ['post', '/api/v1/me/applications/{id}/paid'], ['post', '/api/v1/me/trainings/{id}/enrol'],
           ['delete', '/api/v1/me/trainings/{id}/enrol'], ['get', '/api/v1/me/fairs'], ['post', '/api/v1/me/fairs/{id}/signup'], ['delete', '/api/v1/me/fairs/{id}/signup'],
