@@ -16,6 +16,13 @@ export const queueDefinitions = {
       'rain-dew-graduations': z.object({}).strict(),
     },
   },
+  /** Monitoring: the month just ended is closed into snapshots that never change. */
+  monitoring: {
+    concurrency: 1,
+    jobs: {
+      'close-month': z.object({}).strict(),
+    },
+  },
   /** The odd-job market's clocks: posts past their date, gig pay past due. */
   market: {
     concurrency: 1,
@@ -97,6 +104,7 @@ export const schedules: ReadonlyArray<{ id: string; queue: QueueName; job: strin
   { id: 'purge-sessions-hourly', queue: 'maintenance', job: 'purge-sessions', pattern: '17 * * * *', tz: 'Asia/Shanghai' },
   { id: 'anonymise-departed-daily', queue: 'maintenance', job: 'anonymise-departed', pattern: '30 3 * * *', tz: 'Asia/Shanghai' },
   { id: 'rain-dew-graduations-daily', queue: 'maintenance', job: 'rain-dew-graduations', pattern: '20 0 * * *', tz: 'Asia/Shanghai' },
+  { id: 'close-month', queue: 'monitoring', job: 'close-month', pattern: '0 2 1 * *', tz: 'Asia/Shanghai' },
   { id: 'expire-vacancies', queue: 'market', job: 'expire-vacancies', pattern: '*/10 * * * *', tz: 'Asia/Shanghai' },
   { id: 'fairs-clock', queue: 'market', job: 'fairs-clock', pattern: '* * * * *', tz: 'Asia/Shanghai' },
   { id: 'wage-overdue', queue: 'market', job: 'wage-overdue', pattern: '5 * * * *', tz: 'Asia/Shanghai' },

@@ -11,6 +11,7 @@ import { executeImport } from '../src/registry/import/service';
 import { openOverdueWageCases } from '../src/market/applications';
 import { expireVacancies } from '../src/market/vacancies';
 import { fairsClock } from '../src/fairs/service';
+import { closePreviousMonth } from '../src/monitoring/service';
 import type { AppContext } from '../src/context';
 import type { JobName, JobPayload, QueueName } from './definitions';
 
@@ -36,6 +37,9 @@ export const handlers: HandlerMap = {
       for (let n = await graduateDue(ctx.db, ctx.clock.now()); n > 0; n = await graduateDue(ctx.db, ctx.clock.now())) total += n;
       return { graduated: total };
     },
+  },
+  monitoring: {
+    'close-month': async (_p, ctx) => closePreviousMonth(ctx),
   },
   market: {
     'expire-vacancies': async (_p, ctx) => ({ expired: await expireVacancies(ctx) }),

@@ -24,6 +24,7 @@ import { rainDewRoutes } from './rain-dew/routes';
 import { checkinPage, fairRoutes } from './fairs/routes';
 import { workerRealm } from './me/auth';
 import { meRoutes } from './me/routes';
+import { monitoringRoutes } from './monitoring/routes';
 
 /** Every REST resource, mounted once; the OpenAPI document is built from the same calls. */
 export function buildApi(ctx: AppContext): Api {
@@ -42,6 +43,7 @@ export function buildApi(ctx: AppContext): Api {
   rainDewRoutes(api, ctx);
   fairRoutes(api, ctx);
   meRoutes(api, ctx);
+  monitoringRoutes(api, ctx);
   return api;
 }
 

@@ -143,7 +143,7 @@ export async function move(ctx: Ctx & Pick<AppContext, 'queues'>, actor: Actor, 
         ctx,
         actor,
         a!.workerId,
-        { employerName: employer!.name, place: v.address ?? null, placeRegionCode: v.regionCode, startDate: input.startDate ?? shanghaiDate(now), monthlyIncomeFen: monthly ?? null },
+        { employerName: employer!.name, place: v.address ?? null, placeRegionCode: v.regionCode, kind: v.kind, startDate: input.startDate ?? shanghaiDate(now), monthlyIncomeFen: monthly ?? null },
         { ...meta, source: 'market' },
         steps,
       );

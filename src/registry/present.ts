@@ -8,6 +8,7 @@ export function presentEmployment(r: EmploymentRecord) {
     employerName: r.employerName,
     place: r.place,
     placeRegionCode: r.placeRegionCode,
+    kind: r.kind,
     startDate: r.startDate,
     endDate: r.endDate,
     monthlyIncomeFen: r.monthlyIncomeFen,

@@ -25,6 +25,7 @@ import {
   workers,
 } from '../db/schema';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
+import { shanghaiDate } from '../shared/time';
 
 type Meta = { requestId?: string; ip?: string };
 
@@ -40,7 +41,7 @@ export async function markLeft(ctx: Pick<AppContext, 'db' | 'clock'>, actor: Act
   const w = await scoped(ctx.db, actor, id);
   if (w.status === 'left') throw new Conflict('already left', [{ path: 'worker', message: 'errors:detail.retention.already_left' }]);
   const now = ctx.clock.now();
-  await ctx.db.update(workers).set({ status: 'left', updatedAt: now, lastActivityAt: now, version: sql`${workers.version} + 1` }).where(eq(workers.id, id));
+  await ctx.db.update(workers).set({ status: 'left', leftOn: shanghaiDate(now), updatedAt: now, lastActivityAt: now, version: sql`${workers.version} + 1` }).where(eq(workers.id, id));
   await ctx.db.update(followUps).set({ status: 'stopped', stopReason: 'left', updatedAt: now }).where(and(eq(followUps.workerId, id), eq(followUps.status, 'active')));
   await recordAudit(ctx.db, { actorId: actor.accountId, action: 'worker.leave', entity: 'worker', entityId: id, regionCode: w.regionCode, details: { reason }, ...meta });
   return { id, status: 'left' as const };

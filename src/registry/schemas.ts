@@ -59,6 +59,7 @@ export const EmploymentView = z
     employerName: z.string().nullable(),
     place: z.string().nullable(),
     placeRegionCode: z.string().nullable(),
+    kind: z.string().nullable(),
     startDate: z.string(),
     endDate: z.string().nullable(),
     monthlyIncomeFen: z.number().int().nullable(),
@@ -132,6 +133,7 @@ export const EmploymentStart = z
     employerName: text(100).min(1),
     place: text(100).nullish().meta({ description: '就业地点, e.g. 浙江省宁波市' }),
     placeRegionCode: RegionCode.nullish(),
+    kind: z.enum(['regular', 'gig', 'seasonal', 'public_welfare', 'workshop', 'work_relief', 'self_employed']).nullish().meta({ description: 'public_welfare 公益性岗位, workshop 就业帮扶车间, work_relief 以工代赈, self_employed 自主创业 …; counted apart in the monthly figures' }),
     startDate: isoDate,
     monthlyIncomeFen: fen.nullish(),
   })

@@ -243,6 +243,7 @@ export async function startEmploymentIn(
       employerName: input.employerName,
       place: input.place ?? null,
       placeRegionCode: input.placeRegionCode ?? null,
+      kind: input.kind ?? null,
       startDate: input.startDate,
       monthlyIncomeFen: input.monthlyIncomeFen ?? null,
       source: meta.source ?? 'station',

@@ -239,6 +239,8 @@ describe('a station in county A cannot reach anything in county B', () => {
         return [`${method} ${path}`, { run, check: (r: { status: number; text: string }) => { none(r); expect(r.status).toBe(401); } }];
       }),
     ),
+    'get /api/v1/monitoring/figures': { run: (s) => s.get(`/api/v1/monitoring/figures?regionCode=${REGIONS.countyB.code}`), check: notFound },
+    'get /api/v1/monitoring/trend': { run: (s) => s.get(`/api/v1/monitoring/trend?regionCode=${REGIONS.countyB.code}`), check: notFound },
     'post /api/v1/me/login': { run: (s) => s.post('/api/v1/me/login', { code: 'x' }), check: (r) => { none(r); expect([400, 503]).toContain(r.status); } },
     'get /api/v1/workers/{id}/consent': { run: (s) => s.get(`/api/v1/workers/${b.worker}/consent`), check: notFound },
     'post /api/v1/workers/{id}/consent': { run: (s) => s.post(`/api/v1/workers/${b.worker}/consent`, { granted: false }), check: notFound },

@@ -10,3 +10,4 @@ export * from './policies';
 export * from './rain-dew';
 export * from './fairs';
 export * from './me';
+export * from './monitoring';

@@ -15,6 +15,8 @@ export const sexEnum = pgEnum('sex', ['male', 'female']);
 /** 就业意向: 县内 / 县外 */
 export const workIntention = pgEnum('work_intention', ['in_county', 'out_of_county']);
 export const recordSource = pgEnum('record_source', ['import', 'station', 'self_report', 'market']);
+/** What kind of work a job is, for the monthly figures: 公益性岗位, 就业帮扶车间, 以工代赈, or an ordinary job. */
+export const jobKind = pgEnum('job_kind', ['regular', 'gig', 'seasonal', 'public_welfare', 'workshop', 'work_relief', 'self_employed']);
 export const workerStatus = pgEnum('worker_status', ['active', 'left']);
 
 /** 户: one household, with the relocation flag the seeds count separately (易地搬迁). */
@@ -73,6 +75,8 @@ export const workers = pgTable(
     /** The least pay the person will take, per month in fen; matching leaves out what pays less. */
     payFloorFen: integer('pay_floor_fen'),
     status: workerStatus('status').notNull().default('active'),
+    /** The day the person left the programme (counted in the register's figures until then). */
+    leftOn: date('left_on', { mode: 'string' }),
     /** Hash of the imported fields, so a re-import of the same row is recognised as unchanged. */
     contentHash: text('content_hash'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -108,6 +112,8 @@ export const employmentRecords = pgTable(
     /** 就业地点 as written on the form, e.g. 云南省红河州元阳县 */
     place: text('place'),
     placeRegionCode: text('place_region_code'),
+    /** Unknown for records that do not say (imports of the old form). */
+    kind: jobKind('kind'),
     startDate: date('start_date', { mode: 'string' }).notNull(),
     endDate: date('end_date', { mode: 'string' }),
     monthlyIncomeFen: integer('monthly_income_fen'),

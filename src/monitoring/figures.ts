@@ -1,0 +1,174 @@
+import { sql } from 'drizzle-orm';
+import { rowsOf, type Db } from '../db/client';
+
+/**
+ * The monthly figures of employment monitoring (监测调度, seed 000 national §3.2, seed 001 §3.2), per
+ * region and category, read from the dated records as they stood on the month's last day, so any past
+ * month can be computed again and gives the same answer.
+ */
+export interface Figures {
+  /** People on the register that day (registered by then, not yet left). */
+  registered: number;
+  /** 务工规模: of them, in work that day. */
+  employed: number;
+  outOfProvince: number;
+  /** Out of their county (in or out of the province). */
+  outOfCounty: number;
+  /** In their own county. */
+  local: number;
+  /** In work whose place was not recorded. */
+  placeUnknown: number;
+  publicWelfare: number;
+  workshop: number;
+  workRelief: number;
+  /** 务工收入: average and median monthly income of those in work with a recorded income, in fen. */
+  incomeAvgFen: number | null;
+  incomeMedianFen: number | null;
+  /** Households with someone able to work and nobody in work that day (零就业家庭). */
+  zeroEmploymentHouseholds: number;
+  /** People whose training started in the month. */
+  trained: number;
+}
+
+export const FIGURE_KEYS = ['registered', 'employed', 'outOfProvince', 'outOfCounty', 'local', 'placeUnknown', 'publicWelfare', 'workshop', 'workRelief', 'incomeAvgFen', 'incomeMedianFen', 'zeroEmploymentHouseholds', 'trained'] as const;
+
+export interface RegionFigures {
+  regionCode: string;
+  /** A category (lifted, monitored, low_income) or `all`. */
+  category: string;
+  figures: Figures;
+}
+
+/** First and last day of a month given as YYYY-MM, and the first day of the next one. */
+export function monthBounds(month: string): { first: string; last: string; next: string } {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const first = new Date(Date.UTC(y, m - 1, 1));
+  const next = new Date(Date.UTC(y, m, 1));
+  const last = new Date(next.getTime() - 86400_000);
+  const iso = (d: Date) => d.toISOString().slice(0, 10);
+  return { first: iso(first), last: iso(last), next: iso(next) };
+}
+
+/** YYYY-MM moved by n months. */
+export function addMonths(month: string, n: number): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const d = new Date(Date.UTC(y, m - 1 + n, 1));
+  return d.toISOString().slice(0, 7);
+}
+
+const empty = (): Figures => ({
+  registered: 0,
+  employed: 0,
+  outOfProvince: 0,
+  outOfCounty: 0,
+  local: 0,
+  placeUnknown: 0,
+  publicWelfare: 0,
+  workshop: 0,
+  workRelief: 0,
+  incomeAvgFen: null,
+  incomeMedianFen: null,
+  zeroEmploymentHouseholds: 0,
+  trained: 0,
+});
+
+/**
+ * One month's figures for every region `digits` long under `root` (e.g. every county of a province),
+ * each for all people and for each category, in a few grouped statements over the whole subtree.
+ */
+export async function computeFigures(db: Db, root: string, digits: number, month: string): Promise<RegionFigures[]> {
+  const { first, last, next } = monthBounds(month);
+  const people = rowsOf<Record<string, unknown>>(
+    await db.execute(sql`
+      with w as (
+        select id, region_code, left(region_code, ${digits}) as region, category::text as category
+        from workers
+        where region_code like ${`${root}%`}
+          and created_at < (${next}::date)::timestamp at time zone 'Asia/Shanghai'
+          and (left_on is null or left_on > ${last}::date)
+      ),
+      j as (
+        select distinct on (e.worker_id) e.worker_id, e.place_region_code, e.kind::text as kind, e.monthly_income_fen
+        from employment_records e
+        join w on w.id = e.worker_id
+        where e.start_date <= ${last}::date and (e.end_date is null or e.end_date >= ${last}::date)
+        order by e.worker_id, e.start_date desc
+      ),
+      t as (
+        select distinct tr.worker_id from training_records tr join w on w.id = tr.worker_id
+        where tr.start_date >= ${first}::date and tr.start_date <= ${last}::date
+      )
+      select w.region, coalesce(w.category, 'all') as category, grouping(w.category) as all_categories,
+        count(*)::int as registered,
+        count(j.worker_id)::int as employed,
+        count(*) filter (where j.place_region_code is not null and left(j.place_region_code, 2) <> left(w.region_code, 2))::int as out_of_province,
+        count(*) filter (where j.place_region_code is not null and left(j.place_region_code, 6) <> left(w.region_code, 6))::int as out_of_county,
+        count(*) filter (where j.place_region_code is not null and left(j.place_region_code, 6) = left(w.region_code, 6))::int as local,
+        count(*) filter (where j.worker_id is not null and j.place_region_code is null)::int as place_unknown,
+        count(*) filter (where j.kind = 'public_welfare')::int as public_welfare,
+        count(*) filter (where j.kind = 'workshop')::int as workshop,
+        count(*) filter (where j.kind = 'work_relief')::int as work_relief,
+        round(avg(j.monthly_income_fen))::int as income_avg,
+        round(percentile_cont(0.5) within group (order by j.monthly_income_fen))::int as income_median,
+        count(t.worker_id)::int as trained
+      from w
+      left join j on j.worker_id = w.id
+      left join t on t.worker_id = w.id
+      group by grouping sets ((w.region, w.category), (w.region))`),
+  );
+  // 零就业家庭: a household with someone able to work on the register that day and nobody of it in work.
+  const households = rowsOf<{ region: string; category: string; n: number }>(
+    await db.execute(sql`
+      with members as (
+        select w.household_id, left(h.region_code, ${digits}) as region,
+          bool_or(w.labor_capacity <> 'none') as can_work,
+          bool_or(exists (select 1 from employment_records e where e.worker_id = w.id and e.start_date <= ${last}::date and (e.end_date is null or e.end_date >= ${last}::date))) as someone_works,
+          min(w.category::text) as category
+        from workers w join households h on h.id = w.household_id
+        where h.region_code like ${`${root}%`}
+          and w.created_at < (${next}::date)::timestamp at time zone 'Asia/Shanghai'
+          and (w.left_on is null or w.left_on > ${last}::date)
+        group by w.household_id, h.region_code
+      )
+      select region, coalesce(category, 'all') as category, count(*)::int as n
+      from members where can_work and not someone_works
+      group by grouping sets ((region, category), (region))`),
+  );
+  const out = new Map<string, RegionFigures>();
+  const at = (region: string, category: string) => {
+    const key = `${region}|${category}`;
+    let r = out.get(key);
+    if (!r) {
+      r = { regionCode: region, category, figures: empty() };
+      out.set(key, r);
+    }
+    return r;
+  };
+  for (const p of people) {
+    const category = Number(p.all_categories) === 1 ? 'all' : String(p.category);
+    const f = at(String(p.region), category).figures;
+    f.registered = Number(p.registered);
+    f.employed = Number(p.employed);
+    f.outOfProvince = Number(p.out_of_province);
+    f.outOfCounty = Number(p.out_of_county);
+    f.local = Number(p.local);
+    f.placeUnknown = Number(p.place_unknown);
+    f.publicWelfare = Number(p.public_welfare);
+    f.workshop = Number(p.workshop);
+    f.workRelief = Number(p.work_relief);
+    f.incomeAvgFen = p.income_avg === null ? null : Number(p.income_avg);
+    f.incomeMedianFen = p.income_median === null ? null : Number(p.income_median);
+    f.trained = Number(p.trained);
+  }
+  for (const hh of households) {
+    // A household counts under the category its members share (the first, when they differ) and under all.
+    at(hh.region, hh.category === 'all' ? 'all' : hh.category).figures.zeroEmploymentHouseholds = Number(hh.n);
+  }
+  return [...out.values()].sort((a, b) => a.regionCode.localeCompare(b.regionCode) || (a.category === 'all' ? -1 : b.category === 'all' ? 1 : a.category.localeCompare(b.category)));
+}
+
+/** Change in per cent from `before` to `now` (one decimal), or null when there is nothing to compare. */
+export function change(now: number | null, before: number | null): number | null {
+  if (now === null || before === null || before === 0) return null;
+  return Math.round(((now - before) / before) * 1000) / 10;
+}

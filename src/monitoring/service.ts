@@ -1,0 +1,115 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import { inScope, type Actor } from '../access/actor';
+import type { AppContext } from '../context';
+import type { Db } from '../db/client';
+import { monitoringSnapshots, regions } from '../db/schema';
+import { NotFound, ValidationFailed } from '../shared/errors';
+import { shanghaiDate } from '../shared/time';
+import { addMonths, change, computeFigures, FIGURE_KEYS, type Figures, type RegionFigures } from './figures';
+
+type Ctx = Pick<AppContext, 'db' | 'clock' | 'config'>;
+
+/** The month in progress, Asia/Shanghai (YYYY-MM). */
+export function currentMonth(now: Date): string {
+  return shanghaiDate(now).slice(0, 7);
+}
+
+/** Region code lengths from a root down to counties (2 → 4 → 6), then townships and villages. */
+function childDigits(code: string): number {
+  return code.length < 6 ? code.length + 2 : code.length === 6 ? 9 : 12;
+}
+
+/**
+ * A month's figures for the regions `digits` long under `root`: the closed snapshot when the month is
+ * closed, otherwise computed now from the records.
+ */
+async function figuresOf(db: Db, root: string, digits: number, month: string): Promise<{ rows: RegionFigures[]; closed: boolean }> {
+  const stored = await db
+    .select()
+    .from(monitoringSnapshots)
+    .where(and(eq(monitoringSnapshots.month, month)));
+  const wanted = stored.filter((s) => s.regionCode.startsWith(root) && s.regionCode.length === digits);
+  if (wanted.length) return { rows: wanted.map((s) => ({ regionCode: s.regionCode, category: s.category, figures: s.figures as unknown as Figures })), closed: true };
+  return { rows: await computeFigures(db, root, digits, month), closed: false };
+}
+
+/**
+ * Closes a month: its figures for the deployment's region and every level below it down to counties are
+ * written once and never changed. Run by the monthly job for the month just ended; closing twice is a no-op.
+ */
+export async function closeMonth(ctx: Pick<AppContext, 'db' | 'clock' | 'config'>, month: string): Promise<number> {
+  const root = ctx.config.regionRoot;
+  let written = 0;
+  for (let digits = root.length; digits <= 6; digits += 2) {
+    const rows = await computeFigures(ctx.db, root, digits, month);
+    if (!rows.length) continue;
+    const made = await ctx.db
+      .insert(monitoringSnapshots)
+      .values(rows.map((r) => ({ month, regionCode: r.regionCode, category: r.category, figures: r.figures as unknown as Record<string, number | null>, closedAt: ctx.clock.now() })))
+      .onConflictDoNothing()
+      .returning({ month: monitoringSnapshots.month });
+    written += made.length;
+  }
+  return written;
+}
+
+/** The monthly job: closes the month that has just ended (in Beijing time). */
+export async function closePreviousMonth(ctx: Pick<AppContext, 'db' | 'clock' | 'config'>): Promise<{ month: string; written: number }> {
+  const month = addMonths(currentMonth(ctx.clock.now()), -1);
+  return { month, written: await closeMonth(ctx, month) };
+}
+
+const pick = (rows: RegionFigures[], region: string, category: string) => rows.find((r) => r.regionCode === region && r.category === category)?.figures;
+
+/**
+ * The figures of a region and of the regions one level below it for a month, each for all people and
+ * per category, with 同比 (same month a year before) and 环比 (the month before) in per cent. When the
+ * month before was closed and its records have changed since, the note says by how much.
+ */
+export async function figures(ctx: Ctx, actor: Actor, q: { regionCode?: string; month?: string; category?: string }) {
+  const region = q.regionCode ?? actor.regionCode;
+  if (!inScope(actor, region)) throw new NotFound('region', region);
+  const month = q.month ?? currentMonth(ctx.clock.now());
+  if (month > currentMonth(ctx.clock.now())) throw new ValidationFailed('future month', [{ path: 'query.month', message: 'errors:detail.monitoring.future_month' }]);
+  const digits = childDigits(region);
+  const load = async (m: string) => {
+    const [self, children] = await Promise.all([figuresOf(ctx.db, region, region.length, m), digits <= 12 ? figuresOf(ctx.db, region, digits, m) : Promise.resolve({ rows: [], closed: true })]);
+    return { rows: [...self.rows, ...children.rows], closed: self.closed };
+  };
+  const [now, prev, lastYear] = await Promise.all([load(month), load(addMonths(month, -1)), load(addMonths(month, -12))]);
+  const codes = [...new Set(now.rows.map((r) => r.regionCode))];
+  const names = new Map(codes.length ? (await ctx.db.select({ code: regions.code, name: regions.name }).from(regions).where(inArray(regions.code, codes))).map((r) => [r.code, r.name]) : []);
+  const notes: string[] = [];
+  if (prev.closed) {
+    const redo = await computeFigures(ctx.db, region, region.length, addMonths(month, -1));
+    const was = pick(prev.rows, region, 'all');
+    const is = pick(redo, region, 'all');
+    if (was && is && (was.employed !== is.employed || was.registered !== is.registered)) {
+      notes.push(`corrected:${addMonths(month, -1)}:employed:${was.employed}->${is.employed}:registered:${was.registered}->${is.registered}`);
+    }
+  }
+  const items = now.rows
+    .filter((r) => !q.category || r.category === q.category || r.category === 'all')
+    .map((r) => {
+      const before = pick(prev.rows, r.regionCode, r.category);
+      const yearAgo = pick(lastYear.rows, r.regionCode, r.category);
+      const delta = (base: Figures | undefined) => Object.fromEntries(FIGURE_KEYS.map((k) => [k, base ? change(r.figures[k], base[k]) : null]));
+      return { regionCode: r.regionCode, name: names.get(r.regionCode) ?? null, category: r.category, figures: r.figures, mom: delta(before), yoy: delta(yearAgo) };
+    });
+  return { month, regionCode: region, closed: now.closed, notes, items };
+}
+
+/** Employment scale and income of one region over the last `months` months, oldest first (the bulletin's chart). */
+export async function trend(ctx: Ctx, actor: Actor, q: { regionCode?: string; months: number; month?: string }) {
+  const region = q.regionCode ?? actor.regionCode;
+  if (!inScope(actor, region)) throw new NotFound('region', region);
+  const end = q.month ?? currentMonth(ctx.clock.now());
+  const months = Array.from({ length: q.months }, (_, i) => addMonths(end, i - q.months + 1));
+  const points = [];
+  for (const m of months) {
+    const { rows } = await figuresOf(ctx.db, region, region.length, m);
+    const f = pick(rows, region, 'all');
+    points.push({ month: m, employed: f?.employed ?? 0, registered: f?.registered ?? 0, incomeAvgFen: f?.incomeAvgFen ?? null, incomeMedianFen: f?.incomeMedianFen ?? null });
+  }
+  return { regionCode: region, points };
+}

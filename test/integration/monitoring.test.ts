@@ -1,0 +1,111 @@
+import { eq, sql } from 'drizzle-orm';
+import { employmentRecords, households, monitoringSnapshots, trainingRecords, workers } from '../../src/db/schema';
+import { closeMonth } from '../../src/monitoring/service';
+import { ManualClock } from '../../src/shared/clock';
+import { appOf, signIn, type Staff } from '../helpers/api';
+import { REGIONS, seedRegions, workerInput } from '../helpers/factories';
+import { createHarness, type Harness } from '../helpers/harness';
+
+/**
+ * Seed 000 national §3.2 and seed 001 §3.2: employment scale (务工规模) and income (务工收入) month by month,
+ * 同比 and 环比. A synthetic county over fourteen months, every figure worked out by hand below.
+ */
+describe('monitoring figures, month by month from the dated records', () => {
+  let h: Harness;
+  let county: Staff;
+  const clock = new ManualClock('2026-11-15T04:00:00Z');
+  const p: Record<string, string> = {};
+
+  beforeAll(async () => {
+    h = await createHarness({ clock });
+    await seedRegions(h.ctx.db);
+    county = await signIn(h, appOf(h), { role: 'county', regionCode: REGIONS.countyA.code });
+    const make = async (name: string, over: Record<string, unknown> = {}) => (await county.post('/api/v1/workers', workerInput({ name, skills: [], ...over }))).body.id as string;
+    p.one = await make('一号');
+    p.two = await make('二号');
+    p.three = await make('三号');
+    p.four = await make('四号', { category: 'monitored', monitoringType: 'unstable' });
+    p.five = await make('五号');
+    // Registered long ago, except five (June 2026).
+    await h.ctx.db.update(workers).set({ createdAt: new Date('2025-08-01T00:00:00Z') }).where(sql`${workers.id} in (${p.one}, ${p.two}, ${p.three}, ${p.four})`);
+    await h.ctx.db.update(workers).set({ createdAt: new Date('2026-06-01T02:00:00Z') }).where(eq(workers.id, p.five));
+    // Two and four share a household, both able to work.
+    const [hh] = await h.ctx.db.insert(households).values({ regionCode: REGIONS.villageA.code }).returning();
+    await h.ctx.db.update(workers).set({ householdId: hh!.id }).where(sql`${workers.id} in (${p.two}, ${p.four})`);
+    const job = (workerId: string, startDate: string, endDate: string | null, placeRegionCode: string | null, monthlyIncomeFen: number | null, kind: 'public_welfare' | 'workshop' | null = null) =>
+      ({ workerId, startDate, endDate, placeRegionCode, monthlyIncomeFen, kind, source: 'station' as const });
+    await h.ctx.db.insert(employmentRecords).values([
+      job(p.one, '2025-09-15', null, '330200', 500000), // 宁波: out of the province
+      job(p.two, '2025-10-01', '2026-03-20', REGIONS.countyA.code, 300000, 'public_welfare'), // at home, a public-welfare post
+      job(p.three, '2026-02-01', null, '532501', 400000, 'workshop'), // another county of the province
+      job(p.five, '2026-07-01', null, null, null), // place and pay not recorded
+    ]);
+    await h.ctx.db.insert(trainingRecords).values({ workerId: p.four!, title: '家政服务员培训', startDate: '2026-09-10', source: 'station' });
+  });
+  afterAll(() => h.close());
+
+  const of = async (month: string, region: string = REGIONS.countyA.code, category = 'all') => {
+    const res = await county.get(`/api/v1/monitoring/figures?regionCode=${region}&month=${month}`);
+    expect(res.status).toBe(200);
+    return res.body.items.find((i: { regionCode: string; category: string }) => i.regionCode === region && i.category === category);
+  };
+
+  it('counts the register as it stood on each month’s last day', async () => {
+    expect((await of('2025-09')).figures).toEqual({
+      registered: 4, employed: 1, outOfProvince: 1, outOfCounty: 1, local: 0, placeUnknown: 0, publicWelfare: 0, workshop: 0, workRelief: 0,
+      incomeAvgFen: 500000, incomeMedianFen: 500000, zeroEmploymentHouseholds: 1, trained: 0,
+    });
+    expect((await of('2025-10')).figures).toMatchObject({ employed: 2, outOfProvince: 1, outOfCounty: 1, local: 1, publicWelfare: 1, incomeAvgFen: 400000, zeroEmploymentHouseholds: 0 });
+    expect((await of('2026-02')).figures).toMatchObject({ employed: 3, outOfCounty: 2, local: 1, publicWelfare: 1, workshop: 1, incomeAvgFen: 400000, incomeMedianFen: 400000 });
+    // Two's job ended on 20 March: the household has nobody in work again.
+    expect((await of('2026-03')).figures).toMatchObject({ employed: 2, local: 0, publicWelfare: 0, incomeAvgFen: 450000, zeroEmploymentHouseholds: 1 });
+    expect((await of('2026-05')).figures.registered).toBe(4);
+    expect((await of('2026-06')).figures).toMatchObject({ registered: 5, employed: 2 });
+    expect((await of('2026-07')).figures).toMatchObject({ employed: 3, placeUnknown: 1, incomeAvgFen: 450000 });
+    expect((await of('2026-09')).figures).toMatchObject({ employed: 3, trained: 1 });
+    // Per category: four is a monitored person (防止返贫监测对象), the rest lifted.
+    expect((await of('2025-09', REGIONS.countyA.code, 'monitored')).figures).toMatchObject({ registered: 1, employed: 0 });
+    expect((await of('2025-09', REGIONS.countyA.code, 'lifted')).figures).toMatchObject({ registered: 3, employed: 1 });
+    // The township below the county adds up to the same.
+    expect((await of('2026-02', REGIONS.townA.code)).figures.employed).toBe(3);
+  });
+
+  it('gives 同比 and 环比 in per cent', async () => {
+    const oct = await of('2026-10');
+    expect(oct.figures.employed).toBe(3);
+    expect(oct.yoy.employed).toBe(50); // 2 → 3 against October 2025
+    expect(oct.mom.employed).toBe(0); // 3 → 3 against September
+    expect(oct.yoy.incomeAvgFen).toBe(12.5); // 4,000 → 4,500 yuan
+    const march = await of('2026-03');
+    expect(march.mom.employed).toBe(-33.3); // 3 → 2
+    expect(march.yoy.employed).toBe(null); // nothing recorded for March 2025
+  });
+
+  it('keeps a closed month as it was published; a late correction shows in the next month with a note', async () => {
+    expect(await closeMonth(h.ctx, '2026-09')).toBeGreaterThan(0);
+    expect(await closeMonth(h.ctx, '2026-09')).toBe(0);
+    // Four's job in September is reported late.
+    await h.ctx.db.insert(employmentRecords).values({ workerId: p.four!, startDate: '2026-09-01', endDate: null, placeRegionCode: REGIONS.countyA.code, monthlyIncomeFen: 200000, source: 'station' });
+    const sep = await county.get(`/api/v1/monitoring/figures?regionCode=${REGIONS.countyA.code}&month=2026-09`);
+    expect(sep.body.closed).toBe(true);
+    expect(sep.body.items.find((i: { regionCode: string; category: string }) => i.regionCode === REGIONS.countyA.code && i.category === 'all').figures.employed).toBe(3);
+    const oct = await county.get(`/api/v1/monitoring/figures?regionCode=${REGIONS.countyA.code}&month=2026-10`);
+    expect(oct.body.closed).toBe(false);
+    expect(oct.body.notes).toEqual(['corrected:2026-09:employed:3->4:registered:5->5']);
+    expect(oct.body.items.find((i: { regionCode: string; category: string }) => i.regionCode === REGIONS.countyA.code && i.category === 'all').figures.employed).toBe(4);
+    // The snapshot itself cannot be changed.
+    const refused = await h.ctx.db.update(monitoringSnapshots).set({ figures: {} }).where(eq(monitoringSnapshots.month, '2026-09')).then(() => undefined, (err: Error & { cause?: Error }) => err.cause?.message ?? err.message);
+    expect(refused).toMatch(/monitoring_snapshots are final/);
+  });
+
+  it('draws the trend and keeps to the region of the caller', async () => {
+    const trend = await county.get(`/api/v1/monitoring/trend?regionCode=${REGIONS.countyA.code}&month=2026-10&months=13`);
+    expect(trend.body.points).toHaveLength(13);
+    expect(trend.body.points[0]).toMatchObject({ month: '2025-10', employed: 2 });
+    expect(trend.body.points.at(-1)).toMatchObject({ month: '2026-10', employed: 4 });
+    const other = await signIn(h, appOf(h), { role: 'county', regionCode: REGIONS.countyB.code });
+    expect((await other.get(`/api/v1/monitoring/figures?regionCode=${REGIONS.countyA.code}`)).status).toBe(404);
+    expect((await county.get('/api/v1/monitoring/figures?month=2099-01')).status).toBe(400);
+    expect((await county.get('/api/v1/monitoring/figures?month=2026-13')).status).toBe(400);
+  });
+});
