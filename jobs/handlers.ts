@@ -12,6 +12,7 @@ import { openOverdueWageCases } from '../src/market/applications';
 import { expireVacancies } from '../src/market/vacancies';
 import { fairsClock } from '../src/fairs/service';
 import { closePreviousMonth } from '../src/monitoring/service';
+import { personWarnings, regionWarnings } from '../src/monitoring/warnings';
 import type { AppContext } from '../src/context';
 import type { JobName, JobPayload, QueueName } from './definitions';
 
@@ -39,7 +40,11 @@ export const handlers: HandlerMap = {
     },
   },
   monitoring: {
-    'close-month': async (_p, ctx) => closePreviousMonth(ctx),
+    'close-month': async (_p, ctx) => {
+      const closed = await closePreviousMonth(ctx);
+      return { ...closed, warnings: await regionWarnings(ctx, closed.month) };
+    },
+    'person-warnings': async (_p, ctx) => personWarnings(ctx),
   },
   market: {
     'expire-vacancies': async (_p, ctx) => ({ expired: await expireVacancies(ctx) }),

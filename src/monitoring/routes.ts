@@ -1,14 +1,23 @@
 import { z } from 'zod';
 import type { AppContext } from '../context';
-import type { Api } from '../http/api';
+import { requestMeta, type Api } from '../http/api';
 import { RegionCode } from '../regions/schemas';
 import { CATEGORY } from '../registry/vocab';
 import * as service from './service';
+import * as warnings from './warnings';
 
 const Month = z.string().regex(/^20\d{2}-(0[1-9]|1[0-2])$/, 'errors:detail.monitoring.month').meta({ example: '2026-10' });
 
 export function monitoringRoutes(api: Api, ctx: AppContext): void {
   const tags = ['monitoring'];
+  api.route({
+    method: 'get', path: '/monitoring/warnings', summary: '预警: regions whose figures fell, people out of work or earning much less, zero-employment households; open and acknowledged ones unless asked otherwise', tags, auth: 'staff',
+    query: z.object({ regionCode: RegionCode.optional(), status: z.enum(['open', 'acknowledged', 'closed']).optional(), kind: z.enum(['region_decline', 'lost_job', 'income_drop', 'zero_employment_household']).optional(), page: z.coerce.number().int().min(1).max(100000).default(1), pageSize: z.coerce.number().int().min(1).max(200).default(50) }).strict(),
+    response: z.record(z.string(), z.unknown()),
+    handler: ({ actor, query }) => warnings.listWarnings(ctx, actor, query),
+  });
+  api.route({ method: 'post', path: '/monitoring/warnings/:id/acknowledge', summary: 'Acknowledge a warning (it leaves the open list)', tags, auth: 'staff', params: z.object({ id: z.uuid() }), status: 200, response: z.record(z.string(), z.unknown()), handler: ({ actor, params, koa }) => warnings.acknowledge(ctx, actor, params.id, requestMeta(koa)) });
+  api.route({ method: 'get', path: '/monitoring/zero-employment', summary: '零就业家庭 now: households with someone able to work and nobody in work, each with how long it has been so', tags, auth: 'staff', query: z.object({ regionCode: RegionCode.optional() }).strict(), response: z.record(z.string(), z.unknown()), handler: ({ actor, query }) => warnings.zeroEmploymentList(ctx, actor, query) });
   api.route({
     method: 'get',
     path: '/monitoring/figures',

@@ -23,7 +23,7 @@ function childDigits(code: string): number {
  * A month's figures for the regions `digits` long under `root`: the closed snapshot when the month is
  * closed, otherwise computed now from the records.
  */
-async function figuresOf(db: Db, root: string, digits: number, month: string): Promise<{ rows: RegionFigures[]; closed: boolean }> {
+export async function figuresOf(db: Db, root: string, digits: number, month: string): Promise<{ rows: RegionFigures[]; closed: boolean }> {
   const stored = await db
     .select()
     .from(monitoringSnapshots)

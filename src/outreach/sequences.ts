@@ -115,6 +115,15 @@ export const SEQUENCES = {
     manual: false,
     variables: ['title', 'time', 'place'],
   },
+  /** 早干预: a person the monitoring found at risk hears of today's best matches at once. */
+  best_matches: {
+    key: 'best_matches',
+    topic: null,
+    stopWhen: ['unsubscribed'],
+    steps: [{ key: 'now', minutes: 0 }],
+    manual: false,
+    variables: ['matches'],
+  },
   /** A place at a fair freed for someone on its waiting list (sent at once). */
   fair_promoted: {
     key: 'fair_promoted',

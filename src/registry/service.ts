@@ -12,6 +12,7 @@ import { dayBefore, shanghaiDate } from '../shared/time';
 import { scheduleSteps, startFollowUp, stopFollowUps, type PlannedStep } from '../outreach/follow-ups';
 import { tellNewlyEligible } from '../policies/service';
 import { followJob } from '../rain-dew/status';
+import { closeHouseholdCase } from '../monitoring/warnings';
 import { translator } from '../i18n';
 import { recordConsent } from './consent';
 import { existingFields, prepareWorker, type Problem, type WorkerFields } from './prepare';
@@ -255,6 +256,7 @@ export async function startEmploymentIn(
   await recordAudit(db, { actorId: actor.accountId, action: 'employment.start', entity: 'worker', entityId: w.id, regionCode: w.regionCode, requestId: meta.requestId, ip: meta.ip });
   await stopFollowUps(db, now, { workerId: w.id, sequence: 'job_search' }, 'employed');
   await followJob(db, w.id, 'start', actor.accountId, now);
+  await closeHouseholdCase(db, w.id, now);
   const retention = await startFollowUp(db, now, { sequence: 'job_retention', workerId: w.id, regionCode: w.regionCode, anchorDate: input.startDate, variables: { employer: input.employerName }, createdBy: actor.accountId });
   steps.push(...retention.steps);
   return presentEmployment(record!);

@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
-import { employmentRecords, households, monitoringSnapshots, trainingRecords, workers } from '../../src/db/schema';
+import { employmentRecords, followUps, households, monitoringSnapshots, trainingRecords, workers } from '../../src/db/schema';
 import { closeMonth } from '../../src/monitoring/service';
+import { personWarnings, regionWarnings } from '../../src/monitoring/warnings';
 import { ManualClock } from '../../src/shared/clock';
 import { appOf, signIn, type Staff } from '../helpers/api';
 import { REGIONS, seedRegions, workerInput } from '../helpers/factories';
@@ -108,4 +109,52 @@ describe('monitoring figures, month by month from the dated records', () => {
     expect((await county.get('/api/v1/monitoring/figures?month=2099-01')).status).toBe(400);
     expect((await county.get('/api/v1/monitoring/figures?month=2026-13')).status).toBe(400);
   });
+
+  it('warns a region whose employment fell by more than the threshold, until acknowledged', async () => {
+    expect(await regionWarnings(h.ctx, '2026-03')).toBeGreaterThan(0);
+    expect(await regionWarnings(h.ctx, '2026-03')).toBe(0);
+    const list = (await county.get('/api/v1/monitoring/warnings?kind=region_decline')).body.items;
+    const mine = list.find((w: { regionCode: string }) => w.regionCode === REGIONS.countyA.code);
+    expect(mine).toMatchObject({ kind: 'region_decline', status: 'open', regionName: '元阳县', details: { month: '2026-03', employedMom: -33.3, employed: 2 } });
+    // A month without a fall raises nothing for the county.
+    await regionWarnings(h.ctx, '2026-02');
+    expect((await county.get('/api/v1/monitoring/warnings?kind=region_decline')).body.items.filter((w: { regionCode: string }) => w.regionCode === REGIONS.countyA.code)).toHaveLength(1);
+    const other = await signIn(h, appOf(h), { role: 'county', regionCode: REGIONS.countyB.code });
+    expect((await other.get('/api/v1/monitoring/warnings')).body.items).toEqual([]);
+    expect((await other.post(`/api/v1/monitoring/warnings/${mine.id}/acknowledge`)).status).toBe(404);
+    expect((await county.post(`/api/v1/monitoring/warnings/${mine.id}/acknowledge`)).body.status).toBe('acknowledged');
+    expect((await county.post(`/api/v1/monitoring/warnings/${mine.id}/acknowledge`)).status).toBe(409);
+  });
+
+  it('finds people out of work, earning much less, and households without work; each becomes a task and hears of matches once', async () => {
+    const e = (await county.post('/api/v1/employers', { name: '县城食品厂', kind: 'enterprise', regionCode: REGIONS.countyA.code })).body;
+    await county.post(`/api/v1/employers/${e.id}/verify`);
+    await county.post('/api/v1/vacancies', { employerId: e.id, kind: 'regular', title: '食品包装工', regionCode: REGIONS.countyA.code, payMinFen: 300000, payMaxFen: 360000, payUnit: 'month', headcount: 10 });
+    // Three moved to a job paying half as much in October.
+    await h.ctx.db.update(employmentRecords).set({ endDate: '2026-09-30' }).where(sql`${employmentRecords.workerId} = ${p.three} and ${employmentRecords.endDate} is null`);
+    await h.ctx.db.insert(employmentRecords).values({ workerId: p.three!, startDate: '2026-10-01', placeRegionCode: REGIONS.countyA.code, monthlyIncomeFen: 200000, source: 'station' });
+    // Four's late-reported job was a mistake: removed from the flags as from the records.
+    await h.ctx.db.delete(employmentRecords).where(eq(employmentRecords.workerId, p.four!));
+
+    const first = await personWarnings(h.ctx);
+    expect(first).toEqual({ lostJob: 1, incomeDrop: 1, zeroHouseholds: 1 });
+    expect(await personWarnings(h.ctx)).toEqual({ lostJob: 0, incomeDrop: 0, zeroHouseholds: 0 });
+    const open = (await county.get('/api/v1/monitoring/warnings?status=open')).body.items;
+    expect(open.find((w: { kind: string }) => w.kind === 'lost_job')).toMatchObject({ workerId: p.two, details: { endedOn: '2026-03-20', days: 30 } });
+    expect(open.find((w: { kind: string }) => w.kind === 'income_drop')).toMatchObject({ workerId: p.three, details: { nowFen: 200000, beforeFen: 400000 } });
+    // Tasks for the station (一对一帮扶), and today's best matches to the person.
+    const tasks = (await county.get('/api/v1/help-requests?status=open')).body.items.filter((r: { door: string }) => r.door === 'monitoring');
+    expect(tasks.map((r: { workerId: string }) => r.workerId).sort()).toEqual([p.two, p.three, p.two, p.four].sort());
+    const steps = await h.ctx.db.select({ workerId: followUps.workerId, variables: followUps.variables }).from(followUps).where(eq(followUps.sequence, 'best_matches'));
+    expect(steps.some((s) => s.workerId === p.two && String(s.variables.matches).includes('食品包装工'))).toBe(true);
+
+    // The household's case: listed with its age, and closed by itself when four is hired.
+    const zero = (await county.get('/api/v1/monitoring/zero-employment')).body.items;
+    expect(zero).toEqual([expect.objectContaining({ since: '2026-03-20', days: 240, members: 2, ableToWork: 2, warningId: expect.any(String) })]);
+    expect((await county.post(`/api/v1/workers/${p.four}/employment`, { employerName: '县城食品厂', placeRegionCode: REGIONS.countyA.code, startDate: '2026-11-10' })).status).toBe(201);
+    expect((await county.get('/api/v1/monitoring/zero-employment')).body.items).toEqual([]);
+    const closed = (await county.get('/api/v1/monitoring/warnings?status=closed&kind=zero_employment_household')).body.items;
+    expect(closed).toHaveLength(1);
+  });
 });
+

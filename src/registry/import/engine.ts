@@ -7,6 +7,7 @@ import { ValidationFailed } from '../../shared/errors';
 import { dayBefore, shanghaiDate } from '../../shared/time';
 import { applyImportedFiles, fileChanges, filesOf, type ImportedFile } from '../../rain-dew/imported';
 import { followJob } from '../../rain-dew/status';
+import { closeHouseholdCase } from '../../monitoring/warnings';
 import { scheduleSteps } from '../../outreach/follow-ups';
 import { bulkInsertJobs, bulkInsertWorkers } from '../bulk';
 import { existingFields, prepareWorker, type PreparedWorker, type WorkerFields } from '../prepare';
@@ -328,6 +329,7 @@ async function applyEmployment(db: Db, workerId: string, job: JobChange, actorId
   await db.insert(employmentRecords).values({ workerId, ...job.record, source: 'import', recordedBy: actorId });
   await db.update(workers).set({ employed: true }).where(eq(workers.id, workerId));
   await followJob(db, workerId, 'start', actorId, now);
+  await closeHouseholdCase(db, workerId, now);
 }
 
 const DENIED = 'denied';

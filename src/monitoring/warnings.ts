@@ -1,0 +1,204 @@
+import { and, desc, eq, inArray, like, sql } from 'drizzle-orm';
+import { inScope, type Actor } from '../access/actor';
+import { recordAudit } from '../audit/service';
+import type { AppContext } from '../context';
+import type { Db } from '../db/client';
+import { rowsOf } from '../db/client';
+import { helpRequests, regions, warnings, workers } from '../db/schema';
+import { translator } from '../i18n';
+import { matchesFor } from '../market/matching';
+import { scheduleSteps, startFollowUp, type PlannedStep } from '../outreach/follow-ups';
+import { Conflict, NotFound } from '../shared/errors';
+import { shanghaiDate } from '../shared/time';
+import { addMonths, change } from './figures';
+import { figuresOf } from './service';
+
+type Ctx = Pick<AppContext, 'db' | 'clock' | 'config' | 'queues'>;
+type Meta = { requestId?: string; ip?: string };
+
+/**
+ * After a month is closed: every region (down to counties) whose employment scale or average income fell
+ * by more than MONITOR_DECLINE_PERCENT against the month before (环比) or the same month a year before
+ * (同比) gets a warning for its administrators.
+ */
+export async function regionWarnings(ctx: Pick<AppContext, 'db' | 'clock' | 'config'>, month: string): Promise<number> {
+  const root = ctx.config.regionRoot;
+  const limit = -ctx.config.monitor.declinePercent;
+  let made = 0;
+  for (let digits = root.length; digits <= 6; digits += 2) {
+    const [now, prev, lastYear] = await Promise.all([figuresOf(ctx.db, root, digits, month), figuresOf(ctx.db, root, digits, addMonths(month, -1)), figuresOf(ctx.db, root, digits, addMonths(month, -12))]);
+    for (const r of now.rows.filter((x) => x.category === 'all')) {
+      const before = prev.rows.find((x) => x.regionCode === r.regionCode && x.category === 'all')?.figures;
+      const yearAgo = lastYear.rows.find((x) => x.regionCode === r.regionCode && x.category === 'all')?.figures;
+      const falls = {
+        employedMom: change(r.figures.employed, before?.employed ?? null),
+        employedYoy: change(r.figures.employed, yearAgo?.employed ?? null),
+        incomeMom: change(r.figures.incomeAvgFen, before?.incomeAvgFen ?? null),
+        incomeYoy: change(r.figures.incomeAvgFen, yearAgo?.incomeAvgFen ?? null),
+      };
+      const fell = Object.entries(falls).filter(([, v]) => v !== null && v < limit);
+      if (!fell.length) continue;
+      const inserted = await ctx.db
+        .insert(warnings)
+        .values({ kind: 'region_decline', regionCode: r.regionCode, dedupeKey: `region:${r.regionCode}:${month}`, details: { month, ...falls, employed: r.figures.employed, incomeAvgFen: r.figures.incomeAvgFen, fell: fell.map(([k]) => k) }, createdAt: ctx.clock.now() })
+        .onConflictDoNothing()
+        .returning({ id: warnings.id });
+      made += inserted.length;
+    }
+  }
+  return made;
+}
+
+/** Staff of the person's region take it up (一对一帮扶), and the person hears of today's best matches. */
+async function actOn(ctx: Ctx, w: typeof workers.$inferSelect, reason: string, steps: PlannedStep[]): Promise<void> {
+  const now = ctx.clock.now();
+  await ctx.db.insert(helpRequests).values({ workerId: w.id, regionCode: w.regionCode, door: 'monitoring', contact: '', context: [{ at: now.toISOString(), text: `monitoring: ${reason}` }], createdAt: now });
+  if (!w.consent) return;
+  const t = translator(w.preferredLanguage === 'en' ? 'en' : 'zh-CN');
+  const best = await matchesFor(ctx, w, { jobsOnly: false, limit: 3 }, t);
+  if (!best.length) return;
+  const list = best.map((m, i) => `${i + 1}. ${m.title}（${m.summary}）`).join('\n');
+  const run = await startFollowUp(ctx.db, now, { sequence: 'best_matches', workerId: w.id, regionCode: w.regionCode, subject: reason, anchorDate: shanghaiDate(now), anchorAt: now, variables: { matches: list } });
+  steps.push(...run.steps);
+}
+
+/**
+ * The daily look at people (早发现): out of work MONITOR_JOBLESS_DAYS after a job ended, income down by more
+ * than a third in a new job, and households where nobody able to work is in work. Each is warned once.
+ */
+export async function personWarnings(ctx: Ctx): Promise<{ lostJob: number; incomeDrop: number; zeroHouseholds: number }> {
+  const today = shanghaiDate(ctx.clock.now());
+  const cutoff = shanghaiDate(new Date(ctx.clock.now().getTime() - ctx.config.monitor.joblessDays * 86400_000));
+  const steps: PlannedStep[] = [];
+  const counts = { lostJob: 0, incomeDrop: 0, zeroHouseholds: 0 };
+  const warn = async (kind: 'lost_job' | 'income_drop' | 'zero_employment_household', key: string, regionCode: string, details: Record<string, unknown>, refs: { workerId?: string; householdId?: string }) => {
+    const made = await ctx.db
+      .insert(warnings)
+      .values({ kind, regionCode, dedupeKey: key, details, workerId: refs.workerId ?? null, householdId: refs.householdId ?? null, createdAt: ctx.clock.now() })
+      .onConflictDoNothing()
+      .returning({ id: warnings.id });
+    return made.length > 0;
+  };
+
+  // Out of work N days after the last job ended, nothing since.
+  const lost = rowsOf<{ worker_id: string; record_id: string; end_date: string }>(
+    await ctx.db.execute(sql`
+      select distinct on (e.worker_id) e.worker_id, e.id as record_id, e.end_date::text as end_date
+      from employment_records e join workers w on w.id = e.worker_id
+      where w.status = 'active' and not w.employed and e.end_date is not null and e.end_date <= ${cutoff}::date
+        and w.region_code like ${`${ctx.config.regionRoot}%`}
+        and not exists (select 1 from employment_records later where later.worker_id = e.worker_id and later.start_date > e.end_date)
+      order by e.worker_id, e.end_date desc`),
+  );
+  for (const l of lost) {
+    const [w] = await ctx.db.select().from(workers).where(eq(workers.id, l.worker_id));
+    if (!w || !(await warn('lost_job', `lost:${l.record_id}`, w.regionCode, { endedOn: l.end_date, days: ctx.config.monitor.joblessDays }, { workerId: w.id }))) continue;
+    counts.lostJob++;
+    await actOn(ctx, w, 'lost_job', steps);
+  }
+
+  // A new job paying less than two thirds of the one before.
+  const dropped = rowsOf<{ worker_id: string; record_id: string; now_fen: number; before_fen: number }>(
+    await ctx.db.execute(sql`
+      select cur.worker_id, cur.id as record_id, cur.monthly_income_fen as now_fen, prev.monthly_income_fen as before_fen
+      from employment_records cur
+      join workers w on w.id = cur.worker_id and w.status = 'active' and w.region_code like ${`${ctx.config.regionRoot}%`}
+      join lateral (
+        select p.monthly_income_fen from employment_records p
+        where p.worker_id = cur.worker_id and p.start_date < cur.start_date and p.monthly_income_fen is not null
+        order by p.start_date desc limit 1
+      ) prev on true
+      where cur.end_date is null and cur.monthly_income_fen is not null and cur.start_date > ${today}::date - 90
+        and cur.monthly_income_fen * 3 < prev.monthly_income_fen * 2`),
+  );
+  for (const d of dropped) {
+    const [w] = await ctx.db.select().from(workers).where(eq(workers.id, d.worker_id));
+    if (!w || !(await warn('income_drop', `income:${d.record_id}`, w.regionCode, { nowFen: d.now_fen, beforeFen: d.before_fen }, { workerId: w.id }))) continue;
+    counts.incomeDrop++;
+    await actOn(ctx, w, 'income_drop', steps);
+  }
+
+  // 零就业家庭: someone able to work, nobody in work, and no warning open for the household.
+  const zero = rowsOf<{ household_id: string; region_code: string }>(
+    await ctx.db.execute(sql`
+      select h.id as household_id, h.region_code from households h
+      where h.region_code like ${`${ctx.config.regionRoot}%`}
+        and exists (select 1 from workers w where w.household_id = h.id and w.status = 'active' and w.labor_capacity <> 'none')
+        and not exists (select 1 from workers w where w.household_id = h.id and w.status = 'active' and w.employed)
+        and not exists (select 1 from warnings x where x.household_id = h.id and x.kind = 'zero_employment_household' and x.status <> 'closed')`),
+  );
+  for (const z of zero) {
+    if (!(await warn('zero_employment_household', `zero:${z.household_id}:${today}`, z.region_code, {}, { householdId: z.household_id }))) continue;
+    counts.zeroHouseholds++;
+    const members = await ctx.db.select().from(workers).where(and(eq(workers.householdId, z.household_id), eq(workers.status, 'active')));
+    for (const m of members.filter((x) => x.laborCapacity !== 'none')) await actOn(ctx, m, 'zero_employment_household', steps);
+  }
+  await scheduleSteps(ctx, steps);
+  return counts;
+}
+
+/** A member of the household is in work: its zero-employment case closes by itself. */
+export async function closeHouseholdCase(db: Db, workerId: string, at: Date): Promise<void> {
+  const [w] = await db.select({ householdId: workers.householdId }).from(workers).where(eq(workers.id, workerId));
+  if (!w?.householdId) return;
+  await db
+    .update(warnings)
+    .set({ status: 'closed', closedAt: at })
+    .where(and(eq(warnings.householdId, w.householdId), eq(warnings.kind, 'zero_employment_household'), inArray(warnings.status, ['open', 'acknowledged'])));
+}
+
+export async function listWarnings(ctx: Pick<AppContext, 'db'>, actor: Actor, q: { regionCode?: string; status?: 'open' | 'acknowledged' | 'closed'; kind?: string; page: number; pageSize: number }) {
+  const region = q.regionCode ?? actor.regionCode;
+  if (!inScope(actor, region)) throw new NotFound('region', region);
+  const where = and(like(warnings.regionCode, `${region}%`), q.status ? eq(warnings.status, q.status) : inArray(warnings.status, ['open', 'acknowledged']), q.kind ? eq(warnings.kind, q.kind as never) : undefined);
+  const rows = await ctx.db
+    .select({ w: warnings, name: workers.name, region: regions.name })
+    .from(warnings)
+    .leftJoin(workers, eq(workers.id, warnings.workerId))
+    .leftJoin(regions, eq(regions.code, warnings.regionCode))
+    .where(where)
+    .orderBy(desc(warnings.createdAt), desc(warnings.id))
+    .offset((q.page - 1) * q.pageSize)
+    .limit(q.pageSize);
+  const [n] = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(warnings).where(where);
+  return {
+    items: rows.map(({ w, name, region: regionName }) => ({ id: w.id, kind: w.kind, regionCode: w.regionCode, regionName, workerId: w.workerId, name, householdId: w.householdId, details: w.details, status: w.status, createdAt: w.createdAt.toISOString(), acknowledgedAt: w.acknowledgedAt?.toISOString() ?? null, closedAt: w.closedAt?.toISOString() ?? null })),
+    page: q.page,
+    pageSize: q.pageSize,
+    total: n?.n ?? 0,
+  };
+}
+
+export async function acknowledge(ctx: Pick<AppContext, 'db' | 'clock'>, actor: Actor, id: string, meta: Meta) {
+  const [w] = await ctx.db.select().from(warnings).where(eq(warnings.id, id));
+  if (!w || !inScope(actor, w.regionCode)) throw new NotFound('warning', id);
+  const [done] = await ctx.db.update(warnings).set({ status: 'acknowledged', acknowledgedBy: actor.accountId, acknowledgedAt: ctx.clock.now() }).where(and(eq(warnings.id, id), eq(warnings.status, 'open'))).returning();
+  if (!done) throw new Conflict('not open', [{ path: 'warning', message: 'errors:detail.monitoring.not_open' }]);
+  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'warning.acknowledge', entity: 'warning', entityId: id, regionCode: w.regionCode, ...meta });
+  return { id, status: done.status };
+}
+
+/** 零就业家庭 now, per region, each with how long it has been so (since the last job of a member ended, or since registration). */
+export async function zeroEmploymentList(ctx: Pick<AppContext, 'db' | 'clock'>, actor: Actor, q: { regionCode?: string }) {
+  const region = q.regionCode ?? actor.regionCode;
+  if (!inScope(actor, region)) throw new NotFound('region', region);
+  const today = shanghaiDate(ctx.clock.now());
+  const rows = rowsOf<{ id: string; region_code: string; since: string; members: number; able: number; warning_id: string | null }>(
+    await ctx.db.execute(sql`
+      select h.id, h.region_code,
+        coalesce((select max(e.end_date) from employment_records e join workers m on m.id = e.worker_id where m.household_id = h.id), (h.created_at at time zone 'Asia/Shanghai')::date)::text as since,
+        (select count(*) from workers m where m.household_id = h.id and m.status = 'active')::int as members,
+        (select count(*) from workers m where m.household_id = h.id and m.status = 'active' and m.labor_capacity <> 'none')::int as able,
+        (select x.id from warnings x where x.household_id = h.id and x.kind = 'zero_employment_household' and x.status <> 'closed' limit 1) as warning_id
+      from households h
+      where h.region_code like ${`${region}%`}
+        and exists (select 1 from workers m where m.household_id = h.id and m.status = 'active' and m.labor_capacity <> 'none')
+        and not exists (select 1 from workers m where m.household_id = h.id and m.status = 'active' and m.employed)
+      order by since asc, h.id
+      limit 500`),
+  );
+  return {
+    items: rows.map((r) => ({ householdId: r.id, regionCode: r.region_code, since: r.since, days: Math.max(0, Math.round((Date.parse(today) - Date.parse(r.since)) / 86400_000)), members: r.members, ableToWork: r.able, warningId: r.warning_id })),
+  };
+}
+
