@@ -13,7 +13,8 @@ import { getSubscription, putSubscription } from '../outreach/service';
 import type { SubscriptionPut } from '../outreach/schemas';
 import { checklistFor } from '../policies/service';
 import { updateWorker } from '../registry/service';
-import { NotFound } from '../shared/errors';
+import { CONSENT_NOTICE_VERSION, recordConsent } from '../registry/consent';
+import { Conflict, NotFound } from '../shared/errors';
 import { translator } from '../i18n';
 import { phoneNumber } from './wechat';
 import type { NearbyQuery, ProfilePatch } from './schemas';
@@ -107,7 +108,8 @@ export async function nearby(ctx: AppContext, workerId: string, q: NearbyQuery, 
   return {
     center: { lat, lng },
     items: page.map((r) => {
-      const fit = scoreVacancy(w, r.v, q.radiusKm, t);
+      // Without consent, posts are shown by distance only: nothing of the person is matched against them.
+      const fit = w.consent ? scoreVacancy(w, r.v, q.radiusKm, t) : undefined;
       return {
         id: r.v.id,
         kind: r.v.kind,
@@ -131,6 +133,8 @@ export async function nearby(ctx: AppContext, workerId: string, q: NearbyQuery, 
 /** The best posts (or trainings) for the person, with reasons, as the bot shows them. */
 export async function matches(ctx: AppContext, workerId: string, kind: 'jobs' | 'gigs' | 'training', t: TFunction) {
   const w = await person(ctx, workerId);
+  // Matching uses the person's data: only with their consent (PIPL Art. 29).
+  if (!w.consent) throw new Conflict('no consent', [{ path: 'consent', message: 'errors:detail.me.consent_needed' }]);
   const found = await matchesFor(ctx, w, { kind: kind === 'gigs' ? 'gig' : kind === 'training' ? 'training' : undefined, jobsOnly: kind === 'jobs', limit: 20 }, t);
   return { items: found.map((m) => ({ type: m.type, id: m.id, title: m.title, kind: m.kind, score: m.score, distanceKm: m.distanceKm ?? null, reasons: m.reasons })) };
 }
@@ -233,6 +237,19 @@ export async function subscription(ctx: AppContext, workerId: string) {
 
 export async function setSubscription(ctx: AppContext, workerId: string, input: SubscriptionPut, meta: Meta) {
   return putSubscription(ctx, await chatActor(ctx), workerId, input, meta);
+}
+
+/** The consent notice in the person's language, and their answer so far. */
+export async function consentState(ctx: Pick<AppContext, 'db'>, workerId: string, t: TFunction) {
+  const w = await person(ctx, workerId);
+  return { granted: w.consent, noticeVersion: CONSENT_NOTICE_VERSION, notice: t('registry:consent.notice') };
+}
+
+/** The person agrees to (or withdraws from) matching and messages, from the mini-program (PIPL Art. 29). */
+export async function setConsent(ctx: AppContext, workerId: string, granted: boolean, t: TFunction) {
+  const w = await person(ctx, workerId);
+  await recordConsent(ctx.db, { workerId, regionCode: w.regionCode, granted, channel: 'mini_program', recordedBy: null, at: ctx.clock.now() });
+  return consentState(ctx, workerId, t);
 }
 
 /** The templates the person accepted in wx.requestSubscribeMessage: one more message allowed for each. */

@@ -74,14 +74,26 @@ const empty = (): Figures => ({
 
 /**
  * One month's figures for every region `digits` long under `root` (e.g. every county of a province),
- * each for all people and for each category, in a few grouped statements over the whole subtree.
+ * each for all people and for each category.
  */
 export async function computeFigures(db: Db, root: string, digits: number, month: string): Promise<RegionFigures[]> {
+  return computeLevels(db, root, [digits], month);
+}
+
+/**
+ * The same for several levels at once (a province, its prefectures and its counties): one pass over the
+ * people and their jobs, grouped at every level together, so closing a month reads the records once.
+ */
+export async function computeLevels(db: Db, root: string, levels: number[], month: string): Promise<RegionFigures[]> {
   const { first, last, next } = monthBounds(month);
+  const lv = [...new Set(levels)].sort((a, b) => a - b);
+  const cols = lv.map((d) => sql.raw(`left(w.region_code, ${Number(d)}) as l${Number(d)}`));
+  const sets = sql.raw(lv.flatMap((d) => [`(l${d}, category)`, `(l${d})`]).join(', '));
+  const region = sql.raw(`coalesce(${lv.map((d) => `l${d}`).join(', ')})`);
   const people = rowsOf<Record<string, unknown>>(
     await db.execute(sql`
       with w as (
-        select id, region_code, left(region_code, ${digits}) as region, category::text as category
+        select id, region_code, household_id, labor_capacity, category::text as category
         from workers
         where region_code like ${`${root}%`}
           and created_at < (${next}::date)::timestamp at time zone 'Asia/Shanghai'
@@ -97,42 +109,55 @@ export async function computeFigures(db: Db, root: string, digits: number, month
       t as (
         select distinct tr.worker_id from training_records tr join w on w.id = tr.worker_id
         where tr.start_date >= ${first}::date and tr.start_date <= ${last}::date
+      ),
+      facts as (
+        select ${sql.join(cols, sql`, `)}, w.category, w.region_code, j.worker_id as employed_id, j.place_region_code, j.kind, j.monthly_income_fen, t.worker_id as trained_id
+        from w left join j on j.worker_id = w.id left join t on t.worker_id = w.id
       )
-      select w.region, coalesce(w.category, 'all') as category, grouping(w.category) as all_categories,
+      select ${region} as region, category, grouping(category) as all_categories,
         count(*)::int as registered,
-        count(j.worker_id)::int as employed,
-        count(*) filter (where j.place_region_code is not null and left(j.place_region_code, 2) <> left(w.region_code, 2))::int as out_of_province,
-        count(*) filter (where j.place_region_code is not null and left(j.place_region_code, 6) <> left(w.region_code, 6))::int as out_of_county,
-        count(*) filter (where j.place_region_code is not null and left(j.place_region_code, 6) = left(w.region_code, 6))::int as local,
-        count(*) filter (where j.worker_id is not null and j.place_region_code is null)::int as place_unknown,
-        count(*) filter (where j.kind = 'public_welfare')::int as public_welfare,
-        count(*) filter (where j.kind = 'workshop')::int as workshop,
-        count(*) filter (where j.kind = 'work_relief')::int as work_relief,
-        round(avg(j.monthly_income_fen))::int as income_avg,
-        round(percentile_cont(0.5) within group (order by j.monthly_income_fen))::int as income_median,
-        count(t.worker_id)::int as trained
-      from w
-      left join j on j.worker_id = w.id
-      left join t on t.worker_id = w.id
-      group by grouping sets ((w.region, w.category), (w.region))`),
+        count(employed_id)::int as employed,
+        count(*) filter (where place_region_code is not null and left(place_region_code, 2) <> left(region_code, 2))::int as out_of_province,
+        count(*) filter (where place_region_code is not null and left(place_region_code, 6) <> left(region_code, 6))::int as out_of_county,
+        count(*) filter (where place_region_code is not null and left(place_region_code, 6) = left(region_code, 6))::int as local,
+        count(*) filter (where employed_id is not null and place_region_code is null)::int as place_unknown,
+        count(*) filter (where kind = 'public_welfare')::int as public_welfare,
+        count(*) filter (where kind = 'workshop')::int as workshop,
+        count(*) filter (where kind = 'work_relief')::int as work_relief,
+        round(avg(monthly_income_fen))::int as income_avg,
+        round(percentile_cont(0.5) within group (order by monthly_income_fen))::int as income_median,
+        count(trained_id)::int as trained
+      from facts
+      group by grouping sets (${sets})`),
   );
   // 零就业家庭: a household with someone able to work on the register that day and nobody of it in work.
-  const households = rowsOf<{ region: string; category: string; n: number }>(
+  const hcols = lv.map((d) => sql.raw(`left(h.region_code, ${Number(d)}) as l${Number(d)}`));
+  const households = rowsOf<{ region: string; category: string | null; all_categories: number; n: number }>(
     await db.execute(sql`
-      with members as (
-        select w.household_id, left(h.region_code, ${digits}) as region,
-          bool_or(w.labor_capacity <> 'none') as can_work,
-          bool_or(exists (select 1 from employment_records e where e.worker_id = w.id and e.start_date <= ${last}::date and (e.end_date is null or e.end_date >= ${last}::date))) as someone_works,
-          min(w.category::text) as category
-        from workers w join households h on h.id = w.household_id
-        where h.region_code like ${`${root}%`}
-          and w.created_at < (${next}::date)::timestamp at time zone 'Asia/Shanghai'
-          and (w.left_on is null or w.left_on > ${last}::date)
-        group by w.household_id, h.region_code
+      with w as (
+        select id, household_id, labor_capacity, category::text as category
+        from workers
+        where region_code like ${`${root}%`} and household_id is not null
+          and created_at < (${next}::date)::timestamp at time zone 'Asia/Shanghai'
+          and (left_on is null or left_on > ${last}::date)
+      ),
+      working as (
+        select distinct e.worker_id from employment_records e join w on w.id = e.worker_id
+        where e.start_date <= ${last}::date and (e.end_date is null or e.end_date >= ${last}::date)
+      ),
+      members as (
+        select w.household_id, bool_or(w.labor_capacity <> 'none') as can_work, bool_or(working.worker_id is not null) as someone_works, min(w.category) as category
+        from w left join working on working.worker_id = w.id
+        group by w.household_id
+      ),
+      zero as (
+        select ${sql.join(hcols, sql`, `)}, m.category
+        from members m join households h on h.id = m.household_id
+        where m.can_work and not m.someone_works and h.region_code like ${`${root}%`}
       )
-      select region, coalesce(category, 'all') as category, count(*)::int as n
-      from members where can_work and not someone_works
-      group by grouping sets ((region, category), (region))`),
+      select ${region} as region, category, grouping(category) as all_categories, count(*)::int as n
+      from zero
+      group by grouping sets (${sets})`),
   );
   const out = new Map<string, RegionFigures>();
   const at = (region: string, category: string) => {
@@ -162,9 +187,9 @@ export async function computeFigures(db: Db, root: string, digits: number, month
   }
   for (const hh of households) {
     // A household counts under the category its members share (the first, when they differ) and under all.
-    at(hh.region, hh.category === 'all' ? 'all' : hh.category).figures.zeroEmploymentHouseholds = Number(hh.n);
+    at(hh.region, Number(hh.all_categories) === 1 ? 'all' : String(hh.category)).figures.zeroEmploymentHouseholds = Number(hh.n);
   }
-  return [...out.values()].sort((a, b) => a.regionCode.localeCompare(b.regionCode) || (a.category === 'all' ? -1 : b.category === 'all' ? 1 : a.category.localeCompare(b.category)));
+  return [...out.values()].sort((a, b) => a.regionCode.length - b.regionCode.length || a.regionCode.localeCompare(b.regionCode) || (a.category === 'all' ? -1 : b.category === 'all' ? 1 : a.category.localeCompare(b.category)));
 }
 
 /** Change in per cent from `before` to `now` (one decimal), or null when there is nothing to compare. */

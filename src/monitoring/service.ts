@@ -5,7 +5,7 @@ import type { Db } from '../db/client';
 import { monitoringSnapshots, regions } from '../db/schema';
 import { NotFound, ValidationFailed } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
-import { addMonths, change, computeFigures, FIGURE_KEYS, type Figures, type RegionFigures } from './figures';
+import { addMonths, change, computeFigures, computeLevels, FIGURE_KEYS, type Figures, type RegionFigures } from './figures';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'config'>;
 
@@ -39,13 +39,15 @@ export async function figuresOf(db: Db, root: string, digits: number, month: str
  */
 export async function closeMonth(ctx: Pick<AppContext, 'db' | 'clock' | 'config'>, month: string): Promise<number> {
   const root = ctx.config.regionRoot;
+  const levels: number[] = [];
+  for (let digits = root.length; digits <= 6; digits += 2) levels.push(digits);
+  const rows = await computeLevels(ctx.db, root, levels, month);
   let written = 0;
-  for (let digits = root.length; digits <= 6; digits += 2) {
-    const rows = await computeFigures(ctx.db, root, digits, month);
-    if (!rows.length) continue;
+  for (let i = 0; i < rows.length; i += 1000) {
+    const chunk = rows.slice(i, i + 1000);
     const made = await ctx.db
       .insert(monitoringSnapshots)
-      .values(rows.map((r) => ({ month, regionCode: r.regionCode, category: r.category, figures: r.figures as unknown as Record<string, number | null>, closedAt: ctx.clock.now() })))
+      .values(chunk.map((r) => ({ month, regionCode: r.regionCode, category: r.category, figures: r.figures as unknown as Record<string, number | null>, closedAt: ctx.clock.now() })))
       .onConflictDoNothing()
       .returning({ month: monitoringSnapshots.month });
     written += made.length;

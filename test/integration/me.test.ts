@@ -241,6 +241,20 @@ describe('the mini-program API for workers (/api/v1/me)', () => {
     expect(w!.name).toBe('什么都试的人');
   });
 
+  it('shows the consent notice and records the answer given in the mini-program', async () => {
+    const { id, api } = await boundWorker('在小程序里同意的人', 'openid-consent-notice');
+    const state = await api.get('/api/v1/me/consent');
+    expect(state.body).toMatchObject({ granted: true, noticeVersion: expect.any(String) });
+    expect(state.body.notice).toContain('个人信息使用说明');
+    expect((await api.post('/api/v1/me/consent', { granted: false })).body.granted).toBe(false);
+    const history = (await station.get(`/api/v1/workers/${id}/consent`)).body;
+    expect(JSON.stringify(history)).toContain('mini_program');
+    const refused = await api.get('/api/v1/me/matches');
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.details[0].path).toBe('consent');
+    expect((await api.post('/api/v1/me/consent', { granted: 'yes' })).status).toBe(400);
+  });
+
   it('limits requests per token with Retry-After', async () => {
     const { api } = await boundWorker('很着急的人', 'openid-rate');
     let last = 200;

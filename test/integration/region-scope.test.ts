@@ -234,7 +234,7 @@ describe('a station in county A cannot reach anything in county B', () => {
           ['post', '/api/v1/me/applications/{id}/complete'], ['post', '/api/v1/me/applications/{id}/paid'], ['post', '/api/v1/me/trainings/{id}/enrol'],
           ['delete', '/api/v1/me/trainings/{id}/enrol'], ['get', '/api/v1/me/fairs'], ['post', '/api/v1/me/fairs/{id}/signup'], ['delete', '/api/v1/me/fairs/{id}/signup'],
           ['post', '/api/v1/me/fairs/checkin'], ['get', '/api/v1/me/policies'], ['get', '/api/v1/me/subscription'], ['put', '/api/v1/me/subscription'],
-          ['get', '/api/v1/me/subscribe-consents'], ['post', '/api/v1/me/subscribe-consents'],
+          ['get', '/api/v1/me/subscribe-consents'], ['post', '/api/v1/me/subscribe-consents'], ['get', '/api/v1/me/consent'], ['post', '/api/v1/me/consent'],
         ] as const
       ).map(([method, path]) => {
         const concrete = path.replace('{id}', '00000000-0000-0000-0000-000000000000');
