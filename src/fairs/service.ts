@@ -6,7 +6,7 @@ import { inScope, type Actor } from '../access/actor';
 import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
-import { applications, broadcasts, employers, fairSignups, fairVacancies, households, jobFairs, vacancies, workers, type FairAudience } from '../db/schema';
+import { applications, broadcasts, employers, fairSignups, fairVacancies, households, jobFairs, stations, vacancies, workers, type FairAudience } from '../db/schema';
 import { translator } from '../i18n';
 import { payText } from '../market/matching';
 import { scheduleSteps, startFollowUp, stopFollowUps, type PlannedStep } from '../outreach/follow-ups';
@@ -89,6 +89,10 @@ export async function createFair(ctx: Ctx, actor: Actor, input: FairCreate, meta
   const endsAt = new Date(input.endsAt);
   checkShape({ ...input, startsAt, endsAt });
   if (endsAt <= ctx.clock.now()) throw new ValidationFailed('past', [{ path: 'body.endsAt', message: 'errors:detail.fair.in_past' }]);
+  if (input.stationId) {
+    const [st] = await ctx.db.select({ regionCode: stations.regionCode }).from(stations).where(eq(stations.id, input.stationId));
+    if (!st || !inScope(actor, st.regionCode)) throw new ValidationFailed('station', [{ path: 'body.stationId', message: 'errors:detail.fair.unknown_station' }]);
+  }
   const now = ctx.clock.now();
   const create = () => ctx.db.transaction(async (tx) => {
     const db = tx as unknown as Db;

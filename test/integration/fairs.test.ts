@@ -84,6 +84,9 @@ describe('job fairs, from draft to reported', () => {
     expect((await station.post('/api/v1/fairs', fairBody([], { endsAt: '2026-12-05T00:00:00Z' }))).status).toBe(400);
     expect((await station.post('/api/v1/fairs', fairBody([], { capacity: 0 }))).status).toBe(400);
     expect((await station.post('/api/v1/fairs', fairBody([], { streamUrl: 'javascript:alert(1)' }))).status).toBe(400);
+    const noStation = await station.post('/api/v1/fairs', fairBody([], { stationId: '00000000-0000-0000-0000-000000000000' }));
+    expect(noStation.status).toBe(400);
+    expect(noStation.body.error.details[0]).toMatchObject({ path: 'body.stationId', message: '找不到这个服务站，或不在您的辖区' });
     const elsewhere = await station.post('/api/v1/fairs', fairBody([], { audience: { regionCode: REGIONS.countyB.code } }));
     expect(elsewhere.status).toBe(400);
     expect(elsewhere.body.error.details[0].path).toBe('body.audience.regionCode');
