@@ -23,6 +23,8 @@ export const queueDefinitions = {
       'close-month': z.object({}).strict(),
       /** People out of work, earning much less, or in households without work: warned once each. */
       'person-warnings': z.object({}).strict(),
+      /** 日报告: yesterday's movements and the month so far. */
+      'daily-report': z.object({}).strict(),
     },
   },
   /** The odd-job market's clocks: posts past their date, gig pay past due. */
@@ -108,6 +110,7 @@ export const schedules: ReadonlyArray<{ id: string; queue: QueueName; job: strin
   { id: 'rain-dew-graduations-daily', queue: 'maintenance', job: 'rain-dew-graduations', pattern: '20 0 * * *', tz: 'Asia/Shanghai' },
   { id: 'close-month', queue: 'monitoring', job: 'close-month', pattern: '0 2 1 * *', tz: 'Asia/Shanghai' },
   { id: 'person-warnings', queue: 'monitoring', job: 'person-warnings', pattern: '0 7 * * *', tz: 'Asia/Shanghai' },
+  { id: 'daily-report', queue: 'monitoring', job: 'daily-report', pattern: '30 7 * * *', tz: 'Asia/Shanghai' },
   { id: 'expire-vacancies', queue: 'market', job: 'expire-vacancies', pattern: '*/10 * * * *', tz: 'Asia/Shanghai' },
   { id: 'fairs-clock', queue: 'market', job: 'fairs-clock', pattern: '* * * * *', tz: 'Asia/Shanghai' },
   { id: 'wage-overdue', queue: 'market', job: 'wage-overdue', pattern: '5 * * * *', tz: 'Asia/Shanghai' },

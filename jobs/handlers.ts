@@ -13,6 +13,7 @@ import { expireVacancies } from '../src/market/vacancies';
 import { fairsClock } from '../src/fairs/service';
 import { closePreviousMonth } from '../src/monitoring/service';
 import { personWarnings, regionWarnings } from '../src/monitoring/warnings';
+import { dailyReport, monthlyBulletin } from '../src/monitoring/reports';
 import type { AppContext } from '../src/context';
 import type { JobName, JobPayload, QueueName } from './definitions';
 
@@ -42,8 +43,9 @@ export const handlers: HandlerMap = {
   monitoring: {
     'close-month': async (_p, ctx) => {
       const closed = await closePreviousMonth(ctx);
-      return { ...closed, warnings: await regionWarnings(ctx, closed.month) };
+      return { ...closed, warnings: await regionWarnings(ctx, closed.month), bulletin: await monthlyBulletin(ctx, closed.month) };
     },
+    'daily-report': async (_p, ctx) => ({ report: await dailyReport(ctx) }),
     'person-warnings': async (_p, ctx) => personWarnings(ctx),
   },
   market: {

@@ -5,6 +5,7 @@ import { RegionCode } from '../regions/schemas';
 import { CATEGORY } from '../registry/vocab';
 import * as service from './service';
 import * as warnings from './warnings';
+import * as reports from './reports';
 
 const Month = z.string().regex(/^20\d{2}-(0[1-9]|1[0-2])$/, 'errors:detail.monitoring.month').meta({ example: '2026-10' });
 
@@ -27,6 +28,19 @@ export function monitoringRoutes(api: Api, ctx: AppContext): void {
     query: z.object({ regionCode: RegionCode.optional(), month: Month.optional(), category: z.enum(CATEGORY).optional() }).strict(),
     response: z.record(z.string(), z.unknown()),
     handler: ({ actor, query }) => service.figures(ctx, actor, query),
+  });
+  api.route({ method: 'get', path: '/monitoring/reports', summary: '日报告 and 月通报, newest first', tags, auth: 'staff', query: z.object({ kind: z.enum(['daily', 'monthly']).optional(), page: z.coerce.number().int().min(1).max(100000).default(1), pageSize: z.coerce.number().int().min(1).max(200).default(50) }).strict(), response: z.record(z.string(), z.unknown()), handler: ({ actor, query }) => reports.listReports(ctx, actor, query) });
+  api.route({
+    method: 'get', path: '/monitoring/reports/:id', summary: 'One report, its rows kept to your region (JSON, or XLSX with format=xlsx)', tags, auth: 'staff',
+    params: z.object({ id: z.uuid() }), query: z.object({ format: z.enum(['json', 'xlsx']).default('json') }).strict(), response: z.record(z.string(), z.unknown()),
+    handler: async ({ actor, params, query, koa }) => {
+      const r = await reports.getReport(ctx, actor, params.id);
+      if (query.format === 'json') return r;
+      koa.type = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+      koa.attachment(`${r.kind}-${r.period}.xlsx`);
+      koa.body = await reports.reportXlsx(koa.state.t, r);
+      return undefined;
+    },
   });
   api.route({
     method: 'get',

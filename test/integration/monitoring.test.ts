@@ -2,6 +2,8 @@ import { eq, sql } from 'drizzle-orm';
 import { employmentRecords, followUps, households, monitoringSnapshots, trainingRecords, workers } from '../../src/db/schema';
 import { closeMonth } from '../../src/monitoring/service';
 import { personWarnings, regionWarnings } from '../../src/monitoring/warnings';
+import { dailyReport, monthlyBulletin } from '../../src/monitoring/reports';
+import ExcelJS from 'exceljs';
 import { ManualClock } from '../../src/shared/clock';
 import { appOf, signIn, type Staff } from '../helpers/api';
 import { REGIONS, seedRegions, workerInput } from '../helpers/factories';
@@ -155,6 +157,35 @@ describe('monitoring figures, month by month from the dated records', () => {
     expect((await county.get('/api/v1/monitoring/zero-employment')).body.items).toEqual([]);
     const closed = (await county.get('/api/v1/monitoring/warnings?status=closed&kind=zero_employment_household')).body.items;
     expect(closed).toHaveLength(1);
+  });
+
+  it('writes the daily report and the monthly bulletin once each, readable as JSON and XLSX and kept to the reader’s region', async () => {
+    // Counties of the prefecture, ranked; the daily report counts yesterday's movements (four was hired on 10 November).
+    const bulletin = await monthlyBulletin(h.ctx, '2026-03');
+    expect(bulletin).not.toBeNull();
+    expect(await monthlyBulletin(h.ctx, '2026-03')).toBeNull();
+    const daily = await dailyReport(h.ctx, '2026-11-10');
+    expect(daily).not.toBeNull();
+    const list = (await county.get('/api/v1/monitoring/reports')).body.items;
+    expect(list.map((r: { kind: string; period: string }) => `${r.kind}:${r.period}`)).toEqual(['daily:2026-11-10', 'monthly:2026-03']);
+    const b = (await county.get(`/api/v1/monitoring/reports/${bulletin}`)).body;
+    expect(b.rows).toEqual([expect.objectContaining({ rank: expect.any(Number), regionCode: REGIONS.countyA.code, name: '元阳县', employed: 2, employedMom: -33.3 })]);
+    const d = (await county.get(`/api/v1/monitoring/reports/${daily}`)).body;
+    expect(d.events).toEqual({ registered: 0, hired: 1, lost: 0 });
+    expect(d.rows.find((r: { regionCode: string }) => r.regionCode === REGIONS.countyA.code)).toMatchObject({ employed: 4 }); // one, three, five, and four since the 10th
+    // The prefecture's own row and county B's stay out of county A's copy.
+    expect(d.rows.every((r: { regionCode: string }) => r.regionCode.startsWith(REGIONS.countyA.code))).toBe(true);
+    const xlsx = await county.get(`/api/v1/monitoring/reports/${bulletin}?format=xlsx`).buffer(true).parse((r, cb) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (x: Buffer) => chunks.push(x));
+      r.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.body as never);
+    const sheet = wb.worksheets[0]!;
+    expect(String(sheet.getCell('A1').value)).toBe('月通报 2026-03');
+    expect(sheet.getRow(2).values).toContain('务工规模');
+    expect(sheet.getRow(3).values).toContain('元阳县');
   });
 });
 

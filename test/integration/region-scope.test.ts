@@ -7,6 +7,7 @@ import { csv, FORM_HEADER } from '../helpers/sheets';
 import { appOf, signIn, type Staff } from '../helpers/api';
 import { requestHelp } from '../../src/chat/service';
 import { warnings } from '../../src/db/schema';
+import { dailyReport } from '../../src/monitoring/reports';
 
 type Case = (who: Staff) => Promise<{ status: number; text: string }>;
 
@@ -85,6 +86,7 @@ describe('a station in county A cannot reach anything in county B', () => {
     await countyB.post(`/api/v1/fairs/${b.fair}/signups`, { workerId: b.worker });
     const [warning] = await h.ctx.db.insert(warnings).values({ kind: 'lost_job', regionCode: REGIONS.villageB.code, workerId: b.worker, dedupeKey: 'lost:county-b', details: {} }).returning();
     b.warning = warning!.id;
+    b.report = (await dailyReport(h.ctx))!;
   });
   afterAll(() => h.close());
 
@@ -246,6 +248,16 @@ describe('a station in county A cannot reach anything in county B', () => {
     'get /api/v1/monitoring/warnings': { run: (s) => s.get(`/api/v1/monitoring/warnings?regionCode=${REGIONS.countyB.code}`), check: notFound },
     'post /api/v1/monitoring/warnings/{id}/acknowledge': { run: (s) => s.post(`/api/v1/monitoring/warnings/${b.warning}/acknowledge`), check: notFound },
     'get /api/v1/monitoring/zero-employment': { run: (s) => s.get(`/api/v1/monitoring/zero-employment?regionCode=${REGIONS.countyB.code}`), check: notFound },
+    'get /api/v1/monitoring/reports': { run: (s) => s.get('/api/v1/monitoring/reports'), check: refusedOrEmpty },
+    'get /api/v1/monitoring/reports/{id}': {
+      run: (s) => s.get(`/api/v1/monitoring/reports/${b.report}`),
+      check: (r) => {
+        none(r);
+        expect(r.status).toBe(200);
+        expect(r.text).not.toContain(REGIONS.countyB.name);
+        expect(r.text).not.toContain(REGIONS.countyB.code);
+      },
+    },
     'get /api/v1/monitoring/trend': { run: (s) => s.get(`/api/v1/monitoring/trend?regionCode=${REGIONS.countyB.code}`), check: notFound },
     'post /api/v1/me/login': { run: (s) => s.post('/api/v1/me/login', { code: 'x' }), check: (r) => { none(r); expect([400, 503]).toContain(r.status); } },
     'get /api/v1/workers/{id}/consent': { run: (s) => s.get(`/api/v1/workers/${b.worker}/consent`), check: notFound },
@@ -285,6 +297,7 @@ describe('a station in county A cannot reach anything in county B', () => {
     expect((await countyB.get(`/api/v1/vacancies/${b.vacancy}`)).body).toMatchObject({ status: 'open', filled: 1 });
     expect((await countyB.get(`/api/v1/applications/${b.application}`)).body).toMatchObject({ status: 'completed', paid: false });
     expect((await countyB.get('/api/v1/wage-cases')).body.items[0].status).toBe('open');
+    expect((await countyB.get(`/api/v1/monitoring/reports/${b.report}`)).text).toContain(REGIONS.countyB.name);
     expect((await countyB.get('/api/v1/monitoring/warnings')).body.items).toEqual([expect.objectContaining({ id: b.warning, status: 'open' })]);
     expect((await countyB.get(`/api/v1/fairs/${b.fair}`)).body).toMatchObject({ title: '县B春风行动招聘会', status: 'announced', counts: { signedUp: 1, checkedIn: 0 } });
     expect((await countyB.get(`/api/v1/employers/${b.employer}`)).body.name).toBe('县B企业');
