@@ -17,7 +17,8 @@ import { recordConsent } from '../src/registry/consent';
 import { bindContact, BIND_TRIES_PER_HOUR, chatActor, maskNumbers, reportWages, requestHelp, setHome, workerForContact } from '../src/chat/service';
 import { DomainError } from '../src/shared/errors';
 import { checklistFor } from '../src/policies/service';
-import { beijingTime, cancelSignup, checkIn, fairByCode, fairPost, fairsForWorker, getFair, liveFairFor, signUp, signupsOf } from '../src/fairs/service';
+import { cancelSignup, checkIn, fairByCode, fairPost, fairsForWorker, getFair, liveFairFor, signUp, signupsOf } from '../src/fairs/service';
+import { beijingTime } from '../src/shared/time';
 import { MENU, parse, readText, WORDS, type IntentId, type Parsed } from './parse';
 
 /** What the engine needs to know about an incoming chat message, whatever the door it came through. */

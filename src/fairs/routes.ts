@@ -5,6 +5,7 @@ import type { AppContext } from '../context';
 import { requestMeta, type Api } from '../http/api';
 import type { RequestState } from '../http/state';
 import { translator } from '../i18n';
+import { beijingTime } from '../shared/time';
 import { CheckinInput, FairCreate, FairListQuery, FairPatch, OnScreenInput, OutcomeQuery, PeopleQuery, SignupInput, VacancyIds, WalkIn } from './schemas';
 import * as service from './service';
 
@@ -99,7 +100,7 @@ export function checkinPage(ctx: AppContext): Router<RequestState> {
     const en = translator('en');
     const body = (t: typeof zh) =>
       f
-        ? `<h1>${escapeHtml(f.title)}</h1><p>${escapeHtml(t('market:checkin_page.when', { time: service.beijingTime(f.startsAt) }))}</p><p>${escapeHtml(t('market:checkin_page.how', { bot: ctx.config.bot.name, code: f.checkinCode }))}</p><p class="code">签到 ${escapeHtml(f.checkinCode)}</p>`
+        ? `<h1>${escapeHtml(f.title)}</h1><p>${escapeHtml(t('market:checkin_page.when', { time: beijingTime(f.startsAt) }))}</p><p>${escapeHtml(t('market:checkin_page.how', { bot: ctx.config.bot.name, code: f.checkinCode }))}</p><p class="code">签到 ${escapeHtml(f.checkinCode)}</p>`
         : `<h1>${escapeHtml(t('market:checkin_page.unknown'))}</h1>`;
     koa.status = f ? 200 : 404;
     koa.type = 'text/html; charset=utf-8';

@@ -13,7 +13,7 @@ import { scheduleSteps, startFollowUp, stopFollowUps, type PlannedStep } from '.
 import { createWorker } from '../registry/service';
 import type { WorkerCreate } from '../registry/schemas';
 import { Conflict, NotFound, ValidationFailed } from '../shared/errors';
-import { shanghaiDate } from '../shared/time';
+import { beijingTime, shanghaiDate } from '../shared/time';
 import type { FairCreate, FairPatch } from './schemas';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'queues' | 'config'>;
@@ -31,10 +31,6 @@ function newCode(): string {
   return s;
 }
 
-/** "2026-12-03 09:00" in Beijing time, as people read it in a message. */
-export function beijingTime(d: Date): string {
-  return new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
-}
 
 /**
  * A fair is visible to staff of the organiser's region and of any region in its audience (a township

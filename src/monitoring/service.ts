@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, like, sql } from 'drizzle-orm';
 import { inScope, type Actor } from '../access/actor';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
@@ -24,11 +24,10 @@ function childDigits(code: string): number {
  * closed, otherwise computed now from the records.
  */
 export async function figuresOf(db: Db, root: string, digits: number, month: string): Promise<{ rows: RegionFigures[]; closed: boolean }> {
-  const stored = await db
+  const wanted = await db
     .select()
     .from(monitoringSnapshots)
-    .where(and(eq(monitoringSnapshots.month, month)));
-  const wanted = stored.filter((s) => s.regionCode.startsWith(root) && s.regionCode.length === digits);
+    .where(and(eq(monitoringSnapshots.month, month), like(monitoringSnapshots.regionCode, `${root}%`), sql`length(${monitoringSnapshots.regionCode}) = ${digits}`));
   if (wanted.length) return { rows: wanted.map((s) => ({ regionCode: s.regionCode, category: s.category, figures: s.figures as unknown as Figures })), closed: true };
   return { rows: await computeFigures(db, root, digits, month), closed: false };
 }
