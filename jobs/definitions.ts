@@ -25,6 +25,10 @@ export const queueDefinitions = {
       'person-warnings': z.object({}).strict(),
       /** 日报告: yesterday's movements and the month so far. */
       'daily-report': z.object({}).strict(),
+      /** 周调度: regions behind their targets for the year. */
+      'weekly-dispatch': z.object({}).strict(),
+      /** Public-welfare posts and work-relief wages looked over for the review list. */
+      'integrity-review': z.object({}).strict(),
     },
   },
   /** The odd-job market's clocks: posts past their date, gig pay past due. */
@@ -111,6 +115,8 @@ export const schedules: ReadonlyArray<{ id: string; queue: QueueName; job: strin
   { id: 'close-month', queue: 'monitoring', job: 'close-month', pattern: '0 2 1 * *', tz: 'Asia/Shanghai' },
   { id: 'person-warnings', queue: 'monitoring', job: 'person-warnings', pattern: '0 7 * * *', tz: 'Asia/Shanghai' },
   { id: 'daily-report', queue: 'monitoring', job: 'daily-report', pattern: '30 7 * * *', tz: 'Asia/Shanghai' },
+  { id: 'weekly-dispatch', queue: 'monitoring', job: 'weekly-dispatch', pattern: '0 8 * * 1', tz: 'Asia/Shanghai' },
+  { id: 'integrity-review', queue: 'monitoring', job: 'integrity-review', pattern: '30 6 * * *', tz: 'Asia/Shanghai' },
   { id: 'expire-vacancies', queue: 'market', job: 'expire-vacancies', pattern: '*/10 * * * *', tz: 'Asia/Shanghai' },
   { id: 'fairs-clock', queue: 'market', job: 'fairs-clock', pattern: '* * * * *', tz: 'Asia/Shanghai' },
   { id: 'wage-overdue', queue: 'market', job: 'wage-overdue', pattern: '5 * * * *', tz: 'Asia/Shanghai' },

@@ -14,6 +14,8 @@ import { fairsClock } from '../src/fairs/service';
 import { closePreviousMonth } from '../src/monitoring/service';
 import { personWarnings, regionWarnings } from '../src/monitoring/warnings';
 import { dailyReport, monthlyBulletin } from '../src/monitoring/reports';
+import { weeklyDispatch } from '../src/monitoring/targets';
+import { integrityReview } from '../src/monitoring/integrity';
 import type { AppContext } from '../src/context';
 import type { JobName, JobPayload, QueueName } from './definitions';
 
@@ -47,6 +49,8 @@ export const handlers: HandlerMap = {
     },
     'daily-report': async (_p, ctx) => ({ report: await dailyReport(ctx) }),
     'person-warnings': async (_p, ctx) => personWarnings(ctx),
+    'weekly-dispatch': async (_p, ctx) => ({ report: await weeklyDispatch(ctx) }),
+    'integrity-review': async (_p, ctx) => integrityReview(ctx),
   },
   market: {
     'expire-vacancies': async (_p, ctx) => ({ expired: await expireVacancies(ctx) }),

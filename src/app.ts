@@ -25,6 +25,7 @@ import { checkinPage, fairRoutes } from './fairs/routes';
 import { workerRealm } from './me/auth';
 import { meRoutes } from './me/routes';
 import { monitoringRoutes } from './monitoring/routes';
+import { noticeRoutes } from './notices/routes';
 
 /** Every REST resource, mounted once; the OpenAPI document is built from the same calls. */
 export function buildApi(ctx: AppContext): Api {
@@ -44,6 +45,7 @@ export function buildApi(ctx: AppContext): Api {
   fairRoutes(api, ctx);
   meRoutes(api, ctx);
   monitoringRoutes(api, ctx);
+  noticeRoutes(api, ctx);
   return api;
 }
 

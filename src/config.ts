@@ -97,6 +97,7 @@ const envSchema = z.object({
   RAIN_DEW_FALLBACK_MONTHS: int(1, 36, 6),
   MONITOR_DECLINE_PERCENT: int(1, 100, 5),
   MONITOR_JOBLESS_DAYS: int(1, 365, 30),
+  MONITOR_PW_HOUSEHOLD_INCOME_YUAN: int(0, 1_000_000, 5000),
   ADMIN_TOTP: z.enum(['required', 'optional'], { error: 'expected required or optional' }).optional(),
   TOKEN_TTL_HOURS: int(1, 24 * 30, 12),
   BODY_LIMIT_KB: int(1, 50 * 1024, 1024),
@@ -162,7 +163,7 @@ export interface Config {
   /** Months after graduating without a market job before a public-welfare post is suggested. */
   rainDewFallbackMonths: number;
   /** Warnings: a fall of more than this many per cent 同比 or 环比, and this many days without work after a job. */
-  monitor: { declinePercent: number; joblessDays: number };
+  monitor: { declinePercent: number; joblessDays: number; pwHouseholdIncomeFen: number };
   bot: { puppet: string; puppetToken: string | undefined; name: string; sendIntervalMs: number };
   /** The WeChat mini-program, for subscribe messages (订阅消息); absent when not configured. */
   wechat: { apiBase: string; appId: string; appSecret: string; templateId: string } | undefined;
@@ -234,7 +235,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     miniProgramSendsPerSecond: e.MINI_PROGRAM_SENDS_PER_SECOND,
     retentionYears: e.RETENTION_YEARS,
     rainDewFallbackMonths: e.RAIN_DEW_FALLBACK_MONTHS,
-    monitor: { declinePercent: e.MONITOR_DECLINE_PERCENT, joblessDays: e.MONITOR_JOBLESS_DAYS },
+    monitor: { declinePercent: e.MONITOR_DECLINE_PERCENT, joblessDays: e.MONITOR_JOBLESS_DAYS, pwHouseholdIncomeFen: e.MONITOR_PW_HOUSEHOLD_INCOME_YUAN * 100 },
     market: { radiusKm: e.MATCH_RADIUS_KM },
     wechat:
       e.WECHAT_APP_ID && e.WECHAT_APP_SECRET && e.WECHAT_TEMPLATE_ID

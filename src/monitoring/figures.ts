@@ -83,9 +83,13 @@ export async function computeFigures(db: Db, root: string, digits: number, month
 /**
  * The same for several levels at once (a province, its prefectures and its counties): one pass over the
  * people and their jobs, grouped at every level together, so closing a month reads the records once.
+ * With `asOf` (a day of the month) the figures are those of that day: the month so far.
  */
-export async function computeLevels(db: Db, root: string, levels: number[], month: string): Promise<RegionFigures[]> {
-  const { first, last, next } = monthBounds(month);
+export async function computeLevels(db: Db, root: string, levels: number[], month: string, asOf?: string): Promise<RegionFigures[]> {
+  const bounds = monthBounds(month);
+  const first = bounds.first;
+  const last = asOf && asOf < bounds.last ? asOf : bounds.last;
+  const next = asOf && asOf < bounds.last ? new Date(Date.parse(`${asOf}T00:00:00Z`) + 86400_000).toISOString().slice(0, 10) : bounds.next;
   const lv = [...new Set(levels)].sort((a, b) => a - b);
   const cols = lv.map((d) => sql.raw(`left(w.region_code, ${Number(d)}) as l${Number(d)}`));
   const sets = sql.raw(lv.flatMap((d) => [`(l${d}, category)`, `(l${d})`]).join(', '));

@@ -9,6 +9,7 @@ import { NotFound } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
 import { addMonths, change, computeLevels } from './figures';
 import { figuresOf } from './service';
+import { notify } from '../notices/service';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'config'>;
 
@@ -20,6 +21,11 @@ function childLevel(root: string): number {
 async function names(ctx: Pick<AppContext, 'db'>, codes: string[]): Promise<Map<string, string>> {
   if (!codes.length) return new Map();
   return new Map((await ctx.db.select({ code: regions.code, name: regions.name }).from(regions).where(inArray(regions.code, codes))).map((r) => [r.code, r.name]));
+}
+
+/** A new report is announced to the administrators of the deployment's region and of every region in it. */
+export async function announce(ctx: Ctx, kind: 'daily' | 'weekly' | 'monthly', period: string, id: string): Promise<void> {
+  await notify(ctx.db, ctx.clock.now(), { kind: `report_${kind}`, regionCode: ctx.config.regionRoot, reach: 'region_and_below', params: { period }, link: { entity: 'report', id }, dedupeKey: `report:${id}` });
 }
 
 /**
@@ -44,6 +50,7 @@ export async function dailyReport(ctx: Ctx, day?: string): Promise<string | null
     .values({ kind: 'daily', period: date, regionCode: root, payload: { rows: rows.map((r) => ({ regionCode: r.regionCode, name: named.get(r.regionCode) ?? null, ...r.figures })), events: events ?? { registered: 0, hired: 0, lost: 0 } }, createdAt: ctx.clock.now() })
     .onConflictDoNothing()
     .returning({ id: monitoringReports.id });
+  if (made) await announce(ctx, 'daily', date, made.id);
   return made?.id ?? null;
 }
 
@@ -78,6 +85,7 @@ export async function monthlyBulletin(ctx: Ctx, month: string): Promise<string |
     .values({ kind: 'monthly', period: month, regionCode: root, payload: { rows: ranked }, createdAt: ctx.clock.now() })
     .onConflictDoNothing()
     .returning({ id: monitoringReports.id });
+  if (made) await announce(ctx, 'monthly', month, made.id);
   return made?.id ?? null;
 }
 
@@ -86,7 +94,7 @@ function scoped(actor: Actor, rows: Array<Record<string, unknown>>) {
   return rows.filter((r) => inScope(actor, String(r.regionCode)));
 }
 
-export async function listReports(ctx: Pick<AppContext, 'db'>, actor: Actor, q: { kind?: 'daily' | 'monthly'; page: number; pageSize: number }) {
+export async function listReports(ctx: Pick<AppContext, 'db'>, actor: Actor, q: { kind?: 'daily' | 'weekly' | 'monthly'; page: number; pageSize: number }) {
   const rows = await ctx.db
     .select({ id: monitoringReports.id, kind: monitoringReports.kind, period: monitoringReports.period, regionCode: monitoringReports.regionCode, createdAt: monitoringReports.createdAt })
     .from(monitoringReports)
@@ -104,15 +112,21 @@ export async function getReport(ctx: Pick<AppContext, 'db'>, actor: Actor, id: s
 }
 
 /** The report as a spreadsheet: one row per region, the columns named in the reader's language. */
-export async function reportXlsx(t: TFunction, report: Awaited<ReturnType<typeof getReport>>): Promise<Buffer> {
+export async function reportXlsx(t: TFunction, report: Awaited<ReturnType<typeof getReport>>, chartPng?: Buffer): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet(t(`market:report.${report.kind}`));
   ws.addRow([`${t(`market:report.${report.kind}`)} ${report.period}`]);
   if (report.events) ws.addRow(Object.entries(report.events).flatMap(([k, v]) => [t(`market:report.${k}`), v]));
   const keys = report.rows.length ? Object.keys(report.rows[0]!) : [];
   ws.addRow(keys.map((k) => t(`market:report.col.${k}`, { defaultValue: k })));
-  for (const r of report.rows) ws.addRow(keys.map((k) => (r[k] === null || r[k] === undefined ? '' : (r[k] as string | number))));
+  const cell = (k: string, v: unknown) => (v === null || v === undefined ? '' : k === 'metric' ? t(`market:report.metric.${String(v)}`) : (v as string | number));
+  for (const r of report.rows) ws.addRow(keys.map((k) => cell(k, r[k])));
   ws.getColumn(2).width = 16;
+  if (chartPng) {
+    const sheet = wb.addWorksheet(t('market:chart.sheet'));
+    const image = wb.addImage({ buffer: chartPng as unknown as ExcelJS.Buffer, extension: 'png' });
+    sheet.addImage(image, { tl: { col: 0, row: 0 }, ext: { width: 960, height: 480 } });
+  }
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 

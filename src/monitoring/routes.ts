@@ -1,24 +1,49 @@
 import { z } from 'zod';
 import type { AppContext } from '../context';
 import { requestMeta, type Api } from '../http/api';
+import { PageQuery } from '../http/pagination';
 import { RegionCode } from '../regions/schemas';
 import { CATEGORY } from '../registry/vocab';
 import * as service from './service';
 import * as warnings from './warnings';
 import * as reports from './reports';
+import * as targets from './targets';
+import * as projects from './projects';
+import * as forms from './forms';
+import { trendPng, trendSvg } from './chart';
+import { REVIEW_KINDS } from './integrity';
 
 const Month = z.string().regex(/^20\d{2}-(0[1-9]|1[0-2])$/, 'errors:detail.monitoring.month').meta({ example: '2026-10' });
+const Year = z.coerce.number().int().min(2000).max(2100);
+const Any = z.record(z.string(), z.unknown());
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const Conclusion = z.object({ note: z.string().trim().max(1000).nullish().meta({ description: 'What staff found (复核结论); required for review items' }) }).strict();
 
 export function monitoringRoutes(api: Api, ctx: AppContext): void {
   const tags = ['monitoring'];
   api.route({
     method: 'get', path: '/monitoring/warnings', summary: '预警: regions whose figures fell, people out of work or earning much less, zero-employment households; open and acknowledged ones unless asked otherwise', tags, auth: 'staff',
-    query: z.object({ regionCode: RegionCode.optional(), status: z.enum(['open', 'acknowledged', 'closed']).optional(), kind: z.enum(['region_decline', 'lost_job', 'income_drop', 'zero_employment_household']).optional(), page: z.coerce.number().int().min(1).max(100000).default(1), pageSize: z.coerce.number().int().min(1).max(200).default(50) }).strict(),
-    response: z.record(z.string(), z.unknown()),
+    query: z.object({ regionCode: RegionCode.optional(), status: z.enum(['open', 'acknowledged', 'closed']).optional(), kind: z.enum(warnings.WARNING_KINDS).optional(), ...PageQuery }).strict(),
+    response: Any,
     handler: ({ actor, query }) => warnings.listWarnings(ctx, actor, query),
   });
-  api.route({ method: 'post', path: '/monitoring/warnings/:id/acknowledge', summary: 'Acknowledge a warning (it leaves the open list)', tags, auth: 'staff', params: z.object({ id: z.uuid() }), status: 200, response: z.record(z.string(), z.unknown()), handler: ({ actor, params, koa }) => warnings.acknowledge(ctx, actor, params.id, requestMeta(koa)) });
-  api.route({ method: 'get', path: '/monitoring/zero-employment', summary: '零就业家庭 now: households with someone able to work and nobody in work, each with how long it has been so', tags, auth: 'staff', query: z.object({ regionCode: RegionCode.optional() }).strict(), response: z.record(z.string(), z.unknown()), handler: ({ actor, query }) => warnings.zeroEmploymentList(ctx, actor, query) });
+  api.route({
+    method: 'post', path: '/monitoring/warnings/:id/acknowledge', summary: 'Acknowledge a warning (it leaves the open list)', tags, auth: 'staff',
+    params: z.object({ id: z.uuid() }), body: Conclusion, status: 200, response: Any,
+    handler: ({ actor, params, body, koa }) => warnings.acknowledge(ctx, actor, params.id, body ?? {}, requestMeta(koa)),
+  });
+  api.route({
+    method: 'get', path: '/monitoring/reviews', summary: 'Integrity review list: several public-welfare posts in a household, a post passed among relatives, a holder who no longer needs it, subsidies and work-relief wages overdue, late or short; each with its evidence', tags, auth: 'staff',
+    query: z.object({ regionCode: RegionCode.optional(), status: z.enum(['open', 'acknowledged', 'closed']).optional(), kind: z.enum(REVIEW_KINDS).optional(), ...PageQuery }).strict(),
+    response: Any,
+    handler: ({ actor, query }) => warnings.listWarnings(ctx, actor, query, REVIEW_KINDS),
+  });
+  api.route({
+    method: 'post', path: '/monitoring/reviews/:id/conclude', summary: 'Close a review item with what was found (复核结论, required)', tags, auth: 'staff',
+    params: z.object({ id: z.uuid() }), body: Conclusion, status: 200, response: Any,
+    handler: ({ actor, params, body, koa }) => warnings.acknowledge(ctx, actor, params.id, body, requestMeta(koa), REVIEW_KINDS),
+  });
+  api.route({ method: 'get', path: '/monitoring/zero-employment', summary: '零就业家庭 now: households with someone able to work and nobody in work, each with how long it has been so', tags, auth: 'staff', query: z.object({ regionCode: RegionCode.optional() }).strict(), response: Any, handler: ({ actor, query }) => warnings.zeroEmploymentList(ctx, actor, query) });
   api.route({
     method: 'get',
     path: '/monitoring/figures',
@@ -26,19 +51,20 @@ export function monitoringRoutes(api: Api, ctx: AppContext): void {
     tags,
     auth: 'staff',
     query: z.object({ regionCode: RegionCode.optional(), month: Month.optional(), category: z.enum(CATEGORY).optional() }).strict(),
-    response: z.record(z.string(), z.unknown()),
+    response: Any,
     handler: ({ actor, query }) => service.figures(ctx, actor, query),
   });
-  api.route({ method: 'get', path: '/monitoring/reports', summary: '日报告 and 月通报, newest first', tags, auth: 'staff', query: z.object({ kind: z.enum(['daily', 'monthly']).optional(), page: z.coerce.number().int().min(1).max(100000).default(1), pageSize: z.coerce.number().int().min(1).max(200).default(50) }).strict(), response: z.record(z.string(), z.unknown()), handler: ({ actor, query }) => reports.listReports(ctx, actor, query) });
+  api.route({ method: 'get', path: '/monitoring/reports', summary: '日报告, 周调度 and 月通报, newest first', tags, auth: 'staff', query: z.object({ kind: z.enum(['daily', 'weekly', 'monthly']).optional(), ...PageQuery }).strict(), response: Any, handler: ({ actor, query }) => reports.listReports(ctx, actor, query) });
   api.route({
-    method: 'get', path: '/monitoring/reports/:id', summary: 'One report, its rows kept to your region (JSON, or XLSX with format=xlsx)', tags, auth: 'staff',
-    params: z.object({ id: z.uuid() }), query: z.object({ format: z.enum(['json', 'xlsx']).default('json') }).strict(), response: z.record(z.string(), z.unknown()),
+    method: 'get', path: '/monitoring/reports/:id', summary: 'One report, its rows kept to your region (JSON, or XLSX with format=xlsx; a monthly bulletin’s workbook carries the 13-month chart)', tags, auth: 'staff',
+    params: z.object({ id: z.uuid() }), query: z.object({ format: z.enum(['json', 'xlsx']).default('json') }).strict(), response: Any,
     handler: async ({ actor, params, query, koa }) => {
       const r = await reports.getReport(ctx, actor, params.id);
       if (query.format === 'json') return r;
-      koa.type = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+      const chart = r.kind === 'monthly' ? trendPng(koa.state.t, await service.trend(ctx, actor, { months: 13, month: r.period })) : undefined;
+      koa.type = XLSX;
       koa.attachment(`${r.kind}-${r.period}.xlsx`);
-      koa.body = await reports.reportXlsx(koa.state.t, r);
+      koa.body = await reports.reportXlsx(koa.state.t, r, chart);
       return undefined;
     },
   });
@@ -49,7 +75,62 @@ export function monitoringRoutes(api: Api, ctx: AppContext): void {
     tags,
     auth: 'staff',
     query: z.object({ regionCode: RegionCode.optional(), month: Month.optional(), months: z.coerce.number().int().min(2).max(36).default(13) }).strict(),
-    response: z.record(z.string(), z.unknown()),
+    response: Any,
     handler: ({ actor, query }) => service.trend(ctx, actor, query),
+  });
+  api.route({
+    method: 'get', path: '/monitoring/trend/chart', summary: 'The same as a chart (bars: employment scale; line: average monthly income in yuan), SVG or PNG', tags, auth: 'staff',
+    query: z.object({ regionCode: RegionCode.optional(), month: Month.optional(), months: z.coerce.number().int().min(2).max(36).default(13), format: z.enum(['svg', 'png']).default('svg') }).strict(),
+    binary: { contentType: 'image/svg+xml', description: 'The chart as SVG, or as PNG (image/png) with format=png' },
+    handler: async ({ actor, query, koa }) => {
+      const data = await service.trend(ctx, actor, query);
+      koa.type = query.format === 'png' ? 'image/png' : 'image/svg+xml';
+      koa.set('Cache-Control', 'private, max-age=300');
+      koa.body = query.format === 'png' ? trendPng(koa.state.t, data) : trendSvg(koa.state.t, data);
+      return undefined;
+    },
+  });
+
+  api.route({
+    method: 'get', path: '/monitoring/targets', summary: 'The year’s targets of your region and the regions in it, each beside where it stands today (training: the share of the year’s target due by now)', tags, auth: 'staff',
+    query: z.object({ regionCode: RegionCode.optional(), year: Year.optional() }).strict(), response: Any,
+    handler: ({ actor, query }) => targets.listTargets(ctx, actor, query),
+  });
+  api.route({
+    method: 'put', path: '/monitoring/targets', summary: 'Set targets for the weekly dispatch (administrators); value null removes one', tags, auth: 'staff',
+    body: z.object({ year: z.number().int().min(2000).max(2100), items: z.array(z.object({ regionCode: RegionCode, metric: z.enum(targets.TARGET_METRICS), value: z.number().int().min(0).max(100_000_000).nullable() }).strict()).min(1).max(500) }).strict(),
+    status: 200, response: Any,
+    handler: ({ actor, body, koa }) => targets.setTargets(ctx, actor, body, requestMeta(koa)),
+  });
+
+  api.route({ method: 'get', path: '/projects', summary: 'Assistance projects (workshops, work relief, cooperatives, bases, brands, alliances) of your region', tags, auth: 'staff', query: projects.ProjectListQuery, response: Any, handler: ({ actor, query }) => projects.listProjects(ctx, actor, query) });
+  api.route({ method: 'post', path: '/projects', summary: 'Register an assistance project, with the people it employs and where it stands', tags, auth: 'staff', body: projects.ProjectCreate, response: projects.ProjectView, handler: ({ actor, body, koa }) => projects.createProject(ctx, actor, body, requestMeta(koa)) });
+  api.route({ method: 'get', path: '/projects/:id', summary: 'One assistance project', tags, auth: 'staff', params: z.object({ id: z.uuid() }), response: projects.ProjectView, handler: ({ actor, params }) => projects.getProject(ctx, actor, params.id) });
+  api.route({ method: 'patch', path: '/projects/:id', summary: 'Correct an assistance project (its numbers, its end)', tags, auth: 'staff', params: z.object({ id: z.uuid() }), body: projects.ProjectPatch, response: projects.ProjectView, handler: ({ actor, params, body, koa }) => projects.updateProject(ctx, actor, params.id, body, requestMeta(koa)) });
+
+  const FormQuery = z.object({ year: Year, regionCode: RegionCode.optional(), through: z.iso.date().optional().meta({ description: 'Count up to this day (default: today, or the year’s end)' }), format: z.enum(['json', 'xlsx']).default('json') }).strict();
+  api.route({
+    method: 'get', path: '/monitoring/forms/progress', summary: '防止返贫就业攻坚行动推进情况表 (附件1): one row per region one level down, with the total; cumulative for the year', tags, auth: 'staff',
+    query: FormQuery, response: Any,
+    handler: async ({ actor, query, koa }) => {
+      const form = await forms.progressForm(ctx, actor, query);
+      if (query.format === 'json') return form;
+      koa.type = XLSX;
+      koa.attachment(`附件1-推进情况表-${form.year}.xlsx`);
+      koa.body = await forms.progressXlsx(form);
+      return undefined;
+    },
+  });
+  api.route({
+    method: 'get', path: '/monitoring/forms/projects', summary: '脱贫人口就业帮扶项目清单 (附件2): the projects that ran in the year, county by county (contact numbers in full; each download is audited)', tags, auth: 'staff',
+    query: FormQuery, response: Any,
+    handler: async ({ actor, query, koa }) => {
+      const form = await forms.projectsForm(ctx, actor, query, requestMeta(koa));
+      if (query.format === 'json') return form;
+      koa.type = XLSX;
+      koa.attachment(`附件2-项目清单-${form.year}.xlsx`);
+      koa.body = await forms.projectsXlsx(form);
+      return undefined;
+    },
   });
 }

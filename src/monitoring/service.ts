@@ -112,5 +112,6 @@ export async function trend(ctx: Ctx, actor: Actor, q: { regionCode?: string; mo
     const f = pick(rows, region, 'all');
     points.push({ month: m, employed: f?.employed ?? 0, registered: f?.registered ?? 0, incomeAvgFen: f?.incomeAvgFen ?? null, incomeMedianFen: f?.incomeMedianFen ?? null });
   }
-  return { regionCode: region, points };
+  const [named] = await ctx.db.select({ name: regions.name }).from(regions).where(eq(regions.code, region));
+  return { regionCode: region, name: named?.name ?? null, points };
 }

@@ -8,7 +8,8 @@ import { helpRequests, regions, warnings, workers } from '../db/schema';
 import { translator } from '../i18n';
 import { matchesFor } from '../market/matching';
 import { scheduleSteps, startFollowUp, type PlannedStep } from '../outreach/follow-ups';
-import { Conflict, NotFound } from '../shared/errors';
+import { Conflict, NotFound, ValidationFailed } from '../shared/errors';
+import { notify } from '../notices/service';
 import { shanghaiDate } from '../shared/time';
 import { addMonths, change } from './figures';
 import { figuresOf } from './service';
@@ -44,6 +45,12 @@ export async function regionWarnings(ctx: Pick<AppContext, 'db' | 'clock' | 'con
         .onConflictDoNothing()
         .returning({ id: warnings.id });
       made += inserted.length;
+      if (inserted[0]) {
+        const [named] = await ctx.db.select({ name: regions.name }).from(regions).where(eq(regions.code, r.regionCode));
+        const pct = (v: number | null) => (v === null ? '—' : v);
+        const params = { month, region: named?.name ?? r.regionCode, employedMom: pct(falls.employedMom), employedYoy: pct(falls.employedYoy), incomeMom: pct(falls.incomeMom), incomeYoy: pct(falls.incomeYoy) };
+        await notify(ctx.db, ctx.clock.now(), { kind: 'region_decline', regionCode: r.regionCode, reach: 'region_and_above', params, link: { entity: 'warning', id: inserted[0].id }, dedupeKey: `region-decline:${r.regionCode}:${month}` });
+      }
     }
   }
   return made;
@@ -147,10 +154,17 @@ export async function closeHouseholdCase(db: Db, workerId: string, at: Date): Pr
     .where(and(eq(warnings.householdId, w.householdId), eq(warnings.kind, 'zero_employment_household'), inArray(warnings.status, ['open', 'acknowledged'])));
 }
 
-export async function listWarnings(ctx: Pick<AppContext, 'db'>, actor: Actor, q: { regionCode?: string; status?: 'open' | 'acknowledged' | 'closed'; kind?: string; page: number; pageSize: number }) {
+export const WARNING_KINDS = ['region_decline', 'lost_job', 'income_drop', 'zero_employment_household'] as const;
+
+/** The warnings list, or (with the review kinds) the integrity review list, of a region. */
+export async function listWarnings(ctx: Pick<AppContext, 'db'>, actor: Actor, q: { regionCode?: string; status?: 'open' | 'acknowledged' | 'closed'; kind?: string; page: number; pageSize: number }, kinds: readonly string[] = WARNING_KINDS) {
   const region = q.regionCode ?? actor.regionCode;
   if (!inScope(actor, region)) throw new NotFound('region', region);
-  const where = and(like(warnings.regionCode, `${region}%`), q.status ? eq(warnings.status, q.status) : inArray(warnings.status, ['open', 'acknowledged']), q.kind ? eq(warnings.kind, q.kind as never) : undefined);
+  const where = and(
+    like(warnings.regionCode, `${region}%`),
+    q.status ? eq(warnings.status, q.status) : inArray(warnings.status, ['open', 'acknowledged']),
+    inArray(warnings.kind, (q.kind ? [q.kind] : kinds) as never[]),
+  );
   const rows = await ctx.db
     .select({ w: warnings, name: workers.name, region: regions.name })
     .from(warnings)
@@ -162,20 +176,30 @@ export async function listWarnings(ctx: Pick<AppContext, 'db'>, actor: Actor, q:
     .limit(q.pageSize);
   const [n] = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(warnings).where(where);
   return {
-    items: rows.map(({ w, name, region: regionName }) => ({ id: w.id, kind: w.kind, regionCode: w.regionCode, regionName, workerId: w.workerId, name, householdId: w.householdId, details: w.details, status: w.status, createdAt: w.createdAt.toISOString(), acknowledgedAt: w.acknowledgedAt?.toISOString() ?? null, closedAt: w.closedAt?.toISOString() ?? null })),
+    items: rows.map(({ w, name, region: regionName }) => ({ id: w.id, kind: w.kind, regionCode: w.regionCode, regionName, workerId: w.workerId, name, householdId: w.householdId, details: w.details, status: w.status, note: w.note, createdAt: w.createdAt.toISOString(), acknowledgedAt: w.acknowledgedAt?.toISOString() ?? null, closedAt: w.closedAt?.toISOString() ?? null })),
     page: q.page,
     pageSize: q.pageSize,
     total: n?.n ?? 0,
   };
 }
 
-export async function acknowledge(ctx: Pick<AppContext, 'db' | 'clock'>, actor: Actor, id: string, meta: Meta) {
+/**
+ * Staff take a warning up and it leaves the open list. A review item needs what they found (复核结论):
+ * the list is evidence for the county, so nothing leaves it without a reason.
+ */
+export async function acknowledge(ctx: Pick<AppContext, 'db' | 'clock'>, actor: Actor, id: string, body: { note?: string | null }, meta: Meta, kinds: readonly string[] = WARNING_KINDS) {
   const [w] = await ctx.db.select().from(warnings).where(eq(warnings.id, id));
-  if (!w || !inScope(actor, w.regionCode)) throw new NotFound('warning', id);
-  const [done] = await ctx.db.update(warnings).set({ status: 'acknowledged', acknowledgedBy: actor.accountId, acknowledgedAt: ctx.clock.now() }).where(and(eq(warnings.id, id), eq(warnings.status, 'open'))).returning();
+  if (!w || !inScope(actor, w.regionCode) || !kinds.includes(w.kind)) throw new NotFound('warning', id);
+  const review = !(WARNING_KINDS as readonly string[]).includes(w.kind);
+  if (review && !body.note?.trim()) throw new ValidationFailed('conclusion needed', [{ path: 'body.note', message: 'errors:detail.monitoring.conclusion' }]);
+  const [done] = await ctx.db
+    .update(warnings)
+    .set({ status: 'acknowledged', acknowledgedBy: actor.accountId, acknowledgedAt: ctx.clock.now(), note: body.note?.trim() || null })
+    .where(and(eq(warnings.id, id), eq(warnings.status, 'open')))
+    .returning();
   if (!done) throw new Conflict('not open', [{ path: 'warning', message: 'errors:detail.monitoring.not_open' }]);
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'warning.acknowledge', entity: 'warning', entityId: id, regionCode: w.regionCode, ...meta });
-  return { id, status: done.status };
+  await recordAudit(ctx.db, { actorId: actor.accountId, action: review ? 'review.conclude' : 'warning.acknowledge', entity: 'warning', entityId: id, regionCode: w.regionCode, ...(review ? { details: { kind: w.kind } } : {}), ...meta });
+  return { id, status: done.status, note: done.note };
 }
 
 /** 零就业家庭 now, per region, each with how long it has been so (since the last job of a member ended, or since registration). */

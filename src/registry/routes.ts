@@ -29,6 +29,7 @@ import * as approvals from './export-approvals';
 import * as retention from './retention';
 import * as consent from './consent';
 import * as service from './service';
+import * as payments from './payments';
 import { exportWorkers } from './export';
 
 export function registryRoutes(api: Api, ctx: AppContext): void {
@@ -106,6 +107,16 @@ export function registryRoutes(api: Api, ctx: AppContext): void {
     method: 'post', path: '/workers/:id/employment/end', summary: 'Record that the current job ended', tags, auth: 'staff',
     params: IdParams, body: EmploymentEnd, status: 200, response: z.object({ items: z.array(EmploymentView) }),
     handler: async ({ actor, params, body, koa }) => ({ items: await service.endEmployment(ctx, actor, params.id, body.endDate, meta(koa)) }),
+  });
+  api.route({
+    method: 'get', path: '/workers/:id/employment/:recordId/payments', summary: 'Month by month, what a public-welfare post (岗位补贴) or work-relief job (劳务报酬) owed and paid', tags, auth: 'staff',
+    params: z.object({ id: z.uuid(), recordId: z.uuid() }), response: z.object({ items: z.array(payments.PaymentView) }),
+    handler: ({ actor, params }) => payments.listPayments(ctx, actor, params.id, params.recordId),
+  });
+  api.route({
+    method: 'put', path: '/workers/:id/employment/:recordId/payments/:period', summary: 'Record a month’s payment: due date and amount, and once paid, the day and amount paid (again to correct it)', tags, auth: 'staff',
+    params: z.object({ id: z.uuid(), recordId: z.uuid(), period: payments.Period }), body: payments.PaymentInput, response: payments.PaymentView,
+    handler: ({ actor, params, body, koa }) => payments.recordPayment(ctx, actor, params.id, params.recordId, params.period, body, meta(koa)),
   });
   api.route({
     method: 'get', path: '/workers/:id/trainings', summary: 'Training history', tags, auth: 'staff',

@@ -118,6 +118,9 @@ describe('monitoring figures, month by month from the dated records', () => {
     const list = (await county.get('/api/v1/monitoring/warnings?kind=region_decline')).body.items;
     const mine = list.find((w: { regionCode: string }) => w.regionCode === REGIONS.countyA.code);
     expect(mine).toMatchObject({ kind: 'region_decline', status: 'open', regionName: '元阳县', details: { month: '2026-03', employedMom: -33.3, employed: 2 } });
+    // The county's administrators are told, once.
+    const told = (await county.get('/api/v1/notices')).body.items.filter((n: { kind: string; regionCode: string }) => n.kind === 'region_decline' && n.regionCode === REGIONS.countyA.code);
+    expect(told).toEqual([expect.objectContaining({ text: expect.stringContaining('元阳县 2026-03 务工规模或收入下降超过预警线（规模环比 -33.3%'), link: { entity: 'warning', id: mine.id } })]);
     // A month without a fall raises nothing for the county.
     await regionWarnings(h.ctx, '2026-02');
     expect((await county.get('/api/v1/monitoring/warnings?kind=region_decline')).body.items.filter((w: { regionCode: string }) => w.regionCode === REGIONS.countyA.code)).toHaveLength(1);
@@ -180,12 +183,16 @@ describe('monitoring figures, month by month from the dated records', () => {
       r.on('data', (x: Buffer) => chunks.push(x));
       r.on('end', () => cb(null, Buffer.concat(chunks)));
     });
+    expect(xlsx.status).toBe(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx.body as never);
     const sheet = wb.worksheets[0]!;
     expect(String(sheet.getCell('A1').value)).toBe('月通报 2026-03');
     expect(sheet.getRow(2).values).toContain('务工规模');
     expect(sheet.getRow(3).values).toContain('元阳县');
+    // The bulletin's workbook carries the county's 13-month chart.
+    expect(wb.worksheets[1]!.name).toBe('趋势图');
+    expect(wb.worksheets[1]!.getImages()).toHaveLength(1);
   });
 });
 

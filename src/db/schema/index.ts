@@ -11,3 +11,4 @@ export * from './rain-dew';
 export * from './fairs';
 export * from './me';
 export * from './monitoring';
+export * from './notices';

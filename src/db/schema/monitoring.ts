@@ -1,6 +1,9 @@
-import { index, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { boolean, check, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { accounts } from './access';
 import { households, workers } from './registry';
+import { employers } from './market';
+import { regions } from './regions';
 
 /**
  * A closed month's figures per region and category, written once by the monthly job and never changed:
@@ -18,7 +21,20 @@ export const monitoringSnapshots = pgTable(
   (t) => [primaryKey({ columns: [t.month, t.regionCode, t.category] })],
 );
 
-export const warningKind = pgEnum('warning_kind', ['region_decline', 'lost_job', 'income_drop', 'zero_employment_household']);
+export const warningKind = pgEnum('warning_kind', [
+  'region_decline',
+  'lost_job',
+  'income_drop',
+  'zero_employment_household',
+  // The integrity review (seed 000 national §2.4, seed 000 §4): items for staff to look into, with evidence.
+  'pw_several_posts',
+  'pw_rotation',
+  'pw_no_longer_needed',
+  'pw_subsidy_overdue',
+  'wr_wage_overdue',
+  'wr_wage_late',
+  'wr_wage_short',
+]);
 export const warningStatus = pgEnum('warning_status', ['open', 'acknowledged', 'closed']);
 
 /**
@@ -39,6 +55,8 @@ export const warnings = pgTable(
     status: warningStatus('status').notNull().default('open'),
     acknowledgedBy: uuid('acknowledged_by').references(() => accounts.id),
     acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
+    /** What the member of staff found (复核结论), required when a review item is closed off. */
+    note: text('note'),
     closedAt: timestamp('closed_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -59,4 +77,64 @@ export const monitoringReports = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('monitoring_reports_period_idx').on(t.kind, t.period, t.regionCode)],
+);
+
+/** What a region's figures are to reach in a year, for the weekly dispatch (周调度). */
+export const targetMetric = pgEnum('target_metric', ['employed', 'public_welfare', 'trained', 'zero_employment_households']);
+
+export const monitoringTargets = pgTable(
+  'monitoring_targets',
+  {
+    regionCode: text('region_code')
+      .notNull()
+      .references(() => regions.code),
+    year: integer('year').notNull(),
+    metric: targetMetric('metric').notNull(),
+    /** People (or households, for the ceiling of zero-employment households). */
+    value: integer('value').notNull(),
+    setBy: uuid('set_by').references(() => accounts.id),
+    setAt: timestamp('set_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.regionCode, t.year, t.metric] }), check('monitoring_targets_value', sql`${t.value} >= 0`)],
+);
+
+/** 就业帮扶车间 / 以工代赈项目 / 劳务合作社 / 乡村振兴劳务基地 / 特色劳务品牌 / 劳务协作联盟 */
+export const projectKind = pgEnum('project_kind', ['workshop', 'work_relief', 'labour_cooperative', 'labour_base', 'labour_brand', 'cooperation_alliance']);
+
+/**
+ * The assistance projects behind 附件1 and 附件2 (seed 001): each with the people it employs and where it
+ * stands (省乡村振兴重点帮扶县, 易地搬迁安置区, 黄河滩区居民迁建安置区).
+ */
+export const assistanceProjects = pgTable(
+  'assistance_projects',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: projectKind('kind').notNull(),
+    name: text('name').notNull(),
+    summary: text('summary'),
+    regionCode: text('region_code')
+      .notNull()
+      .references(() => regions.code),
+    employerId: uuid('employer_id').references(() => employers.id),
+    startedOn: date('started_on', { mode: 'string' }).notNull(),
+    endedOn: date('ended_on', { mode: 'string' }),
+    /** 带动就业人数 and, of them, 脱贫人口, as the project reports them. */
+    jobsTotal: integer('jobs_total').notNull().default(0),
+    jobsLifted: integer('jobs_lifted').notNull().default(0),
+    keyCounty: boolean('key_county').notNull().default(false),
+    relocationSite: boolean('relocation_site').notNull().default(false),
+    yellowRiverSite: boolean('yellow_river_site').notNull().default(false),
+    contactName: text('contact_name'),
+    contactPhoneEnc: text('contact_phone_enc'),
+    contactPhoneMasked: text('contact_phone_masked'),
+    note: text('note'),
+    createdBy: uuid('created_by').references(() => accounts.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('assistance_projects_region_idx').on(t.regionCode.op('text_pattern_ops')),
+    check('assistance_projects_jobs', sql`${t.jobsTotal} >= 0 and ${t.jobsLifted} >= 0 and ${t.jobsLifted} <= ${t.jobsTotal}`),
+    check('assistance_projects_dates', sql`${t.endedOn} is null or ${t.endedOn} >= ${t.startedOn}`),
+  ],
 );

@@ -128,6 +128,44 @@ export const employmentRecords = pgTable(
   ],
 );
 
+/** 岗位补贴 of a public-welfare post, or 劳务报酬 of a work-relief job: what was due for a month, when, and what was paid. */
+export const paymentKind = pgEnum('payment_kind', ['subsidy', 'wage']);
+
+/**
+ * What a public-welfare post holder or a work-relief worker is owed month by month, and what reached
+ * them (seed 000 national §2.4: no 拖欠工资补贴; seed 000 §4: wages in full and on time). The integrity
+ * review reads it for subsidies unpaid past their date and wages paid late or short.
+ */
+export const employmentPayments = pgTable(
+  'employment_payments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    recordId: uuid('record_id')
+      .notNull()
+      .references(() => employmentRecords.id),
+    workerId: uuid('worker_id')
+      .notNull()
+      .references(() => workers.id),
+    kind: paymentKind('kind').notNull(),
+    /** The month the money is for, YYYY-MM. */
+    period: text('period').notNull(),
+    dueOn: date('due_on', { mode: 'string' }).notNull(),
+    amountDueFen: integer('amount_due_fen').notNull(),
+    paidOn: date('paid_on', { mode: 'string' }),
+    amountPaidFen: integer('amount_paid_fen'),
+    note: text('note'),
+    recordedBy: uuid('recorded_by').references(() => accounts.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('employment_payments_period_idx').on(t.recordId, t.period),
+    index('employment_payments_due_idx').on(t.dueOn),
+    check('employment_payments_amounts', sql`${t.amountDueFen} >= 0 and (${t.amountPaidFen} is null or ${t.amountPaidFen} >= 0)`),
+    check('employment_payments_paid_pair', sql`(${t.paidOn} is null) = (${t.amountPaidFen} is null)`),
+  ],
+);
+
 /** Training history, likewise dated and append-only. */
 export const trainingRecords = pgTable(
   'training_records',

@@ -1,0 +1,269 @@
+import { and, asc, eq, inArray, like, lte, or, gte, isNull } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
+import ExcelJS from 'exceljs';
+import { inScope, type Actor } from '../access/actor';
+import { recordAudit } from '../audit/service';
+import type { AppContext } from '../context';
+import { rowsOf } from '../db/client';
+import { assistanceProjects, regions } from '../db/schema';
+import { NotFound } from '../shared/errors';
+import { shanghaiDate } from '../shared/time';
+
+type Ctx = Pick<AppContext, 'db' | 'clock' | 'pii'>;
+type Meta = { requestId?: string; ip?: string };
+
+/** The columns of 防止返贫就业攻坚行动推进情况表 (seed 001, 附件1), in the form's order. */
+export const PROGRESS_COLUMNS = [
+  'alliances',
+  'brands',
+  'bases',
+  'cooperatives',
+  'workshops',
+  'workshopLifted',
+  'workReliefJobs',
+  'workReliefLifted',
+  'publicWelfareLifted',
+  'trainedLifted',
+  'relocationEmployedLifted',
+  'relocationFairs',
+] as const;
+export type ProgressRow = { regionCode: string; name: string } & Record<(typeof PROGRESS_COLUMNS)[number], number>;
+
+/** Fairs counted as "乐业搬迁（迁建）" special fairs: the campaign tag names them. */
+const RELOCATION_CAMPAIGN = ['%乐业搬迁%', '%乐业迁建%'];
+
+/** The rows of a reader's form: the regions one level below theirs (a prefecture's counties), or their own for a county and below. */
+function rowLevel(region: string): number {
+  return region.length < 6 ? region.length + 2 : region.length;
+}
+
+function period(ctx: Pick<AppContext, 'clock'>, year: number, through?: string) {
+  const today = shanghaiDate(ctx.clock.now());
+  const yearEnd = `${year}-12-31`;
+  const asOf = through && through < yearEnd ? through : today < yearEnd ? today : yearEnd;
+  return { from: `${year}-01-01`, asOf };
+}
+
+/**
+ * 附件1, cumulative for the year up to `asOf` (相关数据填当年累计数): the assistance projects of each kind
+ * that ran in the year, from the project register, and the people, from the register's dated records:
+ * 脱贫人口 (category lifted) who worked in a workshop, on work relief or in a public-welfare post at any
+ * time in the year, who started a training, and those of relocated households who worked; plus the
+ * "乐业搬迁" fairs held. Work relief's total is the larger of what its projects report and what the
+ * register holds, since projects also employ people who are not on it.
+ */
+export async function progressForm(ctx: Ctx, actor: Actor, q: { year: number; regionCode?: string; through?: string }) {
+  const region = q.regionCode ?? actor.regionCode;
+  if (!inScope(actor, region)) throw new NotFound('region', region);
+  const { from, asOf } = period(ctx, q.year, q.through);
+  const level = rowLevel(region);
+  const under = `${region}%`;
+  const r = sql.raw(String(level));
+  const projects = rowsOf<{ code: string; kind: string; n: number; jobs: number }>(
+    await ctx.db.execute(sql`
+      select left(region_code, ${r}) as code, kind::text as kind, count(*)::int as n, coalesce(sum(jobs_total), 0)::int as jobs
+      from assistance_projects
+      where region_code like ${under} and started_on <= ${asOf}::date and (ended_on is null or ended_on >= ${from}::date)
+      group by 1, 2`),
+  );
+  const people = rowsOf<{ code: string; workshop: number; work_relief_all: number; work_relief: number; public_welfare: number; trained: number; relocation: number }>(
+    await ctx.db.execute(sql`
+      with jobs as (
+        select e.worker_id, e.kind from employment_records e
+        where e.start_date <= ${asOf}::date and (e.end_date is null or e.end_date >= ${from}::date)
+      )
+      select left(w.region_code, ${r}) as code,
+        count(distinct w.id) filter (where w.category = 'lifted' and exists (select 1 from jobs j where j.worker_id = w.id and j.kind = 'workshop'))::int as workshop,
+        count(distinct w.id) filter (where exists (select 1 from jobs j where j.worker_id = w.id and j.kind = 'work_relief'))::int as work_relief_all,
+        count(distinct w.id) filter (where w.category = 'lifted' and exists (select 1 from jobs j where j.worker_id = w.id and j.kind = 'work_relief'))::int as work_relief,
+        count(distinct w.id) filter (where w.category = 'lifted' and exists (select 1 from jobs j where j.worker_id = w.id and j.kind = 'public_welfare'))::int as public_welfare,
+        count(distinct w.id) filter (where w.category = 'lifted' and exists (select 1 from training_records t where t.worker_id = w.id and t.start_date between ${from}::date and ${asOf}::date))::int as trained,
+        count(distinct w.id) filter (where w.category = 'lifted' and h.relocated and exists (select 1 from jobs j where j.worker_id = w.id))::int as relocation
+      from workers w left join households h on h.id = w.household_id
+      where w.region_code like ${under}
+      group by 1`),
+  );
+  const fairs = rowsOf<{ code: string; n: number }>(
+    await ctx.db.execute(sql`
+      select left(region_code, ${r}) as code, count(*)::int as n from job_fairs
+      where region_code like ${under} and status in ('announced', 'live', 'ended', 'reported')
+        and (starts_at at time zone 'Asia/Shanghai')::date between ${from}::date and ${asOf}::date
+        and (campaign like ${RELOCATION_CAMPAIGN[0]} or campaign like ${RELOCATION_CAMPAIGN[1]})
+      group by 1`),
+  );
+  const codes = (await ctx.db.select({ code: regions.code, name: regions.name }).from(regions).where(and(like(regions.code, under), sql`length(${regions.code}) = ${level}`)).orderBy(asc(regions.code)));
+  const blank = (code: string, name: string): ProgressRow => ({ regionCode: code, name, ...(Object.fromEntries(PROGRESS_COLUMNS.map((c) => [c, 0])) as Record<(typeof PROGRESS_COLUMNS)[number], number>) });
+  const rows = new Map(codes.map((c) => [c.code, blank(c.code, c.name)]));
+  const row = (code: string) => rows.get(code) ?? rows.set(code, blank(code, code)).get(code)!;
+  const byKind: Record<string, (typeof PROGRESS_COLUMNS)[number]> = { cooperation_alliance: 'alliances', labour_brand: 'brands', labour_base: 'bases', labour_cooperative: 'cooperatives', workshop: 'workshops' };
+  const reliefJobs = new Map<string, number>();
+  for (const p of projects) {
+    if (byKind[p.kind]) row(p.code)[byKind[p.kind]!] += p.n;
+    if (p.kind === 'work_relief') reliefJobs.set(p.code, p.jobs);
+  }
+  for (const p of people) {
+    const x = row(p.code);
+    x.workshopLifted = p.workshop;
+    x.workReliefLifted = p.work_relief;
+    x.workReliefJobs = Math.max(reliefJobs.get(p.code) ?? 0, p.work_relief_all);
+    x.publicWelfareLifted = p.public_welfare;
+    x.trainedLifted = p.trained;
+    x.relocationEmployedLifted = p.relocation;
+  }
+  for (const [code, jobs] of reliefJobs) row(code).workReliefJobs = Math.max(row(code).workReliefJobs, jobs);
+  for (const f of fairs) row(f.code).relocationFairs = f.n;
+  const list = [...rows.values()].sort((a, b) => a.regionCode.localeCompare(b.regionCode));
+  const total = blank(region, '合计');
+  for (const x of list) for (const c of PROGRESS_COLUMNS) total[c] += x[c];
+  const [self] = await ctx.db.select({ name: regions.name }).from(regions).where(eq(regions.code, region));
+  return { year: q.year, asOf, regionCode: region, regionName: self?.name ?? region, rows: list, total };
+}
+
+const thin = { style: 'thin' as const };
+const border = { top: thin, left: thin, bottom: thin, right: thin };
+
+function frame(ws: ExcelJS.Worksheet, fromRow: number, toRow: number, cols: number) {
+  for (let r = fromRow; r <= toRow; r++) {
+    for (let c = 1; c <= cols; c++) {
+      const cell = ws.getCell(r, c);
+      cell.border = border;
+      cell.alignment = { vertical: 'middle', horizontal: 'center', wrapText: true };
+    }
+  }
+}
+
+function filledOn(asOf: string): string {
+  const [y, m, d] = asOf.split('-');
+  return `填表日期：${y}年${Number(m)}月${Number(d)}日`;
+}
+
+/** 附件1 in the form's own layout: title, unit and date, the two header rows, a row per region and the total. */
+export async function progressXlsx(form: Awaited<ReturnType<typeof progressForm>>): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('附件1');
+  const cols = 13;
+  ws.mergeCells(1, 1, 1, cols);
+  ws.getCell(1, 1).value = '防止返贫就业攻坚行动推进情况表';
+  ws.getCell(1, 1).font = { size: 16, bold: true };
+  ws.getCell(1, 1).alignment = { horizontal: 'center' };
+  ws.mergeCells(2, 1, 2, 7);
+  ws.getCell(2, 1).value = `单位（公章）：${form.regionName}`;
+  ws.mergeCells(2, 8, 2, cols);
+  ws.getCell(2, 8).value = filledOn(form.asOf);
+  ws.getCell(2, 8).alignment = { horizontal: 'right' };
+  const single = ['市、县（市、区）', '劳务协作联盟个数', '特色劳务品牌个数', '乡村振兴劳务基地个数', '劳务合作社个数'];
+  single.forEach((label, i) => {
+    ws.mergeCells(3, i + 1, 4, i + 1);
+    ws.getCell(3, i + 1).value = label;
+  });
+  ws.mergeCells(3, 6, 3, 7);
+  ws.getCell(3, 6).value = '就业帮扶车间个数';
+  ws.getCell(4, 7).value = '吸纳脱贫人口数';
+  ws.mergeCells(3, 8, 3, 9);
+  ws.getCell(3, 8).value = '以工代赈吸纳当地农村劳动力就业人数';
+  ws.getCell(4, 9).value = '吸纳脱贫人口数';
+  ['乡村公益性岗位安置脱贫人口数', '组织脱贫人口参加职业技能培训人数', '易地搬迁安置区脱贫人口就业人数', '举办“乐业搬迁（迁建）”专场招聘活动次数'].forEach((label, i) => {
+    ws.mergeCells(3, 10 + i, 4, 10 + i);
+    ws.getCell(3, 10 + i).value = label;
+  });
+  let r = 5;
+  for (const row of [...form.rows, form.total]) {
+    ws.getRow(r).values = [row.name, ...PROGRESS_COLUMNS.map((c) => row[c])];
+    r++;
+  }
+  frame(ws, 3, r - 1, cols);
+  ws.getRow(r - 1).font = { bold: true };
+  ws.mergeCells(r, 1, r, 7);
+  ws.getCell(r, 1).value = `注：相关数据填当年累计数（${form.year}年1月1日至${form.asOf}）。`;
+  ws.mergeCells(r, 8, r, cols);
+  ws.getCell(r, 8).value = '填表人：            电话：';
+  ws.getColumn(1).width = 18;
+  for (let c = 2; c <= cols; c++) ws.getColumn(c).width = 13;
+  ws.getRow(3).height = 48;
+  ws.views = [{ state: 'frozen', ySplit: 4, xSplit: 1 }];
+  ws.pageSetup = { orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, paperSize: 9 };
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/** 附件2: the projects that ran in the year, county by county, numbered within each county. */
+export async function projectsForm(ctx: Ctx, actor: Actor, q: { year: number; regionCode?: string; through?: string }, meta: Meta) {
+  const region = q.regionCode ?? actor.regionCode;
+  if (!inScope(actor, region)) throw new NotFound('region', region);
+  const { from, asOf } = period(ctx, q.year, q.through);
+  const rows = await ctx.db
+    .select()
+    .from(assistanceProjects)
+    .where(and(like(assistanceProjects.regionCode, `${region}%`), lte(assistanceProjects.startedOn, asOf), or(isNull(assistanceProjects.endedOn), gte(assistanceProjects.endedOn, from))))
+    .orderBy(asc(assistanceProjects.regionCode), sql`${assistanceProjects.name} collate "C"`, asc(assistanceProjects.id));
+  const counties = [...new Set(rows.map((p) => p.regionCode.slice(0, 6)))];
+  const prefecture = region.slice(0, 4);
+  const named = new Map(
+    (await ctx.db.select({ code: regions.code, name: regions.name }).from(regions).where(inArray(regions.code, [...counties, prefecture].length ? [...counties, prefecture] : ['-']))).map((x) => [x.code, x.name]),
+  );
+  const seq = new Map<string, number>();
+  const items = rows.map((p) => {
+    const county = p.regionCode.slice(0, 6);
+    seq.set(county, (seq.get(county) ?? 0) + 1);
+    const marks = [p.keyCounty ? '①' : '', p.relocationSite ? '②' : '', p.yellowRiverSite ? '③' : ''].join('');
+    return {
+      county: named.get(county) ?? county,
+      countyCode: county,
+      seq: seq.get(county)!,
+      id: p.id,
+      kind: p.kind,
+      name: p.name,
+      summary: p.summary ?? '',
+      jobsTotal: p.jobsTotal,
+      jobsLifted: p.jobsLifted,
+      location: marks || '否',
+      contactName: p.contactName ?? '',
+      contactPhone: p.contactPhoneEnc ? ctx.pii.decrypt(p.contactPhoneEnc) : '',
+      note: p.note ?? '',
+    };
+  });
+  // The list carries the projects' contact numbers in full, as the form asks: each download is audited.
+  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'forms.projects', entity: 'assistance_project', regionCode: region, details: { year: q.year, rows: items.length }, ...meta });
+  return { year: q.year, asOf, regionCode: region, prefecture: named.get(prefecture) ?? '', items, total: { jobsTotal: items.reduce((s, x) => s + x.jobsTotal, 0), jobsLifted: items.reduce((s, x) => s + x.jobsLifted, 0) } };
+}
+
+/** 附件2 in the form's own layout. */
+export async function projectsXlsx(form: Awaited<ReturnType<typeof projectsForm>>): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('附件2');
+  const cols = 10;
+  ws.mergeCells(1, 1, 1, cols);
+  ws.getCell(1, 1).value = '脱贫人口就业帮扶项目清单';
+  ws.getCell(1, 1).font = { size: 16, bold: true };
+  ws.getCell(1, 1).alignment = { horizontal: 'center' };
+  ws.mergeCells(2, 1, 2, 5);
+  // The form prints "_____市"; a known prefecture is written by its own name (…市, …州, …地区).
+  ws.getCell(2, 1).value = form.prefecture || '_________市';
+  ws.mergeCells(2, 6, 2, cols);
+  ws.getCell(2, 6).value = filledOn(form.asOf);
+  ws.getCell(2, 6).alignment = { horizontal: 'right' };
+  const labels: Array<[number, string]> = [[1, '县（市、区）'], [2, '序号'], [3, '项目名称'], [4, '项目简介'], [7, '项目所在地是否属于：①省乡村振兴重点帮扶县②易地搬迁安置区③黄河滩区居民迁建安置区'], [8, '项目联系人'], [9, '联系电话'], [10, '备注']];
+  for (const [c, label] of labels) {
+    ws.mergeCells(3, c, 4, c);
+    ws.getCell(3, c).value = label;
+  }
+  ws.mergeCells(3, 5, 3, 6);
+  ws.getCell(3, 5).value = '带动就业人数';
+  ws.getCell(4, 6).value = '带动脱贫人口就业人数';
+  let r = 5;
+  for (const p of form.items) {
+    ws.getRow(r).values = [p.county, p.seq, p.name, p.summary, p.jobsTotal, p.jobsLifted, p.location, p.contactName, p.contactPhone, p.note];
+    r++;
+  }
+  ws.getRow(r).values = ['合计', '', '', '', form.total.jobsTotal, form.total.jobsLifted, '', '', '', ''];
+  ws.getRow(r).font = { bold: true };
+  frame(ws, 3, r, cols);
+  ws.getColumn(3).width = 24;
+  ws.getColumn(4).width = 36;
+  ws.getColumn(7).width = 28;
+  ws.getColumn(9).width = 16;
+  for (const c of [1, 5, 6, 8, 10]) ws.getColumn(c).width = 13;
+  ws.getRow(3).height = 48;
+  ws.views = [{ state: 'frozen', ySplit: 4 }];
+  ws.pageSetup = { orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, paperSize: 9 };
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}

@@ -1,0 +1,129 @@
+import { and, asc, count, eq, like, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { assertInScope, inScope, type Actor } from '../access/actor';
+import { recordAudit } from '../audit/service';
+import type { AppContext } from '../context';
+import { assistanceProjects, employers } from '../db/schema';
+import { PageQuery } from '../http/pagination';
+import { maskPhone, normalizePhone } from '../pii/phone';
+import { RegionCode } from '../regions/schemas';
+import { regionExists } from '../registry/queries';
+import { Forbidden, NotFound, ValidationFailed } from '../shared/errors';
+
+export const PROJECT_KINDS = ['workshop', 'work_relief', 'labour_cooperative', 'labour_base', 'labour_brand', 'cooperation_alliance'] as const;
+
+const text = (max: number) => z.string().trim().max(max);
+const people = z.number().int().min(0).max(1_000_000);
+
+const ProjectFields = {
+  kind: z.enum(PROJECT_KINDS).meta({ description: 'workshop 就业帮扶车间, work_relief 以工代赈项目, labour_cooperative 劳务合作社, labour_base 乡村振兴劳务基地, labour_brand 特色劳务品牌, cooperation_alliance 劳务协作联盟' }),
+  name: text(100).min(2),
+  summary: text(500).nullish(),
+  regionCode: RegionCode,
+  employerId: z.uuid().nullish(),
+  startedOn: z.iso.date(),
+  endedOn: z.iso.date().nullish(),
+  jobsTotal: people.meta({ description: '带动就业人数' }),
+  jobsLifted: people.meta({ description: '其中带动脱贫人口就业人数' }),
+  keyCounty: z.boolean().meta({ description: '省乡村振兴重点帮扶县' }),
+  relocationSite: z.boolean().meta({ description: '易地搬迁安置区' }),
+  yellowRiverSite: z.boolean().meta({ description: '黄河滩区居民迁建安置区' }),
+  contactName: text(50).nullish(),
+  contactPhone: z.string().max(30).nullish(),
+  note: text(500).nullish(),
+};
+
+export const ProjectCreate = z
+  .object({ ...ProjectFields, jobsTotal: ProjectFields.jobsTotal.default(0), jobsLifted: ProjectFields.jobsLifted.default(0), keyCounty: ProjectFields.keyCounty.default(false), relocationSite: ProjectFields.relocationSite.default(false), yellowRiverSite: ProjectFields.yellowRiverSite.default(false) })
+  .strict()
+  .meta({ id: 'ProjectCreate' });
+export const ProjectPatch = z.object(ProjectFields).partial().strict().meta({ id: 'ProjectPatch' });
+export const ProjectListQuery = z.object({ regionCode: RegionCode.optional(), kind: z.enum(PROJECT_KINDS).optional(), ...PageQuery }).strict();
+
+export const ProjectView = z
+  .object({
+    id: z.string(),
+    kind: z.enum(PROJECT_KINDS),
+    name: z.string(),
+    summary: z.string().nullable(),
+    regionCode: z.string(),
+    employerId: z.string().nullable(),
+    startedOn: z.string(),
+    endedOn: z.string().nullable(),
+    jobsTotal: z.number().int(),
+    jobsLifted: z.number().int(),
+    keyCounty: z.boolean(),
+    relocationSite: z.boolean(),
+    yellowRiverSite: z.boolean(),
+    contactName: z.string().nullable(),
+    contactPhone: z.string().nullable().meta({ description: 'Masked' }),
+    note: z.string().nullable(),
+  })
+  .meta({ id: 'AssistanceProject' });
+
+type Ctx = Pick<AppContext, 'db' | 'pii' | 'clock'>;
+type Meta = { requestId?: string; ip?: string };
+type Row = typeof assistanceProjects.$inferSelect;
+
+function present(p: Row): z.infer<typeof ProjectView> {
+  return { id: p.id, kind: p.kind, name: p.name, summary: p.summary, regionCode: p.regionCode, employerId: p.employerId, startedOn: p.startedOn, endedOn: p.endedOn, jobsTotal: p.jobsTotal, jobsLifted: p.jobsLifted, keyCounty: p.keyCounty, relocationSite: p.relocationSite, yellowRiverSite: p.yellowRiverSite, contactName: p.contactName, contactPhone: p.contactPhoneMasked, note: p.note };
+}
+
+/** The checks a project must pass whether created or changed: its region, employer, dates, numbers and phone. */
+async function checked(ctx: Ctx, actor: Actor, merged: { regionCode: string; employerId?: string | null; startedOn: string; endedOn?: string | null; jobsTotal: number; jobsLifted: number }, phone: string | null | undefined) {
+  if (!inScope(actor, merged.regionCode)) throw new Forbidden('region outside scope', [{ path: 'body.regionCode', message: 'errors:detail.region_out_of_scope' }]);
+  if (!(await regionExists(ctx.db, merged.regionCode))) throw new ValidationFailed('unknown region', [{ path: 'body.regionCode', message: 'errors:detail.unknown_region' }]);
+  if (merged.employerId) {
+    const [e] = await ctx.db.select({ regionCode: employers.regionCode }).from(employers).where(eq(employers.id, merged.employerId));
+    if (!e || !inScope(actor, e.regionCode)) throw new ValidationFailed('unknown employer', [{ path: 'body.employerId', message: 'errors:detail.market.unknown_employer' }]);
+  }
+  if (merged.endedOn && merged.endedOn < merged.startedOn) throw new ValidationFailed('ends before it starts', [{ path: 'body.endedOn', message: 'errors:detail.end_before_start' }]);
+  if (merged.jobsLifted > merged.jobsTotal) throw new ValidationFailed('more lifted than total', [{ path: 'body.jobsLifted', message: 'errors:detail.monitoring.jobs_lifted' }]);
+  if (phone === undefined || phone === null) return phone;
+  const p = normalizePhone(phone);
+  if (!p) throw new ValidationFailed('bad phone', [{ path: 'body.contactPhone', message: 'errors:detail.phone' }]);
+  return p;
+}
+
+async function scoped(ctx: Ctx, actor: Actor, id: string): Promise<Row> {
+  const [p] = await ctx.db.select().from(assistanceProjects).where(eq(assistanceProjects.id, id));
+  if (!p) throw new NotFound('project', id);
+  assertInScope(actor, p.regionCode, 'project', id);
+  return p;
+}
+
+export async function createProject(ctx: Ctx, actor: Actor, input: z.infer<typeof ProjectCreate>, meta: Meta) {
+  const phone = await checked(ctx, actor, input, input.contactPhone);
+  const { contactPhone: _p, ...rest } = input;
+  const [row] = await ctx.db
+    .insert(assistanceProjects)
+    .values({ ...rest, summary: rest.summary ?? null, employerId: rest.employerId ?? null, endedOn: rest.endedOn ?? null, contactName: rest.contactName ?? null, note: rest.note ?? null, contactPhoneEnc: phone ? ctx.pii.encrypt(phone) : null, contactPhoneMasked: phone ? maskPhone(phone) : null, createdBy: actor.accountId, createdAt: ctx.clock.now(), updatedAt: ctx.clock.now() })
+    .returning();
+  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'project.create', entity: 'assistance_project', entityId: row!.id, regionCode: row!.regionCode, ...meta });
+  return present(row!);
+}
+
+export async function updateProject(ctx: Ctx, actor: Actor, id: string, patch: z.infer<typeof ProjectPatch>, meta: Meta) {
+  const p = await scoped(ctx, actor, id);
+  const merged = { regionCode: patch.regionCode ?? p.regionCode, employerId: patch.employerId === undefined ? p.employerId : patch.employerId, startedOn: patch.startedOn ?? p.startedOn, endedOn: patch.endedOn === undefined ? p.endedOn : patch.endedOn, jobsTotal: patch.jobsTotal ?? p.jobsTotal, jobsLifted: patch.jobsLifted ?? p.jobsLifted };
+  const phone = await checked(ctx, actor, merged, patch.contactPhone);
+  const { contactPhone: _p, ...rest } = patch;
+  const set: Partial<Row> = { ...rest, updatedAt: ctx.clock.now() };
+  if (patch.contactPhone !== undefined) Object.assign(set, { contactPhoneEnc: phone ? ctx.pii.encrypt(phone) : null, contactPhoneMasked: phone ? maskPhone(phone) : null });
+  const [row] = await ctx.db.update(assistanceProjects).set(set).where(eq(assistanceProjects.id, id)).returning();
+  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'project.update', entity: 'assistance_project', entityId: id, regionCode: row!.regionCode, details: { fields: Object.keys(patch) }, ...meta });
+  return present(row!);
+}
+
+export async function getProject(ctx: Ctx, actor: Actor, id: string) {
+  return present(await scoped(ctx, actor, id));
+}
+
+export async function listProjects(ctx: Ctx, actor: Actor, q: z.infer<typeof ProjectListQuery>) {
+  const region = q.regionCode ?? actor.regionCode;
+  if (!inScope(actor, region)) throw new NotFound('region', region);
+  const where: SQL | undefined = and(like(assistanceProjects.regionCode, `${region}%`), q.kind ? eq(assistanceProjects.kind, q.kind) : undefined);
+  const rows = await ctx.db.select().from(assistanceProjects).where(where).orderBy(asc(assistanceProjects.regionCode), sql`${assistanceProjects.name} collate "C"`, asc(assistanceProjects.id)).offset((q.page - 1) * q.pageSize).limit(q.pageSize);
+  const [n] = await ctx.db.select({ n: count() }).from(assistanceProjects).where(where);
+  return { items: rows.map(present), page: q.page, pageSize: q.pageSize, total: n?.n ?? 0 };
+}
