@@ -6,7 +6,8 @@ import { makeStation, REGIONS, seedRegions, validIdNumber, workerInput } from '.
 import { csv, FORM_HEADER } from '../helpers/sheets';
 import { appOf, signIn, type Staff } from '../helpers/api';
 import { requestHelp } from '../../src/chat/service';
-import { warnings } from '../../src/db/schema';
+import { employmentRecords, warnings } from '../../src/db/schema';
+import { notify } from '../../src/notices/service';
 import { dailyReport } from '../../src/monitoring/reports';
 
 type Case = (who: Staff) => Promise<{ status: number; text: string }>;
@@ -87,6 +88,16 @@ describe('a station in county A cannot reach anything in county B', () => {
     const [warning] = await h.ctx.db.insert(warnings).values({ kind: 'lost_job', regionCode: REGIONS.villageB.code, workerId: b.worker, dedupeKey: 'lost:county-b', details: {} }).returning();
     b.warning = warning!.id;
     b.report = (await dailyReport(h.ctx))!;
+    const [relief] = await h.ctx.db.insert(employmentRecords).values({ workerId: b.worker!, kind: 'work_relief', employerName: '县B以工代赈', startDate: '2025-06-01', endDate: '2025-12-31', source: 'station' }).returning();
+    b.paymentRecord = relief!.id;
+    const paid = await countyB.put(`/api/v1/workers/${b.worker}/employment/${b.paymentRecord}/payments/2025-07`, { dueOn: '2025-08-10', amountDueFen: 300000 });
+    if (paid.status !== 200) throw new Error(JSON.stringify(paid.body));
+    b.payment = paid.body.id;
+    const [review] = await h.ctx.db.insert(warnings).values({ kind: 'wr_wage_overdue', regionCode: REGIONS.villageB.code, workerId: b.worker, dedupeKey: 'pay-overdue:county-b', details: {} }).returning();
+    b.review = review!.id;
+    b.notice = (await notify(h.ctx.db, new Date(), { kind: 'review_items', regionCode: REGIONS.countyB.code, reach: 'region_and_above', params: { count: 1, day: '县B复核' }, dedupeKey: 'review:county-b' }))!;
+    b.project = (await countyB.post('/api/v1/projects', { kind: 'workshop', name: '县B帮扶车间', regionCode: REGIONS.countyB.code, startedOn: '2026-01-01' })).body.id;
+    await countyB.put('/api/v1/monitoring/targets', { year: 2026, items: [{ regionCode: REGIONS.countyB.code, metric: 'employed', value: 77 }] });
   });
   afterAll(() => h.close());
 
@@ -96,7 +107,9 @@ describe('a station in county A cannot reach anything in county B', () => {
     expect(res.text).not.toContain(b.household);
     expect(res.text).not.toContain(b.account);
     expect(res.text).not.toContain(b.station);
-    for (const k of ['import', 'employer', 'vacancy', 'application', 'wageCase', 'training', 'broadcast', 'followUp', 'helpRequest', 'chatGroup', 'action', 'fair', 'fairCode', 'warning']) expect(res.text).not.toContain(b[k]);
+    for (const k of ['import', 'employer', 'vacancy', 'application', 'wageCase', 'training', 'broadcast', 'followUp', 'helpRequest', 'chatGroup', 'action', 'fair', 'fairCode', 'warning', 'paymentRecord', 'payment', 'review', 'notice', 'project']) expect(res.text).not.toContain(b[k]);
+    expect(res.text).not.toContain('县B复核');
+    expect(res.text).not.toContain('县B帮扶车间');
   };
   const notFound = (res: { status: number; text: string }) => {
     expect([403, 404]).toContain(res.status);
@@ -244,6 +257,22 @@ describe('a station in county A cannot reach anything in county B', () => {
         return [`${method} ${path}`, { run, check: (r: { status: number; text: string }) => { none(r); expect(r.status).toBe(401); } }];
       }),
     ),
+    'get /api/v1/workers/{id}/employment/{recordId}/payments': { run: (s) => s.get(`/api/v1/workers/${b.worker}/employment/${b.paymentRecord}/payments`), check: notFound },
+    'put /api/v1/workers/{id}/employment/{recordId}/payments/{period}': { run: (s) => s.put(`/api/v1/workers/${b.worker}/employment/${b.paymentRecord}/payments/2025-07`, { dueOn: '2025-08-10', amountDueFen: 1, paidOn: '2025-08-10', amountPaidFen: 1 }), check: notFound },
+    'get /api/v1/monitoring/reviews': { run: (s) => s.get(`/api/v1/monitoring/reviews?regionCode=${REGIONS.countyB.code}`), check: notFound },
+    'post /api/v1/monitoring/reviews/{id}/conclude': { run: (s) => s.post(`/api/v1/monitoring/reviews/${b.review}/conclude`, { note: '越权复核' }), check: notFound },
+    'get /api/v1/monitoring/trend/chart': { run: (s) => s.get(`/api/v1/monitoring/trend/chart?regionCode=${REGIONS.countyB.code}`), check: notFound },
+    'get /api/v1/monitoring/targets': { run: (s) => s.get(`/api/v1/monitoring/targets?regionCode=${REGIONS.countyB.code}`), check: notFound },
+    'put /api/v1/monitoring/targets': { run: (s) => s.put('/api/v1/monitoring/targets', { year: 2026, items: [{ regionCode: REGIONS.countyB.code, metric: 'employed', value: 1 }] }), check: notFound },
+    'get /api/v1/projects': { run: (s) => s.get(`/api/v1/projects?regionCode=${REGIONS.countyB.code}`), check: notFound },
+    'post /api/v1/projects': { run: (s) => s.post('/api/v1/projects', { kind: 'workshop', name: '越权项目', regionCode: REGIONS.countyB.code, startedOn: '2026-01-01' }), check: notFound },
+    'get /api/v1/projects/{id}': { run: (s) => s.get(`/api/v1/projects/${b.project}`), check: notFound },
+    'patch /api/v1/projects/{id}': { run: (s) => s.patch(`/api/v1/projects/${b.project}`, { name: '越权改名' }), check: notFound },
+    'get /api/v1/monitoring/forms/progress': { run: (s) => s.get(`/api/v1/monitoring/forms/progress?year=2026&regionCode=${REGIONS.countyB.code}`), check: notFound },
+    'get /api/v1/monitoring/forms/projects': { run: (s) => s.get(`/api/v1/monitoring/forms/projects?year=2026&regionCode=${REGIONS.countyB.code}`), check: notFound },
+    'get /api/v1/notices': { run: (s) => s.get('/api/v1/notices'), check: refusedOrEmpty },
+    'post /api/v1/notices/{id}/read': { run: (s) => s.post(`/api/v1/notices/${b.notice}/read`), check: notFound },
+    'post /api/v1/notices/read-all': { run: (s) => s.post('/api/v1/notices/read-all'), check: none },
     'get /api/v1/monitoring/figures': { run: (s) => s.get(`/api/v1/monitoring/figures?regionCode=${REGIONS.countyB.code}`), check: notFound },
     'get /api/v1/monitoring/warnings': { run: (s) => s.get(`/api/v1/monitoring/warnings?regionCode=${REGIONS.countyB.code}`), check: notFound },
     'post /api/v1/monitoring/warnings/{id}/acknowledge': { run: (s) => s.post(`/api/v1/monitoring/warnings/${b.warning}/acknowledge`), check: notFound },
@@ -288,7 +317,7 @@ describe('a station in county A cannot reach anything in county B', () => {
   it("county B's records are unchanged after all of that", async () => {
     const w = await countyB.get(`/api/v1/workers/${b.worker}`);
     expect(w.body).toMatchObject({ name: '县B的人', skills: ['保洁'], employed: true, version: 2 });
-    expect((await countyB.get(`/api/v1/workers/${b.worker}/employment`)).body.items).toHaveLength(1);
+    expect((await countyB.get(`/api/v1/workers/${b.worker}/employment`)).body.items).toHaveLength(2); // the job and the work-relief record made above
     expect((await countyB.get(`/api/v1/households/${b.household}`)).body.relocated).toBe(false);
     const accts = await countyB.get('/api/v1/accounts');
     expect(accts.body.items.find((a: { id: string }) => a.id === b.account).disabled).toBe(false);
@@ -299,6 +328,11 @@ describe('a station in county A cannot reach anything in county B', () => {
     expect((await countyB.get('/api/v1/wage-cases')).body.items[0].status).toBe('open');
     expect((await countyB.get(`/api/v1/monitoring/reports/${b.report}`)).text).toContain(REGIONS.countyB.name);
     expect((await countyB.get('/api/v1/monitoring/warnings')).body.items).toEqual([expect.objectContaining({ id: b.warning, status: 'open' })]);
+    expect((await countyB.get(`/api/v1/workers/${b.worker}/employment/${b.paymentRecord}/payments`)).body.items).toEqual([expect.objectContaining({ id: b.payment, amountDueFen: 300000, paidOn: null })]);
+    expect((await countyB.get('/api/v1/monitoring/reviews')).body.items).toEqual([expect.objectContaining({ id: b.review, status: 'open' })]);
+    expect((await countyB.get(`/api/v1/projects/${b.project}`)).body.name).toBe('县B帮扶车间');
+    expect((await countyB.get('/api/v1/monitoring/targets?year=2026')).body.items).toEqual([expect.objectContaining({ metric: 'employed', target: 77 })]);
+    expect((await countyB.get('/api/v1/notices')).body.items).toContainEqual(expect.objectContaining({ id: b.notice, readAt: null }));
     expect((await countyB.get(`/api/v1/fairs/${b.fair}`)).body).toMatchObject({ title: '县B春风行动招聘会', status: 'announced', counts: { signedUp: 1, checkedIn: 0 } });
     expect((await countyB.get(`/api/v1/employers/${b.employer}`)).body.name).toBe('县B企业');
     expect((await countyB.get(`/api/v1/broadcasts/${b.broadcast}`)).body.status).toBe('scheduled');
