@@ -8,6 +8,7 @@ import { recordContact } from '../src/rain-dew/service';
 import { shanghaiDate } from '../src/shared/time';
 import { LOCALES, translator, type Locale } from '../src/i18n';
 import { apply } from '../src/market/applications';
+import { latestDigest } from '../src/outreach/digests';
 import { matchesFor, payText } from '../src/market/matching';
 import { enrol } from '../src/market/trainings';
 import { noteReply } from '../src/outreach/follow-ups';
@@ -83,6 +84,11 @@ function maskName(name: string): string {
 
 function hours(minutes: number): string {
   return String(Math.floor(minutes / 60));
+}
+
+/** 8:30 */
+function clockTime(minutes: number): string {
+  return `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}`;
 }
 
 export function menu(t: TFunction, bound: boolean): string {
@@ -217,6 +223,15 @@ export class Conversation {
     if (worker && p.intent === 'apply' && p.n !== undefined && worker.consent) {
       const live = await liveFairFor(this.ctx.db, worker.id, this.ctx.clock.now());
       if (live && (!s.listedAt || live.toldAt > new Date(s.listedAt))) return this.applyAtFair(worker, live.fair.id, p.n, t);
+    }
+    // A number or 报名 N after the morning's digest: its posts, when it came after any list shown since.
+    if (worker?.consent && (p.intent === 'apply' || p.bareNumber) && p.n !== undefined && free) {
+      const digest = await latestDigest(this.ctx, worker.id);
+      if (digest && (!s.listedAt || digest.sentAt > new Date(s.listedAt))) {
+        s.items = digest.items.map((i) => ({ type: i.type, id: i.id, title: i.title }));
+        s.listedAt = digest.sentAt.toISOString();
+        s.state = 'list';
+      }
     }
     if ((s.state === 'list' || s.state === 'detail') && p.bareNumber && p.n !== undefined && s.items && p.n >= 1 && p.n <= s.items.length) {
       return this.detail(s, p.n, t);
@@ -542,6 +557,7 @@ export class Conversation {
       channel: sub?.channel ?? 'chat',
       fallbackChannel: sub?.fallbackChannel ?? null,
       unsubscribedAll: sub?.unsubscribedAll ?? false,
+      digestAt: sub ? sub.digestAt : 8 * 60 + 30,
     };
   }
 
@@ -563,6 +579,15 @@ export class Conversation {
       next.radiusKm = km;
       notes.push(t('bot:subscribe.radius', { km }));
     }
+    // When new posts come: all together once a day ("汇总 9点", default 08:30), or each at once ("逐条").
+    const digest = /(?:汇总|每天)\s*(\d{1,2})\s*(?:点|时|:00)?(半)?/.exec(clean);
+    if (/逐条|马上|立即|实时/.test(clean)) {
+      next.digestAt = null;
+      notes.push(t('bot:subscribe.each'));
+    } else if (digest && Number(digest[1]) < 24) {
+      next.digestAt = Number(digest[1]) * 60 + (digest[2] ? 30 : 0);
+      notes.push(t('bot:subscribe.digest', { at: clockTime(next.digestAt) }));
+    }
     if (/县外|外地|外省|省外/.test(clean)) {
       next.regionCodes = [worker.regionCode.slice(0, 4)];
       notes.push(t('bot:subscribe.scope_out'));
@@ -570,7 +595,7 @@ export class Conversation {
       next.regionCodes = [];
       notes.push(t('bot:subscribe.scope_in'));
     }
-    const rest = clean.replace(quiet?.[0] ?? '\u0000', '').replace(radius?.[0] ?? '\u0000', '');
+    const rest = clean.replace(quiet?.[0] ?? '\u0000', '').replace(radius?.[0] ?? '\u0000', '').replace(digest?.[0] ?? '\u0000', '');
     const groups = topicsIn(rest);
     if (groups.length) next.topics = groups.includes('all') ? [] : [...new Set(groups.flatMap((g) => (g === 'all' ? [] : g)))];
     else if (!notes.length) {
@@ -586,7 +611,8 @@ export class Conversation {
       await this.ctx.db.update(workers).set({ intention: next.regionCodes.length ? 'out_of_county' : 'in_county' }).where(eq(workers.id, worker.id));
     }
     const topics = next.topics.length ? next.topics.map((x) => t(`bot:topics.${x}`)).join('、') : t('bot:subscribe.all');
-    return [t('bot:subscribe.done', { topics, cap: next.dailyCap, quiet: `${hours(next.quietStart)}–${hours(next.quietEnd)}` }), ...notes];
+    const when = next.digestAt === null ? t('bot:subscribe.when_each') : t('bot:subscribe.when_digest', { at: clockTime(next.digestAt) });
+    return [t('bot:subscribe.done', { topics, cap: next.dailyCap, quiet: `${hours(next.quietStart)}–${hours(next.quietEnd)}`, when }), ...notes];
   }
 
   /** 退订: everything, or only the topics named ("退订 培训"). */

@@ -12386,6 +12386,7 @@ export interface components {
              * @default false
              */
             unsubscribedAll: boolean;
+            digestAt: number | null;
             /** Format: uuid */
             workerId: string;
             updatedAt: string | null;
@@ -12418,6 +12419,11 @@ export interface components {
              * @default false
              */
             unsubscribedAll: boolean;
+            /**
+             * @description New matches come together once a day at this time (minutes after midnight, Asia/Shanghai; 08:30 = 510); null: each as it comes
+             * @default 510
+             */
+            digestAt: number | null;
         };
         Broadcast: {
             /** Format: uuid */

@@ -52,6 +52,8 @@ export const queueDefinitions = {
       'sweep-follow-ups': z.object({}).strict(),
       /** A new or changed policy for workers, told to those it covers (job id policy-<version id>). */
       'announce-policy': z.object({ policyId: z.uuid() }).strict(),
+      /** Each person's digest of new matches, when their window (default 08:30) has come. */
+      'compose-digests': z.object({}).strict(),
     },
   },
   /**
@@ -122,4 +124,5 @@ export const schedules: ReadonlyArray<{ id: string; queue: QueueName; job: strin
   { id: 'wage-overdue', queue: 'market', job: 'wage-overdue', pattern: '5 * * * *', tz: 'Asia/Shanghai' },
   { id: 'sweep-deliveries', queue: 'outreach', job: 'sweep-deliveries', pattern: '* * * * *', tz: 'Asia/Shanghai' },
   { id: 'sweep-follow-ups', queue: 'outreach', job: 'sweep-follow-ups', pattern: '* * * * *', tz: 'Asia/Shanghai' },
+  { id: 'compose-digests', queue: 'outreach', job: 'compose-digests', pattern: '* * * * *', tz: 'Asia/Shanghai' },
 ];

@@ -1,6 +1,7 @@
 import { DelayedError, type Job } from 'bullmq';
 import { deliver, fanOut, markExhausted, postToGroup, sweepDeliveries } from '../src/outreach/service';
 import { processChannels } from '../src/outreach/registry';
+import { composeDueDigests } from '../src/outreach/digests';
 import { fireStep, sweepFollowUps } from '../src/outreach/follow-ups';
 import { announcePolicyJob } from '../src/policies/service';
 import { translator } from '../src/i18n';
@@ -63,6 +64,7 @@ export const handlers: HandlerMap = {
     'follow-up-step': async ({ stepId }, ctx) => ({ result: await fireStep(ctx, stepId) }),
     'sweep-follow-ups': async (_p, ctx) => ({ due: await sweepFollowUps(ctx) }),
     'announce-policy': async ({ policyId }, ctx) => ({ told: await announcePolicyJob(ctx, policyId, translator('zh-CN')) }),
+    'compose-digests': async (_p, ctx) => ({ digests: await composeDueDigests(ctx) }),
   },
   deliveries: { deliver: deliverJob },
   'deliveries-mp': { deliver: deliverJob },

@@ -96,7 +96,7 @@ export function scoreVacancy(
   return { score: Math.round(score * 1000) / 1000, reasons, distanceKm: d === null ? null : Math.round(d * 10) / 10 };
 }
 
-function scoreTraining(w: Pick<Worker, 'homeLat' | 'homeLng' | 'skills' | 'regionCode'>, s: TrainingSession, radiusKm: number, t: TFunction): Scored {
+export function scoreTraining(w: Pick<Worker, 'homeLat' | 'homeLng' | 'skills' | 'regionCode'>, s: TrainingSession, radiusKm: number, t: TFunction): Scored {
   const reasons: string[] = [];
   let score = 0.5;
   let d: number | null = null;

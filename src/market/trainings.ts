@@ -55,7 +55,7 @@ export async function createSession(ctx: AnnounceCtx, actor: Actor, input: Train
     const subsidy = row!.trainingSubsidyFen > 0 ? t('outreach:subsidy', { amount: row!.trainingSubsidyFen / 100 }) : '';
     message[lng] = t('outreach:new_training', { title: row!.title, provider: row!.provider, start: row!.startDate, subsidy });
   }
-  await announce(ctx, { topic: 'training', regionCode: row!.regionCode, message });
+  await announce(ctx, { topic: 'training', regionCode: row!.regionCode, message, subject: { type: 'training', id: row!.id } });
   return presentTraining(row!);
 }
 

@@ -21,12 +21,13 @@ export const SubscriptionPut = z
     channel: z.enum(CHANNELS).default('chat'),
     fallbackChannel: z.enum(CHANNELS).nullish(),
     unsubscribedAll: z.boolean().default(false).meta({ description: '退订: nothing is sent, whatever the topic' }),
+    digestAt: minutes.nullable().default(8 * 60 + 30).meta({ description: 'New matches come together once a day at this time (minutes after midnight, Asia/Shanghai; 08:30 = 510); null: each as it comes' }),
   })
   .strict()
   .meta({ id: 'Subscription' });
 export type SubscriptionPut = z.infer<typeof SubscriptionPut>;
 
-export const SubscriptionView = SubscriptionPut.extend({ workerId: z.uuid(), fallbackChannel: z.enum(CHANNELS).nullable(), updatedAt: z.string().nullable() }).meta({ id: 'SubscriptionView' });
+export const SubscriptionView = SubscriptionPut.extend({ workerId: z.uuid(), fallbackChannel: z.enum(CHANNELS).nullable(), digestAt: minutes.nullable(), updatedAt: z.string().nullable() }).meta({ id: 'SubscriptionView' });
 
 export const BroadcastCreate = z
   .object({

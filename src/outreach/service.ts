@@ -4,7 +4,7 @@ import { assertInScope, inScope, type Actor } from '../access/actor';
 import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
-import { broadcasts, chatGroups, deliveries, groupPosts, subscriptions, workers, type Localized } from '../db/schema';
+import { broadcasts, chatGroups, deliveries, digestItems, groupPosts, subscriptions, workers, type Localized } from '../db/schema';
 import { Conflict, Forbidden, NotFound } from '../shared/errors';
 import type { Channel } from './channels';
 import { rowsOf } from '../db/client';
@@ -30,6 +30,7 @@ const DEFAULT_SUBSCRIPTION = {
   channel: 'chat' as const,
   fallbackChannel: null,
   unsubscribedAll: false,
+  digestAt: 8 * 60 + 30,
 };
 
 async function scopedWorkerId(db: Db, actor: Actor, workerId: string) {
@@ -106,6 +107,7 @@ async function presentBroadcast(db: Db, b: typeof broadcasts.$inferSelect) {
     counts[r.status] += r.n;
     if (r.status === 'skipped') skippedByReason[r.reason ?? 'unknown'] = (skippedByReason[r.reason ?? 'unknown'] ?? 0) + r.n;
   }
+  const [held] = b.subject ? await db.select({ n: count() }).from(digestItems).where(eq(digestItems.broadcastId, b.id)) : [];
   const open = counts.queued + counts.sending + counts.deferred;
   const status = b.status === 'sending' && open === 0 ? 'done' : b.status;
   const groups = b.toGroups
@@ -121,6 +123,8 @@ async function presentBroadcast(db: Db, b: typeof broadcasts.$inferSelect) {
     status,
     total: b.total,
     counts,
+    /** Recipients who hear of it in their next digest rather than at once. */
+    digested: held?.n ?? 0,
     skippedByReason,
     groups,
     createdAt: b.createdAt.toISOString(),
@@ -153,11 +157,17 @@ export async function fanOut(ctx: Ctx, broadcastId: string): Promise<{ total: nu
   const recipients = a.fairId
     ? or(inAudience, sql`exists (select 1 from fair_signups fs where fs.fair_id = ${a.fairId}::uuid and fs.worker_id = ${workers.id} and fs.status in ('signed_up', 'waiting'))`)
     : inAudience;
+  const digestible = Boolean(b.subject) && !b.urgent;
   let cursor = b.cursor;
   let queueing: Promise<void> = Promise.resolve();
   for (;;) {
     const page = ctx.db
-      .select({ id: workers.id, channel: sql<string>`coalesce(${subscriptions.channel}, 'chat')`.as('channel') })
+      .select({
+        id: workers.id,
+        channel: sql<string>`coalesce(${subscriptions.channel}, 'chat')`.as('channel'),
+        // News of a new post waits for the person's digest, unless they asked for each at once or it cannot wait.
+        digest: sql<boolean>`(${digestible} and (${subscriptions.workerId} is null or ${subscriptions.digestAt} is not null))`.as('digest'),
+      })
       .from(workers)
       // The cursor on both sides lets the join start where the page starts, instead of at the first row.
       .leftJoin(subscriptions, and(eq(subscriptions.workerId, workers.id), cursor ? gt(subscriptions.workerId, cursor) : undefined))
@@ -178,12 +188,18 @@ export async function fanOut(ctx: Ctx, broadcastId: string): Promise<{ total: nu
       with page as (${page}),
       made as (
         insert into deliveries (broadcast_id, worker_id, channel)
-        select ${broadcastId}::uuid, id, channel::channel_kind from page
+        select ${broadcastId}::uuid, id, channel::channel_kind from page where not digest
         on conflict (broadcast_id, worker_id) do nothing
         returning id, channel
       ),
+      held as (
+        insert into digest_items (worker_id, broadcast_id, created_at)
+        select id, ${broadcastId}::uuid, ${ctx.clock.now().toISOString()}::timestamptz from page where digest
+        on conflict do nothing
+        returning worker_id
+      ),
       moved as (
-        update broadcasts set cursor = (select id from page order by id desc limit 1), total = total + (select count(*) from made)
+        update broadcasts set cursor = (select id from page order by id desc limit 1), total = total + (select count(*) from made) + (select count(*) from held)
         where id = ${broadcastId} and exists (select 1 from page)
         returning cursor
       )
@@ -254,7 +270,7 @@ function nearHome(near: { lat: number; lng: number; radiusKm: number }) {
  */
 export async function announce(
   ctx: Ctx,
-  a: { topic: string; regionCode: string; near?: { lat: number; lng: number; radiusKm: number }; message: Record<string, string> },
+  a: { topic: string; regionCode: string; near?: { lat: number; lng: number; radiusKm: number }; message: Record<string, string>; subject?: { type: 'vacancy' | 'training'; id: string }; urgent?: boolean },
 ): Promise<string> {
   const county = a.regionCode.slice(0, 6);
   const now = ctx.clock.now();
@@ -266,6 +282,8 @@ export async function announce(
       topic: a.topic,
       audience: { regionCode: county, laborCapacities: ['full', 'partial', 'weak'], ...(a.near ? { near: a.near } : {}) },
       message: a.message,
+      subject: a.subject ?? null,
+      urgent: a.urgent ?? false,
       sendAt: now,
       createdAt: now,
     })
@@ -276,11 +294,19 @@ export async function announce(
 
 export async function announceVacancy(
   ctx: Ctx,
-  v: { kind: string; regionCode: string; lat: number | null; lng: number | null; message: Record<string, string> },
+  v: { id: string; kind: string; regionCode: string; lat: number | null; lng: number | null; message: Record<string, string>; details?: unknown },
   radiusKm: number,
 ): Promise<string> {
   const near = v.kind === 'gig' && v.lat != null && v.lng != null ? { lat: v.lat, lng: v.lng, radiusKm } : undefined;
-  return announce(ctx, { topic: v.kind, regionCode: v.regionCode, near, message: v.message });
+  return announce(ctx, { topic: v.kind, regionCode: v.regionCode, near, message: v.message, subject: { type: 'vacancy', id: v.id }, urgent: startsSoon(v, ctx.clock.now()) });
+}
+
+/** A gig that starts within a day cannot wait for the next morning's digest. */
+function startsSoon(v: { kind: string; details?: unknown }, now: Date): boolean {
+  const d = v.details as { date?: string; startTime?: string } | null | undefined;
+  if (v.kind !== 'gig' || !d?.date) return false;
+  const start = Date.parse(`${d.date}T${d.startTime ?? '00:00'}:00+08:00`);
+  return Number.isFinite(start) && start - now.getTime() < 86400_000;
 }
 
 /** Queues the broadcast's deliveries still queued; a job that already exists is left alone. */
@@ -361,6 +387,8 @@ interface Claimed {
   policy_title: Localized | null;
   policy_benefit: Localized | null;
   policy_apply: { steps: Localized[] } | null;
+  digest_id: string | null;
+  digest_text: string | null;
 }
 
 /** Claims deliveries (those still queued or deferred) and reads what each needs, in one statement. */
@@ -370,14 +398,15 @@ async function claimMany(ctx: Ctx, ids: string[]): Promise<Map<string, Claimed>>
     with c as (
       update deliveries set status = 'sending', attempts = attempts + 1, updated_at = ${now.toISOString()}::timestamptz
       where id = any(${sql.param(ids)}::uuid[]) and status in ('queued', 'deferred')
-      returning id, worker_id, channel, broadcast_id, step_id, notice_id
+      returning id, worker_id, channel, broadcast_id, step_id, notice_id, digest_id
     )
     select c.id, c.worker_id, c.channel, w.status as worker_status, w.consent, w.preferred_language as language,
       s.unsubscribed_all, s.topics, s.quiet_start, s.quiet_end, s.daily_cap, s.fallback_channel,
       (select count(*)::int from deliveries d where d.worker_id = c.worker_id and d.status = 'sent' and d.sent_at > ${shanghaiDayStart(now).toISOString()}::timestamptz) as sent_today,
       c.broadcast_id, b.status as broadcast_status, b.topic as broadcast_topic, b.message, b.variables,
       f.sequence, st.step, f.status as follow_up_status, f.variables as follow_up_variables,
-      c.notice_id, pol.title as policy_title, pol.benefit as policy_benefit, pol.apply as policy_apply
+      c.notice_id, pol.title as policy_title, pol.benefit as policy_benefit, pol.apply as policy_apply,
+      c.digest_id, g.text as digest_text
     from c
     left join workers w on w.id = c.worker_id
     left join subscriptions s on s.worker_id = c.worker_id
@@ -385,7 +414,8 @@ async function claimMany(ctx: Ctx, ids: string[]): Promise<Map<string, Claimed>>
     left join follow_up_steps st on st.id = c.step_id
     left join follow_ups f on f.id = st.follow_up_id
     left join policy_notices pn on pn.id = c.notice_id
-    left join policies pol on pol.id = pn.policy_id`);
+    left join policies pol on pol.id = pn.policy_id
+    left join digests g on g.id = c.digest_id`);
   return new Map(rowsOf<Claimed>(result).map((r) => [r.id, r]));
 }
 
@@ -396,6 +426,7 @@ function contentOf(c: Claimed): { topic: string | null; cancelled: string | null
     const message = c.message ?? {};
     return { topic: c.broadcast_topic, cancelled: !c.broadcast_status || c.broadcast_status === 'cancelled' ? 'cancelled' : null, text: render(message[lang] ?? message['zh-CN'] ?? '', c.variables ?? {}) };
   }
+  if (c.digest_id) return { topic: null, cancelled: c.digest_text === null ? 'cancelled' : null, text: c.digest_text ?? '' };
   const t = translator(lang);
   if (c.notice_id) {
     const pick = (l: Localized | null | undefined) => (l ? ((lang === 'en' ? l.en : undefined) ?? l['zh-CN']) : '');

@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { startBot, type Bot } from '../../bots/bot';
 import { Conversation, INBOUND_PER_MINUTE } from '../../bots/conversation';
-import { deliveries, identities, subscriptions, workers } from '../../src/db/schema';
+import { deliveries, digestItems, digests, identities, subscriptions, workers } from '../../src/db/schema';
+import { composeDueDigests } from '../../src/outreach/digests';
 import { ManualClock } from '../../src/shared/clock';
 import { startWorkers, type Workers } from '../../jobs/workers';
 import { appOf, signIn, type Staff } from '../helpers/api';
@@ -58,7 +59,8 @@ describe('workers use the service by WeChat chat', () => {
     expect((await user.say('订阅'))[0]).toContain('1 附近零工');
     expect((await user.say('1'))[0]).toContain('订阅好了：零工');
 
-    const post = await station.post('/api/v1/vacancies', gig(employer.id, { title: '南沙镇集市保洁', ...north(1) }));
+    // A gig for tomorrow morning cannot wait for the next digest: it is told at once.
+    const post = await station.post('/api/v1/vacancies', gig(employer.id, { title: '南沙镇集市保洁', ...north(1), details: { date: '2026-06-02', startTime: '08:00', endTime: '17:00', paymentDueDays: 2 } }));
     expect(post.status).toBe(201);
     const pushed = await until(async () => user.received.find((m) => m.includes('附近有新零工')), Boolean, 20_000);
     expect(pushed).toContain('南沙镇集市保洁');
@@ -217,5 +219,60 @@ describe('workers use the service by WeChat chat', () => {
       ]),
     );
     expect(heard).toEqual(['明天上午九点村委会招聘会，12家企业']);
+  });
+  it('keeps twelve gigs posted overnight for one digest at 08:30 with the best five, and 报名 N applies from it', async () => {
+    clock.set('2026-06-01T14:00:00Z'); // 22:00 in Beijing
+    const p = await person({ name: '周桂兰', skills: ['保洁'] });
+    const user = new MockUser(bot, '周桂兰');
+    await h.ctx.db.insert(identities).values({ workerId: p.id, kind: 'wechat_contact', value: user.contact.id });
+    await station.put(`/api/v1/workers/${p.id}/subscription`, { topics: ['gig'] });
+    const fits = ['集市保洁一', '集市保洁二', '集市保洁三', '集市保洁四', '集市保洁五'];
+    const later = { date: '2026-06-10', startTime: '08:00', endTime: '17:00', paymentDueDays: 2 };
+    for (const [i, title] of fits.entries()) await station.post('/api/v1/vacancies', gig(employer.id, { title, ...north(0.5 + i * 0.3), details: later }));
+    for (let i = 0; i < 7; i++) await station.post('/api/v1/vacancies', gig(employer.id, { title: `电焊零活${i + 1}`, requiredSkills: ['电焊'], payMinFen: 15000, payMaxFen: 15000, ...north(3 + i * 0.2), details: later }));
+    const waiting = async () => (await h.ctx.db.select().from(digestItems).where(eq(digestItems.workerId, p.id))).length;
+    expect(await until(waiting, (n) => n === 12, 20_000)).toBe(12);
+    // Nothing at night, and nothing before the window.
+    expect(await composeDueDigests(h.ctx)).toBe(0);
+    clock.set('2026-06-02T00:29:00Z');
+    expect(await composeDueDigests(h.ctx)).toBe(0);
+    expect(user.received.filter((m) => m.includes('零工') || m.includes('保洁'))).toEqual([]);
+
+    clock.set('2026-06-02T00:30:00Z'); // 08:30
+    expect(await composeDueDigests(h.ctx)).toBeGreaterThanOrEqual(1); // hers, and those of people from the tests above
+    expect(await composeDueDigests(h.ctx)).toBe(0);
+    expect(await h.ctx.db.select().from(digests).where(eq(digests.workerId, p.id))).toHaveLength(1);
+    const digest = await until(async () => user.received.find((m) => m.startsWith('今日新岗位')), Boolean, 20_000);
+    expect(digest).toContain('今日新岗位（共 12 个）');
+    const listed = [...digest!.matchAll(/^(\d)\. (\S+?)（/gm)].map((m) => m[2]);
+    expect(listed.sort()).toEqual([...fits].sort());
+    expect(digest).toContain('另有 7 个');
+    expect(digest).toContain('回复“报名 序号”直接报名');
+    expect(user.received.filter((m) => m.startsWith('今日新岗位'))).toHaveLength(1);
+    const [, second] = /^2\. (\S+?)（/m.exec(digest!)!;
+    const [applied] = await user.say('报名 2');
+    expect(applied).toBe(`已帮您报名“${second}”，工作站会尽快联系您。回复“我的”查看进度。`);
+    // One delivery for the twelve, sent at 08:30.
+    const sent = await h.ctx.db.select().from(deliveries).where(eq(deliveries.workerId, p.id));
+    expect(sent).toEqual([expect.objectContaining({ status: 'sent', sentAt: new Date('2026-06-02T00:30:00Z') })]);
+    clock.set(NOON);
+    // Sessions of staff last 12 hours: the clock went past that.
+    station = await signIn(h, appOf(h), { regionCode: REGIONS.countyA.code });
+  });
+
+  it('sends each match at once to someone who asked for that instead of a digest', async () => {
+    const p = await person({ name: '吴国强' });
+    const user = new MockUser(bot, '吴国强');
+    await h.ctx.db.insert(identities).values({ workerId: p.id, kind: 'wechat_contact', value: user.contact.id });
+    const said = await user.say('订阅 零工 汇总 9点半');
+    expect(said.join('\n')).toContain('新岗位每天 9:30 汇总成一条发给您');
+    expect(said.join('\n')).toContain('订阅好了：零工。\n新岗位每天 9:30 汇总成一条；每天最多 5 条');
+    expect((await user.say('订阅 零工 逐条')).join('\n')).toContain('新岗位会一条一条马上告诉您');
+    const [sub] = await h.ctx.db.select().from(subscriptions).where(eq(subscriptions.workerId, p.id));
+    expect(sub!.digestAt).toBeNull();
+    await station.post('/api/v1/vacancies', gig(employer.id, { title: '逐条通知的零工', ...north(1) }));
+    const pushed = await until(async () => user.received.find((m) => m.includes('逐条通知的零工')), Boolean, 20_000);
+    expect(pushed).toContain('附近有新零工');
+    expect((await h.ctx.db.select().from(digestItems).where(eq(digestItems.workerId, p.id)))).toEqual([]);
   });
 });

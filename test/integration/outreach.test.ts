@@ -156,7 +156,7 @@ describe('the automatic "new gig near you" push', () => {
     const home = { lat: 23.2236, lng: 102.8253 };
     const mk = async (name: string, dLatKm: number, topics: string[]) => {
       const w = (await station.post('/api/v1/workers', workerInput({ name, homeLat: home.lat + dLatKm / 111, homeLng: home.lng }))).body;
-      await station.put(`/api/v1/workers/${w.id}/subscription`, { topics, channel: 'log' });
+      await station.put(`/api/v1/workers/${w.id}/subscription`, { topics, channel: 'log', digestAt: null }); // each as it comes, not in the morning digest
       return w.id as string;
     };
     const near = await mk('近处零工迷', 1, ['gig']);
@@ -185,9 +185,9 @@ describe('the automatic "new gig near you" push', () => {
   it('tells those subscribed to training in the county of a new training session, with the subsidy', async () => {
     const station = await signIn(h, appOf(h), { regionCode: REGIONS.countyA.code });
     const learner = (await station.post('/api/v1/workers', workerInput({ name: '想学手艺' }))).body;
-    await station.put(`/api/v1/workers/${learner.id}/subscription`, { topics: ['training'], channel: 'log' });
+    await station.put(`/api/v1/workers/${learner.id}/subscription`, { topics: ['training'], channel: 'log', digestAt: null });
     const gigsOnly = (await station.post('/api/v1/workers', workerInput({ name: '只看零工' }))).body;
-    await station.put(`/api/v1/workers/${gigsOnly.id}/subscription`, { topics: ['gig'], channel: 'log' });
+    await station.put(`/api/v1/workers/${gigsOnly.id}/subscription`, { topics: ['gig'], channel: 'log', digestAt: null });
     const s = await station.post('/api/v1/trainings', { kind: 'upskilling', title: '电工培训', provider: '红河技师学院', regionCode: REGIONS.countyA.code, startDate: '2026-07-01', endDate: '2026-07-15', capacity: 20, trainingSubsidyFen: 120000 });
     expect(s.status).toBe(201);
     const [b] = rowsOf<{ id: string }>(await h.ctx.db.execute(sql`select id from broadcasts where topic = 'training'`));
@@ -206,7 +206,7 @@ describe('the automatic "new gig near you" push', () => {
     const stationB = await signIn(h, appOf(h), { regionCode: REGIONS.countyB.code });
     const mk = async (name: string, regionCodes: string[]) => {
       const w = (await stationB.post('/api/v1/workers', workerInput({ name, regionCode: REGIONS.villageB.code }))).body;
-      expect((await stationB.put(`/api/v1/workers/${w.id}/subscription`, { topics: ['regular'], regionCodes, channel: 'log' })).status).toBe(200);
+      expect((await stationB.put(`/api/v1/workers/${w.id}/subscription`, { topics: ['regular'], regionCodes, channel: 'log', digestAt: null })).status).toBe(200);
       return w.id as string;
     };
     const willGo = await mk('愿去外县', [REGIONS.countyA.code.slice(0, 4)]);

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { type AnyPgColumn, boolean, check, index, integer, jsonb, pgEnum, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, boolean, check, index, integer, jsonb, pgEnum, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { accounts } from './access';
 import { policyNotices } from './policies';
 import { workers } from './registry';
@@ -23,6 +23,11 @@ export const subscriptions = pgTable('subscriptions', {
   channel: channelKind('channel').notNull().default('chat'),
   fallbackChannel: channelKind('fallback_channel'),
   unsubscribedAll: boolean('unsubscribed_all').notNull().default(false),
+  /**
+   * When new matches come, as minutes after midnight in Asia/Shanghai (default 08:30): all of a day's
+   * in one digest. Null: each new match as it comes.
+   */
+  digestAt: smallint('digest_at').default(8 * 60 + 30),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -77,6 +82,10 @@ export const broadcasts = pgTable(
     total: integer('total').notNull().default(0),
     /** Also post the message into the WeChat groups the region's stations manage. */
     toGroups: boolean('to_groups').notNull().default(false),
+    /** What a system announcement is about (a new post or training): such news waits for each person's digest. */
+    subject: jsonb('subject').$type<{ type: 'vacancy' | 'training'; id: string }>(),
+    /** Goes at once rather than in the digest (a gig starting before the next morning). */
+    urgent: boolean('urgent').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
   },
@@ -141,6 +150,44 @@ export const followUpSteps = pgTable(
   ],
 );
 
+/**
+ * The day's news for one person (新岗位汇总): the best few new matches since the last one, with reasons
+ * and numbers to reply, written once per person and window and sent as one message.
+ */
+export const digests = pgTable(
+  'digests',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workerId: uuid('worker_id')
+      .notNull()
+      .references(() => workers.id),
+    /** The window it was made for. */
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+    items: jsonb('items').$type<Array<{ type: 'vacancy' | 'training'; id: string; title: string; summary: string; reasons: string[] }>>().notNull(),
+    /** Further new matches not listed. */
+    more: integer('more').notNull().default(0),
+    text: text('text').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('digests_window_idx').on(t.workerId, t.dueAt)],
+);
+
+/** A new match waiting for the person's next digest. */
+export const digestItems = pgTable(
+  'digest_items',
+  {
+    workerId: uuid('worker_id')
+      .notNull()
+      .references(() => workers.id),
+    broadcastId: uuid('broadcast_id')
+      .notNull()
+      .references(() => broadcasts.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    digestId: uuid('digest_id').references(() => digests.id),
+  },
+  (t) => [primaryKey({ columns: [t.workerId, t.broadcastId] }), index('digest_items_waiting_idx').on(t.workerId, t.createdAt).where(sql`${t.digestId} is null`)],
+);
+
 export const deliveryStatus = pgEnum('delivery_status', ['queued', 'sending', 'sent', 'deferred', 'failed', 'skipped']);
 
 /**
@@ -155,6 +202,7 @@ export const deliveries = pgTable(
     stepId: uuid('step_id').references(() => followUpSteps.id),
     /** A single message telling one person of a policy they can claim. */
     noticeId: uuid('notice_id').references((): AnyPgColumn => policyNotices.id),
+    digestId: uuid('digest_id').references(() => digests.id),
     workerId: uuid('worker_id')
       .notNull()
       .references(() => workers.id),
@@ -170,7 +218,8 @@ export const deliveries = pgTable(
     uniqueIndex('deliveries_once_idx').on(t.broadcastId, t.workerId),
     uniqueIndex('deliveries_step_idx').on(t.stepId),
     uniqueIndex('deliveries_notice_idx').on(t.noticeId),
-    check('deliveries_one_source', sql`num_nonnulls(${t.broadcastId}, ${t.stepId}, ${t.noticeId}) = 1`),
+    uniqueIndex('deliveries_digest_idx').on(t.digestId),
+    check('deliveries_one_source', sql`num_nonnulls(${t.broadcastId}, ${t.stepId}, ${t.noticeId}, ${t.digestId}) = 1`),
     index('deliveries_status_idx').on(t.broadcastId, t.status),
     index('deliveries_worker_sent_idx').on(t.workerId, t.sentAt),
   ],

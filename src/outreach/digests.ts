@@ -1,0 +1,118 @@
+import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import type { AppContext } from '../context';
+import { rowsOf } from '../db/client';
+import { deliveries, digestItems, digests, subscriptions, trainingSessions, vacancies, workers } from '../db/schema';
+import { LOCALES, translator, type Locale } from '../i18n';
+import { scoreTraining, scoreVacancy } from '../market/matching';
+import { enqueueDeliveries } from './queueing';
+import { shanghaiDayStart } from './quiet';
+import type { ChannelName } from './schemas';
+
+type Ctx = Pick<AppContext, 'db' | 'clock' | 'queues' | 'config' | 'logger'>;
+
+export const DEFAULT_DIGEST_AT = 8 * 60 + 30;
+/** How many new matches a digest lists; the rest are counted. */
+export const DIGEST_SIZE = 5;
+
+/** The latest digest window at or before `now` for a person whose window is `minutes` after midnight in Beijing. */
+export function lastWindow(now: Date, minutes: number): Date {
+  const today = new Date(shanghaiDayStart(now).getTime() + minutes * 60_000);
+  return today.getTime() <= now.getTime() ? today : new Date(today.getTime() - 86400_000);
+}
+
+type Item = { type: 'vacancy' | 'training'; id: string; title: string; summary: string; reasons: string[] };
+
+/**
+ * Makes the digests that are due: for each person with new matches from before their latest window, the
+ * best DIGEST_SIZE still open (scored as matching scores them, with its reasons), in one message with
+ * numbers to reply to. One digest per person and window, however often this runs; its delivery then
+ * follows the person's quiet hours, daily cap and unsubscribing like any other message.
+ */
+export async function composeDueDigests(ctx: Ctx, batch = 200): Promise<number> {
+  const now = ctx.clock.now();
+  let made = 0;
+  for (;;) {
+    // People with something waiting from before their latest window (default 08:30).
+    const due = rowsOf<{ worker_id: string; digest_at: number }>(
+      await ctx.db.execute(sql`
+        with waiting as (
+          select i.worker_id, i.created_at,
+            ${shanghaiDayStart(now).toISOString()}::timestamptz + make_interval(mins => coalesce(s.digest_at, ${DEFAULT_DIGEST_AT})::int) as today_window,
+            coalesce(s.digest_at, ${DEFAULT_DIGEST_AT})::int as digest_at
+          from digest_items i left join subscriptions s on s.worker_id = i.worker_id
+          where i.digest_id is null
+        )
+        select distinct on (worker_id) worker_id, digest_at from waiting
+        where created_at < case when today_window > ${now.toISOString()}::timestamptz then today_window - interval '1 day' else today_window end
+        order by worker_id
+        limit ${batch}`),
+    );
+    if (!due.length) return made;
+    for (const d of due) if (await composeOne(ctx, d.worker_id, lastWindow(now, d.digest_at))) made++;
+    if (due.length < batch) return made;
+  }
+}
+
+async function composeOne(ctx: Ctx, workerId: string, window: Date): Promise<boolean> {
+  const [w] = await ctx.db.select().from(workers).where(eq(workers.id, workerId));
+  const waiting = await ctx.db
+    .select({ broadcastId: digestItems.broadcastId, subject: sql<{ type: 'vacancy' | 'training'; id: string } | null>`(select b.subject from broadcasts b where b.id = ${digestItems.broadcastId})` })
+    .from(digestItems)
+    .where(and(eq(digestItems.workerId, workerId), isNull(digestItems.digestId), lt(digestItems.createdAt, window)));
+  if (!w || !waiting.length) return false;
+  const lang: Locale = (LOCALES as readonly string[]).includes(w.preferredLanguage) ? (w.preferredLanguage as Locale) : 'zh-CN';
+  const t = translator(lang);
+  const radius = ctx.config.market.radiusKm;
+  const now = ctx.clock.now();
+  const ids = (type: string) => waiting.flatMap((x) => (x.subject?.type === type ? [x.subject.id] : []));
+  const scored: Array<Item & { score: number }> = [];
+  const vIds = ids('vacancy');
+  if (vIds.length) {
+    const rows = await ctx.db.select().from(vacancies).where(and(inArray(vacancies.id, vIds), eq(vacancies.status, 'open'), sql`${vacancies.expiresAt} > ${now.toISOString()}::timestamptz`));
+    for (const v of rows) {
+      const s = scoreVacancy(w, v, radius, t);
+      if (s) scored.push({ type: 'vacancy', id: v.id, title: v.title, summary: s.reasons.join(' · '), reasons: s.reasons, score: s.score });
+    }
+  }
+  const tIds = ids('training');
+  if (tIds.length) {
+    const rows = await ctx.db.select().from(trainingSessions).where(and(inArray(trainingSessions.id, tIds), eq(trainingSessions.status, 'open')));
+    for (const s of rows) {
+      const r = scoreTraining(w, s, radius, t);
+      scored.push({ type: 'training', id: s.id, title: s.title, summary: r.reasons.join(' · '), reasons: r.reasons, score: r.score });
+    }
+  }
+  scored.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+  const items = scored.slice(0, DIGEST_SIZE).map(({ score: _s, ...i }) => i);
+  const more = scored.length - items.length;
+  const lines = items.map((i, n) => t('outreach:digest.line', { n: n + 1, title: i.title, reasons: i.summary }));
+  const text = [t('outreach:digest.head', { count: scored.length }), ...lines, more ? t('outreach:digest.more', { more }) : '', t('outreach:digest.reply')].filter(Boolean).join('\n');
+  const [sub] = await ctx.db.select({ channel: subscriptions.channel }).from(subscriptions).where(eq(subscriptions.workerId, workerId));
+  const ch: ChannelName = sub?.channel ?? 'chat';
+  const queued = await ctx.db.transaction(async (tx) => {
+    // Nothing left open: the news is used up without a message.
+    if (!items.length) {
+      await tx.delete(digestItems).where(and(eq(digestItems.workerId, workerId), isNull(digestItems.digestId), lt(digestItems.createdAt, window)));
+      return null;
+    }
+    const [dg] = await tx.insert(digests).values({ workerId, dueAt: window, items, more, text, createdAt: now }).onConflictDoNothing().returning({ id: digests.id });
+    if (!dg) return null;
+    await tx.update(digestItems).set({ digestId: dg.id }).where(and(eq(digestItems.workerId, workerId), isNull(digestItems.digestId), lt(digestItems.createdAt, window)));
+    const [del] = await tx.insert(deliveries).values({ digestId: dg.id, workerId, channel: ch, createdAt: now, updatedAt: now }).returning({ id: deliveries.id, channel: deliveries.channel });
+    return del!;
+  });
+  if (queued) await enqueueDeliveries(ctx.queues, [queued]);
+  return queued !== null;
+}
+
+/** The latest digest sent to a person in the last three days, for the bot to take 报名 N from. */
+export async function latestDigest(ctx: Pick<AppContext, 'db' | 'clock'>, workerId: string): Promise<{ sentAt: Date; items: Item[] } | undefined> {
+  const since = new Date(ctx.clock.now().getTime() - 3 * 86400_000);
+  const [row] = rowsOf<{ sent_at: Date; items: Item[] }>(
+    await ctx.db.execute(sql`
+      select d.sent_at, g.items from deliveries d join digests g on g.id = d.digest_id
+      where d.worker_id = ${workerId} and d.status = 'sent' and d.sent_at > ${since.toISOString()}::timestamptz
+      order by d.sent_at desc limit 1`),
+  );
+  return row ? { sentAt: new Date(row.sent_at), items: row.items } : undefined;
+}
