@@ -4722,6 +4722,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sms/inbound": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replies to our text messages, as the SMS provider posts them (回T退订 stops texts to that number); the token set in SMS_CALLBACK_TOKEN */
+        post: {
+            parameters: {
+                query: {
+                    token: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {number} */
+                            result: 0;
+                            errmsg: string;
+                            optedOut: number;
+                        };
+                    };
+                };
+                /** @description Invalid input; `details` names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected failure */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/follow-ups/{id}/stop": {
         parameters: {
             query?: never;
@@ -12378,9 +12439,9 @@ export interface components {
              * @default chat
              * @enum {string}
              */
-            channel: "chat" | "mini_program" | "log";
+            channel: "chat" | "mini_program" | "log" | "sms";
             /** @enum {string|null} */
-            fallbackChannel: "chat" | "mini_program" | "log" | null;
+            fallbackChannel: "chat" | "mini_program" | "log" | "sms" | null;
             /**
              * @description 退订: nothing is sent, whatever the topic
              * @default false
@@ -12411,9 +12472,9 @@ export interface components {
              * @default chat
              * @enum {string}
              */
-            channel: "chat" | "mini_program" | "log";
+            channel: "chat" | "mini_program" | "log" | "sms";
             /** @enum {string|null} */
-            fallbackChannel?: "chat" | "mini_program" | "log" | null;
+            fallbackChannel?: "chat" | "mini_program" | "log" | "sms" | null;
             /**
              * @description 退订: nothing is sent, whatever the topic
              * @default false

@@ -74,6 +74,14 @@ export const queueDefinitions = {
       deliver: z.object({ deliveryId: z.uuid() }).strict(),
     },
   },
+  /** Text messages (SMS), at most SMS_SENDS_PER_SECOND across all worker processes. */
+  'deliveries-sms': {
+    concurrency: 8,
+    limiter: 'sms',
+    jobs: {
+      deliver: z.object({ deliveryId: z.uuid() }).strict(),
+    },
+  },
   /**
    * WeChat chat deliveries, consumed by the bot process (only it holds the login), one message per
    * CHAT_SEND_INTERVAL_MS: an account that sends too fast gets blocked.
@@ -95,7 +103,7 @@ export const queueDefinitions = {
       'run-import': z.object({ importId: z.uuid() }).strict(),
     },
   },
-} as const satisfies Record<string, { concurrency: number; bot?: boolean; limiter?: 'chat' | 'mini_program'; jobs: Record<string, z.ZodType> }>;
+} as const satisfies Record<string, { concurrency: number; bot?: boolean; limiter?: 'chat' | 'mini_program' | 'sms'; jobs: Record<string, z.ZodType> }>;
 
 export type QueueDefinitions = typeof queueDefinitions;
 export type QueueName = keyof QueueDefinitions;

@@ -68,6 +68,7 @@ export const handlers: HandlerMap = {
   },
   deliveries: { deliver: deliverJob },
   'deliveries-mp': { deliver: deliverJob },
+  'deliveries-sms': { deliver: deliverJob },
   'deliveries-chat': {
     deliver: deliverJob,
     'post-group': async ({ groupPostId }, ctx) => ({ result: await postToGroup(ctx, groupPostId, processChannels(ctx)) }),

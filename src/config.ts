@@ -120,6 +120,19 @@ const envSchema = z.object({
   WECHAT_APP_ID: z.string().regex(/^wx[0-9a-zA-Z]{8,32}$/, 'expected a mini-program app id such as wx1234567890abcdef').optional(),
   WECHAT_APP_SECRET: z.string().min(16).optional(),
   WECHAT_TEMPLATE_ID: z.string().min(8).max(100).optional(),
+  /** SMS for people without WeChat and as the last fallback (Tencent Cloud SMS). */
+  SMS_PROVIDER: z.enum(['tencent'], { error: 'expected tencent' }).optional(),
+  SMS_SECRET_ID: z.string().min(8).max(128).optional(),
+  SMS_SECRET_KEY: z.string().min(8).max(128).optional(),
+  SMS_SDK_APP_ID: z.string().regex(/^\d{6,20}$/, 'expected the SMS application id (SdkAppId), digits such as 1400000000').optional(),
+  SMS_SIGN_NAME: z.string().min(2).max(30).optional(),
+  SMS_TEMPLATE_ID: z.string().regex(/^\d{1,20}$/, 'expected an approved template id, digits').optional(),
+  SMS_API_BASE: url(['https:', 'http:']),
+  SMS_REGION: z.string().regex(/^[a-z]+-[a-z]+$/, 'expected a region such as ap-guangzhou').default('ap-guangzhou'),
+  SMS_CONTACT: z.string().min(3).max(40).optional(),
+  SMS_PARAM_MAX: int(6, 200, 20),
+  SMS_SENDS_PER_SECOND: int(1, 1000, 10),
+  SMS_CALLBACK_TOKEN: z.string().min(16).max(200).optional(),
   QUEUE_LOCK_MS: int(1000, 600000, 30000),
   MATCH_RADIUS_KM: z
     .string()
@@ -169,6 +182,13 @@ export interface Config {
   wechat: { apiBase: string; appId: string; appSecret: string; templateId: string } | undefined;
   /** The circle around home for gigs (15分钟就业服务圈), in km. */
   market: { radiusKm: number };
+  /**
+   * SMS through the provider's API with one approved template of two parameters: the message's gist
+   * ({1}, at most paramMax characters) and where to ask ({2}: the station's number or a short link).
+   */
+  sms:
+    | { provider: 'tencent'; apiBase: string; region: string; secretId: string; secretKey: string; sdkAppId: string; signName: string; templateId: string; contact: string; paramMax: number; sendsPerSecond: number; callbackToken: string | undefined }
+    | undefined;
 }
 
 export class ConfigError extends Error {
@@ -237,6 +257,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rainDewFallbackMonths: e.RAIN_DEW_FALLBACK_MONTHS,
     monitor: { declinePercent: e.MONITOR_DECLINE_PERCENT, joblessDays: e.MONITOR_JOBLESS_DAYS, pwHouseholdIncomeFen: e.MONITOR_PW_HOUSEHOLD_INCOME_YUAN * 100 },
     market: { radiusKm: e.MATCH_RADIUS_KM },
+    sms:
+      e.SMS_PROVIDER && e.SMS_SECRET_ID && e.SMS_SECRET_KEY && e.SMS_SDK_APP_ID && e.SMS_SIGN_NAME && e.SMS_TEMPLATE_ID
+        ? {
+            provider: e.SMS_PROVIDER,
+            apiBase: e.SMS_API_BASE ?? 'https://sms.tencentcloudapi.com',
+            region: e.SMS_REGION,
+            secretId: e.SMS_SECRET_ID,
+            secretKey: e.SMS_SECRET_KEY,
+            sdkAppId: e.SMS_SDK_APP_ID,
+            signName: e.SMS_SIGN_NAME,
+            templateId: e.SMS_TEMPLATE_ID,
+            contact: e.SMS_CONTACT ?? e.PUBLIC_URL ?? '',
+            paramMax: e.SMS_PARAM_MAX,
+            sendsPerSecond: e.SMS_SENDS_PER_SECOND,
+            callbackToken: e.SMS_CALLBACK_TOKEN || undefined,
+          }
+        : undefined,
     wechat:
       e.WECHAT_APP_ID && e.WECHAT_APP_SECRET && e.WECHAT_TEMPLATE_ID
         ? { apiBase: e.WECHAT_API_BASE ?? 'https://api.weixin.qq.com', appId: e.WECHAT_APP_ID, appSecret: e.WECHAT_APP_SECRET, templateId: e.WECHAT_TEMPLATE_ID }

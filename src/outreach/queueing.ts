@@ -6,8 +6,8 @@ import type { ChannelName } from './schemas';
  * bot's queue (only the bot process holds the login), mini-program messages to theirs, the rest to
  * the plain one.
  */
-export function deliveryQueue(channel: ChannelName): 'deliveries-chat' | 'deliveries-mp' | 'deliveries' {
-  return channel === 'chat' ? 'deliveries-chat' : channel === 'mini_program' ? 'deliveries-mp' : 'deliveries';
+export function deliveryQueue(channel: ChannelName): 'deliveries-chat' | 'deliveries-mp' | 'deliveries-sms' | 'deliveries' {
+  return channel === 'chat' ? 'deliveries-chat' : channel === 'mini_program' ? 'deliveries-mp' : channel === 'sms' ? 'deliveries-sms' : 'deliveries';
 }
 
 /**

@@ -6,6 +6,15 @@ import { BroadcastCreate, BroadcastListQuery, BroadcastView, FollowUpStart, Foll
 import * as followUps from './follow-ups';
 import { SEQUENCE_KEYS, SEQUENCES } from './sequences';
 import * as service from './service';
+import { InboundBody, inboundSms } from './sms';
+import { NotFound, ValidationFailed } from '../shared/errors';
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+/** Compares two secrets in constant time. */
+function sameSecret(given: string, expected: string): boolean {
+  const h = (x: string) => createHash('sha256').update(x).digest();
+  return timingSafeEqual(h(given), h(expected));
+}
 
 const Id = z.object({ id: z.uuid() });
 
@@ -21,5 +30,18 @@ export function outreachRoutes(api: Api, ctx: AppContext): void {
   api.route({ method: 'get', path: '/follow-up-sequences', summary: 'The follow-up sequences the service runs: steps, stop rules, and which a station may start', tags, auth: 'staff', response: z.object({ items: z.array(SequenceView) }), handler: async () => ({ items: SEQUENCE_KEYS.map((k) => SEQUENCES[k]) }) });
   api.route({ method: 'get', path: '/workers/:id/follow-ups', summary: "A person's follow-ups and the state of each step", tags, auth: 'staff', params: Id, response: z.object({ items: z.array(FollowUpView) }), handler: ({ actor, params }) => followUps.listFollowUps(ctx, actor, params.id) });
   api.route({ method: 'post', path: '/workers/:id/follow-ups', summary: 'Start a follow-up sequence for a person (稳岗回访, 求职跟进)', tags, auth: 'staff', params: Id, body: FollowUpStart, response: FollowUpView, handler: ({ actor, params, body, koa }) => followUps.startByStaff(ctx, actor, params.id, body, meta(koa)) });
+  api.route({
+    method: 'post', path: '/sms/inbound', summary: 'Replies to our text messages, as the SMS provider posts them (回T退订 stops texts to that number); the token set in SMS_CALLBACK_TOKEN', tags, auth: 'public',
+    query: z.object({ token: z.string().max(200) }).strict(),
+    status: 200,
+    response: z.object({ result: z.literal(0), errmsg: z.string(), optedOut: z.number().int() }),
+    handler: async ({ query, koa }) => {
+      const expected = ctx.config.sms?.callbackToken;
+      if (!expected || !sameSecret(query.token, expected)) throw new NotFound('callback');
+      const parsed = InboundBody.safeParse((koa.request as { body?: unknown }).body);
+      if (!parsed.success) throw new ValidationFailed('invalid sms callback', [{ path: 'body', message: 'errors:detail.sms_callback' }]);
+      return inboundSms(ctx, parsed.data);
+    },
+  });
   api.route({ method: 'post', path: '/follow-ups/:id/stop', summary: 'Stop a follow-up: its pending steps are never sent', tags, auth: 'staff', params: Id, status: 200, response: FollowUpView, handler: ({ actor, params, koa }) => followUps.stopByStaff(ctx, actor, params.id, meta(koa)) });
 }

@@ -490,7 +490,8 @@ export async function deliver(ctx: Ctx, deliveryId: string, channels: Map<string
 
   const tried: string[] = [];
   // A mini-program message with no consent left comes by chat, whatever the fallback setting says.
-  const order = [...new Set([c.channel, c.fallback_channel ?? (c.channel === 'mini_program' ? 'chat' : null)].filter((x): x is ChannelName => Boolean(x)))];
+  // Text messages are the last resort for whoever the others cannot reach, where SMS is set up.
+  const order = [...new Set([c.channel, c.fallback_channel ?? (c.channel === 'mini_program' ? 'chat' : null), channels.has('sms') ? 'sms' : null].filter((x): x is ChannelName => Boolean(x)))];
   for (const name of order) {
     const channel = channels.get(name);
     if (!channel && name === 'chat' && name !== c.channel) {

@@ -270,6 +270,8 @@ describe('a station in county A cannot reach anything in county B', () => {
     'patch /api/v1/projects/{id}': { run: (s) => s.patch(`/api/v1/projects/${b.project}`, { name: '越权改名' }), check: notFound },
     'get /api/v1/monitoring/forms/progress': { run: (s) => s.get(`/api/v1/monitoring/forms/progress?year=2026&regionCode=${REGIONS.countyB.code}`), check: notFound },
     'get /api/v1/monitoring/forms/projects': { run: (s) => s.get(`/api/v1/monitoring/forms/projects?year=2026&regionCode=${REGIONS.countyB.code}`), check: notFound },
+    // The SMS provider's reply callback answers only with the configured token (none here).
+    'post /api/v1/sms/inbound': { run: (s) => s.post('/api/v1/sms/inbound?token=guessed-token-000000', { mobile: '13800138000', text: 'T' }), check: notFound },
     'get /api/v1/notices': { run: (s) => s.get('/api/v1/notices'), check: refusedOrEmpty },
     'post /api/v1/notices/{id}/read': { run: (s) => s.post(`/api/v1/notices/${b.notice}/read`), check: notFound },
     'post /api/v1/notices/read-all': { run: (s) => s.post('/api/v1/notices/read-all'), check: none },

@@ -4,7 +4,7 @@ import { accounts } from './access';
 import { policyNotices } from './policies';
 import { workers } from './registry';
 
-export const channelKind = pgEnum('channel_kind', ['chat', 'mini_program', 'log']);
+export const channelKind = pgEnum('channel_kind', ['chat', 'mini_program', 'log', 'sms']);
 
 /** What a person wants to be told, when, and how; honoured at send time, not only when queued. */
 export const subscriptions = pgTable('subscriptions', {
@@ -28,6 +28,8 @@ export const subscriptions = pgTable('subscriptions', {
    * in one digest. Null: each new match as it comes.
    */
   digestAt: smallint('digest_at').default(8 * 60 + 30),
+  /** Replied 回T退订 to a text message: no more SMS (other channels are as chosen). */
+  smsOptOut: boolean('sms_opt_out').notNull().default(false),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
