@@ -3,11 +3,15 @@ import type { mock } from 'wechaty-puppet-mock';
 import type { AppContext } from '../src/context';
 import { translator, type Locale } from '../src/i18n';
 import { Conversation, type Incoming } from './conversation';
-import { holdChannel, releaseChannel } from '../src/outreach/registry';
-import { chatChannel } from './chat-channel';
+import { holdChannel } from '../src/outreach/registry';
+import { ensureDefaultAccount, goOffline, goOnline, poolChannel, setAccountStatus } from '../src/outreach/pool';
+import type { SendingAccount } from '../src/db/schema';
+import { liveAccount } from './chat-channel';
 import { choosePuppet } from './puppet';
 
 export interface Bot {
+  /** The sending account this bot drives. */
+  account: SendingAccount;
   wechaty: Wechaty;
   conversation: Conversation;
   /** With the mock puppet: the mocker and the bot's own mock account. */
@@ -19,18 +23,18 @@ export interface Bot {
 /** Longest text the bot reads; anything longer is answered politely without being processed. */
 export const MAX_INBOUND_CHARS = 500;
 
-async function toIncoming(msg: Message): Promise<Incoming> {
+async function toIncoming(msg: Message, accountId: string): Promise<Incoming> {
   const senderId = msg.talker().id;
-  if (msg.type() === types.Message.Text) return { kind: 'text', text: msg.text(), senderId };
+  if (msg.type() === types.Message.Text) return { kind: 'text', text: msg.text(), senderId, accountId };
   if (msg.type() === types.Message.Location) {
     const loc = await msg.toLocation().catch(() => undefined);
     const lat = loc?.latitude();
     const lng = loc?.longitude();
     if (lat !== undefined && lng !== undefined && Number.isFinite(lat) && Number.isFinite(lng) && Math.abs(lat) <= 90 && Math.abs(lng) <= 180) {
-      return { kind: 'location', text: '', senderId, location: { lat, lng } };
+      return { kind: 'location', text: '', senderId, accountId, location: { lat, lng } };
     }
   }
-  return { kind: 'other', text: '', senderId };
+  return { kind: 'other', text: '', senderId, accountId };
 }
 
 /**
@@ -50,9 +54,18 @@ class PerSender {
   }
 }
 
-export async function startBot(ctx: AppContext): Promise<Bot> {
+/** Words in a puppet's error that mean WeChat has limited the account (风控), not a passing fault. */
+const BLOCKED = /block|banned|frequen|limit|封|限制|风控|频繁/i;
+
+/**
+ * Runs one sending account (the default one, from WECHATY_PUPPET and BOT_NAME, unless another is given):
+ * it answers what people write to it and, while logged in, sends for the pool. Logging out or being
+ * blocked takes it out of the pool at once and tells the station's staff.
+ */
+export async function startBot(ctx: AppContext, opts: { account?: SendingAccount } = {}): Promise<Bot> {
   wechatyLog.level('silent');
-  const choice = choosePuppet(ctx.config);
+  const account = opts.account ?? (await ensureDefaultAccount(ctx));
+  const choice = choosePuppet(ctx.config, account.name === ctx.config.bot.name ? undefined : { puppet: account.puppet, token: account.puppetTokenEnc ? ctx.pii.decrypt(account.puppetTokenEnc) : undefined, name: account.name });
   const wechaty = WechatyBuilder.build(choice.options);
   const conversation = new Conversation(ctx);
   const locale: Locale = ctx.config.locale.default;
@@ -62,15 +75,25 @@ export async function startBot(ctx: AppContext): Promise<Bot> {
     // A real account must be logged in by scanning this code with the WeChat app.
     ctx.logger.info({ status, qrcodeUrl: `https://wechaty.js.org/qrcode/${encodeURIComponent(qrcode)}` }, 'bot waiting for scan');
   });
+  // The pool is this process's WeChat chat channel, whichever accounts are logged in.
+  holdChannel(poolChannel(ctx));
   wechaty.on('login', (user) => {
-    holdChannel(chatChannel(ctx, wechaty));
-    ctx.logger.info({ bot: user.id }, 'bot logged in');
+    goOnline(liveAccount(account.id, wechaty));
+    ctx.logger.info({ bot: user.id, account: account.id }, 'bot logged in');
+    void setAccountStatus(ctx, account.id, 'online', null).catch((err: unknown) => ctx.logger.warn({ err: (err as Error).message }, 'account status not saved'));
   });
-  wechaty.on('logout', (user) => {
-    releaseChannel('chat');
-    ctx.logger.warn({ bot: user.id }, 'bot logged out');
+  wechaty.on('logout', (_user, reason) => {
+    goOffline(account.id);
+    void setAccountStatus(ctx, account.id, 'offline', `logged_out${reason ? `: ${String(reason).slice(0, 100)}` : ''}`).catch((err: unknown) => ctx.logger.warn({ err: (err as Error).message }, 'account status not saved'));
   });
-  wechaty.on('error', (err) => ctx.logger.warn({ err: (err as Error).message }, 'bot error'));
+  wechaty.on('error', (err) => {
+    const message = (err as Error).message ?? String(err);
+    ctx.logger.warn({ err: message, account: account.id }, 'bot error');
+    if (BLOCKED.test(message)) {
+      goOffline(account.id);
+      void setAccountStatus(ctx, account.id, 'blocked', message.slice(0, 200)).catch(() => undefined);
+    }
+  });
 
   wechaty.on('message', async (msg: Message) => {
     if (msg.self()) return;
@@ -79,7 +102,7 @@ export async function startBot(ctx: AppContext): Promise<Bot> {
     await queue.run(senderId, async () => {
       try {
         if (room && !(await msg.mentionSelf())) return;
-        const incoming = await toIncoming(msg);
+        const incoming = await toIncoming(msg, account.id);
         const replies =
           incoming.kind === 'text' && incoming.text.length > MAX_INBOUND_CHARS
             ? [translator(locale)('bot:too_long')]
@@ -102,13 +125,18 @@ export async function startBot(ctx: AppContext): Promise<Bot> {
 
   let stopping: Promise<void> | undefined;
   return {
+    account,
     wechaty,
     conversation,
     mocker: choice.mocker,
     self,
     stop: () => {
-      releaseChannel('chat');
-      stopping ??= wechaty.stop().catch((err: unknown) => ctx.logger.warn({ err: (err as Error).message }, 'bot stop failed'));
+      goOffline(account.id);
+      stopping ??= (async () => {
+        // Stopping the process is not an incident: the account is recorded offline without an alert.
+        await setAccountStatus(ctx, account.id, 'offline', 'stopped', { alert: false }).catch(() => undefined);
+        await wechaty.stop().catch((err: unknown) => ctx.logger.warn({ err: (err as Error).message }, 'bot stop failed'));
+      })();
       return stopping;
     },
   };

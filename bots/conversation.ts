@@ -28,6 +28,8 @@ export interface Incoming {
   text: string;
   /** A stable id of the sender on this door (never shown, never logged). */
   senderId: string;
+  /** The sending account the message came to (a binding records that this account reaches the person). */
+  accountId?: string;
   location?: { lat: number; lng: number };
 }
 
@@ -159,12 +161,12 @@ export class Conversation {
     }
     // What a person typed is kept (masked) for staff, except what they sent to prove who they are.
     if (session.state !== 'bind') session.history = [...session.history, { at: this.ctx.clock.now().toISOString(), text: maskNumbers(msg.text).slice(0, 200) }].slice(-8);
-    const replies = await this.step(p, session, worker, msg.senderId, t);
+    const replies = await this.step(p, session, worker, msg.senderId, t, msg.accountId);
     await this.save(msg.senderId, session);
     return replies;
   }
 
-  private async step(p: Parsed, s: Session, worker: Worker | undefined, senderId: string, t: TFunction): Promise<string[]> {
+  private async step(p: Parsed, s: Session, worker: Worker | undefined, senderId: string, t: TFunction, accountId?: string): Promise<string[]> {
     if (p.intent === 'help') {
       s.state = undefined;
       return [menu(t, Boolean(worker))];
@@ -210,7 +212,7 @@ export class Conversation {
       if (status === 'seeking') return [t('bot:rain_dew.seeking'), ...(await this.find('jobs', s, worker, t))];
       return [t('bot:rain_dew.recorded')];
     }
-    if (s.state === 'bind' && (/\d{17}[\dx]|^\d{6}$/i.test(p.text) || !p.intent || p.bareNumber)) return this.bind(p, s, senderId, t);
+    if (s.state === 'bind' && (/\d{17}[\dx]|^\d{6}$/i.test(p.text) || !p.intent || p.bareNumber)) return this.bind(p, s, senderId, t, accountId);
     if (s.state === 'wage' && worker && !command && p.text.length >= 2) {
       s.state = undefined;
       await reportWages(this.ctx, worker, p.text);
@@ -299,14 +301,14 @@ export class Conversation {
     }
   }
 
-  private async bind(p: Parsed, s: Session, senderId: string, t: TFunction): Promise<string[]> {
+  private async bind(p: Parsed, s: Session, senderId: string, t: TFunction, accountId?: string): Promise<string[]> {
     const text = readText(p.text);
     const id = /\d{17}[\dx]/i.exec(text)?.[0];
     const code = /^\d{6}$/.test(text) ? text : undefined;
     if (!id && !code) return [t('bot:bind.unclear')];
     const name = id ? text.replace(id, '').replace(/[\s,，:：;；、.。]+/g, '') : '';
     if (id && !name) return [t('bot:bind.unclear')];
-    const result = await bindContact(this.ctx, { kind: 'wechat_contact', value: senderId }, code ? { code } : { name, idNumber: id!.toUpperCase() });
+    const result = await bindContact(this.ctx, { kind: 'wechat_contact', value: senderId, accountId }, code ? { code } : { name, idNumber: id!.toUpperCase() });
     if (result.ok) {
       s.state = undefined;
       s.history = [];

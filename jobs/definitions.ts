@@ -83,13 +83,13 @@ export const queueDefinitions = {
     },
   },
   /**
-   * WeChat chat deliveries, consumed by the bot process (only it holds the login), one message per
-   * CHAT_SEND_INTERVAL_MS: an account that sends too fast gets blocked.
+   * WeChat chat deliveries, consumed by the bot process (only it holds the logins). The pool paces each
+   * sending account to one message per CHAT_SEND_INTERVAL_MS (an account that sends too fast gets
+   * blocked), so several accounts send side by side.
    */
   'deliveries-chat': {
-    concurrency: 1,
+    concurrency: 8,
     bot: true,
-    limiter: 'chat',
     jobs: {
       deliver: z.object({ deliveryId: z.uuid() }).strict(),
       /** A broadcast posted into one WeChat group (job id group-<post id>). */
@@ -103,7 +103,7 @@ export const queueDefinitions = {
       'run-import': z.object({ importId: z.uuid() }).strict(),
     },
   },
-} as const satisfies Record<string, { concurrency: number; bot?: boolean; limiter?: 'chat' | 'mini_program' | 'sms'; jobs: Record<string, z.ZodType> }>;
+} as const satisfies Record<string, { concurrency: number; bot?: boolean; limiter?: 'mini_program' | 'sms'; jobs: Record<string, z.ZodType> }>;
 
 export type QueueDefinitions = typeof queueDefinitions;
 export type QueueName = keyof QueueDefinitions;

@@ -32,8 +32,7 @@ export interface WorkerOptions {
 
 /** Rate limits per channel: one WeChat account sending too fast gets blocked. */
 function limiterOf(ctx: AppContext, queue: QueueName): { limiter?: { max: number; duration: number } } {
-  const def = queueDefinitions[queue] as { limiter?: 'chat' | 'mini_program' | 'sms' };
-  if (def.limiter === 'chat') return { limiter: { max: 1, duration: ctx.config.bot.sendIntervalMs } };
+  const def = queueDefinitions[queue] as { limiter?: 'mini_program' | 'sms' };
   if (def.limiter === 'mini_program') return { limiter: { max: ctx.config.miniProgramSendsPerSecond, duration: 1000 } };
   if (def.limiter === 'sms') return { limiter: { max: ctx.config.sms?.sendsPerSecond ?? 10, duration: 1000 } };
   return {};

@@ -12,6 +12,8 @@ import { systemClock, type Clock } from './shared/clock';
 import { Queues } from '../jobs/queues';
 import { startWorkers, type Workers } from '../jobs/workers';
 import { startBot, type Bot } from '../bots/bot';
+import { and, inArray, ne } from 'drizzle-orm';
+import { sendingAccounts } from './db/schema';
 
 export interface Service {
   ctx: AppContext;
@@ -96,6 +98,12 @@ export async function startService(opts: StartOptions): Promise<Service> {
     if (role === 'all' || role === 'bot') {
       service.bot = await startBot(ctx);
       steps.push(() => service.bot!.stop());
+      // The station's other sending accounts (a pool), each with its own puppet and login.
+      const others = await ctx.db.select().from(sendingAccounts).where(and(ne(sendingAccounts.id, service.bot.account.id), inArray(sendingAccounts.door, ['personal', 'wecom']), ne(sendingAccounts.status, 'disabled')));
+      for (const account of others) {
+        const bot = await startBot(ctx, { account });
+        steps.push(() => bot.stop());
+      }
       // WeChat chat deliveries are sent from here, where the login is.
       const chat = startWorkers(ctx, { only: ['deliveries-chat'] });
       steps.push(() => chat.close());

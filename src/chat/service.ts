@@ -64,7 +64,7 @@ export type BindResult = { ok: true; workerId: string; name: string; idMasked: s
  * Binds a chat account to a person: by a binding code, or by name and ID number (both must match the
  * register). At most BIND_TRIES_PER_HOUR failures an hour per chat account; a success forgets them.
  */
-export async function bindContact(ctx: Ctx, door: { kind: 'wechat_contact' | 'mp_openid'; value: string }, proof: { code: string } | { name: string; idNumber: string }): Promise<BindResult> {
+export async function bindContact(ctx: Ctx, door: { kind: 'wechat_contact' | 'mp_openid'; value: string; accountId?: string }, proof: { code: string } | { name: string; idNumber: string }): Promise<BindResult> {
   const triesKey = `bind:tries:${ctx.pii.index('contact', `${door.kind}:${door.value}`)}`;
   const tries = Number((await ctx.redis.kv.get(triesKey)) ?? 0);
   if (tries >= BIND_TRIES_PER_HOUR) return { ok: false, reason: 'locked' };
@@ -86,8 +86,9 @@ export async function bindContact(ctx: Ctx, door: { kind: 'wechat_contact' | 'mp
   if (!w) return fail('no_match');
   await ctx.db.transaction(async (tx) => {
     // One person per chat account: a chat account bound before (a shared phone) now belongs to this person.
-    await tx.delete(identities).where(and(eq(identities.kind, door.kind), eq(identities.value, door.value)));
-    await tx.insert(identities).values({ workerId: w.id, kind: door.kind, value: door.value, createdAt: ctx.clock.now() });
+    const account = door.accountId ? eq(identities.accountId, door.accountId) : isNull(identities.accountId);
+    await tx.delete(identities).where(and(eq(identities.kind, door.kind), eq(identities.value, door.value), account));
+    await tx.insert(identities).values({ workerId: w.id, kind: door.kind, value: door.value, accountId: door.accountId ?? null, createdAt: ctx.clock.now() });
   });
   if ('code' in proof) await ctx.redis.kv.del(`bind:code:${proof.code}`);
   await ctx.redis.kv.del(triesKey);

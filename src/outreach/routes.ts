@@ -6,6 +6,8 @@ import { BroadcastCreate, BroadcastListQuery, BroadcastView, FollowUpStart, Foll
 import * as followUps from './follow-ups';
 import { SEQUENCE_KEYS, SEQUENCES } from './sequences';
 import * as service from './service';
+import * as pool from './pool';
+import { RegionCode } from '../regions/schemas';
 import { InboundBody, inboundSms } from './sms';
 import { NotFound, ValidationFailed } from '../shared/errors';
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -30,6 +32,32 @@ export function outreachRoutes(api: Api, ctx: AppContext): void {
   api.route({ method: 'get', path: '/follow-up-sequences', summary: 'The follow-up sequences the service runs: steps, stop rules, and which a station may start', tags, auth: 'staff', response: z.object({ items: z.array(SequenceView) }), handler: async () => ({ items: SEQUENCE_KEYS.map((k) => SEQUENCES[k]) }) });
   api.route({ method: 'get', path: '/workers/:id/follow-ups', summary: "A person's follow-ups and the state of each step", tags, auth: 'staff', params: Id, response: z.object({ items: z.array(FollowUpView) }), handler: ({ actor, params }) => followUps.listFollowUps(ctx, actor, params.id) });
   api.route({ method: 'post', path: '/workers/:id/follow-ups', summary: 'Start a follow-up sequence for a person (稳岗回访, 求职跟进)', tags, auth: 'staff', params: Id, body: FollowUpStart, response: FollowUpView, handler: ({ actor, params, body, koa }) => followUps.startByStaff(ctx, actor, params.id, body, meta(koa)) });
+  const AccountView = z.object({
+    id: z.string(), name: z.string(), regionCode: z.string(), stationId: z.string().nullable(), door: z.enum(['personal', 'wecom', 'official_account']), puppet: z.string(), dailyCeiling: z.number().int(),
+    status: z.enum(['offline', 'online', 'blocked', 'disabled']), statusReason: z.string().nullable(), statusAt: z.string().nullable(),
+    today: z.object({ message: z.number().int(), group_post: z.number().int(), contact_lookup: z.number().int() }),
+  }).meta({ id: 'SendingAccount' });
+  api.route({ method: 'get', path: '/sending-accounts', summary: 'The sending accounts of your region: door, state (online, offline, blocked, disabled) and today’s counts against the daily ceiling', tags, auth: 'staff', response: z.object({ items: z.array(AccountView) }), handler: ({ actor }) => pool.listAccounts(ctx, actor.regionCode) });
+  api.route({
+    method: 'post', path: '/sending-accounts', summary: 'Register a sending account for the pool (administrators); it starts with the bot process', tags, auth: 'staff',
+    body: z.object({
+      name: z.string().trim().min(2).max(40),
+      regionCode: RegionCode,
+      stationId: z.uuid().nullish(),
+      door: z.enum(['personal', 'wecom', 'official_account']).default('personal'),
+      puppet: z.string().regex(/^[@a-z0-9/._-]+$/i, 'errors:detail.outreach.puppet').max(100),
+      puppetToken: z.string().min(8).max(500).nullish(),
+      dailyCeiling: z.number().int().min(0).max(100000).default(500),
+    }).strict(),
+    response: AccountView,
+    handler: ({ actor, body, koa }) => pool.createAccount(ctx, actor, body, meta(koa)),
+  });
+  api.route({
+    method: 'patch', path: '/sending-accounts/:id', summary: 'Change an account’s daily ceiling, or set it aside (disabled: true) and back', tags, auth: 'staff',
+    params: Id, body: z.object({ dailyCeiling: z.number().int().min(0).max(100000).optional(), disabled: z.boolean().optional() }).strict(),
+    response: AccountView,
+    handler: ({ actor, params, body, koa }) => pool.updateAccount(ctx, actor, params.id, body, meta(koa)),
+  });
   api.route({
     method: 'post', path: '/sms/inbound', summary: 'Replies to our text messages, as the SMS provider posts them (回T退订 stops texts to that number); the token set in SMS_CALLBACK_TOKEN', tags, auth: 'public',
     query: z.object({ token: z.string().max(200) }).strict(),

@@ -97,6 +97,7 @@ describe('a station in county A cannot reach anything in county B', () => {
     b.review = review!.id;
     b.notice = (await notify(h.ctx.db, new Date(), { kind: 'review_items', regionCode: REGIONS.countyB.code, reach: 'region_and_above', params: { count: 1, day: '县B复核' }, dedupeKey: 'review:county-b' }))!;
     b.project = (await countyB.post('/api/v1/projects', { kind: 'workshop', name: '县B帮扶车间', regionCode: REGIONS.countyB.code, startedOn: '2026-01-01' })).body.id;
+    b.sendingAccount = (await countyB.post('/api/v1/sending-accounts', { name: '县B发送号', regionCode: REGIONS.countyB.code, puppet: 'wechaty-puppet-mock', dailyCeiling: 300 })).body.id;
     await countyB.put('/api/v1/monitoring/targets', { year: 2026, items: [{ regionCode: REGIONS.countyB.code, metric: 'employed', value: 77 }] });
   });
   afterAll(() => h.close());
@@ -107,7 +108,7 @@ describe('a station in county A cannot reach anything in county B', () => {
     expect(res.text).not.toContain(b.household);
     expect(res.text).not.toContain(b.account);
     expect(res.text).not.toContain(b.station);
-    for (const k of ['import', 'employer', 'vacancy', 'application', 'wageCase', 'training', 'broadcast', 'followUp', 'helpRequest', 'chatGroup', 'action', 'fair', 'fairCode', 'warning', 'paymentRecord', 'payment', 'review', 'notice', 'project']) expect(res.text).not.toContain(b[k]);
+    for (const k of ['import', 'employer', 'vacancy', 'application', 'wageCase', 'training', 'broadcast', 'followUp', 'helpRequest', 'chatGroup', 'action', 'fair', 'fairCode', 'warning', 'paymentRecord', 'payment', 'review', 'notice', 'project', 'sendingAccount']) expect(res.text).not.toContain(b[k]);
     expect(res.text).not.toContain('县B复核');
     expect(res.text).not.toContain('县B帮扶车间');
   };
@@ -270,6 +271,9 @@ describe('a station in county A cannot reach anything in county B', () => {
     'patch /api/v1/projects/{id}': { run: (s) => s.patch(`/api/v1/projects/${b.project}`, { name: '越权改名' }), check: notFound },
     'get /api/v1/monitoring/forms/progress': { run: (s) => s.get(`/api/v1/monitoring/forms/progress?year=2026&regionCode=${REGIONS.countyB.code}`), check: notFound },
     'get /api/v1/monitoring/forms/projects': { run: (s) => s.get(`/api/v1/monitoring/forms/projects?year=2026&regionCode=${REGIONS.countyB.code}`), check: notFound },
+    'get /api/v1/sending-accounts': { run: (s) => s.get('/api/v1/sending-accounts'), check: (r) => { refusedOrEmpty(r); expect(r.text).not.toContain('县B发送号'); } },
+    'post /api/v1/sending-accounts': { run: (s) => s.post('/api/v1/sending-accounts', { name: '越权发送号', regionCode: REGIONS.countyB.code, puppet: 'wechaty-puppet-mock' }), check: notFound },
+    'patch /api/v1/sending-accounts/{id}': { run: (s) => s.patch(`/api/v1/sending-accounts/${b.sendingAccount}`, { dailyCeiling: 1 }), check: notFound },
     // The SMS provider's reply callback answers only with the configured token (none here).
     'post /api/v1/sms/inbound': { run: (s) => s.post('/api/v1/sms/inbound?token=guessed-token-000000', { mobile: '13800138000', text: 'T' }), check: notFound },
     'get /api/v1/notices': { run: (s) => s.get('/api/v1/notices'), check: refusedOrEmpty },
@@ -333,6 +337,7 @@ describe('a station in county A cannot reach anything in county B', () => {
     expect((await countyB.get(`/api/v1/workers/${b.worker}/employment/${b.paymentRecord}/payments`)).body.items).toEqual([expect.objectContaining({ id: b.payment, amountDueFen: 300000, paidOn: null })]);
     expect((await countyB.get('/api/v1/monitoring/reviews')).body.items).toEqual([expect.objectContaining({ id: b.review, status: 'open' })]);
     expect((await countyB.get(`/api/v1/projects/${b.project}`)).body.name).toBe('县B帮扶车间');
+    expect((await countyB.get('/api/v1/sending-accounts')).body.items).toEqual([expect.objectContaining({ id: b.sendingAccount, dailyCeiling: 300, status: 'offline' })]);
     expect((await countyB.get('/api/v1/monitoring/targets?year=2026')).body.items).toEqual([expect.objectContaining({ metric: 'employed', target: 77 })]);
     expect((await countyB.get('/api/v1/notices')).body.items).toContainEqual(expect.objectContaining({ id: b.notice, readAt: null }));
     expect((await countyB.get(`/api/v1/fairs/${b.fair}`)).body).toMatchObject({ title: '县B春风行动招聘会', status: 'announced', counts: { signedUp: 1, checkedIn: 0 } });

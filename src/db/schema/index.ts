@@ -12,3 +12,4 @@ export * from './fairs';
 export * from './me';
 export * from './monitoring';
 export * from './notices';
+export * from './sending';

@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { type AnyPgColumn, boolean, check, index, integer, jsonb, pgEnum, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, boolean, check, index, integer, jsonb, pgEnum, pgTable, primaryKey, smallint, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { accounts } from './access';
 import { policyNotices } from './policies';
 import { workers } from './registry';
+import { sendingAccounts } from './sending';
 
 export const channelKind = pgEnum('channel_kind', ['chat', 'mini_program', 'log', 'sms']);
 
@@ -44,9 +45,12 @@ export const identities = pgTable(
       .references(() => workers.id),
     kind: identityKind('kind').notNull(),
     value: text('value').notNull(),
+    /** For a WeChat contact: the sending account that has the person as a contact (none: the default account). */
+    accountId: uuid('account_id').references(() => sendingAccounts.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('identities_value_idx').on(t.kind, t.value), index('identities_worker_idx').on(t.workerId, t.kind)],
+  // A contact id once per account that knows it (WeChat ids are the same whichever account sees them).
+  (t) => [unique('identities_value_idx').on(t.kind, t.value, t.accountId).nullsNotDistinct(), index('identities_worker_idx').on(t.workerId, t.kind)],
 );
 
 /** Who a broadcast is for. `near` keeps those whose home lies within the radius (and within their own radius). */

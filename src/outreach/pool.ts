@@ -1,0 +1,223 @@
+import { and, asc, eq, like } from 'drizzle-orm';
+import type { AppContext } from '../context';
+import { identities, sendingAccounts, stations, type SendingAccount } from '../db/schema';
+import { inScope, type Actor } from '../access/actor';
+import { recordAudit } from '../audit/service';
+import { regionExists } from '../registry/queries';
+import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
+import { notify } from '../notices/service';
+import { shanghaiDate } from '../shared/time';
+import type { Channel, SendResult } from './channels';
+
+/** What one logged-in account can do; the bot process registers it at login and removes it at logout. */
+export interface LiveAccount {
+  id: string;
+  say(contactId: string, text: string): Promise<'ok' | 'contact_not_found'>;
+  postToGroup(topic: string, text: string): Promise<'ok' | 'group_not_found'>;
+}
+
+/** Counted per account and day, against WeChat's limits. */
+export type AccountAction = 'message' | 'group_post' | 'contact_lookup';
+
+const live = new Map<string, LiveAccount>();
+/** The next moment each account may send (its pace, CHAT_SEND_INTERVAL_MS). */
+const nextSlot = new Map<string, number>();
+const cachedAccounts = new WeakMap<object, { at: number; rows: Map<string, SendingAccount> }>();
+let defaultAccountId: string | undefined;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function goOnline(account: LiveAccount): void {
+  live.set(account.id, account);
+}
+
+export function goOffline(id: string): void {
+  live.delete(id);
+}
+
+export function liveAccountIds(): string[] {
+  return [...live.keys()];
+}
+
+function counterKey(id: string, day: string, action: AccountAction): string {
+  return `acct:${id}:${day}:${action}`;
+}
+
+/** Adds one to today's count of an action for an account; the count is kept three days. */
+export async function count(ctx: Pick<AppContext, 'redis' | 'clock'>, id: string, action: AccountAction, by = 1): Promise<number> {
+  const key = counterKey(id, shanghaiDate(ctx.clock.now()), action);
+  const n = await ctx.redis.kv.incrby(key, by);
+  if (n === by) await ctx.redis.kv.expire(key, 3 * 86400);
+  return n;
+}
+
+/** Today's counts of every action for some accounts. */
+export async function todayCounts(ctx: Pick<AppContext, 'redis' | 'clock'>, ids: string[]): Promise<Map<string, Record<AccountAction, number>>> {
+  const day = shanghaiDate(ctx.clock.now());
+  const actions: AccountAction[] = ['message', 'group_post', 'contact_lookup'];
+  const keys = ids.flatMap((id) => actions.map((a) => counterKey(id, day, a)));
+  const values = keys.length ? await ctx.redis.kv.mget(...keys) : [];
+  const out = new Map<string, Record<AccountAction, number>>();
+  ids.forEach((id, i) => out.set(id, Object.fromEntries(actions.map((a, j) => [a, Number(values[i * actions.length + j] ?? 0)])) as Record<AccountAction, number>));
+  return out;
+}
+
+/** The account the service runs when none is registered: the one set by WECHATY_PUPPET and BOT_NAME. */
+export async function ensureDefaultAccount(ctx: Pick<AppContext, 'db' | 'config'>): Promise<SendingAccount> {
+  await ctx.db.insert(sendingAccounts).values({ name: ctx.config.bot.name, regionCode: ctx.config.regionRoot, puppet: ctx.config.bot.puppet }).onConflictDoNothing({ target: sendingAccounts.name });
+  const [row] = await ctx.db.select().from(sendingAccounts).where(eq(sendingAccounts.name, ctx.config.bot.name));
+  defaultAccountId = row!.id;
+  return row!;
+}
+
+async function accountRows(ctx: Pick<AppContext, 'db' | 'clock'>): Promise<Map<string, SendingAccount>> {
+  const now = Date.now();
+  let cached = cachedAccounts.get(ctx.db);
+  if (!cached || now - cached.at > 5000) {
+    cached = { at: now, rows: new Map((await ctx.db.select().from(sendingAccounts)).map((a) => [a.id, a])) };
+    cachedAccounts.set(ctx.db, cached);
+  }
+  return cached.rows;
+}
+
+/**
+ * An account changed state. Logged out, errored into a block, or set aside: it leaves the pool at once (its
+ * people are reached by the other accounts or the next channel) and the station's staff are told.
+ */
+export async function setAccountStatus(ctx: Pick<AppContext, 'db' | 'clock' | 'logger'>, id: string, status: SendingAccount['status'], reason: string | null, opts: { alert?: boolean } = {}): Promise<void> {
+  if (status !== 'online') goOffline(id);
+  const at = ctx.clock.now();
+  const [before] = await ctx.db.select().from(sendingAccounts).where(eq(sendingAccounts.id, id));
+  if (!before) return;
+  await ctx.db.update(sendingAccounts).set({ status, statusReason: reason, statusAt: at }).where(eq(sendingAccounts.id, id));
+  cachedAccounts.delete(ctx.db);
+  ctx.logger[status === 'online' ? 'info' : 'warn']({ account: id, status, reason }, 'sending account status');
+  if ((opts.alert ?? true) && before.status === 'online' && (status === 'offline' || status === 'blocked')) {
+    await notify(ctx.db, at, {
+      kind: status === 'blocked' ? 'account_blocked' : 'account_offline',
+      regionCode: before.regionCode,
+      reach: 'region_and_above',
+      audience: 'staff',
+      params: { name: before.name, reason: reason ?? '' },
+      link: { entity: 'sending_account', id },
+      dedupeKey: `account:${id}:${status}:${at.toISOString()}`,
+    });
+  }
+}
+
+/** Waits for the account's next free moment and takes it. */
+async function pace(id: string, intervalMs: number): Promise<void> {
+  const now = Date.now();
+  const slot = Math.max(now, nextSlot.get(id) ?? 0);
+  nextSlot.set(id, slot + intervalMs);
+  if (slot > now) await sleep(slot - now);
+}
+
+/**
+ * WeChat chat through the pool: the accounts logged in here that have the person as a contact, least
+ * used today first. Each message counts against the account's daily ceiling; an account at its ceiling
+ * or offline is passed over, and when none is left the delivery moves on to the next channel.
+ */
+export function poolChannel(ctx: Pick<AppContext, 'db' | 'redis' | 'clock' | 'config' | 'logger'>): Channel {
+  return {
+    name: 'chat',
+    async send(msg): Promise<SendResult> {
+      const known = await ctx.db.select({ value: identities.value, accountId: identities.accountId }).from(identities).where(and(eq(identities.workerId, msg.workerId), eq(identities.kind, 'wechat_contact')));
+      if (!known.length) return { ok: false, permanent: true, reason: 'not_bound' };
+      const rows = await accountRows(ctx);
+      const reachable = known
+        .map((k) => ({ contact: k.value, id: k.accountId ?? defaultAccountId ?? '' }))
+        .filter((k) => live.has(k.id) && rows.get(k.id)?.status !== 'disabled' && rows.get(k.id)?.status !== 'blocked');
+      if (!reachable.length) return { ok: false, permanent: true, reason: 'accounts_offline' };
+      const used = await todayCounts(ctx, reachable.map((r) => r.id));
+      reachable.sort((a, b) => (used.get(a.id)?.message ?? 0) - (used.get(b.id)?.message ?? 0));
+      for (const r of reachable) {
+        const ceiling = rows.get(r.id)?.dailyCeiling ?? 500;
+        if ((await count(ctx, r.id, 'message')) > ceiling) {
+          await count(ctx, r.id, 'message', -1);
+          continue;
+        }
+        const account = live.get(r.id);
+        if (!account) {
+          await count(ctx, r.id, 'message', -1);
+          continue;
+        }
+        await pace(r.id, ctx.config.bot.sendIntervalMs);
+        let said;
+        try {
+          await count(ctx, r.id, 'contact_lookup');
+          said = await account.say(r.contact, msg.text);
+        } catch (err) {
+          // Not sent (the account fell over mid-send): not counted; the retry takes another account.
+          await count(ctx, r.id, 'message', -1);
+          throw err;
+        }
+        if (said === 'ok') return { ok: true };
+        await count(ctx, r.id, 'message', -1);
+      }
+      return { ok: false, permanent: true, reason: 'accounts_at_ceiling' };
+    },
+    async postToGroup(topic, text) {
+      for (const account of live.values()) {
+        await pace(account.id, ctx.config.bot.sendIntervalMs);
+        if ((await account.postToGroup(topic, text)) === 'ok') {
+          await count(ctx, account.id, 'group_post');
+          return { ok: true };
+        }
+      }
+      if (!live.size) throw new Error('no sending account is logged in');
+      return { ok: false, permanent: true, reason: 'group_not_found' };
+    },
+  };
+}
+
+/** The accounts of a region with their state and today's counts, for the station. */
+export async function listAccounts(ctx: Pick<AppContext, 'db' | 'redis' | 'clock'>, regionCode: string) {
+  const rows = await ctx.db.select().from(sendingAccounts).where(like(sendingAccounts.regionCode, `${regionCode}%`)).orderBy(asc(sendingAccounts.name));
+  const counts = await todayCounts(ctx, rows.map((r) => r.id));
+  return { items: rows.map((r) => presentAccount(r, counts.get(r.id)!)) };
+}
+
+export function presentAccount(r: SendingAccount, today: Record<AccountAction, number>) {
+  return { id: r.id, name: r.name, regionCode: r.regionCode, stationId: r.stationId, door: r.door, puppet: r.puppet, dailyCeiling: r.dailyCeiling, status: r.status, statusReason: r.statusReason, statusAt: r.statusAt?.toISOString() ?? null, today };
+}
+
+type Meta = { requestId?: string; ip?: string };
+
+/** Administrators register a station's sending account; it starts with the bot process. */
+export async function createAccount(
+  ctx: Pick<AppContext, 'db' | 'redis' | 'clock' | 'pii'>,
+  actor: Actor,
+  input: { name: string; regionCode: string; stationId?: string | null; door: 'personal' | 'wecom' | 'official_account'; puppet: string; puppetToken?: string | null; dailyCeiling: number },
+  meta: Meta,
+) {
+  if (actor.role === 'station') throw new Forbidden('administrators only');
+  if (!inScope(actor, input.regionCode)) throw new Forbidden('region outside scope', [{ path: 'body.regionCode', message: 'errors:detail.region_out_of_scope' }]);
+  if (!(await regionExists(ctx.db, input.regionCode))) throw new ValidationFailed('unknown region', [{ path: 'body.regionCode', message: 'errors:detail.unknown_region' }]);
+  if (input.stationId) {
+    const [st] = await ctx.db.select({ regionCode: stations.regionCode }).from(stations).where(eq(stations.id, input.stationId));
+    if (!st || !inScope(actor, st.regionCode)) throw new ValidationFailed('unknown station', [{ path: 'body.stationId', message: 'errors:detail.unknown_station' }]);
+  }
+  const [row] = await ctx.db
+    .insert(sendingAccounts)
+    .values({ name: input.name, regionCode: input.regionCode, stationId: input.stationId ?? null, door: input.door, puppet: input.puppet, puppetTokenEnc: input.puppetToken ? ctx.pii.encrypt(input.puppetToken) : null, dailyCeiling: input.dailyCeiling, createdAt: ctx.clock.now() })
+    .onConflictDoNothing({ target: sendingAccounts.name })
+    .returning();
+  if (!row) throw new Conflict('name taken', [{ path: 'body.name', message: 'errors:detail.outreach.account_name_taken' }]);
+  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'sending_account.create', entity: 'sending_account', entityId: row.id, regionCode: row.regionCode, ...meta });
+  return presentAccount(row, (await todayCounts(ctx, [row.id])).get(row.id)!);
+}
+
+/** Change an account's daily ceiling, or set it aside (disabled) and back (offline until it logs in). */
+export async function updateAccount(ctx: Pick<AppContext, 'db' | 'redis' | 'clock' | 'logger'>, actor: Actor, id: string, patch: { dailyCeiling?: number; disabled?: boolean }, meta: Meta) {
+  const [a] = await ctx.db.select().from(sendingAccounts).where(eq(sendingAccounts.id, id));
+  if (!a || !inScope(actor, a.regionCode)) throw new NotFound('sending_account', id);
+  if (actor.role === 'station' && patch.disabled !== undefined) throw new Forbidden('administrators only');
+  if (patch.dailyCeiling !== undefined) await ctx.db.update(sendingAccounts).set({ dailyCeiling: patch.dailyCeiling }).where(eq(sendingAccounts.id, id));
+  if (patch.disabled === true) await setAccountStatus(ctx, id, 'disabled', 'set aside by staff', { alert: false });
+  if (patch.disabled === false && a.status === 'disabled') await setAccountStatus(ctx, id, 'offline', 'back in the pool; starts with the bot process', { alert: false });
+  cachedAccounts.delete(ctx.db);
+  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'sending_account.update', entity: 'sending_account', entityId: id, regionCode: a.regionCode, details: { fields: Object.keys(patch) }, ...meta });
+  const [row] = await ctx.db.select().from(sendingAccounts).where(eq(sendingAccounts.id, id));
+  return presentAccount(row!, (await todayCounts(ctx, [id])).get(id)!);
+}
