@@ -2,7 +2,7 @@ import { log as wechatyLog, types, WechatyBuilder, type Message, type Wechaty } 
 import type { mock } from 'wechaty-puppet-mock';
 import type { AppContext } from '../src/context';
 import { translator, type Locale } from '../src/i18n';
-import { Conversation, type Incoming } from './conversation';
+import { Conversation, MAX_INBOUND_CHARS, type Incoming } from './conversation';
 import { holdChannel } from '../src/outreach/registry';
 import { ensureDefaultAccount, goOffline, goOnline, poolChannel, setAccountStatus } from '../src/outreach/pool';
 import type { SendingAccount } from '../src/db/schema';
@@ -20,8 +20,7 @@ export interface Bot {
   stop(): Promise<void>;
 }
 
-/** Longest text the bot reads; anything longer is answered politely without being processed. */
-export const MAX_INBOUND_CHARS = 500;
+export { MAX_INBOUND_CHARS } from './conversation';
 
 async function toIncoming(msg: Message, accountId: string): Promise<Incoming> {
   const senderId = msg.talker().id;

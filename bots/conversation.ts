@@ -30,6 +30,8 @@ export interface Incoming {
   senderId: string;
   /** The sending account the message came to (a binding records that this account reaches the person). */
   accountId?: string;
+  /** The door: a WeChat contact of a sending account (default), or a follower of the official account. */
+  door?: 'wechat_contact' | 'oa_openid';
   location?: { lat: number; lng: number };
 }
 
@@ -49,6 +51,9 @@ interface Session {
   /** The last messages, masked, handed to staff with a request for a person. */
   history: Array<{ at: string; text: string }>;
 }
+
+/** Longest text the bot reads; anything longer is answered politely without being processed. */
+export const MAX_INBOUND_CHARS = 500;
 
 /** A conversation left alone this long starts again from the menu. */
 export const SESSION_MINUTES = 30;
@@ -136,7 +141,7 @@ export class Conversation {
     const admitted = await this.admit(msg.senderId);
     if (admitted === 'drop') return [];
     if (admitted === 'warn') return [fallback('bot:too_fast')];
-    const door = { kind: 'wechat_contact' as const, value: msg.senderId };
+    const door = { kind: msg.door ?? ('wechat_contact' as const), value: msg.senderId };
     const worker = await workerForContact(this.ctx, door);
     const session = await this.load(msg.senderId);
     const lang = worker && (LOCALES as readonly string[]).includes(worker.preferredLanguage) ? (worker.preferredLanguage as Locale) : (session.lang ?? this.ctx.config.locale.default);
@@ -161,12 +166,12 @@ export class Conversation {
     }
     // What a person typed is kept (masked) for staff, except what they sent to prove who they are.
     if (session.state !== 'bind') session.history = [...session.history, { at: this.ctx.clock.now().toISOString(), text: maskNumbers(msg.text).slice(0, 200) }].slice(-8);
-    const replies = await this.step(p, session, worker, msg.senderId, t, msg.accountId);
+    const replies = await this.step(p, session, worker, msg.senderId, t, msg.accountId, door.kind);
     await this.save(msg.senderId, session);
     return replies;
   }
 
-  private async step(p: Parsed, s: Session, worker: Worker | undefined, senderId: string, t: TFunction, accountId?: string): Promise<string[]> {
+  private async step(p: Parsed, s: Session, worker: Worker | undefined, senderId: string, t: TFunction, accountId?: string, doorKind: 'wechat_contact' | 'oa_openid' = 'wechat_contact'): Promise<string[]> {
     if (p.intent === 'help') {
       s.state = undefined;
       return [menu(t, Boolean(worker))];
@@ -212,7 +217,7 @@ export class Conversation {
       if (status === 'seeking') return [t('bot:rain_dew.seeking'), ...(await this.find('jobs', s, worker, t))];
       return [t('bot:rain_dew.recorded')];
     }
-    if (s.state === 'bind' && (/\d{17}[\dx]|^\d{6}$/i.test(p.text) || !p.intent || p.bareNumber)) return this.bind(p, s, senderId, t, accountId);
+    if (s.state === 'bind' && (/\d{17}[\dx]|^\d{6}$/i.test(p.text) || !p.intent || p.bareNumber)) return this.bind(p, s, senderId, t, accountId, doorKind);
     if (s.state === 'wage' && worker && !command && p.text.length >= 2) {
       s.state = undefined;
       await reportWages(this.ctx, worker, p.text);
@@ -301,14 +306,14 @@ export class Conversation {
     }
   }
 
-  private async bind(p: Parsed, s: Session, senderId: string, t: TFunction, accountId?: string): Promise<string[]> {
+  private async bind(p: Parsed, s: Session, senderId: string, t: TFunction, accountId?: string, doorKind: 'wechat_contact' | 'oa_openid' = 'wechat_contact'): Promise<string[]> {
     const text = readText(p.text);
     const id = /\d{17}[\dx]/i.exec(text)?.[0];
     const code = /^\d{6}$/.test(text) ? text : undefined;
     if (!id && !code) return [t('bot:bind.unclear')];
     const name = id ? text.replace(id, '').replace(/[\s,，:：;；、.。]+/g, '') : '';
     if (id && !name) return [t('bot:bind.unclear')];
-    const result = await bindContact(this.ctx, { kind: 'wechat_contact', value: senderId, accountId }, code ? { code } : { name, idNumber: id!.toUpperCase() });
+    const result = await bindContact(this.ctx, doorKind === 'oa_openid' ? { kind: 'oa_openid', value: senderId } : { kind: 'wechat_contact', value: senderId, accountId }, code ? { code } : { name, idNumber: id!.toUpperCase() });
     if (result.ok) {
       s.state = undefined;
       s.history = [];

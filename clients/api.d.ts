@@ -12645,9 +12645,9 @@ export interface components {
              * @default chat
              * @enum {string}
              */
-            channel: "chat" | "mini_program" | "log" | "sms";
+            channel: "chat" | "mini_program" | "log" | "sms" | "official_account";
             /** @enum {string|null} */
-            fallbackChannel: "chat" | "mini_program" | "log" | "sms" | null;
+            fallbackChannel: "chat" | "mini_program" | "log" | "sms" | "official_account" | null;
             /**
              * @description 退订: nothing is sent, whatever the topic
              * @default false
@@ -12678,9 +12678,9 @@ export interface components {
              * @default chat
              * @enum {string}
              */
-            channel: "chat" | "mini_program" | "log" | "sms";
+            channel: "chat" | "mini_program" | "log" | "sms" | "official_account";
             /** @enum {string|null} */
-            fallbackChannel?: "chat" | "mini_program" | "log" | "sms" | null;
+            fallbackChannel?: "chat" | "mini_program" | "log" | "sms" | "official_account" | null;
             /**
              * @description 退订: nothing is sent, whatever the topic
              * @default false

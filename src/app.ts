@@ -22,6 +22,7 @@ import { chatRoutes } from './chat/routes';
 import { policyRoutes } from './policies/routes';
 import { rainDewRoutes } from './rain-dew/routes';
 import { checkinPage, fairRoutes } from './fairs/routes';
+import { officialAccountDoor } from '../bots/official-account';
 import { workerRealm } from './me/auth';
 import { meRoutes } from './me/routes';
 import { monitoringRoutes } from './monitoring/routes';
@@ -78,6 +79,7 @@ export function buildApp(ctx: AppContext): Koa<RequestState> {
   const docs = docsRouter();
   app.use(docs.routes());
   app.use(checkinPage(ctx).routes());
+  app.use(officialAccountDoor(ctx).routes());
   api.router.get('/openapi.json', (koa) => {
     koa.body = openapi;
   });

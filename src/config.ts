@@ -133,6 +133,13 @@ const envSchema = z.object({
   SMS_PARAM_MAX: int(6, 200, 20),
   SMS_SENDS_PER_SECOND: int(1, 1000, 10),
   SMS_CALLBACK_TOKEN: z.string().min(16).max(200).optional(),
+  /** The official account (服务号): its app, the callback token set in its console, the template for messages outside the 48-hour window. */
+  OA_APP_ID: z.string().regex(/^wx[0-9a-zA-Z]{8,32}$/, 'expected an official account app id such as wx1234567890abcdef').optional(),
+  OA_APP_SECRET: z.string().min(16).optional(),
+  OA_TOKEN: z.string().regex(/^[A-Za-z0-9]{3,32}$/, 'expected 3 to 32 letters or digits, as set in the official account console').optional(),
+  OA_TEMPLATE_ID: z.string().min(8).max(100).optional(),
+  OA_TEMPLATE_FIELD: z.string().regex(/^[a-z]+\d*$/, 'expected a template field name such as thing1').default('thing1'),
+  OA_API_BASE: url(['https:', 'http:']),
   QUEUE_LOCK_MS: int(1000, 600000, 30000),
   MATCH_RADIUS_KM: z
     .string()
@@ -186,6 +193,8 @@ export interface Config {
    * SMS through the provider's API with one approved template of two parameters: the message's gist
    * ({1}, at most paramMax characters) and where to ask ({2}: the station's number or a short link).
    */
+  /** The official account door; absent when not configured. */
+  officialAccount: { apiBase: string; appId: string; appSecret: string; token: string; templateId: string | undefined; templateField: string } | undefined;
   sms:
     | { provider: 'tencent'; apiBase: string; region: string; secretId: string; secretKey: string; sdkAppId: string; signName: string; templateId: string; contact: string; paramMax: number; sendsPerSecond: number; callbackToken: string | undefined }
     | undefined;
@@ -257,6 +266,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rainDewFallbackMonths: e.RAIN_DEW_FALLBACK_MONTHS,
     monitor: { declinePercent: e.MONITOR_DECLINE_PERCENT, joblessDays: e.MONITOR_JOBLESS_DAYS, pwHouseholdIncomeFen: e.MONITOR_PW_HOUSEHOLD_INCOME_YUAN * 100 },
     market: { radiusKm: e.MATCH_RADIUS_KM },
+    officialAccount:
+      e.OA_APP_ID && e.OA_APP_SECRET && e.OA_TOKEN
+        ? { apiBase: e.OA_API_BASE ?? 'https://api.weixin.qq.com', appId: e.OA_APP_ID, appSecret: e.OA_APP_SECRET, token: e.OA_TOKEN, templateId: e.OA_TEMPLATE_ID, templateField: e.OA_TEMPLATE_FIELD }
+        : undefined,
     sms:
       e.SMS_PROVIDER && e.SMS_SECRET_ID && e.SMS_SECRET_KEY && e.SMS_SDK_APP_ID && e.SMS_SIGN_NAME && e.SMS_TEMPLATE_ID
         ? {

@@ -64,7 +64,7 @@ export type BindResult = { ok: true; workerId: string; name: string; idMasked: s
  * Binds a chat account to a person: by a binding code, or by name and ID number (both must match the
  * register). At most BIND_TRIES_PER_HOUR failures an hour per chat account; a success forgets them.
  */
-export async function bindContact(ctx: Ctx, door: { kind: 'wechat_contact' | 'mp_openid'; value: string; accountId?: string }, proof: { code: string } | { name: string; idNumber: string }): Promise<BindResult> {
+export async function bindContact(ctx: Ctx, door: { kind: 'wechat_contact' | 'mp_openid' | 'oa_openid'; value: string; accountId?: string }, proof: { code: string } | { name: string; idNumber: string }): Promise<BindResult> {
   const triesKey = `bind:tries:${ctx.pii.index('contact', `${door.kind}:${door.value}`)}`;
   const tries = Number((await ctx.redis.kv.get(triesKey)) ?? 0);
   if (tries >= BIND_TRIES_PER_HOUR) return { ok: false, reason: 'locked' };
@@ -96,7 +96,7 @@ export async function bindContact(ctx: Ctx, door: { kind: 'wechat_contact' | 'mp
   return { ok: true, workerId: w.id, name: w.name, idMasked: w.idNumberMasked, consent: w.consent };
 }
 
-export async function workerForContact(ctx: Pick<AppContext, 'db'>, door: { kind: 'wechat_contact'; value: string }) {
+export async function workerForContact(ctx: Pick<AppContext, 'db'>, door: { kind: 'wechat_contact' | 'oa_openid'; value: string }) {
   const [row] = await ctx.db
     .select({ w: workers })
     .from(identities)

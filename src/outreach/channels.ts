@@ -11,7 +11,7 @@ export type SendResult = { ok: true } | { ok: false; permanent: true; reason: st
 
 /** A way of reaching people. A thrown error is transient (retried with backoff); a permanent failure is returned. */
 export interface Channel {
-  name: 'chat' | 'mini_program' | 'log' | 'sms';
+  name: 'chat' | 'mini_program' | 'log' | 'sms' | 'official_account';
   send(msg: OutgoingMessage): Promise<SendResult>;
   /** Posts into a WeChat group by its name (WeChat chat only). */
   postToGroup?(groupName: string, text: string): Promise<SendResult>;

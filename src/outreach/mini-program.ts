@@ -6,34 +6,47 @@ import type { Channel } from './channels';
 const TOKEN_KEY = 'wechat:access_token';
 
 /** Errors WeChat answers when the access token is no longer good: fetch a new one and retry. */
-const TOKEN_ERRORS = new Set([40001, 40014, 42001]);
+export const TOKEN_ERRORS = new Set([40001, 40014, 42001]);
 
-class WechatTransient extends Error {
+export class WechatTransient extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'WechatTransient';
   }
 }
 
+/** A WeChat app (the mini-program, the official account): where its API is, its credentials, where its token is cached. */
+export interface WechatApp {
+  apiBase: string;
+  appId: string;
+  appSecret: string;
+  cacheKey: string;
+}
+
 /**
- * The access token, fetched from WeChat and cached in Redis until shortly before it expires, so all
+ * An app's access token, fetched from WeChat and cached in Redis until shortly before it expires, so all
  * processes share one (WeChat limits how often it may be fetched).
  */
-export async function accessToken(ctx: Pick<AppContext, 'redis' | 'config'>, fresh = false): Promise<string> {
-  const wx = ctx.config.wechat!;
+export async function appAccessToken(ctx: Pick<AppContext, 'redis'>, app: WechatApp, fresh = false): Promise<string> {
   if (!fresh) {
-    const cached = await ctx.redis.kv.get(TOKEN_KEY);
+    const cached = await ctx.redis.kv.get(app.cacheKey);
     if (cached) return cached;
   }
-  const url = new URL('/cgi-bin/token', wx.apiBase);
+  const url = new URL('/cgi-bin/token', app.apiBase);
   url.searchParams.set('grant_type', 'client_credential');
-  url.searchParams.set('appid', wx.appId);
-  url.searchParams.set('secret', wx.appSecret);
+  url.searchParams.set('appid', app.appId);
+  url.searchParams.set('secret', app.appSecret);
   const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
   const body = (await res.json().catch(() => ({}))) as { access_token?: string; expires_in?: number; errcode?: number };
   if (!res.ok || !body.access_token) throw new WechatTransient(`token request failed: ${res.status} ${body.errcode ?? ''}`);
-  await ctx.redis.kv.set(TOKEN_KEY, body.access_token, 'EX', Math.max(60, (body.expires_in ?? 7200) - 300));
+  await ctx.redis.kv.set(app.cacheKey, body.access_token, 'EX', Math.max(60, (body.expires_in ?? 7200) - 300));
   return body.access_token;
+}
+
+/** The mini-program's access token. */
+export async function accessToken(ctx: Pick<AppContext, 'redis' | 'config'>, fresh = false): Promise<string> {
+  const wx = ctx.config.wechat!;
+  return appAccessToken(ctx, { apiBase: wx.apiBase, appId: wx.appId, appSecret: wx.appSecret, cacheKey: TOKEN_KEY }, fresh);
 }
 
 /**

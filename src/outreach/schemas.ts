@@ -6,7 +6,7 @@ import { SEQUENCE_KEYS, SEQUENCES, type SequenceKey } from './sequences';
 
 export const TOPICS = ['gig', 'regular', 'seasonal', 'public_welfare', 'work_relief', 'workshop', 'training', 'policy', 'job_fair'] as const;
 export type Topic = (typeof TOPICS)[number];
-export const CHANNELS = ['chat', 'mini_program', 'log', 'sms'] as const;
+export const CHANNELS = ['chat', 'mini_program', 'log', 'sms', 'official_account'] as const;
 export type ChannelName = (typeof CHANNELS)[number];
 const minutes = z.number().int().min(0).max(24 * 60 - 1);
 

@@ -11,6 +11,9 @@ export interface FakeWechat {
   /** Codes of the phone-number button → the number. */
   phones: Map<string, string>;
   sessionRequests: Array<Record<string, string>>;
+  /** Official account: customer-service messages (within 48 hours) and template messages. */
+  customSends: Array<{ touser: string; msgtype: string; text: { content: string } }>;
+  templateSends: Array<{ touser: string; template_id: string; data: Record<string, { value: string }> }>;
   /** Answer the next send with "access token expired". */
   expireNext(): void;
   close(): Promise<void>;
@@ -27,6 +30,8 @@ export async function fakeWechat(appId: string, secret: string): Promise<FakeWec
     logins: new Map<string, { openid: string; unionid?: string }>(),
     phones: new Map<string, string>(),
     sessionRequests: [] as Array<Record<string, string>>,
+    customSends: [] as FakeWechat['customSends'],
+    templateSends: [] as FakeWechat['templateSends'],
   };
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://fake');
@@ -74,6 +79,23 @@ export async function fakeWechat(appId: string, secret: string): Promise<FakeWec
         state.sends.push({ token, body });
         const refused = state.refuse.get(body.touser);
         return reply(refused ? { errcode: refused, errmsg: 'refused' } : { errcode: 0, errmsg: 'ok' });
+      });
+      return;
+    }
+    if ((url.pathname === '/cgi-bin/message/custom/send' || url.pathname === '/cgi-bin/message/template/send') && req.method === 'POST') {
+      let raw = '';
+      req.on('data', (c: Buffer) => (raw += c.toString()));
+      req.on('end', () => {
+        if (url.searchParams.get('access_token') !== `token-${issued}`) return reply({ errcode: 40001, errmsg: 'invalid credential' });
+        const body = JSON.parse(raw);
+        if (url.pathname.endsWith('/custom/send')) {
+          if (body.msgtype !== 'text' || typeof body.text?.content !== 'string' || !body.touser) return reply({ errcode: 40008, errmsg: 'invalid message type' });
+          state.customSends.push(body);
+        } else {
+          if (!body.template_id || !body.touser || typeof body.data !== 'object') return reply({ errcode: 40037, errmsg: 'invalid template_id' });
+          state.templateSends.push(body);
+        }
+        return reply({ errcode: 0, errmsg: 'ok' });
       });
       return;
     }

@@ -5,7 +5,7 @@ import { policyNotices } from './policies';
 import { workers } from './registry';
 import { sendingAccounts } from './sending';
 
-export const channelKind = pgEnum('channel_kind', ['chat', 'mini_program', 'log', 'sms']);
+export const channelKind = pgEnum('channel_kind', ['chat', 'mini_program', 'log', 'sms', 'official_account']);
 
 /** What a person wants to be told, when, and how; honoured at send time, not only when queued. */
 export const subscriptions = pgTable('subscriptions', {
@@ -35,7 +35,7 @@ export const subscriptions = pgTable('subscriptions', {
 });
 
 /** How a person is reached on each door: their WeChat contact id, mini-program openid, unionid. */
-export const identityKind = pgEnum('identity_kind', ['wechat_contact', 'mp_openid', 'wechat_unionid']);
+export const identityKind = pgEnum('identity_kind', ['wechat_contact', 'mp_openid', 'wechat_unionid', 'oa_openid']);
 export const identities = pgTable(
   'identities',
   {
@@ -47,6 +47,8 @@ export const identities = pgTable(
     value: text('value').notNull(),
     /** For a WeChat contact: the sending account that has the person as a contact (none: the default account). */
     accountId: uuid('account_id').references(() => sendingAccounts.id),
+    /** The person's last message through this door (an official account may answer freely for 48 hours after). */
+    lastInboundAt: timestamp('last_inbound_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   // A contact id once per account that knows it (WeChat ids are the same whichever account sees them).

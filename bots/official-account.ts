@@ -1,0 +1,113 @@
+import Router from '@koa/router';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { XMLBuilder, XMLParser } from 'fast-xml-parser';
+import type { AppContext } from '../src/context';
+import type { RequestState } from '../src/http/state';
+import { translator } from '../src/i18n';
+import { rememberInbound } from '../src/outreach/official-account';
+import { Conversation, MAX_INBOUND_CHARS, menu, type Incoming } from './conversation';
+
+/** The callback WeChat posts to: kept small, as WeChat's messages are. */
+const MAX_BODY_BYTES = 64 * 1024;
+
+/** WeChat signs each call with the token set in the console: sha1 of the sorted token, timestamp and nonce. */
+export function signatureOk(token: string, q: Record<string, unknown>): boolean {
+  const [signature, timestamp, nonce] = [q.signature, q.timestamp, q.nonce].map((v) => (typeof v === 'string' ? v : ''));
+  if (!signature || !timestamp || !nonce) return false;
+  const expected = createHash('sha1').update([token, timestamp, nonce].sort().join('')).digest('hex');
+  return expected.length === signature.length && timingSafeEqual(Buffer.from(expected), Buffer.from(signature));
+}
+
+const parser = new XMLParser({ processEntities: false, parseTagValue: false, trimValues: true });
+const builder = new XMLBuilder({ cdataPropName: '__cdata' });
+
+interface OaMessage {
+  ToUserName?: string;
+  FromUserName?: string;
+  MsgType?: string;
+  Content?: string;
+  Event?: string;
+  MsgId?: string;
+  Location_X?: string;
+  Location_Y?: string;
+}
+
+function readBody(koa: { req: NodeJS.ReadableStream }): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    koa.req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) resolve(undefined);
+      else chunks.push(c);
+    });
+    koa.req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    koa.req.on('error', reject);
+  });
+}
+
+/**
+ * The official-account door (服务号): WeChat checks the address with a signed GET, then posts each
+ * follower's message as signed XML. Messages go through the same conversation as chat, the follower's
+ * openid standing for them; the answer is returned in the response (被动回复), all replies in one.
+ */
+export function officialAccountDoor(ctx: AppContext): Router<RequestState> {
+  const router = new Router<RequestState>();
+  const conversation = new Conversation(ctx);
+  const oa = ctx.config.officialAccount;
+  router.get('/wechat/oa', (koa) => {
+    if (!oa || !signatureOk(oa.token, koa.query)) {
+      koa.status = 403;
+      koa.body = 'forbidden';
+      return;
+    }
+    koa.type = 'text/plain';
+    koa.body = typeof koa.query.echostr === 'string' ? koa.query.echostr : '';
+  });
+  router.post('/wechat/oa', async (koa) => {
+    if (!oa || !signatureOk(oa.token, koa.query)) {
+      koa.status = 403;
+      koa.body = 'forbidden';
+      return;
+    }
+    const raw = await readBody(koa);
+    let m: OaMessage | undefined;
+    try {
+      m = raw ? ((parser.parse(raw) as { xml?: OaMessage }).xml ?? undefined) : undefined;
+    } catch {
+      m = undefined;
+    }
+    // WeChat wants "success" for anything it should not retry; bad input changes nothing.
+    koa.type = 'text/plain';
+    koa.body = 'success';
+    if (!m?.FromUserName || !m.ToUserName || typeof m.FromUserName !== 'string') return;
+    // WeChat retries a message it got no answer to in 5 seconds: each is answered once.
+    if (m.MsgId && (await ctx.redis.kv.set(`oa:msg:${m.MsgId}`, '1', 'EX', 300, 'NX')) !== 'OK') return;
+    const t = translator(ctx.config.locale.default);
+    let replies: string[] = [];
+    const base = { senderId: m.FromUserName, door: 'oa_openid' as const };
+    if (m.MsgType === 'event' && m.Event === 'subscribe') replies = [menu(t, false)];
+    else if (m.MsgType === 'text' && typeof m.Content === 'string') {
+      const incoming: Incoming = { ...base, kind: 'text', text: m.Content };
+      replies = m.Content.length > MAX_INBOUND_CHARS ? [t('bot:too_long')] : await conversation.respond(incoming);
+    } else if (m.MsgType === 'location' && Number.isFinite(Number(m.Location_X)) && Number.isFinite(Number(m.Location_Y))) {
+      replies = await conversation.respond({ ...base, kind: 'location', text: '', location: { lat: Number(m.Location_X), lng: Number(m.Location_Y) } });
+    } else if (m.MsgType !== 'event') {
+      replies = await conversation.respond({ ...base, kind: 'other', text: '' });
+    }
+    await rememberInbound(ctx, m.FromUserName);
+    if (!replies.length) return;
+    koa.type = 'application/xml';
+    koa.body = builder.build({
+      xml: {
+        ToUserName: { __cdata: m.FromUserName },
+        FromUserName: { __cdata: m.ToUserName },
+        CreateTime: Math.floor(ctx.clock.now().getTime() / 1000),
+        MsgType: { __cdata: 'text' },
+        // A CDATA section cannot hold its own end marker.
+        Content: { __cdata: replies.join('\n\n').replaceAll(']]>', ']] >') },
+      },
+    });
+  });
+  return router;
+}
