@@ -54,7 +54,7 @@ class PerSender {
 }
 
 /** Words in a puppet's error that mean WeChat has limited the account (风控), not a passing fault. */
-const BLOCKED = /block|banned|frequen|limit|封|限制|风控|频繁/i;
+const BLOCKED = /blocked|banned|too frequent|封号|封禁|限制登录|风控|操作频繁/i;
 
 /**
  * Runs one sending account (the default one, from WECHATY_PUPPET and BOT_NAME, unless another is given):

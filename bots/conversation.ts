@@ -234,7 +234,9 @@ export class Conversation {
     // A number or 报名 N after the morning's digest: its posts, when it came after any list shown since.
     if (worker?.consent && (p.intent === 'apply' || p.bareNumber) && p.n !== undefined && free) {
       const digest = await latestDigest(this.ctx, worker.id);
-      if (digest && (!s.listedAt || digest.sentAt > new Date(s.listedAt))) {
+      // 报名 N may answer a digest of the last three days; a bare number only this morning's (it may mean the menu).
+      const recent = p.intent === 'apply' || (digest !== undefined && this.ctx.clock.now().getTime() - digest.sentAt.getTime() < 12 * 3600_000);
+      if (digest && recent && (!s.listedAt || digest.sentAt > new Date(s.listedAt))) {
         s.items = digest.items.map((i) => ({ type: i.type, id: i.id, title: i.title }));
         s.listedAt = digest.sentAt.toISOString();
         s.state = 'list';

@@ -10,6 +10,9 @@ import { Conversation, MAX_INBOUND_CHARS, menu, type Incoming } from './conversa
 /** The callback WeChat posts to: kept small, as WeChat's messages are. */
 const MAX_BODY_BYTES = 64 * 1024;
 
+/** How far a call's timestamp may be from now; older calls are refused (a signed address copied from a log replays nothing). */
+const MAX_SKEW_S = 300;
+
 /** WeChat signs each call with the token set in the console: sha1 of the sorted token, timestamp and nonce. */
 export function signatureOk(token: string, q: Record<string, unknown>): boolean {
   const [signature, timestamp, nonce] = [q.signature, q.timestamp, q.nonce].map((v) => (typeof v === 'string' ? v : ''));
@@ -65,7 +68,11 @@ export function officialAccountDoor(ctx: AppContext): Router<RequestState> {
     koa.body = typeof koa.query.echostr === 'string' ? koa.query.echostr : '';
   });
   router.post('/wechat/oa', async (koa) => {
-    if (!oa || !signatureOk(oa.token, koa.query)) {
+    const stamp = Number(koa.query.timestamp);
+    const fresh = Number.isFinite(stamp) && Math.abs(ctx.clock.now().getTime() / 1000 - stamp) <= MAX_SKEW_S;
+    // Each signed call is taken once: a nonce seen within the window is a replay.
+    const once = fresh && oa && signatureOk(oa.token, koa.query) ? (await ctx.redis.kv.set(`oa:nonce:${String(koa.query.nonce)}:${stamp}`, '1', 'EX', 2 * MAX_SKEW_S, 'NX')) === 'OK' : false;
+    if (!oa || !once) {
       koa.status = 403;
       koa.body = 'forbidden';
       return;

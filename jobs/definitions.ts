@@ -88,7 +88,8 @@ export const queueDefinitions = {
    * blocked), so several accounts send side by side.
    */
   'deliveries-chat': {
-    concurrency: 8,
+    // Few at once: a delivery waiting for its account's turn is already claimed.
+    concurrency: 4,
     bot: true,
     jobs: {
       deliver: z.object({ deliveryId: z.uuid() }).strict(),

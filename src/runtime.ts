@@ -14,6 +14,7 @@ import { startWorkers, type Workers } from '../jobs/workers';
 import { startBot, type Bot } from '../bots/bot';
 import { and, inArray, ne } from 'drizzle-orm';
 import { sendingAccounts } from './db/schema';
+import { setAccountStatus } from './outreach/pool';
 
 export interface Service {
   ctx: AppContext;
@@ -101,8 +102,13 @@ export async function startService(opts: StartOptions): Promise<Service> {
       // The station's other sending accounts (a pool), each with its own puppet and login.
       const others = await ctx.db.select().from(sendingAccounts).where(and(ne(sendingAccounts.id, service.bot.account.id), inArray(sendingAccounts.door, ['personal', 'wecom']), ne(sendingAccounts.status, 'disabled')));
       for (const account of others) {
-        const bot = await startBot(ctx, { account });
-        steps.push(() => bot.stop());
+        // One account that cannot start (a wrong puppet or token) must not keep the others from serving.
+        try {
+          const bot = await startBot(ctx, { account });
+          steps.push(() => bot.stop());
+        } catch (err) {
+          await setAccountStatus(ctx, account.id, 'offline', `failed to start: ${(err as Error).message}`.slice(0, 200), { alert: false }).catch(() => undefined);
+        }
       }
       // WeChat chat deliveries are sent from here, where the login is.
       const chat = startWorkers(ctx, { only: ['deliveries-chat'] });

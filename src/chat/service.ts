@@ -86,9 +86,9 @@ export async function bindContact(ctx: Ctx, door: { kind: 'wechat_contact' | 'mp
   if (!w) return fail('no_match');
   await ctx.db.transaction(async (tx) => {
     // One person per chat account: a chat account bound before (a shared phone) now belongs to this person.
-    const account = door.accountId ? eq(identities.accountId, door.accountId) : isNull(identities.accountId);
-    await tx.delete(identities).where(and(eq(identities.kind, door.kind), eq(identities.value, door.value), account));
-    await tx.insert(identities).values({ workerId: w.id, kind: door.kind, value: door.value, accountId: door.accountId ?? null, createdAt: ctx.clock.now() });
+    // WeChat ids are the same whichever account sees them: every account's record of this id now means this person.
+    await tx.update(identities).set({ workerId: w.id }).where(and(eq(identities.kind, door.kind), eq(identities.value, door.value)));
+    await tx.insert(identities).values({ workerId: w.id, kind: door.kind, value: door.value, accountId: door.accountId ?? null, createdAt: ctx.clock.now() }).onConflictDoNothing();
   });
   if ('code' in proof) await ctx.redis.kv.del(`bind:code:${proof.code}`);
   await ctx.redis.kv.del(triesKey);

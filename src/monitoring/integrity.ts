@@ -87,9 +87,9 @@ export async function integrityReview(ctx: Ctx): Promise<Record<ReviewKind, numb
 
   // A holder who no longer needs the post: gone from the programme, or the rest of the household earns
   // at least MONITOR_PW_HOUSEHOLD_INCOME_YUAN a month in other work (有序退岗).
-  const needless = rowsOf<{ record_id: string; worker_id: string; name: string; region_code: string; household_id: string | null; left_on: string | null; others_fen: number | null; others: Array<{ name: string; employerName: string | null; monthlyIncomeFen: number | null }> | null }>(
+  const needless = rowsOf<{ record_id: string; worker_id: string; name: string; region_code: string; household_id: string | null; status: string; left_on: string | null; others_fen: number | null; others: Array<{ name: string; employerName: string | null; monthlyIncomeFen: number | null }> | null }>(
     await ctx.db.execute(sql`
-      select e.id as record_id, w.id as worker_id, w.name, w.region_code, w.household_id, w.left_on::text as left_on, o.total as others_fen, o.members as others
+      select e.id as record_id, w.id as worker_id, w.name, w.region_code, w.household_id, w.status::text as status, w.left_on::text as left_on, o.total as others_fen, o.members as others
       from employment_records e join workers w on w.id = e.worker_id
       left join lateral (
         select sum(x.monthly_income_fen)::int as total,
@@ -103,7 +103,7 @@ export async function integrityReview(ctx: Ctx): Promise<Record<ReviewKind, numb
         and (w.status = 'left' or coalesce(o.total, 0) >= ${ctx.config.monitor.pwHouseholdIncomeFen})`),
   );
   for (const n of needless) {
-    const reason = n.left_on ? 'left_programme' : 'household_income';
+    const reason = n.status === 'left' ? 'left_programme' : 'household_income';
     await list('pw_no_longer_needed', `pw-need:${n.record_id}:${reason}`, n.region_code, { reason, holder: n.name, leftOn: n.left_on, othersMonthlyIncomeFen: n.others_fen, others: n.others ?? [], thresholdFen: ctx.config.monitor.pwHouseholdIncomeFen }, { workerId: n.worker_id, householdId: n.household_id ?? undefined });
   }
 

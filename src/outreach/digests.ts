@@ -31,25 +31,26 @@ type Item = { type: 'vacancy' | 'training'; id: string; title: string; summary: 
 export async function composeDueDigests(ctx: Ctx, batch = 200): Promise<number> {
   const now = ctx.clock.now();
   let made = 0;
+  let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
-    // People with something waiting from before their latest window (default 08:30).
-    const due = rowsOf<{ worker_id: string; digest_at: number }>(
+    // People with something waiting, a page at a time in id order (so every pass moves on), with the
+    // oldest thing each has waiting and the minute of their window; whether it is due is decided here.
+    const page = rowsOf<{ worker_id: string; digest_at: number; oldest: Date }>(
       await ctx.db.execute(sql`
-        with waiting as (
-          select i.worker_id, i.created_at,
-            ${shanghaiDayStart(now).toISOString()}::timestamptz + make_interval(mins => coalesce(s.digest_at, ${DEFAULT_DIGEST_AT})::int) as today_window,
-            coalesce(s.digest_at, ${DEFAULT_DIGEST_AT})::int as digest_at
-          from digest_items i left join subscriptions s on s.worker_id = i.worker_id
-          where i.digest_id is null
-        )
-        select distinct on (worker_id) worker_id, digest_at from waiting
-        where created_at < case when today_window > ${now.toISOString()}::timestamptz then today_window - interval '1 day' else today_window end
-        order by worker_id
+        select i.worker_id, coalesce(s.digest_at, ${DEFAULT_DIGEST_AT})::int as digest_at, min(i.created_at) as oldest
+        from digest_items i left join subscriptions s on s.worker_id = i.worker_id
+        where i.digest_id is null and i.worker_id > ${after}::uuid
+        group by i.worker_id, s.digest_at
+        order by i.worker_id
         limit ${batch}`),
     );
-    if (!due.length) return made;
-    for (const d of due) if (await composeOne(ctx, d.worker_id, lastWindow(now, d.digest_at))) made++;
-    if (due.length < batch) return made;
+    if (!page.length) return made;
+    after = page[page.length - 1]!.worker_id;
+    for (const d of page) {
+      const window = lastWindow(now, d.digest_at);
+      if (new Date(d.oldest).getTime() < window.getTime() && (await composeOne(ctx, d.worker_id, window))) made++;
+    }
+    if (page.length < batch) return made;
   }
 }
 
@@ -60,6 +61,9 @@ async function composeOne(ctx: Ctx, workerId: string, window: Date): Promise<boo
     .from(digestItems)
     .where(and(eq(digestItems.workerId, workerId), isNull(digestItems.digestId), lt(digestItems.createdAt, window)));
   if (!w || !waiting.length) return false;
+  // Made already for this window (news that came in late waits for the next one).
+  const [exists] = await ctx.db.select({ id: digests.id }).from(digests).where(and(eq(digests.workerId, workerId), eq(digests.dueAt, window)));
+  if (exists) return false;
   const lang: Locale = (LOCALES as readonly string[]).includes(w.preferredLanguage) ? (w.preferredLanguage as Locale) : 'zh-CN';
   const t = translator(lang);
   const radius = ctx.config.market.radiusKm;

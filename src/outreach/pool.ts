@@ -27,8 +27,12 @@ let defaultAccountId: string | undefined;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Whether any account has logged in since this process started (before that, the pool is still starting). */
+let started = false;
+
 export function goOnline(account: LiveAccount): void {
   live.set(account.id, account);
+  started = true;
 }
 
 export function goOffline(id: string): void {
@@ -43,9 +47,9 @@ function counterKey(id: string, day: string, action: AccountAction): string {
   return `acct:${id}:${day}:${action}`;
 }
 
-/** Adds one to today's count of an action for an account; the count is kept three days. */
-export async function count(ctx: Pick<AppContext, 'redis' | 'clock'>, id: string, action: AccountAction, by = 1): Promise<number> {
-  const key = counterKey(id, shanghaiDate(ctx.clock.now()), action);
+/** Adds one to a day's count of an action for an account (today unless told); the count is kept three days. */
+export async function count(ctx: Pick<AppContext, 'redis' | 'clock'>, id: string, action: AccountAction, by = 1, day = shanghaiDate(ctx.clock.now())): Promise<number> {
+  const key = counterKey(id, day, action);
   const n = await ctx.redis.kv.incrby(key, by);
   if (n === by) await ctx.redis.kv.expire(key, 3 * 86400);
   return n;
@@ -84,11 +88,12 @@ async function accountRows(ctx: Pick<AppContext, 'db' | 'clock'>): Promise<Map<s
  * An account changed state. Logged out, errored into a block, or set aside: it leaves the pool at once (its
  * people are reached by the other accounts or the next channel) and the station's staff are told.
  */
-export async function setAccountStatus(ctx: Pick<AppContext, 'db' | 'clock' | 'logger'>, id: string, status: SendingAccount['status'], reason: string | null, opts: { alert?: boolean } = {}): Promise<void> {
+export async function setAccountStatus(ctx: Pick<AppContext, 'db' | 'clock' | 'logger'>, id: string, status: SendingAccount['status'], reason: string | null, opts: { alert?: boolean; byStaff?: boolean } = {}): Promise<void> {
   if (status !== 'online') goOffline(id);
   const at = ctx.clock.now();
   const [before] = await ctx.db.select().from(sendingAccounts).where(eq(sendingAccounts.id, id));
-  if (!before) return;
+  // An account staff set aside stays aside whatever its puppet does; only staff bring it back.
+  if (!before || (before.status === 'disabled' && !opts.byStaff)) return;
   await ctx.db.update(sendingAccounts).set({ status, statusReason: reason, statusAt: at }).where(eq(sendingAccounts.id, id));
   cachedAccounts.delete(ctx.db);
   ctx.logger[status === 'online' ? 'info' : 'warn']({ account: id, status, reason }, 'sending account status');
@@ -125,6 +130,9 @@ export function poolChannel(ctx: Pick<AppContext, 'db' | 'redis' | 'clock' | 'co
       const known = await ctx.db.select({ value: identities.value, accountId: identities.accountId }).from(identities).where(and(eq(identities.workerId, msg.workerId), eq(identities.kind, 'wechat_contact')));
       if (!known.length) return { ok: false, permanent: true, reason: 'not_bound' };
       const rows = await accountRows(ctx);
+      // The bot process starting, its accounts not logged in yet: wait for them rather than move on.
+      // Once they have been up, accounts that went away are gone from the pool and the next channel serves.
+      if (!live.size && !started) throw new Error('no sending account is logged in yet');
       const reachable = known
         .map((k) => ({ contact: k.value, id: k.accountId ?? defaultAccountId ?? '' }))
         .filter((k) => live.has(k.id) && rows.get(k.id)?.status !== 'disabled' && rows.get(k.id)?.status !== 'blocked');
@@ -133,32 +141,36 @@ export function poolChannel(ctx: Pick<AppContext, 'db' | 'redis' | 'clock' | 'co
       reachable.sort((a, b) => (used.get(a.id)?.message ?? 0) - (used.get(b.id)?.message ?? 0));
       for (const r of reachable) {
         const ceiling = rows.get(r.id)?.dailyCeiling ?? 500;
-        if ((await count(ctx, r.id, 'message')) > ceiling) {
-          await count(ctx, r.id, 'message', -1);
+        // The day is fixed once, so taking a count back after the wait lands on the same day.
+        const day = shanghaiDate(ctx.clock.now());
+        if ((await count(ctx, r.id, 'message', 1, day)) > ceiling) {
+          await count(ctx, r.id, 'message', -1, day);
           continue;
         }
         const account = live.get(r.id);
         if (!account) {
-          await count(ctx, r.id, 'message', -1);
+          await count(ctx, r.id, 'message', -1, day);
           continue;
         }
         await pace(r.id, ctx.config.bot.sendIntervalMs);
         let said;
         try {
-          await count(ctx, r.id, 'contact_lookup');
+          await count(ctx, r.id, 'contact_lookup', 1, day);
           said = await account.say(r.contact, msg.text);
         } catch (err) {
           // Not sent (the account fell over mid-send): not counted; the retry takes another account.
-          await count(ctx, r.id, 'message', -1);
+          await count(ctx, r.id, 'message', -1, day);
           throw err;
         }
         if (said === 'ok') return { ok: true };
-        await count(ctx, r.id, 'message', -1);
+        await count(ctx, r.id, 'message', -1, day);
       }
       return { ok: false, permanent: true, reason: 'accounts_at_ceiling' };
     },
     async postToGroup(topic, text) {
+      const rows = await accountRows(ctx);
       for (const account of live.values()) {
+        if (rows.get(account.id)?.status === 'disabled' || rows.get(account.id)?.status === 'blocked') continue;
         await pace(account.id, ctx.config.bot.sendIntervalMs);
         if ((await account.postToGroup(topic, text)) === 'ok') {
           await count(ctx, account.id, 'group_post');
@@ -214,8 +226,8 @@ export async function updateAccount(ctx: Pick<AppContext, 'db' | 'redis' | 'cloc
   if (!a || !inScope(actor, a.regionCode)) throw new NotFound('sending_account', id);
   if (actor.role === 'station' && patch.disabled !== undefined) throw new Forbidden('administrators only');
   if (patch.dailyCeiling !== undefined) await ctx.db.update(sendingAccounts).set({ dailyCeiling: patch.dailyCeiling }).where(eq(sendingAccounts.id, id));
-  if (patch.disabled === true) await setAccountStatus(ctx, id, 'disabled', 'set aside by staff', { alert: false });
-  if (patch.disabled === false && a.status === 'disabled') await setAccountStatus(ctx, id, 'offline', 'back in the pool; starts with the bot process', { alert: false });
+  if (patch.disabled === true) await setAccountStatus(ctx, id, 'disabled', 'set aside by staff', { alert: false, byStaff: true });
+  if (patch.disabled === false && a.status === 'disabled') await setAccountStatus(ctx, id, 'offline', 'back in the pool; starts with the bot process', { alert: false, byStaff: true });
   cachedAccounts.delete(ctx.db);
   await recordAudit(ctx.db, { actorId: actor.accountId, action: 'sending_account.update', entity: 'sending_account', entityId: id, regionCode: a.regionCode, details: { fields: Object.keys(patch) }, ...meta });
   const [row] = await ctx.db.select().from(sendingAccounts).where(eq(sendingAccounts.id, id));

@@ -26,6 +26,11 @@ export function outreachRoutes(api: Api, ctx: AppContext): void {
   api.route({ method: 'get', path: '/workers/:id/subscription', summary: 'What a person is told, when and how', tags, auth: 'staff', params: Id, response: SubscriptionView, handler: ({ actor, params }) => service.getSubscription(ctx, actor, params.id) });
   api.route({ method: 'put', path: '/workers/:id/subscription', summary: 'Set topics, regions, radius, quiet hours, daily cap and channel; `unsubscribedAll` stops everything', tags, auth: 'staff', params: Id, body: SubscriptionPut, response: SubscriptionView, handler: ({ actor, params, body, koa }) => service.putSubscription(ctx, actor, params.id, body, meta(koa)) });
   api.route({ method: 'post', path: '/broadcasts', summary: 'Send a message to an audience in your region, now or at `sendAt`', tags, auth: 'staff', body: BroadcastCreate, response: BroadcastView, handler: ({ actor, body, koa }) => service.createBroadcast(ctx, actor, body, meta(koa)) });
+  api.route({
+    method: 'post', path: '/broadcasts/preview', summary: 'How many people a broadcast would reach now (in the audience, consented, not unsubscribed), before sending', tags, auth: 'staff',
+    body: BroadcastCreate.pick({ audience: true, topic: true }).strict(), status: 200, response: z.object({ count: z.number().int() }),
+    handler: ({ actor, body }) => service.previewAudience(ctx, actor, body),
+  });
   api.route({ method: 'get', path: '/broadcasts', summary: 'Broadcasts of your region with their delivery counts', tags, auth: 'staff', query: BroadcastListQuery, response: pageOf(BroadcastView), handler: ({ actor, query }) => service.listBroadcasts(ctx, actor, query) });
   api.route({ method: 'get', path: '/broadcasts/:id', summary: 'One broadcast: status and counts (queued, sent, deferred, failed, skipped by reason)', tags, auth: 'staff', params: Id, response: BroadcastView, handler: ({ actor, params }) => service.getBroadcast(ctx, actor, params.id) });
   api.route({ method: 'post', path: '/broadcasts/:id/cancel', summary: 'Cancel: what has not been sent yet is skipped', tags, auth: 'staff', params: Id, status: 200, response: BroadcastView, handler: ({ actor, params, koa }) => service.cancelBroadcast(ctx, actor, params.id, meta(koa)) });

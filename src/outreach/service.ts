@@ -131,6 +131,38 @@ async function presentBroadcast(db: Db, b: typeof broadcasts.$inferSelect) {
   };
 }
 
+/** Who a broadcast reaches, as a condition on workers (joined with their subscription). */
+function recipientsOf(b: Pick<typeof broadcasts.$inferSelect, 'topic' | 'audience'>) {
+  const a = b.audience;
+  // Those living in the region, and, for a topic, those elsewhere who asked for this region (县外).
+  const inAudience = and(
+    b.topic ? or(like(workers.regionCode, `${a.regionCode}%`), sql`${subscriptions.regionCodes} && ${sql.param(ancestors(a.regionCode))}::text[]`) : like(workers.regionCode, `${a.regionCode}%`),
+    a.categories?.length ? inArray(workers.category, a.categories as never[]) : undefined,
+    a.laborCapacities?.length ? inArray(workers.laborCapacity, a.laborCapacities as never[]) : undefined,
+    a.employed === undefined ? undefined : eq(workers.employed, a.employed),
+    a.relocatedOnly ? sql`exists (select 1 from households h where h.id = ${workers.householdId} and h.relocated)` : undefined,
+    b.topic ? sql`(${subscriptions.topics} is null or cardinality(${subscriptions.topics}) = 0 or ${b.topic} = any(${subscriptions.topics}))` : undefined,
+    a.near ? nearHome(a.near) : undefined,
+  );
+  return a.fairId
+    ? or(inAudience, sql`exists (select 1 from fair_signups fs where fs.fair_id = ${a.fairId}::uuid and fs.worker_id = ${workers.id} and fs.status in ('signed_up', 'waiting'))`)
+    : inAudience;
+}
+
+/**
+ * How many a broadcast would reach now (people in the audience who consented and have not unsubscribed),
+ * for the station to see before sending.
+ */
+export async function previewAudience(ctx: Pick<AppContext, 'db'>, actor: Actor, input: Pick<BroadcastCreate, 'audience' | 'topic'>) {
+  if (!inScope(actor, input.audience.regionCode)) throw new Forbidden('region outside scope', [{ path: 'body.audience.regionCode', message: 'errors:detail.region_out_of_scope' }]);
+  const [row] = await ctx.db
+    .select({ n: count() })
+    .from(workers)
+    .leftJoin(subscriptions, eq(subscriptions.workerId, workers.id))
+    .where(and(eq(workers.status, 'active'), eq(workers.consent, true), recipientsOf({ topic: input.topic ?? null, audience: input.audience }), sql`coalesce(${subscriptions.unsubscribedAll}, false) = false`));
+  return { count: row?.n ?? 0 };
+}
+
 /**
  * The fan-out job: pages the audience in worker-id order and writes one delivery per recipient under
  * the unique key (broadcast, worker), each page and the cursor in one statement; then queues the
@@ -143,20 +175,7 @@ export async function fanOut(ctx: Ctx, broadcastId: string): Promise<{ total: nu
   if (b.status === 'scheduled') await ctx.db.update(broadcasts).set({ status: 'fanning_out' }).where(eq(broadcasts.id, broadcastId));
   // Whatever an interrupted run wrote but did not queue.
   if (b.cursor) await queuePending(ctx, broadcastId);
-  const a = b.audience;
-  // Those living in the region, and, for a topic, those elsewhere who asked for this region (县外).
-  const inAudience = and(
-    b.topic ? or(like(workers.regionCode, `${a.regionCode}%`), sql`${subscriptions.regionCodes} && ${sql.param(ancestors(a.regionCode))}::text[]`) : like(workers.regionCode, `${a.regionCode}%`),
-    a.categories?.length ? inArray(workers.category, a.categories as never[]) : undefined,
-    a.laborCapacities?.length ? inArray(workers.laborCapacity, a.laborCapacities as never[]) : undefined,
-    a.employed === undefined ? undefined : eq(workers.employed, a.employed),
-    a.relocatedOnly ? sql`exists (select 1 from households h where h.id = ${workers.householdId} and h.relocated)` : undefined,
-    b.topic ? sql`(${subscriptions.topics} is null or cardinality(${subscriptions.topics}) = 0 or ${b.topic} = any(${subscriptions.topics}))` : undefined,
-    a.near ? nearHome(a.near) : undefined,
-  );
-  const recipients = a.fairId
-    ? or(inAudience, sql`exists (select 1 from fair_signups fs where fs.fair_id = ${a.fairId}::uuid and fs.worker_id = ${workers.id} and fs.status in ('signed_up', 'waiting'))`)
-    : inAudience;
+  const recipients = recipientsOf(b);
   const digestible = Boolean(b.subject) && !b.urgent;
   let cursor = b.cursor;
   let queueing: Promise<void> = Promise.resolve();

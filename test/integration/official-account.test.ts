@@ -17,8 +17,9 @@ const SECRET = 'oa-secret-0123456789abcdef';
 const TOKEN = 'bangfuOaToken2026';
 const OPENID = 'oOA-follower-0001';
 
-function signed(extra: Record<string, string> = {}, token = TOKEN): string {
-  const timestamp = '1780000000';
+let now = () => new Date();
+function signed(extra: Record<string, string> = {}, token = TOKEN, at = now()): string {
+  const timestamp = String(Math.floor(at.getTime() / 1000));
   const nonce = String(Math.floor(Math.random() * 1e9));
   const signature = createHash('sha1').update([token, timestamp, nonce].sort().join('')).digest('hex');
   return new URLSearchParams({ signature, timestamp, nonce, ...extra }).toString();
@@ -44,6 +45,7 @@ describe('the official account door', () => {
   const replyOf = (xml: string) => /<Content><!\[CDATA\[([\s\S]*?)\]\]><\/Content>/.exec(xml)?.[1];
 
   beforeAll(async () => {
+    now = () => clock.now();
     wx = await fakeWechat(APP_ID, SECRET);
     h = await createHarness({ clock, env: { OA_APP_ID: APP_ID, OA_APP_SECRET: SECRET, OA_TOKEN: TOKEN, OA_TEMPLATE_ID: 'TPL-oa-notice-01', OA_API_BASE: wx.url } });
     await seedRegions(h.ctx.db);
@@ -60,6 +62,11 @@ describe('the official account door', () => {
     expect((await request(app).get(`/wechat/oa?${signed({ echostr: 'x' }, 'wrongToken')}`)).status).toBe(403);
     expect((await request(app).get('/wechat/oa?echostr=x')).status).toBe(403);
     expect((await post(text('帮助'), signed({}, 'wrongToken'))).status).toBe(403);
+    // A signed address copied from a log replays nothing: a used nonce, or a timestamp ten minutes old.
+    const query = signed();
+    expect((await post(text('帮助'), query)).status).toBe(200);
+    expect((await post(text('帮助'), query)).status).toBe(403);
+    expect((await post(text('帮助'), signed({}, TOKEN, new Date(clock.now().getTime() - 600_000)))).status).toBe(403);
   });
 
   it('greets a new follower with the menu, and talks as the chat bot does', async () => {

@@ -6,6 +6,7 @@ import { deliveries, identities, sendingAccounts, workers } from '../../src/db/s
 import { Generator } from '../../src/demo/synthetic';
 import { writePeople } from '../../src/demo/write';
 import { ManualClock } from '../../src/shared/clock';
+import { setAccountStatus } from '../../src/outreach/pool';
 import { appOf, signIn, type Staff } from '../helpers/api';
 import { fakeTencentSms, type FakeTencentSms } from '../helpers/fake-tencent-sms';
 import { REGIONS, seedRegions } from '../helpers/factories';
@@ -131,4 +132,14 @@ describe('a pool of sending accounts', () => {
     const notices = (await station.get('/api/v1/notices')).body.items;
     expect(notices).toEqual([expect.objectContaining({ kind: 'account_offline', text: expect.stringContaining('发送账号“南沙站一号”已掉线') })]);
   }, 240_000);
+
+  it('keeps an account staff set aside out of the pool, whatever its puppet says', async () => {
+    const b = (await station.get('/api/v1/sending-accounts')).body.items.find((x: { name: string }) => x.name === '南沙站二号');
+    expect((await station.patch(`/api/v1/sending-accounts/${b.id}`, { disabled: true })).status).toBe(403); // administrators only
+    expect((await county.patch(`/api/v1/sending-accounts/${b.id}`, { disabled: true })).body.status).toBe('disabled');
+    // The account logs in again: it stays aside.
+    await setAccountStatus(h.ctx, b.id, 'online', null);
+    expect((await county.get('/api/v1/sending-accounts')).body.items.find((x: { id: string }) => x.id === b.id).status).toBe('disabled');
+    expect((await county.patch(`/api/v1/sending-accounts/${b.id}`, { disabled: false, dailyCeiling: 800 })).body).toMatchObject({ status: 'offline', dailyCeiling: 800 });
+  });
 });

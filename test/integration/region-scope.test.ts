@@ -176,6 +176,7 @@ describe('a station in county A cannot reach anything in county B', () => {
     'get /api/v1/workers/{id}/subscription': { run: (s) => s.get(`/api/v1/workers/${b.worker}/subscription`), check: notFound },
     'put /api/v1/workers/{id}/subscription': { run: (s) => s.put(`/api/v1/workers/${b.worker}/subscription`, { unsubscribedAll: true }), check: notFound },
     'post /api/v1/broadcasts': { run: (s) => s.post('/api/v1/broadcasts', { audience: { regionCode: REGIONS.countyB.code }, message: { 'zh-CN': '越权群发' } }), check: notFound },
+    'post /api/v1/broadcasts/preview': { run: (s) => s.post('/api/v1/broadcasts/preview', { audience: { regionCode: REGIONS.countyB.code } }), check: notFound },
     'get /api/v1/broadcasts': { run: (s) => s.get('/api/v1/broadcasts'), check: refusedOrEmpty },
     'get /api/v1/broadcasts/{id}': { run: (s) => s.get(`/api/v1/broadcasts/${b.broadcast}`), check: notFound },
     'post /api/v1/broadcasts/{id}/cancel': { run: (s) => s.post(`/api/v1/broadcasts/${b.broadcast}/cancel`), check: notFound },
