@@ -4407,6 +4407,96 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/broadcasts/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** How many people a broadcast would reach now (in the audience, consented, not unsubscribed), before sending */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        audience: {
+                            /**
+                             * @description Administrative division code: 2 (province), 4, 6 (county), 9 (township) or 12 (village) digits
+                             * @example 532528
+                             */
+                            regionCode: string;
+                            categories?: ("lifted" | "monitored" | "low_income")[];
+                            laborCapacities?: ("full" | "partial" | "weak" | "none")[];
+                            employed?: boolean;
+                            near?: {
+                                lat: number;
+                                lng: number;
+                                radiusKm: number;
+                            };
+                        };
+                        /**
+                         * @description Only people subscribed to this topic (none: everyone in the audience who has not unsubscribed)
+                         * @enum {string|null}
+                         */
+                        topic?: "gig" | "regular" | "seasonal" | "public_welfare" | "work_relief" | "workshop" | "training" | "policy" | "job_fair" | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            count: number;
+                        };
+                    };
+                };
+                /** @description Invalid input; `details` names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, expired or revoked token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected failure */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/broadcasts/{id}": {
         parameters: {
             query?: never;

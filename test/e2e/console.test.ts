@@ -1,0 +1,150 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { buildApp } from '../../src/app';
+import { consoleDir } from '../../src/http/console';
+import { startWorkers, type Workers } from '../../jobs/workers';
+import { appOf, signIn } from '../helpers/api';
+import { makeAccount, PASSWORD, REGIONS, seedRegions, validIdNumber, workerInput } from '../helpers/factories';
+import { createHarness, type Harness } from '../helpers/harness';
+import { ManualClock } from '../../src/shared/clock';
+import { north } from '../helpers/market';
+import { csv, FORM_HEADER } from '../helpers/sheets';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = resolve(__dirname, '../../test-artifacts/console');
+
+/**
+ * The station console in a real browser (Debian's Chromium through playwright-core): a station clerk signs
+ * in, imports a file with one bad row and sees its reason, posts a gig, sends a message to the people living
+ * near it and watches the counts move, and cannot see another county's people. A screenshot of each page
+ * is kept in test-artifacts/console.
+ */
+describe('the station console', () => {
+  let h: Harness;
+  let server: Server;
+  let base: string;
+  let browser: Browser;
+  let page: Page;
+  let running: Workers;
+  const b: Record<string, string> = {};
+
+  beforeAll(async () => {
+    // The console is built once (vite, a few seconds) when this checkout has not built it yet.
+    if (!consoleDir()) execFileSync('npm', ['run', '--silent', 'build:web'], { cwd: resolve(__dirname, '../..'), stdio: 'ignore' });
+    mkdirSync(SHOTS, { recursive: true });
+    // Noon in Beijing: outside quiet hours whenever the suite runs.
+    h = await createHarness({ clock: new ManualClock('2026-06-01T04:00:00Z') });
+    await seedRegions(h.ctx.db);
+    await makeAccount(h.ctx.db, { username: 'nansha-station', regionCode: REGIONS.countyA.code });
+    const staff = await signIn(h, appOf(h), { regionCode: REGIONS.countyA.code });
+    for (const [name, at] of [['近邻一', north(0.5)], ['近邻二', north(1)], ['近邻三', north(2)], ['远处人', north(30)]] as const) {
+      const w = await staff.post('/api/v1/workers', workerInput({ name, homeLat: at.lat, homeLng: at.lng }));
+      await staff.put(`/api/v1/workers/${w.body.id}/subscription`, { channel: 'log', digestAt: null });
+    }
+    const e = await staff.post('/api/v1/employers', { name: '南沙镇集市管理处', kind: 'enterprise', regionCode: REGIONS.countyA.code, ...north(1) });
+    await staff.post(`/api/v1/employers/${e.body.id}/verify`);
+    const countyB = await signIn(h, appOf(h), { role: 'county', regionCode: REGIONS.countyB.code });
+    b.worker = (await countyB.post('/api/v1/workers', workerInput({ name: '县B的人', regionCode: REGIONS.villageB.code }))).body.id;
+    running = startWorkers(h.ctx, { only: ['outreach', 'deliveries', 'imports'] });
+    server = buildApp(h.ctx).listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await running?.close();
+    if (server) await new Promise((r) => server.close(r));
+    await h?.close();
+  });
+
+  const shot = (name: string) => page.screenshot({ path: resolve(SHOTS, `${name}.png`), fullPage: true });
+  const nav = async (label: string) => {
+    await page.getByRole('menuitem', { name: label }).click();
+  };
+
+  it('signs a station clerk in and shows the region', async () => {
+    await page.goto(`${base}/console`);
+    await page.getByLabel('用户名').fill('nansha-station');
+    await page.getByLabel('密码').fill('wrong password');
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByText('请先登录，或用户名、密码不正确').first().waitFor();
+    await page.getByLabel('密码').fill(PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByTestId('region').getByText('辖区：元阳县').waitFor();
+    await page.getByText('务工规模（人）').waitFor();
+    await shot('dashboard');
+  });
+
+  it('imports a file with one bad row, and shows that row’s reason', async () => {
+    await nav('批量导入');
+    const file = csv([
+      FORM_HEADER,
+      ['1', '杨秀芬', '女', validIdNumber({ sex: 'female' }), '哈尼族', '群众', '初中', '健康', '普通劳动力', '13912345601', '否', '', '', '', '县内', '技能培训'],
+      ['2', '错号码', '男', '532528198503070000', '汉族', '群众', '小学', '健康', '普通劳动力', '13912345602', '否', '', '', '', '县内', ''],
+    ]);
+    await page.locator('input[type=file]').setInputFiles({ name: '信息表.csv', mimeType: 'text/csv', buffer: file });
+    await page.getByRole('button', { name: '检查文件' }).click();
+    const counts = page.getByTestId('import-counts');
+    await counts.getByText('有问题').waitFor();
+    const bad = page.getByRole('row').filter({ hasText: '证件号码' });
+    await bad.first().waitFor();
+    expect(await bad.first().textContent()).toMatch(/^3/);
+    await shot('import-check');
+    await page.getByRole('button', { name: '正式导入' }).click();
+    await page.getByText('导入完成').waitFor({ timeout: 30_000 });
+    await shot('import-done');
+  });
+
+  it('posts a gig, and sends a message to the people living near it, whose counts move', async () => {
+    await nav('岗位与零工');
+    await page.getByLabel('用工单位').click();
+    await page.locator('.ant-select-item-option', { hasText: '南沙镇集市管理处' }).click();
+    await page.getByLabel('名称').fill('南沙集市搬运');
+    await page.getByLabel('日期').fill('2099-06-01');
+    await page.getByLabel('日薪（元）').fill('150');
+    await page.getByRole('button', { name: '发布' }).click();
+    await page.getByText('已发布“南沙集市搬运”').waitFor();
+    await page.getByRole('cell', { name: '南沙集市搬运' }).waitFor();
+    await shot('vacancies');
+
+    await nav('群发消息');
+    await page.getByLabel('只发给住在这个零工附近的人').click();
+    await page.locator('.ant-select-item-option', { hasText: '南沙集市搬运' }).click();
+    // Three live within 5 km of the gig; the fourth, 30 km away, is left out.
+    await page.getByTestId('audience-count').getByText('3', { exact: true }).waitFor();
+    await page.getByLabel('内容').fill('明天集市需要搬运工三名，日薪150元，回复“零工”报名');
+    await page.getByRole('button', { name: '发送' }).click();
+    const row = page.getByRole('row').filter({ hasText: '明天集市需要搬运工三名' });
+    await row.waitFor();
+    // The counts move as the queue sends: all three delivered.
+    await row.getByText('3', { exact: true }).first().waitFor({ timeout: 30_000 });
+    await page.waitForFunction("[...document.querySelectorAll('[data-testid^=\"sent-\"]')].some((e) => e.textContent === '3')", undefined, { timeout: 30_000 });
+    await shot('broadcasts');
+  });
+
+  it('cannot see another county’s people', async () => {
+    await nav('人员登记');
+    await page.getByPlaceholder('姓名、身份证号或手机号').fill('县B的人');
+    await page.getByPlaceholder('姓名、身份证号或手机号').press('Enter');
+    await page.getByText('没有找到符合条件的人').waitFor();
+    await page.goto(`${base}/console/workers/${b.worker}`);
+    await page.getByText('找不到该记录').first().waitFor();
+    expect(await page.content()).not.toContain('县B的人');
+    await shot('workers-other-county');
+    // The same pages on a phone (390 px): nothing wider than the screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${base}/console/workers`);
+    await page.getByText('近邻一').waitFor();
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(392);
+    await shot('workers-phone');
+  });
+});

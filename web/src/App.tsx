@@ -1,0 +1,105 @@
+import { App as AntApp, Button, ConfigProvider, Grid, Layout, Menu, Select, Space, Spin, Typography } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import { useEffect, useMemo, useState } from 'react';
+import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
+import { client, need, saveToken, savedToken } from './api';
+import { translate, type Lang } from './i18n';
+import { Broadcasts } from './pages/Broadcasts';
+import { Dashboard } from './pages/Dashboard';
+import { Import } from './pages/Import';
+import { Login } from './pages/Login';
+import { Vacancies } from './pages/Vacancies';
+import { WorkerPage, Workers } from './pages/Workers';
+import { Session, type Me } from './session';
+
+const LANG = 'bangfu.console.lang';
+
+export function App() {
+  const [lang, setLang] = useState<Lang>((localStorage.getItem(LANG) as Lang) || 'zh-CN');
+  const [me, setMe] = useState<Me | null | undefined>(savedToken() ? undefined : null);
+  const t = useMemo(() => translate(lang), [lang]);
+  useEffect(() => {
+    localStorage.setItem(LANG, lang);
+    document.documentElement.lang = lang;
+  }, [lang]);
+  useEffect(() => {
+    if (me !== undefined) return;
+    need(client(lang).GET('/api/v1/auth/me'))
+      .then((a) => setMe(a as Me))
+      .catch(() => {
+        saveToken(null);
+        setMe(null);
+      });
+  }, [me, lang]);
+  return (
+    <ConfigProvider locale={lang === 'en' ? enUS : zhCN} theme={{ token: { fontSize: 15 } }} button={{ autoInsertSpace: false }}>
+      <AntApp>
+        <Session.Provider value={{ me: me ?? null, lang, t }}>
+          {me === undefined ? (
+            <Spin style={{ margin: '20vh auto', display: 'block' }} />
+          ) : me === null ? (
+            <Login onSignedIn={setMe} lang={lang} setLang={setLang} />
+          ) : (
+            <BrowserRouter basename="/console">
+              <Shell me={me} setLang={setLang} onSignOut={() => setMe(null)} />
+            </BrowserRouter>
+          )}
+        </Session.Provider>
+      </AntApp>
+    </ConfigProvider>
+  );
+}
+
+function Shell({ me, setLang, onSignOut }: { me: Me; setLang: (l: Lang) => void; onSignOut: () => void }) {
+  const { t, lang } = Session.use();
+  const navigate = useNavigate();
+  const where = useLocation();
+  const narrow = !Grid.useBreakpoint().md;
+  const items = [
+    { key: '/', label: t('nav.dashboard') },
+    { key: '/workers', label: t('nav.workers') },
+    { key: '/import', label: t('nav.import') },
+    { key: '/vacancies', label: t('nav.vacancies') },
+    { key: '/broadcasts', label: t('nav.broadcasts') },
+  ];
+  const current = items.map((i) => i.key).filter((k) => (k === '/' ? where.pathname === '/' : where.pathname.startsWith(k))).pop() ?? '/';
+  const signOut = async () => {
+    await client(lang).POST('/api/v1/auth/logout').catch(() => undefined);
+    saveToken(null);
+    onSignOut();
+  };
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 16, background: '#fff', borderBottom: '1px solid #eee', padding: narrow ? '0 8px' : '0 24px', flexWrap: 'wrap', height: 'auto', lineHeight: '48px' }}>
+        <Typography.Text strong style={{ fontSize: 18 }}>{t('app.title')}</Typography.Text>
+        <Typography.Text data-testid="region" type="secondary">
+          {t('app.region', { region: me.regionName ?? me.regionCode })} · {me.displayName}
+        </Typography.Text>
+        <Space style={{ marginLeft: 'auto' }}>
+          <Select aria-label={t('app.language')} size="small" value={lang} onChange={setLang} options={[{ value: 'zh-CN', label: '中文' }, { value: 'en', label: 'English' }]} />
+          <Button size="small" onClick={signOut}>{t('app.sign_out')}</Button>
+        </Space>
+      </Layout.Header>
+      <Layout>
+        {!narrow && (
+          <Layout.Sider theme="light" width={180}>
+            <Menu mode="inline" selectedKeys={[current]} items={items} onClick={(e) => navigate(e.key)} />
+          </Layout.Sider>
+        )}
+        <Layout.Content style={{ padding: narrow ? 8 : 24 }}>
+          {narrow && <Menu mode="horizontal" selectedKeys={[current]} items={items} onClick={(e) => navigate(e.key)} style={{ marginBottom: 8 }} />}
+          <Routes>
+            <Route path="/" element={<Dashboard />} />
+            <Route path="/workers" element={<Workers />} />
+            <Route path="/workers/:id" element={<WorkerPage />} />
+            <Route path="/import" element={<Import />} />
+            <Route path="/vacancies" element={<Vacancies />} />
+            <Route path="/broadcasts" element={<Broadcasts />} />
+            <Route path="*" element={<Navigate to="/" replace />} />
+          </Routes>
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}

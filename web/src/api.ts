@@ -1,0 +1,53 @@
+import { bangfuClient } from '../../clients/index';
+import type { Lang } from './i18n';
+
+const TOKEN = 'bangfu.console.token';
+
+export function savedToken(): string | null {
+  return sessionStorage.getItem(TOKEN);
+}
+
+export function saveToken(token: string | null): void {
+  if (token) sessionStorage.setItem(TOKEN, token);
+  else sessionStorage.removeItem(TOKEN);
+}
+
+/** The typed client for the signed-in member of staff, speaking their language. */
+export function client(lang: Lang) {
+  return bangfuClient(window.location.origin, savedToken() ?? undefined, lang);
+}
+
+/** A failure as the API words it: the message and, for bad input, each field's reason. */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly details: Array<{ path?: string; message: string }>,
+  ) {
+    super(message);
+  }
+}
+
+/** Unwraps an answer of the typed client: its data, or an ApiError with the server's own words. */
+export async function need<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+  const { data, error, response } = await call;
+  // A session that ran out (not a failed sign-in): back to the sign-in page.
+  if (response.status === 401 && savedToken()) {
+    saveToken(null);
+    window.location.reload();
+  }
+  if (error !== undefined || data === undefined) {
+    const e = (error as { error?: { message?: string; details?: Array<{ path?: string; message: string }> } } | undefined)?.error;
+    throw new ApiError(e?.message ?? response.statusText, response.status, e?.details ?? []);
+  }
+  return data;
+}
+
+/** Raw fetch with the token, for uploads and images the typed client does not cover. */
+export function authFetch(path: string, lang: Lang, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  const token = savedToken();
+  if (token) headers.set('Authorization', `Bearer ${token}`);
+  headers.set('Accept-Language', lang);
+  return fetch(path, { ...init, headers });
+}
