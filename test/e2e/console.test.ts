@@ -147,4 +147,21 @@ describe('the station console', () => {
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(392);
     await shot('workers-phone');
   });
+
+  it('shows the warnings, reviews and reports, the Rain Dew worklist, and speaks English when asked', async () => {
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await page.goto(`${base}/console/monitoring`);
+    await page.getByRole('tab', { name: '复核事项' }).click();
+    await page.getByRole('tab', { name: '报表' }).click();
+    await page.getByRole('button', { name: '下载附件1 推进情况表' }).waitFor();
+    await shot('monitoring');
+    await nav('雨露计划');
+    await page.getByText('在档人数').waitFor();
+    await shot('rain-dew');
+    await page.getByLabel('语言').click();
+    await page.locator('.ant-select-item-option', { hasText: 'English' }).click();
+    await page.getByRole('menuitem', { name: 'Register' }).waitFor();
+    await page.getByTestId('region').getByText('Region: 元阳县').waitFor();
+    await shot('english');
+  });
 });

@@ -9,6 +9,9 @@ import { Broadcasts } from './pages/Broadcasts';
 import { Dashboard } from './pages/Dashboard';
 import { Import } from './pages/Import';
 import { Login } from './pages/Login';
+import { Monitoring } from './pages/Monitoring';
+import { RainDew } from './pages/RainDew';
+import { Notices } from './Notices';
 import { Vacancies } from './pages/Vacancies';
 import { WorkerPage, Workers } from './pages/Workers';
 import { Session, type Me } from './session';
@@ -62,6 +65,8 @@ function Shell({ me, setLang, onSignOut }: { me: Me; setLang: (l: Lang) => void;
     { key: '/import', label: t('nav.import') },
     { key: '/vacancies', label: t('nav.vacancies') },
     { key: '/broadcasts', label: t('nav.broadcasts') },
+    { key: '/rain-dew', label: t('nav.rain_dew') },
+    { key: '/monitoring', label: t('nav.monitoring') },
   ];
   const current = items.map((i) => i.key).filter((k) => (k === '/' ? where.pathname === '/' : where.pathname.startsWith(k))).pop() ?? '/';
   const signOut = async () => {
@@ -77,6 +82,12 @@ function Shell({ me, setLang, onSignOut }: { me: Me; setLang: (l: Lang) => void;
           {t('app.region', { region: me.regionName ?? me.regionCode })} · {me.displayName}
         </Typography.Text>
         <Space style={{ marginLeft: 'auto' }}>
+          <Notices />
+          {me.role === 'system' && (
+            <Button size="small" href={`/admin/queues?token=${encodeURIComponent(savedToken() ?? '')}`} target="_blank" rel="noreferrer">
+              {t('app.queues')}
+            </Button>
+          )}
           <Select aria-label={t('app.language')} size="small" value={lang} onChange={setLang} options={[{ value: 'zh-CN', label: '中文' }, { value: 'en', label: 'English' }]} />
           <Button size="small" onClick={signOut}>{t('app.sign_out')}</Button>
         </Space>
@@ -96,6 +107,8 @@ function Shell({ me, setLang, onSignOut }: { me: Me; setLang: (l: Lang) => void;
             <Route path="/import" element={<Import />} />
             <Route path="/vacancies" element={<Vacancies />} />
             <Route path="/broadcasts" element={<Broadcasts />} />
+            <Route path="/rain-dew" element={<RainDew />} />
+            <Route path="/monitoring" element={<Monitoring />} />
             <Route path="*" element={<Navigate to="/" replace />} />
           </Routes>
         </Layout.Content>

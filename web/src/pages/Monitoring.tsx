@@ -1,0 +1,120 @@
+import { Alert, Button, Card, Input, InputNumber, Modal, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { useCallback, useEffect, useState } from 'react';
+import { authFetch, client, need } from '../api';
+import { Session } from '../session';
+
+interface WarningRow {
+  id: string;
+  kind: string;
+  regionCode: string;
+  regionName: string | null;
+  name: string | null;
+  details: Record<string, unknown>;
+  status: string;
+  note: string | null;
+  createdAt: string;
+}
+interface ReportRow {
+  id: string;
+  kind: string;
+  period: string;
+  createdAt: string;
+}
+
+/** Downloads a file the API answers, with the token (a plain link could not carry it). */
+async function download(path: string, name: string, lang: 'zh-CN' | 'en'): Promise<string | null> {
+  const res = await authFetch(path, lang);
+  if (!res.ok) return ((await res.json().catch(() => ({}))) as { error?: { message?: string } }).error?.message ?? res.statusText;
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  URL.revokeObjectURL(url);
+  return null;
+}
+
+/** 预警 and the integrity review list, each closed with what staff found; the reports and the two forms to download. */
+export function Monitoring() {
+  const { lang, t } = Session.use();
+  const [warnings, setWarnings] = useState<WarningRow[] | null>(null);
+  const [reviews, setReviews] = useState<WarningRow[] | null>(null);
+  const [reports, setReports] = useState<ReportRow[] | null>(null);
+  const [closing, setClosing] = useState<WarningRow | null>(null);
+  const [note, setNote] = useState('');
+  const [year, setYear] = useState(new Date().getFullYear());
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(() => {
+    const api = client(lang);
+    need(api.GET('/api/v1/monitoring/warnings', { params: { query: { pageSize: 100 } } } as never)).then((r) => setWarnings((r as { items: WarningRow[] }).items)).catch((e: Error) => setError(e.message));
+    need(api.GET('/api/v1/monitoring/reviews', { params: { query: { pageSize: 100 } } } as never)).then((r) => setReviews((r as { items: WarningRow[] }).items)).catch((e: Error) => setError(e.message));
+    need(api.GET('/api/v1/monitoring/reports', { params: { query: { pageSize: 50 } } } as never)).then((r) => setReports((r as { items: ReportRow[] }).items)).catch((e: Error) => setError(e.message));
+  }, [lang]);
+  useEffect(load, [load]);
+
+  const conclude = async () => {
+    if (!closing) return;
+    const review = reviews?.some((r) => r.id === closing.id);
+    const path = review ? '/api/v1/monitoring/reviews/{id}/conclude' : '/api/v1/monitoring/warnings/{id}/acknowledge';
+    try {
+      await need(client(lang).POST(path as never, { params: { path: { id: closing.id } }, body: { note: note.trim() || null } } as never));
+      setClosing(null);
+      setNote('');
+      load();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
+  const columns = [
+    { title: t('monitoring.kind'), dataIndex: 'kind', render: (k: string) => <Tag>{t(`monitoring.kinds.${k}`)}</Tag> },
+    { title: t('monitoring.region'), render: (_: unknown, w: WarningRow) => w.regionName ?? w.regionCode },
+    { title: t('monitoring.who'), dataIndex: 'name', render: (v: string | null) => v ?? '—' },
+    { title: t('monitoring.since'), dataIndex: 'createdAt', render: (v: string) => v.slice(0, 10) },
+    { title: t('monitoring.status'), dataIndex: 'status', render: (s: string) => t(`monitoring.statuses.${s}`) },
+    { title: '', render: (_: unknown, w: WarningRow) => (w.status === 'open' ? <Button size="small" onClick={() => setClosing(w)}>{t('monitoring.take_up')}</Button> : w.note) },
+  ];
+  const dl = async (path: string, name: string) => setError(await download(path, name, lang));
+  return (
+    <div>
+      <Typography.Title level={3}>{t('monitoring.title')}</Typography.Title>
+      {error && <Alert type="error" title={error} style={{ marginBottom: 12 }} closable onClose={() => setError(null)} />}
+      <Tabs
+        items={[
+          { key: 'warnings', label: t('monitoring.warnings'), children: <Table rowKey="id" size="small" scroll={{ x: true }} loading={!warnings} dataSource={warnings ?? []} columns={columns} expandable={{ expandedRowRender: (w) => <pre style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{JSON.stringify(w.details, null, 2)}</pre> }} /> },
+          { key: 'reviews', label: t('monitoring.reviews'), children: <Table rowKey="id" size="small" scroll={{ x: true }} loading={!reviews} dataSource={reviews ?? []} columns={columns} expandable={{ expandedRowRender: (w) => <pre style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{JSON.stringify(w.details, null, 2)}</pre> }} /> },
+          {
+            key: 'reports',
+            label: t('monitoring.reports'),
+            children: (
+              <>
+                <Card size="small" style={{ marginBottom: 12 }}>
+                  <Space wrap>
+                    <span>{t('monitoring.year')}</span>
+                    <InputNumber aria-label={t('monitoring.year')} min={2020} max={2100} value={year} onChange={(v) => setYear(Number(v))} />
+                    <Button onClick={() => dl(`/api/v1/monitoring/forms/progress?year=${year}&format=xlsx`, `附件1-推进情况表-${year}.xlsx`)}>{t('monitoring.form1')}</Button>
+                    <Button onClick={() => dl(`/api/v1/monitoring/forms/projects?year=${year}&format=xlsx`, `附件2-项目清单-${year}.xlsx`)}>{t('monitoring.form2')}</Button>
+                  </Space>
+                </Card>
+                <Table<ReportRow>
+                  rowKey="id"
+                  size="small"
+                  loading={!reports}
+                  dataSource={reports ?? []}
+                  columns={[
+                    { title: t('monitoring.report'), dataIndex: 'kind', render: (k: string) => t(`monitoring.report_kinds.${k}`) },
+                    { title: t('monitoring.period'), dataIndex: 'period' },
+                    { title: '', render: (_, r) => <Button size="small" onClick={() => dl(`/api/v1/monitoring/reports/${r.id}?format=xlsx`, `${r.kind}-${r.period}.xlsx`)}>{t('monitoring.download')}</Button> },
+                  ]}
+                />
+              </>
+            ),
+          },
+        ]}
+      />
+      <Modal open={Boolean(closing)} title={t('monitoring.take_up')} onOk={conclude} onCancel={() => setClosing(null)} okText={t('monitoring.confirm')} cancelText={t('monitoring.cancel')}>
+        <Input.TextArea aria-label={t('monitoring.note')} placeholder={t('monitoring.note')} rows={3} value={note} onChange={(e) => setNote(e.target.value)} maxLength={1000} />
+      </Modal>
+    </div>
+  );
+}
