@@ -131,6 +131,21 @@ describe('the station console', () => {
     await shot('broadcasts');
   });
 
+  it('shows a gig’s applicants as a pipeline and the people to call, with reasons, and applies for one', async () => {
+    await nav('岗位与零工');
+    await page.getByRole('button', { name: '南沙集市搬运' }).click();
+    const drawer = page.getByRole('dialog');
+    await drawer.getByText('建议联系的人（按合适程度排序）').waitFor();
+    const first = drawer.locator('.ant-list-item').filter({ hasText: '近邻一' });
+    await first.waitFor();
+    expect(await first.textContent()).toMatch(/km|公里/);
+    await first.getByRole('button', { name: '代为报名' }).click();
+    await drawer.locator('.ant-card').filter({ hasText: '已报名' }).getByText('近邻一').waitFor();
+    await shot('pipeline');
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
+  });
+
   it('cannot see another county’s people', async () => {
     await nav('人员登记');
     await page.getByPlaceholder('姓名、身份证号或手机号').fill('县B的人');

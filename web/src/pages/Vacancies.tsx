@@ -2,6 +2,7 @@ import { Alert, Button, Card, Form, Input, InputNumber, Select, Space, Table, Ta
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError, client, need } from '../api';
 import { Session } from '../session';
+import { Pipeline } from './Pipeline';
 
 interface Employer {
   id: string;
@@ -29,6 +30,7 @@ export function Vacancies() {
   const [list, setList] = useState<Vacancy[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [posted, setPosted] = useState<string | null>(null);
+  const [open, setOpen] = useState<Vacancy | null>(null);
   const load = useCallback(() => {
     const api = client(lang);
     need(api.GET('/api/v1/vacancies', { params: { query: { pageSize: 50 } } } as never))
@@ -108,6 +110,7 @@ export function Vacancies() {
         {posted && <Alert type="success" title={t('vacancies.posted', { title: posted })} style={{ marginTop: 12 }} />}
         {error && <Alert type="error" title={error} style={{ marginTop: 12 }} />}
       </Card>
+      <Pipeline vacancy={open} onClose={() => setOpen(null)} />
       <Table<Vacancy>
         rowKey="id"
         size="middle"
@@ -115,7 +118,7 @@ export function Vacancies() {
         loading={!list}
         dataSource={list ?? []}
         columns={[
-          { title: t('vacancies.gig_title'), dataIndex: 'title' },
+          { title: t('vacancies.gig_title'), dataIndex: 'title', render: (v: string, r) => <Button type="link" style={{ padding: 0 }} onClick={() => setOpen(r)}>{v}</Button> },
           { title: t('vacancies.kind'), dataIndex: 'kind', render: (k: string) => t(`vacancies.kinds.${k}`) },
           { title: t('vacancies.status'), dataIndex: 'status', render: (s: string) => <Tag>{t(`vacancies.statuses.${s}`)}</Tag> },
           { title: t('vacancies.headcount'), dataIndex: 'headcount' },
