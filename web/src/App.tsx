@@ -5,6 +5,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { client, need, saveToken, savedToken } from './api';
 import { translate, type Lang } from './i18n';
+import { Audit } from './pages/Audit';
 import { Broadcasts } from './pages/Broadcasts';
 import { Dashboard } from './pages/Dashboard';
 import { Import } from './pages/Import';
@@ -67,6 +68,7 @@ function Shell({ me, setLang, onSignOut }: { me: Me; setLang: (l: Lang) => void;
     { key: '/broadcasts', label: t('nav.broadcasts') },
     { key: '/rain-dew', label: t('nav.rain_dew') },
     { key: '/monitoring', label: t('nav.monitoring') },
+    ...(me.role !== 'station' ? [{ key: '/audit', label: t('nav.audit') }] : []),
   ];
   const current = items.map((i) => i.key).filter((k) => (k === '/' ? where.pathname === '/' : where.pathname.startsWith(k))).pop() ?? '/';
   const signOut = async () => {
@@ -109,6 +111,7 @@ function Shell({ me, setLang, onSignOut }: { me: Me; setLang: (l: Lang) => void;
             <Route path="/broadcasts" element={<Broadcasts />} />
             <Route path="/rain-dew" element={<RainDew />} />
             <Route path="/monitoring" element={<Monitoring />} />
+            <Route path="/audit" element={<Audit />} />
             <Route path="*" element={<Navigate to="/" replace />} />
           </Routes>
         </Layout.Content>

@@ -69,11 +69,13 @@ export function Broadcasts() {
     };
   }, [lang]);
 
-  const send = async (v: { message: string }) => {
+  const send = async (v: { message: string; sendAt?: string }) => {
     setError(null);
     try {
-      await need(client(lang).POST('/api/v1/broadcasts', { body: { audience: audience(), message: { 'zh-CN': v.message } } } as never));
-      form.setFieldValue('message', '');
+      // A time typed in the browser is the person's local time (Beijing for the stations).
+      const sendAt = v.sendAt ? new Date(v.sendAt).toISOString() : undefined;
+      await need(client(lang).POST('/api/v1/broadcasts', { body: { audience: audience(), message: { 'zh-CN': v.message }, ...(sendAt ? { sendAt } : {}) } } as never));
+      form.setFieldsValue({ message: '', sendAt: '' });
       const r = await need(client(lang).GET('/api/v1/broadcasts', { params: { query: { pageSize: 20 } } } as never));
       setList((r as { items: BroadcastRow[] }).items);
     } catch (e) {
@@ -100,6 +102,9 @@ export function Broadcasts() {
           <Form.Item name="message" label={t('broadcasts.message')} rules={[{ required: true, message: t('broadcasts.required') }]}>
             <Input.TextArea rows={3} maxLength={600} showCount />
           </Form.Item>
+          <Form.Item name="sendAt" label={t('broadcasts.send_at')}>
+            <Input type="datetime-local" style={{ width: 240 }} />
+          </Form.Item>
           <Space align="center">
             <Statistic data-testid="audience-count" title={t('broadcasts.count')} value={count ?? '—'} />
             <Button type="primary" htmlType="submit" disabled={!count}>{t('broadcasts.send')}</Button>
@@ -120,6 +125,15 @@ export function Broadcasts() {
           { title: t('broadcasts.waiting'), render: (_, b) => b.counts.queued + b.counts.sending + b.counts.deferred },
           { title: t('broadcasts.failed'), render: (_, b) => b.counts.failed + b.counts.skipped },
           { title: t('broadcasts.status'), dataIndex: 'status', render: (s: string) => t(`broadcasts.statuses.${s}`) },
+          {
+            title: '',
+            render: (_, b) =>
+              b.status === 'scheduled' || b.status === 'sending' ? (
+                <Button size="small" danger onClick={() => need(client(lang).POST('/api/v1/broadcasts/{id}/cancel', { params: { path: { id: b.id } } } as never)).catch((e: Error) => setError(e.message))}>
+                  {t('broadcasts.cancel')}
+                </Button>
+              ) : null,
+          },
         ]}
       />
     </div>

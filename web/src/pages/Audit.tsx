@@ -1,0 +1,53 @@
+import { Alert, Input, Space, Table, Typography } from 'antd';
+import { useEffect, useState } from 'react';
+import { client, need } from '../api';
+import { Session } from '../session';
+
+interface Entry {
+  id: number;
+  at: string;
+  actorId: string | null;
+  action: string;
+  entity: string | null;
+  entityId: string | null;
+  regionCode: string | null;
+  ip: string | null;
+}
+
+/** The audit log of the region (administrators): writes, sign-ins and unmasked reads, newest first. */
+export function Audit() {
+  const { lang, t } = Session.use();
+  const [action, setAction] = useState('');
+  const [page, setPage] = useState(1);
+  const [data, setData] = useState<{ items: Entry[]; total: number } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    need(client(lang).GET('/api/v1/audit', { params: { query: { page, pageSize: 50, ...(action ? { action } : {}) } } } as never))
+      .then((r) => setData(r as { items: Entry[]; total: number }))
+      .catch((e: Error) => setError(e.message));
+  }, [lang, page, action]);
+  return (
+    <div>
+      <Typography.Title level={3}>{t('audit.title')}</Typography.Title>
+      <Space style={{ marginBottom: 12 }}>
+        <Input.Search aria-label={t('audit.action')} placeholder={t('audit.action')} allowClear onSearch={(v) => { setPage(1); setAction(v.trim()); }} style={{ width: 260 }} />
+      </Space>
+      {error && <Alert type="error" title={error} />}
+      <Table<Entry>
+        rowKey="id"
+        size="small"
+        scroll={{ x: true }}
+        loading={!data && !error}
+        dataSource={data?.items ?? []}
+        pagination={{ current: page, pageSize: 50, total: data?.total ?? 0, onChange: setPage, showSizeChanger: false }}
+        columns={[
+          { title: t('audit.at'), dataIndex: 'at', render: (v: string) => new Date(v).toLocaleString(lang) },
+          { title: t('audit.action'), dataIndex: 'action' },
+          { title: t('audit.entity'), render: (_, e) => [e.entity, e.entityId].filter(Boolean).join(' ') },
+          { title: t('audit.region'), dataIndex: 'regionCode' },
+          { title: 'IP', dataIndex: 'ip' },
+        ]}
+      />
+    </div>
+  );
+}
