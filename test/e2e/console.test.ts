@@ -146,6 +146,37 @@ describe('the station console', () => {
     await drawer.waitFor({ state: 'hidden' });
   });
 
+  it('runs a job fair: create, announce, put a post on screen, check people in at the desk, and see the outcome', async () => {
+    await nav('招聘会');
+    await page.getByLabel('名称').fill('南沙镇春风行动招聘会');
+    // Today (the clock stands at noon in Beijing), so the desk is open.
+    await page.getByLabel('开始').fill('2026-06-01T12:30');
+    await page.getByLabel('结束').fill('2026-06-01T16:00');
+    await page.getByLabel('地点').fill('南沙镇政府广场');
+    await page.getByLabel('参会岗位').click();
+    await page.locator('.ant-select-item-option', { hasText: '南沙集市搬运' }).click();
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: '保存为草稿' }).click();
+    const drawer = page.getByRole('dialog');
+    await drawer.getByText('1. 南沙集市搬运').waitFor();
+    await drawer.getByRole('button', { name: '发布通知' }).click();
+    await drawer.getByText('已发布').first().waitFor();
+    await drawer.getByRole('button', { name: '开始' }).click();
+    await drawer.getByRole('button', { name: '上屏展示' }).click();
+    await drawer.getByRole('button', { name: '正在展示' }).waitFor();
+    await drawer.getByPlaceholder('姓名或身份证后四位').fill('近邻二');
+    await drawer.getByPlaceholder('姓名或身份证后四位').press('Enter');
+    await drawer.locator('.ant-list-item').filter({ hasText: '近邻二' }).getByRole('button', { name: '签到' }).click();
+    await drawer.locator('.ant-list-item').filter({ hasText: '近邻二' }).getByRole('button', { name: '已签到' }).waitFor();
+    await shot('fair-live');
+    await drawer.getByRole('button', { name: '结束' }).click();
+    await drawer.getByText('成效').waitFor();
+    await drawer.locator('.ant-statistic').filter({ hasText: '到场' }).getByText('1', { exact: true }).waitFor();
+    await shot('fair-outcome');
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
+  });
+
   it('cannot see another county’s people', async () => {
     await nav('人员登记');
     await page.getByPlaceholder('姓名、身份证号或手机号').fill('县B的人');

@@ -8,6 +8,7 @@ import { translate, type Lang } from './i18n';
 import { Audit } from './pages/Audit';
 import { Broadcasts } from './pages/Broadcasts';
 import { Dashboard } from './pages/Dashboard';
+import { Fairs } from './pages/Fairs';
 import { Import } from './pages/Import';
 import { Login } from './pages/Login';
 import { Monitoring } from './pages/Monitoring';
@@ -66,6 +67,7 @@ function Shell({ me, setLang, onSignOut }: { me: Me; setLang: (l: Lang) => void;
     { key: '/import', label: t('nav.import') },
     { key: '/vacancies', label: t('nav.vacancies') },
     { key: '/broadcasts', label: t('nav.broadcasts') },
+    { key: '/fairs', label: t('nav.fairs') },
     { key: '/rain-dew', label: t('nav.rain_dew') },
     { key: '/monitoring', label: t('nav.monitoring') },
     ...(me.role !== 'station' ? [{ key: '/audit', label: t('nav.audit') }] : []),
@@ -109,6 +111,7 @@ function Shell({ me, setLang, onSignOut }: { me: Me; setLang: (l: Lang) => void;
             <Route path="/import" element={<Import />} />
             <Route path="/vacancies" element={<Vacancies />} />
             <Route path="/broadcasts" element={<Broadcasts />} />
+            <Route path="/fairs" element={<Fairs />} />
             <Route path="/rain-dew" element={<RainDew />} />
             <Route path="/monitoring" element={<Monitoring />} />
             <Route path="/audit" element={<Audit />} />

@@ -38,7 +38,9 @@ export async function need<T>(call: Promise<{ data?: T; error?: unknown; respons
   }
   if (error !== undefined || data === undefined) {
     const e = (error as { error?: { message?: string; details?: Array<{ path?: string; message: string }> } } | undefined)?.error;
-    throw new ApiError(e?.message ?? response.statusText, response.status, e?.details ?? []);
+    // The reasons go with the message, so a person reads what to change, not only that it failed.
+    const reasons = (e?.details ?? []).map((d) => d.message).filter((m) => m && m !== e?.message);
+    throw new ApiError([e?.message ?? response.statusText, ...new Set(reasons)].join('：'), response.status, e?.details ?? []);
   }
   return data;
 }
@@ -50,4 +52,14 @@ export function authFetch(path: string, lang: Lang, init: RequestInit = {}): Pro
   if (token) headers.set('Authorization', `Bearer ${token}`);
   headers.set('Accept-Language', lang);
   return fetch(path, { ...init, headers });
+}
+
+/** A time typed in a datetime-local field, read as Beijing time (the stations' time, whatever the browser says). */
+export function beijing(local: string): string {
+  return new Date(`${local.length === 16 ? `${local}:00` : local}+08:00`).toISOString();
+}
+
+/** An instant as people in China read it. */
+export function beijingText(iso: string): string {
+  return new Date(iso).toLocaleString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' });
 }

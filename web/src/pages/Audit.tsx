@@ -1,6 +1,6 @@
 import { Alert, Input, Space, Table, Typography } from 'antd';
 import { useEffect, useState } from 'react';
-import { client, need } from '../api';
+import { beijingText, client, need } from '../api';
 import { Session } from '../session';
 
 interface Entry {
@@ -41,7 +41,7 @@ export function Audit() {
         dataSource={data?.items ?? []}
         pagination={{ current: page, pageSize: 50, total: data?.total ?? 0, onChange: setPage, showSizeChanger: false }}
         columns={[
-          { title: t('audit.at'), dataIndex: 'at', render: (v: string) => new Date(v).toLocaleString(lang) },
+          { title: t('audit.at'), dataIndex: 'at', render: (v: string) => beijingText(v) },
           { title: t('audit.action'), dataIndex: 'action' },
           { title: t('audit.entity'), render: (_, e) => [e.entity, e.entityId].filter(Boolean).join(' ') },
           { title: t('audit.region'), dataIndex: 'regionCode' },

@@ -1,6 +1,6 @@
 import { Alert, Button, Card, Form, Input, InputNumber, Select, Space, Statistic, Table, Typography } from 'antd';
 import { useEffect, useState } from 'react';
-import { client, need } from '../api';
+import { beijing, client, need } from '../api';
 import { Session } from '../session';
 
 interface Gig {
@@ -72,8 +72,7 @@ export function Broadcasts() {
   const send = async (v: { message: string; sendAt?: string }) => {
     setError(null);
     try {
-      // A time typed in the browser is the person's local time (Beijing for the stations).
-      const sendAt = v.sendAt ? new Date(v.sendAt).toISOString() : undefined;
+      const sendAt = v.sendAt ? beijing(v.sendAt) : undefined;
       await need(client(lang).POST('/api/v1/broadcasts', { body: { audience: audience(), message: { 'zh-CN': v.message }, ...(sendAt ? { sendAt } : {}) } } as never));
       form.setFieldsValue({ message: '', sendAt: '' });
       const r = await need(client(lang).GET('/api/v1/broadcasts', { params: { query: { pageSize: 20 } } } as never));
