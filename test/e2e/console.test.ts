@@ -177,6 +177,24 @@ describe('the station console', () => {
     await drawer.waitFor({ state: 'hidden' });
   });
 
+  it('corrects a person’s record with the reason beside a wrong field, and exports the form', async () => {
+    await nav('人员登记');
+    await page.getByRole('link', { name: '近邻一' }).click();
+    await page.getByLabel('新手机号（不改则留空）').fill('12345');
+    await page.getByRole('button', { name: '保存' }).click();
+    const phoneItem = page.locator('.ant-form-item').filter({ hasText: '新手机号' });
+    await phoneItem.locator('.ant-form-item-explain-error').waitFor();
+    expect(await phoneItem.locator('.ant-form-item-explain-error').textContent()).toBe('联系电话格式不正确（手机 11 位，或区号-座机号）');
+    await page.getByLabel('新手机号（不改则留空）').fill('');
+    await page.getByLabel('最低月薪（元）').fill('3000');
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.getByText('已保存').waitFor();
+    await shot('worker-edit');
+    await nav('人员登记');
+    const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出信息表' }).click()]);
+    expect(file.suggestedFilename()).toBe('农村贫困劳动力就业信息表.xlsx');
+  });
+
   it('cannot see another county’s people', async () => {
     await nav('人员登记');
     await page.getByPlaceholder('姓名、身份证号或手机号').fill('县B的人');

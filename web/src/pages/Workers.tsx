@@ -1,7 +1,7 @@
-import { Alert, Button, Descriptions, Input, Select, Space, Table, Typography } from 'antd';
+import { Alert, Button, Card, Descriptions, Form, Input, InputNumber, Select, Space, Table, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { client, need } from '../api';
+import { ApiError, authFetch, client, need } from '../api';
 import { Session } from '../session';
 
 interface WorkerRow {
@@ -31,12 +31,24 @@ export function Workers() {
       .catch((e: Error) => setError(e.message));
   }, [lang, q, employed, page]);
   useEffect(load, [load]);
+  // The form as the offices use it, masked (an unmasked export needs a second administrator's approval).
+  const exportXlsx = async () => {
+    const res = await authFetch(`/api/v1/exports/workers${employed ? `?employed=${employed}` : ''}`, lang);
+    if (!res.ok) return setError(((await res.json().catch(() => ({}))) as { error?: { message?: string } }).error?.message ?? res.statusText);
+    const url = URL.createObjectURL(await res.blob());
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = '农村贫困劳动力就业信息表.xlsx';
+    a.click();
+    URL.revokeObjectURL(url);
+  };
   return (
     <div>
       <Typography.Title level={3}>{t('workers.title')}</Typography.Title>
       <Space wrap style={{ marginBottom: 12 }}>
         <Input.Search aria-label={t('workers.search')} placeholder={t('workers.search')} allowClear onSearch={(v) => { setPage(1); setQ(v.trim()); }} style={{ width: 260 }} />
         <Select aria-label={t('workers.employed')} allowClear placeholder={t('workers.employed')} style={{ width: 140 }} value={employed} onChange={(v) => { setPage(1); setEmployed(v); }} options={[{ value: 'true', label: t('workers.yes') }, { value: 'false', label: t('workers.no') }]} />
+        <Button onClick={exportXlsx}>{t('workers.export')}</Button>
       </Space>
       {error && <Alert type="error" title={error} />}
       <Table<WorkerRow>
@@ -92,6 +104,68 @@ export function WorkerPage() {
         <Button disabled={purpose.trim().length < 2} onClick={() => load(purpose.trim())}>{t('workers.reveal')}</Button>
       </Space>
       {error && <Alert type="error" title={error} style={{ marginTop: 12 }} />}
+      <EditWorker worker={w} onSaved={(next) => setW(next)} />
     </div>
+  );
+}
+
+const CAPACITIES = ['full', 'partial', 'weak', 'none'];
+
+/** Corrections to a person's record: each field's reason shown beside it; a record changed meanwhile is read again. */
+function EditWorker({ worker, onSaved }: { worker: Record<string, unknown>; onSaved: (w: Record<string, unknown>) => void }) {
+  const { lang, t } = Session.use();
+  const [form] = Form.useForm();
+  const [message, setMessage] = useState<{ type: 'success' | 'error'; text: string } | null>(null);
+  useEffect(() => {
+    form.setFieldsValue({ education: worker.education ?? '', laborCapacity: worker.laborCapacity, skills: worker.skills ?? [], payFloorYuan: typeof worker.payFloorFen === 'number' ? worker.payFloorFen / 100 : null, phone: '' });
+  }, [worker, form]);
+  const save = async (v: { education: string; laborCapacity: string; skills: string[]; payFloorYuan: number | null; phone: string }) => {
+    setMessage(null);
+    try {
+      const body = {
+        version: worker.version,
+        education: v.education || null,
+        laborCapacity: v.laborCapacity,
+        skills: v.skills,
+        payFloorFen: v.payFloorYuan === null || v.payFloorYuan === undefined ? null : Math.round(v.payFloorYuan * 100),
+        ...(v.phone ? { phone: v.phone } : {}),
+      };
+      const next = await need(client(lang).PATCH('/api/v1/workers/{id}', { params: { path: { id: String(worker.id) } }, body } as never));
+      onSaved(next as Record<string, unknown>);
+      setMessage({ type: 'success', text: t('workers.saved') });
+    } catch (e) {
+      const err = e as ApiError;
+      form.setFields(err.details.filter((d) => d.path?.startsWith('body.')).map((d) => ({ name: d.path!.slice(5).split('.')[0] === 'payFloorFen' ? 'payFloorYuan' : d.path!.slice(5).split('.')[0]!, errors: [d.message] })));
+      setMessage({ type: 'error', text: err.status === 409 ? t('workers.stale') : err.message });
+      if (err.status === 409) {
+        const fresh = await need(client(lang).GET('/api/v1/workers/{id}', { params: { path: { id: String(worker.id) } } } as never)).catch(() => null);
+        if (fresh) onSaved(fresh as Record<string, unknown>);
+      }
+    }
+  };
+  return (
+    <Card size="small" title={t('workers.edit')} style={{ marginTop: 16, maxWidth: 720 }}>
+      <Form form={form} layout="vertical" onFinish={save}>
+        <Space wrap align="start">
+          <Form.Item name="phone" label={t('workers.new_phone')}>
+            <Input inputMode="tel" maxLength={20} style={{ width: 200 }} />
+          </Form.Item>
+          <Form.Item name="education" label={t('workers.education')}>
+            <Input maxLength={20} style={{ width: 160 }} />
+          </Form.Item>
+          <Form.Item name="laborCapacity" label={t('workers.capacity')}>
+            <Select style={{ width: 160 }} options={CAPACITIES.map((c) => ({ value: c, label: t(`workers.capacities.${c}`) }))} />
+          </Form.Item>
+          <Form.Item name="payFloorYuan" label={t('workers.pay_floor')}>
+            <InputNumber min={0} max={100000} />
+          </Form.Item>
+        </Space>
+        <Form.Item name="skills" label={t('workers.skills')}>
+          <Select mode="tags" tokenSeparators={[',', '，', ' ']} />
+        </Form.Item>
+        <Button type="primary" htmlType="submit">{t('workers.save')}</Button>
+      </Form>
+      {message && <Alert type={message.type} title={message.text} style={{ marginTop: 12 }} />}
+    </Card>
   );
 }
