@@ -67,8 +67,10 @@ describe('the station console', () => {
   });
 
   const shot = (name: string) => page.screenshot({ path: resolve(SHOTS, `${name}.png`), fullPage: true });
+  /** Opens a page from the menu and waits for its heading, so nothing is typed into the page before. */
   const nav = async (label: string) => {
     await page.getByRole('menuitem', { name: label }).click();
+    await page.getByRole('heading', { level: 3, name: label }).waitFor();
   };
 
   it('signs a station clerk in and shows the region', async () => {
@@ -106,9 +108,19 @@ describe('the station console', () => {
 
   it('posts a gig, and sends a message to the people living near it, whose counts move', async () => {
     await nav('岗位与零工');
+    // A new employer: a wrong credit code is refused beside its field; once right, the station verifies it.
+    await page.getByLabel('单位名称').fill('南沙镇搬家服务部');
+    await page.getByLabel('统一社会信用代码').fill('91530000MA6K00000X');
+    await page.getByRole('button', { name: '登记' }).click();
+    await page.locator('.ant-form-item').filter({ hasText: '统一社会信用代码' }).locator('.ant-form-item-explain-error').waitFor();
+    await page.getByLabel('统一社会信用代码').fill('');
+    await page.getByRole('button', { name: '登记' }).click();
+    const firm = page.getByRole('row').filter({ hasText: '南沙镇搬家服务部' });
+    await firm.getByRole('button', { name: '核验' }).click();
+    await firm.getByText('已核验').waitFor();
     await page.getByLabel('用工单位').click();
     await page.locator('.ant-select-item-option', { hasText: '南沙镇集市管理处' }).click();
-    await page.getByLabel('名称').fill('南沙集市搬运');
+    await page.getByLabel('名称', { exact: true }).fill('南沙集市搬运');
     await page.getByLabel('日期').fill('2099-06-01');
     await page.getByLabel('日薪（元）').fill('150');
     await page.getByRole('button', { name: '发布' }).click();
