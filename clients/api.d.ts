@@ -5049,6 +5049,9 @@ export interface paths {
                             /** @enum {number} */
                             result: 0;
                             errmsg: string;
+                            /** @enum {number} */
+                            code: 0;
+                            msg: string;
                             optedOut: number;
                         };
                     };

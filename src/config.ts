@@ -121,12 +121,12 @@ const envSchema = z.object({
   WECHAT_APP_SECRET: z.string().min(16).optional(),
   WECHAT_TEMPLATE_ID: z.string().min(8).max(100).optional(),
   /** SMS for people without WeChat and as the last fallback (Tencent Cloud SMS). */
-  SMS_PROVIDER: z.enum(['tencent'], { error: 'expected tencent' }).optional(),
+  SMS_PROVIDER: z.enum(['tencent', 'aliyun'], { error: 'expected tencent or aliyun' }).optional(),
   SMS_SECRET_ID: z.string().min(8).max(128).optional(),
   SMS_SECRET_KEY: z.string().min(8).max(128).optional(),
   SMS_SDK_APP_ID: z.string().regex(/^\d{6,20}$/, 'expected the SMS application id (SdkAppId), digits such as 1400000000').optional(),
   SMS_SIGN_NAME: z.string().min(2).max(30).optional(),
-  SMS_TEMPLATE_ID: z.string().regex(/^\d{1,20}$/, 'expected an approved template id, digits').optional(),
+  SMS_TEMPLATE_ID: z.string().regex(/^(\d{1,20}|SMS_\d{1,20})$/, 'expected an approved template: digits (Tencent Cloud) or SMS_ and digits (Alibaba Cloud)').optional(),
   SMS_API_BASE: url(['https:', 'http:']),
   SMS_REGION: z.string().regex(/^[a-z]+-[a-z]+$/, 'expected a region such as ap-guangzhou').default('ap-guangzhou'),
   SMS_CONTACT: z.string().min(3).max(40).optional(),
@@ -196,7 +196,7 @@ export interface Config {
   /** The official account door; absent when not configured. */
   officialAccount: { apiBase: string; appId: string; appSecret: string; token: string; templateId: string | undefined; templateField: string } | undefined;
   sms:
-    | { provider: 'tencent'; apiBase: string; region: string; secretId: string; secretKey: string; sdkAppId: string; signName: string; templateId: string; contact: string; paramMax: number; sendsPerSecond: number; callbackToken: string | undefined }
+    | { provider: 'tencent' | 'aliyun'; apiBase: string; region: string; secretId: string; secretKey: string; sdkAppId: string; signName: string; templateId: string; contact: string; paramMax: number; sendsPerSecond: number; callbackToken: string | undefined }
     | undefined;
 }
 
@@ -271,14 +271,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ? { apiBase: e.OA_API_BASE ?? 'https://api.weixin.qq.com', appId: e.OA_APP_ID, appSecret: e.OA_APP_SECRET, token: e.OA_TOKEN, templateId: e.OA_TEMPLATE_ID, templateField: e.OA_TEMPLATE_FIELD }
         : undefined,
     sms:
-      e.SMS_PROVIDER && e.SMS_SECRET_ID && e.SMS_SECRET_KEY && e.SMS_SDK_APP_ID && e.SMS_SIGN_NAME && e.SMS_TEMPLATE_ID
+      e.SMS_PROVIDER && e.SMS_SECRET_ID && e.SMS_SECRET_KEY && (e.SMS_SDK_APP_ID || e.SMS_PROVIDER === 'aliyun') && e.SMS_SIGN_NAME && e.SMS_TEMPLATE_ID
         ? {
             provider: e.SMS_PROVIDER,
-            apiBase: e.SMS_API_BASE ?? 'https://sms.tencentcloudapi.com',
+            apiBase: e.SMS_API_BASE ?? (e.SMS_PROVIDER === 'aliyun' ? 'https://dysmsapi.aliyuncs.com' : 'https://sms.tencentcloudapi.com'),
             region: e.SMS_REGION,
             secretId: e.SMS_SECRET_ID,
             secretKey: e.SMS_SECRET_KEY,
-            sdkAppId: e.SMS_SDK_APP_ID,
+            sdkAppId: e.SMS_SDK_APP_ID ?? '',
             signName: e.SMS_SIGN_NAME,
             templateId: e.SMS_TEMPLATE_ID,
             contact: e.SMS_CONTACT ?? e.PUBLIC_URL ?? '',

@@ -67,7 +67,7 @@ export function outreachRoutes(api: Api, ctx: AppContext): void {
     method: 'post', path: '/sms/inbound', summary: 'Replies to our text messages, as the SMS provider posts them (回T退订 stops texts to that number); the token set in SMS_CALLBACK_TOKEN', tags, auth: 'public',
     query: z.object({ token: z.string().max(200) }).strict(),
     status: 200,
-    response: z.object({ result: z.literal(0), errmsg: z.string(), optedOut: z.number().int() }),
+    response: z.object({ result: z.literal(0), errmsg: z.string(), code: z.literal(0), msg: z.string(), optedOut: z.number().int() }),
     handler: async ({ query, koa }) => {
       const expected = ctx.config.sms?.callbackToken;
       if (!expected || !sameSecret(query.token, expected)) throw new NotFound('callback');

@@ -1,4 +1,6 @@
 import { eq } from 'drizzle-orm';
+import Dysmsapi, { SendSmsRequest } from '@alicloud/dysmsapi20170525';
+import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { sms } from 'tencentcloud-sdk-nodejs-sms';
 import { z } from 'zod';
 import type { AppContext } from '../context';
@@ -23,20 +25,54 @@ export function gist(text: string, max: number): string {
   return chars.length <= max ? flat : `${chars.slice(0, max - 1).join('')}…`;
 }
 
-function client(ctx: Pick<AppContext, 'config'>) {
-  const c = ctx.config.sms!;
+type Sms = NonNullable<AppContext['config']['sms']>;
+/** What a provider answers for one text: sent, refused for good (with its code), or it throws to be retried. */
+type Outcome = { ok: true } | { ok: false; code: string };
+
+/** Alibaba Cloud's answers that will not change on a retry. */
+const ALIYUN_PERMANENT = /^isv\.(MOBILE_NUMBER_ILLEGAL|MOBILE_COUNT_OVER_LIMIT|BLACK_KEY_CONTROL_LIMIT|BUSINESS_LIMIT_CONTROL|DAY_LIMIT_CONTROL|SMS_TEMPLATE_ILLEGAL|SMS_SIGNATURE_ILLEGAL|TEMPLATE_MISSING_PARAMETERS|INVALID_PARAMETERS|PARAM_LENGTH_LIMIT|DENY_IP_RANGE|SMS_CONTENT_ILLEGAL|SMS_SIGN_ILLEGAL)/;
+
+/** Tencent Cloud SMS (SendSms, 2021-01-11) through its SDK: the template's parameters in order. */
+async function sendTencent(c: Sms, phone: string, params: [string, string], deliveryId: string): Promise<Outcome> {
   const base = new URL(c.apiBase);
-  return new sms.v20210111.Client({
-    credential: { secretId: c.secretId, secretKey: c.secretKey },
-    region: c.region,
-    profile: { httpProfile: { endpoint: base.host, protocol: `${base.protocol}//`, reqTimeout: 10 } },
-  });
+  const client = new sms.v20210111.Client({ credential: { secretId: c.secretId, secretKey: c.secretKey }, region: c.region, profile: { httpProfile: { endpoint: base.host, protocol: `${base.protocol}//`, reqTimeout: 10 } } });
+  let answer;
+  try {
+    answer = await client.SendSms({ PhoneNumberSet: [`+86${phone}`], SmsSdkAppId: c.sdkAppId, SignName: c.signName, TemplateId: c.templateId, TemplateParamSet: params, SessionContext: deliveryId });
+  } catch (err) {
+    const code = (err as { code?: string }).code ?? '';
+    if (PERMANENT.test(code)) return { ok: false, code };
+    throw new SmsTransient(`sms request failed: ${code || (err as Error).message}`.slice(0, 200));
+  }
+  const code = answer.SendStatusSet?.[0]?.Code ?? 'no_status';
+  if (code === 'Ok') return { ok: true };
+  if (PERMANENT.test(code)) return { ok: false, code };
+  throw new SmsTransient(`sms not accepted: ${code}`);
+}
+
+/** Alibaba Cloud SMS (SendSms, 2017-05-25) through its SDK: the template's variables ${gist} and ${contact}. */
+async function sendAliyun(c: Sms, phone: string, params: [string, string], deliveryId: string): Promise<Outcome> {
+  const base = new URL(c.apiBase);
+  const client = new Dysmsapi(new $OpenApiUtil.Config({ accessKeyId: c.secretId, accessKeySecret: c.secretKey, endpoint: base.host, protocol: base.protocol.replace(':', ''), readTimeout: 10_000, connectTimeout: 5_000 }));
+  let answer;
+  try {
+    answer = await client.sendSms(new SendSmsRequest({ phoneNumbers: phone, signName: c.signName, templateCode: c.templateId, templateParam: JSON.stringify({ gist: params[0], contact: params[1] }), outId: deliveryId }));
+  } catch (err) {
+    const code = (err as { code?: string }).code ?? '';
+    if (ALIYUN_PERMANENT.test(code)) return { ok: false, code };
+    throw new SmsTransient(`sms request failed: ${code || (err as Error).message}`.slice(0, 200));
+  }
+  const code = answer.body?.code ?? 'no_status';
+  if (code === 'OK') return { ok: true };
+  if (ALIYUN_PERMANENT.test(code)) return { ok: false, code };
+  throw new SmsTransient(`sms not accepted: ${code}`);
 }
 
 /**
- * SMS (短信) through Tencent Cloud's SMS API with the approved template: the message's gist and where to
- * ask. For people without WeChat, and the last fallback. Someone who replied 回T退订 gets none; a number
- * the provider refuses is a permanent failure, a provider or network hiccup a retry.
+ * SMS (短信) through the provider chosen by SMS_PROVIDER (Tencent Cloud or Alibaba Cloud, each through its
+ * own SDK) with the approved template: the message's gist and where to ask. For people without WeChat,
+ * and the last fallback. Someone who replied 回T退订 gets none; a number the provider refuses is a
+ * permanent failure, a provider or network hiccup a retry.
  */
 export function smsChannel(ctx: Pick<AppContext, 'db' | 'pii' | 'config'>): Channel {
   return {
@@ -48,37 +84,25 @@ export function smsChannel(ctx: Pick<AppContext, 'db' | 'pii' | 'config'>): Chan
       if (w.optOut) return { ok: false, permanent: true, reason: 'sms_opt_out' };
       const phone = ctx.pii.decrypt(w.phoneEnc);
       if (!/^1[3-9]\d{9}$/.test(phone)) return { ok: false, permanent: true, reason: 'not_mobile' };
-      let answer;
-      try {
-        answer = await client(ctx).SendSms({
-          PhoneNumberSet: [`+86${phone}`],
-          SmsSdkAppId: c.sdkAppId,
-          SignName: c.signName,
-          TemplateId: c.templateId,
-          TemplateParamSet: [gist(msg.text, c.paramMax), c.contact],
-          SessionContext: msg.deliveryId,
-        });
-      } catch (err) {
-        const code = (err as { code?: string }).code ?? '';
-        if (PERMANENT.test(code)) return { ok: false, permanent: true, reason: `sms_${code}`.slice(0, 80) };
-        throw new SmsTransient(`sms request failed: ${code || (err as Error).message}`.slice(0, 200));
-      }
-      const status = answer.SendStatusSet?.[0];
-      if (status?.Code === 'Ok') return { ok: true };
-      const code = status?.Code ?? 'no_status';
-      if (PERMANENT.test(code)) return { ok: false, permanent: true, reason: `sms_${code}`.slice(0, 80) };
-      throw new SmsTransient(`sms not accepted: ${code}`);
+      const params: [string, string] = [gist(msg.text, c.paramMax), c.contact];
+      const outcome = await (c.provider === 'aliyun' ? sendAliyun : sendTencent)(c, phone, params, msg.deliveryId);
+      return outcome.ok ? { ok: true } : { ok: false, permanent: true, reason: `sms_${outcome.code}`.slice(0, 80) };
     },
   };
 }
 
 /** One reply as Tencent Cloud posts it to the reply callback (短信回复回调). */
-const Reply = z.object({ mobile: z.string().max(20), nationcode: z.string().max(6).optional(), text: z.string().max(500), sign: z.string().max(50).optional(), time: z.number().optional(), extend: z.string().max(50).optional() }).passthrough();
+const TencentReply = z.object({ mobile: z.string().max(20), nationcode: z.string().max(6).optional(), text: z.string().max(500), sign: z.string().max(50).optional(), time: z.number().optional(), extend: z.string().max(50).optional() }).passthrough();
+/** One reply as Alibaba Cloud pushes it (上行短信 SmsUp). */
+const AliyunReply = z.object({ phone_number: z.string().max(20), content: z.string().max(500), send_time: z.string().max(40).optional(), sign_name: z.string().max(50).optional(), dest_code: z.string().max(40).optional(), sequence_id: z.union([z.number(), z.string()]).optional() }).passthrough();
+const Reply = z.union([TencentReply, AliyunReply]);
 export const InboundBody = z.union([Reply, z.array(Reply).max(1000)]);
 
-/** 回T退订: a reply T, TD, N or 退订 stops text messages to everyone registered under that number. */
-export async function inboundSms(ctx: Pick<AppContext, 'db' | 'pii' | 'clock' | 'logger'>, body: z.infer<typeof InboundBody>): Promise<{ result: 0; errmsg: 'OK'; optedOut: number }> {
-  const replies = Array.isArray(body) ? body : [body];
+export async function inboundSms(ctx: Pick<AppContext, 'db' | 'pii' | 'clock' | 'logger'>, body: z.infer<typeof InboundBody>): Promise<{ result: 0; errmsg: 'OK'; code: 0; msg: 'OK'; optedOut: number }> {
+  const replies = (Array.isArray(body) ? body : [body]).map((r) => {
+    const x = r as { mobile?: string; text?: string; phone_number?: string; content?: string };
+    return { mobile: x.mobile ?? x.phone_number ?? '', text: x.text ?? x.content ?? '' };
+  });
   let optedOut = 0;
   for (const r of replies) {
     if (!/^\s*(t|td|n|退订|退定|取消)\s*$/i.test(r.text)) continue;
@@ -92,5 +116,6 @@ export async function inboundSms(ctx: Pick<AppContext, 'db' | 'pii' | 'clock' | 
     optedOut += ids.length;
     ctx.logger.info({ workers: ids.length }, 'sms opt-out (回T退订)');
   }
-  return { result: 0, errmsg: 'OK', optedOut };
+  // Each provider reads its own field of the answer: Tencent Cloud result/errmsg, Alibaba Cloud code/msg.
+  return { result: 0, errmsg: 'OK', code: 0, msg: 'OK', optedOut };
 }

@@ -100,9 +100,9 @@ describe('SMS', () => {
     expect((await request(app).post('/api/v1/sms/inbound?token=wrong-token-000000').send({ mobile: phone, text: 'T' })).status).toBe(404);
     expect((await request(app).post(`/api/v1/sms/inbound?token=${CALLBACK}`).send({ mobile: 12345 })).status).toBe(400);
     const other = await request(app).post(`/api/v1/sms/inbound?token=${CALLBACK}`).send({ mobile: phone, nationcode: '86', text: '好的谢谢', time: 1780000000 });
-    expect(other.body).toEqual({ result: 0, errmsg: 'OK', optedOut: 0 });
+    expect(other.body).toEqual({ result: 0, errmsg: 'OK', code: 0, msg: 'OK', optedOut: 0 });
     const stop = await request(app).post(`/api/v1/sms/inbound?token=${CALLBACK}`).send([{ mobile: phone, nationcode: '86', text: ' T ', sign: '元阳就业', time: 1780000000 }]);
-    expect(stop.body).toEqual({ result: 0, errmsg: 'OK', optedOut: 1 });
+    expect(stop.body).toEqual({ result: 0, errmsg: 'OK', code: 0, msg: 'OK', optedOut: 1 });
     const [sub] = await h.ctx.db.select().from(subscriptions).where(eq(subscriptions.workerId, w['无微信']!.id));
     expect(sub).toMatchObject({ smsOptOut: true, channel: 'sms', unsubscribedAll: false });
 
