@@ -137,20 +137,25 @@ function filledOn(asOf: string): string {
   return `填表日期：${y}年${Number(m)}月${Number(d)}日`;
 }
 
+/** A form's first two rows: its title across the sheet; who fills it in on the left, the date on the right. */
+function heading(ws: ExcelJS.Worksheet, cols: number, title: string, unit: string, unitCols: number, asOf: string): void {
+  ws.mergeCells(1, 1, 1, cols);
+  ws.getCell(1, 1).value = title;
+  ws.getCell(1, 1).font = { size: 16, bold: true };
+  ws.getCell(1, 1).alignment = { horizontal: 'center' };
+  ws.mergeCells(2, 1, 2, unitCols);
+  ws.getCell(2, 1).value = unit;
+  ws.mergeCells(2, unitCols + 1, 2, cols);
+  ws.getCell(2, unitCols + 1).value = filledOn(asOf);
+  ws.getCell(2, unitCols + 1).alignment = { horizontal: 'right' };
+}
+
 /** 附件1 in the form's own layout: title, unit and date, the two header rows, a row per region and the total. */
 export async function progressXlsx(form: Awaited<ReturnType<typeof progressForm>>): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('附件1');
   const cols = 13;
-  ws.mergeCells(1, 1, 1, cols);
-  ws.getCell(1, 1).value = '防止返贫就业攻坚行动推进情况表';
-  ws.getCell(1, 1).font = { size: 16, bold: true };
-  ws.getCell(1, 1).alignment = { horizontal: 'center' };
-  ws.mergeCells(2, 1, 2, 7);
-  ws.getCell(2, 1).value = `单位（公章）：${form.regionName}`;
-  ws.mergeCells(2, 8, 2, cols);
-  ws.getCell(2, 8).value = filledOn(form.asOf);
-  ws.getCell(2, 8).alignment = { horizontal: 'right' };
+  heading(ws, cols, '防止返贫就业攻坚行动推进情况表', `单位（公章）：${form.regionName}`, 7, form.asOf);
   const single = ['市、县（市、区）', '劳务协作联盟个数', '特色劳务品牌个数', '乡村振兴劳务基地个数', '劳务合作社个数'];
   single.forEach((label, i) => {
     ws.mergeCells(3, i + 1, 4, i + 1);
@@ -231,16 +236,8 @@ export async function projectsXlsx(form: Awaited<ReturnType<typeof projectsForm>
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('附件2');
   const cols = 10;
-  ws.mergeCells(1, 1, 1, cols);
-  ws.getCell(1, 1).value = '脱贫人口就业帮扶项目清单';
-  ws.getCell(1, 1).font = { size: 16, bold: true };
-  ws.getCell(1, 1).alignment = { horizontal: 'center' };
-  ws.mergeCells(2, 1, 2, 5);
   // The form prints "_____市"; a known prefecture is written by its own name (…市, …州, …地区).
-  ws.getCell(2, 1).value = form.prefecture || '_________市';
-  ws.mergeCells(2, 6, 2, cols);
-  ws.getCell(2, 6).value = filledOn(form.asOf);
-  ws.getCell(2, 6).alignment = { horizontal: 'right' };
+  heading(ws, cols, '脱贫人口就业帮扶项目清单', form.prefecture || '_________市', 5, form.asOf);
   const labels: Array<[number, string]> = [[1, '县（市、区）'], [2, '序号'], [3, '项目名称'], [4, '项目简介'], [7, '项目所在地是否属于：①省乡村振兴重点帮扶县②易地搬迁安置区③黄河滩区居民迁建安置区'], [8, '项目联系人'], [9, '联系电话'], [10, '备注']];
   for (const [c, label] of labels) {
     ws.mergeCells(3, c, 4, c);

@@ -63,3 +63,16 @@ export function beijing(local: string): string {
 export function beijingText(iso: string): string {
   return new Date(iso).toLocaleString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' });
 }
+
+/** Saves a file the API answers (a report, a form), with the token a plain link could not carry; the failure's words, or null. */
+export async function downloadFile(path: string, name: string, lang: Lang): Promise<string | null> {
+  const res = await authFetch(path, lang);
+  if (!res.ok) return ((await res.json().catch(() => ({}))) as { error?: { message?: string } }).error?.message ?? res.statusText;
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  URL.revokeObjectURL(url);
+  return null;
+}

@@ -1,6 +1,6 @@
 import { Alert, Button, Card, Descriptions, Drawer, Form, Input, InputNumber, List, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
-import { authFetch, beijing, beijingText, client, need } from '../api';
+import { authFetch, beijing, beijingText, client, downloadFile, need } from '../api';
 import { Session } from '../session';
 
 interface FairRow {
@@ -147,16 +147,7 @@ function FairDrawer({ fair, onClose, act }: { fair: FairView; onClose: () => voi
       need(client(lang).GET('/api/v1/fairs/{id}/outcome', { params: { path: { id: fair.id }, query: {} } } as never)).then((o) => setOutcome(o as never)).catch(() => undefined);
     }
   }, [fair, lang]);
-  const xlsx = async () => {
-    const res = await authFetch(`/api/v1/fairs/${fair.id}/outcome?format=xlsx`, lang);
-    if (!res.ok) return;
-    const url = URL.createObjectURL(await res.blob());
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = `${fair.title}.xlsx`;
-    a.click();
-    URL.revokeObjectURL(url);
-  };
+  const xlsx = () => downloadFile(`/api/v1/fairs/${fair.id}/outcome?format=xlsx`, `${fair.title}.xlsx`, lang);
   const base = `/api/v1/fairs/{id}`;
   return (
     <Drawer open onClose={onClose} title={fair.title} width={Math.min(960, window.innerWidth)}>

@@ -1,6 +1,6 @@
 import { Alert, Button, Card, Input, InputNumber, Modal, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
-import { authFetch, client, need } from '../api';
+import { client, downloadFile, need } from '../api';
 import { Session } from '../session';
 
 interface WarningRow {
@@ -19,19 +19,6 @@ interface ReportRow {
   kind: string;
   period: string;
   createdAt: string;
-}
-
-/** Downloads a file the API answers, with the token (a plain link could not carry it). */
-async function download(path: string, name: string, lang: 'zh-CN' | 'en'): Promise<string | null> {
-  const res = await authFetch(path, lang);
-  if (!res.ok) return ((await res.json().catch(() => ({}))) as { error?: { message?: string } }).error?.message ?? res.statusText;
-  const url = URL.createObjectURL(await res.blob());
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  URL.revokeObjectURL(url);
-  return null;
 }
 
 /** 预警 and the integrity review list, each closed with what staff found; the reports and the two forms to download. */
@@ -74,7 +61,7 @@ export function Monitoring() {
     { title: t('monitoring.status'), dataIndex: 'status', render: (s: string) => t(`monitoring.statuses.${s}`) },
     { title: '', render: (_: unknown, w: WarningRow) => (w.status === 'open' ? <Button size="small" onClick={() => setClosing(w)}>{t('monitoring.take_up')}</Button> : w.note) },
   ];
-  const dl = async (path: string, name: string) => setError(await download(path, name, lang));
+  const dl = async (path: string, name: string) => setError(await downloadFile(path, name, lang));
   return (
     <div>
       <Typography.Title level={3}>{t('monitoring.title')}</Typography.Title>

@@ -1,7 +1,7 @@
 import { Alert, Button, Card, Descriptions, Form, Input, InputNumber, Select, Space, Table, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { ApiError, authFetch, client, need } from '../api';
+import { ApiError, client, downloadFile, need } from '../api';
 import { Session } from '../session';
 
 interface WorkerRow {
@@ -32,16 +32,7 @@ export function Workers() {
   }, [lang, q, employed, page]);
   useEffect(load, [load]);
   // The form as the offices use it, masked (an unmasked export needs a second administrator's approval).
-  const exportXlsx = async () => {
-    const res = await authFetch(`/api/v1/exports/workers${employed ? `?employed=${employed}` : ''}`, lang);
-    if (!res.ok) return setError(((await res.json().catch(() => ({}))) as { error?: { message?: string } }).error?.message ?? res.statusText);
-    const url = URL.createObjectURL(await res.blob());
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = '农村贫困劳动力就业信息表.xlsx';
-    a.click();
-    URL.revokeObjectURL(url);
-  };
+  const exportXlsx = async () => setError(await downloadFile(`/api/v1/exports/workers${employed ? `?employed=${employed}` : ''}`, '农村贫困劳动力就业信息表.xlsx', lang));
   return (
     <div>
       <Typography.Title level={3}>{t('workers.title')}</Typography.Title>
