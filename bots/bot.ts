@@ -20,7 +20,6 @@ export interface Bot {
   stop(): Promise<void>;
 }
 
-export { MAX_INBOUND_CHARS } from './conversation';
 
 async function toIncoming(msg: Message, accountId: string): Promise<Incoming> {
   const senderId = msg.talker().id;

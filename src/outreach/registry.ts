@@ -4,15 +4,11 @@ import { miniProgramChannel } from './mini-program';
 import { smsChannel } from './sms';
 import { officialAccountChannel } from './official-account';
 
-/** Channels this process holds besides the log channel: the bot process adds WeChat chat when it logs in. */
+/** Channels this process holds besides the log channel: the bot process adds the pool of WeChat accounts when it starts. */
 const held = new Map<string, Channel>();
 
 export function holdChannel(channel: Channel): void {
   held.set(channel.name, channel);
-}
-
-export function releaseChannel(name: Channel['name']): void {
-  held.delete(name);
 }
 
 /** The channels a delivery job in this process can send through (the mini-program when it is configured). */
