@@ -12351,6 +12351,8 @@ export interface components {
             members: number;
             capableMembers: number;
             employedMembers: number;
+            /** @description Names of the members, eldest first */
+            names: string[];
             /** @description 零就业家庭: members with labour capacity, none employed */
             zeroEmployment: boolean;
             createdAt: string;
@@ -12628,6 +12630,10 @@ export interface components {
             openedAt: string;
             resolvedAt: string | null;
             note: string | null;
+            /** @description In lists */
+            workerName?: string;
+            /** @description In lists */
+            employerName?: string | null;
         };
         TrainingSession: {
             /** @enum {string} */

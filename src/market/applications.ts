@@ -234,11 +234,13 @@ export async function getApplication(ctx: Ctx, actor: Actor, id: string) {
 
 export async function listWageCases(ctx: Ctx, actor: Actor, status: 'open' | 'resolved' | undefined) {
   const rows = await ctx.db
-    .select()
+    .select({ c: wageCases, workerName: workers.name, employerName: employers.name })
     .from(wageCases)
+    .innerJoin(workers, eq(workers.id, wageCases.workerId))
+    .leftJoin(employers, eq(employers.id, wageCases.employerId))
     .where(and(sql`${wageCases.regionCode} like ${actor.regionCode + '%'}`, status ? eq(wageCases.status, status) : undefined))
     .orderBy(asc(wageCases.openedAt));
-  return { items: rows.map(presentWageCase) };
+  return { items: rows.map((r) => ({ ...presentWageCase(r.c), workerName: r.workerName, employerName: r.employerName })) };
 }
 
 export async function resolveWageCase(ctx: Ctx, actor: Actor, id: string, note: string, meta: Meta) {

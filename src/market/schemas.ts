@@ -285,5 +285,7 @@ export const WageCaseView = z
     openedAt: z.string(),
     resolvedAt: z.string().nullable(),
     note: z.string().nullable(),
+    workerName: z.string().optional().meta({ description: 'In lists' }),
+    employerName: z.string().nullable().optional().meta({ description: 'In lists' }),
   })
   .meta({ id: 'WageCase' });

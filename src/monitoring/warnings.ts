@@ -207,12 +207,13 @@ export async function zeroEmploymentList(ctx: Pick<AppContext, 'db' | 'clock'>, 
   const region = q.regionCode ?? actor.regionCode;
   if (!inScope(actor, region)) throw new NotFound('region', region);
   const today = shanghaiDate(ctx.clock.now());
-  const rows = rowsOf<{ id: string; region_code: string; since: string; members: number; able: number; warning_id: string | null }>(
+  const rows = rowsOf<{ id: string; region_code: string; since: string; members: number; able: number; names: string[]; warning_id: string | null }>(
     await ctx.db.execute(sql`
       select h.id, h.region_code,
         coalesce((select max(e.end_date) from employment_records e join workers m on m.id = e.worker_id where m.household_id = h.id), (h.created_at at time zone 'Asia/Shanghai')::date)::text as since,
         (select count(*) from workers m where m.household_id = h.id and m.status = 'active')::int as members,
         (select count(*) from workers m where m.household_id = h.id and m.status = 'active' and m.labor_capacity <> 'none')::int as able,
+        (select coalesce(array_agg(m.name order by m.birth_date, m.id), '{}') from workers m where m.household_id = h.id and m.status = 'active') as names,
         (select x.id from warnings x where x.household_id = h.id and x.kind = 'zero_employment_household' and x.status <> 'closed' limit 1) as warning_id
       from households h
       where h.region_code like ${`${region}%`}
@@ -222,7 +223,7 @@ export async function zeroEmploymentList(ctx: Pick<AppContext, 'db' | 'clock'>, 
       limit 500`),
   );
   return {
-    items: rows.map((r) => ({ householdId: r.id, regionCode: r.region_code, since: r.since, days: Math.max(0, Math.round((Date.parse(today) - Date.parse(r.since)) / 86400_000)), members: r.members, ableToWork: r.able, warningId: r.warning_id })),
+    items: rows.map((r) => ({ householdId: r.id, regionCode: r.region_code, since: r.since, days: Math.max(0, Math.round((Date.parse(today) - Date.parse(r.since)) / 86400_000)), members: r.members, ableToWork: r.able, names: r.names, warningId: r.warning_id })),
   };
 }
 

@@ -3,7 +3,7 @@ import { assertInScope, inScope, type Actor } from '../access/actor';
 import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
-import { accounts, applications, deliveries, employmentRecords, enrolments, rainDewActions, rainDewEvents, rainDewFiles, rainDewPlans, rainDewSubsidies, trainingRecords, vacancies, workers } from '../db/schema';
+import { accounts, applications, deliveries, employmentRecords, enrolments, rainDewActions, rainDewEvents, rainDewFiles, rainDewPlans, rainDewSubsidies, trainingRecords, trainingSessions, vacancies, workers } from '../db/schema';
 import type { TFunction } from 'i18next';
 import { matchesFor } from '../market/matching';
 import { majorFits } from './majors';
@@ -113,7 +113,11 @@ export async function getFile(ctx: Pick<AppContext, 'db' | 'clock'>, actor: Acto
     ctx.db.select().from(rainDewSubsidies).where(eq(rainDewSubsidies.workerId, workerId)).orderBy(asc(rainDewSubsidies.paidOn)),
     ctx.db.select().from(employmentRecords).where(eq(employmentRecords.workerId, workerId)).orderBy(asc(employmentRecords.startDate)),
     ctx.db.select().from(trainingRecords).where(eq(trainingRecords.workerId, workerId)),
-    ctx.db.select().from(enrolments).where(eq(enrolments.workerId, workerId)),
+    ctx.db
+      .select({ title: trainingSessions.title, startDate: trainingSessions.startDate, status: enrolments.status })
+      .from(enrolments)
+      .innerJoin(trainingSessions, eq(trainingSessions.id, enrolments.sessionId))
+      .where(eq(enrolments.workerId, workerId)),
     ctx.db
       .select({ id: applications.id, title: vacancies.title, status: applications.status, createdAt: applications.createdAt })
       .from(applications)
@@ -129,7 +133,11 @@ export async function getFile(ctx: Pick<AppContext, 'db' | 'clock'>, actor: Acto
   ]);
   const iso = (d: Date | null) => d?.toISOString() ?? null;
   const today = shanghaiDate(ctx.clock.now());
+  // The staff named on the file (case worker, action owners, who recorded what), by name for the page.
+  const staffIds = [...new Set([f.caseWorkerId, ...actions.map((a) => a.ownerId), ...events.map((e) => e.by)].filter((v): v is string => typeof v === 'string'))];
+  const staff = staffIds.length ? await ctx.db.select({ id: accounts.id, name: accounts.displayName }).from(accounts).where(inArray(accounts.id, staffIds)) : [];
   return {
+    staff: Object.fromEntries(staff.map((s) => [s.id, s.name])),
     person: { id: w!.id, name: w!.name, idNumber: w!.idNumberMasked, phone: w!.phoneMasked, regionCode: w!.regionCode, employed: w!.employed },
     file: { ...f, lastContactAt: iso(f.lastContactAt), createdAt: f.createdAt.toISOString(), updatedAt: f.updatedAt.toISOString() },
     timeline: events.map((e) => ({ kind: e.kind, channel: e.channel, outcome: e.outcome, fromStatus: e.fromStatus, toStatus: e.toStatus, by: e.by, at: e.at.toISOString() })),
@@ -139,7 +147,8 @@ export async function getFile(ctx: Pick<AppContext, 'db' | 'clock'>, actor: Acto
       actions: actions.map((a) => ({ id: a.id, kind: a.kind, description: a.description, ownerId: a.ownerId, dueOn: a.dueOn, status: a.status, outcome: a.outcome, overdue: a.status === 'open' && a.dueOn < today })),
     },
     employment: jobs.map((j) => ({ employerName: j.employerName, placeRegionCode: j.placeRegionCode, startDate: j.startDate, endDate: j.endDate, monthlyIncomeFen: j.monthlyIncomeFen })),
-    trainings: [...trainings.map((t) => ({ title: t.title, startDate: String(t.startDate) })), ...enrolled.map((e) => ({ title: `enrolment ${e.sessionId}`, startDate: e.createdAt.toISOString().slice(0, 10) }))],
+    // Trainings taken (from the register) and sessions enrolled in through the market.
+    trainings: [...trainings.map((t) => ({ title: t.title, startDate: String(t.startDate), status: 'taken' })), ...enrolled.map((e) => ({ title: e.title, startDate: String(e.startDate), status: e.status }))],
     applications: apps.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() })),
     messages: sent.map((d) => ({ ...d, sentAt: iso(d.sentAt), createdAt: d.createdAt.toISOString() })),
   };

@@ -190,6 +190,7 @@ export const HouseholdView = z
     members: z.number().int(),
     capableMembers: z.number().int(),
     employedMembers: z.number().int(),
+    names: z.array(z.string()).meta({ description: 'Names of the members, eldest first' }),
     zeroEmployment: z.boolean().meta({ description: '零就业家庭: members with labour capacity, none employed' }),
     createdAt: z.string(),
   })

@@ -341,6 +341,7 @@ function presentHousehold(r: HouseholdRow) {
     members: r.members,
     capableMembers: r.capableMembers,
     employedMembers: r.employedMembers,
+    names: r.names,
     zeroEmployment: r.capableMembers > 0 && r.employedMembers === 0,
     createdAt: r.household.createdAt.toISOString(),
   };

@@ -160,6 +160,9 @@ describe('the digital odd-job market (数字零工市场, seed 002)', () => {
     cases = (await station.get('/api/v1/wage-cases?status=open')).body.items;
     expect(cases.map((c: { applicationId: string; reason: string }) => [c.applicationId, c.reason]).sort()).toEqual([[a1.id, 'worker_report'], [a2.id, 'overdue']].sort());
     expect(cases).toHaveLength(2);
+    // The list names the person and the employer, for the staff who follow it up.
+    expect(cases.map((c: { workerName: string }) => c.workerName).sort()).toEqual([w1.name, w2.name].sort());
+    expect(cases.every((c: { employerName: string | null }) => typeof c.employerName === 'string' && c.employerName.length > 0)).toBe(true);
     const resolved = await station.post(`/api/v1/wage-cases/${cases[0].id}/resolve`, { note: '已协调用人单位补发' });
     expect(resolved.body.status).toBe('resolved');
   });

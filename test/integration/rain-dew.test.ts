@@ -58,6 +58,13 @@ describe('Rain Dew files', () => {
     ]);
     expect(file.subsidies).toEqual([{ term: '2025年秋季学期', amountFen: 150000, paidOn: '2025-10-20' }]);
     expect(file.employment).toEqual([expect.objectContaining({ employerName: '昆明某电商公司', monthlyIncomeFen: 380000 })]);
+    // The page names the staff on the file and the sessions the person enrolled in, not their internal ids.
+    expect(file.staff[station.id]).toBe('测试工作人员');
+    expect(file.timeline.filter((e: { kind: string }) => e.kind === 'contact').every((e: { by: string }) => file.staff[e.by] === '测试工作人员')).toBe(true);
+    const s = (await station.post('/api/v1/trainings', { kind: 'upskilling', title: '电商运营培训', provider: '县职校', regionCode: REGIONS.countyA.code, startDate: '2026-08-01', endDate: '2026-08-05', capacity: 10 })).body;
+    expect((await station.post(`/api/v1/trainings/${s.id}/enrolments`, { workerId: id })).status).toBe(201);
+    const again = (await station.get(`/api/v1/rain-dew/${id}`)).body;
+    expect(again.trainings).toEqual([{ title: '电商运营培训', startDate: '2026-08-01', status: 'enrolled' }]);
   });
 
   it('lists graduates without work first, longest first, then those not contacted for longest, with the region’s totals', async () => {

@@ -156,6 +156,10 @@ describe('the real-name register (农村贫困劳动力就业信息表, seed 003
     const notZero = (await stationA.post('/api/v1/households', { regionCode: REGIONS.villageA.code, memberIds: [onlyNone.id] })).body;
     expect(zero).toMatchObject({ members: 2, capableMembers: 1, employedMembers: 0, zeroEmployment: true, relocated: true });
     expect(notZero.zeroEmployment).toBe(false);
+    // A household reads as its people, eldest first.
+    expect(zero.names).toEqual([capable, none].sort((a, b) => a.birthDate.localeCompare(b.birthDate) || a.id.localeCompare(b.id)).map((w) => w.name));
+    const now = await stationA.get('/api/v1/monitoring/zero-employment');
+    expect(now.body.items.find((x: { householdId: string }) => x.householdId === zero.id)?.names).toEqual(zero.names);
 
     const list = await stationA.get('/api/v1/households?zeroEmployment=true');
     expect(list.body.items.map((x: { id: string }) => x.id)).toEqual([zero.id]);

@@ -12,7 +12,12 @@ import { Fairs } from './pages/Fairs';
 import { Import } from './pages/Import';
 import { Login } from './pages/Login';
 import { Monitoring } from './pages/Monitoring';
+import { FollowUps } from './pages/FollowUps';
+import { Households } from './pages/Households';
+import { Policies } from './pages/Policies';
 import { RainDew } from './pages/RainDew';
+import { RainDewFile } from './pages/RainDewFile';
+import { Trainings } from './pages/Trainings';
 import { Notices } from './Notices';
 import { Vacancies } from './pages/Vacancies';
 import { WorkerPage, Workers } from './pages/Workers';
@@ -63,12 +68,16 @@ function Shell({ me, setLang, onSignOut }: { me: Me; setLang: (l: Lang) => void;
   const narrow = !Grid.useBreakpoint().md;
   const items = [
     { key: '/', label: t('nav.dashboard') },
+    { key: '/follow-ups', label: t('nav.follow_ups') },
     { key: '/workers', label: t('nav.workers') },
+    { key: '/households', label: t('nav.households') },
     { key: '/import', label: t('nav.import') },
     { key: '/vacancies', label: t('nav.vacancies') },
+    { key: '/trainings', label: t('nav.trainings') },
     { key: '/broadcasts', label: t('nav.broadcasts') },
     { key: '/fairs', label: t('nav.fairs') },
     { key: '/rain-dew', label: t('nav.rain_dew') },
+    { key: '/policies', label: t('nav.policies') },
     { key: '/monitoring', label: t('nav.monitoring') },
     ...(me.role !== 'station' ? [{ key: '/audit', label: t('nav.audit') }] : []),
   ];
@@ -113,6 +122,11 @@ function Shell({ me, setLang, onSignOut }: { me: Me; setLang: (l: Lang) => void;
             <Route path="/broadcasts" element={<Broadcasts />} />
             <Route path="/fairs" element={<Fairs />} />
             <Route path="/rain-dew" element={<RainDew />} />
+            <Route path="/rain-dew/:workerId" element={<RainDewFile />} />
+            <Route path="/households" element={<Households />} />
+            <Route path="/trainings" element={<Trainings />} />
+            <Route path="/policies" element={<Policies />} />
+            <Route path="/follow-ups" element={<FollowUps />} />
             <Route path="/monitoring" element={<Monitoring />} />
             <Route path="/audit" element={<Audit />} />
             <Route path="*" element={<Navigate to="/" replace />} />

@@ -1,7 +1,10 @@
-import { Alert, Button, Card, Form, Input, InputNumber, Select, Space, Statistic, Table, Typography } from 'antd';
+import { Alert, Button, Card, Checkbox, Form, Input, InputNumber, Select, Space, Statistic, Table, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { beijing, client, need } from '../api';
 import { Session } from '../session';
+import { CAPACITIES, CATEGORIES } from '../vocab';
+
+const TOPICS = ['gig', 'regular', 'seasonal', 'public_welfare', 'work_relief', 'workshop', 'training', 'policy', 'job_fair'];
 
 interface Gig {
   id: string;
@@ -31,6 +34,16 @@ export function Broadcasts() {
   const near = Form.useWatch('near', form) as string | undefined;
   const radiusKm = Form.useWatch('radiusKm', form) as number | undefined;
   const regionCode = (Form.useWatch('regionCode', form) as string | undefined) ?? me!.regionCode;
+  const categories = Form.useWatch('categories', form) as string[] | undefined;
+  const capacities = Form.useWatch('laborCapacities', form) as string[] | undefined;
+  const employed = Form.useWatch('employed', form) as 'true' | 'false' | undefined;
+  const topic = Form.useWatch('topic', form) as string | undefined;
+  const [regions, setRegions] = useState<Array<{ code: string; name: string }>>([]);
+  useEffect(() => {
+    need(client(lang).GET('/api/v1/regions', { params: { query: { parent: me!.regionCode } } } as never))
+      .then((r) => setRegions((r as { items: Array<{ code: string; name: string }> }).items))
+      .catch(() => setRegions([]));
+  }, [lang, me]);
 
   useEffect(() => {
     need(client(lang).GET('/api/v1/vacancies', { params: { query: { kind: 'gig', status: 'open', pageSize: 100 } } } as never))
@@ -40,19 +53,25 @@ export function Broadcasts() {
 
   const audience = () => {
     const gig = gigs.find((g) => g.id === near);
-    return { regionCode, ...(gig ? { near: { lat: gig.lat!, lng: gig.lng!, radiusKm: radiusKm ?? 5 } } : {}) };
+    return {
+      regionCode,
+      ...(gig ? { near: { lat: gig.lat!, lng: gig.lng!, radiusKm: radiusKm ?? 5 } } : {}),
+      ...(categories?.length ? { categories } : {}),
+      ...(capacities?.length ? { laborCapacities: capacities } : {}),
+      ...(employed ? { employed: employed === 'true' } : {}),
+    };
   };
 
   // The live count: asked again a moment after the audience changes.
   useEffect(() => {
     const timer = setTimeout(() => {
-      need(client(lang).POST('/api/v1/broadcasts/preview', { body: { audience: audience() } } as never))
+      need(client(lang).POST('/api/v1/broadcasts/preview', { body: { audience: audience(), ...(topic ? { topic } : {}) } } as never))
         .then((r) => setCount((r as { count: number }).count))
         .catch(() => setCount(null));
     }, 300);
     return () => clearTimeout(timer);
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [near, radiusKm, regionCode, gigs, lang]);
+  }, [near, radiusKm, regionCode, gigs, lang, categories, capacities, employed, topic]);
 
   // Delivery counts move as the queue works: refreshed every two seconds.
   useEffect(() => {
@@ -69,11 +88,11 @@ export function Broadcasts() {
     };
   }, [lang]);
 
-  const send = async (v: { message: string; sendAt?: string }) => {
+  const send = async (v: { message: string; sendAt?: string; toGroups?: boolean }) => {
     setError(null);
     try {
       const sendAt = v.sendAt ? beijing(v.sendAt) : undefined;
-      await need(client(lang).POST('/api/v1/broadcasts', { body: { audience: audience(), message: { 'zh-CN': v.message }, ...(sendAt ? { sendAt } : {}) } } as never));
+      await need(client(lang).POST('/api/v1/broadcasts', { body: { audience: audience(), message: { 'zh-CN': v.message }, ...(topic ? { topic } : {}), toGroups: Boolean(v.toGroups), ...(sendAt ? { sendAt } : {}) } } as never));
       form.setFieldsValue({ message: '', sendAt: '' });
       const r = await need(client(lang).GET('/api/v1/broadcasts', { params: { query: { pageSize: 20 } } } as never));
       setList((r as { items: BroadcastRow[] }).items);
@@ -87,9 +106,25 @@ export function Broadcasts() {
       <Typography.Title level={3}>{t('broadcasts.title')}</Typography.Title>
       <Card size="small" style={{ maxWidth: 720, marginBottom: 16 }}>
         <Form form={form} layout="vertical" onFinish={send} initialValues={{ regionCode: me!.regionCode, radiusKm: 5 }}>
-          <Form.Item name="regionCode" label={t('broadcasts.region')}>
-            <Input maxLength={12} />
-          </Form.Item>
+          <Space wrap align="start">
+            <Form.Item name="regionCode" label={t('broadcasts.region')}>
+              <Select style={{ width: 220 }} showSearch={{ optionFilterProp: 'label' }} options={[{ value: me!.regionCode, label: me!.regionName ?? me!.regionCode }, ...regions.map((r) => ({ value: r.code, label: r.name }))]} />
+            </Form.Item>
+            <Form.Item name="topic" label={t('broadcasts.topic')}>
+              <Select allowClear style={{ width: 200 }} placeholder={t('broadcasts.any_topic')} options={TOPICS.map((k) => ({ value: k, label: t(`broadcasts.topics.${k}`) }))} />
+            </Form.Item>
+          </Space>
+          <Space wrap align="start">
+            <Form.Item name="categories" label={t('workers.category')}>
+              <Select mode="multiple" allowClear style={{ minWidth: 200 }} placeholder={t('broadcasts.all')} options={CATEGORIES.map((c) => ({ value: c, label: t(`workers.categories.${c}`) }))} />
+            </Form.Item>
+            <Form.Item name="laborCapacities" label={t('workers.capacity')}>
+              <Select mode="multiple" allowClear style={{ minWidth: 200 }} placeholder={t('broadcasts.all')} options={CAPACITIES.map((c) => ({ value: c, label: t(`workers.capacities.${c}`) }))} />
+            </Form.Item>
+            <Form.Item name="employed" label={t('workers.employed')}>
+              <Select allowClear style={{ width: 140 }} placeholder={t('broadcasts.all')} options={[{ value: 'false', label: t('workers.no') }, { value: 'true', label: t('workers.yes') }]} />
+            </Form.Item>
+          </Space>
           <Space wrap>
             <Form.Item name="near" label={t('broadcasts.near')}>
               <Select allowClear style={{ width: 260 }} placeholder={t('broadcasts.anyone')} options={gigs.map((g) => ({ value: g.id, label: g.title }))} />
@@ -101,9 +136,14 @@ export function Broadcasts() {
           <Form.Item name="message" label={t('broadcasts.message')} rules={[{ required: true, message: t('broadcasts.required') }]}>
             <Input.TextArea rows={3} maxLength={600} showCount />
           </Form.Item>
-          <Form.Item name="sendAt" label={t('broadcasts.send_at')}>
-            <Input type="datetime-local" style={{ width: 240 }} />
-          </Form.Item>
+          <Space wrap align="start">
+            <Form.Item name="sendAt" label={t('broadcasts.send_at')}>
+              <Input type="datetime-local" style={{ width: 240 }} />
+            </Form.Item>
+            <Form.Item name="toGroups" label={t('broadcasts.groups')} valuePropName="checked">
+              <Checkbox>{t('broadcasts.to_groups')}</Checkbox>
+            </Form.Item>
+          </Space>
           <Space align="center">
             <Statistic data-testid="audience-count" title={t('broadcasts.count')} value={count ?? '—'} />
             <Button type="primary" htmlType="submit" disabled={!count}>{t('broadcasts.send')}</Button>

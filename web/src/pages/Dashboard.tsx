@@ -1,5 +1,6 @@
 import { Alert, Card, Col, Row, Spin, Statistic, Typography } from 'antd';
 import { useEffect, useState } from 'react';
+import { Link } from 'react-router-dom';
 import { authFetch, client, need } from '../api';
 import { Session } from '../session';
 
@@ -22,6 +23,7 @@ export function Dashboard() {
   const [row, setRow] = useState<Row_ | null>(null);
   const [warnings, setWarnings] = useState<number | null>(null);
   const [chart, setChart] = useState<string | null>(null);
+  const [waiting, setWaiting] = useState<{ rainDew: number | null; help: number | null; wages: number | null }>({ rainDew: null, help: null, wages: null });
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     const api = client(lang);
@@ -31,6 +33,13 @@ export function Dashboard() {
     need(api.GET('/api/v1/monitoring/warnings', { params: { query: { pageSize: 1 } } }))
       .then((r) => setWarnings(Number((r as { total?: number }).total ?? 0)))
       .catch(() => setWarnings(null));
+    // What waits on the station: Rain Dew files with overdue actions, requests for a person, unpaid wages.
+    const count = (p: Promise<unknown>, pick: (r: Record<string, unknown>) => number) => p.then((r) => pick(r as Record<string, unknown>)).catch(() => null);
+    void Promise.all([
+      count(need(api.GET('/api/v1/rain-dew', { params: { query: { pageSize: 1 } } } as never)), (r) => Number((r.totals as Record<string, number>).overdue ?? 0)),
+      count(need(api.GET('/api/v1/help-requests', { params: { query: { status: 'open' } } } as never)), (r) => (r.items as unknown[]).length),
+      count(need(api.GET('/api/v1/wage-cases', { params: { query: { status: 'open' } } } as never)), (r) => (r.items as unknown[]).length),
+    ]).then(([rainDew, help, wages]) => setWaiting({ rainDew, help, wages }));
     authFetch('/api/v1/monitoring/trend/chart?format=svg', lang)
       .then(async (res) => (res.ok ? setChart(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(await res.text())}`) : undefined))
       .catch(() => undefined);
@@ -38,13 +47,21 @@ export function Dashboard() {
   if (error) return <Alert type="error" title={error} />;
   if (!row) return <Spin />;
   const f = row.figures;
-  const stat = (key: string, value: number | null | undefined, suffix?: string) => (
+  const stat = (key: string, value: number | null | undefined, suffix?: string, to?: string) => (
     <Col xs={12} md={6}>
       <Card size="small">
-        <Statistic title={t(`dashboard.${key}`)} value={value ?? '—'} suffix={suffix} />
+        <Statistic title={to ? <Link to={to}>{t(`dashboard.${key}`)}</Link> : t(`dashboard.${key}`)} value={value ?? '—'} suffix={suffix} />
         <Typography.Text type="secondary" style={{ fontSize: 13 }}>
           {t('dashboard.mom')} {delta(row.mom[key])} · {t('dashboard.yoy')} {delta(row.yoy[key])}
         </Typography.Text>
+      </Card>
+    </Col>
+  );
+  /** A count of what waits, which opens the list it counts. */
+  const link = (key: string, value: number | null, to: string) => (
+    <Col xs={12} md={6}>
+      <Card size="small">
+        <Statistic title={<Link to={to}>{t(`dashboard.${key}`)}</Link>} value={value ?? '—'} styles={value ? { content: { color: '#cf1322' } } : undefined} />
       </Card>
     </Col>
   );
@@ -55,12 +72,14 @@ export function Dashboard() {
         {stat('employed', f.employed)}
         {stat('registered', f.registered)}
         {stat('incomeAvgFen', f.incomeAvgFen === null || f.incomeAvgFen === undefined ? null : Math.round(f.incomeAvgFen / 100), t('dashboard.yuan'))}
-        {stat('zeroEmploymentHouseholds', f.zeroEmploymentHouseholds)}
-        <Col xs={12} md={6}>
-          <Card size="small">
-            <Statistic title={t('dashboard.warnings')} value={warnings ?? '—'} />
-          </Card>
-        </Col>
+        {stat('zeroEmploymentHouseholds', f.zeroEmploymentHouseholds, undefined, '/households?tab=zero')}
+      </Row>
+      <Typography.Title level={4} style={{ marginTop: 16 }}>{t('dashboard.waiting')}</Typography.Title>
+      <Row gutter={[12, 12]}>
+        {link('warnings', warnings, '/monitoring')}
+        {link('rain_dew_overdue', waiting.rainDew, '/rain-dew?overdue=true')}
+        {link('help', waiting.help, '/follow-ups')}
+        {link('wages', waiting.wages, '/follow-ups?tab=wages')}
       </Row>
       {chart && (
         <Card size="small" style={{ marginTop: 16 }}>

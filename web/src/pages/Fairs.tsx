@@ -2,6 +2,7 @@ import { Alert, Button, Card, Descriptions, Drawer, Form, Input, InputNumber, Li
 import { useCallback, useEffect, useState } from 'react';
 import { authFetch, beijing, beijingText, client, downloadFile, need } from '../api';
 import { Session } from '../session';
+import { RegisterForm } from './Register';
 
 interface FairRow {
   id: string;
@@ -119,13 +120,15 @@ export function Fairs() {
           { title: t('fairs.status'), dataIndex: 'status', render: (s: string) => <Tag>{t(`fairs.statuses.${s}`)}</Tag> },
         ]}
       />
-      {open && <FairDrawer fair={open} onClose={() => setOpen(null)} act={act} />}
+      {open && <FairDrawer fair={open} onClose={() => setOpen(null)} act={act} refresh={() => show(open.id)} />}
     </div>
   );
 }
 
-function FairDrawer({ fair, onClose, act }: { fair: FairView; onClose: () => void; act: (path: string, body?: object) => Promise<void> }) {
+function FairDrawer({ fair, onClose, act, refresh }: { fair: FairView; onClose: () => void; act: (path: string, body?: object) => Promise<void>; refresh: () => Promise<void> }) {
   const { lang, t } = Session.use();
+  const [walkIn, setWalkIn] = useState(false);
+  const [welcomed, setWelcomed] = useState<string | null>(null);
   const [q, setQ] = useState('');
   const [people, setPeople] = useState<Person[]>([]);
   const [outcome, setOutcome] = useState<{ totals: Record<string, number>; employers: Array<Record<string, string | number>> } | null>(null);
@@ -193,6 +196,22 @@ function FairDrawer({ fair, onClose, act }: { fair: FairView; onClose: () => voi
               </List.Item>
             )}
           />
+          {/* Someone not yet in the register: registered with its rules and checked in at once. */}
+          <Button style={{ marginTop: 8 }} onClick={() => { setWalkIn(!walkIn); setWelcomed(null); }}>{walkIn ? t('workers.close_form') : t('fairs.walk_in')}</Button>
+          {welcomed && <Alert type="success" title={t('fairs.welcomed', { name: welcomed })} style={{ marginTop: 8 }} />}
+          {walkIn && (
+            <div style={{ marginTop: 12 }}>
+              <RegisterForm
+                submitText={t('fairs.register_check_in')}
+                submit={(body) => need(client(lang).POST('/api/v1/fairs/{id}/walk-ins', { params: { path: { id: fair.id } }, body } as never))}
+                onDone={async (w) => {
+                  setWalkIn(false);
+                  setWelcomed(w.name);
+                  await refresh();
+                }}
+              />
+            </div>
+          )}
         </Card>
       )}
       {outcome && (

@@ -1,6 +1,7 @@
-import { Alert, Button, Card, Col, Drawer, List, Row, Space, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Col, Drawer, Form, Input, InputNumber, List, Row, Space, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { client, need } from '../api';
+import { fen, showFieldErrors } from '../forms';
 import { Session } from '../session';
 
 interface Application {
@@ -24,7 +25,7 @@ const NEXT: Record<'post' | 'gig', Record<string, string[]>> = {
 };
 
 /** A post's applicants as a pipeline (applied → interview → hired / rejected), and the ranked people to call, with reasons. */
-export function Pipeline({ vacancy, onClose }: { vacancy: { id: string; title: string; kind: string } | null; onClose: () => void }) {
+export function Pipeline({ vacancy, onClose, onChanged }: { vacancy: { id: string; title: string; kind: string } | null; onClose: () => void; onChanged?: () => void }) {
   const { lang, t } = Session.use();
   const [apps, setApps] = useState<Application[]>([]);
   const [candidates, setCandidates] = useState<Candidate[]>([]);
@@ -54,6 +55,7 @@ export function Pipeline({ vacancy, onClose }: { vacancy: { id: string; title: s
   return (
     <Drawer open={Boolean(vacancy)} onClose={onClose} title={vacancy?.title} size="large" width={Math.min(960, window.innerWidth)}>
       {error && <Alert type="error" title={error} style={{ marginBottom: 12 }} />}
+      {vacancy && <EditVacancy id={vacancy.id} onChanged={onChanged} />}
       <Typography.Title level={5}>{t('pipeline.applicants')}</Typography.Title>
       <Row gutter={[8, 8]}>
         {stages.map((stage) => (
@@ -89,5 +91,98 @@ export function Pipeline({ vacancy, onClose }: { vacancy: { id: string; title: s
         )}
       />
     </Drawer>
+  );
+}
+
+interface VacancyFull {
+  id: string;
+  kind: string;
+  title: string;
+  description: string;
+  requirements: string;
+  payMinFen: number;
+  payMaxFen: number;
+  payUnit: string;
+  headcount: number;
+  filled: number;
+  status: string;
+  expiresAt: string;
+}
+
+/** Corrections to a post (its title, pay, headcount, text), and publishing a draft or closing it. */
+function EditVacancy({ id, onChanged }: { id: string; onChanged?: () => void }) {
+  const { lang, t } = Session.use();
+  const [form] = Form.useForm();
+  const [v, setV] = useState<VacancyFull | null>(null);
+  const [message, setMessage] = useState<{ type: 'success' | 'error'; text: string } | null>(null);
+  useEffect(() => {
+    setMessage(null);
+    need(client(lang).GET('/api/v1/vacancies/{id}', { params: { path: { id } } } as never))
+      .then((r) => setV(r as VacancyFull))
+      .catch((e: Error) => setMessage({ type: 'error', text: e.message }));
+  }, [id, lang]);
+  useEffect(() => {
+    if (v) form.setFieldsValue({ title: v.title, headcount: v.headcount, payMinYuan: v.payMinFen / 100, payMaxYuan: v.payMaxFen / 100, description: v.description, requirements: v.requirements });
+  }, [v, form]);
+  const patch = async (body: Record<string, unknown>) => {
+    setMessage(null);
+    try {
+      setV((await need(client(lang).PATCH('/api/v1/vacancies/{id}', { params: { path: { id } }, body } as never))) as VacancyFull);
+      setMessage({ type: 'success', text: t('vacancies.saved') });
+      onChanged?.();
+    } catch (e) {
+      setMessage({ type: 'error', text: showFieldErrors(form, e, { payMinFen: 'payMinYuan', payMaxFen: 'payMaxYuan' }) });
+    }
+  };
+  if (!v) return message ? <Alert type="error" title={message.text} /> : null;
+  const editable = v.status === 'draft' || v.status === 'open' || v.status === 'filled';
+  return (
+    <Card
+      size="small"
+      title={<Space wrap>{t('vacancies.edit')}<Tag>{t(`vacancies.statuses.${v.status}`)}</Tag>{t('vacancies.filled', { filled: v.filled, headcount: v.headcount })}</Space>}
+      style={{ marginBottom: 16 }}
+      extra={
+        <Space>
+          {v.status === 'draft' && <Button size="small" type="primary" onClick={() => patch({ status: 'open' })}>{t('vacancies.publish')}</Button>}
+          {(v.status === 'open' || v.status === 'filled' || v.status === 'draft') && <Button size="small" danger onClick={() => patch({ status: 'closed' })}>{t('vacancies.close')}</Button>}
+        </Space>
+      }
+    >
+      <Form
+        form={form}
+        layout="vertical"
+        disabled={!editable}
+        onFinish={(f: { title: string; headcount: number; payMinYuan: number; payMaxYuan: number; description?: string; requirements?: string }) =>
+          patch({ title: f.title, headcount: f.headcount, payMinFen: fen(f.payMinYuan), payMaxFen: fen(f.payMaxYuan), ...(f.description ? { description: f.description } : {}), ...(f.requirements ? { requirements: f.requirements } : {}) })
+        }
+      >
+        <Space wrap align="start">
+          <Form.Item name="title" label={t('vacancies.gig_title')} rules={[{ required: true, message: t('vacancies.required') }]}>
+            <Input maxLength={60} style={{ width: 260 }} />
+          </Form.Item>
+          <Form.Item name="headcount" label={t('vacancies.headcount')}>
+            <InputNumber min={1} max={10000} />
+          </Form.Item>
+          <Form.Item name="payMinYuan" label={t('vacancies.pay_from', { unit: t(`vacancies.units.${v.payUnit}`) })}>
+            <InputNumber min={0} max={1000000} />
+          </Form.Item>
+          <Form.Item name="payMaxYuan" label={t('vacancies.pay_to', { unit: t(`vacancies.units.${v.payUnit}`) })}>
+            <InputNumber min={0} max={1000000} />
+          </Form.Item>
+        </Space>
+        {v.kind !== 'gig' && (
+          <>
+            <Form.Item name="description" label={t('vacancies.description')}>
+              <Input.TextArea rows={2} maxLength={2000} />
+            </Form.Item>
+            <Form.Item name="requirements" label={t('vacancies.requirements')}>
+              <Input maxLength={500} />
+            </Form.Item>
+          </>
+        )}
+        <Button htmlType="submit">{t('vacancies.save')}</Button>
+      </Form>
+      {message && <Alert type={message.type} title={message.text} style={{ marginTop: 8 }} />}
+    </Card>
   );
 }

@@ -1,7 +1,11 @@
-import { Alert, Card, Space, Statistic, Table, Tag, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { Alert, Button, Card, Checkbox, Form, Input, Select, Space, Statistic, Table, Typography } from 'antd';
+import { useCallback, useEffect, useState } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { client, need } from '../api';
+import { showFieldErrors } from '../forms';
 import { Session } from '../session';
+import { RAIN_DEW_STATUSES, StatusTag } from './RainDewFile';
+import { PersonPicker } from '../PersonPicker';
 
 interface FileRow {
   workerId: string;
@@ -15,16 +19,28 @@ interface FileRow {
   overdueActions: number;
 }
 
-/** The case worker's worklist (一人一档): riskiest first, with the region's totals. */
+/** The case worker's worklist (一人一档): riskiest first, with the region's totals; each row opens the file. */
 export function RainDew() {
   const { lang, t } = Session.use();
-  const [data, setData] = useState<{ items: FileRow[]; totals: Record<string, number | null> } | null>(null);
+  const [params, setParams] = useSearchParams();
+  const status = params.get('status') ?? undefined;
+  const overdue = params.get('overdue') === 'true';
+  const [page, setPage] = useState(1);
+  const [data, setData] = useState<{ items: FileRow[]; total: number; totals: Record<string, number | null> } | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    need(client(lang).GET('/api/v1/rain-dew', { params: { query: { pageSize: 100 } } } as never))
-      .then((r) => setData(r as { items: FileRow[]; totals: Record<string, number | null> }))
+    setData(null);
+    need(client(lang).GET('/api/v1/rain-dew', { params: { query: { page, pageSize: 50, ...(status ? { status } : {}), ...(overdue ? { overdue: 'true' } : {}) } } } as never))
+      .then((r) => setData(r as { items: FileRow[]; total: number; totals: Record<string, number | null> }))
       .catch((e: Error) => setError(e.message));
-  }, [lang]);
+  }, [lang, status, overdue, page]);
+  const filter = (key: string, value: string | undefined) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    setPage(1);
+    setParams(next);
+  };
   if (error) return <Alert type="error" title={error} />;
   return (
     <div>
@@ -38,22 +54,76 @@ export function RainDew() {
           </Space>
         </Card>
       )}
+      <Space wrap style={{ marginBottom: 12 }}>
+        <Select aria-label={t('rain_dew.status')} allowClear placeholder={t('rain_dew.status')} style={{ width: 160 }} value={status} onChange={(v) => filter('status', v)} options={RAIN_DEW_STATUSES.map((s) => ({ value: s, label: t(`rain_dew.statuses.${s}`) }))} />
+        <Checkbox checked={overdue} onChange={(e) => filter('overdue', e.target.checked ? 'true' : undefined)}>{t('rain_dew.only_overdue')}</Checkbox>
+      </Space>
       <Table<FileRow>
         rowKey="workerId"
         size="small"
         scroll={{ x: true }}
         loading={!data}
         dataSource={data?.items ?? []}
+        locale={{ emptyText: t('rain_dew.none') }}
+        pagination={{ current: page, pageSize: 50, total: data?.total ?? 0, onChange: setPage, showSizeChanger: false }}
         columns={[
-          { title: t('rain_dew.name'), dataIndex: 'name' },
+          { title: t('rain_dew.name'), dataIndex: 'name', render: (v: string, f) => <Link to={`/rain-dew/${f.workerId}`}>{v}</Link> },
           { title: t('rain_dew.school'), render: (_, f) => `${f.school} · ${f.major}` },
-          { title: t('rain_dew.status'), dataIndex: 'status', render: (s: string) => <Tag color={s === 'employed' ? 'green' : s === 'seeking' || s === 'graduated' ? 'orange' : undefined}>{t(`rain_dew.statuses.${s}`)}</Tag> },
+          { title: t('rain_dew.status'), dataIndex: 'status', render: (s: string) => <StatusTag status={s} /> },
           { title: t('rain_dew.graduation'), dataIndex: 'expectedGraduation' },
           { title: t('rain_dew.days'), dataIndex: 'daysWithoutWork', render: (v: number | null) => v ?? '—' },
-          { title: t('rain_dew.contact'), dataIndex: 'lastContactAt', render: (v: string | null) => v?.slice(0, 10) ?? '—' },
+          { title: t('rain_dew.contact'), dataIndex: 'lastContactAt', render: (v: string | null) => v?.slice(0, 10) ?? t('rain_dew.never') },
           { title: t('rain_dew.overdue'), dataIndex: 'overdueActions' },
         ]}
       />
+      <OpenFile />
     </div>
+  );
+}
+
+const LEVELS = ['secondary_vocational', 'higher_vocational', 'technician', 'other'];
+
+/** Opens the file of a student already in the register; the case worker is the one who opens it. */
+function OpenFile() {
+  const { me, lang, t } = Session.use();
+  const navigate = useNavigate();
+  const [form] = Form.useForm();
+  const [error, setError] = useState<string | null>(null);
+  const submit = useCallback(
+    async (v: { workerId: string; school: string; major: string; level: string; expectedGraduation: string }) => {
+      setError(null);
+      try {
+        await need(client(lang).POST('/api/v1/rain-dew', { body: { ...v, caseWorkerId: me!.id } } as never));
+        navigate(`/rain-dew/${v.workerId}`);
+      } catch (e) {
+        setError(showFieldErrors(form, e));
+      }
+    },
+    [form, lang, me, navigate],
+  );
+  return (
+    <Card size="small" title={t('rain_dew.open_file')} style={{ marginTop: 16, maxWidth: 720 }}>
+      <Form form={form} layout="vertical" onFinish={submit} initialValues={{ level: 'secondary_vocational' }}>
+        <Form.Item name="workerId" label={t('rain_dew.student')} rules={[{ required: true, message: t('rain_dew.required') }]}>
+          <PersonPicker />
+        </Form.Item>
+        <Space wrap>
+          <Form.Item name="school" label={t('rain_dew.school_name')} rules={[{ required: true, whitespace: true, message: t('rain_dew.required') }]}>
+            <Input maxLength={100} style={{ width: 240 }} />
+          </Form.Item>
+          <Form.Item name="major" label={t('rain_dew.major')} rules={[{ required: true, whitespace: true, message: t('rain_dew.required') }]}>
+            <Input maxLength={60} style={{ width: 180 }} />
+          </Form.Item>
+          <Form.Item name="level" label={t('rain_dew.level')}>
+            <Select style={{ width: 140 }} options={LEVELS.map((l) => ({ value: l, label: t(`rain_dew.levels.${l}`) }))} />
+          </Form.Item>
+          <Form.Item name="expectedGraduation" label={t('rain_dew.graduation')} rules={[{ required: true, message: t('rain_dew.required') }]}>
+            <Input type="date" />
+          </Form.Item>
+        </Space>
+        <Button type="primary" htmlType="submit">{t('rain_dew.open_file')}</Button>
+      </Form>
+      {error && <Alert type="error" title={error} style={{ marginTop: 12 }} />}
+    </Card>
   );
 }

@@ -1,6 +1,7 @@
 import { Alert, Button, Card, Form, Input, InputNumber, Select, Space, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
-import { ApiError, client, need } from '../api';
+import { client, need } from '../api';
+import { fen, showFieldErrors } from '../forms';
 import { Session } from '../session';
 import { Pipeline } from './Pipeline';
 
@@ -24,86 +25,175 @@ interface Vacancy {
   lng: number | null;
 }
 
-/** Posts of the region, and a form to post a gig (零工) near where it is done. */
+const KINDS = ['gig', 'regular', 'seasonal', 'public_welfare', 'work_relief', 'workshop'];
+
+interface PostForm {
+  kind: string;
+  employerId: string;
+  title: string;
+  headcount: number;
+  date?: string;
+  startTime?: string;
+  endTime?: string;
+  payYuan?: number;
+  payMaxYuan?: number;
+  hours?: string;
+  description?: string;
+  requirements?: string;
+  destination?: string;
+  departureDate?: string;
+  contractMonths?: number;
+  project?: string;
+  paySchedule?: string;
+}
+
+/** What each kind of post must say besides the common fields (a gig its day and hours, a seasonal departure where to). */
+function detailsOf(v: PostForm): Record<string, unknown> {
+  if (v.kind === 'gig') return { date: v.date, startTime: v.startTime, endTime: v.endTime };
+  if (v.kind === 'seasonal') return { destination: v.destination, departureDate: v.departureDate };
+  if (v.kind === 'public_welfare') return { contractMonths: v.contractMonths };
+  if (v.kind === 'work_relief') return { project: v.project, paySchedule: v.paySchedule };
+  return {};
+}
+
+/** Posts of the region, a form to post a gig (零工) near where it is done or any other kind of post, and their employers. */
 export function Vacancies() {
   const { me, lang, t } = Session.use();
-  const [form] = Form.useForm();
+  const [form] = Form.useForm<PostForm>();
+  const kind = (Form.useWatch('kind', form) as string | undefined) ?? 'gig';
   const [employers, setEmployers] = useState<Employer[]>([]);
-  const [list, setList] = useState<Vacancy[] | null>(null);
+  const [list, setList] = useState<{ items: Vacancy[]; total: number } | null>(null);
+  const [filters, setFilters] = useState<{ kind?: string; status?: string; q?: string; page: number }>({ page: 1 });
   const [error, setError] = useState<string | null>(null);
   const [posted, setPosted] = useState<string | null>(null);
   const [open, setOpen] = useState<Vacancy | null>(null);
-  const load = useCallback(() => {
-    const api = client(lang);
-    need(api.GET('/api/v1/vacancies', { params: { query: { pageSize: 50 } } } as never))
-      .then((r) => setList((r as { items: Vacancy[] }).items))
+  const loadList = useCallback(() => {
+    const { page, ...rest } = filters;
+    const query = Object.fromEntries(Object.entries(rest).filter(([, v]) => v));
+    need(client(lang).GET('/api/v1/vacancies', { params: { query: { ...query, page, pageSize: 20 } } } as never))
+      .then((r) => setList(r as { items: Vacancy[]; total: number }))
       .catch((e: Error) => setError(e.message));
-    need(api.GET('/api/v1/employers', { params: { query: { pageSize: 200 } } } as never))
+  }, [lang, filters]);
+  const loadEmployers = useCallback(() => {
+    need(client(lang).GET('/api/v1/employers', { params: { query: { pageSize: 200 } } } as never))
       .then((r) => setEmployers((r as { items: Employer[] }).items))
       .catch(() => undefined);
   }, [lang]);
-  useEffect(load, [load]);
+  useEffect(loadList, [loadList]);
+  useEffect(loadEmployers, [loadEmployers]);
 
-  const submit = async (v: { employerId: string; title: string; date: string; startTime: string; endTime: string; payYuan: number; headcount: number; lat?: number; lng?: number }) => {
+  const submit = async (v: PostForm) => {
     setError(null);
     setPosted(null);
     const employer = employers.find((e) => e.id === v.employerId);
+    const gig = v.kind === 'gig';
     try {
       const made = await need(
         client(lang).POST('/api/v1/vacancies', {
           body: {
             employerId: v.employerId,
-            kind: 'gig',
+            kind: v.kind,
             title: v.title,
             regionCode: employer?.regionCode ?? me!.regionCode,
-            lat: v.lat ?? employer?.lat ?? null,
-            lng: v.lng ?? employer?.lng ?? null,
-            payMinFen: Math.round(v.payYuan * 100),
-            payMaxFen: Math.round(v.payYuan * 100),
-            payUnit: 'day',
+            lat: employer?.lat ?? null,
+            lng: employer?.lng ?? null,
+            payMinFen: fen(v.payYuan),
+            payMaxFen: fen(gig ? v.payYuan : (v.payMaxYuan ?? v.payYuan)),
+            payUnit: gig ? 'day' : 'month',
             headcount: v.headcount,
-            details: { date: v.date, startTime: v.startTime, endTime: v.endTime },
+            ...(gig ? {} : { description: v.description?.trim() || '', requirements: v.requirements?.trim() || '', hours: v.hours?.trim() || null }),
+            details: detailsOf(v),
           },
         } as never),
       );
       setPosted((made as Vacancy).title);
       form.resetFields();
-      load();
+      form.setFieldsValue({ kind: v.kind });
+      loadList();
     } catch (e) {
-      const err = e as ApiError;
-      // Each field's reason beside the field, as the API words it.
-      form.setFields(err.details.filter((d) => d.path?.startsWith('body.')).map((d) => ({ name: d.path!.slice(5).split('.')[0]!, errors: [d.message] })));
-      setError(err.message);
+      setError(showFieldErrors(form, e, { payMinFen: 'payYuan', payMaxFen: gig ? 'payYuan' : 'payMaxYuan' }));
     }
   };
+  const required = [{ required: true, message: t('vacancies.required') }];
 
   return (
     <div>
       <Typography.Title level={3}>{t('vacancies.title')}</Typography.Title>
-      <Card size="small" title={t('vacancies.new_gig')} style={{ marginBottom: 16, maxWidth: 720 }}>
-        <Form form={form} layout="vertical" onFinish={submit} initialValues={{ startTime: '08:00', endTime: '17:00', headcount: 5 }}>
-          <Form.Item name="employerId" label={t('vacancies.employer')} rules={[{ required: true, message: t('vacancies.required') }]}>
-            <Select showSearch optionFilterProp="label" options={employers.filter((e) => e.verified).map((e) => ({ value: e.id, label: e.name }))} />
-          </Form.Item>
-          <Form.Item name="title" label={t('vacancies.gig_title')} rules={[{ required: true, message: t('vacancies.required') }]}>
-            <Input maxLength={60} />
-          </Form.Item>
-          <Space wrap>
-            <Form.Item name="date" label={t('vacancies.date')} rules={[{ required: true, message: t('vacancies.required') }]}>
-              <Input type="date" />
+      <Card size="small" title={t('vacancies.new_post')} style={{ marginBottom: 16, maxWidth: 760 }}>
+        <Form form={form} layout="vertical" onFinish={submit} initialValues={{ kind: 'gig', startTime: '08:00', endTime: '17:00', headcount: 5, paySchedule: 'monthly' }}>
+          <Space wrap align="start">
+            <Form.Item name="kind" label={t('vacancies.kind')}>
+              <Select style={{ width: 150 }} options={KINDS.map((k) => ({ value: k, label: t(`vacancies.kinds.${k}`) }))} />
             </Form.Item>
-            <Form.Item name="startTime" label={t('vacancies.start')} rules={[{ required: true }]}>
-              <Input type="time" />
-            </Form.Item>
-            <Form.Item name="endTime" label={t('vacancies.end')} rules={[{ required: true }]}>
-              <Input type="time" />
+            <Form.Item name="employerId" label={t('vacancies.employer')} rules={required}>
+              <Select showSearch={{ optionFilterProp: 'label' }} style={{ width: 280 }} options={employers.filter((e) => e.verified).map((e) => ({ value: e.id, label: e.name }))} />
             </Form.Item>
           </Space>
+          <Form.Item name="title" label={t('vacancies.gig_title')} rules={required}>
+            <Input maxLength={60} />
+          </Form.Item>
+          {kind === 'gig' ? (
+            <Space wrap>
+              <Form.Item name="date" label={t('vacancies.date')} rules={required}>
+                <Input type="date" />
+              </Form.Item>
+              <Form.Item name="startTime" label={t('vacancies.start')} rules={required}>
+                <Input type="time" />
+              </Form.Item>
+              <Form.Item name="endTime" label={t('vacancies.end')} rules={required}>
+                <Input type="time" />
+              </Form.Item>
+            </Space>
+          ) : (
+            <>
+              {kind === 'seasonal' && (
+                <Space wrap>
+                  <Form.Item name="destination" label={t('vacancies.destination')} rules={required}>
+                    <Input maxLength={100} style={{ width: 220 }} />
+                  </Form.Item>
+                  <Form.Item name="departureDate" label={t('vacancies.departure')} rules={required}>
+                    <Input type="date" />
+                  </Form.Item>
+                </Space>
+              )}
+              {kind === 'public_welfare' && (
+                <Form.Item name="contractMonths" label={t('vacancies.contract_months')} rules={required}>
+                  <InputNumber min={1} max={120} />
+                </Form.Item>
+              )}
+              {kind === 'work_relief' && (
+                <Space wrap>
+                  <Form.Item name="project" label={t('vacancies.project')} rules={required}>
+                    <Input maxLength={100} style={{ width: 260 }} />
+                  </Form.Item>
+                  <Form.Item name="paySchedule" label={t('vacancies.pay_schedule')}>
+                    <Select style={{ width: 140 }} options={['weekly', 'monthly', 'on_completion'].map((k) => ({ value: k, label: t(`vacancies.schedules.${k}`) }))} />
+                  </Form.Item>
+                </Space>
+              )}
+              <Form.Item name="description" label={t('vacancies.description')}>
+                <Input.TextArea rows={2} maxLength={2000} />
+              </Form.Item>
+              <Space wrap>
+                <Form.Item name="requirements" label={t('vacancies.requirements')}>
+                  <Input maxLength={500} style={{ width: 300 }} />
+                </Form.Item>
+                <Form.Item name="hours" label={t('vacancies.hours')}>
+                  <Input maxLength={100} style={{ width: 200 }} />
+                </Form.Item>
+              </Space>
+            </>
+          )}
           <Space wrap>
-            <Form.Item name="payYuan" label={t('vacancies.pay')} rules={[{ required: true, message: t('vacancies.required') }]}>
-              <InputNumber min={1} max={100000} />
+            <Form.Item name="payYuan" label={kind === 'gig' ? t('vacancies.pay') : t('vacancies.pay_min')} rules={required}>
+              <InputNumber min={1} max={1000000} />
             </Form.Item>
-            <Form.Item name="headcount" label={t('vacancies.headcount')} rules={[{ required: true }]}>
+            {kind !== 'gig' && (
+              <Form.Item name="payMaxYuan" label={t('vacancies.pay_max')}>
+                <InputNumber min={1} max={1000000} />
+              </Form.Item>
+            )}
+            <Form.Item name="headcount" label={t('vacancies.headcount')} rules={required}>
               <InputNumber min={1} max={10000} />
             </Form.Item>
           </Space>
@@ -112,14 +202,20 @@ export function Vacancies() {
         {posted && <Alert type="success" title={t('vacancies.posted', { title: posted })} style={{ marginTop: 12 }} />}
         {error && <Alert type="error" title={error} style={{ marginTop: 12 }} />}
       </Card>
-      <Employers employers={employers} onChange={load} />
-      <Pipeline vacancy={open} onClose={() => setOpen(null)} />
+      <Employers employers={employers} onChange={loadEmployers} />
+      <Pipeline vacancy={open} onClose={() => setOpen(null)} onChanged={loadList} />
+      <Space wrap style={{ marginBottom: 12 }}>
+        <Input.Search aria-label={t('vacancies.search')} placeholder={t('vacancies.search')} allowClear onSearch={(q) => setFilters({ ...filters, q: q.trim() || undefined, page: 1 })} style={{ width: 220 }} />
+        <Select aria-label={t('vacancies.kind')} allowClear placeholder={t('vacancies.kind')} style={{ width: 150 }} value={filters.kind} onChange={(k) => setFilters({ ...filters, kind: k, page: 1 })} options={KINDS.map((k) => ({ value: k, label: t(`vacancies.kinds.${k}`) }))} />
+        <Select aria-label={t('vacancies.status')} allowClear placeholder={t('vacancies.status')} style={{ width: 130 }} value={filters.status} onChange={(st) => setFilters({ ...filters, status: st, page: 1 })} options={['draft', 'open', 'filled', 'closed', 'expired'].map((k) => ({ value: k, label: t(`vacancies.statuses.${k}`) }))} />
+      </Space>
       <Table<Vacancy>
         rowKey="id"
         size="middle"
         scroll={{ x: true }}
         loading={!list}
-        dataSource={list ?? []}
+        dataSource={list?.items ?? []}
+        pagination={{ current: filters.page, pageSize: 20, total: list?.total ?? 0, onChange: (page) => setFilters({ ...filters, page }), showSizeChanger: false }}
         columns={[
           { title: t('vacancies.gig_title'), dataIndex: 'title', render: (v: string, r) => <Button type="link" style={{ padding: 0 }} onClick={() => setOpen(r)}>{v}</Button> },
           { title: t('vacancies.kind'), dataIndex: 'kind', render: (k: string) => t(`vacancies.kinds.${k}`) },
@@ -145,9 +241,7 @@ function Employers({ employers, onChange }: { employers: Employer[]; onChange: (
       form.resetFields();
       onChange();
     } catch (e) {
-      const err = e as ApiError;
-      form.setFields(err.details.filter((d) => d.path?.startsWith('body.')).map((d) => ({ name: d.path!.slice(5).split('.')[0]!, errors: [d.message] })));
-      setError(err.message);
+      setError(showFieldErrors(form, e));
     }
   };
   const verify = (id: string) => need(client(lang).POST('/api/v1/employers/{id}/verify', { params: { path: { id } } } as never)).then(onChange).catch((e: Error) => setError(e.message));

@@ -1,7 +1,11 @@
-import { Alert, Button, Card, Descriptions, Form, Input, InputNumber, Select, Space, Table, Typography } from 'antd';
+import { Alert, Button, Card, Descriptions, Form, Input, InputNumber, Select, Space, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
-import { Link, useParams } from 'react-router-dom';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { ApiError, client, downloadFile, need } from '../api';
+import { showFieldErrors } from '../forms';
+import { CAPACITIES, CATEGORIES } from '../vocab';
+import { RegisterForm } from './Register';
+import { PolicyChecklist } from './Policies';
 import { Session } from '../session';
 
 interface WorkerRow {
@@ -19,28 +23,45 @@ interface WorkerRow {
 /** The register: search by name, ID or phone, filter by work; each row opens the person's page. */
 export function Workers() {
   const { lang, t } = Session.use();
+  const navigate = useNavigate();
+  const [params, setParams] = useSearchParams();
+  const householdId = params.get('householdId') ?? undefined;
   const [q, setQ] = useState('');
   const [employed, setEmployed] = useState<'true' | 'false' | undefined>();
+  const [category, setCategory] = useState<string | undefined>();
   const [page, setPage] = useState(1);
   const [data, setData] = useState<{ items: WorkerRow[]; total: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [adding, setAdding] = useState(false);
   const load = useCallback(() => {
     setError(null);
-    need(client(lang).GET('/api/v1/workers', { params: { query: { ...(q ? { q } : {}), ...(employed ? { employed } : {}), page, pageSize: 20 } } }))
+    const query = { ...(q ? { q } : {}), ...(employed ? { employed } : {}), ...(category ? { category } : {}), ...(householdId ? { householdId } : {}), page, pageSize: 20 };
+    need(client(lang).GET('/api/v1/workers', { params: { query } } as never))
       .then((r) => setData(r as { items: WorkerRow[]; total: number }))
       .catch((e: Error) => setError(e.message));
-  }, [lang, q, employed, page]);
+  }, [lang, q, employed, category, householdId, page]);
   useEffect(load, [load]);
   // The form as the offices use it, masked (an unmasked export needs a second administrator's approval).
-  const exportXlsx = async () => setError(await downloadFile(`/api/v1/exports/workers${employed ? `?employed=${employed}` : ''}`, '农村贫困劳动力就业信息表.xlsx', lang));
+  const exportXlsx = async () => {
+    const query = new URLSearchParams({ ...(employed ? { employed } : {}), ...(category ? { category } : {}) }).toString();
+    setError(await downloadFile(`/api/v1/exports/workers${query ? `?${query}` : ''}`, '农村贫困劳动力就业信息表.xlsx', lang));
+  };
   return (
     <div>
       <Typography.Title level={3}>{t('workers.title')}</Typography.Title>
       <Space wrap style={{ marginBottom: 12 }}>
         <Input.Search aria-label={t('workers.search')} placeholder={t('workers.search')} allowClear onSearch={(v) => { setPage(1); setQ(v.trim()); }} style={{ width: 260 }} />
         <Select aria-label={t('workers.employed')} allowClear placeholder={t('workers.employed')} style={{ width: 140 }} value={employed} onChange={(v) => { setPage(1); setEmployed(v); }} options={[{ value: 'true', label: t('workers.yes') }, { value: 'false', label: t('workers.no') }]} />
+        <Select aria-label={t('workers.category')} allowClear placeholder={t('workers.category')} style={{ width: 170 }} value={category} onChange={(v) => { setPage(1); setCategory(v); }} options={CATEGORIES.map((c) => ({ value: c, label: t(`workers.categories.${c}`) }))} />
+        {householdId && <Tag closable onClose={() => setParams({})}>{t('workers.one_household')}</Tag>}
         <Button onClick={exportXlsx}>{t('workers.export')}</Button>
+        <Button type={adding ? 'default' : 'primary'} onClick={() => setAdding(!adding)}>{adding ? t('workers.close_form') : t('workers.register')}</Button>
       </Space>
+      {adding && (
+        <Card size="small" title={t('workers.register')} style={{ marginBottom: 12, maxWidth: 860 }}>
+          <RegisterForm onDone={(w) => navigate(`/workers/${w.id}`)} />
+        </Card>
+      )}
       {error && <Alert type="error" title={error} />}
       <Table<WorkerRow>
         rowKey="id"
@@ -79,8 +100,17 @@ export function WorkerPage() {
     void load();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [id, lang]);
+  // A Rain Dew student has a file of their own; the link shows only when there is one.
+  const [hasFile, setHasFile] = useState(false);
+  useEffect(() => {
+    setHasFile(false);
+    need(client(lang).GET('/api/v1/rain-dew/{workerId}', { params: { path: { workerId: id! } } } as never))
+      .then(() => setHasFile(true))
+      .catch(() => setHasFile(false));
+  }, [id, lang]);
   if (error && !w) return <Alert type="error" title={error} />;
   if (!w) return null;
+  const current = w.currentEmployment as { employerName: string; startDate: string } | null;
   return (
     <div>
       <Typography.Title level={3}>{String(w.name)}</Typography.Title>
@@ -89,18 +119,24 @@ export function WorkerPage() {
         <Descriptions.Item label={t('workers.phone')}>{String(w.phone ?? '—')}</Descriptions.Item>
         <Descriptions.Item label={t('workers.employed')}>{w.employed ? t('workers.yes') : t('workers.no')}</Descriptions.Item>
         <Descriptions.Item label={t('workers.region')}>{String(w.regionCode)}</Descriptions.Item>
+        <Descriptions.Item label={t('workers.category')}>{t(`workers.categories.${String(w.category)}`)} · {t(`workers.capacities.${String(w.laborCapacity)}`)}</Descriptions.Item>
+        <Descriptions.Item label={t('workers.current_job')}>{current ? `${current.employerName}（${current.startDate}）` : '—'}</Descriptions.Item>
       </Descriptions>
+      <Space wrap style={{ marginTop: 12 }}>
+        {typeof w.householdId === 'string' && <Link to={`/workers?householdId=${w.householdId}`}>{t('workers.household')}</Link>}
+        {hasFile && <Link to={`/rain-dew/${String(w.id)}`}>{t('workers.rain_dew_file')}</Link>}
+      </Space>
       <Space style={{ marginTop: 12 }} wrap>
         <Input aria-label={t('workers.purpose')} placeholder={t('workers.purpose')} value={purpose} onChange={(e) => setPurpose(e.target.value)} style={{ width: 260 }} />
         <Button disabled={purpose.trim().length < 2} onClick={() => load(purpose.trim())}>{t('workers.reveal')}</Button>
       </Space>
       {error && <Alert type="error" title={error} style={{ marginTop: 12 }} />}
       <EditWorker worker={w} onSaved={(next) => setW(next)} />
+      <PolicyChecklist workerId={String(w.id)} />
     </div>
   );
 }
 
-const CAPACITIES = ['full', 'partial', 'weak', 'none'];
 
 /** Corrections to a person's record: each field's reason shown beside it; a record changed meanwhile is read again. */
 function EditWorker({ worker, onSaved }: { worker: Record<string, unknown>; onSaved: (w: Record<string, unknown>) => void }) {
@@ -126,8 +162,8 @@ function EditWorker({ worker, onSaved }: { worker: Record<string, unknown>; onSa
       setMessage({ type: 'success', text: t('workers.saved') });
     } catch (e) {
       const err = e as ApiError;
-      form.setFields(err.details.filter((d) => d.path?.startsWith('body.')).map((d) => ({ name: d.path!.slice(5).split('.')[0] === 'payFloorFen' ? 'payFloorYuan' : d.path!.slice(5).split('.')[0]!, errors: [d.message] })));
-      setMessage({ type: 'error', text: err.status === 409 ? t('workers.stale') : err.message });
+      const text = showFieldErrors(form, err, { payFloorFen: 'payFloorYuan' });
+      setMessage({ type: 'error', text: err.status === 409 ? t('workers.stale') : text });
       if (err.status === 409) {
         const fresh = await need(client(lang).GET('/api/v1/workers/{id}', { params: { path: { id: String(worker.id) } } } as never)).catch(() => null);
         if (fresh) onSaved(fresh as Record<string, unknown>);

@@ -1,0 +1,28 @@
+import type { FormInstance } from 'antd';
+import type { ApiError } from './api';
+
+/**
+ * Puts each field's reason, as the API words it, beside that field of the form; `rename` maps an API field
+ * to the form's own name (a price in yuan where the API takes fen). Returns the message for the whole form.
+ */
+export function showFieldErrors(form: FormInstance, e: unknown, rename: Record<string, string> = {}): string {
+  const err = e as ApiError;
+  const fields = (err.details ?? [])
+    .filter((d) => d.path?.startsWith('body.'))
+    .map((d) => {
+      const name = d.path!.slice(5).split('.')[0]!;
+      return { name: rename[name] ?? name, errors: [d.message] };
+    });
+  form.setFields(fields);
+  return err.message;
+}
+
+/** Yuan typed by a person, in fen for the API (null stays null). */
+export function fen(yuan: number | null | undefined): number | null {
+  return yuan === null || yuan === undefined ? null : Math.round(yuan * 100);
+}
+
+/** Fen from the API, in yuan as people read money. */
+export function yuan(fenValue: number | null | undefined): string {
+  return fenValue === null || fenValue === undefined ? '—' : (fenValue / 100).toLocaleString('zh-CN', { maximumFractionDigits: 2 });
+}

@@ -1,0 +1,121 @@
+import { Alert, Button, Input, List, Modal, Space, Tabs, Tag, Typography } from 'antd';
+import { useCallback, useEffect, useState } from 'react';
+import { Link, useSearchParams } from 'react-router-dom';
+import { beijingText, client, need } from '../api';
+import { yuan } from '../forms';
+import { Session } from '../session';
+
+interface Help {
+  id: string;
+  workerId: string | null;
+  workerName: string | null;
+  phone: string | null;
+  door: string;
+  context: Array<{ at: string; text: string }>;
+  createdAt: string;
+}
+interface WageCase {
+  id: string;
+  workerId: string;
+  workerName?: string;
+  employerName?: string | null;
+  amountFen: number | null;
+  reason: string;
+  description: string | null;
+  openedAt: string;
+}
+
+/** What waits on the station: people who asked for a person in chat (人工), and unpaid wages (欠薪), oldest first. */
+export function FollowUps() {
+  const { lang, t } = Session.use();
+  const [params, setParams] = useSearchParams();
+  const [help, setHelp] = useState<Help[] | null>(null);
+  const [wages, setWages] = useState<WageCase[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [closing, setClosing] = useState<{ kind: 'help' | 'wage'; id: string; who: string } | null>(null);
+  const [note, setNote] = useState('');
+  const load = useCallback(() => {
+    const api = client(lang);
+    need(api.GET('/api/v1/help-requests', { params: { query: { status: 'open' } } } as never))
+      .then((r) => setHelp([...(r as { items: Help[] }).items].reverse()))
+      .catch((e: Error) => setError(e.message));
+    need(api.GET('/api/v1/wage-cases', { params: { query: { status: 'open' } } } as never))
+      .then((r) => setWages((r as { items: WageCase[] }).items))
+      .catch((e: Error) => setError(e.message));
+  }, [lang]);
+  useEffect(load, [load]);
+  const close = async () => {
+    if (!closing) return;
+    setError(null);
+    try {
+      if (closing.kind === 'help') await need(client(lang).POST('/api/v1/help-requests/{id}/close', { params: { path: { id: closing.id } }, body: { note: note.trim() } } as never));
+      else await need(client(lang).POST('/api/v1/wage-cases/{id}/resolve', { params: { path: { id: closing.id } }, body: { note: note.trim() } } as never));
+      setClosing(null);
+      load();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  const person = (id: string | null, name: string | null | undefined) => (id ? <Link to={`/workers/${id}`}>{name ?? '—'}</Link> : (name ?? t('follow_ups.unknown')));
+  return (
+    <div>
+      <Typography.Title level={3}>{t('follow_ups.title')}</Typography.Title>
+      {error && <Alert type="error" title={error} style={{ marginBottom: 12 }} />}
+      <Tabs
+        activeKey={params.get('tab') === 'wages' ? 'wages' : 'help'}
+        onChange={(k) => setParams({ tab: k })}
+        items={[
+          {
+            key: 'help',
+            label: `${t('follow_ups.help')}（${help?.length ?? '…'}）`,
+            children: (
+              <List
+                loading={!help}
+                dataSource={help ?? []}
+                locale={{ emptyText: t('follow_ups.no_help') }}
+                renderItem={(h) => (
+                  <List.Item actions={[<Button key="close" onClick={() => { setNote(''); setClosing({ kind: 'help', id: h.id, who: h.workerName ?? '' }); }}>{t('follow_ups.close')}</Button>]}>
+                    <List.Item.Meta
+                      title={<Space wrap>{person(h.workerId, h.workerName)}{h.phone}<Tag>{t(`follow_ups.doors.${h.door}`)}</Tag><Typography.Text type="secondary">{beijingText(h.createdAt)}</Typography.Text></Space>}
+                      description={h.context.slice(-3).map((m, i) => <div key={i}>「{m.text}」</div>)}
+                    />
+                  </List.Item>
+                )}
+              />
+            ),
+          },
+          {
+            key: 'wages',
+            label: `${t('follow_ups.wages')}（${wages?.length ?? '…'}）`,
+            children: (
+              <List
+                loading={!wages}
+                dataSource={wages ?? []}
+                locale={{ emptyText: t('follow_ups.no_wages') }}
+                renderItem={(c) => (
+                  <List.Item actions={[<Button key="resolve" onClick={() => { setNote(''); setClosing({ kind: 'wage', id: c.id, who: c.workerName ?? '' }); }}>{t('follow_ups.resolve')}</Button>]}>
+                    <List.Item.Meta
+                      title={<Space wrap>{person(c.workerId, c.workerName)}{c.employerName && `· ${c.employerName}`}{c.amountFen !== null && <Tag color="red">{`${yuan(c.amountFen)} ${t('follow_ups.yuan')}`}</Tag>}<Typography.Text type="secondary">{t('follow_ups.since', { date: beijingText(c.openedAt) })}</Typography.Text></Space>}
+                      description={<>{t(`follow_ups.reasons.${c.reason}`)}{c.description ? `：「${c.description}」` : ''}</>}
+                    />
+                  </List.Item>
+                )}
+              />
+            ),
+          },
+        ]}
+      />
+      <Modal
+        open={!!closing}
+        title={closing ? t(closing.kind === 'help' ? 'follow_ups.close_title' : 'follow_ups.resolve_title', { name: closing.who }) : ''}
+        okText={t('rain_dew.confirm')}
+        cancelText={t('rain_dew.cancel')}
+        okButtonProps={{ disabled: note.trim().length < 2 }}
+        onCancel={() => setClosing(null)}
+        onOk={close}
+      >
+        <Input.TextArea aria-label={t('follow_ups.note')} placeholder={t('follow_ups.note')} rows={3} maxLength={500} value={note} onChange={(e) => setNote(e.target.value)} />
+      </Modal>
+    </div>
+  );
+}

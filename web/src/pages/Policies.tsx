@@ -1,0 +1,214 @@
+import { Alert, Button, Card, Descriptions, Drawer, Input, List, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
+import { useCallback, useEffect, useState } from 'react';
+import { Link } from 'react-router-dom';
+import { client, need } from '../api';
+import { yuan } from '../forms';
+import { Session } from '../session';
+
+type Texts = Record<string, string>;
+interface Policy {
+  key: string;
+  version: number;
+  title: Texts;
+  summary: Texts;
+  audience: string;
+  benefit: Texts & { amountFen?: number | null; unit?: string | null };
+  apply: { steps: Texts[]; materials: Texts[]; where: Texts; url?: string | null };
+  mode: string;
+  regionCode: string;
+  validFrom: string | null;
+  validTo: string | null;
+  source: { document: string; article: string };
+  rule: unknown;
+  overrides: string | null;
+}
+interface ChecklistItem {
+  key: string;
+  title: string;
+  summary: string;
+  benefit: string;
+  reasons: string[];
+  missing: string[];
+  steps: string[];
+  materials: string[];
+  where: string;
+  told: boolean;
+}
+
+/** The text in the reader's language, Chinese when there is no other. */
+export function inLang(texts: Texts | undefined, lang: string): string {
+  return texts?.[lang] ?? texts?.['zh-CN'] ?? '';
+}
+
+/** The policies that apply in the region, who qualifies for each, and telling them. */
+export function Policies() {
+  const { me, lang, t } = Session.use();
+  const [audience, setAudience] = useState<string | undefined>();
+  const [list, setList] = useState<Policy[] | null>(null);
+  const [open, setOpen] = useState<Policy | null>(null);
+  const [editing, setEditing] = useState<Policy | 'new' | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(() => {
+    need(client(lang).GET('/api/v1/policies', { params: { query: audience ? { audience } : {} } } as never))
+      .then((r) => setList((r as { items: Policy[] }).items))
+      .catch((e: Error) => setError(e.message));
+  }, [lang, audience]);
+  useEffect(load, [load]);
+  const admin = me!.role !== 'station';
+  return (
+    <div>
+      <Typography.Title level={3}>{t('policies.title')}</Typography.Title>
+      {error && <Alert type="error" title={error} style={{ marginBottom: 12 }} />}
+      <Space wrap style={{ marginBottom: 12 }}>
+        <Select aria-label={t('policies.audience')} allowClear placeholder={t('policies.audience')} style={{ width: 160 }} value={audience} onChange={setAudience} options={['worker', 'employer', 'agency'].map((a) => ({ value: a, label: t(`policies.audiences.${a}`) }))} />
+        {admin && <Button onClick={() => setEditing('new')}>{t('policies.add')}</Button>}
+      </Space>
+      <Table<Policy>
+        rowKey="key"
+        size="small"
+        scroll={{ x: true }}
+        loading={!list && !error}
+        dataSource={list ?? []}
+        columns={[
+          { title: t('policies.name'), render: (_, p) => <Button type="link" style={{ padding: 0, whiteSpace: 'normal', textAlign: 'left', height: 'auto' }} onClick={() => setOpen(p)}>{inLang(p.title, lang)}</Button> },
+          { title: t('policies.benefit'), render: (_, p) => inLang(p.benefit, lang) },
+          { title: t('policies.audience'), dataIndex: 'audience', render: (a: string) => t(`policies.audiences.${a}`) },
+          { title: t('policies.mode'), dataIndex: 'mode', render: (m: string) => <Tag color={m === 'ordinary' ? undefined : 'green'}>{t(`policies.modes.${m}`)}</Tag> },
+          { title: t('policies.scope'), dataIndex: 'regionCode', render: (r: string) => r || t('policies.national') },
+          { title: t('policies.valid_to'), dataIndex: 'validTo', render: (v: string | null) => v ?? '—' },
+        ]}
+      />
+      {open && <PolicyDrawer policy={open} onClose={() => setOpen(null)} onEdit={admin && open.regionCode !== '' ? () => { setEditing(open); setOpen(null); } : undefined} />}
+      {editing && <PolicyEditor policy={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onSaved={() => { setEditing(null); load(); }} />}
+    </div>
+  );
+}
+
+function PolicyDrawer({ policy, onClose, onEdit }: { policy: Policy; onClose: () => void; onEdit?: () => void }) {
+  const { lang, t } = Session.use();
+  const [eligible, setEligible] = useState<{ items: Array<{ workerId: string; name: string }>; total: number } | null>(null);
+  const [told, setTold] = useState<number | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const loadEligible = useCallback(() => {
+    if (policy.audience !== 'worker') return;
+    need(client(lang).GET('/api/v1/policies/{key}/eligible', { params: { path: { key: policy.key }, query: { pageSize: 50 } } } as never))
+      .then((r) => setEligible(r as { items: Array<{ workerId: string; name: string }>; total: number }))
+      .catch((e: Error) => setError(e.message));
+  }, [lang, policy]);
+  useEffect(loadEligible, [loadEligible]);
+  const notify = async () => {
+    setError(null);
+    try {
+      setTold(((await need(client(lang).POST('/api/v1/policies/{key}/notify', { params: { path: { key: policy.key } }, body: {} } as never))) as { told: number }).told);
+      loadEligible();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  return (
+    <Drawer open onClose={onClose} title={inLang(policy.title, lang)} width={Math.min(760, window.innerWidth)} extra={onEdit && <Button onClick={onEdit}>{t('policies.edit')}</Button>}>
+      <Typography.Paragraph>{inLang(policy.summary, lang)}</Typography.Paragraph>
+      <Descriptions bordered size="small" column={1}>
+        <Descriptions.Item label={t('policies.benefit')}>{inLang(policy.benefit, lang)}{policy.benefit.amountFen ? `（${yuan(policy.benefit.amountFen)} ${t('policies.yuan')}）` : ''}</Descriptions.Item>
+        <Descriptions.Item label={t('policies.steps')}>
+          <ol style={{ margin: 0, paddingInlineStart: 20 }}>{policy.apply.steps.map((s, i) => <li key={i}>{inLang(s, lang)}</li>)}</ol>
+        </Descriptions.Item>
+        {policy.apply.materials.length > 0 && <Descriptions.Item label={t('policies.materials')}>{policy.apply.materials.map((m) => inLang(m, lang)).join('、')}</Descriptions.Item>}
+        <Descriptions.Item label={t('policies.where')}>{inLang(policy.apply.where, lang)}</Descriptions.Item>
+        <Descriptions.Item label={t('policies.source')}>{`${policy.source.document} ${policy.source.article}`}</Descriptions.Item>
+        <Descriptions.Item label={t('policies.version')}>{`v${policy.version}${policy.validFrom ? ` · ${policy.validFrom}` : ''}${policy.validTo ? ` — ${policy.validTo}` : ''}`}</Descriptions.Item>
+      </Descriptions>
+      {error && <Alert type="error" title={error} style={{ marginTop: 12 }} />}
+      {policy.audience === 'worker' && eligible && (
+        <Card size="small" title={t('policies.eligible')} style={{ marginTop: 12 }}>
+          <Space align="center" wrap>
+            <Statistic data-testid="eligible-count" title={t('policies.not_told')} value={eligible.total} />
+            <Button type="primary" disabled={eligible.total === 0} onClick={notify}>{t('policies.notify')}</Button>
+            {told !== null && <Typography.Text type="success">{t('policies.told', { n: told })}</Typography.Text>}
+          </Space>
+          <List size="small" dataSource={eligible.items} renderItem={(p) => <List.Item><Link to={`/workers/${p.workerId}`}>{p.name}</Link></List.Item>} />
+        </Card>
+      )}
+    </Drawer>
+  );
+}
+
+/**
+ * A local policy as the administrators write it: the whole of it as JSON, checked by the API field by field
+ * (a rule with a wrong fact says where). Saving an existing one makes a new version; the old is kept.
+ */
+function PolicyEditor({ policy, onClose, onSaved }: { policy: Policy | null; onClose: () => void; onSaved: () => void }) {
+  const { me, lang, t } = Session.use();
+  const start = policy
+    ? { key: policy.key, title: policy.title, summary: policy.summary, audience: policy.audience, benefit: policy.benefit, rule: policy.rule, apply: policy.apply, mode: policy.mode, regionCode: policy.regionCode, overrides: policy.overrides, validFrom: policy.validFrom, validTo: policy.validTo, source: policy.source }
+    : {
+        key: '',
+        title: { 'zh-CN': '' },
+        summary: { 'zh-CN': '' },
+        audience: 'worker',
+        benefit: { 'zh-CN': '', amountFen: null, unit: 'once' },
+        rule: { all: [{ fact: 'category', op: 'in', value: ['lifted', 'monitored'] }] },
+        apply: { steps: [{ 'zh-CN': '' }], materials: [], where: { 'zh-CN': '' } },
+        mode: 'ordinary',
+        regionCode: me!.regionCode,
+        source: { document: '', article: '' },
+      };
+  const [text, setText] = useState(JSON.stringify(start, null, 2));
+  const [error, setError] = useState<string | null>(null);
+  const save = async () => {
+    setError(null);
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return setError(t('policies.bad_json'));
+    }
+    try {
+      if (policy) await need(client(lang).PUT('/api/v1/policies/{key}', { params: { path: { key: policy.key } }, body } as never));
+      else await need(client(lang).POST('/api/v1/policies', { body } as never));
+      onSaved();
+    } catch (e) {
+      const err = e as Error & { details?: Array<{ path?: string; message: string }> };
+      setError([err.message, ...(err.details ?? []).map((d) => `${d.path ?? ''}：${d.message}`)].join('\n'));
+    }
+  };
+  return (
+    <Drawer open onClose={onClose} title={policy ? t('policies.new_version', { title: inLang(policy.title, lang) }) : t('policies.add')} width={Math.min(760, window.innerWidth)} extra={<Button type="primary" onClick={save}>{t('policies.save')}</Button>}>
+      <Typography.Paragraph type="secondary">{t('policies.editor_hint')}</Typography.Paragraph>
+      {error && <Alert type="error" title={<span style={{ whiteSpace: 'pre-wrap' }}>{error}</span>} style={{ marginBottom: 12 }} />}
+      <Input.TextArea aria-label={t('policies.json')} value={text} onChange={(e) => setText(e.target.value)} autoSize={{ minRows: 16 }} style={{ fontFamily: 'monospace', fontSize: 13 }} spellCheck={false} />
+    </Drawer>
+  );
+}
+
+/** A person's checklist: what they can claim now with the reasons and steps, and what one change would open. */
+export function PolicyChecklist({ workerId }: { workerId: string }) {
+  const { lang, t } = Session.use();
+  const [list, setList] = useState<{ eligible: ChecklistItem[]; near: ChecklistItem[] } | null>(null);
+  useEffect(() => {
+    need(client(lang).GET('/api/v1/workers/{id}/policies', { params: { path: { id: workerId } } } as never))
+      .then((r) => setList(r as { eligible: ChecklistItem[]; near: ChecklistItem[] }))
+      .catch(() => setList(null));
+  }, [workerId, lang]);
+  if (!list) return null;
+  const item = (p: ChecklistItem, near: boolean) => (
+    <List.Item>
+      <List.Item.Meta
+        title={<Space wrap>{p.title}{p.told && <Tag>{t('policies.already_told')}</Tag>}</Space>}
+        description={
+          <>
+            <div>{p.benefit}</div>
+            <div>{(near ? p.missing : p.reasons).join('；')}</div>
+            {!near && <div>{t('policies.steps')}：{p.steps.join(' → ')}{p.where ? `（${p.where}）` : ''}</div>}
+          </>
+        }
+      />
+    </List.Item>
+  );
+  return (
+    <Card size="small" title={t('policies.checklist')} style={{ marginTop: 16, maxWidth: 860 }}>
+      <List size="small" header={t('policies.can_claim')} locale={{ emptyText: t('policies.none_now') }} dataSource={list.eligible} renderItem={(p) => item(p, false)} />
+      {list.near.length > 0 && <List size="small" header={t('policies.one_step')} dataSource={list.near} renderItem={(p) => item(p, true)} />}
+    </Card>
+  );
+}
