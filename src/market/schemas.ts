@@ -279,7 +279,7 @@ export const WageCaseView = z
     employerId: z.uuid().nullable(),
     regionCode: z.string(),
     amountFen: z.number().int().nullable(),
-    reason: z.string().meta({ description: 'unpaid_reported (after a gig), overdue, or reported_by_chat' }),
+    reason: z.string().meta({ description: 'worker_report (after a gig), overdue, or reported_by_chat' }),
     description: z.string().nullable().meta({ description: "The person's own words when reported by chat (numbers masked)" }),
     status: z.enum(['open', 'resolved']),
     openedAt: z.string(),

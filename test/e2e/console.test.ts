@@ -12,6 +12,7 @@ import { createHarness, type Harness } from '../helpers/harness';
 import { ManualClock } from '../../src/shared/clock';
 import { north } from '../helpers/market';
 import { csv, FORM_HEADER } from '../helpers/sheets';
+import { requestHelp } from '../../src/chat/service';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = resolve(__dirname, '../../test-artifacts/console');
@@ -30,6 +31,8 @@ describe('the station console', () => {
   let page: Page;
   let running: Workers;
   const b: Record<string, string> = {};
+  let staff: Awaited<ReturnType<typeof signIn>>;
+  const ids: Record<string, string> = {};
 
   beforeAll(async () => {
     // The console is built once (vite, a few seconds) when this checkout has not built it yet.
@@ -39,11 +42,15 @@ describe('the station console', () => {
     h = await createHarness({ clock: new ManualClock('2026-06-01T04:00:00Z') });
     await seedRegions(h.ctx.db);
     await makeAccount(h.ctx.db, { username: 'nansha-station', regionCode: REGIONS.countyA.code });
-    const staff = await signIn(h, appOf(h), { regionCode: REGIONS.countyA.code });
+    staff = await signIn(h, appOf(h), { regionCode: REGIONS.countyA.code });
     for (const [name, at] of [['近邻一', north(0.5)], ['近邻二', north(1)], ['近邻三', north(2)], ['远处人', north(30)]] as const) {
       const w = await staff.post('/api/v1/workers', workerInput({ name, homeLat: at.lat, homeLng: at.lng }));
       await staff.put(`/api/v1/workers/${w.body.id}/subscription`, { channel: 'log', digestAt: null });
+      ids[name] = w.body.id;
     }
+    // A household where nobody works (零就业家庭), and a person who asked in chat for a member of staff.
+    await staff.post('/api/v1/households', { regionCode: REGIONS.villageA.code, memberIds: [ids['远处人']] });
+    await requestHelp(h.ctx, { workerId: ids['远处人']!, regionCode: REGIONS.villageA.code, contact: 'wxid-far', context: [{ at: '2026-06-01T03:50:00Z', text: '转人工' }] });
     const e = await staff.post('/api/v1/employers', { name: '南沙镇集市管理处', kind: 'enterprise', regionCode: REGIONS.countyA.code, ...north(1) });
     await staff.post(`/api/v1/employers/${e.body.id}/verify`);
     const countyB = await signIn(h, appOf(h), { role: 'county', regionCode: REGIONS.countyB.code });
@@ -180,13 +187,138 @@ describe('the station console', () => {
     await drawer.getByPlaceholder('姓名或身份证后四位').press('Enter');
     await drawer.locator('.ant-list-item').filter({ hasText: '近邻二' }).getByRole('button', { name: '签到' }).click();
     await drawer.locator('.ant-list-item').filter({ hasText: '近邻二' }).getByRole('button', { name: '已签到' }).waitFor();
+    // Someone who just came and is not in the register: a forged ID number is refused beside its field, a real one registers and checks in.
+    await drawer.getByRole('button', { name: '现场登记新人员' }).click();
+    await drawer.getByLabel('姓名', { exact: true }).fill('王新来');
+    await drawer.getByLabel('身份证号', { exact: true }).fill('532528198503070000');
+    await drawer.getByRole('button', { name: '登记并签到' }).click();
+    await drawer.locator('.ant-form-item').filter({ hasText: '身份证号' }).locator('.ant-form-item-explain-error').waitFor();
+    await drawer.getByLabel('身份证号', { exact: true }).fill(validIdNumber({ birth: '1990-02-03' }));
+    await drawer.getByRole('button', { name: '登记并签到' }).click();
+    await drawer.getByText('王新来 已登记并签到').waitFor();
+    await drawer.locator('.ant-statistic').filter({ hasText: '已签到' }).getByText('2', { exact: true }).waitFor();
     await shot('fair-live');
     await drawer.getByRole('button', { name: '结束' }).click();
     await drawer.getByText('成效').waitFor();
-    await drawer.locator('.ant-statistic').filter({ hasText: '到场' }).getByText('1', { exact: true }).waitFor();
+    await drawer.locator('.ant-statistic').filter({ hasText: '到场' }).getByText('2', { exact: true }).waitFor();
     await shot('fair-outcome');
     await page.keyboard.press('Escape');
     await drawer.waitFor({ state: 'hidden' });
+  });
+
+  it('announces a training and enrols someone, corrects and closes a post, and tells the people a policy is for', async () => {
+    await nav('培训');
+    await page.getByLabel('培训名称').fill('电商直播培训');
+    await page.getByLabel('培训机构').fill('元阳县职业高级中学');
+    await page.getByLabel('开班日期').fill('2026-07-01');
+    await page.getByLabel('结业日期').fill('2026-07-05');
+    await page.getByRole('button', { name: '发布', exact: true }).click();
+    await page.getByText('已发布“电商直播培训”').waitFor();
+    await page.getByRole('button', { name: '电商直播培训' }).click();
+    const drawer = page.getByRole('dialog');
+    await drawer.getByRole('combobox').click();
+    await page.keyboard.type('近邻一');
+    await page.locator('.ant-select-item-option', { hasText: '近邻一' }).click();
+    await drawer.getByRole('button', { name: '报名', exact: true }).click();
+    await drawer.getByText('已报名', { exact: true }).waitFor();
+    await drawer.getByText('1 / 30').waitFor();
+    await shot('trainings');
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
+
+    await nav('岗位与零工');
+    await page.getByRole('button', { name: '南沙集市搬运' }).click();
+    const post = page.getByRole('dialog');
+    await post.getByText('修改岗位').waitFor();
+    await post.getByLabel('人数').fill('8');
+    await post.getByRole('button', { name: '保存修改' }).click();
+    await post.getByText('已保存').waitFor();
+    await post.getByText(/已录用 \d+ \/ 8/).waitFor();
+    await post.getByRole('button', { name: '停止招聘' }).click();
+    await post.getByText('已关闭').first().waitFor();
+    await page.keyboard.press('Escape');
+    await post.waitFor({ state: 'hidden' });
+    await page.getByRole('row').filter({ hasText: '南沙集市搬运' }).getByText('已关闭').waitFor();
+
+    // A policy for workers that people of the county qualify for: the count on screen is the API's, and telling them empties it.
+    const policies = (await staff.get('/api/v1/policies?audience=worker')).body.items as Array<{ key: string; title: Record<string, string> }>;
+    let chosen: { key: string; title: string; total: number } | null = null;
+    for (const p of policies) {
+      const total = (await staff.get(`/api/v1/policies/${p.key}/eligible`)).body.total as number;
+      if (total > 0) {
+        chosen = { key: p.key, title: p.title['zh-CN']!, total };
+        break;
+      }
+    }
+    expect(chosen).not.toBeNull();
+    await nav('政策');
+    await page.getByRole('button', { name: chosen!.title }).click();
+    const policy = page.getByRole('dialog');
+    await policy.getByTestId('eligible-count').getByText(String(chosen!.total), { exact: true }).waitFor();
+    await shot('policy');
+    await policy.getByRole('button', { name: '通知尚未告知的人' }).click();
+    await policy.getByText(`已安排通知 ${chosen!.total} 人`).waitFor();
+    await policy.getByTestId('eligible-count').getByText('0', { exact: true }).waitFor();
+    await page.keyboard.press('Escape');
+    await policy.waitFor({ state: 'hidden' });
+  });
+
+  it('opens a Rain Dew graduate’s file, records a contact, and keeps the plan, an overdue action standing out', async () => {
+    await nav('雨露计划');
+    await page.getByLabel('学生（须已登记）').click();
+    await page.keyboard.type('近邻三');
+    await page.locator('.ant-select-item-option', { hasText: '近邻三' }).click();
+    await page.getByLabel('学校', { exact: true }).fill('红河职业技术学院');
+    await page.getByLabel('专业', { exact: true }).fill('电子商务');
+    await page.getByLabel('预计毕业').fill('2026-01-15');
+    await page.getByRole('button', { name: '建立雨露计划档案' }).click();
+    await page.getByRole('heading', { level: 3, name: '近邻三 的雨露计划档案' }).waitFor();
+    await page.getByLabel('了解到的现状').click();
+    await page.locator('.ant-select-item-option', { hasText: '求职中' }).click();
+    await page.getByLabel('联系情况').fill('电话联系，想在县城做电商客服');
+    await page.getByRole('button', { name: '保存联系记录' }).click();
+    await page.getByText('联系记录已保存').waitFor();
+    await page.getByText('电话：电话联系，想在县城做电商客服').waitFor();
+    await page.getByText(/^状态：.* → 求职中$/).waitFor();
+    await page.getByPlaceholder(/帮扶目标/).fill('毕业半年内在县内稳定就业');
+    await page.getByRole('button', { name: '保存目标' }).click();
+    await page.getByText('已保存').first().waitFor();
+    // Due a week ago (the clock stands at 1 June): it shows as overdue.
+    await page.getByLabel('内容').fill('推荐县城电商客服岗位');
+    await page.getByLabel('完成期限').fill('2026-05-25');
+    await page.getByRole('button', { name: '添加措施' }).click();
+    await page.getByText('2026-05-25 已逾期').waitFor();
+    await shot('rain-dew-file');
+    await page.getByRole('row').filter({ hasText: '推荐县城电商客服岗位' }).getByRole('button', { name: '完成' }).click();
+    await page.getByPlaceholder('结果如何（必填）').fill('已推荐两家，约了下周面试');
+    await page.getByRole('button', { name: '确定' }).click();
+    await page.getByText('已完成：已推荐两家，约了下周面试').waitFor();
+    expect(await page.getByText('2026-05-25 已逾期').count()).toBe(0);
+  });
+
+  it('shows what waits on the station, lists the zero-employment households, and closes a request for help', async () => {
+    await page.getByRole('menuitem', { name: '首页' }).click();
+    await page.getByRole('heading', { level: 3, name: '本月情况' }).waitFor();
+    await page.getByRole('link', { name: '零就业家庭' }).click();
+    await page.getByRole('heading', { level: 3, name: '家庭户' }).waitFor();
+    const household = page.getByRole('row').filter({ hasText: '远处人' });
+    await household.waitFor();
+    await shot('households-zero');
+    await household.getByRole('link', { name: '查看成员' }).click();
+    await page.getByText('同一家庭的成员').waitFor();
+    await page.getByRole('link', { name: '远处人' }).waitFor();
+    expect(await page.getByRole('link', { name: '近邻一' }).count()).toBe(0);
+
+    await page.getByRole('menuitem', { name: '首页' }).click();
+    await page.getByRole('link', { name: '求助待处理' }).click();
+    await page.getByRole('heading', { level: 3, name: '待办跟进' }).waitFor();
+    const ask = page.locator('.ant-list-item').filter({ hasText: '远处人' });
+    await ask.getByText('「转人工」').waitFor();
+    await shot('follow-ups');
+    await ask.getByRole('button', { name: '已处理' }).click();
+    await page.getByPlaceholder('做了什么、结果如何（会被记录）').fill('已电话回复，下周来站里登记求职');
+    await page.getByRole('button', { name: '确定' }).click();
+    await page.getByText('没有待处理的求助').waitFor();
   });
 
   it('corrects a person’s record with the reason beside a wrong field, and exports the form', async () => {

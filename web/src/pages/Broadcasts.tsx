@@ -105,7 +105,7 @@ export function Broadcasts() {
     <div>
       <Typography.Title level={3}>{t('broadcasts.title')}</Typography.Title>
       <Card size="small" style={{ maxWidth: 720, marginBottom: 16 }}>
-        <Form form={form} layout="vertical" onFinish={send} initialValues={{ regionCode: me!.regionCode, radiusKm: 5 }}>
+        <Form name="broadcast" form={form} layout="vertical" onFinish={send} initialValues={{ regionCode: me!.regionCode, radiusKm: 5 }}>
           <Space wrap align="start">
             <Form.Item name="regionCode" label={t('broadcasts.region')}>
               <Select style={{ width: 220 }} showSearch={{ optionFilterProp: 'label' }} options={[{ value: me!.regionCode, label: me!.regionName ?? me!.regionCode }, ...regions.map((r) => ({ value: r.code, label: r.name }))]} />

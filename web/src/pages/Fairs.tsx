@@ -75,7 +75,7 @@ export function Fairs() {
       <Typography.Title level={3}>{t('fairs.title')}</Typography.Title>
       {error && <Alert type="error" title={error} style={{ marginBottom: 12 }} closable onClose={() => setError(null)} />}
       <Card size="small" title={t('fairs.new')} style={{ maxWidth: 720, marginBottom: 16 }}>
-        <Form form={form} layout="vertical" onFinish={create} initialValues={{ kind: 'on_site' }}>
+        <Form name="fair" form={form} layout="vertical" onFinish={create} initialValues={{ kind: 'on_site' }}>
           <Space wrap>
             <Form.Item name="kind" label={t('fairs.kind')}>
               <Select style={{ width: 160 }} options={['on_site', 'live_stream', 'video'].map((k) => ({ value: k, label: t(`fairs.kinds.${k}`) }))} />

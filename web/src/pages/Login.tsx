@@ -26,8 +26,8 @@ export function Login({ onSignedIn, lang, setLang }: { onSignedIn: (me: Me) => v
   };
   return (
     <div style={{ display: 'flex', justifyContent: 'center', padding: '10vh 12px' }}>
-      <Card title={t('login.title')} style={{ width: 380, maxWidth: '100%' }} extra={<Select size="small" value={lang} onChange={setLang} options={[{ value: 'zh-CN', label: '中文' }, { value: 'en', label: 'English' }]} />}>
-        <Form layout="vertical" onFinish={submit} requiredMark={false}>
+      <Card title={t('login.title')} style={{ width: 380, maxWidth: '100%' }} extra={<Select aria-label={t('app.language')} size="small" value={lang} onChange={setLang} options={[{ value: 'zh-CN', label: '中文' }, { value: 'en', label: 'English' }]} />}>
+        <Form name="login" layout="vertical" onFinish={submit} requiredMark={false}>
           <Form.Item name="username" label={t('login.username')} rules={[{ required: true, message: t('login.required') }]}>
             <Input autoComplete="username" autoFocus />
           </Form.Item>

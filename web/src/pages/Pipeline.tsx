@@ -149,6 +149,7 @@ function EditVacancy({ id, onChanged }: { id: string; onChanged?: () => void }) 
       }
     >
       <Form
+        name="vacancy_edit"
         form={form}
         layout="vertical"
         disabled={!editable}

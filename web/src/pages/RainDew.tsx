@@ -103,7 +103,7 @@ function OpenFile() {
   );
   return (
     <Card size="small" title={t('rain_dew.open_file')} style={{ marginTop: 16, maxWidth: 720 }}>
-      <Form form={form} layout="vertical" onFinish={submit} initialValues={{ level: 'secondary_vocational' }}>
+      <Form name="rain_dew_file" form={form} layout="vertical" onFinish={submit} initialValues={{ level: 'secondary_vocational' }}>
         <Form.Item name="workerId" label={t('rain_dew.student')} rules={[{ required: true, message: t('rain_dew.required') }]}>
           <PersonPicker />
         </Form.Item>

@@ -199,6 +199,7 @@ function ContactCard({ onSave }: { onSave: (body: { channel: string; outcome: st
   return (
     <Card size="small" title={t('rain_dew.record_contact')}>
       <Form
+        name="contact"
         form={form}
         layout="vertical"
         initialValues={{ channel: 'phone' }}
@@ -275,6 +276,7 @@ function PlanCard({
         ]}
       />
       <Form
+        name="plan_action"
         form={form}
         layout="inline"
         style={{ marginTop: 12, rowGap: 8 }}
@@ -319,6 +321,7 @@ function SubsidyCard({ file, add }: { file: FileView; add: (body: { term: string
     <Card size="small" title={t('rain_dew.subsidies')}>
       <List size="small" locale={{ emptyText: t('rain_dew.no_subsidies') }} dataSource={file.subsidies} renderItem={(s) => <List.Item>{`${s.term}：${yuan(s.amountFen)} ${t('rain_dew.yuan')}（${s.paidOn}）`}</List.Item>} />
       <Form
+        name="subsidy"
         form={form}
         layout="inline"
         style={{ marginTop: 8, rowGap: 8 }}

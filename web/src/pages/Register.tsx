@@ -42,7 +42,7 @@ export function RegisterForm({ submit, submitText, onDone }: { submit?: (body: R
     }
   };
   return (
-    <Form form={form} layout="vertical" onFinish={save} initialValues={{ regionCode: me!.regionCode, laborCapacity: 'full', category: 'lifted', consent: true }}>
+    <Form name="register" form={form} layout="vertical" onFinish={save} initialValues={{ regionCode: me!.regionCode, laborCapacity: 'full', category: 'lifted', consent: true }}>
       <Space wrap align="start">
         <Form.Item name="name" label={t('workers.name')} rules={[{ required: true, whitespace: true, message: t('vacancies.required') }]}>
           <Input maxLength={50} style={{ width: 140 }} />

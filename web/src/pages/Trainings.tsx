@@ -69,7 +69,7 @@ export function Trainings() {
     <div>
       <Typography.Title level={3}>{t('trainings.title')}</Typography.Title>
       <Card size="small" title={t('trainings.new')} style={{ maxWidth: 760, marginBottom: 16 }}>
-        <Form form={form} layout="vertical" onFinish={create} initialValues={{ kind: 'upskilling', capacity: 30 }}>
+        <Form name="training" form={form} layout="vertical" onFinish={create} initialValues={{ kind: 'upskilling', capacity: 30 }}>
           <Space wrap align="start">
             <Form.Item name="kind" label={t('trainings.kind')}>
               <Select style={{ width: 170 }} options={KINDS.map((k) => ({ value: k, label: t(`trainings.kinds.${k}`) }))} />

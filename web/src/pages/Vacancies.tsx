@@ -120,7 +120,7 @@ export function Vacancies() {
     <div>
       <Typography.Title level={3}>{t('vacancies.title')}</Typography.Title>
       <Card size="small" title={t('vacancies.new_post')} style={{ marginBottom: 16, maxWidth: 760 }}>
-        <Form form={form} layout="vertical" onFinish={submit} initialValues={{ kind: 'gig', startTime: '08:00', endTime: '17:00', headcount: 5, paySchedule: 'monthly' }}>
+        <Form name="post" form={form} layout="vertical" onFinish={submit} initialValues={{ kind: 'gig', startTime: '08:00', endTime: '17:00', headcount: 5, paySchedule: 'monthly' }}>
           <Space wrap align="start">
             <Form.Item name="kind" label={t('vacancies.kind')}>
               <Select style={{ width: 150 }} options={KINDS.map((k) => ({ value: k, label: t(`vacancies.kinds.${k}`) }))} />
@@ -247,7 +247,7 @@ function Employers({ employers, onChange }: { employers: Employer[]; onChange: (
   const verify = (id: string) => need(client(lang).POST('/api/v1/employers/{id}/verify', { params: { path: { id } } } as never)).then(onChange).catch((e: Error) => setError(e.message));
   return (
     <Card size="small" title={t('employers.title')} style={{ marginBottom: 16 }}>
-      <Form form={form} layout="inline" onFinish={create} initialValues={{ kind: 'enterprise' }} style={{ rowGap: 8 }}>
+      <Form name="employer" form={form} layout="inline" onFinish={create} initialValues={{ kind: 'enterprise' }} style={{ rowGap: 8 }}>
         <Form.Item name="name" label={t('employers.name')} rules={[{ required: true, message: t('vacancies.required') }]}>
           <Input maxLength={100} />
         </Form.Item>

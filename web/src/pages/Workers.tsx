@@ -172,7 +172,7 @@ function EditWorker({ worker, onSaved }: { worker: Record<string, unknown>; onSa
   };
   return (
     <Card size="small" title={t('workers.edit')} style={{ marginTop: 16, maxWidth: 720 }}>
-      <Form form={form} layout="vertical" onFinish={save}>
+      <Form name="worker_edit" form={form} layout="vertical" onFinish={save}>
         <Space wrap align="start">
           <Form.Item name="phone" label={t('workers.new_phone')}>
             <Input inputMode="tel" maxLength={20} style={{ width: 200 }} />
