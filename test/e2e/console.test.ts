@@ -356,6 +356,70 @@ describe('the station console', () => {
     await shot('workers-phone');
   });
 
+  it('is usable by keyboard alone at 125% zoom on a station laptop, with nothing wider than the screen', async () => {
+    // A 1366×768 screen at 125% zoom lays pages out in 1093×614 CSS pixels.
+    const context = await browser.newContext({ viewport: { width: 1093, height: 614 }, deviceScaleFactor: 1.25, locale: 'zh-CN' });
+    const kb = await context.newPage();
+    try {
+      await kb.goto(`${base}/console`);
+      // The user name field has the focus when the page opens.
+      await kb.getByLabel('用户名').waitFor();
+      await kb.keyboard.type('nansha-station');
+      await kb.keyboard.press('Tab');
+      await kb.keyboard.type(PASSWORD);
+      await kb.keyboard.press('Enter');
+      await kb.getByTestId('region').getByText('辖区：元阳县').waitFor();
+      const focused = (selector: string) => kb.evaluate((sel) => Boolean(document.activeElement?.closest(sel)), selector);
+      const active = () => kb.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
+      /** Presses a key until the focused item reads `label`; the menu moves its focus a moment after each key. */
+      const walkTo = async (label: string, key: 'ArrowDown' | 'ArrowUp') => {
+        for (let i = 0; i < 20 && (await active()) !== label; i++) {
+          const before = await active();
+          await kb.keyboard.press(key);
+          await kb.waitForFunction((b) => (document.activeElement?.textContent?.trim() ?? '') !== b, before, { timeout: 2000 }).catch(() => undefined);
+        }
+      };
+      const menu = ['首页', '待办跟进', '人员登记', '家庭户', '批量导入', '岗位与零工', '培训', '群发消息', '招聘会', '雨露计划', '政策', '监测与报表'];
+      for (const label of menu) {
+        // Tab into the menu, walk it with the arrow keys, open the page with Enter.
+        for (let i = 0; i < 40 && !(await focused('[role=menu]')); i++) await kb.keyboard.press('Tab');
+        await walkTo(label, 'ArrowDown');
+        expect(await active()).toBe(label);
+        await kb.keyboard.press('Enter');
+        await kb.getByRole('heading', { level: 3, name: label === '首页' ? '本月情况' : label }).waitFor();
+        await kb.waitForLoadState('networkidle');
+        // Readable at this zoom: the page never scrolls sideways (wide tables scroll inside themselves).
+        expect(await kb.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(1);
+      }
+      await kb.screenshot({ path: resolve(SHOTS, 'zoom-125-monitoring.png') });
+      // From the menu to a person's page without the mouse: Tab to the search, type, Enter, Tab to the name, Enter.
+      for (let i = 0; i < 40 && !(await focused('[role=menu]')); i++) await kb.keyboard.press('Tab');
+      await walkTo('人员登记', 'ArrowUp');
+      await kb.keyboard.press('Enter');
+      await kb.getByRole('heading', { level: 3, name: '人员登记' }).waitFor();
+      for (let i = 0; i < 40 && !(await focused('input[placeholder="姓名、身份证号或手机号"]')); i++) await kb.keyboard.press('Tab');
+      await kb.keyboard.type('近邻二');
+      await kb.keyboard.press('Enter');
+      await kb.getByRole('link', { name: '近邻二' }).waitFor();
+      for (let i = 0; i < 40 && (await active()) !== '近邻二'; i++) await kb.keyboard.press('Tab');
+      await kb.keyboard.press('Enter');
+      await kb.getByRole('heading', { level: 3, name: '近邻二' }).waitFor();
+      await kb.screenshot({ path: resolve(SHOTS, 'zoom-125-worker.png'), fullPage: true });
+      // And every page on a phone (390 px wide): nothing wider than the screen.
+      await kb.setViewportSize({ width: 390, height: 844 });
+      const paths: Record<string, string> = { '': '本月情况', 'follow-ups': '待办跟进', workers: '人员登记', households: '家庭户', import: '批量导入', vacancies: '岗位与零工', trainings: '培训', broadcasts: '群发消息', fairs: '招聘会', 'rain-dew': '雨露计划', policies: '政策', monitoring: '监测与报表' };
+      for (const [path, heading] of Object.entries(paths)) {
+        await kb.goto(`${base}/console/${path}`);
+        await kb.getByRole('heading', { level: 3, name: heading }).waitFor();
+        await kb.waitForLoadState('networkidle');
+        expect([path, await kb.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)]).toEqual([path, 0]);
+      }
+      await kb.screenshot({ path: resolve(SHOTS, 'phone-monitoring.png'), fullPage: true });
+    } finally {
+      await context.close();
+    }
+  });
+
   it('shows the warnings, reviews and reports, the Rain Dew worklist, and speaks English when asked', async () => {
     await page.setViewportSize({ width: 1366, height: 768 });
     await page.goto(`${base}/console/monitoring`);
