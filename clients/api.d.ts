@@ -11980,12 +11980,12 @@ export interface components {
             /** Format: uuid */
             stationId?: string | null;
             /** @default false */
-            canRevealPii: boolean;
+            canRevealPii?: boolean;
             /**
              * @default zh-CN
              * @enum {string}
              */
-            locale: "zh-CN" | "en";
+            locale?: "zh-CN" | "en";
         };
         AccountPatch: {
             displayName?: string;
@@ -12010,7 +12010,7 @@ export interface components {
              * @default service_station
              * @enum {string}
              */
-            kind: "service_station" | "gig_station" | "labour_station";
+            kind?: "service_station" | "gig_station" | "labour_station";
             /**
              * @description Administrative division code: 2 (province), 4, 6 (county), 9 (township) or 12 (village) digits
              * @example 532528
@@ -12100,7 +12100,7 @@ export interface components {
              * @default station_form
              * @enum {string}
              */
-            channel: "station_form" | "chat" | "mini_program";
+            channel?: "station_form" | "chat" | "mini_program";
         };
         Worker: {
             /** Format: uuid */
@@ -12186,20 +12186,20 @@ export interface components {
              * @default full
              * @enum {string}
              */
-            laborCapacity: "full" | "partial" | "weak" | "none";
+            laborCapacity?: "full" | "partial" | "weak" | "none";
             /**
              * @default lifted
              * @enum {string}
              */
-            category: "lifted" | "monitored" | "low_income";
+            category?: "lifted" | "monitored" | "low_income";
             /** @enum {string|null} */
             monitoringType?: "unstable" | "marginal" | "sudden_hardship" | null;
             /** @enum {string|null} */
             intention?: "in_county" | "out_of_county" | null;
             /** @default [] */
-            serviceNeeds: string[];
+            serviceNeeds?: string[];
             /** @default [] */
-            skills: string[];
+            skills?: string[];
             /**
              * @description Administrative division code: 2 (province), 4, 6 (county), 9 (township) or 12 (village) digits
              * @example 532528
@@ -12211,7 +12211,7 @@ export interface components {
              * @default zh-CN
              * @enum {string}
              */
-            preferredLanguage: "zh-CN" | "en";
+            preferredLanguage?: "zh-CN" | "en";
             /** @description Least monthly pay the person will take, in fen */
             payFloorFen?: number | null;
             /** Format: uuid */
@@ -12364,9 +12364,9 @@ export interface components {
              */
             regionCode: string;
             /** @default false */
-            relocated: boolean;
+            relocated?: boolean;
             /** @default [] */
-            memberIds: string[];
+            memberIds?: string[];
         };
         HouseholdPatch: {
             relocated?: boolean;
@@ -12492,9 +12492,9 @@ export interface components {
             kind: "regular" | "seasonal" | "gig" | "public_welfare" | "work_relief" | "workshop";
             title: string;
             /** @default  */
-            description: string;
+            description?: string;
             /** @default  */
-            requirements: string;
+            requirements?: string;
             /**
              * @description Administrative division code: 2 (province), 4, 6 (county), 9 (township) or 12 (village) digits
              * @example 532528
@@ -12508,7 +12508,7 @@ export interface components {
             /** @enum {string} */
             payUnit: "hour" | "day" | "month" | "piece";
             /** @default [] */
-            requiredSkills: string[];
+            requiredSkills?: string[];
             hours?: string | null;
             headcount: number;
             /**
@@ -12520,14 +12520,14 @@ export interface components {
              * @description By kind: gig {date, startTime, endTime, paymentDueDays}; seasonal {destination, departureDate, groupTravel}; public_welfare {contractMonths ≤ 12}; work_relief {project, paySchedule}
              * @default {}
              */
-            details: {
+            details?: {
                 [key: string]: unknown;
             };
             /**
              * @description Open at once (default) or keep as a draft
              * @default true
              */
-            publish: boolean;
+            publish?: boolean;
         };
         VacancyPatch: {
             title?: string;
@@ -12587,7 +12587,7 @@ export interface components {
              * @default station
              * @enum {string}
              */
-            source: "station" | "chat" | "mini_program" | "fair";
+            source?: "station" | "chat" | "mini_program" | "fair";
             /**
              * Format: uuid
              * @description The job fair the application is made at (the post must be one of its posts); counted in its outcome
@@ -12621,7 +12621,7 @@ export interface components {
             employerId: string | null;
             regionCode: string;
             amountFen: number | null;
-            /** @description unpaid_reported (after a gig), overdue, or reported_by_chat */
+            /** @description worker_report (after a gig), overdue, or reported_by_chat */
             reason: string;
             /** @description The person's own words when reported by chat (numbers masked) */
             description: string | null;
@@ -12654,19 +12654,19 @@ export interface components {
             endDate: string;
             capacity: number;
             /** @default [] */
-            skills: string[];
+            skills?: string[];
             /** @default 0 */
-            trainingSubsidyFen: number;
+            trainingSubsidyFen?: number;
             /**
              * @description 生活费补贴 during training, in fen
              * @default 0
              */
-            livingAllowanceFen: number;
+            livingAllowanceFen?: number;
             /**
              * @description Order-based training (订单式): the vacancies it leads to
              * @default []
              */
-            vacancyIds: string[];
+            vacancyIds?: string[];
             /** Format: uuid */
             id: string;
             enrolled: number;
@@ -12693,19 +12693,19 @@ export interface components {
             endDate: string;
             capacity: number;
             /** @default [] */
-            skills: string[];
+            skills?: string[];
             /** @default 0 */
-            trainingSubsidyFen: number;
+            trainingSubsidyFen?: number;
             /**
              * @description 生活费补贴 during training, in fen
              * @default 0
              */
-            livingAllowanceFen: number;
+            livingAllowanceFen?: number;
             /**
              * @description Order-based training (订单式): the vacancies it leads to
              * @default []
              */
-            vacancyIds: string[];
+            vacancyIds?: string[];
         };
         WorkerRef: {
             /** Format: uuid */
@@ -12726,32 +12726,32 @@ export interface components {
         };
         SubscriptionView: {
             /** @default [] */
-            topics: ("gig" | "regular" | "seasonal" | "public_welfare" | "work_relief" | "workshop" | "training" | "policy" | "job_fair")[];
+            topics?: ("gig" | "regular" | "seasonal" | "public_welfare" | "work_relief" | "workshop" | "training" | "policy" | "job_fair")[];
             /** @default [] */
-            regionCodes: string[];
+            regionCodes?: string[];
             /** @default 5 */
-            radiusKm: number;
+            radiusKm?: number;
             /**
              * @description Minutes after midnight, Asia/Shanghai (21:00 = 1260)
              * @default 1260
              */
-            quietStart: number;
+            quietStart?: number;
             /** @default 480 */
-            quietEnd: number;
+            quietEnd?: number;
             /** @default 5 */
-            dailyCap: number;
+            dailyCap?: number;
             /**
              * @default chat
              * @enum {string}
              */
-            channel: "chat" | "mini_program" | "log" | "sms" | "official_account";
+            channel?: "chat" | "mini_program" | "log" | "sms" | "official_account";
             /** @enum {string|null} */
             fallbackChannel: "chat" | "mini_program" | "log" | "sms" | "official_account" | null;
             /**
              * @description 退订: nothing is sent, whatever the topic
              * @default false
              */
-            unsubscribedAll: boolean;
+            unsubscribedAll?: boolean;
             digestAt: number | null;
             /** Format: uuid */
             workerId: string;
@@ -12759,37 +12759,37 @@ export interface components {
         };
         Subscription: {
             /** @default [] */
-            topics: ("gig" | "regular" | "seasonal" | "public_welfare" | "work_relief" | "workshop" | "training" | "policy" | "job_fair")[];
+            topics?: ("gig" | "regular" | "seasonal" | "public_welfare" | "work_relief" | "workshop" | "training" | "policy" | "job_fair")[];
             /** @default [] */
-            regionCodes: string[];
+            regionCodes?: string[];
             /** @default 5 */
-            radiusKm: number;
+            radiusKm?: number;
             /**
              * @description Minutes after midnight, Asia/Shanghai (21:00 = 1260)
              * @default 1260
              */
-            quietStart: number;
+            quietStart?: number;
             /** @default 480 */
-            quietEnd: number;
+            quietEnd?: number;
             /** @default 5 */
-            dailyCap: number;
+            dailyCap?: number;
             /**
              * @default chat
              * @enum {string}
              */
-            channel: "chat" | "mini_program" | "log" | "sms" | "official_account";
+            channel?: "chat" | "mini_program" | "log" | "sms" | "official_account";
             /** @enum {string|null} */
             fallbackChannel?: "chat" | "mini_program" | "log" | "sms" | "official_account" | null;
             /**
              * @description 退订: nothing is sent, whatever the topic
              * @default false
              */
-            unsubscribedAll: boolean;
+            unsubscribedAll?: boolean;
             /**
              * @description New matches come together once a day at this time (minutes after midnight, Asia/Shanghai; 08:30 = 510); null: each as it comes
              * @default 510
              */
-            digestAt: number | null;
+            digestAt?: number | null;
         };
         Broadcast: {
             /** Format: uuid */
@@ -12852,7 +12852,7 @@ export interface components {
                 en?: string;
             };
             /** @default {} */
-            variables: {
+            variables?: {
                 [key: string]: string | number;
             };
             /**
@@ -12864,7 +12864,7 @@ export interface components {
              * @description Also post the zh-CN text into the WeChat groups registered in the audience's region
              * @default false
              */
-            toGroups: boolean;
+            toGroups?: boolean;
         };
         FollowUpSequence: {
             key: string;
@@ -12913,7 +12913,7 @@ export interface components {
              */
             anchorDate?: string;
             /** @default {} */
-            variables: {
+            variables?: {
                 [key: string]: string | number;
             };
         };
@@ -13023,7 +13023,7 @@ export interface components {
                     en?: string;
                 }[];
                 /** @default [] */
-                materials: {
+                materials?: {
                     "zh-CN": string;
                     en?: string;
                 }[];
@@ -13039,12 +13039,12 @@ export interface components {
              * @default ordinary
              * @enum {string}
              */
-            mode: "instant" | "direct" | "ordinary";
+            mode?: "instant" | "direct" | "ordinary";
             /**
              * @description "" for national, or the region it applies in
              * @default
              */
-            regionCode: string;
+            regionCode?: string;
             /** @description The key of a broader policy this one replaces in its region */
             overrides?: string | null;
             /** Format: date */
@@ -13201,7 +13201,7 @@ export interface components {
              * @description Open posts the participating employers bring
              * @default []
              */
-            vacancyIds: string[];
+            vacancyIds?: string[];
         };
         JobFairPatch: {
             title?: string;
@@ -13276,20 +13276,20 @@ export interface components {
              * @default full
              * @enum {string}
              */
-            laborCapacity: "full" | "partial" | "weak" | "none";
+            laborCapacity?: "full" | "partial" | "weak" | "none";
             /**
              * @default lifted
              * @enum {string}
              */
-            category: "lifted" | "monitored" | "low_income";
+            category?: "lifted" | "monitored" | "low_income";
             /** @enum {string|null} */
             monitoringType?: "unstable" | "marginal" | "sudden_hardship" | null;
             /** @enum {string|null} */
             intention?: "in_county" | "out_of_county" | null;
             /** @default [] */
-            serviceNeeds: string[];
+            serviceNeeds?: string[];
             /** @default [] */
-            skills: string[];
+            skills?: string[];
             /**
              * @description Administrative division code: 2 (province), 4, 6 (county), 9 (township) or 12 (village) digits
              * @example 532528
@@ -13301,7 +13301,7 @@ export interface components {
              * @default zh-CN
              * @enum {string}
              */
-            preferredLanguage: "zh-CN" | "en";
+            preferredLanguage?: "zh-CN" | "en";
             /** @description Least monthly pay the person will take, in fen */
             payFloorFen?: number | null;
             /** Format: uuid */
@@ -13423,27 +13423,27 @@ export interface components {
              * @description 带动就业人数
              * @default 0
              */
-            jobsTotal: number;
+            jobsTotal?: number;
             /**
              * @description 其中带动脱贫人口就业人数
              * @default 0
              */
-            jobsLifted: number;
+            jobsLifted?: number;
             /**
              * @description 省乡村振兴重点帮扶县
              * @default false
              */
-            keyCounty: boolean;
+            keyCounty?: boolean;
             /**
              * @description 易地搬迁安置区
              * @default false
              */
-            relocationSite: boolean;
+            relocationSite?: boolean;
             /**
              * @description 黄河滩区居民迁建安置区
              * @default false
              */
-            yellowRiverSite: boolean;
+            yellowRiverSite?: boolean;
             contactName?: string | null;
             contactPhone?: string | null;
             note?: string | null;

@@ -369,14 +369,14 @@ describe('the station console', () => {
       await kb.keyboard.type(PASSWORD);
       await kb.keyboard.press('Enter');
       await kb.getByTestId('region').getByText('辖区：元阳县').waitFor();
-      const focused = (selector: string) => kb.evaluate((sel) => Boolean(document.activeElement?.closest(sel)), selector);
-      const active = () => kb.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
+      const focused = (selector: string) => kb.evaluate<boolean>(`Boolean(document.activeElement?.closest(${JSON.stringify(selector)}))`);
+      const active = () => kb.evaluate<string>("document.activeElement?.textContent?.trim() ?? ''");
       /** Presses a key until the focused item reads `label`; the menu moves its focus a moment after each key. */
       const walkTo = async (label: string, key: 'ArrowDown' | 'ArrowUp') => {
         for (let i = 0; i < 20 && (await active()) !== label; i++) {
           const before = await active();
           await kb.keyboard.press(key);
-          await kb.waitForFunction((b) => (document.activeElement?.textContent?.trim() ?? '') !== b, before, { timeout: 2000 }).catch(() => undefined);
+          await kb.waitForFunction(`(document.activeElement?.textContent?.trim() ?? '') !== ${JSON.stringify(before)}`, undefined, { timeout: 2000 }).catch(() => undefined);
         }
       };
       const menu = ['首页', '待办跟进', '人员登记', '家庭户', '批量导入', '岗位与零工', '培训', '群发消息', '招聘会', '雨露计划', '政策', '监测与报表'];
@@ -389,7 +389,7 @@ describe('the station console', () => {
         await kb.getByRole('heading', { level: 3, name: label === '首页' ? '本月情况' : label }).waitFor();
         await kb.waitForLoadState('networkidle');
         // Readable at this zoom: the page never scrolls sideways (wide tables scroll inside themselves).
-        expect(await kb.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(1);
+        expect(await kb.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(1);
       }
       await kb.screenshot({ path: resolve(SHOTS, 'zoom-125-monitoring.png') });
       // From the menu to a person's page without the mouse: Tab to the search, type, Enter, Tab to the name, Enter.
@@ -412,7 +412,7 @@ describe('the station console', () => {
         await kb.goto(`${base}/console/${path}`);
         await kb.getByRole('heading', { level: 3, name: heading }).waitFor();
         await kb.waitForLoadState('networkidle');
-        expect([path, await kb.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)]).toEqual([path, 0]);
+        expect([path, await kb.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth')]).toEqual([path, 0]);
       }
       await kb.screenshot({ path: resolve(SHOTS, 'phone-monitoring.png'), fullPage: true });
     } finally {

@@ -15,7 +15,7 @@ export function Notices() {
   const { lang, t } = Session.use();
   const [data, setData] = useState<{ items: Notice[]; unread: number } | null>(null);
   const load = () =>
-    need(client(lang).GET('/api/v1/notices', { params: { query: { pageSize: 20 } } } as never))
+    need(client(lang).GET('/api/v1/notices', { params: { query: { pageSize: 20 } } }))
       .then((r) => setData(r as { items: Notice[]; unread: number }))
       .catch(() => undefined);
   useEffect(() => {

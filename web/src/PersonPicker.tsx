@@ -11,7 +11,7 @@ export function PersonPicker({ value, onChange, id }: { value?: string; onChange
   useEffect(() => {
     if (q.trim().length < 1) return;
     const timer = setTimeout(() => {
-      need(client(lang).GET('/api/v1/workers', { params: { query: { q: q.trim(), pageSize: 20 } } } as never))
+      need(client(lang).GET('/api/v1/workers', { params: { query: { q: q.trim(), pageSize: 20 } } }))
         .then((r) => setOptions((r as { items: Array<{ id: string; name: string; idNumber: string }> }).items.map((w) => ({ value: w.id, label: `${w.name}（${w.idNumber}）` }))))
         .catch(() => setOptions([]));
     }, 250);

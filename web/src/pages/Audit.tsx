@@ -22,7 +22,7 @@ export function Audit() {
   const [data, setData] = useState<{ items: Entry[]; total: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    need(client(lang).GET('/api/v1/audit', { params: { query: { page, pageSize: 50, ...(action ? { action } : {}) } } } as never))
+    need(client(lang).GET('/api/v1/audit', { params: { query: { page, pageSize: 50, ...(action ? { action } : {}) } } }))
       .then((r) => setData(r as { items: Entry[]; total: number }))
       .catch((e: Error) => setError(e.message));
   }, [lang, page, action]);

@@ -2,9 +2,9 @@ import { Alert, Button, Card, Checkbox, Form, Input, InputNumber, Select, Space,
 import { useEffect, useState } from 'react';
 import { beijing, client, need } from '../api';
 import { Session } from '../session';
-import { CAPACITIES, CATEGORIES } from '../vocab';
+import { CAPACITIES, CATEGORIES, type Capacity, type Category } from '../vocab';
 
-const TOPICS = ['gig', 'regular', 'seasonal', 'public_welfare', 'work_relief', 'workshop', 'training', 'policy', 'job_fair'];
+const TOPICS = ['gig', 'regular', 'seasonal', 'public_welfare', 'work_relief', 'workshop', 'training', 'policy', 'job_fair'] as const;
 
 interface Gig {
   id: string;
@@ -34,19 +34,19 @@ export function Broadcasts() {
   const near = Form.useWatch('near', form) as string | undefined;
   const radiusKm = Form.useWatch('radiusKm', form) as number | undefined;
   const regionCode = (Form.useWatch('regionCode', form) as string | undefined) ?? me!.regionCode;
-  const categories = Form.useWatch('categories', form) as string[] | undefined;
-  const capacities = Form.useWatch('laborCapacities', form) as string[] | undefined;
+  const categories = Form.useWatch('categories', form) as Category[] | undefined;
+  const capacities = Form.useWatch('laborCapacities', form) as Capacity[] | undefined;
   const employed = Form.useWatch('employed', form) as 'true' | 'false' | undefined;
-  const topic = Form.useWatch('topic', form) as string | undefined;
+  const topic = Form.useWatch('topic', form) as (typeof TOPICS)[number] | undefined;
   const [regions, setRegions] = useState<Array<{ code: string; name: string }>>([]);
   useEffect(() => {
-    need(client(lang).GET('/api/v1/regions', { params: { query: { parent: me!.regionCode } } } as never))
+    need(client(lang).GET('/api/v1/regions', { params: { query: { parent: me!.regionCode } } }))
       .then((r) => setRegions((r as { items: Array<{ code: string; name: string }> }).items))
       .catch(() => setRegions([]));
   }, [lang, me]);
 
   useEffect(() => {
-    need(client(lang).GET('/api/v1/vacancies', { params: { query: { kind: 'gig', status: 'open', pageSize: 100 } } } as never))
+    need(client(lang).GET('/api/v1/vacancies', { params: { query: { kind: 'gig', status: 'open', pageSize: 100 } } }))
       .then((r) => setGigs((r as { items: Gig[] }).items.filter((g) => g.lat !== null)))
       .catch(() => undefined);
   }, [lang]);
@@ -65,7 +65,7 @@ export function Broadcasts() {
   // The live count: asked again a moment after the audience changes.
   useEffect(() => {
     const timer = setTimeout(() => {
-      need(client(lang).POST('/api/v1/broadcasts/preview', { body: { audience: audience(), ...(topic ? { topic } : {}) } } as never))
+      need(client(lang).POST('/api/v1/broadcasts/preview', { body: { audience: audience(), ...(topic ? { topic } : {}) } }))
         .then((r) => setCount((r as { count: number }).count))
         .catch(() => setCount(null));
     }, 300);
@@ -77,7 +77,7 @@ export function Broadcasts() {
   useEffect(() => {
     let stop = false;
     const tick = async () => {
-      const r = await need(client(lang).GET('/api/v1/broadcasts', { params: { query: { pageSize: 20 } } } as never)).catch(() => null);
+      const r = await need(client(lang).GET('/api/v1/broadcasts', { params: { query: { pageSize: 20 } } })).catch(() => null);
       if (!stop && r) setList((r as { items: BroadcastRow[] }).items);
     };
     void tick();
@@ -92,9 +92,9 @@ export function Broadcasts() {
     setError(null);
     try {
       const sendAt = v.sendAt ? beijing(v.sendAt) : undefined;
-      await need(client(lang).POST('/api/v1/broadcasts', { body: { audience: audience(), message: { 'zh-CN': v.message }, ...(topic ? { topic } : {}), toGroups: Boolean(v.toGroups), ...(sendAt ? { sendAt } : {}) } } as never));
+      await need(client(lang).POST('/api/v1/broadcasts', { body: { audience: audience(), message: { 'zh-CN': v.message }, ...(topic ? { topic } : {}), toGroups: Boolean(v.toGroups), ...(sendAt ? { sendAt } : {}) } }));
       form.setFieldsValue({ message: '', sendAt: '' });
-      const r = await need(client(lang).GET('/api/v1/broadcasts', { params: { query: { pageSize: 20 } } } as never));
+      const r = await need(client(lang).GET('/api/v1/broadcasts', { params: { query: { pageSize: 20 } } }));
       setList((r as { items: BroadcastRow[] }).items);
     } catch (e) {
       setError((e as Error).message);
@@ -168,7 +168,7 @@ export function Broadcasts() {
             title: '',
             render: (_, b) =>
               b.status === 'scheduled' || b.status === 'sending' ? (
-                <Button size="small" danger onClick={() => need(client(lang).POST('/api/v1/broadcasts/{id}/cancel', { params: { path: { id: b.id } } } as never)).catch((e: Error) => setError(e.message))}>
+                <Button size="small" danger onClick={() => need(client(lang).POST('/api/v1/broadcasts/{id}/cancel', { params: { path: { id: b.id } } })).catch((e: Error) => setError(e.message))}>
                   {t('broadcasts.cancel')}
                 </Button>
               ) : null,

@@ -36,9 +36,9 @@ export function Dashboard() {
     // What waits on the station: Rain Dew files with overdue actions, requests for a person, unpaid wages.
     const count = (p: Promise<unknown>, pick: (r: Record<string, unknown>) => number) => p.then((r) => pick(r as Record<string, unknown>)).catch(() => null);
     void Promise.all([
-      count(need(api.GET('/api/v1/rain-dew', { params: { query: { pageSize: 1 } } } as never)), (r) => Number((r.totals as Record<string, number>).overdue ?? 0)),
-      count(need(api.GET('/api/v1/help-requests', { params: { query: { status: 'open' } } } as never)), (r) => (r.items as unknown[]).length),
-      count(need(api.GET('/api/v1/wage-cases', { params: { query: { status: 'open' } } } as never)), (r) => (r.items as unknown[]).length),
+      count(need(api.GET('/api/v1/rain-dew', { params: { query: { pageSize: 1 } } })), (r) => Number((r.totals as Record<string, number>).overdue ?? 0)),
+      count(need(api.GET('/api/v1/help-requests', { params: { query: { status: 'open' } } })), (r) => (r.items as unknown[]).length),
+      count(need(api.GET('/api/v1/wage-cases', { params: { query: { status: 'open' } } })), (r) => (r.items as unknown[]).length),
     ]).then(([rainDew, help, wages]) => setWaiting({ rainDew, help, wages }));
     authFetch('/api/v1/monitoring/trend/chart?format=svg', lang)
       .then(async (res) => (res.ok ? setChart(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(await res.text())}`) : undefined))

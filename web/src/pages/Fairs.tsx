@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { authFetch, beijing, beijingText, client, downloadFile, need } from '../api';
 import { Session } from '../session';
 import { RegisterForm } from './Register';
+import type { Body } from '../vocab';
 
 interface FairRow {
   id: string;
@@ -40,14 +41,15 @@ export function Fairs() {
   const [posts, setPosts] = useState<Array<{ id: string; title: string }>>([]);
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(() => {
-    need(client(lang).GET('/api/v1/fairs', { params: { query: { pageSize: 50 } } } as never)).then((r) => setList((r as { items: FairRow[] }).items)).catch((e: Error) => setError(e.message));
-    need(client(lang).GET('/api/v1/vacancies', { params: { query: { status: 'open', pageSize: 100 } } } as never)).then((r) => setPosts((r as { items: Array<{ id: string; title: string }> }).items)).catch(() => undefined);
+    need(client(lang).GET('/api/v1/fairs', { params: { query: { pageSize: 50 } } })).then((r) => setList((r as { items: FairRow[] }).items)).catch((e: Error) => setError(e.message));
+    need(client(lang).GET('/api/v1/vacancies', { params: { query: { status: 'open', pageSize: 100 } } })).then((r) => setPosts((r as { items: Array<{ id: string; title: string }> }).items)).catch(() => undefined);
   }, [lang]);
   useEffect(load, [load]);
-  const show = async (id: string) => setOpen((await need(client(lang).GET('/api/v1/fairs/{id}', { params: { path: { id } } } as never))) as FairView);
+  const show = async (id: string) => setOpen((await need(client(lang).GET('/api/v1/fairs/{id}', { params: { path: { id } } }))) as unknown as FairView);
   const act = async (path: string, body?: object) => {
     setError(null);
     try {
+      // The fair's actions share one shape (its id, sometimes a body), so the path is chosen at run time.
       await need(client(lang).POST(path as never, { params: { path: { id: open!.id } }, ...(body ? { body } : {}) } as never));
       await show(open!.id);
       load();
@@ -55,14 +57,14 @@ export function Fairs() {
       setError((e as Error).message);
     }
   };
-  const create = async (v: { kind: string; title: string; startsAt: string; endsAt: string; address?: string; capacity?: number; campaign?: string; vacancyIds?: string[] }) => {
+  const create = async (v: { kind: Body<'JobFairCreate'>['kind']; title: string; startsAt: string; endsAt: string; address?: string; capacity?: number; campaign?: string; vacancyIds?: string[] }) => {
     setError(null);
     try {
       const made = (await need(
         client(lang).POST('/api/v1/fairs', {
           body: { kind: v.kind, title: v.title, startsAt: beijing(v.startsAt), endsAt: beijing(v.endsAt), address: v.address || null, capacity: v.capacity ?? null, campaign: v.campaign || null, audience: { regionCode: me!.regionCode }, vacancyIds: v.vacancyIds ?? [] },
-        } as never),
-      )) as FairView;
+        }),
+      )) as unknown as FairView;
       form.resetFields();
       load();
       setOpen(made);
@@ -142,12 +144,12 @@ function FairDrawer({ fair, onClose, act, refresh }: { fair: FairView; onClose: 
   const search = async (text: string) => {
     setQ(text);
     if (text.trim().length < 1) return setPeople([]);
-    const r = await need(client(lang).GET('/api/v1/fairs/{id}/people', { params: { path: { id: fair.id }, query: { q: text.trim() } } } as never)).catch(() => ({ items: [] }));
+    const r = await need(client(lang).GET('/api/v1/fairs/{id}/people', { params: { path: { id: fair.id }, query: { q: text.trim() } } })).catch(() => ({ items: [] }));
     setPeople((r as { items: Person[] }).items);
   };
   useEffect(() => {
     if (fair.status === 'ended' || fair.status === 'reported' || fair.status === 'live') {
-      need(client(lang).GET('/api/v1/fairs/{id}/outcome', { params: { path: { id: fair.id }, query: {} } } as never)).then((o) => setOutcome(o as never)).catch(() => undefined);
+      need(client(lang).GET('/api/v1/fairs/{id}/outcome', { params: { path: { id: fair.id }, query: {} } })).then((o) => setOutcome(o as never)).catch(() => undefined);
     }
   }, [fair, lang]);
   const xlsx = () => downloadFile(`/api/v1/fairs/${fair.id}/outcome?format=xlsx`, `${fair.title}.xlsx`, lang);
@@ -203,7 +205,7 @@ function FairDrawer({ fair, onClose, act, refresh }: { fair: FairView; onClose: 
             <div style={{ marginTop: 12 }}>
               <RegisterForm
                 submitText={t('fairs.register_check_in')}
-                submit={(body) => need(client(lang).POST('/api/v1/fairs/{id}/walk-ins', { params: { path: { id: fair.id } }, body } as never))}
+                submit={(body) => need(client(lang).POST('/api/v1/fairs/{id}/walk-ins', { params: { path: { id: fair.id } }, body }))}
                 onDone={async (w) => {
                   setWalkIn(false);
                   setWelcomed(w.name);

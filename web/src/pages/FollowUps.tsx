@@ -36,10 +36,10 @@ export function FollowUps() {
   const [note, setNote] = useState('');
   const load = useCallback(() => {
     const api = client(lang);
-    need(api.GET('/api/v1/help-requests', { params: { query: { status: 'open' } } } as never))
+    need(api.GET('/api/v1/help-requests', { params: { query: { status: 'open' } } }))
       .then((r) => setHelp([...(r as { items: Help[] }).items].reverse()))
       .catch((e: Error) => setError(e.message));
-    need(api.GET('/api/v1/wage-cases', { params: { query: { status: 'open' } } } as never))
+    need(api.GET('/api/v1/wage-cases', { params: { query: { status: 'open' } } }))
       .then((r) => setWages((r as { items: WageCase[] }).items))
       .catch((e: Error) => setError(e.message));
   }, [lang]);
@@ -48,8 +48,8 @@ export function FollowUps() {
     if (!closing) return;
     setError(null);
     try {
-      if (closing.kind === 'help') await need(client(lang).POST('/api/v1/help-requests/{id}/close', { params: { path: { id: closing.id } }, body: { note: note.trim() } } as never));
-      else await need(client(lang).POST('/api/v1/wage-cases/{id}/resolve', { params: { path: { id: closing.id } }, body: { note: note.trim() } } as never));
+      if (closing.kind === 'help') await need(client(lang).POST('/api/v1/help-requests/{id}/close', { params: { path: { id: closing.id } }, body: { note: note.trim() } }));
+      else await need(client(lang).POST('/api/v1/wage-cases/{id}/resolve', { params: { path: { id: closing.id } }, body: { note: note.trim() } }));
       setClosing(null);
       load();
     } catch (e) {

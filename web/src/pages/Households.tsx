@@ -64,7 +64,7 @@ function AllHouseholds() {
   const [data, setData] = useState<{ items: Household[]; total: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    need(client(lang).GET('/api/v1/households', { params: { query: { page, pageSize: 20, ...(zero ? { zeroEmployment: zero } : {}), ...(relocated ? { relocated } : {}) } } } as never))
+    need(client(lang).GET('/api/v1/households', { params: { query: { page, pageSize: 20, ...(zero ? { zeroEmployment: zero } : {}), ...(relocated ? { relocated } : {}) } } }))
       .then((r) => setData(r as { items: Household[]; total: number }))
       .catch((e: Error) => setError(e.message));
   }, [lang, zero, relocated, page]);
@@ -100,7 +100,7 @@ function ZeroEmployment() {
   const [data, setData] = useState<ZeroRow[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    need(client(lang).GET('/api/v1/monitoring/zero-employment', { params: { query: {} } } as never))
+    need(client(lang).GET('/api/v1/monitoring/zero-employment', { params: { query: {} } }))
       .then((r) => setData([...(r as { items: ZeroRow[] }).items].sort((a, b) => b.days - a.days)))
       .catch((e: Error) => setError(e.message));
   }, [lang]);

@@ -33,18 +33,20 @@ export function Monitoring() {
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(() => {
     const api = client(lang);
-    need(api.GET('/api/v1/monitoring/warnings', { params: { query: { pageSize: 100 } } } as never)).then((r) => setWarnings((r as { items: WarningRow[] }).items)).catch((e: Error) => setError(e.message));
-    need(api.GET('/api/v1/monitoring/reviews', { params: { query: { pageSize: 100 } } } as never)).then((r) => setReviews((r as { items: WarningRow[] }).items)).catch((e: Error) => setError(e.message));
-    need(api.GET('/api/v1/monitoring/reports', { params: { query: { pageSize: 50 } } } as never)).then((r) => setReports((r as { items: ReportRow[] }).items)).catch((e: Error) => setError(e.message));
+    need(api.GET('/api/v1/monitoring/warnings', { params: { query: { pageSize: 100 } } })).then((r) => setWarnings((r as { items: WarningRow[] }).items)).catch((e: Error) => setError(e.message));
+    need(api.GET('/api/v1/monitoring/reviews', { params: { query: { pageSize: 100 } } })).then((r) => setReviews((r as { items: WarningRow[] }).items)).catch((e: Error) => setError(e.message));
+    need(api.GET('/api/v1/monitoring/reports', { params: { query: { pageSize: 50 } } })).then((r) => setReports((r as { items: ReportRow[] }).items)).catch((e: Error) => setError(e.message));
   }, [lang]);
   useEffect(load, [load]);
 
   const conclude = async () => {
     if (!closing) return;
     const review = reviews?.some((r) => r.id === closing.id);
-    const path = review ? '/api/v1/monitoring/reviews/{id}/conclude' : '/api/v1/monitoring/warnings/{id}/acknowledge';
+    const api = client(lang);
+    const init = { params: { path: { id: closing.id } } };
     try {
-      await need(client(lang).POST(path as never, { params: { path: { id: closing.id } }, body: { note: note.trim() || null } } as never));
+      // A review needs its conclusion; a warning may be taken up without a note.
+      await need(review ? api.POST('/api/v1/monitoring/reviews/{id}/conclude', { ...init, body: { note: note.trim() } }) : api.POST('/api/v1/monitoring/warnings/{id}/acknowledge', { ...init, body: { note: note.trim() || null } }));
       setClosing(null);
       setNote('');
       load();

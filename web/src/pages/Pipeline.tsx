@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { client, need } from '../api';
 import { fen, showFieldErrors } from '../forms';
 import { Session } from '../session';
+import type { Body } from '../vocab';
 
 interface Application {
   id: string;
@@ -19,7 +20,7 @@ interface Candidate {
 }
 
 /** Where an application may go next: a post through interview to hired, a gig through acceptance to the work done. */
-const NEXT: Record<'post' | 'gig', Record<string, string[]>> = {
+const NEXT: Record<'post' | 'gig', Record<string, Array<Body<'ApplicationMove'>['status']>>> = {
   post: { applied: ['interview', 'hired', 'rejected'], interview: ['hired', 'rejected', 'no_show'] },
   gig: { applied: ['accepted', 'rejected'], accepted: ['checked_in', 'no_show'], checked_in: ['completed'] },
 };
@@ -33,8 +34,8 @@ export function Pipeline({ vacancy, onClose, onChanged }: { vacancy: { id: strin
   const load = useCallback(() => {
     if (!vacancy) return;
     const api = client(lang);
-    need(api.GET('/api/v1/vacancies/{id}/applications', { params: { path: { id: vacancy.id }, query: { pageSize: 200 } } } as never)).then((r) => setApps((r as { items: Application[] }).items)).catch((e: Error) => setError(e.message));
-    need(api.GET('/api/v1/vacancies/{id}/candidates', { params: { path: { id: vacancy.id }, query: { limit: 20 } } } as never)).then((r) => setCandidates((r as { items: Candidate[] }).items)).catch((e: Error) => setError(e.message));
+    need(api.GET('/api/v1/vacancies/{id}/applications', { params: { path: { id: vacancy.id }, query: { pageSize: 200 } } })).then((r) => setApps((r as { items: Application[] }).items)).catch((e: Error) => setError(e.message));
+    need(api.GET('/api/v1/vacancies/{id}/candidates', { params: { path: { id: vacancy.id }, query: { limit: 20 } } })).then((r) => setCandidates((r as { items: Candidate[] }).items)).catch((e: Error) => setError(e.message));
   }, [vacancy, lang]);
   useEffect(load, [load]);
 
@@ -47,8 +48,8 @@ export function Pipeline({ vacancy, onClose, onChanged }: { vacancy: { id: strin
       setError((e as Error).message);
     }
   };
-  const move = (a: Application, status: string) => act(need(client(lang).POST('/api/v1/applications/{id}/status', { params: { path: { id: a.id } }, body: { status } } as never)));
-  const applyFor = (c: Candidate) => act(need(client(lang).POST('/api/v1/vacancies/{id}/applications', { params: { path: { id: vacancy!.id } }, body: { workerId: c.workerId } } as never)));
+  const move = (a: Application, status: Body<'ApplicationMove'>['status']) => act(need(client(lang).POST('/api/v1/applications/{id}/status', { params: { path: { id: a.id } }, body: { status } })));
+  const applyFor = (c: Candidate) => act(need(client(lang).POST('/api/v1/vacancies/{id}/applications', { params: { path: { id: vacancy!.id } }, body: { workerId: c.workerId } })));
   const stages = vacancy?.kind === 'gig' ? ['applied', 'accepted', 'checked_in', 'completed'] : ['applied', 'interview', 'hired', 'rejected'];
   const applied = new Set(apps.map((a) => a.workerId));
 
@@ -117,7 +118,7 @@ function EditVacancy({ id, onChanged }: { id: string; onChanged?: () => void }) 
   const [message, setMessage] = useState<{ type: 'success' | 'error'; text: string } | null>(null);
   useEffect(() => {
     setMessage(null);
-    need(client(lang).GET('/api/v1/vacancies/{id}', { params: { path: { id } } } as never))
+    need(client(lang).GET('/api/v1/vacancies/{id}', { params: { path: { id } } }))
       .then((r) => setV(r as VacancyFull))
       .catch((e: Error) => setMessage({ type: 'error', text: e.message }));
   }, [id, lang]);
@@ -127,7 +128,7 @@ function EditVacancy({ id, onChanged }: { id: string; onChanged?: () => void }) 
   const patch = async (body: Record<string, unknown>) => {
     setMessage(null);
     try {
-      setV((await need(client(lang).PATCH('/api/v1/vacancies/{id}', { params: { path: { id } }, body } as never))) as VacancyFull);
+      setV((await need(client(lang).PATCH('/api/v1/vacancies/{id}', { params: { path: { id } }, body }))) as VacancyFull);
       setMessage({ type: 'success', text: t('vacancies.saved') });
       onChanged?.();
     } catch (e) {

@@ -4,6 +4,7 @@ import { Link } from 'react-router-dom';
 import { client, need } from '../api';
 import { yuan } from '../forms';
 import { Session } from '../session';
+import type { Body } from '../vocab';
 
 type Texts = Record<string, string>;
 interface Policy {
@@ -43,14 +44,14 @@ export function inLang(texts: Texts | undefined, lang: string): string {
 /** The policies that apply in the region, who qualifies for each, and telling them. */
 export function Policies() {
   const { me, lang, t } = Session.use();
-  const [audience, setAudience] = useState<string | undefined>();
+  const [audience, setAudience] = useState<'worker' | 'employer' | 'agency' | undefined>();
   const [list, setList] = useState<Policy[] | null>(null);
   const [open, setOpen] = useState<Policy | null>(null);
   const [editing, setEditing] = useState<Policy | 'new' | null>(null);
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(() => {
-    need(client(lang).GET('/api/v1/policies', { params: { query: audience ? { audience } : {} } } as never))
-      .then((r) => setList((r as { items: Policy[] }).items))
+    need(client(lang).GET('/api/v1/policies', { params: { query: audience ? { audience } : {} } }))
+      .then((r) => setList((r as unknown as { items: Policy[] }).items))
       .catch((e: Error) => setError(e.message));
   }, [lang, audience]);
   useEffect(load, [load]);
@@ -91,7 +92,7 @@ function PolicyDrawer({ policy, onClose, onEdit }: { policy: Policy; onClose: ()
   const [error, setError] = useState<string | null>(null);
   const loadEligible = useCallback(() => {
     if (policy.audience !== 'worker') return;
-    need(client(lang).GET('/api/v1/policies/{key}/eligible', { params: { path: { key: policy.key }, query: { pageSize: 50 } } } as never))
+    need(client(lang).GET('/api/v1/policies/{key}/eligible', { params: { path: { key: policy.key }, query: { pageSize: 50 } } }))
       .then((r) => setEligible(r as { items: Array<{ workerId: string; name: string }>; total: number }))
       .catch((e: Error) => setError(e.message));
   }, [lang, policy]);
@@ -99,7 +100,7 @@ function PolicyDrawer({ policy, onClose, onEdit }: { policy: Policy; onClose: ()
   const notify = async () => {
     setError(null);
     try {
-      setTold(((await need(client(lang).POST('/api/v1/policies/{key}/notify', { params: { path: { key: policy.key } }, body: {} } as never))) as { told: number }).told);
+      setTold(((await need(client(lang).POST('/api/v1/policies/{key}/notify', { params: { path: { key: policy.key } }, body: {} }))) as { told: number }).told);
       loadEligible();
     } catch (e) {
       setError((e as Error).message);
@@ -139,7 +140,7 @@ function PolicyDrawer({ policy, onClose, onEdit }: { policy: Policy; onClose: ()
  */
 function PolicyEditor({ policy, onClose, onSaved }: { policy: Policy | null; onClose: () => void; onSaved: () => void }) {
   const { me, lang, t } = Session.use();
-  const start = policy
+  const start: unknown = policy
     ? { key: policy.key, title: policy.title, summary: policy.summary, audience: policy.audience, benefit: policy.benefit, rule: policy.rule, apply: policy.apply, mode: policy.mode, regionCode: policy.regionCode, overrides: policy.overrides, validFrom: policy.validFrom, validTo: policy.validTo, source: policy.source }
     : {
         key: '',
@@ -157,15 +158,16 @@ function PolicyEditor({ policy, onClose, onSaved }: { policy: Policy | null; onC
   const [error, setError] = useState<string | null>(null);
   const save = async () => {
     setError(null);
-    let body: unknown;
+    let body: Body<'PolicyInput'>;
     try {
-      body = JSON.parse(text);
+      // Checked by the API, field by field: what is typed here is only what the person wrote.
+      body = JSON.parse(text) as Body<'PolicyInput'>;
     } catch {
       return setError(t('policies.bad_json'));
     }
     try {
-      if (policy) await need(client(lang).PUT('/api/v1/policies/{key}', { params: { path: { key: policy.key } }, body } as never));
-      else await need(client(lang).POST('/api/v1/policies', { body } as never));
+      if (policy) await need(client(lang).PUT('/api/v1/policies/{key}', { params: { path: { key: policy.key } }, body }));
+      else await need(client(lang).POST('/api/v1/policies', { body }));
       onSaved();
     } catch (e) {
       const err = e as Error & { details?: Array<{ path?: string; message: string }> };
@@ -186,7 +188,7 @@ export function PolicyChecklist({ workerId }: { workerId: string }) {
   const { lang, t } = Session.use();
   const [list, setList] = useState<{ eligible: ChecklistItem[]; near: ChecklistItem[] } | null>(null);
   useEffect(() => {
-    need(client(lang).GET('/api/v1/workers/{id}/policies', { params: { path: { id: workerId } } } as never))
+    need(client(lang).GET('/api/v1/workers/{id}/policies', { params: { path: { id: workerId } } }))
       .then((r) => setList(r as { eligible: ChecklistItem[]; near: ChecklistItem[] }))
       .catch(() => setList(null));
   }, [workerId, lang]);

@@ -4,7 +4,8 @@ import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { client, need } from '../api';
 import { showFieldErrors } from '../forms';
 import { Session } from '../session';
-import { RAIN_DEW_STATUSES, StatusTag } from './RainDewFile';
+import { RAIN_DEW_STATUSES, StatusTag, type FileStatus } from './RainDewFile';
+import type { Body } from '../vocab';
 import { PersonPicker } from '../PersonPicker';
 
 interface FileRow {
@@ -23,14 +24,14 @@ interface FileRow {
 export function RainDew() {
   const { lang, t } = Session.use();
   const [params, setParams] = useSearchParams();
-  const status = params.get('status') ?? undefined;
+  const status = (params.get('status') ?? undefined) as FileStatus | undefined;
   const overdue = params.get('overdue') === 'true';
   const [page, setPage] = useState(1);
   const [data, setData] = useState<{ items: FileRow[]; total: number; totals: Record<string, number | null> } | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     setData(null);
-    need(client(lang).GET('/api/v1/rain-dew', { params: { query: { page, pageSize: 50, ...(status ? { status } : {}), ...(overdue ? { overdue: 'true' } : {}) } } } as never))
+    need(client(lang).GET('/api/v1/rain-dew', { params: { query: { page, pageSize: 50, ...(status ? { status } : {}), ...(overdue ? { overdue: 'true' } : {}) } } }))
       .then((r) => setData(r as { items: FileRow[]; total: number; totals: Record<string, number | null> }))
       .catch((e: Error) => setError(e.message));
   }, [lang, status, overdue, page]);
@@ -90,10 +91,10 @@ function OpenFile() {
   const [form] = Form.useForm();
   const [error, setError] = useState<string | null>(null);
   const submit = useCallback(
-    async (v: { workerId: string; school: string; major: string; level: string; expectedGraduation: string }) => {
+    async (v: { workerId: string; school: string; major: string; level: Body<'RainDewFileCreate'>['level']; expectedGraduation: string }) => {
       setError(null);
       try {
-        await need(client(lang).POST('/api/v1/rain-dew', { body: { ...v, caseWorkerId: me!.id } } as never));
+        await need(client(lang).POST('/api/v1/rain-dew', { body: { ...v, caseWorkerId: me!.id } }));
         navigate(`/rain-dew/${v.workerId}`);
       } catch (e) {
         setError(showFieldErrors(form, e));

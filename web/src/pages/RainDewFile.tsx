@@ -4,10 +4,12 @@ import { Link, useParams } from 'react-router-dom';
 import { beijingText, client, need } from '../api';
 import { fen, yuan } from '../forms';
 import { Session } from '../session';
+import type { Body } from '../vocab';
 
-export const RAIN_DEW_STATUSES = ['studying', 'graduated', 'employed', 'seeking', 'further_study', 'enlisted', 'other'];
-const CHANNELS = ['phone', 'visit', 'chat', 'sms', 'other'];
-const ACTION_KINDS = ['guidance', 'referral', 'training', 'public_welfare', 'other'];
+export const RAIN_DEW_STATUSES = ['studying', 'graduated', 'employed', 'seeking', 'further_study', 'enlisted', 'other'] as const;
+export type FileStatus = (typeof RAIN_DEW_STATUSES)[number];
+const CHANNELS = ['phone', 'visit', 'chat', 'sms', 'other'] as const;
+const ACTION_KINDS = ['guidance', 'referral', 'training', 'public_welfare', 'other'] as const;
 
 interface Action {
   id: string;
@@ -48,11 +50,11 @@ export function RainDewFile() {
   const id = workerId!;
   const load = useCallback(() => {
     const api = client(lang);
-    need(api.GET('/api/v1/rain-dew/{workerId}', { params: { path: { workerId: id } } } as never))
-      .then((f) => setFile(f as FileView))
+    need(api.GET('/api/v1/rain-dew/{workerId}', { params: { path: { workerId: id } } }))
+      .then((f) => setFile(f as unknown as FileView))
       .catch((e: Error) => setError(e.message));
-    need(api.GET('/api/v1/rain-dew/{workerId}/suggestions', { params: { path: { workerId: id } } } as never))
-      .then((s) => setIdeas(s as Suggestions))
+    need(api.GET('/api/v1/rain-dew/{workerId}/suggestions', { params: { path: { workerId: id } } }))
+      .then((s) => setIdeas(s as unknown as Suggestions))
       .catch(() => setIdeas(null));
   }, [id, lang]);
   useEffect(load, [load]);
@@ -61,7 +63,7 @@ export function RainDewFile() {
     setError(null);
     setDone(null);
     try {
-      setFile((await need(call)) as FileView);
+      setFile((await need(call)) as unknown as FileView);
       if (said) setDone(said);
       return true;
     } catch (e) {
@@ -86,7 +88,7 @@ export function RainDewFile() {
         <Descriptions.Item label={t('rain_dew.case_worker')}>
           {who(f.caseWorkerId)}{' '}
           {f.caseWorkerId !== me!.id && (
-            <Button size="small" onClick={() => change(api.PATCH('/api/v1/rain-dew/{workerId}', { params: { path: { workerId: id } }, body: { caseWorkerId: me!.id } } as never), t('rain_dew.saved'))}>
+            <Button size="small" onClick={() => change(api.PATCH('/api/v1/rain-dew/{workerId}', { params: { path: { workerId: id } }, body: { caseWorkerId: me!.id } }), t('rain_dew.saved'))}>
               {t('rain_dew.take_on')}
             </Button>
           )}
@@ -96,7 +98,7 @@ export function RainDewFile() {
 
       <Row gutter={[16, 16]} style={{ marginTop: 16 }}>
         <Col xs={24} lg={12}>
-          <ContactCard onSave={(body) => change(api.POST('/api/v1/rain-dew/{workerId}/contacts', { params: { path: { workerId: id } }, body } as never), t('rain_dew.contact_saved'))} />
+          <ContactCard onSave={(body) => change(api.POST('/api/v1/rain-dew/{workerId}/contacts', { params: { path: { workerId: id } }, body }), t('rain_dew.contact_saved'))} />
         </Col>
         <Col xs={24} lg={12}>
           <Card size="small" title={t('rain_dew.suggestions')}>
@@ -119,8 +121,8 @@ export function RainDewFile() {
                             setError(null);
                             setDone(null);
                             try {
-                              if (s.what === 'vacancy') await need(api.POST('/api/v1/vacancies/{id}/applications', { params: { path: { id: s.id } }, body: { workerId: id } } as never));
-                              else await need(api.POST('/api/v1/trainings/{id}/enrolments', { params: { path: { id: s.id } }, body: { workerId: id } } as never));
+                              if (s.what === 'vacancy') await need(api.POST('/api/v1/vacancies/{id}/applications', { params: { path: { id: s.id } }, body: { workerId: id } }));
+                              else await need(api.POST('/api/v1/trainings/{id}/enrolments', { params: { path: { id: s.id } }, body: { workerId: id } }));
                               setDone(t(s.what === 'vacancy' ? 'rain_dew.applied' : 'rain_dew.enrolled', { title: s.title }));
                               load();
                             } catch (e) {
@@ -145,9 +147,9 @@ export function RainDewFile() {
       <PlanCard
         file={file}
         who={who}
-        setGoal={(goal) => change(api.PUT('/api/v1/rain-dew/{workerId}/plan', { params: { path: { workerId: id } }, body: { goal } } as never), t('rain_dew.saved'))}
-        addAction={(body) => change(api.POST('/api/v1/rain-dew/{workerId}/actions', { params: { path: { workerId: id } }, body } as never), t('rain_dew.saved'))}
-        closeAction={(actionId, body) => change(api.POST('/api/v1/rain-dew/actions/{id}/close', { params: { path: { id: actionId } }, body } as never), t('rain_dew.saved'))}
+        setGoal={(goal) => change(api.PUT('/api/v1/rain-dew/{workerId}/plan', { params: { path: { workerId: id } }, body: { goal } }), t('rain_dew.saved'))}
+        addAction={(body) => change(api.POST('/api/v1/rain-dew/{workerId}/actions', { params: { path: { workerId: id } }, body }), t('rain_dew.saved'))}
+        closeAction={(actionId, body) => change(api.POST('/api/v1/rain-dew/actions/{id}/close', { params: { path: { id: actionId } }, body }), t('rain_dew.saved'))}
       />
 
       <Row gutter={[16, 16]} style={{ marginTop: 16 }}>
@@ -168,7 +170,7 @@ export function RainDewFile() {
           </Card>
         </Col>
         <Col xs={24} lg={12}>
-          <SubsidyCard file={file} add={(body) => change(api.POST('/api/v1/rain-dew/{workerId}/subsidies', { params: { path: { workerId: id } }, body } as never), t('rain_dew.saved'))} />
+          <SubsidyCard file={file} add={(body) => change(api.POST('/api/v1/rain-dew/{workerId}/subsidies', { params: { path: { workerId: id } }, body }), t('rain_dew.saved'))} />
           <Card size="small" title={t('rain_dew.history')} style={{ marginTop: 16 }}>
             <List
               size="small"
@@ -193,7 +195,7 @@ export function StatusTag({ status }: { status: string }) {
 }
 
 /** A contact with the person (who, how, what came of it) and the status it found. */
-function ContactCard({ onSave }: { onSave: (body: { channel: string; outcome: string; status?: string }) => Promise<boolean> }) {
+function ContactCard({ onSave }: { onSave: (body: Body<'RainDewContact'>) => Promise<boolean> }) {
   const { t } = Session.use();
   const [form] = Form.useForm();
   return (
@@ -203,7 +205,7 @@ function ContactCard({ onSave }: { onSave: (body: { channel: string; outcome: st
         form={form}
         layout="vertical"
         initialValues={{ channel: 'phone' }}
-        onFinish={async (v: { channel: string; outcome: string; status?: string }) => {
+        onFinish={async (v: Body<'RainDewContact'>) => {
           if (await onSave({ channel: v.channel, outcome: v.outcome, ...(v.status ? { status: v.status } : {}) })) form.resetFields();
         }}
       >
@@ -235,7 +237,7 @@ function PlanCard({
   file: FileView;
   who: (id: string | null) => string;
   setGoal: (goal: string) => Promise<boolean>;
-  addAction: (body: { kind: string; description: string; dueOn: string }) => Promise<boolean>;
+  addAction: (body: Body<'RainDewAction'>) => Promise<boolean>;
   closeAction: (id: string, body: { status: 'done' | 'dropped'; outcome: string }) => Promise<boolean>;
 }) {
   const { t } = Session.use();
@@ -281,7 +283,7 @@ function PlanCard({
         layout="inline"
         style={{ marginTop: 12, rowGap: 8 }}
         initialValues={{ kind: 'guidance' }}
-        onFinish={async (v: { kind: string; description: string; dueOn: string }) => {
+        onFinish={async (v: Body<'RainDewAction'>) => {
           if (await addAction(v)) form.resetFields();
         }}
       >

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { client, need } from '../api';
 import { showFieldErrors } from '../forms';
 import { Session } from '../session';
-import { CAPACITIES, CATEGORIES } from '../vocab';
+import { CAPACITIES, CATEGORIES, type Body, type Capacity, type Category } from '../vocab';
 
 
 export interface Registered {
@@ -15,13 +15,13 @@ export interface Registered {
  * 实名登记 of one person, with the register's rules (a forged ID number is refused beside its field). Used
  * in the register and at a fair's desk, where `submit` registers and checks in at once.
  */
-export function RegisterForm({ submit, submitText, onDone }: { submit?: (body: Record<string, unknown>) => Promise<unknown>; submitText?: string; onDone: (w: Registered) => void }) {
+export function RegisterForm({ submit, submitText, onDone }: { submit?: (body: Body<'WorkerCreate'>) => Promise<unknown>; submitText?: string; onDone: (w: Registered) => void }) {
   const { me, lang, t } = Session.use();
   const [form] = Form.useForm();
   const [error, setError] = useState<string | null>(null);
-  const save = async (v: { name: string; idNumber: string; phone?: string; regionCode: string; laborCapacity: string; category: string; education?: string; skills?: string[]; consent?: boolean }) => {
+  const save = async (v: { name: string; idNumber: string; phone?: string; regionCode: string; laborCapacity: Capacity; category: Category; education?: string; skills?: string[]; consent?: boolean }) => {
     setError(null);
-    const body = {
+    const body: Body<'WorkerCreate'> = {
       name: v.name,
       idNumber: v.idNumber.trim(),
       phone: v.phone?.trim() || null,
@@ -33,7 +33,7 @@ export function RegisterForm({ submit, submitText, onDone }: { submit?: (body: R
       consent: Boolean(v.consent),
     };
     try {
-      const made = (await (submit ? submit(body) : need(client(lang).POST('/api/v1/workers', { body } as never)))) as Record<string, unknown>;
+      const made = (await (submit ? submit(body) : need(client(lang).POST('/api/v1/workers', { body })))) as Record<string, unknown>;
       form.resetFields();
       const person = (made.worker ?? made) as Registered;
       onDone({ id: String(person.id ?? made.workerId), name: String(person.name ?? v.name) });

@@ -4,8 +4,9 @@ import { client, need } from '../api';
 import { fen, showFieldErrors, yuan } from '../forms';
 import { PersonPicker } from '../PersonPicker';
 import { Session } from '../session';
+import type { Body } from '../vocab';
 
-const KINDS = ['order', 'targeted', 'post_specific', 'pre_employment', 'apprenticeship', 'pre_job', 'upskilling'];
+const KINDS = ['order', 'targeted', 'post_specific', 'pre_employment', 'apprenticeship', 'pre_job', 'upskilling'] as const;
 
 interface Training {
   id: string;
@@ -34,12 +35,12 @@ export function Trainings() {
   const [error, setError] = useState<string | null>(null);
   const [made, setMade] = useState<string | null>(null);
   const load = useCallback(() => {
-    need(client(lang).GET('/api/v1/trainings', { params: { query: { page, pageSize: 20 } } } as never))
+    need(client(lang).GET('/api/v1/trainings', { params: { query: { page, pageSize: 20 } } }))
       .then((r) => setList(r as { items: Training[]; total: number }))
       .catch((e: Error) => setError(e.message));
   }, [lang, page]);
   useEffect(load, [load]);
-  const create = async (v: { kind: string; title: string; provider: string; place?: string; startDate: string; endDate: string; capacity: number; skills?: string[]; subsidyYuan?: number; allowanceYuan?: number }) => {
+  const create = async (v: { kind: Body<'TrainingSessionCreate'>['kind']; title: string; provider: string; place?: string; startDate: string; endDate: string; capacity: number; skills?: string[]; subsidyYuan?: number; allowanceYuan?: number }) => {
     setError(null);
     setMade(null);
     try {
@@ -56,7 +57,7 @@ export function Trainings() {
         trainingSubsidyFen: fen(v.subsidyYuan) ?? 0,
         livingAllowanceFen: fen(v.allowanceYuan) ?? 0,
       };
-      const s = (await need(client(lang).POST('/api/v1/trainings', { body } as never))) as Training;
+      const s = (await need(client(lang).POST('/api/v1/trainings', { body }))) as Training;
       setMade(s.title);
       form.resetFields();
       load();
@@ -139,9 +140,10 @@ function TrainingDrawer({ training, onClose, onChanged }: { training: Training; 
     if (!who) return;
     setMessage(null);
     try {
-      const path = cancel ? '/api/v1/trainings/{id}/enrolments/cancel' : '/api/v1/trainings/{id}/enrolments';
-      await need(client(lang).POST(path as never, { params: { path: { id: s.id } }, body: { workerId: who } } as never));
-      setS((await need(client(lang).GET('/api/v1/trainings/{id}', { params: { path: { id: s.id } } } as never))) as Training);
+      const api = client(lang);
+      const init = { params: { path: { id: s.id } }, body: { workerId: who } };
+      await need(cancel ? api.POST('/api/v1/trainings/{id}/enrolments/cancel', init) : api.POST('/api/v1/trainings/{id}/enrolments', init));
+      setS((await need(client(lang).GET('/api/v1/trainings/{id}', { params: { path: { id: s.id } } }))) as Training);
       setMessage({ type: 'success', text: t(cancel ? 'trainings.cancelled' : 'trainings.enrolled') });
       onChanged();
     } catch (e) {

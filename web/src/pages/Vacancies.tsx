@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { client, need } from '../api';
 import { fen, showFieldErrors } from '../forms';
 import { Session } from '../session';
+import type { Body } from '../vocab';
 import { Pipeline } from './Pipeline';
 
 interface Employer {
@@ -25,10 +26,10 @@ interface Vacancy {
   lng: number | null;
 }
 
-const KINDS = ['gig', 'regular', 'seasonal', 'public_welfare', 'work_relief', 'workshop'];
+const KINDS = ['gig', 'regular', 'seasonal', 'public_welfare', 'work_relief', 'workshop'] as const;
 
 interface PostForm {
-  kind: string;
+  kind: Body<'VacancyCreate'>['kind'];
   employerId: string;
   title: string;
   headcount: number;
@@ -70,12 +71,12 @@ export function Vacancies() {
   const loadList = useCallback(() => {
     const { page, ...rest } = filters;
     const query = Object.fromEntries(Object.entries(rest).filter(([, v]) => v));
-    need(client(lang).GET('/api/v1/vacancies', { params: { query: { ...query, page, pageSize: 20 } } } as never))
+    need(client(lang).GET('/api/v1/vacancies', { params: { query: { ...query, page, pageSize: 20 } } }))
       .then((r) => setList(r as { items: Vacancy[]; total: number }))
       .catch((e: Error) => setError(e.message));
   }, [lang, filters]);
   const loadEmployers = useCallback(() => {
-    need(client(lang).GET('/api/v1/employers', { params: { query: { pageSize: 200 } } } as never))
+    need(client(lang).GET('/api/v1/employers', { params: { query: { pageSize: 200 } } }))
       .then((r) => setEmployers((r as { items: Employer[] }).items))
       .catch(() => undefined);
   }, [lang]);
@@ -97,14 +98,14 @@ export function Vacancies() {
             regionCode: employer?.regionCode ?? me!.regionCode,
             lat: employer?.lat ?? null,
             lng: employer?.lng ?? null,
-            payMinFen: fen(v.payYuan),
-            payMaxFen: fen(gig ? v.payYuan : (v.payMaxYuan ?? v.payYuan)),
+            payMinFen: fen(v.payYuan) ?? 0,
+            payMaxFen: fen(gig ? v.payYuan : (v.payMaxYuan ?? v.payYuan)) ?? 0,
             payUnit: gig ? 'day' : 'month',
             headcount: v.headcount,
             ...(gig ? {} : { description: v.description?.trim() || '', requirements: v.requirements?.trim() || '', hours: v.hours?.trim() || null }),
             details: detailsOf(v),
           },
-        } as never),
+        }),
       );
       setPosted((made as Vacancy).title);
       form.resetFields();
@@ -227,24 +228,24 @@ export function Vacancies() {
   );
 }
 
-const EMPLOYER_KINDS = ['enterprise', 'workshop', 'work_relief_contractor', 'village_committee', 'hr_agency', 'labour_broker', 'labour_cooperative'];
+const EMPLOYER_KINDS = ['enterprise', 'workshop', 'work_relief_contractor', 'village_committee', 'hr_agency', 'labour_broker', 'labour_cooperative'] as const;
 
 /** The employers of the region: registered here, verified by the station before their posts may open. */
 function Employers({ employers, onChange }: { employers: Employer[]; onChange: () => void }) {
   const { me, lang, t } = Session.use();
   const [form] = Form.useForm();
   const [error, setError] = useState<string | null>(null);
-  const create = async (v: { name: string; kind: string; creditCode?: string; contactName?: string; contactPhone?: string }) => {
+  const create = async (v: { name: string; kind: Body<'EmployerCreate'>['kind']; creditCode?: string; contactName?: string; contactPhone?: string }) => {
     setError(null);
     try {
-      await need(client(lang).POST('/api/v1/employers', { body: { name: v.name, kind: v.kind, regionCode: me!.regionCode, creditCode: v.creditCode || null, contactName: v.contactName || null, contactPhone: v.contactPhone || null } } as never));
+      await need(client(lang).POST('/api/v1/employers', { body: { name: v.name, kind: v.kind, regionCode: me!.regionCode, creditCode: v.creditCode || null, contactName: v.contactName || null, contactPhone: v.contactPhone || null } }));
       form.resetFields();
       onChange();
     } catch (e) {
       setError(showFieldErrors(form, e));
     }
   };
-  const verify = (id: string) => need(client(lang).POST('/api/v1/employers/{id}/verify', { params: { path: { id } } } as never)).then(onChange).catch((e: Error) => setError(e.message));
+  const verify = (id: string) => need(client(lang).POST('/api/v1/employers/{id}/verify', { params: { path: { id } } })).then(onChange).catch((e: Error) => setError(e.message));
   return (
     <Card size="small" title={t('employers.title')} style={{ marginBottom: 16 }}>
       <Form name="employer" form={form} layout="inline" onFinish={create} initialValues={{ kind: 'enterprise' }} style={{ rowGap: 8 }}>

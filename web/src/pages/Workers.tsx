@@ -3,7 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { ApiError, client, downloadFile, need } from '../api';
 import { showFieldErrors } from '../forms';
-import { CAPACITIES, CATEGORIES } from '../vocab';
+import { CAPACITIES, CATEGORIES, type Body, type Capacity, type Category } from '../vocab';
 import { RegisterForm } from './Register';
 import { PolicyChecklist } from './Policies';
 import { Session } from '../session';
@@ -28,7 +28,7 @@ export function Workers() {
   const householdId = params.get('householdId') ?? undefined;
   const [q, setQ] = useState('');
   const [employed, setEmployed] = useState<'true' | 'false' | undefined>();
-  const [category, setCategory] = useState<string | undefined>();
+  const [category, setCategory] = useState<Category | undefined>();
   const [page, setPage] = useState(1);
   const [data, setData] = useState<{ items: WorkerRow[]; total: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -36,7 +36,7 @@ export function Workers() {
   const load = useCallback(() => {
     setError(null);
     const query = { ...(q ? { q } : {}), ...(employed ? { employed } : {}), ...(category ? { category } : {}), ...(householdId ? { householdId } : {}), page, pageSize: 20 };
-    need(client(lang).GET('/api/v1/workers', { params: { query } } as never))
+    need(client(lang).GET('/api/v1/workers', { params: { query } }))
       .then((r) => setData(r as { items: WorkerRow[]; total: number }))
       .catch((e: Error) => setError(e.message));
   }, [lang, q, employed, category, householdId, page]);
@@ -90,7 +90,7 @@ export function WorkerPage() {
   const [error, setError] = useState<string | null>(null);
   const [purpose, setPurpose] = useState('');
   const load = (reveal?: string) =>
-    need(client(lang).GET('/api/v1/workers/{id}', { params: { path: { id: id! }, query: reveal ? { reveal: 'true', purpose: reveal } : {} } } as never))
+    need(client(lang).GET('/api/v1/workers/{id}', { params: { path: { id: id! }, query: reveal ? { reveal: 'true', purpose: reveal } : {} } }))
       .then((r) => {
         setError(null);
         setW(r as Record<string, unknown>);
@@ -104,7 +104,7 @@ export function WorkerPage() {
   const [hasFile, setHasFile] = useState(false);
   useEffect(() => {
     setHasFile(false);
-    need(client(lang).GET('/api/v1/rain-dew/{workerId}', { params: { path: { workerId: id! } } } as never))
+    need(client(lang).GET('/api/v1/rain-dew/{workerId}', { params: { path: { workerId: id! } } }))
       .then(() => setHasFile(true))
       .catch(() => setHasFile(false));
   }, [id, lang]);
@@ -146,18 +146,18 @@ function EditWorker({ worker, onSaved }: { worker: Record<string, unknown>; onSa
   useEffect(() => {
     form.setFieldsValue({ education: worker.education ?? '', laborCapacity: worker.laborCapacity, skills: worker.skills ?? [], payFloorYuan: typeof worker.payFloorFen === 'number' ? worker.payFloorFen / 100 : null, phone: '' });
   }, [worker, form]);
-  const save = async (v: { education: string; laborCapacity: string; skills: string[]; payFloorYuan: number | null; phone: string }) => {
+  const save = async (v: { education: string; laborCapacity: Capacity; skills: string[]; payFloorYuan: number | null; phone: string }) => {
     setMessage(null);
     try {
-      const body = {
-        version: worker.version,
+      const body: Body<'WorkerPatch'> = {
+        version: Number(worker.version),
         education: v.education || null,
         laborCapacity: v.laborCapacity,
         skills: v.skills,
         payFloorFen: v.payFloorYuan === null || v.payFloorYuan === undefined ? null : Math.round(v.payFloorYuan * 100),
         ...(v.phone ? { phone: v.phone } : {}),
       };
-      const next = await need(client(lang).PATCH('/api/v1/workers/{id}', { params: { path: { id: String(worker.id) } }, body } as never));
+      const next = await need(client(lang).PATCH('/api/v1/workers/{id}', { params: { path: { id: String(worker.id) } }, body }));
       onSaved(next as Record<string, unknown>);
       setMessage({ type: 'success', text: t('workers.saved') });
     } catch (e) {
@@ -165,7 +165,7 @@ function EditWorker({ worker, onSaved }: { worker: Record<string, unknown>; onSa
       const text = showFieldErrors(form, err, { payFloorFen: 'payFloorYuan' });
       setMessage({ type: 'error', text: err.status === 409 ? t('workers.stale') : text });
       if (err.status === 409) {
-        const fresh = await need(client(lang).GET('/api/v1/workers/{id}', { params: { path: { id: String(worker.id) } } } as never)).catch(() => null);
+        const fresh = await need(client(lang).GET('/api/v1/workers/{id}', { params: { path: { id: String(worker.id) } } })).catch(() => null);
         if (fresh) onSaved(fresh as Record<string, unknown>);
       }
     }
