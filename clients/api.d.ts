@@ -5238,7 +5238,9 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description The newest 200 */
                             items: components["schemas"]["HelpRequest"][];
+                            total: number;
                         };
                     };
                 };

@@ -33,7 +33,7 @@ export function chatRoutes(api: Api, ctx: AppContext): void {
   });
   api.route({
     method: 'get', path: '/help-requests', summary: '人工: people who asked by chat for a member of staff, with the conversation so far', tags, auth: 'staff',
-    query: z.object({ status: z.enum(['open', 'closed']).optional() }).strict(), response: z.object({ items: z.array(HelpRequestView) }),
+    query: z.object({ status: z.enum(['open', 'closed']).optional() }).strict(), response: z.object({ items: z.array(HelpRequestView).meta({ description: 'The newest 200' }), total: z.number().int() }),
     handler: ({ actor, query }) => service.listHelpRequests(ctx, actor, query.status),
   });
   api.route({

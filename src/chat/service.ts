@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { and, desc, eq, isNull, like, sql } from 'drizzle-orm';
+import { and, count, desc, eq, isNull, like, sql } from 'drizzle-orm';
 import { assertInScope, inScope, type Actor } from '../access/actor';
 import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
@@ -124,14 +124,17 @@ export async function requestHelp(ctx: Ctx, input: { workerId: string | null; re
 }
 
 export async function listHelpRequests(ctx: Pick<AppContext, 'db'>, actor: Actor, status: 'open' | 'closed' | undefined) {
+  const where = and(like(helpRequests.regionCode, `${actor.regionCode}%`), status ? eq(helpRequests.status, status) : undefined);
   const rows = await ctx.db
     .select({ r: helpRequests, name: workers.name, phoneMasked: workers.phoneMasked })
     .from(helpRequests)
     .leftJoin(workers, eq(workers.id, helpRequests.workerId))
-    .where(and(like(helpRequests.regionCode, `${actor.regionCode}%`), status ? eq(helpRequests.status, status) : undefined))
+    .where(where)
     .orderBy(desc(helpRequests.createdAt))
     .limit(200);
-  return { items: rows.map(({ r, name, phoneMasked }) => presentHelp(r, name, phoneMasked)) };
+  // The newest 200 are listed; the count is of them all, so nothing waiting goes uncounted.
+  const [all] = await ctx.db.select({ n: count() }).from(helpRequests).where(where);
+  return { items: rows.map(({ r, name, phoneMasked }) => presentHelp(r, name, phoneMasked)), total: all?.n ?? 0 };
 }
 
 function presentHelp(r: typeof helpRequests.$inferSelect, name: string | null, phoneMasked: string | null) {

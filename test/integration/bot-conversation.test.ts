@@ -149,7 +149,9 @@ describe('workers use the service by WeChat chat', () => {
 
     expect((await user.say('转人工'))[0]).toBe('已通知工作人员，他们会尽快通过微信或电话联系您。');
     expect((await user.say('人工'))[0]).toBe('您之前的请求还在处理中，我已把最新情况转给工作人员。');
-    const open = (await station.get('/api/v1/help-requests?status=open')).body.items.filter((r: { workerId: string }) => r.workerId === p.id);
+    const listed = (await station.get('/api/v1/help-requests?status=open')).body;
+    expect(listed.total).toBe(listed.items.length);
+    const open = listed.items.filter((r: { workerId: string }) => r.workerId === p.id);
     expect(open).toHaveLength(1);
     expect(open[0]).toMatchObject({ workerName: '郑强', status: 'open' });
     expect(open[0].context.map((c: { text: string }) => c.text)).toEqual(expect.arrayContaining(['工资', '转人工']));

@@ -64,6 +64,11 @@ export function beijingText(iso: string): string {
   return new Date(iso).toLocaleString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' });
 }
 
+/** The day of an instant in Beijing (YYYY-MM-DD), not in UTC: a contact at 07:00 Beijing time is that day's. */
+export function beijingDate(iso: string): string {
+  return new Date(iso).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+}
+
 /** Saves a file the API answers (a report, a form), with the token a plain link could not carry; the failure's words, or null. */
 export async function downloadFile(path: string, name: string, lang: Lang): Promise<string | null> {
   const res = await authFetch(path, lang);

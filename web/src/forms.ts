@@ -10,7 +10,9 @@ export function showFieldErrors(form: FormInstance, e: unknown, rename: Record<s
   const fields = (err.details ?? [])
     .filter((d) => d.path?.startsWith('body.'))
     .map((d) => {
-      const name = d.path!.slice(5).split('.')[0]!;
+      // A post's kind-specific facts (body.details.contractMonths) have their own fields in the form.
+      const [first, second] = d.path!.slice(5).split('.');
+      const name = first === 'details' && second ? second : first!;
       return { name: rename[name] ?? name, errors: [d.message] };
     });
   form.setFields(fields);

@@ -37,7 +37,7 @@ export function Dashboard() {
     const count = (p: Promise<unknown>, pick: (r: Record<string, unknown>) => number) => p.then((r) => pick(r as Record<string, unknown>)).catch(() => null);
     void Promise.all([
       count(need(api.GET('/api/v1/rain-dew', { params: { query: { pageSize: 1 } } })), (r) => Number((r.totals as Record<string, number>).overdue ?? 0)),
-      count(need(api.GET('/api/v1/help-requests', { params: { query: { status: 'open' } } })), (r) => (r.items as unknown[]).length),
+      count(need(api.GET('/api/v1/help-requests', { params: { query: { status: 'open' } } })), (r) => Number(r.total)),
       count(need(api.GET('/api/v1/wage-cases', { params: { query: { status: 'open' } } })), (r) => (r.items as unknown[]).length),
     ]).then(([rainDew, help, wages]) => setWaiting({ rainDew, help, wages }));
     authFetch('/api/v1/monitoring/trend/chart?format=svg', lang)

@@ -30,6 +30,7 @@ export function FollowUps() {
   const { lang, t } = Session.use();
   const [params, setParams] = useSearchParams();
   const [help, setHelp] = useState<Help[] | null>(null);
+  const [helpTotal, setHelpTotal] = useState<number | null>(null);
   const [wages, setWages] = useState<WageCase[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [closing, setClosing] = useState<{ kind: 'help' | 'wage'; id: string; who: string } | null>(null);
@@ -37,7 +38,11 @@ export function FollowUps() {
   const load = useCallback(() => {
     const api = client(lang);
     need(api.GET('/api/v1/help-requests', { params: { query: { status: 'open' } } }))
-      .then((r) => setHelp([...(r as { items: Help[] }).items].reverse()))
+      .then((r) => {
+        // Oldest first: who has waited longest is answered first.
+        setHelp([...(r.items as Help[])].reverse());
+        setHelpTotal(r.total);
+      })
       .catch((e: Error) => setError(e.message));
     need(api.GET('/api/v1/wage-cases', { params: { query: { status: 'open' } } }))
       .then((r) => setWages((r as { items: WageCase[] }).items))
@@ -67,7 +72,7 @@ export function FollowUps() {
         items={[
           {
             key: 'help',
-            label: `${t('follow_ups.help')}（${help?.length ?? '…'}）`,
+            label: `${t('follow_ups.help')}（${helpTotal ?? '…'}）`,
             children: (
               <List
                 loading={!help}

@@ -145,6 +145,7 @@ function EditVacancy({ id, onChanged }: { id: string; onChanged?: () => void }) 
       extra={
         <Space>
           {v.status === 'draft' && <Button size="small" type="primary" onClick={() => patch({ status: 'open' })}>{t('vacancies.publish')}</Button>}
+          {v.status === 'closed' && <Button size="small" onClick={() => patch({ status: 'open' })}>{t('vacancies.reopen')}</Button>}
           {(v.status === 'open' || v.status === 'filled' || v.status === 'draft') && <Button size="small" danger onClick={() => patch({ status: 'closed' })}>{t('vacancies.close')}</Button>}
         </Space>
       }

@@ -1,7 +1,7 @@
 import { Alert, Button, Card, Checkbox, Form, Input, Select, Space, Statistic, Table, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
-import { client, need } from '../api';
+import { beijingDate, client, need } from '../api';
 import { showFieldErrors } from '../forms';
 import { Session } from '../session';
 import { RAIN_DEW_STATUSES, StatusTag, type FileStatus } from './RainDewFile';
@@ -31,6 +31,7 @@ export function RainDew() {
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     setData(null);
+    setError(null);
     need(client(lang).GET('/api/v1/rain-dew', { params: { query: { page, pageSize: 50, ...(status ? { status } : {}), ...(overdue ? { overdue: 'true' } : {}) } } }))
       .then((r) => setData(r as { items: FileRow[]; total: number; totals: Record<string, number | null> }))
       .catch((e: Error) => setError(e.message));
@@ -42,10 +43,10 @@ export function RainDew() {
     setPage(1);
     setParams(next);
   };
-  if (error) return <Alert type="error" title={error} />;
   return (
     <div>
       <Typography.Title level={3}>{t('rain_dew.title')}</Typography.Title>
+      {error && <Alert type="error" title={error} style={{ marginBottom: 12 }} />}
       {data && (
         <Card size="small" style={{ marginBottom: 12 }}>
           <Space wrap size="large">
@@ -63,7 +64,7 @@ export function RainDew() {
         rowKey="workerId"
         size="small"
         scroll={{ x: true }}
-        loading={!data}
+        loading={!data && !error}
         dataSource={data?.items ?? []}
         locale={{ emptyText: t('rain_dew.none') }}
         pagination={{ current: page, pageSize: 50, total: data?.total ?? 0, onChange: setPage, showSizeChanger: false }}
@@ -73,7 +74,7 @@ export function RainDew() {
           { title: t('rain_dew.status'), dataIndex: 'status', render: (s: string) => <StatusTag status={s} /> },
           { title: t('rain_dew.graduation'), dataIndex: 'expectedGraduation' },
           { title: t('rain_dew.days'), dataIndex: 'daysWithoutWork', render: (v: number | null) => v ?? '—' },
-          { title: t('rain_dew.contact'), dataIndex: 'lastContactAt', render: (v: string | null) => v?.slice(0, 10) ?? t('rain_dew.never') },
+          { title: t('rain_dew.contact'), dataIndex: 'lastContactAt', render: (v: string | null) => (v ? beijingDate(v) : t('rain_dew.never')) },
           { title: t('rain_dew.overdue'), dataIndex: 'overdueActions' },
         ]}
       />

@@ -161,7 +161,7 @@ export function RainDewFile() {
                   <>
                     <Typography.Text type="secondary">{beijingText(e.at)} · {who(e.by)}</Typography.Text>
                     <div>
-                      {e.kind === 'contact' ? `${t(`rain_dew.channels.${e.channel ?? 'other'}`)}：${e.outcome ?? ''}` : t('rain_dew.status_changed', { from: e.fromStatus ? t(`rain_dew.statuses.${e.fromStatus}`) : '—', to: e.toStatus ? t(`rain_dew.statuses.${e.toStatus}`) : '—' })}
+                      {timelineText(e, t)}
                     </div>
                   </>
                 ),
@@ -178,7 +178,7 @@ export function RainDewFile() {
               dataSource={[
                 ...file.employment.map((j) => `${t('rain_dew.job')}：${j.employerName}，${j.startDate}${j.endDate ? ` — ${j.endDate}` : ` ${t('rain_dew.until_now')}`}${j.monthlyIncomeFen ? `，${yuan(j.monthlyIncomeFen)}${t('rain_dew.per_month')}` : ''}`),
                 ...file.applications.map((a) => `${t('rain_dew.application')}：${a.title}（${t(`pipeline.statuses.${a.status}`)}）`),
-                ...file.trainings.map((s) => `${t('rain_dew.training')}：${s.title}，${s.startDate}`),
+                ...file.trainings.map((s) => `${t('rain_dew.training')}：${s.title}，${s.startDate}（${t(`rain_dew.training_statuses.${s.status}`)}）`),
               ]}
               renderItem={(line) => <List.Item>{line}</List.Item>}
             />
@@ -187,6 +187,16 @@ export function RainDewFile() {
       </Row>
     </div>
   );
+}
+
+const CAUSES = ['import', 'employment', 'employment_ended', 'expected_graduation'];
+
+/** One line of the timeline: a contact and what was said, a change of status and why, or an update from an imported file. */
+function timelineText(e: FileView['timeline'][number], t: (key: string, params?: Record<string, string | number>) => string): string {
+  if (e.kind === 'contact') return `${t(`rain_dew.channels.${e.channel ?? 'other'}`)}：${e.outcome ?? ''}`;
+  if (e.kind !== 'status') return t('rain_dew.imported');
+  const change = t('rain_dew.status_changed', { from: e.fromStatus ? t(`rain_dew.statuses.${e.fromStatus}`) : '—', to: e.toStatus ? t(`rain_dew.statuses.${e.toStatus}`) : '—' });
+  return e.outcome && CAUSES.includes(e.outcome) ? `${change}（${t(`rain_dew.causes.${e.outcome}`)}）` : change;
 }
 
 export function StatusTag({ status }: { status: string }) {

@@ -159,7 +159,7 @@ export function Vacancies() {
               )}
               {kind === 'public_welfare' && (
                 <Form.Item name="contractMonths" label={t('vacancies.contract_months')} rules={required}>
-                  <InputNumber min={1} max={120} />
+                  <InputNumber min={1} max={12} />
                 </Form.Item>
               )}
               {kind === 'work_relief' && (

@@ -53,7 +53,7 @@ export function Workers() {
         <Input.Search aria-label={t('workers.search')} placeholder={t('workers.search')} allowClear onSearch={(v) => { setPage(1); setQ(v.trim()); }} style={{ width: 260 }} />
         <Select aria-label={t('workers.employed')} allowClear placeholder={t('workers.employed')} style={{ width: 140 }} value={employed} onChange={(v) => { setPage(1); setEmployed(v); }} options={[{ value: 'true', label: t('workers.yes') }, { value: 'false', label: t('workers.no') }]} />
         <Select aria-label={t('workers.category')} allowClear placeholder={t('workers.category')} style={{ width: 170 }} value={category} onChange={(v) => { setPage(1); setCategory(v); }} options={CATEGORIES.map((c) => ({ value: c, label: t(`workers.categories.${c}`) }))} />
-        {householdId && <Tag closable onClose={() => setParams({})}>{t('workers.one_household')}</Tag>}
+        {householdId && <Tag closable onClose={() => { setPage(1); setParams({}); }}>{t('workers.one_household')}</Tag>}
         <Button onClick={exportXlsx}>{t('workers.export')}</Button>
         <Button type={adding ? 'default' : 'primary'} onClick={() => setAdding(!adding)}>{adding ? t('workers.close_form') : t('workers.register')}</Button>
       </Space>
