@@ -12355,6 +12355,8 @@ export interface components {
             employedMembers: number;
             /** @description Names of the members, eldest first */
             names: string[];
+            /** @description Their ids, in the same order */
+            memberIds: string[];
             /** @description 零就业家庭: members with labour capacity, none employed */
             zeroEmployment: boolean;
             createdAt: string;

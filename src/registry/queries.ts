@@ -70,6 +70,7 @@ const memberStats = {
   employedMembers: sql<number>`(count(${workers.id}) filter (where ${workers.employed}))::int`,
   /** Who lives there, eldest first, so a household reads as its people rather than as a number. */
   names: sql<string[]>`coalesce(array_agg(${workers.name} order by ${workers.birthDate}, ${workers.id}) filter (where ${workers.id} is not null), '{}')`,
+  memberIds: sql<string[]>`coalesce(array_agg(${workers.id}::text order by ${workers.birthDate}, ${workers.id}) filter (where ${workers.id} is not null), '{}')`,
 };
 
 /** 零就业家庭: at least one active member with labour capacity, and no active member employed. */

@@ -191,6 +191,7 @@ export const HouseholdView = z
     capableMembers: z.number().int(),
     employedMembers: z.number().int(),
     names: z.array(z.string()).meta({ description: 'Names of the members, eldest first' }),
+    memberIds: z.array(z.uuid()).meta({ description: 'Their ids, in the same order' }),
     zeroEmployment: z.boolean().meta({ description: '零就业家庭: members with labour capacity, none employed' }),
     createdAt: z.string(),
   })

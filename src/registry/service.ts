@@ -342,6 +342,7 @@ function presentHousehold(r: HouseholdRow) {
     capableMembers: r.capableMembers,
     employedMembers: r.employedMembers,
     names: r.names,
+    memberIds: r.memberIds,
     zeroEmployment: r.capableMembers > 0 && r.employedMembers === 0,
     createdAt: r.household.createdAt.toISOString(),
   };

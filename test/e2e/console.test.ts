@@ -301,9 +301,27 @@ describe('the station console', () => {
     await page.getByRole('heading', { level: 3, name: '本月情况' }).waitFor();
     await page.getByRole('link', { name: '零就业家庭' }).click();
     await page.getByRole('heading', { level: 3, name: '家庭户' }).waitFor();
-    const household = page.getByRole('row').filter({ hasText: '远处人' });
+    // Role queries see the open tab only (the other tab's table stays in the page, hidden).
+    const household = page.getByRole('tabpanel').getByRole('row').filter({ hasText: '远处人' });
     await household.waitFor();
     await shot('households-zero');
+    // A new household of two, then one of them moved out of it again.
+    await page.getByRole('tab', { name: '全部家庭' }).click();
+    const members = page.getByLabel('家庭成员', { exact: true });
+    for (const name of ['近邻一', '近邻二']) {
+      await members.click();
+      await page.keyboard.type(name);
+      await page.locator('.ant-select-item-option', { hasText: name }).click();
+    }
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: '建立', exact: true }).click();
+    await page.getByText('已建立家庭').waitFor();
+    const pair = page.getByRole('tabpanel').getByRole('row').filter({ hasText: /近邻一、近邻二|近邻二、近邻一/ });
+    await pair.getByRole('button', { name: /展开|Expand/ }).click();
+    await page.getByLabel('把近邻二移出家庭').click();
+    await page.getByRole('tabpanel').getByRole('row').filter({ hasText: '近邻一' }).filter({ hasNotText: '近邻二' }).first().waitFor();
+    await shot('households');
+    await page.getByRole('tab', { name: '零就业家庭' }).click();
     await household.getByRole('link', { name: '查看成员' }).click();
     await page.getByText('同一家庭的成员').waitFor();
     await page.getByRole('link', { name: '远处人' }).waitFor();

@@ -157,7 +157,9 @@ describe('the real-name register (农村贫困劳动力就业信息表, seed 003
     expect(zero).toMatchObject({ members: 2, capableMembers: 1, employedMembers: 0, zeroEmployment: true, relocated: true });
     expect(notZero.zeroEmployment).toBe(false);
     // A household reads as its people, eldest first.
-    expect(zero.names).toEqual([capable, none].sort((a, b) => a.birthDate.localeCompare(b.birthDate) || a.id.localeCompare(b.id)).map((w) => w.name));
+    const eldestFirst = [capable, none].sort((a, b) => a.birthDate.localeCompare(b.birthDate) || a.id.localeCompare(b.id));
+    expect(zero.names).toEqual(eldestFirst.map((w) => w.name));
+    expect(zero.memberIds).toEqual(eldestFirst.map((w) => w.id));
     const now = await stationA.get('/api/v1/monitoring/zero-employment');
     expect(now.body.items.find((x: { householdId: string }) => x.householdId === zero.id)?.names).toEqual(zero.names);
 

@@ -1,32 +1,42 @@
 import { Select } from 'antd';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { client, need } from './api';
 import { Session } from './session';
 
-/** Finds a registered person of the region by name, ID or phone, as a form field holding their id. */
-export function PersonPicker({ value, onChange, id }: { value?: string; onChange?: (v: string) => void; id?: string }) {
+type Option = { value: string; label: string };
+
+/** Finds registered people of the region by name, ID or phone, as a form field holding their id (or ids). */
+export function PersonPicker<V extends string | string[] = string>({ value, onChange, id, multiple }: { value?: V; onChange?: (v: V) => void; id?: string; multiple?: boolean }) {
   const { lang, t } = Session.use();
   const [q, setQ] = useState('');
-  const [options, setOptions] = useState<Array<{ value: string; label: string }>>([]);
+  const [found, setFound] = useState<Option[]>([]);
+  // Those chosen keep their names while the search moves on to others.
+  const known = useRef(new Map<string, string>());
   useEffect(() => {
     if (q.trim().length < 1) return;
     const timer = setTimeout(() => {
       need(client(lang).GET('/api/v1/workers', { params: { query: { q: q.trim(), pageSize: 20 } } }))
-        .then((r) => setOptions((r as { items: Array<{ id: string; name: string; idNumber: string }> }).items.map((w) => ({ value: w.id, label: `${w.name}（${w.idNumber}）` }))))
-        .catch(() => setOptions([]));
+        .then((r) => {
+          const options = r.items.map((w) => ({ value: w.id, label: `${w.name}（${w.idNumber}）` }));
+          for (const o of options) known.current.set(o.value, o.label);
+          setFound(options);
+        })
+        .catch(() => setFound([]));
     }, 250);
     return () => clearTimeout(timer);
   }, [q, lang]);
+  const chosen = (Array.isArray(value) ? value : value ? [value] : []).filter((v) => !found.some((o) => o.value === v)).map((v) => ({ value: v, label: known.current.get(v) ?? v }));
   return (
     <Select
       id={id}
+      mode={multiple ? 'multiple' : undefined}
       showSearch={{ filterOption: false, onSearch: setQ }}
       value={value}
       onChange={onChange}
       placeholder={t('workers.search')}
       notFoundContent={q ? t('workers.none') : null}
-      options={options}
-      style={{ maxWidth: 360 }}
+      options={[...chosen, ...found]}
+      style={{ minWidth: 240, maxWidth: 480 }}
     />
   );
 }

@@ -1,7 +1,9 @@
-import { Alert, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Checkbox, Form, Input, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { client, need } from '../api';
+import { showFieldErrors } from '../forms';
+import { PersonPicker } from '../PersonPicker';
 import { Session } from '../session';
 
 interface Household {
@@ -12,6 +14,7 @@ interface Household {
   capableMembers: number;
   employedMembers: number;
   names: string[];
+  memberIds: string[];
   zeroEmployment: boolean;
 }
 interface ZeroRow {
@@ -57,7 +60,32 @@ function Members({ names, householdId }: { names: string[]; householdId: string 
 }
 
 function AllHouseholds() {
-  const { lang, t } = Session.use();
+  const { me, lang, t } = Session.use();
+  const [form] = Form.useForm();
+  const [message, setMessage] = useState<{ type: 'success' | 'error'; text: string } | null>(null);
+  const [version, setVersion] = useState(0);
+  const create = async (v: { memberIds?: string[]; regionCode: string; relocated?: boolean }) => {
+    setMessage(null);
+    try {
+      await need(client(lang).POST('/api/v1/households', { body: { regionCode: v.regionCode.trim(), relocated: Boolean(v.relocated), memberIds: v.memberIds ?? [] } }));
+      form.resetFields();
+      setMessage({ type: 'success', text: t('households.created') });
+      setVersion(version + 1);
+    } catch (e) {
+      setMessage({ type: 'error', text: showFieldErrors(form, e) });
+    }
+  };
+  /** Members join or leave, or the relocation flag changes; the list is read again. */
+  const change = async (id: string, body: { addMemberIds?: string[]; removeMemberIds?: string[]; relocated?: boolean }) => {
+    setMessage(null);
+    try {
+      await need(client(lang).PATCH('/api/v1/households/{id}', { params: { path: { id } }, body }));
+      setMessage({ type: 'success', text: t('households.saved') });
+      setVersion(version + 1);
+    } catch (e) {
+      setMessage({ type: 'error', text: (e as Error).message });
+    }
+  };
   const [zero, setZero] = useState<'true' | 'false' | undefined>();
   const [relocated, setRelocated] = useState<'true' | 'false' | undefined>();
   const [page, setPage] = useState(1);
@@ -67,7 +95,7 @@ function AllHouseholds() {
     need(client(lang).GET('/api/v1/households', { params: { query: { page, pageSize: 20, ...(zero ? { zeroEmployment: zero } : {}), ...(relocated ? { relocated } : {}) } } }))
       .then((r) => setData(r as { items: Household[]; total: number }))
       .catch((e: Error) => setError(e.message));
-  }, [lang, zero, relocated, page]);
+  }, [lang, zero, relocated, page, version]);
   const yesNo = [{ value: 'true', label: t('workers.yes_plain') }, { value: 'false', label: t('workers.no_plain') }];
   return (
     <>
@@ -76,6 +104,7 @@ function AllHouseholds() {
         <Select aria-label={t('households.relocated')} allowClear placeholder={t('households.relocated')} style={{ width: 160 }} value={relocated} onChange={(v) => { setPage(1); setRelocated(v); }} options={yesNo} />
       </Space>
       {error && <Alert type="error" title={error} />}
+      {message && <Alert type={message.type} title={message.text} closable onClose={() => setMessage(null)} style={{ marginBottom: 12 }} />}
       <Table<Household>
         rowKey="id"
         size="small"
@@ -84,6 +113,7 @@ function AllHouseholds() {
         dataSource={data?.items ?? []}
         locale={{ emptyText: t('households.none') }}
         pagination={{ current: page, pageSize: 20, total: data?.total ?? 0, onChange: setPage, showSizeChanger: false }}
+        expandable={{ expandedRowRender: (h) => <EditHousehold household={h} change={(body) => change(h.id, body)} /> }}
         columns={[
           { title: t('households.members'), render: (_, h) => <Members names={h.names} householdId={h.id} /> },
           { title: t('households.counts'), render: (_, h) => t('households.count_text', { members: h.members, able: h.capableMembers, employed: h.employedMembers }) },
@@ -91,7 +121,45 @@ function AllHouseholds() {
           { title: t('workers.region'), dataIndex: 'regionCode' },
         ]}
       />
+      <Card size="small" title={t('households.new')} style={{ marginTop: 16, maxWidth: 760 }}>
+        <Form name="household" form={form} layout="vertical" onFinish={create} initialValues={{ regionCode: me!.regionCode, relocated: false }}>
+          <Form.Item name="memberIds" label={t('households.members')}>
+            <PersonPicker<string[]> multiple />
+          </Form.Item>
+          <Space wrap align="start">
+            <Form.Item name="regionCode" label={t('workers.region_code')} rules={[{ required: true, message: t('vacancies.required') }]}>
+              <Input maxLength={12} style={{ width: 160 }} />
+            </Form.Item>
+            <Form.Item name="relocated" label={t('households.relocated')} valuePropName="checked">
+              <Checkbox>{t('households.relocated_hint')}</Checkbox>
+            </Form.Item>
+          </Space>
+          <Button type="primary" htmlType="submit">{t('households.create')}</Button>
+        </Form>
+      </Card>
     </>
+  );
+}
+
+/** A household's members, each of whom may leave it, one to add, and the relocation flag. */
+function EditHousehold({ household, change }: { household: Household; change: (body: { addMemberIds?: string[]; removeMemberIds?: string[]; relocated?: boolean }) => Promise<void> }) {
+  const { t } = Session.use();
+  const [adding, setAdding] = useState<string[]>([]);
+  return (
+    <Space vertical style={{ width: "100%" }}>
+      <Space wrap>
+        {household.names.map((name, i) => (
+          <Tag key={household.memberIds[i]} closable closeIcon={<span aria-label={t('households.remove', { name })}>×</span>} onClose={(e) => { e.preventDefault(); void change({ removeMemberIds: [household.memberIds[i]!] }); }}>
+            <Link to={`/workers/${household.memberIds[i]}`}>{name}</Link>
+          </Tag>
+        ))}
+      </Space>
+      <Space wrap>
+        <PersonPicker<string[]> multiple value={adding} onChange={setAdding} />
+        <Button disabled={adding.length === 0} onClick={async () => { await change({ addMemberIds: adding }); setAdding([]); }}>{t('households.add_members')}</Button>
+        <Checkbox checked={household.relocated} onChange={(e) => void change({ relocated: e.target.checked })}>{t('households.relocated_hint')}</Checkbox>
+      </Space>
+    </Space>
   );
 }
 
