@@ -156,7 +156,7 @@ function EditVacancy({ id, onChanged }: { id: string; onChanged?: () => void }) 
         layout="vertical"
         disabled={!editable}
         onFinish={(f: { title: string; headcount: number; payMinYuan: number; payMaxYuan: number; description?: string; requirements?: string }) =>
-          patch({ title: f.title, headcount: f.headcount, payMinFen: fen(f.payMinYuan), payMaxFen: fen(f.payMaxYuan), ...(f.description ? { description: f.description } : {}), ...(f.requirements ? { requirements: f.requirements } : {}) })
+          patch({ title: f.title, headcount: f.headcount, payMinFen: fen(f.payMinYuan), payMaxFen: fen(f.payMaxYuan), ...(v.kind !== 'gig' ? { description: f.description ?? '', requirements: f.requirements ?? '' } : {}) })
         }
       >
         <Space wrap align="start">
