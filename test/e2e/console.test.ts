@@ -351,6 +351,19 @@ describe('the station console', () => {
     await page.getByLabel('最低月薪（元）').fill('3000');
     await page.getByRole('button', { name: '保存' }).click();
     await page.getByText('已保存').waitFor();
+    // Saved: the reason from the refused try is gone from beside the field.
+    await phoneItem.locator('.ant-form-item-explain-error').waitFor({ state: 'detached' });
+    // A job found: recorded on the person's page, which then reads as in work.
+    await page.getByLabel('工作单位').fill('元阳县梯田旅游公司');
+    await page.getByLabel('开始日期').fill('2026-05-20');
+    await page.getByLabel('月收入（元）').fill('3200');
+    await page.getByRole('button', { name: '登记新工作' }).click();
+    await page.getByText('已登记新工作').waitFor();
+    await page.getByRole('cell', { name: '2026-05-20 — 至今' }).waitFor();
+    await page.locator('.ant-descriptions-item-content', { hasText: '元阳县梯田旅游公司（2026-05-20）' }).waitFor();
+    // The six digits the person sends to the WeChat bot to bind their account.
+    await page.getByRole('button', { name: '生成微信绑定码' }).click();
+    expect(await page.getByTestId('binding-code').textContent()).toMatch(/^\d{6}$/);
     await shot('worker-edit');
     await nav('人员登记');
     const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出信息表' }).click()]);

@@ -19,6 +19,11 @@ export function showFieldErrors(form: FormInstance, e: unknown, rename: Record<s
   return err.message;
 }
 
+/** Takes away the reasons a previous answer put beside the fields, before the form is sent again. */
+export function clearFieldErrors(form: FormInstance): void {
+  form.setFields(form.getFieldsError().filter((f) => f.errors.length > 0).map((f) => ({ name: f.name, errors: [] })));
+}
+
 /** Yuan typed by a person, in fen for the API (null stays null). */
 export function fen(yuan: number | null | undefined): number | null {
   return yuan === null || yuan === undefined ? null : Math.round(yuan * 100);

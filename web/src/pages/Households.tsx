@@ -2,7 +2,7 @@ import { Alert, Button, Card, Checkbox, Form, Input, Select, Space, Table, Tabs,
 import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { client, need } from '../api';
-import { showFieldErrors } from '../forms';
+import { clearFieldErrors, showFieldErrors } from '../forms';
 import { PersonPicker } from '../PersonPicker';
 import { Session } from '../session';
 
@@ -66,6 +66,7 @@ function AllHouseholds() {
   const [version, setVersion] = useState(0);
   const create = async (v: { memberIds?: string[]; regionCode: string; relocated?: boolean }) => {
     setMessage(null);
+    clearFieldErrors(form);
     try {
       await need(client(lang).POST('/api/v1/households', { body: { regionCode: v.regionCode.trim(), relocated: Boolean(v.relocated), memberIds: v.memberIds ?? [] } }));
       form.resetFields();

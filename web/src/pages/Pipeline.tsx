@@ -1,7 +1,7 @@
 import { Alert, Button, Card, Col, Drawer, Form, Input, InputNumber, List, Row, Space, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { client, need } from '../api';
-import { fen, showFieldErrors } from '../forms';
+import { clearFieldErrors, fen, showFieldErrors } from '../forms';
 import { Session } from '../session';
 import type { Body } from '../vocab';
 
@@ -127,6 +127,7 @@ function EditVacancy({ id, onChanged }: { id: string; onChanged?: () => void }) 
   }, [v, form]);
   const patch = async (body: Record<string, unknown>) => {
     setMessage(null);
+    clearFieldErrors(form);
     try {
       setV((await need(client(lang).PATCH('/api/v1/vacancies/{id}', { params: { path: { id } }, body }))) as VacancyFull);
       setMessage({ type: 'success', text: t('vacancies.saved') });

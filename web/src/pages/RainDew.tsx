@@ -2,7 +2,7 @@ import { Alert, Button, Card, Checkbox, Form, Input, Select, Space, Statistic, T
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { beijingDate, client, need } from '../api';
-import { showFieldErrors } from '../forms';
+import { clearFieldErrors, showFieldErrors } from '../forms';
 import { Session } from '../session';
 import { RAIN_DEW_STATUSES, StatusTag, type FileStatus } from './RainDewFile';
 import type { Body } from '../vocab';
@@ -94,6 +94,7 @@ function OpenFile() {
   const submit = useCallback(
     async (v: { workerId: string; school: string; major: string; level: Body<'RainDewFileCreate'>['level']; expectedGraduation: string }) => {
       setError(null);
+      clearFieldErrors(form);
       try {
         await need(client(lang).POST('/api/v1/rain-dew', { body: { ...v, caseWorkerId: me!.id } }));
         navigate(`/rain-dew/${v.workerId}`);

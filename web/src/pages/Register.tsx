@@ -1,7 +1,7 @@
 import { Alert, Button, Checkbox, Form, Input, Select, Space } from 'antd';
 import { useState } from 'react';
 import { client, need } from '../api';
-import { showFieldErrors } from '../forms';
+import { clearFieldErrors, showFieldErrors } from '../forms';
 import { Session } from '../session';
 import { CAPACITIES, CATEGORIES, type Body, type Capacity, type Category } from '../vocab';
 
@@ -21,6 +21,7 @@ export function RegisterForm({ submit, submitText, onDone }: { submit?: (body: B
   const [error, setError] = useState<string | null>(null);
   const save = async (v: { name: string; idNumber: string; phone?: string; regionCode: string; laborCapacity: Capacity; category: Category; education?: string; skills?: string[]; consent?: boolean }) => {
     setError(null);
+    clearFieldErrors(form);
     const body: Body<'WorkerCreate'> = {
       name: v.name,
       idNumber: v.idNumber.trim(),

@@ -1,7 +1,7 @@
 import { Alert, Button, Card, Drawer, Form, Input, InputNumber, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { client, need } from '../api';
-import { fen, showFieldErrors, yuan } from '../forms';
+import { clearFieldErrors, fen, showFieldErrors, yuan } from '../forms';
 import { PersonPicker } from '../PersonPicker';
 import { Session } from '../session';
 import type { Body } from '../vocab';
@@ -42,6 +42,7 @@ export function Trainings() {
   useEffect(load, [load]);
   const create = async (v: { kind: Body<'TrainingSessionCreate'>['kind']; title: string; provider: string; place?: string; startDate: string; endDate: string; capacity: number; skills?: string[]; subsidyYuan?: number; allowanceYuan?: number }) => {
     setError(null);
+    clearFieldErrors(form);
     setMade(null);
     try {
       const body = {

@@ -1,7 +1,7 @@
 import { Alert, Button, Card, Form, Input, InputNumber, Select, Space, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { client, need } from '../api';
-import { fen, showFieldErrors } from '../forms';
+import { clearFieldErrors, fen, showFieldErrors } from '../forms';
 import { Session } from '../session';
 import type { Body } from '../vocab';
 import { Pipeline } from './Pipeline';
@@ -85,6 +85,7 @@ export function Vacancies() {
 
   const submit = async (v: PostForm) => {
     setError(null);
+    clearFieldErrors(form);
     setPosted(null);
     const employer = employers.find((e) => e.id === v.employerId);
     const gig = v.kind === 'gig';
@@ -237,6 +238,7 @@ function Employers({ employers, onChange }: { employers: Employer[]; onChange: (
   const [error, setError] = useState<string | null>(null);
   const create = async (v: { name: string; kind: Body<'EmployerCreate'>['kind']; creditCode?: string; contactName?: string; contactPhone?: string }) => {
     setError(null);
+    clearFieldErrors(form);
     try {
       await need(client(lang).POST('/api/v1/employers', { body: { name: v.name, kind: v.kind, regionCode: me!.regionCode, creditCode: v.creditCode || null, contactName: v.contactName || null, contactPhone: v.contactPhone || null } }));
       form.resetFields();

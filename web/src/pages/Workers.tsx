@@ -2,9 +2,10 @@ import { Alert, Button, Card, Descriptions, Form, Input, InputNumber, Select, Sp
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { ApiError, client, downloadFile, need } from '../api';
-import { showFieldErrors } from '../forms';
+import { clearFieldErrors, showFieldErrors } from '../forms';
 import { CAPACITIES, CATEGORIES, type Body, type Capacity, type Category } from '../vocab';
 import { RegisterForm } from './Register';
+import { ConsentCard, EmploymentCard } from './WorkerCards';
 import { PolicyChecklist } from './Policies';
 import { Session } from '../session';
 
@@ -132,6 +133,8 @@ export function WorkerPage() {
       </Space>
       {error && <Alert type="error" title={error} style={{ marginTop: 12 }} />}
       <EditWorker worker={w} onSaved={(next) => setW(next)} />
+      <EmploymentCard workerId={String(w.id)} onChanged={() => void load()} />
+      <ConsentCard workerId={String(w.id)} onChanged={() => void load()} />
       <PolicyChecklist workerId={String(w.id)} />
     </div>
   );
@@ -148,6 +151,7 @@ function EditWorker({ worker, onSaved }: { worker: Record<string, unknown>; onSa
   }, [worker, form]);
   const save = async (v: { education: string; laborCapacity: Capacity; skills: string[]; payFloorYuan: number | null; phone: string }) => {
     setMessage(null);
+    clearFieldErrors(form);
     try {
       const body: Body<'WorkerPatch'> = {
         version: Number(worker.version),

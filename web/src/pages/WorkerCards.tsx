@@ -1,0 +1,168 @@
+import { Alert, Button, Card, Form, Input, InputNumber, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
+import { useCallback, useEffect, useState } from 'react';
+import { beijingText, client, need } from '../api';
+import { clearFieldErrors, fen, showFieldErrors, yuan } from '../forms';
+import { Session } from '../session';
+import type { Body } from '../vocab';
+
+const JOB_KINDS = ['regular', 'gig', 'seasonal', 'public_welfare', 'workshop', 'work_relief', 'self_employed'] as const;
+
+interface Job {
+  id: string;
+  employerName: string | null;
+  place: string | null;
+  kind: string | null;
+  startDate: string;
+  endDate: string | null;
+  monthlyIncomeFen: number | null;
+  source: string;
+}
+
+/**
+ * 务工情况: the person's jobs, newest first; a new job (the current one closes the day before) or the end of
+ * the current one. What the monthly monitoring counts comes from here.
+ */
+export function EmploymentCard({ workerId, onChanged }: { workerId: string; onChanged: () => void }) {
+  const { lang, t } = Session.use();
+  const [form] = Form.useForm();
+  const [jobs, setJobs] = useState<Job[] | null>(null);
+  const [endDate, setEndDate] = useState('');
+  const [message, setMessage] = useState<{ type: 'success' | 'error'; text: string } | null>(null);
+  const load = useCallback(() => {
+    need(client(lang).GET('/api/v1/workers/{id}/employment', { params: { path: { id: workerId } } }))
+      .then((r) => setJobs(r.items as Job[]))
+      .catch((e: Error) => setMessage({ type: 'error', text: e.message }));
+  }, [workerId, lang]);
+  useEffect(load, [load]);
+  const done = (text: string) => {
+    setMessage({ type: 'success', text });
+    load();
+    onChanged();
+  };
+  const start = async (v: { employerName: string; place?: string; kind?: Body<'EmploymentStart'>['kind']; startDate: string; incomeYuan?: number }) => {
+    setMessage(null);
+    clearFieldErrors(form);
+    try {
+      await need(client(lang).POST('/api/v1/workers/{id}/employment', { params: { path: { id: workerId } }, body: { employerName: v.employerName, place: v.place?.trim() || null, kind: v.kind ?? null, startDate: v.startDate, monthlyIncomeFen: fen(v.incomeYuan) } }));
+      form.resetFields();
+      done(t('employment.started'));
+    } catch (e) {
+      setMessage({ type: 'error', text: showFieldErrors(form, e, { monthlyIncomeFen: 'incomeYuan' }) });
+    }
+  };
+  const end = async () => {
+    setMessage(null);
+    try {
+      await need(client(lang).POST('/api/v1/workers/{id}/employment/end', { params: { path: { id: workerId } }, body: { endDate } }));
+      setEndDate('');
+      done(t('employment.ended'));
+    } catch (e) {
+      setMessage({ type: 'error', text: (e as Error).message });
+    }
+  };
+  const current = jobs?.find((j) => !j.endDate);
+  return (
+    <Card size="small" title={t('employment.title')} style={{ marginTop: 16, maxWidth: 860 }}>
+      <Table<Job>
+        rowKey="id"
+        size="small"
+        scroll={{ x: true }}
+        pagination={false}
+        loading={!jobs && !message}
+        dataSource={jobs ?? []}
+        locale={{ emptyText: t('employment.none') }}
+        columns={[
+          { title: t('employment.employer'), render: (_, j) => `${j.employerName ?? '—'}${j.place ? ` · ${j.place}` : ''}` },
+          { title: t('employment.kind'), dataIndex: 'kind', render: (k: string | null) => (k ? t(`employment.kinds.${k}`) : '—') },
+          { title: t('employment.dates'), render: (_, j) => `${j.startDate} — ${j.endDate ?? t('employment.now')}` },
+          { title: t('employment.income'), dataIndex: 'monthlyIncomeFen', render: (v: number | null) => (v === null ? '—' : `${yuan(v)} ${t('employment.yuan')}`) },
+          { title: t('employment.source'), dataIndex: 'source', render: (s: string) => <Tag>{t(`employment.sources.${s}`)}</Tag> },
+        ]}
+      />
+      {current && (
+        <Space wrap style={{ marginTop: 12 }}>
+          <Typography.Text>{t('employment.end_of', { employer: current.employerName ?? '—' })}</Typography.Text>
+          <Input type="date" aria-label={t('employment.end_date')} value={endDate} onChange={(e) => setEndDate(e.target.value)} style={{ width: 170 }} />
+          <Button disabled={!endDate} onClick={end}>{t('employment.end')}</Button>
+        </Space>
+      )}
+      <Form name="employment" form={form} layout="inline" onFinish={start} style={{ marginTop: 12, rowGap: 8 }}>
+        <Form.Item name="employerName" label={t('employment.employer')} rules={[{ required: true, whitespace: true, message: t('vacancies.required') }]}>
+          <Input maxLength={100} style={{ width: 200 }} />
+        </Form.Item>
+        <Form.Item name="place" label={t('employment.place')}>
+          <Input maxLength={100} style={{ width: 160 }} placeholder="浙江省宁波市" />
+        </Form.Item>
+        <Form.Item name="kind" label={t('employment.kind')}>
+          <Select allowClear style={{ width: 150 }} options={JOB_KINDS.map((k) => ({ value: k, label: t(`employment.kinds.${k}`) }))} />
+        </Form.Item>
+        <Form.Item name="startDate" label={t('employment.start')} rules={[{ required: true, message: t('vacancies.required') }]}>
+          <Input type="date" />
+        </Form.Item>
+        <Form.Item name="incomeYuan" label={t('employment.income')}>
+          <InputNumber min={0} max={1000000} />
+        </Form.Item>
+        <Button htmlType="submit">{t('employment.record')}</Button>
+      </Form>
+      {message && <Alert type={message.type} title={message.text} style={{ marginTop: 12 }} />}
+    </Card>
+  );
+}
+
+/** Consent to matching and messages as the person last gave it, and every answer before; withdrawing stops every message. */
+export function ConsentCard({ workerId, onChanged }: { workerId: string; onChanged: () => void }) {
+  const { lang, t } = Session.use();
+  const [consent, setConsent] = useState<{ granted: boolean; history: Array<{ granted: boolean; channel: string; at: string }> } | null>(null);
+  const [code, setCode] = useState<{ code: string; expiresAt: string } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    need(client(lang).GET('/api/v1/workers/{id}/consent', { params: { path: { id: workerId } } }))
+      .then(setConsent)
+      .catch((e: Error) => setError(e.message));
+  }, [workerId, lang]);
+  const record = async (granted: boolean) => {
+    setError(null);
+    try {
+      setConsent(await need(client(lang).POST('/api/v1/workers/{id}/consent', { params: { path: { id: workerId } }, body: { granted, channel: 'station_form' } })));
+      onChanged();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  const bindingCode = async () => {
+    setError(null);
+    try {
+      setCode(await need(client(lang).POST('/api/v1/workers/{id}/binding-code', { params: { path: { id: workerId } } })));
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  return (
+    <Card size="small" title={t('consent.title')} style={{ marginTop: 16, maxWidth: 860 }}>
+      {consent && (
+        <Space wrap>
+          <Tag color={consent.granted ? 'green' : 'red'}>{consent.granted ? t('consent.granted') : t('consent.not_granted')}</Tag>
+          {consent.granted ? (
+            <Popconfirm title={t('consent.withdraw_confirm')} okText={t('rain_dew.confirm')} cancelText={t('rain_dew.cancel')} onConfirm={() => record(false)}>
+              <Button danger size="small">{t('consent.withdraw')}</Button>
+            </Popconfirm>
+          ) : (
+            <Button size="small" onClick={() => record(true)}>{t('consent.grant')}</Button>
+          )}
+          {consent.history[0] && (
+            <Typography.Text type="secondary">{t('consent.last', { at: beijingText(consent.history[0].at), channel: t(`consent.channels.${consent.history[0].channel}`) })}</Typography.Text>
+          )}
+        </Space>
+      )}
+      <div style={{ marginTop: 12 }}>
+        <Button onClick={bindingCode}>{t('consent.binding_code')}</Button>
+        {code && (
+          <Typography.Paragraph style={{ marginTop: 8 }}>
+            {t('consent.code_text', { until: beijingText(code.expiresAt) })} <Typography.Text strong data-testid="binding-code" style={{ fontSize: 22, letterSpacing: 4 }}>{code.code}</Typography.Text>
+          </Typography.Paragraph>
+        )}
+      </div>
+      {error && <Alert type="error" title={error} style={{ marginTop: 12 }} />}
+    </Card>
+  );
+}
