@@ -140,13 +140,19 @@ describe('the station console', () => {
     await page.locator('.ant-select-item-option', { hasText: '南沙集市搬运' }).click();
     // Three live within 5 km of the gig; the fourth, 30 km away, is left out.
     await page.getByTestId('audience-count').getByText('3', { exact: true }).waitFor();
+    // Only those under monitoring (监测对象): none of the three, so nothing could be sent; then everyone again.
+    await page.getByLabel('人员类别').click();
+    await page.locator('.ant-select-item-option', { hasText: '监测对象' }).click();
+    await page.getByTestId('audience-count').getByText('0', { exact: true }).waitFor();
+    await page.locator('.ant-select-item-option', { hasText: '监测对象' }).click();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('audience-count').getByText('3', { exact: true }).waitFor();
     await page.getByLabel('内容').fill('明天集市需要搬运工三名，日薪150元，回复“零工”报名');
     await page.getByRole('button', { name: '发送' }).click();
     const row = page.getByRole('row').filter({ hasText: '明天集市需要搬运工三名' });
     await row.waitFor();
-    // The counts move as the queue sends: all three delivered.
-    await row.getByText('3', { exact: true }).first().waitFor({ timeout: 30_000 });
-    await page.waitForFunction("[...document.querySelectorAll('[data-testid^=\"sent-\"]')].some((e) => e.textContent === '3')", undefined, { timeout: 30_000 });
+    // The counts move as the queue sends: all three of this message delivered (the row's own 已送达 cell).
+    await row.locator('[data-testid^="sent-"]').getByText('3', { exact: true }).waitFor({ timeout: 30_000 });
     await shot('broadcasts');
   });
 
@@ -194,8 +200,16 @@ describe('the station console', () => {
     await drawer.getByRole('button', { name: '登记并签到' }).click();
     await drawer.locator('.ant-form-item').filter({ hasText: '身份证号' }).locator('.ant-form-item-explain-error').waitFor();
     await drawer.getByLabel('身份证号', { exact: true }).fill(validIdNumber({ birth: '1990-02-03' }));
+    // Where they live, by name, level by level.
+    await drawer.getByLabel('所在地（村或社区）').click();
+    await page.locator('.ant-cascader-menu-item', { hasText: '南沙镇' }).click();
+    await page.locator('.ant-cascader-menu-item', { hasText: '南沙村委会' }).click();
+    await page.keyboard.press('Escape');
+    expect(await drawer.locator('.ant-cascader').textContent()).toContain('南沙村委会');
     await drawer.getByRole('button', { name: '登记并签到' }).click();
     await drawer.getByText('王新来 已登记并签到').waitFor();
+    const registered = (await staff.get('/api/v1/workers?q=王新来')).body.items;
+    expect(registered.map((w: { regionCode: string }) => w.regionCode)).toEqual([REGIONS.villageA.code]);
     await drawer.locator('.ant-statistic').filter({ hasText: '已签到' }).getByText('2', { exact: true }).waitFor();
     await shot('fair-live');
     await drawer.getByRole('button', { name: '结束' }).click();

@@ -1,6 +1,7 @@
 import { Alert, Input, Space, Table, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { beijingText, client, need } from '../api';
+import { RegionName } from '../regions';
 import { Session } from '../session';
 
 interface Entry {
@@ -44,7 +45,7 @@ export function Audit() {
           { title: t('audit.at'), dataIndex: 'at', render: (v: string) => beijingText(v) },
           { title: t('audit.action'), dataIndex: 'action' },
           { title: t('audit.entity'), render: (_, e) => [e.entity, e.entityId].filter(Boolean).join(' ') },
-          { title: t('audit.region'), dataIndex: 'regionCode' },
+          { title: t('audit.region'), dataIndex: 'regionCode', render: (c: string | null) => (c ? <RegionName code={c} /> : '—') },
           { title: 'IP', dataIndex: 'ip' },
         ]}
       />

@@ -1,6 +1,7 @@
 import { Alert, Button, Card, Checkbox, Form, Input, InputNumber, Select, Space, Statistic, Table, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { beijing, client, need } from '../api';
+import { RegionPicker } from '../regions';
 import { Session } from '../session';
 import { CAPACITIES, CATEGORIES, type Capacity, type Category } from '../vocab';
 
@@ -38,12 +39,6 @@ export function Broadcasts() {
   const capacities = Form.useWatch('laborCapacities', form) as Capacity[] | undefined;
   const employed = Form.useWatch('employed', form) as 'true' | 'false' | undefined;
   const topic = Form.useWatch('topic', form) as (typeof TOPICS)[number] | undefined;
-  const [regions, setRegions] = useState<Array<{ code: string; name: string }>>([]);
-  useEffect(() => {
-    need(client(lang).GET('/api/v1/regions', { params: { query: { parent: me!.regionCode } } }))
-      .then((r) => setRegions((r as { items: Array<{ code: string; name: string }> }).items))
-      .catch(() => setRegions([]));
-  }, [lang, me]);
 
   useEffect(() => {
     need(client(lang).GET('/api/v1/vacancies', { params: { query: { kind: 'gig', status: 'open', pageSize: 100 } } }))
@@ -108,7 +103,7 @@ export function Broadcasts() {
         <Form name="broadcast" form={form} layout="vertical" onFinish={send} initialValues={{ regionCode: me!.regionCode, radiusKm: 5 }}>
           <Space wrap align="start">
             <Form.Item name="regionCode" label={t('broadcasts.region')}>
-              <Select style={{ width: 220 }} showSearch={{ optionFilterProp: 'label' }} options={[{ value: me!.regionCode, label: me!.regionName ?? me!.regionCode }, ...regions.map((r) => ({ value: r.code, label: r.name }))]} />
+              <RegionPicker />
             </Form.Item>
             <Form.Item name="topic" label={t('broadcasts.topic')}>
               <Select allowClear style={{ width: 200 }} placeholder={t('broadcasts.any_topic')} options={TOPICS.map((k) => ({ value: k, label: t(`broadcasts.topics.${k}`) }))} />

@@ -4,6 +4,7 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { client, need } from '../api';
 import { clearFieldErrors, showFieldErrors } from '../forms';
 import { PersonPicker } from '../PersonPicker';
+import { RegionName, RegionPicker } from '../regions';
 import { Session } from '../session';
 
 interface Household {
@@ -68,7 +69,7 @@ function AllHouseholds() {
     setMessage(null);
     clearFieldErrors(form);
     try {
-      await need(client(lang).POST('/api/v1/households', { body: { regionCode: v.regionCode.trim(), relocated: Boolean(v.relocated), memberIds: v.memberIds ?? [] } }));
+      await need(client(lang).POST('/api/v1/households', { body: { regionCode: v.regionCode, relocated: Boolean(v.relocated), memberIds: v.memberIds ?? [] } }));
       form.resetFields();
       setMessage({ type: 'success', text: t('households.created') });
       setVersion(version + 1);
@@ -119,7 +120,7 @@ function AllHouseholds() {
           { title: t('households.members'), render: (_, h) => <Members names={h.names} householdId={h.id} /> },
           { title: t('households.counts'), render: (_, h) => t('households.count_text', { members: h.members, able: h.capableMembers, employed: h.employedMembers }) },
           { title: t('households.flags'), render: (_, h) => <Space size={4}>{h.zeroEmployment && <Tag color="red">{t('households.zero')}</Tag>}{h.relocated && <Tag>{t('households.relocated')}</Tag>}</Space> },
-          { title: t('workers.region'), dataIndex: 'regionCode' },
+          { title: t('workers.region'), dataIndex: 'regionCode', render: (c: string) => <RegionName code={c} /> },
         ]}
       />
       <Card size="small" title={t('households.new')} style={{ marginTop: 16, maxWidth: 760 }}>
@@ -129,7 +130,7 @@ function AllHouseholds() {
           </Form.Item>
           <Space wrap align="start">
             <Form.Item name="regionCode" label={t('workers.region_code')} rules={[{ required: true, message: t('vacancies.required') }]}>
-              <Input maxLength={12} style={{ width: 160 }} />
+              <RegionPicker />
             </Form.Item>
             <Form.Item name="relocated" label={t('households.relocated')} valuePropName="checked">
               <Checkbox>{t('households.relocated_hint')}</Checkbox>
@@ -189,7 +190,7 @@ function ZeroEmployment() {
           { title: t('households.able'), dataIndex: 'ableToWork' },
           { title: t('households.since'), dataIndex: 'since' },
           { title: t('households.days'), dataIndex: 'days', render: (d: number) => <Tag color={d >= 90 ? 'red' : d >= 30 ? 'orange' : undefined}>{t('households.days_text', { days: d })}</Tag> },
-          { title: t('workers.region'), dataIndex: 'regionCode' },
+          { title: t('workers.region'), dataIndex: 'regionCode', render: (c: string) => <RegionName code={c} /> },
           { title: '', render: (_, h) => (h.warningId ? <Link to="/monitoring">{t('households.warning')}</Link> : null) },
         ]}
       />

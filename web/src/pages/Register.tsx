@@ -2,6 +2,7 @@ import { Alert, Button, Checkbox, Form, Input, Select, Space } from 'antd';
 import { useState } from 'react';
 import { client, need } from '../api';
 import { clearFieldErrors, showFieldErrors } from '../forms';
+import { RegionPicker } from '../regions';
 import { Session } from '../session';
 import { CAPACITIES, CATEGORIES, type Body, type Capacity, type Category } from '../vocab';
 
@@ -26,7 +27,7 @@ export function RegisterForm({ submit, submitText, onDone }: { submit?: (body: B
       name: v.name,
       idNumber: v.idNumber.trim(),
       phone: v.phone?.trim() || null,
-      regionCode: v.regionCode.trim(),
+      regionCode: v.regionCode,
       laborCapacity: v.laborCapacity,
       category: v.category,
       education: v.education?.trim() || null,
@@ -55,7 +56,7 @@ export function RegisterForm({ submit, submitText, onDone }: { submit?: (body: B
           <Input inputMode="tel" maxLength={20} style={{ width: 160 }} />
         </Form.Item>
         <Form.Item name="regionCode" label={t('workers.region_code')} rules={[{ required: true, message: t('vacancies.required') }]}>
-          <Input maxLength={12} style={{ width: 150 }} />
+          <RegionPicker />
         </Form.Item>
       </Space>
       <Space wrap align="start">

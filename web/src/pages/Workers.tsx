@@ -4,6 +4,7 @@ import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom'
 import { ApiError, client, downloadFile, need } from '../api';
 import { clearFieldErrors, showFieldErrors } from '../forms';
 import { CAPACITIES, CATEGORIES, type Body, type Capacity, type Category } from '../vocab';
+import { RegionName } from '../regions';
 import { RegisterForm } from './Register';
 import { ConsentCard, EmploymentCard } from './WorkerCards';
 import { PolicyChecklist } from './Policies';
@@ -119,7 +120,7 @@ export function WorkerPage() {
         <Descriptions.Item label={t('workers.id_number')}>{String(w.idNumber)}</Descriptions.Item>
         <Descriptions.Item label={t('workers.phone')}>{String(w.phone ?? '—')}</Descriptions.Item>
         <Descriptions.Item label={t('workers.employed')}>{w.employed ? t('workers.yes') : t('workers.no')}</Descriptions.Item>
-        <Descriptions.Item label={t('workers.region')}>{String(w.regionCode)}</Descriptions.Item>
+        <Descriptions.Item label={t('workers.region')}><RegionName code={String(w.regionCode)} /></Descriptions.Item>
         <Descriptions.Item label={t('workers.category')}>{t(`workers.categories.${String(w.category)}`)} · {t(`workers.capacities.${String(w.laborCapacity)}`)}</Descriptions.Item>
         <Descriptions.Item label={t('workers.current_job')}>{current ? `${current.employerName}（${current.startDate}）` : '—'}</Descriptions.Item>
       </Descriptions>
