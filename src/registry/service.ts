@@ -363,7 +363,7 @@ export async function createHousehold(ctx: RegistryCtx, actor: Actor, input: Hou
   await assertRegion(ctx, actor, input.regionCode, 'body.regionCode');
   const id = await ctx.db.transaction(async (tx) => {
     const db = tx as unknown as Db;
-    const [h] = await db.insert(households).values({ regionCode: input.regionCode, relocated: input.relocated }).returning();
+    const [h] = await db.insert(households).values({ regionCode: input.regionCode, relocated: input.relocated, createdAt: ctx.clock.now() }).returning();
     await setMembers(db, actor, h!.id, input.memberIds, []);
     await recordAudit(db, { actorId: actor.accountId, action: 'household.create', entity: 'household', entityId: h!.id, regionCode: h!.regionCode, ...meta });
     return h!.id;

@@ -336,6 +336,8 @@ describe('the station console', () => {
     await page.getByRole('tabpanel').getByRole('row').filter({ hasText: '近邻一' }).filter({ hasNotText: '近邻二' }).first().waitFor();
     await shot('households');
     await page.getByRole('tab', { name: '零就业家庭' }).click();
+    // The new household is counted at once, nobody in work since it was registered today.
+    await page.getByRole('tabpanel').getByRole('row').filter({ hasText: '近邻一' }).filter({ hasText: '2026-06-01' }).waitFor();
     await household.getByRole('link', { name: '查看成员' }).click();
     await page.getByText('同一家庭的成员').waitFor();
     await page.getByRole('link', { name: '远处人' }).waitFor();

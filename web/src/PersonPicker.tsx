@@ -14,16 +14,22 @@ export function PersonPicker<V extends string | string[] = string>({ value, onCh
   const known = useRef(new Map<string, string>());
   useEffect(() => {
     if (q.trim().length < 1) return;
+    // An answer to an earlier search that comes late is not shown over the newer one.
+    let live = true;
     const timer = setTimeout(() => {
       need(client(lang).GET('/api/v1/workers', { params: { query: { q: q.trim(), pageSize: 20 } } }))
         .then((r) => {
+          if (!live) return;
           const options = r.items.map((w) => ({ value: w.id, label: `${w.name}（${w.idNumber}）` }));
           for (const o of options) known.current.set(o.value, o.label);
           setFound(options);
         })
-        .catch(() => setFound([]));
+        .catch(() => live && setFound([]));
     }, 250);
-    return () => clearTimeout(timer);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
   }, [q, lang]);
   const chosen = (Array.isArray(value) ? value : value ? [value] : []).filter((v) => !found.some((o) => o.value === v)).map((v) => ({ value: v, label: known.current.get(v) ?? v }));
   return (

@@ -1,5 +1,5 @@
 import { Cascader } from 'antd';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { client, need } from './api';
 import type { Lang } from './i18n';
 import { Session } from './session';
@@ -16,14 +16,17 @@ const LENGTHS = [2, 4, 6, 9, 12];
 
 const names = new Map<string, Promise<string>>();
 
-/** A region's name, asked once per code and page load (people read names, not 12-digit codes). */
+/** A region's name, asked once per code and page load (people read names, not 12-digit codes); a failure is asked again next time. */
 function regionName(code: string, lang: Lang): Promise<string> {
   if (!names.has(code)) {
     names.set(
       code,
       need(client(lang).GET('/api/v1/regions/{code}', { params: { path: { code } } }))
         .then((r) => r.name)
-        .catch(() => code),
+        .catch(() => {
+          names.delete(code);
+          return code;
+        }),
     );
   }
   return names.get(code)!;
@@ -50,49 +53,43 @@ export function RegionName({ code }: { code: string }) {
 export function RegionPicker({ value, onChange, id }: { value?: string; onChange?: (code: string) => void; id?: string }) {
   const { me, lang, t } = Session.use();
   const root = me!.regionCode;
-  const [options, setOptions] = useState<RegionOption[]>([{ value: root, label: me!.regionName ?? root, isLeaf: root.length >= 12 }]);
-  const children = async (parent: string): Promise<RegionOption[]> => {
-    const r = await need(client(lang).GET('/api/v1/regions', { params: { query: { parent } } })).catch(() => ({ items: [] }));
-    return r.items.map((c) => ({ value: c.code, label: c.name, isLeaf: c.level >= 5 || c.code.length >= 12 }));
+  // The children of each region asked so far; the tree is drawn from them, so no answer overwrites another.
+  const [kids, setKids] = useState<Record<string, RegionOption[]>>({});
+  const asking = useRef(new Set<string>());
+  const ask = async (parent: string) => {
+    if (asking.current.has(parent)) return;
+    asking.current.add(parent);
+    try {
+      const r = await need(client(lang).GET('/api/v1/regions', { params: { query: { parent } } }));
+      const found = r.items.map((c) => ({ value: c.code, label: c.name, isLeaf: c.level >= 5 || c.code.length >= 12 }));
+      setKids((known) => ({ ...known, [parent]: found }));
+    } catch {
+      // Not kept: the level is asked again when opened next.
+    } finally {
+      asking.current.delete(parent);
+    }
   };
-  // The path from the user's region down to the chosen one, loaded so the names show.
+  // The path from the user's region down to the chosen one, with the next level open to pick from.
   const path = value && value.startsWith(root) ? [root, ...LENGTHS.filter((n) => n > root.length && n <= value.length).map((n) => value.slice(0, n))] : [root];
   useEffect(() => {
-    let live = true;
-    void (async () => {
-      const next = structuredClone(options);
-      let level = next;
-      let changed = false;
-      // Down to the chosen region's own children, so the next level is there to pick from.
-      for (const code of path) {
-        const node = level.find((o) => o.value === code);
-        if (!node || node.isLeaf) break;
-        if (!node.children) {
-          node.children = await children(code);
-          changed = true;
-        }
-        level = node.children;
-      }
-      if (live && changed) setOptions(next);
-    })();
-    return () => {
-      live = false;
-    };
+    for (const code of path) if (code.length < 12 && !kids[code]) void ask(code);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [value, lang]);
+  const tree = (code: string, label: string): RegionOption => {
+    const isLeaf = code.length >= 12 || (kids[code] !== undefined && kids[code]!.length === 0);
+    return { value: code, label, isLeaf, ...(kids[code]?.length ? { children: kids[code]!.map((c) => (c.isLeaf ? c : tree(c.value, c.label))) } : {}) };
+  };
   return (
     <Cascader
       id={id}
-      options={options}
+      options={[tree(root, me!.regionName ?? root)]}
       value={path}
       changeOnSelect
-      showSearch={false}
       placeholder={t('regions.pick')}
       style={{ minWidth: 260 }}
-      loadData={async (selected) => {
+      loadData={(selected) => {
         const target = selected[selected.length - 1] as RegionOption;
-        target.children = await children(target.value);
-        setOptions([...options]);
+        if (!kids[target.value]) void ask(target.value);
       }}
       onChange={(v) => {
         const codes = (v ?? []) as string[];

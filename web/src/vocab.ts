@@ -6,5 +6,5 @@ export const CATEGORIES = ['lifted', 'monitored', 'low_income'] as const;
 export type Capacity = (typeof CAPACITIES)[number];
 export type Category = (typeof CATEGORIES)[number];
 
-/** Request bodies as the OpenAPI document describes them (fields with a default may be left out). */
+/** Bodies and answers as the OpenAPI document describes them (request fields with a default may be left out). */
 export type Body<Name extends keyof components['schemas']> = components['schemas'][Name];

@@ -144,7 +144,7 @@ export async function runImport(
       // Region codes given in the file must be real divisions.
       const codes = [...new Set(planned.map((p) => p.prepared.regionCode))];
       const known = new Set(codes.length ? (await db.select({ code: regions.code }).from(regions).where(inArray(regions.code, codes))).map((r) => r.code) : []);
-      const householdIds = await resolveHouseholds(db, actor, planned.filter((p) => known.has(p.prepared.regionCode)), Boolean(opts.apply));
+      const householdIds = await resolveHouseholds(db, actor, planned.filter((p) => known.has(p.prepared.regionCode)), Boolean(opts.apply), ctx.clock.now());
       // Rain Dew graduate lists: the files of the people already registered.
       const files = planned.some((p) => p.parsed.rainDew) ? await filesOf(db, existing.map((w) => w.id)) : new Map();
       const fileItems: ImportedFile[] = [];
@@ -338,7 +338,7 @@ const DENIED = 'denied';
  * Households named by their householder's ID number: found again, or created in the row's region.
  * One held by another region is marked DENIED: it is neither shown nor changed.
  */
-async function resolveHouseholds(db: Db, actor: Actor, planned: Planned[], write: boolean): Promise<Map<string, string>> {
+async function resolveHouseholds(db: Db, actor: Actor, planned: Planned[], write: boolean, now: Date): Promise<Map<string, string>> {
   const wanted = new Map<string, Planned>();
   for (const p of planned) if (p.headHash && !wanted.has(p.headHash)) wanted.set(p.headHash, p);
   if (!wanted.size) return new Map();
@@ -353,7 +353,7 @@ async function resolveHouseholds(db: Db, actor: Actor, planned: Planned[], write
   if (write && missing.length) {
     const made = await db
       .insert(households)
-      .values(missing.map(([h, p]) => ({ headIdHash: h, regionCode: p.prepared.regionCode, relocated: p.parsed.relocated ?? false })))
+      .values(missing.map(([h, p]) => ({ headIdHash: h, regionCode: p.prepared.regionCode, relocated: p.parsed.relocated ?? false, createdAt: now })))
       .onConflictDoNothing({ target: households.headIdHash })
       .returning();
     for (const h of made) ids.set(h.headIdHash!, h.id);

@@ -6,18 +6,9 @@ import { clearFieldErrors, showFieldErrors } from '../forms';
 import { PersonPicker } from '../PersonPicker';
 import { RegionName, RegionPicker } from '../regions';
 import { Session } from '../session';
+import type { Body } from '../vocab';
 
-interface Household {
-  id: string;
-  regionCode: string;
-  relocated: boolean;
-  members: number;
-  capableMembers: number;
-  employedMembers: number;
-  names: string[];
-  memberIds: string[];
-  zeroEmployment: boolean;
-}
+type Household = Body<'Household'>;
 interface ZeroRow {
   householdId: string;
   regionCode: string;
@@ -38,6 +29,7 @@ export function Households() {
     <div>
       <Typography.Title level={3}>{t('households.title')}</Typography.Title>
       <Tabs
+        destroyOnHidden
         activeKey={tab}
         onChange={(k) => setParams(k === 'zero' ? { tab: 'zero' } : {})}
         items={[
@@ -72,7 +64,7 @@ function AllHouseholds() {
       await need(client(lang).POST('/api/v1/households', { body: { regionCode: v.regionCode, relocated: Boolean(v.relocated), memberIds: v.memberIds ?? [] } }));
       form.resetFields();
       setMessage({ type: 'success', text: t('households.created') });
-      setVersion(version + 1);
+      setVersion((n) => n + 1);
     } catch (e) {
       setMessage({ type: 'error', text: showFieldErrors(form, e) });
     }
@@ -83,7 +75,7 @@ function AllHouseholds() {
     try {
       await need(client(lang).PATCH('/api/v1/households/{id}', { params: { path: { id } }, body }));
       setMessage({ type: 'success', text: t('households.saved') });
-      setVersion(version + 1);
+      setVersion((n) => n + 1);
     } catch (e) {
       setMessage({ type: 'error', text: (e as Error).message });
     }
@@ -95,7 +87,7 @@ function AllHouseholds() {
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     need(client(lang).GET('/api/v1/households', { params: { query: { page, pageSize: 20, ...(zero ? { zeroEmployment: zero } : {}), ...(relocated ? { relocated } : {}) } } }))
-      .then((r) => setData(r as { items: Household[]; total: number }))
+      .then((r) => setData(r))
       .catch((e: Error) => setError(e.message));
   }, [lang, zero, relocated, page, version]);
   const yesNo = [{ value: 'true', label: t('workers.yes_plain') }, { value: 'false', label: t('workers.no_plain') }];
@@ -151,7 +143,8 @@ function EditHousehold({ household, change }: { household: Household; change: (b
     <Space vertical style={{ width: "100%" }}>
       <Space wrap>
         {household.names.map((name, i) => (
-          <Tag key={household.memberIds[i]} closable closeIcon={<span aria-label={t('households.remove', { name })}>×</span>} onClose={(e) => { e.preventDefault(); void change({ removeMemberIds: [household.memberIds[i]!] }); }}>
+          // The last member stays: a household is moved or emptied by moving its people into another.
+          <Tag key={household.memberIds[i]} closable={household.names.length > 1} closeIcon={<span aria-label={t('households.remove', { name })}>×</span>} onClose={(e) => { e.preventDefault(); void change({ removeMemberIds: [household.memberIds[i]!] }); }}>
             <Link to={`/workers/${household.memberIds[i]}`}>{name}</Link>
           </Tag>
         ))}

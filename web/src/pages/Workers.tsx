@@ -113,6 +113,11 @@ export function WorkerPage() {
   if (error && !w) return <Alert type="error" title={error} />;
   if (!w) return null;
   const current = w.currentEmployment as { employerName: string; startDate: string } | null;
+  /** A job or consent recorded: those facts are read again; numbers shown in full and edits being typed stay. */
+  const refresh = () =>
+    void need(client(lang).GET('/api/v1/workers/{id}', { params: { path: { id: id! } } }))
+      .then((r) => setW((old) => ({ ...old, employed: r.employed, currentEmployment: r.currentEmployment, consent: r.consent, version: r.version })))
+      .catch(() => undefined);
   return (
     <div>
       <Typography.Title level={3}>{String(w.name)}</Typography.Title>
@@ -134,8 +139,8 @@ export function WorkerPage() {
       </Space>
       {error && <Alert type="error" title={error} style={{ marginTop: 12 }} />}
       <EditWorker worker={w} onSaved={(next) => setW(next)} />
-      <EmploymentCard workerId={String(w.id)} onChanged={() => void load()} />
-      <ConsentCard workerId={String(w.id)} onChanged={() => void load()} />
+      <EmploymentCard workerId={String(w.id)} onChanged={refresh} />
+      <ConsentCard workerId={String(w.id)} onChanged={refresh} />
       <PolicyChecklist workerId={String(w.id)} />
     </div>
   );
@@ -147,9 +152,11 @@ function EditWorker({ worker, onSaved }: { worker: Record<string, unknown>; onSa
   const { lang, t } = Session.use();
   const [form] = Form.useForm();
   const [message, setMessage] = useState<{ type: 'success' | 'error'; text: string } | null>(null);
+  // Filled from the record when another record (or a newer version of it) is shown, not on every change of the page.
   useEffect(() => {
     form.setFieldsValue({ education: worker.education ?? '', laborCapacity: worker.laborCapacity, skills: worker.skills ?? [], payFloorYuan: typeof worker.payFloorFen === 'number' ? worker.payFloorFen / 100 : null, phone: '' });
-  }, [worker, form]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [worker.id, worker.version, form]);
   const save = async (v: { education: string; laborCapacity: Capacity; skills: string[]; payFloorYuan: number | null; phone: string }) => {
     setMessage(null);
     clearFieldErrors(form);
