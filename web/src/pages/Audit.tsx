@@ -3,17 +3,9 @@ import { useEffect, useState } from 'react';
 import { beijingText, client, need } from '../api';
 import { RegionName } from '../regions';
 import { Session } from '../session';
+import type { Body } from '../vocab';
 
-interface Entry {
-  id: number;
-  at: string;
-  actorId: string | null;
-  action: string;
-  entity: string | null;
-  entityId: string | null;
-  regionCode: string | null;
-  ip: string | null;
-}
+type Entry = Body<'AuditEntry'>;
 
 /** The audit log of the region (administrators): writes, sign-ins and unmasked reads, newest first. */
 export function Audit() {
@@ -24,7 +16,7 @@ export function Audit() {
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     need(client(lang).GET('/api/v1/audit', { params: { query: { page, pageSize: 50, ...(action ? { action } : {}) } } }))
-      .then((r) => setData(r as { items: Entry[]; total: number }))
+      .then((r) => setData(r))
       .catch((e: Error) => setError(e.message));
   }, [lang, page, action]);
   return (

@@ -4,26 +4,10 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { beijingText, client, need } from '../api';
 import { yuan } from '../forms';
 import { Session } from '../session';
+import type { Body } from '../vocab';
 
-interface Help {
-  id: string;
-  workerId: string | null;
-  workerName: string | null;
-  phone: string | null;
-  door: string;
-  context: Array<{ at: string; text: string }>;
-  createdAt: string;
-}
-interface WageCase {
-  id: string;
-  workerId: string;
-  workerName?: string;
-  employerName?: string | null;
-  amountFen: number | null;
-  reason: string;
-  description: string | null;
-  openedAt: string;
-}
+type Help = Body<'HelpRequest'>;
+type WageCase = Body<'WageCase'>;
 
 /** What waits on the station: people who asked for a person in chat (人工), and unpaid wages (欠薪), oldest first. */
 export function FollowUps() {
@@ -40,7 +24,7 @@ export function FollowUps() {
     need(api.GET('/api/v1/help-requests', { params: { query: { status: 'open' } } }))
       .then((r) => {
         // Oldest first: who has waited longest is answered first.
-        setHelp([...(r.items as Help[])].reverse());
+        setHelp([...r.items].reverse());
         setHelpTotal(r.total);
       })
       .catch((e: Error) => setError(e.message));

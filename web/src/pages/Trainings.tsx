@@ -8,22 +8,7 @@ import type { Body } from '../vocab';
 
 const KINDS = ['order', 'targeted', 'post_specific', 'pre_employment', 'apprenticeship', 'pre_job', 'upskilling'] as const;
 
-interface Training {
-  id: string;
-  kind: string;
-  title: string;
-  provider: string;
-  regionCode: string;
-  place: string | null;
-  startDate: string;
-  endDate: string;
-  capacity: number;
-  enrolled: number;
-  skills: string[];
-  trainingSubsidyFen: number;
-  livingAllowanceFen: number;
-  status: string;
-}
+type Training = Body<'TrainingSession'>;
 
 /** Training sessions of the region: announce one (those it suits hear of it), and enrol people at the desk. */
 export function Trainings() {
@@ -58,7 +43,7 @@ export function Trainings() {
         trainingSubsidyFen: fen(v.subsidyYuan) ?? 0,
         livingAllowanceFen: fen(v.allowanceYuan) ?? 0,
       };
-      const s = (await need(client(lang).POST('/api/v1/trainings', { body }))) as Training;
+      const s = await need(client(lang).POST('/api/v1/trainings', { body }));
       setMade(s.title);
       form.resetFields();
       load();
@@ -144,7 +129,7 @@ function TrainingDrawer({ training, onClose, onChanged }: { training: Training; 
       const api = client(lang);
       const init = { params: { path: { id: s.id } }, body: { workerId: who } };
       await need(cancel ? api.POST('/api/v1/trainings/{id}/enrolments/cancel', init) : api.POST('/api/v1/trainings/{id}/enrolments', init));
-      setS((await need(client(lang).GET('/api/v1/trainings/{id}', { params: { path: { id: s.id } } }))) as Training);
+      setS(await need(client(lang).GET('/api/v1/trainings/{id}', { params: { path: { id: s.id } } })));
       setMessage({ type: 'success', text: t(cancel ? 'trainings.cancelled' : 'trainings.enrolled') });
       onChanged();
     } catch (e) {

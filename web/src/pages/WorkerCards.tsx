@@ -7,16 +7,7 @@ import type { Body } from '../vocab';
 
 const JOB_KINDS = ['regular', 'gig', 'seasonal', 'public_welfare', 'workshop', 'work_relief', 'self_employed'] as const;
 
-interface Job {
-  id: string;
-  employerName: string | null;
-  place: string | null;
-  kind: string | null;
-  startDate: string;
-  endDate: string | null;
-  monthlyIncomeFen: number | null;
-  source: string;
-}
+type Job = NonNullable<Body<'EmploymentRecord'>>;
 
 /**
  * 务工情况: the person's jobs, newest first; a new job (the current one closes the day before) or the end of
