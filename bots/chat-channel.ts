@@ -20,5 +20,11 @@ export function liveAccount(id: string, wechaty: Wechaty): LiveAccount {
       await room.say(text);
       return 'ok';
     },
+    async findSent(contactId, text, since) {
+      // What the puppet keeps of this login's messages: the bot's own record of what it said.
+      const self = wechaty.currentUser.id;
+      const said = await wechaty.Message.findAll({ fromId: self, toId: contactId, text });
+      return said.some((m) => m.date().getTime() >= since.getTime() - 1000);
+    },
   };
 }

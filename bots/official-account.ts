@@ -1,10 +1,11 @@
 import Router from '@koa/router';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import type { AppContext } from '../src/context';
 import type { RequestState } from '../src/http/state';
 import { translator } from '../src/i18n';
 import { rememberInbound } from '../src/outreach/official-account';
+import { recordReports } from '../src/outreach/settle';
+import { signatureOk } from '../src/outreach/wechat-push';
 import { Conversation, MAX_INBOUND_CHARS, menu, type Incoming } from './conversation';
 
 /** The callback WeChat posts to: kept small, as WeChat's messages are. */
@@ -13,13 +14,7 @@ const MAX_BODY_BYTES = 64 * 1024;
 /** How far a call's timestamp may be from now; older calls are refused (a signed address copied from a log replays nothing). */
 const MAX_SKEW_S = 300;
 
-/** WeChat signs each call with the token set in the console: sha1 of the sorted token, timestamp and nonce. */
-export function signatureOk(token: string, q: Record<string, unknown>): boolean {
-  const [signature, timestamp, nonce] = [q.signature, q.timestamp, q.nonce].map((v) => (typeof v === 'string' ? v : ''));
-  if (!signature || !timestamp || !nonce) return false;
-  const expected = createHash('sha1').update([token, timestamp, nonce].sort().join('')).digest('hex');
-  return expected.length === signature.length && timingSafeEqual(Buffer.from(expected), Buffer.from(signature));
-}
+export { signatureOk };
 
 const parser = new XMLParser({ processEntities: false, parseTagValue: false, trimValues: true });
 const builder = new XMLBuilder({ cdataPropName: '__cdata' });
@@ -33,6 +28,10 @@ interface OaMessage {
   MsgId?: string;
   Location_X?: string;
   Location_Y?: string;
+  /** TEMPLATESENDJOBFINISH: the template message's id and how it ended. */
+  MsgID?: string;
+  Status?: string;
+  CreateTime?: string;
 }
 
 function readBody(koa: { req: NodeJS.ReadableStream }): Promise<string | undefined> {
@@ -88,6 +87,12 @@ export function officialAccountDoor(ctx: AppContext): Router<RequestState> {
     koa.type = 'text/plain';
     koa.body = 'success';
     if (!m?.FromUserName || !m.ToUserName || typeof m.FromUserName !== 'string') return;
+    if (m.MsgType === 'event' && m.Event === 'TEMPLATESENDJOBFINISH') {
+      // The report of a template message: it settles a send whose answer was lost.
+      const at = Number(m.CreateTime);
+      await recordReports(ctx, [{ channel: 'official_account', address: m.FromUserName, ref: m.MsgID ? String(m.MsgID).slice(0, 64) : null, delivered: m.Status === 'success', code: m.Status === 'success' ? null : `wechat_${String(m.Status ?? '')}`.slice(0, 80), reportedAt: Number.isFinite(at) && at > 0 ? new Date(at * 1000) : ctx.clock.now() }]);
+      return;
+    }
     // WeChat retries a message it got no answer to in 5 seconds: each is answered once.
     if (m.MsgId && (await ctx.redis.kv.set(`oa:msg:${m.MsgId}`, '1', 'EX', 300, 'NX')) !== 'OK') return;
     const t = translator(ctx.config.locale.default);

@@ -47,6 +47,8 @@ export const queueDefinitions = {
     jobs: {
       fanout: z.object({ broadcastId: z.uuid() }).strict(),
       'sweep-deliveries': z.object({}).strict(),
+      /** Deliveries whose outcome is in doubt: settled by the provider's reports, or by the channel's rule after the wait. */
+      'settle-deliveries': z.object({}).strict(),
       /** One step of a follow-up sequence, delayed until it is due (job id: the step id). */
       'follow-up-step': z.object({ stepId: z.uuid() }).strict(),
       'sweep-follow-ups': z.object({}).strict(),
@@ -132,6 +134,7 @@ export const schedules: ReadonlyArray<{ id: string; queue: QueueName; job: strin
   { id: 'fairs-clock', queue: 'market', job: 'fairs-clock', pattern: '* * * * *', tz: 'Asia/Shanghai' },
   { id: 'wage-overdue', queue: 'market', job: 'wage-overdue', pattern: '5 * * * *', tz: 'Asia/Shanghai' },
   { id: 'sweep-deliveries', queue: 'outreach', job: 'sweep-deliveries', pattern: '* * * * *', tz: 'Asia/Shanghai' },
+  { id: 'settle-deliveries', queue: 'outreach', job: 'settle-deliveries', pattern: '* * * * *', tz: 'Asia/Shanghai' },
   { id: 'sweep-follow-ups', queue: 'outreach', job: 'sweep-follow-ups', pattern: '* * * * *', tz: 'Asia/Shanghai' },
   { id: 'compose-digests', queue: 'outreach', job: 'compose-digests', pattern: '* * * * *', tz: 'Asia/Shanghai' },
 ];

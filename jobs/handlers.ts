@@ -1,6 +1,7 @@
 import { DelayedError, type Job } from 'bullmq';
 import { deliver, fanOut, markExhausted, postToGroup, sweepDeliveries } from '../src/outreach/service';
 import { processChannels } from '../src/outreach/registry';
+import { settleDeliveries } from '../src/outreach/settle';
 import { composeDueDigests } from '../src/outreach/digests';
 import { fireStep, sweepFollowUps } from '../src/outreach/follow-ups';
 import { announcePolicyJob } from '../src/policies/service';
@@ -61,6 +62,7 @@ export const handlers: HandlerMap = {
   outreach: {
     fanout: async ({ broadcastId }, ctx) => fanOut(ctx, broadcastId),
     'sweep-deliveries': async (_p, ctx) => ({ requeued: await sweepDeliveries(ctx) }),
+    'settle-deliveries': async (_p, ctx) => settleDeliveries(ctx),
     'follow-up-step': async ({ stepId }, ctx) => ({ result: await fireStep(ctx, stepId) }),
     'sweep-follow-ups': async (_p, ctx) => ({ due: await sweepFollowUps(ctx) }),
     'announce-policy': async ({ policyId }, ctx) => ({ told: await announcePolicyJob(ctx, policyId, translator('zh-CN')) }),

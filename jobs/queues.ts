@@ -52,7 +52,7 @@ export class Queues {
     queue: Q,
     job: J,
     items: Array<{ payload: JobPayload<Q, J>; jobId?: string; delay?: number }>,
-    common: Pick<JobsOptions, 'removeOnComplete'> = {},
+    common: Pick<JobsOptions, 'removeOnComplete' | 'removeOnFail'> = {},
   ): Promise<void> {
     const schema = payloadSchema(queue, job);
     const jobs = items.map((item) => {

@@ -23,6 +23,7 @@ import { policyRoutes } from './policies/routes';
 import { rainDewRoutes } from './rain-dew/routes';
 import { checkinPage, fairRoutes } from './fairs/routes';
 import { officialAccountDoor } from '../bots/official-account';
+import { miniProgramPushDoor } from './outreach/wechat-push';
 import { consoleRoutes } from './http/console';
 import { workerRealm } from './me/auth';
 import { meRoutes } from './me/routes';
@@ -81,6 +82,7 @@ export function buildApp(ctx: AppContext): Koa<RequestState> {
   app.use(docs.routes());
   app.use(checkinPage(ctx).routes());
   app.use(officialAccountDoor(ctx).routes());
+  app.use(miniProgramPushDoor(ctx).routes());
   app.use(consoleRoutes().routes());
   api.router.get('/openapi.json', (koa) => {
     koa.body = openapi;

@@ -120,6 +120,12 @@ const envSchema = z.object({
   WECHAT_APP_ID: z.string().regex(/^wx[0-9a-zA-Z]{8,32}$/, 'expected a mini-program app id such as wx1234567890abcdef').optional(),
   WECHAT_APP_SECRET: z.string().min(16).optional(),
   WECHAT_TEMPLATE_ID: z.string().min(8).max(100).optional(),
+  /** The token set for the mini-program's message push (消息推送), which carries subscribe_msg_sent_event. */
+  WECHAT_PUSH_TOKEN: z.string().regex(/^[A-Za-z0-9]{3,32}$/, 'expected 3 to 32 letters or digits, as set for the mini-program message push').optional(),
+  /** How long a provider (WeChat, SMS) may take to answer before the outcome is in doubt. */
+  PROVIDER_TIMEOUT_MS: int(500, 120000, 10000),
+  /** How long an outcome in doubt waits for the provider's report before the channel's rule settles it. */
+  DELIVERY_SETTLE_MINUTES: int(1, 1440, 5),
   /** SMS for people without WeChat and as the last fallback (Tencent Cloud SMS). */
   SMS_PROVIDER: z.enum(['tencent', 'aliyun'], { error: 'expected tencent or aliyun' }).optional(),
   SMS_SECRET_ID: z.string().min(8).max(128).optional(),
@@ -185,8 +191,10 @@ export interface Config {
   /** Warnings: a fall of more than this many per cent 同比 or 环比, and this many days without work after a job. */
   monitor: { declinePercent: number; joblessDays: number; pwHouseholdIncomeFen: number };
   bot: { puppet: string; puppetToken: string | undefined; name: string; sendIntervalMs: number };
-  /** The WeChat mini-program, for subscribe messages (订阅消息); absent when not configured. */
-  wechat: { apiBase: string; appId: string; appSecret: string; templateId: string } | undefined;
+  /** The WeChat mini-program, for subscribe messages (订阅消息); absent when not configured. pushToken: its message push is on, so WeChat reports each send. */
+  wechat: { apiBase: string; appId: string; appSecret: string; templateId: string; pushToken: string | undefined } | undefined;
+  /** Deliveries: how long a provider may take to answer, and how long an outcome in doubt waits for the provider's report. */
+  delivery: { providerTimeoutMs: number; settleMinutes: number };
   /** The circle around home for gigs (15分钟就业服务圈), in km. */
   market: { radiusKm: number };
   /**
@@ -196,7 +204,7 @@ export interface Config {
   /** The official account door; absent when not configured. */
   officialAccount: { apiBase: string; appId: string; appSecret: string; token: string; templateId: string | undefined; templateField: string } | undefined;
   sms:
-    | { provider: 'tencent' | 'aliyun'; apiBase: string; region: string; secretId: string; secretKey: string; sdkAppId: string; signName: string; templateId: string; contact: string; paramMax: number; sendsPerSecond: number; callbackToken: string | undefined }
+    | { provider: 'tencent' | 'aliyun'; apiBase: string; region: string; secretId: string; secretKey: string; sdkAppId: string; signName: string; templateId: string; contact: string; paramMax: number; sendsPerSecond: number; callbackToken: string | undefined; timeoutMs: number }
     | undefined;
 }
 
@@ -285,12 +293,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             paramMax: e.SMS_PARAM_MAX,
             sendsPerSecond: e.SMS_SENDS_PER_SECOND,
             callbackToken: e.SMS_CALLBACK_TOKEN || undefined,
+            timeoutMs: e.PROVIDER_TIMEOUT_MS,
           }
         : undefined,
     wechat:
       e.WECHAT_APP_ID && e.WECHAT_APP_SECRET && e.WECHAT_TEMPLATE_ID
-        ? { apiBase: e.WECHAT_API_BASE ?? 'https://api.weixin.qq.com', appId: e.WECHAT_APP_ID, appSecret: e.WECHAT_APP_SECRET, templateId: e.WECHAT_TEMPLATE_ID }
+        ? { apiBase: e.WECHAT_API_BASE ?? 'https://api.weixin.qq.com', appId: e.WECHAT_APP_ID, appSecret: e.WECHAT_APP_SECRET, templateId: e.WECHAT_TEMPLATE_ID, pushToken: e.WECHAT_PUSH_TOKEN }
         : undefined,
+    delivery: { providerTimeoutMs: e.PROVIDER_TIMEOUT_MS, settleMinutes: e.DELIVERY_SETTLE_MINUTES },
     bot: {
       puppet: e.WECHATY_PUPPET,
       puppetToken: e.WECHATY_PUPPET_SERVICE_TOKEN || undefined,

@@ -11,6 +11,7 @@ import { openRedis } from './redis';
 import { systemClock, type Clock } from './shared/clock';
 import { Queues } from '../jobs/queues';
 import { startWorkers, type Workers } from '../jobs/workers';
+import { startKeeper } from '../jobs/keeper';
 import { startBot, type Bot } from '../bots/bot';
 import { and, inArray, ne } from 'drizzle-orm';
 import { sendingAccounts } from './db/schema';
@@ -95,6 +96,10 @@ export async function startService(opts: StartOptions): Promise<Service> {
       await queues.installSchedules();
       service.workers = startWorkers(ctx);
       steps.push(() => service.workers!.close());
+      // The outbox relay and the watch for a Redis that lost its data.
+      const keeper = startKeeper(ctx);
+      void keeper.tick();
+      steps.push(() => keeper.close());
     }
     if (role === 'all' || role === 'bot') {
       service.bot = await startBot(ctx);

@@ -10,6 +10,7 @@ import { applications, broadcasts, employers, fairSignups, fairVacancies, househ
 import { translator } from '../i18n';
 import { payText } from '../market/matching';
 import { scheduleSteps, startFollowUp, stopFollowUps, type PlannedStep } from '../outreach/follow-ups';
+import { startBroadcast } from '../outreach/service';
 import { createWorker } from '../registry/service';
 import type { WorkerCreate } from '../registry/schemas';
 import { Conflict, NotFound, ValidationFailed } from '../shared/errors';
@@ -280,14 +281,8 @@ function message(key: string, vars: Record<string, string | number>, f?: Fair): 
 
 /** A broadcast about a fair: to its audience who take fair news, and to everyone signed up for it. */
 async function fairBroadcast(ctx: Ctx, f: Fair, msg: Record<string, string>, opts: { toGroups: boolean; createdBy: string | null }): Promise<string> {
-  const now = ctx.clock.now();
   const audience: FairAudience & { fairId: string } = { ...f.audience, fairId: f.id };
-  const [b] = await ctx.db
-    .insert(broadcasts)
-    .values({ regionCode: f.audience.regionCode, createdBy: opts.createdBy, topic: 'job_fair', audience, message: msg, sendAt: now, toGroups: opts.toGroups, createdAt: now })
-    .returning({ id: broadcasts.id });
-  await ctx.queues.enqueue('outreach', 'fanout', { broadcastId: b!.id }, { jobId: `fanout-${b!.id}` });
-  return b!.id;
+  return startBroadcast(ctx, { regionCode: f.audience.regionCode, createdBy: opts.createdBy, topic: 'job_fair', audience, message: msg, sendAt: ctx.clock.now(), toGroups: opts.toGroups });
 }
 
 /** draft → announced: the audience hears of it (and the station's WeChat groups), and sign-ups open. */

@@ -1,7 +1,7 @@
 import { and, eq, gt, sql } from 'drizzle-orm';
 import type { AppContext } from '../context';
 import { identities, subscribeConsents } from '../db/schema';
-import type { Channel } from './channels';
+import { InDoubt, postJson, type Channel, type SendResult } from './channels';
 
 const TOKEN_KEY = 'wechat:access_token';
 
@@ -71,39 +71,39 @@ export function miniProgramChannel(ctx: Pick<AppContext, 'db' | 'redis' | 'confi
         .where(and(eq(subscribeConsents.workerId, msg.workerId), eq(subscribeConsents.templateId, wx.templateId ?? ''), gt(subscribeConsents.remaining, 0)))
         .returning({ remaining: subscribeConsents.remaining });
       if (!spent) return { ok: false, permanent: true, reason: 'no_consent_left' };
-      try {
-        return await sendOnce(msg, bound.value);
-      } catch (err) {
-        // Not sent after all: the consent is given back for the retry.
-        await ctx.db
+      const giveBack = () =>
+        ctx.db
           .update(subscribeConsents)
           .set({ remaining: sql`${subscribeConsents.remaining} + 1` })
           .where(and(eq(subscribeConsents.workerId, msg.workerId), eq(subscribeConsents.templateId, wx.templateId ?? '')));
+      try {
+        return await sendOnce(msg, bound.value);
+      } catch (err) {
+        // It may have reached WeChat: the consent stays spent. Otherwise it is given back for the retry.
+        if (!(err instanceof InDoubt)) await giveBack();
         throw err;
       }
     },
   };
 
-  async function sendOnce(msg: { deliveryId: string; text: string }, openid: string): Promise<{ ok: true } | { ok: false; permanent: true; reason: string }> {
+  async function sendOnce(msg: { deliveryId: string; text: string }, openid: string): Promise<SendResult> {
     const wx = ctx.config.wechat!;
     for (const fresh of [false, true]) {
       const url = new URL('/cgi-bin/message/subscribe/send', wx.apiBase);
       url.searchParams.set('access_token', await accessToken(ctx, fresh));
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        // A subscribe message's "thing" field holds at most 20 characters; the page shows the rest.
-        body: JSON.stringify({ touser: openid, template_id: wx.templateId, page: `pages/messages/index?delivery=${msg.deliveryId}`, data: { thing1: { value: [...msg.text].slice(0, 20).join('') } } }),
-        signal: AbortSignal.timeout(10_000),
-      });
-      if (!res.ok) throw new WechatTransient(`send failed: HTTP ${res.status}`);
-      const body = (await res.json()) as { errcode?: number; errmsg?: string };
-      if (!body.errcode) return { ok: true };
+      // A subscribe message's "thing" field holds at most 20 characters; the page shows the rest.
+      const body = await postJson<{ errcode?: number; errmsg?: string; msgid?: number | string }>(
+        url,
+        { touser: openid, template_id: wx.templateId, page: `pages/messages/index?delivery=${msg.deliveryId}`, data: { thing1: { value: [...msg.text].slice(0, 20).join('') } } },
+        ctx.config.delivery.providerTimeoutMs,
+      );
+      if (!body.errcode) return { ok: true, ...(body.msgid !== undefined ? { ref: String(body.msgid) } : {}) };
       if (TOKEN_ERRORS.has(body.errcode)) {
         await ctx.redis.kv.del(TOKEN_KEY);
         continue;
       }
       if (body.errcode === 43101) return { ok: false, permanent: true, reason: 'no_consent' };
+      // WeChat answered that it did not take it: a retry is safe.
       if (body.errcode === -1) throw new WechatTransient('wechat busy');
       return { ok: false, permanent: true, reason: `wechat_${body.errcode}` };
     }

@@ -1,7 +1,7 @@
 import { and, desc, eq } from 'drizzle-orm';
 import type { AppContext } from '../context';
 import { identities } from '../db/schema';
-import type { Channel, SendResult } from './channels';
+import { postJson, type Channel, type SendResult } from './channels';
 import { appAccessToken, TOKEN_ERRORS, WechatTransient, type WechatApp } from './mini-program';
 import { gist } from './sms';
 
@@ -16,13 +16,12 @@ function app(ctx: Pick<AppContext, 'config'>): WechatApp {
 }
 
 /** Posts to the official account's API with its token, fetching a new token once when WeChat says it expired. */
-async function call(ctx: Pick<AppContext, 'redis' | 'config'>, path: string, body: object): Promise<{ errcode?: number; errmsg?: string }> {
+async function call(ctx: Pick<AppContext, 'redis' | 'config'>, path: string, body: object): Promise<{ errcode?: number; errmsg?: string; msgid?: number | string }> {
   for (const fresh of [false, true]) {
     const url = new URL(path, ctx.config.officialAccount!.apiBase);
     url.searchParams.set('access_token', await appAccessToken(ctx, app(ctx), fresh));
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
-    if (!res.ok) throw new WechatTransient(`official account API: HTTP ${res.status}`);
-    const answer = (await res.json()) as { errcode?: number; errmsg?: string };
+    // Failing after the request was written throws InDoubt: the message is not sent a second time.
+    const answer = await postJson<{ errcode?: number; errmsg?: string; msgid?: number | string }>(url, body, ctx.config.delivery.providerTimeoutMs);
     if (answer.errcode && TOKEN_ERRORS.has(answer.errcode)) {
       await ctx.redis.kv.del(app(ctx).cacheKey);
       continue;
@@ -65,7 +64,8 @@ export function officialAccountChannel(ctx: Pick<AppContext, 'db' | 'redis' | 'c
         // A template field of the thing kind holds at most 20 characters.
         data: { [oa.templateField]: { value: gist(msg.text, 20) } },
       });
-      if (!answer.errcode) return { ok: true };
+      // The msgid comes back in TEMPLATESENDJOBFINISH, which settles a send whose answer was lost.
+      if (!answer.errcode) return { ok: true, ...(answer.msgid !== undefined ? { ref: String(answer.msgid) } : {}) };
       return { ok: false, permanent: true, reason: `wechat_template_${answer.errcode}` };
     },
   };

@@ -7,13 +7,15 @@ import { regionExists } from '../registry/queries';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
 import { notify } from '../notices/service';
 import { shanghaiDate } from '../shared/time';
-import type { Channel, SendResult } from './channels';
+import { InDoubt, mayHaveArrived, type Channel, type SendResult } from './channels';
 
 /** What one logged-in account can do; the bot process registers it at login and removes it at logout. */
 export interface LiveAccount {
   id: string;
   say(contactId: string, text: string): Promise<'ok' | 'contact_not_found'>;
   postToGroup(topic: string, text: string): Promise<'ok' | 'group_not_found'>;
+  /** Whether this login's own record shows the text said to the contact since then (what the puppet keeps). */
+  findSent?(contactId: string, text: string, since: Date): Promise<boolean>;
 }
 
 /** Counted per account and day, against WeChat's limits. */
@@ -154,12 +156,17 @@ export function poolChannel(ctx: Pick<AppContext, 'db' | 'redis' | 'clock' | 'co
         }
         await pace(r.id, ctx.config.bot.sendIntervalMs);
         let said;
+        const asked = new Date();
         try {
           await count(ctx, r.id, 'contact_lookup', 1, day);
           said = await account.say(r.contact, msg.text);
         } catch (err) {
-          // Not sent (the account fell over mid-send): not counted; the retry takes another account.
+          // The account fell over mid-send. Its own record says whether the message went; when it cannot
+          // tell, the outcome is in doubt and the message is not sent again by another account.
+          const went = await account.findSent?.(r.contact, msg.text, asked).catch(() => false);
+          if (went) return { ok: true };
           await count(ctx, r.id, 'message', -1, day);
+          if (mayHaveArrived(err)) throw new InDoubt(`WeChat did not confirm: ${(err as Error).message}`.slice(0, 160));
           throw err;
         }
         if (said === 'ok') return { ok: true };

@@ -11,8 +11,8 @@ export function deliveryQueue(channel: ChannelName): 'deliveries-chat' | 'delive
 }
 
 /**
- * Queues deliveries under their own ids: one already on a queue is left alone. A finished job is not
- * kept: the delivery row is the record, and its state, not the job's, decides whether it runs again.
+ * Queues deliveries under their own ids: one already on a queue is left alone. A finished or failed job
+ * is not kept: the delivery row is the record, and its state, not the job's, decides whether it runs again.
  */
 export async function enqueueDeliveries(queues: Queues, rows: Array<{ id: string; channel: ChannelName }>): Promise<void> {
   const by = new Map<ReturnType<typeof deliveryQueue>, string[]>();
@@ -20,5 +20,5 @@ export async function enqueueDeliveries(queues: Queues, rows: Array<{ id: string
     const q = deliveryQueue(r.channel);
     by.set(q, [...(by.get(q) ?? []), r.id]);
   }
-  for (const [queue, ids] of by) await queues.enqueueBulk(queue, 'deliver', ids.map((id) => ({ payload: { deliveryId: id }, jobId: id })), { removeOnComplete: true });
+  for (const [queue, ids] of by) await queues.enqueueBulk(queue, 'deliver', ids.map((id) => ({ payload: { deliveryId: id }, jobId: id })), { removeOnComplete: true, removeOnFail: true });
 }

@@ -1,8 +1,11 @@
+import ExcelJS from 'exceljs';
+import type { TFunction } from 'i18next';
 import { z } from 'zod';
+import { recordAudit as audit } from '../audit/service';
 import type { AppContext } from '../context';
 import { requestMeta, type Api } from '../http/api';
 import { pageOf } from '../http/pagination';
-import { BroadcastCreate, BroadcastListQuery, BroadcastView, FollowUpStart, FollowUpView, SequenceView, SubscriptionPut, SubscriptionView } from './schemas';
+import { BroadcastCreate, BroadcastListQuery, BroadcastView, NotReachedQuery, NotReachedView, FollowUpStart, FollowUpView, SequenceView, SubscriptionPut, SubscriptionView } from './schemas';
 import * as followUps from './follow-ups';
 import { SEQUENCE_KEYS, SEQUENCES } from './sequences';
 import * as service from './service';
@@ -19,6 +22,17 @@ function sameSecret(given: string, expected: string): boolean {
 }
 
 const Id = z.object({ id: z.uuid() });
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+async function callListXlsx(t: TFunction, list: Awaited<ReturnType<typeof service.notReached>>): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet(t('outreach:call_list.sheet'));
+  ws.addRow(['name', 'phone', 'village', 'status', 'reason'].map((k) => t(`outreach:call_list.${k}`)));
+  for (const i of list.items) ws.addRow([i.name, i.phoneMasked ?? '', i.village ?? i.regionCode, t(`outreach:call_list.status_${i.status}`), i.label]);
+  ws.getRow(1).font = { bold: true };
+  [14, 16, 20, 12, 50].forEach((w, n) => (ws.getColumn(n + 1).width = w));
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
 
 export function outreachRoutes(api: Api, ctx: AppContext): void {
   const meta = requestMeta;
@@ -31,8 +45,21 @@ export function outreachRoutes(api: Api, ctx: AppContext): void {
     body: BroadcastCreate.pick({ audience: true, topic: true }).strict(), status: 200, response: z.object({ count: z.number().int() }),
     handler: ({ actor, body }) => service.previewAudience(ctx, actor, body),
   });
-  api.route({ method: 'get', path: '/broadcasts', summary: 'Broadcasts of your region with their delivery counts', tags, auth: 'staff', query: BroadcastListQuery, response: pageOf(BroadcastView), handler: ({ actor, query }) => service.listBroadcasts(ctx, actor, query) });
-  api.route({ method: 'get', path: '/broadcasts/:id', summary: 'One broadcast: status and counts (queued, sent, deferred, failed, skipped by reason)', tags, auth: 'staff', params: Id, response: BroadcastView, handler: ({ actor, params }) => service.getBroadcast(ctx, actor, params.id) });
+  api.route({ method: 'get', path: '/broadcasts', summary: 'Broadcasts of your region with their delivery counts', tags, auth: 'staff', query: BroadcastListQuery, response: pageOf(BroadcastView), handler: ({ actor, query, koa }) => service.listBroadcasts(ctx, actor, query, koa.state.t) });
+  api.route({ method: 'get', path: '/broadcasts/:id', summary: 'One broadcast: status, counts by state (they add up to the recipients) and everyone not reached, grouped by reason in plain words', tags, auth: 'staff', params: Id, response: BroadcastView, handler: ({ actor, params, koa }) => service.getBroadcast(ctx, actor, params.id, koa.state.t) });
+  api.route({
+    method: 'get', path: '/broadcasts/:id/not-reached', summary: 'The call list: each person a broadcast did not reach (or not yet), with name, masked phone, village and the reason in plain words (JSON, or XLSX with format=xlsx)', tags, auth: 'staff',
+    params: Id, query: NotReachedQuery, response: NotReachedView, binary: { contentType: XLSX, description: 'The call list as a spreadsheet' },
+    handler: async ({ actor, params, query, koa }) => {
+      const list = await service.notReached(ctx, actor, params.id, koa.state.t);
+      await audit(ctx.db, { actorId: actor.accountId, action: 'broadcast.call_list', entity: 'broadcast', entityId: params.id, regionCode: actor.regionCode, details: { rows: list.items.length, format: query.format }, ...meta(koa) });
+      if (query.format === 'json') return list;
+      koa.type = XLSX;
+      koa.attachment(`broadcast-${params.id}-not-reached.xlsx`);
+      koa.body = await callListXlsx(koa.state.t, list);
+      return undefined;
+    },
+  });
   api.route({ method: 'post', path: '/broadcasts/:id/cancel', summary: 'Cancel: what has not been sent yet is skipped', tags, auth: 'staff', params: Id, status: 200, response: BroadcastView, handler: ({ actor, params, koa }) => service.cancelBroadcast(ctx, actor, params.id, meta(koa)) });
   api.route({ method: 'get', path: '/follow-up-sequences', summary: 'The follow-up sequences the service runs: steps, stop rules, and which a station may start', tags, auth: 'staff', response: z.object({ items: z.array(SequenceView) }), handler: async () => ({ items: SEQUENCE_KEYS.map((k) => SEQUENCES[k]) }) });
   api.route({ method: 'get', path: '/workers/:id/follow-ups', summary: "A person's follow-ups and the state of each step", tags, auth: 'staff', params: Id, response: z.object({ items: z.array(FollowUpView) }), handler: ({ actor, params }) => followUps.listFollowUps(ctx, actor, params.id) });

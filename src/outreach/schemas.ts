@@ -63,8 +63,14 @@ export const BroadcastView = z
     sendAt: z.string(),
     status: z.enum(['scheduled', 'fanning_out', 'sending', 'done', 'cancelled']),
     total: z.number().int(),
-    counts: z.object({ queued: z.number().int(), sending: z.number().int(), sent: z.number().int(), deferred: z.number().int(), failed: z.number().int(), skipped: z.number().int() }),
+    counts: z
+      .object({ queued: z.number().int(), sending: z.number().int(), sent: z.number().int(), deferred: z.number().int(), failed: z.number().int(), skipped: z.number().int(), unknown: z.number().int() })
+      .meta({ description: 'Deliveries by state; they add up to `total`. unknown: the message may have reached the provider and waits for its report; never sent twice.' }),
+    digested: z.number().int().meta({ description: 'Recipients who hear of it in their next digest instead' }),
     skippedByReason: z.record(z.string(), z.number().int()),
+    notReached: z
+      .array(z.object({ status: z.enum(['deferred', 'failed', 'skipped', 'unknown']), reason: z.string(), label: z.string(), count: z.number().int(), until: z.string().nullable() }))
+      .meta({ description: 'Everyone not (yet) reached, grouped by reason, in plain words in the reader’s language; `until` is Beijing time for a deferred message' }),
     groups: z.array(z.object({ name: z.string(), status: z.enum(['queued', 'sent', 'failed']), reason: z.string().nullable() })),
     createdAt: z.string(),
   })
@@ -108,3 +114,22 @@ export const SequenceView = z
     steps: z.array(z.object({ key: z.string(), days: z.number().int().optional(), months: z.number().int().optional(), at: z.string().optional(), minutes: z.number().int().optional() })),
   })
   .meta({ id: 'FollowUpSequence' });
+
+export const NotReachedQuery = z.object({ format: z.enum(['json', 'xlsx']).default('json') }).strict();
+export const NotReachedView = z
+  .object({
+    broadcastId: z.uuid(),
+    items: z.array(
+      z.object({
+        workerId: z.uuid(),
+        name: z.string(),
+        phoneMasked: z.string().nullable(),
+        village: z.string().nullable(),
+        regionCode: z.string(),
+        status: z.enum(['deferred', 'failed', 'skipped', 'unknown', 'queued', 'sending']),
+        reason: z.string(),
+        label: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: 'BroadcastNotReached' });

@@ -4,13 +4,17 @@ import { assertInScope, inScope, type Actor } from '../access/actor';
 import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
-import { broadcasts, chatGroups, deliveries, digestItems, groupPosts, subscriptions, workers, type Localized } from '../db/schema';
+import { broadcasts, chatGroups, deliveries, digestItems, groupPosts, subscriptions, workers, type Audience, type Localized } from '../db/schema';
 import { Conflict, Forbidden, NotFound } from '../shared/errors';
-import type { Channel } from './channels';
+import { InDoubt, type Channel } from './channels';
 import { rowsOf } from '../db/client';
 import { Batcher } from '../shared/batcher';
+import type { TFunction } from 'i18next';
 import { LOCALES, translator, type Locale } from '../i18n';
+import { beijingTime } from '../shared/time';
+import { reasonKey, reasonLabel } from './reasons';
 import { enqueueDeliveries } from './queueing';
+import { addToOutbox, publishOutbox } from '../outbox';
 import { nextAllowed, shanghaiDayStart } from './quiet';
 import type { BroadcastCreate, ChannelName, SubscriptionPut } from './schemas';
 import { sequenceOf } from './sequences';
@@ -54,17 +58,63 @@ export async function putSubscription(ctx: Pick<AppContext, 'db' | 'clock'>, act
   return getSubscription(ctx, actor, workerId);
 }
 
+/** What every broadcast is made of, whoever starts it (staff, a new post, a policy, a fair). */
+export interface NewBroadcast {
+  regionCode: string;
+  createdBy: string | null;
+  topic: string | null;
+  audience: Audience;
+  message: Record<string, string>;
+  variables?: Record<string, string | number>;
+  sendAt: Date;
+  toGroups?: boolean;
+  subject?: { type: 'vacancy' | 'training'; id: string } | null;
+  urgent?: boolean;
+  /** The audit entry written with it, for a broadcast someone asked for. */
+  audit?: { action: string; details?: Record<string, unknown> } & Meta;
+}
+
+/**
+ * The one way a broadcast starts: the row, the intent to fan it out (an outbox row) and its audit entry
+ * are written in one transaction, so a crash between them loses nothing; the fan-out job is published
+ * right after the commit, or by the relay if that fails.
+ */
+export async function startBroadcast(ctx: Pick<AppContext, 'db' | 'clock' | 'queues'>, b: NewBroadcast, executor?: Db): Promise<string> {
+  const now = ctx.clock.now();
+  const write = async (db: Db) => {
+    const [row] = await db
+      .insert(broadcasts)
+      .values({ regionCode: b.regionCode, createdBy: b.createdBy, topic: b.topic, audience: b.audience, message: b.message, variables: b.variables ?? {}, sendAt: b.sendAt, toGroups: b.toGroups ?? false, subject: b.subject ?? null, urgent: b.urgent ?? false, createdAt: now })
+      .returning({ id: broadcasts.id });
+    const [outboxId] = await addToOutbox(db, [{ queue: 'outreach', job: 'fanout', payload: { broadcastId: row!.id }, jobId: `fanout-${row!.id}`, runAt: b.sendAt }]);
+    if (b.audit) {
+      const { action, details, ...meta } = b.audit;
+      await recordAudit(db, { actorId: b.createdBy, action, entity: 'broadcast', entityId: row!.id, regionCode: b.regionCode, ...(details ? { details } : {}), ...meta });
+    }
+    return { id: row!.id, outboxId: outboxId! };
+  };
+  // Inside the caller's transaction the relay publishes it once that commits.
+  if (executor) return (await write(executor)).id;
+  const made = await ctx.db.transaction((tx) => write(tx as unknown as Db));
+  await publishOutbox(ctx, [made.outboxId]).catch(() => undefined);
+  return made.id;
+}
+
 export async function createBroadcast(ctx: Ctx, actor: Actor, input: BroadcastCreate, meta: Meta) {
   if (!inScope(actor, input.audience.regionCode)) throw new Forbidden('region outside scope', [{ path: 'body.audience.regionCode', message: 'errors:detail.region_out_of_scope' }]);
   const now = ctx.clock.now();
-  const sendAt = input.sendAt ? new Date(input.sendAt) : now;
-  const [b] = await ctx.db
-    .insert(broadcasts)
-    .values({ regionCode: input.audience.regionCode, createdBy: actor.accountId, topic: input.topic ?? null, audience: input.audience, message: input.message, variables: input.variables, sendAt, toGroups: input.toGroups, createdAt: now })
-    .returning();
-  await ctx.queues.enqueue('outreach', 'fanout', { broadcastId: b!.id }, { jobId: `fanout-${b!.id}`, delay: Math.max(0, sendAt.getTime() - now.getTime()) });
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'broadcast.create', entity: 'broadcast', entityId: b!.id, regionCode: b!.regionCode, ...meta });
-  return getBroadcast(ctx, actor, b!.id);
+  const id = await startBroadcast(ctx, {
+    regionCode: input.audience.regionCode,
+    createdBy: actor.accountId,
+    topic: input.topic ?? null,
+    audience: input.audience,
+    message: input.message,
+    variables: input.variables,
+    sendAt: input.sendAt ? new Date(input.sendAt) : now,
+    toGroups: input.toGroups,
+    audit: { action: 'broadcast.create', ...meta },
+  });
+  return getBroadcast(ctx, actor, id);
 }
 
 async function scopedBroadcast(db: Db, actor: Actor, id: string) {
@@ -74,15 +124,15 @@ async function scopedBroadcast(db: Db, actor: Actor, id: string) {
   return b;
 }
 
-export async function getBroadcast(ctx: Pick<AppContext, 'db'>, actor: Actor, id: string) {
-  return presentBroadcast(ctx.db, await scopedBroadcast(ctx.db, actor, id));
+export async function getBroadcast(ctx: Pick<AppContext, 'db'>, actor: Actor, id: string, t?: TFunction) {
+  return presentBroadcast(ctx.db, await scopedBroadcast(ctx.db, actor, id), t);
 }
 
-export async function listBroadcasts(ctx: Pick<AppContext, 'db'>, actor: Actor, q: { page: number; pageSize: number }) {
+export async function listBroadcasts(ctx: Pick<AppContext, 'db'>, actor: Actor, q: { page: number; pageSize: number }, t?: TFunction) {
   const where = like(broadcasts.regionCode, `${actor.regionCode}%`);
   const [total] = await ctx.db.select({ n: count() }).from(broadcasts).where(where);
   const rows = await ctx.db.select().from(broadcasts).where(where).orderBy(desc(broadcasts.createdAt)).offset((q.page - 1) * q.pageSize).limit(q.pageSize);
-  return { items: await Promise.all(rows.map((b) => presentBroadcast(ctx.db, b))), page: q.page, pageSize: q.pageSize, total: total?.n ?? 0 };
+  return { items: await Promise.all(rows.map((b) => presentBroadcast(ctx.db, b, t))), page: q.page, pageSize: q.pageSize, total: total?.n ?? 0 };
 }
 
 /** Pending deliveries of a cancelled broadcast are skipped when their turn comes. */
@@ -95,18 +145,31 @@ export async function cancelBroadcast(ctx: Pick<AppContext, 'db' | 'clock'>, act
   return presentBroadcast(ctx.db, (await ctx.db.select().from(broadcasts).where(eq(broadcasts.id, id)))[0]!);
 }
 
-async function presentBroadcast(db: Db, b: typeof broadcasts.$inferSelect) {
+async function presentBroadcast(db: Db, b: typeof broadcasts.$inferSelect, t: TFunction = translator('zh-CN')) {
   const rows = await db
-    .select({ status: deliveries.status, reason: deliveries.reason, n: sql<number>`count(*)::int` })
+    .select({ status: deliveries.status, reason: deliveries.reason, until: sql<Date | null>`min(${deliveries.notBefore})`, n: sql<number>`count(*)::int` })
     .from(deliveries)
     .where(eq(deliveries.broadcastId, b.id))
     .groupBy(deliveries.status, deliveries.reason);
-  const counts = { queued: 0, sending: 0, sent: 0, deferred: 0, failed: 0, skipped: 0 };
+  const counts = { queued: 0, sending: 0, sent: 0, deferred: 0, failed: 0, skipped: 0, unknown: 0 };
   const skippedByReason: Record<string, number> = {};
+  // Everyone not (yet) reached, grouped by why, in plain words: the counts add up to the recipients.
+  const outcomes = new Map<string, { status: 'deferred' | 'failed' | 'skipped' | 'unknown'; reason: string; label: string; count: number; until: string | null }>();
   for (const r of rows) {
     counts[r.status] += r.n;
     if (r.status === 'skipped') skippedByReason[r.reason ?? 'unknown'] = (skippedByReason[r.reason ?? 'unknown'] ?? 0) + r.n;
+    if (r.status === 'deferred' || r.status === 'failed' || r.status === 'skipped' || r.status === 'unknown') {
+      const reason = reasonKey(r.reason ?? (r.status === 'unknown' ? 'awaiting' : null));
+      const key = `${r.status}:${reason}`;
+      const until = r.until ? beijingTime(new Date(r.until)) : null;
+      const had = outcomes.get(key);
+      if (had) {
+        had.count += r.n;
+        if (until && (!had.until || until < had.until)) had.until = until;
+      } else outcomes.set(key, { status: r.status, reason, label: '', count: r.n, until });
+    }
   }
+  for (const o of outcomes.values()) o.label = reasonLabel(t, o.reason === 'none' ? null : o.reason.split('+').join(', '), o.until);
   const [held] = b.subject ? await db.select({ n: count() }).from(digestItems).where(eq(digestItems.broadcastId, b.id)) : [];
   const open = counts.queued + counts.sending + counts.deferred;
   const status = b.status === 'sending' && open === 0 ? 'done' : b.status;
@@ -126,8 +189,42 @@ async function presentBroadcast(db: Db, b: typeof broadcasts.$inferSelect) {
     /** Recipients who hear of it in their next digest rather than at once. */
     digested: held?.n ?? 0,
     skippedByReason,
+    notReached: [...outcomes.values()].sort((a, b2) => b2.count - a.count),
     groups,
     createdAt: b.createdAt.toISOString(),
+  };
+}
+
+/**
+ * Who a broadcast did not reach (or not yet), with the reason in plain words, for staff to phone:
+ * name, masked phone, village. Names are shown as the register holds them; phone numbers only masked.
+ */
+export async function notReached(ctx: Pick<AppContext, 'db'>, actor: Actor, id: string, t: TFunction) {
+  const b = await scopedBroadcast(ctx.db, actor, id);
+  const rows = rowsOf<{ worker_id: string; name: string; phone_masked: string | null; village: string | null; region_code: string; status: 'deferred' | 'failed' | 'skipped' | 'unknown' | 'queued' | 'sending'; reason: string | null; not_before: Date | null }>(
+    await ctx.db.execute(sql`
+      select d.worker_id, w.name, w.phone_masked, r.name as village, w.region_code, d.status, d.reason, d.not_before
+      from deliveries d
+      join workers w on w.id = d.worker_id
+      left join regions r on r.code = w.region_code
+      where d.broadcast_id = ${b.id} and d.status <> 'sent'
+        -- a cancelled broadcast's unsent messages are not anyone's to phone about
+        and not (d.status = 'skipped' and d.reason = 'cancelled')
+      order by w.region_code, w.name
+      limit 20000`),
+  );
+  return {
+    broadcastId: b.id,
+    items: rows.map((r) => ({
+      workerId: r.worker_id,
+      name: r.name,
+      phoneMasked: r.phone_masked,
+      village: r.village,
+      regionCode: r.region_code,
+      status: r.status,
+      reason: reasonKey(r.reason ?? (r.status === 'unknown' ? 'awaiting' : null)),
+      label: r.status === 'queued' || r.status === 'sending' ? t(`outreach:call_list.status_${r.status}`) : reasonLabel(t, r.reason ?? (r.status === 'unknown' ? 'awaiting' : null), r.not_before ? beijingTime(new Date(r.not_before)) : null),
+    })),
   };
 }
 
@@ -177,6 +274,7 @@ export async function fanOut(ctx: Ctx, broadcastId: string): Promise<{ total: nu
   if (b.cursor) await queuePending(ctx, broadcastId);
   const recipients = recipientsOf(b);
   const digestible = Boolean(b.subject) && !b.urgent;
+  const accountFor = !b.subject;
   let cursor = b.cursor;
   let queueing: Promise<void> = Promise.resolve();
   for (;;) {
@@ -186,6 +284,8 @@ export async function fanOut(ctx: Ctx, broadcastId: string): Promise<{ total: nu
         channel: sql<string>`coalesce(${subscriptions.channel}, 'chat')`.as('channel'),
         // News of a new post waits for the person's digest, unless they asked for each at once or it cannot wait.
         digest: sql<boolean>`(${digestible} and (${subscriptions.workerId} is null or ${subscriptions.digestAt} is not null))`.as('digest'),
+        // Why someone in the audience hears nothing (no consent, unsubscribed), kept so the counts add up.
+        held_back: sql<string | null>`case when not ${workers.consent} then 'no_consent' when coalesce(${subscriptions.unsubscribedAll}, false) then 'unsubscribed' end`.as('held_back'),
       })
       .from(workers)
       // The cursor on both sides lets the join start where the page starts, instead of at the first row.
@@ -193,10 +293,11 @@ export async function fanOut(ctx: Ctx, broadcastId: string): Promise<{ total: nu
       .where(
         and(
           eq(workers.status, 'active'),
-          // Only those who consented to messages (PIPL Art. 29); the rest hear nothing.
-          eq(workers.consent, true),
+          // Only those who consented to messages (PIPL Art. 29) hear anything. A broadcast someone wrote
+          // lists the others as skipped with the reason; a system announcement leaves them out.
+          accountFor ? undefined : eq(workers.consent, true),
           recipients,
-          sql`coalesce(${subscriptions.unsubscribedAll}, false) = false`,
+          accountFor ? undefined : sql`coalesce(${subscriptions.unsubscribedAll}, false) = false`,
           cursor ? gt(workers.id, cursor) : undefined,
         ),
       )
@@ -206,14 +307,15 @@ export async function fanOut(ctx: Ctx, broadcastId: string): Promise<{ total: nu
     const result = await ctx.db.execute(sql`
       with page as (${page}),
       made as (
-        insert into deliveries (broadcast_id, worker_id, channel)
-        select ${broadcastId}::uuid, id, channel::channel_kind from page where not digest
+        insert into deliveries (broadcast_id, worker_id, channel, status, reason)
+        select ${broadcastId}::uuid, id, channel::channel_kind, case when held_back is null then 'queued' else 'skipped' end::delivery_status, held_back
+        from page where held_back is not null or not digest
         on conflict (broadcast_id, worker_id) do nothing
-        returning id, channel
+        returning id, channel, status
       ),
       held as (
         insert into digest_items (worker_id, broadcast_id, created_at)
-        select id, ${broadcastId}::uuid, ${ctx.clock.now().toISOString()}::timestamptz from page where digest
+        select id, ${broadcastId}::uuid, ${ctx.clock.now().toISOString()}::timestamptz from page where digest and held_back is null
         on conflict do nothing
         returning worker_id
       ),
@@ -222,7 +324,7 @@ export async function fanOut(ctx: Ctx, broadcastId: string): Promise<{ total: nu
         where id = ${broadcastId} and exists (select 1 from page)
         returning cursor
       )
-      select (select cursor from moved) as cursor, coalesce((select json_agg(json_build_object('id', id, 'channel', channel)) from made), '[]'::json) as made`);
+      select (select cursor from moved) as cursor, coalesce((select json_agg(json_build_object('id', id, 'channel', channel)) from made where status = 'queued'), '[]'::json) as made`);
     const [row] = rowsOf<{ cursor: string | null; made: Array<{ id: string; channel: ChannelName }> | string }>(result);
     if (!row?.cursor) break;
     cursor = row.cursor;
@@ -292,23 +394,16 @@ export async function announce(
   a: { topic: string; regionCode: string; near?: { lat: number; lng: number; radiusKm: number }; message: Record<string, string>; subject?: { type: 'vacancy' | 'training'; id: string }; urgent?: boolean },
 ): Promise<string> {
   const county = a.regionCode.slice(0, 6);
-  const now = ctx.clock.now();
-  const [b] = await ctx.db
-    .insert(broadcasts)
-    .values({
-      regionCode: county,
-      createdBy: null,
-      topic: a.topic,
-      audience: { regionCode: county, laborCapacities: ['full', 'partial', 'weak'], ...(a.near ? { near: a.near } : {}) },
-      message: a.message,
-      subject: a.subject ?? null,
-      urgent: a.urgent ?? false,
-      sendAt: now,
-      createdAt: now,
-    })
-    .returning();
-  await ctx.queues.enqueue('outreach', 'fanout', { broadcastId: b!.id }, { jobId: `fanout-${b!.id}` });
-  return b!.id;
+  return startBroadcast(ctx, {
+    regionCode: county,
+    createdBy: null,
+    topic: a.topic,
+    audience: { regionCode: county, laborCapacities: ['full', 'partial', 'weak'], ...(a.near ? { near: a.near } : {}) },
+    message: a.message,
+    subject: a.subject ?? null,
+    urgent: a.urgent ?? false,
+    sendAt: ctx.clock.now(),
+  });
 }
 
 export async function announceVacancy(
@@ -348,7 +443,7 @@ function render(template: string, variables: Record<string, string | number>): s
   return template.replace(/\{\{(\w+)\}\}/g, (_, k: string) => String(variables[k] ?? ''));
 }
 
-type Outcome = { id: string; status: 'sent' | 'failed' | 'skipped'; reason: string | null; channel?: ChannelName; at: Date };
+type Outcome = { id: string; status: 'sent' | 'failed' | 'skipped' | 'unknown'; reason: string | null; channel?: ChannelName; ref?: string; at: Date };
 
 /** Per database: claims and final states of concurrent deliveries, each written as one statement. */
 const batchers = new WeakMap<Db, { claim: Batcher<string, Claimed>; finish: Batcher<Outcome, void> }>();
@@ -358,15 +453,20 @@ function batchersOf(ctx: Ctx) {
   if (!b) {
     b = {
       claim: new Batcher((ids) => claimMany(ctx, ids)),
+      // Only a delivery still claimed (or in doubt) is closed: one settled meanwhile keeps its outcome.
       finish: new Batcher(async (outcomes) => {
         await ctx.db.execute(sql`
           update deliveries d set status = v.status::delivery_status, reason = v.reason,
             channel = coalesce(v.channel::channel_kind, d.channel), updated_at = v.at,
-            sent_at = case when v.status = 'sent' then v.at else d.sent_at end
+            provider_ref = coalesce(v.ref, d.provider_ref),
+            sent_at = case when v.status = 'sent' then v.at else d.sent_at end,
+            doubt_since = case when v.status = 'unknown' then v.at else null end
           from unnest(${sql.param(outcomes.map((o) => o.id))}::uuid[], ${sql.param(outcomes.map((o) => o.status))}::text[],
             ${sql.param(outcomes.map((o) => o.reason))}::text[], ${sql.param(outcomes.map((o) => o.channel ?? null))}::text[],
-            ${sql.param(outcomes.map((o) => o.at.toISOString()))}::timestamptz[]) as v(id, status, reason, channel, at)
-          where d.id = v.id`);
+            ${sql.param(outcomes.map((o) => o.ref ?? null))}::text[],
+            ${sql.param(outcomes.map((o) => o.at.toISOString()))}::timestamptz[]) as v(id, status, reason, channel, ref, at)
+          -- A definite answer also settles a delivery marked unknown meanwhile (its job ran twice after a stall).
+          where d.id = v.id and (d.status = 'sending' or (d.status = 'unknown' and v.status <> 'unknown'))`);
       }),
     };
     batchers.set(ctx.db, b);
@@ -374,8 +474,8 @@ function batchersOf(ctx: Ctx) {
   return b;
 }
 
-async function finish(ctx: Ctx, id: string, status: Outcome['status'], reason: string | null, now: Date, channel?: ChannelName) {
-  await batchersOf(ctx).finish.add({ id, status, reason, at: now, ...(channel ? { channel } : {}) });
+async function finish(ctx: Ctx, id: string, status: Outcome['status'], reason: string | null, now: Date, channel?: ChannelName, ref?: string) {
+  await batchersOf(ctx).finish.add({ id, status, reason, at: now, ...(channel ? { channel } : {}), ...(ref ? { ref } : {}) });
 }
 
 /** What a claimed delivery needs to be judged and sent, read with the claim in one statement. */
@@ -462,19 +562,23 @@ function contentOf(c: Claimed): { topic: string | null; cancelled: string | null
 
 /**
  * One delivery. Rules are read at send time (cancelled, unsubscribed, quiet hours, daily cap), so a
- * change made after queueing is honoured. The row is claimed before sending, in the same statement
- * that reads what the rules need: a delivery found already claimed was interrupted mid-send and is
- * closed as sent-unconfirmed, never sent a second time.
+ * change made after queueing is honoured. The row is claimed right before its own send, in the same
+ * statement that reads what the rules need. A delivery found already claimed was cut off between claim
+ * and record (a crash, a lost connection): it becomes `unknown`, never sent a second time, and the
+ * provider's report or the channel's rule settles it. So does a send whose request may have reached
+ * the provider (InDoubt).
  */
 export async function deliver(ctx: Ctx, deliveryId: string, channels: Map<string, Channel>, job?: Job, token?: string): Promise<string> {
   const now = ctx.clock.now();
   const c = await batchersOf(ctx).claim.add(deliveryId);
   if (!c) {
+    const [cut] = await ctx.db
+      .update(deliveries)
+      .set({ status: 'unknown', reason: 'interrupted', doubtSince: now, updatedAt: now })
+      .where(and(eq(deliveries.id, deliveryId), eq(deliveries.status, 'sending')))
+      .returning({ id: deliveries.id });
+    if (cut) return 'unknown';
     const [d] = await ctx.db.select({ status: deliveries.status }).from(deliveries).where(eq(deliveries.id, deliveryId));
-    if (d?.status === 'sending') {
-      await finish(ctx, deliveryId, 'sent', 'unconfirmed', now);
-      return 'sent-unconfirmed';
-    }
     return d?.status ?? 'missing';
   }
   const skip = async (reason: string) => {
@@ -496,10 +600,14 @@ export async function deliver(ctx: Ctx, deliveryId: string, channels: Map<string
   if (content.topic && sub.topics.length && !sub.topics.includes(content.topic)) return skip('unsubscribed_topic');
 
   let at = nextAllowed(now, sub.quietStart, sub.quietEnd);
-  if (at.getTime() === now.getTime() && c.sent_today >= sub.dailyCap) at = nextAllowed(new Date(shanghaiDayStart(now).getTime() + 86400_000), sub.quietStart, sub.quietEnd);
+  let why = 'quiet_hours';
+  if (at.getTime() === now.getTime() && c.sent_today >= sub.dailyCap) {
+    at = nextAllowed(new Date(shanghaiDayStart(now).getTime() + 86400_000), sub.quietStart, sub.quietEnd);
+    why = 'daily_cap';
+  }
   if (at.getTime() > now.getTime()) {
     // Deferred, never dropped: the same job waits until the allowed time.
-    await ctx.db.update(deliveries).set({ status: 'deferred', updatedAt: now }).where(eq(deliveries.id, deliveryId));
+    await ctx.db.update(deliveries).set({ status: 'deferred', reason: why, notBefore: at, updatedAt: now }).where(eq(deliveries.id, deliveryId));
     if (job && token) {
       await job.moveToDelayed(at.getTime(), token);
       throw new DelayedError();
@@ -527,12 +635,18 @@ export async function deliver(ctx: Ctx, deliveryId: string, channels: Map<string
     try {
       result = await channel.send({ deliveryId, workerId: c.worker_id, text: content.text });
     } catch (err) {
-      // Transient: give the claim back so the retry can take it.
-      await ctx.db.update(deliveries).set({ status: 'queued', reason: (err as Error).name, updatedAt: now }).where(eq(deliveries.id, deliveryId));
+      if (err instanceof InDoubt) {
+        // It may have reached the provider: never sent again, settled by the report or the rule.
+        await finish(ctx, deliveryId, 'unknown', `in_doubt: ${err.detail}`.slice(0, 200), now, name, err.ref);
+        ctx.logger.warn({ deliveryId, channel: name, detail: err.detail }, 'delivery outcome unknown');
+        return 'unknown';
+      }
+      // Not sent: give the claim back so the retry can take it.
+      await ctx.db.update(deliveries).set({ status: 'queued', reason: `retry: ${(err as Error).name}`.slice(0, 200), updatedAt: now }).where(and(eq(deliveries.id, deliveryId), eq(deliveries.status, 'sending')));
       throw err;
     }
     if (result.ok) {
-      await finish(ctx, deliveryId, 'sent', null, now, name);
+      await finish(ctx, deliveryId, 'sent', null, now, name, result.ref);
       return 'sent';
     }
     tried.push(`${name}:${result.reason}`);
@@ -541,34 +655,41 @@ export async function deliver(ctx: Ctx, deliveryId: string, channels: Map<string
   return 'failed';
 }
 
-/** After the last retry of a transient failure, the delivery is closed as failed with the reason. */
+/** After the last retry of a failure that surely did not send, the delivery is closed as failed with the reason. */
 export async function markExhausted(ctx: Pick<AppContext, 'db' | 'clock'>, deliveryId: string, reason: string): Promise<void> {
   await ctx.db
     .update(deliveries)
     .set({ status: 'failed', reason: `retries_exhausted: ${reason}`.slice(0, 200), updatedAt: ctx.clock.now() })
-    .where(and(eq(deliveries.id, deliveryId), inArray(deliveries.status, ['queued', 'sending'])));
+    .where(and(eq(deliveries.id, deliveryId), eq(deliveries.status, 'queued')));
 }
 
 /**
- * The sweeper (every minute): a delivery left queued, deferred past its time, or claimed mid-send
- * longer than the queue's lock is put back on its queue under its own id. A job that still exists is
- * left alone, so nothing runs twice; one lost with Redis (a crash, a failover) is found here.
+ * The sweeper (every minute): a delivery left queued, or deferred past its time, is put back on its
+ * queue under its own id (a job that still exists is left alone, so nothing runs twice; one lost with
+ * Redis is found here). One claimed mid-send for longer than the queue's lock lost its worker between
+ * claim and record: it becomes `unknown`, never sent again.
  */
 export async function sweepDeliveries(ctx: Ctx & Pick<AppContext, 'config'>): Promise<number> {
   const now = ctx.clock.now();
   const stale = new Date(now.getTime() - Math.max(60_000, 2 * ctx.config.queueLockMs));
+  const cut = await ctx.db
+    .update(deliveries)
+    .set({ status: 'unknown', reason: 'interrupted', doubtSince: now, updatedAt: now })
+    .where(and(eq(deliveries.status, 'sending'), sql`${deliveries.updatedAt} < ${stale.toISOString()}::timestamptz`))
+    .returning({ id: deliveries.id });
   const rows = await ctx.db
     .select({ id: deliveries.id, channel: deliveries.channel, status: deliveries.status })
     .from(deliveries)
     .leftJoin(broadcasts, eq(broadcasts.id, deliveries.broadcastId))
     .where(
       and(
-        inArray(deliveries.status, ['queued', 'deferred', 'sending']),
+        inArray(deliveries.status, ['queued', 'deferred']),
         sql`${deliveries.updatedAt} < ${stale.toISOString()}::timestamptz`,
+        sql`coalesce(${deliveries.notBefore}, '-infinity') <= ${now.toISOString()}::timestamptz`,
         sql`${broadcasts.status} is distinct from 'fanning_out'`,
       ),
     )
     .limit(5000);
   await enqueueDeliveries(ctx.queues, rows);
-  return rows.length;
+  return rows.length + cut.length;
 }

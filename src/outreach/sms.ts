@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { AppContext } from '../context';
 import { subscriptions, workers } from '../db/schema';
 import { normalizePhone } from '../pii/phone';
-import type { Channel } from './channels';
+import { InDoubt, mayHaveArrived, type Channel } from './channels';
 
 class SmsTransient extends Error {
   constructor(message: string) {
@@ -27,7 +27,7 @@ export function gist(text: string, max: number): string {
 
 type Sms = NonNullable<AppContext['config']['sms']>;
 /** What a provider answers for one text: sent, refused for good (with its code), or it throws to be retried. */
-type Outcome = { ok: true } | { ok: false; code: string };
+type Outcome = { ok: true; ref?: string } | { ok: false; code: string };
 
 /** Alibaba Cloud's answers that will not change on a retry. */
 const ALIYUN_PERMANENT = /^isv\.(MOBILE_NUMBER_ILLEGAL|MOBILE_COUNT_OVER_LIMIT|BLACK_KEY_CONTROL_LIMIT|BUSINESS_LIMIT_CONTROL|DAY_LIMIT_CONTROL|SMS_TEMPLATE_ILLEGAL|SMS_SIGNATURE_ILLEGAL|TEMPLATE_MISSING_PARAMETERS|INVALID_PARAMETERS|PARAM_LENGTH_LIMIT|DENY_IP_RANGE|SMS_CONTENT_ILLEGAL|SMS_SIGN_ILLEGAL)/;
@@ -35,17 +35,21 @@ const ALIYUN_PERMANENT = /^isv\.(MOBILE_NUMBER_ILLEGAL|MOBILE_COUNT_OVER_LIMIT|B
 /** Tencent Cloud SMS (SendSms, 2021-01-11) through its SDK: the template's parameters in order. */
 async function sendTencent(c: Sms, phone: string, params: [string, string], deliveryId: string): Promise<Outcome> {
   const base = new URL(c.apiBase);
-  const client = new sms.v20210111.Client({ credential: { secretId: c.secretId, secretKey: c.secretKey }, region: c.region, profile: { httpProfile: { endpoint: base.host, protocol: `${base.protocol}//`, reqTimeout: 10 } } });
+  const client = new sms.v20210111.Client({ credential: { secretId: c.secretId, secretKey: c.secretKey }, region: c.region, profile: { httpProfile: { endpoint: base.host, protocol: `${base.protocol}//`, reqTimeout: Math.max(1, Math.round(c.timeoutMs / 1000)) } } });
   let answer;
   try {
     answer = await client.SendSms({ PhoneNumberSet: [`+86${phone}`], SmsSdkAppId: c.sdkAppId, SignName: c.signName, TemplateId: c.templateId, TemplateParamSet: params, SessionContext: deliveryId });
   } catch (err) {
-    const code = (err as { code?: string }).code ?? '';
+    const e = err as { code?: string; requestId?: string; httpCode?: number };
+    const code = e.code ?? '';
     if (PERMANENT.test(code)) return { ok: false, code };
+    // An answer from the API (it has a request id) is definite; a lost or failed exchange may have been sent.
+    if (!e.requestId && (e.httpCode || mayHaveArrived(err))) throw new InDoubt(`sms ${e.httpCode ? `HTTP ${e.httpCode}` : (err as Error).message}`.slice(0, 160));
     throw new SmsTransient(`sms request failed: ${code || (err as Error).message}`.slice(0, 200));
   }
-  const code = answer.SendStatusSet?.[0]?.Code ?? 'no_status';
-  if (code === 'Ok') return { ok: true };
+  const status = answer.SendStatusSet?.[0];
+  const code = status?.Code ?? 'no_status';
+  if (code === 'Ok') return { ok: true, ...(status?.SerialNo ? { ref: status.SerialNo } : {}) };
   if (PERMANENT.test(code)) return { ok: false, code };
   throw new SmsTransient(`sms not accepted: ${code}`);
 }
@@ -53,17 +57,19 @@ async function sendTencent(c: Sms, phone: string, params: [string, string], deli
 /** Alibaba Cloud SMS (SendSms, 2017-05-25) through its SDK: the template's variables ${gist} and ${contact}. */
 async function sendAliyun(c: Sms, phone: string, params: [string, string], deliveryId: string): Promise<Outcome> {
   const base = new URL(c.apiBase);
-  const client = new Dysmsapi(new $OpenApiUtil.Config({ accessKeyId: c.secretId, accessKeySecret: c.secretKey, endpoint: base.host, protocol: base.protocol.replace(':', ''), readTimeout: 10_000, connectTimeout: 5_000 }));
+  const client = new Dysmsapi(new $OpenApiUtil.Config({ accessKeyId: c.secretId, accessKeySecret: c.secretKey, endpoint: base.host, protocol: base.protocol.replace(':', ''), readTimeout: c.timeoutMs, connectTimeout: Math.min(5_000, c.timeoutMs) }));
   let answer;
   try {
     answer = await client.sendSms(new SendSmsRequest({ phoneNumbers: phone, signName: c.signName, templateCode: c.templateId, templateParam: JSON.stringify({ gist: params[0], contact: params[1] }), outId: deliveryId }));
   } catch (err) {
-    const code = (err as { code?: string }).code ?? '';
+    const e = err as { code?: string; data?: { RequestId?: string; statusCode?: number } };
+    const code = e.code ?? '';
     if (ALIYUN_PERMANENT.test(code)) return { ok: false, code };
+    if (!e.data?.RequestId && mayHaveArrived(err)) throw new InDoubt(`sms ${(err as Error).message}`.slice(0, 160));
     throw new SmsTransient(`sms request failed: ${code || (err as Error).message}`.slice(0, 200));
   }
   const code = answer.body?.code ?? 'no_status';
-  if (code === 'OK') return { ok: true };
+  if (code === 'OK') return { ok: true, ...(answer.body?.bizId ? { ref: answer.body.bizId } : {}) };
   if (ALIYUN_PERMANENT.test(code)) return { ok: false, code };
   throw new SmsTransient(`sms not accepted: ${code}`);
 }
@@ -86,7 +92,7 @@ export function smsChannel(ctx: Pick<AppContext, 'db' | 'pii' | 'config'>): Chan
       if (!/^1[3-9]\d{9}$/.test(phone)) return { ok: false, permanent: true, reason: 'not_mobile' };
       const params: [string, string] = [gist(msg.text, c.paramMax), c.contact];
       const outcome = await (c.provider === 'aliyun' ? sendAliyun : sendTencent)(c, phone, params, msg.deliveryId);
-      return outcome.ok ? { ok: true } : { ok: false, permanent: true, reason: `sms_${outcome.code}`.slice(0, 80) };
+      return outcome.ok ? { ok: true, ...(outcome.ref ? { ref: outcome.ref } : {}) } : { ok: false, permanent: true, reason: `sms_${outcome.code}`.slice(0, 80) };
     },
   };
 }

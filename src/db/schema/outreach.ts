@@ -196,7 +196,12 @@ export const digestItems = pgTable(
   (t) => [primaryKey({ columns: [t.workerId, t.broadcastId] }), index('digest_items_waiting_idx').on(t.workerId, t.createdAt).where(sql`${t.digestId} is null`)],
 );
 
-export const deliveryStatus = pgEnum('delivery_status', ['queued', 'sending', 'sent', 'deferred', 'failed', 'skipped']);
+/**
+ * queued → sending → sent | failed | skipped; deferred waits for an allowed hour. `unknown`: the request
+ * may have reached the provider (a timeout or reset after it was written, a crash between claim and
+ * record); it is never sent again, only settled by the provider's report or the channel's rule.
+ */
+export const deliveryStatus = pgEnum('delivery_status', ['queued', 'sending', 'sent', 'deferred', 'failed', 'skipped', 'unknown']);
 
 /**
  * One per recipient and broadcast, or one per follow-up step; its id is the queue job's id, so a
@@ -218,6 +223,12 @@ export const deliveries = pgTable(
     status: deliveryStatus('status').notNull().default('queued'),
     reason: text('reason'),
     attempts: integer('attempts').notNull().default(0),
+    /** The provider's id for what it accepted (WeChat msgid, SMS serial or BizId), to match its report. */
+    providerRef: text('provider_ref'),
+    /** When a deferred delivery may go (quiet hours, daily cap), shown to staff. */
+    notBefore: timestamp('not_before', { withTimezone: true }),
+    /** Since when the outcome is in doubt (status unknown); the channel's rule settles it after the wait. */
+    doubtSince: timestamp('doubt_since', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
@@ -230,5 +241,48 @@ export const deliveries = pgTable(
     check('deliveries_one_source', sql`num_nonnulls(${t.broadcastId}, ${t.stepId}, ${t.noticeId}, ${t.digestId}) = 1`),
     index('deliveries_status_idx').on(t.broadcastId, t.status),
     index('deliveries_worker_sent_idx').on(t.workerId, t.sentAt),
+    // Set only while a delivery is unknown (a new enum value cannot be used in the migration that adds it).
+    index('deliveries_doubt_idx').on(t.doubtSince).where(sql`${t.doubtSince} is not null`),
   ],
+);
+
+/**
+ * What a provider reported of a message it was handed (WeChat's subscribe_msg_sent_event and
+ * TEMPLATESENDJOBFINISH, an SMS status report), kept until it settles the delivery it belongs to.
+ * `address` is the openid, or the keyed hash of the phone number; `ref` the provider's message id or ours.
+ */
+export const providerReports = pgTable(
+  'provider_reports',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    channel: channelKind('channel').notNull(),
+    address: text('address'),
+    ref: text('ref'),
+    delivered: boolean('delivered').notNull(),
+    code: text('code'),
+    reportedAt: timestamp('reported_at', { withTimezone: true }).notNull(),
+    deliveryId: uuid('delivery_id').references(() => deliveries.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('provider_reports_open_idx').on(t.channel, t.address).where(sql`${t.deliveryId} is null`), index('provider_reports_ref_idx').on(t.channel, t.ref)],
+);
+
+/**
+ * Work to put on a queue, written in the same transaction as the change that calls for it; a relay
+ * publishes it (the row id as the job id unless one is given) and marks it published, so a crash
+ * between the commit and Redis loses nothing.
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    queue: text('queue').notNull(),
+    job: text('job').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    jobId: text('job_id'),
+    runAt: timestamp('run_at', { withTimezone: true }).notNull(),
+    publishedAt: timestamp('published_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('outbox_unpublished_idx').on(t.createdAt).where(sql`${t.publishedAt} is null`)],
 );

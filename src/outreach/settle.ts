@@ -1,0 +1,154 @@
+import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import type { AppContext } from '../context';
+import { rowsOf } from '../db/client';
+import { deliveries, providerReports } from '../db/schema';
+import { notify } from '../notices/service';
+import type { ChannelName } from './schemas';
+
+type Ctx = Pick<AppContext, 'db' | 'clock' | 'config' | 'logger'>;
+
+/** One report from a provider of a message it was handed. */
+export interface ProviderReport {
+  channel: ChannelName;
+  /** The recipient as the provider names them: an openid, or the keyed hash of a phone number. */
+  address?: string | null;
+  /** The provider's message id (msgid, serial number, BizId) or ours (SMS SessionContext / OutId). */
+  ref?: string | null;
+  delivered: boolean;
+  code?: string | null;
+  reportedAt: Date;
+}
+
+/** Reports are kept, then matched; a report may arrive before the delivery is known to be in doubt. */
+export async function recordReports(ctx: Ctx, reports: ProviderReport[]): Promise<number> {
+  if (!reports.length) return 0;
+  await ctx.db.insert(providerReports).values(
+    reports.map((r) => ({ channel: r.channel, address: r.address ?? null, ref: r.ref ?? null, delivered: r.delivered, code: r.code?.slice(0, 80) ?? null, reportedAt: r.reportedAt, createdAt: ctx.clock.now() })),
+  );
+  return (await settleByReports(ctx)).settled;
+}
+
+/**
+ * Matches reports to deliveries. First by the provider's id or ours (a report of a message whose answer
+ * came back is simply used up); then an `unknown` delivery takes the earliest unused report for the same
+ * recipient on the same channel from around the time it was sent.
+ */
+export async function settleByReports(ctx: Pick<AppContext, 'db' | 'clock'>): Promise<{ settled: number }> {
+  let settled = 0;
+  // Each pass pairs each report and each delivery at most once; repeat while pairs are found.
+  for (let pass = 0; pass < 50; pass++) {
+    const n = await matchOnce(ctx);
+    settled += n;
+    if (!n) break;
+  }
+  return { settled };
+}
+
+async function matchOnce(ctx: Pick<AppContext, 'db' | 'clock'>): Promise<number> {
+  const now = ctx.clock.now();
+  // By id: the delivery (whatever its state) uses the report up; an unknown one is settled by it.
+  const byRef = rowsOf<{ id: string }>(
+    await ctx.db.execute(sql`
+      with m as (
+        select distinct on (r.id) r.id as report_id, d.id as delivery_id, r.delivered, r.code
+        from provider_reports r
+        join deliveries d on d.channel = r.channel and (d.provider_ref = r.ref or d.id::text = r.ref)
+        where r.delivery_id is null and r.ref is not null
+        order by r.id, d.created_at
+      ),
+      used as (update provider_reports r set delivery_id = m.delivery_id from m where r.id = m.report_id returning r.id)
+      update deliveries d set status = case when m.delivered then 'sent' else 'failed' end::delivery_status,
+        reason = case when m.delivered then null else coalesce(m.code, 'provider') end,
+        sent_at = case when m.delivered then ${now.toISOString()}::timestamptz else d.sent_at end, doubt_since = null, updated_at = ${now.toISOString()}::timestamptz
+      from m where d.id = m.delivery_id and d.status = 'unknown'
+      returning d.id`),
+  );
+  // By recipient: the unknown deliveries, oldest first, each with the earliest unused report sent to
+  // the same person on its channel no earlier than a few minutes before it was claimed.
+  const byAddress = rowsOf<{ id: string }>(
+    await ctx.db.execute(sql`
+      with doubt as (
+        select d.id, d.channel, d.updated_at, d.doubt_since,
+          case d.channel
+            when 'mini_program' then (select i.value from identities i where i.worker_id = d.worker_id and i.kind = 'mp_openid' limit 1)
+            when 'official_account' then (select i.value from identities i where i.worker_id = d.worker_id and i.kind = 'oa_openid' order by i.last_inbound_at desc nulls last limit 1)
+            when 'sms' then (select w.phone_hash from workers w where w.id = d.worker_id)
+          end as address
+        from deliveries d where d.status = 'unknown' and d.channel in ('mini_program', 'official_account', 'sms')
+        order by d.doubt_since limit 2000
+      ),
+      pairs as (
+        select doubt.id as delivery_id, r.id as report_id, r.delivered, r.code,
+          row_number() over (partition by doubt.id order by r.reported_at, r.id) as nth_report,
+          row_number() over (partition by r.id order by doubt.doubt_since, doubt.id) as nth_delivery
+        from doubt join provider_reports r on r.channel = doubt.channel and r.address = doubt.address and r.delivery_id is null
+          and r.reported_at >= coalesce(doubt.doubt_since, doubt.updated_at) - interval '10 minutes'
+      ),
+      m as (select * from pairs where nth_report = 1 and nth_delivery = 1),
+      used as (update provider_reports r set delivery_id = m.delivery_id from m where r.id = m.report_id returning r.id)
+      update deliveries d set status = case when m.delivered then 'sent' else 'failed' end::delivery_status,
+        reason = case when m.delivered then null else coalesce(m.code, 'provider') end,
+        sent_at = case when m.delivered then ${now.toISOString()}::timestamptz else d.sent_at end, doubt_since = null, updated_at = ${now.toISOString()}::timestamptz
+      from m where d.id = m.delivery_id and d.status = 'unknown'
+      returning d.id`),
+  );
+  return byRef.length + byAddress.length;
+}
+
+/**
+ * What an outcome in doubt becomes when no report came within DELIVERY_SETTLE_MINUTES: sent (assumed),
+ * or failed and on the call list. Never sent again.
+ * - mini-program with its message push set up: WeChat reports every send, so none means not received;
+ *   without the push: assumed sent.
+ * - SMS and the official account: assumed sent (their reports settle it sooner where set up).
+ * - WeChat chat: the bot asked its own record at the time; what it could not confirm is not confirmed.
+ * - the log channel (development): sent.
+ */
+export function ruleFor(ctx: Pick<AppContext, 'config'>, channel: ChannelName): 'sent' | 'failed' {
+  if (channel === 'mini_program') return ctx.config.wechat?.pushToken ? 'failed' : 'sent';
+  if (channel === 'chat') return 'failed';
+  return 'sent';
+}
+
+/** The settling job (every minute): reports first, then the channel's rule for what waited long enough. */
+export async function settleDeliveries(ctx: Ctx): Promise<{ byReport: number; byRule: number }> {
+  const { settled } = await settleByReports(ctx);
+  const now = ctx.clock.now();
+  const before = new Date(now.getTime() - ctx.config.delivery.settleMinutes * 60_000);
+  const due = await ctx.db
+    .select({ id: deliveries.id, channel: deliveries.channel, broadcastId: deliveries.broadcastId, regionCode: sql<string>`coalesce((select b.region_code from broadcasts b where b.id = ${deliveries.broadcastId}), (select w.region_code from workers w where w.id = ${deliveries.workerId}))` })
+    .from(deliveries)
+    .where(and(eq(deliveries.status, 'unknown'), lt(deliveries.doubtSince, before)))
+    .limit(5000);
+  const groups = new Map<string, { ids: string[]; channel: ChannelName; regionCode: string; outcome: 'sent' | 'failed' }>();
+  for (const d of due) {
+    const outcome = ruleFor(ctx, d.channel);
+    const key = `${d.channel}:${d.regionCode.slice(0, 6)}:${outcome}`;
+    const g = groups.get(key) ?? { ids: [], channel: d.channel, regionCode: d.regionCode.slice(0, 6), outcome };
+    g.ids.push(d.id);
+    groups.set(key, g);
+  }
+  let byRule = 0;
+  for (const g of groups.values()) {
+    const done = await ctx.db
+      .update(deliveries)
+      .set({ status: g.outcome, reason: g.outcome === 'sent' ? 'assumed_sent' : g.channel === 'chat' ? 'unconfirmed' : 'no_report', doubtSince: null, updatedAt: now, ...(g.outcome === 'sent' ? { sentAt: now } : {}) })
+      .where(and(inArray(deliveries.id, g.ids), eq(deliveries.status, 'unknown')))
+      .returning({ id: deliveries.id });
+    byRule += done.length;
+    if (!done.length || g.channel === 'log') continue;
+    // Staff are told, so they can phone whoever it matters for.
+    await notify(ctx.db, now, {
+      kind: g.outcome === 'sent' ? 'deliveries_assumed' : 'deliveries_unconfirmed',
+      regionCode: g.regionCode,
+      reach: 'region_and_above',
+      audience: 'staff',
+      params: { count: done.length, channel: g.channel },
+      dedupeKey: `settle:${g.channel}:${g.regionCode}:${g.outcome}:${now.toISOString()}`,
+    });
+    ctx.logger.warn({ channel: g.channel, count: done.length, outcome: g.outcome }, 'deliveries settled by rule without a provider report');
+  }
+  // Reports nobody claimed in a day never will be.
+  await ctx.db.delete(providerReports).where(and(isNull(providerReports.deliveryId), lt(providerReports.createdAt, new Date(now.getTime() - 86400_000))));
+  return { byReport: settled, byRule };
+}
