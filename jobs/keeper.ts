@@ -1,6 +1,7 @@
 import type { AppContext } from '../src/context';
 import { publishOutbox, pruneOutbox } from '../src/outbox';
 import { requeueFromDatabase } from '../src/outreach/recovery';
+import { settleDeliveries } from '../src/outreach/settle';
 
 /** Set in Redis once its state is known to match PostgreSQL; gone when Redis lost its data. */
 const MARKER = 'keeper:marker';
@@ -14,7 +15,8 @@ export interface Keeper {
 
 /**
  * Runs in every worker process, outside Redis (a timer, not a queue job), so it survives Redis losing
- * its data: each pass publishes work waiting in the outbox and checks a marker key. A missing marker
+ * its data: each pass publishes work waiting in the outbox, settles deliveries in doubt whose provider
+ * report has come, and checks a marker key. A missing marker
  * means Redis restarted without its data (or never had ours): the recurring jobs are registered again and
  * every queued delivery, pending fan-out, follow-up step and waiting import is put back from PostgreSQL,
  * with no process restarted. One process does it at a time; fixed job ids make a second pass harmless.
@@ -28,6 +30,13 @@ export function startKeeper(ctx: AppContext, intervalMs = 5000): Keeper {
       await publishOutbox(ctx);
     } catch (err) {
       ctx.logger.warn({ err: (err as Error).message }, 'outbox relay pass failed');
+    }
+    try {
+      // Reports that came before their delivery was known to be in doubt settle it within seconds, and
+      // what waited DELIVERY_SETTLE_MINUTES without one is settled by its channel's rule.
+      await settleDeliveries(ctx);
+    } catch (err) {
+      ctx.logger.warn({ err: (err as Error).message }, 'settling by reports failed');
     }
     try {
       if ((await ctx.redis.kv.get(MARKER)) === null && (await ctx.redis.kv.set(RECOVERING, String(process.pid), 'EX', 120, 'NX')) === 'OK') {

@@ -125,7 +125,7 @@ const envSchema = z.object({
   /** How long a provider (WeChat, SMS) may take to answer before the outcome is in doubt. */
   PROVIDER_TIMEOUT_MS: int(500, 120000, 10000),
   /** How long an outcome in doubt waits for the provider's report before the channel's rule settles it. */
-  DELIVERY_SETTLE_MINUTES: int(1, 1440, 5),
+  DELIVERY_SETTLE_MINUTES: int(1, 1440, 3),
   /** SMS for people without WeChat and as the last fallback (Tencent Cloud SMS). */
   SMS_PROVIDER: z.enum(['tencent', 'aliyun'], { error: 'expected tencent or aliyun' }).optional(),
   SMS_SECRET_ID: z.string().min(8).max(128).optional(),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 
 export interface FakeWechat {
@@ -16,6 +17,15 @@ export interface FakeWechat {
   templateSends: Array<{ touser: string; template_id: string; data: Record<string, { value: string }> }>;
   /** Answer the next send with "access token expired". */
   expireNext(): void;
+  /**
+   * Faults of a provider that took the message: answer only after this many ms (the message is
+   * recorded on arrival), or answer HTTP 500 after recording it.
+   */
+  faults: { delayMs: number; failAfterAccept: boolean };
+  /** Where to push each subscribe message's report (subscribe_msg_sent_event), signed with the push token, as WeChat does. */
+  pushTo: { url: string; token: string } | undefined;
+  /** Reports pushed and acknowledged. */
+  reportsAcked: number;
   close(): Promise<void>;
 }
 
@@ -23,6 +33,27 @@ export interface FakeWechat {
 export async function fakeWechat(appId: string, secret: string): Promise<FakeWechat> {
   let issued = 0;
   let expire = false;
+  let msgids = 1000;
+  /** Posts the report of one accepted message, retrying until it is acknowledged (as WeChat retries a push). */
+  const pushReport = async (openid: string, templateId: string, msgid: number) => {
+    if (!fake.pushTo) return;
+    const event = { ToUserName: 'gh_fake', FromUserName: openid, CreateTime: Math.floor(Date.now() / 1000), MsgType: 'event', Event: 'subscribe_msg_sent_event', SubscribeMsgSentEvent: { List: { TemplateId: templateId, MsgID: String(msgid), ErrorCode: '0', ErrorStatus: 'success' } } };
+    for (let attempt = 0; attempt < 200; attempt++) {
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      const nonce = `${msgid}-${attempt}-${Math.random().toString(36).slice(2)}`;
+      const signature = createHash('sha1').update([fake.pushTo.token, timestamp, nonce].sort().join('')).digest('hex');
+      const url = new URL(fake.pushTo.url);
+      url.search = new URLSearchParams({ signature, timestamp, nonce }).toString();
+      const ok = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event), signal: AbortSignal.timeout(5000) })
+        .then(async (r) => r.ok && (await r.text()) === 'success')
+        .catch(() => false);
+      if (ok) {
+        fake.reportsAcked++;
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  };
   const state = {
     tokenRequests: [] as FakeWechat['tokenRequests'],
     sends: [] as FakeWechat['sends'],
@@ -33,6 +64,7 @@ export async function fakeWechat(appId: string, secret: string): Promise<FakeWec
     customSends: [] as FakeWechat['customSends'],
     templateSends: [] as FakeWechat['templateSends'],
   };
+  const fake = { faults: { delayMs: 0, failAfterAccept: false }, pushTo: undefined, reportsAcked: 0 } as unknown as FakeWechat;
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://fake');
     const reply = (body: object) => {
@@ -78,7 +110,17 @@ export async function fakeWechat(appId: string, secret: string): Promise<FakeWec
         const body = JSON.parse(raw);
         state.sends.push({ token, body });
         const refused = state.refuse.get(body.touser);
-        return reply(refused ? { errcode: refused, errmsg: 'refused' } : { errcode: 0, errmsg: 'ok' });
+        const msgid = ++msgids;
+        if (!refused) void pushReport(body.touser, body.template_id, msgid);
+        const answer = () => {
+          if (fake.faults.failAfterAccept) {
+            res.statusCode = 500;
+            return res.end('internal error');
+          }
+          return reply(refused ? { errcode: refused, errmsg: 'refused' } : { errcode: 0, errmsg: 'ok', msgid });
+        };
+        if (fake.faults.delayMs) setTimeout(answer, fake.faults.delayMs);
+        else answer();
       });
       return;
     }
@@ -105,12 +147,17 @@ export async function fakeWechat(appId: string, secret: string): Promise<FakeWec
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;
-  return {
+  Object.assign(fake, {
     url: `http://127.0.0.1:${port}`,
     ...state,
     expireNext: () => {
       expire = true;
     },
-    close: () => new Promise((r) => server.close(() => r())),
-  };
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
+  });
+  return fake;
 }

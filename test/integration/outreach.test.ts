@@ -5,6 +5,7 @@ import { Generator } from '../../src/demo/synthetic';
 import { writeHouseholds } from '../../src/demo/write';
 import { logChannel, type OutgoingMessage } from '../../src/outreach/channels';
 import { deliver, fanOut } from '../../src/outreach/service';
+import { settleDeliveries } from '../../src/outreach/settle';
 import { ManualClock } from '../../src/shared/clock';
 import { startWorkers, type Workers } from '../../jobs/workers';
 import { createHarness, type Harness } from '../helpers/harness';
@@ -60,7 +61,7 @@ describe('the push engine: broadcasts delivered once to every recipient', () => 
     expect(h.logs.text()).not.toContain('南沙镇明天有招聘会');
   });
 
-  it('honours unsubscribing between queueing and sending, and leaves the unsubscribed out of later audiences', async () => {
+  it('honours unsubscribing between queueing and sending, and lists the unsubscribed as skipped with the reason in later audiences', async () => {
     const [someone] = await h.ctx.db.select().from(workers).limit(1);
     const b = await broadcast();
     await fanOut(h.ctx, b.id);
@@ -73,8 +74,12 @@ describe('the push engine: broadcasts delivered once to every recipient', () => 
     expect(d).toMatchObject({ status: 'skipped', reason: 'unsubscribed' });
     const next = await broadcast();
     await fanOut(h.ctx, next.id);
+    // Nothing is sent to them, and the broadcast still accounts for them: its counts add up to the audience.
     const again = await h.ctx.db.select().from(deliveries).where(and(eq(deliveries.broadcastId, next.id), eq(deliveries.workerId, someone!.id)));
-    expect(again).toHaveLength(0);
+    expect(again).toMatchObject([{ status: 'skipped', reason: 'unsubscribed' }]);
+    const view = (await station.get(`/api/v1/broadcasts/${next.id}`)).body;
+    expect(view.notReached).toEqual(expect.arrayContaining([expect.objectContaining({ status: 'skipped', reason: 'unsubscribed', label: '本人已退订全部消息', count: 1 })]));
+    expect(Object.values(view.counts as Record<string, number>).reduce((a, n) => a + n, 0)).toBe(view.total);
   });
 
   it('defers a message in quiet hours to the morning instead of dropping it, and respects the daily cap', async () => {
@@ -98,16 +103,27 @@ describe('the push engine: broadcasts delivered once to every recipient', () => 
     expect(sink.filter((m) => m.workerId === w!.id)).toHaveLength(1);
   });
 
-  it('a delivery interrupted mid-send is closed as sent, never sent again', async () => {
+  it('a delivery interrupted between claim and record becomes unknown, is never sent again, and is settled by the channel rule after the wait', async () => {
     const b = await broadcast();
     await fanOut(h.ctx, b.id);
     const [d] = await h.ctx.db.select().from(deliveries).where(eq(deliveries.broadcastId, b.id)).limit(1);
     await h.ctx.db.update(deliveries).set({ status: 'sending' }).where(eq(deliveries.id, d!.id));
     const sink: OutgoingMessage[] = [];
-    expect(await deliver(h.ctx, d!.id, new Map([['log', logChannel(h.ctx.logger, sink)]]))).toBe('sent-unconfirmed');
+    expect(await deliver(h.ctx, d!.id, new Map([['log', logChannel(h.ctx.logger, sink)]]))).toBe('unknown');
     expect(sink).toHaveLength(0);
     const [after] = await h.ctx.db.select().from(deliveries).where(eq(deliveries.id, d!.id));
-    expect(after).toMatchObject({ status: 'sent', reason: 'unconfirmed' });
+    expect(after).toMatchObject({ status: 'unknown', reason: 'interrupted' });
+    // A second run of the same job changes nothing and sends nothing.
+    expect(await deliver(h.ctx, d!.id, new Map([['log', logChannel(h.ctx.logger, sink)]]))).toBe('unknown');
+    expect(sink).toHaveLength(0);
+    const view = (await station.get(`/api/v1/broadcasts/${b.id}`)).body;
+    expect(view.counts.unknown).toBe(1);
+    expect(view.notReached).toEqual(expect.arrayContaining([expect.objectContaining({ status: 'unknown', reason: 'interrupted' })]));
+    // Before the wait nothing is decided; after it, the log channel's rule (development) counts it sent.
+    expect((await settleDeliveries(h.ctx)).byRule).toBe(0);
+    clock.set(new Date(clock.now().getTime() + (h.config.delivery.settleMinutes + 1) * 60_000));
+    expect((await settleDeliveries(h.ctx)).byRule).toBe(1);
+    expect((await h.ctx.db.select().from(deliveries).where(eq(deliveries.id, d!.id)))[0]).toMatchObject({ status: 'sent', reason: 'assumed_sent' });
   });
 
   it('a cancelled broadcast sends nothing more, and a channel that cannot be reached falls back or fails with the reason', async () => {
@@ -117,7 +133,9 @@ describe('the push engine: broadcasts delivered once to every recipient', () => 
     running = startWorkers(h.ctx, { only: ['deliveries'] });
     const done = await until(async () => (await station.get(`/api/v1/broadcasts/${b.id}`)).body, (x) => x.counts.queued === 0 && x.counts.sending === 0, 60_000);
     expect(done.counts.sent).toBe(0);
-    expect(Object.keys(done.skippedByReason)).toEqual(['cancelled']);
+    // Those who unsubscribed earlier were never queued; everyone else is skipped as cancelled.
+    expect(Object.keys(done.skippedByReason).sort()).toEqual(['cancelled', 'unsubscribed']);
+    expect(done.skippedByReason.unsubscribed).toBe(1);
     await running.close();
     running = undefined;
 
