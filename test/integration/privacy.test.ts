@@ -47,7 +47,8 @@ describe('privacy: consent, least data, nothing in clear, an append-only audit',
       expect(matches.body.error.details[0].message).toContain('尚未同意');
       const b1 = (await station.post('/api/v1/broadcasts', { audience: { regionCode: REGIONS.countyA.code }, message: { 'zh-CN': '通知一' } })).body;
       await fanOut(h.ctx, b1.id);
-      expect(await h.ctx.db.select().from(deliveries).where(and(eq(deliveries.broadcastId, b1.id), eq(deliveries.workerId, w.id)))).toHaveLength(0);
+      // Nothing is queued for them: the broadcast lists them as skipped for want of consent.
+      expect(await h.ctx.db.select({ status: deliveries.status, reason: deliveries.reason }).from(deliveries).where(and(eq(deliveries.broadcastId, b1.id), eq(deliveries.workerId, w.id)))).toEqual([{ status: 'skipped', reason: 'no_consent' }]);
 
       const given = await station.post(`/api/v1/workers/${w.id}/consent`, { granted: true });
       expect(given.status).toBe(200);

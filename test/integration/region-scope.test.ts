@@ -179,6 +179,7 @@ describe('a station in county A cannot reach anything in county B', () => {
     'post /api/v1/broadcasts/preview': { run: (s) => s.post('/api/v1/broadcasts/preview', { audience: { regionCode: REGIONS.countyB.code } }), check: notFound },
     'get /api/v1/broadcasts': { run: (s) => s.get('/api/v1/broadcasts'), check: refusedOrEmpty },
     'get /api/v1/broadcasts/{id}': { run: (s) => s.get(`/api/v1/broadcasts/${b.broadcast}`), check: notFound },
+    'get /api/v1/broadcasts/{id}/not-reached': { run: (s) => s.get(`/api/v1/broadcasts/${b.broadcast}/not-reached`), check: notFound },
     'post /api/v1/broadcasts/{id}/cancel': { run: (s) => s.post(`/api/v1/broadcasts/${b.broadcast}/cancel`), check: notFound },
     'get /api/v1/follow-up-sequences': { run: (s) => s.get('/api/v1/follow-up-sequences'), check: none },
     'get /api/v1/workers/{id}/follow-ups': { run: (s) => s.get(`/api/v1/workers/${b.worker}/follow-ups`), check: notFound },
