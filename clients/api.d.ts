@@ -4504,7 +4504,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One broadcast: status and counts (queued, sent, deferred, failed, skipped by reason) */
+        /** One broadcast: status, counts by state (they add up to the recipients) and everyone not reached, grouped by reason in plain words */
         get: {
             parameters: {
                 query?: never;
@@ -4523,6 +4523,73 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Broadcast"];
+                    };
+                };
+                /** @description Invalid input; `details` names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, expired or revoked token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected failure */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/broadcasts/{id}/not-reached": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The call list: each person a broadcast did not reach (or not yet), with name, masked phone, village and the reason in plain words (JSON, or XLSX with format=xlsx) */
+        get: {
+            parameters: {
+                query?: {
+                    format?: "json" | "xlsx";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The call list as a spreadsheet */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     };
                 };
                 /** @description Invalid input; `details` names each field */
@@ -12810,6 +12877,7 @@ export interface components {
             /** @enum {string} */
             status: "scheduled" | "fanning_out" | "sending" | "done" | "cancelled";
             total: number;
+            /** @description Deliveries by state; they add up to `total`. unknown: the message may have reached the provider and waits for its report; never sent twice. */
             counts: {
                 queued: number;
                 sending: number;
@@ -12817,10 +12885,22 @@ export interface components {
                 deferred: number;
                 failed: number;
                 skipped: number;
+                unknown: number;
             };
+            /** @description Recipients who hear of it in their next digest instead */
+            digested: number;
             skippedByReason: {
                 [key: string]: number;
             };
+            /** @description Everyone not (yet) reached, grouped by reason, in plain words in the reader’s language; `until` is Beijing time for a deferred message */
+            notReached: {
+                /** @enum {string} */
+                status: "deferred" | "failed" | "skipped" | "unknown";
+                reason: string;
+                label: string;
+                count: number;
+                until: string | null;
+            }[];
             groups: {
                 name: string;
                 /** @enum {string} */
