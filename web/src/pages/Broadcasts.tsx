@@ -20,7 +20,7 @@ interface BroadcastRow {
   message: Record<string, string>;
   status: string;
   total: number;
-  counts: { queued: number; sending: number; sent: number; deferred: number; failed: number; skipped: number };
+  counts: { queued: number; sending: number; sent: number; deferred: number; failed: number; skipped: number; unknown?: number };
   createdAt: string;
 }
 
@@ -156,7 +156,7 @@ export function Broadcasts() {
           { title: t('broadcasts.message'), render: (_, b) => b.message['zh-CN'] },
           { title: t('broadcasts.total'), dataIndex: 'total' },
           { title: t('broadcasts.sent'), render: (_, b) => <span data-testid={`sent-${b.id}`}>{b.counts.sent}</span> },
-          { title: t('broadcasts.waiting'), render: (_, b) => b.counts.queued + b.counts.sending + b.counts.deferred },
+          { title: t('broadcasts.waiting'), render: (_, b) => b.counts.queued + b.counts.sending + b.counts.deferred + (b.counts.unknown ?? 0) },
           { title: t('broadcasts.failed'), render: (_, b) => b.counts.failed + b.counts.skipped },
           { title: t('broadcasts.status'), dataIndex: 'status', render: (s: string) => t(`broadcasts.statuses.${s}`) },
           {
