@@ -5,7 +5,7 @@ import type { RequestState } from '../src/http/state';
 import { translator } from '../src/i18n';
 import { rememberInbound } from '../src/outreach/official-account';
 import { recordReports } from '../src/outreach/settle';
-import { signatureOk } from '../src/outreach/wechat-push';
+import { readRawBody, signatureOk } from '../src/outreach/wechat-push';
 import { Conversation, MAX_INBOUND_CHARS, menu, type Incoming } from './conversation';
 
 /** The callback WeChat posts to: kept small, as WeChat's messages are. */
@@ -32,20 +32,6 @@ interface OaMessage {
   MsgID?: string;
   Status?: string;
   CreateTime?: string;
-}
-
-function readBody(koa: { req: NodeJS.ReadableStream }): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    koa.req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY_BYTES) resolve(undefined);
-      else chunks.push(c);
-    });
-    koa.req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    koa.req.on('error', reject);
-  });
 }
 
 /**
@@ -76,7 +62,7 @@ export function officialAccountDoor(ctx: AppContext): Router<RequestState> {
       koa.body = 'forbidden';
       return;
     }
-    const raw = await readBody(koa);
+    const raw = await readRawBody(koa, MAX_BODY_BYTES);
     let m: OaMessage | undefined;
     try {
       m = raw ? ((parser.parse(raw) as { xml?: OaMessage }).xml ?? undefined) : undefined;
