@@ -8,7 +8,7 @@ import { broadcasts, chatGroups, deliveries, digestItems, groupPosts, subscripti
 import { Conflict, Forbidden, NotFound } from '../shared/errors';
 import { InDoubt, type Channel } from './channels';
 import { rowsOf } from '../db/client';
-import { Batcher } from '../shared/batcher';
+import { Batcher, withRetries } from '../shared/batcher';
 import type { TFunction } from 'i18next';
 import { LOCALES, translator, type Locale } from '../i18n';
 import { beijingTime } from '../shared/time';
@@ -454,8 +454,12 @@ function batchersOf(ctx: Ctx) {
     b = {
       claim: new Batcher((ids) => claimMany(ctx, ids)),
       // Only a delivery still claimed (or in doubt) is closed: one settled meanwhile keeps its outcome.
-      finish: new Batcher(async (outcomes) => {
-        await ctx.db.execute(sql`
+      // An outcome is written even if the statement meets a deadlock or a dropped connection: the
+      // message is already with the provider, and losing the write would leave it claimed and later
+      // `unknown` although it was sent. Rows are taken in id order so two batches never lock crosswise.
+      finish: new Batcher(async (unsorted) => {
+        const outcomes = [...unsorted].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+        await withRetries(() => ctx.db.execute(sql`
           update deliveries d set status = v.status::delivery_status, reason = v.reason,
             channel = coalesce(v.channel::channel_kind, d.channel), updated_at = v.at,
             provider_ref = coalesce(v.ref, d.provider_ref),
@@ -466,7 +470,7 @@ function batchersOf(ctx: Ctx) {
             ${sql.param(outcomes.map((o) => o.ref ?? null))}::text[],
             ${sql.param(outcomes.map((o) => o.at.toISOString()))}::timestamptz[]) as v(id, status, reason, channel, ref, at)
           -- A definite answer also settles a delivery marked unknown meanwhile (its job ran twice after a stall).
-          where d.id = v.id and (d.status = 'sending' or (d.status = 'unknown' and v.status <> 'unknown'))`);
+          where d.id = v.id and (d.status = 'sending' or (d.status = 'unknown' and v.status <> 'unknown'))`));
       }),
     };
     batchers.set(ctx.db, b);
@@ -672,11 +676,14 @@ export async function markExhausted(ctx: Pick<AppContext, 'db' | 'clock'>, deliv
 export async function sweepDeliveries(ctx: Ctx & Pick<AppContext, 'config'>): Promise<number> {
   const now = ctx.clock.now();
   const stale = new Date(now.getTime() - Math.max(60_000, 2 * ctx.config.queueLockMs));
-  const cut = await ctx.db
-    .update(deliveries)
-    .set({ status: 'unknown', reason: 'interrupted', doubtSince: now, updatedAt: now })
-    .where(and(eq(deliveries.status, 'sending'), sql`${deliveries.updatedAt} < ${stale.toISOString()}::timestamptz`))
-    .returning({ id: deliveries.id });
+  // A row a worker is writing at this moment is passed over (skip locked), never waited on: the
+  // worker is alive and its outcome is on the way.
+  const cut = rowsOf<{ id: string }>(
+    await ctx.db.execute(sql`
+      update deliveries set status = 'unknown', reason = 'interrupted', doubt_since = ${now.toISOString()}::timestamptz, updated_at = ${now.toISOString()}::timestamptz
+      where id in (select id from deliveries where status = 'sending' and updated_at < ${stale.toISOString()}::timestamptz order by id for update skip locked)
+      returning id`),
+  );
   const rows = await ctx.db
     .select({ id: deliveries.id, channel: deliveries.channel, status: deliveries.status })
     .from(deliveries)

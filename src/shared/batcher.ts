@@ -39,3 +39,26 @@ export class Batcher<K, R> {
     }
   }
 }
+
+/** PostgreSQL's answers that mean "try the same statement again": deadlock, serialization, lost connection. */
+const TRANSIENT = new Set(['40P01', '40001', '57P01', '08000', '08003', '08006', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE']);
+
+function isTransient(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && TRANSIENT.has(code)) return true;
+  }
+  return false;
+}
+
+/** Runs `work`, again up to `times` more after a transient database error, waiting a little longer each time. */
+export async function withRetries<T>(work: () => Promise<T>, times = 4): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await work();
+    } catch (err) {
+      if (attempt >= times || !isTransient(err)) throw err;
+      await new Promise((r) => setTimeout(r, 50 * 2 ** attempt + Math.random() * 50));
+    }
+  }
+}

@@ -5,7 +5,9 @@ import ExcelJS from 'exceljs';
 import { deliveries, identities, providerReports, subscriptions, workers } from '../../src/db/schema';
 import { Generator } from '../../src/demo/synthetic';
 import { writePeople } from '../../src/demo/write';
-import { fanOut, deliver } from '../../src/outreach/service';
+import { Client } from 'pg';
+import { fanOut, deliver, sweepDeliveries } from '../../src/outreach/service';
+import { withRetries } from '../../src/shared/batcher';
 import { logChannel } from '../../src/outreach/channels';
 import { settleDeliveries } from '../../src/outreach/settle';
 import { systemClock } from '../../src/shared/clock';
@@ -38,6 +40,13 @@ describe('delivery outcomes: reasons, the call list and provider reports', () =>
     station = await signIn(h, appOf(h), { regionCode: REGIONS.countyA.code });
   });
   afterAll(() => h.close());
+
+  /** A new village broadcast's deliveries, queued, in id order. */
+  const freshDeliveries = async (text: string) => {
+    const b = (await station.post('/api/v1/broadcasts', { audience: { regionCode: REGIONS.villageA.code }, message: { 'zh-CN': text } })).body as { id: string };
+    await fanOut(h.ctx, b.id);
+    return h.ctx.db.select({ id: deliveries.id }).from(deliveries).where(eq(deliveries.broadcastId, b.id)).orderBy(deliveries.id);
+  };
 
   it('a village broadcast nobody can be reached by says why for each person, and gives staff a call list (JSON and XLSX)', async () => {
     const b = (await station.post('/api/v1/broadcasts', { audience: { regionCode: REGIONS.villageA.code }, message: { 'zh-CN': '明天村委会有招聘会' } })).body as { id: string };
@@ -115,5 +124,61 @@ describe('delivery outcomes: reasons, the call list and provider reports', () =>
     expect((await h.ctx.db.select().from(deliveries).where(eq(deliveries.id, d!.id)))[0]).toMatchObject({ status: 'failed', reason: 'no_report' });
     const list = (await station.get(`/api/v1/broadcasts/${b.id}/not-reached`)).body;
     expect(list.items.find((i: { workerId: string }) => i.workerId === w!.id)).toMatchObject({ status: 'failed', reason: 'no_report' });
+  });
+
+  it('a statement that meets a deadlock is run again, so an outcome already with the provider is still written', async () => {
+    const ds = await freshDeliveries('第四条');
+    const [a, b] = [ds[0]!.id, ds[1]!.id];
+    const other = new Client({ connectionString: h.config.databaseUrl });
+    await other.connect();
+    try {
+      await other.query('begin');
+      await other.query(`update deliveries set reason = 'held' where id = $1`, [b]);
+      let tries = 0;
+      const written = withRetries(async () => {
+        tries++;
+        // a, then b: crosswise to the other transaction, which holds b and will ask for a.
+        return h.ctx.db.transaction(async (tx) => {
+          await tx.execute(sql`update deliveries set reason = 'outcome' where id = ${a}`);
+          await tx.execute(sql`update deliveries set reason = 'outcome' where id = ${b}`);
+        });
+      });
+      // Wait until the first try holds a and waits for b, then close the circle.
+      const waiting = async () => (await other.query(`select count(*)::int n from pg_locks where not granted and pid <> pg_backend_pid()`)).rows[0].n as number;
+      while ((await waiting()) === 0) await new Promise((r) => setImmediate(r));
+      const mine = other.query(`update deliveries set reason = 'held' where id = $1`, [a]).then(() => 'ok', (e: { code?: string }) => e.code);
+      const first = await Promise.race([mine, written.then(() => 'written')]);
+      // PostgreSQL breaks the circle by failing one side; whichever it was, the other goes on.
+      if (first === '40P01') await other.query('rollback');
+      else await other.query('commit');
+      await written;
+      expect(tries).toBeGreaterThanOrEqual(first === '40P01' ? 1 : 2);
+      const rows = await h.ctx.db.select({ reason: deliveries.reason }).from(deliveries).where(sql`${deliveries.id} in (${a}, ${b})`);
+      expect(rows.map((r) => r.reason)).toEqual(['outcome', 'outcome']);
+    } finally {
+      await other.end();
+    }
+  });
+
+  it('the sweeper passes over a delivery whose outcome is being written, rather than waiting on it or calling it interrupted', async () => {
+    const [d] = await freshDeliveries('第五条');
+    const old = new Date(Date.now() - 60 * 60_000);
+    await h.ctx.db.update(deliveries).set({ status: 'sending', updatedAt: old }).where(eq(deliveries.id, d!.id));
+    const other = new Client({ connectionString: h.config.databaseUrl });
+    await other.connect();
+    try {
+      await other.query('begin');
+      await other.query(`select id from deliveries where id = $1 for update`, [d!.id]);
+      await sweepDeliveries(h.ctx);
+      await other.query(`update deliveries set status = 'sent', sent_at = now() where id = $1`, [d!.id]);
+      await other.query('commit');
+      expect((await h.ctx.db.select().from(deliveries).where(eq(deliveries.id, d!.id)))[0]).toMatchObject({ status: 'sent' });
+      // Left claimed with nobody writing, the same row is called interrupted.
+      await h.ctx.db.update(deliveries).set({ status: 'sending', updatedAt: old }).where(eq(deliveries.id, d!.id));
+      await sweepDeliveries(h.ctx);
+      expect((await h.ctx.db.select().from(deliveries).where(eq(deliveries.id, d!.id)))[0]).toMatchObject({ status: 'unknown', reason: 'interrupted' });
+    } finally {
+      await other.end();
+    }
   });
 });
