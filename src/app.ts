@@ -8,7 +8,7 @@ import type { AppContext } from './context';
 import { healthRouter } from './health/routes';
 import { Api } from './http/api';
 import { docsRouter } from './http/docs';
-import { errorMapper, requestContext } from './http/middleware';
+import { errorMapper, requestContext, urlLimit } from './http/middleware';
 import { recordAudit } from './audit/service';
 import { openApiDocument } from './http/openapi';
 import { BOARD_PATH, queueBoard } from './http/queue-board';
@@ -63,6 +63,7 @@ export function buildApp(ctx: AppContext): Koa<RequestState> {
       recordAudit(ctx.db, { actorId: k.state.actor!.accountId, action: 'request.denied', details: { method: k.method, route: (k as { _matchedRoute?: string })._matchedRoute ?? null, code }, requestId: k.state.requestId, ip: k.ip }),
     ),
   );
+  app.use(urlLimit(ctx.config.http.urlLimitKb * 1024));
   // The queue dashboard's own page needs its inline styles and scripts; everything else keeps the strict policy.
   const strict = helmet();
   const board = helmet({ contentSecurityPolicy: false });

@@ -101,6 +101,8 @@ const envSchema = z.object({
   ADMIN_TOTP: z.enum(['required', 'optional'], { error: 'expected required or optional' }).optional(),
   TOKEN_TTL_HOURS: int(1, 24 * 30, 12),
   BODY_LIMIT_KB: int(1, 50 * 1024, 1024),
+  /** Longest request address (path and query string) in KB; longer ones answer 414. */
+  URL_LIMIT_KB: int(1, 1024, 8),
   UPLOAD_LIMIT_MB: int(1, 200, 20),
   SHUTDOWN_TIMEOUT_MS: int(1000, 600000, 30000),
   TRUST_PROXY: bool(false),
@@ -166,7 +168,7 @@ export const ROLES: readonly Role[] = ['api', 'worker', 'bot', 'all'];
 
 export interface Config {
   env: 'development' | 'test' | 'production';
-  http: { host: string; port: number; bodyLimitKb: number; uploadLimitMb: number; trustProxy: boolean; publicUrl: string };
+  http: { host: string; port: number; bodyLimitKb: number; urlLimitKb: number; uploadLimitMb: number; trustProxy: boolean; publicUrl: string };
   dataDir: string;
   /** Undefined means: use the embedded PGlite under dataDir. */
   databaseUrl: string | undefined;
@@ -254,6 +256,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       host: e.HOST,
       port: e.PORT,
       bodyLimitKb: e.BODY_LIMIT_KB,
+      urlLimitKb: e.URL_LIMIT_KB,
       uploadLimitMb: e.UPLOAD_LIMIT_MB,
       trustProxy: e.TRUST_PROXY,
       publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),

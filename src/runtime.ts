@@ -4,6 +4,7 @@ import { bootstrap } from './bootstrap';
 import type { Config, Role } from './config';
 import type { AppContext } from './context';
 import { openDatabase } from './db/client';
+import { listen } from './http/server';
 import { ensureCatalogue } from './policies/service';
 import type { Logger } from './logger';
 import { PiiVault } from './pii/vault';
@@ -121,10 +122,7 @@ export async function startService(opts: StartOptions): Promise<Service> {
     }
     if ((role === 'all' || role === 'api') && !opts.noHttp) {
       const app = buildApp(ctx);
-      const server = await new Promise<Server>((resolve, reject) => {
-        const s = app.listen(config.http.port, config.http.host, () => resolve(s));
-        s.once('error', reject);
-      });
+      const server = await listen(app, { port: config.http.port, host: config.http.host, urlLimitKb: config.http.urlLimitKb, defaultLocale: config.locale.default });
       server.requestTimeout = 120_000;
       service.server = server;
       const addr = server.address();

@@ -7,7 +7,7 @@ import type { RequestState } from './state';
 
 type Ctx = Koa.ParameterizedContext<RequestState>;
 
-const STATUS: Record<ErrorCode | 'invalid_json' | 'payload_too_large' | 'unsupported_media_type' | 'route_not_found' | 'method_not_allowed' | 'internal', number> = {
+const STATUS: Record<ErrorCode | 'invalid_json' | 'payload_too_large' | 'uri_too_long' | 'unsupported_media_type' | 'route_not_found' | 'method_not_allowed' | 'internal', number> = {
   validation_failed: 400,
   invalid_json: 400,
   unauthorized: 401,
@@ -17,6 +17,7 @@ const STATUS: Record<ErrorCode | 'invalid_json' | 'payload_too_large' | 'unsuppo
   method_not_allowed: 405,
   conflict: 409,
   payload_too_large: 413,
+  uri_too_long: 414,
   unsupported_media_type: 415,
   policy_violation: 422,
   rate_limited: 429,
@@ -61,6 +62,17 @@ export function requestContext(logger: Logger, defaultLocale: Locale): Koa.Middl
 function send(ctx: Ctx, code: HttpErrorCode, message: string, details: ErrorDetail[] = []): void {
   ctx.status = STATUS[code];
   ctx.body = { error: { code, message, details, requestId: ctx.state.requestId } };
+}
+
+/** Addresses longer than `maxBytes` answer 414 with a plain message (longer heads are refused by the server, see server.ts). */
+export function urlLimit(maxBytes: number): Koa.Middleware<RequestState> {
+  return async (ctx: Ctx, next) => {
+    if (Buffer.byteLength(ctx.originalUrl) > maxBytes) {
+      send(ctx, 'uri_too_long', ctx.state.t('errors:uri_too_long', { max: maxBytes }));
+      return;
+    }
+    await next();
+  };
 }
 
 /** Maps every failure to `{ error: { code, message, details } }`, localised; never a stack trace. */
