@@ -61,6 +61,7 @@ export function buildApp(ctx: AppContext): Koa<RequestState> {
   app.use(
     errorMapper(ctx.logger, (k, code) =>
       recordAudit(ctx.db, { actorId: k.state.actor!.accountId, action: 'request.denied', details: { method: k.method, route: (k as { _matchedRoute?: string })._matchedRoute ?? null, code }, requestId: k.state.requestId, ip: k.ip }),
+      () => ctx.database.ping(),
     ),
   );
   app.use(urlLimit(ctx.config.http.urlLimitKb * 1024));

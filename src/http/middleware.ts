@@ -3,6 +3,7 @@ import type Koa from 'koa';
 import type { Logger } from '../logger';
 import { negotiateLocale, translator, type Locale } from '../i18n';
 import { DomainError, RateLimited, type ErrorCode, type ErrorDetail } from '../shared/errors';
+import { errorCodes, isOutage } from '../db/outage';
 import type { RequestState } from './state';
 
 type Ctx = Koa.ParameterizedContext<RequestState>;
@@ -64,6 +65,31 @@ function send(ctx: Ctx, code: HttpErrorCode, message: string, details: ErrorDeta
   ctx.body = { error: { code, message, details, requestId: ctx.state.requestId } };
 }
 
+/** How long a client is asked to wait when the database cannot be reached. */
+export const OUTAGE_RETRY_AFTER_S = 5;
+/** How long the check of the database may take after an error that carries no code. */
+const PING_MS = 1500;
+
+/**
+ * A database outage, by the error's codes (refused, reset, terminated, too many clients). An error
+ * with no code at all (node-postgres's own timeouts and "terminated" say nothing but words) is judged
+ * by asking the database: no answer within PING_MS is an outage. An error the server answered with
+ * its own SQLSTATE means it is up.
+ */
+async function databaseDown(err: unknown, ping?: () => Promise<void>): Promise<boolean> {
+  if (isOutage(err)) return true;
+  if (!ping || errorCodes(err).length) return false;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([ping(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('no answer')), PING_MS)))]);
+    return false;
+  } catch {
+    return true;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Addresses longer than `maxBytes` answer 414 with a plain message (longer heads are refused by the server, see server.ts). */
 export function urlLimit(maxBytes: number): Koa.Middleware<RequestState> {
   return async (ctx: Ctx, next) => {
@@ -75,13 +101,13 @@ export function urlLimit(maxBytes: number): Koa.Middleware<RequestState> {
   };
 }
 
-/** Maps every failure to `{ error: { code, message, details } }`, localised; never a stack trace. */
 /**
- * Maps errors to the one error shape. A request refused to a signed-in member of staff (forbidden,
- * or not found, which is how a record of another region answers) is handed to `onDenied` for the
- * audit log.
+ * Maps every failure to `{ error: { code, message, details } }`, localised; never a stack trace. A
+ * request refused to a signed-in member of staff (forbidden, or not found, which is how a record of
+ * another region answers) is handed to `onDenied` for the audit log. `ping` asks the database whether
+ * it answers, to tell an outage from a fault of our own.
  */
-export function errorMapper(logger: Logger, onDenied?: (ctx: Ctx, code: string) => Promise<void>): Koa.Middleware<RequestState> {
+export function errorMapper(logger: Logger, onDenied?: (ctx: Ctx, code: string) => Promise<void>, ping?: () => Promise<void>): Koa.Middleware<RequestState> {
   return async (ctx: Ctx, next) => {
     try {
       await next();
@@ -115,6 +141,11 @@ export function errorMapper(logger: Logger, onDenied?: (ctx: Ctx, code: string) 
         send(ctx, 'route_not_found', t('errors:route_not_found'));
       } else if (status === 405) {
         send(ctx, 'method_not_allowed', t('errors:method_not_allowed'));
+      } else if (await databaseDown(err, ping)) {
+        // Not our fault and not the caller's: said plainly, with when to try again. The query is not logged (it may carry values).
+        logger.warn({ requestId: ctx.state.requestId, err: { type: (err as Error)?.name, codes: errorCodes(err) } }, 'database unavailable');
+        ctx.set('Retry-After', String(OUTAGE_RETRY_AFTER_S));
+        send(ctx, 'unavailable', t('errors:database_unavailable', { seconds: OUTAGE_RETRY_AFTER_S }));
       } else {
         logger.error({ requestId: ctx.state.requestId, err: { type: (err as Error)?.name, message: (err as Error)?.message, stack: (err as Error)?.stack } }, 'unhandled error');
         send(ctx, 'internal', t('errors:internal'));
