@@ -7,7 +7,8 @@ import { PageQuery } from '../http/pagination';
 import { RegionCode } from '../regions/schemas';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
 import { assertInScope, inScope, type Actor, type StaffRole } from './actor';
-import { hashPassword } from './password';
+import { hashCost, hashPassword } from './password';
+import { clearAccount } from './throttle';
 
 const ROLE_RANK: Record<StaffRole, number> = { station: 1, county: 2, prefecture: 3, province: 4, system: 5 };
 /** Which region levels (code lengths) each role may be bound to. */
@@ -77,7 +78,7 @@ export const StationView = z
   .object({ id: z.uuid(), name: z.string(), kind: z.string(), regionCode: z.string(), address: z.string().nullable(), createdAt: z.string() })
   .meta({ id: 'Station' });
 
-type Ctx = Pick<AppContext, 'db' | 'clock'>;
+type Ctx = Pick<AppContext, 'db' | 'clock' | 'config' | 'redis'>;
 type Meta = { requestId?: string; ip?: string };
 
 function present(a: typeof accounts.$inferSelect) {
@@ -118,7 +119,7 @@ export async function createAccount(ctx: Ctx, actor: Actor, input: AccountCreate
     .insert(accounts)
     .values({
       username: input.username,
-      passwordHash: await hashPassword(input.password),
+      passwordHash: await hashPassword(input.password, hashCost(ctx)),
       displayName: input.displayName,
       role: input.role,
       regionCode: input.regionCode,
@@ -157,13 +158,14 @@ export async function updateAccount(ctx: Ctx, actor: Actor, id: string, patch: A
     .set({
       ...(patch.displayName ? { displayName: patch.displayName } : {}),
       ...(patch.locale ? { locale: patch.locale } : {}),
-      ...(patch.password ? { passwordHash: await hashPassword(patch.password), failedLogins: 0, lockedUntil: null } : {}),
+      ...(patch.password ? { passwordHash: await hashPassword(patch.password, hashCost(ctx)), failedLogins: 0, lockedUntil: null } : {}),
       ...(patch.disabled !== undefined ? { disabledAt: patch.disabled ? now : null } : {}),
       ...(patch.canRevealPii !== undefined ? { canRevealPii: patch.canRevealPii } : {}),
     })
     .where(eq(accounts.id, id))
     .returning();
-  // A new password or a disabled account ends every open session.
+  // A new password lifts the account's sign-in lock; with a disabled account, it ends every open session.
+  if (patch.password) await clearAccount(ctx, a.username);
   if (patch.password || patch.disabled) await ctx.db.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.accountId, id)));
   await recordAudit(ctx.db, { actorId: actor.accountId, action: 'account.update', entity: 'account', entityId: id, regionCode: a.regionCode, details: { fields: Object.keys(patch) }, ...meta });
   return present(row!);

@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, or } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { accounts, regions, sessions } from '../db/schema';
 
@@ -17,21 +17,9 @@ export async function findAccountView(db: Db, id: string) {
   return row;
 }
 
-/** Counts a failure (locking the account at `lockAfter`) and answers how many there have been in a row. */
-export async function recordFailedLogin(db: Db, id: string, lockAfter: number, lockUntil: Date): Promise<number> {
-  const [row] = await db
-    .update(accounts)
-    .set({
-      failedLogins: sql`${accounts.failedLogins} + 1`,
-      lockedUntil: sql`case when ${accounts.failedLogins} + 1 >= ${lockAfter} then ${lockUntil.toISOString()}::timestamptz else ${accounts.lockedUntil} end`,
-    })
-    .where(eq(accounts.id, id))
-    .returning({ failed: accounts.failedLogins });
-  return row?.failed ?? 0;
-}
-
-export async function resetFailedLogins(db: Db, id: string) {
-  await db.update(accounts).set({ failedLogins: 0, lockedUntil: null }).where(eq(accounts.id, id));
+/** A new hash of the same password, written only if nobody changed the password meanwhile. */
+export async function replacePasswordHash(db: Db, id: string, oldHash: string, newHash: string) {
+  await db.update(accounts).set({ passwordHash: newHash }).where(and(eq(accounts.id, id), eq(accounts.passwordHash, oldHash)));
 }
 
 export async function insertSession(db: Db, accountId: string, tokenHash: string, expiresAt: Date) {

@@ -4,68 +4,42 @@ import { eq } from 'drizzle-orm';
 import { Secret, TOTP } from 'otpauth';
 import { accounts } from '../db/schema';
 import { PiiVault } from '../pii/vault';
-import { Conflict, RateLimited, Unauthorized, ValidationFailed } from '../shared/errors';
+import { Conflict, Unauthorized, ValidationFailed } from '../shared/errors';
 import type { Actor } from './actor';
-import { hashPassword, verifyAgainstNothing, verifyPassword } from './password';
+import { hashCost, hashPassword, needsRehash, verifyAgainstNothing, verifyPassword } from './password';
 import * as q from './queries';
+import * as throttle from './throttle';
 import type { AccountView, LoginBody } from './schemas';
 import { looksLikeToken, newToken, tokenDigest } from './tokens';
 
-export const LOCK_AFTER_FAILURES = 5;
-export const LOCK_MINUTES = 15;
-/** Failed logins from one address, whatever the account, before that address waits LOCK_MINUTES. */
-export const IP_LOCK_AFTER_FAILURES = 20;
-
 type Ctx = Pick<AppContext, 'db' | 'config' | 'clock'>;
-
-/** Each failure in a row after the second answers more slowly (0.25 s, 0.5 s, 1 s, then 2 s) until the lock. */
-async function slowDown(failedInARow: number): Promise<void> {
-  if (failedInARow < 3) return;
-  await new Promise((r) => setTimeout(r, Math.min(2000, 250 * 2 ** (failedInARow - 3))));
-}
-
-/**
- * Failures per address in Redis: someone trying many accounts from one place is stopped as well
- * as someone trying many passwords on one account. Without Redis at hand (a test of the bare
- * service) the per-account lock still holds.
- */
-async function ipFailures(ctx: Partial<Pick<AppContext, 'redis'>>, ip: string | undefined, add: boolean): Promise<number> {
-  if (!ctx.redis || !ip) return 0;
-  const key = `login:fail:${ip}`;
-  if (!add) return Number((await ctx.redis.kv.get(key)) ?? 0);
-  const n = await ctx.redis.kv.incr(key);
-  if (n === 1) await ctx.redis.kv.expire(key, LOCK_MINUTES * 60);
-  return n;
-}
 
 export interface RequestMeta {
   ip?: string;
   requestId?: string;
 }
 
-export async function login(ctx: Ctx & Partial<Pick<AppContext, 'redis'>>, body: LoginBody, meta: RequestMeta): Promise<{ token: string; expiresAt: Date; account: AccountView }> {
+/**
+ * Signs in. Unknown names, disabled accounts and wrong passwords take the same path and the same
+ * time (a check against a hash of the same cost) and get the same answer. Tries refused by the
+ * throttle are answered before any password is checked, alike for every name, with the wait.
+ */
+export async function login(ctx: Ctx & Pick<AppContext, 'redis'>, body: LoginBody, meta: RequestMeta): Promise<{ token: string; expiresAt: Date; account: AccountView }> {
   const now = ctx.clock.now();
-  if ((await ipFailures(ctx, meta.ip, false)) >= IP_LOCK_AFTER_FAILURES) {
-    await recordAudit(ctx.db, { action: 'auth.login_refused', details: { reason: 'address_locked' }, ...meta });
-    throw new RateLimited('too many failed logins from this address', LOCK_MINUTES * 60);
+  const gate = await throttle.admit(ctx, body.username, meta.ip, now);
+  if (!gate.admitted) {
+    // Looked up only to name the account in the audit entry; the answer is the same either way.
+    const known = await q.findAccountByUsername(ctx.db, body.username);
+    await recordAudit(ctx.db, { ...(known ? { actorId: known.id } : {}), action: 'auth.login_refused', details: { reason: gate.reason }, ...meta });
+    throw new throttle.SignInRefused(gate.reason, gate.waitSeconds);
   }
-  const account = await q.findAccountByUsername(ctx.db, body.username);
-  if (!account || account.disabledAt) {
-    await verifyAgainstNothing(body.password);
-    await ipFailures(ctx, meta.ip, true);
-    await recordAudit(ctx.db, { action: 'auth.login_failed', details: { reason: 'unknown_account' }, ...meta });
-    throw new Unauthorized('invalid credentials', [], {});
-  }
-  if (account.lockedUntil && account.lockedUntil > now) {
-    const seconds = Math.ceil((account.lockedUntil.getTime() - now.getTime()) / 1000);
-    await recordAudit(ctx.db, { actorId: account.id, action: 'auth.login_refused', details: { reason: 'locked' }, ...meta });
-    throw new RateLimited('account locked', seconds);
-  }
-  if (!(await verifyPassword(account.passwordHash, body.password))) {
-    const failed = await q.recordFailedLogin(ctx.db, account.id, LOCK_AFTER_FAILURES, new Date(now.getTime() + LOCK_MINUTES * 60_000));
-    await slowDown(failed);
-    await ipFailures(ctx, meta.ip, true);
-    await recordAudit(ctx.db, { actorId: account.id, action: 'auth.login_failed', details: { reason: 'wrong_password' }, ...meta });
+  const found = await q.findAccountByUsername(ctx.db, body.username);
+  const account = found && !found.disabledAt ? found : undefined;
+  const cost = hashCost(ctx);
+  const passwordRight = account ? await verifyPassword(account.passwordHash, body.password) : await verifyAgainstNothing(body.password, cost);
+  if (!account || !passwordRight) {
+    await throttle.failed(ctx, body.username, meta.ip, now);
+    await recordAudit(ctx.db, { ...(account ? { actorId: account.id } : {}), action: 'auth.login_failed', details: { reason: account ? 'wrong_password' : 'unknown_account' }, ...meta });
     throw new Unauthorized('invalid credentials');
   }
   if (account.totpEnabledAt && account.totpSecretEnc) {
@@ -73,14 +47,15 @@ export async function login(ctx: Ctx & Partial<Pick<AppContext, 'redis'>>, body:
     const step = totpStep(ctx, account.totpSecretEnc, body.code, now);
     // A wrong code counts like a wrong password; a code already used is refused.
     if (step === null || (account.totpLastStep !== null && step <= account.totpLastStep)) {
-      await q.recordFailedLogin(ctx.db, account.id, LOCK_AFTER_FAILURES, new Date(now.getTime() + LOCK_MINUTES * 60_000));
-      await ipFailures(ctx, meta.ip, true);
+      await throttle.failed(ctx, body.username, meta.ip, now);
       await recordAudit(ctx.db, { actorId: account.id, action: 'auth.login_failed', details: { reason: 'wrong_code' }, ...meta });
       throw new Unauthorized('invalid second factor', [{ path: 'body.code', message: 'errors:detail.totp.invalid' }]);
     }
     await ctx.db.update(accounts).set({ totpLastStep: step }).where(eq(accounts.id, account.id));
   }
-  await q.resetFailedLogins(ctx.db, account.id);
+  await throttle.succeeded(ctx, body.username, meta.ip);
+  // A hash made at an older cost is made again now, while the password is at hand.
+  if (needsRehash(account.passwordHash, cost)) await q.replacePasswordHash(ctx.db, account.id, account.passwordHash, await hashPassword(body.password, cost));
   const token = newToken();
   const expiresAt = new Date(now.getTime() + ctx.config.auth.tokenTtlHours * 3600_000);
   await q.insertSession(ctx.db, account.id, tokenDigest(ctx.config.secrets.tokenSecret, token), expiresAt);
