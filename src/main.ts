@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig, ROLES, type Role } from './config';
 import { createLogger } from './logger';
+import { DatabaseUnreachable } from './db/outage';
 import { RedisUnavailable } from './redis';
 import { startService } from './runtime';
 
@@ -28,7 +29,8 @@ async function main(): Promise<void> {
   try {
     service = await startService({ role, config, logger });
   } catch (err) {
-    if (err instanceof RedisUnavailable) {
+    // Both say in one line what to fix; a stack trace would bury it.
+    if (err instanceof RedisUnavailable || err instanceof DatabaseUnreachable) {
       process.stderr.write(`${err.message}\n`);
     } else {
       logger.fatal({ err: { type: (err as Error).name, message: (err as Error).message, stack: (err as Error).stack } }, 'start failed');

@@ -9,6 +9,7 @@ import { drizzle as drizzleLite } from 'drizzle-orm/pglite';
 import { migrate as migrateLite } from 'drizzle-orm/pglite/migrator';
 import { Pool } from 'pg';
 import * as schema from './schema';
+import { DatabaseUnreachable } from './outage';
 
 export type Schema = typeof schema;
 /** The one database type the services see, whichever driver is behind it. */
@@ -38,9 +39,15 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
-  const pool = new Pool({ connectionString: url, max: poolSize, application_name: 'bangfu' });
+  // A server that never answers fails a query after 10 s instead of holding it until the OS gives up.
+  const pool = new Pool({ connectionString: url, max: poolSize, application_name: 'bangfu', connectionTimeoutMillis: 10_000 });
   // An idle client that loses its server must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
+  // A wrong address or a server that is down is said at once, in one line (host, port, cause; never the password).
+  await pool.query('select 1').catch(async (err: unknown) => {
+    await pool.end().catch(() => undefined);
+    throw new DatabaseUnreachable(url, err);
+  });
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   let closed = false;
   return {

@@ -1,5 +1,6 @@
 import { loadConfig, ConfigError } from '../config';
 import { openDatabase } from './client';
+import { DatabaseUnreachable } from './outage';
 
 /** `npm run migrate`: applies pending migrations to DATABASE_URL, or to the embedded database. */
 async function main(): Promise<void> {
@@ -14,6 +15,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
+  process.stderr.write(`${err instanceof ConfigError || err instanceof DatabaseUnreachable ? err.message : String(err)}\n`);
   process.exit(1);
 });

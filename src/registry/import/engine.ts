@@ -3,7 +3,6 @@ import { inScope, type Actor } from '../../access/actor';
 import type { AppContext } from '../../context';
 import type { Db } from '../../db/client';
 import { employmentRecords, households, importRejections, imports, regions, workers } from '../../db/schema';
-import { ValidationFailed } from '../../shared/errors';
 import { dayBefore, shanghaiDate } from '../../shared/time';
 import { applyImportedFiles, fileChanges, filesOf, type ImportedFile } from '../../rain-dew/imported';
 import { followJob } from '../../rain-dew/status';
@@ -11,9 +10,11 @@ import { closeHouseholdCase } from '../../monitoring/warnings';
 import { scheduleSteps } from '../../outreach/follow-ups';
 import { bulkInsertJobs, bulkInsertWorkers } from '../bulk';
 import { existingFields, prepareWorker, type PreparedWorker, type WorkerFields } from '../prepare';
-import { findHeader, type ColumnKey, type HeaderLayout } from './columns';
-import { readGrid, type Cell } from './read';
-import { isBlank, parseRow, type ParsedRow } from './rows';
+import type { ColumnKey, HeaderLayout } from './columns';
+import { parseRow, type ParsedRow } from './rows';
+import type { Sheet } from './sheet';
+
+export { readSheet, type Sheet } from './sheet';
 
 export interface Counts {
   created: number;
@@ -45,27 +46,6 @@ const FIELD_COLUMN: Partial<Record<keyof WorkerFields, ColumnKey>> = {
   monitoringType: 'monitoringType',
   regionCode: 'regionCode',
 };
-
-export interface Sheet {
-  layout: HeaderLayout;
-  /** [spreadsheet row number, cells] of every non-blank data row. */
-  rows: Array<[number, Cell[]]>;
-}
-
-export async function readSheet(fileName: string, data: Buffer): Promise<Sheet> {
-  const grid = await readGrid(fileName, data);
-  const layout = findHeader(grid);
-  if (!layout) throw new ValidationFailed('no header', [{ path: 'file', message: 'errors:detail.import.no_header' }]);
-  const missing = (['name', 'idNumber'] as const).filter((k) => ![...layout.columns.values()].includes(k));
-  if (missing.length) {
-    throw new ValidationFailed('missing columns', [{ path: 'file', message: 'errors:detail.import.missing_column', column: missing.join(', ') }]);
-  }
-  const rows: Array<[number, Cell[]]> = [];
-  for (let i = layout.lastHeaderRow + 1; i < grid.length; i++) {
-    if (!isBlank(grid[i])) rows.push([i + 1, grid[i]!]);
-  }
-  return { layout, rows };
-}
 
 interface Planned {
   row: number;

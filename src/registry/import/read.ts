@@ -1,19 +1,40 @@
-import { parse } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
+import { Readable } from 'node:stream';
+import { parse, CsvError } from 'csv-parse';
 import iconv from 'iconv-lite';
-import { ValidationFailed } from '../../shared/errors';
+import { DomainError, ValidationFailed } from '../../shared/errors';
+import { overLimit, type ImportLimits } from './limits';
+import { readXlsx } from './xlsx';
 
 /** One cell as read from the file: text, a number (Excel may store dates as serial numbers) or a date. */
 export type Cell = string | number | Date | null;
 
-/** The rows of the first worksheet (or the CSV), each an array of cells; row i is spreadsheet row i+1. */
-export async function readGrid(fileName: string, data: Buffer): Promise<Cell[][]> {
+/** A merged range of cells, 0-based and inclusive. */
+export interface MergeRange {
+  top: number;
+  left: number;
+  bottom: number;
+  right: number;
+}
+
+/** Where a reader sends what it reads, as it reads it; throwing stops the reading. */
+export interface RowSink {
+  /** A row with at least one value; `index` is the spreadsheet row number minus one; `cells[c]` is column c+1. */
+  row(index: number, cells: Cell[]): void;
+  /** A merged range, reported after every row of the sheet. */
+  merge?(range: MergeRange): void;
+}
+
+/**
+ * Reads the first worksheet with values (or the CSV) into `sink`, row by row, and refuses the file
+ * as soon as it crosses one of `limits`; the whole grid is never held here.
+ */
+export async function readRows(fileName: string, data: Buffer, limits: ImportLimits, sink: RowSink): Promise<void> {
   const isXlsx = data.subarray(0, 2).toString('latin1') === 'PK';
-  if (isXlsx) return readXlsx(data);
+  if (isXlsx) return readXlsx(data, limits, sink);
   if (/\.xls$/i.test(fileName) || data.subarray(0, 4).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]))) {
     throw new ValidationFailed('old excel format', [{ path: 'file', message: 'errors:detail.import.xls' }]);
   }
-  return readCsv(data);
+  return readCsv(data, limits, sink);
 }
 
 /** CSV from Excel in China is often GB18030 (GBK); UTF-8 with or without BOM is read as it is. */
@@ -27,47 +48,55 @@ export function decodeText(data: Buffer): string {
   }
 }
 
-function readCsv(data: Buffer): Cell[][] {
+const EXCEL_COLUMNS = 16_384;
+
+function* slices(text: string, size: number): Generator<string> {
+  for (let i = 0; i < text.length; i += size) yield text.slice(i, i + size);
+}
+
+/**
+ * The CSV is parsed as a stream of records; each field is checked as the parser makes it, so a line
+ * of a million commas is refused at the first column over the limit instead of being built first.
+ */
+async function readCsv(data: Buffer, limits: ImportLimits, sink: RowSink): Promise<void> {
   const text = decodeText(data);
   const sample = text.slice(0, 4096);
   const delimiter = (sample.match(/\t/g)?.length ?? 0) > (sample.match(/,/g)?.length ?? 0) ? '\t' : ',';
-  try {
-    return parse(text, { delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, bom: true }) as string[][];
-  } catch (err) {
-    throw new ValidationFailed('unreadable csv', [{ path: 'file', message: 'errors:detail.import.unreadable', cause: (err as Error).message.slice(0, 200) }]);
-  }
-}
-
-async function readXlsx(data: Buffer): Promise<Cell[][]> {
-  const workbook = new ExcelJS.Workbook();
-  try {
-    await workbook.xlsx.load(data as unknown as ArrayBuffer);
-  } catch {
-    throw new ValidationFailed('unreadable xlsx', [{ path: 'file', message: 'errors:detail.import.unreadable' }]);
-  }
-  const sheet = workbook.worksheets.find((ws) => ws.state === 'visible' && ws.rowCount > 0) ?? workbook.worksheets[0];
-  if (!sheet) return [];
-  const grid: Cell[][] = [];
-  sheet.eachRow({ includeEmpty: true }, (row, rowNumber) => {
-    const cells: Cell[] = [];
-    row.eachCell({ includeEmpty: true }, (cell, col) => {
-      cells[col - 1] = cellValue(cell.value);
-    });
-    grid[rowNumber - 1] = cells;
+  const parser = parse({
+    delimiter,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: false,
+    bom: true,
+    // Stops a record growing past what its columns may hold, before the field is complete.
+    max_record_size: limits.maxColumns * limits.maxCellChars,
+    cast: (value, context) => {
+      // Empty columns after the last are what Excel writes for formatted ones; past Excel's own 16,384 they are not a spreadsheet's.
+      if (typeof context.column === 'number' && context.column + 1 > limits.maxColumns && (value.trim() !== '' || context.column >= EXCEL_COLUMNS)) {
+        throw overLimit('too_many_columns', limits);
+      }
+      if (value.length > limits.maxCellChars) throw overLimit('cell_too_long', limits);
+      return value;
+    },
   });
-  for (let i = 0; i < grid.length; i++) grid[i] ??= [];
-  return grid;
-}
-
-function cellValue(v: ExcelJS.CellValue): Cell {
-  if (v === null || v === undefined) return null;
-  if (v instanceof Date || typeof v === 'number' || typeof v === 'string') return v;
-  if (typeof v === 'boolean') return v ? '是' : '否';
-  if (typeof v === 'object') {
-    if ('richText' in v) return v.richText.map((r) => r.text).join('');
-    if ('result' in v) return cellValue((v as ExcelJS.CellFormulaValue).result as ExcelJS.CellValue);
-    if ('text' in v) return String((v as { text: unknown }).text);
-    if ('error' in v) return null;
+  const source = Readable.from(slices(text, 64 * 1024));
+  source.pipe(parser);
+  let index = -1;
+  try {
+    for await (const record of parser as AsyncIterable<string[]>) {
+      index++;
+      const cells = record.length > limits.maxColumns ? record.slice(0, limits.maxColumns) : record;
+      if (!cells.some((c) => c.trim() !== '')) continue;
+      if (index + 1 > limits.maxRows) throw overLimit('too_many_rows', limits);
+      sink.row(index, cells);
+    }
+  } catch (err) {
+    if (err instanceof DomainError) throw err;
+    if (err instanceof CsvError && err.code === 'CSV_MAX_RECORD_SIZE') throw overLimit('cell_too_long', limits);
+    throw new ValidationFailed('unreadable csv', [{ path: 'file', message: 'errors:detail.import.unreadable', cause: (err as Error).message.slice(0, 200) }]);
+  } finally {
+    source.unpipe(parser);
+    source.destroy();
+    parser.destroy();
   }
-  return String(v);
 }

@@ -8,8 +8,10 @@ import { accounts, importRejections, imports } from '../../db/schema';
 import { DomainError, Forbidden, NotFound, ValidationFailed } from '../../shared/errors';
 import { regionExists } from '../queries';
 import { readSheet, runImport, type Outcome, type Rejection } from './engine';
+import { importLimits } from './limits';
 
-type Ctx = Pick<AppContext, 'db' | 'pii' | 'clock'>;
+/** `config` brings this deployment's import limits; without it (benchmarks, scripts) the defaults apply. */
+type Ctx = Pick<AppContext, 'db' | 'pii' | 'clock'> & Partial<Pick<AppContext, 'config'>>;
 
 /** A stored reason is a locale key, optionally with `|row` of the first occurrence. */
 export function reasonText(t: TFunction, reason: string): string {
@@ -33,7 +35,7 @@ async function checkRegion(ctx: Pick<AppContext, 'db'>, actor: Actor, regionCode
 /** Reads the file and reports what would happen to every row, writing nothing. */
 export async function dryRun(ctx: Ctx, actor: Actor, file: { fileName: string; data: Buffer }, regionCode: string | undefined): Promise<Outcome> {
   const region = await checkRegion(ctx, actor, regionCode);
-  const sheet = await readSheet(file.fileName, file.data);
+  const sheet = await readSheet(file.fileName, file.data, importLimits(ctx));
   return runImport(ctx, actor, sheet, { regionCode: region });
 }
 
@@ -47,7 +49,7 @@ export async function startImport(
 ): Promise<{ id: string; totalRows: number }> {
   const region = await checkRegion(ctx, actor, regionCode);
   // Read it now, so an unreadable file is refused with a clear message instead of failing later.
-  const sheet = await readSheet(file.fileName, file.data);
+  const sheet = await readSheet(file.fileName, file.data, importLimits(ctx));
   const [row] = await ctx.db
     .insert(imports)
     .values({ fileName: file.fileName.slice(0, 200), file: ctx.pii.encryptBytes(file.data), regionCode: region, createdBy: actor.accountId, totalRows: sheet.rows.length })
@@ -77,7 +79,7 @@ export async function executeImport(ctx: Ctx, importId: string, lastAttempt: boo
   };
   await ctx.db.update(imports).set({ status: 'running', startedAt: imp.startedAt ?? ctx.clock.now() }).where(eq(imports.id, importId));
   try {
-    const sheet = await readSheet(imp.fileName, ctx.pii.decryptBytes(imp.file));
+    const sheet = await readSheet(imp.fileName, ctx.pii.decryptBytes(imp.file), importLimits(ctx));
     await runImport(ctx, actor, sheet, {
       regionCode: imp.regionCode,
       apply: {

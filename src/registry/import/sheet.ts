@@ -1,0 +1,118 @@
+import { DEFAULT_IMPORT_LIMITS } from '../../config';
+import { ValidationFailed } from '../../shared/errors';
+import { findHeader, type HeaderLayout } from './columns';
+import { unreadable, type ImportLimits } from './limits';
+import { readRows, type Cell, type MergeRange, type RowSink } from './read';
+import { isBlank } from './rows';
+
+export interface Sheet {
+  /** The header found, with its columns renumbered to the cells kept in `rows`. */
+  layout: HeaderLayout;
+  /** [spreadsheet row number, cells] of every non-blank data row, only the columns the header names. */
+  rows: Array<[number, Cell[]]>;
+}
+
+/** `findHeader` looks at the first 12 rows, and a second header row below the last of them. */
+const HEADER_ROWS = 13;
+
+/**
+ * Reads a file into the header and its data rows. Once the header is known, each row keeps only
+ * the columns it names, so what is held grows with the rows and the register's columns, not with
+ * whatever else the sheet carries.
+ */
+export async function readSheet(fileName: string, data: Buffer, limits: ImportLimits = DEFAULT_IMPORT_LIMITS): Promise<Sheet> {
+  const builder = new SheetBuilder();
+  await readRows(fileName, data, limits, builder);
+  return builder.finish();
+}
+
+class SheetBuilder implements RowSink {
+  private head: Cell[][] = [];
+  private layout: HeaderLayout | undefined;
+  /** Original column index of each kept cell, in order. */
+  private keep: number[] = [];
+  private keptAt = new Map<number, number>();
+  private rows: Array<[number, Cell[]]> = [];
+  private byIndex = new Map<number, Cell[]>();
+  private lastIndex = -1;
+  private ordered = true;
+  private mergeWork = 0;
+
+  row(index: number, cells: Cell[]): void {
+    if (!this.layout) {
+      if (index < HEADER_ROWS) {
+        this.head[index] = cells;
+        return;
+      }
+      this.decide();
+    }
+    this.add(index, cells);
+  }
+
+  /**
+   * A merged range gives every cell in it the value of its top-left cell, as Excel shows it. Only
+   * data rows are filled (the header is found without merges: its rows read the same either way),
+   * only rows that hold something, and only the kept columns.
+   */
+  merge(range: MergeRange): void {
+    const layout = this.layout ?? this.decide();
+    if (range.top <= layout.lastHeaderRow) return;
+    const from = this.keptAt.get(range.left);
+    const value = from === undefined ? undefined : this.byIndex.get(range.top)?.[from];
+    if (value === undefined || value === null) return;
+    const columns = this.keep.flatMap((c, i) => (c >= range.left && c <= range.right ? [i] : []));
+    const last = Math.min(range.bottom, this.lastIndex);
+    // Ranges that do not overlap fill at most every kept cell once; more work than that is a broken file.
+    const budget = (this.lastIndex + 2) * (this.keep.length + 1);
+    for (let r = range.top; r <= last; r++) {
+      if (++this.mergeWork > budget) throw unreadable();
+      const row = this.byIndex.get(r);
+      if (row) for (const k of columns) row[k] = value;
+    }
+  }
+
+  finish(): Sheet {
+    const layout = this.layout ?? this.decide();
+    if (!this.ordered) this.rows.sort((a, b) => a[0] - b[0]);
+    return { layout, rows: this.rows };
+  }
+
+  private decide(): HeaderLayout {
+    const grid = Array.from({ length: this.head.length }, (_, i) => this.head[i] ?? []);
+    const found = findHeader(grid);
+    if (!found) throw new ValidationFailed('no header', [{ path: 'file', message: 'errors:detail.import.no_header' }]);
+    const missing = (['name', 'idNumber'] as const).filter((k) => ![...found.columns.values()].includes(k));
+    if (missing.length) {
+      throw new ValidationFailed('missing columns', [{ path: 'file', message: 'errors:detail.import.missing_column', column: missing.join(', ') }]);
+    }
+    this.keep = [...found.columns.keys()].sort((a, b) => a - b);
+    this.keptAt = new Map(this.keep.map((c, i) => [c, i]));
+    const layout: HeaderLayout = {
+      ...found,
+      columns: new Map(this.keep.map((c, i) => [i, found.columns.get(c)!])),
+      headers: new Map(this.keep.flatMap((c, i) => (found.headers.has(c) ? [[i, found.headers.get(c)!] as const] : []))),
+    };
+    this.layout = layout;
+    const head = this.head;
+    this.head = [];
+    for (let i = layout.lastHeaderRow + 1; i < head.length; i++) if (head[i]) this.add(i, head[i]!);
+    return layout;
+  }
+
+  private add(index: number, cells: Cell[]): void {
+    if (isBlank(cells)) return;
+    const kept = this.keep.map((c) => cells[c] ?? null);
+    const same = this.byIndex.get(index);
+    if (same) {
+      // The same row written twice: later cells fill in.
+      kept.forEach((v, i) => {
+        if (v !== null) same[i] = v;
+      });
+      return;
+    }
+    if (index < this.lastIndex) this.ordered = false;
+    this.lastIndex = Math.max(this.lastIndex, index);
+    this.byIndex.set(index, kept);
+    this.rows.push([index + 1, kept]);
+  }
+}
