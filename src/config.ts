@@ -124,6 +124,13 @@ const envSchema = z.object({
   MONITOR_PW_HOUSEHOLD_INCOME_YUAN: int(0, 1_000_000, 5000),
   ADMIN_TOTP: z.enum(['required', 'optional'], { error: 'expected required or optional' }).optional(),
   TOKEN_TTL_HOURS: int(1, 24 * 30, 12),
+  /** argon2id cost of stored passwords; with ARGON2_PASSES at least one of OWASP's pairs (checked below). */
+  ARGON2_MEMORY_KIB: int(7168, 4 * 1024 * 1024, 19456),
+  ARGON2_PASSES: int(1, 10, 2),
+  /** Different addresses whose sign-ins fail on one account within an hour before the account itself locks. */
+  LOGIN_LOCK_ADDRESSES: int(2, 100000, 20),
+  /** How long an account (after LOGIN_LOCK_ADDRESSES addresses) or an address (after 20 failures) waits. */
+  LOGIN_LOCK_MINUTES: int(1, 24 * 60, 15),
   BODY_LIMIT_KB: int(1, 50 * 1024, 1024),
   /** Longest request address (path and query string) in KB; longer ones answer 414. */
   URL_LIMIT_KB: int(1, 1024, 8),
@@ -205,7 +212,16 @@ export interface Config {
   log: { level: string };
   secrets: { piiKey: Buffer; tokenSecret: string };
   /** adminTotp required: administrators (every role but station) must sign in with a second factor. */
-  auth: { tokenTtlHours: number; adminPassword: string | undefined; adminTotp: 'required' | 'optional' };
+  auth: {
+    tokenTtlHours: number;
+    adminPassword: string | undefined;
+    adminTotp: 'required' | 'optional';
+    /** argon2id for stored passwords (memory in KiB, passes; one lane). */
+    argon2: { memoryKib: number; passes: number };
+    /** An account locks for everyone only once this many different addresses failed on it within an hour; locks last lockMinutes. */
+    lockAddresses: number;
+    lockMinutes: number;
+  };
   /** What a spreadsheet uploaded for import may unpack to and hold. */
   imports: ImportLimits;
   /** The administrative division this deployment serves; its regions are loaded on first start. */
@@ -264,6 +280,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(problems);
   }
   const e = parsed.data;
+  // OWASP's argon2id minimums trade memory for passes: 46 MiB × 1, 19 MiB × 2, 12 MiB × 3, 9 MiB × 4, 7 MiB × 5.
+  const leastKib = [47104, 19456, 12288, 9216, 7168][Math.min(e.ARGON2_PASSES, 5) - 1]!;
+  if (e.ARGON2_MEMORY_KIB < leastKib) {
+    throw new ConfigError([`ARGON2_MEMORY_KIB: expected at least ${leastKib} with ARGON2_PASSES=${e.ARGON2_PASSES} (OWASP's minimum for argon2id), got ${e.ARGON2_MEMORY_KIB}`]);
+  }
   const dataDir = isAbsolute(e.DATA_DIR) ? e.DATA_DIR : resolve(process.cwd(), e.DATA_DIR);
 
   let piiKey = e.PII_KEY;
@@ -297,7 +318,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX, serverBin: e.REDIS_SERVER_BIN },
     log: { level: e.LOG_LEVEL },
     secrets: { piiKey: Buffer.from(piiKey!, 'hex'), tokenSecret: tokenSecret! },
-    auth: { tokenTtlHours: e.TOKEN_TTL_HOURS, adminPassword: e.ADMIN_PASSWORD || undefined, adminTotp: e.ADMIN_TOTP ?? (e.NODE_ENV === 'production' ? 'required' : 'optional') },
+    auth: {
+      tokenTtlHours: e.TOKEN_TTL_HOURS,
+      adminPassword: e.ADMIN_PASSWORD || undefined,
+      adminTotp: e.ADMIN_TOTP ?? (e.NODE_ENV === 'production' ? 'required' : 'optional'),
+      argon2: { memoryKib: e.ARGON2_MEMORY_KIB, passes: e.ARGON2_PASSES },
+      lockAddresses: e.LOGIN_LOCK_ADDRESSES,
+      lockMinutes: e.LOGIN_LOCK_MINUTES,
+    },
     imports: {
       maxUnpackedBytes: e.IMPORT_MAX_UNPACKED_MB * 1024 * 1024,
       maxRows: e.IMPORT_MAX_ROWS,
