@@ -4,6 +4,7 @@ import { bootstrap } from './bootstrap';
 import type { Config, Role } from './config';
 import type { AppContext } from './context';
 import { openDatabase } from './db/client';
+import { logAuditProtection, migrateDatabase } from './db/roles';
 import { listen } from './http/server';
 import { ensureCatalogue } from './policies/service';
 import type { Logger } from './logger';
@@ -17,6 +18,10 @@ import { startBot, type Bot } from '../bots/bot';
 import { and, inArray, ne } from 'drizzle-orm';
 import { sendingAccounts } from './db/schema';
 import { setAccountStatus } from './outreach/pool';
+import { serveControl, type ControlHandlers } from './control/server';
+import { controlSocketPath } from './control/socket';
+import { seedPeople } from './demo/seed';
+import { simulatedUser } from '../bots/simulator';
 
 export interface Service {
   ctx: AppContext;
@@ -38,6 +43,21 @@ export interface StartOptions {
   announce?: (line: string) => void;
   /** Leave the HTTP API out even in role all (the chat simulator's script mode needs no port). */
   noHttp?: boolean;
+  /** What this process is, shown to another that finds the embedded database taken (default `bangfu (role)`). */
+  what?: string;
+  /** Serve the control socket for `npm run seed` / `npm run chat` (default: in role all). */
+  control?: boolean;
+}
+
+/** What the control socket can do in this process: seed always, a simulated chat where the bot is on the mock puppet. */
+function controlHandlers(service: Service, database: 'postgres' | 'pglite'): ControlHandlers {
+  const { ctx } = service;
+  const bot = service.bot;
+  return {
+    hello: () => ({ type: 'hello', pid: process.pid, url: service.url, chat: Boolean(bot?.mocker), database }),
+    seed: (req, progress) => seedPeople(ctx.db, ctx.pii, ctx.config.regionRoot, req, progress),
+    ...(bot?.mocker ? { chat: (req, reply) => simulatedUser(ctx, bot, req, reply) } : {}),
+  };
 }
 
 export async function startService(opts: StartOptions): Promise<Service> {
@@ -58,9 +78,10 @@ export async function startService(opts: StartOptions): Promise<Service> {
   };
 
   try {
-    const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+    const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, what: opts.what ?? `bangfu (${role})` });
     steps.push(() => database.close());
-    await database.migrate();
+    const migrated = await migrateDatabase(database, { url: config.databaseUrl, migrateUrl: config.databaseMigrateUrl, dataDir: config.dataDir });
+    await logAuditProtection(database, migrated, logger);
     await ensureCatalogue(database.db);
     if (role === 'all' || role === 'api') {
       const result = await bootstrap(database.db, {
@@ -135,6 +156,14 @@ export async function startService(opts: StartOptions): Promise<Service> {
             server.closeIdleConnections();
           }),
       );
+    }
+
+    if (opts.control ?? role === 'all') {
+      const control = await serveControl(controlSocketPath(config.dataDir), controlHandlers(service, database.kind), logger);
+      if (control) {
+        steps.push(() => control.close());
+        database.hold?.setSocket(controlSocketPath(config.dataDir));
+      }
     }
 
     let closing: Promise<void> | undefined;

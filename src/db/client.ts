@@ -10,6 +10,7 @@ import { migrate as migrateLite } from 'drizzle-orm/pglite/migrator';
 import { Pool } from 'pg';
 import * as schema from './schema';
 import { DatabaseUnreachable } from './outage';
+import { holdDataDir, type Hold } from './owner';
 
 export type Schema = typeof schema;
 /** The one database type the services see, whichever driver is behind it. */
@@ -18,6 +19,8 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export interface Database {
   db: Db;
   kind: 'postgres' | 'pglite';
+  /** The embedded database's ownership (absent on a PostgreSQL server, where many processes share it). */
+  hold?: Hold;
   /** Applies pending migrations; safe to call on every start. */
   migrate(): Promise<void>;
   /** Throws when the database does not answer. */
@@ -32,10 +35,12 @@ export interface DatabaseOptions {
   url: string | undefined;
   dataDir: string;
   poolSize?: number;
+  /** What opens it, shown to a second process the embedded database refuses (`npm start`, `seed`, ...). */
+  what?: string;
 }
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
-  return opts.url ? openPostgres(opts.url, opts.poolSize ?? 10) : openPglite(join(opts.dataDir, 'pglite'));
+  return opts.url ? openPostgres(opts.url, opts.poolSize ?? 10) : openPglite(join(opts.dataDir, 'pglite'), opts.what ?? 'bangfu');
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
@@ -65,15 +70,27 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   };
 }
 
-async function openPglite(dir: string): Promise<Database> {
+async function openPglite(dir: string, what: string): Promise<Database> {
   mkdirSync(dir, { recursive: true });
-  const client = await PGlite.create(dir);
+  let client: PGlite | undefined;
+  // One process at a time: a second writer corrupts the files (see owner.ts).
+  const hold = await holdDataDir(dir, what, (err) => {
+    process.stderr.write(`嵌入式数据库的锁已失去，为保护数据停止写入 / lost the embedded database's lock, stopping writes to protect the data: ${err.message}\n`);
+    void client?.close().catch(() => undefined);
+  });
+  try {
+    client = await PGlite.create(dir);
+  } catch (err) {
+    await hold.release();
+    throw err;
+  }
   const typed = drizzleLite(client, { schema });
   const db = typed as unknown as Db;
   let closed = false;
   return {
     db,
     kind: 'pglite',
+    hold,
     migrate: () => migrateLite(typed, { migrationsFolder: MIGRATIONS_DIR }),
     ping: async () => {
       await db.execute(sql`select 1`);
@@ -81,7 +98,8 @@ async function openPglite(dir: string): Promise<Database> {
     close: async () => {
       if (closed) return;
       closed = true;
-      await client.close();
+      await client!.close().catch(() => undefined);
+      await hold.release();
     },
   };
 }

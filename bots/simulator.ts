@@ -1,0 +1,36 @@
+import { eq } from 'drizzle-orm';
+import type { mock } from 'wechaty-puppet-mock';
+import type { AppContext } from '../src/context';
+import { identities, workers } from '../src/db/schema';
+import type { Bot } from './bot';
+
+export class SimulatorRefused extends Error {}
+
+export interface SimulatedUser {
+  say(text: string): void;
+  close(): void;
+}
+
+/**
+ * A mock WeChat user talking to the bot, for `npm run chat`: in its own service, or attached to a
+ * running one. Only a bot on the mock puppet has one; a real WeChat login is never simulated.
+ */
+export async function simulatedUser(ctx: Pick<AppContext, 'db'>, bot: Bot, opts: { name: string; bind?: string }, onReply: (text: string) => void): Promise<SimulatedUser> {
+  if (!bot.mocker || !bot.self) throw new SimulatorRefused('the bot is connected to a real WeChat account, not the mock puppet');
+  const user: mock.ContactMock = bot.mocker.createContact({ id: `sim-${opts.name}`, name: opts.name });
+  if (opts.bind) {
+    const [w] = /^[0-9a-f-]{36}$/i.test(opts.bind) ? await ctx.db.select({ id: workers.id }).from(workers).where(eq(workers.id, opts.bind)) : [];
+    if (!w) throw new SimulatorRefused(`--bind: no registered person with id ${opts.bind}`);
+    await ctx.db.delete(identities).where(eq(identities.value, user.id));
+    await ctx.db.insert(identities).values({ workerId: w.id, kind: 'wechat_contact', value: user.id });
+  }
+  const self = bot.self;
+  const listener = (msg: mock.MessageMock) => {
+    if (msg.payload.talkerId === self.id) onReply(msg.payload.text ?? '');
+  };
+  user.on('message', listener);
+  return {
+    say: (text) => void user.say(text).to(self),
+    close: () => void user.off('message', listener),
+  };
+}
