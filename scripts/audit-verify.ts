@@ -1,6 +1,5 @@
 import { ConfigError, loadConfig } from '../src/config';
 import { openDatabase } from '../src/db/client';
-import { DatabaseUnreachable } from '../src/db/outage';
 import { verifyAuditChain, type VerifyOptions } from '../src/audit/verify';
 
 /**
@@ -38,7 +37,8 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    const message = err instanceof ConfigError || err instanceof DatabaseUnreachable ? err.message : String(err);
+    // A configuration or connection problem is said in its own words; a stack trace would bury it.
+    const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`${message}\n`);
     process.stdout.write(`${JSON.stringify({ ok: false, error: message.split('\n')[0] })}\n`);
     process.exit(2);

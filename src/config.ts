@@ -93,6 +93,8 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: url(['postgres:', 'postgresql:']),
+  /** The owner's connection for migrations; DATABASE_URL is then the service's own role, which owns nothing. */
+  DATABASE_MIGRATE_URL: url(['postgres:', 'postgresql:']),
   REDIS_URL: url(['redis:', 'rediss:']),
   REDIS_PREFIX: z
     .string()
@@ -208,6 +210,8 @@ export interface Config {
   dataDir: string;
   /** Undefined means: use the embedded PGlite under dataDir. */
   databaseUrl: string | undefined;
+  /** The owner's connection, used only to migrate (and grant the service's role its rights); undefined: migrate through databaseUrl. */
+  databaseMigrateUrl: string | undefined;
   redis: { url: string | undefined; prefix: string; serverBin: string };
   log: { level: string };
   secrets: { piiKey: Buffer; tokenSecret: string };
@@ -280,6 +284,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(problems);
   }
   const e = parsed.data;
+  if (e.DATABASE_MIGRATE_URL && !e.DATABASE_URL) {
+    throw new ConfigError(['DATABASE_MIGRATE_URL: needs DATABASE_URL too (the service\'s own role on the same database)']);
+  }
   // OWASP's argon2id minimums trade memory for passes: 46 MiB × 1, 19 MiB × 2, 12 MiB × 3, 9 MiB × 4, 7 MiB × 5.
   const leastKib = [47104, 19456, 12288, 9216, 7168][Math.min(e.ARGON2_PASSES, 5) - 1]!;
   if (e.ARGON2_MEMORY_KIB < leastKib) {
@@ -315,6 +322,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     dataDir,
     databaseUrl: e.DATABASE_URL,
+    databaseMigrateUrl: e.DATABASE_MIGRATE_URL,
     redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX, serverBin: e.REDIS_SERVER_BIN },
     log: { level: e.LOG_LEVEL },
     secrets: { piiKey: Buffer.from(piiKey!, 'hex'), tokenSecret: tokenSecret! },

@@ -55,7 +55,7 @@ export async function verifyAuditChain(db: Db, opts: VerifyOptions = {}): Promis
   for (;;) {
     const after: number = prev?.seq ?? 0;
     const rows: ChainedEntry[] = rowsOf<ChainedEntry>(
-      await db.execute(sql`select ${sql.raw(CHAIN_COLUMNS)} from audit_log where seq > ${after} order by seq limit ${batchSize}`),
+      await db.execute(sql`select ${sql.raw(CHAIN_COLUMNS)} from audit_log where audit_log.seq > ${after} order by audit_log.seq limit ${batchSize}`),
     );
     for (const row of rows) {
       const id: number = Number(row.id);
@@ -81,7 +81,7 @@ export async function verifyAuditChain(db: Db, opts: VerifyOptions = {}): Promis
     if (rows.length < batchSize) break;
   }
 
-  const [loose] = rowsOf<{ id: string }>(await db.execute(sql`select id::text as id from audit_log where seq is null order by id limit 1`));
+  const [loose] = rowsOf<{ id: string }>(await db.execute(sql`select id::text as id from audit_log where seq is null order by audit_log.id limit 1`));
   if (loose) return fail('unchained', Number(loose.id), null, `entry ${loose.id} is not in the chain: it was written with the chain turned off`);
 
   const [head] = rowsOf<{ seq: string; hash: string }>(await db.execute(sql`select seq::text as seq, hash from audit_chain`));

@@ -1,14 +1,19 @@
 import { loadConfig, ConfigError } from '../config';
 import { openDatabase } from './client';
+import { migrateDatabase } from './roles';
 import { DatabaseUnreachable } from './outage';
 
-/** `npm run migrate`: applies pending migrations to DATABASE_URL, or to the embedded database. */
+/**
+ * `npm run migrate`: applies pending migrations as DATABASE_MIGRATE_URL's role (the owner) and grants
+ * DATABASE_URL's role what the service needs; without DATABASE_MIGRATE_URL, through DATABASE_URL, or to
+ * the embedded database.
+ */
 async function main(): Promise<void> {
   const config = loadConfig();
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   try {
-    await database.migrate();
-    process.stdout.write(`migrations applied (${database.kind})\n`);
+    const { granted } = await migrateDatabase(database, { url: config.databaseUrl, migrateUrl: config.databaseMigrateUrl, dataDir: config.dataDir });
+    process.stdout.write(`migrations applied (${database.kind}${granted ? `; rights granted to role ${granted}` : ''})\n`);
   } finally {
     await database.close();
   }
