@@ -1,4 +1,4 @@
-import { and, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import { assertInScope, type Actor } from '../access/actor';
 import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
@@ -6,6 +6,7 @@ import type { Db } from '../db/client';
 import {
   applications,
   consents,
+  deliveries,
   employmentRecords,
   enrolments,
   followUps,
@@ -14,6 +15,7 @@ import {
   identities,
   fairSignups,
   jobFairs,
+  providerReports,
   rainDewActions,
   rainDewEvents,
   rainDewFiles,
@@ -22,6 +24,8 @@ import {
   subscriptions,
   trainingRecords,
   wageCases,
+  workerChanges,
+  workerSessions,
   workers,
 } from '../db/schema';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
@@ -50,8 +54,11 @@ export async function markLeft(ctx: Pick<AppContext, 'db' | 'clock'>, actor: Act
 /**
  * PIPL Art. 19: kept no longer than needed. People who left the programme and have not been heard of
  * for RETENTION_YEARS lose everything that identifies them: name, ID and phone numbers, birth day,
- * home location, chat bindings, free text. What the figures need stays: region, category, labour
- * capacity, sex, year of birth, and the employment and training records (counts, dates, places).
+ * home location, free text, and every WeChat identifier (contact id, openid and unionid of each door,
+ * wherever one was kept: bindings, help requests, mini-program sessions, providers' reports). The
+ * record's change history keeps that a change happened, when and by whom, not which fields. What the
+ * figures need stays: region, category, labour capacity, sex, year of birth, and the employment and
+ * training records (counts, dates, places).
  */
 export async function anonymiseDeparted(ctx: Pick<AppContext, 'db' | 'clock' | 'config'>, limit = 500): Promise<number> {
   const cutoff = new Date(ctx.clock.now());
@@ -70,9 +77,21 @@ export async function anonymiseDeparted(ctx: Pick<AppContext, 'db' | 'clock' | '
         birth_date = date_trunc('year', birth_date)::date, home_lat = null, home_lng = null, skills = '{}', service_needs = '{}', pay_floor_fen = null,
         content_hash = null, consent = false, updated_at = now(), version = version + 1
       where id = any(${sql.param(ids)}::uuid[])`);
+    // Every WeChat identifier the person was known by, also where it was kept without the worker's id
+    // (a help request or a sign-in made before binding, a provider's report of a message).
+    const doors = await tx.select({ value: identities.value }).from(identities).where(inArray(identities.workerId, ids));
+    const sessions = await tx.select({ openid: workerSessions.openid, unionid: workerSessions.unionid }).from(workerSessions).where(inArray(workerSessions.workerId, ids));
+    const known = [...new Set([...doors.map((d) => d.value), ...sessions.flatMap((s) => [s.openid, s.unionid ?? ''])].filter(Boolean))];
+    const theirs = (col: Parameters<typeof inArray>[0]) => (known.length ? inArray(col, known) : sql`false`);
+    await tx.update(helpRequests).set({ contact: '已匿名', context: [], note: null }).where(or(inArray(helpRequests.workerId, ids), theirs(helpRequests.contact)));
+    await tx.delete(workerSessions).where(or(inArray(workerSessions.workerId, ids), theirs(workerSessions.openid), theirs(workerSessions.unionid)));
+    await tx
+      .update(providerReports)
+      .set({ address: null })
+      .where(or(theirs(providerReports.address), inArray(providerReports.deliveryId, tx.select({ id: deliveries.id }).from(deliveries).where(inArray(deliveries.workerId, ids)))));
     await tx.delete(identities).where(inArray(identities.workerId, ids));
     await tx.delete(subscriptions).where(inArray(subscriptions.workerId, ids));
-    await tx.update(helpRequests).set({ context: [] }).where(inArray(helpRequests.workerId, ids));
+    await tx.update(workerChanges).set({ fields: [] }).where(inArray(workerChanges.workerId, ids));
     await tx.update(wageCases).set({ description: null }).where(inArray(wageCases.workerId, ids));
     await tx.update(employmentRecords).set({ place: null }).where(inArray(employmentRecords.workerId, ids));
     // Rain Dew files keep their figures (major, level, dates, statuses) but no words about the person.

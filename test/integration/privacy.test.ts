@@ -4,7 +4,8 @@ import { and, eq, sql } from 'drizzle-orm';
 import request from 'supertest';
 import { Secret, TOTP } from 'otpauth';
 import { Conversation } from '../../bots/conversation';
-import { auditLog, consents, deliveries, employmentRecords, identities, workers } from '../../src/db/schema';
+import { auditLog, consents, deliveries, employmentRecords, helpRequests, identities, providerReports, workerChanges, workerSessions, workers } from '../../src/db/schema';
+import { rowsOf } from '../../src/db/client';
 import { Generator } from '../../src/demo/synthetic';
 import { writeHouseholds } from '../../src/demo/write';
 import { logChannel } from '../../src/outreach/channels';
@@ -169,7 +170,25 @@ describe('privacy: consent, least data, nothing in clear, an append-only audit',
     const input = workerInput({ name: '将离开者', homeLat: 23.2, homeLng: 102.8 });
     const w = (await station.post('/api/v1/workers', input)).body;
     await station.post(`/api/v1/workers/${w.id}/employment`, { employerName: '县城超市', placeRegionCode: REGIONS.countyA.code, startDate: '2026-01-01' });
-    await h.ctx.db.insert(identities).values({ workerId: w.id, kind: 'wechat_contact', value: 'wxid-leaving' });
+    // Every door's identifier, and the places one is kept besides the binding: a help request (also one
+    // made before binding, with no worker id), mini-program sign-ins (bound and not yet bound), a provider's report.
+    const wechatIds = ['wxid-leaving', 'o-mp-leaving', 'u-union-leaving', 'o-oa-leaving'];
+    await h.ctx.db.insert(identities).values([
+      { workerId: w.id, kind: 'wechat_contact', value: 'wxid-leaving' },
+      { workerId: w.id, kind: 'mp_openid', value: 'o-mp-leaving' },
+      { workerId: w.id, kind: 'wechat_unionid', value: 'u-union-leaving' },
+      { workerId: w.id, kind: 'oa_openid', value: 'o-oa-leaving' },
+    ]);
+    await h.ctx.db.insert(helpRequests).values([
+      { workerId: w.id, regionCode: w.regionCode, door: 'wechat', contact: 'wxid-leaving', context: [{ at: NOON, text: '我想找工作' }], note: '已电话联系将离开者' },
+      { workerId: null, regionCode: w.regionCode, door: 'oa_openid', contact: 'o-oa-leaving', context: [{ at: NOON, text: '人工' }] },
+    ]);
+    const later = new Date('2030-01-01T00:00:00Z');
+    await h.ctx.db.insert(workerSessions).values([
+      { tokenHash: 'digest-leaving-bound', openid: 'o-mp-leaving', unionid: 'u-union-leaving', workerId: w.id, expiresAt: later },
+      { tokenHash: 'digest-leaving-before', openid: 'o-mp-leaving', workerId: null, expiresAt: later },
+    ]);
+    await h.ctx.db.insert(providerReports).values({ channel: 'official_account', address: 'o-oa-leaving', ref: 'msg-leaving', delivered: true, reportedAt: new Date(NOON) });
 
     expect((await station.get(`/api/v1/workers/${w.id}/personal-data?purpose=${encodeURIComponent('本人查询')}`)).status).toBe(403);
     const mine = await revealer.get(`/api/v1/workers/${w.id}/personal-data?purpose=${encodeURIComponent('本人查询')}`);
@@ -179,6 +198,11 @@ describe('privacy: consent, least data, nothing in clear, an append-only audit',
     expect(mine.body.consents).toHaveLength(1);
     const read = await h.ctx.db.select().from(auditLog).where(and(eq(auditLog.action, 'worker.personal_data'), eq(auditLog.entityId, w.id)));
     expect(read[0]).toMatchObject({ actorId: revealer.id, details: { purpose: '本人查询' } });
+
+    // A correction: the change history records it.
+    const newPhone = validPhone();
+    const current = (await station.get(`/api/v1/workers/${w.id}`)).body;
+    expect((await station.patch(`/api/v1/workers/${w.id}`, { phone: newPhone, version: current.version })).status).toBe(200);
 
     const stays = (await station.post('/api/v1/workers', workerInput({ name: '近期离开者' }))).body;
     expect((await station.post(`/api/v1/workers/${w.id}/leave`, { reason: '迁往外省' })).status).toBe(200);
@@ -193,6 +217,28 @@ describe('privacy: consent, least data, nothing in clear, an append-only audit',
     expect(gone).toMatchObject({ name: '已匿名', phoneEnc: null, phoneMasked: null, homeLat: null, idNumberMasked: '******************', status: 'left', regionCode: w.regionCode });
     expect(gone!.birthDate.slice(4)).toBe('-01-01');
     expect(await h.ctx.db.select().from(identities).where(eq(identities.workerId, w.id))).toHaveLength(0);
+    // Help requests stay (they are counted), without the chat id, the words or the station's note.
+    const asked = await h.ctx.db.select().from(helpRequests).where(eq(helpRequests.regionCode, w.regionCode));
+    expect(asked.map((r) => ({ contact: r.contact, context: r.context, note: r.note }))).toEqual([
+      { contact: '已匿名', context: [], note: null },
+      { contact: '已匿名', context: [], note: null },
+    ]);
+    expect(await h.ctx.db.select().from(workerSessions)).toEqual([]);
+    const reports = await h.ctx.db.select().from(providerReports).where(eq(providerReports.ref, 'msg-leaving'));
+    expect(reports).toMatchObject([{ address: null, delivered: true }]);
+    // The change history keeps that the record was changed, and when; not what.
+    const changes = await h.ctx.db.select().from(workerChanges).where(eq(workerChanges.workerId, w.id));
+    expect(changes).toMatchObject([{ fields: [], source: 'station', at: new Date(NOON) }]);
+    // No table holds any of the person's WeChat identifiers, their name, or their phone numbers (old and new) any more.
+    const tables = rowsOf<{ tablename: string }>(await h.ctx.db.execute(sql`select tablename from pg_tables where schemaname = 'public'`)).map((t) => t.tablename);
+    const left: string[] = [];
+    for (const table of tables) {
+      for (const needle of [...wechatIds, '将离开者', input.phone as string, newPhone]) {
+        const [hit] = rowsOf<{ n: number }>(await h.ctx.db.execute(sql`select count(*)::int as n from ${sql.identifier(table)} t where t::text like ${`%${needle}%`}`));
+        if (hit!.n) left.push(`${table}: ${needle.slice(0, 4)}…`);
+      }
+    }
+    expect(left).toEqual([]);
     // The figures keep their numbers: the job is still counted, without the place.
     const jobs = await h.ctx.db.select().from(employmentRecords).where(eq(employmentRecords.workerId, w.id));
     expect(jobs).toHaveLength(1);
