@@ -260,9 +260,64 @@ async function readStyles(zip: Zip, path: string): Promise<boolean[]> {
   return dateStyles;
 }
 
+/**
+ * The shared strings, packed: a file of millions of tiny strings would otherwise cost far more
+ * memory as strings than it took as XML. Text is kept in blocks with each string's place in a typed
+ * array; a string is cut out when a cell asks for it, the most recent ones remembered so that a
+ * value repeated down a column (男, 是, 汉族) stays one string.
+ */
+export class SharedStrings {
+  private blocks: string[] = [];
+  /** The block being filled, as pieces: appending to one string would make a rope of millions of parts. */
+  private pieces: string[] = [];
+  private filled = 0;
+  /** For string i: its block at 2i, its start at 2i+1; its end at ends[i]. */
+  private places = new Uint32Array(1024);
+  private ends = new Uint32Array(512);
+  private count = 0;
+  private recent = new Map<number, string>();
+
+  push(s: string): void {
+    if (this.filled + s.length > 1 << 20) this.seal();
+    if (this.count * 2 + 2 > this.places.length) {
+      const places = new Uint32Array(this.places.length * 2);
+      places.set(this.places);
+      this.places = places;
+      const ends = new Uint32Array(this.ends.length * 2);
+      ends.set(this.ends);
+      this.ends = ends;
+    }
+    this.places[this.count * 2] = this.blocks.length;
+    this.places[this.count * 2 + 1] = this.filled;
+    this.pieces.push(s);
+    this.filled += s.length;
+    this.ends[this.count] = this.filled;
+    this.count++;
+  }
+
+  /** Closes the block being filled; called when it is full and once all strings are in. */
+  seal(): void {
+    if (!this.pieces.length) return;
+    this.blocks.push(this.pieces.join(''));
+    this.pieces = [];
+    this.filled = 0;
+  }
+
+  get(i: number): string | null {
+    if (!Number.isInteger(i) || i < 0 || i >= this.count) return null;
+    const seen = this.recent.get(i);
+    if (seen !== undefined) return seen;
+    this.seal();
+    const s = this.blocks[this.places[i * 2]!]!.slice(this.places[i * 2 + 1], this.ends[i]);
+    if (this.recent.size >= 4096) this.recent.clear();
+    this.recent.set(i, s);
+    return s;
+  }
+}
+
 /** The shared strings, each rich text joined into plain text; phonetic guides (rPh) left out. */
-async function readSharedStrings(zip: Zip, path: string, limits: ImportLimits): Promise<string[]> {
-  const strings: string[] = [];
+async function readSharedStrings(zip: Zip, path: string, limits: ImportLimits): Promise<SharedStrings> {
+  const strings = new SharedStrings();
   let inItem = false;
   let inText = false;
   let inPhonetic = false;
@@ -292,12 +347,13 @@ async function readSharedStrings(zip: Zip, path: string, limits: ImportLimits): 
       }
     },
   });
+  strings.seal();
   return strings;
 }
 
 interface SheetContext {
   limits: ImportLimits;
-  strings: string[];
+  strings: SharedStrings;
   dateStyles: boolean[];
   date1904: boolean;
 }
@@ -329,7 +385,7 @@ async function readWorksheet(zip: Zip, path: string, sc: SheetContext, sink: Row
     if (value === undefined) return null;
     switch (type) {
       case 's':
-        return value.trim() === '' ? null : (sc.strings[Number(value)] ?? null);
+        return value.trim() === '' ? null : sc.strings.get(Number(value));
       case 'str':
         return unescapeText(value);
       case 'b':
