@@ -220,8 +220,8 @@ export interface Config {
     tokenTtlHours: number;
     adminPassword: string | undefined;
     adminTotp: 'required' | 'optional';
-    /** argon2id for stored passwords (memory in KiB, passes; one lane). */
-    argon2: { memoryKib: number; passes: number };
+    /** argon2id for stored passwords: memory in KiB, passes, and lanes (always 1 from the environment). */
+    argon2: { memoryKib: number; passes: number; parallelism: number };
     /** An account locks for everyone only once this many different addresses failed on it within an hour; locks last lockMinutes. */
     lockAddresses: number;
     lockMinutes: number;
@@ -330,7 +330,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       tokenTtlHours: e.TOKEN_TTL_HOURS,
       adminPassword: e.ADMIN_PASSWORD || undefined,
       adminTotp: e.ADMIN_TOTP ?? (e.NODE_ENV === 'production' ? 'required' : 'optional'),
-      argon2: { memoryKib: e.ARGON2_MEMORY_KIB, passes: e.ARGON2_PASSES },
+      argon2: { memoryKib: e.ARGON2_MEMORY_KIB, passes: e.ARGON2_PASSES, parallelism: 1 },
       lockAddresses: e.LOGIN_LOCK_ADDRESSES,
       lockMinutes: e.LOGIN_LOCK_MINUTES,
     },

@@ -16,9 +16,9 @@ export interface HashCost {
  */
 export const DEFAULT_COST: HashCost = { memoryKib: 19456, passes: 2, parallelism: 1 };
 
-/** The cost set for this deployment (ARGON2_MEMORY_KIB, ARGON2_PASSES), one lane. */
+/** The cost set for this deployment (ARGON2_MEMORY_KIB, ARGON2_PASSES). */
 export function hashCost(ctx: { config: Pick<Config, 'auth'> }): HashCost {
-  return { memoryKib: ctx.config.auth.argon2.memoryKib, passes: ctx.config.auth.argon2.passes, parallelism: 1 };
+  return { ...ctx.config.auth.argon2 };
 }
 
 const options = (cost: HashCost): argon2.HashOptions => ({ type: argon2.argon2id, memoryCost: cost.memoryKib, timeCost: cost.passes, parallelism: cost.parallelism ?? 1 });
