@@ -25,6 +25,8 @@ export function roleOf(url: string): string {
 export async function grantServiceRole(owner: Db, role: string): Promise<void> {
   const r = sql.identifier(role);
   await owner.transaction(async (tx) => {
+    // Processes starting together (api, worker, bot) would otherwise meet in the catalogue: 'tuple concurrently updated'.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext('bangfu.grant_service_role'))`);
     await tx.execute(sql`grant usage on schema public to ${r}`);
     await tx.execute(sql`grant select, insert, update, delete on all tables in schema public to ${r}`);
     await tx.execute(sql`grant usage, select on all sequences in schema public to ${r}`);

@@ -5,7 +5,7 @@ import { Client, type DatabaseError } from 'pg';
 import { recordAudit } from '../../src/audit/service';
 import { verifyAuditChain } from '../../src/audit/verify';
 import { openDatabase, type Database } from '../../src/db/client';
-import { auditProtection } from '../../src/db/roles';
+import { auditProtection, logAuditProtection } from '../../src/db/roles';
 import { createLogger } from '../../src/logger';
 import { startService, type Service } from '../../src/runtime';
 import { LogCapture, testConfig } from '../helpers/harness';
@@ -143,6 +143,12 @@ describe('two database roles: migrations as the owner, the service as a role tha
     const database = await openDatabase({ url: urlAs(owner, name), dataDir: service!.ctx.config.dataDir, poolSize: 1 });
     try {
       expect(await auditProtection(database.db)).toBe('tamper-evident');
+      // What start-up says when DATABASE_URL alone connects as the owner.
+      const said = new LogCapture();
+      await logAuditProtection(database, { granted: undefined }, createLogger('info', said));
+      expect(said.lines.map((l) => JSON.parse(l) as { level: number; msg: string })).toEqual([
+        expect.objectContaining({ level: 40, msg: expect.stringContaining('not prevented (set DATABASE_MIGRATE_URL') }),
+      ]);
     } finally {
       await database.close();
     }
