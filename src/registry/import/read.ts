@@ -55,29 +55,55 @@ function* slices(text: string, size: number): Generator<string> {
 }
 
 /**
- * The CSV is parsed as a stream of records; each field is checked as the parser makes it, so a line
- * of a million commas is refused at the first column over the limit instead of being built first.
+ * Whether some record has more than `limit` fields, counted without building them: quoted fields
+ * (with "" inside) hold their delimiters and line breaks, as the parser reads them.
+ */
+function hasRecordWiderThan(text: string, delimiter: string, limit: number): boolean {
+  const delim = delimiter.charCodeAt(0);
+  let fields = 1;
+  let quoted = false;
+  let fieldStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (quoted) {
+      if (c === 34) {
+        if (text.charCodeAt(i + 1) === 34) i++;
+        else quoted = false;
+      }
+      continue;
+    }
+    if (c === 34 && fieldStart) {
+      quoted = true;
+      fieldStart = false;
+    } else if (c === delim) {
+      if (++fields > limit) return true;
+      fieldStart = true;
+    } else if (c === 10 || c === 13) {
+      fields = 1;
+      fieldStart = true;
+    } else fieldStart = false;
+  }
+  return false;
+}
+
+/**
+ * The CSV is parsed as a stream of records and each is checked as it comes. A record is never
+ * wider than Excel's 16,384 columns (checked first, without parsing) nor longer than its columns
+ * may hold (the parser's own limit), so a line of a million commas is refused before it is built.
  */
 async function readCsv(data: Buffer, limits: ImportLimits, sink: RowSink): Promise<void> {
   const text = decodeText(data);
   const sample = text.slice(0, 4096);
   const delimiter = (sample.match(/\t/g)?.length ?? 0) > (sample.match(/,/g)?.length ?? 0) ? '\t' : ',';
+  // Empty columns after the last are what Excel writes for formatted ones, so only Excel's own width is refused unseen.
+  if (hasRecordWiderThan(text, delimiter, Math.max(EXCEL_COLUMNS, limits.maxColumns))) throw overLimit('too_many_columns', limits);
   const parser = parse({
     delimiter,
     relax_column_count: true,
     relax_quotes: true,
     skip_empty_lines: false,
     bom: true,
-    // Stops a record growing past what its columns may hold, before the field is complete.
     max_record_size: limits.maxColumns * limits.maxCellChars,
-    cast: (value, context) => {
-      // Empty columns after the last are what Excel writes for formatted ones; past Excel's own 16,384 they are not a spreadsheet's.
-      if (typeof context.column === 'number' && context.column + 1 > limits.maxColumns && (value.trim() !== '' || context.column >= EXCEL_COLUMNS)) {
-        throw overLimit('too_many_columns', limits);
-      }
-      if (value.length > limits.maxCellChars) throw overLimit('cell_too_long', limits);
-      return value;
-    },
   });
   const source = Readable.from(slices(text, 64 * 1024));
   source.pipe(parser);
@@ -85,10 +111,17 @@ async function readCsv(data: Buffer, limits: ImportLimits, sink: RowSink): Promi
   try {
     for await (const record of parser as AsyncIterable<string[]>) {
       index++;
-      const cells = record.length > limits.maxColumns ? record.slice(0, limits.maxColumns) : record;
-      if (!cells.some((c) => c.trim() !== '')) continue;
+      let blank = true;
+      for (let c = 0; c < record.length; c++) {
+        const cell = record[c]!;
+        if (cell.length > limits.maxCellChars) throw overLimit('cell_too_long', limits);
+        if (cell.trim() === '') continue;
+        if (c + 1 > limits.maxColumns) throw overLimit('too_many_columns', limits);
+        blank = false;
+      }
+      if (blank) continue;
       if (index + 1 > limits.maxRows) throw overLimit('too_many_rows', limits);
-      sink.row(index, cells);
+      sink.row(index, record.length > limits.maxColumns ? record.slice(0, limits.maxColumns) : record);
     }
   } catch (err) {
     if (err instanceof DomainError) throw err;

@@ -1,0 +1,197 @@
+import request from 'supertest';
+import type { App } from 'supertest/types';
+import { households, imports, workers } from '../../src/db/schema';
+import { ManualClock } from '../../src/shared/clock';
+import { startWorkers, type Workers } from '../../jobs/workers';
+import { createHarness, type Harness } from '../helpers/harness';
+import { REGIONS, seedRegions, validIdNumber } from '../helpers/factories';
+import { appOf, signIn, type Staff } from '../helpers/api';
+import { csv, FORM_HEADER, officialXlsx } from '../helpers/sheets';
+import { until } from '../helpers/wait';
+import { sheetClose, sheetOpen, stringsClose, stringsOpen, textCell, workbookParts, zipOf, type Part } from '../helpers/xlsx-craft';
+
+const MB = 1024 * 1024;
+/** The bound on what any import may add to the process's memory. */
+const MEMORY_BOUND = 300 * MB;
+
+/** Peak growth of RSS and heap over the values before `work`, sampled while it runs. */
+async function memoryGrowth<T>(work: () => Promise<T>): Promise<{ result: T; rss: number; heap: number }> {
+  const before = process.memoryUsage();
+  let rss = before.rss;
+  let heap = before.heapUsed;
+  const sample = () => {
+    const m = process.memoryUsage();
+    rss = Math.max(rss, m.rss);
+    heap = Math.max(heap, m.heapUsed);
+  };
+  const timer = setInterval(sample, 2);
+  try {
+    const result = await work();
+    sample();
+    return { result, rss: rss - before.rss, heap: heap - before.heapUsed };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+const header = () => `<row r="1">${['姓名', '性别', '证件号码'].map((h, i) => textCell(`${'ABC'[i]}1`, h)).join('')}</row>`;
+
+/**
+ * 406 MB of shared strings (one string of 'A's, as the file found from outside had) in well under
+ * a MB, and a sheet whose dimension is the whole of Excel with a value in its last column on a
+ * hundred thousand rows down to row 1,048,576.
+ */
+function bombParts(): Part[] {
+  const strings: Part['chunks'] = function* () {
+    yield stringsOpen(1) + '<si><t>';
+    const block = Buffer.alloc(MB, 'A');
+    for (let i = 0; i < 406; i++) yield block;
+    yield '</t></si>' + stringsClose;
+  };
+  const sheet: Part['chunks'] = function* () {
+    yield sheetOpen.replace('<sheetData>', '<dimension ref="A1:XFD1048576"/><sheetData>') + header();
+    for (let r = 1_048_576 - 100_000; r <= 1_048_576; r += 1000) {
+      let rows = '';
+      for (let k = r; k < r + 1000 && k <= 1_048_576; k++) rows += `<row r="${k}"><c r="XFD${k}" t="s"><v>0</v></c></row>`;
+      yield rows;
+    }
+    yield sheetClose;
+  };
+  return workbookParts(strings, sheet);
+}
+
+describe('bounded uploads for the register import', () => {
+  let h: Harness;
+  let app: App;
+  let station: Staff;
+  let workersRunning: Workers;
+
+  beforeAll(async () => {
+    h = await createHarness({ clock: new ManualClock('2026-12-02T02:00:00Z') });
+    await seedRegions(h.ctx.db);
+    app = appOf(h);
+    station = await signIn(h, app, { regionCode: REGIONS.countyA.code });
+    workersRunning = startWorkers(h.ctx, { only: ['imports'] });
+  });
+  afterAll(async () => {
+    await workersRunning.close();
+    await h.close();
+  });
+
+  const upload = (file: Buffer, name: string, query = '', lang = 'zh-CN') =>
+    request(app).post(`/api/v1/imports${query}`).set('Authorization', `Bearer ${station.token}`).set('Accept-Language', lang).attach('file', file, name);
+
+  const nothingWritten = async () => {
+    expect(await h.ctx.db.select().from(workers)).toHaveLength(0);
+    expect(await h.ctx.db.select().from(households)).toHaveLength(0);
+    expect(await h.ctx.db.select().from(imports)).toHaveLength(0);
+  };
+
+  it('a zip-bomb XLSX is refused with a plain message, writes nothing, and memory grows by less than 300 MB', async () => {
+    const bomb = await zipOf(bombParts());
+    expect(bomb.length).toBeLessThan(MB);
+    // The route, sign-in and reader are loaded once before measuring.
+    await upload(csv([FORM_HEADER]), 'warm.csv', '?dryRun=true');
+
+    const { result, rss, heap } = await memoryGrowth(async () => ({
+      dry: await upload(bomb, '信息表.xlsx', '?dryRun=true'),
+      real: await upload(bomb, '信息表.xlsx'),
+      english: await upload(bomb, 'register.xlsx', '', 'en'),
+    }));
+    for (const res of [result.dry, result.real]) {
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('validation_failed');
+      expect(res.body.error.details).toEqual([
+        { path: 'file', limit: 100, message: '文件解压后超过 100 MB，无法导入。请把表格拆分成几个较小的文件，删去图片和与登记无关的工作表后，分别上传' },
+      ]);
+    }
+    expect(result.english.status).toBe(400);
+    expect(result.english.body.error.details[0].message).toContain('unpacks to more than 100 MB');
+    expect(result.english.body.error.details[0].message).toContain('Split the sheet');
+    expect(rss).toBeLessThan(MEMORY_BOUND);
+    expect(heap).toBeLessThan(MEMORY_BOUND);
+    await nothingWritten();
+  });
+
+  it('a part that hides its size behind a small declared one is refused as unreadable, within the same bound', async () => {
+    const liar = await zipOf(bombParts(), { declare: (name, size) => (name === 'xl/sharedStrings.xml' ? 4096 : size) });
+    const { result: res, rss, heap } = await memoryGrowth(() => upload(liar, '信息表.xlsx', '?dryRun=true'));
+    expect(res.status).toBe(400);
+    expect(res.body.error.details[0].message).toBe('无法读取这个文件，请确认是 .xlsx 或 .csv 格式');
+    expect(rss).toBeLessThan(MEMORY_BOUND);
+    expect(heap).toBeLessThan(MEMORY_BOUND);
+    await nothingWritten();
+  });
+
+  it('a sheet with a value at its last row, or in its last column, is refused by that limit', async () => {
+    const sheetWith = (rows: string) => zipOf(workbookParts(() => [stringsOpen(0), stringsClose], () => [sheetOpen, header(), rows, sheetClose]));
+    const person = `<row r="2">${textCell('A2', '张三')}${textCell('B2', '男')}${textCell('C2', validIdNumber())}</row>`;
+
+    const deep = await upload(await sheetWith(person + `<row r="1048576">${textCell('A1048576', '合计')}</row>`), 'deep.xlsx', '?dryRun=true');
+    expect(deep.status).toBe(400);
+    expect(deep.body.error.details[0].message).toBe('表格第 200000 行以下还有内容，超过了一次导入的上限（200000 行）。请拆分成每个不超过 200000 行的文件，分别上传');
+
+    const wide = await upload(await sheetWith(person.replace('</row>', `${textCell('XFD2', '备注')}</row>`)), 'wide.xlsx');
+    expect(wide.status).toBe(400);
+    expect(wide.body.error.details[0].message).toContain('表格第 200 列以右还有内容');
+
+    const longCell = await zipOf(
+      workbookParts(
+        () => [stringsOpen(1), `<si><t>${'说明'.repeat(3000)}</t></si>`, stringsClose],
+        () => [sheetOpen, header(), `<row r="2">${textCell('A2', '张三')}<c r="B2" t="s"><v>0</v></c></row>`, sheetClose],
+      ),
+    );
+    const long = await upload(longCell, 'long.xlsx', '?dryRun=true', 'en');
+    expect(long.status).toBe(400);
+    expect(long.body.error.details[0].message).toBe(
+      'A cell holds more than 5000 characters, so the file cannot be imported. Check whether a whole text was pasted into one cell, shorten it and upload again',
+    );
+    // Empty cells styled far down or across (as Excel writes for formatted ranges) are not content.
+    const styled = await upload(await sheetWith(person + '<row r="1048576"><c r="XFD1048576" s="1"/></row>'), 'styled.xlsx', '?dryRun=true');
+    expect(styled.status).toBe(200);
+    expect(styled.body.counts).toEqual({ created: 1, updated: 0, unchanged: 0, rejected: 0 });
+    await nothingWritten();
+  });
+
+  it('a CSV with an overlong cell, too many columns or too many rows is refused plainly', async () => {
+    const long = await upload(csv([FORM_HEADER, ['1', '张三', '男', validIdNumber(), '汉族', '群众', '初中', '健康', '普通劳动力', '', '否', '', '', '', '县内', '很'.repeat(5001)]]), 'long.csv', '?dryRun=true');
+    expect(long.status).toBe(400);
+    expect(long.body.error.details[0].message).toBe('有单元格超过 5000 个字，无法导入。请检查是否把整段文字粘贴进了一个单元格，删减后再上传');
+
+    const wideRow = ['1', '张三', '男', validIdNumber(), ...Array.from({ length: 300 }, (_, i) => `备注${i}`)];
+    const wide = await upload(csv([FORM_HEADER, wideRow]), 'wide.csv');
+    expect(wide.status).toBe(400);
+    expect(wide.body.error.details[0].message).toContain('超过了上限（200 列）');
+
+    // A line of a million commas is refused at the column limit, not built first.
+    const commas = await upload(Buffer.from(`姓名,性别,证件号码\n张三,男,1${','.repeat(1_000_000)}\n`), 'commas.csv', '?dryRun=true');
+    expect(commas.status).toBe(400);
+    expect(commas.body.error.details[0].message).toContain('超过了上限（200 列）');
+
+    const many = Buffer.from('姓名,性别,证件号码\n' + '张三,男,1\n'.repeat(200_000));
+    const tall = await upload(many, 'tall.csv', '?dryRun=true', 'en');
+    expect(tall.status).toBe(400);
+    expect(tall.body.error.details[0].message).toBe(
+      'The sheet has content below row 200000, more than one import takes (200000 rows). Split it into files of at most 200000 rows and upload them one by one',
+    );
+    await nothingWritten();
+  });
+
+  it('a normal XLSX still imports in the background, with its progress and its rejected rows', async () => {
+    const a = validIdNumber({ birth: '1979-04-04', sex: 'male' });
+    const file = await officialXlsx([
+      [1, '者阿龙', '男', a, '哈尼族', '群众', '初中', '健康', '普通劳动力', '', '是', '云南省红河州', '梯田合作社', new Date('2025-03-01T00:00:00Z'), '县内', ''],
+      [2, '错行', '男', '123', '', '', '', '', '', '', '', null, null, null, '', ''],
+    ]);
+    const { result: res, rss } = await memoryGrowth(() => upload(file, '元阳县.xlsx'));
+    expect(res.status).toBe(202);
+    expect(rss).toBeLessThan(MEMORY_BOUND);
+    const done = await until(
+      async () => (await station.get(`/api/v1/imports/${res.body.id}`)).body,
+      (x) => x.status === 'done',
+    );
+    expect(done).toMatchObject({ progress: { processed: 2, total: 2, percent: 100 }, counts: { created: 1, rejected: 1 } });
+    expect(done.rows).toEqual([{ row: 5, column: '证件号码', reason: '身份证号码应为 18 位：17 位数字加最后一位数字或 X' }]);
+    expect(await h.ctx.db.select().from(workers)).toMatchObject([{ name: '者阿龙', employed: true }]);
+  });
+});
