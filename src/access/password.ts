@@ -68,17 +68,29 @@ export function needsRehash(hash: string, cost: HashCost = DEFAULT_COST): boolea
 }
 
 const dummies = new Map<string, Promise<string>>();
-/**
- * Spends the time of a real check at the same cost, so an unknown username cannot be told from a
- * wrong password by how long the answer takes.
- */
-export async function verifyAgainstNothing(password: string, cost: HashCost = DEFAULT_COST): Promise<false> {
+function dummyHash(cost: HashCost): Promise<string> {
   const key = `${cost.memoryKib}:${cost.passes}:${cost.parallelism ?? 1}`;
   let dummy = dummies.get(key);
   if (!dummy) {
     dummy = hashPassword('bangfu-timing-equaliser', cost);
     dummies.set(key, dummy);
   }
-  await verifyPassword(await dummy, password);
+  return dummy;
+}
+
+/**
+ * Makes the stand-in hash ahead of the first sign-in, so that the first unknown name is not answered
+ * later than a wrong password (it would otherwise pay for making it).
+ */
+export async function prepareStandIn(cost: HashCost = DEFAULT_COST): Promise<void> {
+  await dummyHash(cost);
+}
+
+/**
+ * Spends the time of a real check at the same cost, so an unknown username cannot be told from a
+ * wrong password by how long the answer takes.
+ */
+export async function verifyAgainstNothing(password: string, cost: HashCost = DEFAULT_COST): Promise<false> {
+  await verifyPassword(await dummyHash(cost), password);
   return false;
 }

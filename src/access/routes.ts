@@ -4,9 +4,12 @@ import * as accounts from './accounts';
 import type { AppContext } from '../context';
 import { requestMeta, type Api } from '../http/api';
 import { AccountView, LoginBody, LoginResult } from './schemas';
+import { hashCost, prepareStandIn } from './password';
 import * as service from './service';
 
 export function accessRoutes(api: Api, ctx: AppContext): void {
+  // Ready before the first sign-in; an invalid cost is refused when the configuration is read.
+  prepareStandIn(hashCost(ctx)).catch(() => undefined);
   api.route({
     method: 'post',
     path: '/auth/login',
