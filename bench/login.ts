@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { hashPassword, type HashCost } from '../src/access/password';
+import { hashPassword, verifyPassword, type HashCost } from '../src/access/password';
 import { buildApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import type { AppContext } from '../src/context';
@@ -16,7 +16,8 @@ import { percentile, report, scratchDatabase, scratchRedis } from './support';
  * `npm run bench:login [-- --concurrency 16 --rounds 5 --samples 40]`: the API in this process on a
  * scratch database and Redis prefix. CONCURRENCY people sign in at once, ROUNDS times over, first with
  * passwords stored at the old cost (argon2id 64 MiB × 3 passes × 4 lanes, the library's default) and
- * then at the configured one (default 19 MiB × 2 × 1); then, one at a time, SAMPLES refusals of a wrong
+ * then at the configured one (default 19 MiB × 2 × 1), and the same without hashing; beside each, the
+ * checks alone (no HTTP, no database) as many at once; then, one at a time, SAMPLES refusals of a wrong
  * password for a real name beside as many for a name that is no account, and the same for tries
  * refused by the throttle. Target: p99 under 2 s at 16 at once; refusals alike for both kinds of name.
  */
@@ -55,6 +56,24 @@ async function concurrentLogins(ctx: AppContext, base: string, label: string, co
   }
   const seconds = (performance.now() - started) / 1000;
   return { label, cost: `${Math.round(cost.memoryKib / 1024)} MiB × ${cost.passes} × ${cost.parallelism ?? 1}`, p50: percentile(latencies, 50), p99: percentile(latencies, 99), perSecond: Math.round((latencies.length / seconds) * 10) / 10 };
+}
+
+/** The checks alone, CONCURRENCY at once, without HTTP or the database: what argon2 itself takes. */
+async function checksAlone(cost: HashCost, concurrency: number, rounds: number) {
+  const hash = await hashPassword(PASSWORD, cost);
+  const latencies: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    latencies.push(
+      ...(await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          const t = performance.now();
+          await verifyPassword(hash, PASSWORD);
+          return performance.now() - t;
+        }),
+      )),
+    );
+  }
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
 async function refusals(base: string, samples: number, throttled: boolean) {
@@ -117,14 +136,16 @@ async function main(): Promise<void> {
     // Not a setting anyone may choose: what the rest of a sign-in (HTTP, Redis, the queries, the audit entry) costs.
     const floor = await concurrentLogins(ctx, base, 'floor', FLOOR_COST, concurrency, rounds);
     ctx.config.auth.argon2 = { memoryKib: configured.memoryKib, passes: configured.passes, parallelism: 1 };
+    const aloneOld = await checksAlone(OLD_COST, concurrency, rounds);
+    const aloneNew = await checksAlone(configured, concurrency, rounds);
     const wrong = await refusals(base, samples, false);
     const slowed = await refusals(base, Math.min(samples, 20), true);
 
     const load = Math.round(((loadBefore + loadavg()[0]!) / 2) * 10) / 10;
     const row = (cells: Array<string | number>) => process.stdout.write(cells.map((c, i) => String(c).padEnd(i === 0 ? 34 : 14)).join('') + '\n');
     process.stdout.write(`\n${concurrency} sign-ins at once, ${rounds} rounds (${process.env.UV_THREADPOOL_SIZE ?? 4} libuv threads, ${availableParallelism()} cores, load average ${load})\n`);
-    row(['argon2id cost', 'p50 ms', 'p99 ms', 'sign-ins/s']);
-    for (const r of [baseline, current]) row([`${r.label === 'old' ? 'baseline' : 'now'}: ${r.cost}`, r.p50, r.p99, r.perSecond]);
+    row(['argon2id cost', 'p50 ms', 'p99 ms', 'sign-ins/s', 'check alone p50', 'check alone p99']);
+    for (const [r, alone] of [[baseline, aloneOld], [current, aloneNew]] as const) row([`${r.label === 'old' ? 'baseline' : 'now'}: ${r.cost}`, r.p50, r.p99, r.perSecond, alone.p50, alone.p99]);
     row(['without hashing (64 KiB × 1)', floor.p50, floor.p99, floor.perSecond]);
     process.stdout.write(`\nrefused one at a time, ${samples} each (statuses ${wrong.statuses.join(', ')}; throttled ${slowed.statuses.join(', ')})\n`);
     row(['', 'real name p50', 'no account p50', 'real name p90', 'no account p90']);
@@ -137,8 +158,9 @@ async function main(): Promise<void> {
       rounds,
       cores: availableParallelism(),
       loadAverage: load,
-      baseline: { cost: baseline.cost, p50Ms: baseline.p50, p99Ms: baseline.p99, perSecond: baseline.perSecond },
-      current: { cost: current.cost, p50Ms: current.p50, p99Ms: current.p99, perSecond: current.perSecond },
+      baseline: { cost: baseline.cost, p50Ms: baseline.p50, p99Ms: baseline.p99, perSecond: baseline.perSecond, checkAloneP50Ms: aloneOld.p50, checkAloneP99Ms: aloneOld.p99 },
+      current: { cost: current.cost, p50Ms: current.p50, p99Ms: current.p99, perSecond: current.perSecond, checkAloneP50Ms: aloneNew.p50, checkAloneP99Ms: aloneNew.p99 },
+      speedup: Math.round((current.perSecond / baseline.perSecond) * 10) / 10,
       withoutHashing: { p50Ms: floor.p50, p99Ms: floor.p99, perSecond: floor.perSecond },
       refusedWrongPasswordMs: { knownP50: wrong.known.p50, unknownP50: wrong.unknown.p50, knownP90: wrong.known.p90, unknownP90: wrong.unknown.p90 },
       refusedThrottledMs: { knownP50: slowed.known.p50, unknownP50: slowed.unknown.p50 },
