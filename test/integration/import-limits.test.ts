@@ -113,6 +113,30 @@ describe('bounded uploads for the register import', () => {
     await nothingWritten();
   });
 
+  it('a file just under the unpacked limit (4.6 million distinct shared strings) is read within the same bound', async () => {
+    const n = 4_600_000;
+    const file = await zipOf(
+      workbookParts(
+        function* () {
+          yield stringsOpen(n);
+          for (let i = 0; i < n; i += 10_000) {
+            let block = '';
+            for (let j = i; j < i + 10_000; j++) block += `<si><t>${j}</t></si>`;
+            yield block;
+          }
+          yield stringsClose;
+        },
+        () => [sheetOpen, header(), `<row r="2">${textCell('A2', '张三')}${textCell('B2', '男')}${textCell('C2', validIdNumber())}</row>`, sheetClose],
+      ),
+    );
+    const { result: res, rss, heap } = await memoryGrowth(() => upload(file, '信息表.xlsx', '?dryRun=true'));
+    expect(res.status).toBe(200);
+    expect(res.body.counts).toEqual({ created: 1, updated: 0, unchanged: 0, rejected: 0 });
+    expect(rss).toBeLessThan(MEMORY_BOUND);
+    expect(heap).toBeLessThan(MEMORY_BOUND);
+    await nothingWritten();
+  });
+
   it('a part that hides its size behind a small declared one is refused as unreadable, within the same bound', async () => {
     const liar = await zipOf(bombParts(), { declare: (name, size) => (name === 'xl/sharedStrings.xml' ? 4096 : size) });
     const { result: res, rss, heap } = await memoryGrowth(() => upload(liar, '信息表.xlsx', '?dryRun=true'));
