@@ -1,4 +1,5 @@
 import { DelayedError, type Job } from 'bullmq';
+import { dailyBackup } from '../src/backup/daily';
 import { deliver, fanOut, markExhausted, postToGroup, sweepDeliveries } from '../src/outreach/service';
 import { processChannels } from '../src/outreach/registry';
 import { settleDeliveries } from '../src/outreach/settle';
@@ -32,6 +33,7 @@ export type HandlerMap = { [Q in QueueName]: { [J in JobName<Q>]: Handler<Q, J> 
 export const handlers: HandlerMap = {
   maintenance: {
     'purge-sessions': async (_payload, ctx) => ({ deleted: await purgeDeadSessions(ctx) }),
+    backup: async (_payload, ctx) => dailyBackup(ctx),
     'anonymise-departed': async (_payload, ctx) => {
       // In rounds, so a large backlog never holds one long transaction.
       let total = 0;

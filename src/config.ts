@@ -106,6 +106,10 @@ const envSchema = z.object({
     })
     .default('info'),
   PII_KEY: key32,
+  /** Encrypts backups; kept apart from PII_KEY so a stolen backup and a stolen PII key are two thefts, not one. */
+  BACKUP_KEY: key32,
+  BACKUP_DIR: z.string().min(1).optional(),
+  BACKUP_KEEP_DAYS: z.coerce.number({ error: 'expected a whole number of days' }).int('expected a whole number of days').min(1, 'expected 1 to 3650').max(3650, 'expected 1 to 3650').default(14),
   TOKEN_SECRET: z
     .string()
     .optional()
@@ -215,6 +219,8 @@ export interface Config {
   redis: { url: string | undefined; prefix: string; serverBin: string };
   log: { level: string };
   secrets: { piiKey: Buffer; tokenSecret: string };
+  /** Backups: where they go, how many days they are kept, and the key (absent: `npm run backup` says how to set one). */
+  backup: { dir: string; keepDays: number; key: Buffer | undefined };
   /** adminTotp required: administrators (every role but station) must sign in with a second factor. */
   auth: {
     tokenTtlHours: number;
@@ -326,6 +332,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX, serverBin: e.REDIS_SERVER_BIN },
     log: { level: e.LOG_LEVEL },
     secrets: { piiKey: Buffer.from(piiKey!, 'hex'), tokenSecret: tokenSecret! },
+    backup: {
+      dir: e.BACKUP_DIR ? (isAbsolute(e.BACKUP_DIR) ? e.BACKUP_DIR : resolve(process.cwd(), e.BACKUP_DIR)) : join(dataDir, 'backups'),
+      keepDays: e.BACKUP_KEEP_DAYS,
+      key: e.BACKUP_KEY ? Buffer.from(e.BACKUP_KEY, 'hex') : undefined,
+    },
     auth: {
       tokenTtlHours: e.TOKEN_TTL_HOURS,
       adminPassword: e.ADMIN_PASSWORD || undefined,

@@ -21,6 +21,7 @@ import { setAccountStatus } from './outreach/pool';
 import { serveControl, type ControlHandlers } from './control/server';
 import { controlSocketPath } from './control/socket';
 import { seedPeople } from './demo/seed';
+import { makeBackup } from './backup/service';
 import { simulatedUser } from '../bots/simulator';
 
 export interface Service {
@@ -56,6 +57,7 @@ function controlHandlers(service: Service, database: 'postgres' | 'pglite'): Con
   return {
     hello: () => ({ type: 'hello', pid: process.pid, url: service.url, chat: Boolean(bot?.mocker), database }),
     seed: (req, progress) => seedPeople(ctx.db, ctx.pii, ctx.config.regionRoot, req, progress),
+    backup: () => makeBackup(ctx.database, ctx.config),
     ...(bot?.mocker ? { chat: (req, reply) => simulatedUser(ctx, bot, req, reply) } : {}),
   };
 }

@@ -7,6 +7,7 @@ import { ChatLine, ControlRequest, type ControlAnswer } from './socket';
 export interface ControlHandlers {
   hello(): Extract<ControlAnswer, { type: 'hello' }>;
   seed(req: Extract<ControlRequest, { cmd: 'seed' }>, progress: (made: number) => void): Promise<{ workers: number; jobs: number }>;
+  backup(): Promise<{ file: string; bytes: number }>;
   /** Undefined when this process has no simulated chat (no bot, or a real WeChat login). */
   chat?(req: Extract<ControlRequest, { cmd: 'chat' }>, reply: (text: string) => void): Promise<{ say(text: string): void; close(): void }>;
 }
@@ -57,6 +58,9 @@ async function serveOne(socket: Socket, handlers: ControlHandlers, logger: Logge
           last = made;
         });
         answer(socket, { type: 'done', ...done });
+        socket.end();
+      } else if (req.data.cmd === 'backup') {
+        answer(socket, { type: 'done', ...(await handlers.backup()) });
         socket.end();
       } else {
         if (!handlers.chat) {

@@ -19,6 +19,7 @@ export const ControlRequest = z.discriminatedUnion('cmd', [
   z.object({ cmd: z.literal('hello') }),
   z.object({ cmd: z.literal('seed'), workers: z.number().int().min(1).max(5_000_000), region: z.string().regex(/^\d{2,12}$/).optional(), seed: z.number().int() }),
   z.object({ cmd: z.literal('chat'), name: z.string().min(1).max(40), bind: z.string().max(64).optional() }),
+  z.object({ cmd: z.literal('backup') }),
 ]);
 export type ControlRequest = z.infer<typeof ControlRequest>;
 
@@ -29,7 +30,7 @@ export const ChatLine = z.object({ say: z.string().min(1).max(2000) });
 export type ControlAnswer =
   | { type: 'hello'; pid: number; url?: string; chat: boolean; database: 'postgres' | 'pglite' }
   | { type: 'progress'; made: number }
-  | { type: 'done'; workers?: number; jobs?: number }
+  | { type: 'done'; workers?: number; jobs?: number; file?: string; bytes?: number }
   | { type: 'ready'; url?: string }
   | { type: 'reply'; text: string }
   | { type: 'error'; message: string };

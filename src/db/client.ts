@@ -21,6 +21,8 @@ export interface Database {
   kind: 'postgres' | 'pglite';
   /** The embedded database's ownership (absent on a PostgreSQL server, where many processes share it). */
   hold?: Hold;
+  /** The embedded database's files as one gzipped tar, for a backup (absent on a server: pg_dump does that). */
+  dumpFiles?: () => Promise<Blob>;
   /** Applies pending migrations; safe to call on every start. */
   migrate(): Promise<void>;
   /** Throws when the database does not answer. */
@@ -91,6 +93,7 @@ async function openPglite(dir: string, what: string): Promise<Database> {
     db,
     kind: 'pglite',
     hold,
+    dumpFiles: () => client!.dumpDataDir('gzip'),
     migrate: () => migrateLite(typed, { migrationsFolder: MIGRATIONS_DIR }),
     ping: async () => {
       await db.execute(sql`select 1`);

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname } from 'node:path';
 import lockfile from 'proper-lockfile';
 
 /**
@@ -41,12 +41,13 @@ export interface Hold {
   release(): Promise<void>;
 }
 
-const LOCK = 'owner.lock';
-const INFO = 'owner.json';
+// Beside the data directory, not in it: a restore replaces the directory while its lock is held.
+const lockPath = (dir: string) => `${dir}.lock`;
+const infoPath = (dir: string) => `${dir}.owner.json`;
 
 export function readOwner(dir: string): Owner | null {
   try {
-    return JSON.parse(readFileSync(join(dir, INFO), 'utf8')) as Owner;
+    return JSON.parse(readFileSync(infoPath(dir), 'utf8')) as Owner;
   } catch {
     return null;
   }
@@ -65,8 +66,8 @@ function alive(owner: Owner | null): boolean {
 
 /** The live holder of `dir`, if any (for tools that go through it instead of opening the files). */
 export async function liveOwner(dir: string): Promise<Owner | null> {
-  if (!existsSync(dir)) return null;
-  const locked = await lockfile.check(dir, { lockfilePath: join(dir, LOCK), stale: STALE_MS, realpath: false }).catch(() => false);
+  if (!existsSync(lockPath(dir))) return null;
+  const locked = await lockfile.check(dir, { lockfilePath: lockPath(dir), stale: STALE_MS, realpath: false }).catch(() => false);
   if (!locked) return null;
   const owner = readOwner(dir);
   return owner && alive(owner) ? owner : null;
@@ -80,8 +81,8 @@ const STALE_MS = 30_000;
  * the files, so the caller should stop.
  */
 export async function holdDataDir(dir: string, what: string, onLost: (err: Error) => void): Promise<Hold> {
-  mkdirSync(dir, { recursive: true });
-  const opts = { lockfilePath: join(dir, LOCK), stale: STALE_MS, update: STALE_MS / 3, realpath: false, onCompromised: onLost };
+  mkdirSync(dirname(dir), { recursive: true });
+  const opts = { lockfilePath: lockPath(dir), stale: STALE_MS, update: STALE_MS / 3, realpath: false, onCompromised: onLost };
   let release: () => Promise<void>;
   try {
     release = await lockfile.lock(dir, opts);
@@ -90,7 +91,7 @@ export async function holdDataDir(dir: string, what: string, onLost: (err: Error
     const holder = readOwner(dir);
     if (alive(holder)) throw new DataDirInUse(dir, holder);
     // The holder is gone without releasing (killed): its lock is taken over.
-    rmSync(join(dir, LOCK), { recursive: true, force: true });
+    rmSync(lockPath(dir), { recursive: true, force: true });
     try {
       release = await lockfile.lock(dir, opts);
     } catch (again) {
@@ -99,7 +100,7 @@ export async function holdDataDir(dir: string, what: string, onLost: (err: Error
     }
   }
   const owner: Owner = { pid: process.pid, host: hostname(), what, startedAt: new Date().toISOString() };
-  const write = () => writeFileSync(join(dir, INFO), JSON.stringify(owner), { mode: 0o600 });
+  const write = () => writeFileSync(infoPath(dir), JSON.stringify(owner), { mode: 0o600 });
   write();
   let released = false;
   return {
@@ -111,7 +112,7 @@ export async function holdDataDir(dir: string, what: string, onLost: (err: Error
     async release() {
       if (released) return;
       released = true;
-      rmSync(join(dir, INFO), { force: true });
+      rmSync(infoPath(dir), { force: true });
       await release().catch(() => undefined);
     },
   };

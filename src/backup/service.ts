@@ -1,0 +1,210 @@
+import { spawn } from 'node:child_process';
+import { createReadStream, mkdirSync, openAsBlob, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { PGlite } from '@electric-sql/pglite';
+import type { Config } from '../config';
+import { MIGRATIONS_DIR, type Database } from '../db/client';
+import { holdDataDir } from '../db/owner';
+import { openBackup, writeBackup, type BackupHeader } from './archive';
+
+export class BackupRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BackupRefused';
+  }
+}
+
+const NAME = /^bangfu-(postgres|pglite)-(\d{8}-\d{6})(-[a-z-]+)?\.backup$/;
+
+function keyOf(config: Config): Buffer {
+  if (!config.backup.key) {
+    throw new BackupRefused(
+      '未设置 BACKUP_KEY：请用 `openssl rand -hex 32` 生成一个，另行保管（不要和 PII_KEY 放在一起），再设为 BACKUP_KEY / BACKUP_KEY is not set: make one with `openssl rand -hex 32`, keep it apart from PII_KEY, and set it as BACKUP_KEY',
+    );
+  }
+  return config.backup.key;
+}
+
+function newestMigration(): string | null {
+  try {
+    const journal = JSON.parse(readFileSync(join(MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8')) as { entries: Array<{ tag: string }> };
+    return journal.entries.at(-1)?.tag ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function version(): string {
+  try {
+    return (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function stamp(at: Date): string {
+  return at.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+}
+
+/** libpq's environment for a postgres:// URL, so the password never shows in a process list. */
+function pgEnv(url: string): NodeJS.ProcessEnv {
+  const u = new URL(url);
+  return {
+    ...process.env,
+    PGHOST: decodeURIComponent(u.hostname || 'localhost'),
+    PGPORT: u.port || '5432',
+    PGUSER: decodeURIComponent(u.username || 'postgres'),
+    PGPASSWORD: decodeURIComponent(u.password),
+    PGDATABASE: decodeURIComponent(u.pathname.replace(/^\//, '')),
+    ...(u.searchParams.get('sslmode') ? { PGSSLMODE: u.searchParams.get('sslmode')! } : {}),
+  };
+}
+
+/** Runs a PostgreSQL client program; its error output is kept to explain a failure in one line. */
+function runPg(bin: string, args: string[], env: NodeJS.ProcessEnv, stdout?: (out: Readable) => Promise<void>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { env, stdio: ['ignore', stdout ? 'pipe' : 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
+    const piped = stdout ? stdout(child.stdout!) : Promise.resolve();
+    child.once('error', (e) =>
+      reject(new BackupRefused((e as NodeJS.ErrnoException).code === 'ENOENT' ? `找不到 ${bin}：请安装 PostgreSQL 客户端（postgresql-client）/ ${bin} not found: install the PostgreSQL client programs (postgresql-client)` : e.message)),
+    );
+    child.once('close', (code) => {
+      piped.then(
+        () => (code === 0 ? resolve() : reject(new BackupRefused(`${bin} 失败 / failed (${code}): ${err.trim().split('\n').slice(-3).join(' ')}`))),
+        reject,
+      );
+    });
+  });
+}
+
+export interface BackupMade {
+  file: string;
+  bytes: number;
+  kind: 'postgres' | 'pglite';
+}
+
+/**
+ * One encrypted backup of the whole database into BACKUP_DIR. On a server, pg_dump's custom format
+ * (as the owner when DATABASE_MIGRATE_URL is set: the service's role cannot read everything); the
+ * embedded database's files are dumped by the process that holds them.
+ */
+export async function makeBackup(database: Database, config: Config, opts: { at?: Date; label?: string } = {}): Promise<BackupMade> {
+  const key = keyOf(config);
+  const at = opts.at ?? new Date();
+  mkdirSync(config.backup.dir, { recursive: true, mode: 0o700 });
+  const file = join(config.backup.dir, `bangfu-${database.kind}-${stamp(at)}${opts.label ? `-${opts.label}` : ''}.backup`);
+  const header: BackupHeader = { kind: database.kind, createdAt: at.toISOString(), schema: newestMigration(), version: version() };
+  let bytes: number;
+  if (database.kind === 'pglite') {
+    const blob = await database.dumpFiles!();
+    bytes = await writeBackup(Readable.fromWeb(blob.stream() as never), file, key, header);
+  } else {
+    const url = config.databaseMigrateUrl ?? config.databaseUrl!;
+    let written = 0;
+    await runPg('pg_dump', ['--format=custom', '--no-owner', '--no-privileges'], pgEnv(url), async (out) => {
+      written = await writeBackup(out, file, key, header);
+    });
+    bytes = written;
+  }
+  return { file, bytes, kind: database.kind };
+}
+
+/** Backups older than BACKUP_KEEP_DAYS are removed; the newest is always kept, whatever its age. */
+export function pruneBackups(dir: string, keepDays: number, now: Date): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => NAME.test(n));
+  } catch {
+    return [];
+  }
+  const files = names.map((n) => ({ n, at: statSync(join(dir, n)).mtime })).sort((a, b) => b.at.getTime() - a.at.getTime());
+  const cutoff = now.getTime() - keepDays * 86_400_000;
+  const gone = files.slice(1).filter((f) => f.at.getTime() < cutoff);
+  for (const f of gone) rmSync(join(dir, f.n), { force: true });
+  rmSync(join(dir, '.part'), { force: true });
+  return gone.map((f) => f.n);
+}
+
+/** The backups in BACKUP_DIR, newest first. */
+export function listBackups(dir: string): Array<{ file: string; bytes: number; at: Date }> {
+  try {
+    return readdirSync(dir)
+      .filter((n) => NAME.test(n))
+      .map((n) => {
+        const st = statSync(join(dir, n));
+        return { file: join(dir, n), bytes: st.size, at: st.mtime };
+      })
+      .sort((a, b) => b.at.getTime() - a.at.getTime());
+  } catch {
+    return [];
+  }
+}
+
+export interface Restored {
+  kind: 'postgres' | 'pglite';
+  from: BackupHeader;
+  /** Where what was there before was kept (the embedded database's old files, or a backup made first). */
+  keptAside: string | null;
+}
+
+/**
+ * Puts a backup back. The file is decrypted and checked whole first; only then is anything replaced.
+ * What was there is kept aside (the embedded database's directory is renamed; a server's database is
+ * backed up first), and a server restore runs in one transaction: a failure leaves it as it was.
+ * The service must be stopped: the embedded database refuses while another process holds it.
+ */
+export async function restoreBackup(file: string, config: Config, makeSafetyCopy: () => Promise<string | null>): Promise<Restored> {
+  const key = keyOf(config);
+  try {
+    statSync(file);
+  } catch {
+    throw new BackupRefused(`找不到备份文件 / no such backup file: ${file}`);
+  }
+  const kind = config.databaseUrl ? 'postgres' : 'pglite';
+  const work = join(dirname(file), `.restore-${process.pid}`);
+  const header = await openBackup(file, key, work);
+  try {
+    if (header.kind !== kind) {
+      throw new BackupRefused(`这是${header.kind === 'pglite' ? '嵌入式数据库' : 'PostgreSQL 服务器'}的备份，当前配置的是${kind === 'pglite' ? '嵌入式数据库' : 'PostgreSQL 服务器'} / this is a backup of ${header.kind}, but the configured database is ${kind}`);
+    }
+    if (kind === 'pglite') {
+      const dir = join(config.dataDir, 'pglite');
+      const hold = await holdDataDir(dir, 'npm run restore', () => undefined);
+      try {
+        let aside: string | null = null;
+        try {
+          statSync(dir);
+          aside = `${dir}.before-restore-${stamp(new Date())}`;
+          renameSync(dir, aside);
+        } catch {
+          aside = null;
+        }
+        try {
+          const client = await PGlite.create(dir, { loadDataDir: await openAsBlob(work) });
+          await client.close();
+        } catch (err) {
+          rmSync(dir, { recursive: true, force: true });
+          if (aside) renameSync(aside, dir);
+          throw err;
+        }
+        return { kind, from: header, keptAside: aside };
+      } finally {
+        await hold.release();
+      }
+    }
+    const keptAside = await makeSafetyCopy();
+    const url = config.databaseMigrateUrl ?? config.databaseUrl!;
+    await runPg('pg_restore', ['--clean', '--if-exists', '--no-owner', '--no-privileges', '--single-transaction', '--exit-on-error', `--dbname=${pgEnv(url).PGDATABASE}`, work], pgEnv(url));
+    return { kind, from: header, keptAside };
+  } finally {
+    rmSync(work, { force: true });
+  }
+}
+
+/** Reads a backup's contents as a stream (for tests and tools that look inside). */
+export function contentsOf(file: string): Readable {
+  return createReadStream(file);
+}
