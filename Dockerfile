@@ -14,12 +14,13 @@ ENV NODE_ENV=production \
     DATA_DIR=/data
 WORKDIR /app
 # A Chinese font, so the bulletin's chart renders its labels in PNG (the SVG leaves fonts to the reader).
-RUN apt-get update && apt-get install -y --no-install-recommends fonts-noto-cjk && rm -rf /var/lib/apt/lists/*
+# PostgreSQL's client programs (pg_dump, pg_restore) for npm run backup / restore and the daily backup.
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-noto-cjk postgresql-client && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/web/dist ./web/dist
-RUN mkdir -p /data && chown node:node /data
+RUN mkdir -p /data /backups && chown node:node /data /backups
 USER node
 EXPOSE 3000
 VOLUME ["/data"]
