@@ -78,6 +78,13 @@ describe('signing in while someone tries to guess', () => {
     expect((await from('203.0.113.11', 'slowed', PASSWORD)).status).toBe(200);
   });
 
+  it('a burst of tries at once from one address gets no further than tries one after another', async () => {
+    await makeAccount(h.ctx.db, { username: 'burst' });
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => from('203.0.113.80', 'burst', `guess-${i}`)));
+    const statuses = answers.map((r) => r.status).sort();
+    expect(statuses).toEqual([...Array(FREE_TRIES + 1).fill(401), ...Array(10 - FREE_TRIES - 1).fill(429)]);
+  });
+
   it('locks the account for everyone only once 20 different addresses have failed on it', async () => {
     expect(h.config.auth.lockAddresses).toBe(20);
     const target = await makeAccount(h.ctx.db, { username: 'sprayed' });
