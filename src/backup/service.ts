@@ -35,12 +35,16 @@ function newestMigration(): string | null {
   }
 }
 
+/** The service's version, from package.json two levels up (sources) or three (compiled into dist/). */
 function version(): string {
-  try {
-    return (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
+  for (const up of [['..', '..'], ['..', '..', '..']]) {
+    try {
+      return (JSON.parse(readFileSync(join(__dirname, ...up, 'package.json'), 'utf8')) as { version: string }).version;
+    } catch {
+      // try the next
+    }
   }
+  return 'unknown';
 }
 
 function stamp(at: Date): string {
