@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig, ROLES, type Role } from './config';
 import { createLogger } from './logger';
 import { DatabaseUnreachable } from './db/outage';
+import { DataDirInUse } from './db/owner';
 import { RedisUnavailable } from './redis';
 import { startService } from './runtime';
 
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
     service = await startService({ role, config, logger });
   } catch (err) {
     // Both say in one line what to fix; a stack trace would bury it.
-    if (err instanceof RedisUnavailable || err instanceof DatabaseUnreachable) {
+    if (err instanceof RedisUnavailable || err instanceof DatabaseUnreachable || err instanceof DataDirInUse) {
       process.stderr.write(`${err.message}\n`);
     } else {
       logger.fatal({ err: { type: (err as Error).name, message: (err as Error).message, stack: (err as Error).stack } }, 'start failed');

@@ -2,6 +2,7 @@ import { loadConfig, ConfigError } from '../config';
 import { openDatabase } from './client';
 import { migrateDatabase } from './roles';
 import { DatabaseUnreachable } from './outage';
+import { DataDirInUse } from './owner';
 
 /**
  * `npm run migrate`: applies pending migrations as DATABASE_MIGRATE_URL's role (the owner) and grants
@@ -10,7 +11,7 @@ import { DatabaseUnreachable } from './outage';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, what: 'npm run migrate' });
   try {
     const { granted } = await migrateDatabase(database, { url: config.databaseUrl, migrateUrl: config.databaseMigrateUrl, dataDir: config.dataDir });
     process.stdout.write(`migrations applied (${database.kind}${granted ? `; rights granted to role ${granted}` : ''})\n`);
@@ -20,6 +21,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof ConfigError || err instanceof DatabaseUnreachable ? err.message : String(err)}\n`);
+  process.stderr.write(`${err instanceof ConfigError || err instanceof DatabaseUnreachable || err instanceof DataDirInUse ? err.message : String(err)}\n`);
   process.exit(1);
 });
