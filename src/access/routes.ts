@@ -8,8 +8,9 @@ import { hashCost, prepareStandIn } from './password';
 import * as service from './service';
 
 export function accessRoutes(api: Api, ctx: AppContext): void {
-  // Ready before the first sign-in; an invalid cost is refused when the configuration is read.
-  prepareStandIn(hashCost(ctx)).catch(() => undefined);
+  // Ready before the first sign-in; an invalid cost is refused when the configuration is read. (The
+  // OpenAPI document is built from routes without a configuration: nothing to prepare then.)
+  if (ctx.config) prepareStandIn(hashCost(ctx)).catch(() => undefined);
   api.route({
     method: 'post',
     path: '/auth/login',
