@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Db } from '../db/client';
+import { LIFTED_GROUP, liftedSql, REGISTER_TOTAL } from './categories';
+import { trainingStarts } from './training';
 
 /**
  * The monthly figures of employment monitoring (监测调度, seed 000 national §3.2, seed 001 §3.2), per
@@ -26,7 +28,7 @@ export interface Figures {
   incomeMedianFen: number | null;
   /** Households with someone able to work and nobody in work that day (零就业家庭). */
   zeroEmploymentHouseholds: number;
-  /** People whose training started in the month. */
+  /** People whose training started in the month: recorded in the register or enrolled in a market session that began then. */
   trained: number;
 }
 
@@ -34,7 +36,10 @@ export const FIGURE_KEYS = ['registered', 'employed', 'outOfProvince', 'outOfCou
 
 export interface RegionFigures {
   regionCode: string;
-  /** A category (lifted, monitored, low_income) or `all`. */
+  /**
+   * A category of the register (lifted, monitored, low_income); `lifted_total`, 脱贫人口 含监测对象 (lifted and
+   * monitored, seed 000 national §1, seed 001 §1), the headline; or `all`, the register total.
+   */
   category: string;
   figures: Figures;
 }
@@ -92,7 +97,7 @@ export async function computeLevels(db: Db, root: string, levels: number[], mont
   const next = asOf && asOf < bounds.last ? new Date(Date.parse(`${asOf}T00:00:00Z`) + 86400_000).toISOString().slice(0, 10) : bounds.next;
   const lv = [...new Set(levels)].sort((a, b) => a - b);
   const cols = lv.map((d) => sql.raw(`left(w.region_code, ${Number(d)}) as l${Number(d)}`));
-  const sets = sql.raw(lv.flatMap((d) => [`(l${d}, category)`, `(l${d})`]).join(', '));
+  const sets = sql.raw(lv.flatMap((d) => [`(l${d}, category)`, `(l${d}, grp)`, `(l${d})`]).join(', '));
   const region = sql.raw(`coalesce(${lv.map((d) => `l${d}`).join(', ')})`);
   const people = rowsOf<Record<string, unknown>>(
     await db.execute(sql`
@@ -111,14 +116,14 @@ export async function computeLevels(db: Db, root: string, levels: number[], mont
         order by e.worker_id, e.start_date desc
       ),
       t as (
-        select distinct tr.worker_id from training_records tr join w on w.id = tr.worker_id
+        select distinct tr.worker_id from ${trainingStarts()} tr join w on w.id = tr.worker_id
         where tr.start_date >= ${first}::date and tr.start_date <= ${last}::date
       ),
       facts as (
-        select ${sql.join(cols, sql`, `)}, w.category, w.region_code, j.worker_id as employed_id, j.place_region_code, j.kind, j.monthly_income_fen, t.worker_id as trained_id
+        select ${sql.join(cols, sql`, `)}, w.category, case when ${liftedSql(sql`w.category`)} then ${LIFTED_GROUP}::text end as grp, w.region_code, j.worker_id as employed_id, j.place_region_code, j.kind, j.monthly_income_fen, t.worker_id as trained_id
         from w left join j on j.worker_id = w.id left join t on t.worker_id = w.id
       )
-      select ${region} as region, category, grouping(category) as all_categories,
+      select ${region} as region, category, grp, grouping(category) as all_categories, grouping(grp) as no_group,
         count(*)::int as registered,
         count(employed_id)::int as employed,
         count(*) filter (where place_region_code is not null and left(place_region_code, 2) <> left(region_code, 2))::int as out_of_province,
@@ -136,7 +141,7 @@ export async function computeLevels(db: Db, root: string, levels: number[], mont
   );
   // 零就业家庭: a household with someone able to work on the register that day and nobody of it in work.
   const hcols = lv.map((d) => sql.raw(`left(h.region_code, ${Number(d)}) as l${Number(d)}`));
-  const households = rowsOf<{ region: string; category: string | null; all_categories: number; n: number }>(
+  const households = rowsOf<{ region: string; category: string | null; grp: string | null; all_categories: number; no_group: number; n: number }>(
     await db.execute(sql`
       with w as (
         select id, household_id, labor_capacity, category::text as category
@@ -150,16 +155,17 @@ export async function computeLevels(db: Db, root: string, levels: number[], mont
         where e.start_date <= ${last}::date and (e.end_date is null or e.end_date >= ${last}::date)
       ),
       members as (
-        select w.household_id, bool_or(w.labor_capacity <> 'none') as can_work, bool_or(working.worker_id is not null) as someone_works, min(w.category) as category
+        select w.household_id, bool_or(w.labor_capacity <> 'none') as can_work, bool_or(working.worker_id is not null) as someone_works, min(w.category) as category,
+          bool_or(${liftedSql(sql`w.category`)}) as lifted
         from w left join working on working.worker_id = w.id
         group by w.household_id
       ),
       zero as (
-        select ${sql.join(hcols, sql`, `)}, m.category
+        select ${sql.join(hcols, sql`, `)}, m.category, case when m.lifted then ${LIFTED_GROUP}::text end as grp
         from members m join households h on h.id = m.household_id
         where m.can_work and not m.someone_works and h.region_code like ${`${root}%`}
       )
-      select ${region} as region, category, grouping(category) as all_categories, count(*)::int as n
+      select ${region} as region, category, grp, grouping(category) as all_categories, grouping(grp) as no_group, count(*)::int as n
       from zero
       group by grouping sets (${sets})`),
   );
@@ -173,8 +179,12 @@ export async function computeLevels(db: Db, root: string, levels: number[], mont
     }
     return r;
   };
+  // A row per category, per group (脱贫人口 含监测对象; people outside it have no group and give no row) and the total.
+  const keyOf = (r: { category?: unknown; grp?: unknown; all_categories: unknown; no_group: unknown }): string | null =>
+    Number(r.all_categories) === 0 ? String(r.category) : Number(r.no_group) === 0 ? (r.grp === null ? null : String(r.grp)) : REGISTER_TOTAL;
   for (const p of people) {
-    const category = Number(p.all_categories) === 1 ? 'all' : String(p.category);
+    const category = keyOf(p as Parameters<typeof keyOf>[0]);
+    if (!category) continue;
     const f = at(String(p.region), category).figures;
     f.registered = Number(p.registered);
     f.employed = Number(p.employed);
@@ -190,10 +200,12 @@ export async function computeLevels(db: Db, root: string, levels: number[], mont
     f.trained = Number(p.trained);
   }
   for (const hh of households) {
-    // A household counts under the category its members share (the first, when they differ) and under all.
-    at(hh.region, Number(hh.all_categories) === 1 ? 'all' : String(hh.category)).figures.zeroEmploymentHouseholds = Number(hh.n);
+    // A household counts under the category its members share (the first, when they differ), under 脱贫人口
+    // when any member is one, and under all.
+    const category = keyOf(hh);
+    if (category) at(hh.region, category).figures.zeroEmploymentHouseholds = Number(hh.n);
   }
-  return [...out.values()].sort((a, b) => a.regionCode.length - b.regionCode.length || a.regionCode.localeCompare(b.regionCode) || (a.category === 'all' ? -1 : b.category === 'all' ? 1 : a.category.localeCompare(b.category)));
+  return [...out.values()].sort((a, b) => a.regionCode.length - b.regionCode.length || a.regionCode.localeCompare(b.regionCode) || (a.category === REGISTER_TOTAL ? -1 : b.category === REGISTER_TOTAL ? 1 : a.category.localeCompare(b.category)));
 }
 
 /** Change in per cent from `before` to `now` (one decimal), or null when there is nothing to compare. */

@@ -8,6 +8,8 @@ import { rowsOf } from '../db/client';
 import { assistanceProjects, regions } from '../db/schema';
 import { NotFound } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
+import { liftedSql } from './categories';
+import { trainingStarts } from './training';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'pii'>;
 type Meta = { requestId?: string; ip?: string };
@@ -47,8 +49,10 @@ function period(ctx: Pick<AppContext, 'clock'>, year: number, through?: string) 
 /**
  * 附件1, cumulative for the year up to `asOf` (相关数据填当年累计数): the assistance projects of each kind
  * that ran in the year, from the project register, and the people, from the register's dated records:
- * 脱贫人口 (category lifted) who worked in a workshop, on work relief or in a public-welfare post at any
- * time in the year, who started a training, and those of relocated households who worked; plus the
+ * 脱贫人口 含防止返贫监测对象 (seed 000 national §1, seed 001 §1: the register's lifted and monitored people,
+ * never 农村低收入人口) who worked in a workshop, on work relief or in a public-welfare post at any time in
+ * the year, who started a training (recorded in the register, or a market training session that began in
+ * the year), and those of relocated households who worked; plus the
  * "乐业搬迁" fairs held. Work relief's total is the larger of what its projects report and what the
  * register holds, since projects also employ people who are not on it.
  */
@@ -66,6 +70,7 @@ export async function progressForm(ctx: Ctx, actor: Actor, q: { year: number; re
       where region_code like ${under} and started_on <= ${asOf}::date and (ended_on is null or ended_on >= ${from}::date)
       group by 1, 2`),
   );
+  const lifted = liftedSql(sql`w.category`);
   const people = rowsOf<{ code: string; workshop: number; work_relief_all: number; work_relief: number; public_welfare: number; trained: number; relocation: number }>(
     await ctx.db.execute(sql`
       with jobs as (
@@ -73,12 +78,12 @@ export async function progressForm(ctx: Ctx, actor: Actor, q: { year: number; re
         where e.start_date <= ${asOf}::date and (e.end_date is null or e.end_date >= ${from}::date)
       )
       select left(w.region_code, ${r}) as code,
-        count(distinct w.id) filter (where w.category = 'lifted' and exists (select 1 from jobs j where j.worker_id = w.id and j.kind = 'workshop'))::int as workshop,
+        count(distinct w.id) filter (where ${lifted} and exists (select 1 from jobs j where j.worker_id = w.id and j.kind = 'workshop'))::int as workshop,
         count(distinct w.id) filter (where exists (select 1 from jobs j where j.worker_id = w.id and j.kind = 'work_relief'))::int as work_relief_all,
-        count(distinct w.id) filter (where w.category = 'lifted' and exists (select 1 from jobs j where j.worker_id = w.id and j.kind = 'work_relief'))::int as work_relief,
-        count(distinct w.id) filter (where w.category = 'lifted' and exists (select 1 from jobs j where j.worker_id = w.id and j.kind = 'public_welfare'))::int as public_welfare,
-        count(distinct w.id) filter (where w.category = 'lifted' and exists (select 1 from training_records t where t.worker_id = w.id and t.start_date between ${from}::date and ${asOf}::date))::int as trained,
-        count(distinct w.id) filter (where w.category = 'lifted' and h.relocated and exists (select 1 from jobs j where j.worker_id = w.id))::int as relocation
+        count(distinct w.id) filter (where ${lifted} and exists (select 1 from jobs j where j.worker_id = w.id and j.kind = 'work_relief'))::int as work_relief,
+        count(distinct w.id) filter (where ${lifted} and exists (select 1 from jobs j where j.worker_id = w.id and j.kind = 'public_welfare'))::int as public_welfare,
+        count(distinct w.id) filter (where ${lifted} and exists (select 1 from ${trainingStarts()} t where t.worker_id = w.id and t.start_date between ${from}::date and ${asOf}::date))::int as trained,
+        count(distinct w.id) filter (where ${lifted} and h.relocated and exists (select 1 from jobs j where j.worker_id = w.id))::int as relocation
       from workers w left join households h on h.id = w.household_id
       where w.region_code like ${under}
       group by 1`),
@@ -190,7 +195,11 @@ export async function progressXlsx(form: Awaited<ReturnType<typeof progressForm>
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-/** 附件2: the projects that ran in the year, county by county, numbered within each county. */
+/**
+ * 附件2: the projects that ran in the year, county by county, numbered within each county. 带动脱贫人口就业人数
+ * is what each project reports for 脱贫人口 含防止返贫监测对象 (seed 001 §1), 农村低收入人口 not among them;
+ * employment records do not name a project, so the register cannot count it.
+ */
 export async function projectsForm(ctx: Ctx, actor: Actor, q: { year: number; regionCode?: string; through?: string }, meta: Meta) {
   const region = q.regionCode ?? actor.regionCode;
   if (!inScope(actor, region)) throw new NotFound('region', region);

@@ -24,7 +24,7 @@ const ProjectFields = {
   startedOn: z.iso.date(),
   endedOn: z.iso.date().nullish(),
   jobsTotal: people.meta({ description: '带动就业人数' }),
-  jobsLifted: people.meta({ description: '其中带动脱贫人口就业人数' }),
+  jobsLifted: people.meta({ description: '其中带动脱贫人口（含防止返贫监测对象，不含农村低收入人口）就业人数' }),
   keyCounty: z.boolean().meta({ description: '省乡村振兴重点帮扶县' }),
   relocationSite: z.boolean().meta({ description: '易地搬迁安置区' }),
   yellowRiverSite: z.boolean().meta({ description: '黄河滩区居民迁建安置区' }),

@@ -7,7 +7,8 @@ import { rowsOf } from '../db/client';
 import { monitoringReports, regions } from '../db/schema';
 import { NotFound } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
-import { addMonths, change, computeLevels } from './figures';
+import { APART_CATEGORIES, LIFTED_GROUP } from './categories';
+import { addMonths, change, computeLevels, type RegionFigures } from './figures';
 import { figuresOf } from './service';
 import { notify } from '../notices/service';
 
@@ -23,20 +24,36 @@ async function names(ctx: Pick<AppContext, 'db'>, codes: string[]): Promise<Map<
   return new Map((await ctx.db.select({ code: regions.code, name: regions.name }).from(regions).where(inArray(regions.code, codes))).map((r) => [r.code, r.name]));
 }
 
+/** 农村低收入人口 of each region, reported apart from 脱贫人口 (never added into it). */
+function lowIncome(rows: RegionFigures[]): Map<string, { registered: number; employed: number }> {
+  const out = new Map<string, { registered: number; employed: number }>();
+  for (const r of rows) {
+    if (!(APART_CATEGORIES as readonly string[]).includes(r.category)) continue;
+    const x = out.get(r.regionCode) ?? { registered: 0, employed: 0 };
+    x.registered += r.figures.registered;
+    x.employed += r.figures.employed;
+    out.set(r.regionCode, x);
+  }
+  return out;
+}
+
 /** A new report is announced to the administrators of the deployment's region and of every region in it. */
 export async function announce(ctx: Ctx, kind: 'daily' | 'weekly' | 'monthly', period: string, id: string): Promise<void> {
   await notify(ctx.db, ctx.clock.now(), { kind: `report_${kind}`, regionCode: ctx.config.regionRoot, reach: 'region_and_below', params: { period }, link: { entity: 'report', id }, dedupeKey: `report:${id}` });
 }
 
 /**
- * 日报告: yesterday's movements (people registered, hired, out of work) and this month's figures so far,
- * for the deployment's region and each region one level down. Written once per day.
+ * 日报告: yesterday's movements (people registered, hired, out of work) and this month's figures so far of
+ * 脱贫人口 含监测对象 (seed 000 national §1), with 农村低收入人口 apart, for the deployment's region and each
+ * region one level down. Written once per day.
  */
 export async function dailyReport(ctx: Ctx, day?: string): Promise<string | null> {
   const root = ctx.config.regionRoot;
   const date = day ?? shanghaiDate(new Date(ctx.clock.now().getTime() - 86400_000));
   const month = date.slice(0, 7);
-  const rows = (await computeLevels(ctx.db, root, [root.length, childLevel(root)], month)).filter((r) => r.category === 'all');
+  const computed = await computeLevels(ctx.db, root, [root.length, childLevel(root)], month);
+  const rows = computed.filter((r) => r.category === LIFTED_GROUP);
+  const apart = lowIncome(computed);
   const [events] = rowsOf<{ registered: number; hired: number; lost: number }>(
     await ctx.db.execute(sql`
       select
@@ -47,7 +64,7 @@ export async function dailyReport(ctx: Ctx, day?: string): Promise<string | null
   const named = await names(ctx, rows.map((r) => r.regionCode));
   const [made] = await ctx.db
     .insert(monitoringReports)
-    .values({ kind: 'daily', period: date, regionCode: root, payload: { rows: rows.map((r) => ({ regionCode: r.regionCode, name: named.get(r.regionCode) ?? null, ...r.figures })), events: events ?? { registered: 0, hired: 0, lost: 0 } }, createdAt: ctx.clock.now() })
+    .values({ kind: 'daily', period: date, regionCode: root, payload: { rows: rows.map((r) => ({ regionCode: r.regionCode, name: named.get(r.regionCode) ?? null, ...r.figures, lowIncomeRegistered: apart.get(r.regionCode)?.registered ?? 0, lowIncomeEmployed: apart.get(r.regionCode)?.employed ?? 0 })), events: events ?? { registered: 0, hired: 0, lost: 0 } }, createdAt: ctx.clock.now() })
     .onConflictDoNothing()
     .returning({ id: monitoringReports.id });
   if (made) await announce(ctx, 'daily', date, made.id);
@@ -56,13 +73,15 @@ export async function dailyReport(ctx: Ctx, day?: string): Promise<string | null
 
 /**
  * 月通报: the closed month for the region one level down (counties, for a prefecture), ranked by the change
- * in employment scale against the month before, with income and 同比. Written once, after the month closes.
+ * in the employment scale of 脱贫人口 含监测对象 (seed 000 national §1, §3.2) against the month before, with
+ * income and 同比, and 农村低收入人口 in work apart. Written once, after the month closes.
  */
 export async function monthlyBulletin(ctx: Ctx, month: string): Promise<string | null> {
   const root = ctx.config.regionRoot;
   const level = childLevel(root);
   const [now, prev, lastYear] = await Promise.all([figuresOf(ctx.db, root, level, month), figuresOf(ctx.db, root, level, addMonths(month, -1)), figuresOf(ctx.db, root, level, addMonths(month, -12))]);
-  const all = (rows: typeof now.rows) => new Map(rows.filter((r) => r.category === 'all').map((r) => [r.regionCode, r.figures]));
+  const all = (rows: typeof now.rows) => new Map(rows.filter((r) => r.category === LIFTED_GROUP).map((r) => [r.regionCode, r.figures]));
+  const apart = lowIncome(now.rows);
   const [n, p, y] = [all(now.rows), all(prev.rows), all(lastYear.rows)];
   const named = await names(ctx, [...n.keys()]);
   const ranked = [...n.entries()]
@@ -77,6 +96,7 @@ export async function monthlyBulletin(ctx: Ctx, month: string): Promise<string |
       incomeAvgFen: f.incomeAvgFen,
       incomeYoy: change(f.incomeAvgFen, y.get(code)?.incomeAvgFen ?? null),
       zeroEmploymentHouseholds: f.zeroEmploymentHouseholds,
+      lowIncomeEmployed: apart.get(code)?.employed ?? 0,
     }))
     .sort((a, b) => (b.employedMom ?? -1e9) - (a.employedMom ?? -1e9) || (b.employedShare ?? 0) - (a.employedShare ?? 0) || a.regionCode.localeCompare(b.regionCode))
     .map((r, i) => ({ rank: i + 1, ...r }));

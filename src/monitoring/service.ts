@@ -5,6 +5,7 @@ import type { Db } from '../db/client';
 import { monitoringSnapshots, regions } from '../db/schema';
 import { NotFound, ValidationFailed } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
+import { LIFTED_GROUP, REGISTER_TOTAL } from './categories';
 import { addMonths, change, computeFigures, computeLevels, FIGURE_KEYS, type Figures, type RegionFigures } from './figures';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'config'>;
@@ -28,7 +29,12 @@ export async function figuresOf(db: Db, root: string, digits: number, month: str
     .select()
     .from(monitoringSnapshots)
     .where(and(eq(monitoringSnapshots.month, month), like(monitoringSnapshots.regionCode, `${root}%`), sql`length(${monitoringSnapshots.regionCode}) = ${digits}`));
-  if (wanted.length) return { rows: wanted.map((s) => ({ regionCode: s.regionCode, category: s.category, figures: s.figures as unknown as Figures })), closed: true };
+  if (wanted.length) {
+    const rows: RegionFigures[] = wanted.map((s) => ({ regionCode: s.regionCode, category: s.category, figures: s.figures as unknown as Figures }));
+    // A month closed before 脱贫人口 (含监测对象) had a row of its own: that row is worked out from the records.
+    if (!rows.some((r) => r.category === LIFTED_GROUP)) rows.push(...(await computeFigures(db, root, digits, month)).filter((r) => r.category === LIFTED_GROUP));
+    return { rows, closed: true };
+  }
   return { rows: await computeFigures(db, root, digits, month), closed: false };
 }
 
@@ -63,8 +69,8 @@ export async function closePreviousMonth(ctx: Pick<AppContext, 'db' | 'clock' | 
 const pick = (rows: RegionFigures[], region: string, category: string) => rows.find((r) => r.regionCode === region && r.category === category)?.figures;
 
 /**
- * The figures of a region and of the regions one level below it for a month, each for all people and
- * per category, with 同比 (same month a year before) and 环比 (the month before) in per cent. When the
+ * The figures of a region and of the regions one level below it for a month, each for 脱贫人口 (含监测对象,
+ * `lifted_total`, the headline), per category (农村低收入人口 apart) and for the register total, with 同比 (same month a year before) and 环比 (the month before) in per cent. When the
  * month before was closed and its records have changed since, the note says by how much.
  */
 export async function figures(ctx: Ctx, actor: Actor, q: { regionCode?: string; month?: string; category?: string }) {
@@ -83,14 +89,14 @@ export async function figures(ctx: Ctx, actor: Actor, q: { regionCode?: string; 
   const notes: string[] = [];
   if (prev.closed) {
     const redo = await computeFigures(ctx.db, region, region.length, addMonths(month, -1));
-    const was = pick(prev.rows, region, 'all');
-    const is = pick(redo, region, 'all');
+    const was = pick(prev.rows, region, LIFTED_GROUP);
+    const is = pick(redo, region, LIFTED_GROUP);
     if (was && is && (was.employed !== is.employed || was.registered !== is.registered)) {
       notes.push(`corrected:${addMonths(month, -1)}:employed:${was.employed}->${is.employed}:registered:${was.registered}->${is.registered}`);
     }
   }
   const items = now.rows
-    .filter((r) => !q.category || r.category === q.category || r.category === 'all')
+    .filter((r) => !q.category || r.category === q.category || r.category === LIFTED_GROUP || r.category === REGISTER_TOTAL)
     .map((r) => {
       const before = pick(prev.rows, r.regionCode, r.category);
       const yearAgo = pick(lastYear.rows, r.regionCode, r.category);
@@ -100,7 +106,10 @@ export async function figures(ctx: Ctx, actor: Actor, q: { regionCode?: string; 
   return { month, regionCode: region, closed: now.closed, notes, items };
 }
 
-/** Employment scale and income of one region over the last `months` months, oldest first (the bulletin's chart). */
+/**
+ * Employment scale and income of 脱贫人口 (含监测对象, seed 000 national §1) in one region over the last
+ * `months` months, oldest first (the bulletin's chart).
+ */
 export async function trend(ctx: Ctx, actor: Actor, q: { regionCode?: string; months: number; month?: string }) {
   const region = q.regionCode ?? actor.regionCode;
   if (!inScope(actor, region)) throw new NotFound('region', region);
@@ -109,7 +118,7 @@ export async function trend(ctx: Ctx, actor: Actor, q: { regionCode?: string; mo
   const points = [];
   for (const m of months) {
     const { rows } = await figuresOf(ctx.db, region, region.length, m);
-    const f = pick(rows, region, 'all');
+    const f = pick(rows, region, LIFTED_GROUP);
     points.push({ month: m, employed: f?.employed ?? 0, registered: f?.registered ?? 0, incomeAvgFen: f?.incomeAvgFen ?? null, incomeMedianFen: f?.incomeMedianFen ?? null });
   }
   const [named] = await ctx.db.select({ name: regions.name }).from(regions).where(eq(regions.code, region));

@@ -6,7 +6,9 @@ import { rowsOf } from '../db/client';
 import { monitoringReports, monitoringTargets, regions } from '../db/schema';
 import { Forbidden, NotFound, ValidationFailed } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
+import { LIFTED_GROUP, liftedSql } from './categories';
 import { computeLevels } from './figures';
+import { trainingStarts } from './training';
 import { announce } from './reports';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'config'>;
@@ -46,7 +48,12 @@ export interface Progress {
   behind: boolean;
 }
 
-/** Every target of a year under `root`, each beside where the region stands today. */
+/**
+ * Every target of a year under `root`, each beside where the region stands today. Targets are set for
+ * 脱贫人口 含监测对象 (seed 000 national §1: 全力稳定3000万人以上脱贫人口（含防止返贫监测对象）务工规模), so
+ * every metric counts them and leaves 农村低收入人口 out; training counts what the register records and
+ * the market's training sessions from their start.
+ */
 export async function progress(ctx: Pick<AppContext, 'db' | 'clock'>, root: string, year: number): Promise<Progress[]> {
   const targets = await ctx.db
     .select({ t: monitoringTargets, name: regions.name })
@@ -60,14 +67,14 @@ export async function progress(ctx: Pick<AppContext, 'db' | 'clock'>, root: stri
   const asOf = year < thisYear ? `${year}-12-31` : year > thisYear ? `${year}-01-01` : today;
   const levels = [...new Set(targets.map((x) => x.t.regionCode.length))];
   const codes = [...new Set(targets.map((x) => x.t.regionCode))];
-  const figures = new Map((await computeLevels(ctx.db, root, levels, asOf.slice(0, 7), asOf)).filter((r) => r.category === 'all').map((r) => [r.regionCode, r.figures]));
+  const figures = new Map((await computeLevels(ctx.db, root, levels, asOf.slice(0, 7), asOf)).filter((r) => r.category === LIFTED_GROUP).map((r) => [r.regionCode, r.figures]));
   const trained = new Map<string, number>();
   for (const level of levels) {
     const rows = rowsOf<{ region: string; n: number }>(
       await ctx.db.execute(sql`
         select left(w.region_code, ${level}) as region, count(distinct t.worker_id)::int as n
-        from training_records t join workers w on w.id = t.worker_id
-        where w.region_code like ${`${root}%`} and t.start_date between ${`${year}-01-01`}::date and ${asOf}::date
+        from ${trainingStarts()} t join workers w on w.id = t.worker_id
+        where w.region_code like ${`${root}%`} and ${liftedSql(sql`w.category`)} and t.start_date between ${`${year}-01-01`}::date and ${asOf}::date
           and left(w.region_code, ${level}) in ${codes}
         group by 1`),
     );
