@@ -1,3 +1,4 @@
+import { NORMALISED } from './normalised';
 import type { PolicyInput } from './schemas';
 
 /**
@@ -5,11 +6,12 @@ import type { PolicyInput } from './schemas';
  * or its full title where the seed prints none), the article, and a short quote. Amounts are null where
  * the seeds leave them to local rules; the steps are those every office follows until a local
  * checklist (政策清单、经办流程) replaces them with a new version. Policies of the 2021 guidance end
- * with its transition period (2025-12-31) and are no longer shown after it. Public-welfare posts are the
+ * with its transition period (2025-12-31) and are kept, ended, for the record; those carried forward into
+ * normalised assistance from 2026 are in ./normalised.ts with the article that continues them. Public-welfare posts are the
  * safety net (兜底) for those without work, so their rule asks for that too. 雨露计划 is for students of
  * lifted families, which the register does not record yet: it joins with the Rain Dew files.
  */
-export const CATALOGUE: PolicyInput[] = [
+const TRANSITION: PolicyInput[] = [
   {
     "key": "cross_province_transport_subsidy",
     "title": {
@@ -870,3 +872,5 @@ export const CATALOGUE: PolicyInput[] = [
     }
   }
 ];
+
+export const CATALOGUE: PolicyInput[] = [...TRANSITION, ...NORMALISED];

@@ -19,6 +19,7 @@ export const PolicyInput = z
     mode: z.enum(['instant', 'direct', 'ordinary']).default('ordinary').meta({ description: 'instant 即申即享; direct 直补快办; ordinary' }),
     regionCode: RegionScope.default('').meta({ description: '"" for national, or the region it applies in' }),
     overrides: z.string().regex(/^[a-z][a-z0-9_]{2,59}$/).nullish().meta({ description: 'The key of a broader policy this one replaces in its region' }),
+    continues: z.string().regex(/^[a-z][a-z0-9_]{2,59}$/).nullish().meta({ description: 'The key of an ended policy this one carries forward (a policy with a successor ends without a warning)' }),
     validFrom: z.iso.date().nullish(),
     validTo: z.iso.date().nullish(),
     source: z.object({ document: z.string().trim().min(2).max(120), article: z.string().trim().min(1).max(60), seed: z.string().max(10).nullish(), quote: z.string().max(200).nullish() }).strict(),
@@ -43,6 +44,15 @@ export const PolicyView = z
     overrides: z.string().nullable(),
     validFrom: z.string().nullable(),
     validTo: z.string().nullable(),
+    continues: z.string().nullable(),
+    /** in_force, ended or not_yet (by the Asia/Shanghai date). */
+    state: z.enum(['in_force', 'ended', 'not_yet']),
+    /** The current policy that carries this one forward, if any. */
+    successor: z.string().nullable(),
+    /** Ends within the warning window (60 days) and nothing carries it forward: 即将到期. */
+    endingSoon: z.boolean(),
+    /** For an ended policy with no successor: why, in plain words. */
+    endNote: z.record(z.string(), z.string()).nullable(),
     source: z.record(z.string(), z.unknown()),
     createdAt: z.string(),
   })
@@ -53,6 +63,7 @@ export const PolicyListQuery = z
     audience: z.enum(['worker', 'employer', 'agency']).optional(),
     regionCode: RegionScope.optional().meta({ description: 'Policies that apply in this region (default: your region)' }),
     includeExpired: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+    state: z.enum(['current', 'expired', 'all']).optional().meta({ description: 'current (default): in force today; expired: ended, listed apart; all' }),
   })
   .strict();
 

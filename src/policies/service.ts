@@ -1,14 +1,16 @@
-import { and, asc, eq, gt, inArray, like, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, like, sql } from 'drizzle-orm';
 import type { TFunction } from 'i18next';
 import { assertInScope, inScope, type Actor } from '../access/actor';
 import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { deliveries, policies, policyNotices, subscriptions, workers, type Localized } from '../db/schema';
+import { notify } from '../notices/service';
 import { enqueueDeliveries } from '../outreach/queueing';
 import { Conflict, Forbidden, NotFound } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
 import { CATALOGUE } from './catalogue';
+import { ENDED_WITHOUT_SUCCESSOR } from './normalised';
 import { evaluate, loadFacts, opensOn, type Facts, type Rule } from './rules';
 import type { PolicyInput } from './schemas';
 
@@ -23,7 +25,7 @@ export async function ensureCatalogue(db: Db): Promise<number> {
   if (missing.length) {
     await db
       .insert(policies)
-      .values(missing.map((p) => ({ ...p, version: 1, current: true, overrides: p.overrides ?? null, validFrom: p.validFrom ?? null, validTo: p.validTo ?? null })))
+      .values(missing.map((p) => ({ ...p, version: 1, current: true, overrides: p.overrides ?? null, continues: p.continues ?? null, validFrom: p.validFrom ?? null, validTo: p.validTo ?? null })))
       .onConflictDoNothing();
   }
   return missing.length;
@@ -34,7 +36,36 @@ function text(l: Localized | undefined, lang: string): string {
   return (lang === 'en' ? l.en : undefined) ?? l['zh-CN'];
 }
 
-function present(p: Policy) {
+/** How long before its end a policy with no successor is announced to administrators and marked 即将到期. */
+export const ENDING_WARNING_DAYS = 60;
+
+function addDays(isoDate: string, days: number): string {
+  const d = new Date(`${isoDate}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+type State = 'in_force' | 'ended' | 'not_yet';
+function stateOf(p: Pick<Policy, 'validFrom' | 'validTo'>, today: string): State {
+  if (p.validTo && p.validTo < today) return 'ended';
+  if (p.validFrom && p.validFrom > today) return 'not_yet';
+  return 'in_force';
+}
+
+/** Ends within the warning window with nothing carrying it forward. */
+function endingSoon(p: Pick<Policy, 'validFrom' | 'validTo'>, today: string, successor: string | null): boolean {
+  return !successor && stateOf(p, today) === 'in_force' && !!p.validTo && p.validTo <= addDays(today, ENDING_WARNING_DAYS);
+}
+
+/** Ended key → the current policy that continues it. */
+async function successors(db: Db): Promise<Map<string, string>> {
+  const rows = await db.select({ key: policies.key, continues: policies.continues }).from(policies).where(and(eq(policies.current, true), isNotNull(policies.continues)));
+  return new Map(rows.map((r) => [r.continues!, r.key]));
+}
+
+function present(p: Policy, today: string, next: Map<string, string>) {
+  const successor = next.get(p.key) ?? null;
+  const state = stateOf(p, today);
   return {
     key: p.key,
     version: p.version,
@@ -49,6 +80,11 @@ function present(p: Policy) {
     overrides: p.overrides,
     validFrom: p.validFrom,
     validTo: p.validTo,
+    continues: p.continues,
+    state,
+    successor,
+    endingSoon: endingSoon(p, today, successor),
+    endNote: state === 'ended' && !successor ? (ENDED_WITHOUT_SUCCESSOR[p.key] ?? null) : null,
     source: p.source,
     createdAt: p.createdAt.toISOString(),
   };
@@ -58,7 +94,8 @@ function present(p: Policy) {
  * The current policies that apply in a region: national ones, and those of the region's province,
  * prefecture and county; a narrower one that overrides a key replaces it. Expired ones are left out.
  */
-export async function applicable(db: Db, regionCode: string, today: string, opts: { audience?: Policy['audience']; includeExpired?: boolean } = {}): Promise<Policy[]> {
+export async function applicable(db: Db, regionCode: string, today: string, opts: { audience?: Policy['audience']; includeExpired?: boolean; state?: 'current' | 'expired' | 'all' } = {}): Promise<Policy[]> {
+  const state = opts.state ?? (opts.includeExpired ? 'all' : 'current');
   const rows = await db
     .select()
     .from(policies)
@@ -67,7 +104,8 @@ export async function applicable(db: Db, regionCode: string, today: string, opts
         eq(policies.current, true),
         sql`${regionCode} like ${policies.regionCode} || '%'`,
         opts.audience ? eq(policies.audience, opts.audience) : undefined,
-        opts.includeExpired ? undefined : sql`(${policies.validTo} is null or ${policies.validTo} >= ${today}) and (${policies.validFrom} is null or ${policies.validFrom} <= ${today})`,
+        state === 'current' ? sql`(${policies.validTo} is null or ${policies.validTo} >= ${today}) and (${policies.validFrom} is null or ${policies.validFrom} <= ${today})` : undefined,
+        state === 'expired' ? sql`${policies.validTo} < ${today}` : undefined,
       ),
     )
     .orderBy(asc(policies.key));
@@ -75,17 +113,19 @@ export async function applicable(db: Db, regionCode: string, today: string, opts
   return rows.filter((p) => !replaced.has(p.key));
 }
 
-export async function listPolicies(ctx: Ctx, actor: Actor, q: { audience?: Policy['audience']; regionCode?: string; includeExpired: boolean }) {
+export async function listPolicies(ctx: Ctx, actor: Actor, q: { audience?: Policy['audience']; regionCode?: string; includeExpired: boolean; state?: 'current' | 'expired' | 'all' }) {
   const region = q.regionCode || actor.regionCode;
   if (!inScope(actor, region) && !actor.regionCode.startsWith(region)) throw new NotFound('region', region);
-  return { items: (await applicable(ctx.db, region, shanghaiDate(ctx.clock.now()), q)).map(present) };
+  const today = shanghaiDate(ctx.clock.now());
+  const next = await successors(ctx.db);
+  return { items: (await applicable(ctx.db, region, today, q)).map((p) => present(p, today, next)) };
 }
 
 export async function getPolicy(ctx: Ctx, key: string) {
   const versions = await ctx.db.select().from(policies).where(eq(policies.key, key)).orderBy(asc(policies.version));
   const current = versions.find((v) => v.current);
   if (!current) throw new NotFound('policy', key);
-  return { ...present(current), versions: versions.map((v) => ({ version: v.version, createdAt: v.createdAt.toISOString(), current: v.current })) };
+  return { ...present(current, shanghaiDate(ctx.clock.now()), await successors(ctx.db)), versions: versions.map((v) => ({ version: v.version, createdAt: v.createdAt.toISOString(), current: v.current })) };
 }
 
 function assertMayEdit(actor: Actor, regionCode: string) {
@@ -117,7 +157,7 @@ export async function createPolicy(ctx: Ctx, actor: Actor, input: PolicyInput, m
   assertMayEdit(actor, input.regionCode);
   const [existing] = await ctx.db.select({ id: policies.id }).from(policies).where(eq(policies.key, input.key)).limit(1);
   if (existing) throw new Conflict('key taken', [{ path: 'body.key', message: 'errors:detail.policies.key_taken' }]);
-  const [row] = await ctx.db.insert(policies).values({ ...input, version: 1, current: true, overrides: input.overrides ?? null, validFrom: input.validFrom ?? null, validTo: input.validTo ?? null, createdBy: actor.accountId, createdAt: ctx.clock.now() }).returning();
+  const [row] = await ctx.db.insert(policies).values({ ...input, version: 1, current: true, overrides: input.overrides ?? null, continues: input.continues ?? null, validFrom: input.validFrom ?? null, validTo: input.validTo ?? null, createdBy: actor.accountId, createdAt: ctx.clock.now() }).returning();
   await recordAudit(ctx.db, { actorId: actor.accountId, action: 'policy.create', entity: 'policy', entityId: row!.id, regionCode: row!.regionCode, details: { key: input.key }, ...meta });
   await announcePolicy(ctx, row!);
   return getPolicy(ctx, input.key);
@@ -134,7 +174,7 @@ export async function updatePolicy(ctx: Ctx, actor: Actor, key: string, input: P
     const db = tx as unknown as Db;
     const moved = await db.update(policies).set({ current: false }).where(and(eq(policies.id, cur.id), eq(policies.current, true))).returning({ id: policies.id });
     if (!moved.length) throw new Conflict('edited meanwhile', [{ path: 'policy', message: 'errors:detail.stale_version' }]);
-    const [row] = await db.insert(policies).values({ ...input, version: cur.version + 1, current: true, overrides: input.overrides ?? null, validFrom: input.validFrom ?? null, validTo: input.validTo ?? null, createdBy: actor.accountId, createdAt: ctx.clock.now() }).returning({ id: policies.id });
+    const [row] = await db.insert(policies).values({ ...input, version: cur.version + 1, current: true, overrides: input.overrides ?? null, continues: input.continues ?? null, validFrom: input.validFrom ?? null, validTo: input.validTo ?? null, createdBy: actor.accountId, createdAt: ctx.clock.now() }).returning({ id: policies.id });
     return row!.id;
   });
   await recordAudit(ctx.db, { actorId: actor.accountId, action: 'policy.update', entity: 'policy', entityId: id, regionCode: input.regionCode, details: { key, version: cur.version + 1 }, ...meta });
@@ -298,4 +338,74 @@ export async function tellNewlyEligible(ctx: Ctx & Pick<AppContext, 'queues'>, w
   const rows = (await ctx.db.select().from(policies).where(and(eq(policies.current, true), inArray(policies.key, fresh.map((i) => i.key))))).filter((p) => opensOn(p.rule as Rule).has(event));
   for (const p of rows) await tell(ctx, p, [workerId], event);
   return rows.map((p) => p.key);
+}
+
+/**
+ * The daily look ahead: each current policy that ends within ENDING_WARNING_DAYS with nothing carrying
+ * it forward is announced once to the administrators of its region and below (a national one to all),
+ * so nothing disappears unannounced (seed 000 national 三(三): policy lists kept known, 提高政策知晓度).
+ */
+export async function announceEndings(ctx: Ctx): Promise<number> {
+  const today = shanghaiDate(ctx.clock.now());
+  const rows = await ctx.db
+    .select()
+    .from(policies)
+    .where(and(eq(policies.current, true), sql`${policies.validTo} >= ${today} and ${policies.validTo} <= ${addDays(today, ENDING_WARNING_DAYS)}`));
+  const next = await successors(ctx.db);
+  let sent = 0;
+  for (const p of rows) {
+    if (!endingSoon(p, today, next.get(p.key) ?? null)) continue;
+    const id = await notify(ctx.db, ctx.clock.now(), {
+      kind: 'policy_ending',
+      regionCode: p.regionCode,
+      reach: 'region_and_below',
+      params: { key: p.key, title: p.title['zh-CN'], validTo: p.validTo },
+      link: { entity: 'policy', id: p.key },
+      dedupeKey: `policy-ending:${p.key}:${p.validTo}`,
+    });
+    if (id) sent++;
+  }
+  return sent;
+}
+
+/** What a person was told of, when and why, with the version they were told of: kept after the policy ends. */
+export async function policyHistory(ctx: Ctx, actor: Actor, workerId: string, lang: string) {
+  const [w] = await ctx.db.select({ id: workers.id, regionCode: workers.regionCode }).from(workers).where(eq(workers.id, workerId));
+  if (!w) throw new NotFound('worker', workerId);
+  assertInScope(actor, w.regionCode, 'worker', workerId);
+  const today = shanghaiDate(ctx.clock.now());
+  const rows = await ctx.db
+    .select({ n: policyNotices, p: policies })
+    .from(policyNotices)
+    .innerJoin(policies, eq(policies.id, policyNotices.policyId))
+    .where(eq(policyNotices.workerId, workerId))
+    .orderBy(desc(policyNotices.createdAt));
+  return {
+    items: rows.map(({ n, p }) => ({
+      key: p.key,
+      version: p.version,
+      title: text(p.title, lang),
+      benefit: text(p.benefit, lang),
+      reason: n.reason,
+      toldAt: n.createdAt.toISOString(),
+      validTo: p.validTo,
+      state: stateOf(p, today),
+      source: `${p.source.document} ${p.source.article}`,
+    })),
+  };
+}
+
+/**
+ * The short form of the policies in force for workers in a region, one line per benefit, from the
+ * catalogue: what the bot answers someone it cannot check yet (seed 000 national 三(三): 政策清单 in
+ * plain words through channels people use).
+ */
+export async function shortList(ctx: Ctx, regionCode: string, t: TFunction, lang: string): Promise<string> {
+  const list = await applicable(ctx.db, regionCode, shanghaiDate(ctx.clock.now()), { audience: 'worker' });
+  return shortText(list, t, lang);
+}
+
+export function shortText(list: Array<Pick<Policy, 'title' | 'benefit'>>, t: TFunction, lang: string): string {
+  const lines = [t('policies:short.head'), ...list.map((p) => t('policies:short.line', { title: text(p.title, lang), benefit: text(p.benefit, lang) })), t('policies:short.footer')];
+  return lines.join('\n');
 }

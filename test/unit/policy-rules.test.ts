@@ -82,6 +82,10 @@ describe('the seeded catalogue', () => {
     youth_public_welfare_fallback_shandong: { yes: { employed: false }, no: { employed: true } },
     business_guarantee_loan: { yes: {}, no: null },
     one_time_startup_subsidy: { yes: {}, no: null },
+    // 000 national 二(五), from 2026 (一: 脱贫人口 含防止返贫监测对象): lifted or monitored people.
+    flexible_employment_social_insurance_subsidy_2026: { yes: { category: 'monitored' }, no: { category: 'low_income' } },
+    self_employment_tax_relief_2026: { yes: {}, no: { category: 'low_income' } },
+    targeted_skills_training: { yes: { category: 'monitored' }, no: { category: 'low_income' } },
   };
 
   it('has a source and a case here for each worker policy', () => {

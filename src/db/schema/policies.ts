@@ -32,6 +32,11 @@ export const policies = pgTable(
     regionCode: text('region_code').notNull().default(''),
     /** The key of a broader policy this one replaces within its region. */
     overrides: text('overrides'),
+    /**
+     * The key of a policy that ended and that this one carries forward under a newer document: a policy
+     * with a successor ends without a warning, one without is announced to administrators before it ends.
+     */
+    continues: text('continues'),
     validFrom: date('valid_from', { mode: 'string' }),
     validTo: date('valid_to', { mode: 'string' }),
     source: jsonb('source').$type<{ document: string; article: string; seed?: string | null; quote?: string | null }>().notNull(),
