@@ -11,41 +11,57 @@ import { scheduleSteps, startFollowUp, type PlannedStep } from '../outreach/foll
 import { Conflict, NotFound, ValidationFailed } from '../shared/errors';
 import { notify } from '../notices/service';
 import { shanghaiDate } from '../shared/time';
+import { LIFTED_GROUP } from './categories';
 import { addMonths, change } from './figures';
 import { figuresOf } from './service';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'config' | 'queues'>;
 type Meta = { requestId?: string; ip?: string };
 
+/** How grave a fall is: `watch` below MONITOR_DECLINE_PERCENT, `warning` at or above it. */
+export type DeclineGrade = 'watch' | 'warning';
+
 /**
- * After a month is closed: every region (down to counties) whose employment scale or average income fell
- * by more than MONITOR_DECLINE_PERCENT against the month before (环比) or the same month a year before
- * (同比) gets a warning for its administrators.
+ * Any fall is reported (seed 000 national §3.2, seed 001 §3.2: 对务工规模和务工收入出现下降的，要及时通报风险情况);
+ * the setting only grades it. Changes are in per cent (negative for a fall), null when not comparable.
+ */
+export function gradeOf(changes: Record<string, number | null>, declinePercent: number): { fell: string[]; grade: DeclineGrade } | null {
+  const fell = Object.entries(changes).filter(([, v]) => v !== null && v < 0);
+  if (!fell.length) return null;
+  const worst = Math.min(...fell.map(([, v]) => v!));
+  return { fell: fell.map(([k]) => k), grade: -worst >= declinePercent ? 'warning' : 'watch' };
+}
+
+/**
+ * After a month is closed: every region (down to counties) whose employment scale or average income of
+ * 脱贫人口 含监测对象 (seed 000 national §1; 农村低收入人口 not mixed in) fell at all against the month before
+ * (环比) or the same month a year before (同比) gets a warning for its administrators, graded by the worst
+ * fall against MONITOR_DECLINE_PERCENT; a `warning` (at or past the line) is also announced in the inbox.
  */
 export async function regionWarnings(ctx: Pick<AppContext, 'db' | 'clock' | 'config'>, month: string): Promise<number> {
   const root = ctx.config.regionRoot;
-  const limit = -ctx.config.monitor.declinePercent;
   let made = 0;
   for (let digits = root.length; digits <= 6; digits += 2) {
     const [now, prev, lastYear] = await Promise.all([figuresOf(ctx.db, root, digits, month), figuresOf(ctx.db, root, digits, addMonths(month, -1)), figuresOf(ctx.db, root, digits, addMonths(month, -12))]);
-    for (const r of now.rows.filter((x) => x.category === 'all')) {
-      const before = prev.rows.find((x) => x.regionCode === r.regionCode && x.category === 'all')?.figures;
-      const yearAgo = lastYear.rows.find((x) => x.regionCode === r.regionCode && x.category === 'all')?.figures;
+    for (const r of now.rows.filter((x) => x.category === LIFTED_GROUP)) {
+      const before = prev.rows.find((x) => x.regionCode === r.regionCode && x.category === LIFTED_GROUP)?.figures;
+      const yearAgo = lastYear.rows.find((x) => x.regionCode === r.regionCode && x.category === LIFTED_GROUP)?.figures;
       const falls = {
         employedMom: change(r.figures.employed, before?.employed ?? null),
         employedYoy: change(r.figures.employed, yearAgo?.employed ?? null),
         incomeMom: change(r.figures.incomeAvgFen, before?.incomeAvgFen ?? null),
         incomeYoy: change(r.figures.incomeAvgFen, yearAgo?.incomeAvgFen ?? null),
       };
-      const fell = Object.entries(falls).filter(([, v]) => v !== null && v < limit);
-      if (!fell.length) continue;
+      const graded = gradeOf(falls, ctx.config.monitor.declinePercent);
+      if (!graded) continue;
       const inserted = await ctx.db
         .insert(warnings)
-        .values({ kind: 'region_decline', regionCode: r.regionCode, dedupeKey: `region:${r.regionCode}:${month}`, details: { month, ...falls, employed: r.figures.employed, incomeAvgFen: r.figures.incomeAvgFen, fell: fell.map(([k]) => k) }, createdAt: ctx.clock.now() })
+        .values({ kind: 'region_decline', regionCode: r.regionCode, dedupeKey: `region:${r.regionCode}:${month}`, details: { month, category: LIFTED_GROUP, grade: graded.grade, ...falls, employed: r.figures.employed, incomeAvgFen: r.figures.incomeAvgFen, fell: graded.fell }, createdAt: ctx.clock.now() })
         .onConflictDoNothing()
         .returning({ id: warnings.id });
       made += inserted.length;
-      if (inserted[0]) {
+      // Every fall is on the region's list of warnings; one past the line is also sent to the inbox.
+      if (inserted[0] && graded.grade === 'warning') {
         const [named] = await ctx.db.select({ name: regions.name }).from(regions).where(eq(regions.code, r.regionCode));
         const pct = (v: number | null) => (v === null ? '—' : v);
         const params = { month, region: named?.name ?? r.regionCode, employedMom: pct(falls.employedMom), employedYoy: pct(falls.employedYoy), incomeMom: pct(falls.incomeMom), incomeYoy: pct(falls.incomeYoy) };

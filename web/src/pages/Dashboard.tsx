@@ -17,7 +17,7 @@ function delta(v: number | null | undefined): string {
   return v === null || v === undefined ? '—' : `${v > 0 ? '+' : ''}${v}%`;
 }
 
-/** This month for the user's region, with 同比/环比, open warnings and the 13-month chart. */
+/** This month for the user's region (脱贫人口 含监测对象, lifted_total), with 同比/环比, open warnings and the 13-month chart. */
 export function Dashboard() {
   const { me, lang, t } = Session.use();
   const [row, setRow] = useState<Row_ | null>(null);
@@ -28,7 +28,7 @@ export function Dashboard() {
   useEffect(() => {
     const api = client(lang);
     need(api.GET('/api/v1/monitoring/figures', { params: { query: { regionCode: me!.regionCode } } }))
-      .then((r) => setRow(((r as { items: Row_[] }).items ?? []).find((i) => i.regionCode === me!.regionCode && i.category === 'all') ?? null))
+      .then((r) => setRow(((r as { items: Row_[] }).items ?? []).find((i) => i.regionCode === me!.regionCode && i.category === 'lifted_total') ?? null))
       .catch((e: Error) => setError(e.message));
     need(api.GET('/api/v1/monitoring/warnings', { params: { query: { pageSize: 1 } } }))
       .then((r) => setWarnings(Number((r as { total?: number }).total ?? 0)))

@@ -56,7 +56,8 @@ export function Monitoring() {
   };
 
   const columns = [
-    { title: t('monitoring.kind'), dataIndex: 'kind', render: (k: string) => <Tag>{t(`monitoring.kinds.${k}`)}</Tag> },
+    // A region's fall is graded (details.grade): red at or past the warning line, gold below it.
+    { title: t('monitoring.kind'), dataIndex: 'kind', render: (k: string, w: WarningRow) => <Tag color={w.details.grade === 'warning' ? 'red' : w.details.grade === 'watch' ? 'gold' : undefined}>{t(`monitoring.kinds.${k}`)}</Tag> },
     { title: t('monitoring.region'), render: (_: unknown, w: WarningRow) => w.regionName ?? w.regionCode },
     { title: t('monitoring.who'), dataIndex: 'name', render: (v: string | null) => v ?? '—' },
     { title: t('monitoring.since'), dataIndex: 'createdAt', render: (v: string) => v.slice(0, 10) },
