@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { AppContext } from '../context';
 import { RateLimited } from '../shared/errors';
+import { addressGroup } from './address-group';
 
 /**
  * Who may try a password now, kept in Redis so every API process sees the same counts.
@@ -12,11 +13,16 @@ import { RateLimited } from '../shared/errors';
  * - One account, whatever the addresses: only when `lockAddresses` different addresses failed on it
  *   within an hour does it lock for everyone, for the lock time.
  *
+ * An "address" is an IPv4 address, or an IPv6 address's /64 (see address-group.ts): one host is given
+ * a whole /64 and could otherwise try from a fresh address every time, or be 20 addresses by itself.
+ *
  * Every count is kept by username, whether or not such an account exists, and decided before the
  * database is asked, so a refusal says nothing about which names are real. Tries are counted as
  * they are let in (a success clears the count), so a burst of tries at once cannot slip past the
  * delay. Times come from the service's clock; Redis' own expiry only clears keys no longer needed.
- * Usernames and addresses are kept as keyed digests, never in clear.
+ * Usernames and addresses are kept as keyed digests, never in clear. A name and address that have
+ * never failed are forgotten the lock time after their last try (their delays are over by then), so
+ * tries that do not fail (a second factor asked for) leave no key for a day.
  */
 export const FREE_TRIES = 3;
 export const FIRST_DELAY_MS = 5000;
@@ -46,12 +52,18 @@ if n > free then
   local delay = math.min(tonumber(ARGV[4]), tonumber(ARGV[3]) * 2 ^ (n - free - 1))
   redis.call('HSET', KEYS[1], 'until', string.format('%.0f', now + delay))
 end
-redis.call('PEXPIRE', KEYS[1], ARGV[5])
+if redis.call('HEXISTS', KEYS[1], 'failed') == 1 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[5])
+else
+  redis.call('PEXPIRE', KEYS[1], ARGV[4])
+end
 return {'', n}
 `;
 
 const FAIL = `
-local now, addr, limit, lockMs, windowMs, lockAddresses = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+local now, addr, limit, lockMs, windowMs, lockAddresses, pairMs = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7]
+redis.call('HSET', KEYS[4], 'failed', 1)
+redis.call('PEXPIRE', KEYS[4], pairMs)
 local since = tonumber(redis.call('HGET', KEYS[1], 'since') or '0')
 if now - since > lockMs then redis.call('HSET', KEYS[1], 'since', string.format('%.0f', now), 'n', 0) end
 if redis.call('HINCRBY', KEYS[1], 'n', 1) >= limit then
@@ -75,7 +87,7 @@ function digest(ctx: Ctx, kind: string, value: string): string {
 
 function keys(ctx: Ctx, username: string, ip: string | undefined) {
   const u = digest(ctx, 'user', username);
-  const a = digest(ctx, 'addr', ip ?? 'unknown');
+  const a = digest(ctx, 'addr', addressGroup(ip));
   return { a, pair: `login:pair:${u}:${a}`, address: `login:addr:${a}`, addresses: `login:acct:${u}`, lock: `login:lock:${u}` };
 }
 
@@ -92,7 +104,7 @@ export async function admit(ctx: Ctx, username: string, ip: string | undefined, 
 export async function failed(ctx: Ctx, username: string, ip: string | undefined, now: Date): Promise<{ accountLocked: boolean }> {
   const k = keys(ctx, username, ip);
   const lockMs = ctx.config.auth.lockMinutes * 60_000;
-  const locked = await ctx.redis.kv.eval(FAIL, 3, k.address, k.addresses, k.lock, now.getTime(), k.a, ADDRESS_FAILURES, lockMs, ACCOUNT_WINDOW_MS, ctx.config.auth.lockAddresses);
+  const locked = await ctx.redis.kv.eval(FAIL, 4, k.address, k.addresses, k.lock, k.pair, now.getTime(), k.a, ADDRESS_FAILURES, lockMs, ACCOUNT_WINDOW_MS, ctx.config.auth.lockAddresses, DAY_MS);
   return { accountLocked: locked === 1 };
 }
 

@@ -37,10 +37,24 @@ export interface VerifyOptions {
   /** A place and hash noted earlier that must still be in the chain. */
   expect?: { seq: number; hash: string };
   batchSize?: number;
+  /** Called after each page is read, with the last place read (progress; tests write entries here). */
+  afterPage?: (seq: number) => Promise<void>;
 }
 
-/** Walks the audit log in chain order and reports the first entry where a change or a gap shows. */
+/**
+ * Walks the audit log in chain order and reports the first entry where a change or a gap shows.
+ *
+ * The walk reads many pages and then the chain head; on a running service entries are written
+ * meanwhile, and a head read after them would be ahead of the last entry read. So all of it runs in
+ * one read-only REPEATABLE READ transaction: every statement sees the database as it was at the first
+ * one (each entry is committed together with the head it moves), and writers are not held up.
+ * The embedded database runs the same statements on its one connection.
+ */
 export async function verifyAuditChain(db: Db, opts: VerifyOptions = {}): Promise<ChainReport> {
+  return db.transaction((tx) => walk(tx as unknown as Db, opts), { isolationLevel: 'repeatable read', accessMode: 'read only' });
+}
+
+async function walk(db: Db, opts: VerifyOptions): Promise<ChainReport> {
   const batchSize = opts.batchSize ?? 5000;
   type Link = { id: number; seq: number; hash: string };
   let prev = null as Link | null;
@@ -79,6 +93,7 @@ export async function verifyAuditChain(db: Db, opts: VerifyOptions = {}): Promis
       entries += 1;
     }
     if (rows.length < batchSize) break;
+    await opts.afterPage?.(prev?.seq ?? 0);
   }
 
   const [loose] = rowsOf<{ id: string }>(await db.execute(sql`select id::text as id from audit_log where seq is null order by audit_log.id limit 1`));

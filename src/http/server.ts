@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type Koa from 'koa';
 import { translator, type Locale } from '../i18n';
@@ -26,16 +26,64 @@ function answer(status: number, code: string, message: string): string {
 }
 
 /**
- * Whether the part of the request Node's parser stopped in is still its first line: the chunk starts
- * with a method and holds no line end. Then the address is what is too long (414), not a header (431).
+ * Where the head of the request being read on a socket began and where its first line ended, as
+ * offsets in the bytes the socket has read. Node's parser reports an over-long head with only the
+ * chunk it stopped in, which for an address sent in many small writes is the middle of the address;
+ * these offsets say whether the request line had ended where the parser stopped.
  */
-function inRequestLine(raw: unknown): boolean {
-  if (!Buffer.isBuffer(raw)) return false;
-  const head = raw.subarray(0, 32).toString('latin1');
-  return /^[A-Z]{3,10} /.test(head) && !raw.includes('\r\n');
+interface HeadTrack {
+  /** Bytes seen so far, and where the chunk being parsed begins. */
+  read: number;
+  chunkAt: number;
+  /** Where the first line end of the current head is, once it has come. */
+  lineEndAt: number | null;
+  /** The request whose head came last; once it is complete, the next bytes begin a new head. */
+  request: IncomingMessage | null;
 }
 
-type Refused = Socket & { bangfuRefused?: { at: number } };
+type Tracked = Socket & { bangfuHead?: HeadTrack };
+
+/**
+ * Follows each connection's bytes ahead of Node's parser (prepended, so it sees a chunk before the
+ * parser does). Requests on a kept-alive connection start a new head once the one before is complete;
+ * requests pipelined into the same chunk as the end of the one before are not told apart.
+ */
+function trackHeads(server: Server): void {
+  server.on('connection', (socket: Tracked) => {
+    const track: HeadTrack = { read: 0, chunkAt: 0, lineEndAt: null, request: null };
+    socket.bangfuHead = track;
+    socket.prependListener('data', (chunk: Buffer | string) => {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : chunk;
+      track.chunkAt = track.read;
+      track.read += bytes.length;
+      if (track.request?.complete) {
+        track.request = null;
+        track.lineEndAt = null;
+      }
+      if (track.request === null && track.lineEndAt === null) {
+        const lf = bytes.indexOf(0x0a);
+        if (lf >= 0) track.lineEndAt = track.chunkAt + lf;
+      }
+    });
+  });
+  server.on('request', (req: IncomingMessage) => {
+    const track = (req.socket as Tracked).bangfuHead;
+    if (track) track.request = req;
+  });
+}
+
+/**
+ * Whether the parser stopped while still in the request's first line: no line end had come before
+ * the place it stopped at. Then the address is what is too long (414), not a header (431).
+ */
+function inRequestLine(socket: Tracked, err: { bytesParsed?: number; rawPacket?: unknown }): boolean {
+  const track = socket.bangfuHead;
+  if (!track) return false;
+  const within = typeof err.bytesParsed === 'number' ? err.bytesParsed : Buffer.isBuffer(err.rawPacket) ? err.rawPacket.length : 0;
+  return track.lineEndAt === null || track.lineEndAt >= track.chunkAt + within;
+}
+
+type Refused = Tracked & { bangfuRefused?: { at: number } };
 
 /**
  * A head over Node's limit never reaches Koa: the parser reports it here. Node's own handler answers
@@ -45,7 +93,7 @@ type Refused = Socket & { bangfuRefused?: { at: number } };
  */
 function onClientError(defaultLocale: Locale, urlLimitBytes: number) {
   const t = translator(defaultLocale);
-  return (err: NodeJS.ErrnoException & { rawPacket?: unknown }, socket: Refused) => {
+  return (err: NodeJS.ErrnoException & { rawPacket?: unknown; bytesParsed?: number }, socket: Refused) => {
     if (socket.bangfuRefused) {
       // The parser keeps reporting each further chunk of the refused request: read on, within bounds.
       if (socket.bytesRead - socket.bangfuRefused.at > DRAIN_BYTES) socket.destroy();
@@ -59,7 +107,7 @@ function onClientError(defaultLocale: Locale, urlLimitBytes: number) {
     if (err.code === 'HPE_HEADER_OVERFLOW') {
       socket.bangfuRefused = { at: socket.bytesRead };
       socket.end(
-        inRequestLine(err.rawPacket)
+        inRequestLine(socket, err)
           ? answer(414, 'uri_too_long', t('errors:uri_too_long', { max: urlLimitBytes }))
           : answer(431, 'header_too_large', t('errors:header_too_large')),
       );
@@ -76,6 +124,7 @@ function onClientError(defaultLocale: Locale, urlLimitBytes: number) {
 export async function listen(app: Koa<RequestState>, opts: ServerOptions): Promise<Server> {
   const urlLimitBytes = opts.urlLimitKb * 1024;
   const server = createServer({ maxHeaderSize: urlLimitBytes + HEADER_ROOM_BYTES }, app.callback());
+  trackHeads(server);
   server.on('clientError', onClientError(opts.defaultLocale, urlLimitBytes));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

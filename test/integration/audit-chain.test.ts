@@ -81,6 +81,23 @@ describe('the audit log as a hash chain', () => {
     expect(report).toEqual({ ok: true, entries: rows.length, last: { seq: rows.length, hash: rows[rows.length - 1]!.hash }, problem: null });
   });
 
+  it('says the log is whole when entries are written while it is walked, and counts those there when it began', async () => {
+    await writeSome(h.ctx.db, 10);
+    let written = 0;
+    // A busy service: entries are committed between every two pages the walk reads.
+    const report = await verifyAuditChain(h.ctx.db, {
+      batchSize: 3,
+      afterPage: async () => {
+        await recordAudit(h.ctx.db, { action: 'worker.view', entity: 'worker', entityId: String(written++) });
+        await recordAudit(h.ctx.db, { action: 'worker.view', entity: 'worker', entityId: String(written++) });
+      },
+    });
+    expect(written).toBeGreaterThan(0);
+    const rows = await entries(h.ctx.db);
+    expect(report).toEqual({ ok: true, entries: 10, last: { seq: 10, hash: rows[9]!.hash }, problem: null });
+    expect(await verifyAuditChain(h.ctx.db)).toEqual(expect.objectContaining({ ok: true, entries: 10 + written }));
+  });
+
   it('replaces whatever a caller passes for the chain fields', async () => {
     await writeSome(h.ctx.db, 2);
     await h.ctx.db.insert(auditLog).values({ action: 'forged.link', seq: 1, prevHash: '0'.repeat(64), hash: 'f'.repeat(64) });

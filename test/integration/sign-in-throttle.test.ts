@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import request from 'supertest';
 import { buildApp } from '../../src/app';
 import { accounts, auditLog } from '../../src/db/schema';
-import { ADDRESS_FAILURES, FIRST_DELAY_MS, FREE_TRIES } from '../../src/access/throttle';
+import { ADDRESS_FAILURES, FIRST_DELAY_MS, FREE_TRIES, admit, failed } from '../../src/access/throttle';
 import { ManualClock } from '../../src/shared/clock';
 import { createHarness, type Harness } from '../helpers/harness';
 import { makeAccount, PASSWORD, seedRegions } from '../helpers/factories';
@@ -116,6 +116,52 @@ describe('signing in while someone tries to guess', () => {
     expect(shape(refused)).toMatchObject({ status: 429, retryAfter: String(h.config.auth.lockMinutes * 60) });
     expect((await refusals('address_locked')).some((r) => r.actorId === a.id && r.ip === '203.0.113.70')).toBe(true);
     expect((await from('198.51.100.70', 'bystander', PASSWORD)).status).toBe(200);
+  });
+
+  it('counts the addresses of one IPv6 /64 as one address, and an IPv4-mapped address as the IPv4 one', async () => {
+    const a = await makeAccount(h.ctx.db, { username: 'v6-bystander' });
+    // One host with a /64 writes a fresh address on every try: it is still one address.
+    for (let i = 1; i <= ADDRESS_FAILURES; i++) expect((await from(`2001:db8:6:1::${i.toString(16)}`, `v6-nobody-${i}`, 'wrong')).status).toBe(401);
+    const refused = await from('2001:db8:6:1:ffff:ffff:ffff:fffe', 'v6-bystander', PASSWORD);
+    expect(shape(refused)).toMatchObject({ status: 429, retryAfter: String(h.config.auth.lockMinutes * 60) });
+    expect((await refusals('address_locked')).some((r) => r.actorId === a.id && r.ip === '2001:db8:6:1:ffff:ffff:ffff:fffe')).toBe(true);
+    // The next /64 is someone else.
+    expect((await from('2001:db8:6:2::1', 'v6-bystander', PASSWORD)).status).toBe(200);
+
+    await makeAccount(h.ctx.db, { username: 'v6-slowed' });
+    for (let i = 0; i <= FREE_TRIES; i++) expect((await from(`2001:db8:6:3::${i + 1}`, 'v6-slowed', `guess-${i}`)).status).toBe(401);
+    expect((await from('2001:db8:6:3::99', 'v6-slowed', PASSWORD)).status).toBe(429);
+    for (let i = 0; i <= FREE_TRIES; i++) expect((await from('192.0.2.240', 'v6-slowed', `guess-${i}`)).status).toBe(401);
+    expect((await from('::ffff:192.0.2.240', 'v6-slowed', PASSWORD)).status).toBe(429);
+  });
+
+  it('locks an account only once 20 different IPv6 /64s have failed on it, however many addresses each used', async () => {
+    await makeAccount(h.ctx.db, { username: 'v6-sprayed' });
+    // Nineteen /64s, the first of them trying from as many addresses as its free tries allow.
+    for (let i = 0; i <= FREE_TRIES; i++) expect((await from(`2001:db8:7:100::${i + 1}`, 'v6-sprayed', 'wrong')).status).toBe(401);
+    for (let net = 101; net < 119; net++) expect((await from(`2001:db8:7:${net}::1`, 'v6-sprayed', 'wrong')).status).toBe(401);
+    expect((await from('198.51.100.90', 'v6-sprayed', PASSWORD)).status).toBe(200);
+    expect((await from('2001:db8:7:119::1', 'v6-sprayed', 'wrong')).status).toBe(401);
+    expect(shape(await from('198.51.100.91', 'v6-sprayed', PASSWORD))).toMatchObject({ status: 429, retryAfter: String(h.config.auth.lockMinutes * 60) });
+  });
+
+  it('keeps a name and address that never failed only as long as the lock time, and one that failed for a day', async () => {
+    const kv = h.ctx.redis.kv;
+    const prefix = kv.options.keyPrefix ?? '';
+    const pairKeys = async () => new Set((await kv.keys(`${prefix}login:pair:*`)).map((k) => k.slice(prefix.length)));
+    const before = await pairKeys();
+    expect(await admit(h.ctx, 'never-fails', '2001:db8:8::1', clock.now())).toEqual({ admitted: true });
+    const added = [...(await pairKeys())].filter((k) => !before.has(k));
+    expect(added).toHaveLength(1);
+    const lockMs = h.config.auth.lockMinutes * 60_000;
+    const ttl = await kv.pttl(added[0]!);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(lockMs);
+    await failed(h.ctx, 'never-fails', '2001:db8:8::2', clock.now());
+    expect(await kv.pttl(added[0]!)).toBeGreaterThan(lockMs);
+    // Once it has failed, a later try keeps it for the day.
+    await admit(h.ctx, 'never-fails', '2001:db8:8::3', clock.now());
+    expect(await kv.pttl(added[0]!)).toBeGreaterThan(lockMs);
   });
 
   it('refuses an unknown name exactly as a wrong password: first 401, then the same wait', async () => {
