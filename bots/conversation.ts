@@ -17,7 +17,7 @@ import { putSubscription } from '../src/outreach/service';
 import { recordConsent } from '../src/registry/consent';
 import { bindContact, BIND_TRIES_PER_HOUR, chatActor, maskNumbers, reportWages, requestHelp, setHome, workerForContact } from '../src/chat/service';
 import { DomainError } from '../src/shared/errors';
-import { checklistFor } from '../src/policies/service';
+import { checklistFor, shortList } from '../src/policies/service';
 import { cancelSignup, checkIn, fairByCode, fairPost, fairsForWorker, getFair, liveFairFor, signUp, signupsOf } from '../src/fairs/service';
 import { beijingTime } from '../src/shared/time';
 import { MENU, parse, readText, WORDS, type IntentId, type Parsed } from './parse';
@@ -259,7 +259,7 @@ export class Conversation {
       s.state = undefined;
       return [t(granted ? 'bot:consent.given' : 'bot:consent.withdrawn')];
     }
-    if (p.intent === 'policy') return worker ? this.policies(worker, t) : [t('bot:policy.short')];
+    if (p.intent === 'policy') return worker ? this.policies(worker, t) : [await shortList(this.ctx, this.ctx.config.regionRoot, t, s.lang ?? this.ctx.config.locale.default)];
     if (p.intent === 'human') {
       const r = await requestHelp(this.ctx, { workerId: worker?.id ?? null, regionCode: worker?.regionCode ?? null, contact: senderId, context: s.history });
       return [t(r.existing ? 'bot:human.again' : 'bot:human.done')];
@@ -432,17 +432,18 @@ export class Conversation {
   /** 政策: what this person can claim now and how, and what one step would open; the person is then told. */
   private async policies(worker: Worker, t: TFunction): Promise<string[]> {
     const list = await checklistFor(this.ctx, worker, t);
-    if (!list.eligible.length && !list.near.length) return [t('bot:policy.none'), t('bot:policy.short')];
+    if (!list.eligible.length && !list.near.length) return [t('bot:policy.none'), await shortList(this.ctx, worker.regionCode, t, worker.preferredLanguage)];
     const lines: string[] = [];
     if (list.eligible.length) {
       lines.push(t('bot:policy.eligible'));
-      list.eligible.slice(0, 6).forEach((i, n) => lines.push(t('bot:policy.item', { n: n + 1, title: i.title, benefit: i.benefit, step: i.steps[0] ?? i.where })));
+      // One line per benefit, in the catalogue's words (the same lines as the short list).
+      for (const i of list.eligible.slice(0, 6)) lines.push(t('policies:short.line', { title: i.title, benefit: i.benefit }));
     }
     if (list.near.length) {
       lines.push(t('bot:policy.near'));
       for (const i of list.near.slice(0, 3)) lines.push(t('bot:policy.near_item', { title: i.title, missing: i.missing.join('，') }));
     }
-    lines.push(t('bot:policy.footer'));
+    lines.push(t('policies:short.footer'));
     return [lines.join('\n')];
   }
 

@@ -5,7 +5,7 @@ import { processChannels } from '../src/outreach/registry';
 import { settleDeliveries } from '../src/outreach/settle';
 import { composeDueDigests } from '../src/outreach/digests';
 import { fireStep, sweepFollowUps } from '../src/outreach/follow-ups';
-import { announcePolicyJob } from '../src/policies/service';
+import { announceEndings, announcePolicyJob } from '../src/policies/service';
 import { translator } from '../src/i18n';
 import { purgeDeadSessions } from '../src/access/service';
 import { anonymiseDeparted } from '../src/registry/retention';
@@ -34,6 +34,7 @@ export const handlers: HandlerMap = {
   maintenance: {
     'purge-sessions': async (_payload, ctx) => ({ deleted: await purgeDeadSessions(ctx) }),
     backup: async (_payload, ctx) => dailyBackup(ctx),
+    'policy-endings': async (_payload, ctx) => ({ announced: await announceEndings(ctx) }),
     'anonymise-departed': async (_payload, ctx) => {
       // In rounds, so a large backlog never holds one long transaction.
       let total = 0;

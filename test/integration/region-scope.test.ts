@@ -205,6 +205,7 @@ describe('a station in county A cannot reach anything in county B', () => {
     'get /api/v1/policies/{key}/eligible': { run: (s) => s.get(`/api/v1/policies/county_b_bonus/eligible?regionCode=${REGIONS.countyB.code}`), check: notFound },
     'post /api/v1/policies/{key}/notify': { run: (s) => s.post('/api/v1/policies/county_b_bonus/notify', { regionCode: REGIONS.countyB.code }), check: notFound },
     'get /api/v1/workers/{id}/policies': { run: (s) => s.get(`/api/v1/workers/${b.worker}/policies`), check: notFound },
+    'get /api/v1/workers/{id}/policy-notices': { run: (s) => s.get(`/api/v1/workers/${b.worker}/policy-notices`), check: notFound },
     'get /api/v1/employers/{id}/policies': { run: (s) => s.get(`/api/v1/employers/${b.employer}/policies`), check: notFound },
     'post /api/v1/exports/requests': { run: (s) => s.post('/api/v1/exports/requests', { regionCode: REGIONS.countyB.code, purpose: '越权导出' }), check: notFound },
     'get /api/v1/exports/requests': { run: (s) => s.get('/api/v1/exports/requests'), check: (r) => { refusedOrEmpty(r); expect(r.text).not.toContain(b.exportRequest); } },

@@ -22,6 +22,7 @@ interface Policy {
   source: { document: string; article: string };
   rule: unknown;
   overrides: string | null;
+  endingSoon?: boolean;
 }
 interface ChecklistItem {
   key: string;
@@ -76,7 +77,7 @@ export function Policies() {
           { title: t('policies.audience'), dataIndex: 'audience', render: (a: string) => t(`policies.audiences.${a}`) },
           { title: t('policies.mode'), dataIndex: 'mode', render: (m: string) => <Tag color={m === 'ordinary' ? undefined : 'green'}>{t(`policies.modes.${m}`)}</Tag> },
           { title: t('policies.scope'), dataIndex: 'regionCode', render: (r: string) => r || t('policies.national') },
-          { title: t('policies.valid_to'), dataIndex: 'validTo', render: (v: string | null) => v ?? '—' },
+          { title: t('policies.valid_to'), dataIndex: 'validTo', render: (v: string | null, p) => <Space>{v ?? '—'}{p.endingSoon && <Tag color="orange">{t('policies.ending_soon')}</Tag>}</Space> },
         ]}
       />
       {open && <PolicyDrawer policy={open} onClose={() => setOpen(null)} onEdit={admin && open.regionCode !== '' ? () => { setEditing(open); setOpen(null); } : undefined} />}
