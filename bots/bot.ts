@@ -32,6 +32,7 @@ async function toIncoming(msg: Message, accountId: string): Promise<Incoming> {
       return { kind: 'location', text: '', senderId, accountId, location: { lat, lng } };
     }
   }
+  if (msg.type() === types.Message.Audio) return { kind: 'voice', text: '', senderId, accountId };
   return { kind: 'other', text: '', senderId, accountId };
 }
 

@@ -9,22 +9,25 @@ import { shanghaiDate } from '../src/shared/time';
 import { LOCALES, translator, type Locale } from '../src/i18n';
 import { apply } from '../src/market/applications';
 import { latestDigest } from '../src/outreach/digests';
-import { matchesFor, payText } from '../src/market/matching';
+import { matchesFor, monthlyPay, payText, type MatchOptions } from '../src/market/matching';
 import { enrol } from '../src/market/trainings';
 import { noteReply } from '../src/outreach/follow-ups';
 import type { Topic } from '../src/outreach/schemas';
 import { putSubscription } from '../src/outreach/service';
 import { recordConsent } from '../src/registry/consent';
 import { bindContact, BIND_TRIES_PER_HOUR, chatActor, maskNumbers, reportWages, requestHelp, setHome, workerForContact } from '../src/chat/service';
-import { DomainError } from '../src/shared/errors';
+import { ALREADY, FAIR_PREFIX, refusal } from './service-errors';
 import { checklistFor, shortList } from '../src/policies/service';
 import { cancelSignup, checkIn, fairByCode, fairPost, fairsForWorker, getFair, liveFairFor, signUp, signupsOf } from '../src/fairs/service';
 import { beijingTime } from '../src/shared/time';
 import { MENU, parse, readText, WORDS, type IntentId, type Parsed } from './parse';
+import { IntentRegistry } from './registry';
+import { SMALL_TALK, understand, type Reading, type SmallTalk, type Slots } from './understand';
 
 /** What the engine needs to know about an incoming chat message, whatever the door it came through. */
 export interface Incoming {
-  kind: 'text' | 'location' | 'other';
+  /** A voice message is never listened to: the person is told that typing works, and staff are asked to call. */
+  kind: 'text' | 'location' | 'voice' | 'other';
   text: string;
   /** A stable id of the sender on this door (never shown, never logged). */
   senderId: string;
@@ -48,6 +51,8 @@ interface Session {
   current?: number;
   /** When the list in `items` was shown (a live fair's message after it takes precedence for 报名 N). */
   listedAt?: string;
+  /** The guesses asked about when a message was unclear, and what it said besides (a number picks one). */
+  guess?: { intents: IntentId[]; slots: Slots };
   /** The last messages, masked, handed to staff with a request for a person. */
   history: Array<{ at: string; text: string }>;
 }
@@ -82,6 +87,74 @@ function topicsIn(text: string): Array<Topic[] | 'all'> {
   for (const n of text.match(/\d/g) ?? []) if (TOPIC_GROUPS[n]) found.add(n);
   for (const [re, n] of TOPIC_WORDS) if (re.test(text)) found.add(n);
   return [...found].map((n) => TOPIC_GROUPS[n]!);
+}
+
+/** Posts listed at once: with a title and a footer, one screen of a phone (six lines). */
+const LIST_ITEMS = 4;
+
+type WorkerIntent = 'jobs' | 'gigs' | 'training' | 'fairs' | 'checkin' | 'cancel_signup' | 'detail' | 'apply' | 'mine' | 'subscribe' | 'unsubscribe' | 'wage';
+const WORKER_INTENTS: readonly WorkerIntent[] = ['jobs', 'gigs', 'training', 'fairs', 'checkin', 'cancel_signup', 'detail', 'apply', 'mine', 'subscribe', 'unsubscribe', 'wage'];
+interface WorkerTurn {
+  p: Parsed;
+  s: Session;
+  worker: Worker;
+  t: TFunction;
+  slots: Slots;
+}
+
+/** Intents whose words the old reader finds reliably, command words with what follows them. */
+const COMMANDS = new Set<IntentId | undefined>(['bind', 'checkin', 'cancel_signup', 'subscribe', 'unsubscribe', 'agree', 'withdraw', 'chinese', 'english', 'detail', 'apply', 'help']);
+
+/**
+ * What a message asks for: a number, a command word or 报名 N as the menu reads them; anything else
+ * by its words in any order, with the slots that narrow it. A number answering our guesses keeps
+ * what the unclear message said besides.
+ */
+function decide(p: Parsed, s: Session): { intent: IntentId | SmallTalk | undefined; slots: Slots; guesses: IntentId[] } {
+  if (p.bareNumber) return { intent: p.intent, slots: p.intent && s.guess?.intents.includes(p.intent) ? s.guess.slots : {}, guesses: [] };
+  const exact = p.intent !== undefined && p.intent !== 'detail' && p.intent !== 'apply' && WORDS[p.intent].includes(p.text);
+  if (exact || (COMMANDS.has(p.intent) && p.intent !== 'help')) return { intent: p.intent, slots: {}, guesses: [] };
+  const r: Reading = understand(p.text);
+  if (r.intent) return { intent: r.intent, slots: r.slots, guesses: [] };
+  if (p.intent) return { intent: p.intent, slots: r.slots, guesses: [] };
+  return { intent: undefined, slots: r.slots, guesses: r.guesses };
+}
+
+const BOARD_WORDS: Record<NonNullable<Slots['board']>, string[]> = {
+  food_and_lodging: ['包吃住', '包食宿', '管吃住', '吃住'],
+  food: ['包吃', '管饭', '包餐', '吃住'],
+  lodging: ['包住', '宿舍', '住宿', '吃住'],
+};
+
+/** The search the slots ask for, as far as matching can narrow it, and the words that say so. */
+function narrow(worker: Worker, intent: 'jobs' | 'gigs' | 'training', slots: Slots, t: TFunction): { person: Worker; options: Partial<MatchOptions>; what: string } {
+  const options: Partial<MatchOptions> = {};
+  let person = worker;
+  const said: string[] = [];
+  if (slots.place) {
+    said.push(t(`bot:slot.place.${slots.place}`));
+    if (slots.place === 'town') options.regionPrefix = worker.regionCode.slice(0, 9);
+    if (slots.place === 'county' || (slots.place === 'near' && intent !== 'gigs')) options.regionPrefix = worker.regionCode.slice(0, 6);
+    if (slots.place === 'outside_county' || slots.place === 'outside_province') {
+      options.regionOutside = worker.regionCode.slice(0, slots.place === 'outside_county' ? 6 : 2);
+      person = { ...person, intention: 'out_of_county' };
+    }
+  }
+  if (intent === 'training') return { person, options, what: said.join('、') };
+  if (slots.daily && intent !== 'gigs') said.push(t('bot:slot.daily'));
+  if (slots.board) {
+    said.push(t(`bot:slot.board.${slots.board}`));
+    options.mentions = BOARD_WORDS[slots.board];
+  }
+  if (slots.payFloor) {
+    said.push(t(`bot:slot.pay.${slots.payFloor.unit}`, { yuan: slots.payFloor.yuan }));
+    person = { ...person, payFloorFen: monthlyPay(slots.payFloor.yuan * 100, slots.payFloor.unit) };
+  }
+  if (slots.skill) {
+    said.push(t('bot:slot.skill', { skill: slots.skill }));
+    person = { ...person, skills: [...new Set([...person.skills, slots.skill])] };
+  }
+  return { person, options, what: said.join('、') };
 }
 
 function maskName(name: string): string {
@@ -148,6 +221,12 @@ export class Conversation {
     let t = translator(lang);
     if (worker) await noteReply(this.ctx, worker.id);
 
+    if (msg.kind === 'voice') {
+      session.history = [...session.history, { at: this.ctx.clock.now().toISOString(), text: t('bot:voice.note') }].slice(-8);
+      await requestHelp(this.ctx, { workerId: worker?.id ?? null, regionCode: worker?.regionCode ?? null, contact: msg.senderId, context: session.history });
+      await this.save(msg.senderId, session);
+      return [t('bot:voice.reply')];
+    }
     if (msg.kind === 'other') return [t('bot:non_text'), menu(t, Boolean(worker))];
     if (msg.kind === 'location' && msg.location) {
       if (!worker) return [t('bot:location.need_bind')];
@@ -247,6 +326,15 @@ export class Conversation {
     }
     if (s.state === 'detail' && p.intent === 'apply' && p.n === undefined && worker && s.current !== undefined) return this.apply(worker, s, s.current + 1, t);
 
+    const read = decide(p, s);
+    s.guess = undefined;
+    if (!read.intent) {
+      if (read.guesses.length) return [this.ask(read.guesses, read.slots, s, t)];
+      return [t('bot:not_understood'), this.ask(['jobs', 'gigs', 'human'], {}, s, t, true)];
+    }
+    if (this.talk.has(read.intent)) return this.talk.run(read.intent, { t });
+    p = { ...p, intent: read.intent };
+    const slots = read.slots;
     if (!p.intent) return [t('bot:not_understood'), menu(t, Boolean(worker))];
     if (p.intent === 'bind') {
       s.state = 'bind';
@@ -270,42 +358,57 @@ export class Conversation {
       s.state = 'consent';
       return [t('bot:consent.notice')];
     }
-    return this.forWorker(p.intent, p, s, worker, t);
+    if (!this.forWorker.has(p.intent)) return [t('bot:not_understood'), this.ask(['jobs', 'gigs', 'human'], {}, s, t, true)];
+    return this.forWorker.run(p.intent, { p, s, worker, t, slots });
   }
 
-  private async forWorker(intent: IntentId, p: Parsed, s: Session, worker: Worker, t: TFunction): Promise<string[]> {
-    switch (intent) {
-      case 'jobs':
-      case 'gigs':
-      case 'training':
-        return this.find(intent, s, worker, t);
-      case 'fairs':
-        return this.fairs(s, worker, t);
-      case 'checkin':
-        return this.checkin(worker, p.rest, t);
-      case 'cancel_signup':
-        return this.cancelSignup(worker, p.n, s, t);
-      case 'detail':
-        return this.detail(s, p.n ?? 1, t);
-      case 'apply':
-        return this.apply(worker, s, p.n ?? (s.current !== undefined ? s.current + 1 : 1), t);
-      case 'mine':
-        s.state = undefined;
-        return [await this.mine(worker, t)];
-      case 'subscribe':
-        if (!p.rest) {
-          s.state = 'subscribe';
-          return [t('bot:subscribe.ask')];
-        }
-        return this.subscribe(worker, p.rest, s, t);
-      case 'unsubscribe':
-        return this.unsubscribe(worker, p.rest, s, t);
-      case 'wage':
-        s.state = 'wage';
-        return [t('bot:wage.ask')];
-      default:
-        return [t('bot:not_understood'), menu(t, true)];
-    }
+  /** What a bound person who agreed may ask for, one handler each; each calls the services only. */
+  private readonly forWorker = new IntentRegistry<WorkerIntent, WorkerTurn>(WORKER_INTENTS, {
+    jobs: ({ s, worker, t, slots }) => this.find('jobs', s, worker, t, slots),
+    gigs: ({ s, worker, t, slots }) => this.find('gigs', s, worker, t, slots),
+    training: ({ s, worker, t, slots }) => this.find('training', s, worker, t, slots),
+    fairs: ({ s, worker, t }) => this.fairs(s, worker, t),
+    checkin: ({ p, worker, t }) => this.checkin(worker, p.rest, t),
+    cancel_signup: ({ p, s, worker, t }) => this.cancelSignup(worker, p.n, s, t),
+    detail: ({ p, s, t }) => this.detail(s, p.n ?? 1, t),
+    apply: ({ p, s, worker, t }) => this.apply(worker, s, p.n ?? (s.current !== undefined ? s.current + 1 : 1), t),
+    mine: async ({ s, worker, t }) => {
+      s.state = undefined;
+      return [await this.mine(worker, t)];
+    },
+    subscribe: async ({ p, s, worker, t }) => {
+      if (!p.rest) {
+        s.state = 'subscribe';
+        return [t('bot:subscribe.ask')];
+      }
+      return this.subscribe(worker, p.rest, s, t);
+    },
+    unsubscribe: ({ p, s, worker, t }) => this.unsubscribe(worker, p.rest, s, t),
+    wage: async ({ s, t }) => {
+      s.state = 'wage';
+      return [t('bot:wage.ask')];
+    },
+  });
+
+  /** Thanks, goodbye, ok, "在吗", greetings: one short line each, never the menu. */
+  private readonly talk = new IntentRegistry<SmallTalk, { t: TFunction }>(SMALL_TALK, {
+    thanks: async ({ t }) => [t('bot:small.thanks')],
+    bye: async ({ t }) => [t('bot:small.bye')],
+    ok: async ({ t }) => [t('bot:small.ok')],
+    yes: async ({ t }) => [t('bot:small.ok')],
+    no: async ({ t }) => [t('bot:small.no')],
+    ping: async ({ t }) => [t('bot:small.ping')],
+    greet: async ({ t }) => [t('bot:small.greet')],
+  });
+
+  /** One short question with two or three numbered guesses (menu numbers, so a number works anywhere). */
+  private ask(intents: IntentId[], slots: Slots, s: Session, t: TFunction, lost = false): string {
+    s.guess = { intents, slots };
+    s.state = undefined;
+    // A number now answers this question, not a list shown before it or the morning's digest.
+    s.listedAt = this.ctx.clock.now().toISOString();
+    const lines = intents.map((i) => `${MENU.find((m) => m.intent === i)!.number} ${t(`bot:guess.${i}`)}`);
+    return [t(lost ? 'bot:guess.lost' : 'bot:guess.ask'), ...lines, t('bot:guess.footer')].join('\n');
   }
 
   private async bind(p: Parsed, s: Session, senderId: string, t: TFunction, accountId?: string, doorKind: 'wechat_contact' | 'oa_openid' = 'wechat_contact'): Promise<string[]> {
@@ -332,20 +435,23 @@ export class Conversation {
     return [t(`bot:bind.${result.reason}`, { left: Math.max(0, BIND_TRIES_PER_HOUR - tries) })];
   }
 
-  private async find(intent: 'jobs' | 'gigs' | 'training', s: Session, worker: Worker, t: TFunction): Promise<string[]> {
+  private async find(intent: 'jobs' | 'gigs' | 'training', s: Session, worker: Worker, t: TFunction, slots: Slots = {}): Promise<string[]> {
     const kind = intent === 'gigs' ? 'gig' : intent === 'training' ? 'training' : undefined;
-    const found = await matchesFor(this.ctx, worker, { kind, jobsOnly: intent === 'jobs', limit: 5 }, t);
+    const { person, options, what } = narrow(worker, intent, slots, t);
+    const found = await matchesFor(this.ctx, person, { kind, jobsOnly: intent === 'jobs', limit: LIST_ITEMS, ...options }, t);
     const hint = intent === 'gigs' && (worker.homeLat == null || worker.homeLng == null) ? [t('bot:find.share_location')] : [];
     if (!found.length) {
       s.state = undefined;
-      return [t(`bot:find.none_${intent}`), ...hint];
+      return [what ? t('bot:find.none_filtered', { what }) : t(`bot:find.none_${intent}`), ...hint];
     }
     s.items = found.map((r) => ({ type: r.type, id: r.id, title: r.title }));
     s.state = 'list';
     s.current = undefined;
     s.listedAt = this.ctx.clock.now().toISOString();
-    const lines = found.map((r, i) => t('bot:find.item', { n: i + 1, title: r.title, summary: r.summary }));
-    return [[t(`bot:find.title_${intent}`), ...lines, t('bot:find.footer')].join('\n'), ...hint];
+    // One line per post, so the list fits a phone screen: the first two reasons only.
+    const lines = found.map((r, i) => t('bot:find.item', { n: i + 1, title: r.title, summary: r.reasons.slice(0, 2).join(' · ') }));
+    const title = t(`bot:find.title_${intent}`) + (what ? t('bot:find.with', { what }) : '');
+    return [[title, ...lines, t('bot:find.footer')].join('\n'), ...hint];
   }
 
   private async detail(s: Session, n: number, t: TFunction): Promise<string[]> {
@@ -398,11 +504,11 @@ export class Conversation {
       s.state = undefined;
       return [t('bot:apply.enrolled', { title: item.title })];
     } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
-      const said = err.details.map((d) => d.message).join(' ');
-      if (said.includes('already')) return [t('bot:apply.already')];
-      if (said.includes('errors:detail.fair.')) return [t('bot:fair.closed')];
-      if (err.code === 'conflict' || err.code === 'not_found') return [t('bot:apply.closed')];
+      const why = refusal(err);
+      if (!why) throw err;
+      if (why.reasons.some((r) => ALREADY.has(r))) return [t('bot:apply.already')];
+      if (why.reasons.some((r) => r.startsWith(FAIR_PREFIX))) return [t('bot:fair.closed')];
+      if (why.code === 'conflict' || why.code === 'not_found') return [t('bot:apply.closed')];
       throw err;
     }
   }
@@ -479,8 +585,9 @@ export class Conversation {
       await apply(this.ctx, await chatActor(this.ctx), post.vacancyId, worker.id, 'chat', {}, { fairId });
       return [t('bot:apply.done', { title: post.title })];
     } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
-      if (err.details.some((d) => d.message.includes('already'))) return [t('bot:apply.already')];
+      const why = refusal(err);
+      if (!why) throw err;
+      if (why.reasons.some((r) => ALREADY.has(r))) return [t('bot:apply.already')];
       return [t('bot:apply.closed')];
     }
   }
@@ -495,10 +602,10 @@ export class Conversation {
       await checkIn(this.ctx, await chatActor(this.ctx), f.id, worker.id, 'qr', {});
       return [t('bot:fair.checked_in', { title: f.title })];
     } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
-      const said = err.details.map((d) => d.message).join(' ');
-      if (said.includes('waiting_list')) return [t('bot:fair.checkin_waiting')];
-      if (said.includes('full')) return [t('bot:fair.checkin_full')];
+      const why = refusal(err);
+      if (!why) throw err;
+      if (why.reasons.includes(`${FAIR_PREFIX}waiting_list`)) return [t('bot:fair.checkin_waiting')];
+      if (why.reasons.includes(`${FAIR_PREFIX}full`)) return [t('bot:fair.checkin_full')];
       return [t('bot:fair.checkin_closed')];
     }
   }
@@ -518,7 +625,7 @@ export class Conversation {
     try {
       await cancelSignup(this.ctx, await chatActor(this.ctx), target.fair.id, worker.id, {});
     } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
+      if (!refusal(err)) throw err;
       return [t('bot:fair.cancel_none')];
     }
     s.state = undefined;

@@ -32,6 +32,8 @@ interface OaMessage {
   MsgID?: string;
   Status?: string;
   CreateTime?: string;
+  /** A voice message's text, when speech recognition is on for the account (语音识别结果). */
+  Recognition?: string;
 }
 
 /**
@@ -88,6 +90,10 @@ export function officialAccountDoor(ctx: AppContext): Router<RequestState> {
     else if (m.MsgType === 'text' && typeof m.Content === 'string') {
       const incoming: Incoming = { ...base, kind: 'text', text: m.Content };
       replies = m.Content.length > MAX_INBOUND_CHARS ? [t('bot:too_long')] : await conversation.respond(incoming);
+    } else if (m.MsgType === 'voice') {
+      // WeChat's own recognition of the voice, when it has one, is read as if typed; else staff are asked to call.
+      const heard = typeof m.Recognition === 'string' ? m.Recognition.trim() : '';
+      replies = heard && heard.length <= MAX_INBOUND_CHARS ? await conversation.respond({ ...base, kind: 'text', text: heard }) : await conversation.respond({ ...base, kind: 'voice', text: '' });
     } else if (m.MsgType === 'location' && Number.isFinite(Number(m.Location_X)) && Number.isFinite(Number(m.Location_Y))) {
       replies = await conversation.respond({ ...base, kind: 'location', text: '', location: { lat: Number(m.Location_X), lng: Number(m.Location_Y) } });
     } else if (m.MsgType !== 'event') {

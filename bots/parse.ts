@@ -33,7 +33,7 @@ export type IntentId =
  * "取消订阅" → unsubscribe rather than subscribe).
  */
 export const WORDS: Record<Exclude<IntentId, 'detail' | 'apply'>, string[]> = {
-  help: ['帮助', '菜单', '帮主', '你好', '您好', '在吗', '怎么用', '主菜单', '返回', 'help', 'menu', 'hi', 'hello', '?'],
+  help: ['帮助', '菜单', '帮主', '怎么用', '主菜单', '返回', '功能', 'help', 'menu', '?'],
   bind: ['绑定', '帮定', '实名', '认证', '绑定身份', 'bind'],
   jobs: ['找工作', '找工做', '找活', '找活干', '工作', '岗位', '招聘', '上班', '打工', '求职', 'job', 'jobs', 'work'],
   gigs: ['零工', '另工', '附近', '临时工', '短工', '零活', '散工', '日结', 'gig', 'gigs'],

@@ -52,7 +52,7 @@ export interface Reading {
   guesses: Array<'jobs' | 'gigs' | 'training' | 'mine' | 'policy' | 'wage' | 'human'>;
 }
 
-type Kind = 'intent' | 'place' | 'pay' | 'board' | 'skill' | 'hint';
+type Kind = 'intent' | 'place' | 'pay' | 'board' | 'skill' | 'hint' | 'owed';
 interface Term {
   term: string;
   kind: Kind;
@@ -112,11 +112,13 @@ export function readAmount(s: string): number | undefined {
   return total || undefined;
 }
 
-const AMOUNT = /(\d{2,6}(?:\.\d+)?)\s*(k|千|万)?|([一二两三四五六七八九十]*[百千万][零一二两三四五六七八九十百千万]*)/g;
+const AMOUNT = /(\d{1,6}(?:\.\d+)?)\s*(k|千|万)?|([一二两三四五六七八九十]*[百千万][零一二两三四五六七八九十百千万]*)/g;
 
 function findAmount(text: string, masked: boolean[]): number | undefined {
   for (const m of text.matchAll(AMOUNT)) {
     const at = m.index;
+    // 三千一个月 is 3000 a month: a last digit followed by a measure word is not part of the amount.
+    if (m[3] && /[一二两三四五六七八九]$/.test(m[3]) && /^[个天月日小]/.test(text.slice(at + m[0].length))) m[3] = m[3].slice(0, -1);
     const value = m[1] ? Number(m[1]) * (m[2] === 'k' || m[2] === '千' ? 1000 : m[2] === '万' ? 10000 : 1) : readAmount(m[3]!);
     // A phone or ID number is not pay; two digits are pay only with a unit ("50块一小时").
     if (value === undefined || value < 10 || value > 100000) continue;
@@ -129,7 +131,8 @@ function findAmount(text: string, masked: boolean[]): number | undefined {
 /** The meaning of one message: an intent (or none), the slots found, and guesses when unsure. */
 export function understand(raw: string): Reading {
   const { terms: all, jieba: cutter } = lexicon();
-  const text = readText(raw);
+  // Spaces typed between Chinese characters ("找 活", "附 近") split no words.
+  const text = readText(raw).replace(/(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])/g, '');
   const masked: boolean[] = Array.from({ length: text.length }, () => false);
   const amount = findAmount(text, masked);
   // Token spans: a one-character word ("活", "学", "近") counts only where jieba cut it as a word of its own.
@@ -178,6 +181,9 @@ export function understand(raw: string): Reading {
   for (const k of Object.keys(slots) as Array<keyof Slots>) if (slots[k] === undefined) delete slots[k];
 
   const reading = (intent: Understood | undefined, guesses: Reading['guesses'] = []): Reading => ({ intent, slots, guesses });
+  // "工资三个月没发": what is owed and that it was not paid, with other words between.
+  const owed = keys('owed');
+  if (owed.has('what') && owed.has('not_paid')) intents.add('wage');
   for (const business of ['wage', 'human', 'policy', 'fairs', 'mine', 'training'] as const) if (intents.has(business)) return reading(business);
   const searchSlots = slots.place !== undefined || slots.board !== undefined || slots.payFloor !== undefined || slots.daily;
   if (intents.has('gigs') || slots.daily) return reading('gigs');

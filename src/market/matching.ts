@@ -1,4 +1,4 @@
-import { and, eq, getTableColumns, gt, gte, inArray, like, ne, sql, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, gt, gte, inArray, like, ne, notLike, or, sql, type SQL } from 'drizzle-orm';
 import type { TFunction } from 'i18next';
 import { assertInScope, type Actor } from '../access/actor';
 import type { AppContext } from '../context';
@@ -124,6 +124,12 @@ export interface MatchOptions {
   /** Posts other than gigs only (no gigs, no trainings): "find a job". */
   jobsOnly?: boolean;
   radiusKm?: number;
+  /** Only posts in regions under this code (a town's, a county's). */
+  regionPrefix?: string;
+  /** Only posts outside regions under this code (another county, another province). */
+  regionOutside?: string;
+  /** Only posts whose title or description mentions one of these words (包吃住, 宿舍 …). */
+  mentions?: string[];
   limit: number;
 }
 
@@ -153,6 +159,9 @@ export async function matchesFor(ctx: Ctx, w: Worker, opts: MatchOptions, t: TFu
     const base: SQL[] = [eq(vacancies.status, 'open'), gt(vacancies.expiresAt, now)];
     if (opts.kind) base.push(eq(vacancies.kind, opts.kind));
     if (opts.jobsOnly) base.push(ne(vacancies.kind, 'gig'));
+    if (opts.regionPrefix) base.push(like(vacancies.regionCode, `${opts.regionPrefix}%`));
+    if (opts.regionOutside) base.push(notLike(vacancies.regionCode, `${opts.regionOutside}%`));
+    if (opts.mentions?.length) base.push(or(...opts.mentions.flatMap((w) => [like(vacancies.title, `%${w}%`), like(sql`coalesce(${vacancies.description}, '')`, `%${w}%`)]))!);
     const { search: _search, ...columns } = getTableColumns(vacancies);
     const pick = (extra: SQL | undefined, limit: number) => ctx.db.select(columns).from(vacancies).where(and(...base, extra)).limit(limit);
     // Gathered by index from each angle that can fit: near home, in the home county, and elsewhere for those who will go.
