@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { closeSync, createReadStream, createWriteStream, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
-import type { Readable } from 'node:stream';
+import { closeSync, createReadStream, createWriteStream, linkSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 /**
@@ -28,14 +28,18 @@ export class BackupUnreadable extends Error {
   }
 }
 
-/** Writes `source` encrypted to `file`, through a `.part` file renamed at the end: a file with the name is always whole. */
-export async function writeBackup(source: Readable, file: string, key: Buffer, header: BackupHeader): Promise<number> {
+/**
+ * Writes `source` encrypted to a new file of its own beside `file` (`….part`, never an existing one) and
+ * answers its path: the caller gives it the name with `commitBackup` only once the source is known to be
+ * whole (pg_dump exited 0), so a file with a backup's name is always a whole backup.
+ */
+export async function writeBackup(source: Readable, file: string, key: Buffer, header: BackupHeader): Promise<string> {
   const head = Buffer.from(`${MAGIC}${JSON.stringify(header)}\n`, 'utf8');
   const nonce = randomBytes(NONCE);
   const cipher = createCipheriv('aes-256-gcm', key, nonce);
   cipher.setAAD(head);
-  const part = `${file}.part`;
-  const out = createWriteStream(part, { mode: 0o600 });
+  const part = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.part`;
+  const out = createWriteStream(part, { mode: 0o600, flags: 'wx' });
   out.write(head);
   out.write(nonce);
   try {
@@ -46,8 +50,24 @@ export async function writeBackup(source: Readable, file: string, key: Buffer, h
     rmSync(part, { force: true });
     throw err;
   }
-  renameSync(part, file);
-  return statSync(file).size;
+  return part;
+}
+
+/** Gives a finished part its backup name, never over an existing file; answers the name and size. */
+export function commitBackup(part: string, file: string): { file: string; bytes: number } {
+  for (let n = 1; ; n++) {
+    const name = n === 1 ? file : file.replace(/\.backup$/, `-${n}.backup`);
+    try {
+      linkSync(part, name);
+      rmSync(part, { force: true });
+      return { file: name, bytes: statSync(name).size };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || n > 50) {
+        rmSync(part, { force: true });
+        throw err;
+      }
+    }
+  }
 }
 
 /** The header line of a backup, read without the key. */
@@ -71,11 +91,10 @@ export function readHeader(file: string): { header: BackupHeader; head: Buffer }
 }
 
 /**
- * Decrypts `file` into `dest` and checks it whole: with a wrong key or a changed byte anywhere,
- * `dest` is removed and BackupUnreadable says which it may be. Nothing is restored from a file
- * that did not check out.
+ * The decrypted contents of `file`, as a stream that fails at its end (BackupUnreadable) when the key is
+ * wrong or a byte anywhere was changed: read it once with `checkBackup` before trusting any of it.
  */
-export async function openBackup(file: string, key: Buffer, dest: string): Promise<BackupHeader> {
+export function openBackup(file: string, key: Buffer): { header: BackupHeader; contents(): Readable } {
   const { header, head } = readHeader(file);
   const headBytes = head.length;
   const size = statSync(file).size;
@@ -89,14 +108,29 @@ export async function openBackup(file: string, key: Buffer, dest: string): Promi
   } finally {
     closeSync(fd);
   }
-  const decipher = createDecipheriv('aes-256-gcm', key, nonce);
-  decipher.setAAD(head);
-  decipher.setAuthTag(tag);
+  return {
+    header,
+    contents() {
+      const decipher = createDecipheriv('aes-256-gcm', key, nonce);
+      decipher.setAAD(head);
+      decipher.setAuthTag(tag);
+      const source = createReadStream(file, { start: headBytes + NONCE, end: size - TAG - 1 });
+      source.on('error', (err) => decipher.destroy(err));
+      return source.pipe(decipher);
+    },
+  };
+}
+
+export const unreadable = (file: string) =>
+  new BackupUnreadable(`无法解开 ${file}：BACKUP_KEY 不对，或文件已损坏 / cannot open ${file}: wrong BACKUP_KEY, or the file is damaged`);
+
+/** Reads the whole backup through once, keeping nothing, to prove the key and every byte. */
+export async function checkBackup(file: string, key: Buffer): Promise<BackupHeader> {
+  const { header, contents } = openBackup(file, key);
   try {
-    await pipeline(createReadStream(file, { start: headBytes + NONCE, end: size - TAG - 1 }), decipher, createWriteStream(dest, { mode: 0o600 }));
+    await pipeline(contents(), new Writable({ write: (_c, _e, done) => done() }));
   } catch {
-    rmSync(dest, { force: true });
-    throw new BackupUnreadable(`无法解开 ${file}：BACKUP_KEY 不对，或文件已损坏 / cannot open ${file}: wrong BACKUP_KEY, or the file is damaged`);
+    throw unreadable(file);
   }
   return header;
 }

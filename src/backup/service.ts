@@ -1,12 +1,13 @@
 import { spawn } from 'node:child_process';
-import { createReadStream, mkdirSync, openAsBlob, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { PGlite } from '@electric-sql/pglite';
 import type { Config } from '../config';
 import { MIGRATIONS_DIR, type Database } from '../db/client';
-import { holdDataDir } from '../db/owner';
-import { openBackup, writeBackup, type BackupHeader } from './archive';
+import { holdDataDir, restoringMarker } from '../db/owner';
+import { checkBackup, commitBackup, openBackup, writeBackup, type BackupHeader } from './archive';
 
 export class BackupRefused extends Error {
   constructor(message: string) {
@@ -15,7 +16,7 @@ export class BackupRefused extends Error {
   }
 }
 
-const NAME = /^bangfu-(postgres|pglite)-(\d{8}-\d{6})(-[a-z-]+)?\.backup$/;
+const NAME = /^bangfu-(postgres|pglite)-(\d{8}-\d{6,9})(-[a-z0-9-]+)?\.backup$/;
 
 function keyOf(config: Config): Buffer {
   if (!config.backup.key) {
@@ -48,7 +49,7 @@ function version(): string {
 }
 
 function stamp(at: Date): string {
-  return at.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return at.toISOString().replace(/[-:.]/g, '').replace('T', '-').slice(0, 18);
 }
 
 /** libpq's environment for a postgres:// URL, so the password never shows in a process list. */
@@ -91,9 +92,9 @@ export interface BackupMade {
 }
 
 /**
- * One encrypted backup of the whole database into BACKUP_DIR. On a server, pg_dump's custom format
- * (as the owner when DATABASE_MIGRATE_URL is set: the service's role cannot read everything); the
- * embedded database's files are dumped by the process that holds them.
+ * One encrypted backup of the whole database into BACKUP_DIR. On a server, pg_dump's custom format as
+ * the service's own role (it may read every table; the owner's password stays out of the running
+ * service); the embedded database's files are dumped by the process that holds them.
  */
 export async function makeBackup(database: Database, config: Config, opts: { at?: Date; label?: string } = {}): Promise<BackupMade> {
   const key = keyOf(config);
@@ -101,19 +102,26 @@ export async function makeBackup(database: Database, config: Config, opts: { at?
   mkdirSync(config.backup.dir, { recursive: true, mode: 0o700 });
   const file = join(config.backup.dir, `bangfu-${database.kind}-${stamp(at)}${opts.label ? `-${opts.label}` : ''}.backup`);
   const header: BackupHeader = { kind: database.kind, createdAt: at.toISOString(), schema: newestMigration(), version: version() };
-  let bytes: number;
+  let part: string;
   if (database.kind === 'pglite') {
     const blob = await database.dumpFiles!();
-    bytes = await writeBackup(Readable.fromWeb(blob.stream() as never), file, key, header);
+    part = await writeBackup(Readable.fromWeb(blob.stream() as never), file, key, header);
   } else {
-    const url = config.databaseMigrateUrl ?? config.databaseUrl!;
-    let written = 0;
-    await runPg('pg_dump', ['--format=custom', '--no-owner', '--no-privileges'], pgEnv(url), async (out) => {
-      written = await writeBackup(out, file, key, header);
-    });
-    bytes = written;
+    let written: Promise<string> | undefined;
+    try {
+      await runPg('pg_dump', ['--format=custom', '--no-owner', '--no-privileges'], pgEnv(config.databaseUrl!), async (out) => {
+        written = writeBackup(out, file, key, header);
+        await written;
+      });
+    } catch (err) {
+      // pg_dump failed: what it wrote so far is not a backup.
+      const left = await written?.catch(() => undefined);
+      if (left) rmSync(left, { force: true });
+      throw err;
+    }
+    part = (await written)!;
   }
-  return { file, bytes, kind: database.kind };
+  return { ...commitBackup(part, file), kind: database.kind };
 }
 
 /** Backups older than BACKUP_KEEP_DAYS are removed; the newest is always kept, whatever its age. */
@@ -128,7 +136,10 @@ export function pruneBackups(dir: string, keepDays: number, now: Date): string[]
   const cutoff = now.getTime() - keepDays * 86_400_000;
   const gone = files.slice(1).filter((f) => f.at.getTime() < cutoff);
   for (const f of gone) rmSync(join(dir, f.n), { force: true });
-  rmSync(join(dir, '.part'), { force: true });
+  // Parts left by a writer that died, a day or more old (a backup being written now is younger).
+  for (const n of readdirSync(dir).filter((x) => x.endsWith('.part'))) {
+    if (statSync(join(dir, n)).mtime.getTime() < now.getTime() - 86_400_000) rmSync(join(dir, n), { force: true });
+  }
   return gone.map((f) => f.n);
 }
 
@@ -155,9 +166,12 @@ export interface Restored {
 }
 
 /**
- * Puts a backup back. The file is decrypted and checked whole first; only then is anything replaced.
- * What was there is kept aside (the embedded database's directory is renamed; a server's database is
- * backed up first), and a server restore runs in one transaction: a failure leaves it as it was.
+ * Puts a backup back. The whole file is read and checked with the key first; only then is anything
+ * replaced, and the contents go straight from the file into the database (never written out in clear).
+ * What was there is kept aside: the embedded database's directory is renamed, a server's database is
+ * backed up first. A server's restore runs in one transaction after emptying its schemas (so a backup
+ * from an older version restores too): a failure leaves it as it was. The embedded database is built
+ * beside the old one and swapped in; a marker makes a start refuse while a restore is unfinished.
  * The service must be stopped: the embedded database refuses while another process holds it.
  */
 export async function restoreBackup(file: string, config: Config, makeSafetyCopy: () => Promise<string | null>): Promise<Restored> {
@@ -168,47 +182,75 @@ export async function restoreBackup(file: string, config: Config, makeSafetyCopy
     throw new BackupRefused(`找不到备份文件 / no such backup file: ${file}`);
   }
   const kind = config.databaseUrl ? 'postgres' : 'pglite';
-  const work = join(dirname(file), `.restore-${process.pid}`);
-  const header = await openBackup(file, key, work);
-  try {
-    if (header.kind !== kind) {
-      throw new BackupRefused(`这是${header.kind === 'pglite' ? '嵌入式数据库' : 'PostgreSQL 服务器'}的备份，当前配置的是${kind === 'pglite' ? '嵌入式数据库' : 'PostgreSQL 服务器'} / this is a backup of ${header.kind}, but the configured database is ${kind}`);
-    }
-    if (kind === 'pglite') {
-      const dir = join(config.dataDir, 'pglite');
-      const hold = await holdDataDir(dir, 'npm run restore', () => undefined);
-      try {
-        let aside: string | null = null;
-        try {
-          statSync(dir);
-          aside = `${dir}.before-restore-${stamp(new Date())}`;
-          renameSync(dir, aside);
-        } catch {
-          aside = null;
-        }
-        try {
-          const client = await PGlite.create(dir, { loadDataDir: await openAsBlob(work) });
-          await client.close();
-        } catch (err) {
-          rmSync(dir, { recursive: true, force: true });
-          if (aside) renameSync(aside, dir);
-          throw err;
-        }
-        return { kind, from: header, keptAside: aside };
-      } finally {
-        await hold.release();
-      }
-    }
-    const keptAside = await makeSafetyCopy();
-    const url = config.databaseMigrateUrl ?? config.databaseUrl!;
-    await runPg('pg_restore', ['--clean', '--if-exists', '--no-owner', '--no-privileges', '--single-transaction', '--exit-on-error', `--dbname=${pgEnv(url).PGDATABASE}`, work], pgEnv(url));
-    return { kind, from: header, keptAside };
-  } finally {
-    rmSync(work, { force: true });
+  const header = await checkBackup(file, key);
+  if (header.kind !== kind) {
+    throw new BackupRefused(`这是${header.kind === 'pglite' ? '嵌入式数据库' : 'PostgreSQL 服务器'}的备份，当前配置的是${kind === 'pglite' ? '嵌入式数据库' : 'PostgreSQL 服务器'} / this is a backup of ${header.kind}, but the configured database is ${kind}`);
   }
+  const { contents } = openBackup(file, key);
+  if (kind === 'pglite') {
+    const dir = join(config.dataDir, 'pglite');
+    const hold = holdDataDir(dir, 'npm run restore');
+    try {
+      const chunks: Buffer[] = [];
+      for await (const c of contents() as AsyncIterable<Buffer>) chunks.push(c);
+      const incoming = `${dir}.incoming`;
+      writeFileSync(restoringMarker(dir), header.createdAt);
+      rmSync(incoming, { recursive: true, force: true });
+      const client = await PGlite.create(incoming, { loadDataDir: new Blob([Buffer.concat(chunks)]) });
+      await client.close();
+      let aside: string | null = `${dir}.before-restore-${stamp(new Date())}`;
+      try {
+        renameSync(dir, aside);
+      } catch {
+        aside = null; // nothing there (a restore onto an empty machine, or one rerun after a crash)
+      }
+      renameSync(incoming, dir);
+      rmSync(restoringMarker(dir), { force: true });
+      return { kind, from: header, keptAside: aside };
+    } finally {
+      await hold.release();
+    }
+  }
+  const keptAside = await makeSafetyCopy();
+  const env = pgEnv(config.databaseMigrateUrl ?? config.databaseUrl!);
+  await restoreIntoServer(contents(), env);
+  return { kind, from: header, keptAside };
 }
 
-/** Reads a backup's contents as a stream (for tests and tools that look inside). */
-export function contentsOf(file: string): Readable {
-  return createReadStream(file);
+/** pg_restore turns the archive into SQL; psql runs it after emptying the schemas, all in one transaction. */
+function restoreIntoServer(archive: Readable, env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const toSql = spawn('pg_restore', ['--no-owner', '--no-privileges', '--file=-'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const run = spawn('psql', ['--no-psqlrc', '--quiet', '--single-transaction', '--set=ON_ERROR_STOP=1', '--output=/dev/null', '--file=-'], { env, stdio: ['pipe', 'ignore', 'pipe'] });
+    let err = '';
+    const keep = (d: Buffer) => (err = (err + d.toString()).slice(-4000));
+    toSql.stderr.on('data', keep);
+    run.stderr.on('data', keep);
+    let failed = false;
+    const fail = (e: Error) => {
+      if (failed) return;
+      failed = true;
+      toSql.kill();
+      run.kill();
+      reject(e);
+    };
+    for (const [child, bin] of [[toSql, 'pg_restore'], [run, 'psql']] as const) {
+      child.once('error', (e) =>
+        fail(new BackupRefused((e as NodeJS.ErrnoException).code === 'ENOENT' ? `找不到 ${bin}：请安装 PostgreSQL 客户端（postgresql-client）/ ${bin} not found: install the PostgreSQL client programs (postgresql-client)` : e.message)),
+      );
+    }
+    run.stdin.on('error', () => undefined);
+    toSql.stdin.on('error', () => undefined);
+    // The schemas are emptied inside the same transaction as the restore: all of it, or none of it.
+    run.stdin.write('DROP SCHEMA IF EXISTS drizzle CASCADE;\nDROP SCHEMA public CASCADE;\nCREATE SCHEMA public;\n');
+    toSql.stdout.pipe(run.stdin);
+    pipeline(archive, toSql.stdin).catch((e: Error) => fail(new BackupRefused(`备份读取中断 / reading the backup failed: ${e.message}`)));
+    let exits = 0;
+    const done = (bin: string) => (code: number | null) => {
+      if (code !== 0) return fail(new BackupRefused(`${bin} 失败 / failed (${code}), nothing was changed: ${err.trim().split('\n').slice(-3).join(' ')}`));
+      if (++exits === 2 && !failed) resolve();
+    };
+    toSql.once('close', done('pg_restore'));
+    run.once('close', done('psql'));
+  });
 }

@@ -1,6 +1,6 @@
 import { createConnection, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
-import type { ControlAnswer, ControlRequest } from './socket';
+import { ownSocket, type ControlAnswer, type ControlRequest } from './socket';
 
 export interface ControlSession {
   send(line: ControlRequest | { say: string }): void;
@@ -10,6 +10,8 @@ export interface ControlSession {
 
 /** Opens the running service's control socket, or answers null when no service listens there. */
 export function openControl(path: string): Promise<ControlSession | null> {
+  // Only a socket of this user's, in a folder closed to others, is spoken to.
+  if (!ownSocket(path)) return Promise.resolve(null);
   return new Promise((resolve) => {
     const socket: Socket = createConnection(path);
     socket.once('error', () => resolve(null));

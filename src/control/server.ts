@@ -1,8 +1,7 @@
 import { chmodSync, unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
-import { createInterface } from 'node:readline';
 import type { Logger } from '../logger';
-import { ChatLine, ControlRequest, type ControlAnswer } from './socket';
+import { ChatLine, ControlRequest, privateSocketDir, type ControlAnswer } from './socket';
 
 export interface ControlHandlers {
   hello(): Extract<ControlAnswer, { type: 'hello' }>;
@@ -16,17 +15,27 @@ function answer(socket: Socket, a: ControlAnswer): void {
   if (!socket.destroyed) socket.write(`${JSON.stringify(a)}\n`);
 }
 
+const MAX_LINE = 16 * 1024;
+
+/** The socket's lines, refusing one longer than MAX_LINE before it is held whole. */
+async function* boundedLines(socket: Socket): AsyncGenerator<string> {
+  let held = '';
+  for await (const chunk of socket as AsyncIterable<Buffer>) {
+    held += chunk.toString('utf8');
+    let end: number;
+    while ((end = held.indexOf('\n')) >= 0) {
+      yield held.slice(0, end);
+      held = held.slice(end + 1);
+    }
+    if (held.length > MAX_LINE) throw new Error('line too long');
+  }
+}
+
 async function serveOne(socket: Socket, handlers: ControlHandlers, logger: Logger): Promise<void> {
   socket.on('error', () => undefined);
-  const lines = createInterface({ input: socket, crlfDelay: Infinity });
   let chat: { say(text: string): void; close(): void } | undefined;
   socket.once('close', () => chat?.close());
-  for await (const line of lines) {
-    if (line.length > 10_000) {
-      answer(socket, { type: 'error', message: 'line too long' });
-      socket.end();
-      return;
-    }
+  for await (const line of boundedLines(socket)) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(line);
@@ -97,6 +106,10 @@ function listening(path: string): Promise<boolean> {
  * clients reach that one). A socket file left by a process that died is replaced.
  */
 export async function serveControl(path: string, handlers: ControlHandlers, logger: Logger): Promise<{ close(): Promise<void> } | null> {
+  if (!privateSocketDir(path)) {
+    logger.warn({ path }, 'control socket not served: its folder is not this user\'s alone');
+    return null;
+  }
   if (await listening(path)) {
     logger.info({ path }, 'another process serves the control socket');
     return null;
@@ -106,7 +119,13 @@ export async function serveControl(path: string, handlers: ControlHandlers, logg
   } catch {
     // none left behind
   }
-  const server: Server = createServer((socket) => void serveOne(socket, handlers, logger));
+  // A client that goes away mid-answer (a reset, a killed seed) ends its own conversation only.
+  const server: Server = createServer((socket) =>
+    serveOne(socket, handlers, logger).catch((err: unknown) => {
+      logger.warn({ err: (err as Error).message }, 'control connection ended');
+      socket.destroy();
+    }),
+  );
   const ok = await new Promise<boolean>((resolve) => {
     server.once('error', (err) => {
       logger.warn({ err: err.message, path }, 'control socket not served');

@@ -10,7 +10,7 @@ import { migrate as migrateLite } from 'drizzle-orm/pglite/migrator';
 import { Pool } from 'pg';
 import * as schema from './schema';
 import { DatabaseUnreachable } from './outage';
-import { holdDataDir, type Hold } from './owner';
+import { assertNotRestoring, holdDataDir, type Hold } from './owner';
 
 export type Schema = typeof schema;
 /** The one database type the services see, whichever driver is behind it. */
@@ -73,14 +73,12 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
 }
 
 async function openPglite(dir: string, what: string): Promise<Database> {
-  mkdirSync(dir, { recursive: true });
   let client: PGlite | undefined;
-  // One process at a time: a second writer corrupts the files (see owner.ts).
-  const hold = await holdDataDir(dir, what, (err) => {
-    process.stderr.write(`嵌入式数据库的锁已失去，为保护数据停止写入 / lost the embedded database's lock, stopping writes to protect the data: ${err.message}\n`);
-    void client?.close().catch(() => undefined);
-  });
+  // One process at a time: a second writer corrupts the files (see owner.ts); never half a restore.
+  const hold = holdDataDir(dir, what);
   try {
+    assertNotRestoring(dir);
+    mkdirSync(dir, { recursive: true });
     client = await PGlite.create(dir);
   } catch (err) {
     await hold.release();

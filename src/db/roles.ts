@@ -32,6 +32,9 @@ export async function grantServiceRole(owner: Db, role: string): Promise<void> {
     await tx.execute(sql`grant usage, select on all sequences in schema public to ${r}`);
     await tx.execute(sql`alter default privileges in schema public grant select, insert, update, delete on tables to ${r}`);
     await tx.execute(sql`alter default privileges in schema public grant usage, select on sequences to ${r}`);
+    // The migrations' own record may be read (so the service's role can make a whole backup with pg_dump), never written.
+    await tx.execute(sql`grant usage on schema drizzle to ${r}`);
+    await tx.execute(sql`grant select on all tables in schema drizzle to ${r}`);
     for (const t of APPEND_ONLY_TABLES) await tx.execute(sql`revoke update, delete, truncate, references, trigger on ${sql.identifier(t)} from ${r}`);
     for (const t of READ_ONLY_TABLES) await tx.execute(sql`revoke insert, update, delete, truncate, references, trigger on ${sql.identifier(t)} from ${r}`);
   });
