@@ -191,7 +191,11 @@ describe('workers use the service by WeChat chat', () => {
   it('asks an unbound person to bind before anything personal, and still answers 政策 and 人工', async () => {
     const user = new MockUser(bot, '路人');
     expect((await user.say('找工作'))[0]).toBe('这个功能需要先绑定身份。请回复“绑定”。');
-    expect((await user.say('政策'))[0]).toContain('一次性交通补助');
+    // The policies in force today, from the catalogue (the transition period's transport subsidy ended 2025-12-31).
+    const policy = (await user.say('政策'))[0]!;
+    expect(policy).toContain('社会保险补贴');
+    expect(policy).not.toContain('一次性交通补助');
+    expect(policy).toContain('回复 8 找人帮您办');
     expect((await user.say('帮助'))[0]).toContain('第一次用？请先回复“绑定”');
     const english = await user.say('English', { expect: 2 });
     expect(english[0]).toBe('OK, I will write in English from now on.');
