@@ -5615,7 +5615,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The policies that apply in a region (national, province, prefecture, county; overrides applied; expired left out) */
+        /** The policies that apply in a region (national, province, prefecture, county; overrides applied); by default those in force today, state=expired lists the ended ones apart, each with its successor or why it has none */
         get: {
             parameters: {
                 query?: {
@@ -5623,6 +5623,8 @@ export interface paths {
                     /** @description Policies that apply in this region (default: your region) */
                     regionCode?: string;
                     includeExpired?: "true" | "false";
+                    /** @description current (default): in force today; expired: ended, listed apart; all */
+                    state?: "current" | "expired" | "all";
                 };
                 header?: never;
                 path?: never;
@@ -5713,6 +5715,14 @@ export interface paths {
                             overrides: string | null;
                             validFrom: string | null;
                             validTo: string | null;
+                            continues: string | null;
+                            /** @enum {string} */
+                            state: "in_force" | "ended" | "not_yet";
+                            successor: string | null;
+                            endingSoon: boolean;
+                            endNote: {
+                                [key: string]: string;
+                            } | null;
                             source: {
                                 [key: string]: unknown;
                             };
@@ -5807,6 +5817,14 @@ export interface paths {
                             overrides: string | null;
                             validFrom: string | null;
                             validTo: string | null;
+                            continues: string | null;
+                            /** @enum {string} */
+                            state: "in_force" | "ended" | "not_yet";
+                            successor: string | null;
+                            endingSoon: boolean;
+                            endNote: {
+                                [key: string]: string;
+                            } | null;
                             source: {
                                 [key: string]: unknown;
                             };
@@ -5892,6 +5910,14 @@ export interface paths {
                             overrides: string | null;
                             validFrom: string | null;
                             validTo: string | null;
+                            continues: string | null;
+                            /** @enum {string} */
+                            state: "in_force" | "ended" | "not_yet";
+                            successor: string | null;
+                            endingSoon: boolean;
+                            endNote: {
+                                [key: string]: string;
+                            } | null;
                             source: {
                                 [key: string]: unknown;
                             };
@@ -6118,6 +6144,83 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["PolicyChecklist"];
+                    };
+                };
+                /** @description Invalid input; `details` names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, expired or revoked token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected failure */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workers/{id}/policy-notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What a person was told of, when and why, with the version told; kept after a policy ends */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                key: string;
+                                version: number;
+                                title: string;
+                                benefit: string;
+                                reason: string;
+                                toldAt: string;
+                                validTo: string | null;
+                                state: string;
+                                source: string;
+                            }[];
+                        };
                     };
                 };
                 /** @description Invalid input; `details` names each field */
@@ -13075,6 +13178,14 @@ export interface components {
             overrides: string | null;
             validFrom: string | null;
             validTo: string | null;
+            continues: string | null;
+            /** @enum {string} */
+            state: "in_force" | "ended" | "not_yet";
+            successor: string | null;
+            endingSoon: boolean;
+            endNote: {
+                [key: string]: string;
+            } | null;
             source: {
                 [key: string]: unknown;
             };
@@ -13131,6 +13242,8 @@ export interface components {
             regionCode?: string;
             /** @description The key of a broader policy this one replaces in its region */
             overrides?: string | null;
+            /** @description The key of an ended policy this one carries forward (a policy with a successor ends without a warning) */
+            continues?: string | null;
             /** Format: date */
             validFrom?: string | null;
             /** Format: date */
@@ -13509,7 +13622,7 @@ export interface components {
              */
             jobsTotal?: number;
             /**
-             * @description 其中带动脱贫人口就业人数
+             * @description 其中带动脱贫人口（含防止返贫监测对象，不含农村低收入人口）就业人数
              * @default 0
              */
             jobsLifted?: number;
@@ -13553,7 +13666,7 @@ export interface components {
             endedOn?: string | null;
             /** @description 带动就业人数 */
             jobsTotal?: number;
-            /** @description 其中带动脱贫人口就业人数 */
+            /** @description 其中带动脱贫人口（含防止返贫监测对象，不含农村低收入人口）就业人数 */
             jobsLifted?: number;
             /** @description 省乡村振兴重点帮扶县 */
             keyCounty?: boolean;
