@@ -169,7 +169,19 @@ const envSchema = z.object({
   /** How long a provider (WeChat, SMS) may take to answer before the outcome is in doubt. */
   PROVIDER_TIMEOUT_MS: int(500, 120000, 10000),
   /** How long an outcome in doubt waits for the provider's report before the channel's rule settles it. */
-  DELIVERY_SETTLE_MINUTES: int(1, 1440, 3),
+  /** Minutes; a fraction such as 0.25 is allowed (the fault suite waits seconds, not minutes). */
+  DELIVERY_SETTLE_MINUTES: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return 3;
+      const n = Number(v.trim());
+      if (!/^\d+(\.\d+)?$/.test(v.trim()) || n < 0.1 || n > 1440) {
+        ctx.addIssue({ code: 'custom', message: `expected minutes from 0.1 to 1440, got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    }),
   /** SMS for people without WeChat and as the last fallback (Tencent Cloud SMS). */
   SMS_PROVIDER: z.enum(['tencent', 'aliyun'], { error: 'expected tencent or aliyun' }).optional(),
   SMS_SECRET_ID: z.string().min(8).max(128).optional(),

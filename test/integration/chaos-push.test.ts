@@ -8,7 +8,7 @@ import { runChaos } from '../../scripts/chaos-push';
 describe('deliveries hold under faults', () => {
   it('slow provider, 5xx after accepting, worker SIGKILL, Redis wiped, PostgreSQL cut: never twice, never falsely sent, all settled', async () => {
     const lines: string[] = [];
-    const result = await runChaos({ people: 120, sendsPerSecond: 30, providerTimeoutMs: 800, settleMinutes: 1, log: (l) => lines.push(l) });
+    const result = await runChaos({ people: 80, sendsPerSecond: 30, providerTimeoutMs: 800, settleMinutes: 0.25, log: (l) => lines.push(l) });
     expect(result.faults.map((f) => f.fault)).toEqual([
       'provider slower than the client timeout',
       'provider 5xx after accepting',
