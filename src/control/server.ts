@@ -120,12 +120,15 @@ export async function serveControl(path: string, handlers: ControlHandlers, logg
     // none left behind
   }
   // A client that goes away mid-answer (a reset, a killed seed) ends its own conversation only.
-  const server: Server = createServer((socket) =>
+  const open = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
     serveOne(socket, handlers, logger).catch((err: unknown) => {
       logger.warn({ err: (err as Error).message }, 'control connection ended');
       socket.destroy();
-    }),
-  );
+    });
+  });
   const ok = await new Promise<boolean>((resolve) => {
     server.once('error', (err) => {
       logger.warn({ err: err.message, path }, 'control socket not served');
@@ -139,7 +142,9 @@ export async function serveControl(path: string, handlers: ControlHandlers, logg
   return {
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
+        // An attached chat would hold the close open for ever: its connection ends with the service.
         server.close(() => resolve());
+        for (const socket of open) socket.destroy();
         try {
           unlinkSync(path);
         } catch {
