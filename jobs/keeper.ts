@@ -1,3 +1,4 @@
+import { resumeStalledImports } from '../src/registry/import/service';
 import type { AppContext } from '../src/context';
 import { publishOutbox, pruneOutbox } from '../src/outbox';
 import { requeueFromDatabase } from '../src/outreach/recovery';
@@ -37,6 +38,12 @@ export function startKeeper(ctx: AppContext, intervalMs = 5000): Keeper {
       await settleDeliveries(ctx);
     } catch (err) {
       ctx.logger.warn({ err: (err as Error).message }, 'settling by reports failed');
+    }
+    try {
+      // An import whose worker died or whose job Redis lost goes on from its last chunk.
+      await resumeStalledImports(ctx);
+    } catch (err) {
+      ctx.logger.warn({ err: (err as Error).message }, 'resuming stalled imports failed');
     }
     try {
       if ((await ctx.redis.kv.get(MARKER)) === null && (await ctx.redis.kv.set(RECOVERING, String(process.pid), 'EX', 120, 'NX')) === 'OK') {

@@ -36,6 +36,8 @@ export const imports = pgTable(
     error: text('error'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp('started_at', { withTimezone: true }),
+    /** Written with each batch by the worker running it: an import whose heartbeat stopped lost its worker and is taken over. */
+    heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
   (t) => [index('imports_region_idx').on(t.regionCode.op('text_pattern_ops'))],

@@ -225,16 +225,21 @@ export async function runImport(
         if (chunkRejections.length) {
           await db.insert(importRejections).values(chunkRejections.map((r) => ({ importId: opts.apply!.importId, ...r })));
         }
-        await db
+        // Only from where this run expects the import to stand: a run that was taken over (it stalled and
+        // another worker went on) finds the count moved, and its chunk is rolled back, never written twice.
+        const moved = await db
           .update(imports)
           .set({
             processedRows: start + chunk.length,
+            heartbeatAt: ctx.clock.now(),
             created: sql`${imports.created} + ${delta.created}`,
             updated: sql`${imports.updated} + ${delta.updated}`,
             unchanged: sql`${imports.unchanged} + ${delta.unchanged}`,
             rejected: sql`${imports.rejected} + ${delta.rejected}`,
           })
-          .where(eq(imports.id, opts.apply.importId));
+          .where(and(eq(imports.id, opts.apply.importId), eq(imports.processedRows, start), eq(imports.status, 'running')))
+          .returning({ id: imports.id });
+        if (!moved.length) throw new ImportTakenOver(opts.apply.importId);
       }
       return { delta, steps };
     };
@@ -342,4 +347,12 @@ async function resolveHouseholds(db: Db, actor: Actor, planned: Planned[], write
     for (const [h] of missing) ids.set(h, `new:${h}`);
   }
   return ids;
+}
+
+/** This run of an import lost it to another worker (it stalled past the heartbeat's limit): it stops without writing. */
+export class ImportTakenOver extends Error {
+  constructor(readonly importId: string) {
+    super(`import ${importId} was taken over by another run`);
+    this.name = 'ImportTakenOver';
+  }
 }

@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { TFunction } from 'i18next';
 import ExcelJS from 'exceljs';
 import { assertInScope, inScope, type Actor } from '../../access/actor';
@@ -7,7 +7,7 @@ import type { AppContext } from '../../context';
 import { accounts, importRejections, imports } from '../../db/schema';
 import { DomainError, Forbidden, NotFound, ValidationFailed } from '../../shared/errors';
 import { regionExists } from '../queries';
-import { readSheet, runImport, type Outcome, type Rejection } from './engine';
+import { ImportTakenOver, readSheet, runImport, type Outcome, type Rejection } from './engine';
 import { importLimits } from './limits';
 
 /** `config` brings this deployment's import limits; without it (benchmarks, scripts) the defaults apply. */
@@ -60,6 +60,26 @@ export async function startImport(
 }
 
 /** The queue job: runs (or resumes) an import from the first row not yet committed. */
+/** How long an import's heartbeat may be silent before another run takes it over. */
+export function importStaleMs(ctx: Partial<Pick<AppContext, 'config'>>): number {
+  return Math.max(60_000, 4 * (ctx.config?.queueLockMs ?? 30_000));
+}
+
+/**
+ * Imports waiting or running whose heartbeat stopped (their job lost with Redis, or their worker killed
+ * before BullMQ's own retry could claim them), queued again under a job id of their own stall, so each
+ * stall is put back once. Called by the keeper every few seconds.
+ */
+export async function resumeStalledImports(ctx: Pick<AppContext, 'db' | 'queues' | 'clock' | 'config'>): Promise<number> {
+  const stale = new Date(ctx.clock.now().getTime() - importStaleMs(ctx));
+  const rows = await ctx.db
+    .select({ id: imports.id, at: sql<Date>`coalesce(${imports.heartbeatAt}, ${imports.createdAt})` })
+    .from(imports)
+    .where(and(inArray(imports.status, ['queued', 'running']), lt(sql`coalesce(${imports.heartbeatAt}, ${imports.createdAt})`, stale)));
+  for (const r of rows) await ctx.queues.enqueue('imports', 'run-import', { importId: r.id }, { jobId: `${r.id}-resume-${new Date(r.at).getTime()}` });
+  return rows.length;
+}
+
 export async function executeImport(ctx: Ctx, importId: string, lastAttempt: boolean): Promise<{ status: string }> {
   const [imp] = await ctx.db.select().from(imports).where(eq(imports.id, importId)).limit(1);
   if (!imp) throw new NotFound('import', importId);
@@ -77,7 +97,21 @@ export async function executeImport(ctx: Ctx, importId: string, lastAttempt: boo
     stationId: owner.stationId,
     canRevealPii: false,
   };
-  await ctx.db.update(imports).set({ status: 'running', startedAt: imp.startedAt ?? ctx.clock.now() }).where(eq(imports.id, importId));
+  // Claimed by one run at a time: a queued import, or a running one whose heartbeat stopped (its worker
+  // died, or Redis lost the job and it was put back). A second job for the same import finds it taken.
+  const now = ctx.clock.now();
+  const [claimed] = await ctx.db
+    .update(imports)
+    .set({ status: 'running', startedAt: imp.startedAt ?? now, heartbeatAt: now })
+    .where(
+      and(
+        eq(imports.id, importId),
+        or(eq(imports.status, 'queued'), and(eq(imports.status, 'running'), or(isNull(imports.heartbeatAt), lt(imports.heartbeatAt, new Date(now.getTime() - importStaleMs(ctx)))))),
+      ),
+    )
+    .returning({ processedRows: imports.processedRows, created: imports.created, updated: imports.updated, unchanged: imports.unchanged, rejected: imports.rejected });
+  if (!claimed) return { status: 'running_elsewhere' };
+  Object.assign(imp, claimed);
   try {
     const sheet = await readSheet(imp.fileName, ctx.pii.decryptBytes(imp.file), importLimits(ctx));
     await runImport(ctx, actor, sheet, {
@@ -91,7 +125,12 @@ export async function executeImport(ctx: Ctx, importId: string, lastAttempt: boo
     await ctx.db.update(imports).set({ status: 'done', file: null, finishedAt: ctx.clock.now() }).where(eq(imports.id, importId));
     return { status: 'done' };
   } catch (err) {
+    if (err instanceof ImportTakenOver) return { status: 'taken_over' };
     // Domain errors are not retried (the worker turns them into unrecoverable failures), so they end it too.
+    if (!lastAttempt && !(err instanceof DomainError)) {
+      // Given back for the retry to claim (it goes on from the last chunk written).
+      await ctx.db.update(imports).set({ status: 'queued' }).where(and(eq(imports.id, importId), eq(imports.status, 'running')));
+    }
     if (lastAttempt || err instanceof DomainError) {
       await ctx.db
         .update(imports)
