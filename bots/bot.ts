@@ -66,7 +66,7 @@ export async function startBot(ctx: AppContext, opts: { account?: SendingAccount
   const account = opts.account ?? (await ensureDefaultAccount(ctx));
   const choice = choosePuppet(ctx.config, account.name === ctx.config.bot.name ? undefined : { puppet: account.puppet, token: account.puppetTokenEnc ? ctx.pii.decrypt(account.puppetTokenEnc) : undefined, name: account.name });
   const wechaty = WechatyBuilder.build(choice.options);
-  const conversation = new Conversation(ctx);
+  const conversation = new Conversation(ctx, { regionCode: account.regionCode });
   const locale: Locale = ctx.config.locale.default;
   const queue = new PerSender();
 

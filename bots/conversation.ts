@@ -9,7 +9,7 @@ import { shanghaiDate } from '../src/shared/time';
 import { LOCALES, translator, type Locale } from '../src/i18n';
 import { apply } from '../src/market/applications';
 import { latestDigest } from '../src/outreach/digests';
-import { matchesFor, monthlyPay, payText, type MatchOptions } from '../src/market/matching';
+import { matchesFor, monthlyPay, payText, publicMatches, type MatchOptions } from '../src/market/matching';
 import { enrol } from '../src/market/trainings';
 import { noteReply } from '../src/outreach/follow-ups';
 import type { Topic } from '../src/outreach/schemas';
@@ -22,7 +22,7 @@ import { cancelSignup, checkIn, fairByCode, fairPost, fairsForWorker, getFair, l
 import { beijingTime } from '../src/shared/time';
 import { MENU, parse, readText, WORDS, type IntentId, type Parsed } from './parse';
 import { IntentRegistry } from './registry';
-import { SMALL_TALK, understand, type Reading, type SmallTalk, type Slots } from './understand';
+import { pureSmallTalk, SMALL_TALK, understand, type Reading, type SmallTalk, type Slots } from './understand';
 
 /** What the engine needs to know about an incoming chat message, whatever the door it came through. */
 export interface Incoming {
@@ -91,6 +91,18 @@ function topicsIn(text: string): Array<Topic[] | 'all'> {
 
 /** Posts listed at once: with a title and a footer, one screen of a phone (six lines). */
 const LIST_ITEMS = 4;
+
+/**
+ * The questions of ours that wait for a free-text answer, and the line that asks each again (none where
+ * the question is longer than a line). Small talk meanwhile is answered as such and never taken as the answer.
+ */
+const PENDING: Partial<Record<NonNullable<Session['state']>, string | null>> = {
+  wage: 'bot:wage.ask',
+  rd_employer: 'bot:rain_dew.ask_employer',
+  rd_income: 'bot:rain_dew.ask_income',
+  subscribe: null,
+  bind: null,
+};
 
 type WorkerIntent = 'jobs' | 'gigs' | 'training' | 'fairs' | 'checkin' | 'cancel_signup' | 'detail' | 'apply' | 'mine' | 'subscribe' | 'unsubscribe' | 'wage';
 const WORKER_INTENTS: readonly WorkerIntent[] = ['jobs', 'gigs', 'training', 'fairs', 'checkin', 'cancel_signup', 'detail', 'apply', 'mine', 'subscribe', 'unsubscribe', 'wage'];
@@ -182,7 +194,15 @@ export function menu(t: TFunction, bound: boolean): string {
  * API, as the chat account (`wechat-bot`) acting for the person whose WeChat is bound.
  */
 export class Conversation {
-  constructor(private readonly ctx: AppContext) {}
+  /** The area whose open posts someone not yet bound is shown: the sending account's, or the deployment's. */
+  private readonly regionCode: string;
+
+  constructor(
+    private readonly ctx: AppContext,
+    opts: { regionCode?: string } = {},
+  ) {
+    this.regionCode = opts.regionCode ?? ctx.config.regionRoot;
+  }
 
   private key(kind: string, senderId: string): string {
     return `bot:${kind}:${createHash('sha256').update(senderId).digest('base64url')}`;
@@ -255,6 +275,16 @@ export class Conversation {
       s.state = undefined;
       return [menu(t, Boolean(worker))];
     }
+    // Replies that only make sense where the conversation stands. A message that is exactly a command
+    // word ("人工", "退订") is the command; anything else is the answer to the question asked.
+    const command = p.bareNumber || (p.intent !== undefined && p.intent !== 'detail' && p.intent !== 'apply' && WORDS[p.intent].includes(p.text));
+    // "谢谢", "好的", "在吗" while a question of ours waits: answered as small talk, the question kept.
+    const chat = command ? undefined : pureSmallTalk(p.text);
+    const pending = s.state ? PENDING[s.state] : undefined;
+    if (chat && pending !== undefined) {
+      const again = pending && chat !== 'bye' && chat !== 'no' ? [t(pending)] : [];
+      return [...(await this.talk.run(chat, { t })), ...again];
+    }
     // A Rain Dew graduate answering the follow-up's question (1 working … 4 other), and the two questions after 1.
     if (worker && s.state === 'rd_employer' && !p.bareNumber) {
       s.employer = p.text.slice(0, 60);
@@ -271,15 +301,12 @@ export class Conversation {
       s.employer = undefined;
       return [t('bot:rain_dew.recorded_job')];
     }
-    // Replies that only make sense where the conversation stands. A message that is exactly a command
-    // word ("人工", "退订") is the command; anything else is the answer to the question asked.
-    const command = p.bareNumber || (p.intent !== undefined && p.intent !== 'detail' && p.intent !== 'apply' && WORDS[p.intent].includes(p.text));
     const choice = p.bareNumber && p.n !== undefined && p.n >= 1 && p.n <= 4;
     // Not while another question of ours is waiting for its answer (binding, a wage case, the subscription menu).
     const free = !s.state || s.state === 'list' || s.state === 'detail';
     const question = worker && free && (choice || (!command && p.text.length >= 2)) ? await this.rainDewQuestionOpen(worker.id) : undefined;
     // Before graduation the question is what work they want and where: the answer goes into their file.
-    if (worker && question === 'before_90' && !command) {
+    if (worker && question === 'before_90' && !command && !chat) {
       const actor = await chatActor(this.ctx);
       await recordContact(this.ctx, actor, worker.id, { channel: 'chat', outcome: maskNumbers(p.text).slice(0, 200) }, {});
       return [t('bot:rain_dew.wish_recorded')];
@@ -352,6 +379,9 @@ export class Conversation {
       const r = await requestHelp(this.ctx, { workerId: worker?.id ?? null, regionCode: worker?.regionCode ?? null, contact: senderId, context: s.history });
       return [t(r.existing ? 'bot:human.again' : 'bot:human.done')];
     }
+    // Open posts are public notices: someone not yet bound sees those of this area, and binds to apply.
+    if (!worker && (p.intent === 'jobs' || p.intent === 'gigs' || p.intent === 'training')) return this.browse(p.intent, s, t);
+    if (!worker && p.intent === 'detail' && s.items?.length) return this.detail(s, p.n ?? 1, t);
     if (!worker) return [t('bot:need_bind')];
     // Matching and messages use the person's data: they need the person's consent first.
     if (!worker.consent && ['jobs', 'gigs', 'training', 'detail', 'apply', 'subscribe'].includes(p.intent)) {
@@ -452,6 +482,23 @@ export class Conversation {
     const lines = found.map((r, i) => t('bot:find.item', { n: i + 1, title: r.title, summary: r.reasons.slice(0, 2).join(' · ') }));
     const title = t(`bot:find.title_${intent}`) + (what ? t('bot:find.with', { what }) : '');
     return [[title, ...lines, t('bot:find.footer')].join('\n'), ...hint];
+  }
+
+  /** The open posts of this account's area for someone not yet bound, one line each, and how to apply. */
+  private async browse(intent: 'jobs' | 'gigs' | 'training', s: Session, t: TFunction): Promise<string[]> {
+    const kind = intent === 'gigs' ? 'gig' : intent === 'training' ? 'training' : undefined;
+    const found = await publicMatches(this.ctx, this.regionCode, { kind, jobsOnly: intent === 'jobs', limit: LIST_ITEMS }, t);
+    if (!found.length) {
+      s.state = undefined;
+      return [t(`bot:visitor.none_${intent}`)];
+    }
+    // Kept as a list: a number shows the notice, and once bound "报名 N" applies for it.
+    s.items = found.map((r) => ({ type: r.type, id: r.id, title: r.title }));
+    s.state = 'list';
+    s.current = undefined;
+    s.listedAt = this.ctx.clock.now().toISOString();
+    const lines = found.map((r, i) => t('bot:find.item', { n: i + 1, title: r.title, summary: r.reasons.slice(0, 2).join(' · ') }));
+    return [[t(`bot:visitor.title_${intent}`), ...lines, t('bot:visitor.footer')].join('\n')];
   }
 
   private async detail(s: Session, n: number, t: TFunction): Promise<string[]> {

@@ -197,3 +197,19 @@ export function understand(raw: string): Reading {
   for (const talk of SMALL_TALK) if (intents.has(talk)) return reading(talk);
   return reading(undefined);
 }
+
+/** What a short message may carry besides its words: spaces, punctuation, emoji, sentence particles. */
+const FILLER = /[\s\p{P}\p{S}\p{Extended_Pictographic}啊呀吧呢哈啦嘛哦喔了哟嘞呐]+/gu;
+
+/**
+ * The small talk a message is and nothing else ("谢谢！", "好的好的", "在吗？"), or undefined when it
+ * carries anything besides: "谢谢，李老板欠我三千" is a description that happens to thank.
+ */
+export function pureSmallTalk(raw: string): SmallTalk | undefined {
+  const r = understand(raw);
+  if (!r.intent || !(SMALL_TALK as readonly string[]).includes(r.intent) || Object.keys(r.slots).length) return undefined;
+  let rest = readText(raw);
+  // Longest first (the lexicon's order), so "谢谢你" goes whole and "ok" before "k".
+  for (const t of lexicon().terms) if (t.kind === 'intent' && (SMALL_TALK as readonly string[]).includes(t.key)) rest = rest.split(t.term).join(' ');
+  return rest.replace(FILLER, '') ? undefined : (r.intent as SmallTalk);
+}

@@ -142,19 +142,31 @@ export async function matchesForWorker(ctx: Ctx, actor: Actor, workerId: string,
   return matchesFor(ctx, w, opts, t);
 }
 
+/** What matching reads about a person; a visitor not in the register has no id and nothing personal. */
+export type MatchPerson = Pick<Worker, 'homeLat' | 'homeLng' | 'skills' | 'laborCapacity' | 'payFloorFen' | 'intention' | 'regionCode' | 'employed'> & { id: string | null };
+
+/**
+ * The open posts of a region as anyone may see them (a chat visitor not yet bound): matched as for a
+ * person of that region with no home, skills or wishes known, so nothing personal is read or needed.
+ */
+export function publicMatches(ctx: Ctx, regionCode: string, opts: MatchOptions, t: TFunction) {
+  const visitor: MatchPerson = { id: null, homeLat: null, homeLng: null, skills: [], laborCapacity: 'full', payFloorFen: null, intention: 'in_county', regionCode, employed: false };
+  return matchesFor(ctx, visitor, opts, t);
+}
+
 /**
  * Open posts are public notices: a person may be matched to posts in any region (促外出 and labour
  * cooperation between regions depend on it). The caller's region limits whose matches may be asked
  * for (matchesForWorker), not which posts may be suggested; nothing personal of another region is read.
  */
-export async function matchesFor(ctx: Ctx, w: Worker, opts: MatchOptions, t: TFunction) {
+export async function matchesFor(ctx: Ctx, w: MatchPerson, opts: MatchOptions, t: TFunction) {
   const radius = opts.radiusKm ?? ctx.config.market.radiusKm;
   const now = ctx.clock.now();
   const county = w.regionCode.slice(0, 6);
   const results: Array<{ type: 'vacancy' | 'training'; id: string; title: string; kind: string; explain?: () => string[] } & Scored> = [];
 
   if (opts.kind !== 'training') {
-    const appliedRows = await ctx.db.select({ id: applications.vacancyId }).from(applications).where(eq(applications.workerId, w.id));
+    const appliedRows = w.id ? await ctx.db.select({ id: applications.vacancyId }).from(applications).where(eq(applications.workerId, w.id)) : [];
     const applied = new Set(appliedRows.map((r) => r.id));
     const base: SQL[] = [eq(vacancies.status, 'open'), gt(vacancies.expiresAt, now)];
     if (opts.kind) base.push(eq(vacancies.kind, opts.kind));

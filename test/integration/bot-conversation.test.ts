@@ -188,20 +188,60 @@ describe('workers use the service by WeChat chat', () => {
     expect((await c.respond({ kind: 'text', text: '帮助', senderId: 'wxid-calm' }))[0]).toContain('帮扶小助手');
   });
 
-  it('asks an unbound person to bind before anything personal, and still answers 政策 and 人工', async () => {
+  it('asks an unbound person to bind before anything personal, and still answers 找工作, 政策 and 人工', async () => {
     const user = new MockUser(bot, '路人');
-    expect((await user.say('找工作'))[0]).toBe('这个功能需要先绑定身份。请回复“绑定”。');
+    // Open posts are public notices: the area's list (or that there is none), and binding to apply.
+    const jobs = (await user.say('找工作'))[0]!;
+    expect(jobs).not.toContain('这个功能需要先绑定身份');
+    expect(jobs).toContain('回复“绑定”后');
     // The policies in force today, from the catalogue (the transition period's transport subsidy ended 2025-12-31).
     const policy = (await user.say('政策'))[0]!;
     expect(policy).toContain('社会保险补贴');
     expect(policy).not.toContain('一次性交通补助');
     expect(policy).toContain('回复 8 找人帮您办');
     expect((await user.say('帮助'))[0]).toContain('第一次用？请先回复“绑定”');
-    const english = await user.say('English', { expect: 2 });
-    expect(english[0]).toBe('OK, I will write in English from now on.');
-    expect(english[1]).toContain('2 Gigs near home');
-    expect((await user.say('找工作'))[0]).toBe('Please tell me who you are first: reply "绑定" (bind).');
+    const switched = await user.say('English', { expect: 2 });
+    expect(switched[0]).toBe('OK, I will write in English from now on.');
+    expect(switched[1]).toContain('2 Gigs near home');
+    const english = (await user.say('找工作'))[0]!;
+    expect(english).toMatch(/^(Jobs open in this area:|No jobs open in this area right now\.)/);
+    expect(english).toContain('Reply "绑定" (bind)');
     expect((await user.say('中文', { expect: 2 }))[0]).toBe('好的，以后用中文和您说。');
+  });
+
+  it('shows an unbound person the open gigs of the area with an invitation to bind, and still asks them to bind to apply', async () => {
+    const post = await station.post('/api/v1/vacancies', gig(employer.id, { title: '村口修路零工', requiredSkills: [], payMinFen: 30000, payMaxFen: 30000, ...north(1) }));
+    expect(post.status).toBe(201);
+    const user = new MockUser(bot, '过路人');
+    for (const text of ['附近有零工吗', '我想找离家近的活']) {
+      const [list] = await user.say(text);
+      const lines = list!.split('\n');
+      expect(lines[0]).toBe('本地正在招人的零工：');
+      expect(lines).toContain('1. 村口修路零工（县内 · 日薪 300 元）');
+      expect(lines.length).toBeLessThanOrEqual(6);
+      expect(lines.at(-1)).toBe('回复数字看详情。回复“绑定”后就能报名。');
+    }
+    expect((await user.say('报名 1'))[0]).toBe('这个功能需要先绑定身份。请回复“绑定”。');
+    expect((await user.say('我的'))[0]).toBe('这个功能需要先绑定身份。请回复“绑定”。');
+    expect((await user.say('订阅'))[0]).toBe('这个功能需要先绑定身份。请回复“绑定”。');
+    expect(await station.get(`/api/v1/vacancies/${post.body.id}/applications`).then((r) => r.body.items)).toEqual([]);
+  });
+
+  it('answers small talk while a wage question waits, and records only the description', async () => {
+    const p = await person({ name: '何平' });
+    const user = new MockUser(bot, '何平');
+    await user.say('绑定');
+    await user.say((await station.post(`/api/v1/workers/${p.id}/binding-code`)).body.code);
+    const ask = '请简单说说：在哪里干的活、哪个老板或单位、欠多少钱。说完发给我，工作站会联系您。';
+    expect(await user.say('工资')).toEqual([ask]);
+    expect(await user.say('谢谢！', { expect: 2 })).toEqual(['不客气！还要找活，回复“找活”就行。', ask]);
+    expect(await user.say('在吗', { expect: 2 })).toEqual(['在的！您想找活、学技术还是问补贴？直接说就行。', ask]);
+    const mineCases = async () => (await station.get('/api/v1/wage-cases')).body.items.filter((c: { workerId: string }) => c.workerId === p.id);
+    expect(await mineCases()).toEqual([]);
+    expect((await user.say('在镇上砖厂干了一个月，老板欠我三千块，谢谢'))[0]).toContain('12333');
+    const cases = await mineCases();
+    expect(cases).toHaveLength(1);
+    expect(cases[0].description).toContain('砖厂');
   });
 
   it('posts a broadcast into the WeChat groups a station registered, once each, and says which failed', async () => {

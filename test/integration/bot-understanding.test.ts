@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { Conversation } from '../../bots/conversation';
+import { pureSmallTalk } from '../../bots/understand';
 import { helpRequests } from '../../src/db/schema';
 import { createHarness, type Harness } from '../helpers/harness';
 
@@ -38,11 +39,16 @@ describe('the bot answers how people actually write', () => {
     expect((await say('small-talk', '在吗'))[0]).toContain('在的');
   });
 
+  it('tells small talk alone from a message that also says something', () => {
+    for (const [text, talk] of [['谢谢！', 'thanks'], ['好的好的', 'ok'], ['在吗？', 'ping'], ['拜拜啦', 'bye'], ['您好', 'greet'], ['Thanks!', 'thanks']] as const) expect([text, pureSmallTalk(text)]).toEqual([text, talk]);
+    for (const text of ['在镇上砖厂干了一个月，谢谢', '谢谢，李老板还欠我三千', '好的 找活', '红星砖厂']) expect([text, pureSmallTalk(text)]).toEqual([text, undefined]);
+  });
+
   it('asks one short question with numbered guesses when unsure, and a number answers it', async () => {
     const [asked] = await say('unsure', '电焊');
     expect(asked).toBe('您是想：\n1 找活干\n3 学技术（培训）\n回复数字就行，回复“0”看全部。');
-    // Not bound yet: the choice is taken, and binding is asked for.
-    expect((await say('unsure', '1'))[0]).toBe('这个功能需要先绑定身份。请回复“绑定”。');
+    // Not bound yet: the choice is taken, and the area's open jobs are shown (none here) with binding to apply.
+    expect((await say('unsure', '1'))[0]).toBe('本地暂时没有正在招人的岗位。回复“绑定”后，有新岗位时可以第一时间告诉您。');
   });
 
   it('still says it did not understand chit-chat, with three guesses instead of the menu', async () => {
@@ -64,6 +70,6 @@ describe('the bot answers how people actually write', () => {
   it('reads English words in English mode', async () => {
     await say('english-user', 'English');
     expect((await say('english-user', 'thank you'))[0]).toBe("You're welcome! Reply \"work\" whenever you want to find work.");
-    expect((await say('english-user', 'find work'))[0]).toBe('Please tell me who you are first: reply "绑定" (bind).');
+    expect((await say('english-user', 'find work'))[0]).toBe('No jobs open in this area right now. Reply "绑定" (bind) and I can tell you when one comes.');
   });
 });

@@ -222,7 +222,7 @@ describe('Rain Dew files', () => {
     };
     afterEach(() => clock.set(NOON));
 
-    it('a reply of 1 records the job in two short questions; 2 brings today’s best matches', async () => {
+    it('a reply of 1 records the job in two short questions (small talk between is not an answer); 2 brings today’s best matches', async () => {
       const working = await student('回复一号');
       const looking = await student('回复二号');
       await h.ctx.db.insert(identities).values([
@@ -236,6 +236,8 @@ describe('Rain Dew files', () => {
       const c = new Conversation(h.ctx);
       const say = async (who: string, text: string) => (await c.respond({ kind: 'text', text, senderId: who })).join('\n');
       expect(await say('wxid-rd-1', '1')).toContain('在哪个单位工作');
+      // Small talk meanwhile is answered as such and the question asked again, never taken as the employer.
+      expect(await say('wxid-rd-1', '好的')).toBe('好的。要找活回复“找活”，要找人回复“8”。\n太好了！在哪个单位工作？请回复单位名称。');
       expect(await say('wxid-rd-1', '红河某酒店')).toContain('每月大概挣多少钱');
       expect(await say('wxid-rd-1', '3200元')).toContain('祝工作顺利');
       expect(await say('wxid-rd-2', '２')).toContain('我们会帮您留意');
