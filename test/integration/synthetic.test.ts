@@ -47,7 +47,8 @@ describe('synthetic data and long imports', () => {
     const [imp] = await h.ctx.db.insert(imports).values({ fileName: 'big.csv', file: h.ctx.pii.encryptBytes(file), regionCode: REGIONS.countyA.code, createdBy: account.id, totalRows: rows.length }).returning();
     const actor = { accountId: account.id, username: account.username, role: 'county' as const, regionCode: REGIONS.countyA.code, stationId: null, canRevealPii: false };
 
-    // The first run is cut short after its first chunk has been committed.
+    // The first run (holding the import, as a claim does) is cut short after its first chunk has been committed.
+    await h.ctx.db.update(imports).set({ status: 'running', heartbeatAt: new Date() }).where(eq(imports.id, imp!.id));
     const sheet = await readSheet('big.csv', file);
     await expect(
       runImport(h.ctx, actor, sheet, {
@@ -61,7 +62,10 @@ describe('synthetic data and long imports', () => {
     const [halfway] = await h.ctx.db.select().from(imports).where(eq(imports.id, imp!.id));
     expect(halfway).toMatchObject({ processedRows: 1000, created: 1000 });
 
-    // The retried job picks up at row 1001.
+    // While its heartbeat is fresh nobody else takes it; once it has been quiet past the limit, the
+    // retried job takes it over and picks up at row 1001.
+    expect(await executeImport(h.ctx, imp!.id, false)).toEqual({ status: 'running_elsewhere' });
+    await h.ctx.db.update(imports).set({ heartbeatAt: new Date(Date.now() - 10 * 60_000) }).where(eq(imports.id, imp!.id));
     await executeImport(h.ctx, imp!.id, true);
     const [done] = await h.ctx.db.select().from(imports).where(eq(imports.id, imp!.id));
     expect(done).toMatchObject({ status: 'done', processedRows: 2500, created: 2499, updated: 0, unchanged: 0, rejected: 1, file: null });
