@@ -92,6 +92,32 @@ export const NORMALISED: PolicyInput[] = [
     source: { document: D44, article: '二(五)', seed: '000', quote: '针对性组织开展“订单、定向、定岗”式培训，大力开展技能培训' },
   },
   {
+    key: 'rain_dew_vocational_subsidy_2026',
+    continues: null,
+    title: { 'zh-CN': '雨露计划：职业院校、技工院校学生补助（常态化帮扶）', en: 'Rain Dew Plan: support for vocational and technician school students (normalised assistance)' },
+    summary: {
+      'zh-CN': '脱贫家庭（含监测对象家庭）的孩子上中职、高职或技工院校的，继续享受雨露计划，按时足额发放补助资金和培训补贴；毕业后还没工作的，继续有人跟进帮扶。补助标准按当地规定。',
+      en: 'Young people of lifted (or monitored) families at a secondary or higher vocational school or a technician school keep the Rain Dew Plan: its allowance and training subsidy are paid on time and in full, and those not yet in work after school are followed up. The amount follows local rules.',
+    },
+    audience: 'worker',
+    benefit: { 'zh-CN': '雨露计划补助资金和培训补贴，标准按当地规定（国家和州文件未定金额）。', en: 'The Rain Dew allowance and training subsidy; the amount follows local rules (the national and prefecture documents set none).', amountFen: null, unit: null },
+    // rainDewStudent: a Rain Dew file still in school or not yet in work (src/policies/rules.ts).
+    rule: { all: [{ fact: 'category', op: 'in', value: ['lifted', 'monitored'] }, { fact: 'rainDewStudent', op: 'eq', value: true }] },
+    apply: {
+      steps: [
+        { 'zh-CN': '向村里、乡镇或县里负责雨露计划的部门咨询本学期的申请时间。', en: 'Ask the village, township or county office in charge of the Rain Dew Plan when to apply this term.' },
+        { 'zh-CN': '按当地流程交申请，补助按规定发放。', en: 'Apply following the local steps; the allowance is paid under the local rules.' },
+      ],
+      materials: [],
+      where: { 'zh-CN': '村委会、乡镇或县里负责雨露计划的部门', en: 'The village committee, township, or the county office in charge of the Rain Dew Plan' },
+    },
+    mode: 'ordinary',
+    regionCode: '',
+    validFrom: FROM,
+    validTo: null,
+    source: { document: D44, article: '二(六)', seed: '000', quote: '对脱贫家庭新成长劳动力，继续实施雨露计划，组织引导接受中、高等职业院校和技工院校教育，加大劳动预备制、新型学徒制培训力度，按时足额发放补助资金和培训补贴。' },
+  },
+  {
     key: 'employer_social_insurance_subsidy_2026',
     continues: 'employer_social_insurance_subsidy',
     title: { 'zh-CN': '企业吸纳脱贫人口社会保险补贴（常态化帮扶）', en: 'Social insurance subsidy for employers of lifted workers (normalised assistance)' },

@@ -2,7 +2,7 @@ import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import type { TFunction } from 'i18next';
 import { z } from 'zod';
 import type { Db } from '../db/client';
-import { employmentRecords, enrolments, households, regions, trainingRecords, workers } from '../db/schema';
+import { employmentRecords, enrolments, households, rainDewFiles, regions, trainingRecords, workers } from '../db/schema';
 import { CATEGORY, HEALTH, INTENTION, LABOR_CAPACITY, SEX } from '../registry/vocab';
 
 /**
@@ -17,7 +17,7 @@ const ENUM_FACTS = {
   intention: INTENTION,
   sex: SEX,
 } as const;
-const BOOL_FACTS = ['employed', 'householdRelocated', 'keyAssistanceCounty', 'relocationSite'] as const;
+const BOOL_FACTS = ['employed', 'householdRelocated', 'keyAssistanceCounty', 'relocationSite', 'rainDewStudent'] as const;
 export const FACTS = [...(Object.keys(ENUM_FACTS) as Array<keyof typeof ENUM_FACTS>), ...BOOL_FACTS, 'age'] as const;
 export type FactName = (typeof FACTS)[number];
 
@@ -100,12 +100,23 @@ export interface Facts {
   householdRelocated: boolean;
   keyAssistanceCounty: boolean;
   relocationSite: boolean;
+  /** Has a Rain Dew file (雨露计划) and is still in school or not yet in work: see RAIN_DEW_OPEN. */
+  rainDewStudent: boolean;
   age: number;
   regionCode: string;
   jobs: Array<{ placeRegionCode: string | null; startDate: string; endDate: string | null }>;
   /** Dates (YYYY-MM-DD) of trainings enrolled in or recorded. */
   trainings: string[];
 }
+
+/**
+ * Rain Dew file statuses that still count for the Rain Dew entry (seed 000 二(六): 新成长劳动力 in
+ * vocational school, and 延伸做好雨露计划毕业生后续帮扶 until work). In school: 'studying' and
+ * 'further_study'. Out of school, not yet in work: 'graduated' (left school with no job recorded,
+ * src/rain-dew/status.ts) and 'seeking' (a job ended). Left out: 'employed' and 'enlisted' (they have
+ * a place), and 'other', which says nothing either way, so the register does not guess.
+ */
+const RAIN_DEW_OPEN = ['studying', 'further_study', 'graduated', 'seeking'] as const;
 
 function ageOn(birthDate: string, today: string): number {
   const years = Number(today.slice(0, 4)) - Number(birthDate.slice(0, 4));
@@ -129,7 +140,7 @@ export async function loadFacts(db: Db, workerIds: string[], today: string): Pro
         .where(and(inArray(regions.code, codes), or(eq(regions.keyAssistanceCounty, true), eq(regions.relocationSite, true))))
     : [];
   // The rest in parallel: they do not depend on each other.
-  const [jobs, enrolled, recorded] = await Promise.all([
+  const [jobs, enrolled, recorded, rainDew] = await Promise.all([
     db
       .select({ workerId: employmentRecords.workerId, placeRegionCode: employmentRecords.placeRegionCode, startDate: employmentRecords.startDate, endDate: employmentRecords.endDate })
       .from(employmentRecords)
@@ -139,7 +150,12 @@ export async function loadFacts(db: Db, workerIds: string[], today: string): Pro
       .from(enrolments)
       .where(and(inArray(enrolments.workerId, workerIds), inArray(enrolments.status, ['enrolled', 'completed']))),
     db.select({ workerId: trainingRecords.workerId, at: trainingRecords.startDate }).from(trainingRecords).where(inArray(trainingRecords.workerId, workerIds)),
+    db
+      .select({ workerId: rainDewFiles.workerId })
+      .from(rainDewFiles)
+      .where(and(inArray(rainDewFiles.workerId, workerIds), inArray(rainDewFiles.status, [...RAIN_DEW_OPEN]))),
   ]);
+  const rainDewStudents = new Set(rainDew.map((r) => r.workerId));
   for (const { w, relocated } of rows) {
     const under = (code: string) => w.regionCode.startsWith(code);
     out.set(w.id, {
@@ -152,6 +168,7 @@ export async function loadFacts(db: Db, workerIds: string[], today: string): Pro
       householdRelocated: relocated ?? false,
       keyAssistanceCounty: flagged.some((r) => r.key && under(r.code)),
       relocationSite: flagged.some((r) => r.site && under(r.code)),
+      rainDewStudent: rainDewStudents.has(w.id),
       age: ageOn(w.birthDate, today),
       regionCode: w.regionCode,
       jobs: jobs.filter((j) => j.workerId === w.id),

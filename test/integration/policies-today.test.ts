@@ -26,6 +26,8 @@ describe('policies for today in the demo prefecture (Honghe 5325)', () => {
     return here.filter((p) => p.audience === audience && !replaced.has(p.key));
   };
   const keys = (items: Array<{ key: string }>) => items.map((i) => i.key);
+  /** Seed 000 national 二(六): only for students of lifted or monitored families with a Rain Dew file. */
+  const RAIN_DEW = 'rain_dew_vocational_subsidy_2026';
 
   beforeAll(async () => {
     h = await createHarness({ clock: systemClock, env: { REGION_ROOT: REGIONS.prefecture.code } });
@@ -51,12 +53,34 @@ describe('policies for today in the demo prefecture (Honghe 5325)', () => {
     const w = await county.post('/api/v1/workers', workerInput({ name: '今天问政策的人', regionCode: place }));
     expect(w.status).toBe(201);
     const mine = (await county.get(`/api/v1/workers/${w.body.id}/policies`)).body;
-    expect([...keys(mine.eligible), ...keys(mine.near)]).toEqual(expect.arrayContaining(keys(inForce('worker'))));
+    expect([...keys(mine.eligible), ...keys(mine.near)]).toEqual(expect.arrayContaining(keys(inForce('worker')).filter((k) => k !== RAIN_DEW)));
 
     const firm = await county.post('/api/v1/employers', { name: '元阳某企业', kind: 'enterprise', regionCode: REGIONS.countyA.code });
     expect(keys((await county.get(`/api/v1/employers/${firm.body.id}/policies`)).body.eligible)).toEqual(expect.arrayContaining(keys(inForce('employer'))));
     const agency = await county.post('/api/v1/employers', { name: '元阳某人力资源公司', kind: 'hr_agency', regionCode: REGIONS.countyA.code });
     expect(keys((await county.get(`/api/v1/employers/${agency.body.id}/policies`)).body.eligible)).toEqual(expect.arrayContaining(keys([...inForce('employer'), ...inForce('agency')])));
+  });
+
+  it('a student with a Rain Dew file sees the Rain Dew entry; a lifted person without one does not (seed 000 national 二(六))', async () => {
+    expect(keys(inForce('worker'))).toContain(RAIN_DEW);
+    const entry = CATALOGUE.find((p) => p.key === RAIN_DEW)!;
+    expect(entry.source).toMatchObject({ seed: '000', article: '二(六)' });
+    expect(entry.source.quote).toContain('继续实施雨露计划');
+    expect(entry.benefit.amountFen).toBeNull();
+
+    const student = await county.post('/api/v1/workers', workerInput({ name: '雨露计划学生', regionCode: place }));
+    expect(student.status).toBe(201);
+    const file = await county.post('/api/v1/rain-dew', { workerId: student.body.id, school: '红河职业技术学院', major: '电子商务', level: 'higher_vocational', enrolledOn: '2025-09-01', expectedGraduation: '2028-06-30' });
+    expect(file.status).toBe(201);
+    const theirs = (await county.get(`/api/v1/workers/${student.body.id}/policies`)).body;
+    const item = theirs.eligible.find((i: { key: string }) => i.key === RAIN_DEW);
+    expect(item).toBeDefined();
+    expect(item.source).toBe('人社部发〔2023〕44号 二(六)');
+
+    const other = await county.post('/api/v1/workers', workerInput({ name: '没有雨露档案的人', regionCode: place, category: 'lifted' }));
+    expect(other.status).toBe(201);
+    const mine = (await county.get(`/api/v1/workers/${other.body.id}/policies`)).body;
+    expect([...keys(mine.eligible), ...keys(mine.near)]).not.toContain(RAIN_DEW);
   });
 
   it('the ended ones are listed apart, each with its successor or why it has none', async () => {

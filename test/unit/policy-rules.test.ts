@@ -14,6 +14,7 @@ const person = (over: Partial<Facts> = {}): Facts => ({
   householdRelocated: false,
   keyAssistanceCounty: true,
   relocationSite: false,
+  rainDewStudent: false,
   age: 40,
   regionCode: '532528101201',
   jobs: [],
@@ -32,6 +33,8 @@ describe('eligibility rules', () => {
     expect(RuleSchema.safeParse({ fact: 'category', op: 'eq', value: 'rich' }).success).toBe(false);
     expect(RuleSchema.safeParse({ fact: 'age', op: 'eq', value: 40 }).success).toBe(false);
     expect(RuleSchema.safeParse({ fact: 'employed', op: 'eq', value: 'yes' }).success).toBe(false);
+    expect(RuleSchema.safeParse({ fact: 'rainDewStudent', op: 'eq', value: true }).success).toBe(true);
+    expect(RuleSchema.safeParse({ fact: 'rainDewStudent', op: 'in', value: ['yes'] }).success).toBe(false);
     expect(RuleSchema.safeParse({ employment: { outside: 'abroad' } }).success).toBe(false);
     expect(RuleSchema.safeParse({ any: [] }).success).toBe(false);
     expect(RuleSchema.safeParse({ all: [{ fact: 'category', op: 'in', value: ['lifted', 'monitored'] }, { training: { withinMonths: 12 } }] }).success).toBe(true);
@@ -86,6 +89,9 @@ describe('the seeded catalogue', () => {
     flexible_employment_social_insurance_subsidy_2026: { yes: { category: 'monitored' }, no: { category: 'low_income' } },
     self_employment_tax_relief_2026: { yes: {}, no: { category: 'low_income' } },
     targeted_skills_training: { yes: { category: 'monitored' }, no: { category: 'low_income' } },
+    // 000 national 二(六): 对脱贫家庭新成长劳动力，继续实施雨露计划 — a student of a lifted or monitored
+    // family with a Rain Dew file; a lifted person without one does not qualify.
+    rain_dew_vocational_subsidy_2026: { yes: { category: 'monitored', rainDewStudent: true }, no: { rainDewStudent: false } },
   };
 
   it('has a source and a case here for each worker policy', () => {
