@@ -102,28 +102,34 @@ describe('a pool of sending accounts', () => {
     await sms.close();
   });
 
-  it('goes on through the other account and SMS when one logs out mid-broadcast; each person gets exactly one message', async () => {
+  it('goes on through the other account and SMS when one logs out mid-broadcast; nobody gets the message twice, and only sends cut by the logout are left in doubt', async () => {
     const b = await station.post('/api/v1/broadcasts', { audience: { regionCode: REGIONS.countyA.code }, message: { 'zh-CN': '本周六上午在南沙镇举办招聘会，欢迎参加' } });
     expect(b.status).toBe(201);
     const sent = async () => (await h.ctx.db.select({ n: sql<number>`count(*)::int` }).from(deliveries).where(sql`${deliveries.broadcastId} = ${b.body.id} and ${deliveries.status} = 'sent'`))[0]!.n;
     await until(sent, (n) => n >= 800, 60_000);
     await botA.wechaty.logout();
-    const open = async () => (await h.ctx.db.select({ n: sql<number>`count(*)::int` }).from(deliveries).where(sql`${deliveries.broadcastId} = ${b.body.id} and ${deliveries.status} not in ('sent', 'failed', 'skipped')`))[0]!.n;
+    // A message A was sending when it went may have arrived: it is `unknown` (never sent again) and waits
+    // for its channel's rule, so it is not waited on here.
+    const open = async () => (await h.ctx.db.select({ n: sql<number>`count(*)::int` }).from(deliveries).where(sql`${deliveries.broadcastId} = ${b.body.id} and ${deliveries.status} not in ('sent', 'failed', 'skipped', 'unknown')`))[0]!.n;
     await until(open, (n) => n === 0, 150_000);
     countTexts();
 
     const final = await h.ctx.db.select({ status: deliveries.status, channel: deliveries.channel, n: sql<number>`count(*)::int` }).from(deliveries).where(eq(deliveries.broadcastId, b.body.id)).groupBy(deliveries.status, deliveries.channel);
     expect(final.reduce((s, r) => s + r.n, 0)).toBe(N);
-    expect(final.filter((r) => r.status !== 'sent')).toEqual([]);
-    // Exactly one message each, whichever way it went.
-    expect(got.size).toBe(N);
+    // Everyone sent, but for messages cut mid-send by the logout (on chat, in doubt, a few at most).
+    const inDoubt = final.filter((r) => r.status !== 'sent');
+    expect(inDoubt.every((r) => r.status === 'unknown' && r.channel === 'chat')).toBe(true);
+    const doubted = inDoubt.reduce((n, r) => n + r.n, 0);
+    expect(doubted).toBeLessThanOrEqual(5);
+    // Nobody twice; everyone once, but for those in doubt, who may or may not have it.
     expect([...got.values()].every((n) => n === 1)).toBe(true);
+    expect(got.size).toBeGreaterThanOrEqual(N - doubted);
     // Both accounts shared the work (the less used first) until A went; then B alone, up to its ceiling.
     expect(byAccount.A).toBeGreaterThan(100);
     expect(byAccount.A + byAccount.B).toBeGreaterThanOrEqual(800);
     expect(byAccount.B).toBe(1500); // its daily ceiling, reached; the rest of its people were texted
     expect(texts).toBeGreaterThan(0);
-    expect(byAccount.A + byAccount.B + texts).toBe(N);
+    expect(byAccount.A + byAccount.B + texts).toBe(got.size);
 
     // The station sees account A offline, B's count against its ceiling, and was told.
     const accounts = (await station.get('/api/v1/sending-accounts')).body.items as Array<{ name: string; status: string; today: { message: number } }>;
