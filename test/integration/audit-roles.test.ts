@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { Client, type DatabaseError } from 'pg';
 import { recordAudit } from '../../src/audit/service';
 import { verifyAuditChain } from '../../src/audit/verify';
@@ -9,6 +8,7 @@ import { auditProtection, logAuditProtection } from '../../src/db/roles';
 import { createLogger } from '../../src/logger';
 import { startService, type Service } from '../../src/runtime';
 import { LogCapture, testConfig } from '../helpers/harness';
+import { freeLowPort } from '../helpers/processes';
 import { PG_ADMIN_URL, REDIS_PREFIX_ROOT, databaseUrl, runId } from '../helpers/test-env';
 
 /** A URL to `database` as `role` (the test server trusts local connections, so no password). */
@@ -17,19 +17,6 @@ function urlAs(role: string, database: string): string {
   u.username = role;
   u.password = '';
   return u.toString();
-}
-
-/** A free port below the ephemeral range, so no other test's server is handed it meanwhile. */
-async function freePort(): Promise<number> {
-  for (;;) {
-    const port = 20000 + Math.floor(Math.random() * 10000);
-    const ok = await new Promise<boolean>((res) => {
-      const s = createServer();
-      s.once('error', () => res(false));
-      s.listen(port, '127.0.0.1', () => s.close(() => res(true)));
-    });
-    if (ok) return port;
-  }
 }
 
 /** The SQLSTATE and message a statement is refused with, or 'done'. */
@@ -74,7 +61,7 @@ describe('two database roles: migrations as the owner, the service as a role tha
       DATABASE_MIGRATE_URL: urlAs(owner, name),
       REDIS_PREFIX: `${REDIS_PREFIX_ROOT}:${runId()}:${randomBytes(4).toString('hex')}`,
       HOST: '127.0.0.1',
-      PORT: String(await freePort()),
+      PORT: String(await freeLowPort()),
       ADMIN_PASSWORD: 'roles-test-admin-password',
       DEMO_DATA: 'false',
     });

@@ -1,71 +1,19 @@
 import type { ChildProcess } from 'node:child_process';
-import { spawnTs } from '../helpers/spawn';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REDIS_PREFIX_ROOT, TEST_REDIS_URL, runId } from '../helpers/test-env';
-
-
-/**
- * A free port below the ephemeral range (32768 and up on Linux), so no other test's server (supertest
- * listens on ephemeral ports) can be handed the same port while the service starts.
- */
-async function freePort(): Promise<number> {
-  for (;;) {
-    const port = 20000 + Math.floor(Math.random() * 10000);
-    const ok = await new Promise<boolean>((res) => {
-      const s = createServer();
-      s.once('error', () => res(false));
-      s.listen(port, '127.0.0.1', () => s.close(() => res(true)));
-    });
-    if (ok) return port;
-  }
-}
-
-interface Run {
-  child: ChildProcess;
-  stdout: string[];
-  stderr: string[];
-  exited: Promise<number | null>;
-}
+import { freeLowPort, runEntry, stopAll, waitReady, type Run } from '../helpers/processes';
 
 /** Every service a test started, stopped at the end even when the test failed half-way. */
 const started: ChildProcess[] = [];
 
-function run(args: string[], env: Record<string, string>): Run {
-  const base = { ...process.env };
-  delete base.DATABASE_URL;
-  delete base.REDIS_URL;
-  const child = spawnTs(['src/main.ts', ...args], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  started.push(child);
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  child.stdout!.on('data', (d: Buffer) => stdout.push(d.toString()));
-  child.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { child, stdout, stderr, exited };
-}
-
-async function waitReady(url: string, proc: Run, limitMs = 90_000): Promise<number> {
-  const until = Date.now() + limitMs;
-  while (Date.now() < until) {
-    if (proc.child.exitCode !== null) break;
-    try {
-      const res = await fetch(`${url}/readyz`);
-      if (res.status === 200) return 200;
-    } catch {
-      /* not listening yet */
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`not ready: ${proc.stderr.join('')}${proc.stdout.join('').slice(-2000)}`);
-}
+const run = (args: string[], env: Record<string, string>): Run => runEntry('src/main.ts', args, env, started);
 
 describe('the service as a process (npm start)', () => {
   const dirs: string[] = [];
   afterAll(() => {
-    for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    stopAll(started);
     dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
   });
 
@@ -92,7 +40,7 @@ describe('the service as a process (npm start)', () => {
   it('starts on the embedded database, migrates and loads demo data, and keeps the admin password across restarts', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'bangfu-proc-'));
     dirs.push(dataDir);
-    const port = await freePort();
+    const port = await freeLowPort();
     const url = `http://127.0.0.1:${port}`;
     const env = {
       DATA_DIR: dataDir,
@@ -136,7 +84,7 @@ describe('the service as a process (npm start)', () => {
   it('prints a generated admin password once when none is chosen', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'bangfu-proc-'));
     dirs.push(dataDir);
-    const port = await freePort();
+    const port = await freeLowPort();
     const url = `http://127.0.0.1:${port}`;
     const proc = run([], {
       DATA_DIR: dataDir,
