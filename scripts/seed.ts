@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, what: 'npm run seed' });
   try {
     await database.migrate();
-    const boot = await bootstrap(database.db, { regionRoot: config.regionRoot, adminPassword: config.auth.adminPassword, demo: config.demoData });
+    const boot = await bootstrap(database.db, { regionRoot: config.regionRoot, adminPassword: config.auth.adminPassword, demo: config.demoData, hashCost: config.auth.argon2 });
     if (boot.generatedPassword) process.stdout.write(`管理员账号 admin 的初始密码 / initial password of account admin: ${boot.generatedPassword}\n`);
     const made = await seedPeople(database.db, new PiiVault(config.secrets.piiKey), config.regionRoot, req, (n) => process.stdout.write(`\r${n}/${target} workers`));
     report(made, database.kind);

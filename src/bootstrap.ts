@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { count, eq, inArray } from 'drizzle-orm';
-import { hashPassword } from './access/password';
+import { hashPassword, type HashCost } from './access/password';
 import type { Db } from './db/client';
 import { accounts, regions, stations } from './db/schema';
 import { loadRegions } from './regions/load';
@@ -26,7 +26,7 @@ export interface BootstrapResult {
  */
 export async function bootstrap(
   db: Db,
-  opts: { regionRoot: string; adminPassword: string | undefined; demo: boolean },
+  opts: { regionRoot: string; adminPassword: string | undefined; demo: boolean; hashCost?: HashCost },
 ): Promise<BootstrapResult> {
   const [existing] = await db.select({ n: count() }).from(accounts);
   if ((existing?.n ?? 0) > 0) return { created: false };
@@ -46,7 +46,7 @@ export async function bootstrap(
   const password = opts.adminPassword ?? randomBytes(12).toString('base64url');
   await db.insert(accounts).values({
     username: 'admin',
-    passwordHash: await hashPassword(password),
+    passwordHash: await hashPassword(password, opts.hashCost),
     displayName: '系统管理员',
     role: 'system',
     regionCode: root.code,

@@ -90,6 +90,7 @@ export async function startService(opts: StartOptions): Promise<Service> {
         regionRoot: config.regionRoot,
         adminPassword: config.auth.adminPassword,
         demo: config.demoData,
+        hashCost: config.auth.argon2,
       });
       if (result.generatedPassword) {
         announce(`管理员账号 admin 的初始密码 / initial password of account admin: ${result.generatedPassword}  (shown once; set ADMIN_PASSWORD on first start to choose it)`);

@@ -3,6 +3,7 @@ import { hashPassword } from '../../src/access/password';
 import type { StaffRole } from '../../src/access/actor';
 import type { Db } from '../../src/db/client';
 import { accounts, regions, stations } from '../../src/db/schema';
+import { TEST_HASH_COST } from './test-env';
 
 /** A small region tree: Yunnan → Honghe → two counties, each with a township and a village. */
 export const REGIONS = {
@@ -27,7 +28,7 @@ export async function makeAccount(
   db: Db,
   opts: { role?: StaffRole; regionCode?: string; username?: string; stationId?: string | null } = {},
 ) {
-  passwordHash ??= hashPassword(PASSWORD);
+  passwordHash ??= hashPassword(PASSWORD, TEST_HASH_COST);
   const [row] = await db
     .insert(accounts)
     .values({

@@ -16,7 +16,7 @@ import { ensureCatalogue } from '../../src/policies/service';
 import { PASSWORD } from './factories';
 import { parseResidentId } from '../../src/pii/resident-id';
 import { Queues } from '../../jobs/queues';
-import { PG_ADMIN_URL, REDIS_PREFIX_ROOT, TEST_REDIS_URL, databaseUrl, runId, templateDatabase } from './test-env';
+import { PG_ADMIN_URL, REDIS_PREFIX_ROOT, TEST_HASH_COST, TEST_REDIS_URL, databaseUrl, runId, templateDatabase } from './test-env';
 
 export const TEST_PII_KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
 export const TEST_TOKEN_SECRET = 'test-token-secret-that-is-long-enough-0123456789';
@@ -65,6 +65,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     LOG_LEVEL: 'debug',
     REDIS_URL: TEST_REDIS_URL,
     DATA_DIR: mkdtempSync(join(tmpdir(), 'bangfu-test-')),
+    ARGON2_MEMORY_KIB: String(TEST_HASH_COST.memoryKib),
+    ARGON2_PASSES: String(TEST_HASH_COST.passes),
     ...overrides,
   });
 }

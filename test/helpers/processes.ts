@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { spawnTs } from './spawn';
+import { TEST_HASH_COST } from './test-env';
 
 /**
  * A free port below the ephemeral range (32768 and up on Linux), so no other test's server (supertest
@@ -31,7 +32,9 @@ export function runEntry(entry: string, args: string[], env: Record<string, stri
   delete base.DATABASE_URL;
   delete base.REDIS_URL;
   delete base.NODE_OPTIONS;
-  const child = spawnTs([entry, ...args], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Under NODE_ENV=test the service takes the tests' cheap password hashing, as the harness does.
+  const cheap = (env.NODE_ENV ?? base.NODE_ENV) === 'test' ? { ARGON2_MEMORY_KIB: String(TEST_HASH_COST.memoryKib), ARGON2_PASSES: String(TEST_HASH_COST.passes) } : {};
+  const child = spawnTs([entry, ...args], { env: { ...base, ...cheap, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   track.push(child);
   const stdout: string[] = [];
   const stderr: string[] = [];

@@ -48,6 +48,18 @@ describe('configuration', () => {
     expect(found.map((p) => p.split(':')[0]).sort()).toEqual(['PII_KEY', 'TOKEN_SECRET']);
   });
 
+  it('refuses a password hashing cost below OWASP\'s minimum everywhere but in the tests', () => {
+    const weak = { ARGON2_MEMORY_KIB: '64', ARGON2_PASSES: '1' };
+    const secrets = { PII_KEY: 'ab'.repeat(32), TOKEN_SECRET: 'x'.repeat(40) };
+    for (const NODE_ENV of ['production', 'development']) {
+      const found = problems({ NODE_ENV, ...secrets, ...weak });
+      expect(found).toHaveLength(1);
+      expect(found[0]).toMatch(/^ARGON2_MEMORY_KIB: expected at least 47104 with ARGON2_PASSES=1/);
+    }
+    expect(loadConfig({ NODE_ENV: 'test', DATA_DIR: tmp(), ...weak }).auth.argon2).toEqual({ memoryKib: 64, passes: 1, parallelism: 1 });
+    expect(loadConfig({ NODE_ENV: 'production', DATA_DIR: tmp(), ...secrets }).auth.argon2).toEqual({ memoryKib: 19456, passes: 2, parallelism: 1 });
+  });
+
   it('accepts production secrets and turns demo data off there by default', () => {
     const config = loadConfig({
       NODE_ENV: 'production',
