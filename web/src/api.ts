@@ -40,7 +40,8 @@ export async function need<T>(call: Promise<{ data?: T; error?: unknown; respons
     const e = (error as { error?: { message?: string; details?: Array<{ path?: string; message: string }> } } | undefined)?.error;
     // The reasons go with the message, so a person reads what to change, not only that it failed.
     const reasons = (e?.details ?? []).map((d) => d.message).filter((m) => m && m !== e?.message);
-    throw new ApiError([e?.message ?? response.statusText, ...new Set(reasons)].join('：'), response.status, e?.details ?? []);
+    const colon = document.documentElement.lang === 'en' ? ': ' : '：';
+    throw new ApiError([e?.message ?? response.statusText, ...new Set(reasons)].join(colon), response.status, e?.details ?? []);
   }
   return data;
 }

@@ -7,15 +7,17 @@ import type { ApiError } from './api';
  */
 export function showFieldErrors(form: FormInstance, e: unknown, rename: Record<string, string> = {}): string {
   const err = e as ApiError;
-  const fields = (err.details ?? [])
-    .filter((d) => d.path?.startsWith('body.'))
-    .map((d) => {
-      // A post's kind-specific facts (body.details.contractMonths) have their own fields in the form.
-      const [first, second] = d.path!.slice(5).split('.');
-      const name = first === 'details' && second ? second : first!;
-      return { name: rename[name] ?? name, errors: [d.message] };
-    });
-  form.setFields(fields);
+  // The fields this form has: a reason for a field it lacks stays in the message for the whole form.
+  const known = new Set(form.getFieldsError().map((f) => String(f.name[0])));
+  const fields = new Map<string, string[]>();
+  for (const d of err.details ?? []) {
+    if (!d.path?.startsWith('body.')) continue;
+    // A nested field (body.details.contractMonths, body.worker.phone) is the form's field of the same name.
+    const parts = d.path.slice(5).split('.').map((p) => rename[p] ?? p);
+    const name = parts.find((p) => known.has(p));
+    if (name) fields.set(name, [...(fields.get(name) ?? []), d.message]);
+  }
+  form.setFields([...fields].map(([name, errors]) => ({ name, errors })));
   return err.message;
 }
 

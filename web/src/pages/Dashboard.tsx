@@ -20,7 +20,8 @@ function delta(v: number | null | undefined): string {
 /** This month for the user's region (脱贫人口 含监测对象, lifted_total), with 同比/环比, open warnings and the 13-month chart. */
 export function Dashboard() {
   const { me, lang, t } = Session.use();
-  const [row, setRow] = useState<Row_ | null>(null);
+  // undefined while the figures are asked for; null when there are none yet (a new install, a new month).
+  const [row, setRow] = useState<Row_ | null | undefined>(undefined);
   const [warnings, setWarnings] = useState<number | null>(null);
   const [chart, setChart] = useState<string | null>(null);
   const [waiting, setWaiting] = useState<{ rainDew: number | null; help: number | null; wages: number | null }>({ rainDew: null, help: null, wages: null });
@@ -45,14 +46,14 @@ export function Dashboard() {
       .catch(() => undefined);
   }, [me, lang]);
   if (error) return <Alert type="error" title={error} />;
-  if (!row) return <Spin />;
-  const f = row.figures;
+  if (row === undefined) return <Spin />;
+  const f: Figures = row?.figures ?? { employed: 0, registered: 0, incomeAvgFen: null, zeroEmploymentHouseholds: 0 };
   const stat = (key: string, value: number | null | undefined, suffix?: string, to?: string) => (
     <Col xs={12} md={6}>
       <Card size="small">
         <Statistic title={to ? <Link to={to}>{t(`dashboard.${key}`)}</Link> : t(`dashboard.${key}`)} value={value ?? '—'} suffix={suffix} />
         <Typography.Text type="secondary" style={{ fontSize: 13 }}>
-          {t('dashboard.mom')} {delta(row.mom[key])} · {t('dashboard.yoy')} {delta(row.yoy[key])}
+          {t('dashboard.mom')} {delta(row?.mom[key])} · {t('dashboard.yoy')} {delta(row?.yoy[key])}
         </Typography.Text>
       </Card>
     </Col>
@@ -68,6 +69,7 @@ export function Dashboard() {
   return (
     <div>
       <Typography.Title level={3}>{t('dashboard.title')}</Typography.Title>
+      {row === null && <Alert data-testid="no-figures" type="info" showIcon title={t('dashboard.no_figures')} description={t('dashboard.no_figures_hint')} style={{ marginBottom: 12 }} />}
       <Row gutter={[12, 12]}>
         {stat('employed', f.employed)}
         {stat('registered', f.registered)}

@@ -18,8 +18,10 @@ export function Login({ onSignedIn, lang, setLang }: { onSignedIn: (me: Me) => v
       onSignedIn(r.account as Me);
     } catch (err) {
       const e = err as ApiError;
-      if (e.details?.some((d) => d.path === 'body.code')) setNeedCode(true);
-      setError(e.message);
+      const codeAsked = e.details?.some((d) => d.path === 'body.code');
+      if (codeAsked) setNeedCode(true);
+      // A refused sign-in says what to do; other failures (too many tries, the service down) keep the server's words.
+      setError(e.status === 401 && !codeAsked ? t('login.wrong') : e.message);
     } finally {
       setBusy(false);
     }
