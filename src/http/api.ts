@@ -4,6 +4,8 @@ import type Koa from 'koa';
 import { z } from 'zod';
 import type { Actor } from '../access/actor';
 import { Forbidden, Unauthorized, ValidationFailed } from '../shared/errors';
+import { requestExamples } from './examples';
+import { operationId } from './operation-id';
 import type { RequestState } from './state';
 import { zodDetails } from './zod-details';
 
@@ -80,6 +82,7 @@ export interface RouteSpec<B extends AnyObject | undefined, Q extends AnyObject 
 export class Api {
   readonly router = new Router<RequestState>({ prefix: '/api/v1' });
   readonly registry = new OpenAPIRegistry();
+  private readonly operationIds = new Set<string>();
 
   constructor(
     private readonly authenticate: (token: string) => Promise<Actor | undefined>,
@@ -146,16 +149,22 @@ export class Api {
   private document(spec: RouteSpec<AnyObject | undefined, AnyObject | undefined, AnyObject | undefined>): void {
     const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ErrorBody } } });
     const status = spec.status ?? (spec.method === 'post' ? 201 : 200);
+    const id = operationId(spec.method, spec.path);
+    if (this.operationIds.has(id)) throw new Error(`two routes derive the operationId ${id} (${spec.method} ${spec.path})`);
+    this.operationIds.add(id);
+    const example = exampleFor(id, spec.body);
     const config: RouteConfig = {
       method: spec.method,
       path: '/api/v1' + spec.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}'),
+      operationId: id,
       summary: spec.summary,
       tags: spec.tags,
-      ...(spec.auth === 'public' ? {} : { security: [spec.auth === 'staff' ? { bearer: [] } : { workerBearer: [] }] }),
+      // Public routes say so (an empty list) rather than leave a reader to guess.
+      security: spec.auth === 'public' ? [] : [spec.auth === 'staff' ? { bearer: [] } : { workerBearer: [] }],
       request: {
         ...(spec.params ? { params: spec.params as never } : {}),
         ...(spec.query ? { query: spec.query as never } : {}),
-        ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } } } } : {}),
+        ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body, ...(example === undefined ? {} : { example }) } } } } : {}),
         ...(spec.upload
           ? {
               body: {
@@ -183,6 +192,16 @@ export class Api {
     };
     this.registry.registerPath(config);
   }
+}
+
+/** The documented example body of an operation, refused when its route's schema does not accept it. */
+function exampleFor(id: string, body: z.ZodType | undefined): unknown {
+  if (!(id in requestExamples)) return undefined;
+  const example = requestExamples[id];
+  if (!body) throw new Error(`example for ${id}, which takes no JSON body`);
+  const parsed = body.safeParse(example);
+  if (!parsed.success) throw new Error(`example for ${id} does not fit its schema: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+  return example;
 }
 
 /** The path of the first string that contains a NUL character, if any. */
