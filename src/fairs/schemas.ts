@@ -12,7 +12,7 @@ export const FAIR_STATUSES = ['draft', 'announced', 'live', 'ended', 'reported',
 const Audience = z
   .object({
     regionCode: RegionCode,
-    categories: z.array(z.enum(CATEGORY)).max(3).optional(),
+    categories: z.array(z.enum(CATEGORY)).max(CATEGORY.length).optional(),
     relocatedOnly: z.boolean().optional().meta({ description: '乐业搬迁专场: only people of relocated households' }),
   })
   .strict();

@@ -13,6 +13,7 @@ import { scheduleSteps, startFollowUp, stopFollowUps, type PlannedStep } from '.
 import { startBroadcast } from '../outreach/service';
 import { createWorker } from '../registry/service';
 import type { WorkerCreate } from '../registry/schemas';
+import { withBothNames } from '../registry/vocab';
 import { Conflict, NotFound, ValidationFailed } from '../shared/errors';
 import { beijingTime, shanghaiDate } from '../shared/time';
 import type { FairCreate, FairPatch } from './schemas';
@@ -690,7 +691,7 @@ export async function fairsForWorker(db: Db, w: { regionCode: string; category: 
     .orderBy(asc(jobFairs.startsAt), asc(jobFairs.id))
     .limit(50);
   return rows
-    .filter((f) => (!f.audience.categories?.length || f.audience.categories.includes(w.category)) && (!f.audience.relocatedOnly || relocated))
+    .filter((f) => (!f.audience.categories?.length || withBothNames(f.audience.categories).includes(w.category)) && (!f.audience.relocatedOnly || relocated))
     .slice(0, limit);
 }
 

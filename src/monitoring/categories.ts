@@ -5,13 +5,15 @@ import { sql, type SQL } from 'drizzle-orm';
  *
  * 脱贫人口 is counted 含防止返贫监测对象 (seed 000 national §1: "3000万人以上脱贫人口（含防止返贫监测对象，
  * 下同）"; seed 001 §1: "省内脱贫人口（含防止返贫监测帮扶对象，下同）"): the register's `lifted` and `monitored`
- * people together. Since 2026 the monitored are named 防止返贫致贫对象; the register keeps them under the
- * category value `monitored` (imports take either name), so both names are inside this group. A category
- * value added to the register for them must be added to LIFTED_CATEGORIES here, and nowhere else.
+ * people together. Since 2026 the monitored are named 防止返贫致贫对象, and monitoring reaches any rural household at
+ * risk, not only those once registered as poor: the register keeps records made under the old name as
+ * `monitored` and takes new ones as `at_risk` (with the wider scope's `other_at_risk` type), and both names are
+ * inside this group, as the seeds' 监测对象. A category value added to the register for them must be added to
+ * LIFTED_CATEGORIES here, and nowhere else.
  *
  * 农村低收入人口 (`low_income`) is a group of its own: reported apart, never added into 脱贫人口.
  */
-export const LIFTED_CATEGORIES = ['lifted', 'monitored'] as const;
+export const LIFTED_CATEGORIES = ['lifted', 'monitored', 'at_risk'] as const;
 
 /** Reported beside 脱贫人口, never inside it. */
 export const APART_CATEGORIES = ['low_income'] as const;

@@ -35,7 +35,7 @@ export const BroadcastCreate = z
     audience: z
       .object({
         regionCode: RegionCode,
-        categories: z.array(z.enum(CATEGORY)).max(3).optional(),
+        categories: z.array(z.enum(CATEGORY)).max(CATEGORY.length).optional(),
         laborCapacities: z.array(z.enum(LABOR_CAPACITY)).max(4).optional(),
         employed: z.boolean().optional(),
         near: z.object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180), radiusKm: z.number().min(0.5).max(200) }).strict().optional(),

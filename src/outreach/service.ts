@@ -18,6 +18,7 @@ import { addToOutbox, publishOutbox } from '../outbox';
 import { nextAllowed, shanghaiDayStart } from './quiet';
 import type { BroadcastCreate, ChannelName, SubscriptionPut } from './schemas';
 import { sequenceOf } from './sequences';
+import { withBothNames } from '../registry/vocab';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'queues' | 'logger'>;
 type Meta = { requestId?: string; ip?: string };
@@ -234,7 +235,7 @@ function recipientsOf(b: Pick<typeof broadcasts.$inferSelect, 'topic' | 'audienc
   // Those living in the region, and, for a topic, those elsewhere who asked for this region (县外).
   const inAudience = and(
     b.topic ? or(like(workers.regionCode, `${a.regionCode}%`), sql`${subscriptions.regionCodes} && ${sql.param(ancestors(a.regionCode))}::text[]`) : like(workers.regionCode, `${a.regionCode}%`),
-    a.categories?.length ? inArray(workers.category, a.categories as never[]) : undefined,
+    a.categories?.length ? inArray(workers.category, withBothNames(a.categories) as never[]) : undefined,
     a.laborCapacities?.length ? inArray(workers.laborCapacity, a.laborCapacities as never[]) : undefined,
     a.employed === undefined ? undefined : eq(workers.employed, a.employed),
     a.relocatedOnly ? sql`exists (select 1 from households h where h.id = ${workers.householdId} and h.relocated)` : undefined,

@@ -3,7 +3,7 @@ import type { TFunction } from 'i18next';
 import { z } from 'zod';
 import type { Db } from '../db/client';
 import { employmentRecords, enrolments, households, rainDewFiles, regions, trainingRecords, workers } from '../db/schema';
-import { CATEGORY, HEALTH, INTENTION, LABOR_CAPACITY, SEX } from '../registry/vocab';
+import { CATEGORY, HEALTH, INTENTION, LABOR_CAPACITY, SEX, withBothNames } from '../registry/vocab';
 
 /**
  * Eligibility as data: a tree of conditions over what the register knows of a person. Stations and
@@ -231,11 +231,13 @@ export function evaluate(rule: Rule, f: Facts, today: string, t: TFunction): Out
   }
   const actual = f[rule.fact];
   let ok: boolean;
+  // 监测对象 under either name: a rule written for 防止返贫监测对象 holds for 防止返贫致贫对象 and the other way round.
+  const same = (v: unknown) => (rule.fact === 'category' && typeof v === 'string' ? withBothNames([v]).includes(String(actual)) : actual === v);
   if (rule.op === 'gte') ok = typeof actual === 'number' && actual >= Number(rule.value);
   else if (rule.op === 'lte') ok = typeof actual === 'number' && actual <= Number(rule.value);
-  else if (rule.op === 'in') ok = Array.isArray(rule.value) && rule.value.includes(String(actual));
-  else if (rule.op === 'eq') ok = actual === rule.value;
-  else ok = actual !== rule.value;
+  else if (rule.op === 'in') ok = Array.isArray(rule.value) && rule.value.some(same);
+  else if (rule.op === 'eq') ok = same(rule.value);
+  else ok = !same(rule.value);
   const label = t(`policies:fact.${rule.fact}`);
   const shown = (v: unknown) => (typeof v === 'boolean' ? t(v ? 'policies:yes' : 'policies:no') : typeof v === 'number' ? String(v) : t(`policies:value.${rule.fact}.${String(v)}`));
   const value = Array.isArray(rule.value) ? rule.value.map(shown).join(t('policies:or')) : shown(rule.value);

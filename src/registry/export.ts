@@ -10,7 +10,7 @@ import { employmentRecords, workers } from '../db/schema';
 import { Forbidden, ValidationFailed } from '../shared/errors';
 import { inRegion } from './queries';
 import { useApproval } from './export-approvals';
-import { toWord } from './vocab';
+import { toWord, withBothNames } from './vocab';
 
 type Ctx = Pick<AppContext, 'db' | 'pii' | 'clock' | 'logger'>;
 
@@ -47,7 +47,8 @@ export async function exportWorkers(ctx: Ctx, actor: Actor, f: ExportFilter, t: 
   const where = and(
     inRegion(workers.regionCode, scope),
     eq(workers.status, 'active'),
-    f.category ? eq(workers.category, f.category as never) : undefined,
+    // 监测对象 under either name (防止返贫监测对象, 防止返贫致贫对象) is one group to filter on.
+    f.category ? inArray(workers.category, withBothNames([f.category]) as never[]) : undefined,
     f.laborCapacity ? eq(workers.laborCapacity, f.laborCapacity as never) : undefined,
     f.employed === undefined ? undefined : eq(workers.employed, f.employed),
   );

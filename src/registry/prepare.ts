@@ -3,7 +3,7 @@ import { maskPhone, normalizePhone } from '../pii/phone';
 import { maskResidentId, parseResidentId } from '../pii/resident-id';
 import type { PiiVault } from '../pii/vault';
 import type { workers } from '../db/schema';
-import type { Category, Health, Intention, LaborCapacity, MonitoringType, Sex } from './vocab';
+import { isMonitoredCategory, WIDER_SCOPE_TYPE, type Category, type Health, type Intention, type LaborCapacity, type MonitoringType, type Sex } from './vocab';
 
 /** The fields of a person as a station types them or as a spreadsheet row gives them. */
 export interface WorkerFields {
@@ -57,8 +57,11 @@ export function prepareWorker(f: WorkerFields, vault: PiiVault, today: Date): { 
     problems.push({ field: 'birthDate', reason: 'errors:detail.id_number.birth_date_mismatch' });
   }
   const category = f.category ?? 'lifted';
-  if (category === 'monitored' && !f.monitoringType) problems.push({ field: 'monitoringType', reason: 'errors:detail.monitoring_type_required' });
-  if (category !== 'monitored' && f.monitoringType) problems.push({ field: 'monitoringType', reason: 'errors:detail.monitoring_type_only_monitored' });
+  const monitored = isMonitoredCategory(category);
+  if (monitored && !f.monitoringType) problems.push({ field: 'monitoringType', reason: 'errors:detail.monitoring_type_required' });
+  if (!monitored && f.monitoringType) problems.push({ field: 'monitoringType', reason: 'errors:detail.monitoring_type_only_monitored' });
+  // A household at risk outside the three old types is the 2026 widening, so it is registered under the 2026 name.
+  if (category === 'monitored' && f.monitoringType === WIDER_SCOPE_TYPE) problems.push({ field: 'monitoringType', reason: 'errors:detail.monitoring_type_wider_scope' });
   if ((f.homeLat == null) !== (f.homeLng == null)) problems.push({ field: 'homeLat', reason: 'errors:detail.location_pair' });
   if (!f.name.trim()) problems.push({ field: 'name', reason: 'errors:field.required' });
   if (problems.length || !parsed.ok) return { ok: false, problems };
@@ -76,7 +79,7 @@ export function prepareWorker(f: WorkerFields, vault: PiiVault, today: Date): { 
     health: f.health ?? null,
     laborCapacity: f.laborCapacity ?? 'full',
     category,
-    monitoringType: category === 'monitored' ? (f.monitoringType ?? null) : null,
+    monitoringType: monitored ? (f.monitoringType ?? null) : null,
     intention: f.intention ?? null,
     serviceNeeds: [...new Set((f.serviceNeeds ?? []).map((s) => s.trim()).filter(Boolean))],
     skills: [...new Set((f.skills ?? []).map((s) => s.trim()).filter(Boolean))],

@@ -2,6 +2,7 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { and, asc, count, desc, eq, ilike, inArray, isNull, like, or, sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Db } from '../db/client';
 import { employmentRecords, households, regions, trainingRecords, workers } from '../db/schema';
+import { withBothNames } from './vocab';
 
 /** `region X and everything under it`, on any table with a region_code column. */
 export function inRegion(column: AnyPgColumn, code: string): SQL {
@@ -34,7 +35,8 @@ export async function listWorkers(
 ) {
   const where = and(
     inRegion(workers.regionCode, f.scope),
-    f.category ? eq(workers.category, f.category as never) : undefined,
+    // 监测对象 under either name (防止返贫监测对象, 防止返贫致贫对象) is one group to filter on.
+    f.category ? inArray(workers.category, withBothNames([f.category]) as never[]) : undefined,
     f.laborCapacity ? eq(workers.laborCapacity, f.laborCapacity as never) : undefined,
     f.employed === undefined ? undefined : eq(workers.employed, f.employed),
     f.householdId ? eq(workers.householdId, f.householdId) : undefined,

@@ -16,6 +16,7 @@ import { closeHouseholdCase } from '../monitoring/warnings';
 import { translator } from '../i18n';
 import { recordConsent } from './consent';
 import { existingFields, prepareWorker, type Problem, type WorkerFields } from './prepare';
+import { isMonitoredCategory } from './vocab';
 import { presentEmployment, presentWorker } from './present';
 import * as q from './queries';
 import type {
@@ -158,7 +159,8 @@ export async function updateWorker(ctx: RegistryCtx, actor: Actor, id: string, p
     ...existingFields(w, ctx.pii),
     ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)),
   };
-  if (changes.category && changes.category !== 'monitored' && changes.monitoringType === undefined) merged.monitoringType = null;
+  // Leaving the monitored group drops the type; moving between its two names (监测对象 → 致贫对象) keeps it.
+  if (changes.category && !isMonitoredCategory(changes.category) && changes.monitoringType === undefined) merged.monitoringType = null;
   if (changes.idNumber) merged.idNumber = normalizeResidentId(changes.idNumber);
   const prepared = prepareWorker(merged, ctx.pii, ctx.clock.now());
   if (!prepared.ok) throw invalid(prepared.problems);

@@ -53,6 +53,17 @@ describe('eligibility rules', () => {
     expect(evaluate(rule, person({ jobs: [{ placeRegionCode: '350102', startDate: '2024-01-01', endDate: '2025-01-31' }] }), TODAY, t).ok).toBe(false);
   });
 
+  it('holds a rule written for 防止返贫监测对象 for a 防止返贫致贫对象 and the other way round (seed 000 national §1: 脱贫人口 含监测对象, whichever name)', () => {
+    const monitored = { fact: 'category' as const, op: 'in' as const, value: ['lifted', 'monitored'] };
+    const atRisk = evaluate(monitored, person({ category: 'at_risk' }), TODAY, t);
+    expect(atRisk.ok).toBe(true);
+    expect(evaluate({ fact: 'category', op: 'eq', value: 'at_risk' }, person({ category: 'monitored' }), TODAY, t).ok).toBe(true);
+    expect(evaluate({ fact: 'category', op: 'ne', value: 'monitored' }, person({ category: 'at_risk' }), TODAY, t).ok).toBe(false);
+    // 农村低收入人口 stays outside.
+    expect(evaluate(monitored, person({ category: 'low_income' }), TODAY, t).ok).toBe(false);
+    expect(RuleSchema.safeParse({ fact: 'category', op: 'eq', value: 'at_risk' }).success).toBe(true);
+  });
+
   it('reads any, not, age and training', () => {
     expect(evaluate({ any: [{ fact: 'householdRelocated', op: 'eq', value: true }, { fact: 'relocationSite', op: 'eq', value: true }] }, person(), TODAY, t).ok).toBe(false);
     expect(evaluate({ not: { fact: 'laborCapacity', op: 'eq', value: 'none' } }, person(), TODAY, t).ok).toBe(true);
@@ -88,7 +99,7 @@ describe('the seeded catalogue', () => {
     // 000 national 二(五), from 2026 (一: 脱贫人口 含防止返贫监测对象): lifted or monitored people.
     flexible_employment_social_insurance_subsidy_2026: { yes: { category: 'monitored' }, no: { category: 'low_income' } },
     self_employment_tax_relief_2026: { yes: {}, no: { category: 'low_income' } },
-    targeted_skills_training: { yes: { category: 'monitored' }, no: { category: 'low_income' } },
+    targeted_skills_training: { yes: { category: 'at_risk' }, no: { category: 'low_income' } },
     // 000 national 二(六): 对脱贫家庭新成长劳动力，继续实施雨露计划 — a student of a lifted or monitored
     // family with a Rain Dew file; a lifted person without one does not qualify.
     rain_dew_vocational_subsidy_2026: { yes: { category: 'monitored', rainDewStudent: true }, no: { rainDewStudent: false } },

@@ -3,10 +3,13 @@ import { boolean, check, date, doublePrecision, index, integer, pgEnum, pgTable,
 import { accounts } from './access';
 import { regions } from './regions';
 
-/** 脱贫人口 / 防止返贫监测对象 / 农村低收入人口 */
-export const workerCategory = pgEnum('worker_category', ['lifted', 'monitored', 'low_income']);
-/** 脱贫不稳定户 / 边缘易致贫户 / 突发严重困难户 */
-export const monitoringType = pgEnum('monitoring_type', ['unstable', 'marginal', 'sudden_hardship']);
+/**
+ * 脱贫人口 / 防止返贫监测对象 / 农村低收入人口 / 防止返贫致贫对象. `at_risk` is the 2026 name of the monitored
+ * (常态化帮扶: monitoring widened to any rural household at risk); records made under the old name keep `monitored`.
+ */
+export const workerCategory = pgEnum('worker_category', ['lifted', 'monitored', 'low_income', 'at_risk']);
+/** 脱贫不稳定户 / 边缘易致贫户 / 突发严重困难户 / any other rural household found at risk (the wider 2026 scope, `at_risk` only). */
+export const monitoringType = pgEnum('monitoring_type', ['unstable', 'marginal', 'sudden_hardship', 'other_at_risk']);
 /** 劳动能力: 普通或技能劳动力 / 半劳动力 / 弱劳动力 / 无劳动能力 */
 export const laborCapacity = pgEnum('labor_capacity', ['full', 'partial', 'weak', 'none']);
 /** 健康状况 as the official form records it. */
@@ -93,7 +96,9 @@ export const workers = pgTable(
     index('workers_skills_idx').using('gin', t.skills),
     check('workers_geo_pair', sql`(${t.homeLat} is null) = (${t.homeLng} is null)`),
     check('workers_geo_range', sql`${t.homeLat} is null or (${t.homeLat} between -90 and 90 and ${t.homeLng} between -180 and 180)`),
-    check('workers_monitoring_type', sql`(${t.category} = 'monitored') = (${t.monitoringType} is not null)`),
+    // Compared as text: a value added to the enum cannot be named in the transaction that adds it.
+    check('workers_monitoring_type', sql`(${t.category}::text in ('monitored', 'at_risk')) = (${t.monitoringType} is not null)`),
+    check('workers_other_at_risk', sql`${t.monitoringType} is null or ${t.monitoringType}::text <> 'other_at_risk' or ${t.category}::text = 'at_risk'`),
   ],
 );
 

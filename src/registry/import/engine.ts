@@ -10,6 +10,7 @@ import { closeHouseholdCase } from '../../monitoring/warnings';
 import { scheduleSteps } from '../../outreach/follow-ups';
 import { bulkInsertJobs, bulkInsertWorkers } from '../bulk';
 import { existingFields, prepareWorker, type PreparedWorker, type WorkerFields } from '../prepare';
+import { isMonitoredCategory } from '../vocab';
 import type { ColumnKey, HeaderLayout } from './columns';
 import { parseRow, type ParsedRow } from './rows';
 import type { Sheet } from './sheet';
@@ -149,6 +150,9 @@ export async function runImport(
         }
         // An existing person keeps whatever this row does not give: a short form never wipes a record.
         const given = Object.fromEntries([...p.parsed.given].map((k) => [k, p.parsed.fields![k]]));
+        // A type given without a category: someone already monitored keeps the name their record has (监测对象
+        // or 致贫对象); anyone else becomes monitored under the 2026 name.
+        if (p.parsed.given.has('monitoringType') && !p.parsed.given.has('category') && !isMonitoredCategory(w.category)) given.category = 'at_risk';
         const merged = prepareWorker({ ...existingFields(w, ctx.pii), ...given }, ctx.pii, ctx.clock.now());
         if (!merged.ok) {
           chunkRejections.push(...merged.problems.map((x) => ({ row: p.row, column: columnHeader(sheet.layout, FIELD_COLUMN[x.field]), reason: x.reason })));

@@ -205,7 +205,8 @@ export function parseRow(cells: Cell[], rowNumber: number, layout: HeaderLayout,
     education: text(get('education')),
     health: (health as WorkerFields['health']) ?? null,
     laborCapacity: (laborCapacity as WorkerFields['laborCapacity']) ?? 'full',
-    category: (category as WorkerFields['category']) ?? (monitoringType ? 'monitored' : 'lifted'),
+    // A type with no category is a monitored person; new records take the 2026 name 防止返贫致贫对象.
+    category: (category as WorkerFields['category']) ?? (monitoringType ? 'at_risk' : 'lifted'),
     monitoringType: (monitoringType as WorkerFields['monitoringType']) ?? null,
     intention: (intention as WorkerFields['intention']) ?? null,
     serviceNeeds: list(get('serviceNeeds')),
@@ -231,7 +232,6 @@ export function parseRow(cells: Cell[], rowNumber: number, layout: HeaderLayout,
   };
   result.given = new Set(['name', 'idNumber']);
   for (const [field, column] of Object.entries(cellOf) as Array<[keyof WorkerFields, ColumnKey]>) if (text(get(column)) !== null) result.given.add(field);
-  if (result.given.has('monitoringType')) result.given.add('category');
   return result;
 }
 

@@ -4,7 +4,7 @@ import { client, need } from '../api';
 import { clearFieldErrors, showFieldErrors } from '../forms';
 import { RegionPicker } from '../regions';
 import { Session } from '../session';
-import { CAPACITIES, CATEGORIES, type Body, type Capacity, type Category } from '../vocab';
+import { CAPACITIES, isMonitored, MONITORING_TYPES, NEW_CATEGORIES, type Body, type Capacity, type Category, type MonitoringType } from '../vocab';
 
 
 export interface Registered {
@@ -20,7 +20,8 @@ export function RegisterForm({ submit, submitText, onDone }: { submit?: (body: B
   const { me, lang, t } = Session.use();
   const [form] = Form.useForm();
   const [error, setError] = useState<string | null>(null);
-  const save = async (v: { name: string; idNumber: string; phone?: string; regionCode: string; laborCapacity: Capacity; category: Category; education?: string; skills?: string[]; consent?: boolean }) => {
+  const category = Form.useWatch<Category | undefined>('category', form);
+  const save = async (v: { name: string; idNumber: string; phone?: string; regionCode: string; laborCapacity: Capacity; category: Category; monitoringType?: MonitoringType; education?: string; skills?: string[]; consent?: boolean }) => {
     setError(null);
     clearFieldErrors(form);
     const body: Body<'WorkerCreate'> = {
@@ -30,6 +31,7 @@ export function RegisterForm({ submit, submitText, onDone }: { submit?: (body: B
       regionCode: v.regionCode,
       laborCapacity: v.laborCapacity,
       category: v.category,
+      monitoringType: isMonitored(v.category) ? (v.monitoringType ?? null) : null,
       education: v.education?.trim() || null,
       skills: v.skills ?? [],
       consent: Boolean(v.consent),
@@ -64,8 +66,13 @@ export function RegisterForm({ submit, submitText, onDone }: { submit?: (body: B
           <Select style={{ width: 170 }} options={CAPACITIES.map((c) => ({ value: c, label: t(`workers.capacities.${c}`) }))} />
         </Form.Item>
         <Form.Item name="category" label={t('workers.category')}>
-          <Select style={{ width: 170 }} options={CATEGORIES.map((c) => ({ value: c, label: t(`workers.categories.${c}`) }))} />
+          <Select style={{ width: 170 }} options={NEW_CATEGORIES.map((c) => ({ value: c, label: t(`workers.categories.${c}`) }))} />
         </Form.Item>
+        {isMonitored(category) && (
+          <Form.Item name="monitoringType" label={t('workers.monitoringType')} rules={[{ required: true, message: t('vacancies.required') }]}>
+            <Select style={{ width: 200 }} options={MONITORING_TYPES.map((m) => ({ value: m, label: t(`workers.monitoringTypes.${m}`) }))} />
+          </Form.Item>
+        )}
         <Form.Item name="education" label={t('workers.education')}>
           <Input maxLength={20} style={{ width: 120 }} />
         </Form.Item>
