@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { buildApp } from '../../src/app';
 import { consoleDir } from '../../src/http/console';
 import { startWorkers, type Workers } from '../../jobs/workers';
@@ -74,6 +74,11 @@ describe('the station console', () => {
   });
 
   const shot = (name: string) => page.screenshot({ path: resolve(SHOTS, `${name}.png`), fullPage: true });
+  /** Types a day or a time into a picker as a person would, and leaves it, which takes the typed value. */
+  const pick = async (field: Locator, text: string) => {
+    await field.fill(text);
+    await field.press('Tab');
+  };
   /** Opens a page from the menu and waits for its heading, so nothing is typed into the page before. */
   const nav = async (label: string) => {
     await page.getByRole('menuitem', { name: label }).click();
@@ -85,7 +90,7 @@ describe('the station console', () => {
     await page.getByLabel('用户名').fill('nansha-station');
     await page.getByLabel('密码').fill('wrong password');
     await page.getByRole('button', { name: '登录' }).click();
-    await page.getByText('请先登录，或用户名、密码不正确').first().waitFor();
+    await page.getByText('用户名或密码不正确，请重新输入').first().waitFor();
     await page.getByLabel('密码').fill(PASSWORD);
     await page.getByRole('button', { name: '登录' }).click();
     await page.getByTestId('region').getByText('辖区：元阳县').waitFor();
@@ -128,7 +133,7 @@ describe('the station console', () => {
     await page.getByLabel('用工单位').click();
     await page.locator('.ant-select-item-option', { hasText: '南沙镇集市管理处' }).click();
     await page.getByLabel('名称', { exact: true }).fill('南沙集市搬运');
-    await page.getByLabel('日期').fill('2099-06-01');
+    await pick(page.getByLabel('日期'), '2099-06-01');
     await page.getByLabel('日薪（元）').fill('150');
     await page.getByRole('button', { name: '发布' }).click();
     await page.getByText('已发布“南沙集市搬运”').waitFor();
@@ -175,8 +180,8 @@ describe('the station console', () => {
     await nav('招聘会');
     await page.getByLabel('名称').fill('南沙镇春风行动招聘会');
     // Today (the clock stands at noon in Beijing), so the desk is open.
-    await page.getByLabel('开始').fill('2026-06-01T12:30');
-    await page.getByLabel('结束').fill('2026-06-01T16:00');
+    await pick(page.getByLabel('开始'), '2026-06-01 12:30');
+    await pick(page.getByLabel('结束'), '2026-06-01 16:00');
     await page.getByLabel('地点').fill('南沙镇政府广场');
     await page.getByLabel('参会岗位').click();
     await page.locator('.ant-select-item-option', { hasText: '南沙集市搬运' }).click();
@@ -224,8 +229,8 @@ describe('the station console', () => {
     await nav('培训');
     await page.getByLabel('培训名称').fill('电商直播培训');
     await page.getByLabel('培训机构').fill('元阳县职业高级中学');
-    await page.getByLabel('开班日期').fill('2026-07-01');
-    await page.getByLabel('结业日期').fill('2026-07-05');
+    await pick(page.getByLabel('开班日期'), '2026-07-01');
+    await pick(page.getByLabel('结业日期'), '2026-07-05');
     await page.getByRole('button', { name: '发布', exact: true }).click();
     await page.getByText('已发布“电商直播培训”').waitFor();
     await page.getByRole('button', { name: '电商直播培训' }).click();
@@ -284,7 +289,7 @@ describe('the station console', () => {
     await page.locator('.ant-select-item-option', { hasText: '近邻三' }).click();
     await page.getByLabel('学校', { exact: true }).fill('红河职业技术学院');
     await page.getByLabel('专业', { exact: true }).fill('电子商务');
-    await page.getByLabel('预计毕业').fill('2026-01-15');
+    await pick(page.getByLabel('预计毕业'), '2026-01-15');
     await page.getByRole('button', { name: '建立雨露计划档案' }).click();
     await page.getByRole('heading', { level: 3, name: '近邻三 的雨露计划档案' }).waitFor();
     await page.getByLabel('了解到的现状').click();
@@ -299,7 +304,7 @@ describe('the station console', () => {
     await page.getByText('已保存').first().waitFor();
     // Due a week ago (the clock stands at 1 June): it shows as overdue.
     await page.getByLabel('内容').fill('推荐县城电商客服岗位');
-    await page.getByLabel('完成期限').fill('2026-05-25');
+    await pick(page.getByLabel('完成期限'), '2026-05-25');
     await page.getByRole('button', { name: '添加措施' }).click();
     await page.getByText('2026-05-25 已逾期').waitFor();
     await shot('rain-dew-file');
@@ -371,7 +376,7 @@ describe('the station console', () => {
     await phoneItem.locator('.ant-form-item-explain-error').waitFor({ state: 'detached' });
     // A job found: recorded on the person's page, which then reads as in work.
     await page.getByLabel('工作单位').fill('元阳县梯田旅游公司');
-    await page.getByLabel('开始日期').fill('2026-05-20');
+    await pick(page.getByLabel('开始日期'), '2026-05-20');
     await page.getByLabel('月收入（元）').fill('3200');
     await page.getByRole('button', { name: '登记新工作' }).click();
     await page.getByText('已登记新工作').waitFor();

@@ -4,6 +4,7 @@ import zhCN from 'antd/locale/zh_CN';
 import { useEffect, useMemo, useState } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { client, need, saveToken, savedToken } from './api';
+import { setDayjsLocale } from './dates';
 import { translate, type Lang } from './i18n';
 import { Audit } from './pages/Audit';
 import { Broadcasts } from './pages/Broadcasts';
@@ -29,6 +30,8 @@ export function App() {
   const [lang, setLang] = useState<Lang>((localStorage.getItem(LANG) as Lang) || 'zh-CN');
   const [me, setMe] = useState<Me | null | undefined>(savedToken() ? undefined : null);
   const t = useMemo(() => translate(lang), [lang]);
+  // The pickers' month and weekday names follow the console's language.
+  setDayjsLocale(lang);
   useEffect(() => {
     localStorage.setItem(LANG, lang);
     document.documentElement.lang = lang;

@@ -55,7 +55,7 @@ export function authFetch(path: string, lang: Lang, init: RequestInit = {}): Pro
   return fetch(path, { ...init, headers });
 }
 
-/** A time typed in a datetime-local field, read as Beijing time (the stations' time, whatever the browser says). */
+/** A day and time as the pickers give it (YYYY-MM-DDTHH:mm), read as Beijing time (the stations' time, whatever the browser says). */
 export function beijing(local: string): string {
   return new Date(`${local.length === 16 ? `${local}:00` : local}+08:00`).toISOString();
 }

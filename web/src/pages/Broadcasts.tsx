@@ -4,6 +4,7 @@ import { beijing, client, need } from '../api';
 import { RegionPicker } from '../regions';
 import { Session } from '../session';
 import { CAPACITIES, CATEGORIES, type Capacity, type Category } from '../vocab';
+import { DateTimeField } from '../dates';
 
 const TOPICS = ['gig', 'regular', 'seasonal', 'public_welfare', 'work_relief', 'workshop', 'training', 'policy', 'job_fair'] as const;
 
@@ -133,7 +134,7 @@ export function Broadcasts() {
           </Form.Item>
           <Space wrap align="start">
             <Form.Item name="sendAt" label={t('broadcasts.send_at')}>
-              <Input type="datetime-local" style={{ width: 240 }} />
+              <DateTimeField style={{ width: 240 }} />
             </Form.Item>
             <Form.Item name="toGroups" label={t('broadcasts.groups')} valuePropName="checked">
               <Checkbox>{t('broadcasts.to_groups')}</Checkbox>

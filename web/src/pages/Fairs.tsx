@@ -4,6 +4,7 @@ import { authFetch, beijing, beijingText, client, downloadFile, need } from '../
 import { Session } from '../session';
 import { RegisterForm } from './Register';
 import type { Body } from '../vocab';
+import { DateTimeField } from '../dates';
 
 interface FairRow {
   id: string;
@@ -88,10 +89,10 @@ export function Fairs() {
           </Space>
           <Space wrap>
             <Form.Item name="startsAt" label={t('fairs.starts')} rules={[{ required: true, message: t('fairs.required') }]}>
-              <Input type="datetime-local" />
+              <DateTimeField />
             </Form.Item>
             <Form.Item name="endsAt" label={t('fairs.ends')} rules={[{ required: true, message: t('fairs.required') }]}>
-              <Input type="datetime-local" />
+              <DateTimeField />
             </Form.Item>
             <Form.Item name="capacity" label={t('fairs.capacity')}>
               <InputNumber min={1} max={100000} />

@@ -7,6 +7,7 @@ import { Session } from '../session';
 import { RAIN_DEW_STATUSES, StatusTag, type FileStatus } from './RainDewFile';
 import type { Body } from '../vocab';
 import { PersonPicker } from '../PersonPicker';
+import { DateField } from '../dates';
 
 interface FileRow {
   workerId: string;
@@ -121,7 +122,7 @@ function OpenFile() {
             <Select style={{ width: 140 }} options={LEVELS.map((l) => ({ value: l, label: t(`rain_dew.levels.${l}`) }))} />
           </Form.Item>
           <Form.Item name="expectedGraduation" label={t('rain_dew.graduation')} rules={[{ required: true, message: t('rain_dew.required') }]}>
-            <Input type="date" />
+            <DateField />
           </Form.Item>
         </Space>
         <Button type="primary" htmlType="submit">{t('rain_dew.open_file')}</Button>

@@ -5,6 +5,7 @@ import { beijingText, client, need } from '../api';
 import { fen, yuan } from '../forms';
 import { Session } from '../session';
 import type { Body } from '../vocab';
+import { DateField } from '../dates';
 
 export const RAIN_DEW_STATUSES = ['studying', 'graduated', 'employed', 'seeking', 'further_study', 'enlisted', 'other'] as const;
 export type FileStatus = (typeof RAIN_DEW_STATUSES)[number];
@@ -304,7 +305,7 @@ function PlanCard({
           <Input maxLength={300} style={{ width: 260 }} />
         </Form.Item>
         <Form.Item name="dueOn" label={t('rain_dew.due')} rules={[{ required: true, message: t('rain_dew.required') }]}>
-          <Input type="date" />
+          <DateField />
         </Form.Item>
         <Button htmlType="submit">{t('rain_dew.add_action')}</Button>
       </Form>
@@ -348,7 +349,7 @@ function SubsidyCard({ file, add }: { file: FileView; add: (body: { term: string
           <InputNumber min={1} max={100000} />
         </Form.Item>
         <Form.Item name="paidOn" label={t('rain_dew.paid_on')} rules={[{ required: true, message: t('rain_dew.required') }]}>
-          <Input type="date" />
+          <DateField />
         </Form.Item>
         <Button htmlType="submit">{t('rain_dew.add_subsidy')}</Button>
       </Form>

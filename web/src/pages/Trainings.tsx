@@ -5,6 +5,7 @@ import { clearFieldErrors, fen, showFieldErrors, yuan } from '../forms';
 import { PersonPicker } from '../PersonPicker';
 import { Session } from '../session';
 import type { Body } from '../vocab';
+import { DateField } from '../dates';
 
 const KINDS = ['order', 'targeted', 'post_specific', 'pre_employment', 'apprenticeship', 'pre_job', 'upskilling'] as const;
 
@@ -70,10 +71,10 @@ export function Trainings() {
           </Space>
           <Space wrap align="start">
             <Form.Item name="startDate" label={t('trainings.start')} rules={required}>
-              <Input type="date" />
+              <DateField />
             </Form.Item>
             <Form.Item name="endDate" label={t('trainings.end')} rules={required}>
-              <Input type="date" />
+              <DateField />
             </Form.Item>
             <Form.Item name="capacity" label={t('trainings.capacity')} rules={required}>
               <InputNumber min={1} max={10000} />

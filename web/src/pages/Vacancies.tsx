@@ -5,6 +5,7 @@ import { clearFieldErrors, fen, showFieldErrors } from '../forms';
 import { Session } from '../session';
 import type { Body } from '../vocab';
 import { Pipeline } from './Pipeline';
+import { DateField, TimeField } from '../dates';
 
 interface Employer {
   id: string;
@@ -137,13 +138,13 @@ export function Vacancies() {
           {kind === 'gig' ? (
             <Space wrap>
               <Form.Item name="date" label={t('vacancies.date')} rules={required}>
-                <Input type="date" />
+                <DateField />
               </Form.Item>
               <Form.Item name="startTime" label={t('vacancies.start')} rules={required}>
-                <Input type="time" />
+                <TimeField />
               </Form.Item>
               <Form.Item name="endTime" label={t('vacancies.end')} rules={required}>
-                <Input type="time" />
+                <TimeField />
               </Form.Item>
             </Space>
           ) : (
@@ -154,7 +155,7 @@ export function Vacancies() {
                     <Input maxLength={100} style={{ width: 220 }} />
                   </Form.Item>
                   <Form.Item name="departureDate" label={t('vacancies.departure')} rules={required}>
-                    <Input type="date" />
+                    <DateField />
                   </Form.Item>
                 </Space>
               )}

@@ -4,6 +4,7 @@ import { beijingText, client, need } from '../api';
 import { clearFieldErrors, fen, showFieldErrors, yuan } from '../forms';
 import { Session } from '../session';
 import type { Body } from '../vocab';
+import { DateField } from '../dates';
 
 const JOB_KINDS = ['regular', 'gig', 'seasonal', 'public_welfare', 'workshop', 'work_relief', 'self_employed'] as const;
 
@@ -73,7 +74,7 @@ export function EmploymentCard({ workerId, onChanged }: { workerId: string; onCh
       {current && (
         <Space wrap style={{ marginTop: 12 }}>
           <Typography.Text>{t('employment.end_of', { employer: current.employerName ?? '—' })}</Typography.Text>
-          <Input type="date" aria-label={t('employment.end_date')} value={endDate} onChange={(e) => setEndDate(e.target.value)} style={{ width: 170 }} />
+          <DateField aria-label={t('employment.end_date')} value={endDate} onChange={setEndDate} />
           <Button disabled={!endDate} onClick={end}>{t('employment.end')}</Button>
         </Space>
       )}
@@ -88,7 +89,7 @@ export function EmploymentCard({ workerId, onChanged }: { workerId: string; onCh
           <Select allowClear style={{ width: 150 }} options={JOB_KINDS.map((k) => ({ value: k, label: t(`employment.kinds.${k}`) }))} />
         </Form.Item>
         <Form.Item name="startDate" label={t('employment.start')} rules={[{ required: true, message: t('vacancies.required') }]}>
-          <Input type="date" />
+          <DateField />
         </Form.Item>
         <Form.Item name="incomeYuan" label={t('employment.income')}>
           <InputNumber min={0} max={1000000} />
