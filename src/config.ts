@@ -205,6 +205,10 @@ const envSchema = z.object({
   OA_TEMPLATE_ID: z.string().min(8).max(100).optional(),
   OA_TEMPLATE_FIELD: z.string().regex(/^[a-z]+\d*$/, 'expected a template field name such as thing1').default('thing1'),
   OA_API_BASE: url(['https:', 'http:']),
+  /** The EncodingAESKey of 兼容模式 or 安全模式 (43 letters and digits); absent in plain mode (明文模式). */
+  OA_ENCODING_AES_KEY: z.string().regex(/^[A-Za-z0-9]{43}$/, 'expected the 43 letters and digits of the EncodingAESKey set in the official account console').optional(),
+  /** How long the official account waits for an answer before it says "success" and sends the answer as a customer-service message (WeChat waits 5 s). */
+  OA_REPLY_WITHIN_MS: int(100, 4500, 4000),
   QUEUE_LOCK_MS: int(1000, 600000, 30000),
   MATCH_RADIUS_KM: z
     .string()
@@ -276,7 +280,9 @@ export interface Config {
    * ({1}, at most paramMax characters) and where to ask ({2}: the station's number or a short link).
    */
   /** The official account door; absent when not configured. */
-  officialAccount: { apiBase: string; appId: string; appSecret: string; token: string; templateId: string | undefined; templateField: string } | undefined;
+  officialAccount:
+    | { apiBase: string; appId: string; appSecret: string; token: string; templateId: string | undefined; templateField: string; encodingAesKey: string | undefined; replyWithinMs: number }
+    | undefined;
   sms:
     | { provider: 'tencent' | 'aliyun'; apiBase: string; region: string; secretId: string; secretKey: string; sdkAppId: string; signName: string; templateId: string; contact: string; paramMax: number; sendsPerSecond: number; callbackToken: string | undefined; timeoutMs: number }
     | undefined;
@@ -379,7 +385,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     market: { radiusKm: e.MATCH_RADIUS_KM },
     officialAccount:
       e.OA_APP_ID && e.OA_APP_SECRET && e.OA_TOKEN
-        ? { apiBase: e.OA_API_BASE ?? 'https://api.weixin.qq.com', appId: e.OA_APP_ID, appSecret: e.OA_APP_SECRET, token: e.OA_TOKEN, templateId: e.OA_TEMPLATE_ID, templateField: e.OA_TEMPLATE_FIELD }
+        ? { apiBase: e.OA_API_BASE ?? 'https://api.weixin.qq.com', appId: e.OA_APP_ID, appSecret: e.OA_APP_SECRET, token: e.OA_TOKEN, templateId: e.OA_TEMPLATE_ID, templateField: e.OA_TEMPLATE_FIELD, encodingAesKey: e.OA_ENCODING_AES_KEY, replyWithinMs: e.OA_REPLY_WITHIN_MS }
         : undefined,
     sms:
       e.SMS_PROVIDER && e.SMS_SECRET_ID && e.SMS_SECRET_KEY && (e.SMS_SDK_APP_ID || e.SMS_PROVIDER === 'aliyun') && e.SMS_SIGN_NAME && e.SMS_TEMPLATE_ID

@@ -71,6 +71,15 @@ export function officialAccountChannel(ctx: Pick<AppContext, 'db' | 'redis' | 'c
   };
 }
 
+/**
+ * A customer-service text message to a follower who has just written (the answer that was not ready within
+ * WeChat's five seconds). False when WeChat refused it; its code is returned for the log, never the text.
+ */
+export async function sendCustomText(ctx: Pick<AppContext, 'redis' | 'config'>, openid: string, content: string): Promise<{ ok: true } | { ok: false; code: number }> {
+  const answer = await call(ctx, '/cgi-bin/message/custom/send', { touser: openid, msgtype: 'text', text: { content } });
+  return answer.errcode ? { ok: false, code: answer.errcode } : { ok: true };
+}
+
 /** Notes that a person wrote through the official account: the 48-hour window opens again. */
 export async function rememberInbound(ctx: Pick<AppContext, 'db' | 'clock'>, openid: string): Promise<void> {
   await ctx.db.update(identities).set({ lastInboundAt: ctx.clock.now() }).where(and(eq(identities.kind, 'oa_openid'), eq(identities.value, openid)));

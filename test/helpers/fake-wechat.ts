@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 
 export interface FakeWechat {
@@ -160,4 +160,73 @@ export async function fakeWechat(appId: string, secret: string): Promise<FakeWec
       }),
   });
   return fake;
+}
+
+/**
+ * How WeChat's servers post to an official account's address, in each of the three modes of its console:
+ * 明文模式 (plain XML, signed over token, timestamp and nonce), 兼容模式 (the plain XML with an Encrypt
+ * element beside it) and 安全模式 (only the Encrypt element). The ciphertext is made as WeChat's notes
+ * describe: AES key = base64 of the EncodingAESKey and "=", AES-256-CBC with the key's first 16 bytes as
+ * IV, plaintext = 16 random bytes + 4-byte big-endian length + message + app id, PKCS#7 padded to 32 bytes;
+ * msg_signature = sha1 of token, timestamp, nonce and the ciphertext, sorted and joined.
+ */
+export interface OaAccount {
+  token: string;
+  appId: string;
+  /** The 43-character EncodingAESKey; absent in plain mode. */
+  encodingAesKey?: string;
+}
+
+function wechatKey(encodingAesKey: string): Buffer {
+  return Buffer.from(`${encodingAesKey}=`, 'base64');
+}
+
+function sha1Sorted(parts: string[]): string {
+  return createHash('sha1').update(parts.sort().join('')).digest('hex');
+}
+
+/** The Encrypt value WeChat would send for this XML, for the app id given (another account's to test refusal). */
+export function wechatEncrypt(encodingAesKey: string, xml: string, appId: string): string {
+  const key = wechatKey(encodingAesKey);
+  const msg = Buffer.from(xml, 'utf8');
+  const len = Buffer.from([(msg.length >>> 24) & 0xff, (msg.length >>> 16) & 0xff, (msg.length >>> 8) & 0xff, msg.length & 0xff]);
+  const plain = Buffer.concat([randomBytes(16), len, msg, Buffer.from(appId)]);
+  const n = 32 - (plain.length % 32);
+  const cipher = createCipheriv('aes-256-cbc', key, key.subarray(0, 16)).setAutoPadding(false);
+  return Buffer.concat([cipher.update(Buffer.concat([plain, Buffer.alloc(n, n)])), cipher.final()]).toString('base64');
+}
+
+/** A post as WeChat makes it: its query string and body. `mode` as chosen in the account's console. */
+export function wechatPost(account: OaAccount, xml: string, opts: { mode: 'plain' | 'compatible' | 'safe'; at: Date; appId?: string; forge?: boolean }): { query: string; body: string } {
+  const timestamp = String(Math.floor(opts.at.getTime() / 1000));
+  const nonce = String(randomBytes(4).readUInt32BE(0));
+  const signature = sha1Sorted([account.token, timestamp, nonce]);
+  if (opts.mode === 'plain') return { query: new URLSearchParams({ signature, timestamp, nonce }).toString(), body: xml };
+  const encrypted = wechatEncrypt(account.encodingAesKey!, xml, opts.appId ?? account.appId);
+  const msgSig = opts.forge ? sha1Sorted(['not-the-token', timestamp, nonce, encrypted]) : sha1Sorted([account.token, timestamp, nonce, encrypted]);
+  const openid = /<FromUserName><!\[CDATA\[([^\]]*)\]\]>/.exec(xml)?.[1] ?? '';
+  const to = /<ToUserName><!\[CDATA\[([^\]]*)\]\]>/.exec(xml)?.[1] ?? '';
+  const body = opts.mode === 'safe' ? `<xml><ToUserName><![CDATA[${to}]]></ToUserName><Encrypt><![CDATA[${encrypted}]]></Encrypt></xml>` : xml.replace(/<\/xml>\s*$/, `<Encrypt><![CDATA[${encrypted}]]></Encrypt></xml>`);
+  return { query: new URLSearchParams({ signature, timestamp, nonce, openid, encrypt_type: 'aes', msg_signature: msgSig }).toString(), body };
+}
+
+/**
+ * What WeChat does with an encrypted passive reply: checks MsgSignature over TimeStamp, Nonce and Encrypt,
+ * decrypts, checks the padding and the app id, and returns the reply's XML; throws where WeChat would
+ * refuse the reply (the person would then see "该公众号暂时无法提供服务").
+ */
+export function wechatOpenReply(account: OaAccount, reply: string): string {
+  const field = (name: string) => new RegExp(`<${name}>(?:<!\\[CDATA\\[)?([^<\\]]*)(?:\\]\\]>)?</${name}>`).exec(reply)?.[1];
+  const [encrypted, sig, timestamp, nonce] = [field('Encrypt'), field('MsgSignature'), field('TimeStamp'), field('Nonce')];
+  if (!encrypted || !sig || !timestamp || !nonce) throw new Error('not an encrypted reply');
+  if (sha1Sorted([account.token, timestamp, nonce, encrypted]) !== sig) throw new Error('bad MsgSignature');
+  const key = wechatKey(account.encodingAesKey!);
+  const decipher = createDecipheriv('aes-256-cbc', key, key.subarray(0, 16)).setAutoPadding(false);
+  const plain = Buffer.concat([decipher.update(Buffer.from(encrypted, 'base64')), decipher.final()]);
+  const n = plain[plain.length - 1]!;
+  if (n < 1 || n > 32 || plain.length % 32 !== 0) throw new Error('bad padding');
+  const body = plain.subarray(0, plain.length - n);
+  const len = body.readUInt32BE(16);
+  if (body.subarray(20 + len).toString() !== account.appId) throw new Error('wrong app id');
+  return body.subarray(20, 20 + len).toString('utf8');
 }
