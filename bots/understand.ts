@@ -145,7 +145,10 @@ export function understand(raw: string): Reading {
   const hits: Term[] = [];
   const free = (at: number, len: number) => masked.slice(at, at + len).every((x) => !x);
   const take = (at: number, len: number) => masked.fill(true, at, at + len);
-  for (const t of all) {
+  // Where jieba cut: a word found whole between two cuts is what the writer meant ("有|散活|没" is 散活, not 活没).
+  const cuts = new Set<number>([pos, ...tokens.map((tok) => tok.at)]);
+  const whole = (at: number, len: number) => cuts.has(at) && cuts.has(at + len);
+  const where = (t: Term): number[] => {
     const found: number[] = [];
     if (/^[\x20-\x7e]+$/.test(t.term)) {
       const re = new RegExp(`(^|[^a-z0-9])${t.term.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(?=$|[^a-z0-9])`, 'g');
@@ -155,14 +158,23 @@ export function understand(raw: string): Reading {
     } else {
       for (const tok of tokens) if (tok.word === t.term) found.push(tok.at);
     }
-    let hit = false;
-    for (const at of found) {
-      if (!free(at, t.term.length)) continue;
-      take(at, t.term.length);
-      hit = true;
+    return found;
+  };
+  // Words that stand whole first, longest first; then words that straddle a cut, longest first.
+  const places = all.map((t) => ({ t, at: where(t) })).filter((x) => x.at.length);
+  for (const pass of ['whole', 'straddling'] as const) {
+    for (const { t, at: spots } of places) {
+      const ascii = /^[\x20-\x7e]+$/.test(t.term);
+      const found = spots.filter((at) => (ascii ? pass === 'whole' : (pass === 'whole') === whole(at, t.term.length)));
+      let hit = false;
+      for (const at of found) {
+        if (!free(at, t.term.length)) continue;
+        take(at, t.term.length);
+        hit = true;
+      }
+      // The same word may stand in two lists (上班 is work, and regular work): it counts in both.
+      if (hit || (found.length && hits.some((h) => h.term === t.term))) hits.push(t);
     }
-    // The same word may stand in two lists (上班 is work, and regular work): it counts in both.
-    if (hit || (found.length && hits.some((h) => h.term === t.term))) hits.push(t);
   }
   const keys = (kind: Kind) => new Set(hits.filter((h) => h.kind === kind).map((h) => h.key));
   const intents = keys('intent');

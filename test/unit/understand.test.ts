@@ -41,3 +41,12 @@ describe('the bot understands messages the way people write them', () => {
     expect(readAmount('一万')).toBe(10000);
   });
 });
+
+describe('words found whole come first', () => {
+  it('reads a gig word standing whole before a work word that straddles it', () => {
+    // 有|散活|没 and 零活|有|不: 活没 and 活有 also spell work, but across jieba's cut.
+    expect(understand('有散活没').intent).toBe('gigs');
+    expect(understand('零活有不').intent).toBe('gigs');
+    expect(understand('有活没').intent).toBe('jobs');
+  });
+});
