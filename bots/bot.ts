@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { log as wechatyLog, types, WechatyBuilder, type Message, type Wechaty } from 'wechaty';
 import type { mock } from 'wechaty-puppet-mock';
 import type { AppContext } from '../src/context';
@@ -9,9 +10,19 @@ import type { SendingAccount } from '../src/db/schema';
 import { liveAccount } from './chat-channel';
 import { choosePuppet } from './puppet';
 
+/** One incoming message dealt with: its replies, if any, are sent. Ids only, never the text. */
+export interface Handled {
+  talkerId: string;
+  roomId: string | undefined;
+  /** Messages sent in answer (0: not answered, as its own message or one in a group that did not mention it). */
+  replies: number;
+}
+
 export interface Bot {
   /** The sending account this bot drives. */
   account: SendingAccount;
+  /** `handled` once each incoming message is dealt with, so a caller can tell "not answered" from "not yet". */
+  events: EventEmitter<{ handled: [Handled] }>;
   wechaty: Wechaty;
   conversation: Conversation;
   /** With the mock puppet: the mocker and the bot's own mock account. */
@@ -94,11 +105,14 @@ export async function startBot(ctx: AppContext, opts: { account?: SendingAccount
     }
   });
 
+  const events = new EventEmitter<{ handled: [Handled] }>();
   wechaty.on('message', async (msg: Message) => {
-    if (msg.self()) return;
     const room = msg.room();
     const senderId = msg.talker().id;
+    const done = (replies: number) => events.emit('handled', { talkerId: senderId, roomId: room?.id, replies });
+    if (msg.self()) return void done(0);
     await queue.run(senderId, async () => {
+      let sent = 0;
       try {
         if (room && !(await msg.mentionSelf())) return;
         const incoming = await toIncoming(msg, account.id);
@@ -106,11 +120,16 @@ export async function startBot(ctx: AppContext, opts: { account?: SendingAccount
           incoming.kind === 'text' && incoming.text.length > MAX_INBOUND_CHARS
             ? [translator(locale)('bot:too_long')]
             : await conversation.respond({ ...incoming, text: room ? await msg.mentionText() : incoming.text });
-        for (const reply of replies) await (room ?? msg.talker()).say(reply);
+        for (const reply of replies) {
+          await (room ?? msg.talker()).say(reply);
+          sent++;
+        }
       } catch (err) {
         // One bad message must never stop the bot for everybody else; the person hears that it failed.
         ctx.logger.warn({ err: (err as Error).message }, 'bot message handling failed');
-        await (room ?? msg.talker()).say(translator(locale)('bot:error')).catch(() => undefined);
+        if (await (room ?? msg.talker()).say(translator(locale)('bot:error')).then(() => true, () => false)) sent++;
+      } finally {
+        done(sent);
       }
     });
   });
@@ -125,6 +144,7 @@ export async function startBot(ctx: AppContext, opts: { account?: SendingAccount
   let stopping: Promise<void> | undefined;
   return {
     account,
+    events,
     wechaty,
     conversation,
     mocker: choice.mocker,

@@ -1,8 +1,8 @@
 import { FileBox } from 'file-box';
 import type { mock } from 'wechaty-puppet-mock';
-import { startBot, type Bot } from '../../bots/bot';
+import { startBot, type Bot, type Handled } from '../../bots/bot';
 import { createHarness, type Harness } from '../helpers/harness';
-import { MockUser } from '../helpers/chat';
+import { arrived, MockUser, nextHandled } from '../helpers/chat';
 
 describe('the WeChat bot on the mock puppet', () => {
   let h: Harness;
@@ -32,7 +32,7 @@ describe('the WeChat bot on the mock puppet', () => {
 
   it('says politely that it did not understand, and shows the menu', async () => {
     const user = new MockUser(bot);
-    const replies = await user.say('今天天气怎么样', { expect: 2 });
+    const replies = await user.say('今天天气怎么样');
     expect(replies).toHaveLength(2);
     expect(replies[0]).toBe('抱歉，我没看懂这句话。');
     expect(replies[1]).toContain('帮扶小助手');
@@ -45,7 +45,7 @@ describe('the WeChat bot on the mock puppet', () => {
   ])('answers %s with a polite reply and the menu, never an error', async (_kind, name) => {
     const user = new MockUser(bot);
     // A URL box is never fetched: the bot must not need the content to answer.
-    const replies = await user.say(FileBox.fromUrl(`http://127.0.0.1:9/${name}`, { name }), { expect: 2 });
+    const replies = await user.say(FileBox.fromUrl(`http://127.0.0.1:9/${name}`, { name }));
     expect(replies[0]).toBe('抱歉，我暂时只能看懂文字。请直接打字或回复数字。');
     expect(replies[1]).toContain('帮扶小助手');
   });
@@ -63,21 +63,27 @@ describe('the WeChat bot on the mock puppet', () => {
     room.on('message', (msg: mock.MessageMock) => {
       if (msg.payload.talkerId === bot.self!.id) heard.push(msg.payload.text ?? '');
     });
+    const fromUserInRoom = (hd: Handled) => hd.talkerId === user.contact.id && hd.roomId === room.id;
+    const unmentioned = nextHandled(bot, fromUserInRoom);
     user.contact.say('帮助').to(room);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(heard).toEqual([]);
+    expect((await unmentioned).replies).toBe(0);
+    const mentioned = nextHandled(bot, fromUserInRoom);
     user.contact.say('帮助', [bot.self!]).to(room);
-    const until = Date.now() + 3000;
-    while (!heard.length && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
-    expect(heard.join('\n')).toContain('帮扶小助手');
+    expect((await mentioned).replies).toBe(1);
+    await arrived(() => heard.length >= 1, 'the answer in the group');
+    // One answer in the group: the one to the message that mentioned the bot.
+    expect(heard).toHaveLength(1);
+    expect(heard[0]).toContain('帮扶小助手');
   });
 
   it('never answers its own messages', async () => {
     const user = new MockUser(bot);
-    const before = user.received.length;
+    const own = nextHandled(bot, (hd) => hd.talkerId === bot.self!.id && hd.roomId === undefined);
     bot.self!.say('帮助').to(user.contact);
-    await new Promise((r) => setTimeout(r, 300));
-    // The only message is the one the bot itself sent; nothing came back in reply to it.
-    expect(user.received.length - before).toBe(1);
+    expect((await own).replies).toBe(0);
+    await arrived(() => user.received.length >= 1, 'the bot\'s own message');
+    // The person's next message is answered once, with nothing before it that was meant for the bot's own words.
+    expect(await user.say('帮助')).toEqual([expect.stringContaining('帮扶小助手')]);
+    expect(user.received).toEqual(['帮助', expect.stringContaining('帮扶小助手')]);
   });
 });

@@ -66,9 +66,11 @@ describe('queues', () => {
   });
 
   it('shutting down lets the active job finish before the worker closes', async () => {
-    let finished = false;
+    const order: string[] = [];
     let started!: () => void;
     const running = new Promise<void>((r) => (started = r));
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
     workers = startWorkers(h.ctx, {
       handlers: {
         ...handlers,
@@ -76,17 +78,21 @@ describe('queues', () => {
           ...handlers.maintenance,
           'purge-sessions': async () => {
             started();
-            await new Promise((r) => setTimeout(r, 300));
-            finished = true;
+            // The job is still at work when its worker starts to close.
+            await held;
+            order.push('job finished');
             return { deleted: 0 };
           },
         },
       },
     });
+    const maintenance = workers.workers.find((w) => w.name === 'maintenance')!;
+    maintenance.once('closing', () => release());
+    maintenance.once('closed', () => order.push('worker closed'));
     const id = await h.ctx.queues.enqueue('maintenance', 'purge-sessions', {});
     await running;
     await workers.close();
-    expect(finished).toBe(true);
+    expect(order).toEqual(['job finished', 'worker closed']);
     const job = await h.ctx.queues.queue('maintenance').getJob(id);
     expect(await job?.getState()).toBe('completed');
   });

@@ -69,9 +69,12 @@ describe('a broadcast survives Redis restarting mid-way', () => {
     const sentLines = () => h.logs.lines.filter((l) => l.includes('message delivered')).length;
     await until(async () => sentLines(), (n) => n >= 500, 60_000);
 
+    const connectionErrors = () => h.logs.lines.filter((l) => l.includes('redis connection error')).length;
+    const errorsBefore = connectionErrors();
     redis!.kill('SIGKILL');
     await new Promise((r) => redis!.once('exit', r));
-    await new Promise((r) => setTimeout(r, 1000));
+    // Redis comes back only once the service has found it gone (its clients fail to reconnect).
+    expect(await until(async () => connectionErrors(), (n) => n > errorsBefore, 30_000)).toBeGreaterThan(errorsBefore);
     await startRedis();
 
     // Whatever Redis lost is found by the sweeper (it runs every minute; here it is called directly).
