@@ -1,8 +1,10 @@
 import { DelayedError, type Job } from 'bullmq';
 import { dailyBackup } from '../src/backup/daily';
+import { noteBackupSuccess } from '../src/backup/record';
 import { deliver, fanOut, markExhausted, postToGroup, sweepDeliveries } from '../src/outreach/service';
 import { processChannels } from '../src/outreach/registry';
 import { settleDeliveries } from '../src/outreach/settle';
+import { pullSmsReports } from '../src/outreach/sms-reports';
 import { composeDueDigests } from '../src/outreach/digests';
 import { fireStep, sweepFollowUps } from '../src/outreach/follow-ups';
 import { announceEndings, announcePolicyJob } from '../src/policies/service';
@@ -33,7 +35,12 @@ export type HandlerMap = { [Q in QueueName]: { [J in JobName<Q>]: Handler<Q, J> 
 export const handlers: HandlerMap = {
   maintenance: {
     'purge-sessions': async (_payload, ctx) => ({ deleted: await purgeDeadSessions(ctx) }),
-    backup: async (_payload, ctx) => dailyBackup(ctx),
+    backup: async (_payload, ctx) => {
+      const made = await dailyBackup(ctx);
+      // For the backup-late alert (GET /metrics), wherever the API runs.
+      if (made.file) await noteBackupSuccess(ctx.redis.kv, ctx.clock.now());
+      return made;
+    },
     'policy-endings': async (_payload, ctx) => ({ announced: await announceEndings(ctx) }),
     'anonymise-departed': async (_payload, ctx) => {
       // In rounds, so a large backlog never holds one long transaction.
@@ -65,7 +72,8 @@ export const handlers: HandlerMap = {
   outreach: {
     fanout: async ({ broadcastId }, ctx) => fanOut(ctx, broadcastId),
     'sweep-deliveries': async (_p, ctx) => ({ requeued: await sweepDeliveries(ctx) }),
-    'settle-deliveries': async (_p, ctx) => settleDeliveries(ctx),
+    // The SMS provider is asked for its delivery reports first, so what they settle is not settled by rule.
+    'settle-deliveries': async (_p, ctx) => ({ sms: await pullSmsReports(ctx), ...(await settleDeliveries(ctx)) }),
     'follow-up-step': async ({ stepId }, ctx) => ({ result: await fireStep(ctx, stepId) }),
     'sweep-follow-ups': async (_p, ctx) => ({ due: await sweepFollowUps(ctx) }),
     'announce-policy': async ({ policyId }, ctx) => ({ told: await announcePolicyJob(ctx, policyId, translator('zh-CN')) }),

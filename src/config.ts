@@ -91,6 +91,16 @@ const envSchema = z.object({
     .default('development'),
   PORT: int(1, 65535, 3000),
   HOST: z.string().min(1).default('0.0.0.0'),
+  /** GET /metrics (Prometheus) answers only `Authorization: Bearer` with this token; absent, no metrics are kept or served. */
+  METRICS_TOKEN: z
+    .string()
+    .min(24, 'expected at least 24 characters')
+    .max(200, 'expected at most 200 characters')
+    .regex(/^[\x21-\x7e]+$/, 'expected letters, digits and punctuation, no spaces')
+    .optional(),
+  /** Serve /metrics on this port of its own (in every role, the worker and bot included) rather than on the API's. */
+  METRICS_PORT: int(1, 65535, 0),
+  METRICS_HOST: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: url(['postgres:', 'postgresql:']),
   /** The owner's connection for migrations; DATABASE_URL is then the service's own role, which owns nothing. */
@@ -195,9 +205,14 @@ const envSchema = z.object({
   SMS_API_BASE: url(['https:', 'http:']),
   SMS_REGION: z.string().regex(/^[a-z]+-[a-z]+$/, 'expected a region such as ap-guangzhou').default('ap-guangzhou'),
   SMS_CONTACT: z.string().min(3).max(40).optional(),
+  /** The approved SMS template's wording with {1} (the gist) and {2} (where to ask), so the console shows a text exactly as it arrives. */
+  SMS_TEMPLATE_TEXT: z.string().min(3).max(200).includes('{1}', { error: 'expected the template wording with {1} where the gist goes' }).optional(),
+  /** What one billed piece of a text message costs, in fen, for the estimate shown before a broadcast is sent. */
+  SMS_PRICE_FEN: int(0, 1000, 5),
   SMS_PARAM_MAX: int(6, 200, 20),
   SMS_SENDS_PER_SECOND: int(1, 1000, 10),
   SMS_CALLBACK_TOKEN: z.string().min(16).max(200).optional(),
+  SMS_STATUS_PULL: bool(true),
   /** The official account (服务号): its app, the callback token set in its console, the template for messages outside the 48-hour window. */
   OA_APP_ID: z.string().regex(/^wx[0-9a-zA-Z]{8,32}$/, 'expected an official account app id such as wx1234567890abcdef').optional(),
   OA_APP_SECRET: z.string().min(16).optional(),
@@ -230,6 +245,8 @@ export const ROLES: readonly Role[] = ['api', 'worker', 'bot', 'all'];
 export interface Config {
   env: 'development' | 'test' | 'production';
   http: { host: string; port: number; bodyLimitKb: number; urlLimitKb: number; uploadLimitMb: number; trustProxy: boolean; publicUrl: string };
+  /** Prometheus metrics: off without a token; on their own port when one is given, else at /metrics of the API. */
+  metrics: { token: string | undefined; port: number | undefined; host: string };
   dataDir: string;
   /** Undefined means: use the embedded PGlite under dataDir. */
   databaseUrl: string | undefined;
@@ -279,12 +296,14 @@ export interface Config {
    * SMS through the provider's API with one approved template of two parameters: the message's gist
    * ({1}, at most paramMax characters) and where to ask ({2}: the station's number or a short link).
    */
+  /** For the estimate before sending: the SMS template's wording ({1}, {2}) when known, and a billed piece's price in fen. */
+  smsEstimate: { templateText: string | undefined; priceFen: number };
   /** The official account door; absent when not configured. */
   officialAccount:
     | { apiBase: string; appId: string; appSecret: string; token: string; templateId: string | undefined; templateField: string; encodingAesKey: string | undefined; replyWithinMs: number }
     | undefined;
   sms:
-    | { provider: 'tencent' | 'aliyun'; apiBase: string; region: string; secretId: string; secretKey: string; sdkAppId: string; signName: string; templateId: string; contact: string; paramMax: number; sendsPerSecond: number; callbackToken: string | undefined; timeoutMs: number }
+    | { provider: 'tencent' | 'aliyun'; apiBase: string; region: string; secretId: string; secretKey: string; sdkAppId: string; signName: string; templateId: string; contact: string; paramMax: number; sendsPerSecond: number; callbackToken: string | undefined; timeoutMs: number; statusPull: boolean }
     | undefined;
 }
 
@@ -348,6 +367,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       trustProxy: e.TRUST_PROXY,
       publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     },
+    metrics: { token: e.METRICS_TOKEN || undefined, port: e.METRICS_PORT || undefined, host: e.METRICS_HOST ?? e.HOST },
     dataDir,
     databaseUrl: e.DATABASE_URL,
     databaseMigrateUrl: e.DATABASE_MIGRATE_URL,
@@ -383,6 +403,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rainDewFallbackMonths: e.RAIN_DEW_FALLBACK_MONTHS,
     monitor: { declinePercent: e.MONITOR_DECLINE_PERCENT, joblessDays: e.MONITOR_JOBLESS_DAYS, pwHouseholdIncomeFen: e.MONITOR_PW_HOUSEHOLD_INCOME_YUAN * 100 },
     market: { radiusKm: e.MATCH_RADIUS_KM },
+    smsEstimate: { templateText: e.SMS_TEMPLATE_TEXT, priceFen: e.SMS_PRICE_FEN },
     officialAccount:
       e.OA_APP_ID && e.OA_APP_SECRET && e.OA_TOKEN
         ? { apiBase: e.OA_API_BASE ?? 'https://api.weixin.qq.com', appId: e.OA_APP_ID, appSecret: e.OA_APP_SECRET, token: e.OA_TOKEN, templateId: e.OA_TEMPLATE_ID, templateField: e.OA_TEMPLATE_FIELD, encodingAesKey: e.OA_ENCODING_AES_KEY, replyWithinMs: e.OA_REPLY_WITHIN_MS }
@@ -403,6 +424,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             sendsPerSecond: e.SMS_SENDS_PER_SECOND,
             callbackToken: e.SMS_CALLBACK_TOKEN || undefined,
             timeoutMs: e.PROVIDER_TIMEOUT_MS,
+            statusPull: e.SMS_STATUS_PULL,
           }
         : undefined,
     wechat:

@@ -5,13 +5,15 @@ import { recordAudit as audit } from '../audit/service';
 import type { AppContext } from '../context';
 import { requestMeta, type Api } from '../http/api';
 import { pageOf } from '../http/pagination';
-import { BroadcastCreate, BroadcastListQuery, BroadcastView, NotReachedQuery, NotReachedView, FollowUpStart, FollowUpView, SequenceView, SubscriptionPut, SubscriptionView } from './schemas';
+import { BroadcastCreate, BroadcastListQuery, BroadcastPreview, BroadcastPreviewBody, BroadcastView, NotReachedQuery, NotReachedView, FollowUpStart, FollowUpView, SequenceView, SubscriptionPut, SubscriptionView } from './schemas';
 import * as followUps from './follow-ups';
 import { SEQUENCE_KEYS, SEQUENCES } from './sequences';
 import * as service from './service';
+import { previewBroadcast, sendBroadcast } from './preview';
 import * as pool from './pool';
 import { RegionCode } from '../regions/schemas';
 import { InboundBody, inboundSms } from './sms';
+import { StatusBody, statusReports } from './sms-reports';
 import { NotFound, ValidationFailed } from '../shared/errors';
 import { createHash, timingSafeEqual } from 'node:crypto';
 
@@ -39,11 +41,12 @@ export function outreachRoutes(api: Api, ctx: AppContext): void {
   const tags = ['outreach'];
   api.route({ method: 'get', path: '/workers/:id/subscription', summary: 'What a person is told, when and how', tags, auth: 'staff', params: Id, response: SubscriptionView, handler: ({ actor, params }) => service.getSubscription(ctx, actor, params.id) });
   api.route({ method: 'put', path: '/workers/:id/subscription', summary: 'Set topics, regions, radius, quiet hours, daily cap and channel; `unsubscribedAll` stops everything', tags, auth: 'staff', params: Id, body: SubscriptionPut, response: SubscriptionView, handler: ({ actor, params, body, koa }) => service.putSubscription(ctx, actor, params.id, body, meta(koa)) });
-  api.route({ method: 'post', path: '/broadcasts', summary: 'Send a message to an audience in your region, now or at `sendAt`', tags, auth: 'staff', body: BroadcastCreate, response: BroadcastView, handler: ({ actor, body, koa }) => service.createBroadcast(ctx, actor, body, meta(koa)) });
+  api.route({ method: 'post', path: '/broadcasts', summary: 'Send a message to an audience in your region, now or at `sendAt`; refused when a {{variable}} would be empty for someone (give a default in `variables`)', tags, auth: 'staff', body: BroadcastCreate, response: BroadcastView, handler: ({ actor, body, koa }) => sendBroadcast(ctx, actor, body, meta(koa)) });
   api.route({
-    method: 'post', path: '/broadcasts/preview', summary: 'How many people a broadcast would reach now (in the audience, consented, not unsubscribed), before sending', tags, auth: 'staff',
-    body: BroadcastCreate.pick({ audience: true, topic: true }).strict(), status: 200, response: z.object({ count: z.number().int() }),
-    handler: ({ actor, body }) => service.previewAudience(ctx, actor, body),
+    method: 'post', path: '/broadcasts/preview',
+    summary: 'Before sending: who a broadcast would reach now (by channel, and who is held back), the SMS count and cost estimate, {{variables}} some people would get empty, and the message as one recipient would read it on each channel',
+    tags, auth: 'staff', body: BroadcastPreviewBody, status: 200, response: BroadcastPreview,
+    handler: ({ actor, body }) => previewBroadcast(ctx, actor, body),
   });
   api.route({ method: 'get', path: '/broadcasts', summary: 'Broadcasts of your region with their delivery counts', tags, auth: 'staff', query: BroadcastListQuery, response: pageOf(BroadcastView), handler: ({ actor, query, koa }) => service.listBroadcasts(ctx, actor, query, koa.state.t) });
   api.route({ method: 'get', path: '/broadcasts/:id', summary: 'One broadcast: status, counts by state (they add up to the recipients) and everyone not reached, grouped by reason in plain words', tags, auth: 'staff', params: Id, response: BroadcastView, handler: ({ actor, params, koa }) => service.getBroadcast(ctx, actor, params.id, koa.state.t) });
@@ -101,6 +104,19 @@ export function outreachRoutes(api: Api, ctx: AppContext): void {
       const parsed = InboundBody.safeParse((koa.request as { body?: unknown }).body);
       if (!parsed.success) throw new ValidationFailed('invalid sms callback', [{ path: 'body', message: 'errors:detail.sms_callback' }]);
       return inboundSms(ctx, parsed.data);
+    },
+  });
+  api.route({
+    method: 'post', path: '/sms/status', summary: 'Delivery reports of our text messages, as the SMS provider posts them (Tencent Cloud 短信下发状态通知 or Alibaba Cloud SmsReport); the token set in SMS_CALLBACK_TOKEN', tags, auth: 'public',
+    query: z.object({ token: z.string().max(200) }).strict(),
+    status: 200,
+    response: z.object({ result: z.literal(0), errmsg: z.string(), code: z.literal(0), msg: z.string(), settled: z.number().int() }),
+    handler: async ({ query, koa }) => {
+      const expected = ctx.config.sms?.callbackToken;
+      if (!expected || !sameSecret(query.token, expected)) throw new NotFound('callback');
+      const parsed = StatusBody.safeParse((koa.request as { body?: unknown }).body);
+      if (!parsed.success) throw new ValidationFailed('invalid sms status report', [{ path: 'body', message: 'errors:detail.sms_callback' }]);
+      return statusReports(ctx, parsed.data);
     },
   });
   api.route({ method: 'post', path: '/follow-ups/:id/stop', summary: 'Stop a follow-up: its pending steps are never sent', tags, auth: 'staff', params: Id, status: 200, response: FollowUpView, handler: ({ actor, params, koa }) => followUps.stopByStaff(ctx, actor, params.id, meta(koa)) });

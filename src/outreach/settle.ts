@@ -30,7 +30,7 @@ export async function recordReports(ctx: Ctx, reports: ProviderReport[]): Promis
 
 /**
  * Matches reports to deliveries. First by the provider's id or ours (a report of a message whose answer
- * came back is simply used up); then an `unknown` delivery takes the earliest unused report for the same
+ * came back is used up, and one saying it never reached the phone turns that `sent` into `failed`); then an `unknown` delivery takes the earliest unused report for the same
  * recipient on the same channel from around the time it was sent.
  */
 export async function settleByReports(ctx: Pick<AppContext, 'db' | 'clock'>): Promise<{ settled: number }> {
@@ -60,7 +60,7 @@ async function matchOnce(ctx: Pick<AppContext, 'db' | 'clock'>): Promise<number>
       update deliveries d set status = case when m.delivered then 'sent' else 'failed' end::delivery_status,
         reason = case when m.delivered then null else coalesce(m.code, 'provider') end,
         sent_at = case when m.delivered then ${now.toISOString()}::timestamptz else d.sent_at end, doubt_since = null, updated_at = ${now.toISOString()}::timestamptz
-      from m where d.id = m.delivery_id and d.status = 'unknown'
+      from m where d.id = m.delivery_id and (d.status = 'unknown' or (d.status = 'sent' and not m.delivered))
       returning d.id`),
   );
   // By recipient: the unknown deliveries, oldest first, each with the earliest unused report sent to

@@ -19,6 +19,15 @@ export interface FakeTencentSms {
   statusFor: Map<string, string>;
   /** Answer the next n requests with HTTP 500. */
   failNext(n: number): void;
+  /** Take the next n texts, then answer HTTP 500 as if the answer was lost (the text still goes out). */
+  failAfterAccept(n: number): void;
+  /**
+   * The carrier's report of every text sent so far not yet reported: SUCCESS, or FAIL for the numbers in
+   * `undeliverable`. Queued for PullSmsSendStatus, and returned in the status callback's format.
+   */
+  report(undeliverable?: Set<string>): Array<{ user_receive_time: string; nationcode: string; mobile: string; report_status: 'SUCCESS' | 'FAIL'; errmsg: string; description: string; sid: string }>;
+  /** Statuses waiting to be pulled. */
+  pending: number;
   close(): Promise<void>;
 }
 
@@ -48,6 +57,9 @@ function checkSignature(headers: IncomingHttpHeaders, body: string, secretId: st
 /** A local stand-in for Tencent Cloud's SMS API (SendSms, version 2021-01-11) that checks what it receives. */
 export async function fakeTencentSms(secretId: string, secretKey: string): Promise<FakeTencentSms> {
   let failing = 0;
+  let acceptThenFail = 0;
+  let reported = 0;
+  const pulls: Array<Record<string, unknown>> = [];
   const state = { sends: [] as SmsSend[], refused: [] as string[], statusFor: new Map<string, string>() };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -69,6 +81,11 @@ export async function fakeTencentSms(secretId: string, secretKey: string): Promi
         state.refused.push(wrong);
         return error('AuthFailure.SignatureFailure', wrong);
       }
+      if (req.headers['x-tc-action'] === 'PullSmsSendStatus' && req.headers['x-tc-version'] === '2021-01-11') {
+        const ask = JSON.parse(body) as { Limit?: number; SmsSdkAppId?: string };
+        if (!ask.SmsSdkAppId || !ask.Limit) return error('MissingParameter', 'missing');
+        return reply(200, { Response: { PullSmsSendStatusSet: pulls.splice(0, Math.min(100, ask.Limit)), RequestId: `pull-${pulls.length}` } });
+      }
       if (req.headers['x-tc-action'] !== 'SendSms' || req.headers['x-tc-version'] !== '2021-01-11') {
         state.refused.push(`action ${String(req.headers['x-tc-action'])} ${String(req.headers['x-tc-version'])}`);
         return error('InvalidAction', 'unknown action');
@@ -76,6 +93,10 @@ export async function fakeTencentSms(secretId: string, secretKey: string): Promi
       const send = JSON.parse(body) as SmsSend;
       if (!send.PhoneNumberSet?.length || !send.SmsSdkAppId || !send.SignName || !send.TemplateId || !Array.isArray(send.TemplateParamSet)) return error('MissingParameter', 'missing');
       state.sends.push(send);
+      if (acceptThenFail > 0) {
+        acceptThenFail--;
+        return reply(502, {});
+      }
       reply(200, {
         Response: {
           SendStatusSet: send.PhoneNumberSet.map((p) => ({ SerialNo: `sn-${state.sends.length}`, PhoneNumber: p, Fee: 1, SessionContext: send.SessionContext ?? '', Code: state.statusFor.get(p) ?? 'Ok', Message: 'send success', IsoCode: 'CN' })),
@@ -91,6 +112,27 @@ export async function fakeTencentSms(secretId: string, secretKey: string): Promi
     ...state,
     failNext: (n) => {
       failing = n;
+    },
+    failAfterAccept: (n) => {
+      acceptThenFail = n;
+    },
+    report: (undeliverable = new Set()) => {
+      const out = [];
+      for (; reported < state.sends.length; reported++) {
+        const send = state.sends[reported]!;
+        const serial = `sn-${reported + 1}`;
+        for (const p of send.PhoneNumberSet) {
+          const ok = !undeliverable.has(p);
+          const mobile = p.replace(/^\+86/, '');
+          const at = Math.floor(Date.now() / 1000);
+          out.push({ user_receive_time: new Date((at + 8 * 3600) * 1000).toISOString().slice(0, 19).replace('T', ' '), nationcode: '86', mobile, report_status: ok ? ('SUCCESS' as const) : ('FAIL' as const), errmsg: ok ? 'DELIVRD' : 'MK:0001', description: ok ? '用户短信送达成功' : '用户停机', sid: serial });
+          pulls.push({ UserReceiveTime: at, CountryCode: '86', SubscriberNumber: mobile, PhoneNumber: p, SerialNo: serial, ReportStatus: ok ? 'SUCCESS' : 'FAIL', Description: ok ? '用户短信送达成功' : '用户停机', SessionContext: send.SessionContext ?? '' });
+        }
+      }
+      return out;
+    },
+    get pending() {
+      return pulls.length;
     },
     close: () => new Promise((r) => server.close(() => r())),
   };

@@ -279,6 +279,7 @@ describe('a station in county A cannot reach anything in county B', () => {
     'patch /api/v1/sending-accounts/{id}': { run: (s) => s.patch(`/api/v1/sending-accounts/${b.sendingAccount}`, { dailyCeiling: 1 }), check: notFound },
     // The SMS provider's reply callback answers only with the configured token (none here).
     'post /api/v1/sms/inbound': { run: (s) => s.post('/api/v1/sms/inbound?token=guessed-token-000000', { mobile: '13800138000', text: 'T' }), check: notFound },
+    'post /api/v1/sms/status': { run: (s) => s.post('/api/v1/sms/status?token=guessed-token-000000', [{ mobile: '13800138000', report_status: 'FAIL', sid: 'x' }]), check: notFound },
     'get /api/v1/notices': { run: (s) => s.get('/api/v1/notices'), check: refusedOrEmpty },
     'post /api/v1/notices/{id}/read': { run: (s) => s.post(`/api/v1/notices/${b.notice}/read`), check: notFound },
     'post /api/v1/notices/read-all': { run: (s) => s.post('/api/v1/notices/read-all'), check: none },
