@@ -124,13 +124,27 @@ async function startRedis(port: number, dir: string): Promise<ChildProcess> {
   return child;
 }
 
+/** The last lines each process wrote, shown when a fault leaves deliveries unsettled. */
+const recent: string[] = [];
+function remember(line: string) {
+  recent.push(line);
+  if (recent.length > 400) recent.splice(0, recent.length - 400);
+}
+
 function startRole(role: 'api' | 'worker', env: NodeJS.ProcessEnv, log: (l: string) => void): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', role], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const tail = (d: Buffer) => {
-    for (const line of d.toString().split('\n')) if (/"level":(50|60)|Error/.test(line)) log(`[${role}] ${line.slice(0, 300)}`);
+    for (const line of d.toString().split('\n')) {
+      if (!line) continue;
+      remember(`[${role} ${child.pid}] ${line.slice(0, 400)}`);
+      if (/"level":(50|60)|Error/.test(line)) log(`[${role}] ${line.slice(0, 300)}`);
+    }
   };
   child.stdout!.on('data', tail);
   child.stderr!.on('data', tail);
+  child.once('exit', (code, signal) => {
+    if (signal !== 'SIGKILL' && signal !== 'SIGTERM') log(`[${role} ${child.pid}] exited by itself (code ${code}, signal ${signal})`);
+  });
   return child;
 }
 
@@ -288,6 +302,10 @@ export async function runChaos(opts: ChaosOptions): Promise<{ faults: FaultResul
         settledAfter = Math.round((Date.now() - ended) / 1000);
       } catch {
         settledAfter = null;
+        const open = rowsOf<{ status: string; reason: string | null; n: number }>(
+          await db.execute(sql`select status, reason, count(*)::int n from deliveries where broadcast_id = ${b.id} and status not in ('sent', 'failed', 'skipped') group by 1, 2`),
+        );
+        log(`unsettled after the fault: ${JSON.stringify(open)}; the processes' last lines:\n${recent.slice(-120).join('\n')}`);
       }
       const rows = rowsOf<{ id: string; status: string; doubted: boolean }>(
         await db.execute(sql`select d.id, d.status, (d.reason in ('assumed_sent', 'no_report', 'unconfirmed') or exists (select 1 from provider_reports r where r.delivery_id = d.id and d.status in ('sent', 'failed') and d.provider_ref is null)) as doubted from deliveries d where d.broadcast_id = ${b.id}`),

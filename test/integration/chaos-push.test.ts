@@ -9,6 +9,8 @@ describe('deliveries hold under faults', () => {
   it('slow provider, 5xx after accepting, worker SIGKILL, Redis wiped, PostgreSQL cut: never twice, never falsely sent, all settled', async () => {
     const lines: string[] = [];
     const result = await runChaos({ people: 80, sendsPerSecond: 30, providerTimeoutMs: 800, settleMinutes: 0.25, log: (l) => lines.push(l) });
+    // What the processes said is shown only when a fault left something behind, to tell why.
+    if (!result.met) process.stderr.write(`${lines.join('\n')}\n`);
     expect(result.faults.map((f) => f.fault)).toEqual([
       'provider slower than the client timeout',
       'provider 5xx after accepting',
