@@ -29,6 +29,8 @@ import { workerRealm } from './me/auth';
 import { meRoutes } from './me/routes';
 import { monitoringRoutes } from './monitoring/routes';
 import { noticeRoutes } from './notices/routes';
+import { httpMetrics, metricsRouter } from './metrics/http';
+import type { Metrics } from './metrics/registry';
 
 /** Every REST resource, mounted once; the OpenAPI document is built from the same calls. */
 export function buildApi(ctx: AppContext): Api {
@@ -52,11 +54,17 @@ export function buildApi(ctx: AppContext): Api {
   return api;
 }
 
-export function buildApp(ctx: AppContext): Koa<RequestState> {
+export interface AppOptions {
+  /** Count and time requests into these metrics; with `token`, answer GET /metrics here too (not when they have a port of their own). */
+  metrics?: { metrics: Metrics; token?: string };
+}
+
+export function buildApp(ctx: AppContext, opts: AppOptions = {}): Koa<RequestState> {
   const app = new Koa<RequestState>({ proxy: ctx.config.http.trustProxy });
   const api = buildApi(ctx);
   const openapi = openApiDocument(api);
 
+  if (opts.metrics) app.use(httpMetrics(opts.metrics.metrics));
   app.use(requestContext(ctx.logger, ctx.config.locale.default));
   app.use(
     errorMapper(ctx.logger, (k, code) =>
@@ -78,6 +86,7 @@ export function buildApp(ctx: AppContext): Koa<RequestState> {
   );
 
   app.use(queueBoard(ctx));
+  if (opts.metrics?.token) app.use(metricsRouter(opts.metrics.metrics, opts.metrics.token).routes());
   const health = healthRouter(ctx);
   app.use(health.routes());
   const docs = docsRouter();

@@ -23,12 +23,17 @@ import { controlSocketPath } from './control/socket';
 import { seedPeople } from './demo/seed';
 import { makeBackup } from './backup/service';
 import { simulatedUser } from '../bots/simulator';
+import { Metrics } from './metrics/registry';
+import { deploymentMetrics } from './metrics/deployment';
+import { serveMetrics } from './metrics/http';
 
 export interface Service {
   ctx: AppContext;
   server?: Server;
   workers?: Workers;
   bot?: Bot;
+  /** This process's Prometheus metrics (only with METRICS_TOKEN). */
+  metrics?: Metrics;
   /** The address the API listens on, e.g. http://127.0.0.1:3000 */
   url?: string;
   /** Stops taking work, lets active work finish, then closes connections. Safe to call twice. */
@@ -116,11 +121,17 @@ export async function startService(opts: StartOptions): Promise<Service> {
       pii: new PiiVault(config.secrets.piiKey),
     };
     const service: Service = { ctx, close: async () => undefined };
+    const metricsToken = config.metrics.token;
+    const metrics = metricsToken ? new Metrics(role, { database, redis }) : undefined;
+    service.metrics = metrics;
+    // Queues, deliveries, accounts, imports and backups belong to the deployment, not to a process: one role reports them.
+    if (metrics && (role === 'all' || role === 'api')) deploymentMetrics(metrics, ctx);
 
     if (role === 'all' || role === 'worker') {
       await queues.installSchedules();
       service.workers = startWorkers(ctx);
       steps.push(() => service.workers!.close());
+      service.workers.workers.forEach((w) => metrics?.observeWorker(w));
       // The outbox relay and the watch for a Redis that lost its data.
       const keeper = startKeeper(ctx);
       void keeper.tick();
@@ -143,9 +154,10 @@ export async function startService(opts: StartOptions): Promise<Service> {
       // WeChat chat deliveries are sent from here, where the login is.
       const chat = startWorkers(ctx, { only: ['deliveries-chat'] });
       steps.push(() => chat.close());
+      chat.workers.forEach((w) => metrics?.observeWorker(w));
     }
     if ((role === 'all' || role === 'api') && !opts.noHttp) {
-      const app = buildApp(ctx);
+      const app = buildApp(ctx, metrics ? { metrics: { metrics, token: config.metrics.port ? undefined : metricsToken } } : {});
       const server = await listen(app, { port: config.http.port, host: config.http.host, urlLimitKb: config.http.urlLimitKb, defaultLocale: config.locale.default });
       server.requestTimeout = 120_000;
       service.server = server;
@@ -159,6 +171,13 @@ export async function startService(opts: StartOptions): Promise<Service> {
             server.closeIdleConnections();
           }),
       );
+    }
+
+    if (metrics && metricsToken && config.metrics.port) {
+      const server = await serveMetrics(metrics, { host: config.metrics.host, port: config.metrics.port, token: metricsToken });
+      steps.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    } else if (metrics && role !== 'all' && role !== 'api') {
+      logger.warn({ role }, 'metrics are kept but not served: this role has no API, set METRICS_PORT to scrape it');
     }
 
     if (opts.control ?? role === 'all') {

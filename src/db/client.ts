@@ -27,6 +27,8 @@ export interface Database {
   migrate(): Promise<void>;
   /** Throws when the database does not answer. */
   ping(): Promise<void>;
+  /** The connection pool's use now (absent for the embedded database, which has one connection and no pool). */
+  pool?: () => { max: number; total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -64,6 +66,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     ping: async () => {
       await db.execute(sql`select 1`);
     },
+    pool: () => ({ max: poolSize, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: async () => {
       if (closed) return;
       closed = true;
