@@ -92,15 +92,18 @@ const envSchema = z.object({
   PORT: int(1, 65535, 3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   /** GET /metrics (Prometheus) answers only `Authorization: Bearer` with this token; absent, no metrics are kept or served. */
-  METRICS_TOKEN: z
-    .string()
-    .min(24, 'expected at least 24 characters')
-    .max(200, 'expected at most 200 characters')
-    .regex(/^[\x21-\x7e]+$/, 'expected letters, digits and punctuation, no spaces')
-    .optional(),
+  METRICS_TOKEN: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .min(24, 'expected at least 24 characters')
+      .max(200, 'expected at most 200 characters')
+      .regex(/^[\x21-\x7e]+$/, 'expected letters, digits and punctuation, no spaces')
+      .optional(),
+  ),
   /** Serve /metrics on this port of its own (in every role, the worker and bot included) rather than on the API's. */
   METRICS_PORT: int(1, 65535, 0),
-  METRICS_HOST: z.string().min(1).optional(),
+  METRICS_HOST: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional()),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: url(['postgres:', 'postgresql:']),
   /** The owner's connection for migrations; DATABASE_URL is then the service's own role, which owns nothing. */

@@ -93,4 +93,14 @@ describe('configuration', () => {
     expect(loadConfig({ DATA_DIR: tmp(), MATCH_RADIUS_KM: '2.5' }).market.radiusKm).toBe(2.5);
     expect(problems({ MATCH_RADIUS_KM: 'far' })[0]).toMatch(/^MATCH_RADIUS_KM: expected kilometres from 0.5 to 500, got "far"/);
   });
+
+  it('keeps metrics off without METRICS_TOKEN (empty counts as unset), and never shows a short token back', () => {
+    expect(loadConfig({ DATA_DIR: tmp() }).metrics).toEqual({ token: undefined, port: undefined, host: '0.0.0.0' });
+    expect(loadConfig({ DATA_DIR: tmp(), METRICS_TOKEN: '', METRICS_HOST: '' }).metrics.token).toBeUndefined();
+    const on = loadConfig({ DATA_DIR: tmp(), METRICS_TOKEN: 'prometheus-scrapes-with-this-token', METRICS_PORT: '9464', METRICS_HOST: '10.0.0.5' });
+    expect(on.metrics).toEqual({ token: 'prometheus-scrapes-with-this-token', port: 9464, host: '10.0.0.5' });
+    const found = problems({ METRICS_TOKEN: 'too-short-token' });
+    expect(found).toEqual(['METRICS_TOKEN: expected at least 24 characters']);
+    expect(problems({ METRICS_PORT: '0' })[0]).toMatch(/^METRICS_PORT: expected a whole number from 1 to 65535/);
+  });
 });
