@@ -9,7 +9,7 @@ import { shanghaiDate } from '../src/shared/time';
 import { LOCALES, translator, type Locale } from '../src/i18n';
 import { apply } from '../src/market/applications';
 import { latestDigest } from '../src/outreach/digests';
-import { matchesFor, monthlyPay, payText, publicMatches, type MatchOptions } from '../src/market/matching';
+import { matchesFor, monthlyPay, payText, type MatchOptions, type MatchPerson } from '../src/market/matching';
 import { enrol } from '../src/market/trainings';
 import { noteReply } from '../src/outreach/follow-ups';
 import type { Topic } from '../src/outreach/schemas';
@@ -21,6 +21,7 @@ import { checklistFor, shortList } from '../src/policies/service';
 import { cancelSignup, checkIn, fairByCode, fairPost, fairsForWorker, getFair, liveFairFor, signUp, signupsOf } from '../src/fairs/service';
 import { beijingTime } from '../src/shared/time';
 import { MENU, parse, readText, WORDS, type IntentId, type Parsed } from './parse';
+import { Places, type Place } from './places';
 import { IntentRegistry } from './registry';
 import { pureSmallTalk, SMALL_TALK, understand, type Reading, type SmallTalk, type Slots } from './understand';
 
@@ -55,6 +56,10 @@ interface Session {
   guess?: { intents: IntentId[]; slots: Slots };
   /** The last messages, masked, handed to staff with a request for a person. */
   history: Array<{ at: string; text: string }>;
+  /** The place someone not yet bound last named ("南沙镇有活吗"): later searches look there. */
+  area?: Place;
+  /** Where someone not yet bound said they are (a shared location), for gigs nearby; kept with the conversation only. */
+  near?: { lat: number; lng: number };
 }
 
 /** Longest text the bot reads; anything longer is answered politely without being processed. */
@@ -112,6 +117,8 @@ interface WorkerTurn {
   worker: Worker;
   t: TFunction;
   slots: Slots;
+  /** A place the message names. */
+  named: Place | undefined;
 }
 
 /** Intents whose words the old reader finds reliably, command words with what follows them. */
@@ -138,12 +145,21 @@ const BOARD_WORDS: Record<NonNullable<Slots['board']>, string[]> = {
   lodging: ['包住', '宿舍', '住宿', '吃住'],
 };
 
-/** The search the slots ask for, as far as matching can narrow it, and the words that say so. */
-function narrow(worker: Worker, intent: 'jobs' | 'gigs' | 'training', slots: Slots, t: TFunction): { person: Worker; options: Partial<MatchOptions>; what: string } {
+/**
+ * The search the slots ask for, as far as matching can narrow it, and the words that say so; a place the
+ * message names (a county, a township) is searched in, whatever the person's own region.
+ */
+function narrow(who: MatchPerson, intent: 'jobs' | 'gigs' | 'training', slots: Slots, t: TFunction, named?: Place): { person: MatchPerson; options: Partial<MatchOptions>; what: string } {
   const options: Partial<MatchOptions> = {};
-  let person = worker;
+  let person = who;
+  const worker = who;
   const said: string[] = [];
-  if (slots.place) {
+  if (named) {
+    said.push(named.name);
+    options.regionPrefix = named.code;
+    // Matching gathers posts of the person's county: for a place named, that place's county.
+    person = { ...person, regionCode: named.code };
+  } else if (slots.place) {
     said.push(t(`bot:slot.place.${slots.place}`));
     if (slots.place === 'town') options.regionPrefix = worker.regionCode.slice(0, 9);
     if (slots.place === 'county' || (slots.place === 'near' && intent !== 'gigs')) options.regionPrefix = worker.regionCode.slice(0, 6);
@@ -167,6 +183,13 @@ function narrow(worker: Worker, intent: 'jobs' | 'gigs' | 'training', slots: Slo
     person = { ...person, skills: [...new Set([...person.skills, slots.skill])] };
   }
   return { person, options, what: said.join('、') };
+}
+
+/** A list's title with what narrowed it, before its colon: "本地正在招人的岗位（包吃住）：". */
+function titled(title: string, what: string, t: TFunction): string {
+  if (!what) return title;
+  const colon = /[：:]$/.exec(title)?.[0] ?? '';
+  return `${title.slice(0, title.length - colon.length)}${t('bot:find.with', { what })}${colon}`;
 }
 
 function maskName(name: string): string {
@@ -196,12 +219,15 @@ export function menu(t: TFunction, bound: boolean): string {
 export class Conversation {
   /** The area whose open posts someone not yet bound is shown: the sending account's, or the deployment's. */
   private readonly regionCode: string;
+  /** The counties and townships a message may name. */
+  private readonly places: Places;
 
   constructor(
     private readonly ctx: AppContext,
     opts: { regionCode?: string } = {},
   ) {
     this.regionCode = opts.regionCode ?? ctx.config.regionRoot;
+    this.places = new Places(ctx, ctx.config.regionRoot);
   }
 
   private key(kind: string, senderId: string): string {
@@ -249,7 +275,12 @@ export class Conversation {
     }
     if (msg.kind === 'other') return [t('bot:non_text'), menu(t, Boolean(worker))];
     if (msg.kind === 'location' && msg.location) {
-      if (!worker) return [t('bot:location.need_bind')];
+      if (!worker) {
+        // Not bound: where the person is now serves this conversation's searches, and is not kept beyond it.
+        session.near = msg.location;
+        await this.save(msg.senderId, session);
+        return [t('bot:location.noted')];
+      }
       await setHome(this.ctx, worker.id, msg.location.lat, msg.location.lng);
       return [t('bot:location.saved')];
     }
@@ -355,6 +386,9 @@ export class Conversation {
 
     const read = decide(p, s);
     s.guess = undefined;
+    // A place named ("南沙镇有活吗", or only "南沙镇"): the search looks there.
+    const named = !read.intent || read.intent === 'jobs' || read.intent === 'gigs' || read.intent === 'training' ? await this.places.named(p.text) : undefined;
+    if (!read.intent && named && !read.guesses.length) read.intent = 'jobs';
     if (!read.intent) {
       if (read.guesses.length) return [this.ask(read.guesses, read.slots, s, t)];
       return [t('bot:not_understood'), this.ask(['jobs', 'gigs', 'human'], {}, s, t, true)];
@@ -380,7 +414,7 @@ export class Conversation {
       return [t(r.existing ? 'bot:human.again' : 'bot:human.done')];
     }
     // Open posts are public notices: someone not yet bound sees those of this area, and binds to apply.
-    if (!worker && (p.intent === 'jobs' || p.intent === 'gigs' || p.intent === 'training')) return this.browse(p.intent, s, t);
+    if (!worker && (p.intent === 'jobs' || p.intent === 'gigs' || p.intent === 'training')) return this.browse(p.intent, s, t, slots, named);
     if (!worker && p.intent === 'detail' && s.items?.length) return this.detail(s, p.n ?? 1, t);
     if (!worker) return [t('bot:need_bind')];
     // Matching and messages use the person's data: they need the person's consent first.
@@ -389,14 +423,14 @@ export class Conversation {
       return [t('bot:consent.notice')];
     }
     if (!this.forWorker.has(p.intent)) return [t('bot:not_understood'), this.ask(['jobs', 'gigs', 'human'], {}, s, t, true)];
-    return this.forWorker.run(p.intent, { p, s, worker, t, slots });
+    return this.forWorker.run(p.intent, { p, s, worker, t, slots, named });
   }
 
   /** What a bound person who agreed may ask for, one handler each; each calls the services only. */
   private readonly forWorker = new IntentRegistry<WorkerIntent, WorkerTurn>(WORKER_INTENTS, {
-    jobs: ({ s, worker, t, slots }) => this.find('jobs', s, worker, t, slots),
-    gigs: ({ s, worker, t, slots }) => this.find('gigs', s, worker, t, slots),
-    training: ({ s, worker, t, slots }) => this.find('training', s, worker, t, slots),
+    jobs: ({ s, worker, t, slots, named }) => this.find('jobs', s, worker, t, slots, named),
+    gigs: ({ s, worker, t, slots, named }) => this.find('gigs', s, worker, t, slots, named),
+    training: ({ s, worker, t, slots, named }) => this.find('training', s, worker, t, slots, named),
     fairs: ({ s, worker, t }) => this.fairs(s, worker, t),
     checkin: ({ p, worker, t }) => this.checkin(worker, p.rest, t),
     cancel_signup: ({ p, s, worker, t }) => this.cancelSignup(worker, p.n, s, t),
@@ -461,13 +495,13 @@ export class Conversation {
       s.state = undefined;
       return [t('bot:bind.locked')];
     }
-    const tries = Number((await this.ctx.redis.kv.get(`bind:tries:${this.ctx.pii.index('contact', `wechat_contact:${senderId}`)}`)) ?? 0);
+    const tries = Number((await this.ctx.redis.kv.get(`bind:tries:${this.ctx.pii.index('contact', `${doorKind}:${senderId}`)}`)) ?? 0);
     return [t(`bot:bind.${result.reason}`, { left: Math.max(0, BIND_TRIES_PER_HOUR - tries) })];
   }
 
-  private async find(intent: 'jobs' | 'gigs' | 'training', s: Session, worker: Worker, t: TFunction, slots: Slots = {}): Promise<string[]> {
+  private async find(intent: 'jobs' | 'gigs' | 'training', s: Session, worker: Worker, t: TFunction, slots: Slots = {}, named?: Place): Promise<string[]> {
     const kind = intent === 'gigs' ? 'gig' : intent === 'training' ? 'training' : undefined;
-    const { person, options, what } = narrow(worker, intent, slots, t);
+    const { person, options, what } = narrow(worker, intent, slots, t, named);
     const found = await matchesFor(this.ctx, person, { kind, jobsOnly: intent === 'jobs', limit: LIST_ITEMS, ...options }, t);
     const hint = intent === 'gigs' && (worker.homeLat == null || worker.homeLng == null) ? [t('bot:find.share_location')] : [];
     if (!found.length) {
@@ -480,17 +514,32 @@ export class Conversation {
     s.listedAt = this.ctx.clock.now().toISOString();
     // One line per post, so the list fits a phone screen: the first two reasons only.
     const lines = found.map((r, i) => t('bot:find.item', { n: i + 1, title: r.title, summary: r.reasons.slice(0, 2).join(' · ') }));
-    const title = t(`bot:find.title_${intent}`) + (what ? t('bot:find.with', { what }) : '');
+    const title = titled(t(`bot:find.title_${intent}`), what, t);
     return [[title, ...lines, t('bot:find.footer')].join('\n'), ...hint];
   }
 
-  /** The open posts of this account's area for someone not yet bound, one line each, and how to apply. */
-  private async browse(intent: 'jobs' | 'gigs' | 'training', s: Session, t: TFunction): Promise<string[]> {
+  /**
+   * The open posts for someone not yet bound, one line each, narrowed as they asked (place, pay, board,
+   * skill, nearby), and how to apply. The area is the place they name, else the one they named before in
+   * this conversation, else this account's (the deployment's for the official account); nothing personal is read.
+   */
+  private async browse(intent: 'jobs' | 'gigs' | 'training', s: Session, t: TFunction, slots: Slots = {}, named?: Place): Promise<string[]> {
+    if (named) s.area = named;
+    const area = s.area;
     const kind = intent === 'gigs' ? 'gig' : intent === 'training' ? 'training' : undefined;
-    const found = await publicMatches(this.ctx, this.regionCode, { kind, jobsOnly: intent === 'jobs', limit: LIST_ITEMS }, t);
+    const visitor: MatchPerson = { id: null, homeLat: s.near?.lat ?? null, homeLng: s.near?.lng ?? null, skills: [], laborCapacity: 'full', payFloorFen: null, intention: 'in_county', regionCode: area?.code ?? this.regionCode, employed: false };
+    // "Near" means near where the person is, known only once they share a location: until then it is not claimed.
+    const { place, ...rest } = slots;
+    const asked: Slots = place === 'near' && !s.near ? rest : slots;
+    // The area is in the title; the words of the search itself follow it.
+    const { person, options, what: said } = narrow(visitor, intent, asked, t);
+    if (area && (!options.regionPrefix || options.regionPrefix.length < area.code.length)) options.regionPrefix = area.code;
+    const where = area?.name ?? t('bot:visitor.here');
+    const found = await matchesFor(this.ctx, person, { kind, jobsOnly: intent === 'jobs', limit: LIST_ITEMS, ...options }, t);
+    const hint = (intent === 'gigs' || place === 'near') && !s.near ? [t('bot:visitor.share_location')] : [];
     if (!found.length) {
       s.state = undefined;
-      return [t(`bot:visitor.none_${intent}`)];
+      return [said ? t('bot:visitor.none_filtered', { area: where, what: said }) : t(`bot:visitor.none_${intent}`, { area: where }), ...hint];
     }
     // Kept as a list: a number shows the notice, and once bound "报名 N" applies for it.
     s.items = found.map((r) => ({ type: r.type, id: r.id, title: r.title }));
@@ -498,7 +547,8 @@ export class Conversation {
     s.current = undefined;
     s.listedAt = this.ctx.clock.now().toISOString();
     const lines = found.map((r, i) => t('bot:find.item', { n: i + 1, title: r.title, summary: r.reasons.slice(0, 2).join(' · ') }));
-    return [[t(`bot:visitor.title_${intent}`), ...lines, t('bot:visitor.footer')].join('\n')];
+    const title = titled(t(`bot:visitor.title_${intent}`, { area: where }), said, t);
+    return [[title, ...lines, t('bot:visitor.footer')].join('\n'), ...hint];
   }
 
   private async detail(s: Session, n: number, t: TFunction): Promise<string[]> {

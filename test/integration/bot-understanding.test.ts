@@ -47,8 +47,9 @@ describe('the bot answers how people actually write', () => {
   it('asks one short question with numbered guesses when unsure, and a number answers it', async () => {
     const [asked] = await say('unsure', '电焊');
     expect(asked).toBe('您是想：\n1 找活干\n3 学技术（培训）\n回复数字就行，回复“0”看全部。');
-    // Not bound yet: the choice is taken, and the area's open jobs are shown (none here) with binding to apply.
-    expect((await say('unsure', '1'))[0]).toBe('本地暂时没有正在招人的岗位。回复“绑定”后，有新岗位时可以第一时间告诉您。');
+    // Not bound yet: the choice is taken with the skill the message named, and the area's open jobs are
+    // shown (none here) with binding to apply.
+    expect((await say('unsure', '1'))[0]).toBe('本地暂时没有用得上电焊的。回复“找活”看全部；回复“绑定”后，有了可以告诉您。');
   });
 
   it('still says it did not understand chit-chat, with three guesses instead of the menu', async () => {
