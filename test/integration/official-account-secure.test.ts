@@ -10,6 +10,7 @@ import { appOf, signIn, type Staff } from '../helpers/api';
 import { fakeWechat, wechatOpenReply, wechatPost, type FakeWechat, type OaAccount } from '../helpers/fake-wechat';
 import { REGIONS, seedRegions, workerInput } from '../helpers/factories';
 import { createHarness, type Harness } from '../helpers/harness';
+import { verifiedEmployer } from '../helpers/market';
 import { until } from '../helpers/wait';
 
 const ACCOUNT: OaAccount = { appId: 'wxoa5ecure0000abcd', token: 'bangfuSecureToken', encodingAesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG' };
@@ -83,6 +84,23 @@ describe('the official account door in secure mode', () => {
     expect(answerOf(genuineAsk)).toContain('6位绑定码');
     expect(answerOf(await post(textXml(code)))).toContain('绑定成功！杨**');
     expect(await bound()).toHaveLength(1);
+  });
+
+  it('counts a follower’s failed binding tries as theirs', async () => {
+    const from = 'oOA-secure-follower-03';
+    await post(textXml('绑定', from));
+    expect(answerOf(await post(textXml('000000', from)))).toContain('这一小时还可以试 4 次');
+    expect(answerOf(await post(textXml('000001', from)))).toContain('这一小时还可以试 3 次');
+  });
+
+  it('shows a follower not yet bound the posts of the place they name, not of the whole deployment', async () => {
+    const employer = await verifiedEmployer(station, { name: '南沙镇梯田合作社' });
+    expect((await station.post('/api/v1/vacancies', { employerId: employer.id, kind: 'regular', title: '梯田管护员', regionCode: REGIONS.townA.code, payMinFen: 300000, payMaxFen: 350000, payUnit: 'month', headcount: 4 })).status).toBe(201);
+    const from = 'oOA-secure-visitor-01';
+    const here = answerOf(await post(textXml('南沙镇有活吗', from)))!;
+    expect(here.split('\n')[0]).toBe('南沙镇正在招人的岗位：');
+    expect(here).toContain('1. 梯田管护员');
+    expect(answerOf(await post(textXml('迤萨镇有活吗', from)))).toBe('迤萨镇暂时没有正在招人的岗位。回复“绑定”后，有新岗位时可以第一时间告诉您。');
   });
 
   it('reads the speech recognition WeChat sends with a voice message as if it were typed', async () => {
