@@ -864,7 +864,7 @@ export interface paths {
         /** Broadcasts of your region with their delivery counts */
         get: operations["getBroadcasts"];
         put?: never;
-        /** Send a message to an audience in your region, now or at `sendAt` */
+        /** Send a message to an audience in your region, now or at `sendAt`; refused when a {{variable}} would be empty for someone (give a default in `variables`) */
         post: operations["postBroadcasts"];
         delete?: never;
         options?: never;
@@ -881,7 +881,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** How many people a broadcast would reach now (in the audience, consented, not unsubscribed), before sending */
+        /** Before sending: who a broadcast would reach now (by channel, and who is held back), the SMS count and cost estimate, {{variables}} some people would get empty, and the message as one recipient would read it on each channel */
         post: operations["postBroadcastsPreview"];
         delete?: never;
         options?: never;
@@ -1453,6 +1453,23 @@ export interface paths {
         put?: never;
         /** Add posts to the fair (numbered in the order added) */
         post: operations["postFairsByIdVacancies"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/fairs/{id}/announce/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Before announcing a draft fair: who hears of it by channel, the SMS count and cost estimate, and the message as one of them reads it on each channel */
+        post: operations["postFairsByIdAnnouncePreview"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3382,6 +3399,112 @@ export interface components {
              * @default false
              */
             toGroups?: boolean;
+        };
+        BroadcastPreview: {
+            /** @description People it would reach now: in the audience, consented, not unsubscribed */
+            count: number;
+            /** @description Those people by the channel they are reached on first */
+            byChannel: {
+                chat?: number;
+                mini_program?: number;
+                log?: number;
+                sms?: number;
+                official_account?: number;
+            };
+            /** @description In the audience but told nothing, and why */
+            heldBack: {
+                noConsent: number;
+                unsubscribed: number;
+            };
+            /** @description WeChat groups it is also posted into */
+            groups: number;
+            /** @description Text messages: people reached by SMS first, billed pieces per message, the estimate in fen; at most fallbackMaxMessages if every other channel failed */
+            sms: {
+                configured: boolean;
+                recipients: number;
+                pieces: number;
+                messages: number;
+                priceFen: number;
+                costFen: number;
+                fallbackMaxMessages: number;
+            };
+            variables: {
+                used: string[];
+                /** @description Filled from each recipient’s record */
+                recipientVariables: string[];
+                /** @description Variables some recipients (or the group posts) would get empty; give a value in `variables` as the default */
+                missing: {
+                    name: string;
+                    recipients: number;
+                    groups: number;
+                }[];
+            };
+            /** @description Someone would be reached and no variable is left empty */
+            sendable: boolean;
+            sample: {
+                /** Format: uuid */
+                workerId: string;
+                name: string;
+                language: string;
+                /** @enum {string} */
+                channel: "chat" | "mini_program" | "log" | "sms" | "official_account";
+                /** @description The message as this person would read it on each channel: the whole message, or the one-line card that opens it */
+                views: {
+                    /** @enum {string} */
+                    channel: "chat" | "mini_program" | "log" | "sms" | "official_account";
+                    /** @enum {string} */
+                    form: "message" | "card";
+                    text: string;
+                }[];
+            } | null;
+            /** @description What is posted into the WeChat groups */
+            groupText: string | null;
+        };
+        BroadcastPreviewBody: {
+            /**
+             * @description Only people subscribed to this topic (none: everyone in the audience who has not unsubscribed)
+             * @enum {string|null}
+             */
+            topic?: "gig" | "regular" | "seasonal" | "public_welfare" | "work_relief" | "workshop" | "training" | "policy" | "job_fair" | null;
+            audience: {
+                /**
+                 * @description Administrative division code: 2 (province), 4, 6 (county), 9 (township) or 12 (village) digits
+                 * @example 532528
+                 */
+                regionCode: string;
+                categories?: ("lifted" | "monitored" | "low_income" | "at_risk")[];
+                laborCapacities?: ("full" | "partial" | "weak" | "none")[];
+                employed?: boolean;
+                near?: {
+                    lat: number;
+                    lng: number;
+                    radiusKm: number;
+                };
+            };
+            /** @description Without it only the audience is counted */
+            message?: {
+                "zh-CN": string;
+                en?: string;
+            };
+            /** @default {} */
+            variables?: {
+                [key: string]: string | number;
+            };
+            /**
+             * Format: date-time
+             * @description Default: now
+             */
+            sendAt?: string;
+            /**
+             * @description Also post the zh-CN text into the WeChat groups registered in the audience's region
+             * @default false
+             */
+            toGroups?: boolean;
+            /**
+             * Format: uuid
+             * @description Whose message to show (one of the audience); default: the first by name
+             */
+            recipientId?: string;
         };
         FollowUpSequence: {
             key: string;
@@ -7745,28 +7868,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": {
-                    audience: {
-                        /**
-                         * @description Administrative division code: 2 (province), 4, 6 (county), 9 (township) or 12 (village) digits
-                         * @example 532528
-                         */
-                        regionCode: string;
-                        categories?: ("lifted" | "monitored" | "low_income" | "at_risk")[];
-                        laborCapacities?: ("full" | "partial" | "weak" | "none")[];
-                        employed?: boolean;
-                        near?: {
-                            lat: number;
-                            lng: number;
-                            radiusKm: number;
-                        };
-                    };
-                    /**
-                     * @description Only people subscribed to this topic (none: everyone in the audience who has not unsubscribed)
-                     * @enum {string|null}
-                     */
-                    topic?: "gig" | "regular" | "seasonal" | "public_welfare" | "work_relief" | "workshop" | "training" | "policy" | "job_fair" | null;
-                };
+                "application/json": components["schemas"]["BroadcastPreviewBody"];
             };
         };
         responses: {
@@ -7776,9 +7878,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        count: number;
-                    };
+                    "application/json": components["schemas"]["BroadcastPreview"];
                 };
             };
             /** @description Invalid input; `details` names each field */
@@ -10141,6 +10241,62 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["JobFair"];
+                };
+            };
+            /** @description Invalid input; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postFairsByIdAnnouncePreview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    recipientId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BroadcastPreview"];
                 };
             };
             /** @description Invalid input; `details` names each field */

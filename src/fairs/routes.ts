@@ -8,6 +8,7 @@ import { translator } from '../i18n';
 import { beijingTime } from '../shared/time';
 import { CheckinInput, FairCreate, FairListQuery, FairPatch, OnScreenInput, OutcomeQuery, PeopleQuery, SignupInput, VacancyIds, WalkIn } from './schemas';
 import * as service from './service';
+import { BroadcastPreview } from '../outreach/schemas';
 
 const Id = z.object({ id: z.uuid() });
 const FairView = z.record(z.string(), z.unknown()).meta({ id: 'JobFair', description: 'The fair: kind, window, place or link, audience, capacity, posts with their numbers, sign-up counts, check-in code and URL' });
@@ -22,6 +23,11 @@ export function fairRoutes(api: Api, ctx: AppContext): void {
   api.route({ method: 'get', path: '/fairs/:id', summary: 'One fair', tags, auth: 'staff', params: Id, response: FairView, handler: ({ actor, params }) => service.getFair(ctx, actor, params.id) });
   api.route({ method: 'patch', path: '/fairs/:id', summary: 'Change a draft or announced fair (a new time re-plans the reminders)', tags, auth: 'staff', params: Id, body: FairPatch, response: FairView, handler: ({ actor, params, body, koa }) => service.updateFair(ctx, actor, params.id, body, meta(koa)) });
   api.route({ method: 'post', path: '/fairs/:id/vacancies', summary: 'Add posts to the fair (numbered in the order added)', tags, auth: 'staff', params: Id, body: VacancyIds, status: 200, response: FairView, handler: ({ actor, params, body, koa }) => service.addVacancies(ctx, actor, params.id, body.vacancyIds, meta(koa)) });
+  api.route({
+    method: 'post', path: '/fairs/:id/announce/preview', summary: 'Before announcing a draft fair: who hears of it by channel, the SMS count and cost estimate, and the message as one of them reads it on each channel', tags, auth: 'staff',
+    params: Id, body: z.object({ recipientId: z.uuid().optional() }).strict(), status: 200, response: BroadcastPreview,
+    handler: ({ actor, params, body }) => service.previewAnnouncement(ctx, actor, params.id, body.recipientId),
+  });
   api.route({ method: 'post', path: '/fairs/:id/announce', summary: 'draft → announced: tell the audience (and the station’s WeChat groups); sign-ups open', tags, auth: 'staff', params: Id, status: 200, response: FairView, handler: ({ actor, params, koa }) => service.announceFair(ctx, actor, params.id, meta(koa)) });
   api.route({ method: 'post', path: '/fairs/:id/live', summary: 'announced → live (also done by the clock at the start)', tags, auth: 'staff', params: Id, status: 200, response: FairView, handler: async ({ actor, params, koa }) => (await service.goLive(ctx, actor, params.id, meta(koa)))! });
   api.route({ method: 'post', path: '/fairs/:id/on-screen', summary: '直播带岗: the post on screen now; those signed up and those who take fair news are told, and may apply by replying', tags, auth: 'staff', params: Id, body: OnScreenInput, status: 200, response: FairView, handler: ({ actor, params, body, koa }) => service.putOnScreen(ctx, actor, params.id, body.vacancyId, meta(koa)) });

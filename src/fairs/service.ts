@@ -11,6 +11,7 @@ import { translator } from '../i18n';
 import { payText } from '../market/matching';
 import { scheduleSteps, startFollowUp, stopFollowUps, type PlannedStep } from '../outreach/follow-ups';
 import { startBroadcast } from '../outreach/service';
+import { previewOf } from '../outreach/preview';
 import { createWorker } from '../registry/service';
 import type { WorkerCreate } from '../registry/schemas';
 import { withBothNames } from '../registry/vocab';
@@ -286,6 +287,18 @@ async function fairBroadcast(ctx: Ctx, f: Fair, msg: Record<string, string>, opt
   return startBroadcast(ctx, { regionCode: f.audience.regionCode, createdBy: opts.createdBy, topic: 'job_fair', audience, message: msg, sendAt: ctx.clock.now(), toGroups: opts.toGroups });
 }
 
+/** What announcing a fair sends and to whom, the same for its preview and for the announcement. */
+function announcement(f: Fair) {
+  return { topic: 'job_fair', audience: { ...f.audience, fairId: f.id }, message: message('outreach:fair.announce', { title: f.title, time: beijingTime(f.startsAt) }, f), toGroups: true };
+}
+
+/** Before announcing: who hears of it, on which channel, at what SMS cost, and the message as one of them reads it. */
+export async function previewAnnouncement(ctx: Pick<AppContext, 'db' | 'config'>, actor: Actor, id: string, recipientId?: string) {
+  const f = await runnableFair(ctx.db, actor, id);
+  if (f.status !== 'draft') refuse('fair', 'not_draft');
+  return previewOf(ctx, { ...announcement(f), recipientId });
+}
+
 /** draft → announced: the audience hears of it (and the station's WeChat groups), and sign-ups open. */
 export async function announceFair(ctx: Ctx, actor: Actor, id: string, meta: Meta) {
   const f = await runnableFair(ctx.db, actor, id);
@@ -293,7 +306,7 @@ export async function announceFair(ctx: Ctx, actor: Actor, id: string, meta: Met
   const now = ctx.clock.now();
   const [moved] = await ctx.db.update(jobFairs).set({ status: 'announced', announcedAt: now, updatedAt: now }).where(and(eq(jobFairs.id, id), eq(jobFairs.status, 'draft'))).returning();
   if (!moved) refuse('fair', 'not_draft');
-  const broadcastId = await fairBroadcast(ctx, moved, message('outreach:fair.announce', { title: f.title, time: beijingTime(f.startsAt) }, moved), { toGroups: true, createdBy: actor.accountId });
+  const broadcastId = await fairBroadcast(ctx, moved, announcement(moved).message, { toGroups: true, createdBy: actor.accountId });
   await recordAudit(ctx.db, { actorId: actor.accountId, action: 'fair.announce', entity: 'job_fair', entityId: id, regionCode: f.regionCode, details: { broadcastId }, ...meta });
   return { ...(await getFair(ctx, actor, id)), broadcastId };
 }

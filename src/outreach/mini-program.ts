@@ -2,6 +2,7 @@ import { and, eq, gt, sql } from 'drizzle-orm';
 import type { AppContext } from '../context';
 import { identities, subscribeConsents } from '../db/schema';
 import { InDoubt, postJson, type Channel, type SendResult } from './channels';
+import { cardLine } from './render';
 
 const TOKEN_KEY = 'wechat:access_token';
 
@@ -94,7 +95,7 @@ export function miniProgramChannel(ctx: Pick<AppContext, 'db' | 'redis' | 'confi
       // A subscribe message's "thing" field holds at most 20 characters; the page shows the rest.
       const body = await postJson<{ errcode?: number; errmsg?: string; msgid?: number | string }>(
         url,
-        { touser: openid, template_id: wx.templateId, page: `pages/messages/index?delivery=${msg.deliveryId}`, data: { thing1: { value: [...msg.text].slice(0, 20).join('') } } },
+        { touser: openid, template_id: wx.templateId, page: `pages/messages/index?delivery=${msg.deliveryId}`, data: { thing1: { value: cardLine(msg.text) } } },
         ctx.config.delivery.providerTimeoutMs,
       );
       if (!body.errcode) return { ok: true, ...(body.msgid !== undefined ? { ref: String(body.msgid) } : {}) };

@@ -133,3 +133,40 @@ export const NotReachedView = z
     ),
   })
   .meta({ id: 'BroadcastNotReached' });
+
+export const BroadcastPreviewBody = BroadcastCreate.extend({
+  message: BroadcastCreate.shape.message.optional().meta({ description: 'Without it only the audience is counted' }),
+  recipientId: z.uuid().optional().meta({ description: 'Whose message to show (one of the audience); default: the first by name' }),
+})
+  .strict()
+  .meta({ id: 'BroadcastPreviewBody' });
+export type BroadcastPreviewBody = z.infer<typeof BroadcastPreviewBody>;
+
+const count = z.number().int();
+export const BroadcastPreview = z
+  .object({
+    count: count.meta({ description: 'People it would reach now: in the audience, consented, not unsubscribed' }),
+    byChannel: z.record(z.enum(CHANNELS), count).meta({ description: 'Those people by the channel they are reached on first' }),
+    heldBack: z.object({ noConsent: count, unsubscribed: count }).meta({ description: 'In the audience but told nothing, and why' }),
+    groups: count.meta({ description: 'WeChat groups it is also posted into' }),
+    sms: z
+      .object({ configured: z.boolean(), recipients: count, pieces: count, messages: count, priceFen: count, costFen: count, fallbackMaxMessages: count })
+      .meta({ description: 'Text messages: people reached by SMS first, billed pieces per message, the estimate in fen; at most fallbackMaxMessages if every other channel failed' }),
+    variables: z.object({
+      used: z.array(z.string()),
+      recipientVariables: z.array(z.string()).meta({ description: 'Filled from each recipient’s record' }),
+      missing: z.array(z.object({ name: z.string(), recipients: count, groups: count })).meta({ description: 'Variables some recipients (or the group posts) would get empty; give a value in `variables` as the default' }),
+    }),
+    sendable: z.boolean().meta({ description: 'Someone would be reached and no variable is left empty' }),
+    sample: z
+      .object({
+        workerId: z.uuid(),
+        name: z.string(),
+        language: z.string(),
+        channel: z.enum(CHANNELS),
+        views: z.array(z.object({ channel: z.enum(CHANNELS), form: z.enum(['message', 'card']), text: z.string() })).meta({ description: 'The message as this person would read it on each channel: the whole message, or the one-line card that opens it' }),
+      })
+      .nullable(),
+    groupText: z.string().nullable().meta({ description: 'What is posted into the WeChat groups' }),
+  })
+  .meta({ id: 'BroadcastPreview' });

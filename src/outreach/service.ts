@@ -18,6 +18,7 @@ import { addToOutbox, publishOutbox } from '../outbox';
 import { nextAllowed, shanghaiDayStart } from './quiet';
 import type { BroadcastCreate, ChannelName, SubscriptionPut } from './schemas';
 import { sequenceOf } from './sequences';
+import { renderText, textFor } from './render';
 import { withBothNames } from '../registry/vocab';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'queues' | 'logger'>;
@@ -230,7 +231,7 @@ export async function notReached(ctx: Pick<AppContext, 'db'>, actor: Actor, id: 
 }
 
 /** Who a broadcast reaches, as a condition on workers (joined with their subscription). */
-function recipientsOf(b: Pick<typeof broadcasts.$inferSelect, 'topic' | 'audience'>) {
+export function recipientsOf(b: Pick<typeof broadcasts.$inferSelect, 'topic' | 'audience'>) {
   const a = b.audience;
   // Those living in the region, and, for a topic, those elsewhere who asked for this region (县外).
   const inAudience = and(
@@ -245,20 +246,6 @@ function recipientsOf(b: Pick<typeof broadcasts.$inferSelect, 'topic' | 'audienc
   return a.fairId
     ? or(inAudience, sql`exists (select 1 from fair_signups fs where fs.fair_id = ${a.fairId}::uuid and fs.worker_id = ${workers.id} and fs.status in ('signed_up', 'waiting'))`)
     : inAudience;
-}
-
-/**
- * How many a broadcast would reach now (people in the audience who consented and have not unsubscribed),
- * for the station to see before sending.
- */
-export async function previewAudience(ctx: Pick<AppContext, 'db'>, actor: Actor, input: Pick<BroadcastCreate, 'audience' | 'topic'>) {
-  if (!inScope(actor, input.audience.regionCode)) throw new Forbidden('region outside scope', [{ path: 'body.audience.regionCode', message: 'errors:detail.region_out_of_scope' }]);
-  const [row] = await ctx.db
-    .select({ n: count() })
-    .from(workers)
-    .leftJoin(subscriptions, eq(subscriptions.workerId, workers.id))
-    .where(and(eq(workers.status, 'active'), eq(workers.consent, true), recipientsOf({ topic: input.topic ?? null, audience: input.audience }), sql`coalesce(${subscriptions.unsubscribedAll}, false) = false`));
-  return { count: row?.n ?? 0 };
 }
 
 /**
@@ -368,7 +355,7 @@ export async function postToGroup(ctx: Ctx, groupPostId: string, channels: Map<s
   const chat = channels.get('chat');
   // Transient: the bot is not logged in right now; the job retries with backoff.
   if (!chat?.postToGroup) throw new Error('WeChat chat is not available in this process');
-  const text = render(row.b.message['zh-CN'] ?? '', row.b.variables);
+  const text = renderText(row.b.message['zh-CN'] ?? '', row.b.variables);
   const result = await chat.postToGroup(row.group.name, text);
   return result.ok ? close('sent', null) : close('failed', result.reason);
 }
@@ -440,10 +427,6 @@ async function queuePending(ctx: Ctx, broadcastId: string): Promise<void> {
   }
 }
 
-function render(template: string, variables: Record<string, string | number>): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (_, k: string) => String(variables[k] ?? ''));
-}
-
 type Outcome = { id: string; status: 'sent' | 'failed' | 'skipped' | 'unknown'; reason: string | null; channel?: ChannelName; ref?: string; at: Date };
 
 /** Per database: claims and final states of concurrent deliveries, each written as one statement. */
@@ -489,6 +472,9 @@ interface Claimed {
   worker_id: string;
   channel: ChannelName;
   worker_status: string | null;
+  /** For the message's {{name}} and {{village}}. */
+  worker_name: string | null;
+  village: string | null;
   consent: boolean | null;
   language: string | null;
   unsubscribed_all: boolean | null;
@@ -524,7 +510,7 @@ async function claimMany(ctx: Ctx, ids: string[]): Promise<Map<string, Claimed>>
       where id = any(${sql.param(ids)}::uuid[]) and status in ('queued', 'deferred')
       returning id, worker_id, channel, broadcast_id, step_id, notice_id, digest_id
     )
-    select c.id, c.worker_id, c.channel, w.status as worker_status, w.consent, w.preferred_language as language,
+    select c.id, c.worker_id, c.channel, w.status as worker_status, w.name as worker_name, (select r.name from regions r where r.code = w.region_code and r.level = 5) as village, w.consent, w.preferred_language as language,
       s.unsubscribed_all, s.topics, s.quiet_start, s.quiet_end, s.daily_cap, s.fallback_channel,
       (select count(*)::int from deliveries d where d.worker_id = c.worker_id and d.status = 'sent' and d.sent_at > ${shanghaiDayStart(now).toISOString()}::timestamptz) as sent_today,
       c.broadcast_id, b.status as broadcast_status, b.topic as broadcast_topic, b.message, b.variables,
@@ -548,7 +534,8 @@ function contentOf(c: Claimed): { topic: string | null; cancelled: string | null
   const lang = (LOCALES as readonly string[]).includes(c.language ?? '') ? (c.language as Locale) : 'zh-CN';
   if (c.broadcast_id) {
     const message = c.message ?? {};
-    return { topic: c.broadcast_topic, cancelled: !c.broadcast_status || c.broadcast_status === 'cancelled' ? 'cancelled' : null, text: render(message[lang] ?? message['zh-CN'] ?? '', c.variables ?? {}) };
+    const text = renderText(textFor(message, lang), c.variables ?? {}, { name: c.worker_name, village: c.village });
+    return { topic: c.broadcast_topic, cancelled: !c.broadcast_status || c.broadcast_status === 'cancelled' ? 'cancelled' : null, text };
   }
   if (c.digest_id) return { topic: null, cancelled: c.digest_text === null ? 'cancelled' : null, text: c.digest_text ?? '' };
   const t = translator(lang);

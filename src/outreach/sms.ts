@@ -7,6 +7,7 @@ import type { AppContext } from '../context';
 import { subscriptions, workers } from '../db/schema';
 import { normalizePhone } from '../pii/phone';
 import { InDoubt, mayHaveArrived, type Channel } from './channels';
+import { smsParams } from './render';
 
 class SmsTransient extends Error {
   constructor(message: string) {
@@ -18,12 +19,7 @@ class SmsTransient extends Error {
 /** Provider answers that will not change on a retry: the number, the template, the person's own limits. */
 const PERMANENT = /^(InvalidParameterValue|InvalidParameter|UnsupportedOperation|FailedOperation\.(PhoneNumberInBlacklist|PhoneNumberOnBlacklist|ContainSensitiveWord|TemplateIncorrectOrUnapproved|SignatureIncorrectOrUnapproved|MissingTemplateToModify|JsonParseFail)|LimitExceeded\.(PhoneNumberDailyLimit|PhoneNumberOneHourLimit|PhoneNumberThirtySecondLimit|PhoneNumberSameContentDailyLimit|DailyLimit)|UnauthorizedOperation)/;
 
-/** The gist of a message for the template's first parameter: one line, at most `max` characters. */
-export function gist(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  const chars = [...flat];
-  return chars.length <= max ? flat : `${chars.slice(0, max - 1).join('')}…`;
-}
+export { gist } from './render';
 
 type Sms = NonNullable<AppContext['config']['sms']>;
 /** What a provider answers for one text: sent, refused for good (with its code), or it throws to be retried. */
@@ -90,7 +86,7 @@ export function smsChannel(ctx: Pick<AppContext, 'db' | 'pii' | 'config'>): Chan
       if (w.optOut) return { ok: false, permanent: true, reason: 'sms_opt_out' };
       const phone = ctx.pii.decrypt(w.phoneEnc);
       if (!/^1[3-9]\d{9}$/.test(phone)) return { ok: false, permanent: true, reason: 'not_mobile' };
-      const params: [string, string] = [gist(msg.text, c.paramMax), c.contact];
+      const params = smsParams(msg.text, c);
       const outcome = await (c.provider === 'aliyun' ? sendAliyun : sendTencent)(c, phone, params, msg.deliveryId);
       return outcome.ok ? { ok: true, ...(outcome.ref ? { ref: outcome.ref } : {}) } : { ok: false, permanent: true, reason: `sms_${outcome.code}`.slice(0, 80) };
     },
