@@ -11,6 +11,8 @@ import { writePeople } from '../../src/demo/write';
 import { deploymentMetrics, reasonLabel } from '../../src/metrics/deployment';
 import { serveMetrics } from '../../src/metrics/http';
 import { Metrics } from '../../src/metrics/registry';
+import { openDatabase } from '../../src/db/client';
+import { openRedis } from '../../src/redis';
 import { logChannel } from '../../src/outreach/channels';
 import { deliver, fanOut } from '../../src/outreach/service';
 import type { ManualClock } from '../../src/shared/clock';
@@ -111,6 +113,23 @@ describe('GET /metrics (Prometheus)', () => {
     expect(total(text, 'bangfu_dependency_up', { dependency: 'redis' })).toBe(1);
     expect(total(text, 'bangfu_db_pool_connections', { state: 'max' })).toBe(5);
     expect(samples(text, 'bangfu_db_pool_connections').map((s) => s.labels.state).sort()).toEqual(['active', 'idle', 'max', 'waiting']);
+  });
+
+  it('says 0 for a database or Redis this process cannot reach, and still answers the scrape', async () => {
+    const database = await openDatabase({ url: h.config.databaseUrl, dataDir: h.config.dataDir, poolSize: 1 });
+    const redis = await openRedis({ url: h.config.redis.url, prefix: h.config.redis.prefix, serverBin: 'redis-server', dataDir: h.config.dataDir }, h.ctx.logger);
+    const lost = new Metrics('api', { database, redis });
+    // The deployment's figures from that database: those it feeds are left out and said to be missing.
+    deploymentMetrics(lost, { ...h.ctx, db: database.db });
+    await database.close();
+    await redis.close();
+    const text = await lost.text();
+    expect(total(text, 'bangfu_dependency_up', { dependency: 'database', role: 'api' })).toBe(0);
+    expect(total(text, 'bangfu_dependency_up', { dependency: 'redis', role: 'api' })).toBe(0);
+    expect(samples(text, 'bangfu_metrics_source_up').map((s) => `${s.labels.source}=${s.value}`).sort()).toEqual(['accounts=0', 'backups=1', 'deliveries=0', 'imports=0', 'queues=1']);
+    expect(samples(text, 'bangfu_wechat_accounts')).toEqual([]);
+    expect(samples(text, 'bangfu_deliveries_last_hour')).toEqual([]);
+    expect(samples(text, 'bangfu_queue_jobs').length).toBeGreaterThan(0);
   });
 
   it('shows queue depth, and what became of each job a worker of this process ran', async () => {
