@@ -94,6 +94,18 @@ describe('configuration', () => {
     expect(problems({ MATCH_RADIUS_KM: 'far' })[0]).toMatch(/^MATCH_RADIUS_KM: expected kilometres from 0.5 to 500, got "far"/);
   });
 
+  it('takes the official account’s EncodingAESKey only as its 43 letters and digits, and never shows it back', () => {
+    const oa = { OA_APP_ID: 'wxoa1234567890abcd', OA_APP_SECRET: 'oa-secret-0123456789abcdef', OA_TOKEN: 'bangfuOaToken2026' };
+    const plain = loadConfig({ DATA_DIR: tmp(), ...oa }).officialAccount!;
+    expect(plain).toMatchObject({ encodingAesKey: undefined, replyWithinMs: 4000 });
+    const key = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
+    expect(loadConfig({ DATA_DIR: tmp(), ...oa, OA_ENCODING_AES_KEY: key, OA_REPLY_WITHIN_MS: '3000' }).officialAccount).toMatchObject({ encodingAesKey: key, replyWithinMs: 3000 });
+    const found = problems({ ...oa, OA_ENCODING_AES_KEY: `${key.slice(0, 42)}+` });
+    expect(found).toEqual(['OA_ENCODING_AES_KEY: expected the 43 letters and digits of the EncodingAESKey set in the official account console']);
+    // WeChat gives up after 5 seconds: the door must answer before.
+    expect(problems({ ...oa, OA_REPLY_WITHIN_MS: '5000' })[0]).toMatch(/^OA_REPLY_WITHIN_MS: /);
+  });
+
   it('keeps metrics off without METRICS_TOKEN (empty counts as unset), and never shows a short token back', () => {
     expect(loadConfig({ DATA_DIR: tmp() }).metrics).toEqual({ token: undefined, port: undefined, host: '0.0.0.0' });
     expect(loadConfig({ DATA_DIR: tmp(), METRICS_TOKEN: '', METRICS_HOST: '' }).metrics.token).toBeUndefined();
