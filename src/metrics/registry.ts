@@ -98,9 +98,9 @@ export class Metrics {
       this.jobsFinished.inc({ queue, outcome: 'completed' });
       if (job.processedOn && job.finishedOn) this.jobDuration.observe({ queue }, Math.max(0, job.finishedOn - job.processedOn) / 1000);
     });
-    worker.on('failed', (job, err) => {
-      // A job with attempts left goes back to wait for its next one; only the last failure is final.
-      const final = !job || err?.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+    worker.on('failed', (job) => {
+      // A job with attempts left goes back to wait for its next one and has no finishing time yet; only the last failure has.
+      const final = !job || typeof job.finishedOn === 'number';
       this.jobsFinished.inc({ queue, outcome: final ? 'failed' : 'retried' });
     });
   }

@@ -17,6 +17,7 @@ import { logChannel } from '../../src/outreach/channels';
 import { deliver, fanOut } from '../../src/outreach/service';
 import type { ManualClock } from '../../src/shared/clock';
 import { startWorkers, type Workers } from '../../jobs/workers';
+import { handlers, type HandlerMap } from '../../jobs/handlers';
 import { createHarness, type Harness } from '../helpers/harness';
 import { REGIONS, seedRegions } from '../helpers/factories';
 import { signIn, type Staff } from '../helpers/api';
@@ -132,24 +133,36 @@ describe('GET /metrics (Prometheus)', () => {
     expect(samples(text, 'bangfu_queue_jobs').length).toBeGreaterThan(0);
   });
 
-  it('shows queue depth, and what became of each job a worker of this process ran', async () => {
+  it('shows queue depth, and what became of each job a worker of this process ran: completed, retried, failed', async () => {
     const wait = { queue: 'maintenance', state: 'wait' };
+    const outcome = (t: string, o: string) => total(t, 'bangfu_queue_jobs_finished_total', { queue: 'maintenance', outcome: o });
     expect(total(await scrape(), 'bangfu_queue_jobs', wait)).toBe(0);
     await h.ctx.queues.enqueue('maintenance', 'purge-sessions', {});
     // A payload that never parses fails at once, with no retry.
     await h.ctx.queues.queue('maintenance').add('purge-sessions', { unexpected: true });
-    expect(total(await scrape(), 'bangfu_queue_jobs', wait)).toBe(2);
+    // One that fails its first try and is tried again at once.
+    await h.ctx.queues.enqueue('maintenance', 'purge-sessions', {}, { jobId: 'flaky', attempts: 2, backoff: { type: 'fixed', delay: 0 } });
+    expect(total(await scrape(), 'bangfu_queue_jobs', wait)).toBe(3);
 
+    const flaky: HandlerMap = {
+      ...handlers,
+      maintenance: {
+        ...handlers.maintenance,
+        'purge-sessions': async (payload, ctx, job) => {
+          if (job.id === 'flaky' && job.attemptsMade === 0) throw new Error('the first try of this one fails');
+          return handlers.maintenance['purge-sessions'](payload, ctx, job);
+        },
+      },
+    };
     let running: Workers | undefined;
     try {
-      running = startWorkers(h.ctx, { only: ['maintenance'] });
+      running = startWorkers(h.ctx, { only: ['maintenance'], handlers: flaky });
       running.workers.forEach((w) => metrics.observeWorker(w));
-      const done = await scrapeUntil(
-        (t) => total(t, 'bangfu_queue_jobs_finished_total', { queue: 'maintenance', outcome: 'completed' }) === 1 && total(t, 'bangfu_queue_jobs_finished_total', { queue: 'maintenance', outcome: 'failed' }) === 1,
-      );
+      const done = await scrapeUntil((t) => outcome(t, 'completed') === 2 && outcome(t, 'failed') === 1);
+      expect(outcome(done, 'retried')).toBe(1);
       expect(total(done, 'bangfu_queue_jobs', wait)).toBe(0);
       expect(total(done, 'bangfu_queue_jobs', { queue: 'maintenance', state: 'failed' })).toBe(1);
-      expect(total(done, 'bangfu_queue_job_duration_seconds_count', { queue: 'maintenance' })).toBe(1);
+      expect(total(done, 'bangfu_queue_job_duration_seconds_count', { queue: 'maintenance' })).toBe(2);
     } finally {
       await running?.close();
     }
