@@ -255,6 +255,19 @@ export class Conversation {
     return n <= INBOUND_PER_MINUTE ? 'ok' : n === INBOUND_PER_MINUTE + 1 ? 'warn' : 'drop';
   }
 
+  /**
+   * Where someone is, reported by WeChat without a message (the official account's LOCATION event, when the
+   * person allowed it): for someone not yet bound it serves this conversation's searches for gigs nearby.
+   * Nothing is answered (WeChat allows no reply to it), and a bound person's home is not changed by it.
+   */
+  async noteWhereabouts(senderId: string, door: 'wechat_contact' | 'oa_openid', location: { lat: number; lng: number }): Promise<void> {
+    if (Math.abs(location.lat) > 90 || Math.abs(location.lng) > 180) return;
+    if (await workerForContact(this.ctx, { kind: door, value: senderId })) return;
+    const session = await this.load(senderId);
+    session.near = { lat: location.lat, lng: location.lng };
+    await this.save(senderId, session);
+  }
+
   async respond(msg: Incoming): Promise<string[]> {
     const fallback = translator(this.ctx.config.locale.default);
     const admitted = await this.admit(msg.senderId);

@@ -31,6 +31,9 @@ interface OaMessage {
   MsgId?: string;
   Location_X?: string;
   Location_Y?: string;
+  /** LOCATION event: where the person is, reported when they open the conversation (if they allowed it). */
+  Latitude?: string;
+  Longitude?: string;
   /** TEMPLATESENDJOBFINISH: the template message's id and how it ended. */
   MsgID?: string;
   Status?: string;
@@ -172,6 +175,12 @@ async function answer(ctx: AppContext, conversation: Conversation, m: OaMessage,
   let replies: string[] = [];
   const base = { senderId: from, door: 'oa_openid' as const };
   if (m.MsgType === 'event' && m.Event === 'subscribe') replies = [menu(t, false)];
+  else if (m.MsgType === 'event' && m.Event === 'LOCATION') {
+    // Reported, not said: noted for gigs nearby, and never answered (WeChat takes only "success" to it).
+    const [lat, lng] = [Number(m.Latitude), Number(m.Longitude)];
+    if (Number.isFinite(lat) && Number.isFinite(lng)) await conversation.noteWhereabouts(from, 'oa_openid', { lat, lng });
+    return [];
+  }
   else if (m.MsgType === 'text' && typeof m.Content === 'string') {
     const incoming: Incoming = { ...base, kind: 'text', text: m.Content };
     replies = m.Content.length > MAX_INBOUND_CHARS ? [t('bot:too_long')] : await conversation.respond(incoming);

@@ -10,7 +10,7 @@ import { appOf, signIn, type Staff } from '../helpers/api';
 import { fakeWechat, wechatOpenReply, wechatPost, type FakeWechat, type OaAccount } from '../helpers/fake-wechat';
 import { REGIONS, seedRegions, workerInput } from '../helpers/factories';
 import { createHarness, type Harness } from '../helpers/harness';
-import { verifiedEmployer } from '../helpers/market';
+import { gig, HOME, north, verifiedEmployer } from '../helpers/market';
 import { until } from '../helpers/wait';
 
 const ACCOUNT: OaAccount = { appId: 'wxoa5ecure0000abcd', token: 'bangfuSecureToken', encodingAesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG' };
@@ -101,6 +101,18 @@ describe('the official account door in secure mode', () => {
     expect(here.split('\n')[0]).toBe('南沙镇正在招人的岗位：');
     expect(here).toContain('1. 梯田管护员');
     expect(answerOf(await post(textXml('迤萨镇有活吗', from)))).toBe('迤萨镇暂时没有正在招人的岗位。回复“绑定”后，有新岗位时可以第一时间告诉您。');
+  });
+
+  it('notes where a follower not yet bound is when WeChat reports it, answers nothing to it, and finds gigs near there', async () => {
+    const employer = await verifiedEmployer(station, { name: '南沙镇集市管理所' });
+    expect((await station.post('/api/v1/vacancies', gig(employer.id, { title: '集市搬运零工', requiredSkills: [], ...north(1) }))).status).toBe(201);
+    const from = 'oOA-secure-visitor-02';
+    expect((await post(textXml('附近有零工吗', from))).text).toContain('Encrypt');
+    const reported = await post(`<xml><ToUserName><![CDATA[gh_bangfu]]></ToUserName><FromUserName><![CDATA[${from}]]></FromUserName><CreateTime>1780000100</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[LOCATION]]></Event><Latitude>${HOME.lat}</Latitude><Longitude>${HOME.lng}</Longitude><Precision>30.0</Precision></xml>`);
+    expect(reported.text).toBe('success');
+    const near = answerOf(await post(textXml('附近有零工吗', from)))!;
+    expect(near).toContain('集市搬运零工（距离 1.0 公里');
+    expect(near).not.toContain('发送您的位置');
   });
 
   it('reads the speech recognition WeChat sends with a voice message as if it were typed', async () => {
