@@ -1,4 +1,4 @@
-import { count, gte, inArray } from 'drizzle-orm';
+import { count, gte, inArray, sql } from 'drizzle-orm';
 import { Gauge } from 'prom-client';
 import type { AppContext } from '../context';
 import { lastBackupSuccess } from '../backup/record';
@@ -69,12 +69,14 @@ export function deploymentMetrics(metrics: Metrics, ctx: Ctx): void {
     async collect() {
       const now = ctx.clock.now().getTime();
       if (!deliveryCache || now - deliveryCache.at > DELIVERY_CACHE_MS || now < deliveryCache.at) {
+        // Grouped by the reason's code, so reasons carrying free text after the colon come back as one row.
+        const code = sql<string>`split_part(coalesce(${deliveries.reason}, ''), ':', 1)`;
         const rows = await read('deliveries', this, () =>
           ctx.db
-            .select({ channel: deliveries.channel, status: deliveries.status, reason: deliveries.reason, n: count() })
+            .select({ channel: deliveries.channel, status: deliveries.status, reason: code, n: count() })
             .from(deliveries)
             .where(gte(deliveries.updatedAt, new Date(now - 3_600_000)))
-            .groupBy(deliveries.channel, deliveries.status, deliveries.reason),
+            .groupBy(deliveries.channel, deliveries.status, code),
         );
         if (!rows) return;
         deliveryCache = { at: now, rows: rows.value.map((r) => ({ channel: r.channel, status: r.status, reason: reasonLabel(r.reason), n: Number(r.n) })) };
