@@ -82,6 +82,15 @@ export function officialAccountDoor(ctx: AppContext, opts: DoorOptions = {}): Ro
     koa.body = typeof koa.query.echostr === 'string' ? koa.query.echostr : '';
   });
   router.post('/wechat/oa', async (koa) => {
+    // WeChat's five seconds run from its request: the wait is counted from here.
+    const wait = deadline();
+    try {
+      await receive(koa, wait.passed);
+    } finally {
+      wait.cancel();
+    }
+  });
+  const receive = async (koa: Koa.ParameterizedContext<RequestState>, late: Promise<void>) => {
     const stamp = Number(koa.query.timestamp);
     const fresh = Number.isFinite(stamp) && Math.abs(ctx.clock.now().getTime() / 1000 - stamp) <= MAX_SKEW_S;
     const encrypted = koa.query.encrypt_type === 'aes';
@@ -120,8 +129,7 @@ export function officialAccountDoor(ctx: AppContext, opts: DoorOptions = {}): Ro
     const from = m.FromUserName;
     const to = m.ToUserName;
     const work = answer(ctx, conversation, m, from);
-    const wait = deadline();
-    const ready = await Promise.race([work.then((replies) => ({ replies })), wait.passed.then(() => undefined)]).finally(() => wait.cancel());
+    const ready = await Promise.race([work.then((replies) => ({ replies })), late.then(() => undefined)]);
     if (!ready) {
       // Too slow for a passive reply: WeChat hears "success" now, the person gets the answer as a customer-service message.
       void work.then((replies) => sendLater(ctx, from, replies)).catch((err: unknown) => ctx.logger.warn({ err: (err as Error).message }, 'official account answer failed after the deadline'));
@@ -147,7 +155,7 @@ export function officialAccountDoor(ctx: AppContext, opts: DoorOptions = {}): Ro
     const nonce = String(randomInt(1e9, 1e10));
     const sealed = encryptMessage(aesKey, reply, oa.appId);
     koa.body = builder.build({ xml: { Encrypt: { __cdata: sealed }, MsgSignature: { __cdata: msgSignature(oa.token, timestamp, nonce, sealed) }, TimeStamp: timestamp, Nonce: { __cdata: nonce } } }) as string;
-  });
+  };
   return router;
 }
 
