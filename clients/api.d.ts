@@ -3276,6 +3276,8 @@ export interface components {
             digestAt: number | null;
             /** Format: uuid */
             workerId: string;
+            /** @description Replied 回T退订 to a text message: no more SMS, whatever the channel (set by the reply, not by this form) */
+            smsOptOut: boolean;
             updatedAt: string | null;
         };
         Subscription: {
@@ -6251,7 +6253,17 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description The dry run: what would happen to each row (JSON, or XLSX with format=xlsx); nothing is written */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description The import has started; follow it at Location */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -6261,7 +6273,7 @@ export interface operations {
                         /** Format: uuid */
                         id: string;
                         totalRows: number;
-                    } | components["schemas"]["ImportReport"];
+                    };
                 };
             };
             /** @description Invalid input; `details` names each field */
@@ -11162,7 +11174,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description No content */
-            201: {
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -72,6 +72,8 @@ export interface RouteSpec<B extends AnyObject | undefined, Q extends AnyObject 
   upload?: { field: string; description: string };
   /** Documents a binary response, e.g. an XLSX download. */
   binary?: { contentType: string; description: string };
+  /** Other successful answers by status, e.g. a dry run's 200 beside the 202 of the real thing: JSON, a file, or both (chosen by the request). */
+  alsoResponds?: Record<number, { description: string; response?: z.ZodType; binary?: string }>;
   handler: (input: Handled<B, Q, P>) => Promise<unknown>;
 }
 
@@ -183,6 +185,18 @@ export class Api {
           : spec.response
             ? { description: spec.responseDescription ?? 'OK', content: { 'application/json': { schema: spec.response } } }
             : { description: spec.responseDescription ?? 'No content' },
+        ...Object.fromEntries(
+          Object.entries(spec.alsoResponds ?? {}).map(([other, r]) => [
+            other,
+            {
+              description: r.description,
+              content: {
+                ...(r.response ? { 'application/json': { schema: r.response } } : {}),
+                ...(r.binary ? { [r.binary]: { schema: z.string().meta({ format: 'binary' }) } } : {}),
+              },
+            },
+          ]),
+        ),
         400: errorResponse('Invalid input; `details` names each field'),
         ...(spec.auth === 'public' ? {} : { 401: errorResponse('Missing, expired or revoked token') }),
         ...(spec.auth === 'worker' || spec.auth === 'worker_session' ? { 429: errorResponse('Too many requests from this token or address; see Retry-After') } : {}),

@@ -23,7 +23,7 @@ export function meRoutes(api: Api, ctx: AppContext): void {
     await auth.workerRealm(ctx).limit(koa.ip, undefined);
     return auth.login(ctx, body.code);
   } });
-  api.route({ method: 'post', path: '/me/logout', summary: 'End this worker session', tags, auth: 'worker_session', handler: async ({ me: m }) => { await auth.logout(ctx, m); return undefined; } });
+  api.route({ method: 'post', path: '/me/logout', summary: 'End this worker session', tags, auth: 'worker_session', status: 204, handler: async ({ me: m }) => { await auth.logout(ctx, m); return undefined; } });
   api.route({
     method: 'post', path: '/me/bind', summary: 'Bind this WeChat account to a person in the register: the station’s binding code, or name and ID number (5 failed tries an hour)', tags, auth: 'worker_session', body: BindBody, status: 200, response: Json,
     handler: async ({ me: m, body }) => {

@@ -27,7 +27,14 @@ export const SubscriptionPut = z
   .meta({ id: 'Subscription' });
 export type SubscriptionPut = z.infer<typeof SubscriptionPut>;
 
-export const SubscriptionView = SubscriptionPut.extend({ workerId: z.uuid(), fallbackChannel: z.enum(CHANNELS).nullable(), digestAt: minutes.nullable(), updatedAt: z.string().nullable() }).meta({ id: 'SubscriptionView' });
+export const SubscriptionView = SubscriptionPut.extend({
+  workerId: z.uuid(),
+  fallbackChannel: z.enum(CHANNELS).nullable(),
+  digestAt: minutes.nullable(),
+  smsOptOut: z.boolean().meta({ description: 'Replied 回T退订 to a text message: no more SMS, whatever the channel (set by the reply, not by this form)' }),
+  updatedAt: z.string().nullable(),
+}).meta({ id: 'SubscriptionView' });
+export type SubscriptionView = z.infer<typeof SubscriptionView>;
 
 export const BroadcastCreate = z
   .object({

@@ -16,7 +16,7 @@ import { reasonKey, reasonLabel } from './reasons';
 import { enqueueDeliveries } from './queueing';
 import { addToOutbox, publishOutbox } from '../outbox';
 import { nextAllowed, shanghaiDayStart } from './quiet';
-import type { BroadcastCreate, ChannelName, SubscriptionPut } from './schemas';
+import type { BroadcastCreate, ChannelName, SubscriptionPut, SubscriptionView } from './schemas';
 import { sequenceOf } from './sequences';
 import { renderText, textFor } from './render';
 import { withBothNames } from '../registry/vocab';
@@ -49,7 +49,27 @@ async function scopedWorkerId(db: Db, actor: Actor, workerId: string) {
 export async function getSubscription(ctx: Pick<AppContext, 'db'>, actor: Actor, workerId: string) {
   await scopedWorkerId(ctx.db, actor, workerId);
   const [s] = await ctx.db.select().from(subscriptions).where(eq(subscriptions.workerId, workerId));
-  return s ? { ...s, updatedAt: s.updatedAt.toISOString() } : { workerId, ...DEFAULT_SUBSCRIPTION, updatedAt: null };
+  return presentSubscription(workerId, s);
+}
+
+/** The fields a subscription shows, named one by one; someone never asked has the defaults. */
+function presentSubscription(workerId: string, s: typeof subscriptions.$inferSelect | undefined): SubscriptionView {
+  if (!s) return { workerId, ...DEFAULT_SUBSCRIPTION, topics: [], smsOptOut: false, updatedAt: null };
+  return {
+    workerId,
+    topics: s.topics as SubscriptionView['topics'],
+    regionCodes: s.regionCodes,
+    radiusKm: s.radiusKm,
+    quietStart: s.quietStart,
+    quietEnd: s.quietEnd,
+    dailyCap: s.dailyCap,
+    channel: s.channel,
+    fallbackChannel: s.fallbackChannel,
+    unsubscribedAll: s.unsubscribedAll,
+    digestAt: s.digestAt,
+    smsOptOut: s.smsOptOut,
+    updatedAt: s.updatedAt.toISOString(),
+  };
 }
 
 export async function putSubscription(ctx: Pick<AppContext, 'db' | 'clock'>, actor: Actor, workerId: string, input: SubscriptionPut, meta: Meta) {

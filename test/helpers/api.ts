@@ -6,6 +6,7 @@ import { accounts } from '../../src/db/schema';
 import { eq } from 'drizzle-orm';
 import type { Harness } from './harness';
 import { makeAccount, PASSWORD } from './factories';
+import { checkingResponses } from './response-schemas';
 
 /** A signed-in member of staff, with request helpers that carry the token. */
 export interface Staff {
@@ -18,8 +19,9 @@ export interface Staff {
   delete(path: string): request.Test;
 }
 
+/** The service's HTTP app, with every answer checked against the schema its route declares. */
 export function appOf(h: Harness): App {
-  return buildApp(h.ctx).callback() as unknown as App;
+  return checkingResponses(h.ctx, buildApp(h.ctx).callback()) as unknown as App;
 }
 
 export async function signIn(

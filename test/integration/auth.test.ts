@@ -1,6 +1,7 @@
 import { desc, eq } from 'drizzle-orm';
 import request from 'supertest';
 import { buildApp } from '../../src/app';
+import { checkingResponses } from '../helpers/response-schemas';
 import { auditLog, sessions } from '../../src/db/schema';
 import { ManualClock } from '../../src/shared/clock';
 import { createHarness, type Harness } from '../helpers/harness';
@@ -15,7 +16,7 @@ describe('signing in and out', () => {
     clock = new ManualClock('2026-03-02T01:00:00Z');
     h = await createHarness({ clock });
     await seedRegions(h.ctx.db);
-    server = buildApp(h.ctx).callback();
+    server = checkingResponses(h.ctx, buildApp(h.ctx).callback());
   });
   afterAll(() => h.close());
 

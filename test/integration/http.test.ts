@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { buildApp } from '../../src/app';
+import { checkingResponses } from '../helpers/response-schemas';
 import { createHarness, type Harness } from '../helpers/harness';
 import { makeAccount, PASSWORD, seedRegions } from '../helpers/factories';
 
@@ -10,7 +11,7 @@ describe('the HTTP API', () => {
   beforeAll(async () => {
     h = await createHarness();
     await seedRegions(h.ctx.db);
-    server = buildApp(h.ctx).callback();
+    server = checkingResponses(h.ctx, buildApp(h.ctx).callback());
   });
   afterAll(() => h.close());
 

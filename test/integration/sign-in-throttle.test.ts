@@ -2,6 +2,7 @@ import argon2 from 'argon2';
 import { and, eq } from 'drizzle-orm';
 import request from 'supertest';
 import { buildApp } from '../../src/app';
+import { checkingResponses } from '../helpers/response-schemas';
 import { accounts, auditLog } from '../../src/db/schema';
 import { ADDRESS_FAILURES, FIRST_DELAY_MS, FREE_TRIES, admit, failed } from '../../src/access/throttle';
 import { ManualClock } from '../../src/shared/clock';
@@ -17,7 +18,7 @@ describe('signing in while someone tries to guess', () => {
     clock = new ManualClock('2026-12-02T01:00:00Z');
     h = await createHarness({ clock, env: { TRUST_PROXY: 'true' } });
     await seedRegions(h.ctx.db);
-    server = buildApp(h.ctx).callback();
+    server = checkingResponses(h.ctx, buildApp(h.ctx).callback());
   });
   afterAll(() => h.close());
 

@@ -49,7 +49,9 @@ export function importRoutes(api: Api, ctx: AppContext): void {
     query: ImportQuery,
     upload: { field: 'file', description: 'The spreadsheet (.xlsx or .csv, UTF-8 or GB18030)' },
     status: 202,
-    response: z.object({ id: z.uuid(), totalRows: z.number().int() }).or(ImportReport),
+    response: z.object({ id: z.uuid(), totalRows: z.number().int() }),
+    responseDescription: 'The import has started; follow it at Location',
+    alsoResponds: { 200: { description: 'The dry run: what would happen to each row (JSON, or XLSX with format=xlsx); nothing is written', response: ImportReport, binary: XLSX } },
     handler: async ({ actor, query, koa }) => {
       const file = await readUpload(koa, 'file', ctx.config.http.uploadLimitMb * 1024 * 1024);
       if (query.dryRun) {
