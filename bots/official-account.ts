@@ -95,8 +95,9 @@ export function officialAccountDoor(ctx: AppContext, opts: DoorOptions = {}): Ro
     const fresh = Number.isFinite(stamp) && Math.abs(ctx.clock.now().getTime() / 1000 - stamp) <= MAX_SKEW_S;
     const encrypted = koa.query.encrypt_type === 'aes';
     // With a key set the account is in 兼容模式 or 安全模式: a plain post is refused, and in 兼容模式 only the
-    // ciphertext is read (the plain copy beside it is covered by no signature over the body).
-    if (!oa || !fresh || (aesKey ? !encrypted : encrypted)) return forbid(koa);
+    // ciphertext is read (the plain copy beside it is covered by no signature over the body). Without a key,
+    // 兼容模式's plain copy is read as in plain mode, which is how an account is switched over.
+    if (!oa || !fresh || (aesKey && !encrypted)) return forbid(koa);
     const raw = await readRawBody(koa, MAX_BODY_BYTES);
     let m: OaMessage | undefined;
     if (aesKey) {
@@ -115,7 +116,10 @@ export function officialAccountDoor(ctx: AppContext, opts: DoorOptions = {}): Ro
     // WeChat wants "success" for anything it should not retry; bad input changes nothing.
     koa.type = 'text/plain';
     koa.body = 'success';
-    if (!m?.FromUserName || !m.ToUserName || typeof m.FromUserName !== 'string') return;
+    if (!m?.FromUserName || !m.ToUserName || typeof m.FromUserName !== 'string') {
+      if (!aesKey && encrypted) ctx.logger.warn('official account sends only encrypted messages (安全模式) but OA_ENCODING_AES_KEY is not set');
+      return;
+    }
     if (m.MsgType === 'event' && m.Event === 'TEMPLATESENDJOBFINISH') {
       // The report of a template message: it settles a send whose answer was lost.
       const at = Number(m.CreateTime);

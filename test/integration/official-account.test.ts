@@ -8,7 +8,7 @@ import { processChannels } from '../../src/outreach/registry';
 import { deliver, fanOut } from '../../src/outreach/service';
 import { ManualClock } from '../../src/shared/clock';
 import { appOf, signIn, type Staff } from '../helpers/api';
-import { fakeWechat, type FakeWechat } from '../helpers/fake-wechat';
+import { fakeWechat, wechatPost, type FakeWechat } from '../helpers/fake-wechat';
 import { REGIONS, seedRegions, workerInput } from '../helpers/factories';
 import { createHarness, type Harness } from '../helpers/harness';
 
@@ -108,6 +108,17 @@ describe('the official account door', () => {
     await post(text('我的'));
     expect(await send('明天有零工')).toBe('sent');
     expect(wx.customSends).toHaveLength(2);
+  });
+
+  it('while an account is switched to 兼容模式 before OA_ENCODING_AES_KEY is set, reads the plain copy; a 安全模式 message it cannot read changes nothing', async () => {
+    const account = { appId: APP_ID, token: TOKEN, encodingAesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG' };
+    const compatible = wechatPost(account, text('帮助', 'oOA-compat-0001'), { mode: 'compatible', at: clock.now() });
+    const res = await request(app).post(`/wechat/oa?${compatible.query}`).set('Content-Type', 'text/xml').send(compatible.body);
+    expect(replyOf(res.text)).toBe(menu(translator('zh-CN'), false));
+    const safe = wechatPost(account, text('帮助'), { mode: 'safe', at: clock.now() });
+    const unread = await request(app).post(`/wechat/oa?${safe.query}`).set('Content-Type', 'text/xml').send(safe.body);
+    expect([unread.status, unread.text]).toEqual([200, 'success']);
+    expect(h.logs.text()).toContain('OA_ENCODING_AES_KEY is not set');
   });
 
   it('answers each message once though WeChat repeats it, and ignores what is not a message', async () => {
