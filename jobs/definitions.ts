@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EventEnvelope } from '../src/events';
 
 /**
  * Every queue and every job it carries, each with the zod schema of its payload.
@@ -101,6 +102,16 @@ export const queueDefinitions = {
       deliver: z.object({ deliveryId: z.uuid() }).strict(),
       /** A broadcast posted into one WeChat group (job id group-<post id>). */
       'post-group': z.object({ groupPostId: z.uuid() }).strict(),
+    },
+  },
+  /**
+   * Domain events, one job each (job id event-<event id>), from the outbox; the handler runs every
+   * subscriber of its type that has not handled it yet (jobs/subscriptions.ts).
+   */
+  events: {
+    concurrency: 4,
+    jobs: {
+      handle: EventEnvelope,
     },
   },
   /** Spreadsheet imports into the registry; the job id is the import id, so a double enqueue runs once. */

@@ -23,6 +23,8 @@ import { weeklyDispatch } from '../src/monitoring/targets';
 import { integrityReview } from '../src/monitoring/integrity';
 import type { AppContext } from '../src/context';
 import type { JobName, JobPayload, QueueName } from './definitions';
+import { eventSchemas, type EventData, type EventEnvelope, type EventType } from '../src/events';
+import { subscriptions, type Subscriber } from './subscriptions';
 
 export type Handler<Q extends QueueName, J extends JobName<Q>> = (payload: JobPayload<Q, J>, ctx: AppContext, job: Job, token?: string) => Promise<unknown>;
 
@@ -86,10 +88,32 @@ export const handlers: HandlerMap = {
     deliver: deliverJob,
     'post-group': async ({ groupPostId }, ctx) => ({ result: await postToGroup(ctx, groupPostId, processChannels(ctx)) }),
   },
+  events: {
+    handle: async (envelope, ctx, job) => handleEvent(envelope, ctx, job),
+  },
   imports: {
     'run-import': async ({ importId }, ctx, job) => executeImport(ctx, importId, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),
   },
 };
+
+/**
+ * One event through each of its subscribers in turn. One that fails makes the job fail and be retried
+ * later; those done before it are noted on the job and not run again.
+ */
+export async function handleEvent(envelope: EventEnvelope, ctx: AppContext, job?: Pick<Job, 'updateData'>): Promise<{ handled: string[] }> {
+  const list = subscriptions[envelope.type] as ReadonlyArray<Subscriber<EventType>>;
+  const done = new Set(envelope.done ?? []);
+  const data = eventSchemas[envelope.type].parse(envelope.data) as EventData<EventType>;
+  const handled: string[] = [];
+  for (const s of list) {
+    if (done.has(s.name)) continue;
+    await s.handle(ctx, data);
+    done.add(s.name);
+    handled.push(s.name);
+    await job?.updateData({ ...envelope, done: [...done] });
+  }
+  return { handled };
+}
 
 async function deliverJob({ deliveryId }: { deliveryId: string }, ctx: AppContext, job: Job, token?: string): Promise<unknown> {
   try {

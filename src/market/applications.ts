@@ -5,10 +5,9 @@ import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { applications, employers, fairVacancies, jobFairs, vacancies, wageCases, workers, type Application, type Vacancy } from '../db/schema';
-import { scheduleSteps, type PlannedStep } from '../outreach/follow-ups';
+import { emit } from '../events';
+import { publishOutbox } from '../outbox';
 import { startEmploymentIn } from '../registry/service';
-import { tellNewlyEligible } from '../policies/service';
-import { translator } from '../i18n';
 import { Conflict, NotFound, ValidationFailed } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
 import { presentApplication } from './present';
@@ -107,7 +106,7 @@ async function releasePlace(db: Db, vacancyId: string, now: Date): Promise<void>
 }
 
 export async function move(ctx: Ctx & Pick<AppContext, 'queues'>, actor: Actor, id: string, input: ApplicationMove, meta: Meta) {
-  const steps: PlannedStep[] = [];
+  const events: string[] = [];
   const moved = await ctx.db.transaction(async (tx) => {
     const db = tx as unknown as Db;
     const found = await scopedApplication(db, actor, id);
@@ -145,7 +144,7 @@ export async function move(ctx: Ctx & Pick<AppContext, 'queues'>, actor: Actor, 
         a!.workerId,
         { employerName: employer!.name, place: v.address ?? null, placeRegionCode: v.regionCode, kind: v.kind, startDate: input.startDate ?? shanghaiDate(now), monthlyIncomeFen: monthly ?? null },
         { ...meta, source: 'market' },
-        steps,
+        events,
       );
     }
     const [row] = await db
@@ -160,10 +159,11 @@ export async function move(ctx: Ctx & Pick<AppContext, 'queues'>, actor: Actor, 
       .where(eq(applications.id, id))
       .returning();
     await recordAudit(db, { actorId: actor.accountId, action: `application.${input.status}`, entity: 'application', entityId: id, regionCode: v.regionCode, ...meta });
+    events.push(...(await emit(db, now, [{ type: 'application.moved', data: { applicationId: id, vacancyId: v.id, workerId: a!.workerId, regionCode: v.regionCode, from: a!.status, to: input.status, actorId: actor.accountId } }])));
     return presentApplication(row!, v, found.workerName);
   });
-  await scheduleSteps(ctx, steps);
-  if (input.status === 'hired') await tellNewlyEligible(ctx, moved.workerId, 'employment', translator('zh-CN'));
+  // A hire's employment.started goes out with it: its subscribers do what a job means for the person.
+  await publishOutbox(ctx, events);
   return moved;
 }
 

@@ -9,11 +9,8 @@ import { normalizePhone } from '../pii/phone';
 import { normalizeResidentId, parseResidentId } from '../pii/resident-id';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
 import { dayBefore, shanghaiDate } from '../shared/time';
-import { scheduleSteps, startFollowUp, stopFollowUps, type PlannedStep } from '../outreach/follow-ups';
-import { tellNewlyEligible } from '../policies/service';
-import { followJob } from '../rain-dew/status';
-import { closeHouseholdCase } from '../monitoring/warnings';
-import { translator } from '../i18n';
+import { emit } from '../events';
+import { publishOutbox } from '../outbox';
 import { recordConsent } from './consent';
 import { existingFields, prepareWorker, type Problem, type WorkerFields } from './prepare';
 import { isMonitoredCategory } from './vocab';
@@ -205,18 +202,18 @@ export async function updateWorker(ctx: RegistryCtx, actor: Actor, id: string, p
  * is marked employed, all in one transaction so the register never shows two current jobs.
  */
 export async function startEmployment(ctx: RegistryCtx & Pick<AppContext, 'queues'>, actor: Actor, workerId: string, input: EmploymentStart, meta: Meta & { source?: 'station' | 'market' | 'self_report' }) {
-  const steps: PlannedStep[] = [];
-  const record = await ctx.db.transaction((tx) => startEmploymentIn(tx as unknown as Db, ctx, actor, workerId, input, meta, steps));
-  await scheduleSteps(ctx, steps);
-  // A job (above all one in another province) can open a subsidy: the person hears of it.
-  await tellNewlyEligible(ctx, workerId, 'employment', translator('zh-CN'));
+  const events: string[] = [];
+  const record = await ctx.db.transaction((tx) => startEmploymentIn(tx as unknown as Db, ctx, actor, workerId, input, meta, events));
+  await publishOutbox(ctx, events);
   return record;
 }
 
 /**
  * The same inside a transaction the caller holds (a hire in the market records the job with it).
- * The new job starts a retention follow-up (稳岗回访); its steps are added to `steps` for the caller
- * to schedule once the transaction has committed.
+ * The job, its audit entry and the `employment.started` event are written together; the event's outbox
+ * row is added to `events` for the caller to publish once the transaction has committed. Its
+ * subscribers stop the job search, start the retention calls (稳岗回访), follow a Rain Dew graduate as
+ * employed, close a zero-employment household's warning and tell the person of subsidies the job opens.
  */
 export async function startEmploymentIn(
   db: Db,
@@ -225,7 +222,7 @@ export async function startEmploymentIn(
   workerId: string,
   input: EmploymentStart,
   meta: Meta & { source?: 'station' | 'market' | 'self_report' },
-  steps: PlannedStep[],
+  events: string[],
 ) {
   const today = shanghaiDate(ctx.clock.now());
   if (input.startDate > today) throw new ValidationFailed('future start', [{ path: 'body.startDate', message: 'errors:detail.date_in_future' }]);
@@ -256,11 +253,14 @@ export async function startEmploymentIn(
   const now = ctx.clock.now();
   await db.update(workers).set({ employed: true, updatedAt: now, lastActivityAt: now, version: sql`${workers.version} + 1` }).where(eq(workers.id, w.id));
   await recordAudit(db, { actorId: actor.accountId, action: 'employment.start', entity: 'worker', entityId: w.id, regionCode: w.regionCode, requestId: meta.requestId, ip: meta.ip });
-  await stopFollowUps(db, now, { workerId: w.id, sequence: 'job_search' }, 'employed');
-  await followJob(db, w.id, 'start', actor.accountId, now);
-  await closeHouseholdCase(db, w.id, now);
-  const retention = await startFollowUp(db, now, { sequence: 'job_retention', workerId: w.id, regionCode: w.regionCode, anchorDate: input.startDate, variables: { employer: input.employerName }, createdBy: actor.accountId });
-  steps.push(...retention.steps);
+  events.push(
+    ...(await emit(db, now, [
+      {
+        type: 'employment.started',
+        data: { workerId: w.id, regionCode: w.regionCode, employmentId: record!.id, startDate: input.startDate, employerName: input.employerName, source: meta.source ?? 'station', actorId: actor.accountId },
+      },
+    ])),
+  );
   return presentEmployment(record!);
 }
 
@@ -271,7 +271,7 @@ export async function startEmploymentIn(
 export async function endEmployment(ctx: RegistryCtx & Pick<AppContext, 'queues'>, actor: Actor, workerId: string, endDate: string, meta: Meta) {
   const today = shanghaiDate(ctx.clock.now());
   if (endDate > today) throw new ValidationFailed('future end', [{ path: 'body.endDate', message: 'errors:detail.date_in_future' }]);
-  const steps: PlannedStep[] = [];
+  const events: string[] = [];
   const closed = await ctx.db.transaction(async (tx) => {
     const db = tx as unknown as Db;
     const w = await scopedWorker(db, actor, workerId);
@@ -287,13 +287,11 @@ export async function endEmployment(ctx: RegistryCtx & Pick<AppContext, 'queues'
     const now = ctx.clock.now();
     await db.update(workers).set({ employed: false, updatedAt: now, lastActivityAt: now, version: sql`${workers.version} + 1` }).where(eq(workers.id, w.id));
     await recordAudit(db, { actorId: actor.accountId, action: 'employment.end', entity: 'worker', entityId: w.id, regionCode: w.regionCode, ...meta });
-    await stopFollowUps(db, now, { workerId: w.id, sequence: 'job_retention' }, 'job_ended');
-    await followJob(db, w.id, 'end', actor.accountId, now);
-    const search = await startFollowUp(db, now, { sequence: 'job_search', workerId: w.id, regionCode: w.regionCode, anchorDate: endDate, createdBy: actor.accountId });
-    steps.push(...search.steps);
+    // Its subscribers stop the retention calls, start the job search and follow a Rain Dew graduate as seeking.
+    events.push(...(await emit(db, now, [{ type: 'employment.ended', data: { workerId: w.id, regionCode: w.regionCode, endDate, actorId: actor.accountId } }])));
     return closed;
   });
-  await scheduleSteps(ctx, steps);
+  await publishOutbox(ctx, events);
   return closed;
 }
 

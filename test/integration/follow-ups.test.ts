@@ -6,6 +6,7 @@ import { deliver } from '../../src/outreach/service';
 import { ManualClock } from '../../src/shared/clock';
 import { startWorkers, type Workers } from '../../jobs/workers';
 import { createHarness, type Harness } from '../helpers/harness';
+import { drainEvents } from '../helpers/events';
 import { REGIONS, seedRegions, workerInput } from '../helpers/factories';
 import { appOf, signIn, type Staff } from '../helpers/api';
 import { until } from '../helpers/wait';
@@ -52,7 +53,9 @@ describe('follow-up sequences: steps counted from a date, checked when they fire
   it('a lost job starts the job-search follow-up: its first step is sent, and a reply stops the rest', async () => {
     const id = await person();
     expect((await station.post(`/api/v1/workers/${id}/employment`, { employerName: '昆明某物流公司', startDate: '2026-05-01' })).status).toBe(201);
+    await drainEvents(h);
     expect((await station.post(`/api/v1/workers/${id}/employment/end`, { endDate: '2026-06-01' })).status).toBe(200);
+    await drainEvents(h);
 
     const all = await followUpsOf(id);
     expect(all.find((f) => f.sequence === 'job_retention')).toMatchObject({ status: 'stopped', stopReason: 'job_ended' });
@@ -89,6 +92,7 @@ describe('follow-up sequences: steps counted from a date, checked when they fire
     const started = await station.post(`/api/v1/workers/${recorded}/follow-ups`, { sequence: 'job_search' });
     expect(started.status).toBe(201);
     expect((await station.post(`/api/v1/workers/${recorded}/employment`, { employerName: '县城超市', startDate: '2026-06-01' })).status).toBe(201);
+    await drainEvents(h);
     expect((await followUpsOf(recorded)).find((f) => f.id === started.body.id)).toMatchObject({ status: 'stopped', stopReason: 'employed' });
 
     const found = await person();

@@ -8,6 +8,7 @@ import { ManualClock } from '../../src/shared/clock';
 import { appOf, signIn, type Staff } from '../helpers/api';
 import { REGIONS, seedRegions, workerInput } from '../helpers/factories';
 import { createHarness, type Harness } from '../helpers/harness';
+import { drainEvents } from '../helpers/events';
 
 /**
  * Seed 000 national §3.2 and seed 001 §3.2: employment scale (务工规模) and income (务工收入) month by month,
@@ -157,6 +158,7 @@ describe('monitoring figures, month by month from the dated records', () => {
     const zero = (await county.get('/api/v1/monitoring/zero-employment')).body.items;
     expect(zero).toEqual([expect.objectContaining({ since: '2026-03-20', days: 240, members: 2, ableToWork: 2, warningId: expect.any(String) })]);
     expect((await county.post(`/api/v1/workers/${p.four}/employment`, { employerName: '县城食品厂', placeRegionCode: REGIONS.countyA.code, startDate: '2026-11-10' })).status).toBe(201);
+    await drainEvents(h);
     expect((await county.get('/api/v1/monitoring/zero-employment')).body.items).toEqual([]);
     const closed = (await county.get('/api/v1/monitoring/warnings?status=closed&kind=zero_employment_household')).body.items;
     expect(closed).toHaveLength(1);

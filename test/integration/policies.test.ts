@@ -9,6 +9,7 @@ import { ManualClock } from '../../src/shared/clock';
 import { appOf, signIn, type Staff } from '../helpers/api';
 import { REGIONS, seedRegions, workerInput } from '../helpers/factories';
 import { createHarness, type Harness } from '../helpers/harness';
+import { drainEvents } from '../helpers/events';
 
 // Inside the 2021 guidance's period (it ends 2025-12-31), at noon in Asia/Shanghai.
 const IN_2025 = '2025-06-02T04:00:00Z';
@@ -71,7 +72,9 @@ describe('policy checklists', () => {
     expect(before.body.near).toEqual(expect.arrayContaining([expect.objectContaining({ key: 'cross_province_transport_subsidy', missing: ['正在省外务工'] })]));
 
     expect((await county.post(`/api/v1/workers/${away}/employment`, { employerName: '福州某电子厂', placeRegionCode: '350102', startDate: '2025-05-20' })).status).toBe(201);
+    await drainEvents(h);
     expect((await county.post(`/api/v1/workers/${home}/employment`, { employerName: '县城超市', placeRegionCode: REGIONS.countyA.code, startDate: '2025-05-20' })).status).toBe(201);
+    await drainEvents(h);
 
     const list = await county.get(`/api/v1/workers/${away}/policies`);
     const item = list.body.eligible.find((i: { key: string }) => i.key === 'cross_province_transport_subsidy');
@@ -85,6 +88,7 @@ describe('policy checklists', () => {
     expect(await sendNotice(home)).toBeUndefined();
     // Another job in another province tells nothing twice.
     await county.post(`/api/v1/workers/${away}/employment`, { employerName: '厦门某工厂', placeRegionCode: '350102', startDate: '2025-06-01' });
+    await drainEvents(h);
     expect(await h.ctx.db.select().from(policyNotices).where(eq(policyNotices.workerId, away))).toHaveLength(1);
   });
 
@@ -99,6 +103,7 @@ describe('policy checklists', () => {
   it('never shows a policy after it expires', async () => {
     const away = await person({ name: '二〇二六年的外出者' });
     await county.post(`/api/v1/workers/${away}/employment`, { employerName: '福州某电子厂', placeRegionCode: '350102', startDate: '2025-05-20' });
+    await drainEvents(h);
     clock.set('2026-06-01T04:00:00Z');
     const fresh = await signIn(h, appOf(h), { role: 'county', regionCode: REGIONS.countyA.code });
     const keys = (await fresh.get('/api/v1/policies')).body.items.map((p: { key: string }) => p.key);

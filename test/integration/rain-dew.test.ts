@@ -11,6 +11,7 @@ import { north, verifiedEmployer } from '../helpers/market';
 import { csv } from '../helpers/sheets';
 import { until } from '../helpers/wait';
 import { createHarness, type Harness } from '../helpers/harness';
+import { drainEvents } from '../helpers/events';
 
 const NOON = '2026-07-10T04:00:00Z';
 
@@ -42,6 +43,7 @@ describe('Rain Dew files', () => {
     await station.patch(`/api/v1/rain-dew/${id}`, { status: 'graduated' });
     await station.post(`/api/v1/rain-dew/${id}/contacts`, { channel: 'phone', outcome: '在昆明找电商客服岗位', status: 'seeking' });
     await station.post(`/api/v1/workers/${id}/employment`, { employerName: '昆明某电商公司', placeRegionCode: REGIONS.countyA.code, startDate: '2026-07-01', monthlyIncomeFen: 380000 });
+    await drainEvents(h);
     const done = await station.post(`/api/v1/rain-dew/${id}/contacts`, { channel: 'visit', outcome: '已入职，月薪3800元', status: 'employed' });
     expect(done.status).toBe(200);
     const file = (await station.get(`/api/v1/rain-dew/${id}`)).body;
@@ -268,6 +270,7 @@ describe('Rain Dew files', () => {
     it('stops when the graduate has held the same job for six months', async () => {
       const steady = await student('稳定就业');
       await station.post(`/api/v1/workers/${steady}/employment`, { employerName: '县城工厂', placeRegionCode: REGIONS.countyA.code, startDate: '2026-07-01' });
+      await drainEvents(h);
       // At six months (end of December) the job is not yet six months old: the question goes out.
       clock.set('2026-12-30T02:00:00Z');
       expect(await fireStep(h.ctx, await stepOf(steady, 'month_6'))).toBe('fired');

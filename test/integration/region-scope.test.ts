@@ -1,6 +1,7 @@
 import { buildApi } from '../../src/app';
 import { openApiDocument } from '../../src/http/openapi';
 import { createHarness, type Harness } from '../helpers/harness';
+import { drainEvents } from '../helpers/events';
 import request from 'supertest';
 import { makeStation, REGIONS, seedRegions, validIdNumber, workerInput } from '../helpers/factories';
 import { csv, FORM_HEADER } from '../helpers/sheets';

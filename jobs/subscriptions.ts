@@ -1,0 +1,106 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { AppContext } from '../src/context';
+import type { Db } from '../src/db/client';
+import { employmentRecords, followUps, workers } from '../src/db/schema';
+import type { EventData, EventType } from '../src/events';
+import { translator } from '../src/i18n';
+import { closeHouseholdCase } from '../src/monitoring/warnings';
+import { scheduleSteps, startFollowUp, stopFollowUps, type PlannedStep } from '../src/outreach/follow-ups';
+import { tellNewlyEligible } from '../src/policies/service';
+import { followJob } from '../src/rain-dew/status';
+
+export interface Subscriber<T extends EventType> {
+  /** Stable: it is how a retried event knows this one has already handled it. */
+  name: string;
+  handle(ctx: AppContext, data: EventData<T>): Promise<void>;
+}
+export type Subscriptions = { [T in EventType]: ReadonlyArray<Subscriber<T>> };
+
+/** The person's current job, if any, and whether the register still says they are in work. */
+async function currentJob(db: Db, workerId: string) {
+  const [w] = await db.select({ employed: workers.employed, regionCode: workers.regionCode, status: workers.status }).from(workers).where(eq(workers.id, workerId));
+  const [open] = await db.select().from(employmentRecords).where(and(eq(employmentRecords.workerId, workerId), isNull(employmentRecords.endDate))).limit(1);
+  return { worker: w, open };
+}
+
+/**
+ * A follow-up started once per event, however often the event is handled: one already running from
+ * the same day for the person is left alone.
+ */
+async function startOnce(ctx: AppContext, input: Parameters<typeof startFollowUp>[2]): Promise<void> {
+  const steps: PlannedStep[] = [];
+  await ctx.db.transaction(async (tx) => {
+    const db = tx as unknown as Db;
+    const [running] = await db
+      .select({ id: followUps.id })
+      .from(followUps)
+      .where(and(eq(followUps.workerId, input.workerId), eq(followUps.sequence, input.sequence), eq(followUps.status, 'active'), eq(followUps.anchorDate, input.anchorDate)));
+    if (running) return;
+    steps.push(...(await startFollowUp(db, ctx.clock.now(), input)).steps);
+  });
+  await scheduleSteps(ctx, steps);
+}
+
+/**
+ * Who acts on what. Each module's reaction reads the register as it is now, so an event handled late
+ * or twice, or after a later one, changes nothing it should not.
+ */
+export const subscriptions: Subscriptions = {
+  'employment.started': [
+    {
+      // Outreach: the job search is over; the retention calls (稳岗回访) begin, from the job's first day.
+      name: 'outreach.follow-ups',
+      handle: async (ctx, e) => {
+        const { open } = await currentJob(ctx.db, e.workerId);
+        await stopFollowUps(ctx.db, ctx.clock.now(), { workerId: e.workerId, sequence: 'job_search' }, 'employed');
+        if (open?.id !== e.employmentId) return;
+        await startOnce(ctx, { sequence: 'job_retention', workerId: e.workerId, regionCode: e.regionCode, anchorDate: e.startDate, variables: { employer: e.employerName }, createdBy: e.actorId });
+      },
+    },
+    {
+      // Rain Dew: a graduate in work is followed as employed.
+      name: 'rain-dew.status',
+      handle: async (ctx, e) => {
+        const { worker } = await currentJob(ctx.db, e.workerId);
+        if (worker?.employed) await ctx.db.transaction((tx) => followJob(tx as unknown as Db, e.workerId, 'start', e.actorId, ctx.clock.now()));
+      },
+    },
+    {
+      // Monitoring: a household with nobody in work has someone now.
+      name: 'monitoring.household',
+      handle: async (ctx, e) => {
+        const { worker } = await currentJob(ctx.db, e.workerId);
+        if (worker?.employed) await closeHouseholdCase(ctx.db, e.workerId, ctx.clock.now());
+      },
+    },
+    {
+      // Policies: a job (above all one in another province) can open a subsidy; the person hears of it once.
+      name: 'policies.eligibility',
+      handle: async (ctx, e) => {
+        await tellNewlyEligible(ctx, e.workerId, 'employment', translator('zh-CN'));
+      },
+    },
+  ],
+  'employment.ended': [
+    {
+      // Outreach: retention calls stop; the job search begins, so the person hears where to find work.
+      name: 'outreach.follow-ups',
+      handle: async (ctx, e) => {
+        const { worker } = await currentJob(ctx.db, e.workerId);
+        if (worker?.employed) return;
+        await stopFollowUps(ctx.db, ctx.clock.now(), { workerId: e.workerId, sequence: 'job_retention' }, 'job_ended');
+        await startOnce(ctx, { sequence: 'job_search', workerId: e.workerId, regionCode: e.regionCode, anchorDate: e.endDate, createdBy: e.actorId });
+      },
+    },
+    {
+      name: 'rain-dew.status',
+      handle: async (ctx, e) => {
+        const { worker } = await currentJob(ctx.db, e.workerId);
+        if (worker && !worker.employed) await ctx.db.transaction((tx) => followJob(tx as unknown as Db, e.workerId, 'end', e.actorId, ctx.clock.now()));
+      },
+    },
+  ],
+  'application.moved': [],
+  'fair.changed': [],
+  'fair.signed_up': [],
+};

@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Db } from '../db/client';
+import { addToOutbox } from '../outbox';
+
+/**
+ * Domain events: what happened in one module that others act on. A service records its change, its
+ * audit entry and its events in one transaction (the events as outbox rows); the relay puts each on the
+ * `events` queue, and every subscriber (wired in the worker) handles it on its own, at least once —
+ * so each reads the current state rather than trusting the order events arrive in.
+ */
+export const eventSchemas = {
+  /** A job began: recorded by staff, a hire in the market, or the person's own word to the bot. */
+  'employment.started': z
+    .object({
+      workerId: z.uuid(),
+      regionCode: z.string(),
+      employmentId: z.uuid(),
+      startDate: z.string(),
+      employerName: z.string(),
+      source: z.enum(['station', 'market', 'self_report']),
+      actorId: z.uuid().nullable(),
+    })
+    .strict(),
+  /** The current job ended. */
+  'employment.ended': z.object({ workerId: z.uuid(), regionCode: z.string(), endDate: z.string(), actorId: z.uuid().nullable() }).strict(),
+  /** An application in the market moved on (applied → … → hired, completed, withdrawn …). */
+  'application.moved': z
+    .object({ applicationId: z.uuid(), vacancyId: z.uuid(), workerId: z.uuid(), regionCode: z.string(), from: z.string(), to: z.string(), actorId: z.uuid().nullable() })
+    .strict(),
+  /** A job fair's state changed (announced, live, ended, cancelled). */
+  'fair.changed': z.object({ fairId: z.uuid(), regionCode: z.string(), from: z.string().nullable(), to: z.string(), actorId: z.uuid().nullable() }).strict(),
+  /** Someone signed up to a fair (or came off its waiting list). */
+  'fair.signed_up': z.object({ fairId: z.uuid(), workerId: z.uuid(), signupId: z.uuid(), waitlisted: z.boolean() }).strict(),
+} as const;
+
+export type EventType = keyof typeof eventSchemas;
+export const EVENT_TYPES = Object.keys(eventSchemas) as EventType[];
+export type EventData<T extends EventType> = z.infer<(typeof eventSchemas)[T]>;
+export type DomainEvent = { [T in EventType]: { type: T; data: EventData<T> } }[EventType];
+
+/** The queue job that carries one event; `done` lists the subscribers that have handled it. */
+export const EventEnvelope = z
+  .object({ id: z.uuid(), type: z.enum(EVENT_TYPES as [EventType, ...EventType[]]), at: z.string(), data: z.record(z.string(), z.unknown()), done: z.array(z.string()).optional() })
+  .strict();
+export type EventEnvelope = z.infer<typeof EventEnvelope>;
+
+/**
+ * Records events in the caller's transaction. Returns the outbox rows' ids, for the caller to publish
+ * right after its commit (the relay publishes anything left within seconds).
+ */
+export async function emit(db: Db, at: Date, events: DomainEvent[]): Promise<string[]> {
+  return addToOutbox(
+    db,
+    events.map((e) => {
+      const data = eventSchemas[e.type].parse(e.data) as Record<string, unknown>;
+      const id = randomUUID();
+      return { queue: 'events', job: 'handle', payload: { id, type: e.type, at: at.toISOString(), data }, jobId: `event-${id}`, runAt: at };
+    }),
+  );
+}
