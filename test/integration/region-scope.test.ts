@@ -41,6 +41,7 @@ describe('a station in county A cannot reach anything in county B', () => {
       await countyB.post('/api/v1/accounts', { username: 'station-b', password: 'long enough password', displayName: 'B站', role: 'station', regionCode: REGIONS.countyB.code })
     ).body.id;
     await countyB.post(`/api/v1/workers/${b.worker}/employment`, { employerName: '县B企业', startDate: '2026-01-01' });
+    await drainEvents(h);
     const upload = await request(app)
       .post('/api/v1/imports')
       .set('Authorization', `Bearer ${countyB.token}`)
