@@ -2,6 +2,7 @@ import request from 'supertest';
 import { createHarness, type Harness } from '../helpers/harness';
 import { REGIONS, seedRegions } from '../helpers/factories';
 import { appOf, signIn, type Staff } from '../helpers/api';
+import { AUDITED, expectRefused, expectRefusedUnwritten } from '../helpers/refused';
 
 describe('staff accounts, stations and the audit log', () => {
   let h: Harness;
@@ -39,22 +40,19 @@ describe('staff accounts, stations and the audit log', () => {
   });
 
   it('nobody creates an account at or above their own role, and stations create none', async () => {
-    expect((await county.post('/api/v1/accounts', newAccount({ role: 'county' }))).status).toBe(403);
-    expect((await station.post('/api/v1/accounts', newAccount())).status).toBe(403);
+    await expectRefusedUnwritten(h, () => county.post('/api/v1/accounts', newAccount({ role: 'county' })), 'forbidden', { writes: AUDITED });
+    await expectRefusedUnwritten(h, () => station.post('/api/v1/accounts', newAccount()), 'forbidden', { writes: AUDITED });
     expect((await prefecture.post('/api/v1/accounts', newAccount({ role: 'county' }))).status).toBe(201);
   });
 
   it('a role must fit the level of its region', async () => {
-    const res = await prefecture.post('/api/v1/accounts', newAccount({ role: 'county', regionCode: REGIONS.prefecture.code }));
-    expect(res.status).toBe(400);
-    expect(res.body.error.details[0].path).toBe('body.regionCode');
+    await expectRefusedUnwritten(h, () => prefecture.post('/api/v1/accounts', newAccount({ role: 'county', regionCode: REGIONS.prefecture.code })), 'validation_failed', { detail: { path: 'body.regionCode' } });
   });
 
   it('refuses a username that is taken', async () => {
     const body = newAccount();
     await county.post('/api/v1/accounts', body);
-    const again = await county.post('/api/v1/accounts', { ...body, displayName: '另一个' });
-    expect(again.status).toBe(409);
+    await expectRefusedUnwritten(h, () => county.post('/api/v1/accounts', { ...body, displayName: '另一个' }), 'conflict');
   });
 
   it('disabling an account ends its sessions at once', async () => {
@@ -64,16 +62,16 @@ describe('staff accounts, stations and the audit log', () => {
     const auth = { Authorization: `Bearer ${login.body.token}` };
     expect((await request(appOf(h)).get('/api/v1/auth/me').set(auth)).status).toBe(200);
     expect((await county.patch(`/api/v1/accounts/${created.id}`, { disabled: true })).status).toBe(200);
-    expect((await request(appOf(h)).get('/api/v1/auth/me').set(auth)).status).toBe(401);
+    expectRefused(await request(appOf(h)).get('/api/v1/auth/me').set(auth), 'unauthorized');
   });
 
   it('nobody grants the reveal permission without holding it', async () => {
     const created = (await county.post('/api/v1/accounts', newAccount())).body;
-    expect((await county.patch(`/api/v1/accounts/${created.id}`, { canRevealPii: true })).status).toBe(403);
+    await expectRefusedUnwritten(h, () => county.patch(`/api/v1/accounts/${created.id}`, { canRevealPii: true }), 'forbidden', { writes: AUDITED });
   });
 
   it('region flags are set by prefecture administrators, not by stations, and audited', async () => {
-    expect((await station.patch(`/api/v1/regions/${REGIONS.townA.code}`, { relocationSite: true })).status).toBe(403);
+    await expectRefusedUnwritten(h, () => station.patch(`/api/v1/regions/${REGIONS.townA.code}`, { relocationSite: true }), 'forbidden', { writes: AUDITED });
     const res = await prefecture.patch(`/api/v1/regions/${REGIONS.townA.code}`, { relocationSite: true });
     expect(res.status).toBe(200);
     expect(res.body.relocationSite).toBe(true);
@@ -82,7 +80,7 @@ describe('staff accounts, stations and the audit log', () => {
   });
 
   it('the audit log is for administrators, each seeing their own region', async () => {
-    expect((await station.get('/api/v1/audit')).status).toBe(403);
+    expectRefused(await station.get('/api/v1/audit'), 'forbidden');
     const countyView = await county.get('/api/v1/audit?pageSize=200');
     expect(countyView.status).toBe(200);
     expect(countyView.body.items.every((e: { regionCode: string | null }) => e.regionCode?.startsWith('532528'))).toBe(true);
@@ -90,7 +88,7 @@ describe('staff accounts, stations and the audit log', () => {
   });
 
   it('stations are registered by administrators within their region', async () => {
-    expect((await station.post('/api/v1/stations', { name: '南沙镇零工驿站', kind: 'gig_station', regionCode: REGIONS.townA.code })).status).toBe(403);
+    await expectRefusedUnwritten(h, () => station.post('/api/v1/stations', { name: '南沙镇零工驿站', kind: 'gig_station', regionCode: REGIONS.townA.code }), 'forbidden', { writes: AUDITED });
     const made = await county.post('/api/v1/stations', { name: '南沙镇零工驿站', kind: 'gig_station', regionCode: REGIONS.townA.code });
     expect(made.status).toBe(201);
     expect((await station.get('/api/v1/stations')).body.items.map((s: { name: string }) => s.name)).toContain('南沙镇零工驿站');

@@ -7,6 +7,7 @@ import { createHarness, type Harness } from '../helpers/harness';
 import { REGIONS, seedRegions, workerInput } from '../helpers/factories';
 import { appOf, signIn, type Staff } from '../helpers/api';
 import { gig, HOME, north, verifiedEmployer } from '../helpers/market';
+import { expectRefusedUnwritten } from '../helpers/refused';
 
 describe('the digital odd-job market (数字零工市场, seed 002)', () => {
   let h: Harness;
@@ -23,14 +24,11 @@ describe('the digital odd-job market (数字零工市场, seed 002)', () => {
   const worker = async (over: Record<string, unknown> = {}) => (await station.post('/api/v1/workers', workerInput({ homeLat: HOME.lat, homeLng: HOME.lng, ...over }))).body as { id: string; name: string };
 
   it('registers employers, checks the credit code, and opens posts only for verified ones', async () => {
-    const bad = await station.post('/api/v1/employers', { name: '某公司', kind: 'enterprise', regionCode: REGIONS.countyA.code, creditCode: '91530000MA6KXXXX1X' });
-    expect(bad.status).toBe(400);
-    expect(bad.body.error.details[0].path).toBe('body.creditCode');
+    await expectRefusedUnwritten(h, () => station.post('/api/v1/employers', { name: '某公司', kind: 'enterprise', regionCode: REGIONS.countyA.code, creditCode: '91530000MA6KXXXX1X' }), 'validation_failed', { detail: { path: 'body.creditCode' } });
     const e = await station.post('/api/v1/employers', { name: '元阳扶贫车间', kind: 'workshop', workshopTier: '二星', regionCode: REGIONS.countyA.code, contactPhone: '13900001234' });
     expect(e.status).toBe(201);
     expect(e.body).toMatchObject({ verified: false, contactPhone: '139****1234' });
-    const early = await station.post('/api/v1/vacancies', gig(e.body.id));
-    expect(early.status).toBe(409);
+    await expectRefusedUnwritten(h, () => station.post('/api/v1/vacancies', gig(e.body.id)), 'conflict');
     const draft = await station.post('/api/v1/vacancies', gig(e.body.id, { publish: false }));
     expect(draft.body.status).toBe('draft');
     await station.post(`/api/v1/employers/${e.body.id}/verify`);
@@ -41,20 +39,17 @@ describe('the digital odd-job market (数字零工市场, seed 002)', () => {
   it('refuses a public-welfare post that restricts age or disability, citing the rule (seed 000 national §2.4)', async () => {
     const e = await verifiedEmployer(station, { name: '南沙村委会', kind: 'village_committee' });
     const post = { employerId: e.id, kind: 'public_welfare', title: '护林员', regionCode: REGIONS.villageA.code, payMinFen: 80000, payMaxFen: 80000, payUnit: 'month', headcount: 2, details: { contractMonths: 12 } };
-    const aged = await station.post('/api/v1/vacancies', { ...post, requirements: '年龄 55 岁以下，身体健康' });
-    expect(aged.status).toBe(422);
+    const aged = await expectRefusedUnwritten(h, () => station.post('/api/v1/vacancies', { ...post, requirements: '年龄 55 岁以下，身体健康' }), 'policy_violation');
     expect(aged.body.error).toMatchObject({ code: 'policy_violation', message: '不符合政策规定（seed 000 national §2.4）' });
     expect(aged.body.error.details[0].path).toBe('body.requirements');
-    const long = await station.post('/api/v1/vacancies', { ...post, details: { contractMonths: 24 } });
-    expect(long.status).toBe(422);
+    const long = await expectRefusedUnwritten(h, () => station.post('/api/v1/vacancies', { ...post, details: { contractMonths: 24 } }), 'policy_violation');
     expect(long.body.error.message).toContain('seed 004 §12');
     expect((await station.post('/api/v1/vacancies', { ...post, requirements: '能胜任巡山工作' })).status).toBe(201);
   });
 
   it('a gig needs its date and hours, and closes by itself at the end of its day', async () => {
     const e = await verifiedEmployer(station);
-    const missing = await station.post('/api/v1/vacancies', gig(e.id, { details: {} }));
-    expect(missing.status).toBe(400);
+    const missing = await expectRefusedUnwritten(h, () => station.post('/api/v1/vacancies', gig(e.id, { details: {} })), 'validation_failed');
     expect(missing.body.error.details.map((d: { path: string }) => d.path)).toContain('body.details.date');
     const v = (await station.post('/api/v1/vacancies', gig(e.id, { details: { date: '2026-06-21', startTime: '08:00', endTime: '12:00' } }))).body;
     expect(v.expiresAt).toBe('2026-06-21T15:59:59.000Z');
@@ -124,8 +119,8 @@ describe('the digital odd-job market (数字零工市场, seed 002)', () => {
     const w = await worker();
     const a = (await station.post(`/api/v1/vacancies/${v.id}/applications`, { workerId: w.id })).body;
     expect(a.status).toBe('applied');
-    expect((await station.post(`/api/v1/vacancies/${v.id}/applications`, { workerId: w.id })).status).toBe(409);
-    expect((await station.post(`/api/v1/applications/${a.id}/status`, { status: 'completed' })).status).toBe(409);
+    await expectRefusedUnwritten(h, () => station.post(`/api/v1/vacancies/${v.id}/applications`, { workerId: w.id }), 'conflict');
+    await expectRefusedUnwritten(h, () => station.post(`/api/v1/applications/${a.id}/status`, { status: 'completed' }), 'conflict');
     expect((await station.post(`/api/v1/applications/${a.id}/status`, { status: 'interview' })).body.status).toBe('interview');
     const hired = await station.post(`/api/v1/applications/${a.id}/status`, { status: 'hired', startDate: '2026-06-15', monthlyIncomeFen: 350000 });
     expect(hired.status).toBe(200);

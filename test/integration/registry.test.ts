@@ -3,6 +3,7 @@ import { auditLog, employmentRecords, workers } from '../../src/db/schema';
 import { createHarness, type Harness } from '../helpers/harness';
 import { REGIONS, seedRegions, validIdNumber, workerInput } from '../helpers/factories';
 import { appOf, signIn, type Staff } from '../helpers/api';
+import { AUDITED, expectRefusedUnwritten } from '../helpers/refused';
 import { ManualClock } from '../../src/shared/clock';
 
 describe('the real-name register (农村贫困劳动力就业信息表, seed 003)', () => {
@@ -39,16 +40,11 @@ describe('the real-name register (农村贫困劳动力就业信息表, seed 003
     ['format', () => '53252819850307', '身份证号码应为 18 位：17 位数字加最后一位数字或 X'],
     ['birth_date', () => '532528198502300512', '身份证号码中的出生日期无效'],
   ])('rejects a forged or mistyped ID number (%s) and says which check failed', async (_k, forge, message) => {
-    const before = await h.ctx.db.select().from(workers);
-    const res = await stationA.post('/api/v1/workers', workerInput({ idNumber: forge(validIdNumber()) }));
-    expect(res.status).toBe(400);
-    expect(res.body.error.details).toContainEqual({ path: 'body.idNumber', message });
-    expect(await h.ctx.db.select().from(workers)).toHaveLength(before.length);
+    await expectRefusedUnwritten(h, () => stationA.post('/api/v1/workers', workerInput({ idNumber: forge(validIdNumber()) })), 'validation_failed', { detail: { path: 'body.idNumber', message } });
   });
 
   it('rejects a sex or birth date that disagrees with the ID number', async () => {
-    const res = await stationA.post('/api/v1/workers', workerInput({ idNumber: validIdNumber({ sex: 'male' }), sex: 'female', birthDate: '1990-01-01' }));
-    expect(res.status).toBe(400);
+    const res = await expectRefusedUnwritten(h, () => stationA.post('/api/v1/workers', workerInput({ idNumber: validIdNumber({ sex: 'male' }), sex: 'female', birthDate: '1990-01-01' })), 'validation_failed');
     expect(res.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['body.birthDate', 'body.sex']);
   });
 
@@ -56,14 +52,12 @@ describe('the real-name register (农村贫困劳动力就业信息表, seed 003
     const idNumber = validIdNumber();
     expect((await stationA.post('/api/v1/workers', workerInput({ idNumber }))).status).toBe(201);
     const fullWidth = idNumber.replace(/\d/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0));
-    const again = await stationA.post('/api/v1/workers', workerInput({ idNumber: fullWidth }));
-    expect(again.status).toBe(409);
+    const again = await expectRefusedUnwritten(h, () => stationA.post('/api/v1/workers', workerInput({ idNumber: fullWidth })), 'conflict');
     expect(again.body.error.details[0].path).toBe('body.idNumber');
   });
 
   it('a monitored person needs a monitoring type (防止返贫监测对象)', async () => {
-    const res = await stationA.post('/api/v1/workers', workerInput({ category: 'monitored' }));
-    expect(res.status).toBe(400);
+    const res = await expectRefusedUnwritten(h, () => stationA.post('/api/v1/workers', workerInput({ category: 'monitored' })), 'validation_failed');
     expect(res.body.error.details[0].path).toBe('body.monitoringType');
     const ok = await stationA.post('/api/v1/workers', workerInput({ category: 'monitored', monitoringType: 'marginal' }));
     expect(ok.status).toBe(201);
@@ -83,11 +77,10 @@ describe('the real-name register (农村贫困劳动力就业信息表, seed 003
   it('shows the numbers unmasked only with the permission and a purpose, and audits it', async () => {
     const idNumber = validIdNumber();
     const created = await stationA.post('/api/v1/workers', workerInput({ idNumber }));
-    const denied = await stationA.get(`/api/v1/workers/${created.body.id}?reveal=true&purpose=办理社保补贴`);
-    expect(denied.status).toBe(403);
+    // Refused, and the refusal is on record.
+    await expectRefusedUnwritten(h, () => stationA.get(`/api/v1/workers/${created.body.id}?reveal=true&purpose=办理社保补贴`), 'forbidden', { writes: AUDITED });
     const revealer = await signIn(h, appOf(h), { regionCode: REGIONS.countyA.code, canRevealPii: true });
-    const noPurpose = await revealer.get(`/api/v1/workers/${created.body.id}?reveal=true`);
-    expect(noPurpose.status).toBe(400);
+    await expectRefusedUnwritten(h, () => revealer.get(`/api/v1/workers/${created.body.id}?reveal=true`), 'validation_failed', { detail: { message: '查看完整证件号码和电话需要填写用途' } });
     const shown = await revealer.get(`/api/v1/workers/${created.body.id}?reveal=true&purpose=${encodeURIComponent('办理社保补贴')}`);
     expect(shown.status).toBe(200);
     expect(shown.body).toMatchObject({ idNumber, revealed: true });
@@ -119,13 +112,11 @@ describe('the real-name register (农村贫困劳动力就业信息表, seed 003
 
   it('refuses employment dates in the future or before the current job', async () => {
     const w = (await stationA.post('/api/v1/workers', workerInput())).body;
-    const future = await stationA.post(`/api/v1/workers/${w.id}/employment`, { employerName: 'x', startDate: '2026-05-01' });
-    expect(future.status).toBe(400);
-    await stationA.post(`/api/v1/workers/${w.id}/employment`, { employerName: 'x', startDate: '2026-03-01' });
-    const earlier = await stationA.post(`/api/v1/workers/${w.id}/employment`, { employerName: 'y', startDate: '2026-02-01' });
-    expect(earlier.status).toBe(400);
-    const endNone = await stationA.post(`/api/v1/workers/${(await stationA.post('/api/v1/workers', workerInput())).body.id}/employment/end`, { endDate: '2026-04-01' });
-    expect(endNone.status).toBe(409);
+    await expectRefusedUnwritten(h, () => stationA.post(`/api/v1/workers/${w.id}/employment`, { employerName: 'x', startDate: '2026-05-01' }), 'validation_failed', { detail: { message: '日期不能晚于今天' } });
+    expect((await stationA.post(`/api/v1/workers/${w.id}/employment`, { employerName: 'x', startDate: '2026-03-01' })).status).toBe(201);
+    await expectRefusedUnwritten(h, () => stationA.post(`/api/v1/workers/${w.id}/employment`, { employerName: 'y', startDate: '2026-02-01' }), 'validation_failed', { detail: { message: '开始日期早于现有工作的开始日期' } });
+    const idle = (await stationA.post('/api/v1/workers', workerInput())).body.id;
+    await expectRefusedUnwritten(h, () => stationA.post(`/api/v1/workers/${idle}/employment/end`, { endDate: '2026-04-01' }), 'conflict', { detail: { message: '此人目前没有在岗记录' } });
   });
 
   it('corrects a record only against the version that was read', async () => {
@@ -133,8 +124,7 @@ describe('the real-name register (农村贫困劳动力就业信息表, seed 003
     const ok = await stationA.patch(`/api/v1/workers/${w.id}`, { version: 1, skills: ['砌筑', '电焊'], laborCapacity: 'weak' });
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ version: 2, skills: ['砌筑', '电焊'], laborCapacity: 'weak' });
-    const stale = await stationA.patch(`/api/v1/workers/${w.id}`, { version: 1, skills: ['保洁'] });
-    expect(stale.status).toBe(409);
+    const stale = await expectRefusedUnwritten(h, () => stationA.patch(`/api/v1/workers/${w.id}`, { version: 1, skills: ['保洁'] }), 'conflict');
     expect(stale.body.error.details[0].path).toBe('body.version');
     // A correction names only what changes: skills, labour capacity, category and language stay as they were.
     const renamed = await stationA.patch(`/api/v1/workers/${w.id}`, { version: 2, name: '改了名字' });
