@@ -26,12 +26,12 @@ export async function bulkInsertWorkers(
     insert into workers (household_id, name, sex, birth_date, id_number_enc, id_number_hash, id_number_masked,
       phone_enc, phone_hash, phone_masked, ethnicity, political_status, education, health, labor_capacity, category,
       monitoring_type, employed, intention, service_needs, skills, region_code, home_lat, home_lng, preferred_language,
-      pay_floor_fen, content_hash, consent, created_at, updated_at, last_activity_at)
+      pay_floor_fen, content_hash, not_transferred_reason, consent, created_at, updated_at, last_activity_at)
     select household_id, name, sex::sex, birth_date, id_number_enc, id_number_hash, id_number_masked,
       phone_enc, phone_hash, phone_masked, ethnicity, political_status, education, health::health_status,
       labor_capacity::labor_capacity, category::worker_category, monitoring_type::monitoring_type, employed,
       intention::work_intention, service_needs::text[], skills::text[], region_code, home_lat, home_lng,
-      preferred_language, pay_floor_fen, content_hash, ${opts.consent ?? false}::boolean, ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz
+      preferred_language, pay_floor_fen, content_hash, not_transferred_reason, ${opts.consent ?? false}::boolean, ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz
     from unnest(
       ${col((r) => r.householdId ?? null)}::uuid[], ${col((r) => r.name)}::text[], ${col((r) => r.sex)}::text[],
       ${col((r) => r.birthDate)}::date[], ${col((r) => r.idNumberEnc)}::text[], ${col((r) => r.idNumberHash)}::text[],
@@ -41,10 +41,12 @@ export async function bulkInsertWorkers(
       ${col((r) => r.category ?? 'lifted')}::text[], ${col((r) => r.monitoringType ?? null)}::text[], ${col((r) => r.employed ?? false)}::boolean[],
       ${col((r) => r.intention ?? null)}::text[], ${col((r) => pgTextArray(r.serviceNeeds))}::text[], ${col((r) => pgTextArray(r.skills))}::text[],
       ${col((r) => r.regionCode)}::text[], ${col((r) => r.homeLat ?? null)}::float8[], ${col((r) => r.homeLng ?? null)}::float8[],
-      ${col((r) => r.preferredLanguage ?? 'zh-CN')}::text[], ${col((r) => r.payFloorFen ?? null)}::int[], ${col((r) => r.contentHash)}::text[]
+      ${col((r) => r.preferredLanguage ?? 'zh-CN')}::text[], ${col((r) => r.payFloorFen ?? null)}::int[], ${col((r) => r.contentHash)}::text[],
+      ${col((r) => r.notTransferredReason ?? null)}::text[]
     ) as t(household_id, name, sex, birth_date, id_number_enc, id_number_hash, id_number_masked, phone_enc, phone_hash,
       phone_masked, ethnicity, political_status, education, health, labor_capacity, category, monitoring_type, employed,
-      intention, service_needs, skills, region_code, home_lat, home_lng, preferred_language, pay_floor_fen, content_hash)
+      intention, service_needs, skills, region_code, home_lat, home_lng, preferred_language, pay_floor_fen, content_hash,
+      not_transferred_reason)
     returning id, id_number_hash as "idNumberHash"`);
   return rowsOf<{ id: string; idNumberHash: string }>(result);
 }

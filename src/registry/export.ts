@@ -10,6 +10,8 @@ import { employmentRecords, workers } from '../db/schema';
 import { Forbidden, ValidationFailed } from '../shared/errors';
 import { inRegion } from './queries';
 import { useApproval } from './export-approvals';
+import { shanghaiDate } from '../shared/time';
+import { ageBand } from './age-band';
 import { toWord, withBothNames } from './vocab';
 
 type Ctx = Pick<AppContext, 'db' | 'pii' | 'clock' | 'logger'>;
@@ -26,8 +28,13 @@ export interface ExportFilter {
   approvedBy?: string;
 }
 
-/** 农村贫困劳动力就业信息表 (seed 003) columns, then the register's own additions. */
-const HEADER = ['序号', '姓名', '性别', '证件号码', '民族', '政治面貌', '文化程度', '健康状况', '劳动能力', '联系方式', '是否已就业', '就业地点', '就业单位名称', '就业时间', '就业意向', '就业服务需求', '人员类别', '监测类型', '技能', '行政区划代码'];
+/**
+ * 农村贫困劳动力就业信息表 (seed 003, attachment) as the form draws it: two header rows, 已就业人员就业信息 over
+ * its three columns and every other heading across both rows; then the register's own additions, 未转移就业原因
+ * (seed 003 Longyan §3) and 劳动年龄段 first. `null` in the top row is a column under the group to its left.
+ */
+const TOP = ['序号', '姓名', '性别', '证件号码', '民族', '政治面貌', '文化程度', '健康状况', '劳动能力', '联系方式', '是否已就业', '已就业人员就业信息', null, null, '未就业人员就业意向（县内/县外）', '未就业人员就业服务需求', '未转移就业原因', '劳动年龄段', '人员类别', '监测类型', '技能', '行政区划代码'];
+const GROUP = { from: 12, to: 14, under: ['就业地点（X省X市X县）', '就业单位名称', '就业时间'] };
 const PAGE = 2000;
 
 /**
@@ -56,13 +63,24 @@ export async function exportWorkers(ctx: Ctx, actor: Actor, f: ExportFilter, t: 
   const out = new PassThrough();
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true });
   const ws = wb.addWorksheet(t('registry:export.sheet'));
-  ws.columns = HEADER.map((h) => ({ width: h === '证件号码' ? 22 : h.length > 4 ? 16 : 10 }));
+  ws.columns = TOP.map((h, i) => ({ width: h === '证件号码' ? 22 : i + 1 >= GROUP.from && i + 1 <= GROUP.to ? 18 : (h?.length ?? 0) > 4 ? 16 : 10 }));
   const title = ws.addRow([t('registry:export.title') + (f.reveal ? '' : `（${t('registry:export.masked_note')}）`)]);
   title.font = { bold: true, size: 14 };
+  ws.mergeCells(1, 1, 1, TOP.length);
   title.commit();
-  const head = ws.addRow(HEADER);
-  head.font = { bold: true };
-  head.commit();
+  const top = ws.addRow(TOP);
+  const under = ws.addRow(TOP.map((_, i) => (i + 1 >= GROUP.from && i + 1 <= GROUP.to ? GROUP.under[i + 1 - GROUP.from]! : null)));
+  for (const row of [top, under]) {
+    row.font = { bold: true };
+    row.alignment = { vertical: 'middle', horizontal: 'center', wrapText: true };
+  }
+  ws.mergeCells(2, GROUP.from, 2, GROUP.to);
+  TOP.forEach((h, i) => {
+    if (h !== null && i + 1 !== GROUP.from) ws.mergeCells(2, i + 1, 3, i + 1);
+  });
+  top.commit();
+  under.commit();
+  const today = shanghaiDate(ctx.clock.now());
 
   // Recorded before the first row leaves, so an export cut short is on record too.
   await recordAudit(ctx.db, {
@@ -114,6 +132,8 @@ export async function exportWorkers(ctx: Ctx, actor: Actor, f: ExportFilter, t: 
             job?.startDate ?? '',
             toWord('intention', w.intention),
             w.serviceNeeds.join('、'),
+            w.employed ? '' : (w.notTransferredReason ?? ''),
+            t(`registry:age_band.${ageBand(w.birthDate, w.sex, today)}`),
             toWord('category', w.category),
             toWord('monitoringType', w.monitoringType),
             w.skills.join('、'),

@@ -20,6 +20,7 @@ export interface WorkerFields {
   category?: Category;
   monitoringType?: MonitoringType | null;
   intention?: Intention | null;
+  notTransferredReason?: string | null;
   serviceNeeds?: string[];
   skills?: string[];
   regionCode: string;
@@ -89,13 +90,16 @@ export function prepareWorker(f: WorkerFields, vault: PiiVault, today: Date): { 
     preferredLanguage: f.preferredLanguage ?? 'zh-CN',
     payFloorFen: f.payFloorFen ?? null,
   };
+  const notTransferredReason = f.notTransferredReason?.trim() || null;
+  // The reason joins the hash only when there is one, so rows imported before it existed still read as unchanged.
   const contentHash = createHash('sha256')
-    .update(JSON.stringify({ ...fields, idNumberHash, phoneHash }))
+    .update(JSON.stringify({ ...fields, idNumberHash, phoneHash, ...(notTransferredReason ? { notTransferredReason } : {}) }))
     .digest('base64url');
   return {
     ok: true,
     row: {
       ...fields,
+      notTransferredReason,
       idNumberEnc: vault.encrypt(id.value),
       idNumberHash,
       idNumberMasked: maskResidentId(id.value),
@@ -121,6 +125,7 @@ export function existingFields(w: typeof workers.$inferSelect, vault: PiiVault):
     category: w.category,
     monitoringType: w.monitoringType,
     intention: w.intention,
+    notTransferredReason: w.notTransferredReason,
     serviceNeeds: w.serviceNeeds,
     skills: w.skills,
     regionCode: w.regionCode,

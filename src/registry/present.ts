@@ -1,5 +1,6 @@
 import type { EmploymentRecord, Worker } from '../db/schema';
 import type { PiiVault } from '../pii/vault';
+import { ageBand, inWorkingAge } from './age-band';
 import type { WorkerView } from './schemas';
 
 export function presentEmployment(r: EmploymentRecord) {
@@ -17,8 +18,12 @@ export function presentEmployment(r: EmploymentRecord) {
   };
 }
 
-/** The fields a worker is shown with; ID and phone masked unless `reveal` (which the caller has audited). */
-export function presentWorker(w: Worker, current: EmploymentRecord | undefined, opts: { reveal: boolean; vault: PiiVault }): WorkerView {
+/**
+ * The fields a worker is shown with; ID and phone masked unless `reveal` (which the caller has audited). The
+ * working-age band is the one of `today` (YYYY-MM-DD, Beijing time).
+ */
+export function presentWorker(w: Worker, current: EmploymentRecord | undefined, opts: { reveal: boolean; vault: PiiVault; today: string }): WorkerView {
+  const band = ageBand(w.birthDate, w.sex, opts.today);
   return {
     id: w.id,
     name: w.name,
@@ -38,6 +43,9 @@ export function presentWorker(w: Worker, current: EmploymentRecord | undefined, 
     employed: w.employed,
     currentEmployment: current ? presentEmployment(current) : null,
     intention: w.intention,
+    notTransferredReason: w.notTransferredReason,
+    ageBand: band,
+    reasonMissing: needsReason(w, band),
     serviceNeeds: w.serviceNeeds,
     skills: w.skills,
     regionCode: w.regionCode,
@@ -51,4 +59,9 @@ export function presentWorker(w: Worker, current: EmploymentRecord | undefined, 
     createdAt: w.createdAt.toISOString(),
     updatedAt: w.updatedAt.toISOString(),
   };
+}
+
+/** Seed 003 Longyan §3: 劳动年龄段内有劳动能力 … 未转移就业的落实其未转移就业原因 — someone whose reason is still to be asked. */
+export function needsReason(w: Pick<Worker, 'laborCapacity' | 'employed' | 'notTransferredReason' | 'status'>, band: ReturnType<typeof ageBand>): boolean {
+  return w.status === 'active' && inWorkingAge(band) && w.laborCapacity !== 'none' && !w.employed && !w.notTransferredReason;
 }

@@ -2,6 +2,7 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { and, asc, count, desc, eq, ilike, inArray, isNull, like, or, sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Db } from '../db/client';
 import { employmentRecords, households, regions, trainingRecords, workers } from '../db/schema';
+import { inWorkingAgeSql } from './age-band';
 import { withBothNames } from './vocab';
 
 /** `region X and everything under it`, on any table with a region_code column. */
@@ -30,9 +31,12 @@ export async function currentEmployment(db: Db, workerIds: string[]) {
 
 export async function listWorkers(
   db: Db,
-  f: { scope: string; category?: string; laborCapacity?: string; employed?: boolean; householdId?: string; name?: string; idHash?: string; phoneHash?: string },
+  f: { scope: string; category?: string; laborCapacity?: string; employed?: boolean; householdId?: string; name?: string; idHash?: string; phoneHash?: string; workingAge?: boolean; reasonMissing?: boolean; today: string },
   page: { offset: number; limit: number },
 ) {
+  const working = inWorkingAgeSql(workers.birthDate, workers.sex, f.today);
+  // Seed 003 Longyan §3: of working age, able to work, not in work, and the reason not yet asked (as needsReason says).
+  const missing = sql`(${and(working, eq(workers.status, 'active'), sql`${workers.laborCapacity} <> 'none'`, eq(workers.employed, false), sql`coalesce(${workers.notTransferredReason}, '') = ''`)})`;
   const where = and(
     inRegion(workers.regionCode, f.scope),
     // 监测对象 under either name (防止返贫监测对象, 防止返贫致贫对象) is one group to filter on.
@@ -40,6 +44,8 @@ export async function listWorkers(
     f.laborCapacity ? eq(workers.laborCapacity, f.laborCapacity as never) : undefined,
     f.employed === undefined ? undefined : eq(workers.employed, f.employed),
     f.householdId ? eq(workers.householdId, f.householdId) : undefined,
+    f.workingAge === undefined ? undefined : f.workingAge ? working : sql`not ${working}`,
+    f.reasonMissing === undefined ? undefined : f.reasonMissing ? missing : sql`not (${missing})`,
     f.name || f.idHash || f.phoneHash
       ? or(
           f.name ? ilike(workers.name, `%${f.name.replace(/[%_\\]/g, '')}%`) : undefined,
@@ -59,6 +65,14 @@ export async function employmentHistory(db: Db, workerId: string) {
 
 export async function trainingHistory(db: Db, workerId: string) {
   return db.select().from(trainingRecords).where(eq(trainingRecords.workerId, workerId)).orderBy(desc(trainingRecords.startDate));
+}
+
+/** 村 / 社区: the level of the regions table a person's home must be. */
+export const VILLAGE_LEVEL = 5;
+
+export async function regionLevel(db: Db, code: string): Promise<number | undefined> {
+  const [row] = await db.select({ level: regions.level }).from(regions).where(eq(regions.code, code)).limit(1);
+  return row?.level;
 }
 
 export async function regionExists(db: Db, code: string): Promise<boolean> {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PageQuery } from '../http/pagination';
 import { RegionCode } from '../regions/schemas';
+import { AGE_BANDS } from './age-band';
 import { CATEGORY, HEALTH, INTENTION, LABOR_CAPACITY, MONITORING_TYPE, SEX } from './vocab';
 
 const text = (max: number) => z.string().trim().max(max);
@@ -23,6 +24,7 @@ export const WorkerCreate = z
     category: z.enum(CATEGORY).default('lifted'),
     monitoringType: z.enum(MONITORING_TYPE).nullish(),
     intention: z.enum(INTENTION).nullish(),
+    notTransferredReason: text(100).nullish().meta({ description: '未转移就业原因: why a person of working age able to work is not in work (seed 003 Longyan §3)', example: '照顾患病家人' }),
     serviceNeeds: tags.default([]),
     skills: tags.default([]),
     regionCode: RegionCode,
@@ -88,6 +90,9 @@ export const WorkerView = z
     employed: z.boolean(),
     currentEmployment: EmploymentView.nullable(),
     intention: z.enum(INTENTION).nullable(),
+    notTransferredReason: z.string().nullable(),
+    ageBand: z.enum(AGE_BANDS).meta({ description: '劳动年龄段 on today\'s date, from the birth date in the ID number: below 16; young 16–17; prime 18–50 (men) or 18–45 (women); older to 60 (men) or 55 (women); beyond' }),
+    reasonMissing: z.boolean().meta({ description: 'Of working age, able to work, not in work, and no 未转移就业原因 recorded (seed 003 Longyan §3)' }),
     serviceNeeds: z.array(z.string()),
     skills: z.array(z.string()),
     regionCode: z.string(),
@@ -112,6 +117,8 @@ export const WorkerListQuery = z
     laborCapacity: z.enum(LABOR_CAPACITY).optional(),
     employed: bool.optional(),
     householdId: z.uuid().optional(),
+    workingAge: bool.optional().meta({ description: 'true: of working age today (劳动年龄段内); false: not' }),
+    reasonMissing: bool.optional().meta({ description: 'true: of working age, able to work, not in work, with no 未转移就业原因 yet' }),
     ...PageQuery,
   })
   .strict();

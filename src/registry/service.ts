@@ -46,6 +46,12 @@ async function assertRegion(ctx: RegistryCtx, actor: Actor, code: string, path: 
   if (!(await q.regionExists(ctx.db, code))) throw new ValidationFailed('unknown region', [{ path, message: 'errors:detail.unknown_region' }]);
 }
 
+/** A person's home is a village or a community, as the form asks (seed 003: 村 on 农村贫困劳动力就业信息表), never a township or above. */
+async function assertHome(ctx: RegistryCtx, actor: Actor, code: string, path: string): Promise<void> {
+  await assertRegion(ctx, actor, code, path);
+  if ((await q.regionLevel(ctx.db, code)) !== q.VILLAGE_LEVEL) throw new ValidationFailed('home above village', [{ path, message: 'errors:detail.home_village' }]);
+}
+
 async function assertHousehold(db: Db, actor: Actor, id: string) {
   const [h] = await db.select().from(households).where(eq(households.id, id)).limit(1);
   if (!h || !inScope(actor, h.regionCode)) throw new ValidationFailed('unknown household', [{ path: 'body.householdId', message: 'errors:detail.unknown_household' }]);
@@ -62,11 +68,11 @@ async function scopedWorker(db: Db, actor: Actor, id: string) {
 
 async function view(ctx: RegistryCtx, w: typeof workers.$inferSelect, reveal = false): Promise<WorkerView> {
   const [current] = await q.currentEmployment(ctx.db, [w.id]);
-  return presentWorker(w, current, { reveal, vault: ctx.pii });
+  return presentWorker(w, current, { reveal, vault: ctx.pii, today: shanghaiDate(ctx.clock.now()) });
 }
 
 export async function createWorker(ctx: RegistryCtx, actor: Actor, input: WorkerCreate, meta: Meta): Promise<WorkerView> {
-  await assertRegion(ctx, actor, input.regionCode, 'body.regionCode');
+  await assertHome(ctx, actor, input.regionCode, 'body.regionCode');
   if (input.householdId) await assertHousehold(ctx.db, actor, input.householdId);
   const prepared = prepareWorker(input, ctx.pii, ctx.clock.now());
   if (!prepared.ok) throw invalid(prepared.problems);
@@ -131,6 +137,9 @@ export async function listWorkers(ctx: RegistryCtx, actor: Actor, query: WorkerL
       laborCapacity: query.laborCapacity,
       employed: query.employed,
       householdId: query.householdId,
+      workingAge: query.workingAge,
+      reasonMissing: query.reasonMissing,
+      today: shanghaiDate(ctx.clock.now()),
       name: term && !id?.ok && !phone ? term : undefined,
       idHash: id?.ok ? ctx.pii.index('id', id.id.value) : undefined,
       phoneHash: phone ? ctx.pii.index('phone', phone) : undefined,
@@ -140,7 +149,7 @@ export async function listWorkers(ctx: RegistryCtx, actor: Actor, query: WorkerL
   const current = await q.currentEmployment(ctx.db, items.map((w) => w.id));
   const byWorker = new Map(current.map((c) => [c.workerId, c]));
   return {
-    items: items.map((w) => presentWorker(w, byWorker.get(w.id), { reveal: false, vault: ctx.pii })),
+    items: items.map((w) => presentWorker(w, byWorker.get(w.id), { reveal: false, vault: ctx.pii, today: shanghaiDate(ctx.clock.now()) })),
     page: query.page,
     pageSize: query.pageSize,
     total,
@@ -149,7 +158,8 @@ export async function listWorkers(ctx: RegistryCtx, actor: Actor, query: WorkerL
 
 export async function updateWorker(ctx: RegistryCtx, actor: Actor, id: string, patch: WorkerPatch, meta: Meta & { source?: 'station' | 'self_report' }): Promise<WorkerView> {
   const w = await scopedWorker(ctx.db, actor, id);
-  if (patch.regionCode) await assertRegion(ctx, actor, patch.regionCode, 'body.regionCode');
+  // A new home must be a village; a record made before the rule keeps its region until someone moves it.
+  if (patch.regionCode && patch.regionCode !== w.regionCode) await assertHome(ctx, actor, patch.regionCode, 'body.regionCode');
   if (patch.householdId) await assertHousehold(ctx.db, actor, patch.householdId);
   const { version, householdId, ...changes } = patch;
   const merged: WorkerFields = {

@@ -62,7 +62,7 @@ describe('backups and the restore drill', () => {
     // Register, import, broadcast: the three ways a station's work lands in the register.
     expect((await station.post('/api/v1/workers', workerInput({ name: '罗阿普' }))).status).toBe(201);
     const file = csv([FORM_HEADER, ['1', '白文秀', '女', validIdNumber({ birth: '1988-03-03', sex: 'female' }), '哈尼族', '群众', '初中', '健康', '普通劳动力', '', '否', '', '', '', '县内', '']]);
-    const up = await request(appOf(h)).post('/api/v1/imports').set('Authorization', `Bearer ${station.token}`).attach('file', file, '信息表.csv');
+    const up = await request(appOf(h)).post(`/api/v1/imports?regionCode=${REGIONS.villageA.code}`).set('Authorization', `Bearer ${station.token}`).attach('file', file, '信息表.csv');
     expect(up.status).toBe(202);
     await until(async () => (await station.get(`/api/v1/imports/${up.body.id}`)).body, (b) => b.status === 'done');
     const b = (await station.post('/api/v1/broadcasts', { audience: { regionCode: REGIONS.countyA.code }, message: { 'zh-CN': '周五在乡政府有招聘会' } })).body as { id: string };

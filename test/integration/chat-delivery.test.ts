@@ -31,8 +31,8 @@ describe('broadcasts reach people on WeChat through the bot', () => {
 
   it('sends the broadcast to the bound WeChat contact in their language, and fails clearly for the unbound', async () => {
     const user = new MockUser(bot, '老李');
-    const bound = (await station.post('/api/v1/workers', workerInput({ regionCode: REGIONS.townA.code }))).body;
-    const unbound = (await station.post('/api/v1/workers', workerInput({ regionCode: REGIONS.townA.code, preferredLanguage: 'en' }))).body;
+    const bound = (await station.post('/api/v1/workers', workerInput({ regionCode: REGIONS.villageA.code }))).body;
+    const unbound = (await station.post('/api/v1/workers', workerInput({ regionCode: REGIONS.villageA.code, preferredLanguage: 'en' }))).body;
     await h.ctx.db.insert(identities).values({ workerId: bound.id, kind: 'wechat_contact', value: user.contact.id });
     const b = (await station.post('/api/v1/broadcasts', { audience: { regionCode: REGIONS.townA.code }, message: { 'zh-CN': '{{place}}明天上午有招聘会', en: 'Job fair tomorrow in {{place}}' }, variables: { place: '南沙镇' } })).body;
     await fanOut(h.ctx, b.id);

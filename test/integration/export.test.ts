@@ -53,8 +53,10 @@ describe('exporting the official form', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-disposition']).toContain('workers-532528.xlsx');
     const rows = await rowsOf(res.body as Buffer);
-    expect(rows[1]!.slice(0, 16)).toEqual(['序号', '姓名', '性别', '证件号码', '民族', '政治面貌', '文化程度', '健康状况', '劳动能力', '联系方式', '是否已就业', '就业地点', '就业单位名称', '就业时间', '就业意向', '就业服务需求']);
-    const data = rows.slice(2);
+    // Seed 003 attachment: two header rows, 已就业人员就业信息 over its three columns.
+    expect(rows[1]!.slice(0, 16)).toEqual(['序号', '姓名', '性别', '证件号码', '民族', '政治面貌', '文化程度', '健康状况', '劳动能力', '联系方式', '是否已就业', '已就业人员就业信息', '已就业人员就业信息', '已就业人员就业信息', '未就业人员就业意向（县内/县外）', '未就业人员就业服务需求']);
+    expect(rows[2]!.slice(11, 14)).toEqual(['就业地点（X省X市X县）', '就业单位名称', '就业时间']);
+    const data = rows.slice(3);
     expect(data.map((r) => r[1]).sort()).toEqual(['丙', '乙', '甲']);
     const jia = data.find((r) => r[1] === '甲')!;
     expect(jia[3]).toMatch(/^532528\*{8}\d{3}[\dX]$/);
@@ -69,7 +71,7 @@ describe('exporting the official form', () => {
 
   it('filters, e.g. weak and partial labour for public-welfare posts (seed 004 §12)', async () => {
     const res = await request(app).get('/api/v1/exports/workers?laborCapacity=weak').set('Authorization', `Bearer ${station.token}`).buffer(true).parse(binary);
-    expect((await rowsOf(res.body as Buffer)).slice(2).map((r) => r[1])).toEqual(['乙']);
+    expect((await rowsOf(res.body as Buffer)).slice(3).map((r) => r[1])).toEqual(['乙']);
   });
 
   it('unmasked only with a second administrator’s approval, used once, and then it can be imported again unchanged', async () => {
@@ -97,7 +99,7 @@ describe('exporting the official form', () => {
       .parse(binary);
     expect(res.status).toBe(200);
     const rows = await rowsOf(res.body as Buffer);
-    expect(rows.slice(2).map((r) => r[3]).sort()).toEqual([...ids].sort());
+    expect(rows.slice(3).map((r) => r[3]).sort()).toEqual([...ids].sort());
     // Used once.
     expect((await revealer.get(`/api/v1/exports/workers?reveal=true&approval=${asked.body.id}`)).status).toBe(403);
     const again = await request(app).post('/api/v1/imports?dryRun=true').set('Authorization', `Bearer ${station.token}`).attach('file', res.body as Buffer, 'roundtrip.xlsx');

@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import request from 'supertest';
 import { Conversation } from '../../bots/conversation';
-import { chatGroups, deliveries, fairSignups, followUps, followUpSteps, groupPosts, identities, workers } from '../../src/db/schema';
+import { chatGroups, deliveries, fairSignups, followUps, followUpSteps, groupPosts, identities, regions, workers } from '../../src/db/schema';
 import { fairsClock } from '../../src/fairs/service';
 import { logChannel, type OutgoingMessage } from '../../src/outreach/channels';
 import { fanOut, deliver } from '../../src/outreach/service';
@@ -270,7 +270,9 @@ describe('job fairs, from draft to reported', () => {
     expect((await township.post(`/api/v1/fairs/${fair.id}/live`)).status).toBe(404);
     expect((await township.patch(`/api/v1/fairs/${fair.id}`, { title: '改名' })).status).toBe(404);
     // The township sees its own people among the sign-ups; the county sees everyone.
-    const countyPerson = (await station.post('/api/v1/workers', workerInput({ name: '县里的人', regionCode: REGIONS.countyA.code }))).body.id;
+    // Someone of the county from a village of another township (a home is always a village).
+    await h.ctx.db.insert(regions).values([{ code: '532528102', name: '新街镇', level: 4, parentCode: REGIONS.countyA.code }, { code: '532528102201', name: '新街村委会', level: 5, parentCode: '532528102' }]).onConflictDoNothing();
+    const countyPerson = (await station.post('/api/v1/workers', workerInput({ name: '县里的人', regionCode: '532528102201' }))).body.id;
     await station.post(`/api/v1/fairs/${fair.id}/signups`, { workerId: countyPerson });
     expect((await township.get(`/api/v1/fairs/${fair.id}/signups`)).body.items.map((s: { name: string }) => s.name)).toEqual(['镇上的人']);
     expect((await station.get(`/api/v1/fairs/${fair.id}/signups`)).body.items.map((s: { name: string }) => s.name)).toEqual(['镇上的人', '县里的人']);

@@ -26,7 +26,7 @@ describe('imports that lose their worker or their job', () => {
   const upload = async (rows: number, seed: number) => {
     const gen = new Generator([REGIONS.villageA.code], seed, new Date());
     const file = csv([FORM_HEADER, ...Array.from({ length: rows }, (_, i) => formRow(gen.person(REGIONS.villageA.code), i + 1))]);
-    const res = await request(appOf(h)).post('/api/v1/imports').set('Authorization', `Bearer ${station.token}`).attach('file', file, '信息表.csv');
+    const res = await request(appOf(h)).post(`/api/v1/imports?regionCode=${REGIONS.villageA.code}`).set('Authorization', `Bearer ${station.token}`).attach('file', file, '信息表.csv');
     expect(res.status).toBe(202);
     return res.body.id as string;
   };

@@ -30,7 +30,7 @@ describe('the mini-program subscribe-message channel, against a local stand-in f
   });
 
   async function personWith(openid: string | null, fallback?: string) {
-    const w = (await station.post('/api/v1/workers', workerInput({ regionCode: REGIONS.townA.code }))).body;
+    const w = (await station.post('/api/v1/workers', workerInput({ regionCode: REGIONS.villageA.code }))).body;
     if (openid) {
       await h.ctx.db.insert(identities).values({ workerId: w.id, kind: 'mp_openid', value: openid });
       // The person accepted the template often enough for what these tests send.

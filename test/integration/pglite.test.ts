@@ -39,10 +39,10 @@ describe('the registry on the embedded database (PGlite)', () => {
     const file = csv([FORM_HEADER, ...rows]);
     const ctx = { db: database.db, pii: vault, clock: systemClock };
 
-    const dry = await runImport(ctx, actor, await readSheet('x.csv', file), { regionCode: REGIONS.countyA.code });
+    const dry = await runImport(ctx, actor, await readSheet('x.csv', file), { regionCode: REGIONS.villageA.code });
     expect(dry.counts).toEqual({ created: 50, updated: 0, unchanged: 0, rejected: 0 });
 
-    const [imp] = await database.db.insert(imports).values({ fileName: 'x.csv', file: vault.encryptBytes(file), regionCode: REGIONS.countyA.code, createdBy: account.id, totalRows: 50 }).returning();
+    const [imp] = await database.db.insert(imports).values({ fileName: 'x.csv', file: vault.encryptBytes(file), regionCode: REGIONS.villageA.code, createdBy: account.id, totalRows: 50 }).returning();
     await executeImport(ctx, imp!.id, true);
     const [done] = await database.db.select().from(imports).where(eq(imports.id, imp!.id));
     expect(done).toMatchObject({ status: 'done', created: 50, rejected: 0 });

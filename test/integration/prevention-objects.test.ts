@@ -118,7 +118,7 @@ describe('防止返贫致贫对象 beside 防止返贫监测对象 (seed 000 nat
       // … and someone registered under the old name keeps it.
       blank('旧记录', oldId, '', '突发严重困难户'),
     ]);
-    const res = await request(app).post('/api/v1/imports').set('Authorization', `Bearer ${county.token}`).attach('file', file, '名单.csv');
+    const res = await request(app).post(`/api/v1/imports?regionCode=${REGIONS.villageA.code}`).set('Authorization', `Bearer ${county.token}`).attach('file', file, '名单.csv');
     expect(res.status).toBe(202);
     const done = await until(async () => (await county.get(`/api/v1/imports/${res.body.id}`)).body, (b) => b.status === 'done');
     expect(done.counts).toMatchObject({ created: 2, updated: 1, rejected: 0 });

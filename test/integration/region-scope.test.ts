@@ -43,7 +43,7 @@ describe('a station in county A cannot reach anything in county B', () => {
     await countyB.post(`/api/v1/workers/${b.worker}/employment`, { employerName: '县B企业', startDate: '2026-01-01' });
     await drainEvents(h);
     const upload = await request(app)
-      .post('/api/v1/imports')
+      .post(`/api/v1/imports?regionCode=${REGIONS.villageB.code}`)
       .set('Authorization', `Bearer ${countyB.token}`)
       .attach('file', csv([FORM_HEADER, ['1', '县B导入', '男', validIdNumber({ region: '532529' }), '', '', '', '', '', '', '否', '', '', '', '', '']]), 'b.csv');
     b.import = upload.body.id;

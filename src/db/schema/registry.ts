@@ -67,6 +67,8 @@ export const workers = pgTable(
     /** Consent to matching and messages, as the latest row of `consents` says. */
     consent: boolean('consent').notNull().default(false),
     intention: workIntention('intention'),
+    /** 未转移就业原因 (seed 003 Longyan §3: 未转移就业的落实其未转移就业原因), as the station writes it. */
+    notTransferredReason: text('not_transferred_reason'),
     serviceNeeds: text('service_needs').array().notNull().default(sql`'{}'::text[]`),
     skills: text('skills').array().notNull().default(sql`'{}'::text[]`),
     regionCode: text('region_code')

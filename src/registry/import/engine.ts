@@ -9,6 +9,7 @@ import { followJob } from '../../rain-dew/status';
 import { closeHouseholdCase } from '../../monitoring/warnings';
 import { scheduleSteps } from '../../outreach/follow-ups';
 import { bulkInsertJobs, bulkInsertWorkers } from '../bulk';
+import { VILLAGE_LEVEL } from '../queries';
 import { existingFields, prepareWorker, type PreparedWorker, type WorkerFields } from '../prepare';
 import { isMonitoredCategory } from '../vocab';
 import type { ColumnKey, HeaderLayout } from './columns';
@@ -46,6 +47,7 @@ const FIELD_COLUMN: Partial<Record<keyof WorkerFields, ColumnKey>> = {
   sex: 'sex',
   monitoringType: 'monitoringType',
   regionCode: 'regionCode',
+  notTransferredReason: 'notTransferredReason',
 };
 
 interface Planned {
@@ -75,7 +77,7 @@ export async function runImport(
   // Duplicates inside the file are found over the whole file, including rows already applied.
   for (let i = 0; i < startAt && i < sheet.rows.length; i++) {
     const [rowNumber, cells] = sheet.rows[i]!;
-    const parsed = parseRow(cells, rowNumber, sheet.layout, opts.regionCode);
+    const parsed = parseRow(cells, rowNumber, sheet.layout, opts.regionCode, actor.regionCode);
     if (parsed.fields) {
       const p = prepareWorker(parsed.fields, ctx.pii, ctx.clock.now());
       if (p.ok && !seen.has(p.row.idNumberHash)) seen.set(p.row.idNumberHash, rowNumber);
@@ -90,7 +92,7 @@ export async function runImport(
     let n = 0;
     for (const [rowNumber, cells] of chunk) {
       if (++n % 200 === 0) await new Promise((r) => setImmediate(r));
-      const parsed = parseRow(cells, rowNumber, sheet.layout, opts.regionCode);
+      const parsed = parseRow(cells, rowNumber, sheet.layout, opts.regionCode, actor.regionCode);
       if (!parsed.fields) {
         chunkRejections.push(...parsed.problems.map((p) => ({ row: rowNumber, column: p.column, reason: p.reason })));
         continue;
@@ -124,7 +126,10 @@ export async function runImport(
       const openByWorker = new Map(open.map((r) => [r.workerId, r]));
       // Region codes given in the file must be real divisions.
       const codes = [...new Set(planned.map((p) => p.prepared.regionCode))];
-      const known = new Set(codes.length ? (await db.select({ code: regions.code }).from(regions).where(inArray(regions.code, codes))).map((r) => r.code) : []);
+      const levels = new Map(codes.length ? (await db.select({ code: regions.code, level: regions.level }).from(regions).where(inArray(regions.code, codes))).map((r) => [r.code, r.level]) : []);
+      const known = new Set(levels.keys());
+      // A home is a village or community (seed 003: the form asks for the 村); a township or above is refused.
+      const village = (code: string) => levels.get(code) === VILLAGE_LEVEL;
       const householdIds = await resolveHouseholds(db, actor, planned.filter((p) => known.has(p.prepared.regionCode)), Boolean(opts.apply), ctx.clock.now());
       // Rain Dew graduate lists: the files of the people already registered.
       const files = planned.some((p) => p.parsed.rainDew) ? await filesOf(db, existing.map((w) => w.id)) : new Map();
@@ -145,6 +150,10 @@ export async function runImport(
             chunkRejections.push({ row: p.row, column: columnHeader(sheet.layout, 'regionCode'), reason: 'errors:detail.unknown_region' });
             continue;
           }
+          if (!village(p.prepared.regionCode)) {
+            chunkRejections.push({ row: p.row, column: columnHeader(sheet.layout, 'regionCode'), reason: 'errors:detail.import.home_village' });
+            continue;
+          }
           toInsert.push({ p, householdId: householdId ?? null });
           continue;
         }
@@ -160,6 +169,10 @@ export async function runImport(
         }
         if (merged.row.regionCode !== w.regionCode && !known.has(merged.row.regionCode)) {
           chunkRejections.push({ row: p.row, column: columnHeader(sheet.layout, 'regionCode'), reason: 'errors:detail.unknown_region' });
+          continue;
+        }
+        if (merged.row.regionCode !== w.regionCode && !village(merged.row.regionCode)) {
+          chunkRejections.push({ row: p.row, column: columnHeader(sheet.layout, 'regionCode'), reason: 'errors:detail.import.home_village' });
           continue;
         }
         p.prepared = merged.row;

@@ -119,8 +119,11 @@ function list(cell: Cell | undefined): string[] {
   return (text(cell) ?? '').split(/[,，、;；/\s]+/).map((x) => x.trim()).filter(Boolean);
 }
 
-/** Turns one spreadsheet row into worker fields, or says for each bad cell what is wrong with it. */
-export function parseRow(cells: Cell[], rowNumber: number, layout: HeaderLayout, defaultRegion: string): ParsedRow {
+/**
+ * Turns one spreadsheet row into worker fields, or says for each bad cell what is wrong with it. `defaultRegion`
+ * is the home of rows without a 行政区划代码 column; a code given in the file may be anywhere in `scope`.
+ */
+export function parseRow(cells: Cell[], rowNumber: number, layout: HeaderLayout, defaultRegion: string, scope: string = defaultRegion): ParsedRow {
   const get = (key: ColumnKey): Cell | undefined => {
     for (const [c, k] of layout.columns) if (k === key) return cells[c];
     return undefined;
@@ -153,7 +156,7 @@ export function parseRow(cells: Cell[], rowNumber: number, layout: HeaderLayout,
   let regionCode = defaultRegion;
   if (regionRaw) {
     if (!/^(\d{6}|\d{9}|\d{12})$/.test(regionRaw)) problems.push({ column: header('regionCode'), reason: 'errors:detail.region_code' });
-    else if (!regionRaw.startsWith(defaultRegion)) problems.push({ column: header('regionCode'), reason: 'errors:detail.region_out_of_scope' });
+    else if (!regionRaw.startsWith(scope)) problems.push({ column: header('regionCode'), reason: 'errors:detail.region_out_of_scope' });
     else regionCode = regionRaw;
   }
 
@@ -209,6 +212,7 @@ export function parseRow(cells: Cell[], rowNumber: number, layout: HeaderLayout,
     category: (category as WorkerFields['category']) ?? (monitoringType ? 'at_risk' : 'lifted'),
     monitoringType: (monitoringType as WorkerFields['monitoringType']) ?? null,
     intention: (intention as WorkerFields['intention']) ?? null,
+    notTransferredReason: text(get('notTransferredReason'))?.slice(0, 100) ?? null,
     serviceNeeds: list(get('serviceNeeds')),
     skills: list(get('skills')),
     regionCode,
@@ -227,7 +231,7 @@ export function parseRow(cells: Cell[], rowNumber: number, layout: HeaderLayout,
   if (relocated === true || relocated === false) result.relocated = relocated;
   const cellOf: Partial<Record<keyof WorkerFields, ColumnKey>> = {
     phone: 'phone', sex: 'sex', ethnicity: 'ethnicity', politicalStatus: 'politicalStatus', education: 'education', health: 'health',
-    laborCapacity: 'laborCapacity', category: 'category', monitoringType: 'monitoringType', intention: 'intention',
+    laborCapacity: 'laborCapacity', category: 'category', monitoringType: 'monitoringType', intention: 'intention', notTransferredReason: 'notTransferredReason',
     serviceNeeds: 'serviceNeeds', skills: 'skills', regionCode: 'regionCode',
   };
   result.given = new Set(['name', 'idNumber']);

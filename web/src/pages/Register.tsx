@@ -21,7 +21,7 @@ export function RegisterForm({ submit, submitText, onDone }: { submit?: (body: B
   const [form] = Form.useForm();
   const [error, setError] = useState<string | null>(null);
   const category = Form.useWatch<Category | undefined>('category', form);
-  const save = async (v: { name: string; idNumber: string; phone?: string; regionCode: string; laborCapacity: Capacity; category: Category; monitoringType?: MonitoringType; education?: string; skills?: string[]; consent?: boolean }) => {
+  const save = async (v: { name: string; idNumber: string; phone?: string; regionCode: string; laborCapacity: Capacity; category: Category; monitoringType?: MonitoringType; notTransferredReason?: string; education?: string; skills?: string[]; consent?: boolean }) => {
     setError(null);
     clearFieldErrors(form);
     const body: Body<'WorkerCreate'> = {
@@ -32,6 +32,7 @@ export function RegisterForm({ submit, submitText, onDone }: { submit?: (body: B
       laborCapacity: v.laborCapacity,
       category: v.category,
       monitoringType: isMonitored(v.category) ? (v.monitoringType ?? null) : null,
+      notTransferredReason: v.notTransferredReason?.trim() || null,
       education: v.education?.trim() || null,
       skills: v.skills ?? [],
       consent: Boolean(v.consent),
@@ -77,6 +78,9 @@ export function RegisterForm({ submit, submitText, onDone }: { submit?: (body: B
           <Input maxLength={20} style={{ width: 120 }} />
         </Form.Item>
       </Space>
+      <Form.Item name="notTransferredReason" label={t('workers.not_transferred_reason')} tooltip={t('workers.not_transferred_reason_hint')}>
+        <Input maxLength={100} style={{ width: 320 }} />
+      </Form.Item>
       <Form.Item name="skills" label={t('workers.skills')}>
         <Select mode="tags" tokenSeparators={[',', '，', ' ']} />
       </Form.Item>

@@ -31,17 +31,18 @@ export function Workers() {
   const [q, setQ] = useState('');
   const [employed, setEmployed] = useState<'true' | 'false' | undefined>();
   const [category, setCategory] = useState<Category | undefined>();
+  const [reasonMissing, setReasonMissing] = useState(false);
   const [page, setPage] = useState(1);
   const [data, setData] = useState<{ items: WorkerRow[]; total: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [adding, setAdding] = useState(false);
   const load = useCallback(() => {
     setError(null);
-    const query = { ...(q ? { q } : {}), ...(employed ? { employed } : {}), ...(category ? { category } : {}), ...(householdId ? { householdId } : {}), page, pageSize: 20 };
+    const query = { ...(q ? { q } : {}), ...(employed ? { employed } : {}), ...(category ? { category } : {}), ...(reasonMissing ? { reasonMissing: 'true' as const } : {}), ...(householdId ? { householdId } : {}), page, pageSize: 20 };
     need(client(lang).GET('/api/v1/workers', { params: { query } }))
       .then((r) => setData(r as { items: WorkerRow[]; total: number }))
       .catch((e: Error) => setError(e.message));
-  }, [lang, q, employed, category, householdId, page]);
+  }, [lang, q, employed, category, reasonMissing, householdId, page]);
   useEffect(load, [load]);
   // The form as the offices use it, masked (an unmasked export needs a second administrator's approval).
   const exportXlsx = async () => {
@@ -55,6 +56,7 @@ export function Workers() {
         <Input.Search aria-label={t('workers.search')} placeholder={t('workers.search')} allowClear onSearch={(v) => { setPage(1); setQ(v.trim()); }} style={{ width: 260 }} />
         <Select aria-label={t('workers.employed')} allowClear placeholder={t('workers.employed')} style={{ width: 140 }} value={employed} onChange={(v) => { setPage(1); setEmployed(v); }} options={[{ value: 'true', label: t('workers.yes') }, { value: 'false', label: t('workers.no') }]} />
         <Select aria-label={t('workers.category')} allowClear placeholder={t('workers.category')} style={{ width: 170 }} value={category} onChange={(v) => { setPage(1); setCategory(v); }} options={CATEGORIES.map((c) => ({ value: c, label: t(`workers.categories.${c}`) }))} />
+        <Tag.CheckableTag checked={reasonMissing} onChange={(v) => { setPage(1); setReasonMissing(v); }}>{t('workers.reason_missing')}</Tag.CheckableTag>
         {householdId && <Tag closable onClose={() => { setPage(1); setParams({}); }}>{t('workers.one_household')}</Tag>}
         <Button onClick={exportXlsx}>{t('workers.export')}</Button>
         <Button type={adding ? 'default' : 'primary'} onClick={() => setAdding(!adding)}>{adding ? t('workers.close_form') : t('workers.register')}</Button>
@@ -128,6 +130,10 @@ export function WorkerPage() {
         <Descriptions.Item label={t('workers.region')}><RegionName code={String(w.regionCode)} /></Descriptions.Item>
         <Descriptions.Item label={t('workers.category')}>{t(`workers.categories.${String(w.category)}`)} · {t(`workers.capacities.${String(w.laborCapacity)}`)}</Descriptions.Item>
         <Descriptions.Item label={t('workers.current_job')}>{current ? `${current.employerName}（${current.startDate}）` : '—'}</Descriptions.Item>
+        <Descriptions.Item label={t('workers.age_band')}>{t(`workers.age_bands.${String(w.ageBand)}`)}</Descriptions.Item>
+        <Descriptions.Item label={t('workers.not_transferred_reason')}>
+          {w.reasonMissing ? <Tag color="orange">{t('workers.reason_missing')}</Tag> : String(w.notTransferredReason ?? '—')}
+        </Descriptions.Item>
       </Descriptions>
       <Space wrap style={{ marginTop: 12 }}>
         {typeof w.householdId === 'string' && <Link to={`/workers?householdId=${w.householdId}`}>{t('workers.household')}</Link>}
@@ -154,16 +160,17 @@ function EditWorker({ worker, onSaved }: { worker: Record<string, unknown>; onSa
   const [message, setMessage] = useState<{ type: 'success' | 'error'; text: string } | null>(null);
   // Filled from the record when another record (or a newer version of it) is shown, not on every change of the page.
   useEffect(() => {
-    form.setFieldsValue({ education: worker.education ?? '', laborCapacity: worker.laborCapacity, skills: worker.skills ?? [], payFloorYuan: typeof worker.payFloorFen === 'number' ? worker.payFloorFen / 100 : null, phone: '' });
+    form.setFieldsValue({ notTransferredReason: worker.notTransferredReason ?? '', education: worker.education ?? '', laborCapacity: worker.laborCapacity, skills: worker.skills ?? [], payFloorYuan: typeof worker.payFloorFen === 'number' ? worker.payFloorFen / 100 : null, phone: '' });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [worker.id, worker.version, form]);
-  const save = async (v: { education: string; laborCapacity: Capacity; skills: string[]; payFloorYuan: number | null; phone: string }) => {
+  const save = async (v: { notTransferredReason: string; education: string; laborCapacity: Capacity; skills: string[]; payFloorYuan: number | null; phone: string }) => {
     setMessage(null);
     clearFieldErrors(form);
     try {
       const body: Body<'WorkerPatch'> = {
         version: Number(worker.version),
         education: v.education || null,
+        notTransferredReason: v.notTransferredReason?.trim() || null,
         laborCapacity: v.laborCapacity,
         skills: v.skills,
         payFloorFen: v.payFloorYuan === null || v.payFloorYuan === undefined ? null : Math.round(v.payFloorYuan * 100),
@@ -191,6 +198,9 @@ function EditWorker({ worker, onSaved }: { worker: Record<string, unknown>; onSa
           </Form.Item>
           <Form.Item name="education" label={t('workers.education')}>
             <Input maxLength={20} style={{ width: 160 }} />
+          </Form.Item>
+          <Form.Item name="notTransferredReason" label={t('workers.not_transferred_reason')} tooltip={t('workers.not_transferred_reason_hint')}>
+            <Input maxLength={100} style={{ width: 260 }} />
           </Form.Item>
           <Form.Item name="laborCapacity" label={t('workers.capacity')}>
             <Select style={{ width: 160 }} options={CAPACITIES.map((c) => ({ value: c, label: t(`workers.capacities.${c}`) }))} />

@@ -1,0 +1,1 @@
+ALTER TABLE "workers" ADD COLUMN "not_transferred_reason" text;
