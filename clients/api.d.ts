@@ -2649,6 +2649,14 @@ export interface components {
             currentEmployment: components["schemas"]["EmploymentRecord"];
             /** @enum {string|null} */
             intention: "in_county" | "out_of_county" | null;
+            notTransferredReason: string | null;
+            /**
+             * @description 劳动年龄段 on today's date, from the birth date in the ID number: below 16; young 16–17; prime 18–50 (men) or 18–45 (women); older to 60 (men) or 55 (women); beyond
+             * @enum {string}
+             */
+            ageBand: "below" | "young" | "prime" | "older" | "beyond";
+            /** @description Of working age, able to work, not in work, and no 未转移就业原因 recorded (seed 003 Longyan §3) */
+            reasonMissing: boolean;
             serviceNeeds: string[];
             skills: string[];
             regionCode: string;
@@ -2715,6 +2723,11 @@ export interface components {
             monitoringType?: "unstable" | "marginal" | "sudden_hardship" | "other_at_risk" | null;
             /** @enum {string|null} */
             intention?: "in_county" | "out_of_county" | null;
+            /**
+             * @description 未转移就业原因: why a person of working age able to work is not in work (seed 003 Longyan §3)
+             * @example 照顾患病家人
+             */
+            notTransferredReason?: string | null;
             /** @default [] */
             serviceNeeds?: string[];
             /** @default [] */
@@ -2769,6 +2782,11 @@ export interface components {
             monitoringType?: "unstable" | "marginal" | "sudden_hardship" | "other_at_risk" | null;
             /** @enum {string|null} */
             intention?: "in_county" | "out_of_county" | null;
+            /**
+             * @description 未转移就业原因: why a person of working age able to work is not in work (seed 003 Longyan §3)
+             * @example 照顾患病家人
+             */
+            notTransferredReason?: string | null;
             serviceNeeds?: string[];
             skills?: string[];
             /**
@@ -3938,6 +3956,11 @@ export interface components {
             monitoringType?: "unstable" | "marginal" | "sudden_hardship" | "other_at_risk" | null;
             /** @enum {string|null} */
             intention?: "in_county" | "out_of_county" | null;
+            /**
+             * @description 未转移就业原因: why a person of working age able to work is not in work (seed 003 Longyan §3)
+             * @example 照顾患病家人
+             */
+            notTransferredReason?: string | null;
             /** @default [] */
             serviceNeeds?: string[];
             /** @default [] */
@@ -5286,6 +5309,10 @@ export interface operations {
                 laborCapacity?: "full" | "partial" | "weak" | "none";
                 employed?: "true" | "false";
                 householdId?: string;
+                /** @description true: of working age today (劳动年龄段内); false: not */
+                workingAge?: "true" | "false";
+                /** @description true: of working age, able to work, not in work, with no 未转移就业原因 yet */
+                reasonMissing?: "true" | "false";
                 page?: number;
                 pageSize?: number;
             };
