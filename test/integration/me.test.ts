@@ -11,6 +11,7 @@ import { fakeWechat, type FakeWechat } from '../helpers/fake-wechat';
 import { REGIONS, seedRegions, validIdNumber, workerInput } from '../helpers/factories';
 import { createHarness, type Harness } from '../helpers/harness';
 import { gig, HOME, north, verifiedEmployer } from '../helpers/market';
+import { expectRefused, expectRefusedUnwritten } from '../helpers/refused';
 
 const APP_ID = 'wx0123456789abcdef';
 const SECRET = 'secret-0123456789abcdef';
@@ -66,17 +67,17 @@ describe('the mini-program API for workers (/api/v1/me)', () => {
     const idNumber = validIdNumber({ birth: '1988-08-08' });
     const w = (await station.post('/api/v1/workers', workerInput({ name: '小程序用户', idNumber }))).body;
     const bad = await request(app).post('/api/v1/me/login').send({ code: 'never-issued' });
-    expect(bad.status).toBe(400);
+    expectRefused(bad, 'validation_failed');
     expect(bad.body.error.details[0].message).toBe('微信登录凭证无效或已过期，请重新进入小程序');
     const first = await login('openid-first', 'unionid-first');
     expect(first.bound).toBe(false);
     expect(wx.sessionRequests.at(-1)).toMatchObject({ appid: APP_ID, secret: SECRET, grant_type: 'authorization_code' });
     const me = as(first.token);
     const notYet = await me.get('/api/v1/me');
-    expect(notYet.status).toBe(403);
+    expectRefused(notYet, 'forbidden');
     expect(notYet.body.error.details[0].message).toContain('请先绑定身份');
     const wrong = await me.post('/api/v1/me/bind', { name: '别人', idNumber });
-    expect(wrong.status).toBe(400);
+    expectRefused(wrong, 'validation_failed');
     expect(wrong.body.error.details[0].message).toBe('姓名和身份证号（或绑定码）与登记信息不符');
     const ok = await me.post('/api/v1/me/bind', { name: '小程序用户', idNumber });
     expect(ok.body).toMatchObject({ bound: true, idNumber: expect.stringMatching(/\*{8}/) });
@@ -93,10 +94,10 @@ describe('the mini-program API for workers (/api/v1/me)', () => {
     const doors = await h.ctx.db.select({ kind: identities.kind }).from(identities).where(eq(identities.workerId, w.id));
     expect(doors.map((d) => d.kind).sort()).toEqual(['mp_openid', 'mp_openid', 'wechat_unionid']);
     // Tokens of one realm open nothing in the other.
-    expect((await request(app).get('/api/v1/me').set('Authorization', `Bearer ${station.token}`)).status).toBe(401);
-    expect((await request(app).get('/api/v1/workers').set('Authorization', `Bearer ${first.token}`)).status).toBe(401);
+    await expectRefusedUnwritten(h, () => request(app).get('/api/v1/me').set('Authorization', `Bearer ${station.token}`), 'unauthorized');
+    await expectRefusedUnwritten(h, () => request(app).get('/api/v1/workers').set('Authorization', `Bearer ${first.token}`), 'unauthorized');
     await me.post('/api/v1/me/logout');
-    expect((await me.get('/api/v1/me')).status).toBe(401);
+    await expectRefusedUnwritten(h, () => me.get('/api/v1/me'), 'unauthorized');
   });
 
   it('takes the phone number from WeChat and corrections from the person, each kept as their own report', async () => {
@@ -112,8 +113,8 @@ describe('the mini-program API for workers (/api/v1/me)', () => {
       ['intention,skills', 'self_report'],
       ['phone', 'self_report'],
     ]);
-    expect((await api.patch('/api/v1/me', { name: '改名字' })).status).toBe(400);
-    expect((await api.patch('/api/v1/me', { homeLat: 200 })).status).toBe(400);
+    await expectRefusedUnwritten(h, () => api.patch('/api/v1/me', { name: '改名字' }), 'validation_failed');
+    await expectRefusedUnwritten(h, () => api.patch('/api/v1/me', { homeLat: 200 }), 'validation_failed');
     clock.set('2026-06-01T02:00:00Z');
   });
 
@@ -131,7 +132,7 @@ describe('the mini-program API for workers (/api/v1/me)', () => {
     const wide = await api.get(`/api/v1/me/nearby?lat=${HOME.lat}&lng=${HOME.lng}&radiusKm=10&kind=gig&cluster=4`);
     expect(wide.body.clusters.reduce((n: number, c: { count: number }) => n + c.count, 0)).toBe(wide.body.total);
     expect(wide.body.total).toBeGreaterThanOrEqual(3);
-    expect((await api.get('/api/v1/me/nearby?radiusKm=abc')).status).toBe(400);
+    await expectRefusedUnwritten(h, () => api.get('/api/v1/me/nearby?radiusKm=abc'), 'validation_failed');
   });
 
   it('applies and withdraws, and reports a gig unpaid, which opens a wage case', async () => {
@@ -143,7 +144,7 @@ describe('the mini-program API for workers (/api/v1/me)', () => {
     const applied = await api.post(`/api/v1/me/vacancies/${r}/apply`);
     expect(applied.status).toBe(201);
     expect(applied.body).toMatchObject({ workerId: id, source: 'mini_program', status: 'applied' });
-    expect((await api.post(`/api/v1/me/vacancies/${r}/apply`)).status).toBe(409);
+    await expectRefusedUnwritten(h, () => api.post(`/api/v1/me/vacancies/${r}/apply`), 'conflict');
     const withdrawn = await api.post(`/api/v1/me/applications/${applied.body.id}/withdraw`);
     expect(withdrawn.body.status).toBe('withdrawn');
     const gigApp = (await api.post(`/api/v1/me/vacancies/${g}/apply`)).body.id;
@@ -192,15 +193,15 @@ describe('the mini-program API for workers (/api/v1/me)', () => {
       expect({ verb, status: res.status }).toEqual({ verb, status: 404 });
       expect(res.text).not.toContain('乙某');
     }
-    expect((await a.api.post(`/api/v1/me/applications/${bApp}/paid`, { paid: false })).status).toBe(404);
+    await expectRefusedUnwritten(h, () => a.api.post(`/api/v1/me/applications/${bApp}/paid`, { paid: false }), 'not_found');
     // B's enrolment and B's fair sign-up cannot be cancelled from A's token.
     const session = (await station.post('/api/v1/trainings', { kind: 'upskilling', title: '隔离测试培训', provider: '县职校', regionCode: REGIONS.countyA.code, startDate: '2026-06-20', endDate: '2026-06-25', capacity: 5 })).body.id;
     await b.api.post(`/api/v1/me/trainings/${session}/enrol`);
-    expect((await a.api.delete(`/api/v1/me/trainings/${session}/enrol`)).status).toBe(404);
+    await expectRefusedUnwritten(h, () => a.api.delete(`/api/v1/me/trainings/${session}/enrol`), 'not_found');
     const fair = (await station.post('/api/v1/fairs', { kind: 'on_site', title: '隔离测试招聘会', startsAt: '2026-06-20T01:00:00Z', endsAt: '2026-06-20T05:00:00Z', address: '广场', audience: { regionCode: REGIONS.countyA.code } })).body;
     await station.post(`/api/v1/fairs/${fair.id}/announce`);
     await b.api.post(`/api/v1/me/fairs/${fair.id}/signup`);
-    expect((await a.api.delete(`/api/v1/me/fairs/${fair.id}/signup`)).status).toBe(404);
+    await expectRefusedUnwritten(h, () => a.api.delete(`/api/v1/me/fairs/${fair.id}/signup`), 'not_found');
     expect((await station.get(`/api/v1/fairs/${fair.id}`)).body.counts.signedUp).toBe(1);
     expect((await a.api.get('/api/v1/me/applications')).body.items).toEqual([]);
     expect((await a.api.get('/api/v1/me')).body.id).toBe(a.id);
@@ -232,7 +233,7 @@ describe('the mini-program API for workers (/api/v1/me)', () => {
     expect((await api.post(`/api/v1/me/fairs/${fair.id}/signup`)).body.status).toBe('signed_up');
     expect((await api.post('/api/v1/me/fairs/checkin', { code: fair.checkinCode })).body.checkedInAt).not.toBeNull();
     expect((await open()).mine).toBe('checked_in');
-    expect((await api.post('/api/v1/me/fairs/checkin', { code: 'ZZZZZZ' })).status).toBe(404);
+    await expectRefusedUnwritten(h, () => api.post('/api/v1/me/fairs/checkin', { code: 'ZZZZZZ' }), 'not_found');
 
     const checklist = await api.get('/api/v1/me/policies');
     expect(checklist.status).toBe(200);
@@ -250,9 +251,9 @@ describe('the mini-program API for workers (/api/v1/me)', () => {
     const history = (await station.get(`/api/v1/workers/${id}/consent`)).body;
     expect(JSON.stringify(history)).toContain('mini_program');
     const refused = await api.get('/api/v1/me/matches');
-    expect(refused.status).toBe(409);
+    expectRefused(refused, 'conflict');
     expect(refused.body.error.details[0].path).toBe('consent');
-    expect((await api.post('/api/v1/me/consent', { granted: 'yes' })).status).toBe(400);
+    await expectRefusedUnwritten(h, () => api.post('/api/v1/me/consent', { granted: 'yes' }), 'validation_failed');
   });
 
   it('limits requests per token with Retry-After', async () => {

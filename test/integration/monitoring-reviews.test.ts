@@ -7,6 +7,7 @@ import { ManualClock } from '../../src/shared/clock';
 import { appOf, signIn, type Staff } from '../helpers/api';
 import { REGIONS, seedRegions, workerInput } from '../helpers/factories';
 import { createHarness, type Harness } from '../helpers/harness';
+import { AUDITED, expectRefused, expectRefusedUnwritten } from '../helpers/refused';
 
 const binary = (req: import('supertest').Test) =>
   req.buffer(true).parse((r, cb) => {
@@ -95,15 +96,15 @@ describe('reviews, targets, forms and notices', () => {
 
     // A factory job is not paid through the programme; a month outside the job; a day paid without the amount.
     const factory = await pay(station, p.e!, rec.e!, '2026-10', { dueOn: '2026-11-05', amountDueFen: 1 });
-    expect(factory.status).toBe(400);
+    expectRefused(factory, 'validation_failed');
     expect(factory.body.error.details[0].message).toBe('只有公益性岗位（岗位补贴）和以工代赈（劳务报酬）的工作可以登记发放情况');
-    expect((await f('2026-05', { dueOn: '2026-06-10', amountDueFen: 1 })).status).toBe(400);
-    expect((await f('2026-09', { dueOn: '2026-10-10', amountDueFen: 300000, paidOn: '2026-10-10' })).status).toBe(400);
-    expect((await f('2026-09', { dueOn: '2026-10-10', amountDueFen: -1 })).status).toBe(400);
-    expect((await f('2026-13', { dueOn: '2026-10-10', amountDueFen: 1 })).status).toBe(400);
+    await expectRefusedUnwritten(h, () => f('2026-05', { dueOn: '2026-06-10', amountDueFen: 1 }), 'validation_failed');
+    await expectRefusedUnwritten(h, () => f('2026-09', { dueOn: '2026-10-10', amountDueFen: 300000, paidOn: '2026-10-10' }), 'validation_failed');
+    await expectRefusedUnwritten(h, () => f('2026-09', { dueOn: '2026-10-10', amountDueFen: -1 }), 'validation_failed');
+    await expectRefusedUnwritten(h, () => f('2026-13', { dueOn: '2026-10-10', amountDueFen: 1 }), 'validation_failed');
     // The record belongs to f, not to d; and county B cannot reach it at all.
-    expect((await pay(station, p.d!, rec.f!, '2026-09', { dueOn: '2026-10-10', amountDueFen: 1 })).status).toBe(404);
-    expect((await pay(countyB, p.f!, rec.f!, '2026-09', { dueOn: '2026-10-10', amountDueFen: 1 })).status).toBe(404);
+    await expectRefusedUnwritten(h, () => pay(station, p.d!, rec.f!, '2026-09', { dueOn: '2026-10-10', amountDueFen: 1 }), 'not_found', { writes: AUDITED });
+    await expectRefusedUnwritten(h, () => pay(countyB, p.f!, rec.f!, '2026-09', { dueOn: '2026-10-10', amountDueFen: 1 }), 'not_found', { writes: AUDITED });
     expect((await station.get(`/api/v1/workers/${p.f}/employment/${rec.f}/payments`)).body.items).toHaveLength(4);
   });
 
@@ -122,11 +123,11 @@ describe('reviews, targets, forms and notices', () => {
     // Review items are not warnings, and county B sees none of them.
     expect((await county.get('/api/v1/monitoring/warnings')).body.items).toEqual([]);
     expect((await countyB.get('/api/v1/monitoring/reviews')).body.items).toEqual([]);
-    expect((await countyB.post(`/api/v1/monitoring/reviews/${of('wr_wage_late').id}/conclude`, { note: '已核实' })).status).toBe(404);
+    await expectRefusedUnwritten(h, () => countyB.post(`/api/v1/monitoring/reviews/${of('wr_wage_late').id}/conclude`, { note: '已核实' }), 'not_found', { writes: AUDITED });
 
     // Closing an item needs what was found.
     const bare = await county.post(`/api/v1/monitoring/reviews/${of('pw_rotation').id}/conclude`, {});
-    expect(bare.status).toBe(400);
+    expectRefused(bare, 'validation_failed');
     expect(bare.body.error.details[0].message).toBe('请写明复核结论');
     const done = await county.post(`/api/v1/monitoring/reviews/${of('pw_rotation').id}/conclude`, { note: '经村民代表会议重新评议，员工b符合条件' });
     expect(done.body).toMatchObject({ status: 'acknowledged', note: '经村民代表会议重新评议，员工b符合条件' });
@@ -148,7 +149,7 @@ describe('reviews, targets, forms and notices', () => {
     expect((await prefecture.get('/api/v1/notices')).body.items).toHaveLength(1);
     expect((await countyB.get('/api/v1/notices')).body.items).toEqual([]);
     expect((await station.get('/api/v1/notices')).body.items).toEqual([]);
-    expect((await countyB.post(`/api/v1/notices/${mine.body.items[0].id}/read`)).status).toBe(404);
+    await expectRefusedUnwritten(h, () => countyB.post(`/api/v1/notices/${mine.body.items[0].id}/read`), 'not_found', { writes: AUDITED });
     expect((await county.post(`/api/v1/notices/${mine.body.items[0].id}/read`)).body.read).toBe(true);
     expect((await county.get('/api/v1/notices?unread=true')).body).toMatchObject({ items: [], unread: 0 });
     expect((await prefecture.get('/api/v1/notices')).body.unread).toBe(1);
@@ -160,11 +161,11 @@ describe('reviews, targets, forms and notices', () => {
 
   it('sets targets, shows where each region stands, and writes the weekly dispatch of those behind', async () => {
     const set = { year: 2026, items: [{ regionCode: REGIONS.countyA.code, metric: 'employed', value: 10 }, { regionCode: REGIONS.countyA.code, metric: 'trained', value: 12 }, { regionCode: REGIONS.countyA.code, metric: 'zero_employment_households', value: 0 }, { regionCode: REGIONS.countyB.code, metric: 'employed', value: 0 }] };
-    expect((await station.put('/api/v1/monitoring/targets', set)).status).toBe(403);
-    expect((await county.put('/api/v1/monitoring/targets', set)).status).toBe(403); // county B is not the county's to set
-    expect((await prefecture.put('/api/v1/monitoring/targets', { year: 2026, items: [{ regionCode: REGIONS.countyA.code, metric: 'employed', value: -1 }] })).status).toBe(400);
-    expect((await prefecture.put('/api/v1/monitoring/targets', { year: 1999, items: [{ regionCode: REGIONS.countyA.code, metric: 'employed', value: 1 }] })).status).toBe(400);
-    expect((await prefecture.put('/api/v1/monitoring/targets', { year: 2026, items: [{ regionCode: '532599', metric: 'employed', value: 1 }] })).status).toBe(400);
+    await expectRefusedUnwritten(h, () => station.put('/api/v1/monitoring/targets', set), 'forbidden', { writes: AUDITED });
+    await expectRefusedUnwritten(h, () => county.put('/api/v1/monitoring/targets', set), 'forbidden', { writes: AUDITED }); // county B is not the county's to set
+    await expectRefusedUnwritten(h, () => prefecture.put('/api/v1/monitoring/targets', { year: 2026, items: [{ regionCode: REGIONS.countyA.code, metric: 'employed', value: -1 }] }), 'validation_failed');
+    await expectRefusedUnwritten(h, () => prefecture.put('/api/v1/monitoring/targets', { year: 1999, items: [{ regionCode: REGIONS.countyA.code, metric: 'employed', value: 1 }] }), 'validation_failed');
+    await expectRefusedUnwritten(h, () => prefecture.put('/api/v1/monitoring/targets', { year: 2026, items: [{ regionCode: '532599', metric: 'employed', value: 1 }] }), 'validation_failed');
     expect((await prefecture.put('/api/v1/monitoring/targets', set)).status).toBe(200);
     const mine = (await county.get('/api/v1/monitoring/targets?year=2026')).body;
     // In work on 16 November: b, c, d, e and f. Trained this year: a and g. 320 of 365 days gone: 12 × 320/365 = 10.5 → 11 due.
@@ -200,11 +201,11 @@ describe('reviews, targets, forms and notices', () => {
     await project(county, { kind: 'labour_cooperative', name: '已撤销合作社', regionCode: REGIONS.countyA.code, startedOn: '2024-01-01', endedOn: '2025-06-30' });
     await project(countyB, { kind: 'labour_brand', name: '红河梯田工匠', regionCode: REGIONS.countyB.code });
     expect((await project(county, { kind: 'workshop', name: '多报', regionCode: REGIONS.countyA.code, jobsTotal: 1, jobsLifted: 2 })).body.error.details[0].message).toBe('带动脱贫人口就业人数不能多于带动就业人数');
-    expect((await project(county, { kind: 'workshop', name: '号码', regionCode: REGIONS.countyA.code, contactPhone: '12345' })).status).toBe(400);
-    expect((await project(county, { kind: 'workshop', name: '别县', regionCode: REGIONS.countyB.code })).status).toBe(403);
-    expect((await project(county, { kind: 'cinema', name: '电影院', regionCode: REGIONS.countyA.code })).status).toBe(400);
-    expect((await countyB.get(`/api/v1/projects/${workshop.body.id}`)).status).toBe(404);
-    expect((await county.patch(`/api/v1/projects/${workshop.body.id}`, { jobsLifted: 31 })).status).toBe(400);
+    await expectRefusedUnwritten(h, () => project(county, { kind: 'workshop', name: '号码', regionCode: REGIONS.countyA.code, contactPhone: '12345' }), 'validation_failed');
+    await expectRefusedUnwritten(h, () => project(county, { kind: 'workshop', name: '别县', regionCode: REGIONS.countyB.code }), 'forbidden', { writes: AUDITED });
+    await expectRefusedUnwritten(h, () => project(county, { kind: 'cinema', name: '电影院', regionCode: REGIONS.countyA.code }), 'validation_failed');
+    await expectRefusedUnwritten(h, () => countyB.get(`/api/v1/projects/${workshop.body.id}`), 'not_found', { writes: AUDITED });
+    await expectRefusedUnwritten(h, () => county.patch(`/api/v1/projects/${workshop.body.id}`, { jobsLifted: 31 }), 'validation_failed');
     expect((await county.patch(`/api/v1/projects/${workshop.body.id}`, { jobsTotal: 32 })).body.jobsTotal).toBe(32);
     expect((await county.get('/api/v1/projects?kind=labour_cooperative')).body.total).toBe(2);
     // A "乐业搬迁" fair held in the county this year, and one still in draft that does not count.
@@ -221,7 +222,7 @@ describe('reviews, targets, forms and notices', () => {
     expect(form.total).toMatchObject({ name: '合计', brands: 1, cooperatives: 1, publicWelfareLifted: 3 });
     // County A's reader gets its own row only.
     expect((await county.get('/api/v1/monitoring/forms/progress?year=2026')).body.rows).toHaveLength(1);
-    expect((await countyB.get(`/api/v1/monitoring/forms/progress?year=2026&regionCode=${REGIONS.countyA.code}`)).status).toBe(404);
+    await expectRefusedUnwritten(h, () => countyB.get(`/api/v1/monitoring/forms/progress?year=2026&regionCode=${REGIONS.countyA.code}`), 'not_found', { writes: AUDITED });
 
     const one = (await workbook(await binary(prefecture.get('/api/v1/monitoring/forms/progress?year=2026&format=xlsx')))).worksheets[0]!;
     expect(one.getCell('A1').value).toBe('防止返贫就业攻坚行动推进情况表');
@@ -263,7 +264,7 @@ describe('reviews, targets, forms and notices', () => {
     expect((png.body as Buffer).subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
     // 1440 pixels wide, as asked of the rasteriser.
     expect((png.body as Buffer).readUInt32BE(16)).toBe(1440);
-    expect((await countyB.get(`/api/v1/monitoring/trend/chart?regionCode=${REGIONS.countyA.code}`)).status).toBe(404);
-    expect((await county.get('/api/v1/monitoring/trend/chart?format=gif')).status).toBe(400);
+    await expectRefusedUnwritten(h, () => countyB.get(`/api/v1/monitoring/trend/chart?regionCode=${REGIONS.countyA.code}`), 'not_found', { writes: AUDITED });
+    await expectRefusedUnwritten(h, () => county.get('/api/v1/monitoring/trend/chart?format=gif'), 'validation_failed');
   });
 });

@@ -18,6 +18,7 @@ import { makeAccount, PASSWORD, REGIONS, seedRegions, validIdNumber, validPhone,
 import { createHarness, logLeaks, type Harness } from '../helpers/harness';
 import { csv, FORM_HEADER } from '../helpers/sheets';
 import { until } from '../helpers/wait';
+import { AUDITED, expectRefused, expectRefusedUnwritten } from '../helpers/refused';
 
 const NOON = '2026-06-01T04:00:00Z';
 const run = promisify(execFile);
@@ -44,7 +45,7 @@ describe('privacy: consent, least data, nothing in clear, an append-only audit',
       const w = (await station.post('/api/v1/workers', workerInput({ name: '未同意者', consent: false }))).body;
       expect(w.consent).toBe(false);
       const matches = await station.get(`/api/v1/workers/${w.id}/matches`);
-      expect(matches.status).toBe(409);
+      expectRefused(matches, 'conflict');
       expect(matches.body.error.details[0].message).toContain('尚未同意');
       const b1 = (await station.post('/api/v1/broadcasts', { audience: { regionCode: REGIONS.countyA.code }, message: { 'zh-CN': '通知一' } })).body;
       await fanOut(h.ctx, b1.id);
@@ -90,7 +91,7 @@ describe('privacy: consent, least data, nothing in clear, an append-only audit',
 
   it('records requests refused to staff in the audit log', async () => {
     const missing = '00000000-0000-4000-8000-000000000000';
-    expect((await station.get(`/api/v1/workers/${missing}`)).status).toBe(404);
+    await expectRefusedUnwritten(h, () => station.get(`/api/v1/workers/${missing}`), 'not_found', { writes: AUDITED });
     const denied = await h.ctx.db.select().from(auditLog).where(eq(auditLog.action, 'request.denied'));
     expect(denied).toEqual([expect.objectContaining({ actorId: station.id, details: { method: 'GET', route: '/api/v1/workers/:id', code: 'not_found' } })]);
   });
@@ -112,7 +113,7 @@ describe('privacy: consent, least data, nothing in clear, an append-only audit',
     const from = (ip: string, username: string, password: string) => request(app).post('/api/v1/auth/login').set('X-Forwarded-For', ip).send({ username, password });
     for (let i = 0; i < 20; i++) expect((await from('203.0.113.9', `nobody-${i}`, 'wrong password')).status).toBe(401);
     const locked = await from('203.0.113.9', a.username, PASSWORD);
-    expect(locked.status).toBe(429);
+    expectRefused(locked, 'rate_limited');
     expect((await from('198.51.100.7', a.username, PASSWORD)).status).toBe(200);
     const refused = await h.ctx.db.select().from(auditLog).where(eq(auditLog.action, 'auth.login_refused'));
     expect(refused.some((r) => r.ip === '203.0.113.9' && (r.details as { reason: string }).reason === 'address_locked')).toBe(true);
@@ -190,7 +191,7 @@ describe('privacy: consent, least data, nothing in clear, an append-only audit',
     ]);
     await h.ctx.db.insert(providerReports).values({ channel: 'official_account', address: 'o-oa-leaving', ref: 'msg-leaving', delivered: true, reportedAt: new Date(NOON) });
 
-    expect((await station.get(`/api/v1/workers/${w.id}/personal-data?purpose=${encodeURIComponent('本人查询')}`)).status).toBe(403);
+    await expectRefusedUnwritten(h, () => station.get(`/api/v1/workers/${w.id}/personal-data?purpose=${encodeURIComponent('本人查询')}`), 'forbidden', { writes: AUDITED });
     const mine = await revealer.get(`/api/v1/workers/${w.id}/personal-data?purpose=${encodeURIComponent('本人查询')}`);
     expect(mine.status).toBe(200);
     expect(mine.body.person).toMatchObject({ name: '将离开者', idNumber: input.idNumber, phone: input.phone });
@@ -206,7 +207,7 @@ describe('privacy: consent, least data, nothing in clear, an append-only audit',
 
     const stays = (await station.post('/api/v1/workers', workerInput({ name: '近期离开者' }))).body;
     expect((await station.post(`/api/v1/workers/${w.id}/leave`, { reason: '迁往外省' })).status).toBe(200);
-    expect((await station.post(`/api/v1/workers/${w.id}/leave`, { reason: '迁往外省' })).status).toBe(409);
+    await expectRefusedUnwritten(h, () => station.post(`/api/v1/workers/${w.id}/leave`, { reason: '迁往外省' }), 'conflict');
     clock.set('2028-06-01T04:00:00Z');
     expect((await signIn(h, appOf(h), { regionCode: REGIONS.countyA.code }).then((s) => s.post(`/api/v1/workers/${stays.id}/leave`, { reason: '不再纳入' }))).status).toBe(200);
     // Three years after the first one left: only they are anonymised.
@@ -264,7 +265,7 @@ describe('privacy: consent, least data, nothing in clear, an append-only audit',
       expect(first.status).toBe(200);
       const auth = (t: request.Test) => t.set('Authorization', `Bearer ${first.body.token}`);
       const blocked = await auth(request(app).get('/api/v1/workers'));
-      expect(blocked.status).toBe(403);
+      expectRefused(blocked, 'forbidden');
       expect(blocked.body.error.details[0].message).toContain('两步验证');
       expect((await auth(request(app).get('/api/v1/auth/me'))).status).toBe(200);
 
@@ -273,19 +274,20 @@ describe('privacy: consent, least data, nothing in clear, an append-only audit',
       expect(setup.body.otpauthUrl).toMatch(/^otpauth:\/\/totp\/bangfu:/);
       const totp = new TOTP({ issuer: 'bangfu', label: account.username, secret: Secret.fromBase32(setup.body.secret) });
       const at = (ms: number) => totp.generate({ timestamp: clock2.now().getTime() + ms });
-      expect((await auth(request(app).post('/api/v1/auth/totp/enable')).send({ code: '123456' === at(0) ? '654321' : '123456' })).status).toBe(400);
+      await expectRefusedUnwritten(h2, () => auth(request(app).post('/api/v1/auth/totp/enable')).send({ code: '123456' === at(0) ? '654321' : '123456' }), 'validation_failed');
       expect((await auth(request(app).post('/api/v1/auth/totp/enable')).send({ code: at(0) })).body).toEqual({ enabled: true });
       expect((await auth(request(app).get('/api/v1/workers'))).status).toBe(200);
 
       const noCode = await login();
-      expect(noCode.status).toBe(401);
+      expectRefused(noCode, 'unauthorized');
       expect(noCode.body.error.details[0].path).toBe('body.code');
       clock2.set(new Date(new Date(NOON).getTime() + 60_000));
       const fresh = at(0);
-      expect((await login(fresh === '000000' ? '111111' : '000000')).status).toBe(401);
+      // A wrong code is refused, and recorded as a failed sign-in.
+      await expectRefusedUnwritten(h2, () => login(fresh === '000000' ? '111111' : '000000'), 'unauthorized', { writes: AUDITED });
       expect((await login(fresh)).status).toBe(200);
       // The same code a second time is refused.
-      expect((await login(fresh)).status).toBe(401);
+      await expectRefusedUnwritten(h2, () => login(fresh), 'unauthorized', { writes: AUDITED });
       // A station account is not asked for one.
       const clerk = await makeAccount(h2.ctx.db, { regionCode: REGIONS.countyA.code });
       const signed = await request(app).post('/api/v1/auth/login').send({ username: clerk.username, password: PASSWORD });
