@@ -36,7 +36,8 @@ export function gradeOf(changes: Record<string, number | null>, declinePercent: 
  * After a month is closed: every region (down to counties) whose employment scale or average income of
  * 脱贫人口 含监测对象 (seed 000 national §1; 农村低收入人口 not mixed in) fell at all against the month before
  * (环比) or the same month a year before (同比) gets a warning for its administrators, graded by the worst
- * fall against MONITOR_DECLINE_PERCENT; a `warning` (at or past the line) is also announced in the inbox.
+ * fall against MONITOR_DECLINE_PERCENT; both grades are announced in the inbox, each under its own kind
+ * (`region_decline` at or past the line, `region_decline_watch` below it).
  */
 export async function regionWarnings(ctx: Pick<AppContext, 'db' | 'clock' | 'config'>, month: string): Promise<number> {
   const root = ctx.config.regionRoot;
@@ -60,12 +61,14 @@ export async function regionWarnings(ctx: Pick<AppContext, 'db' | 'clock' | 'con
         .onConflictDoNothing()
         .returning({ id: warnings.id });
       made += inserted.length;
-      // Every fall is on the region's list of warnings; one past the line is also sent to the inbox.
-      if (inserted[0] && graded.grade === 'warning') {
+      // Every fall is on the region's list of warnings and in the inbox (及时通报): one past the line as a warning,
+      // a smaller one as a fall to watch, so the grade is seen before anyone opens the list.
+      if (inserted[0]) {
         const [named] = await ctx.db.select({ name: regions.name }).from(regions).where(eq(regions.code, r.regionCode));
         const pct = (v: number | null) => (v === null ? '—' : v);
         const params = { month, region: named?.name ?? r.regionCode, employedMom: pct(falls.employedMom), employedYoy: pct(falls.employedYoy), incomeMom: pct(falls.incomeMom), incomeYoy: pct(falls.incomeYoy) };
-        await notify(ctx.db, ctx.clock.now(), { kind: 'region_decline', regionCode: r.regionCode, reach: 'region_and_above', params, link: { entity: 'warning', id: inserted[0].id }, dedupeKey: `region-decline:${r.regionCode}:${month}` });
+        const kind = graded.grade === 'warning' ? 'region_decline' : 'region_decline_watch';
+        await notify(ctx.db, ctx.clock.now(), { kind, regionCode: r.regionCode, reach: 'region_and_above', params, link: { entity: 'warning', id: inserted[0].id }, dedupeKey: `${kind.replaceAll('_', '-')}:${r.regionCode}:${month}` });
       }
     }
   }

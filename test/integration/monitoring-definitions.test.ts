@@ -163,9 +163,12 @@ describe('the seeds’ definitions in every count, form and warning (pinned to N
     expect(at(REGIONS.countyB.code)).toMatchObject({ grade: 'watch', employedMom: 0, incomeMom: -3.3, fell: ['incomeMom'] });
     // The prefecture: 5 → 3 in work (−40 %).
     expect(at(REGIONS.prefecture.code)).toMatchObject({ grade: 'warning', employedMom: -40 });
-    // A warning reaches the inbox; a fall to watch stays on the list.
-    const told = (await prefecture.get('/api/v1/notices')).body.items.filter((n: { kind: string }) => n.kind === 'region_decline').map((n: { regionCode: string }) => n.regionCode).sort();
-    expect(told).toEqual([REGIONS.prefecture.code, REGIONS.countyA.code]);
+    // Both grades reach the inbox, each named for what it is: county B's small fall as one to watch.
+    const notices = (await prefecture.get('/api/v1/notices')).body.items as Array<{ kind: string; regionCode: string; text: string }>;
+    const told = (kind: string) => notices.filter((n) => n.kind === kind).map((n) => n.regionCode).sort();
+    expect(told('region_decline')).toEqual([REGIONS.prefecture.code, REGIONS.countyA.code]);
+    expect(told('region_decline_watch')).toEqual([REGIONS.countyB.code]);
+    expect(notices.find((n) => n.kind === 'region_decline_watch')!.text).toBe('红河县 2026-10 务工规模或收入有所下降，尚未超过预警线，请关注（规模环比 0%，同比 —%；收入环比 -3.3%，同比 —%）');
   });
 
   it('measures the targets on 脱贫人口 含监测对象, with market training (seed 000 national §1)', async () => {
