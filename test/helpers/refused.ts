@@ -10,7 +10,11 @@ const STATUS_OF = {
   forbidden: 403,
   not_found: 404,
   route_not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
+  payload_too_large: 413,
+  uri_too_long: 414,
+  unsupported_media_type: 415,
   policy_violation: 422,
   rate_limited: 429,
 } as const;

@@ -6,6 +6,7 @@ import { auditLog, sessions } from '../../src/db/schema';
 import { ManualClock } from '../../src/shared/clock';
 import { createHarness, type Harness } from '../helpers/harness';
 import { makeAccount, PASSWORD, REGIONS, seedRegions } from '../helpers/factories';
+import { expectRefused, expectRefusedUnwritten } from '../helpers/refused';
 
 describe('signing in and out', () => {
   let h: Harness;
@@ -47,8 +48,8 @@ describe('signing in and out', () => {
     await makeAccount(h.ctx.db, { username: 'wrong-pw' });
     const wrong = await login('wrong-pw', 'not the password');
     const unknown = await login('nobody-here', 'whatever');
-    expect(wrong.status).toBe(401);
-    expect(unknown.status).toBe(401);
+    expectRefused(wrong, 'unauthorized');
+    expectRefused(unknown, 'unauthorized');
     expect(wrong.body.error.message).toBe(unknown.body.error.message);
     const audit = await h.ctx.db.select().from(auditLog).where(eq(auditLog.action, 'auth.login_failed'));
     expect(audit.map((a) => a.details?.reason).sort()).toEqual(expect.arrayContaining(['unknown_account', 'wrong_password']));
@@ -59,7 +60,7 @@ describe('signing in and out', () => {
     const { body } = await login('leaving', PASSWORD);
     const auth = { Authorization: `Bearer ${body.token}` };
     expect((await request(server).post('/api/v1/auth/logout').set(auth)).status).toBe(204);
-    expect((await request(server).get('/api/v1/auth/me').set(auth)).status).toBe(401);
+    await expectRefusedUnwritten(h, () => request(server).get('/api/v1/auth/me').set(auth), 'unauthorized');
     const [last] = await h.ctx.db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(1);
     expect(last?.action).toBe('auth.logout');
   });
@@ -70,7 +71,7 @@ describe('signing in and out', () => {
     const auth = { Authorization: `Bearer ${body.token}` };
     expect((await request(server).get('/api/v1/auth/me').set(auth)).status).toBe(200);
     clock.advance(h.config.auth.tokenTtlHours * 3600_000 + 1000);
-    expect((await request(server).get('/api/v1/auth/me').set(auth)).status).toBe(401);
+    await expectRefusedUnwritten(h, () => request(server).get('/api/v1/auth/me').set(auth), 'unauthorized');
   });
 
   it('a station in county A sees its own regions but not county B', async () => {
@@ -81,9 +82,9 @@ describe('signing in and out', () => {
     expect(own.status).toBe(200);
     expect(own.body.items.map((r: { code: string }) => r.code)).toEqual(['532528101']);
     const other = await request(server).get('/api/v1/regions?parent=532529').set(auth);
-    expect(other.status).toBe(404);
+    expectRefused(other, 'not_found');
     const otherOne = await request(server).get('/api/v1/regions/532529101').set(auth);
-    expect(otherOne.status).toBe(404);
+    expectRefused(otherOne, 'not_found');
     const ancestor = await request(server).get('/api/v1/regions/5325').set(auth);
     expect(ancestor.status).toBe(200);
   });
@@ -92,7 +93,7 @@ describe('signing in and out', () => {
     await makeAccount(h.ctx.db, { username: 'bad-code' });
     const { body } = await login('bad-code', PASSWORD);
     const res = await request(server).get('/api/v1/regions?parent=53x').set('Authorization', `Bearer ${body.token}`);
-    expect(res.status).toBe(400);
+    expectRefused(res, 'validation_failed');
     expect(res.body.error.details[0]).toMatchObject({ path: 'query.parent', message: '行政区划代码应为 2、4、6、9 或 12 位数字' });
   });
 });

@@ -7,6 +7,7 @@ import { ManualClock } from '../../src/shared/clock';
 import { createHarness, type Harness } from '../helpers/harness';
 import { REGIONS, seedRegions, validIdNumber, workerInput } from '../helpers/factories';
 import { appOf, signIn, type Staff } from '../helpers/api';
+import { AUDITED, expectRefused, expectRefusedUnwritten } from '../helpers/refused';
 
 const binary = (res: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
   const chunks: Buffer[] = [];
@@ -75,22 +76,22 @@ describe('exporting the official form', () => {
   });
 
   it('unmasked only with a second administrator’s approval, used once, and then it can be imported again unchanged', async () => {
-    expect((await station.post('/api/v1/exports/requests', { purpose: '年度就业核对' })).status).toBe(403);
+    await expectRefusedUnwritten(h, () => station.post('/api/v1/exports/requests', { purpose: '年度就业核对' }), 'forbidden', { writes: AUDITED });
     // Without an approval, even with the permission and a purpose.
     const bare = await revealer.get(`/api/v1/exports/workers?reveal=true&purpose=${encodeURIComponent('年度核对')}`);
-    expect(bare.status).toBe(400);
+    expectRefused(bare, 'validation_failed');
     expect(bare.body.error.details[0].path).toBe('query.approval');
 
     const asked = await revealer.post('/api/v1/exports/requests', { purpose: '年度核对' });
     expect(asked.status).toBe(201);
     expect(asked.body.status).toBe('pending');
-    expect((await revealer.get(`/api/v1/exports/workers?reveal=true&approval=${asked.body.id}`)).status).toBe(403);
+    await expectRefusedUnwritten(h, () => revealer.get(`/api/v1/exports/workers?reveal=true&approval=${asked.body.id}`), 'forbidden', { writes: AUDITED });
     // Nobody approves their own request.
-    expect((await revealer.post(`/api/v1/exports/requests/${asked.body.id}/approve`)).status).toBe(403);
+    await expectRefusedUnwritten(h, () => revealer.post(`/api/v1/exports/requests/${asked.body.id}/approve`), 'forbidden', { writes: AUDITED });
     const ok = await approver.post(`/api/v1/exports/requests/${asked.body.id}/approve`);
     expect(ok.body).toMatchObject({ status: 'approved', decidedBy: approver.id });
     // Only the one who asked may use it.
-    expect((await approver.get(`/api/v1/exports/workers?reveal=true&approval=${asked.body.id}`)).status).toBe(403);
+    await expectRefusedUnwritten(h, () => approver.get(`/api/v1/exports/workers?reveal=true&approval=${asked.body.id}`), 'forbidden', { writes: AUDITED });
 
     const res = await request(app)
       .get(`/api/v1/exports/workers?reveal=true&approval=${asked.body.id}`)
@@ -101,7 +102,7 @@ describe('exporting the official form', () => {
     const rows = await rowsOf(res.body as Buffer);
     expect(rows.slice(3).map((r) => r[3]).sort()).toEqual([...ids].sort());
     // Used once.
-    expect((await revealer.get(`/api/v1/exports/workers?reveal=true&approval=${asked.body.id}`)).status).toBe(403);
+    await expectRefusedUnwritten(h, () => revealer.get(`/api/v1/exports/workers?reveal=true&approval=${asked.body.id}`), 'forbidden', { writes: AUDITED });
     const again = await request(app).post('/api/v1/imports?dryRun=true').set('Authorization', `Bearer ${station.token}`).attach('file', res.body as Buffer, 'roundtrip.xlsx');
     expect(again.body.counts).toEqual({ created: 0, updated: 0, unchanged: 3, rejected: 0 });
     const audits = await h.ctx.db.select().from(auditLog).where(eq(auditLog.action, 'export.workers'));

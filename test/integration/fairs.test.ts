@@ -11,6 +11,7 @@ import { appOf, signIn, type Staff } from '../helpers/api';
 import { REGIONS, seedRegions, validIdNumber, workerInput } from '../helpers/factories';
 import { createHarness, type Harness } from '../helpers/harness';
 import { north, verifiedEmployer } from '../helpers/market';
+import { AUDITED, expectRefused, expectRefusedUnwritten } from '../helpers/refused';
 
 const NOW = '2026-12-01T02:00:00Z'; // 10:00 on 1 December in Beijing
 const START = '2026-12-05T01:00:00Z'; // 09:00 on 5 December
@@ -79,22 +80,22 @@ describe('job fairs, from draft to reported', () => {
 
   it('refuses a fair that cannot run, in plain words', async () => {
     const noPlace = await station.post('/api/v1/fairs', fairBody([], { kind: 'on_site', streamUrl: undefined }));
-    expect(noPlace.status).toBe(400);
+    expectRefused(noPlace, 'validation_failed');
     expect(noPlace.body.error.details[0]).toMatchObject({ path: 'body.address', message: '现场招聘会请填写地址' });
-    expect((await station.post('/api/v1/fairs', fairBody([], { endsAt: '2026-12-05T00:00:00Z' }))).status).toBe(400);
-    expect((await station.post('/api/v1/fairs', fairBody([], { capacity: 0 }))).status).toBe(400);
-    expect((await station.post('/api/v1/fairs', fairBody([], { streamUrl: 'javascript:alert(1)' }))).status).toBe(400);
+    await expectRefusedUnwritten(h, () => station.post('/api/v1/fairs', fairBody([], { endsAt: '2026-12-05T00:00:00Z' })), 'validation_failed');
+    await expectRefusedUnwritten(h, () => station.post('/api/v1/fairs', fairBody([], { capacity: 0 })), 'validation_failed');
+    await expectRefusedUnwritten(h, () => station.post('/api/v1/fairs', fairBody([], { streamUrl: 'javascript:alert(1)' })), 'validation_failed');
     const noStation = await station.post('/api/v1/fairs', fairBody([], { stationId: '00000000-0000-0000-0000-000000000000' }));
-    expect(noStation.status).toBe(400);
+    expectRefused(noStation, 'validation_failed');
     expect(noStation.body.error.details[0]).toMatchObject({ path: 'body.stationId', message: '找不到这个服务站，或不在您的辖区' });
     const elsewhere = await station.post('/api/v1/fairs', fairBody([], { audience: { regionCode: REGIONS.countyB.code } }));
-    expect(elsewhere.status).toBe(400);
+    expectRefused(elsewhere, 'validation_failed');
     expect(elsewhere.body.error.details[0].path).toBe('body.audience.regionCode');
     const e = await verifiedEmployer(station, { name: '已关闭岗位的企业' });
     const closed = await post(e.id, '已关闭的岗位');
     await station.patch(`/api/v1/vacancies/${closed}`, { status: 'closed' });
     const withClosed = await station.post('/api/v1/fairs', fairBody([closed]));
-    expect(withClosed.status).toBe(400);
+    expectRefused(withClosed, 'validation_failed');
     expect(withClosed.body.error.details[0]).toMatchObject({ path: 'body.vacancyIds.0', message: '只能加入本辖区正在招聘的岗位' });
   });
 
@@ -118,11 +119,11 @@ describe('job fairs, from draft to reported', () => {
       e: await person('候补戊', 'wxid-fair-e'),
     };
     // Not announced yet: no sign-ups.
-    expect((await station.post(`/api/v1/fairs/${fair.id}/signups`, { workerId: ids.c })).status).toBe(409);
+    await expectRefusedUnwritten(h, () => station.post(`/api/v1/fairs/${fair.id}/signups`, { workerId: ids.c }), 'conflict');
 
     const announced = await station.post(`/api/v1/fairs/${fair.id}/announce`);
     expect(announced.body.status).toBe('announced');
-    expect((await station.post(`/api/v1/fairs/${fair.id}/announce`)).status).toBe(409);
+    await expectRefusedUnwritten(h, () => station.post(`/api/v1/fairs/${fair.id}/announce`), 'conflict');
     await fanOut(h.ctx, announced.body.broadcastId);
     const told = await station.get(`/api/v1/broadcasts/${announced.body.broadcastId}`);
     expect(told.body.total).toBe(5);
@@ -140,7 +141,7 @@ describe('job fairs, from draft to reported', () => {
     await say('wxid-fair-b', '招聘会');
     expect(await say('wxid-fair-b', '报名 1')).toContain('已帮您报名');
     expect((await station.post(`/api/v1/fairs/${fair.id}/signups`, { workerId: ids.c })).body.status).toBe('signed_up');
-    expect((await station.post(`/api/v1/fairs/${fair.id}/signups`, { workerId: ids.c })).status).toBe(409);
+    await expectRefusedUnwritten(h, () => station.post(`/api/v1/fairs/${fair.id}/signups`, { workerId: ids.c }), 'conflict');
     expect((await station.post(`/api/v1/fairs/${fair.id}/signups`, { workerId: ids.d })).body.status).toBe('signed_up');
     await say('wxid-fair-e', '招聘会');
     expect(await say('wxid-fair-e', '报名 1')).toContain('候补第 1 位');
@@ -188,7 +189,7 @@ describe('job fairs, from draft to reported', () => {
     expect((await station.post(`/api/v1/fairs/${fair.id}/checkins`, { workerId: ids.c })).body.checkedInAt).not.toBeNull();
     const walkInBody = workerInput({ name: '现场来的人', idNumber: validIdNumber({ birth: '1979-09-09' }) });
     const full = await station.post(`/api/v1/fairs/${fair.id}/walk-ins`, walkInBody);
-    expect(full.status).toBe(409);
+    expectRefused(full, 'conflict');
     expect(full.body.error.details[0].message).toBe('名额已满');
     expect(await h.ctx.db.select().from(workers).where(eq(workers.name, '现场来的人'))).toHaveLength(0);
     expect((await station.delete(`/api/v1/fairs/${fair.id}/signups/${ids.d}`)).body).toMatchObject({ cancelled: true, promotedWorkerId: null });
@@ -233,7 +234,7 @@ describe('job fairs, from draft to reported', () => {
     expect(reported.status).toBe(200);
     expect(reported.body.report.totals).toEqual(outcome.totals);
     expect((await station.get(`/api/v1/fairs/${fair.id}`)).body.status).toBe('reported');
-    expect((await station.post(`/api/v1/fairs/${fair.id}/report`)).status).toBe(409);
+    await expectRefusedUnwritten(h, () => station.post(`/api/v1/fairs/${fair.id}/report`), 'conflict');
     const listed = (await station.get('/api/v1/fairs?campaign=%E6%98%A5%E9%A3%8E%E8%A1%8C%E5%8A%A8')).body.items.map((f: { id: string }) => f.id);
     expect(listed).toContain(fair.id);
   });
@@ -267,8 +268,8 @@ describe('job fairs, from draft to reported', () => {
     expect((await township.get(`/api/v1/fairs/${fair.id}`)).status).toBe(200);
     const local = (await township.post('/api/v1/workers', workerInput({ name: '镇上的人' }))).body.id;
     expect((await township.post(`/api/v1/fairs/${fair.id}/signups`, { workerId: local })).body.status).toBe('signed_up');
-    expect((await township.post(`/api/v1/fairs/${fair.id}/live`)).status).toBe(404);
-    expect((await township.patch(`/api/v1/fairs/${fair.id}`, { title: '改名' })).status).toBe(404);
+    await expectRefusedUnwritten(h, () => township.post(`/api/v1/fairs/${fair.id}/live`), 'not_found', { writes: AUDITED });
+    await expectRefusedUnwritten(h, () => township.patch(`/api/v1/fairs/${fair.id}`, { title: '改名' }), 'not_found', { writes: AUDITED });
     // The township sees its own people among the sign-ups; the county sees everyone.
     // Someone of the county from a village of another township (a home is always a village).
     await h.ctx.db.insert(regions).values([{ code: '532528102', name: '新街镇', level: 4, parentCode: REGIONS.countyA.code }, { code: '532528102201', name: '新街村委会', level: 5, parentCode: '532528102' }]).onConflictDoNothing();
@@ -310,6 +311,6 @@ describe('job fairs, from draft to reported', () => {
     const notice = await stepOf(who, 'fair_cancelled', 'now');
     expect(await fireStep(h.ctx, notice.id)).toBe('fired');
     expect(await sentText(eq(deliveries.stepId, notice.id))).toContain('抱歉，“取消的招聘会”（2026-12-05 09:00）取消了');
-    expect((await station.post(`/api/v1/fairs/${fair.id}/signups`, { workerId: who })).status).toBe(409);
+    await expectRefusedUnwritten(h, () => station.post(`/api/v1/fairs/${fair.id}/signups`, { workerId: who }), 'conflict');
   });
 });

@@ -10,6 +10,7 @@ import { drainEvents } from '../helpers/events';
 import { REGIONS, seedRegions, workerInput } from '../helpers/factories';
 import { appOf, signIn, type Staff } from '../helpers/api';
 import { until } from '../helpers/wait';
+import { expectRefused } from '../helpers/refused';
 
 const NOON = '2026-06-01T04:00:00Z'; // 12:00 on 1 June in Asia/Shanghai
 
@@ -153,12 +154,12 @@ describe('follow-up sequences: steps counted from a date, checked when they fire
   it('refuses what cannot be started by hand, missing variables, and stopping twice, in the caller’s language', async () => {
     const id = await person();
     const auto = await station.post(`/api/v1/workers/${id}/follow-ups`, { sequence: 'training_reminder' });
-    expect(auto.status).toBe(400);
+    expectRefused(auto, 'validation_failed');
     const bare = await station.post(`/api/v1/workers/${id}/follow-ups`, { sequence: 'job_retention' });
-    expect(bare.status).toBe(400);
+    expectRefused(bare, 'validation_failed');
     expect(bare.body.error.details).toEqual([expect.objectContaining({ path: 'body.variables.employer' })]);
     const bad = await station.post(`/api/v1/workers/${id}/follow-ups`, { sequence: 'job_search', anchorDate: '2026-02-30' });
-    expect(bad.status).toBe(400);
+    expectRefused(bad, 'validation_failed');
     expect(await h.ctx.db.select().from(followUps).where(eq(followUps.workerId, id))).toHaveLength(0);
 
     const f = (await station.post(`/api/v1/workers/${id}/follow-ups`, { sequence: 'job_search' })).body as View;
@@ -166,7 +167,7 @@ describe('follow-up sequences: steps counted from a date, checked when they fire
     expect(stop.status).toBe(200);
     expect(stop.body).toMatchObject({ status: 'stopped', stopReason: 'stopped_by_staff' });
     const again = await station.post(`/api/v1/follow-ups/${f.id}/stop`);
-    expect(again.status).toBe(409);
+    expectRefused(again, 'conflict');
     expect(again.body.error.details[0].message).toBe('该跟进已结束或已停止');
   });
 

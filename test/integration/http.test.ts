@@ -3,6 +3,7 @@ import { buildApp } from '../../src/app';
 import { checkingResponses } from '../helpers/response-schemas';
 import { createHarness, type Harness } from '../helpers/harness';
 import { makeAccount, PASSWORD, seedRegions } from '../helpers/factories';
+import { expectRefused, expectRefusedUnwritten } from '../helpers/refused';
 
 describe('the HTTP API', () => {
   let h: Harness;
@@ -29,7 +30,7 @@ describe('the HTTP API', () => {
 
   it('gives every error the same JSON shape, in Chinese by default', async () => {
     const res = await request(server).get('/api/v1/no-such-thing');
-    expect(res.status).toBe(404);
+    expectRefused(res, 'route_not_found');
     expect(res.body.error).toMatchObject({ code: 'route_not_found', message: '没有这个接口地址', details: [] });
     expect(res.body.error.requestId).toBe(res.headers['x-request-id']);
   });
@@ -42,7 +43,7 @@ describe('the HTTP API', () => {
 
   it('names each bad field with its path', async () => {
     const res = await request(server).post('/api/v1/auth/login').send({ username: 42, extra: true }).set('Accept-Language', 'en');
-    expect(res.status).toBe(400);
+    expectRefused(res, 'validation_failed');
     expect(res.body.error.code).toBe('validation_failed');
     const byPath = Object.fromEntries(res.body.error.details.map((d: { path: string; message: string }) => [d.path, d.message]));
     expect(byPath['body.username']).toBe('Expected text');
@@ -52,22 +53,20 @@ describe('the HTTP API', () => {
 
   it('refuses a NUL character anywhere in the input with 400, not a database error', async () => {
     const res = await request(server).post('/api/v1/auth/login').send({ username: 'ad\u0000min', password: 'x' });
-    expect(res.status).toBe(400);
+    expectRefused(res, 'validation_failed');
     expect(res.body.error.details).toEqual([{ path: 'body.username', message: '内容中含有不允许的控制字符' }]);
     const query = await request(server).get('/api/v1/regions?parent=53%00');
     expect([400, 401]).toContain(query.status);
   });
 
   it('rejects malformed JSON with 400 and changes nothing', async () => {
-    const res = await request(server).post('/api/v1/auth/login').set('Content-Type', 'application/json').send('{"username": "admin", ');
-    expect(res.status).toBe(400);
-    expect(res.body.error.code).toBe('invalid_json');
+    await expectRefusedUnwritten(h, () => request(server).post('/api/v1/auth/login').set('Content-Type', 'application/json').send('{"username": "admin", '), 'invalid_json');
   });
 
   it('refuses a body over the size limit with 413', async () => {
     const huge = JSON.stringify({ username: 'x'.repeat(h.config.http.bodyLimitKb * 1024 + 10), password: 'y' });
     const res = await request(server).post('/api/v1/auth/login').set('Content-Type', 'application/json').send(huge);
-    expect(res.status).toBe(413);
+    expectRefused(res, 'payload_too_large');
     expect(res.body.error.code).toBe('payload_too_large');
   });
 
@@ -87,15 +86,15 @@ describe('the HTTP API', () => {
 
   it('answers 401 without a token and with a forged one', async () => {
     const none = await request(server).get('/api/v1/auth/me');
-    expect(none.status).toBe(401);
+    expectRefused(none, 'unauthorized');
     const forged = await request(server).get('/api/v1/auth/me').set('Authorization', 'Bearer bf_' + 'A'.repeat(43));
-    expect(forged.status).toBe(401);
+    expectRefused(forged, 'unauthorized');
     expect(forged.body.error.code).toBe('unauthorized');
   });
 
   it('answers 405 for a known path with the wrong method', async () => {
     const res = await request(server).delete('/api/v1/auth/login');
-    expect(res.status).toBe(405);
+    expectRefused(res, 'method_not_allowed');
     expect(res.body.error.code).toBe('method_not_allowed');
   });
 
@@ -117,7 +116,7 @@ describe('the HTTP API', () => {
     expect(bundle.status).toBe(200);
     expect(bundle.headers['content-type']).toContain('javascript');
     const outside = await request(server).get('/docs/..%2Fpackage.json');
-    expect(outside.status).toBe(404);
+    expectRefused(outside, 'route_not_found');
   });
 
   it('logs one line per request without the query string or credentials', async () => {

@@ -9,6 +9,7 @@ import { appOf, signIn, type Staff } from '../helpers/api';
 import { csv, FORM_HEADER, officialXlsx } from '../helpers/sheets';
 import { until } from '../helpers/wait';
 import { sheetClose, sheetOpen, stringsClose, stringsOpen, textCell, workbookParts, zipOf, type Part } from '../helpers/xlsx-craft';
+import { expectRefused } from '../helpers/refused';
 
 const MB = 1024 * 1024;
 /** The bound on what any import may add to the process's memory. */
@@ -101,13 +102,13 @@ describe('bounded uploads for the register import', () => {
       english: await upload(bomb, 'register.xlsx', '', 'en'),
     }));
     for (const res of [result.dry, result.real]) {
-      expect(res.status).toBe(400);
+      expectRefused(res, 'validation_failed');
       expect(res.body.error.code).toBe('validation_failed');
       expect(res.body.error.details).toEqual([
         { path: 'file', limit: 100, message: '文件解压后超过 100 MB，无法导入。请把表格拆分成几个较小的文件，删去图片和与登记无关的工作表后，分别上传' },
       ]);
     }
-    expect(result.english.status).toBe(400);
+    expectRefused(result.english, 'validation_failed');
     expect(result.english.body.error.details[0].message).toContain('unpacks to more than 100 MB');
     expect(result.english.body.error.details[0].message).toContain('Split the sheet');
     expect(rss).toBeLessThan(MEMORY_BOUND);
@@ -145,7 +146,7 @@ describe('bounded uploads for the register import', () => {
   it('a part that hides its size behind a small declared one is refused as unreadable, within the same bound', async () => {
     const liar = await zipOf(bombParts(), { declare: (name, size) => (name === 'xl/sharedStrings.xml' ? 4096 : size) });
     const { result: res, rss, heap } = await memoryGrowth(() => upload(liar, '信息表.xlsx', '?dryRun=true'));
-    expect(res.status).toBe(400);
+    expectRefused(res, 'validation_failed');
     expect(res.body.error.details[0].message).toBe('无法读取这个文件，请确认是 .xlsx 或 .csv 格式');
     expect(rss).toBeLessThan(MEMORY_BOUND);
     expect(heap).toBeLessThan(MEMORY_BOUND);
@@ -157,11 +158,11 @@ describe('bounded uploads for the register import', () => {
     const person = `<row r="2">${textCell('A2', '张三')}${textCell('B2', '男')}${textCell('C2', validIdNumber())}</row>`;
 
     const deep = await upload(await sheetWith(person + `<row r="1048576">${textCell('A1048576', '合计')}</row>`), 'deep.xlsx', '?dryRun=true');
-    expect(deep.status).toBe(400);
+    expectRefused(deep, 'validation_failed');
     expect(deep.body.error.details[0].message).toBe('表格第 200000 行以下还有内容，超过了一次导入的上限（200000 行）。请拆分成每个不超过 200000 行的文件，分别上传');
 
     const wide = await upload(await sheetWith(person.replace('</row>', `${textCell('XFD2', '备注')}</row>`)), 'wide.xlsx');
-    expect(wide.status).toBe(400);
+    expectRefused(wide, 'validation_failed');
     expect(wide.body.error.details[0].message).toContain('表格第 200 列以右还有内容');
 
     const longCell = await zipOf(
@@ -171,7 +172,7 @@ describe('bounded uploads for the register import', () => {
       ),
     );
     const long = await upload(longCell, 'long.xlsx', '?dryRun=true', 'en');
-    expect(long.status).toBe(400);
+    expectRefused(long, 'validation_failed');
     expect(long.body.error.details[0].message).toBe(
       'A cell holds more than 5000 characters, so the file cannot be imported. Check whether a whole text was pasted into one cell, shorten it and upload again',
     );
@@ -184,22 +185,22 @@ describe('bounded uploads for the register import', () => {
 
   it('a CSV with an overlong cell, too many columns or too many rows is refused plainly', async () => {
     const long = await upload(csv([FORM_HEADER, ['1', '张三', '男', validIdNumber(), '汉族', '群众', '初中', '健康', '普通劳动力', '', '否', '', '', '', '县内', '很'.repeat(5001)]]), 'long.csv', '?dryRun=true');
-    expect(long.status).toBe(400);
+    expectRefused(long, 'validation_failed');
     expect(long.body.error.details[0].message).toBe('有单元格超过 5000 个字，无法导入。请检查是否把整段文字粘贴进了一个单元格，删减后再上传');
 
     const wideRow = ['1', '张三', '男', validIdNumber(), ...Array.from({ length: 300 }, (_, i) => `备注${i}`)];
     const wide = await upload(csv([FORM_HEADER, wideRow]), 'wide.csv');
-    expect(wide.status).toBe(400);
+    expectRefused(wide, 'validation_failed');
     expect(wide.body.error.details[0].message).toContain('超过了上限（200 列）');
 
     // A line of a million commas is refused at the column limit, not built first.
     const commas = await upload(Buffer.from(`姓名,性别,证件号码\n张三,男,1${','.repeat(1_000_000)}\n`), 'commas.csv', '?dryRun=true');
-    expect(commas.status).toBe(400);
+    expectRefused(commas, 'validation_failed');
     expect(commas.body.error.details[0].message).toContain('超过了上限（200 列）');
 
     const many = Buffer.from('姓名,性别,证件号码\n' + '张三,男,1\n'.repeat(200_000));
     const tall = await upload(many, 'tall.csv', '?dryRun=true', 'en');
-    expect(tall.status).toBe(400);
+    expectRefused(tall, 'validation_failed');
     expect(tall.body.error.details[0].message).toBe(
       'The sheet has content below row 200000, more than one import takes (200000 rows). Split it into files of at most 200000 rows and upload them one by one',
     );

@@ -9,6 +9,7 @@ import { REGIONS, seedRegions, validIdNumber } from '../helpers/factories';
 import { appOf, signIn, type Staff } from '../helpers/api';
 import { csv, FORM_HEADER, officialXlsx } from '../helpers/sheets';
 import { until } from '../helpers/wait';
+import { expectRefused } from '../helpers/refused';
 
 describe('importing the official form (农村贫困劳动力就业信息表, seed 003)', () => {
   let h: Harness;
@@ -149,22 +150,22 @@ describe('importing the official form (农村贫困劳动力就业信息表, see
 
   it('refuses files it cannot read, with a clear reason, and stores nothing', async () => {
     const noHeader = await upload(Buffer.from('a,b,c\n1,2,3\n'), 'x.csv', '?dryRun=true');
-    expect(noHeader.status).toBe(400);
+    expectRefused(noHeader, 'validation_failed');
     expect(noHeader.body.error.details[0].message).toContain('没有找到表头');
     const xls = await upload(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 1, 2, 3]), 'old.xls');
-    expect(xls.status).toBe(400);
+    expectRefused(xls, 'validation_failed');
     const notMultipart = await station.post('/api/v1/imports', { file: 'x' });
-    expect(notMultipart.status).toBe(400);
+    expectRefused(notMultipart, 'validation_failed');
     const huge = await request(app)
       .post('/api/v1/imports')
       .set('Authorization', `Bearer ${station.token}`)
       .attach('file', Buffer.alloc(h.config.http.uploadLimitMb * 1024 * 1024 + 10, 'a'), 'big.csv');
-    expect(huge.status).toBe(413);
+    expectRefused(huge, 'payload_too_large');
   });
 
   it('a station cannot import into another county', async () => {
     const res = await upload(csv([FORM_HEADER]), 'x.csv', `?dryRun=true&regionCode=${REGIONS.countyB.code}`);
-    expect(res.status).toBe(403);
+    expectRefused(res, 'forbidden');
   });
 
   it('a re-import of the short official form keeps what it does not mention (village, skills, location)', async () => {
@@ -204,7 +205,7 @@ describe('importing the official form (农村贫困劳动力就业信息表, see
   it('refuses a default region above county level, and codes that are not real divisions', async () => {
     const pref = await signIn(h, app, { role: 'prefecture', regionCode: REGIONS.prefecture.code });
     const res = await request(app).post('/api/v1/imports?dryRun=true').set('Authorization', `Bearer ${pref.token}`).attach('file', csv([FORM_HEADER]), 'x.csv');
-    expect(res.status).toBe(400);
+    expectRefused(res, 'validation_failed');
     expect(res.body.error.details[0].path).toBe('query.regionCode');
     const file = csv([['姓名', '性别', '证件号码', '行政区划代码'], ['某人', '男', validIdNumber(), '532528999999']]);
     const dry = await upload(file, 'x.csv', '?dryRun=true');
