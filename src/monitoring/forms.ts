@@ -83,7 +83,9 @@ export async function progressForm(ctx: Ctx, actor: Actor, q: { year: number; re
         count(distinct w.id) filter (where ${lifted} and exists (select 1 from jobs j where j.worker_id = w.id and j.kind = 'work_relief'))::int as work_relief,
         count(distinct w.id) filter (where ${lifted} and exists (select 1 from jobs j where j.worker_id = w.id and j.kind = 'public_welfare'))::int as public_welfare,
         count(distinct w.id) filter (where ${lifted} and exists (select 1 from ${trainingStarts()} t where t.worker_id = w.id and t.start_date between ${from}::date and ${asOf}::date))::int as trained,
-        count(distinct w.id) filter (where ${lifted} and h.relocated and exists (select 1 from jobs j where j.worker_id = w.id))::int as relocation
+        -- 易地搬迁安置区脱贫人口: of a relocated household, or living at a region flagged as a relocation site.
+        count(distinct w.id) filter (where ${lifted} and (h.relocated or exists (select 1 from regions s where s.relocation_site and w.region_code like s.code || '%'))
+          and exists (select 1 from jobs j where j.worker_id = w.id))::int as relocation
       from workers w left join households h on h.id = w.household_id
       where w.region_code like ${under}
       group by 1`),

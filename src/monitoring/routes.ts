@@ -10,6 +10,7 @@ import * as reports from './reports';
 import * as targets from './targets';
 import * as projects from './projects';
 import * as forms from './forms';
+import { RelocationSitesQuery, RelocationSitesView, relocationSites } from './relocation';
 import { trendPng, trendSvg } from './chart';
 import { REVIEW_KINDS } from './integrity';
 
@@ -42,6 +43,11 @@ export function monitoringRoutes(api: Api, ctx: AppContext): void {
     method: 'post', path: '/monitoring/reviews/:id/conclude', summary: 'Close a review item with what was found (复核结论, required)', tags, auth: 'staff',
     params: z.object({ id: z.uuid() }), body: Conclusion, status: 200, response: Any,
     handler: ({ actor, params, body, koa }) => warnings.acknowledge(ctx, actor, params.id, body, requestMeta(koa), REVIEW_KINDS),
+  });
+  api.route({
+    method: 'get', path: '/monitoring/relocation-sites', summary: '易地搬迁安置区: 脱贫人口（含监测对象） living at each relocation site in your region, how many are in work on the day (near or away, public-welfare posts, workshops), the rate, and the site’s zero-employment households', tags, auth: 'staff',
+    query: RelocationSitesQuery, response: RelocationSitesView,
+    handler: ({ actor, query }) => relocationSites(ctx, actor, query),
   });
   api.route({ method: 'get', path: '/monitoring/zero-employment', summary: '零就业家庭 now: households with someone able to work and nobody in work, each with how long it has been so', tags, auth: 'staff', query: z.object({ regionCode: RegionCode.optional() }).strict(), response: Any, handler: ({ actor, query }) => warnings.zeroEmploymentList(ctx, actor, query) });
   api.route({

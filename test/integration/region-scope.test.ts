@@ -289,6 +289,7 @@ describe('a station in county A cannot reach anything in county B', () => {
     'get /api/v1/monitoring/warnings': { run: (s) => s.get(`/api/v1/monitoring/warnings?regionCode=${REGIONS.countyB.code}`), check: notFound },
     'post /api/v1/monitoring/warnings/{id}/acknowledge': { run: (s) => s.post(`/api/v1/monitoring/warnings/${b.warning}/acknowledge`), check: notFound },
     'get /api/v1/monitoring/zero-employment': { run: (s) => s.get(`/api/v1/monitoring/zero-employment?regionCode=${REGIONS.countyB.code}`), check: notFound },
+    'get /api/v1/monitoring/relocation-sites': { run: (s) => s.get(`/api/v1/monitoring/relocation-sites?regionCode=${REGIONS.countyB.code}`), check: notFound },
     'get /api/v1/monitoring/reports': { run: (s) => s.get('/api/v1/monitoring/reports'), check: refusedOrEmpty },
     'get /api/v1/monitoring/reports/{id}': {
       run: (s) => s.get(`/api/v1/monitoring/reports/${b.report}`),
