@@ -2180,6 +2180,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/monitoring/relocation-sites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 易地搬迁安置区: 脱贫人口（含监测对象） living at each relocation site in your region, how many are in work on the day (near or away, public-welfare posts, workshops), the rate, and the site’s zero-employment households */
+        get: operations["getMonitoringRelocationSites"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/monitoring/zero-employment": {
         parameters: {
             query?: never;
@@ -4054,6 +4071,56 @@ export interface components {
         MeSubscribeConsents: {
             /** @description The templates accepted in wx.requestSubscribeMessage */
             templateIds: string[];
+        };
+        RelocationSites: {
+            asOf: string;
+            regionCode: string;
+            items: components["schemas"]["RelocationSite"][];
+            /** @description All the sites together */
+            total: {
+                /** @description 脱贫人口（含监测对象） living at the site */
+                registered: number;
+                /** @description Of them, with labour capacity */
+                ableToWork: number;
+                /** @description Of them, in work on the day (易地搬迁安置区脱贫人口就业人数) */
+                employed: number;
+                /** @description In work in the site’s own county (就近就业) */
+                employedInCounty: number;
+                /** @description In work outside the site’s county (外出务工) */
+                employedAway: number;
+                employedPlaceUnknown: number;
+                /** @description In a public-welfare post */
+                publicWelfare: number;
+                /** @description In an assistance workshop */
+                workshop: number;
+                /** @description 零就业家庭 at the site: someone able to work, nobody in work (to be cleared, seed 002 §1) */
+                zeroEmploymentHouseholds: number;
+                /** @description employed / ableToWork in per cent, one decimal; null when nobody is able to work */
+                employmentRatePct: number | null;
+            };
+        };
+        RelocationSite: {
+            regionCode: string;
+            name: string;
+            /** @description 脱贫人口（含监测对象） living at the site */
+            registered: number;
+            /** @description Of them, with labour capacity */
+            ableToWork: number;
+            /** @description Of them, in work on the day (易地搬迁安置区脱贫人口就业人数) */
+            employed: number;
+            /** @description In work in the site’s own county (就近就业) */
+            employedInCounty: number;
+            /** @description In work outside the site’s county (外出务工) */
+            employedAway: number;
+            employedPlaceUnknown: number;
+            /** @description In a public-welfare post */
+            publicWelfare: number;
+            /** @description In an assistance workshop */
+            workshop: number;
+            /** @description 零就业家庭 at the site: someone able to work, nobody in work (to be cleared, seed 002 §1) */
+            zeroEmploymentHouseholds: number;
+            /** @description employed / ableToWork in per cent, one decimal; null when nobody is able to work */
+            employmentRatePct: number | null;
         };
         AssistanceProject: {
             id: string;
@@ -13312,6 +13379,58 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+            /** @description Invalid input; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getMonitoringRelocationSites: {
+        parameters: {
+            query?: {
+                /** @description Administrative division code: 2 (province), 4, 6 (county), 9 (township) or 12 (village) digits */
+                regionCode?: string;
+                /** @description The day counted (default: today, Beijing time) */
+                date?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RelocationSites"];
                 };
             };
             /** @description Invalid input; `details` names each field */
