@@ -3543,6 +3543,22 @@ export interface components {
              */
             recipientId?: string;
         };
+        BroadcastNotReached: {
+            /** Format: uuid */
+            broadcastId: string;
+            items: {
+                /** Format: uuid */
+                workerId: string;
+                name: string;
+                phoneMasked: string | null;
+                village: string | null;
+                regionCode: string;
+                /** @enum {string} */
+                status: "deferred" | "failed" | "skipped" | "unknown" | "queued" | "sending";
+                reason: string;
+                label: string;
+            }[];
+        };
         FollowUpSequence: {
             key: string;
             topic: string | null;
@@ -8084,6 +8100,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["BroadcastNotReached"];
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };

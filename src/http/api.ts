@@ -181,7 +181,11 @@ export class Api {
       },
       responses: {
         [status]: spec.binary
-          ? { description: spec.binary.description, content: { [spec.binary.contentType]: { schema: z.string().meta({ format: 'binary' }) } } }
+          ? {
+              description: spec.binary.description,
+              // A route that answers JSON too (format=json) documents both, so clients get its JSON type.
+              content: { ...(spec.response ? { 'application/json': { schema: spec.response } } : {}), [spec.binary.contentType]: { schema: z.string().meta({ format: 'binary' }) } },
+            }
           : spec.response
             ? { description: spec.responseDescription ?? 'OK', content: { 'application/json': { schema: spec.response } } }
             : { description: spec.responseDescription ?? 'No content' },

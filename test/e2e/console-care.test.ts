@@ -1,11 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildApp } from '../../src/app';
 import { consoleDir } from '../../src/http/console';
-import { makeAccount, PASSWORD, REGIONS, seedRegions, validIdNumber } from '../helpers/factories';
+import { appOf, signIn } from '../helpers/api';
+import { makeAccount, PASSWORD, REGIONS, seedRegions, validIdNumber, workerInput } from '../helpers/factories';
+import { eq } from 'drizzle-orm';
+import { deliveries, subscriptions, workers } from '../../src/db/schema';
+import { logChannel } from '../../src/outreach/channels';
+import { deliver, fanOut } from '../../src/outreach/service';
 import { createHarness, type Harness } from '../helpers/harness';
 import { ManualClock } from '../../src/shared/clock';
 
@@ -27,7 +32,11 @@ describe('the console on a new install', () => {
   beforeAll(async () => {
     if (!consoleDir()) execFileSync('npm', ['run', '--silent', 'build:web'], { cwd: resolve(__dirname, '../..'), stdio: 'ignore' });
     mkdirSync(SHOTS, { recursive: true });
-    h = await createHarness({ clock: new ManualClock('2026-06-01T04:00:00Z') });
+    // Text messages set up, so the cost of a broadcast's texts is estimated before sending.
+    h = await createHarness({
+      clock: new ManualClock('2026-06-01T04:00:00Z'),
+      env: { SMS_PROVIDER: 'tencent', SMS_SECRET_ID: 'AKIDtest0001', SMS_SECRET_KEY: 'secret-key-0001', SMS_SDK_APP_ID: '1400000000', SMS_SIGN_NAME: '元阳就业', SMS_TEMPLATE_ID: '123456', SMS_CONTACT: '0873-5621234', SMS_TEMPLATE_TEXT: '{1}，详询{2}', SMS_PRICE_FEN: '5' },
+    });
     await seedRegions(h.ctx.db);
     await makeAccount(h.ctx.db, { username: 'new-station', regionCode: REGIONS.countyA.code });
     server = buildApp(h.ctx).listen(0, '127.0.0.1');
@@ -75,6 +84,11 @@ describe('the console on a new install', () => {
     const form = page.locator('form#register');
     await form.getByLabel('姓名', { exact: true }).fill('李新');
     await form.getByLabel('身份证号', { exact: true }).fill('532528198503070000');
+    await form.getByLabel('所在地（村或社区）').click();
+    await page.locator('.ant-cascader-menu-item', { hasText: '南沙镇' }).click();
+    await page.locator('.ant-cascader-menu-item', { hasText: '南沙村委会' }).click();
+    await page.keyboard.press('Escape');
+    await form.locator('.ant-cascader').getByText('南沙村委会').waitFor();
     const sent: string[] = [];
     page.on('request', (r) => {
       if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/workers') sent.push(r.postData() ?? '');
@@ -92,5 +106,107 @@ describe('the console on a new install', () => {
     expect(JSON.parse(sent[1]!).phone).toBe('12345');
     expect(await idItem.locator('.ant-form-item-explain-error').count()).toBe(0);
     await shot('care-form-latest-error');
+  });
+
+  it('shows a broadcast as each person will read it, names a variable someone lacks, and sends only when confirmed', async () => {
+    const staff = await signIn(h, appOf(h), { regionCode: REGIONS.countyA.code });
+    // One reached by text message, one whose record (an old one) names only the township: no village to name.
+    for (const [name, channel] of [['阿者', 'sms'], ['白玛', 'log']] as const) {
+      const w = await staff.post('/api/v1/workers', workerInput({ name }));
+      if (w.status !== 201) throw new Error(JSON.stringify(w.body));
+      await h.ctx.db.insert(subscriptions).values({ workerId: w.body.id, channel, updatedAt: new Date('2026-06-01T04:00:00Z') });
+      if (name === '白玛') await h.ctx.db.update(workers).set({ regionCode: REGIONS.townA.code }).where(eq(workers.id, w.body.id));
+    }
+    await nav('群发消息');
+    // The form's registration above was refused (a bad phone number): two people.
+    await page.getByTestId('audience-count').getByText('2', { exact: true }).waitFor();
+    await page.getByLabel('内容').fill('{{name}}您好：{{village}}明天上午有招聘会');
+    const missing = page.getByTestId('missing-variables');
+    await missing.getByText('{{village}}：1 人没有这一项，请填写默认值').waitFor();
+    expect(await page.getByRole('button', { name: '发送' }).isDisabled()).toBe(true);
+    await page.getByLabel('{{village}} 的默认值').fill('本村');
+    await missing.waitFor({ state: 'detached' });
+    // The time picker speaks Chinese and counts hours to 23.
+    await page.getByLabel('定时发送（不填则立即发送）').click();
+    const panel = page.locator('.ant-picker-dropdown:visible');
+    await panel.getByText('此刻').waitFor();
+    await panel.locator('.ant-picker-time-panel-column').first().getByText('23', { exact: true }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: '发送' }).click();
+    const confirm = page.getByRole('dialog', { name: '发送前确认' });
+    await confirm.getByTestId('channel-sms').getByText('短信 1 人').waitFor();
+    await confirm.getByTestId('sms-estimate').getByText('1 条（1 人，每人 1 条计费），约 0.05 元').waitFor();
+    await confirm.getByTestId('view-chat-message').waitFor();
+    // Each chosen person reads their own name, their village or, where it is missing, the default.
+    const choose = async (name: string) => {
+      await confirm.getByRole('combobox').click();
+      await page.keyboard.type(name);
+      await page.locator('.ant-select-item-option', { hasText: name }).click();
+    };
+    await choose('阿者');
+    await confirm.getByTestId('view-chat-message').getByText('阿者您好：南沙村委会明天上午有招聘会').waitFor();
+    await confirm.getByTestId('view-sms-message').getByText('【元阳就业】阿者您好：南沙村委会明天上午有招聘会，详询0873-5621234').waitFor();
+    await choose('白玛');
+    await confirm.getByTestId('view-chat-message').getByText('白玛您好：本村明天上午有招聘会').waitFor();
+    await shot('care-broadcast-preview');
+    expect((await staff.get('/api/v1/broadcasts')).body.total).toBe(0);
+    await confirm.getByRole('button', { name: '确认发送给 2 人' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await page.getByRole('row').filter({ hasText: '{{name}}您好' }).waitFor();
+    const sent = (await staff.get('/api/v1/broadcasts')).body.items;
+    expect(sent).toHaveLength(1);
+  });
+
+  it('explains who a broadcast did not reach and why, with the call list to export', async () => {
+    const staff = await signIn(h, appOf(h), { regionCode: REGIONS.countyA.code });
+    const [b] = (await staff.get('/api/v1/broadcasts')).body.items as Array<{ id: string }>;
+    // Sent through the log channel only: the one reached by text message finds no SMS channel in this process.
+    await fanOut(h.ctx, b!.id);
+    const rows = await h.ctx.db.select().from(deliveries).where(eq(deliveries.broadcastId, b!.id));
+    const channels = new Map([['log', logChannel(h.ctx.logger)]]);
+    for (const d of rows) await deliver(h.ctx, d.id, channels);
+    const row = page.getByRole('row').filter({ hasText: '{{name}}您好' });
+    await row.locator(`[data-testid="sent-${b!.id}"]`).getByText('1', { exact: true }).waitFor();
+    await row.getByRole('button', { name: '原因' }).click();
+    const drawer = page.getByRole('dialog', { name: '未送达的人和原因' });
+    await drawer.getByText('共 2 人，已送达 1 人，其余 1 人的情况如下：').waitFor();
+    await drawer.getByTestId('reasons').getByText('该发送渠道未开通').waitFor();
+    const call = drawer.getByRole('row').filter({ hasText: '阿者' });
+    await call.getByText('南沙村委会').waitFor();
+    await call.getByText('该发送渠道未开通').waitFor();
+    await shot('care-not-reached');
+    const [xlsx] = await Promise.all([page.waitForEvent('download'), drawer.getByRole('button', { name: '导出 Excel' }).click()]);
+    expect(xlsx.suggestedFilename()).toBe('电话联系名单-2026-06-01.xlsx');
+    const [json] = await Promise.all([page.waitForEvent('download'), drawer.getByRole('button', { name: '导出 JSON' }).click()]);
+    const list = JSON.parse(readFileSync((await json.path())!, 'utf8')) as { items: Array<{ name: string; label: string }> };
+    expect(list.items.map((i) => i.name)).toEqual(['阿者']);
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'detached' });
+  });
+
+  it('speaks English without Chinese punctuation or Chinese sample text in the fields', async () => {
+    await page.getByLabel('语言').click();
+    await page.locator('.ant-select-item-option', { hasText: 'English' }).click();
+    await page.getByRole('menuitem', { name: 'Register' }).waitFor();
+    const pages = ['', 'follow-ups', 'workers', 'households', 'import', 'vacancies', 'trainings', 'fairs', 'rain-dew', 'policies', 'monitoring'];
+    for (const path of pages) {
+      await page.goto(`${base}/console/${path}`);
+      await page.getByRole('heading', { level: 3 }).first().waitFor();
+      await page.waitForLoadState('networkidle');
+      // Names and places are the register's own (Chinese); the console's words and marks around them are not.
+      const found = await page.evaluate(() => {
+        const cjk = /[\u3400-\u9fff]/;
+        const placeholders = [...document.querySelectorAll('[placeholder]')].map((e) => e.getAttribute('placeholder') ?? '').filter((p) => cjk.test(p));
+        const marks = (document.body.innerText.match(/[：；、（）「」，。]/g) ?? []).join('');
+        return { placeholders, marks };
+      });
+      expect([path, found]).toEqual([path, { placeholders: [], marks: '' }]);
+    }
+    await page.goto(`${base}/console/fairs`);
+    await page.getByRole('button', { name: /^(Save as draft)$/ }).waitFor();
+    await shot('care-english-fairs');
+    await page.getByLabel('Language').click();
+    await page.locator('.ant-select-item-option', { hasText: '中文' }).click();
+    await page.getByRole('menuitem', { name: '人员登记' }).waitFor();
   });
 });

@@ -154,6 +154,12 @@ describe('the station console', () => {
     await page.getByTestId('audience-count').getByText('3', { exact: true }).waitFor();
     await page.getByLabel('内容').fill('明天集市需要搬运工三名，日薪150元，回复“零工”报名');
     await page.getByRole('button', { name: '发送' }).click();
+    // Nothing goes out before the message is seen as a recipient reads it, and confirmed.
+    const confirm = page.getByRole('dialog', { name: '发送前确认' });
+    await confirm.getByTestId('view-chat-message').getByText('明天集市需要搬运工三名，日薪150元，回复“零工”报名').waitFor();
+    await confirm.getByTestId('channel-log').getByText('测试记录 3 人').waitFor();
+    await confirm.getByRole('button', { name: '确认发送给 3 人' }).click();
+    await confirm.waitFor({ state: 'detached' });
     const row = page.getByRole('row').filter({ hasText: '明天集市需要搬运工三名' });
     await row.waitFor();
     // The counts move as the queue sends: all three of this message delivered (the row's own 已送达 cell).
@@ -190,6 +196,11 @@ describe('the station console', () => {
     const drawer = page.getByRole('dialog');
     await drawer.getByText('1. 南沙集市搬运').waitFor();
     await drawer.getByRole('button', { name: '发布通知' }).click();
+    const announcement = page.getByRole('dialog', { name: '发送前确认' });
+    await announcement.getByTestId('view-chat-message').getByText(/南沙镇春风行动招聘会/).waitFor();
+    await shot('fair-announce-preview');
+    await announcement.getByRole('button', { name: /^确认发送给 \d+ 人$/ }).click();
+    await announcement.waitFor({ state: 'detached' });
     await drawer.getByText('已发布').first().waitFor();
     await drawer.getByRole('button', { name: '开始' }).click();
     await drawer.getByRole('button', { name: '上屏展示' }).click();
@@ -201,16 +212,16 @@ describe('the station console', () => {
     // Someone who just came and is not in the register: a forged ID number is refused beside its field, a real one registers and checks in.
     await drawer.getByRole('button', { name: '现场登记新人员' }).click();
     await drawer.getByLabel('姓名', { exact: true }).fill('王新来');
-    await drawer.getByLabel('身份证号', { exact: true }).fill('532528198503070000');
-    await drawer.getByRole('button', { name: '登记并签到' }).click();
-    await drawer.locator('.ant-form-item').filter({ hasText: '身份证号' }).locator('.ant-form-item-explain-error').waitFor();
-    await drawer.getByLabel('身份证号', { exact: true }).fill(validIdNumber({ birth: '1990-02-03' }));
     // Where they live, by name, level by level.
     await drawer.getByLabel('所在地（村或社区）').click();
     await page.locator('.ant-cascader-menu-item', { hasText: '南沙镇' }).click();
     await page.locator('.ant-cascader-menu-item', { hasText: '南沙村委会' }).click();
     await page.keyboard.press('Escape');
     expect(await drawer.locator('.ant-cascader').textContent()).toContain('南沙村委会');
+    await drawer.getByLabel('身份证号', { exact: true }).fill('532528198503070000');
+    await drawer.getByRole('button', { name: '登记并签到' }).click();
+    await drawer.locator('.ant-form-item').filter({ hasText: '身份证号' }).locator('.ant-form-item-explain-error').waitFor();
+    await drawer.getByLabel('身份证号', { exact: true }).fill(validIdNumber({ birth: '1990-02-03' }));
     await drawer.getByRole('button', { name: '登记并签到' }).click();
     await drawer.getByText('王新来 已登记并签到').waitFor();
     const registered = (await staff.get('/api/v1/workers?q=王新来')).body.items;

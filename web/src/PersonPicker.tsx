@@ -20,7 +20,7 @@ export function PersonPicker<V extends string | string[] = string>({ value, onCh
       need(client(lang).GET('/api/v1/workers', { params: { query: { q: q.trim(), pageSize: 20 } } }))
         .then((r) => {
           if (!live) return;
-          const options = r.items.map((w) => ({ value: w.id, label: `${w.name}（${w.idNumber}）` }));
+          const options = r.items.map((w) => ({ value: w.id, label: `${w.name}${t('punct.open')}${w.idNumber}${t('punct.close')}` }));
           for (const o of options) known.current.set(o.value, o.label);
           setFound(options);
         })
@@ -30,7 +30,7 @@ export function PersonPicker<V extends string | string[] = string>({ value, onCh
       live = false;
       clearTimeout(timer);
     };
-  }, [q, lang]);
+  }, [q, lang, t]);
   const chosen = (Array.isArray(value) ? value : value ? [value] : []).filter((v) => !found.some((o) => o.value === v)).map((v) => ({ value: v, label: known.current.get(v) ?? v }));
   return (
     <Select

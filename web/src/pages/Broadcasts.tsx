@@ -1,6 +1,8 @@
-import { Alert, Button, Card, Checkbox, Form, Input, InputNumber, Select, Space, Statistic, Table, Typography } from 'antd';
+import { Alert, Button, Card, Checkbox, Drawer, Form, Input, InputNumber, List, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
+import { MissingVariables, SendPreviewModal, type Preview } from '../SendPreview';
 import { useEffect, useState } from 'react';
-import { beijing, client, need } from '../api';
+import { beijing, client, downloadFile, need } from '../api';
+import type { Body } from '../vocab';
 import { RegionPicker } from '../regions';
 import { Session } from '../session';
 import { CAPACITIES, CATEGORIES, type Capacity, type Category } from '../vocab';
@@ -16,23 +18,27 @@ interface Gig {
   lat: number | null;
   lng: number | null;
 }
-interface BroadcastRow {
-  id: string;
-  message: Record<string, string>;
-  status: string;
-  total: number;
-  counts: { queued: number; sending: number; sent: number; deferred: number; failed: number; skipped: number; unknown?: number };
-  createdAt: string;
-}
+type BroadcastRow = Body<'Broadcast'>;
+type CallList = Body<'BroadcastNotReached'>;
 
 /** Compose a message with the live count of who it reaches, send it, and watch it go out. */
 export function Broadcasts() {
   const { me, lang, t } = Session.use();
   const [form] = Form.useForm();
   const [gigs, setGigs] = useState<Gig[]>([]);
-  const [count, setCount] = useState<number | null>(null);
+  const [preview, setPreview] = useState<Preview | null>(null);
+  const [recipientId, setRecipientId] = useState<string | undefined>();
+  const [confirming, setConfirming] = useState(false);
+  const [sending, setSending] = useState(false);
+  const [confirmError, setConfirmError] = useState<string | null>(null);
+  // Variables a default was asked for keep their field while the message uses them, also once given.
+  const [asked, setAsked] = useState<string[]>([]);
+  useEffect(() => {
+    if (preview) setAsked((a) => [...new Set([...a.filter((n) => preview.variables.used.includes(n)), ...preview.variables.missing.map((m) => m.name)])]);
+  }, [preview]);
   const [list, setList] = useState<BroadcastRow[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const [explained, setExplained] = useState<string | null>(null);
   const near = Form.useWatch('near', form) as string | undefined;
   const radiusKm = Form.useWatch('radiusKm', form) as number | undefined;
   const regionCode = (Form.useWatch('regionCode', form) as string | undefined) ?? me!.regionCode;
@@ -40,6 +46,11 @@ export function Broadcasts() {
   const capacities = Form.useWatch('laborCapacities', form) as Capacity[] | undefined;
   const employed = Form.useWatch('employed', form) as 'true' | 'false' | undefined;
   const topic = Form.useWatch('topic', form) as (typeof TOPICS)[number] | undefined;
+  const message = (Form.useWatch('message', form) as string | undefined) ?? '';
+  const toGroups = Boolean(Form.useWatch('toGroups', form));
+  const defaults = (Form.useWatch('variables', form) as Record<string, string | undefined> | undefined) ?? {};
+  const variables = Object.fromEntries(Object.entries(defaults).filter(([, v]) => v && v.trim()).map(([k, v]) => [k, v!.trim()]));
+  const variablesKey = JSON.stringify(variables);
 
   useEffect(() => {
     need(client(lang).GET('/api/v1/vacancies', { params: { query: { kind: 'gig', status: 'open', pageSize: 100 } } }))
@@ -58,16 +69,26 @@ export function Broadcasts() {
     };
   };
 
-  // The live count: asked again a moment after the audience changes.
+  // The live preview: who it reaches and what they read, asked again a moment after anything changes.
   useEffect(() => {
+    let live = true;
     const timer = setTimeout(() => {
-      need(client(lang).POST('/api/v1/broadcasts/preview', { body: { audience: audience(), ...(topic ? { topic } : {}) } }))
-        .then((r) => setCount((r as { count: number }).count))
-        .catch(() => setCount(null));
+      const body = { audience: audience(), ...(topic ? { topic } : {}), toGroups, variables, ...(message.trim() ? { message: { 'zh-CN': message.trim() } } : {}), ...(recipientId ? { recipientId } : {}) };
+      need(client(lang).POST('/api/v1/broadcasts/preview', { body }))
+        .then((r) => live && (setPreview(r), setConfirmError(null)))
+        .catch((e: Error) => {
+          if (!live) return;
+          // A chosen person outside the audience: back to the first of it.
+          if (recipientId) setRecipientId(undefined);
+          setConfirmError(e.message);
+        });
     }, 300);
-    return () => clearTimeout(timer);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [near, radiusKm, regionCode, gigs, lang, categories, capacities, employed, topic]);
+  }, [near, radiusKm, regionCode, gigs, lang, categories, capacities, employed, topic, message, toGroups, variablesKey, recipientId]);
 
   // Delivery counts move as the queue works: refreshed every two seconds.
   useEffect(() => {
@@ -84,24 +105,37 @@ export function Broadcasts() {
     };
   }, [lang]);
 
-  const send = async (v: { message: string; sendAt?: string; toGroups?: boolean }) => {
+  // Sending takes two steps: the form opens the preview, and only its confirmation sends.
+  const review = () => {
+    setConfirmError(null);
+    setConfirming(true);
+  };
+  const send = async () => {
+    const v = form.getFieldsValue() as { message: string; sendAt?: string; toGroups?: boolean };
     setError(null);
+    setSending(true);
     try {
       const sendAt = v.sendAt ? beijing(v.sendAt) : undefined;
-      await need(client(lang).POST('/api/v1/broadcasts', { body: { audience: audience(), message: { 'zh-CN': v.message }, ...(topic ? { topic } : {}), toGroups: Boolean(v.toGroups), ...(sendAt ? { sendAt } : {}) } }));
-      form.setFieldsValue({ message: '', sendAt: '' });
+      await need(client(lang).POST('/api/v1/broadcasts', { body: { audience: audience(), message: { 'zh-CN': v.message.trim() }, variables, ...(topic ? { topic } : {}), toGroups: Boolean(v.toGroups), ...(sendAt ? { sendAt } : {}) } }));
+      setConfirming(false);
+      form.setFieldsValue({ message: '', sendAt: '', variables: {} });
+      setRecipientId(undefined);
       const r = await need(client(lang).GET('/api/v1/broadcasts', { params: { query: { pageSize: 20 } } }));
       setList((r as { items: BroadcastRow[] }).items);
     } catch (e) {
-      setError((e as Error).message);
+      setConfirmError((e as Error).message);
+    } finally {
+      setSending(false);
     }
   };
+  const missing = preview?.variables.missing ?? [];
+  const count = preview?.count ?? null;
 
   return (
     <div>
       <Typography.Title level={3}>{t('broadcasts.title')}</Typography.Title>
       <Card size="small" style={{ maxWidth: 720, marginBottom: 16 }}>
-        <Form name="broadcast" form={form} layout="vertical" onFinish={send} initialValues={{ regionCode: me!.regionCode, radiusKm: 5 }}>
+        <Form name="broadcast" form={form} layout="vertical" onFinish={review} initialValues={{ regionCode: me!.regionCode, radiusKm: 5 }}>
           <Space wrap align="start">
             <Form.Item name="regionCode" label={t('broadcasts.region')}>
               <RegionPicker />
@@ -130,8 +164,18 @@ export function Broadcasts() {
             </Form.Item>
           </Space>
           <Form.Item name="message" label={t('broadcasts.message')} rules={[{ required: true, message: t('broadcasts.required') }]}>
-            <Input.TextArea rows={3} maxLength={600} showCount />
+            <Input.TextArea rows={3} maxLength={600} showCount placeholder={t('broadcasts.message_hint', { name: '{{name}}', village: '{{village}}' })} />
           </Form.Item>
+          {preview && <MissingVariables preview={preview} />}
+          {asked.length > 0 && (
+            <Space wrap align="start" style={{ marginTop: 8 }}>
+              {asked.map((name) => (
+                <Form.Item key={name} name={['variables', name]} label={t('broadcasts.default_for', { name: `{{${name}}}` })}>
+                  <Input maxLength={100} style={{ width: 200 }} />
+                </Form.Item>
+              ))}
+            </Space>
+          )}
           <Space wrap align="start">
             <Form.Item name="sendAt" label={t('broadcasts.send_at')}>
               <DateTimeField style={{ width: 240 }} />
@@ -142,23 +186,37 @@ export function Broadcasts() {
           </Space>
           <Space align="center">
             <Statistic data-testid="audience-count" title={t('broadcasts.count')} value={count ?? '—'} />
-            <Button type="primary" htmlType="submit" disabled={!count}>{t('broadcasts.send')}</Button>
+            <Button type="primary" htmlType="submit" disabled={!count || missing.length > 0}>{t('broadcasts.send')}</Button>
           </Space>
         </Form>
         {error && <Alert type="error" title={error} style={{ marginTop: 12 }} />}
       </Card>
+      {explained && <NotReached broadcast={list.find((b) => b.id === explained) ?? null} id={explained} onClose={() => setExplained(null)} />}
+      <SendPreviewModal preview={preview} open={confirming} busy={sending} error={confirmError} onRecipient={setRecipientId} onCancel={() => setConfirming(false)} onConfirm={send} />
       <Table<BroadcastRow>
         rowKey="id"
         size="small"
         scroll={{ x: true }}
         dataSource={list}
+        locale={{ emptyText: t('broadcasts.none') }}
         pagination={false}
         columns={[
           { title: t('broadcasts.message'), render: (_, b) => b.message['zh-CN'] },
           { title: t('broadcasts.total'), dataIndex: 'total' },
           { title: t('broadcasts.sent'), render: (_, b) => <span data-testid={`sent-${b.id}`}>{b.counts.sent}</span> },
           { title: t('broadcasts.waiting'), render: (_, b) => b.counts.queued + b.counts.sending + b.counts.deferred + (b.counts.unknown ?? 0) },
-          { title: t('broadcasts.failed'), render: (_, b) => b.counts.failed + b.counts.skipped },
+          {
+            title: t('broadcasts.failed'),
+            render: (_, b) => {
+              const n = b.counts.failed + b.counts.skipped + b.counts.unknown + b.counts.deferred;
+              return (
+                <Space size={4}>
+                  <span data-testid={`not-reached-${b.id}`}>{b.counts.failed + b.counts.skipped}</span>
+                  {n > 0 && <Button size="small" type="link" onClick={() => setExplained(b.id)}>{t('broadcasts.why')}</Button>}
+                </Space>
+              );
+            },
+          },
           { title: t('broadcasts.status'), dataIndex: 'status', render: (s: string) => t(`broadcasts.statuses.${s}`) },
           {
             title: '',
@@ -172,5 +230,78 @@ export function Broadcasts() {
         ]}
       />
     </div>
+  );
+}
+
+/**
+ * Why a broadcast's count of people reached is what it is: everyone not (yet) reached grouped by reason,
+ * and the call list, each person with their village and masked phone, to export for the station's calls.
+ */
+function NotReached({ broadcast, id, onClose }: { broadcast: BroadcastRow | null; id: string; onClose: () => void }) {
+  const { lang, t } = Session.use();
+  const [calls, setCalls] = useState<CallList | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    need(client(lang).GET('/api/v1/broadcasts/{id}/not-reached', { params: { path: { id }, query: { format: 'json' } } }))
+      // Asked for JSON: the spreadsheet (a string) is never the answer here.
+      .then((r) => setCalls(typeof r === 'string' ? null : r))
+      .catch((e: Error) => setError(e.message));
+  }, [id, lang]);
+  const name = `${t('broadcasts.call_list')}-${(broadcast?.createdAt ?? '').slice(0, 10)}`;
+  const exportJson = () => {
+    const url = URL.createObjectURL(new Blob([JSON.stringify(calls, null, 2)], { type: 'application/json' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `${name}.json`;
+    a.click();
+    URL.revokeObjectURL(url);
+  };
+  const exportXlsx = async () => setError(await downloadFile(`/api/v1/broadcasts/${id}/not-reached?format=xlsx`, `${name}.xlsx`, lang));
+  return (
+    <Drawer open onClose={onClose} title={t('broadcasts.why_title')} width={Math.min(880, window.innerWidth)}>
+      {broadcast && (
+        <>
+          <Typography.Paragraph type="secondary" ellipsis={{ rows: 2 }}>{broadcast.message['zh-CN']}</Typography.Paragraph>
+          <Typography.Paragraph>{t('broadcasts.why_counts', { total: broadcast.total, sent: broadcast.counts.sent, other: broadcast.total - broadcast.counts.sent })}</Typography.Paragraph>
+          <List
+            size="small"
+            bordered
+            data-testid="reasons"
+            locale={{ emptyText: t('broadcasts.all_reached') }}
+            dataSource={broadcast.notReached}
+            renderItem={(r) => (
+              <List.Item extra={<Tag>{t('broadcasts.people', { count: r.count })}</Tag>}>
+                <Space wrap size={4}>
+                  <Tag color={r.status === 'failed' ? 'red' : r.status === 'skipped' ? 'default' : 'gold'}>{t(`broadcasts.outcomes.${r.status}`)}</Tag>
+                  <span>{r.label}</span>
+                </Space>
+              </List.Item>
+            )}
+          />
+        </>
+      )}
+      <Space wrap style={{ margin: '16px 0 8px' }}>
+        <Typography.Title level={5} style={{ margin: 0 }}>{t('broadcasts.call_list')}</Typography.Title>
+        <Button size="small" disabled={!calls?.items.length} onClick={exportXlsx}>{t('broadcasts.export_xlsx')}</Button>
+        <Button size="small" disabled={!calls?.items.length} onClick={exportJson}>{t('broadcasts.export_json')}</Button>
+      </Space>
+      {error && <Alert type="error" title={error} style={{ marginBottom: 8 }} />}
+      <Table<CallList['items'][number]>
+        rowKey="workerId"
+        size="small"
+        scroll={{ x: true }}
+        loading={!calls && !error}
+        dataSource={calls?.items ?? []}
+        locale={{ emptyText: t('broadcasts.nobody_to_call') }}
+        pagination={{ pageSize: 20, hideOnSinglePage: true, showSizeChanger: false }}
+        columns={[
+          { title: t('workers.name'), dataIndex: 'name' },
+          { title: t('workers.phone'), dataIndex: 'phoneMasked', render: (v: string | null) => v ?? '—' },
+          { title: t('broadcasts.village'), dataIndex: 'village', render: (v: string | null, r) => v ?? r.regionCode },
+          { title: t('broadcasts.status'), dataIndex: 'status', render: (s: string) => t(`broadcasts.outcomes.${s}`) },
+          { title: t('broadcasts.reason'), dataIndex: 'label' },
+        ]}
+      />
+    </Drawer>
   );
 }

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { authFetch, beijing, beijingText, client, downloadFile, need } from '../api';
 import { Session } from '../session';
 import { RegisterForm } from './Register';
+import { SendPreviewModal, type Preview } from '../SendPreview';
 import type { Body } from '../vocab';
 import { DateTimeField } from '../dates';
 
@@ -102,7 +103,7 @@ export function Fairs() {
             <Input maxLength={200} />
           </Form.Item>
           <Form.Item name="campaign" label={t('fairs.campaign')}>
-            <Input maxLength={40} placeholder="春风行动 / 乐业搬迁专场" />
+            <Input maxLength={40} placeholder={t('fairs.campaign_hint')} />
           </Form.Item>
           <Form.Item name="vacancyIds" label={t('fairs.posts')}>
             <Select mode="multiple" optionFilterProp="label" options={posts.map((p) => ({ value: p.id, label: p.title }))} />
@@ -136,6 +137,22 @@ function FairDrawer({ fair, onClose, act, refresh }: { fair: FairView; onClose: 
   const [people, setPeople] = useState<Person[]>([]);
   const [outcome, setOutcome] = useState<{ totals: Record<string, number>; employers: Array<Record<string, string | number>> } | null>(null);
   const [qr, setQr] = useState<string | null>(null);
+  // Announcing shows first who hears of it and what they read; only the confirmation announces.
+  const [announcing, setAnnouncing] = useState<{ preview: Preview | null; error: string | null; busy: boolean } | null>(null);
+  const previewAnnouncement = async (recipientId?: string) => {
+    setAnnouncing((a) => ({ preview: a?.preview ?? null, error: null, busy: false }));
+    try {
+      const preview = await need(client(lang).POST('/api/v1/fairs/{id}/announce/preview', { params: { path: { id: fair.id } }, body: recipientId ? { recipientId } : {} }));
+      setAnnouncing({ preview, error: null, busy: false });
+    } catch (e) {
+      setAnnouncing((a) => ({ preview: a?.preview ?? null, error: (e as Error).message, busy: false }));
+    }
+  };
+  const announce = async () => {
+    setAnnouncing((a) => a && { ...a, busy: true });
+    await act(`${base}/announce`);
+    setAnnouncing(null);
+  };
   // The check-in QR code for the poster: it opens the fair's page, which says how to check in.
   useEffect(() => {
     authFetch(`/api/v1/fairs/${fair.id}/qr.svg`, lang)
@@ -157,6 +174,7 @@ function FairDrawer({ fair, onClose, act, refresh }: { fair: FairView; onClose: 
   const base = `/api/v1/fairs/{id}`;
   return (
     <Drawer open onClose={onClose} title={fair.title} width={Math.min(960, window.innerWidth)}>
+      <SendPreviewModal preview={announcing?.preview ?? null} open={announcing !== null} busy={announcing?.busy ?? false} error={announcing?.error ?? null} onRecipient={(id) => previewAnnouncement(id)} onCancel={() => setAnnouncing(null)} onConfirm={announce} />
       <Descriptions size="small" bordered column={{ xs: 1, md: 2 }}>
         <Descriptions.Item label={t('fairs.status')}>{t(`fairs.statuses.${fair.status}`)}</Descriptions.Item>
         <Descriptions.Item label={t('fairs.starts')}>{local(fair.startsAt)}</Descriptions.Item>
@@ -170,7 +188,7 @@ function FairDrawer({ fair, onClose, act, refresh }: { fair: FairView; onClose: 
         <Statistic title={t('fairs.checked_in')} value={fair.counts.checkedIn} />
       </Space>
       <Space wrap style={{ marginBottom: 12 }}>
-        {fair.status === 'draft' && <Button type="primary" onClick={() => act(`${base}/announce`)}>{t('fairs.announce')}</Button>}
+        {fair.status === 'draft' && <Button type="primary" onClick={() => previewAnnouncement()}>{t('fairs.announce')}</Button>}
         {fair.status === 'announced' && <Button onClick={() => act(`${base}/live`)}>{t('fairs.go_live')}</Button>}
         {(fair.status === 'announced' || fair.status === 'live') && <Button onClick={() => act(`${base}/end`)}>{t('fairs.end')}</Button>}
         {fair.status === 'ended' && <Button onClick={() => act(`${base}/report`)}>{t('fairs.report')}</Button>}

@@ -56,7 +56,7 @@ export function FollowUps() {
         items={[
           {
             key: 'help',
-            label: `${t('follow_ups.help')}（${helpTotal ?? '…'}）`,
+            label: `${t('follow_ups.help')}${t('punct.open')}${helpTotal ?? '…'}${t('punct.close')}`,
             children: (
               <List
                 loading={!help}
@@ -66,7 +66,7 @@ export function FollowUps() {
                   <List.Item actions={[<Button key="close" onClick={() => { setNote(''); setClosing({ kind: 'help', id: h.id, who: h.workerName ?? '' }); }}>{t('follow_ups.close')}</Button>]}>
                     <List.Item.Meta
                       title={<Space wrap>{person(h.workerId, h.workerName)}{h.phone}<Tag>{t(`follow_ups.doors.${h.door}`)}</Tag><Typography.Text type="secondary">{beijingText(h.createdAt)}</Typography.Text></Space>}
-                      description={h.context.slice(-3).map((m, i) => <div key={i}>「{m.text}」</div>)}
+                      description={h.context.slice(-3).map((m, i) => <div key={i}>{t('punct.quote_open')}{m.text}{t('punct.quote_close')}</div>)}
                     />
                   </List.Item>
                 )}
@@ -75,7 +75,7 @@ export function FollowUps() {
           },
           {
             key: 'wages',
-            label: `${t('follow_ups.wages')}（${wages?.length ?? '…'}）`,
+            label: `${t('follow_ups.wages')}${t('punct.open')}${wages?.length ?? '…'}${t('punct.close')}`,
             children: (
               <List
                 loading={!wages}
@@ -85,7 +85,7 @@ export function FollowUps() {
                   <List.Item actions={[<Button key="resolve" onClick={() => { setNote(''); setClosing({ kind: 'wage', id: c.id, who: c.workerName ?? '' }); }}>{t('follow_ups.resolve')}</Button>]}>
                     <List.Item.Meta
                       title={<Space wrap>{person(c.workerId, c.workerName)}{c.employerName && `· ${c.employerName}`}{c.amountFen !== null && <Tag color="red">{`${yuan(c.amountFen)} ${t('follow_ups.yuan')}`}</Tag>}<Typography.Text type="secondary">{t('follow_ups.since', { date: beijingText(c.openedAt) })}</Typography.Text></Space>}
-                      description={<>{t(`follow_ups.reasons.${c.reason}`)}{c.description ? `：「${c.description}」` : ''}</>}
+                      description={<>{t(`follow_ups.reasons.${c.reason}`)}{c.description ? `${t('punct.colon')}${t('punct.quote_open')}${c.description}${t('punct.quote_close')}` : ''}</>}
                     />
                   </List.Item>
                 )}

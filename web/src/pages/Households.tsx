@@ -46,7 +46,7 @@ function Members({ names, householdId }: { names: string[]; householdId: string 
   const { t } = Session.use();
   return (
     <Space size={4} wrap>
-      {names.length ? names.join('、') : '—'}
+      {names.length ? names.join(t('punct.list')) : '—'}
       <Link to={`/workers?householdId=${householdId}`}>{t('households.members_link')}</Link>
     </Space>
   );

@@ -111,11 +111,11 @@ function PolicyDrawer({ policy, onClose, onEdit }: { policy: Policy; onClose: ()
     <Drawer open onClose={onClose} title={inLang(policy.title, lang)} width={Math.min(760, window.innerWidth)} extra={onEdit && <Button onClick={onEdit}>{t('policies.edit')}</Button>}>
       <Typography.Paragraph>{inLang(policy.summary, lang)}</Typography.Paragraph>
       <Descriptions bordered size="small" column={1}>
-        <Descriptions.Item label={t('policies.benefit')}>{inLang(policy.benefit, lang)}{policy.benefit.amountFen ? `（${yuan(policy.benefit.amountFen)} ${t('policies.yuan')}）` : ''}</Descriptions.Item>
+        <Descriptions.Item label={t('policies.benefit')}>{inLang(policy.benefit, lang)}{policy.benefit.amountFen ? `${t('punct.open')}${yuan(policy.benefit.amountFen)} ${t('policies.yuan')}${t('punct.close')}` : ''}</Descriptions.Item>
         <Descriptions.Item label={t('policies.steps')}>
           <ol style={{ margin: 0, paddingInlineStart: 20 }}>{policy.apply.steps.map((s, i) => <li key={i}>{inLang(s, lang)}</li>)}</ol>
         </Descriptions.Item>
-        {policy.apply.materials.length > 0 && <Descriptions.Item label={t('policies.materials')}>{policy.apply.materials.map((m) => inLang(m, lang)).join('、')}</Descriptions.Item>}
+        {policy.apply.materials.length > 0 && <Descriptions.Item label={t('policies.materials')}>{policy.apply.materials.map((m) => inLang(m, lang)).join(t('punct.list'))}</Descriptions.Item>}
         <Descriptions.Item label={t('policies.where')}>{inLang(policy.apply.where, lang)}</Descriptions.Item>
         <Descriptions.Item label={t('policies.source')}>{`${policy.source.document} ${policy.source.article}`}</Descriptions.Item>
         <Descriptions.Item label={t('policies.version')}>{`v${policy.version}${policy.validFrom ? ` · ${policy.validFrom}` : ''}${policy.validTo ? ` — ${policy.validTo}` : ''}`}</Descriptions.Item>
@@ -172,7 +172,7 @@ function PolicyEditor({ policy, onClose, onSaved }: { policy: Policy | null; onC
       onSaved();
     } catch (e) {
       const err = e as Error & { details?: Array<{ path?: string; message: string }> };
-      setError([err.message, ...(err.details ?? []).map((d) => `${d.path ?? ''}：${d.message}`)].join('\n'));
+      setError([err.message, ...(err.details ?? []).map((d) => `${d.path ?? ''}${t('punct.colon')}${d.message}`)].join('\n'));
     }
   };
   return (
@@ -201,8 +201,8 @@ export function PolicyChecklist({ workerId }: { workerId: string }) {
         description={
           <>
             <div>{p.benefit}</div>
-            <div>{(near ? p.missing : p.reasons).join('；')}</div>
-            {!near && <div>{t('policies.steps')}：{p.steps.join(' → ')}{p.where ? `（${p.where}）` : ''}</div>}
+            <div>{(near ? p.missing : p.reasons).join(t('punct.semi'))}</div>
+            {!near && <div>{t('policies.steps')}{t('punct.colon')}{p.steps.join(' → ')}{p.where ? `${t('punct.open')}${p.where}${t('punct.close')}` : ''}</div>}
           </>
         }
       />

@@ -135,7 +135,7 @@ export function RainDewFile() {
                         </Button>,
                       ]}
                     >
-                      <List.Item.Meta title={`${t(`rain_dew.what.${s.what}`)}：${s.title}`} description={s.reasons.join('；')} />
+                      <List.Item.Meta title={`${t(`rain_dew.what.${s.what}`)}${t('punct.colon')}${s.title}`} description={s.reasons.join(t('punct.semi'))} />
                     </List.Item>
                   )}
                 />
@@ -177,9 +177,9 @@ export function RainDewFile() {
               size="small"
               locale={{ emptyText: '—' }}
               dataSource={[
-                ...file.employment.map((j) => `${t('rain_dew.job')}：${j.employerName}，${j.startDate}${j.endDate ? ` — ${j.endDate}` : ` ${t('rain_dew.until_now')}`}${j.monthlyIncomeFen ? `，${yuan(j.monthlyIncomeFen)}${t('rain_dew.per_month')}` : ''}`),
-                ...file.applications.map((a) => `${t('rain_dew.application')}：${a.title}（${t(`pipeline.statuses.${a.status}`)}）`),
-                ...file.trainings.map((s) => `${t('rain_dew.training')}：${s.title}，${s.startDate}（${t(`rain_dew.training_statuses.${s.status}`)}）`),
+                ...file.employment.map((j) => `${t('rain_dew.job')}${t('punct.colon')}${j.employerName}${t('punct.comma')}${j.startDate}${j.endDate ? ` — ${j.endDate}` : ` ${t('rain_dew.until_now')}`}${j.monthlyIncomeFen ? `${t('punct.comma')}${yuan(j.monthlyIncomeFen)}${t('rain_dew.per_month')}` : ''}`),
+                ...file.applications.map((a) => `${t('rain_dew.application')}${t('punct.colon')}${a.title}${t('punct.open')}${t(`pipeline.statuses.${a.status}`)}${t('punct.close')}`),
+                ...file.trainings.map((s) => `${t('rain_dew.training')}${t('punct.colon')}${s.title}${t('punct.comma')}${s.startDate}${t('punct.open')}${t(`rain_dew.training_statuses.${s.status}`)}${t('punct.close')}`),
               ]}
               renderItem={(line) => <List.Item>{line}</List.Item>}
             />
@@ -194,10 +194,10 @@ const CAUSES = ['import', 'employment', 'employment_ended', 'expected_graduation
 
 /** One line of the timeline: a contact and what was said, a change of status and why, or an update from an imported file. */
 function timelineText(e: FileView['timeline'][number], t: (key: string, params?: Record<string, string | number>) => string): string {
-  if (e.kind === 'contact') return `${t(`rain_dew.channels.${e.channel ?? 'other'}`)}：${e.outcome ?? ''}`;
+  if (e.kind === 'contact') return `${t(`rain_dew.channels.${e.channel ?? 'other'}`)}${t('punct.colon')}${e.outcome ?? ''}`;
   if (e.kind !== 'status') return t('rain_dew.imported');
   const change = t('rain_dew.status_changed', { from: e.fromStatus ? t(`rain_dew.statuses.${e.fromStatus}`) : '—', to: e.toStatus ? t(`rain_dew.statuses.${e.toStatus}`) : '—' });
-  return e.outcome && CAUSES.includes(e.outcome) ? `${change}（${t(`rain_dew.causes.${e.outcome}`)}）` : change;
+  return e.outcome && CAUSES.includes(e.outcome) ? `${change}${t('punct.open')}${t(`rain_dew.causes.${e.outcome}`)}${t('punct.close')}` : change;
 }
 
 export function StatusTag({ status }: { status: string }) {
@@ -275,7 +275,7 @@ function PlanCard({
           { title: t('rain_dew.description'), dataIndex: 'description' },
           { title: t('rain_dew.owner'), dataIndex: 'ownerId', render: (v: string | null) => who(v) },
           { title: t('rain_dew.due'), dataIndex: 'dueOn', render: (d: string, a) => (a.overdue ? <Tag color="red">{t('rain_dew.overdue_on', { date: d })}</Tag> : d) },
-          { title: t('rain_dew.status'), render: (_, a) => (a.status === 'open' ? t('rain_dew.open') : `${t(`rain_dew.action_statuses.${a.status}`)}：${a.outcome ?? ''}`) },
+          { title: t('rain_dew.status'), render: (_, a) => (a.status === 'open' ? t('rain_dew.open') : `${t(`rain_dew.action_statuses.${a.status}`)}${t('punct.colon')}${a.outcome ?? ''}`) },
           {
             title: '',
             render: (_, a) =>
@@ -311,7 +311,7 @@ function PlanCard({
       </Form>
       <Modal
         open={!!closing}
-        title={closing ? `${t(`rain_dew.action_statuses.${closing.status}`)}：${closing.action.description}` : ''}
+        title={closing ? `${t(`rain_dew.action_statuses.${closing.status}`)}${t('punct.colon')}${closing.action.description}` : ''}
         okText={t('rain_dew.confirm')}
         cancelText={t('rain_dew.cancel')}
         okButtonProps={{ disabled: outcome.trim().length < 2 }}
@@ -332,7 +332,7 @@ function SubsidyCard({ file, add }: { file: FileView; add: (body: { term: string
   const [form] = Form.useForm();
   return (
     <Card size="small" title={t('rain_dew.subsidies')}>
-      <List size="small" locale={{ emptyText: t('rain_dew.no_subsidies') }} dataSource={file.subsidies} renderItem={(s) => <List.Item>{`${s.term}：${yuan(s.amountFen)} ${t('rain_dew.yuan')}（${s.paidOn}）`}</List.Item>} />
+      <List size="small" locale={{ emptyText: t('rain_dew.no_subsidies') }} dataSource={file.subsidies} renderItem={(s) => <List.Item>{`${s.term}${t('punct.colon')}${yuan(s.amountFen)} ${t('rain_dew.yuan')}${t('punct.open')}${s.paidOn}${t('punct.close')}`}</List.Item>} />
       <Form
         name="subsidy"
         form={form}
@@ -343,7 +343,7 @@ function SubsidyCard({ file, add }: { file: FileView; add: (body: { term: string
         }}
       >
         <Form.Item name="term" label={t('rain_dew.term')} rules={[{ required: true, whitespace: true, message: t('rain_dew.required') }]}>
-          <Input maxLength={40} placeholder="2026年春季学期" style={{ width: 170 }} />
+          <Input maxLength={40} placeholder={t('rain_dew.term_hint')} style={{ width: 170 }} />
         </Form.Item>
         <Form.Item name="amountYuan" label={t('rain_dew.amount')} rules={[{ required: true, message: t('rain_dew.required') }]}>
           <InputNumber min={1} max={100000} />

@@ -83,7 +83,7 @@ export function EmploymentCard({ workerId, onChanged }: { workerId: string; onCh
           <Input maxLength={100} style={{ width: 200 }} />
         </Form.Item>
         <Form.Item name="place" label={t('employment.place')}>
-          <Input maxLength={100} style={{ width: 160 }} placeholder="浙江省宁波市" />
+          <Input maxLength={100} style={{ width: 160 }} placeholder={t('employment.place_hint')} />
         </Form.Item>
         <Form.Item name="kind" label={t('employment.kind')}>
           <Select allowClear style={{ width: 150 }} options={JOB_KINDS.map((k) => ({ value: k, label: t(`employment.kinds.${k}`) }))} />

@@ -129,7 +129,7 @@ export function WorkerPage() {
         <Descriptions.Item label={t('workers.employed')}>{w.employed ? t('workers.yes') : t('workers.no')}</Descriptions.Item>
         <Descriptions.Item label={t('workers.region')}><RegionName code={String(w.regionCode)} /></Descriptions.Item>
         <Descriptions.Item label={t('workers.category')}>{t(`workers.categories.${String(w.category)}`)} · {t(`workers.capacities.${String(w.laborCapacity)}`)}</Descriptions.Item>
-        <Descriptions.Item label={t('workers.current_job')}>{current ? `${current.employerName}（${current.startDate}）` : '—'}</Descriptions.Item>
+        <Descriptions.Item label={t('workers.current_job')}>{current ? `${current.employerName}${t('punct.open')}${current.startDate}${t('punct.close')}` : '—'}</Descriptions.Item>
         <Descriptions.Item label={t('workers.age_band')}>{t(`workers.age_bands.${String(w.ageBand)}`)}</Descriptions.Item>
         <Descriptions.Item label={t('workers.not_transferred_reason')}>
           {w.reasonMissing ? <Tag color="orange">{t('workers.reason_missing')}</Tag> : String(w.notTransferredReason ?? '—')}
