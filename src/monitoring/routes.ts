@@ -11,6 +11,7 @@ import * as targets from './targets';
 import * as projects from './projects';
 import * as forms from './forms';
 import { RelocationSitesQuery, RelocationSitesView, relocationSites } from './relocation';
+import { WorkshopCheckQuery, WorkshopCheckView, workshopCheck } from './workshops';
 import { trendPng, trendSvg } from './chart';
 import { REVIEW_KINDS } from './integrity';
 
@@ -48,6 +49,11 @@ export function monitoringRoutes(api: Api, ctx: AppContext): void {
     method: 'get', path: '/monitoring/relocation-sites', summary: '易地搬迁安置区: 脱贫人口（含监测对象） living at each relocation site in your region, how many are in work on the day (near or away, public-welfare posts, workshops), the rate, and the site’s zero-employment households', tags, auth: 'staff',
     query: RelocationSitesQuery, response: RelocationSitesView,
     handler: ({ actor, query }) => relocationSites(ctx, actor, query),
+  });
+  api.route({
+    method: 'get', path: '/monitoring/workshops', summary: '就业帮扶车间: each workshop’s declared head-counts (带动就业人数, 其中脱贫人口) beside the people the register has in work there on the day, the differences flagged', tags, auth: 'staff',
+    query: WorkshopCheckQuery, response: WorkshopCheckView,
+    handler: ({ actor, query }) => workshopCheck(ctx, actor, query),
   });
   api.route({ method: 'get', path: '/monitoring/zero-employment', summary: '零就业家庭 now: households with someone able to work and nobody in work, each with how long it has been so', tags, auth: 'staff', query: z.object({ regionCode: RegionCode.optional() }).strict(), response: Any, handler: ({ actor, query }) => warnings.zeroEmploymentList(ctx, actor, query) });
   api.route({

@@ -290,6 +290,7 @@ describe('a station in county A cannot reach anything in county B', () => {
     'post /api/v1/monitoring/warnings/{id}/acknowledge': { run: (s) => s.post(`/api/v1/monitoring/warnings/${b.warning}/acknowledge`), check: notFound },
     'get /api/v1/monitoring/zero-employment': { run: (s) => s.get(`/api/v1/monitoring/zero-employment?regionCode=${REGIONS.countyB.code}`), check: notFound },
     'get /api/v1/monitoring/relocation-sites': { run: (s) => s.get(`/api/v1/monitoring/relocation-sites?regionCode=${REGIONS.countyB.code}`), check: notFound },
+    'get /api/v1/monitoring/workshops': { run: (s) => s.get(`/api/v1/monitoring/workshops?regionCode=${REGIONS.countyB.code}`), check: notFound },
     'get /api/v1/monitoring/reports': { run: (s) => s.get('/api/v1/monitoring/reports'), check: refusedOrEmpty },
     'get /api/v1/monitoring/reports/{id}': {
       run: (s) => s.get(`/api/v1/monitoring/reports/${b.report}`),
