@@ -2197,6 +2197,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/monitoring/workshops": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 就业帮扶车间: each workshop’s declared head-counts (带动就业人数, 其中脱贫人口) beside the people the register has in work there on the day, the differences flagged */
+        get: operations["getMonitoringWorkshops"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/monitoring/zero-employment": {
         parameters: {
             query?: never;
@@ -4137,6 +4154,32 @@ export interface components {
             zeroEmploymentHouseholds: number;
             /** @description employed / ableToWork in per cent, one decimal; null when nobody is able to work */
             employmentRatePct: number | null;
+        };
+        WorkshopChecks: {
+            asOf: string;
+            regionCode: string;
+            items: components["schemas"]["WorkshopCheck"][];
+            /** @description How many of the workshops differ */
+            differing: number;
+        };
+        WorkshopCheck: {
+            projectId: string;
+            name: string;
+            employerName: string | null;
+            regionCode: string;
+            /** @description 带动就业人数 as the workshop declared it */
+            declaredTotal: number;
+            /** @description 其中脱贫人口, as declared */
+            declaredLifted: number;
+            /** @description People the register has in work there on the day */
+            registerTotal: number;
+            /** @description Of them, 脱贫人口 含监测对象 */
+            registerLifted: number;
+            /** @description declaredTotal − registerTotal */
+            differenceTotal: number;
+            /** @description declaredLifted − registerLifted */
+            differenceLifted: number;
+            differs: boolean;
         };
         AssistanceProject: {
             id: string;
@@ -13448,6 +13491,60 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RelocationSites"];
+                };
+            };
+            /** @description Invalid input; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getMonitoringWorkshops: {
+        parameters: {
+            query?: {
+                /** @description Administrative division code: 2 (province), 4, 6 (county), 9 (township) or 12 (village) digits */
+                regionCode?: string;
+                /** @description The day compared (default: today, Beijing time) */
+                date?: string;
+                /** @description true: only the workshops whose declaration and register differ */
+                differentOnly?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkshopChecks"];
                 };
             };
             /** @description Invalid input; `details` names each field */
