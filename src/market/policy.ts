@@ -19,6 +19,28 @@ const AGE_OR_DISABILITY = [
   /\bdisab/i,
 ];
 
+/**
+ * Wording that opens a post to everyone rather than limiting it ("年龄不限", "欢迎残疾人报名"): the seed removes
+ * limits, so saying there is none is what it asks for. Taken out before the limits are looked for; a limit
+ * written beside it ("年龄不限，身体健全") is still found.
+ */
+const INCLUSIVE = [
+  /年龄\s*(不限|无\s*(限制|要求)|不作要求)/g,
+  /(不限|不论|不分)\s*年龄/g,
+  /(欢迎|鼓励|优先(安排|招用|聘用)?)\s*残(疾|障)人?士?[^，,。；;、\n]*/g,
+  /残(疾|障)人?士?\s*(优先|可以?|亦可|也可|均可|同等)[^，,。；;、\n]*/g,
+  /(含|包括)\s*残(疾|障)人?士?/g,
+  /\b(any|all|no)\s+age(s)?\b[^,.;\n]*/gi,
+  /\bage\s+(is\s+)?(no\s+(limit|barrier|bar)|not\s+limited)\b/gi,
+  /\b(disabled|disabilities|disability)\b[^,.;\n]*\b(welcome|encouraged|may\s+apply|can\s+apply)\b/gi,
+  /\b(welcome|encourage)s?\b[^,.;\n]*\b(disabled|disabilities|disability)\b/gi,
+];
+
+/** The text with its inclusive phrases taken out, so only real limits are left to find. */
+function withoutInclusive(text: string): string {
+  return INCLUSIVE.reduce((t, re) => t.replace(re, ' '), text);
+}
+
 export const RULE_NO_AGE_DISABILITY = 'seed 000 national §2.4';
 export const RULE_CONTRACT_TERM = 'seed 004 §12';
 export const MAX_PUBLIC_WELFARE_MONTHS = 12;
@@ -29,7 +51,8 @@ export function checkPublicWelfarePost(v: { title: string; description: string; 
     ['description', v.description],
     ['title', v.title],
   ] as const) {
-    if (AGE_OR_DISABILITY.some((re) => re.test(text))) {
+    const limits = withoutInclusive(text);
+    if (AGE_OR_DISABILITY.some((re) => re.test(limits))) {
       throw new PolicyViolation('public-welfare post restricts age or disability', RULE_NO_AGE_DISABILITY, [
         { path: `body.${field}`, message: 'errors:detail.market.no_age_disability' },
       ]);

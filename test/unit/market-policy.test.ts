@@ -34,6 +34,17 @@ describe('public-welfare post rules', () => {
     },
   );
 
+  it.each(['年龄不限，能胜任巡山即可', '不限年龄', '欢迎残疾人报名', '残疾人优先', '同等条件下优先安排残疾人', '年龄无要求，含残疾人', 'Any age; disabled applicants are welcome'])(
+    'accepts wording that opens the post to everyone, such as “%s” (seed 000 national §2.4: the limits are removed, not the words)',
+    (requirements) => {
+      expect(() => checkPublicWelfarePost(post({ requirements }))).not.toThrow();
+    },
+  );
+
+  it.each(['年龄不限，身体健全', '欢迎残疾人报名，年龄 55 岁以下', '不限年龄；五官端正'])('still finds a limit written beside an open phrase, as in “%s” (seed 000 national §2.4)', (requirements) => {
+    expect(violation(() => checkPublicWelfarePost(post({ requirements }))).rule).toBe(RULE_NO_AGE_DISABILITY);
+  });
+
   it('refuses an agreement longer than one year, or none at all (seed 004 §12)', () => {
     expect(violation(() => checkPublicWelfarePost(post({ contractMonths: 24 }))).rule).toBe(RULE_CONTRACT_TERM);
     expect(violation(() => checkPublicWelfarePost(post({ contractMonths: undefined }))).rule).toBe(RULE_CONTRACT_TERM);
