@@ -7,6 +7,7 @@ import type { Db } from '../db/client';
 import { applications, employers, fairVacancies, jobFairs, vacancies, wageCases, workers, type Application, type Vacancy } from '../db/schema';
 import { emit } from '../events';
 import { publishOutbox } from '../outbox';
+import { termEndOf } from '../registry/public-welfare';
 import { startEmploymentIn } from '../registry/service';
 import { Conflict, NotFound, ValidationFailed } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
@@ -137,12 +138,13 @@ export async function move(ctx: Ctx & Pick<AppContext, 'queues'>, actor: Actor, 
       // The hire is the employment record: nobody types it into the register a second time.
       const [employer] = await db.select().from(employers).where(eq(employers.id, v.employerId));
       const monthly = input.monthlyIncomeFen ?? (v.payUnit === 'month' ? Math.round((v.payMinFen + v.payMaxFen) / 2) : undefined);
+      const startDate = input.startDate ?? shanghaiDate(now);
       await startEmploymentIn(
         db,
         ctx,
         actor,
         a!.workerId,
-        { employerName: employer!.name, place: v.address ?? null, placeRegionCode: v.regionCode, kind: v.kind, startDate: input.startDate ?? shanghaiDate(now), monthlyIncomeFen: monthly ?? null },
+        { employerName: employer!.name, place: v.address ?? null, placeRegionCode: v.regionCode, kind: v.kind, startDate, monthlyIncomeFen: monthly ?? null, ...(v.kind === 'public_welfare' ? { termEnd: termEndOf(startDate, Number((v.details as { contractMonths?: number }).contractMonths ?? 12)) } : {}) },
         { ...meta, source: 'market' },
         events,
       );

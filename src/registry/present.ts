@@ -13,6 +13,8 @@ export function presentEmployment(r: EmploymentRecord) {
     startDate: r.startDate,
     endDate: r.endDate,
     monthlyIncomeFen: r.monthlyIncomeFen,
+    partTime: r.partTime,
+    exitReason: r.exitReason,
     source: r.source,
     createdAt: r.createdAt.toISOString(),
   };

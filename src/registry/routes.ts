@@ -28,6 +28,7 @@ import {
 import * as approvals from './export-approvals';
 import * as retention from './retention';
 import * as consent from './consent';
+import * as publicWelfare from './public-welfare';
 import * as service from './service';
 import * as payments from './payments';
 import { exportWorkers } from './export';
@@ -106,7 +107,22 @@ export function registryRoutes(api: Api, ctx: AppContext): void {
   api.route({
     method: 'post', path: '/workers/:id/employment/end', summary: 'Record that the current job ended', tags, auth: 'staff',
     params: IdParams, body: EmploymentEnd, status: 200, response: z.object({ items: z.array(EmploymentView) }),
-    handler: async ({ actor, params, body, koa }) => ({ items: await service.endEmployment(ctx, actor, params.id, body.endDate, meta(koa)) }),
+    handler: async ({ actor, params, body, koa }) => ({ items: await service.endEmployment(ctx, actor, params.id, body.endDate, meta(koa), body.exitReason) }),
+  });
+  api.route({
+    method: 'get', path: '/workers/:id/employment/:recordId/terms', summary: 'A public-welfare post’s agreements (劳动合同或劳务协议), oldest first', tags, auth: 'staff',
+    params: z.object({ id: z.uuid(), recordId: z.uuid() }), response: z.object({ items: z.array(publicWelfare.TermView) }),
+    handler: ({ actor, params }) => publicWelfare.termsOf(ctx, actor, params.id, params.recordId),
+  });
+  api.route({
+    method: 'post', path: '/workers/:id/employment/:recordId/terms', summary: 'Renew a public-welfare post (以岗聘任 again): the next agreement, from the day after the current one ends, at most a year (seed 004 §12)', tags, auth: 'staff',
+    params: z.object({ id: z.uuid(), recordId: z.uuid() }), body: publicWelfare.TermRenewal, response: z.object({ startsOn: z.string(), endsOn: z.string() }),
+    handler: ({ actor, params, body, koa }) => publicWelfare.renewTerm(ctx, actor, params.id, params.recordId, body, meta(koa)),
+  });
+  api.route({
+    method: 'get', path: '/public-welfare/terms-due', summary: 'Public-welfare post holders whose agreement ends soon, has ended while the post is held (renew or 有序退岗), or was never recorded', tags, auth: 'staff',
+    query: publicWelfare.TermsDueQuery, response: publicWelfare.TermsDueView,
+    handler: ({ actor, query }) => publicWelfare.termsDue(ctx, actor, query),
   });
   api.route({
     method: 'get', path: '/workers/:id/employment/:recordId/payments', summary: 'Month by month, what a public-welfare post (岗位补贴) or work-relief job (劳务报酬) owed and paid', tags, auth: 'staff',

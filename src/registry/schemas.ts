@@ -65,6 +65,8 @@ export const EmploymentView = z
     startDate: z.string(),
     endDate: z.string().nullable(),
     monthlyIncomeFen: z.number().int().nullable(),
+    partTime: z.boolean(),
+    exitReason: z.string().nullable(),
     source: z.enum(['import', 'station', 'self_report', 'market']),
     createdAt: z.string(),
   })
@@ -143,12 +145,20 @@ export const EmploymentStart = z
     kind: z.enum(['regular', 'gig', 'seasonal', 'public_welfare', 'workshop', 'work_relief', 'self_employed']).nullish().meta({ description: 'public_welfare 公益性岗位, workshop 就业帮扶车间, work_relief 以工代赈, self_employed 自主创业 …; counted apart in the monthly figures' }),
     startDate: isoDate,
     monthlyIncomeFen: fen.nullish(),
+    termEnd: isoDate.nullish().meta({ description: 'Public-welfare posts: the last day of the agreement (劳动合同或劳务协议), required, at most a year from the start (seed 004 §12)' }),
+    partTime: z.boolean().optional().meta({ description: '非全日制: a part-time public-welfare post, whose holder may also take gigs (seed 000 national §2.4)' }),
   })
   .strict()
   .meta({ id: 'EmploymentStart' });
 export type EmploymentStart = z.infer<typeof EmploymentStart>;
 
-export const EmploymentEnd = z.object({ endDate: isoDate }).strict().meta({ id: 'EmploymentEnd' });
+export const EmploymentEnd = z
+  .object({
+    endDate: isoDate,
+    exitReason: text(200).min(2).optional().meta({ description: 'Why a public-welfare post holder leaves (有序退岗, seed 004 §12): required when the job ending is one', example: '协议到期，本人已在县内企业就业' }),
+  })
+  .strict()
+  .meta({ id: 'EmploymentEnd' });
 
 export const TrainingCreate = z
   .object({

@@ -3,11 +3,12 @@ import { assertInScope, inScope, type Actor } from '../access/actor';
 import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
-import { workerChanges, employmentRecords, households, trainingRecords, workers } from '../db/schema';
+import { workerChanges, employmentRecords, households, publicWelfareTerms, trainingRecords, workers } from '../db/schema';
 import type { Page } from '../http/pagination';
 import { normalizePhone } from '../pii/phone';
 import { normalizeResidentId, parseResidentId } from '../pii/resident-id';
-import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
+import { Conflict, Forbidden, NotFound, PolicyViolation, ValidationFailed } from '../shared/errors';
+import { checkTerm, RULE_TERM } from './public-welfare';
 import { dayBefore, shanghaiDate } from '../shared/time';
 import { emit } from '../events';
 import { publishOutbox } from '../outbox';
@@ -236,6 +237,11 @@ export async function startEmploymentIn(
 ) {
   const today = shanghaiDate(ctx.clock.now());
   if (input.startDate > today) throw new ValidationFailed('future start', [{ path: 'body.startDate', message: 'errors:detail.date_in_future' }]);
+  // A public-welfare post is held under an agreement of at most a year (seed 004 §12); other jobs have none here.
+  if (input.kind === 'public_welfare') {
+    if (!input.termEnd) throw new PolicyViolation('agreement needed', RULE_TERM, [{ path: 'body.termEnd', message: 'errors:detail.public_welfare.term_required' }]);
+    checkTerm(input.startDate, input.termEnd, 'body.termEnd');
+  } else if (input.termEnd) throw new ValidationFailed('term for another job', [{ path: 'body.termEnd', message: 'errors:detail.public_welfare.term_only_public_welfare' }]);
   const w = await scopedWorker(db, actor, workerId);
   await db.execute(sql`select 1 from ${workers} where ${workers.id} = ${w.id} for update`);
   const open = await db.select().from(employmentRecords).where(and(eq(employmentRecords.workerId, w.id), isNull(employmentRecords.endDate)));
@@ -256,11 +262,15 @@ export async function startEmploymentIn(
       kind: input.kind ?? null,
       startDate: input.startDate,
       monthlyIncomeFen: input.monthlyIncomeFen ?? null,
+      partTime: input.partTime ?? false,
       source: meta.source ?? 'station',
       recordedBy: actor.accountId,
     })
     .returning();
   const now = ctx.clock.now();
+  if (input.kind === 'public_welfare' && input.termEnd) {
+    await db.insert(publicWelfareTerms).values({ recordId: record!.id, workerId: w.id, startsOn: input.startDate, endsOn: input.termEnd, recordedBy: actor.accountId, createdAt: now });
+  }
   await db.update(workers).set({ employed: true, updatedAt: now, lastActivityAt: now, version: sql`${workers.version} + 1` }).where(eq(workers.id, w.id));
   await recordAudit(db, { actorId: actor.accountId, action: 'employment.start', entity: 'worker', entityId: w.id, regionCode: w.regionCode, requestId: meta.requestId, ip: meta.ip });
   events.push(
@@ -278,7 +288,7 @@ export async function startEmploymentIn(
  * The current job ended (lost, quit, season over): the record is closed and the worker is unemployed.
  * The retention follow-up stops and a job-search one starts, so the person hears where to find work.
  */
-export async function endEmployment(ctx: RegistryCtx & Pick<AppContext, 'queues'>, actor: Actor, workerId: string, endDate: string, meta: Meta) {
+export async function endEmployment(ctx: RegistryCtx & Pick<AppContext, 'queues'>, actor: Actor, workerId: string, endDate: string, meta: Meta, exitReason?: string) {
   const today = shanghaiDate(ctx.clock.now());
   if (endDate > today) throw new ValidationFailed('future end', [{ path: 'body.endDate', message: 'errors:detail.date_in_future' }]);
   const events: string[] = [];
@@ -288,10 +298,14 @@ export async function endEmployment(ctx: RegistryCtx & Pick<AppContext, 'queues'
     await db.execute(sql`select 1 from ${workers} where ${workers.id} = ${w.id} for update`);
     const open = await db.select().from(employmentRecords).where(and(eq(employmentRecords.workerId, w.id), isNull(employmentRecords.endDate)));
     if (!open.length) throw new Conflict('no current job', [{ path: 'body.endDate', message: 'errors:detail.no_current_job' }]);
+    // 有序退岗 (seed 004 §12): a public-welfare post is left with its reason on record.
+    if (open.some((r) => r.kind === 'public_welfare') && !exitReason) {
+      throw new PolicyViolation('exit reason needed', RULE_TERM, [{ path: 'body.exitReason', message: 'errors:detail.public_welfare.exit_reason_required' }]);
+    }
     const closed = [];
     for (const r of open) {
       if (endDate < r.startDate) throw new ValidationFailed('end before start', [{ path: 'body.endDate', message: 'errors:detail.end_before_start' }]);
-      const [c] = await db.update(employmentRecords).set({ endDate }).where(eq(employmentRecords.id, r.id)).returning();
+      const [c] = await db.update(employmentRecords).set({ endDate, ...(r.kind === 'public_welfare' ? { exitReason } : {}) }).where(eq(employmentRecords.id, r.id)).returning();
       closed.push(presentEmployment(c!));
     }
     const now = ctx.clock.now();

@@ -291,6 +291,9 @@ describe('a station in county A cannot reach anything in county B', () => {
     'get /api/v1/monitoring/zero-employment': { run: (s) => s.get(`/api/v1/monitoring/zero-employment?regionCode=${REGIONS.countyB.code}`), check: notFound },
     'get /api/v1/monitoring/relocation-sites': { run: (s) => s.get(`/api/v1/monitoring/relocation-sites?regionCode=${REGIONS.countyB.code}`), check: notFound },
     'get /api/v1/monitoring/workshops': { run: (s) => s.get(`/api/v1/monitoring/workshops?regionCode=${REGIONS.countyB.code}`), check: notFound },
+    'get /api/v1/public-welfare/terms-due': { run: (s) => s.get(`/api/v1/public-welfare/terms-due?regionCode=${REGIONS.countyB.code}`), check: notFound },
+    'get /api/v1/workers/{id}/employment/{recordId}/terms': { run: (s) => s.get(`/api/v1/workers/${b.worker}/employment/${b.paymentRecord}/terms`), check: notFound },
+    'post /api/v1/workers/{id}/employment/{recordId}/terms': { run: (s) => s.post(`/api/v1/workers/${b.worker}/employment/${b.paymentRecord}/terms`, { termEnd: '2026-12-31' }), check: notFound },
     'get /api/v1/monitoring/reports': { run: (s) => s.get('/api/v1/monitoring/reports'), check: refusedOrEmpty },
     'get /api/v1/monitoring/reports/{id}': {
       run: (s) => s.get(`/api/v1/monitoring/reports/${b.report}`),

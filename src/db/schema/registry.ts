@@ -124,6 +124,10 @@ export const employmentRecords = pgTable(
     startDate: date('start_date', { mode: 'string' }).notNull(),
     endDate: date('end_date', { mode: 'string' }),
     monthlyIncomeFen: integer('monthly_income_fen'),
+    /** 非全日制: a part-time public-welfare post leaves room for gigs (seed 000 national §2.4: 允许…兼职从事灵活就业). */
+    partTime: boolean('part_time').notNull().default(false),
+    /** Why a public-welfare post holder left (有序退岗, seed 004 §12), written with the end date. */
+    exitReason: text('exit_reason'),
     source: recordSource('source').notNull(),
     recordedBy: uuid('recorded_by').references(() => accounts.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -132,6 +136,33 @@ export const employmentRecords = pgTable(
     index('employment_worker_idx').on(t.workerId, t.startDate),
     check('employment_dates', sql`${t.endDate} is null or ${t.endDate} >= ${t.startDate}`),
     check('employment_income', sql`${t.monthlyIncomeFen} is null or ${t.monthlyIncomeFen} >= 0`),
+  ],
+);
+
+/**
+ * The agreements of a public-welfare post holder (劳动合同或劳务协议), one row each: the first from the day the
+ * post starts, each renewal from the day after the last one ends. "每次签订期限不超过1年" (seed 004 §12): a term
+ * ends before the same day a year on. Rows are added, never changed.
+ */
+export const publicWelfareTerms = pgTable(
+  'public_welfare_terms',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    recordId: uuid('record_id')
+      .notNull()
+      .references(() => employmentRecords.id),
+    workerId: uuid('worker_id')
+      .notNull()
+      .references(() => workers.id),
+    startsOn: date('starts_on', { mode: 'string' }).notNull(),
+    endsOn: date('ends_on', { mode: 'string' }).notNull(),
+    recordedBy: uuid('recorded_by').references(() => accounts.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('public_welfare_terms_start_idx').on(t.recordId, t.startsOn),
+    index('public_welfare_terms_ends_idx').on(t.endsOn),
+    check('public_welfare_terms_one_year', sql`${t.endsOn} >= ${t.startsOn} and ${t.endsOn} < ${t.startsOn} + interval '1 year'`),
   ],
 );
 

@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Form, Input, InputNumber, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Checkbox, Form, Input, InputNumber, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { beijingText, client, need } from '../api';
 import { clearFieldErrors, fen, showFieldErrors, yuan } from '../forms';
@@ -19,6 +19,9 @@ export function EmploymentCard({ workerId, onChanged }: { workerId: string; onCh
   const [form] = Form.useForm();
   const [jobs, setJobs] = useState<Job[] | null>(null);
   const [endDate, setEndDate] = useState('');
+  const [exitReason, setExitReason] = useState('');
+  const [renewTo, setRenewTo] = useState('');
+  const kind = Form.useWatch<string | undefined>('kind', form);
   const [message, setMessage] = useState<{ type: 'success' | 'error'; text: string } | null>(null);
   const load = useCallback(() => {
     need(client(lang).GET('/api/v1/workers/{id}/employment', { params: { path: { id: workerId } } }))
@@ -31,11 +34,11 @@ export function EmploymentCard({ workerId, onChanged }: { workerId: string; onCh
     load();
     onChanged();
   };
-  const start = async (v: { employerName: string; place?: string; kind?: Body<'EmploymentStart'>['kind']; startDate: string; incomeYuan?: number }) => {
+  const start = async (v: { employerName: string; place?: string; kind?: Body<'EmploymentStart'>['kind']; startDate: string; incomeYuan?: number; termEnd?: string; partTime?: boolean }) => {
     setMessage(null);
     clearFieldErrors(form);
     try {
-      await need(client(lang).POST('/api/v1/workers/{id}/employment', { params: { path: { id: workerId } }, body: { employerName: v.employerName, place: v.place?.trim() || null, kind: v.kind ?? null, startDate: v.startDate, monthlyIncomeFen: fen(v.incomeYuan) } }));
+      await need(client(lang).POST('/api/v1/workers/{id}/employment', { params: { path: { id: workerId } }, body: { employerName: v.employerName, place: v.place?.trim() || null, kind: v.kind ?? null, startDate: v.startDate, monthlyIncomeFen: fen(v.incomeYuan), ...(v.kind === 'public_welfare' ? { termEnd: v.termEnd || null, partTime: Boolean(v.partTime) } : {}) } }));
       form.resetFields();
       done(t('employment.started'));
     } catch (e) {
@@ -45,14 +48,27 @@ export function EmploymentCard({ workerId, onChanged }: { workerId: string; onCh
   const end = async () => {
     setMessage(null);
     try {
-      await need(client(lang).POST('/api/v1/workers/{id}/employment/end', { params: { path: { id: workerId } }, body: { endDate } }));
+      await need(client(lang).POST('/api/v1/workers/{id}/employment/end', { params: { path: { id: workerId } }, body: { endDate, ...(exitReason.trim() ? { exitReason: exitReason.trim() } : {}) } }));
       setEndDate('');
+      setExitReason('');
       done(t('employment.ended'));
     } catch (e) {
       setMessage({ type: 'error', text: (e as Error).message });
     }
   };
   const current = jobs?.find((j) => !j.endDate);
+  /** 以岗聘任 again: the next agreement of a public-welfare post (seed 004 §12: a year at most each time). */
+  const renew = async () => {
+    if (!current) return;
+    setMessage(null);
+    try {
+      const next = await need(client(lang).POST('/api/v1/workers/{id}/employment/{recordId}/terms', { params: { path: { id: workerId, recordId: current.id } }, body: { termEnd: renewTo } }));
+      setRenewTo('');
+      done(t('employment.renewed', { from: next.startsOn, to: next.endsOn }));
+    } catch (e) {
+      setMessage({ type: 'error', text: (e as Error).message });
+    }
+  };
   return (
     <Card size="small" title={t('employment.title')} style={{ marginTop: 16, maxWidth: 860 }}>
       <Table<Job>
@@ -66,7 +82,7 @@ export function EmploymentCard({ workerId, onChanged }: { workerId: string; onCh
         columns={[
           { title: t('employment.employer'), render: (_, j) => `${j.employerName ?? '—'}${j.place ? ` · ${j.place}` : ''}` },
           { title: t('employment.kind'), dataIndex: 'kind', render: (k: string | null) => (k ? t(`employment.kinds.${k}`) : '—') },
-          { title: t('employment.dates'), render: (_, j) => `${j.startDate} — ${j.endDate ?? t('employment.now')}` },
+          { title: t('employment.dates'), render: (_, j) => `${j.startDate} — ${j.endDate ?? t('employment.now')}${j.partTime ? ` · ${t('employment.part_time')}` : ''}${j.exitReason ? ` · ${j.exitReason}` : ''}` },
           { title: t('employment.income'), dataIndex: 'monthlyIncomeFen', render: (v: number | null) => (v === null ? '—' : `${yuan(v)} ${t('employment.yuan')}`) },
           { title: t('employment.source'), dataIndex: 'source', render: (s: string) => <Tag>{t(`employment.sources.${s}`)}</Tag> },
         ]}
@@ -75,7 +91,15 @@ export function EmploymentCard({ workerId, onChanged }: { workerId: string; onCh
         <Space wrap style={{ marginTop: 12 }}>
           <Typography.Text>{t('employment.end_of', { employer: current.employerName ?? '—' })}</Typography.Text>
           <DateField aria-label={t('employment.end_date')} value={endDate} onChange={setEndDate} />
-          <Button disabled={!endDate} onClick={end}>{t('employment.end')}</Button>
+          {current.kind === 'public_welfare' && <Input aria-label={t('employment.exit_reason')} placeholder={t('employment.exit_reason')} maxLength={200} style={{ width: 240 }} value={exitReason} onChange={(e) => setExitReason(e.target.value)} />}
+          <Button disabled={!endDate || (current.kind === 'public_welfare' && exitReason.trim().length < 2)} onClick={end}>{t('employment.end')}</Button>
+        </Space>
+      )}
+      {current?.kind === 'public_welfare' && (
+        <Space wrap style={{ marginTop: 12 }}>
+          <Typography.Text>{t('employment.renew_to')}</Typography.Text>
+          <DateField aria-label={t('employment.renew_to')} value={renewTo} onChange={setRenewTo} />
+          <Button disabled={!renewTo} onClick={renew}>{t('employment.renew')}</Button>
         </Space>
       )}
       <Form name="employment" form={form} layout="inline" onFinish={start} style={{ marginTop: 12, rowGap: 8 }}>
@@ -94,6 +118,16 @@ export function EmploymentCard({ workerId, onChanged }: { workerId: string; onCh
         <Form.Item name="incomeYuan" label={t('employment.income')}>
           <InputNumber min={0} max={1000000} />
         </Form.Item>
+        {kind === 'public_welfare' && (
+          <>
+            <Form.Item name="termEnd" label={t('employment.term_end')} tooltip={t('employment.term_hint')} rules={[{ required: true, message: t('vacancies.required') }]}>
+              <DateField />
+            </Form.Item>
+            <Form.Item name="partTime" valuePropName="checked">
+              <Checkbox>{t('employment.part_time')}</Checkbox>
+            </Form.Item>
+          </>
+        )}
         <Button htmlType="submit">{t('employment.record')}</Button>
       </Form>
       {message && <Alert type={message.type} title={message.text} style={{ marginTop: 12 }} />}
