@@ -369,6 +369,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workers/{id}/employment/{recordId}/terms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A public-welfare post’s agreements (劳动合同或劳务协议), oldest first */
+        get: operations["getWorkersByIdEmploymentByRecordIdTerms"];
+        put?: never;
+        /** Renew a public-welfare post (以岗聘任 again): the next agreement, from the day after the current one ends, at most a year (seed 004 §12) */
+        post: operations["postWorkersByIdEmploymentByRecordIdTerms"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public-welfare/terms-due": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Public-welfare post holders whose agreement ends soon, has ended while the post is held (renew or 有序退岗), or was never recorded */
+        get: operations["getPublicWelfareTermsDue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workers/{id}/employment/{recordId}/payments": {
         parameters: {
             query?: never;
@@ -2716,6 +2751,8 @@ export interface components {
             startDate: string;
             endDate: string | null;
             monthlyIncomeFen: number | null;
+            partTime: boolean;
+            exitReason: string | null;
             /** @enum {string} */
             source: "import" | "station" | "self_report" | "market";
             createdAt: string;
@@ -2857,10 +2894,52 @@ export interface components {
             startDate: string;
             /** @description Money in fen (分) */
             monthlyIncomeFen?: number | null;
+            /**
+             * Format: date
+             * @description Public-welfare posts: the last day of the agreement (劳动合同或劳务协议), required, at most a year from the start (seed 004 §12)
+             */
+            termEnd?: string | null;
+            /** @description 非全日制: a part-time public-welfare post, whose holder may also take gigs (seed 000 national §2.4) */
+            partTime?: boolean;
         };
         EmploymentEnd: {
             /** Format: date */
             endDate: string;
+            /**
+             * @description Why a public-welfare post holder leaves (有序退岗, seed 004 §12): required when the job ending is one
+             * @example 协议到期，本人已在县内企业就业
+             */
+            exitReason?: string;
+        };
+        PublicWelfareTerm: {
+            startsOn: string;
+            endsOn: string;
+            createdAt: string;
+        };
+        TermRenewal: {
+            /**
+             * Format: date
+             * @description The last day of the new agreement: at most a year from the day after the current one ends (seed 004 §12)
+             */
+            termEnd: string;
+        };
+        PublicWelfareTermsDue: {
+            asOf: string;
+            items: {
+                workerId: string;
+                name: string;
+                regionCode: string;
+                recordId: string;
+                employerName: string | null;
+                startDate: string;
+                partTime: boolean;
+                /** @description The current agreement’s last day; null when none is recorded */
+                termEnd: string | null;
+                /** @description Negative once the agreement has ended while the post is still held */
+                daysLeft: number | null;
+                /** @enum {string} */
+                state: "ending" | "lapsed" | "no_agreement";
+            }[];
         };
         Payment: {
             id: string;
@@ -5803,6 +5882,167 @@ export interface operations {
                     "application/json": {
                         items: components["schemas"]["EmploymentRecord"][];
                     };
+                };
+            };
+            /** @description Invalid input; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getWorkersByIdEmploymentByRecordIdTerms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                recordId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["PublicWelfareTerm"][];
+                    };
+                };
+            };
+            /** @description Invalid input; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postWorkersByIdEmploymentByRecordIdTerms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                recordId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["TermRenewal"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        startsOn: string;
+                        endsOn: string;
+                    };
+                };
+            };
+            /** @description Invalid input; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getPublicWelfareTermsDue: {
+        parameters: {
+            query?: {
+                /** @description Administrative division code: 2 (province), 4, 6 (county), 9 (township) or 12 (village) digits */
+                regionCode?: string;
+                /** @description Agreements ending within this many days (and those already past) are listed */
+                within?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicWelfareTermsDue"];
                 };
             };
             /** @description Invalid input; `details` names each field */
