@@ -2,6 +2,7 @@ import { Alert, Button, Card, Input, InputNumber, Modal, Space, Table, Tabs, Tag
 import { useCallback, useEffect, useState } from 'react';
 import { client, downloadFile, need } from '../api';
 import { Session } from '../session';
+import { RelocationSitesTable, TermsDueTable, WorkshopCheckTable } from './MonitoringTables';
 
 interface WarningRow {
   id: string;
@@ -21,7 +22,10 @@ interface ReportRow {
   createdAt: string;
 }
 
-/** 预警 and the integrity review list, each closed with what staff found; the reports and the two forms to download. */
+/**
+ * 预警 and the integrity review list, each closed with what staff found; relocation sites, workshop declarations
+ * against the register and public-welfare agreements to see to; the reports and the two forms to download.
+ */
 export function Monitoring() {
   const { lang, t } = Session.use();
   const [warnings, setWarnings] = useState<WarningRow[] | null>(null);
@@ -73,6 +77,9 @@ export function Monitoring() {
         items={[
           { key: 'warnings', label: t('monitoring.warnings'), children: <Table rowKey="id" size="small" scroll={{ x: true }} loading={!warnings} dataSource={warnings ?? []} columns={columns} expandable={{ expandedRowRender: (w) => <pre style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{JSON.stringify(w.details, null, 2)}</pre> }} /> },
           { key: 'reviews', label: t('monitoring.reviews'), children: <Table rowKey="id" size="small" scroll={{ x: true }} loading={!reviews} dataSource={reviews ?? []} columns={columns} expandable={{ expandedRowRender: (w) => <pre style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{JSON.stringify(w.details, null, 2)}</pre> }} /> },
+          { key: 'sites', label: t('monitoring.sites.title'), children: <RelocationSitesTable /> },
+          { key: 'workshops', label: t('monitoring.workshops.title'), children: <WorkshopCheckTable /> },
+          { key: 'terms', label: t('monitoring.terms.title'), children: <TermsDueTable /> },
           {
             key: 'reports',
             label: t('monitoring.reports'),

@@ -1,0 +1,125 @@
+import { Alert, Switch, Table, Tag, Typography } from 'antd';
+import { useEffect, useState } from 'react';
+import { Link } from 'react-router-dom';
+import { client, need } from '../api';
+import { Session } from '../session';
+import type { Body } from '../vocab';
+
+type Sites = Body<'RelocationSites'>;
+type Workshops = Body<'WorkshopChecks'>;
+type TermsDue = Body<'PublicWelfareTermsDue'>;
+
+const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${v}%`);
+
+/** 易地搬迁安置区, site by site: 脱贫人口（含监测对象） living there and who of them is in work today. */
+export function RelocationSitesTable() {
+  const { lang, t } = Session.use();
+  const [data, setData] = useState<Sites | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    need(client(lang).GET('/api/v1/monitoring/relocation-sites', { params: { query: {} } }))
+      .then((r) => setData(r as Sites))
+      .catch((e: Error) => setError(e.message));
+  }, [lang]);
+  if (error) return <Alert type="error" title={error} />;
+  const rows = data ? [...data.items, { regionCode: 'total', name: t('monitoring.sites.total'), ...data.total }] : [];
+  return (
+    <>
+      <Typography.Paragraph type="secondary">{t('monitoring.sites.hint', { date: data?.asOf ?? '' })}</Typography.Paragraph>
+      <Table
+        rowKey="regionCode"
+        size="small"
+        scroll={{ x: true }}
+        pagination={false}
+        loading={!data}
+        dataSource={rows}
+        locale={{ emptyText: t('monitoring.sites.none') }}
+        columns={[
+          { title: t('monitoring.sites.site'), dataIndex: 'name' },
+          { title: t('monitoring.sites.registered'), dataIndex: 'registered' },
+          { title: t('monitoring.sites.able'), dataIndex: 'ableToWork' },
+          { title: t('monitoring.sites.employed'), dataIndex: 'employed' },
+          { title: t('monitoring.sites.in_county'), dataIndex: 'employedInCounty' },
+          { title: t('monitoring.sites.away'), dataIndex: 'employedAway' },
+          { title: t('monitoring.sites.public_welfare'), dataIndex: 'publicWelfare' },
+          { title: t('monitoring.sites.workshop'), dataIndex: 'workshop' },
+          { title: t('monitoring.sites.rate'), dataIndex: 'employmentRatePct', render: pct },
+          { title: t('monitoring.sites.zero'), dataIndex: 'zeroEmploymentHouseholds', render: (v: number) => (v ? <Tag color="red">{v}</Tag> : 0) },
+        ]}
+      />
+    </>
+  );
+}
+
+/** 就业帮扶车间: what each workshop declares beside what the register holds today; a difference is shown, not corrected. */
+export function WorkshopCheckTable() {
+  const { lang, t } = Session.use();
+  const [data, setData] = useState<Workshops | null>(null);
+  const [differentOnly, setDifferentOnly] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    need(client(lang).GET('/api/v1/monitoring/workshops', { params: { query: differentOnly ? { differentOnly: 'true' } : {} } }))
+      .then((r) => setData(r as Workshops))
+      .catch((e: Error) => setError(e.message));
+  }, [lang, differentOnly]);
+  if (error) return <Alert type="error" title={error} />;
+  const diff = (v: number) => (v === 0 ? '0' : <Tag color="orange">{v > 0 ? `+${v}` : v}</Tag>);
+  return (
+    <>
+      <Typography.Paragraph type="secondary">
+        {t('monitoring.workshops.hint', { date: data?.asOf ?? '', n: data?.differing ?? 0 })}{' '}
+        <Switch size="small" checked={differentOnly} onChange={setDifferentOnly} aria-label={t('monitoring.workshops.different_only')} /> {t('monitoring.workshops.different_only')}
+      </Typography.Paragraph>
+      <Table
+        rowKey="projectId"
+        size="small"
+        scroll={{ x: true }}
+        pagination={false}
+        loading={!data}
+        dataSource={data?.items ?? []}
+        locale={{ emptyText: t('monitoring.workshops.none') }}
+        columns={[
+          { title: t('monitoring.workshops.name'), render: (_, w) => `${w.name}${w.employerName && w.employerName !== w.name ? `（${w.employerName}）` : ''}` },
+          { title: t('monitoring.workshops.declared'), render: (_, w) => `${w.declaredTotal} / ${w.declaredLifted}` },
+          { title: t('monitoring.workshops.register'), render: (_, w) => `${w.registerTotal} / ${w.registerLifted}` },
+          { title: t('monitoring.workshops.difference'), render: (_, w) => <>{diff(w.differenceTotal)} / {diff(w.differenceLifted)}</> },
+        ]}
+      />
+    </>
+  );
+}
+
+/** 公益性岗位: holders whose agreement ends soon, has ended while they hold the post, or was never recorded. */
+export function TermsDueTable() {
+  const { lang, t } = Session.use();
+  const [data, setData] = useState<TermsDue | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    need(client(lang).GET('/api/v1/public-welfare/terms-due', { params: { query: { within: 30 } } }))
+      .then((r) => setData(r as TermsDue))
+      .catch((e: Error) => setError(e.message));
+  }, [lang]);
+  if (error) return <Alert type="error" title={error} />;
+  const color = { lapsed: 'red', no_agreement: 'orange', ending: 'gold' } as const;
+  return (
+    <>
+      <Typography.Paragraph type="secondary">{t('monitoring.terms.hint')}</Typography.Paragraph>
+      <Table
+        rowKey="recordId"
+        size="small"
+        scroll={{ x: true }}
+        pagination={false}
+        loading={!data}
+        dataSource={data?.items ?? []}
+        locale={{ emptyText: t('monitoring.terms.none') }}
+        columns={[
+          { title: t('monitoring.who'), render: (_, r) => <Link to={`/workers/${r.workerId}`}>{r.name}</Link> },
+          { title: t('monitoring.terms.post'), render: (_, r) => `${r.employerName ?? '—'}${r.partTime ? ` · ${t('employment.part_time')}` : ''}` },
+          { title: t('monitoring.terms.since'), dataIndex: 'startDate' },
+          { title: t('monitoring.terms.term_end'), dataIndex: 'termEnd', render: (v: string | null) => v ?? '—' },
+          { title: t('monitoring.status'), render: (_, r) => <Tag color={color[r.state]}>{t(`monitoring.terms.states.${r.state}`, { days: Math.abs(r.daysLeft ?? 0) })}</Tag> },
+        ]}
+      />
+    </>
+  );
+}
