@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { openDatabase, type Database } from '../src/db/client';
 import { createLogger, type Logger } from '../src/logger';
 import { openRedis, type RedisHandle } from '../src/redis';
-import { Queues } from '../jobs/queues';
+import { Queues } from '../src/queues/queues';
 
 /**
  * A scratch PostgreSQL database for one benchmark run: BENCH_PG_URL's server (default the local

@@ -22,8 +22,8 @@ import { dailyReport, monthlyBulletin } from '../src/monitoring/reports';
 import { weeklyDispatch } from '../src/monitoring/targets';
 import { integrityReview } from '../src/monitoring/integrity';
 import type { AppContext } from '../src/context';
-import type { JobName, JobPayload, QueueName } from './definitions';
-import { eventSchemas, type EventData, type EventEnvelope, type EventType } from '../src/events';
+import type { JobName, JobPayload, QueueName } from '../src/queues/definitions';
+import { EventEnvelope, eventSchemas, type EventData, type EventType } from '../src/events';
 import { subscriptions, type Subscriber } from './subscriptions';
 
 export type Handler<Q extends QueueName, J extends JobName<Q>> = (payload: JobPayload<Q, J>, ctx: AppContext, job: Job, token?: string) => Promise<unknown>;
@@ -89,7 +89,7 @@ export const handlers: HandlerMap = {
     'post-group': async ({ groupPostId }, ctx) => ({ result: await postToGroup(ctx, groupPostId, processChannels(ctx)) }),
   },
   events: {
-    handle: async (envelope, ctx, job) => handleEvent(envelope, ctx, job),
+    handle: async (payload, ctx, job) => handleEvent(EventEnvelope.parse(payload), ctx, job),
   },
   imports: {
     'run-import': async ({ importId }, ctx, job) => executeImport(ctx, importId, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),

@@ -101,6 +101,4 @@ export const subscriptions: Subscriptions = {
     },
   ],
   'application.moved': [],
-  'fair.changed': [],
-  'fair.signed_up': [],
 };

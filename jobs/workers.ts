@@ -1,7 +1,7 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { AppContext } from '../src/context';
 import { DomainError } from '../src/shared/errors';
-import { payloadSchema, queueDefinitions, type QueueName } from './definitions';
+import { payloadSchema, queueDefinitions, type QueueName } from '../src/queues/definitions';
 import { handlers, type HandlerMap } from './handlers';
 
 /** Refuses to start when a declared job has no handler, or a handler has no declared job. */

@@ -55,6 +55,8 @@ export interface ChaosOptions {
   providerTimeoutMs: number;
   /** How long an outcome in doubt waits for WeChat's report (DELIVERY_SETTLE_MINUTES; default 3). */
   settleMinutes?: number;
+  /** Only the faults whose name contains one of these words (default: all five). */
+  only?: string[];
   log?: (line: string) => void;
 }
 
@@ -132,7 +134,7 @@ function remember(line: string) {
 }
 
 function startRole(role: 'api' | 'worker', env: NodeJS.ProcessEnv, log: (l: string) => void): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', role], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', role], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const tail = (d: Buffer) => {
     for (const line of d.toString().split('\n')) {
       if (!line) continue;
@@ -143,13 +145,17 @@ function startRole(role: 'api' | 'worker', env: NodeJS.ProcessEnv, log: (l: stri
   child.stdout!.on('data', tail);
   child.stderr!.on('data', tail);
   child.once('exit', (code, signal) => {
-    if (signal !== 'SIGKILL' && signal !== 'SIGTERM') log(`[${role} ${child.pid}] exited by itself (code ${code}, signal ${signal})`);
+    if (!stopping.has(child)) log(`[${role} ${child.pid}] exited by itself (code ${code}, signal ${signal})`);
   });
   return child;
 }
 
+/** Processes this script asked to stop, so their exit is not reported as a crash. */
+const stopping = new WeakSet<ChildProcess>();
+
 function stop(child: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  stopping.add(child);
   return new Promise((r) => {
     child.once('exit', () => r());
     child.kill(signal);
@@ -275,7 +281,7 @@ export async function runChaos(opts: ChaosOptions): Promise<{ faults: FaultResul
     ];
 
     const results: FaultResult[] = [];
-    for (const f of faults) {
+    for (const f of faults.filter((x) => !opts.only?.length || opts.only.some((w) => x.name.includes(w)))) {
       log(`fault: ${f.name}`);
       const res = await fetch(`${base}/api/v1/broadcasts`, { method: 'POST', headers: auth, body: JSON.stringify({ audience: { regionCode: REGIONS.countyA.code }, message: { 'zh-CN': `招聘会通知（${f.name}）` } }) });
       const b = (await res.json()) as { id: string };
@@ -348,7 +354,8 @@ if (require.main === module) {
     const n = i >= 0 ? Number(process.argv[i + 1]) : fallback;
     return Number.isFinite(n) && n > 0 ? n : fallback;
   };
-  runChaos({ people: arg('people', 5000), sendsPerSecond: arg('rate', 200), providerTimeoutMs: arg('timeout', 1000) })
+  const only = process.argv.indexOf('--only');
+  runChaos({ people: arg('people', 5000), sendsPerSecond: arg('rate', 200), providerTimeoutMs: arg('timeout', 1000), ...(only >= 0 ? { only: String(process.argv[only + 1] ?? '').split(',') } : {}) })
     .then((r) => {
       process.stdout.write(JSON.stringify(r) + '\n');
       process.exit(r.met ? 0 : 1);

@@ -7,7 +7,7 @@ import { controlSocketPath } from '../src/control/socket';
 import { DataDirInUse } from '../src/db/owner';
 import { simulatedUser, SimulatorRefused } from '../bots/simulator';
 import { createLogger } from '../src/logger';
-import { startService, type Service } from '../src/runtime';
+import { startService, type Service } from '../server/runtime';
 
 const HELP = `npm run chat [-- options]
 

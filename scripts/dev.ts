@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
  */
 const port = process.env.PORT ?? '3000';
 const children = [
-  spawn('npx', ['tsx', 'watch', 'src/main.ts'], { stdio: 'inherit', env: { ...process.env, PORT: port } }),
+  spawn('npx', ['tsx', 'watch', 'server/main.ts'], { stdio: 'inherit', env: { ...process.env, PORT: port } }),
   spawn('npx', ['vite', '--config', 'web/vite.config.mts'], { stdio: 'inherit', env: { ...process.env, PORT: port } }),
 ];
 const stop = () => {

@@ -1,4 +1,5 @@
 import { bodyParser } from '@koa/bodyparser';
+import type Router from '@koa/router';
 import Koa from 'koa';
 import helmet from 'koa-helmet';
 import { accessRoutes, accountRoutes } from './access/routes';
@@ -22,7 +23,6 @@ import { chatRoutes } from './chat/routes';
 import { policyRoutes } from './policies/routes';
 import { rainDewRoutes } from './rain-dew/routes';
 import { checkinPage, fairRoutes } from './fairs/routes';
-import { officialAccountDoor } from '../bots/official-account';
 import { miniProgramPushDoor } from './outreach/wechat-push';
 import { consoleRoutes } from './http/console';
 import { workerRealm } from './me/auth';
@@ -57,6 +57,11 @@ export function buildApi(ctx: AppContext): Api {
 export interface AppOptions {
   /** Count and time requests into these metrics; with `token`, answer GET /metrics here too (not when they have a port of their own). */
   metrics?: { metrics: Metrics; token?: string };
+  /**
+   * Doors that other parts of the service open on this server, such as the official account's
+   * (`/wechat/oa`, from the bot): the process that wires the service passes them in.
+   */
+  doors?: ReadonlyArray<Router<RequestState>>;
 }
 
 export function buildApp(ctx: AppContext, opts: AppOptions = {}): Koa<RequestState> {
@@ -92,7 +97,7 @@ export function buildApp(ctx: AppContext, opts: AppOptions = {}): Koa<RequestSta
   const docs = docsRouter();
   app.use(docs.routes());
   app.use(checkinPage(ctx).routes());
-  app.use(officialAccountDoor(ctx).routes());
+  for (const door of opts.doors ?? []) app.use(door.routes());
   app.use(miniProgramPushDoor(ctx).routes());
   app.use(consoleRoutes().routes());
   api.router.get('/openapi.json', (koa) => {

@@ -4,7 +4,7 @@ import type { Logger } from './logger';
 import type { RedisHandle } from './redis';
 import type { Clock } from './shared/clock';
 import type { PiiVault } from './pii/vault';
-import type { Queues } from '../jobs/queues';
+import type { Queues } from './queues/queues';
 
 /** Everything a service needs, handed in rather than imported, so tests build their own. */
 export interface AppContext {

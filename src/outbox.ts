@@ -2,7 +2,7 @@ import { and, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { AppContext } from './context';
 import type { Db } from './db/client';
 import { outbox } from './db/schema';
-import type { QueueName } from '../jobs/definitions';
+import type { QueueName } from './queues/definitions';
 
 /** Work for a queue, recorded with the change that calls for it. */
 export interface OutboxItem {

@@ -28,10 +28,6 @@ export const eventSchemas = {
   'application.moved': z
     .object({ applicationId: z.uuid(), vacancyId: z.uuid(), workerId: z.uuid(), regionCode: z.string(), from: z.string(), to: z.string(), actorId: z.uuid().nullable() })
     .strict(),
-  /** A job fair's state changed (announced, live, ended, cancelled). */
-  'fair.changed': z.object({ fairId: z.uuid(), regionCode: z.string(), from: z.string().nullable(), to: z.string(), actorId: z.uuid().nullable() }).strict(),
-  /** Someone signed up to a fair (or came off its waiting list). */
-  'fair.signed_up': z.object({ fairId: z.uuid(), workerId: z.uuid(), signupId: z.uuid(), waitlisted: z.boolean() }).strict(),
 } as const;
 
 export type EventType = keyof typeof eventSchemas;

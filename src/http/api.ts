@@ -6,18 +6,12 @@ import type { Actor } from '../access/actor';
 import { Forbidden, Unauthorized, ValidationFailed } from '../shared/errors';
 import { requestExamples } from './examples';
 import { operationId } from './operation-id';
-import type { RequestState } from './state';
+import type { RequestState, WorkerPrincipal } from './state';
+export type { WorkerPrincipal } from './state';
 import { zodDetails } from './zod-details';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
-/** A worker signed in from the mini-program: their session, openid, and the person once bound. */
-export interface WorkerPrincipal {
-  sessionId: string;
-  openid: string;
-  unionid: string | null;
-  workerId: string | null;
-}
 
 export interface WorkerRealm {
   authenticate(token: string): Promise<WorkerPrincipal | undefined>;

@@ -7,6 +7,8 @@ import { Conflict, NotFound } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
 import { publicWelfarePriority } from './policy';
 import { scopedVacancy } from './vacancies';
+import { payText } from './pay';
+export { payText } from './pay';
 import { majorFits } from '../rain-dew/majors';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'config'>;
@@ -31,11 +33,6 @@ export function monthlyPay(fen: number, unit: Vacancy['payUnit']): number | null
   return unit === 'hour' ? fen * 8 * 22 : unit === 'day' ? fen * 22 : unit === 'month' ? fen : null;
 }
 
-export function payText(t: TFunction, v: Pick<Vacancy, 'payMinFen' | 'payMaxFen' | 'payUnit'>): string {
-  const yuan = (f: number) => (f % 100 === 0 ? String(f / 100) : (f / 100).toFixed(2));
-  const amount = v.payMinFen === v.payMaxFen ? yuan(v.payMinFen) : `${yuan(v.payMinFen)}–${yuan(v.payMaxFen)}`;
-  return t(`market:pay.${v.payUnit}`, { amount });
-}
 
 interface Scored {
   score: number;

@@ -8,7 +8,7 @@ import { employers, vacancies } from '../db/schema';
 import { zodDetails } from '../http/zod-details';
 import { translator } from '../i18n';
 import { announceVacancy } from '../outreach/service';
-import { payText } from './matching';
+import { payText } from './pay';
 import { inRegion, regionExists } from '../registry/queries';
 import { searchQuery, searchVector } from '../shared/chinese';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';

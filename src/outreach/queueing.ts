@@ -1,4 +1,4 @@
-import type { Queues } from '../../jobs/queues';
+import type { Queues } from '../queues/queues';
 import type { ChannelName } from './schemas';
 
 /**

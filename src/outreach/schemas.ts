@@ -4,8 +4,8 @@ import { RegionCode } from '../regions/schemas';
 import { CATEGORY, LABOR_CAPACITY } from '../registry/vocab';
 import { SEQUENCE_KEYS, SEQUENCES, type SequenceKey } from './sequences';
 
-export const TOPICS = ['gig', 'regular', 'seasonal', 'public_welfare', 'work_relief', 'workshop', 'training', 'policy', 'job_fair'] as const;
-export type Topic = (typeof TOPICS)[number];
+import { TOPICS } from './topics';
+export { TOPICS, type Topic } from './topics';
 export const CHANNELS = ['chat', 'mini_program', 'log', 'sms', 'official_account'] as const;
 export type ChannelName = (typeof CHANNELS)[number];
 const minutes = z.number().int().min(0).max(24 * 60 - 1);

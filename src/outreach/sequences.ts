@@ -1,4 +1,4 @@
-import type { Topic } from './schemas';
+import type { Topic } from './topics';
 
 /** Why a follow-up stops before its next step is sent; each is checked when the step fires. */
 export type StopWhen = 'employed' | 'not_employed' | 'replied' | 'unsubscribed' | 'steady_work' | 'heard_back';

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { officialAccountDoor } from '../../bots/official-account';
 import type { App } from 'supertest/types';
 import { buildApp } from '../../src/app';
 import type { StaffRole } from '../../src/access/actor';
@@ -21,7 +22,7 @@ export interface Staff {
 
 /** The service's HTTP app, with every answer checked against the schema its route declares. */
 export function appOf(h: Harness): App {
-  return checkingResponses(h.ctx, buildApp(h.ctx).callback()) as unknown as App;
+  return checkingResponses(h.ctx, buildApp(h.ctx, { doors: [officialAccountDoor(h.ctx)] }).callback()) as unknown as App;
 }
 
 export async function signIn(

@@ -15,7 +15,7 @@ import { ManualClock, type Clock } from '../../src/shared/clock';
 import { ensureCatalogue } from '../../src/policies/service';
 import { PASSWORD } from './factories';
 import { parseResidentId } from '../../src/pii/resident-id';
-import { Queues } from '../../jobs/queues';
+import { Queues } from '../../src/queues/queues';
 import { PG_ADMIN_URL, REDIS_PREFIX_ROOT, TEST_HASH_COST, TEST_REDIS_URL, databaseUrl, runId, templateDatabase } from './test-env';
 
 export const TEST_PII_KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';

@@ -6,7 +6,7 @@ import { verifyAuditChain } from '../../src/audit/verify';
 import { openDatabase, type Database } from '../../src/db/client';
 import { auditProtection, logAuditProtection } from '../../src/db/roles';
 import { createLogger } from '../../src/logger';
-import { startService, type Service } from '../../src/runtime';
+import { startService, type Service } from '../../server/runtime';
 import { LogCapture, testConfig } from '../helpers/harness';
 import { freeLowPort } from '../helpers/processes';
 import { PG_ADMIN_URL, REDIS_PREFIX_ROOT, databaseUrl, runId } from '../helpers/test-env';

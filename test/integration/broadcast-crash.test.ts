@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawnTs } from '../helpers/spawn';
-import { queueDefinitions } from '../../jobs/definitions';
+import { queueDefinitions } from '../../src/queues/definitions';
 import { eq, sql } from 'drizzle-orm';
 import { rowsOf } from '../../src/db/client';
 import { deliveries, subscriptions, workers } from '../../src/db/schema';
@@ -40,7 +40,7 @@ describe('a broadcast survives its worker being killed mid-way', () => {
   function startWorker(): ChildProcess {
     const env = { ...process.env, DATABASE_URL: h.config.databaseUrl!, REDIS_URL: h.config.redis.url!, REDIS_PREFIX: h.config.redis.prefix, PII_KEY: TEST_PII_KEY, TOKEN_SECRET: TEST_TOKEN_SECRET, LOG_LEVEL: 'info', QUEUE_LOCK_MS: '3000', DATA_DIR: h.config.dataDir };
     // One process, so SIGKILL below really kills the worker (a tsx wrapper would leave it running).
-    const child = spawnTs(['src/main.ts', 'worker'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnTs(['server/main.ts', 'worker'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let buffer = '';
     child.stdout!.on('data', (d: Buffer) => {
       buffer += d.toString();

@@ -27,7 +27,7 @@ async function start(databaseUrl: string): Promise<{ code: number | null; stderr
   const dataDir = mkdtempSync(join(tmpdir(), 'bangfu-dbstart-'));
   dirs.push(dataDir);
   const env = { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: dataDir, PORT: String(await closedPort()), HOST: '127.0.0.1', REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `${REDIS_PREFIX_ROOT}:${runId()}:dbstart`, LOG_LEVEL: 'warn' };
-  const child = spawnTs(['src/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnTs(['server/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   started.push(child);
   const out: string[] = [];
   const err: string[] = [];

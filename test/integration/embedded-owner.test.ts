@@ -35,7 +35,7 @@ describe('one owner for the embedded database', () => {
       return ((await list.json()) as { total: number }).total;
     };
 
-    const service = runEntry('src/main.ts', [], env, started);
+    const service = runEntry('server/main.ts', [], env, started);
     expect(await waitReady(url, service)).toBe(200);
     const before = await people();
 
@@ -63,7 +63,7 @@ describe('one owner for the embedded database', () => {
     // A killed holder leaves its lock behind: the next start takes it over at once, and nothing is lost.
     service.child.kill('SIGKILL');
     await service.exited;
-    const again = runEntry('src/main.ts', [], env, started);
+    const again = runEntry('server/main.ts', [], env, started);
     expect(await waitReady(url, again)).toBe(200);
     expect(await people()).toBe(before + 120);
     again.child.kill('SIGTERM');

@@ -233,7 +233,7 @@ describe('GET /metrics (Prometheus)', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'bangfu-metrics-'));
     try {
       const port = await freeLowPort();
-      const proc = runEntry('src/main.ts', ['worker'], {
+      const proc = runEntry('server/main.ts', ['worker'], {
         NODE_ENV: 'test',
         DATA_DIR: dataDir,
         DATABASE_URL: h.config.databaseUrl!,

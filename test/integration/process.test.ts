@@ -8,7 +8,7 @@ import { freeLowPort, runEntry, stopAll, waitReady, type Run } from '../helpers/
 /** Every service a test started, stopped at the end even when the test failed half-way. */
 const started: ChildProcess[] = [];
 
-const run = (args: string[], env: Record<string, string>): Run => runEntry('src/main.ts', args, env, started);
+const run = (args: string[], env: Record<string, string>): Run => runEntry('server/main.ts', args, env, started);
 
 describe('the service as a process (npm start)', () => {
   const dirs: string[] = [];

@@ -5,7 +5,7 @@ import sax from 'sax';
 import yauzl from 'yauzl';
 import { DomainError } from '../../shared/errors';
 import { overLimit, unreadable, type ImportLimits } from './limits';
-import type { Cell, RowSink } from './read';
+import type { Cell, RowSink } from './cells';
 
 /*
  * An XLSX is a zip of XML parts; a small file can unpack to gigabytes. This reader never holds a

@@ -1,6 +1,6 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import { ValidationFailed } from '../src/shared/errors';
-import type { RedisHandle } from '../src/redis';
+import { ValidationFailed } from '../shared/errors';
+import type { RedisHandle } from '../redis';
 import { queueDefinitions, payloadSchema, schedules, type JobName, type JobPayload, type QueueName } from './definitions';
 
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {

@@ -1,8 +1,8 @@
-import { ConfigError, loadConfig, ROLES, type Role } from './config';
-import { createLogger } from './logger';
-import { DatabaseUnreachable } from './db/outage';
-import { DataDirInUse } from './db/owner';
-import { RedisUnavailable } from './redis';
+import { ConfigError, loadConfig, ROLES, type Role } from '../src/config';
+import { createLogger } from '../src/logger';
+import { DatabaseUnreachable } from '../src/db/outage';
+import { DataDirInUse } from '../src/db/owner';
+import { RedisUnavailable } from '../src/redis';
 import { startService } from './runtime';
 
 /**

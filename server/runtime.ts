@@ -1,31 +1,32 @@
 import type { Server } from 'node:http';
-import { buildApp } from './app';
-import { bootstrap } from './bootstrap';
-import type { Config, Role } from './config';
-import type { AppContext } from './context';
-import { openDatabase } from './db/client';
-import { logAuditProtection, migrateDatabase } from './db/roles';
-import { listen } from './http/server';
-import { ensureCatalogue } from './policies/service';
-import type { Logger } from './logger';
-import { PiiVault } from './pii/vault';
-import { openRedis } from './redis';
-import { systemClock, type Clock } from './shared/clock';
-import { Queues } from '../jobs/queues';
+import { buildApp } from '../src/app';
+import { bootstrap } from '../src/bootstrap';
+import type { Config, Role } from '../src/config';
+import type { AppContext } from '../src/context';
+import { openDatabase } from '../src/db/client';
+import { logAuditProtection, migrateDatabase } from '../src/db/roles';
+import { listen } from '../src/http/server';
+import { ensureCatalogue } from '../src/policies/service';
+import type { Logger } from '../src/logger';
+import { PiiVault } from '../src/pii/vault';
+import { openRedis } from '../src/redis';
+import { systemClock, type Clock } from '../src/shared/clock';
+import { Queues } from '../src/queues/queues';
 import { startWorkers, type Workers } from '../jobs/workers';
 import { startKeeper } from '../jobs/keeper';
 import { startBot, type Bot } from '../bots/bot';
+import { officialAccountDoor } from '../bots/official-account';
 import { and, inArray, ne } from 'drizzle-orm';
-import { sendingAccounts } from './db/schema';
-import { setAccountStatus } from './outreach/pool';
-import { serveControl, type ControlHandlers } from './control/server';
-import { controlSocketPath } from './control/socket';
-import { seedPeople } from './demo/seed';
-import { makeBackup } from './backup/service';
+import { sendingAccounts } from '../src/db/schema';
+import { setAccountStatus } from '../src/outreach/pool';
+import { serveControl, type ControlHandlers } from '../src/control/server';
+import { controlSocketPath } from '../src/control/socket';
+import { seedPeople } from '../src/demo/seed';
+import { makeBackup } from '../src/backup/service';
 import { simulatedUser } from '../bots/simulator';
-import { Metrics } from './metrics/registry';
-import { deploymentMetrics } from './metrics/deployment';
-import { serveMetrics } from './metrics/http';
+import { Metrics } from '../src/metrics/registry';
+import { deploymentMetrics } from '../src/metrics/deployment';
+import { serveMetrics } from '../src/metrics/http';
 
 export interface Service {
   ctx: AppContext;
@@ -157,7 +158,7 @@ export async function startService(opts: StartOptions): Promise<Service> {
       chat.workers.forEach((w) => metrics?.observeWorker(w));
     }
     if ((role === 'all' || role === 'api') && !opts.noHttp) {
-      const app = buildApp(ctx, metrics ? { metrics: { metrics, token: config.metrics.port ? undefined : metricsToken } } : {});
+      const app = buildApp(ctx, { doors: [officialAccountDoor(ctx)], ...(metrics ? { metrics: { metrics, token: config.metrics.port ? undefined : metricsToken } } : {}) });
       const server = await listen(app, { port: config.http.port, host: config.http.host, urlLimitKb: config.http.urlLimitKb, defaultLocale: config.locale.default });
       server.requestTimeout = 120_000;
       service.server = server;
