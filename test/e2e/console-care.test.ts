@@ -8,7 +8,7 @@ import { consoleDir } from '../../src/http/console';
 import { appOf, signIn } from '../helpers/api';
 import { makeAccount, PASSWORD, REGIONS, seedRegions, validIdNumber, workerInput } from '../helpers/factories';
 import { eq } from 'drizzle-orm';
-import { deliveries, subscriptions, workers } from '../../src/db/schema';
+import { accounts, deliveries, subscriptions, workers } from '../../src/db/schema';
 import { logChannel } from '../../src/outreach/channels';
 import { deliver, fanOut } from '../../src/outreach/service';
 import { createHarness, type Harness } from '../helpers/harness';
@@ -38,7 +38,10 @@ describe('the console on a new install', () => {
       env: { SMS_PROVIDER: 'tencent', SMS_SECRET_ID: 'AKIDtest0001', SMS_SECRET_KEY: 'secret-key-0001', SMS_SDK_APP_ID: '1400000000', SMS_SIGN_NAME: '元阳就业', SMS_TEMPLATE_ID: '123456', SMS_CONTACT: '0873-5621234', SMS_TEMPLATE_TEXT: '{1}，详询{2}', SMS_PRICE_FEN: '5' },
     });
     await seedRegions(h.ctx.db);
-    await makeAccount(h.ctx.db, { username: 'new-station', regionCode: REGIONS.countyA.code });
+    const clerk = await makeAccount(h.ctx.db, { username: 'new-station', regionCode: REGIONS.countyA.code });
+    await h.ctx.db.update(accounts).set({ displayName: '杨站长' }).where(eq(accounts.id, clerk.id));
+    const admin = await makeAccount(h.ctx.db, { username: 'county-admin', role: 'county', regionCode: REGIONS.countyA.code });
+    await h.ctx.db.update(accounts).set({ displayName: '李主任' }).where(eq(accounts.id, admin.id));
     server = buildApp(h.ctx).listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
@@ -194,12 +197,12 @@ describe('the console on a new install', () => {
       await page.getByRole('heading', { level: 3 }).first().waitFor();
       await page.waitForLoadState('networkidle');
       // Names and places are the register's own (Chinese); the console's words and marks around them are not.
-      const found = await page.evaluate(() => {
-        const cjk = /[\u3400-\u9fff]/;
+      const found = await page.evaluate<{ placeholders: string[]; marks: string }>(`(() => {
+        const cjk = /[\\u3400-\\u9fff]/;
         const placeholders = [...document.querySelectorAll('[placeholder]')].map((e) => e.getAttribute('placeholder') ?? '').filter((p) => cjk.test(p));
         const marks = (document.body.innerText.match(/[：；、（）「」，。]/g) ?? []).join('');
         return { placeholders, marks };
-      });
+      })()`);
       expect([path, found]).toEqual([path, { placeholders: [], marks: '' }]);
     }
     await page.goto(`${base}/console/fairs`);
@@ -208,5 +211,40 @@ describe('the console on a new install', () => {
     await page.getByLabel('Language').click();
     await page.locator('.ant-select-item-option', { hasText: '中文' }).click();
     await page.getByRole('menuitem', { name: '人员登记' }).waitFor();
+  });
+
+  it('shows the county administrator who did what to whom, by name, filtered by person, action and days', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+    const admin = await context.newPage();
+    try {
+      await admin.goto(`${base}/console`);
+      await admin.getByLabel('用户名').fill('county-admin');
+      await admin.getByLabel('密码').fill(PASSWORD);
+      await admin.getByRole('button', { name: '登录' }).click();
+      await admin.getByRole('menuitem', { name: '操作日志' }).click();
+      await admin.getByRole('heading', { level: 3, name: '操作日志' }).waitFor();
+      await admin.getByLabel('操作人').click();
+      await admin.locator('.ant-select-item-option', { hasText: '杨站长' }).click();
+      // The clerk's broadcast: their name and role, the action in words, the message it was about.
+      const sent = admin.getByRole('row').filter({ hasText: '新建群发消息' });
+      await sent.getByText('杨站长').waitFor();
+      await sent.getByText('工作站', { exact: true }).waitFor();
+      await sent.getByText(/^群发消息：\{\{name\}\}您好/).waitFor();
+      expect(await admin.getByRole('row').filter({ hasText: '李主任' }).count()).toBe(0);
+      await admin.getByLabel('操作', { exact: true }).click();
+      await admin.keyboard.type('未送达名单');
+      await admin.locator('.ant-select-item-option', { hasText: '查看群发的未送达名单' }).click();
+      await admin.getByRole('row').filter({ hasText: '查看群发的未送达名单' }).first().waitFor();
+      expect(await admin.getByRole('row').filter({ hasText: '新建群发消息' }).count()).toBe(0);
+      await admin.screenshot({ path: resolve(SHOTS, 'care-audit.png'), fullPage: true });
+      // Days long before anything happened: nothing.
+      await admin.getByPlaceholder('开始日期').fill('2020-01-01');
+      await admin.getByPlaceholder('开始日期').press('Enter');
+      await admin.getByPlaceholder('结束日期').fill('2020-01-02');
+      await admin.getByPlaceholder('结束日期').press('Enter');
+      await admin.getByText('没有符合条件的记录').waitFor();
+    } finally {
+      await context.close();
+    }
   });
 });

@@ -138,6 +138,10 @@ describe('the station console', () => {
     await page.getByRole('button', { name: '发布' }).click();
     await page.getByText('已发布“南沙集市搬运”').waitFor();
     await page.getByRole('cell', { name: '南沙集市搬运' }).waitFor();
+    // The list says when the gig is and what it pays.
+    const gig = page.getByRole('row').filter({ hasText: '南沙集市搬运' });
+    await gig.getByText(/^2099-06-01/).waitFor();
+    await gig.getByText('150 元/天').waitFor();
     await shot('vacancies');
 
     await nav('群发消息');

@@ -13,4 +13,3 @@ export * from './me';
 export * from './monitoring';
 export * from './notices';
 export * from './sending';
-export * from './reporting';

@@ -1,7 +1,7 @@
 import { Alert, Button, Card, Form, Input, InputNumber, Select, Space, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
-import { client, need } from '../api';
-import { clearFieldErrors, fen, showFieldErrors } from '../forms';
+import { beijingDate, client, need } from '../api';
+import { clearFieldErrors, fen, showFieldErrors, yuan } from '../forms';
 import { Session } from '../session';
 import type { Body } from '../vocab';
 import { Pipeline } from './Pipeline';
@@ -16,16 +16,7 @@ interface Employer {
   lng: number | null;
   verified: boolean;
 }
-interface Vacancy {
-  id: string;
-  kind: string;
-  title: string;
-  status: string;
-  headcount: number;
-  regionCode: string;
-  lat: number | null;
-  lng: number | null;
-}
+type Vacancy = Body<'Vacancy'>;
 
 const KINDS = ['gig', 'regular', 'seasonal', 'public_welfare', 'work_relief', 'workshop'] as const;
 
@@ -73,7 +64,7 @@ export function Vacancies() {
     const { page, ...rest } = filters;
     const query = Object.fromEntries(Object.entries(rest).filter(([, v]) => v));
     need(client(lang).GET('/api/v1/vacancies', { params: { query: { ...query, page, pageSize: 20 } } }))
-      .then((r) => setList(r as { items: Vacancy[]; total: number }))
+      .then((r) => setList(r))
       .catch((e: Error) => setError(e.message));
   }, [lang, filters]);
   const loadEmployers = useCallback(() => {
@@ -119,6 +110,18 @@ export function Vacancies() {
   };
   const required = [{ required: true, message: t('vacancies.required') }];
 
+  /** When the work is: a gig's day and hours, a seasonal trip's departure, else the day the post closes. */
+  const whenOf = (v: Vacancy) => {
+    const d = v.details as { date?: string; startTime?: string; endTime?: string; departureDate?: string };
+    if (v.kind === 'gig' && d.date) return `${d.date}${d.startTime ? ` ${d.startTime}–${d.endTime ?? ''}` : ''}`;
+    if (v.kind === 'seasonal' && d.departureDate) return t('vacancies.departs', { date: d.departureDate });
+    return t('vacancies.until', { date: beijingDate(v.expiresAt) });
+  };
+  /** Pay in yuan per unit, as a range where it is one. */
+  const payOf = (v: Vacancy) => {
+    const amount = v.payMinFen === v.payMaxFen ? yuan(v.payMinFen) : `${yuan(v.payMinFen)}–${yuan(v.payMaxFen)}`;
+    return t('vacancies.pay_per', { amount, unit: t(`vacancies.units.${v.payUnit}`) });
+  };
   return (
     <div>
       <Typography.Title level={3}>{t('vacancies.title')}</Typography.Title>
@@ -213,6 +216,7 @@ export function Vacancies() {
         <Select aria-label={t('vacancies.status')} allowClear placeholder={t('vacancies.status')} style={{ width: 130 }} value={filters.status} onChange={(st) => setFilters({ ...filters, status: st, page: 1 })} options={['draft', 'open', 'filled', 'closed', 'expired'].map((k) => ({ value: k, label: t(`vacancies.statuses.${k}`) }))} />
       </Space>
       <Table<Vacancy>
+        locale={{ emptyText: t('vacancies.none') }}
         rowKey="id"
         size="middle"
         scroll={{ x: true }}
@@ -223,6 +227,8 @@ export function Vacancies() {
           { title: t('vacancies.gig_title'), dataIndex: 'title', render: (v: string, r) => <Button type="link" style={{ padding: 0 }} onClick={() => setOpen(r)}>{v}</Button> },
           { title: t('vacancies.kind'), dataIndex: 'kind', render: (k: string) => t(`vacancies.kinds.${k}`) },
           { title: t('vacancies.status'), dataIndex: 'status', render: (s: string) => <Tag>{t(`vacancies.statuses.${s}`)}</Tag> },
+          { title: t('vacancies.when'), render: (_, v) => whenOf(v) },
+          { title: t('vacancies.pay_column'), render: (_, v) => payOf(v) },
           { title: t('vacancies.headcount'), dataIndex: 'headcount' },
         ]}
       />
