@@ -2490,6 +2490,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reporting/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The reporting calendar of your region: each deadline the seeds set (with its source), and for each region that reports it the period now due, overdue first */
+        get: operations["getReportingCalendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reporting/submissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark a report sent for your region (downloading its form does the same) */
+        post: operations["postReportingSubmissions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reporting/deadlines/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change when a report is due, how many days before it reminds, or switch it off (province administrators) */
+        patch: operations["patchReportingDeadlinesByKey"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2610,14 +2661,9 @@ export interface components {
             id: number;
             at: string;
             actorId: string | null;
-            /** @description The member of staff who did it (their display name) */
-            actorName: string | null;
-            actorRole: string | null;
             action: string;
             entity: string | null;
             entityId: string | null;
-            /** @description What the entry is about, as people name it: a person, a fair, a post, a region… */
-            entityLabel: string | null;
             regionCode: string | null;
             requestId: string | null;
             ip: string | null;
@@ -4365,6 +4411,52 @@ export interface components {
             contactName?: string | null;
             contactPhone?: string | null;
             note?: string | null;
+        };
+        ReportingCalendar: {
+            asOf: string;
+            deadlines: {
+                key: string;
+                title: string;
+                form: string | null;
+                months: number[];
+                day: number;
+                covers: string;
+                reporterLevel: number;
+                remindDays: number;
+                source: string;
+                active: boolean;
+            }[];
+            items: {
+                key: string;
+                title: string;
+                form: string | null;
+                regionCode: string;
+                regionName: string;
+                period: string;
+                dueOn: string;
+                /** @description Negative once past */
+                daysLeft: number;
+                /** @enum {string} */
+                state: "overdue" | "due_soon" | "upcoming" | "submitted";
+                submittedAt: string | null;
+            }[];
+            overdue: number;
+        };
+        SubmissionInput: {
+            key: string;
+            /**
+             * @description The region that reports (default: yours)
+             * @example 532528
+             */
+            regionCode?: string;
+            /** @description Default: the period now due (an overdue one first) */
+            period?: string;
+        };
+        DeadlinePatch: {
+            months?: number[];
+            day?: number;
+            remindDays?: number;
+            active?: boolean;
         };
     };
     responses: never;
@@ -14718,6 +14810,172 @@ export interface operations {
                 content: {
                     "application/json": {
                         marked: number;
+                    };
+                };
+            };
+            /** @description Invalid input; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getReportingCalendar: {
+        parameters: {
+            query?: {
+                /** @description Administrative division code: 2 (province), 4, 6 (county), 9 (township) or 12 (village) digits */
+                regionCode?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportingCalendar"];
+                };
+            };
+            /** @description Invalid input; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postReportingSubmissions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["SubmissionInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        key: string;
+                        regionCode: string;
+                        period: string;
+                        via: string;
+                        new: boolean;
+                    };
+                };
+            };
+            /** @description Invalid input; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchReportingDeadlinesByKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["DeadlinePatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        key: string;
+                        months: number[];
+                        day: number;
+                        remindDays: number;
+                        active: boolean;
                     };
                 };
             };
