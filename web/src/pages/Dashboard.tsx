@@ -24,7 +24,7 @@ export function Dashboard() {
   const [row, setRow] = useState<Row_ | null | undefined>(undefined);
   const [warnings, setWarnings] = useState<number | null>(null);
   const [chart, setChart] = useState<string | null>(null);
-  const [waiting, setWaiting] = useState<{ rainDew: number | null; help: number | null; wages: number | null }>({ rainDew: null, help: null, wages: null });
+  const [waiting, setWaiting] = useState<{ rainDew: number | null; help: number | null; wages: number | null; reports: number | null }>({ rainDew: null, help: null, wages: null, reports: null });
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     const api = client(lang);
@@ -40,7 +40,9 @@ export function Dashboard() {
       count(need(api.GET('/api/v1/rain-dew', { params: { query: { pageSize: 1 } } })), (r) => Number((r.totals as Record<string, number>).overdue ?? 0)),
       count(need(api.GET('/api/v1/help-requests', { params: { query: { status: 'open' } } })), (r) => Number(r.total)),
       count(need(api.GET('/api/v1/wage-cases', { params: { query: { status: 'open' } } })), (r) => (r.items as unknown[]).length),
-    ]).then(([rainDew, help, wages]) => setWaiting({ rainDew, help, wages }));
+      // Reports past their date and not yet sent (the reporting calendar).
+      count(need(api.GET('/api/v1/reporting/calendar', { params: { query: {} } })), (r) => Number(r.overdue)),
+    ]).then(([rainDew, help, wages, reports]) => setWaiting({ rainDew, help, wages, reports }));
     authFetch('/api/v1/monitoring/trend/chart?format=svg', lang)
       .then(async (res) => (res.ok ? setChart(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(await res.text())}`) : undefined))
       .catch(() => undefined);
@@ -82,6 +84,7 @@ export function Dashboard() {
         {link('rain_dew_overdue', waiting.rainDew, '/rain-dew?overdue=true')}
         {link('help', waiting.help, '/follow-ups')}
         {link('wages', waiting.wages, '/follow-ups?tab=wages')}
+        {link('reports_overdue', waiting.reports, '/monitoring?tab=calendar')}
       </Row>
       {chart && (
         <Card size="small" style={{ marginTop: 16 }}>

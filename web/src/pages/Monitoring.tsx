@@ -2,7 +2,8 @@ import { Alert, Button, Card, Input, InputNumber, Modal, Space, Table, Tabs, Tag
 import { useCallback, useEffect, useState } from 'react';
 import { client, downloadFile, need } from '../api';
 import { Session } from '../session';
-import { RelocationSitesTable, TermsDueTable, WorkshopCheckTable } from './MonitoringTables';
+import { useSearchParams } from 'react-router-dom';
+import { CalendarTable, RelocationSitesTable, TermsDueTable, WorkshopCheckTable } from './MonitoringTables';
 
 interface WarningRow {
   id: string;
@@ -35,6 +36,7 @@ export function Monitoring() {
   const [note, setNote] = useState('');
   const [year, setYear] = useState(new Date().getFullYear());
   const [error, setError] = useState<string | null>(null);
+  const [params] = useSearchParams();
   const load = useCallback(() => {
     const api = client(lang);
     need(api.GET('/api/v1/monitoring/warnings', { params: { query: { pageSize: 100 } } })).then((r) => setWarnings((r as { items: WarningRow[] }).items)).catch((e: Error) => setError(e.message));
@@ -74,9 +76,11 @@ export function Monitoring() {
       <Typography.Title level={3}>{t('monitoring.title')}</Typography.Title>
       {error && <Alert type="error" title={error} style={{ marginBottom: 12 }} closable onClose={() => setError(null)} />}
       <Tabs
+        defaultActiveKey={params.get('tab') ?? 'warnings'}
         items={[
           { key: 'warnings', label: t('monitoring.warnings'), children: <Table rowKey="id" size="small" scroll={{ x: true }} loading={!warnings} dataSource={warnings ?? []} columns={columns} expandable={{ expandedRowRender: (w) => <pre style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{JSON.stringify(w.details, null, 2)}</pre> }} /> },
           { key: 'reviews', label: t('monitoring.reviews'), children: <Table rowKey="id" size="small" scroll={{ x: true }} loading={!reviews} dataSource={reviews ?? []} columns={columns} expandable={{ expandedRowRender: (w) => <pre style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{JSON.stringify(w.details, null, 2)}</pre> }} /> },
+          { key: 'calendar', label: t('monitoring.calendar.title'), children: <CalendarTable /> },
           { key: 'sites', label: t('monitoring.sites.title'), children: <RelocationSitesTable /> },
           { key: 'workshops', label: t('monitoring.workshops.title'), children: <WorkshopCheckTable /> },
           { key: 'terms', label: t('monitoring.terms.title'), children: <TermsDueTable /> },

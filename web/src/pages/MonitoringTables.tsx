@@ -1,4 +1,4 @@
-import { Alert, Switch, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Switch, Table, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { client, need } from '../api';
@@ -118,6 +118,54 @@ export function TermsDueTable() {
           { title: t('monitoring.terms.since'), dataIndex: 'startDate' },
           { title: t('monitoring.terms.term_end'), dataIndex: 'termEnd', render: (v: string | null) => v ?? '—' },
           { title: t('monitoring.status'), render: (_, r) => <Tag color={color[r.state]}>{t(`monitoring.terms.states.${r.state}`, { days: Math.abs(r.daysLeft ?? 0) })}</Tag> },
+        ]}
+      />
+    </>
+  );
+}
+
+type Calendar = Body<'ReportingCalendar'>;
+
+/** 报送时限: what each region has to send, by when; overdue until it is marked sent or its form downloaded. */
+export function CalendarTable() {
+  const { me, lang, t } = Session.use();
+  const [data, setData] = useState<Calendar | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    need(client(lang).GET('/api/v1/reporting/calendar', { params: { query: {} } }))
+      .then((r) => setData(r as Calendar))
+      .catch((e: Error) => setError(e.message));
+  }, [lang, tick]);
+  const mark = async (key: string, period: string) => {
+    try {
+      await need(client(lang).POST('/api/v1/reporting/submissions', { body: { key, period } }));
+      setTick((n) => n + 1);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  const color = { overdue: 'red', due_soon: 'gold', upcoming: 'blue', submitted: 'green' } as const;
+  const source = new Map((data?.deadlines ?? []).map((d) => [d.key, d.source]));
+  return (
+    <>
+      {error && <Alert type="error" title={error} style={{ marginBottom: 12 }} closable onClose={() => setError(null)} />}
+      <Typography.Paragraph type="secondary">{t('monitoring.calendar.hint', { n: data?.overdue ?? 0 })}</Typography.Paragraph>
+      <Table
+        rowKey={(r) => `${r.key}|${r.regionCode}`}
+        size="small"
+        scroll={{ x: true }}
+        pagination={false}
+        loading={!data && !error}
+        dataSource={data?.items ?? []}
+        locale={{ emptyText: t('monitoring.calendar.none') }}
+        columns={[
+          { title: t('monitoring.calendar.report'), render: (_, r) => <span title={source.get(r.key)}>{r.title}</span> },
+          { title: t('monitoring.region'), dataIndex: 'regionName' },
+          { title: t('monitoring.period'), dataIndex: 'period' },
+          { title: t('monitoring.calendar.due'), dataIndex: 'dueOn' },
+          { title: t('monitoring.status'), render: (_, r) => <Tag color={color[r.state]}>{t(`monitoring.calendar.states.${r.state}`, { days: Math.abs(r.daysLeft) })}</Tag> },
+          { title: '', render: (_, r) => (r.state !== 'submitted' && r.regionCode === me!.regionCode ? <Button size="small" onClick={() => void mark(r.key, r.period)}>{t('monitoring.calendar.mark')}</Button> : null) },
         ]}
       />
     </>
