@@ -8,6 +8,7 @@ import { pullSmsReports } from '../src/outreach/sms-reports';
 import { composeDueDigests } from '../src/outreach/digests';
 import { fireStep, sweepFollowUps } from '../src/outreach/follow-ups';
 import { announceEndings, announcePolicyJob } from '../src/policies/service';
+import { remindDeadlines } from '../src/reporting/calendar';
 import { translator } from '../src/i18n';
 import { purgeDeadSessions } from '../src/access/service';
 import { anonymiseDeparted } from '../src/registry/retention';
@@ -44,6 +45,7 @@ export const handlers: HandlerMap = {
       return made;
     },
     'policy-endings': async (_payload, ctx) => ({ announced: await announceEndings(ctx) }),
+    'report-deadlines': async (_payload, ctx) => remindDeadlines(ctx),
     'anonymise-departed': async (_payload, ctx) => {
       // In rounds, so a large backlog never holds one long transaction.
       let total = 0;

@@ -29,6 +29,7 @@ import { workerRealm } from './me/auth';
 import { meRoutes } from './me/routes';
 import { monitoringRoutes } from './monitoring/routes';
 import { noticeRoutes } from './notices/routes';
+import { reportingRoutes } from './reporting/routes';
 import { httpMetrics, metricsRouter } from './metrics/http';
 import type { Metrics } from './metrics/registry';
 
@@ -51,6 +52,7 @@ export function buildApi(ctx: AppContext): Api {
   meRoutes(api, ctx);
   monitoringRoutes(api, ctx);
   noticeRoutes(api, ctx);
+  reportingRoutes(api, ctx);
   return api;
 }
 

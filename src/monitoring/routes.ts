@@ -13,6 +13,7 @@ import * as forms from './forms';
 import { RelocationSitesQuery, RelocationSitesView, relocationSites } from './relocation';
 import { WorkshopCheckQuery, WorkshopCheckView, workshopCheck } from './workshops';
 import { trendPng, trendSvg } from './chart';
+import { downloadedForm } from '../reporting/calendar';
 import { REVIEW_KINDS } from './integrity';
 
 const Month = z.string().regex(/^20\d{2}-(0[1-9]|1[0-2])$/, 'errors:detail.monitoring.month').meta({ example: '2026-10' });
@@ -127,6 +128,8 @@ export function monitoringRoutes(api: Api, ctx: AppContext): void {
     handler: async ({ actor, query, koa }) => {
       const form = await forms.progressForm(ctx, actor, query);
       if (query.format === 'json') return form;
+      // The form downloaded by a region that reports it counts as sent (the reporting calendar).
+      await downloadedForm(ctx, actor, 'progress', requestMeta(koa));
       koa.type = XLSX;
       koa.attachment(`附件1-推进情况表-${form.year}.xlsx`);
       koa.body = await forms.progressXlsx(form);
@@ -139,6 +142,7 @@ export function monitoringRoutes(api: Api, ctx: AppContext): void {
     handler: async ({ actor, query, koa }) => {
       const form = await forms.projectsForm(ctx, actor, query, requestMeta(koa));
       if (query.format === 'json') return form;
+      await downloadedForm(ctx, actor, 'projects', requestMeta(koa));
       koa.type = XLSX;
       koa.attachment(`附件2-项目清单-${form.year}.xlsx`);
       koa.body = await forms.projectsXlsx(form);

@@ -18,6 +18,8 @@ export const queueDefinitions = {
       backup: z.object({}).strict(),
       /** Policies ending within 60 days with no successor: administrators told once. */
       'policy-endings': z.object({}).strict(),
+      /** Reports due within their reminder days, or overdue: the reporting region's administrators told once. */
+      'report-deadlines': z.object({}).strict(),
     },
   },
   /** Monitoring: the month just ended is closed into snapshots that never change. */
@@ -141,6 +143,7 @@ export const schedules: ReadonlyArray<{ id: string; queue: QueueName; job: strin
   { id: 'anonymise-departed-daily', queue: 'maintenance', job: 'anonymise-departed', pattern: '30 3 * * *', tz: 'Asia/Shanghai' },
   { id: 'backup-daily', queue: 'maintenance', job: 'backup', pattern: '40 2 * * *', tz: 'Asia/Shanghai' },
   { id: 'policy-endings-daily', queue: 'maintenance', job: 'policy-endings', pattern: '10 6 * * *', tz: 'Asia/Shanghai' },
+  { id: 'report-deadlines-daily', queue: 'maintenance', job: 'report-deadlines', pattern: '15 8 * * *', tz: 'Asia/Shanghai' },
   { id: 'rain-dew-graduations-daily', queue: 'maintenance', job: 'rain-dew-graduations', pattern: '20 0 * * *', tz: 'Asia/Shanghai' },
   { id: 'close-month', queue: 'monitoring', job: 'close-month', pattern: '0 2 1 * *', tz: 'Asia/Shanghai' },
   { id: 'person-warnings', queue: 'monitoring', job: 'person-warnings', pattern: '0 7 * * *', tz: 'Asia/Shanghai' },

@@ -107,6 +107,6 @@ describe('queues', () => {
     await h.ctx.queues.installSchedules();
     await h.ctx.queues.installSchedules();
     const schedulers = await h.ctx.queues.queue('maintenance').getJobSchedulers();
-    expect(schedulers.map((s) => s.key).sort()).toEqual(['anonymise-departed-daily', 'backup-daily', 'policy-endings-daily', 'purge-sessions-hourly', 'rain-dew-graduations-daily']);
+    expect(schedulers.map((s) => s.key).sort()).toEqual(['anonymise-departed-daily', 'backup-daily', 'policy-endings-daily', 'purge-sessions-hourly', 'rain-dew-graduations-daily', 'report-deadlines-daily']);
   });
 });

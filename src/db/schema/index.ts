@@ -13,3 +13,4 @@ export * from './me';
 export * from './monitoring';
 export * from './notices';
 export * from './sending';
+export * from './reporting';
