@@ -2661,9 +2661,14 @@ export interface components {
             id: number;
             at: string;
             actorId: string | null;
+            /** @description The member of staff who did it (their display name) */
+            actorName: string | null;
+            actorRole: string | null;
             action: string;
             entity: string | null;
             entityId: string | null;
+            /** @description What the entry is about, as people name it: a person, a fair, a post, a region… */
+            entityLabel: string | null;
             regionCode: string | null;
             requestId: string | null;
             ip: string | null;
