@@ -283,9 +283,16 @@ export async function runChaos(opts: ChaosOptions): Promise<{ faults: FaultResul
     const results: FaultResult[] = [];
     for (const f of faults.filter((x) => !opts.only?.length || opts.only.some((w) => x.name.includes(w)))) {
       log(`fault: ${f.name}`);
-      const res = await fetch(`${base}/api/v1/broadcasts`, { method: 'POST', headers: auth, body: JSON.stringify({ audience: { regionCode: REGIONS.countyA.code }, message: { 'zh-CN': `招聘会通知（${f.name}）` } }) });
-      const b = (await res.json()) as { id: string };
-      if (!b.id) throw new Error(`broadcast not created: ${res.status}`);
+      // Staff whose request is answered 503 try again after the time it names, as the console does.
+      let res: Response | undefined;
+      for (let tries = 0; tries < 10; tries++) {
+        res = await fetch(`${base}/api/v1/broadcasts`, { method: 'POST', headers: auth, body: JSON.stringify({ audience: { regionCode: REGIONS.countyA.code }, message: { 'zh-CN': `招聘会通知（${f.name}）` } }) });
+        if (res.status !== 503) break;
+        log(`broadcast refused with 503, trying again`);
+        await sleep(1000 * Number(res.headers.get('retry-after') ?? 5));
+      }
+      const b = (await res!.json()) as { id: string };
+      if (!b.id) throw new Error(`broadcast not created: ${res!.status}`);
       // The fault lands once about a third of the audience has been sent to.
       await until(
         async () => {

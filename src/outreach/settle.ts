@@ -22,10 +22,13 @@ export interface ProviderReport {
 /** Reports are kept, then matched; a report may arrive before the delivery is known to be in doubt. */
 export async function recordReports(ctx: Ctx, reports: ProviderReport[]): Promise<number> {
   if (!reports.length) return 0;
-  await ctx.db.insert(providerReports).values(
-    reports.map((r) => ({ channel: r.channel, address: r.address ?? null, ref: r.ref ?? null, delivered: r.delivered, code: r.code?.slice(0, 80) ?? null, reportedAt: r.reportedAt, createdAt: ctx.clock.now() })),
-  );
-  return (await settleByReports(ctx)).settled;
+  const rows = await ctx.db
+    .insert(providerReports)
+    .values(reports.map((r) => ({ channel: r.channel, address: r.address ?? null, ref: r.ref ?? null, delivered: r.delivered, code: r.code?.slice(0, 80) ?? null, reportedAt: r.reportedAt, createdAt: ctx.clock.now() })))
+    .returning({ id: providerReports.id });
+  // Only these reports are matched now (a report arrives with every message sent); the settling job
+  // matches whatever is left, such as a report that came before its delivery was known to be in doubt.
+  return (await settleByReports(ctx, rows.map((r) => r.id))).settled;
 }
 
 /**
@@ -33,28 +36,36 @@ export async function recordReports(ctx: Ctx, reports: ProviderReport[]): Promis
  * came back is used up, and one saying it never reached the phone turns that `sent` into `failed`); then an `unknown` delivery takes the earliest unused report for the same
  * recipient on the same channel from around the time it was sent.
  */
-export async function settleByReports(ctx: Pick<AppContext, 'db' | 'clock'>): Promise<{ settled: number }> {
+export async function settleByReports(ctx: Pick<AppContext, 'db' | 'clock'>, only?: string[]): Promise<{ settled: number }> {
   let settled = 0;
   // Each pass pairs each report and each delivery at most once; repeat while pairs are found.
   for (let pass = 0; pass < 50; pass++) {
-    const n = await matchOnce(ctx);
+    const n = await matchOnce(ctx, only);
     settled += n;
     if (!n) break;
   }
   return { settled };
 }
 
-async function matchOnce(ctx: Pick<AppContext, 'db' | 'clock'>): Promise<number> {
+async function matchOnce(ctx: Pick<AppContext, 'db' | 'clock'>, only?: string[]): Promise<number> {
   const now = ctx.clock.now();
   // By id: the delivery (whatever its state) uses the report up; an unknown one is settled by it.
   const byRef = rowsOf<{ id: string }>(
     await ctx.db.execute(sql`
-      with m as (
-        select distinct on (r.id) r.id as report_id, d.id as delivery_id, r.delivered, r.code
-        from provider_reports r
-        join deliveries d on d.channel = r.channel and (d.provider_ref = r.ref or d.id::text = r.ref)
-        where r.delivery_id is null and r.ref is not null
-        order by r.id, d.created_at
+      with open as (
+        select r.id, r.channel, r.ref, r.delivered, r.code from provider_reports r
+        where r.delivery_id is null and r.ref is not null ${only ? sql`and r.id = any(${`{${only.join(',')}}`}::uuid[])` : sql``}
+      ),
+      found as (
+        -- The provider's message id, or ours (a delivery id) where the provider hands it back.
+        select o.id as report_id, d.id as delivery_id, d.created_at, o.delivered, o.code from open o
+        join deliveries d on d.channel = o.channel and d.provider_ref = o.ref
+        union all
+        select o.id, d.id, d.created_at, o.delivered, o.code from open o
+        join deliveries d on d.channel = o.channel and d.id = (case when o.ref ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then o.ref::uuid end)
+      ),
+      m as (
+        select distinct on (report_id) report_id, delivery_id, delivered, code from found order by report_id, created_at
       ),
       used as (update provider_reports r set delivery_id = m.delivery_id from m where r.id = m.report_id returning r.id)
       update deliveries d set status = case when m.delivered then 'sent' else 'failed' end::delivery_status,
@@ -74,14 +85,14 @@ async function matchOnce(ctx: Pick<AppContext, 'db' | 'clock'>): Promise<number>
             when 'official_account' then (select i.value from identities i where i.worker_id = d.worker_id and i.kind = 'oa_openid' order by i.last_inbound_at desc nulls last limit 1)
             when 'sms' then (select w.phone_hash from workers w where w.id = d.worker_id)
           end as address
-        from deliveries d where d.status = 'unknown' and d.channel in ('mini_program', 'official_account', 'sms')
+        from deliveries d where d.status = 'unknown' and d.doubt_since is not null and d.channel in ('mini_program', 'official_account', 'sms')
         order by d.doubt_since limit 2000
       ),
       pairs as (
         select doubt.id as delivery_id, r.id as report_id, r.delivered, r.code,
           row_number() over (partition by doubt.id order by r.reported_at, r.id) as nth_report,
           row_number() over (partition by r.id order by doubt.doubt_since, doubt.id) as nth_delivery
-        from doubt join provider_reports r on r.channel = doubt.channel and r.address = doubt.address and r.delivery_id is null
+        from doubt join provider_reports r on r.channel = doubt.channel and r.address = doubt.address and r.delivery_id is null ${only ? sql`and r.id = any(${`{${only.join(',')}}`}::uuid[])` : sql``}
           and r.reported_at >= coalesce(doubt.doubt_since, doubt.updated_at) - interval '10 minutes'
       ),
       m as (select * from pairs where nth_report = 1 and nth_delivery = 1),

@@ -243,6 +243,8 @@ export const deliveries = pgTable(
     index('deliveries_worker_sent_idx').on(t.workerId, t.sentAt),
     // Set only while a delivery is unknown (a new enum value cannot be used in the migration that adds it).
     index('deliveries_doubt_idx').on(t.doubtSince).where(sql`${t.doubtSince} is not null`),
+    // A provider's report names its own message id: found without reading every delivery.
+    index('deliveries_provider_ref_idx').on(t.channel, t.providerRef).where(sql`${t.providerRef} is not null`),
   ],
 );
 

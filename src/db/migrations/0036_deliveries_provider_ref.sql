@@ -1,0 +1,1 @@
+CREATE INDEX "deliveries_provider_ref_idx" ON "deliveries" USING btree ("channel","provider_ref") WHERE "deliveries"."provider_ref" is not null;
