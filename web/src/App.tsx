@@ -5,6 +5,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { client, need, saveToken, savedToken } from './api';
 import { setDayjsLocale } from './dates';
+import { DataLayer, queryClient } from './query';
 import { translate, type Lang } from './i18n';
 import { Audit } from './pages/Audit';
 import { Broadcasts } from './pages/Broadcasts';
@@ -48,6 +49,7 @@ export function App() {
   return (
     <ConfigProvider locale={lang === 'en' ? enUS : zhCN} theme={{ token: { fontSize: 15 } }} button={{ autoInsertSpace: false }}>
       <AntApp>
+        <DataLayer>
         <Session.Provider value={{ me: me ?? null, lang, t }}>
           {me === undefined ? (
             <Spin style={{ margin: '20vh auto', display: 'block' }} />
@@ -59,6 +61,7 @@ export function App() {
             </BrowserRouter>
           )}
         </Session.Provider>
+        </DataLayer>
       </AntApp>
     </ConfigProvider>
   );
@@ -88,6 +91,8 @@ function Shell({ me, setLang, onSignOut }: { me: Me; setLang: (l: Lang) => void;
   const signOut = async () => {
     await client(lang).POST('/api/v1/auth/logout').catch(() => undefined);
     saveToken(null);
+    // Nothing the last person saw is shown to the next one.
+    queryClient.clear();
     onSignOut();
   };
   return (

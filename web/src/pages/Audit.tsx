@@ -1,6 +1,7 @@
 import { Alert, DatePicker, Select, Space, Table, Tag, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
-import { useEffect, useState } from 'react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { beijing, beijingText, client, need } from '../api';
 import type { T } from '../i18n';
 import { RegionName } from '../regions';
@@ -8,7 +9,6 @@ import { Session } from '../session';
 import type { Body } from '../vocab';
 
 type Entry = Body<'AuditEntry'>;
-type Account = Body<'StaffAccount'>;
 
 /** Actions as people say them: a whole phrase where one is written, else the thing and what was done to it, else the code. */
 export function actionText(t: T, action: string): string {
@@ -38,28 +38,16 @@ export function Audit() {
   const [action, setAction] = useState<string | undefined>();
   const [actorId, setActorId] = useState<string | undefined>();
   const [days, setDays] = useState<[Dayjs | null, Dayjs | null] | null>(null);
-  const [staff, setStaff] = useState<Account[]>([]);
   const [page, setPage] = useState(1);
-  const [data, setData] = useState<{ items: Entry[]; total: number } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    need(client(lang).GET('/api/v1/accounts', { params: { query: { pageSize: 100 } } }))
-      .then((r) => setStaff(r.items))
-      .catch(() => setStaff([]));
-  }, [lang]);
-  useEffect(() => {
-    // Days are Beijing days: from the first day's midnight to the end of the last.
-    const from = days?.[0] ? beijing(`${days[0].format('YYYY-MM-DD')}T00:00`) : undefined;
-    const to = days?.[1] ? beijing(`${days[1].format('YYYY-MM-DD')}T23:59:59`) : undefined;
-    const query = { page, pageSize: 50, ...(action ? { action } : {}), ...(actorId ? { actorId } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}) };
-    let live = true;
-    need(client(lang).GET('/api/v1/audit', { params: { query } }))
-      .then((r) => live && (setData(r), setError(null)))
-      .catch((e: Error) => live && setError(e.message));
-    return () => {
-      live = false;
-    };
-  }, [lang, page, action, actorId, days]);
+  const staff = useQuery({ queryKey: ['accounts', lang], queryFn: () => need(client(lang).GET('/api/v1/accounts', { params: { query: { pageSize: 100 } } })) });
+  // Days are Beijing days: from the first day's midnight to the end of the last.
+  const from = days?.[0] ? beijing(`${days[0].format('YYYY-MM-DD')}T00:00`) : undefined;
+  const to = days?.[1] ? beijing(`${days[1].format('YYYY-MM-DD')}T23:59:59`) : undefined;
+  const query = { page, pageSize: 50, ...(action ? { action } : {}), ...(actorId ? { actorId } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}) };
+  // The previous page stays on screen while the next is asked for.
+  const entries = useQuery({ queryKey: ['audit', lang, query], queryFn: () => need(client(lang).GET('/api/v1/audit', { params: { query } })), placeholderData: keepPreviousData });
+  const data = entries.data;
+  const error = entries.error?.message ?? null;
   return (
     <div>
       <Typography.Title level={3}>{t('audit.title')}</Typography.Title>
@@ -72,7 +60,7 @@ export function Audit() {
           style={{ width: 220 }}
           value={actorId}
           onChange={(v) => { setPage(1); setActorId(v); }}
-          options={staff.map((a) => ({ value: a.id, label: `${a.displayName} · ${t(`audit.roles.${a.role}`)}` }))}
+          options={(staff.data?.items ?? []).map((a) => ({ value: a.id, label: `${a.displayName} · ${t(`audit.roles.${a.role}`)}` }))}
         />
         <Select
           aria-label={t('audit.action')}

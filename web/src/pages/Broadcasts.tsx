@@ -1,5 +1,6 @@
 import { Alert, Button, Card, Checkbox, Drawer, Form, Input, InputNumber, List, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
 import { MissingVariables, SendPreviewModal, type Preview } from '../SendPreview';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { beijing, client, downloadFile, need } from '../api';
 import type { Body } from '../vocab';
@@ -10,14 +11,6 @@ import { DateTimeField } from '../dates';
 
 const TOPICS = ['gig', 'regular', 'seasonal', 'public_welfare', 'work_relief', 'workshop', 'training', 'policy', 'job_fair'] as const;
 
-interface Gig {
-  id: string;
-  title: string;
-  kind: string;
-  status: string;
-  lat: number | null;
-  lng: number | null;
-}
 type BroadcastRow = Body<'Broadcast'>;
 type CallList = Body<'BroadcastNotReached'>;
 
@@ -25,7 +18,13 @@ type CallList = Body<'BroadcastNotReached'>;
 export function Broadcasts() {
   const { me, lang, t } = Session.use();
   const [form] = Form.useForm();
-  const [gigs, setGigs] = useState<Gig[]>([]);
+  const queries = useQueryClient();
+  // Open gigs with a place: the audience may be those living near one.
+  const gigsQuery = useQuery({
+    queryKey: ['vacancies', lang, { kind: 'gig', status: 'open' }],
+    queryFn: () => need(client(lang).GET('/api/v1/vacancies', { params: { query: { kind: 'gig', status: 'open', pageSize: 100 } } })),
+  });
+  const gigs = (gigsQuery.data?.items ?? []).filter((g) => g.lat !== null && g.lng !== null);
   const [preview, setPreview] = useState<Preview | null>(null);
   const [recipientId, setRecipientId] = useState<string | undefined>();
   const [confirming, setConfirming] = useState(false);
@@ -36,7 +35,9 @@ export function Broadcasts() {
   useEffect(() => {
     if (preview) setAsked((a) => [...new Set([...a.filter((n) => preview.variables.used.includes(n)), ...preview.variables.missing.map((m) => m.name)])]);
   }, [preview]);
-  const [list, setList] = useState<BroadcastRow[]>([]);
+  // Delivery counts move as the queue works: asked again every two seconds.
+  const listQuery = useQuery({ queryKey: ['broadcasts', lang], queryFn: () => need(client(lang).GET('/api/v1/broadcasts', { params: { query: { pageSize: 20 } } })), refetchInterval: 2000 });
+  const list: BroadcastRow[] = listQuery.data?.items ?? [];
   const [error, setError] = useState<string | null>(null);
   const [explained, setExplained] = useState<string | null>(null);
   const near = Form.useWatch('near', form) as string | undefined;
@@ -51,12 +52,6 @@ export function Broadcasts() {
   const defaults = (Form.useWatch('variables', form) as Record<string, string | undefined> | undefined) ?? {};
   const variables = Object.fromEntries(Object.entries(defaults).filter(([, v]) => v && v.trim()).map(([k, v]) => [k, v!.trim()]));
   const variablesKey = JSON.stringify(variables);
-
-  useEffect(() => {
-    need(client(lang).GET('/api/v1/vacancies', { params: { query: { kind: 'gig', status: 'open', pageSize: 100 } } }))
-      .then((r) => setGigs((r as { items: Gig[] }).items.filter((g) => g.lat !== null)))
-      .catch(() => undefined);
-  }, [lang]);
 
   const audience = () => {
     const gig = gigs.find((g) => g.id === near);
@@ -88,22 +83,7 @@ export function Broadcasts() {
       clearTimeout(timer);
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [near, radiusKm, regionCode, gigs, lang, categories, capacities, employed, topic, message, toGroups, variablesKey, recipientId]);
-
-  // Delivery counts move as the queue works: refreshed every two seconds.
-  useEffect(() => {
-    let stop = false;
-    const tick = async () => {
-      const r = await need(client(lang).GET('/api/v1/broadcasts', { params: { query: { pageSize: 20 } } })).catch(() => null);
-      if (!stop && r) setList((r as { items: BroadcastRow[] }).items);
-    };
-    void tick();
-    const timer = setInterval(tick, 2000);
-    return () => {
-      stop = true;
-      clearInterval(timer);
-    };
-  }, [lang]);
+  }, [near, radiusKm, regionCode, gigsQuery.data, lang, categories, capacities, employed, topic, message, toGroups, variablesKey, recipientId]);
 
   // Sending takes two steps: the form opens the preview, and only its confirmation sends.
   const review = () => {
@@ -120,8 +100,7 @@ export function Broadcasts() {
       setConfirming(false);
       form.setFieldsValue({ message: '', sendAt: '', variables: {} });
       setRecipientId(undefined);
-      const r = await need(client(lang).GET('/api/v1/broadcasts', { params: { query: { pageSize: 20 } } }));
-      setList((r as { items: BroadcastRow[] }).items);
+      await queries.invalidateQueries({ queryKey: ['broadcasts'] });
     } catch (e) {
       setConfirmError((e as Error).message);
     } finally {
@@ -222,7 +201,7 @@ export function Broadcasts() {
             title: '',
             render: (_, b) =>
               b.status === 'scheduled' || b.status === 'sending' ? (
-                <Button size="small" danger onClick={() => need(client(lang).POST('/api/v1/broadcasts/{id}/cancel', { params: { path: { id: b.id } } })).catch((e: Error) => setError(e.message))}>
+                <Button size="small" danger onClick={() => need(client(lang).POST('/api/v1/broadcasts/{id}/cancel', { params: { path: { id: b.id } } })).then(() => queries.invalidateQueries({ queryKey: ['broadcasts'] }), (e: Error) => setError(e.message))}>
                   {t('broadcasts.cancel')}
                 </Button>
               ) : null,
@@ -239,14 +218,14 @@ export function Broadcasts() {
  */
 function NotReached({ broadcast, id, onClose }: { broadcast: BroadcastRow | null; id: string; onClose: () => void }) {
   const { lang, t } = Session.use();
-  const [calls, setCalls] = useState<CallList | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    need(client(lang).GET('/api/v1/broadcasts/{id}/not-reached', { params: { path: { id }, query: { format: 'json' } } }))
-      // Asked for JSON: the spreadsheet (a string) is never the answer here.
-      .then((r) => setCalls(typeof r === 'string' ? null : r))
-      .catch((e: Error) => setError(e.message));
-  }, [id, lang]);
+  const [exportError, setExportError] = useState<string | null>(null);
+  const callsQuery = useQuery({
+    queryKey: ['broadcast-not-reached', lang, id],
+    queryFn: () => need(client(lang).GET('/api/v1/broadcasts/{id}/not-reached', { params: { path: { id }, query: { format: 'json' } } })),
+  });
+  // Asked for JSON: the spreadsheet (a string) is never the answer here.
+  const calls: CallList | null = callsQuery.data && typeof callsQuery.data !== 'string' ? callsQuery.data : null;
+  const error = exportError ?? callsQuery.error?.message ?? null;
   const name = `${t('broadcasts.call_list')}-${(broadcast?.createdAt ?? '').slice(0, 10)}`;
   const exportJson = () => {
     const url = URL.createObjectURL(new Blob([JSON.stringify(calls, null, 2)], { type: 'application/json' }));
@@ -256,7 +235,7 @@ function NotReached({ broadcast, id, onClose }: { broadcast: BroadcastRow | null
     a.click();
     URL.revokeObjectURL(url);
   };
-  const exportXlsx = async () => setError(await downloadFile(`/api/v1/broadcasts/${id}/not-reached?format=xlsx`, `${name}.xlsx`, lang));
+  const exportXlsx = async () => setExportError(await downloadFile(`/api/v1/broadcasts/${id}/not-reached?format=xlsx`, `${name}.xlsx`, lang));
   return (
     <Drawer open onClose={onClose} title={t('broadcasts.why_title')} width={Math.min(880, window.innerWidth)}>
       {broadcast && (
