@@ -30,7 +30,7 @@ async function currentJob(db: Db, workerId: string) {
 async function startOnce(ctx: AppContext, input: Parameters<typeof startFollowUp>[2]): Promise<void> {
   const steps: PlannedStep[] = [];
   await ctx.db.transaction(async (tx) => {
-    const db = tx as unknown as Db;
+    const db = tx;
     const [running] = await db
       .select({ id: followUps.id })
       .from(followUps)
@@ -62,7 +62,7 @@ export const subscriptions: Subscriptions = {
       name: 'rain-dew.status',
       handle: async (ctx, e) => {
         const { worker } = await currentJob(ctx.db, e.workerId);
-        if (worker?.employed) await ctx.db.transaction((tx) => followJob(tx as unknown as Db, e.workerId, 'start', e.actorId, ctx.clock.now()));
+        if (worker?.employed) await ctx.db.transaction((tx) => followJob(tx, e.workerId, 'start', e.actorId, ctx.clock.now()));
       },
     },
     {
@@ -96,7 +96,7 @@ export const subscriptions: Subscriptions = {
       name: 'rain-dew.status',
       handle: async (ctx, e) => {
         const { worker } = await currentJob(ctx.db, e.workerId);
-        if (worker && !worker.employed) await ctx.db.transaction((tx) => followJob(tx as unknown as Db, e.workerId, 'end', e.actorId, ctx.clock.now()));
+        if (worker && !worker.employed) await ctx.db.transaction((tx) => followJob(tx, e.workerId, 'end', e.actorId, ctx.clock.now()));
       },
     },
   ],

@@ -51,7 +51,7 @@ export interface VerifyOptions {
  * The embedded database runs the same statements on its one connection.
  */
 export async function verifyAuditChain(db: Db, opts: VerifyOptions = {}): Promise<ChainReport> {
-  return db.transaction((tx) => walk(tx as unknown as Db, opts), { isolationLevel: 'repeatable read', accessMode: 'read only' });
+  return db.transaction((tx) => walk(tx, opts), { isolationLevel: 'repeatable read', accessMode: 'read only' });
 }
 
 async function walk(db: Db, opts: VerifyOptions): Promise<ChainReport> {

@@ -10,7 +10,7 @@ import type { Generator, SyntheticHousehold } from './synthetic';
 /** Writes synthetic households with their members and employment histories, in one transaction. */
 export async function writeHouseholds(db: Db, vault: PiiVault, batch: SyntheticHousehold[], today: Date): Promise<{ workers: number; jobs: number }> {
   return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
+    const t = tx;
     const made = await t
       .insert(households)
       .values(batch.map((h) => ({ regionCode: h.regionCode, relocated: h.relocated, headIdHash: vault.index('id', h.members[0]!.idNumber) })))

@@ -94,7 +94,7 @@ export async function createFair(ctx: Ctx, actor: Actor, input: FairCreate, meta
   }
   const now = ctx.clock.now();
   const create = () => ctx.db.transaction(async (tx) => {
-    const db = tx as unknown as Db;
+    const db = tx;
     const [f] = await db
       .insert(jobFairs)
       .values({
@@ -145,7 +145,7 @@ export async function updateFair(ctx: Ctx, actor: Actor, id: string, patch: Fair
   checkShape(merged);
   const steps: PlannedStep[] = [];
   await ctx.db.transaction(async (tx) => {
-    const db = tx as unknown as Db;
+    const db = tx;
     await db
       .update(jobFairs)
       .set({ ...patch, startsAt, endsAt, updatedAt: ctx.clock.now() })
@@ -166,7 +166,7 @@ export async function addVacancies(ctx: Ctx, actor: Actor, id: string, vacancyId
   const f = await runnableFair(ctx.db, actor, id);
   if (f.status === 'ended' || f.status === 'reported' || f.status === 'cancelled') refuse('fair', 'over');
   await ctx.db.transaction(async (tx) => {
-    const db = tx as unknown as Db;
+    const db = tx;
     await db.execute(sql`select 1 from ${jobFairs} where ${jobFairs.id} = ${id} for update`);
     await attachVacancies(db, actor, id, vacancyIds);
   });
@@ -344,7 +344,7 @@ export async function signUp(ctx: Ctx, actor: Actor, fairId: string, workerId: s
   if (!w || !inScope(actor, w.regionCode) || w.status !== 'active') throw new ValidationFailed('unknown worker', [{ path: 'body.workerId', message: 'errors:detail.unknown_worker' }]);
   const steps: PlannedStep[] = [];
   const result = await ctx.db.transaction(async (tx) => {
-    const db = tx as unknown as Db;
+    const db = tx;
     const [locked] = await db.select().from(jobFairs).where(eq(jobFairs.id, fairId)).for('update');
     const now = ctx.clock.now();
     if (!locked || (locked.status !== 'announced' && locked.status !== 'live') || locked.endsAt <= now) refuse('fair', 'not_open');
@@ -383,7 +383,7 @@ export async function cancelSignup(ctx: Ctx, actor: Actor, fairId: string, worke
   if (!w || !inScope(actor, w.regionCode)) throw new NotFound('sign-up', workerId);
   const steps: PlannedStep[] = [];
   const promoted = await ctx.db.transaction(async (tx) => {
-    const db = tx as unknown as Db;
+    const db = tx;
     const [locked] = await db.select().from(jobFairs).where(eq(jobFairs.id, fairId)).for('update');
     const now = ctx.clock.now();
     const [s] = await db.select().from(fairSignups).where(and(eq(fairSignups.fairId, fairId), eq(fairSignups.workerId, workerId)));
@@ -440,7 +440,7 @@ export async function checkIn(ctx: Ctx, actor: Actor, fairId: string, workerId: 
   const [w] = await ctx.db.select({ regionCode: workers.regionCode, status: workers.status }).from(workers).where(eq(workers.id, workerId));
   if (!w || !inScope(actor, w.regionCode) || w.status !== 'active') throw new ValidationFailed('unknown worker', [{ path: 'body.workerId', message: 'errors:detail.unknown_worker' }]);
   const row = await ctx.db.transaction(async (tx) => {
-    const db = tx as unknown as Db;
+    const db = tx;
     const [locked] = await db.select().from(jobFairs).where(eq(jobFairs.id, fairId)).for('update');
     const now = ctx.clock.now();
     if (!locked || (locked.status !== 'announced' && locked.status !== 'live')) refuse('fair', 'not_open');
@@ -583,7 +583,7 @@ export async function endFair(ctx: Ctx, actor: Actor | null, id: string, meta: M
   if (f.status !== 'live' && f.status !== 'announced') refuse('fair', 'not_running');
   const steps: PlannedStep[] = [];
   await ctx.db.transaction(async (tx) => {
-    const db = tx as unknown as Db;
+    const db = tx;
     const now = ctx.clock.now();
     const [moved] = await db.update(jobFairs).set({ status: 'ended', endedAt: now, onScreenVacancyId: null, updatedAt: now }).where(and(eq(jobFairs.id, id), inArray(jobFairs.status, ['live', 'announced']))).returning();
     if (!moved) refuse('fair', 'not_running');
@@ -610,7 +610,7 @@ export async function cancelFair(ctx: Ctx, actor: Actor, id: string, meta: Meta)
   if (f.status !== 'draft' && f.status !== 'announced') refuse('fair', 'not_cancellable');
   const steps: PlannedStep[] = [];
   await ctx.db.transaction(async (tx) => {
-    const db = tx as unknown as Db;
+    const db = tx;
     const now = ctx.clock.now();
     const [moved] = await db.update(jobFairs).set({ status: 'cancelled', updatedAt: now }).where(and(eq(jobFairs.id, id), inArray(jobFairs.status, ['draft', 'announced']))).returning();
     if (!moved) refuse('fair', 'not_cancellable');

@@ -109,7 +109,7 @@ async function releasePlace(db: Db, vacancyId: string, now: Date): Promise<void>
 export async function move(ctx: Ctx & Pick<AppContext, 'queues'>, actor: Actor, id: string, input: ApplicationMove, meta: Meta) {
   const events: string[] = [];
   const moved = await ctx.db.transaction(async (tx) => {
-    const db = tx as unknown as Db;
+    const db = tx;
     const found = await scopedApplication(db, actor, id);
     // Lock the application so two clerks cannot move it at once.
     await db.execute(sql`select 1 from ${applications} where ${applications.id} = ${id} for update`);

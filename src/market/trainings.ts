@@ -82,7 +82,7 @@ export async function enrol(ctx: Ctx & Pick<AppContext, 'queues'>, actor: Actor,
   if (s.status !== 'open') throw new Conflict('closed', [{ path: 'session', message: 'errors:detail.market.not_open' }]);
   const steps: PlannedStep[] = [];
   const result = await ctx.db.transaction(async (tx) => {
-    const db = tx as unknown as Db;
+    const db = tx;
     // One enrolment at a time per session: the check below and the count stay in step.
     await db.execute(sql`select 1 from ${trainingSessions} where ${trainingSessions.id} = ${sessionId} for update`);
     const [existing] = await db.select().from(enrolments).where(and(eq(enrolments.sessionId, sessionId), eq(enrolments.workerId, workerId)));
@@ -119,7 +119,7 @@ export async function enrol(ctx: Ctx & Pick<AppContext, 'queues'>, actor: Actor,
 export async function cancelEnrolment(ctx: Ctx, actor: Actor, sessionId: string, workerId: string, meta: Meta) {
   const s = await scopedSession(ctx.db, actor, sessionId);
   return ctx.db.transaction(async (tx) => {
-    const db = tx as unknown as Db;
+    const db = tx;
     await db.execute(sql`select 1 from ${trainingSessions} where ${trainingSessions.id} = ${sessionId} for update`);
     const [row] = await db
       .update(enrolments)

@@ -99,7 +99,7 @@ export async function createVacancy(ctx: AnnounceCtx, actor: Actor, input: Vacan
 export async function updateVacancy(ctx: AnnounceCtx, actor: Actor, id: string, patch: VacancyPatch, meta: Meta) {
   // Locked for the edit: a hire or withdrawal in between must not be overwritten by a stale status.
   const edited = await ctx.db.transaction(async (tx) => {
-    const db = tx as unknown as Db;
+    const db = tx;
     // Lock first, then read: editLocked checks the region on the row it will change.
     await db.execute(sql`select 1 from ${vacancies} where ${vacancies.id} = ${id} for update`);
     return editLocked(ctx, db, actor, id, patch, meta);

@@ -68,7 +68,7 @@ export async function scheduleSteps(ctx: Pick<AppContext, 'queues' | 'clock'>, s
 }
 
 export async function startAndSchedule(ctx: Ctx, input: StartFollowUp): Promise<string> {
-  const made = await ctx.db.transaction((tx) => startFollowUp(tx as unknown as Db, ctx.clock.now(), input));
+  const made = await ctx.db.transaction((tx) => startFollowUp(tx, ctx.clock.now(), input));
   await scheduleSteps(ctx, made.steps);
   return made.id;
 }
@@ -159,7 +159,7 @@ async function unanswered(db: Db, followUpId: string, repliedAt: Date | null, co
 export async function fireStep(ctx: Ctx, stepId: string): Promise<string> {
   const now = ctx.clock.now();
   const outcome = await ctx.db.transaction(async (tx) => {
-    const db = tx as unknown as Db;
+    const db = tx;
     const [row] = await db
       .select({ step: followUpSteps, f: followUps })
       .from(followUpSteps)

@@ -117,7 +117,7 @@ export async function startBroadcast(ctx: Pick<AppContext, 'db' | 'clock' | 'que
   };
   // Inside the caller's transaction the relay publishes it once that commits.
   if (executor) return (await write(executor)).id;
-  const made = await ctx.db.transaction((tx) => write(tx as unknown as Db));
+  const made = await ctx.db.transaction((tx) => write(tx));
   await publishOutbox(ctx, [made.outboxId]).catch(() => undefined);
   return made.id;
 }

@@ -171,7 +171,7 @@ export async function updatePolicy(ctx: Ctx, actor: Actor, key: string, input: P
   assertMayEdit(actor, input.regionCode);
   if (input.key !== key) throw new Conflict('key cannot change', [{ path: 'body.key', message: 'errors:detail.policies.key_fixed' }]);
   const id = await ctx.db.transaction(async (tx) => {
-    const db = tx as unknown as Db;
+    const db = tx;
     const moved = await db.update(policies).set({ current: false }).where(and(eq(policies.id, cur.id), eq(policies.current, true))).returning({ id: policies.id });
     if (!moved.length) throw new Conflict('edited meanwhile', [{ path: 'policy', message: 'errors:detail.stale_version' }]);
     const [row] = await db.insert(policies).values({ ...input, version: cur.version + 1, current: true, overrides: input.overrides ?? null, continues: input.continues ?? null, validFrom: input.validFrom ?? null, validTo: input.validTo ?? null, createdBy: actor.accountId, createdAt: ctx.clock.now() }).returning({ id: policies.id });
@@ -306,7 +306,7 @@ async function tell(ctx: Ctx & Pick<AppContext, 'queues'>, p: Policy, workerIds:
   if (!workerIds.length) return 0;
   const now = ctx.clock.now();
   const made = await ctx.db.transaction(async (tx) => {
-    const db = tx as unknown as Db;
+    const db = tx;
     const notices = await db
       .insert(policyNotices)
       .values(workerIds.map((workerId) => ({ policyKey: p.key, policyId: p.id, workerId, reason, createdAt: now })))

@@ -67,7 +67,7 @@ export async function updateFile(ctx: Ctx, actor: Actor, workerId: string, patch
   const now = ctx.clock.now();
   const { status, ...fields } = patch;
   await ctx.db.transaction(async (tx) => {
-    const db = tx as unknown as Db;
+    const db = tx;
     if (Object.keys(fields).length) await db.update(rainDewFiles).set({ ...fields, updatedAt: now }).where(eq(rainDewFiles.workerId, workerId));
     if (status) await changeStatus(db, workerId, f.status, status, actor.accountId, now);
   });
@@ -83,7 +83,7 @@ export async function recordContact(ctx: Ctx, actor: Actor, workerId: string, in
   const f = await scopedFile(ctx.db, actor, workerId);
   const now = ctx.clock.now();
   await ctx.db.transaction(async (tx) => {
-    const db = tx as unknown as Db;
+    const db = tx;
     await db.insert(rainDewEvents).values({ workerId, kind: 'contact', channel: input.channel, outcome: input.outcome, by: actor.accountId, at: now });
     await db.update(rainDewFiles).set({ lastContactAt: now, updatedAt: now }).where(eq(rainDewFiles.workerId, workerId));
     if (input.status) await changeStatus(db, workerId, f.status, input.status, actor.accountId, now, input.outcome);

@@ -42,7 +42,7 @@ export async function graduateDue(db: Db, now: Date): Promise<number> {
     .limit(5000);
   for (const { workerId, employed } of due) {
     // Someone already in work (recorded while at school) leaves school employed.
-    await db.transaction(async (tx) => changeStatus(tx as unknown as Db, workerId, 'studying', employed ? 'employed' : 'graduated', null, now, 'expected_graduation'));
+    await db.transaction(async (tx) => changeStatus(tx, workerId, 'studying', employed ? 'employed' : 'graduated', null, now, 'expected_graduation'));
   }
   return due.length;
 }

@@ -19,7 +19,7 @@ export async function recordConsent(db: Db, input: { workerId: string; regionCod
   await db.transaction(async (tx) => {
     await tx.insert(consents).values({ workerId: input.workerId, granted: input.granted, noticeVersion: CONSENT_NOTICE_VERSION, channel: input.channel, recordedBy: input.recordedBy, at: input.at });
     await tx.update(workers).set({ consent: input.granted, updatedAt: input.at }).where(eq(workers.id, input.workerId));
-    await recordAudit(tx as unknown as Db, {
+    await recordAudit(tx, {
       actorId: input.recordedBy,
       action: input.granted ? 'consent.grant' : 'consent.withdraw',
       entity: 'worker',

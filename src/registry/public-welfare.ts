@@ -113,7 +113,7 @@ export async function termsOf(ctx: Pick<AppContext, 'db'>, actor: Actor, workerI
 /** 以岗聘任 again: the next agreement, from the day after the current one ends (or today, when none was recorded). */
 export async function renewTerm(ctx: Pick<AppContext, 'db' | 'clock'>, actor: Actor, workerId: string, recordId: string, input: z.infer<typeof TermRenewal>, meta: { requestId?: string; ip?: string }) {
   return ctx.db.transaction(async (tx) => {
-    const db = tx as unknown as Db;
+    const db = tx;
     const { r, regionCode } = await heldPost(db, actor, workerId, recordId);
     if (r.endDate) throw new Conflict('post ended', [{ path: 'recordId', message: 'errors:detail.public_welfare.post_ended' }]);
     await db.execute(sql`select 1 from ${employmentRecords} where ${employmentRecords.id} = ${r.id} for update`);

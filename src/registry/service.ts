@@ -214,7 +214,7 @@ export async function updateWorker(ctx: RegistryCtx, actor: Actor, id: string, p
  */
 export async function startEmployment(ctx: RegistryCtx & Pick<AppContext, 'queues'>, actor: Actor, workerId: string, input: EmploymentStart, meta: Meta & { source?: 'station' | 'market' | 'self_report' }) {
   const events: string[] = [];
-  const record = await ctx.db.transaction((tx) => startEmploymentIn(tx as unknown as Db, ctx, actor, workerId, input, meta, events));
+  const record = await ctx.db.transaction((tx) => startEmploymentIn(tx, ctx, actor, workerId, input, meta, events));
   await publishOutbox(ctx, events);
   return record;
 }
@@ -293,7 +293,7 @@ export async function endEmployment(ctx: RegistryCtx & Pick<AppContext, 'queues'
   if (endDate > today) throw new ValidationFailed('future end', [{ path: 'body.endDate', message: 'errors:detail.date_in_future' }]);
   const events: string[] = [];
   const closed = await ctx.db.transaction(async (tx) => {
-    const db = tx as unknown as Db;
+    const db = tx;
     const w = await scopedWorker(db, actor, workerId);
     await db.execute(sql`select 1 from ${workers} where ${workers.id} = ${w.id} for update`);
     const open = await db.select().from(employmentRecords).where(and(eq(employmentRecords.workerId, w.id), isNull(employmentRecords.endDate)));
@@ -386,7 +386,7 @@ async function setMembers(db: Db, actor: Actor, householdId: string, add: string
 export async function createHousehold(ctx: RegistryCtx, actor: Actor, input: HouseholdCreate, meta: Meta) {
   await assertRegion(ctx, actor, input.regionCode, 'body.regionCode');
   const id = await ctx.db.transaction(async (tx) => {
-    const db = tx as unknown as Db;
+    const db = tx;
     const [h] = await db.insert(households).values({ regionCode: input.regionCode, relocated: input.relocated, createdAt: ctx.clock.now() }).returning();
     await setMembers(db, actor, h!.id, input.memberIds, []);
     await recordAudit(db, { actorId: actor.accountId, action: 'household.create', entity: 'household', entityId: h!.id, regionCode: h!.regionCode, ...meta });
@@ -398,7 +398,7 @@ export async function createHousehold(ctx: RegistryCtx, actor: Actor, input: Hou
 export async function updateHousehold(ctx: RegistryCtx, actor: Actor, id: string, patch: HouseholdPatch, meta: Meta) {
   const current = await getHousehold(ctx, actor, id);
   await ctx.db.transaction(async (tx) => {
-    const db = tx as unknown as Db;
+    const db = tx;
     if (patch.relocated !== undefined) await db.update(households).set({ relocated: patch.relocated }).where(eq(households.id, id));
     await setMembers(db, actor, id, patch.addMemberIds ?? [], patch.removeMemberIds ?? []);
     await recordAudit(db, { actorId: actor.accountId, action: 'household.update', entity: 'household', entityId: id, regionCode: current.regionCode, details: { fields: Object.keys(patch) }, ...meta });

@@ -261,7 +261,7 @@ export async function runImport(
       return { delta, steps };
     };
 
-    const { delta, steps } = opts.apply ? await ctx.db.transaction((tx) => apply(tx as unknown as Db)) : await apply(ctx.db);
+    const { delta, steps } = opts.apply ? await ctx.db.transaction((tx) => apply(tx)) : await apply(ctx.db);
     // Follow-ups of newly opened Rain Dew files get their delayed jobs once the chunk has committed.
     if (steps.length && ctx.queues) await scheduleSteps({ queues: ctx.queues, clock: ctx.clock }, steps);
     return { delta, chunkRejections, done: start + chunk.length };
