@@ -211,6 +211,9 @@ describe('the console on a new install', () => {
     await page.getByLabel('Language').click();
     await page.locator('.ant-select-item-option', { hasText: '中文' }).click();
     await page.getByRole('menuitem', { name: '人员登记' }).waitFor();
+    // An empty list says so, and what to do.
+    await nav('招聘会');
+    await page.getByText('还没有招聘会，在上面新建第一场').waitFor();
   });
 
   it('shows the county administrator who did what to whom, by name, filtered by person, action and days', async () => {

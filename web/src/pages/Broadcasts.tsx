@@ -4,7 +4,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { beijing, client, downloadFile, need } from '../api';
 import type { Body } from '../vocab';
-import { RegionPicker } from '../regions';
+import { RegionName, RegionPicker } from '../regions';
 import { Session } from '../session';
 import { CAPACITIES, CATEGORIES, type Capacity, type Category } from '../vocab';
 import { DateTimeField } from '../dates';
@@ -276,7 +276,7 @@ function NotReached({ broadcast, id, onClose }: { broadcast: BroadcastRow | null
         columns={[
           { title: t('workers.name'), dataIndex: 'name' },
           { title: t('workers.phone'), dataIndex: 'phoneMasked', render: (v: string | null) => v ?? '—' },
-          { title: t('broadcasts.village'), dataIndex: 'village', render: (v: string | null, r) => v ?? r.regionCode },
+          { title: t('broadcasts.village'), dataIndex: 'village', render: (v: string | null, r) => v ?? <RegionName code={r.regionCode} /> },
           { title: t('broadcasts.status'), dataIndex: 'status', render: (s: string) => t(`broadcasts.outcomes.${s}`) },
           { title: t('broadcasts.reason'), dataIndex: 'label' },
         ]}

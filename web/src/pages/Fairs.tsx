@@ -117,6 +117,7 @@ export function Fairs() {
         scroll={{ x: true }}
         loading={!list}
         dataSource={list ?? []}
+        locale={{ emptyText: t('fairs.none') }}
         columns={[
           { title: t('fairs.name'), dataIndex: 'title', render: (v: string, f) => <Button type="link" style={{ padding: 0 }} onClick={() => show(f.id)}>{v}</Button> },
           { title: t('fairs.kind'), dataIndex: 'kind', render: (k: string) => t(`fairs.kinds.${k}`) },

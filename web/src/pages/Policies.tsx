@@ -5,6 +5,7 @@ import { client, need } from '../api';
 import { yuan } from '../forms';
 import { Session } from '../session';
 import type { Body } from '../vocab';
+import { RegionName } from '../regions';
 
 type Texts = Record<string, string>;
 interface Policy {
@@ -76,7 +77,7 @@ export function Policies() {
           { title: t('policies.benefit'), render: (_, p) => inLang(p.benefit, lang) },
           { title: t('policies.audience'), dataIndex: 'audience', render: (a: string) => t(`policies.audiences.${a}`) },
           { title: t('policies.mode'), dataIndex: 'mode', render: (m: string) => <Tag color={m === 'ordinary' ? undefined : 'green'}>{t(`policies.modes.${m}`)}</Tag> },
-          { title: t('policies.scope'), dataIndex: 'regionCode', render: (r: string) => r || t('policies.national') },
+          { title: t('policies.scope'), dataIndex: 'regionCode', render: (r: string) => (r ? <RegionName code={r} /> : t('policies.national')) },
           { title: t('policies.valid_to'), dataIndex: 'validTo', render: (v: string | null, p) => <Space>{v ?? '—'}{p.endingSoon && <Tag color="orange">{t('policies.ending_soon')}</Tag>}</Space> },
         ]}
       />
