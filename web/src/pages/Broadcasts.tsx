@@ -1,6 +1,6 @@
 import { Alert, Button, Card, Checkbox, Drawer, Form, Input, InputNumber, List, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
-import { MissingVariables, SendPreviewModal, type Preview } from '../SendPreview';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { MissingVariables, SendPreviewModal } from '../SendPreview';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { beijing, client, downloadFile, need } from '../api';
 import type { Body } from '../vocab';
@@ -25,16 +25,10 @@ export function Broadcasts() {
     queryFn: () => need(client(lang).GET('/api/v1/vacancies', { params: { query: { kind: 'gig', status: 'open', pageSize: 100 } } })),
   });
   const gigs = (gigsQuery.data?.items ?? []).filter((g) => g.lat !== null && g.lng !== null);
-  const [preview, setPreview] = useState<Preview | null>(null);
   const [recipientId, setRecipientId] = useState<string | undefined>();
   const [confirming, setConfirming] = useState(false);
   const [sending, setSending] = useState(false);
   const [confirmError, setConfirmError] = useState<string | null>(null);
-  // Variables a default was asked for keep their field while the message uses them, also once given.
-  const [asked, setAsked] = useState<string[]>([]);
-  useEffect(() => {
-    if (preview) setAsked((a) => [...new Set([...a.filter((n) => preview.variables.used.includes(n)), ...preview.variables.missing.map((m) => m.name)])]);
-  }, [preview]);
   // Delivery counts move as the queue works: asked again every two seconds.
   const listQuery = useQuery({ queryKey: ['broadcasts', lang], queryFn: () => need(client(lang).GET('/api/v1/broadcasts', { params: { query: { pageSize: 20 } } })), refetchInterval: 2000 });
   const list: BroadcastRow[] = listQuery.data?.items ?? [];
@@ -65,25 +59,32 @@ export function Broadcasts() {
   };
 
   // The live preview: who it reaches and what they read, asked again a moment after anything changes.
+  const draft = { audience: audience(), ...(topic ? { topic } : {}), toGroups, variables, ...(message.trim() ? { message: { 'zh-CN': message.trim() } } : {}), ...(recipientId ? { recipientId } : {}) };
+  const draftKey = JSON.stringify(draft);
+  const [asking, setAsking] = useState(draft);
   useEffect(() => {
-    let live = true;
-    const timer = setTimeout(() => {
-      const body = { audience: audience(), ...(topic ? { topic } : {}), toGroups, variables, ...(message.trim() ? { message: { 'zh-CN': message.trim() } } : {}), ...(recipientId ? { recipientId } : {}) };
-      need(client(lang).POST('/api/v1/broadcasts/preview', { body }))
-        .then((r) => live && (setPreview(r), setConfirmError(null)))
-        .catch((e: Error) => {
-          if (!live) return;
-          // A chosen person outside the audience: back to the first of it.
-          if (recipientId) setRecipientId(undefined);
-          setConfirmError(e.message);
-        });
-    }, 300);
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
+    const timer = setTimeout(() => setAsking(draft), 300);
+    return () => clearTimeout(timer);
+    // The draft is a new object each render; what it says is draftKey.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [near, radiusKm, regionCode, gigsQuery.data, lang, categories, capacities, employed, topic, message, toGroups, variablesKey, recipientId]);
+  }, [draftKey]);
+  const previewQuery = useQuery({
+    queryKey: ['broadcast-preview', lang, asking],
+    queryFn: () => need(client(lang).POST('/api/v1/broadcasts/preview', { body: asking })),
+    // The last figures stay on screen while the next are asked for.
+    placeholderData: keepPreviousData,
+  });
+  const preview = previewQuery.data ?? null;
+  const previewError = previewQuery.error?.message ?? null;
+  // A chosen person outside the audience: back to the first of it.
+  useEffect(() => {
+    if (previewError && asking.recipientId) setRecipientId(undefined);
+  }, [previewError, asking.recipientId]);
+  // Variables a default was asked for keep their field while the message uses them, also once given.
+  const [asked, setAsked] = useState<string[]>([]);
+  useEffect(() => {
+    if (preview) setAsked((a) => [...new Set([...a.filter((n) => preview.variables.used.includes(n)), ...preview.variables.missing.map((m) => m.name)])]);
+  }, [preview]);
 
   // Sending takes two steps: the form opens the preview, and only its confirmation sends.
   const review = () => {
@@ -171,7 +172,7 @@ export function Broadcasts() {
         {error && <Alert type="error" title={error} style={{ marginTop: 12 }} />}
       </Card>
       {explained && <NotReached broadcast={list.find((b) => b.id === explained) ?? null} id={explained} onClose={() => setExplained(null)} />}
-      <SendPreviewModal preview={preview} open={confirming} busy={sending} error={confirmError} onRecipient={setRecipientId} onCancel={() => setConfirming(false)} onConfirm={send} />
+      <SendPreviewModal preview={preview} open={confirming} busy={sending} error={confirmError ?? previewError} onRecipient={setRecipientId} onCancel={() => setConfirming(false)} onConfirm={send} />
       <Table<BroadcastRow>
         rowKey="id"
         size="small"
