@@ -149,7 +149,7 @@ export function officialAccountDoor(ctx: AppContext, opts: DoorOptions = {}): Ro
         // A CDATA section cannot hold its own end marker.
         Content: { __cdata: joined(ready.replies).replaceAll(']]>', ']] >') },
       },
-    }) as string;
+    });
     koa.type = 'application/xml';
     if (!aesKey) {
       koa.body = reply;
@@ -158,7 +158,7 @@ export function officialAccountDoor(ctx: AppContext, opts: DoorOptions = {}): Ro
     const timestamp = String(Math.floor(ctx.clock.now().getTime() / 1000));
     const nonce = String(randomInt(1e9, 1e10));
     const sealed = encryptMessage(aesKey, reply, oa.appId);
-    koa.body = builder.build({ xml: { Encrypt: { __cdata: sealed }, MsgSignature: { __cdata: msgSignature(oa.token, timestamp, nonce, sealed) }, TimeStamp: timestamp, Nonce: { __cdata: nonce } } }) as string;
+    koa.body = builder.build({ xml: { Encrypt: { __cdata: sealed }, MsgSignature: { __cdata: msgSignature(oa.token, timestamp, nonce, sealed) }, TimeStamp: timestamp, Nonce: { __cdata: nonce } } });
   };
   return router;
 }

@@ -83,7 +83,7 @@ export function buildApp(ctx: AppContext, opts: AppOptions = {}): Koa<RequestSta
   // The queue dashboard's own page needs its inline styles and scripts; everything else keeps the strict policy.
   const strict = helmet();
   const board = helmet({ contentSecurityPolicy: false });
-  app.use((koa, next) => (koa.path.startsWith(BOARD_PATH) ? board(koa, next) : strict(koa, next)));
+  app.use((koa, next) => (koa.path.startsWith(BOARD_PATH) ? board(koa, next) : strict(koa, next)) as Promise<void>);
   app.use(
     bodyParser({
       enableTypes: ['json'],

@@ -14,7 +14,7 @@ export function readLocaleFiles(dir = LOCALES_DIR): Resources {
   for (const lng of LOCALES) {
     resources[lng] = {};
     for (const file of readdirSync(join(dir, lng)).filter((f) => f.endsWith('.json'))) {
-      resources[lng][basename(file, '.json')] = JSON.parse(readFileSync(join(dir, lng, file), 'utf8'));
+      resources[lng][basename(file, '.json')] = JSON.parse(readFileSync(join(dir, lng, file), 'utf8')) as Record<string, unknown>;
     }
   }
   return resources;

@@ -165,7 +165,7 @@ export async function openRedis(settings: RedisSettings, logger: Logger): Promis
       }
       if (child && child.exitCode === null) {
         // Wait for our private server to write its data and exit, so the next start finds it gone, not dying.
-        const exited = new Promise<void>((resolveExit) => child!.once('exit', () => resolveExit()));
+        const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
         child.kill('SIGTERM');
         await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
         rmSync(join(settings.dataDir, 'redis', 'port'), { force: true });

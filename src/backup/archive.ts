@@ -126,9 +126,10 @@ export const unreadable = (file: string) =>
 
 /** Reads the whole backup through once, keeping nothing, to prove the key and every byte. */
 export async function checkBackup(file: string, key: Buffer): Promise<BackupHeader> {
-  const { header, contents } = openBackup(file, key);
+  const opened = openBackup(file, key);
+  const header = opened.header;
   try {
-    await pipeline(contents(), new Writable({ write: (_c, _e, done) => done() }));
+    await pipeline(opened.contents(), new Writable({ write: (_c, _e, done) => done() }));
   } catch {
     throw unreadable(file);
   }

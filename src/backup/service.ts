@@ -186,13 +186,13 @@ export async function restoreBackup(file: string, config: Config, makeSafetyCopy
   if (header.kind !== kind) {
     throw new BackupRefused(`这是${header.kind === 'pglite' ? '嵌入式数据库' : 'PostgreSQL 服务器'}的备份，当前配置的是${kind === 'pglite' ? '嵌入式数据库' : 'PostgreSQL 服务器'} / this is a backup of ${header.kind}, but the configured database is ${kind}`);
   }
-  const { contents } = openBackup(file, key);
+  const opened = openBackup(file, key);
   if (kind === 'pglite') {
     const dir = join(config.dataDir, 'pglite');
     const hold = holdDataDir(dir, 'npm run restore');
     try {
       const chunks: Buffer[] = [];
-      for await (const c of contents() as AsyncIterable<Buffer>) chunks.push(c);
+      for await (const c of opened.contents() as AsyncIterable<Buffer>) chunks.push(c);
       const incoming = `${dir}.incoming`;
       writeFileSync(restoringMarker(dir), header.createdAt);
       rmSync(incoming, { recursive: true, force: true });
@@ -213,7 +213,7 @@ export async function restoreBackup(file: string, config: Config, makeSafetyCopy
   }
   const keptAside = await makeSafetyCopy();
   const env = pgEnv(config.databaseMigrateUrl ?? config.databaseUrl!);
-  await restoreIntoServer(contents(), env);
+  await restoreIntoServer(opened.contents(), env);
   return { kind, from: header, keptAside };
 }
 

@@ -94,7 +94,7 @@ async function openPglite(dir: string, what: string): Promise<Database> {
     db,
     kind: 'pglite',
     hold,
-    dumpFiles: () => client!.dumpDataDir('gzip'),
+    dumpFiles: () => client.dumpDataDir('gzip'),
     migrate: () => migrateLite(typed, { migrationsFolder: MIGRATIONS_DIR }),
     ping: async () => {
       await db.execute(sql`select 1`);
@@ -102,7 +102,7 @@ async function openPglite(dir: string, what: string): Promise<Database> {
     close: async () => {
       if (closed) return;
       closed = true;
-      await client!.close().catch(() => undefined);
+      await client.close().catch(() => undefined);
       await hold.release();
     },
   };

@@ -153,7 +153,7 @@ export async function updateFair(ctx: Ctx, actor: Actor, id: string, patch: Fair
     // A new time or place: the reminders of those signed up are planned again with it.
     if (f.status === 'announced' && (startsAt.getTime() !== f.startsAt.getTime() || patch.address !== undefined || patch.streamUrl !== undefined)) {
       const signed = await db.select({ workerId: fairSignups.workerId, regionCode: workers.regionCode }).from(fairSignups).innerJoin(workers, eq(workers.id, fairSignups.workerId)).where(and(eq(fairSignups.fairId, id), eq(fairSignups.status, 'signed_up')));
-      const fresh = { ...f, ...merged } as Fair;
+      const fresh = { ...f, ...merged };
       for (const s of signed) steps.push(...(await planReminders(db, ctx.clock.now(), fresh, s.workerId, s.regionCode, actor.accountId)));
     }
     await recordAudit(db, { actorId: actor.accountId, action: 'fair.update', entity: 'job_fair', entityId: id, regionCode: f.regionCode, details: { fields: Object.keys(patch) }, ...meta });

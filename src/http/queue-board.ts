@@ -22,7 +22,10 @@ export function queueBoard(ctx: AppContext): Koa.Middleware<RequestState> {
   const board = adapter.registerPlugin() as unknown as Koa.Middleware<RequestState>;
 
   return async (koa, next) => {
-    if (!koa.path.startsWith(BOARD_PATH)) return next();
+    if (!koa.path.startsWith(BOARD_PATH)) {
+      await next();
+      return;
+    }
     const fromQuery = typeof koa.query.token === 'string' ? koa.query.token : undefined;
     const bearer = /^Bearer\s+(\S+)$/i.exec(koa.get('authorization'))?.[1];
     const token = bearer ?? fromQuery ?? koa.cookies.get(COOKIE);

@@ -123,7 +123,8 @@ function onClientError(defaultLocale: Locale, urlLimitBytes: number) {
 /** The HTTP server of the API, listening; its head limit leaves room for the longest address taken. */
 export async function listen(app: Koa<RequestState>, opts: ServerOptions): Promise<Server> {
   const urlLimitBytes = opts.urlLimitKb * 1024;
-  const server = createServer({ maxHeaderSize: urlLimitBytes + HEADER_ROOM_BYTES }, app.callback());
+  const handle = app.callback();
+  const server = createServer({ maxHeaderSize: urlLimitBytes + HEADER_ROOM_BYTES }, (req, res) => void handle(req, res));
   trackHeads(server);
   server.on('clientError', onClientError(opts.defaultLocale, urlLimitBytes));
   await new Promise<void>((resolve, reject) => {

@@ -39,7 +39,7 @@ export async function scopedVacancy(db: Db, actor: Actor, id: string) {
 function parseDetails(kind: VacancyCreate['kind'], details: Record<string, unknown>): Record<string, unknown> {
   const result = DETAIL_SCHEMAS[kind].safeParse(details);
   if (!result.success) throw new ValidationFailed('invalid details', zodDetails(result.error.issues, 'body.details', translator('zh-CN')).map((d) => ({ path: d.path, message: 'errors:detail.market.details' })));
-  return result.data as Record<string, unknown>;
+  return result.data;
 }
 
 export async function createVacancy(ctx: AnnounceCtx, actor: Actor, input: VacancyCreate, meta: Meta) {

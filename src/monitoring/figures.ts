@@ -180,8 +180,8 @@ export async function computeLevels(db: Db, root: string, levels: number[], mont
     return r;
   };
   // A row per category, per group (脱贫人口 含监测对象; people outside it have no group and give no row) and the total.
-  const keyOf = (r: { category?: unknown; grp?: unknown; all_categories: unknown; no_group: unknown }): string | null =>
-    Number(r.all_categories) === 0 ? String(r.category) : Number(r.no_group) === 0 ? (r.grp === null ? null : String(r.grp)) : REGISTER_TOTAL;
+  const keyOf = (r: { category?: string | null; grp?: string | null; all_categories: unknown; no_group: unknown }): string | null =>
+    Number(r.all_categories) === 0 ? String(r.category) : Number(r.no_group) === 0 ? (r.grp === null || r.grp === undefined ? null : r.grp) : REGISTER_TOTAL;
   for (const p of people) {
     const category = keyOf(p as Parameters<typeof keyOf>[0]);
     if (!category) continue;

@@ -110,7 +110,7 @@ export async function relocationSites(ctx: Pick<AppContext, 'db' | 'clock'>, act
       employmentRatePct: able ? Math.round((n('employed') / able) * 1000) / 10 : null,
     };
   };
-  const bySite = new Map(rows.map((r) => [r.site === null ? null : String(r.site), r]));
+  const bySite = new Map(rows.map((r) => [r.site === null ? null : String(r.site as string | number), r]));
   // A site with nobody registered yet still has its row (and its households without work, if any).
   const empty = async (code: string) =>
     rowsOf<{ zero: number }>(

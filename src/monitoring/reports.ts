@@ -139,7 +139,7 @@ export async function reportXlsx(t: TFunction, report: Awaited<ReturnType<typeof
   if (report.events) ws.addRow(Object.entries(report.events).flatMap(([k, v]) => [t(`market:report.${k}`), v]));
   const keys = report.rows.length ? Object.keys(report.rows[0]!) : [];
   ws.addRow(keys.map((k) => t(`market:report.col.${k}`, { defaultValue: k })));
-  const cell = (k: string, v: unknown) => (v === null || v === undefined ? '' : k === 'metric' ? t(`market:report.metric.${String(v)}`) : (v as string | number));
+  const cell = (k: string, v: unknown) => (v === null || v === undefined ? '' : k === 'metric' ? t(`market:report.metric.${String(v as string)}`) : (v as string | number));
   for (const r of report.rows) ws.addRow(keys.map((k) => cell(k, r[k])));
   ws.getColumn(2).width = 16;
   if (chartPng) {

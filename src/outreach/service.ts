@@ -339,7 +339,7 @@ export async function fanOut(ctx: Ctx, broadcastId: string): Promise<{ total: nu
     // The page is queued while the next one is written; at most one page waits, and one that never
     // reaches Redis (a crash here) is queued by the resumed run or by the sweeper.
     await queueing;
-    queueing = enqueueDeliveries(ctx.queues, typeof row.made === 'string' ? JSON.parse(row.made) : row.made);
+    queueing = enqueueDeliveries(ctx.queues, typeof row.made === 'string' ? (JSON.parse(row.made) as Array<{ id: string; channel: ChannelName }>) : row.made);
     queueing.catch(() => undefined); // handled when awaited above or below, not left to crash the process
   }
   await queueing;

@@ -72,7 +72,7 @@ export async function statusReports(ctx: Ctx, body: z.infer<typeof StatusBody>):
       const delivered = s.report_status === 'SUCCESS';
       return { channel: 'sms', address: addressOf(ctx, s.mobile), ref: s.sid ?? null, delivered, code: delivered ? null : UNDELIVERED, reportedAt: beijingTime(s.user_receive_time, now) };
     }
-    const s = item as z.infer<typeof AliyunStatus>;
+    const s = item;
     return { channel: 'sms', address: addressOf(ctx, s.phone_number), ref: s.out_id || s.biz_id || null, delivered: s.success, code: s.success ? null : UNDELIVERED, reportedAt: beijingTime(s.report_time, now) };
   });
   const settled = await recordReports(ctx, reports);

@@ -5,6 +5,9 @@ import type { AppContext } from '../context';
 import type { RequestState } from '../http/state';
 import { recordReports, type ProviderReport } from './settle';
 
+
+/** A field of WeChat's push as text: its string or number, or empty for anything else. */
+const scalar = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint' ? String(v) : '');
 /** How far a call's timestamp may be from now; older calls are refused. */
 export const MAX_SKEW_S = 300;
 const MAX_BODY_BYTES = 256 * 1024;
@@ -60,9 +63,9 @@ export function sentEventReports(e: SentEvent): ProviderReport[] {
   return items.map((i) => ({
     channel: 'mini_program' as const,
     address: e.FromUserName as string,
-    ref: i.MsgID === undefined ? null : String(i.MsgID).slice(0, 64),
-    delivered: String(i.ErrorCode ?? '') === '0',
-    code: String(i.ErrorCode ?? '') === '0' ? null : `wechat_${String(i.ErrorCode ?? '')}${i.ErrorStatus ? ` ${String(i.ErrorStatus)}` : ''}`.slice(0, 80),
+    ref: i.MsgID === undefined ? null : scalar(i.MsgID).slice(0, 64),
+    delivered: scalar(i.ErrorCode) === '0',
+    code: scalar(i.ErrorCode) === '0' ? null : `wechat_${scalar(i.ErrorCode)}${i.ErrorStatus ? ` ${scalar(i.ErrorStatus)}` : ''}`.slice(0, 80),
     reportedAt: Number.isFinite(at) && at > 0 ? new Date(at * 1000) : new Date(),
   }));
 }
@@ -92,7 +95,7 @@ export function miniProgramPushDoor(ctx: AppContext): Router<RequestState> {
     }
     const parsed = (koa.request as { body?: unknown }).body;
     let event: SentEvent | undefined;
-    if (parsed && typeof parsed === 'object' && Object.keys(parsed).length) event = parsed as SentEvent;
+    if (parsed && typeof parsed === 'object' && Object.keys(parsed).length) event = parsed;
     else {
       try {
         const raw = await readRawBody(koa);

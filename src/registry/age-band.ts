@@ -1,4 +1,4 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 
 /**
  * 劳动年龄段: where a person's age stands against the working ages, on a given day. Seed 003 (Longyan §3) asks
@@ -41,7 +41,7 @@ export function inWorkingAge(band: AgeBand): boolean {
 }
 
 /** SQL: the person (birth date and sex columns) is of working age on `today`, as `inWorkingAge` says. */
-export function inWorkingAgeSql(birthDate: SQL | unknown, sex: SQL | unknown, today: string): SQL {
+export function inWorkingAgeSql(birthDate: SQLWrapper, sex: SQLWrapper, today: string): SQL {
   // Age ≥ 16: born on or before today 16 years ago. Age ≤ 60 (55): born after today 61 (56) years ago.
   const years = (n: number) => sql.raw(`interval '${n} years'`);
   return sql`(${birthDate} <= (${today}::date - ${years(FIRST)})::date

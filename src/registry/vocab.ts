@@ -81,7 +81,7 @@ export const WORDS: {
 /** Reads a form word into a stored value, or undefined when it is not one of the known words. */
 export function fromWord<K extends keyof typeof WORDS>(kind: K, word: string): keyof (typeof WORDS)[K] | undefined {
   const w = word.trim().toLowerCase();
-  for (const [value, words] of Object.entries(WORDS[kind]) as Array<[string, string[]]>) {
+  for (const [value, words] of Object.entries<string[]>(WORDS[kind])) {
     if (words.some((x) => x.toLowerCase() === w)) return value as keyof (typeof WORDS)[K];
   }
   return undefined;

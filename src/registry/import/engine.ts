@@ -132,7 +132,7 @@ export async function runImport(
       const village = (code: string) => levels.get(code) === VILLAGE_LEVEL;
       const householdIds = await resolveHouseholds(db, actor, planned.filter((p) => known.has(p.prepared.regionCode)), Boolean(opts.apply), ctx.clock.now());
       // Rain Dew graduate lists: the files of the people already registered.
-      const files = planned.some((p) => p.parsed.rainDew) ? await filesOf(db, existing.map((w) => w.id)) : new Map();
+      const files = planned.some((p) => p.parsed.rainDew) ? await filesOf(db, existing.map((w) => w.id)) : new Map<string, Awaited<ReturnType<typeof filesOf>> extends Map<string, infer F> ? F : never>();
       const fileItems: ImportedFile[] = [];
 
       const toInsert: Array<{ p: Planned; householdId: string | null }> = [];

@@ -72,7 +72,8 @@ function validDate(y: number, m: number, d: number): string | null {
  * Reads the dates people type: 2023-05-01, 2023/5/1, 2023.5.1, 2023年5月1日, 2023年5月, 2023.5,
  * 202305, 20230501, an Excel serial number or a real date cell. A month alone means its first day.
  */
-export function parseDate(cell: Cell | undefined): string | null | 'invalid' {
+/** A date as yyyy-mm-dd, null when empty, or the word 'invalid'. */
+export function parseDate(cell: Cell | undefined): string | null {
   if (cell === null || cell === undefined || cell === '') return null;
   if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? 'invalid' : new Date(cell.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
   if (typeof cell === 'number') return (cell > 190000 ? dateFromDigits(String(cell)) : fromSerial(cell)) ?? 'invalid';
@@ -108,7 +109,8 @@ const LEVELS: Array<[RegExp, SchoolFacts['level']]> = [
 ];
 
 /** A school date: as parseDate, or a year alone (2025), read as the usual day (September for enrolment, July for graduation). */
-function schoolDate(cell: Cell | undefined, monthDay: string): string | null | 'invalid' {
+/** As parseDate; a year alone takes `monthDay`. */
+function schoolDate(cell: Cell | undefined, monthDay: string): string | null {
   const s = text(cell);
   const year = s ? /^(\d{4})\s*年?$/.exec(s) : null;
   if (year) return Number(year[1]) >= 1950 && Number(year[1]) <= 2100 ? `${year[1]}-${monthDay}` : 'invalid';

@@ -128,9 +128,8 @@ class Zip {
       handlers.close(localName(name));
     };
     if (handlers.text) {
-      const text = handlers.text;
-      parser.ontext = (t) => text(t);
-      parser.oncdata = (t) => text(t);
+      parser.ontext = (t) => handlers.text?.(t);
+      parser.oncdata = (t) => handlers.text?.(t);
     }
     const stream: Readable = await this.zip.openReadStreamPromise(entry);
     const decoder = new StringDecoder('utf8');

@@ -45,7 +45,6 @@ export function Broadcasts() {
   const toGroups = Boolean(Form.useWatch('toGroups', form));
   const defaults = (Form.useWatch('variables', form) as Record<string, string | undefined> | undefined) ?? {};
   const variables = Object.fromEntries(Object.entries(defaults).filter(([, v]) => v && v.trim()).map(([k, v]) => [k, v!.trim()]));
-  const variablesKey = JSON.stringify(variables);
 
   const audience = () => {
     const gig = gigs.find((g) => g.id === near);
