@@ -5,7 +5,7 @@ import { readDivisions, type DivisionRow } from './division-data';
 
 /**
  * Loads the divisions under `prefix` into the regions table. Existing rows keep their flags;
- * names are refreshed from the data package. Returns how many rows were read.
+ * names are refreshed from the divisions shipped in `divisions/`. Returns how many rows were read.
  */
 export async function loadRegions(db: Db, prefix: string, maxLevel: DivisionRow['level'] = 5): Promise<number> {
   let batch: DivisionRow[] = [];
