@@ -16,6 +16,7 @@ import { startWorkers, type Workers } from '../jobs/workers';
 import { startKeeper } from '../jobs/keeper';
 import { startBot, type Bot } from '../bots/bot';
 import { officialAccountDoor } from '../bots/official-account';
+import { NoRealPuppet } from '../bots/puppet';
 import { and, inArray, ne } from 'drizzle-orm';
 import { sendingAccounts } from '../src/db/schema';
 import { setAccountStatus } from '../src/outreach/pool';
@@ -139,10 +140,17 @@ export async function startService(opts: StartOptions): Promise<Service> {
       steps.push(() => keeper.close());
     }
     if (role === 'all' || role === 'bot') {
-      service.bot = await startBot(ctx);
-      steps.push(() => service.bot!.stop());
+      try {
+        service.bot = await startBot(ctx);
+        steps.push(() => service.bot!.stop());
+      } catch (err) {
+        // Production without a real puppet: said plainly at start; the API, the workers and the other accounts run.
+        if (!(err instanceof NoRealPuppet)) throw err;
+        announce(err.message);
+        logger.warn({ puppet: config.bot.puppet, env: config.env }, 'WeChat bot not started: no real puppet configured');
+      }
       // The station's other sending accounts (a pool), each with its own puppet and login.
-      const others = await ctx.db.select().from(sendingAccounts).where(and(ne(sendingAccounts.id, service.bot.account.id), inArray(sendingAccounts.door, ['personal', 'wecom']), ne(sendingAccounts.status, 'disabled')));
+      const others = await ctx.db.select().from(sendingAccounts).where(and(ne(sendingAccounts.name, config.bot.name), inArray(sendingAccounts.door, ['personal', 'wecom']), ne(sendingAccounts.status, 'disabled')));
       for (const account of others) {
         // One account that cannot start (a wrong puppet or token) must not keep the others from serving.
         try {

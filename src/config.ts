@@ -165,10 +165,14 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: int(1000, 600000, 30000),
   TRUST_PROXY: bool(false),
   DEFAULT_LOCALE: z.enum(['zh-CN', 'en'], { error: 'expected zh-CN or en' }).default('zh-CN'),
-  WECHATY_PUPPET: z
-    .string()
-    .regex(/^[@a-z0-9/._-]+$/i, 'expected an npm package name such as wechaty-puppet-service')
-    .default('wechaty-puppet-mock'),
+  /** Unset or empty: the mock puppet, which production refuses (the bot's default account is then not started). */
+  WECHATY_PUPPET: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .regex(/^[@a-z0-9/._-]+$/i, 'expected an npm package name such as wechaty-puppet-service')
+      .default('wechaty-puppet-mock'),
+  ),
   WECHATY_PUPPET_SERVICE_TOKEN: z.string().optional(),
   BOT_NAME: z.string().min(1).max(64).default('bangfu'),
   REDIS_SERVER_BIN: z.string().min(1).default('redis-server'),
