@@ -22,7 +22,7 @@ export class NoRealPuppet extends Error {
 function noRealPuppet(name: string, why: string): NoRealPuppet {
   return new NoRealPuppet(
     `微信机器人 ${name} 未启动：没有配置真实的微信接入 / WeChat bot ${name} not started: no real puppet is configured ` +
-      `(WECHATY_PUPPET is ${MOCK_PUPPET}, the simulated WeChat, ${why}). Set WECHATY_PUPPET=wechaty-puppet-service and ` +
+      `(WECHATY_PUPPET is unset or ${MOCK_PUPPET}, the simulated WeChat, ${why}). Set WECHATY_PUPPET=wechaty-puppet-service and ` +
       'WECHATY_PUPPET_SERVICE_TOKEN to serve people on WeChat; until then chat messages go by the other channels.',
   );
 }
