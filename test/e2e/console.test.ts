@@ -295,6 +295,14 @@ describe('the station console', () => {
     await policy.getByTestId('eligible-count').getByText('0', { exact: true }).waitFor();
     await page.keyboard.press('Escape');
     await policy.waitFor({ state: 'hidden' });
+
+    // The policies that ended at today's date are listed apart, each with what carries it forward or why nothing does.
+    const ended = (await staff.get('/api/v1/policies?state=expired')).body.items as Array<{ title: Record<string, string>; successor: string | null; endNote: Record<string, string> | null }>;
+    expect(ended.length).toBeGreaterThan(0);
+    await page.getByRole('combobox', { name: '状态' }).click();
+    await page.locator('.ant-select-item-option', { hasText: '已失效政策' }).click();
+    await page.getByRole('button', { name: ended[0]!.title['zh-CN']! }).waitFor();
+    await page.getByText(ended[0]!.successor ? `由 ${ended[0]!.successor} 接续` : (ended[0]!.endNote?.['zh-CN'] ?? '已失效，无接续政策')).first().waitFor();
   });
 
   it('opens a Rain Dew graduate’s file, records a contact, and keeps the plan, an overdue action standing out', async () => {

@@ -24,6 +24,8 @@ interface Policy {
   rule: unknown;
   overrides: string | null;
   endingSoon?: boolean;
+  successor?: string | null;
+  endNote?: Texts | null;
 }
 interface ChecklistItem {
   key: string;
@@ -47,15 +49,18 @@ export function inLang(texts: Texts | undefined, lang: string): string {
 export function Policies() {
   const { me, lang, t } = Session.use();
   const [audience, setAudience] = useState<'worker' | 'employer' | 'agency' | undefined>();
+  // In force today, or the ones that ended, listed apart with what carries them forward or why nothing does.
+  const [state, setState] = useState<'current' | 'expired'>('current');
   const [list, setList] = useState<Policy[] | null>(null);
   const [open, setOpen] = useState<Policy | null>(null);
   const [editing, setEditing] = useState<Policy | 'new' | null>(null);
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(() => {
-    need(client(lang).GET('/api/v1/policies', { params: { query: audience ? { audience } : {} } }))
+    setList(null);
+    need(client(lang).GET('/api/v1/policies', { params: { query: { ...(audience ? { audience } : {}), state } } }))
       .then((r) => setList((r as unknown as { items: Policy[] }).items))
       .catch((e: Error) => setError(e.message));
-  }, [lang, audience]);
+  }, [lang, audience, state]);
   useEffect(load, [load]);
   const admin = me!.role !== 'station';
   return (
@@ -63,6 +68,7 @@ export function Policies() {
       <Typography.Title level={3}>{t('policies.title')}</Typography.Title>
       {error && <Alert type="error" title={error} style={{ marginBottom: 12 }} />}
       <Space wrap style={{ marginBottom: 12 }}>
+        <Select aria-label={t('policies.state')} style={{ width: 140 }} value={state} onChange={setState} options={(['current', 'expired'] as const).map((v) => ({ value: v, label: t(`policies.states.${v}`) }))} />
         <Select aria-label={t('policies.audience')} allowClear placeholder={t('policies.audience')} style={{ width: 160 }} value={audience} onChange={setAudience} options={['worker', 'employer', 'agency'].map((a) => ({ value: a, label: t(`policies.audiences.${a}`) }))} />
         {admin && <Button onClick={() => setEditing('new')}>{t('policies.add')}</Button>}
       </Space>
@@ -78,7 +84,7 @@ export function Policies() {
           { title: t('policies.audience'), dataIndex: 'audience', render: (a: string) => t(`policies.audiences.${a}`) },
           { title: t('policies.mode'), dataIndex: 'mode', render: (m: string) => <Tag color={m === 'ordinary' ? undefined : 'green'}>{t(`policies.modes.${m}`)}</Tag> },
           { title: t('policies.scope'), dataIndex: 'regionCode', render: (r: string) => (r ? <RegionName code={r} /> : t('policies.national')) },
-          { title: t('policies.valid_to'), dataIndex: 'validTo', render: (v: string | null, p) => <Space>{v ?? '—'}{p.endingSoon && <Tag color="orange">{t('policies.ending_soon')}</Tag>}</Space> },
+          { title: t('policies.valid_to'), dataIndex: 'validTo', render: (v: string | null, p) => <Space>{v ?? '—'}{p.endingSoon && <Tag color="orange">{t('policies.ending_soon')}</Tag>}{state === 'expired' && (p.successor ? <Tag color="blue">{t('policies.continued_by', { key: p.successor })}</Tag> : <Tag>{inLang(p.endNote ?? undefined, lang) || t('policies.not_continued')}</Tag>)}</Space> },
         ]}
       />
       {open && <PolicyDrawer policy={open} onClose={() => setOpen(null)} onEdit={admin && open.regionCode !== '' ? () => { setEditing(open); setOpen(null); } : undefined} />}
