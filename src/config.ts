@@ -188,6 +188,8 @@ const envSchema = z.object({
   WECHAT_PUSH_TOKEN: z.string().regex(/^[A-Za-z0-9]{3,32}$/, 'expected 3 to 32 letters or digits, as set for the mini-program message push').optional(),
   /** How long a provider (WeChat, SMS) may take to answer before the outcome is in doubt. */
   PROVIDER_TIMEOUT_MS: int(500, 120000, 10000),
+  /** Development and tests: the log channel also appends a line per message it "sends" to this file. */
+  LOG_CHANNEL_FILE: z.string().min(1).max(500).optional(),
   /** How long an outcome in doubt waits for the provider's report before the channel's rule settles it. */
   /** Minutes; a fraction such as 0.25 is allowed (the fault suite waits seconds, not minutes). */
   DELIVERY_SETTLE_MINUTES: z
@@ -296,7 +298,7 @@ export interface Config {
   /** The WeChat mini-program, for subscribe messages (订阅消息); absent when not configured. pushToken: its message push is on, so WeChat reports each send. */
   wechat: { apiBase: string; appId: string; appSecret: string; templateId: string; pushToken: string | undefined } | undefined;
   /** Deliveries: how long a provider may take to answer, and how long an outcome in doubt waits for the provider's report. */
-  delivery: { providerTimeoutMs: number; settleMinutes: number };
+  delivery: { providerTimeoutMs: number; settleMinutes: number; logChannelFile: string | undefined };
   /** The circle around home for gigs (15分钟就业服务圈), in km. */
   market: { radiusKm: number };
   /**
@@ -438,7 +440,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       e.WECHAT_APP_ID && e.WECHAT_APP_SECRET && e.WECHAT_TEMPLATE_ID
         ? { apiBase: e.WECHAT_API_BASE ?? 'https://api.weixin.qq.com', appId: e.WECHAT_APP_ID, appSecret: e.WECHAT_APP_SECRET, templateId: e.WECHAT_TEMPLATE_ID, pushToken: e.WECHAT_PUSH_TOKEN }
         : undefined,
-    delivery: { providerTimeoutMs: e.PROVIDER_TIMEOUT_MS, settleMinutes: e.DELIVERY_SETTLE_MINUTES },
+    delivery: { providerTimeoutMs: e.PROVIDER_TIMEOUT_MS, settleMinutes: e.DELIVERY_SETTLE_MINUTES, logChannelFile: e.LOG_CHANNEL_FILE },
     bot: {
       puppet: e.WECHATY_PUPPET,
       puppetToken: e.WECHATY_PUPPET_SERVICE_TOKEN || undefined,

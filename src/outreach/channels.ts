@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import type { Logger } from '../logger';
 
 /** What a channel is handed: never more than it needs to send. */
@@ -78,12 +79,17 @@ export interface Channel {
   postToGroup?(groupName: string, text: string): Promise<SendResult>;
 }
 
-/** For development and tests: "sends" by writing a line without the text or any personal data. */
-export function logChannel(logger: Logger, sink?: OutgoingMessage[]): Channel {
+/**
+ * For development and tests: "sends" by writing a line without the text or any personal data; with
+ * `file`, the delivery id is also appended there before the send counts, so a process killed right after
+ * cannot have counted a message it never wrote (a log line may still sit in the process's buffer).
+ */
+export function logChannel(logger: Logger, sink?: OutgoingMessage[], file?: string): Channel {
   return {
     name: 'log',
     async send(msg) {
       sink?.push(msg);
+      if (file) appendFileSync(file, `${msg.deliveryId}\n`);
       logger.info({ deliveryId: msg.deliveryId, chars: msg.text.length }, 'message delivered (log channel)');
       return { ok: true };
     },

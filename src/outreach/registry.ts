@@ -13,7 +13,7 @@ export function holdChannel(channel: Channel): void {
 
 /** The channels a delivery job in this process can send through (the mini-program when it is configured). */
 export function processChannels(ctx: Pick<AppContext, 'logger' | 'db' | 'redis' | 'config' | 'pii' | 'clock'>): Map<string, Channel> {
-  const log = logChannel(ctx.logger);
+  const log = logChannel(ctx.logger, undefined, ctx.config.delivery.logChannelFile);
   const map = new Map<string, Channel>([[log.name, log], ...held]);
   if (ctx.config.wechat) map.set('mini_program', miniProgramChannel(ctx));
   if (ctx.config.officialAccount) map.set('official_account', officialAccountChannel(ctx));
