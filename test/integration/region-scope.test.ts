@@ -230,6 +230,7 @@ describe('a station in county A cannot reach anything in county B', () => {
     'get /api/v1/fairs/{id}': { run: (s) => s.get(`/api/v1/fairs/${b.fair}`), check: notFound },
     'patch /api/v1/fairs/{id}': { run: (s) => s.patch(`/api/v1/fairs/${b.fair}`, { title: '越权改名' }), check: notFound },
     'post /api/v1/fairs/{id}/vacancies': { run: (s) => s.post(`/api/v1/fairs/${b.fair}/vacancies`, { vacancyIds: [b.vacancy] }), check: notFound },
+    'post /api/v1/fairs/{id}/announce/preview': { run: (s) => s.post(`/api/v1/fairs/${b.fair}/announce/preview`, {}), check: notFound },
     'post /api/v1/fairs/{id}/announce': { run: (s) => s.post(`/api/v1/fairs/${b.fair}/announce`), check: notFound },
     'post /api/v1/fairs/{id}/live': { run: (s) => s.post(`/api/v1/fairs/${b.fair}/live`), check: notFound },
     'post /api/v1/fairs/{id}/on-screen': { run: (s) => s.post(`/api/v1/fairs/${b.fair}/on-screen`, { vacancyId: b.fairVacancy }), check: notFound },
