@@ -233,11 +233,14 @@ describe('the console on a new install', () => {
       await sent.getByText('杨站长').waitFor();
       await sent.getByText('工作站', { exact: true }).waitFor();
       await sent.getByText(/^群发消息：\{\{name\}\}您好/).waitFor();
+      // The rows before the filter answered may still be on screen: wait for the others to go.
+      await admin.getByRole('row').filter({ hasText: '李主任' }).first().waitFor({ state: 'detached' });
       expect(await admin.getByRole('row').filter({ hasText: '李主任' }).count()).toBe(0);
       await admin.getByLabel('操作', { exact: true }).click();
       await admin.keyboard.type('未送达名单');
       await admin.locator('.ant-select-item-option', { hasText: '查看群发的未送达名单' }).click();
       await admin.getByRole('row').filter({ hasText: '查看群发的未送达名单' }).first().waitFor();
+      await admin.getByRole('row').filter({ hasText: '新建群发消息' }).first().waitFor({ state: 'detached' });
       expect(await admin.getByRole('row').filter({ hasText: '新建群发消息' }).count()).toBe(0);
       await admin.screenshot({ path: resolve(SHOTS, 'care-audit.png'), fullPage: true });
       // Days long before anything happened: nothing.
