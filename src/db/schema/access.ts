@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { boolean, index, pgEnum, pgTable, text, timestamp, uuid, integer } from 'drizzle-orm/pg-core';
 import { regions } from './regions';
 
@@ -48,9 +49,18 @@ export const accounts = pgTable(
     totpLastStep: integer('totp_last_step'),
     lockedUntil: timestamp('locked_until', { withTimezone: true }),
     disabledAt: timestamp('disabled_at', { withTimezone: true }),
+    /**
+     * Where urgent notices are pushed besides the inbox: a mobile number for SMS, set by the account's
+     * holder only, encrypted, with its keyed hash (to match provider reports and 回T退订) and masked form.
+     */
+    contactPhoneEnc: text('contact_phone_enc'),
+    contactPhoneHash: text('contact_phone_hash'),
+    contactPhoneMasked: text('contact_phone_masked'),
+    /** The holder asked for the inbox only: nothing is pushed to them. */
+    pushOptOut: boolean('push_opt_out').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('accounts_region_idx').on(t.regionCode.op('text_pattern_ops'))],
+  (t) => [index('accounts_region_idx').on(t.regionCode.op('text_pattern_ops')), index('accounts_contact_phone_idx').on(t.contactPhoneHash).where(sql`${t.contactPhoneHash} is not null`)],
 );
 
 /** Bearer sessions. Only a keyed hash of the token is stored, so a copy of the table opens nothing. */

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { type AnyPgColumn, boolean, check, index, integer, jsonb, pgEnum, pgTable, primaryKey, smallint, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { accounts } from './access';
+import { staffNotices } from './notices';
 import { policyNotices } from './policies';
 import { workers } from './registry';
 import { sendingAccounts } from './sending';
@@ -216,9 +217,11 @@ export const deliveries = pgTable(
     /** A single message telling one person of a policy they can claim. */
     noticeId: uuid('notice_id').references((): AnyPgColumn => policyNotices.id),
     digestId: uuid('digest_id').references(() => digests.id),
-    workerId: uuid('worker_id')
-      .notNull()
-      .references(() => workers.id),
+    /** A notice from the staff inbox pushed to one member of staff (account_id) who has a contact. */
+    staffNoticeId: uuid('staff_notice_id').references(() => staffNotices.id),
+    /** The recipient: a registered person, or a member of staff; exactly one. */
+    workerId: uuid('worker_id').references(() => workers.id),
+    accountId: uuid('account_id').references(() => accounts.id),
     channel: channelKind('channel').notNull(),
     status: deliveryStatus('status').notNull().default('queued'),
     reason: text('reason'),
@@ -238,7 +241,11 @@ export const deliveries = pgTable(
     uniqueIndex('deliveries_step_idx').on(t.stepId),
     uniqueIndex('deliveries_notice_idx').on(t.noticeId),
     uniqueIndex('deliveries_digest_idx').on(t.digestId),
-    check('deliveries_one_source', sql`num_nonnulls(${t.broadcastId}, ${t.stepId}, ${t.noticeId}, ${t.digestId}) = 1`),
+    uniqueIndex('deliveries_staff_notice_idx').on(t.staffNoticeId, t.accountId),
+    check('deliveries_one_source', sql`num_nonnulls(${t.broadcastId}, ${t.stepId}, ${t.noticeId}, ${t.digestId}, ${t.staffNoticeId}) = 1`),
+    check('deliveries_one_recipient', sql`num_nonnulls(${t.workerId}, ${t.accountId}) = 1`),
+    // Staff pushes come only from the staff inbox, and it pushes to staff only.
+    check('deliveries_staff_source', sql`(${t.accountId} is null) = (${t.staffNoticeId} is null)`),
     index('deliveries_status_idx').on(t.broadcastId, t.status),
     index('deliveries_worker_sent_idx').on(t.workerId, t.sentAt),
     // Set only while a delivery is unknown (a new enum value cannot be used in the migration that adds it).
