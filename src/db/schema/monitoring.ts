@@ -34,6 +34,8 @@ export const warningKind = pgEnum('warning_kind', [
   'wr_wage_overdue',
   'wr_wage_late',
   'wr_wage_short',
+  // A government-invested project below its county's share of jobs for people from relocation sites (seed 004 §15).
+  'relocation_share_short',
 ]);
 export const warningStatus = pgEnum('warning_status', ['open', 'acknowledged', 'closed']);
 
@@ -98,8 +100,8 @@ export const monitoringTargets = pgTable(
   (t) => [primaryKey({ columns: [t.regionCode, t.year, t.metric] }), check('monitoring_targets_value', sql`${t.value} >= 0`)],
 );
 
-/** 就业帮扶车间 / 以工代赈项目 / 劳务合作社 / 乡村振兴劳务基地 / 特色劳务品牌 / 劳务协作联盟 */
-export const projectKind = pgEnum('project_kind', ['workshop', 'work_relief', 'labour_cooperative', 'labour_base', 'labour_brand', 'cooperation_alliance']);
+/** 就业帮扶车间 / 以工代赈项目 / 劳务合作社 / 乡村振兴劳务基地 / 特色劳务品牌 / 劳务协作联盟 / 政府投资建设项目 / 基层社会管理和公共服务项目 */
+export const projectKind = pgEnum('project_kind', ['workshop', 'work_relief', 'labour_cooperative', 'labour_base', 'labour_brand', 'cooperation_alliance', 'government_investment', 'public_service']);
 
 /**
  * The assistance projects behind 附件1 and 附件2 (seed 001): each with the people it employs and where it
@@ -118,9 +120,14 @@ export const assistanceProjects = pgTable(
     employerId: uuid('employer_id').references(() => employers.id),
     startedOn: date('started_on', { mode: 'string' }).notNull(),
     endedOn: date('ended_on', { mode: 'string' }),
-    /** 带动就业人数 and, of them, 脱贫人口, as the project reports them. */
+    /**
+     * 带动就业人数 and, of them, 脱贫人口, as the project reports them. For a government-invested project the
+     * register's links count instead, and these typed numbers stand only with a reason (jobsOverrideReason).
+     */
     jobsTotal: integer('jobs_total').notNull().default(0),
     jobsLifted: integer('jobs_lifted').notNull().default(0),
+    /** Why a government-invested project's typed head-counts replace the register's (shown beside them). */
+    jobsOverrideReason: text('jobs_override_reason'),
     keyCounty: boolean('key_county').notNull().default(false),
     relocationSite: boolean('relocation_site').notNull().default(false),
     yellowRiverSite: boolean('yellow_river_site').notNull().default(false),
@@ -137,4 +144,51 @@ export const assistanceProjects = pgTable(
     check('assistance_projects_jobs', sql`${t.jobsTotal} >= 0 and ${t.jobsLifted} >= 0 and ${t.jobsLifted} <= ${t.jobsTotal}`),
     check('assistance_projects_dates', sql`${t.endedOn} is null or ${t.endedOn} >= ${t.startedOn}`),
   ],
+);
+
+/**
+ * Who works on a government-invested project (以工代赈项目, 政府投资建设项目, 基层社会管理和公共服务项目), from when to
+ * when, and whether a labour contract or agreement was signed (seed 000 national §2.3: 签订劳务协议). The project's
+ * head-counts in 附件2 and its share of jobs for people from relocation sites (seed 004 §15) are counted from these.
+ */
+export const projectWorkers = pgTable(
+  'project_workers',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    projectId: uuid('project_id')
+      .notNull()
+      .references(() => assistanceProjects.id),
+    workerId: uuid('worker_id')
+      .notNull()
+      .references(() => workers.id),
+    startsOn: date('starts_on', { mode: 'string' }).notNull(),
+    endsOn: date('ends_on', { mode: 'string' }),
+    /** 签订劳动合同/协议 */
+    agreementSigned: boolean('agreement_signed').notNull().default(false),
+    recordedBy: uuid('recorded_by').references(() => accounts.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('project_workers_project_idx').on(t.projectId, t.startsOn),
+    index('project_workers_worker_idx').on(t.workerId),
+    check('project_workers_dates', sql`${t.endsOn} is null or ${t.endsOn} >= ${t.startsOn}`),
+  ],
+);
+
+/**
+ * The share of a government-invested project's jobs a county keeps for people from relocation sites (易地搬迁安置区
+ * 按比例安排就业, seed 004 §15, seed 000 national §2.7), in per cent, as the county's administrator sets it.
+ */
+export const relocationJobShares = pgTable(
+  'relocation_job_shares',
+  {
+    regionCode: text('region_code')
+      .primaryKey()
+      .references(() => regions.code),
+    sharePct: integer('share_pct').notNull(),
+    setBy: uuid('set_by').references(() => accounts.id),
+    setAt: timestamp('set_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check('relocation_job_shares_pct', sql`${t.sharePct} between 0 and 100`)],
 );
