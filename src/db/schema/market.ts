@@ -271,6 +271,11 @@ export const jobFairs = pgTable(
     audience: jsonb('audience').$type<FairAudience>().notNull(),
     /** Places for sign-ups; none means no limit. */
     capacity: integer('capacity'),
+    /**
+     * Places taken: the sign-ups with status signed_up, kept by the statement that changes one (a sign-up
+     * takes a place with `taken = taken + 1 … taken < capacity`), so the fair's row is locked only briefly.
+     */
+    taken: integer('taken').notNull().default(0),
     /** 春风行动, 10+N, 乐业搬迁专场 … */
     campaign: text('campaign'),
     status: fairStatus('status').notNull().default('draft'),
@@ -291,5 +296,6 @@ export const jobFairs = pgTable(
     index('job_fairs_status_idx').on(t.status, t.startsAt),
     check('job_fairs_window', sql`${t.endsAt} > ${t.startsAt}`),
     check('job_fairs_capacity', sql`${t.capacity} is null or ${t.capacity} > 0`),
+    check('job_fairs_taken', sql`${t.taken} >= 0`),
   ],
 );
