@@ -2283,6 +2283,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/monitoring/figures/children": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Figures by region: each region one level below (prefecture → county → township → village) for a month, one measure ranked, with the month before, the same month a year before, 环比 and 同比; 脱贫人口（含监测对象） or 农村低收入人口 apart */
+        get: operations["getMonitoringFiguresChildren"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/monitoring/reports": {
         parameters: {
             query?: never;
@@ -2324,7 +2341,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Employment scale and income of a region month by month (13 months by default), oldest first */
+        /** Every figure of a region month by month (13 months by default), oldest first: 脱贫人口（含监测对象）, or 农村低收入人口 apart */
         get: operations["getMonitoringTrend"];
         put?: never;
         post?: never;
@@ -4315,6 +4332,103 @@ export interface components {
             /** @description declaredLifted − registerLifted */
             differenceLifted: number;
             differs: boolean;
+        };
+        ChildFigures: {
+            regionCode: string;
+            name: string | null;
+            month: string;
+            monthBefore: string;
+            yearBefore: string;
+            /** @enum {string} */
+            category: "lifted_total" | "low_income";
+            /** @enum {string} */
+            measure: "registered" | "employed" | "outOfProvince" | "outOfCounty" | "local" | "placeUnknown" | "publicWelfare" | "workshop" | "workRelief" | "incomeAvgFen" | "incomeMedianFen" | "zeroEmploymentHouseholds" | "trained";
+            /** @description The month is closed: its figures come from the snapshot taken then */
+            closed: boolean;
+            /** @description From your own region down to this one, for the way back up */
+            path: {
+                code: string;
+                name: string | null;
+            }[];
+            /** @description The region itself */
+            total: {
+                regionCode: string;
+                name: string | null;
+                /** @description True for the people registered at the region itself and in none of its children */
+                direct: boolean;
+                /** @description Whether the region has regions below it to drill into */
+                hasChildren: boolean;
+                /** @description 1 for the highest value of the measure; null for the direct row and rows without a value */
+                rank: number | null;
+                /** @description The measure (people or households; income in fen); null for an income when nobody in work had one recorded */
+                value: number | null;
+                /** @description The measure (people or households; income in fen); null for an income when nobody in work had one recorded */
+                monthBefore: number | null;
+                /** @description The measure (people or households; income in fen); null for an income when nobody in work had one recorded */
+                yearBefore: number | null;
+                /** @description 环比: against the month before, in per cent */
+                mom: number | null;
+                /** @description 同比: against the same month a year before, in per cent */
+                yoy: number | null;
+                /** @description People of the category on the register on the month’s last day */
+                registered: number;
+                /** @description 务工规模: of them, in work that day */
+                employed: number;
+            };
+            /** @description Each region one level below (every one, with zeros when nobody is registered there), highest value first */
+            items: components["schemas"]["ChildFiguresRow"][];
+        };
+        ChildFiguresRow: {
+            regionCode: string;
+            name: string | null;
+            /** @description True for the people registered at the region itself and in none of its children */
+            direct: boolean;
+            /** @description Whether the region has regions below it to drill into */
+            hasChildren: boolean;
+            /** @description 1 for the highest value of the measure; null for the direct row and rows without a value */
+            rank: number | null;
+            /** @description The measure (people or households; income in fen); null for an income when nobody in work had one recorded */
+            value: number | null;
+            /** @description The measure (people or households; income in fen); null for an income when nobody in work had one recorded */
+            monthBefore: number | null;
+            /** @description The measure (people or households; income in fen); null for an income when nobody in work had one recorded */
+            yearBefore: number | null;
+            /** @description 环比: against the month before, in per cent */
+            mom: number | null;
+            /** @description 同比: against the same month a year before, in per cent */
+            yoy: number | null;
+            /** @description People of the category on the register on the month’s last day */
+            registered: number;
+            /** @description 务工规模: of them, in work that day */
+            employed: number;
+        };
+        Trend: {
+            regionCode: string;
+            name: string | null;
+            /** @enum {string} */
+            category: "lifted_total" | "low_income";
+            /** @description Oldest first */
+            points: components["schemas"]["TrendPoint"][];
+        };
+        TrendPoint: {
+            month: string;
+            /** @description On the register on the month’s last day */
+            registered: number;
+            /** @description 务工规模: of them, in work that day */
+            employed: number;
+            outOfProvince: number;
+            outOfCounty: number;
+            local: number;
+            placeUnknown: number;
+            publicWelfare: number;
+            workshop: number;
+            workRelief: number;
+            /** @description 务工收入: average monthly income in fen of those in work with one recorded */
+            incomeAvgFen: number | null;
+            incomeMedianFen: number | null;
+            /** @description 零就业家庭 */
+            zeroEmploymentHouseholds: number;
+            trained: number;
         };
         AssistanceProject: {
             id: string;
@@ -14024,6 +14138,62 @@ export interface operations {
             };
         };
     };
+    getMonitoringFiguresChildren: {
+        parameters: {
+            query?: {
+                /** @description The region whose children are compared (default: your own) */
+                regionCode?: string;
+                /** @description The month (default: the month in progress, Beijing time) */
+                month?: string;
+                /** @description lifted_total: 脱贫人口（含监测对象）; low_income: 农村低收入人口, apart */
+                category?: "lifted_total" | "low_income";
+                /** @description The figure compared and ranked (employed: 务工规模; incomeAvgFen: 务工收入, in fen) */
+                measure?: "registered" | "employed" | "outOfProvince" | "outOfCounty" | "local" | "placeUnknown" | "publicWelfare" | "workshop" | "workRelief" | "incomeAvgFen" | "incomeMedianFen" | "zeroEmploymentHouseholds" | "trained";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChildFigures"];
+                };
+            };
+            /** @description Invalid input; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getMonitoringReports: {
         parameters: {
             query?: {
@@ -14135,8 +14305,11 @@ export interface operations {
             query?: {
                 /** @description Administrative division code: 2 (province), 4, 6 (county), 9 (township) or 12 (village) digits */
                 regionCode?: string;
+                /** @description The last month (default: the month in progress) */
                 month?: string;
                 months?: number;
+                /** @description lifted_total: 脱贫人口（含监测对象）; low_income: 农村低收入人口, apart */
+                category?: "lifted_total" | "low_income";
             };
             header?: never;
             path?: never;
@@ -14150,9 +14323,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Trend"];
                 };
             };
             /** @description Invalid input; `details` names each field */

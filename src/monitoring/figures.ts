@@ -61,7 +61,8 @@ export function addMonths(month: string, n: number): string {
   return d.toISOString().slice(0, 7);
 }
 
-const empty = (): Figures => ({
+/** A month with nobody counted: zeros, and no income. */
+export const emptyFigures = (): Figures => ({
   registered: 0,
   employed: 0,
   outOfProvince: 0,
@@ -174,7 +175,7 @@ export async function computeLevels(db: Db, root: string, levels: number[], mont
     const key = `${region}|${category}`;
     let r = out.get(key);
     if (!r) {
-      r = { regionCode: region, category, figures: empty() };
+      r = { regionCode: region, category, figures: emptyFigures() };
       out.set(key, r);
     }
     return r;

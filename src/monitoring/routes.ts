@@ -15,6 +15,7 @@ import { WorkshopCheckQuery, WorkshopCheckView, workshopCheck } from './workshop
 import { trendPng, trendSvg } from './chart';
 import { downloadedForm } from '../reporting/calendar';
 import { REVIEW_KINDS } from './integrity';
+import { ChildFiguresQuery, ChildFiguresView, childFigures, TrendQuery, TrendView } from './breakdown';
 
 const Month = z.string().regex(/^20\d{2}-(0[1-9]|1[0-2])$/, 'errors:detail.monitoring.month').meta({ example: '2026-10' });
 const Year = z.coerce.number().int().min(2000).max(2100);
@@ -67,6 +68,16 @@ export function monitoringRoutes(api: Api, ctx: AppContext): void {
     response: Any,
     handler: ({ actor, query }) => service.figures(ctx, actor, query),
   });
+  api.route({
+    method: 'get',
+    path: '/monitoring/figures/children',
+    summary: 'Figures by region: each region one level below (prefecture → county → township → village) for a month, one measure ranked, with the month before, the same month a year before, 环比 and 同比; 脱贫人口（含监测对象） or 农村低收入人口 apart',
+    tags,
+    auth: 'staff',
+    query: ChildFiguresQuery,
+    response: ChildFiguresView,
+    handler: ({ actor, query }) => childFigures(ctx, actor, query),
+  });
   api.route({ method: 'get', path: '/monitoring/reports', summary: '日报告, 周调度 and 月通报, newest first', tags, auth: 'staff', query: z.object({ kind: z.enum(['daily', 'weekly', 'monthly']).optional(), ...PageQuery }).strict(), response: Any, handler: ({ actor, query }) => reports.listReports(ctx, actor, query) });
   api.route({
     method: 'get', path: '/monitoring/reports/:id', summary: 'One report, its rows kept to your region (JSON, or XLSX with format=xlsx; a monthly bulletin’s workbook carries the 13-month chart)', tags, auth: 'staff',
@@ -84,11 +95,11 @@ export function monitoringRoutes(api: Api, ctx: AppContext): void {
   api.route({
     method: 'get',
     path: '/monitoring/trend',
-    summary: 'Employment scale and income of a region month by month (13 months by default), oldest first',
+    summary: 'Every figure of a region month by month (13 months by default), oldest first: 脱贫人口（含监测对象）, or 农村低收入人口 apart',
     tags,
     auth: 'staff',
-    query: z.object({ regionCode: RegionCode.optional(), month: Month.optional(), months: z.coerce.number().int().min(2).max(36).default(13) }).strict(),
-    response: Any,
+    query: TrendQuery,
+    response: TrendView,
     handler: ({ actor, query }) => service.trend(ctx, actor, query),
   });
   api.route({

@@ -6,7 +6,7 @@ import { monitoringSnapshots, regions } from '../db/schema';
 import { NotFound, ValidationFailed } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
 import { LIFTED_GROUP, REGISTER_TOTAL } from './categories';
-import { addMonths, change, computeFigures, computeLevels, FIGURE_KEYS, type Figures, type RegionFigures } from './figures';
+import { addMonths, change, computeFigures, computeLevels, emptyFigures, FIGURE_KEYS, type Figures, type RegionFigures } from './figures';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'config'>;
 
@@ -16,7 +16,7 @@ export function currentMonth(now: Date): string {
 }
 
 /** Region code lengths from a root down to counties (2 → 4 → 6), then townships and villages. */
-function childDigits(code: string): number {
+export function childDigits(code: string): number {
   return code.length < 6 ? code.length + 2 : code.length === 6 ? 9 : 12;
 }
 
@@ -107,20 +107,21 @@ export async function figures(ctx: Ctx, actor: Actor, q: { regionCode?: string; 
 }
 
 /**
- * Employment scale and income of 脱贫人口 (含监测对象, seed 000 national §1) in one region over the last
- * `months` months, oldest first (the bulletin's chart).
+ * Employment scale and income of 脱贫人口 (含监测对象, seed 000 national §1), or of 农村低收入人口 apart, in one
+ * region over the last `months` months, oldest first (the bulletin's chart, a township's trend in the console).
  */
-export async function trend(ctx: Ctx, actor: Actor, q: { regionCode?: string; months: number; month?: string }) {
+export async function trend(ctx: Ctx, actor: Actor, q: { regionCode?: string; months: number; month?: string; category?: typeof LIFTED_GROUP | 'low_income' }) {
   const region = q.regionCode ?? actor.regionCode;
   if (!inScope(actor, region)) throw new NotFound('region', region);
   const end = q.month ?? currentMonth(ctx.clock.now());
+  const category = q.category ?? LIFTED_GROUP;
   const months = Array.from({ length: q.months }, (_, i) => addMonths(end, i - q.months + 1));
   const points = [];
   for (const m of months) {
     const { rows } = await figuresOf(ctx.db, region, region.length, m);
-    const f = pick(rows, region, LIFTED_GROUP);
-    points.push({ month: m, employed: f?.employed ?? 0, registered: f?.registered ?? 0, incomeAvgFen: f?.incomeAvgFen ?? null, incomeMedianFen: f?.incomeMedianFen ?? null });
+    // Every figure of the month; none recorded gives zeros (and no income).
+    points.push({ month: m, ...(pick(rows, region, category) ?? emptyFigures()) });
   }
   const [named] = await ctx.db.select({ name: regions.name }).from(regions).where(eq(regions.code, region));
-  return { regionCode: region, name: named?.name ?? null, points };
+  return { regionCode: region, name: named?.name ?? null, category, points };
 }

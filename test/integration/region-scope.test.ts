@@ -287,6 +287,7 @@ describe('a station in county A cannot reach anything in county B', () => {
     'post /api/v1/notices/{id}/read': { run: (s) => s.post(`/api/v1/notices/${b.notice}/read`), check: notFound },
     'post /api/v1/notices/read-all': { run: (s) => s.post('/api/v1/notices/read-all'), check: none },
     'get /api/v1/monitoring/figures': { run: (s) => s.get(`/api/v1/monitoring/figures?regionCode=${REGIONS.countyB.code}`), check: notFound },
+    'get /api/v1/monitoring/figures/children': { run: (s) => s.get(`/api/v1/monitoring/figures/children?regionCode=${REGIONS.countyB.code}`), check: notFound },
     'get /api/v1/monitoring/warnings': { run: (s) => s.get(`/api/v1/monitoring/warnings?regionCode=${REGIONS.countyB.code}`), check: notFound },
     'post /api/v1/monitoring/warnings/{id}/acknowledge': { run: (s) => s.post(`/api/v1/monitoring/warnings/${b.warning}/acknowledge`), check: notFound },
     'get /api/v1/monitoring/zero-employment': { run: (s) => s.get(`/api/v1/monitoring/zero-employment?regionCode=${REGIONS.countyB.code}`), check: notFound },
