@@ -3,6 +3,7 @@ import type { AppContext } from '../src/context';
 import type { Db } from '../src/db/client';
 import { employmentRecords, followUps, workers } from '../src/db/schema';
 import type { EventData, EventType } from '../src/events';
+import { onPromoted, onSignedUp, onSignupCancelled } from '../src/fairs/handlers';
 import { translator } from '../src/i18n';
 import { closeHouseholdCase } from '../src/monitoring/warnings';
 import { scheduleSteps, startFollowUp, stopFollowUps, type PlannedStep } from '../src/outreach/follow-ups';
@@ -101,4 +102,11 @@ export const subscriptions: Subscriptions = {
     },
   ],
   'application.moved': [],
+  // Fairs: what follows a sign-up, kept out of the statement that takes the place.
+  'fair.signed_up': [
+    { name: 'fairs.reminders', handle: onSignedUp.reminders },
+    { name: 'audit.entry', handle: onSignedUp.audit },
+  ],
+  'fair.signup_cancelled': [{ name: 'audit.entry', handle: onSignupCancelled.audit }],
+  'fair.promoted': [{ name: 'fairs.reminders', handle: onPromoted.reminders }],
 };

@@ -28,6 +28,29 @@ export const eventSchemas = {
   'application.moved': z
     .object({ applicationId: z.uuid(), vacancyId: z.uuid(), workerId: z.uuid(), regionCode: z.string(), from: z.string(), to: z.string(), actorId: z.uuid().nullable() })
     .strict(),
+  /**
+   * A person signed up for a job fair: a place, or the waiting list. The request's id and address
+   * travel with it for the audit entry its subscriber writes.
+   */
+  'fair.signed_up': z
+    .object({
+      signupId: z.uuid(),
+      fairId: z.uuid(),
+      workerId: z.uuid(),
+      regionCode: z.string(),
+      status: z.enum(['signed_up', 'waiting']),
+      source: z.string().max(20),
+      actorId: z.uuid().nullable(),
+      requestId: z.string().max(200).optional(),
+      ip: z.string().max(100).optional(),
+    })
+    .strict(),
+  /** A sign-up was cancelled; the place it freed went to `promotedWorkerId` (see fair.promoted), if anyone. */
+  'fair.signup_cancelled': z
+    .object({ fairId: z.uuid(), workerId: z.uuid(), regionCode: z.string(), promotedWorkerId: z.uuid().nullable(), actorId: z.uuid().nullable(), requestId: z.string().max(200).optional(), ip: z.string().max(100).optional() })
+    .strict(),
+  /** The first on a fair's waiting list got a freed place. */
+  'fair.promoted': z.object({ fairId: z.uuid(), workerId: z.uuid() }).strict(),
 } as const;
 
 export type EventType = keyof typeof eventSchemas;

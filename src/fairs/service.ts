@@ -1,6 +1,5 @@
 import { randomInt } from 'node:crypto';
 import { and, asc, desc, eq, gt, inArray, like, lte, or, sql } from 'drizzle-orm';
-import type { TFunction } from 'i18next';
 import QRCode from 'qrcode';
 import { inScope, type Actor } from '../access/actor';
 import { recordAudit } from '../audit/service';
@@ -12,19 +11,15 @@ import { payText } from '../market/matching';
 import { scheduleSteps, startFollowUp, stopFollowUps, type PlannedStep } from '../outreach/follow-ups';
 import { startBroadcast } from '../outreach/service';
 import { previewOf } from '../outreach/preview';
-import { createWorker } from '../registry/service';
-import type { WorkerCreate } from '../registry/schemas';
 import { withBothNames } from '../registry/vocab';
 import { Conflict, NotFound, ValidationFailed } from '../shared/errors';
 import { beijingTime, shanghaiDate } from '../shared/time';
+import { placeOf, planReminders, refuse, runnableFair, tellNow, visibleFair, type Ctx, type Fair, type Meta } from './common';
 import type { FairCreate, FairPatch } from './schemas';
 
-type Ctx = Pick<AppContext, 'db' | 'clock' | 'queues' | 'config'>;
-type Meta = { requestId?: string; ip?: string };
-type Fair = typeof jobFairs.$inferSelect;
+// Sign-ups, cancellations and check-in live in ./signups (what follows a sign-up in ./handlers); reached from here as before.
+export { cancelSignup, checkIn, listSignups, signUp, walkIn, type SignupSource } from './signups';
 
-/** Check-in may start this long before the fair opens (people queue early). */
-const CHECKIN_EARLY_MS = 2 * 3600_000;
 /** Letters and digits that cannot be mistaken for one another when read aloud or typed. */
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 
@@ -32,31 +27,6 @@ function newCode(): string {
   let s = '';
   for (let i = 0; i < 6; i++) s += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
   return s;
-}
-
-
-/**
- * A fair is visible to staff of the organiser's region and of any region in its audience (a township
- * station signs its people up for a county fair); only the organiser's region may run it.
- */
-function canSee(actor: Actor, f: Pick<Fair, 'regionCode' | 'audience'>): boolean {
-  return inScope(actor, f.regionCode) || inScope(actor, f.audience.regionCode) || actor.regionCode.startsWith(f.audience.regionCode);
-}
-
-async function visibleFair(db: Db, actor: Actor, id: string): Promise<Fair> {
-  const [f] = await db.select().from(jobFairs).where(eq(jobFairs.id, id));
-  if (!f || !canSee(actor, f)) throw new NotFound('job fair', id);
-  return f;
-}
-
-async function runnableFair(db: Db, actor: Actor, id: string): Promise<Fair> {
-  const f = await visibleFair(db, actor, id);
-  if (!inScope(actor, f.regionCode)) throw new NotFound('job fair', id);
-  return f;
-}
-
-function refuse(path: string, key: string): never {
-  throw new Conflict(key, [{ path, message: `errors:detail.fair.${key}` }]);
 }
 
 function checkShape(f: { kind: string; address?: string | null; streamUrl?: string | null; startsAt: Date; endsAt: Date }) {
@@ -172,10 +142,6 @@ export async function addVacancies(ctx: Ctx, actor: Actor, id: string, vacancyId
   });
   await recordAudit(ctx.db, { actorId: actor.accountId, action: 'fair.vacancies', entity: 'job_fair', entityId: id, regionCode: f.regionCode, details: { added: vacancyIds.length }, ...meta });
   return getFair(ctx, actor, id);
-}
-
-function placeOf(t: TFunction, f: Fair): string {
-  return f.kind === 'on_site' ? (f.address ?? '') : t('outreach:fair.stream', { url: f.streamUrl ?? '' });
 }
 
 /** The fair's details (place or link, window, posts with their numbers, places left), as staff and people see them. */
@@ -311,161 +277,6 @@ export async function announceFair(ctx: Ctx, actor: Actor, id: string, meta: Met
   return { ...(await getFair(ctx, actor, id)), broadcastId };
 }
 
-async function planReminders(db: Db, now: Date, f: Fair, workerId: string, regionCode: string, by: string | null): Promise<PlannedStep[]> {
-  const t = translator('zh-CN');
-  const run = await startFollowUp(db, now, {
-    sequence: 'fair_reminder',
-    workerId,
-    regionCode,
-    subject: f.id,
-    anchorDate: shanghaiDate(f.startsAt),
-    anchorAt: f.startsAt,
-    variables: { title: f.title, time: beijingTime(f.startsAt), place: placeOf(t, f) },
-    createdBy: by,
-  });
-  return run.steps;
-}
-
-/** A single message to one person now (a place freed on the waiting list, a fair called off), through the follow-up engine. */
-async function tellNow(db: Db, now: Date, sequence: 'fair_promoted' | 'fair_cancelled', f: Fair, workerId: string, regionCode: string, by: string | null): Promise<PlannedStep[]> {
-  const run = await startFollowUp(db, now, { sequence, workerId, regionCode, subject: f.id, anchorDate: shanghaiDate(now), anchorAt: now, variables: { title: f.title, time: beijingTime(f.startsAt) }, createdBy: by });
-  return run.steps;
-}
-
-type SignupSource = 'station' | 'chat' | 'mini_program' | 'walk_in';
-
-/**
- * Signs a person up: a place while there are places, otherwise the waiting list. The fair's row is
- * locked for the decision, so however many sign up at once, no more than its capacity get places.
- */
-export async function signUp(ctx: Ctx, actor: Actor, fairId: string, workerId: string, source: SignupSource, meta: Meta) {
-  const f = await visibleFair(ctx.db, actor, fairId);
-  const [w] = await ctx.db.select({ id: workers.id, regionCode: workers.regionCode, status: workers.status }).from(workers).where(eq(workers.id, workerId));
-  if (!w || !inScope(actor, w.regionCode) || w.status !== 'active') throw new ValidationFailed('unknown worker', [{ path: 'body.workerId', message: 'errors:detail.unknown_worker' }]);
-  const steps: PlannedStep[] = [];
-  const result = await ctx.db.transaction(async (tx) => {
-    const db = tx;
-    const [locked] = await db.select().from(jobFairs).where(eq(jobFairs.id, fairId)).for('update');
-    const now = ctx.clock.now();
-    if (!locked || (locked.status !== 'announced' && locked.status !== 'live') || locked.endsAt <= now) refuse('fair', 'not_open');
-    const [existing] = await db.select().from(fairSignups).where(and(eq(fairSignups.fairId, fairId), eq(fairSignups.workerId, workerId)));
-    if (existing && existing.status !== 'cancelled') refuse('body.workerId', 'already_signed_up');
-    const [c] = await db.select({ n: sql<number>`count(*)::int` }).from(fairSignups).where(and(eq(fairSignups.fairId, fairId), eq(fairSignups.status, 'signed_up')));
-    const status = locked.capacity === null || (c?.n ?? 0) < locked.capacity ? 'signed_up' : 'waiting';
-    // Someone signing up again joins the end of the queue.
-    const [row] = existing
-      ? await db.update(fairSignups).set({ status, source, queue: sql`nextval(pg_get_serial_sequence('fair_signups', 'queue'))`, createdAt: now, updatedAt: now }).where(eq(fairSignups.id, existing.id)).returning()
-      : await db.insert(fairSignups).values({ fairId, workerId, status, source, createdAt: now, updatedAt: now }).returning();
-    if (status === 'signed_up') steps.push(...(await planReminders(db, now, locked, workerId, w.regionCode, actor.accountId)));
-    await recordAudit(db, { actorId: actor.accountId, action: 'fair.signup', entity: 'job_fair', entityId: fairId, regionCode: f.regionCode, details: { workerId, status }, ...meta });
-    return row!;
-  });
-  await scheduleSteps(ctx, steps);
-  return presentSignup(ctx.db, result);
-}
-
-async function presentSignup(db: Db, s: typeof fairSignups.$inferSelect) {
-  let position: number | null = null;
-  if (s.status === 'waiting') {
-    const [p] = await db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(fairSignups)
-      .where(and(eq(fairSignups.fairId, s.fairId), eq(fairSignups.status, 'waiting'), lte(fairSignups.queue, s.queue)));
-    position = p?.n ?? null;
-  }
-  return { id: s.id, fairId: s.fairId, workerId: s.workerId, status: s.status, position, source: s.source, checkedInAt: s.checkedInAt?.toISOString() ?? null, createdAt: s.createdAt.toISOString() };
-}
-
-/** Cancels a sign-up; a place it frees goes to the first on the waiting list, who is told. */
-export async function cancelSignup(ctx: Ctx, actor: Actor, fairId: string, workerId: string, meta: Meta) {
-  const f = await visibleFair(ctx.db, actor, fairId);
-  const [w] = await ctx.db.select({ regionCode: workers.regionCode }).from(workers).where(eq(workers.id, workerId));
-  if (!w || !inScope(actor, w.regionCode)) throw new NotFound('sign-up', workerId);
-  const steps: PlannedStep[] = [];
-  const promoted = await ctx.db.transaction(async (tx) => {
-    const db = tx;
-    const [locked] = await db.select().from(jobFairs).where(eq(jobFairs.id, fairId)).for('update');
-    const now = ctx.clock.now();
-    const [s] = await db.select().from(fairSignups).where(and(eq(fairSignups.fairId, fairId), eq(fairSignups.workerId, workerId)));
-    if (!s || s.status === 'cancelled') throw new NotFound('sign-up', workerId);
-    if (s.checkedInAt) refuse('body.workerId', 'already_checked_in');
-    await db.update(fairSignups).set({ status: 'cancelled', updatedAt: now }).where(eq(fairSignups.id, s.id));
-    await stopFollowUps(db, now, { workerId, sequence: 'fair_reminder', subject: fairId }, 'cancelled');
-    await recordAudit(db, { actorId: actor.accountId, action: 'fair.cancel_signup', entity: 'job_fair', entityId: fairId, regionCode: f.regionCode, details: { workerId }, ...meta });
-    if (s.status !== 'signed_up' || !locked || locked.capacity === null || locked.status === 'ended' || locked.status === 'reported' || locked.status === 'cancelled') return null;
-    const [next] = await db
-      .select({ s: fairSignups, regionCode: workers.regionCode })
-      .from(fairSignups)
-      .innerJoin(workers, eq(workers.id, fairSignups.workerId))
-      .where(and(eq(fairSignups.fairId, fairId), eq(fairSignups.status, 'waiting')))
-      .orderBy(asc(fairSignups.queue))
-      .limit(1);
-    if (!next) return null;
-    await db.update(fairSignups).set({ status: 'signed_up', updatedAt: now }).where(eq(fairSignups.id, next.s.id));
-    steps.push(...(await planReminders(db, now, locked, next.s.workerId, next.regionCode, null)));
-    steps.push(...(await tellNow(db, now, 'fair_promoted', locked, next.s.workerId, next.regionCode, null)));
-    return next.s.workerId;
-  });
-  await scheduleSteps(ctx, steps);
-  return { cancelled: true, promotedWorkerId: promoted };
-}
-
-export async function listSignups(ctx: Pick<AppContext, 'db'>, actor: Actor, fairId: string, q: { status?: string; page: number; pageSize: number }) {
-  await visibleFair(ctx.db, actor, fairId);
-  // Staff see the people of their own region only.
-  const where = and(eq(fairSignups.fairId, fairId), like(workers.regionCode, `${actor.regionCode}%`), q.status ? eq(fairSignups.status, q.status as never) : undefined);
-  const rows = await ctx.db
-    .select({ s: fairSignups, name: workers.name, idNumber: workers.idNumberMasked, phone: workers.phoneMasked })
-    .from(fairSignups)
-    .innerJoin(workers, eq(workers.id, fairSignups.workerId))
-    .where(where)
-    .orderBy(asc(fairSignups.queue))
-    .offset((q.page - 1) * q.pageSize)
-    .limit(q.pageSize);
-  const [n] = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(fairSignups).innerJoin(workers, eq(workers.id, fairSignups.workerId)).where(where);
-  return {
-    items: rows.map((r) => ({ workerId: r.s.workerId, name: r.name, idNumber: r.idNumber, phone: r.phone, status: r.s.status, source: r.s.source, checkedInAt: r.s.checkedInAt?.toISOString() ?? null, createdAt: r.s.createdAt.toISOString() })),
-    page: q.page,
-    pageSize: q.pageSize,
-    total: n?.n ?? 0,
-  };
-}
-
-/**
- * Checks a person in at the fair: one signed up, or someone who just came while places are left
- * (they are signed up on the spot). Someone on the waiting list is sent to the desk. Twice is once.
- */
-export async function checkIn(ctx: Ctx, actor: Actor, fairId: string, workerId: string, how: 'desk' | 'qr', meta: Meta) {
-  const f = await visibleFair(ctx.db, actor, fairId);
-  const [w] = await ctx.db.select({ regionCode: workers.regionCode, status: workers.status }).from(workers).where(eq(workers.id, workerId));
-  if (!w || !inScope(actor, w.regionCode) || w.status !== 'active') throw new ValidationFailed('unknown worker', [{ path: 'body.workerId', message: 'errors:detail.unknown_worker' }]);
-  const row = await ctx.db.transaction(async (tx) => {
-    const db = tx;
-    const [locked] = await db.select().from(jobFairs).where(eq(jobFairs.id, fairId)).for('update');
-    const now = ctx.clock.now();
-    if (!locked || (locked.status !== 'announced' && locked.status !== 'live')) refuse('fair', 'not_open');
-    if (now.getTime() < locked.startsAt.getTime() - CHECKIN_EARLY_MS || now > locked.endsAt) refuse('fair', 'checkin_closed');
-    const [s] = await db.select().from(fairSignups).where(and(eq(fairSignups.fairId, fairId), eq(fairSignups.workerId, workerId)));
-    if (s?.checkedInAt) return s;
-    if (s?.status === 'waiting') refuse('body.workerId', 'waiting_list');
-    if (!s || s.status === 'cancelled') {
-      const [c] = await db.select({ n: sql<number>`count(*)::int` }).from(fairSignups).where(and(eq(fairSignups.fairId, fairId), eq(fairSignups.status, 'signed_up')));
-      if (locked.capacity !== null && (c?.n ?? 0) >= locked.capacity) refuse('fair', 'full');
-      const values = { status: 'signed_up' as const, source: how === 'qr' ? 'chat' : 'walk_in', checkedInAt: now, checkedInBy: actor.accountId, updatedAt: now };
-      const [made] = s
-        ? await db.update(fairSignups).set(values).where(eq(fairSignups.id, s.id)).returning()
-        : await db.insert(fairSignups).values({ fairId, workerId, createdAt: now, ...values }).returning();
-      return made!;
-    }
-    const [done] = await db.update(fairSignups).set({ checkedInAt: now, checkedInBy: actor.accountId, updatedAt: now }).where(eq(fairSignups.id, s.id)).returning();
-    // Once there, the reminders have nothing more to say.
-    await stopFollowUps(db, now, { workerId, sequence: 'fair_reminder', subject: fairId }, 'checked_in');
-    return done!;
-  });
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'fair.checkin', entity: 'job_fair', entityId: fairId, regionCode: f.regionCode, details: { workerId, how }, ...meta });
-  return presentSignup(ctx.db, row);
-}
-
 /** The fair a check-in code (from the QR code or typed after 签到) belongs to. */
 export async function fairByCode(db: Db, code: string): Promise<Fair | undefined> {
   const clean = code.trim().toUpperCase();
@@ -483,18 +294,6 @@ export async function qrCode(ctx: Pick<AppContext, 'db' | 'config'>, actor: Acto
   const f = await visibleFair(ctx.db, actor, id);
   const url = checkinUrl(ctx.config, f);
   return format === 'png' ? QRCode.toBuffer(url, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 480 }) : QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
-}
-
-/** Registers someone who came without being registered (the register's rules), then checks them in. */
-export async function walkIn(ctx: Ctx & Pick<AppContext, 'pii'>, actor: Actor, fairId: string, input: WorkerCreate, meta: Meta) {
-  const f = await visibleFair(ctx.db, actor, fairId);
-  if (f.status !== 'announced' && f.status !== 'live') refuse('fair', 'not_open');
-  // No one is registered only to be turned away: a full fair says so first.
-  const counts = await signupCounts(ctx.db, fairId);
-  if (f.capacity !== null && counts.signedUp >= f.capacity) refuse('fair', 'full');
-  const w = await createWorker(ctx, actor, input, meta);
-  const signup = await checkIn(ctx, actor, fairId, w.id, 'desk', meta);
-  return { worker: w, signup };
 }
 
 /** The desk's search: registered people of the staff member's region by name or the last four of the ID number. */

@@ -1,13 +1,14 @@
 import { and, eq, sql } from 'drizzle-orm';
 import request from 'supertest';
 import { Conversation } from '../../bots/conversation';
-import { chatGroups, deliveries, fairSignups, followUps, followUpSteps, groupPosts, identities, regions, workers } from '../../src/db/schema';
+import { auditLog, chatGroups, deliveries, fairSignups, followUps, followUpSteps, groupPosts, identities, jobFairs, outbox, regions, workers } from '../../src/db/schema';
 import { fairsClock } from '../../src/fairs/service';
 import { logChannel, type OutgoingMessage } from '../../src/outreach/channels';
 import { fanOut, deliver } from '../../src/outreach/service';
 import { fireStep } from '../../src/outreach/follow-ups';
 import { ManualClock } from '../../src/shared/clock';
 import { appOf, signIn, type Staff } from '../helpers/api';
+import { drainEvents } from '../helpers/events';
 import { REGIONS, seedRegions, validIdNumber, workerInput } from '../helpers/factories';
 import { createHarness, type Harness } from '../helpers/harness';
 import { north, verifiedEmployer } from '../helpers/market';
@@ -147,7 +148,9 @@ describe('job fairs, from draft to reported', () => {
     expect(await say('wxid-fair-e', '报名 1')).toContain('候补第 1 位');
     expect(await say('wxid-fair-e', '我的')).toContain('春风行动直播带岗专场（2026-12-05 09:00）：候补中');
 
-    // Reminders three days, one day and half an hour before the start, with the fair's time and link.
+    // Reminders three days, one day and half an hour before the start, with the fair's time and link
+    // (planned from the sign-ups' events, after the place was taken).
+    expect(await drainEvents(h)).toContain('fair.signed_up:fairs.reminders');
     const remind = async (step: string) => stepOf(ids.a, 'fair_reminder', step);
     expect((await remind('days_3')).dueAt.toISOString()).toBe('2026-12-02T01:00:00.000Z');
     expect((await remind('day_before')).dueAt.toISOString()).toBe('2026-12-04T01:00:00.000Z');
@@ -161,6 +164,7 @@ describe('job fairs, from draft to reported', () => {
     expect((await stepOf(ids.b, 'fair_reminder', 'day_before')).status).toBe('cancelled');
     const [promoted] = await h.ctx.db.select().from(fairSignups).where(eq(fairSignups.workerId, ids.e));
     expect(promoted!.status).toBe('signed_up');
+    expect(await drainEvents(h)).toEqual(['fair.signup_cancelled:audit.entry', 'fair.promoted:fairs.reminders']);
     const told2 = await stepOf(ids.e, 'fair_promoted', 'now');
     expect(await fireStep(h.ctx, told2.id)).toBe('fired');
     expect(await sentText(eq(deliveries.stepId, told2.id))).toContain('您已从候补转为正式报名');
@@ -260,6 +264,88 @@ describe('job fairs, from draft to reported', () => {
     expect(firstTen.every((w) => promoted.some((p) => p.workerId === w))).toBe(true);
   });
 
+  it('keeps places and the waiting list exact while many sign up, cancel and sign up again at once, beyond the capacity', async () => {
+    const e = await verifiedEmployer(station, { name: '并发报名企业' });
+    const capacity = 30;
+    const fair = (await station.post('/api/v1/fairs', fairBody([await post(e.id, '包装工')], { kind: 'on_site', streamUrl: null, address: '南沙镇文化广场', capacity, title: '并发报名与取消' }))).body;
+    await station.post(`/api/v1/fairs/${fair.id}/announce`);
+    const people: string[] = [];
+    for (let i = 0; i < 180; i += 12) {
+      const made = await Promise.all(Array.from({ length: 12 }, (_, k) => station.post('/api/v1/workers', workerInput({ name: `并发${i + k}` }))));
+      people.push(...made.map((r) => r.body.id as string));
+    }
+    type Act = { kind: 'signup' | 'cancel'; worker: string; status: number; body: { status?: string; promotedWorkerId?: string | null } };
+    const acts: Act[] = [];
+    const signup = async (worker: string) => {
+      const r = await station.post(`/api/v1/fairs/${fair.id}/signups`, { workerId: worker });
+      acts.push({ kind: 'signup', worker, status: r.status, body: r.body });
+      return r;
+    };
+    const cancel = async (worker: string) => {
+      const r = await station.delete(`/api/v1/fairs/${fair.id}/signups/${worker}`);
+      acts.push({ kind: 'cancel', worker, status: r.status, body: r.body });
+      return r;
+    };
+    // Everyone signs up at once; every third person cancels as soon as they are answered (places and
+    // turns alike, while others are still signing up), and every sixth signs up again after that.
+    await Promise.all(
+      people.map(async (w, i) => {
+        await signup(w);
+        if (i % 3 !== 0) return;
+        await cancel(w);
+        if (i % 6 === 0) await signup(w);
+      }),
+    );
+    // A second wave: ten with places and ten waiting cancel at once, beside ten who had cancelled signing up again.
+    const rows = () => h.ctx.db.select().from(fairSignups).where(eq(fairSignups.fairId, fair.id));
+    const mid = await rows();
+    const byQueue = (a: { queue: number }, b: { queue: number }) => a.queue - b.queue;
+    const placedNow = mid.filter((r) => r.status === 'signed_up').sort(byQueue).slice(0, 10).map((r) => r.workerId);
+    const waitingNow = mid.filter((r) => r.status === 'waiting').sort(byQueue).slice(-10).map((r) => r.workerId);
+    const backAgain = mid.filter((r) => r.status === 'cancelled').slice(0, 10).map((r) => r.workerId);
+    await Promise.all([...placedNow.map(cancel), ...waitingNow.map(cancel), ...backAgain.map(signup)]);
+
+    // Every request was answered, and nobody's sign-up was refused or lost.
+    expect(acts.filter((a) => a.status >= 300)).toEqual([]);
+    const final = await rows();
+    expect(new Set(final.map((r) => r.workerId)).size).toBe(final.length);
+    expect(final).toHaveLength(people.length);
+    const last = new Map<string, Act>();
+    for (const a of acts) last.set(a.worker, a);
+    for (const r of final) expect(r.status === 'cancelled').toBe(last.get(r.workerId)!.kind === 'cancel');
+    // The count kept on the fair is the sign-ups with places, never above the capacity; with anyone waiting, the fair is full.
+    const placed = final.filter((r) => r.status === 'signed_up');
+    const waiting = final.filter((r) => r.status === 'waiting').sort(byQueue);
+    const [row] = await h.ctx.db.select({ taken: jobFairs.taken }).from(jobFairs).where(eq(jobFairs.id, fair.id));
+    expect(row!.taken).toBe(placed.length);
+    expect(placed.length).toBe(capacity);
+    expect(waiting.length).toBeGreaterThan(0);
+    // The waiting list is in the order people came: everyone with a place came before everyone still waiting
+    // (a freed place always goes to the head of the list), and the positions count 1, 2, 3 … from its head.
+    expect(Math.max(...placed.map((r) => r.queue))).toBeLessThan(waiting[0]!.queue);
+    const listed = (await station.get(`/api/v1/fairs/${fair.id}/signups?status=waiting&pageSize=200`)).body.items.map((i: { workerId: string }) => i.workerId);
+    expect(listed).toEqual(waiting.map((r) => r.workerId));
+    // A freed place went to one person at a time: nobody was promoted more often than they signed up.
+    const promotions = acts.map((a) => a.body.promotedWorkerId).filter((w): w is string => Boolean(w));
+    for (const w of new Set(promotions)) expect(promotions.filter((p) => p === w).length).toBeLessThanOrEqual(acts.filter((a) => a.kind === 'signup' && a.worker === w).length);
+    // What follows from the events: reminders exactly for those with places, one audit entry per sign-up and per cancellation.
+    await drainEvents(h);
+    const reminded = await h.ctx.db
+      .select({ workerId: followUps.workerId })
+      .from(followUps)
+      .where(and(eq(followUps.subject, fair.id), eq(followUps.sequence, 'fair_reminder'), eq(followUps.status, 'active')));
+    expect(reminded.map((r) => r.workerId).sort()).toEqual(placed.map((r) => r.workerId).sort());
+    const told = await h.ctx.db.select({ workerId: followUps.workerId }).from(followUps).where(and(eq(followUps.subject, fair.id), eq(followUps.sequence, 'fair_promoted')));
+    // Those promoted and still holding the place were told of it; nobody else was.
+    expect(told.every((t) => promotions.includes(t.workerId))).toBe(true);
+    const stillPlaced = new Set(placed.map((r) => r.workerId));
+    expect(new Set(told.map((t) => t.workerId))).toEqual(new Set(promotions.filter((w) => stillPlaced.has(w))));
+    const audited = await h.ctx.db.select({ action: auditLog.action }).from(auditLog).where(and(eq(auditLog.entityId, fair.id), sql`${auditLog.action} in ('fair.signup', 'fair.cancel_signup')`));
+    expect(audited.filter((a) => a.action === 'fair.signup')).toHaveLength(acts.filter((a) => a.kind === 'signup').length);
+    expect(audited.filter((a) => a.action === 'fair.cancel_signup')).toHaveLength(acts.filter((a) => a.kind === 'cancel').length);
+    expect(await h.ctx.db.select().from(outbox).where(sql`${outbox.publishedAt} is null`)).toEqual([]);
+  });
+
   it('lets a township station of the audience see a county fair and sign up its people, but not run it', async () => {
     const fair = (await station.post('/api/v1/fairs', fairBody([], { kind: 'on_site', streamUrl: null, address: '县城广场', title: '全县招聘会' }))).body;
     await station.post(`/api/v1/fairs/${fair.id}/announce`);
@@ -305,6 +391,7 @@ describe('job fairs, from draft to reported', () => {
     await station.post(`/api/v1/fairs/${fair.id}/announce`);
     const who = await person('被通知取消');
     await station.post(`/api/v1/fairs/${fair.id}/signups`, { workerId: who });
+    expect(await drainEvents(h)).toEqual(['fair.signed_up:fairs.reminders', 'fair.signed_up:audit.entry']);
     const cancelled = await station.post(`/api/v1/fairs/${fair.id}/cancel`);
     expect(cancelled.body.status).toBe('cancelled');
     expect((await stepOf(who, 'fair_reminder', 'day_before')).status).toBe('cancelled');
