@@ -19,6 +19,7 @@ import { expireVacancies } from '../src/market/vacancies';
 import { fairsClock } from '../src/fairs/service';
 import { closePreviousMonth } from '../src/monitoring/service';
 import { personWarnings, regionWarnings } from '../src/monitoring/warnings';
+import { judgeRelocationShare } from '../src/monitoring/project-people';
 import { dailyReport, monthlyBulletin } from '../src/monitoring/reports';
 import { weeklyDispatch } from '../src/monitoring/targets';
 import { integrityReview } from '../src/monitoring/integrity';
@@ -64,7 +65,8 @@ export const handlers: HandlerMap = {
       return { ...closed, warnings: await regionWarnings(ctx, closed.month), bulletin: await monthlyBulletin(ctx, closed.month) };
     },
     'daily-report': async (_p, ctx) => ({ report: await dailyReport(ctx) }),
-    'person-warnings': async (_p, ctx) => personWarnings(ctx),
+    // The daily look also judges each government-invested project against its county's share of relocation-site jobs (seed 004 §15).
+    'person-warnings': async (_p, ctx) => ({ ...(await personWarnings(ctx)), relocationShare: await judgeRelocationShare(ctx, undefined, ctx.config.regionRoot) }),
     'weekly-dispatch': async (_p, ctx) => ({ report: await weeklyDispatch(ctx) }),
     'integrity-review': async (_p, ctx) => integrityReview(ctx),
   },

@@ -73,6 +73,9 @@ function weighted<T>(r: () => number, table: Array<[T, number]>): T {
   return table[table.length - 1]![0];
 }
 
+/** 防止返贫致贫对象 by type: the three old types, and any other rural household found at risk (the 2026 widening). */
+const AT_RISK_TYPES: Array<[MonitoringType, number]> = [['unstable', 0.3], ['marginal', 0.3], ['sudden_hardship', 0.2], ['other_at_risk', 0.2]];
+
 function isoDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
@@ -112,7 +115,7 @@ export class Generator {
     const birthDate = isoDay(birthMs);
     const county = regionCode.slice(0, 6);
     const laborCapacity = weighted<LaborCapacity>(r, [['full', 0.7], ['partial', 0.1], ['weak', 0.12], ['none', 0.08]]);
-    const category = weighted<Category>(r, [['lifted', 0.8], ['monitored', 0.12], ['low_income', 0.08]]);
+    const category = weighted<Category>(r, this.categories());
     const jobs: SyntheticJob[] = [];
     if (laborCapacity !== 'none') {
       let start = this.today.getTime() - Math.floor(r() * 3 * 365) * 86400_000;
@@ -144,7 +147,7 @@ export class Generator {
       health: weighted<Health>(r, [['healthy', 0.82], ['chronic_illness', 0.1], ['serious_illness', 0.03], ['disabled', 0.05]]),
       laborCapacity,
       category,
-      monitoringType: category === 'monitored' ? pick(r, ['unstable', 'marginal', 'sudden_hardship'] as const) : null,
+      monitoringType: category === 'monitored' ? pick(r, ['unstable', 'marginal', 'sudden_hardship'] as const) : category === 'at_risk' ? weighted<MonitoringType>(r, AT_RISK_TYPES) : null,
       intention: r() < 0.55 ? 'in_county' : 'out_of_county',
       serviceNeeds: r() < 0.5 ? [pick(r, ['职业介绍', '技能培训', '职业指导', '创业服务'])] : [],
       skills: r() < 0.7 ? [...new Set([pick(r, SKILLS), ...(r() < 0.3 ? [pick(r, SKILLS)] : [])])] : [],
@@ -153,6 +156,17 @@ export class Generator {
       homeLng: 103.38 + (r() - 0.5) * 1.6,
       jobs,
     };
+  }
+
+  /**
+   * Who is on the register, in shares. Until 2025 the monitored are 防止返贫监测对象 (`monitored`, 12 %); from 2026 new
+   * records use the new name 防止返贫致贫对象 (`at_risk`) while the old records keep theirs, so a register of 2026 holds
+   * both, 8 % each: the monitored group grows because monitoring now reaches any rural household at risk.
+   */
+  private categories(): Array<[Category, number]> {
+    return this.today.getUTCFullYear() >= 2026
+      ? [['lifted', 0.76], ['monitored', 0.08], ['at_risk', 0.08], ['low_income', 0.08]]
+      : [['lifted', 0.8], ['monitored', 0.12], ['low_income', 0.08]];
   }
 
   household(): SyntheticHousehold {

@@ -1,8 +1,10 @@
 import { and, eq, getTableColumns, gt, gte, inArray, like, ne, notLike, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gt, gte, inArray, like, ne, notLike, or, sql, type SQL } from 'drizzle-orm';
 import type { TFunction } from 'i18next';
 import { assertInScope, type Actor } from '../access/actor';
 import type { AppContext } from '../context';
-import { applications, rainDewFiles, trainingSessions, vacancies, workers, type TrainingSession, type Vacancy, type Worker } from '../db/schema';
+import { applications, assistanceProjects, households, rainDewFiles, regions, trainingSessions, vacancies, workers, type TrainingSession, type Vacancy, type Worker } from '../db/schema';
+import { governmentInvested } from '../monitoring/project-people';
 import { Conflict, NotFound } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
 import { publicWelfarePriority } from './policy';
@@ -225,9 +227,26 @@ const candidateColumns = {
 };
 
 /**
+ * For a post of a government-invested project (its details name the project): the test of "from a relocation site"
+ * in the reader's region (a relocated household, or a home under a region flagged 易地搬迁安置区), or null for any
+ * other post. Seed 004 §15: 政府投资建设项目、以工代赈项目、基层社会管理和公共服务项目要安排一定比例的岗位用于吸纳搬迁群众就业;
+ * seed 000 national §2.7: 优先组织搬迁脱贫人口在安置区政府投资建设项目、基层管理服务项目就业.
+ */
+async function relocationTest(ctx: Ctx, v: Vacancy, scope: string): Promise<SQL | null> {
+  const projectId = typeof v.details.projectId === 'string' ? v.details.projectId : null;
+  if (!projectId) return null;
+  const [p] = await ctx.db.select({ kind: assistanceProjects.kind }).from(assistanceProjects).where(eq(assistanceProjects.id, projectId));
+  if (!p || !governmentInvested(p.kind)) return null;
+  const sites = await ctx.db.select({ code: regions.code }).from(regions).where(and(eq(regions.relocationSite, true), like(regions.code, `${scope.slice(0, 6)}%`)));
+  const relocated = sql`${workers.householdId} in (select ${households.id} from ${households} where ${households.relocated} and ${households.regionCode} like ${`${scope}%`})`;
+  return or(relocated, ...sites.map((s) => like(workers.regionCode, `${s.code}%`)))!;
+}
+
+/**
  * People station staff should call for a post: unemployed first, skills, distance, and the post's
  * own priorities. Candidates are gathered by index from a few angles (those with the skills, those
  * nearby, those without work, and for public-welfare posts weak and partial labour), then scored.
+ * For a post of a government-invested project, people from relocation sites come first of all (rule 7).
  */
 export async function candidatesForVacancy(ctx: Ctx, actor: Actor, vacancyId: string, opts: { limit: number; radiusKm?: number }, t: TFunction) {
   const { vacancy: v } = await scopedVacancy(ctx.db, actor, vacancyId);
@@ -256,6 +275,8 @@ export async function candidatesForVacancy(ctx: Ctx, actor: Actor, vacancyId: st
   angles.push(pick(eq(workers.employed, false), 500));
   if (near && v.kind !== 'gig') angles.push(pick(near, 500));
   if (v.kind === 'public_welfare') angles.push(pick(sql`${workers.laborCapacity} in ('weak', 'partial')`, 500));
+  const relocation = await relocationTest(ctx, v, actor.regionCode);
+  const relocationAngle: Promise<CandidateRow[]> = relocation ? ctx.db.select(candidateColumns).from(workers).where(and(...base, area, relocation)).limit(500) : Promise.resolve([]);
   // Rain Dew graduates still without work whose major fits the post come first (seed 001 §2.5).
   const graduates = ctx.db
     .select({ ...candidateColumns, major: rainDewFiles.major })
@@ -264,7 +285,9 @@ export async function candidatesForVacancy(ctx: Ctx, actor: Actor, vacancyId: st
     .where(and(inArray(rainDewFiles.status, ['graduated', 'seeking']), like(rainDewFiles.regionCode, `${county}%`), ...base))
     .limit(500)
     .then((rows) => rows.filter((r) => majorFits(r.major, v)));
-  const [appliedRows, fitting, gathered] = await Promise.all([ctx.db.select({ id: applications.workerId }).from(applications).where(eq(applications.vacancyId, v.id)), graduates, Promise.all(angles)]);
+  const [appliedRows, fitting, gathered, relocatedRows] = await Promise.all([ctx.db.select({ id: applications.workerId }).from(applications).where(eq(applications.vacancyId, v.id)), graduates, Promise.all(angles), relocationAngle]);
+  const relocated = new Set(relocatedRows.map((r) => r.id));
+  gathered.unshift(relocatedRows);
   const applied = new Set(appliedRows.map((r) => r.id));
   const majors = new Map(fitting.map((g) => [g.id, g.major]));
   const seen = new Set<string>();
@@ -276,12 +299,13 @@ export async function candidatesForVacancy(ctx: Ctx, actor: Actor, vacancyId: st
       const s = scoreVacancy(w, v, radius);
       if (!s) continue;
       const score = s.score + (w.employed ? 0 : 2);
-      scored.push({ w, workerId: w.id, name: w.name, graduate: majors.has(w.id), score: Math.round(score * 1000) / 1000, distanceKm: s.distanceKm });
+      scored.push({ w, workerId: w.id, name: w.name, relocation: relocated.has(w.id), graduate: majors.has(w.id), score: Math.round(score * 1000) / 1000, distanceKm: s.distanceKm });
     }
   }
-  scored.sort((a, b) => Number(b.graduate) - Number(a.graduate) || b.score - a.score || (a.distanceKm ?? 1e9) - (b.distanceKm ?? 1e9) || a.workerId.localeCompare(b.workerId));
+  scored.sort((a, b) => Number(b.relocation) - Number(a.relocation) || Number(b.graduate) - Number(a.graduate) || b.score - a.score || (a.distanceKm ?? 1e9) - (b.distanceKm ?? 1e9) || a.workerId.localeCompare(b.workerId));
   return scored.slice(0, opts.limit).map(({ w, graduate, ...c }) => {
     const reasons = [
+      ...(c.relocation ? [t('market:reason.relocation_priority')] : []),
       ...(graduate ? [t('market:reason.rain_dew_major', { major: majors.get(w.id) })] : []),
       ...(w.employed ? [] : [t('market:reason.unemployed')]),
       ...scoreVacancy(w, v, radius, t)!.reasons,

@@ -60,12 +60,15 @@ const GigDetails = z
   })
   .strict();
 const SeasonalDetails = z.object({ destination: text(100).min(1), departureDate: z.iso.date(), groupTravel: z.boolean().default(true) }).strict();
-const PublicWelfareDetails = z.object({ contractMonths: z.number().int().min(1).max(120), duties: text(200).optional() }).strict();
-const WorkReliefDetails = z.object({ project: text(100).min(1), paySchedule: z.enum(['weekly', 'monthly', 'on_completion']) }).strict();
+/** The government-invested project a post is for (/projects): people from relocation sites are put forward first (seed 004 §15). */
+const projectId = z.uuid().optional();
+const PublicWelfareDetails = z.object({ contractMonths: z.number().int().min(1).max(120), duties: text(200).optional(), projectId }).strict();
+const WorkReliefDetails = z.object({ project: text(100).min(1), paySchedule: z.enum(['weekly', 'monthly', 'on_completion']), projectId }).strict();
+const RegularDetails = z.object({ projectId }).strict();
 const NoDetails = z.object({}).strict();
 
 export const DETAIL_SCHEMAS = {
-  regular: NoDetails,
+  regular: RegularDetails,
   workshop: NoDetails,
   gig: GigDetails,
   seasonal: SeasonalDetails,
@@ -91,7 +94,7 @@ export const VacancyCreate = z
     hours: text(100).nullish(),
     headcount: z.number().int().min(1).max(10000),
     expiresAt: z.iso.datetime({ offset: true }).optional().meta({ description: 'Default: 30 days from now, or the end of a gig’s day' }),
-    details: z.record(z.string(), z.unknown()).default({}).meta({ description: 'By kind: gig {date, startTime, endTime, paymentDueDays}; seasonal {destination, departureDate, groupTravel}; public_welfare {contractMonths ≤ 12}; work_relief {project, paySchedule}' }),
+    details: z.record(z.string(), z.unknown()).default({}).meta({ description: 'By kind: gig {date, startTime, endTime, paymentDueDays}; seasonal {destination, departureDate, groupTravel}; public_welfare {contractMonths ≤ 12}; work_relief {project, paySchedule}; regular, public_welfare and work_relief may name projectId, a government-invested project of the region' }),
     publish: z.boolean().default(true).meta({ description: 'Open at once (default) or keep as a draft' }),
   })
   .strict()
@@ -266,6 +269,7 @@ export const Candidate = z
     name: z.string(),
     score: z.number(),
     distanceKm: z.number().nullable(),
+    relocation: z.boolean().meta({ description: 'From a relocation site, put first for a post of a government-invested project (seed 004 §15)' }),
     reasons: z.array(z.string()),
     summary: z.string(),
   })

@@ -4,7 +4,8 @@ import { assertInScope, inScope, type Actor } from '../access/actor';
 import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
-import { employers, vacancies } from '../db/schema';
+import { assistanceProjects, employers, vacancies } from '../db/schema';
+import { governmentInvested } from '../monitoring/project-people';
 import { zodDetails } from '../http/zod-details';
 import { translator } from '../i18n';
 import { announceVacancy } from '../outreach/service';
@@ -42,6 +43,12 @@ function parseDetails(kind: VacancyCreate['kind'], details: Record<string, unkno
   return result.data;
 }
 
+/** A post may name the government-invested project it is for, in the reader's region. */
+async function checkProject(db: Db, actor: Actor, projectId: string): Promise<void> {
+  const [p] = await db.select({ kind: assistanceProjects.kind, regionCode: assistanceProjects.regionCode }).from(assistanceProjects).where(eq(assistanceProjects.id, projectId));
+  if (!p || !inScope(actor, p.regionCode) || !governmentInvested(p.kind)) throw new ValidationFailed('unknown project', [{ path: 'body.details.projectId', message: 'errors:detail.market.unknown_project' }]);
+}
+
 export async function createVacancy(ctx: AnnounceCtx, actor: Actor, input: VacancyCreate, meta: Meta) {
   const employer = await scopedEmployer(ctx, actor, input.employerId).catch(() => {
     throw new ValidationFailed('unknown employer', [{ path: 'body.employerId', message: 'errors:detail.market.unknown_employer' }]);
@@ -51,6 +58,7 @@ export async function createVacancy(ctx: AnnounceCtx, actor: Actor, input: Vacan
   if (input.payMaxFen < input.payMinFen) throw new ValidationFailed('pay range', [{ path: 'body.payMaxFen', message: 'errors:detail.market.pay_range' }]);
   if ((input.lat == null) !== (input.lng == null)) throw new ValidationFailed('location pair', [{ path: 'body.lat', message: 'errors:detail.location_pair' }]);
   const details = parseDetails(input.kind, input.details);
+  if (typeof details.projectId === 'string') await checkProject(ctx.db, actor, details.projectId);
   if (input.kind === 'public_welfare') {
     checkPublicWelfarePost({ title: input.title, description: input.description, requirements: input.requirements, contractMonths: details.contractMonths as number | undefined });
   }

@@ -10,6 +10,7 @@ import { NotFound } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
 import { liftedSql } from './categories';
 import { trainingStarts } from './training';
+import { countyShares, governmentInvested, NO_PEOPLE, projectPeople, relocationJudgement } from './project-people';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'pii'>;
 type Meta = { requestId?: string; ip?: string };
@@ -53,8 +54,9 @@ function period(ctx: Pick<AppContext, 'clock'>, year: number, through?: string) 
  * never 农村低收入人口) who worked in a workshop, on work relief or in a public-welfare post at any time in
  * the year, who started a training (recorded in the register, or a market training session that began in
  * the year), and those of relocated households who worked; plus the
- * "乐业搬迁" fairs held. Work relief's total is the larger of what its projects report and what the
- * register holds, since projects also employ people who are not on it.
+ * "乐业搬迁" fairs held. Work relief counts the register's work-relief jobs and the people linked to work-relief
+ * projects together; a project's typed head-counts (an override with its reason) win when larger, since projects
+ * also employ people who are not on the register.
  */
 export async function progressForm(ctx: Ctx, actor: Actor, q: { year: number; regionCode?: string; through?: string }) {
   const region = q.regionCode ?? actor.regionCode;
@@ -63,9 +65,11 @@ export async function progressForm(ctx: Ctx, actor: Actor, q: { year: number; re
   const level = rowLevel(region);
   const under = `${region}%`;
   const r = sql.raw(String(level));
-  const projects = rowsOf<{ code: string; kind: string; n: number; jobs: number }>(
+  const projects = rowsOf<{ code: string; kind: string; n: number; jobs: number; lifted: number }>(
     await ctx.db.execute(sql`
-      select left(region_code, ${r}) as code, kind::text as kind, count(*)::int as n, coalesce(sum(jobs_total), 0)::int as jobs
+      select left(region_code, ${r}) as code, kind::text as kind, count(*)::int as n,
+        coalesce(sum(jobs_total) filter (where jobs_override_reason is not null or kind::text <> 'work_relief'), 0)::int as jobs,
+        coalesce(sum(jobs_lifted) filter (where jobs_override_reason is not null or kind::text <> 'work_relief'), 0)::int as lifted
       from assistance_projects
       where region_code like ${under} and started_on <= ${asOf}::date and (ended_on is null or ended_on >= ${from}::date)
       group by 1, 2`),
@@ -76,6 +80,10 @@ export async function progressForm(ctx: Ctx, actor: Actor, q: { year: number; re
       with jobs as (
         select e.worker_id, e.kind from employment_records e
         where e.start_date <= ${asOf}::date and (e.end_date is null or e.end_date >= ${from}::date)
+        union all
+        -- People linked to a work-relief project work on work relief, whether or not a job was recorded for them.
+        select l.worker_id, 'work_relief'::job_kind from project_workers l join assistance_projects p on p.id = l.project_id
+        where p.kind = 'work_relief' and l.starts_on <= ${asOf}::date and (l.ends_on is null or l.ends_on >= ${from}::date)
       )
       select left(w.region_code, ${r}) as code,
         count(distinct w.id) filter (where ${lifted} and exists (select 1 from jobs j where j.worker_id = w.id and j.kind = 'workshop'))::int as workshop,
@@ -104,20 +112,25 @@ export async function progressForm(ctx: Ctx, actor: Actor, q: { year: number; re
   const row = (code: string) => rows.get(code) ?? rows.set(code, blank(code, code)).get(code)!;
   const byKind: Record<string, (typeof PROGRESS_COLUMNS)[number]> = { cooperation_alliance: 'alliances', labour_brand: 'brands', labour_base: 'bases', labour_cooperative: 'cooperatives', workshop: 'workshops' };
   const reliefJobs = new Map<string, number>();
+  const reliefLifted = new Map<string, number>();
   for (const p of projects) {
     if (byKind[p.kind]) row(p.code)[byKind[p.kind]!] += p.n;
-    if (p.kind === 'work_relief') reliefJobs.set(p.code, p.jobs);
+    if (p.kind === 'work_relief') {
+      reliefJobs.set(p.code, p.jobs);
+      reliefLifted.set(p.code, p.lifted);
+    }
   }
   for (const p of people) {
     const x = row(p.code);
     x.workshopLifted = p.workshop;
-    x.workReliefLifted = p.work_relief;
+    x.workReliefLifted = Math.max(reliefLifted.get(p.code) ?? 0, p.work_relief);
     x.workReliefJobs = Math.max(reliefJobs.get(p.code) ?? 0, p.work_relief_all);
     x.publicWelfareLifted = p.public_welfare;
     x.trainedLifted = p.trained;
     x.relocationEmployedLifted = p.relocation;
   }
   for (const [code, jobs] of reliefJobs) row(code).workReliefJobs = Math.max(row(code).workReliefJobs, jobs);
+  for (const [code, lifted] of reliefLifted) row(code).workReliefLifted = Math.max(row(code).workReliefLifted, lifted);
   for (const f of fairs) row(f.code).relocationFairs = f.n;
   const list = [...rows.values()].sort((a, b) => a.regionCode.localeCompare(b.regionCode));
   const total = blank(region, '合计');
@@ -197,10 +210,17 @@ export async function progressXlsx(form: Awaited<ReturnType<typeof progressForm>
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
+/** Where a row's head-counts come from: the register's links, a typed override (with its reason), or what the project declared. */
+export type JobsSource = 'register' | 'override' | 'declared';
+
 /**
- * 附件2: the projects that ran in the year, county by county, numbered within each county. 带动脱贫人口就业人数
- * is what each project reports for 脱贫人口 含防止返贫监测对象 (seed 001 §1), 农村低收入人口 not among them;
- * employment records do not name a project, so the register cannot count it.
+ * 附件2 (seed 001 §3.4: 报送《脱贫人口就业帮扶项目清单》), the projects that ran in the year, county by county, numbered
+ * within each county. For a government-invested project (以工代赈, 政府投资建设项目, 基层社会管理和公共服务项目) 带动就业人数
+ * and 带动脱贫人口就业人数 are the people the register links to it at any time in the year, 脱贫人口 含防止返贫监测对象
+ * under both names (seed 000 national §1), 农村低收入人口 not among them; numbers typed on the project replace them
+ * only with a reason, and the row says so. Such a project also shows the jobs it gave to people from relocation
+ * sites against the share its county set (seed 004 §15, seed 000 national §2.7). Other projects (workshops,
+ * cooperatives …) show what they declare.
  */
 export async function projectsForm(ctx: Ctx, actor: Actor, q: { year: number; regionCode?: string; through?: string }, meta: Meta) {
   const region = q.regionCode ?? actor.regionCode;
@@ -216,8 +236,14 @@ export async function projectsForm(ctx: Ctx, actor: Actor, q: { year: number; re
   const named = new Map(
     (await ctx.db.select({ code: regions.code, name: regions.name }).from(regions).where(inArray(regions.code, [...counties, prefecture].length ? [...counties, prefecture] : ['-']))).map((x) => [x.code, x.name]),
   );
+  const people = await projectPeople(ctx.db, rows.filter((p) => governmentInvested(p.kind)).map((p) => p.id), from, asOf);
+  const shares = await countyShares(ctx.db, counties);
   const seq = new Map<string, number>();
   const items = rows.map((p) => {
+    const gov = governmentInvested(p.kind);
+    const register = gov ? (people.get(p.id) ?? NO_PEOPLE) : null;
+    const source: JobsSource = !gov ? 'declared' : p.jobsOverrideReason ? 'override' : 'register';
+    const relocation = register ? relocationJudgement(register, shares.get(p.regionCode.slice(0, 6))) : null;
     const county = p.regionCode.slice(0, 6);
     seq.set(county, (seq.get(county) ?? 0) + 1);
     const marks = [p.keyCounty ? '①' : '', p.relocationSite ? '②' : '', p.yellowRiverSite ? '③' : ''].join('');
@@ -229,8 +255,14 @@ export async function projectsForm(ctx: Ctx, actor: Actor, q: { year: number; re
       kind: p.kind,
       name: p.name,
       summary: p.summary ?? '',
-      jobsTotal: p.jobsTotal,
-      jobsLifted: p.jobsLifted,
+      jobsTotal: source === 'register' ? register!.total : p.jobsTotal,
+      jobsLifted: source === 'register' ? register!.lifted : p.jobsLifted,
+      jobsSource: source,
+      overrideReason: source === 'override' ? p.jobsOverrideReason : null,
+      /** What the register links to the project (government-invested projects), whichever figure the row shows. */
+      register,
+      /** Rule 7: jobs for people from relocation sites against the county's share (government-invested projects). */
+      relocation,
       location: marks || '否',
       contactName: p.contactName ?? '',
       contactPhone: p.contactPhoneEnc ? ctx.pii.decrypt(p.contactPhoneEnc) : '',
@@ -239,7 +271,20 @@ export async function projectsForm(ctx: Ctx, actor: Actor, q: { year: number; re
   });
   // The list carries the projects' contact numbers in full, as the form asks: each download is audited.
   await recordAudit(ctx.db, { actorId: actor.accountId, action: 'forms.projects', entity: 'assistance_project', regionCode: region, details: { year: q.year, rows: items.length }, ...meta });
-  return { year: q.year, asOf, regionCode: region, prefecture: named.get(prefecture) ?? '', items, total: { jobsTotal: items.reduce((s, x) => s + x.jobsTotal, 0), jobsLifted: items.reduce((s, x) => s + x.jobsLifted, 0) } };
+  const countyShareRows = counties.map((c) => ({ countyCode: c, county: named.get(c) ?? c, sharePct: shares.get(c) ?? null, short: items.filter((i) => i.countyCode === c && i.relocation?.short).length }));
+  return { year: q.year, asOf, regionCode: region, prefecture: named.get(prefecture) ?? '', items, relocationShares: countyShareRows, total: { jobsTotal: items.reduce((s, x) => s + x.jobsTotal, 0), jobsLifted: items.reduce((s, x) => s + x.jobsLifted, 0) } };
+}
+
+/** What the 备注 cell says beyond the project's own note: a typed override and its reason, the relocation-site share. */
+export function remarks(p: Awaited<ReturnType<typeof projectsForm>>['items'][number]): string {
+  const parts = [p.note];
+  if (p.jobsSource === 'override') parts.push(`人数为填报数（原因：${p.overrideReason}；系统登记${p.register?.total ?? 0}人，其中脱贫人口${p.register?.lifted ?? 0}人）`);
+  if (p.relocation && (p.relocation.of > 0 || p.relocation.countySharePct !== null)) {
+    const share = p.relocation.countySharePct === null ? '县未设定比例' : `县定比例${p.relocation.countySharePct}%`;
+    const pct = p.relocation.sharePct === null ? '' : `，占${p.relocation.sharePct}%`;
+    parts.push(`吸纳易地搬迁安置区搬迁群众${p.relocation.jobs}人${pct}（${share}${p.relocation.short ? '，未达比例' : ''}）`);
+  }
+  return parts.filter(Boolean).join('；');
 }
 
 /** 附件2 in the form's own layout. */
@@ -259,17 +304,24 @@ export async function projectsXlsx(form: Awaited<ReturnType<typeof projectsForm>
   ws.getCell(4, 6).value = '带动脱贫人口就业人数';
   let r = 5;
   for (const p of form.items) {
-    ws.getRow(r).values = [p.county, p.seq, p.name, p.summary, p.jobsTotal, p.jobsLifted, p.location, p.contactName, p.contactPhone, p.note];
+    ws.getRow(r).values = [p.county, p.seq, p.name, p.summary, p.jobsTotal, p.jobsLifted, p.location, p.contactName, p.contactPhone, remarks(p)];
     r++;
   }
   ws.getRow(r).values = ['合计', '', '', '', form.total.jobsTotal, form.total.jobsLifted, '', '', '', ''];
   ws.getRow(r).font = { bold: true };
   frame(ws, 3, r, cols);
+  // 易地搬迁安置区按比例安排就业 (seed 004 §15): each county's share under the list, for whoever signs it.
+  const set = form.relocationShares.filter((c) => c.sharePct !== null);
+  if (set.length) {
+    ws.mergeCells(r + 1, 1, r + 1, cols);
+    ws.getCell(r + 1, 1).value = `注：政府投资项目吸纳易地搬迁安置区搬迁群众就业比例（县定）：${set.map((c) => `${c.county}${c.sharePct}%${c.short ? `（${c.short}个项目未达比例）` : ''}`).join('；')}。`;
+  }
   ws.getColumn(3).width = 24;
   ws.getColumn(4).width = 36;
   ws.getColumn(7).width = 28;
   ws.getColumn(9).width = 16;
-  for (const c of [1, 5, 6, 8, 10]) ws.getColumn(c).width = 13;
+  for (const c of [1, 5, 6, 8]) ws.getColumn(c).width = 13;
+  ws.getColumn(10).width = 30;
   ws.getRow(3).height = 48;
   ws.views = [{ state: 'frozen', ySplit: 4 }];
   ws.pageSetup = { orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, paperSize: 9 };

@@ -173,7 +173,7 @@ export async function closeHouseholdCase(db: Db, workerId: string, at: Date): Pr
     .where(and(eq(warnings.householdId, w.householdId), eq(warnings.kind, 'zero_employment_household'), inArray(warnings.status, ['open', 'acknowledged'])));
 }
 
-export const WARNING_KINDS = ['region_decline', 'lost_job', 'income_drop', 'zero_employment_household'] as const;
+export const WARNING_KINDS = ['region_decline', 'lost_job', 'income_drop', 'zero_employment_household', 'relocation_share_short'] as const;
 
 /** The warnings list, or (with the review kinds) the integrity review list, of a region. */
 export async function listWarnings(ctx: Pick<AppContext, 'db'>, actor: Actor, q: { regionCode?: string; status?: 'open' | 'acknowledged' | 'closed'; kind?: string; page: number; pageSize: number }, kinds: readonly string[] = WARNING_KINDS) {

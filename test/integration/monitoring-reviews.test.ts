@@ -196,7 +196,8 @@ describe('reviews, targets, forms and notices', () => {
     const workshop = await project(county, { kind: 'workshop', name: '南沙帮扶车间', summary: '服装加工', regionCode: REGIONS.townA.code, jobsTotal: 30, jobsLifted: 12, relocationSite: true, contactName: '李主任', contactPhone: '138 0013 8000' });
     expect(workshop.status).toBe(201);
     expect(workshop.body).toMatchObject({ contactPhone: '138****8000', relocationSite: true });
-    await project(county, { kind: 'work_relief', name: '南沙乡村道路以工代赈项目', regionCode: REGIONS.countyA.code, jobsTotal: 3, jobsLifted: 1, keyCounty: true });
+    // A work-relief project's head-counts are the register's; typed ones stand only with a reason (shown in 备注).
+    await project(county, { kind: 'work_relief', name: '南沙乡村道路以工代赈项目', regionCode: REGIONS.countyA.code, jobsTotal: 3, jobsLifted: 1, jobsOverrideReason: '施工队临时用工未登记', keyCounty: true });
     await project(county, { kind: 'labour_cooperative', name: '元阳劳务合作社', regionCode: REGIONS.countyA.code });
     await project(county, { kind: 'labour_cooperative', name: '已撤销合作社', regionCode: REGIONS.countyA.code, startedOn: '2024-01-01', endedOn: '2025-06-30' });
     await project(countyB, { kind: 'labour_brand', name: '红河梯田工匠', regionCode: REGIONS.countyB.code });
@@ -244,7 +245,7 @@ describe('reviews, targets, forms and notices', () => {
     expect(two.getCell('E3').value).toBe('带动就业人数');
     expect(two.getCell('F4').value).toBe('带动脱贫人口就业人数');
     expect(two.getRow(5).values).toEqual([undefined, '元阳县', 1, '元阳劳务合作社', '', 0, 0, '否', '', '', '']);
-    expect(two.getRow(6).values).toEqual([undefined, '元阳县', 2, '南沙乡村道路以工代赈项目', '', 3, 1, '①', '', '', '']);
+    expect(two.getRow(6).values).toEqual([undefined, '元阳县', 2, '南沙乡村道路以工代赈项目', '', 3, 1, '①', '', '', '人数为填报数（原因：施工队临时用工未登记；系统登记0人，其中脱贫人口0人）']);
     expect(two.getRow(7).values).toEqual([undefined, '元阳县', 3, '南沙帮扶车间', '服装加工', 32, 12, '②', '李主任', '13800138000', '']);
     expect(two.getRow(9).values).toEqual([undefined, '合计', '', '', '', 35, 13, '', '', '', '']);
     const audits = await h.ctx.db.select().from(auditLog).where(eq(auditLog.action, 'forms.projects'));

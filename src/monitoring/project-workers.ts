@@ -1,0 +1,185 @@
+import { and, asc, eq, inArray, like, ne, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { inScope, type Actor } from '../access/actor';
+import { recordAudit } from '../audit/service';
+import type { AppContext } from '../context';
+import type { Db } from '../db/client';
+import { rowsOf } from '../db/client';
+import { assistanceProjects, projectWorkers, regions, relocationJobShares, workers } from '../db/schema';
+import { RegionCode } from '../regions/schemas';
+import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
+import { shanghaiDate } from '../shared/time';
+import { isLifted } from './categories';
+import { countyShares, fromRelocationSiteSql, governmentInvested, GOVERNMENT_INVESTED, judgeRelocationShare, NO_PEOPLE, projectPeople, relocationJudgement } from './project-people';
+import { scopedProject } from './projects';
+
+type Ctx = Pick<AppContext, 'db' | 'clock'>;
+type Meta = { requestId?: string; ip?: string };
+
+export const ProjectWorkerCreate = z
+  .object({
+    workerId: z.uuid().meta({ description: 'A person on the register, in your region' }),
+    startsOn: z.iso.date(),
+    endsOn: z.iso.date().nullish(),
+    agreementSigned: z.boolean().meta({ description: '签订劳动合同/协议 (seed 000 national §2.3: 督促项目施工单位与脱贫人口签订劳务协议)' }),
+  })
+  .strict()
+  .meta({ id: 'ProjectWorkerCreate' });
+export const ProjectWorkerPatch = z
+  .object({ endsOn: z.iso.date().nullable().optional(), agreementSigned: z.boolean().optional() })
+  .strict()
+  .meta({ id: 'ProjectWorkerPatch' });
+
+export const ProjectWorkerView = z
+  .object({
+    id: z.string(),
+    projectId: z.string(),
+    workerId: z.string(),
+    name: z.string(),
+    regionCode: z.string(),
+    category: z.string(),
+    lifted: z.boolean().meta({ description: '脱贫人口（含防止返贫监测对象、防止返贫致贫对象）' }),
+    fromRelocationSite: z.boolean().meta({ description: '易地搬迁安置区搬迁群众: of a relocated household, or living at a relocation site' }),
+    startsOn: z.string(),
+    endsOn: z.string().nullable(),
+    agreementSigned: z.boolean(),
+  })
+  .meta({ id: 'ProjectWorker' });
+
+type LinkRow = { id: string; project_id: string; worker_id: string; name: string; region_code: string; category: string; relocation: boolean; starts_on: string; ends_on: string | null; agreement_signed: boolean };
+
+async function linkRows(db: Db, projectId: string, linkId?: string): Promise<LinkRow[]> {
+  return rowsOf<LinkRow>(
+    await db.execute(sql`
+      select l.id, l.project_id, l.worker_id, w.name, w.region_code, w.category::text as category, ${fromRelocationSiteSql()} as relocation,
+        l.starts_on::text as starts_on, l.ends_on::text as ends_on, l.agreement_signed
+      from project_workers l join workers w on w.id = l.worker_id left join households h on h.id = w.household_id
+      where l.project_id = ${projectId} ${linkId ? sql`and l.id = ${linkId}` : sql``}
+      order by l.starts_on, w.name collate "C", l.id`),
+  );
+}
+
+function present(r: LinkRow): z.infer<typeof ProjectWorkerView> {
+  return { id: r.id, projectId: r.project_id, workerId: r.worker_id, name: r.name, regionCode: r.region_code, category: r.category, lifted: isLifted(r.category), fromRelocationSite: r.relocation, startsOn: r.starts_on, endsOn: r.ends_on, agreementSigned: r.agreement_signed };
+}
+
+/** A government-invested project in the reader's region: links are for them only. */
+async function linkable(ctx: Ctx, actor: Actor, projectId: string) {
+  const p = await scopedProject(ctx, actor, projectId);
+  if (!governmentInvested(p.kind)) throw new ValidationFailed('not government-invested', [{ path: 'project', message: 'errors:detail.monitoring.links_government_only' }]);
+  return p;
+}
+
+/** A spell must lie inside the project's own dates, and not overlap another spell of the same person on it. */
+async function checkSpell(db: Db, p: { id: string; startedOn: string; endedOn: string | null }, workerId: string, startsOn: string, endsOn: string | null, except?: string) {
+  if (endsOn && endsOn < startsOn) throw new ValidationFailed('ends before it starts', [{ path: 'body.endsOn', message: 'errors:detail.end_before_start' }]);
+  if (startsOn < p.startedOn || (p.endedOn && (startsOn > p.endedOn || !endsOn || endsOn > p.endedOn))) {
+    throw new ValidationFailed('outside the project', [{ path: endsOn && p.endedOn && endsOn > p.endedOn ? 'body.endsOn' : 'body.startsOn', message: 'errors:detail.monitoring.link_outside_project' }]);
+  }
+  const overlapping = await db
+    .select({ id: projectWorkers.id })
+    .from(projectWorkers)
+    .where(and(eq(projectWorkers.projectId, p.id), eq(projectWorkers.workerId, workerId), except ? ne(projectWorkers.id, except) : undefined, sql`${projectWorkers.startsOn} <= ${endsOn ?? '9999-12-31'}::date and (${projectWorkers.endsOn} is null or ${projectWorkers.endsOn} >= ${startsOn}::date)`))
+    .limit(1);
+  if (overlapping.length) throw new Conflict('overlapping spell', [{ path: 'body.startsOn', message: 'errors:detail.monitoring.link_overlap' }]);
+}
+
+export async function listProjectWorkers(ctx: Ctx, actor: Actor, projectId: string) {
+  const p = await linkable(ctx, actor, projectId);
+  const items = (await linkRows(ctx.db, p.id)).map(present);
+  return { projectId: p.id, items };
+}
+
+/** Someone starts working on a government-invested project (audited; the project's share of relocation-site jobs is judged again). */
+export async function addProjectWorker(ctx: Ctx, actor: Actor, projectId: string, input: z.infer<typeof ProjectWorkerCreate>, meta: Meta) {
+  const p = await linkable(ctx, actor, projectId);
+  const [w] = await ctx.db.select({ id: workers.id, regionCode: workers.regionCode, status: workers.status }).from(workers).where(eq(workers.id, input.workerId));
+  if (!w || !inScope(actor, w.regionCode) || w.status !== 'active') throw new ValidationFailed('unknown worker', [{ path: 'body.workerId', message: 'errors:detail.unknown_worker' }]);
+  await checkSpell(ctx.db, p, w.id, input.startsOn, input.endsOn ?? null);
+  const now = ctx.clock.now();
+  const id = await ctx.db.transaction(async (tx) => {
+    const [row] = await tx.insert(projectWorkers).values({ projectId: p.id, workerId: w.id, startsOn: input.startsOn, endsOn: input.endsOn ?? null, agreementSigned: input.agreementSigned, recordedBy: actor.accountId, createdAt: now, updatedAt: now }).returning({ id: projectWorkers.id });
+    await recordAudit(tx, { actorId: actor.accountId, action: 'project.worker.add', entity: 'assistance_project', entityId: p.id, regionCode: p.regionCode, details: { linkId: row!.id, workerId: w.id, agreementSigned: input.agreementSigned }, ...meta });
+    return row!.id;
+  });
+  await judgeRelocationShare(ctx, [p.id]);
+  return present((await linkRows(ctx.db, p.id, id))[0]!);
+}
+
+/** The spell ends, or the agreement is found signed (audited; the share is judged again). */
+export async function updateProjectWorker(ctx: Ctx, actor: Actor, projectId: string, linkId: string, patch: z.infer<typeof ProjectWorkerPatch>, meta: Meta) {
+  const p = await linkable(ctx, actor, projectId);
+  const [l] = await ctx.db.select().from(projectWorkers).where(and(eq(projectWorkers.id, linkId), eq(projectWorkers.projectId, p.id)));
+  if (!l) throw new NotFound('project_worker', linkId);
+  const endsOn = patch.endsOn === undefined ? l.endsOn : patch.endsOn;
+  await checkSpell(ctx.db, p, l.workerId, l.startsOn, endsOn, l.id);
+  await ctx.db.transaction(async (tx) => {
+    await tx
+      .update(projectWorkers)
+      .set({ endsOn, agreementSigned: patch.agreementSigned ?? l.agreementSigned, updatedAt: ctx.clock.now() })
+      .where(eq(projectWorkers.id, l.id));
+    await recordAudit(tx, { actorId: actor.accountId, action: 'project.worker.update', entity: 'assistance_project', entityId: p.id, regionCode: p.regionCode, details: { linkId: l.id, fields: Object.keys(patch) }, ...meta });
+  });
+  await judgeRelocationShare(ctx, [p.id]);
+  return present((await linkRows(ctx.db, p.id, l.id))[0]!);
+}
+
+/** The register's head-counts of a project for the year so far, and its share of relocation-site jobs against its county's. */
+export async function projectFigures(ctx: Ctx, p: { id: string; kind: string; regionCode: string }) {
+  const today = shanghaiDate(ctx.clock.now());
+  const people = (await projectPeople(ctx.db, [p.id], `${today.slice(0, 4)}-01-01`, today)).get(p.id) ?? NO_PEOPLE;
+  const share = (await countyShares(ctx.db, [p.regionCode.slice(0, 6)])).get(p.regionCode.slice(0, 6));
+  return { asOf: today, register: people, relocation: governmentInvested(p.kind) ? relocationJudgement(people, share) : null };
+}
+
+/* ---- the county's share (易地搬迁安置区按比例安排就业) ---- */
+
+export const RelocationShareSet = z
+  .object({
+    regionCode: RegionCode.meta({ description: 'A county (6 digits)' }),
+    sharePct: z.number().int().min(0).max(100).nullable().meta({ description: 'Per cent of a government-invested project’s jobs kept for people from relocation sites; null removes it' }),
+  })
+  .strict()
+  .meta({ id: 'RelocationShareSet' });
+
+/** The counties in the reader's region, each with the share it set (null: none set). */
+export async function listRelocationShares(ctx: Ctx, actor: Actor, q: { regionCode?: string }) {
+  const region = q.regionCode ?? actor.regionCode;
+  if (!inScope(actor, region)) throw new NotFound('region', region);
+  const rows = await ctx.db
+    .select({ code: regions.code, name: regions.name, sharePct: relocationJobShares.sharePct, setAt: relocationJobShares.setAt })
+    .from(regions)
+    .leftJoin(relocationJobShares, eq(relocationJobShares.regionCode, regions.code))
+    .where(and(like(regions.code, `${region.slice(0, 6)}%`), sql`length(${regions.code}) = 6`))
+    .orderBy(asc(regions.code));
+  return { items: rows.map((r) => ({ regionCode: r.code, name: r.name, sharePct: r.sharePct ?? null, setAt: r.setAt?.toISOString() ?? null })) };
+}
+
+/**
+ * A county's administrator (or one above it) sets the share of government-invested projects' jobs kept for people
+ * from relocation sites (seed 004 §15: 要安排一定比例的岗位用于吸纳搬迁群众就业); the county's projects are judged again.
+ */
+export async function setRelocationShare(ctx: Ctx, actor: Actor, body: z.infer<typeof RelocationShareSet>, meta: Meta) {
+  if (actor.role === 'station') throw new Forbidden('administrators only');
+  if (!inScope(actor, body.regionCode)) throw new Forbidden('region outside scope', [{ path: 'body.regionCode', message: 'errors:detail.region_out_of_scope' }]);
+  const [r] = await ctx.db.select({ code: regions.code }).from(regions).where(eq(regions.code, body.regionCode));
+  if (!r) throw new ValidationFailed('unknown region', [{ path: 'body.regionCode', message: 'errors:detail.unknown_region' }]);
+  if (body.regionCode.length !== 6) throw new ValidationFailed('not a county', [{ path: 'body.regionCode', message: 'errors:detail.monitoring.share_county_only' }]);
+  const now = ctx.clock.now();
+  await ctx.db.transaction(async (tx) => {
+    if (body.sharePct === null) await tx.delete(relocationJobShares).where(eq(relocationJobShares.regionCode, body.regionCode));
+    else
+      await tx
+        .insert(relocationJobShares)
+        .values({ regionCode: body.regionCode, sharePct: body.sharePct, setBy: actor.accountId, setAt: now })
+        .onConflictDoUpdate({ target: relocationJobShares.regionCode, set: { sharePct: body.sharePct, setBy: actor.accountId, setAt: now } });
+    await recordAudit(tx, { actorId: actor.accountId, action: 'relocation_share.set', entity: 'relocation_job_shares', entityId: body.regionCode, regionCode: body.regionCode, details: { sharePct: body.sharePct }, ...meta });
+  });
+  const projects = await ctx.db
+    .select({ id: assistanceProjects.id })
+    .from(assistanceProjects)
+    .where(and(like(assistanceProjects.regionCode, `${body.regionCode}%`), inArray(assistanceProjects.kind, [...GOVERNMENT_INVESTED])));
+  await judgeRelocationShare(ctx, projects.map((p) => p.id));
+  const [named] = await ctx.db.select({ name: regions.name }).from(regions).where(eq(regions.code, body.regionCode));
+  return { regionCode: body.regionCode, name: named?.name ?? null, sharePct: body.sharePct };
+}
