@@ -9,6 +9,7 @@ import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/error
 import { assertInScope, inScope, type Actor, type StaffRole } from './actor';
 import { hashCost, hashPassword } from './password';
 import { clearAccount } from './throttle';
+import { contactColumns, mobileOf } from './contact';
 
 const ROLE_RANK: Record<StaffRole, number> = { station: 1, county: 2, prefecture: 3, province: 4, system: 5 };
 /** Which region levels (code lengths) each role may be bound to. */
@@ -43,6 +44,14 @@ export const AccountPatch = z
     disabled: z.boolean().optional(),
     canRevealPii: z.boolean().optional(),
     locale: z.enum(['zh-CN', 'en']).optional(),
+    contactPhone: z
+      .string()
+      .trim()
+      .min(1)
+      .max(32)
+      .nullable()
+      .optional()
+      .meta({ description: 'The push contact: only its holder sets a number (PATCH /auth/me/contact does the same); an administrator may remove one (null), e.g. a number no longer theirs' }),
   })
   .strict()
   .meta({ id: 'AccountPatch' });
@@ -61,6 +70,9 @@ export const StaffAccountView = z
     canRevealPii: z.boolean(),
     disabled: z.boolean(),
     locale: z.string(),
+    /** Whether urgent notices can be texted to the account (the number itself is its holder's to see). */
+    hasContact: z.boolean(),
+    pushOptOut: z.boolean(),
     createdAt: z.string(),
   })
   .meta({ id: 'StaffAccount' });
@@ -78,7 +90,7 @@ export const StationView = z
   .object({ id: z.uuid(), name: z.string(), kind: z.string(), regionCode: z.string(), address: z.string().nullable(), createdAt: z.string() })
   .meta({ id: 'Station' });
 
-type Ctx = Pick<AppContext, 'db' | 'clock' | 'config' | 'redis'>;
+type Ctx = Pick<AppContext, 'db' | 'clock' | 'config' | 'redis' | 'pii'>;
 type Meta = { requestId?: string; ip?: string };
 
 function present(a: typeof accounts.$inferSelect) {
@@ -92,6 +104,8 @@ function present(a: typeof accounts.$inferSelect) {
     canRevealPii: a.canRevealPii,
     disabled: a.disabledAt !== null,
     locale: a.locale,
+    hasContact: a.contactPhoneEnc !== null,
+    pushOptOut: a.pushOptOut,
     createdAt: a.createdAt.toISOString(),
   };
 }
@@ -152,6 +166,8 @@ export async function updateAccount(ctx: Ctx, actor: Actor, id: string, patch: A
   if (!self) assertCanManage(actor, a.role);
   if (self && (patch.disabled !== undefined || patch.canRevealPii !== undefined)) throw new Forbidden('cannot change own access');
   if (patch.canRevealPii && !actor.canRevealPii && actor.role !== 'system') throw new Forbidden('cannot grant what one does not hold');
+  if (typeof patch.contactPhone === 'string' && !self) throw new Forbidden('a contact is set by its holder', [{ path: 'body.contactPhone', message: 'errors:detail.contact.own_only' }]);
+  const contactPhone = typeof patch.contactPhone === 'string' ? mobileOf(patch.contactPhone, 'body.contactPhone') : patch.contactPhone;
   const now = ctx.clock.now();
   const [row] = await ctx.db
     .update(accounts)
@@ -161,6 +177,7 @@ export async function updateAccount(ctx: Ctx, actor: Actor, id: string, patch: A
       ...(patch.password ? { passwordHash: await hashPassword(patch.password, hashCost(ctx)), failedLogins: 0, lockedUntil: null } : {}),
       ...(patch.disabled !== undefined ? { disabledAt: patch.disabled ? now : null } : {}),
       ...(patch.canRevealPii !== undefined ? { canRevealPii: patch.canRevealPii } : {}),
+      ...(contactPhone !== undefined ? contactColumns(ctx, contactPhone) : {}),
     })
     .where(eq(accounts.id, id))
     .returning();

@@ -6,6 +6,7 @@ import { requestMeta, type Api } from '../http/api';
 import { AccountView, LoginBody, LoginResult } from './schemas';
 import { hashCost, prepareStandIn } from './password';
 import * as service from './service';
+import { ContactPatch, ContactView, setOwnContact } from './contact';
 
 export function accessRoutes(api: Api, ctx: AppContext): void {
   // Ready before the first sign-in; an invalid cost is refused when the configuration is read. (The
@@ -50,6 +51,18 @@ export function accessRoutes(api: Api, ctx: AppContext): void {
     beforeSecondFactor: true,
     response: AccountView,
     handler: async ({ actor }) => service.getAccount(ctx, actor.accountId),
+  });
+
+  api.route({
+    method: 'patch',
+    path: '/auth/me/contact',
+    summary: 'Set your own push contact (a mobile number urgent notices are texted to, besides the inbox), remove it, or opt out of push',
+    tags: ['auth'],
+    auth: 'staff',
+    body: ContactPatch,
+    status: 200,
+    response: ContactView,
+    handler: ({ actor, body, koa }) => setOwnContact(ctx, actor, body, { ip: koa.ip, requestId: koa.state.requestId }),
   });
 
   api.route({

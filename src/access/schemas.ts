@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ContactView } from './contact';
 
 export const LoginBody = z
   .object({
@@ -20,6 +21,8 @@ export const AccountView = z
     regionName: z.string().nullable(),
     stationId: z.uuid().nullable(),
     locale: z.string(),
+    /** Where urgent notices are texted besides the inbox (set with PATCH /auth/me/contact). */
+    contact: ContactView,
   })
   .meta({ id: 'Account' });
 export type AccountView = z.infer<typeof AccountView>;

@@ -6,6 +6,7 @@ import { accounts } from '../db/schema';
 import { PiiVault } from '../pii/vault';
 import { Conflict, Unauthorized, ValidationFailed } from '../shared/errors';
 import type { Actor } from './actor';
+import { presentContact } from './contact';
 import { hashCost, hashPassword, needsRehash, verifyAgainstNothing, verifyPassword } from './password';
 import * as q from './queries';
 import * as throttle from './throttle';
@@ -92,6 +93,7 @@ export async function getAccount(ctx: Pick<AppContext, 'db'>, id: string): Promi
     regionName: row.regionName,
     stationId: a.stationId,
     locale: a.locale,
+    contact: presentContact(a),
   };
 }
 

@@ -11,6 +11,7 @@ export const requestExamples: Record<string, unknown> = {
   postAuthLogin: { username: 'yuanyang.station', password: '正确的马电池钉书针', code: '482913' },
   postMeLogin: { code: '0a3Xyz000abc' },
   postMeBind: { code: '482913' },
+  patchAuthMeContact: { phone: '13912345678', pushOptOut: false },
   postWorkers: {
     name: '李秀英',
     idNumber: '532528198503070512',

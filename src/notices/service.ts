@@ -1,10 +1,13 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { TFunction } from 'i18next';
 import type { Actor } from '../access/actor';
 import type { AppContext } from '../context';
 import { rowsOf, type Db } from '../db/client';
 import { staffNoticeReads, staffNotices } from '../db/schema';
 import { NotFound } from '../shared/errors';
+import { enqueueDeliveries } from '../outreach/queueing';
+import type { ChannelName } from '../outreach/schemas';
+import type { Queues } from '../queues/queues';
 
 export interface NewNotice {
   kind: string;
@@ -16,14 +19,52 @@ export interface NewNotice {
   dedupeKey: string;
 }
 
-/** Tells staff of something once: a second call with the same key changes nothing. */
-export async function notify(db: Db, at: Date, n: NewNotice): Promise<string | null> {
-  const [made] = await db
-    .insert(staffNotices)
-    .values({ kind: n.kind, regionCode: n.regionCode, reach: n.reach, audience: n.audience ?? 'administrators', params: n.params ?? {}, link: n.link ?? null, dedupeKey: n.dedupeKey, createdAt: at })
-    .onConflictDoNothing()
-    .returning({ id: staffNotices.id });
+/**
+ * The kinds that cannot wait for someone to open the console: besides the inbox, each is pushed (SMS) to
+ * every member of staff who sees it there and has a contact, and did not opt out. A policy ending with
+ * nothing to carry it forward (seed 000 national 三(三): keep the policy lists known), a report due or
+ * overdue (seed 002 §3: 日报告·周调度·月通报 on time), a region's figures past the warning line (seed 000
+ * national §3.2: 早发现、早干预), and a sending account that can no longer reach people.
+ */
+export const PUSHED_KINDS: ReadonlySet<string> = new Set(['policy_ending', 'report_due', 'report_overdue', 'region_decline', 'account_offline', 'account_blocked']);
+
+/**
+ * Tells staff of something once: a second call with the same key changes nothing. A notice of a pushed
+ * kind writes, in the same statement, one delivery per member of staff of its audience who has a contact
+ * (once per notice and account); with `queues` they are queued at once, otherwise the sweeper queues
+ * them within a couple of minutes.
+ */
+export async function notify(db: Db, at: Date, n: NewNotice, queues?: Queues): Promise<string | null> {
+  const pushed = PUSHED_KINDS.has(n.kind);
+  const [made] = rowsOf<{ id: string | null; pushes: Array<{ id: string; channel: ChannelName }> | string | null }>(
+    await db.execute(sql`
+      with made as (
+        insert into ${staffNotices} (kind, region_code, reach, audience, params, link, dedupe_key, created_at)
+        values (${n.kind}, ${n.regionCode}, ${n.reach}::notice_reach, ${n.audience ?? 'administrators'}::notice_audience, ${JSON.stringify(n.params ?? {})}::jsonb,
+          ${n.link ? JSON.stringify(n.link) : null}::jsonb, ${n.dedupeKey}, ${at.toISOString()}::timestamptz)
+        on conflict (dedupe_key) do nothing
+        returning id, region_code, reach, audience
+      ),
+      pushes as (
+        insert into deliveries (staff_notice_id, account_id, channel, status, created_at, updated_at)
+        select made.id, a.id, 'sms'::channel_kind, 'queued'::delivery_status, ${at.toISOString()}::timestamptz, ${at.toISOString()}::timestamptz
+        from made join accounts a on ${audienceOf(sql`made`, sql`a`)}
+        where ${pushed} and a.disabled_at is null and a.contact_phone_enc is not null and not a.push_opt_out
+        on conflict do nothing
+        returning id, channel
+      )
+      select (select id from made) as id, (select json_agg(json_build_object('id', id, 'channel', channel)) from pushes) as pushes`),
+  );
+  const pushes = typeof made?.pushes === 'string' ? (JSON.parse(made.pushes) as Array<{ id: string; channel: ChannelName }>) : (made?.pushes ?? []);
+  // A failure here loses nothing: the deliveries are written, and the sweeper queues them.
+  if (queues && pushes.length) await enqueueDeliveries(queues, pushes).catch(() => undefined);
   return made?.id ?? null;
+}
+
+/** Whether an account (alias `a`) is in a notice's audience (alias `n`): what its inbox shows. */
+function audienceOf(n: SQL, a: SQL): SQL {
+  return sql`(${n}.region_code like ${a}.region_code || '%' or (${n}.reach = 'region_and_below' and ${a}.region_code like ${n}.region_code || '%'))
+    and (${n}.audience = 'staff' or ${a}.role <> 'station')`;
 }
 
 /** The notices an account may see: its region and below, or above it for what reaches down; administrators' ones only for administrators. */

@@ -1,12 +1,8 @@
 import { appendFileSync } from 'node:fs';
 import type { Logger } from '../logger';
 
-/** What a channel is handed: never more than it needs to send. */
-export interface OutgoingMessage {
-  deliveryId: string;
-  workerId: string;
-  text: string;
-}
+/** What a channel is handed: never more than it needs to send; the recipient is a registered person or a member of staff. */
+export type OutgoingMessage = { deliveryId: string; text: string } & ({ workerId: string; accountId?: undefined } | { accountId: string; workerId?: undefined });
 
 export type SendResult = { ok: true; ref?: string } | { ok: false; permanent: true; reason: string };
 

@@ -59,6 +59,7 @@ export function miniProgramChannel(ctx: Pick<AppContext, 'db' | 'redis' | 'confi
     name: 'mini_program',
     async send(msg) {
       const wx = ctx.config.wechat!;
+      if (!msg.workerId) return { ok: false, permanent: true, reason: 'not_bound' };
       const [bound] = await ctx.db
         .select({ value: identities.value })
         .from(identities)

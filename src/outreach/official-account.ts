@@ -43,6 +43,7 @@ export function officialAccountChannel(ctx: Pick<AppContext, 'db' | 'redis' | 'c
     name: 'official_account',
     async send(msg): Promise<SendResult> {
       const oa = ctx.config.officialAccount!;
+      if (!msg.workerId) return { ok: false, permanent: true, reason: 'not_bound' };
       const [bound] = await ctx.db
         .select({ openid: identities.value, lastInboundAt: identities.lastInboundAt })
         .from(identities)

@@ -90,7 +90,7 @@ async function accountRows(ctx: Pick<AppContext, 'db' | 'clock'>): Promise<Map<s
  * An account changed state. Logged out, errored into a block, or set aside: it leaves the pool at once (its
  * people are reached by the other accounts or the next channel) and the station's staff are told.
  */
-export async function setAccountStatus(ctx: Pick<AppContext, 'db' | 'clock' | 'logger'>, id: string, status: SendingAccount['status'], reason: string | null, opts: { alert?: boolean; byStaff?: boolean } = {}): Promise<void> {
+export async function setAccountStatus(ctx: Pick<AppContext, 'db' | 'clock' | 'logger'> & Partial<Pick<AppContext, 'queues'>>, id: string, status: SendingAccount['status'], reason: string | null, opts: { alert?: boolean; byStaff?: boolean } = {}): Promise<void> {
   if (status !== 'online') goOffline(id);
   const at = ctx.clock.now();
   const [before] = await ctx.db.select().from(sendingAccounts).where(eq(sendingAccounts.id, id));
@@ -108,7 +108,7 @@ export async function setAccountStatus(ctx: Pick<AppContext, 'db' | 'clock' | 'l
       params: { name: before.name, reason: reason ?? '' },
       link: { entity: 'sending_account', id },
       dedupeKey: `account:${id}:${status}:${at.toISOString()}`,
-    });
+    }, ctx.queues);
   }
 }
 
@@ -129,6 +129,7 @@ export function poolChannel(ctx: Pick<AppContext, 'db' | 'redis' | 'clock' | 'co
   return {
     name: 'chat',
     async send(msg): Promise<SendResult> {
+      if (!msg.workerId) return { ok: false, permanent: true, reason: 'not_bound' };
       const known = await ctx.db.select({ value: identities.value, accountId: identities.accountId }).from(identities).where(and(eq(identities.workerId, msg.workerId), eq(identities.kind, 'wechat_contact')));
       if (!known.length) return { ok: false, permanent: true, reason: 'not_bound' };
       const rows = await accountRows(ctx);

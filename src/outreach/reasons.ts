@@ -4,7 +4,7 @@ import type { TFunction } from 'i18next';
 const KNOWN = new Set([
   'not_bound', 'no_consent_left', 'no_consent', 'no_phone', 'not_mobile', 'sms_opt_out', 'unavailable', 'accounts_offline', 'accounts_at_ceiling',
   'outside_window_no_template', 'unsubscribed', 'unsubscribed_topic', 'left', 'cancelled', 'stopped', 'quiet_hours', 'daily_cap', 'interrupted',
-  'in_doubt', 'no_report', 'assumed_sent', 'retries_exhausted', 'no_channel', 'unconfirmed', 'awaiting', 'undelivered',
+  'no_contact', 'in_doubt', 'no_report', 'assumed_sent', 'retries_exhausted', 'no_channel', 'unconfirmed', 'awaiting', 'undelivered',
 ]);
 
 /**

@@ -489,7 +489,9 @@ async function finish(ctx: Ctx, id: string, status: Outcome['status'], reason: s
 /** What a claimed delivery needs to be judged and sent, read with the claim in one statement. */
 interface Claimed {
   id: string;
-  worker_id: string;
+  /** The recipient: a registered person, or (account_id) a member of staff. */
+  worker_id: string | null;
+  account_id: string | null;
   channel: ChannelName;
   worker_status: string | null;
   /** For the message's {{name}} and {{village}}. */
@@ -519,6 +521,13 @@ interface Claimed {
   policy_apply: { steps: Localized[] } | null;
   digest_id: string | null;
   digest_text: string | null;
+  /** A staff notice pushed to its member of staff: the notice, and what the account asked for. */
+  staff_notice_id: string | null;
+  staff_notice_kind: string | null;
+  staff_notice_params: Record<string, string | number | null> | null;
+  account_disabled: boolean | null;
+  push_opt_out: boolean | null;
+  has_contact: boolean | null;
 }
 
 /** Claims deliveries (those still queued or deferred) and reads what each needs, in one statement. */
@@ -528,15 +537,17 @@ async function claimMany(ctx: Ctx, ids: string[]): Promise<Map<string, Claimed>>
     with c as (
       update deliveries set status = 'sending', attempts = attempts + 1, updated_at = ${now.toISOString()}::timestamptz
       where id = any(${sql.param(ids)}::uuid[]) and status in ('queued', 'deferred')
-      returning id, worker_id, channel, broadcast_id, step_id, notice_id, digest_id
+      returning id, worker_id, account_id, channel, broadcast_id, step_id, notice_id, digest_id, staff_notice_id
     )
-    select c.id, c.worker_id, c.channel, w.status as worker_status, w.name as worker_name, (select r.name from regions r where r.code = w.region_code and r.level = 5) as village, w.consent, w.preferred_language as language,
+    select c.id, c.worker_id, c.account_id, c.channel, w.status as worker_status, w.name as worker_name, (select r.name from regions r where r.code = w.region_code and r.level = 5) as village, w.consent, coalesce(w.preferred_language, ac.locale) as language,
       s.unsubscribed_all, s.topics, s.quiet_start, s.quiet_end, s.daily_cap, s.fallback_channel,
       (select count(*)::int from deliveries d where d.worker_id = c.worker_id and d.status = 'sent' and d.sent_at > ${shanghaiDayStart(now).toISOString()}::timestamptz) as sent_today,
       c.broadcast_id, b.status as broadcast_status, b.topic as broadcast_topic, b.message, b.variables,
       f.sequence, st.step, f.status as follow_up_status, f.variables as follow_up_variables,
       c.notice_id, pol.title as policy_title, pol.benefit as policy_benefit, pol.apply as policy_apply,
-      c.digest_id, g.text as digest_text
+      c.digest_id, g.text as digest_text,
+      c.staff_notice_id, sn.kind as staff_notice_kind, sn.params as staff_notice_params,
+      ac.disabled_at is not null as account_disabled, ac.push_opt_out, ac.contact_phone_enc is not null as has_contact
     from c
     left join workers w on w.id = c.worker_id
     left join subscriptions s on s.worker_id = c.worker_id
@@ -545,7 +556,9 @@ async function claimMany(ctx: Ctx, ids: string[]): Promise<Map<string, Claimed>>
     left join follow_ups f on f.id = st.follow_up_id
     left join policy_notices pn on pn.id = c.notice_id
     left join policies pol on pol.id = pn.policy_id
-    left join digests g on g.id = c.digest_id`);
+    left join digests g on g.id = c.digest_id
+    left join accounts ac on ac.id = c.account_id
+    left join staff_notices sn on sn.id = c.staff_notice_id`);
   return new Map(rowsOf<Claimed>(result).map((r) => [r.id, r]));
 }
 
@@ -559,6 +572,10 @@ function contentOf(c: Claimed): { topic: string | null; cancelled: string | null
   }
   if (c.digest_id) return { topic: null, cancelled: c.digest_text === null ? 'cancelled' : null, text: c.digest_text ?? '' };
   const t = translator(lang);
+  if (c.staff_notice_id) {
+    if (!c.staff_notice_kind) return { topic: null, cancelled: 'cancelled', text: '' };
+    return { topic: null, cancelled: null, text: t(`common:notice.${c.staff_notice_kind}`, { ...(c.staff_notice_params ?? {}), defaultValue: c.staff_notice_kind }) };
+  }
   if (c.notice_id) {
     const pick = (l: Localized | null | undefined) => (l ? ((lang === 'en' ? l.en : undefined) ?? l['zh-CN']) : '');
     const step = pick(c.policy_apply?.steps[0]) || t('policies:no_step');
@@ -606,14 +623,23 @@ export async function deliver(ctx: Ctx, deliveryId: string, channels: Map<string
     dailyCap: c.daily_cap ?? DEFAULT_SUBSCRIPTION.dailyCap,
   };
   if (content.cancelled) return skip(content.cancelled);
-  if (c.worker_status !== 'active') return skip('left');
-  if (!c.consent) return skip('no_consent');
-  if (sub.unsubscribedAll) return skip('unsubscribed');
-  if (content.topic && sub.topics.length && !sub.topics.includes(content.topic)) return skip('unsubscribed_topic');
+  const staff = c.account_id !== null;
+  if (staff) {
+    // A member of staff: the account's own choices, read now (disabled, opted out, contact removed).
+    if (c.account_disabled) return skip('left');
+    if (c.push_opt_out) return skip('unsubscribed');
+    if (!c.has_contact) return skip('no_contact');
+  } else {
+    if (c.worker_status !== 'active') return skip('left');
+    if (!c.consent) return skip('no_consent');
+    if (sub.unsubscribedAll) return skip('unsubscribed');
+    if (content.topic && sub.topics.length && !sub.topics.includes(content.topic)) return skip('unsubscribed_topic');
+  }
 
+  // Staff have the default quiet hours (21:00–08:00) and no daily cap: what is pushed to them is urgent and rare.
   let at = nextAllowed(now, sub.quietStart, sub.quietEnd);
   let why = 'quiet_hours';
-  if (at.getTime() === now.getTime() && c.sent_today >= sub.dailyCap) {
+  if (!staff && at.getTime() === now.getTime() && c.sent_today >= sub.dailyCap) {
     at = nextAllowed(new Date(shanghaiDayStart(now).getTime() + 86400_000), sub.quietStart, sub.quietEnd);
     why = 'daily_cap';
   }
@@ -630,7 +656,9 @@ export async function deliver(ctx: Ctx, deliveryId: string, channels: Map<string
   const tried: string[] = [];
   // A mini-program message with no consent left comes by chat, whatever the fallback setting says.
   // Text messages are the last resort for whoever the others cannot reach, where SMS is set up.
-  const order = [...new Set([c.channel, c.fallback_channel ?? (c.channel === 'mini_program' ? 'chat' : null), channels.has('sms') ? 'sms' : null].filter((x): x is ChannelName => Boolean(x)))];
+  // Staff are reached on their own contact's channel only.
+  const order = staff ? [c.channel] : [...new Set([c.channel, c.fallback_channel ?? (c.channel === 'mini_program' ? 'chat' : null), channels.has('sms') ? 'sms' : null].filter((x): x is ChannelName => Boolean(x)))];
+  const recipient = c.account_id ? { accountId: c.account_id } : { workerId: c.worker_id! };
   for (const name of order) {
     const channel = channels.get(name);
     if (!channel && name === 'chat' && name !== c.channel) {
@@ -645,7 +673,7 @@ export async function deliver(ctx: Ctx, deliveryId: string, channels: Map<string
     }
     let result;
     try {
-      result = await channel.send({ deliveryId, workerId: c.worker_id, text: content.text });
+      result = await channel.send({ deliveryId, ...recipient, text: content.text });
     } catch (err) {
       if (err instanceof InDoubt) {
         // It may have reached the provider: never sent again, settled by the report or the rule.

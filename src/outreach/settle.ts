@@ -83,7 +83,7 @@ async function matchOnce(ctx: Pick<AppContext, 'db' | 'clock'>, only?: string[])
           case d.channel
             when 'mini_program' then (select i.value from identities i where i.worker_id = d.worker_id and i.kind = 'mp_openid' limit 1)
             when 'official_account' then (select i.value from identities i where i.worker_id = d.worker_id and i.kind = 'oa_openid' order by i.last_inbound_at desc nulls last limit 1)
-            when 'sms' then (select w.phone_hash from workers w where w.id = d.worker_id)
+            when 'sms' then coalesce((select w.phone_hash from workers w where w.id = d.worker_id), (select a.contact_phone_hash from accounts a where a.id = d.account_id))
           end as address
         from deliveries d where d.status = 'unknown' and d.doubt_since is not null and d.channel in ('mini_program', 'official_account', 'sms')
         order by d.doubt_since limit 2000
@@ -127,7 +127,7 @@ export async function settleDeliveries(ctx: Ctx): Promise<{ byReport: number; by
   const now = ctx.clock.now();
   const before = new Date(now.getTime() - ctx.config.delivery.settleMinutes * 60_000);
   const due = await ctx.db
-    .select({ id: deliveries.id, channel: deliveries.channel, broadcastId: deliveries.broadcastId, regionCode: sql<string>`coalesce((select b.region_code from broadcasts b where b.id = ${deliveries.broadcastId}), (select w.region_code from workers w where w.id = ${deliveries.workerId}))` })
+    .select({ id: deliveries.id, channel: deliveries.channel, broadcastId: deliveries.broadcastId, regionCode: sql<string>`coalesce((select b.region_code from broadcasts b where b.id = ${deliveries.broadcastId}), (select w.region_code from workers w where w.id = ${deliveries.workerId}), (select a.region_code from accounts a where a.id = ${deliveries.accountId}))` })
     .from(deliveries)
     .where(and(eq(deliveries.status, 'unknown'), lt(deliveries.doubtSince, before)))
     .limit(5000);

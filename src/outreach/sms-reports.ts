@@ -1,10 +1,10 @@
-import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import Dysmsapi, { QuerySendDetailsRequest } from '@alicloud/dysmsapi20170525';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { sms } from 'tencentcloud-sdk-nodejs-sms';
 import { z } from 'zod';
 import type { AppContext } from '../context';
-import { deliveries, workers } from '../db/schema';
+import { accounts, deliveries, workers } from '../db/schema';
 import { normalizePhone } from '../pii/phone';
 import { recordReports, type ProviderReport } from './settle';
 
@@ -115,10 +115,12 @@ const beijingDay = (at: Date) => new Date(at.getTime() + 8 * 3600_000).toISOStri
  */
 async function pullAliyun(ctx: Ctx, c: Sms): Promise<ProviderReport[]> {
   const doubt = await ctx.db
-    .select({ id: deliveries.id, ref: deliveries.providerRef, since: deliveries.doubtSince, updatedAt: deliveries.updatedAt, phoneEnc: workers.phoneEnc })
+    .select({ id: deliveries.id, ref: deliveries.providerRef, since: deliveries.doubtSince, updatedAt: deliveries.updatedAt, phoneEnc: sql<string | null>`coalesce(${workers.phoneEnc}, ${accounts.contactPhoneEnc})` })
     .from(deliveries)
-    .innerJoin(workers, eq(workers.id, deliveries.workerId))
-    .where(and(eq(deliveries.channel, 'sms'), eq(deliveries.status, 'unknown'), isNotNull(workers.phoneEnc)))
+    // The recipient is a registered person, or a member of staff with their contact.
+    .leftJoin(workers, eq(workers.id, deliveries.workerId))
+    .leftJoin(accounts, eq(accounts.id, deliveries.accountId))
+    .where(and(eq(deliveries.channel, 'sms'), eq(deliveries.status, 'unknown'), sql`coalesce(${workers.phoneEnc}, ${accounts.contactPhoneEnc}) is not null`))
     .orderBy(deliveries.doubtSince)
     .limit(50);
   if (!doubt.length) return [];

@@ -1,10 +1,10 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import Dysmsapi, { SendSmsRequest } from '@alicloud/dysmsapi20170525';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { sms } from 'tencentcloud-sdk-nodejs-sms';
 import { z } from 'zod';
 import type { AppContext } from '../context';
-import { subscriptions, workers } from '../db/schema';
+import { accounts, subscriptions, workers } from '../db/schema';
 import { normalizePhone } from '../pii/phone';
 import { InDoubt, mayHaveArrived, type Channel } from './channels';
 import { smsParams } from './render';
@@ -81,7 +81,11 @@ export function smsChannel(ctx: Pick<AppContext, 'db' | 'pii' | 'config'>): Chan
     name: 'sms',
     async send(msg) {
       const c = ctx.config.sms!;
-      const [w] = await ctx.db.select({ phoneEnc: workers.phoneEnc, optOut: subscriptions.smsOptOut }).from(workers).leftJoin(subscriptions, eq(subscriptions.workerId, workers.id)).where(eq(workers.id, msg.workerId));
+      // A member of staff: the contact they set themselves, and their own opt-out.
+      const [w] =
+        msg.workerId === undefined
+          ? await ctx.db.select({ phoneEnc: accounts.contactPhoneEnc, optOut: accounts.pushOptOut }).from(accounts).where(eq(accounts.id, msg.accountId))
+          : await ctx.db.select({ phoneEnc: workers.phoneEnc, optOut: subscriptions.smsOptOut }).from(workers).leftJoin(subscriptions, eq(subscriptions.workerId, workers.id)).where(eq(workers.id, msg.workerId));
       if (!w?.phoneEnc) return { ok: false, permanent: true, reason: 'no_phone' };
       if (w.optOut) return { ok: false, permanent: true, reason: 'sms_opt_out' };
       const phone = ctx.pii.decrypt(w.phoneEnc);
@@ -110,7 +114,12 @@ export async function inboundSms(ctx: Pick<AppContext, 'db' | 'pii' | 'clock' | 
     if (!/^\s*(t|td|n|退订|退定|取消)\s*$/i.test(r.text)) continue;
     const phone = normalizePhone(r.mobile);
     if (!phone) continue;
-    const found = await ctx.db.select({ id: workers.id }).from(workers).where(eq(workers.phoneHash, ctx.pii.index('phone', phone)));
+    const hash = ctx.pii.index('phone', phone);
+    // A member of staff who replies 回T gets the inbox only from then on.
+    const staff = await ctx.db.update(accounts).set({ pushOptOut: true }).where(and(eq(accounts.contactPhoneHash, hash), eq(accounts.pushOptOut, false))).returning({ id: accounts.id });
+    optedOut += staff.length;
+    if (staff.length) ctx.logger.info({ accounts: staff.length }, 'staff push opt-out (回T退订)');
+    const found = await ctx.db.select({ id: workers.id }).from(workers).where(eq(workers.phoneHash, hash));
     if (!found.length) continue;
     const ids = found.map((f) => f.id);
     const now = ctx.clock.now();

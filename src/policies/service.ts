@@ -345,7 +345,7 @@ export async function tellNewlyEligible(ctx: Ctx & Pick<AppContext, 'queues'>, w
  * it forward is announced once to the administrators of its region and below (a national one to all),
  * so nothing disappears unannounced (seed 000 national 三(三): policy lists kept known, 提高政策知晓度).
  */
-export async function announceEndings(ctx: Ctx): Promise<number> {
+export async function announceEndings(ctx: Ctx & Partial<Pick<AppContext, 'queues'>>): Promise<number> {
   const today = shanghaiDate(ctx.clock.now());
   const rows = await ctx.db
     .select()
@@ -362,7 +362,7 @@ export async function announceEndings(ctx: Ctx): Promise<number> {
       params: { key: p.key, title: p.title['zh-CN'], validTo: p.validTo },
       link: { entity: 'policy', id: p.key },
       dedupeKey: `policy-ending:${p.key}:${p.validTo}`,
-    });
+    }, ctx.queues);
     if (id) sent++;
   }
   return sent;

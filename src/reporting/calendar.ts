@@ -230,7 +230,7 @@ export async function downloadedForm(ctx: Pick<AppContext, 'db' | 'clock'>, acto
  * The daily look at the calendar: the administrators of each reporting region (and those above them) are told
  * `remindDays` before a report is due, and once when it is overdue; each notice once.
  */
-export async function remindDeadlines(ctx: Pick<AppContext, 'db' | 'clock' | 'config'>): Promise<{ due: number; overdue: number }> {
+export async function remindDeadlines(ctx: Pick<AppContext, 'db' | 'clock' | 'config'> & Partial<Pick<AppContext, 'queues'>>): Promise<{ due: number; overdue: number }> {
   const today = shanghaiDate(ctx.clock.now());
   const counts = { due: 0, overdue: 0 };
   for (const o of await occurrences(ctx.db, ctx.config.regionRoot, today)) {
@@ -242,7 +242,7 @@ export async function remindDeadlines(ctx: Pick<AppContext, 'db' | 'clock' | 'co
       reach: 'region_and_above',
       params: { title: o.deadline.title['zh-CN'], region: o.regionName, period: o.period, dueOn: o.dueOn, days: Math.abs(o.daysLeft) },
       dedupeKey: `${kind}:${o.deadline.key}:${o.regionCode}:${o.period}`,
-    });
+    }, ctx.queues);
     if (made) counts[o.state === 'overdue' ? 'overdue' : 'due']++;
   }
   return counts;
