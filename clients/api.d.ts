@@ -55,6 +55,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/me/contact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Set your own push contact (a mobile number urgent notices are texted to, besides the inbox), remove it, or opt out of push */
+        patch: operations["patchAuthMeContact"];
+        trace?: never;
+    };
     "/api/v1/auth/totp/setup": {
         parameters: {
             query?: never;
@@ -2581,6 +2598,13 @@ export interface components {
             /** Format: uuid */
             stationId: string | null;
             locale: string;
+            contact: components["schemas"]["Contact"];
+        };
+        Contact: {
+            /** @description The number, masked (138****5678); the whole number is never shown */
+            phoneMasked: string | null;
+            pushOptOut: boolean;
+            pushed: boolean;
         };
         Error: {
             error: {
@@ -2603,6 +2627,12 @@ export interface components {
             /** @description The second factor (TOTP), for accounts that have one */
             code?: string;
         };
+        ContactPatch: {
+            /** @description A mainland mobile number (11 digits, +86 allowed); null removes it */
+            phone?: string | null;
+            /** @description true: notices stay in the console inbox, nothing is texted */
+            pushOptOut?: boolean;
+        };
         TotpSetup: {
             secret: string;
             otpauthUrl: string;
@@ -2620,6 +2650,8 @@ export interface components {
             canRevealPii: boolean;
             disabled: boolean;
             locale: string;
+            hasContact: boolean;
+            pushOptOut: boolean;
             createdAt: string;
         };
         AccountCreate: {
@@ -2650,6 +2682,8 @@ export interface components {
             canRevealPii?: boolean;
             /** @enum {string} */
             locale?: "zh-CN" | "en";
+            /** @description The push contact: only its holder sets a number (PATCH /auth/me/contact does the same); an administrator may remove one (null), e.g. a number no longer theirs */
+            contactPhone?: string | null;
         };
         Station: {
             /** Format: uuid */
@@ -4696,6 +4730,63 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Account"];
+                };
+            };
+            /** @description Invalid input; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchAuthMeContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "phone": "13912345678",
+                 *       "pushOptOut": false
+                 *     }
+                 */
+                "application/json": components["schemas"]["ContactPatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contact"];
                 };
             };
             /** @description Invalid input; `details` names each field */
