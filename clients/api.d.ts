@@ -2410,7 +2410,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Assistance projects (workshops, work relief, cooperatives, bases, brands, alliances) of your region */
+        /** Assistance projects (workshops, work relief, cooperatives, bases, brands, alliances, government-invested and public-service projects) of your region */
         get: operations["getProjects"];
         put?: never;
         /** Register an assistance project, with the people it employs and where it stands */
@@ -2437,6 +2437,76 @@ export interface paths {
         head?: never;
         /** Correct an assistance project (its numbers, its end) */
         patch: operations["patchProjectsById"];
+        trace?: never;
+    };
+    "/api/v1/projects/{id}/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A project’s head-counts from the register for the year so far (people linked to it, 脱贫人口 含监测对象, from relocation sites, with signed agreements) and, for a government-invested project, its share of relocation-site jobs against its county’s */
+        get: operations["getProjectsByIdFigures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{id}/workers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who works on a government-invested project (以工代赈, 政府投资建设项目, 基层社会管理和公共服务项目), from when to when, with or without a signed labour contract or agreement */
+        get: operations["getProjectsByIdWorkers"];
+        put?: never;
+        /** Record that a person on the register works on a government-invested project (a spell inside the project’s dates, not overlapping another of theirs); its head-counts and relocation-site share follow */
+        post: operations["postProjectsByIdWorkers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{id}/workers/{linkId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** End a person’s spell on a project, or record the agreement as signed */
+        patch: operations["patchProjectsByIdWorkersByLinkId"];
+        trace?: never;
+    };
+    "/api/v1/monitoring/relocation-shares": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 易地搬迁安置区按比例安排就业: the share of government-invested projects’ jobs each county in your region keeps for people from relocation sites */
+        get: operations["getMonitoringRelocationShares"];
+        /** Set a county’s share (administrators; null removes it); its projects are judged again and those short of it warned */
+        put: operations["putMonitoringRelocationShares"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/monitoring/forms/progress": {
@@ -3276,7 +3346,7 @@ export interface components {
              */
             expiresAt?: string;
             /**
-             * @description By kind: gig {date, startTime, endTime, paymentDueDays}; seasonal {destination, departureDate, groupTravel}; public_welfare {contractMonths ≤ 12}; work_relief {project, paySchedule}
+             * @description By kind: gig {date, startTime, endTime, paymentDueDays}; seasonal {destination, departureDate, groupTravel}; public_welfare {contractMonths ≤ 12}; work_relief {project, paySchedule}; regular, public_welfare and work_relief may name projectId, a government-invested project of the region
              * @default {}
              */
             details?: {
@@ -3309,6 +3379,8 @@ export interface components {
             name: string;
             score: number;
             distanceKm: number | null;
+            /** @description From a relocation site, put first for a post of a government-invested project (seed 004 §15) */
+            relocation: boolean;
             reasons: string[];
             summary: string;
         };
@@ -4467,7 +4539,7 @@ export interface components {
         AssistanceProject: {
             id: string;
             /** @enum {string} */
-            kind: "workshop" | "work_relief" | "labour_cooperative" | "labour_base" | "labour_brand" | "cooperation_alliance";
+            kind: "workshop" | "work_relief" | "labour_cooperative" | "labour_base" | "labour_brand" | "cooperation_alliance" | "government_investment" | "public_service";
             name: string;
             summary: string | null;
             regionCode: string;
@@ -4483,13 +4555,16 @@ export interface components {
             /** @description Masked */
             contactPhone: string | null;
             note: string | null;
+            jobsOverrideReason: string | null;
+            /** @description Head-counts from the people linked to it (/projects/{id}/workers), and a share of jobs kept for people from relocation sites */
+            governmentInvested: boolean;
         };
         ProjectCreate: {
             /**
-             * @description workshop 就业帮扶车间, work_relief 以工代赈项目, labour_cooperative 劳务合作社, labour_base 乡村振兴劳务基地, labour_brand 特色劳务品牌, cooperation_alliance 劳务协作联盟
+             * @description workshop 就业帮扶车间, work_relief 以工代赈项目, labour_cooperative 劳务合作社, labour_base 乡村振兴劳务基地, labour_brand 特色劳务品牌, cooperation_alliance 劳务协作联盟, government_investment 政府投资建设项目, public_service 基层社会管理和公共服务项目
              * @enum {string}
              */
-            kind: "workshop" | "work_relief" | "labour_cooperative" | "labour_base" | "labour_brand" | "cooperation_alliance";
+            kind: "workshop" | "work_relief" | "labour_cooperative" | "labour_base" | "labour_brand" | "cooperation_alliance" | "government_investment" | "public_service";
             name: string;
             summary?: string | null;
             /**
@@ -4504,15 +4579,17 @@ export interface components {
             /** Format: date */
             endedOn?: string | null;
             /**
-             * @description 带动就业人数
+             * @description 带动就业人数. For a government-invested project (work_relief, government_investment, public_service) the register’s linked people count; a number typed here replaces them only with jobsOverrideReason
              * @default 0
              */
             jobsTotal?: number;
             /**
-             * @description 其中带动脱贫人口（含防止返贫监测对象，不含农村低收入人口）就业人数
+             * @description 其中带动脱贫人口（含防止返贫监测对象，不含农村低收入人口）就业人数 (an override, as jobsTotal, for a government-invested project)
              * @default 0
              */
             jobsLifted?: number;
+            /** @description Why the typed head-counts replace the register’s (government-invested projects; shown beside them in 附件2). null removes the override and its numbers */
+            jobsOverrideReason?: string | null;
             /**
              * @description 省乡村振兴重点帮扶县
              * @default false
@@ -4534,10 +4611,10 @@ export interface components {
         };
         ProjectPatch: {
             /**
-             * @description workshop 就业帮扶车间, work_relief 以工代赈项目, labour_cooperative 劳务合作社, labour_base 乡村振兴劳务基地, labour_brand 特色劳务品牌, cooperation_alliance 劳务协作联盟
+             * @description workshop 就业帮扶车间, work_relief 以工代赈项目, labour_cooperative 劳务合作社, labour_base 乡村振兴劳务基地, labour_brand 特色劳务品牌, cooperation_alliance 劳务协作联盟, government_investment 政府投资建设项目, public_service 基层社会管理和公共服务项目
              * @enum {string}
              */
-            kind?: "workshop" | "work_relief" | "labour_cooperative" | "labour_base" | "labour_brand" | "cooperation_alliance";
+            kind?: "workshop" | "work_relief" | "labour_cooperative" | "labour_base" | "labour_brand" | "cooperation_alliance" | "government_investment" | "public_service";
             name?: string;
             summary?: string | null;
             /**
@@ -4551,10 +4628,12 @@ export interface components {
             startedOn?: string;
             /** Format: date */
             endedOn?: string | null;
-            /** @description 带动就业人数 */
+            /** @description 带动就业人数. For a government-invested project (work_relief, government_investment, public_service) the register’s linked people count; a number typed here replaces them only with jobsOverrideReason */
             jobsTotal?: number;
-            /** @description 其中带动脱贫人口（含防止返贫监测对象，不含农村低收入人口）就业人数 */
+            /** @description 其中带动脱贫人口（含防止返贫监测对象，不含农村低收入人口）就业人数 (an override, as jobsTotal, for a government-invested project) */
             jobsLifted?: number;
+            /** @description Why the typed head-counts replace the register’s (government-invested projects; shown beside them in 附件2). null removes the override and its numbers */
+            jobsOverrideReason?: string | null;
             /** @description 省乡村振兴重点帮扶县 */
             keyCounty?: boolean;
             /** @description 易地搬迁安置区 */
@@ -4564,6 +4643,48 @@ export interface components {
             contactName?: string | null;
             contactPhone?: string | null;
             note?: string | null;
+        };
+        ProjectWorker: {
+            id: string;
+            projectId: string;
+            workerId: string;
+            name: string;
+            regionCode: string;
+            category: string;
+            /** @description 脱贫人口（含防止返贫监测对象、防止返贫致贫对象） */
+            lifted: boolean;
+            /** @description 易地搬迁安置区搬迁群众: of a relocated household, or living at a relocation site */
+            fromRelocationSite: boolean;
+            startsOn: string;
+            endsOn: string | null;
+            agreementSigned: boolean;
+        };
+        ProjectWorkerCreate: {
+            /**
+             * Format: uuid
+             * @description A person on the register, in your region
+             */
+            workerId: string;
+            /** Format: date */
+            startsOn: string;
+            /** Format: date */
+            endsOn?: string | null;
+            /** @description 签订劳动合同/协议 (seed 000 national §2.3: 督促项目施工单位与脱贫人口签订劳务协议) */
+            agreementSigned: boolean;
+        };
+        ProjectWorkerPatch: {
+            /** Format: date */
+            endsOn?: string | null;
+            agreementSigned?: boolean;
+        };
+        RelocationShareSet: {
+            /**
+             * @description A county (6 digits)
+             * @example 532528
+             */
+            regionCode: string;
+            /** @description Per cent of a government-invested project’s jobs kept for people from relocation sites; null removes it */
+            sharePct: number | null;
         };
         ReportingCalendar: {
             asOf: string;
@@ -13795,7 +13916,7 @@ export interface operations {
                 /** @description Administrative division code: 2 (province), 4, 6 (county), 9 (township) or 12 (village) digits */
                 regionCode?: string;
                 status?: "open" | "acknowledged" | "closed";
-                kind?: "region_decline" | "lost_job" | "income_drop" | "zero_employment_household";
+                kind?: "region_decline" | "lost_job" | "income_drop" | "zero_employment_household" | "relocation_share_short";
                 page?: number;
                 pageSize?: number;
             };
@@ -14622,7 +14743,7 @@ export interface operations {
             query?: {
                 /** @description Administrative division code: 2 (province), 4, 6 (county), 9 (township) or 12 (village) digits */
                 regionCode?: string;
-                kind?: "workshop" | "work_relief" | "labour_cooperative" | "labour_base" | "labour_brand" | "cooperation_alliance";
+                kind?: "workshop" | "work_relief" | "labour_cooperative" | "labour_base" | "labour_brand" | "cooperation_alliance" | "government_investment" | "public_service";
                 page?: number;
                 pageSize?: number;
             };
@@ -14794,6 +14915,320 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AssistanceProject"];
+                };
+            };
+            /** @description Invalid input; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getProjectsByIdFigures: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Invalid input; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getProjectsByIdWorkers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Invalid input; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postProjectsByIdWorkers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ProjectWorkerCreate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectWorker"];
+                };
+            };
+            /** @description Invalid input; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchProjectsByIdWorkersByLinkId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                linkId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ProjectWorkerPatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectWorker"];
+                };
+            };
+            /** @description Invalid input; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getMonitoringRelocationShares: {
+        parameters: {
+            query?: {
+                /** @description Administrative division code: 2 (province), 4, 6 (county), 9 (township) or 12 (village) digits */
+                regionCode?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Invalid input; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putMonitoringRelocationShares: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RelocationShareSet"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Invalid input; `details` names each field */
