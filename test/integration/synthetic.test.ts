@@ -2,6 +2,8 @@ import { eq, sql } from 'drizzle-orm';
 import { rowsOf } from '../../src/db/client';
 import { employmentRecords, households, imports, workers } from '../../src/db/schema';
 import { Generator } from '../../src/demo/synthetic';
+import { LIFTED_GROUP } from '../../src/monitoring/categories';
+import { computeFigures } from '../../src/monitoring/figures';
 import { writeHouseholds } from '../../src/demo/write';
 import { parseResidentId } from '../../src/pii/resident-id';
 import { executeImport } from '../../src/registry/import/service';
@@ -36,6 +38,13 @@ describe('synthetic data and long imports', () => {
     expect(mismatch!.n).toBe(0);
     const [hh] = await h.ctx.db.select({ n: sql<number>`count(*)::int` }).from(households);
     expect(hh!.n).toBe(300);
+    // The month's figures show 防止返贫致贫对象 (the 2026 name) in their own row, and inside 脱贫人口 (含监测对象).
+    const figures = await computeFigures(h.ctx.db, REGIONS.prefecture.code, REGIONS.prefecture.code.length, '2026-06');
+    const row = (category: string) => figures.find((r) => r.regionCode === REGIONS.prefecture.code && r.category === category)?.figures.registered;
+    const count = (...categories: string[]) => people.filter((p) => categories.includes(p.category)).length;
+    expect(count('at_risk')).toBeGreaterThan(0);
+    expect(row('at_risk')).toBe(count('at_risk'));
+    expect(row(LIFTED_GROUP)).toBe(count('lifted', 'monitored', 'at_risk'));
   });
 
   it('an import that stopped after a committed chunk resumes from the next row, counting nothing twice', async () => {
