@@ -4,6 +4,7 @@ import { client, downloadFile, need } from '../api';
 import { Session } from '../session';
 import { useSearchParams } from 'react-router-dom';
 import { CalendarTable, RelocationSitesTable, TermsDueTable, WorkshopCheckTable } from './MonitoringTables';
+import { MonitoringRegions } from './MonitoringRegions';
 
 interface WarningRow {
   id: string;
@@ -36,7 +37,7 @@ export function Monitoring() {
   const [note, setNote] = useState('');
   const [year, setYear] = useState(new Date().getFullYear());
   const [error, setError] = useState<string | null>(null);
-  const [params] = useSearchParams();
+  const [params, setParams] = useSearchParams();
   const load = useCallback(() => {
     const api = client(lang);
     need(api.GET('/api/v1/monitoring/warnings', { params: { query: { pageSize: 100 } } })).then((r) => setWarnings((r as { items: WarningRow[] }).items)).catch((e: Error) => setError(e.message));
@@ -76,9 +77,11 @@ export function Monitoring() {
       <Typography.Title level={3}>{t('monitoring.title')}</Typography.Title>
       {error && <Alert type="error" title={error} style={{ marginBottom: 12 }} closable onClose={() => setError(null)} />}
       <Tabs
-        defaultActiveKey={params.get('tab') ?? 'warnings'}
+        activeKey={params.get('tab') ?? 'warnings'}
+        onChange={(tab) => setParams({ tab })}
         items={[
           { key: 'warnings', label: t('monitoring.warnings'), children: <Table rowKey="id" size="small" scroll={{ x: true }} loading={!warnings} dataSource={warnings ?? []} columns={columns} expandable={{ expandedRowRender: (w) => <pre style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{JSON.stringify(w.details, null, 2)}</pre> }} /> },
+          { key: 'regions', label: t('monitoring.regions.title'), children: <MonitoringRegions /> },
           { key: 'reviews', label: t('monitoring.reviews'), children: <Table rowKey="id" size="small" scroll={{ x: true }} loading={!reviews} dataSource={reviews ?? []} columns={columns} expandable={{ expandedRowRender: (w) => <pre style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{JSON.stringify(w.details, null, 2)}</pre> }} /> },
           { key: 'calendar', label: t('monitoring.calendar.title'), children: <CalendarTable /> },
           { key: 'sites', label: t('monitoring.sites.title'), children: <RelocationSitesTable /> },
