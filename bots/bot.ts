@@ -134,6 +134,8 @@ export async function startBot(ctx: AppContext, opts: { account?: SendingAccount
     });
   });
 
+  // Ready to read messages before any can arrive.
+  await conversation.ready();
   await wechaty.start();
   let self: mock.ContactMock | undefined;
   if (choice.mocker) {

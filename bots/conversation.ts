@@ -23,7 +23,7 @@ import { beijingTime } from '../src/shared/time';
 import { MENU, parse, readText, WORDS, type IntentId, type Parsed } from './parse';
 import { Places, type Place } from './places';
 import { IntentRegistry } from './registry';
-import { pureSmallTalk, SMALL_TALK, understand, type Reading, type SmallTalk, type Slots } from './understand';
+import { prepareUnderstanding, pureSmallTalk, SMALL_TALK, understand, type Reading, type SmallTalk, type Slots } from './understand';
 
 /** What the engine needs to know about an incoming chat message, whatever the door it came through. */
 export interface Incoming {
@@ -228,6 +228,15 @@ export class Conversation {
   ) {
     this.regionCode = opts.regionCode ?? ctx.config.regionRoot;
     this.places = new Places(ctx, ctx.config.regionRoot);
+  }
+
+  /**
+   * Loads what reading messages needs (the lexicon with jieba's dictionary, the place names) before the first
+   * message comes: loaded at a message instead, it holds up that message and every other one arriving meanwhile.
+   */
+  async ready(): Promise<void> {
+    prepareUnderstanding();
+    await this.places.prepare();
   }
 
   private key(kind: string, senderId: string): string {

@@ -45,6 +45,11 @@ export class Places {
     return this.entries;
   }
 
+  /** Reads the list of place names now, so the first message that names a place does not wait for it. */
+  async prepare(): Promise<void> {
+    await this.list();
+  }
+
   /** The place a message names, if any: a full name before a short one, the longer name first, a county before a township of the same name. */
   async named(raw: string): Promise<Place | undefined> {
     const text = readText(raw);

@@ -1,6 +1,7 @@
 import { FileBox } from 'file-box';
 import type { mock } from 'wechaty-puppet-mock';
 import { startBot, type Bot, type Handled } from '../../bots/bot';
+import { understandingPrepared } from '../../bots/understand';
 import { createHarness, type Harness } from '../helpers/harness';
 import { arrived, MockUser, nextHandled } from '../helpers/chat';
 
@@ -15,6 +16,10 @@ describe('the WeChat bot on the mock puppet', () => {
   afterAll(async () => {
     await bot.stop();
     await h.close();
+  });
+
+  it('has its lexicon and jieba\'s dictionary loaded before the first message, so no message waits for them', () => {
+    expect(understandingPrepared()).toBe(true);
   });
 
   it('answers 帮助 with the menu from the locales', async () => {
