@@ -1,4 +1,3 @@
-import { and, eq, getTableColumns, gt, gte, inArray, like, ne, notLike, or, sql, type SQL } from 'drizzle-orm';
 import { and, eq, gt, gte, inArray, like, ne, notLike, or, sql, type SQL } from 'drizzle-orm';
 import type { TFunction } from 'i18next';
 import { assertInScope, type Actor } from '../access/actor';
@@ -47,10 +46,30 @@ function overlap(a: readonly string[], b: readonly string[]): string[] {
   return b.filter((x) => set.has(x));
 }
 
+/** What scoring reads about a post. */
+export type ScoredPost = Pick<Vacancy, 'kind' | 'lat' | 'lng' | 'regionCode' | 'requiredSkills' | 'payMinFen' | 'payMaxFen' | 'payUnit'>;
+
+/**
+ * The columns a person's matches read about each post: what scoring needs, and the id, title and kind shown.
+ * A search gathers a thousand posts or more to show four, so the rest (description, details, dates) stays unread.
+ */
+const matchColumns = {
+  id: vacancies.id,
+  title: vacancies.title,
+  kind: vacancies.kind,
+  regionCode: vacancies.regionCode,
+  lat: vacancies.lat,
+  lng: vacancies.lng,
+  requiredSkills: vacancies.requiredSkills,
+  payMinFen: vacancies.payMinFen,
+  payMaxFen: vacancies.payMaxFen,
+  payUnit: vacancies.payUnit,
+};
+
 /** Scores a post for a person; undefined when it does not fit at all (too far for a gig, pays under their floor). */
 export function scoreVacancy(
   w: Pick<Worker, 'homeLat' | 'homeLng' | 'skills' | 'laborCapacity' | 'payFloorFen' | 'intention' | 'regionCode' | 'employed'>,
-  v: Vacancy,
+  v: ScoredPost,
   radiusKm: number,
   /** Without a translator only the score is computed (reasons are written for the few shown). */
   tr?: TFunction,
@@ -173,8 +192,7 @@ export async function matchesFor(ctx: Ctx, w: MatchPerson, opts: MatchOptions, t
     if (opts.regionPrefix) base.push(like(vacancies.regionCode, `${opts.regionPrefix}%`));
     if (opts.regionOutside) base.push(notLike(vacancies.regionCode, `${opts.regionOutside}%`));
     if (opts.mentions?.length) base.push(or(...opts.mentions.flatMap((w) => [like(vacancies.title, `%${w}%`), like(sql`coalesce(${vacancies.description}, '')`, `%${w}%`)]))!);
-    const { search: _search, ...columns } = getTableColumns(vacancies);
-    const pick = (extra: SQL | undefined, limit: number) => ctx.db.select(columns).from(vacancies).where(and(...base, extra)).limit(limit);
+    const pick = (extra: SQL | undefined, limit: number) => ctx.db.select(matchColumns).from(vacancies).where(and(...base, extra)).limit(limit);
     // Gathered by index from each angle that can fit: near home, in the home county, and elsewhere for those who will go.
     const hasHome = w.homeLat != null && w.homeLng != null;
     // A gig must lie inside the circle when home is known, so the circle alone is searched then.
@@ -189,9 +207,8 @@ export async function matchesFor(ctx: Ctx, w: MatchPerson, opts: MatchOptions, t
       for (const v of rows) {
         if (seen.has(v.id) || applied.has(v.id)) continue;
         seen.add(v.id);
-        const full = { ...v, search: null };
-        const s = scoreVacancy(w, full, radius);
-        if (s) results.push({ type: 'vacancy', id: v.id, title: v.title, kind: v.kind, ...s, explain: () => scoreVacancy(w, full, radius, t)!.reasons });
+        const s = scoreVacancy(w, v, radius);
+        if (s) results.push({ type: 'vacancy', id: v.id, title: v.title, kind: v.kind, ...s, explain: () => scoreVacancy(w, v, radius, t)!.reasons });
       }
     }
   }
