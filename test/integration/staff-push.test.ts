@@ -8,6 +8,7 @@ import { requeueFromDatabase } from '../../src/outreach/recovery';
 import { deliver, sweepDeliveries } from '../../src/outreach/service';
 import { settleDeliveries } from '../../src/outreach/settle';
 import { inQuietHours, nextAllowed } from '../../src/outreach/quiet';
+import { notify } from '../../src/notices/service';
 import { announceEndings } from '../../src/policies/service';
 import { remindDeadlines } from '../../src/reporting/calendar';
 import { ManualClock } from '../../src/shared/clock';
@@ -303,6 +304,20 @@ describe('urgent notices pushed to staff', () => {
     expect((await c.countyNone.patch('/api/v1/auth/me/contact', { phone: '+86 139 1234 0007' })).body).toEqual({ phoneMasked: '139****0007', pushOptOut: false, pushed: true });
     const audited = rowsOf<{ action: string; details: Record<string, unknown> }>(await h.ctx.db.execute(sql`select action, details from audit_log where entity_id = ${c.countyNone.id} and action = 'account.contact'`));
     expect(audited).toEqual([{ action: 'account.contact', details: { phone: 'set' } }]);
+  });
+
+  it('pushes only the urgent kinds, to the audience the inbox shows: a sending account down reaches station clerks too, a new review list nobody', async () => {
+    clock.set(noonOf('2027-05-10'));
+    const c = await cast();
+    const now = clock.now();
+    const down = await notify(h.ctx.db, now, { kind: 'account_offline', regionCode: REGIONS.countyA.code, reach: 'region_and_above', audience: 'staff', params: { name: '南沙站微信', reason: 'logout' }, dedupeKey: 'test:offline' }, h.ctx.queues);
+    const review = await notify(h.ctx.db, now, { kind: 'review_items', regionCode: REGIONS.countyA.code, reach: 'region_and_above', params: { count: 2, day: '2027-05-10' }, dedupeKey: 'test:review' }, h.ctx.queues);
+    const rowsOfNotice = (id: string | null) => h.ctx.db.select().from(deliveries).where(eq(deliveries.staffNoticeId, id!));
+    expect(accountOf(await rowsOfNotice(down))).toEqual(idsOf(c.countyWith, c.prefectureWith, c.stationWith));
+    expect(await rowsOfNotice(review)).toEqual([]);
+    // The same notice again is no notice, and no second push.
+    expect(await notify(h.ctx.db, now, { kind: 'account_offline', regionCode: REGIONS.countyA.code, reach: 'region_and_above', audience: 'staff', dedupeKey: 'test:offline' }, h.ctx.queues)).toBeNull();
+    expect(await rowsOfNotice(down)).toHaveLength(3);
   });
 
   it('a member of staff who replies 回T to a text gets the inbox only from then on', async () => {
