@@ -99,6 +99,10 @@ describe('a station in county A cannot reach anything in county B', () => {
     b.review = review!.id;
     b.notice = (await notify(h.ctx.db, new Date(), { kind: 'review_items', regionCode: REGIONS.countyB.code, reach: 'region_and_above', params: { count: 1, day: '县B复核' }, dedupeKey: 'review:county-b' }))!;
     b.project = (await countyB.post('/api/v1/projects', { kind: 'workshop', name: '县B帮扶车间', regionCode: REGIONS.countyB.code, startedOn: '2026-01-01' })).body.id;
+    b.relief = (await countyB.post('/api/v1/projects', { kind: 'work_relief', name: '县B以工代赈', regionCode: REGIONS.countyB.code, startedOn: '2026-01-01' })).body.id;
+    b.link = (await countyB.post(`/api/v1/projects/${b.relief}/workers`, { workerId: b.worker, startsOn: '2026-01-01', agreementSigned: false })).body.id;
+    // A share of 0 %: nobody falls short of it, so county B's warnings stay as they are.
+    await countyB.put('/api/v1/monitoring/relocation-shares', { regionCode: REGIONS.countyB.code, sharePct: 0 });
     b.sendingAccount = (await countyB.post('/api/v1/sending-accounts', { name: '县B发送号', regionCode: REGIONS.countyB.code, puppet: 'wechaty-puppet-mock', dailyCeiling: 300 })).body.id;
     await countyB.put('/api/v1/monitoring/targets', { year: 2026, items: [{ regionCode: REGIONS.countyB.code, metric: 'employed', value: 77 }] });
   });
@@ -110,7 +114,7 @@ describe('a station in county A cannot reach anything in county B', () => {
     expect(res.text).not.toContain(b.household);
     expect(res.text).not.toContain(b.account);
     expect(res.text).not.toContain(b.station);
-    for (const k of ['import', 'employer', 'vacancy', 'application', 'wageCase', 'training', 'broadcast', 'followUp', 'helpRequest', 'chatGroup', 'action', 'fair', 'fairCode', 'warning', 'paymentRecord', 'payment', 'review', 'notice', 'project', 'sendingAccount']) expect(res.text).not.toContain(b[k]);
+    for (const k of ['import', 'employer', 'vacancy', 'application', 'wageCase', 'training', 'broadcast', 'followUp', 'helpRequest', 'chatGroup', 'action', 'fair', 'fairCode', 'warning', 'paymentRecord', 'payment', 'review', 'notice', 'project', 'relief', 'link', 'sendingAccount']) expect(res.text).not.toContain(b[k]);
     expect(res.text).not.toContain('县B复核');
     expect(res.text).not.toContain('县B帮扶车间');
   };
@@ -275,6 +279,12 @@ describe('a station in county A cannot reach anything in county B', () => {
     'post /api/v1/projects': { run: (s) => s.post('/api/v1/projects', { kind: 'workshop', name: '越权项目', regionCode: REGIONS.countyB.code, startedOn: '2026-01-01' }), check: notFound },
     'get /api/v1/projects/{id}': { run: (s) => s.get(`/api/v1/projects/${b.project}`), check: notFound },
     'patch /api/v1/projects/{id}': { run: (s) => s.patch(`/api/v1/projects/${b.project}`, { name: '越权改名' }), check: notFound },
+    'get /api/v1/projects/{id}/figures': { run: (s) => s.get(`/api/v1/projects/${b.relief}/figures`), check: notFound },
+    'get /api/v1/projects/{id}/workers': { run: (s) => s.get(`/api/v1/projects/${b.relief}/workers`), check: notFound },
+    'post /api/v1/projects/{id}/workers': { run: (s) => s.post(`/api/v1/projects/${b.relief}/workers`, { workerId: b.worker, startsOn: '2026-02-01', agreementSigned: true }), check: notFound },
+    'patch /api/v1/projects/{id}/workers/{linkId}': { run: (s) => s.patch(`/api/v1/projects/${b.relief}/workers/${b.link}`, { agreementSigned: true }), check: notFound },
+    'get /api/v1/monitoring/relocation-shares': { run: (s) => s.get(`/api/v1/monitoring/relocation-shares?regionCode=${REGIONS.countyB.code}`), check: notFound },
+    'put /api/v1/monitoring/relocation-shares': { run: (s) => s.put('/api/v1/monitoring/relocation-shares', { regionCode: REGIONS.countyB.code, sharePct: 90 }), check: notFound },
     'get /api/v1/monitoring/forms/progress': { run: (s) => s.get(`/api/v1/monitoring/forms/progress?year=2026&regionCode=${REGIONS.countyB.code}`), check: notFound },
     'get /api/v1/monitoring/forms/projects': { run: (s) => s.get(`/api/v1/monitoring/forms/projects?year=2026&regionCode=${REGIONS.countyB.code}`), check: notFound },
     'get /api/v1/sending-accounts': { run: (s) => s.get('/api/v1/sending-accounts'), check: (r) => { refusedOrEmpty(r); expect(r.text).not.toContain('县B发送号'); } },
@@ -353,6 +363,8 @@ describe('a station in county A cannot reach anything in county B', () => {
     expect((await countyB.get(`/api/v1/workers/${b.worker}/employment/${b.paymentRecord}/payments`)).body.items).toEqual([expect.objectContaining({ id: b.payment, amountDueFen: 300000, paidOn: null })]);
     expect((await countyB.get('/api/v1/monitoring/reviews')).body.items).toEqual([expect.objectContaining({ id: b.review, status: 'open' })]);
     expect((await countyB.get(`/api/v1/projects/${b.project}`)).body.name).toBe('县B帮扶车间');
+    expect((await countyB.get(`/api/v1/projects/${b.relief}/workers`)).body.items).toEqual([expect.objectContaining({ id: b.link, agreementSigned: false, endsOn: null })]);
+    expect((await countyB.get('/api/v1/monitoring/relocation-shares')).body.items).toEqual([expect.objectContaining({ regionCode: REGIONS.countyB.code, sharePct: 0 })]);
     expect((await countyB.get('/api/v1/sending-accounts')).body.items).toEqual([expect.objectContaining({ id: b.sendingAccount, dailyCeiling: 300, status: 'offline' })]);
     expect((await countyB.get('/api/v1/monitoring/targets?year=2026')).body.items).toEqual([expect.objectContaining({ metric: 'employed', target: 77 })]);
     expect((await countyB.get('/api/v1/notices')).body.items).toContainEqual(expect.objectContaining({ id: b.notice, readAt: null }));
