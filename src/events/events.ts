@@ -29,20 +29,29 @@ export const eventSchemas = {
     .object({ applicationId: z.uuid(), vacancyId: z.uuid(), workerId: z.uuid(), regionCode: z.string(), from: z.string(), to: z.string(), actorId: z.uuid().nullable() })
     .strict(),
   /**
-   * A person signed up for a job fair: a place, or the waiting list. The request's id and address
-   * travel with it for the audit entry its subscriber writes.
+   * People signed up for a job fair, each to a place or the waiting list (those answered together, in
+   * the order they came). The requests' ids and addresses travel with them for the audit entries.
    */
   'fair.signed_up': z
     .object({
-      signupId: z.uuid(),
       fairId: z.uuid(),
-      workerId: z.uuid(),
       regionCode: z.string(),
-      status: z.enum(['signed_up', 'waiting']),
-      source: z.string().max(20),
-      actorId: z.uuid().nullable(),
-      requestId: z.string().max(200).optional(),
-      ip: z.string().max(100).optional(),
+      signups: z
+        .array(
+          z
+            .object({
+              signupId: z.uuid(),
+              workerId: z.uuid(),
+              status: z.enum(['signed_up', 'waiting']),
+              source: z.string().max(20),
+              actorId: z.uuid().nullable(),
+              requestId: z.string().max(200).optional(),
+              ip: z.string().max(100).optional(),
+            })
+            .strict(),
+        )
+        .min(1)
+        .max(500),
     })
     .strict(),
   /** A sign-up was cancelled; the place it freed went to `promotedWorkerId` (see fair.promoted), if anyone. */

@@ -18,7 +18,7 @@ export type Fair = typeof jobFairs.$inferSelect;
  * A fair is visible to staff of the organiser's region and of any region in its audience (a township
  * station signs its people up for a county fair); only the organiser's region may run it.
  */
-function canSee(actor: Actor, f: Pick<Fair, 'regionCode' | 'audience'>): boolean {
+export function canSee(actor: Actor, f: Pick<Fair, 'regionCode' | 'audience'>): boolean {
   return inScope(actor, f.regionCode) || inScope(actor, f.audience.regionCode) || actor.regionCode.startsWith(f.audience.regionCode);
 }
 

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import { fairSignups, jobFairs, workers } from '../db/schema';
@@ -7,34 +7,49 @@ import { scheduleSteps, type PlannedStep } from '../outreach/follow-ups';
 import { planReminders, tellNow } from './common';
 
 /**
- * What follows a sign-up, run from its event once the sign-up has committed, so the fair's row is
- * never held while reminders are planned or the audit chain is extended. Each reads the sign-up as it
- * is now: one cancelled, checked in, or at a fair that is over by the time the event is handled gets no
+ * What follows sign-ups, run from their event once they have committed, so the fair's row is never held
+ * while reminders are planned or the audit chain is extended. Each reads the sign-ups as they are now:
+ * one cancelled, checked in, or at a fair that is over by the time the event is handled gets no
  * reminders, and handling an event twice plans the same reminders once (a new plan replaces the old).
  */
-async function remindIfPlaced(ctx: AppContext, fairId: string, workerId: string, by: string | null, promoted: boolean): Promise<void> {
+async function remindThosePlaced(ctx: AppContext, fairId: string, people: Array<{ workerId: string; by: string | null }>, promoted: boolean): Promise<void> {
   const steps: PlannedStep[] = [];
+  const by = new Map(people.map((p) => [p.workerId, p.by]));
   await ctx.db.transaction(async (tx) => {
-    // The sign-up's row is held while planning: a cancellation or check-in waits, then stops what was planned.
-    const [row] = await tx
+    // The sign-ups' rows are held while planning: a cancellation or check-in waits, then stops what was planned.
+    const rows = await tx
       .select({ s: fairSignups, f: jobFairs, regionCode: workers.regionCode })
       .from(fairSignups)
       .innerJoin(jobFairs, eq(jobFairs.id, fairSignups.fairId))
       .innerJoin(workers, eq(workers.id, fairSignups.workerId))
-      .where(and(eq(fairSignups.fairId, fairId), eq(fairSignups.workerId, workerId)))
+      .where(and(eq(fairSignups.fairId, fairId), inArray(fairSignups.workerId, [...by.keys()])))
+      .orderBy(asc(fairSignups.workerId))
       .for('update', { of: fairSignups });
-    if (!row || row.s.status !== 'signed_up' || row.s.checkedInAt || (row.f.status !== 'announced' && row.f.status !== 'live')) return;
     const now = ctx.clock.now();
-    steps.push(...(await planReminders(tx, now, row.f, workerId, row.regionCode, by)));
-    if (promoted) steps.push(...(await tellNow(tx, now, 'fair_promoted', row.f, workerId, row.regionCode, null)));
+    for (const row of rows) {
+      if (row.s.status !== 'signed_up' || row.s.checkedInAt || (row.f.status !== 'announced' && row.f.status !== 'live')) continue;
+      steps.push(...(await planReminders(tx, now, row.f, row.s.workerId, row.regionCode, by.get(row.s.workerId) ?? null)));
+      if (promoted) steps.push(...(await tellNow(tx, now, 'fair_promoted', row.f, row.s.workerId, row.regionCode, null)));
+    }
   });
   await scheduleSteps(ctx, steps);
 }
 
 export const onSignedUp = {
-  reminders: (ctx: AppContext, e: EventData<'fair.signed_up'>) => remindIfPlaced(ctx, e.fairId, e.workerId, e.actorId, false),
+  reminders: (ctx: AppContext, e: EventData<'fair.signed_up'>) =>
+    remindThosePlaced(
+      ctx,
+      e.fairId,
+      e.signups.map((s) => ({ workerId: s.workerId, by: s.actorId })),
+      false,
+    ),
+  /** One entry per sign-up, all in one transaction (one wait for the audit chain). */
   audit: (ctx: AppContext, e: EventData<'fair.signed_up'>) =>
-    recordAudit(ctx.db, { actorId: e.actorId, action: 'fair.signup', entity: 'job_fair', entityId: e.fairId, regionCode: e.regionCode, details: { workerId: e.workerId, status: e.status }, requestId: e.requestId, ip: e.ip }),
+    ctx.db.transaction(async (tx) => {
+      for (const s of e.signups) {
+        await recordAudit(tx, { actorId: s.actorId, action: 'fair.signup', entity: 'job_fair', entityId: e.fairId, regionCode: e.regionCode, details: { workerId: s.workerId, status: s.status }, requestId: s.requestId, ip: s.ip });
+      }
+    }),
 };
 
 export const onSignupCancelled = {
@@ -53,5 +68,5 @@ export const onSignupCancelled = {
 
 /** The one promoted from the waiting list is told at once and gets the reminders. */
 export const onPromoted = {
-  reminders: (ctx: AppContext, e: EventData<'fair.promoted'>) => remindIfPlaced(ctx, e.fairId, e.workerId, null, true),
+  reminders: (ctx: AppContext, e: EventData<'fair.promoted'>) => remindThosePlaced(ctx, e.fairId, [{ workerId: e.workerId, by: null }], true),
 };

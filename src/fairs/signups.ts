@@ -1,4 +1,4 @@
-import { and, asc, eq, like, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, like, lte, sql } from 'drizzle-orm';
 import { inScope, type Actor } from '../access/actor';
 import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
@@ -10,7 +10,7 @@ import { stopFollowUps } from '../outreach/follow-ups';
 import { createWorker } from '../registry/service';
 import type { WorkerCreate } from '../registry/schemas';
 import { NotFound, ValidationFailed } from '../shared/errors';
-import { refuse, visibleFair, type Ctx, type Meta } from './common';
+import { canSee, refuse, visibleFair, type Ctx, type Meta } from './common';
 
 /** Check-in may start this long before the fair opens (people queue early). */
 const CHECKIN_EARLY_MS = 2 * 3600_000;
@@ -31,61 +31,152 @@ async function activeWorker(db: Db, actor: Actor, workerId: string) {
   return w;
 }
 
+type SignupAnswer = Awaited<ReturnType<typeof presentSignup>>;
+type Waiting = { workerId: string; source: SignupSource; actor: Actor; actorId: string; meta: Meta; resolve: (a: SignupAnswer) => void; reject: (err: unknown) => void };
+type Lane = { waiting: Waiting[]; running: boolean };
+
+/** At most this many sign-ups to one fair are answered by one transaction. */
+const MAX_BATCH = 200;
+/** Per database and fair: the sign-ups waiting for the transaction now running to finish. */
+const lanes = new WeakMap<Db, Map<string, Lane>>();
+
 /**
- * Signs a person up: a place while there are places, otherwise the waiting list. One statement takes the
- * fair's row, counts the place (`taken = taken + 1` only while `taken < capacity`) and writes the sign-up
- * with its number in the queue, so however many sign up at once, no more than the capacity get places and
- * the waiting list is in the order the row was taken. The row is held from that statement to the commit
- * right after it; the reminders and the audit entry follow from the sign-up's event, outside it.
+ * Signs a person up: a place while there are places, otherwise the waiting list. Sign-ups to one fair
+ * are answered together: those that arrive while a transaction for the fair is running wait for it and
+ * then go in the next one, in the order they came. Each transaction takes the fair's row, gives places
+ * while `taken < capacity`, puts the others on the waiting list, counts the places and commits, so the
+ * row is held once (and one commit waited for) for many sign-ups, and however many sign up at once, in
+ * however many processes, no more than the capacity get places and the waiting list keeps its order.
+ * The reminders and the audit entries follow from the sign-ups' event, outside that transaction.
  */
-export async function signUp(ctx: Ctx, actor: Actor, fairId: string, workerId: string, source: SignupSource, meta: Meta) {
-  const f = await visibleFair(ctx.db, actor, fairId);
-  await activeWorker(ctx.db, actor, workerId);
+export async function signUp(ctx: Ctx, actor: Actor, fairId: string, workerId: string, source: SignupSource, meta: Meta): Promise<SignupAnswer> {
+  // Who may see the fair and sign this person up is checked with the others, in the transaction.
+  let byFair = lanes.get(ctx.db);
+  if (!byFair) lanes.set(ctx.db, (byFair = new Map<string, Lane>()));
+  let lane = byFair.get(fairId);
+  if (!lane) byFair.set(fairId, (lane = { waiting: [], running: false }));
+  const answer = new Promise<SignupAnswer>((resolve, reject) => lane.waiting.push({ workerId, source, actor, actorId: actor.accountId, meta, resolve, reject }));
+  if (!lane.running) void runLane(ctx, fairId, lane, byFair);
+  return answer;
+}
+
+async function runLane(ctx: Ctx, fairId: string, lane: Lane, byFair: Map<string, Lane>): Promise<void> {
+  lane.running = true;
+  try {
+    while (lane.waiting.length) {
+      const batch = lane.waiting.splice(0, MAX_BATCH);
+      try {
+        const { answers, events } = await signUpTogether(ctx, fairId, batch);
+        batch.forEach((w, i) => {
+          const a = answers[i]!;
+          if (a instanceof Error) w.reject(a);
+          else w.resolve(a);
+        });
+        // Published right away in the background; the relay publishes whatever this misses.
+        if (events.length) void publishOutbox(ctx, events).catch(() => undefined);
+      } catch (err) {
+        for (const w of batch) w.reject(err);
+      }
+    }
+  } finally {
+    lane.running = false;
+    if (!lane.waiting.length) byFair.delete(fairId);
+  }
+}
+
+function refusal(path: string, key: string): Error {
+  try {
+    refuse(path, key);
+  } catch (err) {
+    return err as Error;
+  }
+}
+
+/** One transaction for sign-ups to one fair, in the order they came: an answer (or a refusal) for each. */
+async function signUpTogether(ctx: Ctx, fairId: string, batch: Waiting[]): Promise<{ answers: Array<SignupAnswer | Error>; events: string[] }> {
   const now = ctx.clock.now();
   const at = now.toISOString();
   const events: string[] = [];
-  const row = await ctx.db.transaction(async (tx) => {
-    const [made] = rowsOf<RawSignup>(
+  const people = new Map((await ctx.db.select({ id: workers.id, regionCode: workers.regionCode, status: workers.status }).from(workers).where(inArray(workers.id, [...new Set(batch.map((b) => b.workerId))]))).map((w) => [w.id, w]));
+  const answers = await ctx.db.transaction(async (tx) => {
+    const [f] = await tx.select().from(jobFairs).where(eq(jobFairs.id, fairId)).for('update');
+    // The refusals of each request, in the order a single sign-up meets them.
+    const refused = batch.map((b) => {
+      if (!f || !canSee(b.actor, f)) return new NotFound('job fair', fairId);
+      const w = people.get(b.workerId);
+      if (!w || !inScope(b.actor, w.regionCode) || w.status !== 'active') return new ValidationFailed('unknown worker', [{ path: 'body.workerId', message: 'errors:detail.unknown_worker' }]);
+      if ((f.status !== 'announced' && f.status !== 'live') || f.endsAt <= now) return refusal('fair', 'not_open');
+      return null;
+    });
+    if (!f || refused.every(Boolean)) return refused as Error[];
+    // With the row held, nobody else changes this fair's sign-ups: who already has a place or a turn, and how long the list is.
+    const [state] = rowsOf<{ waiting: number; active: string[] | null }>(
+      await tx.execute(sql`select
+        (select count(*)::int from ${fairSignups} where fair_id = ${fairId} and status = 'waiting') waiting,
+        (select array_agg(worker_id::text) from ${fairSignups} where fair_id = ${fairId} and status <> 'cancelled' and worker_id::text in (select jsonb_array_elements_text(${JSON.stringify(batch.map((b) => b.workerId))}::jsonb))) active`),
+    );
+    const taken = new Set(state?.active ?? []);
+    let free = f.capacity === null ? Infinity : Math.max(0, f.capacity - f.taken);
+    let waiting = state?.waiting ?? 0;
+    const plan: Array<{ w: string; s: 'signed_up' | 'waiting'; src: string; n: number; position: number | null } | Error> = batch.map((b, n) => {
+      const no = refused[n];
+      if (no) return no;
+      if (taken.has(b.workerId)) return refusal('body.workerId', 'already_signed_up');
+      taken.add(b.workerId);
+      if (free > 0) {
+        free--;
+        return { w: b.workerId, s: 'signed_up', src: b.source, n, position: null };
+      }
+      return { w: b.workerId, s: 'waiting', src: b.source, n, position: ++waiting };
+    });
+    const rows = plan.filter((p): p is Exclude<(typeof plan)[number], Error> => !(p instanceof Error));
+    if (!rows.length) return plan.filter((p): p is Error => p instanceof Error);
+    // One insert in the order they came, so their numbers in the queue follow that order; someone signing up again joins the end.
+    const made = rowsOf<RawSignup>(
       await tx.execute(sql`
-        with fair as (
-          select id, (capacity is null or taken < capacity) as free from ${jobFairs}
-          where id = ${fairId} and status in ('announced', 'live') and ends_at > ${at}::timestamptz
-          for update
-        ), place as (
-          update ${jobFairs} j set taken = j.taken + 1 from fair where j.id = fair.id and fair.free returning j.id
-        )
         insert into ${fairSignups} (fair_id, worker_id, status, source, created_at, updated_at)
-        select fair.id, ${workerId}, (case when fair.free then 'signed_up' else 'waiting' end)::fair_signup_status, ${source}, ${at}::timestamptz, ${at}::timestamptz from fair
+        select ${fairId}, i.w, i.s::fair_signup_status, i.src, ${at}::timestamptz, ${at}::timestamptz
+        from jsonb_to_recordset(${JSON.stringify(rows.map(({ w, s, src, n }) => ({ w, s, src, n })))}::jsonb) as i(w uuid, s text, src text, n int)
+        order by i.n
         on conflict (fair_id, worker_id) do update
-          -- Someone signing up again joins the end of the queue.
           set status = excluded.status, source = excluded.source, queue = nextval(pg_get_serial_sequence('fair_signups', 'queue')), created_at = excluded.created_at, updated_at = excluded.updated_at
           where ${fairSignups}.status = 'cancelled'
         returning id, fair_id, worker_id, status, source, queue, checked_in_at, created_at`),
     );
-    if (!made) {
-      // Nothing written: the fair is not open, or the person already has a place or a turn (a place counted above is undone with the rest).
-      const [existing] = await tx.select({ status: fairSignups.status }).from(fairSignups).where(and(eq(fairSignups.fairId, fairId), eq(fairSignups.workerId, workerId)));
-      if (existing && existing.status !== 'cancelled') refuse('body.workerId', 'already_signed_up');
-      refuse('fair', 'not_open');
-    }
-    const s = fromRaw(made);
+    // Every row was checked above with the fair's row held; one missing means that check no longer holds.
+    if (made.length !== rows.length) throw new Error(`fair ${fairId}: ${rows.length} sign-ups planned, ${made.length} written`);
+    const placed = rows.filter((r) => r.s === 'signed_up').length;
+    if (placed) await tx.update(jobFairs).set({ taken: sql`${jobFairs.taken} + ${placed}` }).where(eq(jobFairs.id, fairId));
+    const byWorker = new Map(made.map((m) => [m.worker_id, fromRaw(m)]));
     events.push(
       ...(await emit(tx, now, [
-        { type: 'fair.signed_up', data: { signupId: s.id, fairId, workerId, regionCode: f.regionCode, status: s.status === 'signed_up' ? 'signed_up' : 'waiting', source, actorId: actor.accountId, ...metaOf(meta) } },
+        {
+          type: 'fair.signed_up',
+          data: {
+            fairId,
+            regionCode: f.regionCode,
+            signups: rows.map((r) => ({ signupId: byWorker.get(r.w)!.id, workerId: r.w, status: r.s, source: r.src, actorId: batch[r.n]!.actorId, ...metaOf(batch[r.n]!.meta) })),
+          },
+        },
       ])),
     );
-    return s;
+    return plan.map((p) => (p instanceof Error ? p : answerOf(byWorker.get(p.w)!, p.position)));
   });
-  await publishOutbox(ctx, events).catch(() => undefined);
-  return presentSignup(ctx.db, row);
+  return { answers, events };
 }
 
 function metaOf(meta: Meta): { requestId?: string; ip?: string } {
   return { ...(meta.requestId ? { requestId: meta.requestId.slice(0, 200) } : {}), ...(meta.ip ? { ip: meta.ip.slice(0, 100) } : {}) };
 }
 
+type Row = Pick<Signup, 'id' | 'fairId' | 'workerId' | 'status' | 'source' | 'queue' | 'checkedInAt' | 'createdAt'>;
+
+function answerOf(s: Row, position: number | null) {
+  return { id: s.id, fairId: s.fairId, workerId: s.workerId, status: s.status, position, source: s.source, checkedInAt: s.checkedInAt?.toISOString() ?? null, createdAt: s.createdAt.toISOString() };
+}
+
 /** A sign-up as answered: on the waiting list, the person's place in it now (1 is next). */
-export async function presentSignup(db: Db, s: Pick<Signup, 'id' | 'fairId' | 'workerId' | 'status' | 'source' | 'queue' | 'checkedInAt' | 'createdAt'>) {
+export async function presentSignup(db: Db, s: Row) {
   let position: number | null = null;
   if (s.status === 'waiting') {
     const [p] = await db
@@ -94,7 +185,7 @@ export async function presentSignup(db: Db, s: Pick<Signup, 'id' | 'fairId' | 'w
       .where(and(eq(fairSignups.fairId, s.fairId), eq(fairSignups.status, 'waiting'), lte(fairSignups.queue, s.queue)));
     position = p?.n ?? null;
   }
-  return { id: s.id, fairId: s.fairId, workerId: s.workerId, status: s.status, position, source: s.source, checkedInAt: s.checkedInAt?.toISOString() ?? null, createdAt: s.createdAt.toISOString() };
+  return answerOf(s, position);
 }
 
 /**
@@ -108,38 +199,53 @@ export async function cancelSignup(ctx: Ctx, actor: Actor, fairId: string, worke
   if (!w || !inScope(actor, w.regionCode)) throw new NotFound('sign-up', workerId);
   const events: string[] = [];
   const promoted = await ctx.db.transaction(async (tx) => {
-    const [locked] = await tx.select({ capacity: jobFairs.capacity, status: jobFairs.status }).from(jobFairs).where(eq(jobFairs.id, fairId)).for('update');
+    const [locked] = await tx.select({ status: jobFairs.status }).from(jobFairs).where(eq(jobFairs.id, fairId)).for('update');
     const now = ctx.clock.now();
     const [s] = await tx.select().from(fairSignups).where(and(eq(fairSignups.fairId, fairId), eq(fairSignups.workerId, workerId))).for('update');
     if (!s || s.status === 'cancelled') throw new NotFound('sign-up', workerId);
     if (s.checkedInAt) refuse('body.workerId', 'already_checked_in');
     await tx.update(fairSignups).set({ status: 'cancelled', updatedAt: now }).where(eq(fairSignups.id, s.id));
     await stopFollowUps(tx, now, { workerId, sequence: 'fair_reminder', subject: fairId }, 'cancelled');
-    let next: string | null = null;
+    let promoted: string[] = [];
     if (s.status === 'signed_up') {
-      const open = locked && locked.capacity !== null && (locked.status === 'announced' || locked.status === 'live');
-      if (open) {
-        const [head] = rowsOf<{ worker_id: string }>(
-          await tx.execute(sql`
-            update ${fairSignups} set status = 'signed_up', updated_at = ${now.toISOString()}::timestamptz
-            where id = (select id from ${fairSignups} where fair_id = ${fairId} and status = 'waiting' order by queue limit 1 for update)
-            returning worker_id`),
-        );
-        next = head?.worker_id ?? null;
-      }
-      // The place goes back to the count when nobody was waiting for it.
-      if (!next) await tx.update(jobFairs).set({ taken: sql`${jobFairs.taken} - 1` }).where(eq(jobFairs.id, fairId));
+      await tx.update(jobFairs).set({ taken: sql`${jobFairs.taken} - 1` }).where(eq(jobFairs.id, fairId));
+      // The freed place goes to the head of the waiting list (unless the capacity was lowered below the places taken).
+      if (locked && (locked.status === 'announced' || locked.status === 'live')) promoted = await promoteWaiting(tx, fairId, now);
     }
+    const next = promoted[0] ?? null;
     events.push(
       ...(await emit(tx, now, [
         { type: 'fair.signup_cancelled', data: { fairId, workerId, regionCode: f.regionCode, promotedWorkerId: next, actorId: actor.accountId, ...metaOf(meta) } },
-        ...(next ? [{ type: 'fair.promoted' as const, data: { fairId, workerId: next } }] : []),
+        ...promotedEvents(fairId, promoted),
       ])),
     );
     return next;
   });
   await publishOutbox(ctx, events).catch(() => undefined);
   return { cancelled: true, promotedWorkerId: promoted };
+}
+
+/**
+ * With the fair's row held by the caller: the free places (capacity − taken; all, with no capacity) go to
+ * the head of the waiting list in queue order, and are counted. Returns who got them, first first.
+ */
+export async function promoteWaiting(tx: Db, fairId: string, now: Date): Promise<string[]> {
+  const [f] = await tx.select({ capacity: jobFairs.capacity, taken: jobFairs.taken }).from(jobFairs).where(eq(jobFairs.id, fairId));
+  const free = !f ? 0 : f.capacity === null ? null : Math.max(0, f.capacity - f.taken);
+  if (free === 0) return [];
+  const heads = rowsOf<{ worker_id: string; queue: string | number }>(
+    await tx.execute(sql`
+      update ${fairSignups} set status = 'signed_up', updated_at = ${now.toISOString()}::timestamptz
+      where id in (select id from ${fairSignups} where fair_id = ${fairId} and status = 'waiting' order by queue ${free === null ? sql`` : sql`limit ${free}`} for update)
+      returning worker_id, queue`),
+  );
+  if (heads.length) await tx.update(jobFairs).set({ taken: sql`${jobFairs.taken} + ${heads.length}` }).where(eq(jobFairs.id, fairId));
+  return heads.sort((a, b) => Number(a.queue) - Number(b.queue)).map((h) => h.worker_id);
+}
+
+/** The events that tell each person promoted, and plan their reminders. */
+export function promotedEvents(fairId: string, workerIds: string[]) {
+  return workerIds.map((workerId) => ({ type: 'fair.promoted' as const, data: { fairId, workerId } }));
 }
 
 export async function listSignups(ctx: Pick<AppContext, 'db'>, actor: Actor, fairId: string, q: { status?: string; page: number; pageSize: number }) {

