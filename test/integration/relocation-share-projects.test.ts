@@ -54,7 +54,7 @@ describe('government-invested projects: their people, 附件2 head-counts and th
   const Y = Number(today.slice(0, 4));
   const site = { code: '532528101299', name: '南沙安置区', level: 5, parentCode: REGIONS.townA.code, relocationSite: true };
   const P: Record<string, string> = {};
-  const project: Record<string, string> = {};
+  const project = { R: '', G: '', O: '', W: '' };
 
   beforeAll(async () => {
     h = await createHarness();
