@@ -6,7 +6,9 @@ import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { applications, broadcasts, employers, fairSignups, fairVacancies, households, jobFairs, stations, vacancies, workers, type FairAudience } from '../db/schema';
+import { emit } from '../events';
 import { translator } from '../i18n';
+import { publishOutbox } from '../outbox';
 import { payText } from '../market/matching';
 import { scheduleSteps, startFollowUp, stopFollowUps, type PlannedStep } from '../outreach/follow-ups';
 import { startBroadcast } from '../outreach/service';
@@ -19,6 +21,7 @@ import type { FairCreate, FairPatch } from './schemas';
 
 // Sign-ups, cancellations and check-in live in ./signups (what follows a sign-up in ./handlers); reached from here as before.
 export { cancelSignup, checkIn, listSignups, signUp, walkIn, type SignupSource } from './signups';
+import { promotedEvents, promoteWaiting } from './signups';
 
 /** Letters and digits that cannot be mistaken for one another when read aloud or typed. */
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -114,12 +117,18 @@ export async function updateFair(ctx: Ctx, actor: Actor, id: string, patch: Fair
   const merged = { ...f, ...patch, startsAt, endsAt };
   checkShape(merged);
   const steps: PlannedStep[] = [];
+  const events: string[] = [];
   await ctx.db.transaction(async (tx) => {
     const db = tx;
     await db
       .update(jobFairs)
       .set({ ...patch, startsAt, endsAt, updatedAt: ctx.clock.now() })
       .where(eq(jobFairs.id, id));
+    // More places (or none counted): the head of the waiting list gets them, with the fair's row held since the update.
+    if (f.status === 'announced' && patch.capacity !== undefined) {
+      const promoted = await promoteWaiting(db, id, ctx.clock.now());
+      if (promoted.length) events.push(...(await emit(db, ctx.clock.now(), promotedEvents(id, promoted))));
+    }
     // A new time or place: the reminders of those signed up are planned again with it.
     if (f.status === 'announced' && (startsAt.getTime() !== f.startsAt.getTime() || patch.address !== undefined || patch.streamUrl !== undefined)) {
       const signed = await db.select({ workerId: fairSignups.workerId, regionCode: workers.regionCode }).from(fairSignups).innerJoin(workers, eq(workers.id, fairSignups.workerId)).where(and(eq(fairSignups.fairId, id), eq(fairSignups.status, 'signed_up')));
@@ -129,6 +138,7 @@ export async function updateFair(ctx: Ctx, actor: Actor, id: string, patch: Fair
     await recordAudit(db, { actorId: actor.accountId, action: 'fair.update', entity: 'job_fair', entityId: id, regionCode: f.regionCode, details: { fields: Object.keys(patch) }, ...meta });
   });
   await scheduleSteps(ctx, steps);
+  await publishOutbox(ctx, events).catch(() => undefined);
   return getFair(ctx, actor, id);
 }
 

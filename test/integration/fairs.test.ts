@@ -262,6 +262,13 @@ describe('job fairs, from draft to reported', () => {
     expect(now).toMatchObject({ signedUp: 50, waiting: 140, cancelled: 10, placesLeft: 0 });
     const promoted = await h.ctx.db.select({ workerId: fairSignups.workerId }).from(fairSignups).where(and(eq(fairSignups.fairId, fair.id), eq(fairSignups.status, 'signed_up')));
     expect(firstTen.every((w) => promoted.some((p) => p.workerId === w))).toBe(true);
+    // Five more places: the next five on the waiting list get them, in order, and are told.
+    const nextFive = waiting.slice(10, 15).map((r) => r.body.workerId);
+    expect((await station.patch(`/api/v1/fairs/${fair.id}`, { capacity: 55 })).body.counts).toMatchObject({ signedUp: 55, waiting: 135, placesLeft: 0 });
+    const placedNow = await h.ctx.db.select({ workerId: fairSignups.workerId }).from(fairSignups).where(and(eq(fairSignups.fairId, fair.id), eq(fairSignups.status, 'signed_up')));
+    expect(nextFive.every((w) => placedNow.some((p) => p.workerId === w))).toBe(true);
+    const handled = await drainEvents(h);
+    expect(handled.filter((x) => x === 'fair.promoted:fairs.reminders')).toHaveLength(15);
   });
 
   it('keeps places and the waiting list exact while many sign up, cancel and sign up again at once, beyond the capacity', async () => {
