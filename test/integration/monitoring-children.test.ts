@@ -112,6 +112,10 @@ describe('figures by region: a region’s children with 同比 and 环比', () =
     ]);
     const town = await children(countyA, `regionCode=${REGIONS.townA.code}&month=${P}`);
     expect(town.items).toEqual([expect.objectContaining({ regionCode: REGIONS.villageA.code, value: 2, monthBefore: 1, mom: 100, hasChildren: false })]);
+    // A village has nothing below it: its own figures, and no rows.
+    const village = await children(countyA, `regionCode=${REGIONS.villageA.code}&month=${M}`);
+    expect(village.items).toEqual([]);
+    expect(village.total).toMatchObject({ value: 2, monthBefore: 2, yearBefore: 1, registered: 3, hasChildren: false });
     // The month before, closed into its snapshot, reads the same.
     const open = await children(prefecture, `month=${P}`);
     await closeMonth(h.ctx, P);
