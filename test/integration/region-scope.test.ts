@@ -87,6 +87,8 @@ describe('a station in county A cannot reach anything in county B', () => {
     b.fairCode = fair.body.checkinCode;
     await countyB.post(`/api/v1/fairs/${b.fair}/announce`);
     await countyB.post(`/api/v1/fairs/${b.fair}/signups`, { workerId: b.worker });
+    // The fair's reminders follow from the sign-up's event.
+    await drainEvents(h);
     const [warning] = await h.ctx.db.insert(warnings).values({ kind: 'lost_job', regionCode: REGIONS.villageB.code, workerId: b.worker, dedupeKey: 'lost:county-b', details: {} }).returning();
     b.warning = warning!.id;
     b.report = (await dailyReport(h.ctx))!;
