@@ -21,8 +21,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * `npm run bench:fair [-- --signups 10000 --rate 200 --capacity 8000 --events beside|after]`: a live job fair (直播带岗) in a
  * prefecture. N people sign up, arriving at `rate` a second (places while any are left, then the waiting
  * list); the sign-ups' latency is measured and the places and the waiting list checked exact. The events
- * worker runs meanwhile, as in service: each sign-up's reminders and audit entry follow from its event, and
- * once all are handled the reminders (one plan per place) and audit entries (one per sign-up) are counted. Then a post
+ * worker runs meanwhile, as in service (or, with `--events after`, once the sign-ups are answered): the
+ * reminders and audit entries follow from the sign-ups' events, and once all are handled the reminder plans
+ * (one per place) and audit entries (one per sign-up) are counted. Then a post
  * goes on screen and everyone who hears of it is told through the push engine (the silenced log channel),
  * timed beside raw BullMQ: addBulk of N jobs and a no-op worker taking them, in the same run.
  * Targets: sign-up p99 ≤ 100 ms, places and waiting list exact, the push at least half the raw rate.
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
     }
     await Promise.all(pending);
     const signupS = (Date.now() - started) / 1000;
-    // What follows each sign-up (reminders, audit entry) is done once every event is published and handled.
+    // What follows the sign-ups (reminders, audit entries) is done once every event is published and handled.
     const e0 = process.hrtime.bigint();
     running ??= startWorkers(ctx, { only: ['events'] });
     await settledEvents(ctx);
