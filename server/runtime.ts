@@ -28,6 +28,7 @@ import { simulatedUser } from '../bots/simulator';
 import { Metrics } from '../src/metrics/registry';
 import { deploymentMetrics } from '../src/metrics/deployment';
 import { serveMetrics } from '../src/metrics/http';
+import { closeReaders } from '../src/registry/import/bounded';
 
 export interface Service {
   ctx: AppContext;
@@ -89,6 +90,8 @@ export async function startService(opts: StartOptions): Promise<Service> {
   try {
     const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, what: opts.what ?? `bangfu (${role})` });
     steps.push(() => database.close());
+    // Threads reading an uploaded spreadsheet end once they are done; at shutdown, at once.
+    steps.push(() => closeReaders());
     const migrated = await migrateDatabase(database, { url: config.databaseUrl, migrateUrl: config.databaseMigrateUrl, dataDir: config.dataDir });
     await logAuditProtection(database, migrated, logger);
     await ensureCatalogue(database.db);

@@ -65,7 +65,7 @@ const key32 = z
  * Bounds of a spreadsheet read for import (also used where a context carries no configuration).
  * A file that unpacks to more, or has a value beyond these rows or columns, is refused while it is read.
  */
-export const IMPORT_LIMIT_DEFAULTS = { maxUnpackedMb: 100, maxRows: 200_000, maxColumns: 200, maxCellChars: 5000 } as const;
+export const IMPORT_LIMIT_DEFAULTS = { maxUnpackedMb: 100, maxRows: 200_000, maxColumns: 200, maxCellChars: 5000, readMemoryMb: 192 } as const;
 
 export interface ImportLimits {
   /** Bytes the XLSX's XML parts may unpack to, in total. */
@@ -76,6 +76,11 @@ export interface ImportLimits {
   maxColumns: number;
   /** Characters one cell may hold. */
   maxCellChars: number;
+  /**
+   * Heap of the thread that reads a file (MB): a file that needs more is refused, and whatever a file
+   * holds, the service's own memory is not what pays for it.
+   */
+  readMemoryMb: number;
 }
 
 export const DEFAULT_IMPORT_LIMITS: ImportLimits = {
@@ -83,6 +88,7 @@ export const DEFAULT_IMPORT_LIMITS: ImportLimits = {
   maxRows: IMPORT_LIMIT_DEFAULTS.maxRows,
   maxColumns: IMPORT_LIMIT_DEFAULTS.maxColumns,
   maxCellChars: IMPORT_LIMIT_DEFAULTS.maxCellChars,
+  readMemoryMb: IMPORT_LIMIT_DEFAULTS.readMemoryMb,
 };
 
 const envSchema = z.object({
@@ -162,6 +168,7 @@ const envSchema = z.object({
   IMPORT_MAX_ROWS: int(100, 1_048_576, IMPORT_LIMIT_DEFAULTS.maxRows),
   IMPORT_MAX_COLUMNS: int(16, 16_384, IMPORT_LIMIT_DEFAULTS.maxColumns),
   IMPORT_MAX_CELL_CHARS: int(100, 32_767, IMPORT_LIMIT_DEFAULTS.maxCellChars),
+  IMPORT_READ_MEMORY_MB: int(64, 4096, IMPORT_LIMIT_DEFAULTS.readMemoryMb),
   SHUTDOWN_TIMEOUT_MS: int(1000, 600000, 30000),
   TRUST_PROXY: bool(false),
   DEFAULT_LOCALE: z.enum(['zh-CN', 'en'], { error: 'expected zh-CN or en' }).default('zh-CN'),
@@ -401,6 +408,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxRows: e.IMPORT_MAX_ROWS,
       maxColumns: e.IMPORT_MAX_COLUMNS,
       maxCellChars: e.IMPORT_MAX_CELL_CHARS,
+      readMemoryMb: e.IMPORT_READ_MEMORY_MB,
     },
     regionRoot: e.REGION_ROOT,
     demoData: demo,

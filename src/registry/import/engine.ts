@@ -16,7 +16,8 @@ import type { ColumnKey, HeaderLayout } from './columns';
 import { parseRow, type ParsedRow } from './rows';
 import type { Sheet } from './sheet';
 
-export { readSheet, type Sheet } from './sheet';
+export { readSheet } from './bounded';
+export { type Sheet } from './sheet';
 
 export interface Counts {
   created: number;

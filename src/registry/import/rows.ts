@@ -1,8 +1,12 @@
+import { types } from 'node:util';
 import { normalizeResidentId } from '../../pii/resident-id';
 import type { WorkerFields } from '../prepare';
 import { fromWord } from '../vocab';
 import type { ColumnKey, HeaderLayout } from './columns';
 import type { Cell } from './read';
+
+/** A date read on the reading thread arrives from another realm, where `instanceof Date` would not see it. */
+const isDate = (v: unknown): v is Date => types.isDate(v);
 
 export interface RowProblem {
   column: string | null;
@@ -35,7 +39,7 @@ export interface ParsedRow {
 /** Full-width to half-width and trimmed; null for an empty cell. */
 export function text(cell: Cell | undefined): string | null {
   if (cell === null || cell === undefined) return null;
-  if (cell instanceof Date) return cell.toISOString().slice(0, 10);
+  if (isDate(cell)) return cell.toISOString().slice(0, 10);
   const s = String(cell)
     .replaceAll('\u0000', '')
     .replace(/[\uFF01-\uFF5E]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0))
@@ -75,7 +79,7 @@ function validDate(y: number, m: number, d: number): string | null {
 /** A date as yyyy-mm-dd, null when empty, or the word 'invalid'. */
 export function parseDate(cell: Cell | undefined): string | null {
   if (cell === null || cell === undefined || cell === '') return null;
-  if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? 'invalid' : new Date(cell.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  if (isDate(cell)) return Number.isNaN(cell.getTime()) ? 'invalid' : new Date(cell.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
   if (typeof cell === 'number') return (cell > 190000 ? dateFromDigits(String(cell)) : fromSerial(cell)) ?? 'invalid';
   const s = text(cell);
   if (!s) return null;

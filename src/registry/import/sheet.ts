@@ -16,11 +16,12 @@ export interface Sheet {
 const HEADER_ROWS = 13;
 
 /**
- * Reads a file into the header and its data rows. Once the header is known, each row keeps only
- * the columns it names, so what is held grows with the rows and the register's columns, not with
- * whatever else the sheet carries.
+ * Reads a file into the header and its data rows, on the calling thread. Once the header is known,
+ * each row keeps only the columns it names, so what is held grows with the rows and the register's
+ * columns, not with whatever else the sheet carries. The service reads through `readSheet`
+ * (./bounded), which runs this on a thread of bounded memory.
  */
-export async function readSheet(fileName: string, data: Buffer, limits: ImportLimits = DEFAULT_IMPORT_LIMITS): Promise<Sheet> {
+export async function readSheetHere(fileName: string, data: Buffer, limits: ImportLimits = DEFAULT_IMPORT_LIMITS): Promise<Sheet> {
   const builder = new SheetBuilder();
   await readRows(fileName, data, limits, builder);
   return builder.finish();
