@@ -56,18 +56,21 @@ export function RegionPicker({ value, onChange, id }: { value?: string; onChange
   // The children of each region asked so far; the tree is drawn from them, so no answer overwrites another.
   const [kids, setKids] = useState<Record<string, RegionOption[]>>({});
   const asking = useRef(new Set<string>());
-  const ask = async (parent: string) => {
+  const ask = async (parent: string, attempt = 1): Promise<void> => {
     if (asking.current.has(parent)) return;
     asking.current.add(parent);
+    let failed = false;
     try {
       const r = await need(client(lang).GET('/api/v1/regions', { params: { query: { parent } } }));
       const found = r.items.map((c) => ({ value: c.code, label: c.name, isLeaf: c.level >= 5 || c.code.length >= 12 }));
       setKids((known) => ({ ...known, [parent]: found }));
     } catch {
-      // Not kept: the level is asked again when opened next.
+      failed = true;
     } finally {
       asking.current.delete(parent);
     }
+    // A busy service (503) or a dropped connection: asked again shortly, so the open menu fills in by itself.
+    if (failed && attempt < 4) setTimeout(() => void ask(parent, attempt + 1), 1000 * attempt);
   };
   // The path from the user's region down to the chosen one, with the next level open to pick from.
   const path = value && value.startsWith(root) ? [root, ...LENGTHS.filter((n) => n > root.length && n <= value.length).map((n) => value.slice(0, n))] : [root];
