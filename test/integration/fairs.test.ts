@@ -142,6 +142,8 @@ describe('job fairs, from draft to reported', () => {
     await say('wxid-fair-b', '招聘会');
     expect(await say('wxid-fair-b', '报名 1')).toContain('已帮您报名');
     expect((await station.post(`/api/v1/fairs/${fair.id}/signups`, { workerId: ids.c })).body.status).toBe('signed_up');
+    // Its event handled first, so that publishing it is not taken for a write of the refusal below.
+    expect(await drainEvents(h)).toContain('fair.signed_up:fairs.reminders');
     await expectRefusedUnwritten(h, () => station.post(`/api/v1/fairs/${fair.id}/signups`, { workerId: ids.c }), 'conflict');
     expect((await station.post(`/api/v1/fairs/${fair.id}/signups`, { workerId: ids.d })).body.status).toBe('signed_up');
     await say('wxid-fair-e', '招聘会');
@@ -361,6 +363,8 @@ describe('job fairs, from draft to reported', () => {
     expect((await township.get(`/api/v1/fairs/${fair.id}`)).status).toBe(200);
     const local = (await township.post('/api/v1/workers', workerInput({ name: '镇上的人' }))).body.id;
     expect((await township.post(`/api/v1/fairs/${fair.id}/signups`, { workerId: local })).body.status).toBe('signed_up');
+    // The sign-up's event is handled first, so that publishing it is not taken for a write of the refusals below.
+    expect(await drainEvents(h)).toContain('fair.signed_up:fairs.reminders');
     await expectRefusedUnwritten(h, () => township.post(`/api/v1/fairs/${fair.id}/live`), 'not_found', { writes: AUDITED });
     await expectRefusedUnwritten(h, () => township.patch(`/api/v1/fairs/${fair.id}`, { title: '改名' }), 'not_found', { writes: AUDITED });
     // The township sees its own people among the sign-ups; the county sees everyone.
