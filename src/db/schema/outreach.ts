@@ -295,3 +295,19 @@ export const outbox = pgTable(
   },
   (t) => [index('outbox_unpublished_idx').on(t.createdAt).where(sql`${t.publishedAt} is null`)],
 );
+
+/**
+ * An event's effect that must happen once, however often the event is handled: the subscriber notes the
+ * event here in the same transaction as its effect (an audit entry, say), so a worker that dies after
+ * committing but before the queue hears of it does not repeat the effect when the event is retried.
+ * Pruned with the outbox, long after any retry.
+ */
+export const eventEffects = pgTable(
+  'event_effects',
+  {
+    eventId: uuid('event_id').notNull(),
+    subscriber: text('subscriber').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.subscriber] }), index('event_effects_created_idx').on(t.createdAt)],
+);
