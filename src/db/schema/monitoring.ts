@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { accounts } from './access';
-import { households, workers } from './registry';
+import { employmentRecords, households, workers } from './registry';
 import { employers } from './market';
 import { regions } from './regions';
 
@@ -165,6 +165,11 @@ export const projectWorkers = pgTable(
     endsOn: date('ends_on', { mode: 'string' }),
     /** 签订劳动合同/协议 */
     agreementSigned: boolean('agreement_signed').notNull().default(false),
+    /**
+     * The person's employment record for this spell: made with the link (or the same work already on record,
+     * taken over), so the monthly figures, 附件1 and the warnings count a person on a project as in work, once.
+     */
+    employmentRecordId: uuid('employment_record_id').references(() => employmentRecords.id),
     recordedBy: uuid('recorded_by').references(() => accounts.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -172,6 +177,7 @@ export const projectWorkers = pgTable(
   (t) => [
     index('project_workers_project_idx').on(t.projectId, t.startsOn),
     index('project_workers_worker_idx').on(t.workerId),
+    uniqueIndex('project_workers_record_idx').on(t.employmentRecordId),
     check('project_workers_dates', sql`${t.endsOn} is null or ${t.endsOn} >= ${t.startsOn}`),
   ],
 );
@@ -191,4 +197,27 @@ export const relocationJobShares = pgTable(
     setAt: timestamp('set_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [check('relocation_job_shares_pct', sql`${t.sharePct} between 0 and 100`)],
+);
+
+/**
+ * Rule 7 month by month (seed 004 §15): a closed month's share of government-invested projects' jobs held by people
+ * from relocation sites, per county (`projectId` null) and per project, beside the share the county had set. Written
+ * once when the month closes, as the monthly figures are, and never changed.
+ */
+export const relocationShareSnapshots = pgTable(
+  'relocation_share_snapshots',
+  {
+    month: text('month').notNull(),
+    regionCode: text('region_code').notNull(),
+    /** The project, or '' for the county's row. */
+    subject: text('subject').notNull(),
+    projectId: uuid('project_id').references(() => assistanceProjects.id),
+    /** People who worked on it in the month, and of them those from relocation sites. */
+    total: integer('total').notNull(),
+    relocation: integer('relocation').notNull(),
+    /** The county's share (per cent) that month; null when none was set. */
+    countySharePct: integer('county_share_pct'),
+    closedAt: timestamp('closed_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.month, t.regionCode, t.subject] }), check('relocation_share_snapshots_counts', sql`${t.relocation} >= 0 and ${t.relocation} <= ${t.total}`)],
 );
