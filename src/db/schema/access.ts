@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, pgEnum, pgTable, text, timestamp, uuid, integer } from 'drizzle-orm/pg-core';
+import { boolean, index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid, integer } from 'drizzle-orm/pg-core';
 import { regions } from './regions';
 
 /** 就业服务站 / 零工驿站 / 劳务工作站: the front-line office. */
@@ -58,9 +58,20 @@ export const accounts = pgTable(
     contactPhoneMasked: text('contact_phone_masked'),
     /** The holder asked for the inbox only: nothing is pushed to them. */
     pushOptOut: boolean('push_opt_out').notNull().default(false),
+    /**
+     * The holder's own WeChat, bound by sending the bot a one-time code from the console: the contact id
+     * the bot sees, and the sending account that has them as a contact (none: the default account).
+     * Urgent notices go there first, by SMS when WeChat cannot take them.
+     */
+    chatContact: text('chat_contact'),
+    chatSendingAccountId: uuid('chat_sending_account_id'),
+    chatBoundAt: timestamp('chat_bound_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('accounts_region_idx').on(t.regionCode.op('text_pattern_ops')), index('accounts_contact_phone_idx').on(t.contactPhoneHash).where(sql`${t.contactPhoneHash} is not null`)],
+  (t) => [index('accounts_region_idx').on(t.regionCode.op('text_pattern_ops')), index('accounts_contact_phone_idx').on(t.contactPhoneHash).where(sql`${t.contactPhoneHash} is not null`),
+    // One WeChat reaches one account.
+    uniqueIndex('accounts_chat_contact_idx').on(t.chatContact).where(sql`${t.chatContact} is not null`),
+  ],
 );
 
 /** Bearer sessions. Only a keyed hash of the token is stored, so a copy of the table opens nothing. */
