@@ -5,7 +5,9 @@ import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { rowsOf } from '../db/client';
-import { assistanceProjects, projectWorkers, regions, relocationJobShares, workers } from '../db/schema';
+import { assistanceProjects, employmentRecords, projectWorkers, regions, relocationJobShares, workers } from '../db/schema';
+import { emit } from '../events';
+import { publishOutbox } from '../outbox';
 import { RegionCode } from '../regions/schemas';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
@@ -14,6 +16,7 @@ import { countyShares, fromRelocationSiteSql, governmentInvested, GOVERNMENT_INV
 import { scopedProject } from './projects';
 
 type Ctx = Pick<AppContext, 'db' | 'clock'>;
+type WriteCtx = Pick<AppContext, 'db' | 'clock' | 'queues'>;
 type Meta = { requestId?: string; ip?: string };
 
 export const ProjectWorkerCreate = z
@@ -90,36 +93,120 @@ export async function listProjectWorkers(ctx: Ctx, actor: Actor, projectId: stri
   return { projectId: p.id, items };
 }
 
-/** Someone starts working on a government-invested project (audited; the project's share of relocation-site jobs is judged again). */
-export async function addProjectWorker(ctx: Ctx, actor: Actor, projectId: string, input: z.infer<typeof ProjectWorkerCreate>, meta: Meta) {
+/** The kind of job a project's people hold in the register: 以工代赈 its own (counted apart in the figures); the others ordinary jobs. */
+export function jobKindOf(projectKind: string): 'work_relief' | 'regular' {
+  return projectKind === 'work_relief' ? 'work_relief' : 'regular';
+}
+
+type Project = { id: string; kind: string; name: string; regionCode: string };
+
+/**
+ * The employment record of a new spell on a project, in the caller's transaction: the same work already on record
+ * for the person (a record of the project's job kind, naming the project or placed at it, over the spell and not yet
+ * another link's) is taken over, so nobody is counted twice; otherwise a record is made with the spell's dates, the
+ * project's job kind and place. A spell running today marks the person in work and starts what a new job starts
+ * (`employment.started`: the job search stops, a zero-employment household's warning closes …). Unlike a job recorded
+ * at the station, it closes none of the person's other jobs: work on a project often runs beside other work, and it
+ * ends with its link.
+ */
+async function recordSpell(db: Db, ctx: Ctx, actor: Actor, p: Project, w: { id: string; regionCode: string }, startsOn: string, endsOn: string | null, linkId: string, meta: Meta, events: string[]) {
+  const kind = jobKindOf(p.kind);
+  const today = shanghaiDate(ctx.clock.now());
+  const [same] = rowsOf<{ id: string; end_date: string | null; start_date: string }>(
+    await db.execute(sql`
+      select e.id, e.start_date::text as start_date, e.end_date::text as end_date from employment_records e
+      where e.worker_id = ${w.id} and e.kind = ${kind}::job_kind
+        and (trim(e.employer_name) = ${p.name.trim()} or e.place_region_code = ${p.regionCode})
+        and e.start_date <= ${endsOn ?? '9999-12-31'}::date and (e.end_date is null or e.end_date >= ${startsOn}::date)
+        and not exists (select 1 from project_workers l where l.employment_record_id = e.id)
+      order by e.start_date desc limit 1`),
+  );
+  let recordId: string;
+  if (same) {
+    recordId = same.id;
+    // The spell's end ends the work on record too (never before it began).
+    if (endsOn && !same.end_date && endsOn >= same.start_date) await db.update(employmentRecords).set({ endDate: endsOn }).where(eq(employmentRecords.id, same.id));
+  } else {
+    const [place] = await db.select({ name: regions.name }).from(regions).where(eq(regions.code, p.regionCode));
+    const [made] = await db
+      .insert(employmentRecords)
+      .values({ workerId: w.id, employerName: p.name, place: place?.name ?? null, placeRegionCode: p.regionCode, kind, startDate: startsOn, endDate: endsOn, source: 'station', recordedBy: actor.accountId, createdAt: ctx.clock.now() })
+      .returning({ id: employmentRecords.id });
+    recordId = made!.id;
+  }
+  await db.update(projectWorkers).set({ employmentRecordId: recordId }).where(eq(projectWorkers.id, linkId));
+  await recordAudit(db, { actorId: actor.accountId, action: 'employment.start', entity: 'worker', entityId: w.id, regionCode: w.regionCode, details: { projectId: p.id, linkId, employmentId: recordId, takenOver: Boolean(same) }, ...meta });
+  if (startsOn <= today && (!endsOn || endsOn >= today)) {
+    const now = ctx.clock.now();
+    await db.update(workers).set({ employed: true, updatedAt: now, version: sql`${workers.version} + 1` }).where(eq(workers.id, w.id));
+    if (!same) events.push(...(await emit(db, now, [{ type: 'employment.started', data: { workerId: w.id, regionCode: w.regionCode, employmentId: recordId, startDate: startsOn, employerName: p.name, source: 'station', actorId: actor.accountId } }])));
+  }
+}
+
+/**
+ * Someone starts working on a government-invested project: the link, the person's employment record for it and their
+ * audit entries in one transaction; the project's share of relocation-site jobs is judged again. A spell cannot start
+ * after today: a person on a project is in work.
+ */
+export async function addProjectWorker(ctx: WriteCtx, actor: Actor, projectId: string, input: z.infer<typeof ProjectWorkerCreate>, meta: Meta) {
   const p = await linkable(ctx, actor, projectId);
   const [w] = await ctx.db.select({ id: workers.id, regionCode: workers.regionCode, status: workers.status }).from(workers).where(eq(workers.id, input.workerId));
   if (!w || !inScope(actor, w.regionCode) || w.status !== 'active') throw new ValidationFailed('unknown worker', [{ path: 'body.workerId', message: 'errors:detail.unknown_worker' }]);
-  await checkSpell(ctx.db, p, w.id, input.startsOn, input.endsOn ?? null);
+  if (input.startsOn > shanghaiDate(ctx.clock.now())) throw new ValidationFailed('future start', [{ path: 'body.startsOn', message: 'errors:detail.date_in_future' }]);
   const now = ctx.clock.now();
+  const events: string[] = [];
   const id = await ctx.db.transaction(async (tx) => {
+    // One change to a person's work at a time (a second link for them waits here and then sees this one).
+    await tx.execute(sql`select 1 from ${workers} where ${workers.id} = ${w.id} for update`);
+    await checkSpell(tx, p, w.id, input.startsOn, input.endsOn ?? null);
     const [row] = await tx.insert(projectWorkers).values({ projectId: p.id, workerId: w.id, startsOn: input.startsOn, endsOn: input.endsOn ?? null, agreementSigned: input.agreementSigned, recordedBy: actor.accountId, createdAt: now, updatedAt: now }).returning({ id: projectWorkers.id });
     await recordAudit(tx, { actorId: actor.accountId, action: 'project.worker.add', entity: 'assistance_project', entityId: p.id, regionCode: p.regionCode, details: { linkId: row!.id, workerId: w.id, agreementSigned: input.agreementSigned }, ...meta });
+    await recordSpell(tx, ctx, actor, p, w, input.startsOn, input.endsOn ?? null, row!.id, meta, events);
     return row!.id;
   });
+  await publishOutbox(ctx, events);
   await judgeRelocationShare(ctx, [p.id]);
   return present((await linkRows(ctx.db, p.id, id))[0]!);
 }
 
-/** The spell ends, or the agreement is found signed (audited; the share is judged again). */
-export async function updateProjectWorker(ctx: Ctx, actor: Actor, projectId: string, linkId: string, patch: z.infer<typeof ProjectWorkerPatch>, meta: Meta) {
+/**
+ * The spell ends (or its end is corrected), or the agreement is found signed (audited; the share is judged again).
+ * The spell's employment record follows its end: a spell ended by today leaves the person out of work unless another
+ * job of theirs is still open, and starts what a lost job starts (`employment.ended`).
+ */
+export async function updateProjectWorker(ctx: WriteCtx, actor: Actor, projectId: string, linkId: string, patch: z.infer<typeof ProjectWorkerPatch>, meta: Meta) {
   const p = await linkable(ctx, actor, projectId);
   const [l] = await ctx.db.select().from(projectWorkers).where(and(eq(projectWorkers.id, linkId), eq(projectWorkers.projectId, p.id)));
   if (!l) throw new NotFound('project_worker', linkId);
   const endsOn = patch.endsOn === undefined ? l.endsOn : patch.endsOn;
   await checkSpell(ctx.db, p, l.workerId, l.startsOn, endsOn, l.id);
+  const events: string[] = [];
   await ctx.db.transaction(async (tx) => {
+    const now = ctx.clock.now();
+    await tx.execute(sql`select 1 from ${workers} where ${workers.id} = ${l.workerId} for update`);
     await tx
       .update(projectWorkers)
-      .set({ endsOn, agreementSigned: patch.agreementSigned ?? l.agreementSigned, updatedAt: ctx.clock.now() })
+      .set({ endsOn, agreementSigned: patch.agreementSigned ?? l.agreementSigned, updatedAt: now })
       .where(eq(projectWorkers.id, l.id));
     await recordAudit(tx, { actorId: actor.accountId, action: 'project.worker.update', entity: 'assistance_project', entityId: p.id, regionCode: p.regionCode, details: { linkId: l.id, fields: Object.keys(patch) }, ...meta });
+    if (endsOn === l.endsOn || !l.employmentRecordId) return;
+    const [r] = await tx.select().from(employmentRecords).where(eq(employmentRecords.id, l.employmentRecordId));
+    // The record follows the spell while it is open or ended with it; one ended otherwise (taken over, then closed at the station) stays.
+    if (!r || !(r.endDate === null || r.endDate === l.endsOn) || (endsOn && endsOn < r.startDate)) return;
+    await tx.update(employmentRecords).set({ endDate: endsOn }).where(eq(employmentRecords.id, r.id));
+    const [w] = await tx.select({ id: workers.id, regionCode: workers.regionCode }).from(workers).where(eq(workers.id, l.workerId));
+    const today = shanghaiDate(now);
+    await recordAudit(tx, { actorId: actor.accountId, action: endsOn ? 'employment.end' : 'employment.start', entity: 'worker', entityId: w!.id, regionCode: w!.regionCode, details: { projectId: p.id, linkId: l.id, employmentId: r.id, endDate: endsOn }, ...meta });
+    if (endsOn === null || endsOn >= today) {
+      if (r.startDate <= today) await tx.update(workers).set({ employed: true, updatedAt: now, version: sql`${workers.version} + 1` }).where(eq(workers.id, w!.id));
+      return;
+    }
+    const [still] = await tx.select({ id: employmentRecords.id }).from(employmentRecords).where(and(eq(employmentRecords.workerId, w!.id), sql`${employmentRecords.startDate} <= ${today}::date and (${employmentRecords.endDate} is null or ${employmentRecords.endDate} >= ${today}::date)`)).limit(1);
+    if (still) return;
+    await tx.update(workers).set({ employed: false, updatedAt: now, version: sql`${workers.version} + 1` }).where(eq(workers.id, w!.id));
+    events.push(...(await emit(tx, now, [{ type: 'employment.ended', data: { workerId: w!.id, regionCode: w!.regionCode, endDate: endsOn, actorId: actor.accountId } }])));
   });
+  await publishOutbox(ctx, events);
   await judgeRelocationShare(ctx, [p.id]);
   return present((await linkRows(ctx.db, p.id, l.id))[0]!);
 }

@@ -3,7 +3,7 @@ import { assertInScope, inScope, type Actor } from '../access/actor';
 import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
-import { workerChanges, employmentRecords, households, publicWelfareTerms, trainingRecords, workers } from '../db/schema';
+import { workerChanges, employmentRecords, households, projectWorkers, publicWelfareTerms, trainingRecords, workers } from '../db/schema';
 import type { Page } from '../http/pagination';
 import { normalizePhone } from '../pii/phone';
 import { normalizeResidentId, parseResidentId } from '../pii/resident-id';
@@ -244,7 +244,8 @@ export async function startEmploymentIn(
   } else if (input.termEnd) throw new ValidationFailed('term for another job', [{ path: 'body.termEnd', message: 'errors:detail.public_welfare.term_only_public_welfare' }]);
   const w = await scopedWorker(db, actor, workerId);
   await db.execute(sql`select 1 from ${workers} where ${workers.id} = ${w.id} for update`);
-  const open = await db.select().from(employmentRecords).where(and(eq(employmentRecords.workerId, w.id), isNull(employmentRecords.endDate)));
+  // Work on a government-invested project runs beside other work and ends with its spell there: a new job leaves it open.
+  const open = await db.select().from(employmentRecords).where(and(eq(employmentRecords.workerId, w.id), isNull(employmentRecords.endDate), sql`not exists (select 1 from ${projectWorkers} l where l.employment_record_id = ${employmentRecords.id})`));
   for (const r of open) {
     if (r.startDate > input.startDate) {
       throw new ValidationFailed('overlaps', [{ path: 'body.startDate', message: 'errors:detail.before_current_job' }]);
@@ -308,6 +309,11 @@ export async function endEmployment(ctx: RegistryCtx & Pick<AppContext, 'queues'
       const [c] = await db.update(employmentRecords).set({ endDate, ...(r.kind === 'public_welfare' ? { exitReason } : {}) }).where(eq(employmentRecords.id, r.id)).returning();
       closed.push(presentEmployment(c!));
     }
+    // Work on a government-invested project ended with it: its spell there ends the same day, so the project's people agree with the register.
+    await db
+      .update(projectWorkers)
+      .set({ endsOn: endDate, updatedAt: ctx.clock.now() })
+      .where(and(inArray(projectWorkers.employmentRecordId, open.map((r) => r.id)), isNull(projectWorkers.endsOn), sql`${projectWorkers.startsOn} <= ${endDate}::date`));
     const now = ctx.clock.now();
     await db.update(workers).set({ employed: false, updatedAt: now, lastActivityAt: now, version: sql`${workers.version} + 1` }).where(eq(workers.id, w.id));
     await recordAudit(db, { actorId: actor.accountId, action: 'employment.end', entity: 'worker', entityId: w.id, regionCode: w.regionCode, ...meta });
