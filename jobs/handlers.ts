@@ -26,6 +26,7 @@ import { integrityReview } from '../src/monitoring/integrity';
 import type { AppContext } from '../src/context';
 import type { JobName, JobPayload, QueueName } from '../src/queues/definitions';
 import { EventEnvelope, eventSchemas, type EventData, type EventType } from '../src/events';
+import { eventEffects } from '../src/db/schema';
 import { subscriptions, type Subscriber } from './subscriptions';
 
 export type Handler<Q extends QueueName, J extends JobName<Q>> = (payload: JobPayload<Q, J>, ctx: AppContext, job: Job, token?: string) => Promise<unknown>;
@@ -111,12 +112,22 @@ export async function handleEvent(envelope: EventEnvelope, ctx: AppContext, job?
   const handled: string[] = [];
   for (const s of list) {
     if (done.has(s.name)) continue;
-    await s.handle(ctx, data);
+    if (s.once) await runOnce(ctx, envelope.id, s, data);
+    else await s.handle(ctx, data);
     done.add(s.name);
     handled.push(s.name);
     await job?.updateData({ ...envelope, done: [...done] });
   }
   return { handled };
+}
+
+/** A subscriber whose effect must not repeat: its effect and the note that it happened commit together. */
+async function runOnce(ctx: AppContext, eventId: string, s: Subscriber<EventType>, data: EventData<EventType>): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    const noted = await tx.insert(eventEffects).values({ eventId, subscriber: s.name }).onConflictDoNothing().returning({ eventId: eventEffects.eventId });
+    if (noted.length === 0) return; // done before, by a handling whose acknowledgement was lost
+    await s.handle({ ...ctx, db: tx }, data);
+  });
 }
 
 async function deliverJob({ deliveryId }: { deliveryId: string }, ctx: AppContext, job: Job, token?: string): Promise<unknown> {

@@ -13,6 +13,12 @@ import { followJob } from '../src/rain-dew/status';
 export interface Subscriber<T extends EventType> {
   /** Stable: it is how a retried event knows this one has already handled it. */
   name: string;
+  /**
+   * Its effect must happen once however often the event is handled (an audit entry): it then runs inside
+   * one transaction, `ctx.db` being that transaction, with the event noted in `event_effects`; a retry
+   * after a crash between its commit and the queue's acknowledgement finds the note and skips it.
+   */
+  once?: boolean;
   handle(ctx: AppContext, data: EventData<T>): Promise<void>;
 }
 export type Subscriptions = { [T in EventType]: ReadonlyArray<Subscriber<T>> };
@@ -105,8 +111,8 @@ export const subscriptions: Subscriptions = {
   // Fairs: what follows a sign-up, kept out of the statement that takes the place.
   'fair.signed_up': [
     { name: 'fairs.reminders', handle: onSignedUp.reminders },
-    { name: 'audit.entry', handle: onSignedUp.audit },
+    { name: 'audit.entry', once: true, handle: onSignedUp.audit },
   ],
-  'fair.signup_cancelled': [{ name: 'audit.entry', handle: onSignupCancelled.audit }],
+  'fair.signup_cancelled': [{ name: 'audit.entry', once: true, handle: onSignupCancelled.audit }],
   'fair.promoted': [{ name: 'fairs.reminders', handle: onPromoted.reminders }],
 };

@@ -1,7 +1,7 @@
 import { and, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { AppContext } from './context';
 import type { Db } from './db/client';
-import { outbox } from './db/schema';
+import { eventEffects, outbox } from './db/schema';
 import type { QueueName } from './queues/definitions';
 
 /** Work for a queue, recorded with the change that calls for it. */
@@ -57,4 +57,6 @@ export async function publishOutbox(ctx: Pick<AppContext, 'db' | 'queues' | 'clo
 /** Published rows are kept a day (to see what went), then dropped. */
 export async function pruneOutbox(db: Db, now: Date): Promise<void> {
   await db.delete(outbox).where(and(sql`${outbox.publishedAt} is not null`, lt(outbox.publishedAt, new Date(now.getTime() - 86400_000))));
+  // An event is retried for hours at most; its once-only notes are kept a week.
+  await db.delete(eventEffects).where(lt(eventEffects.createdAt, new Date(now.getTime() - 7 * 86400_000)));
 }

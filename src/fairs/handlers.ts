@@ -43,13 +43,12 @@ export const onSignedUp = {
       e.signups.map((s) => ({ workerId: s.workerId, by: s.actorId })),
       false,
     ),
-  /** One entry per sign-up, all in one transaction (one wait for the audit chain). */
-  audit: (ctx: AppContext, e: EventData<'fair.signed_up'>) =>
-    ctx.db.transaction(async (tx) => {
-      for (const s of e.signups) {
-        await recordAudit(tx, { actorId: s.actorId, action: 'fair.signup', entity: 'job_fair', entityId: e.fairId, regionCode: e.regionCode, details: { workerId: s.workerId, status: s.status }, requestId: s.requestId, ip: s.ip });
-      }
-    }),
+  /** One entry per sign-up, all in the subscriber's one transaction (one wait for the audit chain); once per event. */
+  audit: async (ctx: AppContext, e: EventData<'fair.signed_up'>) => {
+    for (const s of e.signups) {
+      await recordAudit(ctx.db, { actorId: s.actorId, action: 'fair.signup', entity: 'job_fair', entityId: e.fairId, regionCode: e.regionCode, details: { workerId: s.workerId, status: s.status }, requestId: s.requestId, ip: s.ip });
+    }
+  },
 };
 
 export const onSignupCancelled = {

@@ -9,6 +9,10 @@ import { fireStep } from '../../src/outreach/follow-ups';
 import { ManualClock } from '../../src/shared/clock';
 import { appOf, signIn, type Staff } from '../helpers/api';
 import { drainEvents } from '../helpers/events';
+import { handleEvent } from '../../jobs/handlers';
+import { EventEnvelope } from '../../src/events';
+import { publishOutbox } from '../../src/outbox';
+import type { Job } from 'bullmq';
 import { REGIONS, seedRegions, validIdNumber, workerInput } from '../helpers/factories';
 import { createHarness, type Harness } from '../helpers/harness';
 import { north, verifiedEmployer } from '../helpers/market';
@@ -271,6 +275,28 @@ describe('job fairs, from draft to reported', () => {
     expect(nextFive.every((w) => placedNow.some((p) => p.workerId === w))).toBe(true);
     const handled = await drainEvents(h);
     expect(handled.filter((x) => x === 'fair.promoted:fairs.reminders')).toHaveLength(15);
+  });
+
+  it("writes a sign-up's audit entry once when its event is handled again after a lost acknowledgement", async () => {
+    const e = await verifiedEmployer(station, { name: '重复事件企业' });
+    const fair = (await station.post('/api/v1/fairs', fairBody([await post(e.id, '搬运工')], { kind: 'on_site', streamUrl: null, address: '南沙镇文化广场', title: '重复事件测试' }))).body;
+    await station.post(`/api/v1/fairs/${fair.id}/announce`);
+    await drainEvents(h);
+    const w = await person('重复事件');
+    expect((await station.post(`/api/v1/fairs/${fair.id}/signups`, { workerId: w })).status).toBe(201);
+    await publishOutbox(h.ctx);
+    const [job] = (await h.ctx.queues.queue('events').getJobs(['waiting', 'delayed', 'prioritized'])) as Job[];
+    const envelope = EventEnvelope.parse(job!.data);
+    expect(envelope.type).toBe('fair.signed_up');
+    // The worker committed the audit entry and died before the queue heard: the event comes back as it was.
+    expect((await handleEvent(envelope, h.ctx)).handled).toEqual(['fairs.reminders', 'audit.entry']);
+    await handleEvent(envelope, h.ctx);
+    await job!.remove();
+    const entries = await h.ctx.db.select({ id: auditLog.id }).from(auditLog).where(and(eq(auditLog.entityId, fair.id), eq(auditLog.action, 'fair.signup')));
+    expect(entries).toHaveLength(1);
+    // The reminders were planned again and replaced, not doubled.
+    const planned = await h.ctx.db.select({ id: followUps.id }).from(followUps).where(and(eq(followUps.workerId, w), eq(followUps.status, 'active')));
+    expect(planned).toHaveLength(1);
   });
 
   it('keeps places and the waiting list exact while many sign up, cancel and sign up again at once, beyond the capacity', async () => {
