@@ -65,7 +65,7 @@ export function startWorkers(ctx: AppContext, opts: WorkerOptions = {}): Workers
       },
       {
         connection: ctx.redis.connect(),
-        prefix: ctx.queues.prefix,
+        prefix: ctx.queues.prefixOf(queue),
         concurrency: queueDefinitions[queue].concurrency,
         autorun: true,
         lockDuration: ctx.config.queueLockMs,

@@ -119,6 +119,28 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9:_-]{1,64}$/, 'expected 1 to 64 letters, digits, colons, underscores or dashes')
     .default('bangfu'),
+  /**
+   * A Redis Cluster instead of one Redis: some of its nodes as host:port, comma-separated (the rest are
+   * found from them). REDIS_URL's user, password and TLS apply to every node when both are set.
+   */
+  REDIS_CLUSTER_NODES: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .max(2000)
+      .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+      .pipe(
+        z
+          .array(
+            z
+              .string()
+              .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'expected host:port, e.g. 10.0.0.5:6379')
+              .refine((hp) => Number(hp.split(':')[1]) >= 1 && Number(hp.split(':')[1]) <= 65535, 'expected a port from 1 to 65535'),
+          )
+          .min(1, 'expected at least one host:port'),
+      )
+      .optional(),
+  ),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       error: 'expected one of fatal, error, warn, info, debug, trace, silent',
@@ -184,6 +206,8 @@ const envSchema = z.object({
   BOT_NAME: z.string().min(1).max(64).default('bangfu'),
   REDIS_SERVER_BIN: z.string().min(1).default('redis-server'),
   CHAT_SEND_INTERVAL_MS: int(10, 600000, 2000),
+  /** How long a bot process holds a sending account without renewing (it renews every third of this). */
+  BOT_LEASE_SECONDS: int(6, 600, 24),
   MINI_PROGRAM_SENDS_PER_SECOND: int(1, 1000, 20),
   WECHAT_API_BASE: url(['https:', 'http:']),
   /** Where people reach this service from outside (printed in job fairs' QR codes). */
@@ -268,7 +292,8 @@ export interface Config {
   databaseUrl: string | undefined;
   /** The owner's connection, used only to migrate (and grant the service's role its rights); undefined: migrate through databaseUrl. */
   databaseMigrateUrl: string | undefined;
-  redis: { url: string | undefined; prefix: string; serverBin: string };
+  /** cluster: seed nodes of a Redis Cluster (then keys carry hash tags); absent: one Redis at url. */
+  redis: { url: string | undefined; prefix: string; serverBin: string; cluster?: Array<{ host: string; port: number }> };
   log: { level: string };
   secrets: { piiKey: Buffer; tokenSecret: string };
   /** Backups: where they go, how many days they are kept, and the key (absent: `npm run backup` says how to set one). */
@@ -301,7 +326,7 @@ export interface Config {
   rainDewFallbackMonths: number;
   /** Warnings: a fall of more than this many per cent 同比 or 环比, and this many days without work after a job. */
   monitor: { declinePercent: number; joblessDays: number; pwHouseholdIncomeFen: number };
-  bot: { puppet: string; puppetToken: string | undefined; name: string; sendIntervalMs: number };
+  bot: { puppet: string; puppetToken: string | undefined; name: string; sendIntervalMs: number; leaseSeconds: number };
   /** The WeChat mini-program, for subscribe messages (订阅消息); absent when not configured. pushToken: its message push is on, so WeChat reports each send. */
   wechat: { apiBase: string; appId: string; appSecret: string; templateId: string; pushToken: string | undefined } | undefined;
   /** Deliveries: how long a provider may take to answer, and how long an outcome in doubt waits for the provider's report. */
@@ -387,7 +412,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     databaseUrl: e.DATABASE_URL,
     databaseMigrateUrl: e.DATABASE_MIGRATE_URL,
-    redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX, serverBin: e.REDIS_SERVER_BIN },
+    redis: {
+      url: e.REDIS_URL,
+      prefix: e.REDIS_PREFIX,
+      serverBin: e.REDIS_SERVER_BIN,
+      ...(e.REDIS_CLUSTER_NODES ? { cluster: e.REDIS_CLUSTER_NODES.map((hp) => ({ host: hp.slice(0, hp.lastIndexOf(':')), port: Number(hp.slice(hp.lastIndexOf(':') + 1)) })) } : {}),
+    },
     log: { level: e.LOG_LEVEL },
     secrets: { piiKey: Buffer.from(piiKey!, 'hex'), tokenSecret: tokenSecret! },
     backup: {
@@ -454,6 +484,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       puppetToken: e.WECHATY_PUPPET_SERVICE_TOKEN || undefined,
       name: e.BOT_NAME,
       sendIntervalMs: e.CHAT_SEND_INTERVAL_MS,
+      leaseSeconds: e.BOT_LEASE_SECONDS,
     },
   };
 }

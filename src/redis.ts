@@ -2,18 +2,27 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import Redis, { type RedisOptions } from 'ioredis';
+import Redis, { Cluster, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { Logger } from './logger';
 
+/** One Redis or a Redis Cluster: the commands the service uses are the same on both. */
+export type RedisClient = Redis | Cluster;
+
 export interface RedisHandle {
-  /** Connection options for BullMQ and any other client (no key prefix: BullMQ uses its own). */
+  /** Connection options for BullMQ and any other client (no key prefix: BullMQ uses its own); on a cluster, every node's. */
   options: RedisOptions;
   /** Where it came from, for the start-up line. */
-  source: 'url' | 'local' | 'private';
-  /** A general client for key/value use; keys are prefixed with `<prefix>:kv:`. */
-  kv: Redis;
+  source: 'url' | 'local' | 'private' | 'cluster';
+  /** A Redis Cluster: every key the service writes carries a hash tag (see keyTags). */
+  cluster: boolean;
+  /**
+   * A general client for key/value use; keys are prefixed with `<prefix>:kv:`, on a cluster with
+   * `{<prefix>:kv}:` so that the few commands that touch several keys (the sign-in throttle's scripts,
+   * the accounts' daily counts) find them in one slot.
+   */
+  kv: RedisClient;
   /** Opens another connection with the same options (BullMQ workers need their own). */
-  connect(extra?: RedisOptions): Redis;
+  connect(extra?: RedisOptions): RedisClient;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -27,6 +36,8 @@ export class RedisUnavailable extends Error {
 
 export interface RedisSettings {
   url: string | undefined;
+  /** Seed nodes of a Redis Cluster (REDIS_CLUSTER_NODES); the url then gives only user, password and TLS. */
+  cluster?: Array<{ host: string; port: number }>;
   prefix: string;
   serverBin: string;
   dataDir: string;
@@ -113,7 +124,82 @@ async function startPrivateServer(settings: RedisSettings, logger: Logger): Prom
   throw new RedisUnavailable(`a private redis-server was started but did not answer on port ${port}; set REDIS_URL instead`);
 }
 
+/**
+ * Where each queue's keys and the key/value keys live. One Redis: `<prefix>` for BullMQ and
+ * `<prefix>:kv:` for the rest, as always. A cluster: `<prefix>:{<queue>}` for each queue, so one queue's
+ * keys share a slot (BullMQ's scripts touch many of them at once) while different queues spread over the
+ * nodes; and `{<prefix>:kv}:` for the key/value keys.
+ */
+export function keyTags(prefix: string, cluster: boolean): { queue(name: string): string; kv: string } {
+  return cluster ? { queue: (name) => `${prefix}:{${name}}`, kv: `{${prefix}:kv}:` } : { queue: () => prefix, kv: `${prefix}:kv:` };
+}
+
+/** A Redis Cluster from its seed nodes; each node answering first is checked, so a wrong list is said at start. */
+async function openCluster(settings: RedisSettings & { cluster: Array<{ host: string; port: number }> }, logger: Logger): Promise<RedisHandle> {
+  const auth = settings.url ? optionsFromUrl(settings.url) : {};
+  const nodeOptions: RedisOptions = {
+    ...(auth.username ? { username: auth.username } : {}),
+    ...(auth.password ? { password: auth.password } : {}),
+    ...(auth.tls ? { tls: auth.tls } : {}),
+  };
+  const reachable = await Promise.all(settings.cluster.map((n) => answers({ ...nodeOptions, ...n }, 3000)));
+  if (!reachable.some(Boolean)) {
+    throw new RedisUnavailable(`no node of REDIS_CLUSTER_NODES answers (${settings.cluster.map((n) => `${n.host}:${n.port}`).join(', ')}): start the cluster or correct REDIS_CLUSTER_NODES`);
+  }
+  const tags = keyTags(settings.prefix, true);
+  const clients = new Set<Cluster>();
+  const connect = (extra: RedisOptions = {}): Cluster => {
+    const { keyPrefix, maxRetriesPerRequest, ...rest } = extra;
+    const clusterOptions: ClusterOptions = {
+      redisOptions: { ...nodeOptions, ...rest, maxRetriesPerRequest: maxRetriesPerRequest === undefined ? null : maxRetriesPerRequest },
+      ...(keyPrefix ? { keyPrefix } : {}),
+      // A node that moved its slots, or failed over to a replica, is found again rather than given up on.
+      clusterRetryStrategy: (times) => Math.min(100 * times, 2000),
+    };
+    const client = new Cluster(settings.cluster, clusterOptions);
+    client.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis cluster connection error'));
+    client.on('end', () => clients.delete(client));
+    clients.add(client);
+    return client;
+  };
+  const kv = connect({ keyPrefix: tags.kv, maxRetriesPerRequest: 3 });
+  // Ready means the slots are known; a cluster still forming (or a node list of another cluster's) fails here.
+  await new Promise<void>((resolveReady, reject) => {
+    const timer = setTimeout(() => reject(new RedisUnavailable('the Redis Cluster at REDIS_CLUSTER_NODES did not become ready within 15 s (are all slots assigned?)')), 15_000);
+    kv.once('ready', () => {
+      clearTimeout(timer);
+      resolveReady();
+    });
+  }).catch(async (err: unknown) => {
+    kv.disconnect();
+    throw err;
+  });
+  let closed = false;
+  return {
+    options: nodeOptions,
+    source: 'cluster',
+    cluster: true,
+    kv,
+    connect,
+    ping: async () => {
+      await kv.ping();
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      for (const c of [...clients]) {
+        try {
+          await c.quit();
+        } catch {
+          c.disconnect();
+        }
+      }
+    },
+  };
+}
+
 export async function openRedis(settings: RedisSettings, logger: Logger): Promise<RedisHandle> {
+  if (settings.cluster?.length) return openCluster({ ...settings, cluster: settings.cluster }, logger);
   let options: RedisOptions;
   let source: RedisHandle['source'];
   let child: ChildProcess | undefined;
@@ -143,11 +229,12 @@ export async function openRedis(settings: RedisSettings, logger: Logger): Promis
     clients.add(client);
     return client;
   };
-  const kv = connect({ keyPrefix: `${settings.prefix}:kv:`, maxRetriesPerRequest: 3 });
+  const kv = connect({ keyPrefix: keyTags(settings.prefix, false).kv, maxRetriesPerRequest: 3 });
   let closed = false;
   return {
     options,
     source,
+    cluster: false,
     kv,
     connect,
     ping: async () => {

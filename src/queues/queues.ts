@@ -1,6 +1,6 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import { ValidationFailed } from '../shared/errors';
-import type { RedisHandle } from '../redis';
+import { keyTags, type RedisHandle } from '../redis';
 import { queueDefinitions, payloadSchema, schedules, type JobName, type JobPayload, type QueueName } from './definitions';
 
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {
@@ -20,10 +20,15 @@ export class Queues {
     readonly prefix: string,
   ) {}
 
+  /** BullMQ's prefix for one queue: REDIS_PREFIX on one Redis; on a cluster with the queue's hash tag (src/redis.ts keyTags). */
+  prefixOf(name: string): string {
+    return keyTags(this.prefix, this.redis.cluster).queue(name);
+  }
+
   queue(name: QueueName): Queue {
     let q = this.queues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: this.redis.connect(), prefix: this.prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+      q = new Queue(name, { connection: this.redis.connect(), prefix: this.prefixOf(name), defaultJobOptions: DEFAULT_JOB_OPTIONS });
       q.on('error', () => undefined);
       this.queues.set(name, q);
     }

@@ -78,7 +78,7 @@ export async function createHarness(opts: { clock?: Clock; env?: Record<string, 
   const logs = new LogCapture();
   const logger = createLogger('debug', logs);
   const database = await openDatabase({ url, dataDir: config.dataDir, poolSize: 5 });
-  const redis = await openRedis({ url: config.redis.url, prefix, serverBin: 'redis-server', dataDir: config.dataDir }, logger);
+  const redis = await openRedis({ url: config.redis.url, prefix, serverBin: 'redis-server', dataDir: config.dataDir, cluster: config.redis.cluster }, logger);
   const queues = new Queues(redis, prefix);
   const clock = opts.clock ?? new ManualClock(new Date());
   const ctx: AppContext = { config, logger, database, db: database.db, redis, queues, clock, pii: new PiiVault(config.secrets.piiKey) };
