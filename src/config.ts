@@ -265,6 +265,29 @@ const envSchema = z.object({
   /** How long the official account waits for an answer before it says "success" and sends the answer as a customer-service message (WeChat waits 5 s). */
   OA_REPLY_WITHIN_MS: int(100, 4500, 4000),
   QUEUE_LOCK_MS: int(1000, 600000, 30000),
+  /**
+   * The console map's tiles: a raster tile address with {z}, {x} and {y} (https://tiles.example.cn/{z}/{x}/{y}.png), or a
+   * MapLibre style document (…/style.json); a path beginning with / is on the console's own host. Unset: a plain background.
+   */
+  MAP_TILE_URL: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return undefined;
+      const style = /\.json(\?.*)?$/.test(v);
+      if (!style && !['{z}', '{x}', '{y}'].every((p) => v.includes(p))) {
+        ctx.addIssue({ code: 'custom', message: 'expected a tile address with {z}, {x} and {y}, or a style document ending in .json' });
+        return z.NEVER;
+      }
+      const absolute = v.startsWith('/') && !v.startsWith('//');
+      if (!absolute && !/^https?:\/\/[^/\s]+/.test(v)) {
+        ctx.addIssue({ code: 'custom', message: 'expected an address starting with https://, http:// or /' });
+        return z.NEVER;
+      }
+      return v;
+    }),
+  /** Whose map data the tiles are, shown in the map's corner as their licence asks (e.g. "© 天地图"). */
+  MAP_ATTRIBUTION: z.string().max(200).optional(),
   MATCH_RADIUS_KM: z
     .string()
     .optional()
@@ -333,6 +356,8 @@ export interface Config {
   delivery: { providerTimeoutMs: number; settleMinutes: number; logChannelFile: string | undefined };
   /** The circle around home for gigs (15分钟就业服务圈), in km. */
   market: { radiusKm: number };
+  /** The console's map: where its tiles come from (none: a plain background), and whose they are. */
+  map: { tileUrl: string | undefined; attribution: string | undefined };
   /**
    * SMS through the provider's API with one approved template of two parameters: the message's gist
    * ({1}, at most paramMax characters) and where to ask ({2}: the station's number or a short link).
@@ -450,6 +475,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rainDewFallbackMonths: e.RAIN_DEW_FALLBACK_MONTHS,
     monitor: { declinePercent: e.MONITOR_DECLINE_PERCENT, joblessDays: e.MONITOR_JOBLESS_DAYS, pwHouseholdIncomeFen: e.MONITOR_PW_HOUSEHOLD_INCOME_YUAN * 100 },
     market: { radiusKm: e.MATCH_RADIUS_KM },
+    map: { tileUrl: e.MAP_TILE_URL, attribution: e.MAP_ATTRIBUTION || undefined },
     smsEstimate: { templateText: e.SMS_TEMPLATE_TEXT, priceFen: e.SMS_PRICE_FEN },
     officialAccount:
       e.OA_APP_ID && e.OA_APP_SECRET && e.OA_TOKEN

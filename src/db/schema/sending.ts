@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, check, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { stations } from './access';
 
 /** Which door an account is: a personal WeChat account, a WeCom (企业微信) account, or an official account (服务号). */
@@ -34,3 +34,30 @@ export const sendingAccounts = pgTable(
 );
 
 export type SendingAccount = typeof sendingAccounts.$inferSelect;
+
+/**
+ * Which bot process drives each sending account: one at a time (src/outreach/lease.ts). The holder renews
+ * before expires_at; another process takes the account only once it has passed. Each taking adds one to
+ * token (the fencing token): every send checks its token is still the row's, so a holder that was paused
+ * past its lease and woke up cannot send.
+ */
+export const accountLeases = pgTable('account_leases', {
+  accountId: uuid('account_id')
+    .primaryKey()
+    .references(() => sendingAccounts.id, { onDelete: 'cascade' }),
+  /** The process holding it (host, pid and a random part); null once released. */
+  holder: text('holder'),
+  token: bigint('token', { mode: 'number' }).notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  acquiredAt: timestamp('acquired_at', { withTimezone: true }).notNull(),
+  renewedAt: timestamp('renewed_at', { withTimezone: true }).notNull(),
+});
+
+/** Bot processes alive (seen within a lease's time): the accounts are shared out among them. */
+export const botProcesses = pgTable('bot_processes', {
+  id: text('id').primaryKey(),
+  host: text('host').notNull(),
+  pid: integer('pid').notNull(),
+  startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+  seenAt: timestamp('seen_at', { withTimezone: true }).notNull(),
+});
