@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { and, desc, eq, gte, isNull, sql } from 'drizzle-orm';
 import type { TFunction } from 'i18next';
 import type { AppContext } from '../src/context';
-import { applications, employers, employmentRecords, followUps, followUpSteps, rainDewFiles, subscriptions, trainingSessions, vacancies, workers, type Worker } from '../src/db/schema';
+import { applications, employers, employmentRecords, followUps, followUpSteps, rainDewFiles, regions, subscriptions, trainingSessions, vacancies, workers, type Worker } from '../src/db/schema';
 import { startEmployment } from '../src/registry/service';
 import { recordContact } from '../src/rain-dew/service';
 import { shanghaiDate } from '../src/shared/time';
@@ -17,6 +17,7 @@ import { putSubscription } from '../src/outreach/service';
 import { recordConsent } from '../src/registry/consent';
 import { bindContact, BIND_TRIES_PER_HOUR, chatActor, maskNumbers, reportWages, requestHelp, setHome, workerForContact } from '../src/chat/service';
 import { ALREADY, FAIR_PREFIX, refusal } from './service-errors';
+import { staffTurn } from './staff-chat';
 import { checklistFor, shortList } from '../src/policies/service';
 import { cancelSignup, checkIn, fairByCode, fairPost, fairsForWorker, getFair, liveFairFor, signUp, signupsOf } from '../src/fairs/service';
 import { beijingTime } from '../src/shared/time';
@@ -282,6 +283,9 @@ export class Conversation {
     const admitted = await this.admit(msg.senderId);
     if (admitted === 'drop') return [];
     if (admitted === 'warn') return [fallback('bot:too_fast')];
+    // A member of staff binding their own WeChat, or bound already: never taken for a registered person.
+    const forStaff = await staffTurn(this.ctx, msg, undefined);
+    if (forStaff) return forStaff;
     const door = { kind: msg.door ?? ('wechat_contact' as const), value: msg.senderId };
     const worker = await workerForContact(this.ctx, door);
     const session = await this.load(msg.senderId);
@@ -579,7 +583,12 @@ export class Conversation {
     s.state = 'detail';
     s.current = n - 1;
     if (item.type === 'vacancy') {
-      const [row] = await this.ctx.db.select({ v: vacancies, employer: employers.name }).from(vacancies).innerJoin(employers, eq(employers.id, vacancies.employerId)).where(eq(vacancies.id, item.id));
+      const [row] = await this.ctx.db
+        .select({ v: vacancies, employer: employers.name, village: regions.name })
+        .from(vacancies)
+        .innerJoin(employers, eq(employers.id, vacancies.employerId))
+        .leftJoin(regions, eq(regions.code, vacancies.regionCode))
+        .where(eq(vacancies.id, item.id));
       if (!row) return [t('bot:detail.gone')];
       const v = row.v;
       const d = v.details as { date?: string; startTime?: string; endTime?: string };
@@ -587,7 +596,8 @@ export class Conversation {
         title: v.title,
         employer: row.employer,
         pay: payText(t, v),
-        place: v.address ?? t('bot:detail.unknown_place'),
+        // The village (or the region it was posted for) and the address the station gave.
+        place: [row.village, v.address].filter(Boolean).join(' ') || t('bot:detail.unknown_place'),
         left: Math.max(0, v.headcount - v.filled),
         description: v.description ?? '',
       }).trim();

@@ -7,6 +7,7 @@ import type { Db } from '../db/client';
 import { assistanceProjects, employers, vacancies } from '../db/schema';
 import { governmentInvested } from '../monitoring/project-people';
 import { zodDetails } from '../http/zod-details';
+import { checkPoint } from '../regions/places';
 import { translator } from '../i18n';
 import { announceVacancy } from '../outreach/service';
 import { payText } from './pay';
@@ -56,7 +57,8 @@ export async function createVacancy(ctx: AnnounceCtx, actor: Actor, input: Vacan
   if (!inScope(actor, input.regionCode)) throw new Forbidden('region outside scope', [{ path: 'body.regionCode', message: 'errors:detail.region_out_of_scope' }]);
   if (!(await regionExists(ctx.db, input.regionCode))) throw new ValidationFailed('unknown region', [{ path: 'body.regionCode', message: 'errors:detail.unknown_region' }]);
   if (input.payMaxFen < input.payMinFen) throw new ValidationFailed('pay range', [{ path: 'body.payMaxFen', message: 'errors:detail.market.pay_range' }]);
-  if ((input.lat == null) !== (input.lng == null)) throw new ValidationFailed('location pair', [{ path: 'body.lat', message: 'errors:detail.location_pair' }]);
+  // Both coordinates or neither, inside China, near the village it names.
+  await checkPoint(ctx.db, input.regionCode, input.lat, input.lng);
   const details = parseDetails(input.kind, input.details);
   if (typeof details.projectId === 'string') await checkProject(ctx.db, actor, details.projectId);
   if (input.kind === 'public_welfare') {

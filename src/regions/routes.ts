@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AppContext } from '../context';
 import type { Api } from '../http/api';
-import { RegionChildrenQuery, RegionFlagsPatch, RegionParams, RegionView } from './schemas';
+import { MapSettingsView, RegionCentreView, RegionChildrenQuery, RegionFlagsPatch, RegionParams, RegionView } from './schemas';
 import * as service from './service';
 
 export function regionRoutes(api: Api, ctx: AppContext): void {
@@ -24,6 +24,25 @@ export function regionRoutes(api: Api, ctx: AppContext): void {
     params: RegionParams,
     response: RegionView,
     handler: async ({ actor, params }) => service.getRegion(ctx, actor, params.code),
+  });
+  api.route({
+    method: 'get',
+    path: '/regions/:code/centre',
+    summary: "A region's centre on the map, the median of the points recorded in it (posts, employers, trainings, homes); null when none is",
+    tags: ['regions'],
+    auth: 'staff',
+    params: RegionParams,
+    response: RegionCentreView,
+    handler: async ({ actor, params }) => service.centreOf(ctx, actor, params.code),
+  });
+  api.route({
+    method: 'get',
+    path: '/map',
+    summary: "The console map's settings: the deployment's tiles (none: a plain background), the circle around home in km, China's extent",
+    tags: ['regions'],
+    auth: 'staff',
+    response: MapSettingsView,
+    handler: async () => service.mapSettings(ctx),
   });
   api.route({
     method: 'patch',

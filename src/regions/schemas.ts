@@ -29,3 +29,29 @@ export const RegionFlagsPatch = z
   .strict()
   .meta({ id: 'RegionFlagsPatch' });
 export type RegionFlagsPatch = z.infer<typeof RegionFlagsPatch>;
+
+export const RegionCentreView = z
+  .object({
+    code: z.string(),
+    name: z.string(),
+    centre: z
+      .object({
+        lat: z.number(),
+        lng: z.number(),
+        points: z.number().int().meta({ description: 'How many recorded points it was taken from' }),
+        spreadKm: z.number().meta({ description: 'How widely they lie (the larger interquartile range of latitude and longitude, km)' }),
+      })
+      .nullable()
+      .meta({ description: 'The median of the points recorded in the region; null when none is (the divisions carry no shapes or centres)' }),
+  })
+  .meta({ id: 'RegionCentre' });
+
+export const MapSettingsView = z
+  .object({
+    tileUrl: z.string().nullable().meta({ description: 'MAP_TILE_URL: a raster tile address with {z}/{x}/{y} or a MapLibre style document; null: a plain background' }),
+    attribution: z.string().nullable(),
+    radiusKm: z.number().meta({ description: 'The circle around home for gigs (15分钟就业服务圈, MATCH_RADIUS_KM) that matching and /me/nearby use' }),
+    bounds: z.object({ south: z.number(), north: z.number(), west: z.number(), east: z.number() }).meta({ description: 'Points outside are refused' }),
+    villageReachKm: z.number().meta({ description: "A point further than this from its village's centre (known from 3 points or more lying within 10 km) is refused" }),
+  })
+  .meta({ id: 'MapSettings' });

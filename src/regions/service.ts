@@ -6,8 +6,21 @@ import { regions } from '../db/schema';
 import { Forbidden, NotFound } from '../shared/errors';
 import type { RegionFlagsPatch } from './schemas';
 import * as q from './queries';
+import { CHINA_BOUNDS, regionCentre, VILLAGE_REACH_KM } from './places';
 
 type Ctx = Pick<AppContext, 'db'>;
+
+/** Where a region is on the map, as far as the points recorded in it tell. */
+export async function centreOf(ctx: Ctx, actor: Actor, code: string) {
+  const region = await getRegion(ctx, actor, code);
+  return { code: region.code, name: region.name, centre: await regionCentre(ctx.db, code) };
+}
+
+/** What the console's map needs from the deployment. */
+export function mapSettings(ctx: Pick<AppContext, 'config'>) {
+  const m = ctx.config.map;
+  return { tileUrl: m.tileUrl ?? null, attribution: m.attribution ?? null, radiusKm: ctx.config.market.radiusKm, bounds: { ...CHINA_BOUNDS }, villageReachKm: VILLAGE_REACH_KM };
+}
 
 export async function getRegion(ctx: Ctx, actor: Actor, code: string) {
   const region = await q.findRegion(ctx.db, code);
