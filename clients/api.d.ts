@@ -211,6 +211,40 @@ export interface paths {
         patch: operations["patchRegionsByCode"];
         trace?: never;
     };
+    "/api/v1/regions/{code}/centre": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A region's centre on the map, the median of the points recorded in it (posts, employers, trainings, homes); null when none is */
+        get: operations["getRegionsByCodeCentre"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/map": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The console map's settings: the deployment's tiles (none: a plain background), the circle around home in km, China's extent */
+        get: operations["getMap"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workers/{id}/leave": {
         parameters: {
             query?: never;
@@ -2805,6 +2839,35 @@ export interface components {
             keyAssistanceCounty: boolean;
             relocationSite: boolean;
             yellowRiverResettlement: boolean;
+        };
+        RegionCentre: {
+            code: string;
+            name: string;
+            /** @description The median of the points recorded in the region; null when none is (the divisions carry no shapes or centres) */
+            centre: {
+                lat: number;
+                lng: number;
+                /** @description How many recorded points it was taken from */
+                points: number;
+                /** @description How widely they lie (the larger interquartile range of latitude and longitude, km) */
+                spreadKm: number;
+            } | null;
+        };
+        MapSettings: {
+            /** @description MAP_TILE_URL: a raster tile address with {z}/{x}/{y} or a MapLibre style document; null: a plain background */
+            tileUrl: string | null;
+            attribution: string | null;
+            /** @description The circle around home for gigs (15分钟就业服务圈, MATCH_RADIUS_KM) that matching and /me/nearby use */
+            radiusKm: number;
+            /** @description Points outside are refused */
+            bounds: {
+                south: number;
+                north: number;
+                west: number;
+                east: number;
+            };
+            /** @description A point further than this from its village's centre (known from 3 points or more lying within 10 km) is refused */
+            villageReachKm: number;
         };
         RegionFlagsPatch: {
             keyAssistanceCounty?: boolean;
@@ -5487,6 +5550,103 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Region"];
+                };
+            };
+            /** @description Invalid input; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getRegionsByCodeCentre: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Administrative division code: 2 (province), 4, 6 (county), 9 (township) or 12 (village) digits */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegionCentre"];
+                };
+            };
+            /** @description Invalid input; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getMap: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MapSettings"];
                 };
             };
             /** @description Invalid input; `details` names each field */
