@@ -88,8 +88,14 @@ export async function startService(opts: StartOptions): Promise<Service> {
   };
 
   try {
-    const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, what: opts.what ?? `bangfu (${role})` });
+    const database = await openDatabase({
+      url: config.databaseUrl,
+      dataDir: config.dataDir,
+      what: opts.what ?? `bangfu (${role})`,
+      ...(config.databaseRead ? { read: { ...config.databaseRead, logger } } : {}),
+    });
     steps.push(() => database.close());
+    if (config.databaseRead && database.kind === 'pglite') logger.warn('DATABASE_READ_URL is ignored: the embedded database has no replica (set DATABASE_URL)');
     // Threads reading an uploaded spreadsheet end once they are done; at shutdown, at once.
     steps.push(() => closeReaders());
     const migrated = await migrateDatabase(database, { url: config.databaseUrl, migrateUrl: config.databaseMigrateUrl, dataDir: config.dataDir });

@@ -114,6 +114,10 @@ const envSchema = z.object({
   DATABASE_URL: url(['postgres:', 'postgresql:']),
   /** The owner's connection for migrations; DATABASE_URL is then the service's own role, which owns nothing. */
   DATABASE_MIGRATE_URL: url(['postgres:', 'postgresql:']),
+  /** A streaming replica of DATABASE_URL's server for lag-tolerant reads (figures, reports, exports, long lists); ignored by the embedded database. */
+  DATABASE_READ_URL: url(['postgres:', 'postgresql:']),
+  /** Beyond this many seconds behind the primary, the replica is left aside and the primary reads. */
+  DATABASE_READ_MAX_LAG_S: int(1, 3600, 5),
   REDIS_URL: url(['redis:', 'rediss:']),
   REDIS_PREFIX: z
     .string()
@@ -315,6 +319,8 @@ export interface Config {
   databaseUrl: string | undefined;
   /** The owner's connection, used only to migrate (and grant the service's role its rights); undefined: migrate through databaseUrl. */
   databaseMigrateUrl: string | undefined;
+  /** A read replica for lag-tolerant reads, and how far behind it may be; undefined: the primary reads everything. */
+  databaseRead: { url: string; maxLagSeconds: number } | undefined;
   /** cluster: seed nodes of a Redis Cluster (then keys carry hash tags); absent: one Redis at url. */
   redis: { url: string | undefined; prefix: string; serverBin: string; cluster?: Array<{ host: string; port: number }> };
   log: { level: string };
@@ -437,6 +443,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     databaseUrl: e.DATABASE_URL,
     databaseMigrateUrl: e.DATABASE_MIGRATE_URL,
+    databaseRead: e.DATABASE_READ_URL ? { url: e.DATABASE_READ_URL, maxLagSeconds: e.DATABASE_READ_MAX_LAG_S } : undefined,
     redis: {
       url: e.REDIS_URL,
       prefix: e.REDIS_PREFIX,

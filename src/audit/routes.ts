@@ -70,7 +70,7 @@ export function auditRoutes(api: Api, ctx: AppContext): void {
     path: '/audit',
     summary: 'Audit log of writes, sign-ins and unmasked reads in your region (administrators)',
     tags: ['audit'],
-    auth: 'staff',
+    auth: 'staff', reads: 'replica',
     query: AuditQuery,
     response: pageOf(AuditEntry),
     handler: async ({ actor, query }) => {

@@ -11,6 +11,8 @@ import { Pool } from 'pg';
 import * as schema from './schema';
 import { DatabaseUnreachable } from './outage';
 import { assertNotRestoring, holdDataDir, type Hold } from './owner';
+import { ReadRouter, RoutingPool } from './reader';
+import type { Logger } from '../logger';
 
 export type Schema = typeof schema;
 /** The one database type the services see, whichever driver is behind it. */
@@ -29,6 +31,8 @@ export interface Database {
   ping(): Promise<void>;
   /** The connection pool's use now (absent for the embedded database, which has one connection and no pool). */
   pool?: () => { max: number; total: number; idle: number; waiting: number };
+  /** The read replica (DATABASE_READ_URL) and what decides which reads it serves; absent without one. */
+  reads?: ReadRouter;
   close(): Promise<void>;
 }
 
@@ -41,13 +45,15 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** What opens it, shown to a second process the embedded database refuses (`npm start`, `seed`, ...). */
   what?: string;
+  /** A streaming replica for lag-tolerant reads (PostgreSQL only; the embedded database has none). */
+  read?: { url: string; maxLagSeconds: number; checkMs?: number; logger?: Logger };
 }
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
-  return opts.url ? openPostgres(opts.url, opts.poolSize ?? 10) : openPglite(join(opts.dataDir, 'pglite'), opts.what ?? 'bangfu');
+  return opts.url ? openPostgres(opts.url, opts.poolSize ?? 10, opts.read) : openPglite(join(opts.dataDir, 'pglite'), opts.what ?? 'bangfu');
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<Database> {
+async function openPostgres(url: string, poolSize: number, read: DatabaseOptions['read']): Promise<Database> {
   // A server that never answers fails a query after 10 s instead of holding it until the OS gives up.
   const pool = new Pool({ connectionString: url, max: poolSize, application_name: 'bangfu', connectionTimeoutMillis: 10_000 });
   // An idle client that loses its server must not crash the process; the next query reports it.
@@ -57,11 +63,16 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     await pool.end().catch(() => undefined);
     throw new DatabaseUnreachable(url, err);
   });
-  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  // With a replica, every statement passes the router (src/db/reader.ts); a replica that does not answer
+  // at start only means the primary reads until it does.
+  const reads = read ? new ReadRouter({ primary: pool, readUrl: read.url, poolSize, maxLagSeconds: read.maxLagSeconds, checkMs: read.checkMs, logger: read.logger }) : undefined;
+  await reads?.check();
+  const db = drizzlePg((reads ? new RoutingPool(reads) : pool) as Pool, { schema }) as unknown as Db;
   let closed = false;
   return {
     db,
     kind: 'postgres',
+    ...(reads ? { reads } : {}),
     migrate: () => migratePg(drizzlePg(pool, { schema }), { migrationsFolder: MIGRATIONS_DIR }),
     ping: async () => {
       await db.execute(sql`select 1`);
@@ -70,6 +81,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     close: async () => {
       if (closed) return;
       closed = true;
+      await reads?.close();
       await pool.end();
     },
   };

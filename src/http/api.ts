@@ -68,8 +68,16 @@ export interface RouteSpec<B extends AnyObject | undefined, Q extends AnyObject 
   binary?: { contentType: string; description: string };
   /** Other successful answers by status, e.g. a dry run's 200 beside the 202 of the real thing: JSON, a file, or both (chosen by the request). */
   alsoResponds?: Record<number, { description: string; response?: z.ZodType; binary?: string }>;
+  /**
+   * `replica`: what this route reads tolerates a few seconds of lag (figures, reports, forms, exports, long
+   * lists), so its reads may be served by the read replica (DATABASE_READ_URL); its writes still go to the primary.
+   */
+  reads?: 'replica';
   handler: (input: Handled<B, Q, P>) => Promise<unknown>;
 }
+
+/** Runs a request's handler as `key`'s: lag-tolerant reads may go to the replica, and the caller's writes are remembered (src/db/reader.ts). */
+export type ReadScope = <T>(key: string | undefined, tolerant: boolean, work: () => Promise<T>) => Promise<T>;
 
 /**
  * One place that registers a route on the router and in the OpenAPI document, so the two never
@@ -83,6 +91,7 @@ export class Api {
   constructor(
     private readonly authenticate: (token: string) => Promise<Actor | undefined>,
     private readonly worker?: WorkerRealm,
+    private readonly readScope?: ReadScope,
   ) {
     this.registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
     this.registry.registerComponent('securitySchemes', 'workerBearer', { type: 'http', scheme: 'bearer', description: 'A worker token from POST /api/v1/me/login' });
@@ -127,14 +136,16 @@ export class Api {
       const query = parse(spec.query, ctx.query, 'query');
       const rawBody = (ctx.request as { body?: unknown }).body;
       const body = parse(spec.body, rawBody === undefined ? {} : rawBody, 'body');
-      const result = await spec.handler({
+      const input = {
         body,
         query,
         params,
         actor: ctx.state.actor as Actor,
         me: ctx.state.me as WorkerPrincipal,
         koa: ctx,
-      } as Handled<B, Q, P>);
+      } as Handled<B, Q, P>;
+      // Sign-in and the caller's rights were settled above, on the primary; only the handler's reads may go elsewhere.
+      const result = this.readScope ? await this.readScope(ctx.state.actor?.accountId, spec.reads === 'replica', () => spec.handler(input)) : await spec.handler(input);
       if (ctx.body === undefined || ctx.body === null) {
         ctx.status = result === undefined ? 204 : success;
         if (result !== undefined) ctx.body = result;

@@ -73,6 +73,38 @@ export class Metrics {
         this.set({ dependency: 'redis' }, redis.status === 'fulfilled' ? 1 : 0);
       },
     });
+    const reads = deps.database.reads;
+    if (reads) {
+      new Gauge({
+        name: 'bangfu_db_replica_up',
+        help: 'The read replica (DATABASE_READ_URL) as last checked: 1 for its state now (ok: serving lag-tolerant reads; lagging: behind by more than DATABASE_READ_MAX_LAG_S; down: not answering), 0 for the others',
+        labelNames: ['state'],
+        registers,
+        collect() {
+          const now = reads.state().state;
+          for (const state of ['ok', 'lagging', 'down'] as const) this.set({ state }, state === now ? 1 : 0);
+        },
+      });
+      new Gauge({
+        name: 'bangfu_db_replica_lag_seconds',
+        help: 'How far the read replica’s replay is behind the primary, in seconds (absent while it does not answer)',
+        registers,
+        collect() {
+          const lag = reads.state().lagSeconds;
+          if (lag === null) this.reset();
+          else this.set(lag);
+        },
+      });
+      new Gauge({
+        name: 'bangfu_db_statements',
+        help: 'Statements this process sent through the read router since it started, by where they went: replica, primary, or primary after the replica failed a read (fallback)',
+        labelNames: ['served_by'],
+        registers,
+        collect() {
+          for (const [by, n] of Object.entries(reads.served)) this.set({ served_by: by }, n);
+        },
+      });
+    }
     const pool = deps.database.pool;
     if (pool) {
       new Gauge({

@@ -27,7 +27,7 @@ const Conclusion = z.object({ note: z.string().trim().max(1000).nullish().meta({
 export function monitoringRoutes(api: Api, ctx: AppContext): void {
   const tags = ['monitoring'];
   api.route({
-    method: 'get', path: '/monitoring/warnings', summary: '预警: regions whose figures fell, people out of work or earning much less, zero-employment households; open and acknowledged ones unless asked otherwise', tags, auth: 'staff',
+    method: 'get', path: '/monitoring/warnings', summary: '预警: regions whose figures fell, people out of work or earning much less, zero-employment households; open and acknowledged ones unless asked otherwise', tags, auth: 'staff', reads: 'replica',
     query: z.object({ regionCode: RegionCode.optional(), status: z.enum(['open', 'acknowledged', 'closed']).optional(), kind: z.enum(warnings.WARNING_KINDS).optional(), ...PageQuery }).strict(),
     response: Any,
     handler: ({ actor, query }) => warnings.listWarnings(ctx, actor, query),
@@ -38,7 +38,7 @@ export function monitoringRoutes(api: Api, ctx: AppContext): void {
     handler: ({ actor, params, body, koa }) => warnings.acknowledge(ctx, actor, params.id, body ?? {}, requestMeta(koa)),
   });
   api.route({
-    method: 'get', path: '/monitoring/reviews', summary: 'Integrity review list: several public-welfare posts in a household, a post passed among relatives, a holder who no longer needs it, subsidies and work-relief wages overdue, late or short; each with its evidence', tags, auth: 'staff',
+    method: 'get', path: '/monitoring/reviews', summary: 'Integrity review list: several public-welfare posts in a household, a post passed among relatives, a holder who no longer needs it, subsidies and work-relief wages overdue, late or short; each with its evidence', tags, auth: 'staff', reads: 'replica',
     query: z.object({ regionCode: RegionCode.optional(), status: z.enum(['open', 'acknowledged', 'closed']).optional(), kind: z.enum(REVIEW_KINDS).optional(), ...PageQuery }).strict(),
     response: Any,
     handler: ({ actor, query }) => warnings.listWarnings(ctx, actor, query, REVIEW_KINDS),
@@ -49,22 +49,22 @@ export function monitoringRoutes(api: Api, ctx: AppContext): void {
     handler: ({ actor, params, body, koa }) => warnings.acknowledge(ctx, actor, params.id, body, requestMeta(koa), REVIEW_KINDS),
   });
   api.route({
-    method: 'get', path: '/monitoring/relocation-sites', summary: '易地搬迁安置区: 脱贫人口（含监测对象） living at each relocation site in your region, how many are in work on the day (near or away, public-welfare posts, workshops), the rate, and the site’s zero-employment households', tags, auth: 'staff',
+    method: 'get', path: '/monitoring/relocation-sites', summary: '易地搬迁安置区: 脱贫人口（含监测对象） living at each relocation site in your region, how many are in work on the day (near or away, public-welfare posts, workshops), the rate, and the site’s zero-employment households', tags, auth: 'staff', reads: 'replica',
     query: RelocationSitesQuery, response: RelocationSitesView,
     handler: ({ actor, query }) => relocationSites(ctx, actor, query),
   });
   api.route({
-    method: 'get', path: '/monitoring/workshops', summary: '就业帮扶车间: each workshop’s declared head-counts (带动就业人数, 其中脱贫人口) beside the people the register has in work there on the day, the differences flagged', tags, auth: 'staff',
+    method: 'get', path: '/monitoring/workshops', summary: '就业帮扶车间: each workshop’s declared head-counts (带动就业人数, 其中脱贫人口) beside the people the register has in work there on the day, the differences flagged', tags, auth: 'staff', reads: 'replica',
     query: WorkshopCheckQuery, response: WorkshopCheckView,
     handler: ({ actor, query }) => workshopCheck(ctx, actor, query),
   });
-  api.route({ method: 'get', path: '/monitoring/zero-employment', summary: '零就业家庭 now: households with someone able to work and nobody in work, each with how long it has been so', tags, auth: 'staff', query: z.object({ regionCode: RegionCode.optional() }).strict(), response: Any, handler: ({ actor, query }) => warnings.zeroEmploymentList(ctx, actor, query) });
+  api.route({ method: 'get', path: '/monitoring/zero-employment', summary: '零就业家庭 now: households with someone able to work and nobody in work, each with how long it has been so', tags, auth: 'staff', reads: 'replica', query: z.object({ regionCode: RegionCode.optional() }).strict(), response: Any, handler: ({ actor, query }) => warnings.zeroEmploymentList(ctx, actor, query) });
   api.route({
     method: 'get',
     path: '/monitoring/figures',
     summary: '务工规模与务工收入: a month’s figures for a region and the regions one level below, per category, with 同比 and 环比 (closed months from their snapshot)',
     tags,
-    auth: 'staff',
+    auth: 'staff', reads: 'replica',
     query: z.object({ regionCode: RegionCode.optional(), month: Month.optional(), category: z.enum(CATEGORY).optional() }).strict(),
     response: Any,
     handler: ({ actor, query }) => service.figures(ctx, actor, query),
@@ -74,14 +74,14 @@ export function monitoringRoutes(api: Api, ctx: AppContext): void {
     path: '/monitoring/figures/children',
     summary: 'Figures by region: each region one level below (prefecture → county → township → village) for a month, one measure ranked, with the month before, the same month a year before, 环比 and 同比; 脱贫人口（含监测对象） or 农村低收入人口 apart',
     tags,
-    auth: 'staff',
+    auth: 'staff', reads: 'replica',
     query: ChildFiguresQuery,
     response: ChildFiguresView,
     handler: ({ actor, query }) => childFigures(ctx, actor, query),
   });
-  api.route({ method: 'get', path: '/monitoring/reports', summary: '日报告, 周调度 and 月通报, newest first', tags, auth: 'staff', query: z.object({ kind: z.enum(['daily', 'weekly', 'monthly']).optional(), ...PageQuery }).strict(), response: Any, handler: ({ actor, query }) => reports.listReports(ctx, actor, query) });
+  api.route({ method: 'get', path: '/monitoring/reports', summary: '日报告, 周调度 and 月通报, newest first', tags, auth: 'staff', reads: 'replica', query: z.object({ kind: z.enum(['daily', 'weekly', 'monthly']).optional(), ...PageQuery }).strict(), response: Any, handler: ({ actor, query }) => reports.listReports(ctx, actor, query) });
   api.route({
-    method: 'get', path: '/monitoring/reports/:id', summary: 'One report, its rows kept to your region (JSON, or XLSX with format=xlsx; a monthly bulletin’s workbook carries the 13-month chart)', tags, auth: 'staff',
+    method: 'get', path: '/monitoring/reports/:id', summary: 'One report, its rows kept to your region (JSON, or XLSX with format=xlsx; a monthly bulletin’s workbook carries the 13-month chart)', tags, auth: 'staff', reads: 'replica',
     params: z.object({ id: z.uuid() }), query: z.object({ format: z.enum(['json', 'xlsx']).default('json') }).strict(), response: Any,
     handler: async ({ actor, params, query, koa }) => {
       const r = await reports.getReport(ctx, actor, params.id);
@@ -98,13 +98,13 @@ export function monitoringRoutes(api: Api, ctx: AppContext): void {
     path: '/monitoring/trend',
     summary: 'Every figure of a region month by month (13 months by default), oldest first: 脱贫人口（含监测对象）, or 农村低收入人口 apart',
     tags,
-    auth: 'staff',
+    auth: 'staff', reads: 'replica',
     query: TrendQuery,
     response: TrendView,
     handler: ({ actor, query }) => service.trend(ctx, actor, query),
   });
   api.route({
-    method: 'get', path: '/monitoring/trend/chart', summary: 'The same as a chart (bars: employment scale; line: average monthly income in yuan), SVG or PNG', tags, auth: 'staff',
+    method: 'get', path: '/monitoring/trend/chart', summary: 'The same as a chart (bars: employment scale; line: average monthly income in yuan), SVG or PNG', tags, auth: 'staff', reads: 'replica',
     query: z.object({ regionCode: RegionCode.optional(), month: Month.optional(), months: z.coerce.number().int().min(2).max(36).default(13), format: z.enum(['svg', 'png']).default('svg') }).strict(),
     binary: { contentType: 'image/svg+xml', description: 'The chart as SVG, or as PNG (image/png) with format=png' },
     handler: async ({ actor, query, koa }) => {
@@ -128,12 +128,12 @@ export function monitoringRoutes(api: Api, ctx: AppContext): void {
     handler: ({ actor, body, koa }) => targets.setTargets(ctx, actor, body, requestMeta(koa)),
   });
 
-  api.route({ method: 'get', path: '/projects', summary: 'Assistance projects (workshops, work relief, cooperatives, bases, brands, alliances, government-invested and public-service projects) of your region', tags, auth: 'staff', query: projects.ProjectListQuery, response: Any, handler: ({ actor, query }) => projects.listProjects(ctx, actor, query) });
+  api.route({ method: 'get', path: '/projects', summary: 'Assistance projects (workshops, work relief, cooperatives, bases, brands, alliances, government-invested and public-service projects) of your region', tags, auth: 'staff', reads: 'replica', query: projects.ProjectListQuery, response: Any, handler: ({ actor, query }) => projects.listProjects(ctx, actor, query) });
   api.route({ method: 'post', path: '/projects', summary: 'Register an assistance project, with the people it employs and where it stands', tags, auth: 'staff', body: projects.ProjectCreate, response: projects.ProjectView, handler: ({ actor, body, koa }) => projects.createProject(ctx, actor, body, requestMeta(koa)) });
   api.route({ method: 'get', path: '/projects/:id', summary: 'One assistance project', tags, auth: 'staff', params: z.object({ id: z.uuid() }), response: projects.ProjectView, handler: ({ actor, params }) => projects.getProject(ctx, actor, params.id) });
   api.route({ method: 'patch', path: '/projects/:id', summary: 'Correct an assistance project (its numbers, its end)', tags, auth: 'staff', params: z.object({ id: z.uuid() }), body: projects.ProjectPatch, response: projects.ProjectView, handler: ({ actor, params, body, koa }) => projects.updateProject(ctx, actor, params.id, body, requestMeta(koa)) });
   api.route({
-    method: 'get', path: '/projects/:id/figures', summary: 'A project’s head-counts from the register for the year so far (people linked to it, 脱贫人口 含监测对象, from relocation sites, with signed agreements) and, for a government-invested project, its share of relocation-site jobs against its county’s', tags, auth: 'staff',
+    method: 'get', path: '/projects/:id/figures', summary: 'A project’s head-counts from the register for the year so far (people linked to it, 脱贫人口 含监测对象, from relocation sites, with signed agreements) and, for a government-invested project, its share of relocation-site jobs against its county’s', tags, auth: 'staff', reads: 'replica',
     params: z.object({ id: z.uuid() }), response: Any,
     handler: async ({ actor, params }) => projectWorkers.projectFigures(ctx, await projects.scopedProject(ctx, actor, params.id)),
   });
@@ -153,7 +153,7 @@ export function monitoringRoutes(api: Api, ctx: AppContext): void {
     handler: ({ actor, params, body, koa }) => projectWorkers.updateProjectWorker(ctx, actor, params.id, params.linkId, body, requestMeta(koa)),
   });
   api.route({
-    method: 'get', path: '/monitoring/relocation-shares', summary: '易地搬迁安置区按比例安排就业: the share of government-invested projects’ jobs each county in your region keeps for people from relocation sites', tags, auth: 'staff',
+    method: 'get', path: '/monitoring/relocation-shares', summary: '易地搬迁安置区按比例安排就业: the share of government-invested projects’ jobs each county in your region keeps for people from relocation sites', tags, auth: 'staff', reads: 'replica',
     query: z.object({ regionCode: RegionCode.optional() }).strict(), response: Any,
     handler: ({ actor, query }) => projectWorkers.listRelocationShares(ctx, actor, query),
   });
@@ -165,7 +165,7 @@ export function monitoringRoutes(api: Api, ctx: AppContext): void {
 
   const FormQuery = z.object({ year: Year, regionCode: RegionCode.optional(), through: z.iso.date().optional().meta({ description: 'Count up to this day (default: today, or the year’s end)' }), format: z.enum(['json', 'xlsx']).default('json') }).strict();
   api.route({
-    method: 'get', path: '/monitoring/forms/progress', summary: '防止返贫就业攻坚行动推进情况表 (附件1): one row per region one level down, with the total; cumulative for the year', tags, auth: 'staff',
+    method: 'get', path: '/monitoring/forms/progress', summary: '防止返贫就业攻坚行动推进情况表 (附件1): one row per region one level down, with the total; cumulative for the year', tags, auth: 'staff', reads: 'replica',
     query: FormQuery, response: Any,
     handler: async ({ actor, query, koa }) => {
       const form = await forms.progressForm(ctx, actor, query);
@@ -179,7 +179,7 @@ export function monitoringRoutes(api: Api, ctx: AppContext): void {
     },
   });
   api.route({
-    method: 'get', path: '/monitoring/forms/projects', summary: '脱贫人口就业帮扶项目清单 (附件2): the projects that ran in the year, county by county (contact numbers in full; each download is audited)', tags, auth: 'staff',
+    method: 'get', path: '/monitoring/forms/projects', summary: '脱贫人口就业帮扶项目清单 (附件2): the projects that ran in the year, county by county (contact numbers in full; each download is audited)', tags, auth: 'staff', reads: 'replica',
     query: FormQuery, response: Any,
     handler: async ({ actor, query, koa }) => {
       const form = await forms.projectsForm(ctx, actor, query, requestMeta(koa));

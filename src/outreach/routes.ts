@@ -48,7 +48,7 @@ export function outreachRoutes(api: Api, ctx: AppContext): void {
     tags, auth: 'staff', body: BroadcastPreviewBody, status: 200, response: BroadcastPreview,
     handler: ({ actor, body }) => previewBroadcast(ctx, actor, body),
   });
-  api.route({ method: 'get', path: '/broadcasts', summary: 'Broadcasts of your region with their delivery counts', tags, auth: 'staff', query: BroadcastListQuery, response: pageOf(BroadcastView), handler: ({ actor, query, koa }) => service.listBroadcasts(ctx, actor, query, koa.state.t) });
+  api.route({ method: 'get', path: '/broadcasts', summary: 'Broadcasts of your region with their delivery counts', tags, auth: 'staff', reads: 'replica', query: BroadcastListQuery, response: pageOf(BroadcastView), handler: ({ actor, query, koa }) => service.listBroadcasts(ctx, actor, query, koa.state.t) });
   api.route({ method: 'get', path: '/broadcasts/:id', summary: 'One broadcast: status, counts by state (they add up to the recipients) and everyone not reached, grouped by reason in plain words', tags, auth: 'staff', params: Id, response: BroadcastView, handler: ({ actor, params, koa }) => service.getBroadcast(ctx, actor, params.id, koa.state.t) });
   api.route({
     method: 'get', path: '/broadcasts/:id/not-reached', summary: 'The call list: each person a broadcast did not reach (or not yet), with name, masked phone, village and the reason in plain words (JSON, or XLSX with format=xlsx)', tags, auth: 'staff',

@@ -80,7 +80,7 @@ export function registryRoutes(api: Api, ctx: AppContext): void {
     handler: ({ actor, body, koa }) => service.createWorker(ctx, actor, body, meta(koa)),
   });
   api.route({
-    method: 'get', path: '/workers', summary: "Registered people in the caller's region, filtered and paged", tags, auth: 'staff',
+    method: 'get', path: '/workers', summary: "Registered people in the caller's region, filtered and paged", tags, auth: 'staff', reads: 'replica',
     query: WorkerListQuery, response: pageOf(WorkerView),
     handler: ({ actor, query }) => service.listWorkers(ctx, actor, query),
   });
@@ -151,12 +151,12 @@ export function registryRoutes(api: Api, ctx: AppContext): void {
     handler: ({ actor, body, koa }) => service.createHousehold(ctx, actor, body, meta(koa)),
   });
   api.route({
-    method: 'get', path: '/households', summary: 'Households; `zeroEmployment=true` lists 零就业家庭', tags, auth: 'staff',
+    method: 'get', path: '/households', summary: 'Households; `zeroEmployment=true` lists 零就业家庭', tags, auth: 'staff', reads: 'replica',
     query: HouseholdListQuery, response: pageOf(HouseholdView),
     handler: ({ actor, query }) => service.listHouseholds(ctx, actor, query),
   });
   api.route({
-    method: 'get', path: '/households/zero-employment/summary', summary: 'Zero-employment households counted per region one level down', tags, auth: 'staff',
+    method: 'get', path: '/households/zero-employment/summary', summary: 'Zero-employment households counted per region one level down', tags, auth: 'staff', reads: 'replica',
     query: ZeroEmploymentSummaryQuery,
     response: z.object({ regionCode: z.string(), total: z.number().int(), byRegion: z.array(z.object({ regionCode: z.string(), regionName: z.string().nullable(), households: z.number().int() })) }),
     handler: ({ actor, query }) => service.zeroEmploymentSummary(ctx, actor, query.regionCode),
@@ -179,7 +179,7 @@ export function exportRoutes(api: Api, ctx: AppContext): void {
     path: '/exports/workers',
     summary: '农村贫困劳动力就业信息表 as XLSX for a region and filter; masked unless `reveal=true` with an `approval` a second administrator gave (audited)',
     tags: ['registry'],
-    auth: 'staff',
+    auth: 'staff', reads: 'replica',
     query: ExportQuery,
     binary: { contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', description: 'The form, one row per person' },
     handler: async ({ actor, query, koa }) => {
