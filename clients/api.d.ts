@@ -193,6 +193,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/regions/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Villages (or townships, level=4) of the caller's area whose name holds `q`, with their township and county; at most 20 */
+        get: operations["getRegionsSearch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/regions/{code}": {
         parameters: {
             query?: never;
@@ -2840,6 +2857,14 @@ export interface components {
             relocationSite: boolean;
             yellowRiverResettlement: boolean;
         };
+        RegionFound: {
+            code: string;
+            name: string;
+            level: number;
+            /** @description The township (乡镇) it is in, to tell villages of the same name apart */
+            township: string | null;
+            county: string | null;
+        };
         RegionCentre: {
             code: string;
             name: string;
@@ -5445,6 +5470,60 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: components["schemas"]["Region"][];
+                    };
+                };
+            };
+            /** @description Invalid input; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getRegionsSearch: {
+        parameters: {
+            query: {
+                /** @description Part of the name, e.g. 南沙 */
+                q: string;
+                /** @description Level sought: 5 villages and communities (default), 4 townships */
+                level?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["RegionFound"][];
                     };
                 };
             };

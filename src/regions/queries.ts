@@ -1,4 +1,5 @@
-import { and, asc, eq, like, lte } from 'drizzle-orm';
+import { and, asc, eq, ilike, like, lte, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client';
 import { regions } from '../db/schema';
 
@@ -18,4 +19,19 @@ export async function regionsUnder(db: Db, prefix: string, maxLevel: number) {
     .from(regions)
     .where(and(like(regions.code, `${prefix}%`), lte(regions.level, maxLevel)))
     .orderBy(asc(regions.level), asc(regions.code));
+}
+
+/** Regions of a level under a code whose name holds the words typed, with their township and county; names first that begin with them. */
+export async function searchByName(db: Db, prefix: string, q: string, level: number, limit: number) {
+  const t = alias(regions, 'township');
+  const c = alias(regions, 'county');
+  const pattern = `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+  return db
+    .select({ code: regions.code, name: regions.name, level: regions.level, township: t.name, county: c.name })
+    .from(regions)
+    .leftJoin(t, eq(t.code, sql`left(${regions.code}, 9)`))
+    .leftJoin(c, eq(c.code, sql`left(${regions.code}, 6)`))
+    .where(and(like(regions.code, `${prefix}%`), eq(regions.level, level), ilike(regions.name, pattern)))
+    .orderBy(sql`position(${q} in ${regions.name})`, asc(regions.code))
+    .limit(limit);
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AppContext } from '../context';
 import type { Api } from '../http/api';
-import { MapSettingsView, RegionCentreView, RegionChildrenQuery, RegionFlagsPatch, RegionParams, RegionView } from './schemas';
+import { RegionFound, RegionSearchQuery, MapSettingsView, RegionCentreView, RegionChildrenQuery, RegionFlagsPatch, RegionParams, RegionView } from './schemas';
 import * as service from './service';
 
 export function regionRoutes(api: Api, ctx: AppContext): void {
@@ -14,6 +14,16 @@ export function regionRoutes(api: Api, ctx: AppContext): void {
     query: RegionChildrenQuery,
     response: z.object({ items: z.array(RegionView) }),
     handler: async ({ actor, query }) => ({ items: await service.listRegions(ctx, actor, query.parent) }),
+  });
+  api.route({
+    method: 'get',
+    path: '/regions/search',
+    summary: "Villages (or townships, level=4) of the caller's area whose name holds `q`, with their township and county; at most 20",
+    tags: ['regions'],
+    auth: 'staff',
+    query: RegionSearchQuery,
+    response: z.object({ items: z.array(RegionFound) }),
+    handler: async ({ actor, query }) => ({ items: await service.searchRegions(ctx, actor, query.q, query.level) }),
   });
   api.route({
     method: 'get',

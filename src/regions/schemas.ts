@@ -55,3 +55,20 @@ export const MapSettingsView = z
     villageReachKm: z.number().meta({ description: "A point further than this from its village's centre (known from 3 points or more lying within 10 km) is refused" }),
   })
   .meta({ id: 'MapSettings' });
+
+export const RegionSearchQuery = z
+  .object({
+    q: z.string().trim().min(1).max(20).meta({ description: 'Part of the name, e.g. 南沙', example: '南沙' }),
+    level: z.coerce.number().int().min(1).max(5).default(5).meta({ description: 'Level sought: 5 villages and communities (default), 4 townships' }),
+  })
+  .strict();
+
+export const RegionFound = z
+  .object({
+    code: z.string(),
+    name: z.string(),
+    level: z.number().int(),
+    township: z.string().nullable().meta({ description: 'The township (乡镇) it is in, to tell villages of the same name apart' }),
+    county: z.string().nullable(),
+  })
+  .meta({ id: 'RegionFound' });

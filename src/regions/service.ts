@@ -10,6 +10,13 @@ import { CHINA_BOUNDS, regionCentre, VILLAGE_REACH_KM } from './places';
 
 type Ctx = Pick<AppContext, 'db'>;
 
+/** Villages (or townships) of the actor's own area by part of their name: people know a village by its name, not its code. */
+export async function searchRegions(ctx: Ctx, actor: Actor, words: string, level: number) {
+  const rows = await q.searchByName(ctx.db, actor.regionCode, words, level, 20);
+  // A township's own name is not its township.
+  return rows.map((r) => ({ ...r, township: r.level > 4 ? r.township : null, county: r.level > 3 ? r.county : null }));
+}
+
 /** Where a region is on the map, as far as the points recorded in it tell. */
 export async function centreOf(ctx: Ctx, actor: Actor, code: string) {
   const region = await getRegion(ctx, actor, code);

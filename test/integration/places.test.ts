@@ -29,6 +29,16 @@ describe('places of posts on the map', () => {
     expect(map.body.bounds).toMatchObject({ south: 3.5, north: 53.7, west: 73.4, east: 135.2 });
   });
 
+  it("finds villages of the caller's area by part of their name, with their township and county, and no other county's", async () => {
+    const found = await station.get(`/api/v1/regions/search?q=${encodeURIComponent('南沙')}`);
+    expect(found.status).toBe(200);
+    expect(found.body.items).toEqual([{ code: REGIONS.villageA.code, name: '南沙村委会', level: 5, township: '南沙镇', county: '元阳县' }]);
+    expect((await station.get(`/api/v1/regions/search?q=${encodeURIComponent('迤萨')}`)).body.items).toEqual([]);
+    expect((await station.get(`/api/v1/regions/search?q=${encodeURIComponent('南沙')}&level=4`)).body.items).toEqual([{ code: REGIONS.townA.code, name: '南沙镇', level: 4, township: null, county: '元阳县' }]);
+    const empty = await station.get('/api/v1/regions/search?q=');
+    expect({ status: empty.status, code: empty.body.error.code }).toEqual({ status: 400, code: 'validation_failed' });
+  });
+
   it('refuses a point outside China, or one coordinate alone, beside the field, and writes nothing', async () => {
     const before = await posts();
     const outside = await expectRefusedUnwritten(h, () => station.post('/api/v1/vacancies', gig(employer.id, { regionCode: REGIONS.villageA.code, lat: 35.68, lng: 139.69 })), 'validation_failed', {
