@@ -17,6 +17,7 @@ import { trendPng, trendSvg } from './chart';
 import { downloadedForm } from '../reporting/calendar';
 import { REVIEW_KINDS } from './integrity';
 import { ChildFiguresQuery, ChildFiguresView, childFigures, TrendQuery, TrendView } from './breakdown';
+import { ShareHistoryQuery, ShareHistoryView, shareHistory } from './relocation-history';
 
 const Month = z.string().regex(/^20\d{2}-(0[1-9]|1[0-2])$/, 'errors:detail.monitoring.month').meta({ example: '2026-10' });
 const Year = z.coerce.number().int().min(2000).max(2100);
@@ -156,6 +157,11 @@ export function monitoringRoutes(api: Api, ctx: AppContext): void {
     method: 'get', path: '/monitoring/relocation-shares', summary: '易地搬迁安置区按比例安排就业: the share of government-invested projects’ jobs each county in your region keeps for people from relocation sites', tags, auth: 'staff', reads: 'replica',
     query: z.object({ regionCode: RegionCode.optional() }).strict(), response: Any,
     handler: ({ actor, query }) => projectWorkers.listRelocationShares(ctx, actor, query),
+  });
+  api.route({
+    method: 'get', path: '/monitoring/relocation-shares/history', summary: '易地搬迁安置区按比例安排就业 month by month: each county’s share of its government-invested projects’ jobs held by people from relocation sites, and each project’s, beside the share the county had set (closed months from the snapshot kept when they closed)', tags, auth: 'staff',
+    query: ShareHistoryQuery, response: ShareHistoryView,
+    handler: ({ actor, query }) => shareHistory(ctx, actor, query),
   });
   api.route({
     method: 'put', path: '/monitoring/relocation-shares', summary: 'Set a county’s share (administrators; null removes it); its projects are judged again and those short of it warned', tags, auth: 'staff',

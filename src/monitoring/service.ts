@@ -7,6 +7,7 @@ import { NotFound, ValidationFailed } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
 import { LIFTED_GROUP, REGISTER_TOTAL } from './categories';
 import { addMonths, change, computeFigures, computeLevels, emptyFigures, FIGURE_KEYS, type Figures, type RegionFigures } from './figures';
+import { closeShareMonth } from './relocation-history';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'config'>;
 
@@ -39,8 +40,8 @@ export async function figuresOf(db: Db, root: string, digits: number, month: str
 }
 
 /**
- * Closes a month: its figures for the deployment's region and every level below it down to counties are
- * written once and never changed. Run by the monthly job for the month just ended; closing twice is a no-op.
+ * Closes a month: its figures for the deployment's region and every level below it down to counties, and the
+ * relocation-site share of each county and government-invested project, are written once and never changed. Run by the monthly job for the month just ended; closing twice is a no-op.
  */
 export async function closeMonth(ctx: Pick<AppContext, 'db' | 'clock' | 'config'>, month: string): Promise<number> {
   const root = ctx.config.regionRoot;
@@ -57,6 +58,8 @@ export async function closeMonth(ctx: Pick<AppContext, 'db' | 'clock' | 'config'
       .returning({ month: monitoringSnapshots.month });
     written += made.length;
   }
+  // Rule 7's share of each county and government-invested project is kept with the month (seed 004 §15).
+  await closeShareMonth(ctx, month);
   return written;
 }
 

@@ -286,6 +286,7 @@ describe('a station in county A cannot reach anything in county B', () => {
     'post /api/v1/projects/{id}/workers': { run: (s) => s.post(`/api/v1/projects/${b.relief}/workers`, { workerId: b.worker, startsOn: '2026-02-01', agreementSigned: true }), check: notFound },
     'patch /api/v1/projects/{id}/workers/{linkId}': { run: (s) => s.patch(`/api/v1/projects/${b.relief}/workers/${b.link}`, { agreementSigned: true }), check: notFound },
     'get /api/v1/monitoring/relocation-shares': { run: (s) => s.get(`/api/v1/monitoring/relocation-shares?regionCode=${REGIONS.countyB.code}`), check: notFound },
+    'get /api/v1/monitoring/relocation-shares/history': { run: (s) => s.get(`/api/v1/monitoring/relocation-shares/history?regionCode=${REGIONS.countyB.code}`), check: notFound },
     'put /api/v1/monitoring/relocation-shares': { run: (s) => s.put('/api/v1/monitoring/relocation-shares', { regionCode: REGIONS.countyB.code, sharePct: 90 }), check: notFound },
     'get /api/v1/monitoring/forms/progress': { run: (s) => s.get(`/api/v1/monitoring/forms/progress?year=2026&regionCode=${REGIONS.countyB.code}`), check: notFound },
     'get /api/v1/monitoring/forms/projects': { run: (s) => s.get(`/api/v1/monitoring/forms/projects?year=2026&regionCode=${REGIONS.countyB.code}`), check: notFound },
@@ -351,8 +352,9 @@ describe('a station in county A cannot reach anything in county B', () => {
 
   it("county B's records are unchanged after all of that", async () => {
     const w = await countyB.get(`/api/v1/workers/${b.worker}`);
-    expect(w.body).toMatchObject({ name: '县B的人', skills: ['保洁'], employed: true, version: 2 });
-    expect((await countyB.get(`/api/v1/workers/${b.worker}/employment`)).body.items).toHaveLength(2); // the job and the work-relief record made above
+    // Its version moved with the setup's own link to county B's work-relief project, which records that work.
+    expect(w.body).toMatchObject({ name: '县B的人', skills: ['保洁'], employed: true, version: 3 });
+    expect((await countyB.get(`/api/v1/workers/${b.worker}/employment`)).body.items).toHaveLength(3); // the job, the work-relief record made above, and the project link's
     expect((await countyB.get(`/api/v1/households/${b.household}`)).body.relocated).toBe(false);
     const accts = await countyB.get('/api/v1/accounts');
     expect(accts.body.items.find((a: { id: string }) => a.id === b.account).disabled).toBe(false);
