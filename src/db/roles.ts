@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { Logger } from '../logger';
-import { openDatabase, rowsOf, type Database, type Db } from './client';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MIGRATIONS_DIR, openDatabase, rowsOf, type Database, type Db } from './client';
 
 /**
  * Two database roles on a PostgreSQL server: the owner, which runs the migrations and owns every table,
@@ -35,6 +37,8 @@ export async function grantServiceRole(owner: Db, role: string): Promise<void> {
     // The migrations' own record may be read (so the service's role can make a whole backup with pg_dump), never written.
     await tx.execute(sql`grant usage on schema drizzle to ${r}`);
     await tx.execute(sql`grant select on all tables in schema drizzle to ${r}`);
+    // pg_dump reads each sequence's position too: without this a backup as the service's role stops at the migrations' id sequence.
+    await tx.execute(sql`grant select on all sequences in schema drizzle to ${r}`);
     for (const t of APPEND_ONLY_TABLES) await tx.execute(sql`revoke update, delete, truncate, references, trigger on ${sql.identifier(t)} from ${r}`);
     for (const t of READ_ONLY_TABLES) await tx.execute(sql`revoke insert, update, delete, truncate, references, trigger on ${sql.identifier(t)} from ${r}`);
   });
@@ -69,7 +73,17 @@ export interface MigrateOptions {
  */
 export async function migrateDatabase(database: Database, opts: MigrateOptions): Promise<{ granted: string | undefined }> {
   if (!opts.migrateUrl) {
-    await database.migrate();
+    // Nothing pending: nothing to do. The service's own role (docker-compose's app, migrated beforehand by the
+    // owner) may not create even the migrations' schema, which drizzle's migrator asks for before anything else.
+    if (await migrationsApplied(database.db)) return { granted: undefined };
+    await database.migrate().catch((err: unknown) => {
+      const code = (err as { cause?: { code?: string }; code?: string }).cause?.code ?? (err as { code?: string }).code;
+      if (code !== '42501') throw err;
+      throw new Error(
+        `migrations pending and role ${opts.url ? roleOf(opts.url) : ''} may not apply them: run the migrations as the owner first (npm run migrate with DATABASE_MIGRATE_URL, or docker compose's migrate service), or set DATABASE_MIGRATE_URL here`,
+        { cause: err },
+      );
+    });
     return { granted: undefined };
   }
   const owner = await openDatabase({ url: opts.migrateUrl, dataDir: opts.dataDir, poolSize: 1 });
@@ -81,6 +95,18 @@ export async function migrateDatabase(database: Database, opts: MigrateOptions):
     return { granted: service };
   } finally {
     await owner.close();
+  }
+}
+
+/** Whether the database has every migration this version ships (drizzle's record against its journal), without asking for any right to change it. */
+export async function migrationsApplied(db: Db): Promise<boolean> {
+  const journal = JSON.parse(readFileSync(join(MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8')) as { entries: Array<{ when: number }> };
+  const last = Math.max(...journal.entries.map((e) => e.when));
+  try {
+    const [row] = rowsOf<{ at: string | null }>(await db.execute(sql`select max(created_at)::text as at from drizzle.__drizzle_migrations`));
+    return row?.at != null && Number(row.at) >= last;
+  } catch {
+    return false; // no record yet: a database never migrated
   }
 }
 

@@ -82,7 +82,7 @@ export class Cluster {
    * A new cluster: local (socket) connections trusted, TCP ones by password (scram-sha-256), like the
    * postgres image with POSTGRES_PASSWORD set. `conf` lines are added to postgresql.conf, `hba` lines first in pg_hba.conf.
    */
-  static async create(name: string, opts: { conf?: string[]; hba?: string[] } = {}): Promise<Cluster> {
+  static async create(name: string, opts: { conf?: string[]; hba?: string[]; start?: boolean } = {}): Promise<Cluster> {
     const { dir, port } = await Cluster.folder(name);
     const c = new Cluster(dir, port);
     await must(`${PG_BIN}/initdb`, ['-D', c.data, '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync', '--no-instructions']);
@@ -95,7 +95,7 @@ export class Cluster {
       // Rewritten in place: the file keeps its owner (postgres) and mode.
       writeFileSync(hba, `${opts.hba.join('\n')}\n${readFileSync(hba, 'utf8')}`);
     }
-    await c.start();
+    if (opts.start ?? true) await c.start();
     return c;
   }
 
@@ -110,8 +110,10 @@ export class Cluster {
     return c;
   }
 
-  async start(): Promise<void> {
-    await must(`${PG_BIN}/pg_ctl`, ['-D', this.data, '-l', join(this.dir, 'server.log'), '-o', `-p ${this.port}`, '-w', '-t', '60', 'start']);
+  /** Starts the server; `socketOnly`: no TCP at all (listen_addresses=''), as the postgres image's first-start server runs its init scripts. */
+  async start(opts: { socketOnly?: boolean } = {}): Promise<void> {
+    const o = `-p ${this.port}${opts.socketOnly ? " -c listen_addresses=''" : ''}`;
+    await must(`${PG_BIN}/pg_ctl`, ['-D', this.data, '-l', join(this.dir, 'server.log'), '-o', o, '-w', '-t', '60', 'start']);
   }
 
   /** Stops the server (fast: open connections are ended) and waits for it to be gone. */
