@@ -90,6 +90,8 @@ export class ReadRouter {
   /** Each account's last write (the primary's WAL position after it), until the replica has replayed it. */
   private readonly ownWrites = new Map<string, { lsn: bigint; at: number }>();
   private reported: ReplicaState | undefined;
+  /** The server at DATABASE_READ_URL answered but is not in recovery: not a replica (or one promoted since). */
+  private notReplica = false;
   private timer: NodeJS.Timeout | undefined;
   private checking: Promise<void> | undefined;
   private closed = false;
@@ -142,6 +144,7 @@ export class ReadRouter {
       // Not in recovery: a server that is not (or no longer) a replica has replayed nothing of ours since.
       const replayed = r[0]?.recovery ? lsnValue(r[0].lsn) : undefined;
       this.replayed = replayed;
+      this.notReplica = r[0]?.recovery === false;
       let lagMs: number;
       if (replayed !== undefined && replayed >= primaryLsn) lagMs = 0;
       else {
@@ -174,7 +177,11 @@ export class ReadRouter {
     } else {
       this.logger?.warn(
         { replica: next, ...(err ? { err: (err as Error).message } : {}) },
-        next.state === 'down' ? 'read replica: not answering, reads go to the primary' : 'read replica: behind by more than DATABASE_READ_MAX_LAG_S, reads go to the primary',
+        next.state === 'down'
+          ? 'read replica: not answering, reads go to the primary'
+          : this.notReplica
+            ? 'read replica: the server at DATABASE_READ_URL is not in recovery (not a replica), reads go to the primary'
+            : 'read replica: behind by more than DATABASE_READ_MAX_LAG_S, reads go to the primary',
       );
     }
   }

@@ -118,7 +118,7 @@ export function monitoringRoutes(api: Api, ctx: AppContext): void {
   });
 
   api.route({
-    method: 'get', path: '/monitoring/targets', summary: 'The year’s targets of your region and the regions in it, each beside where it stands today (training: the share of the year’s target due by now)', tags, auth: 'staff',
+    method: 'get', path: '/monitoring/targets', summary: 'The year’s targets of your region and the regions in it, each beside where it stands today (training: the share of the year’s target due by now)', tags, auth: 'staff', reads: 'replica',
     query: z.object({ regionCode: RegionCode.optional(), year: Year.optional() }).strict(), response: Any,
     handler: ({ actor, query }) => targets.listTargets(ctx, actor, query),
   });
