@@ -72,6 +72,8 @@ export const StaffAccountView = z
     locale: z.string(),
     /** Whether urgent notices can be texted to the account (the number itself is its holder's to see). */
     hasContact: z.boolean(),
+    /** Whether the holder bound their own WeChat (urgent notices go there first). */
+    wechatBound: z.boolean(),
     pushOptOut: z.boolean(),
     createdAt: z.string(),
   })
@@ -105,6 +107,7 @@ function present(a: typeof accounts.$inferSelect) {
     disabled: a.disabledAt !== null,
     locale: a.locale,
     hasContact: a.contactPhoneEnc !== null,
+    wechatBound: a.chatContact !== null,
     pushOptOut: a.pushOptOut,
     createdAt: a.createdAt.toISOString(),
   };

@@ -6,6 +6,7 @@ import { accounts } from '../db/schema';
 import { maskPhone, normalizePhone } from '../pii/phone';
 import { NotFound, ValidationFailed } from '../shared/errors';
 import type { Actor } from './actor';
+import { PUSHED_KINDS } from '../notices/service';
 
 /**
  * What a member of staff sets for themselves: the mobile number urgent notices are texted to (null
@@ -28,6 +29,9 @@ export const ContactView = z
     pushOptOut: z.boolean(),
     /** Whether urgent notices reach this account besides the inbox. */
     pushed: z.boolean(),
+    wechatBound: z.boolean().meta({ description: 'The holder bound their own WeChat by sending the bot a code: notices go there first, by SMS when WeChat cannot take them' }),
+    wechatBoundAt: z.iso.datetime().nullable(),
+    pushedKinds: z.array(z.string()).meta({ description: 'The kinds of notice pushed besides the inbox' }),
   })
   .meta({ id: 'Contact' });
 export type ContactView = z.infer<typeof ContactView>;
@@ -35,8 +39,16 @@ export type ContactView = z.infer<typeof ContactView>;
 type Ctx = Pick<AppContext, 'db' | 'pii'>;
 type Meta = { requestId?: string; ip?: string };
 
-export function presentContact(a: Pick<typeof accounts.$inferSelect, 'contactPhoneMasked' | 'contactPhoneEnc' | 'pushOptOut'>): ContactView {
-  return { phoneMasked: a.contactPhoneMasked, pushOptOut: a.pushOptOut, pushed: a.contactPhoneEnc !== null && !a.pushOptOut };
+export function presentContact(a: Pick<typeof accounts.$inferSelect, 'contactPhoneMasked' | 'contactPhoneEnc' | 'pushOptOut' | 'chatContact' | 'chatBoundAt'>): ContactView {
+  const wechatBound = a.chatContact !== null;
+  return {
+    phoneMasked: a.contactPhoneMasked,
+    pushOptOut: a.pushOptOut,
+    pushed: (a.contactPhoneEnc !== null || wechatBound) && !a.pushOptOut,
+    wechatBound,
+    wechatBoundAt: wechatBound && a.chatBoundAt ? new Date(a.chatBoundAt).toISOString() : null,
+    pushedKinds: [...PUSHED_KINDS],
+  };
 }
 
 /** A mobile number in its one stored form, or a clear refusal: a landline cannot take a text. */

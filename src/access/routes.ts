@@ -7,6 +7,7 @@ import { AccountView, LoginBody, LoginResult } from './schemas';
 import { hashCost, prepareStandIn } from './password';
 import * as service from './service';
 import { ContactPatch, ContactView, setOwnContact } from './contact';
+import { issueStaffCode, STAFF_CODE_MINUTES, unbindStaffWechat, WechatCodeView } from './wechat';
 
 export function accessRoutes(api: Api, ctx: AppContext): void {
   // Ready before the first sign-in; an invalid cost is refused when the configuration is read. (The
@@ -63,6 +64,28 @@ export function accessRoutes(api: Api, ctx: AppContext): void {
     status: 200,
     response: ContactView,
     handler: ({ actor, body, koa }) => setOwnContact(ctx, actor, body, { ip: koa.ip, requestId: koa.state.requestId }),
+  });
+
+  api.route({
+    method: 'post',
+    path: '/auth/me/wechat/code',
+    summary: `A one-time code (eight digits, valid ${STAFF_CODE_MINUTES} minutes) to send to the WeChat bot from your own WeChat: it binds that WeChat to your account, and urgent notices go there first (SMS when WeChat cannot take them). A new code replaces the last one`,
+    tags: ['auth'],
+    auth: 'staff',
+    status: 201,
+    response: WechatCodeView,
+    handler: ({ actor, koa }) => issueStaffCode(ctx, actor, { ip: koa.ip, requestId: koa.state.requestId }),
+  });
+
+  api.route({
+    method: 'delete',
+    path: '/auth/me/wechat',
+    summary: 'Unbind your WeChat: urgent notices are texted (if you set a number) or stay in the inbox',
+    tags: ['auth'],
+    auth: 'staff',
+    status: 200,
+    response: ContactView,
+    handler: ({ actor, koa }) => unbindStaffWechat(ctx, actor.accountId, 'console', { ip: koa.ip, requestId: koa.state.requestId }),
   });
 
   api.route({

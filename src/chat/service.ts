@@ -58,7 +58,8 @@ export async function issueBindingCode(ctx: Ctx, actor: Actor, workerId: string,
   }
 }
 
-export type BindResult = { ok: true; workerId: string; name: string; idMasked: string; consent: boolean } | { ok: false; reason: 'locked' | 'no_match' | 'bad_id' };
+/** wrong_kind: the WeChat is a member of staff's own (bound to their account); it cannot also be a registered person's. */
+export type BindResult = { ok: true; workerId: string; name: string; idMasked: string; consent: boolean } | { ok: false; reason: 'locked' | 'no_match' | 'bad_id' | 'wrong_kind' };
 
 /**
  * Binds a chat account to a person: by a binding code, or by name and ID number (both must match the
@@ -68,6 +69,10 @@ export async function bindContact(ctx: Ctx, door: { kind: 'wechat_contact' | 'mp
   const triesKey = `bind:tries:${ctx.pii.index('contact', `${door.kind}:${door.value}`)}`;
   const tries = Number((await ctx.redis.kv.get(triesKey)) ?? 0);
   if (tries >= BIND_TRIES_PER_HOUR) return { ok: false, reason: 'locked' };
+  if (door.kind === 'wechat_contact') {
+    const [staff] = await ctx.db.select({ id: accounts.id }).from(accounts).where(eq(accounts.chatContact, door.value));
+    if (staff) return { ok: false, reason: 'wrong_kind' };
+  }
   const fail = async (reason: 'no_match' | 'bad_id'): Promise<BindResult> => {
     const n = await ctx.redis.kv.incr(triesKey);
     if (n === 1) await ctx.redis.kv.expire(triesKey, 3600);
