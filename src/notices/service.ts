@@ -20,8 +20,8 @@ export interface NewNotice {
 }
 
 /**
- * The kinds that cannot wait for someone to open the console: besides the inbox, each is pushed (SMS) to
- * every member of staff who sees it there and has a contact, and did not opt out. A policy ending with
+ * The kinds that cannot wait for someone to open the console: besides the inbox, each is pushed to every
+ * member of staff who sees it there and has a contact (their own WeChat first, else SMS), and did not opt out. A policy ending with
  * nothing to carry it forward (seed 000 national 三(三): keep the policy lists known), a report due or
  * overdue (seed 002 §3: 日报告·周调度·月通报 on time), a region's figures past the warning line (seed 000
  * national §3.2: 早发现、早干预), and a sending account that can no longer reach people.
@@ -31,7 +31,7 @@ export const PUSHED_KINDS: ReadonlySet<string> = new Set(['policy_ending', 'repo
 /**
  * Tells staff of something once: a second call with the same key changes nothing. A notice of a pushed
  * kind writes, in the same statement, one delivery per member of staff of its audience who has a contact
- * (once per notice and account); with `queues` they are queued at once, otherwise the sweeper queues
+ * (once per notice and account; on the chat channel for a bound WeChat, SMS the fallback when it is sent); with `queues` they are queued at once, otherwise the sweeper queues
  * them within a couple of minutes.
  */
 export async function notify(db: Db, at: Date, n: NewNotice, queues?: Queues): Promise<string | null> {
@@ -47,9 +47,9 @@ export async function notify(db: Db, at: Date, n: NewNotice, queues?: Queues): P
       ),
       pushes as (
         insert into deliveries (staff_notice_id, account_id, channel, status, created_at, updated_at)
-        select made.id, a.id, 'sms'::channel_kind, 'queued'::delivery_status, ${at.toISOString()}::timestamptz, ${at.toISOString()}::timestamptz
+        select made.id, a.id, (case when a.chat_contact is not null then 'chat' else 'sms' end)::channel_kind, 'queued'::delivery_status, ${at.toISOString()}::timestamptz, ${at.toISOString()}::timestamptz
         from made join accounts a on ${audienceOf(sql`made`, sql`a`)}
-        where ${pushed} and a.disabled_at is null and a.contact_phone_enc is not null and not a.push_opt_out
+        where ${pushed} and a.disabled_at is null and (a.contact_phone_enc is not null or a.chat_contact is not null) and not a.push_opt_out
         on conflict do nothing
         returning id, channel
       )

@@ -1,6 +1,6 @@
 import { and, asc, eq, like } from 'drizzle-orm';
 import type { AppContext } from '../context';
-import { identities, sendingAccounts, stations, type SendingAccount } from '../db/schema';
+import { accounts as staffAccounts, identities, sendingAccounts, stations, type SendingAccount } from '../db/schema';
 import { inScope, type Actor } from '../access/actor';
 import { recordAudit } from '../audit/service';
 import { regionExists } from '../registry/queries';
@@ -129,8 +129,11 @@ export function poolChannel(ctx: Pick<AppContext, 'db' | 'redis' | 'clock' | 'co
   return {
     name: 'chat',
     async send(msg): Promise<SendResult> {
-      if (!msg.workerId) return { ok: false, permanent: true, reason: 'not_bound' };
-      const known = await ctx.db.select({ value: identities.value, accountId: identities.accountId }).from(identities).where(and(eq(identities.workerId, msg.workerId), eq(identities.kind, 'wechat_contact')));
+      // A member of staff: the WeChat they bound themselves (unbound since: the next channel serves).
+      const known = msg.workerId
+        ? await ctx.db.select({ value: identities.value, accountId: identities.accountId }).from(identities).where(and(eq(identities.workerId, msg.workerId), eq(identities.kind, 'wechat_contact')))
+        : (await ctx.db.select({ value: staffAccounts.chatContact, accountId: staffAccounts.chatSendingAccountId }).from(staffAccounts).where(eq(staffAccounts.id, msg.accountId!)))
+            .filter((k): k is { value: string; accountId: string | null } => k.value !== null);
       if (!known.length) return { ok: false, permanent: true, reason: 'not_bound' };
       const rows = await accountRows(ctx);
       // The bot process starting, its accounts not logged in yet: wait for them rather than move on.

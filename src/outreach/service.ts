@@ -525,9 +525,13 @@ interface Claimed {
   staff_notice_id: string | null;
   staff_notice_kind: string | null;
   staff_notice_params: Record<string, string | number | null> | null;
+  /** The name of the notice's region, for the text. */
+  staff_notice_region: string | null;
   account_disabled: boolean | null;
   push_opt_out: boolean | null;
   has_contact: boolean | null;
+  /** The holder bound their own WeChat: tried first. */
+  has_chat: boolean | null;
 }
 
 /** Claims deliveries (those still queued or deferred) and reads what each needs, in one statement. */
@@ -546,8 +550,8 @@ async function claimMany(ctx: Ctx, ids: string[]): Promise<Map<string, Claimed>>
       f.sequence, st.step, f.status as follow_up_status, f.variables as follow_up_variables,
       c.notice_id, pol.title as policy_title, pol.benefit as policy_benefit, pol.apply as policy_apply,
       c.digest_id, g.text as digest_text,
-      c.staff_notice_id, sn.kind as staff_notice_kind, sn.params as staff_notice_params,
-      ac.disabled_at is not null as account_disabled, ac.push_opt_out, ac.contact_phone_enc is not null as has_contact
+      c.staff_notice_id, sn.kind as staff_notice_kind, sn.params as staff_notice_params, (select r.name from regions r where r.code = sn.region_code) as staff_notice_region,
+      ac.disabled_at is not null as account_disabled, ac.push_opt_out, ac.contact_phone_enc is not null as has_contact, ac.chat_contact is not null as has_chat
     from c
     left join workers w on w.id = c.worker_id
     left join subscriptions s on s.worker_id = c.worker_id
@@ -574,7 +578,10 @@ function contentOf(c: Claimed): { topic: string | null; cancelled: string | null
   const t = translator(lang);
   if (c.staff_notice_id) {
     if (!c.staff_notice_kind) return { topic: null, cancelled: 'cancelled', text: '' };
-    return { topic: null, cancelled: null, text: t(`common:notice.${c.staff_notice_kind}`, { ...(c.staff_notice_params ?? {}), defaultValue: c.staff_notice_kind }) };
+    // The push's own wording (the region and the date or policy named, to be read away from the console), else the inbox's.
+    const params = { ...(c.staff_notice_params ?? {}), region: c.staff_notice_params?.region ?? c.staff_notice_region ?? '' };
+    const inbox = t(`common:notice.${c.staff_notice_kind}`, { ...params, defaultValue: c.staff_notice_kind });
+    return { topic: null, cancelled: null, text: t(`outreach:staff_push.${c.staff_notice_kind}`, { ...params, defaultValue: inbox }) };
   }
   if (c.notice_id) {
     const pick = (l: Localized | null | undefined) => (l ? ((lang === 'en' ? l.en : undefined) ?? l['zh-CN']) : '');
@@ -628,7 +635,7 @@ export async function deliver(ctx: Ctx, deliveryId: string, channels: Map<string
     // A member of staff: the account's own choices, read now (disabled, opted out, contact removed).
     if (c.account_disabled) return skip('left');
     if (c.push_opt_out) return skip('unsubscribed');
-    if (!c.has_contact) return skip('no_contact');
+    if (!c.has_contact && !c.has_chat) return skip('no_contact');
   } else {
     if (c.worker_status !== 'active') return skip('left');
     if (!c.consent) return skip('no_consent');
@@ -656,8 +663,8 @@ export async function deliver(ctx: Ctx, deliveryId: string, channels: Map<string
   const tried: string[] = [];
   // A mini-program message with no consent left comes by chat, whatever the fallback setting says.
   // Text messages are the last resort for whoever the others cannot reach, where SMS is set up.
-  // Staff are reached on their own contact's channel only.
-  const order = staff ? [c.channel] : [...new Set([c.channel, c.fallback_channel ?? (c.channel === 'mini_program' ? 'chat' : null), channels.has('sms') ? 'sms' : null].filter((x): x is ChannelName => Boolean(x)))];
+  // Staff are reached on what they set themselves: their own WeChat first, then their number by SMS.
+  const order = staff ? [c.has_chat ? 'chat' : null, c.has_contact ? 'sms' : null].filter((x): x is ChannelName => Boolean(x)) : [...new Set([c.channel, c.fallback_channel ?? (c.channel === 'mini_program' ? 'chat' : null), channels.has('sms') ? 'sms' : null].filter((x): x is ChannelName => Boolean(x)))];
   const recipient = c.account_id ? { accountId: c.account_id } : { workerId: c.worker_id! };
   for (const name of order) {
     const channel = channels.get(name);

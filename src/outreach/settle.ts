@@ -127,15 +127,16 @@ export async function settleDeliveries(ctx: Ctx): Promise<{ byReport: number; by
   const now = ctx.clock.now();
   const before = new Date(now.getTime() - ctx.config.delivery.settleMinutes * 60_000);
   const due = await ctx.db
-    .select({ id: deliveries.id, channel: deliveries.channel, broadcastId: deliveries.broadcastId, regionCode: sql<string>`coalesce((select b.region_code from broadcasts b where b.id = ${deliveries.broadcastId}), (select w.region_code from workers w where w.id = ${deliveries.workerId}), (select a.region_code from accounts a where a.id = ${deliveries.accountId}))` })
+    .select({ id: deliveries.id, channel: deliveries.channel, broadcastId: deliveries.broadcastId, staff: sql<boolean>`${deliveries.accountId} is not null`, regionCode: sql<string>`coalesce((select b.region_code from broadcasts b where b.id = ${deliveries.broadcastId}), (select w.region_code from workers w where w.id = ${deliveries.workerId}), (select a.region_code from accounts a where a.id = ${deliveries.accountId}))` })
     .from(deliveries)
     .where(and(eq(deliveries.status, 'unknown'), lt(deliveries.doubtSince, before)))
     .limit(5000);
-  const groups = new Map<string, { ids: string[]; channel: ChannelName; regionCode: string; outcome: 'sent' | 'failed' }>();
+  const groups = new Map<string, { ids: string[]; channel: ChannelName; regionCode: string; outcome: 'sent' | 'failed'; staff: boolean }>();
   for (const d of due) {
     const outcome = ruleFor(ctx, d.channel);
-    const key = `${d.channel}:${d.regionCode.slice(0, 6)}:${outcome}`;
-    const g = groups.get(key) ?? { ids: [], channel: d.channel, regionCode: d.regionCode.slice(0, 6), outcome };
+    const staff = Boolean(d.staff);
+    const key = `${d.channel}:${d.regionCode.slice(0, 6)}:${outcome}:${staff}`;
+    const g = groups.get(key) ?? { ids: [], channel: d.channel, regionCode: d.regionCode.slice(0, 6), outcome, staff };
     g.ids.push(d.id);
     groups.set(key, g);
   }
@@ -148,14 +149,18 @@ export async function settleDeliveries(ctx: Ctx): Promise<{ byReport: number; by
       .returning({ id: deliveries.id });
     byRule += done.length;
     if (!done.length || g.channel === 'log') continue;
+    // An urgent notice pushed to staff and taken as sent needs nothing more: it stays in their inbox, and
+    // sending it again could bring it twice. One that may not have arrived is said in staff's own words
+    // (no one to phone among the people the service helps; the notice waits in the holder's inbox).
+    if (g.staff && g.outcome === 'sent') continue;
     // Staff are told, so they can phone whoever it matters for.
     await notify(ctx.db, now, {
-      kind: g.outcome === 'sent' ? 'deliveries_assumed' : 'deliveries_unconfirmed',
+      kind: g.staff ? 'staff_pushes_unconfirmed' : g.outcome === 'sent' ? 'deliveries_assumed' : 'deliveries_unconfirmed',
       regionCode: g.regionCode,
       reach: 'region_and_above',
       audience: 'staff',
       params: { count: done.length, channel: g.channel },
-      dedupeKey: `settle:${g.channel}:${g.regionCode}:${g.outcome}:${now.toISOString()}`,
+      dedupeKey: `settle:${g.channel}:${g.regionCode}:${g.outcome}:${g.staff ? 'staff:' : ''}${now.toISOString()}`,
     });
     ctx.logger.warn({ channel: g.channel, count: done.length, outcome: g.outcome }, 'deliveries settled by rule without a provider report');
   }

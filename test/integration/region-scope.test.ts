@@ -332,6 +332,8 @@ describe('a station in county A cannot reach anything in county B', () => {
     'post /api/v1/auth/logout': { run: async () => ({ status: 204, text: '' }), check: () => undefined },
     'get /api/v1/auth/me': { run: (s) => s.get('/api/v1/auth/me'), check: none },
     'patch /api/v1/auth/me/contact': { run: (s) => s.patch('/api/v1/auth/me/contact', { pushOptOut: true }), check: (r) => { none(r); expect(r.status).toBe(200); } },
+    'post /api/v1/auth/me/wechat/code': { run: (s) => s.post('/api/v1/auth/me/wechat/code'), check: (r) => { none(r); expect(r.status).toBe(201); } },
+    'delete /api/v1/auth/me/wechat': { run: (s) => s.delete('/api/v1/auth/me/wechat'), check: (r) => { none(r); expect(r.status).toBe(200); } },
     'post /api/v1/auth/totp/setup': { run: (s) => s.post('/api/v1/auth/totp/setup'), check: none },
     'post /api/v1/auth/totp/enable': { run: (s) => s.post('/api/v1/auth/totp/enable', { code: '000000' }), check: (r) => { none(r); expect([400, 409]).toContain(r.status); } },
   };

@@ -232,8 +232,8 @@ describe('urgent notices pushed to staff', () => {
     await announceEndings(h.ctx);
     const { rows } = await pushesOf('policy_ending', (p) => p.key === 'county_a_pilot_late');
     expect(accountOf(rows)).toEqual(idsOf(c.countyWith, c.prefectureWith));
-    expect((await c.countyWith.patch('/api/v1/auth/me/contact', { pushOptOut: true })).body).toEqual({ phoneMasked: '139****0001', pushOptOut: true, pushed: false });
-    expect((await c.prefectureWith.patch('/api/v1/auth/me/contact', { phone: null })).body).toEqual({ phoneMasked: null, pushOptOut: false, pushed: false });
+    expect((await c.countyWith.patch('/api/v1/auth/me/contact', { pushOptOut: true })).body).toMatchObject({ phoneMasked: '139****0001', pushOptOut: true, pushed: false, wechatBound: false });
+    expect((await c.prefectureWith.patch('/api/v1/auth/me/contact', { phone: null })).body).toMatchObject({ phoneMasked: null, pushOptOut: false, pushed: false, wechatBound: false });
     const before = sms.sends.length;
     const outcomes = await Promise.all(rows.map(async (r) => [r.accountId, await deliver(h.ctx, r.id, processChannels(h.ctx))] as const));
     expect(Object.fromEntries(outcomes)).toEqual({ [c.countyWith.id]: 'skipped:unsubscribed', [c.prefectureWith.id]: 'skipped:no_contact' });
@@ -256,13 +256,15 @@ describe('urgent notices pushed to staff', () => {
     expect((await settleDeliveries(h.ctx)).byRule).toBeGreaterThanOrEqual(1);
     const [after] = await h.ctx.db.select().from(deliveries).where(eq(deliveries.id, mine.id));
     expect(after).toMatchObject({ status: 'sent', reason: 'assumed_sent' });
+    // Not the workers' "phone them to confirm": a staff text taken as sent needs no notice (it waits in the inbox).
+    expect(await h.ctx.db.select().from(staffNotices).where(inArray(staffNotices.kind, ['deliveries_assumed', 'deliveries_unconfirmed']))).toEqual([]);
   });
 
   it('a number is the holder’s own: shown masked, stored encrypted; a malformed one or someone else’s account is refused in Chinese and English and changes nothing', async () => {
     clock.set(new Date());
     const c = await cast();
     const me = (await c.countyWith.get('/api/v1/auth/me')).body;
-    expect(me.contact).toEqual({ phoneMasked: '139****0001', pushOptOut: false, pushed: true });
+    expect(me.contact).toMatchObject({ phoneMasked: '139****0001', pushOptOut: false, pushed: true, wechatBound: false });
     const [stored] = await h.ctx.db.select().from(accounts).where(eq(accounts.id, c.countyWith.id));
     expect(stored!.contactPhoneEnc).not.toContain(PHONES.countyWith);
     expect(h.ctx.pii.decrypt(stored!.contactPhoneEnc!)).toBe(PHONES.countyWith);
@@ -301,7 +303,7 @@ describe('urgent notices pushed to staff', () => {
     expect(cleared.status).toBe(200);
     expect(cleared.body).toMatchObject({ hasContact: false });
     // +86 and spaces are the same number, kept in one form.
-    expect((await c.countyNone.patch('/api/v1/auth/me/contact', { phone: '+86 139 1234 0007' })).body).toEqual({ phoneMasked: '139****0007', pushOptOut: false, pushed: true });
+    expect((await c.countyNone.patch('/api/v1/auth/me/contact', { phone: '+86 139 1234 0007' })).body).toMatchObject({ phoneMasked: '139****0007', pushOptOut: false, pushed: true, wechatBound: false });
     const audited = rowsOf<{ action: string; details: Record<string, unknown> }>(await h.ctx.db.execute(sql`select action, details from audit_log where entity_id = ${c.countyNone.id} and action = 'account.contact'`));
     expect(audited).toEqual([{ action: 'account.contact', details: { phone: 'set' } }]);
   });
@@ -325,7 +327,7 @@ describe('urgent notices pushed to staff', () => {
     const c = await cast();
     const res = await request(appOf(h)).post(`/api/v1/sms/inbound?token=${CALLBACK}`).send({ mobile: PHONES.countyWith, nationcode: '86', text: 'T', time: 1780000000 });
     expect(res.body.optedOut).toBe(1);
-    expect((await c.countyWith.get('/api/v1/auth/me')).body.contact).toEqual({ phoneMasked: '139****0001', pushOptOut: true, pushed: false });
+    expect((await c.countyWith.get('/api/v1/auth/me')).body.contact).toMatchObject({ phoneMasked: '139****0001', pushOptOut: true, pushed: false, wechatBound: false });
     const [row] = await h.ctx.db.select().from(accounts).where(and(eq(accounts.id, c.countyWith.id)));
     expect(row!.pushOptOut).toBe(true);
   });
