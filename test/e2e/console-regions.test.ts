@@ -240,6 +240,40 @@ describe('the console: figures by region', () => {
     }
   });
 
+  it('adds a person to a work-relief project and sees the county’s relocation-site share move (seed 004 §15)', async () => {
+    // 南沙安置区 is a relocation site; 王本地 is already on the project, so the share is 0 of 1 against the county's 50 %.
+    await h.ctx.db.insert(regions).values({ code: '532528101297', name: '南沙安置区', level: 5, parentCode: REGIONS.townA.code, relocationSite: true }).onConflictDoNothing();
+    const staff = await signIn(h, appOf(h), { role: 'county', regionCode: REGIONS.countyA.code });
+    const project = (await staff.post('/api/v1/projects', { kind: 'work_relief', name: '南沙水渠以工代赈', regionCode: REGIONS.countyA.code, startedOn: `${M.slice(0, 4)}-01-01` })).body.id as string;
+    const local = (await staff.post('/api/v1/workers', workerInput({ name: '王本地', skills: [] }))).body.id as string;
+    expect((await staff.post(`/api/v1/projects/${project}/workers`, { workerId: local, startsOn: first(M), agreementSigned: true })).status).toBe(201);
+    expect((await staff.put('/api/v1/monitoring/relocation-shares', { regionCode: REGIONS.countyA.code, sharePct: 50 })).status).toBe(200);
+    expect((await staff.post('/api/v1/workers', workerInput({ name: '李搬迁', skills: [], regionCode: '532528101297' }))).status).toBe(201);
+
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+    await signInAs(page);
+    await page.goto(`${base}/console/monitoring?tab=projects&county=${REGIONS.countyA.code}`);
+    await page.getByTestId('projects').getByRole('button', { name: '南沙水渠以工代赈' }).click();
+    const panel = page.getByTestId('project-panel');
+    await panel.getByTestId('project-share').getByText('未达比例').waitFor();
+    await panel.locator('#project-person').fill('李搬迁');
+    await page.locator('.ant-select-item-option', { hasText: '李搬迁' }).click();
+    await panel.getByLabel('已签订劳动合同/协议').check();
+    await panel.getByRole('button', { name: '登记务工' }).click();
+    await panel.getByRole('cell', { name: '李搬迁', exact: true }).waitFor();
+    await panel.getByTestId('project-share').getByText('搬迁群众 1/2 人，占 50%（县定比例 50%）').waitFor();
+    expect(await panel.getByTestId('project-share').getByText('未达比例').count()).toBe(0);
+    // The month's row of the share's history moved with it.
+    await page.getByTestId('share-history').locator('.ant-table-row').first().getByText('50% (1/2)').first().waitFor();
+    await shot(page, 'projects');
+    // On a 390 px phone nothing is wider than the screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForFunction('document.documentElement.clientWidth <= 390');
+    await shot(page, 'projects-phone');
+    expect(await noSidewaysScroll(page)).toBeLessThanOrEqual(1);
+    await page.close();
+  });
+
   it('speaks English when asked', async () => {
     await page.goto(`${base}/console/monitoring?tab=regions&region=${REGIONS.countyA.code}`);
     await row(page, '南沙镇').waitFor();

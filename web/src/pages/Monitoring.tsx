@@ -5,6 +5,7 @@ import { Session } from '../session';
 import { useSearchParams } from 'react-router-dom';
 import { CalendarTable, RelocationSitesTable, TermsDueTable, WorkshopCheckTable } from './MonitoringTables';
 import { MonitoringRegions } from './MonitoringRegions';
+import { MonitoringProjects } from './MonitoringProjects';
 
 interface WarningRow {
   id: string;
@@ -82,6 +83,7 @@ export function Monitoring() {
         items={[
           { key: 'warnings', label: t('monitoring.warnings'), children: <Table rowKey="id" size="small" scroll={{ x: true }} loading={!warnings} dataSource={warnings ?? []} columns={columns} expandable={{ expandedRowRender: (w) => <pre style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{JSON.stringify(w.details, null, 2)}</pre> }} /> },
           { key: 'regions', label: t('monitoring.regions.title'), children: <MonitoringRegions /> },
+          { key: 'projects', label: t('monitoring.projects.title'), children: <MonitoringProjects /> },
           { key: 'reviews', label: t('monitoring.reviews'), children: <Table rowKey="id" size="small" scroll={{ x: true }} loading={!reviews} dataSource={reviews ?? []} columns={columns} expandable={{ expandedRowRender: (w) => <pre style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{JSON.stringify(w.details, null, 2)}</pre> }} /> },
           { key: 'calendar', label: t('monitoring.calendar.title'), children: <CalendarTable /> },
           { key: 'sites', label: t('monitoring.sites.title'), children: <RelocationSitesTable /> },
