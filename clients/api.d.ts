@@ -72,6 +72,40 @@ export interface paths {
         patch: operations["patchAuthMeContact"];
         trace?: never;
     };
+    "/api/v1/auth/me/wechat/code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A one-time code (eight digits, valid 15 minutes) to send to the WeChat bot from your own WeChat: it binds that WeChat to your account, and urgent notices go there first (SMS when WeChat cannot take them). A new code replaces the last one */
+        post: operations["postAuthMeWechatCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/me/wechat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Unbind your WeChat: urgent notices are texted (if you set a number) or stay in the inbox */
+        delete: operations["deleteAuthMeWechat"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/totp/setup": {
         parameters: {
             query?: never;
@@ -2743,6 +2777,12 @@ export interface components {
             phoneMasked: string | null;
             pushOptOut: boolean;
             pushed: boolean;
+            /** @description The holder bound their own WeChat by sending the bot a code: notices go there first, by SMS when WeChat cannot take them */
+            wechatBound: boolean;
+            /** Format: date-time */
+            wechatBoundAt: string | null;
+            /** @description The kinds of notice pushed besides the inbox */
+            pushedKinds: string[];
         };
         Error: {
             error: {
@@ -2771,6 +2811,12 @@ export interface components {
             /** @description true: notices stay in the console inbox, nothing is texted */
             pushOptOut?: boolean;
         };
+        StaffWechatCode: {
+            /** @description Send these eight digits to the WeChat bot from your own WeChat; single use */
+            code: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
         TotpSetup: {
             secret: string;
             otpauthUrl: string;
@@ -2789,6 +2835,7 @@ export interface components {
             disabled: boolean;
             locale: string;
             hasContact: boolean;
+            wechatBound: boolean;
             pushOptOut: boolean;
             createdAt: string;
         };
@@ -5040,6 +5087,100 @@ export interface operations {
                 "application/json": components["schemas"]["ContactPatch"];
             };
         };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
+            };
+            /** @description Invalid input; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postAuthMeWechatCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffWechatCode"];
+                };
+            };
+            /** @description Invalid input; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteAuthMeWechat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
         responses: {
             /** @description OK */
             200: {
