@@ -259,4 +259,38 @@ describe('the console on a new install', () => {
       await context.close();
     }
   });
+
+  it('lets a member of staff set their own mobile for urgent notices on 我的账号: a landline refused beside the field, the number then shown masked, a WeChat code, who in the region can be reached', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+    const admin = await context.newPage();
+    try {
+      await admin.goto(`${base}/console`);
+      await admin.getByLabel('用户名').fill('county-admin');
+      await admin.getByLabel('密码').fill(PASSWORD);
+      await admin.getByRole('button', { name: '登录' }).click();
+      await admin.getByRole('button', { name: '账号菜单' }).click();
+      await admin.getByRole('menuitem', { name: '我的账号' }).click();
+      await admin.getByRole('heading', { level: 3, name: '我的账号' }).waitFor();
+      await admin.getByTestId('push-state').getByText('您还没有绑定微信或设置手机号').waitFor();
+      await admin.getByLabel('手机号', { exact: true }).fill('0873-5621234');
+      await admin.getByRole('button', { name: '保存手机号' }).click();
+      await admin.locator('.ant-form-item-explain-error').getByText('请填写 11 位中国大陆手机号（短信只能发到手机，不能发到座机）').waitFor();
+      await admin.getByLabel('手机号', { exact: true }).fill('139 1234 5678');
+      await admin.getByRole('button', { name: '保存手机号' }).click();
+      await admin.getByTestId('phone-masked').getByText('当前手机号：139****5678').waitFor();
+      expect(await admin.locator('.ant-form-item-explain-error').count()).toBe(0);
+      await admin.getByTestId('push-state').getByText('紧急通知会推送给您。').waitFor();
+      const [row] = await h.ctx.db.select().from(accounts).where(eq(accounts.username, 'county-admin'));
+      expect(h.ctx.pii.decrypt(row!.contactPhoneEnc!)).toBe('13912345678');
+      // The WeChat binding: a code to send to the bot, and what to do with it.
+      await admin.getByRole('button', { name: '获取绑定码' }).click();
+      expect(await admin.getByTestId('wechat-code').innerText()).toMatch(/^\d{8}/);
+      // Who in the county can be reached: the administrator now, the clerk not yet.
+      await admin.getByRole('row').filter({ hasText: '李主任' }).getByText('能收到').waitFor();
+      await admin.getByRole('row').filter({ hasText: '杨站长' }).getByText('只在控制台').waitFor();
+      await admin.screenshot({ path: resolve(SHOTS, 'care-my-account.png'), fullPage: true });
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -1,4 +1,4 @@
-import { App as AntApp, Button, ConfigProvider, Grid, Layout, Menu, Select, Space, Spin, Typography } from 'antd';
+import { App as AntApp, Button, ConfigProvider, Dropdown, Grid, Layout, Menu, Select, Space, Spin, Typography } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { useEffect, useMemo, useState } from 'react';
@@ -14,6 +14,7 @@ import { Fairs } from './pages/Fairs';
 import { Import } from './pages/Import';
 import { Login } from './pages/Login';
 import { Monitoring } from './pages/Monitoring';
+import { MyAccount } from './pages/MyAccount';
 import { FollowUps } from './pages/FollowUps';
 import { Households } from './pages/Households';
 import { Policies } from './pages/Policies';
@@ -96,6 +97,9 @@ function Shell({ me, setLang, onSignOut }: { me: Me; setLang: (l: Lang) => void;
     onSignOut();
   };
   return (
+          <Dropdown trigger={['click']} menu={{ items: [{ key: '/account', label: t('app.my_account') }], onClick: (e) => navigate(e.key) }}>
+            <Button size="small" aria-label={t('app.user_menu')}>{me.displayName} ▾</Button>
+          </Dropdown>
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 16, background: '#fff', borderBottom: '1px solid #eee', padding: narrow ? '0 8px' : '0 24px', flexWrap: 'wrap', height: 'auto', lineHeight: '48px' }}>
         <Typography.Text strong style={{ fontSize: 18 }}>{t('app.title')}</Typography.Text>
@@ -125,6 +129,7 @@ function Shell({ me, setLang, onSignOut }: { me: Me; setLang: (l: Lang) => void;
             <Route path="/" element={<Dashboard />} />
             <Route path="/workers" element={<Workers />} />
             <Route path="/workers/:id" element={<WorkerPage />} />
+            <Route path="/account" element={<MyAccount />} />
             <Route path="/import" element={<Import />} />
             <Route path="/vacancies" element={<Vacancies />} />
             <Route path="/broadcasts" element={<Broadcasts />} />
