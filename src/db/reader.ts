@@ -187,7 +187,9 @@ export class ReadRouter {
   }
 
   private async rememberWrite(key: string): Promise<void> {
-    const { rows } = await this.primary.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn');
+    // The insert position: past the commit record of every write that has returned, even one committed
+    // without waiting for its flush (synchronous_commit off), which the write position may not have reached.
+    const { rows } = await this.primary.query<{ lsn: string }>('select pg_current_wal_insert_lsn()::text as lsn');
     const lsn = lsnValue(rows[0]?.lsn);
     if (lsn === undefined) return;
     this.ownWrites.delete(key);

@@ -24,6 +24,13 @@ const ADMIN_PASSWORD = 'replica-test-admin-password';
 
 type Counts = Map<string, number>;
 
+/** Pauses the replica's replay and waits until it has stopped (a pause is only requested at first). */
+async function pauseReplay(c: Client): Promise<void> {
+  await c.query('select pg_wal_replay_pause()');
+  const state = await until(async () => (await c.query<{ s: string }>('select pg_get_wal_replay_pause_state() as s')).rows[0]!.s, (s) => s === 'paused', 10_000);
+  expect(state).toBe('paused');
+}
+
 /** The statements the service's role has run on a server, with their calls (the router's own probes left out). */
 async function statements(c: Client): Promise<Counts> {
   const { rows } = await c.query<{ query: string; calls: string }>(
@@ -32,7 +39,7 @@ async function statements(c: Client): Promise<Counts> {
     [APP],
   );
   const out: Counts = new Map();
-  for (const r of rows) if (!/pg_(current_wal|last_wal_replay)_lsn/.test(r.query)) out.set(r.query, (out.get(r.query) ?? 0) + Number(r.calls));
+  for (const r of rows) if (!/pg_(current_wal|current_wal_insert|last_wal_replay)_lsn/.test(r.query)) out.set(r.query, (out.get(r.query) ?? 0) + Number(r.calls));
   return out;
 }
 
@@ -72,7 +79,7 @@ describe('a read replica (DATABASE_READ_URL): lag-tolerant reads there, everythi
     fetch(`${s.url}/api/v1${path}`, { ...init, headers: { authorization: `Bearer ${tokens[who]}`, 'content-type': 'application/json', ...init.headers } });
   /** Waits until the replica has replayed everything the primary has written so far (its LSN polled). */
   const replayed = async () => {
-    const { rows } = await onPrimary.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn');
+    const { rows } = await onPrimary.query<{ lsn: string }>('select pg_current_wal_insert_lsn()::text as lsn');
     const done = await until(
       async () => (await onReplica.query<{ ok: boolean }>('select pg_last_wal_replay_lsn() >= $1::pg_lsn as ok', [rows[0]!.lsn])).rows[0]!.ok,
       (ok) => ok,
@@ -168,7 +175,7 @@ describe('a read replica (DATABASE_READ_URL): lag-tolerant reads there, everythi
   });
 
   it('reads a caller’s own write back from the primary until the replica has replayed it; others read the replica meanwhile', async () => {
-    await onReplica.query('select pg_wal_replay_pause()');
+    await pauseReplay(onReplica);
     try {
       expect((await call(service, 'station', '/workers', { method: 'POST', body: JSON.stringify(workerInput({ name: '白文秀' })) })).status).toBe(201);
       const r0 = await statements(onReplica);
@@ -194,7 +201,7 @@ describe('a read replica (DATABASE_READ_URL): lag-tolerant reads there, everythi
   it('falls back to the primary while the replica is behind by more than DATABASE_READ_MAX_LAG_S, says so once, and returns to it', async () => {
     slow = await startService({ role: 'api', config: testConfig(await env('1')), logger: createLogger('info', slowLogs), announce: () => undefined });
     expect((await readyz(slow)).replica?.state).toBe('ok');
-    await onReplica.query('select pg_wal_replay_pause()');
+    await pauseReplay(onReplica);
     try {
       expect((await call(slow, 'station', '/workers', { method: 'POST', body: JSON.stringify(workerInput({ name: '罗阿普' })) })).status).toBe(201);
       const behind = await until(() => readyz(slow!), (r) => r.replica?.state === 'lagging', 20_000);
