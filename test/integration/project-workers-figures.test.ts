@@ -141,8 +141,9 @@ describe('people on government-invested projects in the monthly figures, 附件1
   it('closes the month with each county’s and project’s share, kept as it was', async () => {
     expect((await county.put('/api/v1/monitoring/relocation-shares', { regionCode: REGIONS.countyA.code, sharePct: 30 })).status).toBe(200);
     expect(await closeMonth(h.ctx, P)).toBeGreaterThan(0);
-    // Closing twice writes nothing more.
+    // Closing twice writes nothing more, and what was kept cannot be changed.
     expect(await closeShareMonth(h.ctx, P)).toBe(0);
+    await expect(h.ctx.db.execute(sql`update relocation_share_snapshots set total = 0`)).rejects.toMatchObject({ cause: expect.objectContaining({ message: expect.stringMatching(/final/) }) });
     // Later changes: the county lowers its share, Q7 starts on G this month.
     expect((await county.put('/api/v1/monitoring/relocation-shares', { regionCode: REGIONS.countyA.code, sharePct: 10 })).status).toBe(200);
     await add(project.G, 'Q7', `${M}-01`);
