@@ -25,6 +25,7 @@ import { Notices } from './Notices';
 import { Vacancies } from './pages/Vacancies';
 import { WorkerPage, Workers } from './pages/Workers';
 import { Session, type Me } from './session';
+import { Breadcrumbs, navItems } from './shell';
 
 const LANG = 'bangfu.console.lang';
 
@@ -73,21 +74,7 @@ function Shell({ me, setLang, onSignOut }: { me: Me; setLang: (l: Lang) => void;
   const navigate = useNavigate();
   const where = useLocation();
   const narrow = !Grid.useBreakpoint().md;
-  const items = [
-    { key: '/', label: t('nav.dashboard') },
-    { key: '/follow-ups', label: t('nav.follow_ups') },
-    { key: '/workers', label: t('nav.workers') },
-    { key: '/households', label: t('nav.households') },
-    { key: '/import', label: t('nav.import') },
-    { key: '/vacancies', label: t('nav.vacancies') },
-    { key: '/trainings', label: t('nav.trainings') },
-    { key: '/broadcasts', label: t('nav.broadcasts') },
-    { key: '/fairs', label: t('nav.fairs') },
-    { key: '/rain-dew', label: t('nav.rain_dew') },
-    { key: '/policies', label: t('nav.policies') },
-    { key: '/monitoring', label: t('nav.monitoring') },
-    ...(me.role !== 'station' ? [{ key: '/audit', label: t('nav.audit') }] : []),
-  ];
+  const items = navItems(t, me);
   const current = items.map((i) => i.key).filter((k) => (k === '/' ? where.pathname === '/' : where.pathname.startsWith(k))).pop() ?? '/';
   const signOut = async () => {
     await client(lang).POST('/api/v1/auth/logout').catch(() => undefined);
@@ -97,9 +84,6 @@ function Shell({ me, setLang, onSignOut }: { me: Me; setLang: (l: Lang) => void;
     onSignOut();
   };
   return (
-          <Dropdown trigger={['click']} menu={{ items: [{ key: '/account', label: t('app.my_account') }], onClick: (e) => navigate(e.key) }}>
-            <Button size="small" aria-label={t('app.user_menu')}>{me.displayName} ▾</Button>
-          </Dropdown>
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 16, background: '#fff', borderBottom: '1px solid #eee', padding: narrow ? '0 8px' : '0 24px', flexWrap: 'wrap', height: 'auto', lineHeight: '48px' }}>
         <Typography.Text strong style={{ fontSize: 18 }}>{t('app.title')}</Typography.Text>
@@ -113,6 +97,9 @@ function Shell({ me, setLang, onSignOut }: { me: Me; setLang: (l: Lang) => void;
               {t('app.queues')}
             </Button>
           )}
+          <Dropdown trigger={['click']} menu={{ items: [{ key: '/account', label: t('app.my_account') }], onClick: (e) => navigate(e.key) }}>
+            <Button size="small" aria-label={t('app.user_menu')}>{me.displayName} ▾</Button>
+          </Dropdown>
           <Select aria-label={t('app.language')} size="small" value={lang} onChange={setLang} options={[{ value: 'zh-CN', label: '中文' }, { value: 'en', label: 'English' }]} />
           <Button size="small" onClick={signOut}>{t('app.sign_out')}</Button>
         </Space>
@@ -125,11 +112,11 @@ function Shell({ me, setLang, onSignOut }: { me: Me; setLang: (l: Lang) => void;
         )}
         <Layout.Content style={{ padding: narrow ? 8 : 24 }}>
           {narrow && <Menu mode="horizontal" selectedKeys={[current]} items={items} onClick={(e) => navigate(e.key)} style={{ marginBottom: 8 }} />}
+          <Breadcrumbs items={items} />
           <Routes>
             <Route path="/" element={<Dashboard />} />
             <Route path="/workers" element={<Workers />} />
             <Route path="/workers/:id" element={<WorkerPage />} />
-            <Route path="/account" element={<MyAccount />} />
             <Route path="/import" element={<Import />} />
             <Route path="/vacancies" element={<Vacancies />} />
             <Route path="/broadcasts" element={<Broadcasts />} />
@@ -142,6 +129,7 @@ function Shell({ me, setLang, onSignOut }: { me: Me; setLang: (l: Lang) => void;
             <Route path="/follow-ups" element={<FollowUps />} />
             <Route path="/monitoring" element={<Monitoring />} />
             <Route path="/audit" element={<Audit />} />
+            <Route path="/account" element={<MyAccount />} />
             <Route path="*" element={<Navigate to="/" replace />} />
           </Routes>
         </Layout.Content>

@@ -48,9 +48,10 @@ export function RegionName({ code }: { code: string }) {
 
 /**
  * Picks a region of the user's own area by name, level by level (township, then village), as a form field
- * holding the code. Any level may be chosen; the API says when a record needs a finer one.
+ * holding the code. Any level may be chosen; the API says when a record needs a finer one. As a list's filter
+ * (with `ariaLabel`), choosing the user's own region again clears it.
  */
-export function RegionPicker({ value, onChange, id }: { value?: string; onChange?: (code: string) => void; id?: string }) {
+export function RegionPicker({ value, onChange, id, ariaLabel }: { value?: string; onChange?: (code: string) => void; id?: string; ariaLabel?: string }) {
   const { me, lang, t } = Session.use();
   const root = me!.regionCode;
   // The children of each region asked so far; the tree is drawn from them, so no answer overwrites another.
@@ -85,6 +86,7 @@ export function RegionPicker({ value, onChange, id }: { value?: string; onChange
   return (
     <Cascader
       id={id}
+      aria-label={ariaLabel}
       options={[tree(root, me!.regionName ?? root)]}
       value={path}
       changeOnSelect

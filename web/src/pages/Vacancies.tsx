@@ -1,24 +1,22 @@
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Form, Input, InputNumber, Select, Space, Table, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { beijingDate, client, need } from '../api';
+import { saveCsv, useColumnSettings, useUrlFilters, type ListColumn } from '../lists';
+import { PlaceFields } from '../places';
+import { RegionName } from '../regions';
 import { clearFieldErrors, fen, showFieldErrors, yuan } from '../forms';
 import { Session } from '../session';
 import type { Body } from '../vocab';
 import { Pipeline } from './Pipeline';
 import { DateField, TimeField } from '../dates';
 
-interface Employer {
-  id: string;
-  name: string;
-  kind: string;
-  regionCode: string;
-  lat: number | null;
-  lng: number | null;
-  verified: boolean;
-}
+type Employer = Body<'Employer'>;
 type Vacancy = Body<'Vacancy'>;
+const FILTERS = ['q', 'kind', 'status'] as const;
 
 const KINDS = ['gig', 'regular', 'seasonal', 'public_welfare', 'work_relief', 'workshop'] as const;
+const STATUSES = ['draft', 'open', 'filled', 'closed', 'expired'] as const;
 
 interface PostForm {
   kind: Body<'VacancyCreate'>['kind'];
@@ -38,6 +36,10 @@ interface PostForm {
   contractMonths?: number;
   project?: string;
   paySchedule?: string;
+  villageCode?: string;
+  address?: string;
+  lat?: number | null;
+  lng?: number | null;
 }
 
 /** What each kind of post must say besides the common fields (a gig its day and hours, a seasonal departure where to). */
@@ -54,26 +56,21 @@ export function Vacancies() {
   const { me, lang, t } = Session.use();
   const [form] = Form.useForm<PostForm>();
   const kind = (Form.useWatch('kind', form) as string | undefined) ?? 'gig';
-  const [employers, setEmployers] = useState<Employer[]>([]);
-  const [list, setList] = useState<{ items: Vacancy[]; total: number } | null>(null);
-  const [filters, setFilters] = useState<{ kind?: string; status?: string; q?: string; page: number }>({ page: 1 });
+  const queries = useQueryClient();
+  const { values: f, page, set } = useUrlFilters(FILTERS);
   const [error, setError] = useState<string | null>(null);
   const [posted, setPosted] = useState<string | null>(null);
   const [open, setOpen] = useState<Vacancy | null>(null);
-  const loadList = useCallback(() => {
-    const { page, ...rest } = filters;
-    const query = Object.fromEntries(Object.entries(rest).filter(([, v]) => v));
-    need(client(lang).GET('/api/v1/vacancies', { params: { query: { ...query, page, pageSize: 20 } } }))
-      .then((r) => setList(r))
-      .catch((e: Error) => setError(e.message));
-  }, [lang, filters]);
-  const loadEmployers = useCallback(() => {
-    need(client(lang).GET('/api/v1/employers', { params: { query: { pageSize: 200 } } }))
-      .then((r) => setEmployers((r as { items: Employer[] }).items))
-      .catch(() => undefined);
-  }, [lang]);
-  useEffect(loadList, [loadList]);
-  useEffect(loadEmployers, [loadEmployers]);
+  const filter = { ...(f.q ? { q: f.q } : {}), ...(KINDS.find((k) => k === f.kind) ? { kind: f.kind as Vacancy['kind'] } : {}), ...(STATUSES.find((k) => k === f.status) ? { status: f.status as Vacancy['status'] } : {}) };
+  const list = useQuery({
+    queryKey: ['vacancies', lang, filter, page],
+    queryFn: () => need(client(lang).GET('/api/v1/vacancies', { params: { query: { ...filter, page, pageSize: 20 } } })),
+    placeholderData: keepPreviousData,
+  });
+  const employerList = useQuery({ queryKey: ['employers', lang], queryFn: () => need(client(lang).GET('/api/v1/employers', { params: { query: { pageSize: 200 } } })) });
+  const employers = employerList.data?.items ?? [];
+  const loadList = () => void queries.invalidateQueries({ queryKey: ['vacancies'] });
+  const loadEmployers = () => void queries.invalidateQueries({ queryKey: ['employers'] });
 
   const submit = async (v: PostForm) => {
     setError(null);
@@ -88,9 +85,11 @@ export function Vacancies() {
             employerId: v.employerId,
             kind: v.kind,
             title: v.title,
-            regionCode: employer?.regionCode ?? me!.regionCode,
-            lat: employer?.lat ?? null,
-            lng: employer?.lng ?? null,
+            // The village picked, else the employer's region; the point picked, else the employer's own.
+            regionCode: v.villageCode ?? employer?.regionCode ?? me!.regionCode,
+            address: v.address?.trim() || null,
+            lat: typeof v.lat === 'number' && typeof v.lng === 'number' ? v.lat : v.lat == null && v.lng == null ? (employer?.lat ?? null) : (v.lat ?? null),
+            lng: typeof v.lat === 'number' && typeof v.lng === 'number' ? v.lng : v.lat == null && v.lng == null ? (employer?.lng ?? null) : (v.lng ?? null),
             payMinFen: fen(v.payYuan) ?? 0,
             payMaxFen: fen(gig ? v.payYuan : (v.payMaxYuan ?? v.payYuan)) ?? 0,
             payUnit: gig ? 'day' : 'month',
@@ -105,22 +104,50 @@ export function Vacancies() {
       form.setFieldsValue({ kind: v.kind });
       loadList();
     } catch (e) {
-      setError(showFieldErrors(form, e, { payMinFen: 'payYuan', payMaxFen: gig ? 'payYuan' : 'payMaxYuan' }));
+      setError(showFieldErrors(form, e, { payMinFen: 'payYuan', payMaxFen: gig ? 'payYuan' : 'payMaxYuan', regionCode: 'villageCode' }));
     }
   };
   const required = [{ required: true, message: t('vacancies.required') }];
 
-  /** When the work is: a gig's day and hours, a seasonal trip's departure, else the day the post closes. */
-  const whenOf = (v: Vacancy) => {
-    const d = v.details as { date?: string; startTime?: string; endTime?: string; departureDate?: string };
-    if (v.kind === 'gig' && d.date) return `${d.date}${d.startTime ? ` ${d.startTime}–${d.endTime ?? ''}` : ''}`;
+  /** The day of the work: a gig's day, a seasonal trip's departure, else the day the post closes. */
+  const dateOf = (v: Vacancy) => {
+    const d = v.details as { date?: string; departureDate?: string };
+    if (v.kind === 'gig' && d.date) return d.date;
     if (v.kind === 'seasonal' && d.departureDate) return t('vacancies.departs', { date: d.departureDate });
     return t('vacancies.until', { date: beijingDate(v.expiresAt) });
+  };
+  /** The hours: a gig's start and end, else what the post says of its hours. */
+  const hoursOf = (v: Vacancy) => {
+    const d = v.details as { startTime?: string; endTime?: string };
+    if (v.kind === 'gig' && d.startTime) return `${d.startTime}–${d.endTime ?? ''}`;
+    return v.hours ?? '';
   };
   /** Pay in yuan per unit, as a range where it is one. */
   const payOf = (v: Vacancy) => {
     const amount = v.payMinFen === v.payMaxFen ? yuan(v.payMinFen) : `${yuan(v.payMinFen)}–${yuan(v.payMaxFen)}`;
     return t('vacancies.pay_per', { amount, unit: t(`vacancies.units.${v.payUnit}`) });
+  };
+  const columns: ListColumn<Vacancy>[] = [
+    { key: 'title', title: t('vacancies.gig_title'), dataIndex: 'title', render: (v: string, r) => <Button type="link" style={{ padding: 0 }} onClick={() => setOpen(r)}>{v}</Button> },
+    { key: 'kind', title: t('vacancies.kind'), dataIndex: 'kind', render: (k: string) => t(`vacancies.kinds.${k}`) },
+    { key: 'status', title: t('vacancies.status'), dataIndex: 'status', render: (st: string) => <Tag>{t(`vacancies.statuses.${st}`)}</Tag> },
+    { key: 'date', title: t('vacancies.date_column'), render: (_, v) => dateOf(v) },
+    { key: 'hours', title: t('vacancies.hours_column'), render: (_, v) => hoursOf(v) },
+    { key: 'pay', title: t('vacancies.pay_column'), render: (_, v) => payOf(v) },
+    { key: 'place', title: t('vacancies.place_column'), render: (_, v) => <span data-testid="vacancy-place"><RegionName code={v.regionCode} />{v.address ? ` ${v.address}` : ''}</span> },
+    { key: 'headcount', title: t('vacancies.headcount'), dataIndex: 'headcount' },
+  ];
+  const { shown, control } = useColumnSettings('vacancies', columns, ['title']);
+  /** The posts of the current filter, every page of it, as CSV (the API has no export of posts). */
+  const exportCsv = async () => {
+    const rows: Vacancy[] = [];
+    for (let p = 1; p <= 50; p++) {
+      const got = await need(client(lang).GET('/api/v1/vacancies', { params: { query: { ...filter, page: p, pageSize: 200 } } })).catch((e: Error) => setError(e.message));
+      if (!got) return;
+      rows.push(...got.items);
+      if (rows.length >= got.total || got.items.length === 0) break;
+    }
+    saveCsv(`${t('vacancies.title')}.csv`, [t('vacancies.gig_title'), t('vacancies.kind'), t('vacancies.status'), t('vacancies.date_column'), t('vacancies.hours_column'), t('vacancies.pay_column'), t('vacancies.place_column'), t('vacancies.headcount')], rows.map((v) => [v.title, t(`vacancies.kinds.${v.kind}`), t(`vacancies.statuses.${v.status}`), dateOf(v), hoursOf(v), payOf(v), [v.regionCode, v.address].filter(Boolean).join(' '), v.headcount]));
   };
   return (
     <div>
@@ -190,6 +217,9 @@ export function Vacancies() {
               </Space>
             </>
           )}
+          <Card size="small" type="inner" title={t('places.place')} style={{ marginBottom: 16 }}>
+            <PlaceFields form={form} />
+          </Card>
           <Space wrap>
             <Form.Item name="payYuan" label={kind === 'gig' ? t('vacancies.pay') : t('vacancies.pay_min')} rules={required}>
               <InputNumber min={1} max={1000000} />
@@ -211,26 +241,22 @@ export function Vacancies() {
       <Employers employers={employers} onChange={loadEmployers} />
       <Pipeline vacancy={open} onClose={() => setOpen(null)} onChanged={loadList} />
       <Space wrap style={{ marginBottom: 12 }}>
-        <Input.Search aria-label={t('vacancies.search')} placeholder={t('vacancies.search')} allowClear onSearch={(q) => setFilters({ ...filters, q: q.trim() || undefined, page: 1 })} style={{ width: 220 }} />
-        <Select aria-label={t('vacancies.kind')} allowClear placeholder={t('vacancies.kind')} style={{ width: 150 }} value={filters.kind} onChange={(k) => setFilters({ ...filters, kind: k, page: 1 })} options={KINDS.map((k) => ({ value: k, label: t(`vacancies.kinds.${k}`) }))} />
-        <Select aria-label={t('vacancies.status')} allowClear placeholder={t('vacancies.status')} style={{ width: 130 }} value={filters.status} onChange={(st) => setFilters({ ...filters, status: st, page: 1 })} options={['draft', 'open', 'filled', 'closed', 'expired'].map((k) => ({ value: k, label: t(`vacancies.statuses.${k}`) }))} />
+        <Input.Search aria-label={t('vacancies.search')} placeholder={t('vacancies.search')} allowClear defaultValue={f.q} onSearch={(q) => set({ q: q.trim() })} style={{ width: 220 }} />
+        <Select aria-label={t('vacancies.kind')} allowClear placeholder={t('vacancies.kind')} style={{ width: 150 }} value={filter.kind} onChange={(k) => set({ kind: k })} options={KINDS.map((k) => ({ value: k, label: t(`vacancies.kinds.${k}`) }))} />
+        <Select aria-label={t('vacancies.status')} allowClear placeholder={t('vacancies.status')} style={{ width: 130 }} value={filter.status} onChange={(st) => set({ status: st })} options={STATUSES.map((k) => ({ value: k, label: t(`vacancies.statuses.${k}`) }))} />
+        {control}
+        <Button onClick={() => void exportCsv()}>{t('lists.export_csv')}</Button>
       </Space>
+      {list.error && <Alert type="error" title={list.error.message} style={{ marginBottom: 8 }} />}
       <Table<Vacancy>
         locale={{ emptyText: t('vacancies.none') }}
         rowKey="id"
         size="middle"
         scroll={{ x: true }}
-        loading={!list}
-        dataSource={list?.items ?? []}
-        pagination={{ current: filters.page, pageSize: 20, total: list?.total ?? 0, onChange: (page) => setFilters({ ...filters, page }), showSizeChanger: false }}
-        columns={[
-          { title: t('vacancies.gig_title'), dataIndex: 'title', render: (v: string, r) => <Button type="link" style={{ padding: 0 }} onClick={() => setOpen(r)}>{v}</Button> },
-          { title: t('vacancies.kind'), dataIndex: 'kind', render: (k: string) => t(`vacancies.kinds.${k}`) },
-          { title: t('vacancies.status'), dataIndex: 'status', render: (s: string) => <Tag>{t(`vacancies.statuses.${s}`)}</Tag> },
-          { title: t('vacancies.when'), render: (_, v) => whenOf(v) },
-          { title: t('vacancies.pay_column'), render: (_, v) => payOf(v) },
-          { title: t('vacancies.headcount'), dataIndex: 'headcount' },
-        ]}
+        loading={list.isFetching}
+        dataSource={list.data?.items ?? []}
+        pagination={{ current: page, pageSize: 20, total: list.data?.total ?? 0, onChange: (p) => set({ page: p }), showSizeChanger: false }}
+        columns={shown}
       />
     </div>
   );

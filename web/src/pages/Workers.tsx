@@ -1,63 +1,64 @@
 import { Alert, Button, Card, Descriptions, Form, Input, InputNumber, Select, Space, Table, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
-import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import { useEffect, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router-dom';
 import { ApiError, client, downloadFile, need } from '../api';
 import { clearFieldErrors, showFieldErrors } from '../forms';
-import { CAPACITIES, CATEGORIES, type Body, type Capacity, type Category } from '../vocab';
-import { RegionName } from '../regions';
+import { CAPACITIES, CATEGORIES, type Body, type Capacity } from '../vocab';
+import { RegionName, RegionPicker } from '../regions';
+import { useColumnSettings, useUrlFilters, type ListColumn } from '../lists';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { RegisterForm } from './Register';
 import { ConsentCard, EmploymentCard } from './WorkerCards';
 import { PolicyChecklist } from './Policies';
 import { Session } from '../session';
 
-interface WorkerRow {
-  id: string;
-  name: string;
-  sex: string;
-  idNumber: string;
-  phone: string | null;
-  regionCode: string;
-  employed: boolean;
-  category: string;
-  laborCapacity: string;
-}
+type WorkerRow = Body<'Worker'>;
+const FILTERS = ['q', 'employed', 'category', 'reasonMissing', 'householdId', 'region'] as const;
 
-/** The register: search by name, ID or phone, filter by work; each row opens the person's page. */
+/**
+ * The register: search by name, ID or phone, filter by work, category and township or village; the filters live
+ * in the address (a reload or a link keeps them), the columns shown are remembered per account, and each row opens
+ * the person's page.
+ */
 export function Workers() {
-  const { lang, t } = Session.use();
+  const { me, lang, t } = Session.use();
   const navigate = useNavigate();
-  const [params, setParams] = useSearchParams();
-  const householdId = params.get('householdId') ?? undefined;
-  const [q, setQ] = useState('');
-  const [employed, setEmployed] = useState<'true' | 'false' | undefined>();
-  const [category, setCategory] = useState<Category | undefined>();
-  const [reasonMissing, setReasonMissing] = useState(false);
-  const [page, setPage] = useState(1);
-  const [data, setData] = useState<{ items: WorkerRow[]; total: number } | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { values: f, page, set } = useUrlFilters(FILTERS);
   const [adding, setAdding] = useState(false);
-  const load = useCallback(() => {
-    setError(null);
-    const query = { ...(q ? { q } : {}), ...(employed ? { employed } : {}), ...(category ? { category } : {}), ...(reasonMissing ? { reasonMissing: 'true' as const } : {}), ...(householdId ? { householdId } : {}), page, pageSize: 20 };
-    need(client(lang).GET('/api/v1/workers', { params: { query } }))
-      .then((r) => setData(r as { items: WorkerRow[]; total: number }))
-      .catch((e: Error) => setError(e.message));
-  }, [lang, q, employed, category, reasonMissing, householdId, page]);
-  useEffect(load, [load]);
-  // The form as the offices use it, masked (an unmasked export needs a second administrator's approval).
+  const [exportError, setExportError] = useState<string | null>(null);
+  const employed = f.employed === 'true' ? ('true' as const) : f.employed === 'false' ? ('false' as const) : undefined;
+  const category = CATEGORIES.find((c) => c === f.category);
+  // The region filter narrows within the account's own area; anything else in the address is left out.
+  const region = f.region && f.region !== me!.regionCode && f.region.startsWith(me!.regionCode) ? f.region : undefined;
+  const filter = { ...(f.q ? { q: f.q } : {}), ...(employed ? { employed } : {}), ...(category ? { category } : {}), ...(f.reasonMissing === 'true' ? { reasonMissing: 'true' as const } : {}), ...(f.householdId ? { householdId: f.householdId } : {}), ...(region ? { regionCode: region } : {}) };
+  const query = { ...filter, page, pageSize: 20 };
+  const list = useQuery({ queryKey: ['workers', lang, query], queryFn: () => need(client(lang).GET('/api/v1/workers', { params: { query } })), placeholderData: keepPreviousData });
+  const columns: ListColumn<WorkerRow>[] = [
+    { key: 'name', title: t('workers.name'), dataIndex: 'name', render: (v: string, r) => <Link to={`/workers/${r.id}`}>{v}</Link> },
+    { key: 'idNumber', title: t('workers.id_number'), dataIndex: 'idNumber' },
+    { key: 'phone', title: t('workers.phone'), dataIndex: 'phone' },
+    { key: 'region', title: t('workers.region'), dataIndex: 'regionCode', render: (code: string) => <RegionName code={code} /> },
+    { key: 'category', title: t('workers.category'), dataIndex: 'category', render: (c: string) => t(`workers.categories.${c}`) },
+    { key: 'employed', title: t('workers.employed'), dataIndex: 'employed', render: (v: boolean) => (v ? t('workers.yes') : t('workers.no')) },
+  ];
+  const { shown, control } = useColumnSettings('workers', columns, ['name']);
+  // The form as the offices use it, masked (an unmasked export needs a second administrator's approval), for the same filter.
   const exportXlsx = async () => {
-    const query = new URLSearchParams({ ...(employed ? { employed } : {}), ...(category ? { category } : {}) }).toString();
-    setError(await downloadFile(`/api/v1/exports/workers${query ? `?${query}` : ''}`, '农村贫困劳动力就业信息表.xlsx', lang));
+    const q = new URLSearchParams({ ...(employed ? { employed } : {}), ...(category ? { category } : {}), ...(region ? { regionCode: region } : {}) }).toString();
+    setExportError(await downloadFile(`/api/v1/exports/workers${q ? `?${q}` : ''}`, '农村贫困劳动力就业信息表.xlsx', lang));
   };
+  const error = list.error?.message ?? exportError;
   return (
     <div>
       <Typography.Title level={3}>{t('workers.title')}</Typography.Title>
       <Space wrap style={{ marginBottom: 12 }}>
-        <Input.Search aria-label={t('workers.search')} placeholder={t('workers.search')} allowClear onSearch={(v) => { setPage(1); setQ(v.trim()); }} style={{ width: 260 }} />
-        <Select aria-label={t('workers.employed')} allowClear placeholder={t('workers.employed')} style={{ width: 140 }} value={employed} onChange={(v) => { setPage(1); setEmployed(v); }} options={[{ value: 'true', label: t('workers.yes') }, { value: 'false', label: t('workers.no') }]} />
-        <Select aria-label={t('workers.category')} allowClear placeholder={t('workers.category')} style={{ width: 170 }} value={category} onChange={(v) => { setPage(1); setCategory(v); }} options={CATEGORIES.map((c) => ({ value: c, label: t(`workers.categories.${c}`) }))} />
-        <Tag.CheckableTag checked={reasonMissing} onChange={(v) => { setPage(1); setReasonMissing(v); }}>{t('workers.reason_missing')}</Tag.CheckableTag>
-        {householdId && <Tag closable onClose={() => { setPage(1); setParams({}); }}>{t('workers.one_household')}</Tag>}
+        <Input.Search aria-label={t('workers.search')} placeholder={t('workers.search')} allowClear defaultValue={f.q} onSearch={(v) => set({ q: v.trim() })} style={{ width: 260 }} />
+        <RegionPicker id="workers-region" ariaLabel={t('lists.region')} value={region} onChange={(code) => set({ region: code === me!.regionCode ? undefined : code })} />
+        <Select aria-label={t('workers.employed')} allowClear placeholder={t('workers.employed')} style={{ width: 140 }} value={employed} onChange={(v) => set({ employed: v })} options={[{ value: 'true', label: t('workers.yes') }, { value: 'false', label: t('workers.no') }]} />
+        <Select aria-label={t('workers.category')} allowClear placeholder={t('workers.category')} style={{ width: 170 }} value={category} onChange={(v) => set({ category: v })} options={CATEGORIES.map((c) => ({ value: c, label: t(`workers.categories.${c}`) }))} />
+        <Tag.CheckableTag checked={f.reasonMissing === 'true'} onChange={(v) => set({ reasonMissing: v ? 'true' : undefined })}>{t('workers.reason_missing')}</Tag.CheckableTag>
+        {f.householdId && <Tag closable onClose={() => set({ householdId: undefined })}>{t('workers.one_household')}</Tag>}
+        {control}
         <Button onClick={exportXlsx}>{t('workers.export')}</Button>
         <Button type={adding ? 'default' : 'primary'} onClick={() => setAdding(!adding)}>{adding ? t('workers.close_form') : t('workers.register')}</Button>
       </Space>
@@ -71,16 +72,11 @@ export function Workers() {
         rowKey="id"
         size="middle"
         scroll={{ x: true }}
-        loading={!data && !error}
-        dataSource={data?.items ?? []}
+        loading={list.isFetching}
+        dataSource={list.data?.items ?? []}
         locale={{ emptyText: t('workers.none') }}
-        pagination={{ current: page, pageSize: 20, total: data?.total ?? 0, onChange: setPage, showSizeChanger: false }}
-        columns={[
-          { title: t('workers.name'), dataIndex: 'name', render: (v: string, r) => <Link to={`/workers/${r.id}`}>{v}</Link> },
-          { title: t('workers.id_number'), dataIndex: 'idNumber' },
-          { title: t('workers.phone'), dataIndex: 'phone' },
-          { title: t('workers.employed'), dataIndex: 'employed', render: (v: boolean) => (v ? t('workers.yes') : t('workers.no')) },
-        ]}
+        pagination={{ current: page, pageSize: 20, total: list.data?.total ?? 0, onChange: (p) => set({ page: p }), showSizeChanger: false }}
+        columns={shown}
       />
     </div>
   );

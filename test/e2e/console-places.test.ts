@@ -1,0 +1,174 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { resolve } from 'node:path';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { Conversation } from '../../bots/conversation';
+import { buildApp } from '../../src/app';
+import { regions } from '../../src/db/schema';
+import { consoleDir } from '../../src/http/console';
+import { appOf, signIn } from '../helpers/api';
+import { makeAccount, PASSWORD, REGIONS, seedRegions, workerInput } from '../helpers/factories';
+import { createHarness, type Harness } from '../helpers/harness';
+import { north } from '../helpers/market';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = resolve(__dirname, '../../test-artifacts/console');
+/** A second village of 南沙镇, so the register can be narrowed to one. */
+const POTOU = { code: '532528101202', name: '坡头村委会', level: 5, parentCode: REGIONS.townA.code };
+
+/**
+ * Places in the console (Chromium): a clerk finds the village by name, clicks the gig's point on the map and
+ * sees the 15-minute circle, posts it, and finds the place in the gig list and in the chat's gig text; the
+ * register narrowed to one village through the address keeps it on reload, and a hidden column stays hidden;
+ * on a 390 px phone the place is picked by keyboard alone.
+ */
+describe('the console: places on the map, lists that remember', () => {
+  let h: Harness;
+  let server: Server;
+  let base: string;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    if (!consoleDir()) execFileSync('npm', ['run', '--silent', 'build:web'], { cwd: resolve(__dirname, '../..'), stdio: 'ignore' });
+    mkdirSync(SHOTS, { recursive: true });
+    h = await createHarness();
+    await seedRegions(h.ctx.db);
+    await h.ctx.db.insert(regions).values(POTOU).onConflictDoNothing();
+    await makeAccount(h.ctx.db, { username: 'places-station', regionCode: REGIONS.countyA.code });
+    const staff = await signIn(h, appOf(h), { regionCode: REGIONS.countyA.code });
+    // Homes recorded in 南沙村委会 tell where its centre is; one person lives in 坡头.
+    for (const [name, km] of [['南沙甲', 0.5], ['南沙乙', 1], ['南沙丙', 1.5]] as const) {
+      await staff.post('/api/v1/workers', workerInput({ name, regionCode: REGIONS.villageA.code, homeLat: north(km).lat, homeLng: north(km).lng }));
+    }
+    await staff.post('/api/v1/workers', workerInput({ name: '坡头丁', regionCode: POTOU.code }));
+    const e = await staff.post('/api/v1/employers', { name: '南沙晒场合作社', kind: 'labour_cooperative', regionCode: REGIONS.countyA.code });
+    await staff.post(`/api/v1/employers/${e.body.id}/verify`);
+    server = buildApp(h.ctx).listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (server) await new Promise((r) => server.close(r));
+    await h?.close();
+  });
+
+  const shot = (p: Page, name: string) => p.screenshot({ path: resolve(SHOTS, `${name}.png`), fullPage: true });
+  const signInOn = async (p: Page) => {
+    await p.goto(`${base}/console`);
+    await p.getByLabel('用户名').fill('places-station');
+    await p.getByLabel('密码').fill(PASSWORD);
+    await p.getByRole('button', { name: '登录' }).click();
+    await p.getByTestId('region').getByText('辖区：元阳县').waitFor();
+  };
+  const pickDay = async (field: Locator, text: string) => {
+    await field.fill(text);
+    await field.press('Tab');
+  };
+
+  it('places a gig on the map by a click, shows the circle, and names the place in the list and in the chat', async () => {
+    await signInOn(page);
+    await page.getByRole('menuitem', { name: '岗位与零工' }).click();
+    await page.getByRole('heading', { level: 3, name: '岗位与零工' }).waitFor();
+    await page.getByTestId('breadcrumbs').getByText('首页').waitFor();
+    await page.getByLabel('用工单位').click();
+    await page.locator('.ant-select-item-option', { hasText: '南沙晒场合作社' }).click();
+    await page.getByLabel('名称', { exact: true }).fill('晒场翻谷');
+    await pickDay(page.getByLabel('日期'), '2099-06-01');
+    await page.getByLabel('日薪（元）').fill('160');
+    // The village first, found by part of its name.
+    await page.getByLabel('按名称查找村（社区）').fill('南沙');
+    await page.locator('.ant-select-item-option', { hasText: '南沙村委会 · 南沙镇 · 元阳县' }).click();
+    await page.getByLabel('详细地点').fill('村委会旁晒场');
+    const map = page.getByTestId('place-map');
+    await page.getByText(/南沙村委会中心（据 3 个已登记位置推算）/).waitFor();
+    await map.and(page.locator('[data-ready="yes"]')).waitFor();
+    const box = (await map.boundingBox())!;
+    await map.click({ position: { x: box.width / 2 + 20, y: box.height / 2 - 20 } });
+    await map.and(page.locator('[data-circle-km="5"]')).waitFor();
+    await page.getByTestId('place-map-legend').getByText('蓝色圆圈：方圆 5 公里').waitFor();
+    const lat = Number(await page.getByRole('spinbutton', { name: '纬度' }).inputValue());
+    const lng = Number(await page.getByRole('spinbutton', { name: '经度' }).inputValue());
+    expect(Math.abs(lat - north(1).lat)).toBeLessThan(0.05);
+    expect(Math.abs(lng - north(1).lng)).toBeLessThan(0.05);
+    expect(await map.getAttribute('data-point')).toBe(`${lat},${lng}`);
+    await shot(page, 'places-gig-map');
+    await page.getByRole('button', { name: '发布' }).click();
+    await page.getByText('已发布“晒场翻谷”').waitFor();
+    const row = page.getByRole('row').filter({ hasText: '晒场翻谷' });
+    await row.getByTestId('vacancy-place').getByText('南沙村委会 村委会旁晒场').waitFor();
+    for (const cell of ['2099-06-01', '08:00–17:00', '160']) await row.getByText(cell, { exact: false }).first().waitFor();
+    await shot(page, 'places-gig-list');
+
+    const chat = new Conversation(h.ctx);
+    const say = async (text: string) => (await chat.respond({ kind: 'text', text, senderId: 'wxid-places-e2e' })).join('\n');
+    expect(await say('零工')).toContain('晒场翻谷');
+    const detail = await say('1');
+    expect(detail).toContain('地点：南沙村委会 村委会旁晒场');
+    expect(detail).not.toContain('见工作站通知');
+  });
+
+  it('keeps the register narrowed to a village through the address, and a hidden column hidden, after a reload', async () => {
+    await page.goto(`${base}/console/workers?region=${POTOU.code}`);
+    await page.getByRole('heading', { level: 3, name: '人员登记' }).waitFor();
+    await page.getByRole('link', { name: '坡头丁' }).waitFor();
+    expect(await page.getByRole('link', { name: '南沙甲' }).count()).toBe(0);
+    await page.reload();
+    await page.getByRole('link', { name: '坡头丁' }).waitFor();
+    expect(await page.getByRole('link', { name: '南沙乙' }).count()).toBe(0);
+    expect(new URL(page.url()).searchParams.get('region')).toBe(POTOU.code);
+    await page.locator('#workers-region').locator('xpath=ancestor::*[contains(@class,"ant-cascader")][1]').getByText('坡头村委会').waitFor();
+    await page.getByTestId('breadcrumbs').getByText('人员登记').waitFor();
+
+    await page.getByRole('button', { name: '列设置' }).click();
+    await page.getByTestId('columns-workers').getByRole('checkbox', { name: '身份证号' }).uncheck();
+    await page.getByRole('columnheader', { name: '身份证号' }).waitFor({ state: 'detached' });
+    await page.reload();
+    await page.getByRole('link', { name: '坡头丁' }).waitFor();
+    await page.getByRole('columnheader', { name: '手机号' }).waitFor();
+    expect(await page.getByRole('columnheader', { name: '身份证号' }).count()).toBe(0);
+    await shot(page, 'places-register-village');
+  });
+
+  it('on a 390 px phone, picks the place by keyboard alone: village by name, address, coordinates', async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+    try {
+      await signInOn(phone);
+      await phone.goto(`${base}/console/vacancies`);
+      await phone.getByRole('heading', { level: 3, name: '岗位与零工' }).waitFor();
+      await phone.getByLabel('按名称查找村（社区）').focus();
+      await phone.keyboard.type('坡头');
+      await phone.locator('.ant-select-item-option', { hasText: '坡头村委会 · 南沙镇 · 元阳县' }).waitFor();
+      await phone.keyboard.press('Enter');
+      await phone.getByTestId('place-fields').locator('.ant-select').first().getByText('坡头村委会 · 南沙镇 · 元阳县').waitFor();
+      // Tab passes the button that clears the village, then reaches the address.
+      await phone.keyboard.press('Tab');
+      await expect(phone.evaluate(() => document.activeElement?.className)).resolves.toContain('ant-select-clear');
+      await phone.keyboard.press('Tab');
+      await expect(phone.evaluate(() => document.activeElement?.id)).resolves.toBe('post_address');
+      await phone.keyboard.type('坡头小学操场');
+      await phone.keyboard.press('Tab');
+      await phone.keyboard.type('23.25');
+      await phone.keyboard.press('Tab');
+      await phone.keyboard.type('102.83');
+      await phone.keyboard.press('Tab');
+      // The village has no recorded place yet, so there is no centre to use; the typed point is on the map.
+      await phone.getByText('这个村还没有登记过位置').waitFor();
+      const map = phone.getByTestId('place-map');
+      await map.and(phone.locator('[data-point="23.25,102.83"][data-circle-km="5"]')).waitFor();
+      expect(await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+      await map.scrollIntoViewIfNeeded();
+      await shot(phone, 'places-phone-keyboard');
+    } finally {
+      await phone.close();
+    }
+  });
+});
