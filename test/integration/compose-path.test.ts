@@ -160,6 +160,7 @@ describe('the docker-compose path, rehearsed on a cluster of its own', () => {
       NODE_ENV: 'production',
       PORT: String(await freeLowPort()),
       DATABASE_URL: urls.app,
+      DATABASE_READ_URL: '',
       REDIS_URL: TEST_REDIS_URL,
       REDIS_PREFIX: `${REDIS_PREFIX_ROOT}:${runId()}:${randomBytes(4).toString('hex')}`,
       PII_KEY: SECRETS.PII_KEY,
