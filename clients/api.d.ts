@@ -12754,6 +12754,7 @@ export interface operations {
                 /** @description Centre of the map (default: home) */
                 lat?: number | null;
                 lng?: number | null;
+                /** @description Default: the circle around home matching uses (MATCH_RADIUS_KM, 5 km unless set) */
                 radiusKm?: number;
                 kind?: "gig" | "job" | "all";
                 /** @description Zoomed out: group the posts by geohash cells of this many characters */

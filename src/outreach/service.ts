@@ -579,7 +579,8 @@ function contentOf(c: Claimed): { topic: string | null; cancelled: string | null
   if (c.staff_notice_id) {
     if (!c.staff_notice_kind) return { topic: null, cancelled: 'cancelled', text: '' };
     // The push's own wording (the region and the date or policy named, to be read away from the console), else the inbox's.
-    const params = { ...(c.staff_notice_params ?? {}), region: c.staff_notice_params?.region ?? c.staff_notice_region ?? '' };
+    const given = c.staff_notice_params ?? {};
+    const params = { ...given, region: given.region ?? c.staff_notice_region ?? '', ...(lang === 'en' && given.titleEn ? { title: given.titleEn } : {}) };
     const inbox = t(`common:notice.${c.staff_notice_kind}`, { ...params, defaultValue: c.staff_notice_kind });
     return { topic: null, cancelled: null, text: t(`outreach:staff_push.${c.staff_notice_kind}`, { ...params, defaultValue: inbox }) };
   }

@@ -359,7 +359,8 @@ export async function announceEndings(ctx: Ctx & Partial<Pick<AppContext, 'queue
       kind: 'policy_ending',
       regionCode: p.regionCode,
       reach: 'region_and_below',
-      params: { key: p.key, title: p.title['zh-CN'], validTo: p.validTo },
+      // The English title too, for an English-speaking account's push.
+      params: { key: p.key, title: p.title['zh-CN'], titleEn: p.title.en ?? null, validTo: p.validTo },
       link: { entity: 'policy', id: p.key },
       dedupeKey: `policy-ending:${p.key}:${p.validTo}`,
     }, ctx.queues);

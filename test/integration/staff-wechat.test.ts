@@ -238,6 +238,11 @@ describe('staff bind their own WeChat for urgent notices', () => {
     for (const r of second) await deliver(h.ctx, r.id, map);
     expect(sms.sends.length).toBe(smsBefore + 1);
     expect(said).toEqual([]);
+    // A policy's English title, where it has one, for the English-speaking account.
+    const named = await notify(h.ctx.db, clock.now(), { kind: 'policy_ending', regionCode: REGIONS.countyA.code, reach: 'region_and_below', params: { key: 'pilot2', title: '县A试点岗位补贴', titleEn: 'County A pilot post subsidy', validTo: '2027-07-02' }, dedupeKey: 'test:policy-en' });
+    const english = (await pushOf(named)).find((r) => r.accountId === c.countyWechatOnly.id)!;
+    expect(await deliver(h.ctx, english.id, map)).toBe('sent');
+    expect(said.map((s) => s.text)).toEqual(['元阳县: policy ending on 2027-07-02: County A pilot post subsidy, with no successor. If it continues locally, add a local policy in the console.']);
   });
 
   it('at night WeChat waits for 08:00 like a text; unbound meanwhile, the text goes; with no SMS set up and no WeChat, the reason is recorded', async () => {
