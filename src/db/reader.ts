@@ -66,11 +66,17 @@ export function lsnValue(lsn: string | null | undefined): bigint | undefined {
   return m ? (BigInt(`0x${m[1]}`) << 32n) + BigInt(`0x${m[2]}`) : undefined;
 }
 
-/** Errors after which a read is run again on the primary: the replica is gone, or cancelled it (recovery conflict, shutdown). */
+/** The replica is gone: no connection (ECONNREFUSED, terminated, timeout), or the server is shutting down or not accepting. */
+function replicaGone(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return true;
+  return code.startsWith('08') || code.startsWith('57P') || code === '53300';
+}
+
+/** Errors after which a read is run again on the primary: the replica is gone, or cancelled the read (a conflict with recovery). */
 function replicaFailed(err: unknown): boolean {
   const code = (err as { code?: unknown }).code;
-  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return true; // a connection error (ECONNREFUSED, terminated, timeout)
-  return code.startsWith('08') || code.startsWith('57') || code === '40001' || code === '25006' || code === '53300';
+  return replicaGone(err) || code === '40001' || code === '25006' || code === '57014';
 }
 
 const RECENT_WRITES_LIMIT = 10_000;
@@ -134,10 +140,18 @@ export class ReadRouter {
     if (this.closed) return;
     const now = Date.now();
     let next: ReplicaStatus;
+    let primaryLsn: bigint;
     try {
       const { rows: p } = await this.primary.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn');
-      const primaryLsn = lsnValue(p[0]?.lsn)!;
-      this.history.push({ at: now, lsn: primaryLsn });
+      primaryLsn = lsnValue(p[0]?.lsn)!;
+    } catch {
+      return; // the primary is not answering: nothing to measure against (its own checks say so)
+    }
+    this.history.push({ at: now, lsn: primaryLsn });
+    // Keep the history long enough to measure well past the limit.
+    const keepFrom = now - Math.max(2 * this.maxLagMs, 60_000);
+    while (this.history.length > 2 && this.history[0]!.at < keepFrom && this.history[1]!.at < keepFrom) this.history.shift();
+    try {
       const { rows: r } = await this.replica.query<{ lsn: string | null; recovery: boolean }>(
         'select pg_last_wal_replay_lsn()::text as lsn, pg_is_in_recovery() as recovery',
       );
@@ -152,9 +166,6 @@ export class ReadRouter {
         const first = this.history.find((s) => replayed === undefined || s.lsn > replayed);
         lagMs = now - (first?.at ?? now);
       }
-      // Keep the history long enough to measure well past the limit.
-      const keepFrom = now - Math.max(2 * this.maxLagMs, 60_000);
-      while (this.history.length > 2 && this.history[0]!.at < keepFrom && this.history[1]!.at < keepFrom) this.history.shift();
       const lagSeconds = Math.round(lagMs / 100) / 10;
       next = { state: replayed === undefined || lagMs > this.maxLagMs ? 'lagging' : 'ok', lagSeconds, checkedAt: new Date(now).toISOString() };
     } catch (err) {
@@ -240,7 +251,8 @@ export class ReadRouter {
       } catch (err) {
         if (!replicaFailed(err)) throw err;
         this.served.fallback++;
-        this.report({ state: 'down', lagSeconds: null, checkedAt: new Date().toISOString() }, err);
+        // A read cancelled for a conflict with recovery is only run again; a replica that is gone is left aside until a check finds it well.
+        if (replicaGone(err)) this.report({ state: 'down', lagSeconds: null, checkedAt: new Date().toISOString() }, err);
       }
     }
     this.served.primary++;
