@@ -53,6 +53,8 @@ export function MonitoringProjects() {
   const counties = useQuery({ queryKey: ['relocation-shares', lang, me!.regionCode], queryFn: () => need(client(lang).GET('/api/v1/monitoring/relocation-shares', { params: { query: {} } })) as Promise<{ items: Array<{ regionCode: string; name: string; sharePct: number | null }> }> });
   const county = params.get('county') ?? (me!.regionCode.length >= 6 ? me!.regionCode.slice(0, 6) : counties.data?.items[0]?.regionCode);
   const open = params.get('project');
+  // A township's staff read their own township's projects (and their county's share); others, the county chosen.
+  const scope = me!.regionCode.length > 6 ? me!.regionCode : county;
   const go = (change: Record<string, string | null>) => {
     const next = new URLSearchParams(params);
     next.set('tab', 'projects');
@@ -63,9 +65,9 @@ export function MonitoringProjects() {
     setParams(next);
   };
   const projects = useQuery({
-    queryKey: ['projects', lang, county],
+    queryKey: ['projects', lang, scope],
     enabled: Boolean(county),
-    queryFn: async () => ((await need(client(lang).GET('/api/v1/projects', { params: { query: { regionCode: county!, pageSize: 100 } } }))) as unknown as { items: Project[] }).items.filter((p) => p.governmentInvested),
+    queryFn: async () => ((await need(client(lang).GET('/api/v1/projects', { params: { query: { regionCode: scope!, pageSize: 200 } } }))) as unknown as { items: Project[] }).items.filter((p) => p.governmentInvested),
   });
   return (
     <div data-testid="projects">
@@ -96,7 +98,7 @@ export function MonitoringProjects() {
         ]}
       />
       {open && county && <ProjectPanel id={open} key={open} />}
-      {county && <ShareHistory county={county} />}
+      {county && scope && <ShareHistory county={county} scope={scope} />}
     </div>
   );
 }
@@ -259,9 +261,9 @@ function Counts({ project, figures, onSaved }: { project: Project; figures: Proj
 }
 
 /** Rule 7 month by month: the county's share and each project's, beside the county's target; months short of it stand out. */
-function ShareHistory({ county }: { county: string }) {
+function ShareHistory({ county, scope }: { county: string; scope: string }) {
   const { lang, t } = Session.use();
-  const history = useQuery({ queryKey: ['relocation-share-history', lang, county], queryFn: () => need(client(lang).GET('/api/v1/monitoring/relocation-shares/history', { params: { query: { regionCode: county } } })) });
+  const history = useQuery({ queryKey: ['relocation-share-history', lang, scope], queryFn: () => need(client(lang).GET('/api/v1/monitoring/relocation-shares/history', { params: { query: { regionCode: scope } } })) });
   const h: History | undefined = history.data;
   const row = h?.counties.find((c) => c.regionCode === county);
   // Newest month first: this month, and the months someone worked on a project or that closed with a share set.
