@@ -2594,6 +2594,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/monitoring/relocation-shares/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 易地搬迁安置区按比例安排就业 month by month: each county’s share of its government-invested projects’ jobs held by people from relocation sites, and each project’s, beside the share the county had set (closed months from the snapshot kept when they closed) */
+        get: operations["getMonitoringRelocationSharesHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/monitoring/forms/progress": {
         parameters: {
             query?: never;
@@ -2620,23 +2637,6 @@ export interface paths {
         };
         /** 脱贫人口就业帮扶项目清单 (附件2): the projects that ran in the year, county by county (contact numbers in full; each download is audited) */
         get: operations["getMonitoringFormsProjects"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/monitoring/relocation-shares/history": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 易地搬迁安置区按比例安排就业 month by month: each county’s share of its government-invested projects’ jobs held by people from relocation sites, and each project’s, beside the share the county had set (closed months from the snapshot kept when they closed) */
-        get: operations["getMonitoringRelocationSharesHistory"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4829,6 +4829,41 @@ export interface components {
             endsOn?: string | null;
             agreementSigned?: boolean;
         };
+        RelocationShareHistory: {
+            regionCode: string;
+            from: string;
+            to: string;
+            months: string[];
+            counties: {
+                regionCode: string;
+                name: string | null;
+                points: components["schemas"]["RelocationSharePoint"][];
+            }[];
+            /** @description Government-invested projects in your region with someone on them in one of the months; a month nobody worked shows zeros */
+            projects: {
+                id: string;
+                name: string;
+                kind: string;
+                regionCode: string;
+                countyCode: string;
+                points: components["schemas"]["RelocationSharePoint"][];
+            }[];
+        };
+        RelocationSharePoint: {
+            month: string;
+            /** @description From the snapshot kept when the month closed; otherwise counted from the links as they stand */
+            closed: boolean;
+            /** @description People who worked on the project(s) at any time in the month */
+            total: number;
+            /** @description Of them, people from relocation sites (易地搬迁安置区搬迁群众) */
+            relocation: number;
+            /** @description relocation / total in per cent, one decimal; null when nobody worked */
+            sharePct: number | null;
+            /** @description The share the county had set that month; null when none */
+            countySharePct: number | null;
+            /** @description Below the county’s share (only when one is set and someone worked) */
+            short: boolean;
+        };
         RelocationShareSet: {
             /**
              * @description A county (6 digits)
@@ -4876,41 +4911,6 @@ export interface components {
              */
             regionCode?: string;
             /** @description Default: the period now due (an overdue one first) */
-        RelocationShareHistory: {
-            regionCode: string;
-            from: string;
-            to: string;
-            months: string[];
-            counties: {
-                regionCode: string;
-                name: string | null;
-                points: components["schemas"]["RelocationSharePoint"][];
-            }[];
-            /** @description Government-invested projects in your region with someone on them in one of the months; a month nobody worked shows zeros */
-            projects: {
-                id: string;
-                name: string;
-                kind: string;
-                regionCode: string;
-                countyCode: string;
-                points: components["schemas"]["RelocationSharePoint"][];
-            }[];
-        };
-        RelocationSharePoint: {
-            month: string;
-            /** @description From the snapshot kept when the month closed; otherwise counted from the links as they stand */
-            closed: boolean;
-            /** @description People who worked on the project(s) at any time in the month */
-            total: number;
-            /** @description Of them, people from relocation sites (易地搬迁安置区搬迁群众) */
-            relocation: number;
-            /** @description relocation / total in per cent, one decimal; null when nobody worked */
-            sharePct: number | null;
-            /** @description The share the county had set that month; null when none */
-            countySharePct: number | null;
-            /** @description Below the county’s share (only when one is set and someone worked) */
-            short: boolean;
-        };
             period?: string;
         };
         DeadlinePatch: {
@@ -15693,6 +15693,60 @@ export interface operations {
             };
         };
     };
+    getMonitoringRelocationSharesHistory: {
+        parameters: {
+            query?: {
+                /** @description Your region or one in it (default: your own); its county, or a prefecture’s counties */
+                regionCode?: string;
+                /** @description First month (default: 11 months before `to`) */
+                from?: string;
+                /** @description Last month (default: the month in progress, Beijing time) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RelocationShareHistory"];
+                };
+            };
+            /** @description Invalid input; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getMonitoringFormsProgress: {
         parameters: {
             query: {
@@ -15830,60 +15884,6 @@ export interface operations {
                             kind: string;
                             regionCode: string;
                             text: string;
-                };
-            };
-        };
-    };
-    getMonitoringRelocationSharesHistory: {
-        parameters: {
-            query?: {
-                /** @description Your region or one in it (default: your own); its county, or a prefecture’s counties */
-                regionCode?: string;
-                /** @description First month (default: 11 months before `to`) */
-                from?: string;
-                /** @description Last month (default: the month in progress, Beijing time) */
-                to?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RelocationShareHistory"];
-                };
-            };
-            /** @description Invalid input; `details` names each field */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Missing, expired or revoked token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Unexpected failure */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
                             params: {
                                 [key: string]: unknown;
                             };

@@ -31,7 +31,7 @@ export const NearbyQuery = z
   .object({
     lat: z.coerce.number().min(-90).max(90).optional().meta({ description: 'Centre of the map (default: home)', example: 23.2236 }),
     lng: z.coerce.number().min(-180).max(180).optional().meta({ example: 102.8253 }),
-    radiusKm: z.coerce.number().min(0.5).max(100).default(5),
+    radiusKm: z.coerce.number().min(0.5).max(100).optional().meta({ description: 'Default: the circle around home matching uses (MATCH_RADIUS_KM, 5 km unless set)' }),
     kind: z.enum(['gig', 'job', 'all']).default('all'),
     cluster: z.coerce.number().int().min(1).max(7).optional().meta({ description: 'Zoomed out: group the posts by geohash cells of this many characters' }),
     page: z.coerce.number().int().min(1).max(1000).default(1),

@@ -73,8 +73,10 @@ export async function nearby(ctx: AppContext, workerId: string, q: NearbyQuery, 
   const lat = q.lat ?? w.homeLat;
   const lng = q.lng ?? w.homeLng;
   if (lat == null || lng == null) return { center: null, items: [], clusters: [], page: q.page, pageSize: q.pageSize, total: 0 };
-  const dLat = q.radiusKm / 111;
-  const dLng = q.radiusKm / (111 * Math.max(0.01, Math.cos((lat * Math.PI) / 180)));
+  // The same circle (15分钟就业服务圈) as matching and the console's map, unless the map asks for another.
+  const radiusKm = q.radiusKm ?? ctx.config.market.radiusKm;
+  const dLat = radiusKm / 111;
+  const dLng = radiusKm / (111 * Math.max(0.01, Math.cos((lat * Math.PI) / 180)));
   const rows = await ctx.db
     .select({ v: vacancies, employer: employers.name })
     .from(vacancies)
@@ -90,7 +92,7 @@ export async function nearby(ctx: AppContext, workerId: string, q: NearbyQuery, 
     .limit(2000);
   const within = rows
     .map((r) => ({ ...r, km: distanceKm(lat, lng, r.v.lat!, r.v.lng!) }))
-    .filter((r) => r.km <= q.radiusKm)
+    .filter((r) => r.km <= radiusKm)
     .sort((a, b) => a.km - b.km || a.v.id.localeCompare(b.v.id));
   if (q.cluster) {
     const cells = new Map<string, { count: number; lat: number; lng: number }>();
@@ -110,7 +112,7 @@ export async function nearby(ctx: AppContext, workerId: string, q: NearbyQuery, 
     center: { lat, lng },
     items: page.map((r) => {
       // Without consent, posts are shown by distance only: nothing of the person is matched against them.
-      const fit = w.consent ? scoreVacancy(w, r.v, q.radiusKm, t) : undefined;
+      const fit = w.consent ? scoreVacancy(w, r.v, radiusKm, t) : undefined;
       return {
         id: r.v.id,
         kind: r.v.kind,

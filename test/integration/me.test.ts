@@ -129,6 +129,10 @@ describe('the mini-program API for workers (/api/v1/me)', () => {
     expect(mine.map((i: { title: string }) => i.title)).toEqual(['零工1公里', '零工3公里']);
     expect(mine[0]).toMatchObject({ distanceKm: 1, lat: expect.any(Number), lng: expect.any(Number), geohash: expect.stringMatching(/^[0-9a-z]{7}$/) });
     expect(mine[0].reasons.length).toBeGreaterThan(0);
+    // Without a radius, the circle matching and the console's map use (15分钟就业服务圈, MATCH_RADIUS_KM, seed 002).
+    const plain = await api.get('/api/v1/me/nearby?kind=gig');
+    expect(h.ctx.config.market.radiusKm).toBe(5);
+    expect(plain.body.items.filter((i: { id: string }) => Object.values(made).includes(i.id)).map((i: { title: string }) => i.title)).toEqual(['零工1公里', '零工3公里']);
     const wide = await api.get(`/api/v1/me/nearby?lat=${HOME.lat}&lng=${HOME.lng}&radiusKm=10&kind=gig&cluster=4`);
     expect(wide.body.clusters.reduce((n: number, c: { count: number }) => n + c.count, 0)).toBe(wide.body.total);
     expect(wide.body.total).toBeGreaterThanOrEqual(3);
