@@ -3,7 +3,7 @@ import { Alert, Button, Form, Input, InputNumber, Select, Space, Typography, typ
 import { useState } from 'react';
 import { client, need } from './api';
 import { PlaceMap, useMapSettings, type Point } from './map';
-import { RegionName } from './regions';
+import { RegionName, RegionPicker } from './regions';
 import { Session } from './session';
 
 /**
@@ -100,5 +100,20 @@ export function PlaceFields({ form }: { form: FormInstance }) {
       {centre.error && <Alert type="warning" title={centre.error.message} style={{ marginBottom: 8 }} />}
       <PlaceMap point={point} onPick={setPoint} circleKm={settings.data?.radiusKm} reference={c && centre.data ? { lat: c.lat, lng: c.lng, label: t('places.centre_label', { name: centre.data.name, n: c.points }) } : null} />
     </div>
+  );
+}
+
+/**
+ * Where a person lives: a village or community (the register refuses anything coarser), found first by its name,
+ * or chosen level by level (township, then village) below. Both hold the same code; `id` goes to the level-by-level
+ * picker, which the field's label names.
+ */
+export function HomeVillagePicker({ value, onChange, id }: { value?: string; onChange?: (code: string) => void; id?: string }) {
+  const { me } = Session.use();
+  return (
+    <Space orientation="vertical" size={4}>
+      <VillageSearch value={value && value.length === 12 ? value : undefined} onChange={(code) => onChange?.(code ?? me!.regionCode)} />
+      <RegionPicker id={id} value={value} onChange={onChange} />
+    </Space>
   );
 }

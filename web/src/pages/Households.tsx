@@ -1,3 +1,4 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Alert, Button, Card, Checkbox, Form, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
@@ -5,10 +6,12 @@ import { client, need } from '../api';
 import { clearFieldErrors, showFieldErrors } from '../forms';
 import { PersonPicker } from '../PersonPicker';
 import { RegionName, RegionPicker } from '../regions';
+import { saveCsv, useColumnSettings, useUrlFilters, type ListColumn } from '../lists';
 import { Session } from '../session';
 import type { Body } from '../vocab';
 
 type Household = Body<'Household'>;
+const FILTERS = ['zero', 'relocated', 'region'] as const;
 interface ZeroRow {
   householdId: string;
   regionCode: string;
@@ -80,40 +83,57 @@ function AllHouseholds() {
       setMessage({ type: 'error', text: (e as Error).message });
     }
   };
-  const [zero, setZero] = useState<'true' | 'false' | undefined>();
-  const [relocated, setRelocated] = useState<'true' | 'false' | undefined>();
-  const [page, setPage] = useState(1);
-  const [data, setData] = useState<{ items: Household[]; total: number } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    need(client(lang).GET('/api/v1/households', { params: { query: { page, pageSize: 20, ...(zero ? { zeroEmployment: zero } : {}), ...(relocated ? { relocated } : {}) } } }))
-      .then((r) => setData(r))
-      .catch((e: Error) => setError(e.message));
-  }, [lang, zero, relocated, page, version]);
+  const { values: f, page, set } = useUrlFilters(FILTERS);
+  const zero = f.zero === 'true' ? ('true' as const) : f.zero === 'false' ? ('false' as const) : undefined;
+  const relocated = f.relocated === 'true' ? ('true' as const) : f.relocated === 'false' ? ('false' as const) : undefined;
+  const region = f.region && f.region !== me!.regionCode && f.region.startsWith(me!.regionCode) ? f.region : undefined;
+  const filter = { ...(zero ? { zeroEmployment: zero } : {}), ...(relocated ? { relocated } : {}), ...(region ? { regionCode: region } : {}) };
+  const list = useQuery({
+    queryKey: ['households', lang, filter, page, version],
+    queryFn: () => need(client(lang).GET('/api/v1/households', { params: { query: { ...filter, page, pageSize: 20 } } })),
+    placeholderData: keepPreviousData,
+  });
   const yesNo = [{ value: 'true', label: t('workers.yes_plain') }, { value: 'false', label: t('workers.no_plain') }];
+  const countText = (h: Household) => t('households.count_text', { members: h.members, able: h.capableMembers, employed: h.employedMembers });
+  const columns: ListColumn<Household>[] = [
+    { key: 'members', title: t('households.members'), render: (_, h) => <Members names={h.names} householdId={h.id} /> },
+    { key: 'counts', title: t('households.counts'), render: (_, h) => countText(h) },
+    { key: 'flags', title: t('households.flags'), render: (_, h) => <Space size={4}>{h.zeroEmployment && <Tag color="red">{t('households.zero')}</Tag>}{h.relocated && <Tag>{t('households.relocated')}</Tag>}</Space> },
+    { key: 'region', title: t('workers.region'), dataIndex: 'regionCode', render: (c: string) => <RegionName code={c} /> },
+  ];
+  const { shown, control } = useColumnSettings('households', columns, ['members']);
+  /** The households of the current filter, every page, as CSV (the API has no export of households). */
+  const exportCsv = async () => {
+    const rows: Household[] = [];
+    for (let p = 1; p <= 50; p++) {
+      const got = await need(client(lang).GET('/api/v1/households', { params: { query: { ...filter, page: p, pageSize: 200 } } })).catch((e: Error) => setMessage({ type: 'error', text: e.message }));
+      if (!got) return;
+      rows.push(...got.items);
+      if (rows.length >= got.total || got.items.length === 0) break;
+    }
+    saveCsv(`${t('households.title')}.csv`, [t('households.members'), t('households.counts'), t('households.zero'), t('households.relocated'), t('workers.region')], rows.map((h) => [h.names.join(t('punct.list')), countText(h), h.zeroEmployment ? t('workers.yes_plain') : t('workers.no_plain'), h.relocated ? t('workers.yes_plain') : t('workers.no_plain'), h.regionCode]));
+  };
   return (
     <>
       <Space wrap style={{ marginBottom: 12 }}>
-        <Select aria-label={t('households.zero')} allowClear placeholder={t('households.zero')} style={{ width: 160 }} value={zero} onChange={(v) => { setPage(1); setZero(v); }} options={yesNo} />
-        <Select aria-label={t('households.relocated')} allowClear placeholder={t('households.relocated')} style={{ width: 160 }} value={relocated} onChange={(v) => { setPage(1); setRelocated(v); }} options={yesNo} />
+        <RegionPicker id="households-region" ariaLabel={t('lists.region')} value={region} onChange={(code) => set({ region: code === me!.regionCode ? undefined : code })} />
+        <Select aria-label={t('households.zero')} allowClear placeholder={t('households.zero')} style={{ width: 160 }} value={zero} onChange={(v) => set({ zero: v })} options={yesNo} />
+        <Select aria-label={t('households.relocated')} allowClear placeholder={t('households.relocated')} style={{ width: 160 }} value={relocated} onChange={(v) => set({ relocated: v })} options={yesNo} />
+        {control}
+        <Button onClick={() => void exportCsv()}>{t('lists.export_csv')}</Button>
       </Space>
-      {error && <Alert type="error" title={error} />}
+      {list.error && <Alert type="error" title={list.error.message} />}
       {message && <Alert type={message.type} title={message.text} closable onClose={() => setMessage(null)} style={{ marginBottom: 12 }} />}
       <Table<Household>
         rowKey="id"
         size="small"
         scroll={{ x: true }}
-        loading={!data && !error}
-        dataSource={data?.items ?? []}
+        loading={list.isFetching}
+        dataSource={list.data?.items ?? []}
         locale={{ emptyText: t('households.none') }}
-        pagination={{ current: page, pageSize: 20, total: data?.total ?? 0, onChange: setPage, showSizeChanger: false }}
+        pagination={{ current: page, pageSize: 20, total: list.data?.total ?? 0, onChange: (p) => set({ page: p }), showSizeChanger: false }}
         expandable={{ expandedRowRender: (h) => <EditHousehold household={h} change={(body) => change(h.id, body)} /> }}
-        columns={[
-          { title: t('households.members'), render: (_, h) => <Members names={h.names} householdId={h.id} /> },
-          { title: t('households.counts'), render: (_, h) => t('households.count_text', { members: h.members, able: h.capableMembers, employed: h.employedMembers }) },
-          { title: t('households.flags'), render: (_, h) => <Space size={4}>{h.zeroEmployment && <Tag color="red">{t('households.zero')}</Tag>}{h.relocated && <Tag>{t('households.relocated')}</Tag>}</Space> },
-          { title: t('workers.region'), dataIndex: 'regionCode', render: (c: string) => <RegionName code={c} /> },
-        ]}
+        columns={shown}
       />
       <Card size="small" title={t('households.new')} style={{ marginTop: 16, maxWidth: 760 }}>
         <Form name="household" form={form} layout="vertical" onFinish={create} initialValues={{ regionCode: me!.regionCode, relocated: false }}>

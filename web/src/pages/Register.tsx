@@ -2,7 +2,7 @@ import { Alert, Button, Checkbox, Form, Input, Select, Space } from 'antd';
 import { useState } from 'react';
 import { client, need } from '../api';
 import { clearFieldErrors, showFieldErrors } from '../forms';
-import { RegionPicker } from '../regions';
+import { HomeVillagePicker } from '../places';
 import { Session } from '../session';
 import { CAPACITIES, isMonitored, MONITORING_TYPES, NEW_CATEGORIES, type Body, type Capacity, type Category, type MonitoringType } from '../vocab';
 
@@ -59,7 +59,7 @@ export function RegisterForm({ submit, submitText, onDone }: { submit?: (body: B
           <Input inputMode="tel" maxLength={20} style={{ width: 160 }} />
         </Form.Item>
         <Form.Item name="regionCode" label={t('workers.region_code')} rules={[{ required: true, message: t('vacancies.required') }]}>
-          <RegionPicker />
+          <HomeVillagePicker />
         </Form.Item>
       </Space>
       <Space wrap align="start">

@@ -1,6 +1,8 @@
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Drawer, Form, Input, InputNumber, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { client, need } from '../api';
+import { saveCsv, useColumnSettings, useUrlFilters, type ListColumn } from '../lists';
 import { clearFieldErrors, fen, showFieldErrors, yuan } from '../forms';
 import { PersonPicker } from '../PersonPicker';
 import { Session } from '../session';
@@ -10,22 +12,45 @@ import { DateField } from '../dates';
 const KINDS = ['order', 'targeted', 'post_specific', 'pre_employment', 'apprenticeship', 'pre_job', 'upskilling'] as const;
 
 type Training = Body<'TrainingSession'>;
+const FILTERS = ['q', 'kind'] as const;
 
 /** Training sessions of the region: announce one (those it suits hear of it), and enrol people at the desk. */
 export function Trainings() {
   const { me, lang, t } = Session.use();
   const [form] = Form.useForm();
-  const [list, setList] = useState<{ items: Training[]; total: number } | null>(null);
-  const [page, setPage] = useState(1);
+  const queries = useQueryClient();
+  const { values: f, page, set } = useUrlFilters(FILTERS);
   const [open, setOpen] = useState<Training | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [made, setMade] = useState<string | null>(null);
-  const load = useCallback(() => {
-    need(client(lang).GET('/api/v1/trainings', { params: { query: { page, pageSize: 20 } } }))
-      .then((r) => setList(r as { items: Training[]; total: number }))
-      .catch((e: Error) => setError(e.message));
-  }, [lang, page]);
-  useEffect(load, [load]);
+  const kind = KINDS.find((k) => k === f.kind);
+  const filter = { ...(f.q ? { q: f.q } : {}), ...(kind ? { kind } : {}) };
+  const list = useQuery({
+    queryKey: ['trainings', lang, filter, page],
+    queryFn: () => need(client(lang).GET('/api/v1/trainings', { params: { query: { ...filter, page, pageSize: 20 } } })),
+    placeholderData: keepPreviousData,
+  });
+  const load = () => void queries.invalidateQueries({ queryKey: ['trainings'] });
+  const columns: ListColumn<Training>[] = [
+    { key: 'title', title: t('trainings.name'), dataIndex: 'title', render: (v: string, s) => <Button type="link" style={{ padding: 0 }} onClick={() => setOpen(s)}>{v}</Button> },
+    { key: 'kind', title: t('trainings.kind'), dataIndex: 'kind', render: (k: string) => t(`trainings.kinds.${k}`) },
+    { key: 'dates', title: t('trainings.dates'), render: (_, s) => `${s.startDate} — ${s.endDate}` },
+    { key: 'place', title: t('trainings.place'), dataIndex: 'place', render: (p: string | null) => p ?? '' },
+    { key: 'places', title: t('trainings.places'), render: (_, s) => `${s.enrolled} / ${s.capacity}` },
+    { key: 'status', title: t('trainings.status'), dataIndex: 'status', render: (st: string) => <Tag>{t(`trainings.statuses.${st}`)}</Tag> },
+  ];
+  const { shown, control } = useColumnSettings('trainings', columns, ['title']);
+  /** The sessions of the current filter, every page, as CSV (the API has no export of trainings). */
+  const exportCsv = async () => {
+    const rows: Training[] = [];
+    for (let p = 1; p <= 50; p++) {
+      const got = await need(client(lang).GET('/api/v1/trainings', { params: { query: { ...filter, page: p, pageSize: 200 } } })).catch((e: Error) => setError(e.message));
+      if (!got) return;
+      rows.push(...got.items);
+      if (rows.length >= got.total || got.items.length === 0) break;
+    }
+    saveCsv(`${t('trainings.title')}.csv`, [t('trainings.name'), t('trainings.kind'), t('trainings.provider'), t('trainings.start'), t('trainings.end'), t('trainings.place'), t('trainings.capacity'), t('trainings.places'), t('trainings.status')], rows.map((s) => [s.title, t(`trainings.kinds.${s.kind}`), s.provider, s.startDate, s.endDate, s.place, s.capacity, s.enrolled, t(`trainings.statuses.${s.status}`)]));
+  };
   const create = async (v: { kind: Body<'TrainingSessionCreate'>['kind']; title: string; provider: string; place?: string; startDate: string; endDate: string; capacity: number; skills?: string[]; subsidyYuan?: number; allowanceYuan?: number }) => {
     setError(null);
     clearFieldErrors(form);
@@ -97,21 +122,22 @@ export function Trainings() {
         {made && <Alert type="success" title={t('trainings.made', { title: made })} style={{ marginTop: 12 }} />}
         {error && <Alert type="error" title={error} style={{ marginTop: 12 }} />}
       </Card>
+      <Space wrap style={{ marginBottom: 12 }}>
+        <Input.Search aria-label={t('trainings.name')} placeholder={t('trainings.name')} allowClear defaultValue={f.q} onSearch={(q) => set({ q: q.trim() })} style={{ width: 220 }} />
+        <Select aria-label={t('trainings.kind')} allowClear placeholder={t('trainings.kind')} style={{ width: 170 }} value={kind} onChange={(k) => set({ kind: k })} options={KINDS.map((k) => ({ value: k, label: t(`trainings.kinds.${k}`) }))} />
+        {control}
+        <Button onClick={() => void exportCsv()}>{t('lists.export_csv')}</Button>
+      </Space>
+      {list.error && <Alert type="error" title={list.error.message} style={{ marginBottom: 8 }} />}
       <Table<Training>
         rowKey="id"
         size="small"
         scroll={{ x: true }}
-        loading={!list && !error}
-        dataSource={list?.items ?? []}
+        loading={list.isFetching}
+        dataSource={list.data?.items ?? []}
         locale={{ emptyText: t('trainings.none') }}
-        pagination={{ current: page, pageSize: 20, total: list?.total ?? 0, onChange: setPage, showSizeChanger: false }}
-        columns={[
-          { title: t('trainings.name'), dataIndex: 'title', render: (v: string, s) => <Button type="link" style={{ padding: 0 }} onClick={() => setOpen(s)}>{v}</Button> },
-          { title: t('trainings.kind'), dataIndex: 'kind', render: (k: string) => t(`trainings.kinds.${k}`) },
-          { title: t('trainings.dates'), render: (_, s) => `${s.startDate} — ${s.endDate}` },
-          { title: t('trainings.places'), render: (_, s) => `${s.enrolled} / ${s.capacity}` },
-          { title: t('trainings.status'), dataIndex: 'status', render: (st: string) => <Tag>{t(`trainings.statuses.${st}`)}</Tag> },
-        ]}
+        pagination={{ current: page, pageSize: 20, total: list.data?.total ?? 0, onChange: (p) => set({ page: p }), showSizeChanger: false }}
+        columns={shown}
       />
       {open && <TrainingDrawer training={open} onClose={() => setOpen(null)} onChanged={load} />}
     </div>
