@@ -47,6 +47,8 @@ interface Scope {
   wrote: boolean;
   /** Wrote something other than an audit entry: this request's later reads go to the primary. */
   dirty: boolean;
+  /** When it began (a counter): only writes remembered before it concern it; its own are its `dirty`. */
+  began: number;
 }
 
 /** An audit entry the request adds: nothing a route reads back, so it does not send the request's later reads to the primary. */
@@ -94,7 +96,8 @@ export class ReadRouter {
   /** The primary's WAL position over the last while, to tell how long ago it wrote what the replica has yet to replay. */
   private history: Array<{ at: number; lsn: bigint }> = [];
   /** Each account's last write (the primary's WAL position after it), until the replica has replayed it. */
-  private readonly ownWrites = new Map<string, { lsn: bigint; at: number }>();
+  private readonly ownWrites = new Map<string, { lsn: bigint; at: number; seq: number }>();
+  private clock = 0;
   private reported: ReplicaState | undefined;
   /** The server at DATABASE_READ_URL answered but is not in recovery: not a replica (or one promoted since). */
   private notReplica = false;
@@ -117,7 +120,7 @@ export class ReadRouter {
 
   /** Runs `work` as one request of `key`: lag-tolerant reads may go to the replica; a write is remembered for read-your-writes. */
   async scope<T>(key: string | undefined, tolerant: boolean, work: () => Promise<T>): Promise<T> {
-    const scope: Scope = { key, tolerant, wrote: false, dirty: false };
+    const scope: Scope = { key, tolerant, wrote: false, dirty: false, began: ++this.clock };
     try {
       return await this.scopes.run(scope, work);
     } finally {
@@ -204,7 +207,7 @@ export class ReadRouter {
     const lsn = lsnValue(rows[0]?.lsn);
     if (lsn === undefined) return;
     this.ownWrites.delete(key);
-    this.ownWrites.set(key, { lsn, at: Date.now() });
+    this.ownWrites.set(key, { lsn, at: Date.now(), seq: ++this.clock });
     // Oldest first: the map is kept bounded.
     while (this.ownWrites.size > RECENT_WRITES_LIMIT) this.ownWrites.delete(this.ownWrites.keys().next().value!);
   }
@@ -214,7 +217,8 @@ export class ReadRouter {
     if (this.status.state !== 'ok') return false;
     if (!scope.key) return true;
     const own = this.ownWrites.get(scope.key);
-    if (!own) return true;
+    // A write remembered after this request began is its own (an export still streaming after its audit entry).
+    if (!own || own.seq > scope.began) return true;
     if (Date.now() - own.at > RECENT_WRITE_TTL_MS || (this.replayed !== undefined && this.replayed >= own.lsn)) {
       this.ownWrites.delete(scope.key);
       return true;

@@ -131,12 +131,13 @@ describe('a read replica (DATABASE_READ_URL): lag-tolerant reads there, everythi
     await primary?.destroy();
   });
 
-  it('serves figures, trends, the 附件1 download and the register list from the replica; sign-in and writes stay on the primary', async () => {
+  it('serves figures, trends, reports, the 附件1 download, 附件2, the register export and its list from the replica; sign-in and writes stay on the primary', async () => {
     expect(logs.text()).toContain('read replica: in use for lag-tolerant reads');
     expect((await call(service, 'station', '/workers', { method: 'POST', body: JSON.stringify(workerInput({ name: '李阿秀' })) })).status).toBe(201);
     await replayed();
 
-    for (const path of ['/workers?pageSize=50', '/monitoring/figures', '/monitoring/trend', '/monitoring/reports', '/monitoring/forms/progress?year=2026&format=xlsx']) {
+    const AUDIT_ENTRY = /^insert into "audit_log"/;
+    for (const path of ['/workers?pageSize=50', '/monitoring/figures', '/monitoring/trend', '/monitoring/reports', '/monitoring/forms/progress?year=2026&format=xlsx', '/monitoring/forms/projects?year=2026', '/exports/workers']) {
       const [p0, r0] = [await statements(onPrimary), await statements(onReplica)];
       const res = await call(service, 'county', path);
       expect({ path, status: res.status }).toEqual({ path, status: 200 });
@@ -152,6 +153,10 @@ describe('a read replica (DATABASE_READ_URL): lag-tolerant reads there, everythi
       if (path.includes('format=xlsx')) {
         // The download is recorded (the reporting calendar): a write, on the primary, and what it reads after it, too.
         expect(here.some((q) => WRITES.test(q))).toBe(true);
+      } else if (path.startsWith('/exports') || path.includes('forms/projects')) {
+        // Its audit entry (written on the primary, before the export's rows and after 附件2's) and nothing else there.
+        expect({ path, primary: here.filter((q) => !SIGN_IN_CHECK.test(q) && !AUDIT_ENTRY.test(q)) }).toEqual({ path, primary: [] });
+        expect(here.some((q) => AUDIT_ENTRY.test(q))).toBe(true);
       } else {
         // Nothing but the sign-in check ran on the primary.
         expect({ path, primary: here.filter((q) => !SIGN_IN_CHECK.test(q)) }).toEqual({ path, primary: [] });
