@@ -1,12 +1,13 @@
 import { EventEmitter } from 'node:events';
+import { and, eq, isNull, or } from 'drizzle-orm';
 import { log as wechatyLog, types, WechatyBuilder, type Message, type Wechaty } from 'wechaty';
 import type { mock } from 'wechaty-puppet-mock';
 import type { AppContext } from '../src/context';
 import { translator, type Locale } from '../src/i18n';
 import { Conversation, MAX_INBOUND_CHARS, type Incoming } from './conversation';
 import { holdChannel } from '../src/outreach/registry';
-import { ensureDefaultAccount, goOffline, goOnline, poolChannel, setAccountStatus } from '../src/outreach/pool';
-import type { SendingAccount } from '../src/db/schema';
+import { ensureDefaultAccount, goOffline, goOnline, poolChannel, setAccountStatus, type LiveAccount } from '../src/outreach/pool';
+import { identities, type SendingAccount } from '../src/db/schema';
 import { liveAccount } from './chat-channel';
 import { choosePuppet } from './puppet';
 
@@ -72,7 +73,7 @@ const BLOCKED = /blocked|banned|too frequent|封号|封禁|限制登录|风控|�
  * it answers what people write to it and, while logged in, sends for the pool. Logging out or being
  * blocked takes it out of the pool at once and tells the station's staff.
  */
-export async function startBot(ctx: AppContext, opts: { account?: SendingAccount } = {}): Promise<Bot> {
+export async function startBot(ctx: AppContext, opts: { account?: SendingAccount; lease?: LiveAccount['lease'] } = {}): Promise<Bot> {
   wechatyLog.level('silent');
   const account = opts.account ?? (await ensureDefaultAccount(ctx));
   const choice = choosePuppet(ctx.config, account.name === ctx.config.bot.name ? undefined : { puppet: account.puppet, token: account.puppetTokenEnc ? ctx.pii.decrypt(account.puppetTokenEnc) : undefined, name: account.name });
@@ -88,7 +89,7 @@ export async function startBot(ctx: AppContext, opts: { account?: SendingAccount
   // The pool is this process's WeChat chat channel, whichever accounts are logged in.
   holdChannel(poolChannel(ctx));
   wechaty.on('login', (user) => {
-    goOnline(liveAccount(account.id, wechaty));
+    goOnline(liveAccount(account.id, wechaty, opts.lease));
     ctx.logger.info({ bot: user.id, account: account.id }, 'bot logged in');
     void setAccountStatus(ctx, account.id, 'online', null).catch((err: unknown) => ctx.logger.warn({ err: (err as Error).message }, 'account status not saved'));
   });
@@ -121,14 +122,22 @@ export async function startBot(ctx: AppContext, opts: { account?: SendingAccount
             ? [translator(locale)('bot:too_long')]
             : await conversation.respond({ ...incoming, text: room ? await msg.mentionText() : incoming.text });
         for (const reply of replies) {
+          // Answers too go out only under the account's lease.
+          await opts.lease?.fence();
           await (room ?? msg.talker()).say(reply);
           sent++;
         }
       } catch (err) {
         // One bad message must never stop the bot for everybody else; the person hears that it failed.
         ctx.logger.warn({ err: (err as Error).message }, 'bot message handling failed');
-        if (await (room ?? msg.talker()).say(translator(locale)('bot:error')).then(() => true, () => false)) sent++;
+        const apology = async () => {
+          await opts.lease?.fence();
+          await (room ?? msg.talker()).say(translator(locale)('bot:error'));
+        };
+        if (await apology().then(() => true, () => false)) sent++;
       } finally {
+        // Ids only: which account answered which message, and with how many messages.
+        if (!room || sent) ctx.logger.info({ account: account.id, messageId: msg.id, replies: sent }, 'chat message answered');
         done(sent);
       }
     });
@@ -139,6 +148,15 @@ export async function startBot(ctx: AppContext, opts: { account?: SendingAccount
   await wechaty.start();
   let self: mock.ContactMock | undefined;
   if (choice.mocker) {
+    // The simulated WeChat keeps the account's contacts, as a real account does: a process that takes the
+    // account over (or a restart) finds the people bound to it.
+    const isDefault = account.name === ctx.config.bot.name;
+    const known = await ctx.db
+      .select({ value: identities.value })
+      .from(identities)
+      .where(and(eq(identities.kind, 'wechat_contact'), isDefault ? or(eq(identities.accountId, account.id), isNull(identities.accountId)) : eq(identities.accountId, account.id)))
+      .limit(20_000);
+    for (const value of new Set(known.map((k) => k.value))) choice.mocker.createContact({ id: value, name: value });
     self = choice.mocker.createContact({ name: ctx.config.bot.name });
     choice.mocker.login(self);
   }

@@ -5,9 +5,10 @@ import type { LiveAccount } from '../src/outreach/pool';
  * One logged-in WeChat account as the pool sees it: say to a contact by id, post into a group by its
  * name. The pool chooses the account, paces it and counts what it sends.
  */
-export function liveAccount(id: string, wechaty: Wechaty): LiveAccount {
+export function liveAccount(id: string, wechaty: Wechaty, lease?: LiveAccount['lease']): LiveAccount {
   return {
     id,
+    ...(lease ? { lease } : {}),
     async say(contactId, text) {
       const contact = await wechaty.Contact.find({ id: contactId });
       if (!contact) return 'contact_not_found';

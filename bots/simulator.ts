@@ -17,12 +17,20 @@ export interface SimulatedUser {
  */
 export async function simulatedUser(ctx: Pick<AppContext, 'db'>, bot: Bot, opts: { name: string; bind?: string }, onReply: (text: string) => void): Promise<SimulatedUser> {
   if (!bot.mocker || !bot.self) throw new SimulatorRefused('the bot is connected to a real WeChat account, not the mock puppet');
-  const user: mock.ContactMock = bot.mocker.createContact({ id: `sim-${opts.name}`, name: opts.name });
+  const id = `sim-${opts.name}`;
+  let user: mock.ContactMock;
+  try {
+    // Known already: the simulated WeChat kept it from an earlier session of this account.
+    user = bot.mocker.ContactMock.load(id);
+  } catch {
+    user = bot.mocker.createContact({ id, name: opts.name });
+  }
   if (opts.bind) {
     const [w] = /^[0-9a-f-]{36}$/i.test(opts.bind) ? await ctx.db.select({ id: workers.id }).from(workers).where(eq(workers.id, opts.bind)) : [];
     if (!w) throw new SimulatorRefused(`--bind: no registered person with id ${opts.bind}`);
     await ctx.db.delete(identities).where(eq(identities.value, user.id));
-    await ctx.db.insert(identities).values({ workerId: w.id, kind: 'wechat_contact', value: user.id });
+    // Bound through the account this process drives, which the pool then sends by.
+    await ctx.db.insert(identities).values({ workerId: w.id, kind: 'wechat_contact', value: user.id, accountId: bot.account.id });
   }
   const self = bot.self;
   const listener = (msg: mock.MessageMock) => {

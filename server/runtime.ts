@@ -14,17 +14,14 @@ import { systemClock, type Clock } from '../src/shared/clock';
 import { Queues } from '../src/queues/queues';
 import { startWorkers, type Workers } from '../jobs/workers';
 import { startKeeper } from '../jobs/keeper';
-import { startBot, type Bot } from '../bots/bot';
+import type { Bot } from '../bots/bot';
+import { startFleet, type Fleet } from '../bots/fleet';
 import { officialAccountDoor } from '../bots/official-account';
-import { NoRealPuppet } from '../bots/puppet';
-import { and, inArray, ne } from 'drizzle-orm';
-import { sendingAccounts } from '../src/db/schema';
-import { setAccountStatus } from '../src/outreach/pool';
 import { serveControl, type ControlHandlers } from '../src/control/server';
 import { controlSocketPath } from '../src/control/socket';
 import { seedPeople } from '../src/demo/seed';
 import { makeBackup } from '../src/backup/service';
-import { simulatedUser } from '../bots/simulator';
+import { SimulatorRefused, simulatedUser } from '../bots/simulator';
 import { Metrics } from '../src/metrics/registry';
 import { deploymentMetrics } from '../src/metrics/deployment';
 import { serveMetrics } from '../src/metrics/http';
@@ -34,7 +31,10 @@ export interface Service {
   ctx: AppContext;
   server?: Server;
   workers?: Workers;
+  /** The default account's bot while this process drives it (else another it drives). */
   bot?: Bot;
+  /** The sending accounts this bot process drives, each under its lease. */
+  fleet?: Fleet;
   /** This process's Prometheus metrics (only with METRICS_TOKEN). */
   metrics?: Metrics;
   /** The address the API listens on, e.g. http://127.0.0.1:3000 */
@@ -54,19 +54,27 @@ export interface StartOptions {
   noHttp?: boolean;
   /** What this process is, shown to another that finds the embedded database taken (default `bangfu (role)`). */
   what?: string;
-  /** Serve the control socket for `npm run seed` / `npm run chat` (default: in role all). */
+  /** Serve the control socket for `npm run seed` / `npm run chat` (default: in roles all and bot). */
   control?: boolean;
 }
 
 /** What the control socket can do in this process: seed always, a simulated chat where the bot is on the mock puppet. */
 function controlHandlers(service: Service, database: 'postgres' | 'pglite'): ControlHandlers {
   const { ctx } = service;
-  const bot = service.bot;
+  // The accounts a bot process drives change with their leases: the bot is looked up at each request.
   return {
-    hello: () => ({ type: 'hello', pid: process.pid, url: service.url, chat: Boolean(bot?.mocker), database }),
+    hello: () => ({ type: 'hello', pid: process.pid, url: service.url, chat: Boolean(service.bot?.mocker), database }),
     seed: (req, progress) => seedPeople(ctx.db, ctx.pii, ctx.config.regionRoot, req, progress),
     backup: () => makeBackup(ctx.database, ctx.config),
-    ...(bot?.mocker ? { chat: (req, reply) => simulatedUser(ctx, bot, req, reply) } : {}),
+    ...(service.fleet || service.bot?.mocker
+      ? {
+          chat: (req, reply) => {
+            const bot = service.bot;
+            if (!bot) throw new SimulatorRefused('this process drives no sending account right now (another bot process holds them)');
+            return simulatedUser(ctx, bot, req, reply);
+          },
+        }
+      : {}),
   };
 }
 
@@ -114,7 +122,7 @@ export async function startService(opts: StartOptions): Promise<Service> {
     }
 
     const redis = await openRedis(
-      { url: config.redis.url, prefix: config.redis.prefix, serverBin: config.redis.serverBin, dataDir: config.dataDir },
+      { url: config.redis.url, prefix: config.redis.prefix, serverBin: config.redis.serverBin, dataDir: config.dataDir, cluster: config.redis.cluster },
       logger,
     );
     steps.push(() => redis.close());
@@ -149,26 +157,13 @@ export async function startService(opts: StartOptions): Promise<Service> {
       steps.push(() => keeper.close());
     }
     if (role === 'all' || role === 'bot') {
-      try {
-        service.bot = await startBot(ctx);
-        steps.push(() => service.bot!.stop());
-      } catch (err) {
-        // Production without a real puppet: said plainly at start; the API, the workers and the other accounts run.
-        if (!(err instanceof NoRealPuppet)) throw err;
-        announce(err.message);
-        logger.warn({ puppet: config.bot.puppet, env: config.env }, 'WeChat bot not started: no real puppet configured');
-      }
-      // The station's other sending accounts (a pool), each with its own puppet and login.
-      const others = await ctx.db.select().from(sendingAccounts).where(and(ne(sendingAccounts.name, config.bot.name), inArray(sendingAccounts.door, ['personal', 'wecom']), ne(sendingAccounts.status, 'disabled')));
-      for (const account of others) {
-        // One account that cannot start (a wrong puppet or token) must not keep the others from serving.
-        try {
-          const bot = await startBot(ctx, { account });
-          steps.push(() => bot.stop());
-        } catch (err) {
-          await setAccountStatus(ctx, account.id, 'offline', `failed to start: ${(err as Error).message}`.slice(0, 200), { alert: false }).catch(() => undefined);
-        }
-      }
+      // The default account and the station's other sending accounts (a pool), each with its own puppet and
+      // login, each driven by one bot process at a time under a lease; production without a real puppet is
+      // said plainly at start, and one account that cannot start does not keep the others from serving.
+      const fleet = await startFleet(ctx, { announce });
+      service.fleet = fleet;
+      steps.push(() => fleet.close());
+      Object.defineProperty(service, 'bot', { enumerable: true, get: () => fleet.bots().find((b) => b.account.name === config.bot.name) ?? fleet.bots()[0] });
       // WeChat chat deliveries are sent from here, where the login is.
       const chat = startWorkers(ctx, { only: ['deliveries-chat'] });
       steps.push(() => chat.close());
@@ -198,7 +193,7 @@ export async function startService(opts: StartOptions): Promise<Service> {
       logger.warn({ role }, 'metrics are kept but not served: this role has no API, set METRICS_PORT to scrape it');
     }
 
-    if (opts.control ?? role === 'all') {
+    if (opts.control ?? (role === 'all' || role === 'bot')) {
       const control = await serveControl(controlSocketPath(config.dataDir), controlHandlers(service, database.kind), logger);
       if (control) {
         steps.push(() => control.close());

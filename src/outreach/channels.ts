@@ -21,6 +21,14 @@ export class InDoubt extends Error {
   }
 }
 
+/**
+ * WeChat chat: the person's accounts are driven by another bot process (or were, so lately that a taker is
+ * on its way). The delivery waits for that process to take its job, without using up a retry.
+ */
+export class HeldElsewhere extends Error {
+  override name = 'HeldElsewhere';
+}
+
 /** Network errors raised before a request was written: the provider cannot have seen it, a retry is safe. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'ERR_INVALID_URL']);
 

@@ -7,7 +7,8 @@ import { regionExists } from '../registry/queries';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
 import { notify } from '../notices/service';
 import { shanghaiDate } from '../shared/time';
-import { InDoubt, mayHaveArrived, type Channel, type SendResult } from './channels';
+import { leasesOf } from './lease';
+import { HeldElsewhere, InDoubt, mayHaveArrived, type Channel, type SendResult } from './channels';
 
 /** What one logged-in account can do; the bot process registers it at login and removes it at logout. */
 export interface LiveAccount {
@@ -16,6 +17,15 @@ export interface LiveAccount {
   postToGroup(topic: string, text: string): Promise<'ok' | 'group_not_found'>;
   /** Whether this login's own record shows the text said to the contact since then (what the puppet keeps). */
   findSent?(contactId: string, text: string, since: Date): Promise<boolean>;
+  /** The lease this process drives the account under: every send checks it first (StaleLease when lost). */
+  lease?: { token: number; fence(): Promise<void> };
+}
+
+/** Whether another live bot process holds one of these accounts (set by the bot process that shares the accounts out). */
+let elsewhere: ((accountIds: string[]) => Promise<boolean>) | undefined;
+
+export function watchLeases(check: typeof elsewhere): void {
+  elsewhere = check;
 }
 
 /** Counted per account and day, against WeChat's limits. */
@@ -112,6 +122,11 @@ export async function setAccountStatus(ctx: Pick<AppContext, 'db' | 'clock' | 'l
   }
 }
 
+/** A chat delivery keeps the account and the fencing token it was sent under (as its provider reference). */
+function leaseRef(account: LiveAccount): { ref?: string } {
+  return account.lease ? { ref: `lease:${account.id}:${account.lease.token}` } : {};
+}
+
 /** Waits for the account's next free moment and takes it. */
 async function pace(id: string, intervalMs: number): Promise<void> {
   const now = Date.now();
@@ -136,6 +151,9 @@ export function poolChannel(ctx: Pick<AppContext, 'db' | 'redis' | 'clock' | 'co
             .filter((k): k is { value: string; accountId: string | null } => k.value !== null);
       if (!known.length) return { ok: false, permanent: true, reason: 'not_bound' };
       const rows = await accountRows(ctx);
+      const ids = known.map((k) => k.accountId ?? defaultAccountId ?? '').filter(Boolean);
+      // With several bot processes, each drives its own accounts: one another drives reaches the person there.
+      if (!ids.some((id) => live.has(id)) && elsewhere && (await elsewhere(ids))) throw new HeldElsewhere('the accounts that reach this person are driven by another bot process');
       // The bot process starting, its accounts not logged in yet: wait for them rather than move on.
       // Once they have been up, accounts that went away are gone from the pool and the next channel serves.
       if (!live.size && !started) throw new Error('no sending account is logged in yet');
@@ -159,6 +177,13 @@ export function poolChannel(ctx: Pick<AppContext, 'db' | 'redis' | 'clock' | 'co
           continue;
         }
         await pace(r.id, ctx.config.bot.sendIntervalMs);
+        try {
+          // The fencing token checked at the last moment: a process that lost the account sends nothing.
+          await account.lease?.fence();
+        } catch (err) {
+          await count(ctx, r.id, 'message', -1, day);
+          throw err;
+        }
         let said;
         const asked = new Date();
         try {
@@ -168,12 +193,15 @@ export function poolChannel(ctx: Pick<AppContext, 'db' | 'redis' | 'clock' | 'co
           // The account fell over mid-send. Its own record says whether the message went; when it cannot
           // tell, the outcome is in doubt and the message is not sent again by another account.
           const went = await account.findSent?.(r.contact, msg.text, asked).catch(() => false);
-          if (went) return { ok: true };
+          if (went) return { ok: true, ...leaseRef(account) };
           await count(ctx, r.id, 'message', -1, day);
           if (mayHaveArrived(err)) throw new InDoubt(`WeChat did not confirm: ${(err as Error).message}`.slice(0, 160));
           throw err;
         }
-        if (said === 'ok') return { ok: true };
+        if (said === 'ok') {
+          ctx.logger.info({ deliveryId: msg.deliveryId, account: r.id, lease: account.lease?.token }, 'message sent (chat)');
+          return { ok: true, ...leaseRef(account) };
+        }
         await count(ctx, r.id, 'message', -1, day);
       }
       return { ok: false, permanent: true, reason: 'accounts_at_ceiling' };
@@ -183,6 +211,7 @@ export function poolChannel(ctx: Pick<AppContext, 'db' | 'redis' | 'clock' | 'co
       for (const account of live.values()) {
         if (rows.get(account.id)?.status === 'disabled' || rows.get(account.id)?.status === 'blocked') continue;
         await pace(account.id, ctx.config.bot.sendIntervalMs);
+        await account.lease?.fence();
         if ((await account.postToGroup(topic, text)) === 'ok') {
           await count(ctx, account.id, 'group_post');
           return { ok: true };
@@ -198,11 +227,13 @@ export function poolChannel(ctx: Pick<AppContext, 'db' | 'redis' | 'clock' | 'co
 export async function listAccounts(ctx: Pick<AppContext, 'db' | 'redis' | 'clock'>, regionCode: string) {
   const rows = await ctx.db.select().from(sendingAccounts).where(like(sendingAccounts.regionCode, `${regionCode}%`)).orderBy(asc(sendingAccounts.name));
   const counts = await todayCounts(ctx, rows.map((r) => r.id));
-  return { items: rows.map((r) => presentAccount(r, counts.get(r.id)!)) };
+  const leases = await leasesOf(ctx.db, rows.map((r) => r.id));
+  return { items: rows.map((r) => presentAccount(r, counts.get(r.id)!, leases.get(r.id) ?? null)) };
 }
 
-export function presentAccount(r: SendingAccount, today: Record<AccountAction, number>) {
-  return { id: r.id, name: r.name, regionCode: r.regionCode, stationId: r.stationId, door: r.door, puppet: r.puppet, dailyCeiling: r.dailyCeiling, status: r.status, statusReason: r.statusReason, statusAt: r.statusAt?.toISOString() ?? null, today };
+/** drivenBy: the bot process holding the account's lease now (host:pid:…), its fencing token and the lease's end; null when none does. */
+export function presentAccount(r: SendingAccount, today: Record<AccountAction, number>, drivenBy: { holder: string; token: number; expiresAt: string } | null = null) {
+  return { id: r.id, name: r.name, regionCode: r.regionCode, stationId: r.stationId, door: r.door, puppet: r.puppet, dailyCeiling: r.dailyCeiling, status: r.status, statusReason: r.statusReason, statusAt: r.statusAt?.toISOString() ?? null, today, drivenBy };
 }
 
 type Meta = { requestId?: string; ip?: string };
@@ -242,5 +273,5 @@ export async function updateAccount(ctx: Pick<AppContext, 'db' | 'redis' | 'cloc
   cachedAccounts.delete(ctx.db);
   await recordAudit(ctx.db, { actorId: actor.accountId, action: 'sending_account.update', entity: 'sending_account', entityId: id, regionCode: a.regionCode, details: { fields: Object.keys(patch) }, ...meta });
   const [row] = await ctx.db.select().from(sendingAccounts).where(eq(sendingAccounts.id, id));
-  return presentAccount(row!, (await todayCounts(ctx, [id])).get(id)!);
+  return presentAccount(row!, (await todayCounts(ctx, [id])).get(id)!, (await leasesOf(ctx.db, [id])).get(id) ?? null);
 }

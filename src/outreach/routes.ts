@@ -71,8 +71,9 @@ export function outreachRoutes(api: Api, ctx: AppContext): void {
     id: z.string(), name: z.string(), regionCode: z.string(), stationId: z.string().nullable(), door: z.enum(['personal', 'wecom', 'official_account']), puppet: z.string(), dailyCeiling: z.number().int(),
     status: z.enum(['offline', 'online', 'blocked', 'disabled']), statusReason: z.string().nullable(), statusAt: z.string().nullable(),
     today: z.object({ message: z.number().int(), group_post: z.number().int(), contact_lookup: z.number().int() }),
+    drivenBy: z.object({ holder: z.string().meta({ description: 'the bot process (host:pid:…) holding the account’s lease' }), token: z.number().int().meta({ description: 'fencing token: every send checks it is still the account’s' }), expiresAt: z.string() }).nullable().meta({ description: 'which bot process drives the account now; null: none does (not started, or its process stopped and no other has taken it yet)' }),
   }).meta({ id: 'SendingAccount' });
-  api.route({ method: 'get', path: '/sending-accounts', summary: 'The sending accounts of your region: door, state (online, offline, blocked, disabled) and today’s counts against the daily ceiling', tags, auth: 'staff', response: z.object({ items: z.array(AccountView) }), handler: ({ actor }) => pool.listAccounts(ctx, actor.regionCode) });
+  api.route({ method: 'get', path: '/sending-accounts', summary: 'The sending accounts of your region: door, state (online, offline, blocked, disabled), which bot process drives each, and today’s counts against the daily ceiling', tags, auth: 'staff', response: z.object({ items: z.array(AccountView) }), handler: ({ actor }) => pool.listAccounts(ctx, actor.regionCode) });
   api.route({
     method: 'post', path: '/sending-accounts', summary: 'Register a sending account for the pool (administrators); it starts with the bot process', tags, auth: 'staff',
     body: z.object({

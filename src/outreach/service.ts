@@ -6,7 +6,7 @@ import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { broadcasts, chatGroups, deliveries, digestItems, groupPosts, subscriptions, workers, type Audience, type Localized } from '../db/schema';
 import { Conflict, Forbidden, NotFound } from '../shared/errors';
-import { InDoubt, type Channel } from './channels';
+import { HeldElsewhere, InDoubt, type Channel } from './channels';
 import { rowsOf } from '../db/client';
 import { Batcher, withRetries } from '../shared/batcher';
 import type { TFunction } from 'i18next';
@@ -683,6 +683,13 @@ export async function deliver(ctx: Ctx, deliveryId: string, channels: Map<string
     try {
       result = await channel.send({ deliveryId, ...recipient, text: content.text });
     } catch (err) {
+      if (err instanceof HeldElsewhere && job && token) {
+        // Another bot process drives the person's accounts: the job goes back for a moment (no retry used)
+        // and is taken again, by that process or this one, until the holder sends it.
+        await ctx.db.update(deliveries).set({ status: 'queued', reason: 'held_elsewhere', updatedAt: now }).where(and(eq(deliveries.id, deliveryId), eq(deliveries.status, 'sending')));
+        await job.moveToDelayed(Date.now() + 200 + Math.floor(Math.random() * 300), token);
+        throw new DelayedError();
+      }
       if (err instanceof InDoubt) {
         // It may have reached the provider: never sent again, settled by the report or the rule.
         await finish(ctx, deliveryId, 'unknown', `in_doubt: ${err.detail}`.slice(0, 200), now, name, err.ref);

@@ -111,7 +111,9 @@ export async function exportWorkers(ctx: Ctx, actor: Actor, f: ExportFilter, t: 
         const jobs = await ctx.db
           .select()
           .from(employmentRecords)
-          .where(and(inArray(employmentRecords.workerId, page.map((w) => w.id)), isNull(employmentRecords.endDate)));
+          .where(and(inArray(employmentRecords.workerId, page.map((w) => w.id)), isNull(employmentRecords.endDate)))
+          // Two open records (work on a project beside another job): the one begun last is written.
+          .orderBy(asc(employmentRecords.startDate));
         const jobOf = new Map(jobs.map((j) => [j.workerId, j]));
         for (const w of page) {
           const job = jobOf.get(w.id);

@@ -148,7 +148,8 @@ export async function listWorkers(ctx: RegistryCtx, actor: Actor, query: WorkerL
     { offset: (query.page - 1) * query.pageSize, limit: query.pageSize },
   );
   const current = await q.currentEmployment(ctx.db, items.map((w) => w.id));
-  const byWorker = new Map(current.map((c) => [c.workerId, c]));
+  // With work on a project beside another job a person has two open records: the one begun last is shown, as on their page.
+  const byWorker = new Map([...current].reverse().map((c) => [c.workerId, c]));
   return {
     items: items.map((w) => presentWorker(w, byWorker.get(w.id), { reveal: false, vault: ctx.pii, today: shanghaiDate(ctx.clock.now()) })),
     page: query.page,

@@ -212,6 +212,11 @@ describe('people on government-invested projects in the monthly figures, 附件1
       ['gig', null],
       ['work_relief', null],
     ]);
+    // The register's list shows the job begun last, as the person's page does.
+    const listed = await county.get(`/api/v1/workers?q=Q1`);
+    const shown = (await county.get(`/api/v1/workers/${Q.Q1}`)).body.currentEmployment;
+    expect(listed.body.items.find((w: { id: string }) => w.id === Q.Q1).currentEmployment).toEqual(shown);
+    expect(shown).toMatchObject({ employerName: '南沙农贸市场' });
     const end = today;
     expect((await county.post(`/api/v1/workers/${Q.Q4}/employment/end`, { endDate: end })).status).toBe(200);
     const spells = (await county.get(`/api/v1/projects/${project.R}/workers`)).body.items as Array<{ workerId: string; endsOn: string | null }>;
