@@ -396,7 +396,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const problems = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? 'environment');
       const given = env[name];
-      const shown = given === undefined || /KEY|SECRET|PASSWORD|TOKEN/.test(name) ? '' : ` (got "${given}")`;
+      // Never echoed: secrets, and a URL that carries a user name and password (a database URL with a wrong scheme).
+      const shown = given === undefined || /KEY|SECRET|PASSWORD|TOKEN/.test(name) || /^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(given) ? '' : ` (got "${given}")`;
       return `${name}: ${issue.message}${shown}`;
     });
     throw new ConfigError(problems);

@@ -1,3 +1,4 @@
+import { ConfigError, loadConfig } from '../../src/config';
 import { isPlainRead, lsnValue } from '../../src/db/reader';
 
 describe('which statements the read replica may be sent', () => {
@@ -36,5 +37,31 @@ describe('which statements the read replica may be sent', () => {
     expect(lsnValue('0/3000060')! < lsnValue('0/3000148')!).toBe(true);
     expect(lsnValue('1/0')! > lsnValue('0/FFFFFFFF')!).toBe(true);
     expect(lsnValue(null)).toBeUndefined();
+  });
+});
+
+describe('DATABASE_READ_URL and DATABASE_READ_MAX_LAG_S', () => {
+  const base = { NODE_ENV: 'production', PII_KEY: 'ab'.repeat(32), TOKEN_SECRET: 'x'.repeat(40), DATABASE_URL: 'postgres://app@primary/bangfu' };
+  const problems = (env: Record<string, string>) => {
+    try {
+      loadConfig({ ...base, ...env } as NodeJS.ProcessEnv);
+      return [];
+    } catch (err) {
+      return (err as ConfigError).problems;
+    }
+  };
+
+  it('is off unless set, and takes a 5-second limit by default', () => {
+    expect(loadConfig(base as NodeJS.ProcessEnv).databaseRead).toBeUndefined();
+    expect(loadConfig({ ...base, DATABASE_READ_URL: '' } as NodeJS.ProcessEnv).databaseRead).toBeUndefined();
+    expect(loadConfig({ ...base, DATABASE_READ_URL: 'postgres://app@replica/bangfu' } as NodeJS.ProcessEnv).databaseRead).toEqual({ url: 'postgres://app@replica/bangfu', maxLagSeconds: 5 });
+    expect(loadConfig({ ...base, DATABASE_READ_URL: 'postgresql://app@replica/bangfu', DATABASE_READ_MAX_LAG_S: '30' } as NodeJS.ProcessEnv).databaseRead?.maxLagSeconds).toBe(30);
+  });
+
+  it('refuses what is not a postgres:// URL, and a limit outside 1 to 3600 seconds, naming the variable', () => {
+    expect(problems({ DATABASE_READ_URL: 'mysql://replica/bangfu' })).toEqual(['DATABASE_READ_URL: expected a URL starting with postgres: or postgresql: (got "mysql://replica/bangfu")']);
+    // A URL with a password in it is never repeated in the message.
+    expect(problems({ DATABASE_READ_URL: 'mysql://app:s3cret@replica/bangfu' })).toEqual(['DATABASE_READ_URL: expected a URL starting with postgres: or postgresql:']);
+    expect(problems({ DATABASE_READ_URL: 'postgres://app@replica/bangfu', DATABASE_READ_MAX_LAG_S: '0' })).toEqual(['DATABASE_READ_MAX_LAG_S: expected a whole number from 1 to 3600, got "0" (got "0")']);
   });
 });
