@@ -78,6 +78,10 @@ export function buildApp(ctx: AppContext, opts: AppOptions = {}): Koa<RequestSta
     errorMapper(ctx.logger, (k, code) =>
       recordAudit(ctx.db, { actorId: k.state.actor!.accountId, action: 'request.denied', details: { method: k.method, route: (k as { _matchedRoute?: string })._matchedRoute ?? null, code }, requestId: k.state.requestId, ip: k.ip }),
       () => ctx.database.ping(),
+      () => {
+        const p = ctx.database.pool?.();
+        return p ? p.total >= p.max : false;
+      },
     ),
   );
   app.use(urlLimit(ctx.config.http.urlLimitKb * 1024));

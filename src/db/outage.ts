@@ -53,6 +53,18 @@ export function isOutage(err: unknown): boolean {
   return errorCodes(err).some((c) => c in SERVER_CODES || c in SOCKET_CODES);
 }
 
+/**
+ * node-postgres's pool gave up waiting for a free connection (its own words; it gives no code). Either the
+ * server takes no new connections (an outage) or every connection of the pool stayed busy the whole wait.
+ */
+export function isPoolWait(err: unknown): boolean {
+  // Drizzle wraps it ("Failed query: …", the pool's error as the cause).
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e.message === 'timeout exceeded when trying to connect') return true;
+  }
+  return false;
+}
+
 /** Whether an error came with any code at all; errors without one say nothing of where they came from. */
 export function hasCode(err: unknown): boolean {
   return errorCodes(err).length > 0;

@@ -3,7 +3,7 @@ import type Koa from 'koa';
 import type { Logger } from '../logger';
 import { negotiateLocale, translator, type Locale } from '../i18n';
 import { DomainError, RateLimited, type ErrorCode, type ErrorDetail } from '../shared/errors';
-import { errorCodes, isOutage } from '../db/outage';
+import { errorCodes, isOutage, isPoolWait } from '../db/outage';
 import type { RequestState } from './state';
 
 type Ctx = Koa.ParameterizedContext<RequestState>;
@@ -77,7 +77,7 @@ const PING_MS = 1500;
  * its own SQLSTATE means it is up.
  */
 async function databaseDown(err: unknown, ping?: () => Promise<void>): Promise<boolean> {
-  if (isOutage(err)) return true;
+  if (isOutage(err) || isPoolWait(err)) return true;
   if (!ping || errorCodes(err).length) return false;
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -105,9 +105,10 @@ export function urlLimit(maxBytes: number): Koa.Middleware<RequestState> {
  * Maps every failure to `{ error: { code, message, details } }`, localised; never a stack trace. A
  * request refused to a signed-in member of staff (forbidden, or not found, which is how a record of
  * another region answers) is handed to `onDenied` for the audit log. `ping` asks the database whether
- * it answers, to tell an outage from a fault of our own.
+ * it answers, to tell an outage from a fault of our own; `poolFull` whether every connection of the pool is
+ * open, to tell a rush (each one busy for the whole wait) from a server that takes no new connection.
  */
-export function errorMapper(logger: Logger, onDenied?: (ctx: Ctx, code: string) => Promise<void>, ping?: () => Promise<void>): Koa.Middleware<RequestState> {
+export function errorMapper(logger: Logger, onDenied?: (ctx: Ctx, code: string) => Promise<void>, ping?: () => Promise<void>, poolFull?: () => boolean): Koa.Middleware<RequestState> {
   return async (ctx: Ctx, next) => {
     try {
       await next();
@@ -141,6 +142,12 @@ export function errorMapper(logger: Logger, onDenied?: (ctx: Ctx, code: string) 
         send(ctx, 'route_not_found', t('errors:route_not_found'));
       } else if (status === 405) {
         send(ctx, 'method_not_allowed', t('errors:method_not_allowed'));
+      } else if (isPoolWait(err) && poolFull?.()) {
+        // Every connection was open and busy for the whole wait (a rush of requests): not a fault, worth asking again shortly.
+        // (A pool that could not open a connection at all is an outage, below.)
+        logger.warn({ requestId: ctx.state.requestId, method: ctx.method, path: ctx.path }, 'database connections all busy');
+        ctx.set('Retry-After', String(OUTAGE_RETRY_AFTER_S));
+        send(ctx, 'unavailable', t('errors:busy', { seconds: OUTAGE_RETRY_AFTER_S }));
       } else if (await databaseDown(err, ping)) {
         // Not our fault and not the caller's: said plainly, with when to try again. The query is not logged (it may carry values).
         logger.warn({ requestId: ctx.state.requestId, err: { type: (err as Error)?.name, codes: errorCodes(err) } }, 'database unavailable');

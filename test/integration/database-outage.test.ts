@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { createServer, connect, type Server as TcpServer, type Socket } from 'node:net';
+import { sql } from 'drizzle-orm';
 import { Client } from 'pg';
 import { buildApp } from '../../src/app';
 import type { AppContext } from '../../src/context';
@@ -143,6 +144,23 @@ describe('a database that cannot be reached answers 503 with a plain message and
   }
 
   it('serves while the database answers', async () => {
+    await expectServing();
+  });
+
+  it('when every connection stays busy for the whole wait (a rush), answers 503 with Retry-After and says the service is busy, then serves', async () => {
+    // The pool has 3 connections and waits 10 s for one: three long statements hold them all.
+    const held = Promise.all([1, 2, 3].map(() => database.db.execute(sql`select pg_sleep(11)`)));
+    const res = await fetch(`${base}/api/v1/workers`, { headers: { authorization: `Bearer ${station.token}`, 'accept-language': 'en' } });
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect({ status: res.status, code: body.error.code, retryAfter: res.headers.get('retry-after'), message: body.error.message }).toEqual({
+      status: 503,
+      code: 'unavailable',
+      retryAfter: '5',
+      message: 'The service is busy just now; please try again in 5 seconds',
+    });
+    expect(h.logs.text()).toContain('database connections all busy');
+    expect(h.logs.text()).not.toContain('unhandled error');
+    await held;
     await expectServing();
   });
 
