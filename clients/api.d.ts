@@ -1119,7 +1119,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The sending accounts of your region: door, state (online, offline, blocked, disabled) and today’s counts against the daily ceiling */
+        /** The sending accounts of your region: door, state (online, offline, blocked, disabled), which bot process drives each, and today’s counts against the daily ceiling */
         get: operations["getSendingAccounts"];
         put?: never;
         /** Register a sending account for the pool (administrators); it starts with the bot process */
@@ -4055,6 +4055,14 @@ export interface components {
                 group_post: number;
                 contact_lookup: number;
             };
+            /** @description which bot process drives the account now; null: none does (not started, or its process stopped and no other has taken it yet) */
+            drivenBy: {
+                /** @description the bot process (host:pid:…) holding the account’s lease */
+                holder: string;
+                /** @description fencing token: every send checks it is still the account’s */
+                token: number;
+                expiresAt: string;
+            } | null;
         };
         BindingCode: {
             code: string;
