@@ -138,6 +138,9 @@ describe('a read replica (DATABASE_READ_URL): lag-tolerant reads there, everythi
 
     const AUDIT_ENTRY = /^insert into "audit_log"/;
     for (const path of ['/workers?pageSize=50', '/monitoring/figures', '/monitoring/trend', '/monitoring/reports', '/monitoring/forms/progress?year=2026&format=xlsx', '/monitoring/forms/projects?year=2026', '/exports/workers']) {
+      // The county's own writes of the routes before (a download's record, audit entries) replayed first: until
+      // then its reads are the primary's (read-your-writes), which the next test shows.
+      await replayed();
       const [p0, r0] = [await statements(onPrimary), await statements(onReplica)];
       const res = await call(service, 'county', path);
       expect({ path, status: res.status }).toEqual({ path, status: 200 });
@@ -180,6 +183,8 @@ describe('a read replica (DATABASE_READ_URL): lag-tolerant reads there, everythi
   });
 
   it('reads a caller’s own write back from the primary until the replica has replayed it; others read the replica meanwhile', async () => {
+    // Everything so far replayed (the county's own audit entries included), then replay paused.
+    await replayed();
     await pauseReplay(onReplica);
     try {
       expect((await call(service, 'station', '/workers', { method: 'POST', body: JSON.stringify(workerInput({ name: '白文秀' })) })).status).toBe(201);
