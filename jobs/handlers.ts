@@ -91,7 +91,7 @@ export const handlers: HandlerMap = {
   'deliveries-sms': { deliver: deliverJob },
   'deliveries-chat': {
     deliver: deliverJob,
-    'post-group': async ({ groupPostId }, ctx) => ({ result: await postToGroup(ctx, groupPostId, processChannels(ctx)) }),
+    'post-group': async ({ groupPostId }, ctx, job, token) => ({ result: await postToGroup(ctx, groupPostId, processChannels(ctx), job, token) }),
   },
   events: {
     handle: async (payload, ctx, job) => handleEvent(EventEnvelope.parse(payload), ctx, job),

@@ -208,6 +208,8 @@ export function poolChannel(ctx: Pick<AppContext, 'db' | 'redis' | 'clock' | 'co
     },
     async postToGroup(topic, text) {
       const rows = await accountRows(ctx);
+      // None of the accounts is driven here, but another bot process drives some: the post waits for it.
+      if (!live.size && elsewhere && (await elsewhere([...rows.keys()]))) throw new HeldElsewhere('the sending accounts are driven by another bot process');
       for (const account of live.values()) {
         if (rows.get(account.id)?.status === 'disabled' || rows.get(account.id)?.status === 'blocked') continue;
         await pace(account.id, ctx.config.bot.sendIntervalMs);

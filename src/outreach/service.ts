@@ -358,7 +358,7 @@ async function queueGroupPosts(ctx: Ctx, b: typeof broadcasts.$inferSelect): Pro
 }
 
 /** Posts a broadcast into one WeChat group (the bot process, which holds the login, runs it). */
-export async function postToGroup(ctx: Ctx, groupPostId: string, channels: Map<string, Channel>): Promise<string> {
+export async function postToGroup(ctx: Ctx, groupPostId: string, channels: Map<string, Channel>, job?: Job, token?: string): Promise<string> {
   const [row] = await ctx.db
     .select({ post: groupPosts, group: chatGroups, b: broadcasts })
     .from(groupPosts)
@@ -376,7 +376,17 @@ export async function postToGroup(ctx: Ctx, groupPostId: string, channels: Map<s
   // Transient: the bot is not logged in right now; the job retries with backoff.
   if (!chat?.postToGroup) throw new Error('WeChat chat is not available in this process');
   const text = renderText(row.b.message['zh-CN'] ?? '', row.b.variables);
-  const result = await chat.postToGroup(row.group.name, text);
+  let result;
+  try {
+    result = await chat.postToGroup(row.group.name, text);
+  } catch (err) {
+    if (err instanceof HeldElsewhere && job && token) {
+      // Another bot process drives the accounts: back on the queue for a moment, no retry used.
+      await job.moveToDelayed(Date.now() + 200 + Math.floor(Math.random() * 300), token);
+      throw new DelayedError();
+    }
+    throw err;
+  }
   return result.ok ? close('sent', null) : close('failed', result.reason);
 }
 

@@ -72,6 +72,8 @@ describe('a sending account whose lease passed to another process', () => {
     expect(liveAccountIds()).not.toContain(bot!.account.id);
     expect(fleet.bots()).toHaveLength(0);
     await expect(poolChannel(h.ctx).send({ deliveryId: randomUUID(), workerId: person!.id, text: '等新的进程' })).rejects.toBeInstanceOf(HeldElsewhere);
+    // A post into a WeChat group too: none of the accounts is driven here.
+    await expect(poolChannel(h.ctx).postToGroup!('南沙村务工群', '等新的进程')).rejects.toBeInstanceOf(HeldElsewhere);
     expect(user.received).toEqual(['第一条']);
     const [after] = await h.ctx.db.select().from(accountLeases).where(eq(accountLeases.accountId, bot!.account.id));
     expect(after).toMatchObject({ holder: 'elsewhere:4242:abcdef', token: 2 });
