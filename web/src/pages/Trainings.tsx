@@ -123,7 +123,7 @@ export function Trainings() {
         {error && <Alert type="error" title={error} style={{ marginTop: 12 }} />}
       </Card>
       <Space wrap style={{ marginBottom: 12 }}>
-        <Input.Search aria-label={t('trainings.name')} placeholder={t('trainings.name')} allowClear defaultValue={f.q} onSearch={(q) => set({ q: q.trim() })} style={{ width: 220 }} />
+        <Input.Search aria-label={t('trainings.search')} placeholder={t('trainings.search')} allowClear defaultValue={f.q} onSearch={(q) => set({ q: q.trim() })} style={{ width: 220 }} />
         <Select aria-label={t('trainings.kind')} allowClear placeholder={t('trainings.kind')} style={{ width: 170 }} value={kind} onChange={(k) => set({ kind: k })} options={KINDS.map((k) => ({ value: k, label: t(`trainings.kinds.${k}`) }))} />
         {control}
         <Button onClick={() => void exportCsv()}>{t('lists.export_csv')}</Button>
