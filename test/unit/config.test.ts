@@ -94,6 +94,15 @@ describe('configuration', () => {
     expect(problems({ MATCH_RADIUS_KM: 'far' })[0]).toMatch(/^MATCH_RADIUS_KM: expected kilometres from 0.5 to 500, got "far"/);
   });
 
+  it("takes the console map's tiles as a tile address or a style document, and plain ground without them", () => {
+    expect(loadConfig({ DATA_DIR: tmp() }).map).toEqual({ tileUrl: undefined, attribution: undefined });
+    expect(loadConfig({ DATA_DIR: tmp(), MAP_TILE_URL: 'https://tiles.example.cn/{z}/{x}/{y}.png', MAP_ATTRIBUTION: '© 天地图' }).map).toEqual({ tileUrl: 'https://tiles.example.cn/{z}/{x}/{y}.png', attribution: '© 天地图' });
+    expect(loadConfig({ DATA_DIR: tmp(), MAP_TILE_URL: '/tiles/style.json' }).map.tileUrl).toBe('/tiles/style.json');
+    expect(problems({ MAP_TILE_URL: 'https://tiles.example.cn/tile.png' })[0]).toMatch(/^MAP_TILE_URL: expected a tile address with \{z\}, \{x\} and \{y\}, or a style document ending in \.json/);
+    expect(problems({ MAP_TILE_URL: 'ftp://tiles.example.cn/{z}/{x}/{y}.png' })[0]).toMatch(/^MAP_TILE_URL: expected an address starting with https:\/\/, http:\/\/ or \//);
+    expect(problems({ MAP_TILE_URL: '//tiles.example.cn/style.json' })[0]).toMatch(/^MAP_TILE_URL:/);
+  });
+
   it('takes the official account’s EncodingAESKey only as its 43 letters and digits, and never shows it back', () => {
     const oa = { OA_APP_ID: 'wxoa1234567890abcd', OA_APP_SECRET: 'oa-secret-0123456789abcdef', OA_TOKEN: 'bangfuOaToken2026' };
     const plain = loadConfig({ DATA_DIR: tmp(), ...oa }).officialAccount!;
