@@ -24,6 +24,8 @@ import { beijingTime } from '../src/shared/time';
 import { MENU, parse, readText, WORDS, type IntentId, type Parsed } from './parse';
 import { Places, type Place } from './places';
 import { IntentRegistry } from './registry';
+import { clockTime, hours, LIST_ITEMS, maskName, menu, titled } from './turns/text';
+import type { Session } from './turns/types';
 import { prepareUnderstanding, pureSmallTalk, SMALL_TALK, understand, type Reading, type SmallTalk, type Slots } from './understand';
 
 /** What the engine needs to know about an incoming chat message, whatever the door it came through. */
@@ -40,28 +42,7 @@ export interface Incoming {
   location?: { lat: number; lng: number };
 }
 
-type Item = { type: 'vacancy' | 'training' | 'fair'; id: string; title: string };
-
-/** Where a conversation stands, kept in Redis so a restart of the bot loses nothing. */
-interface Session {
-  /** The language asked for by someone not (yet) bound; a bound person's is kept in the register. */
-  lang?: Locale;
-  state?: 'bind' | 'consent' | 'list' | 'detail' | 'subscribe' | 'wage' | 'rd_employer' | 'rd_income';
-  /** What a Rain Dew graduate has said so far about their new job. */
-  employer?: string;
-  items?: Item[];
-  current?: number;
-  /** When the list in `items` was shown (a live fair's message after it takes precedence for 报名 N). */
-  listedAt?: string;
-  /** The guesses asked about when a message was unclear, and what it said besides (a number picks one). */
-  guess?: { intents: IntentId[]; slots: Slots };
-  /** The last messages, masked, handed to staff with a request for a person. */
-  history: Array<{ at: string; text: string }>;
-  /** The place someone not yet bound last named ("南沙镇有活吗"): later searches look there. */
-  area?: Place;
-  /** Where someone not yet bound said they are (a shared location), for gigs nearby; kept with the conversation only. */
-  near?: { lat: number; lng: number };
-}
+export { menu } from './turns/text';
 
 /** Longest text the bot reads; anything longer is answered politely without being processed. */
 export const MAX_INBOUND_CHARS = 500;
@@ -94,9 +75,6 @@ function topicsIn(text: string): Array<Topic[] | 'all'> {
   for (const [re, n] of TOPIC_WORDS) if (re.test(text)) found.add(n);
   return [...found].map((n) => TOPIC_GROUPS[n]!);
 }
-
-/** Posts listed at once: with a title and a footer, one screen of a phone (six lines). */
-const LIST_ITEMS = 4;
 
 /**
  * The questions of ours that wait for a free-text answer, and the line that asks each again (none where
@@ -184,32 +162,6 @@ function narrow(who: MatchPerson, intent: 'jobs' | 'gigs' | 'training', slots: S
     person = { ...person, skills: [...new Set([...person.skills, slots.skill])] };
   }
   return { person, options, what: said.join('、') };
-}
-
-/** A list's title with what narrowed it, before its colon: "本地正在招人的岗位（包吃住）：". */
-function titled(title: string, what: string, t: TFunction): string {
-  if (!what) return title;
-  const colon = /[：:]$/.exec(title)?.[0] ?? '';
-  return `${title.slice(0, title.length - colon.length)}${t('bot:find.with', { what })}${colon}`;
-}
-
-function maskName(name: string): string {
-  const chars = [...name];
-  return chars.length <= 1 ? name : chars[0] + '*'.repeat(chars.length - 1);
-}
-
-function hours(minutes: number): string {
-  return String(Math.floor(minutes / 60));
-}
-
-/** 8:30 */
-function clockTime(minutes: number): string {
-  return `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}`;
-}
-
-export function menu(t: TFunction, bound: boolean): string {
-  const lines = MENU.filter((m) => m.intent !== 'bind' || !bound).map((m) => `${m.number} ${t(`bot:menu.${m.intent}`)}`);
-  return [t('bot:menu.title'), ...(bound ? [] : [t('bot:menu.unbound')]), ...lines, t('bot:menu.fairs'), t('bot:menu.footer'), t('bot:menu.language')].join('\n');
 }
 
 /**
