@@ -138,7 +138,7 @@ describe('the console: places on the map, lists that remember', () => {
     await shot(page, 'places-register-village');
   });
 
-  it('on a 390 px phone, picks the place by keyboard alone: village by name, address, coordinates', async () => {
+  it('on a 390 px phone, picks the place by keyboard alone: village by name, address, coordinates; and a home by the village’s name', async () => {
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
     try {
       await signInOn(phone);
@@ -167,6 +167,17 @@ describe('the console: places on the map, lists that remember', () => {
       expect(await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
       await map.scrollIntoViewIfNeeded();
       await shot(phone, 'places-phone-keyboard');
+
+      // A person's home too is found by the village's name first; the level-by-level picker follows it.
+      await phone.goto(`${base}/console/workers`);
+      await phone.getByRole('button', { name: '登记新人员' }).click();
+      const register = phone.locator('form').filter({ has: phone.getByLabel('身份证号') });
+      await register.getByLabel('按名称查找村（社区）').focus();
+      await phone.keyboard.type('南沙');
+      await phone.locator('.ant-select-item-option', { hasText: '南沙村委会 · 南沙镇 · 元阳县' }).waitFor();
+      await phone.keyboard.press('Enter');
+      await register.locator('.ant-cascader').getByText('南沙村委会').waitFor();
+      expect(await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
     } finally {
       await phone.close();
     }

@@ -252,7 +252,7 @@ export function Vacancies() {
         locale={{ emptyText: t('vacancies.none') }}
         rowKey="id"
         size="middle"
-        scroll={{ x: true }}
+        scroll={{ x: 'max-content' }}
         loading={list.isFetching}
         dataSource={list.data?.items ?? []}
         pagination={{ current: page, pageSize: 20, total: list.data?.total ?? 0, onChange: (p) => set({ page: p }), showSizeChanger: false }}
