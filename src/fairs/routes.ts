@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import ExcelJS from 'exceljs';
+import { excel } from '../shared/libraries';
 import { z } from 'zod';
 import type { AppContext } from '../context';
 import { requestMeta, type Api } from '../http/api';
@@ -78,7 +78,7 @@ export function fairRoutes(api: Api, ctx: AppContext): void {
 }
 
 async function outcomeXlsx(t: ReturnType<typeof translator>, o: Awaited<ReturnType<typeof service.outcome>>): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (excel().Workbook)();
   const ws = wb.addWorksheet(t('market:fair_outcome.sheet'));
   ws.addRow([o.fair.title]);
   ws.addRow([t('market:fair_outcome.signed_up'), o.totals.signedUp, t('market:fair_outcome.waiting'), o.totals.waiting, t('market:fair_outcome.checked_in'), o.totals.checkedIn]);

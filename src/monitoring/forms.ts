@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, like, lte, or, gte, isNull } from 'drizzle-orm';
 import { sql } from 'drizzle-orm';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { excel } from '../shared/libraries';
 import { inScope, type Actor } from '../access/actor';
 import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
@@ -172,7 +173,7 @@ function heading(ws: ExcelJS.Worksheet, cols: number, title: string, unit: strin
 
 /** 附件1 in the form's own layout: title, unit and date, the two header rows, a row per region and the total. */
 export async function progressXlsx(form: Awaited<ReturnType<typeof progressForm>>): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (excel().Workbook)();
   const ws = wb.addWorksheet('附件1');
   const cols = 13;
   heading(ws, cols, '防止返贫就业攻坚行动推进情况表', `单位（公章）：${form.regionName}`, 7, form.asOf);
@@ -289,7 +290,7 @@ export function remarks(p: Awaited<ReturnType<typeof projectsForm>>['items'][num
 
 /** 附件2 in the form's own layout. */
 export async function projectsXlsx(form: Awaited<ReturnType<typeof projectsForm>>): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (excel().Workbook)();
   const ws = wb.addWorksheet('附件2');
   const cols = 10;
   // The form prints "_____市"; a known prefecture is written by its own name (…市, …州, …地区).

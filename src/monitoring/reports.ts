@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { excel } from '../shared/libraries';
 import type { TFunction } from 'i18next';
 import { inScope, type Actor } from '../access/actor';
 import type { AppContext } from '../context';
@@ -133,7 +134,7 @@ export async function getReport(ctx: Pick<AppContext, 'db'>, actor: Actor, id: s
 
 /** The report as a spreadsheet: one row per region, the columns named in the reader's language. */
 export async function reportXlsx(t: TFunction, report: Awaited<ReturnType<typeof getReport>>, chartPng?: Buffer): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (excel().Workbook)();
   const ws = wb.addWorksheet(t(`market:report.${report.kind}`));
   ws.addRow([`${t(`market:report.${report.kind}`)} ${report.period}`]);
   if (report.events) ws.addRow(Object.entries(report.events).flatMap(([k, v]) => [t(`market:report.${k}`), v]));

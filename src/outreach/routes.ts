@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import { excel } from '../shared/libraries';
 import type { TFunction } from 'i18next';
 import { z } from 'zod';
 import { recordAudit as audit } from '../audit/service';
@@ -27,7 +27,7 @@ const Id = z.object({ id: z.uuid() });
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 async function callListXlsx(t: TFunction, list: Awaited<ReturnType<typeof service.notReached>>): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (excel().Workbook)();
   const ws = wb.addWorksheet(t('outreach:call_list.sheet'));
   ws.addRow(['name', 'phone', 'village', 'status', 'reason'].map((k) => t(`outreach:call_list.${k}`)));
   for (const i of list.items) ws.addRow([i.name, i.phoneMasked ?? '', i.village ?? i.regionCode, t(`outreach:call_list.status_${i.status}`), i.label]);

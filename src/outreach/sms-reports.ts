@@ -1,7 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import Dysmsapi, { QuerySendDetailsRequest } from '@alicloud/dysmsapi20170525';
-import { $OpenApiUtil } from '@alicloud/openapi-core';
-import { sms } from 'tencentcloud-sdk-nodejs-sms';
+import { aliyunSms, tencentSms } from '../shared/libraries';
 import { z } from 'zod';
 import type { AppContext } from '../context';
 import { accounts, deliveries, workers } from '../db/schema';
@@ -82,7 +80,7 @@ export async function statusReports(ctx: Ctx, body: z.infer<typeof StatusBody>):
 /** Tencent Cloud: PullSmsSendStatus hands out each status once, up to 100 a call, until none are left. */
 async function pullTencent(ctx: Ctx, c: Sms): Promise<ProviderReport[]> {
   const base = new URL(c.apiBase);
-  const client = new sms.v20210111.Client({ credential: { secretId: c.secretId, secretKey: c.secretKey }, region: c.region, profile: { httpProfile: { endpoint: base.host, protocol: `${base.protocol}//`, reqTimeout: Math.max(1, Math.round(c.timeoutMs / 1000)) } } });
+  const client = new (tencentSms().v20210111.Client)({ credential: { secretId: c.secretId, secretKey: c.secretKey }, region: c.region, profile: { httpProfile: { endpoint: base.host, protocol: `${base.protocol}//`, reqTimeout: Math.max(1, Math.round(c.timeoutMs / 1000)) } } });
   const out: ProviderReport[] = [];
   const now = ctx.clock.now();
   for (let round = 0; round < 20; round++) {
@@ -125,7 +123,8 @@ async function pullAliyun(ctx: Ctx, c: Sms): Promise<ProviderReport[]> {
     .limit(50);
   if (!doubt.length) return [];
   const base = new URL(c.apiBase);
-  const client = new Dysmsapi(new $OpenApiUtil.Config({ accessKeyId: c.secretId, accessKeySecret: c.secretKey, endpoint: base.host, protocol: base.protocol.replace(':', ''), readTimeout: c.timeoutMs, connectTimeout: Math.min(5_000, c.timeoutMs) }));
+  const { Client, Config, QuerySendDetailsRequest } = aliyunSms();
+  const client = new Client(new Config({ accessKeyId: c.secretId, accessKeySecret: c.secretKey, endpoint: base.host, protocol: base.protocol.replace(':', ''), readTimeout: c.timeoutMs, connectTimeout: Math.min(5_000, c.timeoutMs) }));
   const out: ProviderReport[] = [];
   for (const d of doubt) {
     const phone = ctx.pii.decrypt(d.phoneEnc!);

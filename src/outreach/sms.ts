@@ -1,7 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import Dysmsapi, { SendSmsRequest } from '@alicloud/dysmsapi20170525';
-import { $OpenApiUtil } from '@alicloud/openapi-core';
-import { sms } from 'tencentcloud-sdk-nodejs-sms';
+import { aliyunSms, tencentSms } from '../shared/libraries';
 import { z } from 'zod';
 import type { AppContext } from '../context';
 import { accounts, subscriptions, workers } from '../db/schema';
@@ -31,7 +29,7 @@ const ALIYUN_PERMANENT = /^isv\.(MOBILE_NUMBER_ILLEGAL|MOBILE_COUNT_OVER_LIMIT|B
 /** Tencent Cloud SMS (SendSms, 2021-01-11) through its SDK: the template's parameters in order. */
 async function sendTencent(c: Sms, phone: string, params: [string, string], deliveryId: string): Promise<Outcome> {
   const base = new URL(c.apiBase);
-  const client = new sms.v20210111.Client({ credential: { secretId: c.secretId, secretKey: c.secretKey }, region: c.region, profile: { httpProfile: { endpoint: base.host, protocol: `${base.protocol}//`, reqTimeout: Math.max(1, Math.round(c.timeoutMs / 1000)) } } });
+  const client = new (tencentSms().v20210111.Client)({ credential: { secretId: c.secretId, secretKey: c.secretKey }, region: c.region, profile: { httpProfile: { endpoint: base.host, protocol: `${base.protocol}//`, reqTimeout: Math.max(1, Math.round(c.timeoutMs / 1000)) } } });
   let answer;
   try {
     answer = await client.SendSms({ PhoneNumberSet: [`+86${phone}`], SmsSdkAppId: c.sdkAppId, SignName: c.signName, TemplateId: c.templateId, TemplateParamSet: params, SessionContext: deliveryId });
@@ -53,7 +51,8 @@ async function sendTencent(c: Sms, phone: string, params: [string, string], deli
 /** Alibaba Cloud SMS (SendSms, 2017-05-25) through its SDK: the template's variables ${gist} and ${contact}. */
 async function sendAliyun(c: Sms, phone: string, params: [string, string], deliveryId: string): Promise<Outcome> {
   const base = new URL(c.apiBase);
-  const client = new Dysmsapi(new $OpenApiUtil.Config({ accessKeyId: c.secretId, accessKeySecret: c.secretKey, endpoint: base.host, protocol: base.protocol.replace(':', ''), readTimeout: c.timeoutMs, connectTimeout: Math.min(5_000, c.timeoutMs) }));
+  const { Client, Config, SendSmsRequest } = aliyunSms();
+  const client = new Client(new Config({ accessKeyId: c.secretId, accessKeySecret: c.secretKey, endpoint: base.host, protocol: base.protocol.replace(':', ''), readTimeout: c.timeoutMs, connectTimeout: Math.min(5_000, c.timeoutMs) }));
   let answer;
   try {
     answer = await client.sendSms(new SendSmsRequest({ phoneNumbers: phone, signName: c.signName, templateCode: c.templateId, templateParam: JSON.stringify({ gist: params[0], contact: params[1] }), outId: deliveryId }));

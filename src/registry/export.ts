@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { and, asc, eq, gt, inArray, isNull } from 'drizzle-orm';
-import ExcelJS from 'exceljs';
+import { excel } from '../shared/libraries';
 import type { TFunction } from 'i18next';
 import { inScope, type Actor } from '../access/actor';
 import { recordAudit } from '../audit/service';
@@ -61,7 +61,7 @@ export async function exportWorkers(ctx: Ctx, actor: Actor, f: ExportFilter, t: 
   );
 
   const out = new PassThrough();
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true });
+  const wb = new (excel().stream.xlsx.WorkbookWriter)({ stream: out, useStyles: true });
   const ws = wb.addWorksheet(t('registry:export.sheet'));
   ws.columns = TOP.map((h, i) => ({ width: h === '证件号码' ? 22 : i + 1 >= GROUP.from && i + 1 <= GROUP.to ? 18 : (h?.length ?? 0) > 4 ? 16 : 10 }));
   const title = ws.addRow([t('registry:export.title') + (f.reveal ? '' : `（${t('registry:export.masked_note')}）`)]);

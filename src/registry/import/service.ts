@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { TFunction } from 'i18next';
-import ExcelJS from 'exceljs';
+import { excel } from '../../shared/libraries';
 import { assertInScope, inScope, type Actor } from '../../access/actor';
 import { recordAudit } from '../../audit/service';
 import type { AppContext } from '../../context';
@@ -175,7 +175,7 @@ export function presentImport(t: TFunction, imp: typeof imports.$inferSelect, ro
 
 /** The rejected rows as a spreadsheet a clerk can open beside the original file. */
 export async function reportXlsx(t: TFunction, rows: Rejection[], counts: Outcome['counts']): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (excel().Workbook)();
   const ws = wb.addWorksheet(t('registry:import.report.sheet'));
   ws.addRow([t('registry:import.report.title')]);
   ws.addRow([
