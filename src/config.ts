@@ -397,7 +397,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       const name = String(issue.path[0] ?? 'environment');
       const given = env[name];
       // Never echoed: secrets, and a URL that carries a user name and password (a database URL with a wrong scheme).
-      const shown = given === undefined || /KEY|SECRET|PASSWORD|TOKEN/.test(name) || /^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(given) ? '' : ` (got "${given}")`;
+      const shown = given === undefined || /KEY|SECRET|PASSWORD|TOKEN/.test(name) || /^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(given) || issue.message.includes(`got "${given}"`) ? '' : ` (got "${given}")`;
       return `${name}: ${issue.message}${shown}`;
     });
     throw new ConfigError(problems);
