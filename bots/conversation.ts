@@ -19,12 +19,13 @@ import { bindContact, BIND_TRIES_PER_HOUR, chatActor, maskNumbers, reportWages, 
 import { ALREADY, FAIR_PREFIX, refusal } from './service-errors';
 import { staffTurn } from './staff-chat';
 import { checklistFor, shortList } from '../src/policies/service';
-import { cancelSignup, checkIn, fairByCode, fairPost, fairsForWorker, getFair, liveFairFor, signUp, signupsOf } from '../src/fairs/service';
+import { liveFairFor, signUp, signupsOf } from '../src/fairs/service';
 import { beijingTime } from '../src/shared/time';
 import { MENU, parse, readText, WORDS, type IntentId, type Parsed } from './parse';
 import { Places, type Place } from './places';
 import { IntentRegistry } from './registry';
 import { clockTime, hours, LIST_ITEMS, maskName, menu, titled } from './turns/text';
+import { applyAtFair, cancelSignup, checkin, fairDetail, fairs } from './turns/fairs';
 import type { Session } from './turns/types';
 import { prepareUnderstanding, pureSmallTalk, SMALL_TALK, understand, type Reading, type SmallTalk, type Slots } from './understand';
 
@@ -344,7 +345,7 @@ export class Conversation {
     // 报名 N after a live fair's "on screen now" message: the post with that number at the fair.
     if (worker && p.intent === 'apply' && p.n !== undefined && worker.consent) {
       const live = await liveFairFor(this.ctx.db, worker.id, this.ctx.clock.now());
-      if (live && (!s.listedAt || live.toldAt > new Date(s.listedAt))) return this.applyAtFair(worker, live.fair.id, p.n, t);
+      if (live && (!s.listedAt || live.toldAt > new Date(s.listedAt))) return applyAtFair({ ctx: this.ctx, s, worker, t }, live.fair.id, p.n);
     }
     // A number or 报名 N after the morning's digest: its posts, when it came after any list shown since.
     if (worker?.consent && (p.intent === 'apply' || p.bareNumber) && p.n !== undefined && free) {
@@ -409,9 +410,9 @@ export class Conversation {
     jobs: ({ s, worker, t, slots, named }) => this.find('jobs', s, worker, t, slots, named),
     gigs: ({ s, worker, t, slots, named }) => this.find('gigs', s, worker, t, slots, named),
     training: ({ s, worker, t, slots, named }) => this.find('training', s, worker, t, slots, named),
-    fairs: ({ s, worker, t }) => this.fairs(s, worker, t),
-    checkin: ({ p, worker, t }) => this.checkin(worker, p.rest, t),
-    cancel_signup: ({ p, s, worker, t }) => this.cancelSignup(worker, p.n, s, t),
+    fairs: ({ s, worker, t }) => fairs({ ctx: this.ctx, s, worker, t }),
+    checkin: ({ p, s, worker, t }) => checkin({ ctx: this.ctx, s, worker, t }, p.rest),
+    cancel_signup: ({ p, s, worker, t }) => cancelSignup({ ctx: this.ctx, s, worker, t }, p.n),
     detail: ({ p, s, t }) => this.detail(s, p.n ?? 1, t),
     apply: ({ p, s, worker, t }) => this.apply(worker, s, p.n ?? (s.current !== undefined ? s.current + 1 : 1), t),
     mine: async ({ s, worker, t }) => {
@@ -556,7 +557,7 @@ export class Conversation {
       const when = v.kind === 'gig' && d.date ? `\n${t('bot:detail.gig_time', { date: d.date, start: d.startTime ?? '', end: d.endTime ?? '' })}` : '';
       return [`${text}${when}`, t('bot:detail.footer')];
     }
-    if (item.type === 'fair') return this.fairDetail(item.id, t);
+    if (item.type === 'fair') return fairDetail({ ctx: this.ctx, s, t }, item.id);
     const [tr] = await this.ctx.db.select().from(trainingSessions).where(eq(trainingSessions.id, item.id));
     if (!tr) return [t('bot:detail.gone')];
     const subsidy = tr.trainingSubsidyFen > 0 ? t('bot:detail.subsidy', { amount: tr.trainingSubsidyFen / 100 }) : '';
@@ -632,85 +633,6 @@ export class Conversation {
     }
     lines.push(t('policies:short.footer'));
     return [lines.join('\n')];
-  }
-
-  /** 招聘会: the fairs this person may sign up for, numbered; 报名 N signs up, N shows the posts. */
-  private async fairs(s: Session, worker: Worker, t: TFunction): Promise<string[]> {
-    const list = await fairsForWorker(this.ctx.db, worker, this.ctx.clock.now());
-    if (!list.length) {
-      s.state = undefined;
-      return [t('bot:fair.none')];
-    }
-    s.items = list.map((f) => ({ type: 'fair', id: f.id, title: f.title }));
-    s.state = 'list';
-    s.current = undefined;
-    s.listedAt = this.ctx.clock.now().toISOString();
-    const lines = list.map((f, i) => t('bot:fair.item', { n: i + 1, title: f.title, time: beijingTime(f.startsAt), kind: t(`bot:fair.kind.${f.kind}`), place: f.kind === 'on_site' ? (f.address ?? '') : (f.streamUrl ?? '') }));
-    return [[t('bot:fair.title'), ...lines, t('bot:fair.footer')].join('\n')];
-  }
-
-  private async fairDetail(fairId: string, t: TFunction): Promise<string[]> {
-    const f = await getFair(this.ctx, await chatActor(this.ctx), fairId).catch(() => undefined);
-    if (!f) return [t('bot:detail.gone')];
-    const posts = f.vacancies.filter((v) => v.status === 'open').map((v) => t('bot:fair.post', { n: v.seq, employer: v.employer, title: v.title, headcount: v.headcount, pay: v.pay }));
-    const left = f.counts.placesLeft === null ? '' : `\n${t('bot:fair.places', { left: f.counts.placesLeft })}`;
-    const where = f.kind === 'on_site' ? (f.address ?? '') : (f.streamUrl ?? '');
-    return [`${t('bot:fair.detail', { title: f.title, time: beijingTime(new Date(f.startsAt)), place: where })}${left}`, ...(posts.length ? [posts.join('\n')] : []), t('bot:fair.detail_footer')];
-  }
-
-  /** 报名 N in answer to a live fair's message: applies for post N of the fair, counted for it. */
-  private async applyAtFair(worker: Worker, fairId: string, n: number, t: TFunction): Promise<string[]> {
-    const post = await fairPost(this.ctx.db, fairId, n);
-    if (!post) return [t('bot:fair.no_such_post', { n })];
-    try {
-      await apply(this.ctx, await chatActor(this.ctx), post.vacancyId, worker.id, 'chat', {}, { fairId });
-      return [t('bot:apply.done', { title: post.title })];
-    } catch (err) {
-      const why = refusal(err);
-      if (!why) throw err;
-      if (why.reasons.some((r) => ALREADY.has(r))) return [t('bot:apply.already')];
-      return [t('bot:apply.closed')];
-    }
-  }
-
-  /** 签到 + the code on the fair's QR code or poster. */
-  private async checkin(worker: Worker, code: string, t: TFunction): Promise<string[]> {
-    const clean = code.replace(/\s+/g, '');
-    if (!clean) return [t('bot:fair.checkin_ask')];
-    const f = await fairByCode(this.ctx.db, clean);
-    if (!f) return [t('bot:fair.checkin_unknown')];
-    try {
-      await checkIn(this.ctx, await chatActor(this.ctx), f.id, worker.id, 'qr', {});
-      return [t('bot:fair.checked_in', { title: f.title })];
-    } catch (err) {
-      const why = refusal(err);
-      if (!why) throw err;
-      if (why.reasons.includes(`${FAIR_PREFIX}waiting_list`)) return [t('bot:fair.checkin_waiting')];
-      if (why.reasons.includes(`${FAIR_PREFIX}full`)) return [t('bot:fair.checkin_full')];
-      return [t('bot:fair.checkin_closed')];
-    }
-  }
-
-  /** 取消报名 (N): cancels a sign-up; with several, asks which. */
-  private async cancelSignup(worker: Worker, n: number | undefined, s: Session, t: TFunction): Promise<string[]> {
-    const mine = await signupsOf(this.ctx.db, worker.id, this.ctx.clock.now());
-    const listed = n !== undefined && s.items?.[n - 1]?.type === 'fair' ? s.items[n - 1]!.id : undefined;
-    const target = listed ? mine.find((m) => m.fair.id === listed) : mine.length === 1 ? mine[0] : undefined;
-    if (!mine.length) return [t('bot:fair.cancel_none')];
-    if (!target) {
-      s.items = mine.map((m) => ({ type: 'fair', id: m.fair.id, title: m.fair.title }));
-      s.state = 'list';
-      s.listedAt = this.ctx.clock.now().toISOString();
-      return [[t('bot:fair.cancel_which'), ...mine.map((m, i) => `${i + 1}. ${m.fair.title}（${beijingTime(m.fair.startsAt)}）`)].join('\n')];
-    }
-    try {
-      await cancelSignup(this.ctx, await chatActor(this.ctx), target.fair.id, worker.id, {});
-    } catch (err) {
-      if (!refusal(err)) throw err;
-      return [t('bot:fair.cancel_none')];
-    }
-    s.state = undefined;
-    return [t('bot:fair.cancelled', { title: target.fair.title })];
   }
 
   private async mine(worker: Worker, t: TFunction): Promise<string> {

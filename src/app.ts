@@ -35,7 +35,8 @@ import type { Metrics } from './metrics/registry';
 
 /** Every REST resource, mounted once; the OpenAPI document is built from the same calls. */
 export function buildApi(ctx: AppContext): Api {
-  const reads = ctx.database.reads;
+  // The OpenAPI document is built with no database (scripts/openapi.ts): nothing to route then.
+  const reads = ctx.database?.reads;
   const api = new Api((token) => access.authenticate(ctx, token), workerRealm(ctx), reads ? (key, tolerant, work) => reads.scope(key, tolerant, work) : undefined);
   accessRoutes(api, ctx);
   accountRoutes(api, ctx);
