@@ -1,4 +1,4 @@
-import { and, inArray, ne } from 'drizzle-orm';
+import { and, asc, eq, inArray, ne, or } from 'drizzle-orm';
 import type { AppContext } from '../src/context';
 import { sendingAccounts, type SendingAccount } from '../src/db/schema';
 import { acquire, beat, fence, heldElsewhere, leave, newHolderId, release, renew, type HeldLease } from '../src/outreach/lease';
@@ -25,7 +25,7 @@ export interface FleetOptions {
 
 /**
  * The bot process's sending accounts, each driven under a lease (src/outreach/lease.ts): the default account
- * and every personal or WeCom account not set aside. Several bot processes share the accounts out — each
+ * (always, as before) and every personal or WeCom account not set aside. Several bot processes share the accounts out — each
  * takes free ones up to its share (the accounts over the live bot processes, rounded up) and one holding
  * more than its share hands one over — and one that dies (its lease not renewed) is replaced by another
  * within the lease's time and the next look.
@@ -42,8 +42,13 @@ export async function startFleet(ctx: AppContext, opts: FleetOptions = {}): Prom
   await ensureDefaultAccount(ctx);
   watchLeases((ids) => heldElsewhere(ctx.db, ids, holder, ttl));
 
+  // The default account always runs (set aside, it still answers; the pool only stops sending through it).
   const eligible = async (): Promise<SendingAccount[]> =>
-    ctx.db.select().from(sendingAccounts).where(and(ne(sendingAccounts.status, 'disabled'), inArray(sendingAccounts.door, ['personal', 'wecom'])));
+    ctx.db
+      .select()
+      .from(sendingAccounts)
+      .where(or(eq(sendingAccounts.name, ctx.config.bot.name), and(ne(sendingAccounts.status, 'disabled'), inArray(sendingAccounts.door, ['personal', 'wecom']))))
+      .orderBy(asc(sendingAccounts.name));
 
   /** Stops driving an account: out of the pool at once, sends under way finish, the bot stops, the lease is released (or simply lost). */
   const letGo = async (accountId: string, why: 'lost' | 'handed_over' | 'stopping') => {

@@ -20,7 +20,7 @@ import { until } from '../helpers/wait';
 
 const PEOPLE = 240;
 const IMPORT_ROWS = 60;
-const LEASE_S = 8;
+const LEASE_S = 12;
 const APP_ID = 'wx0a1b2c3d4e5f6a7b';
 const SECRET = 'multi-process-secret';
 
