@@ -2,6 +2,7 @@ import { bodyParser } from '@koa/bodyparser';
 import type Router from '@koa/router';
 import Koa from 'koa';
 import helmet from 'koa-helmet';
+import { tileOrigin } from './regions/places';
 import { accessRoutes, accountRoutes } from './access/routes';
 import { auditRoutes } from './audit/routes';
 import * as access from './access/service';
@@ -87,7 +88,9 @@ export function buildApp(ctx: AppContext, opts: AppOptions = {}): Koa<RequestSta
   );
   app.use(urlLimit(ctx.config.http.urlLimitKb * 1024));
   // The queue dashboard's own page needs its inline styles and scripts; everything else keeps the strict policy.
-  const strict = helmet();
+  // The console map's tiles (and a style's glyphs and sprites) may come from the host MAP_TILE_URL names.
+  const tiles = tileOrigin(ctx.config.map.tileUrl);
+  const strict = helmet(tiles ? { contentSecurityPolicy: { directives: { 'connect-src': ["'self'", tiles], 'img-src': ["'self'", 'data:', tiles] } } } : {});
   const board = helmet({ contentSecurityPolicy: false });
   app.use((koa, next) => (koa.path.startsWith(BOARD_PATH) ? board(koa, next) : strict(koa, next)) as Promise<void>);
   app.use(

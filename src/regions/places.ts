@@ -74,3 +74,13 @@ export async function checkPoint(db: Db, regionCode: string, lat: number | null 
     throw new ValidationFailed('point far from its region', [{ path: 'body.lat', message: 'errors:detail.place.far_from_region', km: Math.round(km), reach: VILLAGE_REACH_KM }]);
   }
 }
+
+/** The host the console map's tiles come from when it is not the console's own (for the content security policy). */
+export function tileOrigin(tileUrl: string | undefined): string | undefined {
+  if (!tileUrl || !/^https?:\/\//.test(tileUrl)) return undefined;
+  try {
+    return new URL(tileUrl.replace(/\{[a-z]+\}/g, '0')).origin;
+  } catch {
+    return undefined;
+  }
+}

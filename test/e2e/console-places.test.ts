@@ -151,9 +151,9 @@ describe('the console: places on the map, lists that remember', () => {
       await phone.getByTestId('place-fields').locator('.ant-select').first().getByText('坡头村委会 · 南沙镇 · 元阳县').waitFor();
       // Tab passes the button that clears the village, then reaches the address.
       await phone.keyboard.press('Tab');
-      await expect(phone.evaluate(() => document.activeElement?.className)).resolves.toContain('ant-select-clear');
+      await expect(phone.evaluate<string>("document.activeElement?.className ?? ''")).resolves.toContain('ant-select-clear');
       await phone.keyboard.press('Tab');
-      await expect(phone.evaluate(() => document.activeElement?.id)).resolves.toBe('post_address');
+      await expect(phone.evaluate<string>("document.activeElement?.id ?? ''")).resolves.toBe('post_address');
       await phone.keyboard.type('坡头小学操场');
       await phone.keyboard.press('Tab');
       await phone.keyboard.type('23.25');
@@ -164,7 +164,7 @@ describe('the console: places on the map, lists that remember', () => {
       await phone.getByText('这个村还没有登记过位置').waitFor();
       const map = phone.getByTestId('place-map');
       await map.and(phone.locator('[data-point="23.25,102.83"][data-circle-km="5"]')).waitFor();
-      expect(await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+      expect(await phone.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(0);
       await map.scrollIntoViewIfNeeded();
       await shot(phone, 'places-phone-keyboard');
 
@@ -177,7 +177,7 @@ describe('the console: places on the map, lists that remember', () => {
       await phone.locator('.ant-select-item-option', { hasText: '南沙村委会 · 南沙镇 · 元阳县' }).waitFor();
       await phone.keyboard.press('Enter');
       await register.locator('.ant-cascader').getByText('南沙村委会').waitFor();
-      expect(await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+      expect(await phone.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(0);
     } finally {
       await phone.close();
     }

@@ -1,4 +1,6 @@
 import { count, eq } from 'drizzle-orm';
+import request from 'supertest';
+import { buildApp } from '../../src/app';
 import { Conversation } from '../../bots/conversation';
 import { vacancies } from '../../src/db/schema';
 import { appOf, signIn, type Staff } from '../helpers/api';
@@ -27,6 +29,19 @@ describe('places of posts on the map', () => {
     expect(map.status).toBe(200);
     expect(map.body).toMatchObject({ tileUrl: null, attribution: null, radiusKm: h.ctx.config.market.radiusKm, villageReachKm: 20 });
     expect(map.body.bounds).toMatchObject({ south: 3.5, north: 53.7, west: 73.4, east: 135.2 });
+  });
+
+  it("lets the console fetch the deployment's tiles from the host MAP_TILE_URL names, and nothing else", async () => {
+    const config = { ...h.ctx.config, map: { tileUrl: 'https://tiles.example.cn/{z}/{x}/{y}.png', attribution: '© 示例底图' } };
+    const tiled = await request(buildApp({ ...h.ctx, config }).callback()).get('/healthz');
+    const csp = String(tiled.headers['content-security-policy']);
+    expect(csp).toContain("connect-src 'self' https://tiles.example.cn");
+    expect(csp).toContain("img-src 'self' data: https://tiles.example.cn");
+    expect(csp).toContain("default-src 'self'");
+    // Without tiles the policy stays the strict default: nothing is fetched from elsewhere.
+    const plain = String((await station.get('/api/v1/map')).headers['content-security-policy']);
+    expect(plain).not.toContain('connect-src');
+    expect(plain).toContain("img-src 'self' data:;");
   });
 
   it("finds villages of the caller's area by part of their name, with their township and county, and no other county's", async () => {
