@@ -7,6 +7,7 @@ module.exports = {
   globalSetup: '<rootDir>/test/helpers/global-setup.ts',
   globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
   setupFilesAfterEnv: ['<rootDir>/test/helpers/after-each.ts'],
+  testSequencer: '<rootDir>/test/helpers/sequencer.js',
   testTimeout: 60000,
   // Integration suites share one PostgreSQL server and one Redis; each worker gets its own database.
   maxWorkers: 2,
