@@ -2,30 +2,27 @@ import { createHash } from 'node:crypto';
 import { and, desc, eq, gte, isNull, sql } from 'drizzle-orm';
 import type { TFunction } from 'i18next';
 import type { AppContext } from '../src/context';
-import { applications, employers, employmentRecords, followUps, followUpSteps, rainDewFiles, regions, subscriptions, trainingSessions, vacancies, workers, type Worker } from '../src/db/schema';
+import { applications, employmentRecords, followUps, followUpSteps, rainDewFiles, subscriptions, vacancies, workers, type Worker } from '../src/db/schema';
 import { startEmployment } from '../src/registry/service';
 import { recordContact } from '../src/rain-dew/service';
 import { shanghaiDate } from '../src/shared/time';
 import { LOCALES, translator, type Locale } from '../src/i18n';
-import { apply } from '../src/market/applications';
 import { latestDigest } from '../src/outreach/digests';
-import { matchesFor, monthlyPay, payText, type MatchOptions, type MatchPerson } from '../src/market/matching';
-import { enrol } from '../src/market/trainings';
 import { noteReply } from '../src/outreach/follow-ups';
 import type { Topic } from '../src/outreach/schemas';
 import { putSubscription } from '../src/outreach/service';
 import { recordConsent } from '../src/registry/consent';
 import { bindContact, BIND_TRIES_PER_HOUR, chatActor, maskNumbers, reportWages, requestHelp, setHome, workerForContact } from '../src/chat/service';
-import { ALREADY, FAIR_PREFIX, refusal } from './service-errors';
 import { staffTurn } from './staff-chat';
 import { checklistFor, shortList } from '../src/policies/service';
-import { liveFairFor, signUp, signupsOf } from '../src/fairs/service';
+import { liveFairFor, signupsOf } from '../src/fairs/service';
 import { beijingTime } from '../src/shared/time';
 import { MENU, parse, readText, WORDS, type IntentId, type Parsed } from './parse';
 import { Places, type Place } from './places';
 import { IntentRegistry } from './registry';
-import { clockTime, hours, LIST_ITEMS, maskName, menu, titled } from './turns/text';
-import { applyAtFair, cancelSignup, checkin, fairDetail, fairs } from './turns/fairs';
+import { clockTime, hours, maskName, menu } from './turns/text';
+import { apply, browse, detail, find } from './turns/market';
+import { applyAtFair, cancelSignup, checkin, fairs } from './turns/fairs';
 import type { Session } from './turns/types';
 import { prepareUnderstanding, pureSmallTalk, SMALL_TALK, understand, type Reading, type SmallTalk, type Slots } from './understand';
 
@@ -117,52 +114,6 @@ function decide(p: Parsed, s: Session): { intent: IntentId | SmallTalk | undefin
   if (r.intent) return { intent: r.intent, slots: r.slots, guesses: [] };
   if (p.intent) return { intent: p.intent, slots: r.slots, guesses: [] };
   return { intent: undefined, slots: r.slots, guesses: r.guesses };
-}
-
-const BOARD_WORDS: Record<NonNullable<Slots['board']>, string[]> = {
-  food_and_lodging: ['包吃住', '包食宿', '管吃住', '吃住'],
-  food: ['包吃', '管饭', '包餐', '吃住'],
-  lodging: ['包住', '宿舍', '住宿', '吃住'],
-};
-
-/**
- * The search the slots ask for, as far as matching can narrow it, and the words that say so; a place the
- * message names (a county, a township) is searched in, whatever the person's own region.
- */
-function narrow(who: MatchPerson, intent: 'jobs' | 'gigs' | 'training', slots: Slots, t: TFunction, named?: Place): { person: MatchPerson; options: Partial<MatchOptions>; what: string } {
-  const options: Partial<MatchOptions> = {};
-  let person = who;
-  const worker = who;
-  const said: string[] = [];
-  if (named) {
-    said.push(named.name);
-    options.regionPrefix = named.code;
-    // Matching gathers posts of the person's county: for a place named, that place's county.
-    person = { ...person, regionCode: named.code };
-  } else if (slots.place) {
-    said.push(t(`bot:slot.place.${slots.place}`));
-    if (slots.place === 'town') options.regionPrefix = worker.regionCode.slice(0, 9);
-    if (slots.place === 'county' || (slots.place === 'near' && intent !== 'gigs')) options.regionPrefix = worker.regionCode.slice(0, 6);
-    if (slots.place === 'outside_county' || slots.place === 'outside_province') {
-      options.regionOutside = worker.regionCode.slice(0, slots.place === 'outside_county' ? 6 : 2);
-      person = { ...person, intention: 'out_of_county' };
-    }
-  }
-  if (intent === 'training') return { person, options, what: said.join('、') };
-  if (slots.daily && intent !== 'gigs') said.push(t('bot:slot.daily'));
-  if (slots.board) {
-    said.push(t(`bot:slot.board.${slots.board}`));
-    options.mentions = BOARD_WORDS[slots.board];
-  }
-  if (slots.payFloor) {
-    said.push(t(`bot:slot.pay.${slots.payFloor.unit}`, { yuan: slots.payFloor.yuan }));
-    person = { ...person, payFloorFen: monthlyPay(slots.payFloor.yuan * 100, slots.payFloor.unit) };
-  }
-  if (slots.skill) {
-    said.push(t('bot:slot.skill', { skill: slots.skill }));
-    person = { ...person, skills: [...new Set([...person.skills, slots.skill])] };
-  }
-  return { person, options, what: said.join('、') };
 }
 
 /**
@@ -330,7 +281,7 @@ export class Conversation {
         return [t('bot:rain_dew.ask_employer')];
       }
       await recordContact(this.ctx, actor, worker.id, { channel: 'chat', outcome: `replied ${p.n}`, status }, {});
-      if (status === 'seeking') return [t('bot:rain_dew.seeking'), ...(await this.find('jobs', s, worker, t))];
+      if (status === 'seeking') return [t('bot:rain_dew.seeking'), ...(await find({ ctx: this.ctx, s, worker, t }, 'jobs'))];
       return [t('bot:rain_dew.recorded')];
     }
     if (s.state === 'bind' && (/\d{17}[\dx]|^\d{6}$/i.test(p.text) || !p.intent || p.bareNumber)) return this.bind(p, s, senderId, t, accountId, doorKind);
@@ -359,9 +310,9 @@ export class Conversation {
       }
     }
     if ((s.state === 'list' || s.state === 'detail') && p.bareNumber && p.n !== undefined && s.items && p.n >= 1 && p.n <= s.items.length) {
-      return this.detail(s, p.n, t);
+      return detail({ ctx: this.ctx, s, t }, p.n);
     }
-    if (s.state === 'detail' && p.intent === 'apply' && p.n === undefined && worker && s.current !== undefined) return this.apply(worker, s, s.current + 1, t);
+    if (s.state === 'detail' && p.intent === 'apply' && p.n === undefined && worker && s.current !== undefined) return apply({ ctx: this.ctx, s, worker, t }, s.current + 1);
 
     const read = decide(p, s);
     s.guess = undefined;
@@ -393,8 +344,8 @@ export class Conversation {
       return [t(r.existing ? 'bot:human.again' : 'bot:human.done')];
     }
     // Open posts are public notices: someone not yet bound sees those of this area, and binds to apply.
-    if (!worker && (p.intent === 'jobs' || p.intent === 'gigs' || p.intent === 'training')) return this.browse(p.intent, s, t, slots, named);
-    if (!worker && p.intent === 'detail' && s.items?.length) return this.detail(s, p.n ?? 1, t);
+    if (!worker && (p.intent === 'jobs' || p.intent === 'gigs' || p.intent === 'training')) return browse({ ctx: this.ctx, s, t, regionCode: this.regionCode }, p.intent, slots, named);
+    if (!worker && p.intent === 'detail' && s.items?.length) return detail({ ctx: this.ctx, s, t }, p.n ?? 1);
     if (!worker) return [t('bot:need_bind')];
     // Matching and messages use the person's data: they need the person's consent first.
     if (!worker.consent && ['jobs', 'gigs', 'training', 'detail', 'apply', 'subscribe'].includes(p.intent)) {
@@ -407,14 +358,14 @@ export class Conversation {
 
   /** What a bound person who agreed may ask for, one handler each; each calls the services only. */
   private readonly forWorker = new IntentRegistry<WorkerIntent, WorkerTurn>(WORKER_INTENTS, {
-    jobs: ({ s, worker, t, slots, named }) => this.find('jobs', s, worker, t, slots, named),
-    gigs: ({ s, worker, t, slots, named }) => this.find('gigs', s, worker, t, slots, named),
-    training: ({ s, worker, t, slots, named }) => this.find('training', s, worker, t, slots, named),
+    jobs: ({ s, worker, t, slots, named }) => find({ ctx: this.ctx, s, worker, t }, 'jobs', slots, named),
+    gigs: ({ s, worker, t, slots, named }) => find({ ctx: this.ctx, s, worker, t }, 'gigs', slots, named),
+    training: ({ s, worker, t, slots, named }) => find({ ctx: this.ctx, s, worker, t }, 'training', slots, named),
     fairs: ({ s, worker, t }) => fairs({ ctx: this.ctx, s, worker, t }),
     checkin: ({ p, s, worker, t }) => checkin({ ctx: this.ctx, s, worker, t }, p.rest),
     cancel_signup: ({ p, s, worker, t }) => cancelSignup({ ctx: this.ctx, s, worker, t }, p.n),
-    detail: ({ p, s, t }) => this.detail(s, p.n ?? 1, t),
-    apply: ({ p, s, worker, t }) => this.apply(worker, s, p.n ?? (s.current !== undefined ? s.current + 1 : 1), t),
+    detail: ({ p, s, t }) => detail({ ctx: this.ctx, s, t }, p.n ?? 1),
+    apply: ({ p, s, worker, t }) => apply({ ctx: this.ctx, s, worker, t }, p.n ?? (s.current !== undefined ? s.current + 1 : 1)),
     mine: async ({ s, worker, t }) => {
       s.state = undefined;
       return [await this.mine(worker, t)];
@@ -476,123 +427,6 @@ export class Conversation {
     }
     const tries = Number((await this.ctx.redis.kv.get(`bind:tries:${this.ctx.pii.index('contact', `${doorKind}:${senderId}`)}`)) ?? 0);
     return [t(`bot:bind.${result.reason}`, { left: Math.max(0, BIND_TRIES_PER_HOUR - tries) })];
-  }
-
-  private async find(intent: 'jobs' | 'gigs' | 'training', s: Session, worker: Worker, t: TFunction, slots: Slots = {}, named?: Place): Promise<string[]> {
-    const kind = intent === 'gigs' ? 'gig' : intent === 'training' ? 'training' : undefined;
-    const { person, options, what } = narrow(worker, intent, slots, t, named);
-    const found = await matchesFor(this.ctx, person, { kind, jobsOnly: intent === 'jobs', limit: LIST_ITEMS, ...options }, t);
-    const hint = intent === 'gigs' && (worker.homeLat == null || worker.homeLng == null) ? [t('bot:find.share_location')] : [];
-    if (!found.length) {
-      s.state = undefined;
-      return [what ? t('bot:find.none_filtered', { what }) : t(`bot:find.none_${intent}`), ...hint];
-    }
-    s.items = found.map((r) => ({ type: r.type, id: r.id, title: r.title }));
-    s.state = 'list';
-    s.current = undefined;
-    s.listedAt = this.ctx.clock.now().toISOString();
-    // One line per post, so the list fits a phone screen: the first two reasons only.
-    const lines = found.map((r, i) => t('bot:find.item', { n: i + 1, title: r.title, summary: r.reasons.slice(0, 2).join(' · ') }));
-    const title = titled(t(`bot:find.title_${intent}`), what, t);
-    return [[title, ...lines, t('bot:find.footer')].join('\n'), ...hint];
-  }
-
-  /**
-   * The open posts for someone not yet bound, one line each, narrowed as they asked (place, pay, board,
-   * skill, nearby), and how to apply. The area is the place they name, else the one they named before in
-   * this conversation, else this account's (the deployment's for the official account); nothing personal is read.
-   */
-  private async browse(intent: 'jobs' | 'gigs' | 'training', s: Session, t: TFunction, slots: Slots = {}, named?: Place): Promise<string[]> {
-    if (named) s.area = named;
-    const area = s.area;
-    const kind = intent === 'gigs' ? 'gig' : intent === 'training' ? 'training' : undefined;
-    const visitor: MatchPerson = { id: null, homeLat: s.near?.lat ?? null, homeLng: s.near?.lng ?? null, skills: [], laborCapacity: 'full', payFloorFen: null, intention: 'in_county', regionCode: area?.code ?? this.regionCode, employed: false };
-    // "Near" means near where the person is, known only once they share a location: until then it is not claimed.
-    const { place, ...rest } = slots;
-    const asked: Slots = place === 'near' && !s.near ? rest : slots;
-    // The area is in the title; the words of the search itself follow it.
-    const { person, options, what: said } = narrow(visitor, intent, asked, t);
-    if (area && (!options.regionPrefix || options.regionPrefix.length < area.code.length)) options.regionPrefix = area.code;
-    const where = area?.name ?? t('bot:visitor.here');
-    const found = await matchesFor(this.ctx, person, { kind, jobsOnly: intent === 'jobs', limit: LIST_ITEMS, ...options }, t);
-    const hint = (intent === 'gigs' || place === 'near') && !s.near ? [t('bot:visitor.share_location')] : [];
-    if (!found.length) {
-      s.state = undefined;
-      return [said ? t('bot:visitor.none_filtered', { area: where, what: said }) : t(`bot:visitor.none_${intent}`, { area: where }), ...hint];
-    }
-    // Kept as a list: a number shows the notice, and once bound "报名 N" applies for it.
-    s.items = found.map((r) => ({ type: r.type, id: r.id, title: r.title }));
-    s.state = 'list';
-    s.current = undefined;
-    s.listedAt = this.ctx.clock.now().toISOString();
-    const lines = found.map((r, i) => t('bot:find.item', { n: i + 1, title: r.title, summary: r.reasons.slice(0, 2).join(' · ') }));
-    const title = titled(t(`bot:visitor.title_${intent}`, { area: where }), said, t);
-    return [[title, ...lines, t('bot:visitor.footer')].join('\n'), ...hint];
-  }
-
-  private async detail(s: Session, n: number, t: TFunction): Promise<string[]> {
-    const item = s.items?.[n - 1];
-    if (!item) return [t('bot:detail.pick')];
-    s.state = 'detail';
-    s.current = n - 1;
-    if (item.type === 'vacancy') {
-      const [row] = await this.ctx.db
-        .select({ v: vacancies, employer: employers.name, village: regions.name })
-        .from(vacancies)
-        .innerJoin(employers, eq(employers.id, vacancies.employerId))
-        .leftJoin(regions, eq(regions.code, vacancies.regionCode))
-        .where(eq(vacancies.id, item.id));
-      if (!row) return [t('bot:detail.gone')];
-      const v = row.v;
-      const d = v.details as { date?: string; startTime?: string; endTime?: string };
-      const text = t('bot:detail.vacancy', {
-        title: v.title,
-        employer: row.employer,
-        pay: payText(t, v),
-        // The village (or the region it was posted for) and the address the station gave.
-        place: [row.village, v.address].filter(Boolean).join(' ') || t('bot:detail.unknown_place'),
-        left: Math.max(0, v.headcount - v.filled),
-        description: v.description ?? '',
-      }).trim();
-      const when = v.kind === 'gig' && d.date ? `\n${t('bot:detail.gig_time', { date: d.date, start: d.startTime ?? '', end: d.endTime ?? '' })}` : '';
-      return [`${text}${when}`, t('bot:detail.footer')];
-    }
-    if (item.type === 'fair') return fairDetail({ ctx: this.ctx, s, t }, item.id);
-    const [tr] = await this.ctx.db.select().from(trainingSessions).where(eq(trainingSessions.id, item.id));
-    if (!tr) return [t('bot:detail.gone')];
-    const subsidy = tr.trainingSubsidyFen > 0 ? t('bot:detail.subsidy', { amount: tr.trainingSubsidyFen / 100 }) : '';
-    return [
-      t('bot:detail.training', { title: tr.title, provider: tr.provider, start: tr.startDate, end: tr.endDate, place: tr.place ?? t('bot:detail.unknown_place'), left: Math.max(0, tr.capacity - tr.enrolled), subsidy }),
-      t('bot:detail.footer'),
-    ];
-  }
-
-  private async apply(worker: Worker, s: Session, n: number, t: TFunction): Promise<string[]> {
-    const item = s.items?.[n - 1];
-    if (!item) return [t('bot:detail.pick')];
-    const actor = await chatActor(this.ctx);
-    try {
-      if (item.type === 'fair') {
-        const signed = await signUp(this.ctx, actor, item.id, worker.id, 'chat', {});
-        s.state = undefined;
-        return [signed.status === 'signed_up' ? t('bot:fair.signed_up', { title: item.title }) : t('bot:fair.waiting', { title: item.title, position: signed.position ?? 1 })];
-      }
-      if (item.type === 'vacancy') {
-        await apply(this.ctx, actor, item.id, worker.id, 'chat', {});
-        s.state = undefined;
-        return [t('bot:apply.done', { title: item.title })];
-      }
-      await enrol(this.ctx, actor, item.id, worker.id, {});
-      s.state = undefined;
-      return [t('bot:apply.enrolled', { title: item.title })];
-    } catch (err) {
-      const why = refusal(err);
-      if (!why) throw err;
-      if (why.reasons.some((r) => ALREADY.has(r))) return [t('bot:apply.already')];
-      if (why.reasons.some((r) => r.startsWith(FAIR_PREFIX))) return [t('bot:fair.closed')];
-      if (why.code === 'conflict' || why.code === 'not_found') return [t('bot:apply.closed')];
-      throw err;
-    }
   }
 
   /** The Rain Dew question sent in the last week that the person has not answered yet (its step), if any. */
