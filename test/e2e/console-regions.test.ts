@@ -265,6 +265,14 @@ describe('the console: figures by region', () => {
     expect(await panel.getByTestId('project-share').getByText('未达比例').count()).toBe(0);
     // The month's row of the share's history moved with it.
     await page.getByTestId('share-history').locator('.ant-table-row').first().getByText('50% (1/2)').first().waitFor();
+    // The administrator raises the county's share on the page: the project falls short of it again, and the month's row says so.
+    const history = page.getByTestId('share-history');
+    await history.getByLabel('县定比例（%）').fill('60');
+    await history.getByRole('button', { name: '保存比例' }).click();
+    await history.getByText('已保存，项目已按新比例重新核对').waitFor();
+    await history.locator('.ant-table-row').first().getByText('60%', { exact: true }).waitFor();
+    await history.locator('.ant-table-row').first().getByText('未达比例').waitFor();
+    await panel.getByTestId('project-share').getByText('搬迁群众 1/2 人，占 50%（县定比例 60%）').waitFor();
     await shot(page, 'projects');
     // On a 390 px phone nothing is wider than the screen.
     await page.setViewportSize({ width: 390, height: 844 });

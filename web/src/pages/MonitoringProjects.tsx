@@ -3,6 +3,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { client, need } from '../api';
+import { DateField } from '../dates';
 import { PersonPicker } from '../PersonPicker';
 import { Session } from '../session';
 import type { Body } from '../vocab';
@@ -177,7 +178,7 @@ function ProjectPanel({ id }: { id: string }) {
             render: (_, l) =>
               l.endsOn ? null : ending?.id === l.id ? (
                 <Space size={4} wrap>
-                  <Input type="date" aria-label={t('monitoring.projects.ends_on', { name: l.name })} value={ending.on} onChange={(e) => setEnding({ id: l.id, on: e.target.value })} style={{ width: 150 }} />
+                  <DateField aria-label={t('monitoring.projects.ends_on', { name: l.name })} value={ending.on} onChange={(on) => setEnding({ id: l.id, on })} />
                   <Button size="small" type="primary" onClick={() => patch(l.id, { endsOn: ending.on }).then((ok) => ok && setEnding(null))}>
                     {t('monitoring.projects.confirm_end')}
                   </Button>
@@ -200,7 +201,7 @@ function ProjectPanel({ id }: { id: string }) {
         </label>
         <label>
           <div>{t('monitoring.projects.starts_on')}</div>
-          <Input type="date" value={startsOn} max={beijingDay()} onChange={(e) => setStartsOn(e.target.value)} style={{ width: 150 }} />
+          <DateField aria-label={t('monitoring.projects.starts_on')} value={startsOn} onChange={setStartsOn} />
         </label>
         <Checkbox checked={signed} onChange={(e) => setSigned(e.target.checked)}>
           {t('monitoring.projects.agreement_signed')}
@@ -260,9 +261,42 @@ function Counts({ project, figures, onSaved }: { project: Project; figures: Proj
   );
 }
 
+/** The county's share (rule 7), set by its administrators or those above: the projects are judged again at once. */
+function ShareTarget({ county, current }: { county: string; current: number | null }) {
+  const { lang, t } = Session.use();
+  const queries = useQueryClient();
+  const [value, setValue] = useState<number | null>(current);
+  const [error, setError] = useState<string | undefined>();
+  const [saved, setSaved] = useState(false);
+  useEffect(() => setValue(current), [current]);
+  const save = async (sharePct: number | null) => {
+    setError(undefined);
+    setSaved(false);
+    const res = await client(lang).PUT('/api/v1/monitoring/relocation-shares', { body: { regionCode: county, sharePct } });
+    if (res.error) {
+      setError(res.error.error.details?.[0]?.message ?? res.error.error.message);
+      return;
+    }
+    setSaved(true);
+    // The projects' share lines, the counties and the history all read it.
+    await queries.invalidateQueries();
+  };
+  return (
+    <Space wrap align="center" style={{ marginBottom: 12 }}>
+      <InputNumber aria-label={t('monitoring.projects.set_target')} addonAfter="%" min={0} max={100} precision={0} value={value} onChange={(v) => setValue(v)} style={{ width: 160 }} />
+      <Button onClick={() => save(value)} disabled={value === null}>
+        {t('monitoring.projects.save_target')}
+      </Button>
+      {current !== null && <Button onClick={() => save(null)}>{t('monitoring.projects.drop_target')}</Button>}
+      {saved && <Typography.Text type="success">{t('monitoring.projects.target_saved')}</Typography.Text>}
+      {error && <Alert type="error" title={error} />}
+    </Space>
+  );
+}
+
 /** Rule 7 month by month: the county's share and each project's, beside the county's target; months short of it stand out. */
 function ShareHistory({ county, scope }: { county: string; scope: string }) {
-  const { lang, t } = Session.use();
+  const { me, lang, t } = Session.use();
   const history = useQuery({ queryKey: ['relocation-share-history', lang, scope], queryFn: () => need(client(lang).GET('/api/v1/monitoring/relocation-shares/history', { params: { query: { regionCode: scope } } })) });
   const h: History | undefined = history.data;
   const row = h?.counties.find((c) => c.regionCode === county);
@@ -275,6 +309,7 @@ function ShareHistory({ county, scope }: { county: string; scope: string }) {
         {t('monitoring.projects.share_title', { county: row?.name ?? county })}
       </Typography.Title>
       <Typography.Paragraph type="secondary">{t('monitoring.projects.share_hint')}</Typography.Paragraph>
+      {me!.role !== 'station' && <ShareTarget county={county} current={row?.points.at(-1)?.countySharePct ?? null} />}
       {history.error && <Alert type="error" title={history.error.message} />}
       <Table<Point>
         rowKey="month"
