@@ -17,6 +17,8 @@ const FILTERS = ['q', 'kind', 'status'] as const;
 
 const KINDS = ['gig', 'regular', 'seasonal', 'public_welfare', 'work_relief', 'workshop'] as const;
 const STATUSES = ['draft', 'open', 'filled', 'closed', 'expired'] as const;
+/** A kind-specific fact of a post (its details are free-form by kind): the text, when it is one. */
+const textOf = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 interface PostForm {
   kind: Body<'VacancyCreate'>['kind'];
@@ -61,7 +63,9 @@ export function Vacancies() {
   const [error, setError] = useState<string | null>(null);
   const [posted, setPosted] = useState<string | null>(null);
   const [open, setOpen] = useState<Vacancy | null>(null);
-  const filter = { ...(f.q ? { q: f.q } : {}), ...(KINDS.find((k) => k === f.kind) ? { kind: f.kind as Vacancy['kind'] } : {}), ...(STATUSES.find((k) => k === f.status) ? { status: f.status as Vacancy['status'] } : {}) };
+  const kindShown = KINDS.find((k) => k === f.kind);
+  const statusShown = STATUSES.find((k) => k === f.status);
+  const filter = { ...(f.q ? { q: f.q } : {}), ...(kindShown ? { kind: kindShown } : {}), ...(statusShown ? { status: statusShown } : {}) };
   const list = useQuery({
     queryKey: ['vacancies', lang, filter, page],
     queryFn: () => need(client(lang).GET('/api/v1/vacancies', { params: { query: { ...filter, page, pageSize: 20 } } })),
@@ -99,7 +103,7 @@ export function Vacancies() {
           },
         }),
       );
-      setPosted((made as Vacancy).title);
+      setPosted(made.title);
       form.resetFields();
       form.setFieldsValue({ kind: v.kind });
       loadList();
@@ -111,15 +115,16 @@ export function Vacancies() {
 
   /** The day of the work: a gig's day, a seasonal trip's departure, else the day the post closes. */
   const dateOf = (v: Vacancy) => {
-    const d = v.details as { date?: string; departureDate?: string };
-    if (v.kind === 'gig' && d.date) return d.date;
-    if (v.kind === 'seasonal' && d.departureDate) return t('vacancies.departs', { date: d.departureDate });
+    const date = textOf(v.details.date);
+    const departure = textOf(v.details.departureDate);
+    if (v.kind === 'gig' && date) return date;
+    if (v.kind === 'seasonal' && departure) return t('vacancies.departs', { date: departure });
     return t('vacancies.until', { date: beijingDate(v.expiresAt) });
   };
   /** The hours: a gig's start and end, else what the post says of its hours. */
   const hoursOf = (v: Vacancy) => {
-    const d = v.details as { startTime?: string; endTime?: string };
-    if (v.kind === 'gig' && d.startTime) return `${d.startTime}–${d.endTime ?? ''}`;
+    const start = textOf(v.details.startTime);
+    if (v.kind === 'gig' && start) return `${start}–${textOf(v.details.endTime) ?? ''}`;
     return v.hours ?? '';
   };
   /** Pay in yuan per unit, as a range where it is one. */
