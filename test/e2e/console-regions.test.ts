@@ -282,6 +282,28 @@ describe('the console: figures by region', () => {
     await page.close();
   });
 
+  it('asks again, after the wait the service names, when a read is refused for now (503 busy), and shows the figures', async () => {
+    const p = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+    let refused = 0;
+    let served = 0;
+    // The first answer for the figures by region is the service's "busy" answer; the next ones go through.
+    await p.route('**/api/v1/monitoring/figures/children**', async (route) => {
+      if (refused === 0) {
+        refused++;
+        await route.fulfill({ status: 503, headers: { 'content-type': 'application/json', 'retry-after': '1' }, body: JSON.stringify({ error: { code: 'unavailable', message: '服务正忙，请 1 秒后再试', details: [] } }) });
+        return;
+      }
+      served++;
+      await route.continue();
+    });
+    await signInAs(p);
+    await p.goto(`${base}/console/monitoring?tab=regions`);
+    await row(p, '元阳县').waitFor();
+    expect({ refused, served: served >= 1 }).toEqual({ refused: 1, served: true });
+    expect(await p.getByText('服务正忙').count()).toBe(0);
+    await p.close();
+  });
+
   it('speaks English when asked', async () => {
     await page.goto(`${base}/console/monitoring?tab=regions&region=${REGIONS.countyA.code}`);
     await row(page, '南沙镇').waitFor();

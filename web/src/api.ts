@@ -23,6 +23,8 @@ export class ApiError extends Error {
     message: string,
     readonly status: number,
     readonly details: Array<{ path?: string; message: string }>,
+    /** Seconds the service asked to wait before trying again (503 while busy or cut off from its database). */
+    readonly retryAfter?: number,
   ) {
     super(message);
   }
@@ -41,7 +43,8 @@ export async function need<T>(call: Promise<{ data?: T; error?: unknown; respons
     // The reasons go with the message, so a person reads what to change, not only that it failed.
     const reasons = (e?.details ?? []).map((d) => d.message).filter((m) => m && m !== e?.message);
     const colon = document.documentElement.lang === 'en' ? ': ' : '：';
-    throw new ApiError([e?.message ?? response.statusText, ...new Set(reasons)].join(colon), response.status, e?.details ?? []);
+    const wait = Number(response.headers.get('retry-after'));
+    throw new ApiError([e?.message ?? response.statusText, ...new Set(reasons)].join(colon), response.status, e?.details ?? [], Number.isFinite(wait) && wait > 0 ? wait : undefined);
   }
   return data;
 }
