@@ -1,16 +1,13 @@
 import { createHash } from 'node:crypto';
-import { and, desc, eq, gte, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { TFunction } from 'i18next';
 import type { AppContext } from '../src/context';
-import { followUps, followUpSteps, rainDewFiles, workers, type Worker } from '../src/db/schema';
-import { startEmployment } from '../src/registry/service';
-import { recordContact } from '../src/rain-dew/service';
-import { shanghaiDate } from '../src/shared/time';
+import { workers, type Worker } from '../src/db/schema';
 import { LOCALES, translator, type Locale } from '../src/i18n';
 import { latestDigest } from '../src/outreach/digests';
 import { noteReply } from '../src/outreach/follow-ups';
 import { recordConsent } from '../src/registry/consent';
-import { bindContact, BIND_TRIES_PER_HOUR, chatActor, maskNumbers, reportWages, requestHelp, setHome, workerForContact } from '../src/chat/service';
+import { bindContact, BIND_TRIES_PER_HOUR, maskNumbers, reportWages, requestHelp, setHome, workerForContact } from '../src/chat/service';
 import { staffTurn } from './staff-chat';
 import { checklistFor, shortList } from '../src/policies/service';
 import { liveFairFor } from '../src/fairs/service';
@@ -19,6 +16,7 @@ import { Places, type Place } from './places';
 import { IntentRegistry } from './registry';
 import { maskName, menu } from './turns/text';
 import { apply, browse, detail, find } from './turns/market';
+import { employerSaid, incomeSaid, openQuestion, statusSaid, wishSaid } from './turns/rain-dew';
 import { mine, subscribe, topicsIn, unsubscribe } from './turns/subscriptions';
 import { applyAtFair, cancelSignup, checkin, fairs } from './turns/fairs';
 import type { Session } from './turns/types';
@@ -221,43 +219,15 @@ export class Conversation {
       return [...(await this.talk.run(chat, { t })), ...again];
     }
     // A Rain Dew graduate answering the follow-up's question (1 working … 4 other), and the two questions after 1.
-    if (worker && s.state === 'rd_employer' && !p.bareNumber) {
-      s.employer = p.text.slice(0, 60);
-      s.state = 'rd_income';
-      return [t('bot:rain_dew.ask_income')];
-    }
-    if (worker && s.state === 'rd_income') {
-      const yuan = Number(/\d{3,6}/.exec(readText(p.text))?.[0]);
-      if (!Number.isFinite(yuan) || yuan < 100) return [t('bot:rain_dew.ask_income')];
-      s.state = undefined;
-      const actor = await chatActor(this.ctx);
-      await startEmployment(this.ctx, actor, worker.id, { employerName: s.employer ?? '', startDate: shanghaiDate(this.ctx.clock.now()), monthlyIncomeFen: yuan * 100 }, { source: 'self_report' });
-      await recordContact(this.ctx, actor, worker.id, { channel: 'chat', outcome: `${s.employer ?? ''} ${yuan}`, status: 'employed' }, {});
-      s.employer = undefined;
-      return [t('bot:rain_dew.recorded_job')];
-    }
+    if (worker && s.state === 'rd_employer' && !p.bareNumber) return employerSaid({ ctx: this.ctx, s, worker, t }, p.text);
+    if (worker && s.state === 'rd_income') return incomeSaid({ ctx: this.ctx, s, worker, t }, p.text);
     const choice = p.bareNumber && p.n !== undefined && p.n >= 1 && p.n <= 4;
     // Not while another question of ours is waiting for its answer (binding, a wage case, the subscription menu).
     const free = !s.state || s.state === 'list' || s.state === 'detail';
-    const question = worker && free && (choice || (!command && p.text.length >= 2)) ? await this.rainDewQuestionOpen(worker.id) : undefined;
+    const question = worker && free && (choice || (!command && p.text.length >= 2)) ? await openQuestion({ ctx: this.ctx, s, worker, t }) : undefined;
     // Before graduation the question is what work they want and where: the answer goes into their file.
-    if (worker && question === 'before_90' && !command && !chat) {
-      const actor = await chatActor(this.ctx);
-      await recordContact(this.ctx, actor, worker.id, { channel: 'chat', outcome: maskNumbers(p.text).slice(0, 200) }, {});
-      return [t('bot:rain_dew.wish_recorded')];
-    }
-    if (worker && question && question !== 'before_90' && choice) {
-      const actor = await chatActor(this.ctx);
-      const status = (['employed', 'seeking', 'further_study', 'other'] as const)[(p.n ?? 1) - 1]!;
-      if (status === 'employed') {
-        s.state = 'rd_employer';
-        await recordContact(this.ctx, actor, worker.id, { channel: 'chat', outcome: 'replied 1' }, {});
-        return [t('bot:rain_dew.ask_employer')];
-      }
-      await recordContact(this.ctx, actor, worker.id, { channel: 'chat', outcome: `replied ${p.n}`, status }, {});
-      if (status === 'seeking') return [t('bot:rain_dew.seeking'), ...(await find({ ctx: this.ctx, s, worker, t }, 'jobs'))];
-      return [t('bot:rain_dew.recorded')];
-    }
+    if (worker && question === 'before_90' && !command && !chat) return wishSaid({ ctx: this.ctx, s, worker, t }, p.text);
+    if (worker && question && question !== 'before_90' && choice) return statusSaid({ ctx: this.ctx, s, worker, t }, p.n);
     if (s.state === 'bind' && (/\d{17}[\dx]|^\d{6}$/i.test(p.text) || !p.intent || p.bareNumber)) return this.bind(p, s, senderId, t, accountId, doorKind);
     if (s.state === 'wage' && worker && !command && p.text.length >= 2) {
       s.state = undefined;
@@ -401,28 +371,6 @@ export class Conversation {
     }
     const tries = Number((await this.ctx.redis.kv.get(`bind:tries:${this.ctx.pii.index('contact', `${doorKind}:${senderId}`)}`)) ?? 0);
     return [t(`bot:bind.${result.reason}`, { left: Math.max(0, BIND_TRIES_PER_HOUR - tries) })];
-  }
-
-  /** The Rain Dew question sent in the last week that the person has not answered yet (its step), if any. */
-  private async rainDewQuestionOpen(workerId: string): Promise<string | undefined> {
-    const week = new Date(this.ctx.clock.now().getTime() - 7 * 86400_000);
-    const [open] = await this.ctx.db
-      .select({ step: followUpSteps.step })
-      .from(followUpSteps)
-      .innerJoin(followUps, eq(followUps.id, followUpSteps.followUpId))
-      .innerJoin(rainDewFiles, eq(rainDewFiles.workerId, followUps.workerId))
-      .where(
-        and(
-          eq(followUps.workerId, workerId),
-          eq(followUps.sequence, 'rain_dew'),
-          eq(followUpSteps.status, 'fired'),
-          gte(followUpSteps.firedAt, week),
-          sql`(${rainDewFiles.lastContactAt} is null or ${rainDewFiles.lastContactAt} < ${followUpSteps.firedAt})`,
-        ),
-      )
-      .orderBy(desc(followUpSteps.firedAt))
-      .limit(1);
-    return open?.step;
   }
 
   /** 政策: what this person can claim now and how, and what one step would open; the person is then told. */
