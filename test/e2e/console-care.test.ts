@@ -1,21 +1,16 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { buildApp } from '../../src/app';
-import { consoleDir } from '../../src/http/console';
+import type { Browser, Page } from 'playwright-core';
 import { appOf, signIn } from '../helpers/api';
 import { makeAccount, PASSWORD, REGIONS, seedRegions, validIdNumber, workerInput } from '../helpers/factories';
 import { eq } from 'drizzle-orm';
 import { accounts, deliveries, subscriptions, workers } from '../../src/db/schema';
 import { logChannel } from '../../src/outreach/channels';
 import { deliver, fanOut } from '../../src/outreach/service';
+import { openConsole, SHOTS, type ConsoleRig } from '../helpers/console';
 import { createHarness, type Harness } from '../helpers/harness';
 import { ManualClock } from '../../src/shared/clock';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = resolve(__dirname, '../../test-artifacts/console');
 
 /**
  * The console as a new station meets it and as it guards against mistakes: an empty install reads as
@@ -24,14 +19,12 @@ const SHOTS = resolve(__dirname, '../../test-artifacts/console');
  */
 describe('the console on a new install', () => {
   let h: Harness;
-  let server: Server;
+  let rig: ConsoleRig;
   let base: string;
   let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    if (!consoleDir()) execFileSync('npm', ['run', '--silent', 'build:web'], { cwd: resolve(__dirname, '../..'), stdio: 'ignore' });
-    mkdirSync(SHOTS, { recursive: true });
     // Text messages set up, so the cost of a broadcast's texts is estimated before sending.
     h = await createHarness({
       clock: new ManualClock('2026-06-01T04:00:00Z'),
@@ -42,19 +35,13 @@ describe('the console on a new install', () => {
     await h.ctx.db.update(accounts).set({ displayName: '杨站长' }).where(eq(accounts.id, clerk.id));
     const admin = await makeAccount(h.ctx.db, { username: 'county-admin', role: 'county', regionCode: REGIONS.countyA.code });
     await h.ctx.db.update(accounts).set({ displayName: '李主任' }).where(eq(accounts.id, admin.id));
-    server = buildApp(h.ctx).listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    rig = await openConsole(h);
+    ({ base, browser } = rig);
     page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    if (server) await new Promise((r) => server.close(r));
+    await rig?.close();
     await h?.close();
   });
 

@@ -1,20 +1,14 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import { inArray } from 'drizzle-orm';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { buildApp } from '../../src/app';
-import { consoleDir } from '../../src/http/console';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { employmentRecords, regions, workers } from '../../src/db/schema';
 import { addMonths } from '../../src/monitoring/figures';
 import { currentMonth } from '../../src/monitoring/service';
 import { appOf, signIn } from '../helpers/api';
 import { makeAccount, PASSWORD, REGIONS, seedRegions, workerInput } from '../helpers/factories';
+import { openConsole, SHOTS, type ConsoleRig } from '../helpers/console';
 import { createHarness, type Harness } from '../helpers/harness';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = resolve(__dirname, '../../test-artifacts/console');
 
 /**
  * Figures by region in a real browser, at today's date: a prefecture administrator compares the counties month by
@@ -34,7 +28,7 @@ const SHOTS = resolve(__dirname, '../../test-artifacts/console');
  */
 describe('the console: figures by region', () => {
   let h: Harness;
-  let server: Server;
+  let rig: ConsoleRig;
   let base: string;
   let browser: Browser;
   let page: Page;
@@ -45,8 +39,6 @@ describe('the console: figures by region', () => {
   const first = (month: string) => `${month}-01`;
 
   beforeAll(async () => {
-    if (!consoleDir()) execFileSync('npm', ['run', '--silent', 'build:web'], { cwd: resolve(__dirname, '../..'), stdio: 'ignore' });
-    mkdirSync(SHOTS, { recursive: true });
     h = await createHarness();
     await seedRegions(h.ctx.db);
     await h.ctx.db.insert(regions).values({ code: '532528102', name: '新街镇', level: 4, parentCode: REGIONS.countyA.code }).onConflictDoNothing();
@@ -74,19 +66,13 @@ describe('the console: figures by region', () => {
       job('b2', first(M), null, 3000),
       job('b3', first(Y), null, 3000),
     ]);
-    server = buildApp(h.ctx).listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    rig = await openConsole(h);
+    ({ base, browser } = rig);
     page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    if (server) await new Promise((r) => server.close(r));
+    await rig?.close();
     await h?.close();
   });
 

@@ -1,0 +1,50 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { buildApp } from '../../src/app';
+import { consoleDir } from '../../src/http/console';
+import type { Harness } from './harness';
+
+const ROOT = resolve(__dirname, '../..');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Where the browser tests leave their screenshots, to be looked at after a run. */
+export const SHOTS = resolve(ROOT, 'test-artifacts/console');
+
+export interface ConsoleRig {
+  /** The service's address, the console being at `${base}/console`. */
+  base: string;
+  browser: Browser;
+  /** A page as station staff open it: a 1366×768 screen, in Chinese unless told otherwise. */
+  page(opts?: { width?: number; height?: number; locale?: string }): Promise<Page>;
+  /** A screenshot of the whole page, under test-artifacts/console/NAME.png. */
+  shot(p: Page, name: string, fullPage?: boolean): Promise<Buffer>;
+  close(): Promise<void>;
+}
+
+/**
+ * The console served by the harness's own app on a free port, and Debian's Chromium to drive it. The
+ * console is built first if it has not been (`npm run build:web`). Close it before the harness.
+ */
+export async function openConsole(h: Harness): Promise<ConsoleRig> {
+  if (!consoleDir()) execFileSync('npm', ['run', '--silent', 'build:web'], { cwd: ROOT, stdio: 'ignore' });
+  mkdirSync(SHOTS, { recursive: true });
+  const server: Server = buildApp(h.ctx).listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  return {
+    base,
+    browser,
+    page: (opts = {}) => browser.newPage({ viewport: { width: opts.width ?? 1366, height: opts.height ?? 768 }, locale: opts.locale ?? 'zh-CN' }),
+    shot: (p, name, fullPage = true) => p.screenshot({ path: resolve(SHOTS, `${name}.png`), fullPage }),
+    close: async () => {
+      await browser.close();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
