@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
@@ -107,6 +107,12 @@ describe('the console: places on the map, lists that remember', () => {
     await row.getByTestId('vacancy-place').getByText('南沙村委会 村委会旁晒场').waitFor();
     for (const cell of ['2099-06-01', '08:00–17:00', '160']) await row.getByText(cell, { exact: false }).first().waitFor();
     await shot(page, 'places-gig-list');
+    // The list's CSV: the current filter, with the place, as Excel in China opens it (UTF-8 with a BOM).
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出 CSV（当前筛选）' }).click()]);
+    const csvText = readFileSync((await download.path())!, 'utf8');
+    expect(csvText.startsWith('\uFEFF名称,类型,状态,日期,时间,工资,地点,人数')).toBe(true);
+    expect(csvText).toContain(`晒场翻谷,零工,招聘中,2099-06-01,08:00–17:00,`);
+    expect(csvText).toContain(`${REGIONS.villageA.code} 村委会旁晒场`);
 
     const chat = new Conversation(h.ctx);
     const say = async (text: string) => (await chat.respond({ kind: 'text', text, senderId: 'wxid-places-e2e' })).join('\n');

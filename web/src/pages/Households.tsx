@@ -6,7 +6,7 @@ import { client, need } from '../api';
 import { clearFieldErrors, showFieldErrors } from '../forms';
 import { PersonPicker } from '../PersonPicker';
 import { RegionName, RegionPicker } from '../regions';
-import { saveCsv, useColumnSettings, useUrlFilters, type ListColumn } from '../lists';
+import { useColumnSettings, useCsvExport, useUrlFilters, type ListColumn } from '../lists';
 import { Session } from '../session';
 import type { Body } from '../vocab';
 
@@ -102,17 +102,10 @@ function AllHouseholds() {
     { key: 'region', title: t('workers.region'), dataIndex: 'regionCode', render: (c: string) => <RegionName code={c} /> },
   ];
   const { shown, control } = useColumnSettings('households', columns, ['members']);
+  const csv = useCsvExport();
   /** The households of the current filter, every page, as CSV (the API has no export of households). */
-  const exportCsv = async () => {
-    const rows: Household[] = [];
-    for (let p = 1; p <= 50; p++) {
-      const got = await need(client(lang).GET('/api/v1/households', { params: { query: { ...filter, page: p, pageSize: 200 } } })).catch((e: Error) => setMessage({ type: 'error', text: e.message }));
-      if (!got) return;
-      rows.push(...got.items);
-      if (rows.length >= got.total || got.items.length === 0) break;
-    }
-    saveCsv(`${t('households.title')}.csv`, [t('households.members'), t('households.counts'), t('households.zero'), t('households.relocated'), t('workers.region')], rows.map((h) => [h.names.join(t('punct.list')), countText(h), h.zeroEmployment ? t('workers.yes_plain') : t('workers.no_plain'), h.relocated ? t('workers.yes_plain') : t('workers.no_plain'), h.regionCode]));
-  };
+  const exportCsv = () =>
+    csv(`${t('households.title')}.csv`, [t('households.members'), t('households.counts'), t('households.zero'), t('households.relocated'), t('workers.region')], (p, size) => need(client(lang).GET('/api/v1/households', { params: { query: { ...filter, page: p, pageSize: size } } })), (h: Household) => [h.names.join(t('punct.list')), countText(h), h.zeroEmployment ? t('workers.yes_plain') : t('workers.no_plain'), h.relocated ? t('workers.yes_plain') : t('workers.no_plain'), h.regionCode]);
   return (
     <>
       <Space wrap style={{ marginBottom: 12 }}>

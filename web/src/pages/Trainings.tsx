@@ -2,7 +2,7 @@ import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-quer
 import { Alert, Button, Card, Drawer, Form, Input, InputNumber, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { client, need } from '../api';
-import { saveCsv, useColumnSettings, useUrlFilters, type ListColumn } from '../lists';
+import { useColumnSettings, useCsvExport, useUrlFilters, type ListColumn } from '../lists';
 import { clearFieldErrors, fen, showFieldErrors, yuan } from '../forms';
 import { PersonPicker } from '../PersonPicker';
 import { Session } from '../session';
@@ -40,17 +40,10 @@ export function Trainings() {
     { key: 'status', title: t('trainings.status'), dataIndex: 'status', render: (st: string) => <Tag>{t(`trainings.statuses.${st}`)}</Tag> },
   ];
   const { shown, control } = useColumnSettings('trainings', columns, ['title']);
+  const csv = useCsvExport();
   /** The sessions of the current filter, every page, as CSV (the API has no export of trainings). */
-  const exportCsv = async () => {
-    const rows: Training[] = [];
-    for (let p = 1; p <= 50; p++) {
-      const got = await need(client(lang).GET('/api/v1/trainings', { params: { query: { ...filter, page: p, pageSize: 200 } } })).catch((e: Error) => setError(e.message));
-      if (!got) return;
-      rows.push(...got.items);
-      if (rows.length >= got.total || got.items.length === 0) break;
-    }
-    saveCsv(`${t('trainings.title')}.csv`, [t('trainings.name'), t('trainings.kind'), t('trainings.provider'), t('trainings.start'), t('trainings.end'), t('trainings.place'), t('trainings.capacity'), t('trainings.places'), t('trainings.status')], rows.map((s) => [s.title, t(`trainings.kinds.${s.kind}`), s.provider, s.startDate, s.endDate, s.place, s.capacity, s.enrolled, t(`trainings.statuses.${s.status}`)]));
-  };
+  const exportCsv = () =>
+    csv(`${t('trainings.title')}.csv`, [t('trainings.name'), t('trainings.kind'), t('trainings.provider'), t('trainings.start'), t('trainings.end'), t('trainings.place'), t('trainings.capacity'), t('trainings.places'), t('trainings.status')], (p, size) => need(client(lang).GET('/api/v1/trainings', { params: { query: { ...filter, page: p, pageSize: size } } })), (s: Training) => [s.title, t(`trainings.kinds.${s.kind}`), s.provider, s.startDate, s.endDate, s.place, s.capacity, s.enrolled, t(`trainings.statuses.${s.status}`)]);
   const create = async (v: { kind: Body<'TrainingSessionCreate'>['kind']; title: string; provider: string; place?: string; startDate: string; endDate: string; capacity: number; skills?: string[]; subsidyYuan?: number; allowanceYuan?: number }) => {
     setError(null);
     clearFieldErrors(form);

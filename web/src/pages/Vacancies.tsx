@@ -2,7 +2,7 @@ import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-quer
 import { Alert, Button, Card, Form, Input, InputNumber, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { beijingDate, client, need } from '../api';
-import { saveCsv, useColumnSettings, useUrlFilters, type ListColumn } from '../lists';
+import { useColumnSettings, useCsvExport, useUrlFilters, type ListColumn } from '../lists';
 import { PlaceFields } from '../places';
 import { RegionName } from '../regions';
 import { clearFieldErrors, fen, showFieldErrors, yuan } from '../forms';
@@ -143,17 +143,10 @@ export function Vacancies() {
     { key: 'headcount', title: t('vacancies.headcount'), dataIndex: 'headcount' },
   ];
   const { shown, control } = useColumnSettings('vacancies', columns, ['title']);
+  const csv = useCsvExport();
   /** The posts of the current filter, every page of it, as CSV (the API has no export of posts). */
-  const exportCsv = async () => {
-    const rows: Vacancy[] = [];
-    for (let p = 1; p <= 50; p++) {
-      const got = await need(client(lang).GET('/api/v1/vacancies', { params: { query: { ...filter, page: p, pageSize: 200 } } })).catch((e: Error) => setError(e.message));
-      if (!got) return;
-      rows.push(...got.items);
-      if (rows.length >= got.total || got.items.length === 0) break;
-    }
-    saveCsv(`${t('vacancies.title')}.csv`, [t('vacancies.gig_title'), t('vacancies.kind'), t('vacancies.status'), t('vacancies.date_column'), t('vacancies.hours_column'), t('vacancies.pay_column'), t('vacancies.place_column'), t('vacancies.headcount')], rows.map((v) => [v.title, t(`vacancies.kinds.${v.kind}`), t(`vacancies.statuses.${v.status}`), dateOf(v), hoursOf(v), payOf(v), [v.regionCode, v.address].filter(Boolean).join(' '), v.headcount]));
-  };
+  const exportCsv = () =>
+    csv(`${t('vacancies.title')}.csv`, [t('vacancies.gig_title'), t('vacancies.kind'), t('vacancies.status'), t('vacancies.date_column'), t('vacancies.hours_column'), t('vacancies.pay_column'), t('vacancies.place_column'), t('vacancies.headcount')], (p, size) => need(client(lang).GET('/api/v1/vacancies', { params: { query: { ...filter, page: p, pageSize: size } } })), (v: Vacancy) => [v.title, t(`vacancies.kinds.${v.kind}`), t(`vacancies.statuses.${v.status}`), dateOf(v), hoursOf(v), payOf(v), [v.regionCode, v.address].filter(Boolean).join(' '), v.headcount]);
   return (
     <div>
       <Typography.Title level={3}>{t('vacancies.title')}</Typography.Title>
