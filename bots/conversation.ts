@@ -6,16 +6,16 @@ import { workers, type Worker } from '../src/db/schema';
 import { LOCALES, translator, type Locale } from '../src/i18n';
 import { latestDigest } from '../src/outreach/digests';
 import { noteReply } from '../src/outreach/follow-ups';
-import { recordConsent } from '../src/registry/consent';
-import { bindContact, BIND_TRIES_PER_HOUR, maskNumbers, reportWages, requestHelp, setHome, workerForContact } from '../src/chat/service';
+import { maskNumbers, reportWages, requestHelp, setHome, workerForContact } from '../src/chat/service';
 import { staffTurn } from './staff-chat';
-import { checklistFor, shortList } from '../src/policies/service';
 import { liveFairFor } from '../src/fairs/service';
-import { MENU, parse, readText, WORDS, type IntentId, type Parsed } from './parse';
+import { MENU, parse, WORDS, type IntentId, type Parsed } from './parse';
 import { Places, type Place } from './places';
 import { IntentRegistry } from './registry';
 import { maskName, menu } from './turns/text';
 import { apply, browse, detail, find } from './turns/market';
+import { bind, consent } from './turns/binding';
+import { policies, policiesForVisitor } from './turns/policies';
 import { employerSaid, incomeSaid, openQuestion, statusSaid, wishSaid } from './turns/rain-dew';
 import { mine, subscribe, topicsIn, unsubscribe } from './turns/subscriptions';
 import { applyAtFair, cancelSignup, checkin, fairs } from './turns/fairs';
@@ -228,7 +228,7 @@ export class Conversation {
     // Before graduation the question is what work they want and where: the answer goes into their file.
     if (worker && question === 'before_90' && !command && !chat) return wishSaid({ ctx: this.ctx, s, worker, t }, p.text);
     if (worker && question && question !== 'before_90' && choice) return statusSaid({ ctx: this.ctx, s, worker, t }, p.n);
-    if (s.state === 'bind' && (/\d{17}[\dx]|^\d{6}$/i.test(p.text) || !p.intent || p.bareNumber)) return this.bind(p, s, senderId, t, accountId, doorKind);
+    if (s.state === 'bind' && (/\d{17}[\dx]|^\d{6}$/i.test(p.text) || !p.intent || p.bareNumber)) return bind({ ctx: this.ctx, s, t, senderId, accountId, doorKind }, p.text);
     if (s.state === 'wage' && worker && !command && p.text.length >= 2) {
       s.state = undefined;
       await reportWages(this.ctx, worker, p.text);
@@ -277,12 +277,9 @@ export class Conversation {
     }
     if (p.intent === 'agree' || p.intent === 'withdraw') {
       if (!worker) return [t('bot:need_bind')];
-      const granted = p.intent === 'agree';
-      await recordConsent(this.ctx.db, { workerId: worker.id, regionCode: worker.regionCode, granted, channel: 'chat', recordedBy: null, at: this.ctx.clock.now() });
-      s.state = undefined;
-      return [t(granted ? 'bot:consent.given' : 'bot:consent.withdrawn')];
+      return consent({ ctx: this.ctx, s, worker, t }, p.intent === 'agree');
     }
-    if (p.intent === 'policy') return worker ? this.policies(worker, t) : [await shortList(this.ctx, this.ctx.config.regionRoot, t, s.lang ?? this.ctx.config.locale.default)];
+    if (p.intent === 'policy') return worker ? policies({ ctx: this.ctx, s, worker, t }) : policiesForVisitor({ ctx: this.ctx, s, t });
     if (p.intent === 'human') {
       const r = await requestHelp(this.ctx, { workerId: worker?.id ?? null, regionCode: worker?.regionCode ?? null, contact: senderId, context: s.history });
       return [t(r.existing ? 'bot:human.again' : 'bot:human.done')];
@@ -347,48 +344,6 @@ export class Conversation {
     s.listedAt = this.ctx.clock.now().toISOString();
     const lines = intents.map((i) => `${MENU.find((m) => m.intent === i)!.number} ${t(`bot:guess.${i}`)}`);
     return [t(lost ? 'bot:guess.lost' : 'bot:guess.ask'), ...lines, t('bot:guess.footer')].join('\n');
-  }
-
-  private async bind(p: Parsed, s: Session, senderId: string, t: TFunction, accountId?: string, doorKind: 'wechat_contact' | 'oa_openid' = 'wechat_contact'): Promise<string[]> {
-    const text = readText(p.text);
-    const id = /\d{17}[\dx]/i.exec(text)?.[0];
-    const code = /^\d{6}$/.test(text) ? text : undefined;
-    if (!id && !code) return [t('bot:bind.unclear')];
-    const name = id ? text.replace(id, '').replace(/[\s,，:：;；、.。]+/g, '') : '';
-    if (id && !name) return [t('bot:bind.unclear')];
-    const result = await bindContact(this.ctx, doorKind === 'oa_openid' ? { kind: 'oa_openid', value: senderId } : { kind: 'wechat_contact', value: senderId, accountId }, code ? { code } : { name, idNumber: id!.toUpperCase() });
-    if (result.ok) {
-      s.state = undefined;
-      s.history = [];
-      const done = t('bot:bind.done', { name: maskName(result.name), id: result.idMasked });
-      if (result.consent) return [done];
-      s.state = 'consent';
-      return [done, t('bot:consent.notice')];
-    }
-    if (result.reason === 'locked') {
-      s.state = undefined;
-      return [t('bot:bind.locked')];
-    }
-    const tries = Number((await this.ctx.redis.kv.get(`bind:tries:${this.ctx.pii.index('contact', `${doorKind}:${senderId}`)}`)) ?? 0);
-    return [t(`bot:bind.${result.reason}`, { left: Math.max(0, BIND_TRIES_PER_HOUR - tries) })];
-  }
-
-  /** 政策: what this person can claim now and how, and what one step would open; the person is then told. */
-  private async policies(worker: Worker, t: TFunction): Promise<string[]> {
-    const list = await checklistFor(this.ctx, worker, t);
-    if (!list.eligible.length && !list.near.length) return [t('bot:policy.none'), await shortList(this.ctx, worker.regionCode, t, worker.preferredLanguage)];
-    const lines: string[] = [];
-    if (list.eligible.length) {
-      lines.push(t('bot:policy.eligible'));
-      // One line per benefit, in the catalogue's words (the same lines as the short list).
-      for (const i of list.eligible.slice(0, 6)) lines.push(t('policies:short.line', { title: i.title, benefit: i.benefit }));
-    }
-    if (list.near.length) {
-      lines.push(t('bot:policy.near'));
-      for (const i of list.near.slice(0, 3)) lines.push(t('bot:policy.near_item', { title: i.title, missing: i.missing.join('，') }));
-    }
-    lines.push(t('policies:short.footer'));
-    return [lines.join('\n')];
   }
 
 }
