@@ -9,7 +9,7 @@ import { noteReply } from '../src/outreach/follow-ups';
 import { maskNumbers, reportWages, requestHelp, setHome, workerForContact } from '../src/chat/service';
 import { staffTurn } from './staff-chat';
 import { liveFairFor } from '../src/fairs/service';
-import { MENU, parse, WORDS, type IntentId, type Parsed } from './parse';
+import { parse, WORDS, type Parsed } from './parse';
 import { Places, type Place } from './places';
 import { IntentRegistry } from './registry';
 import { maskName, menu } from './turns/text';
@@ -19,8 +19,9 @@ import { policies, policiesForVisitor } from './turns/policies';
 import { employerSaid, incomeSaid, openQuestion, statusSaid, wishSaid } from './turns/rain-dew';
 import { mine, subscribe, topicsIn, unsubscribe } from './turns/subscriptions';
 import { applyAtFair, cancelSignup, checkin, fairs } from './turns/fairs';
-import type { Session } from './turns/types';
-import { prepareUnderstanding, pureSmallTalk, SMALL_TALK, understand, type Reading, type SmallTalk, type Slots } from './understand';
+import { ask, decide } from './turns/reading';
+import type { ForWorker, Session } from './turns/types';
+import { prepareUnderstanding, pureSmallTalk, SMALL_TALK, type SmallTalk, type Slots } from './understand';
 
 /** What the engine needs to know about an incoming chat message, whatever the door it came through. */
 export interface Incoming {
@@ -60,32 +61,11 @@ const PENDING: Partial<Record<NonNullable<Session['state']>, string | null>> = {
 
 type WorkerIntent = 'jobs' | 'gigs' | 'training' | 'fairs' | 'checkin' | 'cancel_signup' | 'detail' | 'apply' | 'mine' | 'subscribe' | 'unsubscribe' | 'wage';
 const WORKER_INTENTS: readonly WorkerIntent[] = ['jobs', 'gigs', 'training', 'fairs', 'checkin', 'cancel_signup', 'detail', 'apply', 'mine', 'subscribe', 'unsubscribe', 'wage'];
-interface WorkerTurn {
+interface WorkerTurn extends ForWorker {
   p: Parsed;
-  s: Session;
-  worker: Worker;
-  t: TFunction;
   slots: Slots;
   /** A place the message names. */
   named: Place | undefined;
-}
-
-/** Intents whose words the old reader finds reliably, command words with what follows them. */
-const COMMANDS = new Set<IntentId | undefined>(['bind', 'checkin', 'cancel_signup', 'subscribe', 'unsubscribe', 'agree', 'withdraw', 'chinese', 'english', 'detail', 'apply', 'help']);
-
-/**
- * What a message asks for: a number, a command word or 报名 N as the menu reads them; anything else
- * by its words in any order, with the slots that narrow it. A number answering our guesses keeps
- * what the unclear message said besides.
- */
-function decide(p: Parsed, s: Session): { intent: IntentId | SmallTalk | undefined; slots: Slots; guesses: IntentId[] } {
-  if (p.bareNumber) return { intent: p.intent, slots: p.intent && s.guess?.intents.includes(p.intent) ? s.guess.slots : {}, guesses: [] };
-  const exact = p.intent !== undefined && p.intent !== 'detail' && p.intent !== 'apply' && WORDS[p.intent].includes(p.text);
-  if (exact || (COMMANDS.has(p.intent) && p.intent !== 'help')) return { intent: p.intent, slots: {}, guesses: [] };
-  const r: Reading = understand(p.text);
-  if (r.intent) return { intent: r.intent, slots: r.slots, guesses: [] };
-  if (p.intent) return { intent: p.intent, slots: r.slots, guesses: [] };
-  return { intent: undefined, slots: r.slots, guesses: r.guesses };
 }
 
 /**
@@ -264,8 +244,8 @@ export class Conversation {
     const named = !read.intent || read.intent === 'jobs' || read.intent === 'gigs' || read.intent === 'training' ? await this.places.named(p.text) : undefined;
     if (!read.intent && named && !read.guesses.length) read.intent = 'jobs';
     if (!read.intent) {
-      if (read.guesses.length) return [this.ask(read.guesses, read.slots, s, t)];
-      return [t('bot:not_understood'), this.ask(['jobs', 'gigs', 'human'], {}, s, t, true)];
+      if (read.guesses.length) return [ask({ ctx: this.ctx, s, t }, read.guesses, read.slots)];
+      return [t('bot:not_understood'), ask({ ctx: this.ctx, s, t }, ['jobs', 'gigs', 'human'], {}, true)];
     }
     if (this.talk.has(read.intent)) return this.talk.run(read.intent, { t });
     p = { ...p, intent: read.intent };
@@ -293,32 +273,32 @@ export class Conversation {
       s.state = 'consent';
       return [t('bot:consent.notice')];
     }
-    if (!this.forWorker.has(p.intent)) return [t('bot:not_understood'), this.ask(['jobs', 'gigs', 'human'], {}, s, t, true)];
-    return this.forWorker.run(p.intent, { p, s, worker, t, slots, named });
+    if (!this.forWorker.has(p.intent)) return [t('bot:not_understood'), ask({ ctx: this.ctx, s, t }, ['jobs', 'gigs', 'human'], {}, true)];
+    return this.forWorker.run(p.intent, { ctx: this.ctx, p, s, worker, t, slots, named });
   }
 
   /** What a bound person who agreed may ask for, one handler each; each calls the services only. */
   private readonly forWorker = new IntentRegistry<WorkerIntent, WorkerTurn>(WORKER_INTENTS, {
-    jobs: ({ s, worker, t, slots, named }) => find({ ctx: this.ctx, s, worker, t }, 'jobs', slots, named),
-    gigs: ({ s, worker, t, slots, named }) => find({ ctx: this.ctx, s, worker, t }, 'gigs', slots, named),
-    training: ({ s, worker, t, slots, named }) => find({ ctx: this.ctx, s, worker, t }, 'training', slots, named),
-    fairs: ({ s, worker, t }) => fairs({ ctx: this.ctx, s, worker, t }),
-    checkin: ({ p, s, worker, t }) => checkin({ ctx: this.ctx, s, worker, t }, p.rest),
-    cancel_signup: ({ p, s, worker, t }) => cancelSignup({ ctx: this.ctx, s, worker, t }, p.n),
-    detail: ({ p, s, t }) => detail({ ctx: this.ctx, s, t }, p.n ?? 1),
-    apply: ({ p, s, worker, t }) => apply({ ctx: this.ctx, s, worker, t }, p.n ?? (s.current !== undefined ? s.current + 1 : 1)),
-    mine: async ({ s, worker, t }) => {
-      s.state = undefined;
-      return [await mine({ ctx: this.ctx, s, worker, t })];
+    jobs: (turn) => find(turn, 'jobs', turn.slots, turn.named),
+    gigs: (turn) => find(turn, 'gigs', turn.slots, turn.named),
+    training: (turn) => find(turn, 'training', turn.slots, turn.named),
+    fairs: (turn) => fairs(turn),
+    checkin: (turn) => checkin(turn, turn.p.rest),
+    cancel_signup: (turn) => cancelSignup(turn, turn.p.n),
+    detail: (turn) => detail(turn, turn.p.n ?? 1),
+    apply: (turn) => apply(turn, turn.p.n ?? (turn.s.current !== undefined ? turn.s.current + 1 : 1)),
+    mine: async (turn) => {
+      turn.s.state = undefined;
+      return [await mine(turn)];
     },
-    subscribe: async ({ p, s, worker, t }) => {
-      if (!p.rest) {
-        s.state = 'subscribe';
-        return [t('bot:subscribe.ask')];
+    subscribe: async (turn) => {
+      if (!turn.p.rest) {
+        turn.s.state = 'subscribe';
+        return [turn.t('bot:subscribe.ask')];
       }
-      return subscribe({ ctx: this.ctx, s, worker, t }, p.rest);
+      return subscribe(turn, turn.p.rest);
     },
-    unsubscribe: ({ p, s, worker, t }) => unsubscribe({ ctx: this.ctx, s, worker, t }, p.rest),
+    unsubscribe: (turn) => unsubscribe(turn, turn.p.rest),
     wage: async ({ s, t }) => {
       s.state = 'wage';
       return [t('bot:wage.ask')];
@@ -335,16 +315,6 @@ export class Conversation {
     ping: async ({ t }) => [t('bot:small.ping')],
     greet: async ({ t }) => [t('bot:small.greet')],
   });
-
-  /** One short question with two or three numbered guesses (menu numbers, so a number works anywhere). */
-  private ask(intents: IntentId[], slots: Slots, s: Session, t: TFunction, lost = false): string {
-    s.guess = { intents, slots };
-    s.state = undefined;
-    // A number now answers this question, not a list shown before it or the morning's digest.
-    s.listedAt = this.ctx.clock.now().toISOString();
-    const lines = intents.map((i) => `${MENU.find((m) => m.intent === i)!.number} ${t(`bot:guess.${i}`)}`);
-    return [t(lost ? 'bot:guess.lost' : 'bot:guess.ask'), ...lines, t('bot:guess.footer')].join('\n');
-  }
 
 }
 
