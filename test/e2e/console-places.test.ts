@@ -1,19 +1,14 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { Conversation } from '../../bots/conversation';
-import { buildApp } from '../../src/app';
 import { regions } from '../../src/db/schema';
-import { consoleDir } from '../../src/http/console';
 import { appOf, signIn } from '../helpers/api';
 import { makeAccount, PASSWORD, REGIONS, seedRegions, workerInput } from '../helpers/factories';
+import { openConsole, SHOTS, type ConsoleRig } from '../helpers/console';
 import { createHarness, type Harness } from '../helpers/harness';
 import { north } from '../helpers/market';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = resolve(__dirname, '../../test-artifacts/console');
 /** A second village of 南沙镇, so the register can be narrowed to one. */
 const POTOU = { code: '532528101202', name: '坡头村委会', level: 5, parentCode: REGIONS.townA.code };
 
@@ -25,14 +20,12 @@ const POTOU = { code: '532528101202', name: '坡头村委会', level: 5, parentC
  */
 describe('the console: places on the map, lists that remember', () => {
   let h: Harness;
-  let server: Server;
+  let rig: ConsoleRig;
   let base: string;
   let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    if (!consoleDir()) execFileSync('npm', ['run', '--silent', 'build:web'], { cwd: resolve(__dirname, '../..'), stdio: 'ignore' });
-    mkdirSync(SHOTS, { recursive: true });
     h = await createHarness();
     await seedRegions(h.ctx.db);
     await h.ctx.db.insert(regions).values(POTOU).onConflictDoNothing();
@@ -45,19 +38,13 @@ describe('the console: places on the map, lists that remember', () => {
     await staff.post('/api/v1/workers', workerInput({ name: '坡头丁', regionCode: POTOU.code }));
     const e = await staff.post('/api/v1/employers', { name: '南沙晒场合作社', kind: 'labour_cooperative', regionCode: REGIONS.countyA.code });
     await staff.post(`/api/v1/employers/${e.body.id}/verify`);
-    server = buildApp(h.ctx).listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    rig = await openConsole(h);
+    ({ base, browser } = rig);
     page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    if (server) await new Promise((r) => server.close(r));
+    await rig?.close();
     await h?.close();
   });
 
