@@ -20,7 +20,7 @@ import { employerSaid, incomeSaid, openQuestion, statusSaid, wishSaid } from './
 import { mine, subscribe, topicsIn, unsubscribe } from './turns/subscriptions';
 import { applyAtFair, cancelSignup, checkin, fairs } from './turns/fairs';
 import { ask, decide } from './turns/reading';
-import type { ForWorker, Session } from './turns/types';
+import type { DoorKind, ForWorker, Session, Turn } from './turns/types';
 import { prepareUnderstanding, pureSmallTalk, SMALL_TALK, type SmallTalk, type Slots } from './understand';
 
 /** What the engine needs to know about an incoming chat message, whatever the door it came through. */
@@ -183,7 +183,8 @@ export class Conversation {
     return replies;
   }
 
-  private async step(p: Parsed, s: Session, worker: Worker | undefined, senderId: string, t: TFunction, accountId?: string, doorKind: 'wechat_contact' | 'oa_openid' = 'wechat_contact'): Promise<string[]> {
+  private async step(p: Parsed, s: Session, worker: Worker | undefined, senderId: string, t: TFunction, accountId?: string, doorKind: DoorKind = 'wechat_contact'): Promise<string[]> {
+    const turn: Turn = { ctx: this.ctx, s, t };
     if (p.intent === 'help') {
       s.state = undefined;
       return [menu(t, Boolean(worker))];
@@ -199,28 +200,28 @@ export class Conversation {
       return [...(await this.talk.run(chat, { t })), ...again];
     }
     // A Rain Dew graduate answering the follow-up's question (1 working … 4 other), and the two questions after 1.
-    if (worker && s.state === 'rd_employer' && !p.bareNumber) return employerSaid({ ctx: this.ctx, s, worker, t }, p.text);
-    if (worker && s.state === 'rd_income') return incomeSaid({ ctx: this.ctx, s, worker, t }, p.text);
+    if (worker && s.state === 'rd_employer' && !p.bareNumber) return employerSaid({ ...turn, worker }, p.text);
+    if (worker && s.state === 'rd_income') return incomeSaid({ ...turn, worker }, p.text);
     const choice = p.bareNumber && p.n !== undefined && p.n >= 1 && p.n <= 4;
     // Not while another question of ours is waiting for its answer (binding, a wage case, the subscription menu).
     const free = !s.state || s.state === 'list' || s.state === 'detail';
-    const question = worker && free && (choice || (!command && p.text.length >= 2)) ? await openQuestion({ ctx: this.ctx, s, worker, t }) : undefined;
+    const question = worker && free && (choice || (!command && p.text.length >= 2)) ? await openQuestion({ ...turn, worker }) : undefined;
     // Before graduation the question is what work they want and where: the answer goes into their file.
-    if (worker && question === 'before_90' && !command && !chat) return wishSaid({ ctx: this.ctx, s, worker, t }, p.text);
-    if (worker && question && question !== 'before_90' && choice) return statusSaid({ ctx: this.ctx, s, worker, t }, p.n);
-    if (s.state === 'bind' && (/\d{17}[\dx]|^\d{6}$/i.test(p.text) || !p.intent || p.bareNumber)) return bind({ ctx: this.ctx, s, t, senderId, accountId, doorKind }, p.text);
+    if (worker && question === 'before_90' && !command && !chat) return wishSaid({ ...turn, worker }, p.text);
+    if (worker && question && question !== 'before_90' && choice) return statusSaid({ ...turn, worker }, p.n);
+    if (s.state === 'bind' && (/\d{17}[\dx]|^\d{6}$/i.test(p.text) || !p.intent || p.bareNumber)) return bind({ ...turn, senderId, accountId, doorKind }, p.text);
     if (s.state === 'wage' && worker && !command && p.text.length >= 2) {
       s.state = undefined;
       await reportWages(this.ctx, worker, p.text);
       return [t('bot:wage.done')];
     }
     if (s.state === 'subscribe' && worker && p.intent !== 'unsubscribe' && (p.bareNumber || !p.intent || p.intent === 'subscribe' || topicsIn(p.text).length)) {
-      return subscribe({ ctx: this.ctx, s, worker, t }, p.text);
+      return subscribe({ ...turn, worker }, p.text);
     }
     // 报名 N after a live fair's "on screen now" message: the post with that number at the fair.
     if (worker && p.intent === 'apply' && p.n !== undefined && worker.consent) {
       const live = await liveFairFor(this.ctx.db, worker.id, this.ctx.clock.now());
-      if (live && (!s.listedAt || live.toldAt > new Date(s.listedAt))) return applyAtFair({ ctx: this.ctx, s, worker, t }, live.fair.id, p.n);
+      if (live && (!s.listedAt || live.toldAt > new Date(s.listedAt))) return applyAtFair({ ...turn, worker }, live.fair.id, p.n);
     }
     // A number or 报名 N after the morning's digest: its posts, when it came after any list shown since.
     if (worker?.consent && (p.intent === 'apply' || p.bareNumber) && p.n !== undefined && free) {
@@ -234,9 +235,9 @@ export class Conversation {
       }
     }
     if ((s.state === 'list' || s.state === 'detail') && p.bareNumber && p.n !== undefined && s.items && p.n >= 1 && p.n <= s.items.length) {
-      return detail({ ctx: this.ctx, s, t }, p.n);
+      return detail(turn, p.n);
     }
-    if (s.state === 'detail' && p.intent === 'apply' && p.n === undefined && worker && s.current !== undefined) return apply({ ctx: this.ctx, s, worker, t }, s.current + 1);
+    if (s.state === 'detail' && p.intent === 'apply' && p.n === undefined && worker && s.current !== undefined) return apply({ ...turn, worker }, s.current + 1);
 
     const read = decide(p, s);
     s.guess = undefined;
@@ -244,8 +245,8 @@ export class Conversation {
     const named = !read.intent || read.intent === 'jobs' || read.intent === 'gigs' || read.intent === 'training' ? await this.places.named(p.text) : undefined;
     if (!read.intent && named && !read.guesses.length) read.intent = 'jobs';
     if (!read.intent) {
-      if (read.guesses.length) return [ask({ ctx: this.ctx, s, t }, read.guesses, read.slots)];
-      return [t('bot:not_understood'), ask({ ctx: this.ctx, s, t }, ['jobs', 'gigs', 'human'], {}, true)];
+      if (read.guesses.length) return [ask(turn, read.guesses, read.slots)];
+      return [t('bot:not_understood'), ask(turn, ['jobs', 'gigs', 'human'], {}, true)];
     }
     if (this.talk.has(read.intent)) return this.talk.run(read.intent, { t });
     p = { ...p, intent: read.intent };
@@ -257,23 +258,23 @@ export class Conversation {
     }
     if (p.intent === 'agree' || p.intent === 'withdraw') {
       if (!worker) return [t('bot:need_bind')];
-      return consent({ ctx: this.ctx, s, worker, t }, p.intent === 'agree');
+      return consent({ ...turn, worker }, p.intent === 'agree');
     }
-    if (p.intent === 'policy') return worker ? policies({ ctx: this.ctx, s, worker, t }) : policiesForVisitor({ ctx: this.ctx, s, t });
+    if (p.intent === 'policy') return worker ? policies({ ...turn, worker }) : policiesForVisitor(turn);
     if (p.intent === 'human') {
       const r = await requestHelp(this.ctx, { workerId: worker?.id ?? null, regionCode: worker?.regionCode ?? null, contact: senderId, context: s.history });
       return [t(r.existing ? 'bot:human.again' : 'bot:human.done')];
     }
     // Open posts are public notices: someone not yet bound sees those of this area, and binds to apply.
-    if (!worker && (p.intent === 'jobs' || p.intent === 'gigs' || p.intent === 'training')) return browse({ ctx: this.ctx, s, t, regionCode: this.regionCode }, p.intent, slots, named);
-    if (!worker && p.intent === 'detail' && s.items?.length) return detail({ ctx: this.ctx, s, t }, p.n ?? 1);
+    if (!worker && (p.intent === 'jobs' || p.intent === 'gigs' || p.intent === 'training')) return browse({ ...turn, regionCode: this.regionCode }, p.intent, slots, named);
+    if (!worker && p.intent === 'detail' && s.items?.length) return detail(turn, p.n ?? 1);
     if (!worker) return [t('bot:need_bind')];
     // Matching and messages use the person's data: they need the person's consent first.
     if (!worker.consent && ['jobs', 'gigs', 'training', 'detail', 'apply', 'subscribe'].includes(p.intent)) {
       s.state = 'consent';
       return [t('bot:consent.notice')];
     }
-    if (!this.forWorker.has(p.intent)) return [t('bot:not_understood'), ask({ ctx: this.ctx, s, t }, ['jobs', 'gigs', 'human'], {}, true)];
+    if (!this.forWorker.has(p.intent)) return [t('bot:not_understood'), ask(turn, ['jobs', 'gigs', 'human'], {}, true)];
     return this.forWorker.run(p.intent, { ctx: this.ctx, p, s, worker, t, slots, named });
   }
 
