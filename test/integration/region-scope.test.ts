@@ -146,6 +146,22 @@ describe('a station in county A cannot reach anything in county B', () => {
     'patch /api/v1/households/{id}': { run: (s) => s.patch(`/api/v1/households/${b.household}`, { relocated: true }), check: notFound },
     'get /api/v1/regions': { run: (s) => s.get(`/api/v1/regions?parent=${REGIONS.countyB.code}`), check: notFound },
     'get /api/v1/regions/{code}': { run: (s) => s.get(`/api/v1/regions/${REGIONS.townB.code}`), check: notFound },
+    'get /api/v1/regions/search': {
+      run: (s) => s.get(`/api/v1/regions/search?q=${encodeURIComponent(REGIONS.villageB.name)}`),
+      check: (r) => {
+        refusedOrEmpty(r);
+        expect(r.text).not.toContain(REGIONS.villageB.code);
+      },
+    },
+    'get /api/v1/regions/{code}/centre': { run: (s) => s.get(`/api/v1/regions/${REGIONS.villageB.code}/centre`), check: notFound },
+    // The map's settings name no region: the same for everyone.
+    'get /api/v1/map': {
+      run: (s) => s.get('/api/v1/map'),
+      check: (r) => {
+        expect(r.status).toBe(200);
+        none(r);
+      },
+    },
     'patch /api/v1/regions/{code}': { run: (s) => s.patch(`/api/v1/regions/${REGIONS.countyB.code}`, { relocationSite: true }), check: notFound },
     'get /api/v1/accounts': { run: (s) => s.get(`/api/v1/accounts?regionCode=${REGIONS.countyB.code}`), check: refusedOrEmpty },
     'post /api/v1/accounts': { run: (s) => s.post('/api/v1/accounts', { username: 'intruder', password: 'long enough password', displayName: 'x', role: 'station', regionCode: REGIONS.countyB.code }), check: notFound },
