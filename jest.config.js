@@ -10,5 +10,7 @@ module.exports = {
   testSequencer: '<rootDir>/test/helpers/sequencer.js',
   testTimeout: 60000,
   // Integration suites share one PostgreSQL server and one Redis; each worker gets its own database.
-  maxWorkers: 2,
+  // Three on two cores: many files spend much of their time waiting (on processes they start, on faults, on paced
+  // sends), so a third keeps the cores busy.
+  maxWorkers: 3,
 };
