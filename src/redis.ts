@@ -187,15 +187,20 @@ async function openCluster(settings: RedisSettings & { cluster: Array<{ host: st
     close: async () => {
       if (closed) return;
       closed = true;
-      for (const c of [...clients]) {
-        try {
-          await c.quit();
-        } catch {
-          c.disconnect();
-        }
-      }
+      await quitAll(clients);
     },
   };
+}
+
+/** Ends each connection politely, or drops it when it no longer answers. */
+async function quitAll(clients: Set<Pick<Redis, 'quit' | 'disconnect'>>): Promise<void> {
+  for (const c of [...clients]) {
+    try {
+      await c.quit();
+    } catch {
+      c.disconnect();
+    }
+  }
 }
 
 export async function openRedis(settings: RedisSettings, logger: Logger): Promise<RedisHandle> {
@@ -243,13 +248,7 @@ export async function openRedis(settings: RedisSettings, logger: Logger): Promis
     close: async () => {
       if (closed) return;
       closed = true;
-      for (const c of [...clients]) {
-        try {
-          await c.quit();
-        } catch {
-          c.disconnect();
-        }
-      }
+      await quitAll(clients);
       if (child && child.exitCode === null) {
         // Wait for our private server to write its data and exit, so the next start finds it gone, not dying.
         const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));

@@ -37,7 +37,7 @@ describe('the console on a new install', () => {
     await h.ctx.db.update(accounts).set({ displayName: '李主任' }).where(eq(accounts.id, admin.id));
     rig = await openConsole(h);
     ({ base, browser } = rig);
-    page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+    page = await rig.page();
   }, 120_000);
 
   afterAll(async () => {
@@ -45,7 +45,7 @@ describe('the console on a new install', () => {
     await h?.close();
   });
 
-  const shot = (name: string) => page.screenshot({ path: resolve(SHOTS, `${name}.png`), fullPage: true });
+  const shot = (name: string) => rig.shot(page, name);
   const nav = async (label: string) => {
     await page.getByRole('menuitem', { name: label }).click();
     await page.getByRole('heading', { level: 3, name: label }).waitFor();

@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { Conversation } from '../../bots/conversation';
 import { regions } from '../../src/db/schema';
 import { appOf, signIn } from '../helpers/api';
 import { makeAccount, PASSWORD, REGIONS, seedRegions, workerInput } from '../helpers/factories';
-import { openConsole, SHOTS, type ConsoleRig } from '../helpers/console';
+import { openConsole, type ConsoleRig } from '../helpers/console';
 import { createHarness, type Harness } from '../helpers/harness';
 import { north } from '../helpers/market';
 
@@ -40,7 +39,7 @@ describe('the console: places on the map, lists that remember', () => {
     await staff.post(`/api/v1/employers/${e.body.id}/verify`);
     rig = await openConsole(h);
     ({ base, browser } = rig);
-    page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+    page = await rig.page();
   }, 120_000);
 
   afterAll(async () => {
@@ -48,7 +47,7 @@ describe('the console: places on the map, lists that remember', () => {
     await h?.close();
   });
 
-  const shot = (p: Page, name: string) => p.screenshot({ path: resolve(SHOTS, `${name}.png`), fullPage: true });
+  const shot = (p: Page, name: string) => rig.shot(p, name);
   const signInOn = async (p: Page) => {
     await p.goto(`${base}/console`);
     await p.getByLabel('用户名').fill('places-station');

@@ -68,7 +68,7 @@ describe('the console: figures by region', () => {
     ]);
     rig = await openConsole(h);
     ({ base, browser } = rig);
-    page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+    page = await rig.page();
   }, 120_000);
 
   afterAll(async () => {
@@ -76,7 +76,7 @@ describe('the console: figures by region', () => {
     await h?.close();
   });
 
-  const shot = (p: Page, name: string) => p.screenshot({ path: resolve(SHOTS, `${name}.png`), fullPage: true });
+  const shot = (p: Page, name: string) => rig.shot(p, name);
   /** A region's row of the comparison table. */
   const row = (p: Page, name: string) => p.getByTestId('regions').locator('.ant-table-row').filter({ has: p.locator('td:nth-child(2)', { hasText: new RegExp(`^${name}$`) }) });
   const cells = async (r: Locator) => (await r.locator('td').allTextContents()).map((s) => s.trim());
@@ -236,7 +236,7 @@ describe('the console: figures by region', () => {
     expect((await staff.put('/api/v1/monitoring/relocation-shares', { regionCode: REGIONS.countyA.code, sharePct: 50 })).status).toBe(200);
     expect((await staff.post('/api/v1/workers', workerInput({ name: '李搬迁', skills: [], regionCode: '532528101297' }))).status).toBe(201);
 
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+    const page = await rig.page();
     await signInAs(page);
     await page.goto(`${base}/console/monitoring?tab=projects&county=${REGIONS.countyA.code}`);
     await page.getByTestId('projects').getByRole('button', { name: '南沙水渠以工代赈' }).click();

@@ -50,7 +50,7 @@ describe('the station console', () => {
     running = startWorkers(h.ctx, { only: ['outreach', 'deliveries', 'imports'] });
     rig = await openConsole(h);
     ({ base, browser } = rig);
-    page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+    page = await rig.page();
   }, 120_000);
 
   afterAll(async () => {
@@ -59,7 +59,7 @@ describe('the station console', () => {
     await h?.close();
   });
 
-  const shot = (name: string) => page.screenshot({ path: resolve(SHOTS, `${name}.png`), fullPage: true });
+  const shot = (name: string) => rig.shot(page, name);
   /** Types a day or a time into a picker as a person would, and leaves it, which takes the typed value. */
   const pick = async (field: Locator, text: string) => {
     await field.fill(text);
