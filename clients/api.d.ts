@@ -3447,6 +3447,8 @@ export interface components {
             description: string;
             requirements: string;
             regionCode: string;
+            /** @description The name of the village (or region) where the work is done; null for a code the deployment has not loaded */
+            regionName: string | null;
             address: string | null;
             lat: number | null;
             lng: number | null;
@@ -3524,6 +3526,16 @@ export interface components {
              * @enum {string}
              */
             status?: "open" | "closed";
+            /**
+             * @description Where the work is done, corrected: a village (or other region) of the caller's area, inside the post's own county
+             * @example 532528
+             */
+            regionCode?: string;
+            /** @description The address, corrected; null clears it */
+            address?: string | null;
+            /** @description The point, corrected (both coordinates or neither); null clears it */
+            lat?: number | null;
+            lng?: number | null;
         };
         Candidate: {
             /** Format: uuid */

@@ -18,7 +18,8 @@ export function presentEmployer(e: Employer) {
   };
 }
 
-export function presentVacancy(v: Vacancy, employerName: string) {
+/** A post as the API shows it; `regionName` names its village, so a list or its CSV reads a place, not a code. */
+export function presentVacancy(v: Vacancy, employerName: string, regionName: string | null) {
   return {
     id: v.id,
     employerId: v.employerId,
@@ -28,6 +29,7 @@ export function presentVacancy(v: Vacancy, employerName: string) {
     description: v.description,
     requirements: v.requirements,
     regionCode: v.regionCode,
+    regionName,
     address: v.address,
     lat: v.lat,
     lng: v.lng,

@@ -111,6 +111,10 @@ export const VacancyPatch = z
     headcount: z.number().int().min(1).max(10000).optional(),
     expiresAt: z.iso.datetime({ offset: true }).optional(),
     status: z.enum(['open', 'closed']).optional().meta({ description: 'Publish a draft, or close' }),
+    regionCode: RegionCode.optional().meta({ description: "Where the work is done, corrected: a village (or other region) of the caller's area, inside the post's own county" }),
+    address: text(200).nullish().meta({ description: 'The address, corrected; null clears it' }),
+    lat: lat.nullish().meta({ description: 'The point, corrected (both coordinates or neither); null clears it' }),
+    lng: lng.nullish(),
   })
   .strict()
   .meta({ id: 'VacancyPatch' });
@@ -126,6 +130,7 @@ export const VacancyView = z
     description: z.string(),
     requirements: z.string(),
     regionCode: z.string(),
+    regionName: z.string().nullable().meta({ description: 'The name of the village (or region) where the work is done; null for a code the deployment has not loaded' }),
     address: z.string().nullable(),
     lat: z.number().nullable(),
     lng: z.number().nullable(),

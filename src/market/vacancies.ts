@@ -4,14 +4,15 @@ import { assertInScope, inScope, type Actor } from '../access/actor';
 import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
-import { assistanceProjects, employers, vacancies } from '../db/schema';
-import { governmentInvested } from '../monitoring/project-people';
+import { assistanceProjects, employers, regions, vacancies, type Vacancy } from '../db/schema';
+import { governmentInvested } from './project-kinds';
 import { zodDetails } from '../http/zod-details';
 import { checkPoint } from '../regions/places';
 import { translator } from '../i18n';
 import { announceVacancy } from '../outreach/service';
 import { payText } from './pay';
 import { inRegion, regionExists } from '../registry/queries';
+import { findRegion } from '../regions/queries';
 import { searchQuery, searchVector } from '../shared/chinese';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
 import { scopedEmployer } from './employers';
@@ -27,9 +28,10 @@ const DAY = 86400_000;
 
 export async function scopedVacancy(db: Db, actor: Actor, id: string) {
   const [row] = await db
-    .select({ vacancy: vacancies, employerName: employers.name })
+    .select({ vacancy: vacancies, employerName: employers.name, regionName: regions.name })
     .from(vacancies)
     .innerJoin(employers, eq(employers.id, vacancies.employerId))
+    .leftJoin(regions, eq(regions.code, vacancies.regionCode))
     .where(eq(vacancies.id, id))
     .limit(1);
   if (!row) throw new NotFound('vacancy', id);
@@ -103,7 +105,7 @@ export async function createVacancy(ctx: AnnounceCtx, actor: Actor, input: Vacan
     .returning();
   await recordAudit(ctx.db, { actorId: actor.accountId, action: 'vacancy.create', entity: 'vacancy', entityId: row!.id, regionCode: row!.regionCode, ...meta });
   if (row!.status === 'open') await announce(ctx, row!, employer.name);
-  return presentVacancy(row!, employer.name);
+  return presentVacancy(row!, employer.name, (await findRegion(ctx.db, row!.regionCode))?.name ?? null);
 }
 
 export async function updateVacancy(ctx: AnnounceCtx, actor: Actor, id: string, patch: VacancyPatch, meta: Meta) {
@@ -116,7 +118,27 @@ export async function updateVacancy(ctx: AnnounceCtx, actor: Actor, id: string, 
   });
   // Announced after the commit, so the fan-out job finds the post open.
   if (edited.opened) await announce(ctx, edited.row, edited.employerName);
-  return presentVacancy(edited.row, edited.employerName);
+  return presentVacancy(edited.row, edited.employerName, (await findRegion(ctx.db, edited.row.regionCode))?.name ?? null);
+}
+
+/**
+ * A post's place as corrected: a village moved to must be in the caller's area and in the post's own county
+ * (the county it was posted in, whose people it is announced to), and the point near that village, both
+ * coordinates or neither. Fields not sent stay as they were; an address or point sent as null is cleared.
+ */
+async function correctedPlace(db: Db, actor: Actor, v: Vacancy, patch: VacancyPatch) {
+  const regionCode = patch.regionCode ?? v.regionCode;
+  if (regionCode !== v.regionCode) {
+    if (!inScope(actor, regionCode)) throw new Forbidden('region outside scope', [{ path: 'body.regionCode', message: 'errors:detail.region_out_of_scope' }]);
+    if (!regionCode.startsWith(v.regionCode.slice(0, 6))) {
+      throw new ValidationFailed('place outside the post county', [{ path: 'body.regionCode', message: 'errors:detail.market.place_outside_county' }]);
+    }
+    if (!(await regionExists(db, regionCode))) throw new ValidationFailed('unknown region', [{ path: 'body.regionCode', message: 'errors:detail.unknown_region' }]);
+  }
+  const lat = patch.lat === undefined ? v.lat : patch.lat;
+  const lng = patch.lng === undefined ? v.lng : patch.lng;
+  await checkPoint(db, regionCode, lat, lng);
+  return { regionCode, address: patch.address === undefined ? v.address : patch.address || null, lat, lng };
 }
 
 async function editLocked(ctx: AnnounceCtx, db: Db, actor: Actor, id: string, patch: VacancyPatch, meta: Meta) {
@@ -142,9 +164,11 @@ async function editLocked(ctx: AnnounceCtx, db: Db, actor: Actor, id: string, pa
   }
   const expiresAt = patch.expiresAt ? new Date(patch.expiresAt) : v.expiresAt;
   if (status === 'open' && expiresAt <= ctx.clock.now()) throw new ValidationFailed('already expired', [{ path: 'body.expiresAt', message: 'errors:detail.market.expired' }]);
+  const place = await correctedPlace(db, actor, v, patch);
   const [row] = await db
     .update(vacancies)
     .set({
+      ...place,
       title: next.title,
       description: next.description,
       requirements: next.requirements,
@@ -159,13 +183,13 @@ async function editLocked(ctx: AnnounceCtx, db: Db, actor: Actor, id: string, pa
     .where(and(eq(vacancies.id, id), sql`${vacancies.filled} <= ${next.headcount}`))
     .returning();
   if (!row) throw new Conflict('headcount below filled', [{ path: 'body.headcount', message: 'errors:detail.market.headcount_below_filled' }]);
-  await recordAudit(db, { actorId: actor.accountId, action: 'vacancy.update', entity: 'vacancy', entityId: id, regionCode: v.regionCode, details: { fields: Object.keys(patch) }, ...meta });
+  await recordAudit(db, { actorId: actor.accountId, action: 'vacancy.update', entity: 'vacancy', entityId: id, regionCode: v.regionCode, details: { fields: Object.keys(patch), ...(place.regionCode !== v.regionCode ? { regionFrom: v.regionCode, regionTo: place.regionCode } : {}) }, ...meta });
   return { row, employerName, opened: row.status === 'open' && (v.status === 'draft' || v.status === 'closed') };
 }
 
 export async function getVacancy(ctx: Ctx, actor: Actor, id: string) {
-  const { vacancy, employerName } = await scopedVacancy(ctx.db, actor, id);
-  return presentVacancy(vacancy, employerName);
+  const { vacancy, employerName, regionName } = await scopedVacancy(ctx.db, actor, id);
+  return presentVacancy(vacancy, employerName, regionName);
 }
 
 export async function listVacancies(ctx: Ctx, actor: Actor, q: z.infer<typeof VacancyListQuery>) {
@@ -182,14 +206,15 @@ export async function listVacancies(ctx: Ctx, actor: Actor, q: z.infer<typeof Va
   );
   const [total] = await ctx.db.select({ n: count() }).from(vacancies).where(where);
   const rows = await ctx.db
-    .select({ vacancy: vacancies, employerName: employers.name })
+    .select({ vacancy: vacancies, employerName: employers.name, regionName: regions.name })
     .from(vacancies)
     .innerJoin(employers, eq(employers.id, vacancies.employerId))
+    .leftJoin(regions, eq(regions.code, vacancies.regionCode))
     .where(where)
     .orderBy(...(query ? [desc(sql`ts_rank(${vacancies.search}, ${query})`)] : []), desc(vacancies.createdAt), desc(vacancies.id))
     .offset((q.page - 1) * q.pageSize)
     .limit(q.pageSize);
-  return { items: rows.map((r) => presentVacancy(r.vacancy, r.employerName)), page: q.page, pageSize: q.pageSize, total: total?.n ?? 0 };
+  return { items: rows.map((r) => presentVacancy(r.vacancy, r.employerName, r.regionName)), page: q.page, pageSize: q.pageSize, total: total?.n ?? 0 };
 }
 
 /** The scheduled job: posts past their date close by themselves. */
