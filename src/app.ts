@@ -11,7 +11,7 @@ import { healthRouter } from './health/routes';
 import { Api } from './http/api';
 import { docsRouter } from './http/docs';
 import { errorMapper, requestContext, urlLimit } from './http/middleware';
-import { recordAudit } from './audit/service';
+import { auditRead } from './shared/command';
 import { openApiDocument } from './http/openapi';
 import { BOARD_PATH, queueBoard } from './http/queue-board';
 import type { RequestState } from './http/state';
@@ -49,7 +49,7 @@ export function buildApi(ctx: AppContext): Api {
   marketRoutes(api, ctx);
   outreachRoutes(api, ctx);
   chatRoutes(api, ctx);
-  policyRoutes(api, ctx);
+  policyRoutes(api, ctx, scopedEmployer);
   rainDewRoutes(api, ctx);
   fairRoutes(api, ctx);
   meRoutes(api, ctx);
@@ -78,7 +78,7 @@ export function buildApp(ctx: AppContext, opts: AppOptions = {}): Koa<RequestSta
   app.use(requestContext(ctx.logger, ctx.config.locale.default));
   app.use(
     errorMapper(ctx.logger, (k, code) =>
-      recordAudit(ctx.db, { actorId: k.state.actor!.accountId, action: 'request.denied', details: { method: k.method, route: (k as { _matchedRoute?: string })._matchedRoute ?? null, code }, requestId: k.state.requestId, ip: k.ip }),
+      auditRead({ ctx, actor: k.state.actor!, meta: { requestId: k.state.requestId, ip: k.ip } }, { action: 'request.denied', details: { method: k.method, route: (k as { _matchedRoute?: string })._matchedRoute ?? null, code } }),
       () => ctx.database.ping(),
       () => {
         const p = ctx.database.pool?.();

@@ -1,10 +1,10 @@
 import { and, asc, count, eq, like } from 'drizzle-orm';
 import { z } from 'zod';
-import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import { accounts, regions, sessions, stations } from '../db/schema';
 import { PageQuery } from '../http/pagination';
 import { RegionCode } from '../regions/schemas';
+import { command } from '../shared/command';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
 import { assertInScope, inScope, type Actor, type StaffRole } from './actor';
 import { hashCost, hashPassword } from './password';
@@ -132,22 +132,27 @@ export async function createAccount(ctx: Ctx, actor: Actor, input: AccountCreate
     const [station] = await ctx.db.select().from(stations).where(eq(stations.id, input.stationId)).limit(1);
     if (!station || !inScope(actor, station.regionCode)) throw new ValidationFailed('unknown station', [{ path: 'body.stationId', message: 'errors:detail.unknown_station' }]);
   }
-  const [row] = await ctx.db
-    .insert(accounts)
-    .values({
-      username: input.username,
-      passwordHash: await hashPassword(input.password, hashCost(ctx)),
-      displayName: input.displayName,
-      role: input.role,
-      regionCode: input.regionCode,
-      stationId: input.stationId ?? null,
-      canRevealPii: input.canRevealPii,
-      locale: input.locale,
-    })
-    .onConflictDoNothing({ target: accounts.username })
-    .returning();
-  if (!row) throw new Conflict('username taken', [{ path: 'body.username', message: 'errors:detail.username_taken' }]);
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'account.create', entity: 'account', entityId: row.id, regionCode: row.regionCode, details: { role: row.role }, ...meta });
+  // Hashed before the transaction opens: the hash takes a while and holds no lock.
+  const passwordHash = await hashPassword(input.password, hashCost(ctx));
+  const row = await command({ ctx, actor, meta }, async (tx, audit) => {
+    const [row] = await tx
+      .insert(accounts)
+      .values({
+        username: input.username,
+        passwordHash,
+        displayName: input.displayName,
+        role: input.role,
+        regionCode: input.regionCode,
+        stationId: input.stationId ?? null,
+        canRevealPii: input.canRevealPii,
+        locale: input.locale,
+      })
+      .onConflictDoNothing({ target: accounts.username })
+      .returning();
+    if (!row) throw new Conflict('username taken', [{ path: 'body.username', message: 'errors:detail.username_taken' }]);
+    audit({ action: 'account.create', entity: 'account', entityId: row.id, regionCode: row.regionCode, details: { role: row.role } });
+    return row;
+  });
   return present(row);
 }
 
@@ -172,22 +177,27 @@ export async function updateAccount(ctx: Ctx, actor: Actor, id: string, patch: A
   if (typeof patch.contactPhone === 'string' && !self) throw new Forbidden('a contact is set by its holder', [{ path: 'body.contactPhone', message: 'errors:detail.contact.own_only' }]);
   const contactPhone = typeof patch.contactPhone === 'string' ? mobileOf(patch.contactPhone, 'body.contactPhone') : patch.contactPhone;
   const now = ctx.clock.now();
-  const [row] = await ctx.db
-    .update(accounts)
-    .set({
-      ...(patch.displayName ? { displayName: patch.displayName } : {}),
-      ...(patch.locale ? { locale: patch.locale } : {}),
-      ...(patch.password ? { passwordHash: await hashPassword(patch.password, hashCost(ctx)), failedLogins: 0, lockedUntil: null } : {}),
-      ...(patch.disabled !== undefined ? { disabledAt: patch.disabled ? now : null } : {}),
-      ...(patch.canRevealPii !== undefined ? { canRevealPii: patch.canRevealPii } : {}),
-      ...(contactPhone !== undefined ? contactColumns(ctx, contactPhone) : {}),
-    })
-    .where(eq(accounts.id, id))
-    .returning();
-  // A new password lifts the account's sign-in lock; with a disabled account, it ends every open session.
+  const passwordHash = patch.password ? await hashPassword(patch.password, hashCost(ctx)) : undefined;
+  const row = await command({ ctx, actor, meta }, async (tx, audit) => {
+    const [row] = await tx
+      .update(accounts)
+      .set({
+        ...(patch.displayName ? { displayName: patch.displayName } : {}),
+        ...(patch.locale ? { locale: patch.locale } : {}),
+        ...(passwordHash ? { passwordHash, failedLogins: 0, lockedUntil: null } : {}),
+        ...(patch.disabled !== undefined ? { disabledAt: patch.disabled ? now : null } : {}),
+        ...(patch.canRevealPii !== undefined ? { canRevealPii: patch.canRevealPii } : {}),
+        ...(contactPhone !== undefined ? contactColumns(ctx, contactPhone) : {}),
+      })
+      .where(eq(accounts.id, id))
+      .returning();
+    // With a new password or a disabled account, every open session ends.
+    if (patch.password || patch.disabled) await tx.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.accountId, id)));
+    audit({ action: 'account.update', entity: 'account', entityId: id, regionCode: a.regionCode, details: { fields: Object.keys(patch) } });
+    return row;
+  });
+  // A new password (now committed) lifts the account's sign-in lock.
   if (patch.password) await clearAccount(ctx, a.username);
-  if (patch.password || patch.disabled) await ctx.db.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.accountId, id)));
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'account.update', entity: 'account', entityId: id, regionCode: a.regionCode, details: { fields: Object.keys(patch) }, ...meta });
   return present(row!);
 }
 
@@ -196,9 +206,12 @@ export async function createStation(ctx: Ctx, actor: Actor, input: z.infer<typeo
   if (!inScope(actor, input.regionCode)) throw new Forbidden('region outside scope', [{ path: 'body.regionCode', message: 'errors:detail.region_out_of_scope' }]);
   const [region] = await ctx.db.select().from(regions).where(eq(regions.code, input.regionCode)).limit(1);
   if (!region) throw new ValidationFailed('unknown region', [{ path: 'body.regionCode', message: 'errors:detail.unknown_region' }]);
-  const [row] = await ctx.db.insert(stations).values({ name: input.name, kind: input.kind, regionCode: input.regionCode, address: input.address ?? null }).returning();
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'station.create', entity: 'station', entityId: row!.id, regionCode: row!.regionCode, ...meta });
-  return presentStation(row!);
+  const row = await command({ ctx, actor, meta }, async (tx, audit) => {
+    const [row] = await tx.insert(stations).values({ name: input.name, kind: input.kind, regionCode: input.regionCode, address: input.address ?? null }).returning();
+    audit({ action: 'station.create', entity: 'station', entityId: row!.id, regionCode: row!.regionCode });
+    return row!;
+  });
+  return presentStation(row);
 }
 
 export async function listStations(ctx: Ctx, actor: Actor) {

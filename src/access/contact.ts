@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { recordAudit } from '../audit/service';
+import { command } from '../shared/command';
 import type { AppContext } from '../context';
 import { accounts } from '../db/schema';
 import { maskPhone, normalizePhone } from '../pii/phone';
@@ -67,20 +67,21 @@ export function contactColumns(ctx: Pick<AppContext, 'pii'>, phone: string | nul
 /** Sets the signed-in account's own contact; the number is checked before anything is written, and never logged. */
 export async function setOwnContact(ctx: Ctx, actor: Actor, patch: ContactPatch, meta: Meta): Promise<ContactView> {
   const phone = patch.phone === undefined || patch.phone === null ? patch.phone : mobileOf(patch.phone);
-  const [row] = await ctx.db
-    .update(accounts)
-    .set({ ...(phone !== undefined ? contactColumns(ctx, phone) : {}), ...(patch.pushOptOut !== undefined ? { pushOptOut: patch.pushOptOut } : {}) })
-    .where(eq(accounts.id, actor.accountId))
-    .returning();
-  if (!row) throw new NotFound('account', actor.accountId);
-  await recordAudit(ctx.db, {
-    actorId: actor.accountId,
-    action: 'account.contact',
-    entity: 'account',
-    entityId: actor.accountId,
-    regionCode: row.regionCode,
-    details: { ...(phone !== undefined ? { phone: phone === null ? 'removed' : 'set' } : {}), ...(patch.pushOptOut !== undefined ? { pushOptOut: patch.pushOptOut } : {}) },
-    ...meta,
+  const row = await command({ ctx, actor, meta }, async (tx, audit) => {
+    const [row] = await tx
+      .update(accounts)
+      .set({ ...(phone !== undefined ? contactColumns(ctx, phone) : {}), ...(patch.pushOptOut !== undefined ? { pushOptOut: patch.pushOptOut } : {}) })
+      .where(eq(accounts.id, actor.accountId))
+      .returning();
+    if (!row) throw new NotFound('account', actor.accountId);
+    audit({
+      action: 'account.contact',
+      entity: 'account',
+      entityId: actor.accountId,
+      regionCode: row.regionCode,
+      details: { ...(phone !== undefined ? { phone: phone === null ? 'removed' : 'set' } : {}), ...(patch.pushOptOut !== undefined ? { pushOptOut: patch.pushOptOut } : {}) },
+    });
+    return row;
   });
   return presentContact(row);
 }

@@ -1,5 +1,5 @@
 import type { AppContext } from '../context';
-import { recordAudit } from '../audit/service';
+import { auditRead, command } from '../shared/command';
 import { eq } from 'drizzle-orm';
 import { Secret, TOTP } from 'otpauth';
 import { accounts } from '../db/schema';
@@ -31,7 +31,7 @@ export async function login(ctx: Ctx & Pick<AppContext, 'redis'>, body: LoginBod
   if (!gate.admitted) {
     // Looked up only to name the account in the audit entry; the answer is the same either way.
     const known = await q.findAccountByUsername(ctx.db, body.username);
-    await recordAudit(ctx.db, { ...(known ? { actorId: known.id } : {}), action: 'auth.login_refused', details: { reason: gate.reason }, ...meta });
+    await auditRead({ ctx, meta }, { ...(known ? { actorId: known.id } : {}), action: 'auth.login_refused', details: { reason: gate.reason } });
     throw new throttle.SignInRefused(gate.reason, gate.waitSeconds);
   }
   const found = await q.findAccountByUsername(ctx.db, body.username);
@@ -40,7 +40,7 @@ export async function login(ctx: Ctx & Pick<AppContext, 'redis'>, body: LoginBod
   const passwordRight = account ? await verifyPassword(account.passwordHash, body.password) : await verifyAgainstNothing(body.password, cost);
   if (!account || !passwordRight) {
     await throttle.failed(ctx, body.username, meta.ip, now);
-    await recordAudit(ctx.db, { ...(account ? { actorId: account.id } : {}), action: 'auth.login_failed', details: { reason: account ? 'wrong_password' : 'unknown_account' }, ...meta });
+    await auditRead({ ctx, meta }, { ...(account ? { actorId: account.id } : {}), action: 'auth.login_failed', details: { reason: account ? 'wrong_password' : 'unknown_account' } });
     throw new Unauthorized('invalid credentials');
   }
   if (account.totpEnabledAt && account.totpSecretEnc) {
@@ -49,7 +49,7 @@ export async function login(ctx: Ctx & Pick<AppContext, 'redis'>, body: LoginBod
     // A wrong code counts like a wrong password; a code already used is refused.
     if (step === null || (account.totpLastStep !== null && step <= account.totpLastStep)) {
       await throttle.failed(ctx, body.username, meta.ip, now);
-      await recordAudit(ctx.db, { actorId: account.id, action: 'auth.login_failed', details: { reason: 'wrong_code' }, ...meta });
+      await auditRead({ ctx, meta }, { actorId: account.id, action: 'auth.login_failed', details: { reason: 'wrong_code' } });
       throw new Unauthorized('invalid second factor', [{ path: 'body.code', message: 'errors:detail.totp.invalid' }]);
     }
     await ctx.db.update(accounts).set({ totpLastStep: step }).where(eq(accounts.id, account.id));
@@ -59,15 +59,19 @@ export async function login(ctx: Ctx & Pick<AppContext, 'redis'>, body: LoginBod
   if (needsRehash(account.passwordHash, cost)) await q.replacePasswordHash(ctx.db, account.id, account.passwordHash, await hashPassword(body.password, cost));
   const token = newToken();
   const expiresAt = new Date(now.getTime() + ctx.config.auth.tokenTtlHours * 3600_000);
-  await q.insertSession(ctx.db, account.id, tokenDigest(ctx.config.secrets.tokenSecret, token), expiresAt);
-  await recordAudit(ctx.db, { actorId: account.id, action: 'auth.login', regionCode: account.regionCode, ...meta });
+  await command({ ctx, actor: { accountId: account.id }, meta }, async (tx, audit) => {
+    await q.insertSession(tx, account.id, tokenDigest(ctx.config.secrets.tokenSecret, token), expiresAt);
+    audit({ action: 'auth.login', regionCode: account.regionCode });
+  });
   const view = await getAccount(ctx, account.id);
   return { token, expiresAt, account: view };
 }
 
 export async function logout(ctx: Ctx, token: string, actor: Actor, meta: RequestMeta): Promise<void> {
-  await q.revokeSession(ctx.db, tokenDigest(ctx.config.secrets.tokenSecret, token), ctx.clock.now());
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'auth.logout', ...meta });
+  await command({ ctx, actor, meta }, async (tx, audit) => {
+    await q.revokeSession(tx, tokenDigest(ctx.config.secrets.tokenSecret, token), ctx.clock.now());
+    audit({ action: 'auth.logout' });
+  });
 }
 
 /** The actor behind a bearer token, or undefined when the token is unknown, expired or revoked. */
@@ -132,7 +136,9 @@ export async function enableTotp(ctx: Ctx, actor: Actor, code: string, meta: Req
   const now = ctx.clock.now();
   const step = totpStep(ctx, a!.totpSecretEnc, code, now);
   if (step === null) throw new ValidationFailed('wrong code', [{ path: 'body.code', message: 'errors:detail.totp.invalid' }]);
-  await ctx.db.update(accounts).set({ totpEnabledAt: now, totpLastStep: step }).where(eq(accounts.id, a!.id));
-  await recordAudit(ctx.db, { actorId: a!.id, action: 'auth.totp_enabled', regionCode: a!.regionCode, ...meta });
+  await command({ ctx, actor: { accountId: a!.id }, meta }, async (tx, audit) => {
+    await tx.update(accounts).set({ totpEnabledAt: now, totpLastStep: step }).where(eq(accounts.id, a!.id));
+    audit({ action: 'auth.totp_enabled', regionCode: a!.regionCode });
+  });
   return { enabled: true };
 }

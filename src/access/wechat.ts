@@ -1,9 +1,9 @@
 import { randomInt } from 'node:crypto';
 import { and, eq, isNull, ne } from 'drizzle-orm';
 import { z } from 'zod';
-import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import { accounts, identities } from '../db/schema';
+import { auditRead, command } from '../shared/command';
 import { NotFound } from '../shared/errors';
 import type { Actor } from './actor';
 import { presentContact, type ContactView } from './contact';
@@ -43,7 +43,8 @@ export async function issueStaffCode(ctx: Ctx, actor: Actor, meta: Meta): Promis
     const code = String(randomInt(10_000_000, 100_000_000));
     if (await ctx.redis.kv.set(codeKey(code), actor.accountId, 'EX', ttl, 'NX')) {
       await ctx.redis.kv.set(latestKey(actor.accountId), code, 'EX', ttl);
-      await recordAudit(ctx.db, { actorId: actor.accountId, action: 'account.wechat_code', entity: 'account', entityId: actor.accountId, regionCode: a.regionCode, ...meta });
+      // The code lives in Redis alone: this entry is the only row written.
+      await auditRead({ ctx, actor, meta }, { action: 'account.wechat_code', entity: 'account', entityId: actor.accountId, regionCode: a.regionCode });
       return { code, expiresAt: new Date(ctx.clock.now().getTime() + ttl * 1000).toISOString() };
     }
   }
@@ -72,12 +73,12 @@ export async function bindStaffContact(ctx: Ctx, door: { value: string; accountI
     return { ok: false, reason: n >= TRIES_PER_HOUR ? 'locked' : 'no_match' };
   }
   const now = ctx.clock.now();
-  await ctx.db.transaction(async (tx) => {
+  await command({ ctx, actor: { accountId: a.id } }, async (tx, audit) => {
     await tx.update(accounts).set({ chatContact: null, chatSendingAccountId: null, chatBoundAt: null }).where(and(eq(accounts.chatContact, door.value), ne(accounts.id, a.id)));
     await tx.update(accounts).set({ chatContact: door.value, chatSendingAccountId: door.accountId ?? null, chatBoundAt: now }).where(eq(accounts.id, a.id));
+    audit({ action: 'account.wechat_bind', entity: 'account', entityId: a.id, regionCode: a.regionCode, details: { by: 'code' } });
   });
   await ctx.redis.kv.del(latestKey(a.id), triesKey);
-  await recordAudit(ctx.db, { actorId: a.id, action: 'account.wechat_bind', entity: 'account', entityId: a.id, regionCode: a.regionCode, details: { by: 'code' } });
   return { ok: true, accountId: a.id, displayName: a.displayName, locale: a.locale };
 }
 
@@ -92,9 +93,12 @@ export async function staffForContact(ctx: Pick<AppContext, 'db'>, contact: stri
 
 /** Unbinds the account's WeChat: from the console (`via: 'console'`) or by 解绑 in the chat. */
 export async function unbindStaffWechat(ctx: Pick<AppContext, 'db'>, accountId: string, via: 'console' | 'chat', meta: Meta = {}): Promise<ContactView> {
-  const [before] = await ctx.db.select({ contact: accounts.chatContact }).from(accounts).where(eq(accounts.id, accountId));
-  const [row] = await ctx.db.update(accounts).set({ chatContact: null, chatSendingAccountId: null, chatBoundAt: null }).where(eq(accounts.id, accountId)).returning();
-  if (!row) throw new NotFound('account', accountId);
-  if (before?.contact) await recordAudit(ctx.db, { actorId: accountId, action: 'account.wechat_unbind', entity: 'account', entityId: accountId, regionCode: row.regionCode, details: { via }, ...meta });
+  const row = await command({ ctx, actor: { accountId }, meta }, async (tx, audit) => {
+    const [before] = await tx.select({ contact: accounts.chatContact }).from(accounts).where(eq(accounts.id, accountId)).for('update');
+    const [row] = await tx.update(accounts).set({ chatContact: null, chatSendingAccountId: null, chatBoundAt: null }).where(eq(accounts.id, accountId)).returning();
+    if (!row) throw new NotFound('account', accountId);
+    if (before?.contact) audit({ action: 'account.wechat_unbind', entity: 'account', entityId: accountId, regionCode: row.regionCode, details: { via } });
+    return row;
+  });
   return presentContact(row);
 }

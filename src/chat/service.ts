@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { and, count, desc, eq, isNull, like, sql } from 'drizzle-orm';
 import { assertInScope, inScope, type Actor } from '../access/actor';
-import { recordAudit } from '../audit/service';
+import { auditRead, command } from '../shared/command';
 import type { AppContext } from '../context';
 import { accounts, chatGroups, helpRequests, identities, wageCases, workers } from '../db/schema';
 import { regionExists } from '../registry/queries';
@@ -52,7 +52,8 @@ export async function issueBindingCode(ctx: Ctx, actor: Actor, workerId: string,
   for (;;) {
     const code = String(randomInt(100000, 1000000));
     if (await ctx.redis.kv.set(`bind:code:${code}`, workerId, 'EX', ttl, 'NX')) {
-      await recordAudit(ctx.db, { actorId: actor.accountId, action: 'binding_code.issue', entity: 'worker', entityId: workerId, regionCode: w.regionCode, ...meta });
+      // The code lives in Redis alone: this entry is the only row written.
+      await auditRead({ ctx, actor, meta }, { action: 'binding_code.issue', entity: 'worker', entityId: workerId, regionCode: w.regionCode });
       return { code, expiresAt: new Date(ctx.clock.now().getTime() + ttl * 1000).toISOString() };
     }
   }
@@ -89,15 +90,15 @@ export async function bindContact(ctx: Ctx, door: { kind: 'wechat_contact' | 'mp
   }
   const [w] = workerId ? await ctx.db.select().from(workers).where(and(eq(workers.id, workerId), eq(workers.status, 'active'))) : [];
   if (!w) return fail('no_match');
-  await ctx.db.transaction(async (tx) => {
+  await command({ ctx }, async (tx, audit) => {
     // One person per chat account: a chat account bound before (a shared phone) now belongs to this person.
     // WeChat ids are the same whichever account sees them: every account's record of this id now means this person.
     await tx.update(identities).set({ workerId: w.id }).where(and(eq(identities.kind, door.kind), eq(identities.value, door.value)));
     await tx.insert(identities).values({ workerId: w.id, kind: door.kind, value: door.value, accountId: door.accountId ?? null, createdAt: ctx.clock.now() }).onConflictDoNothing();
+    audit({ action: 'chat.bind', entity: 'worker', entityId: w.id, regionCode: w.regionCode, details: { door: door.kind, by: 'code' in proof ? 'code' : 'id_number' } });
   });
   if ('code' in proof) await ctx.redis.kv.del(`bind:code:${proof.code}`);
   await ctx.redis.kv.del(triesKey);
-  await recordAudit(ctx.db, { action: 'chat.bind', entity: 'worker', entityId: w.id, regionCode: w.regionCode, details: { door: door.kind, by: 'code' in proof ? 'code' : 'id_number' } });
   return { ok: true, workerId: w.id, name: w.name, idMasked: w.idNumberMasked, consent: w.consent };
 }
 
@@ -120,12 +121,15 @@ export async function requestHelp(ctx: Ctx, input: { workerId: string | null; re
     await ctx.db.update(helpRequests).set({ context: input.context }).where(eq(helpRequests.id, open.id));
     return { id: open.id, existing: true };
   }
-  const [row] = await ctx.db
-    .insert(helpRequests)
-    .values({ workerId: input.workerId, regionCode, contact: input.contact, context: input.context, createdAt: ctx.clock.now() })
-    .returning({ id: helpRequests.id });
-  await recordAudit(ctx.db, { action: 'help_request.open', entity: 'help_request', entityId: row!.id, regionCode });
-  return { id: row!.id, existing: false };
+  const id = await command({ ctx }, async (tx, audit) => {
+    const [row] = await tx
+      .insert(helpRequests)
+      .values({ workerId: input.workerId, regionCode, contact: input.contact, context: input.context, createdAt: ctx.clock.now() })
+      .returning({ id: helpRequests.id });
+    audit({ action: 'help_request.open', entity: 'help_request', entityId: row!.id, regionCode });
+    return row!.id;
+  });
+  return { id, existing: false };
 }
 
 export async function listHelpRequests(ctx: Pick<AppContext, 'db'>, actor: Actor, status: 'open' | 'closed' | undefined) {
@@ -162,25 +166,30 @@ export async function closeHelpRequest(ctx: Pick<AppContext, 'db' | 'clock'>, ac
   const [r] = await ctx.db.select().from(helpRequests).where(eq(helpRequests.id, id));
   if (!r) throw new NotFound('help request', id);
   assertInScope(actor, r.regionCode, 'help request', id);
-  const [done] = await ctx.db
-    .update(helpRequests)
-    .set({ status: 'closed', closedAt: ctx.clock.now(), closedBy: actor.accountId, note })
-    .where(and(eq(helpRequests.id, id), eq(helpRequests.status, 'open')))
-    .returning();
-  if (!done) throw new Conflict('already closed', [{ path: 'helpRequest', message: 'errors:detail.chat.closed' }]);
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'help_request.close', entity: 'help_request', entityId: id, regionCode: r.regionCode, ...meta });
+  const done = await command({ ctx, actor, meta }, async (tx, audit) => {
+    const [done] = await tx
+      .update(helpRequests)
+      .set({ status: 'closed', closedAt: ctx.clock.now(), closedBy: actor.accountId, note })
+      .where(and(eq(helpRequests.id, id), eq(helpRequests.status, 'open')))
+      .returning();
+    if (!done) throw new Conflict('already closed', [{ path: 'helpRequest', message: 'errors:detail.chat.closed' }]);
+    audit({ action: 'help_request.close', entity: 'help_request', entityId: id, regionCode: r.regionCode });
+    return done;
+  });
   const [w] = done.workerId ? await ctx.db.select({ name: workers.name, phoneMasked: workers.phoneMasked }).from(workers).where(eq(workers.id, done.workerId)) : [];
   return presentHelp(done, w?.name ?? null, w?.phoneMasked ?? null);
 }
 
 /** 工资: a bound person reports unpaid wages in their own words; the station sees a wage case. */
 export async function reportWages(ctx: Pick<AppContext, 'db' | 'clock'>, worker: { id: string; regionCode: string }, said: string) {
-  const [row] = await ctx.db
-    .insert(wageCases)
-    .values({ workerId: worker.id, regionCode: worker.regionCode, reason: 'reported_by_chat', description: maskNumbers(said).slice(0, 500), openedAt: ctx.clock.now() })
-    .returning({ id: wageCases.id });
-  await recordAudit(ctx.db, { action: 'wage_case.report', entity: 'wage_case', entityId: row!.id, regionCode: worker.regionCode, details: { door: 'chat' } });
-  return row!.id;
+  return command({ ctx }, async (tx, audit) => {
+    const [row] = await tx
+      .insert(wageCases)
+      .values({ workerId: worker.id, regionCode: worker.regionCode, reason: 'reported_by_chat', description: maskNumbers(said).slice(0, 500), openedAt: ctx.clock.now() })
+      .returning({ id: wageCases.id });
+    audit({ action: 'wage_case.report', entity: 'wage_case', entityId: row!.id, regionCode: worker.regionCode, details: { door: 'chat' } });
+    return row!.id;
+  });
 }
 
 /** Home location from a shared WeChat location, for gigs near home. */
@@ -197,9 +206,12 @@ export async function addGroup(ctx: Pick<AppContext, 'db' | 'clock'>, actor: Act
   if (!(await regionExists(ctx.db, input.regionCode))) throw new ValidationFailed('unknown region', [{ path: 'body.regionCode', message: 'errors:detail.unknown_region' }]);
   const [same] = await ctx.db.select({ id: chatGroups.id }).from(chatGroups).where(and(eq(chatGroups.name, input.name), isNull(chatGroups.removedAt)));
   if (same) throw new Conflict('group already registered', [{ path: 'body.name', message: 'errors:detail.chat.group_taken' }]);
-  const [g] = await ctx.db.insert(chatGroups).values({ name: input.name, regionCode: input.regionCode, createdBy: actor.accountId, createdAt: ctx.clock.now() }).returning();
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'chat_group.add', entity: 'chat_group', entityId: g!.id, regionCode: g!.regionCode, ...meta });
-  return presentGroup(g!);
+  const g = await command({ ctx, actor, meta }, async (tx, audit) => {
+    const [g] = await tx.insert(chatGroups).values({ name: input.name, regionCode: input.regionCode, createdBy: actor.accountId, createdAt: ctx.clock.now() }).returning();
+    audit({ action: 'chat_group.add', entity: 'chat_group', entityId: g!.id, regionCode: g!.regionCode });
+    return g!;
+  });
+  return presentGroup(g);
 }
 
 function presentGroup(g: typeof chatGroups.$inferSelect) {
@@ -215,8 +227,11 @@ export async function removeGroup(ctx: Pick<AppContext, 'db' | 'clock'>, actor: 
   const [g] = await ctx.db.select().from(chatGroups).where(eq(chatGroups.id, id));
   if (!g) throw new NotFound('chat group', id);
   assertInScope(actor, g.regionCode, 'chat group', id);
-  const [done] = await ctx.db.update(chatGroups).set({ removedAt: ctx.clock.now() }).where(and(eq(chatGroups.id, id), isNull(chatGroups.removedAt))).returning();
-  if (!done) throw new Conflict('already removed', [{ path: 'group', message: 'errors:detail.chat.group_removed' }]);
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'chat_group.remove', entity: 'chat_group', entityId: id, regionCode: g.regionCode, ...meta });
+  const done = await command({ ctx, actor, meta }, async (tx, audit) => {
+    const [done] = await tx.update(chatGroups).set({ removedAt: ctx.clock.now() }).where(and(eq(chatGroups.id, id), isNull(chatGroups.removedAt))).returning();
+    if (!done) throw new Conflict('already removed', [{ path: 'group', message: 'errors:detail.chat.group_removed' }]);
+    audit({ action: 'chat_group.remove', entity: 'chat_group', entityId: id, regionCode: g.regionCode });
+    return done;
+  });
   return presentGroup(done);
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import { tokenDigest } from '../access/tokens';
-import { recordAudit } from '../audit/service';
+import { command } from '../shared/command';
 import { bindContact } from '../chat/service';
 import type { AppContext } from '../context';
 import { identities, workers, workerSessions } from '../db/schema';
@@ -76,13 +76,16 @@ export async function logout(ctx: Pick<AppContext, 'db' | 'clock'>, me: WorkerPr
  * and ID number, with the same limit on failed tries. The session becomes theirs at once.
  */
 export async function bind(ctx: Ctx, me: WorkerPrincipal, proof: { code: string } | { name: string; idNumber: string }) {
-  const result = await bindContact(ctx, { kind: 'mp_openid', value: me.openid }, proof);
-  if (!result.ok) return result;
-  await rememberDoors(ctx, result.workerId, me.openid, me.unionid);
-  // Every session of this openid now speaks for the person (a phone may have signed in twice).
-  await ctx.db.update(workerSessions).set({ workerId: result.workerId }).where(and(eq(workerSessions.openid, me.openid), isNull(workerSessions.revokedAt)));
-  await recordAudit(ctx.db, { action: 'me.bind', entity: 'worker', entityId: result.workerId, details: { door: 'mp_openid' } });
-  return result;
+  // The binding, the doors, the sessions and both audit entries are one unit of work.
+  return command({ ctx }, async (tx, audit) => {
+    const result = await bindContact({ ...ctx, db: tx }, { kind: 'mp_openid', value: me.openid }, proof);
+    if (!result.ok) return result;
+    await rememberDoors({ ...ctx, db: tx }, result.workerId, me.openid, me.unionid);
+    // Every session of this openid now speaks for the person (a phone may have signed in twice).
+    await tx.update(workerSessions).set({ workerId: result.workerId }).where(and(eq(workerSessions.openid, me.openid), isNull(workerSessions.revokedAt)));
+    audit({ action: 'me.bind', entity: 'worker', entityId: result.workerId, details: { door: 'mp_openid' } });
+    return result;
+  });
 }
 
 export function workerRealm(ctx: Ctx): WorkerRealm {

@@ -1,7 +1,7 @@
 import { assertInScope, inScope, type Actor } from '../access/actor';
 import type { AppContext } from '../context';
 import { eq } from 'drizzle-orm';
-import { recordAudit } from '../audit/service';
+import { command } from '../shared/command';
 import { regions } from '../db/schema';
 import { Forbidden, NotFound } from '../shared/errors';
 import type { RegionFlagsPatch } from './schemas';
@@ -52,7 +52,9 @@ export async function setFlags(ctx: Ctx, actor: Actor, code: string, patch: Regi
   const region = await q.findRegion(ctx.db, code);
   if (!region || !inScope(actor, code)) throw new NotFound('region', code);
   if (Object.keys(patch).length === 0) return region;
-  const [updated] = await ctx.db.update(regions).set(patch).where(eq(regions.code, code)).returning();
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'region.flags', entity: 'region', entityId: code, regionCode: code, details: { ...patch }, ...meta });
-  return updated!;
+  return command({ ctx, actor, meta }, async (tx, audit) => {
+    const [updated] = await tx.update(regions).set(patch).where(eq(regions.code, code)).returning();
+    audit({ action: 'region.flags', entity: 'region', entityId: code, regionCode: code, details: { ...patch } });
+    return updated!;
+  });
 }

@@ -1,8 +1,7 @@
 import { desc, eq } from 'drizzle-orm';
 import { assertInScope, type Actor } from '../access/actor';
-import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
-import type { Db } from '../db/client';
+import { command, type Executor } from '../shared/command';
 import { consents, workers } from '../db/schema';
 import { NotFound } from '../shared/errors';
 
@@ -15,11 +14,11 @@ export type ConsentChannel = 'station_form' | 'chat' | 'mini_program';
  * Records an answer and mirrors it on the person, in one transaction. Withdrawing stops every message
  * at once: fan-out leaves the person out and each delivery checks again when it is sent.
  */
-export async function recordConsent(db: Db, input: { workerId: string; regionCode: string; granted: boolean; channel: ConsentChannel; recordedBy: string | null; at: Date }): Promise<void> {
-  await db.transaction(async (tx) => {
+export async function recordConsent(db: Executor, input: { workerId: string; regionCode: string; granted: boolean; channel: ConsentChannel; recordedBy: string | null; at: Date }): Promise<void> {
+  await command({ ctx: { db } }, async (tx, audit) => {
     await tx.insert(consents).values({ workerId: input.workerId, granted: input.granted, noticeVersion: CONSENT_NOTICE_VERSION, channel: input.channel, recordedBy: input.recordedBy, at: input.at });
     await tx.update(workers).set({ consent: input.granted, updatedAt: input.at }).where(eq(workers.id, input.workerId));
-    await recordAudit(tx, {
+    audit({
       actorId: input.recordedBy,
       action: input.granted ? 'consent.grant' : 'consent.withdraw',
       entity: 'worker',
@@ -30,7 +29,7 @@ export async function recordConsent(db: Db, input: { workerId: string; regionCod
   });
 }
 
-async function scoped(db: Db, actor: Actor, workerId: string) {
+async function scoped(db: Executor, actor: Actor, workerId: string) {
   const [w] = await db.select({ id: workers.id, regionCode: workers.regionCode, consent: workers.consent }).from(workers).where(eq(workers.id, workerId));
   if (!w) throw new NotFound('worker', workerId);
   assertInScope(actor, w.regionCode, 'worker', workerId);
