@@ -3085,6 +3085,12 @@ export interface components {
             /** @enum {string} */
             source: "import" | "station" | "self_report" | "market";
             createdAt: string;
+            /** @description Only in the answer to recording a job: the job was the same work a government-invested project’s link already had on record, so it was merged into that record (its income, part-time mark and written place applied; the project’s kind and dates kept), never recorded twice */
+            merged?: {
+                projectId: string;
+                projectName: string;
+                linkId: string;
+            };
         } | null;
         WorkerCreate: {
             name: string;
@@ -4242,7 +4248,111 @@ export interface components {
         };
         /** @description person (masked), file, timeline, subsidies, employment, trainings, applications, messages */
         RainDewFile: {
-            [key: string]: unknown;
+            /** @description Staff named on the file, by id */
+            staff: {
+                [key: string]: string;
+            };
+            person: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                idNumber: string;
+                phone: string | null;
+                regionCode: string;
+                employed: boolean;
+            };
+            file: {
+                /** Format: uuid */
+                workerId: string;
+                regionCode: string;
+                school: string;
+                major: string;
+                /** @enum {string} */
+                level: "secondary_vocational" | "higher_vocational" | "technician" | "other";
+                /** @description YYYY-MM-DD */
+                enrolledOn: string | null;
+                /** @description YYYY-MM-DD */
+                expectedGraduation: string;
+                /** @description YYYY-MM-DD */
+                graduatedOn: string | null;
+                /** @enum {string} */
+                status: "studying" | "graduated" | "employed" | "seeking" | "further_study" | "enlisted" | "other";
+                /** Format: uuid */
+                caseWorkerId: string | null;
+                /** Format: date-time */
+                lastContactAt: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+            };
+            timeline: {
+                kind: string;
+                channel: string | null;
+                outcome: string | null;
+                fromStatus: string | null;
+                toStatus: string | null;
+                /** Format: uuid */
+                by: string | null;
+                /** Format: date-time */
+                at: string;
+            }[];
+            subsidies: {
+                term: string;
+                amountFen: number;
+                /** @description YYYY-MM-DD */
+                paidOn: string;
+            }[];
+            plan: {
+                goal: string | null;
+                actions: {
+                    /** Format: uuid */
+                    id: string;
+                    kind: string;
+                    description: string;
+                    /** Format: uuid */
+                    ownerId: string | null;
+                    /** @description YYYY-MM-DD */
+                    dueOn: string;
+                    /** @enum {string} */
+                    status: "open" | "done" | "dropped";
+                    outcome: string | null;
+                    overdue: boolean;
+                }[];
+            };
+            employment: {
+                employerName: string;
+                placeRegionCode: string | null;
+                /** @description YYYY-MM-DD */
+                startDate: string;
+                /** @description YYYY-MM-DD */
+                endDate: string | null;
+                monthlyIncomeFen: number | null;
+            }[];
+            trainings: {
+                title: string;
+                startDate: string;
+                status: string;
+            }[];
+            applications: {
+                /** Format: uuid */
+                id: string;
+                title: string;
+                status: string;
+                /** Format: date-time */
+                createdAt: string;
+            }[];
+            messages: {
+                /** Format: uuid */
+                id: string;
+                status: string;
+                channel: string;
+                reason: string | null;
+                /** Format: date-time */
+                sentAt: string | null;
+                /** Format: date-time */
+                createdAt: string;
+            }[];
         };
         RainDewFileCreate: {
             /** Format: uuid */
@@ -4263,6 +4373,39 @@ export interface components {
              * @description A member of staff of the person’s home region
              */
             caseWorkerId?: string | null;
+        };
+        RainDewWorklist: {
+            items: {
+                /** Format: uuid */
+                workerId: string;
+                name: string;
+                school: string;
+                major: string;
+                /** @enum {string} */
+                status: "studying" | "graduated" | "employed" | "seeking" | "further_study" | "enlisted" | "other";
+                /** @description YYYY-MM-DD */
+                expectedGraduation: string;
+                /** @description YYYY-MM-DD */
+                graduatedOn: string | null;
+                daysWithoutWork: number | null;
+                /** Format: date-time */
+                lastContactAt: string | null;
+                /** Format: uuid */
+                caseWorkerId: string | null;
+                overdueActions: number;
+            }[];
+            page: number;
+            pageSize: number;
+            total: number;
+            totals: {
+                files: number;
+                graduated: number;
+                employed: number;
+                contactedThisMonth: number;
+                overdue: number;
+                /** @description Of those out of school, the share in work; none while nobody is out of school */
+                employedShare: number | null;
+            };
         };
         RainDewFilePatch: {
             school?: string;
@@ -4308,9 +4451,97 @@ export interface components {
             /** Format: date */
             dueOn: string;
         };
+        RainDewSuggestions: {
+            consent: boolean;
+            vacancies: {
+                /** Format: uuid */
+                id: string;
+                title: string;
+                reasons: string[];
+                kind: string;
+            }[];
+            trainings: {
+                /** Format: uuid */
+                id: string;
+                title: string;
+                reasons: string[];
+            }[];
+            publicWelfare: {
+                reason: string;
+            } | null;
+        };
         /** @description The fair: kind, window, place or link, audience, capacity, posts with their numbers, sign-up counts, check-in code and URL */
         JobFair: {
-            [key: string]: unknown;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "on_site" | "live_stream" | "video";
+            title: string;
+            regionCode: string;
+            /** Format: uuid */
+            stationId: string | null;
+            /** Format: date-time */
+            startsAt: string;
+            /** Format: date-time */
+            endsAt: string;
+            address: string | null;
+            lat: number | null;
+            lng: number | null;
+            streamUrl: string | null;
+            audience: {
+                /**
+                 * @description Administrative division code: 2 (province), 4, 6 (county), 9 (township) or 12 (village) digits
+                 * @example 532528
+                 */
+                regionCode: string;
+                categories?: ("lifted" | "monitored" | "low_income" | "at_risk")[];
+                /** @description 乐业搬迁专场: only people of relocated households */
+                relocatedOnly?: boolean;
+            };
+            capacity: number | null;
+            campaign: string | null;
+            /** @enum {string} */
+            status: "draft" | "announced" | "live" | "ended" | "reported" | "cancelled";
+            checkinCode: string;
+            checkinUrl: string;
+            /** Format: uuid */
+            onScreenVacancyId: string | null;
+            vacancies: {
+                /** @description The post’s number at the fair (报名 and this number applies) */
+                seq: number;
+                /** Format: uuid */
+                vacancyId: string;
+                title: string;
+                employer: string;
+                /** Format: uuid */
+                employerId: string;
+                headcount: number;
+                /** @description The pay as people read it */
+                pay: string;
+                status: string;
+                onScreen: boolean;
+            }[];
+            counts: {
+                signedUp: number;
+                waiting: number;
+                cancelled: number;
+                checkedIn: number;
+                /** @description None when places are not counted */
+                placesLeft: number | null;
+            };
+            /** Format: date-time */
+            announcedAt: string | null;
+            /** Format: date-time */
+            liveAt: string | null;
+            /** Format: date-time */
+            endedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: uuid
+             * @description On announcing: the broadcast that tells the audience
+             */
+            broadcastId?: string;
         };
         JobFairCreate: {
             /**
@@ -4353,6 +4584,27 @@ export interface components {
              */
             vacancyIds?: string[];
         };
+        JobFairList: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                kind: "on_site" | "live_stream" | "video";
+                title: string;
+                /** @enum {string} */
+                status: "draft" | "announced" | "live" | "ended" | "reported" | "cancelled";
+                /** Format: date-time */
+                startsAt: string;
+                /** Format: date-time */
+                endsAt: string;
+                campaign: string | null;
+                regionCode: string;
+                capacity: number | null;
+            }[];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
         JobFairPatch: {
             title?: string;
             /** Format: date-time */
@@ -4389,9 +4641,67 @@ export interface components {
             /** Format: uuid */
             vacancyId: string;
         };
+        JobFairOutcome: {
+            fair: {
+                /** Format: uuid */
+                id: string;
+                title: string;
+                /** @enum {string} */
+                kind: "on_site" | "live_stream" | "video";
+                campaign: string | null;
+                /** @enum {string} */
+                status: "draft" | "announced" | "live" | "ended" | "reported" | "cancelled";
+                /** Format: date-time */
+                startsAt: string;
+                /** Format: date-time */
+                endsAt: string;
+            };
+            totals: {
+                signedUp: number;
+                waiting: number;
+                cancelled: number;
+                checkedIn: number;
+                employers: number;
+                applications: number;
+                interviews: number;
+                hires: number;
+            };
+            employers: {
+                /** Format: uuid */
+                employerId: string;
+                employer: string;
+                vacancies: number;
+                applications: number;
+                interviews: number;
+                hires: number;
+            }[];
+            /** @description The outcome as it stood when reported */
+            report: {
+                reportedAt: string;
+                totals: {
+                    [key: string]: number;
+                };
+                employers: {
+                    [key: string]: unknown;
+                }[];
+            } | null;
+        };
         JobFairSignup: {
             /** Format: uuid */
             workerId: string;
+        };
+        JobFairPeople: {
+            items: {
+                /** Format: uuid */
+                workerId: string;
+                name: string;
+                /** @description Masked */
+                idNumber: string;
+                regionCode: string;
+                /** @enum {string|null} */
+                signup: "signed_up" | "waiting" | "cancelled" | null;
+                checkedIn: boolean;
+            }[];
         };
         /** @description Staff at the desk check in a person found by name or masked ID (see /fairs/{id}/people) */
         JobFairCheckin: {
@@ -10760,9 +11070,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["RainDewWorklist"];
                 };
             };
             /** @description Invalid input; `details` names each field */
@@ -11245,9 +11553,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["RainDewSuggestions"];
                 };
             };
             /** @description Invalid input; `details` names each field */
@@ -11304,9 +11610,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["JobFairList"];
                 };
             };
             /** @description Invalid input; `details` names each field */
@@ -11831,9 +12135,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["JobFairOutcome"];
                 };
             };
             /** @description Invalid input; `details` names each field */
@@ -12096,9 +12398,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["JobFairPeople"];
                 };
             };
             /** @description Invalid input; `details` names each field */
@@ -12357,9 +12657,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["JobFairOutcome"];
                 };
             };
             /** @description Invalid input; `details` names each field */

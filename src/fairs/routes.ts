@@ -6,12 +6,11 @@ import { requestMeta, type Api } from '../http/api';
 import type { RequestState } from '../http/state';
 import { translator } from '../i18n';
 import { beijingTime } from '../shared/time';
-import { CheckinInput, FairCreate, FairListQuery, FairPatch, OnScreenInput, OutcomeQuery, PeopleQuery, SignupInput, VacancyIds, WalkIn } from './schemas';
+import { CheckinInput, FairCreate, FairList, FairListQuery, FairOutcome, FairPatch, FairPeople, FairView, OnScreenInput, OutcomeQuery, PeopleQuery, SignupInput, VacancyIds, WalkIn } from './schemas';
 import * as service from './service';
 import { BroadcastPreview } from '../outreach/schemas';
 
 const Id = z.object({ id: z.uuid() });
-const FairView = z.record(z.string(), z.unknown()).meta({ id: 'JobFair', description: 'The fair: kind, window, place or link, audience, capacity, posts with their numbers, sign-up counts, check-in code and URL' });
 const Json = z.record(z.string(), z.unknown());
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -19,7 +18,7 @@ export function fairRoutes(api: Api, ctx: AppContext): void {
   const tags = ['fairs'];
   const meta = requestMeta;
   api.route({ method: 'post', path: '/fairs', summary: 'A job fair (on site, live stream, video) as a draft, with the posts employers bring', tags, auth: 'staff', body: FairCreate, response: FairView, handler: ({ actor, body, koa }) => service.createFair(ctx, actor, body, meta(koa)) });
-  api.route({ method: 'get', path: '/fairs', summary: 'Fairs of your region and those open to it, newest first', tags, auth: 'staff', query: FairListQuery, response: Json, handler: ({ actor, query }) => service.listFairs(ctx, actor, query) });
+  api.route({ method: 'get', path: '/fairs', summary: 'Fairs of your region and those open to it, newest first', tags, auth: 'staff', query: FairListQuery, response: FairList, handler: ({ actor, query }) => service.listFairs(ctx, actor, query) });
   api.route({ method: 'get', path: '/fairs/:id', summary: 'One fair', tags, auth: 'staff', params: Id, response: FairView, handler: ({ actor, params }) => service.getFair(ctx, actor, params.id) });
   api.route({ method: 'patch', path: '/fairs/:id', summary: 'Change a draft or announced fair (a new time re-plans the reminders)', tags, auth: 'staff', params: Id, body: FairPatch, response: FairView, handler: ({ actor, params, body, koa }) => service.updateFair(ctx, actor, params.id, body, meta(koa)) });
   api.route({ method: 'post', path: '/fairs/:id/vacancies', summary: 'Add posts to the fair (numbered in the order added)', tags, auth: 'staff', params: Id, body: VacancyIds, status: 200, response: FairView, handler: ({ actor, params, body, koa }) => service.addVacancies(ctx, actor, params.id, body.vacancyIds, meta(koa)) });
@@ -32,13 +31,13 @@ export function fairRoutes(api: Api, ctx: AppContext): void {
   api.route({ method: 'post', path: '/fairs/:id/live', summary: 'announced → live (also done by the clock at the start)', tags, auth: 'staff', params: Id, status: 200, response: FairView, handler: async ({ actor, params, koa }) => (await service.goLive(ctx, actor, params.id, meta(koa)))! });
   api.route({ method: 'post', path: '/fairs/:id/on-screen', summary: '直播带岗: the post on screen now; those signed up and those who take fair news are told, and may apply by replying', tags, auth: 'staff', params: Id, body: OnScreenInput, status: 200, response: FairView, handler: ({ actor, params, body, koa }) => service.putOnScreen(ctx, actor, params.id, body.vacancyId, meta(koa)) });
   api.route({ method: 'post', path: '/fairs/:id/end', summary: 'End the fair (also done by the clock at its end); applicants without an answer are asked three days later how it went', tags, auth: 'staff', params: Id, status: 200, response: FairView, handler: async ({ actor, params, koa }) => (await service.endFair(ctx, actor, params.id, meta(koa)))! });
-  api.route({ method: 'post', path: '/fairs/:id/report', summary: 'ended → reported: the outcome as it stands is kept with the fair', tags, auth: 'staff', params: Id, status: 200, response: Json, handler: ({ actor, params, koa }) => service.reportFair(ctx, actor, params.id, meta(koa)) });
+  api.route({ method: 'post', path: '/fairs/:id/report', summary: 'ended → reported: the outcome as it stands is kept with the fair', tags, auth: 'staff', params: Id, status: 200, response: FairOutcome, handler: ({ actor, params, koa }) => service.reportFair(ctx, actor, params.id, meta(koa)) });
   api.route({ method: 'post', path: '/fairs/:id/cancel', summary: 'Call off a draft or announced fair; everyone signed up or waiting is told', tags, auth: 'staff', params: Id, status: 200, response: FairView, handler: ({ actor, params, koa }) => service.cancelFair(ctx, actor, params.id, meta(koa)) });
 
   api.route({ method: 'post', path: '/fairs/:id/signups', summary: 'Sign a person up: a place while any are left, otherwise the waiting list (with the position)', tags, auth: 'staff', params: Id, body: SignupInput, response: Json, handler: ({ actor, params, body, koa }) => service.signUp(ctx, actor, params.id, body.workerId, 'station', meta(koa)) });
   api.route({ method: 'get', path: '/fairs/:id/signups', summary: 'Sign-ups of your region’s people, in the order they came', tags, auth: 'staff', params: Id, query: z.object({ status: z.enum(['signed_up', 'waiting', 'cancelled']).optional(), page: z.coerce.number().int().min(1).max(100000).default(1), pageSize: z.coerce.number().int().min(1).max(200).default(50) }).strict(), response: Json, handler: ({ actor, params, query }) => service.listSignups(ctx, actor, params.id, query) });
   api.route({ method: 'delete', path: '/fairs/:id/signups/:workerId', summary: 'Cancel a sign-up; a freed place goes to the first on the waiting list, who is told', tags, auth: 'staff', params: z.object({ id: z.uuid(), workerId: z.uuid() }), status: 200, response: Json, handler: ({ actor, params, koa }) => service.cancelSignup(ctx, actor, params.id, params.workerId, meta(koa)) });
-  api.route({ method: 'get', path: '/fairs/:id/people', summary: 'Check-in desk: find registered people of your region by name or the last four characters of the ID number', tags, auth: 'staff', params: Id, query: PeopleQuery, response: Json, handler: ({ actor, params, query }) => service.findPeople(ctx, actor, params.id, query.q) });
+  api.route({ method: 'get', path: '/fairs/:id/people', summary: 'Check-in desk: find registered people of your region by name or the last four characters of the ID number', tags, auth: 'staff', params: Id, query: PeopleQuery, response: FairPeople, handler: ({ actor, params, query }) => service.findPeople(ctx, actor, params.id, query.q) });
   api.route({ method: 'post', path: '/fairs/:id/checkins', summary: 'Check a person in at the desk (someone who just came is signed up on the spot while places are left)', tags, auth: 'staff', params: Id, body: CheckinInput, status: 200, response: Json, handler: ({ actor, params, body, koa }) => service.checkIn(ctx, actor, params.id, body.workerId, 'desk', meta(koa)) });
   api.route({ method: 'post', path: '/fairs/:id/walk-ins', summary: 'Register someone not yet in the register (its rules apply) and check them in', tags, auth: 'staff', params: Id, body: WalkIn, response: Json, handler: ({ actor, params, body, koa }) => service.walkIn(ctx, actor, params.id, body, meta(koa)) });
   for (const format of ['png', 'svg'] as const) {
@@ -65,7 +64,7 @@ export function fairRoutes(api: Api, ctx: AppContext): void {
     auth: 'staff',
     params: Id,
     query: OutcomeQuery,
-    response: Json,
+    response: FairOutcome,
     handler: async ({ actor, params, query, koa }) => {
       const o = await service.outcome(ctx, actor, params.id);
       if (query.format === 'json') return o;

@@ -84,3 +84,75 @@ export const PeopleQuery = z
 export const OnScreenInput = z.object({ vacancyId: z.uuid() }).strict().meta({ id: 'JobFairOnScreen' });
 
 export const OutcomeQuery = z.object({ format: z.enum(['json', 'xlsx']).default('json') }).strict();
+
+const Instant = z.iso.datetime({ offset: true });
+
+/** The fair as staff see it: its window, place or link, audience, posts with their numbers, sign-up counts, check-in code. */
+export const FairView = z
+  .object({
+    id: z.uuid(),
+    kind: z.enum(FAIR_KINDS),
+    title: z.string(),
+    regionCode: z.string(),
+    stationId: z.uuid().nullable(),
+    startsAt: Instant,
+    endsAt: Instant,
+    address: z.string().nullable(),
+    lat: z.number().nullable(),
+    lng: z.number().nullable(),
+    streamUrl: z.string().nullable(),
+    audience: Audience,
+    capacity: z.number().int().nullable(),
+    campaign: z.string().nullable(),
+    status: z.enum(FAIR_STATUSES),
+    checkinCode: z.string(),
+    checkinUrl: z.string(),
+    onScreenVacancyId: z.uuid().nullable(),
+    vacancies: z.array(
+      z.object({
+        seq: z.number().int().meta({ description: 'The post’s number at the fair (报名 and this number applies)' }),
+        vacancyId: z.uuid(),
+        title: z.string(),
+        employer: z.string(),
+        employerId: z.uuid(),
+        headcount: z.number().int(),
+        pay: z.string().meta({ description: 'The pay as people read it' }),
+        status: z.string(),
+        onScreen: z.boolean(),
+      }),
+    ),
+    counts: z.object({ signedUp: z.number().int(), waiting: z.number().int(), cancelled: z.number().int(), checkedIn: z.number().int(), placesLeft: z.number().int().nullable().meta({ description: 'None when places are not counted' }) }),
+    announcedAt: Instant.nullable(),
+    liveAt: Instant.nullable(),
+    endedAt: Instant.nullable(),
+    createdAt: Instant,
+    broadcastId: z.uuid().optional().meta({ description: 'On announcing: the broadcast that tells the audience' }),
+  })
+  .meta({ id: 'JobFair', description: 'The fair: kind, window, place or link, audience, capacity, posts with their numbers, sign-up counts, check-in code and URL' });
+
+export const FairList = z
+  .object({
+    items: z.array(z.object({ id: z.uuid(), kind: z.enum(FAIR_KINDS), title: z.string(), status: z.enum(FAIR_STATUSES), startsAt: Instant, endsAt: Instant, campaign: z.string().nullable(), regionCode: z.string(), capacity: z.number().int().nullable() })),
+    page: z.number().int(),
+    pageSize: z.number().int(),
+    total: z.number().int(),
+  })
+  .meta({ id: 'JobFairList' });
+
+/** The check-in desk's search: people of the region with their sign-up for this fair, if any. */
+export const FairPeople = z
+  .object({ items: z.array(z.object({ workerId: z.uuid(), name: z.string(), idNumber: z.string().meta({ description: 'Masked' }), regionCode: z.string(), signup: z.enum(['signed_up', 'waiting', 'cancelled']).nullable(), checkedIn: z.boolean() })) })
+  .meta({ id: 'JobFairPeople' });
+
+const OutcomeTotals = z.object({ signedUp: z.number().int(), waiting: z.number().int(), cancelled: z.number().int(), checkedIn: z.number().int(), employers: z.number().int(), applications: z.number().int(), interviews: z.number().int(), hires: z.number().int() });
+const OutcomeEmployer = z.object({ employerId: z.uuid(), employer: z.string(), vacancies: z.number().int(), applications: z.number().int(), interviews: z.number().int(), hires: z.number().int() });
+
+/** What came of a fair: totals and per employer; the report kept when it was reported. */
+export const FairOutcome = z
+  .object({
+    fair: z.object({ id: z.uuid(), title: z.string(), kind: z.enum(FAIR_KINDS), campaign: z.string().nullable(), status: z.enum(FAIR_STATUSES), startsAt: Instant, endsAt: Instant }),
+    totals: OutcomeTotals,
+    employers: z.array(OutcomeEmployer),
+    report: z.object({ reportedAt: z.string(), totals: z.record(z.string(), z.number()), employers: z.array(z.record(z.string(), z.unknown())) }).nullable().meta({ description: 'The outcome as it stood when reported' }),
+  })
+  .meta({ id: 'JobFairOutcome' });

@@ -69,6 +69,10 @@ export const EmploymentView = z
     exitReason: z.string().nullable(),
     source: z.enum(['import', 'station', 'self_report', 'market']),
     createdAt: z.string(),
+    merged: z
+      .object({ projectId: z.string(), projectName: z.string(), linkId: z.string() })
+      .optional()
+      .meta({ description: 'Only in the answer to recording a job: the job was the same work a government-invested project’s link already had on record, so it was merged into that record (its income, part-time mark and written place applied; the project’s kind and dates kept), never recorded twice' }),
   })
   .meta({ id: 'EmploymentRecord' });
 

@@ -16,6 +16,7 @@ import { recordConsent } from './consent';
 import { existingFields, prepareWorker, type Problem, type WorkerFields } from './prepare';
 import { isMonitoredCategory } from './vocab';
 import { presentEmployment, presentWorker } from './present';
+import { mergeIntoProjectWork, projectWorkOnRecord } from './project-work';
 import * as q from './queries';
 import type {
   EmploymentStart,
@@ -245,6 +246,12 @@ export async function startEmploymentIn(
   } else if (input.termEnd) throw new ValidationFailed('term for another job', [{ path: 'body.termEnd', message: 'errors:detail.public_welfare.term_only_public_welfare' }]);
   const w = await scopedWorker(db, actor, workerId);
   await db.execute(sql`select 1 from ${workers} where ${workers.id} = ${w.id} for update`);
+  // The same work a project's link already has on record is that record, never a second one (see project-work.ts).
+  const same = await projectWorkOnRecord(db, w.id, input);
+  if (same) {
+    const m = await mergeIntoProjectWork(db, actor, w, same, input, today, ctx.clock.now(), meta);
+    return { ...presentEmployment(m.record), merged: m.merged };
+  }
   // Work on a government-invested project runs beside other work and ends with its spell there: a new job leaves it open.
   const open = await db.select().from(employmentRecords).where(and(eq(employmentRecords.workerId, w.id), isNull(employmentRecords.endDate), sql`not exists (select 1 from ${projectWorkers} l where l.employment_record_id = ${employmentRecords.id})`));
   for (const r of open) {

@@ -1,5 +1,6 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Descriptions, Drawer, Form, Input, InputNumber, List, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { authFetch, beijing, beijingText, client, downloadFile, need } from '../api';
 import { Session } from '../session';
 import { RegisterForm } from './Register';
@@ -7,79 +8,79 @@ import { SendPreviewModal, type Preview } from '../SendPreview';
 import type { Body } from '../vocab';
 import { DateTimeField } from '../dates';
 
-interface FairRow {
-  id: string;
-  kind: string;
-  title: string;
-  status: string;
-  startsAt: string;
-  endsAt: string;
-  campaign: string | null;
-}
-interface FairView extends FairRow {
-  address: string | null;
-  capacity: number | null;
-  checkinCode: string;
-  checkinUrl: string;
-  vacancies: Array<{ seq: number; vacancyId: string; title: string; employer: string; pay: string; onScreen: boolean }>;
-  counts: { signedUp: number; waiting: number; checkedIn: number; placesLeft: number | null };
-}
-interface Person {
-  workerId: string;
-  name: string;
-  idNumber: string;
-  signup: string | null;
-  checkedIn: boolean;
-}
+type FairRow = Body<'JobFairList'>['items'][number];
+type FairView = Body<'JobFair'>;
+type Lang = ReturnType<typeof Session.use>['lang'];
 
 const local = beijingText;
+/** A fair people are signing up for or at: its counts move, so they are asked again while it runs. */
+const running = (f: FairView | undefined) => f?.status === 'announced' || f?.status === 'live';
+
+/** What staff may do to a fair, each a typed call of the API; the page refreshes the fair after any of them. */
+function fairActions(lang: Lang, id: string) {
+  const path = { params: { path: { id } } };
+  return {
+    announce: () => need(client(lang).POST('/api/v1/fairs/{id}/announce', path)),
+    live: () => need(client(lang).POST('/api/v1/fairs/{id}/live', path)),
+    end: () => need(client(lang).POST('/api/v1/fairs/{id}/end', path)),
+    report: () => need(client(lang).POST('/api/v1/fairs/{id}/report', path)),
+    cancel: () => need(client(lang).POST('/api/v1/fairs/{id}/cancel', path)),
+    onScreen: (vacancyId: string) => need(client(lang).POST('/api/v1/fairs/{id}/on-screen', { ...path, body: { vacancyId } })),
+    checkIn: (workerId: string) => need(client(lang).POST('/api/v1/fairs/{id}/checkins', { ...path, body: { workerId } })),
+  };
+}
+type Act = (call: (a: ReturnType<typeof fairActions>) => Promise<unknown>) => Promise<void>;
 
 /** Job fairs: create, announce, the live "on screen now" control, the check-in desk, and the outcome. */
 export function Fairs() {
   const { me, lang, t } = Session.use();
   const [form] = Form.useForm();
-  const [list, setList] = useState<FairRow[] | null>(null);
-  const [open, setOpen] = useState<FairView | null>(null);
-  const [posts, setPosts] = useState<Array<{ id: string; title: string }>>([]);
+  const queries = useQueryClient();
+  const [openId, setOpenId] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const load = useCallback(() => {
-    need(client(lang).GET('/api/v1/fairs', { params: { query: { pageSize: 50 } } })).then((r) => setList((r as { items: FairRow[] }).items)).catch((e: Error) => setError(e.message));
-    need(client(lang).GET('/api/v1/vacancies', { params: { query: { status: 'open', pageSize: 100 } } })).then((r) => setPosts((r as { items: Array<{ id: string; title: string }> }).items)).catch(() => undefined);
-  }, [lang]);
-  useEffect(load, [load]);
-  const show = async (id: string) => setOpen((await need(client(lang).GET('/api/v1/fairs/{id}', { params: { path: { id } } }))) as unknown as FairView);
-  const act = async (path: string, body?: object) => {
+  const list = useQuery({ queryKey: ['fairs', lang], queryFn: () => need(client(lang).GET('/api/v1/fairs', { params: { query: { pageSize: 50 } } })) });
+  const postsQuery = useQuery({ queryKey: ['vacancies', lang, { status: 'open' }, 100], queryFn: () => need(client(lang).GET('/api/v1/vacancies', { params: { query: { status: 'open', pageSize: 100 } } })) });
+  const posts = postsQuery.data?.items ?? [];
+  const fair = useQuery({
+    queryKey: ['fair', lang, openId],
+    queryFn: () => need(client(lang).GET('/api/v1/fairs/{id}', { params: { path: { id: openId! } } })),
+    enabled: openId !== null,
+    // Sign-ups and check-ins come in while the fair is announced or live: its counts are asked again every five seconds.
+    refetchInterval: (q) => (running(q.state.data) ? 5000 : false),
+  });
+  const refresh = () => queries.invalidateQueries({ queryKey: ['fair'] }).then(() => queries.invalidateQueries({ queryKey: ['fairs'] }));
+  const act: Act = async (call) => {
+    if (!openId) return;
     setError(null);
     try {
-      // The fair's actions share one shape (its id, sometimes a body), so the path is chosen at run time.
-      await need(client(lang).POST(path as never, { params: { path: { id: open!.id } }, ...(body ? { body } : {}) } as never));
-      await show(open!.id);
-      load();
+      await call(fairActions(lang, openId));
+      await refresh();
     } catch (e) {
-      setError((e as Error).message);
+      setError(e instanceof Error ? e.message : String(e));
     }
   };
-  const create = async (v: { kind: Body<'JobFairCreate'>['kind']; title: string; startsAt: string; endsAt: string; address?: string; capacity?: number; campaign?: string; vacancyIds?: string[] }) => {
-    setError(null);
-    try {
-      const made = (await need(
+  const create = useMutation({
+    mutationFn: (v: { kind: Body<'JobFairCreate'>['kind']; title: string; startsAt: string; endsAt: string; address?: string; capacity?: number; campaign?: string; vacancyIds?: string[] }) =>
+      need(
         client(lang).POST('/api/v1/fairs', {
           body: { kind: v.kind, title: v.title, startsAt: beijing(v.startsAt), endsAt: beijing(v.endsAt), address: v.address || null, capacity: v.capacity ?? null, campaign: v.campaign || null, audience: { regionCode: me!.regionCode }, vacancyIds: v.vacancyIds ?? [] },
         }),
-      )) as unknown as FairView;
+      ),
+    onMutate: () => setError(null),
+    onSuccess: (made) => {
       form.resetFields();
-      load();
-      setOpen(made);
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  };
+      queries.setQueryData(['fair', lang, made.id], made);
+      void queries.invalidateQueries({ queryKey: ['fairs'] });
+      setOpenId(made.id);
+    },
+    onError: (e) => setError(e.message),
+  });
   return (
     <div>
       <Typography.Title level={3}>{t('fairs.title')}</Typography.Title>
-      {error && <Alert type="error" title={error} style={{ marginBottom: 12 }} closable onClose={() => setError(null)} />}
+      {(error ?? list.error?.message ?? fair.error?.message) && <Alert type="error" title={error ?? list.error?.message ?? fair.error?.message} style={{ marginBottom: 12 }} closable onClose={() => setError(null)} />}
       <Card size="small" title={t('fairs.new')} style={{ maxWidth: 720, marginBottom: 16 }}>
-        <Form name="fair" form={form} layout="vertical" onFinish={create} initialValues={{ kind: 'on_site' }}>
+        <Form name="fair" form={form} layout="vertical" onFinish={(v) => create.mutate(v)} initialValues={{ kind: 'on_site' }}>
           <Space wrap>
             <Form.Item name="kind" label={t('fairs.kind')}>
               <Select style={{ width: 160 }} options={['on_site', 'live_stream', 'video'].map((k) => ({ value: k, label: t(`fairs.kinds.${k}`) }))} />
@@ -108,74 +109,91 @@ export function Fairs() {
           <Form.Item name="vacancyIds" label={t('fairs.posts')}>
             <Select mode="multiple" optionFilterProp="label" options={posts.map((p) => ({ value: p.id, label: p.title }))} />
           </Form.Item>
-          <Button type="primary" htmlType="submit">{t('fairs.create')}</Button>
+          <Button type="primary" htmlType="submit" loading={create.isPending}>{t('fairs.create')}</Button>
         </Form>
       </Card>
       <Table<FairRow>
         rowKey="id"
         size="small"
         scroll={{ x: true }}
-        loading={!list}
-        dataSource={list ?? []}
+        loading={list.isPending && !list.error}
+        dataSource={list.data?.items ?? []}
         locale={{ emptyText: t('fairs.none') }}
         columns={[
-          { title: t('fairs.name'), dataIndex: 'title', render: (v: string, f) => <Button type="link" style={{ padding: 0 }} onClick={() => show(f.id)}>{v}</Button> },
+          { title: t('fairs.name'), dataIndex: 'title', render: (v: string, f) => <Button type="link" style={{ padding: 0 }} onClick={() => setOpenId(f.id)}>{v}</Button> },
           { title: t('fairs.kind'), dataIndex: 'kind', render: (k: string) => t(`fairs.kinds.${k}`) },
           { title: t('fairs.starts'), dataIndex: 'startsAt', render: local },
           { title: t('fairs.status'), dataIndex: 'status', render: (s: string) => <Tag>{t(`fairs.statuses.${s}`)}</Tag> },
         ]}
       />
-      {open && <FairDrawer fair={open} onClose={() => setOpen(null)} act={act} refresh={() => show(open.id)} />}
+      {openId && fair.data && <FairDrawer fair={fair.data} onClose={() => setOpenId(null)} act={act} refresh={refresh} />}
     </div>
   );
 }
 
-function FairDrawer({ fair, onClose, act, refresh }: { fair: FairView; onClose: () => void; act: (path: string, body?: object) => Promise<void>; refresh: () => Promise<void> }) {
+function FairDrawer({ fair, onClose, act, refresh }: { fair: FairView; onClose: () => void; act: Act; refresh: () => Promise<void> }) {
   const { lang, t } = Session.use();
+  const queries = useQueryClient();
   const [walkIn, setWalkIn] = useState(false);
   const [welcomed, setWelcomed] = useState<string | null>(null);
   const [q, setQ] = useState('');
-  const [people, setPeople] = useState<Person[]>([]);
-  const [outcome, setOutcome] = useState<{ totals: Record<string, number>; employers: Array<Record<string, string | number>> } | null>(null);
-  const [qr, setQr] = useState<string | null>(null);
+  // What the desk searched for (on Enter or the button), not every key typed.
+  const [searched, setSearched] = useState('');
   // Announcing shows first who hears of it and what they read; only the confirmation announces.
-  const [announcing, setAnnouncing] = useState<{ preview: Preview | null; error: string | null; busy: boolean } | null>(null);
-  const previewAnnouncement = async (recipientId?: string) => {
-    setAnnouncing((a) => ({ preview: a?.preview ?? null, error: null, busy: false }));
-    try {
-      const preview = await need(client(lang).POST('/api/v1/fairs/{id}/announce/preview', { params: { path: { id: fair.id } }, body: recipientId ? { recipientId } : {} }));
-      setAnnouncing({ preview, error: null, busy: false });
-    } catch (e) {
-      setAnnouncing((a) => ({ preview: a?.preview ?? null, error: (e as Error).message, busy: false }));
-    }
-  };
+  const [announcing, setAnnouncing] = useState<{ recipientId?: string; busy: boolean } | null>(null);
+  const preview = useQuery({
+    queryKey: ['fair-announce-preview', lang, fair.id, announcing?.recipientId ?? null],
+    queryFn: () => need(client(lang).POST('/api/v1/fairs/{id}/announce/preview', { params: { path: { id: fair.id } }, body: announcing?.recipientId ? { recipientId: announcing.recipientId } : {} })),
+    enabled: announcing !== null && fair.status === 'draft',
+    staleTime: 0,
+    // The last preview stays on screen while one for another recipient is asked for.
+    placeholderData: keepPreviousData,
+  });
+  const shownPreview: Preview | null = preview.data ?? null;
   const announce = async () => {
     setAnnouncing((a) => a && { ...a, busy: true });
-    await act(`${base}/announce`);
+    await act((a) => a.announce());
     setAnnouncing(null);
   };
   // The check-in QR code for the poster: it opens the fair's page, which says how to check in.
-  useEffect(() => {
-    authFetch(`/api/v1/fairs/${fair.id}/qr.svg`, lang)
-      .then(async (res) => (res.ok ? setQr(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(await res.text())}`) : undefined))
-      .catch(() => undefined);
-  }, [fair.id, lang]);
-  const search = async (text: string) => {
+  const qr = useQuery({
+    queryKey: ['fair-qr', fair.id],
+    queryFn: async () => {
+      const res = await authFetch(`/api/v1/fairs/${fair.id}/qr.svg`, lang);
+      return res.ok ? `data:image/svg+xml;charset=utf-8,${encodeURIComponent(await res.text())}` : null;
+    },
+    staleTime: Infinity,
+  });
+  const people = useQuery({
+    queryKey: ['fair-people', lang, fair.id, searched],
+    queryFn: () => need(client(lang).GET('/api/v1/fairs/{id}/people', { params: { path: { id: fair.id }, query: { q: searched } } })),
+    enabled: searched.length > 0,
+  });
+  const search = (text: string) => {
     setQ(text);
-    if (text.trim().length < 1) return setPeople([]);
-    const r = await need(client(lang).GET('/api/v1/fairs/{id}/people', { params: { path: { id: fair.id }, query: { q: text.trim() } } })).catch(() => ({ items: [] }));
-    setPeople((r as { items: Person[] }).items);
+    setSearched(text.trim());
   };
-  useEffect(() => {
-    if (fair.status === 'ended' || fair.status === 'reported' || fair.status === 'live') {
-      need(client(lang).GET('/api/v1/fairs/{id}/outcome', { params: { path: { id: fair.id }, query: {} } })).then((o) => setOutcome(o as never)).catch(() => undefined);
-    }
-  }, [fair, lang]);
+  const hasOutcome = fair.status === 'ended' || fair.status === 'reported' || fair.status === 'live';
+  const outcome = useQuery({
+    queryKey: ['fair-outcome', lang, fair.id, fair.status],
+    queryFn: () => need(client(lang).GET('/api/v1/fairs/{id}/outcome', { params: { path: { id: fair.id }, query: {} } })),
+    enabled: hasOutcome,
+    // While live, hires and applications come in: asked again with the fair's own counts.
+    refetchInterval: fair.status === 'live' ? 5000 : false,
+  });
   const xlsx = () => downloadFile(`/api/v1/fairs/${fair.id}/outcome?format=xlsx`, `${fair.title}.xlsx`, lang);
-  const base = `/api/v1/fairs/{id}`;
+  const totals = outcome.data?.totals;
   return (
     <Drawer open onClose={onClose} title={fair.title} width={Math.min(960, window.innerWidth)}>
-      <SendPreviewModal preview={announcing?.preview ?? null} open={announcing !== null} busy={announcing?.busy ?? false} error={announcing?.error ?? null} onRecipient={(id) => previewAnnouncement(id)} onCancel={() => setAnnouncing(null)} onConfirm={announce} />
+      <SendPreviewModal
+        preview={shownPreview}
+        open={announcing !== null}
+        busy={announcing?.busy ?? false}
+        error={preview.error?.message ?? null}
+        onRecipient={(id) => setAnnouncing((a) => ({ busy: a?.busy ?? false, recipientId: id }))}
+        onCancel={() => setAnnouncing(null)}
+        onConfirm={announce}
+      />
       <Descriptions size="small" bordered column={{ xs: 1, md: 2 }}>
         <Descriptions.Item label={t('fairs.status')}>{t(`fairs.statuses.${fair.status}`)}</Descriptions.Item>
         <Descriptions.Item label={t('fairs.starts')}>{local(fair.startsAt)}</Descriptions.Item>
@@ -183,17 +201,17 @@ function FairDrawer({ fair, onClose, act, refresh }: { fair: FairView; onClose: 
         <Descriptions.Item label={t('fairs.places')}>{fair.capacity === null ? t('fairs.no_limit') : `${fair.counts.placesLeft} / ${fair.capacity}`}</Descriptions.Item>
       </Descriptions>
       <Space wrap style={{ margin: '12px 0' }} align="center">
-        {qr && <img src={qr} alt={t('fairs.qr')} width={120} height={120} />}
+        {qr.data && <img src={qr.data} alt={t('fairs.qr')} width={120} height={120} />}
         <Statistic title={t('fairs.signed_up')} value={fair.counts.signedUp} />
         <Statistic title={t('fairs.waiting')} value={fair.counts.waiting} />
         <Statistic title={t('fairs.checked_in')} value={fair.counts.checkedIn} />
       </Space>
       <Space wrap style={{ marginBottom: 12 }}>
-        {fair.status === 'draft' && <Button type="primary" onClick={() => previewAnnouncement()}>{t('fairs.announce')}</Button>}
-        {fair.status === 'announced' && <Button onClick={() => act(`${base}/live`)}>{t('fairs.go_live')}</Button>}
-        {(fair.status === 'announced' || fair.status === 'live') && <Button onClick={() => act(`${base}/end`)}>{t('fairs.end')}</Button>}
-        {fair.status === 'ended' && <Button onClick={() => act(`${base}/report`)}>{t('fairs.report')}</Button>}
-        {(fair.status === 'draft' || fair.status === 'announced') && <Button danger onClick={() => act(`${base}/cancel`)}>{t('fairs.cancel')}</Button>}
+        {fair.status === 'draft' && <Button type="primary" onClick={() => setAnnouncing({ busy: false })}>{t('fairs.announce')}</Button>}
+        {fair.status === 'announced' && <Button onClick={() => act((a) => a.live())}>{t('fairs.go_live')}</Button>}
+        {(fair.status === 'announced' || fair.status === 'live') && <Button onClick={() => act((a) => a.end())}>{t('fairs.end')}</Button>}
+        {fair.status === 'ended' && <Button onClick={() => act((a) => a.report())}>{t('fairs.report')}</Button>}
+        {(fair.status === 'draft' || fair.status === 'announced') && <Button danger onClick={() => act((a) => a.cancel())}>{t('fairs.cancel')}</Button>}
       </Space>
       <Typography.Title level={5}>{t('fairs.posts')}</Typography.Title>
       <List
@@ -201,7 +219,7 @@ function FairDrawer({ fair, onClose, act, refresh }: { fair: FairView; onClose: 
         dataSource={fair.vacancies}
         locale={{ emptyText: t('fairs.no_posts') }}
         renderItem={(v) => (
-          <List.Item actions={fair.status === 'live' ? [<Button key="screen" size="small" type={v.onScreen ? 'primary' : 'default'} onClick={() => act(`${base}/on-screen`, { vacancyId: v.vacancyId })}>{v.onScreen ? t('fairs.on_screen_now') : t('fairs.put_on_screen')}</Button>] : []}>
+          <List.Item actions={fair.status === 'live' ? [<Button key="screen" size="small" type={v.onScreen ? 'primary' : 'default'} onClick={() => act((a) => a.onScreen(v.vacancyId))}>{v.onScreen ? t('fairs.on_screen_now') : t('fairs.put_on_screen')}</Button>] : []}>
             <List.Item.Meta title={`${v.seq}. ${v.title}`} description={`${v.employer} · ${v.pay}`} />
           </List.Item>
         )}
@@ -211,9 +229,9 @@ function FairDrawer({ fair, onClose, act, refresh }: { fair: FairView; onClose: 
           <Input.Search aria-label={t('fairs.desk_search')} placeholder={t('fairs.desk_search')} value={q} onChange={(e) => setQ(e.target.value)} onSearch={search} />
           <List
             size="small"
-            dataSource={people}
+            dataSource={searched ? (people.data?.items ?? []) : []}
             renderItem={(p) => (
-              <List.Item actions={[<Button key="in" size="small" disabled={p.checkedIn} onClick={async () => { await act(`${base}/checkins`, { workerId: p.workerId }); await search(q); }}>{p.checkedIn ? t('fairs.checked_in') : t('fairs.check_in')}</Button>]}>
+              <List.Item actions={[<Button key="in" size="small" disabled={p.checkedIn} onClick={async () => { await act((a) => a.checkIn(p.workerId)); await queries.invalidateQueries({ queryKey: ['fair-people'] }); }}>{p.checkedIn ? t('fairs.checked_in') : t('fairs.check_in')}</Button>]}>
                 <List.Item.Meta title={p.name} description={p.idNumber} />
               </List.Item>
             )}
@@ -236,11 +254,11 @@ function FairDrawer({ fair, onClose, act, refresh }: { fair: FairView; onClose: 
           )}
         </Card>
       )}
-      {outcome && (
+      {hasOutcome && totals && (
         <Card size="small" title={t('fairs.outcome')} style={{ marginTop: 12 }} extra={<Button size="small" onClick={xlsx}>XLSX</Button>}>
           <Space wrap>
-            {['checkedIn', 'applications', 'interviews', 'hires'].map((k) => (
-              <Statistic key={k} title={t(`fairs.totals.${k}`)} value={outcome.totals[k] ?? 0} />
+            {(['checkedIn', 'applications', 'interviews', 'hires'] as const).map((k) => (
+              <Statistic key={k} title={t(`fairs.totals.${k}`)} value={totals[k]} />
             ))}
           </Space>
         </Card>

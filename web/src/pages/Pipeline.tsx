@@ -1,26 +1,18 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Col, Drawer, Form, Input, InputNumber, List, Row, Space, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { client, need } from '../api';
 import { clearFieldErrors, fen, showFieldErrors } from '../forms';
 import { Session } from '../session';
 import type { Body } from '../vocab';
 
-interface Application {
-  id: string;
-  workerId: string;
-  workerName: string;
-  status: string;
-  source: string;
-}
-interface Candidate {
-  workerId: string;
-  name: string;
-  distanceKm: number | null;
-  summary: string;
-}
+type Application = Body<'Application'>;
+type Candidate = Body<'Candidate'>;
+type VacancyFull = Body<'Vacancy'>;
+type Move = Body<'ApplicationMove'>['status'];
 
 /** Where an application may go next: a post through interview to hired, a gig through acceptance to the work done. */
-const NEXT: Record<'post' | 'gig', Record<string, Array<Body<'ApplicationMove'>['status']>>> = {
+const NEXT: Record<'post' | 'gig', Partial<Record<Application['status'], Move[]>>> = {
   post: { applied: ['interview', 'hired', 'rejected'], interview: ['hired', 'rejected', 'no_show'] },
   gig: { applied: ['accepted', 'rejected'], accepted: ['checked_in', 'no_show'], checked_in: ['completed'] },
 };
@@ -28,28 +20,29 @@ const NEXT: Record<'post' | 'gig', Record<string, Array<Body<'ApplicationMove'>[
 /** A post's applicants as a pipeline (applied → interview → hired / rejected), and the ranked people to call, with reasons. */
 export function Pipeline({ vacancy, onClose, onChanged }: { vacancy: { id: string; title: string; kind: string } | null; onClose: () => void; onChanged?: () => void }) {
   const { lang, t } = Session.use();
-  const [apps, setApps] = useState<Application[]>([]);
-  const [candidates, setCandidates] = useState<Candidate[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const load = useCallback(() => {
-    if (!vacancy) return;
-    const api = client(lang);
-    need(api.GET('/api/v1/vacancies/{id}/applications', { params: { path: { id: vacancy.id }, query: { pageSize: 200 } } })).then((r) => setApps((r as { items: Application[] }).items)).catch((e: Error) => setError(e.message));
-    need(api.GET('/api/v1/vacancies/{id}/candidates', { params: { path: { id: vacancy.id }, query: { limit: 20 } } })).then((r) => setCandidates((r as { items: Candidate[] }).items)).catch((e: Error) => setError(e.message));
-  }, [vacancy, lang]);
-  useEffect(load, [load]);
-
-  const act = async (call: Promise<unknown>) => {
-    setError(null);
-    try {
-      await call;
-      load();
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  };
-  const move = (a: Application, status: Body<'ApplicationMove'>['status']) => act(need(client(lang).POST('/api/v1/applications/{id}/status', { params: { path: { id: a.id } }, body: { status } })));
-  const applyFor = (c: Candidate) => act(need(client(lang).POST('/api/v1/vacancies/{id}/applications', { params: { path: { id: vacancy!.id } }, body: { workerId: c.workerId } })));
+  const queries = useQueryClient();
+  const id = vacancy?.id ?? '';
+  const appsQuery = useQuery({
+    queryKey: ['applications', lang, id],
+    queryFn: () => need(client(lang).GET('/api/v1/vacancies/{id}/applications', { params: { path: { id }, query: { pageSize: 200 } } })),
+    enabled: vacancy !== null,
+  });
+  const candidatesQuery = useQuery({
+    queryKey: ['candidates', lang, id],
+    queryFn: () => need(client(lang).GET('/api/v1/vacancies/{id}/candidates', { params: { path: { id }, query: { limit: 20 } } })),
+    enabled: vacancy !== null,
+  });
+  const apps: Application[] = appsQuery.data?.items ?? [];
+  const candidates: Candidate[] = candidatesQuery.data?.items ?? [];
+  const change = useMutation({
+    mutationFn: (call: () => Promise<unknown>) => call(),
+    onSuccess: () => Promise.all([queries.invalidateQueries({ queryKey: ['applications'] }), queries.invalidateQueries({ queryKey: ['candidates'] })]),
+  });
+  // The latest answer's failure: a refused move, or a list that could not be read.
+  const error = change.error?.message ?? appsQuery.error?.message ?? candidatesQuery.error?.message ?? null;
+  const act = (call: () => Promise<unknown>) => change.mutate(call);
+  const move = (a: Application, status: Move) => act(() => need(client(lang).POST('/api/v1/applications/{id}/status', { params: { path: { id: a.id } }, body: { status } })));
+  const applyFor = (c: Candidate) => act(() => need(client(lang).POST('/api/v1/vacancies/{id}/applications', { params: { path: { id } }, body: { workerId: c.workerId } })));
   const stages = vacancy?.kind === 'gig' ? ['applied', 'accepted', 'checked_in', 'completed'] : ['applied', 'interview', 'hired', 'rejected'];
   const applied = new Set(apps.map((a) => a.workerId));
 
@@ -95,48 +88,34 @@ export function Pipeline({ vacancy, onClose, onChanged }: { vacancy: { id: strin
   );
 }
 
-interface VacancyFull {
-  id: string;
-  kind: string;
-  title: string;
-  description: string;
-  requirements: string;
-  payMinFen: number;
-  payMaxFen: number;
-  payUnit: string;
-  headcount: number;
-  filled: number;
-  status: string;
-  expiresAt: string;
-}
-
 /** Corrections to a post (its title, pay, headcount, text), and publishing a draft or closing it. */
 function EditVacancy({ id, onChanged }: { id: string; onChanged?: () => void }) {
   const { lang, t } = Session.use();
   const [form] = Form.useForm();
-  const [v, setV] = useState<VacancyFull | null>(null);
+  const queries = useQueryClient();
   const [message, setMessage] = useState<{ type: 'success' | 'error'; text: string } | null>(null);
-  useEffect(() => {
-    setMessage(null);
-    need(client(lang).GET('/api/v1/vacancies/{id}', { params: { path: { id } } }))
-      .then((r) => setV(r as VacancyFull))
-      .catch((e: Error) => setMessage({ type: 'error', text: e.message }));
-  }, [id, lang]);
+  const vacancy = useQuery({ queryKey: ['vacancy', lang, id], queryFn: () => need(client(lang).GET('/api/v1/vacancies/{id}', { params: { path: { id } } })) });
+  const v: VacancyFull | undefined = vacancy.data;
+  // Another post opened: the last one's message goes.
+  useEffect(() => setMessage(null), [id]);
   useEffect(() => {
     if (v) form.setFieldsValue({ title: v.title, headcount: v.headcount, payMinYuan: v.payMinFen / 100, payMaxYuan: v.payMaxFen / 100, description: v.description, requirements: v.requirements });
   }, [v, form]);
-  const patch = async (body: Record<string, unknown>) => {
-    setMessage(null);
-    clearFieldErrors(form);
-    try {
-      setV((await need(client(lang).PATCH('/api/v1/vacancies/{id}', { params: { path: { id } }, body }))) as VacancyFull);
+  const save = useMutation({
+    mutationFn: (body: Body<'VacancyPatch'>) => need(client(lang).PATCH('/api/v1/vacancies/{id}', { params: { path: { id } }, body })),
+    onMutate: () => {
+      setMessage(null);
+      clearFieldErrors(form);
+    },
+    onSuccess: (saved) => {
+      queries.setQueryData(['vacancy', lang, id], saved);
       setMessage({ type: 'success', text: t('vacancies.saved') });
       onChanged?.();
-    } catch (e) {
-      setMessage({ type: 'error', text: showFieldErrors(form, e, { payMinFen: 'payMinYuan', payMaxFen: 'payMaxYuan' }) });
-    }
-  };
-  if (!v) return message ? <Alert type="error" title={message.text} /> : null;
+    },
+    onError: (e) => setMessage({ type: 'error', text: showFieldErrors(form, e, { payMinFen: 'payMinYuan', payMaxFen: 'payMaxYuan' }) }),
+  });
+  const patch = (body: Body<'VacancyPatch'>) => save.mutate(body);
+  if (!v) return vacancy.error ? <Alert type="error" title={vacancy.error.message} /> : null;
   const editable = v.status === 'draft' || v.status === 'open' || v.status === 'filled';
   return (
     <Card
@@ -157,7 +136,7 @@ function EditVacancy({ id, onChanged }: { id: string; onChanged?: () => void }) 
         layout="vertical"
         disabled={!editable}
         onFinish={(f: { title: string; headcount: number; payMinYuan: number; payMaxYuan: number; description?: string; requirements?: string }) =>
-          patch({ title: f.title, headcount: f.headcount, payMinFen: fen(f.payMinYuan), payMaxFen: fen(f.payMaxYuan), ...(v.kind !== 'gig' ? { description: f.description ?? '', requirements: f.requirements ?? '' } : {}) })
+          patch({ title: f.title, headcount: f.headcount, payMinFen: fen(f.payMinYuan) ?? undefined, payMaxFen: fen(f.payMaxYuan) ?? undefined, ...(v.kind !== 'gig' ? { description: f.description ?? '', requirements: f.requirements ?? '' } : {}) })
         }
       >
         <Space wrap align="start">
