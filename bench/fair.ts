@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { Queue, Worker } from 'bullmq';
 import { and, eq, like, sql } from 'drizzle-orm';
-import type { Actor } from '../src/access/actor';
+import type { Actor } from '../src/shared/actor';
 import { loadConfig } from '../src/config';
 import { rowsOf } from '../src/db/client';
 import { accounts, auditLog, broadcasts, employers, fairSignups, followUps, jobFairs, outbox, regions, subscriptions, vacancies, workers } from '../src/db/schema';

@@ -8,7 +8,7 @@ import { accounts, imports, regions } from '../src/db/schema';
 import { formRow, Generator } from '../src/demo/synthetic';
 import { PiiVault } from '../src/pii/vault';
 import { loadRegions } from '../src/regions/load';
-import { executeImport } from '../src/registry/import/service';
+import { executeImport } from '../src/imports/service';
 import { systemClock } from '../src/shared/clock';
 import { report, scratchDatabase, seconds } from './support';
 

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { and, eq, like, sql } from 'drizzle-orm';
-import type { Actor } from '../src/access/actor';
+import type { Actor } from '../src/shared/actor';
 import { loadConfig } from '../src/config';
 import { rowsOf } from '../src/db/client';
 import { employers, regions, vacancies, workers } from '../src/db/schema';

@@ -4,7 +4,7 @@ import type { TFunction } from 'i18next';
 import type { AppContext } from '../src/context';
 import { workers, type Worker } from '../src/db/schema';
 import { LOCALES, translator, type Locale } from '../src/i18n';
-import { latestDigest } from '../src/outreach/digests';
+import { latestDigest } from '../src/market/digests';
 import { noteReply } from '../src/outreach/follow-ups';
 import { maskNumbers, reportWages, requestHelp, setHome, workerForContact } from '../src/chat/service';
 import { staffTurn } from './staff-chat';

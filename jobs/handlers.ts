@@ -5,7 +5,7 @@ import { deliver, fanOut, markExhausted, postToGroup, sweepDeliveries } from '..
 import { processChannels } from '../src/outreach/registry';
 import { settleDeliveries } from '../src/outreach/settle';
 import { pullSmsReports } from '../src/outreach/sms-reports';
-import { composeDueDigests } from '../src/outreach/digests';
+import { composeDueDigests } from '../src/market/digests';
 import { fireStep, sweepFollowUps } from '../src/outreach/follow-ups';
 import { announceEndings, announcePolicyJob } from '../src/policies/service';
 import { remindDeadlines } from '../src/reporting/calendar';
@@ -13,7 +13,7 @@ import { translator } from '../src/i18n';
 import { purgeDeadSessions } from '../src/access/service';
 import { anonymiseDeparted } from '../src/registry/retention';
 import { graduateDue } from '../src/rain-dew/status';
-import { executeImport } from '../src/registry/import/service';
+import { executeImport } from '../src/imports/service';
 import { openOverdueWageCases } from '../src/market/applications';
 import { expireVacancies } from '../src/market/vacancies';
 import { fairsClock } from '../src/fairs/service';

@@ -1,4 +1,4 @@
-import { resumeStalledImports } from '../src/registry/import/service';
+import { resumeStalledImports } from '../src/imports/service';
 import type { AppContext } from '../src/context';
 import { publishOutbox, pruneOutbox } from '../src/outbox';
 import { requeueFromDatabase } from '../src/outreach/recovery';

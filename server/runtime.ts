@@ -25,7 +25,7 @@ import { SimulatorRefused, simulatedUser } from '../bots/simulator';
 import { Metrics } from '../src/metrics/registry';
 import { deploymentMetrics } from '../src/metrics/deployment';
 import { serveMetrics } from '../src/metrics/http';
-import { closeReaders } from '../src/registry/import/bounded';
+import { closeReaders } from '../src/imports/bounded';
 
 export interface Service {
   ctx: AppContext;

@@ -6,7 +6,7 @@ import { PageQuery } from '../http/pagination';
 import { RegionCode } from '../regions/schemas';
 import { command } from '../shared/command';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
-import { assertInScope, inScope, type Actor, type StaffRole } from './actor';
+import { assertInScope, inScope, type Actor, type StaffRole } from '../shared/actor';
 import { hashCost, hashPassword } from './password';
 import { clearAccount } from './throttle';
 import { contactColumns, mobileOf } from './contact';

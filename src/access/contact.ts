@@ -5,7 +5,7 @@ import type { AppContext } from '../context';
 import { accounts } from '../db/schema';
 import { maskPhone, normalizePhone } from '../pii/phone';
 import { NotFound, ValidationFailed } from '../shared/errors';
-import type { Actor } from './actor';
+import type { Actor } from '../shared/actor';
 import { PUSHED_KINDS } from '../notices/service';
 
 /**

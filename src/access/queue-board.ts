@@ -2,10 +2,10 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { KoaAdapter } from '@bull-board/koa';
 import type Koa from 'koa';
-import * as access from '../access/service';
+import * as access from './service';
 import type { AppContext } from '../context';
 import { recordAudit } from '../audit/service';
-import type { RequestState } from './state';
+import type { RequestState } from '../http/state';
 
 export const BOARD_PATH = '/admin/queues';
 const COOKIE = 'bf_board';

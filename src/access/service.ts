@@ -5,7 +5,7 @@ import { Secret, TOTP } from 'otpauth';
 import { accounts } from '../db/schema';
 import { PiiVault } from '../pii/vault';
 import { Conflict, Unauthorized, ValidationFailed } from '../shared/errors';
-import type { Actor } from './actor';
+import type { Actor } from '../shared/actor';
 import { presentContact } from './contact';
 import { hashCost, hashPassword, needsRehash, verifyAgainstNothing, verifyPassword } from './password';
 import * as q from './queries';

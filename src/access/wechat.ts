@@ -5,7 +5,7 @@ import type { AppContext } from '../context';
 import { accounts, identities } from '../db/schema';
 import { auditRead, command } from '../shared/command';
 import { NotFound } from '../shared/errors';
-import type { Actor } from './actor';
+import type { Actor } from '../shared/actor';
 import { presentContact, type ContactView } from './contact';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'redis' | 'pii'>;

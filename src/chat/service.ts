@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { and, count, desc, eq, isNull, like, sql } from 'drizzle-orm';
-import { assertInScope, inScope, type Actor } from '../access/actor';
+import { assertInScope, inScope, type Actor } from '../shared/actor';
 import { auditRead, command } from '../shared/command';
 import type { AppContext } from '../context';
 import { accounts, chatGroups, helpRequests, identities, wageCases, workers } from '../db/schema';

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { TFunction } from 'i18next';
-import { inScope, type Actor } from '../access/actor';
+import { inScope, type Actor } from '../shared/actor';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { jobFairs } from '../db/schema';

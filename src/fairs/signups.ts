@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, like, lte, sql } from 'drizzle-orm';
-import { inScope, type Actor } from '../access/actor';
+import { inScope, type Actor } from '../shared/actor';
 import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import { rowsOf, type Db } from '../db/client';

@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import { OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import type Koa from 'koa';
 import { z } from 'zod';
-import type { Actor } from '../access/actor';
+import type { Actor } from '../shared/actor';
 import { Forbidden, Unauthorized, ValidationFailed } from '../shared/errors';
 import { requestExamples } from './examples';
 import { operationId } from './operation-id';

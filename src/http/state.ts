@@ -1,6 +1,6 @@
 import type { TFunction } from 'i18next';
 import type { Locale } from '../i18n';
-import type { Actor } from '../access/actor';
+import type { Actor } from '../shared/actor';
 
 /** A worker signed in from the mini-program: their session, openid, and the person once bound. */
 export interface WorkerPrincipal {

@@ -1,8 +1,8 @@
 import { extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
-import { DEFAULT_IMPORT_LIMITS } from '../../config';
-import { ValidationFailed } from '../../shared/errors';
+import { DEFAULT_IMPORT_LIMITS } from '../config';
+import { ValidationFailed } from '../shared/errors';
 import type { ImportLimits } from './limits';
 import type { Sheet } from './sheet';
 import type { ReadAnswer, ReadTask } from './thread';

@@ -1,5 +1,5 @@
-import { DEFAULT_IMPORT_LIMITS, type Config, type ImportLimits } from '../../config';
-import { ValidationFailed } from '../../shared/errors';
+import { DEFAULT_IMPORT_LIMITS, type Config, type ImportLimits } from '../config';
+import { ValidationFailed } from '../shared/errors';
 
 export type { ImportLimits };
 

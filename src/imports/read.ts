@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { parse, CsvError } from 'csv-parse';
 import iconv from 'iconv-lite';
-import { DomainError, ValidationFailed } from '../../shared/errors';
+import { DomainError, ValidationFailed } from '../shared/errors';
 import { overLimit, type ImportLimits } from './limits';
 import { readXlsx } from './xlsx';
 import type { RowSink } from './cells';

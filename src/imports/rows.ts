@@ -1,7 +1,8 @@
 import { types } from 'node:util';
-import { normalizeResidentId } from '../../pii/resident-id';
-import type { WorkerFields } from '../prepare';
-import { fromWord } from '../vocab';
+import { normalizeResidentId } from '../pii/resident-id';
+import type { WorkerFields } from '../registry/prepare';
+import { fromWord } from '../registry/vocab';
+import type { SchoolFacts } from '../rain-dew/imported';
 import type { ColumnKey, HeaderLayout } from './columns';
 import type { Cell } from './read';
 
@@ -14,13 +15,6 @@ export interface RowProblem {
   reason: string;
 }
 
-export interface SchoolFacts {
-  school: string;
-  major: string;
-  level: 'secondary_vocational' | 'higher_vocational' | 'technician' | 'other';
-  enrolledOn: string | null;
-  expectedGraduation: string;
-}
 
 export interface ParsedRow {
   /** The row number a person sees in the spreadsheet (1-based). */

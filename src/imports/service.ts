@@ -1,12 +1,12 @@
 import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { TFunction } from 'i18next';
-import { excel } from '../../shared/libraries';
-import { assertInScope, inScope, type Actor } from '../../access/actor';
-import { recordAudit } from '../../audit/service';
-import type { AppContext } from '../../context';
-import { accounts, importRejections, imports } from '../../db/schema';
-import { DomainError, Forbidden, NotFound, ValidationFailed } from '../../shared/errors';
-import { regionExists } from '../queries';
+import { excel } from '../shared/libraries';
+import { assertInScope, inScope, type Actor } from '../shared/actor';
+import { recordAudit } from '../audit/service';
+import type { AppContext } from '../context';
+import { accounts, importRejections, imports } from '../db/schema';
+import { DomainError, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
+import { regionExists } from '../registry/queries';
 import { ImportTakenOver, readSheet, runImport, type Outcome, type Rejection } from './engine';
 import { importLimits } from './limits';
 

@@ -1,5 +1,5 @@
-import { DEFAULT_IMPORT_LIMITS } from '../../config';
-import { ValidationFailed } from '../../shared/errors';
+import { DEFAULT_IMPORT_LIMITS } from '../config';
+import { ValidationFailed } from '../shared/errors';
 import { findHeader, type HeaderLayout } from './columns';
 import { unreadable, type ImportLimits } from './limits';
 import { readRows, type Cell, type MergeRange, type RowSink } from './read';

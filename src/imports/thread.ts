@@ -1,4 +1,4 @@
-import { DomainError } from '../../shared/errors';
+import { DomainError } from '../shared/errors';
 import type { ImportLimits } from './limits';
 import { readSheetHere, type Sheet } from './sheet';
 

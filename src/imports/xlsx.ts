@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import sax from 'sax';
 import yauzl from 'yauzl';
-import { DomainError } from '../../shared/errors';
+import { DomainError } from '../shared/errors';
 import { overLimit, unreadable, type ImportLimits } from './limits';
 import type { Cell, RowSink } from './cells';
 

@@ -1,6 +1,6 @@
 import { and, asc, count, eq, isNull, like, lt, notExists, sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import { inScope, type Actor } from '../access/actor';
+import { inScope, type Actor } from '../shared/actor';
 import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';

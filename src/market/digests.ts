@@ -3,10 +3,9 @@ import type { AppContext } from '../context';
 import { rowsOf } from '../db/client';
 import { deliveries, digestItems, digests, subscriptions, trainingSessions, vacancies, workers } from '../db/schema';
 import { LOCALES, translator, type Locale } from '../i18n';
-import { scoreTraining, scoreVacancy } from '../market/matching';
-import { enqueueDeliveries } from './queueing';
-import { shanghaiDayStart } from './quiet';
-import type { ChannelName } from './schemas';
+import { scoreTraining, scoreVacancy } from './matching';
+import { enqueueDeliveries, type ChannelName } from '../queues/deliveries';
+import { shanghaiDayStart } from '../outreach/quiet';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'queues' | 'config' | 'logger'>;
 

@@ -1,16 +1,16 @@
 import { and, eq, gt, gte, inArray, like, ne, notLike, or, sql, type SQL } from 'drizzle-orm';
 import type { TFunction } from 'i18next';
-import { assertInScope, type Actor } from '../access/actor';
+import { assertInScope, type Actor } from '../shared/actor';
 import type { AppContext } from '../context';
 import { applications, assistanceProjects, households, rainDewFiles, regions, trainingSessions, vacancies, workers, type TrainingSession, type Vacancy, type Worker } from '../db/schema';
-import { governmentInvested } from '../monitoring/project-people';
+import { governmentInvested } from './project-kinds';
 import { Conflict, NotFound } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
 import { publicWelfarePriority } from './policy';
 import { scopedVacancy } from './vacancies';
 import { payText } from './pay';
 export { payText } from './pay';
-import { majorFits } from '../rain-dew/majors';
+import { majorFits } from './majors';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'config'>;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { and, eq, inArray } from 'drizzle-orm';
-import { inScope, type Actor } from '../access/actor';
+import { inScope, type Actor } from '../shared/actor';
 import type { AppContext } from '../context';
 import { monitoringSnapshots, regions } from '../db/schema';
 import { RegionCode } from '../regions/schemas';

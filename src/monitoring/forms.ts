@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, like, lte, or, gte, isNull } from 'drizzle-orm';
 import { sql } from 'drizzle-orm';
 import type ExcelJS from 'exceljs';
 import { excel } from '../shared/libraries';
-import { inScope, type Actor } from '../access/actor';
+import { inScope, type Actor } from '../shared/actor';
 import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import { rowsOf } from '../db/client';

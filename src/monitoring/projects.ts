@@ -1,6 +1,6 @@
 import { and, asc, count, eq, like, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { assertInScope, inScope, type Actor } from '../access/actor';
+import { assertInScope, inScope, type Actor } from '../shared/actor';
 import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import { assistanceProjects, employers } from '../db/schema';

@@ -1,6 +1,6 @@
 import { and, asc, gte, inArray, like, lte, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { inScope, type Actor } from '../access/actor';
+import { inScope, type Actor } from '../shared/actor';
 import type { AppContext } from '../context';
 import { rowsOf, type Db } from '../db/client';
 import { assistanceProjects, monitoringSnapshots, regions, relocationShareSnapshots } from '../db/schema';

@@ -2,7 +2,7 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type ExcelJS from 'exceljs';
 import { excel } from '../shared/libraries';
 import type { TFunction } from 'i18next';
-import { inScope, type Actor } from '../access/actor';
+import { inScope, type Actor } from '../shared/actor';
 import type { AppContext } from '../context';
 import { rowsOf } from '../db/client';
 import { monitoringReports, regions } from '../db/schema';

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { inScope, type Actor } from '../access/actor';
+import { inScope, type Actor } from '../shared/actor';
 import type { AppContext } from '../context';
 import { rowsOf } from '../db/client';
 import { RegionCode } from '../regions/schemas';

@@ -1,12 +1,12 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { TFunction } from 'i18next';
-import type { Actor } from '../access/actor';
+import type { Actor } from '../shared/actor';
 import type { AppContext } from '../context';
 import { rowsOf, type Db } from '../db/client';
 import { staffNoticeReads, staffNotices } from '../db/schema';
 import { NotFound } from '../shared/errors';
-import { enqueueDeliveries } from '../outreach/queueing';
-import type { ChannelName } from '../outreach/schemas';
+import { enqueueDeliveries } from '../queues/deliveries';
+import type { ChannelName } from '../queues/deliveries';
 import type { Queues } from '../queues/queues';
 
 export interface NewNotice {

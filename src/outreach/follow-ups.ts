@@ -1,12 +1,12 @@
 import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
-import { assertInScope, type Actor } from '../access/actor';
+import { assertInScope, type Actor } from '../shared/actor';
 import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { applications, deliveries, employmentRecords, followUpSteps, followUps, helpRequests, subscriptions, workers } from '../db/schema';
 import { shanghaiDate } from '../shared/time';
 import { Conflict, NotFound, ValidationFailed } from '../shared/errors';
-import { enqueueDeliveries } from './queueing';
+import { enqueueDeliveries } from '../queues/deliveries';
 import { dueAt, sequenceOf, type SequenceDef, type SequenceKey } from './sequences';
 import type { FollowUpStart } from './schemas';
 

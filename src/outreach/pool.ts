@@ -1,7 +1,7 @@
 import { and, asc, eq, like } from 'drizzle-orm';
 import type { AppContext } from '../context';
 import { accounts as staffAccounts, identities, sendingAccounts, stations, type SendingAccount } from '../db/schema';
-import { inScope, type Actor } from '../access/actor';
+import { inScope, type Actor } from '../shared/actor';
 import { recordAudit } from '../audit/service';
 import { regionExists } from '../registry/queries';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';

@@ -1,5 +1,5 @@
 import { and, asc, eq, isNull, like, sql } from 'drizzle-orm';
-import { inScope, type Actor } from '../access/actor';
+import { inScope, type Actor } from '../shared/actor';
 import type { AppContext } from '../context';
 import { chatGroups, regions, subscriptions, workers, type Audience } from '../db/schema';
 import { Forbidden, NotFound, ValidationFailed } from '../shared/errors';

@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import type { AppContext } from '../context';
 import { broadcasts, deliveries, followUpSteps, imports } from '../db/schema';
-import { enqueueDeliveries } from './queueing';
+import { enqueueDeliveries } from '../queues/deliveries';
 
 type Ctx = Pick<AppContext, 'db' | 'queues' | 'clock' | 'logger'>;
 const PAGE = 1000;

@@ -6,8 +6,9 @@ import { SEQUENCE_KEYS, SEQUENCES, type SequenceKey } from './sequences';
 
 import { TOPICS } from './topics';
 export { TOPICS, type Topic } from './topics';
-export const CHANNELS = ['chat', 'mini_program', 'log', 'sms', 'official_account'] as const;
-export type ChannelName = (typeof CHANNELS)[number];
+import { CHANNELS, type ChannelName } from '../queues/deliveries';
+
+export { CHANNELS, type ChannelName };
 const minutes = z.number().int().min(0).max(24 * 60 - 1);
 
 export const SubscriptionPut = z

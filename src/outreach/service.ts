@@ -1,6 +1,6 @@
 import { DelayedError, type Job } from 'bullmq';
 import { and, asc, count, desc, eq, gt, inArray, isNull, like, or, sql } from 'drizzle-orm';
-import { assertInScope, inScope, type Actor } from '../access/actor';
+import { assertInScope, inScope, type Actor } from '../shared/actor';
 import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
@@ -13,7 +13,7 @@ import type { TFunction } from 'i18next';
 import { LOCALES, translator, type Locale } from '../i18n';
 import { beijingTime } from '../shared/time';
 import { reasonKey, reasonLabel } from './reasons';
-import { enqueueDeliveries } from './queueing';
+import { enqueueDeliveries } from '../queues/deliveries';
 import { addToOutbox, publishOutbox } from '../outbox';
 import { nextAllowed, shanghaiDayStart } from './quiet';
 import type { BroadcastCreate, ChannelName, SubscriptionPut, SubscriptionView } from './schemas';

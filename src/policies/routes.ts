@@ -2,14 +2,17 @@ import { z } from 'zod';
 import type { AppContext } from '../context';
 import { requestMeta, type Api } from '../http/api';
 import { pageOf } from '../http/pagination';
-import { scopedEmployer } from '../market/employers';
+import type { Actor } from '../shared/actor';
 import { ChecklistView, EligibleQuery, NotifyBody, PolicyInput, PolicyListQuery, PolicyView } from './schemas';
 import * as service from './service';
 
 const Key = z.object({ key: z.string().regex(/^[a-z][a-z0-9_]{2,59}$/) });
 const Id = z.object({ id: z.uuid() });
 
-export function policyRoutes(api: Api, ctx: AppContext): void {
+/** How the employer a route names is found in the actor's scope (market owns employers; the app passes its lookup in). */
+export type EmployerLookup = (ctx: AppContext, actor: Actor, id: string) => Promise<{ regionCode: string; kind: string }>;
+
+export function policyRoutes(api: Api, ctx: AppContext, scopedEmployer: EmployerLookup): void {
   const tags = ['policies'];
   api.route({ method: 'get', path: '/policies', summary: 'The policies that apply in a region (national, province, prefecture, county; overrides applied); by default those in force today, state=expired lists the ended ones apart, each with its successor or why it has none', tags, auth: 'staff', query: PolicyListQuery, response: z.object({ items: z.array(PolicyView) }), handler: ({ actor, query }) => service.listPolicies(ctx, actor, query) });
   api.route({ method: 'get', path: '/policies/:key', summary: 'One policy, current version, with the list of its versions', tags, auth: 'staff', params: Key, response: PolicyView.extend({ versions: z.array(z.object({ version: z.number().int(), createdAt: z.string(), current: z.boolean() })) }), handler: ({ params }) => service.getPolicy(ctx, params.key) });

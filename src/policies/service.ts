@@ -1,12 +1,12 @@
 import { and, asc, desc, eq, gt, inArray, isNotNull, like, sql } from 'drizzle-orm';
 import type { TFunction } from 'i18next';
-import { assertInScope, inScope, type Actor } from '../access/actor';
+import { assertInScope, inScope, type Actor } from '../shared/actor';
 import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { deliveries, policies, policyNotices, subscriptions, workers, type Localized } from '../db/schema';
 import { notify } from '../notices/service';
-import { enqueueDeliveries } from '../outreach/queueing';
+import { enqueueDeliveries } from '../queues/deliveries';
 import { Conflict, Forbidden, NotFound } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
 import { CATALOGUE } from './catalogue';

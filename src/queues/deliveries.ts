@@ -1,5 +1,8 @@
-import type { Queues } from '../queues/queues';
-import type { ChannelName } from './schemas';
+import type { Queues } from './queues';
+
+/** The channels a delivery goes out on. */
+export const CHANNELS = ['chat', 'mini_program', 'log', 'sms', 'official_account'] as const;
+export type ChannelName = (typeof CHANNELS)[number];
 
 /**
  * Each channel has its own delivery queue, so each has its own rate limit: WeChat chat goes to the

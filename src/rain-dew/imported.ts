@@ -2,8 +2,16 @@ import { eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { rainDewEvents, rainDewFiles } from '../db/schema';
 import { startFollowUp, type PlannedStep } from '../outreach/follow-ups';
-import type { SchoolFacts } from '../registry/import/rows';
 import { shanghaiDate } from '../shared/time';
+
+/** What a spreadsheet row says of a 雨露计划 student's school. */
+export interface SchoolFacts {
+  school: string;
+  major: string;
+  level: 'secondary_vocational' | 'higher_vocational' | 'technician' | 'other';
+  enrolledOn: string | null;
+  expectedGraduation: string;
+}
 
 type File = typeof rainDewFiles.$inferSelect;
 

@@ -1,12 +1,12 @@
 import { and, asc, desc, eq, inArray, like, sql } from 'drizzle-orm';
-import { assertInScope, inScope, type Actor } from '../access/actor';
+import { assertInScope, inScope, type Actor } from '../shared/actor';
 import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { accounts, applications, deliveries, employmentRecords, enrolments, rainDewActions, rainDewEvents, rainDewFiles, rainDewPlans, rainDewSubsidies, trainingRecords, trainingSessions, vacancies, workers } from '../db/schema';
 import type { TFunction } from 'i18next';
 import { matchesFor } from '../market/matching';
-import { majorFits } from './majors';
+import { majorFits } from '../market/majors';
 import { changeStatus } from './status';
 import { Conflict, NotFound, ValidationFailed } from '../shared/errors';
 import { startAndSchedule } from '../outreach/follow-ups';

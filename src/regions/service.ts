@@ -1,4 +1,4 @@
-import { assertInScope, inScope, type Actor } from '../access/actor';
+import { assertInScope, inScope, type Actor } from '../shared/actor';
 import type { AppContext } from '../context';
 import { eq } from 'drizzle-orm';
 import { command } from '../shared/command';

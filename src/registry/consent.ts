@@ -1,5 +1,5 @@
 import { desc, eq } from 'drizzle-orm';
-import { assertInScope, type Actor } from '../access/actor';
+import { assertInScope, type Actor } from '../shared/actor';
 import type { AppContext } from '../context';
 import { command, type Executor } from '../shared/command';
 import { consents, workers } from '../db/schema';

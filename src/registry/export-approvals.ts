@@ -1,5 +1,5 @@
 import { and, desc, eq, isNull, like, sql } from 'drizzle-orm';
-import { assertInScope, inScope, type Actor } from '../access/actor';
+import { assertInScope, inScope, type Actor } from '../shared/actor';
 import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import { exportApprovals } from '../db/schema';

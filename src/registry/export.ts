@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { and, asc, eq, gt, inArray, isNull } from 'drizzle-orm';
 import { excel } from '../shared/libraries';
 import type { TFunction } from 'i18next';
-import { inScope, type Actor } from '../access/actor';
+import { inScope, type Actor } from '../shared/actor';
 import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import { employmentRecords, workers } from '../db/schema';

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { assertInScope, type Actor } from '../access/actor';
+import { assertInScope, type Actor } from '../shared/actor';
 import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import { employmentPayments, employmentRecords, warnings, workers } from '../db/schema';

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { assertInScope, inScope, type Actor } from '../access/actor';
+import { assertInScope, inScope, type Actor } from '../shared/actor';
 import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import { rowsOf, type Db } from '../db/client';

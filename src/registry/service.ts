@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { assertInScope, inScope, type Actor } from '../access/actor';
+import { assertInScope, inScope, type Actor } from '../shared/actor';
 import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';

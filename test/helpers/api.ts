@@ -2,7 +2,7 @@ import request from 'supertest';
 import { officialAccountDoor } from '../../bots/official-account';
 import type { App } from 'supertest/types';
 import { buildApp } from '../../src/app';
-import type { StaffRole } from '../../src/access/actor';
+import type { StaffRole } from '../../src/shared/actor';
 import { accounts } from '../../src/db/schema';
 import { eq } from 'drizzle-orm';
 import type { Harness } from './harness';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hashPassword } from '../../src/access/password';
-import type { StaffRole } from '../../src/access/actor';
+import type { StaffRole } from '../../src/shared/actor';
 import type { Db } from '../../src/db/client';
 import { accounts, regions, stations } from '../../src/db/schema';
 import { TEST_HASH_COST } from './test-env';

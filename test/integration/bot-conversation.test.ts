@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { startBot, type Bot } from '../../bots/bot';
 import { Conversation, INBOUND_PER_MINUTE } from '../../bots/conversation';
 import { broadcasts, deliveries, digestItems, digests, identities, subscriptions, workers } from '../../src/db/schema';
-import { composeDueDigests } from '../../src/outreach/digests';
+import { composeDueDigests } from '../../src/market/digests';
 import { ManualClock } from '../../src/shared/clock';
 import { startWorkers, type Workers } from '../../jobs/workers';
 import { appOf, signIn, type Staff } from '../helpers/api';

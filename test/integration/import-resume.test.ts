@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import request from 'supertest';
 import { imports, workers } from '../../src/db/schema';
 import { Generator, formRow } from '../../src/demo/synthetic';
-import { executeImport, resumeStalledImports } from '../../src/registry/import/service';
+import { executeImport, resumeStalledImports } from '../../src/imports/service';
 import { systemClock } from '../../src/shared/clock';
 import { startWorkers } from '../../jobs/workers';
 import { createHarness, type Harness } from '../helpers/harness';
