@@ -1,3 +1,4 @@
+import { getPriority, setPriority } from 'node:os';
 import { ConfigError, loadConfig, ROLES, type Role } from '../src/config';
 import { createLogger } from '../src/logger';
 import { DatabaseUnreachable } from '../src/db/outage';
@@ -25,6 +26,15 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger(config.log.level);
+  if (role === 'worker' && config.workerNice > 0) {
+    // Broadcasts and imports can wait a little; a person chatting or a member of staff on a page cannot.
+    // Raising one's own niceness needs no privilege; only the kernel's scheduler sees it, and only under contention.
+    try {
+      setPriority(Math.max(getPriority(), config.workerNice));
+    } catch (err) {
+      logger.warn({ err: (err as Error).message }, 'could not lower the worker process priority');
+    }
+  }
 
   let service: Awaited<ReturnType<typeof startService>>;
   try {
@@ -38,7 +48,7 @@ async function main(): Promise<void> {
     }
     process.exit(1);
   }
-  logger.info({ role, url: service.url, database: service.ctx.database.kind, redis: service.ctx.redis.source }, 'bangfu started');
+  logger.info({ role, pid: process.pid, nice: getPriority(), url: service.url, database: service.ctx.database.kind, redis: service.ctx.redis.source }, 'bangfu started');
 
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');

@@ -212,6 +212,8 @@ const envSchema = z.object({
   CHAT_SEND_INTERVAL_MS: int(10, 600000, 2000),
   /** How long a bot process holds a sending account without renewing (it renews every third of this). */
   BOT_LEASE_SECONDS: int(6, 600, 24),
+  /** The worker role's CPU niceness: background work (broadcasts, imports) yields the CPU to chat and staff on a shared host. */
+  WORKER_NICE: int(0, 19, 10),
   MINI_PROGRAM_SENDS_PER_SECOND: int(1, 1000, 20),
   WECHAT_API_BASE: url(['https:', 'http:']),
   /** Where people reach this service from outside (printed in job fairs' QR codes). */
@@ -356,6 +358,8 @@ export interface Config {
   /** Warnings: a fall of more than this many per cent 同比 or 环比, and this many days without work after a job. */
   monitor: { declinePercent: number; joblessDays: number; pwHouseholdIncomeFen: number };
   bot: { puppet: string; puppetToken: string | undefined; name: string; sendIntervalMs: number; leaseSeconds: number };
+  /** The niceness a process started as the worker role takes (0: as started). */
+  workerNice: number;
   /** The WeChat mini-program, for subscribe messages (订阅消息); absent when not configured. pushToken: its message push is on, so WeChat reports each send. */
   wechat: { apiBase: string; appId: string; appSecret: string; templateId: string; pushToken: string | undefined } | undefined;
   /** Deliveries: how long a provider may take to answer, and how long an outcome in doubt waits for the provider's report. */
@@ -520,6 +524,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sendIntervalMs: e.CHAT_SEND_INTERVAL_MS,
       leaseSeconds: e.BOT_LEASE_SECONDS,
     },
+    workerNice: e.WORKER_NICE,
   };
 }
 

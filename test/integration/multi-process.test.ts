@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { accountLeases, deliveries, identities, imports, sendingAccounts, subscribeConsents, subscriptions, workers } from '../../src/db/schema';
@@ -174,6 +174,24 @@ describe('several processes of each role', () => {
     expect(new Set(holders.map((r) => r.holder)).size).toBe(2);
     const bots = [bot1, bot2];
     const pidOf = (holder: string) => Number(holder.split(':')[1]);
+
+    // The queue workers yield the CPU to the api and bot processes on a shared host (WORKER_NICE, 10 by default):
+    // the kernel's own record of each process's niceness, read from /proc by the pid each one logged.
+    const niceOf = async (run: Run): Promise<number | undefined> => {
+      const line = await until(
+        async () => run.stdout.join('').split('\n').find((l) => l.includes('"bangfu started"')),
+        (l) => l !== undefined,
+        60_000,
+      );
+      if (!line) return undefined;
+      const stat = readFileSync(`/proc/${(JSON.parse(line) as { pid: number }).pid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    };
+    const ownNice = getPriority();
+    expect(await niceOf(worker1)).toBe(Math.max(ownNice, 10));
+    expect(await niceOf(worker2)).toBe(Math.max(ownNice, 10));
+    expect(await niceOf(api1)).toBe(ownNice);
+    expect(await niceOf(bot1)).toBe(ownNice);
     const botOf = (accountId: string) => bots.find((b) => b.child.pid === pidOf(holders.find((r) => r.accountId === accountId)!.holder!))!;
     // Each bot process is up (its control socket served) once it says so, and logged in to the account it holds.
     await until(
