@@ -1,4 +1,4 @@
-import { and, eq, gt, gte, inArray, like, ne, notLike, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gt, gte, inArray, like, ne, notLike, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { TFunction } from 'i18next';
 import { assertInScope, type Actor } from '../shared/actor';
 import type { AppContext } from '../context';
@@ -22,11 +22,14 @@ export function distanceKm(aLat: number, aLng: number, bLat: number, bLng: numbe
   return 2 * 6371 * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
-/** A box around a point that contains the circle of `km`; cheap to filter by index before the exact distance. */
-function box(lat: number, lng: number, km: number): SQL[] {
+/**
+ * Rows whose point lies in a box around a point that contains the circle of `km` (edges included): cheap to
+ * filter by the GiST index on point(lng, lat) before the exact distance. The columns are a row's longitude and latitude.
+ */
+function inBox(lngCol: SQL | AnyColumn, latCol: SQL | AnyColumn, lat: number, lng: number, km: number): SQL {
   const dLat = km / 111;
   const dLng = km / (111 * Math.max(0.1, Math.cos((lat * Math.PI) / 180)));
-  return [sql`between ${lat - dLat} and ${lat + dLat}`, sql`between ${lng - dLng} and ${lng + dLng}`];
+  return sql`(${latCol} is not null and point(${lngCol}, ${latCol}) <@ box(point(${lng - dLng}::float8, ${lat - dLat}::float8), point(${lng + dLng}::float8, ${lat + dLat}::float8)))`;
 }
 
 /** Pay per month, to compare posts paid by the hour, the day or the month (8-hour days, 22 days). */
@@ -184,9 +187,9 @@ export async function matchesFor(ctx: Ctx, w: MatchPerson, opts: MatchOptions, t
   const results: Array<{ type: 'vacancy' | 'training'; id: string; title: string; kind: string; explain?: () => string[] } & Scored> = [];
 
   if (opts.kind !== 'training') {
-    const appliedRows = w.id ? await ctx.db.select({ id: applications.vacancyId }).from(applications).where(eq(applications.workerId, w.id)) : [];
-    const applied = new Set(appliedRows.map((r) => r.id));
-    const base: SQL[] = [eq(vacancies.status, 'open'), gt(vacancies.expiresAt, now)];
+    const appliedRows = w.id ? ctx.db.select({ id: applications.vacancyId }).from(applications).where(eq(applications.workerId, w.id)) : Promise.resolve([]);
+    // Written out (not a parameter) so the planner knows the open posts' indexes apply.
+    const base: SQL[] = [sql`${vacancies.status} = 'open'`, gt(vacancies.expiresAt, now)];
     if (opts.kind) base.push(eq(vacancies.kind, opts.kind));
     if (opts.jobsOnly) base.push(ne(vacancies.kind, 'gig'));
     if (opts.regionPrefix) base.push(like(vacancies.regionCode, `${opts.regionPrefix}%`));
@@ -198,12 +201,13 @@ export async function matchesFor(ctx: Ctx, w: MatchPerson, opts: MatchOptions, t
     // A gig must lie inside the circle when home is known, so the circle alone is searched then.
     const angles = opts.kind === 'gig' && hasHome ? [] : [pick(like(vacancies.regionCode, `${county}%`), 1000)];
     if (hasHome) {
-      const [latB, lngB] = box(w.homeLat!, w.homeLng!, opts.kind === 'gig' ? radius : Math.max(radius, 30));
-      angles.push(pick(sql`${vacancies.lat} ${latB} and ${vacancies.lng} ${lngB}`, 1000));
+      angles.push(pick(inBox(vacancies.lng, vacancies.lat, w.homeLat!, w.homeLng!, opts.kind === 'gig' ? radius : Math.max(radius, 30)), 1000));
     }
     if (w.intention === 'out_of_county' && opts.kind !== 'gig') angles.push(pick(ne(vacancies.kind, 'gig'), 300));
+    const [gathered, appliedTo] = await Promise.all([Promise.all(angles), appliedRows]);
+    const applied = new Set(appliedTo.map((r) => r.id));
     const seen = new Set<string>();
-    for (const rows of await Promise.all(angles)) {
+    for (const rows of gathered) {
       for (const v of rows) {
         if (seen.has(v.id) || applied.has(v.id)) continue;
         seen.add(v.id);
@@ -269,16 +273,12 @@ export async function candidatesForVacancy(ctx: Ctx, actor: Actor, vacancyId: st
   const { vacancy: v } = await scopedVacancy(ctx.db, actor, vacancyId);
   const radius = opts.radiusKm ?? ctx.config.market.radiusKm;
   const county = v.regionCode.slice(0, 6);
-  // Only people who consented to matching (PIPL Art. 29) are put forward.
-  const base = [eq(workers.status, 'active'), eq(workers.consent, true), ne(workers.laborCapacity, 'none'), like(workers.regionCode, `${actor.regionCode}%`)];
+  // Only people who consented to matching (PIPL Art. 29) are put forward. Written out (not parameters) so the planner
+  // reads them from the indexes that hold exactly these people and every column scored (workers_match_*_idx).
+  const base = [sql`${workers.status} = 'active' and ${workers.consent} and ${workers.laborCapacity} <> 'none'`, like(workers.regionCode, `${actor.regionCode}%`)];
   const inCounty = like(workers.regionCode, `${county}%`);
   const near =
-    v.lat != null && v.lng != null
-      ? (() => {
-          const [latB, lngB] = box(v.lat, v.lng, radius);
-          return sql`(${workers.homeLat} ${latB} and ${workers.homeLng} ${lngB})`;
-        })()
-      : undefined;
+    v.lat != null && v.lng != null ? inBox(workers.homeLng, workers.homeLat, v.lat, v.lng, radius) : undefined;
   const area = v.kind === 'gig' && near ? near : inCounty;
   const pick = (extra: SQL | undefined, limit: number): Promise<CandidateRow[]> =>
     ctx.db
