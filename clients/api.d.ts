@@ -3332,6 +3332,8 @@ export interface components {
             /** Format: uuid */
             id: string;
             regionCode: string;
+            /** @description The name of the village (or region) the household is filed under */
+            regionName: string | null;
             relocated: boolean;
             members: number;
             capableMembers: number;
@@ -4126,11 +4128,26 @@ export interface components {
             };
             audience: string;
             benefit: {
-                [key: string]: unknown;
+                "zh-CN": string;
+                en?: string;
+                amountFen?: number | null;
+                unit?: string | null;
             };
             rule?: unknown;
             apply: {
-                [key: string]: unknown;
+                steps: {
+                    "zh-CN": string;
+                    en?: string;
+                }[];
+                materials: {
+                    "zh-CN": string;
+                    en?: string;
+                }[];
+                where: {
+                    "zh-CN": string;
+                    en?: string;
+                };
+                url?: string | null;
             };
             mode: string;
             regionCode: string;
@@ -4146,7 +4163,10 @@ export interface components {
                 [key: string]: string;
             } | null;
             source: {
-                [key: string]: unknown;
+                document: string;
+                article: string;
+                seed?: string | null;
+                quote?: string | null;
             };
             createdAt: string;
         };
@@ -4845,6 +4865,29 @@ export interface components {
             /** @description The templates accepted in wx.requestSubscribeMessage */
             templateIds: string[];
         };
+        MonitoringWarning: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "region_decline" | "lost_job" | "income_drop" | "zero_employment_household" | "relocation_share_short" | "pw_several_posts" | "pw_rotation" | "pw_no_longer_needed" | "pw_subsidy_overdue" | "wr_wage_overdue" | "wr_wage_late" | "wr_wage_short";
+            regionCode: string;
+            regionName: string | null;
+            /** Format: uuid */
+            workerId: string | null;
+            name: string | null;
+            /** Format: uuid */
+            householdId: string | null;
+            /** @description The evidence, by kind (a region’s fall is graded in `grade`: warning or watch) */
+            details: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            status: "open" | "acknowledged" | "closed";
+            note: string | null;
+            createdAt: string;
+            acknowledgedAt: string | null;
+            closedAt: string | null;
+        };
         RelocationSites: {
             asOf: string;
             regionCode: string;
@@ -4921,6 +4964,45 @@ export interface components {
             differenceLifted: number;
             differs: boolean;
         };
+        ZeroEmploymentHouseholds: {
+            items: {
+                /** Format: uuid */
+                householdId: string;
+                regionCode: string;
+                /** @description The day the household’s last job ended, or the day it was registered */
+                since: string;
+                days: number;
+                members: number;
+                ableToWork: number;
+                names: string[];
+                /** Format: uuid */
+                warningId: string | null;
+            }[];
+        };
+        MonitoringFigures: {
+            month: string;
+            regionCode: string;
+            /** @description The month is closed: its figures come from the snapshot and no longer change */
+            closed: boolean;
+            notes: string[];
+            items: {
+                regionCode: string;
+                name: string | null;
+                /** @description lifted_total (脱贫人口 含监测对象), a category of the register, or the register as a whole */
+                category: string;
+                figures: {
+                    [key: string]: number | null;
+                };
+                /** @description 环比, in percent */
+                mom: {
+                    [key: string]: number | null;
+                };
+                /** @description 同比, in percent */
+                yoy: {
+                    [key: string]: number | null;
+                };
+            }[];
+        };
         ChildFigures: {
             regionCode: string;
             name: string | null;
@@ -4989,6 +5071,18 @@ export interface components {
             registered: number;
             /** @description 务工规模: of them, in work that day */
             employed: number;
+        };
+        MonitoringReports: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                kind: string;
+                period: string;
+                regionCode: string;
+                createdAt: string;
+            }[];
+            page: number;
+            pageSize: number;
         };
         Trend: {
             regionCode: string;
@@ -10527,11 +10621,26 @@ export interface operations {
                         };
                         audience: string;
                         benefit: {
-                            [key: string]: unknown;
+                            "zh-CN": string;
+                            en?: string;
+                            amountFen?: number | null;
+                            unit?: string | null;
                         };
                         rule?: unknown;
                         apply: {
-                            [key: string]: unknown;
+                            steps: {
+                                "zh-CN": string;
+                                en?: string;
+                            }[];
+                            materials: {
+                                "zh-CN": string;
+                                en?: string;
+                            }[];
+                            where: {
+                                "zh-CN": string;
+                                en?: string;
+                            };
+                            url?: string | null;
                         };
                         mode: string;
                         regionCode: string;
@@ -10547,7 +10656,10 @@ export interface operations {
                             [key: string]: string;
                         } | null;
                         source: {
-                            [key: string]: unknown;
+                            document: string;
+                            article: string;
+                            seed?: string | null;
+                            quote?: string | null;
                         };
                         createdAt: string;
                         versions: {
@@ -10615,11 +10727,26 @@ export interface operations {
                         };
                         audience: string;
                         benefit: {
-                            [key: string]: unknown;
+                            "zh-CN": string;
+                            en?: string;
+                            amountFen?: number | null;
+                            unit?: string | null;
                         };
                         rule?: unknown;
                         apply: {
-                            [key: string]: unknown;
+                            steps: {
+                                "zh-CN": string;
+                                en?: string;
+                            }[];
+                            materials: {
+                                "zh-CN": string;
+                                en?: string;
+                            }[];
+                            where: {
+                                "zh-CN": string;
+                                en?: string;
+                            };
+                            url?: string | null;
                         };
                         mode: string;
                         regionCode: string;
@@ -10635,7 +10762,10 @@ export interface operations {
                             [key: string]: string;
                         } | null;
                         source: {
-                            [key: string]: unknown;
+                            document: string;
+                            article: string;
+                            seed?: string | null;
+                            quote?: string | null;
                         };
                         createdAt: string;
                         versions: {
@@ -10707,11 +10837,26 @@ export interface operations {
                         };
                         audience: string;
                         benefit: {
-                            [key: string]: unknown;
+                            "zh-CN": string;
+                            en?: string;
+                            amountFen?: number | null;
+                            unit?: string | null;
                         };
                         rule?: unknown;
                         apply: {
-                            [key: string]: unknown;
+                            steps: {
+                                "zh-CN": string;
+                                en?: string;
+                            }[];
+                            materials: {
+                                "zh-CN": string;
+                                en?: string;
+                            }[];
+                            where: {
+                                "zh-CN": string;
+                                en?: string;
+                            };
+                            url?: string | null;
                         };
                         mode: string;
                         regionCode: string;
@@ -10727,7 +10872,10 @@ export interface operations {
                             [key: string]: string;
                         } | null;
                         source: {
-                            [key: string]: unknown;
+                            document: string;
+                            article: string;
+                            seed?: string | null;
+                            quote?: string | null;
                         };
                         createdAt: string;
                         versions: {
@@ -14684,7 +14832,10 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        items: components["schemas"]["MonitoringWarning"][];
+                        page: number;
+                        pageSize: number;
+                        total: number;
                     };
                 };
             };
@@ -14798,7 +14949,10 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        items: components["schemas"]["MonitoringWarning"][];
+                        page: number;
+                        pageSize: number;
+                        total: number;
                     };
                 };
             };
@@ -15013,9 +15167,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ZeroEmploymentHouseholds"];
                 };
             };
             /** @description Invalid input; `details` names each field */
@@ -15067,9 +15219,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["MonitoringFigures"];
                 };
             };
             /** @description Invalid input; `details` names each field */
@@ -15176,9 +15326,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["MonitoringReports"];
                 };
             };
             /** @description Invalid input; `details` names each field */

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { AppContext } from '../context';
 import { requestMeta, type Api } from '../http/api';
 import { PageQuery } from '../http/pagination';
-import { RegionCode } from '../regions/schemas';
-import { CATEGORY } from '../registry/vocab';
+import { RegionCode } from '../regions';
+import { CATEGORY } from '../registry';
 import * as service from './service';
 import * as warnings from './warnings';
 import * as reports from './reports';
@@ -14,10 +14,11 @@ import * as forms from './forms';
 import { RelocationSitesQuery, RelocationSitesView, relocationSites } from './relocation';
 import { WorkshopCheckQuery, WorkshopCheckView, workshopCheck } from './workshops';
 import { trendPng, trendSvg } from './chart';
-import { downloadedForm } from '../reporting/calendar';
+import { downloadedForm } from '../reporting';
 import { REVIEW_KINDS } from './integrity';
 import { ChildFiguresQuery, ChildFiguresView, childFigures, TrendQuery, TrendView } from './breakdown';
 import { ShareHistoryQuery, ShareHistoryView, shareHistory } from './relocation-history';
+import { FiguresView, ReportsView, WarningsView, ZeroEmploymentView } from './views';
 
 const Month = z.string().regex(/^20\d{2}-(0[1-9]|1[0-2])$/, 'errors:detail.monitoring.month').meta({ example: '2026-10' });
 const Year = z.coerce.number().int().min(2000).max(2100);
@@ -30,7 +31,7 @@ export function monitoringRoutes(api: Api, ctx: AppContext): void {
   api.route({
     method: 'get', path: '/monitoring/warnings', summary: '预警: regions whose figures fell, people out of work or earning much less, zero-employment households; open and acknowledged ones unless asked otherwise', tags, auth: 'staff', reads: 'replica',
     query: z.object({ regionCode: RegionCode.optional(), status: z.enum(['open', 'acknowledged', 'closed']).optional(), kind: z.enum(warnings.WARNING_KINDS).optional(), ...PageQuery }).strict(),
-    response: Any,
+    response: WarningsView,
     handler: ({ actor, query }) => warnings.listWarnings(ctx, actor, query),
   });
   api.route({
@@ -41,7 +42,7 @@ export function monitoringRoutes(api: Api, ctx: AppContext): void {
   api.route({
     method: 'get', path: '/monitoring/reviews', summary: 'Integrity review list: several public-welfare posts in a household, a post passed among relatives, a holder who no longer needs it, subsidies and work-relief wages overdue, late or short; each with its evidence', tags, auth: 'staff', reads: 'replica',
     query: z.object({ regionCode: RegionCode.optional(), status: z.enum(['open', 'acknowledged', 'closed']).optional(), kind: z.enum(REVIEW_KINDS).optional(), ...PageQuery }).strict(),
-    response: Any,
+    response: WarningsView,
     handler: ({ actor, query }) => warnings.listWarnings(ctx, actor, query, REVIEW_KINDS),
   });
   api.route({
@@ -59,7 +60,7 @@ export function monitoringRoutes(api: Api, ctx: AppContext): void {
     query: WorkshopCheckQuery, response: WorkshopCheckView,
     handler: ({ actor, query }) => workshopCheck(ctx, actor, query),
   });
-  api.route({ method: 'get', path: '/monitoring/zero-employment', summary: '零就业家庭 now: households with someone able to work and nobody in work, each with how long it has been so', tags, auth: 'staff', reads: 'replica', query: z.object({ regionCode: RegionCode.optional() }).strict(), response: Any, handler: ({ actor, query }) => warnings.zeroEmploymentList(ctx, actor, query) });
+  api.route({ method: 'get', path: '/monitoring/zero-employment', summary: '零就业家庭 now: households with someone able to work and nobody in work, each with how long it has been so', tags, auth: 'staff', reads: 'replica', query: z.object({ regionCode: RegionCode.optional() }).strict(), response: ZeroEmploymentView, handler: ({ actor, query }) => warnings.zeroEmploymentList(ctx, actor, query) });
   api.route({
     method: 'get',
     path: '/monitoring/figures',
@@ -67,7 +68,7 @@ export function monitoringRoutes(api: Api, ctx: AppContext): void {
     tags,
     auth: 'staff', reads: 'replica',
     query: z.object({ regionCode: RegionCode.optional(), month: Month.optional(), category: z.enum(CATEGORY).optional() }).strict(),
-    response: Any,
+    response: FiguresView,
     handler: ({ actor, query }) => service.figures(ctx, actor, query),
   });
   api.route({
@@ -80,7 +81,7 @@ export function monitoringRoutes(api: Api, ctx: AppContext): void {
     response: ChildFiguresView,
     handler: ({ actor, query }) => childFigures(ctx, actor, query),
   });
-  api.route({ method: 'get', path: '/monitoring/reports', summary: '日报告, 周调度 and 月通报, newest first', tags, auth: 'staff', reads: 'replica', query: z.object({ kind: z.enum(['daily', 'weekly', 'monthly']).optional(), ...PageQuery }).strict(), response: Any, handler: ({ actor, query }) => reports.listReports(ctx, actor, query) });
+  api.route({ method: 'get', path: '/monitoring/reports', summary: '日报告, 周调度 and 月通报, newest first', tags, auth: 'staff', reads: 'replica', query: z.object({ kind: z.enum(['daily', 'weekly', 'monthly']).optional(), ...PageQuery }).strict(), response: ReportsView, handler: ({ actor, query }) => reports.listReports(ctx, actor, query) });
   api.route({
     method: 'get', path: '/monitoring/reports/:id', summary: 'One report, its rows kept to your region (JSON, or XLSX with format=xlsx; a monthly bulletin’s workbook carries the 13-month chart)', tags, auth: 'staff', reads: 'replica',
     params: z.object({ id: z.uuid() }), query: z.object({ format: z.enum(['json', 'xlsx']).default('json') }).strict(), response: Any,

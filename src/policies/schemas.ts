@@ -29,6 +29,9 @@ export const PolicyInput = z
   .meta({ id: 'PolicyInput' });
 export type PolicyInput = z.infer<typeof PolicyInput>;
 
+/** A text as a policy keeps it: Chinese always, English where it was written. */
+const Localized = z.object({ 'zh-CN': z.string(), en: z.string().optional() });
+
 export const PolicyView = z
   .object({
     key: z.string(),
@@ -36,9 +39,9 @@ export const PolicyView = z
     title: z.record(z.string(), z.string()),
     summary: z.record(z.string(), z.string()),
     audience: z.string(),
-    benefit: z.record(z.string(), z.unknown()),
+    benefit: Localized.extend({ amountFen: z.number().int().nullish(), unit: z.string().nullish() }),
     rule: z.unknown(),
-    apply: z.record(z.string(), z.unknown()),
+    apply: z.object({ steps: z.array(Localized), materials: z.array(Localized), where: Localized, url: z.string().nullish() }),
     mode: z.string(),
     regionCode: z.string(),
     overrides: z.string().nullable(),
@@ -53,7 +56,7 @@ export const PolicyView = z
     endingSoon: z.boolean(),
     /** For an ended policy with no successor: why, in plain words. */
     endNote: z.record(z.string(), z.string()).nullable(),
-    source: z.record(z.string(), z.unknown()),
+    source: z.object({ document: z.string(), article: z.string(), seed: z.string().nullish(), quote: z.string().nullish() }),
     createdAt: z.string(),
   })
   .meta({ id: 'Policy' });

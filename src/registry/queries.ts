@@ -87,6 +87,8 @@ const memberStats = {
   /** Who lives there, eldest first, so a household reads as its people rather than as a number. */
   names: sql<string[]>`coalesce(array_agg(${workers.name} order by ${workers.birthDate}, ${workers.id}) filter (where ${workers.id} is not null), '{}')`,
   memberIds: sql<string[]>`coalesce(array_agg(${workers.id}::text order by ${workers.birthDate}, ${workers.id}) filter (where ${workers.id} is not null), '{}')`,
+  /** The village's name, so a list or its CSV reads a place rather than a 12-digit code. */
+  regionName: sql<string | null>`(select ${regions.name} from ${regions} where ${regions.code} = ${households.regionCode})`,
 };
 
 /** 零就业家庭: at least one active member with labour capacity, and no active member employed. */

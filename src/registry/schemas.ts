@@ -207,6 +207,7 @@ export const HouseholdView = z
   .object({
     id: z.uuid(),
     regionCode: z.string(),
+    regionName: z.string().nullable().meta({ description: 'The name of the village (or region) the household is filed under' }),
     relocated: z.boolean(),
     members: z.number().int(),
     capableMembers: z.number().int(),

@@ -375,6 +375,7 @@ function presentHousehold(r: HouseholdRow) {
   return {
     id: r.household.id,
     regionCode: r.household.regionCode,
+    regionName: r.regionName,
     relocated: r.household.relocated,
     members: r.members,
     capableMembers: r.capableMembers,

@@ -1,33 +1,19 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Badge, Button, List, Popover, Typography } from 'antd';
-import { useEffect, useState } from 'react';
 import { client, need } from './api';
 import { Session } from './session';
-
-interface Notice {
-  id: string;
-  text: string;
-  createdAt: string;
-  readAt: string | null;
-}
 
 /** The staff inbox in the header: reports out, warnings, review items, accounts down; unread counted. */
 export function Notices() {
   const { lang, t } = Session.use();
-  const [data, setData] = useState<{ items: Notice[]; unread: number } | null>(null);
-  const load = () =>
-    need(client(lang).GET('/api/v1/notices', { params: { query: { pageSize: 20 } } }))
-      .then((r) => setData(r as { items: Notice[]; unread: number }))
-      .catch(() => undefined);
-  useEffect(() => {
-    void load();
-    const timer = setInterval(load, 60_000);
-    return () => clearInterval(timer);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [lang]);
-  const readAll = async () => {
-    await need(client(lang).POST('/api/v1/notices/read-all')).catch(() => undefined);
-    await load();
-  };
+  const queries = useQueryClient();
+  // The unread count is a live figure: asked again every minute (a failed ask keeps the last figures).
+  const notices = useQuery({ queryKey: ['notices', lang], queryFn: () => need(client(lang).GET('/api/v1/notices', { params: { query: { pageSize: 20 } } })), refetchInterval: 60_000 });
+  const data = notices.data;
+  const readAll = useMutation({
+    mutationFn: () => need(client(lang).POST('/api/v1/notices/read-all')),
+    onSettled: () => queries.invalidateQueries({ queryKey: ['notices'] }),
+  });
   const content = (
     <div style={{ width: 340, maxWidth: '80vw' }}>
       <List
@@ -41,7 +27,7 @@ export function Notices() {
         )}
       />
       {Boolean(data?.unread) && (
-        <Button size="small" onClick={readAll} style={{ marginTop: 8 }}>
+        <Button size="small" onClick={() => readAll.mutate()} loading={readAll.isPending} style={{ marginTop: 8 }}>
           {t('notices.read_all')}
         </Button>
       )}

@@ -1,36 +1,30 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Select } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { client, need } from './api';
 import { Session } from './session';
 
-type Option = { value: string; label: string };
-
 /** Finds registered people of the region by name, ID or phone, as a form field holding their id (or ids). */
 export function PersonPicker<V extends string | string[] = string>({ value, onChange, id, multiple }: { value?: V; onChange?: (v: V) => void; id?: string; multiple?: boolean }) {
   const { lang, t } = Session.use();
   const [q, setQ] = useState('');
-  const [found, setFound] = useState<Option[]>([]);
+  // What is asked: the text typed, once the typing has paused a quarter of a second.
+  const [asked, setAsked] = useState('');
+  useEffect(() => {
+    const timer = setTimeout(() => setAsked(q.trim()), 250);
+    return () => clearTimeout(timer);
+  }, [q]);
+  // The answer to the latest search only (each search is its own query), the last one shown while the next comes.
+  const search = useQuery({
+    queryKey: ['workers', lang, { q: asked, pageSize: 20 }],
+    queryFn: () => need(client(lang).GET('/api/v1/workers', { params: { query: { q: asked, pageSize: 20 } } })),
+    enabled: asked.length > 0,
+    placeholderData: keepPreviousData,
+  });
+  const found = asked && !search.error ? (search.data?.items ?? []).map((w) => ({ value: w.id, label: `${w.name}${t('punct.open')}${w.idNumber}${t('punct.close')}` })) : [];
   // Those chosen keep their names while the search moves on to others.
   const known = useRef(new Map<string, string>());
-  useEffect(() => {
-    if (q.trim().length < 1) return;
-    // An answer to an earlier search that comes late is not shown over the newer one.
-    let live = true;
-    const timer = setTimeout(() => {
-      need(client(lang).GET('/api/v1/workers', { params: { query: { q: q.trim(), pageSize: 20 } } }))
-        .then((r) => {
-          if (!live) return;
-          const options = r.items.map((w) => ({ value: w.id, label: `${w.name}${t('punct.open')}${w.idNumber}${t('punct.close')}` }));
-          for (const o of options) known.current.set(o.value, o.label);
-          setFound(options);
-        })
-        .catch(() => live && setFound([]));
-    }, 250);
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
-  }, [q, lang, t]);
+  for (const o of found) known.current.set(o.value, o.label);
   const chosen = (Array.isArray(value) ? value : value ? [value] : []).filter((v) => !found.some((o) => o.value === v)).map((v) => ({ value: v, label: known.current.get(v) ?? v }));
   return (
     <Select

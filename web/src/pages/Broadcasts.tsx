@@ -13,11 +13,26 @@ const TOPICS = ['gig', 'regular', 'seasonal', 'public_welfare', 'work_relief', '
 
 type BroadcastRow = Body<'Broadcast'>;
 type CallList = Body<'BroadcastNotReached'>;
+interface BroadcastForm {
+  regionCode?: string;
+  topic?: (typeof TOPICS)[number];
+  categories?: Category[];
+  laborCapacities?: Capacity[];
+  employed?: 'true' | 'false';
+  near?: string;
+  radiusKm?: number;
+  message?: string;
+  variables?: Record<string, string | undefined>;
+  sendAt?: string;
+  toGroups?: boolean;
+}
+/** A broadcast still going out (or waiting for its hour): its delivery counts move as the queue works. */
+const going = (b: BroadcastRow) => b.status === 'scheduled' || b.status === 'fanning_out' || b.status === 'sending' || b.counts.queued + b.counts.sending + b.counts.deferred > 0;
 
 /** Compose a message with the live count of who it reaches, send it, and watch it go out. */
 export function Broadcasts() {
   const { me, lang, t } = Session.use();
-  const [form] = Form.useForm();
+  const [form] = Form.useForm<BroadcastForm>();
   const queries = useQueryClient();
   // Open gigs with a place: the audience may be those living near one.
   const gigsQuery = useQuery({
@@ -29,21 +44,25 @@ export function Broadcasts() {
   const [confirming, setConfirming] = useState(false);
   const [sending, setSending] = useState(false);
   const [confirmError, setConfirmError] = useState<string | null>(null);
-  // Delivery counts move as the queue works: asked again every two seconds.
-  const listQuery = useQuery({ queryKey: ['broadcasts', lang], queryFn: () => need(client(lang).GET('/api/v1/broadcasts', { params: { query: { pageSize: 20 } } })), refetchInterval: 2000 });
+  // Delivery counts move as the queue works: asked again every two seconds while any broadcast is going out.
+  const listQuery = useQuery({
+    queryKey: ['broadcasts', lang],
+    queryFn: () => need(client(lang).GET('/api/v1/broadcasts', { params: { query: { pageSize: 20 } } })),
+    refetchInterval: (q) => ((q.state.data?.items ?? []).some(going) ? 2000 : false),
+  });
   const list: BroadcastRow[] = listQuery.data?.items ?? [];
   const [error, setError] = useState<string | null>(null);
   const [explained, setExplained] = useState<string | null>(null);
-  const near = Form.useWatch('near', form) as string | undefined;
-  const radiusKm = Form.useWatch('radiusKm', form) as number | undefined;
-  const regionCode = (Form.useWatch('regionCode', form) as string | undefined) ?? me!.regionCode;
-  const categories = Form.useWatch('categories', form) as Category[] | undefined;
-  const capacities = Form.useWatch('laborCapacities', form) as Capacity[] | undefined;
-  const employed = Form.useWatch('employed', form) as 'true' | 'false' | undefined;
-  const topic = Form.useWatch('topic', form) as (typeof TOPICS)[number] | undefined;
-  const message = (Form.useWatch('message', form) as string | undefined) ?? '';
+  const near = Form.useWatch('near', form);
+  const radiusKm = Form.useWatch('radiusKm', form);
+  const regionCode = Form.useWatch('regionCode', form) ?? me!.regionCode;
+  const categories = Form.useWatch('categories', form);
+  const capacities = Form.useWatch('laborCapacities', form);
+  const employed = Form.useWatch('employed', form);
+  const topic = Form.useWatch('topic', form);
+  const message = Form.useWatch('message', form) ?? '';
   const toGroups = Boolean(Form.useWatch('toGroups', form));
-  const defaults = (Form.useWatch('variables', form) as Record<string, string | undefined> | undefined) ?? {};
+  const defaults = Form.useWatch('variables', form) ?? {};
   const variables = Object.fromEntries(Object.entries(defaults).filter(([, v]) => v && v.trim()).map(([k, v]) => [k, v!.trim()]));
 
   const audience = () => {
@@ -91,18 +110,18 @@ export function Broadcasts() {
     setConfirming(true);
   };
   const send = async () => {
-    const v = form.getFieldsValue() as { message: string; sendAt?: string; toGroups?: boolean };
+    const v = form.getFieldsValue();
     setError(null);
     setSending(true);
     try {
       const sendAt = v.sendAt ? beijing(v.sendAt) : undefined;
-      await need(client(lang).POST('/api/v1/broadcasts', { body: { audience: audience(), message: { 'zh-CN': v.message.trim() }, variables, ...(topic ? { topic } : {}), toGroups: Boolean(v.toGroups), ...(sendAt ? { sendAt } : {}) } }));
+      await need(client(lang).POST('/api/v1/broadcasts', { body: { audience: audience(), message: { 'zh-CN': (v.message ?? '').trim() }, variables, ...(topic ? { topic } : {}), toGroups: Boolean(v.toGroups), ...(sendAt ? { sendAt } : {}) } }));
       setConfirming(false);
       form.setFieldsValue({ message: '', sendAt: '', variables: {} });
       setRecipientId(undefined);
       await queries.invalidateQueries({ queryKey: ['broadcasts'] });
     } catch (e) {
-      setConfirmError((e as Error).message);
+      setConfirmError(e instanceof Error ? e.message : String(e));
     } finally {
       setSending(false);
     }

@@ -1,5 +1,6 @@
 import { Alert, Button, Input, List, Modal, Space, Tabs, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { beijingText, client, need } from '../api';
 import { yuan } from '../forms';
@@ -13,37 +14,28 @@ type WageCase = Body<'WageCase'>;
 export function FollowUps() {
   const { lang, t } = Session.use();
   const [params, setParams] = useSearchParams();
-  const [help, setHelp] = useState<Help[] | null>(null);
-  const [helpTotal, setHelpTotal] = useState<number | null>(null);
-  const [wages, setWages] = useState<WageCase[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const queries = useQueryClient();
   const [closing, setClosing] = useState<{ kind: 'help' | 'wage'; id: string; who: string } | null>(null);
   const [note, setNote] = useState('');
-  const load = useCallback(() => {
-    const api = client(lang);
-    need(api.GET('/api/v1/help-requests', { params: { query: { status: 'open' } } }))
-      .then((r) => {
-        // Oldest first: who has waited longest is answered first.
-        setHelp([...r.items].reverse());
-        setHelpTotal(r.total);
-      })
-      .catch((e: Error) => setError(e.message));
-    need(api.GET('/api/v1/wage-cases', { params: { query: { status: 'open' } } }))
-      .then((r) => setWages((r as { items: WageCase[] }).items))
-      .catch((e: Error) => setError(e.message));
-  }, [lang]);
-  useEffect(load, [load]);
-  const close = async () => {
-    if (!closing) return;
-    setError(null);
-    try {
-      if (closing.kind === 'help') await need(client(lang).POST('/api/v1/help-requests/{id}/close', { params: { path: { id: closing.id } }, body: { note: note.trim() } }));
-      else await need(client(lang).POST('/api/v1/wage-cases/{id}/resolve', { params: { path: { id: closing.id } }, body: { note: note.trim() } }));
+  const helpQuery = useQuery({ queryKey: ['help-requests', lang, 'open'], queryFn: () => need(client(lang).GET('/api/v1/help-requests', { params: { query: { status: 'open' } } })) });
+  const wagesQuery = useQuery({ queryKey: ['wage-cases', lang, 'open'], queryFn: () => need(client(lang).GET('/api/v1/wage-cases', { params: { query: { status: 'open' } } })) });
+  // Oldest first: who has waited longest is answered first.
+  const help: Help[] | null = helpQuery.data ? [...helpQuery.data.items].reverse() : null;
+  const helpTotal = helpQuery.data?.total ?? null;
+  const wages: WageCase[] | null = wagesQuery.data?.items ?? null;
+  const closeOne = useMutation({
+    mutationFn: async ({ kind, id, note: text }: { kind: 'help' | 'wage'; id: string; note: string }) => {
+      if (kind === 'help') await need(client(lang).POST('/api/v1/help-requests/{id}/close', { params: { path: { id } }, body: { note: text } }));
+      else await need(client(lang).POST('/api/v1/wage-cases/{id}/resolve', { params: { path: { id } }, body: { note: text } }));
+    },
+    onSuccess: (_answer, { kind }) => {
       setClosing(null);
-      load();
-    } catch (e) {
-      setError((e as Error).message);
-    }
+      return queries.invalidateQueries({ queryKey: [kind === 'help' ? 'help-requests' : 'wage-cases'] });
+    },
+  });
+  const error = closeOne.error?.message ?? helpQuery.error?.message ?? wagesQuery.error?.message ?? null;
+  const close = () => {
+    if (closing) closeOne.mutate({ kind: closing.kind, id: closing.id, note: note.trim() });
   };
   const person = (id: string | null, name: string | null | undefined) => (id ? <Link to={`/workers/${id}`}>{name ?? '—'}</Link> : (name ?? t('follow_ups.unknown')));
   return (
@@ -56,10 +48,10 @@ export function FollowUps() {
         items={[
           {
             key: 'help',
-            label: `${t('follow_ups.help')}${t('punct.open')}${helpTotal ?? '…'}${t('punct.close')}`,
+            label: `${t('follow_ups.help')}${t('punct.open')}${helpTotal ?? (helpQuery.error ? 0 : '…')}${t('punct.close')}`,
             children: (
               <List
-                loading={!help}
+                loading={helpQuery.isPending && !helpQuery.error}
                 dataSource={help ?? []}
                 locale={{ emptyText: t('follow_ups.no_help') }}
                 renderItem={(h) => (
@@ -75,10 +67,10 @@ export function FollowUps() {
           },
           {
             key: 'wages',
-            label: `${t('follow_ups.wages')}${t('punct.open')}${wages?.length ?? '…'}${t('punct.close')}`,
+            label: `${t('follow_ups.wages')}${t('punct.open')}${wages?.length ?? (wagesQuery.error ? 0 : '…')}${t('punct.close')}`,
             children: (
               <List
-                loading={!wages}
+                loading={wagesQuery.isPending && !wagesQuery.error}
                 dataSource={wages ?? []}
                 locale={{ emptyText: t('follow_ups.no_wages') }}
                 renderItem={(c) => (
@@ -99,8 +91,11 @@ export function FollowUps() {
         title={closing ? t(closing.kind === 'help' ? 'follow_ups.close_title' : 'follow_ups.resolve_title', { name: closing.who }) : ''}
         okText={t('rain_dew.confirm')}
         cancelText={t('rain_dew.cancel')}
-        okButtonProps={{ disabled: note.trim().length < 2 }}
-        onCancel={() => setClosing(null)}
+        okButtonProps={{ disabled: note.trim().length < 2, loading: closeOne.isPending }}
+        onCancel={() => {
+          setClosing(null);
+          closeOne.reset();
+        }}
         onOk={close}
       >
         <Input.TextArea aria-label={t('follow_ups.note')} placeholder={t('follow_ups.note')} rows={3} maxLength={500} value={note} onChange={(e) => setNote(e.target.value)} />

@@ -1,19 +1,21 @@
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { Alert, Button, Card, Progress, Space, Statistic, Table, Typography, Upload } from 'antd';
-import { useEffect, useState } from 'react';
-import { authFetch } from '../api';
+import { useState } from 'react';
+import { client, need } from '../api';
 import { Session } from '../session';
+import type { Body } from '../vocab';
 
-interface Counts {
-  created: number;
-  updated: number;
-  unchanged: number;
-  rejected: number;
-}
-interface Rejected {
-  row: number;
-  column: string | null;
-  reason: string;
-}
+type Rejected = Body<'ImportReport'>['rows'][number];
+
+/** The chosen file as the multipart body the API reads (the typed body names the field; the file itself goes in the form). */
+const upload = (file: File) => ({
+  body: { file: file.name },
+  bodySerializer: () => {
+    const form = new FormData();
+    form.append('file', file);
+    return form;
+  },
+});
 
 /**
  * Import of 农村贫困劳动力就业信息表: the file is checked first (nothing written) and every bad row shown
@@ -22,39 +24,39 @@ interface Rejected {
 export function Import() {
   const { lang, t } = Session.use();
   const [file, setFile] = useState<File | null>(null);
-  const [report, setReport] = useState<{ counts: Counts; rows: Rejected[] } | null>(null);
-  const [job, setJob] = useState<{ id: string; status: string; progress: { percent: number; processed: number; total: number }; counts: Counts; rows: Rejected[]; error: string | null } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const send = async (dryRun: boolean) => {
-    if (!file) return;
-    setBusy(true);
-    setError(null);
-    const body = new FormData();
-    body.append('file', file);
-    try {
-      const res = await authFetch(`/api/v1/imports${dryRun ? '?dryRun=true' : ''}`, lang, { method: 'POST', body });
-      const answer = await res.json();
-      if (!res.ok) throw new Error(answer?.error?.message ?? res.statusText);
-      if (dryRun) setReport(answer);
-      else setJob({ id: answer.id, status: 'queued', progress: { percent: 0, processed: 0, total: answer.totalRows }, counts: { created: 0, updated: 0, unchanged: 0, rejected: 0 }, rows: [], error: null });
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
-
+  const check = useMutation({
+    mutationFn: async (f: File) => {
+      const answer = await need(client(lang).POST('/api/v1/imports', { params: { query: { dryRun: 'true' } }, ...upload(f) }));
+      // Asked for JSON: the check's report, never the spreadsheet or a run.
+      if (typeof answer === 'string' || !('counts' in answer)) throw new Error(t('import.status.failed'));
+      return answer;
+    },
+  });
+  const run = useMutation({
+    mutationFn: async (f: File) => {
+      const answer = await need(client(lang).POST('/api/v1/imports', upload(f)));
+      if (typeof answer === 'string' || !('id' in answer)) throw new Error(t('import.status.failed'));
+      return answer;
+    },
+  });
+  const report = check.data;
+  const jobId = run.data?.id;
   // The real run: its progress, every second until it is done.
-  useEffect(() => {
-    if (!job || job.status === 'done' || job.status === 'failed') return;
-    const timer = setTimeout(async () => {
-      const res = await authFetch(`/api/v1/imports/${job.id}`, lang);
-      if (res.ok) setJob(await res.json());
-    }, 1000);
-    return () => clearTimeout(timer);
-  }, [job, lang]);
+  const jobQuery = useQuery({
+    queryKey: ['import', lang, jobId],
+    queryFn: () => need(client(lang).GET('/api/v1/imports/{id}', { params: { path: { id: jobId! } } })),
+    enabled: jobId !== undefined,
+    refetchInterval: (q) => (q.state.data?.status === 'done' || q.state.data?.status === 'failed' ? false : 1000),
+  });
+  // Until the first answer, the run is queued with nothing done.
+  const job = jobId === undefined ? null : (jobQuery.data ?? { status: 'queued' as const, progress: { percent: 0 }, counts: { created: 0, updated: 0, unchanged: 0, rejected: 0 }, rows: [], error: null });
+  const error = run.error?.message ?? check.error?.message ?? null;
+  const busy = check.isPending || run.isPending;
+  const send = (dryRun: boolean) => {
+    if (!file) return;
+    if (dryRun) check.mutate(file);
+    else run.mutate(file);
+  };
 
   const counts = job?.counts ?? report?.counts;
   const rows = job?.status === 'done' ? job.rows : report?.rows;
@@ -68,8 +70,8 @@ export function Import() {
           maxCount={1}
           beforeUpload={(f) => {
             setFile(f);
-            setReport(null);
-            setJob(null);
+            check.reset();
+            run.reset();
             return false;
           }}
           onRemove={() => setFile(null)}

@@ -1,48 +1,22 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Descriptions, Drawer, Input, List, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { client, need } from '../api';
+import { ApiError, client, need } from '../api';
 import { yuan } from '../forms';
 import { Session } from '../session';
 import type { Body } from '../vocab';
 import { RegionName } from '../regions';
 
-type Texts = Record<string, string>;
-interface Policy {
-  key: string;
-  version: number;
-  title: Texts;
-  summary: Texts;
-  audience: string;
-  benefit: Texts & { amountFen?: number | null; unit?: string | null };
-  apply: { steps: Texts[]; materials: Texts[]; where: Texts; url?: string | null };
-  mode: string;
-  regionCode: string;
-  validFrom: string | null;
-  validTo: string | null;
-  source: { document: string; article: string };
-  rule: unknown;
-  overrides: string | null;
-  endingSoon?: boolean;
-  successor?: string | null;
-  endNote?: Texts | null;
-}
-interface ChecklistItem {
-  key: string;
-  title: string;
-  summary: string;
-  benefit: string;
-  reasons: string[];
-  missing: string[];
-  steps: string[];
-  materials: string[];
-  where: string;
-  told: boolean;
-}
+type Policy = Body<'Policy'>;
+type ChecklistItem = Body<'PolicyChecklist'>['eligible'][number];
+/** A text in Chinese and, where written, English (a policy's title, its steps, why it ended). */
+type Texts = { 'zh-CN'?: string; en?: string; [lang: string]: unknown };
 
 /** The text in the reader's language, Chinese when there is no other. */
-export function inLang(texts: Texts | undefined, lang: string): string {
-  return texts?.[lang] ?? texts?.['zh-CN'] ?? '';
+export function inLang(texts: Texts | null | undefined, lang: string): string {
+  const own = texts?.[lang];
+  return (typeof own === 'string' ? own : undefined) ?? texts?.['zh-CN'] ?? '';
 }
 
 /** The policies that apply in the region, who qualifies for each, and telling them. */
@@ -51,17 +25,14 @@ export function Policies() {
   const [audience, setAudience] = useState<'worker' | 'employer' | 'agency' | undefined>();
   // In force today, or the ones that ended, listed apart with what carries them forward or why nothing does.
   const [state, setState] = useState<'current' | 'expired'>('current');
-  const [list, setList] = useState<Policy[] | null>(null);
   const [open, setOpen] = useState<Policy | null>(null);
   const [editing, setEditing] = useState<Policy | 'new' | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const load = useCallback(() => {
-    setList(null);
-    need(client(lang).GET('/api/v1/policies', { params: { query: { ...(audience ? { audience } : {}), state } } }))
-      .then((r) => setList((r as unknown as { items: Policy[] }).items))
-      .catch((e: Error) => setError(e.message));
-  }, [lang, audience, state]);
-  useEffect(load, [load]);
+  const queries = useQueryClient();
+  const list = useQuery({
+    queryKey: ['policies', lang, audience ?? null, state],
+    queryFn: () => need(client(lang).GET('/api/v1/policies', { params: { query: { ...(audience ? { audience } : {}), state } } })),
+  });
+  const error = list.error?.message ?? null;
   const admin = me!.role !== 'station';
   return (
     <div>
@@ -76,8 +47,8 @@ export function Policies() {
         rowKey="key"
         size="small"
         scroll={{ x: true }}
-        loading={!list && !error}
-        dataSource={list ?? []}
+        loading={list.isFetching && !error}
+        dataSource={list.data?.items ?? []}
         columns={[
           { title: t('policies.name'), render: (_, p) => <Button type="link" style={{ padding: 0, whiteSpace: 'normal', textAlign: 'left', height: 'auto' }} onClick={() => setOpen(p)}>{inLang(p.title, lang)}</Button> },
           { title: t('policies.benefit'), render: (_, p) => inLang(p.benefit, lang) },
@@ -88,32 +59,26 @@ export function Policies() {
         ]}
       />
       {open && <PolicyDrawer policy={open} onClose={() => setOpen(null)} onEdit={admin && open.regionCode !== '' ? () => { setEditing(open); setOpen(null); } : undefined} />}
-      {editing && <PolicyEditor policy={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onSaved={() => { setEditing(null); load(); }} />}
+      {editing && <PolicyEditor policy={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onSaved={() => { setEditing(null); void queries.invalidateQueries({ queryKey: ['policies'] }); }} />}
     </div>
   );
 }
 
 function PolicyDrawer({ policy, onClose, onEdit }: { policy: Policy; onClose: () => void; onEdit?: () => void }) {
   const { lang, t } = Session.use();
-  const [eligible, setEligible] = useState<{ items: Array<{ workerId: string; name: string }>; total: number } | null>(null);
-  const [told, setTold] = useState<number | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const loadEligible = useCallback(() => {
-    if (policy.audience !== 'worker') return;
-    need(client(lang).GET('/api/v1/policies/{key}/eligible', { params: { path: { key: policy.key }, query: { pageSize: 50 } } }))
-      .then((r) => setEligible(r as { items: Array<{ workerId: string; name: string }>; total: number }))
-      .catch((e: Error) => setError(e.message));
-  }, [lang, policy]);
-  useEffect(loadEligible, [loadEligible]);
-  const notify = async () => {
-    setError(null);
-    try {
-      setTold(((await need(client(lang).POST('/api/v1/policies/{key}/notify', { params: { path: { key: policy.key } }, body: {} }))) as { told: number }).told);
-      loadEligible();
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  };
+  const queries = useQueryClient();
+  const eligibleQuery = useQuery({
+    queryKey: ['policy-eligible', lang, policy.key],
+    queryFn: () => need(client(lang).GET('/api/v1/policies/{key}/eligible', { params: { path: { key: policy.key }, query: { pageSize: 50 } } })),
+    enabled: policy.audience === 'worker',
+  });
+  const eligible = eligibleQuery.data ?? null;
+  const notify = useMutation({
+    mutationFn: () => need(client(lang).POST('/api/v1/policies/{key}/notify', { params: { path: { key: policy.key } }, body: {} })),
+    onSuccess: () => queries.invalidateQueries({ queryKey: ['policy-eligible'] }),
+  });
+  const told = notify.data?.told ?? null;
+  const error = notify.error?.message ?? eligibleQuery.error?.message ?? null;
   return (
     <Drawer open onClose={onClose} title={inLang(policy.title, lang)} width={Math.min(760, window.innerWidth)} extra={onEdit && <Button onClick={onEdit}>{t('policies.edit')}</Button>}>
       <Typography.Paragraph>{inLang(policy.summary, lang)}</Typography.Paragraph>
@@ -132,7 +97,7 @@ function PolicyDrawer({ policy, onClose, onEdit }: { policy: Policy; onClose: ()
         <Card size="small" title={t('policies.eligible')} style={{ marginTop: 12 }}>
           <Space align="center" wrap>
             <Statistic data-testid="eligible-count" title={t('policies.not_told')} value={eligible.total} />
-            <Button type="primary" disabled={eligible.total === 0} onClick={notify}>{t('policies.notify')}</Button>
+            <Button type="primary" disabled={eligible.total === 0} onClick={() => notify.mutate()} loading={notify.isPending}>{t('policies.notify')}</Button>
             {told !== null && <Typography.Text type="success">{t('policies.told', { n: told })}</Typography.Text>}
           </Space>
           <List size="small" dataSource={eligible.items} renderItem={(p) => <List.Item><Link to={`/workers/${p.workerId}`}>{p.name}</Link></List.Item>} />
@@ -178,8 +143,8 @@ function PolicyEditor({ policy, onClose, onSaved }: { policy: Policy | null; onC
       else await need(client(lang).POST('/api/v1/policies', { body }));
       onSaved();
     } catch (e) {
-      const err = e as Error & { details?: Array<{ path?: string; message: string }> };
-      setError([err.message, ...(err.details ?? []).map((d) => `${d.path ?? ''}${t('punct.colon')}${d.message}`)].join('\n'));
+      const details = e instanceof ApiError ? e.details : [];
+      setError([e instanceof Error ? e.message : String(e), ...details.map((d) => `${d.path ?? ''}${t('punct.colon')}${d.message}`)].join('\n'));
     }
   };
   return (
@@ -194,12 +159,8 @@ function PolicyEditor({ policy, onClose, onSaved }: { policy: Policy | null; onC
 /** A person's checklist: what they can claim now with the reasons and steps, and what one change would open. */
 export function PolicyChecklist({ workerId }: { workerId: string }) {
   const { lang, t } = Session.use();
-  const [list, setList] = useState<{ eligible: ChecklistItem[]; near: ChecklistItem[] } | null>(null);
-  useEffect(() => {
-    need(client(lang).GET('/api/v1/workers/{id}/policies', { params: { path: { id: workerId } } }))
-      .then((r) => setList(r as { eligible: ChecklistItem[]; near: ChecklistItem[] }))
-      .catch(() => setList(null));
-  }, [workerId, lang]);
+  const checklist = useQuery({ queryKey: ['worker-policies', lang, workerId], queryFn: () => need(client(lang).GET('/api/v1/workers/{id}/policies', { params: { path: { id: workerId } } })) });
+  const list = checklist.data;
   if (!list) return null;
   const item = (p: ChecklistItem, near: boolean) => (
     <List.Item>

@@ -1,42 +1,31 @@
 import { Alert, Button, Card, Checkbox, Form, Input, Select, Space, Statistic, Table, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useCallback, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { beijingDate, client, need } from '../api';
 import { clearFieldErrors, showFieldErrors } from '../forms';
 import { Session } from '../session';
-import { RAIN_DEW_STATUSES, StatusTag, type FileStatus } from './RainDewFile';
+import { RAIN_DEW_STATUSES, StatusTag } from './RainDewFile';
 import type { Body } from '../vocab';
 import { PersonPicker } from '../PersonPicker';
 import { DateField } from '../dates';
 
-interface FileRow {
-  workerId: string;
-  name: string;
-  school: string;
-  major: string;
-  status: string;
-  expectedGraduation: string;
-  daysWithoutWork: number | null;
-  lastContactAt: string | null;
-  overdueActions: number;
-}
+type FileRow = Body<'RainDewWorklist'>['items'][number];
 
 /** The case worker's worklist (一人一档): riskiest first, with the region's totals; each row opens the file. */
 export function RainDew() {
   const { lang, t } = Session.use();
   const [params, setParams] = useSearchParams();
-  const status = (params.get('status') ?? undefined) as FileStatus | undefined;
+  const status = RAIN_DEW_STATUSES.find((s) => s === params.get('status'));
   const overdue = params.get('overdue') === 'true';
   const [page, setPage] = useState(1);
-  const [data, setData] = useState<{ items: FileRow[]; total: number; totals: Record<string, number | null> } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    setData(null);
-    setError(null);
-    need(client(lang).GET('/api/v1/rain-dew', { params: { query: { page, pageSize: 50, ...(status ? { status } : {}), ...(overdue ? { overdue: 'true' } : {}) } } }))
-      .then((r) => setData(r as { items: FileRow[]; total: number; totals: Record<string, number | null> }))
-      .catch((e: Error) => setError(e.message));
-  }, [lang, status, overdue, page]);
+  const worklist = useQuery({
+    queryKey: ['rain-dew', lang, status ?? null, overdue, page],
+    queryFn: () => need(client(lang).GET('/api/v1/rain-dew', { params: { query: { page, pageSize: 50, ...(status ? { status } : {}), ...(overdue ? { overdue: 'true' } : {}) } } })),
+    placeholderData: keepPreviousData,
+  });
+  const data = worklist.data;
+  const error = worklist.error?.message ?? null;
   const filter = (key: string, value: string | undefined) => {
     const next = new URLSearchParams(params);
     if (value) next.set(key, value);
@@ -51,8 +40,8 @@ export function RainDew() {
       {data && (
         <Card size="small" style={{ marginBottom: 12 }}>
           <Space wrap size="large">
-            {['files', 'graduated', 'employed', 'overdue'].map((k) => (
-              <Statistic key={k} title={t(`rain_dew.totals.${k}`)} value={data.totals[k] ?? '—'} />
+            {(['files', 'graduated', 'employed', 'overdue'] as const).map((k) => (
+              <Statistic key={k} title={t(`rain_dew.totals.${k}`)} value={data.totals[k]} />
             ))}
           </Space>
         </Card>
@@ -65,7 +54,7 @@ export function RainDew() {
         rowKey="workerId"
         size="small"
         scroll={{ x: true }}
-        loading={!data && !error}
+        loading={worklist.isFetching && !error}
         dataSource={data?.items ?? []}
         locale={{ emptyText: t('rain_dew.none') }}
         pagination={{ current: page, pageSize: 50, total: data?.total ?? 0, onChange: setPage, showSizeChanger: false }}

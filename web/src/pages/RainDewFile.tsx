@@ -1,5 +1,6 @@
 import { Alert, Button, Card, Col, Descriptions, Form, Input, InputNumber, List, Modal, Row, Select, Space, Table, Tag, Timeline, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { beijingText, client, need } from '../api';
 import { fen, yuan } from '../forms';
@@ -12,67 +13,58 @@ export type FileStatus = (typeof RAIN_DEW_STATUSES)[number];
 const CHANNELS = ['phone', 'visit', 'chat', 'sms', 'other'] as const;
 const ACTION_KINDS = ['guidance', 'referral', 'training', 'public_welfare', 'other'] as const;
 
-interface Action {
-  id: string;
-  kind: string;
-  description: string;
-  ownerId: string | null;
-  dueOn: string;
-  status: 'open' | 'done' | 'dropped';
-  outcome: string | null;
-  overdue: boolean;
-}
-interface FileView {
-  staff: Record<string, string>;
-  person: { id: string; name: string; idNumber: string; phone: string | null; regionCode: string; employed: boolean };
-  file: { school: string; major: string; level: string; expectedGraduation: string; graduatedOn: string | null; status: string; caseWorkerId: string | null; lastContactAt: string | null };
-  timeline: Array<{ kind: string; channel: string | null; outcome: string | null; fromStatus: string | null; toStatus: string | null; by: string | null; at: string }>;
-  subsidies: Array<{ term: string; amountFen: number; paidOn: string }>;
-  plan: { goal: string | null; actions: Action[] };
-  employment: Array<{ employerName: string; startDate: string; endDate: string | null; monthlyIncomeFen: number | null }>;
-  trainings: Array<{ title: string; startDate: string; status: string }>;
-  applications: Array<{ id: string; title: string; status: string; createdAt: string }>;
-}
-interface Suggestions {
-  consent: boolean;
-  vacancies: Array<{ id: string; title: string; kind: string; reasons: string[] }>;
-  trainings: Array<{ id: string; title: string; reasons: string[] }>;
-  publicWelfare: { reason: string } | null;
-}
+type FileView = Body<'RainDewFile'>;
+type Action = FileView['plan']['actions'][number];
 
 /** 一人一档, 一生一策: one graduate's whole file, the plan with who does what by when, and what might fit them next. */
 export function RainDewFile() {
   const { workerId } = useParams();
   const { me, lang, t } = Session.use();
-  const [file, setFile] = useState<FileView | null>(null);
-  const [ideas, setIdeas] = useState<Suggestions | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const id = workerId!;
-  const load = useCallback(() => {
-    const api = client(lang);
-    need(api.GET('/api/v1/rain-dew/{workerId}', { params: { path: { workerId: id } } }))
-      .then((f) => setFile(f as unknown as FileView))
-      .catch((e: Error) => setError(e.message));
-    need(api.GET('/api/v1/rain-dew/{workerId}/suggestions', { params: { path: { workerId: id } } }))
-      .then((s) => setIdeas(s as unknown as Suggestions))
-      .catch(() => setIdeas(null));
-  }, [id, lang]);
-  useEffect(load, [load]);
+  const queries = useQueryClient();
+  const fileQuery = useQuery({ queryKey: ['rain-dew-file', lang, id], queryFn: () => need(client(lang).GET('/api/v1/rain-dew/{workerId}', { params: { path: { workerId: id } } })) });
+  // What might fit them next; without an answer the card stays empty (the file is still shown).
+  const ideasQuery = useQuery({ queryKey: ['rain-dew-suggestions', lang, id], queryFn: () => need(client(lang).GET('/api/v1/rain-dew/{workerId}/suggestions', { params: { path: { workerId: id } } })) });
+  const file = fileQuery.data;
+  const ideas = ideasQuery.data ?? null;
   /** Every change answers with the whole file, which replaces the page's copy. */
-  const change = async (call: Promise<{ data?: unknown; error?: unknown; response: Response }>, said?: string) => {
-    setError(null);
-    setDone(null);
-    try {
-      setFile((await need(call)) as unknown as FileView);
+  const changing = useMutation({
+    mutationFn: ({ call }: { call: () => Promise<FileView>; said?: string }) => call(),
+    onMutate: () => {
+      setError(null);
+      setDone(null);
+    },
+    onSuccess: (f, { said }) => {
+      queries.setQueryData(['rain-dew-file', lang, id], f);
+      void queries.invalidateQueries({ queryKey: ['rain-dew-suggestions'] });
       if (said) setDone(said);
-      return true;
-    } catch (e) {
-      setError((e as Error).message);
-      return false;
-    }
-  };
-  if (!file) return error ? <Alert type="error" title={error} /> : null;
+    },
+    onError: (e) => setError(e.message),
+  });
+  const change = (call: () => Promise<FileView>, said?: string) =>
+    changing.mutateAsync({ call, said }).then(
+      () => true,
+      () => false,
+    );
+  const offer = useMutation({
+    mutationFn: async (s: { what: 'vacancy' | 'training'; id: string; title: string }) => {
+      if (s.what === 'vacancy') await need(client(lang).POST('/api/v1/vacancies/{id}/applications', { params: { path: { id: s.id } }, body: { workerId: id } }));
+      else await need(client(lang).POST('/api/v1/trainings/{id}/enrolments', { params: { path: { id: s.id } }, body: { workerId: id } }));
+    },
+    onMutate: () => {
+      setError(null);
+      setDone(null);
+    },
+    onSuccess: (_answer, s) => {
+      setDone(t(s.what === 'vacancy' ? 'rain_dew.applied' : 'rain_dew.enrolled', { title: s.title }));
+      void queries.invalidateQueries({ queryKey: ['rain-dew-file'] });
+      void queries.invalidateQueries({ queryKey: ['rain-dew-suggestions'] });
+    },
+    onError: (e) => setError(e.message),
+  });
+  if (!file) return fileQuery.error ? <Alert type="error" title={fileQuery.error.message} /> : null;
   const f = file.file;
   const who = (accountId: string | null) => (accountId ? (file.staff[accountId] ?? '—') : '—');
   const api = client(lang);
@@ -89,7 +81,7 @@ export function RainDewFile() {
         <Descriptions.Item label={t('rain_dew.case_worker')}>
           {who(f.caseWorkerId)}{' '}
           {f.caseWorkerId !== me!.id && (
-            <Button size="small" onClick={() => change(api.PATCH('/api/v1/rain-dew/{workerId}', { params: { path: { workerId: id } }, body: { caseWorkerId: me!.id } }), t('rain_dew.saved'))}>
+            <Button size="small" onClick={() => change(() => need(api.PATCH('/api/v1/rain-dew/{workerId}', { params: { path: { workerId: id } }, body: { caseWorkerId: me!.id } })), t('rain_dew.saved'))}>
               {t('rain_dew.take_on')}
             </Button>
           )}
@@ -99,7 +91,7 @@ export function RainDewFile() {
 
       <Row gutter={[16, 16]} style={{ marginTop: 16 }}>
         <Col xs={24} lg={12}>
-          <ContactCard onSave={(body) => change(api.POST('/api/v1/rain-dew/{workerId}/contacts', { params: { path: { workerId: id } }, body }), t('rain_dew.contact_saved'))} />
+          <ContactCard onSave={(body) => change(() => need(api.POST('/api/v1/rain-dew/{workerId}/contacts', { params: { path: { workerId: id } }, body })), t('rain_dew.contact_saved'))} />
         </Col>
         <Col xs={24} lg={12}>
           <Card size="small" title={t('rain_dew.suggestions')}>
@@ -118,18 +110,7 @@ export function RainDewFile() {
                         <Button
                           key="act"
                           size="small"
-                          onClick={async () => {
-                            setError(null);
-                            setDone(null);
-                            try {
-                              if (s.what === 'vacancy') await need(api.POST('/api/v1/vacancies/{id}/applications', { params: { path: { id: s.id } }, body: { workerId: id } }));
-                              else await need(api.POST('/api/v1/trainings/{id}/enrolments', { params: { path: { id: s.id } }, body: { workerId: id } }));
-                              setDone(t(s.what === 'vacancy' ? 'rain_dew.applied' : 'rain_dew.enrolled', { title: s.title }));
-                              load();
-                            } catch (e) {
-                              setError((e as Error).message);
-                            }
-                          }}
+                          onClick={() => offer.mutate(s)}
                         >
                           {t(s.what === 'vacancy' ? 'rain_dew.apply' : 'rain_dew.enrol')}
                         </Button>,
@@ -148,9 +129,9 @@ export function RainDewFile() {
       <PlanCard
         file={file}
         who={who}
-        setGoal={(goal) => change(api.PUT('/api/v1/rain-dew/{workerId}/plan', { params: { path: { workerId: id } }, body: { goal } }), t('rain_dew.saved'))}
-        addAction={(body) => change(api.POST('/api/v1/rain-dew/{workerId}/actions', { params: { path: { workerId: id } }, body }), t('rain_dew.saved'))}
-        closeAction={(actionId, body) => change(api.POST('/api/v1/rain-dew/actions/{id}/close', { params: { path: { id: actionId } }, body }), t('rain_dew.saved'))}
+        setGoal={(goal) => change(() => need(api.PUT('/api/v1/rain-dew/{workerId}/plan', { params: { path: { workerId: id } }, body: { goal } })), t('rain_dew.saved'))}
+        addAction={(body) => change(() => need(api.POST('/api/v1/rain-dew/{workerId}/actions', { params: { path: { workerId: id } }, body })), t('rain_dew.saved'))}
+        closeAction={(actionId, body) => change(() => need(api.POST('/api/v1/rain-dew/actions/{id}/close', { params: { path: { id: actionId } }, body })), t('rain_dew.saved'))}
       />
 
       <Row gutter={[16, 16]} style={{ marginTop: 16 }}>
@@ -171,7 +152,7 @@ export function RainDewFile() {
           </Card>
         </Col>
         <Col xs={24} lg={12}>
-          <SubsidyCard file={file} add={(body) => change(api.POST('/api/v1/rain-dew/{workerId}/subsidies', { params: { path: { workerId: id } }, body }), t('rain_dew.saved'))} />
+          <SubsidyCard file={file} add={(body) => change(() => need(api.POST('/api/v1/rain-dew/{workerId}/subsidies', { params: { path: { workerId: id } }, body })), t('rain_dew.saved'))} />
           <Card size="small" title={t('rain_dew.history')} style={{ marginTop: 16 }}>
             <List
               size="small"
