@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid, integer } from 'drizzle-orm/pg-core';
+import { boolean, check, doublePrecision, index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid, integer } from 'drizzle-orm/pg-core';
 import { regions } from './regions';
 
 /** 就业服务站 / 零工驿站 / 劳务工作站: the front-line office. */
@@ -15,9 +15,13 @@ export const stations = pgTable(
       .notNull()
       .references(() => regions.code),
     address: text('address'),
+    /** Where the station is: its village or community (村、社区), and its point, the centre of its 15-minute circle. */
+    villageCode: text('village_code').references(() => regions.code),
+    lat: doublePrecision('lat'),
+    lng: doublePrecision('lng'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('stations_region_idx').on(t.regionCode.op('text_pattern_ops'))],
+  (t) => [index('stations_region_idx').on(t.regionCode.op('text_pattern_ops')), check('stations_point_pair', sql`(${t.lat} is null) = (${t.lng} is null)`)],
 );
 
 /**
