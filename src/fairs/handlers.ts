@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { recordAudit } from '../audit/service';
+import { command } from '../shared/command';
 import type { AppContext } from '../context';
 import { fairSignups, jobFairs, workers } from '../db/schema';
 import type { EventData } from '../events';
@@ -44,25 +44,28 @@ export const onSignedUp = {
       false,
     ),
   /** One entry per sign-up, all in the subscriber's one transaction (one wait for the audit chain); once per event. */
-  audit: async (ctx: AppContext, e: EventData<'fair.signed_up'>) => {
-    for (const s of e.signups) {
-      await recordAudit(ctx.db, { actorId: s.actorId, action: 'fair.signup', entity: 'job_fair', entityId: e.fairId, regionCode: e.regionCode, details: { workerId: s.workerId, status: s.status }, requestId: s.requestId, ip: s.ip });
-    }
-  },
+  audit: (ctx: AppContext, e: EventData<'fair.signed_up'>) =>
+    command({ ctx }, async (_tx, audit) => {
+      for (const s of e.signups) {
+        audit({ actorId: s.actorId, action: 'fair.signup', entity: 'job_fair', entityId: e.fairId, regionCode: e.regionCode, details: { workerId: s.workerId, status: s.status }, requestId: s.requestId, ip: s.ip });
+      }
+    }),
 };
 
 export const onSignupCancelled = {
   audit: (ctx: AppContext, e: EventData<'fair.signup_cancelled'>) =>
-    recordAudit(ctx.db, {
-      actorId: e.actorId,
-      action: 'fair.cancel_signup',
-      entity: 'job_fair',
-      entityId: e.fairId,
-      regionCode: e.regionCode,
-      details: { workerId: e.workerId, ...(e.promotedWorkerId ? { promotedWorkerId: e.promotedWorkerId } : {}) },
-      requestId: e.requestId,
-      ip: e.ip,
-    }),
+    command({ ctx }, async (_tx, audit) =>
+      audit({
+        actorId: e.actorId,
+        action: 'fair.cancel_signup',
+        entity: 'job_fair',
+        entityId: e.fairId,
+        regionCode: e.regionCode,
+        details: { workerId: e.workerId, ...(e.promotedWorkerId ? { promotedWorkerId: e.promotedWorkerId } : {}) },
+        requestId: e.requestId,
+        ip: e.ip,
+      }),
+    ),
 };
 
 /** The one promoted from the waiting list is told at once and gets the reminders. */

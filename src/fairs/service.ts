@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { and, asc, desc, eq, gt, inArray, like, lte, or, sql } from 'drizzle-orm';
 import QRCode from 'qrcode';
 import { inScope, type Actor } from '../shared/actor';
-import { recordAudit } from '../audit/service';
+import { command, type Executor } from '../shared/command';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { applications, broadcasts, employers, fairSignups, fairVacancies, households, jobFairs, stations, vacancies, workers, type FairAudience } from '../db/schema';
@@ -11,7 +11,7 @@ import { translator } from '../i18n';
 import { publishOutbox } from '../outbox';
 import { payText } from '../market/matching';
 import { scheduleSteps, startFollowUp, stopFollowUps, type PlannedStep } from '../outreach/follow-ups';
-import { startBroadcast } from '../outreach/service';
+import { startBroadcastIn } from '../outreach/service';
 import { previewOf } from '../outreach/preview';
 import { withBothNames } from '../registry/vocab';
 import { Conflict, NotFound, ValidationFailed } from '../shared/errors';
@@ -66,8 +66,7 @@ export async function createFair(ctx: Ctx, actor: Actor, input: FairCreate, meta
     if (!st || !inScope(actor, st.regionCode)) throw new ValidationFailed('station', [{ path: 'body.stationId', message: 'errors:detail.fair.unknown_station' }]);
   }
   const now = ctx.clock.now();
-  const create = () => ctx.db.transaction(async (tx) => {
-    const db = tx;
+  const create = () => command({ ctx, actor, meta }, async (db, audit) => {
     const [f] = await db
       .insert(jobFairs)
       .values({
@@ -91,7 +90,7 @@ export async function createFair(ctx: Ctx, actor: Actor, input: FairCreate, meta
       })
       .returning({ id: jobFairs.id });
     await attachVacancies(db, actor, f!.id, input.vacancyIds);
-    await recordAudit(db, { actorId: actor.accountId, action: 'fair.create', entity: 'job_fair', entityId: f!.id, regionCode: actor.regionCode, ...meta });
+    audit({ action: 'fair.create', entity: 'job_fair', entityId: f!.id, regionCode: actor.regionCode });
     return f!.id;
   });
   // Six characters from 31 letters and digits: a clash is rare, and the unique index turns one into another try.
@@ -118,8 +117,7 @@ export async function updateFair(ctx: Ctx, actor: Actor, id: string, patch: Fair
   checkShape(merged);
   const steps: PlannedStep[] = [];
   const events: string[] = [];
-  await ctx.db.transaction(async (tx) => {
-    const db = tx;
+  await command({ ctx, actor, meta }, async (db, audit) => {
     await db
       .update(jobFairs)
       .set({ ...patch, startsAt, endsAt, updatedAt: ctx.clock.now() })
@@ -135,7 +133,7 @@ export async function updateFair(ctx: Ctx, actor: Actor, id: string, patch: Fair
       const fresh = { ...f, ...merged };
       for (const s of signed) steps.push(...(await planReminders(db, ctx.clock.now(), fresh, s.workerId, s.regionCode, actor.accountId)));
     }
-    await recordAudit(db, { actorId: actor.accountId, action: 'fair.update', entity: 'job_fair', entityId: id, regionCode: f.regionCode, details: { fields: Object.keys(patch) }, ...meta });
+    audit({ action: 'fair.update', entity: 'job_fair', entityId: id, regionCode: f.regionCode, details: { fields: Object.keys(patch) } });
   });
   await scheduleSteps(ctx, steps);
   await publishOutbox(ctx, events).catch(() => undefined);
@@ -145,12 +143,11 @@ export async function updateFair(ctx: Ctx, actor: Actor, id: string, patch: Fair
 export async function addVacancies(ctx: Ctx, actor: Actor, id: string, vacancyIds: string[], meta: Meta) {
   const f = await runnableFair(ctx.db, actor, id);
   if (f.status === 'ended' || f.status === 'reported' || f.status === 'cancelled') refuse('fair', 'over');
-  await ctx.db.transaction(async (tx) => {
-    const db = tx;
+  await command({ ctx, actor, meta }, async (db, audit) => {
     await db.execute(sql`select 1 from ${jobFairs} where ${jobFairs.id} = ${id} for update`);
     await attachVacancies(db, actor, id, vacancyIds);
+    audit({ action: 'fair.vacancies', entity: 'job_fair', entityId: id, regionCode: f.regionCode, details: { added: vacancyIds.length } });
   });
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'fair.vacancies', entity: 'job_fair', entityId: id, regionCode: f.regionCode, details: { added: vacancyIds.length }, ...meta });
   return getFair(ctx, actor, id);
 }
 
@@ -258,9 +255,10 @@ function message(key: string, vars: Record<string, string | number>, f?: Fair): 
 }
 
 /** A broadcast about a fair: to its audience who take fair news, and to everyone signed up for it. */
-async function fairBroadcast(ctx: Ctx, f: Fair, msg: Record<string, string>, opts: { toGroups: boolean; createdBy: string | null }): Promise<string> {
+/** The fair's broadcast, in the caller's unit of work; its outbox row is published once that commits. */
+async function fairBroadcast(ctx: Ctx, db: Executor, f: Fair, msg: Record<string, string>, opts: { toGroups: boolean; createdBy: string | null }): Promise<{ id: string; outboxId: string }> {
   const audience: FairAudience & { fairId: string } = { ...f.audience, fairId: f.id };
-  return startBroadcast(ctx, { regionCode: f.audience.regionCode, createdBy: opts.createdBy, topic: 'job_fair', audience, message: msg, sendAt: ctx.clock.now(), toGroups: opts.toGroups });
+  return startBroadcastIn(ctx, { regionCode: f.audience.regionCode, createdBy: opts.createdBy, topic: 'job_fair', audience, message: msg, sendAt: ctx.clock.now(), toGroups: opts.toGroups }, db);
 }
 
 /** What announcing a fair sends and to whom, the same for its preview and for the announcement. */
@@ -280,11 +278,15 @@ export async function announceFair(ctx: Ctx, actor: Actor, id: string, meta: Met
   const f = await runnableFair(ctx.db, actor, id);
   if (f.status !== 'draft') refuse('fair', 'not_draft');
   const now = ctx.clock.now();
-  const [moved] = await ctx.db.update(jobFairs).set({ status: 'announced', announcedAt: now, updatedAt: now }).where(and(eq(jobFairs.id, id), eq(jobFairs.status, 'draft'))).returning();
-  if (!moved) refuse('fair', 'not_draft');
-  const broadcastId = await fairBroadcast(ctx, moved, announcement(moved).message, { toGroups: true, createdBy: actor.accountId });
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'fair.announce', entity: 'job_fair', entityId: id, regionCode: f.regionCode, details: { broadcastId }, ...meta });
-  return { ...(await getFair(ctx, actor, id)), broadcastId };
+  const broadcast = await command({ ctx, actor, meta }, async (tx, audit) => {
+    const [moved] = await tx.update(jobFairs).set({ status: 'announced', announcedAt: now, updatedAt: now }).where(and(eq(jobFairs.id, id), eq(jobFairs.status, 'draft'))).returning();
+    if (!moved) refuse('fair', 'not_draft');
+    const broadcast = await fairBroadcast(ctx, tx, moved, announcement(moved).message, { toGroups: true, createdBy: actor.accountId });
+    audit({ action: 'fair.announce', entity: 'job_fair', entityId: id, regionCode: f.regionCode, details: { broadcastId: broadcast.id } });
+    return broadcast;
+  });
+  await publishOutbox(ctx, [broadcast.outboxId]).catch(() => undefined);
+  return { ...(await getFair(ctx, actor, id)), broadcastId: broadcast.id };
 }
 
 /** The fair a check-in code (from the QR code or typed after 签到) belongs to. */
@@ -326,8 +328,10 @@ export async function goLive(ctx: Ctx, actor: Actor | null, id: string, meta: Me
   if (!f) throw new NotFound('job fair', id);
   if (f.status !== 'announced') refuse('fair', 'not_announced');
   const now = ctx.clock.now();
-  await ctx.db.update(jobFairs).set({ status: 'live', liveAt: now, updatedAt: now }).where(and(eq(jobFairs.id, id), eq(jobFairs.status, 'announced')));
-  await recordAudit(ctx.db, { actorId: actor?.accountId ?? null, action: 'fair.live', entity: 'job_fair', entityId: id, regionCode: f.regionCode, ...meta });
+  await command({ ctx, actor, meta }, async (tx, audit) => {
+    await tx.update(jobFairs).set({ status: 'live', liveAt: now, updatedAt: now }).where(and(eq(jobFairs.id, id), eq(jobFairs.status, 'announced')));
+    audit({ action: 'fair.live', entity: 'job_fair', entityId: id, regionCode: f.regionCode });
+  });
   return actor ? getFair(ctx, actor, id) : undefined;
 }
 
@@ -346,16 +350,20 @@ export async function putOnScreen(ctx: Ctx, actor: Actor, id: string, vacancyId:
     .where(and(eq(fairVacancies.fairId, id), eq(fairVacancies.vacancyId, vacancyId)));
   if (!post) throw new ValidationFailed('not in fair', [{ path: 'body.vacancyId', message: 'errors:detail.fair.vacancy_not_in_fair' }]);
   const now = ctx.clock.now();
-  await ctx.db.update(jobFairs).set({ onScreenVacancyId: vacancyId, updatedAt: now }).where(eq(jobFairs.id, id));
-  await ctx.db.update(fairVacancies).set({ onScreenAt: now }).where(and(eq(fairVacancies.fairId, id), eq(fairVacancies.vacancyId, vacancyId)));
   const msg: Record<string, string> = {};
   for (const lng of ['zh-CN', 'en'] as const) {
     const t = translator(lng);
     msg[lng] = t('outreach:fair.on_screen', { employer: post.employer, title: post.v.title, headcount: post.v.headcount - post.v.filled, pay: payText(t, post.v), n: post.seq });
   }
-  const broadcastId = await fairBroadcast(ctx, f, msg, { toGroups: false, createdBy: actor.accountId });
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'fair.on_screen', entity: 'job_fair', entityId: id, regionCode: f.regionCode, details: { vacancyId, broadcastId }, ...meta });
-  return { ...(await getFair(ctx, actor, id)), broadcastId };
+  const broadcast = await command({ ctx, actor, meta }, async (tx, audit) => {
+    await tx.update(jobFairs).set({ onScreenVacancyId: vacancyId, updatedAt: now }).where(eq(jobFairs.id, id));
+    await tx.update(fairVacancies).set({ onScreenAt: now }).where(and(eq(fairVacancies.fairId, id), eq(fairVacancies.vacancyId, vacancyId)));
+    const broadcast = await fairBroadcast(ctx, tx, f, msg, { toGroups: false, createdBy: actor.accountId });
+    audit({ action: 'fair.on_screen', entity: 'job_fair', entityId: id, regionCode: f.regionCode, details: { vacancyId, broadcastId: broadcast.id } });
+    return broadcast;
+  });
+  await publishOutbox(ctx, [broadcast.outboxId]).catch(() => undefined);
+  return { ...(await getFair(ctx, actor, id)), broadcastId: broadcast.id };
 }
 
 /**
@@ -391,8 +399,7 @@ export async function endFair(ctx: Ctx, actor: Actor | null, id: string, meta: M
   if (!f) throw new NotFound('job fair', id);
   if (f.status !== 'live' && f.status !== 'announced') refuse('fair', 'not_running');
   const steps: PlannedStep[] = [];
-  await ctx.db.transaction(async (tx) => {
-    const db = tx;
+  await command({ ctx, actor, meta }, async (db, audit) => {
     const now = ctx.clock.now();
     const [moved] = await db.update(jobFairs).set({ status: 'ended', endedAt: now, onScreenVacancyId: null, updatedAt: now }).where(and(eq(jobFairs.id, id), inArray(jobFairs.status, ['live', 'announced']))).returning();
     if (!moved) refuse('fair', 'not_running');
@@ -407,7 +414,7 @@ export async function endFair(ctx: Ctx, actor: Actor | null, id: string, meta: M
       const run = await startFollowUp(db, now, { sequence: 'fair_aftercare', workerId: a.workerId, regionCode: a.regionCode, subject: a.id, anchorDate: shanghaiDate(now), variables: { fair: f.title, employer: a.employer, title: a.title }, createdBy: actor?.accountId ?? null });
       steps.push(...run.steps);
     }
-    await recordAudit(db, { actorId: actor?.accountId ?? null, action: 'fair.end', entity: 'job_fair', entityId: id, regionCode: f.regionCode, details: { followUps: applied.length }, ...meta });
+    audit({ action: 'fair.end', entity: 'job_fair', entityId: id, regionCode: f.regionCode, details: { followUps: applied.length } });
   });
   await scheduleSteps(ctx, steps);
   return actor ? getFair(ctx, actor, id) : undefined;
@@ -418,8 +425,7 @@ export async function cancelFair(ctx: Ctx, actor: Actor, id: string, meta: Meta)
   const f = await runnableFair(ctx.db, actor, id);
   if (f.status !== 'draft' && f.status !== 'announced') refuse('fair', 'not_cancellable');
   const steps: PlannedStep[] = [];
-  await ctx.db.transaction(async (tx) => {
-    const db = tx;
+  await command({ ctx, actor, meta }, async (db, audit) => {
     const now = ctx.clock.now();
     const [moved] = await db.update(jobFairs).set({ status: 'cancelled', updatedAt: now }).where(and(eq(jobFairs.id, id), inArray(jobFairs.status, ['draft', 'announced']))).returning();
     if (!moved) refuse('fair', 'not_cancellable');
@@ -432,7 +438,7 @@ export async function cancelFair(ctx: Ctx, actor: Actor, id: string, meta: Meta)
       await stopFollowUps(db, now, { workerId: p.workerId, sequence: 'fair_reminder', subject: id }, 'fair_cancelled');
       steps.push(...(await tellNow(db, now, 'fair_cancelled', moved, p.workerId, p.regionCode, actor.accountId)));
     }
-    await recordAudit(db, { actorId: actor.accountId, action: 'fair.cancel', entity: 'job_fair', entityId: id, regionCode: f.regionCode, details: { told: people.length }, ...meta });
+    audit({ action: 'fair.cancel', entity: 'job_fair', entityId: id, regionCode: f.regionCode, details: { told: people.length } });
   });
   await scheduleSteps(ctx, steps);
   return getFair(ctx, actor, id);
@@ -478,13 +484,15 @@ export async function reportFair(ctx: Ctx, actor: Actor, id: string, meta: Meta)
   if (f.status !== 'ended') refuse('fair', 'not_ended');
   const o = await outcome(ctx, actor, id);
   const now = ctx.clock.now();
-  const [moved] = await ctx.db
-    .update(jobFairs)
-    .set({ status: 'reported', report: { reportedAt: now.toISOString(), totals: o.totals, employers: o.employers }, updatedAt: now })
-    .where(and(eq(jobFairs.id, id), eq(jobFairs.status, 'ended')))
-    .returning({ id: jobFairs.id });
-  if (!moved) refuse('fair', 'not_ended');
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'fair.report', entity: 'job_fair', entityId: id, regionCode: f.regionCode, ...meta });
+  await command({ ctx, actor, meta }, async (tx, audit) => {
+    const [moved] = await tx
+      .update(jobFairs)
+      .set({ status: 'reported', report: { reportedAt: now.toISOString(), totals: o.totals, employers: o.employers }, updatedAt: now })
+      .where(and(eq(jobFairs.id, id), eq(jobFairs.status, 'ended')))
+      .returning({ id: jobFairs.id });
+    if (!moved) refuse('fair', 'not_ended');
+    audit({ action: 'fair.report', entity: 'job_fair', entityId: id, regionCode: f.regionCode });
+  });
   return outcome(ctx, actor, id);
 }
 

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, like, lte, sql } from 'drizzle-orm';
 import { inScope, type Actor } from '../shared/actor';
-import { recordAudit } from '../audit/service';
+import { command } from '../shared/command';
 import type { AppContext } from '../context';
 import { rowsOf, type Db } from '../db/client';
 import { fairSignups, jobFairs, workers } from '../db/schema';
@@ -276,11 +276,11 @@ export async function listSignups(ctx: Pick<AppContext, 'db'>, actor: Actor, fai
 export async function checkIn(ctx: Ctx, actor: Actor, fairId: string, workerId: string, how: 'desk' | 'qr', meta: Meta) {
   const f = await visibleFair(ctx.db, actor, fairId);
   await activeWorker(ctx.db, actor, workerId);
-  const row = await ctx.db.transaction(async (tx) => {
-    const db = tx;
+  const row = await command({ ctx, actor, meta }, async (db, audit) => {
     const [locked] = await db.select().from(jobFairs).where(eq(jobFairs.id, fairId)).for('update');
     const now = ctx.clock.now();
     if (!locked || (locked.status !== 'announced' && locked.status !== 'live')) refuse('fair', 'not_open');
+    audit({ action: 'fair.checkin', entity: 'job_fair', entityId: fairId, regionCode: f.regionCode, details: { workerId, how } });
     if (now.getTime() < locked.startsAt.getTime() - CHECKIN_EARLY_MS || now > locked.endsAt) refuse('fair', 'checkin_closed');
     const [s] = await db.select().from(fairSignups).where(and(eq(fairSignups.fairId, fairId), eq(fairSignups.workerId, workerId)));
     if (s?.checkedInAt) return s;
@@ -299,7 +299,6 @@ export async function checkIn(ctx: Ctx, actor: Actor, fairId: string, workerId: 
     await stopFollowUps(db, now, { workerId, sequence: 'fair_reminder', subject: fairId }, 'checked_in');
     return done!;
   });
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'fair.checkin', entity: 'job_fair', entityId: fairId, regionCode: f.regionCode, details: { workerId, how }, ...meta });
   return presentSignup(ctx.db, row);
 }
 

@@ -1,7 +1,7 @@
 import { DelayedError, type Job } from 'bullmq';
 import { and, asc, count, desc, eq, gt, inArray, isNull, like, or, sql } from 'drizzle-orm';
 import { assertInScope, inScope, type Actor } from '../shared/actor';
-import { recordAudit } from '../audit/service';
+import { command, type Executor } from '../shared/command';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { broadcasts, chatGroups, deliveries, digestItems, groupPosts, subscriptions, workers, type Audience, type Localized } from '../db/schema';
@@ -75,8 +75,10 @@ function presentSubscription(workerId: string, s: typeof subscriptions.$inferSel
 export async function putSubscription(ctx: Pick<AppContext, 'db' | 'clock'>, actor: Actor, workerId: string, input: SubscriptionPut, meta: Meta) {
   const w = await scopedWorkerId(ctx.db, actor, workerId);
   const values = { ...input, fallbackChannel: input.fallbackChannel ?? null, updatedAt: ctx.clock.now() };
-  await ctx.db.insert(subscriptions).values({ workerId, ...values }).onConflictDoUpdate({ target: subscriptions.workerId, set: values });
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'subscription.update', entity: 'worker', entityId: workerId, regionCode: w.regionCode, details: { unsubscribedAll: input.unsubscribedAll, topics: input.topics }, ...meta });
+  await command({ ctx, actor, meta }, async (tx, audit) => {
+    await tx.insert(subscriptions).values({ workerId, ...values }).onConflictDoUpdate({ target: subscriptions.workerId, set: values });
+    audit({ action: 'subscription.update', entity: 'worker', entityId: workerId, regionCode: w.regionCode, details: { unsubscribedAll: input.unsubscribedAll, topics: input.topics } });
+  });
   return getSubscription(ctx, actor, workerId);
 }
 
@@ -101,25 +103,29 @@ export interface NewBroadcast {
  * are written in one transaction, so a crash between them loses nothing; the fan-out job is published
  * right after the commit, or by the relay if that fails.
  */
-export async function startBroadcast(ctx: Pick<AppContext, 'db' | 'clock' | 'queues'>, b: NewBroadcast, executor?: Db): Promise<string> {
+export async function startBroadcast(ctx: Pick<AppContext, 'db' | 'clock' | 'queues'>, b: NewBroadcast, executor?: Executor): Promise<string> {
+  // Inside the caller's transaction the relay publishes it once that commits.
+  if (executor) return (await startBroadcastIn(ctx, b, executor)).id;
+  const made = await startBroadcastIn(ctx, b, ctx.db);
+  await publishOutbox(ctx, [made.outboxId]).catch(() => undefined);
+  return made.id;
+}
+
+/**
+ * The same as one unit of work on `db` (joining its transaction when it is one), returning the outbox
+ * row for the caller to publish once its transaction has committed.
+ */
+export async function startBroadcastIn(ctx: Pick<AppContext, 'clock'>, b: NewBroadcast, db: Executor): Promise<{ id: string; outboxId: string }> {
   const now = ctx.clock.now();
-  const write = async (db: Db) => {
-    const [row] = await db
+  return command({ ctx: { db }, actor: b.createdBy ? { accountId: b.createdBy } : null, meta: b.audit }, async (tx, audit) => {
+    const [row] = await tx
       .insert(broadcasts)
       .values({ regionCode: b.regionCode, createdBy: b.createdBy, topic: b.topic, audience: b.audience, message: b.message, variables: b.variables ?? {}, sendAt: b.sendAt, toGroups: b.toGroups ?? false, subject: b.subject ?? null, urgent: b.urgent ?? false, createdAt: now })
       .returning({ id: broadcasts.id });
-    const [outboxId] = await addToOutbox(db, [{ queue: 'outreach', job: 'fanout', payload: { broadcastId: row!.id }, jobId: `fanout-${row!.id}`, runAt: b.sendAt }]);
-    if (b.audit) {
-      const { action, details, ...meta } = b.audit;
-      await recordAudit(db, { actorId: b.createdBy, action, entity: 'broadcast', entityId: row!.id, regionCode: b.regionCode, ...(details ? { details } : {}), ...meta });
-    }
+    const [outboxId] = await addToOutbox(tx, [{ queue: 'outreach', job: 'fanout', payload: { broadcastId: row!.id }, jobId: `fanout-${row!.id}`, runAt: b.sendAt }]);
+    if (b.audit) audit({ action: b.audit.action, entity: 'broadcast', entityId: row!.id, regionCode: b.regionCode, ...(b.audit.details ? { details: b.audit.details } : {}) });
     return { id: row!.id, outboxId: outboxId! };
-  };
-  // Inside the caller's transaction the relay publishes it once that commits.
-  if (executor) return (await write(executor)).id;
-  const made = await ctx.db.transaction((tx) => write(tx));
-  await publishOutbox(ctx, [made.outboxId]).catch(() => undefined);
-  return made.id;
+  });
 }
 
 export async function createBroadcast(ctx: Ctx, actor: Actor, input: BroadcastCreate, meta: Meta) {
@@ -162,8 +168,10 @@ export async function cancelBroadcast(ctx: Pick<AppContext, 'db' | 'clock'>, act
   const b = await scopedBroadcast(ctx.db, actor, id);
   const view = await presentBroadcast(ctx.db, b);
   if (view.status === 'done' || view.status === 'cancelled') throw new Conflict('already finished', [{ path: 'broadcast', message: 'errors:detail.outreach.finished' }]);
-  await ctx.db.update(broadcasts).set({ status: 'cancelled', cancelledAt: ctx.clock.now() }).where(eq(broadcasts.id, id));
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'broadcast.cancel', entity: 'broadcast', entityId: id, regionCode: b.regionCode, ...meta });
+  await command({ ctx, actor, meta }, async (tx, audit) => {
+    await tx.update(broadcasts).set({ status: 'cancelled', cancelledAt: ctx.clock.now() }).where(eq(broadcasts.id, id));
+    audit({ action: 'broadcast.cancel', entity: 'broadcast', entityId: id, regionCode: b.regionCode });
+  });
   return presentBroadcast(ctx.db, (await ctx.db.select().from(broadcasts).where(eq(broadcasts.id, id)))[0]!);
 }
 

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, like, sql } from 'drizzle-orm';
 import { assertInScope, inScope, type Actor } from '../shared/actor';
-import { recordAudit } from '../audit/service';
+import { command } from '../shared/command';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { accounts, applications, deliveries, employmentRecords, enrolments, rainDewActions, rainDewEvents, rainDewFiles, rainDewPlans, rainDewSubsidies, trainingRecords, trainingSessions, vacancies, workers } from '../db/schema';
@@ -48,14 +48,16 @@ export async function openFile(ctx: Ctx, actor: Actor, input: FileCreate, meta: 
   // A file opened after the graduation day starts out of school (in work, if the register says so).
   const left = input.expectedGraduation <= shanghaiDate(now);
   const status = !left ? 'studying' : w.employed ? 'employed' : 'graduated';
-  const made = await ctx.db
-    .insert(rainDewFiles)
-    .values({ ...input, enrolledOn: input.enrolledOn ?? null, caseWorkerId: input.caseWorkerId ?? null, regionCode: w.regionCode, status, graduatedOn: left ? input.expectedGraduation : null, createdAt: now, updatedAt: now })
-    .onConflictDoNothing()
-    .returning();
-  if (!made.length) throw new Conflict('file exists', [{ path: 'body.workerId', message: 'errors:detail.rain_dew.exists' }]);
-  await ctx.db.insert(rainDewEvents).values({ workerId: w.id, kind: 'status', toStatus: status, by: actor.accountId, at: now });
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'rain_dew.open', entity: 'worker', entityId: w.id, regionCode: w.regionCode, ...meta });
+  await command({ ctx, actor, meta }, async (tx, audit) => {
+    const made = await tx
+      .insert(rainDewFiles)
+      .values({ ...input, enrolledOn: input.enrolledOn ?? null, caseWorkerId: input.caseWorkerId ?? null, regionCode: w.regionCode, status, graduatedOn: left ? input.expectedGraduation : null, createdAt: now, updatedAt: now })
+      .onConflictDoNothing()
+      .returning();
+    if (!made.length) throw new Conflict('file exists', [{ path: 'body.workerId', message: 'errors:detail.rain_dew.exists' }]);
+    await tx.insert(rainDewEvents).values({ workerId: w.id, kind: 'status', toStatus: status, by: actor.accountId, at: now });
+    audit({ action: 'rain_dew.open', entity: 'worker', entityId: w.id, regionCode: w.regionCode });
+  });
   // Followed by chat from three months before graduation until steady work.
   await startAndSchedule(ctx, { sequence: 'rain_dew', workerId: w.id, regionCode: w.regionCode, anchorDate: input.expectedGraduation, createdBy: actor.accountId });
   return getFile(ctx, actor, w.id);
@@ -66,15 +68,14 @@ export async function updateFile(ctx: Ctx, actor: Actor, workerId: string, patch
   await assertCaseWorker(ctx.db, actor, patch.caseWorkerId, f.regionCode);
   const now = ctx.clock.now();
   const { status, ...fields } = patch;
-  await ctx.db.transaction(async (tx) => {
-    const db = tx;
+  await command({ ctx, actor, meta }, async (db, audit) => {
     if (Object.keys(fields).length) await db.update(rainDewFiles).set({ ...fields, updatedAt: now }).where(eq(rainDewFiles.workerId, workerId));
     if (status) await changeStatus(db, workerId, f.status, status, actor.accountId, now);
+    audit({ action: 'rain_dew.update', entity: 'worker', entityId: workerId, regionCode: f.regionCode, details: { fields: Object.keys(patch) } });
   });
   if (patch.expectedGraduation && patch.expectedGraduation !== f.expectedGraduation) {
     await startAndSchedule(ctx, { sequence: 'rain_dew', workerId, regionCode: f.regionCode, anchorDate: patch.expectedGraduation, createdBy: actor.accountId });
   }
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'rain_dew.update', entity: 'worker', entityId: workerId, regionCode: f.regionCode, details: { fields: Object.keys(patch) }, ...meta });
   return getFile(ctx, actor, workerId);
 }
 
@@ -82,20 +83,21 @@ export async function updateFile(ctx: Ctx, actor: Actor, workerId: string, patch
 export async function recordContact(ctx: Ctx, actor: Actor, workerId: string, input: ContactInput, meta: Meta) {
   const f = await scopedFile(ctx.db, actor, workerId);
   const now = ctx.clock.now();
-  await ctx.db.transaction(async (tx) => {
-    const db = tx;
+  await command({ ctx, actor, meta }, async (db, audit) => {
     await db.insert(rainDewEvents).values({ workerId, kind: 'contact', channel: input.channel, outcome: input.outcome, by: actor.accountId, at: now });
     await db.update(rainDewFiles).set({ lastContactAt: now, updatedAt: now }).where(eq(rainDewFiles.workerId, workerId));
     if (input.status) await changeStatus(db, workerId, f.status, input.status, actor.accountId, now, input.outcome);
+    audit({ action: 'rain_dew.contact', entity: 'worker', entityId: workerId, regionCode: f.regionCode });
   });
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'rain_dew.contact', entity: 'worker', entityId: workerId, regionCode: f.regionCode, ...meta });
   return getFile(ctx, actor, workerId);
 }
 
 export async function addSubsidy(ctx: Ctx, actor: Actor, workerId: string, input: SubsidyInput, meta: Meta) {
   const f = await scopedFile(ctx.db, actor, workerId);
-  await ctx.db.insert(rainDewSubsidies).values({ workerId, ...input, recordedBy: actor.accountId, createdAt: ctx.clock.now() });
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'rain_dew.subsidy', entity: 'worker', entityId: workerId, regionCode: f.regionCode, details: { term: input.term, amountFen: input.amountFen }, ...meta });
+  await command({ ctx, actor, meta }, async (tx, audit) => {
+    await tx.insert(rainDewSubsidies).values({ workerId, ...input, recordedBy: actor.accountId, createdAt: ctx.clock.now() });
+    audit({ action: 'rain_dew.subsidy', entity: 'worker', entityId: workerId, regionCode: f.regionCode, details: { term: input.term, amountFen: input.amountFen } });
+  });
   return getFile(ctx, actor, workerId);
 }
 
@@ -219,16 +221,20 @@ export async function worklist(ctx: Ctx, actor: Actor, q: { regionCode?: string;
 export async function setPlan(ctx: Ctx, actor: Actor, workerId: string, goal: string, meta: Meta) {
   const f = await scopedFile(ctx.db, actor, workerId);
   const now = ctx.clock.now();
-  await ctx.db.insert(rainDewPlans).values({ workerId, goal, updatedBy: actor.accountId, updatedAt: now }).onConflictDoUpdate({ target: rainDewPlans.workerId, set: { goal, updatedBy: actor.accountId, updatedAt: now } });
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'rain_dew.plan', entity: 'worker', entityId: workerId, regionCode: f.regionCode, ...meta });
+  await command({ ctx, actor, meta }, async (tx, audit) => {
+    await tx.insert(rainDewPlans).values({ workerId, goal, updatedBy: actor.accountId, updatedAt: now }).onConflictDoUpdate({ target: rainDewPlans.workerId, set: { goal, updatedBy: actor.accountId, updatedAt: now } });
+    audit({ action: 'rain_dew.plan', entity: 'worker', entityId: workerId, regionCode: f.regionCode });
+  });
   return getFile(ctx, actor, workerId);
 }
 
 export async function addAction(ctx: Ctx, actor: Actor, workerId: string, input: ActionInput, meta: Meta) {
   const f = await scopedFile(ctx.db, actor, workerId);
   await assertCaseWorker(ctx.db, actor, input.ownerId, f.regionCode);
-  const [a] = await ctx.db.insert(rainDewActions).values({ workerId, kind: input.kind, description: input.description, ownerId: input.ownerId ?? actor.accountId, dueOn: input.dueOn, createdAt: ctx.clock.now() }).returning();
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'rain_dew.action', entity: 'worker', entityId: workerId, regionCode: f.regionCode, details: { kind: input.kind, actionId: a!.id }, ...meta });
+  await command({ ctx, actor, meta }, async (tx, audit) => {
+    const [a] = await tx.insert(rainDewActions).values({ workerId, kind: input.kind, description: input.description, ownerId: input.ownerId ?? actor.accountId, dueOn: input.dueOn, createdAt: ctx.clock.now() }).returning();
+    audit({ action: 'rain_dew.action', entity: 'worker', entityId: workerId, regionCode: f.regionCode, details: { kind: input.kind, actionId: a!.id } });
+  });
   return getFile(ctx, actor, workerId);
 }
 
@@ -236,13 +242,15 @@ export async function closeAction(ctx: Ctx, actor: Actor, actionId: string, inpu
   const [a] = await ctx.db.select().from(rainDewActions).where(eq(rainDewActions.id, actionId));
   if (!a) throw new NotFound('plan action', actionId);
   const f = await scopedFile(ctx.db, actor, a.workerId);
-  const [done] = await ctx.db
-    .update(rainDewActions)
-    .set({ status: input.status, outcome: input.outcome, closedAt: ctx.clock.now() })
-    .where(and(eq(rainDewActions.id, actionId), eq(rainDewActions.status, 'open')))
-    .returning();
-  if (!done) throw new Conflict('already closed', [{ path: 'action', message: 'errors:detail.rain_dew.action_closed' }]);
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'rain_dew.action_close', entity: 'worker', entityId: a.workerId, regionCode: f.regionCode, details: { actionId, status: input.status }, ...meta });
+  await command({ ctx, actor, meta }, async (tx, audit) => {
+    const [done] = await tx
+      .update(rainDewActions)
+      .set({ status: input.status, outcome: input.outcome, closedAt: ctx.clock.now() })
+      .where(and(eq(rainDewActions.id, actionId), eq(rainDewActions.status, 'open')))
+      .returning();
+    if (!done) throw new Conflict('already closed', [{ path: 'action', message: 'errors:detail.rain_dew.action_closed' }]);
+    audit({ action: 'rain_dew.action_close', entity: 'worker', entityId: a.workerId, regionCode: f.regionCode, details: { actionId, status: input.status } });
+  });
   return getFile(ctx, actor, a.workerId);
 }
 
