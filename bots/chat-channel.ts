@@ -1,5 +1,5 @@
 import type { Wechaty } from 'wechaty';
-import type { LiveAccount } from '../src/outreach/pool';
+import type { LiveAccount } from '../src/outreach';
 
 /**
  * One logged-in WeChat account as the pool sees it: say to a contact by id, post into a group by its

@@ -1,8 +1,7 @@
 import { and, asc, eq, inArray, ne, or } from 'drizzle-orm';
 import type { AppContext } from '../src/context';
 import { sendingAccounts, type SendingAccount } from '../src/db/schema';
-import { acquire, beat, fence, heldElsewhere, leave, newHolderId, release, renew, type HeldLease } from '../src/outreach/lease';
-import { ensureDefaultAccount, goOffline, setAccountStatus, watchLeases } from '../src/outreach/pool';
+import { acquire, beat, fence, heldElsewhere, leave, newHolderId, release, renew, type HeldLease, ensureDefaultAccount, goOffline, setAccountStatus, watchLeases } from '../src/outreach';
 import { startBot, type Bot } from './bot';
 import { NoRealPuppet } from './puppet';
 

@@ -5,9 +5,7 @@ import type Koa from 'koa';
 import type { AppContext } from '../src/context';
 import type { RequestState } from '../src/http/state';
 import { translator } from '../src/i18n';
-import { rememberInbound, sendCustomText } from '../src/outreach/official-account';
-import { recordReports } from '../src/outreach/settle';
-import { readRawBody, signatureOk } from '../src/outreach/wechat-push';
+import { rememberInbound, sendCustomText, recordReports, readRawBody, signatureOk } from '../src/outreach';
 import { Conversation, MAX_INBOUND_CHARS, menu, type Incoming } from './conversation';
 import { aesKeyOf, decryptMessage, encryptMessage, msgSignature, msgSignatureOk } from './oa-crypto';
 

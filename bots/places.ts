@@ -1,5 +1,5 @@
 import type { AppContext } from '../src/context';
-import { regionsUnder } from '../src/regions/queries';
+import { regionsUnder } from '../src/regions';
 import { readText } from './parse';
 
 /** A region a message names: its code and its name as the register writes it. */

@@ -1,6 +1,6 @@
 import type { AppContext } from '../src/context';
 import { LOCALES, translator, type Locale } from '../src/i18n';
-import { bindStaffContact, STAFF_CODE_MINUTES, staffForContact, triesKeyOf, unbindStaffWechat } from '../src/access/wechat';
+import { bindStaffContact, STAFF_CODE_MINUTES, staffForContact, triesKeyOf, unbindStaffWechat } from '../src/access';
 import { readText } from './parse';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'redis' | 'pii' | 'config'>;

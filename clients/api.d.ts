@@ -193,6 +193,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stations/{id}/place": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set where a station is (its village or community, address and point): the centre of its 15-minute circle on the map; by its own staff or an administrator of its region */
+        put: operations["putStationsByIdPlace"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -2877,6 +2894,10 @@ export interface components {
             kind: string;
             regionCode: string;
             address: string | null;
+            /** @description The village or community it is in; none until its place is set */
+            villageCode: string | null;
+            lat: number | null;
+            lng: number | null;
             createdAt: string;
         };
         StationCreate: {
@@ -2892,6 +2913,18 @@ export interface components {
              */
             regionCode: string;
             address?: string | null;
+        };
+        StationPlace: {
+            /**
+             * @description The village or community (村、社区, 12 digits) the station is in, within its county
+             * @example 532528
+             */
+            villageCode: string;
+            /** @description Where in the village: the building, the street */
+            address?: string | null;
+            /** @description Latitude (WGS-84); inside China, near the village */
+            lat: number;
+            lng: number;
         };
         AuditEntry: {
             id: number;
@@ -5971,6 +6004,59 @@ export interface operations {
         responses: {
             /** @description OK */
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Station"];
+                };
+            };
+            /** @description Invalid input; `details` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, expired or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected failure */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putStationsByIdPlace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["StationPlace"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };

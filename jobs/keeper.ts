@@ -1,8 +1,7 @@
-import { resumeStalledImports } from '../src/imports/service';
+import { resumeStalledImports } from '../src/imports';
 import type { AppContext } from '../src/context';
 import { publishOutbox, pruneOutbox } from '../src/outbox';
-import { requeueFromDatabase } from '../src/outreach/recovery';
-import { settleDeliveries } from '../src/outreach/settle';
+import { requeueFromDatabase, settleDeliveries } from '../src/outreach';
 
 /** Set in Redis once its state is known to match PostgreSQL; gone when Redis lost its data. */
 const MARKER = 'keeper:marker';

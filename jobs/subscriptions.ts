@@ -3,12 +3,12 @@ import type { AppContext } from '../src/context';
 import type { Db } from '../src/db/client';
 import { employmentRecords, followUps, workers } from '../src/db/schema';
 import type { EventData, EventType } from '../src/events';
-import { onPromoted, onSignedUp, onSignupCancelled } from '../src/fairs/handlers';
+import { onPromoted, onSignedUp, onSignupCancelled } from '../src/fairs';
 import { translator } from '../src/i18n';
-import { closeHouseholdCase } from '../src/monitoring/warnings';
-import { scheduleSteps, startFollowUp, stopFollowUps, type PlannedStep } from '../src/outreach/follow-ups';
-import { tellNewlyEligible } from '../src/policies/service';
-import { followJob } from '../src/rain-dew/status';
+import { closeHouseholdCase } from '../src/monitoring';
+import { scheduleSteps, startFollowUp, stopFollowUps, type PlannedStep } from '../src/outreach';
+import { tellNewlyEligible } from '../src/policies';
+import { followJob } from '../src/rain-dew';
 
 export interface Subscriber<T extends EventType> {
   /** Stable: it is how a retried event knows this one has already handled it. */

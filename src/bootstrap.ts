@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { count, eq, inArray } from 'drizzle-orm';
-import { hashPassword, type HashCost } from './access/password';
+import { hashPassword, type HashCost } from './access';
 import type { Db } from './db/client';
 import { accounts, regions, stations } from './db/schema';
-import { loadRegions } from './regions/load';
+import { loadRegions } from './regions';
 
 /** 元阳县 in Honghe prefecture, Yunnan (seed 002 comes from Honghe), where the demo station sits. */
 export const DEMO_COUNTY = '532528';

@@ -1,6 +1,6 @@
-import { apply } from '../../src/market/applications';
-import { chatActor } from '../../src/chat/service';
-import { cancelSignup as cancelFairSignup, checkIn, fairByCode, fairPost, fairsForWorker, getFair, signupsOf } from '../../src/fairs/service';
+import { apply } from '../../src/market';
+import { chatActor } from '../../src/chat';
+import { cancelSignup as cancelFairSignup, checkIn, fairByCode, fairPost, fairsForWorker, getFair, signupsOf } from '../../src/fairs';
 import { beijingTime } from '../../src/shared/time';
 import { ALREADY, FAIR_PREFIX, refusal } from '../service-errors';
 import type { ForWorker, Turn } from './types';

@@ -1,11 +1,9 @@
 import type { TFunction } from 'i18next';
 import { eq } from 'drizzle-orm';
 import { employers, regions, trainingSessions, vacancies } from '../../src/db/schema';
-import { chatActor } from '../../src/chat/service';
-import { apply as applyFor } from '../../src/market/applications';
-import { matchesFor, monthlyPay, payText, type MatchOptions, type MatchPerson } from '../../src/market/matching';
-import { enrol } from '../../src/market/trainings';
-import { signUp } from '../../src/fairs/service';
+import { chatActor } from '../../src/chat';
+import { apply as applyFor, matchesFor, monthlyPay, payText, type MatchOptions, type MatchPerson, enrol } from '../../src/market';
+import { signUp } from '../../src/fairs';
 import { ALREADY, FAIR_PREFIX, refusal } from '../service-errors';
 import type { Place } from '../places';
 import type { Slots } from '../understand';

@@ -1,4 +1,4 @@
-import { checklistFor, shortList } from '../../src/policies/service';
+import { checklistFor, shortList } from '../../src/policies';
 import type { ForWorker, Turn } from './types';
 
 /** 政策: what this person can claim now and how, and what one step would open; the person is then told. */

@@ -1,8 +1,8 @@
 import { and, desc, eq, gte, sql } from 'drizzle-orm';
 import { followUps, followUpSteps, rainDewFiles } from '../../src/db/schema';
-import { chatActor, maskNumbers } from '../../src/chat/service';
-import { recordContact } from '../../src/rain-dew/service';
-import { startEmployment } from '../../src/registry/service';
+import { chatActor, maskNumbers } from '../../src/chat';
+import { recordContact } from '../../src/rain-dew';
+import { startEmployment } from '../../src/registry';
 import { shanghaiDate } from '../../src/shared/time';
 import { readText } from '../parse';
 import { find } from './market';

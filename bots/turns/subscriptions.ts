@@ -1,10 +1,9 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { TFunction } from 'i18next';
 import { applications, employmentRecords, subscriptions, vacancies, workers } from '../../src/db/schema';
-import { chatActor } from '../../src/chat/service';
-import { signupsOf } from '../../src/fairs/service';
-import type { Topic } from '../../src/outreach/schemas';
-import { putSubscription } from '../../src/outreach/service';
+import { chatActor } from '../../src/chat';
+import { signupsOf } from '../../src/fairs';
+import { type Topic, putSubscription } from '../../src/outreach';
 import { beijingTime } from '../../src/shared/time';
 import { readText } from '../parse';
 import { clockTime, hours, maskName } from './text';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../context';
 import { accounts, regions, sessions, stations } from '../db/schema';
 import { PageQuery } from '../http/pagination';
-import { RegionCode } from '../regions/schemas';
+import { RegionCode } from '../regions';
 import { command } from '../shared/command';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
 import { assertInScope, inScope, type Actor, type StaffRole } from '../shared/actor';
@@ -89,7 +89,17 @@ export const StationCreate = z
   .strict()
   .meta({ id: 'StationCreate' });
 export const StationView = z
-  .object({ id: z.uuid(), name: z.string(), kind: z.string(), regionCode: z.string(), address: z.string().nullable(), createdAt: z.string() })
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    kind: z.string(),
+    regionCode: z.string(),
+    address: z.string().nullable(),
+    villageCode: z.string().nullable().meta({ description: 'The village or community it is in; none until its place is set' }),
+    lat: z.number().nullable(),
+    lng: z.number().nullable(),
+    createdAt: z.string(),
+  })
   .meta({ id: 'Station' });
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'config' | 'redis' | 'pii'>;
@@ -219,6 +229,6 @@ export async function listStations(ctx: Ctx, actor: Actor) {
   return { items: rows.map(presentStation) };
 }
 
-function presentStation(s: typeof stations.$inferSelect) {
-  return { id: s.id, name: s.name, kind: s.kind, regionCode: s.regionCode, address: s.address, createdAt: s.createdAt.toISOString() };
+export function presentStation(s: typeof stations.$inferSelect) {
+  return { id: s.id, name: s.name, kind: s.kind, regionCode: s.regionCode, address: s.address, villageCode: s.villageCode, lat: s.lat, lng: s.lng, createdAt: s.createdAt.toISOString() };
 }

@@ -6,7 +6,7 @@ import { accounts } from '../db/schema';
 import { maskPhone, normalizePhone } from '../pii/phone';
 import { NotFound, ValidationFailed } from '../shared/errors';
 import type { Actor } from '../shared/actor';
-import { PUSHED_KINDS } from '../notices/service';
+import { PUSHED_KINDS } from '../notices';
 
 /**
  * What a member of staff sets for themselves: the mobile number urgent notices are texted to (null

@@ -8,6 +8,7 @@ import { hashCost, prepareStandIn } from './password';
 import * as service from './service';
 import { ContactPatch, ContactView, setOwnContact } from './contact';
 import { issueStaffCode, STAFF_CODE_MINUTES, unbindStaffWechat, WechatCodeView } from './wechat';
+import { setStationPlace, StationPlaceInput } from './station-place';
 
 export function accessRoutes(api: Api, ctx: AppContext): void {
   // Ready before the first sign-in; an invalid cost is refused when the configuration is read. (The
@@ -127,5 +128,10 @@ export function accountRoutes(api: Api, ctx: AppContext): void {
     method: 'get', path: '/stations', summary: 'Stations in your region', tags: ['stations'], auth: 'staff',
     response: z.object({ items: z.array(accounts.StationView) }),
     handler: ({ actor }) => accounts.listStations(ctx, actor),
+  });
+  api.route({
+    method: 'put', path: '/stations/:id/place', summary: "Set where a station is (its village or community, address and point): the centre of its 15-minute circle on the map; by its own staff or an administrator of its region", tags: ['stations'], auth: 'staff',
+    params: z.object({ id: z.uuid() }), body: StationPlaceInput, response: accounts.StationView,
+    handler: async ({ actor, params, body, koa }) => accounts.presentStation(await setStationPlace(ctx, actor, params.id, body, meta(koa))),
   });
 }

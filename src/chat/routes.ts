@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AppContext } from '../context';
 import { requestMeta, type Api } from '../http/api';
-import { RegionCode } from '../regions/schemas';
+import { RegionCode } from '../regions';
 import * as service from './service';
 
 const Id = z.object({ id: z.uuid() });

@@ -4,7 +4,7 @@ import { assertInScope, inScope, type Actor } from '../shared/actor';
 import { auditRead, command } from '../shared/command';
 import type { AppContext } from '../context';
 import { accounts, chatGroups, helpRequests, identities, wageCases, workers } from '../db/schema';
-import { regionExists } from '../registry/queries';
+import { regionExists } from '../registry';
 import { normalizeResidentId, parseResidentId } from '../pii/resident-id';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
 

@@ -1,5 +1,5 @@
 import { checkCharacter } from '../pii/resident-id';
-import type { Category, Health, Intention, LaborCapacity, MonitoringType, Sex } from '../registry/vocab';
+import type { Category, Health, Intention, LaborCapacity, MonitoringType, Sex } from '../registry';
 
 /**
  * Realistic synthetic people for demos, tests and benchmarks: common names, valid ID numbers issued

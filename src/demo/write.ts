@@ -1,10 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { CONSENT_NOTICE_VERSION } from '../registry/consent';
+import { CONSENT_NOTICE_VERSION, bulkInsertJobs, bulkInsertWorkers, prepareWorker, type PreparedWorker } from '../registry';
 import { households } from '../db/schema';
-import { bulkInsertJobs, bulkInsertWorkers } from '../registry/bulk';
 import type { PiiVault } from '../pii/vault';
-import { prepareWorker, type PreparedWorker } from '../registry/prepare';
 import type { Generator, SyntheticHousehold } from './synthetic';
 
 /** Writes synthetic households with their members and employment histories, in one transaction. */

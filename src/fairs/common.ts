@@ -5,7 +5,7 @@ import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { jobFairs } from '../db/schema';
 import { translator } from '../i18n';
-import { startFollowUp, type PlannedStep } from '../outreach/follow-ups';
+import { startFollowUp, type PlannedStep } from '../outreach';
 import { Conflict, NotFound } from '../shared/errors';
 import { beijingTime, shanghaiDate } from '../shared/time';
 

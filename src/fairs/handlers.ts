@@ -3,7 +3,7 @@ import { command } from '../shared/command';
 import type { AppContext } from '../context';
 import { fairSignups, jobFairs, workers } from '../db/schema';
 import type { EventData } from '../events';
-import { scheduleSteps, type PlannedStep } from '../outreach/follow-ups';
+import { scheduleSteps, type PlannedStep } from '../outreach';
 import { planReminders, tellNow } from './common';
 
 /**

@@ -8,7 +8,7 @@ import { translator } from '../i18n';
 import { beijingTime } from '../shared/time';
 import { CheckinInput, FairCreate, FairList, FairListQuery, FairOutcome, FairPatch, FairPeople, FairView, OnScreenInput, OutcomeQuery, PeopleQuery, SignupInput, VacancyIds, WalkIn } from './schemas';
 import * as service from './service';
-import { BroadcastPreview } from '../outreach/schemas';
+import { BroadcastPreview } from '../outreach';
 
 const Id = z.object({ id: z.uuid() });
 const Json = z.record(z.string(), z.unknown());

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { PageQuery } from '../http/pagination';
-import { RegionCode } from '../regions/schemas';
-import { WorkerCreate } from '../registry/schemas';
-import { CATEGORY } from '../registry/vocab';
+import { RegionCode } from '../regions';
+import { WorkerCreate, CATEGORY } from '../registry';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 

@@ -9,11 +9,9 @@ import { applications, broadcasts, employers, fairSignups, fairVacancies, househ
 import { emit } from '../events';
 import { translator } from '../i18n';
 import { publishOutbox } from '../outbox';
-import { payText } from '../market/matching';
-import { scheduleSteps, startFollowUp, stopFollowUps, type PlannedStep } from '../outreach/follow-ups';
-import { startBroadcastIn } from '../outreach/service';
-import { previewOf } from '../outreach/preview';
-import { withBothNames } from '../registry/vocab';
+import { payText } from '../market';
+import { scheduleSteps, startFollowUp, stopFollowUps, type PlannedStep, startBroadcastIn, previewOf } from '../outreach';
+import { withBothNames } from '../registry';
 import { Conflict, NotFound, ValidationFailed } from '../shared/errors';
 import { beijingTime, shanghaiDate } from '../shared/time';
 import { placeOf, planReminders, refuse, runnableFair, tellNow, visibleFair, type Ctx, type Fair, type Meta } from './common';

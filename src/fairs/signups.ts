@@ -6,9 +6,8 @@ import { rowsOf, type Db } from '../db/client';
 import { fairSignups, jobFairs, workers } from '../db/schema';
 import { emit } from '../events';
 import { publishOutbox } from '../outbox';
-import { stopFollowUps } from '../outreach/follow-ups';
-import { createWorker } from '../registry/service';
-import type { WorkerCreate } from '../registry/schemas';
+import { stopFollowUps } from '../outreach';
+import { createWorker, type WorkerCreate } from '../registry';
 import { NotFound, ValidationFailed } from '../shared/errors';
 import { canSee, refuse, visibleFair, type Ctx, type Meta } from './common';
 

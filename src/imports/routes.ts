@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AppContext } from '../context';
 import type { Api } from '../http/api';
 import { readUpload } from '../http/upload';
-import { RegionCode } from '../regions/schemas';
+import { RegionCode } from '../regions';
 import * as service from './service';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

@@ -1,8 +1,7 @@
 import { types } from 'node:util';
 import { normalizeResidentId } from '../pii/resident-id';
-import type { WorkerFields } from '../registry/prepare';
-import { fromWord } from '../registry/vocab';
-import type { SchoolFacts } from '../rain-dew/imported';
+import { type WorkerFields, fromWord } from '../registry';
+import type { SchoolFacts } from '../rain-dew';
 import type { ColumnKey, HeaderLayout } from './columns';
 import type { Cell } from './read';
 

@@ -6,7 +6,7 @@ import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import { accounts, importRejections, imports } from '../db/schema';
 import { DomainError, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
-import { regionExists } from '../registry/queries';
+import { regionExists } from '../registry';
 import { ImportTakenOver, readSheet, runImport, type Outcome, type Rejection } from './engine';
 import { importLimits } from './limits';
 

@@ -5,7 +5,7 @@ import { deliveries, digestItems, digests, subscriptions, trainingSessions, vaca
 import { LOCALES, translator, type Locale } from '../i18n';
 import { scoreTraining, scoreVacancy } from './matching';
 import { enqueueDeliveries, type ChannelName } from '../queues/deliveries';
-import { shanghaiDayStart } from '../outreach/quiet';
+import { shanghaiDayStart } from '../outreach';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'queues' | 'config' | 'logger'>;
 

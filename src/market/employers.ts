@@ -5,7 +5,7 @@ import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import { employers } from '../db/schema';
 import { maskPhone, normalizePhone } from '../pii/phone';
-import { inRegion, regionExists } from '../registry/queries';
+import { inRegion, regionExists } from '../registry';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
 import { presentEmployer } from './present';
 import type { EmployerCreate, EmployerListQuery } from './schemas';

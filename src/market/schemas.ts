@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PageQuery } from '../http/pagination';
-import { RegionCode } from '../regions/schemas';
+import { RegionCode } from '../regions';
 
 const text = (max: number) => z.string().trim().max(max);
 const lat = z.number().min(-90).max(90);

@@ -5,13 +5,12 @@ import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { enrolments, trainingSessions, vacancies, workers } from '../db/schema';
-import { inRegion, regionExists } from '../registry/queries';
+import { inRegion, regionExists } from '../registry';
 import { searchQuery, searchVector } from '../shared/chinese';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
 import { translator } from '../i18n';
-import { announce } from '../outreach/service';
-import { scheduleSteps, startFollowUp, stopFollowUps, type PlannedStep } from '../outreach/follow-ups';
-import { tellNewlyEligible } from '../policies/service';
+import { announce, scheduleSteps, startFollowUp, stopFollowUps, type PlannedStep } from '../outreach';
+import { tellNewlyEligible } from '../policies';
 import { presentTraining } from './present';
 import type { TrainingListQuery, TrainingSessionCreate } from './schemas';
 

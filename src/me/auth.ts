@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, gt, isNull } from 'drizzle-orm';
-import { tokenDigest } from '../access/tokens';
+import { tokenDigest } from '../access';
 import { command } from '../shared/command';
-import { bindContact } from '../chat/service';
+import { bindContact } from '../chat';
 import type { AppContext } from '../context';
 import { identities, workers, workerSessions } from '../db/schema';
 import type { WorkerPrincipal, WorkerRealm } from '../http/api';

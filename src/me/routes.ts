@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AppContext } from '../context';
 import { requestMeta, type Api } from '../http/api';
-import { SubscriptionPut, SubscriptionView } from '../outreach/schemas';
+import { SubscriptionPut, SubscriptionView } from '../outreach';
 import { RateLimited, ValidationFailed } from '../shared/errors';
 import * as auth from './auth';
 import { BindBody, CheckinBody, ConsentBody, LoginBody, LoginView, NearbyQuery, PaidBody, PhoneBody, ProfilePatch, SearchQuery } from './schemas';

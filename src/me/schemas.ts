@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NO_DEFAULTS, WorkerCreate } from '../registry/schemas';
+import { NO_DEFAULTS, WorkerCreate } from '../registry';
 
 export const LoginBody = z
   .object({ code: z.string().trim().min(1).max(128).meta({ description: 'The code from wx.login', example: '0a3Xyz000abc' }) })

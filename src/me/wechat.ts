@@ -1,5 +1,5 @@
 import type { AppContext } from '../context';
-import { accessToken } from '../outreach/mini-program';
+import { accessToken } from '../outreach';
 import { Unavailable, ValidationFailed } from '../shared/errors';
 
 type Ctx = Pick<AppContext, 'config' | 'redis'>;

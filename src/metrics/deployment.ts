@@ -1,7 +1,7 @@
 import { count, gte, inArray, sql } from 'drizzle-orm';
 import { Gauge } from 'prom-client';
 import type { AppContext } from '../context';
-import { lastBackupSuccess } from '../backup/record';
+import { lastBackupSuccess } from '../backup';
 import { deliveries, imports, sendingAccounts } from '../db/schema';
 import type { Metrics } from './registry';
 import { within } from './registry';

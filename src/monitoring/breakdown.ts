@@ -3,7 +3,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { inScope, type Actor } from '../shared/actor';
 import type { AppContext } from '../context';
 import { monitoringSnapshots, regions } from '../db/schema';
-import { RegionCode } from '../regions/schemas';
+import { RegionCode } from '../regions';
 import { NotFound, ValidationFailed } from '../shared/errors';
 import { APART_CATEGORIES, LIFTED_GROUP } from './categories';
 import { addMonths, change, computeLevels, emptyFigures, FIGURE_KEYS, type Figures, type RegionFigures } from './figures';

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { AppContext } from '../context';
 import { rowsOf } from '../db/client';
 import { warnings } from '../db/schema';
-import { notify } from '../notices/service';
+import { notify } from '../notices';
 import { shanghaiDate } from '../shared/time';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'config'>;

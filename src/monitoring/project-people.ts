@@ -5,7 +5,7 @@ import { rowsOf } from '../db/client';
 import { assistanceProjects, warnings } from '../db/schema';
 import { shanghaiDate } from '../shared/time';
 import { liftedSql } from './categories';
-import { GOVERNMENT_INVESTED, governmentInvested } from '../market/project-kinds';
+import { GOVERNMENT_INVESTED, governmentInvested } from '../market';
 
 export { GOVERNMENT_INVESTED, governmentInvested };
 

@@ -8,7 +8,7 @@ import { rowsOf } from '../db/client';
 import { assistanceProjects, employmentRecords, projectWorkers, regions, relocationJobShares, workers } from '../db/schema';
 import { emit } from '../events';
 import { publishOutbox } from '../outbox';
-import { RegionCode } from '../regions/schemas';
+import { RegionCode } from '../regions';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
 import { isLifted } from './categories';

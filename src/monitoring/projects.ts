@@ -6,8 +6,8 @@ import type { AppContext } from '../context';
 import { assistanceProjects, employers } from '../db/schema';
 import { PageQuery } from '../http/pagination';
 import { maskPhone, normalizePhone } from '../pii/phone';
-import { RegionCode } from '../regions/schemas';
-import { regionExists } from '../registry/queries';
+import { RegionCode } from '../regions';
+import { regionExists } from '../registry';
 import { Forbidden, NotFound, ValidationFailed } from '../shared/errors';
 import { governmentInvested, judgeRelocationShare } from './project-people';
 

@@ -4,7 +4,7 @@ import { inScope, type Actor } from '../shared/actor';
 import type { AppContext } from '../context';
 import { rowsOf, type Db } from '../db/client';
 import { assistanceProjects, monitoringSnapshots, regions, relocationShareSnapshots } from '../db/schema';
-import { RegionCode } from '../regions/schemas';
+import { RegionCode } from '../regions';
 import { NotFound, ValidationFailed } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
 import { addMonths, monthBounds } from './figures';

@@ -11,7 +11,7 @@ import { shanghaiDate } from '../shared/time';
 import { APART_CATEGORIES, LIFTED_GROUP } from './categories';
 import { addMonths, change, computeLevels, type RegionFigures } from './figures';
 import { figuresOf } from './service';
-import { notify } from '../notices/service';
+import { notify } from '../notices';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'config'>;
 

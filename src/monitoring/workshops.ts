@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { inScope, type Actor } from '../shared/actor';
 import type { AppContext } from '../context';
 import { rowsOf } from '../db/client';
-import { RegionCode } from '../regions/schemas';
+import { RegionCode } from '../regions';
 import { NotFound } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
 import { liftedSql } from './categories';

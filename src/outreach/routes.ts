@@ -11,7 +11,7 @@ import { SEQUENCE_KEYS, SEQUENCES } from './sequences';
 import * as service from './service';
 import { previewBroadcast, sendBroadcast } from './preview';
 import * as pool from './pool';
-import { RegionCode } from '../regions/schemas';
+import { RegionCode } from '../regions';
 import { InboundBody, inboundSms } from './sms';
 import { StatusBody, statusReports } from './sms-reports';
 import { NotFound, ValidationFailed } from '../shared/errors';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PageQuery } from '../http/pagination';
-import { RegionCode } from '../regions/schemas';
-import { CATEGORY, LABOR_CAPACITY } from '../registry/vocab';
+import { RegionCode } from '../regions';
+import { CATEGORY, LABOR_CAPACITY } from '../registry';
 import { SEQUENCE_KEYS, SEQUENCES, type SequenceKey } from './sequences';
 
 import { TOPICS } from './topics';

@@ -19,7 +19,7 @@ import { nextAllowed, shanghaiDayStart } from './quiet';
 import type { BroadcastCreate, ChannelName, SubscriptionPut, SubscriptionView } from './schemas';
 import { sequenceOf } from './sequences';
 import { renderText, textFor } from './render';
-import { withBothNames } from '../registry/vocab';
+import { withBothNames } from '../registry';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'queues' | 'logger'>;
 type Meta = { requestId?: string; ip?: string };

@@ -2,7 +2,7 @@ import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { AppContext } from '../context';
 import { rowsOf } from '../db/client';
 import { deliveries, providerReports } from '../db/schema';
-import { notify } from '../notices/service';
+import { notify } from '../notices';
 import type { ChannelName } from './schemas';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'config' | 'logger'>;

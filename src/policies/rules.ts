@@ -3,7 +3,7 @@ import type { TFunction } from 'i18next';
 import { z } from 'zod';
 import type { Db } from '../db/client';
 import { employmentRecords, enrolments, households, rainDewFiles, regions, trainingRecords, workers } from '../db/schema';
-import { CATEGORY, HEALTH, INTENTION, LABOR_CAPACITY, SEX, withBothNames } from '../registry/vocab';
+import { CATEGORY, HEALTH, INTENTION, LABOR_CAPACITY, SEX, withBothNames } from '../registry';
 
 /**
  * Eligibility as data: a tree of conditions over what the register knows of a person. Stations and

@@ -5,7 +5,7 @@ import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { deliveries, policies, policyNotices, subscriptions, workers, type Localized } from '../db/schema';
-import { notify } from '../notices/service';
+import { notify } from '../notices';
 import { enqueueDeliveries } from '../queues/deliveries';
 import { Conflict, Forbidden, NotFound } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';

@@ -1,7 +1,7 @@
 import { eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { rainDewEvents, rainDewFiles } from '../db/schema';
-import { startFollowUp, type PlannedStep } from '../outreach/follow-ups';
+import { startFollowUp, type PlannedStep } from '../outreach';
 import { shanghaiDate } from '../shared/time';
 
 /** What a spreadsheet row says of a 雨露计划 student's school. */

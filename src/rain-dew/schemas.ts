@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PageQuery } from '../http/pagination';
-import { RegionCode } from '../regions/schemas';
+import { RegionCode } from '../regions';
 
 const STATUS = ['studying', 'graduated', 'employed', 'seeking', 'further_study', 'enlisted', 'other'] as const;
 const text = (max: number) => z.string().trim().min(1).max(max);

@@ -5,11 +5,10 @@ import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { accounts, applications, deliveries, employmentRecords, enrolments, rainDewActions, rainDewEvents, rainDewFiles, rainDewPlans, rainDewSubsidies, trainingRecords, trainingSessions, vacancies, workers } from '../db/schema';
 import type { TFunction } from 'i18next';
-import { matchesFor } from '../market/matching';
-import { majorFits } from '../market/majors';
+import { matchesFor, majorFits } from '../market';
 import { changeStatus } from './status';
 import { Conflict, NotFound, ValidationFailed } from '../shared/errors';
-import { startAndSchedule } from '../outreach/follow-ups';
+import { startAndSchedule } from '../outreach';
 import { shanghaiDate } from '../shared/time';
 import type { ActionInput, ContactInput, FileCreate, FilePatch, SubsidyInput } from './schemas';
 

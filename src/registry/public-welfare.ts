@@ -5,7 +5,7 @@ import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import { rowsOf, type Db } from '../db/client';
 import { employmentRecords, publicWelfareTerms, workers } from '../db/schema';
-import { RegionCode } from '../regions/schemas';
+import { RegionCode } from '../regions';
 import { Conflict, NotFound, PolicyViolation } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PageQuery } from '../http/pagination';
-import { RegionCode } from '../regions/schemas';
+import { RegionCode } from '../regions';
 import { AGE_BANDS } from './age-band';
 import { CATEGORY, HEALTH, INTENTION, LABOR_CAPACITY, MONITORING_TYPE, SEX } from './vocab';
 

@@ -5,8 +5,8 @@ import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { regions, reportDeadlines, reportSubmissions } from '../db/schema';
-import { notify } from '../notices/service';
-import { RegionCode } from '../regions/schemas';
+import { notify } from '../notices';
+import { RegionCode } from '../regions';
 import { Forbidden, NotFound, ValidationFailed } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
 

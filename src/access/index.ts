@@ -1,0 +1,7 @@
+/** The access module's front door: what other modules, the jobs, the bots and the server may use; nothing else of it is imported from outside. */
+export { type HashCost, hashPassword } from './password';
+export { BOARD_PATH, queueBoard } from './queue-board';
+export { accessRoutes, accountRoutes } from './routes';
+export { authenticate, purgeDeadSessions } from './service';
+export { tokenDigest } from './tokens';
+export { bindStaffContact, STAFF_CODE_MINUTES, staffForContact, triesKeyOf, unbindStaffWechat } from './wechat';

@@ -1,0 +1,3 @@
+/** The chat module's front door: what other modules, the jobs, the bots and the server may use; nothing else of it is imported from outside. */
+export { chatRoutes } from './routes';
+export { BIND_TRIES_PER_HOUR, bindContact, chatActor, maskNumbers, reportWages, requestHelp, setHome, workerForContact } from './service';

@@ -1,0 +1,2 @@
+/** The demo module's front door: what other modules, the jobs, the bots and the server may use; nothing else of it is imported from outside. */
+export { seedPeople } from './seed';

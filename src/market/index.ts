@@ -1,0 +1,10 @@
+/** The market module's front door: what other modules, the jobs, the bots and the server may use; nothing else of it is imported from outside. */
+export { apply, move, openOverdueWageCases, reportPayment } from './applications';
+export { composeDueDigests, latestDigest } from './digests';
+export { scopedEmployer } from './employers';
+export { majorFits } from './majors';
+export { distanceKm, matchesFor, type MatchOptions, type MatchPerson, monthlyPay, payText, scoreVacancy } from './matching';
+export { GOVERNMENT_INVESTED, governmentInvested } from './project-kinds';
+export { marketRoutes } from './routes';
+export { cancelEnrolment, enrol } from './trainings';
+export { expireVacancies, listVacancies } from './vacancies';

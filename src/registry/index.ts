@@ -1,0 +1,11 @@
+/** The registry module's front door: what other modules, the jobs, the bots and the server may use; nothing else of it is imported from outside. */
+export { bulkInsertJobs, bulkInsertWorkers } from './bulk';
+export { CONSENT_NOTICE_VERSION, recordConsent } from './consent';
+export { existingFields, type PreparedWorker, prepareWorker, type WorkerFields } from './prepare';
+export { termEndOf } from './public-welfare';
+export { inRegion, regionExists, VILLAGE_LEVEL } from './queries';
+export { anonymiseDeparted } from './retention';
+export { exportRoutes, registryRoutes } from './routes';
+export { NO_DEFAULTS, WorkerCreate } from './schemas';
+export { createWorker, startEmployment, startEmploymentIn, updateWorker } from './service';
+export { CATEGORY, type Category, fromWord, HEALTH, type Health, INTENTION, type Intention, isMonitoredCategory, LABOR_CAPACITY, type LaborCapacity, type MonitoringType, SEX, type Sex, withBothNames } from './vocab';
