@@ -1,6 +1,6 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Checkbox, Form, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { client, need } from '../api';
 import { clearFieldErrors, showFieldErrors } from '../forms';
@@ -11,17 +11,9 @@ import { Session } from '../session';
 import type { Body } from '../vocab';
 
 type Household = Body<'Household'>;
+type ZeroRow = Body<'ZeroEmploymentHouseholds'>['items'][number];
+type HouseholdChange = Body<'HouseholdPatch'>;
 const FILTERS = ['zero', 'relocated', 'region'] as const;
-interface ZeroRow {
-  householdId: string;
-  regionCode: string;
-  since: string;
-  days: number;
-  members: number;
-  ableToWork: number;
-  names: string[];
-  warningId: string | null;
-}
 
 /** The households (户) of the region, and the 零就业家庭 among them, longest without work first. */
 export function Households() {
@@ -58,38 +50,39 @@ function Members({ names, householdId }: { names: string[]; householdId: string 
 function AllHouseholds() {
   const { me, lang, t } = Session.use();
   const [form] = Form.useForm();
+  const queries = useQueryClient();
   const [message, setMessage] = useState<{ type: 'success' | 'error'; text: string } | null>(null);
-  const [version, setVersion] = useState(0);
-  const create = async (v: { memberIds?: string[]; regionCode: string; relocated?: boolean }) => {
-    setMessage(null);
-    clearFieldErrors(form);
-    try {
-      await need(client(lang).POST('/api/v1/households', { body: { regionCode: v.regionCode, relocated: Boolean(v.relocated), memberIds: v.memberIds ?? [] } }));
+  const reload = () => void queries.invalidateQueries({ queryKey: ['households'] });
+  const create = useMutation({
+    mutationFn: (v: { memberIds?: string[]; regionCode: string; relocated?: boolean }) => need(client(lang).POST('/api/v1/households', { body: { regionCode: v.regionCode, relocated: Boolean(v.relocated), memberIds: v.memberIds ?? [] } })),
+    onMutate: () => {
+      setMessage(null);
+      clearFieldErrors(form);
+    },
+    onSuccess: () => {
       form.resetFields();
       setMessage({ type: 'success', text: t('households.created') });
-      setVersion((n) => n + 1);
-    } catch (e) {
-      setMessage({ type: 'error', text: showFieldErrors(form, e) });
-    }
-  };
+      reload();
+    },
+    onError: (e) => setMessage({ type: 'error', text: showFieldErrors(form, e) }),
+  });
   /** Members join or leave, or the relocation flag changes; the list is read again. */
-  const change = async (id: string, body: { addMemberIds?: string[]; removeMemberIds?: string[]; relocated?: boolean }) => {
-    setMessage(null);
-    try {
-      await need(client(lang).PATCH('/api/v1/households/{id}', { params: { path: { id } }, body }));
+  const change = useMutation({
+    mutationFn: ({ id, body }: { id: string; body: HouseholdChange }) => need(client(lang).PATCH('/api/v1/households/{id}', { params: { path: { id } }, body })),
+    onMutate: () => setMessage(null),
+    onSuccess: () => {
       setMessage({ type: 'success', text: t('households.saved') });
-      setVersion((n) => n + 1);
-    } catch (e) {
-      setMessage({ type: 'error', text: (e as Error).message });
-    }
-  };
+      reload();
+    },
+    onError: (e) => setMessage({ type: 'error', text: e.message }),
+  });
   const { values: f, page, set } = useUrlFilters(FILTERS);
   const zero = f.zero === 'true' ? ('true' as const) : f.zero === 'false' ? ('false' as const) : undefined;
   const relocated = f.relocated === 'true' ? ('true' as const) : f.relocated === 'false' ? ('false' as const) : undefined;
   const region = f.region && f.region !== me!.regionCode && f.region.startsWith(me!.regionCode) ? f.region : undefined;
   const filter = { ...(zero ? { zeroEmployment: zero } : {}), ...(relocated ? { relocated } : {}), ...(region ? { regionCode: region } : {}) };
   const list = useQuery({
-    queryKey: ['households', lang, filter, page, version],
+    queryKey: ['households', lang, filter, page],
     queryFn: () => need(client(lang).GET('/api/v1/households', { params: { query: { ...filter, page, pageSize: 20 } } })),
     placeholderData: keepPreviousData,
   });
@@ -99,13 +92,13 @@ function AllHouseholds() {
     { key: 'members', title: t('households.members'), render: (_, h) => <Members names={h.names} householdId={h.id} /> },
     { key: 'counts', title: t('households.counts'), render: (_, h) => countText(h) },
     { key: 'flags', title: t('households.flags'), render: (_, h) => <Space size={4}>{h.zeroEmployment && <Tag color="red">{t('households.zero')}</Tag>}{h.relocated && <Tag>{t('households.relocated')}</Tag>}</Space> },
-    { key: 'region', title: t('workers.region'), dataIndex: 'regionCode', render: (c: string) => <RegionName code={c} /> },
+    { key: 'region', title: t('workers.region'), render: (_, h) => h.regionName ?? <RegionName code={h.regionCode} /> },
   ];
   const { shown, control } = useColumnSettings('households', columns, ['members']);
   const csv = useCsvExport();
   /** The households of the current filter, every page, as CSV (the API has no export of households). */
   const exportCsv = () =>
-    csv(`${t('households.title')}.csv`, [t('households.members'), t('households.counts'), t('households.zero'), t('households.relocated'), t('workers.region')], (p, size) => need(client(lang).GET('/api/v1/households', { params: { query: { ...filter, page: p, pageSize: size } } })), (h: Household) => [h.names.join(t('punct.list')), countText(h), h.zeroEmployment ? t('workers.yes_plain') : t('workers.no_plain'), h.relocated ? t('workers.yes_plain') : t('workers.no_plain'), h.regionCode]);
+    csv(`${t('households.title')}.csv`, [t('households.members'), t('households.counts'), t('households.zero'), t('households.relocated'), t('workers.region'), t('vacancies.village_code_column')], (p, size) => need(client(lang).GET('/api/v1/households', { params: { query: { ...filter, page: p, pageSize: size } } })), (h: Household) => [h.names.join(t('punct.list')), countText(h), h.zeroEmployment ? t('workers.yes_plain') : t('workers.no_plain'), h.relocated ? t('workers.yes_plain') : t('workers.no_plain'), h.regionName ?? h.regionCode, h.regionCode]);
   return (
     <>
       <Space wrap style={{ marginBottom: 12 }}>
@@ -125,11 +118,11 @@ function AllHouseholds() {
         dataSource={list.data?.items ?? []}
         locale={{ emptyText: t('households.none') }}
         pagination={{ current: page, pageSize: 20, total: list.data?.total ?? 0, onChange: (p) => set({ page: p }), showSizeChanger: false }}
-        expandable={{ expandedRowRender: (h) => <EditHousehold household={h} change={(body) => change(h.id, body)} /> }}
+        expandable={{ expandedRowRender: (h) => <EditHousehold household={h} change={(body) => change.mutateAsync({ id: h.id, body }).then(() => undefined, () => undefined)} /> }}
         columns={shown}
       />
       <Card size="small" title={t('households.new')} style={{ marginTop: 16, maxWidth: 760 }}>
-        <Form name="household" form={form} layout="vertical" onFinish={create} initialValues={{ regionCode: me!.regionCode, relocated: false }}>
+        <Form name="household" form={form} layout="vertical" onFinish={(v) => create.mutate(v)} initialValues={{ regionCode: me!.regionCode, relocated: false }}>
           <Form.Item name="memberIds" label={t('households.members')}>
             <PersonPicker<string[]> multiple />
           </Form.Item>
@@ -149,7 +142,7 @@ function AllHouseholds() {
 }
 
 /** A household's members, each of whom may leave it, one to add, and the relocation flag. */
-function EditHousehold({ household, change }: { household: Household; change: (body: { addMemberIds?: string[]; removeMemberIds?: string[]; relocated?: boolean }) => Promise<void> }) {
+function EditHousehold({ household, change }: { household: Household; change: (body: HouseholdChange) => Promise<void> }) {
   const { t } = Session.use();
   const [adding, setAdding] = useState<string[]>([]);
   return (
@@ -173,13 +166,14 @@ function EditHousehold({ household, change }: { household: Household; change: (b
 
 function ZeroEmployment() {
   const { lang, t } = Session.use();
-  const [data, setData] = useState<ZeroRow[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    need(client(lang).GET('/api/v1/monitoring/zero-employment', { params: { query: {} } }))
-      .then((r) => setData([...(r as { items: ZeroRow[] }).items].sort((a, b) => b.days - a.days)))
-      .catch((e: Error) => setError(e.message));
-  }, [lang]);
+  const zero = useQuery({
+    queryKey: ['monitoring/zero-employment', lang],
+    queryFn: () => need(client(lang).GET('/api/v1/monitoring/zero-employment', { params: { query: {} } })),
+    // Longest without work first.
+    select: (r) => [...r.items].sort((a, b) => b.days - a.days),
+  });
+  const data = zero.data;
+  const error = zero.error?.message ?? null;
   if (error) return <Alert type="error" title={error} />;
   return (
     <>
@@ -188,7 +182,7 @@ function ZeroEmployment() {
         rowKey="householdId"
         size="small"
         scroll={{ x: true }}
-        loading={!data}
+        loading={zero.isPending}
         dataSource={data ?? []}
         locale={{ emptyText: t('households.no_zero') }}
         columns={[
