@@ -28,8 +28,8 @@ export function circle(p: Point, km: number) {
   return { type: 'Feature' as const, properties: {}, geometry: { type: 'Polygon' as const, coordinates: [ring] } };
 }
 
-/** The style: the deployment's own tiles, or a plain background that needs no network (offline stations). */
-function styleOf(tileUrl: string | null, attribution: string | null): StyleSpecification | string {
+/** The style (also the station map's): the deployment's own tiles, or a plain background that needs no network (offline stations). */
+export function styleOf(tileUrl: string | null, attribution: string | null): StyleSpecification | string {
   if (tileUrl && /\.json(\?.*)?$/.test(tileUrl)) return new URL(tileUrl, window.location.origin).href;
   const background = { id: 'background', type: 'background' as const, paint: { 'background-color': '#eef1e8' } };
   if (!tileUrl) return { version: 8, sources: {}, layers: [background] };

@@ -1,0 +1,216 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, Button, Card, Form, Select, Space, Typography } from 'antd';
+import type { GeoJSONSource, Map as MapLibre, Marker } from 'maplibre-gl';
+import { useEffect, useRef, useState } from 'react';
+import { client, need } from './api';
+import { clearFieldErrors, showFieldErrors } from './forms';
+import { circle, styleOf, useMapSettings, type Point } from './map';
+import { PlaceFields, type PlaceValues } from './places';
+import { RegionName } from './regions';
+import { Session } from './session';
+import type { Body } from './vocab';
+
+type Station = Body<'Station'>;
+type Gig = Body<'Vacancy'>;
+
+/** Great-circle distance in km (a gig inside the circle or not). */
+function kmBetween(a: Point, b: Point): number {
+  const rad = Math.PI / 180;
+  const h = Math.sin(((b.lat - a.lat) * rad) / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(((b.lng - a.lng) * rad) / 2) ** 2;
+  return 2 * 6371 * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+const pointOf = (s: { lat: number | null; lng: number | null }): Point | null => (s.lat !== null && s.lng !== null ? { lat: s.lat, lng: s.lng } : null);
+
+/**
+ * The station's place and its 15-minute circle (15分钟就业服务圈) beside its open gigs: its staff (or an
+ * administrator of its region) set where it is with the place picker, and the map draws the circle of
+ * the deployment's matching radius around it, with each open gig of its area as a dot.
+ */
+export function StationPlace() {
+  const { me, lang, t } = Session.use();
+  const queries = useQueryClient();
+  const settings = useMapSettings();
+  const [form] = Form.useForm<PlaceValues>();
+  const [chosen, setChosen] = useState<string | undefined>();
+  const [editing, setEditing] = useState(false);
+  const [saved, setSaved] = useState<string | null>(null);
+  const list = useQuery({ queryKey: ['stations', lang], queryFn: () => need(client(lang).GET('/api/v1/stations')) });
+  const stations = list.data?.items ?? [];
+  // The clerk's own station; an administrator picks one of the region's.
+  const station: Station | undefined = stations.find((s) => s.id === (chosen ?? me!.stationId)) ?? stations[0];
+  const gigsQuery = useQuery({
+    queryKey: ['vacancies', lang, { kind: 'gig', status: 'open' }],
+    queryFn: () => need(client(lang).GET('/api/v1/vacancies', { params: { query: { kind: 'gig', status: 'open', pageSize: 100 } } })),
+  });
+  const gigs = (gigsQuery.data?.items ?? []).filter((g) => station && g.regionCode.startsWith(station.regionCode.slice(0, 6)) && g.lat !== null && g.lng !== null);
+  const save = useMutation({
+    mutationFn: (body: Body<'StationPlace'>) => need(client(lang).PUT('/api/v1/stations/{id}/place', { params: { path: { id: station!.id } }, body })),
+    onMutate: () => {
+      setSaved(null);
+      clearFieldErrors(form);
+    },
+    onSuccess: (s) => {
+      setEditing(false);
+      setSaved(t('station_place.saved', { name: s.name }));
+      return queries.invalidateQueries({ queryKey: ['stations'] });
+    },
+    onError: (e) => showFieldErrors(form, e),
+  });
+  const edit = () => {
+    if (!station) return;
+    save.reset();
+    setSaved(null);
+    form.setFieldsValue({ villageCode: station.villageCode ?? undefined, address: station.address ?? undefined, lat: station.lat, lng: station.lng });
+    setEditing(true);
+  };
+  const submit = (v: PlaceValues) => {
+    // The circle needs a centre: without a point nothing is sent, and the field says why.
+    if (typeof v.lat !== 'number' || typeof v.lng !== 'number') return form.setFields([{ name: 'lat', errors: [t('station_place.point_required')] }]);
+    save.mutate({ villageCode: v.villageCode ?? '', address: v.address?.trim() || null, lat: v.lat, lng: v.lng });
+  };
+  const home = station ? pointOf(station) : null;
+  const km = settings.data?.radiusKm;
+  return (
+    <Card size="small" title={t('station_place.title')} style={{ marginBottom: 16 }} data-testid="station-place">
+      {list.error && <Alert type="error" title={list.error.message} style={{ marginBottom: 8 }} />}
+      {list.isSuccess && stations.length === 0 && <Typography.Paragraph type="secondary">{t('station_place.none')}</Typography.Paragraph>}
+      {station && (
+        <>
+          <Space wrap align="center" style={{ marginBottom: 8 }}>
+            {stations.length > 1 && !me!.stationId && (
+              <Select aria-label={t('station_place.station')} style={{ width: 240 }} value={station.id} onChange={(id) => { setChosen(id); setEditing(false); }} options={stations.map((s) => ({ value: s.id, label: s.name }))} />
+            )}
+            <Typography.Text strong>{station.name}</Typography.Text>
+            <Typography.Text data-testid="station-place-text">
+              {station.villageCode ? (
+                <>
+                  <RegionName code={station.villageCode} />
+                  {station.address ? ` ${station.address}` : ''}
+                </>
+              ) : (
+                t('station_place.not_set')
+              )}
+            </Typography.Text>
+            {!editing && <Button onClick={edit}>{station.villageCode ? t('station_place.change') : t('station_place.set')}</Button>}
+          </Space>
+          {saved && <Alert type="success" title={saved} style={{ marginBottom: 8 }} />}
+          {editing ? (
+            <Form name="station_place" form={form} layout="vertical" onFinish={submit}>
+              <PlaceFields form={form} />
+              <Space style={{ marginTop: 8 }}>
+                <Button type="primary" htmlType="submit" loading={save.isPending}>{t('station_place.save')}</Button>
+                <Button onClick={() => setEditing(false)}>{t('station_place.cancel')}</Button>
+              </Space>
+              {save.error && <Alert type="error" title={save.error.message} style={{ marginTop: 8 }} />}
+            </Form>
+          ) : (
+            home && <CircleMap name={station.name} home={home} km={km} gigs={gigs} />
+          )}
+        </>
+      )}
+    </Card>
+  );
+}
+
+const EMPTY = { type: 'FeatureCollection' as const, features: [] };
+
+/**
+ * The station (a marker), the circle of `km` around it and the open gigs (dots), drawn with MapLibre; what is
+ * drawn is also said on the element (the circle's radius, how many gigs, how many inside), for the keyboard
+ * and screen-reader user and for the console's tests.
+ */
+function CircleMap({ name, home, km, gigs }: { name: string; home: Point; km?: number; gigs: Gig[] }) {
+  const { t } = Session.use();
+  const settings = useMapSettings();
+  const box = useRef<HTMLDivElement>(null);
+  const map = useRef<MapLibre | null>(null);
+  const lib = useRef<typeof import('maplibre-gl') | null>(null);
+  const marker = useRef<Marker | null>(null);
+  const [ready, setReady] = useState(false);
+  const [failed, setFailed] = useState(false);
+  const [drawn, setDrawn] = useState<{ circleKm: number | null; gigs: number } | null>(null);
+  const s = settings.data;
+  const points = gigs.flatMap((g) => (g.lat !== null && g.lng !== null ? [{ id: g.id, title: g.title, lat: g.lat, lng: g.lng }] : []));
+  const inside = km ? points.filter((p) => kmBetween(home, p) <= km).length : 0;
+  const pointsKey = JSON.stringify(points);
+
+  useEffect(() => {
+    if (!s || !box.current) return;
+    let gone = false;
+    void (async () => {
+      try {
+        const [m, worker] = await Promise.all([import('maplibre-gl'), import('maplibre-gl/dist/maplibre-gl-worker.mjs?url'), import('maplibre-gl/dist/maplibre-gl.css')]);
+        if (gone || !box.current) return;
+        m.setWorkerUrl(worker.default);
+        lib.current = m;
+        const made = new m.Map({ container: box.current, style: styleOf(s.tileUrl, s.attribution), center: [home.lng, home.lat], zoom: 11, attributionControl: s.attribution ? { compact: true, customAttribution: s.attribution } : false, keyboard: false });
+        made.addControl(new m.NavigationControl({ showCompass: false }), 'top-right');
+        made.addControl(new m.ScaleControl({ unit: 'metric' }), 'bottom-left');
+        made.on('load', () => {
+          made.addSource('station-circle', { type: 'geojson', data: EMPTY });
+          made.addLayer({ id: 'station-circle-fill', type: 'fill', source: 'station-circle', paint: { 'fill-color': '#1677ff', 'fill-opacity': 0.12 } });
+          made.addLayer({ id: 'station-circle-line', type: 'line', source: 'station-circle', paint: { 'line-color': '#1677ff', 'line-width': 2 } });
+          made.addSource('station-gigs', { type: 'geojson', data: EMPTY });
+          made.addLayer({ id: 'station-gigs', type: 'circle', source: 'station-gigs', paint: { 'circle-radius': 6, 'circle-color': '#fa8c16', 'circle-stroke-color': '#fff', 'circle-stroke-width': 1 } });
+          if (!gone) setReady(true);
+        });
+        map.current = made;
+      } catch {
+        if (!gone) setFailed(true);
+      }
+    })();
+    return () => {
+      gone = true;
+      map.current?.remove();
+      map.current = null;
+      setReady(false);
+    };
+    // The map is made once per settings; the station, circle and gigs follow below.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [s]);
+
+  useEffect(() => {
+    const made = map.current;
+    const m = lib.current;
+    if (!ready || !made || !m) return;
+    const ring = km ? { type: 'FeatureCollection' as const, features: [circle(home, km)] } : EMPTY;
+    const dots = { type: 'FeatureCollection' as const, features: points.map((p) => ({ type: 'Feature' as const, properties: { id: p.id, title: p.title }, geometry: { type: 'Point' as const, coordinates: [p.lng, p.lat] } })) };
+    made.getSource<GeoJSONSource>('station-circle')?.setData(ring);
+    made.getSource<GeoJSONSource>('station-gigs')?.setData(dots);
+    marker.current?.remove();
+    const el = document.createElement('div');
+    el.dataset.testid = 'station-marker';
+    el.textContent = `★ ${name}`;
+    el.style.cssText = 'font-size:12px;color:#d4380d;background:rgba(255,255,255,.9);padding:0 4px;border-radius:2px;white-space:nowrap;font-weight:600';
+    marker.current = new m.Marker({ element: el, anchor: 'left' }).setLngLat([home.lng, home.lat]).addTo(made);
+    made.easeTo({ center: [home.lng, home.lat], zoom: km ? Math.max(3, Math.min(15, Math.round(13.5 - Math.log2(km)))) : 11, duration: 0 });
+    setDrawn({ circleKm: ring.features.length ? (km ?? null) : null, gigs: dots.features.length });
+    // pointsKey stands for the gigs' points (a new array each render).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [ready, home.lat, home.lng, km, pointsKey, name]);
+
+  return (
+    <div>
+      {failed ? (
+        <Alert type="info" title={t('places.no_map')} />
+      ) : (
+        <div
+          ref={box}
+          data-testid="station-map"
+          data-ready={ready ? 'yes' : 'no'}
+          data-station-point={`${home.lat},${home.lng}`}
+          data-circle-km={drawn?.circleKm ?? ''}
+          data-gig-points={drawn ? String(drawn.gigs) : ''}
+          role="img"
+          aria-label={t('station_place.map_label', { name })}
+          style={{ height: 300, width: '100%', borderRadius: 6, overflow: 'hidden', border: '1px solid #d9d9d9' }}
+        />
+      )}
+      {km && (
+        <Typography.Text type="secondary" style={{ fontSize: 13 }} data-testid="station-map-legend">
+          {t('station_place.legend', { name, km, inside, total: points.length })}
+        </Typography.Text>
+      )}
+    </div>
+  );
+}
