@@ -1,4 +1,4 @@
-import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Form, Input, InputNumber, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { beijingDate, client, need } from '../api';
@@ -10,6 +10,7 @@ import { Session } from '../session';
 import type { Body } from '../vocab';
 import { Pipeline } from './Pipeline';
 import { StationPlace } from '../station';
+import { PostPlaceModal } from './PostPlace';
 import { DateField, TimeField } from '../dates';
 
 type Employer = Body<'Employer'>;
@@ -58,12 +59,11 @@ function detailsOf(v: PostForm): Record<string, unknown> {
 export function Vacancies() {
   const { me, lang, t } = Session.use();
   const [form] = Form.useForm<PostForm>();
-  const kind = (Form.useWatch('kind', form) as string | undefined) ?? 'gig';
+  const kind = Form.useWatch('kind', form) ?? 'gig';
   const queries = useQueryClient();
   const { values: f, page, set } = useUrlFilters(FILTERS);
-  const [error, setError] = useState<string | null>(null);
-  const [posted, setPosted] = useState<string | null>(null);
   const [open, setOpen] = useState<Vacancy | null>(null);
+  const [placing, setPlacing] = useState<Vacancy | null>(null);
   const kindShown = KINDS.find((k) => k === f.kind);
   const statusShown = STATUSES.find((k) => k === f.status);
   const filter = { ...(f.q ? { q: f.q } : {}), ...(kindShown ? { kind: kindShown } : {}), ...(statusShown ? { status: statusShown } : {}) };
@@ -77,14 +77,11 @@ export function Vacancies() {
   const loadList = () => void queries.invalidateQueries({ queryKey: ['vacancies'] });
   const loadEmployers = () => void queries.invalidateQueries({ queryKey: ['employers'] });
 
-  const submit = async (v: PostForm) => {
-    setError(null);
-    clearFieldErrors(form);
-    setPosted(null);
-    const employer = employers.find((e) => e.id === v.employerId);
-    const gig = v.kind === 'gig';
-    try {
-      const made = await need(
+  const post = useMutation({
+    mutationFn: (v: PostForm) => {
+      const employer = employers.find((e) => e.id === v.employerId);
+      const gig = v.kind === 'gig';
+      return need(
         client(lang).POST('/api/v1/vacancies', {
           body: {
             employerId: v.employerId,
@@ -104,14 +101,18 @@ export function Vacancies() {
           },
         }),
       );
-      setPosted(made.title);
+    },
+    onMutate: () => clearFieldErrors(form),
+    onSuccess: (_made, v) => {
       form.resetFields();
       form.setFieldsValue({ kind: v.kind });
       loadList();
-    } catch (e) {
-      setError(showFieldErrors(form, e, { payMinFen: 'payYuan', payMaxFen: gig ? 'payYuan' : 'payMaxYuan', regionCode: 'villageCode' }));
-    }
-  };
+    },
+    // The reasons of this answer beside their fields (a price in yuan where the API takes fen).
+    onError: (e, v) => showFieldErrors(form, e, { payMinFen: 'payYuan', payMaxFen: v.kind === 'gig' ? 'payYuan' : 'payMaxYuan', regionCode: 'villageCode' }),
+  });
+  const posted = post.data?.title ?? null;
+  const error = post.error?.message ?? null;
   const required = [{ required: true, message: t('vacancies.required') }];
 
   /** The day of the work: a gig's day, a seasonal trip's departure, else the day the post closes. */
@@ -140,19 +141,28 @@ export function Vacancies() {
     { key: 'date', title: t('vacancies.date_column'), render: (_, v) => dateOf(v) },
     { key: 'hours', title: t('vacancies.hours_column'), render: (_, v) => hoursOf(v) },
     { key: 'pay', title: t('vacancies.pay_column'), render: (_, v) => payOf(v) },
-    { key: 'place', title: t('vacancies.place_column'), render: (_, v) => <span data-testid="vacancy-place"><RegionName code={v.regionCode} />{v.address ? ` ${v.address}` : ''}</span> },
+    {
+      key: 'place',
+      title: t('vacancies.place_column'),
+      render: (_, v) => (
+        <Space size={4} wrap>
+          <span data-testid="vacancy-place">{v.regionName ?? <RegionName code={v.regionCode} />}{v.address ? ` ${v.address}` : ''}</span>
+          <Button size="small" type="link" style={{ padding: 0 }} aria-label={`${t('vacancies.edit_place')} ${v.title}`} onClick={() => setPlacing(v)}>{t('vacancies.edit_place')}</Button>
+        </Space>
+      ),
+    },
     { key: 'headcount', title: t('vacancies.headcount'), dataIndex: 'headcount' },
   ];
   const { shown, control } = useColumnSettings('vacancies', columns, ['title']);
   const csv = useCsvExport();
   /** The posts of the current filter, every page of it, as CSV (the API has no export of posts). */
   const exportCsv = () =>
-    csv(`${t('vacancies.title')}.csv`, [t('vacancies.gig_title'), t('vacancies.kind'), t('vacancies.status'), t('vacancies.date_column'), t('vacancies.hours_column'), t('vacancies.pay_column'), t('vacancies.place_column'), t('vacancies.headcount')], (p, size) => need(client(lang).GET('/api/v1/vacancies', { params: { query: { ...filter, page: p, pageSize: size } } })), (v: Vacancy) => [v.title, t(`vacancies.kinds.${v.kind}`), t(`vacancies.statuses.${v.status}`), dateOf(v), hoursOf(v), payOf(v), [v.regionCode, v.address].filter(Boolean).join(' '), v.headcount]);
+    csv(`${t('vacancies.title')}.csv`, [t('vacancies.gig_title'), t('vacancies.kind'), t('vacancies.status'), t('vacancies.date_column'), t('vacancies.hours_column'), t('vacancies.pay_column'), t('vacancies.place_column'), t('vacancies.village_code_column'), t('vacancies.headcount')], (p, size) => need(client(lang).GET('/api/v1/vacancies', { params: { query: { ...filter, page: p, pageSize: size } } })), (v: Vacancy) => [v.title, t(`vacancies.kinds.${v.kind}`), t(`vacancies.statuses.${v.status}`), dateOf(v), hoursOf(v), payOf(v), [v.regionName ?? v.regionCode, v.address].filter(Boolean).join(' '), v.regionCode, v.headcount]);
   return (
     <div>
       <Typography.Title level={3}>{t('vacancies.title')}</Typography.Title>
       <Card size="small" title={t('vacancies.new_post')} style={{ marginBottom: 16, maxWidth: 760 }}>
-        <Form name="post" form={form} layout="vertical" onFinish={submit} initialValues={{ kind: 'gig', startTime: '08:00', endTime: '17:00', headcount: 5, paySchedule: 'monthly' }}>
+        <Form name="post" form={form} layout="vertical" onFinish={(v) => post.mutate(v)} initialValues={{ kind: 'gig', startTime: '08:00', endTime: '17:00', headcount: 5, paySchedule: 'monthly' }}>
           <Space wrap align="start">
             <Form.Item name="kind" label={t('vacancies.kind')}>
               <Select style={{ width: 150 }} options={KINDS.map((k) => ({ value: k, label: t(`vacancies.kinds.${k}`) }))} />
@@ -240,6 +250,7 @@ export function Vacancies() {
       <StationPlace />
       <Employers employers={employers} onChange={loadEmployers} />
       <Pipeline vacancy={open} onClose={() => setOpen(null)} onChanged={loadList} />
+      <PostPlaceModal post={placing} onClose={() => setPlacing(null)} />
       <Space wrap style={{ marginBottom: 12 }}>
         <Input.Search aria-label={t('vacancies.search')} placeholder={t('vacancies.search')} allowClear defaultValue={f.q} onSearch={(q) => set({ q: q.trim() })} style={{ width: 220 }} />
         <Select aria-label={t('vacancies.kind')} allowClear placeholder={t('vacancies.kind')} style={{ width: 150 }} value={filter.kind} onChange={(k) => set({ kind: k })} options={KINDS.map((k) => ({ value: k, label: t(`vacancies.kinds.${k}`) }))} />
@@ -268,22 +279,22 @@ const EMPLOYER_KINDS = ['enterprise', 'workshop', 'work_relief_contractor', 'vil
 function Employers({ employers, onChange }: { employers: Employer[]; onChange: () => void }) {
   const { me, lang, t } = Session.use();
   const [form] = Form.useForm();
-  const [error, setError] = useState<string | null>(null);
-  const create = async (v: { name: string; kind: Body<'EmployerCreate'>['kind']; creditCode?: string; contactName?: string; contactPhone?: string }) => {
-    setError(null);
-    clearFieldErrors(form);
-    try {
-      await need(client(lang).POST('/api/v1/employers', { body: { name: v.name, kind: v.kind, regionCode: me!.regionCode, creditCode: v.creditCode || null, contactName: v.contactName || null, contactPhone: v.contactPhone || null } }));
+  const create = useMutation({
+    mutationFn: (v: { name: string; kind: Body<'EmployerCreate'>['kind']; creditCode?: string; contactName?: string; contactPhone?: string }) =>
+      need(client(lang).POST('/api/v1/employers', { body: { name: v.name, kind: v.kind, regionCode: me!.regionCode, creditCode: v.creditCode || null, contactName: v.contactName || null, contactPhone: v.contactPhone || null } })),
+    onMutate: () => clearFieldErrors(form),
+    onSuccess: () => {
       form.resetFields();
       onChange();
-    } catch (e) {
-      setError(showFieldErrors(form, e));
-    }
-  };
-  const verify = (id: string) => need(client(lang).POST('/api/v1/employers/{id}/verify', { params: { path: { id } } })).then(onChange).catch((e: Error) => setError(e.message));
+    },
+    onError: (e) => showFieldErrors(form, e),
+  });
+  const verify = useMutation({ mutationFn: (id: string) => need(client(lang).POST('/api/v1/employers/{id}/verify', { params: { path: { id } } })), onSuccess: onChange });
+  // The latest answer's words: a failed verification, or the form's.
+  const error = (verify.error ?? create.error)?.message ?? null;
   return (
     <Card size="small" title={t('employers.title')} style={{ marginBottom: 16 }}>
-      <Form name="employer" form={form} layout="inline" onFinish={create} initialValues={{ kind: 'enterprise' }} style={{ rowGap: 8 }}>
+      <Form name="employer" form={form} layout="inline" onFinish={(v) => { verify.reset(); create.mutate(v); }} initialValues={{ kind: 'enterprise' }} style={{ rowGap: 8 }}>
         <Form.Item name="name" label={t('employers.name')} rules={[{ required: true, message: t('vacancies.required') }]}>
           <Input maxLength={100} />
         </Form.Item>
@@ -308,7 +319,7 @@ function Employers({ employers, onChange }: { employers: Employer[]; onChange: (
         columns={[
           { title: t('employers.name'), dataIndex: 'name' },
           { title: t('employers.kind'), dataIndex: 'kind', render: (k: string) => t(`employers.kinds.${k}`) },
-          { title: t('employers.verified'), render: (_, e) => (e.verified ? <Tag color="green">{t('employers.yes')}</Tag> : <Button size="small" onClick={() => verify(e.id)}>{t('employers.verify')}</Button>) },
+          { title: t('employers.verified'), render: (_, e) => (e.verified ? <Tag color="green">{t('employers.yes')}</Tag> : <Button size="small" onClick={() => { create.reset(); verify.mutate(e.id); }}>{t('employers.verify')}</Button>) },
         ]}
       />
     </Card>
