@@ -87,8 +87,9 @@ export async function computeFigures(db: Db, root: string, digits: number, month
 }
 
 /**
- * The same for several levels at once (a province, its prefectures and its counties): one pass over the
- * people and their jobs, grouped at every level together, so closing a month reads the records once.
+ * The same for several levels at once (a province, its prefectures and its counties), in one statement: the people,
+ * their jobs and trainings and their households are read once, and every level is grouped together (GROUPING SETS
+ * over the region-code prefixes), so closing a month reads the records once.
  * With `asOf` (a day of the month) the figures are those of that day: the month so far.
  */
 export async function computeLevels(db: Db, root: string, levels: number[], month: string, asOf?: string): Promise<RegionFigures[]> {
@@ -97,79 +98,65 @@ export async function computeLevels(db: Db, root: string, levels: number[], mont
   const last = asOf && asOf < bounds.last ? asOf : bounds.last;
   const next = asOf && asOf < bounds.last ? new Date(Date.parse(`${asOf}T00:00:00Z`) + 86400_000).toISOString().slice(0, 10) : bounds.next;
   const lv = [...new Set(levels)].sort((a, b) => a - b);
-  const cols = lv.map((d) => sql.raw(`left(w.region_code, ${Number(d)}) as l${Number(d)}`));
+  const cols = lv.map((d) => sql.raw(`left(f.region_code, ${Number(d)}) as l${Number(d)}`));
   const sets = sql.raw(lv.flatMap((d) => [`(l${d}, category)`, `(l${d}, grp)`, `(l${d})`]).join(', '));
   const region = sql.raw(`coalesce(${lv.map((d) => `l${d}`).join(', ')})`);
-  const people = rowsOf<Record<string, unknown>>(
-    await db.execute(sql`
-      with w as (
-        select id, region_code, household_id, labor_capacity, category::text as category
-        from workers
-        where region_code like ${`${root}%`}
-          and created_at < (${next}::date)::timestamp at time zone 'Asia/Shanghai'
-          and (left_on is null or left_on > ${last}::date)
-      ),
-      j as (
-        select distinct on (e.worker_id) e.worker_id, e.place_region_code, e.kind::text as kind, e.monthly_income_fen
-        from employment_records e
-        join w on w.id = e.worker_id
-        where e.start_date <= ${last}::date and (e.end_date is null or e.end_date >= ${last}::date)
-        order by e.worker_id, e.start_date desc
-      ),
-      t as (
-        select distinct tr.worker_id from ${trainingStarts()} tr join w on w.id = tr.worker_id
-        where tr.start_date >= ${first}::date and tr.start_date <= ${last}::date
-      ),
-      facts as (
-        select ${sql.join(cols, sql`, `)}, w.category, case when ${liftedSql(sql`w.category`)} then ${LIFTED_GROUP}::text end as grp, w.region_code, j.worker_id as employed_id, j.place_region_code, j.kind, j.monthly_income_fen, t.worker_id as trained_id
-        from w left join j on j.worker_id = w.id left join t on t.worker_id = w.id
-      )
-      select ${region} as region, category, grp, grouping(category) as all_categories, grouping(grp) as no_group,
-        count(*)::int as registered,
-        count(employed_id)::int as employed,
-        count(*) filter (where place_region_code is not null and left(place_region_code, 2) <> left(region_code, 2))::int as out_of_province,
-        count(*) filter (where place_region_code is not null and left(place_region_code, 6) <> left(region_code, 6))::int as out_of_county,
-        count(*) filter (where place_region_code is not null and left(place_region_code, 6) = left(region_code, 6))::int as local,
-        count(*) filter (where employed_id is not null and place_region_code is null)::int as place_unknown,
-        count(*) filter (where kind = 'public_welfare')::int as public_welfare,
-        count(*) filter (where kind = 'workshop')::int as workshop,
-        count(*) filter (where kind = 'work_relief')::int as work_relief,
-        round(avg(monthly_income_fen))::int as income_avg,
-        round(percentile_cont(0.5) within group (order by monthly_income_fen))::int as income_median,
-        count(trained_id)::int as trained
-      from facts
-      group by grouping sets (${sets})`),
-  );
-  // 零就业家庭: a household with someone able to work on the register that day and nobody of it in work.
-  const hcols = lv.map((d) => sql.raw(`left(h.region_code, ${Number(d)}) as l${Number(d)}`));
-  const households = rowsOf<{ region: string; category: string | null; grp: string | null; all_categories: number; no_group: number; n: number }>(
-    await db.execute(sql`
-      with w as (
-        select id, household_id, labor_capacity, category::text as category
-        from workers
-        where region_code like ${`${root}%`} and household_id is not null
-          and created_at < (${next}::date)::timestamp at time zone 'Asia/Shanghai'
-          and (left_on is null or left_on > ${last}::date)
-      ),
-      working as (
-        select distinct e.worker_id from employment_records e join w on w.id = e.worker_id
-        where e.start_date <= ${last}::date and (e.end_date is null or e.end_date >= ${last}::date)
-      ),
-      members as (
-        select w.household_id, bool_or(w.labor_capacity <> 'none') as can_work, bool_or(working.worker_id is not null) as someone_works, min(w.category) as category,
-          bool_or(${liftedSql(sql`w.category`)}) as lifted
-        from w left join working on working.worker_id = w.id
-        group by w.household_id
-      ),
-      zero as (
-        select ${sql.join(hcols, sql`, `)}, m.category, case when m.lifted then ${LIFTED_GROUP}::text end as grp
-        from members m join households h on h.id = m.household_id
-        where m.can_work and not m.someone_works and h.region_code like ${`${root}%`}
-      )
-      select ${region} as region, category, grp, grouping(category) as all_categories, grouping(grp) as no_group, count(*)::int as n
-      from zero
-      group by grouping sets (${sets})`),
-  );
+  const statement = sql`
+    with w as materialized (
+      select id, region_code, household_id, labor_capacity, category::text as category
+      from workers
+      where region_code like ${`${root}%`}
+        and created_at < (${next}::date)::timestamp at time zone 'Asia/Shanghai'
+        and (left_on is null or left_on > ${last}::date)
+    ),
+    -- Each person's job that day: the one begun last (recorded last, on a tie).
+    j as materialized (
+      select distinct on (e.worker_id) e.worker_id, e.place_region_code, e.kind::text as kind, e.monthly_income_fen
+      from employment_records e
+      join w on w.id = e.worker_id
+      where e.start_date <= ${last}::date and (e.end_date is null or e.end_date >= ${last}::date)
+      order by e.worker_id, e.start_date desc, e.created_at desc, e.id desc
+    ),
+    t as (
+      select distinct tr.worker_id from ${trainingStarts()} tr join w on w.id = tr.worker_id
+      where tr.start_date >= ${first}::date and tr.start_date <= ${last}::date
+    ),
+    -- 零就业家庭: a household with someone able to work on the register that day and nobody of it in work.
+    members as (
+      select w.household_id, bool_or(w.labor_capacity <> 'none') as can_work, bool_or(j.worker_id is not null) as someone_works, min(w.category) as category,
+        bool_or(${liftedSql(sql`w.category`)}) as lifted
+      from w left join j on j.worker_id = w.id
+      where w.household_id is not null
+      group by w.household_id
+    ),
+    facts as (
+      select w.region_code, w.category, case when ${liftedSql(sql`w.category`)} then ${LIFTED_GROUP}::text end as grp, true as person, w.region_code as home,
+        j.worker_id as employed_id, j.place_region_code, j.kind, j.monthly_income_fen, t.worker_id as trained_id
+      from w left join j on j.worker_id = w.id left join t on t.worker_id = w.id
+      union all
+      -- A household counts under the category its members share (the first, when they differ), under 脱贫人口 when any member is one, and under all.
+      select h.region_code, m.category, case when m.lifted then ${LIFTED_GROUP}::text end, false, h.region_code, null, null, null, null, null
+      from members m join households h on h.id = m.household_id
+      where m.can_work and not m.someone_works and h.region_code like ${`${root}%`}
+    )
+    select ${region} as region, category, grp, grouping(category) as all_categories, grouping(grp) as no_group,
+      count(*) filter (where person)::int as registered,
+      count(employed_id)::int as employed,
+      count(*) filter (where place_region_code is not null and left(place_region_code, 2) <> left(home, 2))::int as out_of_province,
+      count(*) filter (where place_region_code is not null and left(place_region_code, 6) <> left(home, 6))::int as out_of_county,
+      count(*) filter (where place_region_code is not null and left(place_region_code, 6) = left(home, 6))::int as local,
+      count(*) filter (where employed_id is not null and place_region_code is null)::int as place_unknown,
+      count(*) filter (where kind = 'public_welfare')::int as public_welfare,
+      count(*) filter (where kind = 'workshop')::int as workshop,
+      count(*) filter (where kind = 'work_relief')::int as work_relief,
+      round(avg(monthly_income_fen))::int as income_avg,
+      round(percentile_cont(0.5) within group (order by monthly_income_fen))::int as income_median,
+      count(*) filter (where not person)::int as zero_households,
+      count(trained_id)::int as trained
+    from (select ${sql.join(cols, sql`, `)}, f.* from facts f) x
+    group by grouping sets (${sets})`;
+  // One plain read, outside any transaction, so a read replica can serve it.
+  const rows = rowsOf<Record<string, unknown>>(await db.execute(statement));
   const out = new Map<string, RegionFigures>();
   const at = (region: string, category: string) => {
     const key = `${region}|${category}`;
@@ -183,7 +170,7 @@ export async function computeLevels(db: Db, root: string, levels: number[], mont
   // A row per category, per group (脱贫人口 含监测对象; people outside it have no group and give no row) and the total.
   const keyOf = (r: { category?: string | null; grp?: string | null; all_categories: unknown; no_group: unknown }): string | null =>
     Number(r.all_categories) === 0 ? String(r.category) : Number(r.no_group) === 0 ? (r.grp === null || r.grp === undefined ? null : r.grp) : REGISTER_TOTAL;
-  for (const p of people) {
+  for (const p of rows) {
     const category = keyOf(p as Parameters<typeof keyOf>[0]);
     if (!category) continue;
     const f = at(String(p.region), category).figures;
@@ -198,13 +185,8 @@ export async function computeLevels(db: Db, root: string, levels: number[], mont
     f.workRelief = Number(p.work_relief);
     f.incomeAvgFen = p.income_avg === null ? null : Number(p.income_avg);
     f.incomeMedianFen = p.income_median === null ? null : Number(p.income_median);
+    f.zeroEmploymentHouseholds = Number(p.zero_households);
     f.trained = Number(p.trained);
-  }
-  for (const hh of households) {
-    // A household counts under the category its members share (the first, when they differ), under 脱贫人口
-    // when any member is one, and under all.
-    const category = keyOf(hh);
-    if (category) at(hh.region, category).figures.zeroEmploymentHouseholds = Number(hh.n);
   }
   return [...out.values()].sort((a, b) => a.regionCode.length - b.regionCode.length || a.regionCode.localeCompare(b.regionCode) || (a.category === REGISTER_TOTAL ? -1 : b.category === REGISTER_TOTAL ? 1 : a.category.localeCompare(b.category)));
 }
