@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { Conversation } from '../../bots/conversation';
-import { regions } from '../../src/db/schema';
+import { eq } from 'drizzle-orm';
+import { regions, stations } from '../../src/db/schema';
 import { appOf, signIn } from '../helpers/api';
 import { makeAccount, PASSWORD, REGIONS, seedRegions, workerInput } from '../helpers/factories';
 import { openConsole, type ConsoleRig } from '../helpers/console';
@@ -172,5 +173,37 @@ describe('the console: places on the map, lists that remember', () => {
     } finally {
       await phone.close();
     }
+  });
+
+  it("places the station on the map with the place picker, and draws its 15-minute circle beside the open gigs", async () => {
+    const [station] = await h.ctx.db.insert(stations).values({ name: '南沙镇就业服务站', regionCode: REGIONS.townA.code }).returning();
+    await page.goto(`${base}/console/vacancies`);
+    await page.getByRole('heading', { level: 3, name: '岗位与零工' }).waitFor();
+    const card = page.getByTestId('station-place');
+    await card.getByText(/还没有设置服务站的位置/).waitFor();
+    await card.getByRole('button', { name: '设置服务站位置' }).click();
+    await card.getByLabel('按名称查找村（社区）').fill('南沙');
+    await page.locator('.ant-select-item-option', { hasText: '南沙村委会 · 南沙镇 · 元阳县' }).click();
+    await card.getByLabel('详细地点').fill('村委会一楼');
+    // The point by a click on the picker's map, beside the village's centre.
+    const picker = card.getByTestId('place-map');
+    await card.getByText(/南沙村委会中心（据 3 个已登记位置推算）/).waitFor();
+    await picker.and(page.locator('[data-ready="yes"]')).waitFor();
+    const box = (await picker.boundingBox())!;
+    await picker.click({ position: { x: box.width / 2 - 15, y: box.height / 2 + 10 } });
+    await picker.and(page.locator('[data-circle-km="5"]')).waitFor();
+    await card.getByRole('button', { name: '保存位置' }).click();
+    await card.getByText('已保存南沙镇就业服务站的位置').waitFor();
+    await card.getByTestId('station-place-text').getByText('南沙村委会 村委会一楼').waitFor();
+    // The circle drawn around the station, with the open gigs of its county as dots on the map.
+    const map = card.getByTestId('station-map');
+    await map.and(page.locator('[data-ready="yes"][data-circle-km="5"]')).waitFor();
+    expect(Number(await map.getAttribute('data-gig-points'))).toBeGreaterThanOrEqual(1);
+    await map.getByTestId('station-marker').getByText('南沙镇就业服务站').waitFor();
+    await card.getByTestId('station-map-legend').getByText(/南沙镇就业服务站方圆 5 公里/).waitFor();
+    const [saved] = await h.ctx.db.select().from(stations).where(eq(stations.id, station!.id));
+    expect(saved).toMatchObject({ villageCode: REGIONS.villageA.code, address: '村委会一楼' });
+    expect(await map.getAttribute('data-station-point')).toBe(`${saved!.lat},${saved!.lng}`);
+    await shot(page, 'places-station-circle');
   });
 });
