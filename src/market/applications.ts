@@ -1,7 +1,7 @@
 import { and, asc, count, eq, isNull, like, lt, notExists, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { inScope, type Actor } from '../shared/actor';
-import { recordAudit } from '../audit/service';
+import { command } from '../shared/command';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { applications, employers, fairVacancies, jobFairs, vacancies, wageCases, workers, type Application, type Vacancy } from '../db/schema';
@@ -60,23 +60,26 @@ export async function apply(ctx: Ctx, actor: Actor, vacancyId: string, workerId:
   if (!worker || !inScope(actor, worker.regionCode)) throw new ValidationFailed('unknown worker', [{ path: 'body.workerId', message: 'errors:detail.unknown_worker' }]);
   if (vacancy.status !== 'open') throw new Conflict('vacancy not open', [{ path: 'vacancy', message: 'errors:detail.market.not_open' }]);
   const now = ctx.clock.now();
-  const [row] = await ctx.db
-    .insert(applications)
-    .values({
-      vacancyId,
-      workerId,
-      source,
-      fairId: opts.fairId ?? null,
-      createdBy: actor.accountId,
-      createdAt: now,
-      updatedAt: now,
-      history: [{ status: 'applied', at: now.toISOString(), by: actor.accountId }],
-    })
-    .onConflictDoNothing({ target: [applications.vacancyId, applications.workerId] })
-    .returning();
-  if (!row) throw new Conflict('already applied', [{ path: 'body.workerId', message: 'errors:detail.market.already_applied' }]);
-  await ctx.db.update(workers).set({ lastActivityAt: now }).where(eq(workers.id, workerId));
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'application.create', entity: 'application', entityId: row.id, regionCode: vacancy.regionCode, ...meta });
+  const row = await command({ ctx, actor, meta }, async (tx, audit) => {
+    const [row] = await tx
+      .insert(applications)
+      .values({
+        vacancyId,
+        workerId,
+        source,
+        fairId: opts.fairId ?? null,
+        createdBy: actor.accountId,
+        createdAt: now,
+        updatedAt: now,
+        history: [{ status: 'applied', at: now.toISOString(), by: actor.accountId }],
+      })
+      .onConflictDoNothing({ target: [applications.vacancyId, applications.workerId] })
+      .returning();
+    if (!row) throw new Conflict('already applied', [{ path: 'body.workerId', message: 'errors:detail.market.already_applied' }]);
+    await tx.update(workers).set({ lastActivityAt: now }).where(eq(workers.id, workerId));
+    audit({ action: 'application.create', entity: 'application', entityId: row.id, regionCode: vacancy.regionCode });
+    return row;
+  });
   return presentApplication(row, vacancy, worker.name);
 }
 
@@ -107,8 +110,7 @@ async function releasePlace(db: Db, vacancyId: string, now: Date): Promise<void>
 
 export async function move(ctx: Ctx & Pick<AppContext, 'queues'>, actor: Actor, id: string, input: ApplicationMove, meta: Meta) {
   const events: string[] = [];
-  const moved = await ctx.db.transaction(async (tx) => {
-    const db = tx;
+  const moved = await command({ ctx, actor, meta }, async (db, audit) => {
     const found = await scopedApplication(db, actor, id);
     // Lock the application so two clerks cannot move it at once.
     await db.execute(sql`select 1 from ${applications} where ${applications.id} = ${id} for update`);
@@ -159,7 +161,7 @@ export async function move(ctx: Ctx & Pick<AppContext, 'queues'>, actor: Actor, 
       })
       .where(eq(applications.id, id))
       .returning();
-    await recordAudit(db, { actorId: actor.accountId, action: `application.${input.status}`, entity: 'application', entityId: id, regionCode: v.regionCode, ...meta });
+    audit({ action: `application.${input.status}`, entity: 'application', entityId: id, regionCode: v.regionCode });
     events.push(...(await emit(db, now, [{ type: 'application.moved', data: { applicationId: id, vacancyId: v.id, workerId: a!.workerId, regionCode: v.regionCode, from: a!.status, to: input.status, actorId: actor.accountId } }])));
     return presentApplication(row!, v, found.workerName);
   });
@@ -172,9 +174,12 @@ export async function move(ctx: Ctx & Pick<AppContext, 'queues'>, actor: Actor, 
 export async function reportPayment(ctx: Ctx, actor: Actor, id: string, paid: boolean, amountFen: number | undefined, meta: Meta) {
   const found = await scopedApplication(ctx.db, actor, id);
   if (found.application.status !== 'completed') throw new Conflict('not completed', [{ path: 'body.paid', message: 'errors:detail.market.not_completed' }]);
-  const [row] = await ctx.db.update(applications).set({ paid, updatedAt: ctx.clock.now() }).where(eq(applications.id, id)).returning();
-  if (!paid) await openWageCase(ctx.db, found.application, found.vacancy, 'worker_report', amountFen ?? null, ctx.clock.now());
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: paid ? 'application.paid' : 'application.unpaid', entity: 'application', entityId: id, regionCode: found.vacancy.regionCode, ...meta });
+  const row = await command({ ctx, actor, meta }, async (tx, audit) => {
+    const [row] = await tx.update(applications).set({ paid, updatedAt: ctx.clock.now() }).where(eq(applications.id, id)).returning();
+    if (!paid) await openWageCase(tx, found.application, found.vacancy, 'worker_report', amountFen ?? null, ctx.clock.now());
+    audit({ action: paid ? 'application.paid' : 'application.unpaid', entity: 'application', entityId: id, regionCode: found.vacancy.regionCode });
+    return row;
+  });
   return presentApplication(row!, found.vacancy, found.workerName);
 }
 
@@ -247,8 +252,11 @@ export async function listWageCases(ctx: Ctx, actor: Actor, status: 'open' | 're
 export async function resolveWageCase(ctx: Ctx, actor: Actor, id: string, note: string, meta: Meta) {
   const [c] = await ctx.db.select().from(wageCases).where(eq(wageCases.id, id));
   if (!c || !inScope(actor, c.regionCode)) throw new NotFound('wage case', id);
-  const [row] = await ctx.db.update(wageCases).set({ status: 'resolved', resolvedAt: ctx.clock.now(), note }).where(eq(wageCases.id, id)).returning();
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'wage_case.resolve', entity: 'wage_case', entityId: id, regionCode: c.regionCode, ...meta });
+  const row = await command({ ctx, actor, meta }, async (tx, audit) => {
+    const [row] = await tx.update(wageCases).set({ status: 'resolved', resolvedAt: ctx.clock.now(), note }).where(eq(wageCases.id, id)).returning();
+    audit({ action: 'wage_case.resolve', entity: 'wage_case', entityId: id, regionCode: c.regionCode });
+    return row;
+  });
   return presentWageCase(row!);
 }
 

@@ -1,7 +1,7 @@
 import { and, asc, count, eq, isNotNull, isNull } from 'drizzle-orm';
 import type { z } from 'zod';
 import { assertInScope, inScope, type Actor } from '../shared/actor';
-import { recordAudit } from '../audit/service';
+import { command } from '../shared/command';
 import type { AppContext } from '../context';
 import { employers } from '../db/schema';
 import { maskPhone, normalizePhone } from '../pii/phone';
@@ -42,34 +42,40 @@ export async function createEmployer(ctx: Ctx, actor: Actor, input: EmployerCrea
   const phone = input.contactPhone ? normalizePhone(input.contactPhone) : undefined;
   if (input.contactPhone && !phone) throw new ValidationFailed('bad phone', [{ path: 'body.contactPhone', message: 'errors:detail.phone' }]);
   if ((input.lat == null) !== (input.lng == null)) throw new ValidationFailed('location pair', [{ path: 'body.lat', message: 'errors:detail.location_pair' }]);
-  const [row] = await ctx.db
-    .insert(employers)
-    .values({
-      name: input.name,
-      kind: input.kind,
-      creditCode: input.creditCode ?? null,
-      regionCode: input.regionCode,
-      address: input.address ?? null,
-      lat: input.lat ?? null,
-      lng: input.lng ?? null,
-      contactName: input.contactName ?? null,
-      contactPhoneEnc: phone ? ctx.pii.encrypt(phone) : null,
-      contactPhoneMasked: phone ? maskPhone(phone) : null,
-      workshopTier: input.workshopTier ?? null,
-      createdBy: actor.accountId,
-    })
-    .onConflictDoNothing({ target: employers.creditCode })
-    .returning();
-  if (!row) throw new Conflict('credit code taken', [{ path: 'body.creditCode', message: 'errors:detail.market.credit_code_taken' }]);
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'employer.create', entity: 'employer', entityId: row.id, regionCode: row.regionCode, ...meta });
+  const row = await command({ ctx, actor, meta }, async (tx, audit) => {
+    const [row] = await tx
+      .insert(employers)
+      .values({
+        name: input.name,
+        kind: input.kind,
+        creditCode: input.creditCode ?? null,
+        regionCode: input.regionCode,
+        address: input.address ?? null,
+        lat: input.lat ?? null,
+        lng: input.lng ?? null,
+        contactName: input.contactName ?? null,
+        contactPhoneEnc: phone ? ctx.pii.encrypt(phone) : null,
+        contactPhoneMasked: phone ? maskPhone(phone) : null,
+        workshopTier: input.workshopTier ?? null,
+        createdBy: actor.accountId,
+      })
+      .onConflictDoNothing({ target: employers.creditCode })
+      .returning();
+    if (!row) throw new Conflict('credit code taken', [{ path: 'body.creditCode', message: 'errors:detail.market.credit_code_taken' }]);
+    audit({ action: 'employer.create', entity: 'employer', entityId: row.id, regionCode: row.regionCode });
+    return row;
+  });
   return presentEmployer(row);
 }
 
 /** A station checks an employer's papers and marks it verified; only then may its posts be opened. */
 export async function verifyEmployer(ctx: Ctx, actor: Actor, id: string, meta: Meta) {
   const e = await scopedEmployer(ctx, actor, id);
-  const [row] = await ctx.db.update(employers).set({ verifiedAt: ctx.clock.now(), verifiedBy: actor.accountId }).where(eq(employers.id, e.id)).returning();
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'employer.verify', entity: 'employer', entityId: id, regionCode: e.regionCode, ...meta });
+  const row = await command({ ctx, actor, meta }, async (tx, audit) => {
+    const [row] = await tx.update(employers).set({ verifiedAt: ctx.clock.now(), verifiedBy: actor.accountId }).where(eq(employers.id, e.id)).returning();
+    audit({ action: 'employer.verify', entity: 'employer', entityId: id, regionCode: e.regionCode });
+    return row;
+  });
   return presentEmployer(row!);
 }
 

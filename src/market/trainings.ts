@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { assertInScope, inScope, type Actor } from '../shared/actor';
-import { recordAudit } from '../audit/service';
+import { command } from '../shared/command';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { enrolments, trainingSessions, vacancies, workers } from '../db/schema';
@@ -35,27 +35,30 @@ export async function createSession(ctx: AnnounceCtx, actor: Actor, input: Train
     const missing = input.vacancyIds.filter((id) => !visible.has(id));
     if (missing.length) throw new ValidationFailed('unknown vacancies', missing.map(() => ({ path: 'body.vacancyIds', message: 'errors:detail.market.unknown_vacancy' })));
   }
-  const [row] = await ctx.db
-    .insert(trainingSessions)
-    .values({
-      ...input,
-      place: input.place ?? null,
-      lat: input.lat ?? null,
-      lng: input.lng ?? null,
-      search: searchVector(input.title, input.provider, input.skills.join(' ')),
-      createdBy: actor.accountId,
-    })
-    .returning();
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'training.create', entity: 'training_session', entityId: row!.id, regionCode: row!.regionCode, ...meta });
+  const row = await command({ ctx, actor, meta }, async (tx, audit) => {
+    const [row] = await tx
+      .insert(trainingSessions)
+      .values({
+        ...input,
+        place: input.place ?? null,
+        lat: input.lat ?? null,
+        lng: input.lng ?? null,
+        search: searchVector(input.title, input.provider, input.skills.join(' ')),
+        createdBy: actor.accountId,
+      })
+      .returning();
+    audit({ action: 'training.create', entity: 'training_session', entityId: row!.id, regionCode: row!.regionCode });
+    return row!;
+  });
   // People subscribed to training in the county hear of it.
   const message: Record<string, string> = {};
   for (const lng of ['zh-CN', 'en'] as const) {
     const t = translator(lng);
-    const subsidy = row!.trainingSubsidyFen > 0 ? t('outreach:subsidy', { amount: row!.trainingSubsidyFen / 100 }) : '';
-    message[lng] = t('outreach:new_training', { title: row!.title, provider: row!.provider, start: row!.startDate, subsidy });
+    const subsidy = row.trainingSubsidyFen > 0 ? t('outreach:subsidy', { amount: row.trainingSubsidyFen / 100 }) : '';
+    message[lng] = t('outreach:new_training', { title: row.title, provider: row.provider, start: row.startDate, subsidy });
   }
-  await announce(ctx, { topic: 'training', regionCode: row!.regionCode, message, subject: { type: 'training', id: row!.id } });
-  return presentTraining(row!);
+  await announce(ctx, { topic: 'training', regionCode: row.regionCode, message, subject: { type: 'training', id: row.id } });
+  return presentTraining(row);
 }
 
 export async function getSession(ctx: Ctx, actor: Actor, id: string) {
@@ -80,8 +83,7 @@ export async function enrol(ctx: Ctx & Pick<AppContext, 'queues'>, actor: Actor,
   if (!w || !inScope(actor, w.regionCode)) throw new ValidationFailed('unknown worker', [{ path: 'body.workerId', message: 'errors:detail.unknown_worker' }]);
   if (s.status !== 'open') throw new Conflict('closed', [{ path: 'session', message: 'errors:detail.market.not_open' }]);
   const steps: PlannedStep[] = [];
-  const result = await ctx.db.transaction(async (tx) => {
-    const db = tx;
+  const result = await command({ ctx, actor, meta }, async (db, audit) => {
     // One enrolment at a time per session: the check below and the count stay in step.
     await db.execute(sql`select 1 from ${trainingSessions} where ${trainingSessions.id} = ${sessionId} for update`);
     const [existing] = await db.select().from(enrolments).where(and(eq(enrolments.sessionId, sessionId), eq(enrolments.workerId, workerId)));
@@ -96,7 +98,7 @@ export async function enrol(ctx: Ctx & Pick<AppContext, 'queues'>, actor: Actor,
     const [row] = existing
       ? await db.update(enrolments).set({ status: 'enrolled', updatedAt: now }).where(eq(enrolments.id, existing.id)).returning()
       : await db.insert(enrolments).values({ sessionId, workerId, createdAt: now, updatedAt: now }).returning();
-    await recordAudit(db, { actorId: actor.accountId, action: 'training.enrol', entity: 'training_session', entityId: sessionId, regionCode: s.regionCode, details: { workerId }, ...meta });
+    audit({ action: 'training.enrol', entity: 'training_session', entityId: sessionId, regionCode: s.regionCode, details: { workerId } });
     const reminder = await startFollowUp(db, now, {
       sequence: 'training_reminder',
       workerId,
@@ -117,8 +119,7 @@ export async function enrol(ctx: Ctx & Pick<AppContext, 'queues'>, actor: Actor,
 
 export async function cancelEnrolment(ctx: Ctx, actor: Actor, sessionId: string, workerId: string, meta: Meta) {
   const s = await scopedSession(ctx.db, actor, sessionId);
-  return ctx.db.transaction(async (tx) => {
-    const db = tx;
+  return command({ ctx, actor, meta }, async (db, audit) => {
     await db.execute(sql`select 1 from ${trainingSessions} where ${trainingSessions.id} = ${sessionId} for update`);
     const [row] = await db
       .update(enrolments)
@@ -127,7 +128,7 @@ export async function cancelEnrolment(ctx: Ctx, actor: Actor, sessionId: string,
       .returning();
     if (!row) throw new NotFound('enrolment');
     await db.update(trainingSessions).set({ enrolled: sql`greatest(${trainingSessions.enrolled} - 1, 0)` }).where(eq(trainingSessions.id, sessionId));
-    await recordAudit(db, { actorId: actor.accountId, action: 'training.cancel', entity: 'training_session', entityId: sessionId, regionCode: s.regionCode, details: { workerId }, ...meta });
+    audit({ action: 'training.cancel', entity: 'training_session', entityId: sessionId, regionCode: s.regionCode, details: { workerId } });
     await stopFollowUps(db, ctx.clock.now(), { workerId, sequence: 'training_reminder', subject: sessionId }, 'enrolment_cancelled');
     return { id: row.id, sessionId, workerId, status: row.status };
   });

@@ -1,7 +1,7 @@
 import { and, count, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { assertInScope, inScope, type Actor } from '../shared/actor';
-import { recordAudit } from '../audit/service';
+import { command, type Audit } from '../shared/command';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { assistanceProjects, employers, regions, vacancies, type Vacancy } from '../db/schema';
@@ -75,45 +75,47 @@ export async function createVacancy(ctx: AnnounceCtx, actor: Actor, input: Vacan
       ? new Date(`${details.date as string}T23:59:59+08:00`)
       : new Date(now.getTime() + 30 * DAY);
   if (expiresAt <= now) throw new ValidationFailed('already expired', [{ path: 'body.expiresAt', message: 'errors:detail.market.expired' }]);
-  const [row] = await ctx.db
-    .insert(vacancies)
-    .values({
-      employerId: employer.id,
-      kind: input.kind,
-      title: input.title,
-      description: input.description,
-      requirements: input.requirements,
-      regionCode: input.regionCode,
-      address: input.address ?? null,
-      lat: input.lat ?? null,
-      lng: input.lng ?? null,
-      payMinFen: input.payMinFen,
-      payMaxFen: input.payMaxFen,
-      payUnit: input.payUnit,
-      requiredSkills: [...new Set(input.requiredSkills)],
-      hours: input.hours ?? null,
-      headcount: input.headcount,
-      status: input.publish ? 'open' : 'draft',
-      expiresAt,
-      details,
-      search: searchVector(input.title, input.description, input.requiredSkills.join(' '), employer.name),
-      createdBy: actor.accountId,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .returning();
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'vacancy.create', entity: 'vacancy', entityId: row!.id, regionCode: row!.regionCode, ...meta });
-  if (row!.status === 'open') await announce(ctx, row!, employer.name);
-  return presentVacancy(row!, employer.name, (await findRegion(ctx.db, row!.regionCode))?.name ?? null);
+  const row = await command({ ctx, actor, meta }, async (tx, audit) => {
+    const [row] = await tx
+      .insert(vacancies)
+      .values({
+        employerId: employer.id,
+        kind: input.kind,
+        title: input.title,
+        description: input.description,
+        requirements: input.requirements,
+        regionCode: input.regionCode,
+        address: input.address ?? null,
+        lat: input.lat ?? null,
+        lng: input.lng ?? null,
+        payMinFen: input.payMinFen,
+        payMaxFen: input.payMaxFen,
+        payUnit: input.payUnit,
+        requiredSkills: [...new Set(input.requiredSkills)],
+        hours: input.hours ?? null,
+        headcount: input.headcount,
+        status: input.publish ? 'open' : 'draft',
+        expiresAt,
+        details,
+        search: searchVector(input.title, input.description, input.requiredSkills.join(' '), employer.name),
+        createdBy: actor.accountId,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning();
+    audit({ action: 'vacancy.create', entity: 'vacancy', entityId: row!.id, regionCode: row!.regionCode });
+    return row!;
+  });
+  if (row.status === 'open') await announce(ctx, row, employer.name);
+  return presentVacancy(row, employer.name, (await findRegion(ctx.db, row.regionCode))?.name ?? null);
 }
 
 export async function updateVacancy(ctx: AnnounceCtx, actor: Actor, id: string, patch: VacancyPatch, meta: Meta) {
   // Locked for the edit: a hire or withdrawal in between must not be overwritten by a stale status.
-  const edited = await ctx.db.transaction(async (tx) => {
-    const db = tx;
+  const edited = await command({ ctx, actor, meta }, async (db, audit) => {
     // Lock first, then read: editLocked checks the region on the row it will change.
     await db.execute(sql`select 1 from ${vacancies} where ${vacancies.id} = ${id} for update`);
-    return editLocked(ctx, db, actor, id, patch, meta);
+    return editLocked(ctx, db, actor, id, patch, audit);
   });
   // Announced after the commit, so the fan-out job finds the post open.
   if (edited.opened) await announce(ctx, edited.row, edited.employerName);
@@ -140,7 +142,7 @@ async function correctedPlace(db: Db, actor: Actor, v: Vacancy, patch: VacancyPa
   return { regionCode, address: patch.address === undefined ? v.address : patch.address || null, lat, lng };
 }
 
-async function editLocked(ctx: AnnounceCtx, db: Db, actor: Actor, id: string, patch: VacancyPatch, meta: Meta) {
+async function editLocked(ctx: AnnounceCtx, db: Db, actor: Actor, id: string, patch: VacancyPatch, audit: Audit) {
   const { vacancy: v, employerName } = await scopedVacancy(db, actor, id);
   const next = { ...v, ...patch };
   if (next.payMaxFen < next.payMinFen) throw new ValidationFailed('pay range', [{ path: 'body.payMaxFen', message: 'errors:detail.market.pay_range' }]);
@@ -182,7 +184,7 @@ async function editLocked(ctx: AnnounceCtx, db: Db, actor: Actor, id: string, pa
     .where(and(eq(vacancies.id, id), sql`${vacancies.filled} <= ${next.headcount}`))
     .returning();
   if (!row) throw new Conflict('headcount below filled', [{ path: 'body.headcount', message: 'errors:detail.market.headcount_below_filled' }]);
-  await recordAudit(db, { actorId: actor.accountId, action: 'vacancy.update', entity: 'vacancy', entityId: id, regionCode: v.regionCode, details: { fields: Object.keys(patch), ...(place.regionCode !== v.regionCode ? { regionFrom: v.regionCode, regionTo: place.regionCode } : {}) }, ...meta });
+  audit({ action: 'vacancy.update', entity: 'vacancy', entityId: id, regionCode: v.regionCode, details: { fields: Object.keys(patch), ...(place.regionCode !== v.regionCode ? { regionFrom: v.regionCode, regionTo: place.regionCode } : {}) } });
   return { row, employerName, opened: row.status === 'open' && (v.status === 'draft' || v.status === 'closed') };
 }
 
