@@ -1,17 +1,11 @@
+import { useQuery } from '@tanstack/react-query';
 import { Alert, Card, Col, Row, Spin, Statistic, Typography } from 'antd';
-import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { authFetch, client, need } from '../api';
 import { Session } from '../session';
+import type { Body } from '../vocab';
 
-type Figures = Record<string, number | null>;
-interface Row_ {
-  regionCode: string;
-  category: string;
-  figures: Figures;
-  mom: Figures;
-  yoy: Figures;
-}
+type Figures = Body<'MonitoringFigures'>['items'][number]['figures'];
 
 function delta(v: number | null | undefined): string {
   return v === null || v === undefined ? '—' : `${v > 0 ? '+' : ''}${v}%`;
@@ -20,35 +14,33 @@ function delta(v: number | null | undefined): string {
 /** This month for the user's region (脱贫人口 含监测对象, lifted_total), with 同比/环比, open warnings and the 13-month chart. */
 export function Dashboard() {
   const { me, lang, t } = Session.use();
-  // undefined while the figures are asked for; null when there are none yet (a new install, a new month).
-  const [row, setRow] = useState<Row_ | null | undefined>(undefined);
-  const [warnings, setWarnings] = useState<number | null>(null);
-  const [chart, setChart] = useState<string | null>(null);
-  const [waiting, setWaiting] = useState<{ rainDew: number | null; help: number | null; wages: number | null; reports: number | null }>({ rainDew: null, help: null, wages: null, reports: null });
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    const api = client(lang);
-    need(api.GET('/api/v1/monitoring/figures', { params: { query: { regionCode: me!.regionCode } } }))
-      .then((r) => setRow(((r as { items: Row_[] }).items ?? []).find((i) => i.regionCode === me!.regionCode && i.category === 'lifted_total') ?? null))
-      .catch((e: Error) => setError(e.message));
-    need(api.GET('/api/v1/monitoring/warnings', { params: { query: { pageSize: 1 } } }))
-      .then((r) => setWarnings(Number((r as { total?: number }).total ?? 0)))
-      .catch(() => setWarnings(null));
-    // What waits on the station: Rain Dew files with overdue actions, requests for a person, unpaid wages.
-    const count = (p: Promise<unknown>, pick: (r: Record<string, unknown>) => number) => p.then((r) => pick(r as Record<string, unknown>)).catch(() => null);
-    void Promise.all([
-      count(need(api.GET('/api/v1/rain-dew', { params: { query: { pageSize: 1 } } })), (r) => Number((r.totals as Record<string, number>).overdue ?? 0)),
-      count(need(api.GET('/api/v1/help-requests', { params: { query: { status: 'open' } } })), (r) => Number(r.total)),
-      count(need(api.GET('/api/v1/wage-cases', { params: { query: { status: 'open' } } })), (r) => (r.items as unknown[]).length),
-      // Reports past their date and not yet sent (the reporting calendar).
-      count(need(api.GET('/api/v1/reporting/calendar', { params: { query: {} } })), (r) => Number(r.overdue)),
-    ]).then(([rainDew, help, wages, reports]) => setWaiting({ rainDew, help, wages, reports }));
-    authFetch('/api/v1/monitoring/trend/chart?format=svg', lang)
-      .then(async (res) => (res.ok ? setChart(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(await res.text())}`) : undefined))
-      .catch(() => undefined);
-  }, [me, lang]);
-  if (error) return <Alert type="error" title={error} />;
-  if (row === undefined) return <Spin />;
+  const api = client(lang);
+  const region = me!.regionCode;
+  const figures = useQuery({
+    queryKey: ['monitoring/figures', lang, region],
+    queryFn: () => need(api.GET('/api/v1/monitoring/figures', { params: { query: { regionCode: region } } })),
+    // null when there are none yet (a new install, a new month).
+    select: (r) => r.items.find((i) => i.regionCode === region && i.category === 'lifted_total') ?? null,
+  });
+  // What waits on the station: open warnings, Rain Dew files with overdue actions, requests for a person, unpaid wages, reports past their date.
+  // A count that cannot be read shows a dash, not an error over the page.
+  const warnings = useQuery({ queryKey: ['monitoring/warnings', lang, 'count'], queryFn: () => need(api.GET('/api/v1/monitoring/warnings', { params: { query: { pageSize: 1 } } })), select: (r) => r.total });
+  const rainDew = useQuery({ queryKey: ['rain-dew', lang, 'count'], queryFn: () => need(api.GET('/api/v1/rain-dew', { params: { query: { pageSize: 1 } } })), select: (r) => r.totals.overdue });
+  const help = useQuery({ queryKey: ['help-requests', lang, 'open'], queryFn: () => need(api.GET('/api/v1/help-requests', { params: { query: { status: 'open' } } })), select: (r) => r.total });
+  const wages = useQuery({ queryKey: ['wage-cases', lang, 'open'], queryFn: () => need(api.GET('/api/v1/wage-cases', { params: { query: { status: 'open' } } })), select: (r) => r.items.length });
+  const reports = useQuery({ queryKey: ['reporting/calendar', lang], queryFn: () => need(api.GET('/api/v1/reporting/calendar', { params: { query: {} } })), select: (r) => r.overdue });
+  // The 13-month chart as the API draws it (SVG), shown as an image; none if it cannot be drawn.
+  const chart = useQuery({
+    queryKey: ['monitoring/trend/chart', lang],
+    queryFn: async () => {
+      const res = await authFetch('/api/v1/monitoring/trend/chart?format=svg', lang);
+      return res.ok ? `data:image/svg+xml;charset=utf-8,${encodeURIComponent(await res.text())}` : null;
+    },
+  });
+  const waiting = { rainDew: rainDew.data ?? null, help: help.data ?? null, wages: wages.data ?? null, reports: reports.data ?? null };
+  if (figures.error) return <Alert type="error" title={figures.error.message} />;
+  if (figures.isPending) return <Spin />;
+  const row = figures.data;
   const f: Figures = row?.figures ?? { employed: 0, registered: 0, incomeAvgFen: null, zeroEmploymentHouseholds: 0 };
   const stat = (key: string, value: number | null | undefined, suffix?: string, to?: string) => (
     <Col xs={12} md={6}>
@@ -80,15 +72,15 @@ export function Dashboard() {
       </Row>
       <Typography.Title level={4} style={{ marginTop: 16 }}>{t('dashboard.waiting')}</Typography.Title>
       <Row gutter={[12, 12]}>
-        {link('warnings', warnings, '/monitoring')}
+        {link('warnings', warnings.data ?? null, '/monitoring')}
         {link('rain_dew_overdue', waiting.rainDew, '/rain-dew?overdue=true')}
         {link('help', waiting.help, '/follow-ups')}
         {link('wages', waiting.wages, '/follow-ups?tab=wages')}
         {link('reports_overdue', waiting.reports, '/monitoring?tab=calendar')}
       </Row>
-      {chart && (
+      {chart.data && (
         <Card size="small" style={{ marginTop: 16 }}>
-          <img src={chart} alt={t('dashboard.chart')} style={{ width: '100%', maxWidth: 960, height: 'auto' }} />
+          <img src={chart.data} alt={t('dashboard.chart')} style={{ width: '100%', maxWidth: 960, height: 'auto' }} />
         </Card>
       )}
     </div>

@@ -1,29 +1,16 @@
 import { Alert, Button, Card, Input, InputNumber, Modal, Space, Table, Tabs, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { client, downloadFile, need } from '../api';
 import { Session } from '../session';
 import { useSearchParams } from 'react-router-dom';
 import { CalendarTable, RelocationSitesTable, TermsDueTable, WorkshopCheckTable } from './MonitoringTables';
 import { MonitoringRegions } from './MonitoringRegions';
 import { MonitoringProjects } from './MonitoringProjects';
+import type { Body } from '../vocab';
 
-interface WarningRow {
-  id: string;
-  kind: string;
-  regionCode: string;
-  regionName: string | null;
-  name: string | null;
-  details: Record<string, unknown>;
-  status: string;
-  note: string | null;
-  createdAt: string;
-}
-interface ReportRow {
-  id: string;
-  kind: string;
-  period: string;
-  createdAt: string;
-}
+type WarningRow = Body<'MonitoringWarning'>;
+type ReportRow = Body<'MonitoringReports'>['items'][number];
 
 /**
  * 预警 and the integrity review list, each closed with what staff found; relocation sites, workshop declarations
@@ -31,37 +18,38 @@ interface ReportRow {
  */
 export function Monitoring() {
   const { lang, t } = Session.use();
-  const [warnings, setWarnings] = useState<WarningRow[] | null>(null);
-  const [reviews, setReviews] = useState<WarningRow[] | null>(null);
-  const [reports, setReports] = useState<ReportRow[] | null>(null);
+  const queries = useQueryClient();
   const [closing, setClosing] = useState<WarningRow | null>(null);
   const [note, setNote] = useState('');
   const [year, setYear] = useState(new Date().getFullYear());
   const [error, setError] = useState<string | null>(null);
   const [params, setParams] = useSearchParams();
-  const load = useCallback(() => {
-    const api = client(lang);
-    need(api.GET('/api/v1/monitoring/warnings', { params: { query: { pageSize: 100 } } })).then((r) => setWarnings((r as { items: WarningRow[] }).items)).catch((e: Error) => setError(e.message));
-    need(api.GET('/api/v1/monitoring/reviews', { params: { query: { pageSize: 100 } } })).then((r) => setReviews((r as { items: WarningRow[] }).items)).catch((e: Error) => setError(e.message));
-    need(api.GET('/api/v1/monitoring/reports', { params: { query: { pageSize: 50 } } })).then((r) => setReports((r as { items: ReportRow[] }).items)).catch((e: Error) => setError(e.message));
-  }, [lang]);
-  useEffect(load, [load]);
+  const api = client(lang);
+  const warningList = useQuery({ queryKey: ['monitoring/warnings', lang, 'list'], queryFn: () => need(api.GET('/api/v1/monitoring/warnings', { params: { query: { pageSize: 100 } } })) });
+  const reviewList = useQuery({ queryKey: ['monitoring/reviews', lang], queryFn: () => need(api.GET('/api/v1/monitoring/reviews', { params: { query: { pageSize: 100 } } })) });
+  const reportList = useQuery({ queryKey: ['monitoring/reports', lang], queryFn: () => need(api.GET('/api/v1/monitoring/reports', { params: { query: { pageSize: 50 } } })) });
+  const warnings = warningList.data?.items;
+  const reviews = reviewList.data?.items;
+  const reports = reportList.data?.items;
+  const readError = (warningList.error ?? reviewList.error ?? reportList.error)?.message ?? null;
 
-  const conclude = async () => {
-    if (!closing) return;
-    const review = reviews?.some((r) => r.id === closing.id);
-    const api = client(lang);
-    const init = { params: { path: { id: closing.id } } };
-    try {
+  const conclude = useMutation({
+    mutationFn: (w: WarningRow) => {
+      const init = { params: { path: { id: w.id } } };
       // A review needs its conclusion; a warning may be taken up without a note.
-      await need(review ? api.POST('/api/v1/monitoring/reviews/{id}/conclude', { ...init, body: { note: note.trim() } }) : api.POST('/api/v1/monitoring/warnings/{id}/acknowledge', { ...init, body: { note: note.trim() || null } }));
+      return reviews?.some((r) => r.id === w.id)
+        ? need(api.POST('/api/v1/monitoring/reviews/{id}/conclude', { ...init, body: { note: note.trim() } }))
+        : need(api.POST('/api/v1/monitoring/warnings/{id}/acknowledge', { ...init, body: { note: note.trim() || null } }));
+    },
+    onMutate: () => setError(null),
+    onSuccess: () => {
       setClosing(null);
       setNote('');
-      load();
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  };
+      void queries.invalidateQueries({ queryKey: ['monitoring/warnings'] });
+      void queries.invalidateQueries({ queryKey: ['monitoring/reviews'] });
+    },
+    onError: (e) => setError(e.message),
+  });
 
   const columns = [
     // A region's fall is graded (details.grade): red at or past the warning line, gold below it.
@@ -76,15 +64,15 @@ export function Monitoring() {
   return (
     <div>
       <Typography.Title level={3}>{t('monitoring.title')}</Typography.Title>
-      {error && <Alert type="error" title={error} style={{ marginBottom: 12 }} closable onClose={() => setError(null)} />}
+      {(error ?? readError) && <Alert type="error" title={error ?? readError} style={{ marginBottom: 12 }} closable onClose={() => setError(null)} />}
       <Tabs
         activeKey={params.get('tab') ?? 'warnings'}
         onChange={(tab) => setParams({ tab })}
         items={[
-          { key: 'warnings', label: t('monitoring.warnings'), children: <Table rowKey="id" size="small" scroll={{ x: true }} loading={!warnings} dataSource={warnings ?? []} columns={columns} expandable={{ expandedRowRender: (w) => <pre style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{JSON.stringify(w.details, null, 2)}</pre> }} /> },
+          { key: 'warnings', label: t('monitoring.warnings'), children: <Table rowKey="id" size="small" scroll={{ x: true }} loading={warningList.isPending} dataSource={warnings ?? []} columns={columns} expandable={{ expandedRowRender: (w) => <pre style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{JSON.stringify(w.details, null, 2)}</pre> }} /> },
           { key: 'regions', label: t('monitoring.regions.title'), children: <MonitoringRegions /> },
           { key: 'projects', label: t('monitoring.projects.title'), children: <MonitoringProjects /> },
-          { key: 'reviews', label: t('monitoring.reviews'), children: <Table rowKey="id" size="small" scroll={{ x: true }} loading={!reviews} dataSource={reviews ?? []} columns={columns} expandable={{ expandedRowRender: (w) => <pre style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{JSON.stringify(w.details, null, 2)}</pre> }} /> },
+          { key: 'reviews', label: t('monitoring.reviews'), children: <Table rowKey="id" size="small" scroll={{ x: true }} loading={reviewList.isPending} dataSource={reviews ?? []} columns={columns} expandable={{ expandedRowRender: (w) => <pre style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{JSON.stringify(w.details, null, 2)}</pre> }} /> },
           { key: 'calendar', label: t('monitoring.calendar.title'), children: <CalendarTable /> },
           { key: 'sites', label: t('monitoring.sites.title'), children: <RelocationSitesTable /> },
           { key: 'workshops', label: t('monitoring.workshops.title'), children: <WorkshopCheckTable /> },
@@ -105,7 +93,7 @@ export function Monitoring() {
                 <Table<ReportRow>
                   rowKey="id"
                   size="small"
-                  loading={!reports}
+                  loading={reportList.isPending}
                   dataSource={reports ?? []}
                   columns={[
                     { title: t('monitoring.report'), dataIndex: 'kind', render: (k: string) => t(`monitoring.report_kinds.${k}`) },
@@ -118,7 +106,7 @@ export function Monitoring() {
           },
         ]}
       />
-      <Modal open={Boolean(closing)} title={t('monitoring.take_up')} onOk={conclude} onCancel={() => setClosing(null)} okText={t('monitoring.confirm')} cancelText={t('monitoring.cancel')}>
+      <Modal open={Boolean(closing)} title={t('monitoring.take_up')} onOk={() => closing && conclude.mutate(closing)} confirmLoading={conclude.isPending} onCancel={() => setClosing(null)} okText={t('monitoring.confirm')} cancelText={t('monitoring.cancel')}>
         <Input.TextArea aria-label={t('monitoring.note')} placeholder={t('monitoring.note')} rows={3} value={note} onChange={(e) => setNote(e.target.value)} maxLength={1000} />
       </Modal>
     </div>

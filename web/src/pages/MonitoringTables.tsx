@@ -1,27 +1,20 @@
 import { Alert, Button, Switch, Table, Tag, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { client, need } from '../api';
 import { Session } from '../session';
 import type { Body } from '../vocab';
 
-type Sites = Body<'RelocationSites'>;
-type Workshops = Body<'WorkshopChecks'>;
-type TermsDue = Body<'PublicWelfareTermsDue'>;
 
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${v}%`);
 
 /** 易地搬迁安置区, site by site: 脱贫人口（含监测对象） living there and who of them is in work today. */
 export function RelocationSitesTable() {
   const { lang, t } = Session.use();
-  const [data, setData] = useState<Sites | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    need(client(lang).GET('/api/v1/monitoring/relocation-sites', { params: { query: {} } }))
-      .then((r) => setData(r as Sites))
-      .catch((e: Error) => setError(e.message));
-  }, [lang]);
-  if (error) return <Alert type="error" title={error} />;
+  const sites = useQuery({ queryKey: ['monitoring/relocation-sites', lang], queryFn: () => need(client(lang).GET('/api/v1/monitoring/relocation-sites', { params: { query: {} } })) });
+  const data = sites.data;
+  if (sites.error) return <Alert type="error" title={sites.error.message} />;
   const rows = data ? [...data.items, { regionCode: 'total', name: t('monitoring.sites.total'), ...data.total }] : [];
   return (
     <>
@@ -31,7 +24,7 @@ export function RelocationSitesTable() {
         size="small"
         scroll={{ x: true }}
         pagination={false}
-        loading={!data}
+        loading={sites.isPending}
         dataSource={rows}
         locale={{ emptyText: t('monitoring.sites.none') }}
         columns={[
@@ -54,15 +47,13 @@ export function RelocationSitesTable() {
 /** 就业帮扶车间: what each workshop declares beside what the register holds today; a difference is shown, not corrected. */
 export function WorkshopCheckTable() {
   const { lang, t } = Session.use();
-  const [data, setData] = useState<Workshops | null>(null);
   const [differentOnly, setDifferentOnly] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    need(client(lang).GET('/api/v1/monitoring/workshops', { params: { query: differentOnly ? { differentOnly: 'true' } : {} } }))
-      .then((r) => setData(r as Workshops))
-      .catch((e: Error) => setError(e.message));
-  }, [lang, differentOnly]);
-  if (error) return <Alert type="error" title={error} />;
+  const workshops = useQuery({
+    queryKey: ['monitoring/workshops', lang, differentOnly],
+    queryFn: () => need(client(lang).GET('/api/v1/monitoring/workshops', { params: { query: differentOnly ? { differentOnly: 'true' } : {} } })),
+  });
+  const data = workshops.data;
+  if (workshops.error) return <Alert type="error" title={workshops.error.message} />;
   const diff = (v: number) => (v === 0 ? '0' : <Tag color="orange">{v > 0 ? `+${v}` : v}</Tag>);
   return (
     <>
@@ -75,7 +66,7 @@ export function WorkshopCheckTable() {
         size="small"
         scroll={{ x: true }}
         pagination={false}
-        loading={!data}
+        loading={workshops.isFetching}
         dataSource={data?.items ?? []}
         locale={{ emptyText: t('monitoring.workshops.none') }}
         columns={[
@@ -92,14 +83,9 @@ export function WorkshopCheckTable() {
 /** 公益性岗位: holders whose agreement ends soon, has ended while they hold the post, or was never recorded. */
 export function TermsDueTable() {
   const { lang, t } = Session.use();
-  const [data, setData] = useState<TermsDue | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    need(client(lang).GET('/api/v1/public-welfare/terms-due', { params: { query: { within: 30 } } }))
-      .then((r) => setData(r as TermsDue))
-      .catch((e: Error) => setError(e.message));
-  }, [lang]);
-  if (error) return <Alert type="error" title={error} />;
+  const terms = useQuery({ queryKey: ['public-welfare/terms-due', lang], queryFn: () => need(client(lang).GET('/api/v1/public-welfare/terms-due', { params: { query: { within: 30 } } })) });
+  const data = terms.data;
+  if (terms.error) return <Alert type="error" title={terms.error.message} />;
   const color = { lapsed: 'red', no_agreement: 'orange', ending: 'gold' } as const;
   return (
     <>
@@ -109,7 +95,7 @@ export function TermsDueTable() {
         size="small"
         scroll={{ x: true }}
         pagination={false}
-        loading={!data}
+        loading={terms.isPending}
         dataSource={data?.items ?? []}
         locale={{ emptyText: t('monitoring.terms.none') }}
         columns={[
@@ -124,39 +110,30 @@ export function TermsDueTable() {
   );
 }
 
-type Calendar = Body<'ReportingCalendar'>;
-
 /** 报送时限: what each region has to send, by when; overdue until it is marked sent or its form downloaded. */
 export function CalendarTable() {
   const { me, lang, t } = Session.use();
-  const [data, setData] = useState<Calendar | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [tick, setTick] = useState(0);
-  useEffect(() => {
-    need(client(lang).GET('/api/v1/reporting/calendar', { params: { query: {} } }))
-      .then((r) => setData(r as Calendar))
-      .catch((e: Error) => setError(e.message));
-  }, [lang, tick]);
-  const mark = async (key: string, period: string) => {
-    try {
-      await need(client(lang).POST('/api/v1/reporting/submissions', { body: { key, period } }));
-      setTick((n) => n + 1);
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  };
+  const queries = useQueryClient();
+  const calendar = useQuery({ queryKey: ['reporting/calendar', lang], queryFn: () => need(client(lang).GET('/api/v1/reporting/calendar', { params: { query: {} } })) });
+  const data = calendar.data;
+  const mark = useMutation({
+    mutationFn: (body: Body<'SubmissionInput'>) => need(client(lang).POST('/api/v1/reporting/submissions', { body })),
+    // The dashboard's overdue count reads the same calendar.
+    onSuccess: () => void queries.invalidateQueries({ queryKey: ['reporting/calendar'] }),
+  });
+  const error = (mark.error ?? calendar.error)?.message ?? null;
   const color = { overdue: 'red', due_soon: 'gold', upcoming: 'blue', submitted: 'green' } as const;
   const source = new Map((data?.deadlines ?? []).map((d) => [d.key, d.source]));
   return (
     <>
-      {error && <Alert type="error" title={error} style={{ marginBottom: 12 }} closable onClose={() => setError(null)} />}
+      {error && <Alert type="error" title={error} style={{ marginBottom: 12 }} closable onClose={() => mark.reset()} />}
       <Typography.Paragraph type="secondary">{t('monitoring.calendar.hint', { n: data?.overdue ?? 0 })}</Typography.Paragraph>
       <Table
         rowKey={(r) => `${r.key}|${r.regionCode}`}
         size="small"
         scroll={{ x: true }}
         pagination={false}
-        loading={!data && !error}
+        loading={calendar.isPending}
         dataSource={data?.items ?? []}
         locale={{ emptyText: t('monitoring.calendar.none') }}
         columns={[
@@ -165,7 +142,7 @@ export function CalendarTable() {
           { title: t('monitoring.period'), dataIndex: 'period' },
           { title: t('monitoring.calendar.due'), dataIndex: 'dueOn' },
           { title: t('monitoring.status'), render: (_, r) => <Tag color={color[r.state]}>{t(`monitoring.calendar.states.${r.state}`, { days: Math.abs(r.daysLeft) })}</Tag> },
-          { title: '', render: (_, r) => (r.state !== 'submitted' && r.regionCode === me!.regionCode ? <Button size="small" onClick={() => void mark(r.key, r.period)}>{t('monitoring.calendar.mark')}</Button> : null) },
+          { title: '', render: (_, r) => (r.state !== 'submitted' && r.regionCode === me!.regionCode ? <Button size="small" onClick={() => mark.mutate({ key: r.key, period: r.period })}>{t('monitoring.calendar.mark')}</Button> : null) },
         ]}
       />
     </>

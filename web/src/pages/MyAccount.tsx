@@ -1,5 +1,5 @@
 import { Alert, Button, Card, Form, Input, List, Space, Switch, Table, Tag, Typography } from 'antd';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { beijingText, client, need } from '../api';
 import { clearFieldErrors, showFieldErrors } from '../forms';
@@ -19,59 +19,59 @@ export function MyAccount() {
   const queries = useQueryClient();
   const [form] = Form.useForm<{ phone: string }>();
   const [message, setMessage] = useState<{ type: 'success' | 'error'; text: string } | null>(null);
-  const [code, setCode] = useState<{ code: string; expiresAt: string } | null>(null);
   const mine = useQuery({ queryKey: ['me', 'contact', lang], queryFn: () => need(client(lang).GET('/api/v1/auth/me')) });
-  const contact = mine.data?.contact as Contact | undefined;
+  const contact = mine.data?.contact;
+  /** The contact as the answer gives it, kept in the cache of this page; the team's list is read again. */
   const saved = (c: Contact, text: string) => {
-    queries.setQueryData(['me', 'contact', lang], { ...mine.data!, contact: c });
+    if (mine.data) queries.setQueryData(['me', 'contact', lang], { ...mine.data, contact: c });
     void queries.invalidateQueries({ queryKey: ['accounts', 'contacts'] });
     setMessage({ type: 'success', text });
   };
-  const patch = async (body: { phone?: string | null; pushOptOut?: boolean }, text: string) => {
-    setMessage(null);
-    clearFieldErrors(form);
-    try {
-      saved((await need(client(lang).PATCH('/api/v1/auth/me/contact', { body }))) as Contact, text);
+  const patch = useMutation({
+    mutationFn: ({ body }: { body: Body<'ContactPatch'>; text: string }) => need(client(lang).PATCH('/api/v1/auth/me/contact', { body })),
+    onMutate: () => {
+      setMessage(null);
+      clearFieldErrors(form);
+    },
+    onSuccess: (c, { body, text }) => {
+      saved(c, text);
       if (body.phone !== undefined) form.resetFields();
-    } catch (e) {
-      setMessage({ type: 'error', text: showFieldErrors(form, e) });
-    }
-  };
-  const newCode = async () => {
-    setMessage(null);
-    try {
-      setCode((await need(client(lang).POST('/api/v1/auth/me/wechat/code'))) as { code: string; expiresAt: string });
-    } catch (e) {
-      setMessage({ type: 'error', text: (e as Error).message });
-    }
-  };
-  const unbind = async () => {
-    setMessage(null);
-    try {
-      saved((await need(client(lang).DELETE('/api/v1/auth/me/wechat'))) as Contact, t('my_account.wechat_unbound'));
-      setCode(null);
-    } catch (e) {
-      setMessage({ type: 'error', text: (e as Error).message });
-    }
-  };
+    },
+    onError: (e) => setMessage({ type: 'error', text: showFieldErrors(form, e) }),
+  });
+  const newCode = useMutation({
+    mutationFn: () => need(client(lang).POST('/api/v1/auth/me/wechat/code')),
+    onMutate: () => setMessage(null),
+    onError: (e) => setMessage({ type: 'error', text: e.message }),
+  });
+  const code = newCode.data ?? null;
+  const unbind = useMutation({
+    mutationFn: () => need(client(lang).DELETE('/api/v1/auth/me/wechat')),
+    onMutate: () => setMessage(null),
+    onSuccess: (c) => {
+      saved(c, t('my_account.wechat_unbound'));
+      newCode.reset();
+    },
+    onError: (e) => setMessage({ type: 'error', text: e.message }),
+  });
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%', maxWidth: 760 }}>
       <Typography.Title level={3} style={{ margin: 0 }}>{t('my_account.title')}</Typography.Title>
       <Typography.Paragraph type="secondary" style={{ margin: 0 }}>{t('my_account.intro')}</Typography.Paragraph>
-      {mine.error && <Alert type="error" title={(mine.error as Error).message} />}
+      {mine.error && <Alert type="error" title={mine.error.message} />}
       {message && <Alert data-testid="my-account-message" type={message.type} title={message.text} closable onClose={() => setMessage(null)} />}
       <Card size="small" title={t('my_account.phone_title')} loading={!contact && !mine.error}>
         <Typography.Paragraph data-testid="phone-masked">
           {contact?.phoneMasked ? t('my_account.phone_current', { phone: contact.phoneMasked }) : t('my_account.phone_none')}
         </Typography.Paragraph>
-        <Form form={form} layout="inline" onFinish={(v) => patch({ phone: v.phone }, t('my_account.phone_saved'))} requiredMark={false}>
+        <Form form={form} layout="inline" onFinish={(v) => patch.mutate({ body: { phone: v.phone }, text: t('my_account.phone_saved') })} requiredMark={false}>
           <Form.Item name="phone" label={t('my_account.phone_label')} rules={[{ required: true, message: t('my_account.phone_required') }]}>
             <Input inputMode="tel" autoComplete="tel" placeholder="13912345678" style={{ width: 200 }} />
           </Form.Item>
           <Form.Item>
             <Space>
               <Button type="primary" htmlType="submit">{t('my_account.phone_save')}</Button>
-              {contact?.phoneMasked && <Button danger onClick={() => patch({ phone: null }, t('my_account.phone_removed'))}>{t('my_account.phone_remove')}</Button>}
+              {contact?.phoneMasked && <Button danger onClick={() => patch.mutate({ body: { phone: null }, text: t('my_account.phone_removed') })}>{t('my_account.phone_remove')}</Button>}
             </Space>
           </Form.Item>
         </Form>
@@ -89,8 +89,8 @@ export function MyAccount() {
           />
         )}
         <Space wrap>
-          <Button onClick={newCode}>{contact?.wechatBound ? t('my_account.wechat_rebind') : t('my_account.wechat_code')}</Button>
-          {contact?.wechatBound && <Button danger onClick={unbind}>{t('my_account.wechat_unbind')}</Button>}
+          <Button onClick={() => newCode.mutate()}>{contact?.wechatBound ? t('my_account.wechat_rebind') : t('my_account.wechat_code')}</Button>
+          {contact?.wechatBound && <Button danger onClick={() => unbind.mutate()}>{t('my_account.wechat_unbind')}</Button>}
           {code && !contact?.wechatBound && <Button onClick={() => void mine.refetch()}>{t('my_account.wechat_check')}</Button>}
         </Space>
       </Card>
@@ -100,7 +100,7 @@ export function MyAccount() {
             <Switch
               aria-label={t('my_account.push_switch')}
               checked={contact ? !contact.pushOptOut : false}
-              onChange={(on) => patch({ pushOptOut: !on }, on ? t('my_account.push_on') : t('my_account.push_off'))}
+              onChange={(on) => patch.mutate({ body: { pushOptOut: !on }, text: on ? t('my_account.push_on') : t('my_account.push_off') })}
             />
             <Typography.Text>{t('my_account.push_switch')}</Typography.Text>
           </Space>
@@ -125,14 +125,14 @@ function Reachable() {
   return (
     <Card size="small" title={t('my_account.team_title')}>
       <Typography.Paragraph type="secondary">{t('my_account.team_intro')}</Typography.Paragraph>
-      {list.error && <Alert type="error" title={(list.error as Error).message} />}
+      {list.error && <Alert type="error" title={list.error.message} />}
       <Table<StaffAccount>
         rowKey="id"
         size="small"
         scroll={{ x: true }}
         loading={list.isLoading}
         pagination={false}
-        dataSource={((list.data?.items ?? []) as StaffAccount[]).filter((a) => !a.disabled && a.role !== 'system')}
+        dataSource={(list.data?.items ?? []).filter((a) => !a.disabled && a.role !== 'system')}
         columns={[
           { title: t('my_account.team_name'), dataIndex: 'displayName', render: (v: string, a) => `${v}（${a.username}）` },
           { title: t('my_account.team_role'), dataIndex: 'role', render: (r: string) => t(`my_account.roles.${r}`) },
