@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { and, eq, like } from 'drizzle-orm';
@@ -8,17 +9,46 @@ import { accounts, imports, regions } from '../src/db/schema';
 import { formRow, Generator } from '../src/demo/synthetic';
 import { PiiVault } from '../src/pii/vault';
 import { loadRegions } from '../src/regions/load';
+import { readSheet } from '../src/imports/engine';
+import { parseRow } from '../src/imports/rows';
 import { executeImport } from '../src/imports/service';
+import type { PreparedWorker } from '../src/registry/prepare';
+import { prepareWorker } from '../src/registry/prepare';
 import { systemClock } from '../src/shared/clock';
 import { report, scratchDatabase, seconds } from './support';
 
 /**
  * `npm run bench:import [-- ROWS]`: imports a ROWS-row CSV of 农村贫困劳动力就业信息表 (default 100,000)
- * through the real import path (parse, validate, encrypt, upsert, record) and, in the same run,
- * loads the same rows with PostgreSQL COPY into a bare table. Target: at least a third of COPY's
- * rate, and under 30 s.
+ * through the real import path (parse, validate, encrypt, upsert, record) and, in the same run, the
+ * physical floor of what it must write: COPY of the same rows, already parsed, validated, encrypted and
+ * hashed, into the real `workers` table (with its indexes and constraints) of a second scratch database
+ * built by the same migrations. Targets: at least a third of that rate, and 100,000 rows under 15 s.
  */
-const HEADER = ['序号', '姓名', '性别', '证件号码', '民族', '政治面貌', '文化程度', '健康状况', '劳动能力', '联系方式', '是否已就业', '就业地点', '就业单位名称', '就业时间', '就业意向', '就业服务需求'];
+// The form's columns and each person's village: an import into a prefecture places every row in the village it names.
+const HEADER = ['序号', '姓名', '性别', '证件号码', '民族', '政治面貌', '文化程度', '健康状况', '劳动能力', '联系方式', '是否已就业', '就业地点', '就业单位名称', '就业时间', '就业意向', '就业服务需求', '行政区划代码'];
+
+/** One value in COPY's text format. */
+function copyValue(v: unknown): string {
+  if (v === null || v === undefined) return '\\N';
+  const text = Array.isArray(v)
+    ? `{${v.map((x: string) => `"${x.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`
+    : typeof v === 'boolean'
+      ? (v ? 't' : 'f')
+      : String(v);
+  return text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+}
+
+/** The columns the import writes for a new person (registry/bulk.ts), in COPY's order. */
+const FLOOR_COLUMNS: Array<[string, (r: PreparedWorker & { employed: boolean }) => unknown]> = [
+  ['name', (r) => r.name], ['sex', (r) => r.sex], ['birth_date', (r) => r.birthDate], ['id_number_enc', (r) => r.idNumberEnc],
+  ['id_number_hash', (r) => r.idNumberHash], ['id_number_masked', (r) => r.idNumberMasked], ['phone_enc', (r) => r.phoneEnc],
+  ['phone_hash', (r) => r.phoneHash], ['phone_masked', (r) => r.phoneMasked], ['ethnicity', (r) => r.ethnicity],
+  ['political_status', (r) => r.politicalStatus], ['education', (r) => r.education], ['health', (r) => r.health],
+  ['labor_capacity', (r) => r.laborCapacity ?? 'full'], ['category', (r) => r.category ?? 'lifted'], ['monitoring_type', (r) => r.monitoringType],
+  ['employed', (r) => r.employed], ['intention', (r) => r.intention], ['service_needs', (r) => r.serviceNeeds ?? []], ['skills', (r) => r.skills ?? []],
+  ['region_code', (r) => r.regionCode], ['home_lat', (r) => r.homeLat], ['home_lng', (r) => r.homeLng], ['preferred_language', (r) => r.preferredLanguage ?? 'zh-CN'],
+  ['pay_floor_fen', (r) => r.payFloorFen], ['content_hash', (r) => r.contentHash], ['not_transferred_reason', (r) => r.notTransferredReason], ['consent', () => false],
+];
 
 function csvLine(cells: Array<string | number>): string {
   return cells.map((c) => (/[",\n]/.test(String(c)) ? `"${String(c).replace(/"/g, '""')}"` : String(c))).join(',') + '\n';
@@ -33,26 +63,52 @@ async function main(): Promise<void> {
     const villages = (await db.select({ code: regions.code }).from(regions).where(and(like(regions.code, '5325%'), eq(regions.level, 5)))).map((r) => r.code);
     const gen = new Generator(villages, 7, new Date());
     const lines: string[] = [csvLine(HEADER)];
-    for (let i = 0; i < rows; i++) lines.push(csvLine(formRow(gen.person(villages[i % villages.length]!), i + 1)));
+    for (let i = 0; i < rows; i++) {
+      const village = villages[i % villages.length]!;
+      lines.push(csvLine([...formRow(gen.person(village), i + 1), village]));
+    }
     const file = Buffer.from(lines.join(''), 'utf8');
     process.stdout.write(`file: ${rows} rows, ${(file.length / 1e6).toFixed(1)} MB\n`);
 
-    // Baseline: COPY of the same rows into a bare table with one text column per form column.
-    const client = new Client({ connectionString: scratch.url });
-    await client.connect();
-    await client.query(`create table bench_copy (${HEADER.map((_, i) => `c${i} text`).join(', ')})`);
-    const t0 = process.hrtime.bigint();
-    await pipeline(Readable.from([file]), client.query(copyFrom(`copy bench_copy from stdin with (format csv, header true)`)));
-    const copyS = seconds(t0);
-    const copied = (await client.query('select count(*)::int n from bench_copy')).rows[0].n as number;
-    await client.end();
+    // Baseline: the rows as the import writes them (parsed, validated, encrypted, hashed; untimed), then COPY of
+    // them into the real workers table, indexes and constraints included, of a second database with the same DDL.
+    const vault = new PiiVault(Buffer.alloc(32, 9));
+    const sheet = await readSheet('bench.csv', file);
+    const now = new Date();
+    const lines2: string[] = [];
+    for (const [rowNumber, cells] of sheet.rows) {
+      const parsed = parseRow(cells, rowNumber, sheet.layout, '5325');
+      if (!parsed.fields) continue;
+      const p = prepareWorker(parsed.fields, vault, now);
+      if (!p.ok) continue;
+      const row = { ...p.row, employed: Boolean(parsed.employment?.employed && parsed.employment.startDate) };
+      lines2.push(FLOOR_COLUMNS.map(([, f]) => copyValue(f(row))).join('\t') + '\n');
+    }
+    const prepared = Buffer.from(lines2.join(''), 'utf8');
+    const floor = await scratchDatabase();
+    // The same divisions as the import's database: the register's rows must name real ones (a foreign key).
+    await loadRegions(floor.database.db, '5325');
+    let copyS: number;
+    let copied: number;
+    const client = new Client({ connectionString: floor.url });
+    // A failed COPY is thrown below; the drop that follows must not turn the closed connection into a second error.
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      const t0 = process.hrtime.bigint();
+      await pipeline(Readable.from([prepared]), client.query(copyFrom(`copy workers (${FLOOR_COLUMNS.map(([c]) => c).join(', ')}) from stdin`)));
+      copyS = seconds(t0);
+      copied = (await client.query('select count(*)::int n from workers')).rows[0].n as number;
+    } finally {
+      await client.end().catch(() => undefined);
+      await floor.drop();
+    }
 
     // Ours: the import job's own code path, as the worker runs it.
     const [account] = await db
       .insert(accounts)
       .values({ username: 'bench', passwordHash: await hashPassword('bench-password'), displayName: 'bench', role: 'prefecture', regionCode: '5325' })
       .returning();
-    const vault = new PiiVault(Buffer.alloc(32, 9));
     // Stored as an upload is: encrypted until the import has run.
     const [imp] = await db.insert(imports).values({ fileName: 'bench.csv', file: vault.encryptBytes(file), regionCode: '5325', createdBy: account!.id, totalRows: rows }).returning();
     const ctx = { db, pii: vault, clock: systemClock };
@@ -64,17 +120,26 @@ async function main(): Promise<void> {
 
     const rowsPerS = Math.round(rows / importS);
     const copyRowsPerS = Math.round(copied / copyS);
-    process.stdout.write(`COPY into a bare table: ${copied} rows in ${copyS.toFixed(2)} s = ${copyRowsPerS} rows/s\n`);
+    const ratio = Number((rowsPerS / copyRowsPerS).toFixed(3));
+    const perHundredThousand = (importS * 100_000) / rows;
+    const met = { ratio: ratio >= 1 / 3, seconds: perHundredThousand < 15 };
+    process.stdout.write(`COPY of the prepared rows into the real workers table: ${copied} rows in ${copyS.toFixed(2)} s = ${copyRowsPerS} rows/s\n`);
     process.stdout.write(`import: ${rows} rows in ${importS.toFixed(2)} s = ${rowsPerS} rows/s (created ${done!.created}, rejected ${done!.rejected}, accounted ${accounted})\n`);
+    process.stdout.write(`ratio ${ratio} (target ≥ 0.333: ${met.ratio ? 'met' : 'missed'}); ${perHundredThousand.toFixed(1)} s per 100,000 rows (target < 15 s: ${met.seconds ? 'met' : 'missed'}); load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
     report({
       bench: 'import',
       rows,
       seconds: Number(importS.toFixed(2)),
       rowsPerS,
       baselineRowsPerS: copyRowsPerS,
-      ratio: Number((rowsPerS / copyRowsPerS).toFixed(3)),
+      baselineRowsPerSec: copyRowsPerS,
+      baseline: 'copy of prepared rows into the real workers table',
+      ratio,
       accounted,
-      target: 'ratio>=0.333 && seconds<30',
+      target: 'ratio>=0.333 && seconds<15 per 100000 rows',
+      targets: { ratio: 1 / 3, secondsPer100000: 15 },
+      met: { ...met, all: met.ratio && met.seconds },
+      loadAverage: loadavg().map((x) => Number(x.toFixed(2))),
     });
   } finally {
     await scratch.drop();

@@ -38,6 +38,40 @@ export async function scratchDatabase(): Promise<{ database: Database; url: stri
   };
 }
 
+/**
+ * A named benchmark database that is kept between runs (`BENCH_DB=name`): created when missing, migrated
+ * on every run, never dropped, so data seeded once at a million rows is measured again without reseeding.
+ */
+export async function keptDatabase(name: string): Promise<{ database: Database; url: string; fresh: boolean; drop(): Promise<void> }> {
+  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`BENCH_DB must be a plain database name, not ${name}`);
+  const admin = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const c = new Client({ connectionString: admin });
+  await c.connect();
+  const exists = (await c.query('select 1 from pg_database where datname = $1', [name])).rowCount === 1;
+  if (!exists) await c.query(`create database "${name}"`);
+  await c.end();
+  const u = new URL(admin);
+  u.pathname = `/${name}`;
+  const database = await openDatabase({ url: u.toString(), dataDir: '/tmp', poolSize: 10 });
+  await database.migrate();
+  return {
+    database,
+    url: u.toString(),
+    fresh: !exists,
+    drop: async () => {
+      await database.close();
+      process.stdout.write(`kept database ${name}\n`);
+    },
+  };
+}
+
+/** BENCH_DB's kept database when set, otherwise a scratch one dropped at the end. */
+export async function benchDatabase(): Promise<{ database: Database; url: string; fresh: boolean; drop(): Promise<void> }> {
+  const name = process.env.BENCH_DB;
+  if (name) return keptDatabase(name);
+  return { ...(await scratchDatabase()), fresh: true };
+}
+
 export function seconds(startNs: bigint): number {
   return Number(process.hrtime.bigint() - startNs) / 1e9;
 }
