@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import { recordAudit } from '../audit/service';
+import { auditIn } from '../shared/command';
 import { rowsOf, type Db } from '../db/client';
 import { employmentRecords, workers } from '../db/schema';
 import { Conflict } from '../shared/errors';
@@ -83,15 +83,12 @@ export async function mergeIntoProjectWork(
   if (input.placeRegionCode && (!r.placeRegionCode || input.placeRegionCode.startsWith(r.placeRegionCode))) set.placeRegionCode = input.placeRegionCode;
   const [merged] = Object.keys(set).length ? await db.update(employmentRecords).set(set).where(eq(employmentRecords.id, r.id)).returning() : [r];
   if (r.startDate <= today) await db.update(workers).set({ employed: true, updatedAt: now, lastActivityAt: now, version: sql`${workers.version} + 1` }).where(eq(workers.id, w.id));
-  await recordAudit(db, {
-    actorId: actor.accountId,
+  await auditIn({ ctx: { db }, actor, meta }, {
     action: 'employment.merge',
     entity: 'worker',
     entityId: w.id,
     regionCode: w.regionCode,
     details: { employmentId: r.id, projectId: same.projectId, linkId: same.linkId, fields: Object.keys(set) },
-    requestId: meta.requestId,
-    ip: meta.ip,
   });
   return { record: merged!, merged: { projectId: same.projectId, projectName: same.projectName, linkId: same.linkId } };
 }

@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { assertInScope, inScope, type Actor } from '../shared/actor';
-import { recordAudit } from '../audit/service';
+import { auditIn, auditRead, command, type Executor } from '../shared/command';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { workerChanges, employmentRecords, households, projectWorkers, publicWelfareTerms, trainingRecords, workers } from '../db/schema';
@@ -79,24 +79,29 @@ export async function createWorker(ctx: RegistryCtx, actor: Actor, input: Worker
   const prepared = prepareWorker(input, ctx.pii, ctx.clock.now());
   if (!prepared.ok) throw invalid(prepared.problems);
   const now = ctx.clock.now();
-  const inserted = await ctx.db
-    .insert(workers)
-    .values({ ...prepared.row, householdId: input.householdId ?? null, createdAt: now, updatedAt: now, lastActivityAt: now })
-    .onConflictDoNothing({ target: workers.idNumberHash })
-    .returning();
-  const w = inserted[0];
+  // The person, their consent and both audit entries are one unit of work.
+  const w = await command({ ctx, actor, meta }, async (tx, audit) => {
+    const inserted = await tx
+      .insert(workers)
+      .values({ ...prepared.row, householdId: input.householdId ?? null, createdAt: now, updatedAt: now, lastActivityAt: now })
+      .onConflictDoNothing({ target: workers.idNumberHash })
+      .returning();
+    const w = inserted[0];
+    if (!w) return undefined;
+    audit({ action: 'worker.create', entity: 'worker', entityId: w.id, regionCode: w.regionCode });
+    if (input.consent) {
+      await recordConsent(tx, { workerId: w.id, regionCode: w.regionCode, granted: true, channel: 'station_form', recordedBy: actor.accountId, at: now });
+      return { ...w, consent: true };
+    }
+    return w;
+  });
   if (!w) {
     // The same answer whichever region holds the person; an attempt on someone registered elsewhere is recorded.
     const holder = await q.findWorkerByIdHash(ctx.db, prepared.row.idNumberHash);
     if (holder && !inScope(actor, holder.regionCode)) {
-      await recordAudit(ctx.db, { actorId: actor.accountId, action: 'worker.duplicate_elsewhere', entity: 'worker', entityId: holder.id, regionCode: holder.regionCode, ...meta });
+      await auditRead({ ctx, actor, meta }, { action: 'worker.duplicate_elsewhere', entity: 'worker', entityId: holder.id, regionCode: holder.regionCode });
     }
     throw new Conflict('duplicate id number', [{ path: 'body.idNumber', message: 'errors:detail.id_number.duplicate' }]);
-  }
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'worker.create', entity: 'worker', entityId: w.id, regionCode: w.regionCode, ...meta });
-  if (input.consent) {
-    await recordConsent(ctx.db, { workerId: w.id, regionCode: w.regionCode, granted: true, channel: 'station_form', recordedBy: actor.accountId, at: now });
-    return view(ctx, { ...w, consent: true });
   }
   return view(ctx, w);
 }
@@ -112,14 +117,12 @@ export async function getWorker(
   if (opts.reveal) {
     if (!actor.canRevealPii) throw new Forbidden('may not reveal personal data');
     if (!opts.purpose) throw new ValidationFailed('purpose required', [{ path: 'query.purpose', message: 'errors:detail.purpose_required' }]);
-    await recordAudit(ctx.db, {
-      actorId: actor.accountId,
+    await auditRead({ ctx, actor, meta }, {
       action: 'worker.reveal',
       entity: 'worker',
       entityId: w.id,
       regionCode: w.regionCode,
       details: { purpose: opts.purpose, fields: ['idNumber', 'phone'] },
-      ...meta,
     });
   }
   return view(ctx, w, Boolean(opts.reveal));
@@ -175,37 +178,32 @@ export async function updateWorker(ctx: RegistryCtx, actor: Actor, id: string, p
   const prepared = prepareWorker(merged, ctx.pii, ctx.clock.now());
   if (!prepared.ok) throw invalid(prepared.problems);
   const now = ctx.clock.now();
-  let updated;
-  try {
-    [updated] = await ctx.db
-      .update(workers)
-      .set({
-        ...prepared.row,
-        ...(householdId !== undefined ? { householdId } : {}),
-        updatedAt: now,
-        lastActivityAt: now,
-        version: sql`${workers.version} + 1`,
-      })
-      .where(and(eq(workers.id, id), eq(workers.version, version)))
-      .returning();
-  } catch (err) {
-    if ((err as { code?: string }).code === '23505') {
-      throw new Conflict('duplicate id number', [{ path: 'body.idNumber', message: 'errors:detail.id_number.duplicate' }]);
+  const updated = await command({ ctx, actor, meta }, async (tx, audit) => {
+    let updated;
+    try {
+      [updated] = await tx
+        .update(workers)
+        .set({
+          ...prepared.row,
+          ...(householdId !== undefined ? { householdId } : {}),
+          updatedAt: now,
+          lastActivityAt: now,
+          version: sql`${workers.version} + 1`,
+        })
+        .where(and(eq(workers.id, id), eq(workers.version, version)))
+        .returning();
+    } catch (err) {
+      if ((err as { code?: string }).code === '23505') {
+        throw new Conflict('duplicate id number', [{ path: 'body.idNumber', message: 'errors:detail.id_number.duplicate' }]);
+      }
+      throw err;
     }
-    throw err;
-  }
-  if (!updated) throw new Conflict('stale version', [{ path: 'body.version', message: 'errors:detail.stale_version' }]);
-  // The record's history: which fields changed, and whose word it was.
-  const source = meta.source ?? 'station';
-  await ctx.db.insert(workerChanges).values({ workerId: id, fields: Object.keys(changes).filter((k) => (changes as Record<string, unknown>)[k] !== undefined), source, by: source === 'station' ? actor.accountId : null, at: now });
-  await recordAudit(ctx.db, {
-    actorId: actor.accountId,
-    action: 'worker.update',
-    entity: 'worker',
-    entityId: id,
-    regionCode: updated.regionCode,
-    details: { fields: Object.keys(patch).filter((k) => k !== 'version') },
-    ...meta,
+    if (!updated) throw new Conflict('stale version', [{ path: 'body.version', message: 'errors:detail.stale_version' }]);
+    // The record's history: which fields changed, and whose word it was.
+    const source = meta.source ?? 'station';
+    await tx.insert(workerChanges).values({ workerId: id, fields: Object.keys(changes).filter((k) => (changes as Record<string, unknown>)[k] !== undefined), source, by: source === 'station' ? actor.accountId : null, at: now });
+    audit({ action: 'worker.update', entity: 'worker', entityId: id, regionCode: updated.regionCode, details: { fields: Object.keys(patch).filter((k) => k !== 'version') } });
+    return updated;
   });
   return view(ctx, updated);
 }
@@ -216,7 +214,7 @@ export async function updateWorker(ctx: RegistryCtx, actor: Actor, id: string, p
  */
 export async function startEmployment(ctx: RegistryCtx & Pick<AppContext, 'queues'>, actor: Actor, workerId: string, input: EmploymentStart, meta: Meta & { source?: 'station' | 'market' | 'self_report' }) {
   const events: string[] = [];
-  const record = await ctx.db.transaction((tx) => startEmploymentIn(tx, ctx, actor, workerId, input, meta, events));
+  const record = await command({ ctx, actor, meta }, (tx) => startEmploymentIn(tx, ctx, actor, workerId, input, meta, events));
   await publishOutbox(ctx, events);
   return record;
 }
@@ -229,7 +227,7 @@ export async function startEmployment(ctx: RegistryCtx & Pick<AppContext, 'queue
  * employed, close a zero-employment household's warning and tell the person of subsidies the job opens.
  */
 export async function startEmploymentIn(
-  db: Db,
+  db: Executor,
   ctx: RegistryCtx,
   actor: Actor,
   workerId: string,
@@ -281,7 +279,7 @@ export async function startEmploymentIn(
     await db.insert(publicWelfareTerms).values({ recordId: record!.id, workerId: w.id, startsOn: input.startDate, endsOn: input.termEnd, recordedBy: actor.accountId, createdAt: now });
   }
   await db.update(workers).set({ employed: true, updatedAt: now, lastActivityAt: now, version: sql`${workers.version} + 1` }).where(eq(workers.id, w.id));
-  await recordAudit(db, { actorId: actor.accountId, action: 'employment.start', entity: 'worker', entityId: w.id, regionCode: w.regionCode, requestId: meta.requestId, ip: meta.ip });
+  await auditIn({ ctx: { db }, actor, meta }, { action: 'employment.start', entity: 'worker', entityId: w.id, regionCode: w.regionCode });
   events.push(
     ...(await emit(db, now, [
       {
@@ -301,8 +299,7 @@ export async function endEmployment(ctx: RegistryCtx & Pick<AppContext, 'queues'
   const today = shanghaiDate(ctx.clock.now());
   if (endDate > today) throw new ValidationFailed('future end', [{ path: 'body.endDate', message: 'errors:detail.date_in_future' }]);
   const events: string[] = [];
-  const closed = await ctx.db.transaction(async (tx) => {
-    const db = tx;
+  const closed = await command({ ctx, actor, meta }, async (db, audit) => {
     const w = await scopedWorker(db, actor, workerId);
     await db.execute(sql`select 1 from ${workers} where ${workers.id} = ${w.id} for update`);
     const open = await db.select().from(employmentRecords).where(and(eq(employmentRecords.workerId, w.id), isNull(employmentRecords.endDate)));
@@ -324,7 +321,7 @@ export async function endEmployment(ctx: RegistryCtx & Pick<AppContext, 'queues'
       .where(and(inArray(projectWorkers.employmentRecordId, open.map((r) => r.id)), isNull(projectWorkers.endsOn), sql`${projectWorkers.startsOn} <= ${endDate}::date`));
     const now = ctx.clock.now();
     await db.update(workers).set({ employed: false, updatedAt: now, lastActivityAt: now, version: sql`${workers.version} + 1` }).where(eq(workers.id, w.id));
-    await recordAudit(db, { actorId: actor.accountId, action: 'employment.end', entity: 'worker', entityId: w.id, regionCode: w.regionCode, ...meta });
+    audit({ action: 'employment.end', entity: 'worker', entityId: w.id, regionCode: w.regionCode });
     // Its subscribers stop the retention calls, start the job search and follow a Rain Dew graduate as seeking.
     events.push(...(await emit(db, now, [{ type: 'employment.ended', data: { workerId: w.id, regionCode: w.regionCode, endDate, actorId: actor.accountId } }])));
     return closed;
@@ -343,12 +340,15 @@ export async function addTraining(ctx: RegistryCtx, actor: Actor, workerId: stri
   if (input.endDate && input.endDate < input.startDate) {
     throw new ValidationFailed('end before start', [{ path: 'body.endDate', message: 'errors:detail.end_before_start' }]);
   }
-  const [row] = await ctx.db
-    .insert(trainingRecords)
-    .values({ workerId: w.id, ...input, kind: input.kind ?? null, provider: input.provider ?? null, endDate: input.endDate ?? null, certificate: input.certificate ?? null, source: 'station', recordedBy: actor.accountId })
-    .returning();
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'training.add', entity: 'worker', entityId: w.id, regionCode: w.regionCode, ...meta });
-  return presentTraining(row!);
+  const row = await command({ ctx, actor, meta }, async (tx, audit) => {
+    const [row] = await tx
+      .insert(trainingRecords)
+      .values({ workerId: w.id, ...input, kind: input.kind ?? null, provider: input.provider ?? null, endDate: input.endDate ?? null, certificate: input.certificate ?? null, source: 'station', recordedBy: actor.accountId })
+      .returning();
+    audit({ action: 'training.add', entity: 'worker', entityId: w.id, regionCode: w.regionCode });
+    return row!;
+  });
+  return presentTraining(row);
 }
 
 export async function trainingHistory(ctx: RegistryCtx, actor: Actor, workerId: string) {
@@ -400,11 +400,10 @@ async function setMembers(db: Db, actor: Actor, householdId: string, add: string
 
 export async function createHousehold(ctx: RegistryCtx, actor: Actor, input: HouseholdCreate, meta: Meta) {
   await assertRegion(ctx, actor, input.regionCode, 'body.regionCode');
-  const id = await ctx.db.transaction(async (tx) => {
-    const db = tx;
+  const id = await command({ ctx, actor, meta }, async (db, audit) => {
     const [h] = await db.insert(households).values({ regionCode: input.regionCode, relocated: input.relocated, createdAt: ctx.clock.now() }).returning();
     await setMembers(db, actor, h!.id, input.memberIds, []);
-    await recordAudit(db, { actorId: actor.accountId, action: 'household.create', entity: 'household', entityId: h!.id, regionCode: h!.regionCode, ...meta });
+    audit({ action: 'household.create', entity: 'household', entityId: h!.id, regionCode: h!.regionCode });
     return h!.id;
   });
   return getHousehold(ctx, actor, id);
@@ -412,11 +411,10 @@ export async function createHousehold(ctx: RegistryCtx, actor: Actor, input: Hou
 
 export async function updateHousehold(ctx: RegistryCtx, actor: Actor, id: string, patch: HouseholdPatch, meta: Meta) {
   const current = await getHousehold(ctx, actor, id);
-  await ctx.db.transaction(async (tx) => {
-    const db = tx;
+  await command({ ctx, actor, meta }, async (db, audit) => {
     if (patch.relocated !== undefined) await db.update(households).set({ relocated: patch.relocated }).where(eq(households.id, id));
     await setMembers(db, actor, id, patch.addMemberIds ?? [], patch.removeMemberIds ?? []);
-    await recordAudit(db, { actorId: actor.accountId, action: 'household.update', entity: 'household', entityId: id, regionCode: current.regionCode, details: { fields: Object.keys(patch) }, ...meta });
+    audit({ action: 'household.update', entity: 'household', entityId: id, regionCode: current.regionCode, details: { fields: Object.keys(patch) } });
   });
   return getHousehold(ctx, actor, id);
 }

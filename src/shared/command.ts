@@ -93,3 +93,13 @@ export async function auditRead(props: CommandProps, entry: AuditEntry): Promise
   if (outer) outer.push(fill(props, entry));
   else await recordAudit(db, fill(props, entry));
 }
+
+/**
+ * An audit entry for a change the caller is making on `props.ctx.db`, which must be a transaction (a
+ * helper handed the caller's `tx`): it joins that unit of work. On the bare database it refuses, since
+ * the entry would then be written apart from the change.
+ */
+export async function auditIn(props: CommandProps, entry: AuditEntry): Promise<void> {
+  if (!isTransaction(props.ctx.db)) throw new Error('auditIn needs the transaction of the change it records');
+  await auditRead(props, entry);
+}
