@@ -1,12 +1,13 @@
 import { App as AntApp, Button, ConfigProvider, Dropdown, Grid, Layout, Menu, Select, Space, Spin, Typography } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { client, need, saveToken, savedToken } from './api';
 import { setDayjsLocale } from './dates';
 import { DataLayer, queryClient } from './query';
-import { translate, type Lang } from './i18n';
+import { translate, type Lang, type T } from './i18n';
 import { Audit } from './pages/Audit';
 import { Broadcasts } from './pages/Broadcasts';
 import { Dashboard } from './pages/Dashboard';
@@ -30,8 +31,7 @@ import { Breadcrumbs, navItems } from './shell';
 const LANG = 'bangfu.console.lang';
 
 export function App() {
-  const [lang, setLang] = useState<Lang>((localStorage.getItem(LANG) as Lang) || 'zh-CN');
-  const [me, setMe] = useState<Me | null | undefined>(savedToken() ? undefined : null);
+  const [lang, setLang] = useState<Lang>(localStorage.getItem(LANG) === 'en' ? 'en' : 'zh-CN');
   const t = useMemo(() => translate(lang), [lang]);
   // The pickers' month and weekday names follow the console's language.
   setDayjsLocale(lang);
@@ -39,33 +39,47 @@ export function App() {
     localStorage.setItem(LANG, lang);
     document.documentElement.lang = lang;
   }, [lang]);
-  useEffect(() => {
-    if (me !== undefined) return;
-    need(client(lang).GET('/api/v1/auth/me'))
-      .then((a) => setMe(a as Me))
-      .catch(() => {
-        saveToken(null);
-        setMe(null);
-      });
-  }, [me, lang]);
   return (
     <ConfigProvider locale={lang === 'en' ? enUS : zhCN} theme={{ token: { fontSize: 15 } }} button={{ autoInsertSpace: false }}>
       <AntApp>
         <DataLayer>
-        <Session.Provider value={{ me: me ?? null, lang, t }}>
-          {me === undefined ? (
-            <Spin style={{ margin: '20vh auto', display: 'block' }} />
-          ) : me === null ? (
-            <Login onSignedIn={setMe} lang={lang} setLang={setLang} />
-          ) : (
-            <BrowserRouter basename="/console">
-              <Shell me={me} setLang={setLang} onSignOut={() => setMe(null)} />
-            </BrowserRouter>
-          )}
-        </Session.Provider>
+          <Console lang={lang} setLang={setLang} t={t} />
         </DataLayer>
       </AntApp>
     </ConfigProvider>
+  );
+}
+
+/** Who is signed in, asked once per sign-in; a token the service no longer knows is forgotten, back to the sign-in page. */
+const ME = ['auth/me'];
+
+function Console({ lang, setLang, t }: { lang: Lang; setLang: (l: Lang) => void; t: T }) {
+  const signedIn = useQuery({
+    queryKey: ME,
+    queryFn: (): Promise<Me | null> =>
+      savedToken()
+        ? need(client(lang).GET('/api/v1/auth/me')).catch(() => {
+            saveToken(null);
+            return null;
+          })
+        : Promise.resolve(null),
+    staleTime: Infinity,
+  });
+  // undefined while asked; null when nobody is signed in.
+  const me = signedIn.data;
+  const setMe = (who: Me | null) => queryClient.setQueryData(ME, who);
+  return (
+    <Session.Provider value={{ me: me ?? null, lang, t }}>
+      {me === undefined ? (
+        <Spin style={{ margin: '20vh auto', display: 'block' }} />
+      ) : me === null ? (
+        <Login onSignedIn={setMe} lang={lang} setLang={setLang} />
+      ) : (
+        <BrowserRouter basename="/console">
+          <Shell me={me} setLang={setLang} onSignOut={() => setMe(null)} />
+        </BrowserRouter>
+      )}
+    </Session.Provider>
   );
 }
 

@@ -1,15 +1,9 @@
 import { createContext, useContext } from 'react';
 import type { Lang, T } from './i18n';
+import type { Body } from './vocab';
 
-export interface Me {
-  id: string;
-  username: string;
-  displayName: string;
-  role: 'station' | 'county' | 'prefecture' | 'province' | 'system';
-  regionCode: string;
-  regionName: string | null;
-  stationId: string | null;
-}
+/** The signed-in member of staff, as the API describes an account. */
+export type Me = Body<'Account'>;
 
 const context = createContext<{ me: Me | null; lang: Lang; t: T } | null>(null);
 

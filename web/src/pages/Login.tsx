@@ -1,4 +1,5 @@
 import { Alert, Button, Card, Form, Input, Select } from 'antd';
+import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError, client, need, saveToken } from '../api';
 import { translate, type Lang } from '../i18n';
@@ -6,26 +7,23 @@ import type { Me } from '../session';
 
 export function Login({ onSignedIn, lang, setLang }: { onSignedIn: (me: Me) => void; lang: Lang; setLang: (l: Lang) => void }) {
   const t = translate(lang);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const [needCode, setNeedCode] = useState(false);
-  const submit = async (v: { username: string; password: string; code?: string }) => {
-    setBusy(true);
-    setError(null);
-    try {
-      const r = await need(client(lang).POST('/api/v1/auth/login', { body: { username: v.username, password: v.password, ...(v.code ? { code: v.code } : {}) } }));
+  const login = useMutation({
+    mutationFn: (v: { username: string; password: string; code?: string }) => need(client(lang).POST('/api/v1/auth/login', { body: { username: v.username, password: v.password, ...(v.code ? { code: v.code } : {}) } })),
+    onSuccess: (r) => {
       saveToken(r.token);
-      onSignedIn(r.account as Me);
-    } catch (err) {
-      const e = err as ApiError;
-      const codeAsked = e.details?.some((d) => d.path === 'body.code');
-      if (codeAsked) setNeedCode(true);
-      // A refused sign-in says what to do; other failures (too many tries, the service down) keep the server's words.
-      setError(e.status === 401 && !codeAsked ? t('login.wrong') : e.message);
-    } finally {
-      setBusy(false);
-    }
-  };
+      onSignedIn(r.account);
+    },
+    onError: (e) => {
+      if (e instanceof ApiError && e.details.some((d) => d.path === 'body.code')) setNeedCode(true);
+    },
+  });
+  const e = login.error;
+  const codeAsked = e instanceof ApiError && e.details.some((d) => d.path === 'body.code');
+  // A refused sign-in says what to do; other failures (too many tries, the service down) keep the server's words.
+  const error = e ? (e instanceof ApiError && e.status === 401 && !codeAsked ? t('login.wrong') : e.message) : null;
+  const busy = login.isPending;
+  const submit = (v: { username: string; password: string; code?: string }) => login.mutate(v);
   return (
     <div style={{ display: 'flex', justifyContent: 'center', padding: '10vh 12px' }}>
       <Card title={t('login.title')} style={{ width: 380, maxWidth: '100%' }} extra={<Select aria-label={t('app.language')} size="small" value={lang} onChange={setLang} options={[{ value: 'zh-CN', label: '中文' }, { value: 'en', label: 'English' }]} />}>
