@@ -146,10 +146,10 @@ function EditVacancy({ id, onChanged }: { id: string; onChanged?: () => void }) 
           <Form.Item name="headcount" label={t('vacancies.headcount')}>
             <InputNumber min={1} max={10000} />
           </Form.Item>
-          <Form.Item name="payMinYuan" label={t('vacancies.pay_from', { unit: t(`vacancies.units.${v.payUnit}`) })}>
+          <Form.Item name="payMinYuan" label={t('vacancies.pay_from', { unit: t(`vacancies.units.${v.payUnit}`) })} rules={[{ required: true, message: t('vacancies.required') }]}>
             <InputNumber min={0} max={1000000} />
           </Form.Item>
-          <Form.Item name="payMaxYuan" label={t('vacancies.pay_to', { unit: t(`vacancies.units.${v.payUnit}`) })}>
+          <Form.Item name="payMaxYuan" label={t('vacancies.pay_to', { unit: t(`vacancies.units.${v.payUnit}`) })} rules={[{ required: true, message: t('vacancies.required') }]}>
             <InputNumber min={0} max={1000000} />
           </Form.Item>
         </Space>
