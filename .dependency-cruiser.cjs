@@ -8,7 +8,10 @@
  *   by file from anywhere and imports no domain module;
  * - every other folder of src/ is a module with a front door, its index.ts: from outside the module
  *   (another module, src/app.ts, jobs/, bots/, server/) only that is imported;
- * - modules sit in layers, and a module imports only modules of lower layers (LAYERS below, bottom first).
+ * - modules sit in layers, and a module imports only modules of lower layers (LAYERS below, bottom first);
+ * - tables are imported from their own schema file (src/db/schema/<module>.ts), never through the barrel
+ *   src/db/schema, which only src/db/ itself uses; a module reads its own tables only (own-tables: a warning
+ *   while the reads of other modules' tables are still being turned into functions of their owners).
  */
 const KERNEL = ['db', 'shared', 'queues', 'events', 'http', 'pii', 'audit'];
 const KERNEL_FILES = ['config', 'context', 'logger', 'i18n', 'redis', 'outbox'];
@@ -59,6 +62,27 @@ module.exports = {
       to: { path: notKernelModule },
     },
     ...layerRules,
+    {
+      name: 'no-schema-barrel',
+      severity: 'error',
+      comment: "Each table is imported from its owner's schema file, so a foreign table cannot hide in a long import list.",
+      from: { pathNot: '^src/db/' },
+      to: { path: '^src/db/schema/index\\.ts$' },
+    },
+    {
+      name: 'own-tables',
+      severity: 'warn',
+      comment: "A module reads and writes its own tables; another module's data comes through that module's front door.",
+      from: { path: '^src/([^/]+)/', pathNot: '^src/db/' },
+      to: { path: '^src/db/schema/', pathNot: ['^src/db/schema/$1\\.ts$', '^src/db/schema/index\\.ts$'] },
+    },
+    {
+      name: 'own-tables',
+      severity: 'warn',
+      comment: 'The app, jobs, bots and server reach the data through the modules, not their tables.',
+      from: { path: '^(jobs|bots|server)/|^src/(?:app|bootstrap)\\.ts$' },
+      to: { path: '^src/db/schema/', pathNot: '^src/db/schema/index\\.ts$' },
+    },
   ],
   options: {
     tsConfig: { fileName: 'tsconfig.json' },

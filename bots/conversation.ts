@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { TFunction } from 'i18next';
 import type { AppContext } from '../src/context';
-import { workers, type Worker } from '../src/db/schema';
+import { workers, type Worker } from '../src/db/schema/registry';
 import { LOCALES, translator, type Locale } from '../src/i18n';
 import { latestDigest } from '../src/market';
 import { noteReply } from '../src/outreach';

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, ne, or } from 'drizzle-orm';
 import type { AppContext } from '../src/context';
-import { sendingAccounts, type SendingAccount } from '../src/db/schema';
+import { sendingAccounts, type SendingAccount } from '../src/db/schema/outreach';
 import { acquire, beat, fence, heldElsewhere, leave, newHolderId, release, renew, type HeldLease, ensureDefaultAccount, goOffline, setAccountStatus, watchLeases } from '../src/outreach';
 import { startBot, type Bot } from './bot';
 import { NoRealPuppet } from './puppet';

@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
 import type { mock } from 'wechaty-puppet-mock';
 import type { AppContext } from '../src/context';
-import { identities, workers } from '../src/db/schema';
+import { identities } from '../src/db/schema/outreach';
+import { workers } from '../src/db/schema/registry';
 import type { Bot } from './bot';
 
 export class SimulatorRefused extends Error {}

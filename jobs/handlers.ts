@@ -14,7 +14,7 @@ import { closePreviousMonth, personWarnings, regionWarnings, judgeRelocationShar
 import type { AppContext } from '../src/context';
 import type { JobName, JobPayload, QueueName } from '../src/queues/definitions';
 import { EventEnvelope, eventSchemas, type EventData, type EventType } from '../src/events';
-import { eventEffects } from '../src/db/schema';
+import { eventEffects } from '../src/db/schema/events';
 import { subscriptions, type Subscriber } from './subscriptions';
 
 export type Handler<Q extends QueueName, J extends JobName<Q>> = (payload: JobPayload<Q, J>, ctx: AppContext, job: Job, token?: string) => Promise<unknown>;

@@ -1,7 +1,8 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { AppContext } from '../src/context';
 import type { Db } from '../src/db/client';
-import { employmentRecords, followUps, workers } from '../src/db/schema';
+import { followUps } from '../src/db/schema/outreach';
+import { employmentRecords, workers } from '../src/db/schema/registry';
 import type { EventData, EventType } from '../src/events';
 import { onPromoted, onSignedUp, onSignupCancelled } from '../src/fairs';
 import { translator } from '../src/i18n';

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { count, eq, inArray } from 'drizzle-orm';
 import { hashPassword, type HashCost } from './access';
 import type { Db } from './db/client';
-import { accounts, regions, stations } from './db/schema';
+import { accounts, stations } from './db/schema/access';
+import { regions } from './db/schema/regions';
 import { loadRegions } from './regions';
 
 /** 元阳县 in Honghe prefecture, Yunnan (seed 002 comes from Honghe), where the demo station sits. */

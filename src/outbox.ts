@@ -1,7 +1,7 @@
 import { and, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { AppContext } from './context';
 import type { Db } from './db/client';
-import { eventEffects, outbox } from './db/schema';
+import { eventEffects, outbox } from './db/schema/events';
 import type { QueueName } from './queues/definitions';
 
 /** Work for a queue, recorded with the change that calls for it. */

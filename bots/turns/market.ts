@@ -1,6 +1,7 @@
 import type { TFunction } from 'i18next';
 import { eq } from 'drizzle-orm';
-import { employers, regions, trainingSessions, vacancies } from '../../src/db/schema';
+import { employers, trainingSessions, vacancies } from '../../src/db/schema/market';
+import { regions } from '../../src/db/schema/regions';
 import { chatActor } from '../../src/chat';
 import { apply as applyFor, matchesFor, monthlyPay, payText, type MatchOptions, type MatchPerson, enrol } from '../../src/market';
 import { signUp } from '../../src/fairs';

@@ -1,5 +1,6 @@
 import { and, desc, eq, gte, sql } from 'drizzle-orm';
-import { followUps, followUpSteps, rainDewFiles } from '../../src/db/schema';
+import { followUps, followUpSteps } from '../../src/db/schema/outreach';
+import { rainDewFiles } from '../../src/db/schema/rain-dew';
 import { chatActor, maskNumbers } from '../../src/chat';
 import { recordContact } from '../../src/rain-dew';
 import { startEmployment } from '../../src/registry';

@@ -1,6 +1,8 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { TFunction } from 'i18next';
-import { applications, employmentRecords, subscriptions, vacancies, workers } from '../../src/db/schema';
+import { applications, vacancies } from '../../src/db/schema/market';
+import { subscriptions } from '../../src/db/schema/outreach';
+import { employmentRecords, workers } from '../../src/db/schema/registry';
 import { chatActor } from '../../src/chat';
 import { signupsOf } from '../../src/fairs';
 import { type Topic, putSubscription } from '../../src/outreach';

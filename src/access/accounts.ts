@@ -1,9 +1,9 @@
 import { and, asc, count, eq, like } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppContext } from '../context';
-import { accounts, regions, sessions, stations } from '../db/schema';
+import { accounts, sessions, stations } from '../db/schema/access';
 import { PageQuery } from '../http/pagination';
-import { RegionCode } from '../regions';
+import { findRegion, RegionCode } from '../regions';
 import { command } from '../shared/command';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
 import { assertInScope, inScope, type Actor, type StaffRole } from '../shared/actor';
@@ -136,7 +136,7 @@ export async function createAccount(ctx: Ctx, actor: Actor, input: AccountCreate
     throw new ValidationFailed('role and region level disagree', [{ path: 'body.regionCode', message: 'errors:detail.role_region_level' }]);
   }
   if (input.canRevealPii && !actor.canRevealPii && actor.role !== 'system') throw new Forbidden('cannot grant what one does not hold');
-  const [region] = await ctx.db.select().from(regions).where(eq(regions.code, input.regionCode)).limit(1);
+  const region = await findRegion(ctx.db, input.regionCode);
   if (!region) throw new ValidationFailed('unknown region', [{ path: 'body.regionCode', message: 'errors:detail.unknown_region' }]);
   if (input.stationId) {
     const [station] = await ctx.db.select().from(stations).where(eq(stations.id, input.stationId)).limit(1);
@@ -214,7 +214,7 @@ export async function updateAccount(ctx: Ctx, actor: Actor, id: string, patch: A
 export async function createStation(ctx: Ctx, actor: Actor, input: z.infer<typeof StationCreate>, meta: Meta) {
   if (actor.role === 'station') throw new Forbidden('stations do not create stations');
   if (!inScope(actor, input.regionCode)) throw new Forbidden('region outside scope', [{ path: 'body.regionCode', message: 'errors:detail.region_out_of_scope' }]);
-  const [region] = await ctx.db.select().from(regions).where(eq(regions.code, input.regionCode)).limit(1);
+  const region = await findRegion(ctx.db, input.regionCode);
   if (!region) throw new ValidationFailed('unknown region', [{ path: 'body.regionCode', message: 'errors:detail.unknown_region' }]);
   const row = await command({ ctx, actor, meta }, async (tx, audit) => {
     const [row] = await tx.insert(stations).values({ name: input.name, kind: input.kind, regionCode: input.regionCode, address: input.address ?? null }).returning();

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { command } from '../shared/command';
 import type { AppContext } from '../context';
-import { accounts } from '../db/schema';
+import { accounts } from '../db/schema/access';
 import { maskPhone, normalizePhone } from '../pii/phone';
 import { NotFound, ValidationFailed } from '../shared/errors';
 import type { Actor } from '../shared/actor';

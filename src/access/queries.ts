@@ -1,6 +1,7 @@
 import { and, eq, gt, isNull, lt, or } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { accounts, regions, sessions } from '../db/schema';
+import { accounts, sessions } from '../db/schema/access';
+import { regions } from '../db/schema/regions';
 
 export async function findAccountByUsername(db: Db, username: string) {
   const [row] = await db.select().from(accounts).where(eq(accounts.username, username)).limit(1);

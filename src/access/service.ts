@@ -2,7 +2,7 @@ import type { AppContext } from '../context';
 import { auditRead, command } from '../shared/command';
 import { eq } from 'drizzle-orm';
 import { Secret, TOTP } from 'otpauth';
-import { accounts } from '../db/schema';
+import { accounts } from '../db/schema/access';
 import { PiiVault } from '../pii/vault';
 import { Conflict, Unauthorized, ValidationFailed } from '../shared/errors';
 import type { Actor } from '../shared/actor';

@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppContext } from '../context';
-import { regions, stations } from '../db/schema';
-import { checkPoint, RegionCode } from '../regions';
+import { stations } from '../db/schema/access';
+import { checkPoint, findRegion, RegionCode } from '../regions';
 import { type Actor, assertInScope } from '../shared/actor';
 import { command } from '../shared/command';
 import { Forbidden, NotFound, ValidationFailed } from '../shared/errors';
@@ -36,7 +36,7 @@ export async function setStationPlace(ctx: Pick<AppContext, 'db'>, actor: Actor,
     throw new Forbidden('another station', [{ path: 'station', message: 'errors:detail.place.other_station' }]);
   }
   const county = station.regionCode.slice(0, 6);
-  const [village] = await ctx.db.select({ code: regions.code }).from(regions).where(eq(regions.code, input.villageCode));
+  const village = await findRegion(ctx.db, input.villageCode);
   if (input.villageCode.length !== 12 || !input.villageCode.startsWith(county) || !village) {
     throw new ValidationFailed('station village', [{ path: 'body.villageCode', message: 'errors:detail.place.station_village' }]);
   }

@@ -1,7 +1,8 @@
 import { and, count, desc, eq, gte, like, lte, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppContext } from '../context';
-import { accounts, auditLog } from '../db/schema';
+import { accounts } from '../db/schema/access';
+import { auditLog } from '../db/schema/audit';
 import { rowsOf } from '../db/client';
 import type { Api } from '../http/api';
 import { PageQuery, pageOf } from '../http/pagination';

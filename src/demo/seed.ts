@@ -1,6 +1,6 @@
 import { and, eq, like } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { regions } from '../db/schema';
+import { regions } from '../db/schema/regions';
 import type { PiiVault } from '../pii/vault';
 import { Generator } from './synthetic';
 import { writePeople } from './write';

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { CONSENT_NOTICE_VERSION, bulkInsertJobs, bulkInsertWorkers, prepareWorker, type PreparedWorker } from '../registry';
-import { households } from '../db/schema';
+import { households } from '../db/schema/registry';
 import type { PiiVault } from '../pii/vault';
 import type { Generator, SyntheticHousehold } from './synthetic';
 

@@ -1,7 +1,9 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { command } from '../shared/command';
 import type { AppContext } from '../context';
-import { fairSignups, jobFairs, workers } from '../db/schema';
+import { fairSignups } from '../db/schema/fairs';
+import { jobFairs } from '../db/schema/market';
+import { workers } from '../db/schema/registry';
 import type { EventData } from '../events';
 import { scheduleSteps, type PlannedStep } from '../outreach';
 import { planReminders, tellNow } from './common';

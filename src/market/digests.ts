@@ -1,7 +1,9 @@
 import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { AppContext } from '../context';
 import { rowsOf } from '../db/client';
-import { deliveries, digestItems, digests, subscriptions, trainingSessions, vacancies, workers } from '../db/schema';
+import { trainingSessions, vacancies } from '../db/schema/market';
+import { deliveries, digestItems, digests, subscriptions } from '../db/schema/outreach';
+import { workers } from '../db/schema/registry';
 import { LOCALES, translator, type Locale } from '../i18n';
 import { scoreTraining, scoreVacancy } from './matching';
 import { enqueueDeliveries, type ChannelName } from '../queues/deliveries';

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { assertInScope, inScope, type Actor } from '../shared/actor';
 import { command } from '../shared/command';
 import type { AppContext } from '../context';
-import { employers } from '../db/schema';
+import { employers } from '../db/schema/market';
 import { maskPhone, normalizePhone } from '../pii/phone';
 import { inRegion, regionExists } from '../registry';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';

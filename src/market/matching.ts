@@ -2,7 +2,11 @@ import { and, eq, gt, gte, inArray, like, ne, notLike, or, sql, type AnyColumn, 
 import type { TFunction } from 'i18next';
 import { assertInScope, type Actor } from '../shared/actor';
 import type { AppContext } from '../context';
-import { applications, assistanceProjects, households, rainDewFiles, regions, trainingSessions, vacancies, workers, type TrainingSession, type Vacancy, type Worker } from '../db/schema';
+import { applications, trainingSessions, vacancies, type TrainingSession, type Vacancy } from '../db/schema/market';
+import { assistanceProjects } from '../db/schema/monitoring';
+import { rainDewFiles } from '../db/schema/rain-dew';
+import { regions } from '../db/schema/regions';
+import { households, workers, type Worker } from '../db/schema/registry';
 import { governmentInvested } from './project-kinds';
 import { Conflict, NotFound } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';

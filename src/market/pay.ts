@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next';
-import type { Vacancy } from '../db/schema';
+import type { Vacancy } from '../db/schema/market';
 
 /** A post's pay in words: 每天 200 元, 每月 3500–4500 元 … */
 export function payText(t: TFunction, v: Pick<Vacancy, 'payMinFen' | 'payMaxFen' | 'payUnit'>): string {

@@ -1,4 +1,4 @@
-import type { Application, Employer, TrainingSession, Vacancy } from '../db/schema';
+import type { Application, Employer, TrainingSession, Vacancy } from '../db/schema/market';
 
 export function presentEmployer(e: Employer) {
   return {

@@ -2,7 +2,9 @@ import { count, gte, inArray, sql } from 'drizzle-orm';
 import { Gauge } from 'prom-client';
 import type { AppContext } from '../context';
 import { lastBackupSuccess } from '../backup';
-import { deliveries, imports, sendingAccounts } from '../db/schema';
+import { imports } from '../db/schema/imports';
+import { deliveries } from '../db/schema/outreach';
+import { sendingAccounts } from '../db/schema/outreach';
 import type { Metrics } from './registry';
 import { within } from './registry';
 

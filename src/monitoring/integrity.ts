@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { AppContext } from '../context';
 import { rowsOf } from '../db/client';
-import { warnings } from '../db/schema';
+import { warnings } from '../db/schema/monitoring';
 import { notify } from '../notices';
 import { shanghaiDate } from '../shared/time';
 

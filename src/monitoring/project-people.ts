@@ -2,7 +2,7 @@ import { and, eq, inArray, like, sql } from 'drizzle-orm';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { rowsOf } from '../db/client';
-import { assistanceProjects, warnings } from '../db/schema';
+import { assistanceProjects, warnings } from '../db/schema/monitoring';
 import { shanghaiDate } from '../shared/time';
 import { liftedSql } from './categories';
 import { GOVERNMENT_INVESTED, governmentInvested } from '../market';

@@ -3,7 +3,7 @@ import type { TFunction } from 'i18next';
 import type { Actor } from '../shared/actor';
 import type { AppContext } from '../context';
 import { rowsOf, type Db } from '../db/client';
-import { staffNoticeReads, staffNotices } from '../db/schema';
+import { staffNoticeReads, staffNotices } from '../db/schema/notices';
 import { NotFound } from '../shared/errors';
 import { enqueueDeliveries } from '../queues/deliveries';
 import type { ChannelName } from '../queues/deliveries';

@@ -1,6 +1,7 @@
 import { and, eq, gt, sql } from 'drizzle-orm';
 import type { AppContext } from '../context';
-import { identities, subscribeConsents } from '../db/schema';
+import { subscribeConsents } from '../db/schema/me';
+import { identities } from '../db/schema/outreach';
 import { InDoubt, postJson, type Channel, type SendResult } from './channels';
 import { cardLine } from './render';
 

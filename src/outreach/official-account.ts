@@ -1,6 +1,6 @@
 import { and, desc, eq } from 'drizzle-orm';
 import type { AppContext } from '../context';
-import { identities } from '../db/schema';
+import { identities } from '../db/schema/outreach';
 import { postJson, type Channel, type SendResult } from './channels';
 import { appAccessToken, TOKEN_ERRORS, WechatTransient, type WechatApp } from './mini-program';
 import { gist } from './sms';

@@ -1,7 +1,10 @@
 import { and, asc, eq, isNull, like, sql } from 'drizzle-orm';
 import { inScope, type Actor } from '../shared/actor';
 import type { AppContext } from '../context';
-import { chatGroups, regions, subscriptions, workers, type Audience } from '../db/schema';
+import { chatGroups } from '../db/schema/chat';
+import { subscriptions, type Audience } from '../db/schema/outreach';
+import { regions } from '../db/schema/regions';
+import { workers } from '../db/schema/registry';
 import { Forbidden, NotFound, ValidationFailed } from '../shared/errors';
 import { cardLine, gist, placeholders, RECIPIENT_VARIABLES, renderText, smsPieces, smsText, textFor, type RecipientVariable } from './render';
 import { CHANNELS, type BroadcastCreate, type ChannelName } from './schemas';

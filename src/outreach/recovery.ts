@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import type { AppContext } from '../context';
-import { broadcasts, deliveries, followUpSteps, imports } from '../db/schema';
+import { imports } from '../db/schema/imports';
+import { broadcasts, deliveries, followUpSteps } from '../db/schema/outreach';
 import { enqueueDeliveries } from '../queues/deliveries';
 
 type Ctx = Pick<AppContext, 'db' | 'queues' | 'clock' | 'logger'>;

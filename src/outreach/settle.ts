@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { AppContext } from '../context';
 import { rowsOf } from '../db/client';
-import { deliveries, providerReports } from '../db/schema';
+import { deliveries, providerReports } from '../db/schema/outreach';
 import { notify } from '../notices';
 import type { ChannelName } from './schemas';
 

@@ -2,7 +2,9 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { aliyunSms, tencentSms } from '../shared/libraries';
 import { z } from 'zod';
 import type { AppContext } from '../context';
-import { accounts, deliveries, workers } from '../db/schema';
+import { accounts } from '../db/schema/access';
+import { deliveries } from '../db/schema/outreach';
+import { workers } from '../db/schema/registry';
 import { normalizePhone } from '../pii/phone';
 import { recordReports, type ProviderReport } from './settle';
 

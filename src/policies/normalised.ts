@@ -1,4 +1,4 @@
-import type { Localized } from '../db/schema';
+import type { Localized } from '../db/schema/policies';
 import type { Rule } from './rules';
 import type { PolicyInput } from './schemas';
 

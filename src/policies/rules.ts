@@ -2,7 +2,10 @@ import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import type { TFunction } from 'i18next';
 import { z } from 'zod';
 import type { Db } from '../db/client';
-import { employmentRecords, enrolments, households, rainDewFiles, regions, trainingRecords, workers } from '../db/schema';
+import { enrolments } from '../db/schema/market';
+import { rainDewFiles } from '../db/schema/rain-dew';
+import { regions } from '../db/schema/regions';
+import { employmentRecords, households, trainingRecords, workers } from '../db/schema/registry';
 import { CATEGORY, HEALTH, INTENTION, LABOR_CAPACITY, SEX, withBothNames } from '../registry';
 
 /**

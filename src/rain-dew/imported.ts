@@ -1,6 +1,6 @@
 import { eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { rainDewEvents, rainDewFiles } from '../db/schema';
+import { rainDewEvents, rainDewFiles } from '../db/schema/rain-dew';
 import { startFollowUp, type PlannedStep } from '../outreach';
 import { shanghaiDate } from '../shared/time';
 

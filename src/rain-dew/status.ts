@@ -1,6 +1,7 @@
 import { and, eq, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { rainDewEvents, rainDewFiles, workers } from '../db/schema';
+import { rainDewEvents, rainDewFiles } from '../db/schema/rain-dew';
+import { workers } from '../db/schema/registry';
 import { shanghaiDate } from '../shared/time';
 
 type Status = (typeof rainDewFiles.$inferSelect)['status'];

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { regions } from '../db/schema';
+import { regions } from '../db/schema/regions';
 import { readDivisions, type DivisionRow } from './division-data';
 
 /**

@@ -1,7 +1,7 @@
-import { and, asc, eq, ilike, like, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, ilike, inArray, like, lte, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client';
-import { regions } from '../db/schema';
+import { regions } from '../db/schema/regions';
 
 export async function findRegion(db: Db, code: string) {
   const [row] = await db.select().from(regions).where(eq(regions.code, code)).limit(1);
@@ -19,6 +19,14 @@ export async function regionsUnder(db: Db, prefix: string, maxLevel: number) {
     .from(regions)
     .where(and(like(regions.code, `${prefix}%`), lte(regions.level, maxLevel)))
     .orderBy(asc(regions.level), asc(regions.code));
+}
+
+/** Regions under a code (itself included) at any of the given levels: code, name and level. */
+export async function regionsAtLevels(db: Db, prefix: string, levels: number[]) {
+  return db
+    .select({ code: regions.code, name: regions.name, level: regions.level })
+    .from(regions)
+    .where(and(like(regions.code, `${prefix}%`), inArray(regions.level, levels)));
 }
 
 /** Regions of a level under a code whose name holds the words typed, with their township and county; names first that begin with them. */

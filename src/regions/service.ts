@@ -2,7 +2,7 @@ import { assertInScope, inScope, type Actor } from '../shared/actor';
 import type { AppContext } from '../context';
 import { eq } from 'drizzle-orm';
 import { command } from '../shared/command';
-import { regions } from '../db/schema';
+import { regions } from '../db/schema/regions';
 import { Forbidden, NotFound } from '../shared/errors';
 import type { RegionFlagsPatch } from './schemas';
 import * as q from './queries';

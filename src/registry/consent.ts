@@ -2,7 +2,7 @@ import { desc, eq } from 'drizzle-orm';
 import { assertInScope, type Actor } from '../shared/actor';
 import type { AppContext } from '../context';
 import { command, type Executor } from '../shared/command';
-import { consents, workers } from '../db/schema';
+import { consents, workers } from '../db/schema/registry';
 import { NotFound } from '../shared/errors';
 
 /** The version of the plain-language notice people agree to (locales: registry:consent.notice). */

@@ -2,7 +2,7 @@ import { and, desc, eq, isNull, like, sql } from 'drizzle-orm';
 import { assertInScope, inScope, type Actor } from '../shared/actor';
 import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
-import { exportApprovals } from '../db/schema';
+import { exportApprovals } from '../db/schema/imports';
 import { Conflict, Forbidden, NotFound } from '../shared/errors';
 
 type Ctx = Pick<AppContext, 'db' | 'clock'>;

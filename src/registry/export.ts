@@ -6,7 +6,7 @@ import type { TFunction } from 'i18next';
 import { inScope, type Actor } from '../shared/actor';
 import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
-import { employmentRecords, workers } from '../db/schema';
+import { employmentRecords, workers } from '../db/schema/registry';
 import { Forbidden, ValidationFailed } from '../shared/errors';
 import { inRegion } from './queries';
 import { useApproval } from './export-approvals';

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { assertInScope, type Actor } from '../shared/actor';
 import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
-import { employmentPayments, employmentRecords, warnings, workers } from '../db/schema';
+import { warnings } from '../db/schema/monitoring';
+import { employmentPayments, employmentRecords, workers } from '../db/schema/registry';
 import { NotFound, ValidationFailed } from '../shared/errors';
 
 const fen = z.number().int().min(0).max(100_000_000).meta({ description: 'Money in fen (分)' });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { maskPhone, normalizePhone } from '../pii/phone';
 import { maskResidentId, parseResidentId } from '../pii/resident-id';
 import type { PiiVault } from '../pii/vault';
-import type { workers } from '../db/schema';
+import type { workers } from '../db/schema/registry';
 import { isMonitoredCategory, WIDER_SCOPE_TYPE, type Category, type Health, type Intention, type LaborCapacity, type MonitoringType, type Sex } from './vocab';
 
 /** The fields of a person as a station types them or as a spreadsheet row gives them. */

@@ -1,4 +1,4 @@
-import type { EmploymentRecord, Worker } from '../db/schema';
+import type { EmploymentRecord, Worker } from '../db/schema/registry';
 import type { PiiVault } from '../pii/vault';
 import { ageBand, inWorkingAge } from './age-band';
 import type { WorkerView } from './schemas';

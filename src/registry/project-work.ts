@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { auditIn } from '../shared/command';
 import { rowsOf, type Db } from '../db/client';
-import { employmentRecords, workers } from '../db/schema';
+import { employmentRecords, workers } from '../db/schema/registry';
 import { Conflict } from '../shared/errors';
 import type { EmploymentStart } from './schemas';
 

@@ -4,7 +4,7 @@ import { assertInScope, inScope, type Actor } from '../shared/actor';
 import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import { rowsOf, type Db } from '../db/client';
-import { employmentRecords, publicWelfareTerms, workers } from '../db/schema';
+import { employmentRecords, publicWelfareTerms, workers } from '../db/schema/registry';
 import { RegionCode } from '../regions';
 import { Conflict, NotFound, PolicyViolation } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';

@@ -1,7 +1,8 @@
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { and, asc, count, desc, eq, ilike, inArray, isNull, like, or, sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Db } from '../db/client';
-import { employmentRecords, households, regions, trainingRecords, workers } from '../db/schema';
+import { regions } from '../db/schema/regions';
+import { employmentRecords, households, trainingRecords, workers } from '../db/schema/registry';
 import { inWorkingAgeSql } from './age-band';
 import { withBothNames } from './vocab';
 

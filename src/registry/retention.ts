@@ -3,31 +3,13 @@ import { assertInScope, type Actor } from '../shared/actor';
 import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
-import {
-  applications,
-  consents,
-  deliveries,
-  employmentRecords,
-  enrolments,
-  followUps,
-  followUpSteps,
-  helpRequests,
-  identities,
-  fairSignups,
-  jobFairs,
-  providerReports,
-  rainDewActions,
-  rainDewEvents,
-  rainDewFiles,
-  rainDewPlans,
-  rainDewSubsidies,
-  subscriptions,
-  trainingRecords,
-  wageCases,
-  workerChanges,
-  workerSessions,
-  workers,
-} from '../db/schema';
+import { helpRequests } from '../db/schema/chat';
+import { fairSignups } from '../db/schema/fairs';
+import { applications, enrolments, jobFairs, wageCases } from '../db/schema/market';
+import { workerChanges, workerSessions } from '../db/schema/me';
+import { deliveries, followUps, followUpSteps, identities, providerReports, subscriptions } from '../db/schema/outreach';
+import { rainDewActions, rainDewEvents, rainDewFiles, rainDewPlans, rainDewSubsidies } from '../db/schema/rain-dew';
+import { consents, employmentRecords, trainingRecords, workers } from '../db/schema/registry';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
 

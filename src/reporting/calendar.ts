@@ -4,9 +4,9 @@ import { inScope, type Actor } from '../shared/actor';
 import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
-import { regions, reportDeadlines, reportSubmissions } from '../db/schema';
+import { reportDeadlines, reportSubmissions } from '../db/schema/reporting';
 import { notify } from '../notices';
-import { RegionCode } from '../regions';
+import { findRegion, RegionCode, regionsAtLevels } from '../regions';
 import { Forbidden, NotFound, ValidationFailed } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
 
@@ -123,10 +123,7 @@ async function occurrences(db: Db, root: string, today: string): Promise<Occurre
   const deadlines = await db.select().from(reportDeadlines).where(eq(reportDeadlines.active, true));
   if (!deadlines.length) return [];
   const levels = [...new Set(deadlines.map((d) => d.reporterLevel))];
-  const reporters = await db
-    .select({ code: regions.code, name: regions.name, level: regions.level })
-    .from(regions)
-    .where(and(like(regions.code, `${root}%`), inArray(regions.level, levels)));
+  const reporters = await regionsAtLevels(db, root, levels);
   const done = await db
     .select()
     .from(reportSubmissions)
@@ -205,7 +202,7 @@ export async function markSubmitted(ctx: Pick<AppContext, 'db' | 'clock'>, actor
   await ensureDeadlines(ctx.db);
   const [d] = await ctx.db.select().from(reportDeadlines).where(eq(reportDeadlines.key, input.key));
   if (!d) throw new NotFound('deadline', input.key);
-  const [r] = await ctx.db.select({ level: regions.level }).from(regions).where(eq(regions.code, region));
+  const r = await findRegion(ctx.db, region);
   if (!r || r.level !== d.reporterLevel) throw new ValidationFailed('not a reporting region', [{ path: 'body.regionCode', message: 'errors:detail.reporting.not_reporter' }]);
   const today = shanghaiDate(ctx.clock.now());
   let period = input.period;
@@ -222,7 +219,7 @@ export async function markSubmitted(ctx: Pick<AppContext, 'db' | 'clock'>, actor
 export async function downloadedForm(ctx: Pick<AppContext, 'db' | 'clock'>, actor: Actor, form: 'progress' | 'projects', meta: Meta): Promise<void> {
   await ensureDeadlines(ctx.db);
   const ds = await ctx.db.select().from(reportDeadlines).where(and(eq(reportDeadlines.form, form), eq(reportDeadlines.active, true)));
-  const [r] = await ctx.db.select({ level: regions.level }).from(regions).where(eq(regions.code, actor.regionCode));
+  const r = await findRegion(ctx.db, actor.regionCode);
   for (const d of ds) if (r?.level === d.reporterLevel) await markSubmitted(ctx, actor, { key: d.key }, 'download', meta);
 }
 

@@ -12,5 +12,5 @@ export * from './fairs';
 export * from './me';
 export * from './monitoring';
 export * from './notices';
-export * from './sending';
 export * from './reporting';
+export * from './events';
