@@ -1,4 +1,4 @@
-import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Drawer, Form, Input, InputNumber, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { client, need } from '../api';
@@ -21,8 +21,6 @@ export function Trainings() {
   const queries = useQueryClient();
   const { values: f, page, set } = useUrlFilters(FILTERS);
   const [open, setOpen] = useState<Training | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [made, setMade] = useState<string | null>(null);
   const kind = KINDS.find((k) => k === f.kind);
   const filter = { ...(f.q ? { q: f.q } : {}), ...(kind ? { kind } : {}) };
   const list = useQuery({
@@ -44,38 +42,41 @@ export function Trainings() {
   /** The sessions of the current filter, every page, as CSV (the API has no export of trainings). */
   const exportCsv = () =>
     csv(`${t('trainings.title')}.csv`, [t('trainings.name'), t('trainings.kind'), t('trainings.provider'), t('trainings.start'), t('trainings.end'), t('trainings.place'), t('trainings.capacity'), t('trainings.places'), t('trainings.status')], (p, size) => need(client(lang).GET('/api/v1/trainings', { params: { query: { ...filter, page: p, pageSize: size } } })), (s: Training) => [s.title, t(`trainings.kinds.${s.kind}`), s.provider, s.startDate, s.endDate, s.place, s.capacity, s.enrolled, t(`trainings.statuses.${s.status}`)]);
-  const create = async (v: { kind: Body<'TrainingSessionCreate'>['kind']; title: string; provider: string; place?: string; startDate: string; endDate: string; capacity: number; skills?: string[]; subsidyYuan?: number; allowanceYuan?: number }) => {
-    setError(null);
-    clearFieldErrors(form);
-    setMade(null);
-    try {
-      const body = {
-        kind: v.kind,
-        title: v.title,
-        provider: v.provider,
-        regionCode: me!.regionCode,
-        place: v.place?.trim() || null,
-        startDate: v.startDate,
-        endDate: v.endDate,
-        capacity: v.capacity,
-        skills: v.skills ?? [],
-        trainingSubsidyFen: fen(v.subsidyYuan) ?? 0,
-        livingAllowanceFen: fen(v.allowanceYuan) ?? 0,
-      };
-      const s = await need(client(lang).POST('/api/v1/trainings', { body }));
-      setMade(s.title);
+  const create = useMutation({
+    mutationFn: (v: { kind: Body<'TrainingSessionCreate'>['kind']; title: string; provider: string; place?: string; startDate: string; endDate: string; capacity: number; skills?: string[]; subsidyYuan?: number; allowanceYuan?: number }) =>
+      need(
+        client(lang).POST('/api/v1/trainings', {
+          body: {
+            kind: v.kind,
+            title: v.title,
+            provider: v.provider,
+            regionCode: me!.regionCode,
+            place: v.place?.trim() || null,
+            startDate: v.startDate,
+            endDate: v.endDate,
+            capacity: v.capacity,
+            skills: v.skills ?? [],
+            trainingSubsidyFen: fen(v.subsidyYuan) ?? 0,
+            livingAllowanceFen: fen(v.allowanceYuan) ?? 0,
+          },
+        }),
+      ),
+    onMutate: () => clearFieldErrors(form),
+    onSuccess: () => {
       form.resetFields();
       load();
-    } catch (e) {
-      setError(showFieldErrors(form, e, { trainingSubsidyFen: 'subsidyYuan', livingAllowanceFen: 'allowanceYuan' }));
-    }
-  };
+    },
+    // Each field's reason from this answer (yuan in the form where the API takes fen).
+    onError: (e) => showFieldErrors(form, e, { trainingSubsidyFen: 'subsidyYuan', livingAllowanceFen: 'allowanceYuan' }),
+  });
+  const made = create.data?.title ?? null;
+  const error = create.error?.message ?? null;
   const required = [{ required: true, message: t('vacancies.required') }];
   return (
     <div>
       <Typography.Title level={3}>{t('trainings.title')}</Typography.Title>
       <Card size="small" title={t('trainings.new')} style={{ maxWidth: 760, marginBottom: 16 }}>
-        <Form name="training" form={form} layout="vertical" onFinish={create} initialValues={{ kind: 'upskilling', capacity: 30 }}>
+        <Form name="training" form={form} layout="vertical" onFinish={(v) => create.mutate(v)} initialValues={{ kind: 'upskilling', capacity: 30 }}>
           <Space wrap align="start">
             <Form.Item name="kind" label={t('trainings.kind')}>
               <Select style={{ width: 170 }} options={KINDS.map((k) => ({ value: k, label: t(`trainings.kinds.${k}`) }))} />
@@ -139,22 +140,29 @@ export function Trainings() {
 
 function TrainingDrawer({ training, onClose, onChanged }: { training: Training; onClose: () => void; onChanged: () => void }) {
   const { lang, t } = Session.use();
-  const [s, setS] = useState(training);
+  const queries = useQueryClient();
+  // The session as last read: the list's row at first, then its own answer after each enrolment.
+  const one = useQuery({
+    queryKey: ['training', lang, training.id],
+    queryFn: () => need(client(lang).GET('/api/v1/trainings/{id}', { params: { path: { id: training.id } } })),
+    initialData: training,
+  });
+  const s = one.data;
   const [who, setWho] = useState<string | undefined>();
-  const [message, setMessage] = useState<{ type: 'success' | 'error'; text: string } | null>(null);
-  const enrol = async (cancel: boolean) => {
-    if (!who) return;
-    setMessage(null);
-    try {
+  const enrol = useMutation({
+    mutationFn: ({ workerId, cancel }: { workerId: string; cancel: boolean }) => {
       const api = client(lang);
-      const init = { params: { path: { id: s.id } }, body: { workerId: who } };
-      await need(cancel ? api.POST('/api/v1/trainings/{id}/enrolments/cancel', init) : api.POST('/api/v1/trainings/{id}/enrolments', init));
-      setS(await need(client(lang).GET('/api/v1/trainings/{id}', { params: { path: { id: s.id } } })));
-      setMessage({ type: 'success', text: t(cancel ? 'trainings.cancelled' : 'trainings.enrolled') });
+      const init = { params: { path: { id: s.id } }, body: { workerId } };
+      return need(cancel ? api.POST('/api/v1/trainings/{id}/enrolments/cancel', init) : api.POST('/api/v1/trainings/{id}/enrolments', init));
+    },
+    onSuccess: () => {
+      void queries.invalidateQueries({ queryKey: ['training', lang, training.id] });
       onChanged();
-    } catch (e) {
-      setMessage({ type: 'error', text: (e as Error).message });
-    }
+    },
+  });
+  const message = enrol.error ? { type: 'error' as const, text: enrol.error.message } : enrol.isSuccess ? { type: 'success' as const, text: t(enrol.variables.cancel ? 'trainings.cancelled' : 'trainings.enrolled') } : null;
+  const go = (cancel: boolean) => {
+    if (who) enrol.mutate({ workerId: who, cancel });
   };
   return (
     <Drawer open onClose={onClose} title={s.title} width={Math.min(640, window.innerWidth)}>
@@ -167,8 +175,8 @@ function TrainingDrawer({ training, onClose, onChanged }: { training: Training; 
       <Card size="small" title={t('trainings.enrol_someone')}>
         <Space wrap>
           <PersonPicker value={who} onChange={setWho} />
-          <Button type="primary" disabled={!who} onClick={() => enrol(false)}>{t('trainings.enrol')}</Button>
-          <Button disabled={!who} onClick={() => enrol(true)}>{t('trainings.cancel_enrolment')}</Button>
+          <Button type="primary" disabled={!who} onClick={() => go(false)}>{t('trainings.enrol')}</Button>
+          <Button disabled={!who} onClick={() => go(true)}>{t('trainings.cancel_enrolment')}</Button>
         </Space>
         {message && <Alert type={message.type} title={message.text} style={{ marginTop: 8 }} />}
       </Card>
