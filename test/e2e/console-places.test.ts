@@ -97,9 +97,10 @@ describe('the console: places on the map, lists that remember', () => {
     // The list's CSV: the current filter, with the place, as Excel in China opens it (UTF-8 with a BOM).
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出 CSV（当前筛选）' }).click()]);
     const csvText = readFileSync((await download.path())!, 'utf8');
-    expect(csvText.startsWith('\uFEFF名称,类型,状态,日期,时间,工资,地点,人数')).toBe(true);
+    expect(csvText.startsWith('\uFEFF名称,类型,状态,日期,时间,工资,地点,村（社区）代码,人数')).toBe(true);
     expect(csvText).toContain(`晒场翻谷,零工,招聘中,2099-06-01,08:00–17:00,`);
-    expect(csvText).toContain(`${REGIONS.villageA.code} 村委会旁晒场`);
+    // The village by its name, its code in a column of its own for tools that file by code.
+    expect(csvText).toContain(`南沙村委会 村委会旁晒场,${REGIONS.villageA.code},`);
 
     const chat = new Conversation(h.ctx);
     const say = async (text: string) => (await chat.respond({ kind: 'text', text, senderId: 'wxid-places-e2e' })).join('\n');
@@ -107,6 +108,28 @@ describe('the console: places on the map, lists that remember', () => {
     const detail = await say('1');
     expect(detail).toContain('地点：南沙村委会 村委会旁晒场');
     expect(detail).not.toContain('见工作站通知');
+  });
+
+  it("corrects a posted gig's village and address from the list, and the list and its CSV name the new village", async () => {
+    await page.goto(`${base}/console/vacancies`);
+    const row = page.getByRole('row').filter({ hasText: '晒场翻谷' });
+    await row.getByTestId('vacancy-place').getByText('南沙村委会 村委会旁晒场').waitFor();
+    await row.getByRole('button', { name: '改地点' }).click();
+    const dialog = page.getByRole('dialog', { name: '修改地点：晒场翻谷' });
+    // The form starts from the post's place: its village and address.
+    await dialog.getByText('南沙村委会').first().waitFor();
+    expect(await dialog.getByLabel('详细地点').inputValue()).toBe('村委会旁晒场');
+    await dialog.getByLabel('按名称查找村（社区）').fill('坡头');
+    await page.locator('.ant-select-item-option', { hasText: '坡头村委会 · 南沙镇 · 元阳县' }).click();
+    await dialog.getByLabel('详细地点').fill('坡头晒场');
+    await shot(page, 'places-gig-correct');
+    await dialog.getByRole('button', { name: '保存修改' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await row.getByTestId('vacancy-place').getByText('坡头村委会 坡头晒场').waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出 CSV（当前筛选）' }).click()]);
+    const csvText = readFileSync((await download.path())!, 'utf8');
+    expect(csvText).toContain(`坡头村委会 坡头晒场,${POTOU.code},`);
+    expect(csvText).not.toContain('村委会旁晒场');
   });
 
   it('keeps the register narrowed to a village through the address, and a hidden column hidden, after a reload', async () => {

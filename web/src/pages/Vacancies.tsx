@@ -147,7 +147,7 @@ export function Vacancies() {
       render: (_, v) => (
         <Space size={4} wrap>
           <span data-testid="vacancy-place">{v.regionName ?? <RegionName code={v.regionCode} />}{v.address ? ` ${v.address}` : ''}</span>
-          <Button size="small" type="link" style={{ padding: 0 }} aria-label={`${t('vacancies.edit_place')} ${v.title}`} onClick={() => setPlacing(v)}>{t('vacancies.edit_place')}</Button>
+          <Button size="small" type="link" style={{ padding: 0 }} onClick={() => setPlacing(v)}>{t('vacancies.edit_place')}</Button>
         </Space>
       ),
     },

@@ -1,5 +1,6 @@
 import { Alert, Button, Card, Checkbox, Form, Input, InputNumber, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { beijingText, client, need } from '../api';
 import { clearFieldErrors, fen, showFieldErrors, yuan } from '../forms';
 import { Session } from '../session';
@@ -17,18 +18,16 @@ type Job = NonNullable<Body<'EmploymentRecord'>>;
 export function EmploymentCard({ workerId, onChanged }: { workerId: string; onChanged: () => void }) {
   const { lang, t } = Session.use();
   const [form] = Form.useForm();
-  const [jobs, setJobs] = useState<Job[] | null>(null);
+  const queries = useQueryClient();
+  const history = useQuery({ queryKey: ['worker-employment', lang, workerId], queryFn: () => need(client(lang).GET('/api/v1/workers/{id}/employment', { params: { path: { id: workerId } } })) });
+  // The schema shares its record with "the current job", which may be none; the history never holds a null.
+  const jobs = history.data ? history.data.items.filter((j): j is Job => j !== null) : null;
   const [endDate, setEndDate] = useState('');
   const [exitReason, setExitReason] = useState('');
   const [renewTo, setRenewTo] = useState('');
   const kind = Form.useWatch<string | undefined>('kind', form);
   const [message, setMessage] = useState<{ type: 'success' | 'error'; text: string } | null>(null);
-  const load = useCallback(() => {
-    need(client(lang).GET('/api/v1/workers/{id}/employment', { params: { path: { id: workerId } } }))
-      .then((r) => setJobs(r.items as Job[]))
-      .catch((e: Error) => setMessage({ type: 'error', text: e.message }));
-  }, [workerId, lang]);
-  useEffect(load, [load]);
+  const load = () => void queries.invalidateQueries({ queryKey: ['worker-employment', lang, workerId] });
   const done = (text: string) => {
     setMessage({ type: 'success', text });
     load();
@@ -76,7 +75,7 @@ export function EmploymentCard({ workerId, onChanged }: { workerId: string; onCh
         size="small"
         scroll={{ x: true }}
         pagination={false}
-        loading={!jobs && !message}
+        loading={history.isPending}
         dataSource={jobs ?? []}
         locale={{ emptyText: t('employment.none') }}
         columns={[
@@ -131,6 +130,7 @@ export function EmploymentCard({ workerId, onChanged }: { workerId: string; onCh
         <Button htmlType="submit">{t('employment.record')}</Button>
       </Form>
       {message && <Alert type={message.type} title={message.text} style={{ marginTop: 12 }} />}
+      {history.error && <Alert type="error" title={history.error.message} style={{ marginTop: 12 }} />}
     </Card>
   );
 }
@@ -138,14 +138,14 @@ export function EmploymentCard({ workerId, onChanged }: { workerId: string; onCh
 /** Consent to matching and messages as the person last gave it, and every answer before; withdrawing stops every message. */
 export function ConsentCard({ workerId, onChanged }: { workerId: string; onChanged: () => void }) {
   const { lang, t } = Session.use();
-  const [consent, setConsent] = useState<{ granted: boolean; history: Array<{ granted: boolean; channel: string; at: string }> } | null>(null);
+  const queries = useQueryClient();
+  const key = ['worker-consent', lang, workerId];
+  const read = useQuery({ queryKey: key, queryFn: () => need(client(lang).GET('/api/v1/workers/{id}/consent', { params: { path: { id: workerId } } })) });
+  const consent = read.data ?? null;
+  const setConsent = (c: NonNullable<typeof read.data>) => queries.setQueryData(key, c);
   const [code, setCode] = useState<{ code: string; expiresAt: string } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    need(client(lang).GET('/api/v1/workers/{id}/consent', { params: { path: { id: workerId } } }))
-      .then(setConsent)
-      .catch((e: Error) => setError(e.message));
-  }, [workerId, lang]);
+  const [failed, setError] = useState<string | null>(null);
+  const error = failed ?? read.error?.message ?? null;
   const record = async (granted: boolean) => {
     setError(null);
     try {
