@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, inArray, isNotNull, like, sql } from 'drizzle-orm';
 import type { TFunction } from 'i18next';
 import { assertInScope, inScope, type Actor } from '../shared/actor';
-import { recordAudit } from '../audit/service';
+import { auditRead, command } from '../shared/command';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { deliveries, subscriptions } from '../db/schema/outreach';
@@ -159,9 +159,12 @@ export async function createPolicy(ctx: Ctx, actor: Actor, input: PolicyInput, m
   assertMayEdit(actor, input.regionCode);
   const [existing] = await ctx.db.select({ id: policies.id }).from(policies).where(eq(policies.key, input.key)).limit(1);
   if (existing) throw new Conflict('key taken', [{ path: 'body.key', message: 'errors:detail.policies.key_taken' }]);
-  const [row] = await ctx.db.insert(policies).values({ ...input, version: 1, current: true, overrides: input.overrides ?? null, continues: input.continues ?? null, validFrom: input.validFrom ?? null, validTo: input.validTo ?? null, createdBy: actor.accountId, createdAt: ctx.clock.now() }).returning();
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'policy.create', entity: 'policy', entityId: row!.id, regionCode: row!.regionCode, details: { key: input.key }, ...meta });
-  await announcePolicy(ctx, row!);
+  const row = await command({ ctx, actor, meta }, async (tx, audit) => {
+    const [row] = await tx.insert(policies).values({ ...input, version: 1, current: true, overrides: input.overrides ?? null, continues: input.continues ?? null, validFrom: input.validFrom ?? null, validTo: input.validTo ?? null, createdBy: actor.accountId, createdAt: ctx.clock.now() }).returning();
+    audit({ action: 'policy.create', entity: 'policy', entityId: row!.id, regionCode: row!.regionCode, details: { key: input.key } });
+    return row!;
+  });
+  await announcePolicy(ctx, row);
   return getPolicy(ctx, input.key);
 }
 
@@ -172,14 +175,13 @@ export async function updatePolicy(ctx: Ctx, actor: Actor, key: string, input: P
   assertMayEdit(actor, cur.regionCode);
   assertMayEdit(actor, input.regionCode);
   if (input.key !== key) throw new Conflict('key cannot change', [{ path: 'body.key', message: 'errors:detail.policies.key_fixed' }]);
-  const id = await ctx.db.transaction(async (tx) => {
-    const db = tx;
+  const id = await command({ ctx, actor, meta }, async (db, audit) => {
     const moved = await db.update(policies).set({ current: false }).where(and(eq(policies.id, cur.id), eq(policies.current, true))).returning({ id: policies.id });
     if (!moved.length) throw new Conflict('edited meanwhile', [{ path: 'policy', message: 'errors:detail.stale_version' }]);
     const [row] = await db.insert(policies).values({ ...input, version: cur.version + 1, current: true, overrides: input.overrides ?? null, continues: input.continues ?? null, validFrom: input.validFrom ?? null, validTo: input.validTo ?? null, createdBy: actor.accountId, createdAt: ctx.clock.now() }).returning({ id: policies.id });
+    audit({ action: 'policy.update', entity: 'policy', entityId: row!.id, regionCode: input.regionCode, details: { key, version: cur.version + 1 } });
     return row!.id;
   });
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'policy.update', entity: 'policy', entityId: id, regionCode: input.regionCode, details: { key, version: cur.version + 1 }, ...meta });
   const [row] = await ctx.db.select().from(policies).where(eq(policies.id, id));
   await announcePolicy(ctx, row!);
   return getPolicy(ctx, key);
@@ -299,7 +301,8 @@ export async function notifyEligible(ctx: Ctx & Pick<AppContext, 'queues'>, acto
       told += await tell(ctx, p, ids.map((w) => w.id), 'staff');
     });
   }
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'policy.notify', entity: 'policy', entityId: p.id, regionCode: scope ?? actor.regionCode, details: { key, told }, ...meta });
+  // The sends go in batches, each committed with its notices; this entry sums them up once they are done.
+  await auditRead({ ctx, actor, meta }, { action: 'policy.notify', entity: 'policy', entityId: p.id, regionCode: scope ?? actor.regionCode, details: { key, told } });
   return { told };
 }
 

@@ -34,19 +34,20 @@ export interface CommandProps {
  */
 export type Audit = (entry: AuditEntry) => void;
 
-/** Entries waiting to be written, by the transaction of the outermost command that opened it. */
-const pending = new WeakMap<Executor, AuditEntry[]>();
+/** Entries waiting to be written, and that command's props, by the transaction of the outermost command that opened it. */
+const pending = new WeakMap<Executor, { entries: AuditEntry[]; props: CommandProps }>();
 
 export function isTransaction(db: Executor): boolean {
   return is(db, PgTransaction);
 }
 
-function fill(props: CommandProps, entry: AuditEntry): AuditEntry {
+/** The entry's own fields first, then the command's props, then (joined) the outer command's request. */
+function fill(props: CommandProps, entry: AuditEntry, outer?: CommandProps): AuditEntry {
   return {
     ...entry,
-    actorId: entry.actorId !== undefined ? entry.actorId : (props.actor?.accountId ?? null),
-    requestId: entry.requestId ?? props.meta?.requestId,
-    ip: entry.ip ?? props.meta?.ip,
+    actorId: entry.actorId !== undefined ? entry.actorId : (props.actor?.accountId ?? outer?.actor?.accountId ?? null),
+    requestId: entry.requestId ?? props.meta?.requestId ?? outer?.meta?.requestId,
+    ip: entry.ip ?? props.meta?.ip ?? outer?.meta?.ip,
   };
 }
 
@@ -67,7 +68,7 @@ export async function command<T>(props: CommandProps, work: (tx: Executor, audit
   const db = props.ctx.db;
   if (isTransaction(db)) {
     const outer = pending.get(db);
-    if (outer) return work(db, (entry) => void outer.push(fill(props, entry)));
+    if (outer) return work(db, (entry) => void outer.entries.push(fill(props, entry, outer.props)));
     // A transaction opened by the caller itself: this command's entries are written when its work is done.
     const own: AuditEntry[] = [];
     const result = await work(db, (entry) => void own.push(fill(props, entry)));
@@ -76,7 +77,7 @@ export async function command<T>(props: CommandProps, work: (tx: Executor, audit
   }
   return db.transaction(async (tx) => {
     const entries: AuditEntry[] = [];
-    pending.set(tx, entries);
+    pending.set(tx, { entries, props });
     const result = await work(tx, (entry) => void entries.push(fill(props, entry)));
     await flush(tx, entries);
     return result;
@@ -90,7 +91,7 @@ export async function command<T>(props: CommandProps, work: (tx: Executor, audit
 export async function auditRead(props: CommandProps, entry: AuditEntry): Promise<void> {
   const db = props.ctx.db;
   const outer = isTransaction(db) ? pending.get(db) : undefined;
-  if (outer) outer.push(fill(props, entry));
+  if (outer) outer.entries.push(fill(props, entry, outer.props));
   else await recordAudit(db, fill(props, entry));
 }
 
