@@ -6,8 +6,7 @@ import type { AppContext } from '../src/context';
 import { translator, type Locale } from '../src/i18n';
 import { Conversation, MAX_INBOUND_CHARS, type Incoming } from './conversation';
 import { holdChannel, ensureDefaultAccount, goOffline, goOnline, poolChannel, setAccountStatus, type LiveAccount } from '../src/outreach';
-import { identities } from '../src/db/schema/outreach';
-import type { SendingAccount } from '../src/db/schema/outreach';
+import { identities, type SendingAccount } from '../src/db/schema/outreach';
 import { liveAccount } from './chat-channel';
 import { choosePuppet } from './puppet';
 

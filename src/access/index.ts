@@ -1,5 +1,6 @@
 /** The access module's front door: what other modules, the jobs, the bots and the server may use; nothing else of it is imported from outside. */
 export { type HashCost, hashPassword } from './password';
+export { findAccount } from './queries';
 export { BOARD_PATH, queueBoard } from './queue-board';
 export { accessRoutes, accountRoutes } from './routes';
 export { authenticate, purgeDeadSessions } from './service';

@@ -8,6 +8,12 @@ export async function findAccountByUsername(db: Db, username: string) {
   return row;
 }
 
+/** One account's row, or undefined. */
+export async function findAccount(db: Db, id: string) {
+  const [row] = await db.select().from(accounts).where(eq(accounts.id, id)).limit(1);
+  return row;
+}
+
 export async function findAccountView(db: Db, id: string) {
   const [row] = await db
     .select({ account: accounts, regionName: regions.name })

@@ -1,7 +1,6 @@
-import { and, eq, like } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { regions } from '../db/schema/regions';
 import type { PiiVault } from '../pii/vault';
+import { regionsAtLevels } from '../regions';
 import { Generator } from './synthetic';
 import { writePeople } from './write';
 
@@ -24,7 +23,7 @@ export async function seedPeople(
 ): Promise<{ workers: number; jobs: number }> {
   const region = req.region ?? regionRoot;
   if (!/^\d{2,12}$/.test(region)) throw new SeedRefused(`--region: expected a region code of digits, got ${region}`);
-  const villages = (await db.select({ code: regions.code }).from(regions).where(and(like(regions.code, `${region}%`), eq(regions.level, 5)))).map((r) => r.code);
+  const villages = (await regionsAtLevels(db, region, [5])).map((r) => r.code);
   if (!villages.length) throw new SeedRefused(`--region: no villages loaded under ${region} (it must lie within REGION_ROOT ${regionRoot})`);
   const today = new Date();
   return writePeople(db, vault, new Generator(villages, req.seed, today), req.workers, today, { onProgress });

@@ -3,7 +3,7 @@ import { inScope, type Actor } from '../shared/actor';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { importRejections, imports } from '../db/schema/imports';
-import { regions } from '../db/schema/regions';
+import { levelsOf } from '../regions';
 import { employmentRecords, households, workers } from '../db/schema/registry';
 import { dayBefore, shanghaiDate } from '../shared/time';
 import { applyImportedFiles, fileChanges, filesOf, type ImportedFile, followJob } from '../rain-dew';
@@ -125,7 +125,7 @@ export async function runImport(
       const openByWorker = new Map(open.map((r) => [r.workerId, r]));
       // Region codes given in the file must be real divisions.
       const codes = [...new Set(planned.map((p) => p.prepared.regionCode))];
-      const levels = new Map(codes.length ? (await db.select({ code: regions.code, level: regions.level }).from(regions).where(inArray(regions.code, codes))).map((r) => [r.code, r.level]) : []);
+      const levels = new Map(codes.length ? (await levelsOf(db, codes)).map((r) => [r.code, r.level]) : []);
       const known = new Set(levels.keys());
       // A home is a village or community (seed 003: the form asks for the 村); a township or above is refused.
       const village = (code: string) => levels.get(code) === VILLAGE_LEVEL;

@@ -4,7 +4,7 @@ import { excel } from '../shared/libraries';
 import { assertInScope, inScope, type Actor } from '../shared/actor';
 import { recordAudit } from '../audit/service';
 import type { AppContext } from '../context';
-import { accounts } from '../db/schema/access';
+import { findAccount } from '../access';
 import { importRejections, imports } from '../db/schema/imports';
 import { DomainError, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
 import { regionExists } from '../registry';
@@ -85,7 +85,7 @@ export async function executeImport(ctx: Ctx, importId: string, lastAttempt: boo
   const [imp] = await ctx.db.select().from(imports).where(eq(imports.id, importId)).limit(1);
   if (!imp) throw new NotFound('import', importId);
   if (imp.status === 'done' || imp.status === 'failed') return { status: imp.status };
-  const [owner] = await ctx.db.select().from(accounts).where(eq(accounts.id, imp.createdBy)).limit(1);
+  const owner = await findAccount(ctx.db, imp.createdBy);
   if (!owner || !imp.file) {
     await ctx.db.update(imports).set({ status: 'failed', error: 'missing', file: null, finishedAt: ctx.clock.now() }).where(eq(imports.id, importId));
     throw new ValidationFailed('import cannot run: owner or file missing');

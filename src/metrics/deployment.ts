@@ -3,8 +3,7 @@ import { Gauge } from 'prom-client';
 import type { AppContext } from '../context';
 import { lastBackupSuccess } from '../backup';
 import { imports } from '../db/schema/imports';
-import { deliveries } from '../db/schema/outreach';
-import { sendingAccounts } from '../db/schema/outreach';
+import { deliveries, sendingAccounts } from '../db/schema/outreach';
 import type { Metrics } from './registry';
 import { within } from './registry';
 

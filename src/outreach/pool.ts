@@ -1,8 +1,7 @@
 import { and, asc, eq, like } from 'drizzle-orm';
 import type { AppContext } from '../context';
 import { accounts as staffAccounts, stations } from '../db/schema/access';
-import { identities } from '../db/schema/outreach';
-import { sendingAccounts, type SendingAccount } from '../db/schema/outreach';
+import { identities, sendingAccounts, type SendingAccount } from '../db/schema/outreach';
 import { inScope, type Actor } from '../shared/actor';
 import { recordAudit } from '../audit/service';
 import { regionExists } from '../registry';

@@ -1,6 +1,6 @@
 /** The regions module's front door: what other modules, the jobs, the bots and the server may use; nothing else of it is imported from outside. */
 export { loadRegions } from './load';
 export { checkPoint, tileOrigin } from './places';
-export { findRegion, regionsAtLevels, regionsUnder } from './queries';
+export { findRegion, levelsOf, regionsAtLevels, regionsUnder } from './queries';
 export { regionRoutes } from './routes';
 export { RegionCode } from './schemas';

@@ -21,6 +21,11 @@ export async function regionsUnder(db: Db, prefix: string, maxLevel: number) {
     .orderBy(asc(regions.level), asc(regions.code));
 }
 
+/** The level of each of these codes that is a region. */
+export async function levelsOf(db: Db, codes: string[]) {
+  return db.select({ code: regions.code, level: regions.level }).from(regions).where(inArray(regions.code, codes));
+}
+
 /** Regions under a code (itself included) at any of the given levels: code, name and level. */
 export async function regionsAtLevels(db: Db, prefix: string, levels: number[]) {
   return db
