@@ -6,9 +6,11 @@ import { clearFieldErrors, showFieldErrors } from '../forms';
 import { CAPACITIES, CATEGORIES, type Body, type Capacity } from '../vocab';
 import { RegionName, RegionPicker } from '../regions';
 import { useColumnSettings, useUrlFilters, type ListColumn } from '../lists';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { RegisterForm } from './Register';
 import { ConsentCard, EmploymentCard } from './WorkerCards';
+
+type Worker = Body<'Worker'>;
 import { PolicyChecklist } from './Policies';
 import { Session } from '../session';
 
@@ -86,35 +88,28 @@ export function Workers() {
 export function WorkerPage() {
   const { id } = useParams();
   const { lang, t } = Session.use();
-  const [w, setW] = useState<Record<string, unknown> | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const queries = useQueryClient();
+  const key = ['worker', lang, id];
   const [purpose, setPurpose] = useState('');
-  const load = (reveal?: string) =>
-    need(client(lang).GET('/api/v1/workers/{id}', { params: { path: { id: id! }, query: reveal ? { reveal: 'true', purpose: reveal } : {} } }))
-      .then((r) => {
-        setError(null);
-        setW(r as Record<string, unknown>);
-      })
-      .catch((e: Error) => setError(e.message));
-  useEffect(() => {
-    void load();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [id, lang]);
+  const person = useQuery({ queryKey: key, queryFn: () => need(client(lang).GET('/api/v1/workers/{id}', { params: { path: { id: id! } } })) });
+  const setW = (next: Worker) => queries.setQueryData(key, next);
+  /** The ID and phone numbers in full, for a stated purpose (allowed accounts only, audited); shown until the page is left. */
+  const reveal = useMutation({
+    mutationFn: (why: string) => need(client(lang).GET('/api/v1/workers/{id}', { params: { path: { id: id! }, query: { reveal: 'true', purpose: why } } })),
+    onSuccess: setW,
+  });
   // A Rain Dew student has a file of their own; the link shows only when there is one.
-  const [hasFile, setHasFile] = useState(false);
-  useEffect(() => {
-    setHasFile(false);
-    need(client(lang).GET('/api/v1/rain-dew/{workerId}', { params: { path: { workerId: id! } } }))
-      .then(() => setHasFile(true))
-      .catch(() => setHasFile(false));
-  }, [id, lang]);
+  const file = useQuery({ queryKey: ['rain-dew-file', lang, id, 'exists'], queryFn: () => need(client(lang).GET('/api/v1/rain-dew/{workerId}', { params: { path: { workerId: id! } } })).then(() => true), retry: false });
+  const hasFile = file.data === true;
+  const w = person.data;
+  const error = (reveal.error ?? person.error)?.message ?? null;
   if (error && !w) return <Alert type="error" title={error} />;
   if (!w) return null;
-  const current = w.currentEmployment as { employerName: string; startDate: string } | null;
+  const current = w.currentEmployment;
   /** A job or consent recorded: those facts are read again; numbers shown in full and edits being typed stay. */
   const refresh = () =>
     void need(client(lang).GET('/api/v1/workers/{id}', { params: { path: { id: id! } } }))
-      .then((r) => setW((old) => ({ ...old, employed: r.employed, currentEmployment: r.currentEmployment, consent: r.consent, version: r.version })))
+      .then((r) => queries.setQueryData(key, (old: Worker | undefined) => (old ? { ...old, employed: r.employed, currentEmployment: r.currentEmployment, consent: r.consent, version: r.version } : r)))
       .catch(() => undefined);
   return (
     <div>
@@ -137,10 +132,10 @@ export function WorkerPage() {
       </Space>
       <Space style={{ marginTop: 12 }} wrap>
         <Input aria-label={t('workers.purpose')} placeholder={t('workers.purpose')} value={purpose} onChange={(e) => setPurpose(e.target.value)} style={{ width: 260 }} />
-        <Button disabled={purpose.trim().length < 2} onClick={() => load(purpose.trim())}>{t('workers.reveal')}</Button>
+        <Button disabled={purpose.trim().length < 2} onClick={() => reveal.mutate(purpose.trim())}>{t('workers.reveal')}</Button>
       </Space>
       {error && <Alert type="error" title={error} style={{ marginTop: 12 }} />}
-      <EditWorker worker={w} onSaved={(next) => setW(next)} />
+      <EditWorker worker={w} onSaved={setW} />
       <EmploymentCard workerId={String(w.id)} onChanged={refresh} />
       <ConsentCard workerId={String(w.id)} onChanged={refresh} />
       <PolicyChecklist workerId={String(w.id)} />
@@ -150,7 +145,7 @@ export function WorkerPage() {
 
 
 /** Corrections to a person's record: each field's reason shown beside it; a record changed meanwhile is read again. */
-function EditWorker({ worker, onSaved }: { worker: Record<string, unknown>; onSaved: (w: Record<string, unknown>) => void }) {
+function EditWorker({ worker, onSaved }: { worker: Worker; onSaved: (w: Worker) => void }) {
   const { lang, t } = Session.use();
   const [form] = Form.useForm();
   const [message, setMessage] = useState<{ type: 'success' | 'error'; text: string } | null>(null);
@@ -173,15 +168,15 @@ function EditWorker({ worker, onSaved }: { worker: Record<string, unknown>; onSa
         ...(v.phone ? { phone: v.phone } : {}),
       };
       const next = await need(client(lang).PATCH('/api/v1/workers/{id}', { params: { path: { id: String(worker.id) } }, body }));
-      onSaved(next as Record<string, unknown>);
+      onSaved(next);
       setMessage({ type: 'success', text: t('workers.saved') });
     } catch (e) {
-      const err = e as ApiError;
-      const text = showFieldErrors(form, err, { payFloorFen: 'payFloorYuan' });
-      setMessage({ type: 'error', text: err.status === 409 ? t('workers.stale') : text });
-      if (err.status === 409) {
-        const fresh = await need(client(lang).GET('/api/v1/workers/{id}', { params: { path: { id: String(worker.id) } } })).catch(() => null);
-        if (fresh) onSaved(fresh as Record<string, unknown>);
+      const text = showFieldErrors(form, e, { payFloorFen: 'payFloorYuan' });
+      const stale = e instanceof ApiError && e.status === 409;
+      setMessage({ type: 'error', text: stale ? t('workers.stale') : text });
+      if (stale) {
+        const fresh = await need(client(lang).GET('/api/v1/workers/{id}', { params: { path: { id: worker.id } } })).catch(() => null);
+        if (fresh) onSaved(fresh);
       }
     }
   };
