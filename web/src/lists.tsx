@@ -11,6 +11,7 @@ import { Session } from './session';
  */
 export function useUrlFilters<K extends string>(keys: readonly K[]) {
   const [params, setParams] = useSearchParams();
+  // Object.fromEntries cannot say its keys are K; every key of `keys` is there, so the record is whole.
   const values = useMemo(() => Object.fromEntries(keys.map((k) => [k, params.get(k) ?? undefined])) as Record<K, string | undefined>, [params, keys]);
   const page = Math.max(1, Number(params.get('page')) || 1);
   const set = useCallback(
@@ -119,7 +120,7 @@ export function useCsvExport() {
         if (rows.length >= got.total || got.items.length === 0) break;
       }
     } catch (e) {
-      void message.error((e as Error).message);
+      void message.error(e instanceof Error ? e.message : String(e));
       return;
     }
     saveCsv(name, header, rows.slice(0, CSV_ROWS).map(row));

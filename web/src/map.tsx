@@ -116,6 +116,7 @@ export function PlaceMap({ point, onPick, circleKm, reference, height = 280 }: {
     if (!ready || !made || !m) return;
     marker.current?.remove();
     marker.current = point ? new m.Marker({ color: '#d4380d' }).setLngLat([point.lng, point.lat]).addTo(made) : null;
+    // MapLibre's getSource answers the base type; 'circle' is the GeoJSON source added on load.
     (made.getSource('circle') as GeoJSONSource | undefined)?.setData(point && circleKm ? { type: 'FeatureCollection', features: [circle(point, circleKm)] } : EMPTY);
     refMarker.current?.remove();
     if (reference) {

@@ -10,6 +10,8 @@ import { DateField } from '../dates';
 const JOB_KINDS = ['regular', 'gig', 'seasonal', 'public_welfare', 'workshop', 'work_relief', 'self_employed'] as const;
 
 type Job = NonNullable<Body<'EmploymentRecord'>>;
+/** A failure's words (the API's, through `need`). */
+const reason = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /**
  * 务工情况: the person's jobs, newest first; a new job (the current one closes the day before) or the end of
@@ -52,7 +54,7 @@ export function EmploymentCard({ workerId, onChanged }: { workerId: string; onCh
       setExitReason('');
       done(t('employment.ended'));
     } catch (e) {
-      setMessage({ type: 'error', text: (e as Error).message });
+      setMessage({ type: 'error', text: reason(e) });
     }
   };
   const current = jobs?.find((j) => !j.endDate);
@@ -65,7 +67,7 @@ export function EmploymentCard({ workerId, onChanged }: { workerId: string; onCh
       setRenewTo('');
       done(t('employment.renewed', { from: next.startsOn, to: next.endsOn }));
     } catch (e) {
-      setMessage({ type: 'error', text: (e as Error).message });
+      setMessage({ type: 'error', text: reason(e) });
     }
   };
   return (
@@ -152,7 +154,7 @@ export function ConsentCard({ workerId, onChanged }: { workerId: string; onChang
       setConsent(await need(client(lang).POST('/api/v1/workers/{id}/consent', { params: { path: { id: workerId } }, body: { granted, channel: 'station_form' } })));
       onChanged();
     } catch (e) {
-      setError((e as Error).message);
+      setError(reason(e));
     }
   };
   const bindingCode = async () => {
@@ -160,7 +162,7 @@ export function ConsentCard({ workerId, onChanged }: { workerId: string; onChang
     try {
       setCode(await need(client(lang).POST('/api/v1/workers/{id}/binding-code', { params: { path: { id: workerId } } })));
     } catch (e) {
-      setError((e as Error).message);
+      setError(reason(e));
     }
   };
   return (
