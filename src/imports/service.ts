@@ -3,6 +3,7 @@ import type { TFunction } from 'i18next';
 import { excel } from '../shared/libraries';
 import { assertInScope, inScope, type Actor } from '../shared/actor';
 import { recordAudit } from '../audit/service';
+import { command } from '../shared/command';
 import type { AppContext } from '../context';
 import { findAccount } from '../access';
 import { importRejections, imports } from '../db/schema/imports';
@@ -51,11 +52,14 @@ export async function startImport(
   const region = await checkRegion(ctx, actor, regionCode);
   // Read it now, so an unreadable file is refused with a clear message instead of failing later.
   const sheet = await readSheet(file.fileName, file.data, importLimits(ctx));
-  const [row] = await ctx.db
-    .insert(imports)
-    .values({ fileName: file.fileName.slice(0, 200), file: ctx.pii.encryptBytes(file.data), regionCode: region, createdBy: actor.accountId, totalRows: sheet.rows.length })
-    .returning({ id: imports.id });
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'import.start', entity: 'import', entityId: row!.id, regionCode: region, details: { rows: sheet.rows.length }, ...meta });
+  const row = await command({ ctx, actor, meta }, async (tx, audit) => {
+    const [row] = await tx
+      .insert(imports)
+      .values({ fileName: file.fileName.slice(0, 200), file: ctx.pii.encryptBytes(file.data), regionCode: region, createdBy: actor.accountId, totalRows: sheet.rows.length })
+      .returning({ id: imports.id });
+    audit({ action: 'import.start', entity: 'import', entityId: row!.id, regionCode: region, details: { rows: sheet.rows.length } });
+    return row;
+  });
   await ctx.queues.enqueue('imports', 'run-import', { importId: row!.id }, { jobId: row!.id });
   return { id: row!.id, totalRows: sheet.rows.length };
 }

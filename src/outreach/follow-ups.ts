@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import { assertInScope, type Actor } from '../shared/actor';
-import { recordAudit } from '../audit/service';
+import { command } from '../shared/command';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { helpRequests } from '../db/schema/chat';
@@ -282,8 +282,14 @@ export async function startByStaff(ctx: Ctx, actor: Actor, workerId: string, inp
   const missing = def.variables.filter((v) => input.variables[v] === undefined);
   if (missing.length) throw new ValidationFailed('variables missing', missing.map((v) => ({ path: `body.variables.${v}`, message: 'errors:detail.required' })));
   const anchorDate = input.anchorDate ?? shanghaiDate(ctx.clock.now());
-  const id = await startAndSchedule(ctx, { sequence: input.sequence, workerId, regionCode: w.regionCode, anchorDate, variables: input.variables, createdBy: actor.accountId });
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'follow_up.start', entity: 'worker', entityId: workerId, regionCode: w.regionCode, details: { sequence: input.sequence, followUpId: id }, ...meta });
+  const made = await command({ ctx, actor, meta }, async (tx, audit) => {
+    const made = await startFollowUp(tx, ctx.clock.now(), { sequence: input.sequence, workerId, regionCode: w.regionCode, anchorDate, variables: input.variables, createdBy: actor.accountId });
+    audit({ action: 'follow_up.start', entity: 'worker', entityId: workerId, regionCode: w.regionCode, details: { sequence: input.sequence, followUpId: made.id } });
+    return made;
+  });
+  // The steps go on their queue once the follow-up has committed.
+  await scheduleSteps(ctx, made.steps);
+  const id = made.id;
   return getFollowUp(ctx.db, id);
 }
 
@@ -292,7 +298,9 @@ export async function stopByStaff(ctx: Pick<AppContext, 'db' | 'clock'>, actor: 
   if (!f) throw new NotFound('follow-up', id);
   assertInScope(actor, f.regionCode, 'follow-up', id);
   if (f.status !== 'active') throw new Conflict('already finished', [{ path: 'followUp', message: 'errors:detail.outreach.follow_up_finished' }]);
-  await stopWhere(ctx.db, ctx.clock.now(), eq(followUps.id, id), 'stopped_by_staff');
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'follow_up.stop', entity: 'worker', entityId: f.workerId, regionCode: f.regionCode, details: { followUpId: id }, ...meta });
+  await command({ ctx, actor, meta }, async (tx, audit) => {
+    await stopWhere(tx, ctx.clock.now(), eq(followUps.id, id), 'stopped_by_staff');
+    audit({ action: 'follow_up.stop', entity: 'worker', entityId: f.workerId, regionCode: f.regionCode, details: { followUpId: id } });
+  });
   return getFollowUp(ctx.db, id);
 }

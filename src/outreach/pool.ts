@@ -3,7 +3,7 @@ import type { AppContext } from '../context';
 import { accounts as staffAccounts, stations } from '../db/schema/access';
 import { identities, sendingAccounts, type SendingAccount } from '../db/schema/outreach';
 import { inScope, type Actor } from '../shared/actor';
-import { recordAudit } from '../audit/service';
+import { command } from '../shared/command';
 import { regionExists } from '../registry';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
 import { notify } from '../notices';
@@ -255,13 +255,16 @@ export async function createAccount(
     const [st] = await ctx.db.select({ regionCode: stations.regionCode }).from(stations).where(eq(stations.id, input.stationId));
     if (!st || !inScope(actor, st.regionCode)) throw new ValidationFailed('unknown station', [{ path: 'body.stationId', message: 'errors:detail.unknown_station' }]);
   }
-  const [row] = await ctx.db
-    .insert(sendingAccounts)
-    .values({ name: input.name, regionCode: input.regionCode, stationId: input.stationId ?? null, door: input.door, puppet: input.puppet, puppetTokenEnc: input.puppetToken ? ctx.pii.encrypt(input.puppetToken) : null, dailyCeiling: input.dailyCeiling, createdAt: ctx.clock.now() })
-    .onConflictDoNothing({ target: sendingAccounts.name })
-    .returning();
-  if (!row) throw new Conflict('name taken', [{ path: 'body.name', message: 'errors:detail.outreach.account_name_taken' }]);
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'sending_account.create', entity: 'sending_account', entityId: row.id, regionCode: row.regionCode, ...meta });
+  const row = await command({ ctx, actor, meta }, async (tx, audit) => {
+    const [row] = await tx
+      .insert(sendingAccounts)
+      .values({ name: input.name, regionCode: input.regionCode, stationId: input.stationId ?? null, door: input.door, puppet: input.puppet, puppetTokenEnc: input.puppetToken ? ctx.pii.encrypt(input.puppetToken) : null, dailyCeiling: input.dailyCeiling, createdAt: ctx.clock.now() })
+      .onConflictDoNothing({ target: sendingAccounts.name })
+      .returning();
+    if (!row) throw new Conflict('name taken', [{ path: 'body.name', message: 'errors:detail.outreach.account_name_taken' }]);
+    audit({ action: 'sending_account.create', entity: 'sending_account', entityId: row.id, regionCode: row.regionCode });
+    return row;
+  });
   return presentAccount(row, (await todayCounts(ctx, [row.id])).get(row.id)!);
 }
 
@@ -270,11 +273,13 @@ export async function updateAccount(ctx: Pick<AppContext, 'db' | 'redis' | 'cloc
   const [a] = await ctx.db.select().from(sendingAccounts).where(eq(sendingAccounts.id, id));
   if (!a || !inScope(actor, a.regionCode)) throw new NotFound('sending_account', id);
   if (actor.role === 'station' && patch.disabled !== undefined) throw new Forbidden('administrators only');
-  if (patch.dailyCeiling !== undefined) await ctx.db.update(sendingAccounts).set({ dailyCeiling: patch.dailyCeiling }).where(eq(sendingAccounts.id, id));
-  if (patch.disabled === true) await setAccountStatus(ctx, id, 'disabled', 'set aside by staff', { alert: false, byStaff: true });
-  if (patch.disabled === false && a.status === 'disabled') await setAccountStatus(ctx, id, 'offline', 'back in the pool; starts with the bot process', { alert: false, byStaff: true });
+  await command({ ctx, actor, meta }, async (tx, audit) => {
+    if (patch.dailyCeiling !== undefined) await tx.update(sendingAccounts).set({ dailyCeiling: patch.dailyCeiling }).where(eq(sendingAccounts.id, id));
+    if (patch.disabled === true) await setAccountStatus({ ...ctx, db: tx }, id, 'disabled', 'set aside by staff', { alert: false, byStaff: true });
+    if (patch.disabled === false && a.status === 'disabled') await setAccountStatus({ ...ctx, db: tx }, id, 'offline', 'back in the pool; starts with the bot process', { alert: false, byStaff: true });
+    audit({ action: 'sending_account.update', entity: 'sending_account', entityId: id, regionCode: a.regionCode, details: { fields: Object.keys(patch) } });
+  });
   cachedAccounts.delete(ctx.db);
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'sending_account.update', entity: 'sending_account', entityId: id, regionCode: a.regionCode, details: { fields: Object.keys(patch) }, ...meta });
   const [row] = await ctx.db.select().from(sendingAccounts).where(eq(sendingAccounts.id, id));
   return presentAccount(row!, (await todayCounts(ctx, [id])).get(id)!, (await leasesOf(ctx.db, [id])).get(id) ?? null);
 }

@@ -1,7 +1,7 @@
 import { excel } from '../shared/libraries';
 import type { TFunction } from 'i18next';
 import { z } from 'zod';
-import { recordAudit as audit } from '../audit/service';
+import { auditRead } from '../shared/command';
 import type { AppContext } from '../context';
 import { requestMeta, type Api } from '../http/api';
 import { pageOf } from '../http/pagination';
@@ -55,7 +55,7 @@ export function outreachRoutes(api: Api, ctx: AppContext): void {
     params: Id, query: NotReachedQuery, response: NotReachedView, binary: { contentType: XLSX, description: 'The call list as a spreadsheet' },
     handler: async ({ actor, params, query, koa }) => {
       const list = await service.notReached(ctx, actor, params.id, koa.state.t);
-      await audit(ctx.db, { actorId: actor.accountId, action: 'broadcast.call_list', entity: 'broadcast', entityId: params.id, regionCode: actor.regionCode, details: { rows: list.items.length, format: query.format }, ...meta(koa) });
+      await auditRead({ ctx, actor, meta: meta(koa) }, { action: 'broadcast.call_list', entity: 'broadcast', entityId: params.id, regionCode: actor.regionCode, details: { rows: list.items.length, format: query.format } });
       if (query.format === 'json') return list;
       koa.type = XLSX;
       koa.attachment(`broadcast-${params.id}-not-reached.xlsx`);

@@ -1,6 +1,6 @@
 import { and, desc, eq, isNull, like, sql } from 'drizzle-orm';
 import { assertInScope, inScope, type Actor } from '../shared/actor';
-import { recordAudit } from '../audit/service';
+import { command } from '../shared/command';
 import type { AppContext } from '../context';
 import { exportApprovals } from '../db/schema/imports';
 import { Conflict, Forbidden, NotFound } from '../shared/errors';
@@ -41,9 +41,12 @@ export async function requestExport(
   const region = input.regionCode ?? actor.regionCode;
   if (!inScope(actor, region)) throw new Forbidden('region outside scope', [{ path: 'body.regionCode', message: 'errors:detail.region_out_of_scope' }]);
   const filter = { ...(input.category ? { category: input.category } : {}), ...(input.laborCapacity ? { laborCapacity: input.laborCapacity } : {}), ...(input.employed === undefined ? {} : { employed: input.employed }) };
-  const [a] = await ctx.db.insert(exportApprovals).values({ requestedBy: actor.accountId, regionCode: region, filter, purpose: input.purpose, createdAt: ctx.clock.now() }).returning();
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'export.request', entity: 'export_approval', entityId: a!.id, regionCode: region, details: { purpose: input.purpose, filter }, ...meta });
-  return present(a!);
+  const a = await command({ ctx, actor, meta }, async (tx, audit) => {
+    const [a] = await tx.insert(exportApprovals).values({ requestedBy: actor.accountId, regionCode: region, filter, purpose: input.purpose, createdAt: ctx.clock.now() }).returning();
+    audit({ action: 'export.request', entity: 'export_approval', entityId: a!.id, regionCode: region, details: { purpose: input.purpose, filter } });
+    return a!;
+  });
+  return present(a);
 }
 
 export async function listExportRequests(ctx: Pick<AppContext, 'db'>, actor: Actor) {
@@ -59,13 +62,16 @@ export async function decideExport(ctx: Ctx, actor: Actor, id: string, approve: 
   assertInScope(actor, a.regionCode, 'export request', id);
   if (a.requestedBy === actor.accountId) throw new Forbidden('a second person must approve', [{ path: 'account', message: 'errors:detail.export.same_person' }]);
   const now = ctx.clock.now();
-  const [done] = await ctx.db
-    .update(exportApprovals)
-    .set({ status: approve ? 'approved' : 'rejected', decidedBy: actor.accountId, decidedAt: now, ...(approve ? { expiresAt: new Date(now.getTime() + APPROVAL_HOURS * 3600_000) } : {}) })
-    .where(and(eq(exportApprovals.id, id), eq(exportApprovals.status, 'pending')))
-    .returning();
-  if (!done) throw new Conflict('already decided', [{ path: 'exportRequest', message: 'errors:detail.export.decided' }]);
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: approve ? 'export.approve' : 'export.reject', entity: 'export_approval', entityId: id, regionCode: a.regionCode, details: { requestedBy: a.requestedBy, purpose: a.purpose }, ...meta });
+  const done = await command({ ctx, actor, meta }, async (tx, audit) => {
+    const [done] = await tx
+      .update(exportApprovals)
+      .set({ status: approve ? 'approved' : 'rejected', decidedBy: actor.accountId, decidedAt: now, ...(approve ? { expiresAt: new Date(now.getTime() + APPROVAL_HOURS * 3600_000) } : {}) })
+      .where(and(eq(exportApprovals.id, id), eq(exportApprovals.status, 'pending')))
+      .returning();
+    if (!done) throw new Conflict('already decided', [{ path: 'exportRequest', message: 'errors:detail.export.decided' }]);
+    audit({ action: approve ? 'export.approve' : 'export.reject', entity: 'export_approval', entityId: id, regionCode: a.regionCode, details: { requestedBy: a.requestedBy, purpose: a.purpose } });
+    return done;
+  });
   return present(done);
 }
 

@@ -4,7 +4,7 @@ import { and, asc, eq, gt, inArray, isNull } from 'drizzle-orm';
 import { excel } from '../shared/libraries';
 import type { TFunction } from 'i18next';
 import { inScope, type Actor } from '../shared/actor';
-import { recordAudit } from '../audit/service';
+import { auditRead } from '../shared/command';
 import type { AppContext } from '../context';
 import { employmentRecords, workers } from '../db/schema/registry';
 import { Forbidden, ValidationFailed } from '../shared/errors';
@@ -83,13 +83,11 @@ export async function exportWorkers(ctx: Ctx, actor: Actor, f: ExportFilter, t: 
   const today = shanghaiDate(ctx.clock.now());
 
   // Recorded before the first row leaves, so an export cut short is on record too.
-  await recordAudit(ctx.db, {
-    actorId: actor.accountId,
+  await auditRead({ ctx, actor, meta }, {
     action: 'export.workers',
     entity: 'worker',
     regionCode: scope,
     details: { masked: !f.reveal, ...(f.purpose ? { purpose: f.purpose } : {}), ...(f.approval ? { approval: f.approval, approvedBy: f.approvedBy } : {}), filter: { category: f.category, laborCapacity: f.laborCapacity, employed: f.employed } },
-    ...meta,
   });
 
   void (async () => {
@@ -145,7 +143,7 @@ export async function exportWorkers(ctx: Ctx, actor: Actor, f: ExportFilter, t: 
       }
       ws.commit();
       await wb.commit();
-      await recordAudit(ctx.db, { actorId: actor.accountId, action: 'export.workers.done', entity: 'worker', regionCode: scope, details: { rows: n, masked: !f.reveal }, ...meta });
+      await auditRead({ ctx, actor, meta }, { action: 'export.workers.done', entity: 'worker', regionCode: scope, details: { rows: n, masked: !f.reveal } });
     } catch (err) {
       ctx.logger.error({ err: { type: (err as Error).name, message: (err as Error).message } }, 'export failed');
       out.destroy(err as Error);

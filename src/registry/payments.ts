@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { assertInScope, type Actor } from '../shared/actor';
-import { recordAudit } from '../audit/service';
+import { command } from '../shared/command';
 import type { AppContext } from '../context';
 import { warnings } from '../db/schema/monitoring';
 import { employmentPayments, employmentRecords, workers } from '../db/schema/registry';
@@ -63,19 +63,22 @@ export async function recordPayment(ctx: Ctx, actor: Actor, workerId: string, re
   if (input.paidOn && input.paidOn < record.startDate) throw new ValidationFailed('paid before the job', [{ path: 'body.paidOn', message: 'errors:detail.monitoring.paid_before' }]);
   const now = ctx.clock.now();
   const values = { dueOn: input.dueOn, amountDueFen: input.amountDueFen, paidOn: input.paidOn ?? null, amountPaidFen: input.amountPaidFen ?? null, note: input.note ?? null, recordedBy: actor.accountId, updatedAt: now };
-  const [row] = await ctx.db
-    .insert(employmentPayments)
-    .values({ recordId, workerId, kind, period, ...values, createdAt: now })
-    .onConflictDoUpdate({ target: [employmentPayments.recordId, employmentPayments.period], set: values })
-    .returning();
-  if (row!.amountPaidFen !== null && row!.amountPaidFen >= row!.amountDueFen) {
-    await ctx.db
-      .update(warnings)
-      .set({ status: 'closed', closedAt: now })
-      .where(and(eq(warnings.dedupeKey, `pay-overdue:${row!.id}`), inArray(warnings.status, ['open', 'acknowledged'])));
-  }
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'payment.record', entity: 'employment_payment', entityId: row!.id, regionCode, details: { period, kind, dueOn: row!.dueOn, paidOn: row!.paidOn }, ...meta });
-  return present(row!);
+  const row = await command({ ctx, actor, meta }, async (tx, audit) => {
+    const [row] = await tx
+      .insert(employmentPayments)
+      .values({ recordId, workerId, kind, period, ...values, createdAt: now })
+      .onConflictDoUpdate({ target: [employmentPayments.recordId, employmentPayments.period], set: values })
+      .returning();
+    if (row!.amountPaidFen !== null && row!.amountPaidFen >= row!.amountDueFen) {
+      await tx
+        .update(warnings)
+        .set({ status: 'closed', closedAt: now })
+        .where(and(eq(warnings.dedupeKey, `pay-overdue:${row!.id}`), inArray(warnings.status, ['open', 'acknowledged'])));
+    }
+    audit({ action: 'payment.record', entity: 'employment_payment', entityId: row!.id, regionCode, details: { period, kind, dueOn: row!.dueOn, paidOn: row!.paidOn } });
+    return row!;
+  });
+  return present(row);
 }
 
 export async function listPayments(ctx: Ctx, actor: Actor, workerId: string, recordId: string) {

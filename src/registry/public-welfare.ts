@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { assertInScope, inScope, type Actor } from '../shared/actor';
-import { recordAudit } from '../audit/service';
+import { command } from '../shared/command';
 import type { AppContext } from '../context';
 import { rowsOf, type Db } from '../db/client';
 import { employmentRecords, publicWelfareTerms, workers } from '../db/schema/registry';
@@ -112,8 +112,7 @@ export async function termsOf(ctx: Pick<AppContext, 'db'>, actor: Actor, workerI
 
 /** 以岗聘任 again: the next agreement, from the day after the current one ends (or today, when none was recorded). */
 export async function renewTerm(ctx: Pick<AppContext, 'db' | 'clock'>, actor: Actor, workerId: string, recordId: string, input: z.infer<typeof TermRenewal>, meta: { requestId?: string; ip?: string }) {
-  return ctx.db.transaction(async (tx) => {
-    const db = tx;
+  return command({ ctx, actor, meta }, async (db, audit) => {
     const { r, regionCode } = await heldPost(db, actor, workerId, recordId);
     if (r.endDate) throw new Conflict('post ended', [{ path: 'recordId', message: 'errors:detail.public_welfare.post_ended' }]);
     await db.execute(sql`select 1 from ${employmentRecords} where ${employmentRecords.id} = ${r.id} for update`);
@@ -121,7 +120,7 @@ export async function renewTerm(ctx: Pick<AppContext, 'db' | 'clock'>, actor: Ac
     const startsOn = current ? dayAfter(current.endsOn) : shanghaiDate(ctx.clock.now());
     checkTerm(startsOn, input.termEnd, 'body.termEnd');
     await db.insert(publicWelfareTerms).values({ recordId: r.id, workerId, startsOn, endsOn: input.termEnd, recordedBy: actor.accountId, createdAt: ctx.clock.now() });
-    await recordAudit(db, { actorId: actor.accountId, action: 'public_welfare.renew', entity: 'worker', entityId: workerId, regionCode, details: { recordId: r.id, startsOn, endsOn: input.termEnd }, ...meta });
+    audit({ action: 'public_welfare.renew', entity: 'worker', entityId: workerId, regionCode, details: { recordId: r.id, startsOn, endsOn: input.termEnd } });
     return { startsOn, endsOn: input.termEnd };
   });
 }

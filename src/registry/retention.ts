@@ -1,6 +1,6 @@
 import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import { assertInScope, type Actor } from '../shared/actor';
-import { recordAudit } from '../audit/service';
+import { auditRead, command } from '../shared/command';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { helpRequests } from '../db/schema/chat';
@@ -27,9 +27,11 @@ export async function markLeft(ctx: Pick<AppContext, 'db' | 'clock'>, actor: Act
   const w = await scoped(ctx.db, actor, id);
   if (w.status === 'left') throw new Conflict('already left', [{ path: 'worker', message: 'errors:detail.retention.already_left' }]);
   const now = ctx.clock.now();
-  await ctx.db.update(workers).set({ status: 'left', leftOn: shanghaiDate(now), updatedAt: now, lastActivityAt: now, version: sql`${workers.version} + 1` }).where(eq(workers.id, id));
-  await ctx.db.update(followUps).set({ status: 'stopped', stopReason: 'left', updatedAt: now }).where(and(eq(followUps.workerId, id), eq(followUps.status, 'active')));
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'worker.leave', entity: 'worker', entityId: id, regionCode: w.regionCode, details: { reason }, ...meta });
+  await command({ ctx, actor, meta }, async (tx, audit) => {
+    await tx.update(workers).set({ status: 'left', leftOn: shanghaiDate(now), updatedAt: now, lastActivityAt: now, version: sql`${workers.version} + 1` }).where(eq(workers.id, id));
+    await tx.update(followUps).set({ status: 'stopped', stopReason: 'left', updatedAt: now }).where(and(eq(followUps.workerId, id), eq(followUps.status, 'active')));
+    audit({ action: 'worker.leave', entity: 'worker', entityId: id, regionCode: w.regionCode, details: { reason } });
+  });
   return { id, status: 'left' as const };
 }
 
@@ -52,7 +54,7 @@ export async function anonymiseDeparted(ctx: Pick<AppContext, 'db' | 'clock' | '
     .limit(limit);
   if (!due.length) return 0;
   const ids = due.map((w) => w.id);
-  await ctx.db.transaction(async (tx) => {
+  await command({ ctx }, async (tx, audit) => {
     await tx.execute(sql`
       update workers set name = '已匿名', id_number_enc = '', id_number_hash = 'anon:' || id::text, id_number_masked = '******************',
         phone_enc = null, phone_hash = null, phone_masked = null, ethnicity = null, political_status = null, education = null, health = null,
@@ -81,8 +83,8 @@ export async function anonymiseDeparted(ctx: Pick<AppContext, 'db' | 'clock' | '
     await tx.update(rainDewEvents).set({ outcome: null }).where(inArray(rainDewEvents.workerId, ids));
     await tx.update(rainDewPlans).set({ goal: '已匿名' }).where(inArray(rainDewPlans.workerId, ids));
     await tx.update(rainDewActions).set({ description: '已匿名', outcome: null }).where(inArray(rainDewActions.workerId, ids));
+    for (const w of due) audit({ action: 'worker.anonymise', entity: 'worker', entityId: w.id, regionCode: w.regionCode, details: { afterYears: ctx.config.retentionYears } });
   });
-  for (const w of due) await recordAudit(ctx.db, { action: 'worker.anonymise', entity: 'worker', entityId: w.id, regionCode: w.regionCode, details: { afterYears: ctx.config.retentionYears } });
   return due.length;
 }
 
@@ -120,7 +122,7 @@ export async function personalData(ctx: Pick<AppContext, 'db' | 'pii'>, actor: A
       .innerJoin(jobFairs, eq(jobFairs.id, fairSignups.fairId))
       .where(eq(fairSignups.workerId, id)),
   ]);
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'worker.personal_data', entity: 'worker', entityId: id, regionCode: w.regionCode, details: { purpose }, ...meta });
+  await auditRead({ ctx, actor, meta }, { action: 'worker.personal_data', entity: 'worker', entityId: id, regionCode: w.regionCode, details: { purpose } });
   const { idNumberEnc, idNumberHash: _h, phoneEnc, phoneHash: _p, contentHash: _c, ...rest } = w;
   return {
     person: { ...rest, idNumber: idNumberEnc ? ctx.pii.decrypt(idNumberEnc) : null, phone: phoneEnc ? ctx.pii.decrypt(phoneEnc) : null },

@@ -1,7 +1,7 @@
 import { and, eq, inArray, like } from 'drizzle-orm';
 import { z } from 'zod';
 import { inScope, type Actor } from '../shared/actor';
-import { recordAudit } from '../audit/service';
+import { command } from '../shared/command';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { reportDeadlines, reportSubmissions } from '../db/schema/reporting';
@@ -182,13 +182,16 @@ export async function calendar(ctx: Pick<AppContext, 'db' | 'clock'>, actor: Act
 export async function updateDeadline(ctx: Pick<AppContext, 'db' | 'clock'>, actor: Actor, key: string, patch: z.infer<typeof DeadlinePatch>, meta: Meta) {
   if (actor.role !== 'province' && actor.role !== 'system') throw new Forbidden('province administrators set the calendar');
   await ensureDeadlines(ctx.db);
-  const [row] = await ctx.db
-    .update(reportDeadlines)
-    .set({ ...patch, updatedBy: actor.accountId, updatedAt: ctx.clock.now() })
-    .where(eq(reportDeadlines.key, key))
-    .returning();
-  if (!row) throw new NotFound('deadline', key);
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'reporting.deadline', entity: 'report_deadline', entityId: key, regionCode: actor.regionCode, details: patch, ...meta });
+  const row = await command({ ctx, actor, meta }, async (tx, audit) => {
+    const [row] = await tx
+      .update(reportDeadlines)
+      .set({ ...patch, updatedBy: actor.accountId, updatedAt: ctx.clock.now() })
+      .where(eq(reportDeadlines.key, key))
+      .returning();
+    if (!row) throw new NotFound('deadline', key);
+    audit({ action: 'reporting.deadline', entity: 'report_deadline', entityId: key, regionCode: actor.regionCode, details: patch });
+    return row;
+  });
   return { key: row.key, months: row.months, day: row.day, remindDays: row.remindDays, active: row.active };
 }
 
@@ -210,8 +213,11 @@ export async function markSubmitted(ctx: Pick<AppContext, 'db' | 'clock'>, actor
     const open = (await occurrences(ctx.db, region, today)).find((o) => o.deadline.key === d.key && o.regionCode === region);
     period = open?.period ?? periodOf(d.covers, around(d, today).next);
   }
-  const made = await ctx.db.insert(reportSubmissions).values({ deadlineKey: d.key, regionCode: region, period, via, submittedBy: actor.accountId, submittedAt: ctx.clock.now() }).onConflictDoNothing().returning();
-  if (made.length) await recordAudit(ctx.db, { actorId: actor.accountId, action: 'reporting.submitted', entity: 'report_deadline', entityId: d.key, regionCode: region, details: { period, via }, ...meta });
+  const made = await command({ ctx, actor, meta }, async (tx, audit) => {
+    const made = await tx.insert(reportSubmissions).values({ deadlineKey: d.key, regionCode: region, period, via, submittedBy: actor.accountId, submittedAt: ctx.clock.now() }).onConflictDoNothing().returning();
+    if (made.length) audit({ action: 'reporting.submitted', entity: 'report_deadline', entityId: d.key, regionCode: region, details: { period, via } });
+    return made;
+  });
   return { key: d.key, regionCode: region, period, via: made[0]?.via ?? via, new: made.length > 0 };
 }
 
