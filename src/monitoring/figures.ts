@@ -103,41 +103,46 @@ export async function computeLevels(db: Db, root: string, levels: number[], mont
   const region = sql.raw(`coalesce(${lv.map((d) => `l${d}`).join(', ')})`);
   const statement = sql`
     with w as materialized (
-      select id, region_code, household_id, labor_capacity, category::text as category
+      select id, region_code, household_id, labor_capacity, category::text as category, ${liftedSql(sql`category`)} as lifted
       from workers
       where region_code like ${`${root}%`}
         and created_at < (${next}::date)::timestamp at time zone 'Asia/Shanghai'
         and (left_on is null or left_on > ${last}::date)
     ),
-    -- Each person's job that day: the one begun last (recorded last, on a tie).
-    j as materialized (
-      select distinct on (e.worker_id) e.worker_id, e.place_region_code, e.kind::text as kind, e.monthly_income_fen
-      from employment_records e
-      join w on w.id = e.worker_id
-      where e.start_date <= ${last}::date and (e.end_date is null or e.end_date >= ${last}::date)
-      order by e.worker_id, e.start_date desc, e.created_at desc, e.id desc
+    -- Each person with their job that day: the one begun last (recorded last, on a tie). Joined once, as a subquery the
+    -- planner sees is one row per person; a CTE would hide that, and its guesses for the joins after it reach billions of rows.
+    -- (No word here may look like a write: the replica's router reads the whole text.)
+    p as materialized (
+      select w.id, w.region_code, w.household_id, h.region_code as household_region, w.labor_capacity, w.category, w.lifted, j.worker_id as employed_id, j.place_region_code, j.kind, j.monthly_income_fen
+      from w left join households h on h.id = w.household_id left join (
+        select distinct on (e.worker_id) e.worker_id, e.place_region_code, e.kind::text as kind, e.monthly_income_fen
+        from employment_records e
+        join w on w.id = e.worker_id
+        where e.start_date <= ${last}::date and (e.end_date is null or e.end_date >= ${last}::date)
+        order by e.worker_id, e.start_date desc, e.created_at desc, e.id desc
+      ) j on j.worker_id = w.id
     ),
     t as (
-      select distinct tr.worker_id from ${trainingStarts()} tr join w on w.id = tr.worker_id
+      select tr.worker_id from ${trainingStarts()} tr
       where tr.start_date >= ${first}::date and tr.start_date <= ${last}::date
     ),
     -- 零就业家庭: a household with someone able to work on the register that day and nobody of it in work.
     members as (
-      select w.household_id, bool_or(w.labor_capacity <> 'none') as can_work, bool_or(j.worker_id is not null) as someone_works, min(w.category) as category,
-        bool_or(${liftedSql(sql`w.category`)}) as lifted
-      from w left join j on j.worker_id = w.id
-      where w.household_id is not null
-      group by w.household_id
+      select p.household_id, p.household_region, bool_or(p.labor_capacity <> 'none') as can_work, bool_or(p.employed_id is not null) as someone_works, min(p.category) as category,
+        bool_or(p.lifted) as lifted
+      from p
+      where p.household_id is not null
+      group by p.household_id, p.household_region
     ),
     facts as (
-      select w.region_code, w.category, case when ${liftedSql(sql`w.category`)} then ${LIFTED_GROUP}::text end as grp, true as person, w.region_code as home,
-        j.worker_id as employed_id, j.place_region_code, j.kind, j.monthly_income_fen, t.worker_id as trained_id
-      from w left join j on j.worker_id = w.id left join t on t.worker_id = w.id
+      select p.region_code, p.category, case when p.lifted then ${LIFTED_GROUP}::text end as grp, true as person, p.region_code as home,
+        p.employed_id, p.place_region_code, p.kind, p.monthly_income_fen, p.id in (select worker_id from t) as trained
+      from p
       union all
       -- A household counts under the category its members share (the first, when they differ), under 脱贫人口 when any member is one, and under all.
-      select h.region_code, m.category, case when m.lifted then ${LIFTED_GROUP}::text end, false, h.region_code, null, null, null, null, null
-      from members m join households h on h.id = m.household_id
-      where m.can_work and not m.someone_works and h.region_code like ${`${root}%`}
+      select m.household_region, m.category, case when m.lifted then ${LIFTED_GROUP}::text end, false, m.household_region, null, null, null, null, false
+      from members m
+      where m.can_work and not m.someone_works and m.household_region like ${`${root}%`}
     )
     select ${region} as region, category, grp, grouping(category) as all_categories, grouping(grp) as no_group,
       count(*) filter (where person)::int as registered,
@@ -152,7 +157,7 @@ export async function computeLevels(db: Db, root: string, levels: number[], mont
       round(avg(monthly_income_fen))::int as income_avg,
       round(percentile_cont(0.5) within group (order by monthly_income_fen))::int as income_median,
       count(*) filter (where not person)::int as zero_households,
-      count(trained_id)::int as trained
+      count(*) filter (where trained)::int as trained
     from (select ${sql.join(cols, sql`, `)}, f.* from facts f) x
     group by grouping sets (${sets})`;
   // One plain read, outside any transaction, so a read replica can serve it.
