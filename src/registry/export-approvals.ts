@@ -2,7 +2,7 @@ import { and, desc, eq, isNull, like, sql } from 'drizzle-orm';
 import { assertInScope, inScope, type Actor } from '../shared/actor';
 import { command } from '../shared/command';
 import type { AppContext } from '../context';
-import { exportApprovals } from '../db/schema/imports';
+import { exportApprovals } from '../db/schema/registry';
 import { Conflict, Forbidden, NotFound } from '../shared/errors';
 
 type Ctx = Pick<AppContext, 'db' | 'clock'>;

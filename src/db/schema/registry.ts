@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, date, doublePrecision, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, date, doublePrecision, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { accounts } from './access';
 import { regions } from './regions';
 
@@ -250,4 +250,30 @@ export const consents = pgTable(
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('consents_worker_idx').on(t.workerId, t.at)],
+);
+
+export const approvalStatus = pgEnum('export_approval_status', ['pending', 'approved', 'rejected', 'used']);
+
+/**
+ * An unmasked bulk export asked for by one administrator and approved by a second, then used once
+ * (GB/T 35273: bulk exports of personal data are controlled and recorded).
+ */
+export const exportApprovals = pgTable(
+  'export_approvals',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    requestedBy: uuid('requested_by')
+      .notNull()
+      .references(() => accounts.id),
+    regionCode: text('region_code').notNull(),
+    filter: jsonb('filter').$type<{ category?: string; laborCapacity?: string; employed?: boolean }>().notNull().default({}),
+    purpose: text('purpose').notNull(),
+    status: approvalStatus('status').notNull().default('pending'),
+    decidedBy: uuid('decided_by').references(() => accounts.id),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('export_approvals_region_idx').on(t.status, t.regionCode.op('text_pattern_ops'))],
 );
