@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type ExcelJS from 'exceljs';
 import { excel } from '../shared/libraries';
 import { inScope, type Actor } from '../shared/actor';
-import { recordAudit } from '../audit/service';
+import { auditRead } from '../shared/command';
 import type { AppContext } from '../context';
 import { rowsOf } from '../db/client';
 import { assistanceProjects } from '../db/schema/monitoring';
@@ -272,7 +272,7 @@ export async function projectsForm(ctx: Ctx, actor: Actor, q: { year: number; re
     };
   });
   // The list carries the projects' contact numbers in full, as the form asks: each download is audited.
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'forms.projects', entity: 'assistance_project', regionCode: region, details: { year: q.year, rows: items.length }, ...meta });
+  await auditRead({ ctx, actor, meta }, { action: 'forms.projects', entity: 'assistance_project', regionCode: region, details: { year: q.year, rows: items.length } });
   const countyShareRows = counties.map((c) => ({ countyCode: c, county: named.get(c) ?? c, sharePct: shares.get(c) ?? null, short: items.filter((i) => i.countyCode === c && i.relocation?.short).length }));
   return { year: q.year, asOf, regionCode: region, prefecture: named.get(prefecture) ?? '', items, relocationShares: countyShareRows, total: { jobsTotal: items.reduce((s, x) => s + x.jobsTotal, 0), jobsLifted: items.reduce((s, x) => s + x.jobsLifted, 0) } };
 }

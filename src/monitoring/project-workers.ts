@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, like, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { inScope, type Actor } from '../shared/actor';
-import { recordAudit } from '../audit/service';
+import { auditIn, command } from '../shared/command';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { rowsOf } from '../db/client';
@@ -137,7 +137,7 @@ async function recordSpell(db: Db, ctx: Ctx, actor: Actor, p: Project, w: { id: 
     recordId = made!.id;
   }
   await db.update(projectWorkers).set({ employmentRecordId: recordId }).where(eq(projectWorkers.id, linkId));
-  await recordAudit(db, { actorId: actor.accountId, action: 'employment.start', entity: 'worker', entityId: w.id, regionCode: w.regionCode, details: { projectId: p.id, linkId, employmentId: recordId, takenOver: Boolean(same) }, ...meta });
+  await auditIn({ ctx: { db }, actor, meta }, { action: 'employment.start', entity: 'worker', entityId: w.id, regionCode: w.regionCode, details: { projectId: p.id, linkId, employmentId: recordId, takenOver: Boolean(same) } });
   if (startsOn <= today && (!endsOn || endsOn >= today)) {
     const now = ctx.clock.now();
     await db.update(workers).set({ employed: true, updatedAt: now, version: sql`${workers.version} + 1` }).where(eq(workers.id, w.id));
@@ -157,12 +157,12 @@ export async function addProjectWorker(ctx: WriteCtx, actor: Actor, projectId: s
   if (input.startsOn > shanghaiDate(ctx.clock.now())) throw new ValidationFailed('future start', [{ path: 'body.startsOn', message: 'errors:detail.date_in_future' }]);
   const now = ctx.clock.now();
   const events: string[] = [];
-  const id = await ctx.db.transaction(async (tx) => {
+  const id = await command({ ctx, actor, meta }, async (tx, audit) => {
     // One change to a person's work at a time (a second link for them waits here and then sees this one).
     await tx.execute(sql`select 1 from ${workers} where ${workers.id} = ${w.id} for update`);
     await checkSpell(tx, p, w.id, input.startsOn, input.endsOn ?? null);
     const [row] = await tx.insert(projectWorkers).values({ projectId: p.id, workerId: w.id, startsOn: input.startsOn, endsOn: input.endsOn ?? null, agreementSigned: input.agreementSigned, recordedBy: actor.accountId, createdAt: now, updatedAt: now }).returning({ id: projectWorkers.id });
-    await recordAudit(tx, { actorId: actor.accountId, action: 'project.worker.add', entity: 'assistance_project', entityId: p.id, regionCode: p.regionCode, details: { linkId: row!.id, workerId: w.id, agreementSigned: input.agreementSigned }, ...meta });
+    audit({ action: 'project.worker.add', entity: 'assistance_project', entityId: p.id, regionCode: p.regionCode, details: { linkId: row!.id, workerId: w.id, agreementSigned: input.agreementSigned } });
     await recordSpell(tx, ctx, actor, p, w, input.startsOn, input.endsOn ?? null, row!.id, meta, events);
     return row!.id;
   });
@@ -183,14 +183,14 @@ export async function updateProjectWorker(ctx: WriteCtx, actor: Actor, projectId
   const endsOn = patch.endsOn === undefined ? l.endsOn : patch.endsOn;
   await checkSpell(ctx.db, p, l.workerId, l.startsOn, endsOn, l.id);
   const events: string[] = [];
-  await ctx.db.transaction(async (tx) => {
+  await command({ ctx, actor, meta }, async (tx, audit) => {
     const now = ctx.clock.now();
     await tx.execute(sql`select 1 from ${workers} where ${workers.id} = ${l.workerId} for update`);
     await tx
       .update(projectWorkers)
       .set({ endsOn, agreementSigned: patch.agreementSigned ?? l.agreementSigned, updatedAt: now })
       .where(eq(projectWorkers.id, l.id));
-    await recordAudit(tx, { actorId: actor.accountId, action: 'project.worker.update', entity: 'assistance_project', entityId: p.id, regionCode: p.regionCode, details: { linkId: l.id, fields: Object.keys(patch) }, ...meta });
+    audit({ action: 'project.worker.update', entity: 'assistance_project', entityId: p.id, regionCode: p.regionCode, details: { linkId: l.id, fields: Object.keys(patch) } });
     if (endsOn === l.endsOn || !l.employmentRecordId) return;
     const [r] = await tx.select().from(employmentRecords).where(eq(employmentRecords.id, l.employmentRecordId));
     // The record follows the spell while it is open or ended with it; one ended otherwise (taken over, then closed at the station) stays.
@@ -198,7 +198,7 @@ export async function updateProjectWorker(ctx: WriteCtx, actor: Actor, projectId
     await tx.update(employmentRecords).set({ endDate: endsOn }).where(eq(employmentRecords.id, r.id));
     const [w] = await tx.select({ id: workers.id, regionCode: workers.regionCode }).from(workers).where(eq(workers.id, l.workerId));
     const today = shanghaiDate(now);
-    await recordAudit(tx, { actorId: actor.accountId, action: endsOn ? 'employment.end' : 'employment.start', entity: 'worker', entityId: w!.id, regionCode: w!.regionCode, details: { projectId: p.id, linkId: l.id, employmentId: r.id, endDate: endsOn }, ...meta });
+    audit({ action: endsOn ? 'employment.end' : 'employment.start', entity: 'worker', entityId: w!.id, regionCode: w!.regionCode, details: { projectId: p.id, linkId: l.id, employmentId: r.id, endDate: endsOn } });
     if (endsOn === null || endsOn >= today) {
       if (r.startDate <= today) await tx.update(workers).set({ employed: true, updatedAt: now, version: sql`${workers.version} + 1` }).where(eq(workers.id, w!.id));
       return;
@@ -255,14 +255,14 @@ export async function setRelocationShare(ctx: Ctx, actor: Actor, body: z.infer<t
   if (!r) throw new ValidationFailed('unknown region', [{ path: 'body.regionCode', message: 'errors:detail.unknown_region' }]);
   if (body.regionCode.length !== 6) throw new ValidationFailed('not a county', [{ path: 'body.regionCode', message: 'errors:detail.monitoring.share_county_only' }]);
   const now = ctx.clock.now();
-  await ctx.db.transaction(async (tx) => {
+  await command({ ctx, actor, meta }, async (tx, audit) => {
     if (body.sharePct === null) await tx.delete(relocationJobShares).where(eq(relocationJobShares.regionCode, body.regionCode));
     else
       await tx
         .insert(relocationJobShares)
         .values({ regionCode: body.regionCode, sharePct: body.sharePct, setBy: actor.accountId, setAt: now })
         .onConflictDoUpdate({ target: relocationJobShares.regionCode, set: { sharePct: body.sharePct, setBy: actor.accountId, setAt: now } });
-    await recordAudit(tx, { actorId: actor.accountId, action: 'relocation_share.set', entity: 'relocation_job_shares', entityId: body.regionCode, regionCode: body.regionCode, details: { sharePct: body.sharePct }, ...meta });
+    audit({ action: 'relocation_share.set', entity: 'relocation_job_shares', entityId: body.regionCode, regionCode: body.regionCode, details: { sharePct: body.sharePct } });
   });
   const projects = await ctx.db
     .select({ id: assistanceProjects.id })

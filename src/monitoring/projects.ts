@@ -1,7 +1,7 @@
 import { and, asc, count, eq, like, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { assertInScope, inScope, type Actor } from '../shared/actor';
-import { recordAudit } from '../audit/service';
+import { command } from '../shared/command';
 import type { AppContext } from '../context';
 import { employers } from '../db/schema/market';
 import { assistanceProjects } from '../db/schema/monitoring';
@@ -104,12 +104,15 @@ export async function scopedProject(ctx: Pick<AppContext, 'db'>, actor: Actor, i
 export async function createProject(ctx: Ctx, actor: Actor, input: z.infer<typeof ProjectCreate>, meta: Meta) {
   const phone = await checked(ctx, actor, input, input.contactPhone);
   const { contactPhone: _p, ...rest } = input;
-  const [row] = await ctx.db
-    .insert(assistanceProjects)
-    .values({ ...rest, jobsOverrideReason: rest.jobsOverrideReason ?? null, summary: rest.summary ?? null, employerId: rest.employerId ?? null, endedOn: rest.endedOn ?? null, contactName: rest.contactName ?? null, note: rest.note ?? null, contactPhoneEnc: phone ? ctx.pii.encrypt(phone) : null, contactPhoneMasked: phone ? maskPhone(phone) : null, createdBy: actor.accountId, createdAt: ctx.clock.now(), updatedAt: ctx.clock.now() })
-    .returning();
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'project.create', entity: 'assistance_project', entityId: row!.id, regionCode: row!.regionCode, ...meta });
-  return present(row!);
+  const row = await command({ ctx, actor, meta }, async (tx, audit) => {
+    const [row] = await tx
+      .insert(assistanceProjects)
+      .values({ ...rest, jobsOverrideReason: rest.jobsOverrideReason ?? null, summary: rest.summary ?? null, employerId: rest.employerId ?? null, endedOn: rest.endedOn ?? null, contactName: rest.contactName ?? null, note: rest.note ?? null, contactPhoneEnc: phone ? ctx.pii.encrypt(phone) : null, contactPhoneMasked: phone ? maskPhone(phone) : null, createdBy: actor.accountId, createdAt: ctx.clock.now(), updatedAt: ctx.clock.now() })
+      .returning();
+    audit({ action: 'project.create', entity: 'assistance_project', entityId: row!.id, regionCode: row!.regionCode });
+    return row!;
+  });
+  return present(row);
 }
 
 export async function updateProject(ctx: Ctx, actor: Actor, id: string, patch: z.infer<typeof ProjectPatch>, meta: Meta) {
@@ -121,8 +124,11 @@ export async function updateProject(ctx: Ctx, actor: Actor, id: string, patch: z
   const { contactPhone: _p, ...rest } = patch;
   const set: Partial<Row> = { ...rest, updatedAt: ctx.clock.now() };
   if (patch.contactPhone !== undefined) Object.assign(set, { contactPhoneEnc: phone ? ctx.pii.encrypt(phone) : null, contactPhoneMasked: phone ? maskPhone(phone) : null });
-  const [row] = await ctx.db.update(assistanceProjects).set(set).where(eq(assistanceProjects.id, id)).returning();
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: 'project.update', entity: 'assistance_project', entityId: id, regionCode: row!.regionCode, details: { fields: Object.keys(patch) }, ...meta });
+  const row = await command({ ctx, actor, meta }, async (tx, audit) => {
+    const [row] = await tx.update(assistanceProjects).set(set).where(eq(assistanceProjects.id, id)).returning();
+    audit({ action: 'project.update', entity: 'assistance_project', entityId: id, regionCode: row!.regionCode, details: { fields: Object.keys(patch) } });
+    return row;
+  });
   // Its kind, county or dates may have changed: the share of relocation-site jobs is judged again.
   await judgeRelocationShare(ctx, [id]);
   return present(row!);

@@ -1,6 +1,6 @@
 import { and, eq, inArray, like, sql } from 'drizzle-orm';
 import { inScope, type Actor } from '../shared/actor';
-import { recordAudit } from '../audit/service';
+import { command } from '../shared/command';
 import type { AppContext } from '../context';
 import { rowsOf } from '../db/client';
 import { monitoringReports, monitoringTargets } from '../db/schema/monitoring';
@@ -114,7 +114,7 @@ export async function setTargets(ctx: Pick<AppContext, 'db' | 'clock'>, actor: A
     if (!known.has(i.regionCode)) throw new ValidationFailed('unknown region', [{ path: `body.items.${n}.regionCode`, message: 'errors:detail.unknown_region' }]);
   });
   const now = ctx.clock.now();
-  await ctx.db.transaction(async (tx) => {
+  await command({ ctx, actor, meta }, async (tx, audit) => {
     for (const i of body.items) {
       if (i.value === null) {
         await tx.delete(monitoringTargets).where(and(eq(monitoringTargets.regionCode, i.regionCode), eq(monitoringTargets.year, body.year), eq(monitoringTargets.metric, i.metric)));
@@ -125,7 +125,7 @@ export async function setTargets(ctx: Pick<AppContext, 'db' | 'clock'>, actor: A
         .values({ regionCode: i.regionCode, year: body.year, metric: i.metric, value: i.value, setBy: actor.accountId, setAt: now })
         .onConflictDoUpdate({ target: [monitoringTargets.regionCode, monitoringTargets.year, monitoringTargets.metric], set: { value: i.value, setBy: actor.accountId, setAt: now } });
     }
-    await recordAudit(tx, { actorId: actor.accountId, action: 'targets.set', entity: 'monitoring_targets', regionCode: actor.regionCode, details: { year: body.year, items: body.items.length }, ...meta });
+    audit({ action: 'targets.set', entity: 'monitoring_targets', regionCode: actor.regionCode, details: { year: body.year, items: body.items.length } });
   });
   return listTargets(ctx, actor, { year: body.year });
 }

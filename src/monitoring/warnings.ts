@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, like, sql } from 'drizzle-orm';
 import { inScope, type Actor } from '../shared/actor';
-import { recordAudit } from '../audit/service';
+import { command } from '../shared/command';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { rowsOf } from '../db/client';
@@ -214,13 +214,16 @@ export async function acknowledge(ctx: Pick<AppContext, 'db' | 'clock'>, actor: 
   if (!w || !inScope(actor, w.regionCode) || !kinds.includes(w.kind)) throw new NotFound('warning', id);
   const review = !(WARNING_KINDS as readonly string[]).includes(w.kind);
   if (review && !body.note?.trim()) throw new ValidationFailed('conclusion needed', [{ path: 'body.note', message: 'errors:detail.monitoring.conclusion' }]);
-  const [done] = await ctx.db
-    .update(warnings)
-    .set({ status: 'acknowledged', acknowledgedBy: actor.accountId, acknowledgedAt: ctx.clock.now(), note: body.note?.trim() || null })
-    .where(and(eq(warnings.id, id), eq(warnings.status, 'open')))
-    .returning();
-  if (!done) throw new Conflict('not open', [{ path: 'warning', message: 'errors:detail.monitoring.not_open' }]);
-  await recordAudit(ctx.db, { actorId: actor.accountId, action: review ? 'review.conclude' : 'warning.acknowledge', entity: 'warning', entityId: id, regionCode: w.regionCode, ...(review ? { details: { kind: w.kind } } : {}), ...meta });
+  const done = await command({ ctx, actor, meta }, async (tx, audit) => {
+    const [done] = await tx
+      .update(warnings)
+      .set({ status: 'acknowledged', acknowledgedBy: actor.accountId, acknowledgedAt: ctx.clock.now(), note: body.note?.trim() || null })
+      .where(and(eq(warnings.id, id), eq(warnings.status, 'open')))
+      .returning();
+    if (!done) throw new Conflict('not open', [{ path: 'warning', message: 'errors:detail.monitoring.not_open' }]);
+    audit({ action: review ? 'review.conclude' : 'warning.acknowledge', entity: 'warning', entityId: id, regionCode: w.regionCode, ...(review ? { details: { kind: w.kind } } : {}) });
+    return done;
+  });
   return { id, status: done.status, note: done.note };
 }
 
