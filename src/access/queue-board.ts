@@ -4,7 +4,7 @@ import { KoaAdapter } from '@bull-board/koa';
 import type Koa from 'koa';
 import * as access from './service';
 import type { AppContext } from '../context';
-import { recordAudit } from '../audit/service';
+import { auditRead } from '../shared/command';
 import type { RequestState } from '../http/state';
 
 export const BOARD_PATH = '/admin/queues';
@@ -36,7 +36,7 @@ export function queueBoard(ctx: AppContext): Koa.Middleware<RequestState> {
       return;
     }
     if (actor.role !== 'system') {
-      await recordAudit(ctx.db, { actorId: actor.accountId, action: 'access.denied', entity: 'queue_board', requestId: koa.state.requestId, ip: koa.ip });
+      await auditRead({ ctx, actor, meta: { requestId: koa.state.requestId, ip: koa.ip } }, { action: 'access.denied', entity: 'queue_board' });
       koa.status = 403;
       koa.body = { error: { code: 'forbidden', message: koa.state.t('errors:forbidden'), details: [], requestId: koa.state.requestId } };
       return;
