@@ -226,6 +226,8 @@ describe('the console: places on the map, lists that remember', () => {
     // The circle drawn around the station, with the open gigs of its county as dots on the map.
     const map = card.getByTestId('station-map');
     await map.and(page.locator('[data-ready="yes"][data-circle-km="5"]')).waitFor();
+    // The open gigs come with their own answer: drawn once it is in.
+    await map.and(page.locator(':not([data-gig-points="0"])')).waitFor();
     expect(Number(await map.getAttribute('data-gig-points'))).toBeGreaterThanOrEqual(1);
     await map.getByTestId('station-marker').getByText('南沙镇就业服务站').waitFor();
     await card.getByTestId('station-map-legend').getByText(/南沙镇就业服务站方圆 5 公里/).waitFor();
