@@ -2,6 +2,7 @@
 export { type HashCost, hashPassword } from './password';
 export { findAccount } from './queries';
 export { BOARD_PATH, queueBoard } from './queue-board';
+export { staffNames } from './staff';
 export { accessRoutes, accountRoutes } from './routes';
 export { authenticate, purgeDeadSessions } from './service';
 export { tokenDigest } from './tokens';

@@ -1,5 +1,6 @@
 /** The outreach module's front door: what other modules, the jobs, the bots and the server may use; nothing else of it is imported from outside. */
 export { fireStep, noteReply, type PlannedStep, scheduleSteps, startAndSchedule, startFollowUp, stopFollowUps, sweepFollowUps } from './follow-ups';
+export { deliveriesTo } from './history';
 export { acquire, beat, fence, heldElsewhere, type HeldLease, leave, newHolderId, release, renew } from './lease';
 export { accessToken } from './mini-program';
 export { rememberInbound, sendCustomText } from './official-account';

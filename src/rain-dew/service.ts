@@ -1,15 +1,14 @@
-import { and, asc, desc, eq, inArray, like, sql } from 'drizzle-orm';
+import { and, asc, eq, like, sql } from 'drizzle-orm';
 import { assertInScope, inScope, type Actor } from '../shared/actor';
 import { command } from '../shared/command';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
-import { accounts } from '../db/schema/access';
-import { applications, enrolments, trainingSessions, vacancies } from '../db/schema/market';
-import { deliveries } from '../db/schema/outreach';
 import { rainDewActions, rainDewEvents, rainDewFiles, rainDewPlans, rainDewSubsidies } from '../db/schema/rain-dew';
-import { employmentRecords, trainingRecords, workers } from '../db/schema/registry';
+import { findAccount, staffNames } from '../access';
+import { employmentHistory, findWorker, trainingHistory, workerNames, type Worker } from '../registry';
+import { deliveriesTo } from '../outreach';
 import type { TFunction } from 'i18next';
-import { matchesFor, majorFits } from '../market';
+import { applicationsOf, enrolmentsOf, matchesFor, majorFits, postTexts } from '../market';
 import { changeStatus } from './status';
 import { Conflict, NotFound, ValidationFailed } from '../shared/errors';
 import { startAndSchedule } from '../outreach';
@@ -20,7 +19,7 @@ type Ctx = Pick<AppContext, 'db' | 'clock' | 'queues'>;
 type Meta = { requestId?: string; ip?: string };
 
 async function scopedWorker(db: Db, actor: Actor, workerId: string) {
-  const [w] = await db.select().from(workers).where(eq(workers.id, workerId));
+  const w = await findWorker(db, workerId);
   if (!w) throw new NotFound('worker', workerId);
   assertInScope(actor, w.regionCode, 'worker', workerId);
   return w;
@@ -35,7 +34,7 @@ async function scopedFile(db: Db, actor: Actor, workerId: string) {
 
 async function assertCaseWorker(db: Db, actor: Actor, id: string | null | undefined, regionCode: string) {
   if (!id) return;
-  const [a] = await db.select({ id: accounts.id, regionCode: accounts.regionCode, disabledAt: accounts.disabledAt }).from(accounts).where(eq(accounts.id, id));
+  const a = await findAccount(db, id);
   // The case worker serves the person's home: their region must hold it.
   if (!a || a.disabledAt || !inScope(actor, a.regionCode) || !regionCode.startsWith(a.regionCode)) {
     throw new ValidationFailed('unknown case worker', [{ path: 'body.caseWorkerId', message: 'errors:detail.rain_dew.case_worker' }]);
@@ -110,39 +109,25 @@ export async function addSubsidy(ctx: Ctx, actor: Actor, workerId: string, input
  */
 export async function getFile(ctx: Pick<AppContext, 'db' | 'clock'>, actor: Actor, workerId: string) {
   const f = await scopedFile(ctx.db, actor, workerId);
-  const [w] = await ctx.db.select().from(workers).where(eq(workers.id, workerId));
+  const w = await findWorker(ctx.db, workerId);
   const [plan] = await ctx.db.select().from(rainDewPlans).where(eq(rainDewPlans.workerId, workerId));
   const actions = await ctx.db.select().from(rainDewActions).where(eq(rainDewActions.workerId, workerId)).orderBy(asc(rainDewActions.dueOn));
   const [events, subsidies, jobs, trainings, enrolled, apps, sent] = await Promise.all([
     ctx.db.select().from(rainDewEvents).where(eq(rainDewEvents.workerId, workerId)).orderBy(asc(rainDewEvents.at)),
     ctx.db.select().from(rainDewSubsidies).where(eq(rainDewSubsidies.workerId, workerId)).orderBy(asc(rainDewSubsidies.paidOn)),
-    ctx.db.select().from(employmentRecords).where(eq(employmentRecords.workerId, workerId)).orderBy(asc(employmentRecords.startDate)),
-    ctx.db.select().from(trainingRecords).where(eq(trainingRecords.workerId, workerId)),
-    ctx.db
-      .select({ title: trainingSessions.title, startDate: trainingSessions.startDate, status: enrolments.status })
-      .from(enrolments)
-      .innerJoin(trainingSessions, eq(trainingSessions.id, enrolments.sessionId))
-      .where(eq(enrolments.workerId, workerId)),
-    ctx.db
-      .select({ id: applications.id, title: vacancies.title, status: applications.status, createdAt: applications.createdAt })
-      .from(applications)
-      .innerJoin(vacancies, eq(vacancies.id, applications.vacancyId))
-      .where(eq(applications.workerId, workerId))
-      .orderBy(desc(applications.createdAt)),
-    ctx.db
-      .select({ id: deliveries.id, status: deliveries.status, channel: deliveries.channel, reason: deliveries.reason, sentAt: deliveries.sentAt, createdAt: deliveries.createdAt })
-      .from(deliveries)
-      .where(eq(deliveries.workerId, workerId))
-      .orderBy(desc(deliveries.createdAt))
-      .limit(50),
+    employmentHistory(ctx.db, workerId),
+    trainingHistory(ctx.db, workerId),
+    enrolmentsOf(ctx.db, workerId),
+    applicationsOf(ctx.db, workerId),
+    deliveriesTo(ctx.db, workerId, 50),
   ]);
   const iso = (d: Date | null) => d?.toISOString() ?? null;
   const today = shanghaiDate(ctx.clock.now());
   // The staff named on the file (case worker, action owners, who recorded what), by name for the page.
   const staffIds = [...new Set([f.caseWorkerId, ...actions.map((a) => a.ownerId), ...events.map((e) => e.by)].filter((v): v is string => typeof v === 'string'))];
-  const staff = staffIds.length ? await ctx.db.select({ id: accounts.id, name: accounts.displayName }).from(accounts).where(inArray(accounts.id, staffIds)) : [];
+  const staff = await staffNames(ctx.db, staffIds);
   return {
-    staff: Object.fromEntries(staff.map((s) => [s.id, s.name])),
+    staff: Object.fromEntries(staff),
     person: { id: w!.id, name: w!.name, idNumber: w!.idNumberMasked, phone: w!.phoneMasked, regionCode: w!.regionCode, employed: w!.employed },
     file: { ...f, lastContactAt: iso(f.lastContactAt), createdAt: f.createdAt.toISOString(), updatedAt: f.updatedAt.toISOString() },
     timeline: events.map((e) => ({ kind: e.kind, channel: e.channel, outcome: e.outcome, fromStatus: e.fromStatus, toStatus: e.toStatus, by: e.by, at: e.at.toISOString() })),
@@ -189,19 +174,20 @@ export async function worklist(ctx: Ctx, actor: Actor, q: { regionCode?: string;
   // Risk: out of school and without work (the longer, the higher), then the longest without contact.
   const risk = sql`case when ${rainDewFiles.status} in ('graduated', 'seeking') then 0 when ${rainDewFiles.status} = 'studying' then 1 else 2 end`;
   const rows = await ctx.db
-    .select({ f: rainDewFiles, name: workers.name, overdueActions: overdueCount })
+    .select({ f: rainDewFiles, overdueActions: overdueCount })
     .from(rainDewFiles)
-    .innerJoin(workers, eq(workers.id, rainDewFiles.workerId))
     .where(where)
     .orderBy(risk, asc(sql`coalesce(${rainDewFiles.graduatedOn}, ${rainDewFiles.expectedGraduation})`), sql`${rainDewFiles.lastContactAt} asc nulls first`, asc(rainDewFiles.workerId))
     .offset((q.page - 1) * q.pageSize)
     .limit(q.pageSize);
   const [count] = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(rainDewFiles).where(where);
+  // Every file is of a registered person (its key is theirs): the page's names in one query.
+  const names = await workerNames(ctx.db, rows.map((r) => r.f.workerId));
   const today = now.toISOString().slice(0, 10);
   return {
-    items: rows.map(({ f, name, overdueActions }) => ({
+    items: rows.map(({ f, overdueActions }) => ({
       workerId: f.workerId,
-      name,
+      name: names.get(f.workerId)!,
       school: f.school,
       major: f.major,
       status: f.status,
@@ -262,14 +248,12 @@ export async function closeAction(ctx: Ctx, actor: Actor, actionId: string, inpu
  * with their consent to matching), and, N months after graduating without a market job, a public-welfare
  * post in their home area as the last resort (seed 001 §2.5), suggested, never assigned.
  */
-async function suggestionsFor(ctx: Pick<AppContext, 'db' | 'clock' | 'config'>, f: typeof rainDewFiles.$inferSelect, w: typeof workers.$inferSelect, t: TFunction) {
+async function suggestionsFor(ctx: Pick<AppContext, 'db' | 'clock' | 'config'>, f: typeof rainDewFiles.$inferSelect, w: Worker, t: TFunction) {
   if (!w.consent) return { consent: false, vacancies: [], trainings: [], publicWelfare: null };
   const out = f.status === 'graduated' || f.status === 'seeking';
   const [found, trains] = out ? await Promise.all([matchesFor(ctx, w, { jobsOnly: true, limit: 30 }, t), matchesFor(ctx, w, { kind: 'training', limit: 3 }, t)]) : [[], []];
   // Posts of the trade they studied first, with that as the first reason.
-  const texts = found.length
-    ? await ctx.db.select({ id: vacancies.id, title: vacancies.title, description: vacancies.description, requiredSkills: vacancies.requiredSkills }).from(vacancies).where(inArray(vacancies.id, found.map((v) => v.id)))
-    : [];
+  const texts = await postTexts(ctx.db, found.map((v) => v.id));
   const fits = new Set(texts.filter((v) => majorFits(f.major, v)).map((v) => v.id));
   const vacs = [...found.filter((v) => fits.has(v.id)).map((v) => ({ ...v, reasons: [t('market:reason.rain_dew_major', { major: f.major }), ...v.reasons] })), ...found.filter((v) => !fits.has(v.id))].slice(0, 5);
   let publicWelfare: { reason: string } | null = null;
@@ -288,6 +272,6 @@ async function suggestionsFor(ctx: Pick<AppContext, 'db' | 'clock' | 'config'>, 
 
 export async function suggestions(ctx: Pick<AppContext, 'db' | 'clock' | 'config'>, actor: Actor, workerId: string, t: TFunction) {
   const f = await scopedFile(ctx.db, actor, workerId);
-  const [w] = await ctx.db.select().from(workers).where(eq(workers.id, workerId));
+  const w = await findWorker(ctx.db, workerId);
   return suggestionsFor(ctx, f, w!, t);
 }

@@ -1,7 +1,7 @@
 import { and, eq, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { rainDewEvents, rainDewFiles } from '../db/schema/rain-dew';
-import { workers } from '../db/schema/registry';
+import { employedAmong } from '../registry';
 import { shanghaiDate } from '../shared/time';
 
 type Status = (typeof rainDewFiles.$inferSelect)['status'];
@@ -36,14 +36,14 @@ export async function followJob(db: Db, workerId: string, event: 'start' | 'end'
 export async function graduateDue(db: Db, now: Date): Promise<number> {
   const today = shanghaiDate(now);
   const due = await db
-    .select({ workerId: rainDewFiles.workerId, employed: workers.employed })
+    .select({ workerId: rainDewFiles.workerId })
     .from(rainDewFiles)
-    .innerJoin(workers, eq(workers.id, rainDewFiles.workerId))
     .where(and(eq(rainDewFiles.status, 'studying'), lte(rainDewFiles.expectedGraduation, today)))
     .limit(5000);
-  for (const { workerId, employed } of due) {
+  const employed = await employedAmong(db, due.map((d) => d.workerId));
+  for (const { workerId } of due) {
     // Someone already in work (recorded while at school) leaves school employed.
-    await db.transaction(async (tx) => changeStatus(tx, workerId, 'studying', employed ? 'employed' : 'graduated', null, now, 'expected_graduation'));
+    await db.transaction(async (tx) => changeStatus(tx, workerId, 'studying', employed.has(workerId) ? 'employed' : 'graduated', null, now, 'expected_graduation'));
   }
   return due.length;
 }

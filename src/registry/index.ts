@@ -3,6 +3,7 @@ export { bulkInsertJobs, bulkInsertWorkers } from './bulk';
 export { CONSENT_NOTICE_VERSION, recordConsent } from './consent';
 export { existingFields, type PreparedWorker, prepareWorker, type WorkerFields } from './prepare';
 export { termEndOf } from './public-welfare';
+export { employedAmong, employmentHistory, trainingHistory, workerNames } from './records';
 export { inRegion, regionExists, VILLAGE_LEVEL } from './queries';
 export { anonymiseDeparted } from './retention';
 export { exportRoutes, registryRoutes } from './routes';

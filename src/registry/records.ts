@@ -1,0 +1,29 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { employmentRecords, trainingRecords, workers } from '../db/schema/registry';
+
+/** One person's jobs as the register recorded them, oldest first. */
+export async function employmentHistory(db: Db, workerId: string) {
+  return db.select().from(employmentRecords).where(eq(employmentRecords.workerId, workerId)).orderBy(asc(employmentRecords.startDate));
+}
+
+/** One person's trainings as the register recorded them. */
+export async function trainingHistory(db: Db, workerId: string) {
+  return db.select().from(trainingRecords).where(eq(trainingRecords.workerId, workerId));
+}
+
+/** The name of each of these people, in one query (ids not known are left out). */
+export async function workerNames(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids)];
+  if (!wanted.length) return new Map();
+  const rows = await db.select({ id: workers.id, name: workers.name }).from(workers).where(inArray(workers.id, wanted));
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** Which of these people the register holds as employed now, in one query. */
+export async function employedAmong(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  const wanted = [...new Set(ids)];
+  if (!wanted.length) return new Set();
+  const rows = await db.select({ id: workers.id }).from(workers).where(and(inArray(workers.id, wanted), eq(workers.employed, true)));
+  return new Set(rows.map((r) => r.id));
+}
