@@ -1,10 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { count, eq, inArray } from 'drizzle-orm';
-import { hashPassword, type HashCost } from './access';
+import { anyAccount, createAccount, createStation, hashPassword, type HashCost } from './access';
 import type { Db } from './db/client';
-import { accounts, stations } from './db/schema/access';
-import { regions } from './db/schema/regions';
-import { loadRegions } from './regions';
+import { findRegion, loadRegions, markKeyAssistanceCounties } from './regions';
 
 /** 元阳县 in Honghe prefecture, Yunnan (seed 002 comes from Honghe), where the demo station sits. */
 export const DEMO_COUNTY = '532528';
@@ -29,23 +26,20 @@ export async function bootstrap(
   db: Db,
   opts: { regionRoot: string; adminPassword: string | undefined; demo: boolean; hashCost?: HashCost },
 ): Promise<BootstrapResult> {
-  const [existing] = await db.select({ n: count() }).from(accounts);
-  if ((existing?.n ?? 0) > 0) return { created: false };
+  if (await anyAccount(db)) return { created: false };
 
   await loadRegions(db, opts.regionRoot);
-  const [root] = await db.select().from(regions).where(eq(regions.code, opts.regionRoot));
+  const root = await findRegion(db, opts.regionRoot);
   if (!root) throw new Error(`REGION_ROOT ${opts.regionRoot} is not a known administrative division code`);
 
   if (opts.demo) {
-    await db.update(regions).set({ keyAssistanceCounty: true }).where(inArray(regions.code, DEMO_KEY_COUNTIES));
-    const [county] = await db.select().from(regions).where(eq(regions.code, DEMO_COUNTY));
-    if (county) {
-      await db.insert(stations).values({ name: `${county.name}就业服务站`, kind: 'service_station', regionCode: county.code });
-    }
+    await markKeyAssistanceCounties(db, DEMO_KEY_COUNTIES);
+    const county = await findRegion(db, DEMO_COUNTY);
+    if (county) await createStation(db, { name: `${county.name}就业服务站`, kind: 'service_station', regionCode: county.code });
   }
 
   const password = opts.adminPassword ?? randomBytes(12).toString('base64url');
-  await db.insert(accounts).values({
+  await createAccount(db, {
     username: 'admin',
     passwordHash: await hashPassword(password, opts.hashCost),
     displayName: '系统管理员',

@@ -1,7 +1,7 @@
 import { and, eq, gt, isNull, lt, or } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { accounts, sessions } from '../db/schema/access';
-import { regions } from '../db/schema/regions';
+import { accounts, sessions, stations } from '../db/schema/access';
+import { findRegion } from '../regions';
 
 export async function findAccountByUsername(db: Db, username: string) {
   const [row] = await db.select().from(accounts).where(eq(accounts.username, username)).limit(1);
@@ -15,13 +15,9 @@ export async function findAccount(db: Db, id: string) {
 }
 
 export async function findAccountView(db: Db, id: string) {
-  const [row] = await db
-    .select({ account: accounts, regionName: regions.name })
-    .from(accounts)
-    .leftJoin(regions, eq(regions.code, accounts.regionCode))
-    .where(eq(accounts.id, id))
-    .limit(1);
-  return row;
+  const account = await findAccount(db, id);
+  if (!account) return undefined;
+  return { account, regionName: (await findRegion(db, account.regionCode))?.name ?? null };
 }
 
 /** A new hash of the same password, written only if nobody changed the password meanwhile. */
@@ -55,4 +51,22 @@ export async function deleteDeadSessions(db: Db, now: Date): Promise<number> {
     .where(or(lt(sessions.expiresAt, cutoff), lt(sessions.revokedAt, cutoff)))
     .returning({ id: sessions.id });
   return deleted.length;
+}
+
+/** Whether any account exists yet (a deployment's first start has none). */
+export async function anyAccount(db: Db): Promise<boolean> {
+  const [row] = await db.select({ id: accounts.id }).from(accounts).limit(1);
+  return row !== undefined;
+}
+
+/** Writes a new station (就业服务站) in a region. */
+export async function createStation(db: Db, input: { name: string; kind: (typeof stations.$inferInsert)['kind']; regionCode: string }): Promise<{ id: string }> {
+  const [row] = await db.insert(stations).values(input).returning({ id: stations.id });
+  return row!;
+}
+
+/** Writes a new staff account whose password is already hashed. */
+export async function createAccount(db: Db, input: Pick<typeof accounts.$inferInsert, 'username' | 'passwordHash' | 'displayName' | 'role' | 'regionCode'>): Promise<{ id: string }> {
+  const [row] = await db.insert(accounts).values(input).returning({ id: accounts.id });
+  return row!;
 }

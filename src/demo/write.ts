@@ -1,7 +1,5 @@
-import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { CONSENT_NOTICE_VERSION, bulkInsertJobs, bulkInsertWorkers, prepareWorker, type PreparedWorker } from '../registry';
-import { households } from '../db/schema/registry';
+import { bulkGrantConsent, bulkInsertHouseholds, bulkInsertJobs, bulkInsertWorkers, prepareWorker, type PreparedWorker } from '../registry';
 import type { PiiVault } from '../pii/vault';
 import type { Generator, SyntheticHousehold } from './synthetic';
 
@@ -9,24 +7,24 @@ import type { Generator, SyntheticHousehold } from './synthetic';
 export async function writeHouseholds(db: Db, vault: PiiVault, batch: SyntheticHousehold[], today: Date): Promise<{ workers: number; jobs: number }> {
   return db.transaction(async (tx) => {
     const t = tx;
-    const made = await t
-      .insert(households)
-      .values(batch.map((h) => ({ regionCode: h.regionCode, relocated: h.relocated, headIdHash: vault.index('id', h.members[0]!.idNumber) })))
-      .returning({ id: households.id });
+    const made = await bulkInsertHouseholds(
+      t,
+      batch.map((h) => ({ regionCode: h.regionCode, relocated: h.relocated, headIdHash: vault.index('id', h.members[0]!.idNumber) })),
+    );
     const rows: Array<PreparedWorker & { householdId: string; employed: boolean }> = [];
     const people = [];
     for (let i = 0; i < batch.length; i++) {
       for (const p of batch[i]!.members) {
         const prepared = prepareWorker(p, vault, today);
         if (!prepared.ok) throw new Error(`synthetic person failed validation: ${prepared.problems.map((x) => x.reason).join(', ')}`);
-        rows.push({ ...prepared.row, householdId: made[i]!.id, employed: p.jobs.some((j) => j.endDate === null) });
+        rows.push({ ...prepared.row, householdId: made[i]!, employed: p.jobs.some((j) => j.endDate === null) });
         people.push(p);
       }
     }
     // Synthetic people come with a signed station form: consent to matching and messages (written with them).
     const inserted = await bulkInsertWorkers(t, rows, today, { consent: true });
     const ids = inserted.map((r) => r.id);
-    await t.execute(sql`insert into consents (worker_id, granted, notice_version, channel, at) select id, true, ${CONSENT_NOTICE_VERSION}, 'station_form', ${today.toISOString()}::timestamptz from unnest(${sql.param(ids)}::uuid[]) as id`);
+    await bulkGrantConsent(t, ids, 'station_form', today);
     const idOf = new Map(inserted.map((r) => [r.idNumberHash, r.id]));
     const jobs = people.flatMap((p, i) => p.jobs.map((j) => ({ workerId: idOf.get(rows[i]!.idNumberHash)!, ...j, source: 'import' as const })));
     await bulkInsertJobs(t, jobs);

@@ -1,10 +1,10 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, or, sql } from 'drizzle-orm';
 import { aliyunSms, tencentSms } from '../shared/libraries';
 import { z } from 'zod';
 import type { AppContext } from '../context';
-import { accounts } from '../db/schema/access';
+import { staffPhonesOf } from '../access';
 import { deliveries } from '../db/schema/outreach';
-import { workers } from '../db/schema/registry';
+import { phonesOf } from '../registry';
 import { normalizePhone } from '../pii/phone';
 import { recordReports, type ProviderReport } from './settle';
 
@@ -110,26 +110,57 @@ async function pullTencent(ctx: Ctx, c: Sms): Promise<ProviderReport[]> {
 const beijingDay = (at: Date) => new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replace(/-/g, '');
 
 /**
+ * The oldest texts in doubt whose recipient still has a number (a registered person's, or the contact a member
+ * of staff set), at most `limit`: deliveries read in pages, the numbers of each page looked up in two queries.
+ */
+async function textsInDoubt(ctx: Ctx, limit: number) {
+  const out: Array<{ id: string; ref: string | null; since: Date | null; updatedAt: Date; phoneEnc: string }> = [];
+  let after: { since: Date | null; id: string } | undefined;
+  for (;;) {
+    const page = await ctx.db
+      .select({ id: deliveries.id, ref: deliveries.providerRef, since: deliveries.doubtSince, updatedAt: deliveries.updatedAt, workerId: deliveries.workerId, accountId: deliveries.accountId })
+      .from(deliveries)
+      .where(
+        and(
+          eq(deliveries.channel, 'sms'),
+          eq(deliveries.status, 'unknown'),
+          after === undefined
+            ? undefined
+            : after.since === null
+              ? and(sql`${deliveries.doubtSince} is null`, gt(deliveries.id, after.id))
+              : or(gt(deliveries.doubtSince, after.since), and(eq(deliveries.doubtSince, after.since), gt(deliveries.id, after.id)), sql`${deliveries.doubtSince} is null`),
+        ),
+      )
+      .orderBy(sql`${deliveries.doubtSince} asc nulls last`, asc(deliveries.id))
+      .limit(limit * 4);
+    const [people, staff] = await Promise.all([
+      phonesOf(ctx.db, page.flatMap((d) => (d.workerId ? [d.workerId] : []))),
+      staffPhonesOf(ctx.db, page.flatMap((d) => (d.accountId ? [d.accountId] : []))),
+    ]);
+    for (const d of page) {
+      const phoneEnc = (d.workerId ? people.get(d.workerId) : undefined) ?? (d.accountId ? staff.get(d.accountId) : undefined);
+      if (phoneEnc) out.push({ id: d.id, ref: d.ref, since: d.since, updatedAt: d.updatedAt, phoneEnc });
+      if (out.length === limit) return out;
+    }
+    if (page.length < limit * 4) return out;
+    const last = page[page.length - 1]!;
+    after = { since: last.since, id: last.id };
+  }
+}
+
+/**
  * Alibaba Cloud: QuerySendDetails for each text in doubt (by number and day; our delivery id comes back
  * as OutId). Status 1 is still waiting for the carrier and is asked again on the next pass.
  */
 async function pullAliyun(ctx: Ctx, c: Sms): Promise<ProviderReport[]> {
-  const doubt = await ctx.db
-    .select({ id: deliveries.id, ref: deliveries.providerRef, since: deliveries.doubtSince, updatedAt: deliveries.updatedAt, phoneEnc: sql<string | null>`coalesce(${workers.phoneEnc}, ${accounts.contactPhoneEnc})` })
-    .from(deliveries)
-    // The recipient is a registered person, or a member of staff with their contact.
-    .leftJoin(workers, eq(workers.id, deliveries.workerId))
-    .leftJoin(accounts, eq(accounts.id, deliveries.accountId))
-    .where(and(eq(deliveries.channel, 'sms'), eq(deliveries.status, 'unknown'), sql`coalesce(${workers.phoneEnc}, ${accounts.contactPhoneEnc}) is not null`))
-    .orderBy(deliveries.doubtSince)
-    .limit(50);
+  const doubt = await textsInDoubt(ctx, 50);
   if (!doubt.length) return [];
   const base = new URL(c.apiBase);
   const { Client, Config, QuerySendDetailsRequest } = aliyunSms();
   const client = new Client(new Config({ accessKeyId: c.secretId, accessKeySecret: c.secretKey, endpoint: base.host, protocol: base.protocol.replace(':', ''), readTimeout: c.timeoutMs, connectTimeout: Math.min(5_000, c.timeoutMs) }));
   const out: ProviderReport[] = [];
   for (const d of doubt) {
-    const phone = ctx.pii.decrypt(d.phoneEnc!);
+    const phone = ctx.pii.decrypt(d.phoneEnc);
     const answer = await client.querySendDetails(new QuerySendDetailsRequest({ phoneNumber: phone, sendDate: beijingDay(d.since ?? d.updatedAt), pageSize: 50, currentPage: 1, ...(d.ref ? { bizId: d.ref } : {}) }));
     const found = (answer.body?.smsSendDetailDTOs?.smsSendDetailDTO ?? []).find((x) => x.outId === d.id);
     if (!found || (found.sendStatus !== 2 && found.sendStatus !== 3)) continue;

@@ -1,10 +1,10 @@
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { aliyunSms, tencentSms } from '../shared/libraries';
 import { z } from 'zod';
 import type { AppContext } from '../context';
-import { accounts } from '../db/schema/access';
+import { optOutStaffPhone, staffPhoneOf } from '../access';
 import { subscriptions } from '../db/schema/outreach';
-import { workers } from '../db/schema/registry';
+import { phoneOf, workersWithPhone } from '../registry';
 import { normalizePhone } from '../pii/phone';
 import { InDoubt, mayHaveArrived, type Channel } from './channels';
 import { smsParams } from './render';
@@ -77,16 +77,21 @@ async function sendAliyun(c: Sms, phone: string, params: [string, string], deliv
  * and the last fallback. Someone who replied 回T退订 gets none; a number the provider refuses is a
  * permanent failure, a provider or network hiccup a retry.
  */
+/** A registered person's phone and their own 回T opt-out (kept with their subscription). */
+async function personPhone(ctx: Pick<AppContext, 'db'>, workerId: string): Promise<{ phoneEnc: string | null; optOut: boolean | null }> {
+  const phoneEnc = await phoneOf(ctx.db, workerId);
+  if (!phoneEnc) return { phoneEnc: null, optOut: null };
+  const [sub] = await ctx.db.select({ optOut: subscriptions.smsOptOut }).from(subscriptions).where(eq(subscriptions.workerId, workerId));
+  return { phoneEnc, optOut: sub?.optOut ?? null };
+}
+
 export function smsChannel(ctx: Pick<AppContext, 'db' | 'pii' | 'config'>): Channel {
   return {
     name: 'sms',
     async send(msg) {
       const c = ctx.config.sms!;
       // A member of staff: the contact they set themselves, and their own opt-out.
-      const [w] =
-        msg.workerId === undefined
-          ? await ctx.db.select({ phoneEnc: accounts.contactPhoneEnc, optOut: accounts.pushOptOut }).from(accounts).where(eq(accounts.id, msg.accountId))
-          : await ctx.db.select({ phoneEnc: workers.phoneEnc, optOut: subscriptions.smsOptOut }).from(workers).leftJoin(subscriptions, eq(subscriptions.workerId, workers.id)).where(eq(workers.id, msg.workerId));
+      const w = msg.workerId === undefined ? await staffPhoneOf(ctx.db, msg.accountId) : await personPhone(ctx, msg.workerId);
       if (!w?.phoneEnc) return { ok: false, permanent: true, reason: 'no_phone' };
       if (w.optOut) return { ok: false, permanent: true, reason: 'sms_opt_out' };
       const phone = ctx.pii.decrypt(w.phoneEnc);
@@ -117,12 +122,11 @@ export async function inboundSms(ctx: Pick<AppContext, 'db' | 'pii' | 'clock' | 
     if (!phone) continue;
     const hash = ctx.pii.index('phone', phone);
     // A member of staff who replies 回T gets the inbox only from then on.
-    const staff = await ctx.db.update(accounts).set({ pushOptOut: true }).where(and(eq(accounts.contactPhoneHash, hash), eq(accounts.pushOptOut, false))).returning({ id: accounts.id });
+    const staff = await optOutStaffPhone(ctx.db, hash);
     optedOut += staff.length;
     if (staff.length) ctx.logger.info({ accounts: staff.length }, 'staff push opt-out (回T退订)');
-    const found = await ctx.db.select({ id: workers.id }).from(workers).where(eq(workers.phoneHash, hash));
-    if (!found.length) continue;
-    const ids = found.map((f) => f.id);
+    const ids = await workersWithPhone(ctx.db, hash);
+    if (!ids.length) continue;
     const now = ctx.clock.now();
     await ctx.db.insert(subscriptions).values(ids.map((workerId) => ({ workerId, smsOptOut: true, updatedAt: now }))).onConflictDoUpdate({ target: subscriptions.workerId, set: { smsOptOut: true, updatedAt: now } });
     optedOut += ids.length;

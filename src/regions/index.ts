@@ -1,4 +1,5 @@
 /** The regions module's front door: what other modules, the jobs, the bots and the server may use; nothing else of it is imported from outside. */
+export { markKeyAssistanceCounties } from './flags';
 export { loadRegions } from './load';
 export { checkPoint, tileOrigin } from './places';
 export { findRegion, levelsOf, regionsAtLevels, regionsUnder } from './queries';

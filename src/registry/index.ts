@@ -1,7 +1,9 @@
 /** The registry module's front door: what other modules, the jobs, the bots and the server may use; nothing else of it is imported from outside. */
 export { bulkInsertJobs, bulkInsertWorkers } from './bulk';
+export { bulkGrantConsent, bulkInsertHouseholds } from './bulk-people';
 export { CONSENT_NOTICE_VERSION, recordConsent } from './consent';
 export { existingFields, type PreparedWorker, prepareWorker, type WorkerFields } from './prepare';
+export { phoneOf, phonesOf, workersWithPhone } from './phones';
 export { termEndOf } from './public-welfare';
 export { employedAmong, employmentHistory, trainingHistory, workerNames } from './records';
 export { inRegion, regionExists, VILLAGE_LEVEL } from './queries';
