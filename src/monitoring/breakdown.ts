@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { inScope, type Actor } from '../shared/actor';
 import type { AppContext } from '../context';
 import { monitoringSnapshots } from '../db/schema/monitoring';
-import { regions } from '../db/schema/regions';
-import { RegionCode } from '../regions';
+import { childrenOf, namesOf, RegionCode, withChildren } from '../regions';
 import { NotFound, ValidationFailed } from '../shared/errors';
 import { APART_CATEGORIES, LIFTED_GROUP } from './categories';
 import { addMonths, change, computeLevels, emptyFigures, FIGURE_KEYS, type Figures, type RegionFigures } from './figures';
@@ -131,8 +130,9 @@ export async function childFigures(ctx: Ctx, actor: Actor, q: ChildFiguresQuery)
   const region = q.regionCode ?? actor.regionCode;
   if (!inScope(actor, region)) throw new NotFound('region', region);
   const month = monthAsked(ctx, q.month);
-  const [self] = await ctx.db.select({ code: regions.code, name: regions.name }).from(regions).where(eq(regions.code, region));
-  if (!self) throw new NotFound('region', region);
+  const selfName = (await namesOf(ctx.db, [region])).get(region);
+  if (selfName === undefined) throw new NotFound('region', region);
+  const self = { code: region, name: selfName };
   const digits = childDigits(region);
   const leaf = region.length >= 12;
   const months = { now: month, before: addMonths(month, -1), yearAgo: addMonths(month, -12) };
@@ -153,16 +153,12 @@ export async function childFigures(ctx: Ctx, actor: Actor, q: ChildFiguresQuery)
   };
   const [now, before, yearAgo] = await Promise.all([load(months.now), load(months.before), load(months.yearAgo)]);
 
-  const kids = leaf ? [] : await ctx.db.select({ code: regions.code, name: regions.name }).from(regions).where(eq(regions.parentCode, region)).orderBy(regions.code);
+  const kids = leaf ? [] : await childrenOf(ctx.db, region);
   // Rows of people filed under a code the region list does not have below it (the region itself, or a code not loaded) are shown too, so the children add up to the total.
   const names = new Map<string, string | null>(kids.map((k) => [k.code, k.name]));
   for (const code of [...now.children.keys(), ...before.children.keys(), ...yearAgo.children.keys()]) if (!names.has(code)) names.set(code, code === region ? self.name : null);
   const codes = [...names.keys()];
-  const grandChildren = new Set(
-    codes.length
-      ? (await ctx.db.select({ parent: regions.parentCode }).from(regions).where(inArray(regions.parentCode, codes)).groupBy(regions.parentCode)).map((r) => r.parent)
-      : [],
-  );
+  const grandChildren = await withChildren(ctx.db, codes);
   const row = (code: string, name: string | null, f: { now?: Figures; before?: Figures; yearAgo?: Figures }, direct: boolean) => {
     const is = f.now ?? emptyFigures();
     const value = is[q.measure];
@@ -193,9 +189,7 @@ export async function childFigures(ctx: Ctx, actor: Actor, q: ChildFiguresQuery)
   total.hasChildren = kids.length > 0;
 
   const pathCodes = LENGTHS.filter((n) => n >= actor.regionCode.length && n <= region.length).map((n) => region.slice(0, n));
-  const pathNames = new Map(
-    (await ctx.db.select({ code: regions.code, name: regions.name }).from(regions).where(inArray(regions.code, pathCodes))).map((r) => [r.code, r.name]),
-  );
+  const pathNames = await namesOf(ctx.db, pathCodes);
   return {
     regionCode: region,
     name: self.name,

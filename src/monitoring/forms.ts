@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, like, lte, or, gte, isNull } from 'drizzle-orm';
+import { and, asc, like, lte, or, gte, isNull } from 'drizzle-orm';
 import { sql } from 'drizzle-orm';
 import type ExcelJS from 'exceljs';
 import { excel } from '../shared/libraries';
@@ -7,7 +7,7 @@ import { auditRead } from '../shared/command';
 import type { AppContext } from '../context';
 import { rowsOf } from '../db/client';
 import { assistanceProjects } from '../db/schema/monitoring';
-import { regions } from '../db/schema/regions';
+import { inRelocationSite, nameOf, namesOf, regionsOfDigits } from '../regions';
 import { NotFound } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
 import { liftedSql } from './categories';
@@ -94,7 +94,7 @@ export async function progressForm(ctx: Ctx, actor: Actor, q: { year: number; re
         count(distinct w.id) filter (where ${lifted} and exists (select 1 from jobs j where j.worker_id = w.id and j.kind = 'public_welfare'))::int as public_welfare,
         count(distinct w.id) filter (where ${lifted} and exists (select 1 from ${trainingStarts()} t where t.worker_id = w.id and t.start_date between ${from}::date and ${asOf}::date))::int as trained,
         -- 易地搬迁安置区脱贫人口: of a relocated household, or living at a region flagged as a relocation site.
-        count(distinct w.id) filter (where ${lifted} and (h.relocated or exists (select 1 from regions s where s.relocation_site and w.region_code like s.code || '%'))
+        count(distinct w.id) filter (where ${lifted} and (h.relocated or ${inRelocationSite(sql`w.region_code`)})
           and exists (select 1 from jobs j where j.worker_id = w.id))::int as relocation
       from workers w left join households h on h.id = w.household_id
       where w.region_code like ${under}
@@ -108,7 +108,7 @@ export async function progressForm(ctx: Ctx, actor: Actor, q: { year: number; re
         and (campaign like ${RELOCATION_CAMPAIGN[0]} or campaign like ${RELOCATION_CAMPAIGN[1]})
       group by 1`),
   );
-  const codes = (await ctx.db.select({ code: regions.code, name: regions.name }).from(regions).where(and(like(regions.code, under), sql`length(${regions.code}) = ${level}`)).orderBy(asc(regions.code)));
+  const codes = await regionsOfDigits(ctx.db, region, level);
   const blank = (code: string, name: string): ProgressRow => ({ regionCode: code, name, ...(Object.fromEntries(PROGRESS_COLUMNS.map((c) => [c, 0])) as Record<(typeof PROGRESS_COLUMNS)[number], number>) });
   const rows = new Map(codes.map((c) => [c.code, blank(c.code, c.name)]));
   const row = (code: string) => rows.get(code) ?? rows.set(code, blank(code, code)).get(code)!;
@@ -137,8 +137,8 @@ export async function progressForm(ctx: Ctx, actor: Actor, q: { year: number; re
   const list = [...rows.values()].sort((a, b) => a.regionCode.localeCompare(b.regionCode));
   const total = blank(region, '合计');
   for (const x of list) for (const c of PROGRESS_COLUMNS) total[c] += x[c];
-  const [self] = await ctx.db.select({ name: regions.name }).from(regions).where(eq(regions.code, region));
-  return { year: q.year, asOf, regionCode: region, regionName: self?.name ?? region, rows: list, total };
+  const selfName = await nameOf(ctx.db, region);
+  return { year: q.year, asOf, regionCode: region, regionName: selfName ?? region, rows: list, total };
 }
 
 const thin = { style: 'thin' as const };
@@ -235,9 +235,7 @@ export async function projectsForm(ctx: Ctx, actor: Actor, q: { year: number; re
     .orderBy(asc(assistanceProjects.regionCode), sql`${assistanceProjects.name} collate "C"`, asc(assistanceProjects.id));
   const counties = [...new Set(rows.map((p) => p.regionCode.slice(0, 6)))];
   const prefecture = region.slice(0, 4);
-  const named = new Map(
-    (await ctx.db.select({ code: regions.code, name: regions.name }).from(regions).where(inArray(regions.code, [...counties, prefecture].length ? [...counties, prefecture] : ['-']))).map((x) => [x.code, x.name]),
-  );
+  const named = await namesOf(ctx.db, [...counties, prefecture]);
   const people = await projectPeople(ctx.db, rows.filter((p) => governmentInvested(p.kind)).map((p) => p.id), from, asOf);
   const shares = await countyShares(ctx.db, counties);
   const seq = new Map<string, number>();

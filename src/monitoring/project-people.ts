@@ -4,6 +4,7 @@ import type { Db } from '../db/client';
 import { rowsOf } from '../db/client';
 import { assistanceProjects, warnings } from '../db/schema/monitoring';
 import { shanghaiDate } from '../shared/time';
+import { inRelocationSite } from '../regions';
 import { liftedSql } from './categories';
 import { GOVERNMENT_INVESTED, governmentInvested } from '../market';
 
@@ -16,7 +17,7 @@ type Ctx = Pick<AppContext, 'db' | 'clock'>;
  * living in a region flagged as a relocation site (易地搬迁安置区). The same test 附件1 counts with.
  */
 export function fromRelocationSiteSql(): ReturnType<typeof sql> {
-  return sql`(coalesce(h.relocated, false) or exists (select 1 from regions s where s.relocation_site and w.region_code like s.code || '%'))`;
+  return sql`(coalesce(h.relocated, false) or ${inRelocationSite(sql`w.region_code`)})`;
 }
 
 /** What the register holds for one project over a period: the people linked to it at any time in it. */

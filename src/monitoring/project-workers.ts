@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, like, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, like, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { inScope, type Actor } from '../shared/actor';
 import { auditIn, command } from '../shared/command';
@@ -6,11 +6,10 @@ import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { rowsOf } from '../db/client';
 import { assistanceProjects, projectWorkers, relocationJobShares } from '../db/schema/monitoring';
-import { regions } from '../db/schema/regions';
 import { employmentRecords, workers } from '../db/schema/registry';
 import { emit } from '../events';
 import { publishOutbox } from '../outbox';
-import { RegionCode } from '../regions';
+import { nameOf, RegionCode, regionsOfDigits } from '../regions';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
 import { isLifted } from './categories';
@@ -129,10 +128,10 @@ async function recordSpell(db: Db, ctx: Ctx, actor: Actor, p: Project, w: { id: 
     // The spell's end ends the work on record too (never before it began).
     if (endsOn && !same.end_date && endsOn >= same.start_date) await db.update(employmentRecords).set({ endDate: endsOn }).where(eq(employmentRecords.id, same.id));
   } else {
-    const [place] = await db.select({ name: regions.name }).from(regions).where(eq(regions.code, p.regionCode));
+    const place = await nameOf(db, p.regionCode);
     const [made] = await db
       .insert(employmentRecords)
-      .values({ workerId: w.id, employerName: p.name, place: place?.name ?? null, placeRegionCode: p.regionCode, kind, startDate: startsOn, endDate: endsOn, source: 'station', recordedBy: actor.accountId, createdAt: ctx.clock.now() })
+      .values({ workerId: w.id, employerName: p.name, place: place ?? null, placeRegionCode: p.regionCode, kind, startDate: startsOn, endDate: endsOn, source: 'station', recordedBy: actor.accountId, createdAt: ctx.clock.now() })
       .returning({ id: employmentRecords.id });
     recordId = made!.id;
   }
@@ -235,13 +234,17 @@ export const RelocationShareSet = z
 export async function listRelocationShares(ctx: Ctx, actor: Actor, q: { regionCode?: string }) {
   const region = q.regionCode ?? actor.regionCode;
   if (!inScope(actor, region)) throw new NotFound('region', region);
-  const rows = await ctx.db
-    .select({ code: regions.code, name: regions.name, sharePct: relocationJobShares.sharePct, setAt: relocationJobShares.setAt })
-    .from(regions)
-    .leftJoin(relocationJobShares, eq(relocationJobShares.regionCode, regions.code))
-    .where(and(like(regions.code, `${region.slice(0, 6)}%`), sql`length(${regions.code}) = 6`))
-    .orderBy(asc(regions.code));
-  return { items: rows.map((r) => ({ regionCode: r.code, name: r.name, sharePct: r.sharePct ?? null, setAt: r.setAt?.toISOString() ?? null })) };
+  const counties = await regionsOfDigits(ctx.db, region.slice(0, 6), 6);
+  const set = counties.length
+    ? await ctx.db.select().from(relocationJobShares).where(inArray(relocationJobShares.regionCode, counties.map((c) => c.code)))
+    : [];
+  const byCounty = new Map(set.map((s) => [s.regionCode, s]));
+  return {
+    items: counties.map((c) => {
+      const s = byCounty.get(c.code);
+      return { regionCode: c.code, name: c.name, sharePct: s?.sharePct ?? null, setAt: s?.setAt?.toISOString() ?? null };
+    }),
+  };
 }
 
 /**
@@ -251,8 +254,7 @@ export async function listRelocationShares(ctx: Ctx, actor: Actor, q: { regionCo
 export async function setRelocationShare(ctx: Ctx, actor: Actor, body: z.infer<typeof RelocationShareSet>, meta: Meta) {
   if (actor.role === 'station') throw new Forbidden('administrators only');
   if (!inScope(actor, body.regionCode)) throw new Forbidden('region outside scope', [{ path: 'body.regionCode', message: 'errors:detail.region_out_of_scope' }]);
-  const [r] = await ctx.db.select({ code: regions.code }).from(regions).where(eq(regions.code, body.regionCode));
-  if (!r) throw new ValidationFailed('unknown region', [{ path: 'body.regionCode', message: 'errors:detail.unknown_region' }]);
+  if ((await nameOf(ctx.db, body.regionCode)) === undefined) throw new ValidationFailed('unknown region', [{ path: 'body.regionCode', message: 'errors:detail.unknown_region' }]);
   if (body.regionCode.length !== 6) throw new ValidationFailed('not a county', [{ path: 'body.regionCode', message: 'errors:detail.monitoring.share_county_only' }]);
   const now = ctx.clock.now();
   await command({ ctx, actor, meta }, async (tx, audit) => {
@@ -269,6 +271,6 @@ export async function setRelocationShare(ctx: Ctx, actor: Actor, body: z.infer<t
     .from(assistanceProjects)
     .where(and(like(assistanceProjects.regionCode, `${body.regionCode}%`), inArray(assistanceProjects.kind, [...GOVERNMENT_INVESTED])));
   await judgeRelocationShare(ctx, projects.map((p) => p.id));
-  const [named] = await ctx.db.select({ name: regions.name }).from(regions).where(eq(regions.code, body.regionCode));
-  return { regionCode: body.regionCode, name: named?.name ?? null, sharePct: body.sharePct };
+  const named = await nameOf(ctx.db, body.regionCode);
+  return { regionCode: body.regionCode, name: named ?? null, sharePct: body.sharePct };
 }

@@ -4,8 +4,7 @@ import { inScope, type Actor } from '../shared/actor';
 import type { AppContext } from '../context';
 import { rowsOf, type Db } from '../db/client';
 import { assistanceProjects, monitoringSnapshots, relocationShareSnapshots } from '../db/schema/monitoring';
-import { regions } from '../db/schema/regions';
-import { RegionCode } from '../regions';
+import { RegionCode, regionsOfDigits } from '../regions';
 import { NotFound, ValidationFailed } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
 import { addMonths, monthBounds } from './figures';
@@ -140,7 +139,7 @@ export async function shareHistory(ctx: Ctx, actor: Actor, q: z.infer<typeof Sha
     if (closedMonths.has(m)) byMonth.set(m, kept.filter((k) => k.month === m).map((k) => ({ regionCode: k.regionCode, projectId: k.projectId, total: k.total, relocation: k.relocation, countySharePct: k.countySharePct })));
     else byMonth.set(m, await computeShareMonth(ctx.db, countyRoot, m));
   }
-  const counties = await ctx.db.select({ code: regions.code, name: regions.name }).from(regions).where(and(like(regions.code, `${countyRoot.slice(0, 6)}%`), sql`length(${regions.code}) = 6`)).orderBy(asc(regions.code));
+  const counties = await regionsOfDigits(ctx.db, countyRoot.slice(0, 6), 6);
   const shares = await countyShares(ctx.db, counties.map((c) => c.code));
   const projectIds = [...new Set([...byMonth.values()].flat().filter((r) => r.projectId).map((r) => r.projectId!))];
   const projects = projectIds.length

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { inScope, type Actor } from '../shared/actor';
 import type { AppContext } from '../context';
 import { rowsOf } from '../db/client';
-import { RegionCode } from '../regions';
+import { RegionCode, relocationSitesSql, relocationSitesUnder } from '../regions';
 import { NotFound } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
 import { liftedSql } from './categories';
@@ -55,7 +55,7 @@ export async function relocationSites(ctx: Pick<AppContext, 'db' | 'clock'>, act
   const rows = rowsOf<Record<string, unknown>>(
     await ctx.db.execute(sql`
       with sites as (
-        select code, name from regions where relocation_site and code like ${`${region}%`}
+        ${relocationSitesSql(region)}
       ),
       people as (
         select w.id, w.household_id, w.region_code, w.labor_capacity, j.kind, j.place_region_code, (j.worker_id is not null) as employed
@@ -93,7 +93,7 @@ export async function relocationSites(ctx: Pick<AppContext, 'db' | 'clock'>, act
       from at_site a
       group by site`),
   );
-  const sites = rowsOf<{ code: string; name: string }>(await ctx.db.execute(sql`select code, name from regions where relocation_site and code like ${`${region}%`} order by code`));
+  const sites = await relocationSitesUnder(ctx.db, region);
   const figures = (r: Record<string, unknown> | undefined): Figures => {
     const n = (k: string) => Number(r?.[k] ?? 0);
     const able = n('able');

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type ExcelJS from 'exceljs';
 import { excel } from '../shared/libraries';
 import type { TFunction } from 'i18next';
@@ -6,7 +6,7 @@ import { inScope, type Actor } from '../shared/actor';
 import type { AppContext } from '../context';
 import { rowsOf } from '../db/client';
 import { monitoringReports } from '../db/schema/monitoring';
-import { regions } from '../db/schema/regions';
+import { namesOf } from '../regions';
 import { NotFound } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
 import { APART_CATEGORIES, LIFTED_GROUP } from './categories';
@@ -23,7 +23,7 @@ function childLevel(root: string): number {
 
 async function names(ctx: Pick<AppContext, 'db'>, codes: string[]): Promise<Map<string, string>> {
   if (!codes.length) return new Map();
-  return new Map((await ctx.db.select({ code: regions.code, name: regions.name }).from(regions).where(inArray(regions.code, codes))).map((r) => [r.code, r.name]));
+  return namesOf(ctx.db, codes);
 }
 
 /** 农村低收入人口 of each region, reported apart from 脱贫人口 (never added into it). */

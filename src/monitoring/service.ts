@@ -1,9 +1,9 @@
-import { and, eq, inArray, like, sql } from 'drizzle-orm';
+import { and, eq, like, sql } from 'drizzle-orm';
 import { inScope, type Actor } from '../shared/actor';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { monitoringSnapshots } from '../db/schema/monitoring';
-import { regions } from '../db/schema/regions';
+import { nameOf, namesOf } from '../regions';
 import { NotFound, ValidationFailed } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
 import { LIFTED_GROUP, REGISTER_TOTAL } from './categories';
@@ -89,7 +89,7 @@ export async function figures(ctx: Ctx, actor: Actor, q: { regionCode?: string; 
   };
   const [now, prev, lastYear] = await Promise.all([load(month), load(addMonths(month, -1)), load(addMonths(month, -12))]);
   const codes = [...new Set(now.rows.map((r) => r.regionCode))];
-  const names = new Map(codes.length ? (await ctx.db.select({ code: regions.code, name: regions.name }).from(regions).where(inArray(regions.code, codes))).map((r) => [r.code, r.name]) : []);
+  const names = await namesOf(ctx.db, codes);
   const notes: string[] = [];
   if (prev.closed) {
     const redo = await computeFigures(ctx.db, region, region.length, addMonths(month, -1));
@@ -126,6 +126,6 @@ export async function trend(ctx: Ctx, actor: Actor, q: { regionCode?: string; mo
     // Every figure of the month; none recorded gives zeros (and no income).
     points.push({ month: m, ...(pick(rows, region, category) ?? emptyFigures()) });
   }
-  const [named] = await ctx.db.select({ name: regions.name }).from(regions).where(eq(regions.code, region));
-  return { regionCode: region, name: named?.name ?? null, category, points };
+  const named = await nameOf(ctx.db, region);
+  return { regionCode: region, name: named ?? null, category, points };
 }

@@ -1,10 +1,10 @@
-import { and, eq, inArray, like, sql } from 'drizzle-orm';
+import { and, eq, like, sql } from 'drizzle-orm';
 import { inScope, type Actor } from '../shared/actor';
 import { command } from '../shared/command';
 import type { AppContext } from '../context';
 import { rowsOf } from '../db/client';
 import { monitoringReports, monitoringTargets } from '../db/schema/monitoring';
-import { regions } from '../db/schema/regions';
+import { knownCodes, namesOf } from '../regions';
 import { Forbidden, NotFound, ValidationFailed } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
 import { LIFTED_GROUP, liftedSql } from './categories';
@@ -56,12 +56,13 @@ export interface Progress {
  * the market's training sessions from their start.
  */
 export async function progress(ctx: Pick<AppContext, 'db' | 'clock'>, root: string, year: number): Promise<Progress[]> {
-  const targets = await ctx.db
-    .select({ t: monitoringTargets, name: regions.name })
+  const set = await ctx.db
+    .select()
     .from(monitoringTargets)
-    .leftJoin(regions, eq(regions.code, monitoringTargets.regionCode))
     .where(and(eq(monitoringTargets.year, year), like(monitoringTargets.regionCode, `${root}%`)));
-  if (!targets.length) return [];
+  if (!set.length) return [];
+  const regionNames = await namesOf(ctx.db, set.map((t) => t.regionCode));
+  const targets = set.map((t) => ({ t, name: regionNames.get(t.regionCode) ?? null }));
   const today = shanghaiDate(ctx.clock.now());
   const thisYear = Number(today.slice(0, 4));
   // A past year is judged on its last day, a future one on its first.
@@ -109,7 +110,7 @@ export async function setTargets(ctx: Pick<AppContext, 'db' | 'clock'>, actor: A
   body.items.forEach((i, n) => {
     if (!inScope(actor, i.regionCode)) throw new Forbidden('region outside scope', [{ path: `body.items.${n}.regionCode`, message: 'errors:detail.region_out_of_scope' }]);
   });
-  const known = new Set((await ctx.db.select({ code: regions.code }).from(regions).where(inArray(regions.code, codes))).map((r) => r.code));
+  const known = await knownCodes(ctx.db, codes);
   body.items.forEach((i, n) => {
     if (!known.has(i.regionCode)) throw new ValidationFailed('unknown region', [{ path: `body.items.${n}.regionCode`, message: 'errors:detail.unknown_region' }]);
   });

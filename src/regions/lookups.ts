@@ -49,3 +49,17 @@ export async function regionsOfDigits(db: Db, prefix: string, digits: number): P
 export function inRelocationSite(regionCode: SQL): SQL {
   return sql`exists (select 1 from ${regions} s where s.relocation_site and ${regionCode} like s.code || '%')`;
 }
+
+/** Read model: the relocation sites (易地搬迁安置区) under a code, itself included, as a subquery of columns `code` and `name`. */
+export function relocationSitesSql(prefix: string): SQL {
+  return sql`select code, name from ${regions} where relocation_site and code like ${`${prefix}%`}`;
+}
+
+/** The relocation sites (易地搬迁安置区) under a code, itself included, code and name, by code. */
+export async function relocationSitesUnder(db: Db, prefix: string): Promise<{ code: string; name: string }[]> {
+  return db
+    .select({ code: regions.code, name: regions.name })
+    .from(regions)
+    .where(and(eq(regions.relocationSite, true), like(regions.code, `${prefix}%`)))
+    .orderBy(asc(regions.code));
+}

@@ -1,10 +1,10 @@
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { and, asc, count, desc, eq, ilike, inArray, isNull, like, or, sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Db } from '../db/client';
-import { regions } from '../db/schema/regions';
 import { employmentRecords, households, trainingRecords, workers } from '../db/schema/registry';
 import { inWorkingAgeSql } from './age-band';
 import { withBothNames } from './vocab';
+import { levelsOf, nameOf, regionNameSql } from '../regions';
 
 /** `region X and everything under it`, on any table with a region_code column. */
 export function inRegion(column: AnyPgColumn, code: string): SQL {
@@ -72,13 +72,12 @@ export async function trainingHistory(db: Db, workerId: string) {
 export const VILLAGE_LEVEL = 5;
 
 export async function regionLevel(db: Db, code: string): Promise<number | undefined> {
-  const [row] = await db.select({ level: regions.level }).from(regions).where(eq(regions.code, code)).limit(1);
+  const [row] = await levelsOf(db, [code]);
   return row?.level;
 }
 
 export async function regionExists(db: Db, code: string): Promise<boolean> {
-  const [row] = await db.select({ code: regions.code }).from(regions).where(eq(regions.code, code)).limit(1);
-  return Boolean(row);
+  return (await nameOf(db, code)) !== undefined;
 }
 
 const memberStats = {
@@ -89,7 +88,7 @@ const memberStats = {
   names: sql<string[]>`coalesce(array_agg(${workers.name} order by ${workers.birthDate}, ${workers.id}) filter (where ${workers.id} is not null), '{}')`,
   memberIds: sql<string[]>`coalesce(array_agg(${workers.id}::text order by ${workers.birthDate}, ${workers.id}) filter (where ${workers.id} is not null), '{}')`,
   /** The village's name, so a list or its CSV reads a place rather than a 12-digit code. */
-  regionName: sql<string | null>`(select ${regions.name} from ${regions} where ${regions.code} = ${households.regionCode})`,
+  regionName: regionNameSql(households.regionCode),
 };
 
 /** 零就业家庭: at least one active member with labour capacity, and no active member employed. */
@@ -123,7 +122,9 @@ export async function listHouseholds(
 export async function zeroEmploymentByRegion(db: Db, scope: string) {
   const childLen = scope.length === 2 ? 4 : scope.length === 4 ? 6 : scope.length === 6 ? 9 : 12;
   const result = await db.execute(sql`
-    select substring(z.region_code from 1 for ${childLen}) as "regionCode", max(r.name) as "regionName", count(*)::int as "households"
+    select g."regionCode", ${regionNameSql(sql`g."regionCode"`)} as "regionName", g.households
+    from (
+    select substring(z.region_code from 1 for ${childLen}) as "regionCode", count(*)::int as "households"
     from (
       select h.region_code
       from ${households} h
@@ -132,8 +133,8 @@ export async function zeroEmploymentByRegion(db: Db, scope: string) {
       group by h.id
       having count(*) filter (where w.labor_capacity <> 'none') > 0 and count(*) filter (where w.employed) = 0
     ) z
-    left join ${regions} r on r.code = substring(z.region_code from 1 for ${childLen})
     group by 1
+    ) g
     order by 1`);
   return rowsOf<{ regionCode: string; regionName: string | null; households: number }>(result);
 }
