@@ -1,13 +1,11 @@
-import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { AppContext } from '../context';
-import { rowsOf } from '../db/client';
 import { trainingSessions, vacancies } from '../db/schema/market';
-import { deliveries, digestItems, digests, subscriptions } from '../db/schema/outreach';
-import { workers } from '../db/schema/registry';
+import { findWorker } from '../registry';
 import { LOCALES, translator, type Locale } from '../i18n';
 import { scoreTraining, scoreVacancy } from './matching';
-import { enqueueDeliveries, type ChannelName } from '../queues/deliveries';
-import { shanghaiDayStart } from '../outreach';
+import { enqueueDeliveries } from '../queues/deliveries';
+import { digestChannel, digestMade, digestNewsPage, fileDigest, latestSentDigest, shanghaiDayStart, waitingNews, type DigestItem } from '../outreach';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'queues' | 'config' | 'logger'>;
 
@@ -21,7 +19,7 @@ export function lastWindow(now: Date, minutes: number): Date {
   return today.getTime() <= now.getTime() ? today : new Date(today.getTime() - 86400_000);
 }
 
-type Item = { type: 'vacancy' | 'training'; id: string; title: string; summary: string; reasons: string[] };
+type Item = DigestItem;
 
 /**
  * Makes the digests that are due: for each person with new matches from before their latest window, the
@@ -36,15 +34,7 @@ export async function composeDueDigests(ctx: Ctx, batch = 200): Promise<number> 
   for (;;) {
     // People with something waiting, a page at a time in id order (so every pass moves on), with the
     // oldest thing each has waiting and the minute of their window; whether it is due is decided here.
-    const page = rowsOf<{ worker_id: string; digest_at: number; oldest: Date }>(
-      await ctx.db.execute(sql`
-        select i.worker_id, coalesce(s.digest_at, ${DEFAULT_DIGEST_AT})::int as digest_at, min(i.created_at) as oldest
-        from digest_items i left join subscriptions s on s.worker_id = i.worker_id
-        where i.digest_id is null and i.worker_id > ${after}::uuid
-        group by i.worker_id, s.digest_at
-        order by i.worker_id
-        limit ${batch}`),
-    );
+    const page = await digestNewsPage(ctx.db, after, batch, DEFAULT_DIGEST_AT);
     if (!page.length) return made;
     after = page[page.length - 1]!.worker_id;
     for (const d of page) {
@@ -56,15 +46,11 @@ export async function composeDueDigests(ctx: Ctx, batch = 200): Promise<number> 
 }
 
 async function composeOne(ctx: Ctx, workerId: string, window: Date): Promise<boolean> {
-  const [w] = await ctx.db.select().from(workers).where(eq(workers.id, workerId));
-  const waiting = await ctx.db
-    .select({ broadcastId: digestItems.broadcastId, subject: sql<{ type: 'vacancy' | 'training'; id: string } | null>`(select b.subject from broadcasts b where b.id = ${digestItems.broadcastId})` })
-    .from(digestItems)
-    .where(and(eq(digestItems.workerId, workerId), isNull(digestItems.digestId), lt(digestItems.createdAt, window)));
+  const w = await findWorker(ctx.db, workerId);
+  const waiting = await waitingNews(ctx.db, workerId, window);
   if (!w || !waiting.length) return false;
   // Made already for this window (news that came in late waits for the next one).
-  const [exists] = await ctx.db.select({ id: digests.id }).from(digests).where(and(eq(digests.workerId, workerId), eq(digests.dueAt, window)));
-  if (exists) return false;
+  if (await digestMade(ctx.db, workerId, window)) return false;
   const lang: Locale = (LOCALES as readonly string[]).includes(w.preferredLanguage) ? (w.preferredLanguage as Locale) : 'zh-CN';
   const t = translator(lang);
   const radius = ctx.config.market.radiusKm;
@@ -92,20 +78,8 @@ async function composeOne(ctx: Ctx, workerId: string, window: Date): Promise<boo
   const more = scored.length - items.length;
   const lines = items.map((i, n) => t('outreach:digest.line', { n: n + 1, title: i.title, reasons: i.summary }));
   const text = [t('outreach:digest.head', { count: scored.length }), ...lines, more ? t('outreach:digest.more', { more }) : '', t('outreach:digest.reply')].filter(Boolean).join('\n');
-  const [sub] = await ctx.db.select({ channel: subscriptions.channel }).from(subscriptions).where(eq(subscriptions.workerId, workerId));
-  const ch: ChannelName = sub?.channel ?? 'chat';
-  const queued = await ctx.db.transaction(async (tx) => {
-    // Nothing left open: the news is used up without a message.
-    if (!items.length) {
-      await tx.delete(digestItems).where(and(eq(digestItems.workerId, workerId), isNull(digestItems.digestId), lt(digestItems.createdAt, window)));
-      return null;
-    }
-    const [dg] = await tx.insert(digests).values({ workerId, dueAt: window, items, more, text, createdAt: now }).onConflictDoNothing().returning({ id: digests.id });
-    if (!dg) return null;
-    await tx.update(digestItems).set({ digestId: dg.id }).where(and(eq(digestItems.workerId, workerId), isNull(digestItems.digestId), lt(digestItems.createdAt, window)));
-    const [del] = await tx.insert(deliveries).values({ digestId: dg.id, workerId, channel: ch, createdAt: now, updatedAt: now }).returning({ id: deliveries.id, channel: deliveries.channel });
-    return del!;
-  });
+  const channel = await digestChannel(ctx.db, workerId);
+  const queued = await fileDigest(ctx.db, { workerId, dueAt: window, items, more, text, channel, now });
   if (queued) await enqueueDeliveries(ctx.queues, [queued]);
   return queued !== null;
 }
@@ -113,11 +87,5 @@ async function composeOne(ctx: Ctx, workerId: string, window: Date): Promise<boo
 /** The latest digest sent to a person in the last three days, for the bot to take 报名 N from. */
 export async function latestDigest(ctx: Pick<AppContext, 'db' | 'clock'>, workerId: string): Promise<{ sentAt: Date; items: Item[] } | undefined> {
   const since = new Date(ctx.clock.now().getTime() - 3 * 86400_000);
-  const [row] = rowsOf<{ sent_at: Date; items: Item[] }>(
-    await ctx.db.execute(sql`
-      select d.sent_at, g.items from deliveries d join digests g on g.id = d.digest_id
-      where d.worker_id = ${workerId} and d.status = 'sent' and d.sent_at > ${since.toISOString()}::timestamptz
-      order by d.sent_at desc limit 1`),
-  );
-  return row ? { sentAt: new Date(row.sent_at), items: row.items } : undefined;
+  return latestSentDigest(ctx.db, workerId, since);
 }

@@ -5,7 +5,7 @@ import type { AppContext } from '../context';
 import { applications, trainingSessions, vacancies, type TrainingSession, type Vacancy } from '../db/schema/market';
 import { assistanceProjects } from '../db/schema/monitoring';
 import { rainDewFiles } from '../db/schema/rain-dew';
-import { regions } from '../db/schema/regions';
+import { relocationSitesUnder } from '../regions';
 import { households, workers, type Worker } from '../db/schema/registry';
 import { governmentInvested } from './project-kinds';
 import { Conflict, NotFound } from '../shared/errors';
@@ -262,7 +262,7 @@ async function relocationTest(ctx: Ctx, v: Vacancy, scope: string): Promise<SQL 
   if (!projectId) return null;
   const [p] = await ctx.db.select({ kind: assistanceProjects.kind }).from(assistanceProjects).where(eq(assistanceProjects.id, projectId));
   if (!p || !governmentInvested(p.kind)) return null;
-  const sites = await ctx.db.select({ code: regions.code }).from(regions).where(and(eq(regions.relocationSite, true), like(regions.code, `${scope.slice(0, 6)}%`)));
+  const sites = await relocationSitesUnder(ctx.db, scope.slice(0, 6));
   const relocated = sql`${workers.householdId} in (select ${households.id} from ${households} where ${households.relocated} and ${households.regionCode} like ${`${scope}%`})`;
   return or(relocated, ...sites.map((s) => like(workers.regionCode, `${s.code}%`)))!;
 }

@@ -5,8 +5,7 @@ import { command } from '../shared/command';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { enrolments, trainingSessions, vacancies } from '../db/schema/market';
-import { workers } from '../db/schema/registry';
-import { inRegion, regionExists } from '../registry';
+import { findWorker, inRegion, regionExists } from '../registry';
 import { searchQuery, searchVector } from '../shared/chinese';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
 import { translator } from '../i18n';
@@ -80,7 +79,7 @@ export async function listSessions(ctx: Ctx, actor: Actor, q: z.infer<typeof Tra
 /** Enrols a person; the session's capacity is never exceeded, however many enrol at once. Reminders follow. */
 export async function enrol(ctx: Ctx & Pick<AppContext, 'queues'>, actor: Actor, sessionId: string, workerId: string, meta: Meta) {
   const s = await scopedSession(ctx.db, actor, sessionId);
-  const [w] = await ctx.db.select().from(workers).where(eq(workers.id, workerId)).limit(1);
+  const w = await findWorker(ctx.db, workerId);
   if (!w || !inScope(actor, w.regionCode)) throw new ValidationFailed('unknown worker', [{ path: 'body.workerId', message: 'errors:detail.unknown_worker' }]);
   if (s.status !== 'open') throw new Conflict('closed', [{ path: 'session', message: 'errors:detail.market.not_open' }]);
   const steps: PlannedStep[] = [];

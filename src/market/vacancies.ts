@@ -6,10 +6,9 @@ import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { employers, vacancies, type Vacancy } from '../db/schema/market';
 import { assistanceProjects } from '../db/schema/monitoring';
-import { regions } from '../db/schema/regions';
 import { governmentInvested } from './project-kinds';
 import { zodDetails } from '../http/zod-details';
-import { checkPoint, findRegion } from '../regions';
+import { checkPoint, findRegion, regionNameSql } from '../regions';
 import { translator } from '../i18n';
 import { announceVacancy } from '../outreach';
 import { payText } from './pay';
@@ -29,10 +28,9 @@ const DAY = 86400_000;
 
 export async function scopedVacancy(db: Db, actor: Actor, id: string) {
   const [row] = await db
-    .select({ vacancy: vacancies, employerName: employers.name, regionName: regions.name })
+    .select({ vacancy: vacancies, employerName: employers.name, regionName: regionNameSql(vacancies.regionCode) })
     .from(vacancies)
     .innerJoin(employers, eq(employers.id, vacancies.employerId))
-    .leftJoin(regions, eq(regions.code, vacancies.regionCode))
     .where(eq(vacancies.id, id))
     .limit(1);
   if (!row) throw new NotFound('vacancy', id);
@@ -209,10 +207,9 @@ export async function listVacancies(ctx: Ctx, actor: Actor, q: z.infer<typeof Va
   );
   const [total] = await ctx.db.select({ n: count() }).from(vacancies).where(where);
   const rows = await ctx.db
-    .select({ vacancy: vacancies, employerName: employers.name, regionName: regions.name })
+    .select({ vacancy: vacancies, employerName: employers.name, regionName: regionNameSql(vacancies.regionCode) })
     .from(vacancies)
     .innerJoin(employers, eq(employers.id, vacancies.employerId))
-    .leftJoin(regions, eq(regions.code, vacancies.regionCode))
     .where(where)
     .orderBy(...(query ? [desc(sql`ts_rank(${vacancies.search}, ${query})`)] : []), desc(vacancies.createdAt), desc(vacancies.id))
     .offset((q.page - 1) * q.pageSize)

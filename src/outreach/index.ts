@@ -2,6 +2,7 @@
 export { fireStep, noteReply, type PlannedStep, scheduleSteps, startAndSchedule, startFollowUp, stopFollowUps, sweepFollowUps } from './follow-ups';
 export { botAccounts, contactsOfAccount, type Door, type DoorKind, firedSteps, moveDoors, runningFollowUp, type SendingAccount, type Subscription, subscriptionOf, workerOfDoors } from './doors';
 export { deliveriesTo } from './history';
+export { digestChannel, digestMade, digestNewsPage, type DigestItem, fileDigest, latestSentDigest, waitingNews } from './digests';
 export { acquire, beat, fence, heldElsewhere, type HeldLease, leave, newHolderId, release, renew } from './lease';
 export { accessToken } from './mini-program';
 export { rememberInbound, sendCustomText } from './official-account';
