@@ -5,16 +5,15 @@ import { inScope, type Actor } from '../shared/actor';
 import { command, type Executor } from '../shared/command';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
-import { stations } from '../db/schema/access';
 import { fairSignups, fairVacancies } from '../db/schema/fairs';
 import { applications, employers, jobFairs, vacancies, type FairAudience } from '../db/schema/market';
-import { broadcasts } from '../db/schema/outreach';
 import { households, workers } from '../db/schema/registry';
 import { emit } from '../events';
 import { translator } from '../i18n';
 import { publishOutbox } from '../outbox';
 import { payText } from '../market';
-import { scheduleSteps, startFollowUp, stopFollowUps, type PlannedStep, startBroadcastIn, previewOf } from '../outreach';
+import { lastFairToldTo, scheduleSteps, startFollowUp, stopFollowUps, type PlannedStep, startBroadcastIn, previewOf } from '../outreach';
+import { stationRegion } from '../access';
 import { withBothNames } from '../registry';
 import { Conflict, NotFound, ValidationFailed } from '../shared/errors';
 import { beijingTime, shanghaiDate } from '../shared/time';
@@ -64,8 +63,8 @@ export async function createFair(ctx: Ctx, actor: Actor, input: FairCreate, meta
   checkShape({ ...input, startsAt, endsAt });
   if (endsAt <= ctx.clock.now()) throw new ValidationFailed('past', [{ path: 'body.endsAt', message: 'errors:detail.fair.in_past' }]);
   if (input.stationId) {
-    const [st] = await ctx.db.select({ regionCode: stations.regionCode }).from(stations).where(eq(stations.id, input.stationId));
-    if (!st || !inScope(actor, st.regionCode)) throw new ValidationFailed('station', [{ path: 'body.stationId', message: 'errors:detail.fair.unknown_station' }]);
+    const stationRegionCode = await stationRegion(ctx.db, input.stationId);
+    if (!stationRegionCode || !inScope(actor, stationRegionCode)) throw new ValidationFailed('station', [{ path: 'body.stationId', message: 'errors:detail.fair.unknown_station' }]);
   }
   const now = ctx.clock.now();
   const create = () => command({ ctx, actor, meta }, async (db, audit) => {
@@ -374,14 +373,8 @@ export async function putOnScreen(ctx: Ctx, actor: Actor, id: string, vacancyId:
  */
 export async function liveFairFor(db: Db, workerId: string, now: Date): Promise<{ fair: Fair; toldAt: Date } | undefined> {
   const since = new Date(now.getTime() - 3 * 3600_000);
-  const [row] = await db
-    .select({ fairId: sql<string>`${broadcasts.audience} ->> 'fairId'`, at: broadcasts.createdAt })
-    .from(broadcasts)
-    .innerJoin(sql`deliveries d`, sql`d.broadcast_id = ${broadcasts.id} and d.worker_id = ${workerId}`)
-    .where(and(gt(broadcasts.createdAt, since), eq(broadcasts.topic, 'job_fair'), sql`${broadcasts.audience} ? 'fairId'`, eq(broadcasts.toGroups, false)))
-    .orderBy(desc(broadcasts.createdAt))
-    .limit(1);
-  if (!row?.fairId) return undefined;
+  const row = await lastFairToldTo(db, workerId, since);
+  if (!row) return undefined;
   const [fair] = await db.select().from(jobFairs).where(and(eq(jobFairs.id, row.fairId), eq(jobFairs.status, 'live')));
   return fair ? { fair, toldAt: row.at } : undefined;
 }
