@@ -15,6 +15,15 @@
  */
 const KERNEL = ['db', 'shared', 'queues', 'events', 'http', 'pii', 'audit'];
 const KERNEL_FILES = ['config', 'context', 'logger', 'i18n', 'redis', 'outbox'];
+/**
+ * Tables of the kernel itself, not of a module: the outbox and the once-only notes of event handling
+ * (schema/events.ts) are written by src/outbox.ts and by the worker that runs the event subscribers
+ * (jobs/handlers.ts notes a subscriber's effect in the transaction of the effect), so own-tables does not
+ * count them for the processes. Modules still go through src/outbox.ts. The audit log is not among them:
+ * it is written only through the unit of work (src/shared/command.ts).
+ */
+const KERNEL_TABLES = ['events'];
+const kernelTables = `^src/db/schema/(?:${KERNEL_TABLES.join('|')})\\.ts$`;
 const LAYERS = [
   ['regions', 'notices', 'backup', 'control', 'health'],
   ['access', 'reporting', 'registry', 'metrics'],
@@ -81,7 +90,7 @@ module.exports = {
       severity: 'warn',
       comment: 'The app, jobs, bots and server reach the data through the modules, not their tables.',
       from: { path: '^(jobs|bots|server)/|^src/(?:app|bootstrap)\\.ts$' },
-      to: { path: '^src/db/schema/', pathNot: '^src/db/schema/index\\.ts$' },
+      to: { path: '^src/db/schema/', pathNot: ['^src/db/schema/index\\.ts$', kernelTables] },
     },
   ],
   options: {

@@ -1,12 +1,10 @@
 import { EventEmitter } from 'node:events';
-import { and, eq, isNull, or } from 'drizzle-orm';
 import { log as wechatyLog, types, WechatyBuilder, type Message, type Wechaty } from 'wechaty';
 import type { mock } from 'wechaty-puppet-mock';
 import type { AppContext } from '../src/context';
 import { translator, type Locale } from '../src/i18n';
 import { Conversation, MAX_INBOUND_CHARS, type Incoming } from './conversation';
-import { holdChannel, ensureDefaultAccount, goOffline, goOnline, poolChannel, setAccountStatus, type LiveAccount } from '../src/outreach';
-import { identities, type SendingAccount } from '../src/db/schema/outreach';
+import { contactsOfAccount, holdChannel, ensureDefaultAccount, goOffline, goOnline, poolChannel, setAccountStatus, type LiveAccount, type SendingAccount } from '../src/outreach';
 import { liveAccount } from './chat-channel';
 import { choosePuppet } from './puppet';
 
@@ -150,12 +148,7 @@ export async function startBot(ctx: AppContext, opts: { account?: SendingAccount
     // The simulated WeChat keeps the account's contacts, as a real account does: a process that takes the
     // account over (or a restart) finds the people bound to it.
     const isDefault = account.name === ctx.config.bot.name;
-    const known = await ctx.db
-      .select({ value: identities.value })
-      .from(identities)
-      .where(and(eq(identities.kind, 'wechat_contact'), isDefault ? or(eq(identities.accountId, account.id), isNull(identities.accountId)) : eq(identities.accountId, account.id)))
-      .limit(20_000);
-    for (const value of new Set(known.map((k) => k.value))) choice.mocker.createContact({ id: value, name: value });
+    for (const value of await contactsOfAccount(ctx.db, account.id, isDefault)) choice.mocker.createContact({ id: value, name: value });
     self = choice.mocker.createContact({ name: ctx.config.bot.name });
     choice.mocker.login(self);
   }

@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import type { TFunction } from 'i18next';
 import type { AppContext } from '../src/context';
-import { workers, type Worker } from '../src/db/schema/registry';
 import { LOCALES, translator, type Locale } from '../src/i18n';
 import { latestDigest } from '../src/market';
 import { noteReply } from '../src/outreach';
+import { setPreferredLanguage, type Worker } from '../src/registry';
 import { maskNumbers, reportWages, requestHelp, setHome, workerForContact } from '../src/chat';
 import { staffTurn } from './staff-chat';
 import { liveFairFor } from '../src/fairs';
@@ -170,7 +169,7 @@ export class Conversation {
     const p = parse(msg.text);
     if (p.intent === 'chinese' || p.intent === 'english') {
       const chosen: Locale = p.intent === 'english' ? 'en' : 'zh-CN';
-      if (worker) await this.ctx.db.update(workers).set({ preferredLanguage: chosen }).where(eq(workers.id, worker.id));
+      if (worker) await setPreferredLanguage(this.ctx.db, worker.id, chosen);
       else session.lang = chosen;
       t = translator(chosen);
       await this.save(msg.senderId, session);

@@ -1,7 +1,5 @@
-import { and, asc, eq, inArray, ne, or } from 'drizzle-orm';
 import type { AppContext } from '../src/context';
-import { sendingAccounts, type SendingAccount } from '../src/db/schema/outreach';
-import { acquire, beat, fence, heldElsewhere, leave, newHolderId, release, renew, type HeldLease, ensureDefaultAccount, goOffline, setAccountStatus, watchLeases } from '../src/outreach';
+import { acquire, beat, botAccounts, fence, heldElsewhere, leave, newHolderId, release, renew, type HeldLease, type SendingAccount, ensureDefaultAccount, goOffline, setAccountStatus, watchLeases } from '../src/outreach';
 import { startBot, type Bot } from './bot';
 import { NoRealPuppet } from './puppet';
 
@@ -42,12 +40,7 @@ export async function startFleet(ctx: AppContext, opts: FleetOptions = {}): Prom
   watchLeases((ids) => heldElsewhere(ctx.db, ids, holder, ttl));
 
   // The default account always runs (set aside, it still answers; the pool only stops sending through it).
-  const eligible = async (): Promise<SendingAccount[]> =>
-    ctx.db
-      .select()
-      .from(sendingAccounts)
-      .where(or(eq(sendingAccounts.name, ctx.config.bot.name), and(ne(sendingAccounts.status, 'disabled'), inArray(sendingAccounts.door, ['personal', 'wecom']))))
-      .orderBy(asc(sendingAccounts.name));
+  const eligible = (): Promise<SendingAccount[]> => botAccounts(ctx.db, ctx.config.bot.name);
 
   /** Stops driving an account: out of the pool at once, sends under way finish, the bot stops, the lease is released (or simply lost). */
   const letGo = async (accountId: string, why: 'lost' | 'handed_over' | 'stopping') => {

@@ -1,8 +1,7 @@
-import { eq } from 'drizzle-orm';
 import type { mock } from 'wechaty-puppet-mock';
 import type { AppContext } from '../src/context';
-import { identities } from '../src/db/schema/outreach';
-import { workers } from '../src/db/schema/registry';
+import { moveDoors } from '../src/outreach';
+import { findWorker } from '../src/registry';
 import type { Bot } from './bot';
 
 export class SimulatorRefused extends Error {}
@@ -27,11 +26,10 @@ export async function simulatedUser(ctx: Pick<AppContext, 'db'>, bot: Bot, opts:
     user = bot.mocker.createContact({ id, name: opts.name });
   }
   if (opts.bind) {
-    const [w] = /^[0-9a-f-]{36}$/i.test(opts.bind) ? await ctx.db.select({ id: workers.id }).from(workers).where(eq(workers.id, opts.bind)) : [];
+    const w = /^[0-9a-f-]{36}$/i.test(opts.bind) ? await findWorker(ctx.db, opts.bind) : undefined;
     if (!w) throw new SimulatorRefused(`--bind: no registered person with id ${opts.bind}`);
-    await ctx.db.delete(identities).where(eq(identities.value, user.id));
     // Bound through the account this process drives, which the pool then sends by.
-    await ctx.db.insert(identities).values({ workerId: w.id, kind: 'wechat_contact', value: user.id, accountId: bot.account.id });
+    await moveDoors(ctx.db, w.id, [{ kind: 'wechat_contact', value: user.id, accountId: bot.account.id }]);
   }
   const self = bot.self;
   const listener = (msg: mock.MessageMock) => {

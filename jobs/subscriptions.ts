@@ -1,13 +1,11 @@
-import { and, eq, isNull } from 'drizzle-orm';
 import type { AppContext } from '../src/context';
 import type { Db } from '../src/db/client';
-import { followUps } from '../src/db/schema/outreach';
-import { employmentRecords, workers } from '../src/db/schema/registry';
 import type { EventData, EventType } from '../src/events';
 import { onPromoted, onSignedUp, onSignupCancelled } from '../src/fairs';
 import { translator } from '../src/i18n';
 import { closeHouseholdCase } from '../src/monitoring';
-import { scheduleSteps, startFollowUp, stopFollowUps, type PlannedStep } from '../src/outreach';
+import { runningFollowUp, scheduleSteps, startFollowUp, stopFollowUps, type PlannedStep } from '../src/outreach';
+import { currentEmployment, findWorker } from '../src/registry';
 import { tellNewlyEligible } from '../src/policies';
 import { followJob } from '../src/rain-dew';
 
@@ -26,9 +24,9 @@ export type Subscriptions = { [T in EventType]: ReadonlyArray<Subscriber<T>> };
 
 /** The person's current job, if any, and whether the register still says they are in work. */
 async function currentJob(db: Db, workerId: string) {
-  const [w] = await db.select({ employed: workers.employed, regionCode: workers.regionCode, status: workers.status }).from(workers).where(eq(workers.id, workerId));
-  const [open] = await db.select().from(employmentRecords).where(and(eq(employmentRecords.workerId, workerId), isNull(employmentRecords.endDate))).limit(1);
-  return { worker: w, open };
+  const w = await findWorker(db, workerId);
+  const [open] = await currentEmployment(db, [workerId]);
+  return { worker: w && { employed: w.employed, regionCode: w.regionCode, status: w.status }, open };
 }
 
 /**
@@ -38,13 +36,8 @@ async function currentJob(db: Db, workerId: string) {
 async function startOnce(ctx: AppContext, input: Parameters<typeof startFollowUp>[2]): Promise<void> {
   const steps: PlannedStep[] = [];
   await ctx.db.transaction(async (tx) => {
-    const db = tx;
-    const [running] = await db
-      .select({ id: followUps.id })
-      .from(followUps)
-      .where(and(eq(followUps.workerId, input.workerId), eq(followUps.sequence, input.sequence), eq(followUps.status, 'active'), eq(followUps.anchorDate, input.anchorDate)));
-    if (running) return;
-    steps.push(...(await startFollowUp(db, ctx.clock.now(), input)).steps);
+    if (await runningFollowUp(tx, input)) return;
+    steps.push(...(await startFollowUp(tx, ctx.clock.now(), input)).steps);
   });
   await scheduleSteps(ctx, steps);
 }

@@ -1,9 +1,6 @@
 import type { TFunction } from 'i18next';
-import { eq } from 'drizzle-orm';
-import { employers, trainingSessions, vacancies } from '../../src/db/schema/market';
-import { regions } from '../../src/db/schema/regions';
 import { chatActor } from '../../src/chat';
-import { apply as applyFor, matchesFor, monthlyPay, payText, type MatchOptions, type MatchPerson, enrol } from '../../src/market';
+import { apply as applyFor, matchesFor, monthlyPay, payText, type MatchOptions, type MatchPerson, enrol, trainingSession, vacancyWithEmployer } from '../../src/market';
 import { signUp } from '../../src/fairs';
 import { ALREADY, FAIR_PREFIX, refusal } from '../service-errors';
 import type { Place } from '../places';
@@ -122,12 +119,7 @@ export async function detail(turn: Turn, n: number): Promise<string[]> {
   s.state = 'detail';
   s.current = n - 1;
   if (item.type === 'vacancy') {
-    const [row] = await ctx.db
-      .select({ v: vacancies, employer: employers.name, village: regions.name })
-      .from(vacancies)
-      .innerJoin(employers, eq(employers.id, vacancies.employerId))
-      .leftJoin(regions, eq(regions.code, vacancies.regionCode))
-      .where(eq(vacancies.id, item.id));
+    const row = await vacancyWithEmployer(ctx.db, item.id);
     if (!row) return [t('bot:detail.gone')];
     const v = row.v;
     const d = v.details as { date?: string; startTime?: string; endTime?: string };
@@ -144,7 +136,7 @@ export async function detail(turn: Turn, n: number): Promise<string[]> {
     return [`${text}${when}`, t('bot:detail.footer')];
   }
   if (item.type === 'fair') return fairDetail(turn, item.id);
-  const [tr] = await ctx.db.select().from(trainingSessions).where(eq(trainingSessions.id, item.id));
+  const tr = await trainingSession(ctx.db, item.id);
   if (!tr) return [t('bot:detail.gone')];
   const subsidy = tr.trainingSubsidyFen > 0 ? t('bot:detail.subsidy', { amount: tr.trainingSubsidyFen / 100 }) : '';
   return [

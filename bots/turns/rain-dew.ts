@@ -1,8 +1,5 @@
-import { and, desc, eq, gte, sql } from 'drizzle-orm';
-import { followUps, followUpSteps } from '../../src/db/schema/outreach';
-import { rainDewFiles } from '../../src/db/schema/rain-dew';
 import { chatActor, maskNumbers } from '../../src/chat';
-import { recordContact } from '../../src/rain-dew';
+import { openQuestion as questionOpen, recordContact } from '../../src/rain-dew';
 import { startEmployment } from '../../src/registry';
 import { shanghaiDate } from '../../src/shared/time';
 import { readText } from '../parse';
@@ -16,24 +13,7 @@ import type { ForWorker } from './types';
 
 /** The Rain Dew question sent in the last week that the person has not answered yet (its step), if any. */
 export async function openQuestion({ ctx, worker }: ForWorker): Promise<string | undefined> {
-  const week = new Date(ctx.clock.now().getTime() - 7 * 86400_000);
-  const [open] = await ctx.db
-    .select({ step: followUpSteps.step })
-    .from(followUpSteps)
-    .innerJoin(followUps, eq(followUps.id, followUpSteps.followUpId))
-    .innerJoin(rainDewFiles, eq(rainDewFiles.workerId, followUps.workerId))
-    .where(
-      and(
-        eq(followUps.workerId, worker.id),
-        eq(followUps.sequence, 'rain_dew'),
-        eq(followUpSteps.status, 'fired'),
-        gte(followUpSteps.firedAt, week),
-        sql`(${rainDewFiles.lastContactAt} is null or ${rainDewFiles.lastContactAt} < ${followUpSteps.firedAt})`,
-      ),
-    )
-    .orderBy(desc(followUpSteps.firedAt))
-    .limit(1);
-  return open?.step;
+  return questionOpen(ctx.db, worker.id, new Date(ctx.clock.now().getTime() - 7 * 86400_000));
 }
 
 /** 1 (working): where, asked first; kept until the income comes. */

@@ -1,11 +1,9 @@
-import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { TFunction } from 'i18next';
-import { applications, vacancies } from '../../src/db/schema/market';
-import { subscriptions } from '../../src/db/schema/outreach';
-import { employmentRecords, workers } from '../../src/db/schema/registry';
 import { chatActor } from '../../src/chat';
 import { signupsOf } from '../../src/fairs';
-import { type Topic, putSubscription } from '../../src/outreach';
+import { applicationsOfWorker } from '../../src/market';
+import { type Subscription, subscriptionOf, type Topic, putSubscription } from '../../src/outreach';
+import { currentEmployment, setIntention } from '../../src/registry';
 import { beijingTime } from '../../src/shared/time';
 import { readText } from '../parse';
 import { clockTime, hours, maskName } from './text';
@@ -39,26 +37,19 @@ export function topicsIn(text: string): Array<Topic[] | 'all'> {
 export async function mine({ ctx, worker, t }: ForWorker): Promise<string> {
   const lines = [t('bot:mine.who', { name: maskName(worker.name), id: worker.idNumberMasked, phone: worker.phoneMasked ?? t('bot:mine.no_phone') })];
   if (worker.employed) {
-    const [job] = await ctx.db.select({ employer: employmentRecords.employerName }).from(employmentRecords).where(and(eq(employmentRecords.workerId, worker.id), isNull(employmentRecords.endDate))).limit(1);
-    lines.push(job ? t('bot:mine.employed', { employer: job.employer }) : t('bot:mine.employed_unknown'));
+    const [job] = await currentEmployment(ctx.db, [worker.id]);
+    lines.push(job ? t('bot:mine.employed', { employer: job.employerName }) : t('bot:mine.employed_unknown'));
   } else lines.push(t('bot:mine.unemployed'));
-  const [sub] = await ctx.db.select().from(subscriptions).where(eq(subscriptions.workerId, worker.id));
-  lines.push(subscriptionLine(sub, t));
-  const apps = await ctx.db
-    .select({ title: vacancies.title, status: applications.status })
-    .from(applications)
-    .innerJoin(vacancies, eq(vacancies.id, applications.vacancyId))
-    .where(eq(applications.workerId, worker.id))
-    .orderBy(desc(applications.updatedAt))
-    .limit(5);
+  lines.push(subscriptionLine(await subscriptionOf(ctx.db, worker.id), t));
+  const apps = await applicationsOfWorker(ctx.db, worker.id, 5);
   if (!apps.length) lines.push(t('bot:mine.no_applications'));
-  else lines.push(t('bot:mine.applications'), ...apps.map((a) => t('bot:mine.application', { title: a.title, status: t(`bot:status.${a.status}`) })));
+  else lines.push(t('bot:mine.applications'), ...apps.map((r) => t('bot:mine.application', { title: r.title, status: t(`bot:status.${r.a.status}`) })));
   const fairs = await signupsOf(ctx.db, worker.id, ctx.clock.now());
   if (fairs.length) lines.push(t('bot:mine.fairs'), ...fairs.map((f) => t('bot:mine.fair', { title: f.fair.title, time: beijingTime(f.fair.startsAt), status: t(`bot:fair.status.${f.checkedInAt ? 'checked_in' : f.status}`) })));
   return lines.join('\n');
 }
 
-export function subscriptionLine(sub: typeof subscriptions.$inferSelect | undefined, t: TFunction): string {
+export function subscriptionLine(sub: Subscription | undefined, t: TFunction): string {
   if (sub?.unsubscribedAll) return t('bot:mine.subs_off');
   const cap = sub?.dailyCap ?? 5;
   const quiet = `${hours(sub?.quietStart ?? 21 * 60)}–${hours(sub?.quietEnd ?? 8 * 60)}`;
@@ -67,7 +58,7 @@ export function subscriptionLine(sub: typeof subscriptions.$inferSelect | undefi
 }
 
 async function current({ ctx, worker }: ForWorker) {
-  const [sub] = await ctx.db.select().from(subscriptions).where(eq(subscriptions.workerId, worker.id));
+  const sub = await subscriptionOf(ctx.db, worker.id);
   return {
     topics: (sub?.topics ?? []) as Topic[],
     regionCodes: sub?.regionCodes ?? [],
@@ -130,7 +121,7 @@ export async function subscribe(turn: ForWorker, text: string): Promise<string[]
   const actor = await chatActor(ctx);
   await putSubscription(ctx, actor, worker.id, next, {});
   if (next.regionCodes.length !== now.regionCodes.length) {
-    await ctx.db.update(workers).set({ intention: next.regionCodes.length ? 'out_of_county' : 'in_county' }).where(eq(workers.id, worker.id));
+    await setIntention(ctx.db, worker.id, next.regionCodes.length ? 'out_of_county' : 'in_county');
   }
   const topics = next.topics.length ? next.topics.map((x) => t(`bot:topics.${x}`)).join('、') : t('bot:subscribe.all');
   const when = next.digestAt === null ? t('bot:subscribe.when_each') : t('bot:subscribe.when_digest', { at: clockTime(next.digestAt) });

@@ -1,6 +1,6 @@
 import type { TFunction } from 'i18next';
 import type { AppContext } from '../../src/context';
-import type { Worker } from '../../src/db/schema/registry';
+import type { Worker } from '../../src/registry';
 import type { Locale } from '../../src/i18n';
 import type { IntentId } from '../parse';
 import type { Place } from '../places';

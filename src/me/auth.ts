@@ -5,9 +5,9 @@ import { command } from '../shared/command';
 import { bindContact } from '../chat';
 import type { AppContext } from '../context';
 import { workerSessions } from '../db/schema/me';
-import { identities } from '../db/schema/outreach';
-import { workers } from '../db/schema/registry';
 import type { WorkerPrincipal, WorkerRealm } from '../http/api';
+import { moveDoors, workerOfDoors, type Door } from '../outreach';
+import { workerStatus } from '../registry';
 import { RateLimited } from '../shared/errors';
 import { code2Session } from './wechat';
 
@@ -31,27 +31,16 @@ function looksLikeWorkerToken(token: string): boolean {
 
 /** The person an openid or unionid already belongs to (one person, one identity, whichever door came first). */
 async function knownPerson(ctx: Pick<AppContext, 'db'>, openid: string, unionid: string | null): Promise<string | null> {
-  const doors = [{ kind: 'mp_openid' as const, value: openid }, ...(unionid ? [{ kind: 'wechat_unionid' as const, value: unionid }] : [])];
-  for (const d of doors) {
-    const [row] = await ctx.db
-      .select({ workerId: identities.workerId })
-      .from(identities)
-      .innerJoin(workers, eq(workers.id, identities.workerId))
-      .where(and(eq(identities.kind, d.kind), eq(identities.value, d.value), eq(workers.status, 'active')))
-      .limit(1);
-    if (row) return row.workerId;
-  }
-  return null;
+  return workerOfDoors(ctx.db, doorsOf(openid, unionid));
+}
+
+function doorsOf(openid: string, unionid: string | null): Door[] {
+  return [{ kind: 'mp_openid', value: openid }, ...(unionid ? [{ kind: 'wechat_unionid' as const, value: unionid }] : [])];
 }
 
 /** Records the doors WeChat gave for a person (openid, unionid), moving them from anyone who held them before. */
 async function rememberDoors(ctx: Pick<AppContext, 'db' | 'clock'>, workerId: string, openid: string, unionid: string | null): Promise<void> {
-  await ctx.db.transaction(async (tx) => {
-    for (const d of [{ kind: 'mp_openid' as const, value: openid }, ...(unionid ? [{ kind: 'wechat_unionid' as const, value: unionid }] : [])]) {
-      await tx.delete(identities).where(and(eq(identities.kind, d.kind), eq(identities.value, d.value)));
-      await tx.insert(identities).values({ workerId, kind: d.kind, value: d.value, createdAt: ctx.clock.now() });
-    }
-  });
+  await ctx.db.transaction((tx) => moveDoors(tx, workerId, doorsOf(openid, unionid), ctx.clock.now()));
 }
 
 /**
@@ -101,8 +90,7 @@ export function workerRealm(ctx: Ctx): WorkerRealm {
       if (!s) return undefined;
       if (s.workerId) {
         // A person who has left the programme (or was anonymised) is signed out.
-        const [w] = await ctx.db.select({ status: workers.status }).from(workers).where(eq(workers.id, s.workerId));
-        if (w?.status !== 'active') return undefined;
+        if ((await workerStatus(ctx.db, s.workerId)) !== 'active') return undefined;
       }
       return { sessionId: s.id, openid: s.openid, unionid: s.unionid, workerId: s.workerId };
     },

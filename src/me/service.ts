@@ -1,18 +1,16 @@
-import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
+import { asc, desc, eq, sql } from 'drizzle-orm';
 import type { TFunction } from 'i18next';
 import geohash from 'ngeohash';
 import { chatActor } from '../chat';
 import type { AppContext } from '../context';
-import { applications, employers, vacancies } from '../db/schema/market';
 import { subscribeConsents, workerChanges } from '../db/schema/me';
-import { employmentRecords, workers, type Worker } from '../db/schema/registry';
 import { cancelSignup, checkIn, fairByCode, fairsForWorker, signUp, signupsOf } from '../fairs';
 import { beijingTime } from '../shared/time';
 import * as apps from '../market';
-import { distanceKm, matchesFor, payText, scoreVacancy, cancelEnrolment, enrol, listVacancies } from '../market';
+import { applicationOfWorker, applicationsOfWorker, distanceKm, matchesFor, openVacanciesInBox, payText, scoreVacancy, cancelEnrolment, enrol, listVacancies, vacancyWithEmployer } from '../market';
 import { getSubscription, putSubscription, type SubscriptionPut } from '../outreach';
 import { checklistFor } from '../policies';
-import { updateWorker, CONSENT_NOTICE_VERSION, recordConsent } from '../registry';
+import { currentEmployment, findWorker, updateWorker, CONSENT_NOTICE_VERSION, recordConsent, type Worker } from '../registry';
 import { Conflict, NotFound } from '../shared/errors';
 import { translator } from '../i18n';
 import { phoneNumber } from './wechat';
@@ -21,7 +19,7 @@ import type { NearbyQuery, ProfilePatch } from './schemas';
 type Meta = { requestId?: string; ip?: string };
 
 async function person(ctx: Pick<AppContext, 'db'>, workerId: string): Promise<Worker> {
-  const [w] = await ctx.db.select().from(workers).where(eq(workers.id, workerId));
+  const w = await findWorker(ctx.db, workerId);
   if (!w || w.status !== 'active') throw new NotFound('worker', workerId);
   return w;
 }
@@ -29,7 +27,7 @@ async function person(ctx: Pick<AppContext, 'db'>, workerId: string): Promise<Wo
 /** The person's own record, masked as everywhere (the full numbers never travel to a phone). */
 export async function profile(ctx: Pick<AppContext, 'db'>, workerId: string) {
   const w = await person(ctx, workerId);
-  const [job] = await ctx.db.select().from(employmentRecords).where(and(eq(employmentRecords.workerId, workerId), isNull(employmentRecords.endDate))).limit(1);
+  const [job] = await currentEmployment(ctx.db, [workerId]);
   const history = await ctx.db.select().from(workerChanges).where(eq(workerChanges.workerId, workerId)).orderBy(desc(workerChanges.at)).limit(20);
   return {
     id: w.id,
@@ -75,19 +73,7 @@ export async function nearby(ctx: AppContext, workerId: string, q: NearbyQuery, 
   const radiusKm = q.radiusKm ?? ctx.config.market.radiusKm;
   const dLat = radiusKm / 111;
   const dLng = radiusKm / (111 * Math.max(0.01, Math.cos((lat * Math.PI) / 180)));
-  const rows = await ctx.db
-    .select({ v: vacancies, employer: employers.name })
-    .from(vacancies)
-    .innerJoin(employers, eq(employers.id, vacancies.employerId))
-    .where(
-      and(
-        eq(vacancies.status, 'open'),
-        q.kind === 'gig' ? eq(vacancies.kind, 'gig') : q.kind === 'job' ? sql`${vacancies.kind} <> 'gig'` : undefined,
-        sql`${vacancies.lat} between ${lat - dLat} and ${lat + dLat}`,
-        sql`${vacancies.lng} between ${lng - dLng} and ${lng + dLng}`,
-      ),
-    )
-    .limit(2000);
+  const rows = await openVacanciesInBox(ctx.db, { lat, lng, dLat, dLng, kind: q.kind === 'gig' || q.kind === 'job' ? q.kind : undefined, limit: 2000 });
   const within = rows
     .map((r) => ({ ...r, km: distanceKm(lat, lng, r.v.lat!, r.v.lng!) }))
     .filter((r) => r.km <= radiusKm)
@@ -152,7 +138,7 @@ export async function search(ctx: AppContext, workerId: string, q: { q: string; 
 
 /** One open post, as a person may read it. */
 export async function vacancy(ctx: Pick<AppContext, 'db'>, id: string, t: TFunction) {
-  const [row] = await ctx.db.select({ v: vacancies, employer: employers.name }).from(vacancies).innerJoin(employers, eq(employers.id, vacancies.employerId)).where(eq(vacancies.id, id));
+  const row = await vacancyWithEmployer(ctx.db, id);
   if (!row || (row.v.status !== 'open' && row.v.status !== 'filled')) throw new NotFound('vacancy', id);
   const v = row.v;
   return { id: v.id, kind: v.kind, title: v.title, employer: row.employer, description: v.description, requirements: v.requirements, address: v.address, lat: v.lat, lng: v.lng, pay: payText(t, v), payMinFen: v.payMinFen, payMaxFen: v.payMaxFen, payUnit: v.payUnit, headcount: v.headcount, left: Math.max(0, v.headcount - v.filled), details: v.details, expiresAt: v.expiresAt.toISOString() };
@@ -165,20 +151,13 @@ export async function apply(ctx: AppContext, workerId: string, vacancyId: string
 
 /** The person's own application, or not found (another person's ids answer exactly like missing ones). */
 async function ownApplication(ctx: Pick<AppContext, 'db'>, workerId: string, id: string) {
-  const [a] = await ctx.db.select().from(applications).where(and(eq(applications.id, id), eq(applications.workerId, workerId)));
+  const a = await applicationOfWorker(ctx.db, workerId, id);
   if (!a) throw new NotFound('application', id);
   return a;
 }
 
 export async function myApplications(ctx: Pick<AppContext, 'db'>, workerId: string) {
-  const rows = await ctx.db
-    .select({ a: applications, title: vacancies.title, kind: vacancies.kind, employer: employers.name })
-    .from(applications)
-    .innerJoin(vacancies, eq(vacancies.id, applications.vacancyId))
-    .innerJoin(employers, eq(employers.id, vacancies.employerId))
-    .where(eq(applications.workerId, workerId))
-    .orderBy(desc(applications.updatedAt), asc(applications.id))
-    .limit(100);
+  const rows = await applicationsOfWorker(ctx.db, workerId, 100);
   return { items: rows.map((r) => ({ id: r.a.id, vacancyId: r.a.vacancyId, title: r.title, kind: r.kind, employer: r.employer, status: r.a.status, paid: r.a.paid, fairId: r.a.fairId, createdAt: r.a.createdAt.toISOString(), updatedAt: r.a.updatedAt.toISOString() })) };
 }
 
