@@ -1,4 +1,4 @@
-import { resumeStalledImports } from '../src/imports';
+import { requeueQueuedImports, resumeStalledImports } from '../src/imports';
 import type { AppContext } from '../src/context';
 import { publishOutbox, pruneOutbox } from '../src/outbox';
 import { requeueFromDatabase, settleDeliveries } from '../src/outreach';
@@ -48,7 +48,7 @@ export function startKeeper(ctx: AppContext, intervalMs = 5000): Keeper {
       if ((await ctx.redis.kv.get(MARKER)) === null && (await ctx.redis.kv.set(RECOVERING, String(process.pid), 'EX', 120, 'NX')) === 'OK') {
         try {
           await ctx.queues.installSchedules();
-          const put = await requeueFromDatabase(ctx);
+          const put = { ...(await requeueFromDatabase(ctx)), imports: await requeueQueuedImports(ctx) };
           await ctx.redis.kv.set(MARKER, ctx.clock.now().toISOString());
           if (put.deliveries || put.fanouts || put.steps || put.imports) ctx.logger.warn(put, 'Redis had none of our queued work: put back from PostgreSQL');
         } finally {

@@ -5,6 +5,7 @@ export { BOARD_PATH, queueBoard } from './queue-board';
 export { staffNames } from './staff';
 export { accessRoutes, accountRoutes } from './routes';
 export { authenticate, purgeDeadSessions } from './service';
-export { optOutStaffPhone, staffPhoneOf, staffPhonesOf } from './staff-phones';
+export { ensureServiceAccount, isStaffContact, stationRegion } from './service-accounts';
+export { optOutStaffPhone, staffChatDoor, staffPhoneOf, staffPhonesOf } from './staff-phones';
 export { tokenDigest } from './tokens';
 export { bindStaffContact, STAFF_CODE_MINUTES, staffForContact, triesKeyOf, unbindStaffWechat } from './wechat';

@@ -21,3 +21,9 @@ export async function optOutStaffPhone(db: Executor, phoneHash: string): Promise
   const rows = await db.update(accounts).set({ pushOptOut: true }).where(and(eq(accounts.contactPhoneHash, phoneHash), eq(accounts.pushOptOut, false))).returning({ id: accounts.id });
   return rows.map((r) => r.id);
 }
+
+/** The WeChat a member of staff bound to their account, and the sending account that has them as a contact. */
+export async function staffChatDoor(db: Executor, accountId: string): Promise<{ value: string | null; accountId: string | null } | undefined> {
+  const [a] = await db.select({ value: accounts.chatContact, accountId: accounts.chatSendingAccountId }).from(accounts).where(eq(accounts.id, accountId));
+  return a;
+}

@@ -1,14 +1,13 @@
 import { randomInt } from 'node:crypto';
-import { and, count, desc, eq, isNull, like, sql } from 'drizzle-orm';
+import { and, count, desc, eq, isNull, like } from 'drizzle-orm';
 import { assertInScope, inScope, type Actor } from '../shared/actor';
 import { auditRead, command } from '../shared/command';
 import type { AppContext } from '../context';
-import { accounts } from '../db/schema/access';
+import { ensureServiceAccount, isStaffContact } from '../access';
 import { chatGroups, helpRequests } from '../db/schema/chat';
 import { wageCases } from '../db/schema/market';
 import { identities } from '../db/schema/outreach';
-import { workers } from '../db/schema/registry';
-import { regionExists } from '../registry';
+import { activeWorkerAmong, findWorker, findWorkerByIdHash, namesAndPhonesOf, regionExists, setHomePoint } from '../registry';
 import { normalizeResidentId, parseResidentId } from '../pii/resident-id';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
 
@@ -34,21 +33,14 @@ const chatAccounts = new WeakMap<object, string>();
 export async function chatActor(ctx: Pick<AppContext, 'db' | 'config'>): Promise<Actor> {
   const known = chatAccounts.get(ctx.db);
   if (known) return { accountId: known, username: CHAT_ACCOUNT, role: 'system', regionCode: '', stationId: null, canRevealPii: false };
-  let [a] = await ctx.db.select().from(accounts).where(eq(accounts.username, CHAT_ACCOUNT));
-  if (!a) {
-    await ctx.db
-      .insert(accounts)
-      .values({ username: CHAT_ACCOUNT, passwordHash: '!', displayName: '微信助手', role: 'system', regionCode: ctx.config.regionRoot, disabledAt: new Date() })
-      .onConflictDoNothing();
-    [a] = await ctx.db.select().from(accounts).where(eq(accounts.username, CHAT_ACCOUNT));
-  }
-  chatAccounts.set(ctx.db, a!.id);
-  return { accountId: a!.id, username: CHAT_ACCOUNT, role: 'system', regionCode: '', stationId: null, canRevealPii: false };
+  const id = await ensureServiceAccount(ctx.db, { username: CHAT_ACCOUNT, displayName: '微信助手', regionCode: ctx.config.regionRoot });
+  chatAccounts.set(ctx.db, id);
+  return { accountId: id, username: CHAT_ACCOUNT, role: 'system', regionCode: '', stationId: null, canRevealPii: false };
 }
 
 /** A one-time code a station hands to a person, who sends it to the bot to bind their WeChat. */
 export async function issueBindingCode(ctx: Ctx, actor: Actor, workerId: string, meta: Meta) {
-  const [w] = await ctx.db.select({ id: workers.id, regionCode: workers.regionCode, status: workers.status }).from(workers).where(eq(workers.id, workerId));
+  const w = await findWorker(ctx.db, workerId);
   if (!w) throw new NotFound('worker', workerId);
   assertInScope(actor, w.regionCode, 'worker', workerId);
   if (w.status !== 'active') throw new Conflict('worker not active', [{ path: 'worker', message: 'errors:detail.outreach.worker_inactive' }]);
@@ -75,8 +67,7 @@ export async function bindContact(ctx: Ctx, door: { kind: 'wechat_contact' | 'mp
   const tries = Number((await ctx.redis.kv.get(triesKey)) ?? 0);
   if (tries >= BIND_TRIES_PER_HOUR) return { ok: false, reason: 'locked' };
   if (door.kind === 'wechat_contact') {
-    const [staff] = await ctx.db.select({ id: accounts.id }).from(accounts).where(eq(accounts.chatContact, door.value));
-    if (staff) return { ok: false, reason: 'wrong_kind' };
+    if (await isStaffContact(ctx.db, door.value)) return { ok: false, reason: 'wrong_kind' };
   }
   const fail = async (reason: 'no_match' | 'bad_id'): Promise<BindResult> => {
     const n = await ctx.redis.kv.incr(triesKey);
@@ -89,10 +80,10 @@ export async function bindContact(ctx: Ctx, door: { kind: 'wechat_contact' | 'mp
   } else {
     const id = normalizeResidentId(proof.idNumber);
     if (!parseResidentId(id, ctx.clock.now()).ok) return fail('bad_id');
-    const [w] = await ctx.db.select({ id: workers.id, name: workers.name }).from(workers).where(eq(workers.idNumberHash, ctx.pii.index('id', id)));
+    const w = await findWorkerByIdHash(ctx.db, ctx.pii.index('id', id));
     if (w && w.name.replace(/\s/g, '') === proof.name.replace(/\s/g, '')) workerId = w.id;
   }
-  const [w] = workerId ? await ctx.db.select().from(workers).where(and(eq(workers.id, workerId), eq(workers.status, 'active'))) : [];
+  const w = workerId ? await activeWorkerAmong(ctx.db, [workerId]) : undefined;
   if (!w) return fail('no_match');
   await command({ ctx }, async (tx, audit) => {
     // One person per chat account: a chat account bound before (a shared phone) now belongs to this person.
@@ -107,13 +98,8 @@ export async function bindContact(ctx: Ctx, door: { kind: 'wechat_contact' | 'mp
 }
 
 export async function workerForContact(ctx: Pick<AppContext, 'db'>, door: { kind: 'wechat_contact' | 'oa_openid'; value: string }) {
-  const [row] = await ctx.db
-    .select({ w: workers })
-    .from(identities)
-    .innerJoin(workers, eq(workers.id, identities.workerId))
-    .where(and(eq(identities.kind, door.kind), eq(identities.value, door.value), eq(workers.status, 'active')))
-    .limit(1);
-  return row?.w;
+  const doors = await ctx.db.select({ workerId: identities.workerId }).from(identities).where(and(eq(identities.kind, door.kind), eq(identities.value, door.value)));
+  return activeWorkerAmong(ctx.db, doors.map((d) => d.workerId));
 }
 
 /** 人工: a task for the station of the person's region (the deployment's root when not bound). */
@@ -138,16 +124,17 @@ export async function requestHelp(ctx: Ctx, input: { workerId: string | null; re
 
 export async function listHelpRequests(ctx: Pick<AppContext, 'db'>, actor: Actor, status: 'open' | 'closed' | undefined) {
   const where = and(like(helpRequests.regionCode, `${actor.regionCode}%`), status ? eq(helpRequests.status, status) : undefined);
-  const rows = await ctx.db
-    .select({ r: helpRequests, name: workers.name, phoneMasked: workers.phoneMasked })
-    .from(helpRequests)
-    .leftJoin(workers, eq(workers.id, helpRequests.workerId))
-    .where(where)
-    .orderBy(desc(helpRequests.createdAt))
-    .limit(200);
+  const rows = await ctx.db.select().from(helpRequests).where(where).orderBy(desc(helpRequests.createdAt)).limit(200);
+  const people = await namesAndPhonesOf(ctx.db, rows.flatMap((r) => (r.workerId ? [r.workerId] : [])));
   // The newest 200 are listed; the count is of them all, so nothing waiting goes uncounted.
   const [all] = await ctx.db.select({ n: count() }).from(helpRequests).where(where);
-  return { items: rows.map(({ r, name, phoneMasked }) => presentHelp(r, name, phoneMasked)), total: all?.n ?? 0 };
+  return {
+    items: rows.map((r) => {
+      const p = r.workerId ? people.get(r.workerId) : undefined;
+      return presentHelp(r, p?.name ?? null, p?.phoneMasked ?? null);
+    }),
+    total: all?.n ?? 0,
+  };
 }
 
 function presentHelp(r: typeof helpRequests.$inferSelect, name: string | null, phoneMasked: string | null) {
@@ -180,7 +167,7 @@ export async function closeHelpRequest(ctx: Pick<AppContext, 'db' | 'clock'>, ac
     audit({ action: 'help_request.close', entity: 'help_request', entityId: id, regionCode: r.regionCode });
     return done;
   });
-  const [w] = done.workerId ? await ctx.db.select({ name: workers.name, phoneMasked: workers.phoneMasked }).from(workers).where(eq(workers.id, done.workerId)) : [];
+  const w = done.workerId ? (await namesAndPhonesOf(ctx.db, [done.workerId])).get(done.workerId) : undefined;
   return presentHelp(done, w?.name ?? null, w?.phoneMasked ?? null);
 }
 
@@ -198,10 +185,7 @@ export async function reportWages(ctx: Pick<AppContext, 'db' | 'clock'>, worker:
 
 /** Home location from a shared WeChat location, for gigs near home. */
 export async function setHome(ctx: Pick<AppContext, 'db' | 'clock'>, workerId: string, lat: number, lng: number) {
-  await ctx.db
-    .update(workers)
-    .set({ homeLat: lat, homeLng: lng, updatedAt: ctx.clock.now(), version: sql`${workers.version} + 1` })
-    .where(eq(workers.id, workerId));
+  await setHomePoint(ctx.db, workerId, lat, lng, ctx.clock.now());
 }
 
 /** A station registers a WeChat group it manages (the bot must be a member), for broadcasts into it. */

@@ -3,6 +3,7 @@ export { apply, move, openOverdueWageCases, reportPayment } from './applications
 export { composeDueDigests, latestDigest } from './digests';
 export { applicationsOf, enrolmentsOf, postTexts } from './history';
 export { scopedEmployer } from './employers';
+export { employerRegion } from './employer-region';
 export { applicationOfWorker, applicationsOfWorker, openVacanciesInBox, trainingSession, vacancyWithEmployer } from './for-person';
 export { majorFits } from './majors';
 export { distanceKm, matchesFor, type MatchOptions, type MatchPerson, monthlyPay, payText, scoreVacancy } from './matching';

@@ -6,10 +6,10 @@ import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { rowsOf } from '../db/client';
 import { assistanceProjects, projectWorkers, relocationJobShares } from '../db/schema/monitoring';
-import { employmentRecords, workers } from '../db/schema/registry';
 import { emit } from '../events';
 import { publishOutbox } from '../outbox';
 import { nameOf, RegionCode, regionsOfDigits } from '../regions';
+import { addEmploymentRecord, findEmploymentRecord, findWorker, inWorkOn, lockWorker, markEmployed, sameWorkRecords, setEmploymentEnd } from '../registry';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
 import { isLifted } from './categories';
@@ -113,33 +113,26 @@ type Project = { id: string; kind: string; name: string; regionCode: string };
 async function recordSpell(db: Db, ctx: Ctx, actor: Actor, p: Project, w: { id: string; regionCode: string }, startsOn: string, endsOn: string | null, linkId: string, meta: Meta, events: string[]) {
   const kind = jobKindOf(p.kind);
   const today = shanghaiDate(ctx.clock.now());
-  const [same] = rowsOf<{ id: string; end_date: string | null; start_date: string }>(
-    await db.execute(sql`
-      select e.id, e.start_date::text as start_date, e.end_date::text as end_date from employment_records e
-      where e.worker_id = ${w.id} and e.kind = ${kind}::job_kind
-        and (trim(e.employer_name) = ${p.name.trim()} or e.place_region_code = ${p.regionCode})
-        and e.start_date <= ${endsOn ?? '9999-12-31'}::date and (e.end_date is null or e.end_date >= ${startsOn}::date)
-        and not exists (select 1 from project_workers l where l.employment_record_id = e.id)
-      order by e.start_date desc limit 1`),
-  );
+  // Of the same work on record, the latest not yet another link's.
+  const candidates = await sameWorkRecords(db, { workerId: w.id, kind, employerName: p.name, placeRegionCode: p.regionCode, from: startsOn, to: endsOn });
+  const linked = candidates.length
+    ? new Set((await db.select({ id: projectWorkers.employmentRecordId }).from(projectWorkers).where(inArray(projectWorkers.employmentRecordId, candidates.map((c) => c.id)))).map((l) => l.id))
+    : new Set<string | null>();
+  const same = candidates.find((c) => !linked.has(c.id));
   let recordId: string;
   if (same) {
     recordId = same.id;
     // The spell's end ends the work on record too (never before it began).
-    if (endsOn && !same.end_date && endsOn >= same.start_date) await db.update(employmentRecords).set({ endDate: endsOn }).where(eq(employmentRecords.id, same.id));
+    if (endsOn && !same.end_date && endsOn >= same.start_date) await setEmploymentEnd(db, same.id, endsOn);
   } else {
     const place = await nameOf(db, p.regionCode);
-    const [made] = await db
-      .insert(employmentRecords)
-      .values({ workerId: w.id, employerName: p.name, place: place ?? null, placeRegionCode: p.regionCode, kind, startDate: startsOn, endDate: endsOn, source: 'station', recordedBy: actor.accountId, createdAt: ctx.clock.now() })
-      .returning({ id: employmentRecords.id });
-    recordId = made!.id;
+    recordId = await addEmploymentRecord(db, { workerId: w.id, employerName: p.name, place: place ?? null, placeRegionCode: p.regionCode, kind, startDate: startsOn, endDate: endsOn, source: 'station', recordedBy: actor.accountId, createdAt: ctx.clock.now() });
   }
   await db.update(projectWorkers).set({ employmentRecordId: recordId }).where(eq(projectWorkers.id, linkId));
   await auditIn({ ctx: { db }, actor, meta }, { action: 'employment.start', entity: 'worker', entityId: w.id, regionCode: w.regionCode, details: { projectId: p.id, linkId, employmentId: recordId, takenOver: Boolean(same) } });
   if (startsOn <= today && (!endsOn || endsOn >= today)) {
     const now = ctx.clock.now();
-    await db.update(workers).set({ employed: true, updatedAt: now, version: sql`${workers.version} + 1` }).where(eq(workers.id, w.id));
+    await markEmployed(db, w.id, true, now);
     if (!same) events.push(...(await emit(db, now, [{ type: 'employment.started', data: { workerId: w.id, regionCode: w.regionCode, employmentId: recordId, startDate: startsOn, employerName: p.name, source: 'station', actorId: actor.accountId } }])));
   }
 }
@@ -151,14 +144,14 @@ async function recordSpell(db: Db, ctx: Ctx, actor: Actor, p: Project, w: { id: 
  */
 export async function addProjectWorker(ctx: WriteCtx, actor: Actor, projectId: string, input: z.infer<typeof ProjectWorkerCreate>, meta: Meta) {
   const p = await linkable(ctx, actor, projectId);
-  const [w] = await ctx.db.select({ id: workers.id, regionCode: workers.regionCode, status: workers.status }).from(workers).where(eq(workers.id, input.workerId));
+  const w = await findWorker(ctx.db, input.workerId);
   if (!w || !inScope(actor, w.regionCode) || w.status !== 'active') throw new ValidationFailed('unknown worker', [{ path: 'body.workerId', message: 'errors:detail.unknown_worker' }]);
   if (input.startsOn > shanghaiDate(ctx.clock.now())) throw new ValidationFailed('future start', [{ path: 'body.startsOn', message: 'errors:detail.date_in_future' }]);
   const now = ctx.clock.now();
   const events: string[] = [];
   const id = await command({ ctx, actor, meta }, async (tx, audit) => {
     // One change to a person's work at a time (a second link for them waits here and then sees this one).
-    await tx.execute(sql`select 1 from ${workers} where ${workers.id} = ${w.id} for update`);
+    await lockWorker(tx, w.id);
     await checkSpell(tx, p, w.id, input.startsOn, input.endsOn ?? null);
     const [row] = await tx.insert(projectWorkers).values({ projectId: p.id, workerId: w.id, startsOn: input.startsOn, endsOn: input.endsOn ?? null, agreementSigned: input.agreementSigned, recordedBy: actor.accountId, createdAt: now, updatedAt: now }).returning({ id: projectWorkers.id });
     audit({ action: 'project.worker.add', entity: 'assistance_project', entityId: p.id, regionCode: p.regionCode, details: { linkId: row!.id, workerId: w.id, agreementSigned: input.agreementSigned } });
@@ -184,27 +177,26 @@ export async function updateProjectWorker(ctx: WriteCtx, actor: Actor, projectId
   const events: string[] = [];
   await command({ ctx, actor, meta }, async (tx, audit) => {
     const now = ctx.clock.now();
-    await tx.execute(sql`select 1 from ${workers} where ${workers.id} = ${l.workerId} for update`);
+    await lockWorker(tx, l.workerId);
     await tx
       .update(projectWorkers)
       .set({ endsOn, agreementSigned: patch.agreementSigned ?? l.agreementSigned, updatedAt: now })
       .where(eq(projectWorkers.id, l.id));
     audit({ action: 'project.worker.update', entity: 'assistance_project', entityId: p.id, regionCode: p.regionCode, details: { linkId: l.id, fields: Object.keys(patch) } });
     if (endsOn === l.endsOn || !l.employmentRecordId) return;
-    const [r] = await tx.select().from(employmentRecords).where(eq(employmentRecords.id, l.employmentRecordId));
+    const r = await findEmploymentRecord(tx, l.employmentRecordId);
     // The record follows the spell while it is open or ended with it; one ended otherwise (taken over, then closed at the station) stays.
     if (!r || !(r.endDate === null || r.endDate === l.endsOn) || (endsOn && endsOn < r.startDate)) return;
-    await tx.update(employmentRecords).set({ endDate: endsOn }).where(eq(employmentRecords.id, r.id));
-    const [w] = await tx.select({ id: workers.id, regionCode: workers.regionCode }).from(workers).where(eq(workers.id, l.workerId));
+    await setEmploymentEnd(tx, r.id, endsOn);
+    const w = await findWorker(tx, l.workerId);
     const today = shanghaiDate(now);
     audit({ action: endsOn ? 'employment.end' : 'employment.start', entity: 'worker', entityId: w!.id, regionCode: w!.regionCode, details: { projectId: p.id, linkId: l.id, employmentId: r.id, endDate: endsOn } });
     if (endsOn === null || endsOn >= today) {
-      if (r.startDate <= today) await tx.update(workers).set({ employed: true, updatedAt: now, version: sql`${workers.version} + 1` }).where(eq(workers.id, w!.id));
+      if (r.startDate <= today) await markEmployed(tx, w!.id, true, now);
       return;
     }
-    const [still] = await tx.select({ id: employmentRecords.id }).from(employmentRecords).where(and(eq(employmentRecords.workerId, w!.id), sql`${employmentRecords.startDate} <= ${today}::date and (${employmentRecords.endDate} is null or ${employmentRecords.endDate} >= ${today}::date)`)).limit(1);
-    if (still) return;
-    await tx.update(workers).set({ employed: false, updatedAt: now, version: sql`${workers.version} + 1` }).where(eq(workers.id, w!.id));
+    if (await inWorkOn(tx, w!.id, today)) return;
+    await markEmployed(tx, w!.id, false, now);
     events.push(...(await emit(tx, now, [{ type: 'employment.ended', data: { workerId: w!.id, regionCode: w!.regionCode, endDate: endsOn, actorId: actor.accountId } }])));
   });
   await publishOutbox(ctx, events);

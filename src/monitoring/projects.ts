@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { assertInScope, inScope, type Actor } from '../shared/actor';
 import { command } from '../shared/command';
 import type { AppContext } from '../context';
-import { employers } from '../db/schema/market';
+import { employerRegion } from '../market';
 import { assistanceProjects } from '../db/schema/monitoring';
 import { PageQuery } from '../http/pagination';
 import { maskPhone, normalizePhone } from '../pii/phone';
@@ -79,8 +79,8 @@ async function checked(ctx: Ctx, actor: Actor, merged: { kind: string; regionCod
   if (!inScope(actor, merged.regionCode)) throw new Forbidden('region outside scope', [{ path: 'body.regionCode', message: 'errors:detail.region_out_of_scope' }]);
   if (!(await regionExists(ctx.db, merged.regionCode))) throw new ValidationFailed('unknown region', [{ path: 'body.regionCode', message: 'errors:detail.unknown_region' }]);
   if (merged.employerId) {
-    const [e] = await ctx.db.select({ regionCode: employers.regionCode }).from(employers).where(eq(employers.id, merged.employerId));
-    if (!e || !inScope(actor, e.regionCode)) throw new ValidationFailed('unknown employer', [{ path: 'body.employerId', message: 'errors:detail.market.unknown_employer' }]);
+    const employerAt = await employerRegion(ctx.db, merged.employerId);
+    if (employerAt === undefined || !inScope(actor, employerAt)) throw new ValidationFailed('unknown employer', [{ path: 'body.employerId', message: 'errors:detail.market.unknown_employer' }]);
   }
   if (merged.endedOn && merged.endedOn < merged.startedOn) throw new ValidationFailed('ends before it starts', [{ path: 'body.endedOn', message: 'errors:detail.end_before_start' }]);
   if (merged.jobsLifted > merged.jobsTotal) throw new ValidationFailed('more lifted than total', [{ path: 'body.jobsLifted', message: 'errors:detail.monitoring.jobs_lifted' }]);

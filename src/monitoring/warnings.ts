@@ -4,10 +4,10 @@ import { command } from '../shared/command';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { rowsOf } from '../db/client';
-import { helpRequests } from '../db/schema/chat';
+import { openMonitoringTask } from '../chat';
 import { warnings } from '../db/schema/monitoring';
-import { regions } from '../db/schema/regions';
-import { workers } from '../db/schema/registry';
+import { nameOf, namesOf } from '../regions';
+import { activeMembersOf, findWorker, householdOf, workerNames, type Worker } from '../registry';
 import { translator } from '../i18n';
 import { matchesFor } from '../market';
 import { scheduleSteps, startFollowUp, type PlannedStep } from '../outreach';
@@ -67,9 +67,9 @@ export async function regionWarnings(ctx: Pick<AppContext, 'db' | 'clock' | 'con
       // Every fall is on the region's list of warnings and in the inbox (及时通报): one past the line as a warning,
       // a smaller one as a fall to watch, so the grade is seen before anyone opens the list.
       if (inserted[0]) {
-        const [named] = await ctx.db.select({ name: regions.name }).from(regions).where(eq(regions.code, r.regionCode));
+        const named = await nameOf(ctx.db, r.regionCode);
         const pct = (v: number | null) => (v === null ? '—' : v);
-        const params = { month, region: named?.name ?? r.regionCode, employedMom: pct(falls.employedMom), employedYoy: pct(falls.employedYoy), incomeMom: pct(falls.incomeMom), incomeYoy: pct(falls.incomeYoy) };
+        const params = { month, region: named ?? r.regionCode, employedMom: pct(falls.employedMom), employedYoy: pct(falls.employedYoy), incomeMom: pct(falls.incomeMom), incomeYoy: pct(falls.incomeYoy) };
         const kind = graded.grade === 'warning' ? 'region_decline' : 'region_decline_watch';
         await notify(ctx.db, ctx.clock.now(), { kind, regionCode: r.regionCode, reach: 'region_and_above', params, link: { entity: 'warning', id: inserted[0].id }, dedupeKey: `${kind.replaceAll('_', '-')}:${r.regionCode}:${month}` }, ctx.queues);
       }
@@ -79,9 +79,9 @@ export async function regionWarnings(ctx: Pick<AppContext, 'db' | 'clock' | 'con
 }
 
 /** Staff of the person's region take it up (一对一帮扶), and the person hears of today's best matches. */
-async function actOn(ctx: Ctx, w: typeof workers.$inferSelect, reason: string, steps: PlannedStep[]): Promise<void> {
+async function actOn(ctx: Ctx, w: Worker, reason: string, steps: PlannedStep[]): Promise<void> {
   const now = ctx.clock.now();
-  await ctx.db.insert(helpRequests).values({ workerId: w.id, regionCode: w.regionCode, door: 'monitoring', contact: '', context: [{ at: now.toISOString(), text: `monitoring: ${reason}` }], createdAt: now });
+  await openMonitoringTask(ctx.db, { workerId: w.id, regionCode: w.regionCode, reason, at: now });
   if (!w.consent) return;
   const t = translator(w.preferredLanguage === 'en' ? 'en' : 'zh-CN');
   const best = await matchesFor(ctx, w, { jobsOnly: false, limit: 3 }, t);
@@ -120,7 +120,7 @@ export async function personWarnings(ctx: Ctx): Promise<{ lostJob: number; incom
       order by e.worker_id, e.end_date desc`),
   );
   for (const l of lost) {
-    const [w] = await ctx.db.select().from(workers).where(eq(workers.id, l.worker_id));
+    const w = await findWorker(ctx.db, l.worker_id);
     if (!w || !(await warn('lost_job', `lost:${l.record_id}`, w.regionCode, { endedOn: l.end_date, days: ctx.config.monitor.joblessDays }, { workerId: w.id }))) continue;
     counts.lostJob++;
     await actOn(ctx, w, 'lost_job', steps);
@@ -141,7 +141,7 @@ export async function personWarnings(ctx: Ctx): Promise<{ lostJob: number; incom
         and cur.monthly_income_fen * 3 < prev.monthly_income_fen * 2`),
   );
   for (const d of dropped) {
-    const [w] = await ctx.db.select().from(workers).where(eq(workers.id, d.worker_id));
+    const w = await findWorker(ctx.db, d.worker_id);
     if (!w || !(await warn('income_drop', `income:${d.record_id}`, w.regionCode, { nowFen: d.now_fen, beforeFen: d.before_fen }, { workerId: w.id }))) continue;
     counts.incomeDrop++;
     await actOn(ctx, w, 'income_drop', steps);
@@ -159,7 +159,7 @@ export async function personWarnings(ctx: Ctx): Promise<{ lostJob: number; incom
   for (const z of zero) {
     if (!(await warn('zero_employment_household', `zero:${z.household_id}:${today}`, z.region_code, {}, { householdId: z.household_id }))) continue;
     counts.zeroHouseholds++;
-    const members = await ctx.db.select().from(workers).where(and(eq(workers.householdId, z.household_id), eq(workers.status, 'active')));
+    const members = await activeMembersOf(ctx.db, z.household_id);
     for (const m of members.filter((x) => x.laborCapacity !== 'none')) await actOn(ctx, m, 'zero_employment_household', steps);
   }
   await scheduleSteps(ctx, steps);
@@ -168,12 +168,12 @@ export async function personWarnings(ctx: Ctx): Promise<{ lostJob: number; incom
 
 /** A member of the household is in work: its zero-employment case closes by itself. */
 export async function closeHouseholdCase(db: Db, workerId: string, at: Date): Promise<void> {
-  const [w] = await db.select({ householdId: workers.householdId }).from(workers).where(eq(workers.id, workerId));
-  if (!w?.householdId) return;
+  const householdId = await householdOf(db, workerId);
+  if (!householdId) return;
   await db
     .update(warnings)
     .set({ status: 'closed', closedAt: at })
-    .where(and(eq(warnings.householdId, w.householdId), eq(warnings.kind, 'zero_employment_household'), inArray(warnings.status, ['open', 'acknowledged'])));
+    .where(and(eq(warnings.householdId, householdId), eq(warnings.kind, 'zero_employment_household'), inArray(warnings.status, ['open', 'acknowledged'])));
 }
 
 export const WARNING_KINDS = ['region_decline', 'lost_job', 'income_drop', 'zero_employment_household', 'relocation_share_short'] as const;
@@ -188,17 +188,16 @@ export async function listWarnings(ctx: Pick<AppContext, 'db'>, actor: Actor, q:
     inArray(warnings.kind, (q.kind ? [q.kind] : kinds) as never[]),
   );
   const rows = await ctx.db
-    .select({ w: warnings, name: workers.name, region: regions.name })
+    .select()
     .from(warnings)
-    .leftJoin(workers, eq(workers.id, warnings.workerId))
-    .leftJoin(regions, eq(regions.code, warnings.regionCode))
     .where(where)
     .orderBy(desc(warnings.createdAt), desc(warnings.id))
     .offset((q.page - 1) * q.pageSize)
     .limit(q.pageSize);
   const [n] = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(warnings).where(where);
+  const [people, places] = await Promise.all([workerNames(ctx.db, rows.flatMap((w) => (w.workerId ? [w.workerId] : []))), namesOf(ctx.db, rows.map((w) => w.regionCode))]);
   return {
-    items: rows.map(({ w, name, region: regionName }) => ({ id: w.id, kind: w.kind, regionCode: w.regionCode, regionName, workerId: w.workerId, name, householdId: w.householdId, details: w.details, status: w.status, note: w.note, createdAt: w.createdAt.toISOString(), acknowledgedAt: w.acknowledgedAt?.toISOString() ?? null, closedAt: w.closedAt?.toISOString() ?? null })),
+    items: rows.map((w) => ({ id: w.id, kind: w.kind, regionCode: w.regionCode, regionName: places.get(w.regionCode) ?? null, workerId: w.workerId, name: w.workerId ? (people.get(w.workerId) ?? null) : null, householdId: w.householdId, details: w.details, status: w.status, note: w.note, createdAt: w.createdAt.toISOString(), acknowledgedAt: w.acknowledgedAt?.toISOString() ?? null, closedAt: w.closedAt?.toISOString() ?? null })),
     page: q.page,
     pageSize: q.pageSize,
     total: n?.n ?? 0,

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { assertInScope, type Actor } from '../shared/actor';
 import { command } from '../shared/command';
 import type { AppContext } from '../context';
@@ -6,7 +6,7 @@ import type { Db } from '../db/client';
 import { helpRequests } from '../db/schema/chat';
 import { applications } from '../db/schema/market';
 import { deliveries, followUpSteps, followUps, subscriptions } from '../db/schema/outreach';
-import { employmentRecords, workers } from '../db/schema/registry';
+import { currentEmployment, findWorker } from '../registry';
 import { shanghaiDate } from '../shared/time';
 import { Conflict, NotFound, ValidationFailed } from '../shared/errors';
 import { enqueueDeliveries } from '../queues/deliveries';
@@ -126,12 +126,8 @@ function stopReason(
 async function steadyWork(db: Db, workerId: string, now: Date): Promise<boolean> {
   const since = new Date(now);
   since.setUTCMonth(since.getUTCMonth() - 6);
-  const [job] = await db
-    .select({ id: employmentRecords.id })
-    .from(employmentRecords)
-    .where(and(eq(employmentRecords.workerId, workerId), isNull(employmentRecords.endDate), lte(employmentRecords.startDate, since.toISOString().slice(0, 10))))
-    .limit(1);
-  return Boolean(job);
+  const day = since.toISOString().slice(0, 10);
+  return (await currentEmployment(db, [workerId])).some((job) => job.startDate <= day);
 }
 
 /** The application the follow-up is about has moved on from "applied" (the employer answered), or is gone. */
@@ -176,7 +172,7 @@ export async function fireStep(ctx: Ctx, stepId: string): Promise<string> {
       return { result: 'cancelled' };
     }
     const def = sequenceOf(row.f.sequence);
-    const [w] = await db.select({ status: workers.status, employed: workers.employed }).from(workers).where(eq(workers.id, row.f.workerId));
+    const w = await findWorker(db, row.f.workerId);
     const [s] = await db.select().from(subscriptions).where(eq(subscriptions.workerId, row.f.workerId));
     let reason = def ? stopReason(def, row.f, w, s) : 'unknown_sequence';
     if (!reason && def?.stopWhen.includes('steady_work') && (await steadyWork(db, row.f.workerId, now))) reason = 'steady_work';
@@ -254,7 +250,7 @@ function present(f: typeof followUps.$inferSelect, steps: Array<typeof followUpS
 }
 
 async function scopedWorker(db: Db, actor: Actor, workerId: string) {
-  const [w] = await db.select({ id: workers.id, regionCode: workers.regionCode, status: workers.status }).from(workers).where(eq(workers.id, workerId)).limit(1);
+  const w = await findWorker(db, workerId);
   if (!w) throw new NotFound('worker', workerId);
   assertInScope(actor, w.regionCode, 'worker', workerId);
   return w;

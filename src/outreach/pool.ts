@@ -1,6 +1,6 @@
 import { and, asc, eq, like } from 'drizzle-orm';
 import type { AppContext } from '../context';
-import { accounts as staffAccounts, stations } from '../db/schema/access';
+import { staffChatDoor, stationRegion } from '../access';
 import { identities, sendingAccounts, type SendingAccount } from '../db/schema/outreach';
 import { inScope, type Actor } from '../shared/actor';
 import { command } from '../shared/command';
@@ -148,7 +148,8 @@ export function poolChannel(ctx: Pick<AppContext, 'db' | 'redis' | 'clock' | 'co
       // A member of staff: the WeChat they bound themselves (unbound since: the next channel serves).
       const known = msg.workerId
         ? await ctx.db.select({ value: identities.value, accountId: identities.accountId }).from(identities).where(and(eq(identities.workerId, msg.workerId), eq(identities.kind, 'wechat_contact')))
-        : (await ctx.db.select({ value: staffAccounts.chatContact, accountId: staffAccounts.chatSendingAccountId }).from(staffAccounts).where(eq(staffAccounts.id, msg.accountId!)))
+        : [await staffChatDoor(ctx.db, msg.accountId!)]
+            .filter((k) => k !== undefined)
             .filter((k): k is { value: string; accountId: string | null } => k.value !== null);
       if (!known.length) return { ok: false, permanent: true, reason: 'not_bound' };
       const rows = await accountRows(ctx);
@@ -252,8 +253,8 @@ export async function createAccount(
   if (!inScope(actor, input.regionCode)) throw new Forbidden('region outside scope', [{ path: 'body.regionCode', message: 'errors:detail.region_out_of_scope' }]);
   if (!(await regionExists(ctx.db, input.regionCode))) throw new ValidationFailed('unknown region', [{ path: 'body.regionCode', message: 'errors:detail.unknown_region' }]);
   if (input.stationId) {
-    const [st] = await ctx.db.select({ regionCode: stations.regionCode }).from(stations).where(eq(stations.id, input.stationId));
-    if (!st || !inScope(actor, st.regionCode)) throw new ValidationFailed('unknown station', [{ path: 'body.stationId', message: 'errors:detail.unknown_station' }]);
+    const stationAt = await stationRegion(ctx.db, input.stationId);
+    if (!stationAt || !inScope(actor, stationAt)) throw new ValidationFailed('unknown station', [{ path: 'body.stationId', message: 'errors:detail.unknown_station' }]);
   }
   const row = await command({ ctx, actor, meta }, async (tx, audit) => {
     const [row] = await tx

@@ -1,6 +1,5 @@
 import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import type { AppContext } from '../context';
-import { imports } from '../db/schema/imports';
 import { broadcasts, deliveries, followUpSteps } from '../db/schema/outreach';
 import { enqueueDeliveries } from '../queues/deliveries';
 
@@ -10,10 +9,10 @@ const PAGE = 1000;
 /**
  * Everything the queues should hold, put back from PostgreSQL (after Redis came back without its data):
  * deliveries queued or deferred, broadcasts not yet fanned out (a fan-out resumes from its cursor),
- * pending follow-up steps at their time, and imports not yet started (one already running is not started twice). Each job keeps its fixed id, so what
+ * and pending follow-up steps at their time (the imports module puts back its own: requeueQueuedImports). Each job keeps its fixed id, so what
  * Redis still has is left alone.
  */
-export async function requeueFromDatabase(ctx: Ctx): Promise<{ deliveries: number; fanouts: number; steps: number; imports: number }> {
+export async function requeueFromDatabase(ctx: Ctx): Promise<{ deliveries: number; fanouts: number; steps: number }> {
   const now = ctx.clock.now();
   let queued = 0;
   let after: string | undefined;
@@ -46,7 +45,5 @@ export async function requeueFromDatabase(ctx: Ctx): Promise<{ deliveries: numbe
     await ctx.queues.enqueueBulk('outreach', 'follow-up-step', rows.map((s) => ({ payload: { stepId: s.id }, jobId: s.id, delay: Math.max(0, s.dueAt.getTime() - now.getTime()) })));
     steps += rows.length;
   }
-  const unfinished = await ctx.db.select({ id: imports.id }).from(imports).where(eq(imports.status, 'queued'));
-  for (const i of unfinished) await ctx.queues.enqueue('imports', 'run-import', { importId: i.id }, { jobId: i.id });
-  return { deliveries: queued, fanouts: open.length, steps, imports: unfinished.length };
+  return { deliveries: queued, fanouts: open.length, steps };
 }

@@ -6,7 +6,6 @@ import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { chatGroups, groupPosts } from '../db/schema/chat';
 import { broadcasts, deliveries, digestItems, subscriptions, type Audience } from '../db/schema/outreach';
-import type { Localized } from '../db/schema/policies';
 import { workers } from '../db/schema/registry';
 import { Conflict, Forbidden, NotFound } from '../shared/errors';
 import { HeldElsewhere, InDoubt, type Channel } from './channels';
@@ -23,6 +22,9 @@ import type { BroadcastCreate, ChannelName, SubscriptionPut, SubscriptionView } 
 import { sequenceOf } from './sequences';
 import { renderText, textFor } from './render';
 import { withBothNames } from '../registry';
+
+/** A text in Chinese and, where written, English, as a policy stores its title and steps (read here from the delivery's row). */
+type Localized = { 'zh-CN': string; en?: string };
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'queues' | 'logger'>;
 type Meta = { requestId?: string; ip?: string };

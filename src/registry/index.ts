@@ -2,6 +2,8 @@
 export { bulkInsertJobs, bulkInsertWorkers } from './bulk';
 export { bulkGrantConsent, bulkInsertHouseholds } from './bulk-people';
 export { CONSENT_NOTICE_VERSION, recordConsent } from './consent';
+export { activeMembersOf, householdOf } from './members';
+export { addEmploymentRecord, findEmploymentRecord, inWorkOn, lockWorker, markEmployed, sameWorkRecords, setEmploymentEnd } from './spells';
 export { existingFields, type PreparedWorker, prepareWorker, type WorkerFields } from './prepare';
 export { isActiveWorker, setIntention, setPreferredLanguage, type Worker, workerStatus } from './person';
 export { phoneOf, phonesOf, workersWithPhone } from './phones';
