@@ -1,15 +1,14 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { inScope, type Actor } from '../shared/actor';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { importRejections, imports } from '../db/schema/imports';
 import { levelsOf } from '../regions';
-import { employmentRecords, households, workers } from '../db/schema/registry';
 import { dayBefore, shanghaiDate } from '../shared/time';
 import { applyImportedFiles, fileChanges, filesOf, type ImportedFile, followJob } from '../rain-dew';
 import { closeHouseholdCase } from '../monitoring';
 import { scheduleSteps } from '../outreach';
-import { bulkInsertJobs, bulkInsertWorkers, VILLAGE_LEVEL, existingFields, prepareWorker, type PreparedWorker, type WorkerFields, isMonitoredCategory } from '../registry';
+import { bulkInsertJobs, bulkInsertWorkers, createHouseholdsByHead, endImportedJob, type EmploymentRecord, householdsByHeads, openJobsOf, setHouseholdRelocated, startImportedJob, updateFromImport, workersByIdHashes, VILLAGE_LEVEL, existingFields, prepareWorker, type PreparedWorker, type WorkerFields, isMonitoredCategory } from '../registry';
 import type { ColumnKey, HeaderLayout } from './columns';
 import { parseRow, type ParsedRow } from './rows';
 import type { Sheet } from './sheet';
@@ -117,11 +116,9 @@ export async function runImport(
     const apply = async (db: Db) => {
       const delta: Counts = { created: 0, updated: 0, unchanged: 0, rejected: 0 };
       const hashes = planned.map((p) => p.prepared.idNumberHash);
-      const existing = hashes.length ? await db.select().from(workers).where(inArray(workers.idNumberHash, hashes)) : [];
+      const existing = await workersByIdHashes(db, hashes);
       const byHash = new Map(existing.map((w) => [w.idNumberHash, w]));
-      const open = existing.length
-        ? await db.select().from(employmentRecords).where(and(inArray(employmentRecords.workerId, existing.map((w) => w.id)), isNull(employmentRecords.endDate)))
-        : [];
+      const open = await openJobsOf(db, existing.map((w) => w.id));
       const openByWorker = new Map(open.map((r) => [r.workerId, r]));
       // Region codes given in the file must be real divisions.
       const codes = [...new Set(planned.map((p) => p.prepared.regionCode))];
@@ -188,16 +185,7 @@ export async function runImport(
         if (!opts.apply) continue;
         const now = ctx.clock.now();
         if (fieldsChanged || householdChanged) {
-          await db
-            .update(workers)
-            .set({
-              ...(fieldsChanged ? p.prepared : {}),
-              ...(householdChanged ? { householdId } : {}),
-              updatedAt: now,
-              lastActivityAt: now,
-              version: sql`${workers.version} + 1`,
-            })
-            .where(eq(workers.id, w.id));
+          await updateFromImport(db, w.id, { fields: fieldsChanged ? p.prepared : undefined, householdId: householdChanged ? householdId : undefined }, now);
         }
         await applyEmployment(db, w.id, job, actor.accountId, now);
         if (fileChanged) fileItems.push({ workerId: w.id, regionCode: p.prepared.regionCode, employed: job.kind === 'start' || (job.kind === 'none' && w.employed), facts: school });
@@ -299,7 +287,7 @@ type JobChange =
   | { kind: 'end'; closeId: string; endDate: string };
 
 /** What the row's employment columns change against the current record (a snapshot, read as of today). */
-function employmentChange(parsed: ParsedRow, current: typeof employmentRecords.$inferSelect | undefined, today: string): JobChange {
+function employmentChange(parsed: ParsedRow, current: EmploymentRecord | undefined, today: string): JobChange {
   const e = parsed.employment;
   if (!e) return { kind: 'none' };
   if (!e.employed) {
@@ -321,14 +309,11 @@ function employmentChange(parsed: ParsedRow, current: typeof employmentRecords.$
 async function applyEmployment(db: Db, workerId: string, job: JobChange, actorId: string, now: Date): Promise<void> {
   if (job.kind === 'none') return;
   if (job.kind === 'end') {
-    await db.update(employmentRecords).set({ endDate: job.endDate }).where(eq(employmentRecords.id, job.closeId));
-    await db.update(workers).set({ employed: false }).where(eq(workers.id, workerId));
+    await endImportedJob(db, workerId, job.closeId, job.endDate);
     await followJob(db, workerId, 'end', actorId, now);
     return;
   }
-  if (job.closeId) await db.update(employmentRecords).set({ endDate: job.closeOn }).where(eq(employmentRecords.id, job.closeId));
-  await db.insert(employmentRecords).values({ workerId, ...job.record, source: 'import', recordedBy: actorId });
-  await db.update(workers).set({ employed: true }).where(eq(workers.id, workerId));
+  await startImportedJob(db, workerId, job, actorId);
   await followJob(db, workerId, 'start', actorId, now);
   await closeHouseholdCase(db, workerId, now);
 }
@@ -343,20 +328,16 @@ async function resolveHouseholds(db: Db, actor: Actor, planned: Planned[], write
   const wanted = new Map<string, Planned>();
   for (const p of planned) if (p.headHash && !wanted.has(p.headHash)) wanted.set(p.headHash, p);
   if (!wanted.size) return new Map();
-  const found = await db.select().from(households).where(inArray(households.headIdHash, [...wanted.keys()]));
+  const found = await householdsByHeads(db, [...wanted.keys()]);
   const ids = new Map(found.map((h) => [h.headIdHash!, inScope(actor, h.regionCode) ? h.id : DENIED]));
   for (const p of planned) {
     const hid = p.headHash ? ids.get(p.headHash) : undefined;
     if (hid === DENIED) continue;
-    if (write && hid && p.parsed.relocated !== undefined) await db.update(households).set({ relocated: p.parsed.relocated }).where(eq(households.id, hid));
+    if (write && hid && p.parsed.relocated !== undefined) await setHouseholdRelocated(db, hid, p.parsed.relocated);
   }
   const missing = [...wanted.entries()].filter(([h]) => !ids.has(h));
   if (write && missing.length) {
-    const made = await db
-      .insert(households)
-      .values(missing.map(([h, p]) => ({ headIdHash: h, regionCode: p.prepared.regionCode, relocated: p.parsed.relocated ?? false, createdAt: now })))
-      .onConflictDoNothing({ target: households.headIdHash })
-      .returning();
+    const made = await createHouseholdsByHead(db, missing.map(([h, p]) => ({ headIdHash: h, regionCode: p.prepared.regionCode, relocated: p.parsed.relocated ?? false, createdAt: now })));
     for (const h of made) ids.set(h.headIdHash!, h.id);
   } else {
     // In a dry run a new household gets a placeholder id, so its members count as changed.

@@ -9,6 +9,7 @@ export { isActiveWorker, setIntention, setPreferredLanguage, type Worker, worker
 export { phoneOf, phonesOf, workersWithPhone } from './phones';
 export { termEndOf } from './public-welfare';
 export { employedAmong, employmentHistory, trainingHistory, workerNames } from './records';
+export { createHouseholdsByHead, type EmploymentRecord, endImportedJob, householdsByHeads, openJobsOf, setHouseholdRelocated, startImportedJob, updateFromImport, workersByIdHashes } from './imported';
 export { inRegion, regionExists, VILLAGE_LEVEL } from './queries';
 export { currentEmployment, findWorker } from './queries';
 export { anonymiseDeparted } from './retention';
