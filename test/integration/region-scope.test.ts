@@ -168,6 +168,10 @@ describe('a station in county A cannot reach anything in county B', () => {
     'patch /api/v1/accounts/{id}': { run: (s) => s.patch(`/api/v1/accounts/${b.account}`, { disabled: true }), check: notFound },
     'get /api/v1/stations': { run: (s) => s.get('/api/v1/stations'), check: refusedOrEmpty },
     'post /api/v1/stations': { run: (s) => s.post('/api/v1/stations', { name: '冒名站', regionCode: REGIONS.countyB.code }), check: notFound },
+    'put /api/v1/stations/{id}/place': {
+      run: (s) => s.put(`/api/v1/stations/${b.station}/place`, { villageCode: REGIONS.villageB.code, lat: 23.3, lng: 102.8 }),
+      check: notFound,
+    },
     'post /api/v1/imports': {
       run: (s) => s.post(`/api/v1/imports?dryRun=true&regionCode=${REGIONS.countyB.code}`).attach('file', csv([FORM_HEADER]), 'x.csv'),
       check: notFound,
