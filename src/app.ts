@@ -17,7 +17,7 @@ import type { RequestState } from './http/state';
 import { exportRoutes, registryRoutes } from './registry';
 import { importRoutes } from './imports';
 import { marketRoutes, scopedEmployer } from './market';
-import { outreachRoutes, miniProgramPushDoor } from './outreach';
+import { groupRoutes, outreachRoutes, miniProgramPushDoor } from './outreach';
 import { chatRoutes } from './chat';
 import { policyRoutes } from './policies';
 import { rainDewRoutes } from './rain-dew';
@@ -44,6 +44,7 @@ export function buildApi(ctx: AppContext): Api {
   marketRoutes(api, ctx);
   outreachRoutes(api, ctx);
   chatRoutes(api, ctx);
+  groupRoutes(api, ctx);
   policyRoutes(api, ctx, scopedEmployer);
   rainDewRoutes(api, ctx);
   fairRoutes(api, ctx);

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { AppContext } from '../context';
 import { requestMeta, type Api } from '../http/api';
-import { RegionCode } from '../regions';
 import * as service from './service';
 
 const Id = z.object({ id: z.uuid() });
@@ -22,8 +21,6 @@ const HelpRequestView = z
   })
   .meta({ id: 'HelpRequest' });
 
-const GroupView = z.object({ id: z.uuid(), name: z.string(), regionCode: z.string(), createdAt: z.string(), removedAt: z.string().nullable() }).meta({ id: 'ChatGroup' });
-
 export function chatRoutes(api: Api, ctx: AppContext): void {
   const tags = ['chat'];
   api.route({
@@ -40,15 +37,5 @@ export function chatRoutes(api: Api, ctx: AppContext): void {
     method: 'post', path: '/help-requests/:id/close', summary: 'Close a request for help with a note of what was done', tags, auth: 'staff', params: Id, status: 200,
     body: z.object({ note: z.string().trim().min(1).max(1000) }).strict(), response: HelpRequestView,
     handler: ({ actor, params, body, koa }) => service.closeHelpRequest(ctx, actor, params.id, body.note, requestMeta(koa)),
-  });
-  api.route({
-    method: 'post', path: '/chat-groups', summary: 'Register a WeChat group the station manages (add the bot to it first); broadcasts with `toGroups` are posted into it', tags, auth: 'staff', status: 201,
-    body: z.object({ name: z.string().trim().min(1).max(60).meta({ description: "The group's name exactly as it shows in WeChat" }), regionCode: RegionCode }).strict(), response: GroupView,
-    handler: ({ actor, body, koa }) => service.addGroup(ctx, actor, body, requestMeta(koa)),
-  });
-  api.route({ method: 'get', path: '/chat-groups', summary: 'WeChat groups registered in your region', tags, auth: 'staff', response: z.object({ items: z.array(GroupView) }), handler: ({ actor }) => service.listGroups(ctx, actor) });
-  api.route({
-    method: 'post', path: '/chat-groups/:id/remove', summary: 'Stop posting into a group', tags, auth: 'staff', params: Id, status: 200, response: GroupView,
-    handler: ({ actor, params, koa }) => service.removeGroup(ctx, actor, params.id, requestMeta(koa)),
   });
 }

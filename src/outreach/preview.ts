@@ -1,8 +1,7 @@
 import { and, asc, eq, isNull, like, sql } from 'drizzle-orm';
 import { inScope, type Actor } from '../shared/actor';
 import type { AppContext } from '../context';
-import { chatGroups } from '../db/schema/chat';
-import { subscriptions, type Audience } from '../db/schema/outreach';
+import { chatGroups, subscriptions, type Audience } from '../db/schema/outreach';
 import { regions } from '../db/schema/regions';
 import { workers } from '../db/schema/registry';
 import { Forbidden, NotFound, ValidationFailed } from '../shared/errors';

@@ -333,3 +333,41 @@ export const providerReports = pgTable(
   },
   (t) => [index('provider_reports_open_idx').on(t.channel, t.address).where(sql`${t.deliveryId} is null`), index('provider_reports_ref_idx').on(t.channel, t.ref)],
 );
+
+/**
+ * A WeChat group (village or station group) a station manages, which the bot has been added to: a place
+ * broadcasts are posted into (group_posts), so outreach keeps it.
+ */
+export const chatGroups = pgTable(
+  'chat_groups',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    regionCode: text('region_code').notNull(),
+    /** The group's name (topic) as it shows in WeChat; the bot finds the group by it. */
+    name: text('name').notNull(),
+    createdBy: uuid('created_by').references(() => accounts.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    removedAt: timestamp('removed_at', { withTimezone: true }),
+  },
+  (t) => [index('chat_groups_region_idx').on(t.regionCode.op('text_pattern_ops'))],
+);
+
+export const groupPostStatus = pgEnum('group_post_status', ['queued', 'sent', 'failed']);
+
+/** A broadcast posted into one group: once per broadcast and group. */
+export const groupPosts = pgTable(
+  'group_posts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    broadcastId: uuid('broadcast_id')
+      .notNull()
+      .references(() => broadcasts.id),
+    groupId: uuid('group_id')
+      .notNull()
+      .references(() => chatGroups.id),
+    status: groupPostStatus('status').notNull().default('queued'),
+    reason: text('reason'),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('group_posts_once_idx').on(t.broadcastId, t.groupId)],
+);
