@@ -11,12 +11,15 @@ import { openConsole, SHOTS, type ConsoleRig } from '../helpers/console';
 import { createHarness, type Harness } from '../helpers/harness';
 import { ManualClock } from '../../src/shared/clock';
 
+// A browser test walks many pages; on a busy two-core machine one test can take minutes. The limit only catches a hang.
+jest.setTimeout(180_000);
 
 /**
  * The console as a new station meets it and as it guards against mistakes: an empty install reads as
  * empty (zeros and a hint, nothing spinning), a form shows the reasons of its latest answer only, and a
  * failed sign-in says what went wrong, in Chinese and in English.
  */
+
 describe('the console on a new install', () => {
   let h: Harness;
   let rig: ConsoleRig;

@@ -12,12 +12,16 @@ import { gig, north } from '../helpers/market';
 /** A second village of 南沙镇, so the register can be narrowed to one. */
 const POTOU = { code: '532528101202', name: '坡头村委会', level: 5, parentCode: REGIONS.townA.code };
 
+// A browser test walks many pages; on a busy two-core machine one test can take minutes. The limit only catches a hang.
+jest.setTimeout(180_000);
+
 /**
  * Places in the console (Chromium): a clerk finds the village by name, clicks the gig's point on the map and
  * sees the 15-minute circle, posts it, and finds the place in the gig list and in the chat's gig text; the
  * register narrowed to one village through the address keeps it on reload, and a hidden column stays hidden;
  * on a 390 px phone the place is picked by keyboard alone.
  */
+
 describe('the console: places on the map, lists that remember', () => {
   let h: Harness;
   let rig: ConsoleRig;

@@ -9,6 +9,8 @@ import { makeAccount, PASSWORD, REGIONS, seedRegions, workerInput } from '../hel
 import { openConsole, SHOTS, type ConsoleRig } from '../helpers/console';
 import { createHarness, type Harness } from '../helpers/harness';
 
+// A browser test walks many pages; on a busy two-core machine one test can take minutes. The limit only catches a hang.
+jest.setTimeout(180_000);
 
 /**
  * Figures by region in a real browser, at today's date: a prefecture administrator compares the counties month by
@@ -26,6 +28,7 @@ import { createHarness, type Harness } from '../helpers/harness';
  *     红河县                      2   1   2   +100%    0%
  *     南沙镇 (元阳县)              2   2   1   0%       +100%;   its 13 months: 1 × 11, then 2, 2
  */
+
 describe('the console: figures by region', () => {
   let h: Harness;
   let rig: ConsoleRig;

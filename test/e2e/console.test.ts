@@ -10,6 +10,8 @@ import { north } from '../helpers/market';
 import { csv, FORM_HEADER } from '../helpers/sheets';
 import { requestHelp } from '../../src/chat/service';
 
+// A browser test walks many pages; on a busy two-core machine one test can take minutes. The limit only catches a hang.
+jest.setTimeout(180_000);
 
 /**
  * The station console in a real browser (Debian's Chromium through playwright-core): a station clerk signs
@@ -17,6 +19,7 @@ import { requestHelp } from '../../src/chat/service';
  * near it and watches the counts move, and cannot see another county's people. A screenshot of each page
  * is kept in test-artifacts/console.
  */
+
 describe('the station console', () => {
   let h: Harness;
   let rig: ConsoleRig;
