@@ -1,11 +1,11 @@
-import { and, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, inArray, sql } from 'drizzle-orm';
 import type { TFunction } from 'i18next';
 import { z } from 'zod';
 import type { Db } from '../db/client';
 import { enrolments } from '../db/schema/market';
 import { rainDewFiles } from '../db/schema/rain-dew';
-import { regions } from '../db/schema/regions';
-import { employmentRecords, households, trainingRecords, workers } from '../db/schema/registry';
+import { flaggedAmong } from '../regions';
+import { jobSpellsOf, trainingStartsOf, workersWithRelocation } from '../registry';
 import { CATEGORY, HEALTH, INTENTION, LABOR_CAPACITY, SEX, withBothNames } from '../registry';
 
 /**
@@ -129,30 +129,18 @@ function ageOn(birthDate: string, today: string): number {
 export async function loadFacts(db: Db, workerIds: string[], today: string): Promise<Map<string, Facts>> {
   const out = new Map<string, Facts>();
   if (!workerIds.length) return out;
-  const rows = await db
-    .select({ w: workers, relocated: households.relocated })
-    .from(workers)
-    .leftJoin(households, eq(households.id, workers.householdId))
-    .where(inArray(workers.id, workerIds));
+  const rows = await workersWithRelocation(db, workerIds);
   // Region flags hold for a region and everything in it: a village in a key county is in a key county.
   const codes = [...new Set(rows.flatMap(({ w }) => [2, 4, 6, 9, 12].filter((n) => n <= w.regionCode.length).map((n) => w.regionCode.slice(0, n))))];
-  const flagged = codes.length
-    ? await db
-        .select({ code: regions.code, key: regions.keyAssistanceCounty, site: regions.relocationSite })
-        .from(regions)
-        .where(and(inArray(regions.code, codes), or(eq(regions.keyAssistanceCounty, true), eq(regions.relocationSite, true))))
-    : [];
+  const flagged = await flaggedAmong(db, codes);
   // The rest in parallel: they do not depend on each other.
   const [jobs, enrolled, recorded, rainDew] = await Promise.all([
-    db
-      .select({ workerId: employmentRecords.workerId, placeRegionCode: employmentRecords.placeRegionCode, startDate: employmentRecords.startDate, endDate: employmentRecords.endDate })
-      .from(employmentRecords)
-      .where(inArray(employmentRecords.workerId, workerIds)),
+    jobSpellsOf(db, workerIds),
     db
       .select({ workerId: enrolments.workerId, at: sql<string>`to_char(${enrolments.createdAt} at time zone 'Asia/Shanghai', 'YYYY-MM-DD')` })
       .from(enrolments)
       .where(and(inArray(enrolments.workerId, workerIds), inArray(enrolments.status, ['enrolled', 'completed']))),
-    db.select({ workerId: trainingRecords.workerId, at: trainingRecords.startDate }).from(trainingRecords).where(inArray(trainingRecords.workerId, workerIds)),
+    trainingStartsOf(db, workerIds),
     db
       .select({ workerId: rainDewFiles.workerId })
       .from(rainDewFiles)

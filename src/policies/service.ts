@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, isNotNull, like, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { TFunction } from 'i18next';
 import { assertInScope, inScope, type Actor } from '../shared/actor';
 import { auditRead, command } from '../shared/command';
@@ -6,7 +6,7 @@ import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { deliveries, subscriptions } from '../db/schema/outreach';
 import { policies, policyNotices, type Localized } from '../db/schema/policies';
-import { workers } from '../db/schema/registry';
+import { activeWorkersPage, findWorker } from '../registry';
 import { notify } from '../notices';
 import { enqueueDeliveries } from '../queues/deliveries';
 import { Conflict, Forbidden, NotFound } from '../shared/errors';
@@ -231,7 +231,7 @@ export async function checklistFor(ctx: Ctx, worker: { id: string; regionCode: s
 }
 
 export async function workerChecklist(ctx: Ctx, actor: Actor, workerId: string, t: TFunction, lang: string) {
-  const [w] = await ctx.db.select({ id: workers.id, regionCode: workers.regionCode }).from(workers).where(eq(workers.id, workerId));
+  const w = await findWorker(ctx.db, workerId);
   if (!w) throw new NotFound('worker', workerId);
   assertInScope(actor, w.regionCode, 'worker', workerId);
   return checklistFor(ctx, { ...w, preferredLanguage: lang }, t);
@@ -258,12 +258,7 @@ async function scanEligible(ctx: Ctx, policy: Policy, region: string, notTold: b
   const today = shanghaiDate(ctx.clock.now());
   let after: string | undefined;
   for (;;) {
-    const batch = await ctx.db
-      .select({ id: workers.id, name: workers.name })
-      .from(workers)
-      .where(and(like(workers.regionCode, `${region}%`), eq(workers.status, 'active'), after ? gt(workers.id, after) : undefined))
-      .orderBy(asc(workers.id))
-      .limit(1000);
+    const batch = await activeWorkersPage(ctx.db, region, after, 1000);
     if (!batch.length) return;
     after = batch[batch.length - 1]!.id;
     const facts = await loadFacts(ctx.db, batch.map((w) => w.id), today);
@@ -334,7 +329,7 @@ async function tell(ctx: Ctx & Pick<AppContext, 'queues'>, p: Policy, workerIds:
  * enrolment in training), the person hears of each policy they can now claim and were not told of.
  */
 export async function tellNewlyEligible(ctx: Ctx & Pick<AppContext, 'queues'>, workerId: string, event: 'employment' | 'training', t: TFunction): Promise<string[]> {
-  const [w] = await ctx.db.select({ id: workers.id, regionCode: workers.regionCode, preferredLanguage: workers.preferredLanguage, status: workers.status }).from(workers).where(eq(workers.id, workerId));
+  const w = await findWorker(ctx.db, workerId);
   if (!w || w.status !== 'active') return [];
   const list = await checklistFor(ctx, w, t);
   const fresh = list.eligible.filter((i) => !i.told);
@@ -376,7 +371,7 @@ export async function announceEndings(ctx: Ctx & Partial<Pick<AppContext, 'queue
 
 /** What a person was told of, when and why, with the version they were told of: kept after the policy ends. */
 export async function policyHistory(ctx: Ctx, actor: Actor, workerId: string, lang: string) {
-  const [w] = await ctx.db.select({ id: workers.id, regionCode: workers.regionCode }).from(workers).where(eq(workers.id, workerId));
+  const w = await findWorker(ctx.db, workerId);
   if (!w) throw new NotFound('worker', workerId);
   assertInScope(actor, w.regionCode, 'worker', workerId);
   const today = shanghaiDate(ctx.clock.now());

@@ -2,7 +2,7 @@
 export { markKeyAssistanceCounties } from './flags';
 export { loadRegions } from './load';
 export { regionNameSql } from './name-sql';
-export { childrenOf, inRelocationSite, knownCodes, nameOf, namesOf, regionsOfDigits, relocationSitesSql, relocationSitesUnder, withChildren } from './lookups';
+export { childrenOf, flaggedAmong, inRelocationSite, knownCodes, nameOf, namesOf, regionsOfDigits, relocationSitesSql, relocationSitesUnder, withChildren } from './lookups';
 export { checkPoint, tileOrigin } from './places';
 export { findRegion, levelsOf, regionsAtLevels, regionsUnder } from './queries';
 export { regionRoutes } from './routes';

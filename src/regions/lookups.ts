@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, like, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, like, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { regions } from '../db/schema/regions';
 
@@ -62,4 +62,13 @@ export async function relocationSitesUnder(db: Db, prefix: string): Promise<{ co
     .from(regions)
     .where(and(eq(regions.relocationSite, true), like(regions.code, `${prefix}%`)))
     .orderBy(asc(regions.code));
+}
+
+/** Of these codes, those flagged as a key assistance county (乡村振兴重点帮扶县) or a relocation site (易地搬迁安置区), with their flags. */
+export async function flaggedAmong(db: Db, codes: readonly string[]): Promise<{ code: string; key: boolean; site: boolean }[]> {
+  if (!codes.length) return [];
+  return db
+    .select({ code: regions.code, key: regions.keyAssistanceCounty, site: regions.relocationSite })
+    .from(regions)
+    .where(and(inArray(regions.code, [...codes]), or(eq(regions.keyAssistanceCounty, true), eq(regions.relocationSite, true))));
 }

@@ -3,6 +3,7 @@ export { bulkInsertJobs, bulkInsertWorkers } from './bulk';
 export { bulkGrantConsent, bulkInsertHouseholds } from './bulk-people';
 export { CONSENT_NOTICE_VERSION, recordConsent } from './consent';
 export { activeMembersOf, householdOf } from './members';
+export { activeWorkersPage, jobSpellsOf, trainingStartsOf, workersWithRelocation } from './facts';
 export { addEmploymentRecord, findEmploymentRecord, inWorkOn, lockWorker, markEmployed, sameWorkRecords, setEmploymentEnd } from './spells';
 export { existingFields, type PreparedWorker, prepareWorker, type WorkerFields } from './prepare';
 export { isActiveWorker, setIntention, setPreferredLanguage, type Worker, workerStatus } from './person';
