@@ -3,7 +3,7 @@ import { command } from '../shared/command';
 import type { AppContext } from '../context';
 import { fairSignups } from '../db/schema/fairs';
 import { jobFairs } from '../db/schema/market';
-import { workers } from '../db/schema/registry';
+import { workerPlaces } from '../registry';
 import type { EventData } from '../events';
 import { scheduleSteps, type PlannedStep } from '../outreach';
 import { planReminders, tellNow } from './common';
@@ -20,18 +20,19 @@ async function remindThosePlaced(ctx: AppContext, fairId: string, people: Array<
   await ctx.db.transaction(async (tx) => {
     // The sign-ups' rows are held while planning: a cancellation or check-in waits, then stops what was planned.
     const rows = await tx
-      .select({ s: fairSignups, f: jobFairs, regionCode: workers.regionCode })
+      .select({ s: fairSignups, f: jobFairs })
       .from(fairSignups)
       .innerJoin(jobFairs, eq(jobFairs.id, fairSignups.fairId))
-      .innerJoin(workers, eq(workers.id, fairSignups.workerId))
       .where(and(eq(fairSignups.fairId, fairId), inArray(fairSignups.workerId, [...by.keys()])))
       .orderBy(asc(fairSignups.workerId))
       .for('update', { of: fairSignups });
+    const places = await workerPlaces(tx, rows.map((r) => r.s.workerId));
     const now = ctx.clock.now();
     for (const row of rows) {
+      const regionCode = places.get(row.s.workerId)!.regionCode;
       if (row.s.status !== 'signed_up' || row.s.checkedInAt || (row.f.status !== 'announced' && row.f.status !== 'live')) continue;
-      steps.push(...(await planReminders(tx, now, row.f, row.s.workerId, row.regionCode, by.get(row.s.workerId) ?? null)));
-      if (promoted) steps.push(...(await tellNow(tx, now, 'fair_promoted', row.f, row.s.workerId, row.regionCode, null)));
+      steps.push(...(await planReminders(tx, now, row.f, row.s.workerId, regionCode, by.get(row.s.workerId) ?? null)));
+      if (promoted) steps.push(...(await tellNow(tx, now, 'fair_promoted', row.f, row.s.workerId, regionCode, null)));
     }
   });
   await scheduleSteps(ctx, steps);

@@ -1,11 +1,11 @@
-import { and, asc, eq, inArray, like, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import { inScope, type Actor } from '../shared/actor';
 import { command } from '../shared/command';
 import type { AppContext } from '../context';
 import { rowsOf, type Db } from '../db/client';
 import { fairSignups } from '../db/schema/fairs';
 import { jobFairs } from '../db/schema/market';
-import { workers } from '../db/schema/registry';
+import { livesUnder, workerCards, workerPlaces } from '../registry';
 import { emit } from '../events';
 import { publishOutbox } from '../outbox';
 import { stopFollowUps } from '../outreach';
@@ -27,7 +27,8 @@ function fromRaw(r: RawSignup): Pick<Signup, 'id' | 'fairId' | 'workerId' | 'sta
 }
 
 async function activeWorker(db: Db, actor: Actor, workerId: string) {
-  const [w] = await db.select({ id: workers.id, regionCode: workers.regionCode, status: workers.status }).from(workers).where(eq(workers.id, workerId));
+  const place = (await workerPlaces(db, [workerId])).get(workerId);
+  const w = place && { id: workerId, ...place };
   if (!w || !inScope(actor, w.regionCode) || w.status !== 'active') throw new ValidationFailed('unknown worker', [{ path: 'body.workerId', message: 'errors:detail.unknown_worker' }]);
   return w;
 }
@@ -98,7 +99,7 @@ async function signUpTogether(ctx: Ctx, fairId: string, batch: Waiting[]): Promi
   const now = ctx.clock.now();
   const at = now.toISOString();
   const events: string[] = [];
-  const people = new Map((await ctx.db.select({ id: workers.id, regionCode: workers.regionCode, status: workers.status }).from(workers).where(inArray(workers.id, [...new Set(batch.map((b) => b.workerId))]))).map((w) => [w.id, w]));
+  const people = new Map([...(await workerPlaces(ctx.db, batch.map((b) => b.workerId)))].map(([id, w]) => [id, { id, ...w }]));
   const answers = await ctx.db.transaction(async (tx) => {
     const [f] = await tx.select().from(jobFairs).where(eq(jobFairs.id, fairId)).for('update');
     // The refusals of each request, in the order a single sign-up meets them.
@@ -196,7 +197,7 @@ export async function presentSignup(db: Db, s: Row) {
  */
 export async function cancelSignup(ctx: Ctx, actor: Actor, fairId: string, workerId: string, meta: Meta) {
   const f = await visibleFair(ctx.db, actor, fairId);
-  const [w] = await ctx.db.select({ regionCode: workers.regionCode }).from(workers).where(eq(workers.id, workerId));
+  const w = (await workerPlaces(ctx.db, [workerId])).get(workerId);
   if (!w || !inScope(actor, w.regionCode)) throw new NotFound('sign-up', workerId);
   const events: string[] = [];
   const promoted = await ctx.db.transaction(async (tx) => {
@@ -252,18 +253,18 @@ export function promotedEvents(fairId: string, workerIds: string[]) {
 export async function listSignups(ctx: Pick<AppContext, 'db'>, actor: Actor, fairId: string, q: { status?: string; page: number; pageSize: number }) {
   await visibleFair(ctx.db, actor, fairId);
   // Staff see the people of their own region only.
-  const where = and(eq(fairSignups.fairId, fairId), like(workers.regionCode, `${actor.regionCode}%`), q.status ? eq(fairSignups.status, q.status as never) : undefined);
+  const where = and(eq(fairSignups.fairId, fairId), livesUnder(fairSignups.workerId, actor.regionCode), q.status ? eq(fairSignups.status, q.status as never) : undefined);
   const rows = await ctx.db
-    .select({ s: fairSignups, name: workers.name, idNumber: workers.idNumberMasked, phone: workers.phoneMasked })
+    .select({ s: fairSignups })
     .from(fairSignups)
-    .innerJoin(workers, eq(workers.id, fairSignups.workerId))
     .where(where)
     .orderBy(asc(fairSignups.queue))
     .offset((q.page - 1) * q.pageSize)
     .limit(q.pageSize);
-  const [n] = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(fairSignups).innerJoin(workers, eq(workers.id, fairSignups.workerId)).where(where);
+  const [n] = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(fairSignups).where(where);
+  const cards = await workerCards(ctx.db, rows.map((r) => r.s.workerId));
   return {
-    items: rows.map((r) => ({ workerId: r.s.workerId, name: r.name, idNumber: r.idNumber, phone: r.phone, status: r.s.status, source: r.s.source, checkedInAt: r.s.checkedInAt?.toISOString() ?? null, createdAt: r.s.createdAt.toISOString() })),
+    items: rows.map((r) => ({ workerId: r.s.workerId, name: cards.get(r.s.workerId)!.name, idNumber: cards.get(r.s.workerId)!.idNumberMasked, phone: cards.get(r.s.workerId)!.phoneMasked, status: r.s.status, source: r.s.source, checkedInAt: r.s.checkedInAt?.toISOString() ?? null, createdAt: r.s.createdAt.toISOString() })),
     page: q.page,
     pageSize: q.pageSize,
     total: n?.n ?? 0,

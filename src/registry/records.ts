@@ -1,4 +1,5 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client';
 import { employmentRecords, trainingRecords, workers } from '../db/schema/registry';
 
@@ -26,4 +27,28 @@ export async function employedAmong(db: Db, ids: readonly string[]): Promise<Set
   if (!wanted.length) return new Set();
   const rows = await db.select({ id: workers.id }).from(workers).where(and(inArray(workers.id, wanted), eq(workers.employed, true)));
   return new Set(rows.map((r) => r.id));
+}
+
+/** The home region and status of each of these people, in one query (ids not known are left out). */
+export async function workerPlaces(db: Db, ids: readonly string[]): Promise<Map<string, { regionCode: string; status: (typeof workers.$inferSelect)['status'] }>> {
+  const wanted = [...new Set(ids)];
+  if (!wanted.length) return new Map();
+  const rows = await db.select({ id: workers.id, regionCode: workers.regionCode, status: workers.status }).from(workers).where(inArray(workers.id, wanted));
+  return new Map(rows.map((r) => [r.id, { regionCode: r.regionCode, status: r.status }]));
+}
+
+/** What a list of people shows of each (name, masked ID and phone numbers), in one query. */
+export async function workerCards(db: Db, ids: readonly string[]): Promise<Map<string, { name: string; idNumberMasked: string | null; phoneMasked: string | null }>> {
+  const wanted = [...new Set(ids)];
+  if (!wanted.length) return new Map();
+  const rows = await db.select({ id: workers.id, name: workers.name, idNumberMasked: workers.idNumberMasked, phoneMasked: workers.phoneMasked }).from(workers).where(inArray(workers.id, wanted));
+  return new Map(rows.map((r) => [r.id, { name: r.name, idNumberMasked: r.idNumberMasked, phoneMasked: r.phoneMasked }]));
+}
+
+/**
+ * Read model for a query of another module: true when the person whose id is this column or expression has
+ * their home in the region `prefix` or under it. The register owns the columns it reads.
+ */
+export function livesUnder(workerId: SQL | AnyPgColumn, prefix: string): SQL {
+  return sql`exists (select 1 from ${workers} w where w.id = ${workerId} and w.region_code like ${`${prefix}%`})`;
 }
