@@ -22,7 +22,8 @@ import { seedPeople } from '../src/demo';
 import { makeBackup } from '../src/backup';
 import { SimulatorRefused, simulatedUser } from '../bots/simulator';
 import { Metrics, deploymentMetrics, serveMetrics } from '../src/metrics';
-import { closeReaders } from '../src/imports';
+import { closeReaders, importsUnderWay } from '../src/imports';
+import { deliveriesByOutcomeSince, sendingAccountsByStatus } from '../src/outreach';
 
 export interface Service {
   ctx: AppContext;
@@ -141,7 +142,7 @@ export async function startService(opts: StartOptions): Promise<Service> {
     const metrics = metricsToken ? new Metrics(role, { database, redis }) : undefined;
     service.metrics = metrics;
     // Queues, deliveries, accounts, imports and backups belong to the deployment, not to a process: one role reports them.
-    if (metrics && (role === 'all' || role === 'api')) deploymentMetrics(metrics, ctx);
+    if (metrics && (role === 'all' || role === 'api')) deploymentMetrics(metrics, ctx, { deliveriesSince: deliveriesByOutcomeSince, accountsByStatus: sendingAccountsByStatus, importsUnderWay });
 
     if (role === 'all' || role === 'worker') {
       await queues.installSchedules();

@@ -1,13 +1,24 @@
-import { count, gte, inArray, sql } from 'drizzle-orm';
 import { Gauge } from 'prom-client';
 import type { AppContext } from '../context';
 import { lastBackupSuccess } from '../backup';
-import { imports } from '../db/schema/imports';
-import { deliveries, sendingAccounts } from '../db/schema/outreach';
+import type { Executor } from '../shared/command';
 import type { Metrics } from './registry';
 import { within } from './registry';
 
 type Ctx = Pick<AppContext, 'db' | 'redis' | 'queues' | 'clock' | 'config'>;
+
+/**
+ * The figures other modules own, handed in by whoever starts the metrics (outreach's deliveries and sending
+ * accounts, imports under way): this module sits below them and reads none of their tables.
+ */
+export interface DeploymentFigures {
+  /** Deliveries changed since an instant, by channel, status and the reason's code (before any colon). */
+  deliveriesSince(db: Executor, since: Date): Promise<Array<{ channel: string; status: string; reason: string; n: number }>>;
+  /** Sending accounts by door and status. */
+  accountsByStatus(db: Executor): Promise<Array<{ door: string; status: string; n: number }>>;
+  /** Imports queued or running, with their rows expected and done. */
+  importsUnderWay(db: Executor): Promise<Array<{ id: string; status: string; total: number; processed: number }>>;
+}
 
 /** BullMQ's states a job can wait or run in; completed and failed jobs are counted by the workers instead. */
 const QUEUE_STATES = ['wait', 'active', 'delayed', 'prioritized', 'waiting-children', 'failed'] as const;
@@ -28,7 +39,7 @@ export function reasonLabel(reason: string | null): string {
  * way, the last backup. Served by one role (the API), so a dashboard never counts them twice.
  * A source that fails is left out of the scrape and `bangfu_metrics_source_up` says which.
  */
-export function deploymentMetrics(metrics: Metrics, ctx: Ctx): void {
+export function deploymentMetrics(metrics: Metrics, ctx: Ctx, figures: DeploymentFigures): void {
   const registers = [metrics.registry];
   const sources = new Map<string, 0 | 1>();
   const reading = new Set<Promise<unknown>>();
@@ -71,14 +82,7 @@ export function deploymentMetrics(metrics: Metrics, ctx: Ctx): void {
       const now = ctx.clock.now().getTime();
       if (!deliveryCache || now - deliveryCache.at > DELIVERY_CACHE_MS || now < deliveryCache.at) {
         // Grouped by the reason's code, so reasons carrying free text after the colon come back as one row.
-        const code = sql<string>`split_part(coalesce(${deliveries.reason}, ''), ':', 1)`;
-        const rows = await read('deliveries', this, () =>
-          ctx.db
-            .select({ channel: deliveries.channel, status: deliveries.status, reason: code, n: count() })
-            .from(deliveries)
-            .where(gte(deliveries.updatedAt, new Date(now - 3_600_000)))
-            .groupBy(deliveries.channel, deliveries.status, code),
-        );
+        const rows = await read('deliveries', this, () => figures.deliveriesSince(ctx.db, new Date(now - 3_600_000)));
         if (!rows) return;
         deliveryCache = { at: now, rows: rows.value.map((r) => ({ channel: r.channel, status: r.status, reason: reasonLabel(r.reason), n: Number(r.n) })) };
       }
@@ -93,9 +97,7 @@ export function deploymentMetrics(metrics: Metrics, ctx: Ctx): void {
     labelNames: ['door', 'status'],
     registers,
     async collect() {
-      const rows = await read('accounts', this, () =>
-        ctx.db.select({ door: sendingAccounts.door, status: sendingAccounts.status, n: count() }).from(sendingAccounts).groupBy(sendingAccounts.door, sendingAccounts.status),
-      );
+      const rows = await read('accounts', this, () => figures.accountsByStatus(ctx.db));
       if (!rows) return;
       // Every status appears, so "none online" is a 0 rather than a missing series.
       for (const door of ['personal', 'wecom', 'official_account'] as const) for (const status of ['online', 'offline', 'blocked', 'disabled'] as const) this.set({ door, status }, 0);
@@ -106,11 +108,7 @@ export function deploymentMetrics(metrics: Metrics, ctx: Ctx): void {
   // Both import gauges come from one query; a scrape collects them together and shares its answer.
   let importsNow: Promise<Array<{ id: string; status: string; total: number; processed: number }>> | undefined;
   const loadImports = () =>
-    (importsNow ??= ctx.db
-      .select({ id: imports.id, status: imports.status, total: imports.totalRows, processed: imports.processedRows })
-      .from(imports)
-      .where(inArray(imports.status, ['queued', 'running']))
-      .finally(() => (importsNow = undefined)));
+    (importsNow ??= figures.importsUnderWay(ctx.db).finally(() => (importsNow = undefined)));
   new Gauge({
     name: 'bangfu_imports',
     help: 'Imports queued or running now',

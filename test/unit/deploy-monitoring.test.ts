@@ -7,6 +7,10 @@ import { deploymentMetrics } from '../../src/metrics/deployment';
 import { Metrics } from '../../src/metrics/registry';
 import type { RedisHandle } from '../../src/redis';
 import { ROOT } from '../helpers/spawn';
+import { importsUnderWay } from '../../src/imports';
+import { deliveriesByOutcomeSince, sendingAccountsByStatus } from '../../src/outreach';
+
+const FIGURES = { deliveriesSince: deliveriesByOutcomeSince, accountsByStatus: sendingAccountsByStatus, importsUnderWay };
 
 const FILES = ['deploy/grafana/bangfu-dashboard.json', 'deploy/prometheus/alerts.yml', 'deploy/prometheus/alerts.test.yml'];
 
@@ -14,7 +18,7 @@ const FILES = ['deploy/grafana/bangfu-dashboard.json', 'deploy/prometheus/alerts
 function exposed(): Set<string> {
   const database = { pool: () => ({ max: 1, total: 0, idle: 0, waiting: 0 }) } as unknown as Database;
   const metrics = new Metrics('api', { database, redis: {} as RedisHandle });
-  deploymentMetrics(metrics, {} as AppContext);
+  deploymentMetrics(metrics, {} as AppContext, FIGURES);
   const names = new Set<string>();
   for (const m of metrics.registry.getMetricsAsArray()) {
     names.add(m.name);
