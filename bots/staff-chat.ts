@@ -1,6 +1,7 @@
 import type { AppContext } from '../src/context';
 import { LOCALES, translator, type Locale } from '../src/i18n';
 import { bindStaffContact, STAFF_CODE_MINUTES, staffForContact, triesKeyOf, unbindStaffWechat } from '../src/access';
+import { isPersonContact } from '../src/outreach';
 import { readText } from './parse';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'redis' | 'pii' | 'config'>;
@@ -23,7 +24,7 @@ export async function staffTurn(ctx: Ctx, msg: { kind: string; text: string; sen
   const code = STAFF_CODE_MESSAGE.exec(text)?.[1];
   const staff = await staffForContact(ctx, msg.senderId);
   if (code) {
-    const result = await bindStaffContact(ctx, { value: msg.senderId, ...(msg.accountId ? { accountId: msg.accountId } : {}) }, code);
+    const result = await bindStaffContact(ctx, { value: msg.senderId, ...(msg.accountId ? { accountId: msg.accountId } : {}) }, code, isPersonContact);
     if (result.ok) return [tFor(ctx, result.locale)('bot:staff.bound', { name: result.displayName })];
     const t = tFor(ctx, staff?.locale ?? lang);
     if (result.reason === 'no_match') {

@@ -3,7 +3,6 @@ import { and, eq, isNull, ne } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppContext } from '../context';
 import { accounts } from '../db/schema/access';
-import { identities } from '../db/schema/outreach';
 import { auditRead, command } from '../shared/command';
 import { NotFound } from '../shared/errors';
 import type { Actor } from '../shared/actor';
@@ -60,12 +59,17 @@ export type StaffBindResult =
  * Binds the WeChat contact that sent a staff code to the account the code was issued to. The code is taken
  * once (a second use finds nothing); a WeChat bound to a registered person is refused and nothing is
  * written, the code left for the holder's own WeChat. A WeChat bound to another account before moves here.
+ * Whether a WeChat is a person's is outreach's to say (it keeps their doors): the caller passes its answer.
  */
-export async function bindStaffContact(ctx: Ctx, door: { value: string; accountId?: string }, code: string): Promise<StaffBindResult> {
+export async function bindStaffContact(
+  ctx: Ctx,
+  door: { value: string; accountId?: string },
+  code: string,
+  isPersonContact: (db: Ctx['db'], contact: string) => Promise<boolean>,
+): Promise<StaffBindResult> {
   const triesKey = triesKeyOf(ctx, door.value);
   if (Number((await ctx.redis.kv.get(triesKey)) ?? 0) >= TRIES_PER_HOUR) return { ok: false, reason: 'locked' };
-  const [person] = await ctx.db.select({ id: identities.id }).from(identities).where(and(eq(identities.kind, 'wechat_contact'), eq(identities.value, door.value))).limit(1);
-  if (person) return { ok: false, reason: 'wrong_kind' };
+  if (await isPersonContact(ctx.db, door.value)) return { ok: false, reason: 'wrong_kind' };
   const accountId = STAFF_CODE.test(code) ? await ctx.redis.kv.getdel(codeKey(code)) : null;
   const [a] = accountId ? await ctx.db.select().from(accounts).where(and(eq(accounts.id, accountId), isNull(accounts.disabledAt))) : [];
   if (!a) {

@@ -11,6 +11,7 @@ export { previewOf } from './preview';
 export { shanghaiDayStart } from './quiet';
 export { requeueFromDatabase } from './recovery';
 export { holdChannel, processChannels } from './registry';
+export { isPersonContact } from './contacts';
 export { deliveriesByOutcomeSince, sendingAccountsByStatus } from './figures';
 export { groupRoutes } from './group-routes';
 export { outreachRoutes } from './routes';
