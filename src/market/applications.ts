@@ -1,4 +1,4 @@
-import { and, asc, count, eq, isNull, like, lt, notExists, sql } from 'drizzle-orm';
+import { and, asc, count, eq, isNull, lt, notExists, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { inScope, type Actor } from '../shared/actor';
 import { command } from '../shared/command';
@@ -6,10 +6,9 @@ import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { fairVacancies } from '../db/schema/fairs';
 import { applications, employers, jobFairs, vacancies, wageCases, type Application, type Vacancy } from '../db/schema/market';
-import { workers } from '../db/schema/registry';
 import { emit } from '../events';
 import { publishOutbox } from '../outbox';
-import { termEndOf, startEmploymentIn } from '../registry';
+import { findWorker, livesUnder, noteActivity, termEndOf, startEmploymentIn, workerNames, workerPlaces } from '../registry';
 import { Conflict, NotFound, ValidationFailed } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
 import { presentApplication } from './present';
@@ -35,15 +34,20 @@ const TAKES_PLACE: Status[] = ['hired', 'accepted'];
 
 async function scopedApplication(db: Db, actor: Actor, id: string) {
   const [row] = await db
-    .select({ application: applications, vacancy: vacancies, workerName: workers.name, workerRegion: workers.regionCode })
+    .select({ application: applications, vacancy: vacancies })
     .from(applications)
     .innerJoin(vacancies, eq(vacancies.id, applications.vacancyId))
-    .innerJoin(workers, eq(workers.id, applications.workerId))
     .where(eq(applications.id, id))
     .limit(1);
+  if (!row) throw new NotFound('application', id);
+  const workerId = row.application.workerId;
+  // One after the other: inside a move this runs on the transaction's one connection.
+  const places = await workerPlaces(db, [workerId]);
+  const names = await workerNames(db, [workerId]);
+  const workerRegion = places.get(workerId)?.regionCode;
   // An application shows a person: it is reached only by staff whose region holds that person.
-  if (!row || !inScope(actor, row.workerRegion)) throw new NotFound('application', id);
-  return row;
+  if (!workerRegion || !inScope(actor, workerRegion)) throw new NotFound('application', id);
+  return { ...row, workerName: names.get(workerId)!, workerRegion };
 }
 
 export async function apply(ctx: Ctx, actor: Actor, vacancyId: string, workerId: string, source: Application['source'], meta: Meta, opts: { fairId?: string } = {}) {
@@ -58,7 +62,7 @@ export async function apply(ctx: Ctx, actor: Actor, vacancyId: string, workerId:
     if (!atFair) throw new ValidationFailed('not at fair', [{ path: 'body.fairId', message: 'errors:detail.fair.vacancy_not_in_fair' }]);
     if (atFair.status !== 'announced' && atFair.status !== 'live') throw new Conflict('fair over', [{ path: 'body.fairId', message: 'errors:detail.fair.over' }]);
   }
-  const [worker] = await ctx.db.select().from(workers).where(eq(workers.id, workerId)).limit(1);
+  const worker = await findWorker(ctx.db, workerId);
   if (!worker || !inScope(actor, worker.regionCode)) throw new ValidationFailed('unknown worker', [{ path: 'body.workerId', message: 'errors:detail.unknown_worker' }]);
   if (vacancy.status !== 'open') throw new Conflict('vacancy not open', [{ path: 'vacancy', message: 'errors:detail.market.not_open' }]);
   const now = ctx.clock.now();
@@ -78,7 +82,7 @@ export async function apply(ctx: Ctx, actor: Actor, vacancyId: string, workerId:
       .onConflictDoNothing({ target: [applications.vacancyId, applications.workerId] })
       .returning();
     if (!row) throw new Conflict('already applied', [{ path: 'body.workerId', message: 'errors:detail.market.already_applied' }]);
-    await tx.update(workers).set({ lastActivityAt: now }).where(eq(workers.id, workerId));
+    await noteActivity(tx, workerId, now);
     audit({ action: 'application.create', entity: 'application', entityId: row.id, regionCode: vacancy.regionCode });
     return row;
   });
@@ -186,7 +190,7 @@ export async function reportPayment(ctx: Ctx, actor: Actor, id: string, paid: bo
 }
 
 async function openWageCase(db: Db, a: Application, v: Vacancy, reason: string, amountFen: number | null, now: Date): Promise<boolean> {
-  const [w] = await db.select({ regionCode: workers.regionCode }).from(workers).where(eq(workers.id, a.workerId));
+  const w = (await workerPlaces(db, [a.workerId])).get(a.workerId);
   const made = await db
     .insert(wageCases)
     .values({ applicationId: a.id, workerId: a.workerId, employerId: v.employerId, regionCode: w!.regionCode, amountFen, reason, openedAt: now })
@@ -219,20 +223,20 @@ export async function listForVacancy(ctx: Ctx, actor: Actor, vacancyId: string, 
   // Only applicants whose records lie in the caller's region are listed.
   const where = and(
     eq(applications.vacancyId, vacancyId),
-    like(workers.regionCode, `${actor.regionCode}%`),
+    livesUnder(applications.workerId, actor.regionCode),
     q.status ? eq(applications.status, q.status) : undefined,
     q.workerId ? eq(applications.workerId, q.workerId) : undefined,
   );
-  const [total] = await ctx.db.select({ n: count() }).from(applications).innerJoin(workers, eq(workers.id, applications.workerId)).where(where);
+  const [total] = await ctx.db.select({ n: count() }).from(applications).where(where);
   const rows = await ctx.db
-    .select({ application: applications, workerName: workers.name })
+    .select({ application: applications })
     .from(applications)
-    .innerJoin(workers, eq(workers.id, applications.workerId))
     .where(where)
     .orderBy(asc(applications.createdAt), asc(applications.id))
     .offset((q.page - 1) * q.pageSize)
     .limit(q.pageSize);
-  return { items: rows.map((r) => presentApplication(r.application, vacancy, r.workerName)), page: q.page, pageSize: q.pageSize, total: total?.n ?? 0 };
+  const names = await workerNames(ctx.db, rows.map((r) => r.application.workerId));
+  return { items: rows.map((r) => presentApplication(r.application, vacancy, names.get(r.application.workerId)!)), page: q.page, pageSize: q.pageSize, total: total?.n ?? 0 };
 }
 
 export async function getApplication(ctx: Ctx, actor: Actor, id: string) {
@@ -242,13 +246,13 @@ export async function getApplication(ctx: Ctx, actor: Actor, id: string) {
 
 export async function listWageCases(ctx: Ctx, actor: Actor, status: 'open' | 'resolved' | undefined) {
   const rows = await ctx.db
-    .select({ c: wageCases, workerName: workers.name, employerName: employers.name })
+    .select({ c: wageCases, employerName: employers.name })
     .from(wageCases)
-    .innerJoin(workers, eq(workers.id, wageCases.workerId))
     .leftJoin(employers, eq(employers.id, wageCases.employerId))
     .where(and(sql`${wageCases.regionCode} like ${actor.regionCode + '%'}`, status ? eq(wageCases.status, status) : undefined))
     .orderBy(asc(wageCases.openedAt));
-  return { items: rows.map((r) => ({ ...presentWageCase(r.c), workerName: r.workerName, employerName: r.employerName })) };
+  const names = await workerNames(ctx.db, rows.map((r) => r.c.workerId));
+  return { items: rows.map((r) => ({ ...presentWageCase(r.c), workerName: names.get(r.c.workerId)!, employerName: r.employerName })) };
 }
 
 export async function resolveWageCase(ctx: Ctx, actor: Actor, id: string, note: string, meta: Meta) {

@@ -45,6 +45,11 @@ export async function workerCards(db: Db, ids: readonly string[]): Promise<Map<s
   return new Map(rows.map((r) => [r.id, { name: r.name, idNumberMasked: r.idNumberMasked, phoneMasked: r.phoneMasked }]));
 }
 
+/** Notes that something was done for or by the person now (their last activity, which retention reads). */
+export async function noteActivity(db: Db, workerId: string, at: Date): Promise<void> {
+  await db.update(workers).set({ lastActivityAt: at }).where(eq(workers.id, workerId));
+}
+
 /**
  * Read model for a query of another module: true when the person whose id is this column or expression has
  * their home in the region `prefix` or under it. The register owns the columns it reads.
