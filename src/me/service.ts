@@ -1,14 +1,14 @@
-import { asc, desc, eq, sql } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import type { TFunction } from 'i18next';
 import geohash from 'ngeohash';
 import { chatActor } from '../chat';
 import type { AppContext } from '../context';
-import { subscribeConsents, workerChanges } from '../db/schema/me';
+import { workerChanges } from '../db/schema/me';
 import { cancelSignup, checkIn, fairByCode, fairsForWorker, signUp, signupsOf } from '../fairs';
 import { beijingTime } from '../shared/time';
 import * as apps from '../market';
 import { applicationOfWorker, applicationsOfWorker, distanceKm, matchesFor, openVacanciesInBox, payText, scoreVacancy, cancelEnrolment, enrol, listVacancies, vacancyWithEmployer } from '../market';
-import { getSubscription, putSubscription, type SubscriptionPut } from '../outreach';
+import { addSubscribeConsents, getSubscription, putSubscription, subscribeConsentsOf, type SubscriptionPut } from '../outreach';
 import { checklistFor } from '../policies';
 import { currentEmployment, findWorker, updateWorker, CONSENT_NOTICE_VERSION, recordConsent, type Worker } from '../registry';
 import { Conflict, NotFound } from '../shared/errors';
@@ -234,17 +234,10 @@ export async function setConsent(ctx: AppContext, workerId: string, granted: boo
 
 /** The templates the person accepted in wx.requestSubscribeMessage: one more message allowed for each. */
 export async function addConsents(ctx: Pick<AppContext, 'db' | 'clock'>, workerId: string, templateIds: string[]) {
-  const now = ctx.clock.now();
-  for (const templateId of templateIds) {
-    await ctx.db
-      .insert(subscribeConsents)
-      .values({ workerId, templateId, remaining: 1, updatedAt: now })
-      .onConflictDoUpdate({ target: [subscribeConsents.workerId, subscribeConsents.templateId], set: { remaining: sql`${subscribeConsents.remaining} + 1`, updatedAt: now } });
-  }
+  await addSubscribeConsents(ctx.db, workerId, templateIds, ctx.clock.now());
   return consents(ctx, workerId);
 }
 
 export async function consents(ctx: Pick<AppContext, 'db'>, workerId: string) {
-  const rows = await ctx.db.select().from(subscribeConsents).where(eq(subscribeConsents.workerId, workerId)).orderBy(asc(subscribeConsents.templateId));
-  return { items: rows.map((r) => ({ templateId: r.templateId, remaining: r.remaining })) };
+  return { items: await subscribeConsentsOf(ctx.db, workerId) };
 }

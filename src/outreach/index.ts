@@ -15,6 +15,7 @@ export { isPersonContact } from './contacts';
 export { deliveriesByOutcomeSince, sendingAccountsByStatus } from './figures';
 export { groupRoutes } from './group-routes';
 export { outreachRoutes } from './routes';
+export { addSubscribeConsents, subscribeConsentsOf } from './subscribe-consents';
 export { BroadcastPreview, SubscriptionPut, SubscriptionView, type Topic } from './schemas';
 export { announce, announceVacancy, deliver, fanOut, getSubscription, markExhausted, postToGroup, putSubscription, startBroadcastIn, sweepDeliveries } from './service';
 export { recordReports, settleDeliveries } from './settle';

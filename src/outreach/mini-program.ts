@@ -1,7 +1,6 @@
 import { and, eq, gt, sql } from 'drizzle-orm';
 import type { AppContext } from '../context';
-import { subscribeConsents } from '../db/schema/me';
-import { identities } from '../db/schema/outreach';
+import { identities, subscribeConsents } from '../db/schema/outreach';
 import { InDoubt, postJson, type Channel, type SendResult } from './channels';
 import { cardLine } from './render';
 

@@ -1,5 +1,4 @@
-import { sql } from 'drizzle-orm';
-import { check, index, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { accounts } from './access';
 import { workers } from './registry';
 
@@ -21,23 +20,6 @@ export const workerSessions = pgTable(
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
   },
   (t) => [index('worker_sessions_expires_idx').on(t.expiresAt), index('worker_sessions_openid_idx').on(t.openid)],
-);
-
-/**
- * One-time subscribe-message consents (一次性订阅) a person gave in the mini-program, per template: each
- * message sent through the mini-program spends one.
- */
-export const subscribeConsents = pgTable(
-  'subscribe_consents',
-  {
-    workerId: uuid('worker_id')
-      .notNull()
-      .references(() => workers.id),
-    templateId: text('template_id').notNull(),
-    remaining: integer('remaining').notNull().default(0),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-  },
-  (t) => [primaryKey({ columns: [t.workerId, t.templateId] }), check('subscribe_consents_remaining', sql`${t.remaining} >= 0`)],
 );
 
 /** Every change to a person's record: which fields, from which source (the person's own report, a station, an import). */

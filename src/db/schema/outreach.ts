@@ -371,3 +371,20 @@ export const groupPosts = pgTable(
   },
   (t) => [uniqueIndex('group_posts_once_idx').on(t.broadcastId, t.groupId)],
 );
+
+/**
+ * One-time subscribe-message consents (一次性订阅) a person gave in the mini-program, per template: each
+ * message sent through the mini-program spends one.
+ */
+export const subscribeConsents = pgTable(
+  'subscribe_consents',
+  {
+    workerId: uuid('worker_id')
+      .notNull()
+      .references(() => workers.id),
+    templateId: text('template_id').notNull(),
+    remaining: integer('remaining').notNull().default(0),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workerId, t.templateId] }), check('subscribe_consents_remaining', sql`${t.remaining} >= 0`)],
+);
