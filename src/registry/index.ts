@@ -1,4 +1,5 @@
 /** The registry module's front door: what other modules, the jobs, the bots and the server may use; nothing else of it is imported from outside. */
+export { activeWorkerAmong, namesAndPhonesOf, setHomePoint } from './brief';
 export { bulkInsertJobs, bulkInsertWorkers } from './bulk';
 export { bulkGrantConsent, bulkInsertHouseholds } from './bulk-people';
 export { CONSENT_NOTICE_VERSION, recordConsent } from './consent';
@@ -11,7 +12,7 @@ export { phoneOf, phonesOf, workersWithPhone } from './phones';
 export { termEndOf } from './public-welfare';
 export { employedAmong, employmentHistory, livesUnder, noteActivity, trainingHistory, workerCards, workerNames, workerPlaces } from './records';
 export { createHouseholdsByHead, type EmploymentRecord, endImportedJob, householdsByHeads, openJobsOf, setHouseholdRelocated, startImportedJob, updateFromImport, workersByIdHashes } from './imported';
-export { inRegion, regionExists, VILLAGE_LEVEL } from './queries';
+export { findWorkerByIdHash, inRegion, regionExists, VILLAGE_LEVEL } from './queries';
 export { currentEmployment, findWorker } from './queries';
 export { anonymiseDeparted } from './retention';
 export { exportRoutes, registryRoutes } from './routes';
