@@ -52,7 +52,11 @@ function AllHouseholds() {
   const [form] = Form.useForm();
   const queries = useQueryClient();
   const [message, setMessage] = useState<{ type: 'success' | 'error'; text: string } | null>(null);
-  const reload = () => void queries.invalidateQueries({ queryKey: ['households'] });
+  // A household made, joined or left changes who counts as a zero-employment household too.
+  const reload = () => {
+    void queries.invalidateQueries({ queryKey: ['households'] });
+    void queries.invalidateQueries({ queryKey: ['monitoring/zero-employment'] });
+  };
   const create = useMutation({
     mutationFn: (v: { memberIds?: string[]; regionCode: string; relocated?: boolean }) => need(client(lang).POST('/api/v1/households', { body: { regionCode: v.regionCode, relocated: Boolean(v.relocated), memberIds: v.memberIds ?? [] } })),
     onMutate: () => {
