@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Typography } from 'antd';
 import type { GeoJSONSource, Map as MapLibre, Marker, StyleSpecification } from 'maplibre-gl';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type RefObject } from 'react';
 import { client, need } from './api';
 import { Session } from './session';
 
@@ -43,22 +43,28 @@ export function styleOf(tileUrl: string | null, attribution: string | null): Sty
 
 const EMPTY = { type: 'FeatureCollection' as const, features: [] };
 
+/** An empty layer's data, for sources filled once the map is ready. */
+export const NO_FEATURES = EMPTY;
+
+type MapLib = typeof import('maplibre-gl');
+
 /**
- * A map of one place: the point (a marker), the circle of `circleKm` around it, and a labelled reference point
- * (a village's centre, as far as the points recorded in it tell). A click or tap picks the point. The map is
- * drawn with MapLibre, loaded only when a page shows one; a browser without WebGL gets a note instead, and the
- * coordinate fields beside the map always work (a map is no use by keyboard).
+ * One MapLibre map in `box`, made once the deployment's settings are known and again if they change: the
+ * library is loaded only when a page shows a map, the view is kept near China, zoom and scale controls are
+ * added, and `onLoad` adds the page's own sources and layers. `failed` is set where the browser cannot draw
+ * (no WebGL): the page shows a note instead, and its coordinate fields still work.
  */
-export function PlaceMap({ point, onPick, circleKm, reference, height = 280 }: { point: Point | null; onPick?: (p: Point) => void; circleKm?: number; reference?: (Point & { label: string }) | null; height?: number }) {
-  const { t } = Session.use();
+export function useMapLibre(
+  box: RefObject<HTMLDivElement | null>,
+  view: { center: Point; zoom: number },
+  onLoad: (map: MapLibre) => void,
+  onClick?: (p: Point) => void,
+) {
   const settings = useMapSettings();
-  const box = useRef<HTMLDivElement>(null);
   const map = useRef<MapLibre | null>(null);
-  const marker = useRef<Marker | null>(null);
-  const refMarker = useRef<Marker | null>(null);
-  const lib = useRef<typeof import('maplibre-gl') | null>(null);
-  const pick = useRef(onPick);
-  pick.current = onPick;
+  const lib = useRef<MapLib | null>(null);
+  const click = useRef(onClick);
+  click.current = onClick;
   const [ready, setReady] = useState(false);
   const [failed, setFailed] = useState(false);
   const s = settings.data;
@@ -72,12 +78,11 @@ export function PlaceMap({ point, onPick, circleKm, reference, height = 280 }: {
         if (gone || !box.current) return;
         m.setWorkerUrl(worker.default);
         lib.current = m;
-        const start = point ?? reference ?? { lat: (s.bounds.south + s.bounds.north) / 2, lng: (s.bounds.west + s.bounds.east) / 2 };
         const made = new m.Map({
           container: box.current,
           style: styleOf(s.tileUrl, s.attribution),
-          center: [start.lng, start.lat],
-          zoom: point || reference ? 11 : 3,
+          center: [view.center.lng, view.center.lat],
+          zoom: view.zoom,
           maxBounds: [
             [s.bounds.west - 5, s.bounds.south - 5],
             [s.bounds.east + 5, s.bounds.north + 5],
@@ -88,12 +93,10 @@ export function PlaceMap({ point, onPick, circleKm, reference, height = 280 }: {
         made.addControl(new m.NavigationControl({ showCompass: false }), 'top-right');
         made.addControl(new m.ScaleControl({ unit: 'metric' }), 'bottom-left');
         made.on('load', () => {
-          made.addSource('circle', { type: 'geojson', data: EMPTY });
-          made.addLayer({ id: 'circle-fill', type: 'fill', source: 'circle', paint: { 'fill-color': '#1677ff', 'fill-opacity': 0.12 } });
-          made.addLayer({ id: 'circle-line', type: 'line', source: 'circle', paint: { 'line-color': '#1677ff', 'line-width': 2 } });
+          onLoad(made);
           if (!gone) setReady(true);
         });
-        made.on('click', (e) => pick.current?.({ lat: round(e.lngLat.lat), lng: round(e.lngLat.lng) }));
+        made.on('click', (e) => click.current?.({ lat: round(e.lngLat.lat), lng: round(e.lngLat.lng) }));
         map.current = made;
       } catch {
         if (!gone) setFailed(true);
@@ -105,9 +108,37 @@ export function PlaceMap({ point, onPick, circleKm, reference, height = 280 }: {
       map.current = null;
       setReady(false);
     };
-    // The map is made once per settings; the point and circle follow below.
+    // The map is made once per settings; what it shows follows in the page's own effects.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [s]);
+
+  return { map, lib, ready, failed, settings: s };
+}
+
+/**
+ * A map of one place: the point (a marker), the circle of `circleKm` around it, and a labelled reference point
+ * (a village's centre, as far as the points recorded in it tell). A click or tap picks the point. The map is
+ * drawn with MapLibre, loaded only when a page shows one; a browser without WebGL gets a note instead, and the
+ * coordinate fields beside the map always work (a map is no use by keyboard).
+ */
+export function PlaceMap({ point, onPick, circleKm, reference, height = 280 }: { point: Point | null; onPick?: (p: Point) => void; circleKm?: number; reference?: (Point & { label: string }) | null; height?: number }) {
+  const { t } = Session.use();
+  const box = useRef<HTMLDivElement>(null);
+  const marker = useRef<Marker | null>(null);
+  const refMarker = useRef<Marker | null>(null);
+  const settings = useMapSettings();
+  const s = settings.data;
+  const start = point ?? reference ?? (s ? { lat: (s.bounds.south + s.bounds.north) / 2, lng: (s.bounds.west + s.bounds.east) / 2 } : { lat: 0, lng: 0 });
+  const { map, lib, ready, failed } = useMapLibre(
+    box,
+    { center: start, zoom: point || reference ? 11 : 3 },
+    (made) => {
+      made.addSource('circle', { type: 'geojson', data: EMPTY });
+      made.addLayer({ id: 'circle-fill', type: 'fill', source: 'circle', paint: { 'fill-color': '#1677ff', 'fill-opacity': 0.12 } });
+      made.addLayer({ id: 'circle-line', type: 'line', source: 'circle', paint: { 'line-color': '#1677ff', 'line-width': 2 } });
+    },
+    onPick,
+  );
 
   // The point, its circle, and the reference, kept in step with the fields.
   useEffect(() => {
@@ -128,7 +159,7 @@ export function PlaceMap({ point, onPick, circleKm, reference, height = 280 }: {
     } else refMarker.current = null;
     const focus = point ?? reference;
     if (focus) made.easeTo({ center: [focus.lng, focus.lat], zoom: Math.max(made.getZoom(), circleKm ? zoomFor(circleKm) : 11), duration: 0 });
-  }, [ready, point, circleKm, reference]);
+  }, [ready, map, lib, point, circleKm, reference]);
 
   return (
     <div>

@@ -1,10 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Form, Select, Space, Typography } from 'antd';
-import type { GeoJSONSource, Map as MapLibre, Marker } from 'maplibre-gl';
+import type { GeoJSONSource, Marker } from 'maplibre-gl';
 import { useEffect, useRef, useState } from 'react';
 import { client, need } from './api';
 import { clearFieldErrors, showFieldErrors } from './forms';
-import { circle, styleOf, useMapSettings, type Point } from './map';
+import { circle, NO_FEATURES, useMapLibre, useMapSettings, type Point } from './map';
 import { PlaceFields, type PlaceValues } from './places';
 import { RegionName } from './regions';
 import { Session } from './session';
@@ -112,8 +112,6 @@ export function StationPlace() {
   );
 }
 
-const EMPTY = { type: 'FeatureCollection' as const, features: [] };
-
 /**
  * The station (a marker), the circle of `km` around it and the open gigs (dots), drawn with MapLibre; what is
  * drawn is also said on the element (the circle's radius, how many gigs, how many inside), for the keyboard
@@ -121,59 +119,25 @@ const EMPTY = { type: 'FeatureCollection' as const, features: [] };
  */
 function CircleMap({ name, home, km, gigs }: { name: string; home: Point; km?: number; gigs: Gig[] }) {
   const { t } = Session.use();
-  const settings = useMapSettings();
   const box = useRef<HTMLDivElement>(null);
-  const map = useRef<MapLibre | null>(null);
-  const lib = useRef<typeof import('maplibre-gl') | null>(null);
   const marker = useRef<Marker | null>(null);
-  const [ready, setReady] = useState(false);
-  const [failed, setFailed] = useState(false);
   const [drawn, setDrawn] = useState<{ circleKm: number | null; gigs: number } | null>(null);
-  const s = settings.data;
   const points = gigs.flatMap((g) => (g.lat !== null && g.lng !== null ? [{ id: g.id, title: g.title, lat: g.lat, lng: g.lng }] : []));
   const inside = km ? points.filter((p) => kmBetween(home, p) <= km).length : 0;
   const pointsKey = JSON.stringify(points);
-
-  useEffect(() => {
-    if (!s || !box.current) return;
-    let gone = false;
-    void (async () => {
-      try {
-        const [m, worker] = await Promise.all([import('maplibre-gl'), import('maplibre-gl/dist/maplibre-gl-worker.mjs?url'), import('maplibre-gl/dist/maplibre-gl.css')]);
-        if (gone || !box.current) return;
-        m.setWorkerUrl(worker.default);
-        lib.current = m;
-        const made = new m.Map({ container: box.current, style: styleOf(s.tileUrl, s.attribution), center: [home.lng, home.lat], zoom: 11, attributionControl: s.attribution ? { compact: true, customAttribution: s.attribution } : false, keyboard: false });
-        made.addControl(new m.NavigationControl({ showCompass: false }), 'top-right');
-        made.addControl(new m.ScaleControl({ unit: 'metric' }), 'bottom-left');
-        made.on('load', () => {
-          made.addSource('station-circle', { type: 'geojson', data: EMPTY });
-          made.addLayer({ id: 'station-circle-fill', type: 'fill', source: 'station-circle', paint: { 'fill-color': '#1677ff', 'fill-opacity': 0.12 } });
-          made.addLayer({ id: 'station-circle-line', type: 'line', source: 'station-circle', paint: { 'line-color': '#1677ff', 'line-width': 2 } });
-          made.addSource('station-gigs', { type: 'geojson', data: EMPTY });
-          made.addLayer({ id: 'station-gigs', type: 'circle', source: 'station-gigs', paint: { 'circle-radius': 6, 'circle-color': '#fa8c16', 'circle-stroke-color': '#fff', 'circle-stroke-width': 1 } });
-          if (!gone) setReady(true);
-        });
-        map.current = made;
-      } catch {
-        if (!gone) setFailed(true);
-      }
-    })();
-    return () => {
-      gone = true;
-      map.current?.remove();
-      map.current = null;
-      setReady(false);
-    };
-    // The map is made once per settings; the station, circle and gigs follow below.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [s]);
+  const { map, lib, ready, failed } = useMapLibre(box, { center: home, zoom: 11 }, (made) => {
+    made.addSource('station-circle', { type: 'geojson', data: NO_FEATURES });
+    made.addLayer({ id: 'station-circle-fill', type: 'fill', source: 'station-circle', paint: { 'fill-color': '#1677ff', 'fill-opacity': 0.12 } });
+    made.addLayer({ id: 'station-circle-line', type: 'line', source: 'station-circle', paint: { 'line-color': '#1677ff', 'line-width': 2 } });
+    made.addSource('station-gigs', { type: 'geojson', data: NO_FEATURES });
+    made.addLayer({ id: 'station-gigs', type: 'circle', source: 'station-gigs', paint: { 'circle-radius': 6, 'circle-color': '#fa8c16', 'circle-stroke-color': '#fff', 'circle-stroke-width': 1 } });
+  });
 
   useEffect(() => {
     const made = map.current;
     const m = lib.current;
     if (!ready || !made || !m) return;
-    const ring = km ? { type: 'FeatureCollection' as const, features: [circle(home, km)] } : EMPTY;
+    const ring = km ? { type: 'FeatureCollection' as const, features: [circle(home, km)] } : NO_FEATURES;
     const dots = { type: 'FeatureCollection' as const, features: points.map((p) => ({ type: 'Feature' as const, properties: { id: p.id, title: p.title }, geometry: { type: 'Point' as const, coordinates: [p.lng, p.lat] } })) };
     made.getSource<GeoJSONSource>('station-circle')?.setData(ring);
     made.getSource<GeoJSONSource>('station-gigs')?.setData(dots);
