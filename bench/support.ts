@@ -5,24 +5,32 @@ import { createLogger, type Logger } from '../src/logger';
 import { openRedis, type RedisHandle } from '../src/redis';
 import { Queues } from '../src/queues/queues';
 
+const admin = () => process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** Creates `name` on BENCH_PG_URL's server (or, when `reuse`, takes it as it is if it exists), then opens and migrates it. */
+async function openBenchDatabase(name: string, reuse: boolean): Promise<{ database: Database; url: string; fresh: boolean }> {
+  const c = new Client({ connectionString: admin() });
+  await c.connect();
+  const exists = reuse && (await c.query('select 1 from pg_database where datname = $1', [name])).rowCount === 1;
+  if (!exists) await c.query(`create database "${name}"`);
+  await c.end();
+  const u = new URL(admin());
+  u.pathname = `/${name}`;
+  const database = await openDatabase({ url: u.toString(), dataDir: '/tmp', poolSize: 10 });
+  await database.migrate();
+  return { database, url: u.toString(), fresh: !exists };
+}
+
 /**
  * A scratch PostgreSQL database for one benchmark run: BENCH_PG_URL's server (default the local
  * one), a fresh database that is dropped at the end.
  */
 export async function scratchDatabase(): Promise<{ database: Database; url: string; drop(): Promise<void> }> {
-  const admin = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const name = `bangfu_bench_${Date.now()}_${randomBytes(2).toString('hex')}`;
-  const c = new Client({ connectionString: admin });
-  await c.connect();
-  await c.query(`create database "${name}"`);
-  await c.end();
-  const u = new URL(admin);
-  u.pathname = `/${name}`;
-  const database = await openDatabase({ url: u.toString(), dataDir: '/tmp', poolSize: 10 });
-  await database.migrate();
+  const { database, url } = await openBenchDatabase(name, false);
   return {
     database,
-    url: u.toString(),
+    url,
     drop: async () => {
       await database.close();
       // BENCH_KEEP=1 leaves the scratch database in place for EXPLAIN and friends.
@@ -30,7 +38,7 @@ export async function scratchDatabase(): Promise<{ database: Database; url: stri
         process.stdout.write(`kept scratch database ${name}\n`);
         return;
       }
-      const d = new Client({ connectionString: admin });
+      const d = new Client({ connectionString: admin() });
       await d.connect();
       await d.query(`drop database if exists "${name}" with (force)`);
       await d.end();
@@ -44,20 +52,11 @@ export async function scratchDatabase(): Promise<{ database: Database; url: stri
  */
 export async function keptDatabase(name: string): Promise<{ database: Database; url: string; fresh: boolean; drop(): Promise<void> }> {
   if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`BENCH_DB must be a plain database name, not ${name}`);
-  const admin = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const c = new Client({ connectionString: admin });
-  await c.connect();
-  const exists = (await c.query('select 1 from pg_database where datname = $1', [name])).rowCount === 1;
-  if (!exists) await c.query(`create database "${name}"`);
-  await c.end();
-  const u = new URL(admin);
-  u.pathname = `/${name}`;
-  const database = await openDatabase({ url: u.toString(), dataDir: '/tmp', poolSize: 10 });
-  await database.migrate();
+  const { database, url, fresh } = await openBenchDatabase(name, true);
   return {
     database,
-    url: u.toString(),
-    fresh: !exists,
+    url,
+    fresh,
     drop: async () => {
       await database.close();
       process.stdout.write(`kept database ${name}\n`);
