@@ -189,4 +189,4 @@ export function PlaceMap({ point, onPick, circleKm, reference, height = 280 }: {
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
 
 /** A zoom at which a circle of `km` fills most of a small map. */
-const zoomFor = (km: number) => Math.max(3, Math.min(15, Math.round(13.5 - Math.log2(km))));
+export const zoomFor = (km: number) => Math.max(3, Math.min(15, Math.round(13.5 - Math.log2(km))));

@@ -4,7 +4,7 @@ import type { GeoJSONSource, Marker } from 'maplibre-gl';
 import { useEffect, useRef, useState } from 'react';
 import { client, need } from './api';
 import { clearFieldErrors, showFieldErrors } from './forms';
-import { circle, NO_FEATURES, useMapLibre, useMapSettings, type Point } from './map';
+import { circle, NO_FEATURES, useMapLibre, useMapSettings, zoomFor, type Point } from './map';
 import { PlaceFields, type PlaceValues } from './places';
 import { RegionName } from './regions';
 import { Session } from './session';
@@ -147,7 +147,7 @@ function CircleMap({ name, home, km, gigs }: { name: string; home: Point; km?: n
     el.textContent = `★ ${name}`;
     el.style.cssText = 'font-size:12px;color:#d4380d;background:rgba(255,255,255,.9);padding:0 4px;border-radius:2px;white-space:nowrap;font-weight:600';
     marker.current = new m.Marker({ element: el, anchor: 'left' }).setLngLat([home.lng, home.lat]).addTo(made);
-    made.easeTo({ center: [home.lng, home.lat], zoom: km ? Math.max(3, Math.min(15, Math.round(13.5 - Math.log2(km)))) : 11, duration: 0 });
+    made.easeTo({ center: [home.lng, home.lat], zoom: km ? zoomFor(km) : 11, duration: 0 });
     setDrawn({ circleKm: ring.features.length ? (km ?? null) : null, gigs: dots.features.length });
     // pointsKey stands for the gigs' points (a new array each render).
     // eslint-disable-next-line react-hooks/exhaustive-deps
