@@ -1,4 +1,5 @@
 /** The access module's front door: what other modules, the jobs, the bots and the server may use; nothing else of it is imported from outside. */
+export { auditRoutes } from './audit-routes';
 export { type HashCost, hashPassword } from './password';
 export { anyAccount, createAccount, createStation, findAccount } from './queries';
 export { BOARD_PATH, queueBoard } from './queue-board';
