@@ -1,16 +1,14 @@
-import { desc, eq } from 'drizzle-orm';
 import type { TFunction } from 'i18next';
 import geohash from 'ngeohash';
 import { chatActor } from '../chat';
 import type { AppContext } from '../context';
-import { workerChanges } from '../db/schema/me';
 import { cancelSignup, checkIn, fairByCode, fairsForWorker, signUp, signupsOf } from '../fairs';
 import { beijingTime } from '../shared/time';
 import * as apps from '../market';
 import { applicationOfWorker, applicationsOfWorker, distanceKm, matchesFor, openVacanciesInBox, payText, scoreVacancy, cancelEnrolment, enrol, listVacancies, vacancyWithEmployer } from '../market';
 import { addSubscribeConsents, getSubscription, putSubscription, subscribeConsentsOf, type SubscriptionPut } from '../outreach';
 import { checklistFor } from '../policies';
-import { currentEmployment, findWorker, updateWorker, CONSENT_NOTICE_VERSION, recordConsent, type Worker } from '../registry';
+import { changesOf, currentEmployment, findWorker, updateWorker, CONSENT_NOTICE_VERSION, recordConsent, type Worker } from '../registry';
 import { Conflict, NotFound } from '../shared/errors';
 import { translator } from '../i18n';
 import { phoneNumber } from './wechat';
@@ -28,7 +26,7 @@ async function person(ctx: Pick<AppContext, 'db'>, workerId: string): Promise<Wo
 export async function profile(ctx: Pick<AppContext, 'db'>, workerId: string) {
   const w = await person(ctx, workerId);
   const [job] = await currentEmployment(ctx.db, [workerId]);
-  const history = await ctx.db.select().from(workerChanges).where(eq(workerChanges.workerId, workerId)).orderBy(desc(workerChanges.at)).limit(20);
+  const history = await changesOf(ctx.db, workerId, 20);
   return {
     id: w.id,
     name: w.name,

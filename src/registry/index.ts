@@ -10,7 +10,7 @@ export { existingFields, type PreparedWorker, prepareWorker, type WorkerFields }
 export { isActiveWorker, setIntention, setPreferredLanguage, type Worker, workerStatus } from './person';
 export { phoneOf, phonesOf, workersWithPhone } from './phones';
 export { termEndOf } from './public-welfare';
-export { employedAmong, employmentHistory, livesUnder, noteActivity, trainingHistory, workerCards, workerNames, workerPlaces } from './records';
+export { changesOf, employedAmong, employmentHistory, livesUnder, noteActivity, trainingHistory, workerCards, workerNames, workerPlaces } from './records';
 export { createHouseholdsByHead, type EmploymentRecord, endImportedJob, householdsByHeads, openJobsOf, setHouseholdRelocated, startImportedJob, updateFromImport, workersByIdHashes } from './imported';
 export { findWorkerByIdHash, inRegion, regionExists, VILLAGE_LEVEL } from './queries';
 export { currentEmployment, findWorker } from './queries';

@@ -1,11 +1,16 @@
-import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client';
-import { employmentRecords, trainingRecords, workers } from '../db/schema/registry';
+import { employmentRecords, trainingRecords, workerChanges, workers } from '../db/schema/registry';
 
 /** One person's jobs as the register recorded them, oldest first. */
 export async function employmentHistory(db: Db, workerId: string) {
   return db.select().from(employmentRecords).where(eq(employmentRecords.workerId, workerId)).orderBy(asc(employmentRecords.startDate));
+}
+
+/** The latest changes to one person's record (which fields, whose word, when), newest first. */
+export async function changesOf(db: Db, workerId: string, limit: number) {
+  return db.select({ fields: workerChanges.fields, source: workerChanges.source, at: workerChanges.at }).from(workerChanges).where(eq(workerChanges.workerId, workerId)).orderBy(desc(workerChanges.at)).limit(limit);
 }
 
 /** One person's trainings as the register recorded them. */

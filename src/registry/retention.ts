@@ -6,10 +6,10 @@ import type { Db } from '../db/client';
 import { helpRequests } from '../db/schema/chat';
 import { fairSignups } from '../db/schema/fairs';
 import { applications, enrolments, jobFairs, wageCases } from '../db/schema/market';
-import { workerChanges, workerSessions } from '../db/schema/me';
+import { workerSessions } from '../db/schema/me';
 import { deliveries, followUps, followUpSteps, identities, providerReports, subscriptions } from '../db/schema/outreach';
 import { rainDewActions, rainDewEvents, rainDewFiles, rainDewPlans, rainDewSubsidies } from '../db/schema/rain-dew';
-import { consents, employmentRecords, trainingRecords, workers } from '../db/schema/registry';
+import { consents, employmentRecords, trainingRecords, workerChanges, workers } from '../db/schema/registry';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
 

@@ -1,5 +1,4 @@
 import { index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { accounts } from './access';
 import { workers } from './registry';
 
 /**
@@ -20,20 +19,4 @@ export const workerSessions = pgTable(
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
   },
   (t) => [index('worker_sessions_expires_idx').on(t.expiresAt), index('worker_sessions_openid_idx').on(t.openid)],
-);
-
-/** Every change to a person's record: which fields, from which source (the person's own report, a station, an import). */
-export const workerChanges = pgTable(
-  'worker_changes',
-  {
-    id: uuid('id').primaryKey().defaultRandom(),
-    workerId: uuid('worker_id')
-      .notNull()
-      .references(() => workers.id),
-    fields: text('fields').array().notNull(),
-    source: text('source').notNull(),
-    by: uuid('by').references(() => accounts.id),
-    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
-  },
-  (t) => [index('worker_changes_worker_idx').on(t.workerId, t.at)],
 );

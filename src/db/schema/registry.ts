@@ -277,3 +277,22 @@ export const exportApprovals = pgTable(
   },
   (t) => [index('export_approvals_region_idx').on(t.status, t.regionCode.op('text_pattern_ops'))],
 );
+
+/**
+ * Every change to a person's record: which fields, from which source (the person's own report, a station, an import).
+ * The register writes it with the change; the person's page (me) reads it through the register's `changesOf`.
+ */
+export const workerChanges = pgTable(
+  'worker_changes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workerId: uuid('worker_id')
+      .notNull()
+      .references(() => workers.id),
+    fields: text('fields').array().notNull(),
+    source: text('source').notNull(),
+    by: uuid('by').references(() => accounts.id),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('worker_changes_worker_idx').on(t.workerId, t.at)],
+);
