@@ -3,7 +3,7 @@ import type { Db } from '../src/db/client';
 import type { EventData, EventType } from '../src/events';
 import { onPromoted, onSignedUp, onSignupCancelled } from '../src/fairs';
 import { translator } from '../src/i18n';
-import { closeHouseholdCase } from '../src/monitoring';
+import { closeHouseholdCase, closePaymentOverdue } from '../src/monitoring';
 import { runningFollowUp, scheduleSteps, startFollowUp, stopFollowUps, type PlannedStep } from '../src/outreach';
 import { currentEmployment, findWorker } from '../src/registry';
 import { tellNewlyEligible } from '../src/policies';
@@ -102,6 +102,8 @@ export const subscriptions: Subscriptions = {
     },
   ],
   'application.moved': [],
+  // Monitoring: a month paid in full closes its overdue item of the integrity review.
+  'payment.recorded': [{ name: 'monitoring.payment-overdue', handle: (ctx, e) => closePaymentOverdue(ctx.db, e.paymentId, ctx.clock.now()) }],
   // Fairs: what follows a sign-up, kept out of the statement that takes the place.
   'fair.signed_up': [
     { name: 'fairs.reminders', handle: onSignedUp.reminders },

@@ -24,6 +24,8 @@ export const eventSchemas = {
     .strict(),
   /** The current job ended. */
   'employment.ended': z.object({ workerId: z.uuid(), regionCode: z.string(), endDate: z.string(), actorId: z.uuid().nullable() }).strict(),
+  /** A month's pay of a programme job (岗位补贴, 劳务报酬) was recorded or corrected at the station. */
+  'payment.recorded': z.object({ paymentId: z.uuid(), recordId: z.uuid(), workerId: z.uuid(), regionCode: z.string(), actorId: z.uuid().nullable() }).strict(),
   /** An application in the market moved on (applied → … → hired, completed, withdrawn …). */
   'application.moved': z
     .object({ applicationId: z.uuid(), vacancyId: z.uuid(), workerId: z.uuid(), regionCode: z.string(), from: z.string(), to: z.string(), actorId: z.uuid().nullable() })

@@ -5,4 +5,4 @@ export { dailyReport, monthlyBulletin } from './reports';
 export { monitoringRoutes } from './routes';
 export { closePreviousMonth } from './service';
 export { weeklyDispatch } from './targets';
-export { closeHouseholdCase, personWarnings, regionWarnings } from './warnings';
+export { closeHouseholdCase, closePaymentOverdue, personWarnings, regionWarnings } from './warnings';

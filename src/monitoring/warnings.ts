@@ -7,7 +7,7 @@ import { rowsOf } from '../db/client';
 import { openMonitoringTask } from '../chat';
 import { warnings } from '../db/schema/monitoring';
 import { nameOf, namesOf } from '../regions';
-import { activeMembersOf, findWorker, householdOf, workerNames, type Worker } from '../registry';
+import { activeMembersOf, findWorker, householdOf, paidInFull, workerNames, type Worker } from '../registry';
 import { translator } from '../i18n';
 import { matchesFor } from '../market';
 import { scheduleSteps, startFollowUp, type PlannedStep } from '../outreach';
@@ -174,6 +174,15 @@ export async function closeHouseholdCase(db: Db, workerId: string, at: Date): Pr
     .update(warnings)
     .set({ status: 'closed', closedAt: at })
     .where(and(eq(warnings.householdId, householdId), eq(warnings.kind, 'zero_employment_household'), inArray(warnings.status, ['open', 'acknowledged'])));
+}
+
+/** A month's pay recorded in full closes its overdue item of the integrity review (pw_subsidy_overdue, wr_wage_overdue). */
+export async function closePaymentOverdue(db: Db, paymentId: string, at: Date): Promise<void> {
+  if (!(await paidInFull(db, paymentId))) return;
+  await db
+    .update(warnings)
+    .set({ status: 'closed', closedAt: at })
+    .where(and(eq(warnings.dedupeKey, `pay-overdue:${paymentId}`), inArray(warnings.status, ['open', 'acknowledged'])));
 }
 
 export const WARNING_KINDS = ['region_decline', 'lost_job', 'income_drop', 'zero_employment_household', 'relocation_share_short'] as const;

@@ -9,6 +9,7 @@ export { addEmploymentRecord, findEmploymentRecord, inWorkOn, lockWorker, markEm
 export { existingFields, type PreparedWorker, prepareWorker, type WorkerFields } from './prepare';
 export { isActiveWorker, setIntention, setPreferredLanguage, type Worker, workerStatus } from './person';
 export { phoneOf, phonesOf, workersWithPhone } from './phones';
+export { paidInFull } from './payments';
 export { termEndOf } from './public-welfare';
 export { changesOf, employedAmong, employmentHistory, livesUnder, noteActivity, trainingHistory, workerCards, workerNames, workerPlaces } from './records';
 export { createHouseholdsByHead, type EmploymentRecord, endImportedJob, householdsByHeads, openJobsOf, setHouseholdRelocated, startImportedJob, updateFromImport, workersByIdHashes } from './imported';

@@ -1,11 +1,12 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { assertInScope, type Actor } from '../shared/actor';
 import { command } from '../shared/command';
 import type { AppContext } from '../context';
-import { warnings } from '../db/schema/monitoring';
 import { employmentPayments, employmentRecords, workers } from '../db/schema/registry';
 import { NotFound, ValidationFailed } from '../shared/errors';
+import { emit } from '../events';
+import { publishOutbox } from '../outbox';
 
 const fen = z.number().int().min(0).max(100_000_000).meta({ description: 'Money in fen (分)' });
 export const Period = z.string().regex(/^20\d{2}-(0[1-9]|1[0-2])$/, 'errors:detail.monitoring.month').meta({ example: '2026-10' });
@@ -37,6 +38,7 @@ export const PaymentView = z
   .meta({ id: 'Payment' });
 
 type Ctx = Pick<AppContext, 'db' | 'clock'>;
+type RecordCtx = Pick<AppContext, 'db' | 'clock' | 'queues'>;
 type Meta = { requestId?: string; ip?: string };
 
 function present(p: typeof employmentPayments.$inferSelect): z.infer<typeof PaymentView> {
@@ -54,30 +56,28 @@ async function paidRecord(ctx: Ctx, actor: Actor, workerId: string, recordId: st
 
 /**
  * Records what was due for a month and what was paid: 岗位补贴 for a public-welfare post, 劳务报酬 for
- * work relief. Recording the same month again corrects it (audited); paying in full closes an overdue item.
+ * work relief. Recording the same month again corrects it (audited). Its `payment.recorded` event closes the
+ * overdue item of the integrity review (monitoring's) once it is paid in full.
  */
-export async function recordPayment(ctx: Ctx, actor: Actor, workerId: string, recordId: string, period: string, input: PaymentInput, meta: Meta) {
+export async function recordPayment(ctx: RecordCtx, actor: Actor, workerId: string, recordId: string, period: string, input: PaymentInput, meta: Meta) {
   const { record, regionCode, kind } = await paidRecord(ctx, actor, workerId, recordId);
   if ((input.paidOn == null) !== (input.amountPaidFen == null)) throw new ValidationFailed('paid pair', [{ path: 'body.paidOn', message: 'errors:detail.monitoring.paid_pair' }]);
   if (period < record.startDate.slice(0, 7) || (record.endDate && period > record.endDate.slice(0, 7))) throw new ValidationFailed('period outside the job', [{ path: 'params.period', message: 'errors:detail.monitoring.period_outside' }]);
   if (input.paidOn && input.paidOn < record.startDate) throw new ValidationFailed('paid before the job', [{ path: 'body.paidOn', message: 'errors:detail.monitoring.paid_before' }]);
   const now = ctx.clock.now();
   const values = { dueOn: input.dueOn, amountDueFen: input.amountDueFen, paidOn: input.paidOn ?? null, amountPaidFen: input.amountPaidFen ?? null, note: input.note ?? null, recordedBy: actor.accountId, updatedAt: now };
+  const events: string[] = [];
   const row = await command({ ctx, actor, meta }, async (tx, audit) => {
     const [row] = await tx
       .insert(employmentPayments)
       .values({ recordId, workerId, kind, period, ...values, createdAt: now })
       .onConflictDoUpdate({ target: [employmentPayments.recordId, employmentPayments.period], set: values })
       .returning();
-    if (row!.amountPaidFen !== null && row!.amountPaidFen >= row!.amountDueFen) {
-      await tx
-        .update(warnings)
-        .set({ status: 'closed', closedAt: now })
-        .where(and(eq(warnings.dedupeKey, `pay-overdue:${row!.id}`), inArray(warnings.status, ['open', 'acknowledged'])));
-    }
     audit({ action: 'payment.record', entity: 'employment_payment', entityId: row!.id, regionCode, details: { period, kind, dueOn: row!.dueOn, paidOn: row!.paidOn } });
+    events.push(...(await emit(tx, now, [{ type: 'payment.recorded', data: { paymentId: row!.id, recordId, workerId, regionCode, actorId: actor.accountId } }])));
     return row!;
   });
+  await publishOutbox(ctx, events);
   return present(row);
 }
 
@@ -85,4 +85,10 @@ export async function listPayments(ctx: Ctx, actor: Actor, workerId: string, rec
   await paidRecord(ctx, actor, workerId, recordId);
   const rows = await ctx.db.select().from(employmentPayments).where(eq(employmentPayments.recordId, recordId)).orderBy(asc(employmentPayments.period));
   return { items: rows.map(present) };
+}
+
+/** Whether the month's payment has reached the person in full (what was paid is at least what was due). */
+export async function paidInFull(db: Ctx['db'], paymentId: string): Promise<boolean> {
+  const [p] = await db.select({ due: employmentPayments.amountDueFen, paid: employmentPayments.amountPaidFen }).from(employmentPayments).where(eq(employmentPayments.id, paymentId));
+  return p !== undefined && p.paid !== null && p.paid >= p.due;
 }

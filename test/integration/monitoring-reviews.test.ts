@@ -6,6 +6,7 @@ import { weeklyDispatch } from '../../src/monitoring/targets';
 import { ManualClock } from '../../src/shared/clock';
 import { appOf, signIn, type Staff } from '../helpers/api';
 import { REGIONS, seedRegions, workerInput } from '../helpers/factories';
+import { drainEvents } from '../helpers/events';
 import { createHarness, type Harness } from '../helpers/harness';
 import { AUDITED, expectRefused, expectRefusedUnwritten } from '../helpers/refused';
 
@@ -135,8 +136,9 @@ describe('reviews, targets, forms and notices', () => {
     const [audit] = await h.ctx.db.select().from(auditLog).where(and(eq(auditLog.action, 'review.conclude'), eq(auditLog.entityId, of('pw_rotation').id)));
     expect(audit).toBeDefined();
 
-    // The subsidy is paid after all: its overdue item closes by itself.
+    // The subsidy is paid after all: its overdue item closes by itself, once monitoring hears of the payment.
     await pay(station, p.d!, rec.d!, '2026-10', { dueOn: '2026-11-05', amountDueFen: 80000, paidOn: '2026-11-16', amountPaidFen: 80000 });
+    expect(await drainEvents(h)).toContain('payment.recorded:monitoring.payment-overdue');
     expect((await county.get('/api/v1/monitoring/reviews?kind=pw_subsidy_overdue')).body.items).toEqual([]);
     expect((await county.get('/api/v1/monitoring/reviews?kind=pw_subsidy_overdue&status=closed')).body.items).toHaveLength(1);
   });
