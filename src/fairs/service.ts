@@ -6,15 +6,14 @@ import { command, type Executor } from '../shared/command';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { fairSignups, fairVacancies } from '../db/schema/fairs';
-import { applications, employers, jobFairs, vacancies, type FairAudience } from '../db/schema/market';
-import { households, workers } from '../db/schema/registry';
+import { jobFairs, type FairAudience } from '../db/schema/market';
 import { emit } from '../events';
 import { translator } from '../i18n';
 import { publishOutbox } from '../outbox';
-import { payText } from '../market';
+import { applicationsAtFair, payText, postsWithEmployers, vacancyStates, waitingAtFair } from '../market';
 import { lastFairToldTo, scheduleSteps, startFollowUp, stopFollowUps, type PlannedStep, startBroadcastIn, previewOf } from '../outreach';
 import { stationRegion } from '../access';
-import { withBothNames } from '../registry';
+import { homeRegionOf, householdRelocated, peopleMatching, withBothNames } from '../registry';
 import { Conflict, NotFound, ValidationFailed } from '../shared/errors';
 import { beijingTime, shanghaiDate } from '../shared/time';
 import { placeOf, planReminders, refuse, runnableFair, tellNow, visibleFair, type Ctx, type Fair, type Meta } from './common';
@@ -39,11 +38,16 @@ function checkShape(f: { kind: string; address?: string | null; streamUrl?: stri
   if (f.kind !== 'on_site' && !f.streamUrl) throw new ValidationFailed('stream', [{ path: 'body.streamUrl', message: 'errors:detail.fair.stream_required' }]);
 }
 
+/** What a fair shows of each of its posts, from the market's posts joined to the fair's. */
+function postFields(p: ReturnType<typeof postsWithEmployers>) {
+  return { vacancyId: p.vacancyId, title: p.title, employerId: p.employerId, employer: p.employer, headcount: p.headcount, filled: p.filled, payMinFen: p.payMinFen, payMaxFen: p.payMaxFen, payUnit: p.payUnit, status: p.status };
+}
+
 /** Open posts in the actor's region, numbered after those the fair already has. */
 async function attachVacancies(db: Db, actor: Actor, fairId: string, vacancyIds: string[]): Promise<void> {
   const ids = [...new Set(vacancyIds)];
   if (!ids.length) return;
-  const found = await db.select({ id: vacancies.id, regionCode: vacancies.regionCode, status: vacancies.status }).from(vacancies).where(inArray(vacancies.id, ids));
+  const found = await vacancyStates(db, ids);
   const usable = new Set(found.filter((v) => inScope(actor, v.regionCode) && v.status === 'open').map((v) => v.id));
   const bad = ids.findIndex((id) => !usable.has(id));
   if (bad >= 0) throw new ValidationFailed('vacancy', [{ path: `body.vacancyIds.${bad}`, message: 'errors:detail.fair.vacancy_not_open' }]);
@@ -130,7 +134,7 @@ export async function updateFair(ctx: Ctx, actor: Actor, id: string, patch: Fair
     }
     // A new time or place: the reminders of those signed up are planned again with it.
     if (f.status === 'announced' && (startsAt.getTime() !== f.startsAt.getTime() || patch.address !== undefined || patch.streamUrl !== undefined)) {
-      const signed = await db.select({ workerId: fairSignups.workerId, regionCode: workers.regionCode }).from(fairSignups).innerJoin(workers, eq(workers.id, fairSignups.workerId)).where(and(eq(fairSignups.fairId, id), eq(fairSignups.status, 'signed_up')));
+      const signed = await db.select({ workerId: fairSignups.workerId, regionCode: homeRegionOf(fairSignups.workerId) }).from(fairSignups).where(and(eq(fairSignups.fairId, id), eq(fairSignups.status, 'signed_up')));
       const fresh = { ...f, ...merged };
       for (const s of signed) steps.push(...(await planReminders(db, ctx.clock.now(), fresh, s.workerId, s.regionCode, actor.accountId)));
     }
@@ -155,11 +159,11 @@ export async function addVacancies(ctx: Ctx, actor: Actor, id: string, vacancyId
 /** The fair's details (place or link, window, posts with their numbers, places left), as staff and people see them. */
 export async function getFair(ctx: Pick<AppContext, 'db' | 'config'>, actor: Actor, id: string) {
   const f = await visibleFair(ctx.db, actor, id);
+  const p = postsWithEmployers(ctx.db);
   const posts = await ctx.db
-    .select({ seq: fairVacancies.seq, onScreenAt: fairVacancies.onScreenAt, v: vacancies, employer: employers.name })
+    .select({ seq: fairVacancies.seq, v: postFields(p) })
     .from(fairVacancies)
-    .innerJoin(vacancies, eq(vacancies.id, fairVacancies.vacancyId))
-    .innerJoin(employers, eq(employers.id, vacancies.employerId))
+    .innerJoin(p, eq(p.vacancyId, fairVacancies.vacancyId))
     .where(eq(fairVacancies.fairId, id))
     .orderBy(asc(fairVacancies.seq));
   const counts = await signupCounts(ctx.db, id);
@@ -185,14 +189,14 @@ export async function getFair(ctx: Pick<AppContext, 'db' | 'config'>, actor: Act
     onScreenVacancyId: f.onScreenVacancyId,
     vacancies: posts.map((p) => ({
       seq: p.seq,
-      vacancyId: p.v.id,
+      vacancyId: p.v.vacancyId,
       title: p.v.title,
-      employer: p.employer,
+      employer: p.v.employer,
       employerId: p.v.employerId,
       headcount: p.v.headcount,
       pay: payText(t, p.v),
       status: p.v.status,
-      onScreen: f.onScreenVacancyId === p.v.id,
+      onScreen: f.onScreenVacancyId === p.v.vacancyId,
     })),
     counts: { ...counts, placesLeft: f.capacity === null ? null : Math.max(0, f.capacity - counts.signedUp) },
     announcedAt: f.announcedAt?.toISOString() ?? null,
@@ -312,14 +316,12 @@ export async function qrCode(ctx: Pick<AppContext, 'db' | 'config'>, actor: Acto
 /** The desk's search: registered people of the staff member's region by name or the last four of the ID number. */
 export async function findPeople(ctx: Pick<AppContext, 'db'>, actor: Actor, fairId: string, q: string) {
   await visibleFair(ctx.db, actor, fairId);
-  const tail = /^[0-9xX]{4}$/.test(q) ? q.toUpperCase() : null;
+  const people = peopleMatching(ctx.db, actor.regionCode, q, 20);
   const rows = await ctx.db
-    .select({ id: workers.id, name: workers.name, idNumber: workers.idNumberMasked, regionCode: workers.regionCode, status: fairSignups.status, checkedInAt: fairSignups.checkedInAt })
-    .from(workers)
-    .leftJoin(fairSignups, and(eq(fairSignups.workerId, workers.id), eq(fairSignups.fairId, fairId)))
-    .where(and(like(workers.regionCode, `${actor.regionCode}%`), eq(workers.status, 'active'), tail ? like(workers.idNumberMasked, `%${tail}`) : like(workers.name, `${q.replace(/[%_\\]/g, '')}%`)))
-    .orderBy(asc(workers.name), asc(workers.id))
-    .limit(20);
+    .select({ id: people.id, name: people.name, idNumber: people.idNumberMasked, regionCode: people.regionCode, status: fairSignups.status, checkedInAt: fairSignups.checkedInAt })
+    .from(people)
+    .leftJoin(fairSignups, and(eq(fairSignups.workerId, people.id), eq(fairSignups.fairId, fairId)))
+    .orderBy(asc(people.name), asc(people.id));
   return { items: rows.map((r) => ({ workerId: r.id, name: r.name, idNumber: r.idNumber, regionCode: r.regionCode, signup: r.status ?? null, checkedIn: Boolean(r.checkedInAt) })) };
 }
 
@@ -343,18 +345,18 @@ export async function goLive(ctx: Ctx, actor: Actor | null, id: string, meta: Me
 export async function putOnScreen(ctx: Ctx, actor: Actor, id: string, vacancyId: string, meta: Meta) {
   const f = await runnableFair(ctx.db, actor, id);
   if (f.status !== 'live') refuse('fair', 'not_live');
+  const p = postsWithEmployers(ctx.db);
   const [post] = await ctx.db
-    .select({ seq: fairVacancies.seq, v: vacancies, employer: employers.name })
+    .select({ seq: fairVacancies.seq, v: postFields(p) })
     .from(fairVacancies)
-    .innerJoin(vacancies, eq(vacancies.id, fairVacancies.vacancyId))
-    .innerJoin(employers, eq(employers.id, vacancies.employerId))
+    .innerJoin(p, eq(p.vacancyId, fairVacancies.vacancyId))
     .where(and(eq(fairVacancies.fairId, id), eq(fairVacancies.vacancyId, vacancyId)));
   if (!post) throw new ValidationFailed('not in fair', [{ path: 'body.vacancyId', message: 'errors:detail.fair.vacancy_not_in_fair' }]);
   const now = ctx.clock.now();
   const msg: Record<string, string> = {};
   for (const lng of ['zh-CN', 'en'] as const) {
     const t = translator(lng);
-    msg[lng] = t('outreach:fair.on_screen', { employer: post.employer, title: post.v.title, headcount: post.v.headcount - post.v.filled, pay: payText(t, post.v), n: post.seq });
+    msg[lng] = t('outreach:fair.on_screen', { employer: post.v.employer, title: post.v.title, headcount: post.v.headcount - post.v.filled, pay: payText(t, post.v), n: post.seq });
   }
   const broadcast = await command({ ctx, actor, meta }, async (tx, audit) => {
     await tx.update(jobFairs).set({ onScreenVacancyId: vacancyId, updatedAt: now }).where(eq(jobFairs.id, id));
@@ -381,7 +383,8 @@ export async function liveFairFor(db: Db, workerId: string, now: Date): Promise<
 
 /** The post with number `seq` at a fair (open or not). */
 export async function fairPost(db: Db, fairId: string, seq: number) {
-  const [p] = await db.select({ vacancyId: fairVacancies.vacancyId, title: vacancies.title }).from(fairVacancies).innerJoin(vacancies, eq(vacancies.id, fairVacancies.vacancyId)).where(and(eq(fairVacancies.fairId, fairId), eq(fairVacancies.seq, seq)));
+  const posts = postsWithEmployers(db);
+  const [p] = await db.select({ vacancyId: fairVacancies.vacancyId, title: posts.title }).from(fairVacancies).innerJoin(posts, eq(posts.vacancyId, fairVacancies.vacancyId)).where(and(eq(fairVacancies.fairId, fairId), eq(fairVacancies.seq, seq)));
   return p;
 }
 
@@ -398,13 +401,7 @@ export async function endFair(ctx: Ctx, actor: Actor | null, id: string, meta: M
     const now = ctx.clock.now();
     const [moved] = await db.update(jobFairs).set({ status: 'ended', endedAt: now, onScreenVacancyId: null, updatedAt: now }).where(and(eq(jobFairs.id, id), inArray(jobFairs.status, ['live', 'announced']))).returning();
     if (!moved) refuse('fair', 'not_running');
-    const applied = await db
-      .select({ id: applications.id, workerId: applications.workerId, regionCode: workers.regionCode, title: vacancies.title, employer: employers.name })
-      .from(applications)
-      .innerJoin(workers, eq(workers.id, applications.workerId))
-      .innerJoin(vacancies, eq(vacancies.id, applications.vacancyId))
-      .innerJoin(employers, eq(employers.id, vacancies.employerId))
-      .where(and(eq(applications.fairId, id), eq(applications.status, 'applied')));
+    const applied = await waitingAtFair(db, id);
     for (const a of applied) {
       const run = await startFollowUp(db, now, { sequence: 'fair_aftercare', workerId: a.workerId, regionCode: a.regionCode, subject: a.id, anchorDate: shanghaiDate(now), variables: { fair: f.title, employer: a.employer, title: a.title }, createdBy: actor?.accountId ?? null });
       steps.push(...run.steps);
@@ -425,9 +422,8 @@ export async function cancelFair(ctx: Ctx, actor: Actor, id: string, meta: Meta)
     const [moved] = await db.update(jobFairs).set({ status: 'cancelled', updatedAt: now }).where(and(eq(jobFairs.id, id), inArray(jobFairs.status, ['draft', 'announced']))).returning();
     if (!moved) refuse('fair', 'not_cancellable');
     const people = await db
-      .select({ workerId: fairSignups.workerId, regionCode: workers.regionCode })
+      .select({ workerId: fairSignups.workerId, regionCode: homeRegionOf(fairSignups.workerId) })
       .from(fairSignups)
-      .innerJoin(workers, eq(workers.id, fairSignups.workerId))
       .where(and(eq(fairSignups.fairId, id), inArray(fairSignups.status, ['signed_up', 'waiting'])));
     for (const p of people) {
       await stopFollowUps(db, now, { workerId: p.workerId, sequence: 'fair_reminder', subject: id }, 'fair_cancelled');
@@ -446,24 +442,23 @@ export async function cancelFair(ctx: Ctx, actor: Actor, id: string, meta: Meta)
 export async function outcome(ctx: Pick<AppContext, 'db'>, actor: Actor, id: string) {
   const f = await visibleFair(ctx.db, actor, id);
   const counts = await signupCounts(ctx.db, id);
-  const interviewed = sql`(${applications.status} in ('interview', 'hired') or ${applications.history} @> '[{"status":"interview"}]'::jsonb)`;
-  const hired = sql`(${applications.status} = 'hired' or ${applications.history} @> '[{"status":"hired"}]'::jsonb)`;
+  const posts = postsWithEmployers(ctx.db);
+  const applied = applicationsAtFair(ctx.db, id);
   const perEmployer = await ctx.db
     .select({
-      employerId: employers.id,
-      employer: employers.name,
+      employerId: posts.employerId,
+      employer: posts.employer,
       vacancies: sql<number>`count(distinct ${fairVacancies.vacancyId})::int`,
-      applications: sql<number>`count(${applications.id})::int`,
-      interviews: sql<number>`count(${applications.id}) filter (where ${interviewed})::int`,
-      hires: sql<number>`count(${applications.id}) filter (where ${hired})::int`,
+      applications: sql<number>`count(${applied.id})::int`,
+      interviews: sql<number>`count(${applied.id}) filter (where ${applied.interviewed})::int`,
+      hires: sql<number>`count(${applied.id}) filter (where ${applied.hired})::int`,
     })
     .from(fairVacancies)
-    .innerJoin(vacancies, eq(vacancies.id, fairVacancies.vacancyId))
-    .innerJoin(employers, eq(employers.id, vacancies.employerId))
-    .leftJoin(applications, and(eq(applications.vacancyId, fairVacancies.vacancyId), eq(applications.fairId, id)))
+    .innerJoin(posts, eq(posts.vacancyId, fairVacancies.vacancyId))
+    .leftJoin(applied, eq(applied.vacancyId, fairVacancies.vacancyId))
     .where(eq(fairVacancies.fairId, id))
-    .groupBy(employers.id, employers.name)
-    .orderBy(asc(employers.name));
+    .groupBy(posts.employerId, posts.employer)
+    .orderBy(asc(posts.employer));
   const sum = (k: 'applications' | 'interviews' | 'hires') => perEmployer.reduce((n, e) => n + e[k], 0);
   return {
     fair: { id: f.id, title: f.title, kind: f.kind, campaign: f.campaign, status: f.status, startsAt: f.startsAt.toISOString(), endsAt: f.endsAt.toISOString() },
@@ -508,7 +503,7 @@ function ignoreRace(err: unknown): void {
 
 /** The fairs a person may sign up for now: announced or live, not over, for their region (and category, and relocated household). */
 export async function fairsForWorker(db: Db, w: { regionCode: string; category: string; householdId: string | null }, now: Date, limit = 5) {
-  const relocated = w.householdId ? ((await db.select({ r: households.relocated }).from(households).where(eq(households.id, w.householdId)))[0]?.r ?? false) : false;
+  const relocated = w.householdId ? await householdRelocated(db, w.householdId) : false;
   const rows = await db
     .select()
     .from(jobFairs)

@@ -13,7 +13,7 @@ export { paidInFull } from './payments';
 export { termEndOf } from './public-welfare';
 export { changesOf, employedAmong, employmentHistory, livesUnder, noteActivity, trainingHistory, workerCards, workerNames, workerPlaces } from './records';
 export { createHouseholdsByHead, type EmploymentRecord, endImportedJob, householdsByHeads, openJobsOf, setHouseholdRelocated, startImportedJob, updateFromImport, workersByIdHashes } from './imported';
-export { findWorkerByIdHash, inRegion, regionExists, VILLAGE_LEVEL } from './queries';
+export { findWorkerByIdHash, homeRegionOf, householdRelocated, inRegion, peopleMatching, regionExists, VILLAGE_LEVEL } from './queries';
 export { currentEmployment, findWorker } from './queries';
 export { anonymiseDeparted } from './retention';
 export { exportRoutes, registryRoutes } from './routes';

@@ -138,3 +138,33 @@ export async function zeroEmploymentByRegion(db: Db, scope: string) {
     order by 1`);
   return rowsOf<{ regionCode: string; regionName: string | null; households: number }>(result);
 }
+
+/**
+ * Read model for a query of another module: the home region of the person whose id is this column or
+ * expression (one row each, by the key). The register owns the column it reads.
+ */
+export function homeRegionOf(workerId: SQL | AnyPgColumn): SQL<string> {
+  return sql<string>`(select w.region_code from ${workers} w where w.id = ${workerId})`;
+}
+
+/**
+ * The desk's search, as a subquery another module joins its own rows to: up to `limit` active people of
+ * the region `regionCode` or under it, by the start of the name or the last four of the ID number,
+ * in name order.
+ */
+export function peopleMatching(db: Db, regionCode: string, q: string, limit: number) {
+  const tail = /^[0-9xX]{4}$/.test(q) ? q.toUpperCase() : null;
+  return db
+    .select({ id: workers.id, name: workers.name, idNumberMasked: workers.idNumberMasked, regionCode: workers.regionCode })
+    .from(workers)
+    .where(and(like(workers.regionCode, `${regionCode}%`), eq(workers.status, 'active'), tail ? like(workers.idNumberMasked, `%${tail}`) : like(workers.name, `${q.replace(/[%_\\]/g, '')}%`)))
+    .orderBy(asc(workers.name), asc(workers.id))
+    .limit(limit)
+    .as('people');
+}
+
+/** Whether the household was relocated (易地扶贫搬迁); false for one not known. */
+export async function householdRelocated(db: Db, householdId: string): Promise<boolean> {
+  const [row] = await db.select({ r: households.relocated }).from(households).where(eq(households.id, householdId));
+  return row?.r ?? false;
+}
