@@ -24,7 +24,7 @@ export async function staffTurn(ctx: Ctx, msg: { kind: string; text: string; sen
   const code = STAFF_CODE_MESSAGE.exec(text)?.[1];
   const staff = await staffForContact(ctx, msg.senderId);
   if (code) {
-    const result = await bindStaffContact(ctx, { value: msg.senderId, ...(msg.accountId ? { accountId: msg.accountId } : {}) }, code, isPersonContact);
+    const result = await bindStaffContact({ ctx }, { value: msg.senderId, ...(msg.accountId ? { accountId: msg.accountId } : {}) }, code, isPersonContact);
     if (result.ok) return [tFor(ctx, result.locale)('bot:staff.bound', { name: result.displayName })];
     const t = tFor(ctx, staff?.locale ?? lang);
     if (result.reason === 'no_match') {
@@ -36,7 +36,7 @@ export async function staffTurn(ctx: Ctx, msg: { kind: string; text: string; sen
   if (!staff) return undefined;
   const t = tFor(ctx, staff.locale);
   if (UNBIND.test(text)) {
-    await unbindStaffWechat(ctx, staff.id, 'chat');
+    await unbindStaffWechat({ ctx, actor: { accountId: staff.id } }, 'chat');
     return [t('bot:staff.unbound')];
   }
   // A person's binding code or ID number from a staff WeChat: refused, nothing written.

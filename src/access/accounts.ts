@@ -10,6 +10,7 @@ import { assertInScope, inScope, type Actor, type StaffRole } from '../shared/ac
 import { hashCost, hashPassword } from './password';
 import { clearAccount } from './throttle';
 import { contactColumns, mobileOf } from './contact';
+import type { AccessProps } from './props';
 
 const ROLE_RANK: Record<StaffRole, number> = { station: 1, county: 2, prefecture: 3, province: 4, system: 5 };
 /** Which region levels (code lengths) each role may be bound to. */
@@ -103,7 +104,6 @@ export const StationView = z
   .meta({ id: 'Station' });
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'config' | 'redis' | 'pii'>;
-type Meta = { requestId?: string; ip?: string };
 
 function present(a: typeof accounts.$inferSelect) {
   return {
@@ -129,7 +129,7 @@ function assertCanManage(actor: Actor, role: StaffRole): void {
   if (actor.role !== 'system' && ROLE_RANK[role] >= ROLE_RANK[actor.role]) throw new Forbidden('role too high');
 }
 
-export async function createAccount(ctx: Ctx, actor: Actor, input: AccountCreate, meta: Meta) {
+export async function createAccount({ ctx, actor, meta }: AccessProps<Ctx>, input: AccountCreate) {
   assertCanManage(actor, input.role);
   if (!inScope(actor, input.regionCode)) throw new Forbidden('region outside scope', [{ path: 'body.regionCode', message: 'errors:detail.region_out_of_scope' }]);
   if (!ROLE_REGION_LENGTHS[input.role].includes(input.regionCode.length)) {
@@ -176,7 +176,7 @@ export async function listAccounts(ctx: Ctx, actor: Actor, query: z.infer<typeof
   return { items: rows.map(present), page: query.page, pageSize: query.pageSize, total: total?.n ?? 0 };
 }
 
-export async function updateAccount(ctx: Ctx, actor: Actor, id: string, patch: AccountPatch, meta: Meta) {
+export async function updateAccount({ ctx, actor, meta }: AccessProps<Ctx>, id: string, patch: AccountPatch) {
   const [a] = await ctx.db.select().from(accounts).where(eq(accounts.id, id)).limit(1);
   if (!a) throw new NotFound('account', id);
   assertInScope(actor, a.regionCode, 'account', id);
@@ -211,7 +211,7 @@ export async function updateAccount(ctx: Ctx, actor: Actor, id: string, patch: A
   return present(row!);
 }
 
-export async function createStation(ctx: Ctx, actor: Actor, input: z.infer<typeof StationCreate>, meta: Meta) {
+export async function createStation({ ctx, actor, meta }: AccessProps<Ctx>, input: z.infer<typeof StationCreate>) {
   if (actor.role === 'station') throw new Forbidden('stations do not create stations');
   if (!inScope(actor, input.regionCode)) throw new Forbidden('region outside scope', [{ path: 'body.regionCode', message: 'errors:detail.region_out_of_scope' }]);
   const region = await findRegion(ctx.db, input.regionCode);

@@ -5,8 +5,8 @@ import type { AppContext } from '../context';
 import { accounts } from '../db/schema/access';
 import { maskPhone, normalizePhone } from '../pii/phone';
 import { NotFound, ValidationFailed } from '../shared/errors';
-import type { Actor } from '../shared/actor';
 import { PUSHED_KINDS } from '../notices';
+import type { AccessProps } from './props';
 
 /**
  * What a member of staff sets for themselves: the mobile number urgent notices are texted to (null
@@ -37,7 +37,6 @@ export const ContactView = z
 export type ContactView = z.infer<typeof ContactView>;
 
 type Ctx = Pick<AppContext, 'db' | 'pii'>;
-type Meta = { requestId?: string; ip?: string };
 
 export function presentContact(a: Pick<typeof accounts.$inferSelect, 'contactPhoneMasked' | 'contactPhoneEnc' | 'pushOptOut' | 'chatContact' | 'chatBoundAt'>): ContactView {
   const wechatBound = a.chatContact !== null;
@@ -65,7 +64,7 @@ export function contactColumns(ctx: Pick<AppContext, 'pii'>, phone: string | nul
 }
 
 /** Sets the signed-in account's own contact; the number is checked before anything is written, and never logged. */
-export async function setOwnContact(ctx: Ctx, actor: Actor, patch: ContactPatch, meta: Meta): Promise<ContactView> {
+export async function setOwnContact({ ctx, actor, meta }: AccessProps<Ctx>, patch: ContactPatch): Promise<ContactView> {
   const phone = patch.phone === undefined || patch.phone === null ? patch.phone : mobileOf(patch.phone);
   const row = await command({ ctx, actor, meta }, async (tx, audit) => {
     const [row] = await tx

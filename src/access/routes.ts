@@ -24,7 +24,7 @@ export function accessRoutes(api: Api, ctx: AppContext): void {
     status: 200,
     response: LoginResult,
     handler: async ({ body, koa }) => {
-      const result = await service.login(ctx, body, { ip: koa.ip, requestId: koa.state.requestId });
+      const result = await service.login({ ctx, meta: { ip: koa.ip, requestId: koa.state.requestId } }, body);
       return { token: result.token, expiresAt: result.expiresAt.toISOString(), account: result.account };
     },
   });
@@ -39,7 +39,7 @@ export function accessRoutes(api: Api, ctx: AppContext): void {
     status: 204,
     handler: async ({ actor, koa }) => {
       const token = /^Bearer\s+(\S+)$/i.exec(koa.get('authorization'))?.[1] ?? '';
-      await service.logout(ctx, token, actor, { ip: koa.ip, requestId: koa.state.requestId });
+      await service.logout({ ctx, actor, meta: { ip: koa.ip, requestId: koa.state.requestId } }, token);
       return undefined;
     },
   });
@@ -64,7 +64,7 @@ export function accessRoutes(api: Api, ctx: AppContext): void {
     body: ContactPatch,
     status: 200,
     response: ContactView,
-    handler: ({ actor, body, koa }) => setOwnContact(ctx, actor, body, { ip: koa.ip, requestId: koa.state.requestId }),
+    handler: ({ actor, body, koa }) => setOwnContact({ ctx, actor, meta: { ip: koa.ip, requestId: koa.state.requestId } }, body),
   });
 
   api.route({
@@ -86,7 +86,7 @@ export function accessRoutes(api: Api, ctx: AppContext): void {
     auth: 'staff',
     status: 200,
     response: ContactView,
-    handler: ({ actor, koa }) => unbindStaffWechat(ctx, actor.accountId, 'console', { ip: koa.ip, requestId: koa.state.requestId }),
+    handler: ({ actor, koa }) => unbindStaffWechat({ ctx, actor, meta: { ip: koa.ip, requestId: koa.state.requestId } }, 'console'),
   });
 
   api.route({
@@ -97,7 +97,7 @@ export function accessRoutes(api: Api, ctx: AppContext): void {
   api.route({
     method: 'post', path: '/auth/totp/enable', summary: 'Turn the second factor on with a code from the app; from then on sign-in needs `code`', tags: ['auth'], auth: 'staff', beforeSecondFactor: true, status: 200,
     body: z.object({ code: z.string().regex(/^\d{6}$/, 'expected the 6 digits of the authenticator app') }).strict(), response: z.object({ enabled: z.boolean() }),
-    handler: ({ actor, body, koa }) => service.enableTotp(ctx, actor, body.code, { ip: koa.ip, requestId: koa.state.requestId }),
+    handler: ({ actor, body, koa }) => service.enableTotp({ ctx, actor, meta: { ip: koa.ip, requestId: koa.state.requestId } }, body.code),
   });
 }
 
@@ -107,7 +107,7 @@ export function accountRoutes(api: Api, ctx: AppContext): void {
   api.route({
     method: 'post', path: '/accounts', summary: 'Create a staff account for a role below your own, in your region', tags, auth: 'staff',
     body: accounts.AccountCreate, response: accounts.StaffAccountView,
-    handler: ({ actor, body, koa }) => accounts.createAccount(ctx, actor, body, meta(koa)),
+    handler: ({ actor, body, koa }) => accounts.createAccount({ ctx, actor, meta: meta(koa) }, body),
   });
   api.route({
     method: 'get', path: '/accounts', summary: 'Staff accounts in your region', tags, auth: 'staff',
@@ -117,12 +117,12 @@ export function accountRoutes(api: Api, ctx: AppContext): void {
   api.route({
     method: 'patch', path: '/accounts/:id', summary: 'Rename, reset the password, disable or grant the reveal permission', tags, auth: 'staff',
     params: z.object({ id: z.uuid() }), body: accounts.AccountPatch, response: accounts.StaffAccountView,
-    handler: ({ actor, params, body, koa }) => accounts.updateAccount(ctx, actor, params.id, body, meta(koa)),
+    handler: ({ actor, params, body, koa }) => accounts.updateAccount({ ctx, actor, meta: meta(koa) }, params.id, body),
   });
   api.route({
     method: 'post', path: '/stations', summary: 'Register a station (就业服务站, 零工驿站)', tags: ['stations'], auth: 'staff',
     body: accounts.StationCreate, response: accounts.StationView,
-    handler: ({ actor, body, koa }) => accounts.createStation(ctx, actor, body, meta(koa)),
+    handler: ({ actor, body, koa }) => accounts.createStation({ ctx, actor, meta: meta(koa) }, body),
   });
   api.route({
     method: 'get', path: '/stations', summary: 'Stations in your region', tags: ['stations'], auth: 'staff',
@@ -132,6 +132,6 @@ export function accountRoutes(api: Api, ctx: AppContext): void {
   api.route({
     method: 'put', path: '/stations/:id/place', summary: "Set where a station is (its village or community, address and point): the centre of its 15-minute circle on the map; by its own staff or an administrator of its region", tags: ['stations'], auth: 'staff',
     params: z.object({ id: z.uuid() }), body: StationPlaceInput, response: accounts.StationView,
-    handler: async ({ actor, params, body, koa }) => accounts.presentStation(await setStationPlace(ctx, actor, params.id, body, meta(koa))),
+    handler: async ({ actor, params, body, koa }) => accounts.presentStation(await setStationPlace({ ctx, actor, meta: meta(koa) }, params.id, body)),
   });
 }

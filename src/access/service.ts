@@ -12,6 +12,7 @@ import * as q from './queries';
 import * as throttle from './throttle';
 import type { AccountView, LoginBody } from './schemas';
 import { looksLikeToken, newToken, tokenDigest } from './tokens';
+import type { AccessProps } from './props';
 
 type Ctx = Pick<AppContext, 'db' | 'config' | 'clock'>;
 
@@ -25,7 +26,8 @@ export interface RequestMeta {
  * time (a check against a hash of the same cost) and get the same answer. Tries refused by the
  * throttle are answered before any password is checked, alike for every name, with the wait.
  */
-export async function login(ctx: Ctx & Pick<AppContext, 'redis'>, body: LoginBody, meta: RequestMeta): Promise<{ token: string; expiresAt: Date; account: AccountView }> {
+export async function login(props: Omit<AccessProps<Ctx & Pick<AppContext, 'redis'>>, 'actor'>, body: LoginBody): Promise<{ token: string; expiresAt: Date; account: AccountView }> {
+  const { ctx, meta } = props;
   const now = ctx.clock.now();
   const gate = await throttle.admit(ctx, body.username, meta.ip, now);
   if (!gate.admitted) {
@@ -67,7 +69,7 @@ export async function login(ctx: Ctx & Pick<AppContext, 'redis'>, body: LoginBod
   return { token, expiresAt, account: view };
 }
 
-export async function logout(ctx: Ctx, token: string, actor: Actor, meta: RequestMeta): Promise<void> {
+export async function logout({ ctx, actor, meta }: AccessProps<Ctx>, token: string): Promise<void> {
   await command({ ctx, actor, meta }, async (tx, audit) => {
     await q.revokeSession(tx, tokenDigest(ctx.config.secrets.tokenSecret, token), ctx.clock.now());
     audit({ action: 'auth.logout' });
@@ -129,7 +131,7 @@ export async function setupTotp(ctx: Ctx, actor: Actor) {
 }
 
 /** Turns the second factor on once a code from the app matches. */
-export async function enableTotp(ctx: Ctx, actor: Actor, code: string, meta: RequestMeta) {
+export async function enableTotp({ ctx, actor, meta }: AccessProps<Ctx>, code: string) {
   const [a] = await ctx.db.select().from(accounts).where(eq(accounts.id, actor.accountId));
   if (a!.totpEnabledAt) throw new Conflict('already set up', [{ path: 'account', message: 'errors:detail.totp.enabled' }]);
   if (!a!.totpSecretEnc) throw new Conflict('not set up', [{ path: 'account', message: 'errors:detail.totp.not_started' }]);

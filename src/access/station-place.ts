@@ -3,9 +3,10 @@ import { z } from 'zod';
 import type { AppContext } from '../context';
 import { stations } from '../db/schema/access';
 import { checkPoint, findRegion, RegionCode } from '../regions';
-import { type Actor, assertInScope } from '../shared/actor';
+import { assertInScope } from '../shared/actor';
 import { command } from '../shared/command';
 import { Forbidden, NotFound, ValidationFailed } from '../shared/errors';
+import type { AccessProps } from './props';
 
 /** Where a station is: its village or community, the address people are told, and its point on the map. */
 export const StationPlaceInput = z
@@ -19,7 +20,6 @@ export const StationPlaceInput = z
   .meta({ id: 'StationPlace' });
 export type StationPlaceInput = z.infer<typeof StationPlaceInput>;
 
-type Meta = { requestId?: string; ip?: string };
 type Station = typeof stations.$inferSelect;
 
 /**
@@ -27,7 +27,7 @@ type Station = typeof stations.$inferSelect;
  * of the station's county, the point inside China and near that village (as the points recorded there tell).
  * Nothing is written when any of it is refused; the change is audited with the place, not the people near it.
  */
-export async function setStationPlace(ctx: Pick<AppContext, 'db'>, actor: Actor, id: string, input: StationPlaceInput, meta: Meta): Promise<Station> {
+export async function setStationPlace({ ctx, actor, meta }: AccessProps<Pick<AppContext, 'db'>>, id: string, input: StationPlaceInput): Promise<Station> {
   const [station] = await ctx.db.select().from(stations).where(eq(stations.id, id));
   if (!station) throw new NotFound('station', id);
   // Another county's station is not found, as any record outside one's region.

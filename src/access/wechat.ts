@@ -3,10 +3,11 @@ import { and, eq, isNull, ne } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppContext } from '../context';
 import { accounts } from '../db/schema/access';
-import { auditRead, command } from '../shared/command';
+import { auditRead, command, type AuditMeta, type CommandActor, type CommandProps } from '../shared/command';
 import { NotFound } from '../shared/errors';
 import type { Actor } from '../shared/actor';
 import { presentContact, type ContactView } from './contact';
+import type { AccessProps } from './props';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'redis' | 'pii'>;
 type Meta = { requestId?: string; ip?: string };
@@ -62,11 +63,12 @@ export type StaffBindResult =
  * Whether a WeChat is a person's is outreach's to say (it keeps their doors): the caller passes its answer.
  */
 export async function bindStaffContact(
-  ctx: Ctx,
+  props: Pick<AccessProps<Ctx>, 'ctx'>,
   door: { value: string; accountId?: string },
   code: string,
   isPersonContact: (db: Ctx['db'], contact: string) => Promise<boolean>,
 ): Promise<StaffBindResult> {
+  const { ctx } = props;
   const triesKey = triesKeyOf(ctx, door.value);
   if (Number((await ctx.redis.kv.get(triesKey)) ?? 0) >= TRIES_PER_HOUR) return { ok: false, reason: 'locked' };
   if (await isPersonContact(ctx.db, door.value)) return { ok: false, reason: 'wrong_kind' };
@@ -97,7 +99,11 @@ export async function staffForContact(ctx: Pick<AppContext, 'db'>, contact: stri
 }
 
 /** Unbinds the account's WeChat: from the console (`via: 'console'`) or by 解绑 in the chat. */
-export async function unbindStaffWechat(ctx: Pick<AppContext, 'db'>, accountId: string, via: 'console' | 'chat', meta: Meta = {}): Promise<ContactView> {
+export async function unbindStaffWechat(
+  { ctx, actor, meta = {} }: CommandProps & { ctx: Pick<AppContext, 'db'>; actor: CommandActor; meta?: AuditMeta },
+  via: 'console' | 'chat',
+): Promise<ContactView> {
+  const accountId = actor.accountId;
   const row = await command({ ctx, actor: { accountId }, meta }, async (tx, audit) => {
     const [before] = await tx.select({ contact: accounts.chatContact }).from(accounts).where(eq(accounts.id, accountId)).for('update');
     const [row] = await tx.update(accounts).set({ chatContact: null, chatSendingAccountId: null, chatBoundAt: null }).where(eq(accounts.id, accountId)).returning();

@@ -108,7 +108,7 @@ describe('staff bind their own WeChat for urgent notices', () => {
     expect(me.pushedKinds).toEqual(expect.arrayContaining(['policy_ending', 'report_due', 'report_overdue', 'region_decline', 'account_offline', 'account_blocked']));
     expect((await accountRow(c.county.id)).chatContact).toBe('wxid-county');
     // Used once: the same code from another WeChat binds nothing.
-    expect(await bindStaffContact(h.ctx, { value: 'wxid-someone' }, second.code, isPersonContact)).toEqual({ ok: false, reason: 'no_match' });
+    expect(await bindStaffContact({ ctx: h.ctx }, { value: 'wxid-someone' }, second.code, isPersonContact)).toEqual({ ok: false, reason: 'no_match' });
     expect((await h.ctx.db.select().from(accounts).where(eq(accounts.chatContact, 'wxid-someone')))).toEqual([]);
     // Bound, the WeChat is staff's: it is told what it is for, never served as a registered person.
     expect(await say('wxid-county', '有什么活')).toContain('已绑定工作人员账号');
@@ -117,7 +117,7 @@ describe('staff bind their own WeChat for urgent notices', () => {
     const third = await codeFor(c.countyWechatOnly);
     await h.ctx.redis.kv.pexpire(`bind:staff:${third.code}`, 1);
     await until(async () => h.ctx.redis.kv.exists(`bind:staff:${third.code}`), (n) => n === 0, 5000);
-    expect(await bindStaffContact(h.ctx, { value: 'wxid-county-2' }, third.code, isPersonContact)).toEqual({ ok: false, reason: 'no_match' });
+    expect(await bindStaffContact({ ctx: h.ctx }, { value: 'wxid-county-2' }, third.code, isPersonContact)).toEqual({ ok: false, reason: 'no_match' });
     expect((await accountRow(c.countyWechatOnly.id)).chatContact).toBeNull();
 
     // Administrators see who has a WeChat bound or a number set, never the contact itself.
@@ -150,7 +150,7 @@ describe('staff bind their own WeChat for urgent notices', () => {
     const person = await boundWorker(c.station, 'wxid-person');
     const code = (await codeFor(c.county)).code;
     expect(await say('wxid-person', code)).toContain('已绑定为群众');
-    expect(await bindStaffContact(h.ctx, { value: 'wxid-person' }, code, isPersonContact)).toEqual({ ok: false, reason: 'wrong_kind' });
+    expect(await bindStaffContact({ ctx: h.ctx }, { value: 'wxid-person' }, code, isPersonContact)).toEqual({ ok: false, reason: 'wrong_kind' });
     expect((await accountRow(c.county.id)).chatContact).toBeNull();
     expect(await h.ctx.redis.kv.exists(`bind:staff:${code}`)).toBe(1);
     // The holder's own WeChat takes the code that was refused.

@@ -133,15 +133,15 @@ describe('a command and its audit entry are one unit of work', () => {
   it('a staff account: neither a new account nor disabling one survives a refused audit entry', async () => {
     const username = 'uow-new-clerk';
     const create = { username, password: 'a long enough password', displayName: '新办事员', role: 'station' as const, regionCode: REGIONS.countyA.code, stationId: null, canRevealPii: false, locale: 'zh-CN' as const };
-    await refusedAudit(() => createAccount(h.ctx, province, create, failing()));
+    await refusedAudit(() => createAccount({ ctx: h.ctx, actor: province, meta: failing() }, create));
     expect(await h.ctx.db.select().from(accounts).where(eq(accounts.username, username))).toEqual([]);
-    const created = await createAccount(h.ctx, province, create, passing());
+    const created = await createAccount({ ctx: h.ctx, actor: province, meta: passing() }, create);
 
-    await refusedAudit(() => updateAccount(h.ctx, province, created.id, { disabled: true }, failing()));
+    await refusedAudit(() => updateAccount({ ctx: h.ctx, actor: province, meta: failing() }, created.id, { disabled: true }));
     expect((await h.ctx.db.select({ disabledAt: accounts.disabledAt }).from(accounts).where(eq(accounts.id, created.id)))[0]!.disabledAt).toBeNull();
 
     const meta = passing();
-    const disabled = await updateAccount(h.ctx, province, created.id, { disabled: true }, meta);
+    const disabled = await updateAccount({ ctx: h.ctx, actor: province, meta }, created.id, { disabled: true });
     expect(disabled.disabled).toBe(true);
     const [entry] = await entriesOf(meta.requestId);
     expect(entry).toMatchObject({ action: 'account.update', entityId: created.id, actorId: province.accountId, details: { fields: ['disabled'] } });
