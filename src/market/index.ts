@@ -8,6 +8,7 @@ export { applicationOfWorker, applicationsOfWorker, openVacanciesInBox, training
 export { majorFits } from './majors';
 export { distanceKm, matchesFor, type MatchOptions, type MatchPerson, monthlyPay, payText, scoreVacancy } from './matching';
 export { GOVERNMENT_INVESTED, governmentInvested } from './project-kinds';
+export { noteProject } from './projects';
 export { applicationsAtFair, postsWithEmployers, vacancyStates, waitingAtFair } from './queries';
 export { marketRoutes } from './routes';
 export { cancelEnrolment, enrol } from './trainings';

@@ -3,11 +3,11 @@ import type { TFunction } from 'i18next';
 import { assertInScope, type Actor } from '../shared/actor';
 import type { AppContext } from '../context';
 import { applications, trainingSessions, vacancies, type TrainingSession, type Vacancy } from '../db/schema/market';
-import { assistanceProjects } from '../db/schema/monitoring';
 import { rainDewFiles } from '../db/schema/rain-dew';
 import { relocationSitesUnder } from '../regions';
 import { households, workers, type Worker } from '../db/schema/registry';
 import { governmentInvested } from './project-kinds';
+import { projectOf } from './projects';
 import { Conflict, NotFound } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
 import { publicWelfarePriority } from './policy';
@@ -260,7 +260,7 @@ const candidateColumns = {
 async function relocationTest(ctx: Ctx, v: Vacancy, scope: string): Promise<SQL | null> {
   const projectId = typeof v.details.projectId === 'string' ? v.details.projectId : null;
   if (!projectId) return null;
-  const [p] = await ctx.db.select({ kind: assistanceProjects.kind }).from(assistanceProjects).where(eq(assistanceProjects.id, projectId));
+  const p = await projectOf(ctx.db, projectId);
   if (!p || !governmentInvested(p.kind)) return null;
   const sites = await relocationSitesUnder(ctx.db, scope.slice(0, 6));
   const relocated = sql`${workers.householdId} in (select ${households.id} from ${households} where ${households.relocated} and ${households.regionCode} like ${`${scope}%`})`;

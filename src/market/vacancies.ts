@@ -5,8 +5,8 @@ import { command, type Audit } from '../shared/command';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { employers, vacancies, type Vacancy } from '../db/schema/market';
-import { assistanceProjects } from '../db/schema/monitoring';
 import { governmentInvested } from './project-kinds';
+import { projectOf } from './projects';
 import { zodDetails } from '../http/zod-details';
 import { checkPoint, findRegion, regionNameSql } from '../regions';
 import { translator } from '../i18n';
@@ -47,7 +47,7 @@ function parseDetails(kind: VacancyCreate['kind'], details: Record<string, unkno
 
 /** A post may name the government-invested project it is for, in the reader's region. */
 async function checkProject(db: Db, actor: Actor, projectId: string): Promise<void> {
-  const [p] = await db.select({ kind: assistanceProjects.kind, regionCode: assistanceProjects.regionCode }).from(assistanceProjects).where(eq(assistanceProjects.id, projectId));
+  const p = await projectOf(db, projectId);
   if (!p || !inScope(actor, p.regionCode) || !governmentInvested(p.kind)) throw new ValidationFailed('unknown project', [{ path: 'body.details.projectId', message: 'errors:detail.market.unknown_project' }]);
 }
 

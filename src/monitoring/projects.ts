@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { assertInScope, inScope, type Actor } from '../shared/actor';
 import { command } from '../shared/command';
 import type { AppContext } from '../context';
-import { employerRegion } from '../market';
+import { employerRegion, noteProject } from '../market';
 import { assistanceProjects } from '../db/schema/monitoring';
 import { PageQuery } from '../http/pagination';
 import { maskPhone, normalizePhone } from '../pii/phone';
@@ -110,6 +110,8 @@ export async function createProject(ctx: Ctx, actor: Actor, input: z.infer<typeo
       .values({ ...rest, jobsOverrideReason: rest.jobsOverrideReason ?? null, summary: rest.summary ?? null, employerId: rest.employerId ?? null, endedOn: rest.endedOn ?? null, contactName: rest.contactName ?? null, note: rest.note ?? null, contactPhoneEnc: phone ? ctx.pii.encrypt(phone) : null, contactPhoneMasked: phone ? maskPhone(phone) : null, createdBy: actor.accountId, createdAt: ctx.clock.now(), updatedAt: ctx.clock.now() })
       .returning();
     audit({ action: 'project.create', entity: 'assistance_project', entityId: row!.id, regionCode: row!.regionCode });
+    // The market checks a post's project and ranks its candidates from what it is told of the project.
+    await noteProject(tx, { id: row!.id, kind: row!.kind, regionCode: row!.regionCode });
     return row!;
   });
   return present(row);
@@ -127,6 +129,7 @@ export async function updateProject(ctx: Ctx, actor: Actor, id: string, patch: z
   const row = await command({ ctx, actor, meta }, async (tx, audit) => {
     const [row] = await tx.update(assistanceProjects).set(set).where(eq(assistanceProjects.id, id)).returning();
     audit({ action: 'project.update', entity: 'assistance_project', entityId: id, regionCode: row!.regionCode, details: { fields: Object.keys(patch) } });
+    await noteProject(tx, { id, kind: row!.kind, regionCode: row!.regionCode });
     return row;
   });
   // Its kind, county or dates may have changed: the share of relocation-site jobs is judged again.

@@ -95,6 +95,17 @@ export const vacancies = pgTable(
 );
 
 /** 订单 / 定向 / 定岗 / 劳动预备制 / 新型学徒制 / 岗前 / 技能提升 */
+/**
+ * The assistance projects a post may name (its details' `projectId`), as monitoring, which keeps them, tells the market
+ * of each one it records or changes, in the same transaction: their kind and county only. The market reads them to
+ * check a post's project and to put people from relocation sites first for a government-invested project's post.
+ */
+export const marketProjects = pgTable('market_projects', {
+  id: uuid('id').primaryKey(),
+  kind: text('kind').notNull(),
+  regionCode: text('region_code').notNull(),
+});
+
 export const trainingKind = pgEnum('training_kind', ['order', 'targeted', 'post_specific', 'pre_employment', 'apprenticeship', 'pre_job', 'upskilling']);
 export const trainingStatus = pgEnum('training_status', ['open', 'closed', 'cancelled']);
 
