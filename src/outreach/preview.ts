@@ -2,8 +2,7 @@ import { and, asc, eq, isNull, like, sql } from 'drizzle-orm';
 import { inScope, type Actor } from '../shared/actor';
 import type { AppContext } from '../context';
 import { chatGroups, subscriptions, type Audience } from '../db/schema/outreach';
-import { regions } from '../db/schema/regions';
-import { workers } from '../db/schema/registry';
+import { people } from '../registry';
 import { Forbidden, NotFound, ValidationFailed } from '../shared/errors';
 import { cardLine, gist, placeholders, RECIPIENT_VARIABLES, renderText, smsPieces, smsText, textFor, type RecipientVariable } from './render';
 import { CHANNELS, type BroadcastCreate, type ChannelName } from './schemas';
@@ -21,10 +20,10 @@ export interface Draft {
   recipientId?: string | undefined;
 }
 
-const reachable = sql`${workers.consent} and not coalesce(${subscriptions.unsubscribedAll}, false)`;
+const reachable = sql`${people.consent} and not coalesce(${subscriptions.unsubscribedAll}, false)`;
 const firstChannel = sql<ChannelName>`coalesce(${subscriptions.channel}, 'chat')`;
 /** {{village}}: the village or community a person lives in; none for someone registered at a township or above. */
-const village = sql<string | null>`case when ${regions.level} = 5 then ${regions.name} end`;
+const village = people.village;
 
 /**
  * Before anything is sent: who it reaches, on which channel, what the text messages cost, which
@@ -38,18 +37,17 @@ export async function previewBroadcast(ctx: Ctx, actor: Actor, draft: Draft) {
 
 /** The preview of a broadcast the caller has already checked the actor may send (a fair's announcement). */
 export async function previewOf(ctx: Ctx, draft: Draft) {
-  const audience = and(eq(workers.status, 'active'), recipientsOf({ topic: draft.topic ?? null, audience: draft.audience }));
+  const audience = and(eq(people.status, 'active'), recipientsOf({ topic: draft.topic ?? null, audience: draft.audience }));
   const counted = await ctx.db
     .select({
       channel: firstChannel,
       reached: sql<number>`count(*) filter (where ${reachable})::int`,
-      noConsent: sql<number>`count(*) filter (where not ${workers.consent})::int`,
-      unsubscribed: sql<number>`count(*) filter (where ${workers.consent} and coalesce(${subscriptions.unsubscribedAll}, false))::int`,
+      noConsent: sql<number>`count(*) filter (where not ${people.consent})::int`,
+      unsubscribed: sql<number>`count(*) filter (where ${people.consent} and coalesce(${subscriptions.unsubscribedAll}, false))::int`,
       noVillage: sql<number>`count(*) filter (where ${reachable} and ${village} is null)::int`,
     })
-    .from(workers)
-    .leftJoin(subscriptions, eq(subscriptions.workerId, workers.id))
-    .leftJoin(regions, eq(regions.code, workers.regionCode))
+    .from(people)
+    .leftJoin(subscriptions, eq(subscriptions.workerId, people.id))
     .where(audience)
     .groupBy(firstChannel);
   const byChannel = Object.fromEntries(CHANNELS.map((c) => [c, 0])) as Record<ChannelName, number>;
@@ -110,12 +108,11 @@ export async function previewOf(ctx: Ctx, draft: Draft) {
 /** One recipient (the one asked for, or the first by name) and the message as they would read it on each channel. */
 async function sampleOf(ctx: Ctx, draft: Draft, audience: ReturnType<typeof and>) {
   const [who] = await ctx.db
-    .select({ id: workers.id, name: workers.name, language: workers.preferredLanguage, village, channel: firstChannel })
-    .from(workers)
-    .leftJoin(subscriptions, eq(subscriptions.workerId, workers.id))
-    .leftJoin(regions, eq(regions.code, workers.regionCode))
-    .where(and(audience, reachable, draft.recipientId ? eq(workers.id, draft.recipientId) : undefined))
-    .orderBy(asc(workers.name), asc(workers.id))
+    .select({ id: people.id, name: people.name, language: people.preferredLanguage, village, channel: firstChannel })
+    .from(people)
+    .leftJoin(subscriptions, eq(subscriptions.workerId, people.id))
+    .where(and(audience, reachable, draft.recipientId ? eq(people.id, draft.recipientId) : undefined))
+    .orderBy(asc(people.name), asc(people.id))
     .limit(1);
   if (!who) {
     if (draft.recipientId) throw new NotFound('worker', draft.recipientId);

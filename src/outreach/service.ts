@@ -5,7 +5,6 @@ import { command, type Executor } from '../shared/command';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { broadcasts, chatGroups, deliveries, digestItems, groupPosts, subscriptions, type Audience } from '../db/schema/outreach';
-import { workers } from '../db/schema/registry';
 import { Conflict, Forbidden, NotFound } from '../shared/errors';
 import { HeldElsewhere, InDoubt, type Channel } from './channels';
 import { rowsOf } from '../db/client';
@@ -20,7 +19,8 @@ import { nextAllowed, shanghaiDayStart } from './quiet';
 import type { BroadcastCreate, ChannelName, SubscriptionPut, SubscriptionView } from './schemas';
 import { sequenceOf } from './sequences';
 import { renderText, textFor } from './render';
-import { withBothNames } from '../registry';
+import { findWorker, people, withBothNames } from '../registry';
+import { regionNameSql } from '../regions';
 
 /** A text in Chinese and, where written, English, as a policy stores its title and steps (read here from the delivery's row). */
 type Localized = { 'zh-CN': string; en?: string };
@@ -44,7 +44,7 @@ const DEFAULT_SUBSCRIPTION = {
 };
 
 async function scopedWorkerId(db: Db, actor: Actor, workerId: string) {
-  const [w] = await db.select({ id: workers.id, regionCode: workers.regionCode }).from(workers).where(eq(workers.id, workerId)).limit(1);
+  const w = await findWorker(db, workerId);
   if (!w) throw new NotFound('worker', workerId);
   assertInScope(actor, w.regionCode, 'worker', workerId);
   return w;
@@ -237,14 +237,13 @@ export async function notReached(ctx: Pick<AppContext, 'db'>, actor: Actor, id: 
   const b = await scopedBroadcast(ctx.db, actor, id);
   const rows = rowsOf<{ worker_id: string; name: string; phone_masked: string | null; village: string | null; region_code: string; status: 'deferred' | 'failed' | 'skipped' | 'unknown' | 'queued' | 'sending'; reason: string | null; not_before: Date | null }>(
     await ctx.db.execute(sql`
-      select d.worker_id, w.name, w.phone_masked, r.name as village, w.region_code, d.status, d.reason, d.not_before
+      select d.worker_id, people.name, people.phone_masked, people.place as village, people.region_code, d.status, d.reason, d.not_before
       from deliveries d
-      join workers w on w.id = d.worker_id
-      left join regions r on r.code = w.region_code
+      join ${people} on people.id = d.worker_id
       where d.broadcast_id = ${b.id} and d.status <> 'sent'
         -- a cancelled broadcast's unsent messages are not anyone's to phone about
         and not (d.status = 'skipped' and d.reason = 'cancelled')
-      order by w.region_code, w.name
+      order by people.region_code, people.name
       limit 20000`),
   );
   return {
@@ -262,21 +261,21 @@ export async function notReached(ctx: Pick<AppContext, 'db'>, actor: Actor, id: 
   };
 }
 
-/** Who a broadcast reaches, as a condition on workers (joined with their subscription). */
+/** Who a broadcast reaches, as a condition on the register's people (joined with their subscription). */
 export function recipientsOf(b: Pick<typeof broadcasts.$inferSelect, 'topic' | 'audience'>) {
   const a = b.audience;
   // Those living in the region, and, for a topic, those elsewhere who asked for this region (县外).
   const inAudience = and(
-    b.topic ? or(like(workers.regionCode, `${a.regionCode}%`), sql`${subscriptions.regionCodes} && ${sql.param(ancestors(a.regionCode))}::text[]`) : like(workers.regionCode, `${a.regionCode}%`),
-    a.categories?.length ? inArray(workers.category, withBothNames(a.categories) as never[]) : undefined,
-    a.laborCapacities?.length ? inArray(workers.laborCapacity, a.laborCapacities as never[]) : undefined,
-    a.employed === undefined ? undefined : eq(workers.employed, a.employed),
-    a.relocatedOnly ? sql`exists (select 1 from households h where h.id = ${workers.householdId} and h.relocated)` : undefined,
+    b.topic ? or(like(people.regionCode, `${a.regionCode}%`), sql`${subscriptions.regionCodes} && ${sql.param(ancestors(a.regionCode))}::text[]`) : like(people.regionCode, `${a.regionCode}%`),
+    a.categories?.length ? inArray(people.category, withBothNames(a.categories) as never[]) : undefined,
+    a.laborCapacities?.length ? inArray(people.laborCapacity, a.laborCapacities as never[]) : undefined,
+    a.employed === undefined ? undefined : eq(people.employed, a.employed),
+    a.relocatedOnly ? sql`${people.relocated}` : undefined,
     b.topic ? sql`(${subscriptions.topics} is null or cardinality(${subscriptions.topics}) = 0 or ${b.topic} = any(${subscriptions.topics}))` : undefined,
     a.near ? nearHome(a.near) : undefined,
   );
   return a.fairId
-    ? or(inAudience, sql`exists (select 1 from fair_signups fs where fs.fair_id = ${a.fairId}::uuid and fs.worker_id = ${workers.id} and fs.status in ('signed_up', 'waiting'))`)
+    ? or(inAudience, sql`exists (select 1 from fair_signups fs where fs.fair_id = ${a.fairId}::uuid and fs.worker_id = ${people.id} and fs.status in ('signed_up', 'waiting'))`)
     : inAudience;
 }
 
@@ -300,28 +299,28 @@ export async function fanOut(ctx: Ctx, broadcastId: string): Promise<{ total: nu
   for (;;) {
     const page = ctx.db
       .select({
-        id: workers.id,
+        id: people.id,
         channel: sql<string>`coalesce(${subscriptions.channel}, 'chat')`.as('channel'),
         // News of a new post waits for the person's digest, unless they asked for each at once or it cannot wait.
         digest: sql<boolean>`(${digestible} and (${subscriptions.workerId} is null or ${subscriptions.digestAt} is not null))`.as('digest'),
         // Why someone in the audience hears nothing (no consent, unsubscribed), kept so the counts add up.
-        held_back: sql<string | null>`case when not ${workers.consent} then 'no_consent' when coalesce(${subscriptions.unsubscribedAll}, false) then 'unsubscribed' end`.as('held_back'),
+        held_back: sql<string | null>`case when not ${people.consent} then 'no_consent' when coalesce(${subscriptions.unsubscribedAll}, false) then 'unsubscribed' end`.as('held_back'),
       })
-      .from(workers)
+      .from(people)
       // The cursor on both sides lets the join start where the page starts, instead of at the first row.
-      .leftJoin(subscriptions, and(eq(subscriptions.workerId, workers.id), cursor ? gt(subscriptions.workerId, cursor) : undefined))
+      .leftJoin(subscriptions, and(eq(subscriptions.workerId, people.id), cursor ? gt(subscriptions.workerId, cursor) : undefined))
       .where(
         and(
-          eq(workers.status, 'active'),
+          eq(people.status, 'active'),
           // Only those who consented to messages (PIPL Art. 29) hear anything. A broadcast someone wrote
           // lists the others as skipped with the reason; a system announcement leaves them out.
-          accountFor ? undefined : eq(workers.consent, true),
+          accountFor ? undefined : eq(people.consent, true),
           recipients,
           accountFor ? undefined : sql`coalesce(${subscriptions.unsubscribedAll}, false) = false`,
-          cursor ? gt(workers.id, cursor) : undefined,
+          cursor ? gt(people.id, cursor) : undefined,
         ),
       )
-      .orderBy(asc(workers.id))
+      .orderBy(asc(people.id))
       .limit(FANOUT_PAGE);
     // One statement: the page, its deliveries and the cursor commit together or not at all.
     const result = await ctx.db.execute(sql`
@@ -411,8 +410,8 @@ function ancestors(code: string): string[] {
 function nearHome(near: { lat: number; lng: number; radiusKm: number }) {
   const dLat = near.radiusKm / 111;
   const dLng = near.radiusKm / (111 * Math.max(0.1, Math.cos((near.lat * Math.PI) / 180)));
-  const km = sql`(12742 * asin(sqrt(power(sin(radians(${workers.homeLat} - ${near.lat}) / 2), 2) + cos(radians(${near.lat})) * cos(radians(${workers.homeLat})) * power(sin(radians(${workers.homeLng} - ${near.lng}) / 2), 2))))`;
-  return sql`(${workers.homeLat} between ${near.lat - dLat} and ${near.lat + dLat} and ${workers.homeLng} between ${near.lng - dLng} and ${near.lng + dLng} and ${km} <= least(${near.radiusKm}, coalesce(${subscriptions.radiusKm}, 5)))`;
+  const km = sql`(12742 * asin(sqrt(power(sin(radians(${people.homeLat} - ${near.lat}) / 2), 2) + cos(radians(${near.lat})) * cos(radians(${people.homeLat})) * power(sin(radians(${people.homeLng} - ${near.lng}) / 2), 2))))`;
+  return sql`(${people.homeLat} between ${near.lat - dLat} and ${near.lat + dLat} and ${people.homeLng} between ${near.lng - dLng} and ${near.lng + dLng} and ${km} <= least(${near.radiusKm}, coalesce(${subscriptions.radiusKm}, 5)))`;
 }
 
 /**
@@ -565,17 +564,17 @@ async function claimMany(ctx: Ctx, ids: string[]): Promise<Map<string, Claimed>>
       where id = any(${sql.param(ids)}::uuid[]) and status in ('queued', 'deferred')
       returning id, worker_id, account_id, channel, broadcast_id, step_id, notice_id, digest_id, staff_notice_id
     )
-    select c.id, c.worker_id, c.account_id, c.channel, w.status as worker_status, w.name as worker_name, (select r.name from regions r where r.code = w.region_code and r.level = 5) as village, w.consent, coalesce(w.preferred_language, ac.locale) as language,
+    select c.id, c.worker_id, c.account_id, c.channel, people.status as worker_status, people.name as worker_name, people.village, people.consent, coalesce(people.preferred_language, ac.locale) as language,
       s.unsubscribed_all, s.topics, s.quiet_start, s.quiet_end, s.daily_cap, s.fallback_channel,
       (select count(*)::int from deliveries d where d.worker_id = c.worker_id and d.status = 'sent' and d.sent_at > ${shanghaiDayStart(now).toISOString()}::timestamptz) as sent_today,
       c.broadcast_id, b.status as broadcast_status, b.topic as broadcast_topic, b.message, b.variables,
       f.sequence, st.step, f.status as follow_up_status, f.variables as follow_up_variables,
       c.notice_id, pol.title as policy_title, pol.benefit as policy_benefit, pol.apply as policy_apply,
       c.digest_id, g.text as digest_text,
-      c.staff_notice_id, sn.kind as staff_notice_kind, sn.params as staff_notice_params, (select r.name from regions r where r.code = sn.region_code) as staff_notice_region,
+      c.staff_notice_id, sn.kind as staff_notice_kind, sn.params as staff_notice_params, ${regionNameSql(sql`sn.region_code`)} as staff_notice_region,
       ac.disabled_at is not null as account_disabled, ac.push_opt_out, ac.contact_phone_enc is not null as has_contact, ac.chat_contact is not null as has_chat
     from c
-    left join workers w on w.id = c.worker_id
+    left join ${people} on people.id = c.worker_id
     left join subscriptions s on s.worker_id = c.worker_id
     left join broadcasts b on b.id = c.broadcast_id
     left join follow_up_steps st on st.id = c.step_id

@@ -1,7 +1,7 @@
 /** The regions module's front door: what other modules, the jobs, the bots and the server may use; nothing else of it is imported from outside. */
 export { markKeyAssistanceCounties } from './flags';
 export { loadRegions } from './load';
-export { regionNameSql } from './name-sql';
+export { regionNameSql, villageNameSql } from './name-sql';
 export { childrenOf, flaggedAmong, inRelocationSite, knownCodes, nameOf, namesOf, regionsOfDigits, relocationSitesSql, relocationSitesUnder, withChildren } from './lookups';
 export { checkPoint, tileOrigin } from './places';
 export { findRegion, levelsOf, regionsAtLevels, regionsUnder } from './queries';

@@ -10,3 +10,11 @@ import { regions } from '../db/schema/regions';
 export function regionNameSql(code: SQL | AnyPgColumn): SQL<string | null> {
   return sql<string | null>`(select r.name from ${regions} r where r.code = ${code})`;
 }
+
+/**
+ * Read model for another module's query: the name of the village or community (level 5) whose code is this
+ * column or expression, null for a code of a township or above, or none (the {{village}} of a message).
+ */
+export function villageNameSql(code: SQL | AnyPgColumn): SQL<string | null> {
+  return sql<string | null>`(select r.name from ${regions} r where r.code = ${code} and r.level = 5)`;
+}

@@ -8,6 +8,7 @@ export { activeWorkersPage, jobSpellsOf, trainingStartsOf, workersWithRelocation
 export { addEmploymentRecord, findEmploymentRecord, inWorkOn, lockWorker, markEmployed, sameWorkRecords, setEmploymentEnd } from './spells';
 export { existingFields, type PreparedWorker, prepareWorker, type WorkerFields } from './prepare';
 export { isActiveWorker, setIntention, setPreferredLanguage, type Worker, workerStatus } from './person';
+export { people } from './people-sql';
 export { phoneOf, phonesOf, workersWithPhone } from './phones';
 export { paidInFull } from './payments';
 export { termEndOf } from './public-welfare';
