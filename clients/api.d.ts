@@ -4761,6 +4761,27 @@ export interface components {
             /** Format: uuid */
             workerId: string;
         };
+        /** @description The person as registered, and their check-in */
+        JobFairWalkInResult: {
+            worker: components["schemas"]["Worker"];
+            signup: components["schemas"]["JobFairSignupView"];
+        };
+        JobFairSignupView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            fairId: string;
+            /** Format: uuid */
+            workerId: string;
+            /** @enum {string} */
+            status: "signed_up" | "waiting" | "cancelled";
+            /** @description On the waiting list, the place in it now (1 is next); null otherwise */
+            position: number | null;
+            /** @description How the person came: station, desk, chat, mini_program… */
+            source: string;
+            checkedInAt: string | null;
+            createdAt: string;
+        };
         /** @description A person not yet registered: registered with the register’s rules, then checked in */
         JobFairWalkIn: {
             name: string;
@@ -5145,6 +5166,12 @@ export interface components {
             zeroEmploymentHouseholds: number;
             trained: number;
         };
+        AssistanceProjectList: {
+            items: components["schemas"]["AssistanceProject"][];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
         AssistanceProject: {
             id: string;
             /** @enum {string} */
@@ -5253,6 +5280,38 @@ export interface components {
             contactPhone?: string | null;
             note?: string | null;
         };
+        ProjectFigures: {
+            /** @description Today in Beijing: the year so far runs from 1 January to this day */
+            asOf: string;
+            register: components["schemas"]["ProjectPeople"];
+            /** @description Government-invested projects only (null for the others) */
+            relocation: {
+                /** @description Jobs held by people from relocation sites */
+                jobs: number;
+                /** @description All the project’s jobs */
+                of: number;
+                /** @description Their share in per cent; null when nobody worked */
+                sharePct: number | null;
+                /** @description The share the county set; null when none */
+                countySharePct: number | null;
+                /** @description Below the county’s share */
+                short: boolean;
+            } | null;
+        };
+        ProjectPeople: {
+            /** @description 带动就业人数: people linked to the project this year, each once */
+            total: number;
+            /** @description 其中脱贫人口（含防止返贫监测对象、防止返贫致贫对象） */
+            lifted: number;
+            /** @description 易地搬迁安置区搬迁群众 */
+            relocation: number;
+            /** @description With a signed labour contract or agreement */
+            agreementsSigned: number;
+        };
+        ProjectWorkerList: {
+            projectId: string;
+            items: components["schemas"]["ProjectWorker"][];
+        };
         ProjectWorker: {
             id: string;
             projectId: string;
@@ -5285,6 +5344,17 @@ export interface components {
             /** Format: date */
             endsOn?: string | null;
             agreementSigned?: boolean;
+        };
+        RelocationShares: {
+            items: {
+                /** @description A county (6 digits) */
+                regionCode: string;
+                name: string;
+                /** @description The share the county set; null when none */
+                sharePct: number | null;
+                /** @description When it was set (ISO 8601); null when none */
+                setAt: string | null;
+            }[];
         };
         RelocationShareHistory: {
             regionCode: string;
@@ -12740,9 +12810,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["JobFairWalkInResult"];
                 };
             };
             /** @description Invalid input; `details` names each field */
@@ -15744,9 +15812,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["AssistanceProjectList"];
                 };
             };
             /** @description Invalid input; `details` names each field */
@@ -15948,9 +16014,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ProjectFigures"];
                 };
             };
             /** @description Invalid input; `details` names each field */
@@ -15999,9 +16063,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ProjectWorkerList"];
                 };
             };
             /** @description Invalid input; `details` names each field */
@@ -16158,9 +16220,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["RelocationShares"];
                 };
             };
             /** @description Invalid input; `details` names each field */

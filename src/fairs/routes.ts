@@ -6,7 +6,7 @@ import { requestMeta, type Api } from '../http/api';
 import type { RequestState } from '../http/state';
 import { translator } from '../i18n';
 import { beijingTime } from '../shared/time';
-import { CheckinInput, FairCreate, FairList, FairListQuery, FairOutcome, FairPatch, FairPeople, FairView, OnScreenInput, OutcomeQuery, PeopleQuery, SignupInput, VacancyIds, WalkIn } from './schemas';
+import { CheckinInput, FairCreate, FairList, FairListQuery, FairOutcome, FairPatch, FairPeople, FairView, OnScreenInput, OutcomeQuery, PeopleQuery, SignupInput, VacancyIds, WalkIn, WalkInView } from './schemas';
 import * as service from './service';
 import { BroadcastPreview } from '../outreach';
 
@@ -39,7 +39,7 @@ export function fairRoutes(api: Api, ctx: AppContext): void {
   api.route({ method: 'delete', path: '/fairs/:id/signups/:workerId', summary: 'Cancel a sign-up; a freed place goes to the first on the waiting list, who is told', tags, auth: 'staff', params: z.object({ id: z.uuid(), workerId: z.uuid() }), status: 200, response: Json, handler: ({ actor, params, koa }) => service.cancelSignup(ctx, actor, params.id, params.workerId, meta(koa)) });
   api.route({ method: 'get', path: '/fairs/:id/people', summary: 'Check-in desk: find registered people of your region by name or the last four characters of the ID number', tags, auth: 'staff', params: Id, query: PeopleQuery, response: FairPeople, handler: ({ actor, params, query }) => service.findPeople(ctx, actor, params.id, query.q) });
   api.route({ method: 'post', path: '/fairs/:id/checkins', summary: 'Check a person in at the desk (someone who just came is signed up on the spot while places are left)', tags, auth: 'staff', params: Id, body: CheckinInput, status: 200, response: Json, handler: ({ actor, params, body, koa }) => service.checkIn(ctx, actor, params.id, body.workerId, 'desk', meta(koa)) });
-  api.route({ method: 'post', path: '/fairs/:id/walk-ins', summary: 'Register someone not yet in the register (its rules apply) and check them in', tags, auth: 'staff', params: Id, body: WalkIn, response: Json, handler: ({ actor, params, body, koa }) => service.walkIn(ctx, actor, params.id, body, meta(koa)) });
+  api.route({ method: 'post', path: '/fairs/:id/walk-ins', summary: 'Register someone not yet in the register (its rules apply) and check them in', tags, auth: 'staff', params: Id, body: WalkIn, response: WalkInView, handler: ({ actor, params, body, koa }) => service.walkIn(ctx, actor, params.id, body, meta(koa)) });
   for (const format of ['png', 'svg'] as const) {
     api.route({
       method: 'get',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PageQuery } from '../http/pagination';
 import { RegionCode } from '../regions';
-import { WorkerCreate, CATEGORY } from '../registry';
+import { WorkerCreate, WorkerView, CATEGORY } from '../registry';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -75,6 +75,22 @@ export const CheckinInput = z
   .meta({ id: 'JobFairCheckin', description: 'Staff at the desk check in a person found by name or masked ID (see /fairs/{id}/people)' });
 
 export const WalkIn = WorkerCreate.meta({ id: 'JobFairWalkIn', description: 'A person not yet registered: registered with the register’s rules, then checked in' });
+
+export const SignupView = z
+  .object({
+    id: z.uuid(),
+    fairId: z.uuid(),
+    workerId: z.uuid(),
+    status: z.enum(['signed_up', 'waiting', 'cancelled']),
+    position: z.number().int().nullable().meta({ description: 'On the waiting list, the place in it now (1 is next); null otherwise' }),
+    source: z.string().meta({ description: 'How the person came: station, desk, chat, mini_program…' }),
+    checkedInAt: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'JobFairSignupView' });
+export const WalkInView = z
+  .object({ worker: WorkerView, signup: SignupView })
+  .meta({ id: 'JobFairWalkInResult', description: 'The person as registered, and their check-in' });
 
 export const PeopleQuery = z
   .object({ q: z.string().trim().min(1).max(40).meta({ description: 'Name, or the last four characters of the ID number' }) })

@@ -49,6 +49,31 @@ export const ProjectWorkerView = z
     agreementSigned: z.boolean(),
   })
   .meta({ id: 'ProjectWorker' });
+export const ProjectWorkerList = z.object({ projectId: z.string(), items: z.array(ProjectWorkerView) }).meta({ id: 'ProjectWorkerList' });
+
+export const ProjectFiguresView = z
+  .object({
+    asOf: z.string().meta({ description: 'Today in Beijing: the year so far runs from 1 January to this day' }),
+    register: z
+      .object({
+        total: z.number().int().meta({ description: '带动就业人数: people linked to the project this year, each once' }),
+        lifted: z.number().int().meta({ description: '其中脱贫人口（含防止返贫监测对象、防止返贫致贫对象）' }),
+        relocation: z.number().int().meta({ description: '易地搬迁安置区搬迁群众' }),
+        agreementsSigned: z.number().int().meta({ description: 'With a signed labour contract or agreement' }),
+      })
+      .meta({ id: 'ProjectPeople' }),
+    relocation: z
+      .object({
+        jobs: z.number().int().meta({ description: 'Jobs held by people from relocation sites' }),
+        of: z.number().int().meta({ description: 'All the project’s jobs' }),
+        sharePct: z.number().nullable().meta({ description: 'Their share in per cent; null when nobody worked' }),
+        countySharePct: z.number().nullable().meta({ description: 'The share the county set; null when none' }),
+        short: z.boolean().meta({ description: 'Below the county’s share' }),
+      })
+      .nullable()
+      .meta({ description: 'Government-invested projects only (null for the others)' }),
+  })
+  .meta({ id: 'ProjectFigures' });
 
 type LinkRow = { id: string; project_id: string; worker_id: string; name: string; region_code: string; category: string; relocation: boolean; starts_on: string; ends_on: string | null; agreement_signed: boolean };
 
@@ -88,7 +113,7 @@ async function checkSpell(db: Db, p: { id: string; startedOn: string; endedOn: s
   if (overlapping.length) throw new Conflict('overlapping spell', [{ path: 'body.startsOn', message: 'errors:detail.monitoring.link_overlap' }]);
 }
 
-export async function listProjectWorkers(ctx: Ctx, actor: Actor, projectId: string) {
+export async function listProjectWorkers(ctx: Ctx, actor: Actor, projectId: string): Promise<z.infer<typeof ProjectWorkerList>> {
   const p = await linkable(ctx, actor, projectId);
   const items = (await linkRows(ctx.db, p.id)).map(present);
   return { projectId: p.id, items };
@@ -205,7 +230,7 @@ export async function updateProjectWorker(ctx: WriteCtx, actor: Actor, projectId
 }
 
 /** The register's head-counts of a project for the year so far, and its share of relocation-site jobs against its county's. */
-export async function projectFigures(ctx: Ctx, p: { id: string; kind: string; regionCode: string }) {
+export async function projectFigures(ctx: Ctx, p: { id: string; kind: string; regionCode: string }): Promise<z.infer<typeof ProjectFiguresView>> {
   const today = shanghaiDate(ctx.clock.now());
   const people = (await projectPeople(ctx.db, [p.id], `${today.slice(0, 4)}-01-01`, today)).get(p.id) ?? NO_PEOPLE;
   const share = (await countyShares(ctx.db, [p.regionCode.slice(0, 6)])).get(p.regionCode.slice(0, 6));
@@ -222,8 +247,21 @@ export const RelocationShareSet = z
   .strict()
   .meta({ id: 'RelocationShareSet' });
 
+export const RelocationSharesView = z
+  .object({
+    items: z.array(
+      z.object({
+        regionCode: z.string().meta({ description: 'A county (6 digits)' }),
+        name: z.string(),
+        sharePct: z.number().int().nullable().meta({ description: 'The share the county set; null when none' }),
+        setAt: z.string().nullable().meta({ description: 'When it was set (ISO 8601); null when none' }),
+      }),
+    ),
+  })
+  .meta({ id: 'RelocationShares' });
+
 /** The counties in the reader's region, each with the share it set (null: none set). */
-export async function listRelocationShares(ctx: Ctx, actor: Actor, q: { regionCode?: string }) {
+export async function listRelocationShares(ctx: Ctx, actor: Actor, q: { regionCode?: string }): Promise<z.infer<typeof RelocationSharesView>> {
   const region = q.regionCode ?? actor.regionCode;
   if (!inScope(actor, region)) throw new NotFound('region', region);
   const counties = await regionsOfDigits(ctx.db, region.slice(0, 6), 6);

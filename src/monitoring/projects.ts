@@ -5,7 +5,7 @@ import { command } from '../shared/command';
 import type { AppContext } from '../context';
 import { employerRegion, noteProject } from '../market';
 import { assistanceProjects } from '../db/schema/monitoring';
-import { PageQuery } from '../http/pagination';
+import { pageOf, PageQuery } from '../http/pagination';
 import { maskPhone, normalizePhone } from '../pii/phone';
 import { RegionCode } from '../regions';
 import { regionExists } from '../registry';
@@ -65,6 +65,7 @@ export const ProjectView = z
     governmentInvested: z.boolean().meta({ description: 'Head-counts from the people linked to it (/projects/{id}/workers), and a share of jobs kept for people from relocation sites' }),
   })
   .meta({ id: 'AssistanceProject' });
+export const ProjectList = pageOf(ProjectView).meta({ id: 'AssistanceProjectList' });
 
 type Ctx = Pick<AppContext, 'db' | 'pii' | 'clock'>;
 type Meta = { requestId?: string; ip?: string };
@@ -141,7 +142,7 @@ export async function getProject(ctx: Ctx, actor: Actor, id: string) {
   return present(await scopedProject(ctx, actor, id));
 }
 
-export async function listProjects(ctx: Ctx, actor: Actor, q: z.infer<typeof ProjectListQuery>) {
+export async function listProjects(ctx: Ctx, actor: Actor, q: z.infer<typeof ProjectListQuery>): Promise<z.infer<typeof ProjectList>> {
   const region = q.regionCode ?? actor.regionCode;
   if (!inScope(actor, region)) throw new NotFound('region', region);
   const where: SQL | undefined = and(like(assistanceProjects.regionCode, `${region}%`), q.kind ? eq(assistanceProjects.kind, q.kind) : undefined);

@@ -130,18 +130,18 @@ export function monitoringRoutes(api: Api, ctx: AppContext): void {
     handler: ({ actor, body, koa }) => targets.setTargets(ctx, actor, body, requestMeta(koa)),
   });
 
-  api.route({ method: 'get', path: '/projects', summary: 'Assistance projects (workshops, work relief, cooperatives, bases, brands, alliances, government-invested and public-service projects) of your region', tags, auth: 'staff', reads: 'replica', query: projects.ProjectListQuery, response: Any, handler: ({ actor, query }) => projects.listProjects(ctx, actor, query) });
+  api.route({ method: 'get', path: '/projects', summary: 'Assistance projects (workshops, work relief, cooperatives, bases, brands, alliances, government-invested and public-service projects) of your region', tags, auth: 'staff', reads: 'replica', query: projects.ProjectListQuery, response: projects.ProjectList, handler: ({ actor, query }) => projects.listProjects(ctx, actor, query) });
   api.route({ method: 'post', path: '/projects', summary: 'Register an assistance project, with the people it employs and where it stands', tags, auth: 'staff', body: projects.ProjectCreate, response: projects.ProjectView, handler: ({ actor, body, koa }) => projects.createProject(ctx, actor, body, requestMeta(koa)) });
   api.route({ method: 'get', path: '/projects/:id', summary: 'One assistance project', tags, auth: 'staff', params: z.object({ id: z.uuid() }), response: projects.ProjectView, handler: ({ actor, params }) => projects.getProject(ctx, actor, params.id) });
   api.route({ method: 'patch', path: '/projects/:id', summary: 'Correct an assistance project (its numbers, its end)', tags, auth: 'staff', params: z.object({ id: z.uuid() }), body: projects.ProjectPatch, response: projects.ProjectView, handler: ({ actor, params, body, koa }) => projects.updateProject(ctx, actor, params.id, body, requestMeta(koa)) });
   api.route({
     method: 'get', path: '/projects/:id/figures', summary: 'A project’s head-counts from the register for the year so far (people linked to it, 脱贫人口 含监测对象, from relocation sites, with signed agreements) and, for a government-invested project, its share of relocation-site jobs against its county’s', tags, auth: 'staff', reads: 'replica',
-    params: z.object({ id: z.uuid() }), response: Any,
+    params: z.object({ id: z.uuid() }), response: projectWorkers.ProjectFiguresView,
     handler: async ({ actor, params }) => projectWorkers.projectFigures(ctx, await projects.scopedProject(ctx, actor, params.id)),
   });
   api.route({
     method: 'get', path: '/projects/:id/workers', summary: 'Who works on a government-invested project (以工代赈, 政府投资建设项目, 基层社会管理和公共服务项目), from when to when, with or without a signed labour contract or agreement', tags, auth: 'staff',
-    params: z.object({ id: z.uuid() }), response: Any,
+    params: z.object({ id: z.uuid() }), response: projectWorkers.ProjectWorkerList,
     handler: ({ actor, params }) => projectWorkers.listProjectWorkers(ctx, actor, params.id),
   });
   api.route({
@@ -156,7 +156,7 @@ export function monitoringRoutes(api: Api, ctx: AppContext): void {
   });
   api.route({
     method: 'get', path: '/monitoring/relocation-shares', summary: '易地搬迁安置区按比例安排就业: the share of government-invested projects’ jobs each county in your region keeps for people from relocation sites', tags, auth: 'staff', reads: 'replica',
-    query: z.object({ regionCode: RegionCode.optional() }).strict(), response: Any,
+    query: z.object({ regionCode: RegionCode.optional() }).strict(), response: projectWorkers.RelocationSharesView,
     handler: ({ actor, query }) => projectWorkers.listRelocationShares(ctx, actor, query),
   });
   api.route({

@@ -18,6 +18,6 @@ export { findWorkerByIdHash, homeRegionOf, householdRelocated, inRegion, peopleM
 export { currentEmployment, findWorker } from './queries';
 export { anonymiseDeparted } from './retention';
 export { exportRoutes, registryRoutes } from './routes';
-export { NO_DEFAULTS, WorkerCreate } from './schemas';
+export { NO_DEFAULTS, WorkerCreate, WorkerView } from './schemas';
 export { createWorker, startEmployment, startEmploymentIn, updateWorker } from './service';
 export { CATEGORY, type Category, fromWord, HEALTH, type Health, INTENTION, type Intention, isMonitoredCategory, LABOR_CAPACITY, type LaborCapacity, type MonitoringType, SEX, type Sex, withBothNames } from './vocab';
