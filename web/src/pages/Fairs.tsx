@@ -243,7 +243,7 @@ function FairDrawer({ fair, onClose, act, refresh }: { fair: FairView; onClose: 
             <div style={{ marginTop: 12 }}>
               <RegisterForm
                 submitText={t('fairs.register_check_in')}
-                submit={(body) => need(client(lang).POST('/api/v1/fairs/{id}/walk-ins', { params: { path: { id: fair.id } }, body }))}
+                submit={async (body) => (await need(client(lang).POST('/api/v1/fairs/{id}/walk-ins', { params: { path: { id: fair.id } }, body }))).worker}
                 onDone={async (w) => {
                   setWalkIn(false);
                   setWelcomed(w.name);

@@ -10,34 +10,9 @@ import type { Body } from '../vocab';
 
 type History = Body<'RelocationShareHistory'>;
 type Point = Body<'RelocationSharePoint'>;
-interface Project {
-  id: string;
-  kind: string;
-  name: string;
-  regionCode: string;
-  startedOn: string;
-  endedOn: string | null;
-  jobsTotal: number;
-  jobsLifted: number;
-  jobsOverrideReason: string | null;
-  governmentInvested: boolean;
-}
-interface Link {
-  id: string;
-  workerId: string;
-  name: string;
-  category: string;
-  lifted: boolean;
-  fromRelocationSite: boolean;
-  startsOn: string;
-  endsOn: string | null;
-  agreementSigned: boolean;
-}
-interface ProjectFigures {
-  asOf: string;
-  register: { total: number; lifted: number; relocation: number; agreementsSigned: number };
-  relocation: { jobs: number; of: number; sharePct: number | null; countySharePct: number | null; short: boolean } | null;
-}
+type Project = Body<'AssistanceProject'>;
+type Link = Body<'ProjectWorker'>;
+type ProjectFigures = Body<'ProjectFigures'>;
 
 /** Today in Beijing (YYYY-MM-DD), whatever the browser's zone. */
 const beijingDay = () => new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
@@ -51,7 +26,7 @@ const pct = (v: number | null) => (v === null ? '—' : `${v}%`);
 export function MonitoringProjects() {
   const { me, lang, t } = Session.use();
   const [params, setParams] = useSearchParams();
-  const counties = useQuery({ queryKey: ['relocation-shares', lang, me!.regionCode], queryFn: () => need(client(lang).GET('/api/v1/monitoring/relocation-shares', { params: { query: {} } })) as Promise<{ items: Array<{ regionCode: string; name: string; sharePct: number | null }> }> });
+  const counties = useQuery({ queryKey: ['relocation-shares', lang, me!.regionCode], queryFn: () => need(client(lang).GET('/api/v1/monitoring/relocation-shares', { params: { query: {} } })) });
   const county = params.get('county') ?? (me!.regionCode.length >= 6 ? me!.regionCode.slice(0, 6) : counties.data?.items[0]?.regionCode);
   const open = params.get('project');
   // A township's staff read their own township's projects (and their county's share); others, the county chosen.
@@ -68,7 +43,7 @@ export function MonitoringProjects() {
   const projects = useQuery({
     queryKey: ['projects', lang, scope],
     enabled: Boolean(county),
-    queryFn: async () => ((await need(client(lang).GET('/api/v1/projects', { params: { query: { regionCode: scope!, pageSize: 200 } } }))) as unknown as { items: Project[] }).items.filter((p) => p.governmentInvested),
+    queryFn: async () => (await need(client(lang).GET('/api/v1/projects', { params: { query: { regionCode: scope!, pageSize: 200 } } }))).items.filter((p) => p.governmentInvested),
   });
   return (
     <div data-testid="projects">
@@ -115,9 +90,9 @@ function ProjectPanel({ id }: { id: string }) {
   const [ending, setEnding] = useState<{ id: string; on: string } | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), [id]);
-  const project = useQuery({ queryKey: ['project', lang, id], queryFn: () => need(client(lang).GET('/api/v1/projects/{id}', { params: { path: { id } } })) as Promise<Project> });
-  const figures = useQuery({ queryKey: ['project', lang, id, 'figures'], queryFn: () => need(client(lang).GET('/api/v1/projects/{id}/figures', { params: { path: { id } } })) as unknown as Promise<ProjectFigures> });
-  const links = useQuery({ queryKey: ['project', lang, id, 'workers'], queryFn: async () => ((await need(client(lang).GET('/api/v1/projects/{id}/workers', { params: { path: { id } } }))) as unknown as { items: Link[] }).items });
+  const project = useQuery({ queryKey: ['project', lang, id], queryFn: () => need(client(lang).GET('/api/v1/projects/{id}', { params: { path: { id } } })) });
+  const figures = useQuery({ queryKey: ['project', lang, id, 'figures'], queryFn: () => need(client(lang).GET('/api/v1/projects/{id}/figures', { params: { path: { id } } })) });
+  const links = useQuery({ queryKey: ['project', lang, id, 'workers'], queryFn: async () => (await need(client(lang).GET('/api/v1/projects/{id}/workers', { params: { path: { id } } }))).items });
   const refresh = () => Promise.all([queries.invalidateQueries({ queryKey: ['project', lang, id] }), queries.invalidateQueries({ queryKey: ['relocation-share-history'] })]);
   const act = async (call: () => Promise<unknown>) => {
     setError(null);
@@ -126,7 +101,7 @@ function ProjectPanel({ id }: { id: string }) {
       await refresh();
       return true;
     } catch (e) {
-      setError((e as Error).message);
+      setError(e instanceof Error ? e.message : String(e));
       return false;
     }
   };
@@ -231,7 +206,7 @@ function Counts({ project, figures, onSaved }: { project: Project; figures: Proj
       await need(client(lang).PATCH('/api/v1/projects/{id}', { params: { path: { id: project.id } }, body }));
       await onSaved();
     } catch (e) {
-      setError((e as Error).message);
+      setError(e instanceof Error ? e.message : String(e));
     }
   };
   const typed = project.jobsOverrideReason !== null;

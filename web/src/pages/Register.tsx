@@ -7,16 +7,14 @@ import { Session } from '../session';
 import { CAPACITIES, isMonitored, MONITORING_TYPES, NEW_CATEGORIES, type Body, type Capacity, type Category, type MonitoringType } from '../vocab';
 
 
-export interface Registered {
-  id: string;
-  name: string;
-}
+/** The person as the register answers them (POST /workers, or a fair desk's walk-in's `worker`). */
+export type Registered = Body<'Worker'>;
 
 /**
  * 实名登记 of one person, with the register's rules (a forged ID number is refused beside its field). Used
  * in the register and at a fair's desk, where `submit` registers and checks in at once.
  */
-export function RegisterForm({ submit, submitText, onDone }: { submit?: (body: Body<'WorkerCreate'>) => Promise<unknown>; submitText?: string; onDone: (w: Registered) => void }) {
+export function RegisterForm({ submit, submitText, onDone }: { submit?: (body: Body<'WorkerCreate'>) => Promise<Registered>; submitText?: string; onDone: (w: Registered) => void }) {
   const { me, lang, t } = Session.use();
   const [form] = Form.useForm();
   const [error, setError] = useState<string | null>(null);
@@ -38,10 +36,9 @@ export function RegisterForm({ submit, submitText, onDone }: { submit?: (body: B
       consent: Boolean(v.consent),
     };
     try {
-      const made = (await (submit ? submit(body) : need(client(lang).POST('/api/v1/workers', { body })))) as Record<string, unknown>;
+      const person = await (submit ? submit(body) : need(client(lang).POST('/api/v1/workers', { body })));
       form.resetFields();
-      const person = (made.worker ?? made) as Registered;
-      onDone({ id: String(person.id ?? made.workerId), name: String(person.name ?? v.name) });
+      onDone(person);
     } catch (e) {
       setError(showFieldErrors(form, e));
     }
