@@ -9,6 +9,7 @@ import { Generator, rng, SKILLS } from '../src/demo/synthetic';
 import { writePeople } from '../src/demo/write';
 import { translator } from '../src/i18n';
 import { candidatesForVacancy, matchesFor } from '../src/market/matching';
+import { seekingGraduates } from '../src/rain-dew';
 import { PiiVault } from '../src/pii/vault';
 import { loadRegions } from '../src/regions/load';
 import { systemClock } from '../src/shared/clock';
@@ -84,7 +85,7 @@ async function main(): Promise<void> {
       const [w] = await db.select().from(workers).where(eq(workers.id, id));
       await matchesFor(ctx, w!, { kind: 'gig', limit: 20 }, t);
     }
-    for (const { id } of sampleVacancies.slice(0, 10)) await candidatesForVacancy(ctx, actor, id, { limit: 50 }, t);
+    for (const { id } of sampleVacancies.slice(0, 10)) await candidatesForVacancy(ctx, actor, id, { limit: 50 }, t, seekingGraduates);
 
     const ours: number[] = [];
     const rawW: number[] = [];
@@ -102,7 +103,7 @@ async function main(): Promise<void> {
     const cand: number[] = [];
     const rawV: number[] = [];
     for (const { id } of sampleVacancies) {
-      cand.push(await time(() => candidatesForVacancy(ctx, actor, id, { limit: 50 }, t)));
+      cand.push(await time(() => candidatesForVacancy(ctx, actor, id, { limit: 50 }, t, seekingGraduates)));
       const [v] = await db.select().from(vacancies).where(eq(vacancies.id, id));
       rawV.push(await time(() => db.execute(sql`select * from ${workers} where status = 'active' and labor_capacity <> 'none' and region_code like ${v!.regionCode.slice(0, 6) + '%'} limit 3000`)));
     }

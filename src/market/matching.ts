@@ -1,11 +1,11 @@
-import { and, eq, gt, gte, inArray, like, ne, notLike, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, eq, gt, gte, like, ne, notLike, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { TFunction } from 'i18next';
 import { assertInScope, type Actor } from '../shared/actor';
 import type { AppContext } from '../context';
 import { applications, trainingSessions, vacancies, type TrainingSession, type Vacancy } from '../db/schema/market';
-import { rainDewFiles } from '../db/schema/rain-dew';
 import { relocationSitesUnder } from '../regions';
-import { households, workers, type Worker } from '../db/schema/registry';
+import type { Db } from '../db/client';
+import { findWorker, fromRelocationSite, matchablePeople, type MatchableColumns, type MatchablePerson, type Worker } from '../registry';
 import { governmentInvested } from './project-kinds';
 import { projectOf } from './projects';
 import { Conflict, NotFound } from '../shared/errors';
@@ -160,7 +160,7 @@ export interface MatchOptions {
 
 /** Best posts, gigs and trainings for one person, each with its reasons in the reader's language. */
 export async function matchesForWorker(ctx: Ctx, actor: Actor, workerId: string, opts: MatchOptions, t: TFunction) {
-  const [w] = await ctx.db.select().from(workers).where(eq(workers.id, workerId)).limit(1);
+  const w = await findWorker(ctx.db, workerId);
   if (!w) throw new NotFound('worker', workerId);
   assertInScope(actor, w.regionCode, 'worker', workerId);
   if (!w.consent) throw new Conflict('no consent', [{ path: 'worker', message: 'errors:detail.consent.needed' }]);
@@ -235,21 +235,13 @@ export async function matchesFor(ctx: Ctx, w: MatchPerson, opts: MatchOptions, t
   });
 }
 
-type CandidateRow = Pick<Worker, 'id' | 'name' | 'homeLat' | 'homeLng' | 'skills' | 'laborCapacity' | 'payFloorFen' | 'intention' | 'regionCode' | 'employed'>;
+type CandidateRow = MatchablePerson;
 
-/** The columns matching reads about a person (never the encrypted ones). */
-const candidateColumns = {
-  id: workers.id,
-  name: workers.name,
-  homeLat: workers.homeLat,
-  homeLng: workers.homeLng,
-  skills: workers.skills,
-  laborCapacity: workers.laborCapacity,
-  payFloorFen: workers.payFloorFen,
-  intention: workers.intention,
-  regionCode: workers.regionCode,
-  employed: workers.employed,
-};
+/**
+ * Rain Dew graduates under a county still looking for work (their file graduated or seeking), among the matchable
+ * people under `scope`, each with their major: rain-dew keeps the files and hands this in (app.ts), one statement.
+ */
+export type GraduateSource = (db: Db, q: { county: string; scope: string; limit: number }) => Promise<Array<CandidateRow & { major: string }>>;
 
 /**
  * For a post of a government-invested project (its details name the project): the test of "from a relocation site"
@@ -263,8 +255,7 @@ async function relocationTest(ctx: Ctx, v: Vacancy, scope: string): Promise<SQL 
   const p = await projectOf(ctx.db, projectId);
   if (!p || !governmentInvested(p.kind)) return null;
   const sites = await relocationSitesUnder(ctx.db, scope.slice(0, 6));
-  const relocated = sql`${workers.householdId} in (select ${households.id} from ${households} where ${households.relocated} and ${households.regionCode} like ${`${scope}%`})`;
-  return or(relocated, ...sites.map((s) => like(workers.regionCode, `${s.code}%`)))!;
+  return fromRelocationSite(scope, sites.map((s) => s.code));
 }
 
 /**
@@ -273,39 +264,26 @@ async function relocationTest(ctx: Ctx, v: Vacancy, scope: string): Promise<SQL 
  * nearby, those without work, and for public-welfare posts weak and partial labour), then scored.
  * For a post of a government-invested project, people from relocation sites come first of all (rule 7).
  */
-export async function candidatesForVacancy(ctx: Ctx, actor: Actor, vacancyId: string, opts: { limit: number; radiusKm?: number }, t: TFunction) {
+export async function candidatesForVacancy(ctx: Ctx, actor: Actor, vacancyId: string, opts: { limit: number; radiusKm?: number }, t: TFunction, graduatesOf: GraduateSource) {
   const { vacancy: v } = await scopedVacancy(ctx.db, actor, vacancyId);
   const radius = opts.radiusKm ?? ctx.config.market.radiusKm;
   const county = v.regionCode.slice(0, 6);
-  // Only people who consented to matching (PIPL Art. 29) are put forward. Written out (not parameters) so the planner
-  // reads them from the indexes that hold exactly these people and every column scored (workers_match_*_idx).
-  const base = [sql`${workers.status} = 'active' and ${workers.consent} and ${workers.laborCapacity} <> 'none'`, like(workers.regionCode, `${actor.regionCode}%`)];
-  const inCounty = like(workers.regionCode, `${county}%`);
-  const near =
-    v.lat != null && v.lng != null ? inBox(workers.homeLng, workers.homeLat, v.lat, v.lng, radius) : undefined;
-  const area = v.kind === 'gig' && near ? near : inCounty;
-  const pick = (extra: SQL | undefined, limit: number): Promise<CandidateRow[]> =>
-    ctx.db
-      .select(candidateColumns)
-      .from(workers)
-      .where(and(...base, area, extra))
-      .limit(limit);
+  // Only the register's matchable people (consented to matching, PIPL Art. 29, able to work) under the caller's region are put forward.
+  const inCounty = (w: MatchableColumns) => like(w.regionCode, `${county}%`);
+  const near = (w: MatchableColumns) => (v.lat != null && v.lng != null ? inBox(w.homeLng, w.homeLat, v.lat, v.lng, radius) : undefined);
+  const hasPoint = v.lat != null && v.lng != null;
+  const area = (w: MatchableColumns) => (v.kind === 'gig' && hasPoint ? near(w) : inCounty(w));
+  const pick = (extra: (w: MatchableColumns) => SQL | undefined, limit: number): Promise<CandidateRow[]> => matchablePeople(ctx.db, actor.regionCode, (w) => [area(w), extra(w)], limit);
   // A few hundred from each angle are enough for the best 50, and keep this quick on a million people (bench:match).
   const angles: Array<Promise<CandidateRow[]>> = [];
-  if (v.requiredSkills.length) angles.push(pick(sql`${workers.skills} && ${sql.param(v.requiredSkills)}::text[]`, 600));
-  angles.push(pick(eq(workers.employed, false), 500));
-  if (near && v.kind !== 'gig') angles.push(pick(near, 500));
-  if (v.kind === 'public_welfare') angles.push(pick(sql`${workers.laborCapacity} in ('weak', 'partial')`, 500));
+  if (v.requiredSkills.length) angles.push(pick((w) => sql`${w.skills} && ${sql.param(v.requiredSkills)}::text[]`, 600));
+  angles.push(pick((w) => eq(w.employed, false), 500));
+  if (hasPoint && v.kind !== 'gig') angles.push(pick(near, 500));
+  if (v.kind === 'public_welfare') angles.push(pick((w) => sql`${w.laborCapacity} in ('weak', 'partial')`, 500));
   const relocation = await relocationTest(ctx, v, actor.regionCode);
-  const relocationAngle: Promise<CandidateRow[]> = relocation ? ctx.db.select(candidateColumns).from(workers).where(and(...base, area, relocation)).limit(500) : Promise.resolve([]);
+  const relocationAngle: Promise<CandidateRow[]> = relocation ? pick(() => relocation, 500) : Promise.resolve([]);
   // Rain Dew graduates still without work whose major fits the post come first (seed 001 §2.5).
-  const graduates = ctx.db
-    .select({ ...candidateColumns, major: rainDewFiles.major })
-    .from(rainDewFiles)
-    .innerJoin(workers, eq(workers.id, rainDewFiles.workerId))
-    .where(and(inArray(rainDewFiles.status, ['graduated', 'seeking']), like(rainDewFiles.regionCode, `${county}%`), ...base))
-    .limit(500)
-    .then((rows) => rows.filter((r) => majorFits(r.major, v)));
+  const graduates = graduatesOf(ctx.db, { county, scope: actor.regionCode, limit: 500 }).then((rows) => rows.filter((r) => majorFits(r.major, v)));
   const [appliedRows, fitting, gathered, relocatedRows] = await Promise.all([ctx.db.select({ id: applications.workerId }).from(applications).where(eq(applications.vacancyId, v.id)), graduates, Promise.all(angles), relocationAngle]);
   const relocated = new Set(relocatedRows.map((r) => r.id));
   gathered.unshift(relocatedRows);

@@ -5,6 +5,7 @@ import { pageOf } from '../http/pagination';
 import * as apps from './applications';
 import * as employers from './employers';
 import * as matching from './matching';
+import type { GraduateSource } from './matching';
 import {
   ApplicationCreate,
   ApplicationListQuery,
@@ -32,7 +33,8 @@ import * as vacancies from './vacancies';
 
 const Id = z.object({ id: z.uuid() });
 
-export function marketRoutes(api: Api, ctx: AppContext): void {
+/** `graduates` is rain-dew's (a layer above) list of graduates still without work, whom a post's candidates put first. */
+export function marketRoutes(api: Api, ctx: AppContext, graduates: GraduateSource): void {
   const meta = requestMeta;
   const tags = ['market'];
 
@@ -49,7 +51,7 @@ export function marketRoutes(api: Api, ctx: AppContext): void {
     method: 'get', path: '/vacancies/:id/candidates', summary: 'People to contact for a vacancy, ranked, with reasons', tags, auth: 'staff', params: Id,
     query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), radiusKm: z.coerce.number().min(0.5).max(500).optional() }).strict(),
     response: z.object({ items: z.array(Candidate) }),
-    handler: async ({ actor, params, query, koa }) => ({ items: await matching.candidatesForVacancy(ctx, actor, params.id, query, koa.state.t) }),
+    handler: async ({ actor, params, query, koa }) => ({ items: await matching.candidatesForVacancy(ctx, actor, params.id, query, koa.state.t, graduates) }),
   });
   api.route({ method: 'post', path: '/vacancies/:id/applications', summary: 'Apply for a person', tags, auth: 'staff', params: Id, body: ApplicationCreate, response: ApplicationView, handler: ({ actor, params, body, koa }) => apps.apply(ctx, actor, params.id, body.workerId, body.source, meta(koa), { fairId: body.fairId }) });
   api.route({ method: 'get', path: '/vacancies/:id/applications', summary: 'The applicants of a vacancy as a pipeline', tags, auth: 'staff', params: Id, query: ApplicationListQuery, response: pageOf(ApplicationView), handler: ({ actor, params, query }) => apps.listForVacancy(ctx, actor, params.id, query) });

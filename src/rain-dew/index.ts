@@ -1,4 +1,5 @@
 /** The rain-dew module's front door: what other modules, the jobs, the bots and the server may use; nothing else of it is imported from outside. */
+export { seekingGraduates } from './graduates';
 export { applyImportedFiles, fileChanges, filesOf, type ImportedFile, type SchoolFacts } from './imported';
 export { openQuestion } from './questions';
 export { rainDewRoutes } from './routes';
