@@ -8,6 +8,7 @@ export { accessToken } from './mini-program';
 export { rememberInbound, sendCustomText } from './official-account';
 export { ensureDefaultAccount, goOffline, goOnline, type LiveAccount, poolChannel, setAccountStatus, watchLeases } from './pool';
 export { previewOf } from './preview';
+export { anonymiseWorkers, doorIdsOf, personalDataOf, stopOnLeaving } from './privacy';
 export { shanghaiDayStart } from './quiet';
 export { requeueFromDatabase } from './recovery';
 export { holdChannel, processChannels } from './registry';
