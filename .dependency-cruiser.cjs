@@ -31,6 +31,7 @@ const LAYERS = [
   ['market'],
   ['rain-dew', 'monitoring', 'fairs'],
   ['imports', 'me'],
+  ['privacy'],
 ];
 const kernel = `(?:${KERNEL.join('|')})`;
 const notKernelModule = `^src/(?!${kernel}/)[^/]+/`;

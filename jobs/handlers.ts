@@ -6,7 +6,7 @@ import { announceEndings, announcePolicyJob } from '../src/policies';
 import { remindDeadlines } from '../src/reporting';
 import { translator } from '../src/i18n';
 import { purgeDeadSessions } from '../src/access';
-import { anonymiseDeparted } from '../src/registry';
+import { anonymiseDeparted } from '../src/privacy';
 import { graduateDue } from '../src/rain-dew';
 import { executeImport } from '../src/imports';
 import { fairsClock } from '../src/fairs';

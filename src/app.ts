@@ -14,6 +14,7 @@ import { auditRead } from './shared/command';
 import { openApiDocument } from './http/openapi';
 import type { RequestState } from './http/state';
 import { exportRoutes, registryRoutes } from './registry';
+import { privacyRoutes } from './privacy';
 import { importRoutes } from './imports';
 import { marketRoutes, scopedEmployer } from './market';
 import { groupRoutes, outreachRoutes, miniProgramPushDoor } from './outreach';
@@ -37,6 +38,7 @@ export function buildApi(ctx: AppContext): Api {
   accountRoutes(api, ctx);
   auditRoutes(api, ctx);
   regionRoutes(api, ctx);
+  privacyRoutes(api, ctx);
   registryRoutes(api, ctx);
   exportRoutes(api, ctx);
   importRoutes(api, ctx);

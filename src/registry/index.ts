@@ -16,7 +16,7 @@ export { changesOf, employedAmong, employmentHistory, livesUnder, noteActivity, 
 export { createHouseholdsByHead, type EmploymentRecord, endImportedJob, householdsByHeads, openJobsOf, setHouseholdRelocated, startImportedJob, updateFromImport, workersByIdHashes } from './imported';
 export { findWorkerByIdHash, homeRegionOf, householdRelocated, inRegion, peopleMatching, regionExists, VILLAGE_LEVEL } from './queries';
 export { currentEmployment, findWorker } from './queries';
-export { anonymiseDeparted } from './retention';
+export { anonymiseWorkers, departedBefore, leavingWorker, markLeftIn, personalRecordOf, workerInScope } from './retention';
 export { exportRoutes, registryRoutes } from './routes';
 export { NO_DEFAULTS, WorkerCreate, WorkerView } from './schemas';
 export { createWorker, startEmployment, startEmploymentIn, updateWorker } from './service';

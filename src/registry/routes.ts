@@ -26,7 +26,6 @@ import {
   ExportRequestView,
 } from './schemas';
 import * as approvals from './export-approvals';
-import * as retention from './retention';
 import * as consent from './consent';
 import * as publicWelfare from './public-welfare';
 import * as service from './service';
@@ -37,16 +36,6 @@ export function registryRoutes(api: Api, ctx: AppContext): void {
   const meta = requestMeta;
   const tags = ['registry'];
 
-  api.route({
-    method: 'post', path: '/workers/:id/leave', summary: 'The person left the programme: nothing more is sent; anonymised RETENTION_YEARS after their last activity', tags, auth: 'staff', status: 200,
-    params: IdParams, body: z.object({ reason: z.string().trim().min(2).max(200) }).strict(), response: z.object({ id: z.uuid(), status: z.literal('left') }),
-    handler: ({ actor, params, body, koa }) => retention.markLeft(ctx, actor, params.id, body.reason, meta(koa)),
-  });
-  api.route({
-    method: 'get', path: '/workers/:id/personal-data', summary: "Everything the register holds about a person, unmasked, for the person's right of access (permission and purpose needed, audited)", tags, auth: 'staff',
-    params: IdParams, query: z.object({ purpose: z.string().trim().min(4).max(200) }).strict(), response: z.record(z.string(), z.unknown()),
-    handler: ({ actor, params, query, koa }) => retention.personalData(ctx, actor, params.id, query.purpose, meta(koa)),
-  });
   api.route({
     method: 'post', path: '/exports/requests', summary: 'Ask for an unmasked export (permission needed); a second administrator approves it', tags, auth: 'staff',
     body: ExportRequestInput, response: ExportRequestView,

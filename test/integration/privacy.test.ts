@@ -10,7 +10,7 @@ import { Generator } from '../../src/demo/synthetic';
 import { writeHouseholds } from '../../src/demo/write';
 import { logChannel } from '../../src/outreach/channels';
 import { deliver, fanOut } from '../../src/outreach/service';
-import { anonymiseDeparted } from '../../src/registry/retention';
+import { anonymiseDeparted } from '../../src/privacy';
 import { ManualClock } from '../../src/shared/clock';
 import { startWorkers } from '../../jobs/workers';
 import { appOf, signIn, type Staff } from '../helpers/api';
