@@ -20,7 +20,7 @@ import { marketRoutes, scopedEmployer } from './market';
 import { groupRoutes, outreachRoutes, miniProgramPushDoor } from './outreach';
 import { chatRoutes } from './chat';
 import { policyRoutes } from './policies';
-import { rainDewRoutes } from './rain-dew';
+import { rainDewRoutes, seekingGraduates } from './rain-dew';
 import { checkinPage, fairRoutes } from './fairs';
 import { consoleRoutes } from './http/console';
 import { workerRealm, meRoutes } from './me';
@@ -42,7 +42,7 @@ export function buildApi(ctx: AppContext): Api {
   registryRoutes(api, ctx);
   exportRoutes(api, ctx);
   importRoutes(api, ctx);
-  marketRoutes(api, ctx);
+  marketRoutes(api, ctx, seekingGraduates);
   outreachRoutes(api, ctx);
   chatRoutes(api, ctx);
   groupRoutes(api, ctx);

@@ -3,6 +3,7 @@ export { activeWorkerAmong, namesAndPhonesOf, setHomePoint } from './brief';
 export { bulkInsertJobs, bulkInsertWorkers } from './bulk';
 export { bulkGrantConsent, bulkInsertHouseholds } from './bulk-people';
 export { CONSENT_NOTICE_VERSION, recordConsent } from './consent';
+export { fromRelocationSite, type MatchableColumns, matchablePeople, type MatchablePerson, matchableSubquery } from './matchable';
 export { activeMembersOf, householdOf } from './members';
 export { activeWorkersPage, jobSpellsOf, trainingStartsOf, workersWithRelocation } from './facts';
 export { addEmploymentRecord, findEmploymentRecord, inWorkOn, lockWorker, markEmployed, sameWorkRecords, setEmploymentEnd } from './spells';
