@@ -1,8 +1,9 @@
-import { extname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { extname } from 'node:path';
 import { Piscina } from 'piscina';
 import { DEFAULT_IMPORT_LIMITS } from '../config';
 import { ValidationFailed } from '../shared/errors';
+import { threadFile } from '../shared/thread-file';
+import { closePreparers } from '../registry';
 import type { ImportLimits } from './limits';
 import type { Sheet } from './sheet';
 import type { ReadAnswer, ReadTask } from './thread';
@@ -20,12 +21,7 @@ const YOUNG_MB = 16;
 const pools = new Map<number, Piscina<ReadTask, ReadAnswer>>();
 
 /** The thread's code beside this file; run from TypeScript sources, the thread loads them the same way. */
-function threadOptions(): { filename: string; execArgv: string[] } {
-  const ext = extname(__filename);
-  const filename = join(__dirname, `thread${ext}`);
-  if (ext !== '.ts') return { filename, execArgv: [] };
-  return { filename, execArgv: ['--import', pathToFileURL(require.resolve('tsx')).href] };
-}
+const threadOptions = () => threadFile(__dirname, 'thread', extname(__filename));
 
 function poolFor(memoryMb: number): Piscina<ReadTask, ReadAnswer> {
   let pool = pools.get(memoryMb);
@@ -60,9 +56,9 @@ export async function readSheet(fileName: string, data: Buffer, limits: ImportLi
   return answer.sheet;
 }
 
-/** Ends the reading threads (at shutdown; they also end by themselves when idle). */
+/** Ends the reading threads and those preparing rows (at shutdown; they also end by themselves when idle). */
 export async function closeReaders(): Promise<void> {
   const all = [...pools.values()];
   pools.clear();
-  await Promise.all(all.map((p) => p.destroy()));
+  await Promise.all([...all.map((p) => p.destroy()), closePreparers()]);
 }

@@ -8,7 +8,7 @@ import { dayBefore, shanghaiDate } from '../shared/time';
 import { applyImportedFiles, fileChanges, filesOf, type ImportedFile, followJob } from '../rain-dew';
 import { closeHouseholdCase } from '../monitoring';
 import { scheduleSteps } from '../outreach';
-import { bulkInsertJobs, bulkInsertWorkers, createHouseholdsByHead, endImportedJob, type EmploymentRecord, householdsByHeads, openJobsOf, setHouseholdRelocated, startImportedJob, updateFromImport, workersByIdHashes, VILLAGE_LEVEL, existingFields, prepareWorker, type PreparedWorker, type WorkerFields, isMonitoredCategory } from '../registry';
+import { bulkInsertJobs, bulkInsertWorkers, createHouseholdsByHead, endImportedJob, type EmploymentRecord, householdsByHeads, openJobsOf, setHouseholdRelocated, startImportedJob, updateFromImport, workersByIdHashes, VILLAGE_LEVEL, existingFields, prepareWorker, prepareWorkers, type PreparedWorker, type WorkerFields, isMonitoredCategory } from '../registry';
 import type { ColumnKey, HeaderLayout } from './columns';
 import { parseRow, type ParsedRow } from './rows';
 import type { Sheet } from './sheet';
@@ -71,31 +71,44 @@ export async function runImport(
   const seen = new Map<string, number>();
   const today = shanghaiDate(ctx.clock.now());
   const startAt = opts.apply?.startAt ?? 0;
+  // The level of each division the file names (null: no such division), read once for the whole file.
+  const levelOf = new Map<string, number | null>();
+
+  /**
+   * Parses one chunk here (yielding now and then, so PostgreSQL's answers to the chunk being written are
+   * taken meanwhile) and has its rows checked, encrypted and hashed on the preparing threads.
+   */
+  const parseAndPrepare = async (rows: Sheet['rows']) => {
+    const parsedRows: ParsedRow[] = [];
+    let n = 0;
+    for (const [rowNumber, cells] of rows) {
+      if (++n % 200 === 0) await new Promise((r) => setImmediate(r));
+      parsedRows.push(parseRow(cells, rowNumber, sheet.layout, opts.regionCode, actor.regionCode));
+    }
+    const withFields = parsedRows.filter((p) => p.fields);
+    const prepared = await prepareWorkers(ctx.pii, withFields.map((p) => p.fields!), ctx.clock.now());
+    const preparedOf = new Map(withFields.map((p, i) => [p, prepared[i]!]));
+    return parsedRows.map((parsed) => ({ parsed, prepared: preparedOf.get(parsed) }));
+  };
 
   // Duplicates inside the file are found over the whole file, including rows already applied.
-  for (let i = 0; i < startAt && i < sheet.rows.length; i++) {
-    const [rowNumber, cells] = sheet.rows[i]!;
-    const parsed = parseRow(cells, rowNumber, sheet.layout, opts.regionCode, actor.regionCode);
-    if (parsed.fields) {
-      const p = prepareWorker(parsed.fields, ctx.pii, ctx.clock.now());
-      if (p.ok && !seen.has(p.row.idNumberHash)) seen.set(p.row.idNumberHash, rowNumber);
+  for (let i = 0; i < startAt && i < sheet.rows.length; i += CHUNK) {
+    for (const { parsed, prepared } of await parseAndPrepare(sheet.rows.slice(i, Math.min(i + CHUNK, startAt)))) {
+      if (prepared?.ok && !seen.has(prepared.row.idNumberHash)) seen.set(prepared.row.idNumberHash, parsed.row);
     }
   }
 
-  /** Parse, validate and encrypt one chunk; yields now and then so PostgreSQL can work on the previous one meanwhile. */
+  /** Parse, validate and encrypt one chunk, while PostgreSQL works on the previous one. */
   const prepareChunk = async (start: number) => {
     const chunk = sheet.rows.slice(start, start + CHUNK);
     const chunkRejections: Rejection[] = [];
     const planned: Planned[] = [];
-    let n = 0;
-    for (const [rowNumber, cells] of chunk) {
-      if (++n % 200 === 0) await new Promise((r) => setImmediate(r));
-      const parsed = parseRow(cells, rowNumber, sheet.layout, opts.regionCode, actor.regionCode);
-      if (!parsed.fields) {
+    for (const { parsed, prepared } of await parseAndPrepare(chunk)) {
+      const rowNumber = parsed.row;
+      if (!parsed.fields || !prepared) {
         chunkRejections.push(...parsed.problems.map((p) => ({ row: rowNumber, column: p.column, reason: p.reason })));
         continue;
       }
-      const prepared = prepareWorker(parsed.fields, ctx.pii, ctx.clock.now());
       if (!prepared.ok) {
         chunkRejections.push(...prepared.problems.map((p) => ({ row: rowNumber, column: columnHeader(sheet.layout, FIELD_COLUMN[p.field]), reason: p.reason })));
         continue;
@@ -122,7 +135,12 @@ export async function runImport(
       const openByWorker = new Map(open.map((r) => [r.workerId, r]));
       // Region codes given in the file must be real divisions.
       const codes = [...new Set(planned.map((p) => p.prepared.regionCode))];
-      const levels = new Map(codes.length ? (await levelsOf(db, codes)).map((r) => [r.code, r.level]) : []);
+      const unread = codes.filter((c) => !levelOf.has(c));
+      if (unread.length) {
+        const found = new Map((await levelsOf(db, unread)).map((r) => [r.code, r.level]));
+        for (const c of unread) levelOf.set(c, found.get(c) ?? null);
+      }
+      const levels = new Map(codes.filter((c) => levelOf.get(c) != null).map((c) => [c, levelOf.get(c)!]));
       const known = new Set(levels.keys());
       // A home is a village or community (seed 003: the form asks for the 村); a township or above is refused.
       const village = (code: string) => levels.get(code) === VILLAGE_LEVEL;

@@ -8,7 +8,7 @@ import type { AppContext } from '../context';
 import { findAccount } from '../access';
 import { importRejections, imports } from '../db/schema/imports';
 import { DomainError, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
-import { regionExists } from '../registry';
+import { regionExists, warmPreparers } from '../registry';
 import { ImportTakenOver, readSheet, runImport, type Outcome, type Rejection } from './engine';
 import { importLimits } from './limits';
 
@@ -118,6 +118,8 @@ export async function executeImport(ctx: Ctx, importId: string, lastAttempt: boo
   if (!claimed) return { status: 'running_elsewhere' };
   Object.assign(imp, claimed);
   try {
+    // The threads that check and encrypt the rows start while the file is read.
+    warmPreparers(ctx.pii, imp.totalRows - imp.processedRows);
     const sheet = await readSheet(imp.fileName, ctx.pii.decryptBytes(imp.file), importLimits(ctx));
     await runImport(ctx, actor, sheet, {
       regionCode: imp.regionCode,

@@ -1,5 +1,11 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 
+/** The keys a vault derives from PII_KEY (see `PiiVault.threadKeys`). */
+export interface VaultKeys {
+  encKey: Uint8Array;
+  indexKey: Uint8Array;
+}
+
 /**
  * Encryption of personal data at rest: AES-256-GCM with a random 96-bit nonce per value, and a
  * keyed hash (HMAC-SHA256) beside it for exact lookup and de-duplication. Both keys are derived
@@ -9,10 +15,25 @@ export class PiiVault {
   private readonly encKey: Buffer;
   private readonly indexKey: Buffer;
 
-  constructor(masterKey: Buffer) {
-    if (masterKey.length !== 32) throw new Error('PII key must be 32 bytes');
-    this.encKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'bangfu pii encryption v1', 32));
-    this.indexKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'bangfu pii index v1', 32));
+  /** From PII_KEY, or (on a worker thread) from the keys another vault derived from it: see `threadKeys`. */
+  constructor(masterKey: Buffer | VaultKeys) {
+    if (Buffer.isBuffer(masterKey)) {
+      if (masterKey.length !== 32) throw new Error('PII key must be 32 bytes');
+      this.encKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'bangfu pii encryption v1', 32));
+      this.indexKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'bangfu pii index v1', 32));
+    } else {
+      if (masterKey.encKey.length !== 32 || masterKey.indexKey.length !== 32) throw new Error('PII keys must be 32 bytes');
+      this.encKey = Buffer.from(masterKey.encKey);
+      this.indexKey = Buffer.from(masterKey.indexKey);
+    }
+  }
+
+  /**
+   * Copies of the derived keys, for the one purpose of opening the same vault on a worker thread of this
+   * process (handed over in its workerData, never in a task, a log or an error). PII_KEY itself stays here.
+   */
+  threadKeys(): VaultKeys {
+    return { encKey: new Uint8Array(this.encKey), indexKey: new Uint8Array(this.indexKey) };
   }
 
   private pool = Buffer.alloc(0);

@@ -8,6 +8,7 @@ export { activeMembersOf, householdOf } from './members';
 export { activeWorkersPage, jobSpellsOf, trainingStartsOf, workersWithRelocation } from './facts';
 export { addEmploymentRecord, findEmploymentRecord, inWorkOn, lockWorker, markEmployed, sameWorkRecords, setEmploymentEnd } from './spells';
 export { existingFields, type PreparedWorker, prepareWorker, type WorkerFields } from './prepare';
+export { closePreparers, prepareWorkers, warmPreparers } from './prepare-pool';
 export { isActiveWorker, setIntention, setPreferredLanguage, type Worker, workerStatus } from './person';
 export { people } from './people-sql';
 export { phoneOf, phonesOf, workersWithPhone } from './phones';

@@ -1,0 +1,91 @@
+import { and, asc, eq } from 'drizzle-orm';
+import request from 'supertest';
+import { importRejections, imports, workers } from '../../src/db/schema';
+import { Generator, formRow } from '../../src/demo/synthetic';
+import { executeImport } from '../../src/imports/service';
+import { closeReaders } from '../../src/imports';
+import { systemClock } from '../../src/shared/clock';
+import { createHarness, type Harness } from '../helpers/harness';
+import { REGIONS, seedRegions } from '../helpers/factories';
+import { appOf, signIn, type Staff } from '../helpers/api';
+import { csv, FORM_HEADER } from '../helpers/sheets';
+
+/**
+ * A file large enough to be checked and encrypted on the preparing threads (several chunks of 1,000 rows):
+ * the same refusals, the same keys, the same answer on a second import, and a resumed run that still
+ * finds a row repeating one of the rows it had already applied.
+ */
+describe('imports prepared on worker threads', () => {
+  let h: Harness;
+  let station: Staff;
+
+  beforeAll(async () => {
+    h = await createHarness({ clock: systemClock });
+    await seedRegions(h.ctx.db);
+    station = await signIn(h, appOf(h), { regionCode: REGIONS.countyA.code });
+  });
+  afterAll(async () => {
+    await closeReaders();
+    await h.close();
+  });
+
+  /** 2,300 rows; the 1,700th repeats the 10th person's ID number, the 2,100th has a wrong check character. */
+  const file = (seed: number) => {
+    const gen = new Generator([REGIONS.villageA.code], seed, new Date());
+    const rows = Array.from({ length: 2300 }, (_, i) => formRow(gen.person(REGIONS.villageA.code), i + 1));
+    rows[1699]![2] = rows[9]![2]!;
+    rows[1699]![3] = rows[9]![3]!;
+    const id = String(rows[2099]![3]);
+    rows[2099]![3] = id.slice(0, 17) + (id[17] === '0' ? '1' : '0');
+    return { data: csv([FORM_HEADER, ...rows]), rows };
+  };
+  const upload = async (data: Buffer) => {
+    const res = await request(appOf(h)).post(`/api/v1/imports?regionCode=${REGIONS.villageA.code}`).set('Authorization', `Bearer ${station.token}`).attach('file', data, '信息表.csv');
+    expect(res.status).toBe(202);
+    return res.body.id as string;
+  };
+  const outcome = async (id: string) => {
+    const [imp] = await h.ctx.db.select().from(imports).where(eq(imports.id, id));
+    const rejected = await h.ctx.db.select({ row: importRejections.row, reason: importRejections.reason }).from(importRejections).where(eq(importRejections.importId, id)).orderBy(asc(importRejections.row));
+    return { status: imp!.status, processed: imp!.processedRows, counts: { created: imp!.created, updated: imp!.updated, unchanged: imp!.unchanged, rejected: imp!.rejected }, rejected };
+  };
+
+  it('refuses the same rows, stores what the vault reads back, and changes nothing the second time', async () => {
+    const { data, rows } = file(21);
+    const first = await upload(data);
+    await h.ctx.queues.queue('imports').obliterate({ force: true });
+    expect(await executeImport(h.ctx, first, true)).toEqual({ status: 'done' });
+    // Spreadsheet rows: the header is row 1, so the nth person is row n + 1.
+    expect(await outcome(first)).toEqual({
+      status: 'done',
+      processed: 2300,
+      counts: { created: 2298, updated: 0, unchanged: 0, rejected: 2 },
+      rejected: [
+        { row: 1701, reason: 'errors:detail.import.duplicate_in_file|11' },
+        { row: 2101, reason: 'errors:detail.id_number.checksum' },
+      ],
+    });
+    // Encrypted and indexed on a thread with the keys of the service's own vault.
+    const person = rows.find((r, i) => i > 1000 && r[9])!;
+    const [w] = await h.ctx.db.select().from(workers).where(eq(workers.idNumberHash, h.ctx.pii.index('id', String(person[3]))));
+    expect(h.ctx.pii.decrypt(w!.idNumberEnc)).toBe(String(person[3]));
+    expect(h.ctx.pii.decrypt(w!.phoneEnc!)).toBe(String(person[9]));
+
+    const again = await upload(data);
+    await h.ctx.queues.queue('imports').obliterate({ force: true });
+    expect(await executeImport(h.ctx, again, true)).toEqual({ status: 'done' });
+    expect((await outcome(again)).counts).toEqual({ created: 0, updated: 0, unchanged: 2298, rejected: 2 });
+  });
+
+  it('a run resumed after its first chunks still refuses a repeat of a row applied before it', async () => {
+    const { data } = file(22);
+    const id = await upload(data);
+    await h.ctx.queues.queue('imports').obliterate({ force: true });
+    // As if an earlier run had committed the first 1,000 rows and died.
+    await h.ctx.db.update(imports).set({ processedRows: 1000, created: 1000 }).where(and(eq(imports.id, id), eq(imports.status, 'queued')));
+    expect(await executeImport(h.ctx, id, true)).toEqual({ status: 'done' });
+    const o = await outcome(id);
+    expect({ processed: o.processed, counts: o.counts }).toEqual({ processed: 2300, counts: { created: 2298, updated: 0, unchanged: 0, rejected: 2 } });
+    expect(o.rejected.map((r) => r.reason)).toEqual(['errors:detail.import.duplicate_in_file|11', 'errors:detail.id_number.checksum']);
+  });
+});
