@@ -9,6 +9,7 @@ import { notify } from '../notices';
 import { findRegion, RegionCode, regionsAtLevels } from '../regions';
 import { Forbidden, NotFound, ValidationFailed } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
+import type { ReportingProps } from './props';
 
 type Deadline = typeof reportDeadlines.$inferSelect;
 type Meta = { requestId?: string; ip?: string };
@@ -179,7 +180,7 @@ export async function calendar(ctx: Pick<AppContext, 'db' | 'clock'>, actor: Act
 }
 
 /** Province administrators (and system) set when a report is due, for the whole deployment. */
-export async function updateDeadline(ctx: Pick<AppContext, 'db' | 'clock'>, actor: Actor, key: string, patch: z.infer<typeof DeadlinePatch>, meta: Meta) {
+export async function updateDeadline({ ctx, actor, meta }: ReportingProps<Pick<AppContext, 'db' | 'clock'>>, key: string, patch: z.infer<typeof DeadlinePatch>) {
   if (actor.role !== 'province' && actor.role !== 'system') throw new Forbidden('province administrators set the calendar');
   await ensureDeadlines(ctx.db);
   const row = await command({ ctx, actor, meta }, async (tx, audit) => {
@@ -199,7 +200,7 @@ export async function updateDeadline(ctx: Pick<AppContext, 'db' | 'clock'>, acto
  * A report sent: marked by its region's administrators, or its form downloaded by them. Without a period, the
  * one now due (an overdue one first).
  */
-export async function markSubmitted(ctx: Pick<AppContext, 'db' | 'clock'>, actor: Actor, input: z.infer<typeof SubmissionInput>, via: 'download' | 'marked', meta: Meta) {
+export async function markSubmitted({ ctx, actor, meta }: ReportingProps<Pick<AppContext, 'db' | 'clock'>>, input: z.infer<typeof SubmissionInput>, via: 'download' | 'marked') {
   const region = input.regionCode ?? actor.regionCode;
   if (!inScope(actor, region)) throw new NotFound('region', region);
   await ensureDeadlines(ctx.db);
@@ -226,7 +227,7 @@ export async function downloadedForm(ctx: Pick<AppContext, 'db' | 'clock'>, acto
   await ensureDeadlines(ctx.db);
   const ds = await ctx.db.select().from(reportDeadlines).where(and(eq(reportDeadlines.form, form), eq(reportDeadlines.active, true)));
   const r = await findRegion(ctx.db, actor.regionCode);
-  for (const d of ds) if (r?.level === d.reporterLevel) await markSubmitted(ctx, actor, { key: d.key }, 'download', meta);
+  for (const d of ds) if (r?.level === d.reporterLevel) await markSubmitted({ ctx, actor, meta }, { key: d.key }, 'download');
 }
 
 /**

@@ -15,12 +15,12 @@ export function reportingRoutes(api: Api, ctx: AppContext): void {
     method: 'post', path: '/reporting/submissions', summary: 'Mark a report sent for your region (downloading its form does the same)', tags, auth: 'staff',
     body: calendar.SubmissionInput, status: 200,
     response: z.object({ key: z.string(), regionCode: z.string(), period: z.string(), via: z.string(), new: z.boolean() }),
-    handler: ({ actor, body, koa }) => calendar.markSubmitted(ctx, actor, body, 'marked', requestMeta(koa)),
+    handler: ({ actor, body, koa }) => calendar.markSubmitted({ ctx, actor, meta: requestMeta(koa) }, body, 'marked'),
   });
   api.route({
     method: 'patch', path: '/reporting/deadlines/:key', summary: 'Change when a report is due, how many days before it reminds, or switch it off (province administrators)', tags, auth: 'staff',
     params: z.object({ key: z.string().min(1).max(60) }), body: calendar.DeadlinePatch,
     response: z.object({ key: z.string(), months: z.array(z.number()), day: z.number(), remindDays: z.number(), active: z.boolean() }),
-    handler: ({ actor, params, body, koa }) => calendar.updateDeadline(ctx, actor, params.key, body, requestMeta(koa)),
+    handler: ({ actor, params, body, koa }) => calendar.updateDeadline({ ctx, actor, meta: requestMeta(koa) }, params.key, body),
   });
 }
