@@ -15,6 +15,7 @@ import { shanghaiDate } from '../shared/time';
 import { isLifted } from './categories';
 import { countyShares, fromRelocationSiteSql, governmentInvested, GOVERNMENT_INVESTED, judgeRelocationShare, NO_PEOPLE, projectPeople, relocationJudgement } from './project-people';
 import { scopedProject } from './projects';
+import type { MonitoringProps } from './props';
 
 type Ctx = Pick<AppContext, 'db' | 'clock'>;
 type WriteCtx = Pick<AppContext, 'db' | 'clock' | 'queues'>;
@@ -167,7 +168,7 @@ async function recordSpell(db: Db, ctx: Ctx, actor: Actor, p: Project, w: { id: 
  * audit entries in one transaction; the project's share of relocation-site jobs is judged again. A spell cannot start
  * after today: a person on a project is in work.
  */
-export async function addProjectWorker(ctx: WriteCtx, actor: Actor, projectId: string, input: z.infer<typeof ProjectWorkerCreate>, meta: Meta) {
+export async function addProjectWorker({ ctx, actor, meta }: MonitoringProps<WriteCtx>, projectId: string, input: z.infer<typeof ProjectWorkerCreate>) {
   const p = await linkable(ctx, actor, projectId);
   const w = await findWorker(ctx.db, input.workerId);
   if (!w || !inScope(actor, w.regionCode) || w.status !== 'active') throw new ValidationFailed('unknown worker', [{ path: 'body.workerId', message: 'errors:detail.unknown_worker' }]);
@@ -193,7 +194,7 @@ export async function addProjectWorker(ctx: WriteCtx, actor: Actor, projectId: s
  * The spell's employment record follows its end: a spell ended by today leaves the person out of work unless another
  * job of theirs is still open, and starts what a lost job starts (`employment.ended`).
  */
-export async function updateProjectWorker(ctx: WriteCtx, actor: Actor, projectId: string, linkId: string, patch: z.infer<typeof ProjectWorkerPatch>, meta: Meta) {
+export async function updateProjectWorker({ ctx, actor, meta }: MonitoringProps<WriteCtx>, projectId: string, linkId: string, patch: z.infer<typeof ProjectWorkerPatch>) {
   const p = await linkable(ctx, actor, projectId);
   const [l] = await ctx.db.select().from(projectWorkers).where(and(eq(projectWorkers.id, linkId), eq(projectWorkers.projectId, p.id)));
   if (!l) throw new NotFound('project_worker', linkId);
@@ -281,7 +282,7 @@ export async function listRelocationShares(ctx: Ctx, actor: Actor, q: { regionCo
  * A county's administrator (or one above it) sets the share of government-invested projects' jobs kept for people
  * from relocation sites (seed 004 §15: 要安排一定比例的岗位用于吸纳搬迁群众就业); the county's projects are judged again.
  */
-export async function setRelocationShare(ctx: Ctx, actor: Actor, body: z.infer<typeof RelocationShareSet>, meta: Meta) {
+export async function setRelocationShare({ ctx, actor, meta }: MonitoringProps<Ctx>, body: z.infer<typeof RelocationShareSet>) {
   if (actor.role === 'station') throw new Forbidden('administrators only');
   if (!inScope(actor, body.regionCode)) throw new Forbidden('region outside scope', [{ path: 'body.regionCode', message: 'errors:detail.region_out_of_scope' }]);
   if ((await nameOf(ctx.db, body.regionCode)) === undefined) throw new ValidationFailed('unknown region', [{ path: 'body.regionCode', message: 'errors:detail.unknown_region' }]);

@@ -11,6 +11,7 @@ import { RegionCode } from '../regions';
 import { regionExists } from '../registry';
 import { Forbidden, NotFound, ValidationFailed } from '../shared/errors';
 import { governmentInvested, judgeRelocationShare } from './project-people';
+import type { MonitoringProps } from './props';
 
 export const PROJECT_KINDS = ['workshop', 'work_relief', 'labour_cooperative', 'labour_base', 'labour_brand', 'cooperation_alliance', 'government_investment', 'public_service'] as const;
 
@@ -68,7 +69,6 @@ export const ProjectView = z
 export const ProjectList = pageOf(ProjectView).meta({ id: 'AssistanceProjectList' });
 
 type Ctx = Pick<AppContext, 'db' | 'pii' | 'clock'>;
-type Meta = { requestId?: string; ip?: string };
 type Row = typeof assistanceProjects.$inferSelect;
 
 function present(p: Row): z.infer<typeof ProjectView> {
@@ -102,7 +102,7 @@ export async function scopedProject(ctx: Pick<AppContext, 'db'>, actor: Actor, i
   return p;
 }
 
-export async function createProject(ctx: Ctx, actor: Actor, input: z.infer<typeof ProjectCreate>, meta: Meta) {
+export async function createProject({ ctx, actor, meta }: MonitoringProps<Ctx>, input: z.infer<typeof ProjectCreate>) {
   const phone = await checked(ctx, actor, input, input.contactPhone);
   const { contactPhone: _p, ...rest } = input;
   const row = await command({ ctx, actor, meta }, async (tx, audit) => {
@@ -118,7 +118,7 @@ export async function createProject(ctx: Ctx, actor: Actor, input: z.infer<typeo
   return present(row);
 }
 
-export async function updateProject(ctx: Ctx, actor: Actor, id: string, patch: z.infer<typeof ProjectPatch>, meta: Meta) {
+export async function updateProject({ ctx, actor, meta }: MonitoringProps<Ctx>, id: string, patch: z.infer<typeof ProjectPatch>) {
   const p = await scopedProject(ctx, actor, id);
   // Removing the override removes its numbers with it: the register counts again.
   if (patch.jobsOverrideReason === null) Object.assign(patch, { jobsTotal: patch.jobsTotal ?? 0, jobsLifted: patch.jobsLifted ?? 0 });

@@ -37,7 +37,7 @@ export function monitoringRoutes(api: Api, ctx: AppContext): void {
   api.route({
     method: 'post', path: '/monitoring/warnings/:id/acknowledge', summary: 'Acknowledge a warning (it leaves the open list)', tags, auth: 'staff',
     params: z.object({ id: z.uuid() }), body: Conclusion, status: 200, response: Any,
-    handler: ({ actor, params, body, koa }) => warnings.acknowledge(ctx, actor, params.id, body ?? {}, requestMeta(koa)),
+    handler: ({ actor, params, body, koa }) => warnings.acknowledge({ ctx, actor, meta: requestMeta(koa) }, params.id, body ?? {}),
   });
   api.route({
     method: 'get', path: '/monitoring/reviews', summary: 'Integrity review list: several public-welfare posts in a household, a post passed among relatives, a holder who no longer needs it, subsidies and work-relief wages overdue, late or short; each with its evidence', tags, auth: 'staff', reads: 'replica',
@@ -48,7 +48,7 @@ export function monitoringRoutes(api: Api, ctx: AppContext): void {
   api.route({
     method: 'post', path: '/monitoring/reviews/:id/conclude', summary: 'Close a review item with what was found (复核结论, required)', tags, auth: 'staff',
     params: z.object({ id: z.uuid() }), body: Conclusion, status: 200, response: Any,
-    handler: ({ actor, params, body, koa }) => warnings.acknowledge(ctx, actor, params.id, body, requestMeta(koa), REVIEW_KINDS),
+    handler: ({ actor, params, body, koa }) => warnings.acknowledge({ ctx, actor, meta: requestMeta(koa) }, params.id, body, REVIEW_KINDS),
   });
   api.route({
     method: 'get', path: '/monitoring/relocation-sites', summary: '易地搬迁安置区: 脱贫人口（含监测对象） living at each relocation site in your region, how many are in work on the day (near or away, public-welfare posts, workshops), the rate, and the site’s zero-employment households', tags, auth: 'staff', reads: 'replica',
@@ -127,13 +127,13 @@ export function monitoringRoutes(api: Api, ctx: AppContext): void {
     method: 'put', path: '/monitoring/targets', summary: 'Set targets for the weekly dispatch (administrators); value null removes one', tags, auth: 'staff',
     body: z.object({ year: z.number().int().min(2000).max(2100), items: z.array(z.object({ regionCode: RegionCode, metric: z.enum(targets.TARGET_METRICS), value: z.number().int().min(0).max(100_000_000).nullable() }).strict()).min(1).max(500) }).strict(),
     status: 200, response: Any,
-    handler: ({ actor, body, koa }) => targets.setTargets(ctx, actor, body, requestMeta(koa)),
+    handler: ({ actor, body, koa }) => targets.setTargets({ ctx, actor, meta: requestMeta(koa) }, body),
   });
 
   api.route({ method: 'get', path: '/projects', summary: 'Assistance projects (workshops, work relief, cooperatives, bases, brands, alliances, government-invested and public-service projects) of your region', tags, auth: 'staff', reads: 'replica', query: projects.ProjectListQuery, response: projects.ProjectList, handler: ({ actor, query }) => projects.listProjects(ctx, actor, query) });
-  api.route({ method: 'post', path: '/projects', summary: 'Register an assistance project, with the people it employs and where it stands', tags, auth: 'staff', body: projects.ProjectCreate, response: projects.ProjectView, handler: ({ actor, body, koa }) => projects.createProject(ctx, actor, body, requestMeta(koa)) });
+  api.route({ method: 'post', path: '/projects', summary: 'Register an assistance project, with the people it employs and where it stands', tags, auth: 'staff', body: projects.ProjectCreate, response: projects.ProjectView, handler: ({ actor, body, koa }) => projects.createProject({ ctx, actor, meta: requestMeta(koa) }, body) });
   api.route({ method: 'get', path: '/projects/:id', summary: 'One assistance project', tags, auth: 'staff', params: z.object({ id: z.uuid() }), response: projects.ProjectView, handler: ({ actor, params }) => projects.getProject(ctx, actor, params.id) });
-  api.route({ method: 'patch', path: '/projects/:id', summary: 'Correct an assistance project (its numbers, its end)', tags, auth: 'staff', params: z.object({ id: z.uuid() }), body: projects.ProjectPatch, response: projects.ProjectView, handler: ({ actor, params, body, koa }) => projects.updateProject(ctx, actor, params.id, body, requestMeta(koa)) });
+  api.route({ method: 'patch', path: '/projects/:id', summary: 'Correct an assistance project (its numbers, its end)', tags, auth: 'staff', params: z.object({ id: z.uuid() }), body: projects.ProjectPatch, response: projects.ProjectView, handler: ({ actor, params, body, koa }) => projects.updateProject({ ctx, actor, meta: requestMeta(koa) }, params.id, body) });
   api.route({
     method: 'get', path: '/projects/:id/figures', summary: 'A project’s head-counts from the register for the year so far (people linked to it, 脱贫人口 含监测对象, from relocation sites, with signed agreements) and, for a government-invested project, its share of relocation-site jobs against its county’s', tags, auth: 'staff', reads: 'replica',
     params: z.object({ id: z.uuid() }), response: projectWorkers.ProjectFiguresView,
@@ -147,12 +147,12 @@ export function monitoringRoutes(api: Api, ctx: AppContext): void {
   api.route({
     method: 'post', path: '/projects/:id/workers', summary: 'Record that a person on the register works on a government-invested project (a spell inside the project’s dates, not overlapping another of theirs); its head-counts and relocation-site share follow', tags, auth: 'staff',
     params: z.object({ id: z.uuid() }), body: projectWorkers.ProjectWorkerCreate, response: projectWorkers.ProjectWorkerView,
-    handler: ({ actor, params, body, koa }) => projectWorkers.addProjectWorker(ctx, actor, params.id, body, requestMeta(koa)),
+    handler: ({ actor, params, body, koa }) => projectWorkers.addProjectWorker({ ctx, actor, meta: requestMeta(koa) }, params.id, body),
   });
   api.route({
     method: 'patch', path: '/projects/:id/workers/:linkId', summary: 'End a person’s spell on a project, or record the agreement as signed', tags, auth: 'staff',
     params: z.object({ id: z.uuid(), linkId: z.uuid() }), body: projectWorkers.ProjectWorkerPatch, status: 200, response: projectWorkers.ProjectWorkerView,
-    handler: ({ actor, params, body, koa }) => projectWorkers.updateProjectWorker(ctx, actor, params.id, params.linkId, body, requestMeta(koa)),
+    handler: ({ actor, params, body, koa }) => projectWorkers.updateProjectWorker({ ctx, actor, meta: requestMeta(koa) }, params.id, params.linkId, body),
   });
   api.route({
     method: 'get', path: '/monitoring/relocation-shares', summary: '易地搬迁安置区按比例安排就业: the share of government-invested projects’ jobs each county in your region keeps for people from relocation sites', tags, auth: 'staff', reads: 'replica',
@@ -167,7 +167,7 @@ export function monitoringRoutes(api: Api, ctx: AppContext): void {
   api.route({
     method: 'put', path: '/monitoring/relocation-shares', summary: 'Set a county’s share (administrators; null removes it); its projects are judged again and those short of it warned', tags, auth: 'staff',
     body: projectWorkers.RelocationShareSet, status: 200, response: Any,
-    handler: ({ actor, body, koa }) => projectWorkers.setRelocationShare(ctx, actor, body, requestMeta(koa)),
+    handler: ({ actor, body, koa }) => projectWorkers.setRelocationShare({ ctx, actor, meta: requestMeta(koa) }, body),
   });
 
   const FormQuery = z.object({ year: Year, regionCode: RegionCode.optional(), through: z.iso.date().optional().meta({ description: 'Count up to this day (default: today, or the year’s end)' }), format: z.enum(['json', 'xlsx']).default('json') }).strict();

@@ -11,9 +11,9 @@ import { LIFTED_GROUP, liftedSql } from './categories';
 import { computeLevels } from './figures';
 import { trainingStarts } from './training';
 import { announce } from './reports';
+import type { MonitoringProps } from './props';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'config'>;
-type Meta = { requestId?: string; ip?: string };
 
 export const TARGET_METRICS = ['employed', 'public_welfare', 'trained', 'zero_employment_households'] as const;
 export type TargetMetric = (typeof TARGET_METRICS)[number];
@@ -104,7 +104,7 @@ export async function listTargets(ctx: Pick<AppContext, 'db' | 'clock'>, actor: 
 }
 
 /** Administrators set the year's targets of regions in their scope (a value of null removes one). */
-export async function setTargets(ctx: Pick<AppContext, 'db' | 'clock'>, actor: Actor, body: { year: number; items: Array<{ regionCode: string; metric: TargetMetric; value: number | null }> }, meta: Meta) {
+export async function setTargets({ ctx, actor, meta }: MonitoringProps<Pick<AppContext, 'db' | 'clock'>>, body: { year: number; items: Array<{ regionCode: string; metric: TargetMetric; value: number | null }> }) {
   if (actor.role === 'station') throw new Forbidden('administrators only');
   const codes = [...new Set(body.items.map((i) => i.regionCode))];
   body.items.forEach((i, n) => {

@@ -17,9 +17,9 @@ import { shanghaiDate } from '../shared/time';
 import { LIFTED_GROUP } from './categories';
 import { addMonths, change } from './figures';
 import { figuresOf } from './service';
+import type { MonitoringProps } from './props';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'config' | 'queues'>;
-type Meta = { requestId?: string; ip?: string };
 
 /** How grave a fall is: `watch` below MONITOR_DECLINE_PERCENT, `warning` at or above it. */
 export type DeclineGrade = 'watch' | 'warning';
@@ -217,7 +217,7 @@ export async function listWarnings(ctx: Pick<AppContext, 'db'>, actor: Actor, q:
  * Staff take a warning up and it leaves the open list. A review item needs what they found (复核结论):
  * the list is evidence for the county, so nothing leaves it without a reason.
  */
-export async function acknowledge(ctx: Pick<AppContext, 'db' | 'clock'>, actor: Actor, id: string, body: { note?: string | null }, meta: Meta, kinds: readonly string[] = WARNING_KINDS) {
+export async function acknowledge({ ctx, actor, meta }: MonitoringProps<Pick<AppContext, 'db' | 'clock'>>, id: string, body: { note?: string | null }, kinds: readonly string[] = WARNING_KINDS) {
   const [w] = await ctx.db.select().from(warnings).where(eq(warnings.id, id));
   if (!w || !inScope(actor, w.regionCode) || !kinds.includes(w.kind)) throw new NotFound('warning', id);
   const review = !(WARNING_KINDS as readonly string[]).includes(w.kind);
