@@ -30,7 +30,7 @@ export async function incomeSaid({ ctx, s, worker, t }: ForWorker, text: string)
   s.state = undefined;
   const actor = await chatActor(ctx);
   await startEmployment(ctx, actor, worker.id, { employerName: s.employer ?? '', startDate: shanghaiDate(ctx.clock.now()), monthlyIncomeFen: yuan * 100 }, { source: 'self_report' });
-  await recordContact(ctx, actor, worker.id, { channel: 'chat', outcome: `${s.employer ?? ''} ${yuan}`, status: 'employed' }, {});
+  await recordContact({ ctx, actor, meta: {} }, worker.id, { channel: 'chat', outcome: `${s.employer ?? ''} ${yuan}`, status: 'employed' });
   s.employer = undefined;
   return [t('bot:rain_dew.recorded_job')];
 }
@@ -38,7 +38,7 @@ export async function incomeSaid({ ctx, s, worker, t }: ForWorker, text: string)
 /** Before graduation: the answer (what work, where) goes into their file. */
 export async function wishSaid({ ctx, worker, t }: ForWorker, text: string): Promise<string[]> {
   const actor = await chatActor(ctx);
-  await recordContact(ctx, actor, worker.id, { channel: 'chat', outcome: maskNumbers(text).slice(0, 200) }, {});
+  await recordContact({ ctx, actor, meta: {} }, worker.id, { channel: 'chat', outcome: maskNumbers(text).slice(0, 200) });
   return [t('bot:rain_dew.wish_recorded')];
 }
 
@@ -49,10 +49,10 @@ export async function statusSaid(turn: ForWorker, n: number | undefined): Promis
   const status = (['employed', 'seeking', 'further_study', 'other'] as const)[(n ?? 1) - 1]!;
   if (status === 'employed') {
     s.state = 'rd_employer';
-    await recordContact(ctx, actor, worker.id, { channel: 'chat', outcome: 'replied 1' }, {});
+    await recordContact({ ctx, actor, meta: {} }, worker.id, { channel: 'chat', outcome: 'replied 1' });
     return [t('bot:rain_dew.ask_employer')];
   }
-  await recordContact(ctx, actor, worker.id, { channel: 'chat', outcome: `replied ${n}`, status }, {});
+  await recordContact({ ctx, actor, meta: {} }, worker.id, { channel: 'chat', outcome: `replied ${n}`, status });
   if (status === 'seeking') return [t('bot:rain_dew.seeking'), ...(await find(turn, 'jobs'))];
   return [t('bot:rain_dew.recorded')];
 }

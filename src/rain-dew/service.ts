@@ -14,9 +14,9 @@ import { Conflict, NotFound, ValidationFailed } from '../shared/errors';
 import { startAndSchedule } from '../outreach';
 import { shanghaiDate } from '../shared/time';
 import type { ActionInput, ContactInput, FileCreate, FilePatch, SubsidyInput } from './schemas';
+import type { RainDewProps } from './props';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'queues'>;
-type Meta = { requestId?: string; ip?: string };
 
 async function scopedWorker(db: Db, actor: Actor, workerId: string) {
   const w = await findWorker(db, workerId);
@@ -42,7 +42,7 @@ async function assertCaseWorker(db: Db, actor: Actor, id: string | null | undefi
 }
 
 /** Opens the file of a registered person who is a Rain Dew student. */
-export async function openFile(ctx: Ctx, actor: Actor, input: FileCreate, meta: Meta) {
+export async function openFile({ ctx, actor, meta }: RainDewProps<Ctx>, input: FileCreate) {
   const w = await scopedWorker(ctx.db, actor, input.workerId);
   if (input.enrolledOn && input.expectedGraduation < input.enrolledOn) throw new ValidationFailed('dates', [{ path: 'body.expectedGraduation', message: 'errors:detail.end_before_start' }]);
   await assertCaseWorker(ctx.db, actor, input.caseWorkerId, w.regionCode);
@@ -65,7 +65,7 @@ export async function openFile(ctx: Ctx, actor: Actor, input: FileCreate, meta: 
   return getFile(ctx, actor, w.id);
 }
 
-export async function updateFile(ctx: Ctx, actor: Actor, workerId: string, patch: FilePatch, meta: Meta) {
+export async function updateFile({ ctx, actor, meta }: RainDewProps<Ctx>, workerId: string, patch: FilePatch) {
   const f = await scopedFile(ctx.db, actor, workerId);
   await assertCaseWorker(ctx.db, actor, patch.caseWorkerId, f.regionCode);
   const now = ctx.clock.now();
@@ -82,7 +82,7 @@ export async function updateFile(ctx: Ctx, actor: Actor, workerId: string, patch
 }
 
 /** A contact with the person (a call, a visit, a chat): on the timeline, and the status if it changed. */
-export async function recordContact(ctx: Ctx, actor: Actor, workerId: string, input: ContactInput, meta: Meta) {
+export async function recordContact({ ctx, actor, meta }: RainDewProps<Ctx>, workerId: string, input: ContactInput) {
   const f = await scopedFile(ctx.db, actor, workerId);
   const now = ctx.clock.now();
   await command({ ctx, actor, meta }, async (db, audit) => {
@@ -94,7 +94,7 @@ export async function recordContact(ctx: Ctx, actor: Actor, workerId: string, in
   return getFile(ctx, actor, workerId);
 }
 
-export async function addSubsidy(ctx: Ctx, actor: Actor, workerId: string, input: SubsidyInput, meta: Meta) {
+export async function addSubsidy({ ctx, actor, meta }: RainDewProps<Ctx>, workerId: string, input: SubsidyInput) {
   const f = await scopedFile(ctx.db, actor, workerId);
   await command({ ctx, actor, meta }, async (tx, audit) => {
     await tx.insert(rainDewSubsidies).values({ workerId, ...input, recordedBy: actor.accountId, createdAt: ctx.clock.now() });
@@ -207,7 +207,7 @@ export async function worklist(ctx: Ctx, actor: Actor, q: { regionCode?: string;
 }
 
 /** 一生一策: the plan's goal, set or changed. */
-export async function setPlan(ctx: Ctx, actor: Actor, workerId: string, goal: string, meta: Meta) {
+export async function setPlan({ ctx, actor, meta }: RainDewProps<Ctx>, workerId: string, goal: string) {
   const f = await scopedFile(ctx.db, actor, workerId);
   const now = ctx.clock.now();
   await command({ ctx, actor, meta }, async (tx, audit) => {
@@ -217,7 +217,7 @@ export async function setPlan(ctx: Ctx, actor: Actor, workerId: string, goal: st
   return getFile(ctx, actor, workerId);
 }
 
-export async function addAction(ctx: Ctx, actor: Actor, workerId: string, input: ActionInput, meta: Meta) {
+export async function addAction({ ctx, actor, meta }: RainDewProps<Ctx>, workerId: string, input: ActionInput) {
   const f = await scopedFile(ctx.db, actor, workerId);
   await assertCaseWorker(ctx.db, actor, input.ownerId, f.regionCode);
   await command({ ctx, actor, meta }, async (tx, audit) => {
@@ -227,7 +227,7 @@ export async function addAction(ctx: Ctx, actor: Actor, workerId: string, input:
   return getFile(ctx, actor, workerId);
 }
 
-export async function closeAction(ctx: Ctx, actor: Actor, actionId: string, input: { status: 'done' | 'dropped'; outcome: string }, meta: Meta) {
+export async function closeAction({ ctx, actor, meta }: RainDewProps<Ctx>, actionId: string, input: { status: 'done' | 'dropped'; outcome: string }) {
   const [a] = await ctx.db.select().from(rainDewActions).where(eq(rainDewActions.id, actionId));
   if (!a) throw new NotFound('plan action', actionId);
   const f = await scopedFile(ctx.db, actor, a.workerId);
