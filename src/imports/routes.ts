@@ -66,7 +66,7 @@ export function importRoutes(api: Api, ctx: AppContext): void {
         koa.body = { counts: outcome.counts, rows: service.presentRows(koa.state.t, outcome.rows) };
         return undefined;
       }
-      const started = await service.startImport(ctx, actor, file, query.regionCode, { requestId: koa.state.requestId, ip: koa.ip });
+      const started = await service.startImport({ ctx, actor, meta: { requestId: koa.state.requestId, ip: koa.ip } }, file, query.regionCode);
       koa.status = 202;
       koa.set('Location', `/api/v1/imports/${started.id}`);
       koa.body = started;

@@ -11,6 +11,7 @@ import { DomainError, Forbidden, NotFound, ValidationFailed } from '../shared/er
 import { regionExists, warmPreparers } from '../registry';
 import { ImportTakenOver, readSheet, runImport, type Outcome, type Rejection } from './engine';
 import { importLimits } from './limits';
+import type { ImportsProps } from './props';
 
 /** `config` brings this deployment's import limits; without it (benchmarks, scripts) the defaults apply. */
 type Ctx = Pick<AppContext, 'db' | 'pii' | 'clock'> & Partial<Pick<AppContext, 'config'>>;
@@ -43,11 +44,9 @@ export async function dryRun(ctx: Ctx, actor: Actor, file: { fileName: string; d
 
 /** Stores the file and queues the import; the answer comes back at once with the import's id. */
 export async function startImport(
-  ctx: Ctx & Pick<AppContext, 'queues'>,
-  actor: Actor,
+  { ctx, actor, meta }: ImportsProps<Ctx & Pick<AppContext, 'queues'>>,
   file: { fileName: string; data: Buffer },
   regionCode: string | undefined,
-  meta: { requestId?: string; ip?: string },
 ): Promise<{ id: string; totalRows: number }> {
   const region = await checkRegion(ctx, actor, regionCode);
   // Read it now, so an unreadable file is refused with a clear message instead of failing later.
