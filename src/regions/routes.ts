@@ -63,6 +63,6 @@ export function regionRoutes(api: Api, ctx: AppContext): void {
     params: RegionParams,
     body: RegionFlagsPatch,
     response: RegionView,
-    handler: async ({ actor, params, body, koa }) => service.setFlags(ctx, actor, params.code, body, { requestId: koa.state.requestId, ip: koa.ip }),
+    handler: async ({ actor, params, body, koa }) => service.setFlags({ ctx, actor, meta: { requestId: koa.state.requestId, ip: koa.ip } }, params.code, body),
   });
 }

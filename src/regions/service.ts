@@ -7,6 +7,7 @@ import { Forbidden, NotFound } from '../shared/errors';
 import type { RegionFlagsPatch } from './schemas';
 import * as q from './queries';
 import { CHINA_BOUNDS, regionCentre, VILLAGE_REACH_KM } from './places';
+import type { RegionsProps } from './props';
 
 type Ctx = Pick<AppContext, 'db'>;
 
@@ -47,7 +48,7 @@ export async function listRegions(ctx: Ctx, actor: Actor, parent: string | undef
 }
 
 /** Region flags are policy facts set by prefecture, province or system administrators. */
-export async function setFlags(ctx: Ctx, actor: Actor, code: string, patch: RegionFlagsPatch, meta: { requestId?: string; ip?: string }) {
+export async function setFlags({ ctx, actor, meta }: RegionsProps<Ctx>, code: string, patch: RegionFlagsPatch) {
   if (!['prefecture', 'province', 'system'].includes(actor.role)) throw new Forbidden('administrators only');
   const region = await q.findRegion(ctx.db, code);
   if (!region || !inScope(actor, code)) throw new NotFound('region', code);
