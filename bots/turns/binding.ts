@@ -38,7 +38,7 @@ export async function bind({ ctx, s, t, senderId, accountId, doorKind }: ForCont
 
 /** 同意 / 撤回: the person's consent to matching and messages, recorded as given by chat. */
 export async function consent({ ctx, s, worker, t }: ForWorker, granted: boolean): Promise<string[]> {
-  await recordConsent(ctx.db, { workerId: worker.id, regionCode: worker.regionCode, granted, channel: 'chat', recordedBy: null, at: ctx.clock.now() });
+  await recordConsent({ ctx }, { workerId: worker.id, regionCode: worker.regionCode, granted, channel: 'chat', recordedBy: null, at: ctx.clock.now() });
   s.state = undefined;
   return [t(granted ? 'bot:consent.given' : 'bot:consent.withdrawn')];
 }

@@ -160,7 +160,7 @@ export async function apply({ ctx, s, worker, t }: ForWorker, n: number): Promis
       s.state = undefined;
       return [t('bot:apply.done', { title: item.title })];
     }
-    await enrol(ctx, actor, item.id, worker.id, {});
+    await enrol({ ctx, actor, meta: {} }, item.id, worker.id);
     s.state = undefined;
     return [t('bot:apply.enrolled', { title: item.title })];
   } catch (err) {

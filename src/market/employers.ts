@@ -9,9 +9,9 @@ import { inRegion, regionExists } from '../registry';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
 import { presentEmployer } from './present';
 import type { EmployerCreate, EmployerListQuery } from './schemas';
+import type { MarketProps } from './props';
 
 type Ctx = Pick<AppContext, 'db' | 'pii' | 'clock'>;
-type Meta = { requestId?: string; ip?: string };
 
 /** GB 32100 check character of a unified social credit code (统一社会信用代码). */
 export function creditCodeValid(code: string): boolean {
@@ -33,7 +33,7 @@ export async function scopedEmployer(ctx: Pick<AppContext, 'db'>, actor: Actor, 
   return e;
 }
 
-export async function createEmployer(ctx: Ctx, actor: Actor, input: EmployerCreate, meta: Meta) {
+export async function createEmployer({ ctx, actor, meta }: MarketProps<Ctx>, input: EmployerCreate) {
   if (!inScope(actor, input.regionCode)) throw new Forbidden('region outside scope', [{ path: 'body.regionCode', message: 'errors:detail.region_out_of_scope' }]);
   if (!(await regionExists(ctx.db, input.regionCode))) throw new ValidationFailed('unknown region', [{ path: 'body.regionCode', message: 'errors:detail.unknown_region' }]);
   if (input.creditCode && !creditCodeValid(input.creditCode)) {
@@ -69,7 +69,7 @@ export async function createEmployer(ctx: Ctx, actor: Actor, input: EmployerCrea
 }
 
 /** A station checks an employer's papers and marks it verified; only then may its posts be opened. */
-export async function verifyEmployer(ctx: Ctx, actor: Actor, id: string, meta: Meta) {
+export async function verifyEmployer({ ctx, actor, meta }: MarketProps<Ctx>, id: string) {
   const e = await scopedEmployer(ctx, actor, id);
   const row = await command({ ctx, actor, meta }, async (tx, audit) => {
     const [row] = await tx.update(employers).set({ verifiedAt: ctx.clock.now(), verifiedBy: actor.accountId }).where(eq(employers.id, e.id)).returning();

@@ -13,10 +13,10 @@ import { announce, scheduleSteps, startFollowUp, stopFollowUps, type PlannedStep
 import { tellNewlyEligible } from '../policies';
 import { presentTraining } from './present';
 import type { TrainingListQuery, TrainingSessionCreate } from './schemas';
+import type { MarketProps } from './props';
 
 type Ctx = Pick<AppContext, 'db' | 'clock'>;
 type AnnounceCtx = Pick<AppContext, 'db' | 'clock' | 'queues' | 'logger'>;
-type Meta = { requestId?: string; ip?: string };
 
 async function scopedSession(db: Db, actor: Actor, id: string) {
   const [s] = await db.select().from(trainingSessions).where(eq(trainingSessions.id, id)).limit(1);
@@ -25,7 +25,7 @@ async function scopedSession(db: Db, actor: Actor, id: string) {
   return s;
 }
 
-export async function createSession(ctx: AnnounceCtx, actor: Actor, input: TrainingSessionCreate, meta: Meta) {
+export async function createSession({ ctx, actor, meta }: MarketProps<AnnounceCtx>, input: TrainingSessionCreate) {
   if (!inScope(actor, input.regionCode)) throw new Forbidden('region outside scope', [{ path: 'body.regionCode', message: 'errors:detail.region_out_of_scope' }]);
   if (!(await regionExists(ctx.db, input.regionCode))) throw new ValidationFailed('unknown region', [{ path: 'body.regionCode', message: 'errors:detail.unknown_region' }]);
   if (input.endDate < input.startDate) throw new ValidationFailed('dates', [{ path: 'body.endDate', message: 'errors:detail.end_before_start' }]);
@@ -77,7 +77,7 @@ export async function listSessions(ctx: Ctx, actor: Actor, q: z.infer<typeof Tra
 }
 
 /** Enrols a person; the session's capacity is never exceeded, however many enrol at once. Reminders follow. */
-export async function enrol(ctx: Ctx & Pick<AppContext, 'queues'>, actor: Actor, sessionId: string, workerId: string, meta: Meta) {
+export async function enrol({ ctx, actor, meta }: MarketProps<Ctx & Pick<AppContext, 'queues'>>, sessionId: string, workerId: string) {
   const s = await scopedSession(ctx.db, actor, sessionId);
   const w = await findWorker(ctx.db, workerId);
   if (!w || !inScope(actor, w.regionCode)) throw new ValidationFailed('unknown worker', [{ path: 'body.workerId', message: 'errors:detail.unknown_worker' }]);
@@ -117,7 +117,7 @@ export async function enrol(ctx: Ctx & Pick<AppContext, 'queues'>, actor: Actor,
   return result;
 }
 
-export async function cancelEnrolment(ctx: Ctx, actor: Actor, sessionId: string, workerId: string, meta: Meta) {
+export async function cancelEnrolment({ ctx, actor, meta }: MarketProps<Ctx>, sessionId: string, workerId: string) {
   const s = await scopedSession(ctx.db, actor, sessionId);
   return command({ ctx, actor, meta }, async (db, audit) => {
     await db.execute(sql`select 1 from ${trainingSessions} where ${trainingSessions.id} = ${sessionId} for update`);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import { tokenDigest } from '../access';
-import { command } from '../shared/command';
+import { command, type CommandProps } from '../shared/command';
 import { bindContact } from '../chat';
 import type { AppContext } from '../context';
 import { workerSessions } from '../db/schema/me';
@@ -64,9 +64,11 @@ export async function logout(ctx: Pick<AppContext, 'db' | 'clock'>, me: WorkerPr
 
 /**
  * Binds the mini-program's person to the register, as in chat: a binding code from the station, or name
- * and ID number, with the same limit on failed tries. The session becomes theirs at once.
+ * and ID number, with the same limit on failed tries. The session becomes theirs at once. The person is
+ * not a member of staff, so the props carry only the context.
  */
-export async function bind(ctx: Ctx, me: WorkerPrincipal, proof: { code: string } | { name: string; idNumber: string }) {
+export async function bind(props: Pick<CommandProps, 'ctx'> & { ctx: Ctx }, me: WorkerPrincipal, proof: { code: string } | { name: string; idNumber: string }) {
+  const { ctx } = props;
   // The binding, the doors, the sessions and both audit entries are one unit of work.
   return command({ ctx }, async (tx, audit) => {
     const result = await bindContact({ ...ctx, db: tx }, { kind: 'mp_openid', value: me.openid }, proof);

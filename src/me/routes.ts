@@ -27,7 +27,7 @@ export function meRoutes(api: Api, ctx: AppContext): void {
   api.route({
     method: 'post', path: '/me/bind', summary: 'Bind this WeChat account to a person in the register: the station’s binding code, or name and ID number (5 failed tries an hour)', tags, auth: 'worker_session', body: BindBody, status: 200, response: Json,
     handler: async ({ me: m, body }) => {
-      const r = await auth.bind(ctx, m, body);
+      const r = await auth.bind({ ctx }, m, body);
       if (r.ok) return { bound: true, name: r.name, idNumber: r.idMasked, consent: r.consent };
       if (r.reason === 'locked') throw new RateLimited('bind locked', 3600);
       throw new ValidationFailed('no match', [{ path: 'body', message: `errors:detail.me.${r.reason}` }]);

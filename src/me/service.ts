@@ -174,11 +174,11 @@ export async function reportPaid(ctx: AppContext, workerId: string, id: string, 
 }
 
 export async function enrolIn(ctx: AppContext, workerId: string, sessionId: string, meta: Meta) {
-  return enrol(ctx, await chatActor(ctx), sessionId, workerId, meta);
+  return enrol({ ctx, actor: await chatActor(ctx), meta }, sessionId, workerId);
 }
 
 export async function cancelTraining(ctx: AppContext, workerId: string, sessionId: string, meta: Meta) {
-  return cancelEnrolment(ctx, await chatActor(ctx), sessionId, workerId, meta);
+  return cancelEnrolment({ ctx, actor: await chatActor(ctx), meta }, sessionId, workerId);
 }
 
 export async function myFairs(ctx: Pick<AppContext, 'db' | 'clock'>, workerId: string) {
@@ -226,7 +226,7 @@ export async function consentState(ctx: Pick<AppContext, 'db'>, workerId: string
 /** The person agrees to (or withdraws from) matching and messages, from the mini-program (PIPL Art. 29). */
 export async function setConsent(ctx: AppContext, workerId: string, granted: boolean, t: TFunction) {
   const w = await person(ctx, workerId);
-  await recordConsent(ctx.db, { workerId, regionCode: w.regionCode, granted, channel: 'mini_program', recordedBy: null, at: ctx.clock.now() });
+  await recordConsent({ ctx }, { workerId, regionCode: w.regionCode, granted, channel: 'mini_program', recordedBy: null, at: ctx.clock.now() });
   return consentState(ctx, workerId, t);
 }
 

@@ -1,7 +1,7 @@
 import { desc, eq } from 'drizzle-orm';
 import { assertInScope, type Actor } from '../shared/actor';
 import type { AppContext } from '../context';
-import { command, type Executor } from '../shared/command';
+import { command, type CommandProps, type Executor } from '../shared/command';
 import { consents, workers } from '../db/schema/registry';
 import { NotFound } from '../shared/errors';
 
@@ -12,10 +12,12 @@ export type ConsentChannel = 'station_form' | 'chat' | 'mini_program';
 
 /**
  * Records an answer and mirrors it on the person, in one transaction. Withdrawing stops every message
- * at once: fan-out leaves the person out and each delivery checks again when it is sent.
+ * at once: fan-out leaves the person out and each delivery checks again when it is sent. Who acts is
+ * `input.recordedBy` (nobody for the person's own answer), so the props carry only the context.
  */
-export async function recordConsent(db: Executor, input: { workerId: string; regionCode: string; granted: boolean; channel: ConsentChannel; recordedBy: string | null; at: Date }): Promise<void> {
-  await command({ ctx: { db } }, async (tx, audit) => {
+export async function recordConsent(props: Pick<CommandProps, 'ctx'>, input: { workerId: string; regionCode: string; granted: boolean; channel: ConsentChannel; recordedBy: string | null; at: Date }): Promise<void> {
+  const { ctx } = props;
+  await command({ ctx }, async (tx, audit) => {
     await tx.insert(consents).values({ workerId: input.workerId, granted: input.granted, noticeVersion: CONSENT_NOTICE_VERSION, channel: input.channel, recordedBy: input.recordedBy, at: input.at });
     await tx.update(workers).set({ consent: input.granted, updatedAt: input.at }).where(eq(workers.id, input.workerId));
     audit({
@@ -49,6 +51,6 @@ export async function getConsent(ctx: Pick<AppContext, 'db'>, actor: Actor, work
 
 export async function setConsent(ctx: Pick<AppContext, 'db' | 'clock'>, actor: Actor, workerId: string, input: { granted: boolean; channel: ConsentChannel }) {
   const w = await scoped(ctx.db, actor, workerId);
-  await recordConsent(ctx.db, { workerId, regionCode: w.regionCode, granted: input.granted, channel: input.channel, recordedBy: actor.accountId, at: ctx.clock.now() });
+  await recordConsent({ ctx }, { workerId, regionCode: w.regionCode, granted: input.granted, channel: input.channel, recordedBy: actor.accountId, at: ctx.clock.now() });
   return getConsent(ctx, actor, workerId);
 }

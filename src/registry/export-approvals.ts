@@ -4,9 +4,9 @@ import { command } from '../shared/command';
 import type { AppContext } from '../context';
 import { exportApprovals } from '../db/schema/registry';
 import { Conflict, Forbidden, NotFound } from '../shared/errors';
+import type { RegistryProps } from './props';
 
 type Ctx = Pick<AppContext, 'db' | 'clock'>;
-type Meta = { requestId?: string; ip?: string };
 
 /** An approved export may be used once within this many hours. */
 export const APPROVAL_HOURS = 24;
@@ -31,11 +31,7 @@ function mayReveal(actor: Actor) {
   if (!actor.canRevealPii || actor.role === 'station') throw new Forbidden('may not reveal personal data', [{ path: 'account', message: 'errors:detail.export.no_permission' }]);
 }
 
-export async function requestExport(
-  ctx: Ctx,
-  actor: Actor,
-  input: { regionCode?: string; category?: string; laborCapacity?: string; employed?: boolean; purpose: string },
-  meta: Meta,
+export async function requestExport({ ctx, actor, meta }: RegistryProps<Ctx>, input: { regionCode?: string; category?: string; laborCapacity?: string; employed?: boolean; purpose: string }
 ) {
   mayReveal(actor);
   const region = input.regionCode ?? actor.regionCode;
@@ -55,7 +51,7 @@ export async function listExportRequests(ctx: Pick<AppContext, 'db'>, actor: Act
 }
 
 /** A second administrator, who may reveal and whose region holds the request's, approves or refuses it. */
-export async function decideExport(ctx: Ctx, actor: Actor, id: string, approve: boolean, meta: Meta) {
+export async function decideExport({ ctx, actor, meta }: RegistryProps<Ctx>, id: string, approve: boolean) {
   mayReveal(actor);
   const [a] = await ctx.db.select().from(exportApprovals).where(eq(exportApprovals.id, id));
   if (!a) throw new NotFound('export request', id);

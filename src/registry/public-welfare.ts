@@ -8,6 +8,7 @@ import { employmentRecords, publicWelfareTerms, workers } from '../db/schema/reg
 import { RegionCode } from '../regions';
 import { Conflict, NotFound, PolicyViolation } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
+import type { RegistryProps } from './props';
 
 /**
  * 乡村公益性岗位 holders: 按需设岗、以岗聘任、在岗领补、有序退岗, and "依法签订劳动合同或劳务协议，每次签订期限不超过
@@ -111,7 +112,7 @@ export async function termsOf(ctx: Pick<AppContext, 'db'>, actor: Actor, workerI
 }
 
 /** 以岗聘任 again: the next agreement, from the day after the current one ends (or today, when none was recorded). */
-export async function renewTerm(ctx: Pick<AppContext, 'db' | 'clock'>, actor: Actor, workerId: string, recordId: string, input: z.infer<typeof TermRenewal>, meta: { requestId?: string; ip?: string }) {
+export async function renewTerm({ ctx, actor, meta }: RegistryProps<Pick<AppContext, 'db' | 'clock'>>, workerId: string, recordId: string, input: z.infer<typeof TermRenewal>) {
   return command({ ctx, actor, meta }, async (db, audit) => {
     const { r, regionCode } = await heldPost(db, actor, workerId, recordId);
     if (r.endDate) throw new Conflict('post ended', [{ path: 'recordId', message: 'errors:detail.public_welfare.post_ended' }]);

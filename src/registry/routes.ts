@@ -39,18 +39,18 @@ export function registryRoutes(api: Api, ctx: AppContext): void {
   api.route({
     method: 'post', path: '/exports/requests', summary: 'Ask for an unmasked export (permission needed); a second administrator approves it', tags, auth: 'staff',
     body: ExportRequestInput, response: ExportRequestView,
-    handler: ({ actor, body, koa }) => approvals.requestExport(ctx, actor, body, meta(koa)),
+    handler: ({ actor, body, koa }) => approvals.requestExport({ ctx, actor, meta: meta(koa) }, body),
   });
   api.route({ method: 'get', path: '/exports/requests', summary: 'Export requests of your region and their state', tags, auth: 'staff', response: z.object({ items: z.array(ExportRequestView) }), handler: ({ actor }) => approvals.listExportRequests(ctx, actor) });
   api.route({
     method: 'post', path: '/exports/requests/:id/approve', summary: `Approve another administrator's export request (usable once within ${approvals.APPROVAL_HOURS} hours)`, tags, auth: 'staff', status: 200,
     params: IdParams, response: ExportRequestView,
-    handler: ({ actor, params, koa }) => approvals.decideExport(ctx, actor, params.id, true, meta(koa)),
+    handler: ({ actor, params, koa }) => approvals.decideExport({ ctx, actor, meta: meta(koa) }, params.id, true),
   });
   api.route({
     method: 'post', path: '/exports/requests/:id/reject', summary: "Refuse another administrator's export request", tags, auth: 'staff', status: 200,
     params: IdParams, response: ExportRequestView,
-    handler: ({ actor, params, koa }) => approvals.decideExport(ctx, actor, params.id, false, meta(koa)),
+    handler: ({ actor, params, koa }) => approvals.decideExport({ ctx, actor, meta: meta(koa) }, params.id, false),
   });
   api.route({
     method: 'get', path: '/workers/:id/consent', summary: "A person's consent to matching and messages, with every answer recorded", tags, auth: 'staff',
@@ -106,7 +106,7 @@ export function registryRoutes(api: Api, ctx: AppContext): void {
   api.route({
     method: 'post', path: '/workers/:id/employment/:recordId/terms', summary: 'Renew a public-welfare post (以岗聘任 again): the next agreement, from the day after the current one ends, at most a year (seed 004 §12)', tags, auth: 'staff',
     params: z.object({ id: z.uuid(), recordId: z.uuid() }), body: publicWelfare.TermRenewal, response: z.object({ startsOn: z.string(), endsOn: z.string() }),
-    handler: ({ actor, params, body, koa }) => publicWelfare.renewTerm(ctx, actor, params.id, params.recordId, body, meta(koa)),
+    handler: ({ actor, params, body, koa }) => publicWelfare.renewTerm({ ctx, actor, meta: meta(koa) }, params.id, params.recordId, body),
   });
   api.route({
     method: 'get', path: '/public-welfare/terms-due', summary: 'Public-welfare post holders whose agreement ends soon, has ended while the post is held (renew or 有序退岗), or was never recorded', tags, auth: 'staff',

@@ -91,7 +91,7 @@ export async function createWorker(ctx: RegistryCtx, actor: Actor, input: Worker
     if (!w) return undefined;
     audit({ action: 'worker.create', entity: 'worker', entityId: w.id, regionCode: w.regionCode });
     if (input.consent) {
-      await recordConsent(tx, { workerId: w.id, regionCode: w.regionCode, granted: true, channel: 'station_form', recordedBy: actor.accountId, at: now });
+      await recordConsent({ ctx: { db: tx } }, { workerId: w.id, regionCode: w.regionCode, granted: true, channel: 'station_form', recordedBy: actor.accountId, at: now });
       return { ...w, consent: true };
     }
     return w;
