@@ -21,7 +21,7 @@ import { groupRoutes, outreachRoutes, miniProgramPushDoor } from './outreach';
 import { chatRoutes } from './chat';
 import { policyRoutes } from './policies';
 import { rainDewRoutes, seekingGraduates } from './rain-dew';
-import { checkinPage, fairRoutes } from './fairs';
+import { checkinPage, fairCarries, fairRoutes } from './fairs';
 import { consoleRoutes } from './http/console';
 import { workerRealm, meRoutes } from './me';
 import { monitoringRoutes } from './monitoring';
@@ -42,7 +42,7 @@ export function buildApi(ctx: AppContext): Api {
   registryRoutes(api, ctx);
   exportRoutes(api, ctx);
   importRoutes(api, ctx);
-  marketRoutes(api, ctx, seekingGraduates);
+  marketRoutes(api, ctx, fairCarries, seekingGraduates);
   outreachRoutes(api, ctx);
   chatRoutes(api, ctx);
   groupRoutes(api, ctx);

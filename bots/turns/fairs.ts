@@ -1,6 +1,6 @@
 import { apply } from '../../src/market';
 import { chatActor } from '../../src/chat';
-import { cancelSignup as cancelFairSignup, checkIn, fairByCode, fairPost, fairsForWorker, getFair, signupsOf } from '../../src/fairs';
+import { cancelSignup as cancelFairSignup, checkIn, fairByCode, fairCarries, fairPost, fairsForWorker, getFair, signupsOf } from '../../src/fairs';
 import { beijingTime } from '../../src/shared/time';
 import { ALREADY, FAIR_PREFIX, refusal } from '../service-errors';
 import type { ForWorker, Turn } from './types';
@@ -34,7 +34,7 @@ export async function applyAtFair({ ctx, worker, t }: ForWorker, fairId: string,
   const post = await fairPost(ctx.db, fairId, n);
   if (!post) return [t('bot:fair.no_such_post', { n })];
   try {
-    await apply(ctx, await chatActor(ctx), post.vacancyId, worker.id, 'chat', {}, { fairId });
+    await apply(ctx, await chatActor(ctx), post.vacancyId, worker.id, 'chat', {}, { fair: { id: fairId, carries: fairCarries } });
     return [t('bot:apply.done', { title: post.title })];
   } catch (err) {
     const why = refusal(err);

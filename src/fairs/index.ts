@@ -2,4 +2,4 @@
 export { onPromoted, onSignedUp, onSignupCancelled } from './handlers';
 export { personalDataOf } from './privacy';
 export { checkinPage, fairRoutes } from './routes';
-export { cancelSignup, checkIn, fairByCode, fairPost, fairsClock, fairsForWorker, getFair, liveFairFor, signUp, signupsOf } from './service';
+export { cancelSignup, checkIn, fairByCode, fairCarries, fairPost, fairsClock, fairsForWorker, getFair, liveFairFor, signUp, signupsOf } from './service';

@@ -381,6 +381,16 @@ export async function liveFairFor(db: Db, workerId: string, now: Date): Promise<
   return fair ? { fair, toldAt: row.at } : undefined;
 }
 
+/** Whether the fair carries the post, and whether it still runs (announced or live): the market asks it of an application made at a fair. */
+export async function fairCarries(db: Db, fairId: string, vacancyId: string): Promise<{ running: boolean } | undefined> {
+  const [row] = await db
+    .select({ status: jobFairs.status })
+    .from(fairVacancies)
+    .innerJoin(jobFairs, eq(jobFairs.id, fairVacancies.fairId))
+    .where(and(eq(fairVacancies.fairId, fairId), eq(fairVacancies.vacancyId, vacancyId)));
+  return row ? { running: row.status === 'announced' || row.status === 'live' } : undefined;
+}
+
 /** The post with number `seq` at a fair (open or not). */
 export async function fairPost(db: Db, fairId: string, seq: number) {
   const posts = postsWithEmployers(db);

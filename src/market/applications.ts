@@ -4,8 +4,7 @@ import { inScope, type Actor } from '../shared/actor';
 import { command } from '../shared/command';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
-import { fairVacancies } from '../db/schema/fairs';
-import { applications, employers, jobFairs, vacancies, wageCases, type Application, type Vacancy } from '../db/schema/market';
+import { applications, employers, vacancies, wageCases, type Application, type Vacancy } from '../db/schema/market';
 import { emit } from '../events';
 import { publishOutbox } from '../outbox';
 import { findWorker, livesUnder, noteActivity, termEndOf, startEmploymentIn, workerNames, workerPlaces } from '../registry';
@@ -50,17 +49,20 @@ async function scopedApplication(db: Db, actor: Actor, id: string) {
   return { ...row, workerName: names.get(workerId)!, workerRegion };
 }
 
-export async function apply(ctx: Ctx, actor: Actor, vacancyId: string, workerId: string, source: Application['source'], meta: Meta, opts: { fairId?: string } = {}) {
+/**
+ * Whether a job fair carries a post, and whether the fair still runs; undefined when it does not carry it.
+ * The fairs answer it (they sit above the market), handed in with the fair's id by whoever applies at one.
+ */
+export type FairPostCheck = (db: Db, fairId: string, vacancyId: string) => Promise<{ running: boolean } | undefined>;
+
+export async function apply(ctx: Ctx, actor: Actor, vacancyId: string, workerId: string, source: Application['source'], meta: Meta, opts: { fair?: { id: string; carries: FairPostCheck } } = {}) {
   const { vacancy } = await scopedVacancy(ctx.db, actor, vacancyId);
-  if (opts.fairId) {
+  const fairId = opts.fair?.id;
+  if (opts.fair) {
     // Only a post the fair carries, while the fair runs, is counted for it.
-    const [atFair] = await ctx.db
-      .select({ status: jobFairs.status })
-      .from(fairVacancies)
-      .innerJoin(jobFairs, eq(jobFairs.id, fairVacancies.fairId))
-      .where(and(eq(fairVacancies.fairId, opts.fairId), eq(fairVacancies.vacancyId, vacancyId)));
+    const atFair = await opts.fair.carries(ctx.db, opts.fair.id, vacancyId);
     if (!atFair) throw new ValidationFailed('not at fair', [{ path: 'body.fairId', message: 'errors:detail.fair.vacancy_not_in_fair' }]);
-    if (atFair.status !== 'announced' && atFair.status !== 'live') throw new Conflict('fair over', [{ path: 'body.fairId', message: 'errors:detail.fair.over' }]);
+    if (!atFair.running) throw new Conflict('fair over', [{ path: 'body.fairId', message: 'errors:detail.fair.over' }]);
   }
   const worker = await findWorker(ctx.db, workerId);
   if (!worker || !inScope(actor, worker.regionCode)) throw new ValidationFailed('unknown worker', [{ path: 'body.workerId', message: 'errors:detail.unknown_worker' }]);
@@ -73,7 +75,7 @@ export async function apply(ctx: Ctx, actor: Actor, vacancyId: string, workerId:
         vacancyId,
         workerId,
         source,
-        fairId: opts.fairId ?? null,
+        fairId: fairId ?? null,
         createdBy: actor.accountId,
         createdAt: now,
         updatedAt: now,

@@ -1,5 +1,5 @@
 /** The market module's front door: what other modules, the jobs, the bots and the server may use; nothing else of it is imported from outside. */
-export { apply, move, openOverdueWageCases, reportPayment } from './applications';
+export { apply, type FairPostCheck, move, openOverdueWageCases, reportPayment } from './applications';
 export { composeDueDigests, latestDigest } from './digests';
 export { applicationsOf, enrolmentsOf, postTexts } from './history';
 export { scopedEmployer } from './employers';

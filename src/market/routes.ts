@@ -3,6 +3,7 @@ import type { AppContext } from '../context';
 import { requestMeta, type Api } from '../http/api';
 import { pageOf } from '../http/pagination';
 import * as apps from './applications';
+import type { FairPostCheck } from './applications';
 import * as employers from './employers';
 import * as matching from './matching';
 import type { GraduateSource } from './matching';
@@ -33,8 +34,11 @@ import * as vacancies from './vacancies';
 
 const Id = z.object({ id: z.uuid() });
 
-/** `graduates` is rain-dew's (a layer above) list of graduates still without work, whom a post's candidates put first. */
-export function marketRoutes(api: Api, ctx: AppContext, graduates: GraduateSource): void {
+/**
+ * `fairCarries` answers for the fairs (a layer above) whether an application made at a fair may count for it;
+ * `graduates` is rain-dew's (a layer above) list of graduates still without work, whom a post's candidates put first.
+ */
+export function marketRoutes(api: Api, ctx: AppContext, fairCarries: FairPostCheck, graduates: GraduateSource): void {
   const meta = requestMeta;
   const tags = ['market'];
 
@@ -53,7 +57,7 @@ export function marketRoutes(api: Api, ctx: AppContext, graduates: GraduateSourc
     response: z.object({ items: z.array(Candidate) }),
     handler: async ({ actor, params, query, koa }) => ({ items: await matching.candidatesForVacancy(ctx, actor, params.id, query, koa.state.t, graduates) }),
   });
-  api.route({ method: 'post', path: '/vacancies/:id/applications', summary: 'Apply for a person', tags, auth: 'staff', params: Id, body: ApplicationCreate, response: ApplicationView, handler: ({ actor, params, body, koa }) => apps.apply(ctx, actor, params.id, body.workerId, body.source, meta(koa), { fairId: body.fairId }) });
+  api.route({ method: 'post', path: '/vacancies/:id/applications', summary: 'Apply for a person', tags, auth: 'staff', params: Id, body: ApplicationCreate, response: ApplicationView, handler: ({ actor, params, body, koa }) => apps.apply(ctx, actor, params.id, body.workerId, body.source, meta(koa), body.fairId ? { fair: { id: body.fairId, carries: fairCarries } } : {}) });
   api.route({ method: 'get', path: '/vacancies/:id/applications', summary: 'The applicants of a vacancy as a pipeline', tags, auth: 'staff', params: Id, query: ApplicationListQuery, response: pageOf(ApplicationView), handler: ({ actor, params, query }) => apps.listForVacancy(ctx, actor, params.id, query) });
 
   api.route({ method: 'get', path: '/applications/:id', summary: 'One application with its history', tags, auth: 'staff', params: Id, response: ApplicationView, handler: ({ actor, params }) => apps.getApplication(ctx, actor, params.id) });

@@ -210,7 +210,9 @@ describe('job fairs, from draft to reported', () => {
     expect(walkIn.body.signup.checkedInAt).not.toBeNull();
     const walker = walkIn.body.worker.id as string;
     await station.put(`/api/v1/workers/${walker}/subscription`, { channel: 'log' });
-    // Staff apply for the walk-in at the fair; A is interviewed and hired through the market.
+    // Staff apply for the walk-in at the fair; A is interviewed and hired through the market. Only a post the fair carries counts for it.
+    const notAtFair = await post(hotel.id, '不在会上的岗位');
+    await expectRefusedUnwritten(h, () => station.post(`/api/v1/vacancies/${notAtFair}/applications`, { workerId: walker, source: 'fair', fairId: fair.id }), 'validation_failed', { detail: { path: 'body.fairId', message: '这个岗位不在本场招聘会中' } });
     expect((await station.post(`/api/v1/vacancies/${cook}/applications`, { workerId: walker, source: 'fair', fairId: fair.id })).status).toBe(201);
     await station.post(`/api/v1/applications/${apps[0].id}/status`, { status: 'interview' });
     expect((await station.post(`/api/v1/applications/${apps[0].id}/status`, { status: 'hired', startDate: '2026-12-05', monthlyIncomeFen: 550000 })).status).toBe(200);
@@ -218,6 +220,8 @@ describe('job fairs, from draft to reported', () => {
     // The clock ends it; three days later only the applicant with no answer is asked how it went.
     clock.set(END);
     expect(await fairsClock(h.ctx)).toEqual({ live: 0, ended: 1 });
+    // Once it has ended, an application no longer counts for it.
+    await expectRefusedUnwritten(h, () => station.post(`/api/v1/vacancies/${line}/applications`, { workerId: walker, source: 'fair', fairId: fair.id }), 'conflict', { detail: { path: 'body.fairId', message: '招聘会已结束' } });
     const after = await stepOf(walker, 'fair_aftercare', 'day_3');
     expect(after.dueAt.toISOString()).toBe('2026-12-08T02:00:00.000Z');
     expect(await h.ctx.db.select().from(followUps).where(and(eq(followUps.workerId, ids.a), eq(followUps.sequence, 'fair_aftercare')))).toHaveLength(0);
