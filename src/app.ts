@@ -17,7 +17,7 @@ import { exportRoutes, registryRoutes } from './registry';
 import { privacyRoutes } from './privacy';
 import { importRoutes } from './imports';
 import { marketRoutes, scopedEmployer } from './market';
-import { groupRoutes, outreachRoutes, miniProgramPushDoor } from './outreach';
+import { bindingRoutes, groupRoutes, outreachRoutes, miniProgramPushDoor } from './outreach';
 import { chatRoutes } from './chat';
 import { policyRoutes } from './policies';
 import { rainDewRoutes, seekingGraduates } from './rain-dew';
@@ -44,6 +44,7 @@ export function buildApi(ctx: AppContext): Api {
   importRoutes(api, ctx);
   marketRoutes(api, ctx, fairCarries, seekingGraduates);
   outreachRoutes(api, ctx);
+  bindingRoutes(api, ctx);
   chatRoutes(api, ctx);
   groupRoutes(api, ctx);
   policyRoutes(api, ctx, scopedEmployer);

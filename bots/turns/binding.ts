@@ -1,5 +1,5 @@
 import { recordConsent } from '../../src/registry';
-import { bindContact, BIND_TRIES_PER_HOUR } from '../../src/chat';
+import { bindContact, BIND_TRIES_PER_HOUR } from '../../src/outreach';
 import { readText } from '../parse';
 import { maskName } from './text';
 import type { DoorKind, ForWorker, Turn } from './types';

@@ -2,4 +2,4 @@
 export { anonymiseWorkers } from './privacy';
 export { chatRoutes } from './routes';
 export { openMonitoringTask } from './tasks';
-export { BIND_TRIES_PER_HOUR, bindContact, chatActor, maskNumbers, reportWages, requestHelp, setHome, workerForContact } from './service';
+export { chatActor, maskNumbers, requestHelp, setHome } from './service';

@@ -24,11 +24,6 @@ const HelpRequestView = z
 export function chatRoutes(api: Api, ctx: AppContext): void {
   const tags = ['chat'];
   api.route({
-    method: 'post', path: '/workers/:id/binding-code', summary: `A one-time code (valid ${service.BINDING_CODE_DAYS} days) the person sends to the WeChat bot to bind their account`, tags, auth: 'staff', params: Id, status: 201,
-    response: z.object({ code: z.string().regex(/^\d{6}$/), expiresAt: z.string() }).meta({ id: 'BindingCode' }),
-    handler: ({ actor, params, koa }) => service.issueBindingCode(ctx, actor, params.id, requestMeta(koa)),
-  });
-  api.route({
     method: 'get', path: '/help-requests', summary: '人工: people who asked by chat for a member of staff, with the conversation so far', tags, auth: 'staff',
     query: z.object({ status: z.enum(['open', 'closed']).optional() }).strict(), response: z.object({ items: z.array(HelpRequestView).meta({ description: 'The newest 200' }), total: z.number().int() }),
     handler: ({ actor, query }) => service.listHelpRequests(ctx, actor, query.status),

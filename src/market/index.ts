@@ -12,5 +12,6 @@ export { GOVERNMENT_INVESTED, governmentInvested } from './project-kinds';
 export { noteProject } from './projects';
 export { applicationsAtFair, postsWithEmployers, vacancyStates, waitingAtFair } from './queries';
 export { marketRoutes } from './routes';
+export { reportWages } from './wage-reports';
 export { cancelEnrolment, enrol } from './trainings';
 export { expireVacancies, listVacancies } from './vacancies';

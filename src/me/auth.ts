@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import { tokenDigest } from '../access';
 import { command, type CommandProps } from '../shared/command';
-import { bindContact } from '../chat';
+import { bindContact } from '../outreach';
 import type { AppContext } from '../context';
 import { workerSessions } from '../db/schema/me';
 import type { WorkerPrincipal, WorkerRealm } from '../http/api';

@@ -3,7 +3,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { Conversation } from '../../bots/conversation';
 import { accounts, deliveries, identities, staffNotices } from '../../src/db/schema';
 import { rowsOf } from '../../src/db/client';
-import { bindContact } from '../../src/chat/service';
+import { bindContact } from '../../src/outreach/binding';
 import { bindStaffContact, STAFF_CODE_MINUTES } from '../../src/access/wechat';
 import { isPersonContact } from '../../src/outreach/contacts';
 import { notify } from '../../src/notices/service';
