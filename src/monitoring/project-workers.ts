@@ -1,4 +1,4 @@
-import { and, eq, inArray, like, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, like, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { inScope, type Actor } from '../shared/actor';
 import { auditIn, command } from '../shared/command';
@@ -9,7 +9,7 @@ import { assistanceProjects, projectWorkers, relocationJobShares } from '../db/s
 import { emit } from '../events';
 import { publishOutbox } from '../outbox';
 import { nameOf, RegionCode, regionsOfDigits } from '../regions';
-import { addEmploymentRecord, findEmploymentRecord, findWorker, inWorkOn, lockWorker, markEmployed, sameWorkRecords, setEmploymentEnd } from '../registry';
+import { addEmploymentRecord, employmentHistory, findEmploymentRecord, findWorker, inWorkOn, lockWorker, markEmployed, markProjectWork, sameWorkRecords, setEmploymentEnd } from '../registry';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
 import { isLifted } from './categories';
@@ -155,6 +155,8 @@ async function recordSpell(db: Db, ctx: Ctx, actor: Actor, p: Project, w: { id: 
     recordId = await addEmploymentRecord(db, { workerId: w.id, employerName: p.name, place: place ?? null, placeRegionCode: p.regionCode, kind, startDate: startsOn, endDate: endsOn, source: 'station', recordedBy: actor.accountId, createdAt: ctx.clock.now() });
   }
   await db.update(projectWorkers).set({ employmentRecordId: recordId }).where(eq(projectWorkers.id, linkId));
+  // The register leaves it open when a new job is recorded at the station: project work runs beside other work.
+  await markProjectWork(db, recordId);
   await auditIn({ ctx: { db }, actor, meta }, { action: 'employment.start', entity: 'worker', entityId: w.id, regionCode: w.regionCode, details: { projectId: p.id, linkId, employmentId: recordId, takenOver: Boolean(same) } });
   if (startsOn <= today && (!endsOn || endsOn >= today)) {
     const now = ctx.clock.now();
@@ -304,4 +306,18 @@ export async function setRelocationShare({ ctx, actor, meta }: MonitoringProps<C
   await judgeRelocationShare(ctx, projects.map((p) => p.id));
   const named = await nameOf(ctx.db, body.regionCode);
   return { regionCode: body.regionCode, name: named ?? null, sharePct: body.sharePct };
+}
+
+/**
+ * A job ended at the station (`employment.ended`): a spell of project work whose record ended with it ends the same day,
+ * so the project's people agree with the register. Safe to run twice: a spell already ended is left as it is.
+ */
+export async function endSpellsWithRecords(db: Db, workerId: string, now: Date): Promise<void> {
+  const ended = (await employmentHistory(db, workerId)).filter((r) => r.projectWork && r.endDate);
+  for (const r of ended) {
+    await db
+      .update(projectWorkers)
+      .set({ endsOn: r.endDate, updatedAt: now })
+      .where(and(eq(projectWorkers.employmentRecordId, r.id), isNull(projectWorkers.endsOn), sql`${projectWorkers.startsOn} <= ${r.endDate}::date`));
+  }
 }

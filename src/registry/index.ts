@@ -6,7 +6,7 @@ export { CONSENT_NOTICE_VERSION, recordConsent } from './consent';
 export { fromRelocationSite, type MatchableColumns, matchablePeople, type MatchablePerson, matchableSubquery } from './matchable';
 export { activeMembersOf, householdOf } from './members';
 export { activeWorkersPage, jobSpellsOf, trainingStartsOf, workersWithRelocation } from './facts';
-export { addEmploymentRecord, findEmploymentRecord, inWorkOn, lockWorker, markEmployed, sameWorkRecords, setEmploymentEnd } from './spells';
+export { addEmploymentRecord, findEmploymentRecord, inWorkOn, lockWorker, markEmployed, markProjectWork, sameWorkRecords, setEmploymentEnd } from './spells';
 export { existingFields, type PreparedWorker, prepareWorker, type WorkerFields } from './prepare';
 export { closePreparers, prepareWorkers, warmPreparers } from './prepare-pool';
 export { isActiveWorker, setIntention, setPreferredLanguage, type Worker, workerStatus } from './person';

@@ -1,9 +1,8 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, not, sql } from 'drizzle-orm';
 import { assertInScope, inScope, type Actor } from '../shared/actor';
 import { auditIn, auditRead, command, type Executor } from '../shared/command';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
-import { projectWorkers } from '../db/schema/monitoring';
 import { employmentRecords, households, publicWelfareTerms, trainingRecords, workerChanges, workers } from '../db/schema/registry';
 import type { Page } from '../http/pagination';
 import { normalizePhone } from '../pii/phone';
@@ -252,7 +251,7 @@ export async function startEmploymentIn(
     return { ...presentEmployment(m.record), merged: m.merged };
   }
   // Work on a government-invested project runs beside other work and ends with its spell there: a new job leaves it open.
-  const open = await db.select().from(employmentRecords).where(and(eq(employmentRecords.workerId, w.id), isNull(employmentRecords.endDate), sql`not exists (select 1 from ${projectWorkers} l where l.employment_record_id = ${employmentRecords.id})`));
+  const open = await db.select().from(employmentRecords).where(and(eq(employmentRecords.workerId, w.id), isNull(employmentRecords.endDate), not(employmentRecords.projectWork)));
   for (const r of open) {
     if (r.startDate > input.startDate) {
       throw new ValidationFailed('overlaps', [{ path: 'body.startDate', message: 'errors:detail.before_current_job' }]);
@@ -315,15 +314,11 @@ export async function endEmployment(ctx: RegistryCtx & Pick<AppContext, 'queues'
       const [c] = await db.update(employmentRecords).set({ endDate, ...(r.kind === 'public_welfare' ? { exitReason } : {}) }).where(eq(employmentRecords.id, r.id)).returning();
       closed.push(presentEmployment(c!));
     }
-    // Work on a government-invested project ended with it: its spell there ends the same day, so the project's people agree with the register.
-    await db
-      .update(projectWorkers)
-      .set({ endsOn: endDate, updatedAt: ctx.clock.now() })
-      .where(and(inArray(projectWorkers.employmentRecordId, open.map((r) => r.id)), isNull(projectWorkers.endsOn), sql`${projectWorkers.startsOn} <= ${endDate}::date`));
     const now = ctx.clock.now();
     await db.update(workers).set({ employed: false, updatedAt: now, lastActivityAt: now, version: sql`${workers.version} + 1` }).where(eq(workers.id, w.id));
     audit({ action: 'employment.end', entity: 'worker', entityId: w.id, regionCode: w.regionCode });
-    // Its subscribers stop the retention calls, start the job search and follow a Rain Dew graduate as seeking.
+    // Its subscribers stop the retention calls, start the job search, follow a Rain Dew graduate as seeking, and end the
+    // spell of work on a government-invested project that ended with it, so the project's people agree with the register.
     events.push(...(await emit(db, now, [{ type: 'employment.ended', data: { workerId: w.id, regionCode: w.regionCode, endDate, actorId: actor.accountId } }])));
     return closed;
   });

@@ -41,6 +41,11 @@ export async function addEmploymentRecord(db: Db, values: typeof employmentRecor
   return made!.id;
 }
 
+/** Monitoring's word that a project link has taken the record: it is project work from now on (see `projectWork`). */
+export async function markProjectWork(db: Db, id: string): Promise<void> {
+  await db.update(employmentRecords).set({ projectWork: true }).where(eq(employmentRecords.id, id));
+}
+
 /** The record's end (null: open again). */
 export async function setEmploymentEnd(db: Db, id: string, endDate: string | null): Promise<void> {
   await db.update(employmentRecords).set({ endDate }).where(eq(employmentRecords.id, id));

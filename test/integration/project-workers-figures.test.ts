@@ -7,6 +7,7 @@ import { closeMonth } from '../../src/monitoring/service';
 import { shanghaiDate } from '../../src/shared/time';
 import { appOf, signIn, type Staff } from '../helpers/api';
 import { REGIONS, seedRegions, workerInput } from '../helpers/factories';
+import { drainEvents } from '../helpers/events';
 import { createHarness, type Harness } from '../helpers/harness';
 import { expectRefused, expectRefusedUnwritten } from '../helpers/refused';
 
@@ -219,6 +220,7 @@ describe('people on government-invested projects in the monthly figures, 附件1
     expect(shown).toMatchObject({ employerName: '南沙农贸市场' });
     const end = today;
     expect((await county.post(`/api/v1/workers/${Q.Q4}/employment/end`, { endDate: end })).status).toBe(200);
+    expect(await drainEvents(h)).toContain('employment.ended:monitoring.project-spells');
     const spells = (await county.get(`/api/v1/projects/${project.R}/workers`)).body.items as Array<{ workerId: string; endsOn: string | null }>;
     expect(spells.find((s) => s.workerId === Q.Q4)!.endsOn).toBe(end);
     expect((await records('Q4')).every((r) => r.endDate === end)).toBe(true);

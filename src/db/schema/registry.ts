@@ -128,6 +128,11 @@ export const employmentRecords = pgTable(
     partTime: boolean('part_time').notNull().default(false),
     /** Why a public-welfare post holder left (有序退岗, seed 004 §12), written with the end date. */
     exitReason: text('exit_reason'),
+    /**
+     * Work on a government-invested project, as monitoring marks the record its project link takes: it runs beside the
+     * person's other work and ends with its spell there, so a new job recorded at the station leaves it open.
+     */
+    projectWork: boolean('project_work').notNull().default(false),
     source: recordSource('source').notNull(),
     recordedBy: uuid('recorded_by').references(() => accounts.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
