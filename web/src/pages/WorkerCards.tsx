@@ -1,5 +1,5 @@
 import { Alert, Button, Card, Checkbox, Form, Input, InputNumber, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { beijingText, client, need } from '../api';
 import { clearFieldErrors, fen, showFieldErrors, yuan } from '../forms';
@@ -29,47 +29,53 @@ export function EmploymentCard({ workerId, onChanged }: { workerId: string; onCh
   const [renewTo, setRenewTo] = useState('');
   const kind = Form.useWatch<string | undefined>('kind', form);
   const [message, setMessage] = useState<{ type: 'success' | 'error'; text: string } | null>(null);
-  const load = () => void queries.invalidateQueries({ queryKey: ['worker-employment', lang, workerId] });
-  const done = (text: string) => {
+  /**
+   * A job started, ended or renewed changes the person's history, whether they are in work (their page, the
+   * register's lists), their household's (零就业家庭) and what they qualify for: all of it is asked again.
+   */
+  const changed = async (text: string) => {
     setMessage({ type: 'success', text });
-    load();
     onChanged();
+    await Promise.all(
+      [['worker-employment', lang, workerId], ['worker', lang, workerId], ['workers'], ['households'], ['monitoring/zero-employment'], ['worker-policies', lang, workerId]].map((queryKey) => queries.invalidateQueries({ queryKey })),
+    );
   };
-  const start = async (v: { employerName: string; place?: string; kind?: Body<'EmploymentStart'>['kind']; startDate: string; incomeYuan?: number; termEnd?: string; partTime?: boolean }) => {
-    setMessage(null);
-    clearFieldErrors(form);
-    try {
-      await need(client(lang).POST('/api/v1/workers/{id}/employment', { params: { path: { id: workerId } }, body: { employerName: v.employerName, place: v.place?.trim() || null, kind: v.kind ?? null, startDate: v.startDate, monthlyIncomeFen: fen(v.incomeYuan), ...(v.kind === 'public_welfare' ? { termEnd: v.termEnd || null, partTime: Boolean(v.partTime) } : {}) } }));
+  const failed = (e: Error) => setMessage({ type: 'error', text: reason(e) });
+  const start = useMutation({
+    mutationFn: (body: Body<'EmploymentStart'>) => need(client(lang).POST('/api/v1/workers/{id}/employment', { params: { path: { id: workerId } }, body })),
+    onMutate: () => {
+      setMessage(null);
+      clearFieldErrors(form);
+    },
+    onSuccess: () => {
       form.resetFields();
-      done(t('employment.started'));
-    } catch (e) {
-      setMessage({ type: 'error', text: showFieldErrors(form, e, { monthlyIncomeFen: 'incomeYuan' }) });
-    }
-  };
-  const end = async () => {
-    setMessage(null);
-    try {
-      await need(client(lang).POST('/api/v1/workers/{id}/employment/end', { params: { path: { id: workerId } }, body: { endDate, ...(exitReason.trim() ? { exitReason: exitReason.trim() } : {}) } }));
+      return changed(t('employment.started'));
+    },
+    onError: (e) => setMessage({ type: 'error', text: showFieldErrors(form, e, { monthlyIncomeFen: 'incomeYuan' }) }),
+  });
+  const record = (v: { employerName: string; place?: string; kind?: Body<'EmploymentStart'>['kind']; startDate: string; incomeYuan?: number; termEnd?: string; partTime?: boolean }) =>
+    start.mutate({ employerName: v.employerName, place: v.place?.trim() || null, kind: v.kind ?? null, startDate: v.startDate, monthlyIncomeFen: fen(v.incomeYuan), ...(v.kind === 'public_welfare' ? { termEnd: v.termEnd || null, partTime: Boolean(v.partTime) } : {}) });
+  const end = useMutation({
+    mutationFn: (body: Body<'EmploymentEnd'>) => need(client(lang).POST('/api/v1/workers/{id}/employment/end', { params: { path: { id: workerId } }, body })),
+    onMutate: () => setMessage(null),
+    onSuccess: () => {
       setEndDate('');
       setExitReason('');
-      done(t('employment.ended'));
-    } catch (e) {
-      setMessage({ type: 'error', text: reason(e) });
-    }
-  };
+      return changed(t('employment.ended'));
+    },
+    onError: failed,
+  });
   const current = jobs?.find((j) => !j.endDate);
   /** 以岗聘任 again: the next agreement of a public-welfare post (seed 004 §12: a year at most each time). */
-  const renew = async () => {
-    if (!current) return;
-    setMessage(null);
-    try {
-      const next = await need(client(lang).POST('/api/v1/workers/{id}/employment/{recordId}/terms', { params: { path: { id: workerId, recordId: current.id } }, body: { termEnd: renewTo } }));
+  const renew = useMutation({
+    mutationFn: ({ recordId, termEnd }: { recordId: string; termEnd: string }) => need(client(lang).POST('/api/v1/workers/{id}/employment/{recordId}/terms', { params: { path: { id: workerId, recordId } }, body: { termEnd } })),
+    onMutate: () => setMessage(null),
+    onSuccess: (next) => {
       setRenewTo('');
-      done(t('employment.renewed', { from: next.startsOn, to: next.endsOn }));
-    } catch (e) {
-      setMessage({ type: 'error', text: reason(e) });
-    }
-  };
+      return changed(t('employment.renewed', { from: next.startsOn, to: next.endsOn }));
+    },
+    onError: failed,
+  });
   return (
     <Card size="small" title={t('employment.title')} style={{ marginTop: 16, maxWidth: 860 }}>
       <Table<Job>
@@ -93,17 +99,17 @@ export function EmploymentCard({ workerId, onChanged }: { workerId: string; onCh
           <Typography.Text>{t('employment.end_of', { employer: current.employerName ?? '—' })}</Typography.Text>
           <DateField aria-label={t('employment.end_date')} value={endDate} onChange={setEndDate} />
           {current.kind === 'public_welfare' && <Input aria-label={t('employment.exit_reason')} placeholder={t('employment.exit_reason')} maxLength={200} style={{ width: 240 }} value={exitReason} onChange={(e) => setExitReason(e.target.value)} />}
-          <Button disabled={!endDate || (current.kind === 'public_welfare' && exitReason.trim().length < 2)} onClick={end}>{t('employment.end')}</Button>
+          <Button disabled={!endDate || (current.kind === 'public_welfare' && exitReason.trim().length < 2)} loading={end.isPending} onClick={() => end.mutate({ endDate, ...(exitReason.trim() ? { exitReason: exitReason.trim() } : {}) })}>{t('employment.end')}</Button>
         </Space>
       )}
       {current?.kind === 'public_welfare' && (
         <Space wrap style={{ marginTop: 12 }}>
           <Typography.Text>{t('employment.renew_to')}</Typography.Text>
           <DateField aria-label={t('employment.renew_to')} value={renewTo} onChange={setRenewTo} />
-          <Button disabled={!renewTo} onClick={renew}>{t('employment.renew')}</Button>
+          <Button disabled={!renewTo} loading={renew.isPending} onClick={() => renew.mutate({ recordId: current.id, termEnd: renewTo })}>{t('employment.renew')}</Button>
         </Space>
       )}
-      <Form name="employment" form={form} layout="inline" onFinish={start} style={{ marginTop: 12, rowGap: 8 }}>
+      <Form name="employment" form={form} layout="inline" onFinish={record} style={{ marginTop: 12, rowGap: 8 }}>
         <Form.Item name="employerName" label={t('employment.employer')} rules={[{ required: true, whitespace: true, message: t('vacancies.required') }]}>
           <Input maxLength={100} style={{ width: 200 }} />
         </Form.Item>
@@ -129,7 +135,7 @@ export function EmploymentCard({ workerId, onChanged }: { workerId: string; onCh
             </Form.Item>
           </>
         )}
-        <Button htmlType="submit">{t('employment.record')}</Button>
+        <Button htmlType="submit" loading={start.isPending}>{t('employment.record')}</Button>
       </Form>
       {message && <Alert type={message.type} title={message.text} style={{ marginTop: 12 }} />}
       {history.error && <Alert type="error" title={history.error.message} style={{ marginTop: 12 }} />}
@@ -144,38 +150,37 @@ export function ConsentCard({ workerId, onChanged }: { workerId: string; onChang
   const key = ['worker-consent', lang, workerId];
   const read = useQuery({ queryKey: key, queryFn: () => need(client(lang).GET('/api/v1/workers/{id}/consent', { params: { path: { id: workerId } } })) });
   const consent = read.data ?? null;
-  const setConsent = (c: NonNullable<typeof read.data>) => queries.setQueryData(key, c);
-  const [code, setCode] = useState<{ code: string; expiresAt: string } | null>(null);
   const [failed, setError] = useState<string | null>(null);
-  const error = failed ?? read.error?.message ?? null;
-  const record = async (granted: boolean) => {
-    setError(null);
-    try {
-      setConsent(await need(client(lang).POST('/api/v1/workers/{id}/consent', { params: { path: { id: workerId } }, body: { granted, channel: 'station_form' } })));
+  /** Consent given or withdrawn: the answer is the card's; whom a broadcast or a match reaches changes with it. */
+  const record = useMutation({
+    mutationFn: (granted: boolean) => need(client(lang).POST('/api/v1/workers/{id}/consent', { params: { path: { id: workerId } }, body: { granted, channel: 'station_form' } })),
+    onMutate: () => setError(null),
+    onSuccess: (c) => {
+      queries.setQueryData(key, c);
       onChanged();
-    } catch (e) {
-      setError(reason(e));
-    }
-  };
-  const bindingCode = async () => {
-    setError(null);
-    try {
-      setCode(await need(client(lang).POST('/api/v1/workers/{id}/binding-code', { params: { path: { id: workerId } } })));
-    } catch (e) {
-      setError(reason(e));
-    }
-  };
+      return Promise.all([queries.invalidateQueries({ queryKey: key }), queries.invalidateQueries({ queryKey: ['worker', lang, workerId] }), queries.invalidateQueries({ queryKey: ['workers'] })]);
+    },
+    onError: (e) => setError(reason(e)),
+  });
+  /** A code the person types in the mini-program to bind it to this record; nothing listed changes. */
+  const bindingCode = useMutation({
+    mutationFn: () => need(client(lang).POST('/api/v1/workers/{id}/binding-code', { params: { path: { id: workerId } } })),
+    onMutate: () => setError(null),
+    onError: (e) => setError(reason(e)),
+  });
+  const code = bindingCode.data ?? null;
+  const error = failed ?? read.error?.message ?? null;
   return (
     <Card size="small" title={t('consent.title')} style={{ marginTop: 16, maxWidth: 860 }}>
       {consent && (
         <Space wrap>
           <Tag color={consent.granted ? 'green' : 'red'}>{consent.granted ? t('consent.granted') : t('consent.not_granted')}</Tag>
           {consent.granted ? (
-            <Popconfirm title={t('consent.withdraw_confirm')} okText={t('rain_dew.confirm')} cancelText={t('rain_dew.cancel')} onConfirm={() => record(false)}>
+            <Popconfirm title={t('consent.withdraw_confirm')} okText={t('rain_dew.confirm')} cancelText={t('rain_dew.cancel')} onConfirm={() => record.mutate(false)}>
               <Button danger size="small">{t('consent.withdraw')}</Button>
             </Popconfirm>
           ) : (
-            <Button size="small" onClick={() => record(true)}>{t('consent.grant')}</Button>
+            <Button size="small" loading={record.isPending} onClick={() => record.mutate(true)}>{t('consent.grant')}</Button>
           )}
           {consent.history[0] && (
             <Typography.Text type="secondary">{t('consent.last', { at: beijingText(consent.history[0].at), channel: t(`consent.channels.${consent.history[0].channel}`) })}</Typography.Text>
@@ -183,7 +188,7 @@ export function ConsentCard({ workerId, onChanged }: { workerId: string; onChang
         </Space>
       )}
       <div style={{ marginTop: 12 }}>
-        <Button onClick={bindingCode}>{t('consent.binding_code')}</Button>
+        <Button loading={bindingCode.isPending} onClick={() => bindingCode.mutate()}>{t('consent.binding_code')}</Button>
         {code && (
           <Typography.Paragraph style={{ marginTop: 8 }}>
             {t('consent.code_text', { until: beijingText(code.expiresAt) })} <Typography.Text strong data-testid="binding-code" style={{ fontSize: 22, letterSpacing: 4 }}>{code.code}</Typography.Text>
