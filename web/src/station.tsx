@@ -104,7 +104,7 @@ export function StationPlace() {
               {save.error && <Alert type="error" title={save.error.message} style={{ marginTop: 8 }} />}
             </Form>
           ) : (
-            home && <CircleMap name={station.name} home={home} km={km} gigs={gigs} />
+            home && <CircleMap stations={[{ id: station.id, name: station.name, home }]} km={km} gigs={gigs} label={t('station_place.map_label', { name: station.name })} />
           )}
         </>
       )}
@@ -113,19 +113,56 @@ export function StationPlace() {
 }
 
 /**
- * The station (a marker), the circle of `km` around it and the open gigs (dots), drawn with MapLibre; what is
- * drawn is also said on the element (the circle's radius, how many gigs, how many inside), for the keyboard
- * and screen-reader user and for the console's tests.
+ * The stations of the reader's region on one map (for a county's administrators and those above, who have no
+ * station of their own): each placed station with its 15-minute circle, and the region's open gigs as dots.
+ * A station not yet placed is named below the map; with none placed, the card says so.
  */
-function CircleMap({ name, home, km, gigs }: { name: string; home: Point; km?: number; gigs: Gig[] }) {
+export function StationsOverview() {
+  const { me, lang, t } = Session.use();
+  const settings = useMapSettings();
+  const list = useQuery({ queryKey: ['stations', lang], queryFn: () => need(client(lang).GET('/api/v1/stations')) });
+  const gigsQuery = useQuery({
+    queryKey: ['vacancies', lang, { kind: 'gig', status: 'open' }],
+    queryFn: () => need(client(lang).GET('/api/v1/vacancies', { params: { query: { kind: 'gig', status: 'open', pageSize: 100 } } })),
+  });
+  const all = list.data?.items ?? [];
+  const placed = all.flatMap((s) => {
+    const home = pointOf(s);
+    return home ? [{ id: s.id, name: s.name, home }] : [];
+  });
+  const unplaced = all.filter((s) => !pointOf(s));
+  const gigs = (gigsQuery.data?.items ?? []).filter((g) => g.regionCode.startsWith(me!.regionCode) && g.lat !== null && g.lng !== null);
+  return (
+    <Card size="small" title={t('stations_map.title')} style={{ marginBottom: 16 }} data-testid="stations-map-card">
+      {list.error && <Alert type="error" title={list.error.message} style={{ marginBottom: 8 }} />}
+      {list.isSuccess && placed.length === 0 && <Typography.Paragraph type="secondary">{t('stations_map.none')}</Typography.Paragraph>}
+      {placed.length > 0 && <CircleMap stations={placed} km={settings.data?.radiusKm} gigs={gigs} label={t('stations_map.map_label', { n: placed.length })} />}
+      {placed.length > 0 && unplaced.length > 0 && (
+        <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0 }} data-testid="stations-unplaced">
+          {t('stations_map.unplaced', { names: unplaced.map((s) => s.name).join('、') })}
+        </Typography.Paragraph>
+      )}
+    </Card>
+  );
+}
+
+/**
+ * Stations (a marker each), the circle of `km` around each and the open gigs (dots), drawn with MapLibre; what is
+ * drawn is also said on the element (the circle's radius, how many stations and gigs, how many inside a circle), for
+ * the keyboard and screen-reader user and for the console's tests. One station is shown at its circle's zoom; several,
+ * all their circles in view.
+ */
+function CircleMap({ stations, km, gigs, label }: { stations: Array<{ id: string; name: string; home: Point }>; km?: number; gigs: Gig[]; label: string }) {
   const { t } = Session.use();
   const box = useRef<HTMLDivElement>(null);
-  const marker = useRef<Marker | null>(null);
-  const [drawn, setDrawn] = useState<{ circleKm: number | null; gigs: number } | null>(null);
+  const markers = useRef<Marker[]>([]);
+  const [drawn, setDrawn] = useState<{ circleKm: number | null; stations: number; gigs: number } | null>(null);
   const points = gigs.flatMap((g) => (g.lat !== null && g.lng !== null ? [{ id: g.id, title: g.title, lat: g.lat, lng: g.lng }] : []));
-  const inside = km ? points.filter((p) => kmBetween(home, p) <= km).length : 0;
+  const inside = km ? points.filter((p) => stations.some((s) => kmBetween(s.home, p) <= km)).length : 0;
   const pointsKey = JSON.stringify(points);
-  const { map, lib, ready, failed } = useMapLibre(box, { center: home, zoom: 11 }, (made) => {
+  const stationsKey = JSON.stringify(stations);
+  const first = stations[0]!.home;
+  const { map, lib, ready, failed } = useMapLibre(box, { center: first, zoom: 11 }, (made) => {
     made.addSource('station-circle', { type: 'geojson', data: NO_FEATURES });
     made.addLayer({ id: 'station-circle-fill', type: 'fill', source: 'station-circle', paint: { 'fill-color': '#1677ff', 'fill-opacity': 0.12 } });
     made.addLayer({ id: 'station-circle-line', type: 'line', source: 'station-circle', paint: { 'line-color': '#1677ff', 'line-width': 2 } });
@@ -137,21 +174,30 @@ function CircleMap({ name, home, km, gigs }: { name: string; home: Point; km?: n
     const made = map.current;
     const m = lib.current;
     if (!ready || !made || !m) return;
-    const ring = km ? { type: 'FeatureCollection' as const, features: [circle(home, km)] } : NO_FEATURES;
+    const rings = km ? stations.map((s) => circle(s.home, km)) : [];
     const dots = { type: 'FeatureCollection' as const, features: points.map((p) => ({ type: 'Feature' as const, properties: { id: p.id, title: p.title }, geometry: { type: 'Point' as const, coordinates: [p.lng, p.lat] } })) };
-    made.getSource<GeoJSONSource>('station-circle')?.setData(ring);
+    made.getSource<GeoJSONSource>('station-circle')?.setData({ type: 'FeatureCollection', features: rings });
     made.getSource<GeoJSONSource>('station-gigs')?.setData(dots);
-    marker.current?.remove();
-    const el = document.createElement('div');
-    el.dataset.testid = 'station-marker';
-    el.textContent = `★ ${name}`;
-    el.style.cssText = 'font-size:12px;color:#d4380d;background:rgba(255,255,255,.9);padding:0 4px;border-radius:2px;white-space:nowrap;font-weight:600';
-    marker.current = new m.Marker({ element: el, anchor: 'left' }).setLngLat([home.lng, home.lat]).addTo(made);
-    made.easeTo({ center: [home.lng, home.lat], zoom: km ? zoomFor(km) : 11, duration: 0 });
-    setDrawn({ circleKm: ring.features.length ? (km ?? null) : null, gigs: dots.features.length });
-    // pointsKey stands for the gigs' points (a new array each render).
+    for (const old of markers.current) old.remove();
+    markers.current = stations.map((s) => {
+      const el = document.createElement('div');
+      el.dataset.testid = 'station-marker';
+      el.textContent = `★ ${s.name}`;
+      el.style.cssText = 'font-size:12px;color:#d4380d;background:rgba(255,255,255,.9);padding:0 4px;border-radius:2px;white-space:nowrap;font-weight:600';
+      return new m.Marker({ element: el, anchor: 'left' }).setLngLat([s.home.lng, s.home.lat]).addTo(made);
+    });
+    if (stations.length === 1) made.easeTo({ center: [first.lng, first.lat], zoom: km ? zoomFor(km) : 11, duration: 0 });
+    else {
+      // Every circle in view: the stations' points widened by the radius.
+      const pad = km ?? 0;
+      const lats = stations.flatMap((s) => [s.home.lat - pad / 111.2, s.home.lat + pad / 111.2]);
+      const lngs = stations.flatMap((s) => [s.home.lng - pad / (111.2 * Math.cos((s.home.lat * Math.PI) / 180)), s.home.lng + pad / (111.2 * Math.cos((s.home.lat * Math.PI) / 180))]);
+      made.fitBounds([[Math.min(...lngs), Math.min(...lats)], [Math.max(...lngs), Math.max(...lats)]], { padding: 24, duration: 0, maxZoom: km ? zoomFor(km) : 13 });
+    }
+    setDrawn({ circleKm: rings.length ? (km ?? null) : null, stations: stations.length, gigs: dots.features.length });
+    // pointsKey and stationsKey stand for the gigs and the stations (new arrays each render).
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [ready, home.lat, home.lng, km, pointsKey, name]);
+  }, [ready, km, pointsKey, stationsKey]);
 
   return (
     <div>
@@ -162,17 +208,20 @@ function CircleMap({ name, home, km, gigs }: { name: string; home: Point; km?: n
           ref={box}
           data-testid="station-map"
           data-ready={ready ? 'yes' : 'no'}
-          data-station-point={`${home.lat},${home.lng}`}
+          data-station-point={stations.length === 1 ? `${first.lat},${first.lng}` : ''}
+          data-stations={drawn ? String(drawn.stations) : ''}
           data-circle-km={drawn?.circleKm ?? ''}
           data-gig-points={drawn ? String(drawn.gigs) : ''}
           role="img"
-          aria-label={t('station_place.map_label', { name })}
+          aria-label={label}
           style={{ height: 300, width: '100%', borderRadius: 6, overflow: 'hidden', border: '1px solid #d9d9d9' }}
         />
       )}
       {km && (
         <Typography.Text type="secondary" style={{ fontSize: 13 }} data-testid="station-map-legend">
-          {t('station_place.legend', { name, km, inside, total: points.length })}
+          {stations.length === 1
+            ? t('station_place.legend', { name: stations[0]!.name, km, inside, total: points.length })
+            : t('stations_map.legend', { n: stations.length, km, inside, total: points.length })}
         </Typography.Text>
       )}
     </div>

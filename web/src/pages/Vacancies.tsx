@@ -9,7 +9,7 @@ import { clearFieldErrors, fen, showFieldErrors, yuan } from '../forms';
 import { Session } from '../session';
 import type { Body } from '../vocab';
 import { Pipeline } from './Pipeline';
-import { StationPlace } from '../station';
+import { StationPlace, StationsOverview } from '../station';
 import { PostPlaceModal } from './PostPlace';
 import { DateField, TimeField } from '../dates';
 
@@ -248,6 +248,8 @@ export function Vacancies() {
         {error && <Alert type="error" title={error} style={{ marginTop: 12 }} />}
       </Card>
       <StationPlace />
+      {/* Staff of a county or above, with no station of their own: all the region's stations and their circles at once. */}
+      {!me!.stationId && <StationsOverview />}
       <Employers employers={employers} onChange={loadEmployers} />
       <Pipeline vacancy={open} onClose={() => setOpen(null)} onChanged={loadList} />
       <PostPlaceModal post={placing} onClose={() => setPlacing(null)} />
