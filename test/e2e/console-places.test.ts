@@ -70,6 +70,8 @@ describe('the console: places on the map, lists that remember', () => {
     await page.getByRole('menuitem', { name: '岗位与零工' }).click();
     await page.getByRole('heading', { level: 3, name: '岗位与零工' }).waitFor();
     await page.getByTestId('breadcrumbs').getByText('首页').waitFor();
+    // No station has a place yet: the county's map of stations says so in Chinese.
+    await page.getByTestId('stations-map-card').getByText(/辖区内还没有服务站设置位置/).waitFor();
     await page.getByLabel('用工单位').click();
     await page.locator('.ant-select-item-option', { hasText: '南沙晒场合作社' }).click();
     await page.getByLabel('名称', { exact: true }).fill('晒场翻谷');
@@ -210,6 +212,8 @@ describe('the console: places on the map, lists that remember', () => {
 
   it("places the station on the map with the place picker, and draws its 15-minute circle beside the open gigs", async () => {
     const [station] = await h.ctx.db.insert(stations).values({ name: '南沙镇就业服务站', regionCode: REGIONS.townA.code }).returning();
+    // A village's service point, already placed 8 km north: the county's map shows it beside the township's once that is placed.
+    await h.ctx.db.insert(stations).values({ name: '坡头村就业服务点', regionCode: POTOU.code, villageCode: POTOU.code, address: '村委会', ...north(8) });
     await page.goto(`${base}/console/vacancies`);
     await page.getByRole('heading', { level: 3, name: '岗位与零工' }).waitFor();
     const card = page.getByTestId('station-place');
@@ -239,6 +243,28 @@ describe('the console: places on the map, lists that remember', () => {
     const [saved] = await h.ctx.db.select().from(stations).where(eq(stations.id, station!.id));
     expect(saved).toMatchObject({ villageCode: REGIONS.villageA.code, address: '村委会一楼' });
     expect(await map.getAttribute('data-station-point')).toBe(`${saved!.lat},${saved!.lng}`);
+    // The county's map of stations: the one placed before at once, then both circles when the township's is saved.
+    const overview = page.getByTestId('stations-map-card');
+    const all = overview.getByTestId('station-map');
+    await all.and(page.locator('[data-ready="yes"][data-stations="2"][data-circle-km="5"]')).waitFor();
+    for (const name of ['南沙镇就业服务站', '坡头村就业服务点']) await all.getByTestId('station-marker').getByText(name).waitFor();
+    await overview.getByTestId('station-map-legend').getByText(/2 个服务站各自方圆 5 公里/).waitFor();
+    expect(await overview.getByTestId('stations-unplaced').count()).toBe(0);
+    await all.scrollIntoViewIfNeeded();
     await shot(page, 'places-station-circle');
+  });
+
+  it("records a job on a person's page, and the card's list shows it at once", async () => {
+    const staff = await signIn(h, appOf(h), { regionCode: REGIONS.countyA.code });
+    const found = await staff.get(`/api/v1/workers?regionCode=${POTOU.code}`);
+    const person = found.body.items.find((w: { name: string }) => w.name === '坡头丁');
+    await page.goto(`${base}/console/workers/${person.id}`);
+    const card = page.locator('.ant-card').filter({ hasText: '务工情况' });
+    await card.getByText('还没有务工记录').waitFor();
+    await card.getByLabel('工作单位').fill('坡头茶叶合作社');
+    await pickDay(card.getByLabel('开始日期'), '2026-11-02');
+    await card.getByRole('button', { name: '登记新工作' }).click();
+    await card.getByText('已登记新工作').waitFor();
+    await card.getByRole('row').filter({ hasText: '坡头茶叶合作社' }).getByText('2026-11-02 — 至今').waitFor();
   });
 });
