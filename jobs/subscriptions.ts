@@ -4,7 +4,8 @@ import type { EventData, EventType } from '../src/events';
 import { onPromoted, onSignedUp, onSignupCancelled } from '../src/fairs';
 import { translator } from '../src/i18n';
 import { closeHouseholdCase, closePaymentOverdue, endSpellsWithRecords } from '../src/monitoring';
-import { runningFollowUp, scheduleSteps, startFollowUp, stopFollowUps, type PlannedStep } from '../src/outreach';
+import { heardBack, runningFollowUp, scheduleSteps, startFollowUp, stopFollowUps, type PlannedStep } from '../src/outreach';
+import { openFollowUpTask } from '../src/chat';
 import { currentEmployment, findWorker } from '../src/registry';
 import { tellNewlyEligible } from '../src/policies';
 import { followJob } from '../src/rain-dew';
@@ -106,7 +107,13 @@ export const subscriptions: Subscriptions = {
       handle: (ctx, e) => endSpellsWithRecords(ctx.db, e.workerId, ctx.clock.now()),
     },
   ],
-  'application.moved': [],
+  'application.moved': [
+    {
+      // Outreach: an application the employer answered ends the questions about it (a fair's aftercare).
+      name: 'outreach.heard-back',
+      handle: async (ctx, e) => void (await heardBack(ctx.db, ctx.clock.now(), e)),
+    },
+  ],
   // Monitoring: a month paid in full closes its overdue item of the integrity review.
   'payment.recorded': [{ name: 'monitoring.payment-overdue', handle: (ctx, e) => closePaymentOverdue(ctx.db, e.paymentId, ctx.clock.now()) }],
   // Fairs: what follows a sign-up, kept out of the statement that takes the place.
@@ -116,4 +123,6 @@ export const subscriptions: Subscriptions = {
   ],
   'fair.signup_cancelled': [{ name: 'audit.entry', once: true, handle: onSignupCancelled.audit }],
   'fair.promoted': [{ name: 'fairs.reminders', handle: onPromoted.reminders }],
+  // Chat: questions left unanswered become a task for the station (once: a second task would be a duplicate).
+  'follow_up.unanswered': [{ name: 'chat.task', once: true, handle: (ctx, e) => openFollowUpTask(ctx.db, e) }],
 };

@@ -62,6 +62,11 @@ export const eventSchemas = {
     .strict(),
   /** The first on a fair's waiting list got a freed place. */
   'fair.promoted': z.object({ fairId: z.uuid(), workerId: z.uuid() }).strict(),
+  /**
+   * A follow-up's last questions went unanswered, so it stopped at `at`: the station calls instead of
+   * sending more messages (a task for them in chat's help requests).
+   */
+  'follow_up.unanswered': z.object({ followUpId: z.uuid(), workerId: z.uuid(), regionCode: z.string(), sequence: z.string(), unanswered: z.number().int().positive(), at: z.string() }).strict(),
 } as const;
 
 export type EventType = keyof typeof eventSchemas;

@@ -3,18 +3,18 @@ import { assertInScope, type Actor } from '../shared/actor';
 import { command } from '../shared/command';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
-import { helpRequests } from '../db/schema/chat';
-import { applications } from '../db/schema/market';
 import { deliveries, followUpSteps, followUps, subscriptions } from '../db/schema/outreach';
 import { currentEmployment, findWorker } from '../registry';
 import { shanghaiDate } from '../shared/time';
 import { Conflict, NotFound, ValidationFailed } from '../shared/errors';
 import { enqueueDeliveries } from '../queues/deliveries';
-import { dueAt, sequenceOf, type SequenceDef, type SequenceKey } from './sequences';
+import { emit } from '../events';
+import { publishOutbox } from '../outbox';
+import { dueAt, SEQUENCES, sequenceOf, type SequenceDef, type SequenceKey } from './sequences';
 import type { FollowUpStart } from './schemas';
+import type { OutreachProps } from './props';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'queues'>;
-type Meta = { requestId?: string; ip?: string };
 export type PlannedStep = { id: string; dueAt: Date; status: string };
 
 export interface StartFollowUp {
@@ -130,11 +130,18 @@ async function steadyWork(db: Db, workerId: string, now: Date): Promise<boolean>
   return (await currentEmployment(db, [workerId])).some((job) => job.startDate <= day);
 }
 
-/** The application the follow-up is about has moved on from "applied" (the employer answered), or is gone. */
-async function heardBack(db: Db, applicationId: string): Promise<boolean> {
-  if (!/^[0-9a-f-]{36}$/.test(applicationId)) return false;
-  const [a] = await db.select({ status: applications.status }).from(applications).where(eq(applications.id, applicationId));
-  return !a || a.status !== 'applied';
+/** Sequences that stop once the application they are about has an answer. */
+const ON_HEARD_BACK = Object.values(SEQUENCES)
+  .filter((s: SequenceDef) => s.stopWhen.includes('heard_back'))
+  .map((s) => s.key);
+
+/**
+ * The application a follow-up is about moved on from "applied" (the employer answered): its questions
+ * stop (market's `application.moved`, heard here rather than read from market's tables).
+ */
+export async function heardBack(db: Db, now: Date, move: { applicationId: string; to: string }): Promise<number> {
+  if (move.to === 'applied') return 0;
+  return (await stopWhere(db, now, and(eq(followUps.subject, move.applicationId), inArray(followUps.sequence, ON_HEARD_BACK)), 'heard_back')).length;
 }
 
 /** The last `count` steps sent went unanswered (no reply since the earliest of them). */
@@ -176,16 +183,16 @@ export async function fireStep(ctx: Ctx, stepId: string): Promise<string> {
     const [s] = await db.select().from(subscriptions).where(eq(subscriptions.workerId, row.f.workerId));
     let reason = def ? stopReason(def, row.f, w, s) : 'unknown_sequence';
     if (!reason && def?.stopWhen.includes('steady_work') && (await steadyWork(db, row.f.workerId, now))) reason = 'steady_work';
-    if (!reason && def?.stopWhen.includes('heard_back') && (await heardBack(db, row.f.subject))) reason = 'heard_back';
     const limit = def?.taskAfterUnanswered;
+    let events: string[] = [];
     if (!reason && limit && (await unanswered(db, row.f.id, row.f.repliedAt, limit))) {
-      // Questions without an answer: staff call instead of more messages.
-      await db.insert(helpRequests).values({ workerId: row.f.workerId, regionCode: row.f.regionCode, door: 'follow_up', contact: '', context: [{ at: now.toISOString(), text: `${row.f.sequence}: no reply to ${limit} follow-up messages` }], createdAt: now });
+      // Questions without an answer: staff call instead of more messages (chat opens their task on this event).
+      events = await emit(db, now, [{ type: 'follow_up.unanswered', data: { followUpId: row.f.id, workerId: row.f.workerId, regionCode: row.f.regionCode, sequence: row.f.sequence, unanswered: limit, at: now.toISOString() } }]);
       reason = 'no_reply';
     }
     if (reason) {
       await stopWhere(db, now, eq(followUps.id, row.f.id), reason);
-      return { result: `stopped:${reason}` };
+      return { result: `stopped:${reason}`, events };
     }
     await db.update(followUpSteps).set({ status: 'fired', firedAt: now }).where(eq(followUpSteps.id, stepId));
     const [d] = await db
@@ -201,6 +208,8 @@ export async function fireStep(ctx: Ctx, stepId: string): Promise<string> {
     return { result: 'fired', delivery: d };
   });
   if (outcome.delivery) await enqueueDeliveries(ctx.queues, [outcome.delivery]);
+  // The relay publishes them within seconds if this fails.
+  if ('events' in outcome && outcome.events?.length) await publishOutbox(ctx, outcome.events).catch(() => undefined);
   return outcome.result;
 }
 
@@ -270,7 +279,7 @@ async function getFollowUp(db: Db, id: string) {
 }
 
 /** A station starts a sequence for a person by hand (those marked manual). */
-export async function startByStaff(ctx: Ctx, actor: Actor, workerId: string, input: FollowUpStart, meta: Meta) {
+export async function startByStaff({ ctx, actor, meta }: OutreachProps<Ctx>, workerId: string, input: FollowUpStart) {
   const w = await scopedWorker(ctx.db, actor, workerId);
   const def = sequenceOf(input.sequence);
   if (!def?.manual) throw new ValidationFailed('not startable by hand', [{ path: 'body.sequence', message: 'errors:detail.outreach.not_manual' }]);
@@ -289,7 +298,7 @@ export async function startByStaff(ctx: Ctx, actor: Actor, workerId: string, inp
   return getFollowUp(ctx.db, id);
 }
 
-export async function stopByStaff(ctx: Pick<AppContext, 'db' | 'clock'>, actor: Actor, id: string, meta: Meta) {
+export async function stopByStaff({ ctx, actor, meta }: OutreachProps<Pick<AppContext, 'db' | 'clock'>>, id: string) {
   const [f] = await ctx.db.select().from(followUps).where(eq(followUps.id, id));
   if (!f) throw new NotFound('follow-up', id);
   assertInScope(actor, f.regionCode, 'follow-up', id);

@@ -1,5 +1,5 @@
 /** The outreach module's front door: what other modules, the jobs, the bots and the server may use; nothing else of it is imported from outside. */
-export { fireStep, noteReply, type PlannedStep, scheduleSteps, startAndSchedule, startFollowUp, stopFollowUps, sweepFollowUps } from './follow-ups';
+export { fireStep, heardBack, noteReply, type PlannedStep, scheduleSteps, startAndSchedule, startFollowUp, stopFollowUps, sweepFollowUps } from './follow-ups';
 export { BIND_TRIES_PER_HOUR, bindContact, type BindResult, workerForContact } from './binding';
 export { bindingRoutes } from './binding-routes';
 export { deliveriesTo, lastFairToldTo } from './history';

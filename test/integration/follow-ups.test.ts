@@ -1,7 +1,9 @@
 import { eq, sql } from 'drizzle-orm';
 import { deliveries, followUpSteps, followUps, workers } from '../../src/db/schema';
 import { logChannel, type OutgoingMessage } from '../../src/outreach/channels';
-import { fireStep, noteReply, sweepFollowUps } from '../../src/outreach/follow-ups';
+import { fireStep, noteReply, startFollowUp, sweepFollowUps } from '../../src/outreach/follow-ups';
+import { emit } from '../../src/events';
+import { randomUUID } from 'node:crypto';
 import { deliver } from '../../src/outreach/service';
 import { ManualClock } from '../../src/shared/clock';
 import { startWorkers, type Workers } from '../../jobs/workers';
@@ -102,6 +104,23 @@ describe('follow-up sequences: steps counted from a date, checked when they fire
     clock.set('2026-06-04T02:00:00Z');
     expect(await fireStep(h.ctx, await stepId(f.id, 'day_3'))).toBe('stopped:employed');
     expect(await h.ctx.db.select().from(deliveries).where(eq(deliveries.workerId, found))).toHaveLength(0);
+  });
+
+  it("stops asking how an application went once the employer has answered it (market's application.moved, heard by outreach)", async () => {
+    const applicant = await person();
+    const applicationId = randomUUID();
+    const now = clock.now();
+    const run = await startFollowUp(h.ctx.db, now, { sequence: 'fair_aftercare', workerId: applicant, regionCode: REGIONS.villageA.code, subject: applicationId, anchorDate: '2026-06-01', variables: { fair: '县城招聘会', employer: '县城超市', title: '理货员' } });
+    // Still waiting for an answer: nothing stops.
+    await emit(h.ctx.db, now, [{ type: 'application.moved', data: { applicationId, vacancyId: randomUUID(), workerId: applicant, regionCode: REGIONS.countyA.code, from: 'applied', to: 'applied', actorId: null } }]);
+    expect(await drainEvents(h)).toContain('application.moved:outreach.heard-back');
+    expect((await followUpsOf(applicant)).find((f) => f.id === run.id)).toMatchObject({ status: 'active' });
+    await emit(h.ctx.db, now, [{ type: 'application.moved', data: { applicationId, vacancyId: randomUUID(), workerId: applicant, regionCode: REGIONS.countyA.code, from: 'applied', to: 'interview', actorId: null } }]);
+    await drainEvents(h);
+    expect((await followUpsOf(applicant)).find((f) => f.id === run.id)).toMatchObject({ status: 'stopped', stopReason: 'heard_back' });
+    clock.set('2026-06-04T02:00:00Z');
+    expect(await fireStep(h.ctx, run.steps[0]!.id)).toBe('cancelled');
+    expect(await h.ctx.db.select().from(deliveries).where(eq(deliveries.workerId, applicant))).toHaveLength(0);
   });
 
   it('honours unsubscribing after a step fired and before its message is sent', async () => {

@@ -261,6 +261,8 @@ describe('Rain Dew files', () => {
       expect(await fireStep(h.ctx, await stepOf(silent, 'month_3'))).toBe('fired');
       clock.set('2026-12-30T02:00:00Z');
       expect(await fireStep(h.ctx, await stepOf(silent, 'month_6'))).toBe('stopped:no_reply');
+      // Chat opens the task when it hears of the unanswered questions.
+      expect(await drainEvents(h)).toContain('follow_up.unanswered:chat.task');
       clock.set(NOON);
       const tasks = (await station.get('/api/v1/help-requests?status=open')).body.items.filter((r: { workerId: string }) => r.workerId === silent);
       expect(tasks).toHaveLength(1);
