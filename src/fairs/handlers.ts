@@ -1,7 +1,8 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { command } from '../shared/command';
 import type { AppContext } from '../context';
-import { fairSignups, jobFairs } from '../db/schema/fairs';
+import { fairSignups } from '../db/schema/fairs';
+import { jobFairs } from '../db/schema/market';
 import { workerPlaces } from '../registry';
 import type { EventData } from '../events';
 import { scheduleSteps, type PlannedStep } from '../outreach';
