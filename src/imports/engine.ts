@@ -8,7 +8,7 @@ import { dayBefore, shanghaiDate } from '../shared/time';
 import { applyImportedFiles, fileChanges, filesOf, type ImportedFile, followJob } from '../rain-dew';
 import { closeHouseholdCase } from '../monitoring';
 import { scheduleSteps } from '../outreach';
-import { bulkInsertJobs, bulkInsertWorkers, createHouseholdsByHead, endImportedJob, type EmploymentRecord, householdsByHeads, openJobsOf, setHouseholdRelocated, startImportedJob, updateFromImport, workersByIdHashes, VILLAGE_LEVEL, existingFields, prepareWorker, prepareWorkers, type PreparedWorker, type WorkerFields, isMonitoredCategory } from '../registry';
+import { bulkInsertJobs, copyInsertWorkers, createHouseholdsByHead, endImportedJob, type EmploymentRecord, householdsByHeads, openJobsOf, setHouseholdRelocated, startImportedJob, updateFromImport, workersByIdHashes, VILLAGE_LEVEL, existingFields, prepareWorker, prepareWorkers, type PreparedWorker, type WorkerFields, isMonitoredCategory } from '../registry';
 import type { ColumnKey, HeaderLayout } from './columns';
 import { parseRow, type ParsedRow } from './rows';
 import type { Sheet } from './sheet';
@@ -34,7 +34,7 @@ export interface Outcome {
   totalRows: number;
 }
 
-export const CHUNK = 1000;
+export const CHUNK = 2000;
 
 type Ctx = Pick<AppContext, 'db' | 'pii' | 'clock'> & Partial<Pick<AppContext, 'queues'>>;
 
@@ -212,7 +212,7 @@ export async function runImport(
       delta.created += toInsert.length;
       if (opts.apply && toInsert.length) {
         const now = ctx.clock.now();
-        const inserted = await bulkInsertWorkers(
+        const inserted = await copyInsertWorkers(
           db,
           toInsert.map(({ p, householdId }) => ({
             ...p.prepared,

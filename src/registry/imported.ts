@@ -13,7 +13,8 @@ export type EmploymentRecord = typeof employmentRecords.$inferSelect;
 /** The people whose ID number hashes are these, whole rows, in one query. */
 export async function workersByIdHashes(db: Db, hashes: readonly string[]) {
   if (!hashes.length) return [];
-  return db.select().from(workers).where(inArray(workers.idNumberHash, [...hashes]));
+  // One array parameter, not one parameter per hash: an import asks for a chunk of its rows at a time.
+  return db.select().from(workers).where(sql`${workers.idNumberHash} = any(${sql.param([...hashes])}::text[])`);
 }
 
 /** The jobs still open (no end date) of these people, in one query. */

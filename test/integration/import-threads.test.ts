@@ -11,7 +11,7 @@ import { appOf, signIn, type Staff } from '../helpers/api';
 import { csv, FORM_HEADER } from '../helpers/sheets';
 
 /**
- * A file large enough to be checked and encrypted on the preparing threads (several chunks of 1,000 rows):
+ * A file large enough to be checked and encrypted on the preparing threads (more than one chunk):
  * the same refusals, the same keys, the same answer on a second import, and a resumed run that still
  * finds a row repeating one of the rows it had already applied.
  */
@@ -29,12 +29,12 @@ describe('imports prepared on worker threads', () => {
     await h.close();
   });
 
-  /** 2,300 rows; the 1,700th repeats the 10th person's ID number, the 2,100th has a wrong check character. */
+  /** 2,300 rows; the 2,200th repeats the 10th person's ID number (in another chunk), the 2,100th has a wrong check character. */
   const file = (seed: number) => {
     const gen = new Generator([REGIONS.villageA.code], seed, new Date());
     const rows = Array.from({ length: 2300 }, (_, i) => formRow(gen.person(REGIONS.villageA.code), i + 1));
-    rows[1699]![2] = rows[9]![2]!;
-    rows[1699]![3] = rows[9]![3]!;
+    rows[2199]![2] = rows[9]![2]!;
+    rows[2199]![3] = rows[9]![3]!;
     const id = String(rows[2099]![3]);
     rows[2099]![3] = id.slice(0, 17) + (id[17] === '0' ? '1' : '0');
     return { data: csv([FORM_HEADER, ...rows]), rows };
@@ -61,8 +61,8 @@ describe('imports prepared on worker threads', () => {
       processed: 2300,
       counts: { created: 2298, updated: 0, unchanged: 0, rejected: 2 },
       rejected: [
-        { row: 1701, reason: 'errors:detail.import.duplicate_in_file|11' },
         { row: 2101, reason: 'errors:detail.id_number.checksum' },
+        { row: 2201, reason: 'errors:detail.import.duplicate_in_file|11' },
       ],
     });
     // Encrypted and indexed on a thread with the keys of the service's own vault.
@@ -86,6 +86,6 @@ describe('imports prepared on worker threads', () => {
     expect(await executeImport(h.ctx, id, true)).toEqual({ status: 'done' });
     const o = await outcome(id);
     expect({ processed: o.processed, counts: o.counts }).toEqual({ processed: 2300, counts: { created: 2298, updated: 0, unchanged: 0, rejected: 2 } });
-    expect(o.rejected.map((r) => r.reason)).toEqual(['errors:detail.import.duplicate_in_file|11', 'errors:detail.id_number.checksum']);
+    expect(o.rejected.map((r) => r.reason)).toEqual(['errors:detail.id_number.checksum', 'errors:detail.import.duplicate_in_file|11']);
   });
 });
