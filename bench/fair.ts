@@ -60,13 +60,9 @@ async function main(): Promise<void> {
       .values({ employerId: employer!.id, kind: 'regular', title: '普工', regionCode: villages[0]!, payMinFen: 400000, payMaxFen: 500000, payUnit: 'month', headcount: 200, status: 'open', expiresAt: new Date(Date.now() + 30 * 86400_000) })
       .returning();
     const now = Date.now();
-    const fair = await createFair(
-      ctx,
-      actor,
-      { kind: 'live_stream', title: '红河州春风行动直播带岗', startsAt: new Date(now + 3600_000).toISOString(), endsAt: new Date(now + 86400_000).toISOString(), streamUrl: 'https://channels.weixin.qq.com/live', audience: { regionCode: '5325' }, capacity, vacancyIds: [post!.id] },
-      meta,
+    const fair = await createFair({ ctx, actor, meta }, { kind: 'live_stream', title: '红河州春风行动直播带岗', startsAt: new Date(now + 3600_000).toISOString(), endsAt: new Date(now + 86400_000).toISOString(), streamUrl: 'https://channels.weixin.qq.com/live', audience: { regionCode: '5325' }, capacity, vacancyIds: [post!.id] }
     );
-    await announceFair(ctx, actor, fair.id, meta);
+    await announceFair({ ctx, actor, meta }, fair.id);
     // The announcement goes out first (days before, in life), so it does not run beside what is timed.
     running = startWorkers(ctx, { only: ['outreach', 'deliveries', 'events'] });
     await settledBroadcasts(db);
@@ -133,10 +129,10 @@ async function main(): Promise<void> {
     await raw.close();
 
     // The post on screen: everyone who hears of it told through the push engine, fan-out included.
-    await goLive(ctx, actor, fair.id, meta);
+    await goLive({ ctx, actor, meta }, fair.id);
     running = startWorkers(ctx, { only: ['outreach', 'deliveries', 'events'] });
     const p0 = process.hrtime.bigint();
-    const { broadcastId } = await putOnScreen(ctx, actor, fair.id, post!.id, meta);
+    const { broadcastId } = await putOnScreen({ ctx, actor, meta }, fair.id, post!.id);
     const pushed = await settledBroadcasts(db, broadcastId);
     const pushS = seconds(p0);
     await running.close();

@@ -150,7 +150,7 @@ export class Conversation {
 
     if (msg.kind === 'voice') {
       session.history = [...session.history, { at: this.ctx.clock.now().toISOString(), text: t('bot:voice.note') }].slice(-8);
-      await requestHelp(this.ctx, { workerId: worker?.id ?? null, regionCode: worker?.regionCode ?? null, contact: msg.senderId, context: session.history });
+      await requestHelp({ ctx: this.ctx }, { workerId: worker?.id ?? null, regionCode: worker?.regionCode ?? null, contact: msg.senderId, context: session.history });
       await this.save(msg.senderId, session);
       return [t('bot:voice.reply')];
     }
@@ -211,7 +211,7 @@ export class Conversation {
     if (s.state === 'bind' && (/\d{17}[\dx]|^\d{6}$/i.test(p.text) || !p.intent || p.bareNumber)) return bind({ ...turn, senderId, accountId, doorKind }, p.text);
     if (s.state === 'wage' && worker && !command && p.text.length >= 2) {
       s.state = undefined;
-      await reportWages(this.ctx, worker, p.text);
+      await reportWages({ ctx: this.ctx }, worker, p.text);
       return [t('bot:wage.done')];
     }
     if (s.state === 'subscribe' && worker && p.intent !== 'unsubscribe' && (p.bareNumber || !p.intent || p.intent === 'subscribe' || topicsIn(p.text).length)) {
@@ -261,7 +261,7 @@ export class Conversation {
     }
     if (p.intent === 'policy') return worker ? policies({ ...turn, worker }) : policiesForVisitor(turn);
     if (p.intent === 'human') {
-      const r = await requestHelp(this.ctx, { workerId: worker?.id ?? null, regionCode: worker?.regionCode ?? null, contact: senderId, context: s.history });
+      const r = await requestHelp({ ctx: this.ctx }, { workerId: worker?.id ?? null, regionCode: worker?.regionCode ?? null, contact: senderId, context: s.history });
       return [t(r.existing ? 'bot:human.again' : 'bot:human.done')];
     }
     // Open posts are public notices: someone not yet bound sees those of this area, and binds to apply.

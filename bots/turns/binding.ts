@@ -19,7 +19,7 @@ export async function bind({ ctx, s, t, senderId, accountId, doorKind }: ForCont
   if (!id && !code) return [t('bot:bind.unclear')];
   const name = id ? text.replace(id, '').replace(/[\s,，:：;；、.。]+/g, '') : '';
   if (id && !name) return [t('bot:bind.unclear')];
-  const result = await bindContact(ctx, doorKind === 'oa_openid' ? { kind: 'oa_openid', value: senderId } : { kind: 'wechat_contact', value: senderId, accountId }, code ? { code } : { name, idNumber: id!.toUpperCase() });
+  const result = await bindContact({ ctx }, doorKind === 'oa_openid' ? { kind: 'oa_openid', value: senderId } : { kind: 'wechat_contact', value: senderId, accountId }, code ? { code } : { name, idNumber: id!.toUpperCase() });
   if (result.ok) {
     s.state = undefined;
     s.history = [];

@@ -34,7 +34,7 @@ export async function applyAtFair({ ctx, worker, t }: ForWorker, fairId: string,
   const post = await fairPost(ctx.db, fairId, n);
   if (!post) return [t('bot:fair.no_such_post', { n })];
   try {
-    await apply(ctx, await chatActor(ctx), post.vacancyId, worker.id, 'chat', {}, { fair: { id: fairId, carries: fairCarries } });
+    await apply({ ctx, actor: await chatActor(ctx), meta: {} }, post.vacancyId, worker.id, 'chat', { fair: { id: fairId, carries: fairCarries } });
     return [t('bot:apply.done', { title: post.title })];
   } catch (err) {
     const why = refusal(err);
@@ -51,7 +51,7 @@ export async function checkin({ ctx, worker, t }: ForWorker, code: string): Prom
   const f = await fairByCode(ctx.db, clean);
   if (!f) return [t('bot:fair.checkin_unknown')];
   try {
-    await checkIn(ctx, await chatActor(ctx), f.id, worker.id, 'qr', {});
+    await checkIn({ ctx, actor: await chatActor(ctx), meta: {} }, f.id, worker.id, 'qr');
     return [t('bot:fair.checked_in', { title: f.title })];
   } catch (err) {
     const why = refusal(err);

@@ -156,7 +156,7 @@ export async function apply({ ctx, s, worker, t }: ForWorker, n: number): Promis
       return [signed.status === 'signed_up' ? t('bot:fair.signed_up', { title: item.title }) : t('bot:fair.waiting', { title: item.title, position: signed.position ?? 1 })];
     }
     if (item.type === 'vacancy') {
-      await applyFor(ctx, actor, item.id, worker.id, 'chat', {});
+      await applyFor({ ctx, actor, meta: {} }, item.id, worker.id, 'chat');
       s.state = undefined;
       return [t('bot:apply.done', { title: item.title })];
     }

@@ -29,7 +29,7 @@ export async function incomeSaid({ ctx, s, worker, t }: ForWorker, text: string)
   if (!Number.isFinite(yuan) || yuan < 100) return [t('bot:rain_dew.ask_income')];
   s.state = undefined;
   const actor = await chatActor(ctx);
-  await startEmployment(ctx, actor, worker.id, { employerName: s.employer ?? '', startDate: shanghaiDate(ctx.clock.now()), monthlyIncomeFen: yuan * 100 }, { source: 'self_report' });
+  await startEmployment({ ctx, actor, meta: { source: 'self_report' } }, worker.id, { employerName: s.employer ?? '', startDate: shanghaiDate(ctx.clock.now()), monthlyIncomeFen: yuan * 100 });
   await recordContact({ ctx, actor, meta: {} }, worker.id, { channel: 'chat', outcome: `${s.employer ?? ''} ${yuan}`, status: 'employed' });
   s.employer = undefined;
   return [t('bot:rain_dew.recorded_job')];

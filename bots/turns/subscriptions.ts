@@ -119,7 +119,7 @@ export async function subscribe(turn: ForWorker, text: string): Promise<string[]
   }
   s.state = undefined;
   const actor = await chatActor(ctx);
-  await putSubscription(ctx, actor, worker.id, next, {});
+  await putSubscription({ ctx, actor, meta: {} }, worker.id, next);
   if (next.regionCodes.length !== now.regionCodes.length) {
     await setIntention(ctx.db, worker.id, next.regionCodes.length ? 'out_of_county' : 'in_county');
   }
@@ -136,12 +136,12 @@ export async function unsubscribe(turn: ForWorker, rest: string): Promise<string
   const groups = topicsIn(readText(rest)).filter((g): g is Topic[] => g !== 'all');
   const actor = await chatActor(ctx);
   if (!groups.length) {
-    await putSubscription(ctx, actor, worker.id, { ...now, unsubscribedAll: true }, {});
+    await putSubscription({ ctx, actor, meta: {} }, worker.id, { ...now, unsubscribedAll: true });
     return [t('bot:unsubscribe.all')];
   }
   const drop = new Set(groups.flat());
   const from = now.topics.length ? now.topics : (['gig', 'regular', 'seasonal', 'public_welfare', 'work_relief', 'workshop', 'training', 'policy', 'job_fair'] as Topic[]);
   const topics = from.filter((x) => !drop.has(x));
-  await putSubscription(ctx, actor, worker.id, { ...now, topics, unsubscribedAll: topics.length === 0 }, {});
+  await putSubscription({ ctx, actor, meta: {} }, worker.id, { ...now, topics, unsubscribedAll: topics.length === 0 });
   return [t('bot:unsubscribe.some', { topics: [...drop].map((x) => t(`bot:topics.${x}`)).join('、') })];
 }

@@ -31,6 +31,6 @@ export function chatRoutes(api: Api, ctx: AppContext): void {
   api.route({
     method: 'post', path: '/help-requests/:id/close', summary: 'Close a request for help with a note of what was done', tags, auth: 'staff', params: Id, status: 200,
     body: z.object({ note: z.string().trim().min(1).max(1000) }).strict(), response: HelpRequestView,
-    handler: ({ actor, params, body, koa }) => service.closeHelpRequest(ctx, actor, params.id, body.note, requestMeta(koa)),
+    handler: ({ actor, params, body, koa }) => service.closeHelpRequest({ ctx, actor, meta: requestMeta(koa) }, params.id, body.note),
   });
 }

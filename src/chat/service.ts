@@ -1,14 +1,14 @@
 import { and, count, desc, eq, like } from 'drizzle-orm';
 import { assertInScope, type Actor } from '../shared/actor';
-import { command } from '../shared/command';
+import { command, type CommandProps } from '../shared/command';
 import type { AppContext } from '../context';
 import { ensureServiceAccount } from '../access';
 import { helpRequests } from '../db/schema/chat';
 import { namesAndPhonesOf, setHomePoint } from '../registry';
 import { Conflict, NotFound } from '../shared/errors';
+import type { ChatProps } from './props';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'redis' | 'pii' | 'config'>;
-type Meta = { requestId?: string; ip?: string };
 
 const CHAT_ACCOUNT = 'wechat-bot';
 
@@ -33,7 +33,8 @@ export async function chatActor(ctx: Pick<AppContext, 'db' | 'config'>): Promise
 }
 
 /** 人工: a task for the station of the person's region (the deployment's root when not bound). */
-export async function requestHelp(ctx: Ctx, input: { workerId: string | null; regionCode: string | null; contact: string; context: Array<{ at: string; text: string }> }) {
+export async function requestHelp(props: Pick<CommandProps, 'ctx'> & { ctx: Ctx }, input: { workerId: string | null; regionCode: string | null; contact: string; context: Array<{ at: string; text: string }> }) {
+  const { ctx } = props;
   const regionCode = input.regionCode ?? ctx.config.regionRoot;
   // One open request per chat account: asking again adds to it rather than piling up.
   const [open] = await ctx.db.select().from(helpRequests).where(and(eq(helpRequests.contact, input.contact), eq(helpRequests.status, 'open'))).limit(1);
@@ -83,7 +84,7 @@ function presentHelp(r: typeof helpRequests.$inferSelect, name: string | null, p
   };
 }
 
-export async function closeHelpRequest(ctx: Pick<AppContext, 'db' | 'clock'>, actor: Actor, id: string, note: string, meta: Meta) {
+export async function closeHelpRequest({ ctx, actor, meta }: ChatProps<Pick<AppContext, 'db' | 'clock'>>, id: string, note: string) {
   const [r] = await ctx.db.select().from(helpRequests).where(eq(helpRequests.id, id));
   if (!r) throw new NotFound('help request', id);
   assertInScope(actor, r.regionCode, 'help request', id);

@@ -3,7 +3,7 @@ import type { TFunction } from 'i18next';
 import { inScope, type Actor } from '../shared/actor';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
-import { jobFairs } from '../db/schema/market';
+import { jobFairs } from '../db/schema/fairs';
 import { translator } from '../i18n';
 import { startFollowUp, type PlannedStep } from '../outreach';
 import { Conflict, NotFound } from '../shared/errors';

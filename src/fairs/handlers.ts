@@ -1,8 +1,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { command } from '../shared/command';
 import type { AppContext } from '../context';
-import { fairSignups } from '../db/schema/fairs';
-import { jobFairs } from '../db/schema/market';
+import { fairSignups, jobFairs } from '../db/schema/fairs';
 import { workerPlaces } from '../registry';
 import type { EventData } from '../events';
 import { scheduleSteps, type PlannedStep } from '../outreach';

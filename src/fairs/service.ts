@@ -5,8 +5,7 @@ import { inScope, type Actor } from '../shared/actor';
 import { command, type Executor } from '../shared/command';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
-import { fairSignups, fairVacancies } from '../db/schema/fairs';
-import { jobFairs, type FairAudience } from '../db/schema/market';
+import { fairSignups, fairVacancies, jobFairs, type FairAudience } from '../db/schema/fairs';
 import { emit } from '../events';
 import { translator } from '../i18n';
 import { publishOutbox } from '../outbox';
@@ -16,12 +15,13 @@ import { stationRegion } from '../access';
 import { homeRegionOf, householdRelocated, peopleMatching, withBothNames } from '../registry';
 import { Conflict, NotFound, ValidationFailed } from '../shared/errors';
 import { beijingTime, shanghaiDate } from '../shared/time';
-import { placeOf, planReminders, refuse, runnableFair, tellNow, visibleFair, type Ctx, type Fair, type Meta } from './common';
+import { placeOf, planReminders, refuse, runnableFair, tellNow, visibleFair, type Ctx, type Fair } from './common';
 import type { FairCreate, FairPatch } from './schemas';
 
 // Sign-ups, cancellations and check-in live in ./signups (what follows a sign-up in ./handlers); reached from here as before.
 export { cancelSignup, checkIn, listSignups, signUp, walkIn, type SignupSource } from './signups';
 import { promotedEvents, promoteWaiting } from './signups';
+import type { FairsProps } from './props';
 
 /** Letters and digits that cannot be mistaken for one another when read aloud or typed. */
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -58,7 +58,7 @@ async function attachVacancies(db: Db, actor: Actor, fairId: string, vacancyIds:
   if (rows.length) await db.insert(fairVacancies).values(rows);
 }
 
-export async function createFair(ctx: Ctx, actor: Actor, input: FairCreate, meta: Meta) {
+export async function createFair({ ctx, actor, meta }: FairsProps<Ctx>, input: FairCreate) {
   if (!inScope(actor, input.audience.regionCode)) {
     throw new ValidationFailed('audience', [{ path: 'body.audience.regionCode', message: 'errors:detail.region_out_of_scope' }]);
   }
@@ -110,7 +110,7 @@ export async function createFair(ctx: Ctx, actor: Actor, input: FairCreate, meta
   }
 }
 
-export async function updateFair(ctx: Ctx, actor: Actor, id: string, patch: FairPatch, meta: Meta) {
+export async function updateFair({ ctx, actor, meta }: FairsProps<Ctx>, id: string, patch: FairPatch) {
   const f = await runnableFair(ctx.db, actor, id);
   if (f.status !== 'draft' && f.status !== 'announced') refuse('fair', 'not_editable');
   if (patch.audience && !inScope(actor, patch.audience.regionCode)) {
@@ -145,7 +145,7 @@ export async function updateFair(ctx: Ctx, actor: Actor, id: string, patch: Fair
   return getFair(ctx, actor, id);
 }
 
-export async function addVacancies(ctx: Ctx, actor: Actor, id: string, vacancyIds: string[], meta: Meta) {
+export async function addVacancies({ ctx, actor, meta }: FairsProps<Ctx>, id: string, vacancyIds: string[]) {
   const f = await runnableFair(ctx.db, actor, id);
   if (f.status === 'ended' || f.status === 'reported' || f.status === 'cancelled') refuse('fair', 'over');
   await command({ ctx, actor, meta }, async (db, audit) => {
@@ -263,7 +263,7 @@ function message(key: string, vars: Record<string, string | number>, f?: Fair): 
 /** The fair's broadcast, in the caller's unit of work; its outbox row is published once that commits. */
 async function fairBroadcast(ctx: Ctx, db: Executor, f: Fair, msg: Record<string, string>, opts: { toGroups: boolean; createdBy: string | null }): Promise<{ id: string; outboxId: string }> {
   const audience: FairAudience & { fairId: string } = { ...f.audience, fairId: f.id };
-  return startBroadcastIn(ctx, { regionCode: f.audience.regionCode, createdBy: opts.createdBy, topic: 'job_fair', audience, message: msg, sendAt: ctx.clock.now(), toGroups: opts.toGroups }, db);
+  return startBroadcastIn({ ctx: { ...ctx, db } }, { regionCode: f.audience.regionCode, createdBy: opts.createdBy, topic: 'job_fair', audience, message: msg, sendAt: ctx.clock.now(), toGroups: opts.toGroups });
 }
 
 /** What announcing a fair sends and to whom, the same for its preview and for the announcement. */
@@ -279,7 +279,7 @@ export async function previewAnnouncement(ctx: Pick<AppContext, 'db' | 'config'>
 }
 
 /** draft → announced: the audience hears of it (and the station's WeChat groups), and sign-ups open. */
-export async function announceFair(ctx: Ctx, actor: Actor, id: string, meta: Meta) {
+export async function announceFair({ ctx, actor, meta }: FairsProps<Ctx>, id: string) {
   const f = await runnableFair(ctx.db, actor, id);
   if (f.status !== 'draft') refuse('fair', 'not_draft');
   const now = ctx.clock.now();
@@ -326,7 +326,7 @@ export async function findPeople(ctx: Pick<AppContext, 'db'>, actor: Actor, fair
 }
 
 /** announced → live (by staff, or by the clock at the start). */
-export async function goLive(ctx: Ctx, actor: Actor | null, id: string, meta: Meta) {
+export async function goLive({ ctx, actor, meta }: FairsProps<Ctx, Actor | null>, id: string) {
   const f = actor ? await runnableFair(ctx.db, actor, id) : (await ctx.db.select().from(jobFairs).where(eq(jobFairs.id, id)))[0];
   if (!f) throw new NotFound('job fair', id);
   if (f.status !== 'announced') refuse('fair', 'not_announced');
@@ -342,7 +342,7 @@ export async function goLive(ctx: Ctx, actor: Actor | null, id: string, meta: Me
  * 直播带岗: the post now on screen. Those signed up and those who take fair news hear of it in one
  * short message with its number; replying 报名 and the number applies, and the application counts for the fair.
  */
-export async function putOnScreen(ctx: Ctx, actor: Actor, id: string, vacancyId: string, meta: Meta) {
+export async function putOnScreen({ ctx, actor, meta }: FairsProps<Ctx>, id: string, vacancyId: string) {
   const f = await runnableFair(ctx.db, actor, id);
   if (f.status !== 'live') refuse('fair', 'not_live');
   const p = postsWithEmployers(ctx.db);
@@ -402,7 +402,7 @@ export async function fairPost(db: Db, fairId: string, seq: number) {
  * live (or announced) → ended. Three days later, whoever applied at the fair and has heard nothing is
  * asked how it went (稳岗 starts with a hire, so those hired meanwhile are not asked).
  */
-export async function endFair(ctx: Ctx, actor: Actor | null, id: string, meta: Meta) {
+export async function endFair({ ctx, actor, meta }: FairsProps<Ctx, Actor | null>, id: string) {
   const f = actor ? await runnableFair(ctx.db, actor, id) : (await ctx.db.select().from(jobFairs).where(eq(jobFairs.id, id)))[0];
   if (!f) throw new NotFound('job fair', id);
   if (f.status !== 'live' && f.status !== 'announced') refuse('fair', 'not_running');
@@ -423,7 +423,7 @@ export async function endFair(ctx: Ctx, actor: Actor | null, id: string, meta: M
 }
 
 /** A fair called off before it ends: everyone signed up or waiting is told, and no reminder goes out. */
-export async function cancelFair(ctx: Ctx, actor: Actor, id: string, meta: Meta) {
+export async function cancelFair({ ctx, actor, meta }: FairsProps<Ctx>, id: string) {
   const f = await runnableFair(ctx.db, actor, id);
   if (f.status !== 'draft' && f.status !== 'announced') refuse('fair', 'not_cancellable');
   const steps: PlannedStep[] = [];
@@ -479,7 +479,7 @@ export async function outcome(ctx: Pick<AppContext, 'db'>, actor: Actor, id: str
 }
 
 /** ended → reported: the outcome as it stands is kept with the fair; later hires still show in the live outcome. */
-export async function reportFair(ctx: Ctx, actor: Actor, id: string, meta: Meta) {
+export async function reportFair({ ctx, actor, meta }: FairsProps<Ctx>, id: string) {
   const f = await runnableFair(ctx.db, actor, id);
   if (f.status !== 'ended') refuse('fair', 'not_ended');
   const o = await outcome(ctx, actor, id);
@@ -500,9 +500,9 @@ export async function reportFair(ctx: Ctx, actor: Actor, id: string, meta: Meta)
 export async function fairsClock(ctx: Ctx): Promise<{ live: number; ended: number }> {
   const now = ctx.clock.now();
   const starting = await ctx.db.select({ id: jobFairs.id }).from(jobFairs).where(and(eq(jobFairs.status, 'announced'), lte(jobFairs.startsAt, now), gt(jobFairs.endsAt, now)));
-  for (const { id } of starting) await goLive(ctx, null, id, {}).catch(ignoreRace);
+  for (const { id } of starting) await goLive({ ctx, actor: null, meta: {} }, id).catch(ignoreRace);
   const ending = await ctx.db.select({ id: jobFairs.id }).from(jobFairs).where(and(inArray(jobFairs.status, ['announced', 'live']), lte(jobFairs.endsAt, now)));
-  for (const { id } of ending) await endFair(ctx, null, id, {}).catch(ignoreRace);
+  for (const { id } of ending) await endFair({ ctx, actor: null, meta: {} }, id).catch(ignoreRace);
   return { live: starting.length, ended: ending.length };
 }
 

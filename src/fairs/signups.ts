@@ -3,8 +3,7 @@ import { inScope, type Actor } from '../shared/actor';
 import { command } from '../shared/command';
 import type { AppContext } from '../context';
 import { rowsOf, type Db } from '../db/client';
-import { fairSignups } from '../db/schema/fairs';
-import { jobFairs } from '../db/schema/market';
+import { fairSignups, jobFairs } from '../db/schema/fairs';
 import { livesUnder, workerCards, workerPlaces } from '../registry';
 import { emit } from '../events';
 import { publishOutbox } from '../outbox';
@@ -12,6 +11,7 @@ import { stopFollowUps } from '../outreach';
 import { createWorker, type WorkerCreate } from '../registry';
 import { NotFound, ValidationFailed } from '../shared/errors';
 import { canSee, refuse, visibleFair, type Ctx, type Meta } from './common';
+import type { FairsProps } from './props';
 
 /** Check-in may start this long before the fair opens (people queue early). */
 const CHECKIN_EARLY_MS = 2 * 3600_000;
@@ -275,7 +275,7 @@ export async function listSignups(ctx: Pick<AppContext, 'db'>, actor: Actor, fai
  * Checks a person in at the fair: one signed up, or someone who just came while places are left
  * (they are signed up on the spot, and take a place). Someone on the waiting list is sent to the desk. Twice is once.
  */
-export async function checkIn(ctx: Ctx, actor: Actor, fairId: string, workerId: string, how: 'desk' | 'qr', meta: Meta) {
+export async function checkIn({ ctx, actor, meta }: FairsProps<Ctx>, fairId: string, workerId: string, how: 'desk' | 'qr') {
   const f = await visibleFair(ctx.db, actor, fairId);
   await activeWorker(ctx.db, actor, workerId);
   const row = await command({ ctx, actor, meta }, async (db, audit) => {
@@ -310,7 +310,7 @@ export async function walkIn(ctx: Ctx & Pick<AppContext, 'pii'>, actor: Actor, f
   if (f.status !== 'announced' && f.status !== 'live') refuse('fair', 'not_open');
   // No one is registered only to be turned away: a full fair says so first.
   if (f.capacity !== null && f.taken >= f.capacity) refuse('fair', 'full');
-  const w = await createWorker(ctx, actor, input, meta);
-  const signup = await checkIn(ctx, actor, fairId, w.id, 'desk', meta);
+  const w = await createWorker({ ctx, actor, meta }, input);
+  const signup = await checkIn({ ctx, actor, meta }, fairId, w.id, 'desk');
   return { worker: w, signup };
 }

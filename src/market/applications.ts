@@ -13,9 +13,9 @@ import { shanghaiDate } from '../shared/time';
 import { presentApplication } from './present';
 import type { ApplicationListQuery, ApplicationMove } from './schemas';
 import { scopedVacancy } from './vacancies';
+import type { MarketProps } from './props';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'pii'>;
-type Meta = { requestId?: string; ip?: string };
 type Status = Application['status'];
 
 /** Which moves each kind of post allows; anything else is refused with the allowed ones named. */
@@ -55,7 +55,7 @@ async function scopedApplication(db: Db, actor: Actor, id: string) {
  */
 export type FairPostCheck = (db: Db, fairId: string, vacancyId: string) => Promise<{ running: boolean } | undefined>;
 
-export async function apply(ctx: Ctx, actor: Actor, vacancyId: string, workerId: string, source: Application['source'], meta: Meta, opts: { fair?: { id: string; carries: FairPostCheck } } = {}) {
+export async function apply({ ctx, actor, meta }: MarketProps<Ctx>, vacancyId: string, workerId: string, source: Application['source'], opts: { fair?: { id: string; carries: FairPostCheck } } = {}) {
   const { vacancy } = await scopedVacancy(ctx.db, actor, vacancyId);
   const fairId = opts.fair?.id;
   if (opts.fair) {
@@ -116,7 +116,7 @@ async function releasePlace(db: Db, vacancyId: string, now: Date): Promise<void>
     .where(eq(vacancies.id, vacancyId));
 }
 
-export async function move(ctx: Ctx & Pick<AppContext, 'queues'>, actor: Actor, id: string, input: ApplicationMove, meta: Meta) {
+export async function move({ ctx, actor, meta }: MarketProps<Ctx & Pick<AppContext, 'queues'>>, id: string, input: ApplicationMove) {
   const events: string[] = [];
   const moved = await command({ ctx, actor, meta }, async (db, audit) => {
     const found = await scopedApplication(db, actor, id);
@@ -179,7 +179,7 @@ export async function move(ctx: Ctx & Pick<AppContext, 'queues'>, actor: Actor, 
 }
 
 /** After a completed gig the worker says whether the pay came; "not paid" opens a wage-arrears case. */
-export async function reportPayment(ctx: Ctx, actor: Actor, id: string, paid: boolean, amountFen: number | undefined, meta: Meta) {
+export async function reportPayment({ ctx, actor, meta }: MarketProps<Ctx>, id: string, paid: boolean, amountFen: number | undefined) {
   const found = await scopedApplication(ctx.db, actor, id);
   if (found.application.status !== 'completed') throw new Conflict('not completed', [{ path: 'body.paid', message: 'errors:detail.market.not_completed' }]);
   const row = await command({ ctx, actor, meta }, async (tx, audit) => {
@@ -257,7 +257,7 @@ export async function listWageCases(ctx: Ctx, actor: Actor, status: 'open' | 're
   return { items: rows.map((r) => ({ ...presentWageCase(r.c), workerName: names.get(r.c.workerId)!, employerName: r.employerName })) };
 }
 
-export async function resolveWageCase(ctx: Ctx, actor: Actor, id: string, note: string, meta: Meta) {
+export async function resolveWageCase({ ctx, actor, meta }: MarketProps<Ctx>, id: string, note: string) {
   const [c] = await ctx.db.select().from(wageCases).where(eq(wageCases.id, id));
   if (!c || !inScope(actor, c.regionCode)) throw new NotFound('wage case', id);
   const row = await command({ ctx, actor, meta }, async (tx, audit) => {

@@ -7,7 +7,7 @@ export { employerRegion } from './employer-region';
 export { applicationOfWorker, applicationsOfWorker, openVacanciesInBox, trainingSession, vacancyWithEmployer } from './for-person';
 export { majorFits } from './majors';
 export { distanceKm, type GraduateSource, matchesFor, type MatchOptions, type MatchPerson, monthlyPay, payText, scoreVacancy } from './matching';
-export { anonymiseWorkers, fairTitles, personalDataOf } from './privacy';
+export { anonymiseWorkers, personalDataOf } from './privacy';
 export { GOVERNMENT_INVESTED, governmentInvested } from './project-kinds';
 export { noteProject } from './projects';
 export { applicationsAtFair, postsWithEmployers, vacancyStates, waitingAtFair } from './queries';

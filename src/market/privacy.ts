@@ -1,6 +1,6 @@
 import { eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { applications, enrolments, jobFairs, wageCases } from '../db/schema/market';
+import { applications, enrolments, wageCases } from '../db/schema/market';
 import type { Executor } from '../shared/command';
 import type { Erasure } from '../shared/erasure';
 
@@ -13,10 +13,4 @@ export async function anonymiseWorkers(tx: Executor, erasure: Erasure): Promise<
 export async function personalDataOf(db: Db, workerId: string) {
   const [enrolled, apps] = await Promise.all([db.select().from(enrolments).where(eq(enrolments.workerId, workerId)), db.select().from(applications).where(eq(applications.workerId, workerId))]);
   return { enrolments: enrolled, applications: apps.map(({ history: _history, ...a }) => a) };
-}
-
-/** The title and start of these job fairs. */
-export async function fairTitles(db: Db, ids: readonly string[]) {
-  if (!ids.length) return [];
-  return db.select({ id: jobFairs.id, title: jobFairs.title, startsAt: jobFairs.startsAt }).from(jobFairs).where(inArray(jobFairs.id, [...ids]));
 }

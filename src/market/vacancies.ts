@@ -19,10 +19,10 @@ import { scopedEmployer } from './employers';
 import { checkPublicWelfarePost } from './policy';
 import { presentVacancy } from './present';
 import { DETAIL_SCHEMAS, type VacancyCreate, type VacancyListQuery, type VacancyPatch } from './schemas';
+import type { MarketProps } from './props';
 
 type Ctx = Pick<AppContext, 'db' | 'clock'>;
 type AnnounceCtx = Pick<AppContext, 'db' | 'clock' | 'queues' | 'logger' | 'config'>;
-type Meta = { requestId?: string; ip?: string };
 
 const DAY = 86400_000;
 
@@ -51,7 +51,7 @@ async function checkProject(db: Db, actor: Actor, projectId: string): Promise<vo
   if (!p || !inScope(actor, p.regionCode) || !governmentInvested(p.kind)) throw new ValidationFailed('unknown project', [{ path: 'body.details.projectId', message: 'errors:detail.market.unknown_project' }]);
 }
 
-export async function createVacancy(ctx: AnnounceCtx, actor: Actor, input: VacancyCreate, meta: Meta) {
+export async function createVacancy({ ctx, actor, meta }: MarketProps<AnnounceCtx>, input: VacancyCreate) {
   const employer = await scopedEmployer(ctx, actor, input.employerId).catch(() => {
     throw new ValidationFailed('unknown employer', [{ path: 'body.employerId', message: 'errors:detail.market.unknown_employer' }]);
   });
@@ -110,7 +110,7 @@ export async function createVacancy(ctx: AnnounceCtx, actor: Actor, input: Vacan
   return presentVacancy(row, employer.name, (await findRegion(ctx.db, row.regionCode))?.name ?? null);
 }
 
-export async function updateVacancy(ctx: AnnounceCtx, actor: Actor, id: string, patch: VacancyPatch, meta: Meta) {
+export async function updateVacancy({ ctx, actor, meta }: MarketProps<AnnounceCtx>, id: string, patch: VacancyPatch) {
   // Locked for the edit: a hire or withdrawal in between must not be overwritten by a stale status.
   const edited = await command({ ctx, actor, meta }, async (db, audit) => {
     // Lock first, then read: editLocked checks the region on the row it will change.

@@ -1,10 +1,11 @@
 import type { AppContext } from '../context';
-import { command } from '../shared/command';
+import { command, type CommandProps } from '../shared/command';
 import { wageCases } from '../db/schema/market';
 import { maskNumbers } from '../chat';
 
 /** 工资: a bound person reports unpaid wages in their own words; the station sees a wage case. */
-export async function reportWages(ctx: Pick<AppContext, 'db' | 'clock'>, worker: { id: string; regionCode: string }, said: string) {
+export async function reportWages(props: Pick<CommandProps, 'ctx'> & { ctx: Pick<AppContext, 'db' | 'clock'> }, worker: { id: string; regionCode: string }, said: string) {
+  const { ctx } = props;
   return command({ ctx }, async (tx, audit) => {
     const [row] = await tx
       .insert(wageCases)

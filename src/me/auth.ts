@@ -71,7 +71,7 @@ export async function bind(props: Pick<CommandProps, 'ctx'> & { ctx: Ctx }, me: 
   const { ctx } = props;
   // The binding, the doors, the sessions and both audit entries are one unit of work.
   return command({ ctx }, async (tx, audit) => {
-    const result = await bindContact({ ...ctx, db: tx }, { kind: 'mp_openid', value: me.openid }, proof);
+    const result = await bindContact({ ctx: { ...ctx, db: tx } }, { kind: 'mp_openid', value: me.openid }, proof);
     if (!result.ok) return result;
     await rememberDoors({ ...ctx, db: tx }, result.workerId, me.openid, me.unionid);
     // Every session of this openid now speaks for the person (a phone may have signed in twice).

@@ -48,7 +48,7 @@ export async function profile(ctx: Pick<AppContext, 'db'>, workerId: string) {
 /** Corrections from the person: kept in the register's history as their own report. */
 export async function updateProfile(ctx: AppContext, workerId: string, patch: ProfilePatch, meta: Meta) {
   const w = await person(ctx, workerId);
-  await updateWorker(ctx, await chatActor(ctx), workerId, { ...patch, version: w.version }, { ...meta, source: 'self_report' });
+  await updateWorker({ ctx, actor: await chatActor(ctx), meta: { ...meta, source: 'self_report' } }, workerId, { ...patch, version: w.version });
   return profile(ctx, workerId);
 }
 
@@ -144,7 +144,7 @@ export async function vacancy(ctx: Pick<AppContext, 'db'>, id: string, t: TFunct
 
 export async function apply(ctx: AppContext, workerId: string, vacancyId: string, meta: Meta) {
   await vacancy(ctx, vacancyId, translator('zh-CN'));
-  return apps.apply(ctx, await chatActor(ctx), vacancyId, workerId, 'mini_program', meta);
+  return apps.apply({ ctx, actor: await chatActor(ctx), meta }, vacancyId, workerId, 'mini_program');
 }
 
 /** The person's own application, or not found (another person's ids answer exactly like missing ones). */
@@ -162,14 +162,14 @@ export async function myApplications(ctx: Pick<AppContext, 'db'>, workerId: stri
 /** Withdraw, or on a gig: checked in, completed. Only the person's own application moves. */
 export async function moveApplication(ctx: AppContext, workerId: string, id: string, status: 'withdrawn' | 'checked_in' | 'completed', meta: Meta) {
   await ownApplication(ctx, workerId, id);
-  await apps.move(ctx, await chatActor(ctx), id, { status }, meta);
+  await apps.move({ ctx, actor: await chatActor(ctx), meta }, id, { status });
   return (await myApplications(ctx, workerId)).items.find((a) => a.id === id)!;
 }
 
 /** "I was paid" / "I was not paid" after a gig; not paid opens the wage-arrears case. */
 export async function reportPaid(ctx: AppContext, workerId: string, id: string, paid: boolean, amountFen: number | undefined, meta: Meta) {
   await ownApplication(ctx, workerId, id);
-  await apps.reportPayment(ctx, await chatActor(ctx), id, paid, amountFen, meta);
+  await apps.reportPayment({ ctx, actor: await chatActor(ctx), meta }, id, paid, amountFen);
   return (await myApplications(ctx, workerId)).items.find((a) => a.id === id)!;
 }
 
@@ -202,7 +202,7 @@ export async function fairCancel(ctx: AppContext, workerId: string, fairId: stri
 export async function fairCheckIn(ctx: AppContext, workerId: string, code: string, meta: Meta) {
   const f = await fairByCode(ctx.db, code);
   if (!f) throw new NotFound('job fair', code);
-  return checkIn(ctx, await chatActor(ctx), f.id, workerId, 'qr', meta);
+  return checkIn({ ctx, actor: await chatActor(ctx), meta }, f.id, workerId, 'qr');
 }
 
 export async function policies(ctx: AppContext, workerId: string, t: TFunction) {
@@ -214,7 +214,7 @@ export async function subscription(ctx: AppContext, workerId: string) {
 }
 
 export async function setSubscription(ctx: AppContext, workerId: string, input: SubscriptionPut, meta: Meta) {
-  return putSubscription(ctx, await chatActor(ctx), workerId, input, meta);
+  return putSubscription({ ctx, actor: await chatActor(ctx), meta }, workerId, input);
 }
 
 /** The consent notice in the person's language, and their answer so far. */

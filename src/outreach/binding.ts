@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { assertInScope, type Actor } from '../shared/actor';
-import { auditRead, command } from '../shared/command';
+import { auditRead, command, type CommandProps } from '../shared/command';
 import type { AppContext } from '../context';
 import { isStaffContact } from '../access';
 import { identities } from '../db/schema/outreach';
@@ -42,8 +42,10 @@ export type BindResult = { ok: true; workerId: string; name: string; idMasked: s
 /**
  * Binds a chat account to a person: by a binding code, or by name and ID number (both must match the
  * register). At most BIND_TRIES_PER_HOUR failures an hour per chat account; a success forgets them.
+ * The person acts for themselves, so the props carry only the context.
  */
-export async function bindContact(ctx: Ctx, door: { kind: 'wechat_contact' | 'mp_openid' | 'oa_openid'; value: string; accountId?: string }, proof: { code: string } | { name: string; idNumber: string }): Promise<BindResult> {
+export async function bindContact(props: Pick<CommandProps, 'ctx'> & { ctx: Ctx }, door: { kind: 'wechat_contact' | 'mp_openid' | 'oa_openid'; value: string; accountId?: string }, proof: { code: string } | { name: string; idNumber: string }): Promise<BindResult> {
+  const { ctx } = props;
   const triesKey = `bind:tries:${ctx.pii.index('contact', `${door.kind}:${door.value}`)}`;
   const tries = Number((await ctx.redis.kv.get(triesKey)) ?? 0);
   if (tries >= BIND_TRIES_PER_HOUR) return { ok: false, reason: 'locked' };

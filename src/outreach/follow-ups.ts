@@ -12,9 +12,9 @@ import { emit } from '../events';
 import { publishOutbox } from '../outbox';
 import { dueAt, SEQUENCES, sequenceOf, type SequenceDef, type SequenceKey } from './sequences';
 import type { FollowUpStart } from './schemas';
+import type { OutreachProps } from './props';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'queues'>;
-type Meta = { requestId?: string; ip?: string };
 export type PlannedStep = { id: string; dueAt: Date; status: string };
 
 export interface StartFollowUp {
@@ -279,7 +279,7 @@ async function getFollowUp(db: Db, id: string) {
 }
 
 /** A station starts a sequence for a person by hand (those marked manual). */
-export async function startByStaff(ctx: Ctx, actor: Actor, workerId: string, input: FollowUpStart, meta: Meta) {
+export async function startByStaff({ ctx, actor, meta }: OutreachProps<Ctx>, workerId: string, input: FollowUpStart) {
   const w = await scopedWorker(ctx.db, actor, workerId);
   const def = sequenceOf(input.sequence);
   if (!def?.manual) throw new ValidationFailed('not startable by hand', [{ path: 'body.sequence', message: 'errors:detail.outreach.not_manual' }]);
@@ -298,7 +298,7 @@ export async function startByStaff(ctx: Ctx, actor: Actor, workerId: string, inp
   return getFollowUp(ctx.db, id);
 }
 
-export async function stopByStaff(ctx: Pick<AppContext, 'db' | 'clock'>, actor: Actor, id: string, meta: Meta) {
+export async function stopByStaff({ ctx, actor, meta }: OutreachProps<Pick<AppContext, 'db' | 'clock'>>, id: string) {
   const [f] = await ctx.db.select().from(followUps).where(eq(followUps.id, id));
   if (!f) throw new NotFound('follow-up', id);
   assertInScope(actor, f.regionCode, 'follow-up', id);

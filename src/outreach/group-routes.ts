@@ -14,11 +14,11 @@ export function groupRoutes(api: Api, ctx: AppContext): void {
   api.route({
     method: 'post', path: '/chat-groups', summary: 'Register a WeChat group the station manages (add the bot to it first); broadcasts with `toGroups` are posted into it', tags, auth: 'staff', status: 201,
     body: z.object({ name: z.string().trim().min(1).max(60).meta({ description: "The group's name exactly as it shows in WeChat" }), regionCode: RegionCode }).strict(), response: GroupView,
-    handler: ({ actor, body, koa }) => groups.addGroup(ctx, actor, body, requestMeta(koa)),
+    handler: ({ actor, body, koa }) => groups.addGroup({ ctx, actor, meta: requestMeta(koa) }, body),
   });
   api.route({ method: 'get', path: '/chat-groups', summary: 'WeChat groups registered in your region', tags, auth: 'staff', response: z.object({ items: z.array(GroupView) }), handler: ({ actor }) => groups.listGroups(ctx, actor) });
   api.route({
     method: 'post', path: '/chat-groups/:id/remove', summary: 'Stop posting into a group', tags, auth: 'staff', params: Id, status: 200, response: GroupView,
-    handler: ({ actor, params, koa }) => groups.removeGroup(ctx, actor, params.id, requestMeta(koa)),
+    handler: ({ actor, params, koa }) => groups.removeGroup({ ctx, actor, meta: requestMeta(koa) }, params.id),
   });
 }

@@ -5,11 +5,11 @@ import { regionExists } from '../registry';
 import { inScope, assertInScope, type Actor } from '../shared/actor';
 import { command } from '../shared/command';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
+import type { OutreachProps } from './props';
 
-type Meta = { requestId?: string; ip?: string };
 
 /** A station registers a WeChat group it manages (the bot must be a member), for broadcasts into it. */
-export async function addGroup(ctx: Pick<AppContext, 'db' | 'clock'>, actor: Actor, input: { name: string; regionCode: string }, meta: Meta) {
+export async function addGroup({ ctx, actor, meta }: OutreachProps<Pick<AppContext, 'db' | 'clock'>>, input: { name: string; regionCode: string }) {
   if (!inScope(actor, input.regionCode)) throw new Forbidden('region outside scope', [{ path: 'body.regionCode', message: 'errors:detail.region_out_of_scope' }]);
   if (!(await regionExists(ctx.db, input.regionCode))) throw new ValidationFailed('unknown region', [{ path: 'body.regionCode', message: 'errors:detail.unknown_region' }]);
   const [same] = await ctx.db.select({ id: chatGroups.id }).from(chatGroups).where(and(eq(chatGroups.name, input.name), isNull(chatGroups.removedAt)));
@@ -31,7 +31,7 @@ export async function listGroups(ctx: Pick<AppContext, 'db'>, actor: Actor) {
   return { items: rows.map(presentGroup) };
 }
 
-export async function removeGroup(ctx: Pick<AppContext, 'db' | 'clock'>, actor: Actor, id: string, meta: Meta) {
+export async function removeGroup({ ctx, actor, meta }: OutreachProps<Pick<AppContext, 'db' | 'clock'>>, id: string) {
   const [g] = await ctx.db.select().from(chatGroups).where(eq(chatGroups.id, id));
   if (!g) throw new NotFound('chat group', id);
   assertInScope(actor, g.regionCode, 'chat group', id);

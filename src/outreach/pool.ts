@@ -2,7 +2,7 @@ import { and, asc, eq, like } from 'drizzle-orm';
 import type { AppContext } from '../context';
 import { staffChatDoor, stationRegion } from '../access';
 import { identities, sendingAccounts, type SendingAccount } from '../db/schema/outreach';
-import { inScope, type Actor } from '../shared/actor';
+import { inScope } from '../shared/actor';
 import { command } from '../shared/command';
 import { regionExists } from '../registry';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
@@ -10,6 +10,7 @@ import { notify } from '../notices';
 import { shanghaiDate } from '../shared/time';
 import { leasesOf } from './lease';
 import { HeldElsewhere, InDoubt, mayHaveArrived, type Channel, type SendResult } from './channels';
+import type { OutreachProps } from './props';
 
 /** What one logged-in account can do; the bot process registers it at login and removes it at logout. */
 export interface LiveAccount {
@@ -240,14 +241,9 @@ export function presentAccount(r: SendingAccount, today: Record<AccountAction, n
   return { id: r.id, name: r.name, regionCode: r.regionCode, stationId: r.stationId, door: r.door, puppet: r.puppet, dailyCeiling: r.dailyCeiling, status: r.status, statusReason: r.statusReason, statusAt: r.statusAt?.toISOString() ?? null, today, drivenBy };
 }
 
-type Meta = { requestId?: string; ip?: string };
 
 /** Administrators register a station's sending account; it starts with the bot process. */
-export async function createAccount(
-  ctx: Pick<AppContext, 'db' | 'redis' | 'clock' | 'pii'>,
-  actor: Actor,
-  input: { name: string; regionCode: string; stationId?: string | null; door: 'personal' | 'wecom' | 'official_account'; puppet: string; puppetToken?: string | null; dailyCeiling: number },
-  meta: Meta,
+export async function createAccount({ ctx, actor, meta }: OutreachProps<Pick<AppContext, 'db' | 'redis' | 'clock' | 'pii'>>, input: { name: string; regionCode: string; stationId?: string | null; door: 'personal' | 'wecom' | 'official_account'; puppet: string; puppetToken?: string | null; dailyCeiling: number }
 ) {
   if (actor.role === 'station') throw new Forbidden('administrators only');
   if (!inScope(actor, input.regionCode)) throw new Forbidden('region outside scope', [{ path: 'body.regionCode', message: 'errors:detail.region_out_of_scope' }]);
@@ -270,7 +266,7 @@ export async function createAccount(
 }
 
 /** Change an account's daily ceiling, or set it aside (disabled) and back (offline until it logs in). */
-export async function updateAccount(ctx: Pick<AppContext, 'db' | 'redis' | 'clock' | 'logger'>, actor: Actor, id: string, patch: { dailyCeiling?: number; disabled?: boolean }, meta: Meta) {
+export async function updateAccount({ ctx, actor, meta }: OutreachProps<Pick<AppContext, 'db' | 'redis' | 'clock' | 'logger'>>, id: string, patch: { dailyCeiling?: number; disabled?: boolean }) {
   const [a] = await ctx.db.select().from(sendingAccounts).where(eq(sendingAccounts.id, id));
   if (!a || !inScope(actor, a.regionCode)) throw new NotFound('sending_account', id);
   if (actor.role === 'station' && patch.disabled !== undefined) throw new Forbidden('administrators only');

@@ -40,7 +40,7 @@ export function outreachRoutes(api: Api, ctx: AppContext): void {
   const meta = requestMeta;
   const tags = ['outreach'];
   api.route({ method: 'get', path: '/workers/:id/subscription', summary: 'What a person is told, when and how', tags, auth: 'staff', params: Id, response: SubscriptionView, handler: ({ actor, params }) => service.getSubscription(ctx, actor, params.id) });
-  api.route({ method: 'put', path: '/workers/:id/subscription', summary: 'Set topics, regions, radius, quiet hours, daily cap and channel; `unsubscribedAll` stops everything', tags, auth: 'staff', params: Id, body: SubscriptionPut, response: SubscriptionView, handler: ({ actor, params, body, koa }) => service.putSubscription(ctx, actor, params.id, body, meta(koa)) });
+  api.route({ method: 'put', path: '/workers/:id/subscription', summary: 'Set topics, regions, radius, quiet hours, daily cap and channel; `unsubscribedAll` stops everything', tags, auth: 'staff', params: Id, body: SubscriptionPut, response: SubscriptionView, handler: ({ actor, params, body, koa }) => service.putSubscription({ ctx, actor, meta: meta(koa) }, params.id, body) });
   api.route({ method: 'post', path: '/broadcasts', summary: 'Send a message to an audience in your region, now or at `sendAt`; refused when a {{variable}} would be empty for someone (give a default in `variables`)', tags, auth: 'staff', body: BroadcastCreate, response: BroadcastView, handler: ({ actor, body, koa }) => sendBroadcast(ctx, actor, body, meta(koa)) });
   api.route({
     method: 'post', path: '/broadcasts/preview',
@@ -63,10 +63,10 @@ export function outreachRoutes(api: Api, ctx: AppContext): void {
       return undefined;
     },
   });
-  api.route({ method: 'post', path: '/broadcasts/:id/cancel', summary: 'Cancel: what has not been sent yet is skipped', tags, auth: 'staff', params: Id, status: 200, response: BroadcastView, handler: ({ actor, params, koa }) => service.cancelBroadcast(ctx, actor, params.id, meta(koa)) });
+  api.route({ method: 'post', path: '/broadcasts/:id/cancel', summary: 'Cancel: what has not been sent yet is skipped', tags, auth: 'staff', params: Id, status: 200, response: BroadcastView, handler: ({ actor, params, koa }) => service.cancelBroadcast({ ctx, actor, meta: meta(koa) }, params.id) });
   api.route({ method: 'get', path: '/follow-up-sequences', summary: 'The follow-up sequences the service runs: steps, stop rules, and which a station may start', tags, auth: 'staff', response: z.object({ items: z.array(SequenceView) }), handler: async () => ({ items: SEQUENCE_KEYS.map((k) => SEQUENCES[k]) }) });
   api.route({ method: 'get', path: '/workers/:id/follow-ups', summary: "A person's follow-ups and the state of each step", tags, auth: 'staff', params: Id, response: z.object({ items: z.array(FollowUpView) }), handler: ({ actor, params }) => followUps.listFollowUps(ctx, actor, params.id) });
-  api.route({ method: 'post', path: '/workers/:id/follow-ups', summary: 'Start a follow-up sequence for a person (稳岗回访, 求职跟进)', tags, auth: 'staff', params: Id, body: FollowUpStart, response: FollowUpView, handler: ({ actor, params, body, koa }) => followUps.startByStaff(ctx, actor, params.id, body, meta(koa)) });
+  api.route({ method: 'post', path: '/workers/:id/follow-ups', summary: 'Start a follow-up sequence for a person (稳岗回访, 求职跟进)', tags, auth: 'staff', params: Id, body: FollowUpStart, response: FollowUpView, handler: ({ actor, params, body, koa }) => followUps.startByStaff({ ctx, actor, meta: meta(koa) }, params.id, body) });
   const AccountView = z.object({
     id: z.string(), name: z.string(), regionCode: z.string(), stationId: z.string().nullable(), door: z.enum(['personal', 'wecom', 'official_account']), puppet: z.string(), dailyCeiling: z.number().int(),
     status: z.enum(['offline', 'online', 'blocked', 'disabled']), statusReason: z.string().nullable(), statusAt: z.string().nullable(),
@@ -86,13 +86,13 @@ export function outreachRoutes(api: Api, ctx: AppContext): void {
       dailyCeiling: z.number().int().min(0).max(100000).default(500),
     }).strict(),
     response: AccountView,
-    handler: ({ actor, body, koa }) => pool.createAccount(ctx, actor, body, meta(koa)),
+    handler: ({ actor, body, koa }) => pool.createAccount({ ctx, actor, meta: meta(koa) }, body),
   });
   api.route({
     method: 'patch', path: '/sending-accounts/:id', summary: 'Change an account’s daily ceiling, or set it aside (disabled: true) and back', tags, auth: 'staff',
     params: Id, body: z.object({ dailyCeiling: z.number().int().min(0).max(100000).optional(), disabled: z.boolean().optional() }).strict(),
     response: AccountView,
-    handler: ({ actor, params, body, koa }) => pool.updateAccount(ctx, actor, params.id, body, meta(koa)),
+    handler: ({ actor, params, body, koa }) => pool.updateAccount({ ctx, actor, meta: meta(koa) }, params.id, body),
   });
   api.route({
     method: 'post', path: '/sms/inbound', summary: 'Replies to our text messages, as the SMS provider posts them (回T退订 stops texts to that number); the token set in SMS_CALLBACK_TOKEN', tags, auth: 'public',
@@ -120,5 +120,5 @@ export function outreachRoutes(api: Api, ctx: AppContext): void {
       return statusReports(ctx, parsed.data);
     },
   });
-  api.route({ method: 'post', path: '/follow-ups/:id/stop', summary: 'Stop a follow-up: its pending steps are never sent', tags, auth: 'staff', params: Id, status: 200, response: FollowUpView, handler: ({ actor, params, koa }) => followUps.stopByStaff(ctx, actor, params.id, meta(koa)) });
+  api.route({ method: 'post', path: '/follow-ups/:id/stop', summary: 'Stop a follow-up: its pending steps are never sent', tags, auth: 'staff', params: Id, status: 200, response: FollowUpView, handler: ({ actor, params, koa }) => followUps.stopByStaff({ ctx, actor, meta: meta(koa) }, params.id) });
 }

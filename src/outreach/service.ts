@@ -1,7 +1,7 @@
 import { DelayedError, type Job } from 'bullmq';
 import { and, asc, count, desc, eq, gt, inArray, isNull, like, or, sql } from 'drizzle-orm';
 import { assertInScope, inScope, type Actor } from '../shared/actor';
-import { command, type Executor } from '../shared/command';
+import { command, type CommandProps, type Executor } from '../shared/command';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
 import { broadcasts, chatGroups, deliveries, digestItems, groupPosts, subscriptions, type Audience } from '../db/schema/outreach';
@@ -21,6 +21,7 @@ import { sequenceOf } from './sequences';
 import { renderText, textFor } from './render';
 import { findWorker, people, withBothNames } from '../registry';
 import { regionNameSql } from '../regions';
+import type { OutreachProps } from './props';
 
 /** A text in Chinese and, where written, English, as a policy stores its title and steps (read here from the delivery's row). */
 type Localized = { 'zh-CN': string; en?: string };
@@ -76,7 +77,7 @@ function presentSubscription(workerId: string, s: typeof subscriptions.$inferSel
   };
 }
 
-export async function putSubscription(ctx: Pick<AppContext, 'db' | 'clock'>, actor: Actor, workerId: string, input: SubscriptionPut, meta: Meta) {
+export async function putSubscription({ ctx, actor, meta }: OutreachProps<Pick<AppContext, 'db' | 'clock'>>, workerId: string, input: SubscriptionPut) {
   const w = await scopedWorkerId(ctx.db, actor, workerId);
   const values = { ...input, fallbackChannel: input.fallbackChannel ?? null, updatedAt: ctx.clock.now() };
   await command({ ctx, actor, meta }, async (tx, audit) => {
@@ -109,17 +110,20 @@ export interface NewBroadcast {
  */
 export async function startBroadcast(ctx: Pick<AppContext, 'db' | 'clock' | 'queues'>, b: NewBroadcast, executor?: Executor): Promise<string> {
   // Inside the caller's transaction the relay publishes it once that commits.
-  if (executor) return (await startBroadcastIn(ctx, b, executor)).id;
-  const made = await startBroadcastIn(ctx, b, ctx.db);
+  if (executor) return (await startBroadcastIn({ ctx: { ...ctx, db: executor } }, b)).id;
+  const made = await startBroadcastIn({ ctx }, b);
   await publishOutbox(ctx, [made.outboxId]).catch(() => undefined);
   return made.id;
 }
 
 /**
  * The same as one unit of work on `db` (joining its transaction when it is one), returning the outbox
- * row for the caller to publish once its transaction has committed.
+ * row for the caller to publish once its transaction has committed. Who acts and the request are the
+ * broadcast's own (`createdBy`, `audit`), so the props carry only the context.
  */
-export async function startBroadcastIn(ctx: Pick<AppContext, 'clock'>, b: NewBroadcast, db: Executor): Promise<{ id: string; outboxId: string }> {
+export async function startBroadcastIn(props: Pick<CommandProps, 'ctx'> & { ctx: Pick<AppContext, 'clock'> }, b: NewBroadcast): Promise<{ id: string; outboxId: string }> {
+  const { ctx } = props;
+  const db = ctx.db;
   const now = ctx.clock.now();
   return command({ ctx: { db }, actor: b.createdBy ? { accountId: b.createdBy } : null, meta: b.audit }, async (tx, audit) => {
     const [row] = await tx
@@ -168,7 +172,7 @@ export async function listBroadcasts(ctx: Pick<AppContext, 'db'>, actor: Actor, 
 }
 
 /** Pending deliveries of a cancelled broadcast are skipped when their turn comes. */
-export async function cancelBroadcast(ctx: Pick<AppContext, 'db' | 'clock'>, actor: Actor, id: string, meta: Meta) {
+export async function cancelBroadcast({ ctx, actor, meta }: OutreachProps<Pick<AppContext, 'db' | 'clock'>>, id: string) {
   const b = await scopedBroadcast(ctx.db, actor, id);
   const view = await presentBroadcast(ctx.db, b);
   if (view.status === 'done' || view.status === 'cancelled') throw new Conflict('already finished', [{ path: 'broadcast', message: 'errors:detail.outreach.finished' }]);

@@ -15,6 +15,7 @@ import { CATALOGUE } from './catalogue';
 import { ENDED_WITHOUT_SUCCESSOR } from './normalised';
 import { evaluate, loadFacts, opensOn, type Facts, type Rule } from './rules';
 import type { PolicyInput } from './schemas';
+import type { PoliciesProps } from './props';
 
 type Ctx = Pick<AppContext, 'db' | 'clock'>;
 type Meta = { requestId?: string; ip?: string };
@@ -155,7 +156,7 @@ export async function announcePolicyJob(ctx: Ctx & Pick<AppContext, 'queues'>, p
   return told;
 }
 
-export async function createPolicy(ctx: Ctx, actor: Actor, input: PolicyInput, meta: Meta) {
+export async function createPolicy({ ctx, actor, meta }: PoliciesProps<Ctx>, input: PolicyInput) {
   assertMayEdit(actor, input.regionCode);
   const [existing] = await ctx.db.select({ id: policies.id }).from(policies).where(eq(policies.key, input.key)).limit(1);
   if (existing) throw new Conflict('key taken', [{ path: 'body.key', message: 'errors:detail.policies.key_taken' }]);
@@ -169,7 +170,7 @@ export async function createPolicy(ctx: Ctx, actor: Actor, input: PolicyInput, m
 }
 
 /** A new version; the old one stays for the record, no longer current. */
-export async function updatePolicy(ctx: Ctx, actor: Actor, key: string, input: PolicyInput, meta: Meta) {
+export async function updatePolicy({ ctx, actor, meta }: PoliciesProps<Ctx>, key: string, input: PolicyInput) {
   const [cur] = await ctx.db.select().from(policies).where(and(eq(policies.key, key), eq(policies.current, true)));
   if (!cur) throw new NotFound('policy', key);
   assertMayEdit(actor, cur.regionCode);

@@ -7,6 +7,7 @@ import { employmentPayments, employmentRecords, workers } from '../db/schema/reg
 import { NotFound, ValidationFailed } from '../shared/errors';
 import { emit } from '../events';
 import { publishOutbox } from '../outbox';
+import type { RegistryProps } from './props';
 
 const fen = z.number().int().min(0).max(100_000_000).meta({ description: 'Money in fen (分)' });
 export const Period = z.string().regex(/^20\d{2}-(0[1-9]|1[0-2])$/, 'errors:detail.monitoring.month').meta({ example: '2026-10' });
@@ -39,7 +40,6 @@ export const PaymentView = z
 
 type Ctx = Pick<AppContext, 'db' | 'clock'>;
 type RecordCtx = Pick<AppContext, 'db' | 'clock' | 'queues'>;
-type Meta = { requestId?: string; ip?: string };
 
 function present(p: typeof employmentPayments.$inferSelect): z.infer<typeof PaymentView> {
   return { id: p.id, recordId: p.recordId, kind: p.kind, period: p.period, dueOn: p.dueOn, amountDueFen: p.amountDueFen, paidOn: p.paidOn, amountPaidFen: p.amountPaidFen, note: p.note };
@@ -59,7 +59,7 @@ async function paidRecord(ctx: Ctx, actor: Actor, workerId: string, recordId: st
  * work relief. Recording the same month again corrects it (audited). Its `payment.recorded` event closes the
  * overdue item of the integrity review (monitoring's) once it is paid in full.
  */
-export async function recordPayment(ctx: RecordCtx, actor: Actor, workerId: string, recordId: string, period: string, input: PaymentInput, meta: Meta) {
+export async function recordPayment({ ctx, actor, meta }: RegistryProps<RecordCtx>, workerId: string, recordId: string, period: string, input: PaymentInput) {
   const { record, regionCode, kind } = await paidRecord(ctx, actor, workerId, recordId);
   if ((input.paidOn == null) !== (input.amountPaidFen == null)) throw new ValidationFailed('paid pair', [{ path: 'body.paidOn', message: 'errors:detail.monitoring.paid_pair' }]);
   if (period < record.startDate.slice(0, 7) || (record.endDate && period > record.endDate.slice(0, 7))) throw new ValidationFailed('period outside the job', [{ path: 'params.period', message: 'errors:detail.monitoring.period_outside' }]);

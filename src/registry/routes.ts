@@ -66,7 +66,7 @@ export function registryRoutes(api: Api, ctx: AppContext): void {
   api.route({
     method: 'post', path: '/workers', summary: 'Register a person (实名登记)', tags, auth: 'staff',
     body: WorkerCreate, response: WorkerView,
-    handler: ({ actor, body, koa }) => service.createWorker(ctx, actor, body, meta(koa)),
+    handler: ({ actor, body, koa }) => service.createWorker({ ctx, actor, meta: meta(koa) }, body),
   });
   api.route({
     method: 'get', path: '/workers', summary: "Registered people in the caller's region, filtered and paged", tags, auth: 'staff', reads: 'replica',
@@ -81,7 +81,7 @@ export function registryRoutes(api: Api, ctx: AppContext): void {
   api.route({
     method: 'patch', path: '/workers/:id', summary: 'Correct or complete a person’s record (send the version you read)', tags, auth: 'staff',
     params: IdParams, body: WorkerPatch, response: WorkerView,
-    handler: ({ actor, params, body, koa }) => service.updateWorker(ctx, actor, params.id, body, meta(koa)),
+    handler: ({ actor, params, body, koa }) => service.updateWorker({ ctx, actor, meta: meta(koa) }, params.id, body),
   });
   api.route({
     method: 'get', path: '/workers/:id/employment', summary: 'Employment history, newest first', tags, auth: 'staff',
@@ -91,12 +91,12 @@ export function registryRoutes(api: Api, ctx: AppContext): void {
   api.route({
     method: 'post', path: '/workers/:id/employment', summary: 'Record a new job (closes the current one the day before)', tags, auth: 'staff',
     params: IdParams, body: EmploymentStart, response: EmploymentView,
-    handler: ({ actor, params, body, koa }) => service.startEmployment(ctx, actor, params.id, body, meta(koa)),
+    handler: ({ actor, params, body, koa }) => service.startEmployment({ ctx, actor, meta: meta(koa) }, params.id, body),
   });
   api.route({
     method: 'post', path: '/workers/:id/employment/end', summary: 'Record that the current job ended', tags, auth: 'staff',
     params: IdParams, body: EmploymentEnd, status: 200, response: z.object({ items: z.array(EmploymentView) }),
-    handler: async ({ actor, params, body, koa }) => ({ items: await service.endEmployment(ctx, actor, params.id, body.endDate, meta(koa), body.exitReason) }),
+    handler: async ({ actor, params, body, koa }) => ({ items: await service.endEmployment({ ctx, actor, meta: meta(koa) }, params.id, body.endDate, body.exitReason) }),
   });
   api.route({
     method: 'get', path: '/workers/:id/employment/:recordId/terms', summary: 'A public-welfare post’s agreements (劳动合同或劳务协议), oldest first', tags, auth: 'staff',
@@ -121,7 +121,7 @@ export function registryRoutes(api: Api, ctx: AppContext): void {
   api.route({
     method: 'put', path: '/workers/:id/employment/:recordId/payments/:period', summary: 'Record a month’s payment: due date and amount, and once paid, the day and amount paid (again to correct it)', tags, auth: 'staff',
     params: z.object({ id: z.uuid(), recordId: z.uuid(), period: payments.Period }), body: payments.PaymentInput, response: payments.PaymentView,
-    handler: ({ actor, params, body, koa }) => payments.recordPayment(ctx, actor, params.id, params.recordId, params.period, body, meta(koa)),
+    handler: ({ actor, params, body, koa }) => payments.recordPayment({ ctx, actor, meta: meta(koa) }, params.id, params.recordId, params.period, body),
   });
   api.route({
     method: 'get', path: '/workers/:id/trainings', summary: 'Training history', tags, auth: 'staff',
@@ -131,13 +131,13 @@ export function registryRoutes(api: Api, ctx: AppContext): void {
   api.route({
     method: 'post', path: '/workers/:id/trainings', summary: 'Record a training taken', tags, auth: 'staff',
     params: IdParams, body: TrainingCreate, response: TrainingView,
-    handler: ({ actor, params, body, koa }) => service.addTraining(ctx, actor, params.id, body, meta(koa)),
+    handler: ({ actor, params, body, koa }) => service.addTraining({ ctx, actor, meta: meta(koa) }, params.id, body),
   });
 
   api.route({
     method: 'post', path: '/households', summary: 'Create a household (户), optionally with its members', tags, auth: 'staff',
     body: HouseholdCreate, response: HouseholdView,
-    handler: ({ actor, body, koa }) => service.createHousehold(ctx, actor, body, meta(koa)),
+    handler: ({ actor, body, koa }) => service.createHousehold({ ctx, actor, meta: meta(koa) }, body),
   });
   api.route({
     method: 'get', path: '/households', summary: 'Households; `zeroEmployment=true` lists 零就业家庭', tags, auth: 'staff', reads: 'replica',
@@ -158,7 +158,7 @@ export function registryRoutes(api: Api, ctx: AppContext): void {
   api.route({
     method: 'patch', path: '/households/:id', summary: 'Change the relocation flag or the members', tags, auth: 'staff',
     params: IdParams, body: HouseholdPatch, response: HouseholdView,
-    handler: ({ actor, params, body, koa }) => service.updateHousehold(ctx, actor, params.id, body, meta(koa)),
+    handler: ({ actor, params, body, koa }) => service.updateHousehold({ ctx, actor, meta: meta(koa) }, params.id, body),
   });
 }
 

@@ -29,6 +29,7 @@ import type {
   WorkerPatch,
   WorkerView,
 } from './schemas';
+import type { RegistryProps } from './props';
 
 export type RegistryCtx = Pick<AppContext, 'db' | 'pii' | 'clock'>;
 export interface Meta {
@@ -73,7 +74,7 @@ async function view(ctx: RegistryCtx, w: typeof workers.$inferSelect, reveal = f
   return presentWorker(w, current, { reveal, vault: ctx.pii, today: shanghaiDate(ctx.clock.now()) });
 }
 
-export async function createWorker(ctx: RegistryCtx, actor: Actor, input: WorkerCreate, meta: Meta): Promise<WorkerView> {
+export async function createWorker({ ctx, actor, meta }: RegistryProps<RegistryCtx>, input: WorkerCreate): Promise<WorkerView> {
   await assertHome(ctx, actor, input.regionCode, 'body.regionCode');
   if (input.householdId) await assertHousehold(ctx.db, actor, input.householdId);
   const prepared = prepareWorker(input, ctx.pii, ctx.clock.now());
@@ -162,7 +163,7 @@ export async function listWorkers(ctx: RegistryCtx, actor: Actor, query: WorkerL
   };
 }
 
-export async function updateWorker(ctx: RegistryCtx, actor: Actor, id: string, patch: WorkerPatch, meta: Meta & { source?: 'station' | 'self_report' }): Promise<WorkerView> {
+export async function updateWorker({ ctx, actor, meta }: RegistryProps<RegistryCtx> & { meta: Meta & { source?: 'station' | 'self_report' } }, id: string, patch: WorkerPatch): Promise<WorkerView> {
   const w = await scopedWorker(ctx.db, actor, id);
   // A new home must be a village; a record made before the rule keeps its region until someone moves it.
   if (patch.regionCode && patch.regionCode !== w.regionCode) await assertHome(ctx, actor, patch.regionCode, 'body.regionCode');
@@ -212,7 +213,7 @@ export async function updateWorker(ctx: RegistryCtx, actor: Actor, id: string, p
  * A new job: the open record (if any) is closed the day before, a new one is added and the worker
  * is marked employed, all in one transaction so the register never shows two current jobs.
  */
-export async function startEmployment(ctx: RegistryCtx & Pick<AppContext, 'queues'>, actor: Actor, workerId: string, input: EmploymentStart, meta: Meta & { source?: 'station' | 'market' | 'self_report' }) {
+export async function startEmployment({ ctx, actor, meta }: RegistryProps<RegistryCtx & Pick<AppContext, 'queues'>> & { meta: Meta & { source?: 'station' | 'market' | 'self_report' } }, workerId: string, input: EmploymentStart) {
   const events: string[] = [];
   const record = await command({ ctx, actor, meta }, (tx) => startEmploymentIn(tx, ctx, actor, workerId, input, meta, events));
   await publishOutbox(ctx, events);
@@ -295,7 +296,7 @@ export async function startEmploymentIn(
  * The current job ended (lost, quit, season over): the record is closed and the worker is unemployed.
  * The retention follow-up stops and a job-search one starts, so the person hears where to find work.
  */
-export async function endEmployment(ctx: RegistryCtx & Pick<AppContext, 'queues'>, actor: Actor, workerId: string, endDate: string, meta: Meta, exitReason?: string) {
+export async function endEmployment({ ctx, actor, meta }: RegistryProps<RegistryCtx & Pick<AppContext, 'queues'>>, workerId: string, endDate: string, exitReason?: string) {
   const today = shanghaiDate(ctx.clock.now());
   if (endDate > today) throw new ValidationFailed('future end', [{ path: 'body.endDate', message: 'errors:detail.date_in_future' }]);
   const events: string[] = [];
@@ -331,7 +332,7 @@ export async function employmentHistory(ctx: RegistryCtx, actor: Actor, workerId
   return (await q.employmentHistory(ctx.db, workerId)).map(presentEmployment);
 }
 
-export async function addTraining(ctx: RegistryCtx, actor: Actor, workerId: string, input: TrainingCreate, meta: Meta) {
+export async function addTraining({ ctx, actor, meta }: RegistryProps<RegistryCtx>, workerId: string, input: TrainingCreate) {
   const w = await scopedWorker(ctx.db, actor, workerId);
   if (input.endDate && input.endDate < input.startDate) {
     throw new ValidationFailed('end before start', [{ path: 'body.endDate', message: 'errors:detail.end_before_start' }]);
@@ -394,7 +395,7 @@ async function setMembers(db: Db, actor: Actor, householdId: string, add: string
   if (remove.length) await db.update(workers).set({ householdId: null }).where(and(inArray(workers.id, remove), eq(workers.householdId, householdId)));
 }
 
-export async function createHousehold(ctx: RegistryCtx, actor: Actor, input: HouseholdCreate, meta: Meta) {
+export async function createHousehold({ ctx, actor, meta }: RegistryProps<RegistryCtx>, input: HouseholdCreate) {
   await assertRegion(ctx, actor, input.regionCode, 'body.regionCode');
   const id = await command({ ctx, actor, meta }, async (db, audit) => {
     const [h] = await db.insert(households).values({ regionCode: input.regionCode, relocated: input.relocated, createdAt: ctx.clock.now() }).returning();
@@ -405,7 +406,7 @@ export async function createHousehold(ctx: RegistryCtx, actor: Actor, input: Hou
   return getHousehold(ctx, actor, id);
 }
 
-export async function updateHousehold(ctx: RegistryCtx, actor: Actor, id: string, patch: HouseholdPatch, meta: Meta) {
+export async function updateHousehold({ ctx, actor, meta }: RegistryProps<RegistryCtx>, id: string, patch: HouseholdPatch) {
   const current = await getHousehold(ctx, actor, id);
   await command({ ctx, actor, meta }, async (db, audit) => {
     if (patch.relocated !== undefined) await db.update(households).set({ relocated: patch.relocated }).where(eq(households.id, id));

@@ -45,7 +45,7 @@ describe('the station console', () => {
     }
     // A household where nobody works (零就业家庭), and a person who asked in chat for a member of staff.
     await staff.post('/api/v1/households', { regionCode: REGIONS.villageA.code, memberIds: [ids['远处人']] });
-    await requestHelp(h.ctx, { workerId: ids['远处人']!, regionCode: REGIONS.villageA.code, contact: 'wxid-far', context: [{ at: '2026-06-01T03:50:00Z', text: '转人工' }] });
+    await requestHelp({ ctx: h.ctx }, { workerId: ids['远处人']!, regionCode: REGIONS.villageA.code, contact: 'wxid-far', context: [{ at: '2026-06-01T03:50:00Z', text: '转人工' }] });
     const e = await staff.post('/api/v1/employers', { name: '南沙镇集市管理处', kind: 'enterprise', regionCode: REGIONS.countyA.code, ...north(1) });
     await staff.post(`/api/v1/employers/${e.body.id}/verify`);
     const countyB = await signIn(h, appOf(h), { role: 'county', regionCode: REGIONS.countyB.code });

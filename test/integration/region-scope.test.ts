@@ -64,7 +64,7 @@ describe('a station in county A cannot reach anything in county B', () => {
     b.training = (
       await countyB.post('/api/v1/trainings', { kind: 'upskilling', title: '县B培训', provider: '县B职校', regionCode: REGIONS.countyB.code, startDate: '2099-01-01', endDate: '2099-01-05', capacity: 10 })
     ).body.id;
-    b.helpRequest = (await requestHelp(h.ctx, { workerId: b.worker!, regionCode: REGIONS.villageB.code, contact: 'wxid-county-b', context: [{ at: '2026-01-01T00:00:00Z', text: '县B求助' }] })).id;
+    b.helpRequest = (await requestHelp({ ctx: h.ctx }, { workerId: b.worker!, regionCode: REGIONS.villageB.code, contact: 'wxid-county-b', context: [{ at: '2026-01-01T00:00:00Z', text: '县B求助' }] })).id;
     b.exportRequest = (await countyB.post('/api/v1/exports/requests', { purpose: '县B年度核对' })).body.id;
     const rd = await countyB.post('/api/v1/rain-dew', { workerId: b.worker, school: '县B职校', major: '护理', level: 'secondary_vocational', enrolledOn: '2024-09-01', expectedGraduation: '2027-06-30' });
     if (rd.status !== 201) throw new Error(JSON.stringify(rd.body));

@@ -83,7 +83,7 @@ describe('staff bind their own WeChat for urgent notices', () => {
     const made = await station.post('/api/v1/workers', workerInput());
     expect(made.status).toBe(201);
     const code = (await station.post(`/api/v1/workers/${made.body.id}/binding-code`)).body.code as string;
-    expect(await bindContact(h.ctx, { kind: 'wechat_contact', value: contact }, { code })).toMatchObject({ ok: true });
+    expect(await bindContact({ ctx: h.ctx }, { kind: 'wechat_contact', value: contact }, { code })).toMatchObject({ ok: true });
     return { id: made.body.id as string, code };
   };
 
@@ -160,7 +160,7 @@ describe('staff bind their own WeChat for urgent notices', () => {
     const other = await c.station.post('/api/v1/workers', workerInput());
     const personCode = (await c.station.post(`/api/v1/workers/${other.body.id}/binding-code`)).body.code as string;
     expect(await say('wxid-county', personCode)).toContain('不能再绑定群众身份');
-    expect(await bindContact(h.ctx, { kind: 'wechat_contact', value: 'wxid-county' }, { code: personCode })).toEqual({ ok: false, reason: 'wrong_kind' });
+    expect(await bindContact({ ctx: h.ctx }, { kind: 'wechat_contact', value: 'wxid-county' }, { code: personCode })).toEqual({ ok: false, reason: 'wrong_kind' });
     expect(await h.ctx.db.select().from(identities).where(eq(identities.value, 'wxid-county'))).toEqual([]);
     expect(await h.ctx.redis.kv.exists(`bind:code:${personCode}`)).toBe(1);
     expect((await h.ctx.db.select().from(identities).where(eq(identities.workerId, person.id))).map((i) => i.value)).toEqual(['wxid-person']);

@@ -63,11 +63,11 @@ describe('a command and its audit entry are one unit of work', () => {
   it('registering a person: a refused audit entry leaves no person; otherwise the person and worker.create share the request id', async () => {
     const input = WorkerCreate.parse(workerInput({ name: '李审计' }));
     const before = await h.ctx.db.select({ n: count() }).from(workers);
-    await refusedAudit(() => createWorker(h.ctx, station, input, failing()));
+    await refusedAudit(() => createWorker({ ctx: h.ctx, actor: station, meta: failing() }, input));
     expect(await h.ctx.db.select({ n: count() }).from(workers)).toEqual(before);
 
     const meta = passing();
-    const made = await createWorker(h.ctx, station, input, meta);
+    const made = await createWorker({ ctx: h.ctx, actor: station, meta }, input);
     const entries = await entriesOf(meta.requestId);
     // The consent given on the station form is part of the same unit: its entry carries the same request id.
     expect(entries.map((e) => e.action).sort()).toEqual(['consent.grant', 'worker.create']);
@@ -75,31 +75,31 @@ describe('a command and its audit entry are one unit of work', () => {
   });
 
   it('correcting a field: a refused audit entry leaves the record and its version as they were', async () => {
-    const w = await createWorker(h.ctx, station, WorkerCreate.parse(workerInput({ name: '张原名' })), passing());
-    await refusedAudit(() => updateWorker(h.ctx, station, w.id, { name: '张新名', version: w.version }, failing()));
+    const w = await createWorker({ ctx: h.ctx, actor: station, meta: passing() }, WorkerCreate.parse(workerInput({ name: '张原名' })));
+    await refusedAudit(() => updateWorker({ ctx: h.ctx, actor: station, meta: failing() }, w.id, { name: '张新名', version: w.version }));
     const [row] = await h.ctx.db.select().from(workers).where(eq(workers.id, w.id));
     expect(row!.name).toBe('张原名');
     expect(row!.version).toBe(w.version);
 
     const meta = passing();
-    const fixed = await updateWorker(h.ctx, station, w.id, { name: '张新名', version: w.version }, meta);
+    const fixed = await updateWorker({ ctx: h.ctx, actor: station, meta }, w.id, { name: '张新名', version: w.version });
     expect(fixed.name).toBe('张新名');
     const [entry] = await entriesOf(meta.requestId);
     expect(entry).toMatchObject({ action: 'worker.update', entityId: w.id, details: { fields: ['name'] } });
   });
 
   it('a job begun: a refused audit entry leaves no employment record, no employed flag and no employment.started event', async () => {
-    const w = await createWorker(h.ctx, station, WorkerCreate.parse(workerInput({ name: '赵就业' })), passing());
+    const w = await createWorker({ ctx: h.ctx, actor: station, meta: passing() }, WorkerCreate.parse(workerInput({ name: '赵就业' })));
     const job = EmploymentStart.parse({ employerName: '红河州某建筑公司', startDate: shanghaiDate(h.ctx.clock.now()) });
     const events = () => h.ctx.db.select({ n: count() }).from(outbox).where(sql`${outbox.payload}::text like ${'%' + w.id + '%'}`);
     const eventsBefore = await events();
-    await refusedAudit(() => startEmployment(h.ctx, station, w.id, job, failing()));
+    await refusedAudit(() => startEmployment({ ctx: h.ctx, actor: station, meta: failing() }, w.id, job));
     expect(await h.ctx.db.select().from(employmentRecords).where(eq(employmentRecords.workerId, w.id))).toEqual([]);
     expect((await h.ctx.db.select({ employed: workers.employed }).from(workers).where(eq(workers.id, w.id)))[0]!.employed).toBe(false);
     expect(await events()).toEqual(eventsBefore);
 
     const meta = passing();
-    const record = await startEmployment(h.ctx, station, w.id, job, meta);
+    const record = await startEmployment({ ctx: h.ctx, actor: station, meta }, w.id, job);
     expect(await h.ctx.db.select({ id: employmentRecords.id }).from(employmentRecords).where(eq(employmentRecords.workerId, w.id))).toEqual([{ id: record.id }]);
     const [entry] = await entriesOf(meta.requestId);
     expect(entry).toMatchObject({ action: 'employment.start', entityId: w.id, actorId: station.accountId });
@@ -107,11 +107,11 @@ describe('a command and its audit entry are one unit of work', () => {
 
   it('publishing a policy: a refused audit entry leaves no policy under its key', async () => {
     const input = PolicyInput.parse({ ...CATALOGUE[0]!, key: 'unit_of_work_policy', regionCode: REGIONS.province.code, overrides: null, continues: null });
-    await refusedAudit(() => createPolicy(h.ctx, province, input, failing()));
+    await refusedAudit(() => createPolicy({ ctx: h.ctx, actor: province, meta: failing() }, input));
     expect(await h.ctx.db.select().from(policies).where(eq(policies.key, input.key))).toEqual([]);
 
     const meta = passing();
-    await createPolicy(h.ctx, province, input, meta);
+    await createPolicy({ ctx: h.ctx, actor: province, meta }, input);
     const [row] = await h.ctx.db.select().from(policies).where(eq(policies.key, input.key));
     const [entry] = await entriesOf(meta.requestId);
     expect(entry).toMatchObject({ action: 'policy.create', entityId: row!.id, details: { key: input.key } });
@@ -148,13 +148,13 @@ describe('a command and its audit entry are one unit of work', () => {
   });
 
   it('a command inside another joins its transaction: the inner change goes when the outer audit entry is refused, and entries are written once', async () => {
-    const w = await createWorker(h.ctx, station, WorkerCreate.parse(workerInput({ name: '钱嵌套' })), passing());
+    const w = await createWorker({ ctx: h.ctx, actor: station, meta: passing() }, WorkerCreate.parse(workerInput({ name: '钱嵌套' })));
     const job = EmploymentStart.parse({ employerName: '蒙自市某车间', startDate: shanghaiDate(h.ctx.clock.now()) });
     const outer = (meta: { requestId: string }) =>
       command({ ctx: h.ctx, actor: station, meta }, async (tx, audit) => {
         await tx.update(workers).set({ skills: ['电焊'] }).where(eq(workers.id, w.id));
         // The inner command runs on the outer's transaction (ctx.db = tx) and so is part of its unit.
-        await startEmployment({ ...h.ctx, db: tx }, station, w.id, job, { requestId: 'uow-ok-inner' });
+        await startEmployment({ ctx: { ...h.ctx, db: tx }, actor: station, meta: { requestId: 'uow-ok-inner' } }, w.id, job);
         audit({ action: 'worker.update', entity: 'worker', entityId: w.id, details: { fields: ['skills'] } });
       });
     await refusedAudit(() => outer(failing()));

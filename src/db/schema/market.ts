@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, customType, date, doublePrecision, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
-import { accounts, stations } from './access';
+import { boolean, check, customType, date, doublePrecision, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { accounts } from './access';
 import { regions } from './regions';
 import { workers } from './registry';
 
@@ -164,6 +164,14 @@ export const enrolments = pgTable(
 );
 
 /**
+ * The key of a job fair, for an application's foreign key to the fair it came from. The job fairs are the
+ * fairs' table (schema/fairs.ts), a layer above the market, which imports the market's schema for its own
+ * keys; this names only the table and its key, so the two files do not import each other. Not exported:
+ * nothing reads it, and the migrations know the fairs' table whole from schema/fairs.ts.
+ */
+const jobFairKey = pgTable('job_fairs', { id: uuid('id').primaryKey() });
+
+/**
  * An application and its whole path. Regular posts: applied → interview → hired / rejected / no_show.
  * Gigs: applied → accepted → checked_in → completed, then the worker says paid or not paid.
  */
@@ -201,7 +209,7 @@ export const applications = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     history: jsonb('history').$type<Array<{ status: string; at: string; by: string | null }>>().notNull().default([]),
     /** The job fair the application came from (counted in its outcome). */
-    fairId: uuid('fair_id').references((): AnyPgColumn => jobFairs.id),
+    fairId: uuid('fair_id').references(() => jobFairKey.id),
   },
   (t) => [
     uniqueIndex('applications_unique_idx').on(t.vacancyId, t.workerId),
@@ -238,75 +246,3 @@ export type Employer = typeof employers.$inferSelect;
 export type Vacancy = typeof vacancies.$inferSelect;
 export type TrainingSession = typeof trainingSessions.$inferSelect;
 export type Application = typeof applications.$inferSelect;
-
-/*
- * Job fairs live beside the posts they show: a fair puts one post on screen and a post can belong to a fair.
- */
-/** 现场招聘会, 直播带岗, 视频带岗 (seed 002). */
-export const fairKind = pgEnum('fair_kind', ['on_site', 'live_stream', 'video']);
-export const fairStatus = pgEnum('fair_status', ['draft', 'announced', 'live', 'ended', 'reported', 'cancelled']);
-
-/** Who a fair is for: a region subtree, optionally some categories, optionally relocated households only (乐业搬迁). */
-export interface FairAudience {
-  regionCode: string;
-  categories?: string[];
-  relocatedOnly?: boolean;
-}
-
-/** What a fair's report holds when it is closed (the counts never change afterwards). */
-export interface FairReport {
-  reportedAt: string;
-  totals: Record<string, number>;
-  employers: Array<Record<string, unknown>>;
-}
-
-/** A job fair run by a station, from announcement to its report. */
-export const jobFairs = pgTable(
-  'job_fairs',
-  {
-    id: uuid('id').primaryKey().defaultRandom(),
-    kind: fairKind('kind').notNull(),
-    title: text('title').notNull(),
-    /** The organiser's region: it decides who may see and run the fair. */
-    regionCode: text('region_code')
-      .notNull()
-      .references(() => regions.code),
-    stationId: uuid('station_id').references(() => stations.id),
-    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
-    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
-    address: text('address'),
-    lat: doublePrecision('lat'),
-    lng: doublePrecision('lng'),
-    /** A WeChat Channels live link or any URL, for live and video fairs. */
-    streamUrl: text('stream_url'),
-    audience: jsonb('audience').$type<FairAudience>().notNull(),
-    /** Places for sign-ups; none means no limit. */
-    capacity: integer('capacity'),
-    /**
-     * Places taken: the sign-ups with status signed_up, kept by the statement that changes one (a sign-up
-     * takes a place with `taken = taken + 1 … taken < capacity`), so the fair's row is locked only briefly.
-     */
-    taken: integer('taken').notNull().default(0),
-    /** 春风行动, 10+N, 乐业搬迁专场 … */
-    campaign: text('campaign'),
-    status: fairStatus('status').notNull().default('draft'),
-    /** Short code printed in the QR code and typed after 签到. */
-    checkinCode: text('checkin_code').notNull(),
-    onScreenVacancyId: uuid('on_screen_vacancy_id').references(() => vacancies.id),
-    announcedAt: timestamp('announced_at', { withTimezone: true }),
-    liveAt: timestamp('live_at', { withTimezone: true }),
-    endedAt: timestamp('ended_at', { withTimezone: true }),
-    report: jsonb('report').$type<FairReport>(),
-    createdBy: uuid('created_by').references(() => accounts.id),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-  },
-  (t) => [
-    uniqueIndex('job_fairs_checkin_code_idx').on(t.checkinCode),
-    index('job_fairs_region_idx').on(t.regionCode.op('text_pattern_ops'), t.startsAt),
-    index('job_fairs_status_idx').on(t.status, t.startsAt),
-    check('job_fairs_window', sql`${t.endsAt} > ${t.startsAt}`),
-    check('job_fairs_capacity', sql`${t.capacity} is null or ${t.capacity} > 0`),
-    check('job_fairs_taken', sql`${t.taken} >= 0`),
-  ],
-);
