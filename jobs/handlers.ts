@@ -39,7 +39,7 @@ export const handlers: HandlerMap = {
     'anonymise-departed': async (_payload, ctx) => {
       // In rounds, so a large backlog never holds one long transaction.
       let total = 0;
-      for (let n = await anonymiseDeparted(ctx); n > 0; n = await anonymiseDeparted(ctx)) total += n;
+      for (let n = await anonymiseDeparted({ ctx }); n > 0; n = await anonymiseDeparted({ ctx })) total += n;
       return { anonymised: total };
     },
     'rain-dew-graduations': async (_payload, ctx) => {

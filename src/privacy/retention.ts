@@ -7,14 +7,15 @@ import * as outreach from '../outreach';
 import * as rainDew from '../rain-dew';
 import * as registry from '../registry';
 import type { Actor } from '../shared/actor';
-import { auditRead, command } from '../shared/command';
+import { auditRead, command, type CommandProps } from '../shared/command';
 import type { Erasure } from '../shared/erasure';
 import { Forbidden, ValidationFailed } from '../shared/errors';
+import type { PrivacyProps } from './props';
 
 type Meta = { requestId?: string; ip?: string };
 
 /** The person has left the programme (moved away, no longer covered): nothing more is sent to them. */
-export async function markLeft(ctx: Pick<AppContext, 'db' | 'clock'>, actor: Actor, id: string, reason: string, meta: Meta) {
+export async function markLeft({ ctx, actor, meta }: PrivacyProps<Pick<AppContext, 'db' | 'clock'>>, id: string, reason: string) {
   const w = await registry.leavingWorker(ctx.db, actor, id);
   const now = ctx.clock.now();
   await command({ ctx, actor, meta }, async (tx, audit) => {
@@ -35,9 +36,10 @@ export async function markLeft(ctx: Pick<AppContext, 'db' | 'clock'>, actor: Act
  * training records (counts, dates, places).
  *
  * Each owner anonymises its own rows, all in one transaction: if one step fails, nothing is anonymised
- * and the people are found again by the next round.
+ * and the people are found again by the next round. The system acts, so the props carry only the context.
  */
-export async function anonymiseDeparted(ctx: Pick<AppContext, 'db' | 'clock' | 'config'>, limit = 500): Promise<number> {
+export async function anonymiseDeparted(props: Pick<CommandProps, 'ctx'> & { ctx: Pick<AppContext, 'db' | 'clock' | 'config'> }, limit = 500): Promise<number> {
+  const { ctx } = props;
   const cutoff = new Date(ctx.clock.now());
   cutoff.setUTCFullYear(cutoff.getUTCFullYear() - ctx.config.retentionYears);
   const due = await registry.departedBefore(ctx.db, cutoff, limit);

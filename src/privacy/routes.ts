@@ -13,7 +13,7 @@ export function privacyRoutes(api: Api, ctx: AppContext): void {
   api.route({
     method: 'post', path: '/workers/:id/leave', summary: 'The person left the programme: nothing more is sent; anonymised RETENTION_YEARS after their last activity', tags, auth: 'staff', status: 200,
     params: IdParams, body: z.object({ reason: z.string().trim().min(2).max(200) }).strict(), response: z.object({ id: z.uuid(), status: z.literal('left') }),
-    handler: ({ actor, params, body, koa }) => retention.markLeft(ctx, actor, params.id, body.reason, meta(koa)),
+    handler: ({ actor, params, body, koa }) => retention.markLeft({ ctx, actor, meta: meta(koa) }, params.id, body.reason),
   });
   api.route({
     method: 'get', path: '/workers/:id/personal-data', summary: "Everything the register holds about a person, unmasked, for the person's right of access (permission and purpose needed, audited)", tags, auth: 'staff',

@@ -86,7 +86,7 @@ describe('anonymising a person who left: every owner anonymises its own rows, in
     const p = await departed();
     clock.set(LATER);
     let total = 0;
-    for (let k = await anonymiseDeparted(h.ctx); k > 0; k = await anonymiseDeparted(h.ctx)) total += k;
+    for (let k = await anonymiseDeparted({ ctx: h.ctx }); k > 0; k = await anonymiseDeparted({ ctx: h.ctx })) total += k;
     expect(total).toBeGreaterThanOrEqual(1);
     const after = await rowsOf(p);
     // Register: no name, numbers or home; the job still counted, without the place; the history without the fields.
@@ -120,7 +120,7 @@ describe('anonymising a person who left: every owner anonymises its own rows, in
     const before = await rowsOf(p);
     expect(before.worker[0]!.name).toBe(`离开者${n}`);
     try {
-      const err = await anonymiseDeparted(h.ctx).then(
+      const err = await anonymiseDeparted({ ctx: h.ctx }).then(
         () => undefined,
         (e: unknown) => e as { constraint?: string; cause?: { constraint?: string } },
       );
@@ -132,7 +132,7 @@ describe('anonymising a person who left: every owner anonymises its own rows, in
     } finally {
       await h.ctx.db.execute(sql`alter table rain_dew_actions drop constraint if exists rain_dew_actions_erasure_test`);
     }
-    expect(await anonymiseDeparted(h.ctx)).toBe(1);
+    expect(await anonymiseDeparted({ ctx: h.ctx })).toBe(1);
     const after = await rowsOf(p);
     expect(after.worker).toMatchObject([{ name: '已匿名' }]);
     expect(after.doors).toEqual([]);

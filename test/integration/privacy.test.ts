@@ -212,8 +212,8 @@ describe('privacy: consent, least data, nothing in clear, an append-only audit',
     expect((await signIn(h, appOf(h), { regionCode: REGIONS.countyA.code }).then((s) => s.post(`/api/v1/workers/${stays.id}/leave`, { reason: '不再纳入' }))).status).toBe(200);
     // Three years after the first one left: only they are anonymised.
     clock.set('2029-06-02T04:00:00Z');
-    expect(await anonymiseDeparted(h.ctx)).toBe(1);
-    expect(await anonymiseDeparted(h.ctx)).toBe(0);
+    expect(await anonymiseDeparted({ ctx: h.ctx })).toBe(1);
+    expect(await anonymiseDeparted({ ctx: h.ctx })).toBe(0);
     const [gone] = await h.ctx.db.select().from(workers).where(eq(workers.id, w.id));
     expect(gone).toMatchObject({ name: '已匿名', phoneEnc: null, phoneMasked: null, homeLat: null, idNumberMasked: '******************', status: 'left', regionCode: w.regionCode });
     expect(gone!.birthDate.slice(4)).toBe('-01-01');
