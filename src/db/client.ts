@@ -67,7 +67,7 @@ async function openPostgres(url: string, poolSize: number, read: DatabaseOptions
   // at start only means the primary reads until it does.
   const reads = read ? new ReadRouter({ primary: pool, readUrl: read.url, poolSize, maxLagSeconds: read.maxLagSeconds, checkMs: read.checkMs, logger: read.logger }) : undefined;
   await reads?.check();
-  const db = drizzlePg((reads ? new RoutingPool(reads) : pool) as Pool, { schema }) as unknown as Db;
+  const db: Db = drizzlePg((reads ? new RoutingPool(reads) : pool) as Pool, { schema });
   let closed = false;
   return {
     db,
@@ -100,7 +100,7 @@ async function openPglite(dir: string, what: string): Promise<Database> {
     throw err;
   }
   const typed = drizzleLite(client, { schema });
-  const db = typed as unknown as Db;
+  const db: Db = typed;
   let closed = false;
   return {
     db,
