@@ -280,7 +280,7 @@ describe('job fairs, from draft to reported', () => {
     expect(nextFive.every((w) => placedNow.some((p) => p.workerId === w))).toBe(true);
     const handled = await drainEvents(h);
     expect(handled.filter((x) => x === 'fair.promoted:fairs.reminders')).toHaveLength(15);
-  });
+  }, 180_000);
 
   it("writes a sign-up's audit entry once when its event is handled again after a lost acknowledgement", async () => {
     const e = await verifiedEmployer(station, { name: '重复事件企业' });
@@ -384,7 +384,7 @@ describe('job fairs, from draft to reported', () => {
     expect(audited.filter((a) => a.action === 'fair.signup')).toHaveLength(acts.filter((a) => a.kind === 'signup').length);
     expect(audited.filter((a) => a.action === 'fair.cancel_signup')).toHaveLength(acts.filter((a) => a.kind === 'cancel').length);
     expect(await h.ctx.db.select().from(outbox).where(sql`${outbox.publishedAt} is null`)).toEqual([]);
-  });
+  }, 180_000);
 
   it('lets a township station of the audience see a county fair and sign up its people, but not run it', async () => {
     const fair = (await station.post('/api/v1/fairs', fairBody([], { kind: 'on_site', streamUrl: null, address: '县城广场', title: '全县招聘会' }))).body;
