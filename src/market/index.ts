@@ -6,6 +6,7 @@ export { scopedEmployer } from './employers';
 export { employerRegion } from './employer-region';
 export { applicationOfWorker, applicationsOfWorker, openVacanciesInBox, trainingSession, vacancyWithEmployer } from './for-person';
 export { majorFits } from './majors';
+export { employerNamesAs, trainingStartsAs } from './market-sql';
 export { distanceKm, type GraduateSource, matchesFor, type MatchOptions, type MatchPerson, monthlyPay, payText, scoreVacancy } from './matching';
 export { anonymiseWorkers, personalDataOf } from './privacy';
 export { GOVERNMENT_INVESTED, governmentInvested } from './project-kinds';
