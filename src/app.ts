@@ -5,7 +5,7 @@ import helmet from 'koa-helmet';
 import { tileOrigin, regionRoutes } from './regions';
 import { accessRoutes, accountRoutes, auditRoutes, BOARD_PATH, queueBoard } from './access';
 import * as access from './access';
-import type { AppContext } from './context';
+import type { AppContext, PolicyPorts } from './context';
 import { healthRouter } from './health';
 import { Api } from './http/api';
 import { docsRouter } from './http/docs';
@@ -16,11 +16,11 @@ import type { RequestState } from './http/state';
 import { exportRoutes, registryRoutes } from './registry';
 import { privacyRoutes } from './privacy';
 import { importRoutes } from './imports';
-import { marketRoutes, scopedEmployer } from './market';
-import { bindingRoutes, groupRoutes, outreachRoutes, miniProgramPushDoor } from './outreach';
+import { marketRoutes, scopedEmployer, trainingEnrolmentDays } from './market';
+import { bindingRoutes, groupRoutes, outreachRoutes, miniProgramPushDoor, policyNoticeDeliveries } from './outreach';
 import { chatRoutes } from './chat';
 import { policyRoutes } from './policies';
-import { rainDewRoutes, seekingGraduates } from './rain-dew';
+import { rainDewRoutes, seekingGraduates, withRainDewFileIn } from './rain-dew';
 import { checkinPage, fairCarries, fairRoutes } from './fairs';
 import { consoleRoutes } from './http/console';
 import { workerRealm, meRoutes } from './me';
@@ -28,6 +28,17 @@ import { monitoringRoutes } from './monitoring';
 import { noticeRoutes } from './notices';
 import { reportingRoutes } from './reporting';
 import { httpMetrics, metricsRouter, type Metrics } from './metrics';
+
+/**
+ * What the policies learn of the modules above and beside them, from those modules' front doors: the market's
+ * enrolments and Rain Dew's files for the eligibility rules, outreach's deliveries for a policy notice.
+ * Whoever builds the AppContext (server/runtime.ts, the tests' harness) puts these in it.
+ */
+export const policyPorts: PolicyPorts = {
+  trainingEnrolments: trainingEnrolmentDays,
+  rainDewFilesIn: withRainDewFileIn,
+  policyNoticeDeliveries,
+};
 
 /** Every REST resource, mounted once; the OpenAPI document is built from the same calls. */
 export function buildApi(ctx: AppContext): Api {

@@ -5,6 +5,24 @@ import type { RedisHandle } from './redis';
 import type { Clock } from './shared/clock';
 import type { PiiVault } from './pii/vault';
 import type { Queues } from './queues/queues';
+import type { ChannelName } from './queues/deliveries';
+
+/**
+ * What the policies' eligibility rules and notices need of modules above or beside them, handed in by
+ * whoever builds the context from the owners' front doors (src/app.ts's policyPorts): the policies never
+ * read those modules' tables themselves.
+ */
+export interface PolicyPorts {
+  /** The people's enrolments in the market's trainings with one of these statuses: the day (YYYY-MM-DD, Asia/Shanghai) each was made. */
+  trainingEnrolments(db: Db, workerIds: string[], statuses: string[]): Promise<Array<{ workerId: string; at: string }>>;
+  /** Of these people, those whose Rain Dew file has one of these statuses. */
+  rainDewFilesIn(db: Db, workerIds: string[], statuses: string[]): Promise<string[]>;
+  /**
+   * Outreach writes one delivery for each new policy notice, on the person's chosen channel (chat when
+   * they chose none), in the caller's transaction; the caller queues them after its commit.
+   */
+  policyNoticeDeliveries(db: Db, notices: Array<{ id: string; workerId: string }>, now: Date): Promise<Array<{ id: string; channel: ChannelName }>>;
+}
 
 /** Everything a service needs, handed in rather than imported, so tests build their own. */
 export interface AppContext {
@@ -17,4 +35,6 @@ export interface AppContext {
   clock: Clock;
   /** Encrypts, decrypts and indexes personal data; the only holder of PII_KEY. */
   pii: PiiVault;
+  /** What the policies learn of the market, Rain Dew and outreach (see PolicyPorts). */
+  policyPorts: PolicyPorts;
 }

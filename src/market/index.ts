@@ -16,3 +16,4 @@ export { marketRoutes } from './routes';
 export { reportWages } from './wage-reports';
 export { cancelEnrolment, enrol } from './trainings';
 export { expireVacancies, listVacancies } from './vacancies';
+export { trainingEnrolmentDays } from './training-dates';

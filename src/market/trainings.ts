@@ -77,7 +77,7 @@ export async function listSessions(ctx: Ctx, actor: Actor, q: z.infer<typeof Tra
 }
 
 /** Enrols a person; the session's capacity is never exceeded, however many enrol at once. Reminders follow. */
-export async function enrol({ ctx, actor, meta }: MarketProps<Ctx & Pick<AppContext, 'queues'>>, sessionId: string, workerId: string) {
+export async function enrol({ ctx, actor, meta }: MarketProps<Ctx & Pick<AppContext, 'queues' | 'policyPorts'>>, sessionId: string, workerId: string) {
   const s = await scopedSession(ctx.db, actor, sessionId);
   const w = await findWorker(ctx.db, workerId);
   if (!w || !inScope(actor, w.regionCode)) throw new ValidationFailed('unknown worker', [{ path: 'body.workerId', message: 'errors:detail.unknown_worker' }]);

@@ -24,3 +24,4 @@ export { announce, announceVacancy, deliver, fanOut, getSubscription, markExhaus
 export { recordReports, settleDeliveries } from './settle';
 export { pullSmsReports } from './sms-reports';
 export { miniProgramPushDoor, readRawBody, signatureOk } from './wechat-push';
+export { policyNoticeDeliveries } from './policy-notices';

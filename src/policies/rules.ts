@@ -1,9 +1,7 @@
-import { and, inArray, sql } from 'drizzle-orm';
 import type { TFunction } from 'i18next';
 import { z } from 'zod';
+import type { PolicyPorts } from '../context';
 import type { Db } from '../db/client';
-import { enrolments } from '../db/schema/market';
-import { rainDewFiles } from '../db/schema/rain-dew';
 import { flaggedAmong } from '../regions';
 import { jobSpellsOf, trainingStartsOf, workersWithRelocation } from '../registry';
 import { CATEGORY, HEALTH, INTENTION, LABOR_CAPACITY, SEX, withBothNames } from '../registry';
@@ -126,7 +124,11 @@ function ageOn(birthDate: string, today: string): number {
   return today.slice(5) < birthDate.slice(5) ? years - 1 : years;
 }
 
-export async function loadFacts(db: Db, workerIds: string[], today: string): Promise<Map<string, Facts>> {
+/** Enrolments that count as a training taken: enrolled in, or completed (a cancelled one does not). */
+const TRAINING_COUNTS = ['enrolled', 'completed'];
+
+/** The market's enrolments and Rain Dew's files come through the ports the context hands in (PolicyPorts). */
+export async function loadFacts(db: Db, ports: Pick<PolicyPorts, 'trainingEnrolments' | 'rainDewFilesIn'>, workerIds: string[], today: string): Promise<Map<string, Facts>> {
   const out = new Map<string, Facts>();
   if (!workerIds.length) return out;
   const rows = await workersWithRelocation(db, workerIds);
@@ -136,17 +138,11 @@ export async function loadFacts(db: Db, workerIds: string[], today: string): Pro
   // The rest in parallel: they do not depend on each other.
   const [jobs, enrolled, recorded, rainDew] = await Promise.all([
     jobSpellsOf(db, workerIds),
-    db
-      .select({ workerId: enrolments.workerId, at: sql<string>`to_char(${enrolments.createdAt} at time zone 'Asia/Shanghai', 'YYYY-MM-DD')` })
-      .from(enrolments)
-      .where(and(inArray(enrolments.workerId, workerIds), inArray(enrolments.status, ['enrolled', 'completed']))),
+    ports.trainingEnrolments(db, workerIds, TRAINING_COUNTS),
     trainingStartsOf(db, workerIds),
-    db
-      .select({ workerId: rainDewFiles.workerId })
-      .from(rainDewFiles)
-      .where(and(inArray(rainDewFiles.workerId, workerIds), inArray(rainDewFiles.status, [...RAIN_DEW_OPEN]))),
+    ports.rainDewFilesIn(db, workerIds, [...RAIN_DEW_OPEN]),
   ]);
-  const rainDewStudents = new Set(rainDew.map((r) => r.workerId));
+  const rainDewStudents = new Set(rainDew);
   for (const { w, relocated } of rows) {
     const under = (code: string) => w.regionCode.startsWith(code);
     out.set(w.id, {

@@ -4,7 +4,6 @@ import { assertInScope, inScope, type Actor } from '../shared/actor';
 import { auditRead, command } from '../shared/command';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
-import { deliveries, subscriptions } from '../db/schema/outreach';
 import { policies, policyNotices, type Localized } from '../db/schema/policies';
 import { activeWorkersPage, findWorker } from '../registry';
 import { notify } from '../notices';
@@ -17,7 +16,7 @@ import { evaluate, loadFacts, opensOn, type Facts, type Rule } from './rules';
 import type { PolicyInput } from './schemas';
 import type { PoliciesProps } from './props';
 
-type Ctx = Pick<AppContext, 'db' | 'clock'>;
+type Ctx = Pick<AppContext, 'db' | 'clock' | 'policyPorts'>;
 type Meta = { requestId?: string; ip?: string };
 type Policy = typeof policies.$inferSelect;
 
@@ -226,7 +225,7 @@ export function checklistOf(list: Policy[], f: Facts, today: string, t: TFunctio
 export async function checklistFor(ctx: Ctx, worker: { id: string; regionCode: string; preferredLanguage: string }, t: TFunction) {
   const today = shanghaiDate(ctx.clock.now());
   const list = await applicable(ctx.db, worker.regionCode, today, { audience: 'worker' });
-  const facts = (await loadFacts(ctx.db, [worker.id], today)).get(worker.id)!;
+  const facts = (await loadFacts(ctx.db, ctx.policyPorts, [worker.id], today)).get(worker.id)!;
   const told = new Set((await ctx.db.select({ key: policyNotices.policyKey }).from(policyNotices).where(eq(policyNotices.workerId, worker.id))).map((n) => n.key));
   return checklistOf(list, facts, today, t, worker.preferredLanguage, told);
 }
@@ -262,7 +261,7 @@ async function scanEligible(ctx: Ctx, policy: Policy, region: string, notTold: b
     const batch = await activeWorkersPage(ctx.db, region, after, 1000);
     if (!batch.length) return;
     after = batch[batch.length - 1]!.id;
-    const facts = await loadFacts(ctx.db, batch.map((w) => w.id), today);
+    const facts = await loadFacts(ctx.db, ctx.policyPorts, batch.map((w) => w.id), today);
     const told = notTold
       ? new Set((await ctx.db.select({ id: policyNotices.workerId }).from(policyNotices).where(and(eq(policyNotices.policyKey, policy.key), inArray(policyNotices.workerId, batch.map((w) => w.id))))).map((n) => n.id))
       : new Set<string>();
@@ -313,13 +312,8 @@ async function tell(ctx: Ctx & Pick<AppContext, 'queues'>, p: Policy, workerIds:
       .values(workerIds.map((workerId) => ({ policyKey: p.key, policyId: p.id, workerId, reason, createdAt: now })))
       .onConflictDoNothing()
       .returning({ id: policyNotices.id, workerId: policyNotices.workerId });
-    if (!notices.length) return [];
-    const subs = await db.select({ workerId: subscriptions.workerId, channel: subscriptions.channel }).from(subscriptions).where(inArray(subscriptions.workerId, notices.map((n) => n.workerId)));
-    const channelOf = new Map(subs.map((s) => [s.workerId, s.channel]));
-    return db
-      .insert(deliveries)
-      .values(notices.map((n) => ({ noticeId: n.id, workerId: n.workerId, channel: channelOf.get(n.workerId) ?? ('chat' as const), createdAt: now, updatedAt: now })))
-      .returning({ id: deliveries.id, channel: deliveries.channel });
+    // Outreach writes the messages (one per new notice, on the person's channel) in this transaction.
+    return ctx.policyPorts.policyNoticeDeliveries(db, notices, now);
   });
   await enqueueDeliveries(ctx.queues, made);
   return made.length;

@@ -6,3 +6,4 @@ export { openQuestion } from './questions';
 export { rainDewRoutes } from './routes';
 export { recordContact } from './service';
 export { followJob, graduateDue } from './status';
+export { withRainDewFileIn } from './files-in';
