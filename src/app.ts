@@ -21,7 +21,7 @@ import { bindingRoutes, groupRoutes, outreachRoutes, miniProgramPushDoor, policy
 import { chatRoutes } from './chat';
 import { policyRoutes } from './policies';
 import { rainDewRoutes, seekingGraduates, withRainDewFileIn } from './rain-dew';
-import { checkinPage, fairCarries, fairRoutes } from './fairs';
+import { checkinPage, fairCarries, fairRoutes, fairsHeld } from './fairs';
 import { consoleRoutes } from './http/console';
 import { workerRealm, meRoutes } from './me';
 import { monitoringRoutes } from './monitoring';
@@ -62,7 +62,7 @@ export function buildApi(ctx: AppContext): Api {
   rainDewRoutes(api, ctx);
   fairRoutes(api, ctx);
   meRoutes(api, ctx);
-  monitoringRoutes(api, ctx);
+  monitoringRoutes(api, ctx, fairsHeld);
   noticeRoutes(api, ctx);
   reportingRoutes(api, ctx);
   return api;

@@ -4,6 +4,7 @@ export { type HashCost, hashPassword } from './password';
 export { anyAccount, createAccount, createStation, findAccount } from './queries';
 export { BOARD_PATH, queueBoard } from './queue-board';
 export { staffNames } from './staff';
+export { staffAccounts } from './staff-sql';
 export { accessRoutes, accountRoutes } from './routes';
 export { authenticate, purgeDeadSessions } from './service';
 export { ensureServiceAccount, isStaffContact, stationRegion } from './service-accounts';

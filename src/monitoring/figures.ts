@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Db } from '../db/client';
+import { employmentSpellsAs, registeredHouseholdsAs, registeredPeopleAs } from '../registry';
 import { LIFTED_GROUP, liftedSql, REGISTER_TOTAL } from './categories';
 import { trainingStarts } from './training';
 
@@ -104,7 +105,7 @@ export async function computeLevels(db: Db, root: string, levels: number[], mont
   const statement = sql`
     with w as materialized (
       select id, region_code, household_id, labor_capacity, category::text as category, ${liftedSql(sql`category`)} as lifted
-      from workers
+      from ${registeredPeopleAs('r')}
       where region_code like ${`${root}%`}
         and created_at < (${next}::date)::timestamp at time zone 'Asia/Shanghai'
         and (left_on is null or left_on > ${last}::date)
@@ -114,9 +115,9 @@ export async function computeLevels(db: Db, root: string, levels: number[], mont
     -- (No word here may look like a write: the replica's router reads the whole text.)
     p as materialized (
       select w.id, w.region_code, w.household_id, h.region_code as household_region, w.labor_capacity, w.category, w.lifted, j.worker_id as employed_id, j.place_region_code, j.kind, j.monthly_income_fen
-      from w left join households h on h.id = w.household_id left join (
+      from w left join ${registeredHouseholdsAs('h')} on h.id = w.household_id left join (
         select distinct on (e.worker_id) e.worker_id, e.place_region_code, e.kind::text as kind, e.monthly_income_fen
-        from employment_records e
+        from ${employmentSpellsAs('e')}
         join w on w.id = e.worker_id
         where e.start_date <= ${last}::date and (e.end_date is null or e.end_date >= ${last}::date)
         order by e.worker_id, e.start_date desc, e.created_at desc, e.id desc

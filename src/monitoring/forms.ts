@@ -8,6 +8,7 @@ import type { AppContext } from '../context';
 import { rowsOf } from '../db/client';
 import { assistanceProjects } from '../db/schema/monitoring';
 import { inRelocationSite, nameOf, namesOf, regionsOfDigits } from '../regions';
+import { employmentSpellsAs, registeredHouseholdsAs, registeredPeopleAs } from '../registry';
 import { NotFound } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
 import { liftedSql } from './categories';
@@ -34,6 +35,12 @@ export const PROGRESS_COLUMNS = [
 ] as const;
 export type ProgressRow = { regionCode: string; name: string } & Record<(typeof PROGRESS_COLUMNS)[number], number>;
 
+/**
+ * The fairs held under a region, on a day from `from` to `to`, whose campaign tag is like one of `campaignLike`, counted
+ * by the region `digits` long they are in: the fairs module's, handed in by the server (fairs sit beside monitoring).
+ */
+export type FairsHeld = (db: Ctx['db'], q: { under: string; digits: number; from: string; to: string; campaignLike: readonly string[] }) => Promise<Array<{ code: string; n: number }>>;
+
 /** Fairs counted as "乐业搬迁（迁建）" special fairs: the campaign tag names them. */
 const RELOCATION_CAMPAIGN = ['%乐业搬迁%', '%乐业迁建%'];
 
@@ -56,11 +63,11 @@ function period(ctx: Pick<AppContext, 'clock'>, year: number, through?: string) 
  * never 农村低收入人口) who worked in a workshop, on work relief or in a public-welfare post at any time in
  * the year, who started a training (recorded in the register, or a market training session that began in
  * the year), and those of relocated households who worked; plus the
- * "乐业搬迁" fairs held. Work relief counts the register's work-relief jobs and the people linked to work-relief
+ * "乐业搬迁" fairs held, which the fairs module counts (`held`). Work relief counts the register's work-relief jobs and the people linked to work-relief
  * projects together; a project's typed head-counts (an override with its reason) win when larger, since projects
  * also employ people who are not on the register.
  */
-export async function progressForm(ctx: Ctx, actor: Actor, q: { year: number; regionCode?: string; through?: string }) {
+export async function progressForm(ctx: Ctx, actor: Actor, q: { year: number; regionCode?: string; through?: string }, held: FairsHeld) {
   const region = q.regionCode ?? actor.regionCode;
   if (!inScope(actor, region)) throw new NotFound('region', region);
   const { from, asOf } = period(ctx, q.year, q.through);
@@ -80,7 +87,7 @@ export async function progressForm(ctx: Ctx, actor: Actor, q: { year: number; re
   const people = rowsOf<{ code: string; workshop: number; work_relief_all: number; work_relief: number; public_welfare: number; trained: number; relocation: number }>(
     await ctx.db.execute(sql`
       with jobs as (
-        select e.worker_id, e.kind from employment_records e
+        select e.worker_id, e.kind from ${employmentSpellsAs('e')}
         where e.start_date <= ${asOf}::date and (e.end_date is null or e.end_date >= ${from}::date)
         union all
         -- People linked to a work-relief project work on work relief, whether or not a job was recorded for them.
@@ -96,18 +103,11 @@ export async function progressForm(ctx: Ctx, actor: Actor, q: { year: number; re
         -- 易地搬迁安置区脱贫人口: of a relocated household, or living at a region flagged as a relocation site.
         count(distinct w.id) filter (where ${lifted} and (h.relocated or ${inRelocationSite(sql`w.region_code`)})
           and exists (select 1 from jobs j where j.worker_id = w.id))::int as relocation
-      from workers w left join households h on h.id = w.household_id
+      from ${registeredPeopleAs('w')} left join ${registeredHouseholdsAs('h')} on h.id = w.household_id
       where w.region_code like ${under}
       group by 1`),
   );
-  const fairs = rowsOf<{ code: string; n: number }>(
-    await ctx.db.execute(sql`
-      select left(region_code, ${r}) as code, count(*)::int as n from job_fairs
-      where region_code like ${under} and status in ('announced', 'live', 'ended', 'reported')
-        and (starts_at at time zone 'Asia/Shanghai')::date between ${from}::date and ${asOf}::date
-        and (campaign like ${RELOCATION_CAMPAIGN[0]} or campaign like ${RELOCATION_CAMPAIGN[1]})
-      group by 1`),
-  );
+  const fairs = await held(ctx.db, { under, digits: level, from, to: asOf, campaignLike: RELOCATION_CAMPAIGN });
   const codes = await regionsOfDigits(ctx.db, region, level);
   const blank = (code: string, name: string): ProgressRow => ({ regionCode: code, name, ...(Object.fromEntries(PROGRESS_COLUMNS.map((c) => [c, 0])) as Record<(typeof PROGRESS_COLUMNS)[number], number>) });
   const rows = new Map(codes.map((c) => [c.code, blank(c.code, c.name)]));

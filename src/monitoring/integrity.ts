@@ -4,6 +4,7 @@ import { rowsOf } from '../db/client';
 import { warnings } from '../db/schema/monitoring';
 import { notify } from '../notices';
 import { shanghaiDate } from '../shared/time';
+import { employmentPaymentsAs, employmentSpellsAs, registeredHouseholdsAs, registeredPeopleAs } from '../registry';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'config'>;
 
@@ -50,7 +51,7 @@ export async function integrityReview(ctx: Ctx): Promise<Record<ReviewKind, numb
     await ctx.db.execute(sql`
       select w.household_id, h.region_code,
         json_agg(json_build_object('recordId', e.id, 'workerId', w.id, 'name', w.name, 'employerName', e.employer_name, 'startDate', e.start_date::text, 'endDate', e.end_date::text) order by e.start_date, e.id) as holders
-      from employment_records e join workers w on w.id = e.worker_id join households h on h.id = w.household_id
+      from ${employmentSpellsAs('e')} join ${registeredPeopleAs('w')} on w.id = e.worker_id join ${registeredHouseholdsAs('h')} on h.id = w.household_id
       where e.kind = 'public_welfare' and e.start_date <= ${today}::date and (e.end_date is null or e.end_date >= ${today}::date)
         and w.region_code like ${root}
       group by w.household_id, h.region_code
@@ -65,11 +66,11 @@ export async function integrityReview(ctx: Ctx): Promise<Record<ReviewKind, numb
   const handovers = rowsOf<{ household_id: string; region_code: string; prev_id: string; next_id: string; next_worker: string; employer_name: string }>(
     await ctx.db.execute(sql`
       select w1.household_id, h.region_code, a.id as prev_id, b.id as next_id, w2.id as next_worker, a.employer_name
-      from employment_records a
-      join workers w1 on w1.id = a.worker_id
-      join workers w2 on w2.household_id = w1.household_id and w2.id <> w1.id
-      join employment_records b on b.worker_id = w2.id and b.kind = 'public_welfare' and b.employer_name = a.employer_name
-      join households h on h.id = w1.household_id
+      from ${employmentSpellsAs('a')}
+      join ${registeredPeopleAs('w1')} on w1.id = a.worker_id
+      join ${registeredPeopleAs('w2')} on w2.household_id = w1.household_id and w2.id <> w1.id
+      join ${employmentSpellsAs('b')} on b.worker_id = w2.id and b.kind = 'public_welfare' and b.employer_name = a.employer_name
+      join ${registeredHouseholdsAs('h')} on h.id = w1.household_id
       where a.kind = 'public_welfare' and a.end_date is not null and a.employer_name is not null
         and b.start_date between a.end_date and a.end_date + ${HANDOVER_DAYS}::int
         and b.start_date > ${today}::date - 730 and w1.region_code like ${root}`),
@@ -78,7 +79,7 @@ export async function integrityReview(ctx: Ctx): Promise<Record<ReviewKind, numb
     const chain = rowsOf<Holder>(
       await ctx.db.execute(sql`
         select e.id as "recordId", w.id as "workerId", w.name, e.employer_name as "employerName", e.start_date::text as "startDate", e.end_date::text as "endDate"
-        from employment_records e join workers w on w.id = e.worker_id
+        from ${employmentSpellsAs('e')} join ${registeredPeopleAs('w')} on w.id = e.worker_id
         where w.household_id = ${r.household_id} and e.kind = 'public_welfare' and e.employer_name = ${r.employer_name}
         order by e.start_date, e.id`),
     );
@@ -90,11 +91,11 @@ export async function integrityReview(ctx: Ctx): Promise<Record<ReviewKind, numb
   const needless = rowsOf<{ record_id: string; worker_id: string; name: string; region_code: string; household_id: string | null; status: string; left_on: string | null; others_fen: number | null; others: Array<{ name: string; employerName: string | null; monthlyIncomeFen: number | null }> | null }>(
     await ctx.db.execute(sql`
       select e.id as record_id, w.id as worker_id, w.name, w.region_code, w.household_id, w.status::text as status, w.left_on::text as left_on, o.total as others_fen, o.members as others
-      from employment_records e join workers w on w.id = e.worker_id
+      from ${employmentSpellsAs('e')} join ${registeredPeopleAs('w')} on w.id = e.worker_id
       left join lateral (
         select sum(x.monthly_income_fen)::int as total,
           json_agg(json_build_object('name', m.name, 'employerName', x.employer_name, 'monthlyIncomeFen', x.monthly_income_fen)) as members
-        from workers m join employment_records x on x.worker_id = m.id
+        from ${registeredPeopleAs('m')} join ${employmentSpellsAs('x')} on x.worker_id = m.id
         where w.household_id is not null and m.household_id = w.household_id and m.id <> w.id and m.status = 'active'
           and x.kind is distinct from 'public_welfare' and x.start_date <= ${today}::date and (x.end_date is null or x.end_date >= ${today}::date)
       ) o on true
@@ -111,7 +112,7 @@ export async function integrityReview(ctx: Ctx): Promise<Record<ReviewKind, numb
   const payments = rowsOf<{ id: string; kind: 'subsidy' | 'wage'; worker_id: string; name: string; region_code: string; employer_name: string | null; period: string; due_on: string; amount_due_fen: number; paid_on: string | null; amount_paid_fen: number | null }>(
     await ctx.db.execute(sql`
       select p.id, p.kind, p.worker_id, w.name, w.region_code, e.employer_name, p.period, p.due_on::text as due_on, p.amount_due_fen, p.paid_on::text as paid_on, p.amount_paid_fen
-      from employment_payments p join workers w on w.id = p.worker_id join employment_records e on e.id = p.record_id
+      from ${employmentPaymentsAs('p')} join ${registeredPeopleAs('w')} on w.id = p.worker_id join ${employmentSpellsAs('e')} on e.id = p.record_id
       where w.region_code like ${root}
         and ((p.due_on < ${today}::date and (p.paid_on is null or p.amount_paid_fen < p.amount_due_fen))
           or (p.kind = 'wage' and p.paid_on is not null and (p.paid_on > p.due_on or p.amount_paid_fen < p.amount_due_fen)))`),

@@ -7,6 +7,7 @@ import { shanghaiDate } from '../shared/time';
 import { inRelocationSite } from '../regions';
 import { liftedSql } from './categories';
 import { GOVERNMENT_INVESTED, governmentInvested } from '../market';
+import { registeredHouseholdsAs, registeredPeopleAs } from '../registry';
 
 export { GOVERNMENT_INVESTED, governmentInvested };
 
@@ -49,8 +50,8 @@ export async function projectPeople(db: Db, projectIds: string[], from: string, 
         count(distinct l.worker_id) filter (where ${fromRelocationSiteSql()})::int as relocation,
         count(distinct l.worker_id) filter (where l.agreement_signed)::int as signed
       from project_workers l
-      join workers w on w.id = l.worker_id
-      left join households h on h.id = w.household_id
+      join ${registeredPeopleAs('w')} on w.id = l.worker_id
+      left join ${registeredHouseholdsAs('h')} on h.id = w.household_id
       where l.project_id in ${projectIds} and l.starts_on <= ${to}::date and (l.ends_on is null or l.ends_on >= ${from}::date)
       group by l.project_id`),
   );

@@ -9,7 +9,7 @@ import { assistanceProjects, projectWorkers, relocationJobShares } from '../db/s
 import { emit } from '../events';
 import { publishOutbox } from '../outbox';
 import { nameOf, RegionCode, regionsOfDigits } from '../regions';
-import { addEmploymentRecord, employmentHistory, findEmploymentRecord, findWorker, inWorkOn, lockWorker, markEmployed, markProjectWork, sameWorkRecords, setEmploymentEnd } from '../registry';
+import { addEmploymentRecord, employmentHistory, findEmploymentRecord, findWorker, inWorkOn, lockWorker, markEmployed, markProjectWork, registeredHouseholdsAs, registeredPeopleAs, sameWorkRecords, setEmploymentEnd } from '../registry';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
 import { isLifted } from './categories';
@@ -83,7 +83,7 @@ async function linkRows(db: Db, projectId: string, linkId?: string): Promise<Lin
     await db.execute(sql`
       select l.id, l.project_id, l.worker_id, w.name, w.region_code, w.category::text as category, ${fromRelocationSiteSql()} as relocation,
         l.starts_on::text as starts_on, l.ends_on::text as ends_on, l.agreement_signed
-      from project_workers l join workers w on w.id = l.worker_id left join households h on h.id = w.household_id
+      from project_workers l join ${registeredPeopleAs('w')} on w.id = l.worker_id left join ${registeredHouseholdsAs('h')} on h.id = w.household_id
       where l.project_id = ${projectId} ${linkId ? sql`and l.id = ${linkId}` : sql``}
       order by l.starts_on, w.name collate "C", l.id`),
   );

@@ -9,6 +9,7 @@ import { NotFound, ValidationFailed } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
 import { addMonths, monthBounds } from './figures';
 import { countyShares, fromRelocationSiteSql, GOVERNMENT_INVESTED, sharePct } from './project-people';
+import { registeredHouseholdsAs, registeredPeopleAs } from '../registry';
 
 /**
  * Rule 7 month by month (易地搬迁安置区按比例安排就业, seed 004 §15, seed 000 national §2.7): for each county and each of its
@@ -39,8 +40,8 @@ export async function computeShareMonth(db: Db, root: string, month: string): Pr
         select left(p.region_code, 6) as county, p.id as project_id, l.worker_id, ${fromRelocationSiteSql()} as relocation
         from project_workers l
         join assistance_projects p on p.id = l.project_id
-        join workers w on w.id = l.worker_id
-        left join households h on h.id = w.household_id
+        join ${registeredPeopleAs('w')} on w.id = l.worker_id
+        left join ${registeredHouseholdsAs('h')} on h.id = w.household_id
         where p.region_code like ${`${root}%`} and p.kind::text in ${[...GOVERNMENT_INVESTED]}
           and l.starts_on <= ${last}::date and (l.ends_on is null or l.ends_on >= ${first}::date)
       )

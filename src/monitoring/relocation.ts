@@ -7,6 +7,7 @@ import { RegionCode, relocationSitesSql, relocationSitesUnder } from '../regions
 import { NotFound } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
 import { liftedSql } from './categories';
+import { employmentSpellsAs, registeredHouseholdsAs, registeredPeopleAs } from '../registry';
 
 export const RelocationSitesQuery = z
   .object({
@@ -59,9 +60,9 @@ export async function relocationSites(ctx: Pick<AppContext, 'db' | 'clock'>, act
       ),
       people as (
         select w.id, w.household_id, w.region_code, w.labor_capacity, j.kind, j.place_region_code, (j.worker_id is not null) as employed
-        from workers w
+        from ${registeredPeopleAs('w')}
         left join lateral (
-          select e.worker_id, e.kind::text as kind, e.place_region_code from employment_records e
+          select e.worker_id, e.kind::text as kind, e.place_region_code from ${employmentSpellsAs('e')}
           where e.worker_id = w.id and e.start_date <= ${asOf}::date and (e.end_date is null or e.end_date >= ${asOf}::date)
           order by e.start_date desc limit 1
         ) j on true
@@ -83,12 +84,12 @@ export async function relocationSites(ctx: Pick<AppContext, 'db' | 'clock'>, act
         count(*) filter (where employed and place_region_code is null)::int as place_unknown,
         count(*) filter (where kind = 'public_welfare')::int as public_welfare,
         count(*) filter (where kind = 'workshop')::int as workshop,
-        (select count(*) from households h
+        (select count(*) from ${registeredHouseholdsAs('h')}
           where h.region_code like coalesce(a.site, ${region}) || '%'
             and (a.site is not null or exists (select 1 from sites s where h.region_code like s.code || '%'))
-            and exists (select 1 from workers m where m.household_id = h.id and m.status = 'active' and m.labor_capacity <> 'none')
+            and exists (select 1 from ${registeredPeopleAs('m')} where m.household_id = h.id and m.status = 'active' and m.labor_capacity <> 'none')
             and not exists (
-              select 1 from employment_records e join workers m on m.id = e.worker_id
+              select 1 from ${employmentSpellsAs('e')} join ${registeredPeopleAs('m')} on m.id = e.worker_id
               where m.household_id = h.id and m.status = 'active' and e.start_date <= ${asOf}::date and (e.end_date is null or e.end_date >= ${asOf}::date)))::int as zero
       from at_site a
       group by site`),
@@ -115,10 +116,10 @@ export async function relocationSites(ctx: Pick<AppContext, 'db' | 'clock'>, act
   const empty = async (code: string) =>
     rowsOf<{ zero: number }>(
       await ctx.db.execute(sql`
-        select count(*)::int as zero from households h
+        select count(*)::int as zero from ${registeredHouseholdsAs('h')}
         where h.region_code like ${`${code}%`}
-          and exists (select 1 from workers m where m.household_id = h.id and m.status = 'active' and m.labor_capacity <> 'none')
-          and not exists (select 1 from employment_records e join workers m on m.id = e.worker_id
+          and exists (select 1 from ${registeredPeopleAs('m')} where m.household_id = h.id and m.status = 'active' and m.labor_capacity <> 'none')
+          and not exists (select 1 from ${employmentSpellsAs('e')} join ${registeredPeopleAs('m')} on m.id = e.worker_id
             where m.household_id = h.id and m.status = 'active' and e.start_date <= ${asOf}::date and (e.end_date is null or e.end_date >= ${asOf}::date))`),
     )[0]?.zero ?? 0;
   const items = [];

@@ -13,6 +13,7 @@ import { APART_CATEGORIES, LIFTED_GROUP } from './categories';
 import { addMonths, change, computeLevels, type RegionFigures } from './figures';
 import { figuresOf } from './service';
 import { notify } from '../notices';
+import { employmentSpellsAs, registeredPeopleAs } from '../registry';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'config'>;
 
@@ -59,9 +60,9 @@ export async function dailyReport(ctx: Ctx, day?: string): Promise<string | null
   const [events] = rowsOf<{ registered: number; hired: number; lost: number }>(
     await ctx.db.execute(sql`
       select
-        (select count(*)::int from workers where region_code like ${`${root}%`} and (created_at at time zone 'Asia/Shanghai')::date = ${date}::date) as registered,
-        (select count(*)::int from employment_records e join workers w on w.id = e.worker_id where w.region_code like ${`${root}%`} and e.start_date = ${date}::date) as hired,
-        (select count(*)::int from employment_records e join workers w on w.id = e.worker_id where w.region_code like ${`${root}%`} and e.end_date = ${date}::date) as lost`),
+        (select count(*)::int from ${registeredPeopleAs('w')} where region_code like ${`${root}%`} and (created_at at time zone 'Asia/Shanghai')::date = ${date}::date) as registered,
+        (select count(*)::int from ${employmentSpellsAs('e')} join ${registeredPeopleAs('w')} on w.id = e.worker_id where w.region_code like ${`${root}%`} and e.start_date = ${date}::date) as hired,
+        (select count(*)::int from ${employmentSpellsAs('e')} join ${registeredPeopleAs('w')} on w.id = e.worker_id where w.region_code like ${`${root}%`} and e.end_date = ${date}::date) as lost`),
   );
   const named = await names(ctx, rows.map((r) => r.regionCode));
   const [made] = await ctx.db

@@ -26,7 +26,8 @@ const Any = z.record(z.string(), z.unknown());
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const Conclusion = z.object({ note: z.string().trim().max(1000).nullish().meta({ description: 'What staff found (复核结论); required for review items' }) }).strict();
 
-export function monitoringRoutes(api: Api, ctx: AppContext): void {
+/** `fairsHeld`: the fairs module's count of the fairs held, for the progress form's "乐业搬迁" fairs (fairs sit beside monitoring). */
+export function monitoringRoutes(api: Api, ctx: AppContext, fairsHeld: forms.FairsHeld): void {
   const tags = ['monitoring'];
   api.route({
     method: 'get', path: '/monitoring/warnings', summary: '预警: regions whose figures fell, people out of work or earning much less, zero-employment households; open and acknowledged ones unless asked otherwise', tags, auth: 'staff', reads: 'replica',
@@ -175,7 +176,7 @@ export function monitoringRoutes(api: Api, ctx: AppContext): void {
     method: 'get', path: '/monitoring/forms/progress', summary: '防止返贫就业攻坚行动推进情况表 (附件1): one row per region one level down, with the total; cumulative for the year', tags, auth: 'staff', reads: 'replica',
     query: FormQuery, response: Any,
     handler: async ({ actor, query, koa }) => {
-      const form = await forms.progressForm(ctx, actor, query);
+      const form = await forms.progressForm(ctx, actor, query, fairsHeld);
       if (query.format === 'json') return form;
       // The form downloaded by a region that reports it counts as sent (the reporting calendar).
       await downloadedForm(ctx, actor, 'progress', requestMeta(koa));

@@ -12,6 +12,7 @@ import { computeLevels } from './figures';
 import { trainingStarts } from './training';
 import { announce } from './reports';
 import type { MonitoringProps } from './props';
+import { registeredPeopleAs } from '../registry';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'config'>;
 
@@ -75,7 +76,7 @@ export async function progress(ctx: Pick<AppContext, 'db' | 'clock'>, root: stri
     const rows = rowsOf<{ region: string; n: number }>(
       await ctx.db.execute(sql`
         select left(w.region_code, ${level}) as region, count(distinct t.worker_id)::int as n
-        from ${trainingStarts()} t join workers w on w.id = t.worker_id
+        from ${trainingStarts()} t join ${registeredPeopleAs('w')} on w.id = t.worker_id
         where w.region_code like ${`${root}%`} and ${liftedSql(sql`w.category`)} and t.start_date between ${`${year}-01-01`}::date and ${asOf}::date
           and left(w.region_code, ${level}) in ${codes}
         group by 1`),

@@ -7,7 +7,7 @@ import { rowsOf } from '../db/client';
 import { openMonitoringTask } from '../chat';
 import { warnings } from '../db/schema/monitoring';
 import { nameOf, namesOf } from '../regions';
-import { activeMembersOf, findWorker, householdOf, paidInFull, workerNames, type Worker } from '../registry';
+import { activeMembersOf, employmentSpellsAs, findWorker, householdOf, paidInFull, registeredHouseholdsAs, registeredPeopleAs, type Worker, workerNames } from '../registry';
 import { translator } from '../i18n';
 import { matchesFor } from '../market';
 import { scheduleSteps, startFollowUp, type PlannedStep } from '../outreach';
@@ -113,10 +113,10 @@ export async function personWarnings(ctx: Ctx): Promise<{ lostJob: number; incom
   const lost = rowsOf<{ worker_id: string; record_id: string; end_date: string }>(
     await ctx.db.execute(sql`
       select distinct on (e.worker_id) e.worker_id, e.id as record_id, e.end_date::text as end_date
-      from employment_records e join workers w on w.id = e.worker_id
+      from ${employmentSpellsAs('e')} join ${registeredPeopleAs('w')} on w.id = e.worker_id
       where w.status = 'active' and not w.employed and e.end_date is not null and e.end_date <= ${cutoff}::date
         and w.region_code like ${`${ctx.config.regionRoot}%`}
-        and not exists (select 1 from employment_records later where later.worker_id = e.worker_id and later.start_date > e.end_date)
+        and not exists (select 1 from ${employmentSpellsAs('later')} where later.worker_id = e.worker_id and later.start_date > e.end_date)
       order by e.worker_id, e.end_date desc`),
   );
   for (const l of lost) {
@@ -130,10 +130,10 @@ export async function personWarnings(ctx: Ctx): Promise<{ lostJob: number; incom
   const dropped = rowsOf<{ worker_id: string; record_id: string; now_fen: number; before_fen: number }>(
     await ctx.db.execute(sql`
       select cur.worker_id, cur.id as record_id, cur.monthly_income_fen as now_fen, prev.monthly_income_fen as before_fen
-      from employment_records cur
-      join workers w on w.id = cur.worker_id and w.status = 'active' and w.region_code like ${`${ctx.config.regionRoot}%`}
+      from ${employmentSpellsAs('cur')}
+      join ${registeredPeopleAs('w')} on w.id = cur.worker_id and w.status = 'active' and w.region_code like ${`${ctx.config.regionRoot}%`}
       join lateral (
-        select p.monthly_income_fen from employment_records p
+        select p.monthly_income_fen from ${employmentSpellsAs('p')}
         where p.worker_id = cur.worker_id and p.start_date < cur.start_date and p.monthly_income_fen is not null
         order by p.start_date desc limit 1
       ) prev on true
@@ -150,10 +150,10 @@ export async function personWarnings(ctx: Ctx): Promise<{ lostJob: number; incom
   // 零就业家庭: someone able to work, nobody in work, and no warning open for the household.
   const zero = rowsOf<{ household_id: string; region_code: string }>(
     await ctx.db.execute(sql`
-      select h.id as household_id, h.region_code from households h
+      select h.id as household_id, h.region_code from ${registeredHouseholdsAs('h')}
       where h.region_code like ${`${ctx.config.regionRoot}%`}
-        and exists (select 1 from workers w where w.household_id = h.id and w.status = 'active' and w.labor_capacity <> 'none')
-        and not exists (select 1 from workers w where w.household_id = h.id and w.status = 'active' and w.employed)
+        and exists (select 1 from ${registeredPeopleAs('w')} where w.household_id = h.id and w.status = 'active' and w.labor_capacity <> 'none')
+        and not exists (select 1 from ${registeredPeopleAs('w')} where w.household_id = h.id and w.status = 'active' and w.employed)
         and not exists (select 1 from warnings x where x.household_id = h.id and x.kind = 'zero_employment_household' and x.status <> 'closed')`),
   );
   for (const z of zero) {
@@ -243,15 +243,15 @@ export async function zeroEmploymentList(ctx: Pick<AppContext, 'db' | 'clock'>, 
   const rows = rowsOf<{ id: string; region_code: string; since: string; members: number; able: number; names: string[]; warning_id: string | null }>(
     await ctx.db.execute(sql`
       select h.id, h.region_code,
-        coalesce((select max(e.end_date) from employment_records e join workers m on m.id = e.worker_id where m.household_id = h.id), (h.created_at at time zone 'Asia/Shanghai')::date)::text as since,
-        (select count(*) from workers m where m.household_id = h.id and m.status = 'active')::int as members,
-        (select count(*) from workers m where m.household_id = h.id and m.status = 'active' and m.labor_capacity <> 'none')::int as able,
-        (select coalesce(array_agg(m.name order by m.birth_date, m.id), '{}') from workers m where m.household_id = h.id and m.status = 'active') as names,
+        coalesce((select max(e.end_date) from ${employmentSpellsAs('e')} join ${registeredPeopleAs('m')} on m.id = e.worker_id where m.household_id = h.id), (h.created_at at time zone 'Asia/Shanghai')::date)::text as since,
+        (select count(*) from ${registeredPeopleAs('m')} where m.household_id = h.id and m.status = 'active')::int as members,
+        (select count(*) from ${registeredPeopleAs('m')} where m.household_id = h.id and m.status = 'active' and m.labor_capacity <> 'none')::int as able,
+        (select coalesce(array_agg(m.name order by m.birth_date, m.id), '{}') from ${registeredPeopleAs('m')} where m.household_id = h.id and m.status = 'active') as names,
         (select x.id from warnings x where x.household_id = h.id and x.kind = 'zero_employment_household' and x.status <> 'closed' limit 1) as warning_id
-      from households h
+      from ${registeredHouseholdsAs('h')}
       where h.region_code like ${`${region}%`}
-        and exists (select 1 from workers m where m.household_id = h.id and m.status = 'active' and m.labor_capacity <> 'none')
-        and not exists (select 1 from workers m where m.household_id = h.id and m.status = 'active' and m.employed)
+        and exists (select 1 from ${registeredPeopleAs('m')} where m.household_id = h.id and m.status = 'active' and m.labor_capacity <> 'none')
+        and not exists (select 1 from ${registeredPeopleAs('m')} where m.household_id = h.id and m.status = 'active' and m.employed)
       order by since asc, h.id
       limit 500`),
   );

@@ -7,6 +7,8 @@ import { RegionCode } from '../regions';
 import { NotFound } from '../shared/errors';
 import { shanghaiDate } from '../shared/time';
 import { liftedSql } from './categories';
+import { employmentSpellsAs, registeredPeopleAs } from '../registry';
+import { employerNamesAs } from '../market';
 
 export const WorkshopCheckQuery = z
   .object({
@@ -60,11 +62,11 @@ export async function workshopCheck(ctx: Pick<AppContext, 'db' | 'clock'>, actor
         count(distinct w.id)::int as reg_total,
         count(distinct w.id) filter (where ${lifted})::int as reg_lifted
       from assistance_projects p
-      left join employers e on e.id = p.employer_id
-      left join employment_records r
+      left join ${employerNamesAs('e')} on e.id = p.employer_id
+      left join ${employmentSpellsAs('r')}
         on r.start_date <= ${asOf}::date and (r.end_date is null or r.end_date >= ${asOf}::date)
         and trim(r.employer_name) in (trim(p.name), trim(coalesce(e.name, p.name)))
-      left join workers w
+      left join ${registeredPeopleAs('w')}
         on w.id = r.worker_id and w.status = 'active'
         and (left(r.place_region_code, 6) = left(p.region_code, 6) or left(w.region_code, 6) = left(p.region_code, 6))
       where p.kind = 'workshop' and p.region_code like ${`${region}%`}

@@ -21,6 +21,8 @@ import { sequenceOf } from './sequences';
 import { renderText, textFor } from './render';
 import { findWorker, people, withBothNames } from '../registry';
 import { regionNameSql } from '../regions';
+import { staffAccounts } from '../access';
+import { staffNoticesSql } from '../notices';
 import type { OutreachProps } from './props';
 
 /** A text in Chinese and, where written, English, as a policy stores its title and steps (read here from the delivery's row). */
@@ -568,15 +570,15 @@ async function claimMany(ctx: Ctx, ids: string[]): Promise<Map<string, Claimed>>
       where id = any(${sql.param(ids)}::uuid[]) and status in ('queued', 'deferred')
       returning id, worker_id, account_id, channel, broadcast_id, step_id, notice_id, digest_id, staff_notice_id
     )
-    select c.id, c.worker_id, c.account_id, c.channel, people.status as worker_status, people.name as worker_name, people.village, people.consent, coalesce(people.preferred_language, ac.locale) as language,
+    select c.id, c.worker_id, c.account_id, c.channel, people.status as worker_status, people.name as worker_name, people.village, people.consent, coalesce(people.preferred_language, staff_accounts.locale) as language,
       s.unsubscribed_all, s.topics, s.quiet_start, s.quiet_end, s.daily_cap, s.fallback_channel,
       (select count(*)::int from deliveries d where d.worker_id = c.worker_id and d.status = 'sent' and d.sent_at > ${shanghaiDayStart(now).toISOString()}::timestamptz) as sent_today,
       c.broadcast_id, b.status as broadcast_status, b.topic as broadcast_topic, b.message, b.variables,
       f.sequence, st.step, f.status as follow_up_status, f.variables as follow_up_variables,
       c.notice_id, pol.title as policy_title, pol.benefit as policy_benefit, pol.apply as policy_apply,
       c.digest_id, g.text as digest_text,
-      c.staff_notice_id, sn.kind as staff_notice_kind, sn.params as staff_notice_params, ${regionNameSql(sql`sn.region_code`)} as staff_notice_region,
-      ac.disabled_at is not null as account_disabled, ac.push_opt_out, ac.contact_phone_enc is not null as has_contact, ac.chat_contact is not null as has_chat
+      c.staff_notice_id, staff_notices_read.kind as staff_notice_kind, staff_notices_read.params as staff_notice_params, ${regionNameSql(sql`staff_notices_read.region_code`)} as staff_notice_region,
+      staff_accounts.disabled_at is not null as account_disabled, staff_accounts.push_opt_out, staff_accounts.has_contact, staff_accounts.has_chat
     from c
     left join ${people} on people.id = c.worker_id
     left join subscriptions s on s.worker_id = c.worker_id
@@ -586,8 +588,8 @@ async function claimMany(ctx: Ctx, ids: string[]): Promise<Map<string, Claimed>>
     left join policy_notices pn on pn.id = c.notice_id
     left join policies pol on pol.id = pn.policy_id
     left join digests g on g.id = c.digest_id
-    left join accounts ac on ac.id = c.account_id
-    left join staff_notices sn on sn.id = c.staff_notice_id`);
+    left join ${staffAccounts} on staff_accounts.id = c.account_id
+    left join ${staffNoticesSql} on staff_notices_read.id = c.staff_notice_id`);
   return new Map(rowsOf<Claimed>(result).map((r) => [r.id, r]));
 }
 

@@ -3,6 +3,8 @@ import type { AppContext } from '../context';
 import { rowsOf } from '../db/client';
 import { deliveries, providerReports } from '../db/schema/outreach';
 import { notify } from '../notices';
+import { staffAccounts } from '../access';
+import { people } from '../registry';
 import type { ChannelName } from './schemas';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'config' | 'logger'>;
@@ -83,7 +85,7 @@ async function matchOnce(ctx: Pick<AppContext, 'db' | 'clock'>, only?: string[])
           case d.channel
             when 'mini_program' then (select i.value from identities i where i.worker_id = d.worker_id and i.kind = 'mp_openid' limit 1)
             when 'official_account' then (select i.value from identities i where i.worker_id = d.worker_id and i.kind = 'oa_openid' order by i.last_inbound_at desc nulls last limit 1)
-            when 'sms' then coalesce((select w.phone_hash from workers w where w.id = d.worker_id), (select a.contact_phone_hash from accounts a where a.id = d.account_id))
+            when 'sms' then coalesce((select people.phone_hash from ${people} where people.id = d.worker_id), (select staff_accounts.contact_phone_hash from ${staffAccounts} where staff_accounts.id = d.account_id))
           end as address
         from deliveries d where d.status = 'unknown' and d.doubt_since is not null and d.channel in ('mini_program', 'official_account', 'sms')
         order by d.doubt_since limit 2000
@@ -127,7 +129,7 @@ export async function settleDeliveries(ctx: Ctx): Promise<{ byReport: number; by
   const now = ctx.clock.now();
   const before = new Date(now.getTime() - ctx.config.delivery.settleMinutes * 60_000);
   const due = await ctx.db
-    .select({ id: deliveries.id, channel: deliveries.channel, broadcastId: deliveries.broadcastId, staff: sql<boolean>`${deliveries.accountId} is not null`, regionCode: sql<string>`coalesce((select b.region_code from broadcasts b where b.id = ${deliveries.broadcastId}), (select w.region_code from workers w where w.id = ${deliveries.workerId}), (select a.region_code from accounts a where a.id = ${deliveries.accountId}))` })
+    .select({ id: deliveries.id, channel: deliveries.channel, broadcastId: deliveries.broadcastId, staff: sql<boolean>`${deliveries.accountId} is not null`, regionCode: sql<string>`coalesce((select b.region_code from broadcasts b where b.id = ${deliveries.broadcastId}), (select people.region_code from ${people} where people.id = ${deliveries.workerId}), (select staff_accounts.region_code from ${staffAccounts} where staff_accounts.id = ${deliveries.accountId}))` })
     .from(deliveries)
     .where(and(eq(deliveries.status, 'unknown'), lt(deliveries.doubtSince, before)))
     .limit(5000);

@@ -11,6 +11,7 @@ export { existingFields, type PreparedWorker, prepareWorker, type WorkerFields }
 export { closePreparers, prepareWorkers, warmPreparers } from './prepare-pool';
 export { isActiveWorker, setIntention, setPreferredLanguage, type Worker, workerStatus } from './person';
 export { people } from './people-sql';
+export { employmentPaymentsAs, employmentSpellsAs, registeredHouseholdsAs, registeredPeopleAs, trainingRecordsAs } from './register-sql';
 export { phoneOf, phonesOf, workersWithPhone } from './phones';
 export { paidInFull } from './payments';
 export { termEndOf } from './public-welfare';

@@ -20,6 +20,8 @@ export const people = new QueryBuilder()
     consent: workers.consent,
     name: workers.name,
     phoneMasked: workers.phoneMasked,
+    /** The keyed hash of the phone, as SMS providers' reports name the recipient. */
+    phoneHash: workers.phoneHash,
     regionCode: workers.regionCode,
     category: workers.category,
     laborCapacity: workers.laborCapacity,
