@@ -9,6 +9,7 @@ import * as service from './service';
 import { ContactPatch, ContactView, setOwnContact } from './contact';
 import { issueStaffCode, STAFF_CODE_MINUTES, unbindStaffWechat, WechatCodeView } from './wechat';
 import { setStationPlace, StationPlaceInput } from './station-place';
+import type { PointsUnder } from '../regions';
 
 export function accessRoutes(api: Api, ctx: AppContext): void {
   // Ready before the first sign-in; an invalid cost is refused when the configuration is read. (The
@@ -101,7 +102,8 @@ export function accessRoutes(api: Api, ctx: AppContext): void {
   });
 }
 
-export function accountRoutes(api: Api, ctx: AppContext): void {
+/** `pointsUnder`: the points recorded in a region (the market's and the register's), to check a station's place against. */
+export function accountRoutes(api: Api, ctx: AppContext, pointsUnder: PointsUnder): void {
   const meta = requestMeta;
   const tags = ['accounts'];
   api.route({
@@ -132,6 +134,6 @@ export function accountRoutes(api: Api, ctx: AppContext): void {
   api.route({
     method: 'put', path: '/stations/:id/place', summary: "Set where a station is (its village or community, address and point): the centre of its 15-minute circle on the map; by its own staff or an administrator of its region", tags: ['stations'], auth: 'staff',
     params: z.object({ id: z.uuid() }), body: StationPlaceInput, response: accounts.StationView,
-    handler: async ({ actor, params, body, koa }) => accounts.presentStation(await setStationPlace({ ctx, actor, meta: meta(koa) }, params.id, body)),
+    handler: async ({ actor, params, body, koa }) => accounts.presentStation(await setStationPlace({ ctx, actor, meta: meta(koa) }, params.id, body, pointsUnder)),
   });
 }

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppContext } from '../context';
 import { stations } from '../db/schema/access';
-import { checkPoint, findRegion, RegionCode } from '../regions';
+import { checkPoint, findRegion, type PointsUnder, RegionCode } from '../regions';
 import { assertInScope } from '../shared/actor';
 import { command } from '../shared/command';
 import { Forbidden, NotFound, ValidationFailed } from '../shared/errors';
@@ -27,7 +27,7 @@ type Station = typeof stations.$inferSelect;
  * of the station's county, the point inside China and near that village (as the points recorded there tell).
  * Nothing is written when any of it is refused; the change is audited with the place, not the people near it.
  */
-export async function setStationPlace({ ctx, actor, meta }: AccessProps<Pick<AppContext, 'db'>>, id: string, input: StationPlaceInput): Promise<Station> {
+export async function setStationPlace({ ctx, actor, meta }: AccessProps<Pick<AppContext, 'db'>>, id: string, input: StationPlaceInput, pointsUnder: PointsUnder): Promise<Station> {
   const [station] = await ctx.db.select().from(stations).where(eq(stations.id, id));
   if (!station) throw new NotFound('station', id);
   // Another county's station is not found, as any record outside one's region.
@@ -40,7 +40,7 @@ export async function setStationPlace({ ctx, actor, meta }: AccessProps<Pick<App
   if (input.villageCode.length !== 12 || !input.villageCode.startsWith(county) || !village) {
     throw new ValidationFailed('station village', [{ path: 'body.villageCode', message: 'errors:detail.place.station_village' }]);
   }
-  await checkPoint(ctx.db, input.villageCode, input.lat, input.lng);
+  await checkPoint(ctx.db, pointsUnder, input.villageCode, input.lat, input.lng);
   return command({ ctx, actor, meta }, async (tx, audit) => {
     const [row] = await tx
       .update(stations)

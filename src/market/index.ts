@@ -10,6 +10,7 @@ export { employerNamesAs, trainingStartsAs } from './market-sql';
 export { distanceKm, type GraduateSource, matchesFor, type MatchOptions, type MatchPerson, monthlyPay, payText, scoreVacancy } from './matching';
 export { anonymiseWorkers, personalDataOf } from './privacy';
 export { GOVERNMENT_INVESTED, governmentInvested } from './project-kinds';
+export { pointsUnder } from './points';
 export { noteProject } from './projects';
 export { applicationsAtFair, postsWithEmployers, vacancyStates, waitingAtFair } from './queries';
 export { marketRoutes } from './routes';

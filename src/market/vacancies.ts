@@ -12,6 +12,7 @@ import { checkPoint, findRegion, regionNameSql } from '../regions';
 import { translator } from '../i18n';
 import { announceVacancy } from '../outreach';
 import { payText } from './pay';
+import { pointsUnder } from './points';
 import { inRegion, regionExists } from '../registry';
 import { searchQuery, searchVector } from '../shared/chinese';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
@@ -59,7 +60,7 @@ export async function createVacancy({ ctx, actor, meta }: MarketProps<AnnounceCt
   if (!(await regionExists(ctx.db, input.regionCode))) throw new ValidationFailed('unknown region', [{ path: 'body.regionCode', message: 'errors:detail.unknown_region' }]);
   if (input.payMaxFen < input.payMinFen) throw new ValidationFailed('pay range', [{ path: 'body.payMaxFen', message: 'errors:detail.market.pay_range' }]);
   // Both coordinates or neither, inside China, near the village it names.
-  await checkPoint(ctx.db, input.regionCode, input.lat, input.lng);
+  await checkPoint(ctx.db, pointsUnder, input.regionCode, input.lat, input.lng);
   const details = parseDetails(input.kind, input.details);
   if (typeof details.projectId === 'string') await checkProject(ctx.db, actor, details.projectId);
   if (input.kind === 'public_welfare') {
@@ -138,7 +139,7 @@ async function correctedPlace(db: Db, actor: Actor, v: Vacancy, patch: VacancyPa
   }
   const lat = patch.lat === undefined ? v.lat : patch.lat;
   const lng = patch.lng === undefined ? v.lng : patch.lng;
-  await checkPoint(db, regionCode, lat, lng);
+  await checkPoint(db, pointsUnder, regionCode, lat, lng);
   return { regionCode, address: patch.address === undefined ? v.address : patch.address || null, lat, lng };
 }
 

@@ -3,7 +3,7 @@ export { markKeyAssistanceCounties } from './flags';
 export { loadRegions } from './load';
 export { regionNameSql, villageNameSql } from './name-sql';
 export { childrenOf, flaggedAmong, inRelocationSite, knownCodes, nameOf, namesOf, regionsOfDigits, relocationSitesSql, relocationSitesUnder, withChildren } from './lookups';
-export { checkPoint, tileOrigin } from './places';
+export { checkPoint, type PointsUnder, tileOrigin } from './places';
 export { findRegion, levelsOf, regionsAtLevels, regionsUnder } from './queries';
 export { regionRoutes } from './routes';
 export { RegionCode } from './schemas';

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Db } from '../db/client';
 import { ValidationFailed } from '../shared/errors';
 
@@ -16,6 +16,14 @@ export interface RegionCentre {
   spreadKm: number;
 }
 
+/**
+ * The points recorded under a region code prefix (a `like` pattern), as one statement of rows `(lat, lng)`.
+ * Regions keep no places of their own and sit below every module that does, so the owners give them: the
+ * market's posts, employers and trainings and the register's homes (the market's `pointsUnder`, handed in
+ * by whoever mounts the routes or calls the check).
+ */
+export type PointsUnder = (prefix: string) => SQL;
+
 /** China's extent with its islands, a little wider than the outermost points (漠河 53.56°N, 曾母暗沙 3.86°N, 帕米尔 73.5°E, 抚远 135.08°E). */
 export const CHINA_BOUNDS = { south: 3.5, north: 53.7, west: 73.4, east: 135.2 } as const;
 
@@ -26,15 +34,10 @@ export const VILLAGE_REACH_KM = 20;
 const TRUSTED_POINTS = 3;
 const TRUSTED_SPREAD_KM = 10;
 
-export async function regionCentre(db: Db, code: string): Promise<RegionCentre | null> {
+export async function regionCentre(db: Db, code: string, pointsUnder: PointsUnder): Promise<RegionCentre | null> {
   const prefix = `${code}%`;
   const result = await db.execute(sql`
-    with p as (
-      select lat, lng from vacancies where region_code like ${prefix} and lat is not null
-      union all select lat, lng from employers where region_code like ${prefix} and lat is not null
-      union all select lat, lng from training_sessions where region_code like ${prefix} and lat is not null
-      union all select home_lat, home_lng from workers where region_code like ${prefix} and home_lat is not null
-    )
+    with p(lat, lng) as (${pointsUnder(prefix)})
     select percentile_cont(0.5) within group (order by lat) as lat, percentile_cont(0.5) within group (order by lng) as lng, count(*) as points,
       percentile_cont(0.75) within group (order by lat) - percentile_cont(0.25) within group (order by lat) as lat_iqr,
       percentile_cont(0.75) within group (order by lng) - percentile_cont(0.25) within group (order by lng) as lng_iqr
@@ -59,14 +62,14 @@ export function kmBetween(aLat: number, aLng: number, bLat: number, bLng: number
  * A point given for a place: both coordinates or neither, inside China, and not far from the centre of the
  * region it is said to be in, when enough points there say where that is. Refusals name the field.
  */
-export async function checkPoint(db: Db, regionCode: string, lat: number | null | undefined, lng: number | null | undefined): Promise<void> {
+export async function checkPoint(db: Db, pointsUnder: PointsUnder, regionCode: string, lat: number | null | undefined, lng: number | null | undefined): Promise<void> {
   if ((lat == null) !== (lng == null)) throw new ValidationFailed('location pair', [{ path: 'body.lat', message: 'errors:detail.location_pair' }]);
   if (lat == null || lng == null) return;
   const b = CHINA_BOUNDS;
   if (lat < b.south || lat > b.north || lng < b.west || lng > b.east) {
     throw new ValidationFailed('point outside China', [{ path: 'body.lat', message: 'errors:detail.place.outside_china' }]);
   }
-  const centre = await regionCentre(db, regionCode);
+  const centre = await regionCentre(db, regionCode, pointsUnder);
   // Too few points, or points strewn wide (homes filed under the wrong village), say too little to refuse on.
   if (!centre || centre.points < TRUSTED_POINTS || centre.spreadKm > TRUSTED_SPREAD_KM) return;
   const km = kmBetween(centre.lat, centre.lng, lat, lng);

@@ -2,9 +2,11 @@ import { z } from 'zod';
 import type { AppContext } from '../context';
 import type { Api } from '../http/api';
 import { RegionFound, RegionSearchQuery, MapSettingsView, RegionCentreView, RegionChildrenQuery, RegionFlagsPatch, RegionParams, RegionView } from './schemas';
+import type { PointsUnder } from './places';
 import * as service from './service';
 
-export function regionRoutes(api: Api, ctx: AppContext): void {
+/** `pointsUnder`: the points recorded in a region, given by the modules that keep them (regions keep none). */
+export function regionRoutes(api: Api, ctx: AppContext, pointsUnder: PointsUnder): void {
   api.route({
     method: 'get',
     path: '/regions',
@@ -43,7 +45,7 @@ export function regionRoutes(api: Api, ctx: AppContext): void {
     auth: 'staff',
     params: RegionParams,
     response: RegionCentreView,
-    handler: async ({ actor, params }) => service.centreOf(ctx, actor, params.code),
+    handler: async ({ actor, params }) => service.centreOf(ctx, actor, params.code, pointsUnder),
   });
   api.route({
     method: 'get',

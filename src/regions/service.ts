@@ -6,7 +6,7 @@ import { regions } from '../db/schema/regions';
 import { Forbidden, NotFound } from '../shared/errors';
 import type { RegionFlagsPatch } from './schemas';
 import * as q from './queries';
-import { CHINA_BOUNDS, regionCentre, VILLAGE_REACH_KM } from './places';
+import { CHINA_BOUNDS, type PointsUnder, regionCentre, VILLAGE_REACH_KM } from './places';
 import type { RegionsProps } from './props';
 
 type Ctx = Pick<AppContext, 'db'>;
@@ -19,9 +19,9 @@ export async function searchRegions(ctx: Ctx, actor: Actor, words: string, level
 }
 
 /** Where a region is on the map, as far as the points recorded in it tell. */
-export async function centreOf(ctx: Ctx, actor: Actor, code: string) {
+export async function centreOf(ctx: Ctx, actor: Actor, code: string, pointsUnder: PointsUnder) {
   const region = await getRegion(ctx, actor, code);
-  return { code: region.code, name: region.name, centre: await regionCentre(ctx.db, code) };
+  return { code: region.code, name: region.name, centre: await regionCentre(ctx.db, code, pointsUnder) };
 }
 
 /** What the console's map needs from the deployment. */

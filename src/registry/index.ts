@@ -10,7 +10,7 @@ export { addEmploymentRecord, findEmploymentRecord, inWorkOn, lockWorker, markEm
 export { existingFields, type PreparedWorker, prepareWorker, type WorkerFields } from './prepare';
 export { closePreparers, prepareWorkers, warmPreparers } from './prepare-pool';
 export { isActiveWorker, setIntention, setPreferredLanguage, type Worker, workerStatus } from './person';
-export { people } from './people-sql';
+export { homePointsUnder, people } from './people-sql';
 export { employmentPaymentsAs, employmentSpellsAs, registeredHouseholdsAs, registeredPeopleAs, trainingRecordsAs } from './register-sql';
 export { phoneOf, phonesOf, workersWithPhone } from './phones';
 export { paidInFull } from './payments';

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { alias, QueryBuilder } from 'drizzle-orm/pg-core';
 import { households, workers as table } from '../db/schema/registry';
 import { regionNameSql, villageNameSql } from '../regions';
@@ -38,3 +38,11 @@ export const people = new QueryBuilder()
   })
   .from(workers)
   .as('people');
+
+/**
+ * Read model for the map: the homes recorded under a region code prefix (a `like` pattern), as rows `(lat, lng)`,
+ * for a region's centre (regions keep no points of their own). Every person, whatever their status, as before.
+ */
+export function homePointsUnder(prefix: string): SQL {
+  return sql`select ${table.homeLat} as lat, ${table.homeLng} as lng from ${table} where ${table.regionCode} like ${prefix} and ${table.homeLat} is not null`;
+}

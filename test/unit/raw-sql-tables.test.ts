@@ -31,10 +31,6 @@ const STILL_TO_MOVE: string[] = [
   'src/outreach/service.ts: fair_signups (fairs)',
   'src/outreach/service.ts: policies (policies)',
   'src/outreach/service.ts: policy_notices (policies)',
-  'src/regions/places.ts: employers (market)',
-  'src/regions/places.ts: training_sessions (market)',
-  'src/regions/places.ts: vacancies (market)',
-  'src/regions/places.ts: workers (registry)',
   'src/registry/project-work.ts: assistance_projects (monitoring)',
   'src/registry/project-work.ts: project_workers (monitoring)',
 ];
