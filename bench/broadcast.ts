@@ -12,7 +12,7 @@ import { loadRegions } from '../src/regions/load';
 import { systemClock } from '../src/shared/clock';
 import { startWorkers } from '../jobs/workers';
 import { report, scratchDatabase, scratchRedis, seconds } from './support';
-import { policyPorts } from '../src/app';
+import { contextPorts } from '../src/app';
 
 /**
  * `npm run bench:broadcast [-- --recipients N]`: a broadcast to N people (default 100,000). Prints the
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     // Statistics as autovacuum keeps them on a running server.
     await db.execute(sql`analyze`);
     const config = loadConfig({ ...process.env, DATABASE_URL: scratch.url, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent' });
-    const ctx = { config, logger, database: scratch.database, db, redis, queues, clock: systemClock, pii: vault, policyPorts };
+    const ctx = { config, logger, database: scratch.database, db, redis, queues, clock: systemClock, pii: vault, ...contextPorts };
 
     // Raw BullMQ: addBulk of the same number of jobs, in pages of the same size as the fan-out's.
     const raw = new Queue('bench-raw', { connection: redis.connect(), prefix });

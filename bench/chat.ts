@@ -13,7 +13,7 @@ import { PiiVault } from '../src/pii/vault';
 import { loadRegions } from '../src/regions/load';
 import { systemClock } from '../src/shared/clock';
 import { percentile, report, scratchDatabase, scratchRedis } from './support';
-import { policyPorts } from '../src/app';
+import { contextPorts } from '../src/app';
 
 /**
  * `npm run bench:chat [-- --rate 50 --contacts 1000 --seconds 60]`: mock WeChat contacts send the bot
@@ -102,7 +102,7 @@ async function main(): Promise<void> {
     await db.execute(sql`analyze`);
 
     const config = loadConfig({ ...process.env, DATABASE_URL: scratch.url, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent', WECHATY_PUPPET: 'wechaty-puppet-mock' });
-    const ctx = { config, logger, database: scratch.database, db, redis, queues, clock: systemClock, pii: vault, policyPorts };
+    const ctx = { config, logger, database: scratch.database, db, redis, queues, clock: systemClock, pii: vault, ...contextPorts };
 
     // Baseline: a bare bot on the same mock puppet that answers every text at once.
     const bareMocker = new mock.Mocker();

@@ -14,7 +14,7 @@ import { loadRegions } from '../src/regions/load';
 import { systemClock } from '../src/shared/clock';
 import { startWorkers } from '../jobs/workers';
 import { percentile, report, scratchDatabase, scratchRedis, seconds } from './support';
-import { policyPorts } from '../src/app';
+import { contextPorts } from '../src/app';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     await db.execute(sql`insert into ${subscriptions} (worker_id, channel, quiet_start, quiet_end, daily_cap) select id, 'log', 0, 0, 50 from ${workers} on conflict do nothing`);
     await db.execute(sql`analyze`);
     const config = loadConfig({ ...process.env, DATABASE_URL: scratch.url, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent' });
-    const ctx = { config, logger, database: scratch.database, db, redis, queues, clock: systemClock, pii: vault, policyPorts };
+    const ctx = { config, logger, database: scratch.database, db, redis, queues, clock: systemClock, pii: vault, ...contextPorts };
     const meta = { requestId: 'bench', ip: '127.0.0.1' };
 
     const [account] = await db.insert(accounts).values({ username: 'bench-prefecture', passwordHash: 'x', displayName: '基准测试', role: 'prefecture', regionCode: '5325' }).returning();

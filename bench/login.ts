@@ -4,7 +4,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { hashPassword, verifyPassword, type HashCost } from '../src/access/password';
-import { buildApp, policyPorts } from '../src/app';
+import { buildApp, contextPorts } from '../src/app';
 import { loadConfig } from '../src/config';
 import type { AppContext } from '../src/context';
 import { accounts, regions } from '../src/db/schema';
@@ -118,7 +118,7 @@ async function main(): Promise<void> {
       LOGIN_LOCK_ADDRESSES: '100000',
     });
     const configured: HashCost = { ...config.auth.argon2 };
-    const ctx: AppContext = { config, logger: kv.logger, database: scratch.database, db: scratch.database.db, redis: kv.redis, queues: kv.queues, clock: systemClock, pii: new PiiVault(config.secrets.piiKey), policyPorts };
+    const ctx: AppContext = { config, logger: kv.logger, database: scratch.database, db: scratch.database.db, redis: kv.redis, queues: kv.queues, clock: systemClock, pii: new PiiVault(config.secrets.piiKey), ...contextPorts };
     await ctx.db.insert(regions).values([
       { code: '53', name: '云南省', level: 1, parentCode: null },
       { code: '5325', name: '红河哈尼族彝族自治州', level: 2, parentCode: '53' },

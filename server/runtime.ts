@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { buildApp, policyPorts } from '../src/app';
+import { buildApp, contextPorts } from '../src/app';
 import { bootstrap } from '../src/bootstrap';
 import type { Config, Role } from '../src/config';
 import type { AppContext } from '../src/context';
@@ -136,7 +136,7 @@ export async function startService(opts: StartOptions): Promise<Service> {
       queues,
       clock: opts.clock ?? systemClock,
       pii: new PiiVault(config.secrets.piiKey),
-      policyPorts,
+      ...contextPorts,
     };
     const service: Service = { ctx, close: async () => undefined };
     const metricsToken = config.metrics.token;

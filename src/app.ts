@@ -5,7 +5,7 @@ import helmet from 'koa-helmet';
 import { tileOrigin, regionRoutes } from './regions';
 import { accessRoutes, accountRoutes, auditRoutes, BOARD_PATH, queueBoard } from './access';
 import * as access from './access';
-import type { AppContext, PolicyPorts } from './context';
+import type { AppContext, PolicyPorts, RegisterPorts } from './context';
 import { healthRouter } from './health';
 import { Api } from './http/api';
 import { docsRouter } from './http/docs';
@@ -25,7 +25,7 @@ import { rainDewRoutes, seekingGraduates, withRainDewFileIn } from './rain-dew';
 import { checkinPage, fairCarries, fairRoutes, fairsHeld } from './fairs';
 import { consoleRoutes } from './http/console';
 import { workerRealm, meRoutes } from './me';
-import { monitoringRoutes } from './monitoring';
+import { monitoringRoutes, projectLinksSql } from './monitoring';
 import { noticeRoutes } from './notices';
 import { reportingRoutes } from './reporting';
 import { httpMetrics, metricsRouter, type Metrics } from './metrics';
@@ -40,6 +40,12 @@ export const policyPorts: PolicyPorts = {
   rainDewFilesIn: withRainDewFileIn,
   policyNoticeDeliveries,
 };
+
+/** What the register learns of monitoring: its links of people to government-invested projects, as a read model. */
+export const registerPorts: RegisterPorts = { projectLinks: projectLinksSql };
+
+/** Every port the context carries, for whoever builds an AppContext: `{ config, …, ...contextPorts }`. */
+export const contextPorts: Pick<AppContext, 'policyPorts' | 'registerPorts'> = { policyPorts, registerPorts };
 
 /** Every REST resource, mounted once; the OpenAPI document is built from the same calls. */
 export function buildApi(ctx: AppContext): Api {

@@ -6,6 +6,7 @@ import type { Clock } from './shared/clock';
 import type { PiiVault } from './pii/vault';
 import type { Queues } from './queues/queues';
 import type { ChannelName } from './queues/deliveries';
+import type { SQL } from 'drizzle-orm';
 
 /**
  * What the policies' eligibility rules and notices need of modules above or beside them, handed in by
@@ -24,6 +25,19 @@ export interface PolicyPorts {
   policyNoticeDeliveries(db: Db, notices: Array<{ id: string; workerId: string }>, now: Date): Promise<Array<{ id: string; channel: ChannelName }>>;
 }
 
+/**
+ * What the register needs of monitoring (above it), handed in from monitoring's front door by src/app.ts's
+ * registerPorts: the register never reads monitoring's tables itself.
+ */
+export interface RegisterPorts {
+  /**
+   * Monitoring's read model of people's links to government-invested projects: a subquery with the columns
+   * link_id, worker_id, employment_record_id, project_id and project_name, so the register finds the link
+   * that already holds a job staff record again in one statement.
+   */
+  projectLinks: SQL;
+}
+
 /** Everything a service needs, handed in rather than imported, so tests build their own. */
 export interface AppContext {
   config: Config;
@@ -37,4 +51,6 @@ export interface AppContext {
   pii: PiiVault;
   /** What the policies learn of the market, Rain Dew and outreach (see PolicyPorts). */
   policyPorts: PolicyPorts;
+  /** What the register learns of monitoring's project links (see RegisterPorts). */
+  registerPorts: RegisterPorts;
 }

@@ -116,7 +116,7 @@ async function releasePlace(db: Db, vacancyId: string, now: Date): Promise<void>
     .where(eq(vacancies.id, vacancyId));
 }
 
-export async function move({ ctx, actor, meta }: MarketProps<Ctx & Pick<AppContext, 'queues'>>, id: string, input: ApplicationMove) {
+export async function move({ ctx, actor, meta }: MarketProps<Ctx & Pick<AppContext, 'queues' | 'registerPorts'>>, id: string, input: ApplicationMove) {
   const events: string[] = [];
   const moved = await command({ ctx, actor, meta }, async (db, audit) => {
     const found = await scopedApplication(db, actor, id);

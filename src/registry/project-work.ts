@@ -3,6 +3,7 @@ import { auditIn } from '../shared/command';
 import { rowsOf, type Db } from '../db/client';
 import { employmentRecords, workers } from '../db/schema/registry';
 import { Conflict } from '../shared/errors';
+import type { RegisterPorts } from '../context';
 import type { EmploymentStart } from './schemas';
 
 /**
@@ -28,20 +29,19 @@ const bare = (s: string) => s.replace(/\s+/g, '').toLowerCase();
  * The link's record the job is the same work as: the same person, over the job's start or later (a job recorded at
  * the station has no end, so it overlaps any record not ended before it starts), and the same employer — the project's
  * name or the record's (a job elsewhere in the project's county is other work, which runs beside it). A public-welfare post is never project
- * work (it has its own agreement, seed 004 §12).
+ * work (it has its own agreement, seed 004 §12). The links are monitoring's, read through its read model (RegisterPorts).
  */
-export async function projectWorkOnRecord(db: Db, workerId: string, input: EmploymentStart): Promise<ProjectWork | null> {
+export async function projectWorkOnRecord(db: Db, ports: RegisterPorts, workerId: string, input: EmploymentStart): Promise<ProjectWork | null> {
   if (input.kind === 'public_welfare') return null;
   const name = bare(input.employerName);
   const [row] = rowsOf<{ record_id: string; link_id: string; project_id: string; project_name: string }>(
     await db.execute(sql`
-      select e.id as record_id, l.id as link_id, p.id as project_id, p.name as project_name
-      from project_workers l
+      select e.id as record_id, l.link_id, l.project_id, l.project_name
+      from ${ports.projectLinks} l
       join employment_records e on e.id = l.employment_record_id
-      join assistance_projects p on p.id = l.project_id
       where l.worker_id = ${workerId}
         and (e.end_date is null or e.end_date >= ${input.startDate}::date)
-        and (lower(regexp_replace(p.name, '\\s', '', 'g')) = ${name}
+        and (lower(regexp_replace(l.project_name, '\\s', '', 'g')) = ${name}
           or lower(regexp_replace(coalesce(e.employer_name, ''), '\\s', '', 'g')) = ${name})
       order by e.start_date desc, e.id
       limit 1`),

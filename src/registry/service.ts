@@ -213,7 +213,7 @@ export async function updateWorker({ ctx, actor, meta }: RegistryProps<RegistryC
  * A new job: the open record (if any) is closed the day before, a new one is added and the worker
  * is marked employed, all in one transaction so the register never shows two current jobs.
  */
-export async function startEmployment({ ctx, actor, meta }: RegistryProps<RegistryCtx & Pick<AppContext, 'queues'>> & { meta: Meta & { source?: 'station' | 'market' | 'self_report' } }, workerId: string, input: EmploymentStart) {
+export async function startEmployment({ ctx, actor, meta }: RegistryProps<RegistryCtx & Pick<AppContext, 'queues' | 'registerPorts'>> & { meta: Meta & { source?: 'station' | 'market' | 'self_report' } }, workerId: string, input: EmploymentStart) {
   const events: string[] = [];
   const record = await command({ ctx, actor, meta }, (tx) => startEmploymentIn(tx, ctx, actor, workerId, input, meta, events));
   await publishOutbox(ctx, events);
@@ -229,7 +229,7 @@ export async function startEmployment({ ctx, actor, meta }: RegistryProps<Regist
  */
 export async function startEmploymentIn(
   db: Executor,
-  ctx: RegistryCtx,
+  ctx: RegistryCtx & Pick<AppContext, 'registerPorts'>,
   actor: Actor,
   workerId: string,
   input: EmploymentStart,
@@ -246,7 +246,7 @@ export async function startEmploymentIn(
   const w = await scopedWorker(db, actor, workerId);
   await db.execute(sql`select 1 from ${workers} where ${workers.id} = ${w.id} for update`);
   // The same work a project's link already has on record is that record, never a second one (see project-work.ts).
-  const same = await projectWorkOnRecord(db, w.id, input);
+  const same = await projectWorkOnRecord(db, ctx.registerPorts, w.id, input);
   if (same) {
     const m = await mergeIntoProjectWork(db, actor, w, same, input, today, ctx.clock.now(), meta);
     return { ...presentEmployment(m.record), merged: m.merged };

@@ -7,7 +7,7 @@ import { sql } from 'drizzle-orm';
 import { Client } from 'pg';
 import { loadConfig, type Config } from '../../src/config';
 import type { AppContext } from '../../src/context';
-import { policyPorts } from '../../src/app';
+import { contextPorts } from '../../src/app';
 import { openDatabase, rowsOf } from '../../src/db/client';
 import { createLogger } from '../../src/logger';
 import { PiiVault } from '../../src/pii/vault';
@@ -82,7 +82,7 @@ export async function createHarness(opts: { clock?: Clock; env?: Record<string, 
   const redis = await openRedis({ url: config.redis.url, prefix, serverBin: 'redis-server', dataDir: config.dataDir, cluster: config.redis.cluster }, logger);
   const queues = new Queues(redis, prefix);
   const clock = opts.clock ?? new ManualClock(new Date());
-  const ctx: AppContext = { config, logger, database, db: database.db, redis, queues, clock, pii: new PiiVault(config.secrets.piiKey), policyPorts };
+  const ctx: AppContext = { config, logger, database, db: database.db, redis, queues, clock, pii: new PiiVault(config.secrets.piiKey), ...contextPorts };
   const reset = async () => {
     const tables = rowsOf<{ tablename: string }>(
       await database.db.execute(sql`select tablename from pg_tables where schemaname = 'public'`),

@@ -31,8 +31,6 @@ const STILL_TO_MOVE: string[] = [
   'src/outreach/service.ts: fair_signups (fairs)',
   'src/outreach/service.ts: policies (policies)',
   'src/outreach/service.ts: policy_notices (policies)',
-  'src/registry/project-work.ts: assistance_projects (monitoring)',
-  'src/registry/project-work.ts: project_workers (monitoring)',
 ];
 
 function sources(dir: string): string[] {
