@@ -3,7 +3,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { startWorkers, type Workers } from '../../jobs/workers';
 import { appOf, signIn } from '../helpers/api';
 import { makeAccount, PASSWORD, REGIONS, seedRegions, validIdNumber, workerInput } from '../helpers/factories';
-import { openConsole, SHOTS, type ConsoleRig } from '../helpers/console';
+import { moveTo, openConsole, SHOTS, type ConsoleRig } from '../helpers/console';
 import { createHarness, type Harness } from '../helpers/harness';
 import { ManualClock } from '../../src/shared/clock';
 import { north } from '../helpers/market';
@@ -475,9 +475,8 @@ describe('the station console', () => {
       const paths: Record<string, string> = { '': '本月情况', 'follow-ups': '待办跟进', workers: '人员登记', households: '家庭户', import: '批量导入', vacancies: '岗位与零工', trainings: '培训', broadcasts: '群发消息', fairs: '招聘会', 'rain-dew': '雨露计划', policies: '政策', monitoring: '监测与报表' };
       for (const [path, heading] of Object.entries(paths)) {
         // Moved within the page, as its own links do (the console is loaded once, not twelve times).
-        await kb.evaluate(`history.pushState(null, '', ${JSON.stringify(`/console/${path}`)}); dispatchEvent(new PopStateEvent('popstate'))`);
+        await moveTo(kb, path);
         await kb.getByRole('heading', { level: 3, name: heading }).waitFor();
-        await kb.waitForLoadState('networkidle');
         expect([path, await kb.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth')]).toEqual([path, 0]);
       }
       await kb.screenshot({ path: resolve(SHOTS, 'phone-monitoring.png'), fullPage: true });

@@ -48,3 +48,42 @@ export async function openConsole(h: Harness): Promise<ConsoleRig> {
     },
   };
 }
+
+/**
+ * Moves to `/console/PATH` within the page, as the console's own links do (the console stays loaded), and
+ * resolves once the new page's heading shows and no request of the page has been under way for 300 ms
+ * (Playwright's `networkidle` is reached only once per load, so it says nothing after a move like this).
+ */
+export async function moveTo(p: Page, path: string): Promise<void> {
+  const pending = new Set<unknown>();
+  let quietSince = Date.now();
+  const start = (r: unknown) => void pending.add(r);
+  const end = (r: unknown) => {
+    pending.delete(r);
+    if (pending.size === 0) quietSince = Date.now();
+  };
+  p.on('request', start);
+  p.on('requestfinished', end);
+  p.on('requestfailed', end);
+  try {
+    const to = `/console/${path}`.replace(/\/$/, '');
+    const [before, here] = await p.evaluate<[string, string]>("[document.querySelector('h3')?.textContent ?? '', location.pathname.replace(/\\/$/, '')]");
+    if (here === to) return;
+    await p.evaluate(`history.pushState(null, '', ${JSON.stringify(to)}); dispatchEvent(new PopStateEvent('popstate'))`);
+    // The page changed: its heading is another (every page of the console has its own). Asked in a loop:
+    // the console's content security policy refuses waitForFunction's evaluated text.
+    const heading = () => p.evaluate<string>("document.querySelector('h3')?.textContent ?? ''");
+    for (const until = Date.now() + 30_000; (await heading()) === before; await p.waitForTimeout(50)) {
+      if (Date.now() > until) throw new Error(`${to}: the page did not change from «${before}» in 30 s`);
+    }
+    quietSince = pending.size === 0 ? Date.now() : quietSince;
+    for (;;) {
+      if (pending.size === 0 && Date.now() - quietSince >= 300) return;
+      await p.waitForTimeout(50);
+    }
+  } finally {
+    p.off('request', start);
+    p.off('requestfinished', end);
+    p.off('requestfailed', end);
+  }
+}
