@@ -69,8 +69,10 @@ export function MonitoringRegions() {
   const [params, setParams] = useSearchParams();
   const region = params.get('region') ?? me!.regionCode;
   const month = isMonth(params.get('month')) ? params.get('month')! : undefined;
-  const measure: Measure = isMeasure(params.get('measure')) ? (params.get('measure') as Measure) : 'employed';
-  const category: Category = isCategory(params.get('category')) ? (params.get('category') as Category) : 'lifted_total';
+  const askedMeasure = params.get('measure');
+  const askedCategory = params.get('category');
+  const measure: Measure = isMeasure(askedMeasure) ? askedMeasure : 'employed';
+  const category: Category = isCategory(askedCategory) ? askedCategory : 'lifted_total';
   const trendOf = params.get('trend');
 
   /** The address with some of what is shown changed, the rest kept. */
