@@ -5,7 +5,7 @@ import helmet from 'koa-helmet';
 import { tileOrigin, regionRoutes } from './regions';
 import { accessRoutes, accountRoutes, auditRoutes, BOARD_PATH, queueBoard } from './access';
 import * as access from './access';
-import type { AppContext, PolicyPorts, RegisterPorts } from './context';
+import type { AppContext, OutreachPorts, PolicyPorts, RegisterPorts } from './context';
 import { healthRouter } from './health';
 import { Api } from './http/api';
 import { docsRouter } from './http/docs';
@@ -20,9 +20,9 @@ import { pointsUnder } from './market';
 import { marketRoutes, scopedEmployer, trainingEnrolmentDays } from './market';
 import { bindingRoutes, groupRoutes, outreachRoutes, miniProgramPushDoor, policyNoticeDeliveries } from './outreach';
 import { chatRoutes } from './chat';
-import { policyRoutes } from './policies';
+import { policyNoticeTextsSql, policyRoutes } from './policies';
 import { rainDewRoutes, seekingGraduates, withRainDewFileIn } from './rain-dew';
-import { checkinPage, fairCarries, fairRoutes, fairsHeld } from './fairs';
+import { checkinPage, fairCarries, fairRoutes, fairSignupsSql, fairsHeld } from './fairs';
 import { consoleRoutes } from './http/console';
 import { workerRealm, meRoutes } from './me';
 import { monitoringRoutes, projectLinksSql } from './monitoring';
@@ -44,8 +44,11 @@ export const policyPorts: PolicyPorts = {
 /** What the register learns of monitoring: its links of people to government-invested projects, as a read model. */
 export const registerPorts: RegisterPorts = { projectLinks: projectLinksSql };
 
+/** What outreach reads of the fairs (a fair's sign-ups, for a broadcast to its people) and of the policies (a notice's text). */
+export const outreachPorts: OutreachPorts = { fairSignups: fairSignupsSql, policyNoticeTexts: policyNoticeTextsSql };
+
 /** Every port the context carries, for whoever builds an AppContext: `{ config, …, ...contextPorts }`. */
-export const contextPorts: Pick<AppContext, 'policyPorts' | 'registerPorts'> = { policyPorts, registerPorts };
+export const contextPorts: Pick<AppContext, 'policyPorts' | 'registerPorts' | 'outreachPorts'> = { policyPorts, registerPorts, outreachPorts };
 
 /** Every REST resource, mounted once; the OpenAPI document is built from the same calls. */
 export function buildApi(ctx: AppContext): Api {

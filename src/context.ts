@@ -38,6 +38,20 @@ export interface RegisterPorts {
   projectLinks: SQL;
 }
 
+/**
+ * What outreach needs of modules above or beside it, as their read models, handed in from their front doors
+ * by src/app.ts's outreachPorts: outreach never reads those modules' tables itself.
+ */
+export interface OutreachPorts {
+  /** The fairs' sign-ups: a subquery with the columns fair_id, worker_id and status, for a fair's people in a broadcast's audience. */
+  fairSignups: SQL;
+  /**
+   * The policies' notices with their policy's text: a subquery with the columns notice_id, title, benefit and
+   * apply, read by a policy notice's delivery when it is claimed (no row once the notice or its policy is gone).
+   */
+  policyNoticeTexts: SQL;
+}
+
 /** Everything a service needs, handed in rather than imported, so tests build their own. */
 export interface AppContext {
   config: Config;
@@ -53,4 +67,6 @@ export interface AppContext {
   policyPorts: PolicyPorts;
   /** What the register learns of monitoring's project links (see RegisterPorts). */
   registerPorts: RegisterPorts;
+  /** What outreach reads of the fairs and the policies (see OutreachPorts). */
+  outreachPorts: OutreachPorts;
 }

@@ -272,7 +272,7 @@ function announcement(f: Fair) {
 }
 
 /** Before announcing: who hears of it, on which channel, at what SMS cost, and the message as one of them reads it. */
-export async function previewAnnouncement(ctx: Pick<AppContext, 'db' | 'config'>, actor: Actor, id: string, recipientId?: string) {
+export async function previewAnnouncement(ctx: Pick<AppContext, 'db' | 'config' | 'outreachPorts'>, actor: Actor, id: string, recipientId?: string) {
   const f = await runnableFair(ctx.db, actor, id);
   if (f.status !== 'draft') refuse('fair', 'not_draft');
   return previewOf(ctx, { ...announcement(f), recipientId });

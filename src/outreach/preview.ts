@@ -8,7 +8,7 @@ import { cardLine, gist, placeholders, RECIPIENT_VARIABLES, renderText, smsPiece
 import { CHANNELS, type BroadcastCreate, type ChannelName } from './schemas';
 import { createBroadcast, recipientsOf } from './service';
 
-type Ctx = Pick<AppContext, 'db' | 'config'>;
+type Ctx = Pick<AppContext, 'db' | 'config' | 'outreachPorts'>;
 type Meta = { requestId?: string; ip?: string };
 /** What a preview needs: the audience and, to show the text, the message with its values. */
 export interface Draft {
@@ -37,7 +37,7 @@ export async function previewBroadcast(ctx: Ctx, actor: Actor, draft: Draft) {
 
 /** The preview of a broadcast the caller has already checked the actor may send (a fair's announcement). */
 export async function previewOf(ctx: Ctx, draft: Draft) {
-  const audience = and(eq(people.status, 'active'), recipientsOf({ topic: draft.topic ?? null, audience: draft.audience }));
+  const audience = and(eq(people.status, 'active'), recipientsOf({ topic: draft.topic ?? null, audience: draft.audience }, ctx.outreachPorts));
   const counted = await ctx.db
     .select({
       channel: firstChannel,

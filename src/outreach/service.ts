@@ -2,7 +2,7 @@ import { DelayedError, type Job } from 'bullmq';
 import { and, asc, count, desc, eq, gt, inArray, isNull, like, or, sql } from 'drizzle-orm';
 import { assertInScope, inScope, type Actor } from '../shared/actor';
 import { command, type CommandProps, type Executor } from '../shared/command';
-import type { AppContext } from '../context';
+import type { AppContext, OutreachPorts } from '../context';
 import type { Db } from '../db/client';
 import { broadcasts, chatGroups, deliveries, digestItems, groupPosts, subscriptions, type Audience } from '../db/schema/outreach';
 import { Conflict, Forbidden, NotFound } from '../shared/errors';
@@ -28,7 +28,9 @@ import type { OutreachProps } from './props';
 /** A text in Chinese and, where written, English, as a policy stores its title and steps (read here from the delivery's row). */
 type Localized = { 'zh-CN': string; en?: string };
 
-type Ctx = Pick<AppContext, 'db' | 'clock' | 'queues' | 'logger'>;
+type Ctx = Pick<AppContext, 'db' | 'clock' | 'queues' | 'logger' | 'outreachPorts'>;
+/** What the system's own announcements need: they only start a broadcast, whose fan-out runs later as a job. */
+type AnnounceCtx = Pick<AppContext, 'db' | 'clock' | 'queues' | 'logger'>;
 type Meta = { requestId?: string; ip?: string };
 
 export const FANOUT_PAGE = 1000;
@@ -267,8 +269,11 @@ export async function notReached(ctx: Pick<AppContext, 'db'>, actor: Actor, id: 
   };
 }
 
-/** Who a broadcast reaches, as a condition on the register's people (joined with their subscription). */
-export function recipientsOf(b: Pick<typeof broadcasts.$inferSelect, 'topic' | 'audience'>) {
+/**
+ * Who a broadcast reaches, as a condition on the register's people (joined with their subscription); a fair's
+ * people are read through the fairs' read model of sign-ups (OutreachPorts).
+ */
+export function recipientsOf(b: Pick<typeof broadcasts.$inferSelect, 'topic' | 'audience'>, ports: Pick<OutreachPorts, 'fairSignups'>) {
   const a = b.audience;
   // Those living in the region, and, for a topic, those elsewhere who asked for this region (县外).
   const inAudience = and(
@@ -281,7 +286,7 @@ export function recipientsOf(b: Pick<typeof broadcasts.$inferSelect, 'topic' | '
     a.near ? nearHome(a.near) : undefined,
   );
   return a.fairId
-    ? or(inAudience, sql`exists (select 1 from fair_signups fs where fs.fair_id = ${a.fairId}::uuid and fs.worker_id = ${people.id} and fs.status in ('signed_up', 'waiting'))`)
+    ? or(inAudience, sql`exists (select 1 from ${ports.fairSignups} fs where fs.fair_id = ${a.fairId}::uuid and fs.worker_id = ${people.id} and fs.status in ('signed_up', 'waiting'))`)
     : inAudience;
 }
 
@@ -297,7 +302,7 @@ export async function fanOut(ctx: Ctx, broadcastId: string): Promise<{ total: nu
   if (b.status === 'scheduled') await ctx.db.update(broadcasts).set({ status: 'fanning_out' }).where(eq(broadcasts.id, broadcastId));
   // Whatever an interrupted run wrote but did not queue.
   if (b.cursor) await queuePending(ctx, broadcastId);
-  const recipients = recipientsOf(b);
+  const recipients = recipientsOf(b, ctx.outreachPorts);
   const digestible = Boolean(b.subject) && !b.urgent;
   const accountFor = !b.subject;
   let cursor = b.cursor;
@@ -425,7 +430,7 @@ function nearHome(near: { lat: number; lng: number; radiusKm: number }) {
  * county hear of it (for a gig: only those whose home lies within its circle and their own radius).
  */
 export async function announce(
-  ctx: Ctx,
+  ctx: AnnounceCtx,
   a: { topic: string; regionCode: string; near?: { lat: number; lng: number; radiusKm: number }; message: Record<string, string>; subject?: { type: 'vacancy' | 'training'; id: string }; urgent?: boolean },
 ): Promise<string> {
   const county = a.regionCode.slice(0, 6);
@@ -442,7 +447,7 @@ export async function announce(
 }
 
 export async function announceVacancy(
-  ctx: Ctx,
+  ctx: AnnounceCtx,
   v: { id: string; kind: string; regionCode: string; lat: number | null; lng: number | null; message: Record<string, string>; details?: unknown },
   radiusKm: number,
 ): Promise<string> {
@@ -585,8 +590,7 @@ async function claimMany(ctx: Ctx, ids: string[]): Promise<Map<string, Claimed>>
     left join broadcasts b on b.id = c.broadcast_id
     left join follow_up_steps st on st.id = c.step_id
     left join follow_ups f on f.id = st.follow_up_id
-    left join policy_notices pn on pn.id = c.notice_id
-    left join policies pol on pol.id = pn.policy_id
+    left join ${ctx.outreachPorts.policyNoticeTexts} pol on pol.notice_id = c.notice_id
     left join digests g on g.id = c.digest_id
     left join ${staffAccounts} on staff_accounts.id = c.account_id
     left join ${staffNoticesSql} on staff_notices_read.id = c.staff_notice_id`);

@@ -28,9 +28,6 @@ const ALLOWED: Record<string, string> = {};
 const STILL_TO_MOVE: string[] = [
   'src/notices/service.ts: accounts (access)',
   'src/notices/service.ts: deliveries (outreach)',
-  'src/outreach/service.ts: fair_signups (fairs)',
-  'src/outreach/service.ts: policies (policies)',
-  'src/outreach/service.ts: policy_notices (policies)',
 ];
 
 function sources(dir: string): string[] {
