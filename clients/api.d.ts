@@ -4739,9 +4739,56 @@ export interface components {
                 }[];
             } | null;
         };
+        JobFairSignupView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            fairId: string;
+            /** Format: uuid */
+            workerId: string;
+            /** @enum {string} */
+            status: "signed_up" | "waiting" | "cancelled";
+            /** @description On the waiting list, the place in it now (1 is next); null otherwise */
+            position: number | null;
+            /** @description How the person came: station, desk, chat, mini_program… */
+            source: string;
+            checkedInAt: string | null;
+            createdAt: string;
+        };
         JobFairSignup: {
             /** Format: uuid */
             workerId: string;
+        };
+        /** @description Sign-ups of your region’s people, in the order they came */
+        JobFairSignupList: {
+            items: components["schemas"]["JobFairSignupListItem"][];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
+        JobFairSignupListItem: {
+            /** Format: uuid */
+            workerId: string;
+            name: string;
+            /** @description Masked */
+            idNumber: string | null;
+            /** @description Masked */
+            phone: string | null;
+            /** @enum {string} */
+            status: "signed_up" | "waiting" | "cancelled";
+            /** @description How the person came: station, desk, chat, mini_program… */
+            source: string;
+            checkedInAt: string | null;
+            createdAt: string;
+        };
+        JobFairSignupCancelled: {
+            /** @enum {boolean} */
+            cancelled: true;
+            /**
+             * Format: uuid
+             * @description The first on the waiting list, who took the freed place; null when no place was freed or nobody was waiting
+             */
+            promotedWorkerId: string | null;
         };
         JobFairPeople: {
             items: {
@@ -4765,22 +4812,6 @@ export interface components {
         JobFairWalkInResult: {
             worker: components["schemas"]["Worker"];
             signup: components["schemas"]["JobFairSignupView"];
-        };
-        JobFairSignupView: {
-            /** Format: uuid */
-            id: string;
-            /** Format: uuid */
-            fairId: string;
-            /** Format: uuid */
-            workerId: string;
-            /** @enum {string} */
-            status: "signed_up" | "waiting" | "cancelled";
-            /** @description On the waiting list, the place in it now (1 is next); null otherwise */
-            position: number | null;
-            /** @description How the person came: station, desk, chat, mini_program… */
-            source: string;
-            checkedInAt: string | null;
-            createdAt: string;
         };
         /** @description A person not yet registered: registered with the register’s rules, then checked in */
         JobFairWalkIn: {
@@ -12541,9 +12572,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["JobFairSignupList"];
                 };
             };
             /** @description Invalid input; `details` names each field */
@@ -12596,9 +12625,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["JobFairSignupView"];
                 };
             };
             /** @description Invalid input; `details` names each field */
@@ -12648,9 +12675,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["JobFairSignupCancelled"];
                 };
             };
             /** @description Invalid input; `details` names each field */
@@ -12755,9 +12780,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["JobFairSignupView"];
                 };
             };
             /** @description Invalid input; `details` names each field */

@@ -6,12 +6,11 @@ import { requestMeta, type Api } from '../http/api';
 import type { RequestState } from '../http/state';
 import { translator } from '../i18n';
 import { beijingTime } from '../shared/time';
-import { CheckinInput, FairCreate, FairList, FairListQuery, FairOutcome, FairPatch, FairPeople, FairView, OnScreenInput, OutcomeQuery, PeopleQuery, SignupInput, VacancyIds, WalkIn, WalkInView } from './schemas';
+import { CheckinInput, FairCreate, FairList, FairListQuery, FairOutcome, FairPatch, FairPeople, FairView, OnScreenInput, OutcomeQuery, PeopleQuery, SignupCancelled, SignupInput, SignupList, SignupListQuery, SignupView, VacancyIds, WalkIn, WalkInView } from './schemas';
 import * as service from './service';
 import { BroadcastPreview } from '../outreach';
 
 const Id = z.object({ id: z.uuid() });
-const Json = z.record(z.string(), z.unknown());
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export function fairRoutes(api: Api, ctx: AppContext): void {
@@ -34,11 +33,11 @@ export function fairRoutes(api: Api, ctx: AppContext): void {
   api.route({ method: 'post', path: '/fairs/:id/report', summary: 'ended → reported: the outcome as it stands is kept with the fair', tags, auth: 'staff', params: Id, status: 200, response: FairOutcome, handler: ({ actor, params, koa }) => service.reportFair({ ctx, actor, meta: meta(koa) }, params.id) });
   api.route({ method: 'post', path: '/fairs/:id/cancel', summary: 'Call off a draft or announced fair; everyone signed up or waiting is told', tags, auth: 'staff', params: Id, status: 200, response: FairView, handler: ({ actor, params, koa }) => service.cancelFair({ ctx, actor, meta: meta(koa) }, params.id) });
 
-  api.route({ method: 'post', path: '/fairs/:id/signups', summary: 'Sign a person up: a place while any are left, otherwise the waiting list (with the position)', tags, auth: 'staff', params: Id, body: SignupInput, response: Json, handler: ({ actor, params, body, koa }) => service.signUp(ctx, actor, params.id, body.workerId, 'station', meta(koa)) });
-  api.route({ method: 'get', path: '/fairs/:id/signups', summary: 'Sign-ups of your region’s people, in the order they came', tags, auth: 'staff', params: Id, query: z.object({ status: z.enum(['signed_up', 'waiting', 'cancelled']).optional(), page: z.coerce.number().int().min(1).max(100000).default(1), pageSize: z.coerce.number().int().min(1).max(200).default(50) }).strict(), response: Json, handler: ({ actor, params, query }) => service.listSignups(ctx, actor, params.id, query) });
-  api.route({ method: 'delete', path: '/fairs/:id/signups/:workerId', summary: 'Cancel a sign-up; a freed place goes to the first on the waiting list, who is told', tags, auth: 'staff', params: z.object({ id: z.uuid(), workerId: z.uuid() }), status: 200, response: Json, handler: ({ actor, params, koa }) => service.cancelSignup(ctx, actor, params.id, params.workerId, meta(koa)) });
+  api.route({ method: 'post', path: '/fairs/:id/signups', summary: 'Sign a person up: a place while any are left, otherwise the waiting list (with the position)', tags, auth: 'staff', params: Id, body: SignupInput, response: SignupView, handler: ({ actor, params, body, koa }) => service.signUp(ctx, actor, params.id, body.workerId, 'station', meta(koa)) });
+  api.route({ method: 'get', path: '/fairs/:id/signups', summary: 'Sign-ups of your region’s people, in the order they came', tags, auth: 'staff', params: Id, query: SignupListQuery, response: SignupList, handler: ({ actor, params, query }) => service.listSignups(ctx, actor, params.id, query) });
+  api.route({ method: 'delete', path: '/fairs/:id/signups/:workerId', summary: 'Cancel a sign-up; a freed place goes to the first on the waiting list, who is told', tags, auth: 'staff', params: z.object({ id: z.uuid(), workerId: z.uuid() }), status: 200, response: SignupCancelled, handler: ({ actor, params, koa }) => service.cancelSignup(ctx, actor, params.id, params.workerId, meta(koa)) });
   api.route({ method: 'get', path: '/fairs/:id/people', summary: 'Check-in desk: find registered people of your region by name or the last four characters of the ID number', tags, auth: 'staff', params: Id, query: PeopleQuery, response: FairPeople, handler: ({ actor, params, query }) => service.findPeople(ctx, actor, params.id, query.q) });
-  api.route({ method: 'post', path: '/fairs/:id/checkins', summary: 'Check a person in at the desk (someone who just came is signed up on the spot while places are left)', tags, auth: 'staff', params: Id, body: CheckinInput, status: 200, response: Json, handler: ({ actor, params, body, koa }) => service.checkIn({ ctx, actor, meta: meta(koa) }, params.id, body.workerId, 'desk') });
+  api.route({ method: 'post', path: '/fairs/:id/checkins', summary: 'Check a person in at the desk (someone who just came is signed up on the spot while places are left)', tags, auth: 'staff', params: Id, body: CheckinInput, status: 200, response: SignupView, handler: ({ actor, params, body, koa }) => service.checkIn({ ctx, actor, meta: meta(koa) }, params.id, body.workerId, 'desk') });
   api.route({ method: 'post', path: '/fairs/:id/walk-ins', summary: 'Register someone not yet in the register (its rules apply) and check them in', tags, auth: 'staff', params: Id, body: WalkIn, response: WalkInView, handler: ({ actor, params, body, koa }) => service.walkIn(ctx, actor, params.id, body, meta(koa)) });
   for (const format of ['png', 'svg'] as const) {
     api.route({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PageQuery } from '../http/pagination';
+import { PageQuery, pageOf } from '../http/pagination';
 import { RegionCode } from '../regions';
 import { WorkerCreate, WorkerView, CATEGORY } from '../registry';
 
@@ -7,6 +7,7 @@ const text = (max: number) => z.string().trim().min(1).max(max);
 
 export const FAIR_KINDS = ['on_site', 'live_stream', 'video'] as const;
 export const FAIR_STATUSES = ['draft', 'announced', 'live', 'ended', 'reported', 'cancelled'] as const;
+export const SIGNUP_STATUSES = ['signed_up', 'waiting', 'cancelled'] as const;
 
 const Audience = z
   .object({
@@ -81,16 +82,45 @@ export const SignupView = z
     id: z.uuid(),
     fairId: z.uuid(),
     workerId: z.uuid(),
-    status: z.enum(['signed_up', 'waiting', 'cancelled']),
+    status: z.enum(SIGNUP_STATUSES),
     position: z.number().int().nullable().meta({ description: 'On the waiting list, the place in it now (1 is next); null otherwise' }),
     source: z.string().meta({ description: 'How the person came: station, desk, chat, mini_program…' }),
     checkedInAt: z.string().nullable(),
     createdAt: z.string(),
   })
   .meta({ id: 'JobFairSignupView' });
+export type SignupView = z.infer<typeof SignupView>;
+
+export const SignupListQuery = z.object({ status: z.enum(SIGNUP_STATUSES).optional(), ...PageQuery }).strict();
+export type SignupListQuery = z.infer<typeof SignupListQuery>;
+
+/** A sign-up in the fair's list: the person as staff may see them (masked), and how and when they came. */
+export const SignupListItem = z
+  .object({
+    workerId: z.uuid(),
+    name: z.string(),
+    idNumber: z.string().nullable().meta({ description: 'Masked' }),
+    phone: z.string().nullable().meta({ description: 'Masked' }),
+    status: z.enum(SIGNUP_STATUSES),
+    source: z.string().meta({ description: 'How the person came: station, desk, chat, mini_program…' }),
+    checkedInAt: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'JobFairSignupListItem' });
+export const SignupList = pageOf(SignupListItem).meta({ id: 'JobFairSignupList', description: 'Sign-ups of your region’s people, in the order they came' });
+export type SignupList = z.infer<typeof SignupList>;
+
+export const SignupCancelled = z
+  .object({
+    cancelled: z.literal(true),
+    promotedWorkerId: z.uuid().nullable().meta({ description: 'The first on the waiting list, who took the freed place; null when no place was freed or nobody was waiting' }),
+  })
+  .meta({ id: 'JobFairSignupCancelled' });
+export type SignupCancelled = z.infer<typeof SignupCancelled>;
 export const WalkInView = z
   .object({ worker: WorkerView, signup: SignupView })
   .meta({ id: 'JobFairWalkInResult', description: 'The person as registered, and their check-in' });
+export type WalkInView = z.infer<typeof WalkInView>;
 
 export const PeopleQuery = z
   .object({ q: z.string().trim().min(1).max(40).meta({ description: 'Name, or the last four characters of the ID number' }) })

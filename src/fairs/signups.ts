@@ -12,6 +12,7 @@ import { createWorker, type WorkerCreate } from '../registry';
 import { NotFound, ValidationFailed } from '../shared/errors';
 import { canSee, refuse, visibleFair, type Ctx, type Meta } from './common';
 import type { FairsProps } from './props';
+import type { SignupCancelled, SignupList, SignupListQuery, SignupView, WalkInView } from './schemas';
 
 /** Check-in may start this long before the fair opens (people queue early). */
 const CHECKIN_EARLY_MS = 2 * 3600_000;
@@ -33,7 +34,8 @@ async function activeWorker(db: Db, actor: Actor, workerId: string) {
   return w;
 }
 
-type SignupAnswer = Awaited<ReturnType<typeof presentSignup>>;
+/** What a sign-up is answered with: the sign-up as the API declares it (JobFairSignupView). */
+type SignupAnswer = SignupView;
 type Waiting = { workerId: string; source: SignupSource; actor: Actor; actorId: string; meta: Meta; resolve: (a: SignupAnswer) => void; reject: (err: unknown) => void };
 type Lane = { waiting: Waiting[]; running: boolean };
 
@@ -173,12 +175,12 @@ function metaOf(meta: Meta): { requestId?: string; ip?: string } {
 
 type Row = Pick<Signup, 'id' | 'fairId' | 'workerId' | 'status' | 'source' | 'queue' | 'checkedInAt' | 'createdAt'>;
 
-function answerOf(s: Row, position: number | null) {
+function answerOf(s: Row, position: number | null): SignupAnswer {
   return { id: s.id, fairId: s.fairId, workerId: s.workerId, status: s.status, position, source: s.source, checkedInAt: s.checkedInAt?.toISOString() ?? null, createdAt: s.createdAt.toISOString() };
 }
 
 /** A sign-up as answered: on the waiting list, the person's place in it now (1 is next). */
-export async function presentSignup(db: Db, s: Row) {
+export async function presentSignup(db: Db, s: Row): Promise<SignupAnswer> {
   let position: number | null = null;
   if (s.status === 'waiting') {
     const [p] = await db
@@ -195,7 +197,7 @@ export async function presentSignup(db: Db, s: Row) {
  * is taken first (as a sign-up takes it), so a freed place is handed on exactly once: each cancellation
  * sees the waiting list as the one before it left it.
  */
-export async function cancelSignup(ctx: Ctx, actor: Actor, fairId: string, workerId: string, meta: Meta) {
+export async function cancelSignup(ctx: Ctx, actor: Actor, fairId: string, workerId: string, meta: Meta): Promise<SignupCancelled> {
   const f = await visibleFair(ctx.db, actor, fairId);
   const w = (await workerPlaces(ctx.db, [workerId])).get(workerId);
   if (!w || !inScope(actor, w.regionCode)) throw new NotFound('sign-up', workerId);
@@ -250,10 +252,10 @@ export function promotedEvents(fairId: string, workerIds: string[]) {
   return workerIds.map((workerId) => ({ type: 'fair.promoted' as const, data: { fairId, workerId } }));
 }
 
-export async function listSignups(ctx: Pick<AppContext, 'db'>, actor: Actor, fairId: string, q: { status?: string; page: number; pageSize: number }) {
+export async function listSignups(ctx: Pick<AppContext, 'db'>, actor: Actor, fairId: string, q: SignupListQuery): Promise<SignupList> {
   await visibleFair(ctx.db, actor, fairId);
   // Staff see the people of their own region only.
-  const where = and(eq(fairSignups.fairId, fairId), livesUnder(fairSignups.workerId, actor.regionCode), q.status ? eq(fairSignups.status, q.status as never) : undefined);
+  const where = and(eq(fairSignups.fairId, fairId), livesUnder(fairSignups.workerId, actor.regionCode), q.status ? eq(fairSignups.status, q.status) : undefined);
   const rows = await ctx.db
     .select({ s: fairSignups })
     .from(fairSignups)
@@ -275,7 +277,7 @@ export async function listSignups(ctx: Pick<AppContext, 'db'>, actor: Actor, fai
  * Checks a person in at the fair: one signed up, or someone who just came while places are left
  * (they are signed up on the spot, and take a place). Someone on the waiting list is sent to the desk. Twice is once.
  */
-export async function checkIn({ ctx, actor, meta }: FairsProps<Ctx>, fairId: string, workerId: string, how: 'desk' | 'qr') {
+export async function checkIn({ ctx, actor, meta }: FairsProps<Ctx>, fairId: string, workerId: string, how: 'desk' | 'qr'): Promise<SignupAnswer> {
   const f = await visibleFair(ctx.db, actor, fairId);
   await activeWorker(ctx.db, actor, workerId);
   const row = await command({ ctx, actor, meta }, async (db, audit) => {
@@ -305,7 +307,7 @@ export async function checkIn({ ctx, actor, meta }: FairsProps<Ctx>, fairId: str
 }
 
 /** Registers someone who came without being registered (the register's rules), then checks them in. */
-export async function walkIn(ctx: Ctx & Pick<AppContext, 'pii'>, actor: Actor, fairId: string, input: WorkerCreate, meta: Meta) {
+export async function walkIn(ctx: Ctx & Pick<AppContext, 'pii'>, actor: Actor, fairId: string, input: WorkerCreate, meta: Meta): Promise<WalkInView> {
   const f = await visibleFair(ctx.db, actor, fairId);
   if (f.status !== 'announced' && f.status !== 'live') refuse('fair', 'not_open');
   // No one is registered only to be turned away: a full fair says so first.
