@@ -5,7 +5,7 @@ import helmet from 'koa-helmet';
 import { tileOrigin, regionRoutes } from './regions';
 import { accessRoutes, accountRoutes, auditRoutes, BOARD_PATH, queueBoard } from './access';
 import * as access from './access';
-import type { AppContext, OutreachPorts, PolicyPorts, RegisterPorts } from './context';
+import type { AppContext, NoticePorts, OutreachPorts, PolicyPorts, RegisterPorts } from './context';
 import { healthRouter } from './health';
 import { Api } from './http/api';
 import { docsRouter } from './http/docs';
@@ -18,7 +18,7 @@ import { privacyRoutes } from './privacy';
 import { importRoutes } from './imports';
 import { pointsUnder } from './market';
 import { marketRoutes, scopedEmployer, trainingEnrolmentDays } from './market';
-import { bindingRoutes, groupRoutes, outreachRoutes, miniProgramPushDoor, policyNoticeDeliveries } from './outreach';
+import { bindingRoutes, groupRoutes, outreachRoutes, miniProgramPushDoor, policyNoticeDeliveries, staffNoticePushes } from './outreach';
 import { chatRoutes } from './chat';
 import { policyNoticeTextsSql, policyRoutes } from './policies';
 import { rainDewRoutes, seekingGraduates, withRainDewFileIn } from './rain-dew';
@@ -47,8 +47,11 @@ export const registerPorts: RegisterPorts = { projectLinks: projectLinksSql };
 /** What outreach reads of the fairs (a fair's sign-ups, for a broadcast to its people) and of the policies (a notice's text). */
 export const outreachPorts: OutreachPorts = { fairSignups: fairSignupsSql, policyNoticeTexts: policyNoticeTextsSql };
 
+/** Who a staff notice is pushed to, and the pushes: outreach writes them (to access's staff accounts) in the notice's statement. */
+export const noticePorts: NoticePorts = { staffNoticePushes };
+
 /** Every port the context carries, for whoever builds an AppContext: `{ config, …, ...contextPorts }`. */
-export const contextPorts: Pick<AppContext, 'policyPorts' | 'registerPorts' | 'outreachPorts'> = { policyPorts, registerPorts, outreachPorts };
+export const contextPorts: Pick<AppContext, 'policyPorts' | 'registerPorts' | 'outreachPorts' | 'noticePorts'> = { policyPorts, registerPorts, outreachPorts, noticePorts };
 
 /** Every REST resource, mounted once; the OpenAPI document is built from the same calls. */
 export function buildApi(ctx: AppContext): Api {

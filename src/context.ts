@@ -52,6 +52,20 @@ export interface OutreachPorts {
   policyNoticeTexts: SQL;
 }
 
+/**
+ * What the notices need of modules above them, handed in from their front doors by src/app.ts's noticePorts:
+ * the notices never read access's accounts or write outreach's deliveries themselves.
+ */
+export interface NoticePorts {
+  /**
+   * Outreach's statement writing the pushes of new staff notices: an INSERT … RETURNING id, channel, run as a
+   * WITH clause of the statement that writes the notices (so notice and pushes are one statement). `notices`
+   * names the new notices (columns id, region_code, reach, audience); each goes to every member of staff who
+   * sees it in the inbox, has a contact and did not opt out, once per notice and account.
+   */
+  staffNoticePushes(notices: SQL, at: Date): SQL;
+}
+
 /** Everything a service needs, handed in rather than imported, so tests build their own. */
 export interface AppContext {
   config: Config;
@@ -69,4 +83,6 @@ export interface AppContext {
   registerPorts: RegisterPorts;
   /** What outreach reads of the fairs and the policies (see OutreachPorts). */
   outreachPorts: OutreachPorts;
+  /** Who a staff notice is pushed to, and the pushes, written by outreach (see NoticePorts). */
+  noticePorts: NoticePorts;
 }

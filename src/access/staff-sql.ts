@@ -16,6 +16,8 @@ export const staffAccounts = new QueryBuilder()
   .select({
     id: accounts.id,
     regionCode: accounts.regionCode,
+    /** station, county, city, province or admin: whether a notice for administrators reaches the holder. */
+    role: accounts.role,
     locale: accounts.locale,
     disabledAt: accounts.disabledAt,
     /** The holder asked for the inbox only. */

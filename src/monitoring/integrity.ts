@@ -6,7 +6,7 @@ import { notify } from '../notices';
 import { shanghaiDate } from '../shared/time';
 import { employmentPaymentsAs, employmentSpellsAs, registeredHouseholdsAs, registeredPeopleAs } from '../registry';
 
-type Ctx = Pick<AppContext, 'db' | 'clock' | 'config'>;
+type Ctx = Pick<AppContext, 'db' | 'clock' | 'config' | 'noticePorts'>;
 
 export const REVIEW_KINDS = ['pw_several_posts', 'pw_rotation', 'pw_no_longer_needed', 'pw_subsidy_overdue', 'wr_wage_overdue', 'wr_wage_late', 'wr_wage_short'] as const;
 export type ReviewKind = (typeof REVIEW_KINDS)[number];
@@ -129,7 +129,7 @@ export async function integrityReview(ctx: Ctx): Promise<Record<ReviewKind, numb
   }
 
   for (const [county, n] of perRegion) {
-    await notify(ctx.db, ctx.clock.now(), { kind: 'review_items', regionCode: county, reach: 'region_and_above', params: { count: n, day: today }, dedupeKey: `review:${county}:${today}` });
+    await notify(ctx, ctx.clock.now(), { kind: 'review_items', regionCode: county, reach: 'region_and_above', params: { count: n, day: today }, dedupeKey: `review:${county}:${today}` });
   }
   return counts;
 }

@@ -15,7 +15,7 @@ import { figuresOf } from './service';
 import { notify } from '../notices';
 import { employmentSpellsAs, registeredPeopleAs } from '../registry';
 
-type Ctx = Pick<AppContext, 'db' | 'clock' | 'config'>;
+type Ctx = Pick<AppContext, 'db' | 'clock' | 'config' | 'noticePorts'>;
 
 /** Regions one level down from the deployment's root (its counties, for a prefecture). */
 function childLevel(root: string): number {
@@ -42,7 +42,7 @@ function lowIncome(rows: RegionFigures[]): Map<string, { registered: number; emp
 
 /** A new report is announced to the administrators of the deployment's region and of every region in it. */
 export async function announce(ctx: Ctx, kind: 'daily' | 'weekly' | 'monthly', period: string, id: string): Promise<void> {
-  await notify(ctx.db, ctx.clock.now(), { kind: `report_${kind}`, regionCode: ctx.config.regionRoot, reach: 'region_and_below', params: { period }, link: { entity: 'report', id }, dedupeKey: `report:${id}` });
+  await notify(ctx, ctx.clock.now(), { kind: `report_${kind}`, regionCode: ctx.config.regionRoot, reach: 'region_and_below', params: { period }, link: { entity: 'report', id }, dedupeKey: `report:${id}` });
 }
 
 /**

@@ -14,7 +14,7 @@ import { announce } from './reports';
 import type { MonitoringProps } from './props';
 import { registeredPeopleAs } from '../registry';
 
-type Ctx = Pick<AppContext, 'db' | 'clock' | 'config'>;
+type Ctx = Pick<AppContext, 'db' | 'clock' | 'config' | 'noticePorts'>;
 
 export const TARGET_METRICS = ['employed', 'public_welfare', 'trained', 'zero_employment_households'] as const;
 export type TargetMetric = (typeof TARGET_METRICS)[number];

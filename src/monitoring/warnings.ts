@@ -42,7 +42,7 @@ export function gradeOf(changes: Record<string, number | null>, declinePercent: 
  * fall against MONITOR_DECLINE_PERCENT; both grades are announced in the inbox, each under its own kind
  * (`region_decline` at or past the line, `region_decline_watch` below it).
  */
-export async function regionWarnings(ctx: Pick<AppContext, 'db' | 'clock' | 'config'> & Partial<Pick<AppContext, 'queues'>>, month: string): Promise<number> {
+export async function regionWarnings(ctx: Pick<AppContext, 'db' | 'clock' | 'config' | 'noticePorts'> & Partial<Pick<AppContext, 'queues'>>, month: string): Promise<number> {
   const root = ctx.config.regionRoot;
   let made = 0;
   for (let digits = root.length; digits <= 6; digits += 2) {
@@ -71,7 +71,7 @@ export async function regionWarnings(ctx: Pick<AppContext, 'db' | 'clock' | 'con
         const pct = (v: number | null) => (v === null ? '—' : v);
         const params = { month, region: named ?? r.regionCode, employedMom: pct(falls.employedMom), employedYoy: pct(falls.employedYoy), incomeMom: pct(falls.incomeMom), incomeYoy: pct(falls.incomeYoy) };
         const kind = graded.grade === 'warning' ? 'region_decline' : 'region_decline_watch';
-        await notify(ctx.db, ctx.clock.now(), { kind, regionCode: r.regionCode, reach: 'region_and_above', params, link: { entity: 'warning', id: inserted[0].id }, dedupeKey: `${kind.replaceAll('_', '-')}:${r.regionCode}:${month}` }, ctx.queues);
+        await notify(ctx, ctx.clock.now(), { kind, regionCode: r.regionCode, reach: 'region_and_above', params, link: { entity: 'warning', id: inserted[0].id }, dedupeKey: `${kind.replaceAll('_', '-')}:${r.regionCode}:${month}` }, ctx.queues);
       }
     }
   }

@@ -2,7 +2,7 @@ import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { TFunction } from 'i18next';
 import type { Actor } from '../shared/actor';
 import type { AppContext } from '../context';
-import { rowsOf, type Db } from '../db/client';
+import { rowsOf } from '../db/client';
 import { staffNoticeReads, staffNotices } from '../db/schema/notices';
 import { NotFound } from '../shared/errors';
 import { enqueueDeliveries } from '../queues/deliveries';
@@ -31,38 +31,35 @@ export const PUSHED_KINDS: ReadonlySet<string> = new Set(['policy_ending', 'repo
 /**
  * Tells staff of something once: a second call with the same key changes nothing. A notice of a pushed
  * kind writes, in the same statement, one delivery per member of staff of its audience who has a contact
- * (once per notice and account; on the chat channel for a bound WeChat, SMS the fallback when it is sent); with `queues` they are queued at once, otherwise the sweeper queues
- * them within a couple of minutes.
+ * (once per notice and account; on the chat channel for a bound WeChat, SMS the fallback when it is sent): outreach
+ * writes them, through the statement the context's noticePorts hands in. With `queues` they are queued at once,
+ * otherwise the sweeper queues them within a couple of minutes.
  */
-export async function notify(db: Db, at: Date, n: NewNotice, queues?: Queues): Promise<string | null> {
+export async function notify(ctx: Pick<AppContext, 'db' | 'noticePorts'>, at: Date, n: NewNotice, queues?: Queues): Promise<string | null> {
   const pushed = PUSHED_KINDS.has(n.kind);
+  const pushes = pushed ? sql`, pushes as (${ctx.noticePorts.staffNoticePushes(sql`made`, at)})` : sql``;
   const [made] = rowsOf<{ id: string | null; pushes: Array<{ id: string; channel: ChannelName }> | string | null }>(
-    await db.execute(sql`
+    await ctx.db.execute(sql`
       with made as (
         insert into ${staffNotices} (kind, region_code, reach, audience, params, link, dedupe_key, created_at)
         values (${n.kind}, ${n.regionCode}, ${n.reach}::notice_reach, ${n.audience ?? 'administrators'}::notice_audience, ${JSON.stringify(n.params ?? {})}::jsonb,
           ${n.link ? JSON.stringify(n.link) : null}::jsonb, ${n.dedupeKey}, ${at.toISOString()}::timestamptz)
         on conflict (dedupe_key) do nothing
         returning id, region_code, reach, audience
-      ),
-      pushes as (
-        insert into deliveries (staff_notice_id, account_id, channel, status, created_at, updated_at)
-        select made.id, a.id, (case when a.chat_contact is not null then 'chat' else 'sms' end)::channel_kind, 'queued'::delivery_status, ${at.toISOString()}::timestamptz, ${at.toISOString()}::timestamptz
-        from made join accounts a on ${audienceOf(sql`made`, sql`a`)}
-        where ${pushed} and a.disabled_at is null and (a.contact_phone_enc is not null or a.chat_contact is not null) and not a.push_opt_out
-        on conflict do nothing
-        returning id, channel
-      )
-      select (select id from made) as id, (select json_agg(json_build_object('id', id, 'channel', channel)) from pushes) as pushes`),
+      )${pushes}
+      select (select id from made) as id, ${pushed ? sql`(select json_agg(json_build_object('id', id, 'channel', channel)) from pushes)` : sql`null`} as pushes`),
   );
-  const pushes = typeof made?.pushes === 'string' ? (JSON.parse(made.pushes) as Array<{ id: string; channel: ChannelName }>) : (made?.pushes ?? []);
+  const list = typeof made?.pushes === 'string' ? (JSON.parse(made.pushes) as Array<{ id: string; channel: ChannelName }>) : (made?.pushes ?? []);
   // A failure here loses nothing: the deliveries are written, and the sweeper queues them.
-  if (queues && pushes.length) await enqueueDeliveries(queues, pushes).catch(() => undefined);
+  if (queues && list.length) await enqueueDeliveries(queues, list).catch(() => undefined);
   return made?.id ?? null;
 }
 
-/** Whether an account (alias `a`) is in a notice's audience (alias `n`): what its inbox shows. */
-function audienceOf(n: SQL, a: SQL): SQL {
+/**
+ * Whether an account (alias `a`: its region_code and role) is in a notice's audience (alias `n`: its region_code,
+ * reach and audience): what its inbox shows, and so who a pushed notice goes to.
+ */
+export function audienceOf(n: SQL, a: SQL): SQL {
   return sql`(${n}.region_code like ${a}.region_code || '%' or (${n}.reach = 'region_and_below' and ${a}.region_code like ${n}.region_code || '%'))
     and (${n}.audience = 'staff' or ${a}.role <> 'station')`;
 }

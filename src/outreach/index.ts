@@ -25,3 +25,4 @@ export { recordReports, settleDeliveries } from './settle';
 export { pullSmsReports } from './sms-reports';
 export { miniProgramPushDoor, readRawBody, signatureOk } from './wechat-push';
 export { policyNoticeDeliveries } from './policy-notices';
+export { staffNoticePushes } from './staff-pushes';

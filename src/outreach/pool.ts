@@ -102,7 +102,7 @@ async function accountRows(ctx: Pick<AppContext, 'db' | 'clock'>): Promise<Map<s
  * An account changed state. Logged out, errored into a block, or set aside: it leaves the pool at once (its
  * people are reached by the other accounts or the next channel) and the station's staff are told.
  */
-export async function setAccountStatus(ctx: Pick<AppContext, 'db' | 'clock' | 'logger'> & Partial<Pick<AppContext, 'queues'>>, id: string, status: SendingAccount['status'], reason: string | null, opts: { alert?: boolean; byStaff?: boolean } = {}): Promise<void> {
+export async function setAccountStatus(ctx: Pick<AppContext, 'db' | 'clock' | 'logger' | 'noticePorts'> & Partial<Pick<AppContext, 'queues'>>, id: string, status: SendingAccount['status'], reason: string | null, opts: { alert?: boolean; byStaff?: boolean } = {}): Promise<void> {
   if (status !== 'online') goOffline(id);
   const at = ctx.clock.now();
   const [before] = await ctx.db.select().from(sendingAccounts).where(eq(sendingAccounts.id, id));
@@ -112,7 +112,7 @@ export async function setAccountStatus(ctx: Pick<AppContext, 'db' | 'clock' | 'l
   cachedAccounts.delete(ctx.db);
   ctx.logger[status === 'online' ? 'info' : 'warn']({ account: id, status, reason }, 'sending account status');
   if ((opts.alert ?? true) && before.status === 'online' && (status === 'offline' || status === 'blocked')) {
-    await notify(ctx.db, at, {
+    await notify(ctx, at, {
       kind: status === 'blocked' ? 'account_blocked' : 'account_offline',
       regionCode: before.regionCode,
       reach: 'region_and_above',
@@ -266,7 +266,7 @@ export async function createAccount({ ctx, actor, meta }: OutreachProps<Pick<App
 }
 
 /** Change an account's daily ceiling, or set it aside (disabled) and back (offline until it logs in). */
-export async function updateAccount({ ctx, actor, meta }: OutreachProps<Pick<AppContext, 'db' | 'redis' | 'clock' | 'logger'>>, id: string, patch: { dailyCeiling?: number; disabled?: boolean }) {
+export async function updateAccount({ ctx, actor, meta }: OutreachProps<Pick<AppContext, 'db' | 'redis' | 'clock' | 'logger' | 'noticePorts'>>, id: string, patch: { dailyCeiling?: number; disabled?: boolean }) {
   const [a] = await ctx.db.select().from(sendingAccounts).where(eq(sendingAccounts.id, id));
   if (!a || !inScope(actor, a.regionCode)) throw new NotFound('sending_account', id);
   if (actor.role === 'station' && patch.disabled !== undefined) throw new Forbidden('administrators only');

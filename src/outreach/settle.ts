@@ -7,7 +7,7 @@ import { staffAccounts } from '../access';
 import { people } from '../registry';
 import type { ChannelName } from './schemas';
 
-type Ctx = Pick<AppContext, 'db' | 'clock' | 'config' | 'logger'>;
+type Ctx = Pick<AppContext, 'db' | 'clock' | 'config' | 'logger' | 'noticePorts'>;
 
 /** One report from a provider of a message it was handed. */
 export interface ProviderReport {
@@ -156,7 +156,7 @@ export async function settleDeliveries(ctx: Ctx): Promise<{ byReport: number; by
     // (no one to phone among the people the service helps; the notice waits in the holder's inbox).
     if (g.staff && g.outcome === 'sent') continue;
     // Staff are told, so they can phone whoever it matters for.
-    await notify(ctx.db, now, {
+    await notify(ctx, now, {
       kind: g.staff ? 'staff_pushes_unconfirmed' : g.outcome === 'sent' ? 'deliveries_assumed' : 'deliveries_unconfirmed',
       regionCode: g.regionCode,
       reach: 'region_and_above',

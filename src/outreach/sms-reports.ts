@@ -8,7 +8,7 @@ import { phonesOf } from '../registry';
 import { normalizePhone } from '../pii/phone';
 import { recordReports, type ProviderReport } from './settle';
 
-type Ctx = Pick<AppContext, 'db' | 'pii' | 'clock' | 'config' | 'logger'>;
+type Ctx = Pick<AppContext, 'db' | 'pii' | 'clock' | 'config' | 'logger' | 'noticePorts'>;
 type Sms = NonNullable<AppContext['config']['sms']>;
 
 /**

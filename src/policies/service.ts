@@ -340,7 +340,7 @@ export async function tellNewlyEligible(ctx: Ctx & Pick<AppContext, 'queues'>, w
  * it forward is announced once to the administrators of its region and below (a national one to all),
  * so nothing disappears unannounced (seed 000 national 三(三): policy lists kept known, 提高政策知晓度).
  */
-export async function announceEndings(ctx: Ctx & Partial<Pick<AppContext, 'queues'>>): Promise<number> {
+export async function announceEndings(ctx: Ctx & Pick<AppContext, 'noticePorts'> & Partial<Pick<AppContext, 'queues'>>): Promise<number> {
   const today = shanghaiDate(ctx.clock.now());
   const rows = await ctx.db
     .select()
@@ -350,7 +350,7 @@ export async function announceEndings(ctx: Ctx & Partial<Pick<AppContext, 'queue
   let sent = 0;
   for (const p of rows) {
     if (!endingSoon(p, today, next.get(p.key) ?? null)) continue;
-    const id = await notify(ctx.db, ctx.clock.now(), {
+    const id = await notify(ctx, ctx.clock.now(), {
       kind: 'policy_ending',
       regionCode: p.regionCode,
       reach: 'region_and_below',

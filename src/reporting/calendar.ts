@@ -234,13 +234,13 @@ export async function downloadedForm(ctx: Pick<AppContext, 'db' | 'clock'>, acto
  * The daily look at the calendar: the administrators of each reporting region (and those above them) are told
  * `remindDays` before a report is due, and once when it is overdue; each notice once.
  */
-export async function remindDeadlines(ctx: Pick<AppContext, 'db' | 'clock' | 'config'> & Partial<Pick<AppContext, 'queues'>>): Promise<{ due: number; overdue: number }> {
+export async function remindDeadlines(ctx: Pick<AppContext, 'db' | 'clock' | 'config' | 'noticePorts'> & Partial<Pick<AppContext, 'queues'>>): Promise<{ due: number; overdue: number }> {
   const today = shanghaiDate(ctx.clock.now());
   const counts = { due: 0, overdue: 0 };
   for (const o of await occurrences(ctx.db, ctx.config.regionRoot, today)) {
     if (o.state !== 'due_soon' && o.state !== 'overdue') continue;
     const kind = o.state === 'overdue' ? 'report_overdue' : 'report_due';
-    const made = await notify(ctx.db, ctx.clock.now(), {
+    const made = await notify(ctx, ctx.clock.now(), {
       kind,
       regionCode: o.regionCode,
       reach: 'region_and_above',

@@ -312,13 +312,13 @@ describe('urgent notices pushed to staff', () => {
     clock.set(noonOf('2027-05-10'));
     const c = await cast();
     const now = clock.now();
-    const down = await notify(h.ctx.db, now, { kind: 'account_offline', regionCode: REGIONS.countyA.code, reach: 'region_and_above', audience: 'staff', params: { name: '南沙站微信', reason: 'logout' }, dedupeKey: 'test:offline' }, h.ctx.queues);
-    const review = await notify(h.ctx.db, now, { kind: 'review_items', regionCode: REGIONS.countyA.code, reach: 'region_and_above', params: { count: 2, day: '2027-05-10' }, dedupeKey: 'test:review' }, h.ctx.queues);
+    const down = await notify(h.ctx, now, { kind: 'account_offline', regionCode: REGIONS.countyA.code, reach: 'region_and_above', audience: 'staff', params: { name: '南沙站微信', reason: 'logout' }, dedupeKey: 'test:offline' }, h.ctx.queues);
+    const review = await notify(h.ctx, now, { kind: 'review_items', regionCode: REGIONS.countyA.code, reach: 'region_and_above', params: { count: 2, day: '2027-05-10' }, dedupeKey: 'test:review' }, h.ctx.queues);
     const rowsOfNotice = (id: string | null) => h.ctx.db.select().from(deliveries).where(eq(deliveries.staffNoticeId, id!));
     expect(accountOf(await rowsOfNotice(down))).toEqual(idsOf(c.countyWith, c.prefectureWith, c.stationWith));
     expect(await rowsOfNotice(review)).toEqual([]);
     // The same notice again is no notice, and no second push.
-    expect(await notify(h.ctx.db, now, { kind: 'account_offline', regionCode: REGIONS.countyA.code, reach: 'region_and_above', audience: 'staff', dedupeKey: 'test:offline' }, h.ctx.queues)).toBeNull();
+    expect(await notify(h.ctx, now, { kind: 'account_offline', regionCode: REGIONS.countyA.code, reach: 'region_and_above', audience: 'staff', dedupeKey: 'test:offline' }, h.ctx.queues)).toBeNull();
     expect(await rowsOfNotice(down)).toHaveLength(3);
   });
 

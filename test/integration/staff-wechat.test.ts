@@ -207,7 +207,7 @@ describe('staff bind their own WeChat for urgent notices', () => {
     await bindBoth(c);
     await h.ctx.db.update(accounts).set({ locale: 'en' }).where(eq(accounts.id, c.countyWechatOnly.id));
     const map = await channels();
-    const id = await notify(h.ctx.db, clock.now(), reportDue('test:due'));
+    const id = await notify(h.ctx, clock.now(), reportDue('test:due'));
     const rows = await pushOf(id);
     // Those with a WeChat bound on the chat channel; no row for who has neither.
     expect(Object.fromEntries(rows.map((r) => [r.accountId, r.channel]))).toEqual({ [c.county.id]: 'chat', [c.countyWechatOnly.id]: 'chat' });
@@ -224,7 +224,7 @@ describe('staff bind their own WeChat for urgent notices', () => {
     // WeChat cannot take it (the sending account went offline): SMS for who set a number; failed with the reason for who did not.
     said.length = 0;
     goOffline(live!.id);
-    const policy = await notify(h.ctx.db, clock.now(), { kind: 'policy_ending', regionCode: REGIONS.countyA.code, reach: 'region_and_below', params: { key: 'pilot', title: '县A试点稳岗补贴', validTo: '2027-07-01' }, dedupeKey: 'test:policy' });
+    const policy = await notify(h.ctx, clock.now(), { kind: 'policy_ending', regionCode: REGIONS.countyA.code, reach: 'region_and_below', params: { key: 'pilot', title: '县A试点稳岗补贴', validTo: '2027-07-01' }, dedupeKey: 'test:policy' });
     const second = await pushOf(policy);
     const outcomes = Object.fromEntries(await Promise.all(second.map(async (r) => [r.accountId, await deliver(h.ctx, r.id, map)] as const)));
     expect(outcomes).toEqual({ [c.county.id]: 'sent', [c.countyWechatOnly.id]: 'failed' });
@@ -240,7 +240,7 @@ describe('staff bind their own WeChat for urgent notices', () => {
     expect(sms.sends.length).toBe(smsBefore + 1);
     expect(said).toEqual([]);
     // A policy's English title, where it has one, for the English-speaking account.
-    const named = await notify(h.ctx.db, clock.now(), { kind: 'policy_ending', regionCode: REGIONS.countyA.code, reach: 'region_and_below', params: { key: 'pilot2', title: '县A试点岗位补贴', titleEn: 'County A pilot post subsidy', validTo: '2027-07-02' }, dedupeKey: 'test:policy-en' });
+    const named = await notify(h.ctx, clock.now(), { kind: 'policy_ending', regionCode: REGIONS.countyA.code, reach: 'region_and_below', params: { key: 'pilot2', title: '县A试点岗位补贴', titleEn: 'County A pilot post subsidy', validTo: '2027-07-02' }, dedupeKey: 'test:policy-en' });
     const english = (await pushOf(named)).find((r) => r.accountId === c.countyWechatOnly.id)!;
     expect(await deliver(h.ctx, english.id, map)).toBe('sent');
     expect(said.map((s) => s.text)).toEqual(['元阳县: policy ending on 2027-07-02: County A pilot post subsidy, with no successor. If it continues locally, add a local policy in the console.']);
@@ -251,7 +251,7 @@ describe('staff bind their own WeChat for urgent notices', () => {
     const c = await cast();
     await bindBoth(c);
     const map = await channels();
-    const id = await notify(h.ctx.db, clock.now(), reportDue('test:night'));
+    const id = await notify(h.ctx, clock.now(), reportDue('test:night'));
     const rows = await pushOf(id);
     for (const r of rows) expect(await deliver(h.ctx, r.id, map)).toBe('deferred:2027-05-11T00:00:00.000Z');
     expect(said).toEqual([]);
@@ -266,7 +266,7 @@ describe('staff bind their own WeChat for urgent notices', () => {
     expect(said.map((s) => s.contact)).toEqual(['wxid-wechat-only']);
 
     // No SMS set up (no channel for it) and no WeChat bound: failed, saying so.
-    const third = await notify(h.ctx.db, clock.now(), reportDue('test:no-sms'));
+    const third = await notify(h.ctx, clock.now(), reportDue('test:no-sms'));
     const mine = (await pushOf(third)).find((r) => r.accountId === c.county.id)!;
     expect(mine.channel).toBe('sms');
     const noSms = new Map([...map].filter(([name]) => name !== 'sms'));
@@ -280,7 +280,7 @@ describe('staff bind their own WeChat for urgent notices', () => {
     await bindBoth(c);
     const map = await channels();
     nextSay = ['throw'];
-    const id = await notify(h.ctx.db, clock.now(), reportDue('test:doubt'));
+    const id = await notify(h.ctx, clock.now(), reportDue('test:doubt'));
     const mine = (await pushOf(id)).find((r) => r.accountId === c.county.id)!;
     const smsBefore = sms.sends.length;
     expect(await deliver(h.ctx, mine.id, map)).toBe('unknown');
