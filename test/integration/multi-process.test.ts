@@ -202,7 +202,10 @@ describe('several processes of each role', () => {
     // The accounts list says which process drives each.
     const listed = await fetch(`${api1.url}/api/v1/sending-accounts`, { headers: { authorization: `Bearer ${countyB.token}` } }).then((r) => r.json() as Promise<{ items: Array<{ id: string; name: string; drivenBy: { holder: string; token: number } | null }> }>);
     const station = listed.items.find((a) => a.name === '迤萨站')!;
-    expect(station.drivenBy).toEqual(expect.objectContaining({ holder: holders.find((r) => r.accountId === station.id)!.holder, token: 1 }));
+    // The same process; its fencing token is 1, or more where a renewal came late on a busy machine and the
+    // holder took its lapsed lease again (a new token, as any taker gets).
+    expect(station.drivenBy).toEqual(expect.objectContaining({ holder: holders.find((r) => r.accountId === station.id)!.holder }));
+    expect(station.drivenBy!.token).toBeGreaterThanOrEqual(1);
 
     // All at once: the broadcast on one API, the import on the other, and three people chatting with each bot.
     const call = (url: string, staff: Staff, path: string, body: object) =>
@@ -266,7 +269,8 @@ describe('several processes of each role', () => {
     const taken = await until(async () => (await h.ctx.db.select().from(accountLeases).where(eq(accountLeases.accountId, defaultAccount!.id)))[0], (r) => r?.holder !== before.holder && r?.holder !== null, 2 * LEASE_S * 1000 + 10_000);
     const tookMs = Date.now() - killedAt;
     expect(pidOf(taken!.holder!)).toBe(survivor.child.pid);
-    expect(taken!.token).toBe(before.token + 1);
+    // A fencing token above any the dead holder had (it may have taken its own lapsed lease again under load).
+    expect(taken!.token).toBeGreaterThan(before.token);
     // Within the lease's time and one look (every 2 s), with room for a busy machine.
     expect(tookMs).toBeLessThan((LEASE_S + 6) * 1000);
 

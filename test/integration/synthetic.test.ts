@@ -7,7 +7,7 @@ import { computeFigures } from '../../src/monitoring/figures';
 import { writeHouseholds } from '../../src/demo/write';
 import { parseResidentId } from '../../src/pii/resident-id';
 import { executeImport } from '../../src/imports/service';
-import { readSheet, runImport } from '../../src/imports/engine';
+import { CHUNK, readSheet, runImport } from '../../src/imports/engine';
 import { formRow } from '../../src/demo/synthetic';
 import { createHarness, type Harness } from '../helpers/harness';
 import { makeAccount, REGIONS, seedRegions } from '../helpers/factories';
@@ -50,8 +50,9 @@ describe('synthetic data and long imports', () => {
   it('an import that stopped after a committed chunk resumes from the next row, counting nothing twice', async () => {
     const account = await makeAccount(h.ctx.db, { role: 'county', regionCode: REGIONS.countyA.code });
     const gen = new Generator([REGIONS.villageA.code], 11, new Date('2026-06-01T00:00:00Z'));
-    const rows = Array.from({ length: 2500 }, (_, i) => formRow(gen.person(REGIONS.villageA.code), i + 1));
-    rows[1800]![3] = '532528190001010000';
+    // One chunk and 500 rows more, a forged ID number among the second chunk's rows.
+    const rows = Array.from({ length: CHUNK + 500 }, (_, i) => formRow(gen.person(REGIONS.villageA.code), i + 1));
+    rows[CHUNK + 300]![3] = '532528190001010000';
     const file = csv([FORM_HEADER, ...rows]);
     const [before] = await h.ctx.db.select({ n: sql<number>`count(*)::int` }).from(workers);
     const [imp] = await h.ctx.db.insert(imports).values({ fileName: 'big.csv', file: h.ctx.pii.encryptBytes(file), regionCode: REGIONS.villageA.code, createdBy: account.id, totalRows: rows.length }).returning();
@@ -70,16 +71,16 @@ describe('synthetic data and long imports', () => {
       }),
     ).rejects.toThrow('worker killed');
     const [halfway] = await h.ctx.db.select().from(imports).where(eq(imports.id, imp!.id));
-    expect(halfway).toMatchObject({ processedRows: 1000, created: 1000 });
+    expect(halfway).toMatchObject({ processedRows: CHUNK, created: CHUNK });
 
     // While its heartbeat is fresh nobody else takes it; once it has been quiet past the limit, the
-    // retried job takes it over and picks up at row 1001.
+    // retried job takes it over and picks up at the first row of the second chunk.
     expect(await executeImport(h.ctx, imp!.id, false)).toEqual({ status: 'running_elsewhere' });
     await h.ctx.db.update(imports).set({ heartbeatAt: new Date(Date.now() - 10 * 60_000) }).where(eq(imports.id, imp!.id));
     await executeImport(h.ctx, imp!.id, true);
     const [done] = await h.ctx.db.select().from(imports).where(eq(imports.id, imp!.id));
-    expect(done).toMatchObject({ status: 'done', processedRows: 2500, created: 2499, updated: 0, unchanged: 0, rejected: 1, file: null });
+    expect(done).toMatchObject({ status: 'done', processedRows: CHUNK + 500, created: CHUNK + 499, updated: 0, unchanged: 0, rejected: 1, file: null });
     const [n] = await h.ctx.db.select({ n: sql<number>`count(*)::int` }).from(workers);
-    expect(n!.n - before!.n).toBe(2499);
+    expect(n!.n - before!.n).toBe(CHUNK + 499);
   });
 });
