@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import { accounts, deliveries, subscriptions, workers } from '../../src/db/schema';
 import { logChannel } from '../../src/outreach/channels';
 import { deliver, fanOut } from '../../src/outreach/service';
-import { moveTo, openConsole, SHOTS, type ConsoleRig } from '../helpers/console';
+import { chooseLevels, moveTo, openConsole, SHOTS, type ConsoleRig } from '../helpers/console';
 import { createHarness, type Harness } from '../helpers/harness';
 import { ManualClock } from '../../src/shared/clock';
 
@@ -77,10 +77,7 @@ describe('the console on a new install', () => {
     const form = page.locator('form#register');
     await form.getByLabel('姓名', { exact: true }).fill('李新');
     await form.getByLabel('身份证号', { exact: true }).fill('532528198503070000');
-    await form.getByLabel('所在地（村或社区）').click();
-    await page.locator('.ant-cascader-menu-item', { hasText: '南沙镇' }).click();
-    await page.locator('.ant-cascader-menu-item', { hasText: '南沙村委会' }).click();
-    await page.keyboard.press('Escape');
+    await chooseLevels(page, form.getByLabel('所在地（村或社区）'), ['南沙镇', '南沙村委会']);
     await form.locator('.ant-cascader').getByText('南沙村委会').waitFor();
     const sent: string[] = [];
     page.on('request', (r) => {
@@ -266,7 +263,15 @@ describe('the console on a new install', () => {
       await admin.locator('.ant-form-item-explain-error').getByText('请填写 11 位中国大陆手机号（短信只能发到手机，不能发到座机）').waitFor();
       await admin.getByLabel('手机号', { exact: true }).fill('139 1234 5678');
       await admin.getByRole('button', { name: '保存手机号' }).click();
-      await admin.getByTestId('phone-masked').getByText('当前手机号：139****5678').waitFor();
+      // Should the number not show, what the page said instead is told with the failure.
+      await admin
+        .getByTestId('phone-masked')
+        .getByText('当前手机号：139****5678')
+        .waitFor()
+        .catch(async (e: Error) => {
+          throw new Error(`${e.message}\nthe page said: ${await admin.getByTestId('my-account-message').innerText().catch(() => '(nothing)')}`);
+        });
+      expect(await admin.getByTestId('my-account-message').innerText()).toBe('手机号已保存。');
       expect(await admin.locator('.ant-form-item-explain-error').count()).toBe(0);
       await admin.getByTestId('push-state').getByText('紧急通知会推送给您。').waitFor();
       const [row] = await h.ctx.db.select().from(accounts).where(eq(accounts.username, 'county-admin'));

@@ -3,7 +3,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { startWorkers, type Workers } from '../../jobs/workers';
 import { appOf, signIn } from '../helpers/api';
 import { makeAccount, PASSWORD, REGIONS, seedRegions, validIdNumber, workerInput } from '../helpers/factories';
-import { moveTo, openConsole, SHOTS, type ConsoleRig } from '../helpers/console';
+import { chooseLevels, moveTo, openConsole, SHOTS, type ConsoleRig } from '../helpers/console';
 import { createHarness, type Harness } from '../helpers/harness';
 import { ManualClock } from '../../src/shared/clock';
 import { north } from '../helpers/market';
@@ -206,11 +206,7 @@ describe('the station console', () => {
     await drawer.getByRole('button', { name: '现场登记新人员' }).click();
     await drawer.getByLabel('姓名', { exact: true }).fill('王新来');
     // Where they live, by name, level by level.
-    await drawer.getByLabel('所在地（村或社区）').click();
-    await page.locator('.ant-cascader-menu-item', { hasText: '南沙镇' }).click();
-    await page.locator('.ant-cascader-menu-item', { hasText: '南沙村委会' }).click();
-    await page.keyboard.press('Escape');
-    // The choice shows once the cascader has taken it (on a busy machine, a moment after the click).
+    await chooseLevels(page, drawer.getByLabel('所在地（村或社区）'), ['南沙镇', '南沙村委会']);
     await drawer.locator('.ant-cascader', { hasText: '南沙村委会' }).waitFor();
     await drawer.getByLabel('身份证号', { exact: true }).fill('532528198503070000');
     await drawer.getByRole('button', { name: '登记并签到' }).click();

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { buildApp } from '../../src/app';
 import { consoleDir } from '../../src/http/console';
 import type { Harness } from './harness';
@@ -86,4 +86,29 @@ export async function moveTo(p: Page, path: string): Promise<void> {
     p.off('requestfinished', end);
     p.off('requestfailed', end);
   }
+}
+
+/**
+ * Chooses a place in a level-by-level region picker (a cascader) as a person does: opens it, clicks each
+ * level's name and waits for the next level to show, and ends when the field shows the last name. On a busy
+ * machine the menu may still be sliding open when it is clicked, and a click can miss: a level that did not
+ * open is clicked again, and a menu that closed is opened again. A village (the lowest level) closes the menu
+ * by itself; Escape is pressed only while the menu is still open, so it never reaches a drawer or a dialog
+ * around the field.
+ */
+export async function chooseLevels(p: Page, field: Locator, names: string[]): Promise<void> {
+  const picker = field.locator('xpath=ancestor-or-self::*[contains(concat(" ", normalize-space(@class), " "), " ant-cascader ")][1]');
+  const menu = p.locator('.ant-cascader-dropdown').filter({ visible: true });
+  const item = (name: string) => menu.locator('.ant-cascader-menu-item', { hasText: name });
+  const until = Date.now() + 120_000;
+  for (let level = 0; level < names.length; ) {
+    if (Date.now() > until) throw new Error(`the region picker did not take ${names.join(' / ')} in 120 s`);
+    if ((await menu.count()) === 0) await field.click();
+    const clicked = await item(names[level]!).click({ timeout: 5_000 }).then(() => true, () => false);
+    if (!clicked) continue;
+    const next = level + 1 < names.length ? item(names[level + 1]!) : picker.getByText(names[level]!);
+    if (await next.first().waitFor({ timeout: 5_000 }).then(() => true, () => false)) level++;
+  }
+  if (!(await menu.first().waitFor({ state: 'hidden', timeout: 5_000 }).then(() => true, () => false))) await p.keyboard.press('Escape');
+  await menu.first().waitFor({ state: 'hidden' });
 }
