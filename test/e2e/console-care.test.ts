@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import { accounts, deliveries, subscriptions, workers } from '../../src/db/schema';
 import { logChannel } from '../../src/outreach/channels';
 import { deliver, fanOut } from '../../src/outreach/service';
-import { chooseLevels, moveTo, openConsole, SHOTS, type ConsoleRig } from '../helpers/console';
+import { chooseFound, chooseLevels, moveTo, openConsole, SHOTS, type ConsoleRig } from '../helpers/console';
 import { createHarness, type Harness } from '../helpers/harness';
 import { ManualClock } from '../../src/shared/clock';
 
@@ -128,11 +128,7 @@ describe('the console on a new install', () => {
     await confirm.getByTestId('sms-estimate').getByText('1 条（1 人，每人 1 条计费），约 0.05 元').waitFor();
     await confirm.getByTestId('view-chat-message').waitFor();
     // Each chosen person reads their own name, their village or, where it is missing, the default.
-    const choose = async (name: string) => {
-      await confirm.getByRole('combobox').click();
-      await page.keyboard.type(name);
-      await page.locator('.ant-select-item-option', { hasText: name }).click();
-    };
+    const choose = (name: string) => chooseFound(page, confirm.getByRole('combobox'), name, name);
     await choose('阿者');
     await confirm.getByTestId('view-chat-message').getByText('阿者您好：南沙村委会明天上午有招聘会').waitFor();
     await confirm.getByTestId('view-sms-message').getByText('【元阳就业】阿者您好：南沙村委会明天上午有招聘会，详询0873-5621234').waitFor();

@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import { regions, stations } from '../../src/db/schema';
 import { appOf, signIn } from '../helpers/api';
 import { makeAccount, PASSWORD, REGIONS, seedRegions, workerInput } from '../helpers/factories';
-import { openConsole, type ConsoleRig } from '../helpers/console';
+import { chooseFound, openConsole, type ConsoleRig } from '../helpers/console';
 import { createHarness, type Harness } from '../helpers/harness';
 import { gig, north } from '../helpers/market';
 
@@ -78,8 +78,7 @@ describe('the console: places on the map, lists that remember', () => {
     await pickDay(page.getByLabel('日期'), '2099-06-01');
     await page.getByLabel('日薪（元）').fill('160');
     // The village first, found by part of its name.
-    await page.getByLabel('按名称查找村（社区）').fill('南沙');
-    await page.locator('.ant-select-item-option', { hasText: '南沙村委会 · 南沙镇 · 元阳县' }).click();
+    await chooseFound(page, page.getByLabel('按名称查找村（社区）'), '南沙', '南沙村委会 · 南沙镇 · 元阳县');
     await page.getByLabel('详细地点').fill('村委会旁晒场');
     const map = page.getByTestId('place-map');
     await page.getByText(/南沙村委会中心（据 3 个已登记位置推算）/).waitFor();
@@ -129,8 +128,7 @@ describe('the console: places on the map, lists that remember', () => {
     const dialog = page.getByRole('dialog', { name: '修改地点：晒场翻谷' });
     // The form starts from the post's place: its village and address.
     expect(await dialog.getByLabel('详细地点').inputValue()).toBe('村委会旁晒场');
-    await dialog.getByLabel('按名称查找村（社区）').fill('坡头');
-    await page.locator('.ant-select-item-option', { hasText: '坡头村委会 · 南沙镇 · 元阳县' }).click();
+    await chooseFound(page, dialog.getByLabel('按名称查找村（社区）'), '坡头', '坡头村委会 · 南沙镇 · 元阳县');
     await dialog.getByLabel('详细地点').fill('坡头晒场');
     // The point was 南沙's: cleared, so 坡头 keeps no recorded place and 南沙 only its homes (the tests below count on both).
     await dialog.getByRole('button', { name: '清除位置' }).click();
@@ -219,8 +217,7 @@ describe('the console: places on the map, lists that remember', () => {
     const card = page.getByTestId('station-place');
     await card.getByText(/还没有设置服务站的位置/).waitFor();
     await card.getByRole('button', { name: '设置服务站位置' }).click();
-    await card.getByLabel('按名称查找村（社区）').fill('南沙');
-    await page.locator('.ant-select-item-option', { hasText: '南沙村委会 · 南沙镇 · 元阳县' }).click();
+    await chooseFound(page, card.getByLabel('按名称查找村（社区）'), '南沙', '南沙村委会 · 南沙镇 · 元阳县');
     await card.getByLabel('详细地点').fill('村委会一楼');
     // The point by a click on the picker's map, beside the village's centre.
     const picker = card.getByTestId('place-map');

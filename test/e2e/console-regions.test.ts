@@ -6,7 +6,7 @@ import { addMonths } from '../../src/monitoring/figures';
 import { currentMonth } from '../../src/monitoring/service';
 import { appOf, signIn } from '../helpers/api';
 import { makeAccount, PASSWORD, REGIONS, seedRegions, workerInput } from '../helpers/factories';
-import { openConsole, SHOTS, type ConsoleRig } from '../helpers/console';
+import { chooseFound, openConsole, SHOTS, type ConsoleRig } from '../helpers/console';
 import { createHarness, type Harness } from '../helpers/harness';
 
 // A browser test walks many pages; on a busy two-core machine one test can take minutes. The limit only catches a hang.
@@ -245,8 +245,7 @@ describe('the console: figures by region', () => {
     await page.getByTestId('projects').getByRole('button', { name: '南沙水渠以工代赈' }).click();
     const panel = page.getByTestId('project-panel');
     await panel.getByTestId('project-share').getByText('未达比例').waitFor();
-    await panel.locator('#project-person').fill('李搬迁');
-    await page.locator('.ant-select-item-option', { hasText: '李搬迁' }).click();
+    await chooseFound(page, panel.locator('#project-person'), '李搬迁', '李搬迁');
     await panel.getByLabel('已签订劳动合同/协议').check();
     await panel.getByRole('button', { name: '登记务工' }).click();
     await panel.getByRole('cell', { name: '李搬迁', exact: true }).waitFor();

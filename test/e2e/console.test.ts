@@ -3,7 +3,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { startWorkers, type Workers } from '../../jobs/workers';
 import { appOf, signIn } from '../helpers/api';
 import { makeAccount, PASSWORD, REGIONS, seedRegions, validIdNumber, workerInput } from '../helpers/factories';
-import { chooseLevels, moveTo, openConsole, SHOTS, type ConsoleRig } from '../helpers/console';
+import { chooseFound, chooseLevels, moveTo, openConsole, SHOTS, type ConsoleRig } from '../helpers/console';
 import { createHarness, type Harness } from '../helpers/harness';
 import { ManualClock } from '../../src/shared/clock';
 import { north } from '../helpers/market';
@@ -236,9 +236,7 @@ describe('the station console', () => {
     await page.getByText('已发布“电商直播培训”').waitFor();
     await page.getByRole('button', { name: '电商直播培训' }).click();
     const drawer = page.getByRole('dialog');
-    await drawer.getByRole('combobox').click();
-    await page.keyboard.type('近邻一');
-    await page.locator('.ant-select-item-option', { hasText: '近邻一' }).click();
+    await chooseFound(page, drawer.getByRole('combobox'), '近邻一', '近邻一');
     await drawer.getByRole('button', { name: '报名', exact: true }).click();
     await drawer.getByText('已报名', { exact: true }).waitFor();
     await drawer.getByText('1 / 30').waitFor();
@@ -293,9 +291,7 @@ describe('the station console', () => {
 
   it('opens a Rain Dew graduate’s file, records a contact, and keeps the plan, an overdue action standing out', async () => {
     await nav('雨露计划');
-    await page.getByLabel('学生（须已登记）').click();
-    await page.keyboard.type('近邻三');
-    await page.locator('.ant-select-item-option', { hasText: '近邻三' }).click();
+    await chooseFound(page, page.getByLabel('学生（须已登记）'), '近邻三', '近邻三');
     await page.getByLabel('学校', { exact: true }).fill('红河职业技术学院');
     await page.getByLabel('专业', { exact: true }).fill('电子商务');
     await pick(page.getByLabel('预计毕业'), '2026-01-15');
@@ -336,11 +332,7 @@ describe('the station console', () => {
     // A new household of two, then one of them moved out of it again.
     await page.getByRole('tab', { name: '全部家庭' }).click();
     const members = page.getByLabel('家庭成员', { exact: true });
-    for (const name of ['近邻一', '近邻二']) {
-      await members.click();
-      await page.keyboard.type(name);
-      await page.locator('.ant-select-item-option', { hasText: name }).click();
-    }
+    for (const name of ['近邻一', '近邻二']) await chooseFound(page, members, name, name);
     await page.keyboard.press('Escape');
     await page.getByRole('button', { name: '建立', exact: true }).click();
     await page.getByText('已建立家庭').waitFor();

@@ -112,3 +112,24 @@ export async function chooseLevels(p: Page, field: Locator, names: string[]): Pr
   if (!(await menu.first().waitFor({ state: 'hidden', timeout: 5_000 }).then(() => true, () => false))) await p.keyboard.press('Escape');
   await menu.first().waitFor({ state: 'hidden' });
 }
+
+/**
+ * Types words into a search field (an antd Select that asks the service as one types: a village by part of its
+ * name, a person by name) and chooses the answer that reads `option`, then waits until the field shows it (for
+ * a field of several, among its choices). On a busy machine the answers can be drawn again between the press
+ * and the release of a click, which then chooses nothing: the words are typed and the answer clicked again
+ * until the field shows the choice. A choice the field already shows is not clicked again (in a field of
+ * several that would take it back).
+ */
+export async function chooseFound(p: Page, field: Locator, words: string, option: string): Promise<void> {
+  const select = field.locator('xpath=ancestor-or-self::*[contains(concat(" ", normalize-space(@class), " "), " ant-select ")][1]');
+  const answer = p.locator('.ant-select-dropdown').filter({ visible: true }).locator('.ant-select-item-option', { hasText: option });
+  const shown = select.getByText(option).first();
+  const until = Date.now() + 120_000;
+  for (;;) {
+    if (await shown.isVisible()) return;
+    if (Date.now() > until) throw new Error(`«${option}» was not chosen for «${words}» in 120 s`);
+    await field.fill(words);
+    if (await answer.click({ timeout: 10_000 }).then(() => true, () => false)) await shown.waitFor({ timeout: 10_000 }).catch(() => undefined);
+  }
+}
