@@ -1,5 +1,5 @@
 import type { AppContext } from '../src/context';
-import { acquire, beat, botAccounts, fence, heldElsewhere, leave, newHolderId, release, renew, type HeldLease, type SendingAccount, ensureDefaultAccount, goOffline, setAccountStatus, watchLeases } from '../src/outreach';
+import { acquire, beat, botAccounts, fence, heldElsewhere, leave, newHolderId, release, renew, type HeldLease, type SendingAccount, ensureDefaultAccount, goOffline, setAccountStatus, startingHere, watchLeases } from '../src/outreach';
 import { startBot, type Bot } from './bot';
 import { NoRealPuppet } from './puppet';
 
@@ -59,6 +59,8 @@ export async function startFleet(ctx: AppContext, opts: FleetOptions = {}): Prom
     const entry: { lease: HeldLease; bot?: Bot } = { lease };
     held.set(account.id, entry);
     ctx.logger.info({ account: account.id, token: lease.token, holder }, 'sending account lease taken');
+    // Until its bot has started (logged in, or waiting for a scan), what only it reaches waits instead of going by SMS.
+    startingHere(account.id, true);
     try {
       entry.bot = await startBot(ctx, { account, lease: { token: lease.token, fence: () => fence(ctx.db, lease, holder) } });
       if (!held.has(account.id)) await entry.bot.stop();
@@ -73,6 +75,8 @@ export async function startFleet(ctx: AppContext, opts: FleetOptions = {}): Prom
       } else {
         await setAccountStatus(ctx, account.id, 'offline', `failed to start: ${(err as Error).message}`.slice(0, 200), { alert: false }).catch(() => undefined);
       }
+    } finally {
+      startingHere(account.id, false);
     }
   };
 

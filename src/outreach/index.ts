@@ -8,7 +8,7 @@ export { botAccounts, contactsOfAccount, type Door, type DoorKind, firedSteps, m
 export { acquire, beat, fence, heldElsewhere, type HeldLease, leave, newHolderId, release, renew } from './lease';
 export { accessToken } from './mini-program';
 export { rememberInbound, sendCustomText } from './official-account';
-export { ensureDefaultAccount, goOffline, goOnline, type LiveAccount, poolChannel, setAccountStatus, watchLeases } from './pool';
+export { ensureDefaultAccount, goOffline, goOnline, type LiveAccount, poolChannel, setAccountStatus, startingHere, watchLeases } from './pool';
 export { previewOf } from './preview';
 export { anonymiseWorkers, doorIdsOf, personalDataOf, stopOnLeaving } from './privacy';
 export { shanghaiDayStart } from './quiet';

@@ -44,8 +44,21 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Whether any account has logged in since this process started (before that, the pool is still starting). */
 let started = false;
 
+/**
+ * Accounts whose lease this process has just taken, their bot still starting (a takeover from a process that
+ * died): what only they reach waits for them instead of going by the next channel meanwhile.
+ */
+const starting = new Set<string>();
+
+/** Marks an account as starting in this process (its lease taken, its bot not logged in yet), or no longer. */
+export function startingHere(id: string, on: boolean): void {
+  if (on) starting.add(id);
+  else starting.delete(id);
+}
+
 export function goOnline(account: LiveAccount): void {
   live.set(account.id, account);
+  starting.delete(account.id);
   started = true;
 }
 
@@ -155,6 +168,8 @@ export function poolChannel(ctx: Pick<AppContext, 'db' | 'redis' | 'clock' | 'co
       if (!known.length) return { ok: false, permanent: true, reason: 'not_bound' };
       const rows = await accountRows(ctx);
       const ids = known.map((k) => k.accountId ?? defaultAccountId ?? '').filter(Boolean);
+      // An account of theirs taken over here a moment ago and still starting: the message waits for it.
+      if (!ids.some((id) => live.has(id)) && ids.some((id) => starting.has(id))) throw new HeldElsewhere('the account that reaches this person is starting in this process');
       // With several bot processes, each drives its own accounts: one another drives reaches the person there.
       if (!ids.some((id) => live.has(id)) && elsewhere && (await elsewhere(ids))) throw new HeldElsewhere('the accounts that reach this person are driven by another bot process');
       // The bot process starting, its accounts not logged in yet: wait for them rather than move on.
@@ -212,7 +227,7 @@ export function poolChannel(ctx: Pick<AppContext, 'db' | 'redis' | 'clock' | 'co
     async postToGroup(topic, text) {
       const rows = await accountRows(ctx);
       // None of the accounts is driven here, but another bot process drives some: the post waits for it.
-      if (!live.size && elsewhere && (await elsewhere([...rows.keys()]))) throw new HeldElsewhere('the sending accounts are driven by another bot process');
+      if (!live.size && (starting.size || (elsewhere && (await elsewhere([...rows.keys()]))))) throw new HeldElsewhere('the sending accounts are driven by another bot process, or starting in this one');
       for (const account of live.values()) {
         if (rows.get(account.id)?.status === 'disabled' || rows.get(account.id)?.status === 'blocked') continue;
         await pace(account.id, ctx.config.bot.sendIntervalMs);

@@ -6,7 +6,7 @@ import { Generator } from '../../src/demo/synthetic';
 import { writePeople } from '../../src/demo/write';
 import { HeldElsewhere } from '../../src/outreach/channels';
 import { acquire, StaleLease } from '../../src/outreach/lease';
-import { liveAccountIds, poolChannel, todayCounts } from '../../src/outreach/pool';
+import { liveAccountIds, poolChannel, startingHere, todayCounts } from '../../src/outreach/pool';
 import { systemClock } from '../../src/shared/clock';
 import { MockUser, nextHandled } from '../helpers/chat';
 import { REGIONS, seedRegions } from '../helpers/factories';
@@ -77,5 +77,16 @@ describe('a sending account whose lease passed to another process', () => {
     expect(user.received).toEqual(['第一条']);
     const [after] = await h.ctx.db.select().from(accountLeases).where(eq(accountLeases.accountId, bot!.account.id));
     expect(after).toMatchObject({ holder: 'elsewhere:4242:abcdef', token: 2 });
+
+    // The account taken over by this process again, its bot still starting (on a busy machine, seconds): a push
+    // for its people waits for it rather than going by the next channel; once the start is over and the account
+    // still not logged in (a real one waiting for its scan), the next channel serves.
+    await h.ctx.db.execute(sql`update account_leases set holder = null, expires_at = now() - interval '1 hour' where account_id = ${bot!.account.id}`);
+    startingHere(bot!.account.id, true);
+    await expect(poolChannel(h.ctx).send({ deliveryId: randomUUID(), workerId: person!.id, text: '等它上线' })).rejects.toBeInstanceOf(HeldElsewhere);
+    await expect(poolChannel(h.ctx).postToGroup!('南沙村务工群', '等它上线')).rejects.toBeInstanceOf(HeldElsewhere);
+    startingHere(bot!.account.id, false);
+    expect(await poolChannel(h.ctx).send({ deliveryId: randomUUID(), workerId: person!.id, text: '下一个渠道' })).toEqual({ ok: false, permanent: true, reason: 'accounts_offline' });
+    expect(user.received).toEqual(['第一条']);
   }, 60_000);
 });
