@@ -89,6 +89,9 @@ describe('the console on a new install', () => {
     // The number corrected, a phone number mistyped: the form is sent again and the phone's reason shows beside it.
     await form.getByLabel('身份证号', { exact: true }).fill(validIdNumber({ birth: '1988-04-05' }));
     await form.getByLabel('手机号', { exact: true }).fill('12345');
+    // The number's reason goes as soon as it is changed, and the form closes up under it: the button is pressed
+    // once it has stopped moving (on a busy machine the press and the release could land on different places).
+    await idItem.locator('.ant-form-item-explain-error').waitFor({ state: 'detached' });
     await form.getByRole('button', { name: '登记新人员' }).click();
     const phoneItem = form.locator('.ant-form-item').filter({ hasText: '手机号' });
     await phoneItem.locator('.ant-form-item-explain-error').waitFor();
@@ -258,6 +261,8 @@ describe('the console on a new install', () => {
       await admin.getByRole('button', { name: '保存手机号' }).click();
       await admin.locator('.ant-form-item-explain-error').getByText('请填写 11 位中国大陆手机号（短信只能发到手机，不能发到座机）').waitFor();
       await admin.getByLabel('手机号', { exact: true }).fill('139 1234 5678');
+      // The landline's reason goes once the number is changed; the button is pressed after the form has closed up.
+      await admin.locator('.ant-form-item-explain-error').waitFor({ state: 'detached' });
       await admin.getByRole('button', { name: '保存手机号' }).click();
       // Should the number not show, what the page said instead is told with the failure.
       await admin

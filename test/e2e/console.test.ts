@@ -212,6 +212,7 @@ describe('the station console', () => {
     await drawer.getByRole('button', { name: '登记并签到' }).click();
     await drawer.locator('.ant-form-item').filter({ hasText: '身份证号' }).locator('.ant-form-item-explain-error').waitFor();
     await drawer.getByLabel('身份证号', { exact: true }).fill(validIdNumber({ birth: '1990-02-03' }));
+    await drawer.locator('.ant-form-item').filter({ hasText: '身份证号' }).locator('.ant-form-item-explain-error').waitFor({ state: 'detached' });
     await drawer.getByRole('button', { name: '登记并签到' }).click();
     await drawer.getByText('王新来 已登记并签到').waitFor();
     const registered = (await staff.get('/api/v1/workers?q=王新来')).body.items;
