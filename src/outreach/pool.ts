@@ -58,7 +58,6 @@ export function startingHere(id: string, on: boolean): void {
 
 export function goOnline(account: LiveAccount): void {
   live.set(account.id, account);
-  starting.delete(account.id);
   started = true;
 }
 
@@ -168,10 +167,11 @@ export function poolChannel(ctx: Pick<AppContext, 'db' | 'redis' | 'clock' | 'co
       if (!known.length) return { ok: false, permanent: true, reason: 'not_bound' };
       const rows = await accountRows(ctx);
       const ids = known.map((k) => k.accountId ?? defaultAccountId ?? '').filter(Boolean);
+      const noneHere = !ids.some((id) => live.has(id));
       // An account of theirs taken over here a moment ago and still starting: the message waits for it.
-      if (!ids.some((id) => live.has(id)) && ids.some((id) => starting.has(id))) throw new HeldElsewhere('the account that reaches this person is starting in this process');
+      if (noneHere && ids.some((id) => starting.has(id))) throw new HeldElsewhere('the account that reaches this person is starting in this process');
       // With several bot processes, each drives its own accounts: one another drives reaches the person there.
-      if (!ids.some((id) => live.has(id)) && elsewhere && (await elsewhere(ids))) throw new HeldElsewhere('the accounts that reach this person are driven by another bot process');
+      if (noneHere && elsewhere && (await elsewhere(ids))) throw new HeldElsewhere('the accounts that reach this person are driven by another bot process');
       // The bot process starting, its accounts not logged in yet: wait for them rather than move on.
       // Once they have been up, accounts that went away are gone from the pool and the next channel serves.
       if (!live.size && !started) throw new Error('no sending account is logged in yet');
