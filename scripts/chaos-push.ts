@@ -15,6 +15,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { sql } from 'drizzle-orm';
@@ -124,6 +125,32 @@ async function startRedis(port: number, dir: string): Promise<ChildProcess> {
   await until(async () => probe.connect().then(() => true), (x) => x, 10_000, 100);
   probe.disconnect();
   return child;
+}
+
+/**
+ * What the queues hold when a fault left deliveries unsettled: each queue's job counts, its registered
+ * workers and its recurring jobs, and whether the keeper's marker is in Redis, to tell a stuck worker
+ * from lost schedules.
+ */
+export async function queueState(port: number): Promise<string> {
+  const lines: string[] = [];
+  const probe = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 1, connectTimeout: 2000 });
+  probe.on('error', () => undefined);
+  try {
+    lines.push(`keeper marker: ${await probe.get('chaos:kv:keeper:marker')}`);
+    for (const name of ['outreach', 'deliveries-mp', 'deliveries']) {
+      const q = new Queue(name, { connection: probe, prefix: 'chaos' });
+      const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'failed', 'completed');
+      const workers = await q.getWorkers();
+      const schedulers = name === 'outreach' ? (await q.getJobSchedulers()).map((j) => `${j.key}@${j.next ? new Date(j.next).toISOString() : '-'}`) : [];
+      lines.push(`${name}: ${JSON.stringify(counts)} workers=${workers.length}${schedulers.length || name === 'outreach' ? ` schedulers=[${schedulers.join(' ')}]` : ''}`);
+    }
+  } catch (err) {
+    lines.push(`queues not readable: ${(err as Error).message}`);
+  } finally {
+    probe.disconnect();
+  }
+  return lines.join('\n');
 }
 
 /** The last lines each process wrote, shown when a fault leaves deliveries unsettled. */
@@ -318,7 +345,7 @@ export async function runChaos(opts: ChaosOptions): Promise<{ faults: FaultResul
         const open = rowsOf<{ status: string; reason: string | null; n: number }>(
           await db.execute(sql`select status, reason, count(*)::int n from deliveries where broadcast_id = ${b.id} and status not in ('sent', 'failed', 'skipped') group by 1, 2`),
         );
-        log(`unsettled after the fault: ${JSON.stringify(open)}; the processes' last lines:\n${recent.slice(-120).join('\n')}`);
+        log(`unsettled after the fault: ${JSON.stringify(open)}\n${await queueState(redisPort)}\nthe processes' last lines:\n${recent.slice(-120).join('\n')}`);
       }
       const rows = rowsOf<{ id: string; status: string; doubted: boolean }>(
         await db.execute(sql`select d.id, d.status, (d.reason in ('assumed_sent', 'no_report', 'unconfirmed') or exists (select 1 from provider_reports r where r.delivery_id = d.id and d.status in ('sent', 'failed') and d.provider_ref is null)) as doubted from deliveries d where d.broadcast_id = ${b.id}`),

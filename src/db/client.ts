@@ -56,8 +56,11 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
 async function openPostgres(url: string, poolSize: number, read: DatabaseOptions['read']): Promise<Database> {
   // A server that never answers fails a query after 10 s instead of holding it until the OS gives up.
   const pool = new Pool({ connectionString: url, max: poolSize, application_name: 'bangfu', connectionTimeoutMillis: 10_000 });
-  // An idle client that loses its server must not crash the process; the next query reports it.
+  // A client that loses its server must not crash the process; the statement it was running (or the next)
+  // reports it. The pool listens only to idle clients: one lent out for a transaction, whose socket dies
+  // mid-statement or between statements, emits its error with no listener, which ends the process.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   // A wrong address or a server that is down is said at once, in one line (host, port, cause; never the password).
   await pool.query('select 1').catch(async (err: unknown) => {
     await pool.end().catch(() => undefined);

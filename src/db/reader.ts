@@ -113,6 +113,8 @@ export class ReadRouter {
     // A replica that does not answer is given up on quickly: the primary answers instead.
     this.replica = new Pool({ connectionString: opts.readUrl, max: opts.poolSize, application_name: 'bangfu-read', connectionTimeoutMillis: 3_000 });
     this.replica.on('error', () => undefined);
+    // As on the primary (client.ts): a lent-out client that loses its server reports it through its statement.
+    this.replica.on('connect', (client) => client.on('error', () => undefined));
     const every = opts.checkMs ?? 1_000;
     this.timer = setInterval(() => void this.check(), every);
     this.timer.unref();

@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import { Client } from 'pg';
 import { buildApp } from '../../src/app';
 import type { AppContext } from '../../src/context';
-import { openDatabase, type Database } from '../../src/db/client';
+import { openDatabase, rowsOf, type Database } from '../../src/db/client';
 import { listen } from '../../src/http/server';
 import { appOf, signIn, type Staff } from '../helpers/api';
 import { REGIONS, seedRegions } from '../helpers/factories';
@@ -179,6 +179,29 @@ describe('a database that cannot be reached answers 503 with a plain message and
 
     await cable.restore();
     await expectServing();
+  });
+
+  it('when the connection of a transaction is cut mid-statement, the transaction fails with the reason and the process goes on, then serves again', async () => {
+    // A connection lent out for a transaction has no listener of the pool's own: its socket dying used to be
+    // thrown as an unhandled error event and end the process (a worker, mid-broadcast).
+    const outcome = database.db
+      .transaction(async (tx) => {
+        await tx.execute(sql`select pg_sleep(30) as held_by_the_outage_test`);
+      })
+      .then(
+        () => 'committed',
+        (err: Error) => `${err.message} ${String((err.cause as Error | undefined)?.message ?? '')}`,
+      );
+    const running = await until(
+      () => admin.query<{ n: number }>(`select count(*)::int n from pg_stat_activity where usename = $1 and query like '%held_by_the_outage_test%' and state = 'active'`, [role]).then((r) => r.rows[0]!.n),
+      (n) => n === 1,
+    );
+    expect(running).toBe(1);
+    await cable.cut();
+    expect(await outcome).toMatch(/Connection terminated unexpectedly|not queryable/);
+    await cable.restore();
+    await expectServing();
+    expect(rowsOf<{ ok: number }>(await database.db.execute(sql`select 1 as ok`))).toEqual([{ ok: 1 }]);
   });
 
   it('when the server ends the connections and takes no more (too many clients), answers the same, then serves again', async () => {
