@@ -3,7 +3,7 @@ import type Koa from 'koa';
 import type { Logger } from '../logger';
 import { negotiateLocale, translator, type Locale } from '../i18n';
 import { DomainError, RateLimited, type ErrorCode, type ErrorDetail } from '../shared/errors';
-import { errorCodes, isOutage, isPoolWait } from '../db/outage';
+import { errorCodes, isOutage, isPoolWait, isRedisDown } from '../db/outage';
 import type { RequestState } from './state';
 
 type Ctx = Koa.ParameterizedContext<RequestState>;
@@ -148,6 +148,11 @@ export function errorMapper(logger: Logger, onDenied?: (ctx: Ctx, code: string) 
         logger.warn({ requestId: ctx.state.requestId, method: ctx.method, path: ctx.path }, 'database connections all busy');
         ctx.set('Retry-After', String(OUTAGE_RETRY_AFTER_S));
         send(ctx, 'unavailable', t('errors:busy', { seconds: OUTAGE_RETRY_AFTER_S }));
+      } else if (isRedisDown(err)) {
+        // Redis is down or restarting: what needed it (sign-in's throttle, a push's replay check) waits for it.
+        logger.warn({ requestId: ctx.state.requestId, method: ctx.method, path: ctx.path }, 'redis unavailable');
+        ctx.set('Retry-After', String(OUTAGE_RETRY_AFTER_S));
+        send(ctx, 'unavailable', t('errors:redis_unavailable', { seconds: OUTAGE_RETRY_AFTER_S }));
       } else if (await databaseDown(err, ping)) {
         // Not our fault and not the caller's: said plainly, with when to try again. The query is not logged (it may carry values).
         logger.warn({ requestId: ctx.state.requestId, err: { type: (err as Error)?.name, codes: errorCodes(err) } }, 'database unavailable');

@@ -113,8 +113,11 @@ describe('the station console', () => {
     await page.getByLabel('单位名称').fill('南沙镇搬家服务部');
     await page.getByLabel('统一社会信用代码').fill('91530000MA6K00000X');
     await page.getByRole('button', { name: '登记' }).click();
-    await page.locator('.ant-form-item').filter({ hasText: '统一社会信用代码' }).locator('.ant-form-item-explain-error').waitFor();
+    const creditReason = page.locator('.ant-form-item').filter({ hasText: '统一社会信用代码' }).locator('.ant-form-item-explain-error');
+    await creditReason.waitFor();
+    // Emptied (the code is optional), the field's reason goes at once, before the form is sent again.
     await page.getByLabel('统一社会信用代码').fill('');
+    await creditReason.waitFor({ state: 'detached' });
     await page.getByRole('button', { name: '登记' }).click();
     const firm = page.getByRole('row').filter({ hasText: '南沙镇搬家服务部' });
     await firm.getByRole('button', { name: '核验' }).click();

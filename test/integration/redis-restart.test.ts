@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
+import request from 'supertest';
 import { sql } from 'drizzle-orm';
 import { rowsOf } from '../../src/db/client';
 import { subscriptions, workers } from '../../src/db/schema';
@@ -75,6 +76,17 @@ describe('a broadcast survives Redis restarting mid-way', () => {
     await new Promise((r) => redis!.once('exit', r));
     // Redis comes back only once the service has found it gone (its clients fail to reconnect).
     expect(await until(async () => connectionErrors(), (n) => n > errorsBefore, 30_000)).toBeGreaterThan(errorsBefore);
+    // Meanwhile a sign-in (its throttle is kept in Redis) is answered 503 with when to try again, in the
+    // asker's language, not as an internal error.
+    const refused = await request(appOf(h)).post('/api/v1/auth/login').set('accept-language', 'en').send({ username: 'admin', password: 'not-the-password' });
+    expect({ status: refused.status, code: refused.body.error?.code, retryAfter: refused.headers['retry-after'], message: refused.body.error?.message }).toEqual({
+      status: 503,
+      code: 'unavailable',
+      retryAfter: '5',
+      message: 'The service cannot reach its message queue just now; please try again in 5 seconds',
+    });
+    expect(h.logs.text()).toContain('redis unavailable');
+    expect(h.logs.text()).not.toContain('unhandled error');
     await startRedis();
 
     // Whatever Redis lost is found by the sweeper (it runs every minute; here it is called directly).

@@ -26,6 +26,18 @@ export function clearFieldErrors(form: FormInstance): void {
   form.setFields(form.getFieldsError().filter((f) => f.errors.length > 0).map((f) => ({ name: f.name, errors: [] })));
 }
 
+/**
+ * The form's onValuesChange: once a person changes a field, the reason an answer put beside it goes. A
+ * field with rules of its own is judged by them again; one without (an optional code, say) would otherwise
+ * keep the old reason, emptied or corrected, until the form is sent again.
+ */
+export function dropReasonsOnChange(form: FormInstance): (changed: Record<string, unknown>) => void {
+  return (changed) => {
+    const stale = Object.keys(changed).filter((name) => form.getFieldError(name).length > 0);
+    if (stale.length) form.setFields(stale.map((name) => ({ name, errors: [] })));
+  };
+}
+
 /** Yuan typed by a person, in fen for the API (null stays null). */
 export function fen(yuan: number | null | undefined): number | null {
   return yuan === null || yuan === undefined ? null : Math.round(yuan * 100);

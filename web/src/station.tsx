@@ -3,7 +3,7 @@ import { Alert, Button, Card, Form, Select, Space, Typography } from 'antd';
 import type { GeoJSONSource, Marker } from 'maplibre-gl';
 import { useEffect, useRef, useState } from 'react';
 import { client, need } from './api';
-import { clearFieldErrors, showFieldErrors } from './forms';
+import { clearFieldErrors, dropReasonsOnChange, showFieldErrors } from './forms';
 import { circle, NO_FEATURES, useMapLibre, useMapSettings, zoomFor, type Point } from './map';
 import { PlaceFields, type PlaceValues } from './places';
 import { RegionName } from './regions';
@@ -95,7 +95,7 @@ export function StationPlace() {
           </Space>
           {saved && <Alert type="success" title={saved} style={{ marginBottom: 8 }} />}
           {editing ? (
-            <Form name="station_place" form={form} layout="vertical" onFinish={submit}>
+            <Form name="station_place" form={form} onValuesChange={dropReasonsOnChange(form)} layout="vertical" onFinish={submit}>
               <PlaceFields form={form} />
               <Space style={{ marginTop: 8 }}>
                 <Button type="primary" htmlType="submit" loading={save.isPending}>{t('station_place.save')}</Button>

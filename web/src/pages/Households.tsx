@@ -3,7 +3,7 @@ import { Alert, Button, Card, Checkbox, Form, Select, Space, Table, Tabs, Tag, T
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { client, need } from '../api';
-import { clearFieldErrors, showFieldErrors } from '../forms';
+import { clearFieldErrors, dropReasonsOnChange, showFieldErrors } from '../forms';
 import { PersonPicker } from '../PersonPicker';
 import { RegionName, RegionPicker } from '../regions';
 import { useColumnSettings, useCsvExport, useUrlFilters, type ListColumn } from '../lists';
@@ -126,7 +126,7 @@ function AllHouseholds() {
         columns={shown}
       />
       <Card size="small" title={t('households.new')} style={{ marginTop: 16, maxWidth: 760 }}>
-        <Form name="household" form={form} layout="vertical" onFinish={(v) => create.mutate(v)} initialValues={{ regionCode: me!.regionCode, relocated: false }}>
+        <Form name="household" form={form} onValuesChange={dropReasonsOnChange(form)} layout="vertical" onFinish={(v) => create.mutate(v)} initialValues={{ regionCode: me!.regionCode, relocated: false }}>
           <Form.Item name="memberIds" label={t('households.members')}>
             <PersonPicker<string[]> multiple />
           </Form.Item>

@@ -2,7 +2,7 @@ import { Alert, Button, Card, Form, Input, List, Space, Switch, Table, Tag, Typo
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { beijingText, client, need } from '../api';
-import { clearFieldErrors, showFieldErrors } from '../forms';
+import { clearFieldErrors, dropReasonsOnChange, showFieldErrors } from '../forms';
 import { Session } from '../session';
 import type { Body } from '../vocab';
 
@@ -64,7 +64,7 @@ export function MyAccount() {
         <Typography.Paragraph data-testid="phone-masked">
           {contact?.phoneMasked ? t('my_account.phone_current', { phone: contact.phoneMasked }) : t('my_account.phone_none')}
         </Typography.Paragraph>
-        <Form form={form} layout="inline" onFinish={(v) => patch.mutate({ body: { phone: v.phone }, text: t('my_account.phone_saved') })} requiredMark={false}>
+        <Form form={form} onValuesChange={dropReasonsOnChange(form)} layout="inline" onFinish={(v) => patch.mutate({ body: { phone: v.phone }, text: t('my_account.phone_saved') })} requiredMark={false}>
           <Form.Item name="phone" label={t('my_account.phone_label')} rules={[{ required: true, message: t('my_account.phone_required') }]}>
             <Input inputMode="tel" autoComplete="tel" placeholder="13912345678" style={{ width: 200 }} />
           </Form.Item>

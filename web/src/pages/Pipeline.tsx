@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Col, Drawer, Form, Input, InputNumber, List, Row, Space, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { client, need } from '../api';
-import { clearFieldErrors, fen, showFieldErrors } from '../forms';
+import { clearFieldErrors, dropReasonsOnChange, fen, showFieldErrors } from '../forms';
 import { Session } from '../session';
 import type { Body } from '../vocab';
 
@@ -132,7 +132,7 @@ function EditVacancy({ id, onChanged }: { id: string; onChanged?: () => void }) 
     >
       <Form
         name="vacancy_edit"
-        form={form}
+        form={form} onValuesChange={dropReasonsOnChange(form)}
         layout="vertical"
         disabled={!editable}
         onFinish={(f: { title: string; headcount: number; payMinYuan: number; payMaxYuan: number; description?: string; requirements?: string }) =>

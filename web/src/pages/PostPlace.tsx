@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, Form, Modal } from 'antd';
 import { client, need } from '../api';
-import { clearFieldErrors, showFieldErrors } from '../forms';
+import { clearFieldErrors, dropReasonsOnChange, showFieldErrors } from '../forms';
 import { PlaceFields, type PlaceValues } from '../places';
 import { Session } from '../session';
 import type { Body } from '../vocab';
@@ -52,7 +52,7 @@ export function PostPlaceModal({ post, onClose }: { post: Body<'Vacancy'> | null
       {/* Made afresh for each post (the modal's content goes when it closes), starting from the post's place. */}
       <Form
         name="post_place"
-        form={form}
+        form={form} onValuesChange={dropReasonsOnChange(form)}
         layout="vertical"
         onFinish={(v) => save.mutate(v)}
         initialValues={post ? { villageCode: post.regionCode.length === 12 ? post.regionCode : undefined, address: post.address ?? undefined, lat: post.lat, lng: post.lng } : {}}

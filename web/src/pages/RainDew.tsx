@@ -3,7 +3,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { beijingDate, client, need } from '../api';
-import { clearFieldErrors, showFieldErrors } from '../forms';
+import { clearFieldErrors, dropReasonsOnChange, showFieldErrors } from '../forms';
 import { Session } from '../session';
 import { RAIN_DEW_STATUSES, StatusTag } from './RainDewFile';
 import type { Body } from '../vocab';
@@ -96,7 +96,7 @@ function OpenFile() {
   );
   return (
     <Card size="small" title={t('rain_dew.open_file')} style={{ marginTop: 16, maxWidth: 720 }}>
-      <Form name="rain_dew_file" form={form} layout="vertical" onFinish={submit} initialValues={{ level: 'secondary_vocational' }}>
+      <Form name="rain_dew_file" form={form} onValuesChange={dropReasonsOnChange(form)} layout="vertical" onFinish={submit} initialValues={{ level: 'secondary_vocational' }}>
         <Form.Item name="workerId" label={t('rain_dew.student')} rules={[{ required: true, message: t('rain_dew.required') }]}>
           <PersonPicker />
         </Form.Item>

@@ -1,7 +1,7 @@
 import { Alert, Button, Checkbox, Form, Input, Select, Space } from 'antd';
 import { useState } from 'react';
 import { client, need } from '../api';
-import { clearFieldErrors, showFieldErrors } from '../forms';
+import { clearFieldErrors, dropReasonsOnChange, showFieldErrors } from '../forms';
 import { HomeVillagePicker } from '../places';
 import { Session } from '../session';
 import { CAPACITIES, isMonitored, MONITORING_TYPES, NEW_CATEGORIES, type Body, type Capacity, type Category, type MonitoringType } from '../vocab';
@@ -44,7 +44,7 @@ export function RegisterForm({ submit, submitText, onDone }: { submit?: (body: B
     }
   };
   return (
-    <Form name="register" form={form} layout="vertical" onFinish={save} initialValues={{ regionCode: me!.regionCode, laborCapacity: 'full', category: 'lifted', consent: true }}>
+    <Form name="register" form={form} onValuesChange={dropReasonsOnChange(form)} layout="vertical" onFinish={save} initialValues={{ regionCode: me!.regionCode, laborCapacity: 'full', category: 'lifted', consent: true }}>
       <Space wrap align="start">
         <Form.Item name="name" label={t('workers.name')} rules={[{ required: true, whitespace: true, message: t('vacancies.required') }]}>
           <Input maxLength={50} style={{ width: 140 }} />

@@ -3,7 +3,7 @@ import { Alert, Button, Card, Drawer, Form, Input, InputNumber, Select, Space, S
 import { useState } from 'react';
 import { client, need } from '../api';
 import { useColumnSettings, useCsvExport, useUrlFilters, type ListColumn } from '../lists';
-import { clearFieldErrors, fen, showFieldErrors, yuan } from '../forms';
+import { clearFieldErrors, dropReasonsOnChange, fen, showFieldErrors, yuan } from '../forms';
 import { PersonPicker } from '../PersonPicker';
 import { Session } from '../session';
 import type { Body } from '../vocab';
@@ -76,7 +76,7 @@ export function Trainings() {
     <div>
       <Typography.Title level={3}>{t('trainings.title')}</Typography.Title>
       <Card size="small" title={t('trainings.new')} style={{ maxWidth: 760, marginBottom: 16 }}>
-        <Form name="training" form={form} layout="vertical" onFinish={(v) => create.mutate(v)} initialValues={{ kind: 'upskilling', capacity: 30 }}>
+        <Form name="training" form={form} onValuesChange={dropReasonsOnChange(form)} layout="vertical" onFinish={(v) => create.mutate(v)} initialValues={{ kind: 'upskilling', capacity: 30 }}>
           <Space wrap align="start">
             <Form.Item name="kind" label={t('trainings.kind')}>
               <Select style={{ width: 170 }} options={KINDS.map((k) => ({ value: k, label: t(`trainings.kinds.${k}`) }))} />

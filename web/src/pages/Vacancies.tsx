@@ -5,7 +5,7 @@ import { beijingDate, client, need } from '../api';
 import { useColumnSettings, useCsvExport, useUrlFilters, type ListColumn } from '../lists';
 import { PlaceFields } from '../places';
 import { RegionName } from '../regions';
-import { clearFieldErrors, fen, showFieldErrors, yuan } from '../forms';
+import { clearFieldErrors, dropReasonsOnChange, fen, showFieldErrors, yuan } from '../forms';
 import { Session } from '../session';
 import type { Body } from '../vocab';
 import { Pipeline } from './Pipeline';
@@ -162,7 +162,7 @@ export function Vacancies() {
     <div>
       <Typography.Title level={3}>{t('vacancies.title')}</Typography.Title>
       <Card size="small" title={t('vacancies.new_post')} style={{ marginBottom: 16, maxWidth: 760 }}>
-        <Form name="post" form={form} layout="vertical" onFinish={(v) => post.mutate(v)} initialValues={{ kind: 'gig', startTime: '08:00', endTime: '17:00', headcount: 5, paySchedule: 'monthly' }}>
+        <Form name="post" form={form} onValuesChange={dropReasonsOnChange(form)} layout="vertical" onFinish={(v) => post.mutate(v)} initialValues={{ kind: 'gig', startTime: '08:00', endTime: '17:00', headcount: 5, paySchedule: 'monthly' }}>
           <Space wrap align="start">
             <Form.Item name="kind" label={t('vacancies.kind')}>
               <Select style={{ width: 150 }} options={KINDS.map((k) => ({ value: k, label: t(`vacancies.kinds.${k}`) }))} />
@@ -296,7 +296,7 @@ function Employers({ employers, onChange }: { employers: Employer[]; onChange: (
   const error = (verify.error ?? create.error)?.message ?? null;
   return (
     <Card size="small" title={t('employers.title')} style={{ marginBottom: 16 }}>
-      <Form name="employer" form={form} layout="inline" onFinish={(v) => { verify.reset(); create.mutate(v); }} initialValues={{ kind: 'enterprise' }} style={{ rowGap: 8 }}>
+      <Form name="employer" form={form} onValuesChange={dropReasonsOnChange(form)} layout="inline" onFinish={(v) => { verify.reset(); create.mutate(v); }} initialValues={{ kind: 'enterprise' }} style={{ rowGap: 8 }}>
         <Form.Item name="name" label={t('employers.name')} rules={[{ required: true, message: t('vacancies.required') }]}>
           <Input maxLength={100} />
         </Form.Item>

@@ -2,7 +2,7 @@ import { Alert, Button, Card, Checkbox, Form, Input, InputNumber, Popconfirm, Se
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { beijingText, client, need } from '../api';
-import { clearFieldErrors, fen, showFieldErrors, yuan } from '../forms';
+import { clearFieldErrors, dropReasonsOnChange, fen, showFieldErrors, yuan } from '../forms';
 import { Session } from '../session';
 import type { Body } from '../vocab';
 import { DateField } from '../dates';
@@ -109,7 +109,7 @@ export function EmploymentCard({ workerId, onChanged }: { workerId: string; onCh
           <Button disabled={!renewTo} loading={renew.isPending} onClick={() => renew.mutate({ recordId: current.id, termEnd: renewTo })}>{t('employment.renew')}</Button>
         </Space>
       )}
-      <Form name="employment" form={form} layout="inline" onFinish={record} style={{ marginTop: 12, rowGap: 8 }}>
+      <Form name="employment" form={form} onValuesChange={dropReasonsOnChange(form)} layout="inline" onFinish={record} style={{ marginTop: 12, rowGap: 8 }}>
         <Form.Item name="employerName" label={t('employment.employer')} rules={[{ required: true, whitespace: true, message: t('vacancies.required') }]}>
           <Input maxLength={100} style={{ width: 200 }} />
         </Form.Item>

@@ -2,7 +2,7 @@ import { Alert, Button, Card, Descriptions, Form, Input, InputNumber, Select, Sp
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { ApiError, client, downloadFile, need } from '../api';
-import { clearFieldErrors, showFieldErrors } from '../forms';
+import { clearFieldErrors, dropReasonsOnChange, showFieldErrors } from '../forms';
 import { CAPACITIES, CATEGORIES, type Body, type Capacity } from '../vocab';
 import { RegionName, RegionPicker } from '../regions';
 import { useColumnSettings, useUrlFilters, type ListColumn } from '../lists';
@@ -182,7 +182,7 @@ function EditWorker({ worker, onSaved }: { worker: Worker; onSaved: (w: Worker) 
   };
   return (
     <Card size="small" title={t('workers.edit')} style={{ marginTop: 16, maxWidth: 720 }}>
-      <Form name="worker_edit" form={form} layout="vertical" onFinish={save}>
+      <Form name="worker_edit" form={form} onValuesChange={dropReasonsOnChange(form)} layout="vertical" onFinish={save}>
         <Space wrap align="start">
           <Form.Item name="phone" label={t('workers.new_phone')}>
             <Input inputMode="tel" maxLength={20} style={{ width: 200 }} />
