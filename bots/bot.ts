@@ -105,8 +105,16 @@ export async function startBot(ctx: AppContext, opts: { account?: SendingAccount
 
   const events = new EventEmitter<{ handled: [Handled] }>();
   wechaty.on('message', async (msg: Message) => {
-    const room = msg.room();
-    const senderId = msg.talker().id;
+    let room: ReturnType<Message['room']>;
+    let senderId: string;
+    try {
+      room = msg.room();
+      senderId = msg.talker().id;
+    } catch (err) {
+      // A message the puppet gave without its sender (or room) cannot be answered: noted, never thrown.
+      ctx.logger.warn({ err: (err as Error).message, account: account.id }, 'message without a sender');
+      return;
+    }
     const done = (replies: number) => events.emit('handled', { talkerId: senderId, roomId: room?.id, replies });
     if (msg.self()) return void done(0);
     await queue.run(senderId, async () => {

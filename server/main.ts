@@ -36,6 +36,10 @@ async function main(): Promise<void> {
     }
   }
 
+  // From before the start: bot accounts start one after another, and those already started take messages meanwhile.
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: reason instanceof Error ? { type: reason.name, message: reason.message } : String(reason) }, 'unhandled rejection');
+  });
   let service: Awaited<ReturnType<typeof startService>>;
   try {
     service = await startService({ role, config, logger });
@@ -61,9 +65,6 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('unhandledRejection', (reason) => {
-    logger.error({ err: reason instanceof Error ? { type: reason.name, message: reason.message } : String(reason) }, 'unhandled rejection');
-  });
 }
 
 void main();

@@ -172,6 +172,8 @@ export async function startService(opts: StartOptions): Promise<Service> {
       const app = buildApp(ctx, { doors: [officialAccountDoor(ctx)], ...(metrics ? { metrics: { metrics, token: config.metrics.port ? undefined : metricsToken } } : {}) });
       const server = await listen(app, { port: config.http.port, host: config.http.host, urlLimitKb: config.http.urlLimitKb, defaultLocale: config.locale.default });
       server.requestTimeout = 120_000;
+      // A connection the server could not accept (out of file descriptors in a flood) is logged, not thrown.
+      server.on('error', (err) => logger.error({ err: err.message }, 'http server error'));
       service.server = server;
       const addr = server.address();
       const port = typeof addr === 'object' && addr ? addr.port : config.http.port;
@@ -187,6 +189,7 @@ export async function startService(opts: StartOptions): Promise<Service> {
 
     if (metrics && metricsToken && config.metrics.port) {
       const server = await serveMetrics(metrics, { host: config.metrics.host, port: config.metrics.port, token: metricsToken });
+      server.on('error', (err) => logger.error({ err: err.message }, 'metrics server error'));
       steps.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
     } else if (metrics && role !== 'all' && role !== 'api') {
       logger.warn({ role }, 'metrics are kept but not served: this role has no API, set METRICS_PORT to scrape it');

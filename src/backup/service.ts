@@ -73,6 +73,8 @@ function runPg(bin: string, args: string[], env: NodeJS.ProcessEnv, stdout?: (ou
     let err = '';
     child.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
     const piped = stdout ? stdout(child.stdout!) : Promise.resolve();
+    // A write that fails early (disk full) is answered when the program ends, below; not left unhandled meanwhile.
+    piped.catch(() => undefined);
     child.once('error', (e) =>
       reject(new BackupRefused((e as NodeJS.ErrnoException).code === 'ENOENT' ? `找不到 ${bin}：请安装 PostgreSQL 客户端（postgresql-client）/ ${bin} not found: install the PostgreSQL client programs (postgresql-client)` : e.message)),
     );

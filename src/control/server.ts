@@ -130,7 +130,7 @@ export async function serveControl(path: string, handlers: ControlHandlers, logg
     });
   });
   const ok = await new Promise<boolean>((resolve) => {
-    server.once('error', (err) => {
+    server.on('error', (err) => {
       logger.warn({ err: err.message, path }, 'control socket not served');
       resolve(false);
     });

@@ -19,16 +19,29 @@ export function readUpload(ctx: Koa.Context, field: string, limitBytes: number):
     return Promise.reject(new ValidationFailed('multipart expected', [{ path: field, message: 'errors:detail.upload.multipart' }]));
   }
   return new Promise((resolve, reject) => {
+    let settled = false;
+    const settle = (err: Error | undefined, value?: Upload) => {
+      if (settled) return;
+      settled = true;
+      if (err) reject(err);
+      else resolve(value!);
+    };
+    const incomplete = () => new ValidationFailed('incomplete multipart', [{ path: field, message: 'errors:detail.upload.incomplete' }]);
     let bb: Busboy.Busboy;
     try {
       bb = Busboy({ headers: ctx.req.headers, limits: { files: 1, fileSize: limitBytes, fields: 20, parts: 30 } });
     } catch {
-      reject(new ValidationFailed('bad multipart', [{ path: field, message: 'errors:detail.upload.multipart' }]));
+      settle(new ValidationFailed('bad multipart', [{ path: field, message: 'errors:detail.upload.multipart' }]));
       return;
     }
     let upload: Upload | undefined;
     let failed: Error | undefined;
     bb.on('file', (name, stream, info) => {
+      // A form that stops inside a file (its body ended before the closing boundary) errors that file's
+      // stream: handled here, as a file that did not arrive whole, never as an error nobody listens to.
+      stream.on('error', () => {
+        failed ??= incomplete();
+      });
       if (name !== field) {
         stream.resume();
         return;
@@ -42,11 +55,19 @@ export function readUpload(ctx: Koa.Context, field: string, limitBytes: number):
         if (!failed) upload = { fileName: Buffer.from(info.filename ?? 'upload', 'latin1').toString('utf8'), data: Buffer.concat(chunks) };
       });
     });
-    bb.on('error', () => reject(new ValidationFailed('bad multipart', [{ path: field, message: 'errors:detail.upload.multipart' }])));
+    // A file cut off inside (above) says so; any other broken form is asked for again as multipart.
+    bb.on('error', () => settle(failed ?? new ValidationFailed('bad multipart', [{ path: field, message: 'errors:detail.upload.multipart' }])));
     bb.on('close', () => {
-      if (failed) reject(failed);
-      else if (!upload || upload.data.length === 0) reject(new ValidationFailed('no file', [{ path: field, message: 'errors:detail.upload.missing' }]));
-      else resolve(upload);
+      if (failed) settle(failed);
+      else if (!upload || upload.data.length === 0) settle(new ValidationFailed('no file', [{ path: field, message: 'errors:detail.upload.missing' }]));
+      else settle(undefined, upload);
+    });
+    // A sender that goes away mid-upload: what was read is let go, and the request ends instead of waiting forever.
+    ctx.req.once('close', () => {
+      if (!ctx.req.complete) {
+        settle(incomplete());
+        bb.destroy();
+      }
     });
     ctx.req.pipe(bb);
   });

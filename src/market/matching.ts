@@ -280,6 +280,8 @@ export async function candidatesForVacancy(ctx: Ctx, actor: Actor, vacancyId: st
   angles.push(pick((w) => eq(w.employed, false), 500));
   if (hasPoint && v.kind !== 'gig') angles.push(pick(near, 500));
   if (v.kind === 'public_welfare') angles.push(pick((w) => sql`${w.laborCapacity} in ('weak', 'partial')`, 500));
+  // The angles already run: one failing while this is awaited is answered by the Promise.all below, not left unhandled.
+  for (const a of angles) a.catch(() => undefined);
   const relocation = await relocationTest(ctx, v, actor.regionCode);
   const relocationAngle: Promise<CandidateRow[]> = relocation ? pick(() => relocation, 500) : Promise.resolve([]);
   // Rain Dew graduates still without work whose major fits the post come first (seed 001 §2.5).

@@ -61,6 +61,9 @@ export async function exportWorkers(ctx: Ctx, actor: Actor, f: ExportFilter, t: 
   );
 
   const out = new PassThrough();
+  // A page that fails before the response has taken the stream (a round trip still under way) must not be an
+  // error nobody listens to: it is logged below and the response, once it pipes, ends cut short.
+  out.on('error', () => undefined);
   const wb = new (excel().stream.xlsx.WorkbookWriter)({ stream: out, useStyles: true });
   const ws = wb.addWorksheet(t('registry:export.sheet'));
   ws.columns = TOP.map((h, i) => ({ width: h === '证件号码' ? 22 : i + 1 >= GROUP.from && i + 1 <= GROUP.to ? 18 : (h?.length ?? 0) > 4 ? 16 : 10 }));

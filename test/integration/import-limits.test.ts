@@ -208,6 +208,27 @@ describe('bounded uploads for the register import', () => {
     await nothingWritten();
   });
 
+  it('a form cut off inside its file (the body ends before the closing boundary) is refused plainly, nothing written, the service unharmed', async () => {
+    // Found from outside: the file's own stream errored with nobody listening, which ended the API's process.
+    const cut = (field: string) =>
+      Buffer.from(`--cutoff\r\nContent-Disposition: form-data; name="${field}"; filename="信息表.csv"\r\nContent-Type: text/csv\r\n\r\n姓名,性别,证件号码\n张三,男,`);
+    const send = (field: string, lang: string) =>
+      request(app)
+        .post(`/api/v1/imports?dryRun=true&regionCode=${REGIONS.villageA.code}`)
+        .set('Authorization', `Bearer ${station.token}`)
+        .set('Accept-Language', lang)
+        .set('Content-Type', 'multipart/form-data; boundary=cutoff')
+        .send(cut(field));
+    expectRefused(await send('file', 'zh-CN'), 'validation_failed', { path: 'file', message: '文件没有传完整，请重新上传' });
+    expectRefused(await send('file', 'en'), 'validation_failed', { path: 'file', message: 'The file did not arrive whole; please upload it again' });
+    // A file under another name, cut off the same way, is no more harmful.
+    expectRefused(await send('attachment', 'zh-CN'), 'validation_failed', { path: 'file', message: '文件没有传完整，请重新上传' });
+    await nothingWritten();
+    // The same process still takes a whole file.
+    const whole = await upload(csv([FORM_HEADER]), 'whole.csv', '?dryRun=true');
+    expect(whole.status).toBe(200);
+  });
+
   it('a normal XLSX still imports in the background, with its progress and its rejected rows', async () => {
     const a = validIdNumber({ birth: '1979-04-04', sex: 'male' });
     const file = await officialXlsx([
