@@ -62,6 +62,9 @@ class PerSender {
   }
 }
 
+/** How long a start waits for the login (or a code to scan) before it counts as over without one. */
+const LOGIN_WAIT_MS = 15_000;
+
 /** Words in a puppet's error that mean WeChat has limited the account (风控), not a passing fault. */
 const BLOCKED = /blocked|banned|too frequent|封号|封禁|限制登录|风控|操作频繁/i;
 
@@ -148,6 +151,18 @@ export async function startBot(ctx: AppContext, opts: { account?: SendingAccount
     });
   });
 
+  // Started means logged in, or waiting for someone to scan (or, failing either, a while after the start):
+  // until then what only this account reaches waits for it instead of going by the next channel (fleet.ts).
+  const settled = new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(done, LOGIN_WAIT_MS);
+    timer.unref();
+    wechaty.once('login', done);
+    wechaty.once('scan', done);
+  });
   // Ready to read messages before any can arrive.
   await conversation.ready();
   await wechaty.start();
@@ -160,6 +175,7 @@ export async function startBot(ctx: AppContext, opts: { account?: SendingAccount
     self = choice.mocker.createContact({ name: ctx.config.bot.name });
     choice.mocker.login(self);
   }
+  await settled;
 
   let stopping: Promise<void> | undefined;
   return {
