@@ -96,3 +96,13 @@ export async function expectRefusedUnwritten<A extends Answer>(
   expect(changed).toEqual([...(opts.writes ?? [])].sort());
   return res!;
 }
+
+/**
+ * Answered 503 `unavailable` with `Retry-After: 5` and `message` (an outage of something the service needs, or a
+ * rush), logged as `logged` and never as an unhandled error.
+ */
+export function expectOutage(answer: { status: number; code: string | undefined; retryAfter: string | null | undefined; message: string | undefined }, message: string, logs: string, logged: string): void {
+  expect(answer).toEqual({ status: 503, code: 'unavailable', retryAfter: '5', message });
+  expect(logs).toContain(logged);
+  expect(logs).not.toContain('unhandled error');
+}
