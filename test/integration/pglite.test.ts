@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { openDatabase, type Database } from '../../src/db/client';
+import { closeReaders } from '../../src/imports';
 import { employmentRecords, imports, workers } from '../../src/db/schema';
 import { Generator, formRow } from '../../src/demo/synthetic';
 import { writeHouseholds } from '../../src/demo/write';
@@ -27,6 +28,8 @@ describe('the registry on the embedded database (PGlite)', () => {
     await seedRegions(database.db);
   });
   afterAll(async () => {
+    // The import's reading and preparing threads stay up while idle (30 s); ended here so the file's process exits.
+    await closeReaders();
     await database.close();
     rmSync(dir, { recursive: true, force: true });
   });
