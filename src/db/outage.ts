@@ -105,14 +105,3 @@ export class DatabaseUnreachable extends Error {
     this.name = 'DatabaseUnreachable';
   }
 }
-
-/**
- * Redis could not be reached within the client's retries (ioredis's MaxRetriesPerRequestError, told by its
- * class name on the error or what it wraps): sign-in's throttle, WeChat's replay check and the other short
- * commands of a request fail this way while Redis is down or restarting.
- */
-export function isRedisDown(err: unknown, depth = 0): boolean {
-  if (!err || typeof err !== 'object' || depth > 5) return false;
-  const e = err as { name?: unknown; cause?: unknown };
-  return e.name === 'MaxRetriesPerRequestError' || isRedisDown(e.cause, depth + 1);
-}

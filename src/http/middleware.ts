@@ -3,7 +3,8 @@ import type Koa from 'koa';
 import type { Logger } from '../logger';
 import { negotiateLocale, translator, type Locale } from '../i18n';
 import { DomainError, RateLimited, type ErrorCode, type ErrorDetail } from '../shared/errors';
-import { errorCodes, isOutage, isPoolWait, isRedisDown } from '../db/outage';
+import { errorCodes, isOutage, isPoolWait } from '../db/outage';
+import { isRedisDown } from '../redis';
 import type { RequestState } from './state';
 
 type Ctx = Koa.ParameterizedContext<RequestState>;
