@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'data/**', 'node_modules/**', 'coverage/**', 'src/db/migrations/**', 'web/dist/**', 'web/vite.config.mts', 'clients/api.d.ts', '.scratch/**'] },
+  { ignores: ['dist/**', 'dist-test/**', 'data/**', 'node_modules/**', 'coverage/**', 'src/db/migrations/**', 'web/dist/**', 'web/vite.config.mts', 'clients/api.d.ts', '.scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

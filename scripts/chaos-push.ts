@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { Client } from 'pg';
@@ -25,8 +25,8 @@ import { writePeople } from '../src/demo/write';
 import { PiiVault } from '../src/pii/vault';
 import { REGIONS, seedRegions } from '../test/helpers/factories';
 import { fakeWechat, type FakeWechat } from '../test/helpers/fake-wechat';
+import { ROOT, entryArgs } from './entry';
 
-const ROOT = resolve(__dirname, '..');
 const PII_KEY = randomBytes(32).toString('hex');
 const APP_ID = 'wxchaos0000000001';
 const APP_SECRET = 'chaos-app-secret-0123456789';
@@ -161,7 +161,7 @@ function remember(line: string) {
 }
 
 function startRole(role: 'api' | 'worker', env: NodeJS.ProcessEnv, log: (l: string) => void): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', role], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, entryArgs('server/main.ts', [role]), { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const tail = (d: Buffer) => {
     for (const line of d.toString().split('\n')) {
       if (!line) continue;

@@ -1,6 +1,3 @@
-import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { KoaAdapter } from '@bull-board/koa';
 import type Koa from 'koa';
 import * as access from './service';
 import type { AppContext } from '../context';
@@ -16,10 +13,15 @@ const COOKIE = 'bf_board';
  * Everyone else gets the usual JSON error.
  */
 export function queueBoard(ctx: AppContext): Koa.Middleware<RequestState> {
-  const adapter = new KoaAdapter();
-  adapter.setBasePath(BOARD_PATH);
-  createBullBoard({ queues: ctx.queues.names().map((q) => new BullMQAdapter(ctx.queues.queue(q))), serverAdapter: adapter });
-  const board = adapter.registerPlugin() as unknown as Koa.Middleware<RequestState>;
+  // bull-board and its templates are loaded when an administrator first opens the board, not with the service.
+  let board: Promise<Koa.Middleware<RequestState>> | undefined;
+  const build = async (): Promise<Koa.Middleware<RequestState>> => {
+    const [{ createBullBoard }, { BullMQAdapter }, { KoaAdapter }] = await Promise.all([import('@bull-board/api'), import('@bull-board/api/bullMQAdapter'), import('@bull-board/koa')]);
+    const adapter = new KoaAdapter();
+    adapter.setBasePath(BOARD_PATH);
+    createBullBoard({ queues: ctx.queues.names().map((q) => new BullMQAdapter(ctx.queues.queue(q))), serverAdapter: adapter });
+    return adapter.registerPlugin();
+  };
 
   return async (koa, next) => {
     if (!koa.path.startsWith(BOARD_PATH)) {
@@ -46,6 +48,10 @@ export function queueBoard(ctx: AppContext): Koa.Middleware<RequestState> {
       // Drop the token from the address bar (and from any later referrer).
       if (koa.method === 'GET' && koa.path === BOARD_PATH) return koa.redirect(BOARD_PATH);
     }
-    await board(koa, next);
+    board ??= build().catch((err: unknown) => {
+      board = undefined;
+      throw err;
+    });
+    await (await board)(koa, next);
   };
 }

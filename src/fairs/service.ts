@@ -1,6 +1,5 @@
 import { randomInt } from 'node:crypto';
 import { and, asc, desc, eq, gt, inArray, like, lte, or, sql } from 'drizzle-orm';
-import QRCode from 'qrcode';
 import { inScope, type Actor } from '../shared/actor';
 import { command, type Executor } from '../shared/command';
 import type { AppContext } from '../context';
@@ -310,6 +309,8 @@ export function checkinUrl(config: Pick<AppContext['config'], 'http'>, f: Pick<F
 export async function qrCode(ctx: Pick<AppContext, 'db' | 'config'>, actor: Actor, id: string, format: 'png' | 'svg'): Promise<Buffer | string> {
   const f = await visibleFair(ctx.db, actor, id);
   const url = checkinUrl(ctx.config, f);
+  // Loaded on the first code printed, not with the service.
+  const { default: QRCode } = await import('qrcode');
   return format === 'png' ? QRCode.toBuffer(url, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 480 }) : QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
 }
 

@@ -1,5 +1,3 @@
-import { Resvg } from '@resvg/resvg-js';
-import * as echarts from 'echarts';
 import type { TFunction } from 'i18next';
 import type { trend } from './service';
 
@@ -12,7 +10,9 @@ const FONTS = "'Noto Sans CJK SC', 'Source Han Sans SC', 'WenQuanYi Micro Hei', 
  * The bulletin's chart: employment scale (bars) and average monthly income in yuan (line) month by month,
  * drawn by ECharts on the server as SVG; PNG is the same SVG rasterised by resvg.
  */
-export function trendSvg(t: TFunction, data: Trend, size = { width: 960, height: 480 }): string {
+export async function trendSvg(t: TFunction, data: Trend, size = { width: 960, height: 480 }): Promise<string> {
+  // ECharts is loaded on the first chart, not with the service: few requests draw one.
+  const echarts = await import('echarts');
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: size.width, height: size.height });
   const employed = t('market:chart.employed');
   const income = t('market:chart.income');
@@ -38,7 +38,8 @@ export function trendSvg(t: TFunction, data: Trend, size = { width: 960, height:
   return svg;
 }
 
-export function trendPng(t: TFunction, data: Trend): Buffer {
-  const svg = trendSvg(t, data);
+export async function trendPng(t: TFunction, data: Trend): Promise<Buffer> {
+  const svg = await trendSvg(t, data);
+  const { Resvg } = await import('@resvg/resvg-js');
   return Buffer.from(new Resvg(svg, { font: { loadSystemFonts: true, defaultFontFamily: 'Noto Sans CJK SC' }, fitTo: { mode: 'width', value: 1440 } }).render().asPng());
 }

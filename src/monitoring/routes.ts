@@ -89,7 +89,7 @@ export function monitoringRoutes(api: Api, ctx: AppContext, fairsHeld: forms.Fai
     handler: async ({ actor, params, query, koa }) => {
       const r = await reports.getReport(ctx, actor, params.id);
       if (query.format === 'json') return r;
-      const chart = r.kind === 'monthly' ? trendPng(koa.state.t, await service.trend(ctx, actor, { months: 13, month: r.period })) : undefined;
+      const chart = r.kind === 'monthly' ? await trendPng(koa.state.t, await service.trend(ctx, actor, { months: 13, month: r.period })) : undefined;
       koa.type = XLSX;
       koa.attachment(`${r.kind}-${r.period}.xlsx`);
       koa.body = await reports.reportXlsx(koa.state.t, r, chart);
@@ -114,7 +114,7 @@ export function monitoringRoutes(api: Api, ctx: AppContext, fairsHeld: forms.Fai
       const data = await service.trend(ctx, actor, query);
       koa.type = query.format === 'png' ? 'image/png' : 'image/svg+xml';
       koa.set('Cache-Control', 'private, max-age=300');
-      koa.body = query.format === 'png' ? trendPng(koa.state.t, data) : trendSvg(koa.state.t, data);
+      koa.body = query.format === 'png' ? await trendPng(koa.state.t, data) : await trendSvg(koa.state.t, data);
       return undefined;
     },
   });

@@ -7,11 +7,14 @@ import type { Db } from '../../src/db/client';
 import { ensureCatalogue } from '../../src/policies/service';
 import { MIGRATIONS_DIR } from '../../src/db/client';
 import { DB_PREFIX, PG_ADMIN_URL, databaseUrl } from './test-env';
+import { buildJs } from './js-build';
 
 /** Creates this run's template database, migrated once; each jest worker copies it. */
 export default async function globalSetup(): Promise<void> {
   const run = `${Math.floor(Date.now() / 1000)}_${randomBytes(3).toString('hex')}`;
   process.env.BANGFU_TEST_RUN = run;
+  // The processes the tests start run the project compiled once here, not each through tsx (scripts/entry.ts).
+  process.env.BANGFU_BUILD_DIR = await buildJs();
   const admin = new Client({ connectionString: PG_ADMIN_URL });
   try {
     await admin.connect();

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT } from '../helpers/spawn';
+import { entryArgs } from '../../scripts/entry';
 
 const run = promisify(execFile);
 
@@ -13,7 +14,7 @@ describe('the typed client in clients/', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('is generated from the current OpenAPI document (run `npm run client:generate` after changing a route)', async () => {
-    await run(process.execPath, ['--import', 'tsx', 'scripts/openapi.ts', join(dir, 'openapi.json')], { cwd: ROOT });
+    await run(process.execPath, entryArgs('scripts/openapi.ts', [join(dir, 'openapi.json')]), { cwd: ROOT });
     await run(process.execPath, [join(ROOT, 'node_modules/openapi-typescript/bin/cli.js'), join(dir, 'openapi.json'), '--default-non-nullable', 'false', '-o', join(dir, 'api.d.ts')], { cwd: ROOT });
     const fresh = readFileSync(join(dir, 'api.d.ts'), 'utf8');
     const committed = readFileSync(join(ROOT, 'clients/api.d.ts'), 'utf8');
