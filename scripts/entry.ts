@@ -12,8 +12,8 @@ export const ROOT = resolve(__dirname, '..');
  *   make one per run), from that tree with Node alone, as the container image runs dist/. A process then
  *   starts in about a third of the time, which matters where tests start dozens of them.
  */
-export function entryArgs(entry: string, args: string[] = [], env: NodeJS.ProcessEnv = process.env): string[] {
-  const built = env.BANGFU_BUILD_DIR;
+export function entryArgs(entry: string, args: string[] = []): string[] {
+  const built = process.env.BANGFU_BUILD_DIR;
   if (built && entry.endsWith('.ts')) {
     const file = isAbsolute(entry) ? entry.slice(ROOT.length + 1) : entry;
     return [resolve(built, file.replace(/\.ts$/, '.js')), ...args];

@@ -10,7 +10,6 @@ export { ROOT };
  */
 export function spawnTs(args: string[], opts: SpawnOptions = {}): ChildProcess {
   const [entry, ...rest] = args;
-  const env = opts.env ?? process.env;
-  // A test's environment may leave the compiled tree out (the container's own, say): it is the run's, not the test's.
-  return spawn(process.execPath, entryArgs(entry!, rest, { BANGFU_BUILD_DIR: process.env.BANGFU_BUILD_DIR, ...env }), { cwd: ROOT, ...opts });
+  // The compiled tree is the run's (this process's environment), whatever environment the test gives the child.
+  return spawn(process.execPath, entryArgs(entry!, rest), { cwd: ROOT, ...opts });
 }
