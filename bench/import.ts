@@ -76,7 +76,7 @@ async function main(): Promise<void> {
     const sheet = await readSheet('bench.csv', file);
     const now = new Date();
     const lines2: string[] = [];
-    for (const [rowNumber, cells] of sheet.rows) {
+    for (const [rowNumber, cells] of sheet.rows.slice(0)) {
       const parsed = parseRow(cells, rowNumber, sheet.layout, '5325');
       if (!parsed.fields) continue;
       const p = prepareWorker(parsed.fields, vault, now);

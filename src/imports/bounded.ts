@@ -5,7 +5,7 @@ import { ValidationFailed } from '../shared/errors';
 import { threadFile } from '../shared/thread-file';
 import { closePreparers } from '../registry';
 import type { ImportLimits } from './limits';
-import type { Sheet } from './sheet';
+import { unpackSheet, type Sheet } from './sheet';
 import type { ReadAnswer, ReadTask } from './thread';
 
 /*
@@ -53,7 +53,7 @@ export async function readSheet(fileName: string, data: Buffer, limits: ImportLi
     throw err;
   }
   if (!answer.ok) throw new ValidationFailed(answer.refusal.message, answer.refusal.details, answer.refusal.params);
-  return answer.sheet;
+  return unpackSheet(answer.sheet);
 }
 
 /** Ends the reading threads and those preparing rows (at shutdown; they also end by themselves when idle). */

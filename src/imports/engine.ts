@@ -8,10 +8,11 @@ import { dayBefore, shanghaiDate } from '../shared/time';
 import { applyImportedFiles, fileChanges, filesOf, type ImportedFile, followJob } from '../rain-dew';
 import { closeHouseholdCase } from '../monitoring';
 import { scheduleSteps } from '../outreach';
-import { bulkInsertJobs, copyInsertWorkers, createHouseholdsByHead, endImportedJob, type EmploymentRecord, householdsByHeads, openJobsOf, setHouseholdRelocated, startImportedJob, updateFromImport, workersByIdHashes, VILLAGE_LEVEL, existingFields, prepareWorker, prepareWorkers, type PreparedWorker, type WorkerFields, isMonitoredCategory } from '../registry';
+import { copyInsertJobs, copyInsertWorkers, createHouseholdsByHead, endImportedJob, type EmploymentRecord, householdsByHeads, openJobsOf, setHouseholdRelocated, startImportedJob, updateFromImport, workersByIdHashes, VILLAGE_LEVEL, existingFields, prepareWorker, prepareWorkers, type PreparedWorker, type WorkerFields, isMonitoredCategory } from '../registry';
 import type { ColumnKey, HeaderLayout } from './columns';
 import { parseRow, type ParsedRow } from './rows';
 import type { Sheet } from './sheet';
+import type { Cell } from './cells';
 
 export { readSheet } from './bounded';
 export { type Sheet } from './sheet';
@@ -78,7 +79,7 @@ export async function runImport(
    * Parses one chunk here (yielding now and then, so PostgreSQL's answers to the chunk being written are
    * taken meanwhile) and has its rows checked, encrypted and hashed on the preparing threads.
    */
-  const parseAndPrepare = async (rows: Sheet['rows']) => {
+  const parseAndPrepare = async (rows: Array<[number, Cell[]]>) => {
     const parsedRows: ParsedRow[] = [];
     let n = 0;
     for (const [rowNumber, cells] of rows) {
@@ -233,7 +234,7 @@ export async function runImport(
             source: 'import' as const,
             recordedBy: actor.accountId,
           }));
-        await bulkInsertJobs(db, jobs);
+        await copyInsertJobs(db, jobs);
         for (const { p } of toInsert) {
           if (!p.parsed.rainDew) continue;
           const employed = Boolean(p.parsed.employment?.employed && p.parsed.employment.startDate);

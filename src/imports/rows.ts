@@ -29,11 +29,19 @@ export interface ParsedRow {
   problems: RowProblem[];
 }
 
+const WIDE = /[\u3000\uFF01-\uFF5E]/;
+
 /** Full-width to half-width and trimmed; null for an empty cell. */
 export function text(cell: Cell | undefined): string | null {
   if (cell === null || cell === undefined) return null;
   if (isDate(cell)) return cell.toISOString().slice(0, 10);
-  const s = String(cell)
+  const raw = String(cell);
+  // Most cells have nothing to turn half-width: only trimmed.
+  if (!WIDE.test(raw) && !raw.includes('\u0000')) {
+    const t = raw.trim();
+    return t === '' ? null : t;
+  }
+  const s = raw
     .replaceAll('\u0000', '')
     .replace(/[\uFF01-\uFF5E]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0))
     .replace(/\u3000/g, ' ')

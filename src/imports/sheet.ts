@@ -9,7 +9,58 @@ export interface Sheet {
   /** The header found, with its columns renumbered to the cells kept in `rows`. */
   layout: HeaderLayout;
   /** [spreadsheet row number, cells] of every non-blank data row, only the columns the header names. */
-  rows: Array<[number, Cell[]]>;
+  rows: SheetRows;
+}
+
+/**
+ * A sheet as it crosses from the reading thread: each row's cells as one JSON text. A hundred thousand
+ * rows are a hundred thousand strings here rather than millions of cells, so handing them over is cheap and
+ * the collector has little to walk while an import holds them; a chunk's cells are built when it is taken.
+ */
+export interface PackedSheet {
+  layout: HeaderLayout;
+  /** Spreadsheet row number of each row. */
+  numbers: Int32Array;
+  /** Each row's cells, JSON; a date is `{"d": ms}` (`"NaN"` for an invalid one). */
+  cells: string[];
+}
+
+/** The data rows of a sheet, taken a slice at a time. */
+export class SheetRows {
+  constructor(
+    private readonly numbers: Int32Array,
+    private readonly cells: string[],
+  ) {}
+
+  get length(): number {
+    return this.cells.length;
+  }
+
+  /** [spreadsheet row number, cells] of rows `start` to `end` (exclusive), as Array.prototype.slice takes them. */
+  slice(start: number, end = this.cells.length): Array<[number, Cell[]]> {
+    const out: Array<[number, Cell[]]> = [];
+    for (let i = Math.max(0, start); i < Math.min(end, this.cells.length); i++) out.push([this.numbers[i]!, unpackCells(this.cells[i]!)]);
+    return out;
+  }
+}
+
+function packCells(cells: Cell[]): string {
+  if (!cells.some((c) => c instanceof Date)) return JSON.stringify(cells);
+  return JSON.stringify(cells.map((c) => (c instanceof Date ? { d: Number.isNaN(c.getTime()) ? 'NaN' : c.getTime() } : c)));
+}
+
+function unpackCells(text: string): Cell[] {
+  const cells = JSON.parse(text) as Array<Cell | { d: number | 'NaN' }>;
+  for (let i = 0; i < cells.length; i++) {
+    const c = cells[i];
+    if (c !== null && typeof c === 'object' && !(c instanceof Date)) cells[i] = new Date(c.d === 'NaN' ? Number.NaN : c.d);
+  }
+  return cells as Cell[];
+}
+
+/** The sheet from its packed form (after crossing from the reading thread). */
+export function unpackSheet(packed: PackedSheet): Sheet {
+  return { layout: packed.layout, rows: new SheetRows(packed.numbers, packed.cells) };
 }
 
 /** `findHeader` looks at the first 12 rows, and a second header row below the last of them. */
@@ -22,6 +73,11 @@ const HEADER_ROWS = 13;
  * (./bounded), which runs this on a thread of bounded memory.
  */
 export async function readSheetHere(fileName: string, data: Buffer, limits: ImportLimits = DEFAULT_IMPORT_LIMITS): Promise<Sheet> {
+  return unpackSheet(await readPackedSheet(fileName, data, limits));
+}
+
+/** `readSheetHere`, the rows left packed to be handed to another thread. */
+export async function readPackedSheet(fileName: string, data: Buffer, limits: ImportLimits = DEFAULT_IMPORT_LIMITS): Promise<PackedSheet> {
   const builder = new SheetBuilder();
   await readRows(fileName, data, limits, builder);
   return builder.finish();
@@ -72,10 +128,13 @@ class SheetBuilder implements RowSink {
     }
   }
 
-  finish(): Sheet {
+  finish(): PackedSheet {
     const layout = this.layout ?? this.decide();
     if (!this.ordered) this.rows.sort((a, b) => a[0] - b[0]);
-    return { layout, rows: this.rows };
+    const rows = this.rows;
+    this.rows = [];
+    this.byIndex.clear();
+    return { layout, numbers: Int32Array.from(rows, (r) => r[0]), cells: rows.map((r) => packCells(r[1])) };
   }
 
   private decide(): HeaderLayout {

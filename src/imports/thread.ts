@@ -1,6 +1,6 @@
 import { DomainError } from '../shared/errors';
 import type { ImportLimits } from './limits';
-import { readSheetHere, type Sheet } from './sheet';
+import { readPackedSheet, type PackedSheet } from './sheet';
 
 export interface ReadTask {
   fileName: string;
@@ -9,13 +9,13 @@ export interface ReadTask {
 }
 
 /** What the reading thread hands back: the sheet, or the refusal the reader decided on. */
-export type ReadAnswer = { ok: true; sheet: Sheet } | { ok: false; refusal: { message: string; details: DomainError['details']; params: DomainError['params'] } };
+export type ReadAnswer = { ok: true; sheet: PackedSheet } | { ok: false; refusal: { message: string; details: DomainError['details']; params: DomainError['params'] } };
 
 /** Runs on the reading thread (see ./bounded). Any other error ends the task and is the caller's to judge. */
 export default async function read(task: ReadTask): Promise<ReadAnswer> {
   const data = Buffer.from(task.data.buffer, task.data.byteOffset, task.data.byteLength);
   try {
-    return { ok: true, sheet: await readSheetHere(task.fileName, data, task.limits) };
+    return { ok: true, sheet: await readPackedSheet(task.fileName, data, task.limits) };
   } catch (err) {
     if (err instanceof DomainError) return { ok: false, refusal: { message: err.message, details: err.details, params: err.params } };
     throw err;

@@ -105,22 +105,40 @@ const COPY_COLUMNS: Array<[string, (r: NewWorker & { id: string }, at: string) =
   ['created_at', (_, at) => at], ['updated_at', (_, at) => at], ['last_activity_at', (_, at) => at],
 ];
 
+/** The pg client under `db` when it is a PostgreSQL server's connection (COPY works there), else undefined. */
+function copyClient(db: Db): Client | undefined {
+  const client = (db as unknown as { session?: { client?: unknown } }).session?.client;
+  return client instanceof Client ? client : undefined;
+}
+
+/** Writes `rows` into `table` by COPY on `client`, each row's values in `columns`' order. */
+async function copyRows<R>(client: Client, table: string, columns: Array<[string, (r: R) => unknown]>, rows: R[]): Promise<void> {
+  const text = rows.map((r) => columns.map(([, f]) => copyText(f(r))).join('\t') + '\n').join('');
+  await pipeline(Readable.from([text]), client.query(copyFrom(`copy ${table} (${columns.map(([c]) => c).join(', ')}) from stdin`)));
+}
+
 /**
  * New people without consent (an import's), written as `bulkInsertWorkers` writes them but by COPY when the
  * transaction runs on a PostgreSQL server: ids made here, so nothing has to come back. On the embedded
  * database, `bulkInsertWorkers`.
  */
 export async function copyInsertWorkers(db: Db, rows: NewWorker[], now: Date): Promise<Array<{ id: string; idNumberHash: string }>> {
-  const client = (db as unknown as { session?: { client?: unknown } }).session?.client;
-  if (!rows.length || !(client instanceof Client)) return bulkInsertWorkers(db, rows, now);
+  const client = copyClient(db);
+  if (!rows.length || !client) return bulkInsertWorkers(db, rows, now);
   const at = now.toISOString();
-  const ids = rows.map(() => randomUUID());
-  const text = rows
-    .map((r, i) => {
-      const row = { ...r, id: ids[i]! };
-      return COPY_COLUMNS.map(([, f]) => copyText(f(row, at))).join('\t') + '\n';
-    })
-    .join('');
-  await pipeline(Readable.from([text]), client.query(copyFrom(`copy workers (${COPY_COLUMNS.map(([c]) => c).join(', ')}) from stdin`)));
-  return rows.map((r, i) => ({ id: ids[i]!, idNumberHash: r.idNumberHash }));
+  const withIds = rows.map((r) => ({ ...r, id: randomUUID() }));
+  await copyRows(client, 'workers', COPY_COLUMNS.map(([c, f]) => [c, (r: (typeof withIds)[number]) => f(r, at)] as [string, (r: (typeof withIds)[number]) => unknown]), withIds);
+  return withIds.map((r) => ({ id: r.id, idNumberHash: r.idNumberHash }));
+}
+
+const JOB_COLUMNS: Array<[string, (j: JobRow) => unknown]> = [
+  ['worker_id', (j) => j.workerId], ['employer_name', (j) => j.employerName], ['place', (j) => j.place], ['start_date', (j) => j.startDate],
+  ['end_date', (j) => j.endDate ?? null], ['monthly_income_fen', (j) => j.monthlyIncomeFen], ['source', (j) => j.source], ['recorded_by', (j) => j.recordedBy ?? null],
+];
+
+/** Employment records as `bulkInsertJobs` writes them, by COPY on a PostgreSQL server's transaction (an import's chunk). */
+export async function copyInsertJobs(db: Db, jobs: JobRow[]): Promise<void> {
+  const client = copyClient(db);
+  if (!jobs.length || !client) return bulkInsertJobs(db, jobs);
+  await copyRows(client, 'employment_records', JOB_COLUMNS, jobs);
 }

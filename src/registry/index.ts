@@ -1,6 +1,6 @@
 /** The registry module's front door: what other modules, the jobs, the bots and the server may use; nothing else of it is imported from outside. */
 export { activeWorkerAmong, namesAndPhonesOf, setHomePoint } from './brief';
-export { bulkInsertJobs, bulkInsertWorkers, copyInsertWorkers } from './bulk';
+export { bulkInsertJobs, bulkInsertWorkers, copyInsertJobs, copyInsertWorkers } from './bulk';
 export { bulkGrantConsent, bulkInsertHouseholds } from './bulk-people';
 export { CONSENT_NOTICE_VERSION, recordConsent } from './consent';
 export { fromRelocationSite, type MatchableColumns, matchablePeople, type MatchablePerson, matchableSubquery } from './matchable';
