@@ -24,9 +24,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * list); the sign-ups' latency is measured and the places and the waiting list checked exact. The events
  * worker runs meanwhile, as in service (or, with `--events after`, once the sign-ups are answered): the
  * reminders and audit entries follow from the sign-ups' events, and once all are handled the reminder plans
- * (one per place) and audit entries (one per sign-up) are counted. Then a post
- * goes on screen and everyone who hears of it is told through the push engine (the silenced log channel),
- * timed beside raw BullMQ: addBulk of N jobs and a no-op worker taking them, in the same run.
+ * (one per place) and audit entries (one per sign-up) are counted. Then three posts go on screen one after
+ * another and, each time, everyone who hears of it is told through the push engine (the silenced log channel),
+ * each push timed after raw BullMQ in the same run (addBulk of N jobs and a no-op worker taking them); the
+ * best push is compared with the best raw run, and every pair is printed.
  * Targets: sign-up p99 ≤ 100 ms, places and waiting list exact, the push at least half the raw rate.
  */
 async function main(): Promise<void> {
@@ -56,12 +57,13 @@ async function main(): Promise<void> {
     const [account] = await db.insert(accounts).values({ username: 'bench-prefecture', passwordHash: 'x', displayName: '基准测试', role: 'prefecture', regionCode: '5325' }).returning();
     const actor: Actor = { accountId: account!.id, username: account!.username, role: 'prefecture', regionCode: '5325', stationId: null, canRevealPii: false };
     const [employer] = await db.insert(employers).values({ name: '红河某电子厂', kind: 'enterprise', regionCode: '5325' }).returning();
-    const [post] = await db
+    // Three posts, put on screen one after another as a live fair does: each push is timed beside a raw run.
+    const posts = await db
       .insert(vacancies)
-      .values({ employerId: employer!.id, kind: 'regular', title: '普工', regionCode: villages[0]!, payMinFen: 400000, payMaxFen: 500000, payUnit: 'month', headcount: 200, status: 'open', expiresAt: new Date(Date.now() + 30 * 86400_000) })
+      .values(['普工', '质检员', '仓库管理员'].map((title) => ({ employerId: employer!.id, kind: 'regular' as const, title, regionCode: villages[0]!, payMinFen: 400000, payMaxFen: 500000, payUnit: 'month' as const, headcount: 200, status: 'open' as const, expiresAt: new Date(Date.now() + 30 * 86400_000) })))
       .returning();
     const now = Date.now();
-    const fair = await createFair({ ctx, actor, meta }, { kind: 'live_stream', title: '红河州春风行动直播带岗', startsAt: new Date(now + 3600_000).toISOString(), endsAt: new Date(now + 86400_000).toISOString(), streamUrl: 'https://channels.weixin.qq.com/live', audience: { regionCode: '5325' }, capacity, vacancyIds: [post!.id] }
+    const fair = await createFair({ ctx, actor, meta }, { kind: 'live_stream', title: '红河州春风行动直播带岗', startsAt: new Date(now + 3600_000).toISOString(), endsAt: new Date(now + 86400_000).toISOString(), streamUrl: 'https://channels.weixin.qq.com/live', audience: { regionCode: '5325' }, capacity, vacancyIds: posts.map((p) => p.id) }
     );
     await announceFair({ ctx, actor, meta }, fair.id);
     // The announcement goes out first (days before, in life), so it does not run beside what is timed.
@@ -114,30 +116,41 @@ async function main(): Promise<void> {
     const exact = failures === 0 && counts.placed === capacity && follow!.taken === capacity && counts.waiting === people.length - capacity && counts.distinct_queue === counts.waiting;
     const followedExact = follow!.reminded === counts.placed && follow!.audited === people.length;
 
-    // Raw BullMQ: N jobs added in pages and taken by a no-op worker.
-    const raw = new Queue('bench-fair-raw', { connection: redis.connect(), prefix });
-    const r0 = process.hrtime.bigint();
-    let rawDone = 0;
-    const rawWorker = new Worker('bench-fair-raw', async () => undefined, { connection: redis.connect(), prefix, concurrency: 8 });
-    rawWorker.on('completed', () => rawDone++);
-    for (let i = 0; i < n; i += 1000) {
-      await raw.addBulk(Array.from({ length: Math.min(1000, n - i) }, (_, k) => ({ name: 'noop', data: { i: i + k }, opts: { jobId: `raw-${i + k}`, removeOnComplete: true } })));
-    }
-    while (rawDone < n) await sleep(50);
-    const rawS = seconds(r0);
-    await rawWorker.close();
-    await raw.obliterate({ force: true });
-    await raw.close();
-
-    // The post on screen: everyone who hears of it told through the push engine, fan-out included.
+    // Raw BullMQ (N jobs added in pages and taken by a no-op worker) and the push engine (a post on screen,
+    // everyone who hears of it told, fan-out included), alternated three times: single pairs move with
+    // whatever else the machine does, so the best of each is compared, and every pair is printed.
     await goLive({ ctx, actor, meta }, fair.id);
     running = startWorkers(ctx, { only: ['outreach', 'deliveries', 'events'] });
-    const p0 = process.hrtime.bigint();
-    const { broadcastId } = await putOnScreen({ ctx, actor, meta }, fair.id, post!.id);
-    const pushed = await settledBroadcasts(db, broadcastId);
-    const pushS = seconds(p0);
+    const rounds: Array<{ rawS: number; pushS: number; pushed: number }> = [];
+    for (const [round, post] of posts.entries()) {
+      const raw = new Queue(`bench-fair-raw-${round}`, { connection: redis.connect(), prefix });
+      const r0 = process.hrtime.bigint();
+      let rawDone = 0;
+      let allDone: () => void = () => undefined;
+      const finished = new Promise<void>((r) => (allDone = r));
+      const rawWorker = new Worker(`bench-fair-raw-${round}`, async () => undefined, { connection: redis.connect(), prefix, concurrency: 8 });
+      rawWorker.on('completed', () => {
+        if (++rawDone === n) allDone();
+      });
+      for (let i = 0; i < n; i += 1000) {
+        await raw.addBulk(Array.from({ length: Math.min(1000, n - i) }, (_, k) => ({ name: 'noop', data: { i: i + k }, opts: { jobId: `raw-${i + k}`, removeOnComplete: true } })));
+      }
+      await finished;
+      const rawS = seconds(r0);
+      await rawWorker.close();
+      await raw.obliterate({ force: true });
+      await raw.close();
+
+      const p0 = process.hrtime.bigint();
+      const { broadcastId } = await putOnScreen({ ctx, actor, meta }, fair.id, post.id);
+      const pushed = await settledBroadcasts(db, broadcastId);
+      rounds.push({ rawS, pushS: seconds(p0), pushed });
+    }
     await running.close();
     running = undefined;
+    const rawS = Math.min(...rounds.map((r) => r.rawS));
+    const pushS = Math.min(...rounds.map((r) => r.pushS));
+    const pushed = Math.min(...rounds.map((r) => r.pushed));
 
     const rawPerS = n / rawS;
     const pushPerS = pushed / pushS;
@@ -164,11 +177,13 @@ async function main(): Promise<void> {
       baselineS: Number(rawS.toFixed(2)),
       baselinePerS: Math.round(rawPerS),
       ratio: Number((pushPerS / rawPerS).toFixed(3)),
+      rounds: rounds.map((r) => ({ pushS: Number(r.pushS.toFixed(2)), rawS: Number(r.rawS.toFixed(2)), ratio: Number((r.rawS / r.pushS).toFixed(3)), pushed: r.pushed })),
       target: 'signupP99Ms<=100 && exact && followedExact && ratio>=0.5',
     };
     process.stdout.write(`sign-ups: ${people.length} at ${rate}/s in ${figures.signupSeconds} s; p50 ${figures.signupP50Ms} ms, p99 ${figures.signupP99Ms} ms; ${counts.placed} places, ${counts.waiting} waiting (${exact ? 'exact' : 'NOT exact'})\n`);
     process.stdout.write(`after the sign-ups: events handled ${figures.eventsAfterS} s after the last answer; ${follow!.reminded} reminder plans, ${follow!.audited} audit entries (${followedExact ? 'exact' : 'NOT exact'})\n`);
-    process.stdout.write(`on screen: ${pushed} told in ${figures.pushS} s (${figures.pushPerS}/s); raw addBulk + no-op worker: ${n} in ${figures.baselineS} s (${figures.baselinePerS}/s) (×${figures.ratio})\n`);
+    for (const [i, r] of figures.rounds.entries()) process.stdout.write(`round ${i + 1}: on screen ${r.pushed} told in ${r.pushS} s; raw addBulk + no-op worker ${n} in ${r.rawS} s (×${r.ratio})\n`);
+    process.stdout.write(`on screen, best of ${rounds.length}: ${pushed} told in ${figures.pushS} s (${figures.pushPerS}/s); raw, best of ${rounds.length}: ${n} in ${figures.baselineS} s (${figures.baselinePerS}/s) (×${figures.ratio})\n`);
     report(figures);
   } finally {
     await running?.close();
@@ -201,7 +216,8 @@ async function settledBroadcasts(db: Awaited<ReturnType<typeof scratchDatabase>>
         (select count(*)::int from ${broadcasts} b where ${broadcastId ? sql`b.id = ${broadcastId} and` : sql``} b.status in ('scheduled', 'fanning_out')) fanning`),
     );
     if (row && row.fanning === 0 && row.open === 0) return row.total;
-    await sleep(100);
+    // Often enough that the wait adds little to the push's time (the raw run's end is seen at once).
+    await sleep(25);
   }
 }
 
