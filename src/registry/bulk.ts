@@ -91,7 +91,7 @@ function copyText(v: unknown): string {
 }
 
 /** The columns written for a new person, in COPY's order, as `bulkInsertWorkers` writes them. */
-const COPY_COLUMNS: Array<[string, (r: NewWorker & { id: string }, at: string) => unknown]> = [
+const COPY_COLUMNS: Array<[string, (r: NewWorker & { id: string; at: string }) => unknown]> = [
   ['id', (r) => r.id], ['household_id', (r) => r.householdId ?? null], ['name', (r) => r.name], ['sex', (r) => r.sex],
   ['birth_date', (r) => r.birthDate], ['id_number_enc', (r) => r.idNumberEnc], ['id_number_hash', (r) => r.idNumberHash],
   ['id_number_masked', (r) => r.idNumberMasked], ['phone_enc', (r) => r.phoneEnc], ['phone_hash', (r) => r.phoneHash],
@@ -102,7 +102,7 @@ const COPY_COLUMNS: Array<[string, (r: NewWorker & { id: string }, at: string) =
   ['region_code', (r) => r.regionCode], ['home_lat', (r) => r.homeLat], ['home_lng', (r) => r.homeLng],
   ['preferred_language', (r) => r.preferredLanguage ?? 'zh-CN'], ['pay_floor_fen', (r) => r.payFloorFen], ['content_hash', (r) => r.contentHash],
   ['not_transferred_reason', (r) => r.notTransferredReason], ['consent', () => false],
-  ['created_at', (_, at) => at], ['updated_at', (_, at) => at], ['last_activity_at', (_, at) => at],
+  ['created_at', (r) => r.at], ['updated_at', (r) => r.at], ['last_activity_at', (r) => r.at],
 ];
 
 /** The pg client under `db` when it is a PostgreSQL server's connection (COPY works there), else undefined. */
@@ -126,8 +126,8 @@ export async function copyInsertWorkers(db: Db, rows: NewWorker[], now: Date): P
   const client = copyClient(db);
   if (!rows.length || !client) return bulkInsertWorkers(db, rows, now);
   const at = now.toISOString();
-  const withIds = rows.map((r) => ({ ...r, id: randomUUID() }));
-  await copyRows(client, 'workers', COPY_COLUMNS.map(([c, f]) => [c, (r: (typeof withIds)[number]) => f(r, at)] as [string, (r: (typeof withIds)[number]) => unknown]), withIds);
+  const withIds = rows.map((r) => ({ ...r, id: randomUUID(), at }));
+  await copyRows(client, 'workers', COPY_COLUMNS, withIds);
   return withIds.map((r) => ({ id: r.id, idNumberHash: r.idNumberHash }));
 }
 
