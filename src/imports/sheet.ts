@@ -134,7 +134,14 @@ class SheetBuilder implements RowSink {
     const rows = this.rows;
     this.rows = [];
     this.byIndex.clear();
-    return { layout, numbers: Int32Array.from(rows, (r) => r[0]), cells: rows.map((r) => packCells(r[1])) };
+    const numbers = Int32Array.from(rows, (r) => r[0]);
+    // Each row's cells are let go as soon as they are packed, so the two forms are never both held whole.
+    const cells = rows.map((r, i) => {
+      const packed = packCells(r[1]);
+      (rows as Array<[number, Cell[]] | undefined>)[i] = undefined;
+      return packed;
+    });
+    return { layout, numbers, cells };
   }
 
   private decide(): HeaderLayout {
