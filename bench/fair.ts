@@ -177,7 +177,7 @@ async function main(): Promise<void> {
       baselineS: Number(rawS.toFixed(2)),
       baselinePerS: Math.round(rawPerS),
       ratio: Number((pushPerS / rawPerS).toFixed(3)),
-      rounds: rounds.map((r) => ({ pushS: Number(r.pushS.toFixed(2)), rawS: Number(r.rawS.toFixed(2)), ratio: Number((r.rawS / r.pushS).toFixed(3)), pushed: r.pushed })),
+      rounds: rounds.map((r) => ({ pushS: Number(r.pushS.toFixed(2)), rawS: Number(r.rawS.toFixed(2)), ratio: Number((r.pushed / r.pushS / (n / r.rawS)).toFixed(3)), pushed: r.pushed })),
       target: 'signupP99Ms<=100 && exact && followedExact && ratio>=0.5',
     };
     process.stdout.write(`sign-ups: ${people.length} at ${rate}/s in ${figures.signupSeconds} s; p50 ${figures.signupP50Ms} ms, p99 ${figures.signupP99Ms} ms; ${counts.placed} places, ${counts.waiting} waiting (${exact ? 'exact' : 'NOT exact'})\n`);

@@ -36,7 +36,7 @@ export class SheetRows {
     return this.cells.length;
   }
 
-  /** [spreadsheet row number, cells] of rows `start` to `end` (exclusive), as Array.prototype.slice takes them. */
+  /** [spreadsheet row number, cells] of rows `start` to `end` (exclusive), clipped to the rows there are. */
   slice(start: number, end = this.cells.length): Array<[number, Cell[]]> {
     const out: Array<[number, Cell[]]> = [];
     for (let i = Math.max(0, start); i < Math.min(end, this.cells.length); i++) out.push([this.numbers[i]!, unpackCells(this.cells[i]!)]);
@@ -136,9 +136,9 @@ class SheetBuilder implements RowSink {
     this.byIndex.clear();
     const numbers = Int32Array.from(rows, (r) => r[0]);
     // Each row's cells are let go as soon as they are packed, so the two forms are never both held whole.
-    const cells = rows.map((r, i) => {
+    const cells = rows.map((r) => {
       const packed = packCells(r[1]);
-      (rows as Array<[number, Cell[]] | undefined>)[i] = undefined;
+      r[1] = [];
       return packed;
     });
     return { layout, numbers, cells };
