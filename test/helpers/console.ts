@@ -16,8 +16,12 @@ export interface ConsoleRig {
   /** The service's address, the console being at `${base}/console`. */
   base: string;
   browser: Browser;
-  /** A page as station staff open it: a 1366×768 screen, in Chinese unless told otherwise. */
-  page(opts?: { width?: number; height?: number; locale?: string }): Promise<Page>;
+  /**
+   * A page as station staff open it: a 1366×768 screen, in Chinese unless told otherwise, and the system's
+   * "reduce motion" setting on unless `motion` is asked for: drawers and menus then appear at once, with less
+   * for the browser to draw and no half-open menu to click.
+   */
+  page(opts?: { width?: number; height?: number; locale?: string; motion?: boolean }): Promise<Page>;
   /** A screenshot of the whole page, under test-artifacts/console/NAME.png. */
   shot(p: Page, name: string, fullPage?: boolean): Promise<Buffer>;
   close(): Promise<void>;
@@ -40,7 +44,7 @@ export async function openConsole(h: Harness): Promise<ConsoleRig> {
   return {
     base,
     browser,
-    page: (opts = {}) => browser.newPage({ viewport: { width: opts.width ?? 1366, height: opts.height ?? 768 }, locale: opts.locale ?? 'zh-CN' }),
+    page: (opts = {}) => browser.newPage({ viewport: { width: opts.width ?? 1366, height: opts.height ?? 768 }, locale: opts.locale ?? 'zh-CN', reducedMotion: opts.motion ? 'no-preference' : 'reduce' }),
     shot: (p, name, fullPage = true) => p.screenshot({ path: resolve(SHOTS, `${name}.png`), fullPage }),
     close: async () => {
       await browser.close();

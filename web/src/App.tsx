@@ -39,8 +39,9 @@ export function App() {
     localStorage.setItem(LANG, lang);
     document.documentElement.lang = lang;
   }, [lang]);
+  const still = useReducedMotion();
   return (
-    <ConfigProvider locale={lang === 'en' ? enUS : zhCN} theme={{ token: { fontSize: 15 } }} button={{ autoInsertSpace: false }}>
+    <ConfigProvider locale={lang === 'en' ? enUS : zhCN} theme={{ token: { fontSize: 15, motion: !still } }} button={{ autoInsertSpace: false }}>
       <AntApp>
         <DataLayer>
           <Console lang={lang} setLang={setLang} t={t} />
@@ -48,6 +49,23 @@ export function App() {
       </AntApp>
     </ConfigProvider>
   );
+}
+
+const REDUCE = '(prefers-reduced-motion: reduce)';
+
+/**
+ * Whether the system asks for less motion (an accessibility setting many older users have on): drawers, menus and
+ * messages then appear at once instead of sliding or fading. Follows the setting when it changes.
+ */
+function useReducedMotion(): boolean {
+  const [still, setStill] = useState(() => matchMedia(REDUCE).matches);
+  useEffect(() => {
+    const query = matchMedia(REDUCE);
+    const follow = () => setStill(query.matches);
+    query.addEventListener('change', follow);
+    return () => query.removeEventListener('change', follow);
+  }, []);
+  return still;
 }
 
 /** Who is signed in, asked once per sign-in; a token the service no longer knows is forgotten, back to the sign-in page. */
