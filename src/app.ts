@@ -94,7 +94,8 @@ export interface AppOptions {
 export function buildApp(ctx: AppContext, opts: AppOptions = {}): Koa<RequestState> {
   const app = new Koa<RequestState>({ proxy: ctx.config.http.trustProxy });
   const api = buildApi(ctx);
-  const openapi = openApiDocument(api);
+  // Written out when first asked for, once: most processes (and every test's app) never serve it.
+  let openapi: object | undefined;
 
   if (opts.metrics) app.use(httpMetrics(opts.metrics.metrics));
   app.use(requestContext(ctx.logger, ctx.config.locale.default));
@@ -134,7 +135,7 @@ export function buildApp(ctx: AppContext, opts: AppOptions = {}): Koa<RequestSta
   app.use(miniProgramPushDoor(ctx).routes());
   app.use(consoleRoutes().routes());
   api.router.get('/openapi.json', (koa) => {
-    koa.body = openapi;
+    koa.body = openapi ??= openApiDocument(api);
   });
   app.use(api.router.routes());
   app.use(api.router.allowedMethods());

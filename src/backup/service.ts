@@ -3,7 +3,6 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, wri
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { PGlite } from '@electric-sql/pglite';
 import type { Config } from '../config';
 import { MIGRATIONS_DIR, type Database } from '../db/client';
 import { holdDataDir, restoringMarker } from '../db/owner';
@@ -198,6 +197,7 @@ export async function restoreBackup(file: string, config: Config, makeSafetyCopy
       const incoming = `${dir}.incoming`;
       writeFileSync(restoringMarker(dir), header.createdAt);
       rmSync(incoming, { recursive: true, force: true });
+      const { PGlite } = require('../db/embedded') as typeof import('../db/embedded');
       const client = await PGlite.create(incoming, { loadDataDir: new Blob([Buffer.concat(chunks)]) });
       await client.close();
       let aside: string | null = `${dir}.before-restore-${stamp(new Date())}`;

@@ -1,40 +1,15 @@
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { sql } from 'drizzle-orm';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
-import { drizzle as drizzleLite } from 'drizzle-orm/pglite';
-import { migrate as migrateLite } from 'drizzle-orm/pglite/migrator';
 import { Pool } from 'pg';
 import * as schema from './schema';
 import { DatabaseUnreachable } from './outage';
-import { assertNotRestoring, holdDataDir, type Hold } from './owner';
 import { ReadRouter, RoutingPool } from './reader';
 import type { Logger } from '../logger';
+import type { Database, Db } from './database';
 
-export type Schema = typeof schema;
-/** The one database type the services see, whichever driver is behind it. */
-export type Db = PgDatabase<PgQueryResultHKT, Schema>;
-
-export interface Database {
-  db: Db;
-  kind: 'postgres' | 'pglite';
-  /** The embedded database's ownership (absent on a PostgreSQL server, where many processes share it). */
-  hold?: Hold;
-  /** The embedded database's files as one gzipped tar, for a backup (absent on a server: pg_dump does that). */
-  dumpFiles?: () => Promise<Blob>;
-  /** Applies pending migrations; safe to call on every start. */
-  migrate(): Promise<void>;
-  /** Throws when the database does not answer. */
-  ping(): Promise<void>;
-  /** The connection pool's use now (absent for the embedded database, which has one connection and no pool). */
-  pool?: () => { max: number; total: number; idle: number; waiting: number };
-  /** The read replica (DATABASE_READ_URL) and what decides which reads it serves; absent without one. */
-  reads?: ReadRouter;
-  close(): Promise<void>;
-}
+export type { Database, Db, Schema } from './database';
 
 export const MIGRATIONS_DIR = resolve(__dirname, 'migrations');
 
@@ -50,7 +25,11 @@ export interface DatabaseOptions {
 }
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
-  return opts.url ? openPostgres(opts.url, opts.poolSize ?? 10, opts.read) : openPglite(join(opts.dataDir, 'pglite'), opts.what ?? 'bangfu');
+  if (opts.url) return openPostgres(opts.url, opts.poolSize ?? 10, opts.read);
+  // Loaded only here: a service on a PostgreSQL server never needs the embedded one (a quarter of a second to
+  // load). `require` as in shared/libraries.ts.
+  const { openPglite } = require('./embedded') as typeof import('./embedded');
+  return openPglite(join(opts.dataDir, 'pglite'), opts.what ?? 'bangfu');
 }
 
 async function openPostgres(url: string, poolSize: number, read: DatabaseOptions['read']): Promise<Database> {
@@ -86,39 +65,6 @@ async function openPostgres(url: string, poolSize: number, read: DatabaseOptions
       closed = true;
       await reads?.close();
       await pool.end();
-    },
-  };
-}
-
-async function openPglite(dir: string, what: string): Promise<Database> {
-  let client: PGlite | undefined;
-  // One process at a time: a second writer corrupts the files (see owner.ts); never half a restore.
-  const hold = holdDataDir(dir, what);
-  try {
-    assertNotRestoring(dir);
-    mkdirSync(dir, { recursive: true });
-    client = await PGlite.create(dir);
-  } catch (err) {
-    await hold.release();
-    throw err;
-  }
-  const typed = drizzleLite(client, { schema });
-  const db: Db = typed;
-  let closed = false;
-  return {
-    db,
-    kind: 'pglite',
-    hold,
-    dumpFiles: () => client.dumpDataDir('gzip'),
-    migrate: () => migrateLite(typed, { migrationsFolder: MIGRATIONS_DIR }),
-    ping: async () => {
-      await db.execute(sql`select 1`);
-    },
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      await client.close().catch(() => undefined);
-      await hold.release();
     },
   };
 }

@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import { accounts, deliveries, subscriptions, workers } from '../../src/db/schema';
 import { logChannel } from '../../src/outreach/channels';
 import { deliver, fanOut } from '../../src/outreach/service';
-import { chooseFound, chooseLevels, moveTo, openConsole, SHOTS, type ConsoleRig } from '../helpers/console';
+import { chooseFound, chooseLevels, moveTo, openConsole, SHOTS, transitionOf, type ConsoleRig } from '../helpers/console';
 import { createHarness, type Harness } from '../helpers/harness';
 import { ManualClock } from '../../src/shared/clock';
 
@@ -62,7 +62,7 @@ describe('the console on a new install', () => {
     await page.getByLabel('密码').fill('wrong password');
     const signIn = page.getByRole('button', { name: '登录' });
     // Without the system's "reduce motion" setting, a button eases into its hover colour.
-    expect(await signIn.evaluate((b) => getComputedStyle(b).transitionDuration)).not.toMatch(/^0s(, 0s)*$/);
+    expect(await transitionOf(signIn)).not.toMatch(/^0s(, 0s)*$/);
     await signIn.click();
     await page.getByText('用户名或密码不正确，请重新输入').waitFor();
     expect(await page.getByText('请先登录').count()).toBe(0);

@@ -3,7 +3,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { startWorkers, type Workers } from '../../jobs/workers';
 import { appOf, signIn } from '../helpers/api';
 import { makeAccount, PASSWORD, REGIONS, seedRegions, validIdNumber, workerInput } from '../helpers/factories';
-import { chooseFound, chooseLevels, moveTo, openConsole, SHOTS, type ConsoleRig } from '../helpers/console';
+import { chooseFound, chooseLevels, moveTo, openConsole, SHOTS, transitionOf, type ConsoleRig } from '../helpers/console';
 import { createHarness, type Harness } from '../helpers/harness';
 import { ManualClock } from '../../src/shared/clock';
 import { north } from '../helpers/market';
@@ -80,7 +80,7 @@ describe('the station console', () => {
     await page.getByLabel('密码').fill('wrong password');
     // With the system's "reduce motion" setting on (as this page has it), nothing in the console moves: no
     // transition on a button, none on a drawer or a menu.
-    expect(await page.getByRole('button', { name: '登录' }).evaluate((b) => getComputedStyle(b).transitionDuration)).toMatch(/^0s(, 0s)*$/);
+    expect(await transitionOf(page.getByRole('button', { name: '登录' }))).toMatch(/^0s(, 0s)*$/);
     await page.getByRole('button', { name: '登录' }).click();
     await page.getByText('用户名或密码不正确，请重新输入').first().waitFor();
     await page.getByLabel('密码').fill(PASSWORD);

@@ -53,6 +53,12 @@ export async function openConsole(h: Harness): Promise<ConsoleRig> {
   };
 }
 
+/** How long an element's transitions last, as the browser computes them (`0s` for each when nothing moves). */
+export function transitionOf(element: Locator): Promise<string> {
+  // The tests are compiled without the DOM's types: the page's own getComputedStyle, named through globalThis.
+  return element.evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { transitionDuration: string } }).getComputedStyle(el).transitionDuration);
+}
+
 /**
  * Moves to `/console/PATH` within the page, as the console's own links do (the console stays loaded), and
  * resolves once the new page's heading shows and no request of the page has been under way for 300 ms
