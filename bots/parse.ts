@@ -1,8 +1,15 @@
 import { normalizeInput } from './normalize';
 
-// opencc-js publishes a CommonJS build under its "require" condition but declares its types as ESM only.
-const opencc = require('opencc-js/t2cn') as { Converter(o: { from: 'tw' | 'hk'; to: 'cn' }): (text: string) => string };
-const toSimplified = opencc.Converter({ from: 'tw', to: 'cn' });
+/**
+ * Traditional characters to simplified, its dictionaries loaded at the first message (a tenth of a second)
+ * rather than in every process that only serves the API. opencc-js publishes a CommonJS build under its
+ * "require" condition but declares its types as ESM only.
+ */
+let converter: ((text: string) => string) | undefined;
+function toSimplified(text: string): string {
+  converter ??= (require('opencc-js/t2cn') as { Converter(o: { from: 'tw' | 'hk'; to: 'cn' }): (text: string) => string }).Converter({ from: 'tw', to: 'cn' });
+  return converter(text);
+}
 
 /** What a person can ask for; each also has a menu number. */
 export type IntentId =

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { appOf, signIn } from '../helpers/api';
 import { makeAccount, PASSWORD, REGIONS, seedRegions, validIdNumber, workerInput } from '../helpers/factories';
@@ -7,7 +6,7 @@ import { eq } from 'drizzle-orm';
 import { accounts, deliveries, subscriptions, workers } from '../../src/db/schema';
 import { logChannel } from '../../src/outreach/channels';
 import { deliver, fanOut } from '../../src/outreach/service';
-import { chooseFound, chooseLevels, moveTo, openConsole, SHOTS, transitionOf, type ConsoleRig } from '../helpers/console';
+import { chooseFound, chooseLevels, moveTo, openConsole, transitionOf, type ConsoleRig } from '../helpers/console';
 import { createHarness, type Harness } from '../helpers/harness';
 import { ManualClock } from '../../src/shared/clock';
 
@@ -232,7 +231,7 @@ describe('the console on a new install', () => {
       await admin.getByRole('row').filter({ hasText: '查看群发的未送达名单' }).first().waitFor();
       await admin.getByRole('row').filter({ hasText: '新建群发消息' }).first().waitFor({ state: 'detached' });
       expect(await admin.getByRole('row').filter({ hasText: '新建群发消息' }).count()).toBe(0);
-      await admin.screenshot({ path: resolve(SHOTS, 'care-audit.png'), fullPage: true });
+      await rig.shot(admin, 'care-audit');
       // Days long before anything happened: nothing.
       await admin.getByPlaceholder('开始日期').fill('2020-01-01');
       await admin.getByPlaceholder('开始日期').press('Enter');
@@ -288,7 +287,7 @@ describe('the console on a new install', () => {
       // Who in the county can be reached: the administrator now, the clerk not yet.
       await admin.getByRole('row').filter({ hasText: '李主任' }).getByText('能收到').waitFor();
       await admin.getByRole('row').filter({ hasText: '杨站长' }).getByText('只在控制台').waitFor();
-      await admin.screenshot({ path: resolve(SHOTS, 'care-my-account.png'), fullPage: true });
+      await rig.shot(admin, 'care-my-account');
     } finally {
       await context.close();
     }

@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { inArray } from 'drizzle-orm';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { employmentRecords, regions, workers } from '../../src/db/schema';
@@ -6,7 +5,7 @@ import { addMonths } from '../../src/monitoring/figures';
 import { currentMonth } from '../../src/monitoring/service';
 import { appOf, signIn } from '../helpers/api';
 import { makeAccount, PASSWORD, REGIONS, seedRegions, workerInput } from '../helpers/factories';
-import { chooseFound, openConsole, SHOTS, type ConsoleRig } from '../helpers/console';
+import { chooseFound, openConsole, type ConsoleRig } from '../helpers/console';
 import { createHarness, type Harness } from '../helpers/harness';
 
 // A browser test walks many pages; on a busy two-core machine one test can take minutes. The limit only catches a hang.
@@ -223,7 +222,7 @@ describe('the console: figures by region', () => {
       await kb.keyboard.press('Enter');
       await kb.getByTestId('region-trend').waitFor({ state: 'detached' });
       expect(await noSidewaysScroll(kb)).toBeLessThanOrEqual(1);
-      await kb.screenshot({ path: resolve(SHOTS, 'regions-keyboard.png'), fullPage: true });
+      await rig.shot(kb, 'regions-keyboard');
     } finally {
       await context.close();
     }

@@ -1,9 +1,8 @@
-import { resolve } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { startWorkers, type Workers } from '../../jobs/workers';
 import { appOf, signIn } from '../helpers/api';
 import { makeAccount, PASSWORD, REGIONS, seedRegions, validIdNumber, workerInput } from '../helpers/factories';
-import { chooseFound, chooseLevels, moveTo, openConsole, SHOTS, transitionOf, type ConsoleRig } from '../helpers/console';
+import { chooseFound, chooseLevels, moveTo, openConsole, transitionOf, type ConsoleRig } from '../helpers/console';
 import { createHarness, type Harness } from '../helpers/harness';
 import { ManualClock } from '../../src/shared/clock';
 import { north } from '../helpers/market';
@@ -16,8 +15,8 @@ jest.setTimeout(180_000);
 /**
  * The station console in a real browser (Debian's Chromium through playwright-core): a station clerk signs
  * in, imports a file with one bad row and sees its reason, posts a gig, sends a message to the people living
- * near it and watches the counts move, and cannot see another county's people. A screenshot of each page
- * is kept in test-artifacts/console.
+ * near it and watches the counts move, and cannot see another county's people. With CONSOLE_SHOTS=1 a screenshot of
+ * each page is kept in test-artifacts/console.
  */
 
 describe('the station console', () => {
@@ -451,7 +450,7 @@ describe('the station console', () => {
         // Readable at this zoom: the page never scrolls sideways (wide tables scroll inside themselves).
         expect(await kb.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(1);
       }
-      await kb.screenshot({ path: resolve(SHOTS, 'zoom-125-monitoring.png') });
+      await rig.shot(kb, 'zoom-125-monitoring', false);
       // From the menu to a person's page without the mouse: Tab to the search, type, Enter, Tab to the name, Enter.
       for (let i = 0; i < 40 && !(await focused('[role=menu]')); i++) await kb.keyboard.press('Tab');
       await walkTo('人员登记', 'ArrowUp');
@@ -464,7 +463,7 @@ describe('the station console', () => {
       for (let i = 0; i < 40 && (await active()) !== '近邻二'; i++) await kb.keyboard.press('Tab');
       await kb.keyboard.press('Enter');
       await kb.getByRole('heading', { level: 3, name: '近邻二' }).waitFor();
-      await kb.screenshot({ path: resolve(SHOTS, 'zoom-125-worker.png'), fullPage: true });
+      await rig.shot(kb, 'zoom-125-worker');
       // And every page on a phone (390 px wide): nothing wider than the screen.
       await kb.setViewportSize({ width: 390, height: 844 });
       const paths: Record<string, string> = { '': '本月情况', 'follow-ups': '待办跟进', workers: '人员登记', households: '家庭户', import: '批量导入', vacancies: '岗位与零工', trainings: '培训', broadcasts: '群发消息', fairs: '招聘会', 'rain-dew': '雨露计划', policies: '政策', monitoring: '监测与报表' };
@@ -474,7 +473,7 @@ describe('the station console', () => {
         await kb.getByRole('heading', { level: 3, name: heading }).waitFor();
         expect([path, await kb.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth')]).toEqual([path, 0]);
       }
-      await kb.screenshot({ path: resolve(SHOTS, 'phone-monitoring.png'), fullPage: true });
+      await rig.shot(kb, 'phone-monitoring');
     } finally {
       await context.close();
     }

@@ -9,8 +9,13 @@ import type { Harness } from './harness';
 
 const ROOT = resolve(__dirname, '../..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** Where the browser tests leave their screenshots, to be looked at after a run. */
+/** Where the browser tests leave their screenshots, to be looked at after a run (with CONSOLE_SHOTS=1). */
 export const SHOTS = resolve(ROOT, 'test-artifacts/console');
+/**
+ * Screenshots are taken when asked for (CONSOLE_SHOTS=1): each costs the browser about half a CPU-second,
+ * some fifty a run, on a suite that is short of CPU.
+ */
+const TAKE_SHOTS = process.env.CONSOLE_SHOTS === '1';
 
 export interface ConsoleRig {
   /** The service's address, the console being at `${base}/console`. */
@@ -22,8 +27,8 @@ export interface ConsoleRig {
    * for the browser to draw and no half-open menu to click.
    */
   page(opts?: { width?: number; height?: number; locale?: string; motion?: boolean }): Promise<Page>;
-  /** A screenshot of the whole page, under test-artifacts/console/NAME.png. */
-  shot(p: Page, name: string, fullPage?: boolean): Promise<Buffer>;
+  /** A screenshot of the whole page (or of the screen only), under test-artifacts/console/NAME.png, with CONSOLE_SHOTS=1. */
+  shot(p: Page, name: string, fullPage?: boolean): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -45,7 +50,9 @@ export async function openConsole(h: Harness): Promise<ConsoleRig> {
     base,
     browser,
     page: (opts = {}) => browser.newPage({ viewport: { width: opts.width ?? 1366, height: opts.height ?? 768 }, locale: opts.locale ?? 'zh-CN', reducedMotion: opts.motion ? 'no-preference' : 'reduce' }),
-    shot: (p, name, fullPage = true) => p.screenshot({ path: resolve(SHOTS, `${name}.png`), fullPage }),
+    shot: async (p, name, fullPage = true) => {
+      if (TAKE_SHOTS) await p.screenshot({ path: resolve(SHOTS, `${name}.png`), fullPage });
+    },
     close: async () => {
       await browser.close();
       await new Promise((r) => server.close(r));
