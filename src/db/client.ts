@@ -1,4 +1,4 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
@@ -7,11 +7,10 @@ import * as schema from './schema';
 import { DatabaseUnreachable } from './outage';
 import { ReadRouter, RoutingPool } from './reader';
 import type { Logger } from '../logger';
-import type { Database, Db } from './database';
+import { MIGRATIONS_DIR, type Database, type Db } from './database';
 
 export type { Database, Db, Schema } from './database';
-
-export const MIGRATIONS_DIR = resolve(__dirname, 'migrations');
+export { MIGRATIONS_DIR };
 
 export interface DatabaseOptions {
   /** postgres:// URL; when absent the embedded PGlite under `dataDir` is used. */

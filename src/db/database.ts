@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type * as schema from './schema';
 import type { Hold } from './owner';
@@ -24,3 +25,6 @@ export interface Database {
   reads?: ReadRouter;
   close(): Promise<void>;
 }
+
+/** The migrations both drivers apply, in order (drizzle-kit writes them). */
+export const MIGRATIONS_DIR = resolve(__dirname, 'migrations');

@@ -1,17 +1,16 @@
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { sql } from 'drizzle-orm';
-import { drizzle as drizzleLite } from 'drizzle-orm/pglite';
-import { migrate as migrateLite } from 'drizzle-orm/pglite/migrator';
-import type { Database, Db } from './database';
-import { assertNotRestoring, holdDataDir } from './owner';
-import * as schema from './schema';
-
 /**
  * The embedded database (PGlite), for a single machine without a PostgreSQL server. Its own module, loaded
  * only when it is used (openDatabase without a URL, a restore of its files).
  */
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import { drizzle as drizzleLite } from 'drizzle-orm/pglite';
+import { migrate as migrateLite } from 'drizzle-orm/pglite/migrator';
+import { MIGRATIONS_DIR, type Database, type Db } from './database';
+import { assertNotRestoring, holdDataDir } from './owner';
+import * as schema from './schema';
+
 export { PGlite };
 
 export async function openPglite(dir: string, what: string): Promise<Database> {
@@ -34,7 +33,7 @@ export async function openPglite(dir: string, what: string): Promise<Database> {
     kind: 'pglite',
     hold,
     dumpFiles: () => client.dumpDataDir('gzip'),
-    migrate: () => migrateLite(typed, { migrationsFolder: resolve(__dirname, 'migrations') }),
+    migrate: () => migrateLite(typed, { migrationsFolder: MIGRATIONS_DIR }),
     ping: async () => {
       await db.execute(sql`select 1`);
     },
@@ -46,4 +45,3 @@ export async function openPglite(dir: string, what: string): Promise<Database> {
     },
   };
 }
-

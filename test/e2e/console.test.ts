@@ -77,8 +77,8 @@ describe('the station console', () => {
     await page.goto(`${base}/console`);
     await page.getByLabel('用户名').fill('nansha-station');
     await page.getByLabel('密码').fill('wrong password');
-    // With the system's "reduce motion" setting on (as this page has it), nothing in the console moves: no
-    // transition on a button, none on a drawer or a menu.
+    // With the system's "reduce motion" setting on (as this page has it), the console's motion is off: a button
+    // has no transition (drawers and menus take their durations from the same setting).
     expect(await transitionOf(page.getByRole('button', { name: '登录' }))).toMatch(/^0s(, 0s)*$/);
     await page.getByRole('button', { name: '登录' }).click();
     await page.getByText('用户名或密码不正确，请重新输入').first().waitFor();
