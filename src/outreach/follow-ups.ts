@@ -198,7 +198,7 @@ export async function fireStep(ctx: Ctx, stepId: string): Promise<string> {
     const [d] = await db
       .insert(deliveries)
       .values({ stepId, workerId: row.f.workerId, channel: s?.channel ?? 'chat', createdAt: now, updatedAt: now })
-      .onConflictDoNothing({ target: deliveries.stepId })
+      .onConflictDoNothing({ target: deliveries.stepId, where: sql`${deliveries.stepId} is not null` })
       .returning({ id: deliveries.id, channel: deliveries.channel });
     const [left] = await db
       .select({ n: sql<number>`count(*)::int` })

@@ -21,7 +21,9 @@ export async function enqueueDeliveries(queues: Queues, rows: Array<{ id: string
   const by = new Map<ReturnType<typeof deliveryQueue>, string[]>();
   for (const r of rows) {
     const q = deliveryQueue(r.channel);
-    by.set(q, [...(by.get(q) ?? []), r.id]);
+    const ids = by.get(q);
+    if (ids) ids.push(r.id);
+    else by.set(q, [r.id]);
   }
   for (const [queue, ids] of by) await queues.enqueueBulk(queue, 'deliver', ids.map((id) => ({ payload: { deliveryId: id }, jobId: id })), { removeOnComplete: true, removeOnFail: true });
 }

@@ -1,31 +1,50 @@
 /**
  * Gathers the single-row statements of many concurrent jobs into one statement: callers wait at most
  * `waitMs` (or until `max` have gathered), then each gets its own answer once the statement is done.
+ * At most `maxRunning` statements run at once: under load, callers arriving meanwhile gather into the
+ * next one (up to `max`), so the batches grow instead of the statements multiplying.
  * A failed statement fails every caller of that batch, so each job retries as it would alone.
  */
 export class Batcher<K, R> {
   private pending: Array<{ key: K; resolve: (r: R | undefined) => void; reject: (e: unknown) => void }> = [];
   private timer: NodeJS.Timeout | undefined;
+  private running = 0;
 
   constructor(
     private readonly run: (keys: K[]) => Promise<Map<K, R> | void>,
     private readonly max = 200,
     private readonly waitMs = 2,
+    private readonly maxRunning = 2,
   ) {}
 
   add(key: K): Promise<R | undefined> {
     return new Promise((resolve, reject) => {
       this.pending.push({ key, resolve, reject });
-      if (this.pending.length >= this.max) void this.flush();
-      else this.timer ??= setTimeout(() => void this.flush(), this.waitMs);
+      if (this.pending.length >= this.max) this.flush();
+      else
+        this.timer ??= setTimeout(() => {
+          this.timer = undefined;
+          this.flush();
+        }, this.waitMs);
     });
   }
 
-  private async flush(): Promise<void> {
+  private flush(): void {
+    // Those waiting go with the next statement, when one of those running ends.
+    if (this.running >= this.maxRunning) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    const batch = this.pending.splice(0);
+    const batch = this.pending.splice(0, this.max);
     if (!batch.length) return;
+    this.running++;
+    void this.runBatch(batch).finally(() => {
+      this.running--;
+      this.flush();
+    });
+    if (this.pending.length >= this.max) this.flush();
+  }
+
+  private async runBatch(batch: Array<{ key: K; resolve: (r: R | undefined) => void; reject: (e: unknown) => void }>): Promise<void> {
     try {
       const out = await this.run(batch.map((b) => b.key));
       // A key asked twice in one batch is answered once: the second caller gets nothing.

@@ -27,4 +27,37 @@ describe('gathering concurrent single-row statements into one', () => {
     expect(runs).toEqual([2, 2]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected']);
   });
+
+  it('runs at most maxRunning statements at once; callers arriving meanwhile gather into the next batch', async () => {
+    const runs: number[][] = [];
+    let running = 0;
+    let most = 0;
+    const gates: Array<() => void> = [];
+    const b = new Batcher<number, number>(
+      async (keys) => {
+        runs.push(keys);
+        most = Math.max(most, ++running);
+        await new Promise<void>((r) => gates.push(r));
+        running--;
+        return new Map(keys.map((k) => [k, k * 10]));
+      },
+      2,
+      1,
+      1,
+    );
+    const answers = [1, 2, 3, 4, 5].map((k) => b.add(k));
+    // The first batch is full at once; 3, 4 and 5 wait for it to end.
+    expect(runs).toEqual([[1, 2]]);
+    const released = (async () => {
+      while (runs.length < 3 || gates.length) {
+        const gate = gates.shift();
+        if (gate) gate();
+        await new Promise((r) => setImmediate(r));
+      }
+    })();
+    expect(await Promise.all(answers)).toEqual([10, 20, 30, 40, 50]);
+    await released;
+    expect(runs).toEqual([[1, 2], [3, 4], [5]]);
+    expect(most).toBe(1);
+  });
 });

@@ -296,10 +296,12 @@ export const deliveries = pgTable(
   },
   (t) => [
     uniqueIndex('deliveries_once_idx').on(t.broadcastId, t.workerId),
-    uniqueIndex('deliveries_step_idx').on(t.stepId),
-    uniqueIndex('deliveries_notice_idx').on(t.noticeId),
-    uniqueIndex('deliveries_digest_idx').on(t.digestId),
-    uniqueIndex('deliveries_staff_notice_idx').on(t.staffNoticeId, t.accountId),
+    // Each source's own key, kept only for the deliveries from that source: a broadcast's delivery (nearly
+    // every row) then writes three index entries a version (it has three: made, claimed, closed), not nine.
+    uniqueIndex('deliveries_step_idx').on(t.stepId).where(sql`${t.stepId} is not null`),
+    uniqueIndex('deliveries_notice_idx').on(t.noticeId).where(sql`${t.noticeId} is not null`),
+    uniqueIndex('deliveries_digest_idx').on(t.digestId).where(sql`${t.digestId} is not null`),
+    uniqueIndex('deliveries_staff_notice_idx').on(t.staffNoticeId, t.accountId).where(sql`${t.staffNoticeId} is not null`),
     check('deliveries_one_source', sql`num_nonnulls(${t.broadcastId}, ${t.stepId}, ${t.noticeId}, ${t.digestId}, ${t.staffNoticeId}) = 1`),
     check('deliveries_one_recipient', sql`num_nonnulls(${t.workerId}, ${t.accountId}) = 1`),
     // Staff pushes come only from the staff inbox, and it pushes to staff only.
