@@ -82,8 +82,30 @@ class Tally {
   readonly ms = new Map<string, number[]>();
   readonly errors = new Map<string, number>();
   readonly firstError = new Map<string, string>();
+  /** Each answer's end, in performance.now() time, beside its latency: the timeline of a kind. */
+  readonly at = new Map<string, number[]>();
   ok(kind: string, ms: number): void {
-    this.ms.set(kind, [...(this.ms.get(kind) ?? []), ms]);
+    const xs = this.ms.get(kind);
+    if (xs) xs.push(ms);
+    else this.ms.set(kind, [ms]);
+    const ts = this.at.get(kind);
+    if (ts) ts.push(performance.now());
+    else this.at.set(kind, [performance.now()]);
+  }
+  /** p50/p99/max of a kind in windows of `windowS` seconds from `from`, for telling when it was slow. */
+  timeline(kind: string, from: number, windowS: number): Array<{ fromS: number; n: number; p50Ms: number; p99Ms: number; maxMs: number }> {
+    const xs = this.ms.get(kind) ?? [];
+    const ts = this.at.get(kind) ?? [];
+    const bins = new Map<number, number[]>();
+    ts.forEach((t, i) => {
+      const b = Math.floor((t - from) / 1000 / windowS);
+      const bin = bins.get(b);
+      if (bin) bin.push(xs[i]!);
+      else bins.set(b, [xs[i]!]);
+    });
+    return [...bins.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([b, v]) => ({ fromS: b * windowS, n: v.length, p50Ms: Math.round(percentile(v, 50)), p99Ms: Math.round(percentile(v, 99)), maxMs: Math.round(Math.max(...v)) }));
   }
   fail(kind: string, why: string): void {
     this.errors.set(kind, (this.errors.get(kind) ?? 0) + 1);
@@ -295,6 +317,12 @@ async function main(): Promise<void> {
     ];
     const weighted = pages.flatMap((p) => Array<typeof p>(p.weight).fill(p));
 
+    // The file to import, made before the window: built during it, it held this process's event loop for
+    // seconds, and the replies that arrived meanwhile were timed late.
+    const importVillage = villages[villages.length - 1]!;
+    const importGen = new Generator([importVillage], 12, new Date());
+    const importFile = new Blob([new Uint8Array(csv([FORM_HEADER, ...Array.from({ length: importRows }, (_, i) => formRow(importGen.person(importVillage), i + 1))]))]);
+
     // Baseline: every page three times and a few chat messages, one at a time, on the idle service.
     const idle = (g: string) => `${g} (idle)`;
     for (let r = 0; r < 3; r++) for (const p of pages) await p.visit(staffTokens[r % nStaff]!, staffRows[r % nStaff]!.regionCode, idle);
@@ -332,12 +360,9 @@ async function main(): Promise<void> {
       return body.id;
     })();
 
-    const importVillage = villages[villages.length - 1]!;
     const imported = (async () => {
-      const gen = new Generator([importVillage], 12, new Date());
-      const rows = Array.from({ length: importRows }, (_, i) => formRow(gen.person(importVillage), i + 1));
       const form = new FormData();
-      form.append('file', new Blob([new Uint8Array(csv([FORM_HEADER, ...rows]))]), '登记表.csv');
+      form.append('file', importFile, '登记表.csv');
       const t = performance.now();
       const res = await fetch(`${base}/api/v1/imports?regionCode=${importVillage}`, { method: 'POST', headers: { authorization: `Bearer ${prefectureToken}` }, body: form });
       const body = (await res.json()) as { id?: string };
@@ -472,6 +497,9 @@ async function main(): Promise<void> {
       process.stdout.write(`  ${g}: ${s.n} requests, p50 ${s.p50Ms ?? '-'} ms, p99 ${s.p99Ms ?? '-'} ms, ${s.errors} errors (idle p50 ${i.p50Ms ?? '-'} ms)\n`);
     }
     const chatIdle = tally.summary('chat (idle)');
+    // When the replies were slow: by 10-second stretch of the window (the import and the fan-out start at 0).
+    const chatTimeline = tally.timeline('chat', started, Number(process.env.LOAD_TIMELINE_S ?? 10));
+    process.stdout.write(`chat reply by 10 s stretch (from the start: n, p50/p99/max ms): ${chatTimeline.map((w) => `${w.fromS} s: ${w.n}, ${w.p50Ms}/${w.p99Ms}/${w.maxMs}`).join('; ')}\n`);
     process.stdout.write(`chat reply: ${chat.n} of ${chatSent} sent (${chatSkipped} not sent: every contact waiting), p50 ${chat.p50Ms ?? '-'} ms, p99 ${chat.p99Ms ?? '-'} ms; idle p50 ${chatIdle.p50Ms ?? '-'} ms, p99 ${chatIdle.p99Ms ?? '-'} ms\n`);
     process.stdout.write(`import: ${importRows} rows in ${importS ?? '-'} s ${JSON.stringify(importFigures)}\n`);
     process.stdout.write(`broadcast: ${JSON.stringify(broadcastFigures)}\n`);
@@ -499,6 +527,7 @@ async function main(): Promise<void> {
       chatReplies: chat.n,
       chatP50Ms: chat.p50Ms,
       chatP99Ms: chat.p99Ms,
+      chatTimeline,
       baselineChatP50Ms: chatIdle.p50Ms,
       baselineChatP99Ms: chatIdle.p99Ms,
       importS,

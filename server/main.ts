@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 import { ConfigError, loadConfig, ROLES, type Role } from '../src/config';
 import { createLogger } from '../src/logger';
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
     // Broadcasts and imports can wait a little; a person chatting or a member of staff on a page cannot.
     // Raising one's own niceness needs no privilege; only the kernel's scheduler sees it, and only under contention.
     try {
-      setPriority(Math.max(getPriority(), config.workerNice));
+      lowerPriority(Math.max(getPriority(), config.workerNice));
     } catch (err) {
       logger.warn({ err: (err as Error).message }, 'could not lower the worker process priority');
     }
@@ -68,3 +69,26 @@ async function main(): Promise<void> {
 }
 
 void main();
+
+/**
+ * Lowers the priority of every thread of this process. On Linux niceness belongs to a thread, not to the
+ * process: setting it for the process's own id changes the main thread alone, and the threads started
+ * with the process (V8's garbage collector and compiler, the libuv pool when already up) would go on at
+ * the old priority; an import's collection runs there. Threads started later inherit from their creator.
+ */
+function lowerPriority(nice: number): void {
+  setPriority(nice);
+  let threads: string[] = [];
+  try {
+    threads = readdirSync('/proc/self/task');
+  } catch {
+    return; // not Linux: the process's priority is all there is
+  }
+  for (const tid of threads) {
+    try {
+      if (getPriority(Number(tid)) < nice) setPriority(Number(tid), nice);
+    } catch {
+      // the thread has ended meanwhile
+    }
+  }
+}

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
 import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -187,9 +187,27 @@ describe('several processes of each role', () => {
       const stat = readFileSync(`/proc/${(JSON.parse(line) as { pid: number }).pid}/stat`, 'utf8');
       return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
     };
+    // Niceness belongs to each thread on Linux: every one of the process's threads (the garbage collector's
+    // among them, where an import's collection runs), not the main thread alone.
+    const threadNices = (run: Run): number[] => {
+      const line = run.stdout.join('').split('\n').find((l) => l.includes('"bangfu started"'))!;
+      const pid = (JSON.parse(line) as { pid: number }).pid;
+      return readdirSync(`/proc/${pid}/task`).flatMap((tid) => {
+        try {
+          const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+          return [Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])];
+        } catch {
+          return [];
+        }
+      });
+    };
     const ownNice = getPriority();
     expect(await niceOf(worker1)).toBe(Math.max(ownNice, 10));
     expect(await niceOf(worker2)).toBe(Math.max(ownNice, 10));
+    const workerThreads = threadNices(worker1);
+    expect(workerThreads.length).toBeGreaterThan(4);
+    expect(new Set(workerThreads)).toEqual(new Set([Math.max(ownNice, 10)]));
+    expect(new Set(threadNices(api1))).toEqual(new Set([ownNice]));
     expect(await niceOf(api1)).toBe(ownNice);
     expect(await niceOf(bot1)).toBe(ownNice);
     const botOf = (accountId: string) => bots.find((b) => b.child.pid === pidOf(holders.find((r) => r.accountId === accountId)!.holder!))!;
