@@ -78,7 +78,7 @@ void main();
  */
 function lowerPriority(nice: number): void {
   setPriority(nice);
-  let threads: string[] = [];
+  let threads: string[];
   try {
     threads = readdirSync('/proc/self/task');
   } catch {
