@@ -574,8 +574,14 @@ interface Claimed {
  * the one statement had cost more than running it.
  */
 async function claimMany(ctx: Ctx, ids: string[]): Promise<Map<string, Claimed>> {
+  // One transaction: a claim whose reading then fails is undone with it, and its jobs' retries take the
+  // deliveries again, instead of finding them claimed and closing them as interrupted, never sent.
+  return ctx.db.transaction((tx) => claimIn(tx, ctx, ids));
+}
+
+async function claimIn(db: Db, ctx: Ctx, ids: string[]): Promise<Map<string, Claimed>> {
   const now = ctx.clock.now();
-  const result = await ctx.db.execute(sql`
+  const result = await db.execute(sql`
     with c as (
       update deliveries set status = 'sending', attempts = attempts + 1, updated_at = ${now.toISOString()}::timestamptz
       where id = any(${sql.param(ids)}::uuid[]) and status in ('queued', 'deferred')
@@ -594,7 +600,7 @@ async function claimMany(ctx: Ctx, ids: string[]): Promise<Map<string, Claimed>>
   const others = claimed.filter((r) => r.step_id || r.notice_id || r.digest_id || r.staff_notice_id).map((r) => r.id);
   if (others.length) {
     const extras = rowsOf<Partial<Claimed> & { id: string; staff_locale: string | null }>(
-      await ctx.db.execute(sql`
+      await db.execute(sql`
         select d.id, f.sequence, st.step, f.status as follow_up_status, f.variables as follow_up_variables,
           pol.title as policy_title, pol.benefit as policy_benefit, pol.apply as policy_apply, g.text as digest_text,
           staff_notices_read.kind as staff_notice_kind, staff_notices_read.params as staff_notice_params, ${regionNameSql(sql`staff_notices_read.region_code`)} as staff_notice_region,
@@ -625,7 +631,7 @@ function contentOf(c: Claimed): { topic: string | null; cancelled: string | null
     const text = renderText(textFor(message, lang), c.variables ?? {}, { name: c.worker_name, village: c.village });
     return { topic: c.broadcast_topic, cancelled: !c.broadcast_status || c.broadcast_status === 'cancelled' ? 'cancelled' : null, text };
   }
-  if (c.digest_id) return { topic: null, cancelled: c.digest_text === null ? 'cancelled' : null, text: c.digest_text ?? '' };
+  if (c.digest_id) return { topic: null, cancelled: c.digest_text == null ? 'cancelled' : null, text: c.digest_text ?? '' };
   const t = translator(lang);
   if (c.staff_notice_id) {
     if (!c.staff_notice_kind) return { topic: null, cancelled: 'cancelled', text: '' };

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { eq, sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
-import { deliveries, identities, providerReports, subscriptions, workers } from '../../src/db/schema';
+import { deliveries, digests, identities, providerReports, subscriptions, workers } from '../../src/db/schema';
 import { Generator } from '../../src/demo/synthetic';
 import { writePeople } from '../../src/demo/write';
 import { Client } from 'pg';
@@ -177,6 +177,37 @@ describe('delivery outcomes: reasons, the call list and provider reports', () =>
       await h.ctx.db.update(deliveries).set({ status: 'sending', updatedAt: old }).where(eq(deliveries.id, d!.id));
       await sweepDeliveries(h.ctx);
       expect((await h.ctx.db.select().from(deliveries).where(eq(deliveries.id, d!.id)))[0]).toMatchObject({ status: 'unknown', reason: 'interrupted' });
+    } finally {
+      await other.end();
+    }
+  });
+
+  it('a claim whose reading fails is undone with it, so the retry sends the message instead of calling it interrupted', async () => {
+    const [d] = await freshDeliveries('第六条');
+    await h.ctx.db.update(deliveries).set({ channel: 'log' }).where(eq(deliveries.id, d!.id));
+    // A digest's delivery claimed in the same batch: what it needs is read by the claim's second statement.
+    const [{ workerId }] = (await h.ctx.db.select({ workerId: deliveries.workerId }).from(deliveries).where(eq(deliveries.id, d!.id))) as [{ workerId: string }];
+    const [dg] = await h.ctx.db.insert(digests).values({ workerId, dueAt: new Date(), items: [], text: '今日新岗位两个' }).returning();
+    const [dd] = await h.ctx.db.insert(deliveries).values({ digestId: dg!.id, workerId, channel: 'log' }).returning();
+    const log = new Map([['log', logChannel(h.ctx.logger)]]);
+    const other = new Client({ connectionString: h.config.databaseUrl });
+    await other.connect();
+    try {
+      // Another session holds the digests table: the second statement waits on it and is then cancelled.
+      await other.query('begin');
+      await other.query('lock table digests in access exclusive mode');
+      const both = Promise.allSettled([deliver(h.ctx, d!.id, log), deliver(h.ctx, dd!.id, log)]);
+      const waiting = async () => (await other.query(`select pid from pg_locks where not granted and relation = 'digests'::regclass`)).rows[0]?.pid as number | undefined;
+      let pid: number | undefined;
+      while (!(pid = await waiting())) await new Promise((r) => setImmediate(r));
+      await other.query('select pg_cancel_backend($1)', [pid]);
+      expect((await both).map((o) => o.status)).toEqual(['rejected', 'rejected']);
+      await other.query('rollback');
+      // Nothing stayed claimed: both are still queued, and their jobs' retries send them.
+      const statuses = async () => (await h.ctx.db.select({ status: deliveries.status }).from(deliveries).where(sql`${deliveries.id} in (${d!.id}, ${dd!.id})`)).map((r) => r.status);
+      expect(await statuses()).toEqual(['queued', 'queued']);
+      expect(await Promise.all([deliver(h.ctx, d!.id, log), deliver(h.ctx, dd!.id, log)])).toEqual(['sent', 'sent']);
+      expect(await statuses()).toEqual(['sent', 'sent']);
     } finally {
       await other.end();
     }
