@@ -297,7 +297,7 @@ export const deliveries = pgTable(
   (t) => [
     uniqueIndex('deliveries_once_idx').on(t.broadcastId, t.workerId),
     // Each source's own key, kept only for the deliveries from that source: a broadcast's delivery (nearly
-    // every row) then writes three index entries a version (it has three: made, claimed, closed), not nine.
+    // every row) then writes four index entries a version (it has three: made, claimed, closed), not eight.
     uniqueIndex('deliveries_step_idx').on(t.stepId).where(sql`${t.stepId} is not null`),
     uniqueIndex('deliveries_notice_idx').on(t.noticeId).where(sql`${t.noticeId} is not null`),
     uniqueIndex('deliveries_digest_idx').on(t.digestId).where(sql`${t.digestId} is not null`),
