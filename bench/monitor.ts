@@ -1,14 +1,14 @@
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { and, eq, like, sql } from 'drizzle-orm';
-import { openDatabase, rowsOf, type Database, type Db } from '../src/db/client';
+import { rowsOf, type Database, type Db } from '../src/db/client';
 import { regions } from '../src/db/schema';
 import { Generator } from '../src/demo/synthetic';
 import { writePeople } from '../src/demo/write';
 import { computeLevels, emptyFigures, FIGURE_KEYS, monthBounds, type Figures, type RegionFigures } from '../src/monitoring/figures';
 import { PiiVault } from '../src/pii/vault';
 import { loadRegions } from '../src/regions/load';
-import { report, scratchDatabase } from './support';
+import { benchDatabase, report } from './support';
 
 /**
  * `npm run bench:monitor [-- --workers N --records M --runs K]`: with N registered people (default 1,000,000) spread
@@ -144,15 +144,9 @@ async function runBaseline(db: Db, statement: ReturnType<typeof baselineSql>): P
   return rowsOf<Row>(await db.execute(statement));
 }
 
+/** BENCH_DB's kept database (created when missing, as bench:match does), otherwise a scratch one dropped at the end. */
 async function openBenchDatabase(): Promise<{ database: Database; drop(): Promise<void> }> {
-  const name = process.env.BENCH_DB;
-  if (!name) return scratchDatabase();
-  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`BENCH_DB must be a plain database name, not ${name}`);
-  const u = new URL(process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-  u.pathname = `/${name}`;
-  const database = await openDatabase({ url: u.toString(), dataDir: '/tmp', poolSize: 10 });
-  await database.migrate();
-  return { database, drop: () => database.close() };
+  return benchDatabase();
 }
 
 const load = () => loadavg().map((x) => Number(x.toFixed(2)));
