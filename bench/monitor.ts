@@ -1,7 +1,7 @@
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { and, eq, like, sql } from 'drizzle-orm';
-import { rowsOf, type Database, type Db } from '../src/db/client';
+import { rowsOf, type Db } from '../src/db/client';
 import { regions } from '../src/db/schema';
 import { Generator } from '../src/demo/synthetic';
 import { writePeople } from '../src/demo/write';
@@ -144,11 +144,6 @@ async function runBaseline(db: Db, statement: ReturnType<typeof baselineSql>): P
   return rowsOf<Row>(await db.execute(statement));
 }
 
-/** BENCH_DB's kept database (created when missing, as bench:match does), otherwise a scratch one dropped at the end. */
-async function openBenchDatabase(): Promise<{ database: Database; drop(): Promise<void> }> {
-  return benchDatabase();
-}
-
 const load = () => loadavg().map((x) => Number(x.toFixed(2)));
 
 async function main(): Promise<void> {
@@ -157,7 +152,8 @@ async function main(): Promise<void> {
   const nRecords = Number(values.records);
   const runs = Number(values.runs);
   const province = values.province!;
-  const scratch = await openBenchDatabase();
+  // BENCH_DB's kept database (created when missing), otherwise a scratch one dropped at the end.
+  const scratch = await benchDatabase();
   try {
     const db = scratch.database.db;
     const today = new Date();

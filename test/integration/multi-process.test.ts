@@ -177,6 +177,11 @@ describe('several processes of each role', () => {
 
     // The queue workers yield the CPU to the api and bot processes on a shared host (WORKER_NICE, 10 by default):
     // the kernel's own record of each process's niceness, read from /proc by the pid each one logged.
+    /** The niceness in a /proc stat file (its 19th field, counted after the command's closing parenthesis). */
+    const niceIn = (statFile: string) => {
+      const stat = readFileSync(statFile, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    };
     const niceOf = async (run: Run): Promise<number | undefined> => {
       const line = await until(
         async () => run.stdout.join('').split('\n').find((l) => l.includes('"bangfu started"')),
@@ -184,8 +189,7 @@ describe('several processes of each role', () => {
         60_000,
       );
       if (!line) return undefined;
-      const stat = readFileSync(`/proc/${(JSON.parse(line) as { pid: number }).pid}/stat`, 'utf8');
-      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+      return niceIn(`/proc/${(JSON.parse(line) as { pid: number }).pid}/stat`);
     };
     // Niceness belongs to each thread on Linux: every one of the process's threads (the garbage collector's
     // among them, where an import's collection runs), not the main thread alone.
@@ -194,8 +198,7 @@ describe('several processes of each role', () => {
       const pid = (JSON.parse(line) as { pid: number }).pid;
       return readdirSync(`/proc/${pid}/task`).flatMap((tid) => {
         try {
-          const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-          return [Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])];
+          return [niceIn(`/proc/${pid}/task/${tid}/stat`)];
         } catch {
           return [];
         }
