@@ -63,7 +63,7 @@ async function main(): Promise<void> {
     await rawWorker.close();
 
     const t3 = process.hrtime.bigint();
-    const w = startWorkers(ctx, { only: ['deliveries'] });
+    const w = startWorkers(ctx, { only: ['deliveries', 'deliveries-bulk'] });
     for (;;) {
       const [row] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int n from deliveries where broadcast_id = ${b!.id} and status in ('sent', 'failed', 'skipped')`));
       if ((row?.n ?? 0) >= n) break;

@@ -67,7 +67,7 @@ async function main(): Promise<void> {
     );
     await announceFair({ ctx, actor, meta }, fair.id);
     // The announcement goes out first (days before, in life), so it does not run beside what is timed.
-    running = startWorkers(ctx, { only: ['outreach', 'deliveries', 'events'] });
+    running = startWorkers(ctx, { only: ['outreach', 'deliveries', 'deliveries-bulk', 'events'] });
     await settledBroadcasts(db);
     await running.close();
     running = undefined;
@@ -120,7 +120,7 @@ async function main(): Promise<void> {
     // everyone who hears of it told, fan-out included), alternated three times: single pairs move with
     // whatever else the machine does, so the best of each is compared, and every pair is printed.
     await goLive({ ctx, actor, meta }, fair.id);
-    running = startWorkers(ctx, { only: ['outreach', 'deliveries', 'events'] });
+    running = startWorkers(ctx, { only: ['outreach', 'deliveries', 'deliveries-bulk', 'events'] });
     const rounds: Array<{ rawS: number; pushS: number; pushed: number }> = [];
     for (const [round, post] of posts.entries()) {
       const raw = new Queue(`bench-fair-raw-${round}`, { connection: redis.connect(), prefix });

@@ -1,6 +1,6 @@
 import { DelayedError, type Job } from 'bullmq';
 import { dailyBackup, noteBackupSuccess } from '../src/backup';
-import { deliver, fanOut, markExhausted, postToGroup, sweepDeliveries, processChannels, settleDeliveries, pullSmsReports, fireStep, sweepFollowUps } from '../src/outreach';
+import { deliver, deliverBatch, fanOut, markBatchExhausted, markExhausted, postToGroup, sweepDeliveries, processChannels, settleDeliveries, pullSmsReports, fireStep, sweepFollowUps } from '../src/outreach';
 import { composeDueDigests, openOverdueWageCases, expireVacancies } from '../src/market';
 import { announceEndings, announcePolicyJob } from '../src/policies';
 import { remindDeadlines } from '../src/reporting';
@@ -75,6 +75,7 @@ export const handlers: HandlerMap = {
     'compose-digests': async (_p, ctx) => ({ digests: await composeDueDigests(ctx) }),
   },
   deliveries: { deliver: deliverJob },
+  'deliveries-bulk': { 'deliver-batch': deliverBatchJob },
   'deliveries-mp': { deliver: deliverJob },
   'deliveries-sms': { deliver: deliverJob },
   'deliveries-chat': {
@@ -116,6 +117,15 @@ async function runOnce(ctx: AppContext, eventId: string, s: Subscriber<EventType
     if (noted.length === 0) return; // done before, by a handling whose acknowledgement was lost
     await s.handle({ ...ctx, db: tx }, data);
   });
+}
+
+async function deliverBatchJob({ batch }: { batch: string }, ctx: AppContext, job: Job): Promise<unknown> {
+  try {
+    return await deliverBatch(ctx, batch, processChannels(ctx));
+  } catch (err) {
+    if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await markBatchExhausted(ctx, batch, (err as Error).name);
+    throw err;
+  }
 }
 
 async function deliverJob({ deliveryId }: { deliveryId: string }, ctx: AppContext, job: Job, token?: string): Promise<unknown> {

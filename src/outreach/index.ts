@@ -20,7 +20,7 @@ export { groupRoutes } from './group-routes';
 export { outreachRoutes } from './routes';
 export { addSubscribeConsents, subscribeConsentsOf } from './subscribe-consents';
 export { BroadcastPreview, SubscriptionPut, SubscriptionView, type Topic } from './schemas';
-export { announce, announceVacancy, deliver, fanOut, getSubscription, markExhausted, postToGroup, putSubscription, startBroadcastIn, sweepDeliveries } from './service';
+export { announce, announceVacancy, deliver, deliverBatch, fanOut, getSubscription, markBatchExhausted, markExhausted, postToGroup, putSubscription, startBroadcastIn, sweepDeliveries } from './service';
 export { recordReports, settleDeliveries } from './settle';
 export { pullSmsReports } from './sms-reports';
 export { miniProgramPushDoor, readRawBody, signatureOk } from './wechat-push';

@@ -18,7 +18,7 @@ export async function requeueFromDatabase(ctx: Ctx): Promise<{ deliveries: numbe
   let after: string | undefined;
   for (;;) {
     const rows = await ctx.db
-      .select({ id: deliveries.id, channel: deliveries.channel })
+      .select({ id: deliveries.id, channel: deliveries.channel, batch: deliveries.batch })
       .from(deliveries)
       .where(and(inArray(deliveries.status, ['queued', 'deferred']), after ? gt(deliveries.id, after) : undefined))
       .orderBy(asc(deliveries.id))

@@ -13,7 +13,8 @@ import type { TFunction } from 'i18next';
 import { LOCALES, translator, type Locale } from '../i18n';
 import { beijingTime } from '../shared/time';
 import { reasonKey, reasonLabel } from './reasons';
-import { enqueueDeliveries } from '../queues/deliveries';
+import { BATCHED_CHANNELS, BATCH_SIZE, enqueueDeliveries, enqueueOwnJob } from '../queues/deliveries';
+import { DEFAULT_JOB_OPTIONS } from '../queues/queues';
 import { addToOutbox, publishOutbox } from '../outbox';
 import { nextAllowed, shanghaiDayStart } from './quiet';
 import type { BroadcastCreate, ChannelName, SubscriptionPut, SubscriptionView } from './schemas';
@@ -34,6 +35,8 @@ type AnnounceCtx = Pick<AppContext, 'db' | 'clock' | 'queues' | 'logger'>;
 type Meta = { requestId?: string; ip?: string };
 
 export const FANOUT_PAGE = 1000;
+/** The first wait before a failed send is tried again: the queues' own backoff. */
+const RETRY_FIRST_MS = (DEFAULT_JOB_OPTIONS.backoff as { delay: number }).delay;
 
 const DEFAULT_SUBSCRIPTION = {
   topics: [] as string[],
@@ -333,15 +336,23 @@ export async function fanOut(ctx: Ctx, broadcastId: string): Promise<{ total: nu
       )
       .orderBy(asc(people.id))
       .limit(FANOUT_PAGE);
-    // One statement: the page, its deliveries and the cursor commit together or not at all.
+    // One statement: the page, its deliveries and the cursor commit together or not at all. Those to send on
+    // a channel without a rate limit of its own are put in batches of BATCH_SIZE, one queue job each.
     const result = await ctx.db.execute(sql`
       with page as (${page}),
-      made as (
-        insert into deliveries (broadcast_id, worker_id, channel, status, reason)
-        select ${broadcastId}::uuid, id, channel::channel_kind, case when held_back is null then 'queued' else 'skipped' end::delivery_status, held_back
+      chosen as (
+        select id, channel, held_back,
+          case when held_back is null and channel in (${sql.join(BATCHED_CHANNELS.map((c) => sql`${c}`), sql`, `)})
+            then (row_number() over (partition by channel, held_back is null order by id) - 1) / ${BATCH_SIZE} end as chunk
         from page where held_back is not null or not digest
+      ),
+      batches as (select channel, chunk, gen_random_uuid() as batch from (select distinct channel, chunk from chosen where chunk is not null) c),
+      made as (
+        insert into deliveries (broadcast_id, worker_id, channel, status, reason, batch)
+        select ${broadcastId}::uuid, c.id, c.channel::channel_kind, case when c.held_back is null then 'queued' else 'skipped' end::delivery_status, c.held_back, b.batch
+        from chosen c left join batches b on b.channel = c.channel and b.chunk = c.chunk
         on conflict (broadcast_id, worker_id) do nothing
-        returning id, channel, status
+        returning id, channel, status, batch
       ),
       held as (
         insert into digest_items (worker_id, broadcast_id, created_at)
@@ -354,14 +365,14 @@ export async function fanOut(ctx: Ctx, broadcastId: string): Promise<{ total: nu
         where id = ${broadcastId} and exists (select 1 from page)
         returning cursor
       )
-      select (select cursor from moved) as cursor, coalesce((select json_agg(json_build_object('id', id, 'channel', channel)) from made where status = 'queued'), '[]'::json) as made`);
-    const [row] = rowsOf<{ cursor: string | null; made: Array<{ id: string; channel: ChannelName }> | string }>(result);
+      select (select cursor from moved) as cursor, coalesce((select json_agg(json_build_object('id', id, 'channel', channel, 'batch', batch)) from made where status = 'queued'), '[]'::json) as made`);
+    const [row] = rowsOf<{ cursor: string | null; made: Array<{ id: string; channel: ChannelName; batch: string | null }> | string }>(result);
     if (!row?.cursor) break;
     cursor = row.cursor;
     // The page is queued while the next one is written; at most one page waits, and one that never
     // reaches Redis (a crash here) is queued by the resumed run or by the sweeper.
     await queueing;
-    queueing = enqueueDeliveries(ctx.queues, typeof row.made === 'string' ? (JSON.parse(row.made) as Array<{ id: string; channel: ChannelName }>) : row.made);
+    queueing = enqueueDeliveries(ctx.queues, typeof row.made === 'string' ? (JSON.parse(row.made) as Array<{ id: string; channel: ChannelName; batch: string | null }>) : row.made);
     queueing.catch(() => undefined); // handled when awaited above or below, not left to crash the process
   }
   await queueing;
@@ -468,7 +479,7 @@ async function queuePending(ctx: Ctx, broadcastId: string): Promise<void> {
   let after: string | undefined;
   for (;;) {
     const rows = await ctx.db
-      .select({ id: deliveries.id, channel: deliveries.channel })
+      .select({ id: deliveries.id, channel: deliveries.channel, batch: deliveries.batch })
       .from(deliveries)
       .where(and(eq(deliveries.broadcastId, broadcastId), eq(deliveries.status, 'queued'), after ? gt(deliveries.id, after) : undefined))
       .orderBy(asc(deliveries.id))
@@ -482,13 +493,16 @@ async function queuePending(ctx: Ctx, broadcastId: string): Promise<void> {
 type Outcome = { id: string; status: 'sent' | 'failed' | 'skipped' | 'unknown'; reason: string | null; channel?: ChannelName; ref?: string; at: Date };
 
 /** Per database: claims and final states of concurrent deliveries, each written as one statement. */
-const batchers = new WeakMap<Db, { claim: Batcher<string, Claimed>; finish: Batcher<Outcome, void> }>();
+const batchers = new WeakMap<Db, { claim: Batcher<string, Claimed>; claimBatched: Batcher<string, Claimed>; finish: Batcher<Outcome, void> }>();
 
 function batchersOf(ctx: Ctx) {
   let b = batchers.get(ctx.db);
   if (!b) {
     b = {
-      claim: new Batcher((ids) => claimMany(ctx, ids)),
+      // A batch's job claims only deliveries still in a batch: one that left it (to wait, to be tried again)
+      // belongs to its own job from then on. A delivery's own job (or a call by hand) claims it by its id.
+      claim: new Batcher((ids) => claimMany(ctx, ids, false)),
+      claimBatched: new Batcher((ids) => claimMany(ctx, ids, true)),
       // Only a delivery still claimed (or in doubt) is closed: one settled meanwhile keeps its outcome.
       // An outcome is written even if the statement meets a deadlock or a dropped connection: the
       // message is already with the provider, and losing the write would leave it claimed and later
@@ -573,18 +587,18 @@ interface Claimed {
  * broadcast's batch (nearly all of them) is then planned over four relations instead of eleven: planning
  * the one statement had cost more than running it.
  */
-async function claimMany(ctx: Ctx, ids: string[]): Promise<Map<string, Claimed>> {
+async function claimMany(ctx: Ctx, ids: string[], batched: boolean): Promise<Map<string, Claimed>> {
   // One transaction: a claim whose reading then fails is undone with it, and its jobs' retries take the
   // deliveries again, instead of finding them claimed and closing them as interrupted, never sent.
-  return ctx.db.transaction((tx) => claimIn(tx, ctx, ids));
+  return ctx.db.transaction((tx) => claimIn(tx, ctx, ids, batched));
 }
 
-async function claimIn(db: Db, ctx: Ctx, ids: string[]): Promise<Map<string, Claimed>> {
+async function claimIn(db: Db, ctx: Ctx, ids: string[], batched: boolean): Promise<Map<string, Claimed>> {
   const now = ctx.clock.now();
   const result = await db.execute(sql`
     with c as (
       update deliveries set status = 'sending', attempts = attempts + 1, updated_at = ${now.toISOString()}::timestamptz
-      where id = any(${sql.param(ids)}::uuid[]) and status in ('queued', 'deferred')
+      where id = any(${sql.param(ids)}::uuid[]) and status in ('queued', 'deferred')${batched ? sql` and batch is not null` : sql``}
       returning id, worker_id, account_id, channel, broadcast_id, step_id, notice_id, digest_id, staff_notice_id
     )
     select c.id, c.worker_id, c.account_id, c.channel, c.step_id, people.status as worker_status, people.name as worker_name, people.village, people.consent, people.preferred_language as language,
@@ -663,13 +677,55 @@ function contentOf(c: Claimed): { topic: string | null; cancelled: string | null
  * the provider (InDoubt).
  */
 export async function deliver(ctx: Ctx, deliveryId: string, channels: Map<string, Channel>, job?: Job, token?: string): Promise<string> {
+  return deliverOne(ctx, deliveryId, channels, { job, token });
+}
+
+/** How a delivery runs: under its own job (which can wait or retry itself), or as one of its batch's. */
+type RunBy = { job?: Job | undefined; token?: string | undefined; batch?: undefined } | { batch: string };
+
+/** In-flight deliveries of one batch's job at a time (the queue runs a few jobs at once). */
+const BATCH_IN_FLIGHT = 64;
+
+/**
+ * A batch's deliveries (`deliveries-bulk`, job id batch-<batch>): those still to send, read from the
+ * database by the batch, so a job put back after a loss is the same job. Each runs as `deliver` runs it:
+ * claimed right before its own send (a few dozen at a time, their claims and outcomes written a
+ * statement for many), judged by the same rules, closed on its own. One that must wait (quiet hours, daily
+ * cap) or be tried again leaves the batch for a job of its own; one found already claimed was cut off by a
+ * crash of this job's earlier run and becomes `unknown`, never sent twice.
+ */
+export async function deliverBatch(ctx: Ctx, batch: string, channels: Map<string, Channel>): Promise<Record<string, number>> {
+  const rows = rowsOf<{ id: string }>(await ctx.db.execute(sql`select id from deliveries where batch = ${batch}::uuid and status in ('queued', 'sending') order by id`));
+  const outcomes: Record<string, number> = {};
+  let failure: Error | undefined;
+  let next = 0;
+  const runner = async () => {
+    while (next < rows.length && failure === undefined) {
+      const { id } = rows[next++]!;
+      try {
+        const out = (await deliverOne(ctx, id, channels, { batch })).split(':')[0]!;
+        outcomes[out] = (outcomes[out] ?? 0) + 1;
+      } catch (err) {
+        // The job fails and is run again (the queue's retries); its deliveries closed meanwhile stay closed.
+        failure ??= err instanceof Error ? err : new Error(String(err));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(BATCH_IN_FLIGHT, rows.length) }, runner));
+  if (failure !== undefined) throw failure;
+  return outcomes;
+}
+
+async function deliverOne(ctx: Ctx, deliveryId: string, channels: Map<string, Channel>, by: RunBy): Promise<string> {
   const now = ctx.clock.now();
-  const c = await batchersOf(ctx).claim.add(deliveryId);
+  const batched = by.batch !== undefined;
+  const { job, token } = by.batch === undefined ? by : { job: undefined, token: undefined };
+  const c = await (batched ? batchersOf(ctx).claimBatched : batchersOf(ctx).claim).add(deliveryId);
   if (!c) {
     const [cut] = await ctx.db
       .update(deliveries)
       .set({ status: 'unknown', reason: 'interrupted', doubtSince: now, updatedAt: now })
-      .where(and(eq(deliveries.id, deliveryId), eq(deliveries.status, 'sending')))
+      .where(and(eq(deliveries.id, deliveryId), eq(deliveries.status, 'sending'), batched ? sql`${deliveries.batch} is not null` : undefined))
       .returning({ id: deliveries.id });
     if (cut) return 'unknown';
     const [d] = await ctx.db.select({ status: deliveries.status }).from(deliveries).where(eq(deliveries.id, deliveryId));
@@ -709,8 +765,12 @@ export async function deliver(ctx: Ctx, deliveryId: string, channels: Map<string
     why = 'daily_cap';
   }
   if (at.getTime() > now.getTime()) {
-    // Deferred, never dropped: the same job waits until the allowed time.
-    await ctx.db.update(deliveries).set({ status: 'deferred', reason: why, notBefore: at, updatedAt: now }).where(eq(deliveries.id, deliveryId));
+    // Deferred, never dropped: the same job waits until the allowed time (one of a batch's: a job of its own).
+    await ctx.db.update(deliveries).set({ status: 'deferred', reason: why, notBefore: at, updatedAt: now, batch: null }).where(eq(deliveries.id, deliveryId));
+    if (batched) {
+      await enqueueOwnJob(ctx.queues, { id: deliveryId, channel: c.channel }, at.getTime() - Date.now());
+      return `deferred:${at.toISOString()}`;
+    }
     if (job && token) {
       await job.moveToDelayed(at.getTime(), token);
       throw new DelayedError();
@@ -728,7 +788,7 @@ export async function deliver(ctx: Ctx, deliveryId: string, channels: Map<string
     const channel = channels.get(name);
     if (!channel && name === 'chat' && name !== c.channel) {
       // Only the bot process holds the WeChat login: the delivery moves to its queue, still this one delivery.
-      await ctx.db.update(deliveries).set({ channel: 'chat', status: 'queued', reason: `handed_off: ${tried.join(', ')}`.slice(0, 200), updatedAt: now }).where(eq(deliveries.id, deliveryId));
+      await ctx.db.update(deliveries).set({ channel: 'chat', status: 'queued', reason: `handed_off: ${tried.join(', ')}`.slice(0, 200), updatedAt: now, batch: null }).where(eq(deliveries.id, deliveryId));
       await enqueueDeliveries(ctx.queues, [{ id: deliveryId, channel: 'chat' }]);
       return 'handed_off';
     }
@@ -740,11 +800,16 @@ export async function deliver(ctx: Ctx, deliveryId: string, channels: Map<string
     try {
       result = await channel.send({ deliveryId, ...recipient, text: content.text });
     } catch (err) {
-      if (err instanceof HeldElsewhere && job && token) {
+      if (err instanceof HeldElsewhere && ((job && token) || batched)) {
         // Another bot process drives the person's accounts: the job goes back for a moment (no retry used)
         // and is taken again, by that process or this one, until the holder sends it.
-        await ctx.db.update(deliveries).set({ status: 'queued', reason: 'held_elsewhere', updatedAt: now }).where(and(eq(deliveries.id, deliveryId), eq(deliveries.status, 'sending')));
-        await job.moveToDelayed(Date.now() + 200 + Math.floor(Math.random() * 300), token);
+        const back = Date.now() + 200 + Math.floor(Math.random() * 300);
+        await ctx.db.update(deliveries).set({ status: 'queued', reason: 'held_elsewhere', updatedAt: now, batch: null }).where(and(eq(deliveries.id, deliveryId), eq(deliveries.status, 'sending')));
+        if (batched) {
+          await enqueueOwnJob(ctx.queues, { id: deliveryId, channel: c.channel }, back - Date.now());
+          return 'held_elsewhere';
+        }
+        await job!.moveToDelayed(back, token);
         throw new DelayedError();
       }
       if (err instanceof InDoubt) {
@@ -753,8 +818,12 @@ export async function deliver(ctx: Ctx, deliveryId: string, channels: Map<string
         ctx.logger.warn({ deliveryId, channel: name, detail: err.detail }, 'delivery outcome unknown');
         return 'unknown';
       }
-      // Not sent: give the claim back so the retry can take it.
-      await ctx.db.update(deliveries).set({ status: 'queued', reason: `retry: ${(err as Error).name}`.slice(0, 200), updatedAt: now }).where(and(eq(deliveries.id, deliveryId), eq(deliveries.status, 'sending')));
+      // Not sent: give the claim back so the retry can take it (one of a batch's: its own job's retries, from the first backoff on).
+      await ctx.db.update(deliveries).set({ status: 'queued', reason: `retry: ${(err as Error).name}`.slice(0, 200), updatedAt: now, batch: null }).where(and(eq(deliveries.id, deliveryId), eq(deliveries.status, 'sending')));
+      if (batched) {
+        await enqueueOwnJob(ctx.queues, { id: deliveryId, channel: c.channel }, RETRY_FIRST_MS);
+        return `retry:${(err as Error).name}`;
+      }
       throw err;
     }
     if (result.ok) {
@@ -775,6 +844,14 @@ export async function markExhausted(ctx: Pick<AppContext, 'db' | 'clock'>, deliv
     .where(and(eq(deliveries.id, deliveryId), eq(deliveries.status, 'queued')));
 }
 
+/** After a batch's job failed its last retry: its deliveries not yet claimed are closed as failed (those cut off mid-send are the sweeper's). */
+export async function markBatchExhausted(ctx: Pick<AppContext, 'db' | 'clock'>, batch: string, reason: string): Promise<void> {
+  await ctx.db
+    .update(deliveries)
+    .set({ status: 'failed', reason: `retries_exhausted: ${reason}`.slice(0, 200), updatedAt: ctx.clock.now() })
+    .where(and(eq(deliveries.batch, batch), eq(deliveries.status, 'queued')));
+}
+
 /**
  * The sweeper (every minute): a delivery left queued, or deferred past its time, is put back on its
  * queue under its own id (a job that still exists is left alone, so nothing runs twice; one lost with
@@ -793,7 +870,7 @@ export async function sweepDeliveries(ctx: Ctx & Pick<AppContext, 'config'>): Pr
       returning id`),
   );
   const rows = await ctx.db
-    .select({ id: deliveries.id, channel: deliveries.channel, status: deliveries.status })
+    .select({ id: deliveries.id, channel: deliveries.channel, status: deliveries.status, batch: deliveries.batch })
     .from(deliveries)
     .leftJoin(broadcasts, eq(broadcasts.id, deliveries.broadcastId))
     .where(

@@ -74,6 +74,19 @@ export const queueDefinitions = {
       deliver: z.object({ deliveryId: z.uuid() }).strict(),
     },
   },
+  /**
+   * A broadcast's deliveries on a channel with no rate limit of its own (the official account, the log), a
+   * batch a job (job id batch-<batch>, up to a hundred deliveries): the queue's own work (taking the job,
+   * its lock, its completion) is then paid once a batch instead of once a delivery. Each delivery is still claimed,
+   * judged and closed on its own, as in `deliveries`; one that must wait or be tried again gets a job of its own there.
+   */
+  'deliveries-bulk': {
+    concurrency: 4,
+    jobs: {
+      /** The job reads its batch's deliveries still to send: one put back after a loss (the sweeper, Redis emptied) is the same job. */
+      'deliver-batch': z.object({ batch: z.uuid() }).strict(),
+    },
+  },
   /** Mini-program subscribe messages, at most MINI_PROGRAM_SENDS_PER_SECOND. */
   'deliveries-mp': {
     concurrency: 16,

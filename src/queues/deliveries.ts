@@ -13,17 +13,41 @@ export function deliveryQueue(channel: ChannelName): 'deliveries-chat' | 'delive
   return channel === 'chat' ? 'deliveries-chat' : channel === 'mini_program' ? 'deliveries-mp' : channel === 'sms' ? 'deliveries-sms' : 'deliveries';
 }
 
+/** Channels with no rate limit of their own: a broadcast's deliveries on them go out a batch a job (`deliveries-bulk`). */
+export const BATCHED_CHANNELS: readonly ChannelName[] = ['log', 'official_account'];
+/** Deliveries a batch: a fan-out page (1,000) makes ten per channel. */
+export const BATCH_SIZE = 100;
+
 /**
- * Queues deliveries under their own ids: one already on a queue is left alone. A finished or failed job
- * is not kept: the delivery row is the record, and its state, not the job's, decides whether it runs again.
+ * Queues deliveries: one job per delivery under its own id, or one per batch (a broadcast's, on a channel
+ * in BATCHED_CHANNELS) under the batch's id; a job already on a queue is left alone. A finished or failed
+ * job is not kept: the delivery row is the record, and its state, not the job's, decides whether it runs again.
  */
-export async function enqueueDeliveries(queues: Queues, rows: Array<{ id: string; channel: ChannelName }>): Promise<void> {
+export async function enqueueDeliveries(queues: Queues, rows: Array<{ id: string; channel: ChannelName; batch?: string | null }>): Promise<void> {
   const by = new Map<ReturnType<typeof deliveryQueue>, string[]>();
+  const batches = new Set<string>();
   for (const r of rows) {
+    if (r.batch) {
+      batches.add(r.batch);
+      continue;
+    }
     const q = deliveryQueue(r.channel);
     const ids = by.get(q);
     if (ids) ids.push(r.id);
     else by.set(q, [r.id]);
   }
   for (const [queue, ids] of by) await queues.enqueueBulk(queue, 'deliver', ids.map((id) => ({ payload: { deliveryId: id }, jobId: id })), { removeOnComplete: true, removeOnFail: true });
+  if (batches.size) {
+    await queues.enqueueBulk(
+      'deliveries-bulk',
+      'deliver-batch',
+      [...batches].map((batch) => ({ payload: { batch }, jobId: `batch-${batch}` })),
+      { removeOnComplete: true, removeOnFail: true },
+    );
+  }
+}
+
+/** A delivery out of its batch (to wait, or to be tried again): a job of its own, after `delayMs`. */
+export async function enqueueOwnJob(queues: Queues, row: { id: string; channel: ChannelName }, delayMs: number): Promise<void> {
+  await queues.enqueueBulk(deliveryQueue(row.channel), 'deliver', [{ payload: { deliveryId: row.id }, jobId: row.id, delay: Math.max(0, Math.round(delayMs)) }], { removeOnComplete: true, removeOnFail: true });
 }

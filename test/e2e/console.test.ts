@@ -49,7 +49,7 @@ describe('the station console', () => {
     await staff.post(`/api/v1/employers/${e.body.id}/verify`);
     const countyB = await signIn(h, appOf(h), { role: 'county', regionCode: REGIONS.countyB.code });
     b.worker = (await countyB.post('/api/v1/workers', workerInput({ name: '县B的人', regionCode: REGIONS.villageB.code }))).body.id;
-    running = startWorkers(h.ctx, { only: ['outreach', 'deliveries', 'imports'] });
+    running = startWorkers(h.ctx, { only: ['outreach', 'deliveries', 'deliveries-bulk', 'imports'] });
     rig = await openConsole(h);
     ({ base, browser } = rig);
     page = await rig.page();

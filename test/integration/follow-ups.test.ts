@@ -203,7 +203,7 @@ describe('follow-up sequences: steps counted from a date, checked when they fire
     await (await outreach.getJob(bStep))!.remove();
 
     clock.set('2026-06-04T02:00:00Z');
-    running = startWorkers(h.ctx, { only: ['outreach', 'deliveries'] });
+    running = startWorkers(h.ctx, { only: ['outreach', 'deliveries', 'deliveries-bulk'] });
     expect(await sweepFollowUps(h.ctx)).toBeGreaterThanOrEqual(2);
     const sent = await until(
       async () => h.ctx.db.select({ status: deliveries.status }).from(deliveries).where(sql`${deliveries.stepId} in (${aStep}, ${bStep})`),

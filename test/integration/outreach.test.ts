@@ -53,7 +53,7 @@ describe('the push engine: broadcasts delivered once to every recipient', () => 
     const rows = await h.ctx.db.select().from(deliveries).where(eq(deliveries.broadcastId, b.id));
     expect(rows).toHaveLength(audience);
     expect(new Set(rows.map((r) => r.workerId)).size).toBe(audience);
-    running = startWorkers(h.ctx, { only: ['outreach', 'deliveries'] });
+    running = startWorkers(h.ctx, { only: ['outreach', 'deliveries', 'deliveries-bulk'] });
     const done = await until(async () => (await station.get(`/api/v1/broadcasts/${b.id}`)).body, (x) => x.status === 'done', 60_000);
     expect(done).toMatchObject({ status: 'done', total: audience, counts: { sent: audience, queued: 0, failed: 0, skipped: 0 } });
     for (const r of rows.slice(0, 50)) expect(sentLines(r.id)).toBe(1);
@@ -67,7 +67,7 @@ describe('the push engine: broadcasts delivered once to every recipient', () => 
     await fanOut(h.ctx, b.id);
     const put = await station.put(`/api/v1/workers/${someone!.id}/subscription`, { channel: 'log', unsubscribedAll: true });
     expect(put.status).toBe(200);
-    running = startWorkers(h.ctx, { only: ['deliveries'] });
+    running = startWorkers(h.ctx, { only: ['deliveries', 'deliveries-bulk'] });
     const done = await until(async () => (await station.get(`/api/v1/broadcasts/${b.id}`)).body, (x) => x.status === 'done', 60_000);
     expect(done.skippedByReason).toEqual({ unsubscribed: 1 });
     const [d] = await h.ctx.db.select().from(deliveries).where(and(eq(deliveries.broadcastId, b.id), eq(deliveries.workerId, someone!.id)));
@@ -130,7 +130,7 @@ describe('the push engine: broadcasts delivered once to every recipient', () => 
     const b = await broadcast();
     await fanOut(h.ctx, b.id);
     expect((await station.post(`/api/v1/broadcasts/${b.id}/cancel`)).body.status).toBe('cancelled');
-    running = startWorkers(h.ctx, { only: ['deliveries'] });
+    running = startWorkers(h.ctx, { only: ['deliveries', 'deliveries-bulk'] });
     const done = await until(async () => (await station.get(`/api/v1/broadcasts/${b.id}`)).body, (x) => x.counts.queued === 0 && x.counts.sending === 0, 60_000);
     expect(done.counts.sent).toBe(0);
     // Those who unsubscribed earlier were never queued; everyone else is skipped as cancelled.

@@ -66,7 +66,7 @@ describe('a Rain Dew cohort, day by day from three months before graduation to a
     const elsewhere = await graduate(countyB, '县B毕业生', REGIONS.villageB.code, 'wxid-cohort-4');
     const c = new Conversation(h.ctx);
     const say = async (who: string, text: string) => (await c.respond({ kind: 'text', text, senderId: who })).join('\n');
-    running = startWorkers(h.ctx, { only: ['outreach', 'deliveries', 'events'] });
+    running = startWorkers(h.ctx, { only: ['outreach', 'deliveries', 'deliveries-bulk', 'events'] });
 
     // What the two who answer say, by day (the question went out at 10:00 that morning).
     const answers: Record<string, Array<[string, string, string]>> = {
@@ -97,7 +97,7 @@ describe('a Rain Dew cohort, day by day from three months before graduation to a
         await running.close();
         await h.ctx.queues.queue('outreach').obliterate({ force: true });
         await h.ctx.queues.queue('deliveries').obliterate({ force: true });
-        running = startWorkers(h.ctx, { only: ['outreach', 'deliveries', 'events'] });
+        running = startWorkers(h.ctx, { only: ['outreach', 'deliveries', 'deliveries-bulk', 'events'] });
       }
       await runDay(day);
       for (const [who, text, reply] of answers[day] ?? []) {

@@ -67,7 +67,7 @@ describe('a broadcast survives Redis restarting mid-way', () => {
     const station = await signIn(h, appOf(h), { role: 'county', regionCode: REGIONS.countyA.code });
     const b = (await station.post('/api/v1/broadcasts', { audience: { regionCode: REGIONS.countyA.code }, message: { 'zh-CN': '下周一开始报名' } })).body;
     await fanOut(h.ctx, b.id);
-    running = startWorkers(h.ctx, { only: ['deliveries'] });
+    running = startWorkers(h.ctx, { only: ['deliveries', 'deliveries-bulk'] });
     const sentLines = () => h.logs.lines.filter((l) => l.includes('message delivered')).length;
     await until(async () => sentLines(), (n) => n >= 500, 60_000);
 

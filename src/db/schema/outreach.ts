@@ -293,6 +293,13 @@ export const deliveries = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
+    /**
+     * The batch a broadcast's delivery goes out in, on a channel with no rate limit of its own: one queue
+     * job sends the batch (job id batch-<batch>), and only that job claims its rows. Null for a delivery
+     * with a job of its own (job id = delivery id); a batch's delivery that must wait or be tried again
+     * leaves its batch for a job of its own.
+     */
+    batch: uuid('batch'),
   },
   (t) => [
     uniqueIndex('deliveries_once_idx').on(t.broadcastId, t.workerId),
@@ -307,6 +314,8 @@ export const deliveries = pgTable(
     // Staff pushes come only from the staff inbox, and it pushes to staff only.
     check('deliveries_staff_source', sql`(${t.accountId} is null) = (${t.staffNoticeId} is null)`),
     index('deliveries_status_idx').on(t.broadcastId, t.status),
+    // A batch's job finds its deliveries still to send; a delivery leaves this index once closed.
+    index('deliveries_batch_idx').on(t.batch).where(sql`${t.batch} is not null and ${t.status} in ('queued', 'sending')`),
     index('deliveries_worker_sent_idx').on(t.workerId, t.sentAt),
     // Set only while a delivery is unknown (a new enum value cannot be used in the migration that adds it).
     index('deliveries_doubt_idx').on(t.doubtSince).where(sql`${t.doubtSince} is not null`),

@@ -1,0 +1,2 @@
+ALTER TABLE "deliveries" ADD COLUMN "batch" uuid;--> statement-breakpoint
+CREATE INDEX "deliveries_batch_idx" ON "deliveries" USING btree ("batch") WHERE "deliveries"."batch" is not null and "deliveries"."status" in ('queued', 'sending');

@@ -1,0 +1,151 @@
+import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import type { Job } from 'bullmq';
+import { deliveries, subscriptions, workers } from '../../src/db/schema';
+import { Generator } from '../../src/demo/synthetic';
+import { writePeople } from '../../src/demo/write';
+import { deliverBatch, fanOut, markBatchExhausted, sweepDeliveries } from '../../src/outreach/service';
+import { requeueFromDatabase } from '../../src/outreach/recovery';
+import { logChannel, type Channel, type OutgoingMessage } from '../../src/outreach/channels';
+import { BATCH_SIZE } from '../../src/queues/deliveries';
+import { systemClock } from '../../src/shared/clock';
+import { createHarness, type Harness } from '../helpers/harness';
+import { REGIONS, seedRegions } from '../helpers/factories';
+import { appOf, signIn, type Staff } from '../helpers/api';
+
+const PEOPLE = 250;
+
+/**
+ * A broadcast's deliveries on a channel with no rate limit of its own go out a batch per queue job, each
+ * delivery still claimed, judged and closed on its own (at today's date, on the real PostgreSQL and Redis).
+ */
+describe('the push engine in batches: one queue job for up to a hundred deliveries', () => {
+  let h: Harness;
+  let station: Staff;
+
+  beforeAll(async () => {
+    h = await createHarness({ clock: systemClock });
+    await seedRegions(h.ctx.db);
+    await writePeople(h.ctx.db, h.ctx.pii, new Generator([REGIONS.villageA.code], 7, new Date()), PEOPLE, new Date());
+    await h.ctx.db.execute(sql`update workers set consent = true, status = 'active'`);
+    await h.ctx.db.execute(sql`insert into ${subscriptions} (worker_id, channel, quiet_start, quiet_end, daily_cap) select id, 'log', 0, 0, 50 from ${workers}`);
+    station = await signIn(h, appOf(h), { regionCode: REGIONS.countyA.code });
+  });
+  afterAll(() => h.close());
+
+  beforeEach(async () => {
+    for (const q of ['deliveries', 'deliveries-bulk'] as const) await h.ctx.queues.queue(q).obliterate({ force: true });
+  });
+
+  /** A village broadcast, fanned out: its deliveries by batch. */
+  const broadcast = async (text: string) => {
+    const b = (await station.post('/api/v1/broadcasts', { audience: { regionCode: REGIONS.villageA.code }, message: { 'zh-CN': text } })).body as { id: string };
+    await fanOut(h.ctx, b.id);
+    const rows = await h.ctx.db.select({ id: deliveries.id, batch: deliveries.batch, workerId: deliveries.workerId }).from(deliveries).where(eq(deliveries.broadcastId, b.id)).orderBy(asc(deliveries.id));
+    const batches = new Map<string, string[]>();
+    for (const r of rows) if (r.batch) batches.set(r.batch, [...(batches.get(r.batch) ?? []), r.id]);
+    return { id: b.id, rows, batches };
+  };
+  const statusOf = async (ids: string[]) => {
+    const rows = await h.ctx.db.select({ id: deliveries.id, status: deliveries.status, reason: deliveries.reason, batch: deliveries.batch }).from(deliveries).where(inArray(deliveries.id, ids));
+    return new Map(rows.map((r) => [r.id, r]));
+  };
+
+  it('queues one job per batch (job id batch-<batch>), none per delivery, and each batch sends each of its deliveries once', async () => {
+    const b = await broadcast('本周六乡里有招聘会');
+    expect(b.rows).toHaveLength(PEOPLE);
+    // 250 in one fan-out page: batches of 100, 100 and 50, and every delivery in one.
+    expect([...b.batches.values()].map((ids) => ids.length).sort((x, y) => x - y)).toEqual([50, BATCH_SIZE, BATCH_SIZE]);
+    const bulk = (await h.ctx.queues.queue('deliveries-bulk').getJobs(['waiting', 'prioritized', 'delayed'])) as Job[];
+    expect(bulk.map((j) => j.id).sort()).toEqual([...b.batches.keys()].map((k) => `batch-${k}`).sort());
+    expect(bulk.map((j) => j.data)).toEqual(expect.arrayContaining([...b.batches.keys()].map((batch) => ({ batch }))));
+    expect(await h.ctx.queues.queue('deliveries').getJob(b.rows[0]!.id)).toBeUndefined();
+
+    const sink: OutgoingMessage[] = [];
+    const channels = new Map([['log', logChannel(h.ctx.logger, sink)]]);
+    for (const batch of b.batches.keys()) expect(await deliverBatch(h.ctx, batch, channels)).toEqual({ sent: b.batches.get(batch)!.length });
+    expect(sink).toHaveLength(PEOPLE);
+    expect(new Set(sink.map((m) => m.workerId)).size).toBe(PEOPLE);
+    // A batch's job run again (a retry, a copy put back by the sweeper) finds nothing left to send.
+    for (const batch of b.batches.keys()) expect(await deliverBatch(h.ctx, batch, channels)).toEqual({});
+    expect(sink).toHaveLength(PEOPLE);
+    const closed = await statusOf(b.rows.map((r) => r.id));
+    expect([...closed.values()].every((r) => r.status === 'sent')).toBe(true);
+  });
+
+  it('a batch whose job was cut off mid-send: those it had claimed become unknown and are never sent again; the rest go once', async () => {
+    const b = await broadcast('明天村委会发放技能培训补贴');
+    const [batch, ids] = [...b.batches.entries()][0]!;
+    // Claimed by the job's first run, which then died between claim and record.
+    const cut = ids.slice(0, 5);
+    await h.ctx.db.update(deliveries).set({ status: 'sending' }).where(inArray(deliveries.id, cut));
+    const sink: OutgoingMessage[] = [];
+    expect(await deliverBatch(h.ctx, batch, new Map([['log', logChannel(h.ctx.logger, sink)]]))).toEqual({ unknown: 5, sent: ids.length - 5 });
+    expect(sink.map((m) => m.deliveryId).sort()).toEqual(ids.slice(5).sort());
+    const after = await statusOf(ids);
+    for (const id of cut) expect(after.get(id)).toMatchObject({ status: 'unknown', reason: 'interrupted' });
+  });
+
+  it('one that must wait (the daily cap) or whose send failed leaves the batch for a job of its own; the others are sent', async () => {
+    const b = await broadcast('县里新开了家政培训班');
+    const [batch, ids] = [...b.batches.entries()][0]!;
+    const rowOf = new Map(b.rows.map((r) => [r.id, r]));
+    const capped = ids[0]!;
+    const failing = ids[1]!;
+    await h.ctx.db.update(subscriptions).set({ dailyCap: 0 }).where(eq(subscriptions.workerId, rowOf.get(capped)!.workerId!));
+    const sink: OutgoingMessage[] = [];
+    const flaky: Channel = {
+      name: 'log',
+      async send(msg) {
+        if (msg.deliveryId === failing) throw new Error('provider unreachable');
+        sink.push(msg);
+        return { ok: true };
+      },
+    };
+    const out = await deliverBatch(h.ctx, batch, new Map([['log', flaky]]));
+    expect(out).toEqual({ sent: ids.length - 2, deferred: 1, retry: 1 });
+    expect(sink).toHaveLength(ids.length - 2);
+    const after = await statusOf(ids);
+    expect(after.get(capped)).toMatchObject({ status: 'deferred', reason: 'daily_cap', batch: null });
+    expect(after.get(failing)).toMatchObject({ status: 'queued', reason: 'retry: Error', batch: null });
+    // Each now has its own delayed job (job id = delivery id) on the channel's queue, with the usual retries.
+    for (const id of [capped, failing]) expect(await (await h.ctx.queues.queue('deliveries').getJob(id))?.getState()).toBe('delayed');
+    // Out of the batch: its job run again leaves both alone.
+    expect(await deliverBatch(h.ctx, batch, new Map([['log', flaky]]))).toEqual({});
+    await h.ctx.db.update(subscriptions).set({ dailyCap: 50 }).where(eq(subscriptions.workerId, rowOf.get(capped)!.workerId!));
+  });
+
+  it('jobs lost with Redis come back as the same batch jobs (never one per delivery), from the sweeper and from the database', async () => {
+    // Only this broadcast left to send (the earlier ones' leftovers closed).
+    await h.ctx.db.execute(sql`update deliveries set status = 'failed' where status in ('queued', 'deferred')`);
+    const b = await broadcast('春风行动招聘会改到下周一');
+    await h.ctx.queues.queue('deliveries-bulk').obliterate({ force: true });
+    await requeueFromDatabase(h.ctx);
+    const ids = async () => ((await h.ctx.queues.queue('deliveries-bulk').getJobs(['waiting', 'prioritized', 'delayed'])) as Job[]).map((j) => j.id).sort();
+    const expected = [...b.batches.keys()].map((k) => `batch-${k}`).sort();
+    expect(await ids()).toEqual(expected);
+    // Put back again while they wait: nothing doubles.
+    await requeueFromDatabase(h.ctx);
+    expect(await ids()).toEqual(expected);
+    expect(await h.ctx.queues.queue('deliveries').getJob(b.rows[0]!.id)).toBeUndefined();
+
+    // The sweeper finds deliveries queued for over a minute whose job is gone, and puts back their batches' jobs.
+    await h.ctx.queues.queue('deliveries-bulk').obliterate({ force: true });
+    await h.ctx.db.execute(sql`update deliveries set updated_at = now() - interval '5 minutes' where broadcast_id = ${b.id}`);
+    await sweepDeliveries(h.ctx);
+    expect(await ids()).toEqual(expected);
+    for (const batch of b.batches.keys()) await deliverBatch(h.ctx, batch, new Map([['log', logChannel(h.ctx.logger)]]));
+  });
+
+  it("a batch whose job failed its last retry: its deliveries not yet claimed are closed as failed, with the reason", async () => {
+    const b = await broadcast('村里招聘护林员');
+    const [batch, ids] = [...b.batches.entries()][0]!;
+    await h.ctx.db.update(deliveries).set({ status: 'sent' }).where(eq(deliveries.id, ids[0]!));
+    await markBatchExhausted(h.ctx, batch, 'PostgresError');
+    const after = await statusOf(ids);
+    expect(after.get(ids[0]!)!.status).toBe('sent');
+    expect(ids.slice(1).every((id) => after.get(id)!.status === 'failed' && after.get(id)!.reason === 'retries_exhausted: PostgresError')).toBe(true);
+    // Other batches are untouched.
+    const others = await h.ctx.db.select({ n: sql<number>`count(*)::int` }).from(deliveries).where(and(eq(deliveries.broadcastId, b.id), eq(deliveries.status, 'queued'), isNotNull(deliveries.batch)));
+    expect(others[0]!.n).toBe(PEOPLE - ids.length);
+  });
+});
