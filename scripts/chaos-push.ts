@@ -138,7 +138,7 @@ export async function queueState(port: number): Promise<string> {
   probe.on('error', () => undefined);
   try {
     lines.push(`keeper marker: ${await probe.get('chaos:kv:keeper:marker')}`);
-    for (const name of ['outreach', 'deliveries-mp', 'deliveries']) {
+    for (const name of ['outreach', 'deliveries-mp', 'deliveries', 'deliveries-bulk']) {
       const q = new Queue(name, { connection: probe, prefix: 'chaos' });
       const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'failed', 'completed');
       const workers = await q.getWorkers();

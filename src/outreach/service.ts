@@ -492,17 +492,20 @@ async function queuePending(ctx: Ctx, broadcastId: string): Promise<void> {
 
 type Outcome = { id: string; status: 'sent' | 'failed' | 'skipped' | 'unknown'; reason: string | null; channel?: ChannelName; ref?: string; at: Date };
 
+/** Who claims a delivery: its batch's job, its own job, or a call by hand (tests, tools), which takes any. */
+type Claimer = 'batch' | 'own' | 'hand';
+
 /** Per database: claims and final states of concurrent deliveries, each written as one statement. */
-const batchers = new WeakMap<Db, { claim: Batcher<string, Claimed>; claimBatched: Batcher<string, Claimed>; finish: Batcher<Outcome, void> }>();
+const batchers = new WeakMap<Db, { claim: Record<Claimer, Batcher<string, Claimed>>; finish: Batcher<Outcome, void> }>();
 
 function batchersOf(ctx: Ctx) {
   let b = batchers.get(ctx.db);
   if (!b) {
     b = {
-      // A batch's job claims only deliveries still in a batch: one that left it (to wait, to be tried again)
-      // belongs to its own job from then on. A delivery's own job (or a call by hand) claims it by its id.
-      claim: new Batcher((ids) => claimMany(ctx, ids, false)),
-      claimBatched: new Batcher((ids) => claimMany(ctx, ids, true)),
+      // A batch's job claims only deliveries still in a batch, and a delivery's own job only one in none:
+      // one that left its batch (to wait, to be tried again) belongs to its own job from then on, and a
+      // job put on the wrong queue (a worker of an older release, during an upgrade) takes nothing.
+      claim: { batch: new Batcher((ids) => claimMany(ctx, ids, 'batch')), own: new Batcher((ids) => claimMany(ctx, ids, 'own')), hand: new Batcher((ids) => claimMany(ctx, ids, 'hand')) },
       // Only a delivery still claimed (or in doubt) is closed: one settled meanwhile keeps its outcome.
       // An outcome is written even if the statement meets a deadlock or a dropped connection: the
       // message is already with the provider, and losing the write would leave it claimed and later
@@ -519,8 +522,9 @@ function batchersOf(ctx: Ctx) {
             ${sql.param(outcomes.map((o) => o.reason))}::text[], ${sql.param(outcomes.map((o) => o.channel ?? null))}::text[],
             ${sql.param(outcomes.map((o) => o.ref ?? null))}::text[],
             ${sql.param(outcomes.map((o) => o.at.toISOString()))}::timestamptz[]) as v(id, status, reason, channel, ref, at)
-          -- A definite answer also settles a delivery marked unknown meanwhile (its job ran twice after a stall).
-          where d.id = v.id and (d.status = 'sending' or (d.status = 'unknown' and v.status <> 'unknown'))`));
+          -- A definite answer also settles a delivery marked unknown meanwhile (its job ran twice after a stall),
+          -- and a doubt of its own replaces "interrupted" with what the provider said and its reference.
+          where d.id = v.id and (d.status = 'sending' or (d.status = 'unknown' and (v.status <> 'unknown' or d.reason = 'interrupted')))`));
       }),
     };
     batchers.set(ctx.db, b);
@@ -587,18 +591,18 @@ interface Claimed {
  * broadcast's batch (nearly all of them) is then planned over four relations instead of eleven: planning
  * the one statement had cost more than running it.
  */
-async function claimMany(ctx: Ctx, ids: string[], batched: boolean): Promise<Map<string, Claimed>> {
+async function claimMany(ctx: Ctx, ids: string[], by: Claimer): Promise<Map<string, Claimed>> {
   // One transaction: a claim whose reading then fails is undone with it, and its jobs' retries take the
   // deliveries again, instead of finding them claimed and closing them as interrupted, never sent.
-  return ctx.db.transaction((tx) => claimIn(tx, ctx, ids, batched));
+  return ctx.db.transaction((tx) => claimIn(tx, ctx, ids, by));
 }
 
-async function claimIn(db: Db, ctx: Ctx, ids: string[], batched: boolean): Promise<Map<string, Claimed>> {
+async function claimIn(db: Db, ctx: Ctx, ids: string[], by: Claimer): Promise<Map<string, Claimed>> {
   const now = ctx.clock.now();
   const result = await db.execute(sql`
     with c as (
       update deliveries set status = 'sending', attempts = attempts + 1, updated_at = ${now.toISOString()}::timestamptz
-      where id = any(${sql.param(ids)}::uuid[]) and status in ('queued', 'deferred')${batched ? sql` and batch is not null` : sql``}
+      where id = any(${sql.param(ids)}::uuid[]) and status in ('queued', 'deferred')${by === 'batch' ? sql` and batch is not null` : by === 'own' ? sql` and batch is null` : sql``}
       returning id, worker_id, account_id, channel, broadcast_id, step_id, notice_id, digest_id, staff_notice_id
     )
     select c.id, c.worker_id, c.account_id, c.channel, c.step_id, people.status as worker_status, people.name as worker_name, people.village, people.consent, people.preferred_language as language,
@@ -691,8 +695,10 @@ const BATCH_IN_FLIGHT = 64;
  * database by the batch, so a job put back after a loss is the same job. Each runs as `deliver` runs it:
  * claimed right before its own send (a few dozen at a time, their claims and outcomes written a
  * statement for many), judged by the same rules, closed on its own. One that must wait (quiet hours, daily
- * cap) or be tried again leaves the batch for a job of its own; one found already claimed was cut off by a
- * crash of this job's earlier run and becomes `unknown`, never sent twice.
+ * cap) or be tried again leaves the batch for a job of its own. One found already claimed is left alone:
+ * another run of this job may still be sending it (the job put back after Redis lost it, or run again after
+ * a stall); if it was cut off by a crash instead, the sweeper calls it `unknown` once it has been claimed for
+ * longer than any run holds one. Either way it is never sent twice.
  */
 export async function deliverBatch(ctx: Ctx, batch: string, channels: Map<string, Channel>): Promise<Record<string, number>> {
   const rows = rowsOf<{ id: string }>(await ctx.db.execute(sql`select id from deliveries where batch = ${batch}::uuid and status in ('queued', 'sending') order by id`));
@@ -700,14 +706,16 @@ export async function deliverBatch(ctx: Ctx, batch: string, channels: Map<string
   let failure: Error | undefined;
   let next = 0;
   const runner = async () => {
-    while (next < rows.length && failure === undefined) {
+    while (next < rows.length) {
       const { id } = rows[next++]!;
       try {
         const out = (await deliverOne(ctx, id, channels, { batch })).split(':')[0]!;
         outcomes[out] = (outcomes[out] ?? 0) + 1;
       } catch (err) {
-        // The job fails and is run again (the queue's retries); its deliveries closed meanwhile stay closed.
+        // The others still go; then the job fails and is run again (the queue's retries), and what was
+        // closed meanwhile stays closed: each delivery has as many tries as a job of its own would.
         failure ??= err instanceof Error ? err : new Error(String(err));
+        ctx.logger.warn({ deliveryId: id, batch, err: (err as Error)?.message }, 'delivery of a batch not done; the batch is tried again');
       }
     }
   };
@@ -720,14 +728,20 @@ async function deliverOne(ctx: Ctx, deliveryId: string, channels: Map<string, Ch
   const now = ctx.clock.now();
   const batched = by.batch !== undefined;
   const { job, token } = by.batch === undefined ? by : { job: undefined, token: undefined };
-  const c = await (batched ? batchersOf(ctx).claimBatched : batchersOf(ctx).claim).add(deliveryId);
+  const c = await batchersOf(ctx).claim[batched ? 'batch' : job ? 'own' : 'hand'].add(deliveryId);
+  // Not claimed, but found claimed: cut off between claim and record by an earlier run of this job (its own
+  // job's id is the delivery's; a batch's only is the batch's), it becomes unknown, never sent again. If that
+  // run is in fact still going (the job put back after Redis lost it, or run again after a stall), what it
+  // then learns overrides this: sent, not sent (given back), or in doubt (see `finish` and `giveBack`).
   if (!c) {
     const [cut] = await ctx.db
       .update(deliveries)
       .set({ status: 'unknown', reason: 'interrupted', doubtSince: now, updatedAt: now })
-      .where(and(eq(deliveries.id, deliveryId), eq(deliveries.status, 'sending'), batched ? sql`${deliveries.batch} is not null` : undefined))
+      .where(and(eq(deliveries.id, deliveryId), eq(deliveries.status, 'sending'), batched ? sql`${deliveries.batch} is not null` : job ? isNull(deliveries.batch) : undefined))
       .returning({ id: deliveries.id });
     if (cut) return 'unknown';
+  }
+  if (!c) {
     const [d] = await ctx.db.select({ status: deliveries.status }).from(deliveries).where(eq(deliveries.id, deliveryId));
     return d?.status ?? 'missing';
   }
@@ -804,9 +818,9 @@ async function deliverOne(ctx: Ctx, deliveryId: string, channels: Map<string, Ch
         // Another bot process drives the person's accounts: the job goes back for a moment (no retry used)
         // and is taken again, by that process or this one, until the holder sends it.
         const back = Date.now() + 200 + Math.floor(Math.random() * 300);
-        await ctx.db.update(deliveries).set({ status: 'queued', reason: 'held_elsewhere', updatedAt: now, batch: null }).where(and(eq(deliveries.id, deliveryId), eq(deliveries.status, 'sending')));
+        const given = await giveBack(ctx, deliveryId, 'held_elsewhere', now);
         if (batched) {
-          await enqueueOwnJob(ctx.queues, { id: deliveryId, channel: c.channel }, back - Date.now());
+          if (given) await enqueueOwnJob(ctx.queues, { id: deliveryId, channel: c.channel }, back - Date.now());
           return 'held_elsewhere';
         }
         await job!.moveToDelayed(back, token);
@@ -819,9 +833,9 @@ async function deliverOne(ctx: Ctx, deliveryId: string, channels: Map<string, Ch
         return 'unknown';
       }
       // Not sent: give the claim back so the retry can take it (one of a batch's: its own job's retries, from the first backoff on).
-      await ctx.db.update(deliveries).set({ status: 'queued', reason: `retry: ${(err as Error).name}`.slice(0, 200), updatedAt: now, batch: null }).where(and(eq(deliveries.id, deliveryId), eq(deliveries.status, 'sending')));
+      const given = await giveBack(ctx, deliveryId, `retry: ${(err as Error).name}`, now);
       if (batched) {
-        await enqueueOwnJob(ctx.queues, { id: deliveryId, channel: c.channel }, RETRY_FIRST_MS);
+        if (given) await enqueueOwnJob(ctx.queues, { id: deliveryId, channel: c.channel }, RETRY_FIRST_MS);
         return `retry:${(err as Error).name}`;
       }
       throw err;
@@ -836,12 +850,26 @@ async function deliverOne(ctx: Ctx, deliveryId: string, channels: Map<string, Ch
   return 'failed';
 }
 
+/**
+ * A claim given back, the message surely not sent: queued again, out of any batch (its own job takes it).
+ * Also from `unknown` if another run of the job called it interrupted meanwhile: this run knows better.
+ * False when it was neither (closed meanwhile): then nothing is to be tried again.
+ */
+async function giveBack(ctx: Ctx, deliveryId: string, reason: string, now: Date): Promise<boolean> {
+  const rows = await ctx.db
+    .update(deliveries)
+    .set({ status: 'queued', reason: reason.slice(0, 200), doubtSince: null, updatedAt: now, batch: null })
+    .where(and(eq(deliveries.id, deliveryId), or(eq(deliveries.status, 'sending'), and(eq(deliveries.status, 'unknown'), eq(deliveries.reason, 'interrupted')))))
+    .returning({ id: deliveries.id });
+  return rows.length > 0;
+}
+
 /** After the last retry of a failure that surely did not send, the delivery is closed as failed with the reason. */
 export async function markExhausted(ctx: Pick<AppContext, 'db' | 'clock'>, deliveryId: string, reason: string): Promise<void> {
   await ctx.db
     .update(deliveries)
     .set({ status: 'failed', reason: `retries_exhausted: ${reason}`.slice(0, 200), updatedAt: ctx.clock.now() })
-    .where(and(eq(deliveries.id, deliveryId), eq(deliveries.status, 'queued')));
+    .where(and(eq(deliveries.id, deliveryId), eq(deliveries.status, 'queued'), isNull(deliveries.batch)));
 }
 
 /** After a batch's job failed its last retry: its deliveries not yet claimed are closed as failed (those cut off mid-send are the sweeper's). */

@@ -72,7 +72,7 @@ describe('the push engine in batches: one queue job for up to a hundred deliveri
     expect([...closed.values()].every((r) => r.status === 'sent')).toBe(true);
   });
 
-  it('a batch whose job was cut off mid-send: those it had claimed become unknown and are never sent again; the rest go once', async () => {
+  it('a batch whose job was cut off mid-send: what it had claimed becomes unknown at its next run, never sent again; the rest go once', async () => {
     const b = await broadcast('明天村委会发放技能培训补贴');
     const [batch, ids] = [...b.batches.entries()][0]!;
     // Claimed by the job's first run, which then died between claim and record.
@@ -83,6 +83,36 @@ describe('the push engine in batches: one queue job for up to a hundred deliveri
     expect(sink.map((m) => m.deliveryId).sort()).toEqual(ids.slice(5).sort());
     const after = await statusOf(ids);
     for (const id of cut) expect(after.get(id)).toMatchObject({ status: 'unknown', reason: 'interrupted' });
+    expect(await deliverBatch(h.ctx, batch, new Map([['log', logChannel(h.ctx.logger, sink)]]))).toEqual({});
+    expect(sink).toHaveLength(ids.length - 5);
+  });
+
+  it('two runs of one batch at once (its job put back while it still ran): each delivery sent once, and each ends as its sender learnt', async () => {
+    const b = await broadcast('县人社局周五举办返乡创业培训');
+    const [batch, ids] = [...b.batches.entries()][0]!;
+    const sink: OutgoingMessage[] = [];
+    const failing = ids[ids.length - 1]!;
+    const slow: Channel = {
+      name: 'log',
+      async send(msg) {
+        await new Promise((r) => setTimeout(r, 5));
+        // The other run, finding this one claimed, calls it interrupted; the send then fails before the provider.
+        if (msg.deliveryId === failing) {
+          await h.ctx.db.update(deliveries).set({ status: 'unknown', reason: 'interrupted' }).where(eq(deliveries.id, failing));
+          throw new Error('connection refused');
+        }
+        sink.push(msg);
+        return { ok: true };
+      },
+    };
+    await Promise.all([deliverBatch(h.ctx, batch, new Map([['log', slow]])), deliverBatch(h.ctx, batch, new Map([['log', slow]]))]);
+    expect(sink).toHaveLength(ids.length - 1);
+    expect(new Set(sink.map((m) => m.deliveryId)).size).toBe(ids.length - 1);
+    const after = await statusOf(ids);
+    // Sent ones are sent, whatever the other run called them meanwhile; the failed send is queued again for its own job, not left in doubt.
+    expect(ids.filter((id) => id !== failing).every((id) => after.get(id)!.status === 'sent' && after.get(id)!.reason === null)).toBe(true);
+    expect(after.get(failing)).toMatchObject({ status: 'queued', reason: 'retry: Error', batch: null });
+    expect(await (await h.ctx.queues.queue('deliveries').getJob(failing))?.getState()).toBe('delayed');
   });
 
   it('one that must wait (the daily cap) or whose send failed leaves the batch for a job of its own; the others are sent', async () => {

@@ -97,6 +97,7 @@ describe('a Rain Dew cohort, day by day from three months before graduation to a
         await running.close();
         await h.ctx.queues.queue('outreach').obliterate({ force: true });
         await h.ctx.queues.queue('deliveries').obliterate({ force: true });
+        await h.ctx.queues.queue('deliveries-bulk').obliterate({ force: true });
         running = startWorkers(h.ctx, { only: ['outreach', 'deliveries', 'deliveries-bulk', 'events'] });
       }
       await runDay(day);
