@@ -82,41 +82,41 @@ export function scoreVacancy(
   tr?: TFunction,
 ): Scored | undefined {
   const reasons: string[] = [];
-  const t: TFunction = tr ?? (((key: string) => key) as unknown as TFunction);
+  // Without a translator no reason is written: the score alone ranks hundreds of posts, and the reasons of the few shown follow.
   let score = 0;
   let d: number | null = null;
   if (w.homeLat != null && w.homeLng != null && v.lat != null && v.lng != null) {
     d = distanceKm(w.homeLat, w.homeLng, v.lat, v.lng);
     if (v.kind === 'gig' && d > radiusKm) return undefined;
     score += 2 / (1 + d / radiusKm);
-    reasons.push(t('market:reason.distance', { km: d < 10 ? d.toFixed(1) : Math.round(d) }));
+    if (tr) reasons.push(tr('market:reason.distance', { km: d < 10 ? d.toFixed(1) : Math.round(d) }));
   } else if (v.regionCode.startsWith(w.regionCode.slice(0, 6))) {
     score += 1;
-    reasons.push(t('market:reason.in_county'));
+    if (tr) reasons.push(tr('market:reason.in_county'));
   } else if (v.kind === 'gig') {
     return undefined;
   }
   const skills = overlap(w.skills, v.requiredSkills);
   if (skills.length) {
     score += 3 * skills.length;
-    reasons.push(t('market:reason.skills', { skills: skills.join('、') }));
+    if (tr) reasons.push(tr('market:reason.skills', { skills: skills.join('、') }));
   } else if (v.requiredSkills.length) {
     score -= 1;
   }
   const monthly = monthlyPay(v.payMaxFen, v.payUnit);
   if (w.payFloorFen != null && monthly != null && monthly < w.payFloorFen) return undefined;
   if (monthly != null) score += Math.min(monthly / 800_000, 1);
-  reasons.push(payText(t, v));
+  if (tr) reasons.push(payText(tr, v));
   if (v.kind === 'public_welfare') {
     if (publicWelfarePriority(w.laborCapacity)) {
       // Weak and partial labour come first for public-welfare posts (seed 004 §12).
       score += 3;
-      reasons.push(t('market:reason.public_welfare_priority'));
+      if (tr) reasons.push(tr('market:reason.public_welfare_priority'));
     } else score -= 1;
   }
   if (v.kind === 'seasonal' && w.intention === 'out_of_county') {
     score += 1;
-    reasons.push(t('market:reason.organised_departure'));
+    if (tr) reasons.push(tr('market:reason.organised_departure'));
   }
   return { score: Math.round(score * 1000) / 1000, reasons, distanceKm: d === null ? null : Math.round(d * 10) / 10 };
 }
