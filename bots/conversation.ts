@@ -138,15 +138,26 @@ export class Conversation {
     const admitted = await this.admit(msg.senderId);
     if (admitted === 'drop') return [];
     if (admitted === 'warn') return [fallback('bot:too_fast')];
-    // A member of staff binding their own WeChat, or bound already: never taken for a registered person.
-    const forStaff = await staffTurn(this.ctx, msg, undefined);
-    if (forStaff) return forStaff;
+    // Who is writing, and where the conversation stands: asked at once, not one after another (each round trip
+    // waits its turn for the processor when the machine is busy). A member of staff binding their own WeChat,
+    // or bound already, is never taken for a registered person.
     const door = { kind: msg.door ?? ('wechat_contact' as const), value: msg.senderId };
-    const worker = await workerForContact(this.ctx, door);
-    const session = await this.load(msg.senderId);
+    const [forStaff, worker, session] = await Promise.all([staffTurn(this.ctx, msg, undefined), workerForContact(this.ctx, door), this.load(msg.senderId)]);
+    if (forStaff) return forStaff;
     const lang = worker && (LOCALES as readonly string[]).includes(worker.preferredLanguage) ? (worker.preferredLanguage as Locale) : (session.lang ?? this.ctx.config.locale.default);
-    let t = translator(lang);
-    if (worker) await noteReply(this.ctx, worker.id);
+    const t = translator(lang);
+    // A reply stops the person's follow-up sequences that wait for one; noted beside the answer, awaited before it goes.
+    const noted = worker ? noteReply(this.ctx, worker.id) : Promise.resolve();
+    noted.catch(() => undefined); // awaited below; a failure then fails the turn as before
+    try {
+      return await this.answer(msg, session, worker, t);
+    } finally {
+      await noted;
+    }
+  }
+
+  private async answer(msg: Incoming, session: Session, worker: Worker | undefined, t: TFunction): Promise<string[]> {
+    const door = { kind: msg.door ?? ('wechat_contact' as const), value: msg.senderId };
 
     if (msg.kind === 'voice') {
       session.history = [...session.history, { at: this.ctx.clock.now().toISOString(), text: t('bot:voice.note') }].slice(-8);
