@@ -696,9 +696,10 @@ const BATCH_IN_FLIGHT = 64;
  * claimed right before its own send (a few dozen at a time, their claims and outcomes written a
  * statement for many), judged by the same rules, closed on its own. One that must wait (quiet hours, daily
  * cap) or be tried again leaves the batch for a job of its own. One found already claimed is left alone:
- * another run of this job may still be sending it (the job put back after Redis lost it, or run again after
- * a stall); if it was cut off by a crash instead, the sweeper calls it `unknown` once it has been claimed for
- * longer than any run holds one. Either way it is never sent twice.
+ * another run of this job may still be sending it (the job put back after Redis lost it); if it was cut off
+ * by a crash instead, the sweeper calls it `unknown` once it has been claimed for longer than any run holds
+ * one. Either way it is never sent twice. One deferred with its batch still set (by an older release, during
+ * an upgrade) is left to the sweeper, which gives it a job of its own.
  */
 export async function deliverBatch(ctx: Ctx, batch: string, channels: Map<string, Channel>): Promise<Record<string, number>> {
   const rows = rowsOf<{ id: string }>(await ctx.db.execute(sql`select id from deliveries where batch = ${batch}::uuid and status in ('queued', 'sending') order by id`));
@@ -729,15 +730,17 @@ async function deliverOne(ctx: Ctx, deliveryId: string, channels: Map<string, Ch
   const batched = by.batch !== undefined;
   const { job, token } = by.batch === undefined ? by : { job: undefined, token: undefined };
   const c = await batchersOf(ctx).claim[batched ? 'batch' : job ? 'own' : 'hand'].add(deliveryId);
-  // Not claimed, but found claimed: cut off between claim and record by an earlier run of this job (its own
-  // job's id is the delivery's; a batch's only is the batch's), it becomes unknown, never sent again. If that
-  // run is in fact still going (the job put back after Redis lost it, or run again after a stall), what it
-  // then learns overrides this: sent, not sent (given back), or in doubt (see `finish` and `giveBack`).
-  if (!c) {
+  // Not claimed, but found claimed. By its own job (whose id is the delivery's): cut off between claim and
+  // record by an earlier run of this job, it becomes unknown, never sent again. By a batch's job: a run of the
+  // same job may still be sending it (the job put back after Redis lost it), so it is left to the sweeper,
+  // which calls it unknown once it has been claimed for longer than any run holds one. Should a run still
+  // going be called interrupted all the same (a stall, a send slower than that), what it then learns
+  // overrides it: sent, not sent (given back), or in doubt (see `finish` and `giveBack`).
+  if (!c && !batched) {
     const [cut] = await ctx.db
       .update(deliveries)
       .set({ status: 'unknown', reason: 'interrupted', doubtSince: now, updatedAt: now })
-      .where(and(eq(deliveries.id, deliveryId), eq(deliveries.status, 'sending'), batched ? sql`${deliveries.batch} is not null` : job ? isNull(deliveries.batch) : undefined))
+      .where(and(eq(deliveries.id, deliveryId), eq(deliveries.status, 'sending'), job ? isNull(deliveries.batch) : undefined))
       .returning({ id: deliveries.id });
     if (cut) return 'unknown';
   }
@@ -780,7 +783,8 @@ async function deliverOne(ctx: Ctx, deliveryId: string, channels: Map<string, Ch
   }
   if (at.getTime() > now.getTime()) {
     // Deferred, never dropped: the same job waits until the allowed time (one of a batch's: a job of its own).
-    await ctx.db.update(deliveries).set({ status: 'deferred', reason: why, notBefore: at, updatedAt: now, batch: null }).where(eq(deliveries.id, deliveryId));
+    // Written even through a deadlock or a dropped connection: left claimed, it would later be called unknown.
+    await withRetries(() => ctx.db.update(deliveries).set({ status: 'deferred', reason: why, notBefore: at, updatedAt: now, batch: null }).where(eq(deliveries.id, deliveryId)));
     if (batched) {
       await enqueueOwnJob(ctx.queues, { id: deliveryId, channel: c.channel }, at.getTime() - Date.now());
       return `deferred:${at.toISOString()}`;
@@ -802,7 +806,7 @@ async function deliverOne(ctx: Ctx, deliveryId: string, channels: Map<string, Ch
     const channel = channels.get(name);
     if (!channel && name === 'chat' && name !== c.channel) {
       // Only the bot process holds the WeChat login: the delivery moves to its queue, still this one delivery.
-      await ctx.db.update(deliveries).set({ channel: 'chat', status: 'queued', reason: `handed_off: ${tried.join(', ')}`.slice(0, 200), updatedAt: now, batch: null }).where(eq(deliveries.id, deliveryId));
+      await withRetries(() => ctx.db.update(deliveries).set({ channel: 'chat', status: 'queued', reason: `handed_off: ${tried.join(', ')}`.slice(0, 200), updatedAt: now, batch: null }).where(eq(deliveries.id, deliveryId)));
       await enqueueDeliveries(ctx.queues, [{ id: deliveryId, channel: 'chat' }]);
       return 'handed_off';
     }
@@ -856,11 +860,14 @@ async function deliverOne(ctx: Ctx, deliveryId: string, channels: Map<string, Ch
  * False when it was neither (closed meanwhile): then nothing is to be tried again.
  */
 async function giveBack(ctx: Ctx, deliveryId: string, reason: string, now: Date): Promise<boolean> {
-  const rows = await ctx.db
-    .update(deliveries)
-    .set({ status: 'queued', reason: reason.slice(0, 200), doubtSince: null, updatedAt: now, batch: null })
-    .where(and(eq(deliveries.id, deliveryId), or(eq(deliveries.status, 'sending'), and(eq(deliveries.status, 'unknown'), eq(deliveries.reason, 'interrupted')))))
-    .returning({ id: deliveries.id });
+  // Written even through a deadlock or a dropped connection: left claimed, it would later be called unknown and settled as sent.
+  const rows = await withRetries(() =>
+    ctx.db
+      .update(deliveries)
+      .set({ status: 'queued', reason: reason.slice(0, 200), doubtSince: null, updatedAt: now, batch: null })
+      .where(and(eq(deliveries.id, deliveryId), or(eq(deliveries.status, 'sending'), and(eq(deliveries.status, 'unknown'), eq(deliveries.reason, 'interrupted')))))
+      .returning({ id: deliveries.id }),
+  );
   return rows.length > 0;
 }
 
@@ -910,6 +917,10 @@ export async function sweepDeliveries(ctx: Ctx & Pick<AppContext, 'config'>): Pr
       ),
     )
     .limit(5000);
-  await enqueueDeliveries(ctx.queues, rows);
+  // Deferred with its batch still set (an older release deferred it during an upgrade): out of the batch,
+  // whose job reads only what is queued, and given a job of its own.
+  const stray = rows.filter((r) => r.status === 'deferred' && r.batch).map((r) => r.id);
+  if (stray.length) await ctx.db.update(deliveries).set({ batch: null }).where(and(inArray(deliveries.id, stray), eq(deliveries.status, 'deferred')));
+  await enqueueDeliveries(ctx.queues, rows.map((r) => (r.status === 'deferred' ? { ...r, batch: null } : r)));
   return rows.length + cut.length;
 }

@@ -5,7 +5,7 @@ import { Generator } from '../../src/demo/synthetic';
 import { writePeople } from '../../src/demo/write';
 import { deliverBatch, fanOut, markBatchExhausted, sweepDeliveries } from '../../src/outreach/service';
 import { requeueFromDatabase } from '../../src/outreach/recovery';
-import { logChannel, type Channel, type OutgoingMessage } from '../../src/outreach/channels';
+import { InDoubt, logChannel, type Channel, type OutgoingMessage } from '../../src/outreach/channels';
 import { BATCH_SIZE } from '../../src/queues/deliveries';
 import { systemClock } from '../../src/shared/clock';
 import { createHarness, type Harness } from '../helpers/harness';
@@ -72,15 +72,19 @@ describe('the push engine in batches: one queue job for up to a hundred deliveri
     expect([...closed.values()].every((r) => r.status === 'sent')).toBe(true);
   });
 
-  it('a batch whose job was cut off mid-send: what it had claimed becomes unknown at its next run, never sent again; the rest go once', async () => {
+  it('a batch whose job was cut off mid-send: what it had claimed is never sent again and becomes unknown at the sweep; the rest go once', async () => {
     const b = await broadcast('明天村委会发放技能培训补贴');
     const [batch, ids] = [...b.batches.entries()][0]!;
     // Claimed by the job's first run, which then died between claim and record.
     const cut = ids.slice(0, 5);
     await h.ctx.db.update(deliveries).set({ status: 'sending' }).where(inArray(deliveries.id, cut));
     const sink: OutgoingMessage[] = [];
-    expect(await deliverBatch(h.ctx, batch, new Map([['log', logChannel(h.ctx.logger, sink)]]))).toEqual({ unknown: 5, sent: ids.length - 5 });
+    // The job's next run cannot tell a dead run from one still sending (its job put back after Redis lost it): it leaves those five alone.
+    expect(await deliverBatch(h.ctx, batch, new Map([['log', logChannel(h.ctx.logger, sink)]]))).toEqual({ sending: 5, sent: ids.length - 5 });
     expect(sink.map((m) => m.deliveryId).sort()).toEqual(ids.slice(5).sort());
+    // Claimed for longer than any run holds one: the sweeper calls them unknown (settled later by the report or the channel's rule).
+    await h.ctx.db.execute(sql`update deliveries set updated_at = now() - interval '5 minutes' where id in (${sql.join(cut.map((id) => sql`${id}::uuid`), sql`, `)})`);
+    await sweepDeliveries(h.ctx);
     const after = await statusOf(ids);
     for (const id of cut) expect(after.get(id)).toMatchObject({ status: 'unknown', reason: 'interrupted' });
     expect(await deliverBatch(h.ctx, batch, new Map([['log', logChannel(h.ctx.logger, sink)]]))).toEqual({});
@@ -96,7 +100,7 @@ describe('the push engine in batches: one queue job for up to a hundred deliveri
       name: 'log',
       async send(msg) {
         await new Promise((r) => setTimeout(r, 5));
-        // The other run, finding this one claimed, calls it interrupted; the send then fails before the provider.
+        // Called interrupted meanwhile (by the sweeper, the send having taken long); the send then fails before the provider.
         if (msg.deliveryId === failing) {
           await h.ctx.db.update(deliveries).set({ status: 'unknown', reason: 'interrupted' }).where(eq(deliveries.id, failing));
           throw new Error('connection refused');
@@ -144,6 +148,33 @@ describe('the push engine in batches: one queue job for up to a hundred deliveri
     await h.ctx.db.update(subscriptions).set({ dailyCap: 50 }).where(eq(subscriptions.workerId, rowOf.get(capped)!.workerId!));
   });
 
+  it('one of a batch that may have reached the provider stays in doubt, never tried again; one the channel cannot take goes to chat on its own', async () => {
+    const b = await broadcast('乡里招聘保洁员');
+    const [batch, ids] = [...b.batches.entries()][0]!;
+    const rowOf = new Map(b.rows.map((r) => [r.id, r]));
+    const doubtful = ids[0]!;
+    const toChat = ids[1]!;
+    await h.ctx.db.update(subscriptions).set({ fallbackChannel: 'chat' }).where(eq(subscriptions.workerId, rowOf.get(toChat)!.workerId!));
+    const sink: OutgoingMessage[] = [];
+    const channel: Channel = {
+      name: 'log',
+      async send(msg) {
+        if (msg.deliveryId === doubtful) throw new InDoubt('timeout after the request was written', 'ref-1');
+        if (msg.deliveryId === toChat) return { ok: false, permanent: true, reason: 'no_openid' };
+        sink.push(msg);
+        return { ok: true };
+      },
+    };
+    expect(await deliverBatch(h.ctx, batch, new Map([['log', channel]]))).toEqual({ sent: ids.length - 2, unknown: 1, handed_off: 1 });
+    const after = await statusOf(ids);
+    expect(after.get(doubtful)).toMatchObject({ status: 'unknown', reason: 'in_doubt: timeout after the request was written' });
+    expect(await h.ctx.queues.queue('deliveries').getJob(doubtful)).toBeUndefined();
+    expect(after.get(toChat)).toMatchObject({ status: 'queued', batch: null });
+    expect((await h.ctx.db.select({ channel: deliveries.channel }).from(deliveries).where(eq(deliveries.id, toChat)))[0]!.channel).toBe('chat');
+    expect(await (await h.ctx.queues.queue('deliveries-chat').getJob(toChat))?.getState()).toBe('waiting');
+    await h.ctx.db.update(subscriptions).set({ fallbackChannel: null }).where(eq(subscriptions.workerId, rowOf.get(toChat)!.workerId!));
+  });
+
   it('jobs lost with Redis come back as the same batch jobs (never one per delivery), from the sweeper and from the database', async () => {
     // Only this broadcast left to send (the earlier ones' leftovers closed).
     await h.ctx.db.execute(sql`update deliveries set status = 'failed' where status in ('queued', 'deferred')`);
@@ -164,6 +195,16 @@ describe('the push engine in batches: one queue job for up to a hundred deliveri
     await sweepDeliveries(h.ctx);
     expect(await ids()).toEqual(expected);
     for (const batch of b.batches.keys()) await deliverBatch(h.ctx, batch, new Map([['log', logChannel(h.ctx.logger)]]));
+  });
+
+  it('one deferred with its batch still set (an older release, during an upgrade) is given a job of its own by the sweeper', async () => {
+    await h.ctx.db.execute(sql`update deliveries set status = 'failed' where status in ('queued', 'deferred')`);
+    const b = await broadcast('下周二镇上招聘会');
+    const stray = b.rows[0]!.id;
+    await h.ctx.db.execute(sql`update deliveries set status = 'deferred', not_before = now() - interval '1 minute', updated_at = now() - interval '5 minutes' where id = ${stray}::uuid`);
+    await sweepDeliveries(h.ctx);
+    expect((await statusOf([stray])).get(stray)).toMatchObject({ status: 'deferred', batch: null });
+    expect(await (await h.ctx.queues.queue('deliveries').getJob(stray))?.getState()).toBe('waiting');
   });
 
   it("a batch whose job failed its last retry: its deliveries not yet claimed are closed as failed, with the reason", async () => {
