@@ -736,15 +736,15 @@ async function deliverOne(ctx: Ctx, deliveryId: string, channels: Map<string, Ch
   // which calls it unknown once it has been claimed for longer than any run holds one. Should a run still
   // going be called interrupted all the same (a stall, a send slower than that), what it then learns
   // overrides it: sent, not sent (given back), or in doubt (see `finish` and `giveBack`).
-  if (!c && !batched) {
-    const [cut] = await ctx.db
-      .update(deliveries)
-      .set({ status: 'unknown', reason: 'interrupted', doubtSince: now, updatedAt: now })
-      .where(and(eq(deliveries.id, deliveryId), eq(deliveries.status, 'sending'), job ? isNull(deliveries.batch) : undefined))
-      .returning({ id: deliveries.id });
-    if (cut) return 'unknown';
-  }
   if (!c) {
+    if (!batched) {
+      const [cut] = await ctx.db
+        .update(deliveries)
+        .set({ status: 'unknown', reason: 'interrupted', doubtSince: now, updatedAt: now })
+        .where(and(eq(deliveries.id, deliveryId), eq(deliveries.status, 'sending'), job ? isNull(deliveries.batch) : undefined))
+        .returning({ id: deliveries.id });
+      if (cut) return 'unknown';
+    }
     const [d] = await ctx.db.select({ status: deliveries.status }).from(deliveries).where(eq(deliveries.id, deliveryId));
     return d?.status ?? 'missing';
   }

@@ -15,7 +15,7 @@ export function deliveryQueue(channel: ChannelName): 'deliveries-chat' | 'delive
 
 /** Channels with no rate limit of their own: a broadcast's deliveries on them go out a batch a job (`deliveries-bulk`). */
 export const BATCHED_CHANNELS: readonly ChannelName[] = ['log', 'official_account'];
-/** Deliveries a batch: a fan-out page (1,000) makes ten per channel. */
+/** Deliveries a batch: a fan-out page (1,000 people) makes up to ten per channel. */
 export const BATCH_SIZE = 100;
 
 /**
@@ -36,18 +36,19 @@ export async function enqueueDeliveries(queues: Queues, rows: Array<{ id: string
     if (ids) ids.push(r.id);
     else by.set(q, [r.id]);
   }
-  for (const [queue, ids] of by) await queues.enqueueBulk(queue, 'deliver', ids.map((id) => ({ payload: { deliveryId: id }, jobId: id })), { removeOnComplete: true, removeOnFail: true });
-  if (batches.size) {
-    await queues.enqueueBulk(
-      'deliveries-bulk',
-      'deliver-batch',
-      [...batches].map((batch) => ({ payload: { batch }, jobId: `batch-${batch}` })),
-      { removeOnComplete: true, removeOnFail: true },
-    );
-  }
+  for (const [queue, ids] of by) await queues.enqueueBulk(queue, 'deliver', ids.map((id) => ownJob(id)), NOT_KEPT);
+  if (batches.size) await queues.enqueueBulk('deliveries-bulk', 'deliver-batch', [...batches].map((batch) => ({ payload: { batch }, jobId: `batch-${batch}` })), NOT_KEPT);
 }
 
 /** A delivery out of its batch (to wait, or to be tried again): a job of its own, after `delayMs`. */
 export async function enqueueOwnJob(queues: Queues, row: { id: string; channel: ChannelName }, delayMs: number): Promise<void> {
-  await queues.enqueueBulk(deliveryQueue(row.channel), 'deliver', [{ payload: { deliveryId: row.id }, jobId: row.id, delay: Math.max(0, Math.round(delayMs)) }], { removeOnComplete: true, removeOnFail: true });
+  await queues.enqueueBulk(deliveryQueue(row.channel), 'deliver', [ownJob(row.id, delayMs)], NOT_KEPT);
+}
+
+/** A finished or failed delivery job is not kept: the delivery row is the record. */
+const NOT_KEPT = { removeOnComplete: true, removeOnFail: true } as const;
+
+/** A delivery's own job: its id is the delivery's, so one still on a queue is never added twice. */
+function ownJob(deliveryId: string, delayMs = 0) {
+  return { payload: { deliveryId }, jobId: deliveryId, ...(delayMs > 0 ? { delay: Math.round(delayMs) } : {}) };
 }
