@@ -3,7 +3,7 @@ import { Piscina } from 'piscina';
 import { DEFAULT_IMPORT_LIMITS } from '../config';
 import { ValidationFailed } from '../shared/errors';
 import { threadFile } from '../shared/thread-file';
-import { closePreparers } from '../registry';
+import { closeReadiers } from './ready-pool';
 import type { ImportLimits } from './limits';
 import { unpackSheet, type Sheet } from './sheet';
 import type { ReadAnswer, ReadTask } from './thread';
@@ -60,5 +60,5 @@ export async function readSheet(fileName: string, data: Buffer, limits: ImportLi
 export async function closeReaders(): Promise<void> {
   const all = [...pools.values()];
   pools.clear();
-  await Promise.all([...all.map((p) => p.destroy()), closePreparers()]);
+  await Promise.all([...all.map((p) => p.destroy()), closeReadiers()]);
 }

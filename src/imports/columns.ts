@@ -103,3 +103,10 @@ export function findHeader(grid: Cell[][], scan = 12): HeaderLayout | undefined 
   }
   return best && bestScore >= 3 ? best : undefined;
 }
+
+/** The header as written over the column that holds `key`, for a report; null when the file has no such column. */
+export function columnHeader(layout: HeaderLayout, key: ColumnKey | undefined): string | null {
+  if (!key) return null;
+  for (const [c, k] of layout.columns) if (k === key) return layout.headers.get(c) ?? null;
+  return null;
+}

@@ -8,11 +8,12 @@ import { dayBefore, shanghaiDate } from '../shared/time';
 import { applyImportedFiles, fileChanges, filesOf, type ImportedFile, followJob } from '../rain-dew';
 import { closeHouseholdCase } from '../monitoring';
 import { scheduleSteps } from '../outreach';
-import { copyInsertJobs, copyInsertWorkers, createHouseholdsByHead, endImportedJob, type EmploymentRecord, householdsByHeads, openJobsOf, setHouseholdRelocated, startImportedJob, updateFromImport, workersByIdHashes, VILLAGE_LEVEL, existingFields, prepareWorker, prepareWorkers, type PreparedWorker, type WorkerFields, isMonitoredCategory } from '../registry';
-import type { ColumnKey, HeaderLayout } from './columns';
+import { bulkInsertWorkers, copyInsertJobs, copyInsertWorkerLines, createHouseholdsByHead, registeredIdHashes, endImportedJob, type EmploymentRecord, householdsByHeads, openJobsOf, setHouseholdRelocated, startImportedJob, updateFromImport, workersByIdHashes, VILLAGE_LEVEL, existingFields, prepareWorker, isMonitoredCategory, writesByCopy } from '../registry';
+import { columnHeader } from './columns';
+import { FIELD_COLUMN, type ReadyRow, type Rejection, type Want } from './ready';
+import { readyRows } from './ready-pool';
 import { parseRow, type ParsedRow } from './rows';
 import type { Sheet } from './sheet';
-import type { Cell } from './cells';
 
 export { readSheet } from './bounded';
 export { type Sheet } from './sheet';
@@ -23,38 +24,16 @@ export interface Counts {
   unchanged: number;
   rejected: number;
 }
-export interface Rejection {
-  row: number;
-  column: string | null;
-  /** Locale key under errors:detail (translated when shown). */
-  reason: string;
-}
+export type { Rejection };
 export interface Outcome {
   counts: Counts;
   rows: Rejection[];
   totalRows: number;
 }
 
-export const CHUNK = 2000;
+export const CHUNK = 5000;
 
 type Ctx = Pick<AppContext, 'db' | 'pii' | 'clock'> & Partial<Pick<AppContext, 'queues'>>;
-
-const FIELD_COLUMN: Partial<Record<keyof WorkerFields, ColumnKey>> = {
-  name: 'name',
-  idNumber: 'idNumber',
-  phone: 'phone',
-  sex: 'sex',
-  monitoringType: 'monitoringType',
-  regionCode: 'regionCode',
-  notTransferredReason: 'notTransferredReason',
-};
-
-interface Planned {
-  row: number;
-  parsed: ParsedRow;
-  prepared: PreparedWorker;
-  headHash?: string;
-}
 
 /**
  * Reads every row into created / updated / unchanged / rejected. With `apply`, writes each chunk
@@ -75,67 +54,56 @@ export async function runImport(
   // The level of each division the file names (null: no such division), read once for the whole file.
   const levelOf = new Map<string, number | null>();
 
-  /**
-   * Parses one chunk here (yielding now and then, so PostgreSQL's answers to the chunk being written are
-   * taken meanwhile) and has its rows checked, encrypted and hashed on the preparing threads.
-   */
-  const parseAndPrepare = async (rows: Array<[number, Cell[]]>) => {
-    const parsedRows: ParsedRow[] = [];
-    let n = 0;
-    for (const [rowNumber, cells] of rows) {
-      if (++n % 200 === 0) await new Promise((r) => setImmediate(r));
-      parsedRows.push(parseRow(cells, rowNumber, sheet.layout, opts.regionCode, actor.regionCode));
-    }
-    const withFields = parsedRows.filter((p) => p.fields);
-    const prepared = await prepareWorkers(ctx.pii, withFields.map((p) => p.fields!), ctx.clock.now());
-    const preparedOf = new Map(withFields.map((p, i) => [p, prepared[i]!]));
-    return parsedRows.map((parsed) => ({ parsed, prepared: preparedOf.get(parsed) }));
-  };
+  // A new person travels back from the preparing threads as its COPY text on a PostgreSQL server, and as the
+  // prepared row on the embedded database; a dry run needs neither.
+  const want: Want = opts.apply ? (writesByCopy(ctx.db) ? 'line' : 'row') : 'none';
+  const ready = (start: number, end: number, w: Want) =>
+    readyRows(ctx.pii, sheet, start, end, { defaultRegion: opts.regionCode, scope: actor.regionCode, today: ctx.clock.now(), want: w });
 
   // Duplicates inside the file are found over the whole file, including rows already applied.
   for (let i = 0; i < startAt && i < sheet.rows.length; i += CHUNK) {
-    for (const { parsed, prepared } of await parseAndPrepare(sheet.rows.slice(i, Math.min(i + CHUNK, startAt)))) {
-      if (prepared?.ok && !seen.has(prepared.row.idNumberHash)) seen.set(prepared.row.idNumberHash, parsed.row);
+    for (const r of await ready(i, Math.min(i + CHUNK, startAt), 'none')) {
+      if (r.ok && !seen.has(r.idNumberHash)) seen.set(r.idNumberHash, r.row);
     }
   }
 
-  /** Parse, validate and encrypt one chunk, while PostgreSQL works on the previous one. */
+  /** Parse, validate and encrypt one chunk (on the preparing threads), while PostgreSQL works on the previous one. */
   const prepareChunk = async (start: number) => {
-    const chunk = sheet.rows.slice(start, start + CHUNK);
+    const end = Math.min(start + CHUNK, sheet.rows.length);
     const chunkRejections: Rejection[] = [];
-    const planned: Planned[] = [];
-    for (const { parsed, prepared } of await parseAndPrepare(chunk)) {
-      const rowNumber = parsed.row;
-      if (!parsed.fields || !prepared) {
-        chunkRejections.push(...parsed.problems.map((p) => ({ row: rowNumber, column: p.column, reason: p.reason })));
+    const planned: ReadyRow[] = [];
+    for (const r of await ready(start, end, want)) {
+      if (!r.ok) {
+        chunkRejections.push(...r.problems);
         continue;
       }
-      if (!prepared.ok) {
-        chunkRejections.push(...prepared.problems.map((p) => ({ row: rowNumber, column: columnHeader(sheet.layout, FIELD_COLUMN[p.field]), reason: p.reason })));
-        continue;
-      }
-      const first = seen.get(prepared.row.idNumberHash);
+      const first = seen.get(r.idNumberHash);
       if (first !== undefined) {
-        chunkRejections.push({ row: rowNumber, column: columnHeader(sheet.layout, 'idNumber'), reason: `errors:detail.import.duplicate_in_file|${first}` });
+        chunkRejections.push({ row: r.row, column: columnHeader(sheet.layout, 'idNumber'), reason: `errors:detail.import.duplicate_in_file|${first}` });
         continue;
       }
-      seen.set(prepared.row.idNumberHash, rowNumber);
-      const headHash = parsed.householdHeadId ? ctx.pii.index('id', parsed.householdHeadId) : undefined;
-      planned.push({ row: rowNumber, parsed, prepared: prepared.row, headHash });
+      seen.set(r.idNumberHash, r.row);
+      planned.push(r);
     }
-    return { start, chunk, chunkRejections, planned };
+    // On a PostgreSQL server, who of these is already registered is asked here, on a connection of its own while
+    // the previous chunk is written, and the chunk's transaction reads the records of those people only. Someone
+    // registered in between (another import, a station) makes the chunk's COPY fail on the unique index of ID
+    // hashes; the chunk is then written again, asking inside its transaction (see applyChunk).
+    const registered = want === 'line' && planned.length ? await registeredIdHashes(ctx.db, planned.map((p) => p.idNumberHash)) : undefined;
+    return { start, end, chunkRejections, planned, registered };
   };
 
-  const applyChunk = async ({ start, chunk, chunkRejections, planned }: Awaited<ReturnType<typeof prepareChunk>>) => {
-    const apply = async (db: Db) => {
+  const applyChunk = async ({ start, end, chunkRejections: refused, planned, registered }: Awaited<ReturnType<typeof prepareChunk>>) => {
+    const apply = async (db: Db, registeredBefore: Set<string> | undefined) => {
       const delta: Counts = { created: 0, updated: 0, unchanged: 0, rejected: 0 };
-      const hashes = planned.map((p) => p.prepared.idNumberHash);
-      const existing = await workersByIdHashes(db, hashes);
+      const chunkRejections = [...refused];
+      const hashes = planned.map((p) => p.idNumberHash);
+      const existing = await workersByIdHashes(db, registeredBefore ? hashes.filter((h) => registeredBefore.has(h)) : hashes);
       const byHash = new Map(existing.map((w) => [w.idNumberHash, w]));
       const open = await openJobsOf(db, existing.map((w) => w.id));
       const openByWorker = new Map(open.map((r) => [r.workerId, r]));
       // Region codes given in the file must be real divisions.
-      const codes = [...new Set(planned.map((p) => p.prepared.regionCode))];
+      const codes = [...new Set(planned.map((p) => p.regionCode))];
       const unread = codes.filter((c) => !levelOf.has(c));
       if (unread.length) {
         const found = new Map((await levelsOf(db, unread)).map((r) => [r.code, r.level]));
@@ -145,14 +113,14 @@ export async function runImport(
       const known = new Set(levels.keys());
       // A home is a village or community (seed 003: the form asks for the 村); a township or above is refused.
       const village = (code: string) => levels.get(code) === VILLAGE_LEVEL;
-      const householdIds = await resolveHouseholds(db, actor, planned.filter((p) => known.has(p.prepared.regionCode)), Boolean(opts.apply), ctx.clock.now());
+      const householdIds = await resolveHouseholds(db, actor, planned.filter((p) => known.has(p.regionCode)), Boolean(opts.apply), ctx.clock.now());
       // Rain Dew graduate lists: the files of the people already registered.
-      const files = planned.some((p) => p.parsed.rainDew) ? await filesOf(db, existing.map((w) => w.id)) : new Map<string, Awaited<ReturnType<typeof filesOf>> extends Map<string, infer F> ? F : never>();
+      const files = planned.some((p) => p.rainDew) ? await filesOf(db, existing.map((w) => w.id)) : new Map<string, Awaited<ReturnType<typeof filesOf>> extends Map<string, infer F> ? F : never>();
       const fileItems: ImportedFile[] = [];
 
-      const toInsert: Array<{ p: Planned; householdId: string | null }> = [];
+      const toInsert: Array<{ p: ReadyRow; householdId: string | null }> = [];
       for (const p of planned) {
-        const w = byHash.get(p.prepared.idNumberHash);
+        const w = byHash.get(p.idNumberHash);
         const household = p.headHash ? householdIds.get(p.headHash) : undefined;
         if (household === DENIED || (w && !inScope(actor, w.regionCode))) {
           // The same answer whether the person or the household is held by another region.
@@ -161,22 +129,24 @@ export async function runImport(
         }
         const householdId = p.headHash ? (household ?? null) : undefined;
         if (!w) {
-          if (!known.has(p.prepared.regionCode)) {
+          if (!known.has(p.regionCode)) {
             chunkRejections.push({ row: p.row, column: columnHeader(sheet.layout, 'regionCode'), reason: 'errors:detail.unknown_region' });
             continue;
           }
-          if (!village(p.prepared.regionCode)) {
+          if (!village(p.regionCode)) {
             chunkRejections.push({ row: p.row, column: columnHeader(sheet.layout, 'regionCode'), reason: 'errors:detail.import.home_village' });
             continue;
           }
           toInsert.push({ p, householdId: householdId ?? null });
           continue;
         }
-        // An existing person keeps whatever this row does not give: a short form never wipes a record.
-        const given = Object.fromEntries([...p.parsed.given].map((k) => [k, p.parsed.fields![k]]));
+        // An existing person keeps whatever this row does not give: a short form never wipes a record. The row is
+        // read again here for what it gives (the threads send back only what a new person needs).
+        const parsed = parseRow(sheet.rows.cellsAt(p.at), p.row, sheet.layout, opts.regionCode, actor.regionCode);
+        const given = Object.fromEntries([...parsed.given].map((k) => [k, parsed.fields![k]]));
         // A type given without a category: someone already monitored keeps the name their record has (监测对象
         // or 致贫对象); anyone else becomes monitored under the 2026 name.
-        if (p.parsed.given.has('monitoringType') && !p.parsed.given.has('category') && !isMonitoredCategory(w.category)) given.category = 'at_risk';
+        if (parsed.given.has('monitoringType') && !parsed.given.has('category') && !isMonitoredCategory(w.category)) given.category = 'at_risk';
         const merged = prepareWorker({ ...existingFields(w, ctx.pii), ...given }, ctx.pii, ctx.clock.now());
         if (!merged.ok) {
           chunkRejections.push(...merged.problems.map((x) => ({ row: p.row, column: columnHeader(sheet.layout, FIELD_COLUMN[x.field]), reason: x.reason })));
@@ -190,11 +160,10 @@ export async function runImport(
           chunkRejections.push({ row: p.row, column: columnHeader(sheet.layout, 'regionCode'), reason: 'errors:detail.import.home_village' });
           continue;
         }
-        p.prepared = merged.row;
-        const fieldsChanged = w.contentHash !== p.prepared.contentHash;
+        const fieldsChanged = w.contentHash !== merged.row.contentHash;
         const householdChanged = householdId !== undefined && householdId !== w.householdId;
-        const job = employmentChange(p.parsed, openByWorker.get(w.id), today);
-        const school = p.parsed.rainDew;
+        const job = employmentChange(parsed, openByWorker.get(w.id), today);
+        const school = parsed.rainDew;
         const fileChanged = school !== undefined && fileChanges(files.get(w.id), school);
         if (!fieldsChanged && !householdChanged && job.kind === 'none' && !fileChanged) {
           delta.unchanged++;
@@ -204,41 +173,26 @@ export async function runImport(
         if (!opts.apply) continue;
         const now = ctx.clock.now();
         if (fieldsChanged || householdChanged) {
-          await updateFromImport(db, w.id, { fields: fieldsChanged ? p.prepared : undefined, householdId: householdChanged ? householdId : undefined }, now);
+          await updateFromImport(db, w.id, { fields: fieldsChanged ? merged.row : undefined, householdId: householdChanged ? householdId : undefined }, now);
         }
         await applyEmployment(db, w.id, job, actor.accountId, now);
-        if (fileChanged) fileItems.push({ workerId: w.id, regionCode: p.prepared.regionCode, employed: job.kind === 'start' || (job.kind === 'none' && w.employed), facts: school });
+        if (fileChanged) fileItems.push({ workerId: w.id, regionCode: merged.row.regionCode, employed: job.kind === 'start' || (job.kind === 'none' && w.employed), facts: school });
       }
 
       delta.created += toInsert.length;
       if (opts.apply && toInsert.length) {
         const now = ctx.clock.now();
-        const inserted = await copyInsertWorkers(
-          db,
-          toInsert.map(({ p, householdId }) => ({
-            ...p.prepared,
-            householdId,
-            employed: Boolean(p.parsed.employment?.employed && p.parsed.employment.startDate),
-          })),
-          now,
-        );
+        const inserted =
+          want === 'line'
+            ? await copyInsertWorkerLines(db, toInsert.map(({ p, householdId }) => ({ line: p.line!, householdId, idNumberHash: p.idNumberHash })), now)
+            : await bulkInsertWorkers(db, toInsert.map(({ p, householdId }) => ({ ...p.prepared!, householdId, employed: Boolean(p.job) })), now);
         const idByHash = new Map(inserted.map((r) => [r.idNumberHash, r.id]));
-        const jobs = toInsert
-          .filter(({ p }) => p.parsed.employment?.employed && p.parsed.employment.startDate)
-          .map(({ p }) => ({
-            workerId: idByHash.get(p.prepared.idNumberHash)!,
-            employerName: p.parsed.employment!.employerName,
-            place: p.parsed.employment!.place,
-            startDate: p.parsed.employment!.startDate!,
-            monthlyIncomeFen: p.parsed.employment!.monthlyIncomeFen,
-            source: 'import' as const,
-            recordedBy: actor.accountId,
-          }));
+        const jobs = toInsert.flatMap(({ p }) =>
+          p.job ? [{ workerId: idByHash.get(p.idNumberHash)!, ...p.job, source: 'import' as const, recordedBy: actor.accountId }] : [],
+        );
         await copyInsertJobs(db, jobs);
         for (const { p } of toInsert) {
-          if (!p.parsed.rainDew) continue;
-          const employed = Boolean(p.parsed.employment?.employed && p.parsed.employment.startDate);
-          fileItems.push({ workerId: idByHash.get(p.prepared.idNumberHash)!, regionCode: p.prepared.regionCode, employed, facts: p.parsed.rainDew });
+          if (p.rainDew) fileItems.push({ workerId: idByHash.get(p.idNumberHash)!, regionCode: p.regionCode, employed: Boolean(p.job), facts: p.rainDew });
         }
       }
       const steps = opts.apply && fileItems.length ? await applyImportedFiles(db, fileItems, files, actor.accountId, ctx.clock.now()) : [];
@@ -253,7 +207,7 @@ export async function runImport(
         const moved = await db
           .update(imports)
           .set({
-            processedRows: start + chunk.length,
+            processedRows: end,
             heartbeatAt: ctx.clock.now(),
             created: sql`${imports.created} + ${delta.created}`,
             updated: sql`${imports.updated} + ${delta.updated}`,
@@ -264,13 +218,18 @@ export async function runImport(
           .returning({ id: imports.id });
         if (!moved.length) throw new ImportTakenOver(opts.apply.importId);
       }
-      return { delta, steps };
+      return { delta, steps, chunkRejections };
     };
 
-    const { delta, steps } = opts.apply ? await ctx.db.transaction((tx) => apply(tx)) : await apply(ctx.db);
+    const write = async (registeredBefore: Set<string> | undefined) =>
+      opts.apply ? ctx.db.transaction((tx) => apply(tx, registeredBefore)) : apply(ctx.db, registeredBefore);
+    const { delta, steps, chunkRejections } = await write(registered).catch((err: unknown) => {
+      if (registered && isIdHashClash(err)) return write(undefined);
+      throw err;
+    });
     // Follow-ups of newly opened Rain Dew files get their delayed jobs once the chunk has committed.
     if (steps.length && ctx.queues) await scheduleSteps({ queues: ctx.queues, clock: ctx.clock }, steps);
-    return { delta, chunkRejections, done: start + chunk.length };
+    return { delta, chunkRejections, done: end };
   };
 
   const total = sheet.rows.length;
@@ -292,12 +251,6 @@ export async function runImport(
   }
   rejections.sort((a, b) => a.row - b.row);
   return { counts, rows: rejections, totalRows: sheet.rows.length };
-}
-
-function columnHeader(layout: HeaderLayout, key: ColumnKey | undefined): string | null {
-  if (!key) return null;
-  for (const [c, k] of layout.columns) if (k === key) return layout.headers.get(c) ?? null;
-  return null;
 }
 
 type JobChange =
@@ -339,12 +292,19 @@ async function applyEmployment(db: Db, workerId: string, job: JobChange, actorId
 
 const DENIED = 'denied';
 
+/** A person written as new was registered meanwhile: the unique index on ID hashes refused the chunk's COPY. */
+function isIdHashClash(err: unknown): boolean {
+  const e = err as { code?: string; constraint?: string; cause?: { code?: string; constraint?: string } };
+  const c = e.code ? e : (e.cause ?? e);
+  return c.code === '23505' && c.constraint === 'workers_id_hash_idx';
+}
+
 /**
  * Households named by their householder's ID number: found again, or created in the row's region.
  * One held by another region is marked DENIED: it is neither shown nor changed.
  */
-async function resolveHouseholds(db: Db, actor: Actor, planned: Planned[], write: boolean, now: Date): Promise<Map<string, string>> {
-  const wanted = new Map<string, Planned>();
+async function resolveHouseholds(db: Db, actor: Actor, planned: ReadyRow[], write: boolean, now: Date): Promise<Map<string, string>> {
+  const wanted = new Map<string, ReadyRow>();
   for (const p of planned) if (p.headHash && !wanted.has(p.headHash)) wanted.set(p.headHash, p);
   if (!wanted.size) return new Map();
   const found = await householdsByHeads(db, [...wanted.keys()]);
@@ -352,11 +312,11 @@ async function resolveHouseholds(db: Db, actor: Actor, planned: Planned[], write
   for (const p of planned) {
     const hid = p.headHash ? ids.get(p.headHash) : undefined;
     if (hid === DENIED) continue;
-    if (write && hid && p.parsed.relocated !== undefined) await setHouseholdRelocated(db, hid, p.parsed.relocated);
+    if (write && hid && p.relocated !== undefined) await setHouseholdRelocated(db, hid, p.relocated);
   }
   const missing = [...wanted.entries()].filter(([h]) => !ids.has(h));
   if (write && missing.length) {
-    const made = await createHouseholdsByHead(db, missing.map(([h, p]) => ({ headIdHash: h, regionCode: p.prepared.regionCode, relocated: p.parsed.relocated ?? false, createdAt: now })));
+    const made = await createHouseholdsByHead(db, missing.map(([h, p]) => ({ headIdHash: h, regionCode: p.regionCode, relocated: p.relocated ?? false, createdAt: now })));
     for (const h of made) ids.set(h.headIdHash!, h.id);
   } else {
     // In a dry run a new household gets a placeholder id, so its members count as changed.

@@ -1,5 +1,5 @@
-import { Readable } from 'node:stream';
-import { parse, CsvError } from 'csv-parse';
+import { isUtf8 } from 'node:buffer';
+import Papa from 'papaparse';
 import iconv from 'iconv-lite';
 import { DomainError, ValidationFailed } from '../shared/errors';
 import { overLimit, type ImportLimits } from './limits';
@@ -13,30 +13,26 @@ export type { Cell, MergeRange, RowSink } from './cells';
  * as soon as it crosses one of `limits`; the whole grid is never held here.
  */
 export async function readRows(fileName: string, data: Buffer, limits: ImportLimits, sink: RowSink): Promise<void> {
-  const isXlsx = data.subarray(0, 2).toString('latin1') === 'PK';
-  if (isXlsx) return readXlsx(data, limits, sink);
+  if (isXlsx(data)) return readXlsx(data, limits, sink);
   if (/\.xls$/i.test(fileName) || data.subarray(0, 4).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]))) {
     throw new ValidationFailed('old excel format', [{ path: 'file', message: 'errors:detail.import.xls' }]);
   }
   return readCsv(data, limits, sink);
 }
 
+/** An XLSX is a zip file; anything else is read as CSV (or refused as an old .xls). */
+export function isXlsx(data: Buffer): boolean {
+  return data.subarray(0, 2).toString('latin1') === 'PK';
+}
+
 /** CSV from Excel in China is often GB18030 (GBK); UTF-8 with or without BOM is read as it is. */
 export function decodeText(data: Buffer): string {
   if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) return data.subarray(3).toString('utf8');
   if (data[0] === 0xff && data[1] === 0xfe) return iconv.decode(data.subarray(2), 'utf16le');
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(data);
-  } catch {
-    return iconv.decode(data, 'gb18030');
-  }
+  return isUtf8(data) ? data.toString('utf8') : iconv.decode(data, 'gb18030');
 }
 
 const EXCEL_COLUMNS = 16_384;
-
-function* slices(text: string, size: number): Generator<string> {
-  for (let i = 0; i < text.length; i += size) yield text.slice(i, i + size);
-}
 
 /**
  * Whether some record has more than `limit` fields, counted without building them: quoted fields
@@ -71,9 +67,9 @@ function hasRecordWiderThan(text: string, delimiter: string, limit: number): boo
 }
 
 /**
- * The CSV is parsed as a stream of records and each is checked as it comes. A record is never
- * wider than Excel's 16,384 columns (checked first, without parsing) nor longer than its columns
- * may hold (the parser's own limit), so a line of a million commas is refused before it is built.
+ * The CSV is parsed record by record and each is checked as it comes. A record is never wider than
+ * Excel's 16,384 columns (checked first, without parsing), so a line of a million commas is refused
+ * before it is built; a cell longer than a cell may be stops the reading at that record.
  */
 async function readCsv(data: Buffer, limits: ImportLimits, sink: RowSink): Promise<void> {
   const text = decodeText(data);
@@ -81,39 +77,40 @@ async function readCsv(data: Buffer, limits: ImportLimits, sink: RowSink): Promi
   const delimiter = (sample.match(/\t/g)?.length ?? 0) > (sample.match(/,/g)?.length ?? 0) ? '\t' : ',';
   // Empty columns after the last are what Excel writes for formatted ones, so only Excel's own width is refused unseen.
   if (hasRecordWiderThan(text, delimiter, Math.max(EXCEL_COLUMNS, limits.maxColumns))) throw overLimit('too_many_columns', limits);
-  const parser = parse({
-    delimiter,
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: false,
-    bom: true,
-    max_record_size: limits.maxColumns * limits.maxCellChars,
-  });
-  const source = Readable.from(slices(text, 64 * 1024));
-  source.pipe(parser);
   let index = -1;
-  try {
-    for await (const record of parser as AsyncIterable<string[]>) {
-      index++;
-      let blank = true;
-      for (let c = 0; c < record.length; c++) {
-        const cell = record[c]!;
-        if (cell.length > limits.maxCellChars) throw overLimit('cell_too_long', limits);
-        if (cell.trim() === '') continue;
-        if (c + 1 > limits.maxColumns) throw overLimit('too_many_columns', limits);
-        blank = false;
+  let stopped: unknown;
+  // Quotes are only special at the start of a cell (a stray one inside a cell is kept as written); a quoted
+  // cell never closed makes the file unreadable. Line ends are found from the file (\r\n, \n or \r).
+  Papa.parse<string[]>(text, {
+    delimiter,
+    quoteChar: '"',
+    escapeChar: '"',
+    skipEmptyLines: false,
+    step: (result, parser) => {
+      try {
+        if (result.errors.some((e) => e.type === 'Quotes')) {
+          throw new ValidationFailed('unreadable csv', [{ path: 'file', message: 'errors:detail.import.unreadable', cause: result.errors[0]!.message.slice(0, 200) }]);
+        }
+        index++;
+        const record = result.data;
+        let blank = true;
+        for (let c = 0; c < record.length; c++) {
+          const cell = record[c]!;
+          if (cell.length > limits.maxCellChars) throw overLimit('cell_too_long', limits);
+          if (cell.trim() === '') continue;
+          if (c + 1 > limits.maxColumns) throw overLimit('too_many_columns', limits);
+          blank = false;
+        }
+        if (blank) return;
+        if (index + 1 > limits.maxRows) throw overLimit('too_many_rows', limits);
+        sink.row(index, record.length > limits.maxColumns ? record.slice(0, limits.maxColumns) : record);
+      } catch (err) {
+        stopped = err;
+        parser.abort();
       }
-      if (blank) continue;
-      if (index + 1 > limits.maxRows) throw overLimit('too_many_rows', limits);
-      sink.row(index, record.length > limits.maxColumns ? record.slice(0, limits.maxColumns) : record);
-    }
-  } catch (err) {
-    if (err instanceof DomainError) throw err;
-    if (err instanceof CsvError && err.code === 'CSV_MAX_RECORD_SIZE') throw overLimit('cell_too_long', limits);
-    throw new ValidationFailed('unreadable csv', [{ path: 'file', message: 'errors:detail.import.unreadable', cause: (err as Error).message.slice(0, 200) }]);
-  } finally {
-    source.unpipe(parser);
-    source.destroy();
-    parser.destroy();
-  }
+    },
+  });
+  if (stopped === undefined) return;
+  if (stopped instanceof DomainError) throw stopped;
+  throw new ValidationFailed('unreadable csv', [{ path: 'file', message: 'errors:detail.import.unreadable', cause: (stopped as Error).message.slice(0, 200) }]);
 }

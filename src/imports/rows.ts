@@ -1,6 +1,6 @@
 import { types } from 'node:util';
 import { normalizeResidentId } from '../pii/resident-id';
-import { type WorkerFields, fromWord } from '../registry';
+import { type WorkerFields, fromWord } from '../registry/pure';
 import type { SchoolFacts } from '../rain-dew';
 import type { ColumnKey, HeaderLayout } from './columns';
 import type { Cell } from './read';
@@ -126,18 +126,32 @@ function list(cell: Cell | undefined): string[] {
   return (text(cell) ?? '').split(/[,，、;；/\s]+/).map((x) => x.trim()).filter(Boolean);
 }
 
+const columnIndex = new WeakMap<HeaderLayout, Map<ColumnKey, number>>();
+
+/** Which column holds each field, worked out once per layout (a file's rows all share one). */
+function columnsOf(layout: HeaderLayout): Map<ColumnKey, number> {
+  let index = columnIndex.get(layout);
+  if (!index) {
+    index = new Map();
+    for (const [c, k] of layout.columns) if (!index.has(k)) index.set(k, c);
+    columnIndex.set(layout, index);
+  }
+  return index;
+}
+
 /**
  * Turns one spreadsheet row into worker fields, or says for each bad cell what is wrong with it. `defaultRegion`
  * is the home of rows without a 行政区划代码 column; a code given in the file may be anywhere in `scope`.
  */
 export function parseRow(cells: Cell[], rowNumber: number, layout: HeaderLayout, defaultRegion: string, scope: string = defaultRegion): ParsedRow {
+  const at = columnsOf(layout);
   const get = (key: ColumnKey): Cell | undefined => {
-    for (const [c, k] of layout.columns) if (k === key) return cells[c];
-    return undefined;
+    const c = at.get(key);
+    return c === undefined ? undefined : cells[c];
   };
   const header = (key: ColumnKey): string => {
-    for (const [c, k] of layout.columns) if (k === key) return layout.headers.get(c) ?? key;
-    return key;
+    const c = at.get(key);
+    return (c === undefined ? undefined : layout.headers.get(c)) ?? key;
   };
   const problems: RowProblem[] = [];
   const word = <K extends 'sex' | 'laborCapacity' | 'health' | 'intention' | 'category' | 'monitoringType'>(kind: K, key: ColumnKey) => {

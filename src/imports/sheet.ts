@@ -2,7 +2,8 @@ import { DEFAULT_IMPORT_LIMITS } from '../config';
 import { ValidationFailed } from '../shared/errors';
 import { findHeader, type HeaderLayout } from './columns';
 import { unreadable, type ImportLimits } from './limits';
-import { readRows, type Cell, type MergeRange, type RowSink } from './read';
+import { packCells, unpackCells } from './cells';
+import { isXlsx, readRows, type Cell, type MergeRange, type RowSink } from './read';
 import { isBlank } from './rows';
 
 export interface Sheet {
@@ -42,20 +43,18 @@ export class SheetRows {
     for (let i = Math.max(0, start); i < Math.min(end, this.cells.length); i++) out.push([this.numbers[i]!, unpackCells(this.cells[i]!)]);
     return out;
   }
-}
 
-function packCells(cells: Cell[]): string {
-  if (!cells.some((c) => c instanceof Date)) return JSON.stringify(cells);
-  return JSON.stringify(cells.map((c) => (c instanceof Date ? { d: Number.isNaN(c.getTime()) ? 'NaN' : c.getTime() } : c)));
-}
-
-function unpackCells(text: string): Cell[] {
-  const cells = JSON.parse(text) as Array<Cell | { d: number | 'NaN' }>;
-  for (let i = 0; i < cells.length; i++) {
-    const c = cells[i];
-    if (c !== null && typeof c === 'object' && !(c instanceof Date)) cells[i] = new Date(c.d === 'NaN' ? Number.NaN : c.d);
+  /** Rows `start` to `end` still packed, to be handed to a preparing thread: numbers and each row's cells as text. */
+  packed(start: number, end = this.cells.length): { numbers: number[]; cells: string[] } {
+    const from = Math.max(0, start);
+    const to = Math.min(end, this.cells.length);
+    return { numbers: Array.from(this.numbers.subarray(from, to)), cells: this.cells.slice(from, to) };
   }
-  return cells as Cell[];
+
+  /** The cells of row `i` (0-based among the data rows). */
+  cellsAt(i: number): Cell[] {
+    return unpackCells(this.cells[i]!);
+  }
 }
 
 /** The sheet from its packed form (after crossing from the reading thread). */
@@ -78,7 +77,7 @@ export async function readSheetHere(fileName: string, data: Buffer, limits: Impo
 
 /** `readSheetHere`, the rows left packed to be handed to another thread. */
 export async function readPackedSheet(fileName: string, data: Buffer, limits: ImportLimits = DEFAULT_IMPORT_LIMITS): Promise<PackedSheet> {
-  const builder = new SheetBuilder();
+  const builder = new SheetBuilder(!isXlsx(data));
   await readRows(fileName, data, limits, builder);
   return builder.finish();
 }
@@ -89,11 +88,17 @@ class SheetBuilder implements RowSink {
   /** Original column index of each kept cell, in order. */
   private keep: number[] = [];
   private keptAt = new Map<number, number>();
-  private rows: Array<[number, Cell[]]> = [];
+  private rows: Array<[number, Cell[] | string]> = [];
   private byIndex = new Map<number, Cell[]>();
   private lastIndex = -1;
   private ordered = true;
   private mergeWork = 0;
+
+  /**
+   * @param packEarly each row is packed as it comes (a CSV, where no merged range can come after the rows): the
+   * reader then holds one text per row rather than its cells, and the collector has a tenth of the objects to walk.
+   */
+  constructor(private readonly packEarly = false) {}
 
   row(index: number, cells: Cell[]): void {
     if (!this.layout) {
@@ -137,7 +142,7 @@ class SheetBuilder implements RowSink {
     const numbers = Int32Array.from(rows, (r) => r[0]);
     // Each row's cells are let go as soon as they are packed, so the two forms are never both held whole.
     const cells = rows.map((r) => {
-      const packed = packCells(r[1]);
+      const packed = typeof r[1] === 'string' ? r[1] : packCells(r[1]);
       r[1] = [];
       return packed;
     });
@@ -169,6 +174,12 @@ class SheetBuilder implements RowSink {
   private add(index: number, cells: Cell[]): void {
     if (isBlank(cells)) return;
     const kept = this.keep.map((c) => cells[c] ?? null);
+    if (this.packEarly && index > this.lastIndex) {
+      this.lastIndex = index;
+      this.rows.push([index + 1, packCells(kept)]);
+      return;
+    }
+    if (this.packEarly) throw new Error('rows packed as they come must come in order, each once');
     const same = this.byIndex.get(index);
     if (same) {
       // The same row written twice: later cells fill in.

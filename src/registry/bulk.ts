@@ -2,16 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { sql } from 'drizzle-orm';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { rowsOf, type Db } from '../db/client';
+import { copyText, LINE_COLUMNS, pgTextArray } from './copy-text';
 import type { PreparedWorker } from './prepare';
-
-/** A PostgreSQL array literal of strings, e.g. {"保洁","电焊"}. */
-function pgTextArray(xs: readonly string[] | null | undefined): string {
-  if (!xs || !xs.length) return '{}';
-  return `{${xs.map((x) => `"${x.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
-}
 
 /**
  * Inserts many workers in one statement whose size does not grow with the row count: one array
@@ -80,30 +75,7 @@ export async function bulkInsertJobs(db: Db, jobs: JobRow[]): Promise<void> {
       as t(worker_id, employer_name, place, start_date, end_date, monthly_income_fen, source, recorded_by)`);
 }
 
-type NewWorker = PreparedWorker & { householdId?: string | null; employed?: boolean };
-
-/** One value in COPY's text format. */
-function copyText(v: unknown): string {
-  if (v === null || v === undefined) return '\\N';
-  const text = Array.isArray(v) ? pgTextArray(v as string[]) : typeof v === 'boolean' ? (v ? 't' : 'f') : `${v as string | number}`;
-  if (!/[\\\t\n\r]/.test(text)) return text;
-  return text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
-}
-
-/** The columns written for a new person, in COPY's order, as `bulkInsertWorkers` writes them. */
-const COPY_COLUMNS: Array<[string, (r: NewWorker & { id: string; at: string }) => unknown]> = [
-  ['id', (r) => r.id], ['household_id', (r) => r.householdId ?? null], ['name', (r) => r.name], ['sex', (r) => r.sex],
-  ['birth_date', (r) => r.birthDate], ['id_number_enc', (r) => r.idNumberEnc], ['id_number_hash', (r) => r.idNumberHash],
-  ['id_number_masked', (r) => r.idNumberMasked], ['phone_enc', (r) => r.phoneEnc], ['phone_hash', (r) => r.phoneHash],
-  ['phone_masked', (r) => r.phoneMasked], ['ethnicity', (r) => r.ethnicity], ['political_status', (r) => r.politicalStatus],
-  ['education', (r) => r.education], ['health', (r) => r.health], ['labor_capacity', (r) => r.laborCapacity ?? 'full'],
-  ['category', (r) => r.category ?? 'lifted'], ['monitoring_type', (r) => r.monitoringType], ['employed', (r) => r.employed ?? false],
-  ['intention', (r) => r.intention], ['service_needs', (r) => r.serviceNeeds ?? []], ['skills', (r) => r.skills ?? []],
-  ['region_code', (r) => r.regionCode], ['home_lat', (r) => r.homeLat], ['home_lng', (r) => r.homeLng],
-  ['preferred_language', (r) => r.preferredLanguage ?? 'zh-CN'], ['pay_floor_fen', (r) => r.payFloorFen], ['content_hash', (r) => r.contentHash],
-  ['not_transferred_reason', (r) => r.notTransferredReason], ['consent', () => false],
-  ['created_at', (r) => r.at], ['updated_at', (r) => r.at], ['last_activity_at', (r) => r.at],
-];
+const WORKER_COPY = `copy workers (id, household_id, ${LINE_COLUMNS.map(([c]) => c).join(', ')}, created_at, updated_at, last_activity_at) from stdin`;
 
 /** The pg client under `db` when it is a PostgreSQL server's connection (COPY works there), else undefined. */
 function copyClient(db: Db): Client | undefined {
@@ -111,24 +83,45 @@ function copyClient(db: Db): Client | undefined {
   return client instanceof Client ? client : undefined;
 }
 
+/** Whether `db` (a pool or a transaction) is a PostgreSQL server's, where new people are written by COPY. */
+export function writesByCopy(db: Db): boolean {
+  const client = (db as unknown as { session?: { client?: unknown } }).session?.client;
+  return client instanceof Client || client instanceof Pool;
+}
+
 /** Writes `rows` into `table` by COPY on `client`, each row's values in `columns`' order. */
 async function copyRows<R>(client: Client, table: string, columns: Array<[string, (r: R) => unknown]>, rows: R[]): Promise<void> {
   const text = rows.map((r) => columns.map(([, f]) => copyText(f(r))).join('\t') + '\n').join('');
-  await pipeline(Readable.from([text]), client.query(copyFrom(`copy ${table} (${columns.map(([c]) => c).join(', ')}) from stdin`)));
+  await copyIn(client, `copy ${table} (${columns.map(([c]) => c).join(', ')}) from stdin`, text);
+}
+
+/** Sends `text`, COPY text of whole lines, to `statement` on `client`. */
+async function copyIn(client: Client, statement: string, text: string): Promise<void> {
+  await pipeline(Readable.from([Buffer.from(text, 'utf8')]), client.query(copyFrom(statement)));
 }
 
 /**
- * New people without consent (an import's), written as `bulkInsertWorkers` writes them but by COPY when the
- * transaction runs on a PostgreSQL server: ids made here, so nothing has to come back. On the embedded
- * database, `bulkInsertWorkers`.
+ * New people without consent (an import's), each given as its `workerCopyLine`, written by COPY in the
+ * transaction `db` of a PostgreSQL server: ids made here, so nothing has to come back.
  */
-export async function copyInsertWorkers(db: Db, rows: NewWorker[], now: Date): Promise<Array<{ id: string; idNumberHash: string }>> {
+export async function copyInsertWorkerLines(
+  db: Db,
+  rows: Array<{ line: string; householdId: string | null; idNumberHash: string }>,
+  now: Date,
+): Promise<Array<{ id: string; idNumberHash: string }>> {
+  if (!rows.length) return [];
   const client = copyClient(db);
-  if (!rows.length || !client) return bulkInsertWorkers(db, rows, now);
+  if (!client) throw new Error('new people are written by COPY only on a PostgreSQL server');
   const at = now.toISOString();
-  const withIds = rows.map((r) => ({ ...r, id: randomUUID(), at }));
-  await copyRows(client, 'workers', COPY_COLUMNS, withIds);
-  return withIds.map((r) => ({ id: r.id, idNumberHash: r.idNumberHash }));
+  const out: Array<{ id: string; idNumberHash: string }> = [];
+  let text = '';
+  for (const r of rows) {
+    const id = randomUUID();
+    out.push({ id, idNumberHash: r.idNumberHash });
+    text += `${id}\t${r.householdId ?? '\\N'}\t${r.line}\t${at}\t${at}\t${at}\n`;
+  }
+  await copyIn(client, WORKER_COPY, text);
+  return out;
 }
 
 const JOB_COLUMNS: Array<[string, (j: JobRow) => unknown]> = [

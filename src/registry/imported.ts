@@ -17,6 +17,13 @@ export async function workersByIdHashes(db: Db, hashes: readonly string[]) {
   return db.select().from(workers).where(sql`${workers.idNumberHash} = any(${sql.param([...hashes])}::text[])`);
 }
 
+/** Which of these ID hashes are registered (read from the unique index alone). */
+export async function registeredIdHashes(db: Db, hashes: readonly string[]): Promise<Set<string>> {
+  if (!hashes.length) return new Set();
+  const rows = await db.select({ h: workers.idNumberHash }).from(workers).where(sql`${workers.idNumberHash} = any(${sql.param([...hashes])}::text[])`);
+  return new Set(rows.map((r) => r.h));
+}
+
 /** The jobs still open (no end date) of these people, in one query. */
 export async function openJobsOf(db: Db, workerIds: readonly string[]): Promise<EmploymentRecord[]> {
   if (!workerIds.length) return [];

@@ -1,6 +1,7 @@
 /** The registry module's front door: what other modules, the jobs, the bots and the server may use; nothing else of it is imported from outside. */
 export { activeWorkerAmong, namesAndPhonesOf, setHomePoint } from './brief';
-export { bulkInsertJobs, bulkInsertWorkers, copyInsertJobs, copyInsertWorkers } from './bulk';
+export { bulkInsertJobs, bulkInsertWorkers, copyInsertJobs, copyInsertWorkerLines, writesByCopy } from './bulk';
+export { workerCopyLine } from './copy-text';
 export { bulkGrantConsent, bulkInsertHouseholds } from './bulk-people';
 export { CONSENT_NOTICE_VERSION, recordConsent } from './consent';
 export { fromRelocationSite, type MatchableColumns, matchablePeople, type MatchablePerson, matchableSubquery } from './matchable';
@@ -8,7 +9,6 @@ export { activeMembersOf, householdOf } from './members';
 export { activeWorkersPage, jobSpellsOf, trainingStartsOf, workersWithRelocation } from './facts';
 export { addEmploymentRecord, findEmploymentRecord, inWorkOn, lockWorker, markEmployed, markProjectWork, sameWorkRecords, setEmploymentEnd } from './spells';
 export { existingFields, type PreparedWorker, prepareWorker, type WorkerFields } from './prepare';
-export { closePreparers, prepareWorkers, warmPreparers } from './prepare-pool';
 export { isActiveWorker, setIntention, setPreferredLanguage, type Worker, workerStatus } from './person';
 export { homePointsUnder, people } from './people-sql';
 export { employmentPaymentsAs, employmentSpellsAs, registeredHouseholdsAs, registeredPeopleAs, trainingRecordsAs } from './register-sql';
@@ -16,7 +16,7 @@ export { phoneOf, phonesOf, workersWithPhone } from './phones';
 export { paidInFull } from './payments';
 export { termEndOf } from './public-welfare';
 export { changesOf, employedAmong, employmentHistory, livesUnder, noteActivity, trainingHistory, workerCards, workerNames, workerPlaces } from './records';
-export { createHouseholdsByHead, type EmploymentRecord, endImportedJob, householdsByHeads, openJobsOf, setHouseholdRelocated, startImportedJob, updateFromImport, workersByIdHashes } from './imported';
+export { createHouseholdsByHead, type EmploymentRecord, endImportedJob, householdsByHeads, openJobsOf, setHouseholdRelocated, startImportedJob, updateFromImport, registeredIdHashes, workersByIdHashes } from './imported';
 export { findWorkerByIdHash, homeRegionOf, householdRelocated, inRegion, peopleMatching, regionExists, VILLAGE_LEVEL } from './queries';
 export { currentEmployment, findWorker } from './queries';
 export { anonymiseWorkers, departedBefore, leavingWorker, markLeftIn, personalRecordOf, workerInScope } from './retention';

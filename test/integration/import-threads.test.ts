@@ -2,6 +2,8 @@ import { and, asc, eq } from 'drizzle-orm';
 import request from 'supertest';
 import { importRejections, imports, workers } from '../../src/db/schema';
 import { Generator, formRow } from '../../src/demo/synthetic';
+import { CHUNK, readSheet, runImport } from '../../src/imports/engine';
+import { bulkInsertWorkers, prepareWorker } from '../../src/registry';
 import { executeImport } from '../../src/imports/service';
 import { closeReaders } from '../../src/imports';
 import { systemClock } from '../../src/shared/clock';
@@ -29,14 +31,16 @@ describe('imports prepared on worker threads', () => {
     await h.close();
   });
 
-  /** 2,300 rows; the 2,200th repeats the 10th person's ID number (in another chunk), the 2,100th has a wrong check character. */
-  const file = (seed: number) => {
-    const gen = new Generator([REGIONS.villageA.code], seed, new Date());
-    const rows = Array.from({ length: 2300 }, (_, i) => formRow(gen.person(REGIONS.villageA.code), i + 1));
-    rows[2199]![2] = rows[9]![2]!;
-    rows[2199]![3] = rows[9]![3]!;
-    const id = String(rows[2099]![3]);
-    rows[2099]![3] = id.slice(0, 17) + (id[17] === '0' ? '1' : '0');
+  /** A chunk and 300 rows; the chunk's 200th row after it repeats the 10th person's ID number, its 100th has a wrong check character. */
+  const TOTAL = CHUNK + 300;
+  // One generator for every file here, so no two files name the same person by chance.
+  const gen = new Generator([REGIONS.villageA.code], 21, new Date());
+  const file = () => {
+    const rows = Array.from({ length: TOTAL }, (_, i) => formRow(gen.person(REGIONS.villageA.code), i + 1));
+    rows[CHUNK + 199]![2] = rows[9]![2]!;
+    rows[CHUNK + 199]![3] = rows[9]![3]!;
+    const id = String(rows[CHUNK + 99]![3]);
+    rows[CHUNK + 99]![3] = id.slice(0, 17) + (id[17] === '0' ? '1' : '0');
     return { data: csv([FORM_HEADER, ...rows]), rows };
   };
   const upload = async (data: Buffer) => {
@@ -51,18 +55,18 @@ describe('imports prepared on worker threads', () => {
   };
 
   it('refuses the same rows, stores what the vault reads back, and changes nothing the second time', async () => {
-    const { data, rows } = file(21);
+    const { data, rows } = file();
     const first = await upload(data);
     await h.ctx.queues.queue('imports').obliterate({ force: true });
     expect(await executeImport(h.ctx, first, true)).toEqual({ status: 'done' });
     // Spreadsheet rows: the header is row 1, so the nth person is row n + 1.
     expect(await outcome(first)).toEqual({
       status: 'done',
-      processed: 2300,
-      counts: { created: 2298, updated: 0, unchanged: 0, rejected: 2 },
+      processed: TOTAL,
+      counts: { created: TOTAL - 2, updated: 0, unchanged: 0, rejected: 2 },
       rejected: [
-        { row: 2101, reason: 'errors:detail.id_number.checksum' },
-        { row: 2201, reason: 'errors:detail.import.duplicate_in_file|11' },
+        { row: CHUNK + 101, reason: 'errors:detail.id_number.checksum' },
+        { row: CHUNK + 201, reason: 'errors:detail.import.duplicate_in_file|11' },
       ],
     });
     // Encrypted and indexed on a thread with the keys of the service's own vault.
@@ -74,18 +78,46 @@ describe('imports prepared on worker threads', () => {
     const again = await upload(data);
     await h.ctx.queues.queue('imports').obliterate({ force: true });
     expect(await executeImport(h.ctx, again, true)).toEqual({ status: 'done' });
-    expect((await outcome(again)).counts).toEqual({ created: 0, updated: 0, unchanged: 2298, rejected: 2 });
+    expect((await outcome(again)).counts).toEqual({ created: 0, updated: 0, unchanged: TOTAL - 2, rejected: 2 });
   });
 
   it('a run resumed after its first chunks still refuses a repeat of a row applied before it', async () => {
-    const { data } = file(22);
+    const { data } = file();
     const id = await upload(data);
     await h.ctx.queues.queue('imports').obliterate({ force: true });
     // As if an earlier run had committed the first 1,000 rows and died.
     await h.ctx.db.update(imports).set({ processedRows: 1000, created: 1000 }).where(and(eq(imports.id, id), eq(imports.status, 'queued')));
     expect(await executeImport(h.ctx, id, true)).toEqual({ status: 'done' });
     const o = await outcome(id);
-    expect({ processed: o.processed, counts: o.counts }).toEqual({ processed: 2300, counts: { created: 2298, updated: 0, unchanged: 0, rejected: 2 } });
+    expect({ processed: o.processed, counts: o.counts }).toEqual({ processed: TOTAL, counts: { created: TOTAL - 2, updated: 0, unchanged: 0, rejected: 2 } });
     expect(o.rejected.map((r) => r.reason)).toEqual(['errors:detail.id_number.checksum', 'errors:detail.import.duplicate_in_file|11']);
+  });
+
+  it('a person registered elsewhere while the import runs is updated once, never written twice', async () => {
+    const { data, rows } = file();
+    const id = await upload(data);
+    await h.ctx.queues.queue('imports').obliterate({ force: true });
+    const [imp] = await h.ctx.db.update(imports).set({ status: 'running', heartbeatAt: new Date() }).where(eq(imports.id, id)).returning();
+    const actor = { accountId: imp!.createdBy, username: 'station', role: 'station' as const, regionCode: REGIONS.countyA.code, stationId: null, canRevealPii: false };
+    // A person of the second chunk, registered by a station under another name once the first chunk is written. The
+    // second chunk was made ready (and who of it is registered asked) while the first was being written, so its COPY
+    // meets the new record on the unique index of ID numbers, and the chunk is written again, finding the person.
+    const row = rows[CHUNK + 5]!;
+    let registered = false;
+    const sheet = await readSheet('信息表.csv', data);
+    const outcome2 = await runImport(h.ctx, actor, sheet, {
+      regionCode: REGIONS.villageA.code,
+      apply: { importId: id, startAt: 0, counts: { created: 0, updated: 0, unchanged: 0, rejected: 0 } },
+      onChunk: async () => {
+        if (registered) return;
+        registered = true;
+        const p = prepareWorker({ name: '站点登记名', idNumber: String(row[3]), regionCode: REGIONS.villageA.code }, h.ctx.pii, new Date());
+        if (!p.ok) throw new Error('a valid person');
+        await bulkInsertWorkers(h.ctx.db, [p.row], new Date());
+      },
+    });
+    expect(outcome2.counts).toEqual({ created: TOTAL - 3, updated: 1, unchanged: 0, rejected: 2 });
+    const same = await h.ctx.db.select({ name: workers.name }).from(workers).where(eq(workers.idNumberHash, h.ctx.pii.index('id', String(row[3]))));
+    expect(same).toEqual([{ name: row[1] }]);
   });
 });

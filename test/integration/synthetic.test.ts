@@ -20,9 +20,10 @@ describe('synthetic data and long imports', () => {
     await seedRegions(h.ctx.db);
   });
   afterAll(() => h.close());
+  // One generator for the whole file, so that no two tests name the same person by chance.
+  const gen = new Generator([REGIONS.villageA.code, REGIONS.villageB.code], 3, new Date('2026-06-01T00:00:00Z'));
 
   it('writes realistic people: valid ID numbers issued in their own county, households, consistent employment', async () => {
-    const gen = new Generator([REGIONS.villageA.code, REGIONS.villageB.code], 3, new Date('2026-06-01T00:00:00Z'));
     const batch = Array.from({ length: 300 }, () => gen.household());
     const people = batch.flatMap((x) => x.members);
     const written = await writeHouseholds(h.ctx.db, h.ctx.pii, batch, new Date('2026-06-01T00:00:00Z'));
@@ -49,7 +50,6 @@ describe('synthetic data and long imports', () => {
 
   it('an import that stopped after a committed chunk resumes from the next row, counting nothing twice', async () => {
     const account = await makeAccount(h.ctx.db, { role: 'county', regionCode: REGIONS.countyA.code });
-    const gen = new Generator([REGIONS.villageA.code], 11, new Date('2026-06-01T00:00:00Z'));
     // One chunk and 500 rows more, a forged ID number among the second chunk's rows.
     const rows = Array.from({ length: CHUNK + 500 }, (_, i) => formRow(gen.person(REGIONS.villageA.code), i + 1));
     rows[CHUNK + 300]![3] = '532528190001010000';
