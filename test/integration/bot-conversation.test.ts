@@ -202,6 +202,23 @@ describe('workers use the service by WeChat chat', () => {
     expect(detail).toContain('【');
   });
 
+  it('gets ready by answering the common turns once for no one, and leaves no conversation or count behind', async () => {
+    const prefix = (h.ctx.redis.kv.options as { keyPrefix?: string }).keyPrefix ?? '';
+    const botKeys = async () => {
+      const found: string[] = [];
+      let cursor = '0';
+      do {
+        const [next, keys] = await h.ctx.redis.kv.scan(cursor, 'MATCH', `${prefix}bot:*`, 'COUNT', 1000);
+        cursor = next;
+        found.push(...keys);
+      } while (cursor !== '0');
+      return found.sort();
+    };
+    const before = await botKeys();
+    await new Conversation(h.ctx).ready();
+    expect(await botKeys()).toEqual(before);
+  });
+
   it('answers a flood from one chat account once and then ignores it, without holding up others', async () => {
     const c = new Conversation(h.ctx);
     const answers: string[][] = [];
