@@ -12,8 +12,9 @@ import { loadRegions } from '../src/regions/load';
 import { readSheet } from '../src/imports/engine';
 import { parseRow } from '../src/imports/rows';
 import { executeImport } from '../src/imports/service';
-import type { PreparedWorker } from '../src/registry/prepare';
 import { prepareWorker } from '../src/registry/prepare';
+// The same text the import's own COPY carries for a new person (all but its id, household and times).
+import { LINE_COLUMNS, workerCopyLine } from '../src/registry/copy-text';
 import { systemClock } from '../src/shared/clock';
 import { report, scratchDatabase, seconds } from './support';
 
@@ -26,29 +27,6 @@ import { report, scratchDatabase, seconds } from './support';
  */
 // The form's columns and each person's village: an import into a prefecture places every row in the village it names.
 const HEADER = ['序号', '姓名', '性别', '证件号码', '民族', '政治面貌', '文化程度', '健康状况', '劳动能力', '联系方式', '是否已就业', '就业地点', '就业单位名称', '就业时间', '就业意向', '就业服务需求', '行政区划代码'];
-
-/** One value in COPY's text format. */
-function copyValue(v: unknown): string {
-  if (v === null || v === undefined) return '\\N';
-  const text = Array.isArray(v)
-    ? `{${v.map((x: string) => `"${x.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`
-    : typeof v === 'boolean'
-      ? (v ? 't' : 'f')
-      : String(v);
-  return text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
-}
-
-/** The columns the import writes for a new person (registry/bulk.ts), in COPY's order. */
-const FLOOR_COLUMNS: Array<[string, (r: PreparedWorker & { employed: boolean }) => unknown]> = [
-  ['name', (r) => r.name], ['sex', (r) => r.sex], ['birth_date', (r) => r.birthDate], ['id_number_enc', (r) => r.idNumberEnc],
-  ['id_number_hash', (r) => r.idNumberHash], ['id_number_masked', (r) => r.idNumberMasked], ['phone_enc', (r) => r.phoneEnc],
-  ['phone_hash', (r) => r.phoneHash], ['phone_masked', (r) => r.phoneMasked], ['ethnicity', (r) => r.ethnicity],
-  ['political_status', (r) => r.politicalStatus], ['education', (r) => r.education], ['health', (r) => r.health],
-  ['labor_capacity', (r) => r.laborCapacity ?? 'full'], ['category', (r) => r.category ?? 'lifted'], ['monitoring_type', (r) => r.monitoringType],
-  ['employed', (r) => r.employed], ['intention', (r) => r.intention], ['service_needs', (r) => r.serviceNeeds ?? []], ['skills', (r) => r.skills ?? []],
-  ['region_code', (r) => r.regionCode], ['home_lat', (r) => r.homeLat], ['home_lng', (r) => r.homeLng], ['preferred_language', (r) => r.preferredLanguage ?? 'zh-CN'],
-  ['pay_floor_fen', (r) => r.payFloorFen], ['content_hash', (r) => r.contentHash], ['not_transferred_reason', (r) => r.notTransferredReason], ['consent', () => false],
-];
 
 function csvLine(cells: Array<string | number>): string {
   return cells.map((c) => (/[",\n]/.test(String(c)) ? `"${String(c).replace(/"/g, '""')}"` : String(c))).join(',') + '\n';
@@ -81,8 +59,8 @@ async function main(): Promise<void> {
       if (!parsed.fields) continue;
       const p = prepareWorker(parsed.fields, vault, now);
       if (!p.ok) continue;
-      const row = { ...p.row, employed: Boolean(parsed.employment?.employed && parsed.employment.startDate) };
-      lines2.push(FLOOR_COLUMNS.map(([, f]) => copyValue(f(row))).join('\t') + '\n');
+      const employed = Boolean(parsed.employment?.employed && parsed.employment.startDate);
+      lines2.push(workerCopyLine(p.row, employed) + '\n');
     }
     const prepared = Buffer.from(lines2.join(''), 'utf8');
     const floor = await scratchDatabase();
@@ -96,7 +74,7 @@ async function main(): Promise<void> {
     try {
       await client.connect();
       const t0 = process.hrtime.bigint();
-      await pipeline(Readable.from([prepared]), client.query(copyFrom(`copy workers (${FLOOR_COLUMNS.map(([c]) => c).join(', ')}) from stdin`)));
+      await pipeline(Readable.from([prepared]), client.query(copyFrom(`copy workers (${LINE_COLUMNS.map(([c]) => c).join(', ')}) from stdin`)));
       copyS = seconds(t0);
       copied = (await client.query('select count(*)::int n from workers')).rows[0].n as number;
     } finally {

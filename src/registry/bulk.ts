@@ -77,15 +77,18 @@ export async function bulkInsertJobs(db: Db, jobs: JobRow[]): Promise<void> {
 
 const WORKER_COPY = `copy workers (id, household_id, ${LINE_COLUMNS.map(([c]) => c).join(', ')}, created_at, updated_at, last_activity_at) from stdin`;
 
+/** What drizzle's session under `db` talks to: a pg pool, a pg client (in a transaction), or the embedded database. */
+const driverOf = (db: Db): unknown => (db as unknown as { session?: { client?: unknown } }).session?.client;
+
 /** The pg client under `db` when it is a PostgreSQL server's connection (COPY works there), else undefined. */
 function copyClient(db: Db): Client | undefined {
-  const client = (db as unknown as { session?: { client?: unknown } }).session?.client;
+  const client = driverOf(db);
   return client instanceof Client ? client : undefined;
 }
 
 /** Whether `db` (a pool or a transaction) is a PostgreSQL server's, where new people are written by COPY. */
 export function writesByCopy(db: Db): boolean {
-  const client = (db as unknown as { session?: { client?: unknown } }).session?.client;
+  const client = driverOf(db);
   return client instanceof Client || client instanceof Pool;
 }
 

@@ -35,6 +35,7 @@ export const LINE_COLUMNS: Array<[string, (r: PreparedWorker, employed: boolean)
   ['preferred_language', (r) => r.preferredLanguage ?? 'zh-CN'], ['pay_floor_fen', (r) => r.payFloorFen], ['content_hash', (r) => r.contentHash],
   ['not_transferred_reason', (r) => r.notTransferredReason], ['consent', () => false],
 ];
+
 /**
  * A new person's values in COPY's text format, but for its id, household and times, which `copyInsertWorkerLines`
  * adds: made where the row is checked and encrypted (an import's preparing thread), so the row itself never
