@@ -23,7 +23,8 @@ const pools = new Map<number, Piscina<ReadTask, ReadAnswer>>();
 /** The thread's code beside this file; run from TypeScript sources, the thread loads them the same way. */
 const threadOptions = () => threadFile(__dirname, 'thread', extname(__filename));
 
-function poolFor(memoryMb: number): Piscina<ReadTask, ReadAnswer> {
+/** The reading threads' pool for a heap cap (exported for the tests). */
+export function poolFor(memoryMb: number): Piscina<ReadTask, ReadAnswer> {
   let pool = pools.get(memoryMb);
   if (!pool) {
     pool = new Piscina<ReadTask, ReadAnswer>({
@@ -34,6 +35,9 @@ function poolFor(memoryMb: number): Piscina<ReadTask, ReadAnswer> {
       concurrentTasksPerWorker: 1,
       resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: YOUNG_MB },
     });
+    // A thread that dies with no file in hand (out of memory just after handing its answer back) is reported by the
+    // pool as an 'error' event, which unheard would end the process: the pool starts another for the next file.
+    pool.on('error', () => undefined);
     pools.set(memoryMb, pool);
   }
   return pool;

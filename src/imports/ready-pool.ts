@@ -33,6 +33,9 @@ function poolFor(vault: PiiVault): Piscina<ReadyTask, RowResult[]> {
       maxThreads: THREADS,
       idleTimeout: 30_000,
     });
+    // A thread that dies between chunks is reported as an 'error' event, which unheard would end the process; the
+    // pool starts another for the next chunk (a chunk in hand fails its import's run, which is retried).
+    pool.on('error', () => undefined);
     pools.set(vault, pool);
   }
   return pool;

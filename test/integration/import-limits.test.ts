@@ -275,7 +275,7 @@ describe('the reading thread’s memory cap', () => {
     // 20,000 rows as an XLSX whose employer and service-need cells run to 600 characters: under 2 MB as a file, and
     // about three times what the cap holds once read as cells (an XLSX's cells are held until its merged ranges,
     // written after the rows, are known; 9,000 such rows are read within it). A CSV is packed a row at a time as it
-    // is read, so no CSV within the upload limit comes near the cap.
+    // is read, so it needs far less for the same rows than it did.
     const row = (i: number) => [
       String(i + 1), `者${i}`, '男', `5325${String(i).padStart(14, '0')}`, '哈尼族', '群众', '初中', '健康', '普通劳动力', `139${String(i).padStart(8, '0')}`, '是', '云南省红河州',
       `梯田合作社${i}${'梯田'.repeat(300)}`, '2025-03-01', '县内', `技能培训${i}${'很好'.repeat(300)}`,

@@ -1,6 +1,8 @@
 import { closeReaders } from '../../src/imports';
 import { readSheet } from '../../src/imports/engine';
 import { readSheetHere } from '../../src/imports/sheet';
+import { poolFor } from '../../src/imports/bounded';
+import { DEFAULT_IMPORT_LIMITS } from '../../src/config';
 import { csv, FORM_HEADER, officialXlsx } from '../helpers/sheets';
 
 /**
@@ -42,5 +44,21 @@ describe('a sheet read on its thread', () => {
     expect(sheet.rows.slice(3).map(([n]) => n)).toEqual([5, 6]);
     expect(sheet.rows.slice(4, 99).map(([, c]) => c[0])).toEqual(['人4']);
     expect(sheet.rows.slice(7)).toEqual([]);
+  });
+});
+
+describe('a reading thread that dies with no file in hand', () => {
+  afterAll(async () => {
+    await closeReaders();
+  });
+
+  it('leaves the process running, and the next file is read by another thread', async () => {
+    const file = csv([FORM_HEADER.slice(0, 4), [1, '张三', '男', '532501199001011234']]);
+    expect((await readSheet('表.csv', file)).rows.length).toBe(1);
+    const pool = poolFor(DEFAULT_IMPORT_LIMITS.readMemoryMb);
+    expect(pool.threads.length).toBeGreaterThan(0);
+    // As a thread reports running out of memory after it has answered: the pool must not throw it at the process.
+    expect(() => pool.threads[0]!.emit('error', new Error('Worker terminated due to reaching memory limit: JS heap out of memory'))).not.toThrow();
+    expect((await readSheet('表.csv', file)).rows.length).toBe(1);
   });
 });
