@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
@@ -12,6 +13,14 @@ export interface LocalCluster {
   /** The three redis-server processes, stopped by their own PIDs. */
   children: ChildProcess[];
   stop(): Promise<void>;
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
 }
 
 async function answers(port: number): Promise<boolean> {
@@ -32,16 +41,37 @@ async function answers(port: number): Promise<boolean> {
  * the cluster's own node files in a temporary folder).
  */
 export async function startLocalCluster(): Promise<LocalCluster> {
+  // A port found free can be taken before redis-server binds it (the cluster bus, port + 10000, lies in the
+  // range the system hands out for outgoing connections): a node that exits at once is started again elsewhere.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce();
+    } catch (err) {
+      if (!(err instanceof PortTaken) || attempt >= 4) throw err;
+    }
+  }
+}
+
+class PortTaken extends Error {}
+
+async function startOnce(): Promise<LocalCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'bangfu-cluster-'));
   const ports: number[] = [];
   while (ports.length < 3) {
     const p = await freeLowPort();
     // The cluster bus listens on port + 10000: it must be free too.
-    if (!ports.includes(p) && p + 10000 < 65536) ports.push(p);
+    if (!ports.includes(p) && p + 10000 < 65536 && (await isFree(p + 10000))) ports.push(p);
   }
   const children = ports.map((port) =>
-    spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`), '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no'], { stdio: 'ignore' }),
+    spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`), '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] }),
   );
+  // What each node printed, for the error when one does not come up.
+  const said = children.map((c) => {
+    const out: string[] = [];
+    c.stdout?.on('data', (d: Buffer) => out.push(d.toString()));
+    c.stderr?.on('data', (d: Buffer) => out.push(d.toString()));
+    return out;
+  });
   const stop = async () => {
     await Promise.all(
       children.map(
@@ -56,10 +86,12 @@ export async function startLocalCluster(): Promise<LocalCluster> {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    for (const port of ports) {
+    for (const [i, port] of ports.entries()) {
       const end = Date.now() + 10_000;
       while (!(await answers(port))) {
-        if (Date.now() > end) throw new Error(`redis-server on ${port} did not answer`);
+        const child = children[i]!;
+        if (child.exitCode !== null || child.signalCode !== null) throw new PortTaken(`redis-server on ${port} exited (${child.exitCode ?? child.signalCode}): ${said[i]!.join('').slice(-500)}`);
+        if (Date.now() > end) throw new Error(`redis-server on ${port} did not answer: ${said[i]!.join('').slice(-500)}`);
         await new Promise((r) => setTimeout(r, 50));
       }
     }
