@@ -98,6 +98,8 @@ export async function startService(opts: StartOptions): Promise<Service> {
       url: config.databaseUrl,
       dataDir: config.dataDir,
       what: opts.what ?? `bangfu (${role})`,
+      // Each role's connections are told apart in pg_stat_activity and the server's log.
+      name: `bangfu-${role}`,
       ...(config.databaseRead ? { read: { ...config.databaseRead, logger } } : {}),
     });
     steps.push(() => database.close());

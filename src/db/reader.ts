@@ -31,6 +31,8 @@ export interface ReplicaStatus {
 
 export interface ReadRouterOptions {
   primary: Pool;
+  /** application_name of the replica's connections (bangfu-read when unsaid). */
+  name?: string;
   readUrl: string;
   poolSize: number;
   maxLagSeconds: number;
@@ -111,7 +113,7 @@ export class ReadRouter {
     this.maxLagMs = opts.maxLagSeconds * 1000;
     this.logger = opts.logger;
     // A replica that does not answer is given up on quickly: the primary answers instead.
-    this.replica = new Pool({ connectionString: opts.readUrl, max: opts.poolSize, application_name: 'bangfu-read', connectionTimeoutMillis: 3_000 });
+    this.replica = new Pool({ connectionString: opts.readUrl, max: opts.poolSize, application_name: opts.name ?? 'bangfu-read', connectionTimeoutMillis: 3_000 });
     this.replica.on('error', () => undefined);
     // As on the primary (client.ts): a lent-out client that loses its server reports it through its statement.
     this.replica.on('connect', (client) => client.on('error', () => undefined));

@@ -9,6 +9,7 @@ import { controlSocketPath } from '../../src/control/socket';
 import { Generator } from '../../src/demo/synthetic';
 import { writePeople } from '../../src/demo/write';
 import { systemClock } from '../../src/shared/clock';
+import { rowsOf } from '../../src/db/client';
 import { appOf, signIn, type Staff } from '../helpers/api';
 import { fakeTencentSms, type FakeTencentSms } from '../helpers/fake-tencent-sms';
 import { fakeWechat, type FakeWechat } from '../helpers/fake-wechat';
@@ -213,6 +214,12 @@ describe('several processes of each role', () => {
     expect(new Set(threadNices(api1))).toEqual(new Set([ownNice]));
     expect(await niceOf(api1)).toBe(ownNice);
     expect(await niceOf(bot1)).toBe(ownNice);
+
+    // Each role's connections are told apart on the database server (pg_stat_activity, the server's log).
+    const names = rowsOf<{ name: string }>(
+      await h.ctx.db.execute(sql`select distinct application_name as name from pg_stat_activity where datname = current_database()`),
+    ).map((r) => r.name);
+    expect(names).toEqual(expect.arrayContaining(['bangfu-api', 'bangfu-worker', 'bangfu-bot']));
     const botOf = (accountId: string) => bots.find((b) => b.child.pid === pidOf(holders.find((r) => r.accountId === accountId)!.holder!))!;
     // Each bot process is up (its control socket served) once it says so, and logged in to the account it holds.
     await until(
