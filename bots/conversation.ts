@@ -120,7 +120,10 @@ export class Conversation {
   }
 
   private async load(senderId: string): Promise<Session> {
-    const raw = await this.ctx.redis.kv.get(this.key('session', senderId));
+    return this.sessionOf(await this.ctx.redis.kv.get(this.key('session', senderId)));
+  }
+
+  private sessionOf(raw: string | null): Session {
     try {
       return raw ? (JSON.parse(raw) as Session) : { history: [] };
     } catch {
@@ -132,12 +135,18 @@ export class Conversation {
     await this.ctx.redis.kv.set(this.key('session', senderId), JSON.stringify(s), 'EX', SESSION_MINUTES * 60);
   }
 
-  /** False when this chat account has sent too much this minute; the first message over gets a polite word. */
-  private async admit(senderId: string): Promise<'ok' | 'warn' | 'drop'> {
+  /**
+   * Counts the message against this chat account's minute ('drop' when it has sent too much; the first message
+   * over gets a polite word) and reads where its conversation stands, in one round trip to Redis.
+   */
+  private async admitAndLoad(senderId: string): Promise<{ admitted: 'ok' | 'warn' | 'drop'; session: Session }> {
     const key = this.key('rate', senderId);
-    const n = await this.ctx.redis.kv.incr(key);
-    if (n === 1) await this.ctx.redis.kv.expire(key, 60);
-    return n <= INBOUND_PER_MINUTE ? 'ok' : n === INBOUND_PER_MINUTE + 1 ? 'warn' : 'drop';
+    // The minute starts with the account's first message: the key is made with its expiry, then counted.
+    const replies = await this.ctx.redis.kv.pipeline().set(key, '0', 'EX', 60, 'NX').incr(key).get(this.key('session', senderId)).exec();
+    const failed = replies?.find(([err]) => err)?.[0];
+    if (!replies || failed) throw failed ?? new Error('Redis gave no answer');
+    const n = Number(replies[1]![1]);
+    return { admitted: n <= INBOUND_PER_MINUTE ? 'ok' : n === INBOUND_PER_MINUTE + 1 ? 'warn' : 'drop', session: this.sessionOf(replies[2]![1] as string | null) };
   }
 
   /**
@@ -155,14 +164,14 @@ export class Conversation {
 
   async respond(msg: Incoming): Promise<string[]> {
     const fallback = translator(this.ctx.config.locale.default);
-    const admitted = await this.admit(msg.senderId);
+    const { admitted, session } = await this.admitAndLoad(msg.senderId);
     if (admitted === 'drop') return [];
     if (admitted === 'warn') return [fallback('bot:too_fast')];
-    // Who is writing, and where the conversation stands: asked at once, not one after another (each round trip
-    // waits its turn for the processor when the machine is busy). A member of staff binding their own WeChat,
-    // or bound already, is never taken for a registered person.
+    // Who is writing: asked at once, not one after another (each round trip waits its turn for the processor
+    // when the machine is busy). A member of staff binding their own WeChat, or bound already, is never taken
+    // for a registered person.
     const door = { kind: msg.door ?? ('wechat_contact' as const), value: msg.senderId };
-    const [forStaff, worker, session] = await Promise.all([staffTurn(this.ctx, msg, undefined), workerForContact(this.ctx, door), this.load(msg.senderId)]);
+    const [forStaff, worker] = await Promise.all([staffTurn(this.ctx, msg, undefined), workerForContact(this.ctx, door)]);
     if (forStaff) return forStaff;
     const lang = worker && (LOCALES as readonly string[]).includes(worker.preferredLanguage) ? (worker.preferredLanguage as Locale) : (session.lang ?? this.ctx.config.locale.default);
     const t = translator(lang);

@@ -1,7 +1,8 @@
 import { randomInt } from 'node:crypto';
-import { and, eq, isNull, ne } from 'drizzle-orm';
+import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppContext } from '../context';
+import { preparedOn } from '../db/prepared';
 import { accounts } from '../db/schema/access';
 import { auditRead, command, type AuditMeta, type CommandActor, type CommandProps } from '../shared/command';
 import { NotFound } from '../shared/errors';
@@ -91,10 +92,14 @@ export async function bindStaffContact(
 
 /** The member of staff whose WeChat this is, if any (an account disabled since is nobody's). */
 export async function staffForContact(ctx: Pick<AppContext, 'db'>, contact: string) {
-  const [a] = await ctx.db
-    .select({ id: accounts.id, displayName: accounts.displayName, locale: accounts.locale, regionCode: accounts.regionCode })
-    .from(accounts)
-    .where(and(eq(accounts.chatContact, contact), isNull(accounts.disabledAt)));
+  // Asked for every chat message: prepared once.
+  const [a] = await preparedOn(ctx.db, 'staff_for_contact', (db) =>
+    db
+      .select({ id: accounts.id, displayName: accounts.displayName, locale: accounts.locale, regionCode: accounts.regionCode })
+      .from(accounts)
+      .where(and(eq(accounts.chatContact, sql.placeholder('contact')), isNull(accounts.disabledAt)))
+      .prepare('staff_for_contact'),
+  ).execute({ contact });
   return a;
 }
 

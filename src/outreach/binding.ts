@@ -1,11 +1,12 @@
 import { randomInt } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { assertInScope, type Actor } from '../shared/actor';
 import { auditRead, command, type CommandProps } from '../shared/command';
 import type { AppContext } from '../context';
 import { isStaffContact } from '../access';
 import { identities } from '../db/schema/outreach';
-import { activeWorkerAmong, findWorker, findWorkerByIdHash } from '../registry';
+import { activeWorkerAmong, activeWorkerWhereIdIn, findWorker, findWorkerByIdHash } from '../registry';
+import { preparedOn } from '../db/prepared';
 import { normalizeResidentId, parseResidentId } from '../pii/resident-id';
 import { Conflict, NotFound } from '../shared/errors';
 
@@ -80,8 +81,17 @@ export async function bindContact(props: Pick<CommandProps, 'ctx'> & { ctx: Ctx 
   return { ok: true, workerId: w.id, name: w.name, idMasked: w.idNumberMasked, consent: w.consent };
 }
 
+/** The person (still in the programme) whose WeChat contact or follower this is: asked at every chat message, so one prepared statement. */
 export async function workerForContact(ctx: Pick<AppContext, 'db'>, door: { kind: 'wechat_contact' | 'oa_openid'; value: string }) {
-  const doors = await ctx.db.select({ workerId: identities.workerId }).from(identities).where(and(eq(identities.kind, door.kind), eq(identities.value, door.value)));
-  return activeWorkerAmong(ctx.db, doors.map((d) => d.workerId));
+  const [w] = await preparedOn(ctx.db, 'worker_for_contact', (db) =>
+    activeWorkerWhereIdIn(
+      db,
+      db
+        .select({ id: identities.workerId })
+        .from(identities)
+        .where(and(eq(identities.kind, sql.placeholder('kind')), eq(identities.value, sql.placeholder('value')))),
+    ).prepare('worker_for_contact'),
+  ).execute({ kind: door.kind, value: door.value });
+  return w;
 }
 

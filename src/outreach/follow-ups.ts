@@ -3,6 +3,7 @@ import { assertInScope, type Actor } from '../shared/actor';
 import { command } from '../shared/command';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
+import { preparedOn } from '../db/prepared';
 import { deliveries, followUpSteps, followUps, subscriptions } from '../db/schema/outreach';
 import { currentEmployment, findWorker } from '../registry';
 import { shanghaiDate } from '../shared/time';
@@ -100,10 +101,14 @@ export async function stopFollowUps(db: Db, now: Date, by: { workerId: string; s
 
 /** The person wrote to us: sequences that stop on a reply stop at their next step. */
 export async function noteReply(ctx: Pick<AppContext, 'db' | 'clock'>, workerId: string): Promise<void> {
-  await ctx.db
-    .update(followUps)
-    .set({ repliedAt: ctx.clock.now() })
-    .where(and(eq(followUps.workerId, workerId), eq(followUps.status, 'active')));
+  // Made for every message a registered person sends: prepared once.
+  await preparedOn(ctx.db, 'note_reply', (db) =>
+    db
+      .update(followUps)
+      .set({ repliedAt: sql`${sql.placeholder('at')}::timestamptz` })
+      .where(and(eq(followUps.workerId, sql.placeholder('workerId')), eq(followUps.status, 'active')))
+      .prepare('note_reply'),
+  ).execute({ at: ctx.clock.now().toISOString(), workerId });
 }
 
 function stopReason(

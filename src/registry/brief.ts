@@ -1,4 +1,5 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQLWrapper } from 'drizzle-orm';
+import type { Db } from '../db/client';
 import type { Executor } from '../shared/command';
 import { workers } from '../db/schema/registry';
 
@@ -16,6 +17,14 @@ export async function activeWorkerAmong(db: Executor, ids: readonly string[]) {
   if (!wanted.length) return undefined;
   const [row] = await db.select().from(workers).where(and(inArray(workers.id, wanted), eq(workers.status, 'active'))).limit(1);
   return row;
+}
+
+/**
+ * The first person still in the programme among those another module's subquery names, whole, as one
+ * statement the caller runs (and may prepare, for a read made at every chat message).
+ */
+export function activeWorkerWhereIdIn(db: Db, ids: SQLWrapper) {
+  return db.select().from(workers).where(and(inArray(workers.id, ids), eq(workers.status, 'active'))).limit(1);
 }
 
 /** The person's home, as a point they shared (for gigs near home); a new version of the record. */

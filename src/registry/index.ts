@@ -1,5 +1,5 @@
 /** The registry module's front door: what other modules, the jobs, the bots and the server may use; nothing else of it is imported from outside. */
-export { activeWorkerAmong, namesAndPhonesOf, setHomePoint } from './brief';
+export { activeWorkerAmong, activeWorkerWhereIdIn, namesAndPhonesOf, setHomePoint } from './brief';
 export { bulkInsertJobs, bulkInsertWorkers, copyInsertJobs, copyInsertWorkerLines, writesByCopy } from './bulk';
 export { workerCopyLine } from './copy-text';
 export { bulkGrantConsent, bulkInsertHouseholds } from './bulk-people';
