@@ -11,7 +11,7 @@ const built = new WeakMap<object, Map<string, unknown>>();
  */
 export function preparedOn<T>(db: Db, name: string, build: (db: Db) => T): T {
   let mine = built.get(db);
-  if (!mine) built.set(db, (mine = new Map()));
+  if (!mine) built.set(db, (mine = new Map<string, unknown>()));
   let statement = mine.get(name) as T | undefined;
   if (statement === undefined) mine.set(name, (statement = build(db)));
   return statement;
