@@ -1,13 +1,11 @@
 import { z } from 'zod';
-import { and, eq } from 'drizzle-orm';
 import { inScope, type Actor } from '../shared/actor';
 import type { AppContext } from '../context';
-import { monitoringSnapshots } from '../db/schema/monitoring';
 import { childrenOf, namesOf, RegionCode, withChildren } from '../regions';
 import { NotFound, ValidationFailed } from '../shared/errors';
 import { APART_CATEGORIES, LIFTED_GROUP } from './categories';
-import { addMonths, change, computeLevels, emptyFigures, FIGURE_KEYS, type Figures, type RegionFigures } from './figures';
-import { childDigits, currentMonth, figuresOf } from './service';
+import { addMonths, change, emptyFigures, FIGURE_KEYS, type Figures } from './figures';
+import { childDigits, currentMonth, figuresAtLevels } from './service';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'config'>;
 
@@ -137,19 +135,11 @@ export async function childFigures(ctx: Ctx, actor: Actor, q: ChildFiguresQuery)
   const leaf = region.length >= 12;
   const months = { now: month, before: addMonths(month, -1), yearAgo: addMonths(month, -12) };
   const load = async (m: string) => {
-    // A closed month is read from its snapshot, level by level; a month still open is counted for the region and its
-    // children in one pass over the records (the same count, read once).
-    const [closed] = await ctx.db.select({ month: monitoringSnapshots.month }).from(monitoringSnapshots).where(and(eq(monitoringSnapshots.month, m), eq(monitoringSnapshots.regionCode, region))).limit(1);
-    let rows: RegionFigures[];
-    if (closed || leaf) {
-      const [own, below] = await Promise.all([figuresOf(ctx.db, region, region.length, m), leaf ? Promise.resolve({ rows: [] as RegionFigures[] }) : figuresOf(ctx.db, region, digits, m)]);
-      rows = [...own.rows, ...below.rows];
-    } else {
-      rows = await computeLevels(ctx.db, region, [region.length, digits], m);
-    }
+    // Each level from its snapshot where the month is closed; the levels counted from the records are counted in one pass.
+    const { rows, closed } = await figuresAtLevels(ctx.db, region, leaf ? [region.length] : [region.length, digits], m);
     const of = new Map<string, Figures>();
     for (const r of rows) if (!leaf && r.regionCode.length === digits && r.category === q.category) of.set(r.regionCode, r.figures);
-    return { self: rows.find((r) => r.regionCode === region && r.category === q.category)?.figures, children: of, closed: Boolean(closed) };
+    return { self: rows.find((r) => r.regionCode === region && r.category === q.category)?.figures, children: of, closed };
   };
   const [now, before, yearAgo] = await Promise.all([load(months.now), load(months.before), load(months.yearAgo)]);
 

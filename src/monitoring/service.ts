@@ -1,4 +1,4 @@
-import { and, eq, like, sql } from 'drizzle-orm';
+import { and, eq, inArray, like, sql } from 'drizzle-orm';
 import { inScope, type Actor } from '../shared/actor';
 import type { AppContext } from '../context';
 import type { Db } from '../db/client';
@@ -27,17 +27,37 @@ export function childDigits(code: string): number {
  * closed, otherwise computed now from the records.
  */
 export async function figuresOf(db: Db, root: string, digits: number, month: string): Promise<{ rows: RegionFigures[]; closed: boolean }> {
-  const wanted = await db
+  return figuresAtLevels(db, root, [digits], month);
+}
+
+/**
+ * The same for several levels at once (a region and the regions one level below it), each level from its
+ * closed snapshot where there is one; the levels that must be worked out from the records are worked out
+ * together, in one statement that reads the people once. `closed` speaks of the first level.
+ */
+export async function figuresAtLevels(db: Db, root: string, levels: number[], month: string): Promise<{ rows: RegionFigures[]; closed: boolean }> {
+  const snapshots = await db
     .select()
     .from(monitoringSnapshots)
-    .where(and(eq(monitoringSnapshots.month, month), like(monitoringSnapshots.regionCode, `${root}%`), sql`length(${monitoringSnapshots.regionCode}) = ${digits}`));
-  if (wanted.length) {
-    const rows: RegionFigures[] = wanted.map((s) => ({ regionCode: s.regionCode, category: s.category, figures: s.figures as unknown as Figures }));
-    // A month closed before 脱贫人口 (含监测对象) had a row of its own: that row is worked out from the records.
-    if (!rows.some((r) => r.category === LIFTED_GROUP)) rows.push(...(await computeFigures(db, root, digits, month)).filter((r) => r.category === LIFTED_GROUP));
-    return { rows, closed: true };
+    .where(and(eq(monitoringSnapshots.month, month), like(monitoringSnapshots.regionCode, `${root}%`), inArray(sql`length(${monitoringSnapshots.regionCode})`, levels)));
+  const rows: RegionFigures[] = [];
+  const missing: number[] = [];
+  // A month closed before 脱贫人口 (含监测对象) had a row of its own: that row is worked out from the records.
+  const liftedOnly: number[] = [];
+  for (const digits of levels) {
+    const closed = snapshots.filter((s) => s.regionCode.length === digits);
+    if (!closed.length) {
+      missing.push(digits);
+      continue;
+    }
+    rows.push(...closed.map((s) => ({ regionCode: s.regionCode, category: s.category, figures: s.figures as unknown as Figures })));
+    if (!closed.some((s) => s.category === LIFTED_GROUP)) liftedOnly.push(digits);
   }
-  return { rows: await computeFigures(db, root, digits, month), closed: false };
+  if (missing.length || liftedOnly.length) {
+    const computed = await computeLevels(db, root, [...missing, ...liftedOnly], month);
+    rows.push(...computed.filter((r) => missing.includes(r.regionCode.length) || (liftedOnly.includes(r.regionCode.length) && r.category === LIFTED_GROUP)));
+  }
+  return { rows, closed: !missing.includes(levels[0]!) };
 }
 
 /**
@@ -83,10 +103,8 @@ export async function figures(ctx: Ctx, actor: Actor, q: { regionCode?: string; 
   const month = q.month ?? currentMonth(ctx.clock.now());
   if (month > currentMonth(ctx.clock.now())) throw new ValidationFailed('future month', [{ path: 'query.month', message: 'errors:detail.monitoring.future_month' }]);
   const digits = childDigits(region);
-  const load = async (m: string) => {
-    const [self, children] = await Promise.all([figuresOf(ctx.db, region, region.length, m), digits <= 12 ? figuresOf(ctx.db, region, digits, m) : Promise.resolve({ rows: [], closed: true })]);
-    return { rows: [...self.rows, ...children.rows], closed: self.closed };
-  };
+  // The region and the regions below it, read together.
+  const load = (m: string) => figuresAtLevels(ctx.db, region, digits <= 12 ? [region.length, digits] : [region.length], m);
   const [now, prev, lastYear] = await Promise.all([load(month), load(addMonths(month, -1)), load(addMonths(month, -12))]);
   const codes = [...new Set(now.rows.map((r) => r.regionCode))];
   const names = await namesOf(ctx.db, codes);

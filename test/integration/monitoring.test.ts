@@ -1,6 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import { employmentRecords, followUps, households, monitoringSnapshots, trainingRecords, workers } from '../../src/db/schema';
 import { closeMonth } from '../../src/monitoring/service';
+import { computeFigures, emptyFigures } from '../../src/monitoring/figures';
+import { LIFTED_GROUP } from '../../src/monitoring/categories';
 import { personWarnings, regionWarnings } from '../../src/monitoring/warnings';
 import { dailyReport, monthlyBulletin } from '../../src/monitoring/reports';
 import ExcelJS from 'exceljs';
@@ -100,6 +102,25 @@ describe('monitoring figures, month by month from the dated records', () => {
     // The snapshot itself cannot be changed.
     const refused = await h.ctx.db.update(monitoringSnapshots).set({ figures: {} }).where(eq(monitoringSnapshots.month, '2026-09')).then(() => undefined, (err: Error & { cause?: Error }) => err.cause?.message ?? err.message);
     expect(refused).toMatch(/monitoring_snapshots are final/);
+  });
+
+  it('a month closed before 脱贫人口（含监测对象）had a row of its own keeps its snapshot, with that row and the townships worked out from the records', async () => {
+    // A snapshot of the county alone, written the way an older close wrote it: no lifted_total row (seed 000 national §1
+    // counts 脱贫人口 with 监测对象), and a figure only the snapshot has, to tell where each row came from.
+    const published = { ...emptyFigures(), registered: 99, employed: 77 };
+    await h.ctx.db.insert(monitoringSnapshots).values({ month: '2026-08', regionCode: REGIONS.countyA.code, category: 'all', figures: published, closedAt: new Date('2026-09-01T00:00:00Z') });
+    const aug = await county.get(`/api/v1/monitoring/figures?regionCode=${REGIONS.countyA.code}&month=2026-08`);
+    expect(aug.status).toBe(200);
+    expect(aug.body.closed).toBe(true);
+    const of = (code: string, category: string) => aug.body.items.find((i: { regionCode: string; category: string }) => i.regionCode === code && i.category === category);
+    expect(of(REGIONS.countyA.code, 'all').figures).toMatchObject({ registered: 99, employed: 77 });
+    const [counted] = (await computeFigures(h.ctx.db, REGIONS.countyA.code, REGIONS.countyA.code.length, '2026-08')).filter((r) => r.category === LIFTED_GROUP);
+    expect(counted!.figures.registered).toBe(5);
+    expect(of(REGIONS.countyA.code, LIFTED_GROUP).figures).toEqual(counted!.figures);
+    // The townships were never closed: counted from the records, in the same statement as that row.
+    const townships = aug.body.items.filter((i: { regionCode: string }) => i.regionCode.length === 9);
+    expect(townships.length).toBeGreaterThan(0);
+    expect(townships.find((i: { category: string }) => i.category === LIFTED_GROUP).figures.registered).toBe(5);
   });
 
   it('draws the trend and keeps to the region of the caller', async () => {
