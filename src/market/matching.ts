@@ -15,6 +15,7 @@ import { scopedVacancy } from './vacancies';
 import { payText } from './pay';
 export { payText } from './pay';
 import { majorFits } from './majors';
+import { preparedOn } from '../db/prepared';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'config'>;
 
@@ -191,7 +192,12 @@ export async function matchesFor(ctx: Ctx, w: MatchPerson, opts: MatchOptions, t
   const results: Array<{ type: 'vacancy' | 'training'; id: string; title: string; kind: string; explain?: () => string[] } & Scored> = [];
 
   if (opts.kind !== 'training') {
-    const appliedRows = w.id ? ctx.db.select({ id: applications.vacancyId }).from(applications).where(eq(applications.workerId, w.id)) : Promise.resolve([]);
+    // Asked at every search a registered person makes: prepared once.
+    const appliedRows = w.id
+      ? preparedOn(ctx.db, 'posts_applied_to', (db) =>
+          db.select({ id: applications.vacancyId }).from(applications).where(eq(applications.workerId, sql.placeholder('workerId'))).prepare('posts_applied_to'),
+        ).execute({ workerId: w.id })
+      : Promise.resolve([]);
     // Written out (not a parameter) so the planner knows the open posts' indexes apply.
     const base: SQL[] = [sql`${vacancies.status} = 'open'`, gt(vacancies.expiresAt, now)];
     if (opts.kind) base.push(eq(vacancies.kind, opts.kind));

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, isNull, ne, or } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull, ne, or, type Placeholder } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { followUps, followUpSteps, identities, sendingAccounts, subscriptions, type SendingAccount } from '../db/schema/outreach';
 import { isActiveWorker } from '../registry';
@@ -67,7 +67,7 @@ export async function runningFollowUp(db: Db, by: { workerId: string; sequence: 
  * Read model for another module's query: the steps of one person's sequence sent since a moment
  * (worker, step key, when it went), as a subquery to join in one statement. Outreach owns the columns.
  */
-export function firedSteps(db: Db, by: { workerId: string; sequence: string; since: Date }) {
+export function firedSteps(db: Db, by: { workerId: string | Placeholder; sequence: string; since: Date | Placeholder }) {
   return db
     .select({ workerId: followUps.workerId, step: followUpSteps.step, firedAt: followUpSteps.firedAt })
     .from(followUpSteps)
