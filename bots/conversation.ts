@@ -41,6 +41,9 @@ export { menu } from './turns/text';
 /** Longest text the bot reads; anything longer is answered politely without being processed. */
 export const MAX_INBOUND_CHARS = 500;
 
+/** One more message in this chat account's minute; the first of a minute starts it (KEYS[1]: its count). */
+const COUNT_IN_MINUTE = "local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('EXPIRE', KEYS[1], 60) end return n";
+
 /** A conversation left alone this long starts again from the menu. */
 export const SESSION_MINUTES = 30;
 /** Messages one chat account may send in a minute before the bot stops reading them for a while. */
@@ -141,12 +144,13 @@ export class Conversation {
    */
   private async admitAndLoad(senderId: string): Promise<{ admitted: 'ok' | 'warn' | 'drop'; session: Session }> {
     const key = this.key('rate', senderId);
-    // The minute starts with the account's first message: the key is made with its expiry, then counted.
-    const replies = await this.ctx.redis.kv.pipeline().set(key, '0', 'EX', 60, 'NX').incr(key).get(this.key('session', senderId)).exec();
+    // The minute starts with the account's first message. Counted and given its expiry in one script: as separate
+    // commands, a count that expired between two of them could come back without an expiry and never reset.
+    const replies = await this.ctx.redis.kv.pipeline().eval(COUNT_IN_MINUTE, 1, key).get(this.key('session', senderId)).exec();
     const failed = replies?.find(([err]) => err)?.[0];
     if (!replies || failed) throw failed ?? new Error('Redis gave no answer');
-    const n = Number(replies[1]![1]);
-    return { admitted: n <= INBOUND_PER_MINUTE ? 'ok' : n === INBOUND_PER_MINUTE + 1 ? 'warn' : 'drop', session: this.sessionOf(replies[2]![1] as string | null) };
+    const n = Number(replies[0]![1]);
+    return { admitted: n <= INBOUND_PER_MINUTE ? 'ok' : n === INBOUND_PER_MINUTE + 1 ? 'warn' : 'drop', session: this.sessionOf(replies[1]![1] as string | null) };
   }
 
   /**

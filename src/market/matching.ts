@@ -198,6 +198,8 @@ export async function matchesFor(ctx: Ctx, w: MatchPerson, opts: MatchOptions, t
           db.select({ id: applications.vacancyId }).from(applications).where(eq(applications.workerId, sql.placeholder('workerId'))).prepare('posts_applied_to'),
         ).execute({ workerId: w.id })
       : Promise.resolve([]);
+    // Already running: awaited with the searches below; a failure before then must not go unheard.
+    appliedRows.catch(() => undefined);
     // Written out (not a parameter) so the planner knows the open posts' indexes apply.
     const base: SQL[] = [sql`${vacancies.status} = 'open'`, gt(vacancies.expiresAt, now)];
     if (opts.kind) base.push(eq(vacancies.kind, opts.kind));

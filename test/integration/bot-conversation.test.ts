@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { startBot, type Bot } from '../../bots/bot';
 import { Conversation, INBOUND_PER_MINUTE } from '../../bots/conversation';
@@ -226,6 +227,10 @@ describe('workers use the service by WeChat chat', () => {
     expect(answers.slice(0, INBOUND_PER_MINUTE).every((a) => a.length === 1)).toBe(true);
     expect(answers[INBOUND_PER_MINUTE]).toEqual(['您发得太快了，请等一分钟再发。']);
     expect(answers.slice(INBOUND_PER_MINUTE + 1).every((a) => a.length === 0)).toBe(true);
+    // The count ends with its minute (it is kept under a hash of the contact, never the contact itself).
+    const ttl = await h.ctx.redis.kv.pttl(`bot:rate:${createHash('sha256').update('wxid-flood').digest('base64url')}`);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(60_000);
     expect((await c.respond({ kind: 'text', text: '帮助', senderId: 'wxid-calm' }))[0]).toContain('帮扶小助手');
   });
 
