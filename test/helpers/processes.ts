@@ -7,15 +7,19 @@ import { TEST_HASH_COST } from './test-env';
  * A free port below the ephemeral range (32768 and up on Linux), so no other test's server (supertest
  * listens on ephemeral ports) can be handed the same port while the service starts.
  */
+/** Whether nothing listens on this loopback port now (something may take it the moment after). */
+export function isPortFree(port: number): Promise<boolean> {
+  return new Promise((res) => {
+    const s = createServer();
+    s.once('error', () => res(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => res(true)));
+  });
+}
+
 export async function freeLowPort(): Promise<number> {
   for (;;) {
     const port = 20000 + Math.floor(Math.random() * 10000);
-    const ok = await new Promise<boolean>((res) => {
-      const s = createServer();
-      s.once('error', () => res(false));
-      s.listen(port, '127.0.0.1', () => s.close(() => res(true)));
-    });
-    if (ok) return port;
+    if (await isPortFree(port)) return port;
   }
 }
 

@@ -1,10 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { freeLowPort } from './processes';
+import { freeLowPort, isPortFree } from './processes';
 
 export interface LocalCluster {
   /** host:port of each master, for REDIS_CLUSTER_NODES. */
@@ -13,14 +12,6 @@ export interface LocalCluster {
   /** The three redis-server processes, stopped by their own PIDs. */
   children: ChildProcess[];
   stop(): Promise<void>;
-}
-
-function isFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
 }
 
 async function answers(port: number): Promise<boolean> {
@@ -60,7 +51,7 @@ async function startOnce(): Promise<LocalCluster> {
   while (ports.length < 3) {
     const p = await freeLowPort();
     // The cluster bus listens on port + 10000: it must be free too.
-    if (!ports.includes(p) && p + 10000 < 65536 && (await isFree(p + 10000))) ports.push(p);
+    if (!ports.includes(p) && p + 10000 < 65536 && (await isPortFree(p + 10000))) ports.push(p);
   }
   const children = ports.map((port) =>
     spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`), '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] }),
