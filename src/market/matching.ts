@@ -4,7 +4,7 @@ import { assertInScope, type Actor } from '../shared/actor';
 import type { AppContext } from '../context';
 import { applications, trainingSessions, vacancies, type TrainingSession, type Vacancy } from '../db/schema/market';
 import { relocationSitesUnder } from '../regions';
-import type { Db } from '../db/client';
+import { rowsOf, type Db } from '../db/client';
 import { findWorker, fromRelocationSite, matchablePeople, type MatchableColumns, type MatchablePerson, type Worker } from '../registry';
 import { governmentInvested } from './project-kinds';
 import { projectOf } from './projects';
@@ -15,7 +15,6 @@ import { scopedVacancy } from './vacancies';
 import { payText } from './pay';
 export { payText } from './pay';
 import { majorFits } from './majors';
-import { preparedOn } from '../db/prepared';
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'config'>;
 
@@ -58,7 +57,7 @@ function overlap(a: readonly string[], b: readonly string[]): string[] {
 export type ScoredPost = Pick<Vacancy, 'kind' | 'lat' | 'lng' | 'regionCode' | 'requiredSkills' | 'payMinFen' | 'payMaxFen' | 'payUnit'>;
 
 /**
- * The columns a person's matches read about each post: what scoring needs, and the id, title and kind shown.
+ * The columns a person's matches read about each post gathered: what scoring needs, and the id, title and kind shown.
  * A search gathers a thousand posts or more to show four, so the rest (description, details, dates) stays unread.
  */
 const matchColumns = {
@@ -157,6 +156,58 @@ export interface MatchOptions {
   /** Only posts whose title or description mentions one of these words (包吃住, 宿舍 …). */
   mentions?: string[];
   limit: number;
+  /** How many more posts than `limit` the database's ranking hands over to be scored again here (default 20; 0 in a test of that ranking). */
+  shortlistMargin?: number;
+}
+
+/** How many more posts than asked for the database's ranking hands over, so rounding can never change which are shown. */
+const SHORTLIST_MARGIN = 20;
+
+type ShortlistRow = ScoredPost & { id: string; title: string };
+
+/**
+ * The posts the angles gather (each by its index, up to its limit, each post once, none the person applied to),
+ * ranked by the database with the score `scoreVacancy` gives, and the best `limit` of them. A search in chat
+ * gathers a thousand posts or more to show four: ranked where they lie, a few rows travel instead of all of them.
+ * The expression below must follow `scoreVacancy` term by term; a test compares the two on many posts.
+ */
+async function shortlist(db: Db, w: MatchPerson, base: SQL[], angles: Array<{ where: SQL; limit: number }>, radiusKm: number, limit: number): Promise<ShortlistRow[]> {
+  if (!angles.length) return [];
+  const county = `${w.regionCode.slice(0, 6)}%`;
+  const radius = sql`${radiusKm}::float8`;
+  const hasHome = w.homeLat != null && w.homeLng != null;
+  const gathered = sql.join(
+    angles.map(
+      (a) =>
+        sql`(select ${sql.join(Object.values(matchColumns), sql`, `)} from ${vacancies} where ${and(...base, a.where)} limit ${a.limit})`,
+    ),
+    sql` union `,
+  );
+  // distanceKm: the haversine distance from home, where both points are known.
+  const distance = hasHome
+    ? sql`case when g.lat is not null and g.lng is not null then 2 * 6371 * asin(least(1, sqrt(power(sin(radians(g.lat - ${w.homeLat}::float8) / 2), 2) + cos(radians(${w.homeLat}::float8)) * cos(radians(g.lat)) * power(sin(radians(g.lng - ${w.homeLng}::float8) / 2), 2)))) end`
+    : sql`null::float8`;
+  // monthlyPay: 8-hour days, 22 days a month.
+  const monthly = sql`case g.pay_unit when 'hour' then g.pay_max_fen::float8 * 176 when 'day' then g.pay_max_fen::float8 * 22 when 'month' then g.pay_max_fen::float8 end`;
+  const skills = w.skills.length ? sql`(select count(*) from unnest(g.required_skills) x where x = any(${sql.param(w.skills)}::text[]))::int` : sql`0`;
+  const applied = w.id ? sql`and not exists (select 1 from ${applications} a where a.vacancy_id = g.id and a.worker_id = ${w.id}::uuid)` : sql``;
+  const score = sql`(case when d is not null then 2 / (1 + d / ${radius}) when region_code like ${county} then 1 else 0 end)
+    + (case when skills > 0 then 3 * skills when cardinality(required_skills) > 0 then -1 else 0 end)
+    + (case when monthly is null then 0 else least(monthly / 800000, 1) end)
+    + (case when kind = 'public_welfare' then ${publicWelfarePriority(w.laborCapacity) ? 3 : -1} else 0 end)
+    + (case when kind = 'seasonal' then ${w.intention === 'out_of_county' ? 1 : 0} else 0 end)`;
+  const floor = w.payFloorFen != null ? sql`and (monthly is null or monthly >= ${w.payFloorFen}::float8)` : sql``;
+  return rowsOf<ShortlistRow>(
+    await db.execute(sql`
+      select id, title, kind, region_code as "regionCode", lat, lng, required_skills as "requiredSkills", pay_min_fen as "payMinFen", pay_max_fen as "payMaxFen", pay_unit as "payUnit"
+      from (
+        -- offset 0: each row's distance, pay and skills are worked out once, not again in each place they are used.
+        select s.*, ${score} as score from (select g.*, ${distance} as d, ${monthly} as monthly, ${skills} as skills from (${gathered}) g where true ${applied} offset 0) s
+        where not (kind = 'gig' and d is not null and d > ${radius}) and (d is not null or region_code like ${county} or kind <> 'gig') ${floor} offset 0
+      ) r
+      order by round(score * 1000) desc, round(d * 10) asc nulls last, id
+      limit ${limit}`),
+  );
 }
 
 /** Best posts, gigs and trainings for one person, each with its reasons in the reader's language. */
@@ -192,14 +243,6 @@ export async function matchesFor(ctx: Ctx, w: MatchPerson, opts: MatchOptions, t
   const results: Array<{ type: 'vacancy' | 'training'; id: string; title: string; kind: string; explain?: () => string[] } & Scored> = [];
 
   if (opts.kind !== 'training') {
-    // Asked at every search a registered person makes: prepared once.
-    const appliedRows = w.id
-      ? preparedOn(ctx.db, 'posts_applied_to', (db) =>
-          db.select({ id: applications.vacancyId }).from(applications).where(eq(applications.workerId, sql.placeholder('workerId'))).prepare('posts_applied_to'),
-        ).execute({ workerId: w.id })
-      : Promise.resolve([]);
-    // Already running: awaited with the searches below; a failure before then must not go unheard.
-    appliedRows.catch(() => undefined);
     // Written out (not a parameter) so the planner knows the open posts' indexes apply.
     const base: SQL[] = [sql`${vacancies.status} = 'open'`, gt(vacancies.expiresAt, now)];
     if (opts.kind) base.push(eq(vacancies.kind, opts.kind));
@@ -207,25 +250,18 @@ export async function matchesFor(ctx: Ctx, w: MatchPerson, opts: MatchOptions, t
     if (opts.regionPrefix) base.push(like(vacancies.regionCode, `${opts.regionPrefix}%`));
     if (opts.regionOutside) base.push(notLike(vacancies.regionCode, `${opts.regionOutside}%`));
     if (opts.mentions?.length) base.push(or(...opts.mentions.flatMap((w) => [like(vacancies.title, `%${w}%`), like(sql`coalesce(${vacancies.description}, '')`, `%${w}%`)]))!);
-    const pick = (extra: SQL | undefined, limit: number) => ctx.db.select(matchColumns).from(vacancies).where(and(...base, extra)).limit(limit);
     // Gathered by index from each angle that can fit: near home, in the home county, and elsewhere for those who will go.
     const hasHome = w.homeLat != null && w.homeLng != null;
+    const angles: Array<{ where: SQL; limit: number }> = [];
     // A gig must lie inside the circle when home is known, so the circle alone is searched then.
-    const angles = opts.kind === 'gig' && hasHome ? [] : [pick(like(vacancies.regionCode, `${county}%`), 1000)];
-    if (hasHome) {
-      angles.push(pick(inBox(vacancies.lng, vacancies.lat, w.homeLat!, w.homeLng!, opts.kind === 'gig' ? radius : Math.max(radius, 30)), 1000));
-    }
-    if (w.intention === 'out_of_county' && opts.kind !== 'gig') angles.push(pick(ne(vacancies.kind, 'gig'), 300));
-    const [gathered, appliedTo] = await Promise.all([Promise.all(angles), appliedRows]);
-    const applied = new Set(appliedTo.map((r) => r.id));
-    const seen = new Set<string>();
-    for (const rows of gathered) {
-      for (const v of rows) {
-        if (seen.has(v.id) || applied.has(v.id)) continue;
-        seen.add(v.id);
-        const s = scoreVacancy(w, v, radius);
-        if (s) results.push({ type: 'vacancy', id: v.id, title: v.title, kind: v.kind, ...s, explain: () => scoreVacancy(w, v, radius, t)!.reasons });
-      }
+    if (!(opts.kind === 'gig' && hasHome)) angles.push({ where: like(vacancies.regionCode, `${county}%`), limit: 1000 });
+    if (hasHome) angles.push({ where: inBox(vacancies.lng, vacancies.lat, w.homeLat!, w.homeLng!, opts.kind === 'gig' ? radius : Math.max(radius, 30)), limit: 1000 });
+    if (w.intention === 'out_of_county' && opts.kind !== 'gig') angles.push({ where: ne(vacancies.kind, 'gig'), limit: 300 });
+    // The database ranks what the angles gather and hands back the best few; they are scored again here, the
+    // ranking that counts and the reasons shown.
+    for (const v of await shortlist(ctx.db, w, base, angles, radius, opts.limit + (opts.shortlistMargin ?? SHORTLIST_MARGIN))) {
+      const s = scoreVacancy(w, v, radius);
+      if (s) results.push({ type: 'vacancy', id: v.id, title: v.title, kind: v.kind, ...s, explain: () => scoreVacancy(w, v, radius, t)!.reasons });
     }
   }
   if ((!opts.kind && !opts.jobsOnly) || opts.kind === 'training') {
