@@ -73,7 +73,10 @@ const matchColumns = {
   payUnit: vacancies.payUnit,
 };
 
-/** Scores a post for a person; undefined when it does not fit at all (too far for a gig, pays under their floor). */
+/**
+ * Scores a post for a person; undefined when it does not fit at all (too far for a gig, pays under their floor).
+ * `shortlist` ranks in SQL by the same terms: a change here is made there too (`matching-rank` compares them).
+ */
 export function scoreVacancy(
   w: Pick<Worker, 'homeLat' | 'homeLng' | 'skills' | 'laborCapacity' | 'payFloorFen' | 'intention' | 'regionCode' | 'employed'>,
   v: ScoredPost,
