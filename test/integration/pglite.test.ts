@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { openDatabase, type Database } from '../../src/db/client';
 import { closeReaders } from '../../src/imports';
-import { employmentRecords, imports, workers } from '../../src/db/schema';
+import { employers, employmentRecords, imports, vacancies, workers } from '../../src/db/schema';
+import { matchesFor, scoreVacancy } from '../../src/market';
+import { translator } from '../../src/i18n';
 import { Generator, formRow } from '../../src/demo/synthetic';
 import { writeHouseholds } from '../../src/demo/write';
 import { PiiVault } from '../../src/pii/vault';
@@ -60,5 +62,36 @@ describe('the registry on the embedded database (PGlite)', () => {
     const all = await database.db.select().from(workers);
     expect(all).toHaveLength(50 + written.workers);
     expect(vault.decrypt(all[0]!.idNumberEnc)).toMatch(/^\d{17}[\dX]$/);
+  });
+
+  it('ranks a person’s matches in the database as scoring does', async () => {
+    const now = new Date();
+    const [e] = await database.db.insert(employers).values({ name: '嵌入式测试企业', kind: 'enterprise', regionCode: REGIONS.countyA.code, verifiedAt: now }).returning();
+    const home = { lat: 23.2236, lng: 102.8253 };
+    const post = (i: number, over: Partial<typeof vacancies.$inferInsert>) => ({
+      employerId: e!.id, kind: 'regular' as const, title: `嵌入式岗位${i}`, regionCode: REGIONS.villageA.code, lat: home.lat + i / 200, lng: home.lng,
+      payMinFen: 15000, payMaxFen: 20000, payUnit: 'day' as const, requiredSkills: [] as string[], headcount: 3, status: 'open' as const, expiresAt: new Date(now.getTime() + 86400_000), ...over,
+    });
+    await database.db.insert(vacancies).values([
+      post(1, {}),
+      post(2, { requiredSkills: ['电工'] }),
+      post(3, { kind: 'public_welfare', payUnit: 'month', payMaxFen: 200000, payMinFen: 200000 }),
+      post(4, { lat: null, lng: null, payUnit: 'piece' }),
+      post(5, { kind: 'gig', requiredSkills: ['焊工'] }),
+      post(6, { status: 'closed' }),
+      post(7, { regionCode: REGIONS.villageB.code, lat: null, lng: null }),
+    ]);
+    const person = { id: null, homeLat: home.lat, homeLng: home.lng, skills: ['电工'], laborCapacity: 'weak' as const, payFloorFen: null, intention: 'in_county' as const, regionCode: REGIONS.villageA.code, employed: false };
+    const ctx = { db: database.db, clock: systemClock, config: { market: { radiusKm: 15 } } } as unknown as Parameters<typeof matchesFor>[0];
+    const got = await matchesFor(ctx, person, { limit: 10, shortlistMargin: 0, kind: undefined, jobsOnly: false }, translator('zh-CN'));
+    const open = await database.db.select().from(vacancies).where(eq(vacancies.status, 'open'));
+    const want = open
+      .flatMap((v) => {
+        const s = scoreVacancy(person, v, 15);
+        return s && (v.regionCode.startsWith('532528') || v.lat != null) ? [{ id: v.id, score: s.score, d: s.distanceKm }] : [];
+      })
+      .sort((a, b) => b.score - a.score || (a.d ?? 1e9) - (b.d ?? 1e9) || a.id.localeCompare(b.id));
+    expect(got.filter((r) => r.type === 'vacancy').map((r) => r.title)).toEqual(want.map((w) => open.find((v) => v.id === w.id)!.title));
+    expect(want.length).toBe(5);
   });
 });
