@@ -163,7 +163,10 @@ export interface MatchOptions {
   shortlistMargin?: number;
 }
 
-/** How many more posts than asked for the database's ranking hands over, so rounding can never change which are shown. */
+/**
+ * How many more posts than asked for the database's ranking hands over: its sines and cosines may differ from the
+ * process's in the last bit, so a post on the edge of a rounding could rank otherwise there.
+ */
 const SHORTLIST_MARGIN = 20;
 
 type ShortlistRow = ScoredPost & { id: string; title: string };
@@ -206,9 +209,10 @@ async function shortlist(db: Db, w: MatchPerson, base: SQL[], angles: Array<{ wh
       from (
         -- offset 0: each row's distance, pay and skills are worked out once, not again in each place they are used.
         select s.*, ${score} as score from (select g.*, ${distance} as d, ${monthly} as monthly, ${skills} as skills from (${gathered}) g where true ${applied} offset 0) s
-        where not (kind = 'gig' and d is not null and d > ${radius}) and (d is not null or region_code like ${county} or kind <> 'gig') ${floor} offset 0
+        where not (kind = 'gig' and d is not null and d > ${radius} + 1e-9) and (d is not null or region_code like ${county} or kind <> 'gig') ${floor} offset 0
       ) r
-      order by round(score * 1000) desc, round(d * 10) asc nulls last, id
+      -- Rounded as Math.round rounds (half up): float8's round() takes a half to the even number.
+      order by floor(score * 1000 + 0.5) desc, floor(d * 10 + 0.5) asc nulls last, id
       limit ${limit}`),
   );
 }

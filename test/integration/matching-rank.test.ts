@@ -34,7 +34,9 @@ describe('matching: the database ranks as scoring does', () => {
     const places = [REGIONS.villageA.code, REGIONS.townA.code, REGIONS.countyA.code, REGIONS.villageB.code, REGIONS.countyB.code];
     const rows = Array.from({ length: 320 }, (_, i) => {
       const pointed = rand() < 0.8;
-      const min = 5000 + Math.floor(rand() * 40) * 1000;
+      const payUnit = pickOf(['hour', 'day', 'month', 'piece'] as const);
+      // Monthly pay in whole 500 yuan lands some scores on an exact half of a thousandth: rounded as the code rounds, or not.
+      const min = payUnit === 'month' ? 50000 * (1 + Math.floor(rand() * 20)) : 5000 + Math.floor(rand() * 40) * 1000;
       return {
         employerId: e!.id,
         kind: pickOf(['gig', 'regular', 'seasonal', 'public_welfare', 'workshop'] as const),
@@ -43,8 +45,8 @@ describe('matching: the database ranks as scoring does', () => {
         lat: pointed ? HOME.lat + (rand() - 0.5) * 0.8 : null,
         lng: pointed ? HOME.lng + (rand() - 0.5) * 0.8 : null,
         payMinFen: min,
-        payMaxFen: min + Math.floor(rand() * 30) * 1000,
-        payUnit: pickOf(['hour', 'day', 'month', 'piece'] as const),
+        payMaxFen: payUnit === 'month' ? min : min + Math.floor(rand() * 30) * 1000,
+        payUnit,
         requiredSkills: rand() < 0.3 ? [] : Array.from(new Set([pickOf(SKILLS), ...(rand() < 0.3 ? [pickOf(SKILLS)] : [])])),
         headcount: 5,
         status: rand() < 0.9 ? ('open' as const) : ('closed' as const),
@@ -85,6 +87,7 @@ describe('matching: the database ranks as scoring does', () => {
     if (opts.jobsOnly) base.push(ne(vacancies.kind, 'gig'));
     if (opts.regionPrefix) base.push(like(vacancies.regionCode, `${opts.regionPrefix}%`));
     if (opts.regionOutside) base.push(notLike(vacancies.regionCode, `${opts.regionOutside}%`));
+    if (opts.mentions?.length) base.push(or(...opts.mentions.map((m) => like(vacancies.title, `%${m}%`)))!);
     const hasHome = w.homeLat != null && w.homeLng != null;
     const km = opts.kind === 'gig' ? radius : Math.max(radius, 30);
     const dLat = km / 111;
@@ -133,5 +136,24 @@ describe('matching: the database ranks as scoring does', () => {
     }
     // The comparison covered real lists, not empty ones.
     expect(compared).toBeGreaterThan(people.length * searches.length * 3);
+  });
+
+  it('rounds a score lying on an exact half as the code does (half up, not to the even number)', async () => {
+    const now = h.ctx.clock.now();
+    const [e] = await h.ctx.db.insert(employers).values({ name: '半数测试企业', kind: 'enterprise', regionCode: REGIONS.countyB.code, verifiedAt: now }).returning();
+    const post = { employerId: e!.id, kind: 'regular' as const, regionCode: REGIONS.villageB.code, headcount: 1, status: 'open' as const, expiresAt: new Date(now.getTime() + 86400_000) };
+    // 1 (in the county) + 4,500 yuan a month / 8,000 = 1.5625: Math.round gives 1.563, float8's round() 1.562.
+    // 1 + 25.58 yuan an hour × 176 / 8,000 = 1.56276: 1.563 either way. A tie in the code, broken by the id.
+    await h.ctx.db.insert(vacancies).values([
+      { ...post, id: '00000000-0000-4000-8000-000000000001', title: '半数测试甲', payMinFen: 450000, payMaxFen: 450000, payUnit: 'month' as const },
+      { ...post, id: '00000000-0000-4000-8000-000000000002', title: '半数测试乙', payMinFen: 2558, payMaxFen: 2558, payUnit: 'hour' as const },
+    ]);
+    const visitor: MatchPerson = { id: null, homeLat: null, homeLng: null, skills: [], laborCapacity: 'full', payFloorFen: null, intention: 'in_county', regionCode: REGIONS.countyB.code, employed: false };
+    const opts: MatchOptions = { jobsOnly: true, limit: 1, shortlistMargin: 0, mentions: ['半数测试'] };
+    expect(await everyPostScored(visitor, { ...opts, limit: 2 })).toEqual([
+      { id: '00000000-0000-4000-8000-000000000001', score: 1.563 },
+      { id: '00000000-0000-4000-8000-000000000002', score: 1.563 },
+    ]);
+    expect((await matchesFor(h.ctx, visitor, opts, t)).map((r) => r.title)).toEqual(['半数测试甲']);
   });
 });
