@@ -129,16 +129,18 @@ async function sampleOf(ctx: Ctx, draft: Draft, audience: ReturnType<typeof and>
   return { workerId: who.id, name: who.name, language: who.language, channel: who.channel, views };
 }
 
+/** The {{variables}} of a message given no value with it: each comes from the recipient, or arrives empty. */
+function unfilled(draft: Pick<Draft, 'message' | 'variables'>): string[] {
+  const given = draft.variables ?? {};
+  // Its own keys only: {{constructor}} is not given by every object.
+  return placeholders(Object.values(draft.message ?? {}).join('\n')).filter((v) => !Object.hasOwn(given, v) || given[v] === undefined || String(given[v]).trim() === '');
+}
+
 /**
  * A broadcast a member of staff writes goes out only when every variable has a value for everyone:
  * one nobody gives a value for, or one some people's records lack, is named and refused (a value given
  * with the message is the default).
  */
-/** The {{variables}} of a message given no value with it: each comes from the recipient, or arrives empty. */
-function unfilled(draft: Pick<Draft, 'message' | 'variables'>): string[] {
-  const given = draft.variables ?? {};
-  return placeholders(Object.values(draft.message ?? {}).join('\n')).filter((v) => given[v] === undefined || String(given[v]).trim() === '');
-}
 
 export async function sendBroadcast(ctx: Ctx & Parameters<typeof createBroadcast>[0], actor: Actor, input: BroadcastCreate, meta: Meta) {
   // Every variable has its value (or there is none): nobody can get one empty, and the audience need not be

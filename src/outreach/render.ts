@@ -21,8 +21,8 @@ export function placeholders(text: string): string[] {
  */
 export function renderText(template: string, given: Record<string, string | number>, recipient: RecipientValues = {}): string {
   return template.replace(PLACEHOLDER, (_, k: string) => {
-    const own = recipient[k as RecipientVariable];
-    return String(own !== null && own !== undefined && own !== '' ? own : (given[k] ?? ''));
+    const own = Object.hasOwn(recipient, k) ? recipient[k as RecipientVariable] : undefined;
+    return String(own !== null && own !== undefined && own !== '' ? own : Object.hasOwn(given, k) ? (given[k] ?? '') : '');
   });
 }
 

@@ -76,6 +76,17 @@ describe('a broadcast is shown before it is sent, exactly as it will arrive', ()
     expect(again.sample.views[0].text).toBe('李老三您好：南沙村委会明天有招聘会，村委会门口集合');
   });
 
+  it('takes a variable named like a built-in of every object ({{constructor}}) for what it is: no value, so refused', async () => {
+    const message = { 'zh-CN': '{{constructor}}您好，{{toString}}明天有招聘会' };
+    const p = (await station.post('/api/v1/broadcasts/preview', { audience, message })).body;
+    expect(p.variables.missing.map((m: { name: string }) => m.name)).toEqual(['constructor', 'toString']);
+    expect(p.sample.views[0].text).toBe('您好，明天有招聘会');
+    const refused = await station.post('/api/v1/broadcasts', { audience, message });
+    expect(refused.status).toBe(400);
+    const given = await station.post('/api/v1/broadcasts/preview', { audience, message, variables: { constructor: '各位乡亲', toString: '镇上' } });
+    expect(given.body.sample.views[0].text).toBe('各位乡亲您好，镇上明天有招聘会');
+  });
+
   it('previews a fair’s announcement before it goes out', async () => {
     const fair = await station.post('/api/v1/fairs', { kind: 'on_site', title: '南沙镇春风行动招聘会', startsAt: '2026-06-10T01:00:00Z', endsAt: '2026-06-10T06:00:00Z', address: '南沙镇政府广场', audience });
     expect(fair.status).toBe(201);
