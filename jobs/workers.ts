@@ -81,16 +81,34 @@ export function startWorkers(ctx: AppContext, opts: WorkerOptions = {}): Workers
   return {
     workers,
     close: () => {
-      closing ??= (async () => {
-        for (const w of workers) {
-          try {
-            await w.close();
-          } catch (err) {
-            ctx.logger.warn({ err: (err as Error).message }, 'worker close failed');
-          }
-        }
-      })();
+      // All at once, each given at most half the shutdown's time: BullMQ's close can wait for ever on a connection
+      // left reconnecting after Redis restarted (seen in `redis-restart`), and one stuck queue must not hold the rest.
+      closing ??= Promise.all(workers.map((w) => closeWithin(w, ctx.config.shutdownTimeoutMs / 2, ctx.logger))).then(() => undefined);
       return closing;
     },
   };
+}
+
+/**
+ * Closes a queue's worker, waiting for its active jobs; past `ms` it is left to end with the process (a job cut off
+ * there is taken up again, as after a crash: deliveries are claimed in the database, imports resume from their chunk).
+ */
+async function closeWithin(w: Worker, ms: number, logger: AppContext['logger']): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), ms);
+    timer.unref();
+  });
+  const closed = w.close().then(
+    () => 'closed' as const,
+    (err: Error) => {
+      logger.warn({ queue: w.name, err: err.message }, 'worker close failed');
+      return 'closed' as const;
+    },
+  );
+  try {
+    if ((await Promise.race([closed, late])) === 'late') logger.warn({ queue: w.name, waitedMs: ms }, 'worker did not close in time; left to end with the process');
+  } finally {
+    clearTimeout(timer);
+  }
 }
