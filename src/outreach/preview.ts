@@ -141,7 +141,6 @@ function unfilled(draft: Pick<Draft, 'message' | 'variables'>): string[] {
  * one nobody gives a value for, or one some people's records lack, is named and refused (a value given
  * with the message is the default).
  */
-
 export async function sendBroadcast(ctx: Ctx & Parameters<typeof createBroadcast>[0], actor: Actor, input: BroadcastCreate, meta: Meta) {
   // Every variable has its value (or there is none): nobody can get one empty, and the audience need not be
   // counted first (for a prefecture's hundred thousand people that took PostgreSQL about a second).
