@@ -3,10 +3,6 @@ import { createServer } from 'node:net';
 import { spawnTs } from './spawn';
 import { TEST_HASH_COST } from './test-env';
 
-/**
- * A free port below the ephemeral range (32768 and up on Linux), so no other test's server (supertest
- * listens on ephemeral ports) can be handed the same port while the service starts.
- */
 /** Whether nothing listens on this loopback port now (something may take it the moment after). */
 export function isPortFree(port: number): Promise<boolean> {
   return new Promise((res) => {
@@ -16,6 +12,10 @@ export function isPortFree(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * A free port below the ephemeral range (32768 and up on Linux), so no other test's server (supertest
+ * listens on ephemeral ports) can be handed the same port while the service starts.
+ */
 export async function freeLowPort(): Promise<number> {
   for (;;) {
     const port = 20000 + Math.floor(Math.random() * 10000);
