@@ -1,12 +1,14 @@
 import { extname } from 'node:path';
+import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { DEFAULT_IMPORT_LIMITS } from '../config';
 import { ValidationFailed } from '../shared/errors';
 import { threadFile } from '../shared/thread-file';
 import { closeReadiers } from './ready-pool';
 import type { ImportLimits } from './limits';
-import { unpackSheet, type Sheet } from './sheet';
-import type { ReadAnswer, ReadTask } from './thread';
+import { SheetRows, unpackSheet, type Sheet } from './sheet';
+import type { HeaderLayout } from './columns';
+import type { ReadAnswer, ReadPart, ReadTask, Refusal } from './thread';
 
 /*
  * A spreadsheet is read on a thread of its own whose heap is capped (IMPORT_READ_MEMORY_MB). A file of
@@ -18,16 +20,16 @@ import type { ReadAnswer, ReadTask } from './thread';
 
 /** Young generation of the reading thread (MB): small, so garbage is collected often. */
 const YOUNG_MB = 16;
-const pools = new Map<number, Piscina<ReadTask, ReadAnswer>>();
+const pools = new Map<number, Piscina<ReadTask, ReadAnswer | undefined>>();
 
 /** The thread's code beside this file; run from TypeScript sources, the thread loads them the same way. */
 const threadOptions = () => threadFile(__dirname, 'thread', extname(__filename));
 
 /** The reading threads' pool for a heap cap (exported for the tests). */
-export function poolFor(memoryMb: number): Piscina<ReadTask, ReadAnswer> {
+export function poolFor(memoryMb: number): Piscina<ReadTask, ReadAnswer | undefined> {
   let pool = pools.get(memoryMb);
   if (!pool) {
-    pool = new Piscina<ReadTask, ReadAnswer>({
+    pool = new Piscina<ReadTask, ReadAnswer | undefined>({
       ...threadOptions(),
       minThreads: 0,
       maxThreads: 2,
@@ -43,21 +45,72 @@ export function poolFor(memoryMb: number): Piscina<ReadTask, ReadAnswer> {
   return pool;
 }
 
+/** A reading thread's failure as the service reports it: a file that needs more memory than the cap is refused. */
+function readingFailure(err: unknown, limits: ImportLimits): unknown {
+  if ((err as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return new ValidationFailed('import file needs too much memory', [{ path: 'file', message: 'errors:detail.import.too_complex', limit: limits.readMemoryMb }]);
+  }
+  return err;
+}
+
+const refused = (r: Refusal) => new ValidationFailed(r.message, r.details, r.params);
+
 /** Reads a file into the header and its data rows on a reading thread of bounded memory. */
 export async function readSheet(fileName: string, data: Buffer, limits: ImportLimits = DEFAULT_IMPORT_LIMITS): Promise<Sheet> {
   // A copy of exactly the file's bytes: an upload may be a view into a larger buffer.
   const bytes = new Uint8Array(data);
-  let answer: ReadAnswer;
+  let answer: ReadAnswer | undefined;
   try {
     answer = await poolFor(limits.readMemoryMb).run({ fileName, data: bytes, limits }, { transferList: [bytes.buffer] });
   } catch (err) {
-    if ((err as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') {
-      throw new ValidationFailed('import file needs too much memory', [{ path: 'file', message: 'errors:detail.import.too_complex', limit: limits.readMemoryMb }]);
-    }
-    throw err;
+    throw readingFailure(err, limits);
   }
-  if (!answer.ok) throw new ValidationFailed(answer.refusal.message, answer.refusal.details, answer.refusal.params);
+  if (!answer) throw new Error('the reading thread gave no sheet');
+  if (!answer.ok) throw refused(answer.refusal);
   return unpackSheet(answer.sheet);
+}
+
+/** A sheet whose rows may still be coming: `stop` ends the reading when they are no longer wanted. */
+export type OpenSheet = Sheet & { stop(): void };
+
+/**
+ * Reads a file as `readSheet` does, but gives the sheet as soon as its header is known, and its rows as they are
+ * read: `rows.until(n)` waits for them. An import's writing then starts with the first rows instead of after the
+ * last. A CSV comes a few thousand rows at a time; an XLSX whole, once read, since a merged range listed after
+ * its rows may still fill them in. A reading that fails after the header throws from `rows.until`.
+ */
+export async function openSheet(fileName: string, data: Buffer, limits: ImportLimits = DEFAULT_IMPORT_LIMITS): Promise<OpenSheet> {
+  const bytes = new Uint8Array(data);
+  const { port1, port2 } = new MessageChannel();
+  const rows = SheetRows.growing();
+  const abort = new AbortController();
+  let known: (layout: HeaderLayout) => void = () => undefined;
+  let unreadable: (err: unknown) => void = () => undefined;
+  const layout = new Promise<HeaderLayout>((resolve, reject) => {
+    known = resolve;
+    unreadable = reject;
+  });
+  const end = (error?: unknown) => {
+    port1.close();
+    rows.end(error);
+    unreadable(error ?? new Error('the file ended before its header was known'));
+  };
+  port1.on('message', (part: ReadPart) => {
+    if ('layout' in part) known(part.layout);
+    else if ('cells' in part) rows.append(part.numbers, part.cells);
+    else if ('refusal' in part) end(refused(part.refusal));
+    else if ('sheet' in part) {
+      known(part.sheet.layout);
+      rows.append(part.sheet.numbers, part.sheet.cells);
+      end();
+    } else end();
+  });
+  // Everything read comes through the port, in order; the task's own answer matters only when it fails (a thread that
+  // ran out of memory or died, or a reading stopped).
+  poolFor(limits.readMemoryMb)
+    .run({ fileName, data: bytes, limits, port: port2 }, { transferList: [bytes.buffer, port2], signal: abort.signal })
+    .catch((err: unknown) => end(readingFailure(err, limits)));
+  return { layout: await layout, rows, stop: () => abort.abort() };
 }
 
 /** Ends the reading threads and those preparing rows (at shutdown; they also end by themselves when idle). */

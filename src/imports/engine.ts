@@ -15,7 +15,7 @@ import { readyRows } from './ready-pool';
 import { parseRow, type ParsedRow } from './rows';
 import type { Sheet } from './sheet';
 
-export { readSheet } from './bounded';
+export { openSheet, readSheet } from './bounded';
 export { type Sheet } from './sheet';
 
 export interface Counts {
@@ -44,7 +44,7 @@ export async function runImport(
   ctx: Ctx,
   actor: Actor,
   sheet: Sheet,
-  opts: { regionCode: string; apply?: { importId: string; startAt: number; counts: Counts } ; onChunk?: (done: number, total: number) => Promise<void> | void },
+  opts: { regionCode: string; apply?: { importId: string; startAt: number; counts: Counts } ; onChunk?: (done: number, read: number) => Promise<void> | void },
 ): Promise<Outcome> {
   const counts: Counts = opts.apply ? { ...opts.apply.counts } : { created: 0, updated: 0, unchanged: 0, rejected: 0 };
   const rejections: Rejection[] = [];
@@ -60,16 +60,23 @@ export async function runImport(
   const ready = (start: number, end: number, w: Want) =>
     readyRows(ctx.pii, sheet, start, end, { defaultRegion: opts.regionCode, scope: actor.regionCode, today: ctx.clock.now(), want: w });
 
-  // Duplicates inside the file are found over the whole file, including rows already applied.
-  for (let i = 0; i < startAt && i < sheet.rows.length; i += CHUNK) {
-    for (const r of await ready(i, Math.min(i + CHUNK, startAt), 'none')) {
+  // Duplicates inside the file are found over the whole file, including rows already applied. Rows still being
+  // read (see `openSheet`) are waited for.
+  for (let i = 0; i < startAt; i += CHUNK) {
+    const end = await sheet.rows.until(Math.min(i + CHUNK, startAt));
+    if (end <= i) break;
+    for (const r of await ready(i, end, 'none')) {
       if (r.ok && !seen.has(r.idNumberHash)) seen.set(r.idNumberHash, r.row);
     }
   }
 
-  /** Parse, validate and encrypt one chunk (on the preparing threads), while PostgreSQL works on the previous one. */
+  /**
+   * Parse, validate and encrypt one chunk (on the preparing threads), while PostgreSQL works on the previous one;
+   * undefined when the sheet has no rows from `start`.
+   */
   const prepareChunk = async (start: number) => {
-    const end = Math.min(start + CHUNK, sheet.rows.length);
+    const end = await sheet.rows.until(start + CHUNK);
+    if (end <= start) return undefined;
     const chunkRejections: Rejection[] = [];
     const planned: ReadyRow[] = [];
     for (const r of await ready(start, end, want)) {
@@ -93,7 +100,7 @@ export async function runImport(
     return { start, end, chunkRejections, planned, registered };
   };
 
-  const applyChunk = async ({ start, end, chunkRejections: refused, planned, registered }: Awaited<ReturnType<typeof prepareChunk>>) => {
+  const applyChunk = async ({ start, end, chunkRejections: refused, planned, registered }: NonNullable<Awaited<ReturnType<typeof prepareChunk>>>) => {
     const apply = async (db: Db, registeredBefore: Set<string> | undefined) => {
       const delta: Counts = { created: 0, updated: 0, unchanged: 0, rejected: 0 };
       const chunkRejections = [...refused];
@@ -232,22 +239,19 @@ export async function runImport(
     return { delta, chunkRejections, done: end };
   };
 
-  const total = sheet.rows.length;
-  let next = startAt < total ? prepareChunk(startAt) : undefined;
-  while (next) {
-    const current = await next;
-    const nextStart = current.start + CHUNK;
+  let next = prepareChunk(startAt);
+  for (let current = await next; current; current = await next) {
     // The next chunk is prepared while this one is written.
-    next = nextStart < total ? prepareChunk(nextStart) : undefined;
+    next = prepareChunk(current.start + CHUNK);
     // If writing this chunk fails, the prepared one is dropped without an unhandled rejection.
-    next?.catch(() => undefined);
+    next.catch(() => undefined);
     const { delta, chunkRejections, done } = await applyChunk(current);
     counts.created += delta.created;
     counts.updated += delta.updated;
     counts.unchanged += delta.unchanged;
     counts.rejected += delta.rejected;
     rejections.push(...chunkRejections);
-    await opts.onChunk?.(done, total);
+    await opts.onChunk?.(done, sheet.rows.length);
   }
   rejections.sort((a, b) => a.row - b.row);
   return { counts, rows: rejections, totalRows: sheet.rows.length };

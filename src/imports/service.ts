@@ -10,7 +10,8 @@ import { importRejections, imports } from '../db/schema/imports';
 import { DomainError, Forbidden, NotFound, ValidationFailed } from '../shared/errors';
 import { regionExists } from '../registry';
 import { warmReadiers } from './ready-pool';
-import { ImportTakenOver, readSheet, runImport, type Outcome, type Rejection } from './engine';
+import { ImportTakenOver, openSheet, readSheet, runImport, type Outcome, type Rejection } from './engine';
+import type { OpenSheet } from './bounded';
 import { importLimits } from './limits';
 import type { ImportsProps } from './props';
 
@@ -121,10 +122,12 @@ export async function executeImport(ctx: Ctx, importId: string, lastAttempt: boo
     .returning({ processedRows: imports.processedRows, created: imports.created, updated: imports.updated, unchanged: imports.unchanged, rejected: imports.rejected });
   if (!claimed) return { status: 'running_elsewhere' };
   Object.assign(imp, claimed);
+  let sheet: OpenSheet | undefined;
   try {
-    // The threads that check and encrypt the rows start while the file is read.
+    // The threads that check and encrypt the rows start while the file is read, and the first rows are written
+    // while the rest are still being read. The file was read whole when it was uploaded, under the same limits.
     warmReadiers(ctx.pii, imp.totalRows - imp.processedRows);
-    const sheet = await readSheet(imp.fileName, ctx.pii.decryptBytes(Buffer.from(imp.file, 'base64')), importLimits(ctx));
+    sheet = await openSheet(imp.fileName, ctx.pii.decryptBytes(Buffer.from(imp.file, 'base64')), importLimits(ctx));
     await runImport(ctx, actor, sheet, {
       regionCode: imp.regionCode,
       apply: {
@@ -149,6 +152,9 @@ export async function executeImport(ctx: Ctx, importId: string, lastAttempt: boo
         .where(eq(imports.id, importId));
     }
     throw err;
+  } finally {
+    // A run that stopped early does not go on reading.
+    sheet?.stop();
   }
 }
 

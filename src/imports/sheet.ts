@@ -28,13 +28,64 @@ export interface PackedSheet {
 
 /** The data rows of a sheet, taken a slice at a time. */
 export class SheetRows {
-  constructor(
-    private readonly numbers: Int32Array,
-    private readonly cells: string[],
-  ) {}
+  private numbers: Int32Array | number[];
+  private readonly cells: string[];
+  /** Still being read (see `SheetRows.growing`): more rows may come. */
+  private reading: boolean;
+  private failure: { error: unknown } | undefined;
+  private waiters: Array<() => void> = [];
 
+  constructor(numbers: Int32Array, cells: string[]) {
+    this.numbers = numbers;
+    this.cells = cells;
+    this.reading = false;
+  }
+
+  /** Rows that arrive while the file is still being read: `append` them as they come, then `end`. */
+  static growing(): SheetRows {
+    const rows = new SheetRows(new Int32Array(0), []);
+    rows.numbers = [];
+    rows.reading = true;
+    return rows;
+  }
+
+  /** The rows read so far (all of them once the reading has ended). */
   get length(): number {
     return this.cells.length;
+  }
+
+  /** Rows read after those there are (a growing sheet's only). */
+  append(numbers: ArrayLike<number>, cells: string[]): void {
+    if (!this.reading || !Array.isArray(this.numbers)) throw new Error('rows are added only while a sheet is being read');
+    for (let i = 0; i < cells.length; i++) {
+      this.numbers.push(numbers[i]!);
+      this.cells.push(cells[i]!);
+    }
+    this.wake();
+  }
+
+  /** The reading is over: every row has come, or, with `error`, no more will. */
+  end(error?: unknown): void {
+    if (!this.reading) return;
+    this.reading = false;
+    if (error !== undefined) this.failure = { error };
+    this.wake();
+  }
+
+  /**
+   * Waits until the rows before `end` have been read, or the reading has ended, and gives the end of the rows
+   * there are then, at most `end`. A reading that failed throws its error here, to whoever waits for rows.
+   */
+  async until(end: number): Promise<number> {
+    while (this.reading && this.cells.length < end) await new Promise<void>((resolve) => this.waiters.push(resolve));
+    if (this.failure && this.cells.length < end) throw this.failure.error;
+    return Math.min(end, this.cells.length);
+  }
+
+  private wake(): void {
+    const waiting = this.waiters;
+    this.waiters = [];
+    for (const w of waiting) w();
   }
 
   /** [spreadsheet row number, cells] of rows `start` to `end` (exclusive), clipped to the rows there are. */
@@ -48,7 +99,7 @@ export class SheetRows {
   packed(start: number, end = this.cells.length): { numbers: number[]; cells: string[] } {
     const from = Math.max(0, start);
     const to = Math.min(end, this.cells.length);
-    return { numbers: Array.from(this.numbers.subarray(from, to)), cells: this.cells.slice(from, to) };
+    return { numbers: Array.from(this.numbers.slice(from, to)), cells: this.cells.slice(from, to) };
   }
 
   /** The cells of row `i` (0-based among the data rows). */
@@ -82,6 +133,25 @@ export async function readPackedSheet(fileName: string, data: Buffer, limits: Im
   return builder.finish();
 }
 
+/** A part of a sheet handed over while it is read: the layout first, then rows in order, then the end. */
+export type SheetPart = { layout: HeaderLayout } | { numbers: Int32Array; cells: string[] } | { end: true };
+
+/** Rows handed over at a time while a CSV is read. */
+const PART_ROWS = 2000;
+
+/**
+ * `readPackedSheet`, handing the sheet to `send` part by part as it is read, when the file allows it: a CSV, whose
+ * rows are final as they come. Gives back the whole sheet instead (an XLSX, where a merged range listed after the
+ * rows may still fill them in), and undefined once every part has been sent.
+ */
+export async function sendPackedSheet(fileName: string, data: Buffer, limits: ImportLimits, send: (part: SheetPart) => void): Promise<PackedSheet | undefined> {
+  if (isXlsx(data)) return readPackedSheet(fileName, data, limits);
+  const builder = new SheetBuilder(true, send);
+  await readRows(fileName, data, limits, builder);
+  builder.finish();
+  return undefined;
+}
+
 class SheetBuilder implements RowSink {
   private head: Cell[][] = [];
   private layout: HeaderLayout | undefined;
@@ -98,7 +168,11 @@ class SheetBuilder implements RowSink {
    * @param packEarly each row is packed as it comes (a CSV, where no merged range can come after the rows): the
    * reader then holds one text per row rather than its cells, and the collector has a tenth of the objects to walk.
    */
-  constructor(private readonly packEarly = false) {}
+  constructor(
+    private readonly packEarly = false,
+    /** Where parts go as they are read (rows packed as they come only): the rows are then not kept here. */
+    private readonly send?: (part: SheetPart) => void,
+  ) {}
 
   row(index: number, cells: Cell[]): void {
     if (!this.layout) {
@@ -135,6 +209,11 @@ class SheetBuilder implements RowSink {
 
   finish(): PackedSheet {
     const layout = this.layout ?? this.decide();
+    if (this.send) {
+      this.sendRows();
+      this.send({ end: true });
+      return { layout, numbers: new Int32Array(0), cells: [] };
+    }
     if (!this.ordered) this.rows.sort((a, b) => a[0] - b[0]);
     const rows = this.rows;
     this.rows = [];
@@ -147,6 +226,14 @@ class SheetBuilder implements RowSink {
       return packed;
     });
     return { layout, numbers, cells };
+  }
+
+  /** The rows held so far, handed over and let go. */
+  private sendRows(): void {
+    if (!this.rows.length) return;
+    const rows = this.rows;
+    this.rows = [];
+    this.send!({ numbers: Int32Array.from(rows, (r) => r[0]), cells: rows.map((r) => r[1] as string) });
   }
 
   private decide(): HeaderLayout {
@@ -165,6 +252,7 @@ class SheetBuilder implements RowSink {
       headers: new Map(this.keep.flatMap((c, i) => (found.headers.has(c) ? [[i, found.headers.get(c)!] as const] : []))),
     };
     this.layout = layout;
+    this.send?.({ layout });
     const head = this.head;
     this.head = [];
     for (let i = layout.lastHeaderRow + 1; i < head.length; i++) if (head[i]) this.add(i, head[i]!);
@@ -177,6 +265,7 @@ class SheetBuilder implements RowSink {
     if (this.packEarly && index > this.lastIndex) {
       this.lastIndex = index;
       this.rows.push([index + 1, packCells(kept)]);
+      if (this.send && this.rows.length >= PART_ROWS) this.sendRows();
       return;
     }
     if (this.packEarly) throw new Error('rows packed as they come must come in order, each once');
