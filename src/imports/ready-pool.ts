@@ -3,7 +3,7 @@ import { extname } from 'node:path';
 import { Piscina } from 'piscina';
 import type { PiiVault } from '../pii/vault';
 import { threadFile } from '../shared/thread-file';
-import { readyRow, type ReadyOptions, type RowResult } from './ready';
+import { encodeLines, readyRow, type ReadyOptions, type RowResult } from './ready';
 import type { ReadyTask } from './ready-thread';
 import type { Sheet } from './sheet';
 
@@ -45,7 +45,7 @@ function poolFor(vault: PiiVault): Piscina<ReadyTask, RowResult[]> {
 export async function readyRows(vault: PiiVault, sheet: Sheet, start: number, end: number, o: Omit<ReadyOptions, 'layout'>): Promise<RowResult[]> {
   const options: ReadyOptions = { ...o, layout: sheet.layout };
   const { numbers, cells } = sheet.rows.packed(start, end);
-  if (cells.length < ON_THREADS_FROM) return cells.map((c, i) => readyRow(c, numbers[i]!, start + i, vault, options));
+  if (cells.length < ON_THREADS_FROM) return encodeLines(cells.map((c, i) => readyRow(c, numbers[i]!, start + i, vault, options)));
   const pool = poolFor(vault);
   const parts: Array<Promise<RowResult[]>> = [];
   for (let i = 0; i < cells.length; i += TASK_ROWS) {

@@ -1,6 +1,6 @@
 import { workerData } from 'piscina';
 import { PiiVault, type VaultKeys } from '../pii/vault';
-import { readyRow, type ReadyOptions, type RowResult } from './ready';
+import { encodeLines, readyRow, type ReadyOptions, type RowResult } from './ready';
 
 /*
  * Runs on a thread of ./ready-pool: parses, checks and encrypts a slice of a sheet's rows with the same keys
@@ -20,5 +20,5 @@ export interface ReadyTask extends ReadyOptions {
 export default function ready(task: ReadyTask): RowResult[] {
   const out: RowResult[] = [];
   for (let i = 0; i < task.cells.length; i++) out.push(readyRow(task.cells[i]!, task.numbers[i]!, task.from + i, vault, task));
-  return out;
+  return encodeLines(out);
 }

@@ -98,9 +98,9 @@ async function copyRows<R>(client: Client, table: string, columns: Array<[string
   await copyIn(client, `copy ${table} (${columns.map(([c]) => c).join(', ')}) from stdin`, text);
 }
 
-/** Sends `text`, COPY text of whole lines, to `statement` on `client`. */
-async function copyIn(client: Client, statement: string, text: string): Promise<void> {
-  await pipeline(Readable.from([Buffer.from(text, 'utf8')]), client.query(copyFrom(statement)));
+/** Sends `data`, COPY text of whole lines, to `statement` on `client`. */
+async function copyIn(client: Client, statement: string, data: string | Buffer): Promise<void> {
+  await pipeline(Readable.from([typeof data === 'string' ? Buffer.from(data, 'utf8') : data]), client.query(copyFrom(statement)));
 }
 
 /**
@@ -109,21 +109,29 @@ async function copyIn(client: Client, statement: string, text: string): Promise<
  */
 export async function copyInsertWorkerLines(
   db: Db,
-  rows: Array<{ line: string; householdId: string | null; idNumberHash: string }>,
+  rows: Array<{ line: Uint8Array; householdId: string | null; idNumberHash: string }>,
   now: Date,
 ): Promise<Array<{ id: string; idNumberHash: string }>> {
   if (!rows.length) return [];
   const client = copyClient(db);
   if (!client) throw new Error('new people are written by COPY only on a PostgreSQL server');
   const at = now.toISOString();
+  const tail = `\t${at}\t${at}\t${at}\n`;
   const out: Array<{ id: string; idNumberHash: string }> = [];
-  let text = '';
+  // The lines are UTF-8 already; what is put around them (ids, household, times) is ASCII, a byte a character.
+  let size = 0;
+  for (const r of rows) size += 36 + 1 + (r.householdId?.length ?? 2) + 1 + r.line.length + tail.length;
+  const data = Buffer.allocUnsafe(size);
+  let pos = 0;
   for (const r of rows) {
     const id = randomUUID();
     out.push({ id, idNumberHash: r.idNumberHash });
-    text += `${id}\t${r.householdId ?? '\\N'}\t${r.line}\t${at}\t${at}\t${at}\n`;
+    pos += data.write(`${id}\t${r.householdId ?? '\\N'}\t`, pos, 'latin1');
+    data.set(r.line, pos);
+    pos += r.line.length;
+    pos += data.write(tail, pos, 'latin1');
   }
-  await copyIn(client, WORKER_COPY, text);
+  await copyIn(client, WORKER_COPY, data.subarray(0, pos));
   return out;
 }
 

@@ -81,6 +81,34 @@ describe('imports prepared on worker threads', () => {
     expect((await outcome(again)).counts).toEqual({ created: 0, updated: 0, unchanged: TOTAL - 2, rejected: 2 });
   });
 
+  it('stores what a row gives exactly, whatever bytes it takes: a name beyond the basic plane, a tab, a backslash', async () => {
+    // 𠮷 (U+20BB7) is four bytes in UTF-8, as some family names are; a tab and a backslash are escaped in COPY's text.
+    const odd: Array<[string, string, string]> = [
+      ['𠮷野 家', '汉\t族', '初中\\肄业'],
+      ['李\\四', '彝族', '小学\t(夜校)'],
+      ['ǎ𠀀é', '哈尼族', '高中'],
+    ];
+    for (const size of [3, TOTAL]) {
+      const rows = Array.from({ length: size }, (_, i) => formRow(gen.person(REGIONS.villageA.code), i + 1));
+      // In a small file the rows are made ready on the event loop, in a large one on the threads, in both chunks.
+      const at = size === 3 ? [0, 1, 2] : [7, CHUNK + 3, TOTAL - 1];
+      at.forEach((i, k) => {
+        [rows[i]![1], rows[i]![4], rows[i]![6]] = odd[k]!;
+      });
+      const id = await upload(csv([FORM_HEADER, ...rows]));
+      await h.ctx.queues.queue('imports').obliterate({ force: true });
+      expect(await executeImport(h.ctx, id, true)).toEqual({ status: 'done' });
+      expect((await outcome(id)).counts).toEqual({ created: size, updated: 0, unchanged: 0, rejected: 0 });
+      for (const [k, i] of at.entries()) {
+        const [w] = await h.ctx.db
+          .select({ name: workers.name, ethnicity: workers.ethnicity, education: workers.education })
+          .from(workers)
+          .where(eq(workers.idNumberHash, h.ctx.pii.index('id', String(rows[i]![3]))));
+        expect(w).toEqual({ name: odd[k]![0], ethnicity: odd[k]![1], education: odd[k]![2] });
+      }
+    }
+  });
+
   it('a run resumed after its first chunks still refuses a repeat of a row applied before it', async () => {
     const { data } = file();
     const id = await upload(data);
