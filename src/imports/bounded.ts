@@ -90,12 +90,16 @@ export async function openSheet(fileName: string, data: Buffer, limits: ImportLi
     known = resolve;
     unreadable = reject;
   });
+  let ended = false;
   const end = (error?: unknown) => {
+    ended = true;
     port1.close();
     rows.end(error);
     unreadable(error ?? new Error('the file ended before its header was known'));
   };
   port1.on('message', (part: ReadPart) => {
+    // Parts already on their way when a reading was stopped (or its thread died) still arrive: they are dropped.
+    if (ended) return;
     if ('layout' in part) known(part.layout);
     else if ('cells' in part) rows.append(part.numbers, part.cells);
     else if ('refusal' in part) end(refused(part.refusal));
