@@ -1,4 +1,5 @@
-import { DEFAULT_IMPORT_LIMITS, type Config, type ImportLimits } from '../config';
+import type { Config } from '../config';
+import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from '../shared/import-limits';
 import { ValidationFailed } from '../shared/errors';
 
 export type { ImportLimits };

@@ -1,4 +1,4 @@
-import { DEFAULT_IMPORT_LIMITS } from '../config';
+import { DEFAULT_IMPORT_LIMITS } from '../shared/import-limits';
 import { ValidationFailed } from '../shared/errors';
 import { findHeader, type HeaderLayout } from './columns';
 import { unreadable, type ImportLimits } from './limits';
