@@ -109,11 +109,17 @@ export async function openSheet(fileName: string, data: Buffer, limits: ImportLi
       end();
     } else end();
   });
+  // A part that cannot be read back would otherwise be dropped unseen, and the rows after it taken for the next ones.
+  port1.on('messageerror', (err: unknown) => end(err));
   // Everything read comes through the port, in order; the task's own answer matters only when it fails (a thread that
   // ran out of memory or died, or a reading stopped).
-  poolFor(limits.readMemoryMb)
-    .run({ fileName, data: bytes, limits, port: port2 }, { transferList: [bytes.buffer, port2], signal: abort.signal })
-    .catch((err: unknown) => end(readingFailure(err, limits)));
+  try {
+    poolFor(limits.readMemoryMb)
+      .run({ fileName, data: bytes, limits, port: port2 }, { transferList: [bytes.buffer, port2], signal: abort.signal })
+      .catch((err: unknown) => end(readingFailure(err, limits)));
+  } catch (err) {
+    end(err);
+  }
   return { layout: await layout, rows, stop: () => abort.abort() };
 }
 

@@ -242,7 +242,7 @@ export async function runImport(
   let next = prepareChunk(startAt);
   for (let current = await next; current; current = await next) {
     // The next chunk is prepared while this one is written.
-    next = prepareChunk(current.start + CHUNK);
+    next = prepareChunk(current.end);
     // If writing this chunk fails, the prepared one is dropped without an unhandled rejection.
     next.catch(() => undefined);
     const { delta, chunkRejections, done } = await applyChunk(current);

@@ -109,6 +109,18 @@ describe('imports prepared on worker threads', () => {
     }
   });
 
+  it('a file the run cannot read to its end fails the import plainly after the chunks before, never hanging', async () => {
+    const rows = Array.from({ length: CHUNK + 1500 }, (_, i) => formRow(gen.person(REGIONS.villageA.code), i + 1));
+    const id = await upload(csv([FORM_HEADER, ...rows]));
+    await h.ctx.queues.queue('imports').obliterate({ force: true });
+    // The limits lowered between the upload and the run (a changed IMPORT_MAX_ROWS): the job's reading stops in the
+    // second chunk, the first one having been written while the rest was read.
+    const lowered = { ...h.ctx, config: { ...h.ctx.config, imports: { ...h.ctx.config.imports, maxRows: CHUNK + 1200 } } };
+    await expect(executeImport(lowered, id, false)).rejects.toMatchObject({ details: [{ message: 'errors:detail.import.too_many_rows' }] });
+    const [imp] = await h.ctx.db.select().from(imports).where(eq(imports.id, id));
+    expect(imp).toMatchObject({ status: 'failed', error: 'ValidationFailed', processedRows: CHUNK, created: CHUNK, file: null });
+  });
+
   it('a run resumed after its first chunks still refuses a repeat of a row applied before it', async () => {
     const { data } = file();
     const id = await upload(data);

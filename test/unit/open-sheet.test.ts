@@ -68,17 +68,13 @@ describe('a sheet whose rows come as they are read', () => {
   });
 
   it('stops the reading when asked, and waiting for more rows then fails instead of waiting for ever', async () => {
+    // Rows enough that the reading is still under way when the stop reaches the thread, just after the header.
     const rows = Array.from({ length: 150_000 }, (_, i) => person(i));
     const file = csv([FORM_HEADER.slice(0, 5), ...rows]);
     const open = await openSheet('表.csv', file, DEFAULT_IMPORT_LIMITS);
     open.stop();
-    // The reading ends one way or the other: every row (it finished before the stop reached it) or an error.
-    const outcome = await open.rows.until(Number.POSITIVE_INFINITY).then(
-      (n) => ({ n }),
-      (err: unknown) => ({ err }),
-    );
-    if ('n' in outcome) expect(outcome.n).toBe(150_000);
-    else expect(outcome.err).toBeInstanceOf(Error);
+    await expect(open.rows.until(Number.POSITIVE_INFINITY)).rejects.toMatchObject({ name: 'AbortError' });
+    expect(open.rows.length).toBeLessThan(150_000);
     // The threads still read the next file.
     expect((await readSheet('表.csv', csv([FORM_HEADER.slice(0, 5), person(1)]))).rows.length).toBe(1);
   });
