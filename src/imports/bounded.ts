@@ -6,9 +6,9 @@ import { ValidationFailed } from '../shared/errors';
 import { threadFile } from '../shared/thread-file';
 import { closeReadiers } from './ready-pool';
 import type { ImportLimits } from './limits';
-import { SheetRows, unpackSheet, type Sheet } from './sheet';
+import { SheetRows, type Sheet } from './sheet';
 import type { HeaderLayout } from './columns';
-import type { ReadAnswer, ReadPart, ReadTask, Refusal } from './thread';
+import type { ReadPart, ReadTask, Refusal } from './thread';
 
 /*
  * A spreadsheet is read on a thread of its own whose heap is capped (IMPORT_READ_MEMORY_MB). A file of
@@ -20,16 +20,16 @@ import type { ReadAnswer, ReadPart, ReadTask, Refusal } from './thread';
 
 /** Young generation of the reading thread (MB): small, so garbage is collected often. */
 const YOUNG_MB = 16;
-const pools = new Map<number, Piscina<ReadTask, ReadAnswer | undefined>>();
+const pools = new Map<number, Piscina<ReadTask, void>>();
 
 /** The thread's code beside this file; run from TypeScript sources, the thread loads them the same way. */
 const threadOptions = () => threadFile(__dirname, 'thread', extname(__filename));
 
 /** The reading threads' pool for a heap cap (exported for the tests). */
-export function poolFor(memoryMb: number): Piscina<ReadTask, ReadAnswer | undefined> {
+export function poolFor(memoryMb: number): Piscina<ReadTask, void> {
   let pool = pools.get(memoryMb);
   if (!pool) {
-    pool = new Piscina<ReadTask, ReadAnswer | undefined>({
+    pool = new Piscina<ReadTask, void>({
       ...threadOptions(),
       minThreads: 0,
       maxThreads: 2,
@@ -55,31 +55,17 @@ function readingFailure(err: unknown, limits: ImportLimits): unknown {
 
 const refused = (r: Refusal) => new ValidationFailed(r.message, r.details, r.params);
 
-/** Reads a file into the header and its data rows on a reading thread of bounded memory. */
-export async function readSheet(fileName: string, data: Buffer, limits: ImportLimits = DEFAULT_IMPORT_LIMITS): Promise<Sheet> {
-  // A copy of exactly the file's bytes: an upload may be a view into a larger buffer.
-  const bytes = new Uint8Array(data);
-  let answer: ReadAnswer | undefined;
-  try {
-    answer = await poolFor(limits.readMemoryMb).run({ fileName, data: bytes, limits }, { transferList: [bytes.buffer] });
-  } catch (err) {
-    throw readingFailure(err, limits);
-  }
-  if (!answer) throw new Error('the reading thread gave no sheet');
-  if (!answer.ok) throw refused(answer.refusal);
-  return unpackSheet(answer.sheet);
-}
-
 /** A sheet whose rows may still be coming: `stop` ends the reading when they are no longer wanted. */
 export type OpenSheet = Sheet & { stop(): void };
 
 /**
- * Reads a file as `readSheet` does, but gives the sheet as soon as its header is known, and its rows as they are
- * read: `rows.until(n)` waits for them. An import's writing then starts with the first rows instead of after the
+ * Reads a file on a reading thread of bounded memory, and gives the sheet as soon as its header is known, its rows
+ * as they are read: `rows.until(n)` waits for them. An import's writing then starts with the first rows instead of after the
  * last. A CSV comes a few thousand rows at a time; an XLSX whole, once read, since a merged range listed after
  * its rows may still fill them in. A reading that fails after the header throws from `rows.until`.
  */
 export async function openSheet(fileName: string, data: Buffer, limits: ImportLimits = DEFAULT_IMPORT_LIMITS): Promise<OpenSheet> {
+  // A copy of exactly the file's bytes: an upload may be a view into a larger buffer.
   const bytes = new Uint8Array(data);
   const { port1, port2 } = new MessageChannel();
   const rows = SheetRows.growing();
@@ -121,6 +107,13 @@ export async function openSheet(fileName: string, data: Buffer, limits: ImportLi
     end(err);
   }
   return { layout: await layout, rows, stop: () => abort.abort() };
+}
+
+/** Reads a file into the header and its data rows on a reading thread of bounded memory: `openSheet`, read to its end. */
+export async function readSheet(fileName: string, data: Buffer, limits: ImportLimits = DEFAULT_IMPORT_LIMITS): Promise<Sheet> {
+  const sheet = await openSheet(fileName, data, limits);
+  await sheet.rows.until(Number.POSITIVE_INFINITY);
+  return { layout: sheet.layout, rows: sheet.rows };
 }
 
 /** Ends the reading threads and those preparing rows (at shutdown; they also end by themselves when idle). */

@@ -89,7 +89,7 @@ describe('the registry on the embedded database (PGlite)', () => {
     const want = open
       .flatMap((v) => {
         const s = scoreVacancy(person, v, 15);
-        return s && (v.regionCode.startsWith('532528') || v.lat != null) ? [{ id: v.id, score: s.score, d: s.distanceKm }] : [];
+        return s && (v.regionCode.startsWith(REGIONS.countyA.code) || v.lat != null) ? [{ id: v.id, score: s.score, d: s.distanceKm }] : [];
       })
       .sort((a, b) => b.score - a.score || (a.d ?? 1e9) - (b.d ?? 1e9) || a.id.localeCompare(b.id));
     expect(got.filter((r) => r.type === 'vacancy').map((r) => r.title)).toEqual(want.slice(0, 3).map((w) => open.find((v) => v.id === w.id)!.title));
